@@ -1,0 +1,32 @@
+// Assembles Fulcrum from its parts: database, migrations, services. The HTTP server and the
+// CLI both start from here.
+import path from 'node:path';
+import { type AdminToken, setupAdminToken } from './auth/admin-token.js';
+import { type AuthService, createAuthService } from './auth/auth-service.js';
+import type { Config } from './config.js';
+import { type DatabaseHandle, openDatabase } from './db/adapter.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createRegistryService, type RegistryService } from './registry/registry-service.js';
+import { createRegistryStore } from './registry/registry-store.js';
+
+export interface App {
+  config: Config;
+  database: DatabaseHandle;
+  registry: RegistryService;
+  auth: AuthService;
+  adminToken: AdminToken;
+  close(): Promise<void>;
+}
+
+export function openConfiguredDatabase(config: Config): DatabaseHandle {
+  return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'fulcrum.db') });
+}
+
+export async function createApp(config: Config, database: DatabaseHandle = openConfiguredDatabase(config)): Promise<App> {
+  await migrateToLatest(database);
+  const { db } = database;
+  const adminToken = await setupAdminToken(db, { fixed: config.adminToken, dataDir: config.dataDir });
+  const registry = createRegistryService({ db });
+  const auth = createAuthService({ db, registryStore: createRegistryStore(db), adminTokenHash: adminToken.hash });
+  return { config, database, registry, auth, adminToken, close: () => database.destroy() };
+}

@@ -1,0 +1,86 @@
+// Authentication (bearer token → principal) and the lifecycle of person tokens and agent keys.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { NotAllowedError, NotFoundError } from '../errors.js';
+import type { RegistryStore } from '../registry/registry-store.js';
+import type { AgentSpec, PersonSpec } from '../registry/schemas.js';
+import { type CredentialInfo, createCredentialStore, type SubjectKind } from './credential-store.js';
+import { actorName, describe, hasRole, type Principal } from './principal.js';
+import { displayPrefix, hashToken, newId, newSecret, sameHash, TOKEN_PREFIX } from './tokens.js';
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+export interface Issued {
+  id: string;
+  /** The secret: returned once, never stored. */
+  token: string;
+  prefix: string;
+}
+
+export function createAuthService(deps: { db: Kysely<Database>; registryStore: RegistryStore; adminTokenHash: string }) {
+  const credentials = createCredentialStore(deps.db);
+  const { registryStore } = deps;
+
+  async function subjectSpec(kind: SubjectKind, name: string) {
+    const o = await registryStore.get(kind, name);
+    if (!o) throw new NotFoundError(`no ${kind} named "${name}"`);
+    return o.spec;
+  }
+
+  /** Admin, or the person themself, manage a person's tokens; admin, platform or the owner, an agent's keys. */
+  async function assertManages(actor: Principal, kind: SubjectKind, name: string): Promise<void> {
+    const spec = await subjectSpec(kind, name);
+    if (actor.type === 'admin' || actor.type === 'system') return;
+    if (kind === 'Person' && actor.type === 'person' && actor.id === name) return;
+    if (kind === 'Agent' && (hasRole(actor, 'platform') || (actor.type === 'person' && (spec as AgentSpec).owner === actor.id)))
+      return;
+    throw new NotAllowedError(
+      `${describe(actor)} may not manage the ${kind === 'Person' ? 'tokens' : 'keys'} of ${kind} "${name}"`,
+    );
+  }
+
+  return {
+    async authenticate(token: string): Promise<Principal | undefined> {
+      const hash = hashToken(token);
+      if (sameHash(hash, deps.adminTokenHash)) return { type: 'admin', id: 'admin' };
+      const row = await credentials.findByHash(hash);
+      if (!row || row.revoked_at) return undefined;
+      if (row.subject_kind === 'agent') {
+        const agent = await registryStore.get('Agent', row.subject);
+        return agent ? { type: 'agent', id: row.subject, keyId: row.id } : undefined;
+      }
+      const person = await registryStore.get('Person', row.subject);
+      if (!person) return undefined;
+      return { type: 'person', id: row.subject, roles: (person.spec as PersonSpec).roles, tokenId: row.id };
+    },
+
+    async issue(actor: Principal, kind: SubjectKind, subject: string, description?: string): Promise<Issued> {
+      await assertManages(actor, kind, subject);
+      const token = newSecret(kind === 'Person' ? TOKEN_PREFIX.person : TOKEN_PREFIX.agent);
+      const id = newId(kind === 'Person' ? 'tok_' : 'key_');
+      const prefix = displayPrefix(token);
+      await credentials.insert({
+        id,
+        kind,
+        subject,
+        hash: hashToken(token),
+        prefix,
+        description: description ?? null,
+        createdBy: actorName(actor),
+        now: new Date().toISOString(),
+      });
+      return { id, token, prefix };
+    },
+
+    async list(actor: Principal, kind: SubjectKind, subject: string): Promise<CredentialInfo[]> {
+      await assertManages(actor, kind, subject);
+      return credentials.list(kind, subject);
+    },
+
+    async revoke(actor: Principal, kind: SubjectKind, subject: string, id: string): Promise<void> {
+      await assertManages(actor, kind, subject);
+      if (!(await credentials.revoke(kind, subject, id, new Date().toISOString())))
+        throw new NotFoundError(`${kind} "${subject}" has no live credential "${id}"`);
+    },
+  };
+}

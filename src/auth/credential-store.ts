@@ -1,0 +1,92 @@
+// Person API tokens and agent keys, stored hashed.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+export type SubjectKind = 'Person' | 'Agent';
+export type CredentialStore = ReturnType<typeof createCredentialStore>;
+
+export interface CredentialInfo {
+  id: string;
+  prefix: string;
+  description: string | null;
+  createdAt: string;
+  createdBy: string;
+  revokedAt: string | null;
+}
+
+const kindColumn = (k: SubjectKind) => (k === 'Person' ? 'person' : 'agent') as 'person' | 'agent';
+
+export function createCredentialStore(db: Kysely<Database>) {
+  return {
+    async insert(row: {
+      id: string;
+      kind: SubjectKind;
+      subject: string;
+      hash: string;
+      prefix: string;
+      description: string | null;
+      createdBy: string;
+      now: string;
+    }): Promise<void> {
+      await db
+        .insertInto('credentials')
+        .values({
+          id: row.id,
+          subject_kind: kindColumn(row.kind),
+          subject: row.subject,
+          token_hash: row.hash,
+          prefix: row.prefix,
+          description: row.description,
+          created_at: row.now,
+          created_by: row.createdBy,
+          revoked_at: null,
+        })
+        .execute();
+    },
+
+    async list(kind: SubjectKind, subject: string): Promise<CredentialInfo[]> {
+      const rows = await db
+        .selectFrom('credentials')
+        .selectAll()
+        .where('subject_kind', '=', kindColumn(kind))
+        .where('subject', '=', subject)
+        .orderBy('created_at')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        prefix: r.prefix,
+        description: r.description,
+        createdAt: r.created_at,
+        createdBy: r.created_by,
+        revokedAt: r.revoked_at,
+      }));
+    },
+
+    /** Revokes one credential; false when there is no such live credential. */
+    async revoke(kind: SubjectKind, subject: string, id: string, now: string): Promise<boolean> {
+      const r = await db
+        .updateTable('credentials')
+        .set({ revoked_at: now })
+        .where('id', '=', id)
+        .where('subject_kind', '=', kindColumn(kind))
+        .where('subject', '=', subject)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    async revokeAllFor(kind: SubjectKind, subject: string, now: string): Promise<void> {
+      await db
+        .updateTable('credentials')
+        .set({ revoked_at: now })
+        .where('subject_kind', '=', kindColumn(kind))
+        .where('subject', '=', subject)
+        .where('revoked_at', 'is', null)
+        .execute();
+    },
+
+    async findByHash(hash: string) {
+      return db.selectFrom('credentials').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// Who is calling, and what their roles let them do. The role model (docs/auth.md) in one place.
+import { NotAllowedError } from '../errors.js';
+import type { Role } from '../registry/schemas.js';
+
+export type Principal =
+  | { type: 'admin'; id: 'admin' }
+  | { type: 'person'; id: string; roles: readonly Role[]; tokenId: string }
+  | { type: 'agent'; id: string; keyId: string }
+  /** Fulcrum itself (migrations, start-up jobs); never the result of authentication. */
+  | { type: 'system'; id: string };
+
+export type Permission = 'registry.read' | 'registry.write';
+
+const GRANTS: Record<Permission, readonly Role[]> = {
+  // Every role may read the registry; viewer is the read-only role.
+  'registry.read': [
+    'admin',
+    'platform',
+    'owner',
+    'reviewer:risk',
+    'reviewer:legal',
+    'reviewer:security',
+    'reviewer:data',
+    'approver',
+    'viewer',
+  ],
+  'registry.write': ['admin', 'platform'],
+};
+
+export function hasRole(p: Principal, role: Role): boolean {
+  return p.type === 'admin' || p.type === 'system' || (p.type === 'person' && p.roles.includes(role));
+}
+
+export function can(p: Principal, permission: Permission): boolean {
+  return GRANTS[permission].some((role) => hasRole(p, role));
+}
+
+export function assertCan(p: Principal, permission: Permission): void {
+  if (!can(p, permission))
+    throw new NotAllowedError(`${describe(p)} may not ${permission.replace('.', ' ')} (roles: ${rolesOf(p)})`);
+}
+
+export function describe(p: Principal): string {
+  return p.type === 'admin' || p.type === 'system' ? p.type : `${p.type} "${p.id}"`;
+}
+
+function rolesOf(p: Principal): string {
+  return p.type === 'person' ? p.roles.join(', ') || 'none' : p.type;
+}
+
+/** The name recorded in change logs and audit entries. */
+export function actorName(p: Principal): string {
+  return p.type === 'person' || p.type === 'agent' ? `${p.type}:${p.id}` : p.type;
+}

@@ -1,0 +1,28 @@
+// Secret generation and hashing. Tokens are 256-bit random strings with a recognisable prefix;
+// only their SHA-256 is stored (a slow password hash buys nothing for secrets this long).
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export const TOKEN_PREFIX = { admin: 'fat_', person: 'fpt_', agent: 'fk_' } as const;
+
+export function newSecret(prefix: string): string {
+  return prefix + randomBytes(32).toString('base64url');
+}
+
+export function newId(prefix: string): string {
+  return prefix + randomBytes(9).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** What may be shown of a secret after it was issued: enough to recognise it, not to use it. */
+export function displayPrefix(token: string): string {
+  return token.slice(0, token.indexOf('_') + 7);
+}

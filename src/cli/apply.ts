@@ -1,0 +1,68 @@
+// `fulcrum apply -f PATH`: validate a set of descriptors and apply it in one transaction, or nothing.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatProblem, type Problem } from '../errors.js';
+import type { SourceFile } from '../registry/descriptors.js';
+import type { ApplyResult } from '../registry/registry-service.js';
+import { CliError, createClient } from './client.js';
+
+export async function apply(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      file: { type: 'string', short: 'f', multiple: true },
+      'dry-run': { type: 'boolean', default: false },
+      prune: { type: 'boolean', default: false },
+      url: { type: 'string' },
+    },
+  });
+  if (!values.file?.length) throw new CliError('usage: fulcrum apply -f FILE|DIR [-f ...] [--dry-run] [--prune]', 2);
+  const files = values.file.flatMap(collect);
+  if (files.length === 0) throw new CliError(`no .yaml or .yml files under ${values.file.join(', ')}`, 2);
+  const query = new URLSearchParams({ dryRun: String(values['dry-run']), prune: String(values.prune) });
+  try {
+    const result = await createClient({ url: values.url }).request<ApplyResult>('POST', `/v1/apply?${query}`, { files });
+    printResult(result);
+    return 0;
+  } catch (err) {
+    if (err instanceof CliError && Array.isArray(err.details)) {
+      for (const p of err.details as Problem[]) process.stderr.write(`${formatProblem(p)}\n`);
+      process.stderr.write(`apply failed: ${err.details.length} problem(s); nothing was applied\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+/** A file, or every .yaml/.yml file under a folder (recursively, in a stable order). */
+function collect(target: string): SourceFile[] {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(target);
+  } catch {
+    throw new CliError(`${target}: no such file or directory`, 2);
+  }
+  if (stat.isFile()) return [{ path: target, content: fs.readFileSync(target, 'utf8') }];
+  return fs
+    .readdirSync(target, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.ya?ml$/i.test(f))
+    .sort()
+    .map((f) => path.join(target, f))
+    .filter((f) => fs.statSync(f).isFile())
+    .map((f) => ({ path: f, content: fs.readFileSync(f, 'utf8') }));
+}
+
+function printResult(r: ApplyResult): void {
+  const out = process.stdout;
+  for (const [label, keys] of [
+    ['created', r.created],
+    ['updated', r.updated],
+    ['deleted', r.deleted],
+  ] as const)
+    for (const k of keys) out.write(`${label.padEnd(8)} ${k}\n`);
+  const changed = r.created.length + r.updated.length + r.deleted.length;
+  const counts = `${r.created.length} created, ${r.updated.length} updated, ${r.unchanged.length} unchanged, ${r.deleted.length} deleted`;
+  if (changed === 0) out.write(`no changes (${r.unchanged.length} unchanged)${r.dryRun ? ' [dry run]' : ''}\n`);
+  else out.write(`${r.dryRun ? 'dry run, would apply' : 'applied'}: ${counts}${r.dryRun ? '' : ` (revision ${r.revision})`}\n`);
+}

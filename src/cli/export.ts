@@ -1,0 +1,22 @@
+// `fulcrum export -o DIR`: the registry written back as descriptor files.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { SourceFile } from '../registry/descriptors.js';
+import { createClient } from './client.js';
+
+export async function exportRegistry(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { output: { type: 'string', short: 'o' }, url: { type: 'string' } } });
+  const { files } = await createClient({ url: values.url }).request<{ files: SourceFile[] }>('GET', '/v1/export');
+  if (!values.output) {
+    process.stdout.write(files.map((f) => `# ${f.path}\n${f.content}`).join('---\n'));
+    return 0;
+  }
+  fs.mkdirSync(values.output, { recursive: true });
+  for (const f of files) {
+    const target = path.join(values.output, path.basename(f.path));
+    fs.writeFileSync(target, f.content);
+    process.stdout.write(`wrote ${target}\n`);
+  }
+  return 0;
+}

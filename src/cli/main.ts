@@ -1,0 +1,63 @@
+// The `fulcrum` command: one subcommand per file in this folder.
+import { apply } from './apply.js';
+import { CliError } from './client.js';
+import { credentials } from './credentials.js';
+import { exportRegistry } from './export.js';
+import { migrate } from './migrate.js';
+import { serve } from './serve.js';
+
+const HELP = `fulcrum — the control plane for running enterprise AI at scale
+
+usage: fulcrum <command> [options]
+
+  serve [--host H] [--port P]     run the server (API, docs, metrics) on FULCRUM_PORT (4100)
+  apply -f PATH [--dry-run] [--prune]
+                                  validate descriptors (file or folder) and apply them, all or nothing
+  export [-o DIR]                 write the registry back out as descriptors
+  keys create|list|revoke --agent NAME [ID]
+                                  agent keys (the secret is printed once)
+  tokens create|list|revoke --person NAME [ID]
+                                  person API tokens
+  migrate                         bring the database schema up to date
+
+Client commands talk to a server: --url or FULCRUM_URL (default http://127.0.0.1:4100),
+with FULCRUM_TOKEN, else the admin token in $FULCRUM_DATA_DIR/admin-token.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(rest);
+      case 'apply':
+        return await apply(rest);
+      case 'export':
+        return await exportRegistry(rest);
+      case 'keys':
+      case 'tokens':
+        return await credentials(command, rest);
+      case 'migrate':
+        return await migrate();
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP);
+        return 0;
+      default:
+        process.stderr.write(`unknown command "${command}"\n\n${HELP}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`fulcrum ${command}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`fulcrum ${command}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

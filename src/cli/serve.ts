@@ -1,0 +1,35 @@
+// `fulcrum serve`: the HTTP API, dashboard and gateways in one process.
+import { parseArgs } from 'node:util';
+import { createApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import { buildServer } from '../http/server.js';
+
+export async function serve(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' } },
+  });
+  const env = { ...process.env };
+  if (values.port) env.FULCRUM_PORT = values.port;
+  if (values['data-dir']) env.FULCRUM_DATA_DIR = values['data-dir'];
+  const config = loadConfig(env, { host: values.host });
+  const app = await createApp(config);
+  if (app.adminToken.generated) {
+    const { token, file } = app.adminToken.generated;
+    process.stderr.write(`\nGenerated the admin token (shown once; also saved to ${file}, mode 0600):\n\n  ${token}\n\n`);
+  }
+  const server = await buildServer(app, { logger: true });
+  await server.listen({ host: config.host, port: config.port });
+  server.log.info({ database: app.database.location }, `Fulcrum listening on http://${config.host}:${config.port}`);
+
+  return new Promise<number>((resolve) => {
+    const stop = async (signal: string) => {
+      server.log.info(`${signal}: shutting down`);
+      await server.close();
+      await app.close();
+      resolve(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}

@@ -1,0 +1,43 @@
+// Runtime configuration, read once from the environment (and CLI flags) at start.
+import path from 'node:path';
+import { InputError } from './errors.js';
+
+export interface Config {
+  /** Where the SQLite file and the generated admin token live. */
+  dataDir: string;
+  /** PostgreSQL connection string; when unset Fulcrum uses SQLite in dataDir. */
+  databaseUrl: string | undefined;
+  host: string;
+  port: number;
+  /** A fixed admin token (all nodes of a cluster should share it); generated when unset. */
+  adminToken: string | undefined;
+  /** Largest request body accepted, in bytes (apply bundles use applyBodyLimit). */
+  bodyLimit: number;
+  applyBodyLimit: number;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const config: Config = {
+    dataDir: path.resolve(env.FULCRUM_DATA_DIR ?? '.fulcrum'),
+    databaseUrl: env.FULCRUM_DATABASE_URL || undefined,
+    host: env.FULCRUM_HOST ?? '127.0.0.1',
+    port: intFrom(env.FULCRUM_PORT, 'FULCRUM_PORT', 4100),
+    adminToken: env.FULCRUM_ADMIN_TOKEN || undefined,
+    bodyLimit: intFrom(env.FULCRUM_BODY_LIMIT, 'FULCRUM_BODY_LIMIT', 1024 * 1024),
+    applyBodyLimit: intFrom(env.FULCRUM_APPLY_BODY_LIMIT, 'FULCRUM_APPLY_BODY_LIMIT', 16 * 1024 * 1024),
+    logLevel: env.FULCRUM_LOG_LEVEL ?? 'info',
+  };
+  return { ...config, ...stripUndefined(overrides) };
+}
+
+function intFrom(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InputError(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,90 @@
+// The one place that knows SQLite from PostgreSQL. Business code sees a Kysely<Database> and
+// capability flags; dialect differences live here and in migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { type ColumnDefinitionBuilder, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export interface DialectAdapter {
+  readonly engine: 'sqlite' | 'postgres';
+  /** DDL inside a transaction rolls back with it (PostgreSQL yes; SQLite yes, but Kysely's migrator wants the flag). */
+  readonly supportsTransactionalDdl: boolean;
+  /** Several processes may write concurrently (PostgreSQL); SQLite is one writer process. */
+  readonly multiNode: boolean;
+  /** An auto-incrementing integer primary key column, for migrations. */
+  autoIncrement(col: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** The SQL type of an auto-incrementing primary key. */
+  readonly autoIncrementType: 'integer' | 'bigserial';
+}
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  adapter: DialectAdapter;
+  /** Human-readable location, with no password. */
+  location: string;
+  destroy(): Promise<void>;
+}
+
+const sqliteAdapter: DialectAdapter = {
+  engine: 'sqlite',
+  supportsTransactionalDdl: false,
+  multiNode: false,
+  autoIncrement: (col) => col.primaryKey().autoIncrement(),
+  autoIncrementType: 'integer',
+};
+
+const postgresAdapter: DialectAdapter = {
+  engine: 'postgres',
+  supportsTransactionalDdl: true,
+  multiNode: true,
+  autoIncrement: (col) => col.primaryKey(),
+  autoIncrementType: 'bigserial',
+};
+
+// COUNT(*) and BIGINT come back from pg as strings; every count we keep fits a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  /** SQLite file; used when databaseUrl is unset. */
+  sqliteFile?: string;
+  poolSize?: number;
+}
+
+export function openDatabase(opts: OpenOptions): DatabaseHandle {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  if (!opts.sqliteFile) throw new Error('openDatabase needs a databaseUrl or a sqliteFile');
+  return openSqlite(opts.sqliteFile);
+}
+
+function openSqlite(file: string): DatabaseHandle {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a committed transaction survives power loss, not only a process crash.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, adapter: sqliteAdapter, location: `sqlite:${file}`, destroy: () => db.destroy() };
+}
+
+function openPostgres(url: string, max: number): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, adapter: postgresAdapter, location: redact(url), destroy: () => db.destroy() };
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgresql';
+  }
+}

@@ -1,0 +1,13 @@
+// Every migration, in order. Migrations are timestamped and never edited once they land:
+// a breaking change is a new migration (expand, then contract).
+import type { Migration } from 'kysely';
+import type { DialectAdapter } from '../adapter.js';
+import * as m20261128T1200 from './20261128T1200-registry.js';
+
+const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
+  '20261128T1200-registry': m20261128T1200,
+};
+
+export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
+  return Object.fromEntries(Object.entries(all).map(([name, m]) => [name, { up: m.up(adapter) }]));
+}

@@ -1,0 +1,35 @@
+// The one place that turns errors into HTTP answers: {"error":{"code","message","details"?}}.
+import type { FastifyError } from 'fastify';
+import { ERROR_CODES, type ErrorCode, FulcrumError } from '../errors.js';
+
+export interface ErrorReply {
+  status: number;
+  body: { error: { code: ErrorCode; message: string; details?: unknown } };
+}
+
+const reply = (code: ErrorCode, message: string, details?: unknown): ErrorReply => ({
+  status: ERROR_CODES[code].status,
+  body: { error: details === undefined ? { code, message } : { code, message, details } },
+});
+
+export function toErrorReply(err: unknown): ErrorReply {
+  if (err instanceof FulcrumError) return reply(err.code, err.message, err.details);
+  const e = err as FastifyError & { validationContext?: string };
+  if (e.validation) {
+    const details = e.validation.map((v) => ({ path: `${e.validationContext ?? ''}${v.instancePath}`, message: v.message }));
+    return reply('bad_request', `invalid request: ${e.message}`, details);
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return reply('payload_too_large', 'the request body is larger than this endpoint accepts');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return reply('unsupported_media_type', e.message);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return reply('bad_request', 'the request body is empty; a JSON document was expected');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return reply('bad_request', `malformed JSON body: ${e.message}`);
+  }
+  if (e instanceof SyntaxError || (e.statusCode && e.statusCode >= 400 && e.statusCode < 500))
+    return reply('bad_request', e.message);
+  return reply('internal', 'internal error');
+}

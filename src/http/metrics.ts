@@ -1,0 +1,40 @@
+// Prometheus metrics at /metrics: process defaults, HTTP request counts and latencies.
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export function registerMetrics(server: FastifyInstance, gauges: { registryRevision: () => Promise<number> }): void {
+  const register = new Registry();
+  collectDefaultMetrics({ register, prefix: 'fulcrum_' });
+  const requests = new Counter({
+    name: 'fulcrum_http_requests_total',
+    help: 'HTTP requests by route, method and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [register],
+  });
+  const duration = new Histogram({
+    name: 'fulcrum_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route'],
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [register],
+  });
+  new Gauge({
+    name: 'fulcrum_registry_revision',
+    help: 'The registry revision this node sees',
+    registers: [register],
+    async collect() {
+      this.set(await gauges.registryRevision());
+    },
+  });
+
+  server.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: request.method, route, status: reply.statusCode });
+    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  server.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+    reply.type(register.contentType);
+    return register.metrics();
+  });
+}

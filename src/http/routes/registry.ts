@@ -1,0 +1,143 @@
+// /v1/<plural>: list, get, upsert and delete descriptors of every kind, plus the change log.
+import { Type as T } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import YAML from 'yaml';
+import { InputError } from '../../errors.js';
+import { KIND_INFO, KINDS, type Kind } from '../../registry/kinds.js';
+import { API_VERSION, type RegistryObject } from '../../registry/model.js';
+import type { RegistryService } from '../../registry/registry-service.js';
+import { descriptorInput, descriptorSchema, errorResponses, NameParams } from '../schemas.js';
+
+export function toItem(o: RegistryObject) {
+  const metadata = {
+    name: o.name,
+    ...(Object.keys(o.labels).length > 0 ? { labels: o.labels } : {}),
+    generation: o.generation,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+  };
+  return { apiVersion: API_VERSION, kind: o.kind, metadata, spec: o.spec };
+}
+
+/** The PUT body, with kind and name taken from the URL when the body leaves them out. */
+function descriptorFromBody(kind: Kind, name: string, body: unknown): unknown {
+  const value = typeof body === 'string' ? parseYaml(body) : body;
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new InputError('the body must be a descriptor object: {"spec": {...}}');
+  const d = value as { apiVersion?: unknown; kind?: unknown; metadata?: Record<string, unknown> };
+  if (d.kind !== undefined && d.kind !== kind)
+    throw new InputError(`the body's kind "${String(d.kind)}" does not match the URL (${kind})`);
+  const metadata = d.metadata ?? {};
+  if (metadata.name !== undefined && metadata.name !== name)
+    throw new InputError(`the body's metadata.name "${String(metadata.name)}" does not match the URL ("${name}")`);
+  return { ...d, apiVersion: d.apiVersion ?? API_VERSION, kind, metadata: { ...metadata, name } };
+}
+
+function parseYaml(text: string): unknown {
+  try {
+    return YAML.parse(text);
+  } catch (err) {
+    throw new InputError(`malformed YAML body: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+export function registryRoutes(server: FastifyInstance, registry: RegistryService): void {
+  for (const kind of KINDS) {
+    const { plural } = KIND_INFO[kind];
+    const tags = ['registry'];
+    server.addSchema(descriptorSchema(kind));
+    const item = T.Ref(kind);
+
+    server.get(
+      `/v1/${plural}`,
+      {
+        schema: {
+          tags,
+          summary: `List ${kind} descriptors`,
+          response: { 200: T.Object({ items: T.Array(item) }), ...errorResponses(401, 403) },
+        },
+      },
+      async (req) => ({ items: (await registry.list(req.principal, kind)).map(toItem) }),
+    );
+
+    server.get<{ Params: { name: string } }>(
+      `/v1/${plural}/:name`,
+      {
+        schema: {
+          tags,
+          summary: `Get one ${kind}`,
+          params: NameParams,
+          response: { 200: item, ...errorResponses(401, 403, 404) },
+        },
+      },
+      async (req) => toItem(await registry.get(req.principal, kind, req.params.name)),
+    );
+
+    server.put<{ Params: { name: string } }>(
+      `/v1/${plural}/:name`,
+      {
+        schema: {
+          tags,
+          summary: `Create or replace one ${kind}`,
+          description:
+            'Validated like `apply`: schema, references, and every Policy against the resulting Cedar schema. JSON or YAML body.',
+          params: NameParams,
+          body: descriptorInput(kind),
+          response: { 200: item, 201: item, ...errorResponses(400, 401, 403, 422) },
+        },
+        // The descriptor validator (the same one `apply` uses) checks the body and says where it is wrong.
+        validatorCompiler: () => () => true,
+      },
+      async (req, reply) => {
+        const { result, object } = await registry.put(req.principal, descriptorFromBody(kind, req.params.name, req.body));
+        reply.code(result === 'created' ? 201 : 200).header('x-fulcrum-result', result);
+        return toItem(object);
+      },
+    );
+
+    server.delete<{ Params: { name: string } }>(
+      `/v1/${plural}/:name`,
+      {
+        schema: {
+          tags,
+          summary: `Delete one ${kind}`,
+          description: 'Refused with 409 while another descriptor (or a Policy) refers to it.',
+          params: NameParams,
+          response: { 204: T.Null(), ...errorResponses(401, 403, 404, 409) },
+        },
+      },
+      async (req, reply) => {
+        await registry.remove(req.principal, kind, req.params.name);
+        reply.code(204);
+      },
+    );
+  }
+
+  server.get<{ Querystring: { limit: number } }>(
+    '/v1/registry/changes',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Recent registry changes, newest first',
+        querystring: T.Object({ limit: T.Integer({ minimum: 1, maximum: 1000, default: 100 }) }),
+        response: {
+          200: T.Object({
+            items: T.Array(
+              T.Object({
+                id: T.Integer(),
+                revision: T.Integer(),
+                kind: T.String(),
+                name: T.String(),
+                action: T.String(),
+                actor: T.String(),
+                at: T.String(),
+              }),
+            ),
+          }),
+          ...errorResponses(401, 403),
+        },
+      },
+    },
+    async (req) => ({ items: await registry.changes(req.principal, req.query.limit) }),
+  );
+}

@@ -1,0 +1,65 @@
+// Builds the Fastify server: auth, error mapping, OpenAPI and its reference, metrics, routes.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { App } from '../app.js';
+import { registerAuth } from './auth.js';
+import { toErrorReply } from './errors.js';
+import { registerMetrics } from './metrics.js';
+import { bundleRoutes, registerYamlParser } from './routes/bundles.js';
+import { credentialRoutes } from './routes/credentials.js';
+import { healthRoutes } from './routes/health.js';
+import { registryRoutes } from './routes/registry.js';
+import { ErrorBody } from './schemas.js';
+
+export interface ServerOptions {
+  logger?: boolean;
+}
+
+export async function buildServer(app: App, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const server = Fastify({
+    logger: opts.logger ? { level: app.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    bodyLimit: app.config.bodyLimit,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
+  });
+
+  server.setErrorHandler((err, request, reply) => {
+    const { status, body } = toErrorReply(err);
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    reply.code(status).send(body);
+  });
+  server.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  await server.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Fulcrum API',
+        version: '1',
+        description:
+          'The control plane for running enterprise AI at scale. Every error is `{"error":{"code","message","details"?}}`; ' +
+          'the codes are listed in docs/errors.md.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) || `def-${i}` },
+  });
+  await server.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  server.addSchema(ErrorBody);
+
+  registerYamlParser(server);
+  registerAuth(server, app.auth);
+  registerMetrics(server, { registryRevision: () => app.registry.revision() });
+
+  server.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
+  healthRoutes(server, app);
+  registryRoutes(server, app.registry);
+  bundleRoutes(server, app.registry, { applyBodyLimit: app.config.applyBodyLimit });
+  credentialRoutes(server, app.auth);
+
+  await server.ready();
+  return server;
+}

@@ -1,0 +1,119 @@
+// Governance-as-code files: YAML streams of descriptors, parsed with positions so that every
+// problem can be printed as FILE:LINE:COL, and the registry written back out as YAML.
+import YAML, { isMap, isPair, isScalar, isSeq, LineCounter, type Node, Scalar } from 'yaml';
+import type { Problem } from '../errors.js';
+import { KIND_INFO, KINDS } from './kinds.js';
+import { API_VERSION, type Desired, type RegistrySnapshot } from './model.js';
+
+export interface SourceFile {
+  path: string;
+  content: string;
+}
+
+export interface ParsedDocument {
+  file: string;
+  /** The document as plain data. */
+  value: unknown;
+  /** Finds the line and column of a JSON pointer inside this document. */
+  locate(pointer: string, offset?: number): { line: number; col: number };
+}
+
+export function parseFiles(files: SourceFile[]): { documents: ParsedDocument[]; problems: Problem[] } {
+  const documents: ParsedDocument[] = [];
+  const problems: Problem[] = [];
+  for (const f of files) {
+    const lineCounter = new LineCounter();
+    const docs = YAML.parseAllDocuments(f.content, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    const list = Array.isArray(docs) ? docs : [docs];
+    for (const doc of list) {
+      if (doc.errors.length > 0) {
+        for (const e of doc.errors) {
+          const pos = lineCounter.linePos(e.pos[0]);
+          problems.push({ file: f.path, line: pos.line, col: pos.col, message: `YAML: ${firstLine(e.message)}` });
+        }
+        continue;
+      }
+      if (doc.contents === null) continue; // an empty document (e.g. a trailing `---`)
+      const root = doc.contents as Node;
+      documents.push({
+        file: f.path,
+        value: doc.toJS({ maxAliasCount: 100 }),
+        locate: (pointer, offset) => locateIn(root, pointer, offset, lineCounter, f.content),
+      });
+    }
+  }
+  return { documents, problems };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+function locateIn(
+  root: Node,
+  pointer: string,
+  offset: number | undefined,
+  lines: LineCounter,
+  text: string,
+): { line: number; col: number } {
+  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map(unescapePointer);
+  let node: unknown = root;
+  let at: [number, number, number] | undefined | null = root.range;
+  for (const seg of segments) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg);
+      if (!pair) break;
+      at = (pair.key as Node).range;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)];
+      if (!item) break;
+      at = (item as Node).range;
+      node = item;
+    } else break;
+  }
+  if (offset !== undefined && isScalar(node) && node.range) return offsetInScalar(node, offset, lines, text);
+  const pos = lines.linePos(at?.[0] ?? 0);
+  return { line: pos.line, col: pos.col };
+}
+
+/** Maps an offset inside a scalar's value (e.g. Cedar text) to the file position it came from. */
+function offsetInScalar(node: Scalar, offset: number, lines: LineCounter, text: string): { line: number; col: number } {
+  const value = String(node.value);
+  const before = value.slice(0, offset).split('\n');
+  const lineInValue = before.length - 1;
+  const colInValue = (before[before.length - 1] ?? '').length;
+  const start = lines.linePos((node.range as [number, number, number])[0]);
+  if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
+    // The content starts on the line after the `|` header, indented.
+    const contentLine = start.line + 1 + lineInValue;
+    const lineStart = lines.lineStarts[contentLine - 1] ?? 0;
+    const indent = /^[ ]*/.exec(text.slice(lineStart))?.[0].length ?? 0;
+    return { line: contentLine, col: indent + colInValue + 1 };
+  }
+  const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE ? 1 : 0;
+  return lineInValue === 0
+    ? { line: start.line, col: start.col + quoted + colInValue }
+    : { line: start.line + lineInValue, col: colInValue + 1 };
+}
+
+function unescapePointer(s: string): string {
+  return s.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** The registry as descriptor files, one per kind, in dependency order; applying them changes nothing. */
+export function exportFiles(registry: RegistrySnapshot): SourceFile[] {
+  const files: SourceFile[] = [];
+  for (const kind of KINDS) {
+    const objects = registry.list(kind).sort((a, b) => a.name.localeCompare(b.name));
+    if (objects.length === 0) continue;
+    const content = objects.map((o) => YAML.stringify(toDescriptor(o), { lineWidth: 0 })).join('---\n');
+    files.push({ path: `${KIND_INFO[kind].plural}.yaml`, content });
+  }
+  return files;
+}
+
+export function toDescriptor(o: Desired): Record<string, unknown> {
+  const metadata = Object.keys(o.labels).length > 0 ? { name: o.name, labels: o.labels } : { name: o.name };
+  return { apiVersion: API_VERSION, kind: o.kind, metadata, spec: o.spec };
+}

@@ -1,0 +1,196 @@
+// The descriptor kinds: their URL plural, spec schema, the references each spec makes,
+// and checks a JSON Schema cannot express.
+import type { TSchema } from '@sinclair/typebox';
+import { Ajv } from 'ajv';
+import type { Problem } from '../errors.js';
+import * as S from './schemas.js';
+
+export const KINDS = [
+  'BusinessUnit',
+  'Person',
+  'DataDomain',
+  'Model',
+  'Tool',
+  'Archetype',
+  'Initiative',
+  'Agent',
+  'Policy',
+  'Budget',
+  'ComputePool',
+  'McpServer',
+] as const;
+export type Kind = (typeof KINDS)[number];
+
+export interface SpecByKind {
+  BusinessUnit: S.BusinessUnitSpec;
+  Person: S.PersonSpec;
+  DataDomain: S.DataDomainSpec;
+  Model: S.ModelSpec;
+  Tool: S.ToolSpec;
+  Archetype: S.ArchetypeSpec;
+  Initiative: S.InitiativeSpec;
+  Agent: S.AgentSpec;
+  Policy: S.PolicySpec;
+  Budget: S.BudgetSpec;
+  ComputePool: S.ComputePoolSpec;
+  McpServer: S.McpServerSpec;
+}
+
+/** A spec field naming another registry object. `path` is a JSON pointer from the descriptor root. */
+export interface Reference {
+  path: string;
+  kind: Kind;
+  name: string;
+}
+
+interface KindInfo<K extends Kind> {
+  plural: string;
+  schema: TSchema;
+  references(spec: SpecByKind[K]): Reference[];
+  /** Rules beyond the schema; problems carry paths from the descriptor root. */
+  check?(spec: SpecByKind[K]): Problem[];
+}
+
+const one = (path: string, kind: Kind, name: string | undefined): Reference[] => (name ? [{ path, kind, name }] : []);
+const many = (path: string, kind: Kind, names: readonly string[]): Reference[] =>
+  names.map((name, i) => ({ path: `${path}/${i}`, kind, name }));
+
+// Compiles each Tool's `arguments` to prove it is a JSON Schema; strict mode off because
+// upstream MCP servers use keywords (and formats) Ajv's strict mode rejects.
+const schemaChecker = new Ajv({ strict: false, validateFormats: false });
+
+export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
+  BusinessUnit: {
+    plural: 'business-units',
+    schema: S.BusinessUnitSpec,
+    references: (s) => one('/spec/owner', 'Person', s.owner),
+  },
+  Person: {
+    plural: 'people',
+    schema: S.PersonSpec,
+    references: (s) => one('/spec/businessUnit', 'BusinessUnit', s.businessUnit),
+  },
+  DataDomain: {
+    plural: 'data-domains',
+    schema: S.DataDomainSpec,
+    references: (s) => one('/spec/owner', 'Person', s.owner),
+  },
+  Model: {
+    plural: 'models',
+    schema: S.ModelSpec,
+    references: () => [],
+    check: (s) => {
+      const seen = new Set<string>();
+      return s.pricing.flatMap((p, i) => {
+        const key = `${p.from}/${p.currency}`;
+        if (seen.has(key))
+          return [{ path: `/spec/pricing/${i}/from`, message: `two prices start on ${p.from} in ${p.currency}` }];
+        seen.add(key);
+        return [];
+      });
+    },
+  },
+  Tool: {
+    plural: 'tools',
+    schema: S.ToolSpec,
+    references: (s) => many('/spec/dataDomains', 'DataDomain', s.dataDomains),
+    check: (s) => {
+      const args = s.arguments as { type?: unknown };
+      if (args.type !== undefined && args.type !== 'object')
+        return [{ path: '/spec/arguments/type', message: 'arguments must be a JSON Schema of type "object"' }];
+      try {
+        schemaChecker.compile(s.arguments);
+        return [];
+      } catch (err) {
+        return [{ path: '/spec/arguments', message: `not a valid JSON Schema: ${(err as Error).message}` }];
+      }
+    },
+  },
+  Archetype: {
+    plural: 'archetypes',
+    schema: S.ArchetypeSpec,
+    references: (s) => [
+      ...many('/spec/tools', 'Tool', s.tools),
+      ...many('/spec/dataDomains', 'DataDomain', s.dataDomains),
+      ...many('/spec/models', 'Model', s.models),
+    ],
+  },
+  Initiative: {
+    plural: 'initiatives',
+    schema: S.InitiativeSpec,
+    references: (s) => [
+      ...one('/spec/owner', 'Person', s.owner),
+      ...one('/spec/businessUnit', 'BusinessUnit', s.businessUnit),
+      ...one('/spec/oversightOwner', 'Person', s.oversightOwner),
+      ...one('/spec/incidentOwner', 'Person', s.incidentOwner),
+    ],
+    check: (s) => {
+      const problems: Problem[] = [];
+      const names = new Set<string>();
+      s.outcomes.forEach((o, i) => {
+        if (names.has(o.name))
+          problems.push({ path: `/spec/outcomes/${i}/name`, message: `outcome "${o.name}" is listed twice` });
+        names.add(o.name);
+        if (!S.RATE_SOURCES.has(o.source)) return;
+        for (const [field, v] of [
+          ['baseline/value', o.baseline.value],
+          ['target', o.target],
+        ] as const) {
+          if (v < 0 || v > 1)
+            problems.push({ path: `/spec/outcomes/${i}/${field}`, message: `${o.source} is a fraction from 0 to 1, got ${v}` });
+        }
+      });
+      return problems;
+    },
+  },
+  Agent: {
+    plural: 'agents',
+    schema: S.AgentSpec,
+    references: (s) => [
+      ...one('/spec/initiative', 'Initiative', s.initiative),
+      ...one('/spec/archetype', 'Archetype', s.archetype),
+      ...many('/spec/extraTools', 'Tool', s.extraTools),
+      ...one('/spec/owner', 'Person', s.owner),
+    ],
+  },
+  Policy: { plural: 'policies', schema: S.PolicySpec, references: () => [] },
+  Budget: {
+    plural: 'budgets',
+    schema: S.BudgetSpec,
+    references: (s) => [
+      ...s.allocations.flatMap((a, i) => one(`/spec/allocations/${i}/initiative`, 'Initiative', a.initiative)),
+      ...s.actuals.flatMap((a, i) => one(`/spec/actuals/${i}/initiative`, 'Initiative', a.initiative)),
+    ],
+    check: (s) => {
+      const problems: Problem[] = [];
+      if (s.period.to < s.period.from)
+        problems.push({ path: '/spec/period/to', message: `period ends (${s.period.to}) before it starts (${s.period.from})` });
+      s.actuals.forEach((a, i) => {
+        if (a.date < s.period.from || a.date > s.period.to)
+          problems.push({ path: `/spec/actuals/${i}/date`, message: `${a.date} is outside the budget period` });
+      });
+      return problems;
+    },
+  },
+  ComputePool: { plural: 'compute-pools', schema: S.ComputePoolSpec, references: () => [] },
+  McpServer: {
+    plural: 'mcp-servers',
+    schema: S.McpServerSpec,
+    references: () => [],
+    check: (s) => {
+      if (s.transport === 'stdio' && !s.command) return [{ path: '/spec/command', message: 'a stdio McpServer needs a command' }];
+      if (s.transport === 'http' && !s.url) return [{ path: '/spec/url', message: 'an http McpServer needs a url' }];
+      return [];
+    },
+  },
+};
+
+export const KIND_BY_PLURAL: ReadonlyMap<string, Kind> = new Map(KINDS.map((k) => [KIND_INFO[k].plural, k]));
+
+export function isKind(value: unknown): value is Kind {
+  return typeof value === 'string' && (KINDS as readonly string[]).includes(value);
+}
+
+export function referencesOf<K extends Kind>(kind: K, spec: SpecByKind[K]): Reference[] {
+  return KIND_INFO[kind].references(spec);
+}

@@ -1,0 +1,111 @@
+// Registry persistence: descriptors as rows, the revision counter and the change log.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Kind } from './kinds.js';
+import type { Desired, RegistryObject } from './model.js';
+
+export type RegistryStore = ReturnType<typeof createRegistryStore>;
+
+export interface Change {
+  kind: Kind;
+  name: string;
+  action: 'created' | 'updated' | 'deleted';
+}
+
+export function createRegistryStore(db: Kysely<Database>) {
+  const toObject = (r: Database['registry_objects']): RegistryObject => ({
+    kind: r.kind as Kind,
+    name: r.name,
+    labels: JSON.parse(r.labels),
+    spec: JSON.parse(r.spec),
+    generation: r.generation,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  });
+
+  return {
+    async loadAll(): Promise<RegistryObject[]> {
+      const rows = await db.selectFrom('registry_objects').selectAll().orderBy('kind').orderBy('name').execute();
+      return rows.map(toObject);
+    },
+
+    async list(kind: Kind): Promise<RegistryObject[]> {
+      const rows = await db.selectFrom('registry_objects').selectAll().where('kind', '=', kind).orderBy('name').execute();
+      return rows.map(toObject);
+    },
+
+    async get(kind: Kind, name: string): Promise<RegistryObject | undefined> {
+      const row = await db
+        .selectFrom('registry_objects')
+        .selectAll()
+        .where('kind', '=', kind)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return row && toObject(row);
+    },
+
+    async revision(): Promise<number> {
+      const row = await db.selectFrom('registry_state').select('revision').where('id', '=', 1).executeTakeFirstOrThrow();
+      return row.revision;
+    },
+
+    /**
+     * Increments the revision. Called first in a writing transaction, it also serialises
+     * concurrent writers on every engine (a row lock on PostgreSQL, the write lock on SQLite).
+     */
+    async bumpRevision(): Promise<number> {
+      const row = await db
+        .updateTable('registry_state')
+        .set((eb) => ({ revision: eb('revision', '+', 1) }))
+        .where('id', '=', 1)
+        .returning('revision')
+        .executeTakeFirstOrThrow();
+      return row.revision;
+    },
+
+    async insert(o: Desired, now: string): Promise<void> {
+      await db
+        .insertInto('registry_objects')
+        .values({
+          kind: o.kind,
+          name: o.name,
+          labels: JSON.stringify(o.labels),
+          spec: JSON.stringify(o.spec),
+          generation: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    },
+
+    async update(o: Desired, now: string): Promise<void> {
+      await db
+        .updateTable('registry_objects')
+        .set((eb) => ({
+          labels: JSON.stringify(o.labels),
+          spec: JSON.stringify(o.spec),
+          generation: eb('generation', '+', 1),
+          updated_at: now,
+        }))
+        .where('kind', '=', o.kind)
+        .where('name', '=', o.name)
+        .execute();
+    },
+
+    async remove(kind: Kind, name: string): Promise<void> {
+      await db.deleteFrom('registry_objects').where('kind', '=', kind).where('name', '=', name).execute();
+    },
+
+    async recordChanges(changes: Change[], revision: number, actor: string, now: string): Promise<void> {
+      if (changes.length === 0) return;
+      await db
+        .insertInto('registry_changes')
+        .values(changes.map((c) => ({ revision, kind: c.kind, name: c.name, action: c.action, actor, at: now })))
+        .execute();
+    },
+
+    async changes(limit: number) {
+      return db.selectFrom('registry_changes').selectAll().orderBy('id', 'desc').limit(limit).execute();
+    },
+  };
+}

@@ -1,0 +1,266 @@
+// The spec schema of every descriptor kind (ARCHITECTURE.md "Governance as code").
+// One TypeBox schema per kind: Ajv validates descriptors with it and the OpenAPI document shows it.
+import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
+
+const closed = { additionalProperties: false } as const;
+const Ref = (what: string) => T.String({ minLength: 1, description: `name of a ${what}` });
+const Refs = (what: string) => T.Array(Ref(what), { uniqueItems: true, default: [] });
+const Regions = T.Array(T.String({ minLength: 1 }), { uniqueItems: true, default: [] });
+const IsoDate = T.String({ format: 'date', description: 'YYYY-MM-DD' });
+const Money = T.Number({ minimum: 0 });
+const Currency = T.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code', default: 'USD' });
+
+export const ROLES = [
+  'admin',
+  'platform',
+  'owner',
+  'reviewer:risk',
+  'reviewer:legal',
+  'reviewer:security',
+  'reviewer:data',
+  'approver',
+  'viewer',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted'] as const;
+export const RISK_TIERS = ['minimal', 'low', 'medium', 'high', 'prohibited'] as const;
+export const STAGES = ['proposed', 'pilot', 'production', 'scaled', 'retired'] as const;
+export const EFFECTS = ['read', 'write', 'financial', 'destructive'] as const;
+export const AUTONOMY = ['suggest', 'supervised', 'autonomous'] as const;
+export const BUDGET_CATEGORIES = [
+  'model-licences',
+  'infrastructure-compute',
+  'data-integration',
+  'security-governance',
+  'agents-platforms',
+  'change-training',
+] as const;
+export const OUTCOME_SOURCES = [
+  'resolution_rate',
+  'escalation_rate',
+  'error_rate',
+  'cost_per_resolved_task',
+  'avg_handle_time',
+  'time_saved_hours',
+  'manual',
+] as const;
+/** Sources measured as a fraction from 0 to 1. */
+export const RATE_SOURCES: ReadonlySet<string> = new Set(['resolution_rate', 'escalation_rate', 'error_rate']);
+
+// A plain JSON Schema enum (not anyOf of literals): clearer errors and a clearer OpenAPI document.
+const literals = <V extends readonly string[]>(values: V, opts: object = {}) =>
+  T.Unsafe<V[number]>({ type: 'string', enum: [...values], ...opts });
+
+export const BusinessUnitSpec = T.Object({ title: T.String({ minLength: 1 }), owner: T.Optional(Ref('Person')) }, closed);
+
+export const PersonSpec = T.Object(
+  {
+    displayName: T.String({ minLength: 1 }),
+    email: T.Optional(T.String({ format: 'email' })),
+    roles: T.Array(literals(ROLES), { uniqueItems: true, default: [] }),
+    businessUnit: T.Optional(Ref('BusinessUnit')),
+  },
+  closed,
+);
+
+export const DataDomainSpec = T.Object(
+  {
+    description: T.Optional(T.String()),
+    owner: Ref('Person'),
+    classification: literals(CLASSIFICATIONS),
+    regions: Regions,
+    maturity: T.Optional(
+      T.Object(
+        {
+          quality: literals(['low', 'medium', 'high'] as const),
+          lineage: literals(['none', 'partial', 'complete'] as const),
+          accessPolicy: literals(['none', 'draft', 'enforced'] as const),
+          productionReady: T.Boolean(),
+          assessedAt: T.Optional(IsoDate),
+        },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
+
+const Price = T.Object(
+  {
+    from: IsoDate,
+    currency: Currency,
+    inputPerMillion: Money,
+    outputPerMillion: Money,
+    cachedInputPerMillion: T.Optional(Money),
+  },
+  closed,
+);
+
+export const ModelSpec = T.Object(
+  {
+    provider: T.String({ minLength: 1 }),
+    hosting: literals(['vendor', 'self-hosted'] as const),
+    regions: Regions,
+    status: literals(['approved', 'restricted', 'banned'] as const),
+    maxClassification: literals(CLASSIFICATIONS),
+    pricing: T.Array(Price, { default: [] }),
+  },
+  closed,
+);
+
+export const ToolSpec = T.Object(
+  {
+    description: T.Optional(T.String()),
+    system: T.String({ minLength: 1 }),
+    effect: literals(EFFECTS),
+    dataDomains: Refs('DataDomain'),
+    arguments: T.Record(T.String(), T.Unknown(), {
+      description: 'a JSON Schema for the call arguments, as MCP tools declare their inputSchema',
+      default: { type: 'object', properties: {} },
+    }),
+  },
+  closed,
+);
+
+export const ArchetypeSpec = T.Object(
+  {
+    description: T.Optional(T.String()),
+    tools: Refs('Tool'),
+    dataDomains: Refs('DataDomain'),
+    models: Refs('Model'),
+    autonomy: literals(AUTONOMY),
+    frameworks: T.Array(T.String({ minLength: 1 }), { uniqueItems: true, default: [] }),
+    handoffRules: T.Array(T.Object({ when: T.String({ minLength: 1 }), to: T.String({ minLength: 1 }) }, closed), {
+      default: [],
+      description: 'when the agent must hand the task to a human, and to whom',
+    }),
+  },
+  closed,
+);
+
+const Outcome = T.Object(
+  {
+    name: T.String({ minLength: 1 }),
+    source: literals(OUTCOME_SOURCES),
+    unit: T.String({ minLength: 1 }),
+    direction: literals(['increase', 'decrease'] as const),
+    baseline: T.Object({ value: T.Number(), period: T.String({ minLength: 1 }) }, closed),
+    target: T.Number(),
+    valuePerUnit: T.Optional(T.Number({ description: 'an assumption (money per unit of improvement), always labelled as such' })),
+  },
+  closed,
+);
+
+export const InitiativeSpec = T.Object(
+  {
+    title: T.String({ minLength: 1 }),
+    description: T.Optional(T.String()),
+    type: literals(['chatbot', 'copilot', 'agent'] as const),
+    riskTier: T.Optional(literals(RISK_TIERS)),
+    stage: literals(STAGES),
+    stageSince: T.Optional(IsoDate),
+    owner: Ref('Person'),
+    businessUnit: Ref('BusinessUnit'),
+    oversightOwner: T.Optional(Ref('Person')),
+    incidentOwner: T.Optional(Ref('Person')),
+    outcomes: T.Array(Outcome, { default: [] }),
+  },
+  closed,
+);
+
+export const AgentSpec = T.Object(
+  {
+    description: T.Optional(T.String()),
+    initiative: Ref('Initiative'),
+    archetype: T.Optional(Ref('Archetype')),
+    extraTools: Refs('Tool'),
+    owner: Ref('Person'),
+    framework: T.Optional(T.String({ minLength: 1 })),
+    status: literals(['active', 'suspended', 'retired'] as const, { default: 'active' }),
+  },
+  closed,
+);
+
+export const PolicySpec = T.Object(
+  {
+    cedar: T.String({ minLength: 1, description: 'one or more Cedar policies' }),
+    mode: literals(['enforce', 'monitor'] as const, { default: 'enforce' }),
+    description: T.Optional(T.String()),
+  },
+  closed,
+);
+
+export const BudgetSpec = T.Object(
+  {
+    period: T.Object({ from: IsoDate, to: IsoDate }, closed),
+    currency: Currency,
+    allocations: T.Array(
+      T.Object({ category: literals(BUDGET_CATEGORIES), amount: Money, initiative: T.Optional(Ref('Initiative')) }, closed),
+      { default: [] },
+    ),
+    actuals: T.Array(
+      T.Object(
+        {
+          category: literals(BUDGET_CATEGORIES),
+          amount: Money,
+          date: IsoDate,
+          initiative: T.Optional(Ref('Initiative')),
+          description: T.Optional(T.String()),
+        },
+        closed,
+      ),
+      { default: [], description: 'spend booked outside telemetry (invoices, contracts)' },
+    ),
+  },
+  closed,
+);
+
+export const ComputePoolSpec = T.Object(
+  {
+    region: T.String({ minLength: 1 }),
+    unit: T.String({ minLength: 1, description: 'e.g. gpu-hours/month' }),
+    capacity: T.Number({ minimum: 0 }),
+    forecastDemand: T.Optional(T.Number({ minimum: 0 })),
+    powerConstrained: T.Boolean({ default: false }),
+  },
+  closed,
+);
+
+export const McpServerSpec = T.Object(
+  {
+    description: T.Optional(T.String()),
+    transport: literals(['stdio', 'http'] as const),
+    command: T.Optional(T.String({ minLength: 1 })),
+    args: T.Optional(T.Array(T.String())),
+    url: T.Optional(T.String({ format: 'uri' })),
+    toolPrefix: T.Optional(T.String({ minLength: 1 })),
+    timeoutMs: T.Optional(T.Integer({ minimum: 1, maximum: 600000 })),
+  },
+  closed,
+);
+
+export type BusinessUnitSpec = Static<typeof BusinessUnitSpec>;
+export type PersonSpec = Static<typeof PersonSpec>;
+export type DataDomainSpec = Static<typeof DataDomainSpec>;
+export type ModelSpec = Static<typeof ModelSpec>;
+export type ToolSpec = Static<typeof ToolSpec>;
+export type ArchetypeSpec = Static<typeof ArchetypeSpec>;
+export type InitiativeSpec = Static<typeof InitiativeSpec>;
+export type AgentSpec = Static<typeof AgentSpec>;
+export type PolicySpec = Static<typeof PolicySpec>;
+export type BudgetSpec = Static<typeof BudgetSpec>;
+export type ComputePoolSpec = Static<typeof ComputePoolSpec>;
+export type McpServerSpec = Static<typeof McpServerSpec>;
+
+export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}$';
+
+export const Metadata = T.Object(
+  {
+    name: T.String({ pattern: NAME_PATTERN, description: 'unique per kind; letters, digits, . _ : @ -' }),
+    labels: T.Optional(T.Record(T.String({ minLength: 1 }), T.String())),
+  },
+  closed,
+);
+
+export type SpecSchema = TSchema;

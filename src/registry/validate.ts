@@ -1,0 +1,133 @@
+// Descriptor validation: the shape of one descriptor (schema per kind, defaults applied), then
+// the whole next registry (references resolve, Cedar policies validate against the generated schema).
+import { Type as T, type TSchema } from '@sinclair/typebox';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Problem } from '../errors.js';
+import { checkPolicyText, checkSchema } from '../policy/cedar.js';
+import { generateCedarSchema, RESERVED_ACTIONS } from '../policy/cedar-schema.js';
+import { isKind, KIND_INFO, KINDS, type Kind, referencesOf } from './kinds.js';
+import { API_VERSION, type Desired, type RegistrySnapshot } from './model.js';
+import { Metadata } from './schemas.js';
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+addFormats.default(ajv, ['date', 'email', 'uri']);
+
+const Envelope = T.Object(
+  {
+    apiVersion: T.Literal(API_VERSION),
+    kind: T.String(),
+    metadata: Metadata,
+    spec: T.Record(T.String(), T.Unknown()),
+  },
+  { additionalProperties: false },
+);
+const checkEnvelope = ajv.compile(Envelope);
+const specValidators = new Map<Kind, ValidateFunction>(KINDS.map((k) => [k, ajv.compile(KIND_INFO[k].schema as TSchema)]));
+
+export type DescriptorResult = { ok: true; desired: Desired } | { ok: false; problems: Problem[]; kind?: Kind; name?: string };
+
+/**
+ * Validates one raw descriptor and returns it normalised (defaults filled in), or its problems.
+ * The input is never mutated. Paths in problems are JSON pointers from the descriptor root.
+ */
+export function validateDescriptor(raw: unknown): DescriptorResult {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return {
+      ok: false,
+      problems: [{ path: '', message: 'a descriptor must be a mapping with apiVersion, kind, metadata and spec' }],
+    };
+  const doc = structuredClone(raw) as Record<string, unknown>;
+  const kind = doc.kind;
+  if (!isKind(kind)) {
+    const message =
+      kind === undefined ? 'missing required field "kind"' : `unknown kind ${JSON.stringify(kind)} (one of: ${KINDS.join(', ')})`;
+    return { ok: false, problems: [{ path: kind === undefined ? '' : '/kind', message }] };
+  }
+  if (doc.spec === undefined) doc.spec = {};
+  const problems: Problem[] = [];
+  if (!checkEnvelope(doc)) problems.push(...ajvProblems(checkEnvelope.errors, ''));
+  const name = (doc.metadata as { name?: unknown } | undefined)?.name;
+  const named = typeof name === 'string' ? { kind, name } : { kind };
+  if (problems.length > 0) return { ok: false, problems: problems.map((p) => ({ ...p, ...named })), ...named };
+
+  const spec = doc.spec as Record<string, unknown>;
+  const validateSpec = specValidators.get(kind) as ValidateFunction;
+  if (!validateSpec(spec)) problems.push(...ajvProblems(validateSpec.errors, '/spec'));
+  else problems.push(...((KIND_INFO[kind].check as ((s: unknown) => Problem[]) | undefined)?.(spec) ?? []));
+  if (kind === 'Tool' && (RESERVED_ACTIONS as readonly string[]).includes(name as string))
+    problems.push({ path: '/metadata/name', message: `"${name}" is reserved for Fulcrum's own Cedar action` });
+  if (problems.length > 0) return { ok: false, problems: problems.map((p) => ({ ...p, ...named })), ...named };
+
+  const metadata = doc.metadata as { name: string; labels?: Record<string, string> };
+  return { ok: true, desired: { kind, name: metadata.name, labels: metadata.labels ?? {}, spec } as Desired };
+}
+
+function ajvProblems(errors: ErrorObject[] | null | undefined, prefix: string): Problem[] {
+  const problems = (errors ?? []).map((e): Problem => {
+    const path = prefix + e.instancePath;
+    const p = e.params as Record<string, unknown>;
+    switch (e.keyword) {
+      case 'additionalProperties':
+        return { path: `${path}/${p.additionalProperty}`, message: `unknown field "${p.additionalProperty}"` };
+      case 'required':
+        return { path, message: `missing required field "${p.missingProperty}"` };
+      case 'enum':
+        return { path, message: `must be one of: ${(p.allowedValues as unknown[]).join(', ')}` };
+      case 'const':
+        return { path, message: `must be ${JSON.stringify(p.allowedValue)}` };
+      default:
+        return { path, message: e.message ?? 'is invalid' };
+    }
+  });
+  // Ajv can report one place twice (e.g. through two schema branches); say it once.
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(`${p.path}|${p.message}`) && seen.add(`${p.path}|${p.message}`));
+}
+
+/**
+ * Every reference in `next` must name an object that exists in it (or in `alsoExisting`, names
+ * whose descriptors failed validation but were written, so they are not reported twice).
+ */
+export function checkReferences(next: RegistrySnapshot, alsoExisting: ReadonlySet<string> = new Set()): Problem[] {
+  const problems: Problem[] = [];
+  for (const o of next.all()) {
+    for (const ref of referencesOf(o.kind, o.spec as never)) {
+      if (next.has(ref.kind, ref.name) || alsoExisting.has(`${ref.kind}/${ref.name}`)) continue;
+      problems.push({ kind: o.kind, name: o.name, path: ref.path, message: `no ${ref.kind} named "${ref.name}"` });
+    }
+  }
+  return problems;
+}
+
+/** Who refers to this object: the referrers' kind, name and the field that names it. */
+export function referrersOf(
+  registry: RegistrySnapshot,
+  kind: Kind,
+  name: string,
+): Array<{ kind: Kind; name: string; path: string }> {
+  const found = [];
+  for (const o of registry.all())
+    for (const ref of referencesOf(o.kind, o.spec as never))
+      if (ref.kind === kind && ref.name === name) found.push({ kind: o.kind, name: o.name, path: ref.path });
+  return found;
+}
+
+/** Each Policy's Cedar text must parse and validate (strict) against the schema generated from `next`. */
+export function checkPolicies(next: RegistrySnapshot): Problem[] {
+  const policies = next.list('Policy');
+  if (policies.length === 0) return [];
+  const schema = generateCedarSchema(next);
+  const schemaProblems = checkSchema(schema);
+  if (schemaProblems.length > 0)
+    return schemaProblems.map((m) => ({ kind: 'Policy', name: '*', message: `generated Cedar schema is invalid: ${m}` }));
+  return policies.flatMap((p) =>
+    checkPolicyText(p.spec.cedar, schema).map((c) => ({
+      kind: 'Policy',
+      name: p.name,
+      path: '/spec/cedar',
+      message: c.message,
+      ...(c.offset === undefined ? {} : { offset: c.offset }),
+    })),
+  );
+}

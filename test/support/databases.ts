@@ -1,0 +1,59 @@
+// One storage test body, every engine: SQLite always, PostgreSQL when FULCRUM_TEST_DATABASE_URL
+// is set (each test database cloned from the migrated template).
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { type DatabaseHandle, openDatabase } from '../../src/db/adapter.js';
+import { adminPool, databaseUrl } from './postgres.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export const ENGINES: Engine[] = process.env.FULCRUM_TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+export interface TestDatabase {
+  engine: Engine;
+  /** FULCRUM_DATABASE_URL for a server process on this database (PostgreSQL only). */
+  url?: string;
+  /** A scratch folder (the SQLite file lives here). */
+  dir: string;
+  open(): DatabaseHandle;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-test-'));
+  if (engine === 'sqlite') {
+    const file = path.join(dir, 'fulcrum.db');
+    return { engine, dir, open: () => openDatabase({ sqliteFile: file }), drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const base = process.env.FULCRUM_TEST_DATABASE_URL as string;
+  const name = `fulcrum_t_${randomBytes(6).toString('hex')}`;
+  const admin = adminPool(base);
+  await withRetry(() => admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`));
+  const url = databaseUrl(base, name);
+  return {
+    engine,
+    dir,
+    url,
+    open: () => openDatabase({ databaseUrl: url, poolSize: 5 }),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// Two files cloning the template at the same instant can collide ("source database is being accessed").
+async function withRetry<T>(fn: () => Promise<T>, tries = 10): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= tries) throw err;
+      await new Promise((r) => setTimeout(r, 100 * i));
+    }
+  }
+}

@@ -1,0 +1,14 @@
+// Reads descriptor bundles from disk as the CLI sends them.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SourceFile } from '../../src/registry/descriptors.js';
+
+export const ACME = path.resolve(import.meta.dirname, '../../examples/acme');
+
+export function readBundle(dir: string): SourceFile[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => ({ path: path.join(path.relative(process.cwd(), dir), f), content: fs.readFileSync(path.join(dir, f), 'utf8') }));
+}

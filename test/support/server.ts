@@ -1,0 +1,39 @@
+// An in-process Fulcrum (app + Fastify, no socket) on a fresh test database.
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { type App, createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { buildServer } from '../../src/http/server.js';
+import { createTestDatabase, type Engine, type TestDatabase } from './databases.js';
+
+export const ADMIN_TOKEN = 'fat_test-admin-token';
+
+export interface TestServer {
+  app: App;
+  server: FastifyInstance;
+  database: TestDatabase;
+  /** Injects a request with the admin token unless `token` says otherwise (null: none). */
+  request(opts: InjectOptions & { token?: string | null }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(engine: Engine, overrides: { bodyLimit?: number } = {}): Promise<TestServer> {
+  const database = await createTestDatabase(engine);
+  const config = loadConfig({ FULCRUM_DATA_DIR: database.dir }, { adminToken: ADMIN_TOKEN, ...overrides });
+  const app = await createApp(config, database.open());
+  const server = await buildServer(app);
+  return {
+    app,
+    server,
+    database,
+    request: ({ token, ...opts }) => {
+      const t = token === undefined ? ADMIN_TOKEN : token;
+      const headers = { ...(opts.headers ?? {}), ...(t ? { authorization: `Bearer ${t}` } : {}) };
+      return server.inject({ ...opts, headers });
+    },
+    close: async () => {
+      await server.close();
+      await app.close();
+      await database.drop();
+    },
+  };
+}
