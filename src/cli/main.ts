@@ -4,6 +4,7 @@ import { CliError } from './client.js';
 import { credentials } from './credentials.js';
 import { exportRegistry } from './export.js';
 import { migrate } from './migrate.js';
+import { printSchemaReport } from './schema-report.js';
 import { serve } from './serve.js';
 
 const HELP = `fulcrum — the control plane for running enterprise AI at scale
@@ -19,6 +20,7 @@ usage: fulcrum <command> [options]
   tokens create|list|revoke --person NAME [ID]
                                   person API tokens
   migrate                         bring the database schema up to date
+  schema-report                   print the schema report (docs/schema.md)
 
 Client commands talk to a server: --url or FULCRUM_URL (default http://127.0.0.1:4100),
 with FULCRUM_TOKEN, else the admin token in $FULCRUM_DATA_DIR/admin-token.
@@ -39,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
         return await credentials(command, rest);
       case 'migrate':
         return await migrate();
+      case 'schema-report':
+        return await printSchemaReport();
       case undefined:
       case 'help':
       case '--help':

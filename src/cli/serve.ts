@@ -19,8 +19,8 @@ export async function serve(argv: string[]): Promise<number> {
     process.stderr.write(`\nGenerated the admin token (shown once; also saved to ${file}, mode 0600):\n\n  ${token}\n\n`);
   }
   const server = await buildServer(app, { logger: true });
-  await server.listen({ host: config.host, port: config.port });
-  server.log.info({ database: app.database.location }, `Fulcrum listening on http://${config.host}:${config.port}`);
+  const address = await server.listen({ host: config.host, port: config.port });
+  server.log.info({ database: app.database.location, url: address }, `Fulcrum listening on ${address}`);
 
   return new Promise<number>((resolve) => {
     const stop = async (signal: string) => {

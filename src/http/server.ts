@@ -47,6 +47,10 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) || `def-${i}` },
   });
+  // The API reference and its assets are public, like the OpenAPI document they render.
+  server.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
+  });
   await server.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   server.addSchema(ErrorBody);
 

@@ -61,7 +61,7 @@ export function createRegistryService({ db }: { db: Kysely<Database> }) {
         const next = current.with(put, remove);
 
         const problems = [...checkReferences(next), ...checkPolicies(next)].map(locate);
-        if (problems.length > 0) throw new ValidationError(summary(problems), problems);
+        if (problems.length > 0) throw new ValidationError(summary(problems), sorted(problems));
 
         const result: ApplyResult = { dryRun: !!opts.dryRun, revision, created: [], updated: [], unchanged: [], deleted: [] };
         const changes: Change[] = [];
@@ -185,7 +185,7 @@ export function createRegistryService({ db }: { db: Kysely<Database> }) {
         problems.push(...checkReferences(next, broken).map(locate));
         // Policies are checked too unless a broken Tool would make the Cedar schema misleading.
         if (![...broken].some((k) => k.startsWith('Tool/'))) problems.push(...checkPolicies(next).map(locate));
-        throw new ValidationError(summary(problems), problems);
+        throw new ValidationError(summary(problems), sorted(problems));
       }
       return commit(desired, { ...opts, actor }, locate);
     },
@@ -205,6 +205,14 @@ export function createRegistryService({ db }: { db: Kysely<Database> }) {
 function at(doc: ParsedDocument, p: Problem): Problem {
   const { line, col } = doc.locate(p.path ?? '', p.offset);
   return { ...p, file: doc.file, line, col };
+}
+
+/** Problems in reading order: by file, line and column; those without a file last. */
+function sorted(problems: Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) =>
+      (a.file ?? '\uffff').localeCompare(b.file ?? '\uffff') || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0),
+  );
 }
 
 function summary(problems: Problem[]): string {

@@ -18,7 +18,7 @@ export function up(adapter: DialectAdapter) {
 
     await db.schema
       .createTable('registry_state')
-      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('id', 'integer', (c) => c.primaryKey().notNull())
       .addColumn('revision', 'integer', (c) => c.notNull())
       .execute();
     await db
@@ -40,7 +40,7 @@ export function up(adapter: DialectAdapter) {
 
     await db.schema
       .createTable('credentials')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('id', 'text', (c) => c.primaryKey().notNull())
       .addColumn('subject_kind', 'text', (c) => c.notNull())
       .addColumn('subject', 'text', (c) => c.notNull())
       .addColumn('token_hash', 'text', (c) => c.notNull().unique())
@@ -54,7 +54,7 @@ export function up(adapter: DialectAdapter) {
 
     await db.schema
       .createTable('settings')
-      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('key', 'text', (c) => c.primaryKey().notNull())
       .addColumn('value', 'text', (c) => c.notNull())
       .execute();
   };

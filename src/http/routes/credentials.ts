@@ -26,11 +26,15 @@ export function credentialRoutes(server: FastifyInstance, auth: AuthService): vo
     server.post<{ Params: { name: string }; Body: { description?: string } | undefined }>(
       base,
       {
+        // The body (a description) is optional: an empty POST is fine.
+        preValidation: async (req) => {
+          req.body ??= {};
+        },
         schema: {
           tags,
           summary: `Issue an ${what}; the secret is in this answer only`,
           params,
-          body: T.Optional(T.Object({ description: T.Optional(T.String({ maxLength: 200 })) }, { additionalProperties: false })),
+          body: T.Object({ description: T.Optional(T.String({ maxLength: 200 })) }, { additionalProperties: false }),
           response: {
             201: T.Object({ id: T.String(), [secret]: T.String(), prefix: T.String() }),
             ...errorResponses(401, 403, 404),

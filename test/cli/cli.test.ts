@@ -1,0 +1,160 @@
+// The CLI against a real server process, as a user runs it: serve, apply, export, keys.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { ACME } from '../support/files.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'bin/fulcrum');
+const run = promisify(execFile);
+
+interface Served {
+  proc: ChildProcess;
+  url: string;
+  stderr: string;
+}
+
+/** Starts `fulcrum serve` on a free port and waits until it listens. */
+async function serve(env: NodeJS.ProcessEnv): Promise<Served> {
+  const proc = spawn(BIN, ['serve'], { env: { ...env, FULCRUM_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stdout}\n${stderr}`)), 20_000);
+    proc.stdout?.on('data', (d) => {
+      stdout += d;
+      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${stdout}\n${stderr}`)));
+  });
+  return {
+    proc,
+    url,
+    get stderr() {
+      return stderr;
+    },
+  };
+}
+
+async function stop(s: Served | undefined): Promise<void> {
+  if (!s || s.proc.exitCode !== null) return;
+  const exited = new Promise((r) => s.proc.once('exit', r));
+  s.proc.kill('SIGTERM');
+  await exited;
+}
+
+describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
+  let db: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  let server: Served | undefined;
+  const cli = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(BIN, args, { env, cwd: ROOT });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+  const get = async (p: string) => {
+    const token = fs.readFileSync(path.join(db.dir, 'admin-token'), 'utf8').trim();
+    const res = await fetch(`${server?.url}${p}`, { headers: { authorization: `Bearer ${token}` } });
+    return res.json() as Promise<any>;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    env = { PATH: process.env.PATH, FULCRUM_DATA_DIR: db.dir, ...(db.url ? { FULCRUM_DATABASE_URL: db.url } : {}) };
+    server = await serve(env);
+    env.FULCRUM_URL = server.url;
+  });
+  afterAll(async () => {
+    await stop(server);
+    await db?.drop();
+  });
+
+  it('prints the generated admin token once and keeps it in the data dir (mode 0600)', async () => {
+    const file = path.join(db.dir, 'admin-token');
+    const token = fs.readFileSync(file, 'utf8').trim();
+    expect(token).toMatch(/^fat_/);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(server?.stderr).toContain(token);
+  });
+
+  it('applies the example enterprise, then finds nothing to change', async () => {
+    const first = await cli('apply', '-f', 'examples/acme');
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^created  Agent\/support-bot-eu$/m);
+    expect(first.stdout).toMatch(/^applied: \d+ created, 0 updated, 0 unchanged, 0 deleted \(revision 1\)$/m);
+    const agents = await get('/v1/agents');
+    expect(agents.items.length).toBeGreaterThanOrEqual(10);
+    const second = await cli('apply', '-f', 'examples/acme');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^no changes \(\d+ unchanged\)$/m);
+  });
+
+  it('exports the registry, and applying the export changes nothing', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-export-'));
+    const exported = await cli('export', '-o', out);
+    expect(exported.code).toBe(0);
+    expect(fs.readdirSync(out)).toEqual(expect.arrayContaining(['agents.yaml', 'policies.yaml', 'people.yaml']));
+    const again = await cli('apply', '-f', out);
+    expect(again.stdout).toMatch(/^no changes/m);
+    fs.rmSync(out, { recursive: true });
+  });
+
+  it('rejects a broken bundle naming file and line, exits non-zero, and changes nothing', async () => {
+    const before = await get('/v1/export');
+    const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-broken-'));
+    fs.cpSync(ACME, broken, { recursive: true });
+    const agentsFile = fs.readdirSync(broken).find((f) => fs.readFileSync(path.join(broken, f), 'utf8').includes('kind: Agent')) as string;
+    const target = path.join(broken, agentsFile);
+    const text = fs.readFileSync(target, 'utf8');
+    fs.writeFileSync(target, text.replace(/(\n  initiative: )\S+/, '$1no-such-initiative'));
+    fs.writeFileSync(path.join(broken, 'extra.yaml'), 'apiVersion: fulcrum/v1\nkind: Robot\nmetadata: {name: r}\nspec: {}\n');
+    const res = await cli('apply', '-f', broken);
+    expect(res.code).toBe(1);
+    const line = text.slice(0, text.search(/\n {2}initiative: /) + 1).split('\n').length + 1;
+    expect(res.stderr).toContain(`${target}:${line}:3: no Initiative named "no-such-initiative"`);
+    expect(res.stderr).toContain(`${path.join(broken, 'extra.yaml')}:2:1: unknown kind "Robot"`);
+    expect(res.stderr).toMatch(/apply failed: 2 problem\(s\); nothing was applied/);
+    expect(await get('/v1/export')).toEqual(before);
+    fs.rmSync(broken, { recursive: true });
+  });
+
+  it('creates an agent key and prints only the key on stdout', async () => {
+    const res = await cli('keys', 'create', '--agent', 'support-bot-eu');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^fk_[A-Za-z0-9_-]{43}\n$/);
+    const listed = await cli('keys', 'list', '--agent', 'support-bot-eu');
+    expect(listed.stdout).toContain(res.stdout.slice(0, 10));
+    expect(listed.stdout).not.toContain(res.stdout.trim());
+  });
+
+  it('says clearly when the server is not there', async () => {
+    const res = await cli('apply', '-f', 'examples/acme', '--url', 'http://127.0.0.1:9');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/cannot reach Fulcrum at http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it('does not print the admin token again on restart', async () => {
+    await stop(server);
+    server = await serve(env);
+    env.FULCRUM_URL = server.url;
+    const token = fs.readFileSync(path.join(db.dir, 'admin-token'), 'utf8').trim();
+    expect(server.stderr).not.toContain(token);
+    expect((await get('/v1/agents')).items.length).toBeGreaterThanOrEqual(10);
+  });
+});
