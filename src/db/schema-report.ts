@@ -14,7 +14,9 @@ export async function schemaReport({ db, adapter }: DatabaseHandle): Promise<str
   for (const t of tables) {
     lines.push(`## ${t.name}`, '', '| column | type | null | default |', '|---|---|---|---|');
     for (const c of t.columns)
-      lines.push(`| ${c.name} | ${c.dataType.toLowerCase()} | ${c.isNullable ? 'yes' : 'no'} | ${c.hasDefaultValue ? 'yes' : ''} |`);
+      lines.push(
+        `| ${c.name} | ${c.dataType.toLowerCase()} | ${c.isNullable ? 'yes' : 'no'} | ${c.hasDefaultValue ? 'yes' : ''} |`,
+      );
     lines.push('');
   }
   return lines.join('\n');

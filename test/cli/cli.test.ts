@@ -96,7 +96,7 @@ describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
     const first = await cli('apply', '-f', 'examples/acme');
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^created  Agent\/support-bot-eu$/m);
+    expect(first.stdout).toMatch(/^created {2}Agent\/support-bot-eu$/m);
     expect(first.stdout).toMatch(/^applied: \d+ created, 0 updated, 0 unchanged, 0 deleted \(revision 1\)$/m);
     const agents = await get('/v1/agents');
     expect(agents.items.length).toBeGreaterThanOrEqual(10);
@@ -119,14 +119,16 @@ describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
     const before = await get('/v1/export');
     const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-broken-'));
     fs.cpSync(ACME, broken, { recursive: true });
-    const agentsFile = fs.readdirSync(broken).find((f) => fs.readFileSync(path.join(broken, f), 'utf8').includes('kind: Agent')) as string;
+    const agentsFile = fs
+      .readdirSync(broken)
+      .find((f) => fs.readFileSync(path.join(broken, f), 'utf8').includes('kind: Agent')) as string;
     const target = path.join(broken, agentsFile);
     const text = fs.readFileSync(target, 'utf8');
-    fs.writeFileSync(target, text.replace(/(\n  initiative: )\S+/, '$1no-such-initiative'));
+    fs.writeFileSync(target, text.replace(/(\n {2}initiative: )\S+/, '$1no-such-initiative'));
     fs.writeFileSync(path.join(broken, 'extra.yaml'), 'apiVersion: fulcrum/v1\nkind: Robot\nmetadata: {name: r}\nspec: {}\n');
     const res = await cli('apply', '-f', broken);
     expect(res.code).toBe(1);
-    const line = text.slice(0, text.search(/\n {2}initiative: /) + 1).split('\n').length + 1;
+    const line = text.slice(0, text.search(/\n {2}initiative: /) + 1).split('\n').length;
     expect(res.stderr).toContain(`${target}:${line}:3: no Initiative named "no-such-initiative"`);
     expect(res.stderr).toContain(`${path.join(broken, 'extra.yaml')}:2:1: unknown kind "Robot"`);
     expect(res.stderr).toMatch(/apply failed: 2 problem\(s\); nothing was applied/);
@@ -139,7 +141,7 @@ describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^fk_[A-Za-z0-9_-]{43}\n$/);
     const listed = await cli('keys', 'list', '--agent', 'support-bot-eu');
-    expect(listed.stdout).toContain(res.stdout.slice(0, 10));
+    expect(listed.stdout).toContain(`${res.stdout.slice(0, 9)}…`);
     expect(listed.stdout).not.toContain(res.stdout.trim());
   });
 

@@ -16,7 +16,12 @@ describe.each(ENGINES)('authentication and roles on %s', (engine) => {
   let t: TestServer;
   const issued: string[] = [];
   const tokenFor = async (person: string, as?: string) => {
-    const res = await t.request({ method: 'POST', url: `/v1/people/${person}/tokens`, payload: { description: 'test' }, ...(as ? { token: as } : {}) });
+    const res = await t.request({
+      method: 'POST',
+      url: `/v1/people/${person}/tokens`,
+      payload: { description: 'test' },
+      ...(as ? { token: as } : {}),
+    });
     expect(res.statusCode, res.body).toBe(201);
     issued.push(res.json().token);
     return res.json() as { id: string; token: string; prefix: string };
@@ -53,8 +58,14 @@ describe.each(ENGINES)('authentication and roles on %s', (engine) => {
       payload: { spec: { region: 'r', unit: 'u', capacity: 1 } },
     });
     expect(put.statusCode).toBe(403);
-    expect(put.json().error).toEqual({ code: 'forbidden', message: 'person "vic.viewer" may not registry write (roles: viewer)' });
-    expect((await t.request({ method: 'POST', url: '/v1/apply', token: viewer.token, payload: { files: readBundle(MINI) } })).statusCode).toBe(403);
+    expect(put.json().error).toEqual({
+      code: 'forbidden',
+      message: 'person "vic.viewer" may not registry write (roles: viewer)',
+    });
+    expect(
+      (await t.request({ method: 'POST', url: '/v1/apply', token: viewer.token, payload: { files: readBundle(MINI) } }))
+        .statusCode,
+    ).toBe(403);
     expect((await t.request({ method: 'DELETE', url: '/v1/compute-pools/eu-gpu', token: viewer.token })).statusCode).toBe(403);
 
     const platform = await tokenFor('dana.lee');
@@ -100,7 +111,10 @@ describe.each(ENGINES)('authentication and roles on %s', (engine) => {
     // An agent key is for the decision API, not for reading the registry.
     const asAgent = await t.request({ method: 'GET', url: '/v1/agents', token: key });
     expect(asAgent.statusCode).toBe(403);
-    expect((await t.request({ method: 'GET', url: '/v1/whoami', token: key })).json()).toEqual({ type: 'agent', id: 'support-bot-eu' });
+    expect((await t.request({ method: 'GET', url: '/v1/whoami', token: key })).json()).toEqual({
+      type: 'agent',
+      id: 'support-bot-eu',
+    });
 
     // The agent's owner may manage its keys; a viewer may not.
     const owner = await tokenFor('omar.owner');
@@ -114,12 +128,24 @@ describe.each(ENGINES)('authentication and roles on %s', (engine) => {
   });
 
   it('revokes a person’s tokens when the person is deleted', async () => {
-    const put = await t.request({ method: 'PUT', url: '/v1/people/temp.contractor', payload: { spec: { displayName: 'Temp', roles: ['viewer'] } } });
+    const put = await t.request({
+      method: 'PUT',
+      url: '/v1/people/temp.contractor',
+      payload: { spec: { displayName: 'Temp', roles: ['viewer'] } },
+    });
     expect(put.statusCode).toBe(201);
     const token = await tokenFor('temp.contractor');
     expect((await t.request({ method: 'GET', url: '/v1/agents', token: token.token })).statusCode).toBe(200);
     expect((await t.request({ method: 'DELETE', url: '/v1/people/temp.contractor' })).statusCode).toBe(204);
-    expect((await t.request({ method: 'PUT', url: '/v1/people/temp.contractor', payload: { spec: { displayName: 'Temp', roles: ['admin'] } } })).statusCode).toBe(201);
+    expect(
+      (
+        await t.request({
+          method: 'PUT',
+          url: '/v1/people/temp.contractor',
+          payload: { spec: { displayName: 'Temp', roles: ['admin'] } },
+        })
+      ).statusCode,
+    ).toBe(201);
     expect((await t.request({ method: 'GET', url: '/v1/agents', token: token.token })).statusCode).toBe(401);
   });
 

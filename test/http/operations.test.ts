@@ -30,7 +30,14 @@ describe('operations', () => {
       expect(Object.keys(doc.paths[`/v1/${plural}/{name}`]).sort()).toEqual(['delete', 'get', 'put']);
       expect(doc.components.schemas[kind]).toBeDefined();
     }
-    for (const p of ['/v1/apply', '/v1/export', '/v1/people/{name}/tokens', '/v1/agents/{name}/keys/{id}', '/v1/whoami', '/healthz'])
+    for (const p of [
+      '/v1/apply',
+      '/v1/export',
+      '/v1/people/{name}/tokens',
+      '/v1/agents/{name}/keys/{id}',
+      '/v1/whoami',
+      '/healthz',
+    ])
       expect(doc.paths[p], p).toBeDefined();
     expect(doc.components.schemas.Error).toBeDefined();
     expect(doc.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
@@ -60,6 +67,7 @@ describe('operations', () => {
 
   it('documents every error code in docs/errors.md', () => {
     const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/errors.md'), 'utf8');
-    for (const [code, { status }] of Object.entries(ERROR_CODES)) expect(doc).toMatch(new RegExp(`\\| \`${code}\` \\| ${status} \\|`));
+    for (const [code, { status }] of Object.entries(ERROR_CODES))
+      expect(doc).toMatch(new RegExp(`\\| \`${code}\` \\| ${status} \\|`));
   });
 });

@@ -2,8 +2,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KIND_INFO, KINDS } from '../../src/registry/kinds.js';
-import { readBundle } from '../support/files.js';
 import { ENGINES } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -82,7 +82,11 @@ describe.each(ENGINES)('registry API on %s', (engine) => {
       });
     const created = await put({ spec: { region: 'us-east-1', unit: 'gpu-hours/month', capacity: 500 } });
     expect(created.statusCode, created.body).toBe(201);
-    expect(created.json()).toMatchObject({ kind: 'ComputePool', metadata: { name: 'us-gpu', generation: 1 }, spec: { powerConstrained: false } });
+    expect(created.json()).toMatchObject({
+      kind: 'ComputePool',
+      metadata: { name: 'us-gpu', generation: 1 },
+      spec: { powerConstrained: false },
+    });
     const same = await put({ spec: { region: 'us-east-1', unit: 'gpu-hours/month', capacity: 500 } });
     expect(same.statusCode).toBe(200);
     expect(same.headers['x-fulcrum-result']).toBe('unchanged');
@@ -111,7 +115,11 @@ describe.each(ENGINES)('registry API on %s', (engine) => {
         expect.objectContaining({ path: '/spec/status', message: 'must be one of: active, suspended, retired' }),
       ]),
     );
-    const dangling = await t.request({ method: 'PUT', url: '/v1/agents/rogue', payload: { spec: { initiative: 'nope', owner: 'dana.lee' } } });
+    const dangling = await t.request({
+      method: 'PUT',
+      url: '/v1/agents/rogue',
+      payload: { spec: { initiative: 'nope', owner: 'dana.lee' } },
+    });
     expect(dangling.statusCode).toBe(422);
     expect(dangling.json().error.details).toEqual([
       expect.objectContaining({ kind: 'Agent', name: 'rogue', path: '/spec/initiative', message: 'no Initiative named "nope"' }),
@@ -145,9 +153,15 @@ describe.each(ENGINES)('registry API on %s', (engine) => {
 
   it('prunes what a bundle no longer holds, only when asked', async () => {
     const files = readBundle(MINI);
-    const withoutPool = files.map((f) => ({ ...f, content: f.content.replace(/---\napiVersion: fulcrum\/v1\nkind: McpServer[\s\S]*$/, '') }));
+    const withoutPool = files.map((f) => ({
+      ...f,
+      content: f.content.replace(/---\napiVersion: fulcrum\/v1\nkind: McpServer[\s\S]*$/, ''),
+    }));
     const dry = await apply(withoutPool, '?prune=true&dryRun=true');
-    expect(dry.json()).toMatchObject({ dryRun: true, deleted: expect.arrayContaining(['McpServer/everything', 'ComputePool/us-gpu']) });
+    expect(dry.json()).toMatchObject({
+      dryRun: true,
+      deleted: expect.arrayContaining(['McpServer/everything', 'ComputePool/us-gpu']),
+    });
     expect((await t.request({ method: 'GET', url: '/v1/mcp-servers/everything' })).statusCode).toBe(200);
     const pruned = await apply(withoutPool, '?prune=true');
     expect(pruned.json().deleted).toEqual(expect.arrayContaining(['McpServer/everything', 'ComputePool/us-gpu']));

@@ -39,14 +39,21 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
   }
 
   it('malformed YAML', async () => {
-    const problems = await problemsOf([{ path: 'bad.yaml', content: 'apiVersion: fulcrum/v1\nkind: Person\nspec: {title: [unclosed\n' }]);
-    expect(problems[0]).toBe('bad.yaml:4:1: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]');
+    const problems = await problemsOf([
+      { path: 'bad.yaml', content: 'apiVersion: fulcrum/v1\nkind: Person\nspec: {title: [unclosed\n' },
+    ]);
+    expect(problems[0]).toBe(
+      'bad.yaml:4:1: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    );
     for (const p of problems) expect(p).toMatch(/^bad\.yaml:\d+:\d+: YAML: /);
   });
 
   it('an unknown kind, a wrong apiVersion, a document that is not a mapping', async () => {
     const problems = await problemsOf([
-      { path: 'kinds.yaml', content: `apiVersion: fulcrum/v1\nkind: Robot\nmetadata: {name: r2}\nspec: {}\n---\n- a list\n---\n${person('x').replace('fulcrum/v1', 'fulcrum/v2')}` },
+      {
+        path: 'kinds.yaml',
+        content: `apiVersion: fulcrum/v1\nkind: Robot\nmetadata: {name: r2}\nspec: {}\n---\n- a list\n---\n${person('x').replace('fulcrum/v1', 'fulcrum/v2')}`,
+      },
     ]);
     expect(problems).toEqual([
       expect.stringMatching(/^kinds\.yaml:2:1: unknown kind "Robot" \(one of: BusinessUnit, .*McpServer\)$/),
@@ -57,7 +64,10 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
 
   it('an unknown field, a missing required field, a bad enum value, a bad name', async () => {
     const problems = await problemsOf([
-      { path: 'people.yaml', content: `${person('p1', '\n  shoeSize: 44')}---\n${person('p2').replace('  displayName: Someone\n', '')}---\n${person('p3').replace('[viewer]', '[viewer, emperor]')}---\n${person('has space')}` },
+      {
+        path: 'people.yaml',
+        content: `${person('p1', '\n  shoeSize: 44')}---\n${person('p2').replace('  displayName: Someone\n', '')}---\n${person('p3').replace('[viewer]', '[viewer, emperor]')}---\n${person('has space')}`,
+      },
     ]);
     expect(problems).toEqual([
       'people.yaml:8:3: unknown field "shoeSize"',
@@ -71,7 +81,8 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     const problems = await problemsOf([
       {
         path: 'agent.yaml',
-        content: 'apiVersion: fulcrum/v1\nkind: Agent\nmetadata: {name: ghost-bot}\nspec:\n  initiative: support-deflection\n  owner: ghost\n  extraTools: [crm.lookup, crm.teleport]\n',
+        content:
+          'apiVersion: fulcrum/v1\nkind: Agent\nmetadata: {name: ghost-bot}\nspec:\n  initiative: support-deflection\n  owner: ghost\n  extraTools: [crm.lookup, crm.teleport]\n',
       },
     ]);
     expect(problems).toEqual(['agent.yaml:6:3: no Person named "ghost"', 'agent.yaml:7:28: no Tool named "crm.teleport"']);
@@ -115,10 +126,20 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
   });
 
   it('malformed JSON and an unsupported content type', async () => {
-    const json = await t.request({ method: 'POST', url: '/v1/apply', headers: { 'content-type': 'application/json' }, payload: '{"files": [' });
+    const json = await t.request({
+      method: 'POST',
+      url: '/v1/apply',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"files": [',
+    });
     expect(json.statusCode).toBe(400);
     expect(json.json().error.code).toBe('bad_request');
-    const xml = await t.request({ method: 'POST', url: '/v1/apply', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
+    const xml = await t.request({
+      method: 'POST',
+      url: '/v1/apply',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
     expect(xml.statusCode).toBe(415);
     expect(xml.json().error.code).toBe('unsupported_media_type');
   });

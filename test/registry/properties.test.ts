@@ -2,8 +2,8 @@
 // fails validation is never partly applied.
 import path from 'node:path';
 import fc from 'fast-check';
-import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { parseFiles } from '../../src/registry/descriptors.js';
 import { validateDescriptor } from '../../src/registry/validate.js';
 import { readBundle } from '../support/files.js';
@@ -101,25 +101,28 @@ describe('applying mangled bundles', () => {
 
   it('applies all of a set or none of it', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat({ max: descriptors.length - 1 }), mutation), { minLength: 1, maxLength: 3 }), async (edits) => {
-        const docs = descriptors.map((d) => d as unknown);
-        for (const [i, m] of edits) docs[i] = mutate(descriptors[i] as Record<string, unknown>, m);
-        // Rename everything so a valid mutation would create new objects rather than touch the baseline.
-        const renamed = docs.map((d) => renameAll(d));
-        const content = renamed.map((d) => YAML.stringify(d)).join('---\n');
-        const res = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: [{ path: 'm.yaml', content }] } });
-        expect([200, 422]).toContain(res.statusCode);
-        const after = await t.request({ method: 'GET', url: '/v1/export' });
-        if (res.statusCode === 422) {
-          expect(after.body).toBe(baseline);
-        } else {
-          // Everything in the set is there now; clean it up again for the next run.
-          expect(res.json().created.length + res.json().unchanged.length + res.json().updated.length).toBeGreaterThan(0);
-          const restore = await t.request({ method: 'POST', url: '/v1/apply?prune=true', payload: { files: bundle } });
-          expect(restore.statusCode, restore.body).toBe(200);
-          expect((await t.request({ method: 'GET', url: '/v1/export' })).body).toBe(baseline);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat({ max: descriptors.length - 1 }), mutation), { minLength: 1, maxLength: 3 }),
+        async (edits) => {
+          const docs = descriptors.map((d) => d as unknown);
+          for (const [i, m] of edits) docs[i] = mutate(descriptors[i] as Record<string, unknown>, m);
+          // Rename everything so a valid mutation would create new objects rather than touch the baseline.
+          const renamed = docs.map((d) => renameAll(d));
+          const content = renamed.map((d) => YAML.stringify(d)).join('---\n');
+          const res = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: [{ path: 'm.yaml', content }] } });
+          expect([200, 422]).toContain(res.statusCode);
+          const after = await t.request({ method: 'GET', url: '/v1/export' });
+          if (res.statusCode === 422) {
+            expect(after.body).toBe(baseline);
+          } else {
+            // Everything in the set is there now; clean it up again for the next run.
+            expect(res.json().created.length + res.json().unchanged.length + res.json().updated.length).toBeGreaterThan(0);
+            const restore = await t.request({ method: 'POST', url: '/v1/apply?prune=true', payload: { files: bundle } });
+            expect(restore.statusCode, restore.body).toBe(200);
+            expect((await t.request({ method: 'GET', url: '/v1/export' })).body).toBe(baseline);
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });

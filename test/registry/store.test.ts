@@ -25,7 +25,10 @@ describe.each(ENGINES)('registry store on %s', (engine) => {
   it('stores, updates and deletes descriptors with their generation', async () => {
     const store = createRegistryStore(handle.db);
     const spec = { title: 'Customer Operations', owner: 'dana.lee', nested: { list: [1, 'two', { three: true }] } };
-    await store.insert({ kind: 'BusinessUnit', name: 'cust-ops', labels: { tier: 'core' }, spec: spec as never }, '2026-11-28T10:00:00.000Z');
+    await store.insert(
+      { kind: 'BusinessUnit', name: 'cust-ops', labels: { tier: 'core' }, spec: spec as never },
+      '2026-11-28T10:00:00.000Z',
+    );
     const got = await store.get('BusinessUnit', 'cust-ops');
     expect(got).toEqual({
       kind: 'BusinessUnit',
@@ -36,7 +39,10 @@ describe.each(ENGINES)('registry store on %s', (engine) => {
       createdAt: '2026-11-28T10:00:00.000Z',
       updatedAt: '2026-11-28T10:00:00.000Z',
     });
-    await store.update({ kind: 'BusinessUnit', name: 'cust-ops', labels: {}, spec: { title: 'CX' } as never }, '2026-11-28T11:00:00.000Z');
+    await store.update(
+      { kind: 'BusinessUnit', name: 'cust-ops', labels: {}, spec: { title: 'CX' } as never },
+      '2026-11-28T11:00:00.000Z',
+    );
     const updated = await store.get('BusinessUnit', 'cust-ops');
     expect(updated?.generation).toBe(2);
     expect(updated?.spec).toEqual({ title: 'CX' });

@@ -26,7 +26,12 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-test-'));
   if (engine === 'sqlite') {
     const file = path.join(dir, 'fulcrum.db');
-    return { engine, dir, open: () => openDatabase({ sqliteFile: file }), drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return {
+      engine,
+      dir,
+      open: () => openDatabase({ sqliteFile: file }),
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const base = process.env.FULCRUM_TEST_DATABASE_URL as string;
   const name = `fulcrum_t_${randomBytes(6).toString('hex')}`;
