@@ -33,7 +33,8 @@ export function parseFiles(files: SourceFile[]): { documents: ParsedDocument[]; 
         }
         continue;
       }
-      if (doc.contents === null) continue; // an empty document (e.g. a trailing `---`)
+      // An empty document (a trailing `---`, perhaps followed by comments) holds nothing.
+      if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
       const root = doc.contents as Node;
       documents.push({
         file: f.path,

@@ -96,7 +96,7 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
     references: (s) => many('/spec/dataDomains', 'DataDomain', s.dataDomains),
     check: (s) => {
       const args = s.arguments as { type?: unknown };
-      if (args.type !== undefined && args.type !== 'object')
+      if (args.type !== 'object')
         return [{ path: '/spec/arguments/type', message: 'arguments must be a JSON Schema of type "object"' }];
       try {
         schemaChecker.compile(s.arguments);

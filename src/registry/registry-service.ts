@@ -216,5 +216,5 @@ function sorted(problems: Problem[]): Problem[] {
 }
 
 function summary(problems: Problem[]): string {
-  return problems.length === 1 ? (problems[0] as Problem).message : `${problems.length} problems; nothing was applied`;
+  return problems.length === 1 ? (problems[0] as Problem).message : `${problems.length} problems; nothing was written`;
 }

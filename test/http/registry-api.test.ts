@@ -100,6 +100,21 @@ describe.each(ENGINES)('registry API on %s', (engine) => {
     expect(wrongName.json().error.message).toMatch(/does not match the URL/);
   });
 
+  it('takes back what GET returns, and ignores empty documents', async () => {
+    const got = await t.request({ method: 'GET', url: '/v1/agents/support-bot-eu' });
+    const back = await t.request({ method: 'PUT', url: '/v1/agents/support-bot-eu', payload: got.json() });
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.headers['x-fulcrum-result']).toBe('unchanged');
+    const trailing = await apply([
+      {
+        path: 't.yaml',
+        content:
+          'apiVersion: fulcrum/v1\nkind: ComputePool\nmetadata: {name: us-gpu}\nspec: {region: us-east-1, unit: gpu-hours/month, capacity: 800}\n---\n# the end\n',
+      },
+    ]);
+    expect(trailing.statusCode, trailing.body).toBe(200);
+  });
+
   it('explains an invalid PUT with paths, and writes nothing', async () => {
     const res = await t.request({
       method: 'PUT',

@@ -88,6 +88,21 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     expect(problems).toEqual(['agent.yaml:6:3: no Person named "ghost"', 'agent.yaml:7:28: no Tool named "crm.teleport"']);
   });
 
+  it('tool arguments that are not an object schema', async () => {
+    const tool = (name: string, args: string) =>
+      `apiVersion: fulcrum/v1\nkind: Tool\nmetadata: {name: ${name}}\nspec:\n  system: crm\n  effect: read\n  arguments: ${args}\n`;
+    const problems = await problemsOf([
+      {
+        path: 'tools.yaml',
+        content: `${tool('a.untyped', '{properties: {amount: {type: integer}}}')}---\n${tool('b.bad', '{type: object, properties: {x: {type: 12}}}')}`,
+      },
+    ]);
+    expect(problems).toEqual([
+      'tools.yaml:7:3: arguments must be a JSON Schema of type "object"',
+      expect.stringMatching(/^tools\.yaml:15:3: not a valid JSON Schema: /),
+    ]);
+  });
+
   it('a duplicate name', async () => {
     const problems = await problemsOf([{ path: 'dup.yaml', content: `${person('twin')}---\n${person('twin')}` }]);
     expect(problems).toEqual(['dup.yaml:12:3: duplicate Person/twin (first defined at dup.yaml:4:3)']);

@@ -27,7 +27,8 @@ function descriptorFromBody(kind: Kind, name: string, body: unknown): unknown {
   const d = value as { apiVersion?: unknown; kind?: unknown; metadata?: Record<string, unknown> };
   if (d.kind !== undefined && d.kind !== kind)
     throw new InputError(`the body's kind "${String(d.kind)}" does not match the URL (${kind})`);
-  const metadata = d.metadata ?? {};
+  // What GET returns can be PUT back: the server-managed metadata is dropped, not an error.
+  const { generation: _g, createdAt: _c, updatedAt: _u, ...metadata } = d.metadata ?? {};
   if (metadata.name !== undefined && metadata.name !== name)
     throw new InputError(`the body's metadata.name "${String(metadata.name)}" does not match the URL ("${name}")`);
   return { ...d, apiVersion: d.apiVersion ?? API_VERSION, kind, metadata: { ...metadata, name } };
