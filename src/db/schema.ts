@@ -7,6 +7,11 @@ export interface Database {
   registry_changes: RegistryChangeTable;
   credentials: CredentialTable;
   settings: SettingTable;
+  audit_chains: AuditChainTable;
+  audit_entries: AuditEntryTable;
+  approvals: ApprovalTable;
+  shadow_agents: ShadowAgentTable;
+  agent_controls: AgentControlTable;
 }
 
 /** One governance-as-code descriptor; `spec` and `labels` are JSON text (portable across engines). */
@@ -52,4 +57,73 @@ export interface CredentialTable {
 export interface SettingTable {
   key: string;
   value: string;
+}
+
+/** One writer process's audit chain: many nodes append without a global lock. */
+export interface AuditChainTable {
+  id: string;
+  node: string;
+  started_at: string;
+}
+
+/** An append-only, hash-chained record of a decision or a human act. JSON columns are text. */
+export interface AuditEntryTable {
+  chain_id: string;
+  seq: number;
+  id: string;
+  kind: string;
+  at: string;
+  actor: string;
+  agent: string | null;
+  action: string | null;
+  target: string | null;
+  decision: string | null;
+  reasons: string;
+  monitor: string;
+  policy_version: number;
+  arguments_hash: string | null;
+  arguments: string | null;
+  data_domains: string;
+  task_id: string | null;
+  approval_id: string | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ApprovalTable {
+  id: string;
+  decision_id: string;
+  agent: string;
+  tool: string;
+  arguments: string;
+  arguments_hash: string;
+  data_domains: string;
+  reasons: string;
+  status: 'pending' | 'approved' | 'denied' | 'used';
+  created_at: string;
+  expires_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  comment: string | null;
+  used_at: string | null;
+  used_decision_id: string | null;
+}
+
+export interface ShadowAgentTable {
+  identity: string;
+  source: string;
+  detail: string;
+  first_seen: string;
+  last_seen: string;
+  count: number;
+}
+
+/** Operational state that overrides a descriptor: a suspended agent (the kill switch). */
+export interface AgentControlTable {
+  agent: string;
+  status: 'suspended';
+  reason: string;
+  actor: string;
+  at: string;
 }

@@ -47,6 +47,8 @@ export function generateCedarSchema(registry: RegistrySnapshot): SchemaJson<stri
           shape: record({
             status: STRING,
             owner: STRING,
+            initiative: STRING,
+            archetype: optional(STRING),
             autonomy: optional(STRING),
             framework: optional(STRING),
             riskTier: optional(STRING),

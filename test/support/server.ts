@@ -1,7 +1,7 @@
 // An in-process Fulcrum (app + Fastify, no socket) on a fresh test database.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type App, createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
 import { createTestDatabase, type Engine, type TestDatabase } from './databases.js';
 
@@ -16,7 +16,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(engine: Engine, overrides: { bodyLimit?: number } = {}): Promise<TestServer> {
+export async function startTestServer(engine: Engine, overrides: Partial<Config> = {}): Promise<TestServer> {
   const database = await createTestDatabase(engine);
   const config = loadConfig({ FULCRUM_DATA_DIR: database.dir }, { adminToken: ADMIN_TOKEN, ...overrides });
   const app = await createApp(config, database.open());

@@ -3,9 +3,11 @@
 import type { Migration } from 'kysely';
 import type { DialectAdapter } from '../adapter.js';
 import * as m20261128T1200 from './20261128T1200-registry.js';
+import * as m20261128T1400 from './20261128T1400-guard.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
+  '20261128T1400-guard': m20261128T1400,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
