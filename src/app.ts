@@ -6,6 +6,7 @@ import { type AuthService, createAuthService } from './auth/auth-service.js';
 import type { Config } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/adapter.js';
 import { migrateToLatest } from './db/migrate.js';
+import { createGuardService, type GuardService } from './guard/guard-service.js';
 import { createRegistryService, type RegistryService } from './registry/registry-service.js';
 import { createRegistryStore } from './registry/registry-store.js';
 
@@ -14,6 +15,7 @@ export interface App {
   database: DatabaseHandle;
   registry: RegistryService;
   auth: AuthService;
+  guard: GuardService;
   adminToken: AdminToken;
   close(): Promise<void>;
 }
@@ -27,6 +29,24 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   const { db } = database;
   const adminToken = await setupAdminToken(db, { fixed: config.adminToken, dataDir: config.dataDir });
   const registry = createRegistryService({ db });
-  const auth = createAuthService({ db, registryStore: createRegistryStore(db), adminTokenHash: adminToken.hash });
-  return { config, database, registry, auth, adminToken, close: () => database.destroy() };
+  const guard = await createGuardService(db, { approvalTtlMs: config.approvalTtlSeconds * 1000, pollMs: 250 });
+  registry.onChange(() => guard.invalidate());
+  const auth = createAuthService({
+    db,
+    registryStore: createRegistryStore(db),
+    adminTokenHash: adminToken.hash,
+    onAgentKeysChanged: () => guard.invalidate(),
+  });
+  return {
+    config,
+    database,
+    registry,
+    auth,
+    guard,
+    adminToken,
+    async close() {
+      await guard.close();
+      await database.destroy();
+    },
+  };
 }

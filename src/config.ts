@@ -15,6 +15,8 @@ export interface Config {
   bodyLimit: number;
   applyBodyLimit: number;
   logLevel: string;
+  /** How long an approval request stays open, and a granted approval usable. */
+  approvalTtlSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -27,6 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimit: intFrom(env.FULCRUM_BODY_LIMIT, 'FULCRUM_BODY_LIMIT', 1024 * 1024),
     applyBodyLimit: intFrom(env.FULCRUM_APPLY_BODY_LIMIT, 'FULCRUM_APPLY_BODY_LIMIT', 16 * 1024 * 1024),
     logLevel: env.FULCRUM_LOG_LEVEL ?? 'info',
+    approvalTtlSeconds: intFrom(env.FULCRUM_APPROVAL_TTL_SECONDS, 'FULCRUM_APPROVAL_TTL_SECONDS', 15 * 60),
   };
   return { ...config, ...stripUndefined(overrides) };
 }

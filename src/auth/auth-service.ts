@@ -17,9 +17,22 @@ export interface Issued {
   prefix: string;
 }
 
-export function createAuthService(deps: { db: Kysely<Database>; registryStore: RegistryStore; adminTokenHash: string }) {
+export function createAuthService(deps: {
+  db: Kysely<Database>;
+  registryStore: RegistryStore;
+  adminTokenHash: string;
+  /** Agent keys changed: the guard's in-memory key table must refresh. */
+  onAgentKeysChanged?: () => void;
+}) {
   const credentials = createCredentialStore(deps.db);
   const { registryStore } = deps;
+
+  /** Agent keys live in every node's guard snapshot: moving the revision makes all nodes reload. */
+  async function agentKeysChanged(kind: SubjectKind): Promise<void> {
+    if (kind !== 'Agent') return;
+    await registryStore.bumpRevision();
+    deps.onAgentKeysChanged?.();
+  }
 
   async function subjectSpec(kind: SubjectKind, name: string) {
     const o = await registryStore.get(kind, name);
@@ -69,6 +82,7 @@ export function createAuthService(deps: { db: Kysely<Database>; registryStore: R
         createdBy: actorName(actor),
         now: new Date().toISOString(),
       });
+      await agentKeysChanged(kind);
       return { id, token, prefix };
     },
 
@@ -81,6 +95,7 @@ export function createAuthService(deps: { db: Kysely<Database>; registryStore: R
       await assertManages(actor, kind, subject);
       if (!(await credentials.revoke(kind, subject, id, new Date().toISOString())))
         throw new NotFoundError(`${kind} "${subject}" has no live credential "${id}"`);
+      await agentKeysChanged(kind);
     },
   };
 }

@@ -9,7 +9,7 @@ export type Principal =
   /** Fulcrum itself (migrations, start-up jobs); never the result of authentication. */
   | { type: 'system'; id: string };
 
-export type Permission = 'registry.read' | 'registry.write';
+export type Permission = 'registry.read' | 'registry.write' | 'approvals.decide';
 
 const GRANTS: Record<Permission, readonly Role[]> = {
   // Every role may read the registry; viewer is the read-only role.
@@ -25,6 +25,7 @@ const GRANTS: Record<Permission, readonly Role[]> = {
     'viewer',
   ],
   'registry.write': ['admin', 'platform'],
+  'approvals.decide': ['admin', 'approver'],
 };
 
 export function hasRole(p: Principal, role: Role): boolean {

@@ -8,6 +8,7 @@ import { toErrorReply } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { bundleRoutes, registerYamlParser } from './routes/bundles.js';
 import { credentialRoutes } from './routes/credentials.js';
+import { guardRoutes } from './routes/guard.js';
 import { healthRoutes } from './routes/health.js';
 import { registryRoutes } from './routes/registry.js';
 import { ErrorBody } from './schemas.js';
@@ -55,7 +56,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   server.addSchema(ErrorBody);
 
   registerYamlParser(server);
-  registerAuth(server, app.auth);
+  registerAuth(server, app.auth, app.guard);
   registerMetrics(server, { registryRevision: () => app.registry.revision() });
 
   server.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
@@ -63,6 +64,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   registryRoutes(server, app.registry);
   bundleRoutes(server, app.registry, { applyBodyLimit: app.config.applyBodyLimit });
   credentialRoutes(server, app.auth);
+  guardRoutes(server, app.guard, app.database);
 
   await server.ready();
   return server;

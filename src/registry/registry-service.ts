@@ -37,6 +37,7 @@ class Rollback {
 
 export function createRegistryService({ db }: { db: Kysely<Database> }) {
   const store = createRegistryStore(db);
+  const listeners: Array<() => void> = [];
 
   async function snapshot(): Promise<RegistrySnapshot> {
     return new RegistrySnapshot(await store.loadAll(), await store.revision());
@@ -52,7 +53,7 @@ export function createRegistryService({ db }: { db: Kysely<Database> }) {
     locate: (p: Problem) => Problem = (p) => p,
   ): Promise<ApplyResult> {
     try {
-      return await db.transaction().execute(async (trx) => {
+      const result = await db.transaction().execute(async (trx) => {
         const tx = createRegistryStore(trx);
         const revision = await tx.bumpRevision();
         const current = new RegistrySnapshot(await tx.loadAll(), revision - 1);
@@ -92,6 +93,8 @@ export function createRegistryService({ db }: { db: Kysely<Database> }) {
         await tx.recordChanges(changes, revision, actorName(opts.actor), now);
         return result;
       });
+      for (const l of listeners) l();
+      return result;
     } catch (err) {
       if (err instanceof Rollback) return err.result;
       throw err;
@@ -101,6 +104,10 @@ export function createRegistryService({ db }: { db: Kysely<Database> }) {
   return {
     snapshot,
     revision: () => store.revision(),
+    /** Called after every committed change (caches on this node refresh at once). */
+    onChange(listener: () => void): void {
+      listeners.push(listener);
+    },
 
     async list(actor: Principal, kind: Kind): Promise<RegistryObject[]> {
       assertCan(actor, 'registry.read');

@@ -1,0 +1,107 @@
+// Human approvals bound to one exact call. Every state change is a single conditional UPDATE, so
+// it is atomic across nodes: an approval is decided once and used once.
+import type { Kysely } from 'kysely';
+import type { ApprovalTable, Database } from '../db/schema.js';
+
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'used';
+
+export interface Approval {
+  id: string;
+  decisionId: string;
+  agent: string;
+  tool: string;
+  arguments: unknown;
+  dataDomains: string[];
+  reasons: unknown[];
+  status: ApprovalStatus;
+  createdAt: string;
+  expiresAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+  usedAt: string | null;
+  usedDecisionId: string | null;
+}
+
+export function toApproval(r: ApprovalTable, now = new Date().toISOString()): Approval {
+  const expired = r.status === 'pending' || r.status === 'approved' ? r.expires_at <= now : false;
+  return {
+    id: r.id,
+    decisionId: r.decision_id,
+    agent: r.agent,
+    tool: r.tool,
+    arguments: JSON.parse(r.arguments),
+    dataDomains: JSON.parse(r.data_domains),
+    reasons: JSON.parse(r.reasons),
+    status: expired ? 'expired' : r.status,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at,
+    comment: r.comment,
+    usedAt: r.used_at,
+    usedDecisionId: r.used_decision_id,
+  };
+}
+
+export function createApprovalStore(db: Kysely<Database>) {
+  return {
+    async insert(row: ApprovalTable): Promise<void> {
+      await db.insertInto('approvals').values(row).execute();
+    },
+
+    async get(id: string): Promise<Approval | undefined> {
+      const row = await db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toApproval(row);
+    },
+
+    async list(opts: { status?: ApprovalStatus; agent?: string; limit: number }): Promise<Approval[]> {
+      const now = new Date().toISOString();
+      let q = db.selectFrom('approvals').selectAll().orderBy('created_at', 'desc').limit(opts.limit);
+      if (opts.agent) q = q.where('agent', '=', opts.agent);
+      if (opts.status === 'expired') q = q.where('status', 'in', ['pending', 'approved']).where('expires_at', '<=', now);
+      else if (opts.status === 'pending' || opts.status === 'approved')
+        q = q.where('status', '=', opts.status).where('expires_at', '>', now);
+      else if (opts.status) q = q.where('status', '=', opts.status);
+      return (await q.execute()).map((r) => toApproval(r, now));
+    },
+
+    /** pending → approved|denied, only while pending and unexpired. */
+    async decide(id: string, to: 'approved' | 'denied', by: string, comment: string | null, now: string): Promise<boolean> {
+      const r = await db
+        .updateTable('approvals')
+        .set({ status: to, decided_by: by, decided_at: now, comment })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    /** approved → used, only for the same agent, tool and arguments, before expiry. */
+    async use(u: {
+      id: string;
+      agent: string;
+      tool: string;
+      argumentsHash: string;
+      decisionId: string;
+      now: string;
+    }): Promise<boolean> {
+      const r = await db
+        .updateTable('approvals')
+        .set({ status: 'used', used_at: u.now, used_decision_id: u.decisionId })
+        .where('id', '=', u.id)
+        .where('status', '=', 'approved')
+        .where('agent', '=', u.agent)
+        .where('tool', '=', u.tool)
+        .where('arguments_hash', '=', u.argumentsHash)
+        .where('expires_at', '>', u.now)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    async row(id: string): Promise<ApprovalTable | undefined> {
+      return db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+  };
+}

@@ -1,0 +1,151 @@
+// The audit log: append-only, hash-chained, written in group commits. Each writer process owns
+// a chain (many nodes append without a global lock); a caller's promise resolves only after the
+// transaction holding its entry has committed, so an acknowledged decision is never lost.
+import { createHash, randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { Kysely, Transaction } from 'kysely';
+import type { AuditEntryTable, Database } from '../db/schema.js';
+import { canonicalJson } from '../registry/model.js';
+
+export const GENESIS = '0'.repeat(64);
+
+/** What a caller records; the writer adds chain, sequence and hashes. */
+export interface AuditRecord {
+  id: string;
+  kind: 'decision' | 'approval.approved' | 'approval.denied' | 'agent.suspended' | 'agent.resumed';
+  at: string;
+  actor: string;
+  agent: string | null;
+  action: string | null;
+  target: string | null;
+  decision: string | null;
+  reasons: unknown[];
+  monitor: unknown[];
+  policyVersion: number;
+  argumentsHash: string | null;
+  arguments: unknown;
+  dataDomains: string[];
+  taskId: string | null;
+  approvalId: string | null;
+  detail: Record<string, unknown>;
+}
+
+type Row = Omit<AuditEntryTable, 'hash'>;
+
+/** The hash of an entry: SHA-256 over the canonical JSON of every column but the hash itself. */
+export function entryHash(row: Row): string {
+  return createHash('sha256').update(canonicalJson(row)).digest('hex');
+}
+
+export function toRow(r: AuditRecord, chainId: string, seq: number, prevHash: string): Row {
+  return {
+    chain_id: chainId,
+    seq,
+    id: r.id,
+    kind: r.kind,
+    at: r.at,
+    actor: r.actor,
+    agent: r.agent,
+    action: r.action,
+    target: r.target,
+    decision: r.decision,
+    reasons: JSON.stringify(r.reasons),
+    monitor: JSON.stringify(r.monitor),
+    policy_version: r.policyVersion,
+    arguments_hash: r.argumentsHash,
+    arguments: r.arguments === undefined || r.arguments === null ? null : JSON.stringify(r.arguments),
+    data_domains: JSON.stringify(r.dataDomains),
+    task_id: r.taskId,
+    approval_id: r.approvalId,
+    detail: JSON.stringify(r.detail),
+    prev_hash: prevHash,
+  };
+}
+
+interface Pending<T> {
+  item: T;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export interface AuditWriterOptions<T> {
+  /** Largest batch per transaction. */
+  maxBatch?: number;
+  /** Runs inside the batch's transaction before the entries are written: it may change the
+   *  records (re-decide against a newer registry, consume approvals) and write rows of its own. */
+  beforeWrite?(trx: Transaction<Database>, items: T[]): Promise<void>;
+  record(item: T): AuditRecord;
+}
+
+export class AuditWriter<T> {
+  private queue: Array<Pending<T>> = [];
+  private flushing = false;
+  private seq = 0;
+  private lastHash = GENESIS;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Kysely<Database>,
+    readonly chainId: string,
+    private readonly opts: AuditWriterOptions<T>,
+  ) {}
+
+  static async start<T>(db: Kysely<Database>, opts: AuditWriterOptions<T>): Promise<AuditWriter<T>> {
+    const chainId = `chain_${randomBytes(8).toString('hex')}`;
+    await db
+      .insertInto('audit_chains')
+      .values({ id: chainId, node: `${os.hostname()}:${process.pid}`, started_at: new Date().toISOString() })
+      .execute();
+    return new AuditWriter(db, chainId, opts);
+  }
+
+  /** Resolves once the entry is committed. */
+  append(item: T): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the audit writer is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Let the requests already in this turn of the event loop join the batch.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  /** Waits for everything queued to be written. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.flushing || this.queue.length > 0) await new Promise((r) => setTimeout(r, 1));
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.opts.maxBatch ?? 500);
+        let seq = this.seq;
+        let prev = this.lastHash;
+        try {
+          await this.db.transaction().execute(async (trx) => {
+            seq = this.seq;
+            prev = this.lastHash;
+            const items = batch.map((p) => p.item);
+            await this.opts.beforeWrite?.(trx, items);
+            const rows = items.map((item) => {
+              const row = toRow(this.opts.record(item), this.chainId, ++seq, prev);
+              prev = entryHash(row);
+              return { ...row, hash: prev };
+            });
+            await trx.insertInto('audit_entries').values(rows).execute();
+          });
+          this.seq = seq;
+          this.lastHash = prev;
+          for (const p of batch) p.resolve();
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+}

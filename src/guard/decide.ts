@@ -1,0 +1,129 @@
+// The decision itself, a pure function of the snapshot and the request: Cedar's answer mapped to
+// allow | deny | approval_required. Precedence: deny > approval_required > allow; a forbid
+// annotated @approval means "needs a human"; monitor-mode policies only say what would have happened.
+import { createHash } from 'node:crypto';
+import type { CedarValueJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { ValidationError } from '../errors.js';
+import { argumentsToCedar } from '../policy/entities.js';
+import type { CedarRequest, EvalResult } from '../policy/types.js';
+import { canonicalJson } from '../registry/model.js';
+import type { CompiledSet, GuardSnapshot } from './snapshot.js';
+
+export type DecisionRequest =
+  | {
+      action: 'tool.call';
+      tool: string;
+      arguments?: Record<string, unknown>;
+      dataDomains?: string[];
+      taskId?: string;
+      approvalId?: string;
+    }
+  | { action: 'model.call'; model: string; dataDomains?: string[]; taskId?: string };
+
+export type Verdict = 'allow' | 'deny' | 'approval_required';
+
+export interface Reason {
+  policy: string;
+  effect: 'permit' | 'forbid' | 'approval';
+  message?: string;
+}
+
+export interface Outcome {
+  decision: Verdict;
+  reasons: Reason[];
+  /** Monitor-mode policies that would have denied or required approval. */
+  monitor: Reason[];
+  target: string;
+  argumentsHash: string | null;
+}
+
+/** Binds an approval to the exact call: the arguments and data domains, canonically serialised. */
+export function hashArguments(args: unknown, dataDomains: readonly string[]): string {
+  return createHash('sha256')
+    .update(canonicalJson({ arguments: args ?? {}, dataDomains: [...dataDomains].sort() }))
+    .digest('hex');
+}
+
+/** Throws ValidationError for requests that name what does not exist (a 4xx, not a decision). */
+export function checkRequest(s: GuardSnapshot, req: DecisionRequest): void {
+  const problems = [];
+  if (req.action === 'tool.call' && !s.registry.has('Tool', req.tool))
+    problems.push({ path: '/tool', message: `no Tool named "${req.tool}"` });
+  if (req.action === 'model.call' && !s.registry.has('Model', req.model))
+    problems.push({ path: '/model', message: `no Model named "${req.model}"` });
+  (req.dataDomains ?? []).forEach((d, i) => {
+    if (!s.registry.has('DataDomain', d)) problems.push({ path: `/dataDomains/${i}`, message: `no DataDomain named "${d}"` });
+  });
+  if (problems.length > 0) throw new ValidationError(problems.map((p) => p.message).join('; '), problems);
+}
+
+export function decide(s: GuardSnapshot, agent: string, req: DecisionRequest): Outcome {
+  const dataDomains = req.dataDomains ?? [];
+  const domains = dataDomains.map((d) => ({ __entity: { type: 'DataDomain', id: d } }));
+  if (req.action === 'model.call') {
+    const cedar: CedarRequest = {
+      principal: { type: 'Agent', id: agent },
+      action: { type: 'Action', id: 'model.call' },
+      resource: { type: 'Model', id: req.model },
+      context: { dataDomains: domains },
+    };
+    return { ...judge(s, cedar), target: req.model, argumentsHash: null };
+  }
+  const args = req.arguments ?? {};
+  const argumentsHash = hashArguments(args, dataDomains);
+  const validate = s.validateArguments(req.tool);
+  if (!validate(args)) {
+    const message = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    return {
+      decision: 'deny',
+      reasons: [
+        { policy: 'invalid-arguments', effect: 'forbid', message: `arguments do not match ${req.tool}'s schema: ${message}` },
+      ],
+      monitor: [],
+      target: req.tool,
+      argumentsHash,
+    };
+  }
+  const schema = s.registry.get('Tool', req.tool)?.spec.arguments;
+  const cedar: CedarRequest = {
+    principal: { type: 'Agent', id: agent },
+    action: { type: 'Action', id: req.tool },
+    resource: { type: 'Tool', id: req.tool },
+    context: { arguments: (argumentsToCedar(args, schema) ?? {}) as CedarValueJson, dataDomains: domains },
+  };
+  return { ...judge(s, cedar), target: req.tool, argumentsHash };
+}
+
+function judge(s: GuardSnapshot, cedar: CedarRequest): { decision: Verdict; reasons: Reason[]; monitor: Reason[] } {
+  const enforced = run(s.enforce, cedar);
+  const monitor = s.monitor ? forbids(s, run(s.monitor, cedar)) : [];
+  if (enforced.decision === 'allow')
+    return { decision: 'allow', reasons: enforced.determining.map((id) => ({ policy: id, effect: 'permit' })), monitor };
+  const denied = forbids(s, enforced);
+  if (denied.length === 0) {
+    const what = cedar.action.id === 'model.call' ? `call model ${cedar.resource.id}` : `call ${cedar.action.id}`;
+    return {
+      decision: 'deny',
+      reasons: [{ policy: 'default-deny', effect: 'forbid', message: `no policy permits ${cedar.principal.id} to ${what}` }],
+      monitor,
+    };
+  }
+  const hard = denied.filter((r) => r.effect === 'forbid');
+  return hard.length > 0
+    ? { decision: 'deny', reasons: hard, monitor }
+    : { decision: 'approval_required', reasons: denied, monitor };
+}
+
+function run(set: CompiledSet, cedar: CedarRequest): EvalResult {
+  return set.evaluator.evaluate(cedar, set.entities);
+}
+
+function forbids(s: GuardSnapshot, r: EvalResult): Reason[] {
+  if (r.decision === 'allow') return [];
+  return r.determining.map((id) => {
+    const p = s.byId.get(id);
+    return p?.approval !== undefined
+      ? { policy: id, effect: 'approval' as const, message: p.approval }
+      : { policy: id, effect: 'forbid' as const, ...(p?.description ? { message: p.description } : {}) };
+  });
+}

@@ -1,0 +1,407 @@
+// The guard: authenticates agents by key, decides (allow | deny | approval_required) against an
+// in-memory snapshot, and records every decision and human act in the audit chain before answering.
+import { EventEmitter } from 'node:events';
+import type { Kysely, Transaction } from 'kysely';
+import { actorName, assertCan, describe, hasRole, type Principal } from '../auth/principal.js';
+import { hashToken, newId } from '../auth/tokens.js';
+import type { Database } from '../db/schema.js';
+import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
+import { createRegistryStore } from '../registry/registry-store.js';
+import { type Approval, type ApprovalStatus, createApprovalStore } from './approval-store.js';
+import { type AuditRecord, AuditWriter } from './audit.js';
+import { checkRequest, type DecisionRequest, decide, type Outcome, type Reason } from './decide.js';
+import { createShadowStore } from './shadow-store.js';
+import { type GuardSnapshot, loadSnapshot } from './snapshot.js';
+
+export interface DecisionResponse {
+  decision: Outcome['decision'];
+  decisionId: string;
+  reasons: Reason[];
+  monitor?: Reason[];
+  approvalId?: string;
+  policyVersion: number;
+}
+
+interface DecisionItem {
+  type: 'decision';
+  id: string;
+  at: string;
+  agent: string;
+  req: DecisionRequest;
+  outcome: Outcome;
+  revision: number;
+  /** A new approval this decision opened, or the one it used. */
+  approvalId?: string;
+  /** Why the approval the agent presented could not be used. */
+  approvalError?: string;
+}
+
+interface ActItem {
+  type: 'act';
+  record: AuditRecord;
+}
+
+type Item = DecisionItem | ActItem;
+
+export interface GuardOptions {
+  /** How long an approval request stays open, and an approval stays usable. */
+  approvalTtlMs: number;
+  /** How often a node checks the shared revision (other nodes' changes). */
+  pollMs: number;
+}
+
+export type GuardService = Awaited<ReturnType<typeof createGuardService>>;
+
+export async function createGuardService(db: Kysely<Database>, opts: GuardOptions) {
+  const approvals = createApprovalStore(db);
+  const shadows = createShadowStore(db);
+  const events = new EventEmitter().setMaxListeners(0);
+  let snapshot = await loadSnapshot(db);
+  let stale = false;
+  let reloading: Promise<GuardSnapshot> | undefined;
+
+  async function current(): Promise<GuardSnapshot> {
+    if (!stale) return snapshot;
+    reloading ??= loadSnapshot(db).then(
+      (s) => {
+        snapshot = s;
+        stale = false;
+        reloading = undefined;
+        return s;
+      },
+      (err) => {
+        reloading = undefined;
+        throw err;
+      },
+    );
+    return reloading;
+  }
+
+  const poller = setInterval(() => {
+    createRegistryStore(db)
+      .revision()
+      .then((r) => {
+        if (r !== snapshot.revision) stale = true;
+      })
+      .catch(() => {});
+  }, opts.pollMs);
+  poller.unref();
+
+  const writer = await AuditWriter.start<Item>(db, {
+    record: (item) => (item.type === 'act' ? item.record : decisionRecord(item)),
+    beforeWrite: async (trx, items) => {
+      const decisions = items.filter((i): i is DecisionItem => i.type === 'decision');
+      if (decisions.length === 0) return;
+      // Decide against the registry as it is at commit: a suspension committed on any node
+      // is obeyed by every decision acknowledged after it.
+      const revision = await createRegistryStore(trx).revision();
+      if (decisions.some((d) => d.revision !== revision)) {
+        const fresh = await loadSnapshot(trx);
+        snapshot = fresh;
+        stale = false;
+        for (const d of decisions) {
+          if (d.revision === revision) continue;
+          d.outcome = decideSafely(fresh, d.agent, d.req);
+          d.revision = revision;
+        }
+      }
+      const store = createApprovalStore(trx);
+      for (const d of decisions) await settleApproval(trx, store, d);
+    },
+  });
+
+  async function settleApproval(trx: Transaction<Database>, store: ReturnType<typeof createApprovalStore>, d: DecisionItem) {
+    if (d.outcome.decision !== 'approval_required' || d.req.action !== 'tool.call') return;
+    const presented = d.req.approvalId;
+    if (presented) {
+      const used = await store.use({
+        id: presented,
+        agent: d.agent,
+        tool: d.req.tool,
+        argumentsHash: d.outcome.argumentsHash as string,
+        decisionId: d.id,
+        now: d.at,
+      });
+      d.approvalId = presented;
+      if (used) {
+        const row = await store.row(presented);
+        d.outcome = {
+          ...d.outcome,
+          decision: 'allow',
+          reasons: [
+            { policy: 'approval', effect: 'permit', message: `approved by ${row?.decided_by ?? 'a person'}` },
+            ...d.outcome.reasons,
+          ],
+        };
+      } else {
+        d.approvalError = await whyUnusable(store, presented, d);
+        d.outcome = {
+          ...d.outcome,
+          decision: 'deny',
+          reasons: [{ policy: 'approval-invalid', effect: 'forbid', message: d.approvalError }],
+        };
+      }
+      return;
+    }
+    d.approvalId = newId('apr_');
+    await trx
+      .insertInto('approvals')
+      .values({
+        id: d.approvalId,
+        decision_id: d.id,
+        agent: d.agent,
+        tool: d.req.tool,
+        arguments: JSON.stringify(d.req.arguments ?? {}),
+        arguments_hash: d.outcome.argumentsHash as string,
+        data_domains: JSON.stringify(d.req.dataDomains ?? []),
+        reasons: JSON.stringify(d.outcome.reasons),
+        status: 'pending',
+        created_at: d.at,
+        expires_at: new Date(Date.parse(d.at) + opts.approvalTtlMs).toISOString(),
+        decided_by: null,
+        decided_at: null,
+        comment: null,
+        used_at: null,
+        used_decision_id: null,
+      })
+      .execute();
+  }
+
+  async function whyUnusable(store: ReturnType<typeof createApprovalStore>, id: string, d: DecisionItem): Promise<string> {
+    const row = await store.row(id);
+    if (!row || row.agent !== d.agent) return `approval ${id} does not exist for agent ${d.agent}`;
+    if (d.req.action === 'tool.call' && row.tool !== d.req.tool)
+      return `approval ${id} was granted for ${row.tool}, not ${d.req.tool}`;
+    if (row.arguments_hash !== d.outcome.argumentsHash) return `approval ${id} was granted for other arguments`;
+    if (row.status === 'used') return `approval ${id} was already used (decision ${row.used_decision_id})`;
+    if (row.status === 'denied') return `approval ${id} was denied by ${row.decided_by}`;
+    if (row.expires_at <= d.at) return `approval ${id} expired at ${row.expires_at}`;
+    return `approval ${id} is still pending`;
+  }
+
+  async function appendAct(record: Omit<AuditRecord, 'id' | 'at' | 'policyVersion'>): Promise<void> {
+    const at = new Date().toISOString();
+    await writer.append({ type: 'act', record: { ...record, id: newId('act_'), at, policyVersion: snapshot.revision } });
+  }
+
+  function canControl(actor: Principal, agent: string): void {
+    const spec = snapshot.registry.get('Agent', agent)?.spec;
+    if (hasRole(actor, 'platform') || (actor.type === 'person' && spec?.owner === actor.id)) return;
+    throw new NotAllowedError(`${describe(actor)} may not suspend or resume agent "${agent}"`);
+  }
+
+  return {
+    chainId: writer.chainId,
+    /** Marks the snapshot stale after a local registry or key change. */
+    invalidate(): void {
+      stale = true;
+    },
+
+    /** An agent key → the agent; unknown and revoked keys are recorded as shadow agents. */
+    async authenticateAgent(token: string): Promise<string | undefined> {
+      const hash = hashToken(token);
+      const s = await current();
+      let key = s.keys.get(hash);
+      if (!key) {
+        // A key issued on another node moments ago: the database is the authority.
+        const row = await db.selectFrom('credentials').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+        if (row?.subject_kind === 'agent') {
+          key = { agent: row.subject, keyId: row.id, revoked: row.revoked_at !== null };
+          stale = true;
+        }
+      }
+      if (key && !key.revoked && s.registry.has('Agent', key.agent)) return key.agent;
+      if (key) await shadows.record(`agent:${key.agent}`, 'revoked-key', `revoked key ${key.keyId}`);
+      else if (token.startsWith('fk_') || !token.includes('_'))
+        await shadows.record(`key:${hash.slice(0, 16)}`, 'unknown-key', `unknown key ${token.slice(0, 9)}…`);
+      return undefined;
+    },
+
+    async decide(agent: string, req: DecisionRequest): Promise<DecisionResponse> {
+      const s = await current();
+      checkRequest(s, req);
+      const item: DecisionItem = {
+        type: 'decision',
+        id: newId('dec_'),
+        at: new Date().toISOString(),
+        agent,
+        req,
+        outcome: decide(s, agent, req),
+        revision: s.revision,
+      };
+      await writer.append(item);
+      if (item.approvalError) throw new ConflictError(item.approvalError, { decisionId: item.id, decision: 'deny' });
+      const { decision, reasons, monitor } = item.outcome;
+      return {
+        decision,
+        decisionId: item.id,
+        reasons,
+        ...(monitor.length > 0 ? { monitor } : {}),
+        ...(item.approvalId ? { approvalId: item.approvalId } : {}),
+        policyVersion: item.revision,
+      };
+    },
+
+    /** The decision without recording it ("what would happen"). */
+    async simulate(actor: Principal, agent: string, req: DecisionRequest) {
+      assertCan(actor, 'registry.read');
+      const s = await current();
+      if (!s.registry.has('Agent', agent)) throw new NotFoundError(`no Agent named "${agent}"`);
+      checkRequest(s, req);
+      const { decision, reasons, monitor } = decide(s, agent, req);
+      return { decision, reasons, monitor, policyVersion: s.revision };
+    },
+
+    async listApprovals(actor: Principal, q: { status?: ApprovalStatus; limit: number }): Promise<Approval[]> {
+      if (actor.type === 'agent') return approvals.list({ ...q, agent: actor.id });
+      assertCan(actor, 'registry.read');
+      return approvals.list(q);
+    },
+
+    /** One approval; with `waitSeconds`, waits (long poll) while it is pending. */
+    async getApproval(actor: Principal, id: string, waitSeconds = 0): Promise<Approval> {
+      const deadline = Date.now() + waitSeconds * 1000;
+      for (;;) {
+        const a = await approvals.get(id);
+        if (!a || (actor.type === 'agent' && a.agent !== actor.id)) throw new NotFoundError(`no approval "${id}"`);
+        if (actor.type !== 'agent') assertCan(actor, 'registry.read');
+        const left = deadline - Date.now();
+        if (a.status !== 'pending' || left <= 0) return a;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            events.off(id, done);
+            resolve();
+          };
+          // Other nodes' decisions are seen by polling; this node's wake the waiter at once.
+          const timer = setTimeout(done, Math.min(left, 250));
+          events.once(id, done);
+        });
+      }
+    },
+
+    async decideApproval(
+      actor: Principal,
+      id: string,
+      verdict: 'approved' | 'denied',
+      comment: string | null,
+    ): Promise<Approval> {
+      assertCan(actor, 'approvals.decide');
+      const now = new Date().toISOString();
+      if (!(await approvals.decide(id, verdict, actorName(actor), comment, now))) {
+        const a = await approvals.get(id);
+        if (!a) throw new NotFoundError(`no approval "${id}"`);
+        if (a.status === 'expired') throw new ConflictError(`approval ${id} expired at ${a.expiresAt}`);
+        throw new ConflictError(`approval ${id} is already ${a.status}${a.decidedBy ? ` (by ${a.decidedBy})` : ''}`);
+      }
+      const a = (await approvals.get(id)) as Approval;
+      await appendAct({
+        kind: verdict === 'approved' ? 'approval.approved' : 'approval.denied',
+        actor: actorName(actor),
+        agent: a.agent,
+        action: 'tool.call',
+        target: a.tool,
+        decision: null,
+        reasons: [],
+        monitor: [],
+        argumentsHash: null,
+        arguments: null,
+        dataDomains: a.dataDomains,
+        taskId: null,
+        approvalId: id,
+        detail: comment ? { comment } : {},
+      });
+      events.emit(id);
+      return a;
+    },
+
+    async setSuspended(actor: Principal, agent: string, suspended: boolean, reason: string) {
+      const s = await current();
+      if (!s.registry.has('Agent', agent)) throw new NotFoundError(`no Agent named "${agent}"`);
+      canControl(actor, agent);
+      const at = new Date().toISOString();
+      await db.transaction().execute(async (trx) => {
+        await createRegistryStore(trx).bumpRevision();
+        if (suspended)
+          await trx
+            .insertInto('agent_controls')
+            .values({ agent, status: 'suspended', reason, actor: actorName(actor), at })
+            .onConflict((oc) => oc.column('agent').doUpdateSet({ reason, actor: actorName(actor), at }))
+            .execute();
+        else await trx.deleteFrom('agent_controls').where('agent', '=', agent).execute();
+      });
+      stale = true;
+      await appendAct({
+        kind: suspended ? 'agent.suspended' : 'agent.resumed',
+        actor: actorName(actor),
+        agent,
+        action: null,
+        target: null,
+        decision: null,
+        reasons: [],
+        monitor: [],
+        argumentsHash: null,
+        arguments: null,
+        dataDomains: [],
+        taskId: null,
+        approvalId: null,
+        detail: { reason },
+      });
+      const fresh = await current();
+      return { agent, status: fresh.status(agent), reason, actor: actorName(actor), at };
+    },
+
+    async effectivePolicies(actor: Principal) {
+      assertCan(actor, 'registry.read');
+      const s = await current();
+      return { revision: s.revision, policies: s.policies };
+    },
+
+    async shadowAgents(actor: Principal) {
+      assertCan(actor, 'registry.read');
+      return shadows.list();
+    },
+
+    async close(): Promise<void> {
+      clearInterval(poller);
+      await writer.close();
+    },
+  };
+}
+
+function decideSafely(s: GuardSnapshot, agent: string, req: DecisionRequest): Outcome {
+  try {
+    checkRequest(s, req);
+    return decide(s, agent, req);
+  } catch (err) {
+    return {
+      decision: 'deny',
+      reasons: [{ policy: 'registry-changed', effect: 'forbid', message: (err as Error).message }],
+      monitor: [],
+      target: req.action === 'tool.call' ? req.tool : req.model,
+      argumentsHash: null,
+    };
+  }
+}
+
+function decisionRecord(d: DecisionItem): AuditRecord {
+  return {
+    id: d.id,
+    kind: 'decision',
+    at: d.at,
+    actor: `agent:${d.agent}`,
+    agent: d.agent,
+    action: d.req.action,
+    target: d.outcome.target,
+    decision: d.outcome.decision,
+    reasons: d.outcome.reasons,
+    monitor: d.outcome.monitor,
+    policyVersion: d.revision,
+    argumentsHash: d.outcome.argumentsHash,
+    arguments: d.req.action === 'tool.call' ? (d.req.arguments ?? {}) : null,
+    dataDomains: d.req.dataDomains ?? [],
+    taskId: d.req.taskId ?? null,
+    approvalId: d.approvalId ?? null,
+    detail: {},
+  };
+}

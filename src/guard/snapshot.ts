@@ -1,0 +1,94 @@
+// What the guard decides with, held in memory per node: the registry, the effective policies
+// compiled for evaluation, the Cedar entities, agent keys and each tool's argument validator.
+// Rebuilt whenever the registry revision moves.
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { buildEntities } from '../policy/entities.js';
+import { createEvaluator } from '../policy/evaluator.js';
+import { type EffectivePolicy, effectivePolicies } from '../policy/policy-set.js';
+import type { PolicyEvaluator } from '../policy/types.js';
+import { RegistrySnapshot } from '../registry/model.js';
+import { createRegistryStore } from '../registry/registry-store.js';
+
+export interface CompiledSet {
+  evaluator: PolicyEvaluator<unknown>;
+  entities: unknown;
+}
+
+export interface AgentKey {
+  agent: string;
+  keyId: string;
+  revoked: boolean;
+}
+
+export interface GuardSnapshot {
+  revision: number;
+  registry: RegistrySnapshot;
+  policies: EffectivePolicy[];
+  byId: Map<string, EffectivePolicy>;
+  enforce: CompiledSet;
+  /** Monitor-mode policies, evaluated beside the enforced set: what would have happened. */
+  monitor: CompiledSet | undefined;
+  keys: Map<string, AgentKey>;
+  suspended: Map<string, { reason: string; actor: string; at: string }>;
+  status(agent: string): string;
+  validateArguments(tool: string): ValidateFunction;
+}
+
+export async function loadSnapshot(db: Kysely<Database>): Promise<GuardSnapshot> {
+  const store = createRegistryStore(db);
+  const revision = await store.revision();
+  const [objects, controls, credentials] = await Promise.all([
+    store.loadAll(),
+    db.selectFrom('agent_controls').selectAll().execute(),
+    db
+      .selectFrom('credentials')
+      .select(['id', 'subject', 'token_hash', 'revoked_at'])
+      .where('subject_kind', '=', 'agent')
+      .execute(),
+  ]);
+  return buildSnapshot(new RegistrySnapshot(objects, revision), controls, credentials);
+}
+
+export function buildSnapshot(
+  registry: RegistrySnapshot,
+  controls: Array<{ agent: string; reason: string; actor: string; at: string }>,
+  credentials: Array<{ id: string; subject: string; token_hash: string; revoked_at: string | null }>,
+): GuardSnapshot {
+  const suspended = new Map(controls.map((c) => [c.agent, { reason: c.reason, actor: c.actor, at: c.at }]));
+  const status = (agent: string) =>
+    suspended.has(agent) ? 'suspended' : (registry.get('Agent', agent)?.spec.status ?? 'retired');
+  const policies = effectivePolicies(registry);
+  const entities = buildEntities(registry, status);
+  const compile = (mode: 'enforce' | 'monitor'): CompiledSet | undefined => {
+    const set = policies.filter((p) => p.mode === mode);
+    if (mode === 'monitor' && set.length === 0) return undefined;
+    const evaluator = createEvaluator(set.map((p) => ({ id: p.id, text: p.text })));
+    return { evaluator, entities: evaluator.prepareEntities(entities) };
+  };
+  // One Ajv per snapshot: Ajv caches compiled schemas for its lifetime, so they go with the snapshot.
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  const validators = new Map<string, ValidateFunction>();
+  return {
+    revision: registry.revision,
+    registry,
+    policies,
+    byId: new Map(policies.map((p) => [p.id, p])),
+    enforce: compile('enforce') as CompiledSet,
+    monitor: compile('monitor'),
+    keys: new Map(credentials.map((c) => [c.token_hash, { agent: c.subject, keyId: c.id, revoked: c.revoked_at !== null }])),
+    suspended,
+    status,
+    validateArguments(tool) {
+      let v = validators.get(tool);
+      if (!v) {
+        v = ajv.compile(registry.get('Tool', tool)?.spec.arguments ?? {});
+        validators.set(tool, v);
+      }
+      return v;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+// The registry as Cedar entities (the data policies read), and request arguments as Cedar values
+// typed by the tool's JSON Schema, matching the generated Cedar schema.
+import type { CedarValueJson, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import type { RegistrySnapshot } from '../registry/model.js';
+import { classificationLevel } from './cedar-schema.js';
+
+const uid = (type: string, id: string) => ({ type, id });
+
+/** Entities for every agent, archetype, initiative, business unit, tool, model, data domain and action. */
+export function buildEntities(registry: RegistrySnapshot, effectiveStatus: (agent: string) => string): EntityJson[] {
+  const out: EntityJson[] = [];
+  const initiatives = new Map(registry.list('Initiative').map((i) => [i.name, i.spec]));
+  const archetypes = new Map(registry.list('Archetype').map((a) => [a.name, a.spec]));
+  for (const bu of registry.list('BusinessUnit')) out.push({ uid: uid('BusinessUnit', bu.name), attrs: {}, parents: [] });
+  for (const [name, a] of archetypes) out.push({ uid: uid('Archetype', name), attrs: { autonomy: a.autonomy }, parents: [] });
+  for (const [name, i] of initiatives)
+    out.push({
+      uid: uid('Initiative', name),
+      attrs: { stage: i.stage, type: i.type, ...(i.riskTier ? { riskTier: i.riskTier } : {}) },
+      parents: [uid('BusinessUnit', i.businessUnit)],
+    });
+  for (const agent of registry.list('Agent')) {
+    const initiative = initiatives.get(agent.spec.initiative);
+    const archetype = agent.spec.archetype ? archetypes.get(agent.spec.archetype) : undefined;
+    const attrs: Record<string, CedarValueJson> = {
+      status: effectiveStatus(agent.name),
+      owner: agent.spec.owner,
+      initiative: agent.spec.initiative,
+      stage: initiative?.stage ?? 'proposed',
+    };
+    if (agent.spec.archetype) attrs.archetype = agent.spec.archetype;
+    if (archetype) attrs.autonomy = archetype.autonomy;
+    if (agent.spec.framework) attrs.framework = agent.spec.framework;
+    if (initiative?.riskTier) attrs.riskTier = initiative.riskTier;
+    const parents = [uid('Initiative', agent.spec.initiative)];
+    if (agent.spec.archetype) parents.push(uid('Archetype', agent.spec.archetype));
+    if (initiative) parents.push(uid('BusinessUnit', initiative.businessUnit));
+    out.push({ uid: uid('Agent', agent.name), attrs, parents });
+  }
+  for (const t of registry.list('Tool')) {
+    out.push({ uid: uid('Tool', t.name), attrs: { effect: t.spec.effect, system: t.spec.system }, parents: [] });
+    out.push({ uid: uid('Action', t.name), attrs: {}, parents: [uid('Action', 'tool.call')] });
+  }
+  out.push({ uid: uid('Action', 'tool.call'), attrs: {}, parents: [] });
+  out.push({ uid: uid('Action', 'model.call'), attrs: {}, parents: [] });
+  for (const m of registry.list('Model'))
+    out.push({
+      uid: uid('Model', m.name),
+      attrs: {
+        status: m.spec.status,
+        provider: m.spec.provider,
+        hosting: m.spec.hosting,
+        maxClassification: m.spec.maxClassification,
+        classificationLevel: classificationLevel(m.spec.maxClassification),
+        regions: m.spec.regions,
+      },
+      parents: [],
+    });
+  for (const d of registry.list('DataDomain'))
+    out.push({
+      uid: uid('DataDomain', d.name),
+      attrs: {
+        classification: d.spec.classification,
+        classificationLevel: classificationLevel(d.spec.classification),
+        regions: d.spec.regions,
+        productionReady: d.spec.maturity?.productionReady ?? false,
+      },
+      parents: [],
+    });
+  return out;
+}
+
+/**
+ * Call arguments (already valid against the tool's JSON Schema) as a Cedar record of the type the
+ * generated schema declares: integer → Long, number → decimal, arrays → sets, objects → records.
+ * Properties the schema does not type are left out, as the Cedar schema leaves them out.
+ */
+export function argumentsToCedar(value: unknown, schema: unknown): CedarValueJson | undefined {
+  if (!schema || typeof schema !== 'object' || value === null || value === undefined) return undefined;
+  const s = schema as Record<string, unknown>;
+  const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
+  if (type === undefined && Array.isArray(s.enum) && typeof value === 'string') return value;
+  switch (type) {
+    case 'integer':
+      return typeof value === 'number' ? value : undefined;
+    case 'number':
+      return typeof value === 'number' ? { __extn: { fn: 'decimal', arg: toDecimal(value) } } : undefined;
+    case 'string':
+      return typeof value === 'string' ? value : undefined;
+    case 'boolean':
+      return typeof value === 'boolean' ? value : undefined;
+    case 'array':
+      return Array.isArray(value) ? value.map((v) => argumentsToCedar(v, s.items)).filter((v) => v !== undefined) : undefined;
+    case 'object': {
+      if (typeof value !== 'object' || Array.isArray(value)) return undefined;
+      const props = (s.properties as Record<string, unknown>) ?? {};
+      const out: Record<string, CedarValueJson> = {};
+      for (const [k, propSchema] of Object.entries(props)) {
+        const v = argumentsToCedar((value as Record<string, unknown>)[k], propSchema);
+        if (v !== undefined) out[k] = v;
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Cedar decimals have at most four fractional digits. */
+function toDecimal(n: number): string {
+  const fixed = n.toFixed(4).replace(/0+$/, '');
+  return fixed.endsWith('.') ? `${fixed}0` : fixed;
+}

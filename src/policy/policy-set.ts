@@ -1,0 +1,44 @@
+// The effective policy set: built-in rules generated from the registry plus every custom Policy
+// descriptor, split into single Cedar policies with stable ids.
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import type { RegistrySnapshot } from '../registry/model.js';
+import { builtinPolicies } from './builtin.js';
+
+export interface EffectivePolicy {
+  /** `builtin/...`, or the Policy descriptor's name (`name/N` or `name/<@id>` when it holds several). */
+  id: string;
+  effect: 'permit' | 'forbid';
+  /** For a forbid annotated @approval("why"): the why. Such a forbid means "needs a human". */
+  approval?: string;
+  mode: 'enforce' | 'monitor';
+  source: 'builtin' | 'custom';
+  text: string;
+  description?: string;
+}
+
+export function effectivePolicies(registry: RegistrySnapshot): EffectivePolicy[] {
+  const custom = registry.list('Policy').flatMap((p) => splitPolicy(p.name, p.spec.cedar, p.spec.mode, p.spec.description));
+  return [...builtinPolicies(registry), ...custom];
+}
+
+/** One Policy descriptor's Cedar text as single policies (the text was validated on apply). */
+export function splitPolicy(name: string, text: string, mode: 'enforce' | 'monitor', description?: string): EffectivePolicy[] {
+  const parts = cedar.policySetTextToParts(text);
+  if (parts.type === 'failure') throw new Error(`Policy ${name}: ${parts.errors.map((e) => e.message).join('; ')}`);
+  return parts.policies.map((part, i) => {
+    const json = cedar.policyToJson(part);
+    if (json.type === 'failure') throw new Error(`Policy ${name}: ${json.errors.map((e) => e.message).join('; ')}`);
+    const annotations = json.json.annotations ?? {};
+    const suffix = annotations.id ?? (parts.policies.length > 1 ? String(i + 1) : undefined);
+    const approval = annotations.approval;
+    return {
+      id: suffix === undefined ? name : `${name}/${suffix}`,
+      effect: json.json.effect,
+      ...(json.json.effect === 'forbid' && approval !== undefined ? { approval: approval || 'Needs human approval' } : {}),
+      mode,
+      source: 'custom' as const,
+      text: part,
+      ...(description ? { description } : {}),
+    };
+  });
+}

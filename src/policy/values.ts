@@ -1,0 +1,267 @@
+// Runtime values of the compiled Cedar evaluator (Long, String, Bool, Set, Record, entity reference),
+// their conversion from Cedar's JSON value form, and Cedar equality.
+//
+// Longs are JS numbers. Cedar's Long is an i64, but a number is exact only up to 2^53, so the compiled
+// evaluator never guesses beyond that: input integers that are not safe integers become UNMODELLED
+// and arithmetic results that are not safe integers throw NEEDS_WASM. Either way the request is
+// answered by cedar-wasm, which knows the exact i64 result or the overflow error. So values beyond
+// 2^53 are slower, never different.
+
+/** Cedar's runtime values, as the compiled closures pass them around. */
+export type Value = number | string | boolean | EntityRef | CedarSet | CedarRecord;
+
+/** An entity reference. `key` is unique per (type, id) because a type name can never contain NUL. */
+export class EntityRef {
+  readonly key: string;
+  constructor(
+    readonly type: string,
+    readonly id: string,
+  ) {
+    this.key = `${type}\0${id}`;
+  }
+}
+
+/** A record value: attribute name → value. */
+export class CedarRecord {
+  constructor(readonly attrs: ReadonlyMap<string, Value>) {}
+}
+
+/** A set of distinct values (distinct by Cedar equality), in first-seen order. */
+export class CedarSet {
+  // Built on first lookup, and only for larger sets: a linear scan is faster for the few elements
+  // policies usually deal in, and most sets are never searched at all.
+  private index: ValueIndex | undefined;
+  private constructor(readonly items: readonly Value[]) {}
+
+  static of(values: readonly Value[]): CedarSet {
+    if (values.length <= SCAN_LIMIT) {
+      const items: Value[] = [];
+      for (const v of values) if (!scanHas(items, v)) items.push(v);
+      return new CedarSet(items);
+    }
+    const index = new ValueIndex();
+    const items = values.filter((v) => index.add(v));
+    const set = new CedarSet(items);
+    set.index = index;
+    return set;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  has(v: Value): boolean {
+    if (this.items.length <= SCAN_LIMIT) return scanHas(this.items, v);
+    if (this.index === undefined) {
+      this.index = new ValueIndex();
+      for (const item of this.items) this.index.add(item);
+    }
+    return this.index.has(v);
+  }
+
+  /** True when every element of `other` is in this set. */
+  containsAll(other: CedarSet): boolean {
+    for (const v of other.items) if (!this.has(v)) return false;
+    return true;
+  }
+
+  /** True when some element of `other` is in this set. */
+  containsAny(other: CedarSet): boolean {
+    for (const v of other.items) if (this.has(v)) return true;
+    return false;
+  }
+}
+
+const SCAN_LIMIT = 8;
+
+function scanHas(items: readonly Value[], v: Value): boolean {
+  for (const item of items) if (cedarEquals(item, v)) return true;
+  return false;
+}
+
+/** Membership in O(1) for primitives and entities; records and sets (rare as elements) are scanned. */
+class ValueIndex {
+  private readonly primitives = new Set<number | string | boolean>();
+  private readonly entities = new Set<string>();
+  private readonly others: Value[] = [];
+
+  /** Adds `v`; false when it was already there. */
+  add(v: Value): boolean {
+    if (this.has(v)) return false;
+    if (typeof v !== 'object') this.primitives.add(v);
+    else if (v instanceof EntityRef) this.entities.add(v.key);
+    else this.others.push(v);
+    return true;
+  }
+
+  has(v: Value): boolean {
+    if (typeof v !== 'object') return this.primitives.has(v);
+    if (v instanceof EntityRef) return this.entities.has(v.key);
+    return scanHas(this.others, v);
+  }
+}
+
+/** Cedar `==`: values of different types are simply unequal (never an error). */
+export function cedarEquals(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
+  if (a instanceof EntityRef) return b instanceof EntityRef && a.key === b.key;
+  if (a instanceof CedarSet) return b instanceof CedarSet && a.size === b.size && a.containsAll(b);
+  if (!(b instanceof CedarRecord) || a.attrs.size !== b.attrs.size) return false;
+  for (const [k, v] of a.attrs) {
+    const w = b.attrs.get(k);
+    if (w === undefined || !cedarEquals(v, w)) return false;
+  }
+  return true;
+}
+
+/** Cedar's name for a value's type, for error messages. */
+export function typeName(v: Value): string {
+  if (typeof v === 'number') return 'long';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (v instanceof EntityRef) return `entity of type \`${v.type}\``;
+  return v instanceof CedarSet ? 'set' : 'record';
+}
+
+/**
+ * Stands for input the compiled evaluator does not model: extension values (`__extn`), integers
+ * beyond 2^53, escapes it does not recognise, anything cedar-wasm might read differently. It is only
+ * ever stored as a whole entity attribute; reading that attribute hands the request to cedar-wasm.
+ */
+export const UNMODELLED: unique symbol = Symbol('unmodelled');
+export type Unmodelled = typeof UNMODELLED;
+
+/** Thrown (as this one instance: no stack to capture) when only cedar-wasm can answer a request. */
+export class NeedsWasm {
+  private constructor() {}
+  static readonly instance = new NeedsWasm();
+}
+export const NEEDS_WASM = NeedsWasm.instance;
+
+/** A Cedar runtime error: the policy is not satisfied and is reported among the errors. */
+export class CedarEvalError extends Error {
+  override name = 'CedarEvalError';
+}
+
+/** Builds a CedarEvalError without a stack trace: policies that error on every request are common
+ *  (an unguarded optional attribute) and capturing a stack would dominate the cost of evaluation. */
+export function evalError(message: string): CedarEvalError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new CedarEvalError(message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+const IDENT = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
+const RESERVED = new Set(['true', 'false', 'if', 'then', 'else', 'in', 'is', 'like', 'has']);
+
+/** Whether Cedar would parse `name` as an entity type name exactly as written (`A` or `NS::A`). Names
+ *  that fail are not necessarily invalid (Cedar may accept spaces around `::`), just left to cedar-wasm. */
+export function isPlainTypeName(name: string): boolean {
+  if (name.includes('__cedar')) return false;
+  for (const part of name.split('::')) if (!IDENT.test(part) || RESERVED.has(part)) return false;
+  return true;
+}
+
+/** A string cedar-wasm reads back unchanged (lone surrogates would be replaced on the way in). */
+export function isWellFormed(s: string): boolean {
+  return (s as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** Parses an entity uid in either JSON form (`{type, id}` or `{__entity: {type, id}}`); undefined
+ *  when it is not exactly one of those clean forms. */
+export function uidFromJson(v: unknown): EntityRef | undefined {
+  if (!isPlainObject(v)) return undefined;
+  const keys = Object.keys(v);
+  if (keys.length === 1 && keys[0] === '__entity') return typeAndId(v.__entity);
+  return typeAndId(v);
+}
+
+function typeAndId(v: unknown): EntityRef | undefined {
+  if (!isPlainObject(v)) return undefined;
+  const { type, id } = v;
+  if (Object.keys(v).length !== 2 || typeof type !== 'string' || typeof id !== 'string') return undefined;
+  return isPlainTypeName(type) && isWellFormed(id) ? new EntityRef(type, id) : undefined;
+}
+
+/**
+ * Converts a CedarValueJson as cedar-wasm would read it without a schema: arrays are sets, objects are
+ * records, `{__entity: {type, id}}` is an entity (a bare `{type, id}` is a record, as in Cedar).
+ * Anything else (extension values, nulls, fractions, unsafe integers, odd escapes) is UNMODELLED.
+ */
+export function valueFromJson(v: unknown): Value | Unmodelled {
+  switch (typeof v) {
+    case 'number':
+      return Number.isSafeInteger(v) ? v : UNMODELLED;
+    case 'string':
+      return isWellFormed(v) ? v : UNMODELLED;
+    case 'boolean':
+      return v;
+    case 'object': {
+      if (Array.isArray(v)) {
+        const items: Value[] = [];
+        for (const item of v) {
+          const x = valueFromJson(item);
+          if (x === UNMODELLED) return UNMODELLED;
+          items.push(x);
+        }
+        return CedarSet.of(items);
+      }
+      if (!isPlainObject(v)) return UNMODELLED;
+      if ('__entity' in v) return uidFromJson(v) ?? UNMODELLED;
+      if ('__extn' in v || '__expr' in v) return UNMODELLED;
+      return recordFromJson(v);
+    }
+    default:
+      return UNMODELLED;
+  }
+}
+
+/** A record from a JSON object (entity attrs, context): keys whose value is undefined are absent. */
+export function recordFromJson(v: Record<string, unknown>): CedarRecord | Unmodelled {
+  const attrs = new Map<string, Value>();
+  for (const k in v) {
+    const raw = v[k];
+    if (raw === undefined) continue;
+    const x = valueFromJson(raw);
+    if (x === UNMODELLED || !isWellFormed(k)) return UNMODELLED;
+    attrs.set(k, x);
+  }
+  return new CedarRecord(attrs);
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** One entity as the compiled closures read it. */
+export interface StoredEntity {
+  readonly ref: EntityRef;
+  readonly attrs: ReadonlyMap<string, Value | Unmodelled>;
+  /** Keys of all ancestors (transitively); not the entity itself. */
+  readonly ancestors: ReadonlySet<string>;
+}
+
+/** The entity lookup compiled closures evaluate against (built by CompiledEvaluator.prepareEntities). */
+export interface EntityStore {
+  readonly byKey: ReadonlyMap<string, StoredEntity>;
+}
+
+/** A request in compiled form; the three entities are looked up once per request. */
+export interface Req {
+  readonly principal: EntityRef;
+  readonly action: EntityRef;
+  readonly resource: EntityRef;
+  readonly context: CedarRecord;
+  readonly principalEntity: StoredEntity | undefined;
+  readonly actionEntity: StoredEntity | undefined;
+  readonly resourceEntity: StoredEntity | undefined;
+}
+
+export const NO_ANCESTORS: ReadonlySet<string> = new Set();
