@@ -95,12 +95,11 @@ export function decide(s: GuardSnapshot, agent: string, req: DecisionRequest): O
 }
 
 function judge(s: GuardSnapshot, cedar: CedarRequest): { decision: Verdict; reasons: Reason[]; monitor: Reason[] } {
-  const enforced = run(s.enforce, cedar);
   const monitor = s.monitor ? forbids(s, run(s.monitor, cedar)) : [];
-  if (enforced.decision === 'allow')
-    return { decision: 'allow', reasons: enforced.determining.map((id) => ({ policy: id, effect: 'permit' })), monitor };
-  const denied = forbids(s, enforced);
-  if (denied.length === 0) {
+  const enforced = run(s.enforce, cedar);
+  if (enforced.decision === 'deny') {
+    const denied = forbids(s, enforced);
+    if (denied.length > 0) return { decision: 'deny', reasons: denied, monitor };
     const what = cedar.action.id === 'model.call' ? `call model ${cedar.resource.id}` : `call ${cedar.action.id}`;
     return {
       decision: 'deny',
@@ -108,10 +107,10 @@ function judge(s: GuardSnapshot, cedar: CedarRequest): { decision: Verdict; reas
       monitor,
     };
   }
-  const hard = denied.filter((r) => r.effect === 'forbid');
-  return hard.length > 0
-    ? { decision: 'deny', reasons: hard, monitor }
-    : { decision: 'approval_required', reasons: denied, monitor };
+  // Permitted and not denied: a human is needed only if an @approval forbid applies.
+  const needs = s.approval ? forbids(s, run(s.approval, cedar)) : [];
+  if (needs.length > 0) return { decision: 'approval_required', reasons: needs, monitor };
+  return { decision: 'allow', reasons: enforced.determining.map((id) => ({ policy: id, effect: 'permit' })), monitor };
 }
 
 function run(set: CompiledSet, cedar: CedarRequest): EvalResult {

@@ -28,7 +28,10 @@ export interface GuardSnapshot {
   registry: RegistrySnapshot;
   policies: EffectivePolicy[];
   byId: Map<string, EffectivePolicy>;
+  /** Enforced permits and plain forbids: Cedar's allow or deny. */
   enforce: CompiledSet;
+  /** Enforced forbids annotated @approval, asked only when `enforce` allows: do they need a human? */
+  approval: CompiledSet | undefined;
   /** Monitor-mode policies, evaluated beside the enforced set: what would have happened. */
   monitor: CompiledSet | undefined;
   keys: Map<string, AgentKey>;
@@ -62,12 +65,13 @@ export function buildSnapshot(
     suspended.has(agent) ? 'suspended' : (registry.get('Agent', agent)?.spec.status ?? 'retired');
   const policies = effectivePolicies(registry);
   const entities = buildEntities(registry, status);
-  const compile = (mode: 'enforce' | 'monitor'): CompiledSet | undefined => {
-    const set = policies.filter((p) => p.mode === mode);
-    if (mode === 'monitor' && set.length === 0) return undefined;
+  const compile = (set: EffectivePolicy[]): CompiledSet => {
     const evaluator = createEvaluator(set.map((p) => ({ id: p.id, text: p.text })));
     return { evaluator, entities: evaluator.prepareEntities(entities) };
   };
+  const enforced = policies.filter((p) => p.mode === 'enforce');
+  const approvals = enforced.filter((p) => p.approval !== undefined);
+  const monitored = policies.filter((p) => p.mode === 'monitor');
   // One Ajv per snapshot: Ajv caches compiled schemas for its lifetime, so they go with the snapshot.
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats.default(ajv);
@@ -77,8 +81,9 @@ export function buildSnapshot(
     registry,
     policies,
     byId: new Map(policies.map((p) => [p.id, p])),
-    enforce: compile('enforce') as CompiledSet,
-    monitor: compile('monitor'),
+    enforce: compile(enforced.filter((p) => p.approval === undefined)),
+    approval: approvals.length > 0 ? compile(approvals) : undefined,
+    monitor: monitored.length > 0 ? compile(monitored) : undefined,
     keys: new Map(credentials.map((c) => [c.token_hash, { agent: c.subject, keyId: c.id, revoked: c.revoked_at !== null }])),
     suspended,
     status,
