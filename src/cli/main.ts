@@ -1,5 +1,6 @@
 // The `fulcrum` command: one subcommand per file in this folder.
 import { apply } from './apply.js';
+import { audit } from './audit.js';
 import { CliError } from './client.js';
 import { credentials } from './credentials.js';
 import { exportRegistry } from './export.js';
@@ -19,6 +20,7 @@ usage: fulcrum <command> [options]
                                   agent keys (the secret is printed once)
   tokens create|list|revoke --person NAME [ID]
                                   person API tokens
+  audit verify                    walk every audit chain in the database (works with the server stopped)
   migrate                         bring the database schema up to date
   schema-report                   print the schema report (docs/schema.md)
 
@@ -39,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'keys':
       case 'tokens':
         return await credentials(command, rest);
+      case 'audit':
+        return await audit(rest);
       case 'migrate':
         return await migrate();
       case 'schema-report':

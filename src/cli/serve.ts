@@ -21,6 +21,8 @@ export async function serve(argv: string[]): Promise<number> {
   const server = await buildServer(app, { logger: true });
   const address = await server.listen({ host: config.host, port: config.port });
   server.log.info({ database: app.database.location, url: address }, `Fulcrum listening on ${address}`);
+  // Also said plainly whatever the log level, for people and scripts that wait for it.
+  process.stderr.write(`Fulcrum listening on ${address} (database: ${app.database.location})\n`);
 
   return new Promise<number>((resolve) => {
     const stop = async (signal: string) => {

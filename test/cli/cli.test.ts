@@ -1,72 +1,17 @@
 // The CLI against a real server process, as a user runs it: serve, apply, export, keys.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { ACME } from '../support/files.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin/fulcrum');
-const run = promisify(execFile);
-
-interface Served {
-  proc: ChildProcess;
-  url: string;
-  stderr: string;
-}
-
-/** Starts `fulcrum serve` on a free port and waits until it listens. */
-async function serve(env: NodeJS.ProcessEnv): Promise<Served> {
-  const proc = spawn(BIN, ['serve'], { env: { ...env, FULCRUM_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stdout}\n${stderr}`)), 20_000);
-    proc.stdout?.on('data', (d) => {
-      stdout += d;
-      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1] as string);
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${stdout}\n${stderr}`)));
-  });
-  return {
-    proc,
-    url,
-    get stderr() {
-      return stderr;
-    },
-  };
-}
-
-async function stop(s: Served | undefined): Promise<void> {
-  if (!s || s.proc.exitCode !== null) return;
-  const exited = new Promise((r) => s.proc.once('exit', r));
-  s.proc.kill('SIGTERM');
-  await exited;
-}
+import { cli as runCli, type Served, serve, stop } from '../support/process.js';
 
 describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
   let db: TestDatabase;
   let env: NodeJS.ProcessEnv;
   let server: Served | undefined;
-  const cli = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(BIN, args, { env, cwd: ROOT });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const cli = (...args: string[]) => runCli(env, ...args);
   const get = async (p: string) => {
     const token = fs.readFileSync(path.join(db.dir, 'admin-token'), 'utf8').trim();
     const res = await fetch(`${server?.url}${p}`, { headers: { authorization: `Bearer ${token}` } });

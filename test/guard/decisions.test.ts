@@ -13,7 +13,7 @@ describe.each(ENGINES)('decisions on %s', (engine) => {
   let key: string;
   let approver: string;
   let viewer: string;
-  const decide = (body: unknown, token = key) => t.request({ method: 'POST', url: '/v1/decisions', token, payload: body });
+  const decide = (body: object, token = key) => t.request({ method: 'POST', url: '/v1/decisions', token, payload: body });
   const refund = (amount: number, extra: object = {}) =>
     decide({
       action: 'tool.call',
@@ -135,7 +135,7 @@ describe.each(ENGINES)('decisions on %s', (engine) => {
 
   it('rejects malformed requests with a clear 4xx and writes nothing', async () => {
     const before = (await t.request({ method: 'GET', url: '/v1/audit?limit=1000' })).json().items.length;
-    const cases: Array<[unknown, number, RegExp]> = [
+    const cases: Array<[object, number, RegExp]> = [
       [{ action: 'tool.teleport', tool: 'x' }, 400, /action must be equal to one of the allowed values/],
       [{ action: 'tool.call' }, 400, /a tool\.call needs "tool"/],
       [{ action: 'tool.call', tool: 'crm.nothing' }, 422, /no Tool named "crm\.nothing"/],

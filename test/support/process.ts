@@ -1,0 +1,80 @@
+// Runs `bin/fulcrum` as a real process: `serve` on a free port, and one-shot commands.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const BIN = path.join(ROOT, 'bin/fulcrum');
+const exec = promisify(execFile);
+
+export interface Served {
+  proc: ChildProcess;
+  url: string;
+  readonly stderr: string;
+}
+
+/** Starts `fulcrum serve` on a free port and resolves once it listens. */
+export async function serve(env: NodeJS.ProcessEnv): Promise<Served> {
+  const proc = spawn(BIN, ['serve'], { env: { ...env, FULCRUM_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stdout}\n${stderr}`)), 20_000);
+    proc.stdout?.on('data', (d) => {
+      stdout += d;
+    });
+    proc.stderr?.on('data', () => {
+      const m = /^Fulcrum listening on (http:\/\/127\.0\.0\.1:\d+)/m.exec(stderr);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${stdout}\n${stderr}`)));
+  });
+  return {
+    proc,
+    url,
+    get stderr() {
+      return stderr;
+    },
+  };
+}
+
+/** Stops a server: SIGTERM (graceful) by default, or SIGKILL to simulate a crash. */
+export async function stop(s: Served | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!s || s.proc.exitCode !== null || s.proc.signalCode !== null) return;
+  const exited = new Promise((r) => s.proc.once('exit', r));
+  s.proc.kill(signal);
+  await exited;
+}
+
+export async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(BIN, args, { env, cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** A JSON request to a served Fulcrum. */
+export async function call(
+  url: string,
+  token: string,
+  method: string,
+  p: string,
+  body?: unknown,
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(url + p, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
