@@ -351,6 +351,39 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       return { agent, status: fresh.status(agent), reason, actor: actorName(actor), at };
     },
 
+    /** How an allowed call went, reported by the agent that made it (the SDK's `run` does this). */
+    async reportOutcome(
+      agent: string,
+      decisionId: string,
+      o: { outcome: 'succeeded' | 'failed'; durationMs: number; error?: string },
+    ) {
+      const d = await db
+        .selectFrom('audit_entries')
+        .select(['agent', 'decision', 'action', 'target', 'task_id'])
+        .where('id', '=', decisionId)
+        .where('kind', '=', 'decision')
+        .executeTakeFirst();
+      if (!d || d.agent !== agent) throw new NotFoundError(`no decision "${decisionId}" for agent ${agent}`);
+      if (d.decision !== 'allow')
+        throw new ConflictError(`decision ${decisionId} was ${d.decision}: there is no call to report on`);
+      await appendAct({
+        kind: 'call.outcome',
+        actor: `agent:${agent}`,
+        agent,
+        action: d.action,
+        target: d.target,
+        decision: null,
+        reasons: [],
+        monitor: [],
+        argumentsHash: null,
+        arguments: null,
+        dataDomains: [],
+        taskId: d.task_id,
+        approvalId: null,
+        detail: { decisionId, ...o },
+      });
+    },
+
     async effectivePolicies(actor: Principal) {
       assertCan(actor, 'registry.read');
       const s = await current();

@@ -359,7 +359,7 @@ function logical(and: boolean, n: Binary): Ev {
 function entityIn(a: Value, b: Value, entities: EntityStore): boolean {
   if (!(a instanceof EntityRef)) throw typeError('entity', a);
   const ancestors = entities.byKey.get(a.key)?.ancestors ?? NO_ANCESTORS;
-  if (b instanceof EntityRef) return a.key === b.key || (ancestors.has(b.key) && ancestors.size < 2);
+  if (b instanceof EntityRef) return a.key === b.key || ancestors.has(b.key);
   if (!(b instanceof CedarSet)) throw typeError('set or entity', b);
   // Cedar checks every element is an entity before looking for a match.
   for (const v of b.items) if (!(v instanceof EntityRef)) throw typeError('entity', v);

@@ -96,6 +96,31 @@ export function guardRoutes(server: FastifyInstance, guard: GuardService, databa
     async (req) => guard.decide(req.principal.id, toDecisionRequest(req.body)),
   );
 
+  server.post<{ Params: { id: string }; Body: { outcome: 'succeeded' | 'failed'; durationMs: number; error?: string } }>(
+    '/v1/decisions/:id/outcome',
+    {
+      config: { agentOnly: true },
+      schema: {
+        tags,
+        summary: 'Report how an allowed call went (agent key; recorded in the audit log)',
+        params: T.Object({ id: T.String() }),
+        body: T.Object(
+          {
+            outcome: T.Unsafe<'succeeded' | 'failed'>({ type: 'string', enum: ['succeeded', 'failed'] }),
+            durationMs: T.Integer({ minimum: 0 }),
+            error: T.Optional(T.String({ maxLength: 2000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 204: T.Null(), ...errorResponses(400, 401, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      await guard.reportOutcome(req.principal.id, req.params.id, req.body);
+      reply.code(204);
+    },
+  );
+
   server.post<{ Body: { agent: string; request: Static<typeof DecisionBody> } }>(
     '/v1/decisions/simulate',
     {

@@ -1,0 +1,73 @@
+// The agent SDK against a real Fulcrum over HTTP: check, run with a human approval, fail closed.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGuard, FulcrumDenied } from '../../src/sdk/index.js';
+import { readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+
+describe('the agent SDK', () => {
+  let t: TestServer;
+  let url: string;
+  let key: string;
+  beforeAll(async () => {
+    t = await startTestServer('sqlite');
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => t?.close());
+
+  it('checks a call and runs an allowed one, reporting its outcome', async () => {
+    const guard = createGuard({ url, key });
+    const d = await guard.check('crm.lookup', { customerId: 'c-1' });
+    expect(d.decision).toBe('allow');
+    const result = await guard.run('crm.lookup', { customerId: 'c-2' }, async () => 'the customer');
+    expect(result).toBe('the customer');
+    const audit = (await t.request({ method: 'GET', url: '/v1/audit?kind=call.outcome' })).json().items;
+    expect(audit[0]).toMatchObject({ agent: 'support-bot-eu', target: 'crm.lookup', detail: { outcome: 'succeeded' } });
+  });
+
+  it('waits for a human, then proceeds with the approved call', async () => {
+    const guard = createGuard({ url, key });
+    let ran = false;
+    const running = guard.run('crm.refund', { amount: 700, orderId: 'o-7' }, async () => {
+      ran = true;
+      return 'refunded';
+    });
+    // A supervisor approves the pending request while the agent waits.
+    let pending: Array<{ id: string; arguments: unknown }> = [];
+    for (let i = 0; i < 50 && pending.length === 0; i++) {
+      pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
+      if (pending.length === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(pending[0]?.arguments).toEqual({ amount: 700, orderId: 'o-7' });
+    expect(ran).toBe(false);
+    await t.request({ method: 'POST', url: `/v1/approvals/${pending[0]?.id}/approve`, payload: { comment: 'fine' } });
+    expect(await running).toBe('refunded');
+    expect(ran).toBe(true);
+  });
+
+  it('throws FulcrumDenied for a denied approval and for a deny, without running the call', async () => {
+    const guard = createGuard({ url, key, approvalTimeoutMs: 5000 });
+    const running = guard.run('crm.refund', { amount: 5, orderId: 'o-8' }, () => 'never');
+    let pending: Array<{ id: string }> = [];
+    for (let i = 0; i < 50 && pending.length === 0; i++) {
+      pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
+      if (pending.length === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    await t.request({ method: 'POST', url: `/v1/approvals/${pending[0]?.id}/deny` });
+    await expect(running).rejects.toThrow(/was denied/);
+    await expect(guard.run('crm.refund', { amount: 'x' }, () => 'never')).rejects.toBeInstanceOf(FulcrumDenied);
+  });
+
+  it('fails closed when Fulcrum is unreachable, and open only when configured', async () => {
+    const closed = createGuard({ url: 'http://127.0.0.1:9', key, timeoutMs: 500 });
+    const d = await closed.check('crm.lookup', {});
+    expect(d).toMatchObject({ decision: 'deny', reasons: [{ policy: 'fulcrum-unreachable' }] });
+    await expect(closed.run('crm.lookup', {}, () => 'x')).rejects.toBeInstanceOf(FulcrumDenied);
+    const open = createGuard({ url: 'http://127.0.0.1:9', key, timeoutMs: 500, failOpen: true });
+    expect(await open.run('crm.lookup', {}, () => 'ran anyway')).toBe('ran anyway');
+  });
+});
