@@ -1,17 +1,19 @@
 // Compiles one Cedar policy's JSON AST into plain JS closures with Cedar's semantics: a policy is
 // satisfied when the closure returns true, and a Cedar runtime error is a thrown CedarEvalError.
-// What the compiler does not know (extension functions, tags, slots) is reported as unsupported so the
+// What the compiler does not know (extensions but decimal, tags, slots) is reported as unsupported so the
 // evaluator can leave that policy to cedar-wasm instead of risking a wrong answer.
 import type { ActionConstraint, Expr, PatternElem, PolicyJson } from '@cedar-policy/cedar-wasm/nodejs';
 import {
   CedarRecord,
   CedarSet,
   cedarEquals,
+  Decimal,
   EntityRef,
   type EntityStore,
   evalError,
   NEEDS_WASM,
   NO_ANCESTORS,
+  parseDecimal,
   type Req,
   type StoredEntity,
   typeName,
@@ -266,8 +268,15 @@ function compileExpr(x: Expr): Ev {
       return setLiteral((node as Expr[]).map(compileExpr));
     case 'Record':
       return recordLiteral(Object.entries(node as Record<string, Expr>).map(([k, v]) => [k, compileExpr(v)] as const));
+    case 'decimal':
+      return decimal(extensionArgs(op, node, 1));
+    case 'lessThan':
+    case 'lessThanOrEqual':
+    case 'greaterThan':
+    case 'greaterThanOrEqual':
+      return decimalComparison(op, extensionArgs(op, node, 2));
     default:
-      // Slots, getTag/hasTag and extension functions (decimal, ip, datetime, their methods).
+      // Slots, getTag/hasTag and the other extensions (ip, datetime, duration and their methods).
       throw new Unsupported(`\`${op}\``);
   }
 }
@@ -449,6 +458,50 @@ function isType(n: { left: Expr; entity_type: string; in?: Expr }): Ev {
     // `e is T in x` is `e is T && e in x`: x is not evaluated when the type differs.
     if (v.type !== type) return false;
     return inExpr === undefined || entityIn(v, inExpr(r, e), e);
+  };
+}
+
+function extensionArgs(name: string, node: unknown, arity: number): Ev[] {
+  // Cedar's parser lets a wrong argument count through to evaluation; leave that rarity to cedar-wasm.
+  if (!Array.isArray(node) || node.length !== arity) throw new Unsupported(`\`${name}\` with ${String(node)} arguments`);
+  return (node as Expr[]).map(compileExpr);
+}
+
+function decimal([arg]: Ev[]): Ev {
+  const a = arg!;
+  if (CONSTANTS.has(a)) {
+    // A literal is parsed once. A malformed one stays a runtime error, raised only if it is evaluated.
+    const v = a(NO_REQ, NO_ENTITIES);
+    const d = typeof v === 'string' ? parseDecimal(v) : undefined;
+    if (d === UNMODELLED) throw new Unsupported(`decimal("${v}") beyond 2^53 ten-thousandths`);
+    if (d instanceof Decimal) return constantEv(d);
+  }
+  return (r, e) => {
+    const v = a(r, e);
+    if (typeof v !== 'string') throw typeError('string', v);
+    const d = parseDecimal(v);
+    if (d === 'invalid') throw evalError(`\`${v}\` is not a well-formed decimal value`);
+    if (d === UNMODELLED) throw NEEDS_WASM;
+    return d;
+  };
+}
+
+const DECIMAL_COMPARISONS = {
+  lessThan: (a: number, b: number) => a < b,
+  lessThanOrEqual: (a: number, b: number) => a <= b,
+  greaterThan: (a: number, b: number) => a > b,
+  greaterThanOrEqual: (a: number, b: number) => a >= b,
+};
+
+function decimalComparison(op: keyof typeof DECIMAL_COMPARISONS, [left, right]: Ev[]): Ev {
+  const compare = DECIMAL_COMPARISONS[op];
+  const [l, r] = [left!, right!];
+  return (q, e) => {
+    const a = l(q, e);
+    const b = r(q, e);
+    if (!(a instanceof Decimal)) throw typeError('decimal', a);
+    if (!(b instanceof Decimal)) throw typeError('decimal', b);
+    return compare(a.scaled, b.scaled);
   };
 }
 

@@ -1,14 +1,14 @@
-// Runtime values of the compiled Cedar evaluator (Long, String, Bool, Set, Record, entity reference),
-// their conversion from Cedar's JSON value form, and Cedar equality.
+// Runtime values of the compiled Cedar evaluator (Long, String, Bool, Set, Record, entity reference,
+// decimal), their conversion from Cedar's JSON value form, and Cedar equality.
 //
 // Longs are JS numbers. Cedar's Long is an i64, but a number is exact only up to 2^53, so the compiled
 // evaluator never guesses beyond that: input integers that are not safe integers become UNMODELLED
 // and arithmetic results that are not safe integers throw NEEDS_WASM. Either way the request is
 // answered by cedar-wasm, which knows the exact i64 result or the overflow error. So values beyond
-// 2^53 are slower, never different.
+// 2^53 are slower, never different. Decimals get the same treatment (beyond ±900719925474.0991).
 
 /** Cedar's runtime values, as the compiled closures pass them around. */
-export type Value = number | string | boolean | EntityRef | CedarSet | CedarRecord;
+export type Value = number | string | boolean | EntityRef | CedarSet | CedarRecord | Decimal;
 
 /** An entity reference. `key` is unique per (type, id) because a type name can never contain NUL. */
 export class EntityRef {
@@ -19,6 +19,35 @@ export class EntityRef {
   ) {
     this.key = `${type}\0${id}`;
   }
+}
+
+/** Cedar's `decimal` extension value: an i64 count of ten-thousandths, here while it is a safe integer. */
+export class Decimal {
+  constructor(readonly scaled: number) {}
+}
+
+const DECIMAL = /^(-?)([0-9]+)\.([0-9]+)$/;
+/** Up to 11 integer digits, 10^4 × the value stays below 2^53, so the arithmetic below is exact. */
+const SAFE_DECIMAL_DIGITS = 11;
+const I64_MIN = -(2n ** 63n);
+const I64_MAX = 2n ** 63n - 1n;
+
+/** Parses a decimal as Cedar's `decimal("…")` does: `-?digits.digits` with 1 to 4 fractional digits,
+ *  within i64 once scaled. 'invalid' is Cedar's error; UNMODELLED a valid value too big to hold exactly. */
+export function parseDecimal(text: string): Decimal | 'invalid' | Unmodelled {
+  const m = DECIMAL.exec(text);
+  if (!m) return 'invalid';
+  const [, sign = '', whole = '', fraction = ''] = m;
+  if (fraction.length > 4) return 'invalid';
+  const digits = whole.replace(/^0+(?=[0-9])/, '');
+  const scaledFraction = fraction.padEnd(4, '0');
+  if (digits.length > SAFE_DECIMAL_DIGITS) {
+    const big = BigInt(digits) * 10_000n + BigInt(scaledFraction);
+    const signed = sign ? -big : big;
+    return signed < I64_MIN || signed > I64_MAX ? 'invalid' : UNMODELLED;
+  }
+  const scaled = Number(digits) * 10_000 + Number(scaledFraction);
+  return new Decimal(sign && scaled !== 0 ? -scaled : scaled);
 }
 
 /** A record value: attribute name → value. */
@@ -79,7 +108,7 @@ function scanHas(items: readonly Value[], v: Value): boolean {
   return false;
 }
 
-/** Membership in O(1) for primitives and entities; records and sets (rare as elements) are scanned. */
+/** Membership in O(1) for primitives and entities; the rest (rare as elements) is scanned. */
 class ValueIndex {
   private readonly primitives = new Set<number | string | boolean>();
   private readonly entities = new Set<string>();
@@ -107,7 +136,8 @@ export function cedarEquals(a: Value, b: Value): boolean {
   if (typeof a !== 'object' || typeof b !== 'object') return false;
   if (a instanceof EntityRef) return b instanceof EntityRef && a.key === b.key;
   if (a instanceof CedarSet) return b instanceof CedarSet && a.size === b.size && a.containsAll(b);
-  if (!(b instanceof CedarRecord) || a.attrs.size !== b.attrs.size) return false;
+  if (a instanceof Decimal) return b instanceof Decimal && a.scaled === b.scaled;
+  if (!(a instanceof CedarRecord) || !(b instanceof CedarRecord) || a.attrs.size !== b.attrs.size) return false;
   for (const [k, v] of a.attrs) {
     const w = b.attrs.get(k);
     if (w === undefined || !cedarEquals(v, w)) return false;
@@ -121,6 +151,7 @@ export function typeName(v: Value): string {
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'bool';
   if (v instanceof EntityRef) return `entity of type \`${v.type}\``;
+  if (v instanceof Decimal) return 'decimal';
   return v instanceof CedarSet ? 'set' : 'record';
 }
 
@@ -213,12 +244,23 @@ export function valueFromJson(v: unknown): Value | Unmodelled {
       }
       if (!isPlainObject(v)) return UNMODELLED;
       if ('__entity' in v) return uidFromJson(v) ?? UNMODELLED;
-      if ('__extn' in v || '__expr' in v) return UNMODELLED;
+      if ('__extn' in v) return extensionFromJson(v);
+      if ('__expr' in v) return UNMODELLED;
       return recordFromJson(v);
     }
     default:
       return UNMODELLED;
   }
+}
+
+/** `{__extn: {fn: "decimal", arg: "1.5"}}` is a decimal; other extension values are left to cedar-wasm,
+ *  and so is a malformed decimal, which cedar-wasm refuses (as it refuses the whole request). */
+function extensionFromJson(v: Record<string, unknown>): Value | Unmodelled {
+  const call = v.__extn;
+  if (Object.keys(v).length !== 1 || !isPlainObject(call) || Object.keys(call).length !== 2) return UNMODELLED;
+  if (call.fn !== 'decimal' || typeof call.arg !== 'string') return UNMODELLED;
+  const d = parseDecimal(call.arg);
+  return d === 'invalid' ? UNMODELLED : d;
 }
 
 /** A record from a JSON object (entity attrs, context): keys whose value is undefined are absent. */
