@@ -192,6 +192,11 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
   return {
     chainId: writer.chainId,
+    /** An agent's effective status as this node's guard sees it (a suspension overrides the descriptor). */
+    agentStatus(agent: string) {
+      const suspension = snapshot.suspended.get(agent);
+      return { effective: snapshot.status(agent), ...(suspension ? { suspension } : {}) };
+    },
     /** Marks the snapshot stale after a local registry or key change. */
     invalidate(): void {
       stale = true;

@@ -37,6 +37,9 @@ export function descriptorSchema(kind: Kind): TSchema {
       kind: T.Literal(kind),
       metadata: StoredMetadata,
       spec: KIND_INFO[kind].schema,
+      status: T.Optional(
+        T.Record(T.String(), T.Unknown(), { description: 'observed state, e.g. an agent suspended by the kill switch' }),
+      ),
     },
     { $id: kind },
   );
@@ -49,6 +52,7 @@ export function descriptorInput(kind: Kind): TSchema {
       kind: T.Optional(T.Literal(kind)),
       metadata: T.Optional(T.Object({ name: T.Optional(Name), labels: T.Optional(T.Record(T.String(), T.String())) })),
       spec: KIND_INFO[kind].schema,
+      status: T.Optional(T.Unknown({ description: 'ignored: observed state is not written' })),
     },
     { description: `a ${kind} descriptor; kind and metadata.name default to the URL's` },
   );

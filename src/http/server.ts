@@ -61,7 +61,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
 
   server.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
   healthRoutes(server, app);
-  registryRoutes(server, app.registry);
+  registryRoutes(server, app.registry, (o) => (o.kind === 'Agent' ? app.guard.agentStatus(o.name) : undefined));
   bundleRoutes(server, app.registry, { applyBodyLimit: app.config.applyBodyLimit });
   credentialRoutes(server, app.auth);
   guardRoutes(server, app.guard, app.database);

@@ -259,6 +259,12 @@ describe.each(ENGINES)('decisions on %s', (engine) => {
       actor: 'admin',
     });
     expect((await lookup()).json()).toMatchObject({ decision: 'deny', reasons: [{ policy: 'builtin/agent-status' }] });
+    const agent = (await t.request({ method: 'GET', url: '/v1/agents/support-bot-eu', token: viewer })).json();
+    expect(agent.spec.status).toBe('active');
+    expect(agent.status).toMatchObject({
+      effective: 'suspended',
+      suspension: { reason: 'made up a returns policy', actor: 'admin' },
+    });
     const r = await t.request({
       method: 'POST',
       url: '/v1/agents/support-bot-eu/resume',

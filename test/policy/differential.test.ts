@@ -19,6 +19,9 @@ const DOMAINS = ['payments', 'hr', 'public'];
 
 const ref = (type: string, id: string) => ({ type, id });
 const escaped = (type: string, id: string): CedarValueJson => ({ __entity: { type, id } });
+const decimal = (arg: string): CedarValueJson => ({ __extn: { fn: 'decimal', arg } });
+/** Decimals as the guard sends JSON numbers, some negative, some equal under different spellings. */
+const decimalArb = fc.constantFrom('0.0', '12.5', '12.50', '-3.25', '499.9999', '500.0', '1000.0').map(decimal);
 
 /** Mostly true: entities are usually there, sometimes missing to provoke "entity does not exist". */
 const present = fc.integer({ min: 0, max: 9 }).map((n) => n > 0);
@@ -84,7 +87,11 @@ const entitiesArb: fc.Arbitrary<EntityJson[]> = fc
       entity(
         'Model',
         id,
-        fc.record({ provider: fc.constantFrom('openai', 'anthropic'), maxClassification: fc.integer({ min: 0, max: 5 }) }),
+        fc.record({
+          provider: fc.constantFrom('openai', 'anthropic'),
+          maxClassification: fc.integer({ min: 0, max: 5 }),
+          cost: decimalArb,
+        }),
         fc.constant([]),
       ),
     ),
@@ -117,6 +124,7 @@ const requestArb: fc.Arbitrary<CedarRequest> = fc.record({
             { arbitrary: fc.constant('500'), weight: 1 },
           ),
           currency: fc.constantFrom('usd', 'eur'),
+          price: decimalArb,
         },
         { requiredKeys: ['amount'] },
       ),
@@ -156,6 +164,7 @@ const { bool, long, str, ent, set, rec, any } = fc.letrec<{
   ent: string;
   set: string;
   rec: string;
+  dec: string;
   any: string;
 }>((tie) => ({
   bool: fc.oneof(
@@ -248,6 +257,20 @@ const { bool, long, str, ent, set, rec, any } = fc.letrec<{
     ),
     w(
       fc.tuple(fc.oneof(tie('ent'), tie('rec')), lit(['status', 'flag'])).map(([e, a]) => `(${e}).${a}`),
+      1,
+    ),
+    w(
+      fc
+        .tuple(
+          fc.oneof(w(tie('dec'), 5), w(tie('long'), 1)),
+          lit(['lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual']),
+          tie('dec'),
+        )
+        .map(([a, m, b]) => `(${a}).${m}(${b})`),
+      2,
+    ),
+    w(
+      fc.tuple(tie('dec'), lit(['==', '!=']), tie('dec')).map(([a, op, b]) => `(${a} ${op} ${b})`),
       1,
     ),
     // Ill-typed on purpose: a non-Bool where a Bool is needed.
@@ -375,7 +398,21 @@ const { bool, long, str, ent, set, rec, any } = fc.letrec<{
       1,
     ),
   ),
-  any: fc.oneof(D, tie('long'), tie('str'), tie('bool'), tie('ent'), tie('set'), tie('rec')),
+  dec: fc.oneof(
+    D,
+    lit([
+      'decimal("12.5")',
+      'decimal("500.0")',
+      'decimal("-0.0001")',
+      'decimal("1.00000")',
+      'context.arguments.price',
+      'resource.cost',
+      'decimal(context.region)',
+      'decimal(principal.budget)',
+    ]),
+    fc.tuple(tie('bool'), tie('dec'), tie('dec')).map(([c, a, b]) => `(if ${c} then ${a} else ${b})`),
+  ),
+  any: fc.oneof(D, tie('long'), tie('str'), tie('bool'), tie('ent'), tie('set'), tie('rec'), tie('dec')),
 }));
 
 const principalScope = lit([
@@ -415,7 +452,7 @@ const REALISTIC = [
 
 /** Policies the compiler leaves to cedar-wasm. */
 const FALLBACK = [
-  'permit (principal, action, resource) when { decimal("1.5").lessThan(decimal("2.0")) && principal.status == "active" };',
+  'permit (principal, action, resource) when { datetime("2024-01-01").toDate() == datetime("2024-01-01") && principal.status == "active" };',
   'forbid (principal, action in Action::"tool.call", resource) when { ip("10.0.0.1").isInRange(ip("10.0.0.0/8")) && context.riskScore > 5 };',
   'forbid (principal, action, resource) when { principal.hasTag("x") };',
   'permit (principal, action, resource) when { principal.budget < 9007199254740993 };',
@@ -574,6 +611,20 @@ describe('compiled evaluator: Cedar semantics', () => {
     ['100000000 * 100000000 + 1 == 10000000000000000', 'deny'],
     ['-(-9223372036854775807 - 1) > 0', 'error'],
     ['principal.limit == principal.limit2', 'allow'],
+    ['principal.limit.lessThanOrEqual(decimal("1.5")) && principal.limit.greaterThan(decimal("-1.5"))', 'allow'],
+    ['decimal("-0.5").lessThan(decimal("0.0")) && decimal("-0.0") == decimal("0.0")', 'allow'],
+    ['decimal("-00.1") == decimal("0.1")', 'deny'],
+    ['decimal("007.50") == decimal("7.5") && [decimal("1.0"), decimal("1.00")] == [decimal("1.0")]', 'allow'],
+    ['decimal("1.0") == 1', 'deny'],
+    ['decimal("1") == decimal("1.0")', 'error'],
+    ['decimal("1.00000") == decimal("1.0")', 'error'],
+    ['decimal("+1.0") == decimal("1.0")', 'error'],
+    ['decimal("922337203685477.5807").greaterThan(decimal("0.0"))', 'allow'],
+    ['decimal("922337203685477.5808").greaterThan(decimal("0.0"))', 'error'],
+    ['decimal("1.0") < decimal("2.0")', 'error'],
+    ['decimal("1.0").lessThan(1)', 'error'],
+    ['decimal(context.arguments.amount) == decimal("1.0")', 'error'],
+    ['false && decimal("nope") == decimal("1.0")', 'deny'],
     ['principal.status == "active"', 'allow'],
     ['context.arguments.amount > 500', 'allow'],
     ['principal.budget', 'error'],
@@ -613,28 +664,35 @@ describe('compiled evaluator: fallback to cedar-wasm', () => {
   it('leaves extension functions, tags and huge literals to cedar-wasm and merges its answer', () => {
     const policies = [
       { id: 'compiled-permit', text: 'permit (principal, action, resource);' },
-      { id: 'decimal', text: 'permit (principal, action, resource) when { decimal("1.5").lessThan(decimal("2.0")) };' },
+      { id: 'duration', text: 'permit (principal, action, resource) when { duration("1h") < duration("2h") };' },
       { id: 'ip', text: 'forbid (principal, action, resource) when { ip(context.ip).isInRange(ip("10.0.0.0/8")) };' },
       { id: 'tag', text: 'forbid (principal, action, resource) when { resource.getTag("owner") == "x" };' },
       { id: 'huge', text: 'forbid (principal, action, resource) when { principal.budget > 9223372036854775807 };' },
       { id: 'compiled-forbid', text: 'forbid (principal, action, resource) when { principal.status == "active" };' },
     ];
     const r = both(policies);
-    expect(r.fallbackIds).toEqual(['decimal', 'ip', 'tag', 'huge']);
+    expect(r.fallbackIds).toEqual(['duration', 'ip', 'tag', 'huge']);
     expect(r).toMatchObject({ decision: 'deny', determining: ['ip', 'tag', 'compiled-forbid'], errors: [] });
     const outside = both(policies, { ...REQUEST, context: { ...REQUEST.context, ip: '192.168.0.1' } }, WORLD.slice(0, 3));
     expect(outside).toMatchObject({ decision: 'deny', determining: ['compiled-forbid'] });
-    expect(both(policies.slice(0, 2))).toMatchObject({ decision: 'allow', determining: ['compiled-permit', 'decimal'] });
+    expect(both(policies.slice(0, 2))).toMatchObject({ decision: 'allow', determining: ['compiled-permit', 'duration'] });
     expect(both([policies[1]!, policies[2]!], { ...REQUEST, context: { ip: 'nonsense' } })).toMatchObject({
       decision: 'allow',
       errors: ['ip'],
     });
   });
 
-  it('answers a request whose context holds an extension value through cedar-wasm', () => {
-    const ctx = { ...REQUEST, context: { limit: { __extn: { fn: 'decimal', arg: '2.0' } } } };
-    expect(both(when('context has limit'), ctx).decision).toBe('allow');
-    expect(both(when('context.limit == context.limit'), ctx).decision).toBe('allow');
+  it('answers a request whose context holds an extension value it does not model through cedar-wasm', () => {
+    const ctx = { ...REQUEST, context: { ip: { __extn: { fn: 'ip', arg: '10.0.0.1' } }, price: decimal('2.0') } };
+    expect(both(when('context has ip'), ctx).decision).toBe('allow');
+    expect(both(when('context.ip == context.ip'), ctx).decision).toBe('allow');
+    expect(both(when('context.price == decimal("2.00")'), ctx).decision).toBe('allow');
+  });
+
+  it('hands decimals beyond 2^53 ten-thousandths to cedar-wasm, which holds them exactly', () => {
+    const big = { ...REQUEST, context: { price: decimal('900719925474.0993') } };
+    expect(both(when('context.price.greaterThan(decimal("900719925474.0992"))'), big).decision).toBe('allow');
+    expect(both(when('decimal("900719925474.0993") == decimal("900719925474.0992")')).fallbackIds).toEqual(['p']);
   });
 });
 
@@ -658,7 +716,9 @@ describe('compiled evaluator: refusing what cedar-wasm refuses', () => {
   it('throws, as cedar-wasm does, on contexts Cedar cannot read', () => {
     const compiled = new CompiledEvaluator(policies);
     const wasm = new WasmEvaluator(policies);
-    for (const context of [{ x: null }, { x: 1.5 }, { x: [1, undefined] }] as unknown as Array<Record<string, CedarValueJson>>) {
+    for (const context of [{ x: null }, { x: 1.5 }, { x: [1, undefined] }, { x: decimal('1') }] as unknown as Array<
+      Record<string, CedarValueJson>
+    >) {
       const request = { ...REQUEST, context };
       expect(() => wasm.evaluate(request, WORLD)).toThrow();
       expect(() => compiled.evaluate(request, compiled.prepareEntities(WORLD))).toThrow();

@@ -8,7 +8,10 @@ import { API_VERSION, type RegistryObject } from '../../registry/model.js';
 import type { RegistryService } from '../../registry/registry-service.js';
 import { descriptorInput, descriptorSchema, errorResponses, NameParams } from '../schemas.js';
 
-export function toItem(o: RegistryObject) {
+/** Observed state shown beside a descriptor's spec (Kubernetes-style `status`); never exported. */
+export type StatusOf = (o: RegistryObject) => Record<string, unknown> | undefined;
+
+export function toItem(o: RegistryObject, statusOf?: StatusOf) {
   const metadata = {
     name: o.name,
     ...(Object.keys(o.labels).length > 0 ? { labels: o.labels } : {}),
@@ -16,7 +19,8 @@ export function toItem(o: RegistryObject) {
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
   };
-  return { apiVersion: API_VERSION, kind: o.kind, metadata, spec: o.spec };
+  const status = statusOf?.(o);
+  return { apiVersion: API_VERSION, kind: o.kind, metadata, spec: o.spec, ...(status ? { status } : {}) };
 }
 
 /** The PUT body, with kind and name taken from the URL when the body leaves them out. */
@@ -24,7 +28,12 @@ function descriptorFromBody(kind: Kind, name: string, body: unknown): unknown {
   const value = typeof body === 'string' ? parseYaml(body) : body;
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new InputError('the body must be a descriptor object: {"spec": {...}}');
-  const d = value as { apiVersion?: unknown; kind?: unknown; metadata?: Record<string, unknown> };
+  const { status: _observed, ...d } = value as {
+    apiVersion?: unknown;
+    kind?: unknown;
+    metadata?: Record<string, unknown>;
+    status?: unknown;
+  };
   if (d.kind !== undefined && d.kind !== kind)
     throw new InputError(`the body's kind "${String(d.kind)}" does not match the URL (${kind})`);
   // What GET returns can be PUT back: the server-managed metadata is dropped, not an error.
@@ -42,7 +51,8 @@ function parseYaml(text: string): unknown {
   }
 }
 
-export function registryRoutes(server: FastifyInstance, registry: RegistryService): void {
+export function registryRoutes(server: FastifyInstance, registry: RegistryService, statusOf?: StatusOf): void {
+  const item_ = (o: RegistryObject) => toItem(o, statusOf);
   for (const kind of KINDS) {
     const { plural } = KIND_INFO[kind];
     const tags = ['registry'];
@@ -58,7 +68,7 @@ export function registryRoutes(server: FastifyInstance, registry: RegistryServic
           response: { 200: T.Object({ items: T.Array(item) }), ...errorResponses(401, 403) },
         },
       },
-      async (req) => ({ items: (await registry.list(req.principal, kind)).map(toItem) }),
+      async (req) => ({ items: (await registry.list(req.principal, kind)).map(item_) }),
     );
 
     server.get<{ Params: { name: string } }>(
@@ -71,7 +81,7 @@ export function registryRoutes(server: FastifyInstance, registry: RegistryServic
           response: { 200: item, ...errorResponses(401, 403, 404) },
         },
       },
-      async (req) => toItem(await registry.get(req.principal, kind, req.params.name)),
+      async (req) => item_(await registry.get(req.principal, kind, req.params.name)),
     );
 
     server.put<{ Params: { name: string } }>(
@@ -92,7 +102,7 @@ export function registryRoutes(server: FastifyInstance, registry: RegistryServic
       async (req, reply) => {
         const { result, object } = await registry.put(req.principal, descriptorFromBody(kind, req.params.name, req.body));
         reply.code(result === 'created' ? 201 : 200).header('x-fulcrum-result', result);
-        return toItem(object);
+        return item_(object);
       },
     );
 
