@@ -6,6 +6,7 @@ import { type AuthService, createAuthService } from './auth/auth-service.js';
 import type { Config } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/adapter.js';
 import { migrateToLatest } from './db/migrate.js';
+import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
 import { createRegistryService, type RegistryService } from './registry/registry-service.js';
 import { createRegistryStore } from './registry/registry-store.js';
@@ -16,6 +17,7 @@ export interface App {
   registry: RegistryService;
   auth: AuthService;
   guard: GuardService;
+  evidence: EvidenceService;
   adminToken: AdminToken;
   close(): Promise<void>;
 }
@@ -31,6 +33,11 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   const registry = createRegistryService({ db });
   const guard = await createGuardService(db, { approvalTtlMs: config.approvalTtlSeconds * 1000, pollMs: 250 });
   registry.onChange(() => guard.invalidate());
+  const evidence = createEvidenceService({
+    db,
+    registry: () => guard.registry(),
+    recordShadow: (identity, source, detail) => guard.recordShadow(identity, source, detail),
+  });
   const auth = createAuthService({
     db,
     registryStore: createRegistryStore(db),
@@ -43,6 +50,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     registry,
     auth,
     guard,
+    evidence,
     adminToken,
     async close() {
       await guard.close();

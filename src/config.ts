@@ -14,6 +14,7 @@ export interface Config {
   /** Largest request body accepted, in bytes (apply bundles use applyBodyLimit). */
   bodyLimit: number;
   applyBodyLimit: number;
+  otlpBodyLimit: number;
   logLevel: string;
   /** How long an approval request stays open, and a granted approval usable. */
   approvalTtlSeconds: number;
@@ -28,6 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminToken: env.FULCRUM_ADMIN_TOKEN || undefined,
     bodyLimit: intFrom(env.FULCRUM_BODY_LIMIT, 'FULCRUM_BODY_LIMIT', 1024 * 1024),
     applyBodyLimit: intFrom(env.FULCRUM_APPLY_BODY_LIMIT, 'FULCRUM_APPLY_BODY_LIMIT', 16 * 1024 * 1024),
+    otlpBodyLimit: intFrom(env.FULCRUM_OTLP_BODY_LIMIT, 'FULCRUM_OTLP_BODY_LIMIT', 8 * 1024 * 1024),
     logLevel: env.FULCRUM_LOG_LEVEL ?? 'info',
     approvalTtlSeconds: intFrom(env.FULCRUM_APPROVAL_TTL_SECONDS, 'FULCRUM_APPROVAL_TTL_SECONDS', 15 * 60),
   };

@@ -12,6 +12,10 @@ export interface Database {
   approvals: ApprovalTable;
   shadow_agents: ShadowAgentTable;
   agent_controls: AgentControlTable;
+  task_events: TaskEventTable;
+  spans: SpanTable;
+  evidence_daily: EvidenceDailyTable;
+  measurements: MeasurementTable;
 }
 
 /** One governance-as-code descriptor; `spec` and `labels` are JSON text (portable across engines). */
@@ -126,4 +130,82 @@ export interface AgentControlTable {
   reason: string;
   actor: string;
   at: string;
+}
+
+export interface TaskEventTable {
+  agent: string;
+  task_id: string;
+  type: string;
+  workflow: string | null;
+  outcome: string | null;
+  duration_ms: number | null;
+  started_at: string | null;
+  ended_at: string;
+  day: string;
+  cost_usd: number | null;
+  /** api (POST /v1/events) or otlp (an invoke_agent span with fulcrum.task.outcome). */
+  source: string;
+  registered: number;
+  attributes: string;
+  received_at: string;
+}
+
+export interface SpanTable {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  agent: string;
+  registered: number;
+  name: string;
+  operation: string | null;
+  start_at: string;
+  day: string;
+  duration_ms: number;
+  model_reported: string | null;
+  model: string | null;
+  provider: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cached_tokens: number | null;
+  cost_usd: number | null;
+  tool: string | null;
+  error_type: string | null;
+  task_outcome: string | null;
+  received_at: string;
+}
+
+/** Daily totals per agent and model ('' for none), kept up to date in the ingest transaction. */
+export interface EvidenceDailyTable {
+  day: string;
+  agent: string;
+  model: string;
+  tasks_resolved: number;
+  tasks_escalated: number;
+  tasks_failed: number;
+  tasks_abandoned: number;
+  tasks_started: number;
+  handoffs: number;
+  handle_ms: number;
+  handled: number;
+  cost_measured_usd: number;
+  cost_reported_usd: number;
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  model_calls: number;
+  unpriced_calls: number;
+  tool_calls: number;
+  errors: number;
+  spans: number;
+}
+
+export interface MeasurementTable {
+  id: Generated<number>;
+  initiative: string;
+  metric: string;
+  period: string;
+  value: number;
+  provenance: string;
+  recorded_by: string;
+  recorded_at: string;
 }

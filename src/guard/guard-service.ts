@@ -10,7 +10,7 @@ import { createRegistryStore } from '../registry/registry-store.js';
 import { type Approval, type ApprovalStatus, createApprovalStore } from './approval-store.js';
 import { type AuditRecord, AuditWriter } from './audit.js';
 import { checkRequest, type DecisionRequest, decide, type Outcome, type Reason } from './decide.js';
-import { createShadowStore } from './shadow-store.js';
+import { createShadowStore, type ShadowSource } from './shadow-store.js';
 import { type GuardSnapshot, loadSnapshot } from './snapshot.js';
 
 export interface DecisionResponse {
@@ -387,6 +387,16 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         approvalId: null,
         detail: { decisionId, ...o },
       });
+    },
+
+    /** The registry as this node's guard holds it (fresh within the poll interval). */
+    async registry() {
+      return (await current()).registry;
+    },
+
+    /** Records an identity seen without a valid registration (telemetry, MCP). */
+    recordShadow(identity: string, source: ShadowSource, detail: string): Promise<void> {
+      return shadows.record(identity, source, detail);
     },
 
     async effectivePolicies(actor: Principal) {

@@ -8,6 +8,7 @@ import { toErrorReply } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { bundleRoutes, registerYamlParser } from './routes/bundles.js';
 import { credentialRoutes } from './routes/credentials.js';
+import { evidenceRoutes } from './routes/evidence.js';
 import { guardRoutes } from './routes/guard.js';
 import { healthRoutes } from './routes/health.js';
 import { registryRoutes } from './routes/registry.js';
@@ -65,6 +66,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   bundleRoutes(server, app.registry, { applyBodyLimit: app.config.applyBodyLimit });
   credentialRoutes(server, app.auth);
   guardRoutes(server, app.guard, app.database);
+  evidenceRoutes(server, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });
 
   await server.ready();
   return server;

@@ -4,10 +4,12 @@ import type { Migration } from 'kysely';
 import type { DialectAdapter } from '../adapter.js';
 import * as m20261128T1200 from './20261128T1200-registry.js';
 import * as m20261128T1400 from './20261128T1400-guard.js';
+import * as m20261128T1600 from './20261128T1600-evidence.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
   '20261128T1400-guard': m20261128T1400,
+  '20261128T1600-evidence': m20261128T1600,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {

@@ -1,0 +1,99 @@
+// Task events as agents report them (POST /v1/events). Each event is validated on its own: the
+// reply counts the accepted ones and lists each rejected one with its index and reason.
+import { TASK_OUTCOMES } from './otlp.js';
+
+export const EVENT_TYPES = ['task.started', 'task.completed', 'handoff.human'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface TaskEvent {
+  type: EventType;
+  taskId: string;
+  workflow: string | null;
+  outcome: string | null;
+  durationMs: number | null;
+  startedAt: string | null;
+  /** When it happened: endedAt, or startedAt for task.started. */
+  at: string;
+  day: string;
+  costUsd: number | null;
+  attributes: Record<string, unknown>;
+}
+
+const KNOWN = new Set(['type', 'taskId', 'workflow', 'outcome', 'durationMs', 'startedAt', 'endedAt', 'costUsd', 'attributes']);
+const MAX_ATTRIBUTES_BYTES = 8 * 1024;
+
+export function mapEvent(raw: unknown): TaskEvent {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('an event must be an object');
+  const e = raw as Record<string, unknown>;
+  const unknown = Object.keys(e).filter((k) => !KNOWN.has(k));
+  if (unknown.length > 0) throw new Error(`unknown field "${unknown[0]}"`);
+  if (!(EVENT_TYPES as readonly unknown[]).includes(e.type)) throw new Error(`type must be one of ${EVENT_TYPES.join(', ')}`);
+  const type = e.type as EventType;
+  if (typeof e.taskId !== 'string' || e.taskId.length === 0 || e.taskId.length > 200)
+    throw new Error('taskId must be a string of 1 to 200 characters');
+  const workflow = optional(
+    e.workflow,
+    'workflow',
+    (v) => typeof v === 'string' && v.length <= 200,
+    'a string of at most 200 characters',
+  );
+  const startedAt = optional(e.startedAt, 'startedAt', isTime, 'an ISO 8601 date-time') as string | null;
+  const endedAt = optional(e.endedAt, 'endedAt', isTime, 'an ISO 8601 date-time') as string | null;
+  const durationMs = optional(
+    e.durationMs,
+    'durationMs',
+    (v) => Number.isInteger(v) && (v as number) >= 0,
+    'a non-negative integer',
+  ) as number | null;
+  const costUsd = optional(
+    e.costUsd,
+    'costUsd',
+    (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
+    'a non-negative number',
+  ) as number | null;
+  const outcome = optional(
+    e.outcome,
+    'outcome',
+    (v) => (TASK_OUTCOMES as readonly unknown[]).includes(v),
+    `one of ${TASK_OUTCOMES.join(', ')}`,
+  ) as string | null;
+  const attributes = optional(
+    e.attributes,
+    'attributes',
+    (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+    'an object',
+  ) as Record<string, unknown> | null;
+  if (attributes && JSON.stringify(attributes).length > MAX_ATTRIBUTES_BYTES)
+    throw new Error(`attributes must be under ${MAX_ATTRIBUTES_BYTES} bytes`);
+  if (type === 'task.completed') {
+    if (outcome === null) throw new Error('a task.completed event needs an outcome');
+    if (durationMs === null) throw new Error('a task.completed event needs durationMs');
+    if (endedAt === null) throw new Error('a task.completed event needs endedAt');
+  } else if (outcome !== null) throw new Error(`a ${type} event has no outcome`);
+  const at = type === 'task.started' ? (startedAt ?? endedAt) : (endedAt ?? startedAt);
+  if (at === null) throw new Error(`a ${type} event needs ${type === 'task.started' ? 'startedAt' : 'endedAt'}`);
+  if (startedAt && endedAt && Date.parse(endedAt) < Date.parse(startedAt)) throw new Error('endedAt is before startedAt');
+  const iso = new Date(at).toISOString();
+  return {
+    type,
+    taskId: e.taskId,
+    workflow: workflow as string | null,
+    outcome,
+    durationMs,
+    startedAt: startedAt && new Date(startedAt).toISOString(),
+    at: iso,
+    day: iso.slice(0, 10),
+    costUsd,
+    attributes: attributes ?? {},
+  };
+}
+
+function optional(v: unknown, name: string, ok: (v: unknown) => boolean, what: string): unknown {
+  if (v === undefined || v === null) return null;
+  if (!ok(v)) throw new Error(`${name} must be ${what}`);
+  return v;
+}
+
+function isTime(v: unknown): boolean {
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && !Number.isNaN(Date.parse(v));
+}

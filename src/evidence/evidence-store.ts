@@ -1,0 +1,131 @@
+// Stores events and spans idempotently and keeps the daily rollups in the same transaction:
+// only rows actually inserted (not re-sent duplicates) add to the totals.
+import type { Kysely } from 'kysely';
+import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
+
+type Counters = Omit<EvidenceDailyTable, 'day' | 'agent' | 'model'>;
+const ZERO: Counters = {
+  tasks_resolved: 0,
+  tasks_escalated: 0,
+  tasks_failed: 0,
+  tasks_abandoned: 0,
+  tasks_started: 0,
+  handoffs: 0,
+  handle_ms: 0,
+  handled: 0,
+  cost_measured_usd: 0,
+  cost_reported_usd: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  cached_tokens: 0,
+  model_calls: 0,
+  unpriced_calls: 0,
+  tool_calls: 0,
+  errors: 0,
+  spans: 0,
+};
+const COUNTERS = Object.keys(ZERO) as Array<keyof Counters>;
+const CHUNK = 400;
+
+/** What one event adds to its day's totals. */
+export function eventCounters(e: Pick<TaskEventTable, 'type' | 'outcome' | 'duration_ms' | 'cost_usd'>): Partial<Counters> {
+  const c: Partial<Counters> = {};
+  if (e.type === 'task.started') c.tasks_started = 1;
+  if (e.type === 'handoff.human') c.handoffs = 1;
+  if (e.type === 'task.completed' && e.outcome) {
+    c[`tasks_${e.outcome}` as 'tasks_resolved'] = 1;
+    if (e.duration_ms !== null) {
+      c.handle_ms = e.duration_ms;
+      c.handled = 1;
+    }
+  }
+  if (e.cost_usd !== null) c.cost_reported_usd = e.cost_usd;
+  return c;
+}
+
+/** What one span adds to its day's totals (task outcomes on spans arrive as events). */
+export function spanCounters(s: SpanTable, inference: boolean): Partial<Counters> {
+  const c: Partial<Counters> = { spans: 1 };
+  if (inference) {
+    c.model_calls = 1;
+    if (s.cost_usd === null) c.unpriced_calls = 1;
+    else c.cost_measured_usd = s.cost_usd;
+    c.input_tokens = s.input_tokens ?? 0;
+    c.output_tokens = s.output_tokens ?? 0;
+    c.cached_tokens = s.cached_tokens ?? 0;
+  }
+  if (s.operation === 'execute_tool') c.tool_calls = 1;
+  if (s.error_type) c.errors = 1;
+  return c;
+}
+
+export function createEvidenceStore(db: Kysely<Database>) {
+  return {
+    /**
+     * Inserts what is new and adds it to the rollups, in one transaction. Returns how many events
+     * and spans were new (re-sent ones are skipped silently: ingest is idempotent).
+     */
+    async ingest(
+      events: TaskEventTable[],
+      spans: Array<{ row: SpanTable; inference: boolean }>,
+    ): Promise<{ events: number; spans: number }> {
+      return db.transaction().execute(async (trx) => {
+        const totals = new Map<string, EvidenceDailyTable>();
+        const add = (day: string, agent: string, model: string, c: Partial<Counters>) => {
+          const key = `${day}\u0000${agent}\u0000${model}`;
+          let row = totals.get(key);
+          if (!row) totals.set(key, (row = { day, agent, model, ...ZERO }));
+          for (const k of COUNTERS) row[k] += c[k] ?? 0;
+        };
+        let newEvents = 0;
+        for (let i = 0; i < events.length; i += CHUNK) {
+          const chunk = events.slice(i, i + CHUNK);
+          const inserted = await trx
+            .insertInto('task_events')
+            .values(chunk)
+            .onConflict((oc) => oc.columns(['agent', 'task_id', 'type']).doNothing())
+            .returning(['agent', 'task_id', 'type'])
+            .execute();
+          const fresh = new Set(inserted.map((r) => `${r.agent}\u0000${r.task_id}\u0000${r.type}`));
+          for (const e of chunk) {
+            const key = `${e.agent}\u0000${e.task_id}\u0000${e.type}`;
+            if (!fresh.delete(key)) continue; // a duplicate (in the database or earlier in this batch)
+            newEvents++;
+            add(e.day, e.agent, '', eventCounters(e));
+          }
+        }
+        let newSpans = 0;
+        for (let i = 0; i < spans.length; i += CHUNK) {
+          const chunk = spans.slice(i, i + CHUNK);
+          const inserted = await trx
+            .insertInto('spans')
+            .values(chunk.map((s) => s.row))
+            .onConflict((oc) => oc.columns(['trace_id', 'span_id']).doNothing())
+            .returning(['trace_id', 'span_id'])
+            .execute();
+          const fresh = new Set(inserted.map((r) => `${r.trace_id}/${r.span_id}`));
+          for (const s of chunk) {
+            if (!fresh.delete(`${s.row.trace_id}/${s.row.span_id}`)) continue;
+            newSpans++;
+            add(s.row.day, s.row.agent, s.row.model ?? s.row.model_reported ?? '', spanCounters(s.row, s.inference));
+          }
+        }
+        const rows = [...totals.values()];
+        for (let i = 0; i < rows.length; i += CHUNK) {
+          await trx
+            .insertInto('evidence_daily')
+            .values(rows.slice(i, i + CHUNK))
+            .onConflict((oc) =>
+              oc
+                .columns(['day', 'agent', 'model'])
+                .doUpdateSet((eb) =>
+                  Object.fromEntries(COUNTERS.map((k) => [k, eb(`evidence_daily.${k}`, '+', eb.ref(`excluded.${k}`))])),
+                ),
+            )
+            .execute();
+        }
+        return { events: newEvents, spans: newSpans };
+      });
+    },
+  };
+}

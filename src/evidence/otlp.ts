@@ -1,0 +1,168 @@
+// OTLP traces → span records, reading the OpenTelemetry GenAI semantic conventions (v1.41 names,
+// and the deprecated gen_ai.system and gen_ai.usage.prompt_tokens/completion_tokens). Each span is
+// checked on its own: bad spans are rejected with a reason (OTLP partial success), good ones kept.
+import { InputError } from '../errors.js';
+
+export type AttrValue = string | number | boolean | null | AttrValue[] | { [k: string]: AttrValue };
+
+export interface MappedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  /** gen_ai.operation.name: invoke_agent, execute_tool, chat, text_completion, embeddings, … */
+  operation: string | null;
+  startAt: string;
+  day: string;
+  durationMs: number;
+  agentName: string | null;
+  model: string | null;
+  provider: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cachedTokens: number | null;
+  tool: string | null;
+  errorType: string | null;
+  /** fulcrum.task.outcome on invoke_agent spans. */
+  taskOutcome: string | null;
+  taskId: string | null;
+  workflow: string | null;
+}
+
+export interface Rejected {
+  index: number;
+  reason: string;
+}
+
+const INFERENCE = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
+export const TASK_OUTCOMES = ['resolved', 'escalated', 'failed', 'abandoned'] as const;
+const STATUS_ERROR = 2;
+
+export function isInference(s: Pick<MappedSpan, 'operation' | 'model'>): boolean {
+  return s.operation ? INFERENCE.has(s.operation) : s.model !== null;
+}
+
+/** Maps an ExportTraceServiceRequest (OTLP/JSON, or decoded protobuf) to spans and rejections. */
+export function mapTraceRequest(body: unknown): { spans: MappedSpan[]; rejected: Rejected[] } {
+  if (!isObject(body)) throw new InputError('an OTLP trace export must be a JSON object with "resourceSpans"');
+  const resourceSpans = body.resourceSpans ?? [];
+  if (!Array.isArray(resourceSpans)) throw new InputError('"resourceSpans" must be an array');
+  const spans: MappedSpan[] = [];
+  const rejected: Rejected[] = [];
+  let index = 0;
+  for (const rs of resourceSpans) {
+    if (!isObject(rs)) throw new InputError('each resourceSpans entry must be an object');
+    const resource = attributes(isObject(rs.resource) ? rs.resource.attributes : undefined);
+    const scopeSpans = rs.scopeSpans ?? [];
+    if (!Array.isArray(scopeSpans)) throw new InputError('"scopeSpans" must be an array');
+    for (const ss of scopeSpans) {
+      if (!isObject(ss) || (ss.spans !== undefined && !Array.isArray(ss.spans))) throw new InputError('"spans" must be an array');
+      for (const raw of (ss.spans as unknown[]) ?? []) {
+        try {
+          spans.push(mapSpan(raw, resource));
+        } catch (err) {
+          rejected.push({ index, reason: (err as Error).message });
+        }
+        index++;
+      }
+    }
+  }
+  return { spans, rejected };
+}
+
+function mapSpan(raw: unknown, resource: Record<string, AttrValue>): MappedSpan {
+  if (!isObject(raw)) throw new Error('a span must be an object');
+  const traceId = id(raw.traceId, 16, 'traceId');
+  const spanId = id(raw.spanId, 8, 'spanId');
+  const parent =
+    raw.parentSpanId === undefined || raw.parentSpanId === '' || isEmptyBytes(raw.parentSpanId)
+      ? null
+      : id(raw.parentSpanId, 8, 'parentSpanId');
+  if (typeof raw.name !== 'string' || raw.name === '') throw new Error('span name is missing');
+  const start = nanos(raw.startTimeUnixNano, 'startTimeUnixNano');
+  const end = nanos(raw.endTimeUnixNano, 'endTimeUnixNano');
+  if (end < start) throw new Error('endTimeUnixNano is before startTimeUnixNano');
+  const a = { ...resource, ...attributes(raw.attributes) };
+  const startAt = new Date(Number(start / 1_000_000n)).toISOString();
+  const status = isObject(raw.status) ? Number(raw.status.code ?? 0) : 0;
+  const outcome = str(a['fulcrum.task.outcome']);
+  if (outcome !== null && !(TASK_OUTCOMES as readonly string[]).includes(outcome))
+    throw new Error(`fulcrum.task.outcome must be one of ${TASK_OUTCOMES.join(', ')}, got "${outcome}"`);
+  return {
+    traceId,
+    spanId,
+    parentSpanId: parent,
+    name: raw.name,
+    operation: str(a['gen_ai.operation.name']),
+    startAt,
+    day: startAt.slice(0, 10),
+    durationMs: Number(end - start) / 1e6,
+    agentName: str(a['gen_ai.agent.name']),
+    model: str(a['gen_ai.response.model']) ?? str(a['gen_ai.request.model']),
+    provider: str(a['gen_ai.provider.name']) ?? str(a['gen_ai.system']),
+    inputTokens: count(a['gen_ai.usage.input_tokens'] ?? a['gen_ai.usage.prompt_tokens']),
+    outputTokens: count(a['gen_ai.usage.output_tokens'] ?? a['gen_ai.usage.completion_tokens']),
+    cachedTokens: count(a['gen_ai.usage.cache_read.input_tokens'] ?? a['gen_ai.usage.cached_input_tokens']),
+    tool: str(a['gen_ai.tool.name']),
+    errorType: str(a['error.type']) ?? (status === STATUS_ERROR ? 'error' : null),
+    taskOutcome: outcome,
+    taskId: str(a['fulcrum.task.id']) ?? str(a['gen_ai.conversation.id']),
+    workflow: str(a['fulcrum.workflow']),
+  };
+}
+
+/** OTLP/JSON ids are hex strings; decoded protobuf ids are bytes. All-zero ids are invalid. */
+function id(v: unknown, bytes: number, what: string): string {
+  let hex: string;
+  if (typeof v === 'string') hex = v.toLowerCase();
+  else if (v instanceof Uint8Array) hex = Buffer.from(v).toString('hex');
+  else throw new Error(`${what} is missing`);
+  if (hex.length !== bytes * 2 || !/^[0-9a-f]+$/.test(hex))
+    throw new Error(`${what} must be ${bytes} bytes (${bytes * 2} hex digits)`);
+  if (/^0+$/.test(hex)) throw new Error(`${what} must not be all zeroes`);
+  return hex;
+}
+
+function isEmptyBytes(v: unknown): boolean {
+  return v instanceof Uint8Array && v.length === 0;
+}
+
+function nanos(v: unknown, what: string): bigint {
+  if ((typeof v === 'string' && /^\d+$/.test(v)) || (typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
+    const n = BigInt(v);
+    if (n > 0n) return n;
+  }
+  throw new Error(`${what} must be a positive integer of nanoseconds`);
+}
+
+function attributes(list: unknown): Record<string, AttrValue> {
+  const out: Record<string, AttrValue> = {};
+  if (!Array.isArray(list)) return out;
+  for (const kv of list) if (isObject(kv) && typeof kv.key === 'string') out[kv.key] = anyValue(kv.value);
+  return out;
+}
+
+function anyValue(v: unknown): AttrValue {
+  if (!isObject(v)) return null;
+  if ('stringValue' in v) return String(v.stringValue);
+  if ('boolValue' in v) return Boolean(v.boolValue);
+  if ('intValue' in v) return Number(v.intValue);
+  if ('doubleValue' in v) return Number(v.doubleValue);
+  if ('arrayValue' in v && isObject(v.arrayValue)) return ((v.arrayValue.values as unknown[]) ?? []).map(anyValue);
+  if ('kvlistValue' in v && isObject(v.kvlistValue)) return attributes(v.kvlistValue.values);
+  if ('bytesValue' in v)
+    return typeof v.bytesValue === 'string' ? v.bytesValue : Buffer.from(v.bytesValue as Uint8Array).toString('base64');
+  return null;
+}
+
+function str(v: AttrValue | undefined): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+function count(v: AttrValue | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.round(v) : null;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
+}

@@ -1,0 +1,188 @@
+// Outcome metrics of an initiative, measured from the daily rollups of its agents (never from raw
+// events) or, for `manual` metrics, from self-reported measurements. Current value: the last 30
+// days; series: calendar months.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { RegistrySnapshot } from '../registry/model.js';
+import type { InitiativeSpec } from '../registry/schemas.js';
+
+type Metric = InitiativeSpec['outcomes'][number];
+
+export interface Totals {
+  resolved: number;
+  escalated: number;
+  failed: number;
+  abandoned: number;
+  handleMs: number;
+  handled: number;
+  cost: number;
+}
+
+export interface MetricReport {
+  name: string;
+  source: string;
+  unit: string;
+  direction: 'increase' | 'decrease';
+  baseline: { value: number; period: string };
+  target: number;
+  current: number | null;
+  provenance: 'measured' | 'self-reported' | 'none';
+  /** (current − baseline) / (target − baseline): 0 at baseline, 1 at target. */
+  progress: number | null;
+  series: Array<{ period: string; value: number }>;
+  /** Money per unit of improvement: an assumption the initiative states, not a measurement. */
+  valuePerUnit?: { value: number; assumption: true };
+  note?: string;
+}
+
+export interface OutcomeReport {
+  initiative: string;
+  window: { from: string; to: string };
+  agents: string[];
+  metrics: MetricReport[];
+}
+
+const DAY = 86_400_000;
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  milliseconds: 1,
+  s: 1000,
+  sec: 1000,
+  seconds: 1000,
+  min: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hours: 3_600_000,
+};
+
+/** Milliseconds per unit of a duration metric; unknown units are read as minutes. */
+export function unitMs(unit: string): number {
+  return UNIT_MS[unit.toLowerCase().split('/')[0]?.trim() ?? ''] ?? 60_000;
+}
+
+/** A telemetry formula over totals, or null when there is nothing to measure. */
+export function formula(m: Metric, t: Totals, baselineHandleMs: number | null): number | null {
+  const completed = t.resolved + t.escalated + t.failed + t.abandoned;
+  switch (m.source) {
+    case 'resolution_rate':
+      return completed ? t.resolved / completed : null;
+    case 'escalation_rate':
+      return completed ? t.escalated / completed : null;
+    case 'error_rate':
+      return completed ? t.failed / completed : null;
+    case 'cost_per_resolved_task':
+      return t.resolved ? t.cost / t.resolved : null;
+    case 'avg_handle_time':
+      return t.handled ? t.handleMs / t.handled / unitMs(m.unit) : null;
+    case 'time_saved_hours':
+      return baselineHandleMs !== null && t.handled && t.resolved
+        ? ((baselineHandleMs - t.handleMs / t.handled) * t.resolved) / 3_600_000
+        : null;
+    default:
+      return null;
+  }
+}
+
+export async function computeOutcomes(
+  db: Kysely<Database>,
+  registry: RegistrySnapshot,
+  initiative: string,
+  asOf: Date,
+): Promise<OutcomeReport> {
+  const spec = registry.get('Initiative', initiative)?.spec as InitiativeSpec;
+  const agents = registry
+    .list('Agent')
+    .filter((a) => a.spec.initiative === initiative)
+    .map((a) => a.name);
+  const to = asOf.toISOString().slice(0, 10);
+  const from = new Date(asOf.getTime() - 29 * DAY).toISOString().slice(0, 10);
+  const since = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() - 11, 1)).toISOString().slice(0, 10);
+  const days =
+    agents.length === 0
+      ? []
+      : await db
+          .selectFrom('evidence_daily')
+          .select((eb) => [
+            'day',
+            eb.fn.sum<number>('tasks_resolved').as('resolved'),
+            eb.fn.sum<number>('tasks_escalated').as('escalated'),
+            eb.fn.sum<number>('tasks_failed').as('failed'),
+            eb.fn.sum<number>('tasks_abandoned').as('abandoned'),
+            eb.fn.sum<number>('handle_ms').as('handleMs'),
+            eb.fn.sum<number>('handled').as('handled'),
+            eb.fn.sum<number>(eb('cost_measured_usd', '+', eb.ref('cost_reported_usd'))).as('cost'),
+          ])
+          .where('agent', 'in', agents)
+          .where('day', '>=', since)
+          .where('day', '<=', to)
+          .groupBy('day')
+          .execute();
+  const sum = (rows: typeof days): Totals => {
+    const t: Totals = { resolved: 0, escalated: 0, failed: 0, abandoned: 0, handleMs: 0, handled: 0, cost: 0 };
+    for (const r of rows) for (const k of Object.keys(t) as Array<keyof Totals>) t[k] += Number(r[k] ?? 0);
+    return t;
+  };
+  const window = sum(days.filter((d) => d.day >= from));
+  const months = [...new Set(days.map((d) => d.day.slice(0, 7)))].sort();
+  const monthly = months.map((p) => ({ period: p, totals: sum(days.filter((d) => d.day.startsWith(p))) }));
+  const handleMetric = spec.outcomes.find((o) => o.source === 'avg_handle_time');
+  const baselineHandleMs = handleMetric ? handleMetric.baseline.value * unitMs(handleMetric.unit) : null;
+
+  const manual = await db
+    .selectFrom('measurements')
+    .selectAll()
+    .where('initiative', '=', initiative)
+    .orderBy('recorded_at')
+    .orderBy('id')
+    .execute();
+
+  const metrics = spec.outcomes.map((m): MetricReport => {
+    const base = {
+      name: m.name,
+      source: m.source,
+      unit: m.unit,
+      direction: m.direction,
+      baseline: m.baseline,
+      target: m.target,
+      ...(m.valuePerUnit !== undefined ? { valuePerUnit: { value: m.valuePerUnit, assumption: true as const } } : {}),
+    };
+    if (m.source === 'manual') {
+      const latestPerPeriod = new Map<string, number>();
+      for (const r of manual.filter((x) => x.metric === m.name)) latestPerPeriod.set(r.period, r.value);
+      const series = [...latestPerPeriod]
+        .map(([period, value]) => ({ period, value }))
+        .sort((a, b) => a.period.localeCompare(b.period));
+      const last = manual.filter((x) => x.metric === m.name).at(-1);
+      const current = last ? last.value : null;
+      return { ...base, current, provenance: last ? 'self-reported' : 'none', progress: progress(m, current), series };
+    }
+    const series = monthly
+      .map(({ period, totals }) => ({ period, value: formula(m, totals, baselineHandleMs) }))
+      .filter((p): p is { period: string; value: number } => p.value !== null)
+      .map((p) => ({ period: p.period, value: round(p.value) }));
+    const measured = formula(m, window, baselineHandleMs);
+    const current = measured === null ? null : round(measured);
+    const note =
+      m.source === 'time_saved_hours' && baselineHandleMs === null
+        ? 'needs an avg_handle_time metric with a baseline on the same initiative'
+        : undefined;
+    return {
+      ...base,
+      current,
+      provenance: current === null ? 'none' : 'measured',
+      progress: progress(m, current),
+      series,
+      ...(note ? { note } : {}),
+    };
+  });
+  return { initiative, window: { from, to }, agents, metrics };
+}
+
+function progress(m: Metric, current: number | null): number | null {
+  if (current === null || m.target === m.baseline.value) return null;
+  return round((current - m.baseline.value) / (m.target - m.baseline.value));
+}
+
+function round(v: number): number {
+  return Math.round(v * 10_000) / 10_000;
+}
