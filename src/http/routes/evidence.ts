@@ -53,6 +53,12 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
         bodyLimit: opts.otlpBodyLimit,
         config: { agentOnly: true },
         preParsing: async (req, _reply, payload) => {
+          const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim();
+          if (type !== 'application/json' && type !== 'application/x-protobuf')
+            throw Object.assign(new Error(`OTLP/HTTP takes application/x-protobuf or application/json, not "${type}"`), {
+              statusCode: 415,
+              code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+            });
           const encoding = req.headers['content-encoding'];
           if (!encoding || encoding === 'identity') return payload;
           if (encoding === 'gzip') return (payload as Readable).pipe(createGunzip());

@@ -1,0 +1,238 @@
+// Evidence ingest over HTTP on every engine: events one by one, idempotence, OTLP bad input and
+// partial success, outcome metrics (measured and self-reported), costs.
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+const today = new Date().toISOString().slice(0, 10);
+const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+
+export function otlpSpan(overrides: Record<string, unknown> = {}, attributes: Record<string, string | number> = {}) {
+  const start = BigInt(Date.now() - 5000) * 1_000_000n;
+  return {
+    traceId: '5b8efff798038103d269b633813fc60c',
+    spanId: 'eee19b7ec3c1b174',
+    name: 'chat',
+    startTimeUnixNano: String(start),
+    endTimeUnixNano: String(start + 1_500_000_000n),
+    attributes: Object.entries(attributes).map(([key, v]) => ({
+      key,
+      value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v },
+    })),
+    ...overrides,
+  };
+}
+const body = (spans: unknown[]) => ({
+  resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans }] }],
+});
+
+describe.each(ENGINES)('evidence ingest on %s', (engine) => {
+  let t: TestServer;
+  let key: string;
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+    t.request({ method: 'POST', url, token: key, payload: payload as string, headers });
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+  });
+  afterAll(async () => t?.close());
+
+  it('keeps valid events, lists each rejected one, and counts a re-sent event once', async () => {
+    const events = [
+      ...Array.from({ length: 7 }, (_, i) => ({
+        type: 'task.completed',
+        taskId: `r${i}`,
+        outcome: 'resolved',
+        durationMs: 240_000,
+        endedAt: at(10),
+        costUsd: 0.02,
+      })),
+      ...Array.from({ length: 3 }, (_, i) => ({
+        type: 'task.completed',
+        taskId: `e${i}`,
+        outcome: 'escalated',
+        durationMs: 600_000,
+        endedAt: at(10),
+      })),
+      { type: 'task.started', taskId: 'r0', startedAt: at(14) },
+      { type: 'handoff.human', taskId: 'e0', endedAt: at(12) },
+      { type: 'task.completed', taskId: 'bad1', outcome: 'vanished', durationMs: 1, endedAt: at(1) },
+      { type: 'task.completed', taskId: 'bad2', outcome: 'resolved', endedAt: at(1) },
+      { type: 'teleported', taskId: 'bad3' },
+      { type: 'task.completed', taskId: 'bad4', outcome: 'resolved', durationMs: 1, endedAt: 'yesterday' },
+      'not an object',
+    ];
+    const res = await post('/v1/events', { events });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({
+      accepted: 12,
+      duplicates: 0,
+      rejected: [
+        { index: 12, reason: 'outcome must be one of resolved, escalated, failed, abandoned' },
+        { index: 13, reason: 'a task.completed event needs durationMs' },
+        { index: 14, reason: 'type must be one of task.started, task.completed, handoff.human' },
+        { index: 15, reason: 'endedAt must be an ISO 8601 date-time' },
+        { index: 16, reason: 'an event must be an object' },
+      ],
+    });
+    const again = await post('/v1/events', { events: events.slice(0, 3) });
+    expect(again.json()).toEqual({ accepted: 3, duplicates: 3, rejected: [] });
+    const daily = await t.app.database.db
+      .selectFrom('evidence_daily')
+      .selectAll()
+      .where('agent', '=', 'support-bot-eu')
+      .execute();
+    expect(daily).toHaveLength(1);
+    expect(daily[0]).toMatchObject({ tasks_resolved: 7, tasks_escalated: 3, tasks_started: 1, handoffs: 1, handled: 10 });
+    expect(daily[0]?.cost_reported_usd).toBeCloseTo(0.14, 9);
+  });
+
+  it('measures outcome metrics against the baseline from the rollups', async () => {
+    const res = await t.request({ method: 'GET', url: '/v1/initiatives/support-deflection/outcomes' });
+    expect(res.statusCode, res.body).toBe(200);
+    const [resolution] = res.json().metrics;
+    expect(resolution).toEqual({
+      name: 'resolution',
+      source: 'resolution_rate',
+      unit: 'fraction',
+      direction: 'increase',
+      baseline: { value: 0.42, period: '2025-Q4' },
+      target: 0.65,
+      current: 0.7,
+      provenance: 'measured',
+      progress: 1.2174,
+      series: [{ period: today.slice(0, 7), value: 0.7 }],
+      valuePerUnit: { value: 18, assumption: true },
+    });
+    expect((await t.request({ method: 'GET', url: '/v1/initiatives/nope/outcomes' })).statusCode).toBe(404);
+  });
+
+  it('records self-reported values for manual metrics only', async () => {
+    const initiative = (await t.request({ method: 'GET', url: '/v1/initiatives/support-deflection' })).json();
+    initiative.spec.outcomes.push(
+      {
+        name: 'csat',
+        source: 'manual',
+        unit: 'points',
+        direction: 'increase',
+        baseline: { value: 4.1, period: '2025' },
+        target: 4.5,
+      },
+      {
+        name: 'handle',
+        source: 'avg_handle_time',
+        unit: 'minutes',
+        direction: 'decrease',
+        baseline: { value: 9, period: '2025' },
+        target: 5,
+      },
+      {
+        name: 'saved',
+        source: 'time_saved_hours',
+        unit: 'hours/month',
+        direction: 'increase',
+        baseline: { value: 0, period: '2025' },
+        target: 100,
+      },
+    );
+    expect((await t.request({ method: 'PUT', url: '/v1/initiatives/support-deflection', payload: initiative })).statusCode).toBe(
+      200,
+    );
+    const m = (metric: string, value: number, period = '2026-10') =>
+      t.request({ method: 'POST', url: '/v1/initiatives/support-deflection/measurements', payload: { metric, value, period } });
+    expect((await m('csat', 4.3)).statusCode).toBe(201);
+    expect((await m('csat', 4.4, '2026-11')).statusCode).toBe(201);
+    expect((await m('resolution', 0.9)).json().error.message).toMatch(/measured from telemetry/);
+    expect((await m('nps', 10)).statusCode).toBe(404);
+    const metrics = (await t.request({ method: 'GET', url: '/v1/initiatives/support-deflection/outcomes' })).json().metrics;
+    expect(metrics.find((x: { name: string }) => x.name === 'csat')).toMatchObject({
+      current: 4.4,
+      provenance: 'self-reported',
+      progress: 0.75,
+      series: [
+        { period: '2026-10', value: 4.3 },
+        { period: '2026-11', value: 4.4 },
+      ],
+    });
+    // 10 tasks handled in 4 min (7) and 10 min (3): 5.8 min on average; baseline 9 min.
+    expect(metrics.find((x: { name: string }) => x.name === 'handle')).toMatchObject({ current: 5.8, provenance: 'measured' });
+    // (9 − 5.8) min × 7 resolved = 22.4 min.
+    expect(metrics.find((x: { name: string }) => x.name === 'saved').current).toBeCloseTo(22.4 / 60, 4);
+  });
+
+  it('answers malformed OTLP with 400, other content types with 415, oversized bodies with 413', async () => {
+    const json = await post('/otlp/v1/traces', '{"resourceSpans": [', { 'content-type': 'application/json' });
+    expect(json.statusCode).toBe(400);
+    const proto = await post('/otlp/v1/traces', Buffer.from([0x0a, 0xff, 0xff, 0xff]), {
+      'content-type': 'application/x-protobuf',
+    });
+    expect(proto.statusCode).toBe(400);
+    expect(proto.json().error.message).toMatch(/malformed OTLP protobuf body/);
+    const shape = await post('/otlp/v1/traces', { resourceSpans: 'nope' });
+    expect(shape.json().error).toEqual({ code: 'bad_request', message: '"resourceSpans" must be an array' });
+    const text = await post('/otlp/v1/traces', 'hello', { 'content-type': 'text/plain' });
+    expect(text.statusCode).toBe(415);
+    const big = await post('/otlp/v1/traces', gzipSync(Buffer.alloc(9 * 1024 * 1024, 0x20)), {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
+    expect(big.statusCode).toBe(413);
+    expect(await t.app.database.db.selectFrom('spans').selectAll().execute()).toEqual([]);
+  });
+
+  it('keeps good spans, rejects bad ones with reasons (partial success), and is idempotent', async () => {
+    const spans = [
+      otlpSpan(
+        {},
+        {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.request.model': 'gpt-4o-mini',
+          'gen_ai.system': 'openai',
+          'gen_ai.usage.prompt_tokens': 1000,
+          'gen_ai.usage.completion_tokens': 100,
+        },
+      ),
+      otlpSpan({ traceId: 'xyz' }),
+      otlpSpan({ spanId: '0000000000000000' }),
+      otlpSpan({ spanId: 'eee19b7ec3c1b175', endTimeUnixNano: '1' }),
+    ];
+    const res = await post('/otlp/v1/traces', body(spans));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({
+      partialSuccess: {
+        rejectedSpans: '3',
+        errorMessage:
+          'span 1: traceId must be 16 bytes (32 hex digits); span 2: spanId must not be all zeroes; span 3: endTimeUnixNano is before startTimeUnixNano',
+      },
+    });
+    const ok = await post('/otlp/v1/traces', body(spans.slice(0, 1)));
+    expect(ok.json()).toEqual({});
+    const rows = await t.app.database.db.selectFrom('spans').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    // Deprecated names are read: gen_ai.system, prompt/completion tokens.
+    expect(rows[0]).toMatchObject({ provider: 'openai', input_tokens: 1000, output_tokens: 100, model: 'gpt-4o-mini' });
+    expect(rows[0]?.cost_usd).toBeCloseTo((1000 * 0.15 + 100 * 0.6) / 1e6, 12);
+    const daily = await t.app.database.db.selectFrom('evidence_daily').selectAll().where('model', '=', 'gpt-4o-mini').execute();
+    expect(daily).toEqual([expect.objectContaining({ model_calls: 1, spans: 1, input_tokens: 1000 })]);
+  });
+
+  it('groups costs by agent, initiative, model and business unit', async () => {
+    for (const groupBy of ['agent', 'initiative', 'model', 'business-unit']) {
+      const res = await t.request({ method: 'GET', url: `/v1/costs?groupBy=${groupBy}&from=${today}&to=${today}` });
+      expect(res.statusCode).toBe(200);
+      const expected = { agent: 'support-bot-eu', initiative: 'support-deflection', model: 'gpt-4o-mini', 'business-unit': 'cx' }[
+        groupBy
+      ];
+      expect(res.json().rows[0].key).toBe(expected);
+    }
+    const byAgent = (await t.request({ method: 'GET', url: '/v1/costs?groupBy=agent' })).json().rows[0];
+    expect(byAgent.costUsd).toBeCloseTo(0.14 + 0.00021, 9);
+    expect((await t.request({ method: 'GET', url: '/v1/costs?groupBy=planet' })).statusCode).toBe(400);
+    expect((await t.request({ method: 'GET', url: '/v1/costs?from=2026-02-01&to=2026-01-01' })).statusCode).toBe(400);
+  });
+});
