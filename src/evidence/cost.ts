@@ -28,7 +28,7 @@ export function createPriceBook(registry: RegistrySnapshot): PriceBook {
     cost(model, day, t) {
       const spec = models.get(model.toLowerCase())?.spec;
       const price = spec && priceOn(spec, day);
-      if (!price || price.currency !== 'USD') return null;
+      if (price?.currency !== 'USD') return null;
       const cached = Math.min(t.cached, t.input);
       const cachedRate = price.cachedInputPerMillion ?? price.inputPerMillion;
       return ((t.input - cached) * price.inputPerMillion + cached * cachedRate + t.output * price.outputPerMillion) / 1_000_000;

@@ -73,8 +73,8 @@ export function createEvidenceStore(db: Kysely<Database>) {
         const totals = new Map<string, EvidenceDailyTable>();
         const add = (day: string, agent: string, model: string, c: Partial<Counters>) => {
           const key = `${day}\u0000${agent}\u0000${model}`;
-          let row = totals.get(key);
-          if (!row) totals.set(key, (row = { day, agent, model, ...ZERO }));
+          const row = totals.get(key) ?? { day, agent, model, ...ZERO };
+          totals.set(key, row);
           for (const k of COUNTERS) row[k] += c[k] ?? 0;
         };
         let newEvents = 0;

@@ -11,7 +11,7 @@ const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const today = new Date().toISOString().slice(0, 10);
 const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 
-export function otlpSpan(overrides: Record<string, unknown> = {}, attributes: Record<string, string | number> = {}) {
+function otlpSpan(overrides: Record<string, unknown> = {}, attributes: Record<string, string | number> = {}) {
   const start = BigInt(Date.now() - 5000) * 1_000_000n;
   return {
     traceId: '5b8efff798038103d269b633813fc60c',
