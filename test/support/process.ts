@@ -22,7 +22,10 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<Served> {
     stderr += d;
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stdout}\n${stderr}`)), 20_000);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL'); // never leave a half-started server behind
+      reject(new Error(`serve did not start:\n${stdout}\n${stderr}`));
+    }, 20_000);
     proc.stdout?.on('data', (d) => {
       stdout += d;
     });
