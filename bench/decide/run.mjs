@@ -85,9 +85,13 @@ if (errors > 0) console.log('status codes:', JSON.stringify(h.statusCodeStats), 
 const ratio = d.requests.average / h.requests.average;
 const p99Budget = 2 * h.latency.p99 + 1;
 console.log(`\nGET /healthz       ${h.requests.average.toFixed(0)} req/s  p50 ${h.latency.p50} ms  p99 ${h.latency.p99} ms`);
-console.log(`POST /v1/decisions ${d.requests.average.toFixed(0)} req/s  p50 ${d.latency.p50} ms  p99 ${d.latency.p99} ms  (errors ${errors})`);
+console.log(
+  `POST /v1/decisions ${d.requests.average.toFixed(0)} req/s  p50 ${d.latency.p50} ms  p99 ${d.latency.p99} ms  (errors ${errors})`,
+);
 console.log(`throughput ratio   ${ratio.toFixed(2)}  (target >= 0.70) ${ratio >= 0.7 ? 'MET' : 'NOT MET'}`);
-console.log(`p99                ${d.latency.p99} ms vs budget ${p99Budget} ms (2 x healthz p99 + 1) ${d.latency.p99 <= p99Budget ? 'MET' : 'NOT MET'}`);
+console.log(
+  `p99                ${d.latency.p99} ms vs budget ${p99Budget} ms (2 x healthz p99 + 1) ${d.latency.p99 <= p99Budget ? 'MET' : 'NOT MET'}`,
+);
 console.log(`server RSS         ${(await rss()).toFixed(0)} MB after ${d.requests.total + 1} decisions`);
 
 if (values.million) {

@@ -69,8 +69,9 @@ export function createEvidenceService(deps: Deps) {
     },
 
     /** OTLP traces: spans are attributed to the agent they name, else to the sender's agent. */
-    async ingestTraces(senderAgent: string, body: unknown) {
+    async ingestTraces(senderAgent: string, body: unknown, opts: { dryRun?: boolean } = {}) {
       const { spans, rejected } = mapTraceRequest(body);
+      if (opts.dryRun) return { accepted: spans.length, rejected };
       const registry = await deps.registry();
       const prices = createPriceBook(registry);
       const now = new Date().toISOString();

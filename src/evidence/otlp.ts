@@ -74,18 +74,17 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>): MappedSpan 
   if (!isObject(raw)) throw new Error('a span must be an object');
   const traceId = id(raw.traceId, 16, 'traceId');
   const spanId = id(raw.spanId, 8, 'spanId');
-  const parent =
-    raw.parentSpanId === undefined || raw.parentSpanId === '' || isEmptyBytes(raw.parentSpanId)
-      ? null
-      : id(raw.parentSpanId, 8, 'parentSpanId');
+  const parent = isEmptyId(raw.parentSpanId) ? null : id(raw.parentSpanId, 8, 'parentSpanId');
   if (typeof raw.name !== 'string' || raw.name === '') throw new Error('span name is missing');
   const start = nanos(raw.startTimeUnixNano, 'startTimeUnixNano');
   const end = nanos(raw.endTimeUnixNano, 'endTimeUnixNano');
   if (end < start) throw new Error('endTimeUnixNano is before startTimeUnixNano');
-  const a = { ...resource, ...attributes(raw.attributes) };
+  const own = attributes(raw.attributes);
+  // Span attributes win over resource attributes.
+  const a = (key: string): AttrValue | undefined => (Object.hasOwn(own, key) ? own[key] : resource[key]);
   const startAt = new Date(Number(start / 1_000_000n)).toISOString();
   const status = isObject(raw.status) ? Number(raw.status.code ?? 0) : 0;
-  const outcome = str(a['fulcrum.task.outcome']);
+  const outcome = str(a('fulcrum.task.outcome'));
   if (outcome !== null && !(TASK_OUTCOMES as readonly string[]).includes(outcome))
     throw new Error(`fulcrum.task.outcome must be one of ${TASK_OUTCOMES.join(', ')}, got "${outcome}"`);
   return {
@@ -93,46 +92,56 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>): MappedSpan 
     spanId,
     parentSpanId: parent,
     name: raw.name,
-    operation: str(a['gen_ai.operation.name']),
+    operation: str(a('gen_ai.operation.name')),
     startAt,
     day: startAt.slice(0, 10),
     durationMs: Number(end - start) / 1e6,
-    agentName: str(a['gen_ai.agent.name']),
-    model: str(a['gen_ai.response.model']) ?? str(a['gen_ai.request.model']),
-    provider: str(a['gen_ai.provider.name']) ?? str(a['gen_ai.system']),
-    inputTokens: count(a['gen_ai.usage.input_tokens'] ?? a['gen_ai.usage.prompt_tokens']),
-    outputTokens: count(a['gen_ai.usage.output_tokens'] ?? a['gen_ai.usage.completion_tokens']),
-    cachedTokens: count(a['gen_ai.usage.cache_read.input_tokens'] ?? a['gen_ai.usage.cached_input_tokens']),
-    tool: str(a['gen_ai.tool.name']),
-    errorType: str(a['error.type']) ?? (status === STATUS_ERROR ? 'error' : null),
+    agentName: str(a('gen_ai.agent.name')),
+    model: str(a('gen_ai.response.model')) ?? str(a('gen_ai.request.model')),
+    provider: str(a('gen_ai.provider.name')) ?? str(a('gen_ai.system')),
+    inputTokens: count(a('gen_ai.usage.input_tokens') ?? a('gen_ai.usage.prompt_tokens')),
+    outputTokens: count(a('gen_ai.usage.output_tokens') ?? a('gen_ai.usage.completion_tokens')),
+    cachedTokens: count(a('gen_ai.usage.cache_read.input_tokens') ?? a('gen_ai.usage.cached_input_tokens')),
+    tool: str(a('gen_ai.tool.name')),
+    errorType: str(a('error.type')) ?? (status === STATUS_ERROR ? 'error' : null),
     taskOutcome: outcome,
-    taskId: str(a['fulcrum.task.id']) ?? str(a['gen_ai.conversation.id']),
-    workflow: str(a['fulcrum.workflow']),
+    taskId: str(a('fulcrum.task.id')) ?? str(a('gen_ai.conversation.id')),
+    workflow: str(a('fulcrum.workflow')),
   };
 }
 
 /** OTLP/JSON ids are hex strings; decoded protobuf ids are bytes. All-zero ids are invalid. */
 function id(v: unknown, bytes: number, what: string): string {
   let hex: string;
-  if (typeof v === 'string') hex = v.toLowerCase();
-  else if (v instanceof Uint8Array) hex = Buffer.from(v).toString('hex');
-  else throw new Error(`${what} is missing`);
-  if (hex.length !== bytes * 2 || !/^[0-9a-f]+$/.test(hex))
-    throw new Error(`${what} must be ${bytes} bytes (${bytes * 2} hex digits)`);
+  if (typeof v === 'string') {
+    hex = v.toLowerCase();
+    if (hex.length !== bytes * 2 || !/^[0-9a-f]+$/.test(hex))
+      throw new Error(`${what} must be ${bytes} bytes (${bytes * 2} hex digits)`);
+  } else if (v instanceof Uint8Array) {
+    if (v.length !== bytes) throw new Error(`${what} must be ${bytes} bytes (${bytes * 2} hex digits)`);
+    hex = Buffer.isBuffer(v) ? v.toString('hex') : Buffer.from(v.buffer, v.byteOffset, v.length).toString('hex');
+  } else throw new Error(`${what} is missing`);
   if (/^0+$/.test(hex)) throw new Error(`${what} must not be all zeroes`);
   return hex;
 }
 
-function isEmptyBytes(v: unknown): boolean {
-  return v instanceof Uint8Array && v.length === 0;
+function isEmptyId(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || ((v instanceof Uint8Array || Array.isArray(v)) && v.length === 0);
 }
 
+/** Nanoseconds as a decimal string, a number, or (decoded protobuf) a Long. */
 function nanos(v: unknown, what: string): bigint {
-  if ((typeof v === 'string' && /^\d+$/.test(v)) || (typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
-    const n = BigInt(v);
+  const text =
+    typeof v === 'string' ? v : isLong(v) ? v.toString() : typeof v === 'number' && Number.isInteger(v) ? String(v) : '';
+  if (/^\d+$/.test(text)) {
+    const n = BigInt(text);
     if (n > 0n) return n;
   }
   throw new Error(`${what} must be a positive integer of nanoseconds`);
+}
+
+function isLong(v: unknown): v is { toString(): string } {
+  return typeof v === 'object' && v !== null && 'low' in v && 'high' in v;
 }
 
 function attributes(list: unknown): Record<string, AttrValue> {
@@ -142,15 +151,18 @@ function attributes(list: unknown): Record<string, AttrValue> {
   return out;
 }
 
+// Own properties only: a decoded protobuf message has every oneof member on its prototype.
+const has = (o: object, k: string) => Object.hasOwn(o, k);
+
 function anyValue(v: unknown): AttrValue {
   if (!isObject(v)) return null;
-  if ('stringValue' in v) return String(v.stringValue);
-  if ('boolValue' in v) return Boolean(v.boolValue);
-  if ('intValue' in v) return Number(v.intValue);
-  if ('doubleValue' in v) return Number(v.doubleValue);
-  if ('arrayValue' in v && isObject(v.arrayValue)) return ((v.arrayValue.values as unknown[]) ?? []).map(anyValue);
-  if ('kvlistValue' in v && isObject(v.kvlistValue)) return attributes(v.kvlistValue.values);
-  if ('bytesValue' in v)
+  if (has(v, 'stringValue')) return String(v.stringValue);
+  if (has(v, 'boolValue')) return Boolean(v.boolValue);
+  if (has(v, 'intValue')) return isLong(v.intValue) ? Number(v.intValue.toString()) : Number(v.intValue);
+  if (has(v, 'doubleValue')) return Number(v.doubleValue);
+  if (has(v, 'arrayValue') && isObject(v.arrayValue)) return ((v.arrayValue.values as unknown[]) ?? []).map(anyValue);
+  if (has(v, 'kvlistValue') && isObject(v.kvlistValue)) return attributes(v.kvlistValue.values);
+  if (has(v, 'bytesValue'))
     return typeof v.bytesValue === 'string' ? v.bytesValue : Buffer.from(v.bytesValue as Uint8Array).toString('base64');
   return null;
 }

@@ -62,16 +62,8 @@ export function actionScopeMatches(scope: ActionScope, action: EntityRef, ancest
 
 function compile(json: PolicyJson): CompiledPolicy {
   const checks: PolicyFn[] = [];
-  const principal = scopeCheck(
-    json.principal,
-    (r) => r.principal,
-    (r) => r.principalEntity?.ancestors,
-  );
-  const resource = scopeCheck(
-    json.resource,
-    (r) => r.resource,
-    (r) => r.resourceEntity?.ancestors,
-  );
+  const principal = scopeCheck(json.principal, PRINCIPAL_SCOPE);
+  const resource = scopeCheck(json.resource, RESOURCE_SCOPE);
   if (principal) checks.push(principal);
   if (resource) checks.push(resource);
   for (const clause of json.conditions) checks.push(conditionCheck(clause.kind, compileExpr(clause.body)));
@@ -107,29 +99,41 @@ function conditionCheck(kind: 'when' | 'unless', body: Ev): PolicyFn {
 
 type Scope = PolicyJson['principal'];
 
-function scopeCheck(
-  scope: Scope,
-  entity: (r: Req) => EntityRef,
-  ancestors: (r: Req) => ReadonlySet<string> | undefined,
-): PolicyFn | undefined {
-  const isIn = (r: Req, key: string) => entity(r).key === key || (ancestors(r)?.has(key) ?? false);
+/** Scope checks written out once for principal and once for resource: these run for every candidate
+ *  policy on every request, so they read the request's fields directly rather than through a getter. */
+interface ScopeChecks {
+  eq(key: string): PolicyFn;
+  in(key: string): PolicyFn;
+  is(type: string): PolicyFn;
+  isIn(type: string, key: string): PolicyFn;
+}
+
+const PRINCIPAL_SCOPE: ScopeChecks = {
+  eq: (key) => (r) => r.principal.key === key,
+  in: (key) => (r) => r.principal.key === key || (r.principalEntity?.ancestors.has(key) ?? false),
+  is: (type) => (r) => r.principal.type === type,
+  isIn: (type, key) => (r) =>
+    r.principal.type === type && (r.principal.key === key || (r.principalEntity?.ancestors.has(key) ?? false)),
+};
+
+const RESOURCE_SCOPE: ScopeChecks = {
+  eq: (key) => (r) => r.resource.key === key,
+  in: (key) => (r) => r.resource.key === key || (r.resourceEntity?.ancestors.has(key) ?? false),
+  is: (type) => (r) => r.resource.type === type,
+  isIn: (type, key) => (r) =>
+    r.resource.type === type && (r.resource.key === key || (r.resourceEntity?.ancestors.has(key) ?? false)),
+};
+
+function scopeCheck(scope: Scope, checks: ScopeChecks): PolicyFn | undefined {
   switch (scope.op) {
     case 'All':
       return undefined;
-    case '==': {
-      const key = scopeEntity(scope).key;
-      return (r) => entity(r).key === key;
-    }
-    case 'in': {
-      const key = scopeEntity(scope).key;
-      return (r) => isIn(r, key);
-    }
-    case 'is': {
-      const type = scope.entity_type;
-      if (!scope.in) return (r) => entity(r).type === type;
-      const key = scopeEntity(scope.in).key;
-      return (r) => entity(r).type === type && isIn(r, key);
-    }
+    case '==':
+      return checks.eq(scopeEntity(scope).key);
+    case 'in':
+      return checks.in(scopeEntity(scope).key);
+    case 'is':
+      return scope.in ? checks.isIn(scope.entity_type, scopeEntity(scope.in).key) : checks.is(scope.entity_type);
   }
 }
 
@@ -247,7 +251,7 @@ function compileExpr(x: Expr): Ev {
     }
     case 'has': {
       const { left, attr } = node as { left: Expr; attr: string | string[] };
-      return hasPath(compileExpr(left), typeof attr === 'string' ? [attr] : attr);
+      return hasPath(left, typeof attr === 'string' ? [attr] : attr);
     }
     case 'like': {
       const { left, pattern } = node as { left: Expr; pattern: PatternElem[] };
@@ -410,8 +414,14 @@ function hasAttr(v: Value, attr: string, entities: EntityStore): boolean {
 }
 
 /** `e has a.b.c` is `e has a && e.a has b && e.a.b has c`. */
-function hasPath(left: Ev, path: string[]): Ev {
+function hasPath(leftExpr: Expr, path: string[]): Ev {
   const [first] = path;
+  if (path.length === 1 && first !== undefined && 'Var' in leftExpr) {
+    // `principal has x`, the usual guard for an optional attribute: no entity lookup.
+    if (leftExpr.Var === 'principal') return (r) => r.principalEntity?.attrs.has(first) ?? false;
+    if (leftExpr.Var === 'resource') return (r) => r.resourceEntity?.attrs.has(first) ?? false;
+  }
+  const left = compileExpr(leftExpr);
   if (path.length === 1 && first !== undefined) return (r, e) => hasAttr(left(r, e), first, e);
   return (r, e) => {
     let v = left(r, e);
@@ -507,7 +517,13 @@ function decimalComparison(op: keyof typeof DECIMAL_COMPARISONS, [left, right]: 
 
 function setLiteral(items: Ev[]): Ev {
   if (items.every((f) => CONSTANTS.has(f))) return constantEv(CedarSet.of(items.map((f) => f(NO_REQ, NO_ENTITIES))));
-  return (r, e) => CedarSet.of(items.map((f) => f(r, e)));
+  // A plain loop, not items.map: a throwing callback inside an inlined array builtin, under the
+  // evaluator's try/catch, crashed V8 11.3 (Node 20) in the deoptimizer during a long fuzz run.
+  return (r, e) => {
+    const values: Value[] = [];
+    for (const f of items) values.push(f(r, e));
+    return CedarSet.of(values);
+  };
 }
 
 function recordLiteral(fields: ReadonlyArray<readonly [string, Ev]>): Ev {

@@ -66,7 +66,6 @@ export class CompiledEvaluator implements PolicyEvaluator<PreparedEntities> {
   private readonly fallbackScopes: ActionScope[] = [];
   private readonly fallback: WasmEvaluator | undefined;
   private readonly order = new Map<string, number>();
-  private readonly validTypes = new Set<string>();
   private readonly plans = new WeakMap<PreparedEntities, Map<string, Plan>>();
   // The snapshot in use is nearly always the last one: skip the WeakMap lookup for it.
   private lastPrepared: PreparedEntities | undefined;
@@ -132,23 +131,12 @@ export class CompiledEvaluator implements PolicyEvaluator<PreparedEntities> {
     const principalEntity = prepared.lookup(request.principal.type, request.principal.id);
     const actionEntity = prepared.lookup(request.action.type, request.action.id);
     const resourceEntity = prepared.lookup(request.resource.type, request.resource.id);
-    const principal = principalEntity?.ref ?? this.ref(request.principal);
-    const action = actionEntity?.ref ?? this.ref(request.action);
-    const resource = resourceEntity?.ref ?? this.ref(request.resource);
+    const principal = principalEntity?.ref ?? looseRef(request.principal);
+    const action = actionEntity?.ref ?? looseRef(request.action);
+    const resource = resourceEntity?.ref ?? looseRef(request.resource);
     const context = valueFromJson(request.context);
     if (!principal || !action || !resource || !(context instanceof CedarRecord)) return undefined;
     return { principal, action, resource, context, principalEntity, actionEntity, resourceEntity };
-  }
-
-  /** A reference to an entity not in the entities; undefined when Cedar might read its uid differently. */
-  private ref(uid: TypeAndId): EntityRef | undefined {
-    const { type, id } = uid;
-    if (typeof type !== 'string' || typeof id !== 'string' || !isWellFormed(id)) return undefined;
-    if (!this.validTypes.has(type)) {
-      if (!isPlainTypeName(type)) return undefined;
-      this.validTypes.add(type);
-    }
-    return new EntityRef(type, id);
   }
 
   private planFor(req: Req, prepared: PreparedEntities): Plan {
@@ -202,6 +190,13 @@ export class CompiledEvaluator implements PolicyEvaluator<PreparedEntities> {
     this.wasmAll ??= new WasmEvaluator(this.policies);
     return this.wasmAll;
   }
+}
+
+/** A reference to an entity not in the entities; undefined when Cedar might read its uid differently. */
+function looseRef(uid: TypeAndId): EntityRef | undefined {
+  const { type, id } = uid;
+  if (typeof type !== 'string' || typeof id !== 'string' || !isWellFormed(id) || !isPlainTypeName(type)) return undefined;
+  return new EntityRef(type, id);
 }
 
 /** Result lists are allocated only when something lands in them: most requests leave two of three empty. */

@@ -1,7 +1,8 @@
-// Picks the evaluator for the hot path.
+// Picks the evaluator for the hot path: Cedar policies compiled to closures, with cedar-wasm
+// answering only what the compiler does not support (see compiled-evaluator.ts).
+import { CompiledEvaluator } from './compiled-evaluator.js';
 import type { PolicyEvaluator, PolicyInput } from './types.js';
-import { WasmEvaluator } from './wasm-evaluator.js';
 
 export function createEvaluator(policies: PolicyInput[]): PolicyEvaluator<unknown> {
-  return new WasmEvaluator(policies) as PolicyEvaluator<unknown>;
+  return new CompiledEvaluator(policies) as PolicyEvaluator<unknown>;
 }

@@ -69,7 +69,8 @@ export class CedarSet {
       return new CedarSet(items);
     }
     const index = new ValueIndex();
-    const items = values.filter((v) => index.add(v));
+    const items: Value[] = [];
+    for (const v of values) if (index.add(v)) items.push(v);
     const set = new CedarSet(items);
     set.index = index;
     return set;
@@ -104,6 +105,15 @@ export class CedarSet {
 const SCAN_LIMIT = 8;
 
 function scanHas(items: readonly Value[], v: Value): boolean {
+  // Primitives and entities (nearly every lookup) compare without the general equality.
+  if (typeof v !== 'object') {
+    for (const item of items) if (item === v) return true;
+    return false;
+  }
+  if (v instanceof EntityRef) {
+    for (const item of items) if (item instanceof EntityRef && item.key === v.key) return true;
+    return false;
+  }
   for (const item of items) if (cedarEquals(item, v)) return true;
   return false;
 }
@@ -156,9 +166,10 @@ export function typeName(v: Value): string {
 }
 
 /**
- * Stands for input the compiled evaluator does not model: extension values (`__extn`), integers
- * beyond 2^53, escapes it does not recognise, anything cedar-wasm might read differently. It is only
- * ever stored as a whole entity attribute; reading that attribute hands the request to cedar-wasm.
+ * Stands for input the compiled evaluator does not model: extension values other than decimal,
+ * integers beyond 2^53, escapes it does not recognise, anything cedar-wasm might read differently.
+ * It is only ever stored as a whole entity attribute, and reading that attribute hands the request to
+ * cedar-wasm; a context holding one sends the whole request there.
  */
 export const UNMODELLED: unique symbol = Symbol('unmodelled');
 export type Unmodelled = typeof UNMODELLED;
@@ -190,12 +201,19 @@ export function evalError(message: string): CedarEvalError {
 const IDENT = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 const RESERVED = new Set(['true', 'false', 'if', 'then', 'else', 'in', 'is', 'like', 'has']);
 
+// Requests name the same few types over and over: remember the verdicts (boundedly).
+const typeNames = new Map<string, boolean>();
+
 /** Whether Cedar would parse `name` as an entity type name exactly as written (`A` or `NS::A`). Names
  *  that fail are not necessarily invalid (Cedar may accept spaces around `::`), just left to cedar-wasm. */
 export function isPlainTypeName(name: string): boolean {
-  if (name.includes('__cedar')) return false;
-  for (const part of name.split('::')) if (!IDENT.test(part) || RESERVED.has(part)) return false;
-  return true;
+  let ok = typeNames.get(name);
+  if (ok === undefined) {
+    ok = !name.includes('__cedar') && name.split('::').every((part) => IDENT.test(part) && !RESERVED.has(part));
+    if (typeNames.size >= 10_000) typeNames.clear();
+    typeNames.set(name, ok);
+  }
+  return ok;
 }
 
 /** A string cedar-wasm reads back unchanged (lone surrogates would be replaced on the way in). */
@@ -207,16 +225,22 @@ export function isWellFormed(s: string): boolean {
  *  when it is not exactly one of those clean forms. */
 export function uidFromJson(v: unknown): EntityRef | undefined {
   if (!isPlainObject(v)) return undefined;
-  const keys = Object.keys(v);
-  if (keys.length === 1 && keys[0] === '__entity') return typeAndId(v.__entity);
+  if ('__entity' in v) return keyCount(v) === 1 ? typeAndId(v.__entity) : undefined;
   return typeAndId(v);
 }
 
 function typeAndId(v: unknown): EntityRef | undefined {
   if (!isPlainObject(v)) return undefined;
   const { type, id } = v;
-  if (Object.keys(v).length !== 2 || typeof type !== 'string' || typeof id !== 'string') return undefined;
+  if (typeof type !== 'string' || typeof id !== 'string' || keyCount(v) !== 2) return undefined;
   return isPlainTypeName(type) && isWellFormed(id) ? new EntityRef(type, id) : undefined;
+}
+
+/** Own enumerable keys, without the array Object.keys would allocate (per context value, per request). */
+function keyCount(v: Record<string, unknown>): number {
+  let n = 0;
+  for (const _ in v) n++;
+  return n;
 }
 
 /**
@@ -257,7 +281,7 @@ export function valueFromJson(v: unknown): Value | Unmodelled {
  *  and so is a malformed decimal, which cedar-wasm refuses (as it refuses the whole request). */
 function extensionFromJson(v: Record<string, unknown>): Value | Unmodelled {
   const call = v.__extn;
-  if (Object.keys(v).length !== 1 || !isPlainObject(call) || Object.keys(call).length !== 2) return UNMODELLED;
+  if (keyCount(v) !== 1 || !isPlainObject(call) || keyCount(call) !== 2) return UNMODELLED;
   if (call.fn !== 'decimal' || typeof call.arg !== 'string') return UNMODELLED;
   const d = parseDecimal(call.arg);
   return d === 'invalid' ? UNMODELLED : d;

@@ -1,7 +1,16 @@
 // The reference evaluator: cedar-wasm itself (~140 µs a call). Used as the oracle in differential
 // tests, as the fallback for policies the compiler does not support, and in bench/policy.
+import v8 from 'node:v8';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { CedarRequest, EntityJson, EvalResult, PolicyEvaluator, PolicyInput } from './types.js';
+
+// V8 11.3 (Node 20) aborts the whole process ("unreachable code" in
+// Deoptimizer::DoComputeBuiltinContinuation) when a function into which TurboFan inlined a cedar-wasm
+// call (WasmEvaluator.evaluate → statefulIsAuthorized → wasm) is lazily deoptimized while the wasm
+// runs. The differential test hit it within a minute of fuzzing, every time; with JS→Wasm call
+// inlining off it ran 2 × 200,000 requests clean. The inlining saves nothing measurable next to a
+// cedar-wasm call. Set here, where every hot cedar-wasm call starts, before any can be optimized.
+v8.setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 
 let nextSet = 0;
 

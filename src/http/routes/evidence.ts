@@ -47,7 +47,7 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
         }
       },
     );
-    otlp.post(
+    otlp.post<{ Querystring: { dryRun: boolean } }>(
       '/otlp/v1/traces',
       {
         bodyLimit: opts.otlpBodyLimit,
@@ -74,11 +74,17 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
           description:
             'Reads the OpenTelemetry GenAI conventions. Spans are attributed to the agent gen_ai.agent.name names, else to the ' +
             "key's agent; an unknown name is recorded as a shadow agent. Answers with OTLP partial success for rejected spans.",
+          querystring: T.Object({
+            dryRun: T.Boolean({
+              default: false,
+              description: 'decode and check the spans, store nothing (to test instrumentation)',
+            }),
+          }),
           response: { ...errorResponses(400, 401, 413, 415) },
         },
       },
       async (req, reply) => {
-        const { rejected } = await evidence.ingestTraces(req.principal.id, req.body);
+        const { rejected } = await evidence.ingestTraces(req.principal.id, req.body, { dryRun: req.query.dryRun });
         const partial = rejected.length
           ? {
               rejectedSpans: rejected.length,
