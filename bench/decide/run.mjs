@@ -25,7 +25,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-bench-'));
 const admin = 'fat_bench-admin';
 
-const server = spawn(path.join(root, 'bin/fulcrum'), ['serve'], {
+const server = spawn(process.execPath, [...(process.env.FULCRUM_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FULCRUM_BENCH_PROF}`] : []), path.join(root, 'bin/fulcrum'), 'serve'], {
   env: { ...process.env, FULCRUM_DATA_DIR: dataDir, FULCRUM_PORT: '0', FULCRUM_ADMIN_TOKEN: admin, FULCRUM_LOG_LEVEL: 'warn' },
   stdio: ['ignore', 'ignore', 'pipe'],
 });

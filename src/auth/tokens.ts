@@ -8,8 +8,14 @@ export function newSecret(prefix: string): string {
   return prefix + randomBytes(32).toString('base64url');
 }
 
+// Ids need to be unique, not secret (every read is authorised): a random per-process prefix and a
+// counter are unique across nodes and far cheaper than fresh randomness per decision.
+const PROCESS_PREFIX = randomBytes(6).toString('base64url');
+let counter = 0;
+
 export function newId(prefix: string): string {
-  return prefix + randomBytes(9).toString('base64url');
+  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${prefix}${PROCESS_PREFIX}${counter.toString(36).padStart(6, '0')}`;
 }
 
 export function hashToken(token: string): string {

@@ -25,7 +25,7 @@ const ZERO: Counters = {
   spans: 0,
 };
 const COUNTERS = Object.keys(ZERO) as Array<keyof Counters>;
-const CHUNK = 400;
+const CHUNK = 512;
 
 /** What one event adds to its day's totals. */
 export function eventCounters(e: Pick<TaskEventTable, 'type' | 'outcome' | 'duration_ms' | 'cost_usd'>): Partial<Counters> {

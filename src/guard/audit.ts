@@ -5,7 +5,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditEntryTable, Database } from '../db/schema.js';
-import { canonicalJson } from '../registry/model.js';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -32,9 +31,35 @@ export interface AuditRecord {
 
 type Row = Omit<AuditEntryTable, 'hash'>;
 
-/** The hash of an entry: SHA-256 over the canonical JSON of every column but the hash itself. */
+/** Every column but the hash, in a fixed order: what an entry's hash covers. */
+const HASHED: ReadonlyArray<keyof Row> = [
+  'chain_id',
+  'seq',
+  'id',
+  'kind',
+  'at',
+  'actor',
+  'agent',
+  'action',
+  'target',
+  'decision',
+  'reasons',
+  'monitor',
+  'policy_version',
+  'arguments_hash',
+  'arguments',
+  'data_domains',
+  'task_id',
+  'approval_id',
+  'detail',
+  'prev_hash',
+];
+
+/** The hash of an entry: SHA-256 over the JSON array of every column but the hash, in a fixed order. */
 export function entryHash(row: Row): string {
-  return createHash('sha256').update(canonicalJson(row)).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(HASHED.map((k) => row[k])))
+    .digest('hex');
 }
 
 export function toRow(r: AuditRecord, chainId: string, seq: number, prevHash: string): Row {
