@@ -5,12 +5,9 @@
 //
 // Targets (issue 3): throughput ratio >= 0.7, decisions p99 <= 2 x healthz p99 + 1 ms,
 // server RSS <= 200 MB after 1M decisions (--million).
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { startFulcrum } from '../lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -21,38 +18,8 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
-const root = path.resolve(import.meta.dirname, '../..');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-bench-'));
-const admin = 'fat_bench-admin';
-
-const server = spawn(process.execPath, [...(process.env.FULCRUM_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FULCRUM_BENCH_PROF}`] : []), path.join(root, 'bin/fulcrum'), 'serve'], {
-  env: { ...process.env, FULCRUM_DATA_DIR: dataDir, FULCRUM_PORT: '0', FULCRUM_ADMIN_TOKEN: admin, FULCRUM_LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-const url = await new Promise((resolve, reject) => {
-  let err = '';
-  server.stderr.on('data', (d) => {
-    err += d;
-    const m = /Fulcrum listening on (\S+)/.exec(err);
-    if (m) resolve(m[1]);
-  });
-  server.on('exit', (c) => reject(new Error(`server exited ${c}: ${err}`)));
-});
-
-const api = async (method, p, body, token = admin) => {
-  const res = await fetch(url + p, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.json();
-};
-const files = fs
-  .readdirSync(path.join(root, 'examples/acme'))
-  .filter((f) => f.endsWith('.yaml'))
-  .map((f) => ({ path: f, content: fs.readFileSync(path.join(root, 'examples/acme', f), 'utf8') }));
-const applied = await api('POST', '/v1/apply', { files });
-if (!applied.created) throw new Error(JSON.stringify(applied));
+const fulcrum = await startFulcrum('decide');
+const { url, api } = fulcrum;
 const { key } = await api('POST', '/v1/agents/support-bot-eu/keys', {});
 const decisionBody = JSON.stringify({
   action: 'tool.call',
@@ -76,10 +43,7 @@ await load({ ...healthz, duration: 2 }); // warm up both paths
 await load({ ...decisions, duration: 2 });
 const h = await load(healthz);
 const d = await load(decisions);
-const rss = async () => {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/fulcrum_process_resident_memory_bytes (\d+)/.exec(text)?.[1]) / 1024 / 1024;
-};
+const rss = fulcrum.rssMb;
 const errors = d.errors + d.non2xx + h.errors + h.non2xx;
 if (errors > 0) console.log('status codes:', JSON.stringify(h.statusCodeStats), JSON.stringify(d.statusCodeStats));
 const ratio = d.requests.average / h.requests.average;
@@ -105,5 +69,4 @@ if (values.million) {
 }
 const audit = await api('GET', '/v1/audit/verify');
 console.log(`audit verify       ok=${audit.ok}, ${audit.entries} entries`);
-server.kill('SIGTERM');
-fs.rmSync(dataDir, { recursive: true, force: true });
+fulcrum.stop();

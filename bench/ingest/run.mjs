@@ -6,14 +6,11 @@
 //
 // Targets (issue 4): >= 20,000 spans/s sustained on this 2-core machine with the load generator on
 // it, server RSS <= 300 MB.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { encodeTraceRequest } from '../../dist/evidence/otlp-proto.js';
+import { startFulcrum } from '../lib.mjs';
 
 const { values } = parseArgs({
   options: { batches: { type: 'string', default: '400' }, connections: { type: 'string', default: '8' } },
@@ -21,44 +18,8 @@ const { values } = parseArgs({
 const BATCH = 512;
 const batches = Number(values.batches);
 const connections = Number(values.connections);
-const root = path.resolve(import.meta.dirname, '../..');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-bench-ingest-'));
-const admin = 'fat_bench-admin';
-
-const server = spawn(
-  process.execPath,
-  [
-    ...(process.env.FULCRUM_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FULCRUM_BENCH_PROF}`] : []),
-    path.join(root, 'bin/fulcrum'),
-    'serve',
-  ],
-  {
-    env: { ...process.env, FULCRUM_DATA_DIR: dataDir, FULCRUM_PORT: '0', FULCRUM_ADMIN_TOKEN: admin, FULCRUM_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  },
-);
-const url = await new Promise((resolve, reject) => {
-  let err = '';
-  server.stderr.on('data', (d) => {
-    err += d;
-    const m = /Fulcrum listening on (\S+)/.exec(err);
-    if (m) resolve(m[1]);
-  });
-  server.on('exit', (c) => reject(new Error(`server exited ${c}: ${err}`)));
-});
-const api = async (method, p, body) =>
-  (
-    await fetch(url + p, {
-      method,
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: body && JSON.stringify(body),
-    })
-  ).json();
-const files = fs
-  .readdirSync(path.join(root, 'examples/acme'))
-  .filter((f) => f.endsWith('.yaml'))
-  .map((f) => ({ path: f, content: fs.readFileSync(path.join(root, 'examples/acme', f), 'utf8') }));
-await api('POST', '/v1/apply', { files });
+const fulcrum = await startFulcrum('ingest');
+const { url, api } = fulcrum;
 const { key } = await api('POST', '/v1/agents/support-bot-eu/keys', {});
 
 // A realistic agent trace shape: one invoke_agent span, then inference and tool spans.
@@ -112,8 +73,7 @@ const run = (query) => {
     requests: [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
   });
 };
-const rss = async () =>
-  Number(/fulcrum_process_resident_memory_bytes (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1]) / 2 ** 20;
+const rss = fulcrum.rssMb;
 
 const decodeOnly = await run('?dryRun=true');
 const stored = await run('');
@@ -132,5 +92,4 @@ console.log(
   `target >= 20,000 spans/s: ${ingested >= 20_000 ? 'MET' : 'NOT MET'}; server RSS ${mb.toFixed(0)} MB (target <= 300): ${mb <= 300 ? 'MET' : 'NOT MET'}`,
 );
 console.log(`rolled-up inference calls: ${counted.rows.reduce((n, r) => n + r.calls, 0)} (expected ${batches * BATCH * 0.5})`);
-server.kill('SIGTERM');
-fs.rmSync(dataDir, { recursive: true, force: true });
+fulcrum.stop();

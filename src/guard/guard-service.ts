@@ -179,9 +179,29 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     return `approval ${id} is still pending`;
   }
 
-  async function appendAct(record: Omit<AuditRecord, 'id' | 'at' | 'policyVersion'>): Promise<void> {
-    const at = new Date().toISOString();
-    await writer.append({ type: 'act', record: { ...record, id: newId('act_'), at, policyVersion: snapshot.revision } });
+  /** Records a human act or a report: what is not given is empty. */
+  async function appendAct(record: Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>): Promise<void> {
+    await writer.append({
+      type: 'act',
+      record: {
+        agent: null,
+        action: null,
+        target: null,
+        decision: null,
+        reasons: [],
+        monitor: [],
+        argumentsHash: null,
+        arguments: null,
+        dataDomains: [],
+        taskId: null,
+        approvalId: null,
+        detail: {},
+        ...record,
+        id: newId('act_'),
+        at: new Date().toISOString(),
+        policyVersion: snapshot.revision,
+      },
+    });
   }
 
   function canControl(actor: Principal, agent: string): void {
@@ -306,13 +326,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         agent: a.agent,
         action: 'tool.call',
         target: a.tool,
-        decision: null,
-        reasons: [],
-        monitor: [],
-        argumentsHash: null,
-        arguments: null,
         dataDomains: a.dataDomains,
-        taskId: null,
         approvalId: id,
         detail: comment ? { comment } : {},
       });
@@ -340,16 +354,6 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         kind: suspended ? 'agent.suspended' : 'agent.resumed',
         actor: actorName(actor),
         agent,
-        action: null,
-        target: null,
-        decision: null,
-        reasons: [],
-        monitor: [],
-        argumentsHash: null,
-        arguments: null,
-        dataDomains: [],
-        taskId: null,
-        approvalId: null,
         detail: { reason },
       });
       const fresh = await current();
@@ -377,14 +381,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         agent,
         action: d.action,
         target: d.target,
-        decision: null,
-        reasons: [],
-        monitor: [],
-        argumentsHash: null,
-        arguments: null,
-        dataDomains: [],
         taskId: d.task_id,
-        approvalId: null,
         detail: { decisionId, ...o },
       });
     },

@@ -1,0 +1,53 @@
+// Shared by the benchmarks: a real `fulcrum serve` process on a scratch SQLite database, loaded
+// with the example enterprise, and a small admin client.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const root = path.resolve(import.meta.dirname, '..');
+const admin = 'fat_bench-admin';
+
+/** Starts the server (FULCRUM_BENCH_PROF=DIR writes its CPU profile there) and applies examples/acme. */
+export async function startFulcrum(name) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `fulcrum-bench-${name}-`));
+  const prof = process.env.FULCRUM_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FULCRUM_BENCH_PROF}`] : [];
+  const server = spawn(process.execPath, [...prof, path.join(root, 'bin/fulcrum'), 'serve'], {
+    env: { ...process.env, FULCRUM_DATA_DIR: dataDir, FULCRUM_PORT: '0', FULCRUM_ADMIN_TOKEN: admin, FULCRUM_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let err = '';
+    server.stderr.on('data', (d) => {
+      err += d;
+      const m = /Fulcrum listening on (\S+)/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', (c) => reject(new Error(`server exited ${c}: ${err}`)));
+  });
+  const api = async (method, p, body, token = admin) => {
+    const res = await fetch(url + p, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return res.json();
+  };
+  const files = fs
+    .readdirSync(path.join(root, 'examples/acme'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => ({ path: f, content: fs.readFileSync(path.join(root, 'examples/acme', f), 'utf8') }));
+  const applied = await api('POST', '/v1/apply', { files });
+  if (!applied.created) throw new Error(`apply failed: ${JSON.stringify(applied)}`);
+  return {
+    url,
+    api,
+    /** The server's resident memory, from its own /metrics. */
+    rssMb: async () =>
+      Number(/fulcrum_process_resident_memory_bytes (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1]) / 2 ** 20,
+    stop() {
+      server.kill('SIGTERM');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
