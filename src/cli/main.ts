@@ -5,6 +5,7 @@ import { CliError } from './client.js';
 import { credentials } from './credentials.js';
 import { exportRegistry } from './export.js';
 import { migrate } from './migrate.js';
+import { ops } from './ops.js';
 import { printSchemaReport } from './schema-report.js';
 import { serve } from './serve.js';
 
@@ -20,6 +21,15 @@ usage: fulcrum <command> [options]
                                   agent keys (the secret is printed once)
   tokens create|list|revoke --person NAME [ID]
                                   person API tokens
+  approvals list|approve|deny [ID] [--status S] [--comment TEXT]
+                                  the human-approval queue
+  agents suspend|resume NAME --reason TEXT
+                                  the kill switch
+  decisions [--agent A] [--decision D] [--limit N]
+                                  recent decisions from the audit log
+  costs [--group-by agent|initiative|model|business-unit] [--from D] [--to D]
+                                  spend
+  outcomes INITIATIVE             outcome metrics against baseline and target
   audit verify                    walk every audit chain in the database (works with the server stopped)
   migrate                         bring the database schema up to date
   schema-report                   print the schema report (docs/schema.md)
@@ -43,6 +53,12 @@ export async function main(argv: string[]): Promise<number> {
         return await credentials(command, rest);
       case 'audit':
         return await audit(rest);
+      case 'approvals':
+      case 'agents':
+      case 'costs':
+      case 'outcomes':
+      case 'decisions':
+        return await ops(command, rest);
       case 'migrate':
         return await migrate();
       case 'schema-report':

@@ -90,6 +90,40 @@ describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
     expect(listed.stdout).not.toContain(res.stdout.trim());
   });
 
+  it('runs the approval queue, the kill switch, decisions, costs and outcomes from the command line', async () => {
+    const key = (await cli('keys', 'create', '--agent', 'support-bot-eu')).stdout.trim();
+    const refund = {
+      action: 'tool.call',
+      tool: 'crm.refund',
+      arguments: { orderId: 'A-1', amount: 900, currency: 'EUR', reason: 'damaged' },
+      dataDomains: ['payment-data'],
+    };
+    const asked = await fetch(`${server?.url}/v1/decisions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(refund),
+    });
+    const { approvalId } = (await asked.json()) as { approvalId: string };
+    expect(approvalId).toMatch(/^apr_/);
+    const queue = await cli('approvals', 'list');
+    expect(queue.stdout).toContain(`${approvalId}\tpending\tsupport-bot-eu\tcrm.refund`);
+    const approved = await cli('approvals', 'approve', approvalId, '--comment', 'damaged in transit');
+    expect(approved.stdout).toBe(`${approvalId}: approved by admin\n`);
+    const suspended = await cli('agents', 'suspend', 'support-bot-eu', '--reason', 'incident 7');
+    expect(suspended.stdout).toBe('support-bot-eu: suspended (incident 7)\n');
+    expect((await cli('agents', 'suspend', 'support-bot-eu')).code).toBe(2);
+    await cli('agents', 'resume', 'support-bot-eu', '--reason', 'fixed');
+    const decisions = await cli('decisions', '--agent', 'support-bot-eu');
+    expect(decisions.stdout).toMatch(
+      /\tsupport-bot-eu\tcrm\.refund\tapproval_required\tbuiltin\/autonomy-supervised,refund-supervisor-approval\n/,
+    );
+    const costs = await cli('costs', '--group-by', 'initiative', '--json');
+    expect(JSON.parse(costs.stdout)).toMatchObject({ rows: [] });
+    const outcomes = await cli('outcomes', 'support-deflection');
+    expect(outcomes.code).toBe(0);
+    expect(outcomes.stdout).toMatch(/baseline .* target .* current — \(none\)/);
+  });
+
   it('says clearly when the server is not there', async () => {
     const res = await cli('apply', '-f', 'examples/acme', '--url', 'http://127.0.0.1:9');
     expect(res.code).toBe(1);
