@@ -1,6 +1,7 @@
 // Stores events and spans idempotently and keeps the daily rollups in the same transaction:
 // only rows actually inserted (not re-sent duplicates) add to the totals.
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
 
 type Counters = Omit<EvidenceDailyTable, 'day' | 'agent' | 'model'>;
@@ -84,24 +85,9 @@ const SPAN_COLUMNS: ReadonlyArray<keyof SpanTable> = [
 ];
 
 export function createEvidenceStore(db: Kysely<Database>) {
-  // Building Kysely's query tree for 512 rows × 21 columns costs more than SQLite's insert itself.
-  // The SQL depends only on the number of rows: compile it once per size (Kysely still writes it,
-  // for whichever dialect), then bind each batch's values in the same column order.
-  const spanInserts = new Map<number, string>();
-  const spanInsertSql = (rows: number): string => {
-    let sql = spanInserts.get(rows);
-    if (!sql) {
-      const template = Object.fromEntries(SPAN_COLUMNS.map((c) => [c, null])) as unknown as SpanTable;
-      sql = db
-        .insertInto('spans')
-        .values(Array.from({ length: rows }, () => template))
-        .onConflict((oc) => oc.columns(['trace_id', 'span_id']).doNothing())
-        .returning(['trace_id', 'span_id'])
-        .compile().sql;
-      spanInserts.set(rows, sql);
-    }
-    return sql;
-  };
+  const insertSpans = bulkInserter(db, 'spans', SPAN_COLUMNS, (q) =>
+    q.onConflict((oc) => oc.columns(['trace_id', 'span_id']).doNothing()).returning(['trace_id', 'span_id']),
+  );
 
   return {
     /**
@@ -140,9 +126,9 @@ export function createEvidenceStore(db: Kysely<Database>) {
         let newSpans = 0;
         for (let i = 0; i < spans.length; i += CHUNK) {
           const chunk = spans.slice(i, i + CHUNK);
-          const params = chunk.flatMap((s) => SPAN_COLUMNS.map((c) => s.row[c]));
-          const { rows: inserted } = await trx.executeQuery<Pick<SpanTable, 'trace_id' | 'span_id'>>(
-            CompiledQuery.raw(spanInsertSql(chunk.length), params),
+          const inserted = await insertSpans<Pick<SpanTable, 'trace_id' | 'span_id'>>(
+            trx,
+            chunk.map((s) => s.row as unknown as Record<string, unknown>),
           );
           const fresh = new Set(inserted.map((r) => `${r.trace_id}/${r.span_id}`));
           for (const s of chunk) {

@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Kysely, Transaction } from 'kysely';
+import { bulkInserter } from '../db/bulk-insert.js';
 import type { AuditEntryTable, Database } from '../db/schema.js';
 
 export const GENESIS = '0'.repeat(64);
@@ -108,12 +109,15 @@ export class AuditWriter<T> {
   private seq = 0;
   private lastHash = GENESIS;
   private closed = false;
+  private readonly insert;
 
   private constructor(
     private readonly db: Kysely<Database>,
     readonly chainId: string,
     private readonly opts: AuditWriterOptions<T>,
-  ) {}
+  ) {
+    this.insert = bulkInserter(db, 'audit_entries', [...HASHED, 'hash']);
+  }
 
   static async start<T>(db: Kysely<Database>, opts: AuditWriterOptions<T>): Promise<AuditWriter<T>> {
     const chainId = `chain_${randomBytes(8).toString('hex')}`;
@@ -160,7 +164,7 @@ export class AuditWriter<T> {
               prev = entryHash(row);
               return { ...row, hash: prev };
             });
-            await trx.insertInto('audit_entries').values(rows).execute();
+            await this.insert(trx, rows);
           });
           this.seq = seq;
           this.lastHash = prev;
