@@ -96,7 +96,7 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>): MappedSpan 
     startAt,
     day: startAt.slice(0, 10),
     durationMs: Number(end - start) / 1e6,
-    agentName: str(a('gen_ai.agent.name')),
+    agentName: str(a('gen_ai.agent.name')) ?? str(a('gen_ai.agent.id')),
     model: str(a('gen_ai.response.model')) ?? str(a('gen_ai.request.model')),
     provider: str(a('gen_ai.provider.name')) ?? str(a('gen_ai.system')),
     inputTokens: count(a('gen_ai.usage.input_tokens') ?? a('gen_ai.usage.prompt_tokens')),

@@ -136,6 +136,29 @@ async function expectRollupsMatchRawTables(t: TestServer) {
   }
 }
 
+describe('the span mapper', () => {
+  it('attributes a span to gen_ai.agent.name, else gen_ai.agent.id', () => {
+    const span = (attributes: Array<[string, string]>) => ({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      name: 'invoke_agent',
+      startTimeUnixNano: '1764324000000000000',
+      endTimeUnixNano: '1764324001000000000',
+      attributes: attributes.map(([key, v]) => ({ key, value: { stringValue: v } })),
+    });
+    const one = (attributes: Array<[string, string]>) =>
+      mapTraceRequest({ resourceSpans: [{ scopeSpans: [{ spans: [span(attributes)] }] }] }).spans[0];
+    expect(one([['gen_ai.agent.id', 'agent-7']])?.agentName).toBe('agent-7');
+    expect(
+      one([
+        ['gen_ai.agent.id', 'agent-7'],
+        ['gen_ai.agent.name', 'support-bot-eu'],
+      ])?.agentName,
+    ).toBe('support-bot-eu');
+    expect(one([])?.agentName).toBeNull();
+  });
+});
+
 describe('the event and span mappers under random input', () => {
   it('never throw anything but an Error with a message', () => {
     fc.assert(
