@@ -80,13 +80,13 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
         'GET',
         `/v1/costs?${q({ groupBy: values['group-by'], from: values.from, to: values.to })}`,
       );
-      out(
-        r,
-        () =>
-          [
-            `${r.from} … ${r.to}`,
-            ...r.rows.map((x) => `${String(x.key).padEnd(32)} $${Number(x.costUsd).toFixed(2).padStart(12)}  ${x.calls} calls`),
-          ].join('\n') + '\n',
+      out(r, () =>
+        [
+          `${r.from} … ${r.to}`,
+          ...r.rows.map((x) => `${String(x.key).padEnd(32)} $${Number(x.costUsd).toFixed(2).padStart(12)}  ${x.calls} calls`),
+        ]
+          .map((line) => `${line}\n`)
+          .join(''),
       );
       return 0;
     }
