@@ -8,6 +8,7 @@ import { type DatabaseHandle, openDatabase } from './db/adapter.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
+import { createInsightService, type InsightService } from './insight/insight-service.js';
 import { createRegistryService, type RegistryService } from './registry/registry-service.js';
 import { createRegistryStore } from './registry/registry-store.js';
 
@@ -18,6 +19,7 @@ export interface App {
   auth: AuthService;
   guard: GuardService;
   evidence: EvidenceService;
+  insight: InsightService;
   adminToken: AdminToken;
   close(): Promise<void>;
 }
@@ -38,6 +40,11 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     registry: () => guard.registry(),
     recordShadow: (identity, source, detail) => guard.recordShadow(identity, source, detail),
   });
+  const insight = createInsightService({
+    db,
+    registry: () => guard.registry(),
+    agentStatus: (agent) => guard.agentStatus(agent).effective,
+  });
   const auth = createAuthService({
     db,
     registryStore: createRegistryStore(db),
@@ -51,6 +58,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     auth,
     guard,
     evidence,
+    insight,
     adminToken,
     async close() {
       await guard.close();

@@ -3,6 +3,7 @@ import { apply } from './apply.js';
 import { audit } from './audit.js';
 import { CliError } from './client.js';
 import { credentials } from './credentials.js';
+import { diagnoseCommand } from './diagnose.js';
 import { exportRegistry } from './export.js';
 import { migrate } from './migrate.js';
 import { ops } from './ops.js';
@@ -21,6 +22,7 @@ usage: fulcrum <command> [options]
                                   agent keys (the secret is printed once)
   tokens create|list|revoke --person NAME [ID]
                                   person API tokens
+  diagnose [--json]               scale or fail: the six-area scorecard from live evidence
   approvals list|approve|deny [ID] [--status S] [--comment TEXT]
                                   the human-approval queue
   agents suspend|resume NAME --reason TEXT
@@ -53,6 +55,8 @@ export async function main(argv: string[]): Promise<number> {
         return await credentials(command, rest);
       case 'audit':
         return await audit(rest);
+      case 'diagnose':
+        return await diagnoseCommand(rest);
       case 'approvals':
       case 'agents':
       case 'costs':

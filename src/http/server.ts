@@ -11,6 +11,7 @@ import { credentialRoutes } from './routes/credentials.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { guardRoutes } from './routes/guard.js';
 import { healthRoutes } from './routes/health.js';
+import { insightRoutes } from './routes/insight.js';
 import { registryRoutes } from './routes/registry.js';
 import { ErrorBody } from './schemas.js';
 
@@ -67,6 +68,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   credentialRoutes(server, app.auth);
   guardRoutes(server, app.guard, app.database);
   evidenceRoutes(server, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });
+  insightRoutes(server, app.insight);
 
   await server.ready();
   return server;

@@ -124,6 +124,16 @@ describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
     expect(outcomes.stdout).toMatch(/baseline .* target .* current — \(none\)/);
   });
 
+  it('prints the scale-or-fail scorecard', async () => {
+    const table = await cli('diagnose');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^Verdict: (SCALE|AT-RISK|FAIL)/);
+    for (const area of ['outcomes', 'agents', 'data-infrastructure', 'governance', 'operating-model', 'budget'])
+      expect(table.stdout).toMatch(new RegExp(`^(PASS|PARTIAL|FAIL|UNKNOWN) +${area} `, 'm'));
+    const json = JSON.parse((await cli('diagnose', '--json')).stdout);
+    expect(json.areas).toHaveLength(6);
+  });
+
   it('says clearly when the server is not there', async () => {
     const res = await cli('apply', '-f', 'examples/acme', '--url', 'http://127.0.0.1:9');
     expect(res.code).toBe(1);

@@ -1,0 +1,44 @@
+// The scale-or-fail diagnostic over HTTP.
+import { Type as T } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../../insight/diagnostic.js';
+import type { InsightService } from '../../insight/insight-service.js';
+import { errorResponses } from '../schemas.js';
+
+const Evidence = T.Object({ label: T.String(), value: T.Union([T.String(), T.Number()]) });
+const Diagnostic = T.Object({
+  verdict: T.Unsafe<string>({ type: 'string', enum: ['scale', 'at-risk', 'fail'] }),
+  areas: T.Array(
+    T.Object({
+      area: T.String(),
+      question: T.String(),
+      status: T.Unsafe<string>({ type: 'string', enum: ['pass', 'partial', 'fail', 'unknown'] }),
+      evidence: T.Array(Evidence),
+      action: T.String(),
+      why: T.Optional(T.String()),
+    }),
+  ),
+  window: T.Object({ from: T.String(), to: T.String() }),
+  generatedAt: T.String(),
+});
+
+export function insightRoutes(server: FastifyInstance, insight: InsightService): void {
+  // Every threshold can be overridden per request, e.g. ?minMeasuredInitiatives=8.
+  const Query = T.Object(
+    Object.fromEntries(
+      Object.entries(DEFAULT_THRESHOLDS).map(([k, v]) => [k, T.Optional(T.Number({ minimum: 0, description: `default ${v}` }))]),
+    ),
+  );
+  server.get<{ Querystring: Partial<Thresholds> }>(
+    '/v1/diagnostic',
+    {
+      schema: {
+        tags: ['insight'],
+        summary: 'Scale or fail: the six checklist areas answered from live evidence, with a verdict',
+        querystring: Query,
+        response: { 200: Diagnostic, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (req) => insight.diagnostic(req.principal, req.query),
+  );
+}

@@ -1,0 +1,318 @@
+// The scale-or-fail diagnostic: the brief's six checklist questions answered from what Fulcrum
+// knows (registry, telemetry, spend), never from a questionnaire. A pure function of the facts.
+import type { RegistrySnapshot } from '../registry/model.js';
+import { BUDGET_CATEGORIES } from '../registry/schemas.js';
+
+export type Status = 'pass' | 'partial' | 'fail' | 'unknown';
+export type Verdict = 'scale' | 'at-risk' | 'fail';
+
+export interface Evidence {
+  label: string;
+  value: string | number;
+}
+
+export interface Area {
+  area: 'outcomes' | 'agents' | 'data-infrastructure' | 'governance' | 'operating-model' | 'budget';
+  question: string;
+  status: Status;
+  evidence: Evidence[];
+  action: string;
+  /** Why the status is unknown, when it is. */
+  why?: string;
+}
+
+export interface Diagnostic {
+  verdict: Verdict;
+  areas: Area[];
+  window: { from: string; to: string };
+  generatedAt: string;
+}
+
+/** The defaults of the rules; each can be overridden. */
+export const DEFAULT_THRESHOLDS = {
+  /** Active initiatives with quantified, measured outcomes needed to pass `outcomes`. */
+  minMeasuredInitiatives: 5,
+  /** Below this share of standardised active agents, `agents` fails. */
+  minStandardisedShare: 0.5,
+  /** Below this share of assessed data domains, `data-infrastructure` fails. */
+  minAssessedDomainShare: 0.8,
+  /** Below this share of risk-tiered active initiatives, `governance` fails. */
+  minTieredShare: 0.8,
+  /** Allowed deviation of actual spend from the pro-rated allocation, per category. */
+  budgetTolerance: 0.25,
+  /** Largest share of spend on initiatives without quantified outcomes. */
+  maxUnmeasuredSpendShare: 0.2,
+  /** A pilot older than this is stalled. */
+  stalledPilotDays: 180,
+};
+export type Thresholds = typeof DEFAULT_THRESHOLDS;
+
+export interface Facts {
+  now: Date;
+  window: { from: string; to: string };
+  registry: RegistrySnapshot;
+  /** An agent's effective status (a suspension overrides the descriptor). */
+  agentStatus(agent: string): string;
+  /** Active initiatives with at least one metric with baseline, target and a current value in the window. */
+  measuredInitiatives: ReadonlySet<string>;
+  /** Shadow agents seen in the window. */
+  shadowAgents: ReadonlyArray<{ identity: string; source: string }>;
+  /** Model calls in the window by the model key the rollups keep (a registry Model, or as reported). */
+  modelCalls: ReadonlyArray<{ model: string; calls: number }>;
+  /** Telemetry cost (measured + self-reported) per day, agent and model key, since the earliest budget. */
+  telemetrySpend: ReadonlyArray<{ day: string; agent: string; model: string; costUsd: number }>;
+  /** Incident management is part of governance; until it exists this is undefined. */
+  overdueSeriousIncidents?: number;
+}
+
+const ACTIVE_STAGES = new Set(['pilot', 'production', 'scaled']);
+const SIGN_OFF_ROLES: Record<string, string[]> = {
+  minimal: [],
+  low: ['platform'],
+  medium: ['platform', 'reviewer:security', 'reviewer:data'],
+  high: ['platform', 'reviewer:security', 'reviewer:data', 'reviewer:risk', 'reviewer:legal'],
+};
+const DAY = 86_400_000;
+
+const ACTIONS: Record<Area['area'], string> = {
+  outcomes: 'Prioritise use cases and define value metrics',
+  agents: 'Consolidate tools and define agent archetypes',
+  'data-infrastructure': 'Map data maturity and infra constraints',
+  governance: 'Create and communicate AI governance guardrails',
+  'operating-model': 'Define platform, domain and oversight roles',
+  budget: 'Rebalance spend across models, infra, data, agents',
+};
+const QUESTIONS: Record<Area['area'], string> = {
+  outcomes: 'Do we have 5–10 AI initiatives with clear, quantified outcomes?',
+  agents: 'Do we have a standard pattern and platform for agents?',
+  'data-infrastructure': 'Do we know which domains have production-ready data and capacity?',
+  governance: 'Do teams know what’s allowed and how to get AI approved?',
+  'operating-model': 'Is there a coherent structure for AI ownership and decision-making?',
+  budget: 'Are budgets aligned with our AI priorities and constraints?',
+};
+
+const list = (names: string[], max = 8) =>
+  names.length === 0 ? 'none' : names.slice(0, max).join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+export function diagnose(f: Facts, t: Thresholds = DEFAULT_THRESHOLDS): Diagnostic {
+  const r = f.registry;
+  const active = r.list('Initiative').filter((i) => ACTIVE_STAGES.has(i.spec.stage));
+  const activeAgents = r
+    .list('Agent')
+    .filter(
+      (a) => f.agentStatus(a.name) === 'active' && ACTIVE_STAGES.has(r.get('Initiative', a.spec.initiative)?.spec.stage ?? ''),
+    );
+  const area = (name: Area['area'], status: Status, evidence: Evidence[], why?: string): Area => ({
+    area: name,
+    question: QUESTIONS[name],
+    status,
+    evidence,
+    action: ACTIONS[name],
+    ...(why ? { why } : {}),
+  });
+
+  // Outcomes
+  const measured = active.filter((i) => f.measuredInitiatives.has(i.name)).map((i) => i.name);
+  const outcomes = area(
+    'outcomes',
+    measured.length >= t.minMeasuredInitiatives ? 'pass' : measured.length === 0 ? 'fail' : 'partial',
+    [
+      { label: 'active initiatives', value: active.length },
+      { label: `with a measured outcome in the window (need ${t.minMeasuredInitiatives})`, value: measured.length },
+      { label: 'measured', value: list(measured) },
+      { label: 'not measured', value: list(active.map((i) => i.name).filter((n) => !measured.includes(n))) },
+    ],
+  );
+
+  // Agents
+  const archetypes = r.list('Archetype');
+  const standardised = activeAgents.filter((a) => {
+    const arch = a.spec.archetype ? r.get('Archetype', a.spec.archetype) : undefined;
+    return arch && a.spec.framework !== undefined && arch.spec.frameworks.includes(a.spec.framework);
+  });
+  const adHoc = activeAgents.filter((a) => !a.spec.archetype).map((a) => a.name);
+  const offFramework = activeAgents.filter((a) => a.spec.archetype && !standardised.includes(a)).map((a) => a.name);
+  const share = activeAgents.length ? standardised.length / activeAgents.length : 1;
+  const agents = area(
+    'agents',
+    archetypes.length === 0 || share < t.minStandardisedShare
+      ? 'fail'
+      : standardised.length === activeAgents.length && f.shadowAgents.length === 0
+        ? 'pass'
+        : 'partial',
+    [
+      { label: 'archetypes', value: archetypes.length },
+      { label: 'active agents', value: activeAgents.length },
+      { label: 'standardised (archetype and a framework it lists)', value: `${standardised.length} (${pct(share)})` },
+      { label: 'ad-hoc agents (no archetype)', value: list(adHoc) },
+      { label: 'agents on a framework their archetype does not list', value: list(offFramework) },
+      { label: 'shadow agents seen in the window', value: list(f.shadowAgents.map((s) => `${s.identity} (${s.source})`)) },
+    ],
+  );
+
+  // Data and infrastructure
+  const domains = r.list('DataDomain');
+  const assessed = domains.filter((d) => d.spec.maturity !== undefined);
+  const assessedShare = domains.length ? assessed.length / domains.length : 0;
+  const touched = new Set<string>();
+  for (const a of r.list('Agent')) {
+    const stage = r.get('Initiative', a.spec.initiative)?.spec.stage;
+    if (stage !== 'production' && stage !== 'scaled') continue;
+    for (const d of (a.spec.archetype && r.get('Archetype', a.spec.archetype)?.spec.dataDomains) || []) touched.add(d);
+    for (const tool of a.spec.extraTools) for (const d of r.get('Tool', tool)?.spec.dataDomains ?? []) touched.add(d);
+  }
+  const unready = [...touched].filter((d) => !r.get('DataDomain', d)?.spec.maturity?.productionReady).sort();
+  const pools = r.list('ComputePool');
+  const short = pools.filter((p) => p.spec.forecastDemand !== undefined && p.spec.forecastDemand > p.spec.capacity);
+  const data = area(
+    'data-infrastructure',
+    domains.length === 0 || assessedShare < t.minAssessedDomainShare || pools.length === 0
+      ? 'fail'
+      : assessed.length === domains.length && unready.length === 0 && short.length === 0
+        ? 'pass'
+        : 'partial',
+    [
+      { label: 'data domains assessed', value: `${assessed.length} of ${domains.length} (${pct(assessedShare)})` },
+      { label: 'unassessed', value: list(domains.filter((d) => !d.spec.maturity).map((d) => d.name)) },
+      { label: 'not production-ready but used in production', value: list(unready) },
+      { label: 'compute pools', value: pools.length },
+      {
+        label: 'forecast demand above capacity',
+        value: list(short.map((p) => `${p.name} (${p.spec.forecastDemand}/${p.spec.capacity} ${p.spec.unit})`)),
+      },
+    ],
+  );
+
+  // Governance
+  const tiered = active.filter((i) => i.spec.riskTier !== undefined);
+  const tieredShare = active.length ? tiered.length / active.length : 1;
+  const highWithoutOwners = active
+    .filter((i) => i.spec.riskTier === 'high' && (!i.spec.oversightOwner || !i.spec.incidentOwner))
+    .map((i) => i.name);
+  const approvedModels = r.list('Model').filter((m) => m.spec.status === 'approved');
+  const unapproved = f.modelCalls
+    .filter((m) => m.calls > 0 && r.get('Model', m.model)?.spec.status !== 'approved')
+    .map((m) => `${m.model} (${r.get('Model', m.model)?.spec.status ?? 'not in the registry'}, ${m.calls} calls)`);
+  const knownOk = tieredShare === 1 && highWithoutOwners.length === 0 && approvedModels.length > 0 && unapproved.length === 0;
+  const incidentsKnown = f.overdueSeriousIncidents !== undefined;
+  const governanceStatus: Status =
+    tieredShare < t.minTieredShare
+      ? 'fail'
+      : !knownOk || (incidentsKnown && (f.overdueSeriousIncidents as number) > 0)
+        ? 'partial'
+        : incidentsKnown
+          ? 'pass'
+          : 'unknown';
+  const governance = area(
+    'governance',
+    governanceStatus,
+    [
+      { label: 'active initiatives risk-tiered', value: `${tiered.length} of ${active.length} (${pct(tieredShare)})` },
+      { label: 'untiered', value: list(active.filter((i) => !i.spec.riskTier).map((i) => i.name)) },
+      { label: 'high-risk without oversight or incident owner', value: list(highWithoutOwners) },
+      { label: 'approved models', value: approvedModels.length },
+      { label: 'non-approved models seen in telemetry', value: list(unapproved) },
+      {
+        label: 'serious incidents past their reporting deadline',
+        value: incidentsKnown ? (f.overdueSeriousIncidents as number) : 'unknown',
+      },
+    ],
+    governanceStatus === 'unknown' ? 'incident management (serious-incident reporting clocks) is not available yet' : undefined,
+  );
+
+  // Operating model
+  const people = r.list('Person');
+  const holders = (role: string) => people.filter((p) => (p.spec.roles as string[]).includes(role)).length;
+  const orphaned = active
+    .filter((i) => !r.has('Person', i.spec.owner) || !r.has('BusinessUnit', i.spec.businessUnit))
+    .map((i) => i.name);
+  const neededRoles = [...new Set(active.flatMap((i) => SIGN_OFF_ROLES[i.spec.riskTier ?? 'minimal'] ?? []))].sort();
+  const missingRoles = neededRoles.filter((role) => holders(role) === 0);
+  const operating = area(
+    'operating-model',
+    orphaned.length > 0 ? 'fail' : holders('platform') > 0 && missingRoles.length === 0 ? 'pass' : 'partial',
+    [
+      { label: 'active initiatives without an existing owner or business unit', value: list(orphaned) },
+      { label: 'people with the platform role', value: holders('platform') },
+      { label: 'sign-off roles the active tiers need', value: list(neededRoles) },
+      { label: 'needed but held by nobody', value: list(missingRoles) },
+    ],
+  );
+
+  const budget = budgetArea(f, t, area);
+  const areas = [outcomes, agents, data, governance, operating, budget];
+  const fails = areas.filter((a) => a.status === 'fail').length;
+  const verdict: Verdict = fails >= 2 ? 'fail' : areas.every((a) => a.status === 'pass') ? 'scale' : 'at-risk';
+  return { verdict, areas, window: f.window, generatedAt: f.now.toISOString() };
+}
+
+function budgetArea(f: Facts, t: Thresholds, area: (n: Area['area'], s: Status, e: Evidence[]) => Area): Area {
+  const r = f.registry;
+  const today = f.now.toISOString().slice(0, 10);
+  const covering = r
+    .list('Budget')
+    .filter((b) => b.spec.period.from <= today && today <= b.spec.period.to)
+    .sort((a, b) => b.spec.period.from.localeCompare(a.spec.period.from));
+  const b = covering[0];
+  if (!b) return area('budget', 'fail', [{ label: 'budgets covering today', value: 0 }]);
+  const { from, to } = b.spec.period;
+  const elapsed = Math.min(1, (Date.parse(today) - Date.parse(from) + DAY) / (Date.parse(to) - Date.parse(from) + DAY));
+  const allocated = new Map<string, number>();
+  for (const a of b.spec.allocations) allocated.set(a.category, (allocated.get(a.category) ?? 0) + a.amount);
+  const actual = new Map<string, number>();
+  const byInitiative = new Map<string, number>();
+  const add = (category: string, initiative: string | undefined, amount: number) => {
+    actual.set(category, (actual.get(category) ?? 0) + amount);
+    const key = initiative ?? '';
+    byInitiative.set(key, (byInitiative.get(key) ?? 0) + amount);
+  };
+  for (const line of b.spec.actuals) if (line.date <= today) add(line.category, line.initiative, line.amount);
+  // Model-call cost from telemetry: model licences, or infrastructure for self-hosted models.
+  for (const s of f.telemetrySpend) {
+    if (s.day < from || s.day > today) continue;
+    const hosting = r.get('Model', s.model)?.spec.hosting;
+    add(
+      hosting === 'self-hosted' ? 'infrastructure-compute' : 'model-licences',
+      r.get('Agent', s.agent)?.spec.initiative,
+      s.costUsd,
+    );
+  }
+  const missing = BUDGET_CATEGORIES.filter((c) => !(allocated.get(c) ?? 0));
+  const off = BUDGET_CATEGORIES.filter((c) => {
+    const expected = (allocated.get(c) ?? 0) * elapsed;
+    return expected > 0 && Math.abs((actual.get(c) ?? 0) - expected) > t.budgetTolerance * expected;
+  });
+  const total = [...actual.values()].reduce((x, y) => x + y, 0);
+  // Spend booked to no initiative (platform, security…) is not spend on an initiative without outcomes.
+  const unmeasured = [...byInitiative]
+    .filter(([i]) => i && (r.get('Initiative', i)?.spec.outcomes.length ?? 0) === 0)
+    .reduce((sum, [, v]) => sum + v, 0);
+  const unmeasuredShare = total ? unmeasured / total : 0;
+  const stalled = r
+    .list('Initiative')
+    .filter(
+      (i) =>
+        i.spec.stage === 'pilot' &&
+        i.spec.stageSince !== undefined &&
+        (f.now.getTime() - Date.parse(i.spec.stageSince)) / DAY > t.stalledPilotDays &&
+        (byInitiative.get(i.name) ?? 0) > 0,
+    )
+    .map((i) => i.name);
+  const status: Status =
+    missing.length === 0 && off.length === 0 && unmeasuredShare <= t.maxUnmeasuredSpendShare && stalled.length === 0
+      ? 'pass'
+      : 'partial';
+  const money = (v: number) => `${b.spec.currency} ${Math.round(v).toLocaleString('en-US')}`;
+  return area('budget', status, [
+    { label: 'budget', value: `${b.name} (${from} … ${to}, ${pct(elapsed)} elapsed)` },
+    { label: 'categories not allocated', value: list(missing) },
+    ...BUDGET_CATEGORIES.map((c) => ({
+      label: `${c}: actual vs pro-rated allocation`,
+      value: `${money(actual.get(c) ?? 0)} vs ${money((allocated.get(c) ?? 0) * elapsed)}`,
+    })),
+    { label: `categories off by more than ${pct(t.budgetTolerance)}`, value: list(off) },
+    { label: 'spend on initiatives without quantified outcomes', value: `${money(unmeasured)} (${pct(unmeasuredShare)})` },
+    { label: `spend on pilots older than ${t.stalledPilotDays} days`, value: list(stalled) },
+  ]);
+}

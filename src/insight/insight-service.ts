@@ -1,0 +1,92 @@
+// Gathers the facts the diagnostic reads — registry, outcome measurements, telemetry rollups,
+// shadow agents — and runs it.
+import type { Kysely } from 'kysely';
+import { assertCan, type Principal } from '../auth/principal.js';
+import type { Database } from '../db/schema.js';
+import { computeOutcomes } from '../evidence/outcomes.js';
+import type { RegistrySnapshot } from '../registry/model.js';
+import { DEFAULT_THRESHOLDS, type Diagnostic, diagnose, type Thresholds } from './diagnostic.js';
+
+export interface Deps {
+  db: Kysely<Database>;
+  registry(): Promise<RegistrySnapshot>;
+  agentStatus(agent: string): string;
+}
+
+export type InsightService = ReturnType<typeof createInsightService>;
+
+const WINDOW_DAYS = 30;
+
+export function createInsightService(deps: Deps) {
+  const { db } = deps;
+  return {
+    async diagnostic(actor: Principal, overrides: Partial<Thresholds> = {}, now = new Date()): Promise<Diagnostic> {
+      assertCan(actor, 'registry.read');
+      const registry = await deps.registry();
+      const to = now.toISOString().slice(0, 10);
+      const from = new Date(now.getTime() - (WINDOW_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+      const active = registry.list('Initiative').filter((i) => ['pilot', 'production', 'scaled'].includes(i.spec.stage));
+
+      const recent = await db
+        .selectFrom('measurements')
+        .select(['initiative', 'metric'])
+        .where('recorded_at', '>=', `${from}T00:00:00.000Z`)
+        .execute();
+      const measuredInitiatives = new Set<string>();
+      for (const i of active) {
+        const report = await computeOutcomes(db, registry, i.name, now);
+        const ok = report.metrics.some(
+          (m) =>
+            m.provenance === 'measured' ||
+            (m.provenance === 'self-reported' && recent.some((r) => r.initiative === i.name && r.metric === m.name)),
+        );
+        if (ok) measuredInitiatives.add(i.name);
+      }
+
+      const shadowAgents = await db
+        .selectFrom('shadow_agents')
+        .select(['identity', 'source'])
+        .where('last_seen', '>=', `${from}T00:00:00.000Z`)
+        .execute();
+      const modelCalls = await db
+        .selectFrom('evidence_daily')
+        .select((eb) => ['model', eb.fn.sum<number>('model_calls').as('calls')])
+        .where('day', '>=', from)
+        .where('model', '!=', '')
+        .groupBy('model')
+        .execute();
+      const since = registry
+        .list('Budget')
+        .map((b) => b.spec.period.from)
+        .sort()[0];
+      const telemetrySpend = since
+        ? await db
+            .selectFrom('evidence_daily')
+            .select((eb) => [
+              'day',
+              'agent',
+              'model',
+              eb.fn.sum<number>(eb('cost_measured_usd', '+', eb.ref('cost_reported_usd'))).as('costUsd'),
+            ])
+            .where('day', '>=', since)
+            .where('day', '<=', to)
+            .groupBy(['day', 'agent', 'model'])
+            .execute()
+        : [];
+
+      return diagnose(
+        {
+          now,
+          window: { from, to },
+          registry,
+          agentStatus: deps.agentStatus,
+          measuredInitiatives,
+          shadowAgents,
+          modelCalls: modelCalls.map((m) => ({ model: m.model, calls: Number(m.calls) })),
+          telemetrySpend: telemetrySpend.map((s) => ({ day: s.day, agent: s.agent, model: s.model, costUsd: Number(s.costUsd) })),
+        },
+        { ...DEFAULT_THRESHOLDS, ...overrides },
+      );
+    },
+  };
+}

@@ -1,0 +1,243 @@
+// The six areas' rules, one by one, on registries built from descriptors, and the verdict.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { type Area, DEFAULT_THRESHOLDS, diagnose, type Facts } from '../../src/insight/diagnostic.js';
+import { type Desired, RegistrySnapshot } from '../../src/registry/model.js';
+import { validateDescriptor } from '../../src/registry/validate.js';
+import { ACME, readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+const NOW = new Date('2026-11-28T12:00:00Z');
+
+/** The mini registry, with descriptors changed or added by `edit`. */
+function registry(edit: (docs: Array<Record<string, any>>) => void = () => {}): RegistrySnapshot {
+  const docs = readBundle(MINI).flatMap((f) => YAML.parseAllDocuments(f.content).map((d) => d.toJS() as Record<string, any>));
+  edit(docs);
+  return new RegistrySnapshot(
+    docs.map((d) => {
+      const r = validateDescriptor(d);
+      if (!r.ok) throw new Error(JSON.stringify(r.problems));
+      return r.desired as Desired;
+    }),
+  );
+}
+const find = (docs: Array<Record<string, any>>, kind: string, name: string) =>
+  docs.find((d) => d.kind === kind && d.metadata.name === name) as Record<string, any>;
+const doc = (kind: string, name: string, spec: object) => ({ apiVersion: 'fulcrum/v1', kind, metadata: { name }, spec });
+
+function facts(r: RegistrySnapshot, over: Partial<Facts> = {}): Facts {
+  return {
+    now: NOW,
+    window: { from: '2026-10-30', to: '2026-11-28' },
+    registry: r,
+    agentStatus: (a) => r.get('Agent', a)?.spec.status ?? 'retired',
+    measuredInitiatives: new Set(['support-deflection']),
+    shadowAgents: [],
+    modelCalls: [{ model: 'gpt-4o-mini', calls: 10 }],
+    telemetrySpend: [],
+    overdueSeriousIncidents: 0,
+    ...over,
+  };
+}
+const areaOf = (f: Facts, name: Area['area'], t = DEFAULT_THRESHOLDS) =>
+  diagnose(f, t).areas.find((a) => a.area === name) as Area;
+const evidence = (a: Area, label: string) => a.evidence.find((e) => e.label.startsWith(label))?.value;
+
+describe('the diagnostic rules', () => {
+  it('outcomes: none measured fails, some is partial, enough passes', () => {
+    const r = registry();
+    expect(areaOf(facts(r, { measuredInitiatives: new Set() }), 'outcomes').status).toBe('fail');
+    expect(areaOf(facts(r), 'outcomes').status).toBe('partial');
+    expect(areaOf(facts(r), 'outcomes', { ...DEFAULT_THRESHOLDS, minMeasuredInitiatives: 1 }).status).toBe('pass');
+    expect(areaOf(facts(r), 'outcomes').action).toBe('Prioritise use cases and define value metrics');
+  });
+
+  it('agents: standard pattern passes; ad-hoc or off-framework agents and shadow agents do not', () => {
+    const r = registry();
+    expect(areaOf(facts(r), 'agents').status).toBe('pass');
+    expect(areaOf(facts(r, { shadowAgents: [{ identity: 'telemetry:rogue', source: 'telemetry' }] }), 'agents').status).toBe(
+      'partial',
+    );
+    const adHoc = registry((d) =>
+      d.push(doc('Agent', 'deal-desk-gpt', { initiative: 'support-deflection', owner: 'dana.lee', framework: 'langgraph' })),
+    );
+    const a = areaOf(facts(adHoc), 'agents');
+    expect(a.status).toBe('partial');
+    expect(evidence(a, 'ad-hoc')).toBe('deal-desk-gpt');
+    const mostlyAdHoc = registry((d) => {
+      d.push(doc('Agent', 'x1', { initiative: 'support-deflection', owner: 'dana.lee' }));
+      d.push(doc('Agent', 'x2', { initiative: 'support-deflection', owner: 'dana.lee' }));
+    });
+    expect(areaOf(facts(mostlyAdHoc), 'agents').status).toBe('fail');
+    const noArchetypes = registry((d) => {
+      d.splice(d.indexOf(find(d, 'Archetype', 'support-agent')), 1);
+      delete find(d, 'Agent', 'support-bot-eu').spec.archetype;
+    });
+    expect(areaOf(facts(noArchetypes), 'agents').status).toBe('fail');
+  });
+
+  it('data and infrastructure: capacity short and unready data in production are partial; no pools fails', () => {
+    const ok = registry((d) => {
+      find(d, 'ComputePool', 'eu-gpu').spec.forecastDemand = 1500;
+    });
+    expect(areaOf(facts(ok), 'data-infrastructure').status).toBe('pass');
+    const short = areaOf(facts(registry()), 'data-infrastructure');
+    expect(short.status).toBe('partial');
+    expect(evidence(short, 'forecast demand above capacity')).toBe('eu-gpu (2600/2000 gpu-hours/month)');
+    const unready = registry((d) => {
+      find(d, 'ComputePool', 'eu-gpu').spec.forecastDemand = 1500;
+      find(d, 'DataDomain', 'customer-records').spec.maturity.productionReady = false;
+    });
+    expect(evidence(areaOf(facts(unready), 'data-infrastructure'), 'not production-ready')).toBe('customer-records');
+    const noPools = registry((d) => d.splice(d.indexOf(find(d, 'ComputePool', 'eu-gpu')), 1));
+    expect(areaOf(facts(noPools), 'data-infrastructure').status).toBe('fail');
+    const unassessed = registry((d) => delete find(d, 'DataDomain', 'customer-records').spec.maturity);
+    expect(areaOf(facts(unassessed), 'data-infrastructure').status).toBe('fail');
+  });
+
+  it('governance: untiered fails; unapproved models in use are partial; unknown without incident data', () => {
+    const r = registry();
+    expect(areaOf(facts(r), 'governance').status).toBe('pass');
+    const unapproved = areaOf(facts(r, { modelCalls: [{ model: 'deepseek-r1', calls: 3 }] }), 'governance');
+    expect(unapproved.status).toBe('partial');
+    expect(evidence(unapproved, 'non-approved models')).toBe('deepseek-r1 (not in the registry, 3 calls)');
+    const unknown = areaOf(facts(r, { overdueSeriousIncidents: undefined }), 'governance');
+    expect(unknown).toMatchObject({ status: 'unknown', why: expect.stringMatching(/incident management/) });
+    expect(areaOf(facts(r, { overdueSeriousIncidents: 1 }), 'governance').status).toBe('partial');
+    const untiered = registry((d) => delete find(d, 'Initiative', 'support-deflection').spec.riskTier);
+    expect(areaOf(facts(untiered), 'governance').status).toBe('fail');
+    const noOwners = registry((d) => delete find(d, 'Initiative', 'support-deflection').spec.incidentOwner);
+    expect(evidence(areaOf(facts(noOwners), 'governance'), 'high-risk without')).toBe('support-deflection');
+  });
+
+  it('operating model: every sign-off role a tier needs must be held by someone', () => {
+    const r = registry();
+    const a = areaOf(facts(r), 'operating-model');
+    expect(a.status).toBe('partial');
+    expect(evidence(a, 'needed but held by nobody')).toBe('reviewer:data, reviewer:legal, reviewer:risk, reviewer:security');
+    const staffed = registry((d) => {
+      find(d, 'Person', 'vic.viewer').spec.roles = [
+        'viewer',
+        'reviewer:risk',
+        'reviewer:legal',
+        'reviewer:security',
+        'reviewer:data',
+      ];
+    });
+    expect(areaOf(facts(staffed), 'operating-model').status).toBe('pass');
+    const lowTier = registry((d) => {
+      find(d, 'Initiative', 'support-deflection').spec.riskTier = 'low';
+    });
+    expect(areaOf(facts(lowTier), 'operating-model').status).toBe('pass');
+  });
+
+  it('budget: no budget fails; missing categories, off-plan spend and stalled pilots are partial', () => {
+    const noBudget = registry((d) => d.splice(d.indexOf(find(d, 'Budget', 'fy2026')), 1));
+    expect(areaOf(facts(noBudget), 'budget').status).toBe('fail');
+    const partial = areaOf(facts(registry()), 'budget');
+    expect(partial.status).toBe('partial');
+    expect(evidence(partial, 'categories not allocated')).toBe(
+      'infrastructure-compute, data-integration, security-governance, change-training',
+    );
+
+    const elapsed = (Date.parse('2026-11-28') - Date.parse('2026-01-01') + 86_400_000) / (365 * 86_400_000);
+    const balanced = (edit: (b: Record<string, any>) => void = () => {}) =>
+      registry((d) => {
+        const b = find(d, 'Budget', 'fy2026');
+        b.spec.allocations = [
+          'model-licences',
+          'infrastructure-compute',
+          'data-integration',
+          'security-governance',
+          'agents-platforms',
+          'change-training',
+        ].map((category) => ({ category, amount: 1000, initiative: 'support-deflection' }));
+        b.spec.actuals = b.spec.allocations.map((a: { category: string }) => ({
+          category: a.category,
+          amount: Math.round(1000 * elapsed),
+          date: '2026-11-01',
+          initiative: 'support-deflection',
+        }));
+        edit(b);
+      });
+    expect(areaOf(facts(balanced()), 'budget').status).toBe('pass');
+    // Telemetry model cost joins model-licences: 600 more is far over plan.
+    const overspent = areaOf(
+      facts(balanced(), { telemetrySpend: [{ day: '2026-11-20', agent: 'support-bot-eu', model: 'gpt-4o-mini', costUsd: 600 }] }),
+      'budget',
+    );
+    expect(evidence(overspent, 'categories off')).toBe('model-licences');
+    const stalled = registry((d) => {
+      const i = find(d, 'Initiative', 'support-deflection');
+      i.spec.stage = 'pilot';
+      i.spec.stageSince = '2026-01-15';
+    });
+    const spent = facts(stalled, {
+      telemetrySpend: [{ day: '2026-11-20', agent: 'support-bot-eu', model: 'gpt-4o-mini', costUsd: 5 }],
+    });
+    expect(evidence(areaOf(spent, 'budget'), 'spend on pilots older')).toBe('support-deflection');
+    expect(evidence(areaOf(facts(stalled), 'budget'), 'spend on pilots older')).toBe('none');
+  });
+
+  it('gives the verdict: scale when all pass, fail when two fail, at-risk otherwise', () => {
+    const everything = registry((d) => {
+      find(d, 'ComputePool', 'eu-gpu').spec.forecastDemand = 1500;
+      find(d, 'Person', 'vic.viewer').spec.roles = ['reviewer:risk', 'reviewer:legal', 'reviewer:security', 'reviewer:data'];
+      const b = find(d, 'Budget', 'fy2026');
+      const elapsed = (Date.parse('2026-11-28') - Date.parse('2026-01-01') + 86_400_000) / (365 * 86_400_000);
+      b.spec.allocations = [
+        'model-licences',
+        'infrastructure-compute',
+        'data-integration',
+        'security-governance',
+        'agents-platforms',
+        'change-training',
+      ].map((category) => ({ category, amount: 1000 }));
+      b.spec.actuals = b.spec.allocations.map((a: { category: string }) => ({
+        category: a.category,
+        amount: Math.round(1000 * elapsed),
+        date: '2026-11-01',
+      }));
+    });
+    const t = { ...DEFAULT_THRESHOLDS, minMeasuredInitiatives: 1 };
+    expect(diagnose(facts(everything), t).verdict).toBe('scale');
+    expect(diagnose(facts(everything)).verdict).toBe('at-risk');
+    const twoFails = diagnose(facts(everything, { measuredInitiatives: new Set() }), { ...t });
+    expect(twoFails.verdict).toBe('at-risk');
+    const noPools = registry((d) => d.splice(d.indexOf(find(d, 'ComputePool', 'eu-gpu')), 1));
+    expect(diagnose(facts(noPools, { measuredInitiatives: new Set() })).verdict).toBe('fail');
+  });
+});
+
+describe('GET /v1/diagnostic on the example enterprise', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer('sqlite');
+    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(ACME) } })).statusCode).toBe(200);
+  });
+  afterAll(async () => t?.close());
+
+  it('answers the six questions with evidence and actions', async () => {
+    const res = await t.request({ method: 'GET', url: '/v1/diagnostic' });
+    expect(res.statusCode, res.body).toBe(200);
+    const d = res.json();
+    expect(d.areas.map((a: Area) => a.area)).toEqual([
+      'outcomes',
+      'agents',
+      'data-infrastructure',
+      'governance',
+      'operating-model',
+      'budget',
+    ]);
+    const by = Object.fromEntries(d.areas.map((a: Area) => [a.area, a]));
+    expect(by.outcomes.status).toBe('fail'); // nothing measured yet: no telemetry
+    expect(by.agents.evidence).toContainEqual({ label: 'ad-hoc agents (no archetype)', value: 'deal-desk-gpt' });
+    expect(by.governance.status).toBe('partial');
+    expect(by.budget.evidence).toContainEqual({ label: 'spend on pilots older than 180 days', value: 'invoice-matching' });
+    expect(d.verdict).toBe('at-risk');
+    const lenient = (await t.request({ method: 'GET', url: '/v1/diagnostic?minMeasuredInitiatives=0' })).json();
+    expect(lenient.areas[0].status).toBe('pass');
+  });
+});
