@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/adapter.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.js';
+import { createIncidentService, type IncidentService } from './governance/incidents.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
 import { createInsightService, type InsightService } from './insight/insight-service.js';
 import { createRegistryService, type RegistryService } from './registry/registry-service.js';
@@ -19,6 +20,7 @@ export interface App {
   auth: AuthService;
   guard: GuardService;
   evidence: EvidenceService;
+  incidents: IncidentService;
   insight: InsightService;
   adminToken: AdminToken;
   close(): Promise<void>;
@@ -40,10 +42,12 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     registry: () => guard.registry(),
     recordShadow: (identity, source, detail) => guard.recordShadow(identity, source, detail),
   });
+  const incidents = createIncidentService({ db, registry: () => guard.registry(), recordAct: guard.recordAct });
   const insight = createInsightService({
     db,
     registry: () => guard.registry(),
     agentStatus: (agent) => guard.agentStatus(agent).effective,
+    overdueSeriousIncidents: () => incidents.overdueCount(),
   });
   const auth = createAuthService({
     db,
@@ -58,6 +62,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     auth,
     guard,
     evidence,
+    incidents,
     insight,
     adminToken,
     async close() {

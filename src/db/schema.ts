@@ -16,6 +16,8 @@ export interface Database {
   spans: SpanTable;
   evidence_daily: EvidenceDailyTable;
   measurements: MeasurementTable;
+  incidents: IncidentTable;
+  incident_timeline: IncidentTimelineTable;
 }
 
 /** One governance-as-code descriptor; `spec` and `labels` are JSON text (portable across engines). */
@@ -208,4 +210,34 @@ export interface MeasurementTable {
   provenance: string;
   recorded_by: string;
   recorded_at: string;
+}
+
+export interface IncidentTable {
+  id: string;
+  title: string;
+  description: string;
+  severity: 'sev1' | 'sev2' | 'sev3' | 'sev4';
+  status: 'open' | 'mitigated' | 'resolved' | 'closed';
+  owner: string | null;
+  agents: string;
+  initiatives: string;
+  serious: number;
+  serious_kind: string | null;
+  aware_at: string;
+  report_due_at: string | null;
+  reported_at: string | null;
+  report_reference: string | null;
+  source: string;
+  opened_at: string;
+  updated_at: string;
+}
+
+export interface IncidentTimelineTable {
+  id: Generated<number>;
+  incident_id: string;
+  at: string;
+  actor: string;
+  kind: string;
+  status: string | null;
+  note: string | null;
 }

@@ -12,7 +12,16 @@ export const GENESIS = '0'.repeat(64);
 /** What a caller records; the writer adds chain, sequence and hashes. */
 export interface AuditRecord {
   id: string;
-  kind: 'decision' | 'approval.approved' | 'approval.denied' | 'agent.suspended' | 'agent.resumed' | 'call.outcome';
+  kind:
+    | 'decision'
+    | 'approval.approved'
+    | 'approval.denied'
+    | 'agent.suspended'
+    | 'agent.resumed'
+    | 'call.outcome'
+    | 'incident.opened'
+    | 'incident.status'
+    | 'incident.reported';
   at: string;
   actor: string;
   agent: string | null;

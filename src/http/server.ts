@@ -11,6 +11,7 @@ import { credentialRoutes } from './routes/credentials.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { guardRoutes } from './routes/guard.js';
 import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { insightRoutes } from './routes/insight.js';
 import { registryRoutes } from './routes/registry.js';
 import { ErrorBody } from './schemas.js';
@@ -68,6 +69,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   credentialRoutes(server, app.auth);
   guardRoutes(server, app.guard, app.database);
   evidenceRoutes(server, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });
+  incidentRoutes(server, app.incidents);
   insightRoutes(server, app.insight);
 
   await server.ready();

@@ -11,6 +11,7 @@ export interface Deps {
   db: Kysely<Database>;
   registry(): Promise<RegistrySnapshot>;
   agentStatus(agent: string): string;
+  overdueSeriousIncidents(): Promise<number>;
 }
 
 export type InsightService = ReturnType<typeof createInsightService>;
@@ -84,6 +85,7 @@ export function createInsightService(deps: Deps) {
           shadowAgents,
           modelCalls: modelCalls.map((m) => ({ model: m.model, calls: Number(m.calls) })),
           telemetrySpend: telemetrySpend.map((s) => ({ day: s.day, agent: s.agent, model: s.model, costUsd: Number(s.costUsd) })),
+          overdueSeriousIncidents: await deps.overdueSeriousIncidents(),
         },
         { ...DEFAULT_THRESHOLDS, ...overrides },
       );

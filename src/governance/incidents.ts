@@ -1,0 +1,253 @@
+// Incidents: severity, a status that only moves forward (open → mitigated → resolved → closed), a
+// timeline, linked agents and initiatives, an owner, and for serious incidents the EU AI Act Art. 73
+// reporting clock. Every change is also recorded in the audit log.
+import type { Kysely } from 'kysely';
+import { actorName, assertCan, hasRole, type Principal } from '../auth/principal.js';
+import { newId } from '../auth/tokens.js';
+import type { Database, IncidentTable } from '../db/schema.js';
+import { ConflictError, NotAllowedError, NotFoundError, ValidationError } from '../errors.js';
+import type { AuditRecord } from '../guard/audit.js';
+import type { RegistrySnapshot } from '../registry/model.js';
+
+export const SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4'] as const;
+export const STATUSES = ['open', 'mitigated', 'resolved', 'closed'] as const;
+/** Art. 73(2)–(4): 15 days; 10 if a death; 2 for a widespread infringement or serious disruption of critical infrastructure. */
+export const SERIOUS_KINDS = { death: 10, 'widespread-infringement': 2, 'critical-infrastructure': 2, other: 15 } as const;
+export type SeriousKind = keyof typeof SERIOUS_KINDS;
+const DAY = 86_400_000;
+
+export interface NewIncident {
+  title: string;
+  description?: string;
+  severity: (typeof SEVERITIES)[number];
+  owner?: string;
+  agents?: string[];
+  initiatives?: string[];
+  seriousIncident?: boolean;
+  seriousKind?: SeriousKind;
+  /** When the provider became aware of it (the clock starts then); default now. */
+  awareAt?: string;
+  source?: string;
+}
+
+export interface Deps {
+  db: Kysely<Database>;
+  registry(): Promise<RegistrySnapshot>;
+  recordAct(record: Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>): Promise<void>;
+}
+
+export type IncidentService = ReturnType<typeof createIncidentService>;
+
+export function reportingClock(row: Pick<IncidentTable, 'serious' | 'report_due_at' | 'reported_at'>, now = new Date()) {
+  if (!row.serious || !row.report_due_at) return null;
+  return {
+    dueAt: row.report_due_at,
+    reportedAt: row.reported_at,
+    overdue: row.reported_at === null && Date.parse(row.report_due_at) < now.getTime(),
+    daysLeft: row.reported_at ? null : Math.floor((Date.parse(row.report_due_at) - now.getTime()) / DAY),
+  };
+}
+
+function toIncident(r: IncidentTable, now = new Date()) {
+  return {
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    severity: r.severity,
+    status: r.status,
+    owner: r.owner,
+    agents: JSON.parse(r.agents) as string[],
+    initiatives: JSON.parse(r.initiatives) as string[],
+    seriousIncident: r.serious === 1,
+    seriousKind: r.serious_kind,
+    awareAt: r.aware_at,
+    reporting: reportingClock(r, now),
+    reportReference: r.report_reference,
+    source: r.source,
+    openedAt: r.opened_at,
+    updatedAt: r.updated_at,
+  };
+}
+export type Incident = ReturnType<typeof toIncident>;
+
+const WRITERS = [
+  'platform',
+  'owner',
+  'reviewer:risk',
+  'reviewer:legal',
+  'reviewer:security',
+  'reviewer:data',
+  'approver',
+] as const;
+
+export function createIncidentService(deps: Deps) {
+  const { db } = deps;
+
+  function assertMayWrite(actor: Principal, incident?: IncidentTable): void {
+    if (actor.type === 'admin' || actor.type === 'system') return;
+    if (actor.type === 'person' && (WRITERS.some((r) => hasRole(actor, r)) || incident?.owner === actor.id)) return;
+    throw new NotAllowedError(`${actorName(actor)} may not open or change incidents`);
+  }
+
+  async function row(id: string): Promise<IncidentTable> {
+    const r = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) throw new NotFoundError(`no incident "${id}"`);
+    return r;
+  }
+
+  async function timeline(
+    trx: Kysely<Database>,
+    incident: string,
+    actor: string,
+    kind: string,
+    status: string | null,
+    note: string | null,
+    at: string,
+  ) {
+    await trx.insertInto('incident_timeline').values({ incident_id: incident, at, actor, kind, status, note }).execute();
+  }
+
+  return {
+    async open(actor: Principal, input: NewIncident): Promise<Incident> {
+      assertMayWrite(actor);
+      const registry = await deps.registry();
+      const problems = [
+        ...(input.agents ?? [])
+          .filter((a) => !registry.has('Agent', a))
+          .map((a) => ({ path: '/agents', message: `no Agent named "${a}"` })),
+        ...(input.initiatives ?? [])
+          .filter((i) => !registry.has('Initiative', i))
+          .map((i) => ({ path: '/initiatives', message: `no Initiative named "${i}"` })),
+        ...(input.owner && !registry.has('Person', input.owner)
+          ? [{ path: '/owner', message: `no Person named "${input.owner}"` }]
+          : []),
+      ];
+      if (problems.length > 0) throw new ValidationError(problems.map((p) => p.message).join('; '), problems);
+      // Linked agents bring their initiatives; the owner defaults to an initiative's incident owner.
+      const initiatives = [
+        ...new Set([
+          ...(input.initiatives ?? []),
+          ...(input.agents ?? []).map((a) => registry.get('Agent', a)?.spec.initiative as string),
+        ]),
+      ];
+      const owner =
+        input.owner ??
+        initiatives.map((i) => registry.get('Initiative', i)?.spec.incidentOwner).find((o) => o !== undefined) ??
+        (actor.type === 'person' ? actor.id : null);
+      const now = new Date().toISOString();
+      const awareAt = input.awareAt ? new Date(input.awareAt).toISOString() : now;
+      const kind = input.seriousIncident ? (input.seriousKind ?? 'other') : null;
+      const r: IncidentTable = {
+        id: newId('inc_'),
+        title: input.title,
+        description: input.description ?? '',
+        severity: input.severity,
+        status: 'open',
+        owner,
+        agents: JSON.stringify(input.agents ?? []),
+        initiatives: JSON.stringify(initiatives),
+        serious: input.seriousIncident ? 1 : 0,
+        serious_kind: kind,
+        aware_at: awareAt,
+        report_due_at: kind ? new Date(Date.parse(awareAt) + SERIOUS_KINDS[kind] * DAY).toISOString() : null,
+        reported_at: null,
+        report_reference: null,
+        source: input.source ?? 'manual',
+        opened_at: now,
+        updated_at: now,
+      };
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('incidents').values(r).execute();
+        await timeline(trx, r.id, actorName(actor), 'opened', 'open', input.description ?? null, now);
+      });
+      await deps.recordAct({
+        kind: 'incident.opened',
+        actor: actorName(actor),
+        agent: input.agents?.[0] ?? null,
+        detail: { incident: r.id, severity: r.severity, serious: r.serious === 1, title: r.title },
+      });
+      return toIncident(r);
+    },
+
+    async list(actor: Principal, q: { status?: string; overdue?: boolean; limit: number }): Promise<Incident[]> {
+      assertCan(actor, 'registry.read');
+      let sel = db.selectFrom('incidents').selectAll().orderBy('opened_at', 'desc').limit(q.limit);
+      if (q.status) sel = sel.where('status', '=', q.status as IncidentTable['status']);
+      if (q.overdue)
+        sel = sel.where('serious', '=', 1).where('reported_at', 'is', null).where('report_due_at', '<', new Date().toISOString());
+      return (await sel.execute()).map((r) => toIncident(r));
+    },
+
+    async get(actor: Principal, id: string) {
+      assertCan(actor, 'registry.read');
+      const r = await row(id);
+      const events = await db.selectFrom('incident_timeline').selectAll().where('incident_id', '=', id).orderBy('id').execute();
+      return {
+        ...toIncident(r),
+        timeline: events.map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, status: e.status, note: e.note })),
+      };
+    },
+
+    /** Moves the status forward (steps may be skipped, never undone). */
+    async transition(actor: Principal, id: string, to: (typeof STATUSES)[number], note?: string): Promise<Incident> {
+      const r = await row(id);
+      assertMayWrite(actor, r);
+      if (STATUSES.indexOf(to) <= STATUSES.indexOf(r.status))
+        throw new ConflictError(`incident ${id} is ${r.status}: it can only move forward (${STATUSES.join(' → ')})`);
+      const now = new Date().toISOString();
+      await db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('incidents')
+          .set({ status: to, updated_at: now })
+          .where('id', '=', id)
+          .where('status', '=', r.status)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1) throw new ConflictError(`incident ${id} changed meanwhile; try again`);
+        await timeline(trx, id, actorName(actor), 'status', to, note ?? null, now);
+      });
+      await deps.recordAct({
+        kind: 'incident.status',
+        actor: actorName(actor),
+        detail: { incident: id, from: r.status, to, ...(note ? { note } : {}) },
+      });
+      return toIncident({ ...r, status: to, updated_at: now });
+    },
+
+    async note(actor: Principal, id: string, note: string): Promise<void> {
+      const r = await row(id);
+      assertMayWrite(actor, r);
+      await timeline(db, id, actorName(actor), 'note', null, note, new Date().toISOString());
+    },
+
+    /** The serious-incident report went to the market surveillance authority: the clock stops. */
+    async reported(actor: Principal, id: string, reference: string): Promise<Incident> {
+      const r = await row(id);
+      assertMayWrite(actor, r);
+      if (!r.serious) throw new ConflictError(`incident ${id} is not a serious incident: there is nothing to report`);
+      if (r.reported_at) throw new ConflictError(`incident ${id} was already reported at ${r.reported_at}`);
+      const now = new Date().toISOString();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('incidents')
+          .set({ reported_at: now, report_reference: reference, updated_at: now })
+          .where('id', '=', id)
+          .execute();
+        await timeline(trx, id, actorName(actor), 'reported', null, reference, now);
+      });
+      await deps.recordAct({ kind: 'incident.reported', actor: actorName(actor), detail: { incident: id, reference } });
+      return toIncident({ ...r, reported_at: now, report_reference: reference, updated_at: now });
+    },
+
+    /** Serious incidents not reported by their deadline. */
+    async overdueCount(now = new Date()): Promise<number> {
+      const r = await db
+        .selectFrom('incidents')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('serious', '=', 1)
+        .where('reported_at', 'is', null)
+        .where('report_due_at', '<', now.toISOString())
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+  };
+}
