@@ -8,6 +8,7 @@ import { type DatabaseHandle, openDatabase } from './db/adapter.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.js';
 import { createIncidentService, type IncidentService } from './governance/incidents.js';
+import { createRiskService, type RiskService } from './governance/risk.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
 import { createInsightService, type InsightService } from './insight/insight-service.js';
 import { createRegistryService, type RegistryService } from './registry/registry-service.js';
@@ -21,6 +22,7 @@ export interface App {
   guard: GuardService;
   evidence: EvidenceService;
   incidents: IncidentService;
+  risk: RiskService;
   insight: InsightService;
   adminToken: AdminToken;
   close(): Promise<void>;
@@ -43,6 +45,12 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     recordShadow: (identity, source, detail) => guard.recordShadow(identity, source, detail),
   });
   const incidents = createIncidentService({ db, registry: () => guard.registry(), recordAct: guard.recordAct });
+  const risk = createRiskService({
+    db,
+    registry: () => guard.registry(),
+    recordAct: guard.recordAct,
+    onChange: () => guard.invalidate(),
+  });
   const insight = createInsightService({
     db,
     registry: () => guard.registry(),
@@ -63,6 +71,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     guard,
     evidence,
     incidents,
+    risk,
     insight,
     adminToken,
     async close() {

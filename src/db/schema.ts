@@ -18,6 +18,7 @@ export interface Database {
   measurements: MeasurementTable;
   incidents: IncidentTable;
   incident_timeline: IncidentTimelineTable;
+  risk_assessments: RiskAssessmentTable;
 }
 
 /** One governance-as-code descriptor; `spec` and `labels` are JSON text (portable across engines). */
@@ -240,4 +241,15 @@ export interface IncidentTimelineTable {
   kind: string;
   status: string | null;
   note: string | null;
+}
+
+export interface RiskAssessmentTable {
+  initiative: string;
+  version: number;
+  tier: string;
+  reasons: string;
+  answers: string;
+  notes: string | null;
+  assessed_by: string;
+  assessed_at: string;
 }

@@ -21,7 +21,8 @@ export interface AuditRecord {
     | 'call.outcome'
     | 'incident.opened'
     | 'incident.status'
-    | 'incident.reported';
+    | 'incident.reported'
+    | 'risk.assessed';
   at: string;
   actor: string;
   agent: string | null;

@@ -5,6 +5,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { latestTiers } from '../governance/risk.js';
 import { buildEntities } from '../policy/entities.js';
 import { createEvaluator } from '../policy/evaluator.js';
 import { type EffectivePolicy, effectivePolicies } from '../policy/policy-set.js';
@@ -37,13 +38,15 @@ export interface GuardSnapshot {
   keys: Map<string, AgentKey>;
   suspended: Map<string, { reason: string; actor: string; at: string }>;
   status(agent: string): string;
+  /** The risk tier in force of an initiative. */
+  riskTier(initiative: string): string | undefined;
   validateArguments(tool: string): ValidateFunction;
 }
 
 export async function loadSnapshot(db: Kysely<Database>): Promise<GuardSnapshot> {
   const store = createRegistryStore(db);
   const revision = await store.revision();
-  const [objects, controls, credentials] = await Promise.all([
+  const [objects, controls, credentials, tiers] = await Promise.all([
     store.loadAll(),
     db.selectFrom('agent_controls').selectAll().execute(),
     db
@@ -51,20 +54,24 @@ export async function loadSnapshot(db: Kysely<Database>): Promise<GuardSnapshot>
       .select(['id', 'subject', 'token_hash', 'revoked_at'])
       .where('subject_kind', '=', 'agent')
       .execute(),
+    latestTiers(db),
   ]);
-  return buildSnapshot(new RegistrySnapshot(objects, revision), controls, credentials);
+  return buildSnapshot(new RegistrySnapshot(objects, revision), controls, credentials, tiers);
 }
 
 export function buildSnapshot(
   registry: RegistrySnapshot,
   controls: Array<{ agent: string; reason: string; actor: string; at: string }>,
   credentials: Array<{ id: string; subject: string; token_hash: string; revoked_at: string | null }>,
+  assessedTiers: ReadonlyMap<string, string> = new Map(),
 ): GuardSnapshot {
   const suspended = new Map(controls.map((c) => [c.agent, { reason: c.reason, actor: c.actor, at: c.at }]));
   const status = (agent: string) =>
     suspended.has(agent) ? 'suspended' : (registry.get('Agent', agent)?.spec.status ?? 'retired');
   const policies = effectivePolicies(registry);
-  const entities = buildEntities(registry, status);
+  // The tier in force: the latest risk assessment, else the descriptor's riskTier.
+  const riskTier = (initiative: string) => assessedTiers.get(initiative) ?? registry.get('Initiative', initiative)?.spec.riskTier;
+  const entities = buildEntities(registry, status, riskTier);
   const compile = (set: EffectivePolicy[]): CompiledSet => {
     const evaluator = createEvaluator(set.map((p) => ({ id: p.id, text: p.text })));
     return { evaluator, entities: evaluator.prepareEntities(entities) };
@@ -87,6 +94,7 @@ export function buildSnapshot(
     keys: new Map(credentials.map((c) => [c.token_hash, { agent: c.subject, keyId: c.id, revoked: c.revoked_at !== null }])),
     suspended,
     status,
+    riskTier,
     validateArguments(tool) {
       let v = validators.get(tool);
       if (!v) {

@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { insightRoutes } from './routes/insight.js';
 import { registryRoutes } from './routes/registry.js';
+import { riskRoutes } from './routes/risk.js';
 import { ErrorBody } from './schemas.js';
 
 export interface ServerOptions {
@@ -70,6 +71,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   guardRoutes(server, app.guard, app.database);
   evidenceRoutes(server, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });
   incidentRoutes(server, app.incidents);
+  riskRoutes(server, app.risk);
   insightRoutes(server, app.insight);
 
   await server.ready();

@@ -53,6 +53,8 @@ export interface Facts {
   registry: RegistrySnapshot;
   /** An agent's effective status (a suspension overrides the descriptor). */
   agentStatus(agent: string): string;
+  /** An initiative's risk tier in force (the latest assessment, else the descriptor's). */
+  riskTier(initiative: string): string | undefined;
   /** Active initiatives with at least one metric with baseline, target and a current value in the window. */
   measuredInitiatives: ReadonlySet<string>;
   /** Shadow agents seen in the window. */
@@ -185,10 +187,10 @@ export function diagnose(f: Facts, t: Thresholds = DEFAULT_THRESHOLDS): Diagnost
   );
 
   // Governance
-  const tiered = active.filter((i) => i.spec.riskTier !== undefined);
+  const tiered = active.filter((i) => f.riskTier(i.name) !== undefined);
   const tieredShare = active.length ? tiered.length / active.length : 1;
   const highWithoutOwners = active
-    .filter((i) => i.spec.riskTier === 'high' && (!i.spec.oversightOwner || !i.spec.incidentOwner))
+    .filter((i) => f.riskTier(i.name) === 'high' && (!i.spec.oversightOwner || !i.spec.incidentOwner))
     .map((i) => i.name);
   const approvedModels = r.list('Model').filter((m) => m.spec.status === 'approved');
   const unapproved = f.modelCalls
@@ -209,7 +211,7 @@ export function diagnose(f: Facts, t: Thresholds = DEFAULT_THRESHOLDS): Diagnost
     governanceStatus,
     [
       { label: 'active initiatives risk-tiered', value: `${tiered.length} of ${active.length} (${pct(tieredShare)})` },
-      { label: 'untiered', value: list(active.filter((i) => !i.spec.riskTier).map((i) => i.name)) },
+      { label: 'untiered', value: list(active.filter((i) => !f.riskTier(i.name)).map((i) => i.name)) },
       { label: 'high-risk without oversight or incident owner', value: list(highWithoutOwners) },
       { label: 'approved models', value: approvedModels.length },
       { label: 'non-approved models seen in telemetry', value: list(unapproved) },
@@ -227,7 +229,7 @@ export function diagnose(f: Facts, t: Thresholds = DEFAULT_THRESHOLDS): Diagnost
   const orphaned = active
     .filter((i) => !r.has('Person', i.spec.owner) || !r.has('BusinessUnit', i.spec.businessUnit))
     .map((i) => i.name);
-  const neededRoles = [...new Set(active.flatMap((i) => SIGN_OFF_ROLES[i.spec.riskTier ?? 'minimal'] ?? []))].sort();
+  const neededRoles = [...new Set(active.flatMap((i) => SIGN_OFF_ROLES[f.riskTier(i.name) ?? 'minimal'] ?? []))].sort();
   const missingRoles = neededRoles.filter((role) => holders(role) === 0);
   const operating = area(
     'operating-model',

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { computeOutcomes } from '../evidence/outcomes.js';
+import { latestTiers } from '../governance/risk.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { DEFAULT_THRESHOLDS, type Diagnostic, diagnose, type Thresholds } from './diagnostic.js';
 
@@ -75,12 +76,14 @@ export function createInsightService(deps: Deps) {
             .execute()
         : [];
 
+      const assessed = await latestTiers(db);
       return diagnose(
         {
           now,
           window: { from, to },
           registry,
           agentStatus: deps.agentStatus,
+          riskTier: (i) => assessed.get(i) ?? registry.get('Initiative', i)?.spec.riskTier,
           measuredInitiatives,
           shadowAgents,
           modelCalls: modelCalls.map((m) => ({ model: m.model, calls: Number(m.calls) })),

@@ -75,6 +75,12 @@ export function builtinPolicies(registry: RegistrySnapshot): EffectivePolicy[] {
     'Agents of proposed or retired initiatives may do nothing.',
   );
   add(
+    'prohibited-initiative',
+    'forbid',
+    'forbid (principal, action, resource) when { principal has riskTier && principal.riskTier == "prohibited" };',
+    'An initiative assessed as a prohibited practice (EU AI Act Art. 5) may hold no active agent.',
+  );
+  add(
     'autonomy-suggest',
     'forbid',
     'forbid (principal, action in Action::"tool.call", resource)\nwhen { principal has autonomy && principal.autonomy == "suggest" && resource.effect != "read" };',

@@ -7,18 +7,24 @@ import { classificationLevel } from './cedar-schema.js';
 const uid = (type: string, id: string) => ({ type, id });
 
 /** Entities for every agent, archetype, initiative, business unit, tool, model, data domain and action. */
-export function buildEntities(registry: RegistrySnapshot, effectiveStatus: (agent: string) => string): EntityJson[] {
+export function buildEntities(
+  registry: RegistrySnapshot,
+  effectiveStatus: (agent: string) => string,
+  riskTier: (initiative: string) => string | undefined = (i) => registry.get('Initiative', i)?.spec.riskTier,
+): EntityJson[] {
   const out: EntityJson[] = [];
   const initiatives = new Map(registry.list('Initiative').map((i) => [i.name, i.spec]));
   const archetypes = new Map(registry.list('Archetype').map((a) => [a.name, a.spec]));
   for (const bu of registry.list('BusinessUnit')) out.push({ uid: uid('BusinessUnit', bu.name), attrs: {}, parents: [] });
   for (const [name, a] of archetypes) out.push({ uid: uid('Archetype', name), attrs: { autonomy: a.autonomy }, parents: [] });
-  for (const [name, i] of initiatives)
+  for (const [name, i] of initiatives) {
+    const tier = riskTier(name);
     out.push({
       uid: uid('Initiative', name),
-      attrs: { stage: i.stage, type: i.type, ...(i.riskTier ? { riskTier: i.riskTier } : {}) },
+      attrs: { stage: i.stage, type: i.type, ...(tier ? { riskTier: tier } : {}) },
       parents: [uid('BusinessUnit', i.businessUnit)],
     });
+  }
   for (const agent of registry.list('Agent')) {
     const initiative = initiatives.get(agent.spec.initiative);
     const archetype = agent.spec.archetype ? archetypes.get(agent.spec.archetype) : undefined;
@@ -31,7 +37,8 @@ export function buildEntities(registry: RegistrySnapshot, effectiveStatus: (agen
     if (agent.spec.archetype) attrs.archetype = agent.spec.archetype;
     if (archetype) attrs.autonomy = archetype.autonomy;
     if (agent.spec.framework) attrs.framework = agent.spec.framework;
-    if (initiative?.riskTier) attrs.riskTier = initiative.riskTier;
+    const tier = riskTier(agent.spec.initiative);
+    if (tier) attrs.riskTier = tier;
     const parents = [uid('Initiative', agent.spec.initiative)];
     if (agent.spec.archetype) parents.push(uid('Archetype', agent.spec.archetype));
     if (initiative) parents.push(uid('BusinessUnit', initiative.businessUnit));

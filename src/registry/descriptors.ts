@@ -36,9 +36,18 @@ export function parseFiles(files: SourceFile[]): { documents: ParsedDocument[]; 
       // An empty document (a trailing `---`, perhaps followed by comments) holds nothing.
       if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
       const root = doc.contents as Node;
+      let value: unknown;
+      try {
+        // Resolving aliases can still fail here (an alias to an anchor that is not set, too many aliases).
+        value = doc.toJS({ maxAliasCount: 100 });
+      } catch (err) {
+        const pos = lineCounter.linePos(root.range?.[0] ?? 0);
+        problems.push({ file: f.path, line: pos.line, col: pos.col, message: `YAML: ${firstLine((err as Error).message)}` });
+        continue;
+      }
       documents.push({
         file: f.path,
-        value: doc.toJS({ maxAliasCount: 100 }),
+        value,
         locate: (pointer, offset) => locateIn(root, pointer, offset, lineCounter, f.content),
       });
     }

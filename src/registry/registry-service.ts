@@ -9,7 +9,7 @@ import { exportFiles, type ParsedDocument, parseFiles, type SourceFile } from '.
 import type { Kind } from './kinds.js';
 import { type Desired, keyOf, type RegistryObject, RegistrySnapshot, sameDesired } from './model.js';
 import { type Change, createRegistryStore } from './registry-store.js';
-import { checkPolicies, checkReferences, referrersOf, validateDescriptor } from './validate.js';
+import { checkCrossRules, checkPolicies, checkReferences, referrersOf, validateDescriptor } from './validate.js';
 
 export interface ApplyOptions {
   dryRun?: boolean;
@@ -61,7 +61,7 @@ export function createRegistryService({ db }: { db: Kysely<Database> }) {
         const remove = opts.prune ? [...current.all()].filter((o) => !wanted.has(keyOf(o))) : (opts.remove ?? []);
         const next = current.with(put, remove);
 
-        const problems = [...checkReferences(next), ...checkPolicies(next)].map(locate);
+        const problems = [...checkReferences(next), ...checkCrossRules(next), ...checkPolicies(next)].map(locate);
         if (problems.length > 0) throw new ValidationError(summary(problems), sorted(problems));
 
         const result: ApplyResult = { dryRun: !!opts.dryRun, revision, created: [], updated: [], unchanged: [], deleted: [] };

@@ -100,6 +100,19 @@ export function checkReferences(next: RegistrySnapshot, alsoExisting: ReadonlySe
   return problems;
 }
 
+/** Rules across objects: an initiative classed as a prohibited practice may hold no active agent. */
+export function checkCrossRules(next: RegistrySnapshot): Problem[] {
+  return next
+    .list('Agent')
+    .filter((a) => a.spec.status === 'active' && next.get('Initiative', a.spec.initiative)?.spec.riskTier === 'prohibited')
+    .map((a) => ({
+      kind: 'Agent',
+      name: a.name,
+      path: '/spec/status',
+      message: `initiative "${a.spec.initiative}" is prohibited (EU AI Act Art. 5): its agents may not be active`,
+    }));
+}
+
 /** Who refers to this object: the referrers' kind, name and the field that names it. */
 export function referrersOf(
   registry: RegistrySnapshot,

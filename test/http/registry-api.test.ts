@@ -142,6 +142,24 @@ describe.each(ENGINES)('registry API on %s', (engine) => {
     expect((await t.request({ method: 'GET', url: '/v1/agents/rogue' })).statusCode).toBe(404);
   });
 
+  it('refuses an active agent on a prohibited initiative', async () => {
+    const i = (await t.request({ method: 'GET', url: '/v1/initiatives/support-deflection' })).json();
+    const res = await t.request({
+      method: 'PUT',
+      url: '/v1/initiatives/support-deflection',
+      payload: { spec: { ...i.spec, riskTier: 'prohibited' } },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details).toEqual([
+      expect.objectContaining({
+        kind: 'Agent',
+        name: 'support-bot-eu',
+        path: '/spec/status',
+        message: expect.stringMatching(/is prohibited \(EU AI Act Art\. 5\)/),
+      }),
+    ]);
+  });
+
   it('refuses to delete what is referenced (409), deletes what is not', async () => {
     const referenced = await t.request({ method: 'DELETE', url: '/v1/tools/crm.lookup' });
     expect(referenced.statusCode).toBe(409);

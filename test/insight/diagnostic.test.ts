@@ -33,6 +33,7 @@ function facts(r: RegistrySnapshot, over: Partial<Facts> = {}): Facts {
     window: { from: '2026-10-30', to: '2026-11-28' },
     registry: r,
     agentStatus: (a) => r.get('Agent', a)?.spec.status ?? 'retired',
+    riskTier: (i) => r.get('Initiative', i)?.spec.riskTier,
     measuredInitiatives: new Set(['support-deflection']),
     shadowAgents: [],
     modelCalls: [{ model: 'gpt-4o-mini', calls: 10 }],

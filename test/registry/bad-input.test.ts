@@ -46,6 +46,8 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
       'bad.yaml:4:1: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
     );
     for (const p of problems) expect(p).toMatch(/^bad\.yaml:\d+:\d+: YAML: /);
+    const alias = await problemsOf([{ path: 'alias.yaml', content: 'apiVersion: *nowhere\nkind: Person\n' }]);
+    expect(alias).toEqual(['alias.yaml:1:1: YAML: Unresolved alias (the anchor must be set before the alias): nowhere']);
   });
 
   it('an unknown kind, a wrong apiVersion, a document that is not a mapping', async () => {

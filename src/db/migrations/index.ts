@@ -6,12 +6,14 @@ import * as m20261128T1200 from './20261128T1200-registry.js';
 import * as m20261128T1400 from './20261128T1400-guard.js';
 import * as m20261128T1600 from './20261128T1600-evidence.js';
 import * as m20261128T1800 from './20261128T1800-incidents.js';
+import * as m20261128T1900 from './20261128T1900-risk.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
   '20261128T1400-guard': m20261128T1400,
   '20261128T1600-evidence': m20261128T1600,
   '20261128T1800-incidents': m20261128T1800,
+  '20261128T1900-risk': m20261128T1900,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
