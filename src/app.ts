@@ -8,7 +8,8 @@ import { type DatabaseHandle, openDatabase } from './db/adapter.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.js';
 import { createIncidentService, type IncidentService } from './governance/incidents.js';
-import { createRiskService, type RiskService } from './governance/risk.js';
+import { createReviewService, type ReviewService } from './governance/reviews.js';
+import { createRiskService, latestTiers, type RiskService } from './governance/risk.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
 import { createInsightService, type InsightService } from './insight/insight-service.js';
 import { createRegistryService, type RegistryService } from './registry/registry-service.js';
@@ -23,6 +24,7 @@ export interface App {
   evidence: EvidenceService;
   incidents: IncidentService;
   risk: RiskService;
+  reviews: ReviewService;
   insight: InsightService;
   adminToken: AdminToken;
   close(): Promise<void>;
@@ -51,6 +53,14 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     recordAct: guard.recordAct,
     onChange: () => guard.invalidate(),
   });
+  const reviews = createReviewService({
+    db,
+    // Reviews read the registry as committed (not a node's cached view): they write the stage back.
+    registry: () => registry.snapshot(),
+    registryService: registry,
+    riskTier: async (i) => (await latestTiers(db)).get(i) ?? (await registry.snapshot()).get('Initiative', i)?.spec.riskTier,
+    recordAct: guard.recordAct,
+  });
   const insight = createInsightService({
     db,
     registry: () => guard.registry(),
@@ -72,6 +82,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     evidence,
     incidents,
     risk,
+    reviews,
     insight,
     adminToken,
     async close() {

@@ -19,6 +19,8 @@ export interface Database {
   incidents: IncidentTable;
   incident_timeline: IncidentTimelineTable;
   risk_assessments: RiskAssessmentTable;
+  reviews: ReviewTable;
+  review_signoffs: ReviewSignoffTable;
 }
 
 /** One governance-as-code descriptor; `spec` and `labels` are JSON text (portable across engines). */
@@ -252,4 +254,26 @@ export interface RiskAssessmentTable {
   notes: string | null;
   assessed_by: string;
   assessed_at: string;
+}
+
+export interface ReviewTable {
+  id: string;
+  initiative: string;
+  from_stage: string;
+  to_stage: string;
+  tier: string;
+  required: string;
+  status: 'open' | 'approved' | 'rejected';
+  opened_by: string;
+  opened_at: string;
+  closed_at: string | null;
+}
+
+export interface ReviewSignoffTable {
+  review_id: string;
+  role: string;
+  person: string;
+  decision: 'approve' | 'reject';
+  comment: string | null;
+  at: string;
 }

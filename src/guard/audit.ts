@@ -22,7 +22,11 @@ export interface AuditRecord {
     | 'incident.opened'
     | 'incident.status'
     | 'incident.reported'
-    | 'risk.assessed';
+    | 'risk.assessed'
+    | 'review.opened'
+    | 'review.signed'
+    | 'review.approved'
+    | 'review.rejected';
   at: string;
   actor: string;
   agent: string | null;

@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { insightRoutes } from './routes/insight.js';
 import { registryRoutes } from './routes/registry.js';
+import { reviewRoutes } from './routes/reviews.js';
 import { riskRoutes } from './routes/risk.js';
 import { ErrorBody } from './schemas.js';
 
@@ -72,6 +73,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   evidenceRoutes(server, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });
   incidentRoutes(server, app.incidents);
   riskRoutes(server, app.risk);
+  reviewRoutes(server, app.reviews);
   insightRoutes(server, app.insight);
 
   await server.ready();

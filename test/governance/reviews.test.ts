@@ -1,0 +1,124 @@
+// Stage promotions: every path per tier, the sign-offs each needs, rejects, and the refusals.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGN_OFFS } from '../../src/governance/reviews.js';
+import { ENGINES } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+const REVIEWERS = ['risk', 'legal', 'security', 'data'];
+
+describe.each(ENGINES)('stage promotions on %s', (engine) => {
+  let t: TestServer;
+  const tokens: Record<string, string> = {};
+  const as = (role: string) => (role === 'owner' ? tokens['dana.lee'] : tokens[role]) as string;
+  const initiative = (name: string, riskTier: string | undefined, stage = 'proposed', extra: object = {}) =>
+    t.request({
+      method: 'PUT',
+      url: `/v1/initiatives/${name}`,
+      payload: {
+        spec: {
+          title: name,
+          type: 'agent',
+          stage,
+          owner: 'dana.lee',
+          businessUnit: 'cx',
+          ...(riskTier ? { riskTier } : {}),
+          ...extra,
+        },
+      },
+    });
+  const promote = (name: string, to: string, token?: string) =>
+    t.request({ method: 'POST', url: `/v1/initiatives/${name}/promotions`, payload: { to }, ...(token ? { token } : {}) });
+  const sign = (id: string, role: string, decision = 'approve', token = as(role)) =>
+    t.request({ method: 'POST', url: `/v1/reviews/${id}/sign-offs`, token, payload: { role, decision, comment: `${role} ok` } });
+  const stageOf = async (name: string) => (await t.request({ method: 'GET', url: `/v1/initiatives/${name}` })).json().spec.stage;
+
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    tokens['dana.lee'] = (await t.request({ method: 'POST', url: '/v1/people/dana.lee/tokens' })).json().token;
+    tokens.platform = tokens['dana.lee'] as string;
+    for (const r of REVIEWERS) {
+      await t.request({
+        method: 'PUT',
+        url: `/v1/people/${r}.reviewer`,
+        payload: { spec: { displayName: r, roles: [`reviewer:${r}`] } },
+      });
+      tokens[`reviewer:${r}`] = (await t.request({ method: 'POST', url: `/v1/people/${r}.reviewer/tokens` })).json().token;
+    }
+  });
+  afterAll(async () => t?.close());
+
+  for (const tier of ['minimal', 'low', 'medium', 'high'] as const) {
+    it(`promotes a ${tier}-tier initiative through every stage with ${SIGN_OFFS[tier]?.join(', ')}`, async () => {
+      const name = `promo-${tier}`;
+      expect(
+        (await initiative(name, tier, 'proposed', { oversightOwner: 'dana.lee', incidentOwner: 'dana.lee' })).statusCode,
+      ).toBe(201);
+      for (const to of ['pilot', 'production', 'scaled', 'retired']) {
+        const opened = await promote(name, to);
+        expect(opened.statusCode, opened.body).toBe(201);
+        expect(opened.json()).toMatchObject({ status: 'open', tier, required: SIGN_OFFS[tier], pending: SIGN_OFFS[tier] });
+        const required = SIGN_OFFS[tier] as string[];
+        for (const [n, role] of required.entries()) {
+          expect(await stageOf(name)).not.toBe(to); // nothing moves before the last approval
+          const r = await sign(opened.json().id, role);
+          expect(r.statusCode, r.body).toBe(200);
+          expect(r.json().status).toBe(n === required.length - 1 ? 'approved' : 'open');
+        }
+        expect(await stageOf(name)).toBe(to);
+      }
+      const stamped = (await t.request({ method: 'GET', url: `/v1/initiatives/${name}` })).json().spec.stageSince;
+      expect(stamped).toBe(new Date().toISOString().slice(0, 10));
+    });
+  }
+
+  it('closes a review on one reject and leaves the stage', async () => {
+    await initiative('promo-reject', 'low');
+    const { id } = (await promote('promo-reject', 'pilot')).json();
+    expect((await sign(id, 'owner')).json().status).toBe('open');
+    const rejected = await sign(id, 'platform', 'reject');
+    expect(rejected.json()).toMatchObject({
+      status: 'rejected',
+      signOffs: [{ role: 'owner' }, { role: 'platform', decision: 'reject' }],
+    });
+    expect(await stageOf('promo-reject')).toBe('proposed');
+    expect((await sign(id, 'owner')).statusCode).toBe(409);
+    expect(
+      (await t.request({ method: 'GET', url: '/v1/reviews?status=rejected' })).json().items.map((r: { id: string }) => r.id),
+    ).toContain(id);
+  });
+
+  it('refuses what governance does not allow', async () => {
+    await initiative('promo-refuse', 'medium', 'production');
+    expect((await promote('promo-refuse', 'production')).statusCode).toBe(409);
+    expect((await promote('promo-refuse', 'pilot')).json().error.message).toMatch(/cannot go back from production to pilot/);
+    const { id } = (await promote('promo-refuse', 'scaled')).json();
+    expect((await promote('promo-refuse', 'retired')).json().error.message).toMatch(/already has an open review/);
+    expect((await sign(id, 'reviewer:risk')).statusCode).toBe(409); // not needed at medium
+    expect((await sign(id, 'reviewer:security', 'approve', tokens['reviewer:data'] as string)).statusCode).toBe(403);
+    expect((await sign(id, 'reviewer:security')).statusCode).toBe(200);
+    expect((await sign(id, 'reviewer:security')).json().error.message).toMatch(/already has a reviewer:security sign-off/);
+
+    await initiative('promo-untiered', undefined);
+    expect((await promote('promo-untiered', 'pilot')).json().error.message).toMatch(/has no risk tier: assess it first/);
+    await initiative('promo-prohibited', 'prohibited');
+    expect((await promote('promo-prohibited', 'pilot')).json().error.message).toMatch(/prohibited practice/);
+    expect((await promote('promo-prohibited', 'retired')).statusCode).toBe(201);
+    await initiative('promo-high-alone', 'high');
+    expect((await promote('promo-high-alone', 'pilot')).json().error.message).toMatch(
+      /name a human-oversight owner and an incident owner/,
+    );
+    expect((await promote('promo-refuse', 'retired', tokens['reviewer:risk'])).statusCode).toBe(403);
+  });
+
+  it('records every step in the audit log', async () => {
+    const kinds = (await t.request({ method: 'GET', url: '/v1/audit?limit=1000' }))
+      .json()
+      .items.map((e: { kind: string }) => e.kind);
+    for (const k of ['review.opened', 'review.signed', 'review.approved', 'review.rejected']) expect(kinds).toContain(k);
+    expect((await t.request({ method: 'GET', url: '/v1/audit/verify' })).json().ok).toBe(true);
+  });
+});
