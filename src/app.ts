@@ -8,6 +8,7 @@ import { type DatabaseHandle, openDatabase } from './db/adapter.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.js';
 import { createIncidentService, type IncidentService } from './governance/incidents.js';
+import { createMonitorService, type MonitorService } from './governance/monitors.js';
 import { createReviewService, type ReviewService } from './governance/reviews.js';
 import { createRiskService, latestTiers, type RiskService } from './governance/risk.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
@@ -25,6 +26,7 @@ export interface App {
   incidents: IncidentService;
   risk: RiskService;
   reviews: ReviewService;
+  monitors: MonitorService;
   insight: InsightService;
   adminToken: AdminToken;
   close(): Promise<void>;
@@ -61,6 +63,15 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     riskTier: async (i) => (await latestTiers(db)).get(i) ?? (await registry.snapshot()).get('Initiative', i)?.spec.riskTier,
     recordAct: guard.recordAct,
   });
+  const monitors = createMonitorService({
+    db,
+    registry: () => guard.registry(),
+    incidents,
+    suspend: async (agent, reason) => {
+      await guard.setSuspended({ type: 'system', id: 'monitors' }, agent, true, reason);
+    },
+  });
+  monitors.start(config.monitorIntervalSeconds * 1000);
   const insight = createInsightService({
     db,
     registry: () => guard.registry(),
@@ -83,9 +94,11 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     incidents,
     risk,
     reviews,
+    monitors,
     insight,
     adminToken,
     async close() {
+      monitors.stop();
       await guard.close();
       await database.destroy();
     },

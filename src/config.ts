@@ -18,6 +18,8 @@ export interface Config {
   logLevel: string;
   /** How long an approval request stays open, and a granted approval usable. */
   approvalTtlSeconds: number;
+  /** How often monitors are evaluated; 0 turns the timer off (evaluate on demand only). */
+  monitorIntervalSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -32,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     otlpBodyLimit: intFrom(env.FULCRUM_OTLP_BODY_LIMIT, 'FULCRUM_OTLP_BODY_LIMIT', 8 * 1024 * 1024),
     logLevel: env.FULCRUM_LOG_LEVEL ?? 'info',
     approvalTtlSeconds: intFrom(env.FULCRUM_APPROVAL_TTL_SECONDS, 'FULCRUM_APPROVAL_TTL_SECONDS', 15 * 60),
+    monitorIntervalSeconds: intFrom(env.FULCRUM_MONITOR_INTERVAL_SECONDS, 'FULCRUM_MONITOR_INTERVAL_SECONDS', 60),
   };
   return { ...config, ...stripUndefined(overrides) };
 }

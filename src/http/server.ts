@@ -13,6 +13,7 @@ import { guardRoutes } from './routes/guard.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { insightRoutes } from './routes/insight.js';
+import { monitorRoutes } from './routes/monitors.js';
 import { registryRoutes } from './routes/registry.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { riskRoutes } from './routes/risk.js';
@@ -74,6 +75,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   incidentRoutes(server, app.incidents);
   riskRoutes(server, app.risk);
   reviewRoutes(server, app.reviews);
+  monitorRoutes(server, app.monitors);
   insightRoutes(server, app.insight);
 
   await server.ready();

@@ -18,6 +18,7 @@ export const KINDS = [
   'Budget',
   'ComputePool',
   'McpServer',
+  'Monitor',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -34,6 +35,7 @@ export interface SpecByKind {
   Budget: S.BudgetSpec;
   ComputePool: S.ComputePoolSpec;
   McpServer: S.McpServerSpec;
+  Monitor: S.MonitorSpec;
 }
 
 /** A spec field naming another registry object. `path` is a JSON pointer from the descriptor root. */
@@ -181,6 +183,21 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
       if (s.transport === 'stdio' && !s.command) return [{ path: '/spec/command', message: 'a stdio McpServer needs a command' }];
       if (s.transport === 'http' && !s.url) return [{ path: '/spec/url', message: 'an http McpServer needs a url' }];
       return [];
+    },
+  },
+  Monitor: {
+    plural: 'monitors',
+    schema: S.MonitorSpec,
+    references: (s) => [...one('/spec/agent', 'Agent', s.agent), ...one('/spec/initiative', 'Initiative', s.initiative)],
+    check: (s) => {
+      const problems: Problem[] = [];
+      if (s.agent && s.initiative)
+        problems.push({ path: '/spec/initiative', message: 'scope a monitor to an agent or an initiative, not both' });
+      if (s.suspendOnBreach && s.severity !== 'sev1')
+        problems.push({ path: '/spec/suspendOnBreach', message: 'only a sev1 monitor may suspend agents' });
+      if (['deny_rate', 'approval_rate', 'error_rate', 'escalation_rate'].includes(s.metric) && s.threshold > 1)
+        problems.push({ path: '/spec/threshold', message: `${s.metric} is a fraction from 0 to 1` });
+      return problems;
     },
   },
 };

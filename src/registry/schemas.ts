@@ -240,6 +240,35 @@ export const McpServerSpec = T.Object(
   closed,
 );
 
+export const MONITOR_METRICS = [
+  'deny_rate',
+  'approval_rate',
+  'error_rate',
+  'escalation_rate',
+  'cost_per_day',
+  'shadow_agents',
+  'monitor_policy_hits',
+] as const;
+
+export const MonitorSpec = T.Object(
+  {
+    description: T.Optional(T.String()),
+    metric: literals(MONITOR_METRICS, {
+      description:
+        'deny_rate and approval_rate over decisions; error_rate and escalation_rate over completed tasks (fractions 0–1); ' +
+        'cost_per_day in USD; shadow_agents and monitor_policy_hits as counts',
+    }),
+    agent: T.Optional(Ref('Agent')),
+    initiative: T.Optional(Ref('Initiative')),
+    window: T.String({ pattern: '^[1-9][0-9]*(m|h|d)$', description: 'e.g. 15m, 1h, 1d', default: '1h' }),
+    threshold: T.Number({ minimum: 0, description: 'a breach is a value above this' }),
+    minSamples: T.Integer({ minimum: 0, default: 20, description: 'rates need at least this many decisions or tasks' }),
+    severity: literals(['sev1', 'sev2', 'sev3', 'sev4'] as const),
+    suspendOnBreach: T.Boolean({ default: false, description: 'sev1 only: suspend the agents in scope (the kill switch)' }),
+  },
+  closed,
+);
+
 export type BusinessUnitSpec = Static<typeof BusinessUnitSpec>;
 export type PersonSpec = Static<typeof PersonSpec>;
 export type DataDomainSpec = Static<typeof DataDomainSpec>;
@@ -252,6 +281,7 @@ export type PolicySpec = Static<typeof PolicySpec>;
 export type BudgetSpec = Static<typeof BudgetSpec>;
 export type ComputePoolSpec = Static<typeof ComputePoolSpec>;
 export type McpServerSpec = Static<typeof McpServerSpec>;
+export type MonitorSpec = Static<typeof MonitorSpec>;
 
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}$';
 

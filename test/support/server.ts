@@ -18,7 +18,10 @@ export interface TestServer {
 
 export async function startTestServer(engine: Engine, overrides: Partial<Config> = {}): Promise<TestServer> {
   const database = await createTestDatabase(engine);
-  const config = loadConfig({ FULCRUM_DATA_DIR: database.dir }, { adminToken: ADMIN_TOKEN, ...overrides });
+  const config = loadConfig(
+    { FULCRUM_DATA_DIR: database.dir },
+    { adminToken: ADMIN_TOKEN, monitorIntervalSeconds: 0, ...overrides },
+  );
   const app = await createApp(config, database.open());
   const server = await buildServer(app);
   return {

@@ -1,0 +1,180 @@
+// Monitors: each Monitor descriptor's metric over its window, evaluated on a timer (every minute by
+// default) or on demand. A breach opens an incident — one per monitor while it is open or mitigated —
+// and a sev1 monitor with suspendOnBreach suspends the agents in its scope (the kill switch).
+import type { Kysely } from 'kysely';
+import type { Principal } from '../auth/principal.js';
+import type { Database } from '../db/schema.js';
+import type { Desired, RegistrySnapshot } from '../registry/model.js';
+import type { MonitorSpec } from '../registry/schemas.js';
+import type { IncidentService } from './incidents.js';
+
+export interface MonitorResult {
+  monitor: string;
+  metric: MonitorSpec['metric'];
+  value: number;
+  samples: number;
+  threshold: number;
+  breached: boolean;
+  incident?: string;
+  /** The breach's incident was already open: nothing new was opened. */
+  deduplicated?: boolean;
+  suspended?: string[];
+  evaluatedAt: string;
+}
+
+export interface Deps {
+  db: Kysely<Database>;
+  registry(): Promise<RegistrySnapshot>;
+  incidents: IncidentService;
+  suspend(agent: string, reason: string): Promise<void>;
+}
+
+export type MonitorService = ReturnType<typeof createMonitorService>;
+
+const SYSTEM: Principal = { type: 'system', id: 'monitors' };
+const RATES = new Set(['deny_rate', 'approval_rate', 'error_rate', 'escalation_rate']);
+
+export function windowMs(w: string): number {
+  const n = Number(w.slice(0, -1));
+  return n * { m: 60_000, h: 3_600_000, d: 86_400_000 }[w.slice(-1) as 'm' | 'h' | 'd'];
+}
+
+function scopeOf(registry: RegistrySnapshot, m: MonitorSpec): string[] | undefined {
+  if (m.agent) return [m.agent];
+  if (m.initiative)
+    return registry
+      .list('Agent')
+      .filter((a) => a.spec.initiative === m.initiative)
+      .map((a) => a.name);
+  return undefined; // every agent
+}
+
+export function createMonitorService(deps: Deps) {
+  const { db } = deps;
+  let last: MonitorResult[] = [];
+  let timer: NodeJS.Timeout | undefined;
+
+  async function measure(
+    m: MonitorSpec,
+    agents: string[] | undefined,
+    since: string,
+  ): Promise<{ value: number; samples: number }> {
+    if (agents?.length === 0) return { value: 0, samples: 0 };
+    switch (m.metric) {
+      case 'deny_rate':
+      case 'approval_rate':
+      case 'monitor_policy_hits': {
+        let q = db
+          .selectFrom('audit_entries')
+          .select(['decision', 'monitor'])
+          .where('kind', '=', 'decision')
+          .where('at', '>=', since);
+        if (agents) q = q.where('agent', 'in', agents);
+        const rows = await q.execute();
+        if (m.metric === 'monitor_policy_hits')
+          return { value: rows.filter((r) => r.monitor !== '[]').length, samples: rows.length };
+        const hit = rows.filter((r) => r.decision === (m.metric === 'deny_rate' ? 'deny' : 'approval_required')).length;
+        return { value: rows.length ? hit / rows.length : 0, samples: rows.length };
+      }
+      case 'error_rate':
+      case 'escalation_rate': {
+        let q = db
+          .selectFrom('task_events')
+          .select('outcome')
+          .where('type', '=', 'task.completed')
+          .where('ended_at', '>=', since);
+        if (agents) q = q.where('agent', 'in', agents);
+        const rows = await q.execute();
+        const hit = rows.filter((r) => r.outcome === (m.metric === 'error_rate' ? 'failed' : 'escalated')).length;
+        return { value: rows.length ? hit / rows.length : 0, samples: rows.length };
+      }
+      case 'cost_per_day': {
+        let spans = db
+          .selectFrom('spans')
+          .select((eb) => eb.fn.sum<number>('cost_usd').as('c'))
+          .where('start_at', '>=', since);
+        let events = db
+          .selectFrom('task_events')
+          .select((eb) => eb.fn.sum<number>('cost_usd').as('c'))
+          .where('ended_at', '>=', since);
+        if (agents) {
+          spans = spans.where('agent', 'in', agents);
+          events = events.where('agent', 'in', agents);
+        }
+        const cost = Number((await spans.executeTakeFirst())?.c ?? 0) + Number((await events.executeTakeFirst())?.c ?? 0);
+        return { value: Math.round((cost * 86_400_000 * 1e4) / windowMs(m.window)) / 1e4, samples: 1 };
+      }
+      case 'shadow_agents': {
+        const r = await db
+          .selectFrom('shadow_agents')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('last_seen', '>=', since)
+          .executeTakeFirst();
+        return { value: Number(r?.n ?? 0), samples: 1 };
+      }
+    }
+  }
+
+  async function evaluate(registry: RegistrySnapshot, monitor: Desired<'Monitor'>, now: Date): Promise<MonitorResult> {
+    const m = monitor.spec;
+    const agents = scopeOf(registry, m);
+    const { value, samples } = await measure(m, agents, new Date(now.getTime() - windowMs(m.window)).toISOString());
+    const breached = value > m.threshold && (!RATES.has(m.metric) || samples >= m.minSamples);
+    const result: MonitorResult = {
+      monitor: monitor.name,
+      metric: m.metric,
+      value: Math.round(value * 1e4) / 1e4,
+      samples,
+      threshold: m.threshold,
+      breached,
+      evaluatedAt: now.toISOString(),
+    };
+    if (!breached) return result;
+    const source = `monitor:${monitor.name}`;
+    const open = await db
+      .selectFrom('incidents')
+      .select('id')
+      .where('source', '=', source)
+      .where('status', 'in', ['open', 'mitigated'])
+      .executeTakeFirst();
+    if (open) return { ...result, incident: open.id, deduplicated: true };
+    const incident = await deps.incidents.open(SYSTEM, {
+      title: `${monitor.name}: ${m.metric} ${result.value} above ${m.threshold} over ${m.window}`,
+      description:
+        m.description ??
+        `Monitor ${monitor.name} breached: ${m.metric} was ${result.value} (threshold ${m.threshold}, ${samples} samples, window ${m.window}).`,
+      severity: m.severity,
+      ...(m.agent ? { agents: [m.agent] } : {}),
+      ...(m.initiative ? { initiatives: [m.initiative] } : {}),
+      source,
+    });
+    const suspended: string[] = [];
+    if (m.suspendOnBreach && m.severity === 'sev1')
+      for (const a of agents ?? []) {
+        await deps.suspend(a, `monitor ${monitor.name} breached (${incident.id})`);
+        suspended.push(a);
+      }
+    return { ...result, incident: incident.id, ...(suspended.length ? { suspended } : {}) };
+  }
+
+  return {
+    /** Evaluates every monitor now. */
+    async evaluateAll(now = new Date()): Promise<MonitorResult[]> {
+      const registry = await deps.registry();
+      const results: MonitorResult[] = [];
+      for (const monitor of registry.list('Monitor')) results.push(await evaluate(registry, monitor, now));
+      last = results;
+      return results;
+    },
+    lastResults: () => last,
+    start(intervalMs: number): void {
+      if (intervalMs <= 0 || timer) return;
+      timer = setInterval(() => void this.evaluateAll().catch(() => {}), intervalMs);
+      timer.unref();
+    },
+    stop(): void {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}

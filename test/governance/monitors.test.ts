@@ -1,0 +1,151 @@
+// Monitor → incident → suspend: a breach opens one incident (deduplicated while open) and a sev1
+// monitor with suspendOnBreach trips the kill switch.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+
+describe.each(ENGINES)('monitors on %s', (engine) => {
+  let t: TestServer;
+  let key: string;
+  const decide = (tool: string, args: object) =>
+    t.request({ method: 'POST', url: '/v1/decisions', token: key, payload: { action: 'tool.call', tool, arguments: args } });
+  const monitor = (name: string, spec: object) => t.request({ method: 'PUT', url: `/v1/monitors/${name}`, payload: { spec } });
+  const evaluate = () => t.request({ method: 'POST', url: '/v1/monitors/evaluate' });
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+  });
+  afterAll(async () => t?.close());
+
+  it('validates monitor descriptors', async () => {
+    const bad = await monitor('bad', {
+      metric: 'deny_rate',
+      threshold: 5,
+      severity: 'sev2',
+      suspendOnBreach: true,
+      agent: 'support-bot-eu',
+      initiative: 'support-deflection',
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error.details.map((p: { message: string }) => p.message)).toEqual([
+      'scope a monitor to an agent or an initiative, not both',
+      'only a sev1 monitor may suspend agents',
+      'deny_rate is a fraction from 0 to 1',
+    ]);
+  });
+
+  it('stays quiet under the threshold and below the minimum samples', async () => {
+    expect(
+      (
+        await monitor('deny-spike', {
+          metric: 'deny_rate',
+          window: '1h',
+          threshold: 0.5,
+          minSamples: 10,
+          severity: 'sev1',
+          suspendOnBreach: true,
+          agent: 'support-bot-eu',
+        })
+      ).statusCode,
+    ).toBe(201);
+    for (let i = 0; i < 4; i++) await decide('crm.refund', { amount: 'lots' }); // invalid arguments: deny
+    const [r] = (await evaluate()).json().items;
+    expect(r).toMatchObject({ monitor: 'deny-spike', value: 1, samples: 4, breached: false });
+  });
+
+  it('opens one incident on a breach, suspends the agent at sev1, and does not open a second while it is open', async () => {
+    for (let i = 0; i < 8; i++) await decide('crm.refund', { amount: 'lots' });
+    await decide('crm.lookup', { customerId: 'c' });
+    const [r] = (await evaluate()).json().items;
+    expect(r).toMatchObject({
+      monitor: 'deny-spike',
+      breached: true,
+      samples: 13,
+      incident: expect.stringMatching(/^inc_/),
+      suspended: ['support-bot-eu'],
+    });
+    expect(r.value).toBeCloseTo(12 / 13, 4);
+    const incident = (await t.request({ method: 'GET', url: `/v1/incidents/${r.incident}` })).json();
+    expect(incident).toMatchObject({
+      severity: 'sev1',
+      source: 'monitor:deny-spike',
+      agents: ['support-bot-eu'],
+      initiatives: ['support-deflection'],
+      owner: 'dana.lee',
+    });
+    expect((await decide('crm.lookup', { customerId: 'c' })).json()).toMatchObject({
+      decision: 'deny',
+      reasons: [{ policy: 'builtin/agent-status' }],
+    });
+    const agent = (await t.request({ method: 'GET', url: '/v1/agents/support-bot-eu' })).json();
+    expect(agent.status.suspension.reason).toBe(`monitor deny-spike breached (${r.incident})`);
+
+    const [again] = (await evaluate()).json().items;
+    expect(again).toMatchObject({ breached: true, incident: r.incident, deduplicated: true });
+    expect((await t.request({ method: 'GET', url: '/v1/incidents' })).json().items).toHaveLength(1);
+    expect((await t.request({ method: 'GET', url: '/v1/monitors/status' })).json().items[0]).toMatchObject({
+      monitor: 'deny-spike',
+      deduplicated: true,
+    });
+
+    // Once it is resolved, a new breach opens a new incident.
+    await t.request({ method: 'POST', url: `/v1/incidents/${r.incident}/transitions`, payload: { to: 'resolved' } });
+    const [next] = (await evaluate()).json().items;
+    expect(next.incident).not.toBe(r.incident);
+  });
+
+  it('measures the other metrics', async () => {
+    await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/resume', payload: { reason: 'test' } });
+    await t.request({
+      method: 'POST',
+      url: '/v1/events',
+      token: key,
+      payload: {
+        events: [
+          {
+            type: 'task.completed',
+            taskId: 'm1',
+            outcome: 'escalated',
+            durationMs: 1,
+            endedAt: new Date().toISOString(),
+            costUsd: 3,
+          },
+          {
+            type: 'task.completed',
+            taskId: 'm2',
+            outcome: 'resolved',
+            durationMs: 1,
+            endedAt: new Date().toISOString(),
+            costUsd: 1,
+          },
+        ],
+      },
+    });
+    await monitor('escalations', {
+      metric: 'escalation_rate',
+      window: '1h',
+      threshold: 0.4,
+      minSamples: 2,
+      severity: 'sev3',
+      initiative: 'support-deflection',
+    });
+    await monitor('spend', { metric: 'cost_per_day', window: '1d', threshold: 100, severity: 'sev4' });
+    await monitor('shadows', { metric: 'shadow_agents', window: '1d', threshold: 0, severity: 'sev3' });
+    await t.request({
+      method: 'POST',
+      url: '/v1/decisions',
+      token: 'fk_unknown-key',
+      payload: { action: 'tool.call', tool: 'crm.lookup' },
+    });
+    const items = (await evaluate()).json().items as Array<{ monitor: string; value: number; breached: boolean }>;
+    const by = Object.fromEntries(items.map((i) => [i.monitor, i]));
+    expect(by.escalations).toMatchObject({ value: 0.5, breached: true });
+    expect(by.spend).toMatchObject({ value: 4, breached: false });
+    expect(by.shadows).toMatchObject({ value: 1, breached: true });
+  });
+});
