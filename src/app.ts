@@ -9,6 +9,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.js';
 import { createIncidentService, type IncidentService } from './governance/incidents.js';
 import { createMonitorService, type MonitorService } from './governance/monitors.js';
+import { createRetentionService, type RetentionService } from './governance/retention.js';
 import { createReviewService, type ReviewService } from './governance/reviews.js';
 import { createRiskService, latestTiers, type RiskService } from './governance/risk.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
@@ -27,6 +28,7 @@ export interface App {
   risk: RiskService;
   reviews: ReviewService;
   monitors: MonitorService;
+  retention: RetentionService;
   insight: InsightService;
   adminToken: AdminToken;
   close(): Promise<void>;
@@ -60,7 +62,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     // Reviews read the registry as committed (not a node's cached view): they write the stage back.
     registry: () => registry.snapshot(),
     registryService: registry,
-    riskTier: async (i) => (await latestTiers(db)).get(i) ?? (await registry.snapshot()).get('Initiative', i)?.spec.riskTier,
+    riskTier: (i) => tierInForce(i),
     recordAct: guard.recordAct,
   });
   const monitors = createMonitorService({
@@ -72,6 +74,9 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     },
   });
   monitors.start(config.monitorIntervalSeconds * 1000);
+  const tierInForce = async (i: string) =>
+    (await latestTiers(db)).get(i) ?? (await registry.snapshot()).get('Initiative', i)?.spec.riskTier;
+  const retention = createRetentionService({ db, registry: () => registry.snapshot(), riskTier: tierInForce });
   const insight = createInsightService({
     db,
     registry: () => guard.registry(),
@@ -95,6 +100,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     risk,
     reviews,
     monitors,
+    retention,
     insight,
     adminToken,
     async close() {

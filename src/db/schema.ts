@@ -21,6 +21,7 @@ export interface Database {
   risk_assessments: RiskAssessmentTable;
   reviews: ReviewTable;
   review_signoffs: ReviewSignoffTable;
+  audit_checkpoints: AuditCheckpointTable;
 }
 
 /** One governance-as-code descriptor; `spec` and `labels` are JSON text (portable across engines). */
@@ -275,5 +276,13 @@ export interface ReviewSignoffTable {
   person: string;
   decision: 'approve' | 'reject';
   comment: string | null;
+  at: string;
+}
+
+/** The last purged entry of a chain: verification resumes from its hash. */
+export interface AuditCheckpointTable {
+  chain_id: string;
+  seq: number;
+  hash: string;
   at: string;
 }

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { entryHash, GENESIS } from './audit.js';
+import { hashArguments } from './decide.js';
 
 export interface VerifyReport {
   ok: boolean;
@@ -16,9 +17,12 @@ const PAGE = 5000;
 export async function verifyAudit(db: Kysely<Database>): Promise<VerifyReport> {
   const chainRows = await db.selectFrom('audit_entries').select('chain_id').distinct().orderBy('chain_id').execute();
   let entries = 0;
+  const checkpoints = new Map((await db.selectFrom('audit_checkpoints').selectAll().execute()).map((c) => [c.chain_id, c]));
   for (const { chain_id: chainId } of chainRows) {
-    let prev = GENESIS;
-    let expected = 1;
+    // Retention removed the entries up to a checkpoint: the chain goes on from its hash.
+    const checkpoint = checkpoints.get(chainId);
+    let prev = checkpoint?.hash ?? GENESIS;
+    let expected = (checkpoint?.seq ?? 0) + 1;
     for (;;) {
       const page = await db
         .selectFrom('audit_entries')
@@ -42,6 +46,16 @@ export async function verifyAudit(db: Kysely<Database>): Promise<VerifyReport> {
           };
         if (entryHash(rest) !== hash)
           return { ok: false, chains: chainRows.length, entries, broken: { ...at, problem: 'content does not match its hash' } };
+        if (
+          row.arguments !== null &&
+          hashArguments(JSON.parse(row.arguments), JSON.parse(row.data_domains)) !== row.arguments_hash
+        )
+          return {
+            ok: false,
+            chains: chainRows.length,
+            entries,
+            broken: { ...at, problem: 'arguments do not match their hash' },
+          };
         prev = hash;
         expected++;
         entries++;

@@ -46,7 +46,11 @@ export interface AuditRecord {
 
 type Row = Omit<AuditEntryTable, 'hash'>;
 
-/** Every column but the hash, in a fixed order: what an entry's hash covers. */
+/**
+ * What an entry's hash covers, in a fixed order: every column but the hash and the raw arguments.
+ * The arguments are covered through `arguments_hash` (verify checks one against the other while the
+ * arguments are kept), so retention can redact them without breaking the chain.
+ */
 const HASHED: ReadonlyArray<keyof Row> = [
   'chain_id',
   'seq',
@@ -62,7 +66,6 @@ const HASHED: ReadonlyArray<keyof Row> = [
   'monitor',
   'policy_version',
   'arguments_hash',
-  'arguments',
   'data_domains',
   'task_id',
   'approval_id',
@@ -70,7 +73,7 @@ const HASHED: ReadonlyArray<keyof Row> = [
   'prev_hash',
 ];
 
-/** The hash of an entry: SHA-256 over the JSON array of every column but the hash, in a fixed order. */
+/** The hash of an entry: SHA-256 over the JSON array of the HASHED columns. */
 export function entryHash(row: Row): string {
   return createHash('sha256')
     .update(JSON.stringify(HASHED.map((k) => row[k])))
@@ -130,7 +133,7 @@ export class AuditWriter<T> {
     readonly chainId: string,
     private readonly opts: AuditWriterOptions<T>,
   ) {
-    this.insert = bulkInserter(db, 'audit_entries', [...HASHED, 'hash']);
+    this.insert = bulkInserter(db, 'audit_entries', [...HASHED, 'arguments', 'hash']);
   }
 
   static async start<T>(db: Kysely<Database>, opts: AuditWriterOptions<T>): Promise<AuditWriter<T>> {

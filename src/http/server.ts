@@ -15,6 +15,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { insightRoutes } from './routes/insight.js';
 import { monitorRoutes } from './routes/monitors.js';
 import { registryRoutes } from './routes/registry.js';
+import { retentionRoutes } from './routes/retention.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { riskRoutes } from './routes/risk.js';
 import { ErrorBody } from './schemas.js';
@@ -76,6 +77,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   riskRoutes(server, app.risk);
   reviewRoutes(server, app.reviews);
   monitorRoutes(server, app.monitors);
+  retentionRoutes(server, app.retention);
   insightRoutes(server, app.insight);
 
   await server.ready();

@@ -1,0 +1,147 @@
+// Retention: a period per data type and a purge that enforces it. Logs of high-risk initiatives are
+// kept at least six months whatever the setting (EU AI Act Art. 19 and 26(6)); data of agents linked
+// to an incident that is not closed is held until it closes. Audit chains are purged from their
+// start only, leaving a checkpoint so `audit verify` still proves what remains.
+import type { Kysely } from 'kysely';
+import { assertCan, type Principal } from '../auth/principal.js';
+import type { Database } from '../db/schema.js';
+import { InputError } from '../errors.js';
+import type { RegistrySnapshot } from '../registry/model.js';
+
+export const DATA_TYPES = ['auditEntries', 'decisions', 'events', 'spans', 'arguments'] as const;
+export type DataType = (typeof DATA_TYPES)[number];
+export type Retention = Record<DataType, number>;
+
+/** Days. Audit entries (human acts) 7 years; decisions 2; events ~13 months; spans 90 days; stored arguments 30. */
+export const DEFAULT_RETENTION: Retention = { auditEntries: 2555, decisions: 730, events: 395, spans: 90, arguments: 30 };
+export const HIGH_RISK_FLOOR_DAYS = 183;
+const SETTING = 'retention';
+const DAY = 86_400_000;
+
+export interface Deps {
+  db: Kysely<Database>;
+  registry(): Promise<RegistrySnapshot>;
+  riskTier(initiative: string): Promise<string | undefined>;
+}
+
+export type RetentionService = ReturnType<typeof createRetentionService>;
+
+export function createRetentionService(deps: Deps) {
+  const { db } = deps;
+
+  async function settings(): Promise<Retention> {
+    const row = await db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirst();
+    return { ...DEFAULT_RETENTION, ...(row ? (JSON.parse(row.value) as Partial<Retention>) : {}) };
+  }
+
+  /** Agents whose data must stay longer: high-risk (six-month floor) and linked to an unclosed incident. */
+  async function holds(registry: RegistrySnapshot) {
+    const highRisk: string[] = [];
+    for (const a of registry.list('Agent')) if ((await deps.riskTier(a.spec.initiative)) === 'high') highRisk.push(a.name);
+    const open = await db.selectFrom('incidents').select(['agents', 'initiatives']).where('status', '!=', 'closed').execute();
+    const incident = new Set<string>();
+    for (const i of open) {
+      for (const a of JSON.parse(i.agents) as string[]) incident.add(a);
+      for (const init of JSON.parse(i.initiatives) as string[])
+        for (const a of registry.list('Agent')) if (a.spec.initiative === init) incident.add(a.name);
+    }
+    return { highRisk, incident: [...incident] };
+  }
+
+  return {
+    async get(actor: Principal) {
+      assertCan(actor, 'registry.read');
+      return { periods: await settings(), highRiskFloorDays: HIGH_RISK_FLOOR_DAYS };
+    },
+
+    async set(actor: Principal, periods: Partial<Retention>) {
+      assertCan(actor, 'registry.write');
+      for (const [k, v] of Object.entries(periods))
+        if (!(DATA_TYPES as readonly string[]).includes(k) || !Number.isInteger(v) || (v as number) < 1)
+          throw new InputError(`retention "${k}" must be one of ${DATA_TYPES.join(', ')} with a whole number of days ≥ 1`);
+      const value = JSON.stringify({ ...(await settings()), ...periods });
+      await db
+        .insertInto('settings')
+        .values({ key: SETTING, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
+      return { periods: JSON.parse(value) as Retention, highRiskFloorDays: HIGH_RISK_FLOOR_DAYS };
+    },
+
+    /** Deletes (or, for arguments, redacts) what is past its period; returns what it did. */
+    async purge(actor: Principal, now = new Date()) {
+      assertCan(actor, 'registry.write');
+      const p = await settings();
+      const registry = await deps.registry();
+      const { highRisk, incident } = await holds(registry);
+      const cutoff = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
+      const floor = cutoff(HIGH_RISK_FLOOR_DAYS);
+      const result = { auditEntries: 0, decisions: 0, events: 0, spans: 0, arguments: 0, held: { highRisk, incident } };
+
+      // Raw telemetry. The daily rollups stay: they are aggregates.
+      for (const [table, column, type] of [
+        ['task_events', 'ended_at', 'events'],
+        ['spans', 'start_at', 'spans'],
+      ] as const) {
+        const before = cutoff(p[type]);
+        let q = db.deleteFrom(table).where(column, '<', before);
+        if (incident.length) q = q.where('agent', 'not in', incident);
+        if (highRisk.length) q = q.where((eb) => eb.or([eb('agent', 'not in', highRisk), eb(column, '<', floor)]));
+        result[type] = Number((await q.executeTakeFirst()).numDeletedRows);
+      }
+
+      // Stored arguments: redacted, not deleted (the entry's hash covers arguments_hash, not them).
+      let redact = db
+        .updateTable('audit_entries')
+        .set({ arguments: null })
+        .where('arguments', 'is not', null)
+        .where('at', '<', cutoff(p.arguments));
+      if (incident.length) redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', incident)]));
+      if (highRisk.length)
+        redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', highRisk), eb('at', '<', floor)]));
+      result.arguments = Number((await redact.executeTakeFirst()).numUpdatedRows);
+
+      // Audit chains: only a prefix can go, up to the first entry that must stay.
+      const decisionsBefore = cutoff(p.decisions);
+      const actsBefore = cutoff(p.auditEntries);
+      for (const { chain_id: chain } of await db.selectFrom('audit_entries').select('chain_id').distinct().execute()) {
+        const keep = await db
+          .selectFrom('audit_entries')
+          .select((eb) => eb.fn.min<number>('seq').as('seq'))
+          .where('chain_id', '=', chain)
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('kind', '=', 'decision'), eb('at', '>=', decisionsBefore)]),
+              eb.and([eb('kind', '!=', 'decision'), eb('at', '>=', actsBefore)]),
+              ...(highRisk.length ? [eb.and([eb('agent', 'in', highRisk), eb('at', '>=', floor)])] : []),
+              ...(incident.length ? [eb('agent', 'in', incident)] : []),
+            ]),
+          )
+          .executeTakeFirst();
+        // Nothing to keep: the whole chain may go.
+        const firstKept = keep?.seq === null || keep?.seq === undefined ? null : Number(keep.seq);
+        let lastQuery = db.selectFrom('audit_entries').select(['seq', 'hash', 'at']).where('chain_id', '=', chain);
+        if (firstKept !== null) lastQuery = lastQuery.where('seq', '<', firstKept);
+        const last = await lastQuery.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+        if (!last) continue;
+        await db.transaction().execute(async (trx) => {
+          const counts = await trx
+            .selectFrom('audit_entries')
+            .select((eb) => ['kind', eb.fn.countAll<number>().as('n')])
+            .where('chain_id', '=', chain)
+            .where('seq', '<=', last.seq)
+            .groupBy('kind')
+            .execute();
+          for (const c of counts) result[c.kind === 'decision' ? 'decisions' : 'auditEntries'] += Number(c.n);
+          await trx
+            .insertInto('audit_checkpoints')
+            .values({ chain_id: chain, seq: last.seq, hash: last.hash, at: last.at })
+            .onConflict((oc) => oc.column('chain_id').doUpdateSet({ seq: last.seq, hash: last.hash, at: last.at }))
+            .execute();
+          await trx.deleteFrom('audit_entries').where('chain_id', '=', chain).where('seq', '<=', last.seq).execute();
+        });
+      }
+      return result;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// Retention with the six-month floor for high-risk initiatives, the hold while an incident is open,
+// and audit chains that still verify after their oldest entries are purged.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+const ADMIN = { type: 'admin', id: 'admin' } as const;
+const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+
+describe.each(ENGINES)('retention on %s', (engine) => {
+  let t: TestServer;
+  const keys: Record<string, string> = {};
+  const decide = (agent: string, n: number) =>
+    Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        t.request({
+          method: 'POST',
+          url: '/v1/decisions',
+          token: keys[agent],
+          payload: {
+            action: 'tool.call',
+            tool: 'crm.lookup',
+            arguments: { customerId: `${agent}-${i}` },
+            dataDomains: ['customer-records'],
+          },
+        }),
+      ),
+    );
+  const event = (agent: string) =>
+    t.request({
+      method: 'POST',
+      url: '/v1/events',
+      token: keys[agent],
+      payload: {
+        events: [
+          { type: 'task.completed', taskId: `${agent}-t`, outcome: 'resolved', durationMs: 1, endedAt: new Date().toISOString() },
+        ],
+      },
+    });
+  const count = async (agent: string) =>
+    (
+      await t.app.database.db
+        .selectFrom('audit_entries')
+        .select('id')
+        .where('agent', '=', agent)
+        .where('kind', '=', 'decision')
+        .execute()
+    ).length;
+  const verify = async () => (await t.request({ method: 'GET', url: '/v1/audit/verify' })).json();
+
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    await t.request({
+      method: 'PUT',
+      url: '/v1/initiatives/faq',
+      payload: {
+        spec: { title: 'FAQ', type: 'chatbot', riskTier: 'low', stage: 'production', owner: 'dana.lee', businessUnit: 'cx' },
+      },
+    });
+    await t.request({
+      method: 'PUT',
+      url: '/v1/agents/faq-bot',
+      payload: { spec: { initiative: 'faq', archetype: 'support-agent', owner: 'dana.lee', framework: 'openai-agents-sdk' } },
+    });
+    for (const a of ['faq-bot', 'support-bot-eu'])
+      keys[a] = (await t.request({ method: 'POST', url: `/v1/agents/${a}/keys` })).json().key;
+    // The low-risk agent's entries first, so they form the purgeable start of the chain.
+    await decide('faq-bot', 5);
+    await decide('support-bot-eu', 5);
+    await event('faq-bot');
+    await event('support-bot-eu');
+  });
+  afterAll(async () => t?.close());
+
+  it('keeps and changes the periods per data type', async () => {
+    expect((await t.request({ method: 'GET', url: '/v1/retention' })).json()).toEqual({
+      periods: { auditEntries: 2555, decisions: 730, events: 395, spans: 90, arguments: 30 },
+      highRiskFloorDays: 183,
+    });
+    const res = await t.request({
+      method: 'PUT',
+      url: '/v1/retention',
+      payload: { decisions: 30, events: 30, spans: 30, arguments: 7, auditEntries: 60 },
+    });
+    expect(res.json().periods).toEqual({ auditEntries: 60, decisions: 30, events: 30, spans: 30, arguments: 7 });
+    expect((await t.request({ method: 'PUT', url: '/v1/retention', payload: { decisions: 0 } })).statusCode).toBe(400);
+  });
+
+  it('purges ordinary logs after their period but keeps high-risk logs six months, and the chain still verifies', async () => {
+    const r = await t.app.retention.purge(ADMIN, days(45));
+    expect(r.held.highRisk).toEqual(['support-bot-eu']);
+    expect(r.decisions).toBe(5);
+    expect(r.events).toBe(1);
+    expect(await count('faq-bot')).toBe(0);
+    expect(await count('support-bot-eu')).toBe(5);
+    // Stored arguments of high-risk decisions stay within the floor too.
+    const kept = await t.app.database.db
+      .selectFrom('audit_entries')
+      .select('arguments')
+      .where('agent', '=', 'support-bot-eu')
+      .execute();
+    for (const k of kept) expect(k.arguments).not.toBeNull();
+    expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it('holds the data of agents linked to an open incident until it closes', async () => {
+    const { id } = (
+      await t.request({
+        method: 'POST',
+        url: '/v1/incidents',
+        payload: { title: 'hold', severity: 'sev3', agents: ['support-bot-eu'] },
+      })
+    ).json();
+    const held = await t.app.retention.purge(ADMIN, days(200));
+    expect(held.held.incident).toEqual(['support-bot-eu']);
+    expect(await count('support-bot-eu')).toBe(5);
+    await t.request({ method: 'POST', url: `/v1/incidents/${id}/transitions`, payload: { to: 'closed' } });
+    const purged = await t.app.retention.purge(ADMIN, days(200));
+    expect(purged.decisions).toBe(5);
+    expect(await count('support-bot-eu')).toBe(0);
+    expect(await verify()).toMatchObject({ ok: true });
+  });
+});
