@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/adapter.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.js';
+import { createEvidenceExport, type EvidenceExportService } from './governance/evidence-export.js';
 import { createIncidentService, type IncidentService } from './governance/incidents.js';
 import { createMonitorService, type MonitorService } from './governance/monitors.js';
 import { createRetentionService, type RetentionService } from './governance/retention.js';
@@ -29,6 +30,7 @@ export interface App {
   reviews: ReviewService;
   monitors: MonitorService;
   retention: RetentionService;
+  evidenceExport: EvidenceExportService;
   insight: InsightService;
   adminToken: AdminToken;
   close(): Promise<void>;
@@ -77,6 +79,15 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   const tierInForce = async (i: string) =>
     (await latestTiers(db)).get(i) ?? (await registry.snapshot()).get('Initiative', i)?.spec.riskTier;
   const retention = createRetentionService({ db, registry: () => registry.snapshot(), riskTier: tierInForce });
+  const evidenceExport = createEvidenceExport({
+    db,
+    registry: () => registry.snapshot(),
+    policies: () => guard.effectivePolicies({ type: 'system', id: 'evidence-export' }),
+    risk,
+    reviews,
+    incidents,
+    monitors,
+  });
   const insight = createInsightService({
     db,
     registry: () => guard.registry(),
@@ -101,6 +112,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     reviews,
     monitors,
     retention,
+    evidenceExport,
     insight,
     adminToken,
     async close() {

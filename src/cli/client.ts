@@ -16,6 +16,8 @@ export class CliError extends Error {
 export interface Client {
   url: string;
   request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** GETs a binary body into a file. */
+  download(path: string, file: string): Promise<number>;
 }
 
 export function createClient(opts: { url?: string | undefined } = {}, env: NodeJS.ProcessEnv = process.env): Client {
@@ -43,6 +45,20 @@ export function createClient(opts: { url?: string | undefined } = {}, env: NodeJ
         throw new CliError(e ? `${e.message} (${e.code})` : `HTTP ${res.status}: ${text.slice(0, 200)}`, 1, e?.details);
       }
       return data as T;
+    },
+    async download(path: string, file: string): Promise<number> {
+      const res = await fetch(url + path, { headers: token ? { authorization: `Bearer ${token}` } : {} }).catch((err) => {
+        throw new CliError(
+          `cannot reach Fulcrum at ${url} (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message})`,
+        );
+      });
+      if (!res.ok) {
+        const e = ((await res.json().catch(() => ({}))) as { error?: { code: string; message: string } }).error;
+        throw new CliError(e ? `${e.message} (${e.code})` : `HTTP ${res.status}`);
+      }
+      const bytes = Buffer.from(await res.arrayBuffer());
+      fs.writeFileSync(file, bytes);
+      return bytes.length;
     },
   };
 }

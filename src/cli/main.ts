@@ -32,7 +32,10 @@ usage: fulcrum <command> [options]
   costs [--group-by agent|initiative|model|business-unit] [--from D] [--to D]
                                   spend
   outcomes INITIATIVE             outcome metrics against baseline and target
-  audit verify                    walk every audit chain in the database (works with the server stopped)
+  evidence export --initiative NAME -o FILE.tar.gz
+                                  an auditor's archive for one initiative
+  audit verify [--archive FILE]   walk every audit chain in the database (works with the server stopped),
+                                  or the chain segments of an evidence archive
   migrate                         bring the database schema up to date
   schema-report                   print the schema report (docs/schema.md)
 
@@ -62,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'costs':
       case 'outcomes':
       case 'decisions':
+      case 'evidence':
         return await ops(command, rest);
       case 'migrate':
         return await migrate();

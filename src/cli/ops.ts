@@ -10,6 +10,7 @@ const USAGE = {
   costs: 'usage: fulcrum costs [--group-by agent|initiative|model|business-unit] [--from YYYY-MM-DD] [--to YYYY-MM-DD]',
   outcomes: 'usage: fulcrum outcomes INITIATIVE',
   decisions: 'usage: fulcrum decisions [--agent NAME] [--decision allow|deny|approval_required] [--limit N]',
+  evidence: 'usage: fulcrum evidence export --initiative NAME -o FILE.tar.gz',
 };
 
 export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<number> {
@@ -28,6 +29,8 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
       limit: { type: 'string', default: '50' },
       json: { type: 'boolean', default: false },
       url: { type: 'string' },
+      initiative: { type: 'string' },
+      output: { type: 'string', short: 'o' },
     },
   });
   const client = createClient({ url: values.url });
@@ -115,6 +118,14 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
               `${e.at}\t${e.agent}\t${e.target}\t${e.decision}\t${(e.reasons as Array<{ policy: string }>).map((r) => r.policy).join(',')}\n`,
           )
           .join(''),
+      );
+      return 0;
+    }
+    case 'evidence': {
+      if (sub !== 'export' || !values.initiative || !values.output) break;
+      const bytes = await client.download(`/v1/initiatives/${encodeURIComponent(values.initiative)}/evidence`, values.output);
+      process.stdout.write(
+        `wrote ${values.output} (${bytes} bytes); check it with: fulcrum audit verify --archive ${values.output}\n`,
       );
       return 0;
     }

@@ -1,7 +1,8 @@
-// Walks every audit chain and recomputes every hash: a changed, inserted or removed entry breaks
-// the chain at that entry. Reads the database directly, so it works with the server stopped.
+// Walks audit chains and recomputes every hash: a changed, inserted or removed entry breaks the
+// chain at that entry. Works on the database (the server may be stopped) and on the chain segments
+// of an evidence export.
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { AuditEntryTable, Database } from '../db/schema.js';
 import { entryHash, GENESIS } from './audit.js';
 import { hashArguments } from './decide.js';
 
@@ -12,54 +13,59 @@ export interface VerifyReport {
   broken?: { chainId: string; seq: number; id: string; problem: string };
 }
 
+/** Where a chain starts: seq 1 after the genesis hash, or after a retention checkpoint. */
+export interface ChainStart {
+  seq: number;
+  hash: string;
+}
+
+/** Checks consecutive rows of one chain from `start`; returns the first problem, or where it ended. */
+export function verifyRows(
+  chainId: string,
+  rows: Iterable<AuditEntryTable>,
+  start: ChainStart,
+): { ok: true; next: ChainStart; count: number } | { ok: false; broken: NonNullable<VerifyReport['broken']>; count: number } {
+  let prev = start.hash;
+  let expected = start.seq + 1;
+  let count = 0;
+  for (const row of rows) {
+    const { hash, ...rest } = row;
+    const at = { chainId, seq: row.seq, id: row.id };
+    if (row.seq !== expected) return { ok: false, broken: { ...at, problem: `entry ${expected} is missing` }, count };
+    if (row.prev_hash !== prev) return { ok: false, broken: { ...at, problem: 'does not follow the previous entry' }, count };
+    if (entryHash(rest) !== hash) return { ok: false, broken: { ...at, problem: 'content does not match its hash' }, count };
+    if (row.arguments !== null && hashArguments(JSON.parse(row.arguments), JSON.parse(row.data_domains)) !== row.arguments_hash)
+      return { ok: false, broken: { ...at, problem: 'arguments do not match their hash' }, count };
+    prev = hash;
+    expected++;
+    count++;
+  }
+  return { ok: true, next: { seq: expected - 1, hash: prev }, count };
+}
+
 const PAGE = 5000;
 
 export async function verifyAudit(db: Kysely<Database>): Promise<VerifyReport> {
   const chainRows = await db.selectFrom('audit_entries').select('chain_id').distinct().orderBy('chain_id').execute();
-  let entries = 0;
   const checkpoints = new Map((await db.selectFrom('audit_checkpoints').selectAll().execute()).map((c) => [c.chain_id, c]));
+  let entries = 0;
   for (const { chain_id: chainId } of chainRows) {
     // Retention removed the entries up to a checkpoint: the chain goes on from its hash.
     const checkpoint = checkpoints.get(chainId);
-    let prev = checkpoint?.hash ?? GENESIS;
-    let expected = (checkpoint?.seq ?? 0) + 1;
+    let start: ChainStart = { seq: checkpoint?.seq ?? 0, hash: checkpoint?.hash ?? GENESIS };
     for (;;) {
       const page = await db
         .selectFrom('audit_entries')
         .selectAll()
         .where('chain_id', '=', chainId)
-        .where('seq', '>=', expected)
+        .where('seq', '>', start.seq)
         .orderBy('seq')
         .limit(PAGE)
         .execute();
-      for (const row of page) {
-        const { hash, ...rest } = row;
-        const at = { chainId, seq: row.seq, id: row.id };
-        if (row.seq !== expected)
-          return { ok: false, chains: chainRows.length, entries, broken: { ...at, problem: `entry ${expected} is missing` } };
-        if (row.prev_hash !== prev)
-          return {
-            ok: false,
-            chains: chainRows.length,
-            entries,
-            broken: { ...at, problem: 'does not follow the previous entry' },
-          };
-        if (entryHash(rest) !== hash)
-          return { ok: false, chains: chainRows.length, entries, broken: { ...at, problem: 'content does not match its hash' } };
-        if (
-          row.arguments !== null &&
-          hashArguments(JSON.parse(row.arguments), JSON.parse(row.data_domains)) !== row.arguments_hash
-        )
-          return {
-            ok: false,
-            chains: chainRows.length,
-            entries,
-            broken: { ...at, problem: 'arguments do not match their hash' },
-          };
-        prev = hash;
-        expected++;
-        entries++;
-      }
+      const r = verifyRows(chainId, page, start);
+      entries += r.count;
+      if (!r.ok) return { ok: false, chains: chainRows.length, entries, broken: r.broken };
+      start = r.next;
       if (page.length < PAGE) break;
     }
   }

@@ -15,7 +15,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { insightRoutes } from './routes/insight.js';
 import { monitorRoutes } from './routes/monitors.js';
 import { registryRoutes } from './routes/registry.js';
-import { retentionRoutes } from './routes/retention.js';
+import { evidenceExportRoutes, retentionRoutes } from './routes/retention.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { riskRoutes } from './routes/risk.js';
 import { ErrorBody } from './schemas.js';
@@ -78,6 +78,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   reviewRoutes(server, app.reviews);
   monitorRoutes(server, app.monitors);
   retentionRoutes(server, app.retention);
+  evidenceExportRoutes(server, app.evidenceExport);
   insightRoutes(server, app.insight);
 
   await server.ready();

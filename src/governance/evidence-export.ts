@@ -1,0 +1,263 @@
+// The evidence export: one archive per initiative for an auditor — inventory, risk assessments,
+// reviews and sign-offs, policies in force, an audit-log excerpt with its chain proof, monitors,
+// incidents, outcome metrics — and an index mapping each item to EU AI Act articles, NIST AI RMF
+// subcategories and ISO/IEC 42001 Annex A control areas.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import * as tar from 'tar';
+import { assertCan, type Principal } from '../auth/principal.js';
+import type { AuditEntryTable, Database } from '../db/schema.js';
+import { NotFoundError } from '../errors.js';
+import { computeOutcomes } from '../evidence/outcomes.js';
+import { GENESIS } from '../guard/audit.js';
+import { type ChainStart, verifyRows } from '../guard/audit-verify.js';
+import type { EffectivePolicy } from '../policy/policy-set.js';
+import type { RegistrySnapshot } from '../registry/model.js';
+import type { IncidentService } from './incidents.js';
+import type { MonitorService } from './monitors.js';
+import type { ReviewService } from './reviews.js';
+import type { RiskService } from './risk.js';
+
+/** What each file evidences. The mappings are indicative, for the auditor to confirm. */
+export const INDEX: Record<string, { what: string; euAiAct: string[]; nistAiRmf: string[]; iso42001: string[] }> = {
+  'inventory.json': {
+    what: 'the initiative, its agents, owners, business unit, data domains and models',
+    euAiAct: ['Art. 26 (obligations of deployers)'],
+    nistAiRmf: ['GOVERN 1.6 (inventory of AI systems)'],
+    iso42001: ['A.4 (resources for AI systems)', 'A.6 (AI system life cycle)'],
+  },
+  'risk-assessments.json': {
+    what: 'every risk assessment, newest first; the first is the tier in force',
+    euAiAct: ['Art. 9 (risk management system)', 'Art. 6 and Annex III (high-risk classification)'],
+    nistAiRmf: ['MAP 5.1 (likelihood and magnitude of impacts)'],
+    iso42001: ['A.5 (assessing impacts of AI systems)'],
+  },
+  'reviews.json': {
+    what: 'stage-promotion reviews with every sign-off',
+    euAiAct: ['Art. 9 (risk management system)', 'Art. 26 (obligations of deployers)'],
+    nistAiRmf: ['GOVERN 1.3 (risk management decisions)', 'GOVERN 2.1 (roles and responsibilities)'],
+    iso42001: ['A.3 (internal organization)', 'A.6 (AI system life cycle)'],
+  },
+  'policies.json': {
+    what: 'the policies in force (built-in and custom, enforce and monitor) at the registry revision given',
+    euAiAct: ['Art. 14 (human oversight: approval policies)', 'Art. 9 (risk management system)'],
+    nistAiRmf: ['GOVERN 1.1 (legal and regulatory requirements)', 'MANAGE 1.3 (responses to risks)'],
+    iso42001: ['A.2 (policies related to AI)', 'A.9 (use of AI systems)'],
+  },
+  'audit/': {
+    what: "the audit log's chain segments holding the initiative's decisions, approvals and acts, with the proof",
+    euAiAct: ['Art. 12 (record-keeping)', 'Art. 26(6) (keeping logs at least six months)', 'Art. 14 (human oversight)'],
+    nistAiRmf: ['MEASURE 2.4 (monitoring in production)', 'GOVERN 4.2 (documenting risks and impacts)'],
+    iso42001: ['A.6 (AI system life cycle: event logs)'],
+  },
+  'monitors.json': {
+    what: 'monitors watching the initiative or its agents, with their last results',
+    euAiAct: ['Art. 72 (post-market monitoring)'],
+    nistAiRmf: ['MEASURE 2.4 (monitoring in production)', 'MANAGE 4.1 (post-deployment monitoring)'],
+    iso42001: ['A.6 (AI system life cycle: operation and monitoring)'],
+  },
+  'incidents.json': {
+    what: 'incidents linked to the initiative or its agents, with timelines and Art. 73 reporting clocks',
+    euAiAct: ['Art. 73 (reporting of serious incidents)', 'Art. 26 (obligations of deployers)'],
+    nistAiRmf: ['MANAGE 4.1 (incident response)', 'MANAGE 4.3 (incidents communicated)'],
+    iso42001: ['A.8 (information for interested parties)'],
+  },
+  'outcomes.json': {
+    what: 'outcome metrics against baseline and target, with provenance',
+    euAiAct: [],
+    nistAiRmf: ['MAP 1.4 (business value defined)', 'MEASURE 4.2 (measurable performance)'],
+    iso42001: ['A.6 (AI system life cycle: objectives)'],
+  },
+};
+
+export interface Deps {
+  db: Kysely<Database>;
+  registry(): Promise<RegistrySnapshot>;
+  policies(): Promise<{ revision: number; policies: EffectivePolicy[] }>;
+  risk: RiskService;
+  reviews: ReviewService;
+  incidents: IncidentService;
+  monitors: MonitorService;
+}
+
+export type EvidenceExportService = ReturnType<typeof createEvidenceExport>;
+
+export function createEvidenceExport(deps: Deps) {
+  const { db } = deps;
+
+  /** The chain segments that hold the initiative's entries, from each chain's start (or checkpoint). */
+  async function auditSegments(agents: string[], incidentIds: string[], initiative: string) {
+    const relevant = (e: AuditEntryTable) =>
+      (e.agent !== null && agents.includes(e.agent)) ||
+      e.detail.includes(`"initiative":"${initiative}"`) ||
+      incidentIds.some((id) => e.detail.includes(`"incident":"${id}"`));
+    const chains = await db.selectFrom('audit_entries').select('chain_id').distinct().orderBy('chain_id').execute();
+    const checkpoints = new Map((await db.selectFrom('audit_checkpoints').selectAll().execute()).map((c) => [c.chain_id, c]));
+    const segments: Array<{ chainId: string; start: ChainStart; rows: AuditEntryTable[]; relevant: string[] }> = [];
+    for (const { chain_id: chainId } of chains) {
+      const rows = await db.selectFrom('audit_entries').selectAll().where('chain_id', '=', chainId).orderBy('seq').execute();
+      const lastRelevant = rows.map(relevant).lastIndexOf(true);
+      if (lastRelevant < 0) continue;
+      const cp = checkpoints.get(chainId);
+      const segment = rows.slice(0, lastRelevant + 1);
+      segments.push({
+        chainId,
+        start: { seq: cp?.seq ?? 0, hash: cp?.hash ?? GENESIS },
+        rows: segment,
+        relevant: segment.filter(relevant).map((r) => r.id),
+      });
+    }
+    return segments;
+  }
+
+  return {
+    /** Writes the archive (tar.gz) for one initiative to `file`. */
+    async export(actor: Principal, initiative: string, file: string) {
+      assertCan(actor, 'registry.read');
+      const registry = await deps.registry();
+      const i = registry.get('Initiative', initiative);
+      if (!i) throw new NotFoundError(`no Initiative named "${initiative}"`);
+      const agents = registry.list('Agent').filter((a) => a.spec.initiative === initiative);
+      const names = agents.map((a) => a.name);
+      const archetypes = [...new Set(agents.map((a) => a.spec.archetype).filter((x): x is string => !!x))];
+      const domains = [...new Set(archetypes.flatMap((a) => registry.get('Archetype', a)?.spec.dataDomains ?? []))];
+      const models = [...new Set(archetypes.flatMap((a) => registry.get('Archetype', a)?.spec.models ?? []))];
+      const incidents = (await deps.incidents.list(actor, { limit: 1000 })).filter(
+        (x) => x.initiatives.includes(initiative) || x.agents.some((a) => names.includes(a)),
+      );
+      const incidentsFull = await Promise.all(incidents.map((x) => deps.incidents.get(actor, x.id)));
+      const reviews = (await deps.reviews.list({ limit: 1000 })).filter((r) => r.initiative === initiative);
+      const { revision, policies } = await deps.policies();
+      const last = new Map(deps.monitors.lastResults().map((r) => [r.monitor, r]));
+      const monitors = registry
+        .list('Monitor')
+        .filter(
+          (m) =>
+            m.spec.initiative === initiative ||
+            (m.spec.agent && names.includes(m.spec.agent)) ||
+            (!m.spec.agent && !m.spec.initiative),
+        )
+        .map((m) => ({ name: m.name, spec: m.spec, lastResult: last.get(m.name) ?? null }));
+      const segments = await auditSegments(
+        names,
+        incidents.map((x) => x.id),
+        initiative,
+      );
+      const proofs = segments.map((s) => {
+        const r = verifyRows(s.chainId, s.rows, s.start);
+        return {
+          chainId: s.chainId,
+          start: s.start,
+          entries: s.rows.length,
+          relevantEntries: s.relevant.length,
+          verified: r.ok,
+          ...(r.ok ? { head: r.next } : { broken: r.broken }),
+        };
+      });
+
+      const files: Record<string, unknown> = {
+        'inventory.json': {
+          initiative: {
+            name: initiative,
+            spec: i.spec,
+            riskTierInForce: (await deps.risk.history(initiative))[0]?.tier ?? i.spec.riskTier ?? null,
+          },
+          businessUnit: registry.get('BusinessUnit', i.spec.businessUnit) ?? null,
+          agents: agents.map((a) => ({ name: a.name, spec: a.spec })),
+          archetypes: archetypes.map((a) => ({ name: a, spec: registry.get('Archetype', a)?.spec })),
+          dataDomains: domains.map((d) => ({ name: d, spec: registry.get('DataDomain', d)?.spec })),
+          models: models.map((m) => ({ name: m, spec: registry.get('Model', m)?.spec })),
+        },
+        'risk-assessments.json': await deps.risk.history(initiative),
+        'reviews.json': reviews,
+        'policies.json': { registryRevision: revision, policies },
+        'monitors.json': monitors,
+        'incidents.json': incidentsFull,
+        'outcomes.json': await computeOutcomes(db, registry, initiative, new Date()),
+        'audit/proof.json': proofs,
+        'index.json': {
+          initiative,
+          generatedAt: new Date().toISOString(),
+          generatedBy: actor.type === 'person' ? `person:${actor.id}` : actor.type,
+          files: INDEX,
+        },
+      };
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-evidence-'));
+      try {
+        fs.mkdirSync(path.join(dir, 'audit'));
+        for (const [name, content] of Object.entries(files))
+          fs.writeFileSync(path.join(dir, name), `${JSON.stringify(content, null, 2)}\n`);
+        for (const s of segments)
+          fs.writeFileSync(
+            path.join(dir, 'audit', `${s.chainId}.jsonl`),
+            s.rows.map((r) => JSON.stringify(r)).join('\n') + (s.rows.length ? '\n' : ''),
+          );
+        fs.writeFileSync(
+          path.join(dir, 'policies.cedar'),
+          policies.map((p) => `// ${p.id} (${p.mode}, ${p.source})\n${p.text}\n`).join('\n'),
+        );
+        fs.writeFileSync(
+          path.join(dir, 'README.md'),
+          readme(
+            initiative,
+            proofs.every((p) => p.verified),
+          ),
+        );
+        await tar.c({ gzip: true, file, cwd: dir, portable: true }, fs.readdirSync(dir));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      return {
+        file,
+        chains: proofs.length,
+        entries: proofs.reduce((n, p) => n + p.entries, 0),
+        verified: proofs.every((p) => p.verified),
+      };
+    },
+  };
+}
+
+/** Verifies the chain segments inside an evidence archive, as `fulcrum audit verify --archive` does. */
+export async function verifyArchive(file: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-verify-'));
+  try {
+    await tar.x({ file, cwd: dir });
+    const proofs = JSON.parse(fs.readFileSync(path.join(dir, 'audit', 'proof.json'), 'utf8')) as Array<{
+      chainId: string;
+      start: ChainStart;
+    }>;
+    let entries = 0;
+    for (const p of proofs) {
+      const rows = fs
+        .readFileSync(path.join(dir, 'audit', `${p.chainId}.jsonl`), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as AuditEntryTable);
+      const r = verifyRows(p.chainId, rows, p.start);
+      entries += r.count;
+      if (!r.ok) return { ok: false as const, chains: proofs.length, entries, broken: r.broken };
+    }
+    return { ok: true as const, chains: proofs.length, entries };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function readme(initiative: string, verified: boolean): string {
+  return `# Evidence: ${initiative}
+
+Exported by Fulcrum. \`index.json\` maps each file to EU AI Act articles, NIST AI RMF subcategories and
+ISO/IEC 42001 Annex A control areas (indicative mappings, for the auditor to confirm).
+
+The audit log is hash-chained: \`audit/<chain>.jsonl\` holds each chain segment that contains this
+initiative's entries, from the chain's start (or its retention checkpoint, given in
+\`audit/proof.json\`) up to the last relevant entry, so it can be verified without Fulcrum's database:
+
+    fulcrum audit verify --archive THIS_FILE.tar.gz
+
+Segments include other entries of the same chains: a hash chain can only be proven whole.
+At export, every segment ${verified ? 'verified' : 'did NOT verify'}.
+`;
+}
