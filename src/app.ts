@@ -79,6 +79,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   const tierInForce = async (i: string) =>
     (await latestTiers(db)).get(i) ?? (await registry.snapshot()).get('Initiative', i)?.spec.riskTier;
   const retention = createRetentionService({ db, registry: () => registry.snapshot(), riskTier: tierInForce });
+  retention.start(config.retentionIntervalHours * 3_600_000);
   const evidenceExport = createEvidenceExport({
     db,
     registry: () => registry.snapshot(),
@@ -117,6 +118,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     adminToken,
     async close() {
       monitors.stop();
+      retention.stop();
       await guard.close();
       await database.destroy();
     },

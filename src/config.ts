@@ -20,6 +20,8 @@ export interface Config {
   approvalTtlSeconds: number;
   /** How often monitors are evaluated; 0 turns the timer off (evaluate on demand only). */
   monitorIntervalSeconds: number;
+  /** How often retention purges run; 0 turns the timer off (purge on demand only). */
+  retentionIntervalHours: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -35,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.FULCRUM_LOG_LEVEL ?? 'info',
     approvalTtlSeconds: intFrom(env.FULCRUM_APPROVAL_TTL_SECONDS, 'FULCRUM_APPROVAL_TTL_SECONDS', 15 * 60),
     monitorIntervalSeconds: intFrom(env.FULCRUM_MONITOR_INTERVAL_SECONDS, 'FULCRUM_MONITOR_INTERVAL_SECONDS', 60),
+    retentionIntervalHours: intFrom(env.FULCRUM_RETENTION_INTERVAL_HOURS, 'FULCRUM_RETENTION_INTERVAL_HOURS', 24),
   };
   return { ...config, ...stripUndefined(overrides) };
 }

@@ -28,6 +28,7 @@ export type RetentionService = ReturnType<typeof createRetentionService>;
 
 export function createRetentionService(deps: Deps) {
   const { db } = deps;
+  let timer: NodeJS.Timeout | undefined;
 
   async function settings(): Promise<Retention> {
     const row = await db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirst();
@@ -66,6 +67,17 @@ export function createRetentionService(deps: Deps) {
         .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
         .execute();
       return { periods: JSON.parse(value) as Retention, highRiskFloorDays: HIGH_RISK_FLOOR_DAYS };
+    },
+
+    /** Purges on a timer (every node; a purge is idempotent). */
+    start(intervalMs: number): void {
+      if (intervalMs <= 0 || timer) return;
+      timer = setInterval(() => void this.purge({ type: 'system', id: 'retention' }).catch(() => {}), intervalMs);
+      timer.unref();
+    },
+    stop(): void {
+      if (timer) clearInterval(timer);
+      timer = undefined;
     },
 
     /** Deletes (or, for arguments, redacts) what is past its period; returns what it did. */

@@ -20,7 +20,7 @@ export async function startTestServer(engine: Engine, overrides: Partial<Config>
   const database = await createTestDatabase(engine);
   const config = loadConfig(
     { FULCRUM_DATA_DIR: database.dir },
-    { adminToken: ADMIN_TOKEN, monitorIntervalSeconds: 0, ...overrides },
+    { adminToken: ADMIN_TOKEN, monitorIntervalSeconds: 0, retentionIntervalHours: 0, ...overrides },
   );
   const app = await createApp(config, database.open());
   const server = await buildServer(app);
