@@ -55,6 +55,7 @@ export function createMonitorService(deps: Deps) {
   let timer: NodeJS.Timeout | undefined;
 
   async function measure(
+    registry: RegistrySnapshot,
     m: MonitorSpec,
     agents: string[] | undefined,
     since: string,
@@ -102,7 +103,13 @@ export function createMonitorService(deps: Deps) {
           events = events.where('agent', 'in', agents);
         }
         const cost = Number((await spans.executeTakeFirst())?.c ?? 0) + Number((await events.executeTakeFirst())?.c ?? 0);
-        return { value: Math.round((cost * 86_400_000 * 1e4) / windowMs(m.window)) / 1e4, samples: 1 };
+        const perDay = (cost * 86_400_000) / windowMs(m.window);
+        const budget = m.budget ? registry.get('Budget', m.budget)?.spec : undefined;
+        if (!budget) return { value: perDay, samples: 1 };
+        // Against a budget: the share of its daily allocation (the whole budget spread over its period).
+        const days = (Date.parse(budget.period.to) - Date.parse(budget.period.from)) / 86_400_000 + 1;
+        const daily = budget.allocations.reduce((sum, a) => sum + a.amount, 0) / days;
+        return { value: daily > 0 ? perDay / daily : 0, samples: 1 };
       }
       case 'shadow_agents': {
         const r = await db
@@ -118,7 +125,7 @@ export function createMonitorService(deps: Deps) {
   async function evaluate(registry: RegistrySnapshot, monitor: Desired<'Monitor'>, now: Date): Promise<MonitorResult> {
     const m = monitor.spec;
     const agents = scopeOf(registry, m);
-    const { value, samples } = await measure(m, agents, new Date(now.getTime() - windowMs(m.window)).toISOString());
+    const { value, samples } = await measure(registry, m, agents, new Date(now.getTime() - windowMs(m.window)).toISOString());
     const breached = value > m.threshold && (!RATES.has(m.metric) || samples >= m.minSamples);
     const result: MonitorResult = {
       monitor: monitor.name,

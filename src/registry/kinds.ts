@@ -188,7 +188,11 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
   Monitor: {
     plural: 'monitors',
     schema: S.MonitorSpec,
-    references: (s) => [...one('/spec/agent', 'Agent', s.agent), ...one('/spec/initiative', 'Initiative', s.initiative)],
+    references: (s) => [
+      ...one('/spec/agent', 'Agent', s.agent),
+      ...one('/spec/initiative', 'Initiative', s.initiative),
+      ...one('/spec/budget', 'Budget', s.budget),
+    ],
     check: (s) => {
       const problems: Problem[] = [];
       if (s.agent && s.initiative)

@@ -260,6 +260,13 @@ export const MonitorSpec = T.Object(
     }),
     agent: T.Optional(Ref('Agent')),
     initiative: T.Optional(Ref('Initiative')),
+    budget: T.Optional(
+      T.String({
+        minLength: 1,
+        description:
+          'cost_per_day only: measure against this Budget — the value is the share of its daily allocation (1 = on plan)',
+      }),
+    ),
     window: T.String({ pattern: '^[1-9][0-9]*(m|h|d)$', description: 'e.g. 15m, 1h, 1d', default: '1h' }),
     threshold: T.Number({ minimum: 0, description: 'a breach is a value above this' }),
     minSamples: T.Integer({ minimum: 0, default: 20, description: 'rates need at least this many decisions or tasks' }),

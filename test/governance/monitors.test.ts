@@ -136,6 +136,14 @@ describe.each(ENGINES)('monitors on %s', (engine) => {
     });
     await monitor('spend', { metric: 'cost_per_day', window: '1d', threshold: 100, severity: 'sev4' });
     await monitor('shadows', { metric: 'shadow_agents', window: '1d', threshold: 0, severity: 'sev3' });
+    // fy2026 allocates 150,000 over 365 days: ~411/day; 4 USD a day is ~1% of plan.
+    await monitor('spend-vs-budget', {
+      metric: 'cost_per_day',
+      window: '1d',
+      threshold: 1.2,
+      severity: 'sev3',
+      budget: 'fy2026',
+    });
     await t.request({
       method: 'POST',
       url: '/v1/decisions',
@@ -147,5 +155,7 @@ describe.each(ENGINES)('monitors on %s', (engine) => {
     expect(by.escalations).toMatchObject({ value: 0.5, breached: true });
     expect(by.spend).toMatchObject({ value: 4, breached: false });
     expect(by.shadows).toMatchObject({ value: 1, breached: true });
+    expect(by['spend-vs-budget']?.value).toBeCloseTo(4 / (150_000 / 365), 3);
+    expect(by['spend-vs-budget']).toMatchObject({ breached: false });
   });
 });
