@@ -1,6 +1,6 @@
 // Who is calling, and what their roles let them do. The role model (docs/auth.md) in one place.
 import { NotAllowedError } from '../errors.js';
-import type { Role } from '../registry/schemas.js';
+import { ROLES, type Role } from '../registry/schemas.js';
 
 export type Principal =
   | { type: 'admin'; id: 'admin' }
@@ -9,23 +9,15 @@ export type Principal =
   /** Fulcrum itself (migrations, start-up jobs); never the result of authentication. */
   | { type: 'system'; id: string };
 
-export type Permission = 'registry.read' | 'registry.write' | 'approvals.decide';
+export type Permission = 'registry.read' | 'registry.write' | 'approvals.decide' | 'incidents.write';
 
 const GRANTS: Record<Permission, readonly Role[]> = {
   // Every role may read the registry; viewer is the read-only role.
-  'registry.read': [
-    'admin',
-    'platform',
-    'owner',
-    'reviewer:risk',
-    'reviewer:legal',
-    'reviewer:security',
-    'reviewer:data',
-    'approver',
-    'viewer',
-  ],
+  'registry.read': ROLES,
   'registry.write': ['admin', 'platform'],
   'approvals.decide': ['admin', 'approver'],
+  // Anyone with a working role may open and move incidents; a viewer only reads them.
+  'incidents.write': ROLES.filter((r) => r !== 'viewer'),
 };
 
 export function hasRole(p: Principal, role: Role): boolean {

@@ -2,7 +2,7 @@
 // timeline, linked agents and initiatives, an owner, and for serious incidents the EU AI Act Art. 73
 // reporting clock. Every change is also recorded in the audit log.
 import type { Kysely } from 'kysely';
-import { actorName, assertCan, hasRole, type Principal } from '../auth/principal.js';
+import { actorName, assertCan, can, type Principal } from '../auth/principal.js';
 import { newId } from '../auth/tokens.js';
 import type { Database, IncidentTable } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, ValidationError } from '../errors.js';
@@ -70,22 +70,11 @@ function toIncident(r: IncidentTable, now = new Date()) {
 }
 export type Incident = ReturnType<typeof toIncident>;
 
-const WRITERS = [
-  'platform',
-  'owner',
-  'reviewer:risk',
-  'reviewer:legal',
-  'reviewer:security',
-  'reviewer:data',
-  'approver',
-] as const;
-
 export function createIncidentService(deps: Deps) {
   const { db } = deps;
 
   function assertMayWrite(actor: Principal, incident?: IncidentTable): void {
-    if (actor.type === 'admin' || actor.type === 'system') return;
-    if (actor.type === 'person' && (WRITERS.some((r) => hasRole(actor, r)) || incident?.owner === actor.id)) return;
+    if (can(actor, 'incidents.write') || (actor.type === 'person' && incident?.owner === actor.id)) return;
     throw new NotAllowedError(`${actorName(actor)} may not open or change incidents`);
   }
 

@@ -1,5 +1,6 @@
 // The scale-or-fail diagnostic: the brief's six checklist questions answered from what Fulcrum
 // knows (registry, telemetry, spend), never from a questionnaire. A pure function of the facts.
+import { SIGN_OFFS } from '../governance/reviews.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
 
@@ -68,12 +69,6 @@ export interface Facts {
 }
 
 const ACTIVE_STAGES = new Set(['pilot', 'production', 'scaled']);
-const SIGN_OFF_ROLES: Record<string, string[]> = {
-  minimal: [],
-  low: ['platform'],
-  medium: ['platform', 'reviewer:security', 'reviewer:data'],
-  high: ['platform', 'reviewer:security', 'reviewer:data', 'reviewer:risk', 'reviewer:legal'],
-};
 const DAY = 86_400_000;
 
 const ACTIONS: Record<Area['area'], string> = {
@@ -229,7 +224,10 @@ export function diagnose(f: Facts, t: Thresholds = DEFAULT_THRESHOLDS): Diagnost
   const orphaned = active
     .filter((i) => !r.has('Person', i.spec.owner) || !r.has('BusinessUnit', i.spec.businessUnit))
     .map((i) => i.name);
-  const neededRoles = [...new Set(active.flatMap((i) => SIGN_OFF_ROLES[f.riskTier(i.name) ?? 'minimal'] ?? []))].sort();
+  // The roles promotions need at each active initiative's tier; `owner` is the initiative's own owner.
+  const neededRoles = [...new Set(active.flatMap((i) => SIGN_OFFS[f.riskTier(i.name) ?? 'minimal'] ?? []))]
+    .filter((r) => r !== 'owner')
+    .sort();
   const missingRoles = neededRoles.filter((role) => holders(role) === 0);
   const operating = area(
     'operating-model',
