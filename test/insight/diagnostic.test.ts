@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { type Area, DEFAULT_THRESHOLDS, diagnose, type Facts } from '../../src/insight/diagnostic.js';
 import { type Desired, RegistrySnapshot } from '../../src/registry/model.js';
+import { BUDGET_CATEGORIES } from '../../src/registry/schemas.js';
 import { validateDescriptor } from '../../src/registry/validate.js';
 import { ACME, readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -45,6 +46,19 @@ function facts(r: RegistrySnapshot, over: Partial<Facts> = {}): Facts {
 const areaOf = (f: Facts, name: Area['area'], t = DEFAULT_THRESHOLDS) =>
   diagnose(f, t).areas.find((a) => a.area === name) as Area;
 const evidence = (a: Area, label: string) => a.evidence.find((e) => e.label.startsWith(label))?.value;
+
+/** fy2026 with 1,000 in every category and spend exactly on the pro-rated plan to NOW. */
+function onPlan(b: Record<string, any>, initiative?: string): void {
+  const elapsed = (Date.parse('2026-11-28') - Date.parse('2026-01-01') + 86_400_000) / (365 * 86_400_000);
+  const tag = initiative ? { initiative } : {};
+  b.spec.allocations = BUDGET_CATEGORIES.map((category) => ({ category, amount: 1000, ...tag }));
+  b.spec.actuals = BUDGET_CATEGORIES.map((category) => ({
+    category,
+    amount: Math.round(1000 * elapsed),
+    date: '2026-11-01',
+    ...tag,
+  }));
+}
 
 describe('the diagnostic rules', () => {
   it('outcomes: none measured fails, some is partial, enough passes', () => {
@@ -143,24 +157,10 @@ describe('the diagnostic rules', () => {
       'infrastructure-compute, data-integration, security-governance, change-training',
     );
 
-    const elapsed = (Date.parse('2026-11-28') - Date.parse('2026-01-01') + 86_400_000) / (365 * 86_400_000);
     const balanced = (edit: (b: Record<string, any>) => void = () => {}) =>
       registry((d) => {
         const b = find(d, 'Budget', 'fy2026');
-        b.spec.allocations = [
-          'model-licences',
-          'infrastructure-compute',
-          'data-integration',
-          'security-governance',
-          'agents-platforms',
-          'change-training',
-        ].map((category) => ({ category, amount: 1000, initiative: 'support-deflection' }));
-        b.spec.actuals = b.spec.allocations.map((a: { category: string }) => ({
-          category: a.category,
-          amount: Math.round(1000 * elapsed),
-          date: '2026-11-01',
-          initiative: 'support-deflection',
-        }));
+        onPlan(b, 'support-deflection');
         edit(b);
       });
     expect(areaOf(facts(balanced()), 'budget').status).toBe('pass');
@@ -186,21 +186,7 @@ describe('the diagnostic rules', () => {
     const everything = registry((d) => {
       find(d, 'ComputePool', 'eu-gpu').spec.forecastDemand = 1500;
       find(d, 'Person', 'vic.viewer').spec.roles = ['reviewer:risk', 'reviewer:legal', 'reviewer:security', 'reviewer:data'];
-      const b = find(d, 'Budget', 'fy2026');
-      const elapsed = (Date.parse('2026-11-28') - Date.parse('2026-01-01') + 86_400_000) / (365 * 86_400_000);
-      b.spec.allocations = [
-        'model-licences',
-        'infrastructure-compute',
-        'data-integration',
-        'security-governance',
-        'agents-platforms',
-        'change-training',
-      ].map((category) => ({ category, amount: 1000 }));
-      b.spec.actuals = b.spec.allocations.map((a: { category: string }) => ({
-        category: a.category,
-        amount: Math.round(1000 * elapsed),
-        date: '2026-11-01',
-      }));
+      onPlan(find(d, 'Budget', 'fy2026'));
     });
     const t = { ...DEFAULT_THRESHOLDS, minMeasuredInitiatives: 1 };
     expect(diagnose(facts(everything), t).verdict).toBe('scale');
