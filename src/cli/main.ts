@@ -32,6 +32,7 @@ usage: fulcrum <command> [options]
   costs [--group-by agent|initiative|model|business-unit] [--from D] [--to D]
                                   spend
   outcomes INITIATIVE             outcome metrics against baseline and target
+  roi INITIATIVE                  value against cost, with provenance
   evidence export --initiative NAME -o FILE.tar.gz
                                   an auditor's archive for one initiative
   audit verify [--archive FILE]   walk every audit chain in the database (works with the server stopped),
@@ -64,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'agents':
       case 'costs':
       case 'outcomes':
+      case 'roi':
       case 'decisions':
       case 'evidence':
         return await ops(command, rest);

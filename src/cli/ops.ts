@@ -9,6 +9,7 @@ const USAGE = {
   agents: 'usage: fulcrum agents suspend|resume NAME --reason TEXT',
   costs: 'usage: fulcrum costs [--group-by agent|initiative|model|business-unit] [--from YYYY-MM-DD] [--to YYYY-MM-DD]',
   outcomes: 'usage: fulcrum outcomes INITIATIVE',
+  roi: 'usage: fulcrum roi INITIATIVE',
   decisions: 'usage: fulcrum decisions [--agent NAME] [--decision allow|deny|approval_required] [--limit N]',
   evidence: 'usage: fulcrum evidence export --initiative NAME -o FILE.tar.gz',
 };
@@ -102,6 +103,30 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
             const baseline = m.baseline as { value: number };
             return `${String(m.name).padEnd(28)} baseline ${baseline.value}  target ${m.target}  current ${m.current ?? '—'} (${m.provenance})  progress ${m.progress ?? '—'}\n`;
           })
+          .join(''),
+      );
+      return 0;
+    }
+    case 'roi': {
+      if (!sub) break;
+      const r = await client.request<{
+        window: { from: string; to: string };
+        value: { total: number; items: Array<{ metric: string; value: number; improvementProvenance: string }> };
+        cost: { total: number; items: Array<{ source: string; amountUsd: number; provenance: string }> };
+        roi: number | null;
+      }>('GET', `/v1/initiatives/${encodeURIComponent(sub)}/roi`);
+      out(r, () =>
+        [
+          `${sub}  ${r.window.from} … ${r.window.to}`,
+          `value  $${r.value.total.toFixed(2)}  (assumed: improvement × valuePerUnit)`,
+          ...r.value.items.map(
+            (v) => `  ${v.metric.padEnd(26)} $${v.value.toFixed(2)}  (improvement ${v.improvementProvenance})`,
+          ),
+          `cost   $${r.cost.total.toFixed(2)}`,
+          ...r.cost.items.map((c) => `  ${c.source.padEnd(52)} $${c.amountUsd.toFixed(2)}  (${c.provenance})`),
+          `ROI    ${r.roi === null ? '— (no cost recorded)' : `${(r.roi * 100).toFixed(0)}%`}`,
+        ]
+          .map((l) => `${l}\n`)
           .join(''),
       );
       return 0;

@@ -3,10 +3,12 @@
 import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
+import { NotFoundError } from '../errors.js';
 import { computeOutcomes } from '../evidence/outcomes.js';
 import { latestTiers } from '../governance/risk.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { DEFAULT_THRESHOLDS, type Diagnostic, diagnose, type Thresholds } from './diagnostic.js';
+import { computeRoi, type Roi } from './roi.js';
 
 export interface Deps {
   db: Kysely<Database>;
@@ -22,6 +24,13 @@ const WINDOW_DAYS = 30;
 export function createInsightService(deps: Deps) {
   const { db } = deps;
   return {
+    async roi(actor: Principal, initiative: string, now = new Date()): Promise<Roi> {
+      assertCan(actor, 'registry.read');
+      const registry = await deps.registry();
+      if (!registry.has('Initiative', initiative)) throw new NotFoundError(`no Initiative named "${initiative}"`);
+      return computeRoi(db, registry, initiative, now);
+    },
+
     async diagnostic(actor: Principal, overrides: Partial<Thresholds> = {}, now = new Date()): Promise<Diagnostic> {
       assertCan(actor, 'registry.read');
       const registry = await deps.registry();

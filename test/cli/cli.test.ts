@@ -119,6 +119,9 @@ describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
     );
     const costs = await cli('costs', '--group-by', 'initiative', '--json');
     expect(JSON.parse(costs.stdout)).toMatchObject({ rows: [] });
+    const roi = await cli('roi', 'support-deflection');
+    expect(roi.stdout).toMatch(/^value {2}\$0\.00 {2}\(assumed: improvement × valuePerUnit\)$/m);
+    expect(roi.stdout).toMatch(/^ROI {4}— \(no cost recorded\)$/m);
     const outcomes = await cli('outcomes', 'support-deflection');
     expect(outcomes.code).toBe(0);
     expect(outcomes.stdout).toMatch(/baseline .* target .* current — \(none\)/);

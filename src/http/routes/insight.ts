@@ -3,7 +3,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../insight/diagnostic.js';
 import type { InsightService } from '../../insight/insight-service.js';
-import { errorResponses } from '../schemas.js';
+import { errorResponses, Name } from '../schemas.js';
 
 const Evidence = T.Object({ label: T.String(), value: T.Union([T.String(), T.Number()]) });
 const Diagnostic = T.Object({
@@ -40,5 +40,19 @@ export function insightRoutes(server: FastifyInstance, insight: InsightService):
       },
     },
     async (req) => insight.diagnostic(req.principal, req.query),
+  );
+
+  server.get<{ Params: { name: string } }>(
+    '/v1/initiatives/:name/roi',
+    {
+      schema: {
+        tags: ['insight'],
+        summary:
+          'ROI over the last 30 days: value (improvement × valuePerUnit) against cost, each number labelled measured, self-reported or assumed',
+        params: T.Object({ name: Name }),
+        response: errorResponses(401, 403, 404),
+      },
+    },
+    async (req) => insight.roi(req.principal, req.params.name),
   );
 }

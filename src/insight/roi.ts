@@ -1,0 +1,105 @@
+// ROI of an initiative over the last 30 days: value (each outcome's improvement × its stated
+// valuePerUnit) against cost (telemetry and recorded spend), every number labelled with where it
+// comes from — measured, self-reported or assumed.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { computeOutcomes } from '../evidence/outcomes.js';
+import type { RegistrySnapshot } from '../registry/model.js';
+
+type Provenance = 'measured' | 'self-reported' | 'assumed';
+
+export interface Roi {
+  initiative: string;
+  window: { from: string; to: string };
+  value: {
+    total: number;
+    provenance: Provenance;
+    items: Array<{
+      metric: string;
+      unit: string;
+      improvement: number;
+      improvementProvenance: string;
+      valuePerUnit: number;
+      value: number;
+    }>;
+    /** Metrics that give no value: no valuePerUnit, or no current value. */
+    notValued: Array<{ metric: string; why: string }>;
+  };
+  cost: { total: number; items: Array<{ source: string; amountUsd: number; provenance: Provenance }> };
+  /** (value − cost) ÷ cost; null without cost. */
+  roi: number | null;
+  provenance: Provenance;
+}
+
+const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+
+export async function computeRoi(
+  db: Kysely<Database>,
+  registry: RegistrySnapshot,
+  initiative: string,
+  now = new Date(),
+): Promise<Roi> {
+  const outcomes = await computeOutcomes(db, registry, initiative, now);
+  const { from, to } = outcomes.window;
+  const items: Roi['value']['items'] = [];
+  const notValued: Roi['value']['notValued'] = [];
+  for (const m of outcomes.metrics) {
+    if (m.valuePerUnit === undefined) notValued.push({ metric: m.name, why: 'no valuePerUnit stated' });
+    else if (m.current === null) notValued.push({ metric: m.name, why: 'no current value in the window' });
+    else {
+      // Improvement in the metric's own unit, positive when it moved the right way.
+      const improvement = (m.direction === 'increase' ? 1 : -1) * (m.current - m.baseline.value);
+      items.push({
+        metric: m.name,
+        unit: m.unit,
+        improvement: round(improvement, 4),
+        improvementProvenance: m.provenance,
+        valuePerUnit: m.valuePerUnit.value,
+        value: round(improvement * m.valuePerUnit.value),
+      });
+    }
+  }
+  const agents = outcomes.agents;
+  const telemetry =
+    agents.length === 0
+      ? { measured: 0, reported: 0 }
+      : await db
+          .selectFrom('evidence_daily')
+          .select((eb) => [
+            eb.fn.sum<number>('cost_measured_usd').as('measured'),
+            eb.fn.sum<number>('cost_reported_usd').as('reported'),
+          ])
+          .where('agent', 'in', agents)
+          .where('day', '>=', from)
+          .where('day', '<=', to)
+          .executeTakeFirstOrThrow();
+  const spendLines = registry
+    .list('Budget')
+    .flatMap((b) => (b.spec.currency === 'USD' ? b.spec.actuals : []))
+    .filter((a) => a.initiative === initiative && a.date >= from && a.date <= to)
+    .reduce((sum, a) => sum + a.amount, 0);
+  const costItems: Roi['cost']['items'] = [
+    {
+      source: 'model and tool calls (telemetry, priced at ingest)',
+      amountUsd: round(Number(telemetry.measured ?? 0)),
+      provenance: 'measured',
+    },
+    {
+      source: 'costs agents reported with their tasks',
+      amountUsd: round(Number(telemetry.reported ?? 0)),
+      provenance: 'self-reported',
+    },
+    { source: 'spend lines booked to the initiative', amountUsd: round(spendLines), provenance: 'self-reported' },
+  ];
+  const cost = round(costItems.reduce((s, c) => s + c.amountUsd, 0));
+  const value = round(items.reduce((s, v) => s + v.value, 0));
+  return {
+    initiative,
+    window: { from, to },
+    // Value always rests on valuePerUnit, which the initiative states: an assumption.
+    value: { total: value, provenance: 'assumed', items, notValued },
+    cost: { total: cost, items: costItems },
+    roi: cost > 0 ? round((value - cost) / cost, 4) : null,
+    provenance: 'assumed',
+  };
+}
