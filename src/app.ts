@@ -15,6 +15,7 @@ import { createReviewService, type ReviewService } from './governance/reviews.js
 import { createRiskService, latestTiers, type RiskService } from './governance/risk.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
 import { createInsightService, type InsightService } from './insight/insight-service.js';
+import { createSpendService, type SpendService } from './insight/spend.js';
 import { createRegistryService, type RegistryService } from './registry/registry-service.js';
 import { createRegistryStore } from './registry/registry-store.js';
 
@@ -32,6 +33,7 @@ export interface App {
   retention: RetentionService;
   evidenceExport: EvidenceExportService;
   insight: InsightService;
+  spend: SpendService;
   adminToken: AdminToken;
   close(): Promise<void>;
 }
@@ -115,6 +117,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     retention,
     evidenceExport,
     insight,
+    spend: createSpendService({ db, registry: () => registry.snapshot() }),
     adminToken,
     async close() {
       monitors.stop();

@@ -22,6 +22,7 @@ export interface Database {
   reviews: ReviewTable;
   review_signoffs: ReviewSignoffTable;
   audit_checkpoints: AuditCheckpointTable;
+  spend_lines: SpendLineTable;
 }
 
 /** One governance-as-code descriptor; `spec` and `labels` are JSON text (portable across engines). */
@@ -285,4 +286,16 @@ export interface AuditCheckpointTable {
   seq: number;
   hash: string;
   at: string;
+}
+
+export interface SpendLineTable {
+  id: Generated<number>;
+  budget: string;
+  date: string;
+  category: string;
+  amount: number;
+  initiative: string | null;
+  description: string | null;
+  imported_by: string;
+  imported_at: string;
 }

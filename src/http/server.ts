@@ -79,7 +79,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   monitorRoutes(server, app.monitors);
   retentionRoutes(server, app.retention);
   evidenceExportRoutes(server, app.evidenceExport);
-  insightRoutes(server, app.insight);
+  insightRoutes(server, app.insight, app.spend);
 
   await server.ready();
   return server;

@@ -64,6 +64,8 @@ export interface Facts {
   modelCalls: ReadonlyArray<{ model: string; calls: number }>;
   /** Telemetry cost (measured + self-reported) per day, agent and model key, since the earliest budget. */
   telemetrySpend: ReadonlyArray<{ day: string; agent: string; model: string; costUsd: number }>;
+  /** Every spend line per budget: the descriptor's actuals and imported lines. */
+  spendLines(budget: string): ReadonlyArray<{ date: string; category: string; amount: number; initiative?: string }>;
   /** Incident management is part of governance; until it exists this is undefined. */
   overdueSeriousIncidents?: number;
 }
@@ -247,17 +249,17 @@ export function diagnose(f: Facts, t: Thresholds = DEFAULT_THRESHOLDS): Diagnost
   return { verdict, areas, window: f.window, generatedAt: f.now.toISOString() };
 }
 
-function budgetArea(f: Facts, t: Thresholds, area: (n: Area['area'], s: Status, e: Evidence[]) => Area): Area {
+/** A budget's allocations against its actual spend to date (spend lines + telemetry), and the signals on it. */
+export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
   const r = f.registry;
+  const b = r.get('Budget', budget);
+  if (!b) return undefined;
   const today = f.now.toISOString().slice(0, 10);
-  const covering = r
-    .list('Budget')
-    .filter((b) => b.spec.period.from <= today && today <= b.spec.period.to)
-    .sort((a, b) => b.spec.period.from.localeCompare(a.spec.period.from));
-  const b = covering[0];
-  if (!b) return area('budget', 'fail', [{ label: 'budgets covering today', value: 0 }]);
   const { from, to } = b.spec.period;
-  const elapsed = Math.min(1, (Date.parse(today) - Date.parse(from) + DAY) / (Date.parse(to) - Date.parse(from) + DAY));
+  const elapsed = Math.max(
+    0,
+    Math.min(1, (Date.parse(today) - Date.parse(from) + DAY) / (Date.parse(to) - Date.parse(from) + DAY)),
+  );
   const allocated = new Map<string, number>();
   for (const a of b.spec.allocations) allocated.set(a.category, (allocated.get(a.category) ?? 0) + a.amount);
   const actual = new Map<string, number>();
@@ -267,7 +269,7 @@ function budgetArea(f: Facts, t: Thresholds, area: (n: Area['area'], s: Status, 
     const key = initiative ?? '';
     byInitiative.set(key, (byInitiative.get(key) ?? 0) + amount);
   };
-  for (const line of b.spec.actuals) if (line.date <= today) add(line.category, line.initiative, line.amount);
+  for (const line of f.spendLines(b.name)) if (line.date <= today) add(line.category, line.initiative, line.amount);
   // Model-call cost from telemetry: model licences, or infrastructure for self-hosted models.
   for (const s of f.telemetrySpend) {
     if (s.day < from || s.day > today) continue;
@@ -278,18 +280,25 @@ function budgetArea(f: Facts, t: Thresholds, area: (n: Area['area'], s: Status, 
       s.costUsd,
     );
   }
-  const missing = BUDGET_CATEGORIES.filter((c) => !(allocated.get(c) ?? 0));
-  const off = BUDGET_CATEGORIES.filter((c) => {
-    const expected = (allocated.get(c) ?? 0) * elapsed;
-    return expected > 0 && Math.abs((actual.get(c) ?? 0) - expected) > t.budgetTolerance * expected;
+  const categories = BUDGET_CATEGORIES.map((category) => {
+    const proRated = (allocated.get(category) ?? 0) * elapsed;
+    const spent = actual.get(category) ?? 0;
+    return {
+      category,
+      allocated: allocated.get(category) ?? 0,
+      proRated: Math.round(proRated * 100) / 100,
+      actual: Math.round(spent * 100) / 100,
+      deviation: proRated > 0 ? Math.round(((spent - proRated) / proRated) * 10_000) / 10_000 : null,
+      offPlan: proRated > 0 && Math.abs(spent - proRated) > t.budgetTolerance * proRated,
+    };
   });
   const total = [...actual.values()].reduce((x, y) => x + y, 0);
   // Spend booked to no initiative (platform, security…) is not spend on an initiative without outcomes.
-  const unmeasured = [...byInitiative]
+  const withoutOutcomes = [...byInitiative]
     .filter(([i]) => i && (r.get('Initiative', i)?.spec.outcomes.length ?? 0) === 0)
-    .reduce((sum, [, v]) => sum + v, 0);
-  const unmeasuredShare = total ? unmeasured / total : 0;
-  const stalled = r
+    .map(([initiative, amount]) => ({ initiative, amount: Math.round(amount * 100) / 100 }));
+  const unmeasured = withoutOutcomes.reduce((sum, x) => sum + x.amount, 0);
+  const stalledPilots = r
     .list('Initiative')
     .filter(
       (i) =>
@@ -298,21 +307,55 @@ function budgetArea(f: Facts, t: Thresholds, area: (n: Area['area'], s: Status, 
         (f.now.getTime() - Date.parse(i.spec.stageSince)) / DAY > t.stalledPilotDays &&
         (byInitiative.get(i.name) ?? 0) > 0,
     )
-    .map((i) => i.name);
+    .map((i) => ({
+      initiative: i.name,
+      since: i.spec.stageSince as string,
+      amount: Math.round((byInitiative.get(i.name) ?? 0) * 100) / 100,
+    }));
+  return {
+    budget: b.name,
+    currency: b.spec.currency,
+    period: { from, to },
+    elapsed: Math.round(elapsed * 10_000) / 10_000,
+    categories,
+    total: Math.round(total * 100) / 100,
+    spendWithoutOutcomes: {
+      total: Math.round(unmeasured * 100) / 100,
+      share: total ? Math.round((unmeasured / total) * 10_000) / 10_000 : 0,
+      initiatives: withoutOutcomes,
+    },
+    spendOnStalledPilots: stalledPilots,
+  };
+}
+
+function budgetArea(f: Facts, t: Thresholds, area: (n: Area['area'], s: Status, e: Evidence[]) => Area): Area {
+  const today = f.now.toISOString().slice(0, 10);
+  const covering = f.registry
+    .list('Budget')
+    .filter((b) => b.spec.period.from <= today && today <= b.spec.period.to)
+    .sort((a, b) => b.spec.period.from.localeCompare(a.spec.period.from));
+  const a = covering[0] && budgetAlignment(f, t, covering[0].name);
+  if (!a) return area('budget', 'fail', [{ label: 'budgets covering today', value: 0 }]);
+  const missing = a.categories.filter((c) => c.allocated === 0).map((c) => c.category);
+  const off = a.categories.filter((c) => c.offPlan).map((c) => c.category);
+  const stalled = a.spendOnStalledPilots.map((s) => s.initiative);
   const status: Status =
-    missing.length === 0 && off.length === 0 && unmeasuredShare <= t.maxUnmeasuredSpendShare && stalled.length === 0
+    missing.length === 0 && off.length === 0 && a.spendWithoutOutcomes.share <= t.maxUnmeasuredSpendShare && stalled.length === 0
       ? 'pass'
       : 'partial';
-  const money = (v: number) => `${b.spec.currency} ${Math.round(v).toLocaleString('en-US')}`;
+  const money = (v: number) => `${a.currency} ${Math.round(v).toLocaleString('en-US')}`;
   return area('budget', status, [
-    { label: 'budget', value: `${b.name} (${from} … ${to}, ${pct(elapsed)} elapsed)` },
+    { label: 'budget', value: `${a.budget} (${a.period.from} … ${a.period.to}, ${pct(a.elapsed)} elapsed)` },
     { label: 'categories not allocated', value: list(missing) },
-    ...BUDGET_CATEGORIES.map((c) => ({
-      label: `${c}: actual vs pro-rated allocation`,
-      value: `${money(actual.get(c) ?? 0)} vs ${money((allocated.get(c) ?? 0) * elapsed)}`,
+    ...a.categories.map((c) => ({
+      label: `${c.category}: actual vs pro-rated allocation`,
+      value: `${money(c.actual)} vs ${money(c.proRated)}`,
     })),
     { label: `categories off by more than ${pct(t.budgetTolerance)}`, value: list(off) },
-    { label: 'spend on initiatives without quantified outcomes', value: `${money(unmeasured)} (${pct(unmeasuredShare)})` },
+    {
+      label: 'spend on initiatives without quantified outcomes',
+      value: `${money(a.spendWithoutOutcomes.total)} (${pct(a.spendWithoutOutcomes.share)})`,
+    },
     { label: `spend on pilots older than ${t.stalledPilotDays} days`, value: list(stalled) },
   ]);
 }

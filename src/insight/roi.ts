@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { computeOutcomes } from '../evidence/outcomes.js';
 import type { RegistrySnapshot } from '../registry/model.js';
+import { spendLinesOf } from './spend.js';
 
 type Provenance = 'measured' | 'self-reported' | 'assumed';
 
@@ -73,11 +74,12 @@ export async function computeRoi(
           .where('day', '>=', from)
           .where('day', '<=', to)
           .executeTakeFirstOrThrow();
-  const spendLines = registry
-    .list('Budget')
-    .flatMap((b) => (b.spec.currency === 'USD' ? b.spec.actuals : []))
-    .filter((a) => a.initiative === initiative && a.date >= from && a.date <= to)
-    .reduce((sum, a) => sum + a.amount, 0);
+  let spendLines = 0;
+  for (const b of registry.list('Budget')) {
+    if (b.spec.currency !== 'USD') continue;
+    for (const a of await spendLinesOf(db, registry, b.name))
+      if (a.initiative === initiative && a.date >= from && a.date <= to) spendLines += a.amount;
+  }
   const costItems: Roi['cost']['items'] = [
     {
       source: 'model and tool calls (telemetry, priced at ingest)',

@@ -35,6 +35,7 @@ function facts(r: RegistrySnapshot, over: Partial<Facts> = {}): Facts {
     registry: r,
     agentStatus: (a) => r.get('Agent', a)?.spec.status ?? 'retired',
     riskTier: (i) => r.get('Initiative', i)?.spec.riskTier,
+    spendLines: (b) => r.get('Budget', b)?.spec.actuals ?? [],
     measuredInitiatives: new Set(['support-deflection']),
     shadowAgents: [],
     modelCalls: [{ model: 'gpt-4o-mini', calls: 10 }],

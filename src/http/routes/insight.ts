@@ -3,6 +3,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../insight/diagnostic.js';
 import type { InsightService } from '../../insight/insight-service.js';
+import type { SpendService } from '../../insight/spend.js';
 import { errorResponses, Name } from '../schemas.js';
 
 const Evidence = T.Object({ label: T.String(), value: T.Union([T.String(), T.Number()]) });
@@ -22,7 +23,8 @@ const Diagnostic = T.Object({
   generatedAt: T.String(),
 });
 
-export function insightRoutes(server: FastifyInstance, insight: InsightService): void {
+export function insightRoutes(server: FastifyInstance, insight: InsightService, spend: SpendService): void {
+  server.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   // Every threshold can be overridden per request, e.g. ?minMeasuredInitiatives=8.
   const Query = T.Object(
     Object.fromEntries(
@@ -54,5 +56,36 @@ export function insightRoutes(server: FastifyInstance, insight: InsightService):
       },
     },
     async (req) => insight.roi(req.principal, req.params.name),
+  );
+
+  server.post<{ Params: { name: string }; Body: unknown }>(
+    '/v1/budgets/:name/spend',
+    {
+      schema: {
+        tags: ['insight'],
+        summary:
+          'Import spend lines: CSV (date,category,amount,initiative,description) or JSON {"lines":[…]}; any bad line refuses the whole file',
+        params: T.Object({ name: Name }),
+        response: errorResponses(400, 401, 403, 404, 415, 422),
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return spend.import(req.principal, req.params.name, req.body);
+    },
+  );
+
+  server.get<{ Params: { name: string } }>(
+    '/v1/budgets/:name/alignment',
+    {
+      schema: {
+        tags: ['insight'],
+        summary:
+          'Allocation against actual spend per category (spend lines + telemetry), spend without outcomes, spend on stalled pilots',
+        params: T.Object({ name: Name }),
+        response: errorResponses(401, 403, 404),
+      },
+    },
+    async (req) => insight.alignment(req.principal, req.params.name),
   );
 }

@@ -1,0 +1,73 @@
+// Spend import (all or nothing, every bad line named) and budget alignment against allocations.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../../src/insight/spend.js';
+import { ENGINES } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+
+describe('CSV', () => {
+  it('reads quoted fields with commas, quotes and newlines', () => {
+    expect(parseCsv('a,b\r\n"x, y","say ""hi""\nthere"\n\n')).toEqual([
+      ['a', 'b'],
+      ['x, y', 'say "hi"\nthere'],
+    ]);
+  });
+});
+
+describe.each(ENGINES)('budgets on %s', (engine) => {
+  let t: TestServer;
+  const csv = (body: string) =>
+    t.request({ method: 'POST', url: '/v1/budgets/fy2026/spend', headers: { 'content-type': 'text/csv' }, payload: body });
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses a file with any bad line, naming every one, and imports nothing', async () => {
+    const res = await csv(
+      'date,category,amount,initiative,description\n' +
+        '2026-03-01,agents-platforms,1200,support-deflection,"Agent platform, March"\n' +
+        '2025-12-31,agents-platforms,10,,before the period\n' +
+        '2026-03-02,snacks,10,,\n' +
+        '2026-03-03,model-licences,-5,,\n' +
+        '2026-03-04,model-licences,5,ghost-initiative,\n',
+    );
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details.map((p: { message: string }) => p.message)).toEqual([
+      'line 3: date 2025-12-31 is outside fy2026 (2026-01-01 … 2026-12-31)',
+      expect.stringMatching(/^line 4: category "snacks" is not one of model-licences, /),
+      'line 5: amount "-5" is not a non-negative number',
+      'line 6: no Initiative named "ghost-initiative"',
+    ]);
+    expect(await t.app.database.db.selectFrom('spend_lines').selectAll().execute()).toEqual([]);
+    expect((await csv('when,what\n1,2\n')).json().error.message).toMatch(/the CSV header must be/);
+  });
+
+  it('imports a clean file (CSV or JSON) and aligns actuals with the pro-rated allocation', async () => {
+    const ok = await csv(
+      'date,category,amount,initiative,description\n2026-03-01,agents-platforms,1200,support-deflection,"Agent platform, March"\n',
+    );
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toEqual({ budget: 'fy2026', imported: 1, total: 1200 });
+    const json = await t.request({
+      method: 'POST',
+      url: '/v1/budgets/fy2026/spend',
+      payload: { lines: [{ date: '2026-04-01', category: 'model-licences', amount: 300.5 }] },
+    });
+    expect(json.json().imported).toBe(1);
+    const a = (await t.request({ method: 'GET', url: '/v1/budgets/fy2026/alignment' })).json();
+    const cat = Object.fromEntries(a.categories.map((c: { category: string }) => [c.category, c]));
+    // Descriptor actuals (61,000 model licences) + imported lines.
+    expect(cat['model-licences'].actual).toBe(61_300.5);
+    expect(cat['agents-platforms']).toMatchObject({ allocated: 50_000, actual: 1200 });
+    expect(Math.abs(cat['agents-platforms'].proRated - 50_000 * a.elapsed)).toBeLessThan(5); // elapsed is reported rounded
+    expect(cat['data-integration']).toMatchObject({ allocated: 0, deviation: null, offPlan: false });
+    expect(a.spendWithoutOutcomes.total).toBe(0); // support-deflection has outcome metrics
+    expect((await t.request({ method: 'GET', url: '/v1/budgets/nope/alignment' })).statusCode).toBe(404);
+    expect((await t.request({ method: 'POST', url: '/v1/budgets/nope/spend', payload: { lines: [] } })).statusCode).toBe(404);
+  });
+});
