@@ -9,6 +9,7 @@ import { latestTiers } from '../governance/risk.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { budgetAlignment, DEFAULT_THRESHOLDS, type Diagnostic, diagnose, type Facts, type Thresholds } from './diagnostic.js';
 import { computeRoi, type Roi } from './roi.js';
+import { computeSignals, type Signals } from './signals.js';
 import { type SpendLine, spendLinesOf } from './spend.js';
 
 export interface Deps {
@@ -107,6 +108,18 @@ export function createInsightService(deps: Deps) {
     async diagnostic(actor: Principal, overrides: Partial<Thresholds> = {}, now = new Date()): Promise<Diagnostic> {
       assertCan(actor, 'registry.read');
       return diagnose(await facts(now), { ...DEFAULT_THRESHOLDS, ...overrides });
+    },
+
+    /** Pilot paralysis, agent sprawl and where AI is not ready, as named lists. */
+    async signals(actor: Principal, now = new Date()): Promise<Signals> {
+      assertCan(actor, 'registry.read');
+      const f = await facts(now);
+      return computeSignals(f.registry, {
+        now,
+        stalledPilotDays: DEFAULT_THRESHOLDS.stalledPilotDays,
+        measuredInitiatives: f.measuredInitiatives,
+        agentStatus: f.agentStatus,
+      });
     },
 
     /** A budget's allocation against actual spend per category, spend without outcomes, spend on stalled pilots. */

@@ -58,6 +58,19 @@ export function insightRoutes(server: FastifyInstance, insight: InsightService, 
     async (req) => insight.roi(req.principal, req.params.name),
   );
 
+  server.get(
+    '/v1/signals',
+    {
+      schema: {
+        tags: ['insight'],
+        summary:
+          'Pilot paralysis (pilots over 180 days), agent sprawl (per archetype, ad hoc, near-duplicates) and where AI is not ready',
+        response: errorResponses(401, 403),
+      },
+    },
+    async (req) => insight.signals(req.principal),
+  );
+
   server.post<{ Params: { name: string }; Body: unknown }>(
     '/v1/budgets/:name/spend',
     {

@@ -1,0 +1,85 @@
+// Named lists a CIO acts on: pilot paralysis, agent sprawl, and where AI is not ready yet.
+import type { RegistrySnapshot } from '../registry/model.js';
+
+const DAY = 86_400_000;
+
+export interface Signals {
+  stalledPilots: Array<{ initiative: string; since: string; days: number }>;
+  agentSprawl: {
+    perArchetype: Array<{ archetype: string; agents: string[] }>;
+    adHoc: string[];
+    /** Agents of different initiatives calling (nearly) the same tools: candidates to consolidate. */
+    nearDuplicates: Array<{ agents: [string, string]; sharedTools: string[]; similarity: number }>;
+  };
+  notReady: {
+    onUnreadyData: Array<{ initiative: string; dataDomains: string[] }>;
+    withoutMeasuredOutcomes: string[];
+  };
+}
+
+const ACTIVE = new Set(['pilot', 'production', 'scaled']);
+
+export function computeSignals(
+  r: RegistrySnapshot,
+  opts: { now: Date; stalledPilotDays: number; measuredInitiatives: ReadonlySet<string>; agentStatus(a: string): string },
+): Signals {
+  const stalledPilots = r
+    .list('Initiative')
+    .filter(
+      (i) =>
+        i.spec.stage === 'pilot' &&
+        i.spec.stageSince &&
+        (opts.now.getTime() - Date.parse(i.spec.stageSince)) / DAY > opts.stalledPilotDays,
+    )
+    .map((i) => ({
+      initiative: i.name,
+      since: i.spec.stageSince as string,
+      days: Math.floor((opts.now.getTime() - Date.parse(i.spec.stageSince as string)) / DAY),
+    }))
+    .sort((a, b) => b.days - a.days);
+
+  const active = r.list('Agent').filter((a) => opts.agentStatus(a.name) === 'active');
+  const toolsOf = (a: (typeof active)[number]) =>
+    new Set([...((a.spec.archetype && r.get('Archetype', a.spec.archetype)?.spec.tools) || []), ...a.spec.extraTools]);
+  const perArchetype = r
+    .list('Archetype')
+    .map((x) => ({ archetype: x.name, agents: active.filter((a) => a.spec.archetype === x.name).map((a) => a.name) }));
+  const adHoc = active.filter((a) => !a.spec.archetype).map((a) => a.name);
+  const nearDuplicates: Signals['agentSprawl']['nearDuplicates'] = [];
+  for (let i = 0; i < active.length; i++)
+    for (let j = i + 1; j < active.length; j++) {
+      const a = active[i] as (typeof active)[number];
+      const b = active[j] as (typeof active)[number];
+      if (a.spec.initiative === b.spec.initiative) continue;
+      const ta = toolsOf(a);
+      const tb = toolsOf(b);
+      const shared = [...ta].filter((t) => tb.has(t)).sort();
+      const union = new Set([...ta, ...tb]).size;
+      const similarity = union ? shared.length / union : 0;
+      if (shared.length >= 2 && similarity >= 0.6)
+        nearDuplicates.push({ agents: [a.name, b.name], sharedTools: shared, similarity: Math.round(similarity * 100) / 100 });
+    }
+
+  const activeInitiatives = r.list('Initiative').filter((i) => ACTIVE.has(i.spec.stage));
+  const onUnreadyData = activeInitiatives
+    .map((i) => {
+      const domains = new Set<string>();
+      for (const a of r.list('Agent').filter((x) => x.spec.initiative === i.name)) {
+        for (const d of (a.spec.archetype && r.get('Archetype', a.spec.archetype)?.spec.dataDomains) || []) domains.add(d);
+        for (const t of a.spec.extraTools) for (const d of r.get('Tool', t)?.spec.dataDomains ?? []) domains.add(d);
+      }
+      return {
+        initiative: i.name,
+        dataDomains: [...domains].filter((d) => !r.get('DataDomain', d)?.spec.maturity?.productionReady).sort(),
+      };
+    })
+    .filter((x) => x.dataDomains.length > 0);
+  return {
+    stalledPilots,
+    agentSprawl: { perArchetype, adHoc, nearDuplicates },
+    notReady: {
+      onUnreadyData,
+      withoutMeasuredOutcomes: activeInitiatives.filter((i) => !opts.measuredInitiatives.has(i.name)).map((i) => i.name),
+    },
+  };
+}
