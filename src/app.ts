@@ -66,7 +66,8 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     // Reviews read the registry as committed (not a node's cached view): they write the stage back.
     registry: () => registry.snapshot(),
     registryService: registry,
-    riskTier: (i) => tierInForce(i),
+    // The tier in force: the latest assessment, else the descriptor's.
+    riskTier: async (i) => (await latestTiers(db)).get(i) ?? (await registry.snapshot()).get('Initiative', i)?.spec.riskTier,
     recordAct: guard.recordAct,
   });
   const monitors = createMonitorService({
@@ -78,9 +79,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     },
   });
   monitors.start(config.monitorIntervalSeconds * 1000);
-  const tierInForce = async (i: string) =>
-    (await latestTiers(db)).get(i) ?? (await registry.snapshot()).get('Initiative', i)?.spec.riskTier;
-  const retention = createRetentionService({ db, registry: () => registry.snapshot(), riskTier: tierInForce });
+  const retention = createRetentionService({ db, registry: () => registry.snapshot() });
   retention.start(config.retentionIntervalHours * 3_600_000);
   const evidenceExport = createEvidenceExport({
     db,

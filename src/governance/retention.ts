@@ -7,6 +7,7 @@ import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
 import type { RegistrySnapshot } from '../registry/model.js';
+import { latestTiers } from './risk.js';
 
 export const DATA_TYPES = ['auditEntries', 'decisions', 'events', 'spans', 'arguments'] as const;
 export type DataType = (typeof DATA_TYPES)[number];
@@ -21,7 +22,6 @@ const DAY = 86_400_000;
 export interface Deps {
   db: Kysely<Database>;
   registry(): Promise<RegistrySnapshot>;
-  riskTier(initiative: string): Promise<string | undefined>;
 }
 
 export type RetentionService = ReturnType<typeof createRetentionService>;
@@ -37,8 +37,13 @@ export function createRetentionService(deps: Deps) {
 
   /** Agents whose data must stay longer: high-risk (six-month floor) and linked to an unclosed incident. */
   async function holds(registry: RegistrySnapshot) {
-    const highRisk: string[] = [];
-    for (const a of registry.list('Agent')) if ((await deps.riskTier(a.spec.initiative)) === 'high') highRisk.push(a.name);
+    // The tier in force: the latest assessment, else the descriptor's (read once, not per agent).
+    const assessed = await latestTiers(db);
+    const tier = (i: string) => assessed.get(i) ?? registry.get('Initiative', i)?.spec.riskTier;
+    const highRisk = registry
+      .list('Agent')
+      .filter((a) => tier(a.spec.initiative) === 'high')
+      .map((a) => a.name);
     const open = await db.selectFrom('incidents').select(['agents', 'initiatives']).where('status', '!=', 'closed').execute();
     const incident = new Set<string>();
     for (const i of open) {
