@@ -3,6 +3,7 @@ import { apply } from './apply.js';
 import { audit } from './audit.js';
 import { CliError } from './client.js';
 import { credentials } from './credentials.js';
+import { demo } from './demo.js';
 import { diagnoseCommand } from './diagnose.js';
 import { exportRegistry } from './export.js';
 import { migrate } from './migrate.js';
@@ -15,6 +16,8 @@ const HELP = `fulcrum — the control plane for running enterprise AI at scale
 usage: fulcrum <command> [options]
 
   serve [--host H] [--port P]     run the server (API, docs, metrics) on FULCRUM_PORT (4100)
+  demo [--seed N] [--days 90] [--port P] [--data-dir DIR] [--exit-after-replay]
+                                  a fresh Fulcrum with examples/acme and 90 days of replayed activity
   apply -f PATH [--dry-run] [--prune]
                                   validate descriptors (file or folder) and apply them, all or nothing
   export [-o DIR]                 write the registry back out as descriptors
@@ -59,6 +62,8 @@ export async function main(argv: string[]): Promise<number> {
         return await credentials(command, rest);
       case 'audit':
         return await audit(rest);
+      case 'demo':
+        return await demo(rest);
       case 'diagnose':
         return await diagnoseCommand(rest);
       case 'approvals':
