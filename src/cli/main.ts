@@ -6,6 +6,7 @@ import { credentials } from './credentials.js';
 import { demo } from './demo.js';
 import { diagnoseCommand } from './diagnose.js';
 import { exportRegistry } from './export.js';
+import { budgetCommand, reportCommand, signalsCommand } from './insight.js';
 import { migrate } from './migrate.js';
 import { ops } from './ops.js';
 import { printSchemaReport } from './schema-report.js';
@@ -26,6 +27,11 @@ usage: fulcrum <command> [options]
   tokens create|list|revoke --person NAME [ID]
                                   person API tokens
   diagnose [--json]               scale or fail: the six-area scorecard from live evidence
+  report [--format pdf|html|md|json] [-o FILE]
+                                  the board report (Markdown to stdout unless -o)
+  signals [--json]                stalled pilots, agent sprawl, where AI is not ready
+  budget alignment NAME [--json]  allocation against actual spend per category
+  budget import NAME -f FILE      import spend lines (CSV date,category,amount,initiative,description; or .json)
   approvals list|approve|deny [ID] [--status S] [--comment TEXT]
                                   the human-approval queue
   agents suspend|resume NAME --reason TEXT
@@ -66,6 +72,12 @@ export async function main(argv: string[]): Promise<number> {
         return await demo(rest);
       case 'diagnose':
         return await diagnoseCommand(rest);
+      case 'report':
+        return await reportCommand(rest);
+      case 'signals':
+        return await signalsCommand(rest);
+      case 'budget':
+        return await budgetCommand(rest);
       case 'approvals':
       case 'agents':
       case 'costs':
