@@ -1,6 +1,7 @@
 // Cedar text checks through cedar-wasm, the reference implementation: parse, then strict
 // validation against the generated schema. Problems carry offsets into the policy text.
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import type * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { cedarOffThread } from './cedar-runtime.js';
 
 export interface CedarProblem {
   message: string;
@@ -9,9 +10,13 @@ export interface CedarProblem {
 }
 
 export function checkPolicyText(text: string, schema: cedar.Schema): CedarProblem[] {
-  const parsed = cedar.checkParsePolicySet({ staticPolicies: text });
+  const [parsed] = cedarOffThread('checkParsePolicySet', [[{ staticPolicies: text }]]);
+  if (!parsed) throw new Error('cedar-wasm gave no answer');
   if (parsed.type === 'failure') return parsed.errors.map(toProblem);
-  const result = cedar.validate({ schema, policies: { staticPolicies: text }, validationSettings: { mode: 'strict' } });
+  const [result] = cedarOffThread('validate', [
+    [{ schema, policies: { staticPolicies: text }, validationSettings: { mode: 'strict' } }],
+  ]);
+  if (!result) throw new Error('cedar-wasm gave no answer');
   if (result.type === 'failure') return result.errors.map(toProblem);
   return result.validationErrors.map((e) => toProblem(e.error));
 }
@@ -27,6 +32,6 @@ function toProblem(e: cedar.DetailedError): CedarProblem {
 
 /** Checks that a generated schema is itself valid Cedar (it always should be). */
 export function checkSchema(schema: cedar.Schema): string[] {
-  const r = cedar.checkParseSchema(schema);
-  return r.type === 'failure' ? r.errors.map((e) => e.message) : [];
+  const [r] = cedarOffThread('checkParseSchema', [[schema]]);
+  return r?.type === 'failure' ? r.errors.map((e) => e.message) : [];
 }

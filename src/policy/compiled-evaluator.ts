@@ -1,7 +1,8 @@
 // The guard's hot path: Cedar policies compiled to JS closures, answering exactly as cedar-wasm does.
 // Policies the compiler does not support, and requests touching data it does not model, are answered
 // by cedar-wasm (WasmEvaluator), so the price of an unusual policy is speed, never a wrong answer.
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+
+import { cedarHere, policiesToJson } from './cedar-runtime.js';
 import { type ActionScope, actionScopeMatches, actionScopeOf, compilePolicy, type PolicyFn } from './compile.js';
 import type { CedarRequest, EntityJson, EvalResult, PolicyEvaluator, PolicyInput, TypeAndId } from './types.js';
 import {
@@ -74,13 +75,12 @@ export class CompiledEvaluator implements PolicyEvaluator<PreparedEntities> {
 
   constructor(private readonly policies: PolicyInput[]) {
     const fallback: PolicyInput[] = [];
+    const json = policiesToJson(policies.map((p) => p.text));
     for (const [index, p] of policies.entries()) {
       if (this.order.has(p.id)) throw new Error(`Duplicate policy id ${p.id}`);
       this.order.set(p.id, index);
-      const parsed = cedar.policyToJson(p.text);
-      if (parsed.type === 'failure') {
-        throw new Error(`Policy ${p.id} does not parse: ${parsed.errors.map((e) => e.message).join('; ')}`);
-      }
+      const parsed = json[index] as (typeof json)[number];
+      if ('error' in parsed) throw new Error(`Policy ${p.id} does not parse: ${parsed.error}`);
       const compiled = compilePolicy(parsed.json);
       if (compiled.ok) {
         const { effect, action, body } = compiled.policy;
@@ -288,7 +288,7 @@ function prepare(json: EntityJson[]): PreparedEntities {
     ids.set(ref.id, stored);
   }
   if (cycle || check || opaque) {
-    const verdict = cedar.checkParseEntities({ entities: json });
+    const verdict = cedarHere().checkParseEntities({ entities: json });
     if (verdict.type === 'failure') throw new Error(`Cedar entities: ${verdict.errors.map((e) => e.message).join('; ')}`);
     // Cedar refuses cycles; should it ever accept one, it reads the hierarchy its own way.
     if (cycle) opaque = true;

@@ -1,8 +1,8 @@
 // The effective policy set: built-in rules generated from the registry plus every custom Policy
 // descriptor, split into single Cedar policies with stable ids.
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { builtinPolicies } from './builtin.js';
+import { cedarOffThread, policiesToJson } from './cedar-runtime.js';
 
 export interface EffectivePolicy {
   /** `builtin/...`, or the Policy descriptor's name (`name/N` or `name/<@id>` when it holds several). */
@@ -23,11 +23,13 @@ export function effectivePolicies(registry: RegistrySnapshot): EffectivePolicy[]
 
 /** One Policy descriptor's Cedar text as single policies (the text was validated on apply). */
 export function splitPolicy(name: string, text: string, mode: 'enforce' | 'monitor', description?: string): EffectivePolicy[] {
-  const parts = cedar.policySetTextToParts(text);
-  if (parts.type === 'failure') throw new Error(`Policy ${name}: ${parts.errors.map((e) => e.message).join('; ')}`);
+  const [parts] = cedarOffThread('policySetTextToParts', [[text]]);
+  if (!parts || parts.type === 'failure')
+    throw new Error(`Policy ${name}: ${parts?.errors.map((e) => e.message).join('; ') ?? 'does not parse'}`);
+  const parsed = policiesToJson(parts.policies);
   return parts.policies.map((part, i) => {
-    const json = cedar.policyToJson(part);
-    if (json.type === 'failure') throw new Error(`Policy ${name}: ${json.errors.map((e) => e.message).join('; ')}`);
+    const json = parsed[i] as (typeof parsed)[number];
+    if ('error' in json) throw new Error(`Policy ${name}: ${json.error}`);
     const annotations = json.json.annotations ?? {};
     const suffix = annotations.id ?? (parts.policies.length > 1 ? String(i + 1) : undefined);
     const approval = annotations.approval;
