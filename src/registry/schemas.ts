@@ -236,6 +236,9 @@ export const McpServerSpec = T.Object(
     url: T.Optional(T.String({ format: 'uri' })),
     toolPrefix: T.Optional(T.String({ minLength: 1 })),
     timeoutMs: T.Optional(T.Integer({ minimum: 1, maximum: 600000 })),
+    approvalWaitSeconds: T.Optional(
+      T.Integer({ minimum: 0, maximum: 3600, description: 'how long an MCP call waits for a human approval' }),
+    ),
   },
   closed,
 );

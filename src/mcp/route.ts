@@ -1,0 +1,112 @@
+// `/mcp`: the gateway over MCP Streamable HTTP, served by the official SDK's server and transport.
+// Stateless by design: every POST gets a fresh SDK server and transport, no session id is issued,
+// and all state (registry, decisions, approvals) is in the database, so any node behind a load
+// balancer can answer any request, including one that waits for an approval granted on another.
+// (This file sits with the gateway rather than in src/http/routes so the MCP code stays in one place.)
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { Type as T } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorResponses, Name } from '../http/schemas.js';
+import { APPROVAL_META, type McpGateway } from './gateway.js';
+
+const DESCRIPTION =
+  'The MCP gateway (Streamable HTTP, stateless: no session id, JSON responses). Authenticate with the agent key ' +
+  "(`Authorization: Bearer fk_…`). `tools/list` shows the MCP tools the agent's policies let it call (approval-gated " +
+  'ones included); `tools/call` is decided by the guard first and audited: allowed calls go to the upstream MCP ' +
+  'server, refused ones come back as tool errors naming the policies, approval-gated ones wait (bounded) for a person. ' +
+  'The body is a JSON-RPC 2.0 message; see docs/mcp.md.';
+
+const NOT_ALLOWED = {
+  jsonrpc: '2.0',
+  error: { code: -32000, message: 'Method not allowed: this gateway is stateless; POST messages to /mcp' },
+  id: null,
+};
+
+export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { version: string }): void {
+  server.post(
+    '/mcp',
+    {
+      config: { agentOnly: true },
+      schema: {
+        tags: ['mcp'],
+        summary: 'MCP gateway (Streamable HTTP)',
+        description: DESCRIPTION,
+        body: {
+          oneOf: [{ type: 'object' }, { type: 'array' }],
+          description: 'a JSON-RPC 2.0 request, notification or response (MCP)',
+        },
+        response: {
+          200: {
+            description: 'the JSON-RPC response (202, empty, for a notification)',
+            type: 'object',
+            additionalProperties: true,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const agent = request.principal.id;
+      const mcp = new Server({ name: 'fulcrum', version: info.version }, { capabilities: { tools: { listChanged: false } } });
+      mcp.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await gateway.listTools(agent) }));
+      mcp.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
+        const presented = params._meta?.[APPROVAL_META];
+        if (presented !== undefined && typeof presented !== 'string')
+          throw new McpError(ErrorCode.InvalidParams, `params._meta["${APPROVAL_META}"] must be a string (an approval id)`);
+        return gateway.callTool(agent, params.name, params.arguments ?? {}, presented);
+      });
+      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      try {
+        await mcp.connect(transport);
+        const res = await transport.handleRequest(toWebRequest(request), { parsedBody: request.body });
+        return await send(reply, res);
+      } finally {
+        await mcp.close();
+      }
+    },
+  );
+  server.get<{ Params: { name: string } }>(
+    '/v1/mcp-servers/:name/tools',
+    {
+      schema: {
+        tags: ['mcp'],
+        summary: "An MCP server's tools as the upstream lists them, as Tool descriptors, each marked registered or not",
+        description:
+          'Connects to the upstream (stdio or Streamable HTTP) from this node. `descriptor.spec.effect` is guessed from the ' +
+          "tool's MCP annotations: review it before applying. `fulcrum mcp discover` prints and writes these.",
+        params: T.Object({ name: Name }),
+        response: errorResponses(401, 403, 404, 503),
+      },
+    },
+    async (req) => gateway.discover(req.principal, req.params.name),
+  );
+  // No server-initiated stream and no session to end: the transport's answer for a stateless server.
+  for (const method of ['GET', 'DELETE'] as const)
+    server.route({
+      method,
+      url: '/mcp',
+      config: { public: true },
+      schema: { tags: ['mcp'], summary: `${method} /mcp: not offered (stateless gateway)`, description: 'Always 405.' },
+      handler: async (_request, reply) => reply.code(405).header('allow', 'POST').send(NOT_ALLOWED),
+    });
+}
+
+function toWebRequest(request: FastifyRequest): Request {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(request.headers)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const one of v) headers.append(k, one);
+    else headers.set(k, v);
+  }
+  // The body is already parsed by Fastify (and passed as parsedBody): the Request carries headers only.
+  return new Request(`http://${request.host}${request.url}`, { method: request.method, headers });
+}
+
+async function send(reply: FastifyReply, res: Response): Promise<FastifyReply> {
+  reply.code(res.status);
+  res.headers.forEach((value, key) => {
+    reply.header(key, value);
+  });
+  return reply.send(await res.text());
+}
