@@ -36,8 +36,10 @@ interface Connection {
   key: string;
   client: Client;
   ready: Promise<Client>;
-  /** Why the connection died (garbage on stdout, the process exiting), for the error message. */
+  /** Why the connection died (the process exiting, a transport error), for the error message. */
   lastError?: string;
+  /** Set when the upstream sent something that is not JSON-RPC. */
+  invalid?: string;
   failedAt?: number;
   failure?: UpstreamError;
 }
@@ -59,20 +61,29 @@ export function createUpstreamPool(opts: UpstreamOptions) {
     const conn: Connection = { key, client, ready: Promise.resolve(client) };
     client.onerror = (err) => {
       conn.lastError = err.message;
+      // The SDK's stdio reader skips a line that is not JSON-RPC; MCP forbids a server writing one
+      // (stdout is the protocol). Waiting on would turn garbage into a timeout: fail now instead.
+      if (err instanceof SyntaxError || err.name === 'ZodError') {
+        conn.invalid = err.message.split('\n')[0];
+        client.close().catch(() => {});
+      }
     };
     client.onclose = () => {
       if (conns.get(server.name) === conn) conns.delete(server.name);
     };
+    // The server's own `timeoutMs` bounds its handshake too: it says how long its answers may take.
+    const bound = server.spec.timeoutMs ?? opts.connectTimeoutMs;
     conn.ready = withTimeout(
-      client.connect(transportFor(server), { timeout: opts.connectTimeoutMs }),
-      opts.connectTimeoutMs,
-      () => new UpstreamError(server.name, 'timeout', `did not complete the MCP handshake within ${opts.connectTimeoutMs} ms`),
+      client.connect(transportFor(server), { timeout: bound }),
+      bound,
+      () => new UpstreamError(server.name, 'timeout', `did not complete the MCP handshake within ${bound} ms`),
     ).then(
       () => client,
       (err: unknown) => {
         conn.failedAt = Date.now();
-        conn.failure =
-          err instanceof UpstreamError
+        conn.failure = conn.invalid
+          ? new UpstreamError(server.name, 'invalid', `sent data that is not JSON-RPC: ${conn.invalid}`)
+          : err instanceof UpstreamError
             ? err
             : new UpstreamError(server.name, 'unreachable', `is unreachable: ${describeError(err, conn.lastError)}`);
         client.close().catch(() => {});
@@ -115,12 +126,14 @@ export function createUpstreamPool(opts: UpstreamOptions) {
       // The transport failed (connection closed, garbage, HTTP error): drop it, the next call reconnects.
       if (conns.get(server.name) === conn) conns.delete(server.name);
       conn.client.close().catch(() => {});
-      const invalid = conn.lastError && /JSON|parse|Unexpected|invalid/i.test(conn.lastError);
-      throw new UpstreamError(
-        server.name,
-        invalid || isParseError(err) ? 'invalid' : 'unreachable',
-        `${invalid || isParseError(err) ? 'sent an invalid answer' : 'failed'} to ${what}: ${describeError(err, conn.lastError)}`,
-      );
+      if (conn.invalid) throw new UpstreamError(server.name, 'invalid', `sent data that is not JSON-RPC: ${conn.invalid}`);
+      if (isParseError(err))
+        throw new UpstreamError(
+          server.name,
+          'invalid',
+          `sent an answer that is not JSON-RPC to ${what}: ${describeError(err, undefined)}`,
+        );
+      throw new UpstreamError(server.name, 'unreachable', `failed to answer ${what}: ${describeError(err, conn.lastError)}`);
     }
   }
 
