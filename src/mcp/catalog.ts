@@ -1,5 +1,6 @@
 // Which registry Tools are MCP tools, and of which upstream: a Tool named `<prefix>.<tool>` belongs
-// to the McpServer whose prefix (its `toolPrefix`, else its name) it starts with.
+// to the McpServer whose prefix (its `toolPrefix`, else its name) it starts with, unless a label
+// names its server.
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 
 export type McpServerObject = Desired<'McpServer'>;
@@ -19,7 +20,14 @@ export function prefixOf(server: McpServerObject): string {
 // Resolution is cached per registry snapshot: it is immutable, and tools/call resolves on every call.
 const cache = new WeakMap<RegistrySnapshot, Map<string, UpstreamTool | null>>();
 
-/** The upstream a Tool is served by; the longest matching prefix wins (`crm.eu.` before `crm.`). */
+/** The label that ties a Tool to its McpServer explicitly (`fulcrum mcp discover` writes it). */
+export const SERVER_LABEL = 'fulcrum/mcp-server';
+
+/**
+ * The upstream a Tool is served by. The Tool's `fulcrum/mcp-server` label names it when set (needed
+ * with an empty `toolPrefix`, which keeps the upstream's own names); otherwise the longest matching
+ * prefix wins (`crm.eu.` before `crm.`).
+ */
 export function resolveTool(registry: RegistrySnapshot, tool: string): UpstreamTool | undefined {
   let byTool = cache.get(registry);
   if (!byTool) {
@@ -28,13 +36,20 @@ export function resolveTool(registry: RegistrySnapshot, tool: string): UpstreamT
   }
   const hit = byTool.get(tool);
   if (hit !== undefined) return hit ?? undefined;
+  const labelled = registry.get('Tool', tool)?.labels[SERVER_LABEL];
   let best: UpstreamTool | undefined;
-  for (const server of registry.list('McpServer')) {
-    const prefix = `${prefixOf(server)}.`;
-    if (!tool.startsWith(prefix) || tool.length === prefix.length) continue;
-    if (!best || prefix.length > prefixOf(best.server).length + 1)
-      best = { tool, server, upstreamName: tool.slice(prefix.length) };
-  }
+  if (labelled !== undefined) {
+    const server = registry.get('McpServer', labelled);
+    const prefix = server && prefixOf(server) !== '' ? `${prefixOf(server)}.` : '';
+    if (server && tool.startsWith(prefix)) best = { tool, server, upstreamName: tool.slice(prefix.length) };
+  } else
+    for (const server of registry.list('McpServer')) {
+      if (prefixOf(server) === '') continue;
+      const prefix = `${prefixOf(server)}.`;
+      if (!tool.startsWith(prefix) || tool.length === prefix.length) continue;
+      if (!best || prefix.length > prefixOf(best.server).length + 1)
+        best = { tool, server, upstreamName: tool.slice(prefix.length) };
+    }
   byTool.set(tool, best ?? null);
   return best;
 }

@@ -4,7 +4,7 @@
 import type { Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { API_VERSION } from '../registry/model.js';
 import type { McpServerObject } from './catalog.js';
-import { prefixOf } from './catalog.js';
+import { prefixOf, SERVER_LABEL } from './catalog.js';
 
 export interface ToolDescriptor {
   apiVersion: typeof API_VERSION;
@@ -22,10 +22,11 @@ export interface ToolDescriptor {
 export function toolDescriptor(server: McpServerObject, t: McpTool): ToolDescriptor {
   const effect = t.annotations?.readOnlyHint ? 'read' : t.annotations?.destructiveHint ? 'destructive' : 'write';
   const description = t.description ?? t.annotations?.title ?? t.title;
+  const prefix = prefixOf(server);
   return {
     apiVersion: API_VERSION,
     kind: 'Tool',
-    metadata: { name: `${prefixOf(server)}.${t.name}`, labels: { 'fulcrum/mcp-server': server.name } },
+    metadata: { name: prefix === '' ? t.name : `${prefix}.${t.name}`, labels: { [SERVER_LABEL]: server.name } },
     spec: {
       ...(description ? { description } : {}),
       system: server.name,

@@ -2,7 +2,7 @@
 // call (tools/call): the guard decides first (and audits), a human is waited for when a policy asks
 // for one, allowed calls go to the upstream, and every forwarded call is recorded as evidence.
 import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { assertCan, type Principal } from '../auth/principal.js';
 import { ConflictError, FulcrumError, NotFoundError } from '../errors.js';
 import type { DecisionResponse, GuardService } from '../guard/guard-service.js';
@@ -41,7 +41,7 @@ export function createMcpGateway(deps: GatewayDeps) {
       const registry = await guard.registry();
       const target = registry.has('Tool', name) ? resolveTool(registry, name) : undefined;
       // Not a decision: nothing by that name is served here (as MCP asks, a protocol error).
-      if (!target) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
+      if (!target) throw protocolError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
       const dataDomains = registry.get('Tool', name)?.spec.dataDomains ?? [];
       const ask = (presented?: string) =>
         guard.decide(agent, {
@@ -149,11 +149,20 @@ export function createMcpGateway(deps: GatewayDeps) {
   }
 }
 
+/**
+ * A JSON-RPC error the SDK server sends as it is (it reads `code` and `message`); the SDK's McpError
+ * would prefix its code to the message, and the client prefixes it again.
+ */
+export function protocolError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
 function describeTool(t: Desired<'Tool'>): McpTool {
   const schema = t.spec.arguments as McpTool['inputSchema'];
   return {
     name: t.name,
-    ...(t.spec.description ? { description: t.spec.description } : {}),
+    // Models choose tools by their descriptions; a Tool without one still says what it touches.
+    description: t.spec.description ?? `${t.name}: a ${t.spec.effect} tool of ${t.spec.system}`,
     // MCP requires an object schema at the top; a registry Tool's arguments always describe an object.
     inputSchema: { ...schema, type: 'object' },
     annotations: {

@@ -5,11 +5,11 @@
 // (This file sits with the gateway rather than in src/http/routes so the MCP code stays in one place.)
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorResponses, Name } from '../http/schemas.js';
-import { APPROVAL_META, type McpGateway } from './gateway.js';
+import { APPROVAL_META, type McpGateway, protocolError } from './gateway.js';
 
 const DESCRIPTION =
   'The MCP gateway (Streamable HTTP, stateless: no session id, JSON responses). Authenticate with the agent key ' +
@@ -53,7 +53,7 @@ export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { 
       mcp.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
         const presented = params._meta?.[APPROVAL_META];
         if (presented !== undefined && typeof presented !== 'string')
-          throw new McpError(ErrorCode.InvalidParams, `params._meta["${APPROVAL_META}"] must be a string (an approval id)`);
+          throw protocolError(ErrorCode.InvalidParams, `params._meta["${APPROVAL_META}"] must be a string (an approval id)`);
         return gateway.callTool(agent, params.name, params.arguments ?? {}, presented);
       });
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
