@@ -1,6 +1,5 @@
 // Upstream faults through the gateway: down, slow, hung and garbage-speaking MCP servers each give
 // the agent a clear tool error within a bounded time, and none of them holds up other calls.
-import net from 'node:net';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -8,19 +7,10 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { EVERYTHING, PEERS, type Peer, startPeer } from './peers.js';
+import { closedPort, EVERYTHING, PEERS, type Peer, startPeer } from './peers.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const text = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function bundle(urls: { garbage: string; hung: string; down: string }) {
   const server = (name: string, spec: string) => `apiVersion: fulcrum/v1

@@ -1,6 +1,7 @@
 // Real MCP peers for the gateway tests: @modelcontextprotocol/server-everything over stdio and
 // Streamable HTTP, and deliberately broken servers, each a child process on 127.0.0.1.
 import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { ROOT } from '../support/process.js';
 
@@ -47,4 +48,13 @@ export async function startPeer(args: string[]): Promise<Peer> {
 /** server-everything over Streamable HTTP. */
 export function startEverythingHttp(): Promise<Peer> {
   return startPeer(['--import', path.join(PEERS, 'loopback.mjs'), EVERYTHING, 'streamableHttp']);
+}
+
+/** A port nothing listens on: bound, then released. */
+export async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
 }
