@@ -6,6 +6,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorResponses, Name } from '../http/schemas.js';
@@ -25,6 +26,9 @@ const NOT_ALLOWED = {
 };
 
 export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { version: string }): void {
+  // Shared by every request's SDK server: by default each would build its own Ajv, which costs
+  // more than the rest of the request (it only validates elicitation schemas, never used here).
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
   server.post(
     '/mcp',
     {
@@ -48,7 +52,10 @@ export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { 
     },
     async (request, reply) => {
       const agent = request.principal.id;
-      const mcp = new Server({ name: 'fulcrum', version: info.version }, { capabilities: { tools: { listChanged: false } } });
+      const mcp = new Server(
+        { name: 'fulcrum', version: info.version },
+        { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator },
+      );
       mcp.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await gateway.listTools(agent) }));
       mcp.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
         const presented = params._meta?.[APPROVAL_META];
