@@ -120,6 +120,34 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     expect(text(r)).toMatch(/was denied by admin: too much/);
   });
 
+  it('bounds the wait for a person; the agent comes back with the approval id once it is granted', async () => {
+    const put = await t.request({
+      method: 'PUT',
+      url: '/v1/mcp-servers/evh',
+      payload: {
+        apiVersion: 'fulcrum/v1',
+        kind: 'McpServer',
+        metadata: { name: 'evh' },
+        spec: { transport: 'http', url: upstream.url, toolPrefix: 'web', approvalWaitSeconds: 1 },
+      },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    await new Promise((r) => setTimeout(r, 300)); // the guard's snapshot follows the registry
+    const args = { a: 300, b: 3 };
+    const waited = await mcpBot.callTool({ name: 'web.get-sum', arguments: args });
+    expect(waited.isError).toBe(true);
+    const id = /approval (apr_\S+) is still pending after 1 s/.exec(text(waited))?.[1];
+    expect(id, text(waited)).toBeDefined();
+    expect(text(waited)).toContain('_meta {"fulcrum/approvalId"');
+    expect((await t.request({ method: 'POST', url: `/v1/approvals/${id}/approve`, payload: {} })).statusCode).toBe(200);
+    const done = await mcpBot.callTool({ name: 'web.get-sum', arguments: args, _meta: { 'fulcrum/approvalId': id } });
+    expect(done.isError).toBeFalsy();
+    expect(text(done)).toContain('303');
+    const again = await mcpBot.callTool({ name: 'web.get-sum', arguments: args, _meta: { 'fulcrum/approvalId': id } });
+    expect(again.isError).toBe(true);
+    expect(text(again)).toMatch(/approval .* was already used/);
+  });
+
   it('records every forwarded call as evidence for the agent (an execute_tool span with its duration)', async () => {
     await t.app.mcp.close(); // flushes the buffered spans (the pool reconnects on the next call)
     const { db } = t.app.database;
@@ -129,6 +157,43 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     expect(spans.every((s) => s.duration_ms >= 0)).toBe(true);
     const rollup = await db.selectFrom('evidence_daily').select(['agent', 'tool_calls']).where('agent', '=', 'mcp-bot').execute();
     expect(rollup.reduce((n, r) => n + r.tool_calls, 0)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('names what is wrong with bad input: not JSON-RPC, a wrong Accept header, a malformed approval id', async () => {
+    const key = (await t.request({ method: 'POST', url: '/v1/agents/mcp-bot/keys' })).json().key;
+    const post = (body: string, accept = 'application/json, text/event-stream') =>
+      fetch(`${url}/mcp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept,
+          authorization: `Bearer ${key}`,
+          'mcp-protocol-version': '2025-06-18',
+        },
+        body,
+      });
+    const notRpc = await post(JSON.stringify({ hello: 'world' }));
+    expect(notRpc.status).toBe(400);
+    expect(await notRpc.text()).toMatch(/Invalid Request|Parse error/);
+    const notJson = await post('{"jsonrpc": "2.0",');
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { error: { message: string } }).error.message).toMatch(/JSON/);
+    const accept = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), 'text/html');
+    expect(accept.status).toBe(406);
+    expect(await accept.text()).toMatch(/Accept/);
+    await expect(
+      mcpBot.callTool({ name: 'ev.echo', arguments: { message: 'x' }, _meta: { 'fulcrum/approvalId': 42 } }),
+    ).rejects.toThrow(/params._meta\["fulcrum\/approvalId"\] must be a string/);
+    const get = await fetch(`${url}/mcp`, { headers: { accept: 'text/event-stream' } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+  });
+
+  it('documents /mcp in the OpenAPI document, tagged mcp', async () => {
+    const doc = (await t.request({ method: 'GET', url: '/openapi.json', token: null })).json();
+    expect(doc.paths['/mcp'].post).toMatchObject({ tags: ['mcp'], summary: 'MCP gateway (Streamable HTTP)' });
+    expect(doc.paths['/mcp'].post.description).toContain('tools/call');
+    expect(doc.paths['/v1/mcp-servers/{name}/tools'].get.tags).toEqual(['mcp']);
   });
 
   it('rejects a missing or unknown key before any MCP message is read', async () => {
