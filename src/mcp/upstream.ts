@@ -9,6 +9,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type CallToolResult, ErrorCode, McpError, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { canonicalJson } from '../registry/model.js';
 import type { McpServerObject } from './catalog.js';
+import { nodeFetch } from './http-fetch.js';
 
 export type UpstreamFault = 'unreachable' | 'timeout' | 'invalid' | 'error';
 
@@ -51,7 +52,7 @@ export function createUpstreamPool(opts: UpstreamOptions) {
 
   function transportFor(server: McpServerObject): Transport {
     const s = server.spec;
-    if (s.transport === 'http') return new StreamableHTTPClientTransport(new URL(s.url as string));
+    if (s.transport === 'http') return new StreamableHTTPClientTransport(new URL(s.url as string), { fetch: nodeFetch });
     // stderr is not ours to print: an upstream's diagnostics would interleave with Fulcrum's log.
     return new StdioClientTransport({ command: s.command as string, args: s.args ?? [], stderr: 'ignore' });
   }
@@ -71,8 +72,9 @@ export function createUpstreamPool(opts: UpstreamOptions) {
     client.onclose = () => {
       if (conns.get(server.name) === conn) conns.delete(server.name);
     };
-    // The server's own `timeoutMs` bounds its handshake too: it says how long its answers may take.
-    const bound = server.spec.timeoutMs ?? opts.connectTimeoutMs;
+    // Starting a process or reaching a host is bounded on its own: a server's `timeoutMs` is about
+    // its answers, and a stdio server may take longer to start than to answer.
+    const bound = opts.connectTimeoutMs;
     conn.ready = withTimeout(
       client.connect(transportFor(server), { timeout: bound }),
       bound,
