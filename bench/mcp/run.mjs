@@ -103,6 +103,14 @@ const gateway = {
   body: call('bench.echo'),
 };
 
+// The guard's part alone: the same decision over POST /v1/decisions (durable audit, no forwarding).
+const decision = {
+  url: `${fulcrum.url}/v1/decisions`,
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+  body: JSON.stringify({ action: 'tool.call', tool: 'bench.echo', arguments: { message: 'bench' }, dataDomains: [] }),
+};
+
 // Both paths must answer the echo, or the numbers mean nothing.
 for (const [label, target] of [
   ['direct', direct],
@@ -129,8 +137,10 @@ async function sequential(target, n) {
 
 await sequential(direct, 300); // warm up both paths (JIT, the gateway's upstream connection)
 await sequential(gateway, 300);
+await sequential(decision, 300);
 const sd = await sequential(direct, calls);
 const sg = await sequential(gateway, calls);
+const sx = await sequential(decision, calls);
 
 const load = (target) => autocannon({ ...target, connections, duration: seconds, pipelining: 1 });
 await load({ ...direct, duration: 2 });
@@ -146,6 +156,9 @@ console.log(`\nsequential (1 call at a time, ${calls} calls each)`);
 console.log(`  direct to upstream   p50 ${ms(sd.p50)} ms  p99 ${ms(sd.p99)} ms`);
 console.log(`  through /mcp         p50 ${ms(sg.p50)} ms  p99 ${ms(sg.p99)} ms`);
 console.log(`  added p50            ${added.toFixed(2)} ms  (target <= 1 ms) ${added <= 1 ? 'MET' : 'NOT MET'}`);
+console.log(
+  `  of which the guard:  POST /v1/decisions alone p50 ${ms(sx.p50)} ms (decision + durable audit commit, before forwarding)`,
+);
 console.log(`\nunder load (${connections} connections, ${seconds} s each)`);
 console.log(`  direct to upstream   ${d.requests.average.toFixed(0)} calls/s  p50 ${d.latency.p50} ms  p99 ${d.latency.p99} ms`);
 console.log(`  through /mcp         ${g.requests.average.toFixed(0)} calls/s  p50 ${g.latency.p50} ms  p99 ${g.latency.p99} ms`);
