@@ -26,9 +26,7 @@ const NOT_ALLOWED = {
 };
 
 export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { version: string }): void {
-  // Shared by every request's SDK server: by default each would build its own Ajv, which costs
-  // more than the rest of the request (it only validates elicitation schemas, never used here).
-  const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  const servers = sdkServerPool(gateway, info);
   server.post(
     '/mcp',
     {
@@ -51,25 +49,21 @@ export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { 
       },
     },
     async (request, reply) => {
-      const agent = request.principal.id;
-      const mcp = new Server(
-        { name: 'fulcrum', version: info.version },
-        { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator },
-      );
-      mcp.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await gateway.listTools(agent) }));
-      mcp.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
-        const presented = params._meta?.[APPROVAL_META];
-        if (presented !== undefined && typeof presented !== 'string')
-          throw protocolError(ErrorCode.InvalidParams, `params._meta["${APPROVAL_META}"] must be a string (an approval id)`);
-        return gateway.callTool(agent, params.name, params.arguments ?? {}, presented);
-      });
+      // A transport serves one request (stateless); the SDK server is reused once it is closed.
+      const mcp = servers.take();
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      let clean = false;
       try {
         await mcp.connect(transport);
-        const res = await transport.handleRequest(toWebRequest(request), { parsedBody: request.body });
-        return await send(reply, res);
+        // The agent reaches the handlers as the request's authInfo: the server is shared, the caller is not.
+        const authInfo = { token: '', clientId: request.principal.id, scopes: [] };
+        const res = await transport.handleRequest(toWebRequest(request), { parsedBody: request.body, authInfo });
+        const sent = await send(reply, res);
+        clean = true;
+        return sent;
       } finally {
         await mcp.close();
+        if (clean) servers.release(mcp);
       }
     },
   );
@@ -97,6 +91,39 @@ export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { 
       schema: { tags: ['mcp'], summary: `${method} /mcp: not offered (stateless gateway)`, description: 'Always 405.' },
       handler: async (_request, reply) => reply.code(405).header('allow', 'POST').send(NOT_ALLOWED),
     });
+}
+
+/**
+ * SDK servers for /mcp, reused across requests: building one (handlers, capabilities, its first
+ * connect) cost more CPU than the rest of the route (bench/mcp). A server serves one request at a
+ * time; the pool holds the idle ones, and a server that failed mid-request is dropped, not reused.
+ */
+function sdkServerPool(gateway: McpGateway, info: { version: string }) {
+  // One validator for all: by default each server builds its own Ajv (it only validates
+  // elicitation schemas, which the gateway never sends).
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  const idle: Server[] = [];
+  const agentOf = (extra: { authInfo?: { clientId: string } }) => extra.authInfo?.clientId as string;
+  function create(): Server {
+    const mcp = new Server(
+      { name: 'fulcrum', version: info.version },
+      { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator },
+    );
+    mcp.setRequestHandler(ListToolsRequestSchema, async (_req, extra) => ({ tools: await gateway.listTools(agentOf(extra)) }));
+    mcp.setRequestHandler(CallToolRequestSchema, async ({ params }, extra) => {
+      const presented = params._meta?.[APPROVAL_META];
+      if (presented !== undefined && typeof presented !== 'string')
+        throw protocolError(ErrorCode.InvalidParams, `params._meta["${APPROVAL_META}"] must be a string (an approval id)`);
+      return gateway.callTool(agentOf(extra), params.name, params.arguments ?? {}, presented);
+    });
+    return mcp;
+  }
+  return {
+    take: (): Server => idle.pop() ?? create(),
+    release(mcp: Server): void {
+      if (idle.length < 256) idle.push(mcp);
+    },
+  };
 }
 
 function toWebRequest(request: FastifyRequest): Request {

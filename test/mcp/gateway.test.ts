@@ -53,6 +53,13 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     expect(web[0]).toMatchObject({ inputSchema: { type: 'object', required: ['message'] }, annotations: { readOnlyHint: true } });
   });
 
+  it('keeps agents apart when their requests run at once (the SDK servers behind /mcp are reused)', async () => {
+    const lists = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? mcpBot : webBot).listTools().then((r) => r.tools.length)),
+    );
+    expect(lists).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 4 : 1)));
+  });
+
   it('forwards a permitted call to the upstream over stdio and over HTTP and returns its result', async () => {
     const viaStdio = await mcpBot.callTool({ name: 'ev.echo', arguments: { message: 'hello stdio' } });
     expect(viaStdio.isError).toBeFalsy();
