@@ -1,6 +1,6 @@
 // `/mcp`: the gateway over MCP Streamable HTTP, served by the official SDK's server and transport.
-// Stateless by design: every POST gets a fresh SDK server and transport, no session id is issued,
-// and all state (registry, decisions, approvals) is in the database, so any node behind a load
+// Stateless by design: every POST gets a fresh SDK transport (and an idle SDK server), no session
+// id is issued, and all state (registry, decisions, approvals) is in the database, so any node behind a load
 // balancer can answer any request, including one that waits for an approval granted on another.
 // (This file sits with the gateway rather than in src/http/routes so the MCP code stays in one place.)
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';

@@ -96,8 +96,19 @@ export function createUpstreamPool(opts: UpstreamOptions) {
     return conn;
   }
 
+  // A descriptor's identity, to notice a change; specs are immutable within a registry snapshot.
+  const keys = new WeakMap<object, string>();
+  function keyOf(server: McpServerObject): string {
+    let key = keys.get(server.spec);
+    if (key === undefined) {
+      key = canonicalJson(server.spec);
+      keys.set(server.spec, key);
+    }
+    return key;
+  }
+
   function connection(server: McpServerObject): Connection {
-    const key = canonicalJson(server.spec);
+    const key = keyOf(server);
     let conn = conns.get(server.name);
     const retry = conn?.failedAt !== undefined && Date.now() - conn.failedAt >= opts.retryAfterMs;
     if (conn && (conn.key !== key || retry)) {
