@@ -2,7 +2,6 @@
 // call (tools/call): the guard decides first (and audits), a human is waited for when a policy asks
 // for one, allowed calls go to the upstream, and every forwarded call is recorded as evidence.
 import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { assertCan, type Principal } from '../auth/principal.js';
 import { ConflictError, FulcrumError, NotFoundError } from '../errors.js';
 import type { DecisionResponse, GuardService } from '../guard/guard-service.js';
@@ -10,6 +9,7 @@ import type { Desired } from '../registry/model.js';
 import { prefixOf, resolveTool } from './catalog.js';
 import { toolDescriptor } from './discover.js';
 import type { CallEvidence } from './evidence.js';
+import { RPC } from './sdk.js';
 import { UpstreamError, type UpstreamPool } from './upstream.js';
 import { visibleTools } from './visibility.js';
 
@@ -41,7 +41,7 @@ export function createMcpGateway(deps: GatewayDeps) {
       const registry = await guard.registry();
       const target = registry.has('Tool', name) ? resolveTool(registry, name) : undefined;
       // Not a decision: nothing by that name is served here (as MCP asks, a protocol error).
-      if (!target) throw protocolError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
+      if (!target) throw protocolError(RPC.InvalidParams, `unknown tool "${name}"`);
       const dataDomains = registry.get('Tool', name)?.spec.dataDomains ?? [];
       const ask = (presented?: string) =>
         guard.decide(agent, {

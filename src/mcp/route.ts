@@ -3,14 +3,12 @@
 // id is issued, and all state (registry, decisions, approvals) is in the database, so any node behind a load
 // balancer can answer any request, including one that waits for an approval granted on another.
 // (This file sits with the gateway rather than in src/http/routes so the MCP code stays in one place.)
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorResponses, Name } from '../http/schemas.js';
 import { APPROVAL_META, type McpGateway, protocolError } from './gateway.js';
+import { loadSdk, RPC, type Sdk } from './sdk.js';
 
 const DESCRIPTION =
   'The MCP gateway (Streamable HTTP, stateless: no session id, JSON responses). Authenticate with the agent key ' +
@@ -26,7 +24,9 @@ const NOT_ALLOWED = {
 };
 
 export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { version: string }): void {
-  const servers = sdkServerPool(gateway, info);
+  // The SDK starts loading now (a serving node), in the background; the first request waits for it.
+  const pool = loadSdk().then((sdk) => sdkServerPool(sdk, gateway, info));
+  pool.catch(() => {}); // a failed import surfaces on the requests that await it
   server.post(
     '/mcp',
     {
@@ -50,8 +50,9 @@ export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { 
     },
     async (request, reply) => {
       // A transport serves one request (stateless); the SDK server is reused once it is closed.
+      const servers = await pool;
       const mcp = servers.take();
-      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      const transport = servers.transport();
       let clean = false;
       try {
         await mcp.connect(transport);
@@ -98,28 +99,32 @@ export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { 
  * connect) cost more CPU than the rest of the route (bench/mcp). A server serves one request at a
  * time; the pool holds the idle ones, and a server that failed mid-request is dropped, not reused.
  */
-function sdkServerPool(gateway: McpGateway, info: { version: string }) {
+function sdkServerPool(sdk: Sdk, gateway: McpGateway, info: { version: string }) {
   // One validator for all: by default each server builds its own Ajv (it only validates
   // elicitation schemas, which the gateway never sends).
-  const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  const jsonSchemaValidator = new sdk.AjvJsonSchemaValidator();
   const idle: Server[] = [];
   const agentOf = (extra: { authInfo?: { clientId: string } }) => extra.authInfo?.clientId as string;
   function create(): Server {
-    const mcp = new Server(
+    const mcp = new sdk.Server(
       { name: 'fulcrum', version: info.version },
       { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator },
     );
-    mcp.setRequestHandler(ListToolsRequestSchema, async (_req, extra) => ({ tools: await gateway.listTools(agentOf(extra)) }));
-    mcp.setRequestHandler(CallToolRequestSchema, async ({ params }, extra) => {
+    mcp.setRequestHandler(sdk.ListToolsRequestSchema, async (_req, extra) => ({
+      tools: await gateway.listTools(agentOf(extra)),
+    }));
+    mcp.setRequestHandler(sdk.CallToolRequestSchema, async ({ params }, extra) => {
       const presented = params._meta?.[APPROVAL_META];
       if (presented !== undefined && typeof presented !== 'string')
-        throw protocolError(ErrorCode.InvalidParams, `params._meta["${APPROVAL_META}"] must be a string (an approval id)`);
+        throw protocolError(RPC.InvalidParams, `params._meta["${APPROVAL_META}"] must be a string (an approval id)`);
       return gateway.callTool(agentOf(extra), params.name, params.arguments ?? {}, presented);
     });
     return mcp;
   }
   return {
     take: (): Server => idle.pop() ?? create(),
+    transport: () =>
+      new sdk.WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true }),
     release(mcp: Server): void {
       if (idle.length < 256) idle.push(mcp);
     },

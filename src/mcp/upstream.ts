@@ -2,14 +2,13 @@
 // first use, shared by every agent's calls (JSON-RPC multiplexes them), and reopened after a failure.
 // Every wait is bounded: connect, each call, and a short back-off after a failed connect so an
 // upstream that is down costs callers one fast error, not a spawn or a TCP timeout each.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { type CallToolResult, ErrorCode, McpError, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { canonicalJson } from '../registry/model.js';
 import type { McpServerObject } from './catalog.js';
 import { nodeFetch } from './http-fetch.js';
+import { loadSdk, RPC, type Sdk } from './sdk.js';
 
 export type UpstreamFault = 'unreachable' | 'timeout' | 'invalid' | 'error';
 
@@ -35,7 +34,8 @@ export interface UpstreamOptions {
 
 interface Connection {
   key: string;
-  client: Client;
+  /** Set once the SDK is loaded (at once after the first connection). */
+  client?: Client;
   ready: Promise<Client>;
   /** Why the connection died (the process exiting, a transport error), for the error message. */
   lastError?: string;
@@ -50,48 +50,53 @@ export type UpstreamPool = ReturnType<typeof createUpstreamPool>;
 export function createUpstreamPool(opts: UpstreamOptions) {
   const conns = new Map<string, Connection>();
 
-  function transportFor(server: McpServerObject): Transport {
+  function transportFor(sdk: Sdk, server: McpServerObject): Transport {
     const s = server.spec;
-    if (s.transport === 'http') return new StreamableHTTPClientTransport(new URL(s.url as string), { fetch: nodeFetch });
+    if (s.transport === 'http') return new sdk.StreamableHTTPClientTransport(new URL(s.url as string), { fetch: nodeFetch });
     // stderr is not ours to print: an upstream's diagnostics would interleave with Fulcrum's log.
-    return new StdioClientTransport({ command: s.command as string, args: s.args ?? [], stderr: 'ignore' });
+    return new sdk.StdioClientTransport({ command: s.command as string, args: s.args ?? [], stderr: 'ignore' });
   }
 
   function open(server: McpServerObject, key: string): Connection {
-    const client = new Client({ name: 'fulcrum-mcp-gateway', version: '1' }, { capabilities: {} });
-    const conn: Connection = { key, client, ready: Promise.resolve(client) };
-    client.onerror = (err) => {
-      conn.lastError = err.message;
-      // The SDK's stdio reader skips a line that is not JSON-RPC; MCP forbids a server writing one
-      // (stdout is the protocol). Waiting on would turn garbage into a timeout: fail now instead.
-      if (err instanceof SyntaxError || err.name === 'ZodError') {
-        conn.invalid = err.message.split('\n')[0];
-        client.close().catch(() => {});
-      }
-    };
-    client.onclose = () => {
-      if (conns.get(server.name) === conn) conns.delete(server.name);
-    };
+    const conn = { key } as Connection; // `ready` is set below, before anyone sees the connection
     // Starting a process or reaching a host is bounded on its own: a server's `timeoutMs` is about
     // its answers, and a stdio server may take longer to start than to answer.
     const bound = opts.connectTimeoutMs;
+    const start = async (): Promise<Client> => {
+      const sdk = await loadSdk();
+      if (conn.failure) throw conn.failure; // timed out while loading: start nothing
+      const client = new sdk.Client({ name: 'fulcrum-mcp-gateway', version: '1' }, { capabilities: {} });
+      conn.client = client;
+      client.onerror = (err) => {
+        conn.lastError = err.message;
+        // The SDK's stdio reader skips a line that is not JSON-RPC; MCP forbids a server writing one
+        // (stdout is the protocol). Waiting on would turn garbage into a timeout: fail now instead.
+        if (err instanceof SyntaxError || err.name === 'ZodError') {
+          conn.invalid = err.message.split('\n')[0];
+          client.close().catch(() => {});
+        }
+      };
+      client.onclose = () => {
+        if (conns.get(server.name) === conn) conns.delete(server.name);
+      };
+      await client.connect(transportFor(sdk, server), { timeout: bound });
+      if (conn.failure) client.close().catch(() => {}); // connected after the bound ran out
+      return client;
+    };
     conn.ready = withTimeout(
-      client.connect(transportFor(server), { timeout: bound }),
+      start(),
       bound,
       () => new UpstreamError(server.name, 'timeout', `did not complete the MCP handshake within ${bound} ms`),
-    ).then(
-      () => client,
-      (err: unknown) => {
-        conn.failedAt = Date.now();
-        conn.failure = conn.invalid
-          ? new UpstreamError(server.name, 'invalid', `sent data that is not JSON-RPC: ${conn.invalid}`)
-          : err instanceof UpstreamError
-            ? err
-            : new UpstreamError(server.name, 'unreachable', `is unreachable: ${describeError(err, conn.lastError)}`);
-        client.close().catch(() => {});
-        throw conn.failure;
-      },
-    );
+    ).catch((err: unknown) => {
+      conn.failedAt = Date.now();
+      conn.failure = conn.invalid
+        ? new UpstreamError(server.name, 'invalid', `sent data that is not JSON-RPC: ${conn.invalid}`)
+        : err instanceof UpstreamError
+          ? err
+          : new UpstreamError(server.name, 'unreachable', `is unreachable: ${describeError(err, conn.lastError)}`);
+      conn.client?.close().catch(() => {});
+      throw conn.failure;
+    });
     conn.ready.catch(() => {}); // observed by callers; never an unhandled rejection
     return conn;
   }
@@ -113,7 +118,7 @@ export function createUpstreamPool(opts: UpstreamOptions) {
     const retry = conn?.failedAt !== undefined && Date.now() - conn.failedAt >= opts.retryAfterMs;
     if (conn && (conn.key !== key || retry)) {
       // The descriptor changed, or the back-off after a failed connect is over: start afresh.
-      conn.client.close().catch(() => {});
+      conn.client?.close().catch(() => {});
       conn = undefined;
     }
     if (!conn) {
@@ -131,14 +136,17 @@ export function createUpstreamPool(opts: UpstreamOptions) {
     try {
       return await fn(client, timeout);
     } catch (err) {
-      if (err instanceof McpError && err.code === ErrorCode.RequestTimeout)
+      // The SDK's McpError, recognised by name (the SDK is loaded lazily, see sdk.ts).
+      const rpc = err as { name?: string; code?: number; message?: string };
+      const code = rpc?.name === 'McpError' ? rpc.code : undefined;
+      if (code === RPC.RequestTimeout)
         throw new UpstreamError(server.name, 'timeout', `did not answer ${what} within ${timeout} ms`);
-      if (err instanceof McpError && err.code !== ErrorCode.ConnectionClosed)
+      if (code !== undefined && code !== RPC.ConnectionClosed)
         // The upstream answered with a JSON-RPC error: the connection is fine, the request was not.
-        throw new UpstreamError(server.name, 'error', `refused ${what}: ${err.message}`);
+        throw new UpstreamError(server.name, 'error', `refused ${what}: ${rpc.message}`);
       // The transport failed (connection closed, garbage, HTTP error): drop it, the next call reconnects.
       if (conns.get(server.name) === conn) conns.delete(server.name);
-      conn.client.close().catch(() => {});
+      client.close().catch(() => {});
       if (conn.invalid) throw new UpstreamError(server.name, 'invalid', `sent data that is not JSON-RPC: ${conn.invalid}`);
       if (isParseError(err))
         throw new UpstreamError(
@@ -174,7 +182,7 @@ export function createUpstreamPool(opts: UpstreamOptions) {
     async close(): Promise<void> {
       const all = [...conns.values()];
       conns.clear();
-      await Promise.all(all.map((c) => c.client.close().catch(() => {})));
+      await Promise.all(all.map((c) => c.client?.close().catch(() => {})));
     },
   };
 }
