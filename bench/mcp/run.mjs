@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import autocannon from 'autocannon';
 import { root, startFulcrum } from '../lib.mjs';
 
@@ -21,7 +22,9 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const calls = Number(values.calls);
-const PROTOCOL = '2025-06-18';
+// The version the gateway's SDK client negotiates with the upstream, so both paths ask the upstream
+// the same way (server-everything answers 2025-11-25 calls with an extra SSE priming event, slower).
+const PROTOCOL = LATEST_PROTOCOL_VERSION;
 
 // The upstream: @modelcontextprotocol/server-everything over Streamable HTTP, bound to 127.0.0.1.
 const everything = path.join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
@@ -88,7 +91,9 @@ const init = await fetch(upstream, {
   }),
 });
 const session = init.headers.get('mcp-session-id');
-await init.text();
+const negotiated = /"protocolVersion":"([^"]+)"/.exec(await init.text())?.[1];
+if (negotiated !== PROTOCOL) throw new Error(`the upstream negotiated ${negotiated}, not ${PROTOCOL}`);
+console.log(`MCP protocol ${PROTOCOL} on both paths (as the gateway's SDK client negotiates it)`);
 await fetch(upstream, {
   method: 'POST',
   headers: { ...mcpHeaders, 'mcp-session-id': session },

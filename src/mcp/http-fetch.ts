@@ -8,8 +8,8 @@ import { Readable } from 'node:stream';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 
 const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 64, noDelay: true }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 64, noDelay: true }),
 };
 
 export const nodeFetch: FetchLike = (input, init = {}) =>
