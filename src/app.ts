@@ -16,6 +16,7 @@ import { createRiskService, latestTiers, type RiskService } from './governance/r
 import { createGuardService, type GuardService } from './guard/guard-service.js';
 import { createInsightService, type InsightService } from './insight/insight-service.js';
 import { createSpendService, type SpendService } from './insight/spend.js';
+import { createMcpService, type McpService, mcpSettings } from './mcp/index.js';
 import { createRegistryService, type RegistryService } from './registry/registry-service.js';
 import { createRegistryStore } from './registry/registry-store.js';
 
@@ -34,6 +35,7 @@ export interface App {
   evidenceExport: EvidenceExportService;
   insight: InsightService;
   spend: SpendService;
+  mcp: McpService;
   adminToken: AdminToken;
   close(): Promise<void>;
 }
@@ -103,6 +105,8 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     adminTokenHash: adminToken.hash,
     onAgentKeysChanged: () => guard.invalidate(),
   });
+  // Evidence of MCP calls is written off the reply path; a failed batch is reported, not thrown.
+  const mcp = createMcpService(db, guard, mcpSettings(), (err) => process.emitWarning(`MCP call evidence not written: ${err}`));
   return {
     config,
     database,
@@ -118,10 +122,12 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     evidenceExport,
     insight,
     spend: createSpendService({ db, registry: () => registry.snapshot() }),
+    mcp,
     adminToken,
     async close() {
       monitors.stop();
       retention.stop();
+      await mcp.close();
       await guard.close();
       await database.destroy();
     },

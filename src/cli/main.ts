@@ -7,6 +7,7 @@ import { demo } from './demo.js';
 import { diagnoseCommand } from './diagnose.js';
 import { exportRegistry } from './export.js';
 import { budgetCommand, reportCommand, signalsCommand } from './insight.js';
+import { mcp } from './mcp.js';
 import { migrate } from './migrate.js';
 import { ops } from './ops.js';
 import { printSchemaReport } from './schema-report.js';
@@ -46,6 +47,8 @@ usage: fulcrum <command> [options]
                                   an auditor's archive for one initiative
   audit verify [--archive FILE]   walk every audit chain in the database (works with the server stopped),
                                   or the chain segments of an evidence archive
+  mcp discover SERVER [--all] [--write DIR]
+                                  an McpServer's tools not in the registry yet, as Tool descriptors
   migrate                         bring the database schema up to date
   schema-report                   print the schema report (docs/schema.md)
 
@@ -86,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'decisions':
       case 'evidence':
         return await ops(command, rest);
+      case 'mcp':
+        return await mcp(rest);
       case 'migrate':
         return await migrate();
       case 'schema-report':

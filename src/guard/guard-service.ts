@@ -389,6 +389,9 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     /** Records a human act of another loop (governance) in the audit chain; resolves once committed. */
     recordAct: appendAct,
 
+    /** What this node decides with (the MCP gateway evaluates tool visibility against it). */
+    snapshot: current,
+
     /** The registry as this node's guard holds it (fresh within the poll interval). */
     async registry() {
       return (await current()).registry;

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
+import { mcpRoutes } from '../mcp/route.js';
 import { registerAuth } from './auth.js';
 import { toErrorReply } from './errors.js';
 import { registerMetrics } from './metrics.js';
@@ -80,6 +81,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   retentionRoutes(server, app.retention);
   evidenceExportRoutes(server, app.evidenceExport);
   insightRoutes(server, app.insight, app.spend);
+  mcpRoutes(server, app.mcp.gateway, { version: '1' });
 
   await server.ready();
   return server;

@@ -234,8 +234,13 @@ export const McpServerSpec = T.Object(
     command: T.Optional(T.String({ minLength: 1 })),
     args: T.Optional(T.Array(T.String())),
     url: T.Optional(T.String({ format: 'uri' })),
-    toolPrefix: T.Optional(T.String({ minLength: 1 })),
+    toolPrefix: T.Optional(
+      T.String({ description: 'Tools are named <toolPrefix>.<tool> (default: the server name); "" keeps upstream names' }),
+    ),
     timeoutMs: T.Optional(T.Integer({ minimum: 1, maximum: 600000 })),
+    approvalWaitSeconds: T.Optional(
+      T.Integer({ minimum: 0, maximum: 3600, description: 'how long an MCP call waits for a human approval' }),
+    ),
   },
   closed,
 );

@@ -1,0 +1,178 @@
+// bench/mcp: the same MCP tools/call (server-everything's echo) sent straight to the upstream over
+// Streamable HTTP, and through Fulcrum's /mcp (key check, policy decision, durable audit, forward
+// over the pooled upstream connection, evidence). Both measured in the same run. Not a test.
+//
+//   npm run build && node bench/mcp/run.mjs [--seconds 10] [--connections 16] [--calls 2000]
+//
+// Targets (issue 8): added p50 latency <= 1 ms, throughput ratio >= 0.6.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import autocannon from 'autocannon';
+import { root, startFulcrum } from '../lib.mjs';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '16' },
+    calls: { type: 'string', default: '2000' },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const calls = Number(values.calls);
+// The version the gateway's SDK client negotiates with the upstream, so both paths ask the upstream
+// the same way (server-everything answers 2025-11-25 calls with an extra SSE priming event, slower).
+const PROTOCOL = LATEST_PROTOCOL_VERSION;
+
+// The upstream: @modelcontextprotocol/server-everything over Streamable HTTP, bound to 127.0.0.1.
+const everything = path.join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+const upstreamProc = spawn(
+  process.execPath,
+  ['--import', path.join(import.meta.dirname, 'loopback.mjs'), everything, 'streamableHttp'],
+  {
+    env: { ...process.env, PORT: '0' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  },
+);
+const upstream = await new Promise((resolve, reject) => {
+  let err = '';
+  upstreamProc.stderr.on('data', (d) => {
+    err += d;
+    const m = /LOOPBACK_PORT=(\d+)/.exec(err);
+    if (m) resolve(`http://127.0.0.1:${m[1]}/mcp`);
+  });
+  upstreamProc.on('exit', (c) => reject(new Error(`upstream exited ${c}: ${err}`)));
+});
+
+const fulcrum = await startFulcrum('mcp');
+const put = async (plural, name, spec) => {
+  const r = await fulcrum.api('PUT', `/v1/${plural}/${name}`, {
+    apiVersion: 'fulcrum/v1',
+    kind: undefined,
+    metadata: { name },
+    spec,
+  });
+  if (r.error) throw new Error(`PUT ${plural}/${name}: ${JSON.stringify(r.error)}`);
+};
+await put('mcp-servers', 'bench', { transport: 'http', url: upstream });
+await put('tools', 'bench.echo', {
+  system: 'everything',
+  effect: 'read',
+  dataDomains: [],
+  arguments: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+});
+await put('agents', 'mcp-bench-bot', {
+  initiative: 'support-deflection',
+  owner: 'omar.haddad',
+  framework: 'openai-agents-sdk',
+  extraTools: ['bench.echo'],
+});
+const { key } = await fulcrum.api('POST', '/v1/agents/mcp-bench-bot/keys', {});
+
+const mcpHeaders = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': PROTOCOL,
+};
+const call = (name) =>
+  JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: { message: 'bench' } } });
+
+// The upstream is stateful: open a session the way an MCP client does.
+const init = await fetch(upstream, {
+  method: 'POST',
+  headers: mcpHeaders,
+  body: JSON.stringify({
+    jsonrpc: '2.0',
+    id: 0,
+    method: 'initialize',
+    params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
+  }),
+});
+const session = init.headers.get('mcp-session-id');
+const negotiated = /"protocolVersion":"([^"]+)"/.exec(await init.text())?.[1];
+if (negotiated !== PROTOCOL) throw new Error(`the upstream negotiated ${negotiated}, not ${PROTOCOL}`);
+console.log(`MCP protocol ${PROTOCOL} on both paths (as the gateway's SDK client negotiates it)`);
+await fetch(upstream, {
+  method: 'POST',
+  headers: { ...mcpHeaders, 'mcp-session-id': session },
+  body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+}).then((r) => r.text());
+
+const direct = { url: upstream, method: 'POST', headers: { ...mcpHeaders, 'mcp-session-id': session }, body: call('echo') };
+const gateway = {
+  url: `${fulcrum.url}/mcp`,
+  method: 'POST',
+  headers: { ...mcpHeaders, authorization: `Bearer ${key}` },
+  body: call('bench.echo'),
+};
+
+// The guard's part alone: the same decision over POST /v1/decisions (durable audit, no forwarding).
+const decision = {
+  url: `${fulcrum.url}/v1/decisions`,
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+  body: JSON.stringify({ action: 'tool.call', tool: 'bench.echo', arguments: { message: 'bench' }, dataDomains: [] }),
+};
+
+// Both paths must answer the echo, or the numbers mean nothing.
+for (const [label, target] of [
+  ['direct', direct],
+  ['gateway', gateway],
+]) {
+  const text = await (await fetch(target.url, { method: 'POST', headers: target.headers, body: target.body })).text();
+  if (!text.includes('Echo: bench')) throw new Error(`${label} did not echo: ${text.slice(0, 300)}`);
+}
+
+/** One call at a time: latency without queueing, in microseconds, from N calls. */
+async function sequential(target, n) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    const res = await fetch(target.url, { method: 'POST', headers: target.headers, body: target.body });
+    await res.text();
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    times.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+  return { p50: q(0.5), p99: q(0.99) };
+}
+
+await sequential(direct, 300); // warm up both paths (JIT, the gateway's upstream connection)
+await sequential(gateway, 300);
+await sequential(decision, 300);
+const sd = await sequential(direct, calls);
+const sg = await sequential(gateway, calls);
+const sx = await sequential(decision, calls);
+
+const load = (target) => autocannon({ ...target, connections, duration: seconds, pipelining: 1 });
+await load({ ...direct, duration: 2 });
+await load({ ...gateway, duration: 2 });
+const d = await load(direct);
+const g = await load(gateway);
+const errors = d.errors + d.non2xx + g.errors + g.non2xx;
+
+const ms = (us) => (us / 1000).toFixed(2);
+const added = (sg.p50 - sd.p50) / 1000;
+const ratio = g.requests.average / d.requests.average;
+console.log(`\nsequential (1 call at a time, ${calls} calls each)`);
+console.log(`  direct to upstream   p50 ${ms(sd.p50)} ms  p99 ${ms(sd.p99)} ms`);
+console.log(`  through /mcp         p50 ${ms(sg.p50)} ms  p99 ${ms(sg.p99)} ms`);
+console.log(`  added p50            ${added.toFixed(2)} ms  (target <= 1 ms) ${added <= 1 ? 'MET' : 'NOT MET'}`);
+console.log(
+  `  of which the guard:  POST /v1/decisions alone p50 ${ms(sx.p50)} ms (decision + durable audit commit, before forwarding)`,
+);
+console.log(`\nunder load (${connections} connections, ${seconds} s each)`);
+console.log(`  direct to upstream   ${d.requests.average.toFixed(0)} calls/s  p50 ${d.latency.p50} ms  p99 ${d.latency.p99} ms`);
+console.log(`  through /mcp         ${g.requests.average.toFixed(0)} calls/s  p50 ${g.latency.p50} ms  p99 ${g.latency.p99} ms`);
+console.log(
+  `  throughput ratio     ${ratio.toFixed(2)}  (target >= 0.60) ${ratio >= 0.6 ? 'MET' : 'NOT MET'}   errors ${errors}`,
+);
+if (errors > 0) console.log('  status codes:', JSON.stringify(d.statusCodeStats), JSON.stringify(g.statusCodeStats));
+console.log(`\nFulcrum RSS ${(await fulcrum.rssMb()).toFixed(0)} MB`);
+const audit = await fulcrum.api('GET', '/v1/audit/verify');
+console.log(`audit verify ok=${audit.ok}, ${audit.entries} entries (one decision per call through /mcp)`);
+fulcrum.stop();
+upstreamProc.kill('SIGTERM');

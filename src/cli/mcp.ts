@@ -1,0 +1,64 @@
+// `fulcrum mcp discover SERVER [--all] [--write DIR]`: the upstream's tools the registry does not
+// have yet, listed, and written as Tool descriptors to review and apply. The server does the
+// connecting (it is where upstreams are reachable from); this command only reads the answer.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import type { ToolDescriptor } from '../mcp/discover.js';
+import { CliError, createClient } from './client.js';
+
+interface Discovered {
+  server: string;
+  prefix: string;
+  tools: Array<{ name: string; upstreamName: string; registered: boolean; descriptor: ToolDescriptor }>;
+}
+
+const USAGE = 'usage: fulcrum mcp discover SERVER [--all] [--write DIR] [--json]';
+
+export async function mcp(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      all: { type: 'boolean', default: false },
+      write: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      url: { type: 'string' },
+    },
+  });
+  const [sub, server, ...extra] = positionals;
+  if (sub !== 'discover') throw new CliError(sub ? `unknown mcp command "${sub}"; ${USAGE}` : USAGE, 2);
+  if (!server || extra.length > 0) throw new CliError(`discover takes one McpServer name; ${USAGE}`, 2);
+  const found = await createClient({ url: values.url }).request<Discovered>(
+    'GET',
+    `/v1/mcp-servers/${encodeURIComponent(server)}/tools`,
+  );
+  const shown = values.all ? found.tools : found.tools.filter((t) => !t.registered);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ ...found, tools: shown }, null, 2)}\n`);
+  } else {
+    const missing = found.tools.filter((t) => !t.registered).length;
+    process.stdout.write(`${found.server}: ${found.tools.length} upstream tool(s), ${missing} not in the registry\n`);
+    for (const t of shown) {
+      const d = t.descriptor.spec;
+      const mark = t.registered ? 'registered' : 'new';
+      process.stdout.write(`  ${t.name}  [${mark}, effect ${d.effect}?]  ${(d.description ?? '').split('\n')[0]}\n`);
+    }
+  }
+  if (values.write) {
+    const fresh = found.tools.filter((t) => !t.registered).map((t) => t.descriptor);
+    if (fresh.length === 0) {
+      process.stderr.write('nothing to write: every upstream tool is in the registry\n');
+      return 0;
+    }
+    fs.mkdirSync(values.write, { recursive: true });
+    const file = path.join(values.write, `${found.server}-tools.yaml`);
+    const header =
+      `# Tools of McpServer ${found.server}, written by \`fulcrum mcp discover\`.\n` +
+      '# `effect` is a guess from the MCP annotations and `dataDomains` is empty: review both, then `fulcrum apply`.\n';
+    fs.writeFileSync(file, header + fresh.map((d) => stringify(d)).join('---\n'));
+    process.stderr.write(`wrote ${fresh.length} Tool descriptor(s) to ${file}\n`);
+  }
+  return 0;
+}

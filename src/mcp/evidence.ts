@@ -1,0 +1,88 @@
+// Evidence of forwarded MCP calls: each becomes an `execute_tool` span of the calling agent (the
+// GenAI conventions Fulcrum already reads), so tool-call counts, errors and durations land in the
+// same rollups as telemetry. Spans are written in small batches off the reply path: one
+// transaction per call would cost more than the call. Refused calls are not spans: the audit log
+// holds them as decisions, and counting them as tool errors would distort error rates.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, SpanTable } from '../db/schema.js';
+import { createEvidenceStore } from '../evidence/evidence-store.js';
+
+export interface CallRecord {
+  agent: string;
+  tool: string;
+  /** The decision that allowed the call; the span's trace id is derived from it (joinable). */
+  decisionId: string;
+  startedAt: number;
+  durationMs: number;
+  /** null when the upstream answered without error. */
+  errorType: string | null;
+}
+
+export interface CallEvidenceOptions {
+  flushMs: number;
+  maxBatch: number;
+  onError: (err: unknown) => void;
+}
+
+export type CallEvidence = ReturnType<typeof createCallEvidence>;
+
+export function createCallEvidence(db: Kysely<Database>, opts: CallEvidenceOptions) {
+  const store = createEvidenceStore(db);
+  let pending: SpanTable[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0) return flushing;
+    const batch = pending;
+    pending = [];
+    flushing = flushing
+      .then(() =>
+        store.ingest(
+          [],
+          batch.map((row) => ({ row, inference: false })),
+        ),
+      )
+      .then(
+        () => {},
+        (err) => opts.onError(err),
+      );
+    return flushing;
+  }
+
+  return {
+    record(c: CallRecord): void {
+      const start = new Date(c.startedAt).toISOString();
+      pending.push({
+        trace_id: createHash('sha256').update(c.decisionId).digest('hex').slice(0, 32),
+        span_id: randomBytes(8).toString('hex'),
+        parent_span_id: null,
+        agent: c.agent,
+        registered: 1,
+        name: `execute_tool ${c.tool}`,
+        operation: 'execute_tool',
+        start_at: start,
+        day: start.slice(0, 10),
+        duration_ms: c.durationMs,
+        model_reported: null,
+        model: null,
+        provider: null,
+        input_tokens: null,
+        output_tokens: null,
+        cached_tokens: null,
+        cost_usd: null,
+        tool: c.tool,
+        error_type: c.errorType,
+        task_outcome: null,
+        received_at: new Date().toISOString(),
+      });
+      if (pending.length >= opts.maxBatch) void flush();
+      else timer ??= setTimeout(() => void flush(), opts.flushMs);
+    },
+    /** Writes what is buffered; resolves when it is committed. */
+    flush,
+  };
+}

@@ -1,0 +1,185 @@
+// The MCP gateway's logic, free of HTTP: what an agent is shown (tools/list) and what happens to a
+// call (tools/call): the guard decides first (and audits), a human is waited for when a policy asks
+// for one, allowed calls go to the upstream, and every forwarded call is recorded as evidence.
+import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import { assertCan, type Principal } from '../auth/principal.js';
+import { ConflictError, FulcrumError, NotFoundError } from '../errors.js';
+import type { DecisionResponse, GuardService } from '../guard/guard-service.js';
+import type { Desired } from '../registry/model.js';
+import { prefixOf, resolveTool } from './catalog.js';
+import { toolDescriptor } from './discover.js';
+import type { CallEvidence } from './evidence.js';
+import { RPC } from './sdk.js';
+import { UpstreamError, type UpstreamPool } from './upstream.js';
+import { visibleTools } from './visibility.js';
+
+/** `_meta` key a client may set on tools/call to present an approval granted after an earlier wait ran out. */
+export const APPROVAL_META = 'fulcrum/approvalId';
+/** `_meta` key on every tools/call result: the decision that let the call through or refused it. */
+export const DECISION_META = 'fulcrum/decisionId';
+
+export interface GatewayDeps {
+  guard: GuardService;
+  upstreams: UpstreamPool;
+  evidence: CallEvidence;
+  /** How long a call waits for a human when its McpServer sets no `approvalWaitSeconds`. */
+  approvalWaitSeconds: number;
+}
+
+export type McpGateway = ReturnType<typeof createMcpGateway>;
+
+export function createMcpGateway(deps: GatewayDeps) {
+  const { guard, upstreams, evidence } = deps;
+
+  return {
+    async listTools(agent: string): Promise<McpTool[]> {
+      const s = await guard.snapshot();
+      return visibleTools(s, agent).map(({ tool }) => describeTool(s.registry.get('Tool', tool) as Desired<'Tool'>));
+    },
+
+    async callTool(agent: string, name: string, args: Record<string, unknown>, approvalId?: string): Promise<CallToolResult> {
+      const registry = await guard.registry();
+      const target = registry.has('Tool', name) ? resolveTool(registry, name) : undefined;
+      // Not a decision: nothing by that name is served here (as MCP asks, a protocol error).
+      if (!target) throw protocolError(RPC.InvalidParams, `unknown tool "${name}"`);
+      const dataDomains = registry.get('Tool', name)?.spec.dataDomains ?? [];
+      const ask = (presented?: string) =>
+        guard.decide(agent, {
+          action: 'tool.call',
+          tool: name,
+          arguments: args,
+          dataDomains,
+          ...(presented ? { approvalId: presented } : {}),
+        });
+
+      let d: DecisionResponse;
+      try {
+        d = await ask(approvalId);
+      } catch (err) {
+        // An approval that cannot be used (another call's, spent, denied): recorded as a deny.
+        if (err instanceof ConflictError) return refusal(err.message, (err.details as { decisionId?: string })?.decisionId);
+        throw err;
+      }
+      if (d.decision === 'approval_required') {
+        const seconds = target.server.spec.approvalWaitSeconds ?? deps.approvalWaitSeconds;
+        const waited = await waitForApproval(agent, d, seconds, ask);
+        if (typeof waited === 'string') return refusal(waited, d.decisionId);
+        d = waited;
+      }
+      if (d.decision === 'deny') return refusal(`Fulcrum refused ${name}: ${reasons(d)}`, d.decisionId);
+
+      const startedAt = Date.now();
+      try {
+        const result = await upstreams.callTool(target.server, target.upstreamName, args);
+        evidence.record({
+          agent,
+          tool: name,
+          decisionId: d.decisionId,
+          startedAt,
+          durationMs: Date.now() - startedAt,
+          errorType: result.isError ? 'tool_error' : null,
+        });
+        return { ...result, _meta: { ...(result._meta ?? {}), [DECISION_META]: d.decisionId } };
+      } catch (err) {
+        if (!(err instanceof UpstreamError)) throw err;
+        evidence.record({
+          agent,
+          tool: name,
+          decisionId: d.decisionId,
+          startedAt,
+          durationMs: Date.now() - startedAt,
+          errorType: `upstream_${err.fault}`,
+        });
+        return refusal(err.message, d.decisionId);
+      }
+    },
+
+    /** The upstream's tools as Tool descriptors, each marked whether the registry has it yet. */
+    async discover(actor: Principal, serverName: string) {
+      assertCan(actor, 'registry.read');
+      const registry = await guard.registry();
+      const server = registry.get('McpServer', serverName);
+      if (!server) throw new NotFoundError(`no McpServer named "${serverName}"`);
+      let tools: McpTool[];
+      try {
+        tools = await upstreams.listTools(server);
+      } catch (err) {
+        if (err instanceof UpstreamError) throw new FulcrumError('unavailable', err.message);
+        throw err;
+      }
+      const prefix = prefixOf(server);
+      return {
+        server: server.name,
+        prefix,
+        tools: tools.map((t) => {
+          const descriptor = toolDescriptor(server, t);
+          return {
+            name: descriptor.metadata.name,
+            upstreamName: t.name,
+            registered: registry.has('Tool', descriptor.metadata.name),
+            descriptor,
+          };
+        }),
+      };
+    },
+  };
+
+  /** Waits (bounded) for a person; the decision that lets the call through, or why not. */
+  async function waitForApproval(
+    agent: string,
+    d: DecisionResponse,
+    seconds: number,
+    ask: (approvalId: string) => Promise<DecisionResponse>,
+  ): Promise<DecisionResponse | string> {
+    const id = d.approvalId as string;
+    const a = await guard.getApproval({ type: 'agent', id: agent, keyId: '' }, id, seconds);
+    if (a.status === 'pending')
+      return (
+        `${reasons(d)}: approval ${id} is still pending after ${seconds} s (open until ${a.expiresAt}). ` +
+        `Once it is approved, call again with the same arguments and _meta {"${APPROVAL_META}": "${id}"}`
+      );
+    if (a.status === 'denied') return `approval ${id} was denied by ${a.decidedBy}${a.comment ? `: ${a.comment}` : ''}`;
+    if (a.status !== 'approved') return `approval ${id} is ${a.status}`;
+    try {
+      return await ask(id);
+    } catch (err) {
+      if (err instanceof ConflictError) return err.message;
+      throw err;
+    }
+  }
+}
+
+/**
+ * A JSON-RPC error the SDK server sends as it is (it reads `code` and `message`); the SDK's McpError
+ * would prefix its code to the message, and the client prefixes it again.
+ */
+export function protocolError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+function describeTool(t: Desired<'Tool'>): McpTool {
+  const schema = t.spec.arguments as McpTool['inputSchema'];
+  return {
+    name: t.name,
+    // Models choose tools by their descriptions; a Tool without one still says what it touches.
+    description: t.spec.description ?? `${t.name}: a ${t.spec.effect} tool of ${t.spec.system}`,
+    // MCP requires an object schema at the top; a registry Tool's arguments always describe an object.
+    inputSchema: { ...schema, type: 'object' },
+    annotations: {
+      readOnlyHint: t.spec.effect === 'read',
+      destructiveHint: t.spec.effect === 'destructive',
+    },
+  };
+}
+
+function reasons(d: DecisionResponse): string {
+  return d.reasons.map((r) => (r.message ? `${r.policy} (${r.message})` : r.policy)).join('; ');
+}
+
+function refusal(message: string, decisionId: string | undefined): CallToolResult {
+  return {
+    isError: true,
+    content: [{ type: 'text', text: message }],
+    ...(decisionId ? { _meta: { [DECISION_META]: decisionId } } : {}),
+  };
+}

@@ -1,0 +1,60 @@
+// The MCP gateway assembled: its settings, the upstream pool, call evidence and the gateway.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { InputError } from '../errors.js';
+import type { GuardService } from '../guard/guard-service.js';
+import { createCallEvidence } from './evidence.js';
+import { createMcpGateway, type McpGateway } from './gateway.js';
+import { createUpstreamPool } from './upstream.js';
+
+export interface McpSettings {
+  /** FULCRUM_MCP_APPROVAL_WAIT_SECONDS: how long a call waits for a person unless its McpServer says. */
+  approvalWaitSeconds: number;
+  /** FULCRUM_MCP_CALL_TIMEOUT_MS: bound on an upstream call unless its McpServer sets `timeoutMs`. */
+  callTimeoutMs: number;
+  /** FULCRUM_MCP_CONNECT_TIMEOUT_MS: bound on starting or reaching an upstream and the handshake. */
+  connectTimeoutMs: number;
+}
+
+export function mcpSettings(env: NodeJS.ProcessEnv = process.env): McpSettings {
+  return {
+    // Below the 60 s an MCP SDK client waits for any answer by default, so the agent hears why.
+    approvalWaitSeconds: int(env, 'FULCRUM_MCP_APPROVAL_WAIT_SECONDS', 45),
+    callTimeoutMs: int(env, 'FULCRUM_MCP_CALL_TIMEOUT_MS', 30_000),
+    connectTimeoutMs: int(env, 'FULCRUM_MCP_CONNECT_TIMEOUT_MS', 10_000),
+  };
+}
+
+export interface McpService {
+  gateway: McpGateway;
+  close(): Promise<void>;
+}
+
+export function createMcpService(
+  db: Kysely<Database>,
+  guard: GuardService,
+  settings: McpSettings,
+  log: (err: unknown) => void,
+): McpService {
+  const upstreams = createUpstreamPool({
+    connectTimeoutMs: settings.connectTimeoutMs,
+    callTimeoutMs: settings.callTimeoutMs,
+    retryAfterMs: 1000,
+  });
+  const evidence = createCallEvidence(db, { flushMs: 50, maxBatch: 500, onError: log });
+  return {
+    gateway: createMcpGateway({ guard, upstreams, evidence, approvalWaitSeconds: settings.approvalWaitSeconds }),
+    async close() {
+      await upstreams.close();
+      await evidence.flush();
+    },
+  };
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InputError(`${name} must be a non-negative integer, got "${v}"`);
+  return n;
+}

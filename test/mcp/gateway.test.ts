@@ -1,0 +1,219 @@
+// The MCP gateway end to end: the official SDK client talks to /mcp on a real socket, Fulcrum
+// forwards to @modelcontextprotocol/server-everything over stdio and over Streamable HTTP.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../support/databases.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { gatewayBundle } from './fixture.js';
+import { type Peer, startEverythingHttp } from './peers.js';
+
+async function connect(url: string, key: string): Promise<Client> {
+  const client = new Client({ name: 'test-agent', version: '1' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }),
+  );
+  return client;
+}
+
+const text = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+
+describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
+  let t: TestServer;
+  let upstream: Peer;
+  let url: string;
+  let mcpBot: Client;
+  let webBot: Client;
+
+  beforeAll(async () => {
+    upstream = await startEverythingHttp();
+    t = await startTestServer(engine);
+    const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: gatewayBundle(upstream.url) } });
+    expect(applied.statusCode, applied.body).toBe(200);
+    const key = async (agent: string) => (await t.request({ method: 'POST', url: `/v1/agents/${agent}/keys` })).json().key;
+    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+    mcpBot = await connect(url, await key('mcp-bot'));
+    webBot = await connect(url, await key('web-bot'));
+  });
+  afterAll(async () => {
+    await mcpBot?.close();
+    await webBot?.close();
+    await t?.close();
+    await upstream?.stop();
+  });
+
+  it('shows each agent only the tools its policies let it call', async () => {
+    const names = (await mcpBot.listTools()).tools.map((t) => t.name).sort();
+    // ev.get-env is forbidden outright, ev.get-tiny-image is not among its tools; get-sum needs
+    // approval only for large sums, so it is shown.
+    expect(names).toEqual(['ev.echo', 'ev.get-sum', 'web.echo', 'web.get-sum']);
+    const web = (await webBot.listTools()).tools;
+    expect(web.map((t) => t.name)).toEqual(['web.echo']);
+    expect(web[0]).toMatchObject({ inputSchema: { type: 'object', required: ['message'] }, annotations: { readOnlyHint: true } });
+  });
+
+  it('keeps agents apart when their requests run at once (the SDK servers behind /mcp are reused)', async () => {
+    const lists = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? mcpBot : webBot).listTools().then((r) => r.tools.length)),
+    );
+    expect(lists).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 4 : 1)));
+  });
+
+  it('forwards a permitted call to the upstream over stdio and over HTTP and returns its result', async () => {
+    const viaStdio = await mcpBot.callTool({ name: 'ev.echo', arguments: { message: 'hello stdio' } });
+    expect(viaStdio.isError).toBeFalsy();
+    expect(text(viaStdio)).toBe('Echo: hello stdio');
+    const viaHttp = await webBot.callTool({ name: 'web.echo', arguments: { message: 'hello http' } });
+    expect(text(viaHttp)).toBe('Echo: hello http');
+    const decisionId = (viaHttp._meta as Record<string, string>)['fulcrum/decisionId'];
+    const audit = (await t.request({ method: 'GET', url: '/v1/audit?agent=web-bot' })).json().items;
+    expect(audit.find((e: { id: string }) => e.id === decisionId)).toMatchObject({
+      kind: 'decision',
+      decision: 'allow',
+      target: 'web.echo',
+      arguments: { message: 'hello http' },
+    });
+  });
+
+  it('refuses a forbidden call with a tool error naming the policy, and audits it', async () => {
+    const r = await mcpBot.callTool({ name: 'ev.get-env', arguments: {} });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toContain("no-env (No agent reads the upstream's environment)");
+    const notMine = await webBot.callTool({ name: 'ev.echo', arguments: { message: 'x' } });
+    expect(notMine.isError).toBe(true);
+    expect(text(notMine)).toContain('default-deny');
+    const audit = (await t.request({ method: 'GET', url: '/v1/audit?decision=deny' })).json().items;
+    expect(audit.map((e: { agent: string; target: string }) => `${e.agent} ${e.target}`)).toEqual(
+      expect.arrayContaining(['mcp-bot ev.get-env', 'web-bot ev.echo']),
+    );
+  });
+
+  it('refuses arguments that break the tool schema, naming the argument', async () => {
+    const r = await mcpBot.callTool({ name: 'ev.get-sum', arguments: { a: 'one', b: 2 } });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/invalid-arguments.*\/a must be integer/);
+  });
+
+  it('answers an unknown tool with a protocol error', async () => {
+    await expect(mcpBot.callTool({ name: 'ev.no-such-tool', arguments: {} })).rejects.toThrow(/unknown tool "ev.no-such-tool"/);
+  });
+
+  it('holds an approval-gated call until a person approves it through the API, then completes it', async () => {
+    const calling = mcpBot.callTool({ name: 'ev.get-sum', arguments: { a: 500, b: 1 } });
+    let pending: Array<{ id: string; tool: string; arguments: unknown }> = [];
+    for (let i = 0; i < 100 && pending.length === 0; i++) {
+      pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
+      if (pending.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(pending[0]).toMatchObject({ tool: 'ev.get-sum', arguments: { a: 500, b: 1 } });
+    const approved = await t.request({ method: 'POST', url: `/v1/approvals/${pending[0]?.id}/approve`, payload: {} });
+    expect(approved.statusCode).toBe(200);
+    const r = await calling;
+    expect(r.isError).toBeFalsy();
+    expect(text(r)).toContain('501');
+  });
+
+  it('fails an approval-gated call a person denies, saying who denied it', async () => {
+    const calling = mcpBot.callTool({ name: 'web.get-sum', arguments: { a: 900, b: 1 } });
+    let pending: Array<{ id: string }> = [];
+    for (let i = 0; i < 100 && pending.length === 0; i++) {
+      pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
+      if (pending.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    await t.request({ method: 'POST', url: `/v1/approvals/${pending[0]?.id}/deny`, payload: { comment: 'too much' } });
+    const r = await calling;
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/was denied by admin: too much/);
+  });
+
+  it('bounds the wait for a person; the agent comes back with the approval id once it is granted', async () => {
+    const put = await t.request({
+      method: 'PUT',
+      url: '/v1/mcp-servers/evh',
+      payload: {
+        apiVersion: 'fulcrum/v1',
+        kind: 'McpServer',
+        metadata: { name: 'evh' },
+        spec: { transport: 'http', url: upstream.url, toolPrefix: 'web', approvalWaitSeconds: 1 },
+      },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    await new Promise((r) => setTimeout(r, 300)); // the guard's snapshot follows the registry
+    const args = { a: 300, b: 3 };
+    const waited = await mcpBot.callTool({ name: 'web.get-sum', arguments: args });
+    expect(waited.isError).toBe(true);
+    const id = /approval (apr_\S+) is still pending after 1 s/.exec(text(waited))?.[1];
+    expect(id, text(waited)).toBeDefined();
+    expect(text(waited)).toContain('_meta {"fulcrum/approvalId"');
+    expect((await t.request({ method: 'POST', url: `/v1/approvals/${id}/approve`, payload: {} })).statusCode).toBe(200);
+    const done = await mcpBot.callTool({ name: 'web.get-sum', arguments: args, _meta: { 'fulcrum/approvalId': id } });
+    expect(done.isError).toBeFalsy();
+    expect(text(done)).toContain('303');
+    const again = await mcpBot.callTool({ name: 'web.get-sum', arguments: args, _meta: { 'fulcrum/approvalId': id } });
+    expect(again.isError).toBe(true);
+    expect(text(again)).toMatch(/approval .* was already used/);
+  });
+
+  it('records every forwarded call as evidence for the agent (an execute_tool span with its duration)', async () => {
+    await t.app.mcp.close(); // flushes the buffered spans (the pool reconnects on the next call)
+    const { db } = t.app.database;
+    const spans = await db.selectFrom('spans').selectAll().where('operation', '=', 'execute_tool').execute();
+    const tools = spans.map((s) => `${s.agent} ${s.tool} ${s.error_type ?? 'ok'}`);
+    expect(tools).toEqual(expect.arrayContaining(['mcp-bot ev.echo ok', 'web-bot web.echo ok', 'mcp-bot ev.get-sum ok']));
+    expect(spans.every((s) => s.duration_ms >= 0)).toBe(true);
+    const rollup = await db.selectFrom('evidence_daily').select(['agent', 'tool_calls']).where('agent', '=', 'mcp-bot').execute();
+    expect(rollup.reduce((n, r) => n + r.tool_calls, 0)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('names what is wrong with bad input: not JSON-RPC, a wrong Accept header, a malformed approval id', async () => {
+    const key = (await t.request({ method: 'POST', url: '/v1/agents/mcp-bot/keys' })).json().key;
+    const post = (body: string, accept = 'application/json, text/event-stream') =>
+      fetch(`${url}/mcp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept,
+          authorization: `Bearer ${key}`,
+          'mcp-protocol-version': '2025-06-18',
+        },
+        body,
+      });
+    const notRpc = await post(JSON.stringify({ hello: 'world' }));
+    expect(notRpc.status).toBe(400);
+    expect(await notRpc.text()).toMatch(/Invalid Request|Parse error/);
+    const notJson = await post('{"jsonrpc": "2.0",');
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { error: { message: string } }).error.message).toMatch(/JSON/);
+    const accept = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), 'text/html');
+    expect(accept.status).toBe(406);
+    expect(await accept.text()).toMatch(/Accept/);
+    await expect(
+      mcpBot.callTool({ name: 'ev.echo', arguments: { message: 'x' }, _meta: { 'fulcrum/approvalId': 42 } }),
+    ).rejects.toThrow(/params._meta\["fulcrum\/approvalId"\] must be a string/);
+    const get = await fetch(`${url}/mcp`, { headers: { accept: 'text/event-stream' } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+  });
+
+  it('documents /mcp in the OpenAPI document, tagged mcp', async () => {
+    const doc = (await t.request({ method: 'GET', url: '/openapi.json', token: null })).json();
+    expect(doc.paths['/mcp'].post).toMatchObject({ tags: ['mcp'], summary: 'MCP gateway (Streamable HTTP)' });
+    expect(doc.paths['/mcp'].post.description).toContain('tools/call');
+    expect(doc.paths['/v1/mcp-servers/{name}/tools'].get.tags).toEqual(['mcp']);
+  });
+
+  it('rejects a missing or unknown key before any MCP message is read', async () => {
+    const res = await fetch(`${url}/mcp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: 'Bearer fk_nope',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/unknown or revoked agent key/);
+  });
+});

@@ -1,0 +1,137 @@
+// Two Fulcrum nodes on one database behind a round-robin balancer: an unmodified SDK client's
+// session spreads over both (the gateway keeps no session state), and a call held for approval on
+// one node completes when a person approves it through the other.
+import http from 'node:http';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { buildServer } from '../../src/http/server.js';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { ADMIN_TOKEN } from '../support/server.js';
+import { gatewayBundle } from './fixture.js';
+import { type Peer, startEverythingHttp } from './peers.js';
+
+interface Node {
+  app: App;
+  server: FastifyInstance;
+  url: string;
+}
+
+/** Sends each request to the next node in turn, and counts what each node served. */
+function roundRobin(nodes: Node[]) {
+  let next = 0;
+  const served = nodes.map(() => 0);
+  const state = { last: -1 };
+  const server = http.createServer((req, res) => {
+    const i = next++ % nodes.length;
+    state.last = i;
+    served[i] = (served[i] ?? 0) + 1;
+    const target = new URL((nodes[i] as Node).url);
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  return new Promise<{ url: string; served: number[]; state: { last: number }; close(): Promise<void> }>((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+        served,
+        state,
+        close: () => new Promise((r) => server.close(() => r())),
+      }),
+    ),
+  );
+}
+
+describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
+  let database: TestDatabase;
+  let upstream: Peer;
+  const nodes: Node[] = [];
+  let lb: Awaited<ReturnType<typeof roundRobin>>;
+  let client: Client;
+
+  beforeAll(async () => {
+    upstream = await startEverythingHttp();
+    database = await createTestDatabase(engine);
+    for (let i = 0; i < 2; i++) {
+      const config = loadConfig(
+        { FULCRUM_DATA_DIR: database.dir },
+        { adminToken: ADMIN_TOKEN, monitorIntervalSeconds: 0, retentionIntervalHours: 0 },
+      );
+      const app = await createApp(config, database.open());
+      const server = await buildServer(app);
+      nodes.push({ app, server, url: await server.listen({ host: '127.0.0.1', port: 0 }) });
+    }
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const [a, b] = nodes as [Node, Node];
+    const applied = await a.server.inject({
+      method: 'POST',
+      url: '/v1/apply',
+      headers: auth,
+      payload: { files: gatewayBundle(upstream.url) },
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    // The key is issued on node B; the client reaches both.
+    const key = (await b.server.inject({ method: 'POST', url: '/v1/agents/mcp-bot/keys', headers: auth })).json().key;
+    lb = await roundRobin(nodes);
+    client = new Client({ name: 'lb-agent', version: '1' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${lb.url}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${key}` } },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await client?.close();
+    await lb?.close();
+    for (const n of nodes) {
+      await n.server.close();
+      await n.app.close();
+    }
+    await database?.drop();
+    await upstream?.stop();
+  });
+
+  it('serves one client session from both nodes', async () => {
+    for (let i = 0; i < 3; i++) {
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('web.echo');
+      const r = (await client.callTool({ name: 'web.echo', arguments: { message: `hop ${i}` } })) as CallToolResult;
+      expect(r.content[0]).toEqual({ type: 'text', text: `Echo: hop ${i}` });
+    }
+    expect(lb.served.every((n) => n >= 3)).toBe(true);
+  });
+
+  it('completes a call held on one node when the approval is granted through the other', async () => {
+    const calling = client.callTool({ name: 'web.get-sum', arguments: { a: 200, b: 2 } });
+    await new Promise((r) => setTimeout(r, 100)); // the call reaches a node and waits there
+    const holder = lb.state.last;
+    const other = nodes[1 - holder] as Node;
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    let pending: Array<{ id: string }> = [];
+    for (let i = 0; i < 100 && pending.length === 0; i++) {
+      pending = (await other.server.inject({ method: 'GET', url: '/v1/approvals?status=pending', headers: auth })).json().items;
+      if (pending.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(pending).toHaveLength(1);
+    const approved = await other.server.inject({
+      method: 'POST',
+      url: `/v1/approvals/${pending[0]?.id}/approve`,
+      headers: auth,
+      payload: {},
+    });
+    expect(approved.statusCode).toBe(200);
+    const r = (await calling) as CallToolResult;
+    expect(r.isError).toBeFalsy();
+    expect(JSON.stringify(r.content)).toContain('202');
+  });
+});

@@ -1,0 +1,60 @@
+// Real MCP peers for the gateway tests: @modelcontextprotocol/server-everything over stdio and
+// Streamable HTTP, and deliberately broken servers, each a child process on 127.0.0.1.
+import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { ROOT } from '../support/process.js';
+
+export const EVERYTHING = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+export const PEERS = path.join(ROOT, 'test/mcp/peers');
+
+export interface Peer {
+  url: string;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts a peer that prints LOOPBACK_PORT=<port> on stderr once it listens. */
+export async function startPeer(args: string[]): Promise<Peer> {
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PORT: '0' } });
+  let stderr = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`peer did not start: ${stderr}`));
+    }, 15_000);
+    proc.stderr?.on('data', (d) => {
+      stderr += d;
+      const m = /LOOPBACK_PORT=(\d+)/.exec(stderr);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`peer exited with ${code}: ${stderr}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    proc,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** server-everything over Streamable HTTP. */
+export function startEverythingHttp(): Promise<Peer> {
+  return startPeer(['--import', path.join(PEERS, 'loopback.mjs'), EVERYTHING, 'streamableHttp']);
+}
+
+/** A port nothing listens on: bound, then released. */
+export async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
