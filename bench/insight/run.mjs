@@ -51,7 +51,12 @@ const d = await autocannon({
   connections: 32,
   amount: DECISIONS,
   headers: { authorization: `Bearer ${keys['support-bot-eu']}`, 'content-type': 'application/json' },
-  body: JSON.stringify({ action: 'tool.call', tool: 'crm.lookup_customer', arguments: { customerId: 'C-1' }, dataDomains: ['customer-profiles'] }),
+  body: JSON.stringify({
+    action: 'tool.call',
+    tool: 'crm.lookup_customer',
+    arguments: { customerId: 'C-1' },
+    dataDomains: ['customer-profiles'],
+  }),
 });
 console.log(`loaded ${d['2xx']} decisions in ${((performance.now() - t0) / 1000).toFixed(0)} s (errors ${d.errors + d.non2xx})`);
 
@@ -100,13 +105,16 @@ async function exportBatch(agent, size) {
   const res = await fetch(`${url}/otlp/v1/traces`, {
     method: 'POST',
     headers: { authorization: `Bearer ${keys[agent]}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'bench' }, spans }] }] }),
+    body: JSON.stringify({
+      resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'bench' }, spans }] }],
+    }),
   });
   if (!res.ok) throw new Error(`OTLP export: ${res.status} ${await res.text()}`);
   sent += spans.length;
 }
 let batch = 0;
-while (sent < SPANS) await Promise.all([0, 1].map(() => exportBatch(agents[batch++ % agents.length], Math.min(2000, SPANS - sent))));
+while (sent < SPANS)
+  await Promise.all([0, 1].map(() => exportBatch(agents[batch++ % agents.length], Math.min(2000, SPANS - sent))));
 console.log(`loaded ${sent} spans in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
 console.log(`\n${'request'.padEnd(28)}${'registry only'.padStart(16)}${`with evidence`.padStart(16)}${'ratio'.padStart(8)}`);
@@ -119,6 +127,8 @@ for (const p of paths) {
   );
 }
 const diag = after['/v1/diagnostic'];
-console.log(`\ndiagnostic over ${DECISIONS} decisions and ${SPANS} spans: median ${diag.median.toFixed(1)} ms, slowest ${diag.max.toFixed(1)} ms (target < 1000 ms) ${diag.max < 1000 ? 'MET' : 'NOT MET'}`);
+console.log(
+  `\ndiagnostic over ${DECISIONS} decisions and ${SPANS} spans: median ${diag.median.toFixed(1)} ms, slowest ${diag.max.toFixed(1)} ms (target < 1000 ms) ${diag.max < 1000 ? 'MET' : 'NOT MET'}`,
+);
 console.log(`server RSS ${(await fulcrum.rssMb()).toFixed(0)} MB`);
 fulcrum.stop();
