@@ -20,8 +20,12 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   'incidents.write': ROLES.filter((r) => r !== 'viewer'),
 };
 
+/** Whether the caller acts in `role`. A person with the `admin` role acts in every role, as the admin
+ *  token does (docs/auth.md: the admin column is ✓ throughout). */
 export function hasRole(p: Principal, role: Role): boolean {
-  return p.type === 'admin' || p.type === 'system' || (p.type === 'person' && p.roles.includes(role));
+  return (
+    p.type === 'admin' || p.type === 'system' || (p.type === 'person' && (p.roles.includes(role) || p.roles.includes('admin')))
+  );
 }
 
 export function can(p: Principal, permission: Permission): boolean {

@@ -32,14 +32,7 @@ export interface ReportBudget {
   name: string;
   currency: string;
   period: { from: string; to: string };
-  categories: Array<{
-    category: string;
-    allocated: number;
-    proRated: number;
-    actual: number;
-    deviation: number | null;
-    offPlan: boolean;
-  }>;
+  categories: BudgetAlignment['categories'];
   total: { allocated: number; proRated: number; actual: number };
   withoutOutcomes: Array<{ initiative: string; amount: number }>;
   stalledPilots: Array<{ initiative: string; since: string; amount: number }>;

@@ -52,13 +52,15 @@ describe('the agent SDK', () => {
   it('throws FulcrumDenied for a denied approval and for a deny, without running the call', async () => {
     const guard = createGuard({ url, key, approvalTimeoutMs: 5000 });
     const running = guard.run('crm.refund', { amount: 5, orderId: 'o-8' }, () => 'never');
+    // Attach the expectation now: the rejection may come before the deny request below returns.
+    const denied = expect(running).rejects.toThrow(/was denied/);
     let pending: Array<{ id: string }> = [];
     for (let i = 0; i < 50 && pending.length === 0; i++) {
       pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
       if (pending.length === 0) await new Promise((r) => setTimeout(r, 20));
     }
     await t.request({ method: 'POST', url: `/v1/approvals/${pending[0]?.id}/deny` });
-    await expect(running).rejects.toThrow(/was denied/);
+    await denied;
     await expect(guard.run('crm.refund', { amount: 'x' }, () => 'never')).rejects.toBeInstanceOf(FulcrumDenied);
   });
 

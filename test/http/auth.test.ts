@@ -80,6 +80,42 @@ describe.each(ENGINES)('authentication and roles on %s', (engine) => {
     expect(changes.json().items[0]).toMatchObject({ kind: 'ComputePool', name: 'x', actor: 'person:dana.lee' });
   });
 
+  it('lets a person with the admin role act in every role, as the admin token does', async () => {
+    const person = await t.request({
+      method: 'PUT',
+      url: '/v1/people/ada.admin',
+      payload: { spec: { displayName: 'Ada Admin', roles: ['admin'], businessUnit: 'cx' } },
+    });
+    expect(person.statusCode, person.body).toBe(201);
+    const admin = await tokenFor('ada.admin');
+    const suspend = await t.request({
+      method: 'POST',
+      url: '/v1/agents/support-bot-eu/suspend',
+      token: admin.token,
+      payload: { reason: 'drill' },
+    });
+    expect(suspend.statusCode, suspend.body).toBe(200);
+    const resume = await t.request({
+      method: 'POST',
+      url: '/v1/agents/support-bot-eu/resume',
+      token: admin.token,
+      payload: { reason: 'drill over' },
+    });
+    expect(resume.statusCode).toBe(200);
+    // A viewer still may not.
+    const viewer = await tokenFor('vic.viewer');
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/v1/agents/support-bot-eu/suspend',
+          token: viewer.token,
+          payload: { reason: 'x' },
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
+
   it('lets a person manage their own tokens and nobody else’s', async () => {
     const vic = await tokenFor('vic.viewer');
     const own = await tokenFor('vic.viewer', vic.token);
