@@ -1,0 +1,16 @@
+// Builds the web console into dist/web, which the Fastify server serves at `/` (src/http/console.ts).
+import path from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  build: {
+    outDir: path.resolve(import.meta.dirname, '../dist/web'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1200,
+  },
+  // `npm run dev:web` against a local `fulcrum serve`.
+  server: { proxy: { '/v1': 'http://127.0.0.1:4100' } },
+});
