@@ -84,30 +84,6 @@ describe('the web console in Chromium', () => {
     await context.close();
   });
 
-  it('loads every page without console errors, at 1280 px and at phone width', async () => {
-    const { context, page, errors } = await signedIn();
-    for (const p of PAGES) {
-      await page.goto(`${url}${p.path}`);
-      await settled(page, p.heading);
-      expect(await page.locator('.error-note').count(), `${p.path} shows an error`).toBe(0);
-      await screenshot(page, p.name);
-    }
-    // The token stays in sessionStorage and never in an address.
-    expect(await page.evaluate(() => sessionStorage.getItem('fulcrum.token'))).toBe(seeded.personToken);
-    expect(errors).toEqual([]);
-
-    await page.setViewportSize({ width: 390, height: 844 });
-    for (const p of PAGES) {
-      await page.goto(`${url}${p.path}`);
-      await settled(page, p.heading);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${p.path} scrolls sideways at phone width`).toBeLessThanOrEqual(0);
-      await screenshot(page, `phone-${p.name}`);
-    }
-    expect(errors).toEqual([]);
-    await context.close();
-  }, 120_000);
-
   it('shows the verdict, the six areas with their evidence, outcomes and spend on the Overview', async () => {
     const { context, page, errors } = await signedIn();
     await settled(page, 'Are we scaling or failing?');
@@ -279,4 +255,29 @@ describe('the web console in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  // Last, so the screenshots show the approvals, suspensions and audit entries the tests above made.
+  it('loads every page without console errors, at 1280 px and at phone width', async () => {
+    const { context, page, errors } = await signedIn();
+    for (const p of PAGES) {
+      await page.goto(`${url}${p.path}`);
+      await settled(page, p.heading);
+      expect(await page.locator('.error-note').count(), `${p.path} shows an error`).toBe(0);
+      await screenshot(page, p.name);
+    }
+    // The token stays in sessionStorage and never in an address.
+    expect(await page.evaluate(() => sessionStorage.getItem('fulcrum.token'))).toBe(seeded.personToken);
+    expect(errors).toEqual([]);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const p of PAGES) {
+      await page.goto(`${url}${p.path}`);
+      await settled(page, p.heading);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${p.path} scrolls sideways at phone width`).toBeLessThanOrEqual(0);
+      await screenshot(page, `phone-${p.name}`);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

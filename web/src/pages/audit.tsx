@@ -2,7 +2,7 @@
 // and whether every chain still verifies.
 import { type FormEvent, useState } from 'react';
 import { Card, Empty, Field, Loaded, PageHeader, Pill } from '../components/ui';
-import { fmtDateTime, fmtNumber, titleCase } from '../lib/format';
+import { fmtDateTime, fmtNumber } from '../lib/format';
 import { Link } from '../lib/router';
 import type { AgentSpec, AuditEntry, AuditVerify, Descriptor, Items } from '../lib/types';
 import { useLoad } from '../lib/use-api';
@@ -14,23 +14,40 @@ interface Filters {
   since: string;
   until: string;
 }
-// The audit log's entry kinds (src/guard/audit.ts).
-const KINDS = [
-  'decision',
-  'call.outcome',
-  'approval.approved',
-  'approval.denied',
-  'agent.suspended',
-  'agent.resumed',
-  'incident.opened',
-  'incident.status',
-  'incident.reported',
-  'risk.assessed',
-  'review.opened',
-  'review.signed',
-  'review.approved',
-  'review.rejected',
-];
+// The audit log's entry kinds (src/guard/audit.ts), as a person would say them.
+const KIND_LABELS: Record<string, string> = {
+  decision: 'Decision on',
+  'call.outcome': 'Outcome of',
+  'approval.approved': 'Approval granted for',
+  'approval.denied': 'Approval denied for',
+  'agent.suspended': 'Agent suspended',
+  'agent.resumed': 'Agent resumed',
+  'incident.opened': 'Incident opened',
+  'incident.status': 'Incident status changed',
+  'incident.reported': 'Incident reported to the authority',
+  'risk.assessed': 'Risk assessed',
+  'review.opened': 'Review opened',
+  'review.signed': 'Review signed',
+  'review.approved': 'Review approved',
+  'review.rejected': 'Review rejected',
+};
+const KINDS = Object.keys(KIND_LABELS);
+
+/** "agent:x" and "person:y" read as x and y; the admin token as "admin". */
+function actorName(actor: string): string {
+  return actor.replace(/^(agent|person):/, '');
+}
+
+/** The second line: the agent concerned (when not the actor) and what the entry's detail names. */
+function subject(e: AuditEntry): string {
+  const parts: string[] = [];
+  if (e.agent && actorName(e.actor) !== e.agent) parts.push(`agent ${e.agent}`);
+  for (const k of ['initiative', 'incident', 'review', 'reason', 'comment', 'to', 'status'])
+    if (typeof e.detail?.[k] === 'string') parts.push(`${k} ${e.detail[k] as string}`);
+  if (e.kind === 'decision' && e.action) parts.push(e.action);
+  return parts.join(' · ');
+}
+
 const NONE: Filters = { agent: '', decision: '', kind: '', since: '', until: '' };
 
 function query(f: Filters): string {
@@ -89,7 +106,9 @@ export function AuditPage() {
               <select id={id} value={draft.kind} onChange={set('kind')}>
                 <option value="">All</option>
                 {KINDS.map((k) => (
-                  <option key={k}>{k}</option>
+                  <option key={k} value={k}>
+                    {KIND_LABELS[k]?.replace(/ (on|of|for)$/, '')}
+                  </option>
                 ))}
               </select>
             )}
@@ -141,13 +160,18 @@ export function AuditPage() {
                     {d.items.map((e) => (
                       <tr key={e.id}>
                         <td className="nowrap">{fmtDateTime(e.at)}</td>
-                        <td>{e.agent ?? e.actor}</td>
+                        <td>{actorName(e.actor)}</td>
                         <td>
-                          <div>{e.target ? <code>{e.target}</code> : titleCase(e.kind)}</div>
-                          <div className="muted small">
-                            {e.kind}
-                            {e.action && e.kind === 'decision' ? ` · ${e.action}` : ''}
+                          <div>
+                            {KIND_LABELS[e.kind] ?? e.kind}
+                            {e.target && (
+                              <>
+                                {' '}
+                                <code>{e.target}</code>
+                              </>
+                            )}
                           </div>
+                          <div className="muted small">{subject(e)}</div>
                         </td>
                         <td>{e.decision ? <Pill value={e.decision} /> : <span className="muted">—</span>}</td>
                         <td>

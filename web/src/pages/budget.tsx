@@ -108,7 +108,7 @@ function BudgetView({ name }: { name: string }) {
                       tickLine={false}
                     />
                     <Tooltip formatter={(v) => money(v)} />
-                    <Legend />
+                    <Legend formatter={(v) => <span className="legend-label">{v}</span>} />
                     <Bar dataKey="allocated" name="Allocated" fill="#cbd5e1" isAnimationActive={false} />
                     <Bar dataKey="proRated" name="Expected by today" fill="#93c5fd" isAnimationActive={false} />
                     <Bar dataKey="actual" name="Actual" fill="#1d4ed8" isAnimationActive={false} />

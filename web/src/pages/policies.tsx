@@ -30,7 +30,8 @@ export function PoliciesPage() {
       <Loaded state={state}>
         {(d) => {
           const custom = d.policies.filter((p) => p.source !== 'builtin');
-          const shown = d.policies.filter(
+          // Custom policies first: they are the organisation's own rules; the built-in ones follow from the registry.
+          const shown = [...custom, ...d.policies.filter((p) => p.source === 'builtin')].filter(
             (p) => show === 'all' || (show === 'builtin' ? p.source === 'builtin' : p.source !== 'builtin'),
           );
           return (
@@ -74,7 +75,14 @@ export function PoliciesPage() {
                           {p.description}
                         </p>
                       )}
-                      <pre className="code cedar">{p.text}</pre>
+                      {p.source === 'builtin' ? (
+                        <details open={hash === p.id}>
+                          <summary className="small">Cedar</summary>
+                          <pre className="code cedar">{p.text}</pre>
+                        </details>
+                      ) : (
+                        <pre className="code cedar">{p.text}</pre>
+                      )}
                     </article>
                   ))}
                 </div>
