@@ -95,6 +95,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     registry: () => guard.registry(),
     agentStatus: (agent) => guard.agentStatus(agent).effective,
     overdueSeriousIncidents: () => incidents.overdueCount(),
+    incidents: () => incidents.list({ type: 'system', id: 'report' }, { limit: 1000 }),
   });
   const auth = createAuthService({
     db,

@@ -15,7 +15,8 @@ export class CliError extends Error {
 
 export interface Client {
   url: string;
-  request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** A JSON request; a string body with `contentType` is sent as is (CSV, YAML). */
+  request<T = unknown>(method: string, path: string, body?: unknown, contentType?: string): Promise<T>;
   /** GETs a binary body into a file. */
   download(path: string, file: string): Promise<number>;
 }
@@ -25,13 +26,14 @@ export function createClient(opts: { url?: string | undefined } = {}, env: NodeJ
   const token = env.FULCRUM_TOKEN || readAdminToken(env);
   return {
     url,
-    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    async request<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (token) headers.authorization = `Bearer ${token}`;
-      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (body !== undefined) headers['content-type'] = contentType ?? 'application/json';
+      const raw = typeof body === 'string' && contentType !== undefined;
       let res: Response;
       try {
-        res = await fetch(url + path, { method, headers, body: body === undefined ? null : JSON.stringify(body) });
+        res = await fetch(url + path, { method, headers, body: body === undefined ? null : raw ? body : JSON.stringify(body) });
       } catch (err) {
         const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
         throw new CliError(`cannot reach Fulcrum at ${url} (${cause}); is \`fulcrum serve\` running? (--url / FULCRUM_URL)`);

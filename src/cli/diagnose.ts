@@ -12,6 +12,12 @@ export async function diagnoseCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
     return 0;
   }
+  process.stdout.write(formatDiagnostic(d));
+  return 0;
+}
+
+/** The scorecard as aligned text: a verdict line, then each area with its evidence and action. */
+export function formatDiagnostic(d: Diagnostic): string {
   const lines = [`Verdict: ${d.verdict.toUpperCase()}   (window ${d.window.from} … ${d.window.to})`, ''];
   for (const a of d.areas) {
     lines.push(`${MARK[a.status as keyof typeof MARK].padEnd(8)} ${a.area.padEnd(20)} ${a.question}`);
@@ -20,6 +26,5 @@ export async function diagnoseCommand(argv: string[]): Promise<number> {
     if (a.status !== 'pass') lines.push(`         → ${a.action}`);
     lines.push('');
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
-  return 0;
+  return `${lines.join('\n')}\n`;
 }

@@ -3,8 +3,10 @@ import { apply } from './apply.js';
 import { audit } from './audit.js';
 import { CliError } from './client.js';
 import { credentials } from './credentials.js';
+import { demo } from './demo.js';
 import { diagnoseCommand } from './diagnose.js';
 import { exportRegistry } from './export.js';
+import { budgetCommand, reportCommand, signalsCommand } from './insight.js';
 import { migrate } from './migrate.js';
 import { ops } from './ops.js';
 import { printSchemaReport } from './schema-report.js';
@@ -15,6 +17,8 @@ const HELP = `fulcrum — the control plane for running enterprise AI at scale
 usage: fulcrum <command> [options]
 
   serve [--host H] [--port P]     run the server (API, docs, metrics) on FULCRUM_PORT (4100)
+  demo [--seed N] [--days 90] [--port P] [--data-dir DIR] [--exit-after-replay]
+                                  a fresh Fulcrum with examples/acme and 90 days of replayed activity
   apply -f PATH [--dry-run] [--prune]
                                   validate descriptors (file or folder) and apply them, all or nothing
   export [-o DIR]                 write the registry back out as descriptors
@@ -23,6 +27,11 @@ usage: fulcrum <command> [options]
   tokens create|list|revoke --person NAME [ID]
                                   person API tokens
   diagnose [--json]               scale or fail: the six-area scorecard from live evidence
+  report [--format pdf|html|md|json] [-o FILE]
+                                  the board report (Markdown to stdout unless -o)
+  signals [--json]                stalled pilots, agent sprawl, where AI is not ready
+  budget alignment NAME [--json]  allocation against actual spend per category
+  budget import NAME -f FILE      import spend lines (CSV date,category,amount,initiative,description; or .json)
   approvals list|approve|deny [ID] [--status S] [--comment TEXT]
                                   the human-approval queue
   agents suspend|resume NAME --reason TEXT
@@ -59,8 +68,16 @@ export async function main(argv: string[]): Promise<number> {
         return await credentials(command, rest);
       case 'audit':
         return await audit(rest);
+      case 'demo':
+        return await demo(rest);
       case 'diagnose':
         return await diagnoseCommand(rest);
+      case 'report':
+        return await reportCommand(rest);
+      case 'signals':
+        return await signalsCommand(rest);
+      case 'budget':
+        return await budgetCommand(rest);
       case 'approvals':
       case 'agents':
       case 'costs':

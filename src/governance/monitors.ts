@@ -138,23 +138,34 @@ export function createMonitorService(deps: Deps) {
     };
     if (!breached) return result;
     const source = `monitor:${monitor.name}`;
-    const open = await db
-      .selectFrom('incidents')
-      .select('id')
-      .where('source', '=', source)
-      .where('status', 'in', ['open', 'mitigated'])
-      .executeTakeFirst();
+    const openIncident = () =>
+      db
+        .selectFrom('incidents')
+        .select('id')
+        .where('source', '=', source)
+        .where('status', 'in', ['open', 'mitigated'])
+        .executeTakeFirst();
+    const open = await openIncident();
     if (open) return { ...result, incident: open.id, deduplicated: true };
-    const incident = await deps.incidents.open(SYSTEM, {
-      title: `${monitor.name}: ${m.metric} ${result.value} above ${m.threshold} over ${m.window}`,
-      description:
-        m.description ??
-        `Monitor ${monitor.name} breached: ${m.metric} was ${result.value} (threshold ${m.threshold}, ${samples} samples, window ${m.window}).`,
-      severity: m.severity,
-      ...(m.agent ? { agents: [m.agent] } : {}),
-      ...(m.initiative ? { initiatives: [m.initiative] } : {}),
-      source,
-    });
+    const incident = await deps.incidents
+      .open(SYSTEM, {
+        title: `${monitor.name}: ${m.metric} ${result.value} above ${m.threshold} over ${m.window}`,
+        description:
+          m.description ??
+          `Monitor ${monitor.name} breached: ${m.metric} was ${result.value} (threshold ${m.threshold}, ${samples} samples, window ${m.window}).`,
+        severity: m.severity,
+        ...(m.agent ? { agents: [m.agent] } : {}),
+        ...(m.initiative ? { initiatives: [m.initiative] } : {}),
+        source,
+      })
+      .catch(async (err) => {
+        // Another node opened it between our look and our insert (one open incident per monitor is
+        // a unique index): that one is the incident, and that node suspends.
+        const winner = await openIncident();
+        if (!winner) throw err;
+        return { id: winner.id, deduplicated: true as const };
+      });
+    if ('deduplicated' in incident) return { ...result, incident: incident.id, deduplicated: true };
     const suspended: string[] = [];
     if (m.suspendOnBreach && m.severity === 'sev1')
       for (const a of agents ?? []) {

@@ -5,9 +5,11 @@ import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { computeOutcomes } from '../evidence/outcomes.js';
+import type { Incident } from '../governance/incidents.js';
 import { latestTiers } from '../governance/risk.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { budgetAlignment, DEFAULT_THRESHOLDS, type Diagnostic, diagnose, type Facts, type Thresholds } from './diagnostic.js';
+import type { BoardReport, ReportBudget, ReportInitiative } from './report.js';
 import { computeRoi, type Roi } from './roi.js';
 import { computeSignals, type Signals } from './signals.js';
 import { type SpendLine, spendLinesOf } from './spend.js';
@@ -17,11 +19,15 @@ export interface Deps {
   registry(): Promise<RegistrySnapshot>;
   agentStatus(agent: string): string;
   overdueSeriousIncidents(): Promise<number>;
+  /** Every incident, newest first (the board report lists the open and recent ones). */
+  incidents(): Promise<Incident[]>;
 }
 
 export type InsightService = ReturnType<typeof createInsightService>;
 
 const WINDOW_DAYS = 30;
+const ACTIVE = new Set(['pilot', 'production', 'scaled']);
+const TIER_ORDER = ['prohibited', 'high', 'medium', 'low', 'minimal', 'untiered'];
 
 export function createInsightService(deps: Deps) {
   const { db } = deps;
@@ -30,7 +36,7 @@ export function createInsightService(deps: Deps) {
     const registry = await deps.registry();
     const to = now.toISOString().slice(0, 10);
     const from = new Date(now.getTime() - (WINDOW_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
-    const active = registry.list('Initiative').filter((i) => ['pilot', 'production', 'scaled'].includes(i.spec.stage));
+    const active = registry.list('Initiative').filter((i) => ACTIVE.has(i.spec.stage));
 
     const recent = await db
       .selectFrom('measurements')
@@ -120,6 +126,95 @@ export function createInsightService(deps: Deps) {
         measuredInitiatives: f.measuredInitiatives,
         agentStatus: f.agentStatus,
       });
+    },
+
+    /** The board report's content: the diagnostic and what stands behind it, for md, html and pdf. */
+    async report(actor: Principal, now = new Date()): Promise<BoardReport> {
+      assertCan(actor, 'registry.read');
+      const f = await facts(now);
+      const r = f.registry;
+      const diagnostic = diagnose(f, DEFAULT_THRESHOLDS);
+      const initiatives: ReportInitiative[] = [];
+      for (const i of r.list('Initiative').filter((x) => ACTIVE.has(x.spec.stage))) {
+        const roi = await computeRoi(db, r, i.name, now);
+        const outcomes = await computeOutcomes(db, r, i.name, now);
+        initiatives.push({
+          name: i.name,
+          title: i.spec.title ?? i.name,
+          stage: i.spec.stage,
+          riskTier: f.riskTier(i.name) ?? null,
+          owner: i.spec.owner,
+          businessUnit: i.spec.businessUnit,
+          metrics: outcomes.metrics.map((m) => ({
+            name: m.name,
+            unit: m.unit,
+            direction: m.direction,
+            baseline: m.baseline.value,
+            target: m.target,
+            current: m.current,
+            progress: m.progress,
+            provenance: m.provenance,
+          })),
+          roi: {
+            value: roi.value.total,
+            valueProvenance: roi.value.provenance,
+            cost: roi.cost.total,
+            roi: roi.roi,
+            provenance: roi.provenance,
+          },
+        });
+      }
+      const today = now.toISOString().slice(0, 10);
+      const budgets: ReportBudget[] = [];
+      for (const b of r.list('Budget').filter((x) => x.spec.period.from <= today && today <= x.spec.period.to)) {
+        const a = budgetAlignment(f, DEFAULT_THRESHOLDS, b.name);
+        if (!a) continue;
+        const sum = (k: 'allocated' | 'proRated' | 'actual') =>
+          Math.round(a.categories.reduce((s, c) => s + c[k], 0) * 100) / 100;
+        budgets.push({
+          name: b.name,
+          period: b.spec.period,
+          categories: a.categories,
+          total: { allocated: sum('allocated'), proRated: sum('proRated'), actual: sum('actual') },
+          currency: a.currency,
+          withoutOutcomes: a.spendWithoutOutcomes.initiatives,
+          stalledPilots: a.spendOnStalledPilots,
+        });
+      }
+      const all = await deps.incidents();
+      const since = new Date(now.getTime() - 90 * 86_400_000).toISOString();
+      const risks = r
+        .list('Initiative')
+        .filter((i) => i.spec.stage !== 'retired')
+        .map((i) => ({
+          initiative: i.name,
+          tier: f.riskTier(i.name) ?? 'untiered',
+          stage: i.spec.stage,
+          oversightOwner: i.spec.oversightOwner ?? null,
+          incidentOwner: i.spec.incidentOwner ?? null,
+        }))
+        .sort((a, b) => TIER_ORDER.indexOf(a.tier) - TIER_ORDER.indexOf(b.tier) || a.initiative.localeCompare(b.initiative));
+      return {
+        title: 'AI portfolio: board report',
+        generatedAt: now.toISOString(),
+        window: f.window,
+        diagnostic,
+        initiatives,
+        budgets,
+        incidents: {
+          open: all.filter((i) => i.status === 'open' || i.status === 'mitigated'),
+          recent: all.filter((i) => i.openedAt >= since),
+          overdue: f.overdueSeriousIncidents ?? 0,
+        },
+        risks,
+        shadowAgents: [...new Set(f.shadowAgents.map((s) => s.identity))],
+        signals: computeSignals(r, {
+          now,
+          stalledPilotDays: DEFAULT_THRESHOLDS.stalledPilotDays,
+          measuredInitiatives: f.measuredInitiatives,
+          agentStatus: f.agentStatus,
+        }),
+      };
     },
 
     /** A budget's allocation against actual spend per category, spend without outcomes, spend on stalled pilots. */

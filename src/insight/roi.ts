@@ -27,7 +27,7 @@ export interface Roi {
     notValued: Array<{ metric: string; why: string }>;
   };
   cost: { total: number; items: Array<{ source: string; amountUsd: number; provenance: Provenance }> };
-  /** (value − cost) ÷ cost; null without cost. */
+  /** (value − cost) ÷ cost; null without cost, or when no outcome is valued (there is no value to compare). */
   roi: number | null;
   provenance: Provenance;
 }
@@ -101,7 +101,7 @@ export async function computeRoi(
     // Value always rests on valuePerUnit, which the initiative states: an assumption.
     value: { total: value, provenance: 'assumed', items, notValued },
     cost: { total: cost, items: costItems },
-    roi: cost > 0 ? round((value - cost) / cost, 4) : null,
+    roi: cost > 0 && items.length > 0 ? round((value - cost) / cost, 4) : null,
     provenance: 'assumed',
   };
 }

@@ -2,6 +2,7 @@
 // monitor with suspendOnBreach trips the kill switch.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -157,5 +158,48 @@ describe.each(ENGINES)('monitors on %s', (engine) => {
     expect(by.shadows).toMatchObject({ value: 1, breached: true });
     expect(by['spend-vs-budget']?.value).toBeCloseTo(4 / (150_000 / 365), 3);
     expect(by['spend-vs-budget']).toMatchObject({ breached: false });
+  });
+
+  it('the database refuses a second open incident for a monitor, whoever tries', async () => {
+    const system = { type: 'system', id: 'test' } as const;
+    const first = await t.app.incidents.open(system, { title: 'first', severity: 'sev3', source: 'monitor:solo' });
+    const before = (await t.request({ method: 'GET', url: '/v1/incidents' })).json().items.length;
+    await expect(t.app.incidents.open(system, { title: 'dup', severity: 'sev3', source: 'monitor:solo' })).rejects.toThrow();
+    expect((await t.request({ method: 'GET', url: '/v1/incidents' })).json().items).toHaveLength(before);
+    // Manual incidents are not limited; a resolved monitor incident makes room for the next.
+    await t.app.incidents.open(system, { title: 'manual 1', severity: 'sev4' });
+    await t.app.incidents.open(system, { title: 'manual 2', severity: 'sev4' });
+    await t.app.incidents.transition(system, first.id, 'resolved');
+    await t.app.incidents.open(system, { title: 'next', severity: 'sev3', source: 'monitor:solo' });
+  });
+
+  // Several nodes share PostgreSQL; SQLite is one node (two apps in one thread would wait on each
+  // other's file lock, which no deployment does).
+  it.runIf(engine === 'postgres')('two nodes evaluating the same breach at once open one incident between them', async () => {
+    await monitor('burst', {
+      metric: 'deny_rate',
+      window: '1h',
+      threshold: 0.1,
+      minSamples: 1,
+      severity: 'sev3',
+      agent: 'support-bot-eu',
+    });
+    for (let i = 0; i < 3; i++) await decide('crm.refund', { amount: 'lots' });
+    const second = await createApp(t.app.config, t.database.open());
+    try {
+      for (let round = 0; round < 5; round++) {
+        const [a, b] = await Promise.all([t.app.monitors.evaluateAll(), second.monitors.evaluateAll()]);
+        const mine = [a, b].map((results) => results.find((r) => r.monitor === 'burst'));
+        expect(mine[0]?.incident).toBeDefined();
+        expect(mine[1]?.incident).toBe(mine[0]?.incident);
+        expect(mine.filter((r) => !r?.deduplicated).length).toBeLessThanOrEqual(1);
+        const open = (await t.request({ method: 'GET', url: '/v1/incidents?status=open' })).json().items;
+        expect(open.filter((i: { source: string }) => i.source === 'monitor:burst')).toHaveLength(1);
+        // Resolve it so the next round races for a new one.
+        await t.request({ method: 'POST', url: `/v1/incidents/${mine[0]?.incident}/transitions`, payload: { to: 'resolved' } });
+      }
+    } finally {
+      await second.close();
+    }
   });
 });

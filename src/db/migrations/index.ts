@@ -10,6 +10,7 @@ import * as m20261128T1900 from './20261128T1900-risk.js';
 import * as m20261128T2000 from './20261128T2000-reviews.js';
 import * as m20261128T2100 from './20261128T2100-retention.js';
 import * as m20261128T2200 from './20261128T2200-spend.js';
+import * as m20261128T2300 from './20261128T2300-incident-dedupe.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -20,6 +21,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T2000-reviews': m20261128T2000,
   '20261128T2100-retention': m20261128T2100,
   '20261128T2200-spend': m20261128T2200,
+  '20261128T2300-incident-dedupe': m20261128T2300,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {

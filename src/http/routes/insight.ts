@@ -3,6 +3,8 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../insight/diagnostic.js';
 import type { InsightService } from '../../insight/insight-service.js';
+import { renderPdf } from '../../insight/report-pdf.js';
+import { renderHtml, renderMarkdown } from '../../insight/report-render.js';
 import type { SpendService } from '../../insight/spend.js';
 import { errorResponses, Name } from '../schemas.js';
 
@@ -100,5 +102,49 @@ export function insightRoutes(server: FastifyInstance, insight: InsightService, 
       },
     },
     async (req) => insight.alignment(req.principal, req.params.name),
+  );
+
+  server.get<{ Querystring: { format: 'md' | 'html' | 'pdf' | 'json' } }>(
+    '/v1/report',
+    {
+      schema: {
+        tags: ['insight'],
+        summary:
+          'The board report: verdict and scorecard, outcomes against targets, ROI with provenance, spend against allocation, incidents and risks, where AI is not ready',
+        description:
+          '`format=pdf` (A4, for print), `html` (one self-contained page), `md` (Markdown), or `json` (the data behind them).',
+        querystring: T.Object({
+          format: T.Unsafe<string>({ type: 'string', enum: ['md', 'html', 'pdf', 'json'], default: 'html' }),
+        }),
+        response: {
+          200: {
+            description: 'the report in the format asked for',
+            content: {
+              'application/pdf': { schema: { type: 'string', format: 'binary' } },
+              'text/html': { schema: { type: 'string' } },
+              'text/markdown': { schema: { type: 'string' } },
+              'application/json': { schema: { type: 'object', additionalProperties: true } },
+            },
+          },
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (req, reply) => {
+      const report = await insight.report(req.principal);
+      const name = `board-report-${report.generatedAt.slice(0, 10)}`;
+      switch (req.query.format) {
+        case 'json':
+          return report;
+        case 'md':
+          reply.header('content-disposition', `attachment; filename="${name}.md"`);
+          return reply.type('text/markdown; charset=utf-8').send(renderMarkdown(report));
+        case 'pdf':
+          reply.header('content-disposition', `attachment; filename="${name}.pdf"`);
+          return reply.type('application/pdf').send(await renderPdf(report));
+        default:
+          return reply.type('text/html; charset=utf-8').send(renderHtml(report));
+      }
+    },
   );
 }

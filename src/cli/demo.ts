@@ -1,0 +1,124 @@
+// `fulcrum demo`: a real Fulcrum (`fulcrum serve` as a child process, on a fresh embedded database)
+// with examples/acme applied and 90 days of the company's AI activity replayed through the API,
+// then the diagnostic, and the server left running for the console and the CLI.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { replay } from '../demo/replay.js';
+import type { Diagnostic } from '../insight/diagnostic.js';
+import { CliError } from './client.js';
+import { formatDiagnostic } from './diagnose.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export async function demo(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seed: { type: 'string', default: '42' },
+      days: { type: 'string', default: '90' },
+      port: { type: 'string', default: '4100' },
+      'data-dir': { type: 'string' },
+      examples: { type: 'string', default: path.join(ROOT, 'examples/acme') },
+      'exit-after-replay': { type: 'boolean', default: false },
+    },
+  });
+  const seed = wholeNumber(values.seed, '--seed');
+  const days = wholeNumber(values.days, '--days');
+  if (days < 1 || days > 365) throw new CliError('--days must be between 1 and 365', 2);
+  const dataDir = values['data-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-demo-'));
+  if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0)
+    throw new CliError(`--data-dir ${dataDir} is not empty: the demo starts on a fresh database`, 2);
+
+  const started = Date.now();
+  const { child, url } = await startServer(dataDir, values.port);
+  const stop = () => child.kill('SIGTERM');
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const adminToken = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+    process.stderr.write(`Replaying ${days} days of activity at Acme (seed ${seed}) into ${url}\n`);
+    const bar = progressBar();
+    const stats = await replay({ url, adminToken, examplesDir: values.examples, seed, days, onProgress: bar });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const diagnostic = (await (
+      await fetch(`${url}/v1/diagnostic`, { headers: { authorization: `Bearer ${adminToken}` } })
+    ).json()) as Diagnostic;
+    process.stdout.write(
+      [
+        '',
+        `Replayed in ${seconds} s: ${stats.decisions} guard decisions (${stats.approvals} human approvals), ${stats.spans} OTLP spans, ${stats.events} task events, ${stats.spendLines} spend lines.`,
+        `Incidents opened by monitors: ${stats.incidents.join(', ') || 'none'}.`,
+        '',
+        formatDiagnostic(diagnostic),
+        `Fulcrum is running at ${url}`,
+        `  console and API reference: ${url}/   ${url}/docs`,
+        `  admin token: ${adminToken}`,
+        `  data: ${dataDir}`,
+        `  try: FULCRUM_URL=${url} FULCRUM_DATA_DIR=${dataDir} bin/fulcrum report --format pdf -o board.pdf`,
+        '',
+      ].join('\n'),
+    );
+    if (values['exit-after-replay']) {
+      stop();
+      return 0;
+    }
+    process.stdout.write('Press Ctrl-C to stop.\n');
+    const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 0)));
+    return code;
+  } catch (err) {
+    stop();
+    throw err;
+  }
+}
+
+function wholeNumber(v: string | undefined, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new CliError(`${flag} must be a whole number, got "${v}"`, 2);
+  return n;
+}
+
+/** `fulcrum serve` in a child process, so the replay and the server each have a core. */
+async function startServer(dataDir: string, port: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/fulcrum'), 'serve', '--port', port, '--data-dir', dataDir], {
+    env: { ...process.env, FULCRUM_LOG_LEVEL: 'warn', FULCRUM_DATABASE_URL: '' },
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const m = /Fulcrum listening on (\S+)/.exec(buffered);
+      if (!m) return;
+      child.stderr?.off('data', onData);
+      // From here on the server's own messages reach the terminal, minus the token banner already read.
+      child.stderr?.pipe(process.stderr);
+      resolve({ child, url: m[1] as string });
+    };
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new CliError(`the server exited (code ${code}) before listening:\n${buffered}`)));
+  });
+}
+
+/** A progress bar on a terminal; one line per tenth of the way otherwise (logs, CI). */
+function progressBar() {
+  const tty = process.stderr.isTTY;
+  let lastTenth = -1;
+  return (done: number, total: number, label: string) => {
+    const share = done / total;
+    if (tty) {
+      const width = 30;
+      const filled = Math.round(share * width);
+      process.stderr.write(
+        `\r  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}%  day ${done}/${total} (${label})`,
+      );
+      if (done === total) process.stderr.write('\n');
+    } else if (Math.floor(share * 10) !== lastTenth) {
+      lastTenth = Math.floor(share * 10);
+      process.stderr.write(`  ${Math.round(share * 100)}%  day ${done}/${total} (${label})\n`);
+    }
+  };
+}

@@ -1,0 +1,147 @@
+// Insight from the command line: the board report, signals, and budgets (spend import, alignment).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Signals } from '../insight/signals.js';
+import { CliError, createClient } from './client.js';
+
+const FORMATS = ['pdf', 'html', 'md', 'json'] as const;
+
+/** `fulcrum report [--format pdf|html|md|json] [-o FILE]`: the board report, to a file or stdout. */
+export async function reportCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { format: { type: 'string', default: 'md' }, output: { type: 'string', short: 'o' }, url: { type: 'string' } },
+  });
+  const format = values.format as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`, 2);
+  const client = createClient({ url: values.url });
+  if (values.output) {
+    const bytes = await client.download(`/v1/report?format=${format}`, values.output);
+    process.stderr.write(`wrote ${values.output} (${bytes} bytes)\n`);
+    return 0;
+  }
+  if (format === 'pdf') throw new CliError('a PDF goes to a file: add -o FILE.pdf', 2);
+  const res = await client.request<unknown>('GET', `/v1/report?format=${format}`);
+  process.stdout.write(typeof res === 'string' ? res : `${JSON.stringify(res, null, 2)}\n`);
+  return 0;
+}
+
+/** `fulcrum signals [--json]`: stalled pilots, agent sprawl, where AI is not ready. */
+export async function signalsCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, url: { type: 'string' } } });
+  const s = await createClient({ url: values.url }).request<Signals>('GET', '/v1/signals');
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    return 0;
+  }
+  const list = (title: string, items: string[]) => [
+    `${title} (${items.length})`,
+    ...(items.length ? items.map((i) => `  ${i}`) : ['  none']),
+    '',
+  ];
+  const sprawl = s.agentSprawl;
+  const lines = [
+    ...list(
+      'Pilots stalled past 180 days',
+      s.stalledPilots.map((p) => `${p.initiative}: pilot since ${p.since} (${p.days} days)`),
+    ),
+    ...list(
+      'Agents per archetype',
+      sprawl.perArchetype.map((a) => `${a.archetype}: ${a.agents.join(', ') || 'none'}`),
+    ),
+    ...list('Ad-hoc agents (no archetype)', sprawl.adHoc),
+    ...list(
+      'Near-duplicate agents (different initiatives, nearly the same tools)',
+      sprawl.nearDuplicates.map(
+        (d) => `${d.agents.join(' + ')}: ${Math.round(d.similarity * 100)}% alike (${d.sharedTools.join(', ')})`,
+      ),
+    ),
+    ...list(
+      'Active initiatives on data not assessed as production-ready',
+      s.notReady.onUnreadyData.map((u) => `${u.initiative}: ${u.dataDomains.join(', ')}`),
+    ),
+    ...list('Active initiatives without a measured outcome in the last 30 days', s.notReady.withoutMeasuredOutcomes),
+  ];
+  process.stdout.write(`${lines.join('\n')}`);
+  return 0;
+}
+
+interface Alignment {
+  budget: string;
+  currency: string;
+  period: { from: string; to: string };
+  elapsed: number;
+  categories: Array<{
+    category: string;
+    allocated: number;
+    proRated: number;
+    actual: number;
+    deviation: number | null;
+    offPlan: boolean;
+  }>;
+  total: number;
+  spendWithoutOutcomes: { total: number; share: number; initiatives: Array<{ initiative: string; amount: number }> };
+  spendOnStalledPilots: Array<{ initiative: string; since: string; amount: number }>;
+}
+
+const USAGE = 'usage: fulcrum budget alignment NAME [--json] | fulcrum budget import NAME -f FILE.csv|FILE.json';
+
+/** `fulcrum budget alignment NAME` and `fulcrum budget import NAME -f FILE`. */
+export async function budgetCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { file: { type: 'string', short: 'f' }, json: { type: 'boolean', default: false }, url: { type: 'string' } },
+  });
+  const [sub, name] = positionals;
+  if (!name || (sub !== 'alignment' && sub !== 'import')) throw new CliError(USAGE, 2);
+  const client = createClient({ url: values.url });
+  if (sub === 'import') {
+    if (!values.file) throw new CliError(`${USAGE}\n(-f FILE is required)`, 2);
+    let text: string;
+    try {
+      text = fs.readFileSync(values.file, 'utf8');
+    } catch (err) {
+      throw new CliError(`cannot read ${values.file}: ${(err as Error).message}`, 2);
+    }
+    const json = path.extname(values.file).toLowerCase() === '.json';
+    try {
+      const r = await client.request<{ imported: number; total: number }>(
+        'POST',
+        `/v1/budgets/${encodeURIComponent(name)}/spend`,
+        text,
+        json ? 'application/json' : 'text/csv',
+      );
+      process.stdout.write(`imported ${r.imported} spend line(s) into ${name}, total ${r.total.toLocaleString('en-US')}\n`);
+      return 0;
+    } catch (err) {
+      // Every bad line, as the server names it (`line 3: …`), then the verdict: nothing was imported.
+      if (err instanceof CliError && Array.isArray(err.details)) {
+        for (const p of err.details as Array<{ message: string }>) process.stderr.write(`${values.file}: ${p.message}\n`);
+      }
+      throw err;
+    }
+  }
+  const a = await client.request<Alignment>('GET', `/v1/budgets/${encodeURIComponent(name)}/alignment`);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
+    return 0;
+  }
+  const money = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  const lines = [
+    `${a.budget}: ${a.period.from} … ${a.period.to}, ${Math.round(a.elapsed * 100)}% elapsed, amounts in ${a.currency}`,
+    '',
+    `${'category'.padEnd(24)}${'allocated'.padStart(14)}${'to date'.padStart(14)}${'actual'.padStart(14)}${'deviation'.padStart(11)}`,
+    ...a.categories.map(
+      (c) =>
+        `${c.category.padEnd(24)}${money(c.allocated).padStart(14)}${money(c.proRated).padStart(14)}${money(c.actual).padStart(14)}${(c.deviation === null ? '—' : `${c.deviation >= 0 ? '+' : ''}${Math.round(c.deviation * 100)}%`).padStart(11)}${c.offPlan ? '  OFF PLAN' : ''}`,
+    ),
+    '',
+    `spend on initiatives without quantified outcomes: ${money(a.spendWithoutOutcomes.total)} (${Math.round(a.spendWithoutOutcomes.share * 100)}%)${a.spendWithoutOutcomes.initiatives.length ? `: ${a.spendWithoutOutcomes.initiatives.map((i) => i.initiative).join(', ')}` : ''}`,
+    `spend on pilots stalled past 180 days: ${a.spendOnStalledPilots.length ? a.spendOnStalledPilots.map((p) => `${p.initiative} ${money(p.amount)}`).join(', ') : 'none'}`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+  return 0;
+}

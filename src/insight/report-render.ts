@@ -1,0 +1,358 @@
+// The board report as Markdown and as a self-contained HTML page (inline CSS and SVG, no scripts,
+// laid out for print). The PDF rendering is in report-pdf.ts.
+import {
+  type BoardReport,
+  formatPercent,
+  formatUsd,
+  formatValue,
+  progressLabel,
+  type ReportBudget,
+  STATUS_LABEL,
+  VERDICT_LABEL,
+} from './report.js';
+
+const day = (iso: string) => iso.slice(0, 10);
+const categoryLabel = (c: string) => c.replace(/-/g, ' ');
+const roiLabel = (roi: number | null) => (roi === null ? 'not valued' : `${roi >= 0 ? '+' : ''}${Math.round(roi * 100)}%`);
+
+/** The report's sections in order, each a short title and the sentences a reader needs first. */
+function summaryLines(r: BoardReport): string[] {
+  const areas = r.diagnostic.areas;
+  const passing = areas.filter((a) => a.status === 'pass').length;
+  const measured = r.initiatives.filter((i) => i.metrics.some((m) => m.provenance === 'measured'));
+  const onTarget = r.initiatives.flatMap((i) => i.metrics).filter((m) => m.progress !== null && m.progress >= 1).length;
+  const open = r.incidents.open.length;
+  return [
+    `${passing} of ${areas.length} checklist areas pass; ${r.initiatives.length} initiatives are active, ${measured.length} with measured outcomes, ${onTarget} metrics at or past target.`,
+    `${open} incident${open === 1 ? '' : 's'} open${r.incidents.overdue ? `, ${r.incidents.overdue} serious incident report(s) overdue` : ''}; ${r.signals.stalledPilots.length} pilot(s) stalled past 180 days.`,
+  ];
+}
+
+export function renderMarkdown(r: BoardReport): string {
+  const out: string[] = [];
+  const row = (cells: Array<string | number>) => out.push(`| ${cells.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`);
+  const table = (head: string[], rows: Array<Array<string | number>>) => {
+    row(head);
+    out.push(`|${head.map(() => '---').join('|')}|`);
+    for (const r of rows) row(r);
+    out.push('');
+  };
+  out.push(
+    `# ${r.title}`,
+    '',
+    `Generated ${day(r.generatedAt)} by Fulcrum from live evidence; window ${r.window.from} to ${r.window.to}.`,
+    '',
+  );
+  out.push(`## Verdict: ${VERDICT_LABEL[r.diagnostic.verdict]}`, '');
+  for (const line of summaryLines(r)) out.push(`- ${line}`);
+  out.push('', '## Scale-or-fail scorecard', '');
+  table(
+    ['area', 'status', 'evidence', 'next action'],
+    r.diagnostic.areas.map((a) => [
+      a.area,
+      STATUS_LABEL[a.status] ?? a.status,
+      a.evidence.map((e) => `${e.label}: ${e.value}`).join('; ') + (a.why ? ` (${a.why})` : ''),
+      a.status === 'pass' ? '—' : a.action,
+    ]),
+  );
+  out.push('## Outcomes against targets', '');
+  if (r.initiatives.length === 0) out.push('No active initiatives.', '');
+  for (const i of r.initiatives) {
+    out.push(`### ${i.title} (${i.name})`, '', `Stage ${i.stage}, risk tier ${i.riskTier ?? 'untiered'}, owner ${i.owner}.`, '');
+    if (i.metrics.length === 0) out.push('No outcome metrics declared.', '');
+    else
+      table(
+        ['metric', 'baseline', 'current', 'target', 'progress', 'provenance'],
+        i.metrics.map((m) => [
+          m.name,
+          formatValue(m.baseline, m.unit),
+          formatValue(m.current, m.unit),
+          formatValue(m.target, m.unit),
+          progressLabel(m),
+          m.provenance,
+        ]),
+      );
+  }
+  out.push('## Return on investment (last 30 days)', '');
+  out.push(
+    'Value is outcome improvement × the value per unit each initiative states (an assumption); cost is measured telemetry plus self-reported and imported spend.',
+    '',
+  );
+  table(
+    ['initiative', 'value', 'cost', 'ROI', 'provenance'],
+    r.initiatives.map((i) => [i.name, formatUsd(i.roi.value), formatUsd(i.roi.cost), roiLabel(i.roi.roi), i.roi.provenance]),
+  );
+  out.push('## Spend against budget', '');
+  if (r.budgets.length === 0) out.push('No budget covers today.', '');
+  for (const b of r.budgets) {
+    out.push(`### ${b.name} (${b.period.from} to ${b.period.to}, ${b.currency})`, '');
+    table(
+      ['category', 'allocated', 'pro-rated to date', 'actual', 'deviation'],
+      [
+        ...b.categories.map((c) => [
+          categoryLabel(c.category),
+          formatUsd(c.allocated),
+          formatUsd(c.proRated),
+          formatUsd(c.actual),
+          `${c.deviation === null ? '—' : `${c.deviation >= 0 ? '+' : ''}${Math.round(c.deviation * 100)}%`}${c.offPlan ? ' (off plan)' : ''}`,
+        ]),
+        ['**total**', formatUsd(b.total.allocated), formatUsd(b.total.proRated), formatUsd(b.total.actual), ''],
+      ],
+    );
+    out.push(...budgetNotes(b).map((n) => `- ${n}`), '');
+  }
+  out.push('## Incidents and risks', '');
+  out.push(
+    `${r.incidents.open.length} open, ${r.incidents.recent.length} in the last 90 days, ${r.incidents.overdue} serious-incident report(s) overdue.`,
+    '',
+  );
+  if (r.incidents.recent.length > 0)
+    table(
+      ['opened', 'severity', 'status', 'title', 'reporting'],
+      r.incidents.recent.map((i) => [
+        day(i.openedAt),
+        i.severity,
+        i.status,
+        i.title,
+        i.seriousIncident ? `Art. 73 due ${day(i.reporting?.dueAt ?? '')}${i.reporting?.overdue ? ' (OVERDUE)' : ''}` : '—',
+      ]),
+    );
+  table(
+    ['initiative', 'risk tier', 'stage', 'oversight owner', 'incident owner'],
+    r.risks
+      .filter((x) => ['prohibited', 'high', 'untiered'].includes(x.tier))
+      .map((x) => [x.initiative, x.tier, x.stage, x.oversightOwner ?? 'none', x.incidentOwner ?? 'none']),
+  );
+  out.push(`Tiers across ${r.risks.length} non-retired initiatives: ${tierCounts(r)}.`, '');
+  out.push('## Where AI is not ready yet', '');
+  for (const n of notReadyLines(r)) out.push(`- ${n}`);
+  out.push('');
+  return out.join('\n');
+}
+
+function budgetNotes(b: ReportBudget): string[] {
+  const notes: string[] = [];
+  const off = b.categories.filter((c) => c.offPlan);
+  if (off.length)
+    notes.push(
+      `Off plan (more than ±25% from the pro-rated allocation): ${off.map((c) => categoryLabel(c.category)).join(', ')}.`,
+    );
+  if (b.withoutOutcomes.length)
+    notes.push(
+      `Spend on initiatives without quantified outcomes: ${b.withoutOutcomes.map((w) => `${w.initiative} ${formatUsd(w.amount)}`).join(', ')}.`,
+    );
+  if (b.stalledPilots.length)
+    notes.push(
+      `Spend on pilots stalled past 180 days: ${b.stalledPilots.map((p) => `${p.initiative} ${formatUsd(p.amount)}`).join(', ')}.`,
+    );
+  return notes;
+}
+
+function tierCounts(r: BoardReport): string {
+  const counts = new Map<string, number>();
+  for (const x of r.risks) counts.set(x.tier, (counts.get(x.tier) ?? 0) + 1);
+  return [...counts].map(([t, n]) => `${n} ${t}`).join(', ');
+}
+
+/** The honest section: every reason an initiative or agent is not ready, by name. */
+export function notReadyLines(r: BoardReport): string[] {
+  const s = r.signals;
+  const lines: string[] = [];
+  for (const p of s.stalledPilots) lines.push(`Pilot ${p.initiative} has not moved for ${p.days} days (since ${p.since}).`);
+  for (const u of s.notReady.onUnreadyData)
+    lines.push(`${u.initiative} runs on data not assessed as production-ready: ${u.dataDomains.join(', ')}.`);
+  if (s.notReady.withoutMeasuredOutcomes.length)
+    lines.push(`No measured outcome in the last 30 days: ${s.notReady.withoutMeasuredOutcomes.join(', ')}.`);
+  if (s.agentSprawl.adHoc.length) lines.push(`Agents outside any standard archetype: ${s.agentSprawl.adHoc.join(', ')}.`);
+  const pairs = s.agentSprawl.nearDuplicates;
+  if (pairs.length)
+    lines.push(
+      `${pairs.length} pair(s) of agents in different initiatives call nearly the same tools, e.g. ${pairs
+        .slice(0, 3)
+        .map((d) => d.agents.join(' and '))
+        .join('; ')}: candidates to consolidate.`,
+    );
+  if (r.shadowAgents.length) lines.push(`Unregistered (shadow) agents seen in the last 30 days: ${r.shadowAgents.join(', ')}.`);
+  if (lines.length === 0) lines.push('Nothing flagged: every active initiative runs on ready data with measured outcomes.');
+  return lines;
+}
+
+const esc = (v: unknown) =>
+  String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+const STATUS_COLOUR: Record<string, string> = { pass: '#1b7f4b', partial: '#b26a00', fail: '#b3261e', unknown: '#5f6368' };
+const VERDICT_COLOUR: Record<string, string> = { scale: '#1b7f4b', 'at-risk': '#b26a00', fail: '#b3261e' };
+
+/** Horizontal bars: pro-rated allocation (outline) against actual (filled), per category. */
+export function spendChartSvg(b: ReportBudget): string {
+  const rowH = 30;
+  const labelW = 170;
+  const barW = 360;
+  const max = Math.max(1, ...b.categories.flatMap((c) => [c.proRated, c.actual]));
+  const rows = b.categories.map((c, i) => {
+    const y = 10 + i * rowH;
+    const plan = (c.proRated / max) * barW;
+    const actual = (c.actual / max) * barW;
+    const colour = c.offPlan ? '#b3261e' : '#1f5fbf';
+    return `<text x="0" y="${y + 14}" font-size="12">${esc(categoryLabel(c.category))}</text>
+<rect x="${labelW}" y="${y + 2}" width="${actual.toFixed(1)}" height="14" fill="${colour}" opacity="0.85"/>
+<rect x="${labelW}" y="${y}" width="${plan.toFixed(1)}" height="18" fill="none" stroke="#202124" stroke-dasharray="3 2"/>
+<text x="${labelW + Math.max(plan, actual) + 6}" y="${y + 14}" font-size="11" fill="#3c4043">${esc(formatUsd(c.actual))} / ${esc(formatUsd(c.proRated))}</text>`;
+  });
+  const h = 10 + b.categories.length * rowH + 24;
+  const legendY = h - 10;
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Spend against pro-rated allocation per category" viewBox="0 0 ${labelW + barW + 130} ${h}" width="100%">
+${rows.join('\n')}
+<rect x="${labelW}" y="${legendY - 10}" width="14" height="10" fill="#1f5fbf"/><text x="${labelW + 20}" y="${legendY}" font-size="11">actual</text>
+<rect x="${labelW + 80}" y="${legendY - 11}" width="14" height="12" fill="none" stroke="#202124" stroke-dasharray="3 2"/><text x="${labelW + 100}" y="${legendY}" font-size="11">allocation to date</text>
+<rect x="${labelW + 220}" y="${legendY - 10}" width="14" height="10" fill="#b3261e"/><text x="${labelW + 240}" y="${legendY}" font-size="11">off plan (±25%)</text>
+</svg>`;
+}
+
+export function renderHtml(r: BoardReport): string {
+  const v = r.diagnostic.verdict;
+  const table = (head: string[], rows: string[][], cls = '') =>
+    `<table class="${cls}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+      .map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`)
+      .join('')}</tbody></table>`;
+  const badge = (status: string) =>
+    `<span class="badge" style="background:${STATUS_COLOUR[status] ?? '#5f6368'}">${esc(STATUS_LABEL[status] ?? status)}</span>`;
+  const bar = (p: number | null) =>
+    p === null
+      ? '<span class="muted">not measured</span>'
+      : `<span class="progress"><span style="width:${Math.max(0, Math.min(1, p)) * 100}%"></span></span> ${esc(formatPercent(p))}`;
+
+  const scorecard = table(
+    ['Area', 'Status', 'Evidence', 'Next action'],
+    r.diagnostic.areas.map((a) => [
+      `<strong>${esc(a.area)}</strong><div class="muted small">${esc(a.question)}</div>`,
+      badge(a.status),
+      `<ul class="evidence">${a.evidence.map((e) => `<li>${esc(e.label)}: <strong>${esc(e.value)}</strong></li>`).join('')}</ul>${a.why ? `<div class="muted small">${esc(a.why)}</div>` : ''}`,
+      a.status === 'pass' ? '<span class="muted">—</span>' : esc(a.action),
+    ]),
+    'scorecard',
+  );
+  const outcomes = r.initiatives
+    .map(
+      (
+        i,
+      ) => `<section class="initiative"><h3>${esc(i.title)} <span class="muted small">${esc(i.name)} · ${esc(i.stage)} · tier ${esc(i.riskTier ?? 'untiered')} · owner ${esc(i.owner)}</span></h3>
+${
+  i.metrics.length === 0
+    ? '<p class="muted">No outcome metrics declared.</p>'
+    : table(
+        ['Metric', 'Baseline', 'Current', 'Target', 'Progress', 'Provenance'],
+        i.metrics.map((m) => [
+          esc(m.name),
+          esc(formatValue(m.baseline, m.unit)),
+          `<strong>${esc(formatValue(m.current, m.unit))}</strong>`,
+          esc(formatValue(m.target, m.unit)),
+          bar(m.progress),
+          `<span class="prov ${esc(m.provenance)}">${esc(m.provenance)}</span>`,
+        ]),
+      )
+}</section>`,
+    )
+    .join('\n');
+  const roi = table(
+    ['Initiative', 'Value', 'Cost', 'ROI', 'Provenance'],
+    r.initiatives.map((i) => [
+      esc(i.name),
+      `${esc(formatUsd(i.roi.value))} <span class="prov ${esc(i.roi.valueProvenance)}">${esc(i.roi.valueProvenance)}</span>`,
+      esc(formatUsd(i.roi.cost)),
+      `<strong>${esc(roiLabel(i.roi.roi))}</strong>`,
+      `<span class="prov ${esc(i.roi.provenance)}">${esc(i.roi.provenance)}</span>`,
+    ]),
+  );
+  const budgets =
+    r.budgets.length === 0
+      ? '<p>No budget covers today.</p>'
+      : r.budgets
+          .map(
+            (
+              b,
+            ) => `<h3>${esc(b.name)} <span class="muted small">${esc(b.period.from)} to ${esc(b.period.to)} · ${esc(b.currency)} · spent ${esc(formatUsd(b.total.actual))} of ${esc(formatUsd(b.total.proRated))} allocated to date (${esc(formatUsd(b.total.allocated))} for the period)</span></h3>
+<figure>${spendChartSvg(b)}</figure>
+<ul>${budgetNotes(b)
+              .map((n) => `<li>${esc(n)}</li>`)
+              .join('')}</ul>`,
+          )
+          .join('\n');
+  const incidents =
+    r.incidents.recent.length === 0
+      ? '<p>No incidents in the last 90 days.</p>'
+      : table(
+          ['Opened', 'Severity', 'Status', 'Title', 'Reporting'],
+          r.incidents.recent.map((i) => [
+            esc(day(i.openedAt)),
+            esc(i.severity),
+            esc(i.status),
+            esc(i.title),
+            i.seriousIncident
+              ? `Art. 73 due ${esc(day(i.reporting?.dueAt ?? ''))}${i.reporting?.overdue ? ' <strong class="fail">overdue</strong>' : ''}`
+              : '—',
+          ]),
+        );
+  const risks = table(
+    ['Initiative', 'Risk tier', 'Stage', 'Oversight owner', 'Incident owner'],
+    r.risks
+      .filter((x) => ['prohibited', 'high', 'untiered'].includes(x.tier))
+      .map((x) => [
+        esc(x.initiative),
+        esc(x.tier),
+        esc(x.stage),
+        esc(x.oversightOwner ?? 'none'),
+        esc(x.incidentOwner ?? 'none'),
+      ]),
+  );
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(r.title)}</title>
+<style>
+  @page { size: A4; margin: 16mm 14mm; }
+  body { font: 13px/1.45 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #202124; max-width: 980px; margin: 24px auto; padding: 0 16px; }
+  h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 2px solid #e8eaed; padding-bottom: 4px; break-after: avoid; }
+  h3 { font-size: 14px; margin: 16px 0 6px; break-after: avoid; }
+  .muted { color: #5f6368; } .small { font-size: 11px; font-weight: normal; }
+  .verdict { border-left: 6px solid ${VERDICT_COLOUR[v] ?? '#5f6368'}; background: #f8f9fa; padding: 12px 16px; margin: 16px 0; }
+  .verdict strong { font-size: 18px; color: ${VERDICT_COLOUR[v] ?? '#5f6368'}; }
+  table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; break-inside: auto; }
+  tr { break-inside: avoid; } th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid #e8eaed; }
+  th { font-size: 11px; text-transform: uppercase; letter-spacing: .03em; color: #5f6368; }
+  .badge { color: #fff; border-radius: 10px; padding: 1px 8px; font-size: 11px; font-weight: 600; }
+  .evidence { margin: 0; padding-left: 16px; } .scorecard td:first-child { width: 26%; }
+  .progress { display: inline-block; width: 70px; height: 8px; background: #e8eaed; border-radius: 4px; vertical-align: middle; }
+  .progress span { display: block; height: 8px; background: #1f5fbf; border-radius: 4px; }
+  .prov { font-size: 11px; border: 1px solid #dadce0; border-radius: 8px; padding: 0 6px; }
+  .prov.measured { border-color: #1b7f4b; color: #1b7f4b; } .prov.assumed { border-color: #b26a00; color: #b26a00; }
+  .fail { color: #b3261e; } figure { margin: 8px 0; } section.initiative { break-inside: avoid; }
+  footer { margin-top: 32px; font-size: 11px; color: #5f6368; }
+</style></head>
+<body>
+<h1>${esc(r.title)}</h1>
+<div class="muted">Generated ${esc(day(r.generatedAt))} by Fulcrum from live evidence · window ${esc(r.window.from)} to ${esc(r.window.to)}</div>
+<div class="verdict"><strong>${esc(VERDICT_LABEL[v] ?? v)}</strong><ul>${summaryLines(r)
+    .map((l) => `<li>${esc(l)}</li>`)
+    .join('')}</ul></div>
+<h2>Scale-or-fail scorecard</h2>
+${scorecard}
+<h2>Outcomes against targets</h2>
+${outcomes || '<p>No active initiatives.</p>'}
+<h2>Return on investment (last 30 days)</h2>
+<p class="muted">Value is outcome improvement × the value per unit each initiative states (an assumption); cost is measured telemetry plus self-reported and imported spend.</p>
+${roi}
+<h2>Spend against budget</h2>
+${budgets}
+<h2>Incidents and risks</h2>
+<p>${r.incidents.open.length} open, ${r.incidents.recent.length} in the last 90 days, ${r.incidents.overdue} serious-incident report(s) overdue. Tiers across ${r.risks.length} non-retired initiatives: ${esc(tierCounts(r))}.</p>
+${incidents}
+<h3>High-risk, prohibited and untiered initiatives</h3>
+${risks}
+<h2>Where AI is not ready yet</h2>
+<ul>${notReadyLines(r)
+    .map((l) => `<li>${esc(l)}</li>`)
+    .join('')}</ul>
+<footer>Every figure is computed by Fulcrum from its registry, guard decisions, telemetry, reviews, incidents and imported spend; provenance labels say which numbers are measured, self-reported or assumed.</footer>
+</body></html>
+`;
+}

@@ -1,0 +1,105 @@
+// The board report: one model gathered from the same facts as the diagnostic, rendered three ways
+// (Markdown, HTML, PDF). Nothing in it is typed in by hand: every number comes from the registry,
+// the guard, telemetry, reviews, incidents or imported spend, with its provenance.
+import type { Incident } from '../governance/incidents.js';
+import type { Diagnostic } from './diagnostic.js';
+import type { Roi } from './roi.js';
+import type { Signals } from './signals.js';
+
+export interface ReportMetric {
+  name: string;
+  unit: string;
+  direction: 'increase' | 'decrease';
+  baseline: number;
+  target: number;
+  current: number | null;
+  progress: number | null;
+  provenance: 'measured' | 'self-reported' | 'none';
+}
+
+export interface ReportInitiative {
+  name: string;
+  title: string;
+  stage: string;
+  riskTier: string | null;
+  owner: string;
+  businessUnit: string;
+  metrics: ReportMetric[];
+  roi: Pick<Roi, 'roi' | 'provenance'> & { value: number; valueProvenance: string; cost: number };
+}
+
+export interface ReportBudget {
+  name: string;
+  currency: string;
+  period: { from: string; to: string };
+  categories: Array<{
+    category: string;
+    allocated: number;
+    proRated: number;
+    actual: number;
+    deviation: number | null;
+    offPlan: boolean;
+  }>;
+  total: { allocated: number; proRated: number; actual: number };
+  withoutOutcomes: Array<{ initiative: string; amount: number }>;
+  stalledPilots: Array<{ initiative: string; since: string; amount: number }>;
+}
+
+export interface ReportRisk {
+  initiative: string;
+  tier: string;
+  stage: string;
+  oversightOwner: string | null;
+  incidentOwner: string | null;
+}
+
+export interface BoardReport {
+  title: string;
+  generatedAt: string;
+  window: { from: string; to: string };
+  diagnostic: Diagnostic;
+  initiatives: ReportInitiative[];
+  budgets: ReportBudget[];
+  incidents: { open: Incident[]; recent: Incident[]; overdue: number };
+  risks: ReportRisk[];
+  signals: Signals;
+  /** Unregistered agents seen in the window (identities as the guard records them, e.g. `telemetry:NAME`). */
+  shadowAgents: string[];
+}
+
+/** Plain-language label of a verdict, for headings. */
+export const VERDICT_LABEL: Record<string, string> = {
+  scale: 'Scale: the portfolio is ready to scale',
+  'at-risk': 'At risk: scaling, with gaps to close',
+  fail: 'Fail: not ready to scale',
+};
+
+export const STATUS_LABEL: Record<string, string> = { pass: 'Pass', partial: 'Partial', fail: 'Fail', unknown: 'Unknown' };
+
+/** A number as a reader expects it in its unit: ratios as percentages, money with a currency sign. */
+export function formatValue(value: number | null, unit: string): string {
+  if (value === null) return '—';
+  if (unit === 'ratio') return `${(value * 100).toFixed(1)}%`;
+  if (unit === 'USD') return `$${value.toFixed(2)}`;
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+}
+
+export function formatUsd(value: number): string {
+  const sign = value < 0 ? '-' : '';
+  const v = Math.abs(value);
+  if (v >= 1_000_000) return `${sign}$${(v / 1_000_000).toFixed(2)}M`;
+  if (v >= 10_000) return `${sign}$${(v / 1000).toFixed(0)}k`;
+  return `${sign}$${v.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
+}
+
+export function formatPercent(value: number | null): string {
+  return value === null ? '—' : `${Math.round(value * 100)}%`;
+}
+
+/** What a metric's progress says, in words. */
+export function progressLabel(m: ReportMetric): string {
+  if (m.current === null || m.progress === null) return 'not measured';
+  if (m.progress >= 1) return `target met (${Math.round(m.progress * 100)}%)`;
+  if (m.progress <= 0) return 'no better than baseline';
+  return `${Math.round(m.progress * 100)}% of the way`;
+}

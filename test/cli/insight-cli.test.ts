@@ -1,0 +1,81 @@
+// The insight commands against a real server process: report, signals, budget import and alignment.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { pdfText } from '../support/pdf.js';
+import { cli as runCli, type Served, serve, stop } from '../support/process.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+
+describe('fulcrum report, signals and budget', () => {
+  let db: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  let server: Served | undefined;
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-cli-insight-'));
+  const cli = (...args: string[]) => runCli(env, ...args);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    env = { PATH: process.env.PATH, FULCRUM_DATA_DIR: db.dir };
+    server = await serve(env);
+    env.FULCRUM_URL = server.url;
+    expect((await cli('apply', '-f', MINI)).code).toBe(0);
+  });
+  afterAll(async () => {
+    await stop(server);
+    await db?.drop();
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  it('writes the report as a PDF file, prints Markdown, and refuses a PDF on stdout', async () => {
+    const file = path.join(out, 'board.pdf');
+    const pdf = await cli('report', '--format', 'pdf', '-o', file);
+    expect(pdf.code, pdf.stderr).toBe(0);
+    expect(pdf.stderr).toMatch(/wrote .*board\.pdf \(\d+ bytes\)/);
+    expect(pdfText(fs.readFileSync(file))).toContain('Scale-or-fail scorecard');
+    const md = await cli('report');
+    expect(md.stdout).toMatch(/^# AI portfolio: board report/);
+    const refused = await cli('report', '--format', 'pdf');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('add -o FILE.pdf');
+    expect((await cli('report', '--format', 'docx')).stderr).toContain('--format must be one of pdf, html, md, json');
+  });
+
+  it('imports a spend file all or nothing, naming each bad line, then shows it in the alignment', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const bad = path.join(out, 'bad.csv');
+    fs.writeFileSync(
+      bad,
+      `date,category,amount,initiative,description\n${today},model-licences,100,,ok\n${today},snacks,-1,,bad\n`,
+    );
+    const refused = await cli('budget', 'import', 'fy2026', '-f', bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${bad}: line 3: category "snacks"`);
+    expect(refused.stderr).toContain(`${bad}: line 3: amount "-1"`);
+    expect(refused.stderr).toContain('nothing was imported');
+
+    const good = path.join(out, 'good.json');
+    fs.writeFileSync(
+      good,
+      JSON.stringify({ lines: [{ date: today, category: 'data-integration', amount: 4321, description: 'connectors' }] }),
+    );
+    const ok = await cli('budget', 'import', 'fy2026', '-f', good);
+    expect(ok.stdout).toBe('imported 1 spend line(s) into fy2026, total 4,321\n');
+    const json = JSON.parse((await cli('budget', 'alignment', 'fy2026', '--json')).stdout);
+    expect(json.categories.find((c: { category: string }) => c.category === 'data-integration').actual).toBe(4321);
+    const table = (await cli('budget', 'alignment', 'fy2026')).stdout;
+    expect(table).toMatch(/data-integration\s+[\d,]+\s+[\d,]+\s+4,321/);
+    expect((await cli('budget', 'alignment', 'nope')).stderr).toContain('no Budget named "nope"');
+    expect((await cli('budget', 'import', 'fy2026')).code).toBe(2);
+  });
+
+  it('lists signals as text and as JSON', async () => {
+    const json = JSON.parse((await cli('signals', '--json')).stdout);
+    expect(Object.keys(json).sort()).toEqual(['agentSprawl', 'notReady', 'stalledPilots']);
+    const text = (await cli('signals')).stdout;
+    expect(text).toContain('Pilots stalled past 180 days');
+    expect(text).toContain('Active initiatives without a measured outcome in the last 30 days (1)\n  support-deflection');
+  });
+});
