@@ -1,9 +1,9 @@
 // Report: the board report as Markdown, HTML or PDF. Downloaded with the token in the header and
 // saved from a Blob, so the token never appears in a URL.
 import { useState } from 'react';
-import { Card, PageHeader } from '../components/ui';
+import { Card, Loaded, PageHeader } from '../components/ui';
 import { ApiError } from '../lib/api';
-import { useSession } from '../lib/use-api';
+import { useLoad, useSession } from '../lib/use-api';
 
 const FORMATS = [
   { format: 'pdf', label: 'PDF', hint: 'for the board pack', ext: 'pdf' },
@@ -15,6 +15,7 @@ export function ReportPage() {
   const { api } = useSession();
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ tone: 'good' | 'bad'; text: string } | null>(null);
+  const preview = useLoad(async (a) => (await a.download('/v1/report?format=html')).blob.text(), []);
 
   const download = async (format: string, ext: string) => {
     setBusy(format);
@@ -69,6 +70,14 @@ export function ReportPage() {
             {message.text}
           </p>
         )}
+      </Card>
+      <Card title="Preview" subtitle="The HTML edition, as the board will read it">
+        <Loaded state={preview}>
+          {(html) => (
+            // No scripts run in it (an empty sandbox); its own styles apply only inside the frame.
+            <iframe className="report-preview" title="Board report preview" sandbox="" srcDoc={html} />
+          )}
+        </Loaded>
       </Card>
     </>
   );
