@@ -239,6 +239,38 @@ describe('the web console in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('signs off a stage-promotion review in a role the person holds', async () => {
+    const { context, page, errors } = await signedIn(seeded.platformToken);
+    await page.goto(`${url}/reviews`);
+    await settled(page, 'Reviews');
+    const card = page.locator('article.review').filter({ hasText: 'invoice-matching' });
+    // raj.patel holds the platform role, not the initiative's ownership: only that role is offered.
+    expect(await card.getByLabel('Sign as').locator('option').allTextContents()).toEqual(['platform']);
+    await card.getByLabel('Comment').fill('Runbook and rollback reviewed');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => card.locator('.signed-approve').textContent()).toContain('approved by raj.patel');
+    const reviews = (await call(url, ADMIN, 'GET', '/v1/reviews?status=open')).json.items;
+    const review = reviews.find((r: any) => r.initiative === 'invoice-matching');
+    expect(review.signOffs).toMatchObject([
+      { role: 'platform', person: 'person:raj.patel', decision: 'approve', comment: 'Runbook and rollback reviewed' },
+    ]);
+    expect(review.pending).not.toContain('platform');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a serious incident with its reporting clock and its timeline', async () => {
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/incidents`);
+    await settled(page, 'Incidents');
+    const incident = page.locator('article.incident').filter({ hasText: 'support-bot-de quoted a returns window' });
+    expect(await incident.locator('.clock').textContent()).toMatch(/^Report due .*\(\d+ days left\)\.$/);
+    await incident.getByRole('button', { name: 'Show timeline' }).click();
+    await expect.poll(() => incident.locator('.timeline li').first().textContent()).toContain('Opened');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('can be driven from the keyboard: the skip link, then the navigation', async () => {
     const { context, page, errors } = await signedIn();
     await settled(page, 'Are we scaling or failing?');

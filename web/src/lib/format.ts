@@ -56,3 +56,8 @@ export function fmtMetric(value: number | null | undefined, unit: string): strin
 export function titleCase(s: string): string {
   return s.replace(/[-_]/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 }
+
+/** Who did something, as a person reads it: "person:raj.patel" and "agent:bot" become raj.patel and bot. */
+export function who(actor: string | null | undefined): string {
+  return actor ? actor.replace(/^(person|agent):/, '') : '—';
+}

@@ -55,7 +55,12 @@ export function AgentsPage() {
       <PageHeader title="Agents" subtitle="What runs, on which standard pattern, and the kill switch." />
       <Loaded state={state}>
         {(d) => {
-          const rows = d.agents.map((a) => ({ a, c: conformance(a, d.archetypes), status: effectiveStatus(a) }));
+          // What needs attention first: suspended, then off the standard pattern, then the rest; retired last.
+          const rank = (r: { c: Conformance; status: string }) =>
+            r.status === 'retired' ? 3 : r.status === 'suspended' ? 0 : r.c.tone === 'good' ? 2 : 1;
+          const rows = d.agents
+            .map((a) => ({ a, c: conformance(a, d.archetypes), status: effectiveStatus(a) }))
+            .sort((x, y) => rank(x) - rank(y) || x.a.metadata.name.localeCompare(y.a.metadata.name));
           const live = rows.filter((r) => r.status !== 'retired');
           return (
             <>

@@ -2,12 +2,20 @@
 // approve or deny with a comment. The queue refreshes every 2 seconds while the tab is visible.
 import { useState } from 'react';
 import { Card, Empty, Loaded, PageHeader, Pill } from '../components/ui';
-import { fmtDateTime, fmtRelative } from '../lib/format';
+import { fmtDateTime, fmtRelative, who } from '../lib/format';
 import { Link } from '../lib/router';
 import type { Approval, Items } from '../lib/types';
 import { hasRole, useLoad, useSession } from '../lib/use-api';
 
 const POLL_MS = 2000;
+
+const STATUS_LABELS: Record<Approval['status'], string> = {
+  pending: 'Pending',
+  approved: 'Approved',
+  used: 'Approved, used',
+  denied: 'Denied',
+  expired: 'Expired',
+};
 
 export function ApprovalsPage() {
   const { me } = useSession();
@@ -72,15 +80,17 @@ export function ApprovalsPage() {
                     {done.map((a) => (
                       <tr key={a.id}>
                         <td className="nowrap">{fmtDateTime(a.createdAt)}</td>
-                        <td>{a.agent}</td>
+                        <td className="nowrap">{a.agent}</td>
                         <td>
                           <code>{a.tool}</code>
                         </td>
                         <td>
-                          <Pill value={a.status} />
+                          <Pill value={a.status} label={STATUS_LABELS[a.status]} />
                         </td>
-                        <td>{a.decidedBy ?? '—'}</td>
-                        <td className="clamp">{a.comment ?? ''}</td>
+                        <td>{who(a.decidedBy)}</td>
+                        <td>
+                          <div className="clamp">{a.comment ?? ''}</div>
+                        </td>
                       </tr>
                     ))}
                   </tbody>

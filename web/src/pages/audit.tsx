@@ -2,7 +2,7 @@
 // and whether every chain still verifies.
 import { type FormEvent, useState } from 'react';
 import { Card, Empty, Field, Loaded, PageHeader, Pill } from '../components/ui';
-import { fmtDateTime, fmtNumber } from '../lib/format';
+import { fmtDateTime, fmtNumber, who } from '../lib/format';
 import { Link } from '../lib/router';
 import type { AgentSpec, AuditEntry, AuditVerify, Descriptor, Items } from '../lib/types';
 import { useLoad } from '../lib/use-api';
@@ -33,15 +33,10 @@ const KIND_LABELS: Record<string, string> = {
 };
 const KINDS = Object.keys(KIND_LABELS);
 
-/** "agent:x" and "person:y" read as x and y; the admin token as "admin". */
-function actorName(actor: string): string {
-  return actor.replace(/^(agent|person):/, '');
-}
-
 /** The second line: the agent concerned (when not the actor) and what the entry's detail names. */
 function subject(e: AuditEntry): string {
   const parts: string[] = [];
-  if (e.agent && actorName(e.actor) !== e.agent) parts.push(`agent ${e.agent}`);
+  if (e.agent && who(e.actor) !== e.agent) parts.push(`agent ${e.agent}`);
   for (const k of ['initiative', 'incident', 'review', 'reason', 'comment', 'to', 'status'])
     if (typeof e.detail?.[k] === 'string') parts.push(`${k} ${e.detail[k] as string}`);
   if (e.kind === 'decision' && e.action) parts.push(e.action);
@@ -67,6 +62,9 @@ export function AuditPage() {
   const entries = useLoad((api) => api.get<Items<AuditEntry>>(`/v1/audit?${query(filters)}`), [filters]);
   const verify = useLoad((api) => api.get<AuditVerify>('/v1/audit/verify'), []);
   const agents = useLoad((api) => api.get<Items<Descriptor<AgentSpec>>>('/v1/agents'), []);
+  // Reasons such as "approval" or "invalid-arguments" are checks, not policies: only policies get a link.
+  const policies = useLoad((api) => api.get<{ policies: { id: string }[] }>('/v1/policies/effective'), []);
+  const known = policies.data ? new Set(policies.data.policies.map((p) => p.id)) : undefined;
   const apply = (e: FormEvent) => {
     e.preventDefault();
     setFilters(draft);
@@ -160,7 +158,7 @@ export function AuditPage() {
                     {d.items.map((e) => (
                       <tr key={e.id}>
                         <td className="nowrap">{fmtDateTime(e.at)}</td>
-                        <td>{actorName(e.actor)}</td>
+                        <td>{who(e.actor)}</td>
                         <td>
                           <div>
                             {KIND_LABELS[e.kind] ?? e.kind}
@@ -178,18 +176,13 @@ export function AuditPage() {
                           <ul className="reasons compact">
                             {e.reasons.map((r) => (
                               <li key={r.policy}>
-                                <Link className="policy-link" href={`/policies#${r.policy}`}>
-                                  {r.policy}
-                                </Link>
+                                <PolicyRef id={r.policy} known={known} />
                                 {r.message && <span className="muted"> — {r.message}</span>}
                               </li>
                             ))}
                             {e.monitor.map((r) => (
                               <li key={`m-${r.policy}`}>
-                                <Pill value="monitor" /> would {r.effect}:{' '}
-                                <Link className="policy-link" href={`/policies#${r.policy}`}>
-                                  {r.policy}
-                                </Link>
+                                <Pill value="monitor" /> would {r.effect}: <PolicyRef id={r.policy} known={known} />
                               </li>
                             ))}
                           </ul>
@@ -204,6 +197,15 @@ export function AuditPage() {
         </Loaded>
       </Card>
     </>
+  );
+}
+
+function PolicyRef({ id, known }: { id: string; known: Set<string> | undefined }) {
+  if (known && !known.has(id)) return <code className="policy-link">{id}</code>;
+  return (
+    <Link className="policy-link" href={`/policies#${id}`}>
+      {id}
+    </Link>
   );
 }
 

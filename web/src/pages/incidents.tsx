@@ -2,7 +2,7 @@
 // each one's timeline on demand.
 import { useState } from 'react';
 import { Card, Empty, Loaded, PageHeader, Pill, Stat } from '../components/ui';
-import { fmtDateTime, fmtNumber, titleCase } from '../lib/format';
+import { fmtDateTime, fmtNumber, titleCase, who } from '../lib/format';
 import type { Incident, Items } from '../lib/types';
 import { useLoad } from '../lib/use-api';
 
@@ -112,7 +112,7 @@ function IncidentRow({ i }: { i: Incident }) {
               {(full?.timeline ?? []).map((t, n) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: the timeline is append-only and in order
                 <li key={n}>
-                  <span className="muted small">{fmtDateTime(t.at)}</span> <span className="strong">{t.actor}</span>{' '}
+                  <span className="muted small">{fmtDateTime(t.at)}</span> <span className="strong">{who(t.actor)}</span>{' '}
                   {titleCase(t.kind)}
                   {t.status ? ` → ${t.status}` : ''}
                   {t.note ? `: ${t.note}` : ''}

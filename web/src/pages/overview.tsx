@@ -86,7 +86,7 @@ function AreaCard({ area }: { area: Diagnostic['areas'][number] }) {
       </div>
       <p className="area-question">{area.question}</p>
       <p className="area-action">
-        <span className="muted">Next step: </span>
+        <span className="muted">{area.status === 'pass' ? 'In place: ' : 'Next step: '}</span>
         {area.action}
       </p>
       {area.why && <p className="area-why">{area.why}</p>}
@@ -110,20 +110,28 @@ function HeadlineOutcomes() {
     const initiatives = await loadInitiatives(api);
     const outcomes = await loadOutcomes(api, initiatives);
     const titles = new Map(initiatives.map((i) => [i.metadata.name, i.spec.title ?? i.metadata.name]));
-    const rows = [...outcomes.values()].flatMap((o) =>
-      o.metrics.filter((m) => m.current !== null).map((m) => ({ initiative: o.initiative, title: titles.get(o.initiative), m })),
-    );
+    // One line per initiative: its first declared outcome that has a value (the primary one), most
+    // mature initiatives first. Not the best-looking metrics: a headline should not cherry-pick.
+    const stage = new Map(initiatives.map((i) => [i.metadata.name, ['scaled', 'production', 'pilot'].indexOf(i.spec.stage)]));
+    const rows = [...outcomes.values()]
+      .flatMap((o) => {
+        const m = o.metrics.find((x) => x.current !== null);
+        return m ? [{ initiative: o.initiative, title: titles.get(o.initiative), m }] : [];
+      })
+      .sort(
+        (a, b) => (stage.get(a.initiative) ?? 9) - (stage.get(b.initiative) ?? 9) || a.initiative.localeCompare(b.initiative),
+      );
     const declared = [...outcomes.values()].reduce((n, o) => n + o.metrics.length, 0);
-    return { rows: rows.sort((a, b) => (b.m.progress ?? -9) - (a.m.progress ?? -9)).slice(0, 6), declared };
+    return { rows: rows.slice(0, 6), more: Math.max(0, rows.length - 6), declared };
   }, []);
   return (
     <Card
       title="Headline outcomes"
-      subtitle="Measured against baseline and target, last 30 days"
+      subtitle="Each initiative's primary outcome against baseline and target, last 30 days"
       actions={<Link href="/portfolio">Portfolio →</Link>}
     >
       <Loaded state={state}>
-        {({ rows, declared }) =>
+        {({ rows, more, declared }) =>
           rows.length === 0 ? (
             <Empty title="No outcome has a value yet">
               {declared > 0
@@ -154,6 +162,12 @@ function HeadlineOutcomes() {
                   <Progress value={m.progress} label={`${m.name}: progress from baseline to target`} />
                 </li>
               ))}
+              {more > 0 && (
+                <li className="muted small">
+                  and {more} more initiative{more === 1 ? '' : 's'} with measured outcomes: see the{' '}
+                  <Link href="/portfolio">portfolio</Link>
+                </li>
+              )}
             </ul>
           )
         }

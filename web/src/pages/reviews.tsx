@@ -2,12 +2,17 @@
 // signing off in a role you hold.
 import { useState } from 'react';
 import { Card, Empty, Field, Loaded, PageHeader, Pill, RiskPill } from '../components/ui';
-import { fmtDateTime, titleCase } from '../lib/format';
+import { fmtDateTime, titleCase, who } from '../lib/format';
+import { loadInitiatives } from '../lib/portfolio';
 import type { Items, Review } from '../lib/types';
 import { useLoad, useSession } from '../lib/use-api';
 
 export function ReviewsPage() {
-  const state = useLoad((api) => api.get<Items<Review>>('/v1/reviews?limit=200'), []);
+  const state = useLoad(async (api) => {
+    const [reviews, initiatives] = await Promise.all([api.get<Items<Review>>('/v1/reviews?limit=200'), loadInitiatives(api)]);
+    const owners = new Map(initiatives.map((i) => [i.metadata.name, i.spec.owner]));
+    return { items: reviews.items, owners };
+  }, []);
   return (
     <>
       <PageHeader title="Reviews" subtitle="Stage promotions and the sign-offs each one needs before the stage moves." />
@@ -25,7 +30,7 @@ export function ReviewsPage() {
                 ) : (
                   <div className="review-list">
                     {open.map((r) => (
-                      <ReviewCard key={r.id} r={r} onDone={state.reload} />
+                      <ReviewCard key={r.id} r={r} owner={d.owners.get(r.initiative)} onDone={state.reload} />
                     ))}
                   </div>
                 )}
@@ -56,7 +61,7 @@ export function ReviewsPage() {
                               <Pill value={r.status} />
                             </td>
                             <td className="small">
-                              {r.signOffs.map((s) => `${s.role}: ${s.person} (${s.decision})`).join('; ')}
+                              {r.signOffs.map((s) => `${s.role}: ${who(s.person)} (${s.decision})`).join('; ')}
                             </td>
                             <td className="nowrap">{fmtDateTime(r.closedAt)}</td>
                           </tr>
@@ -74,10 +79,11 @@ export function ReviewsPage() {
   );
 }
 
-function ReviewCard({ r, onDone }: { r: Review; onDone(): void }) {
+function ReviewCard({ r, owner, onDone }: { r: Review; owner: string | undefined; onDone(): void }) {
   const { api, me } = useSession();
-  // Roles this person could sign in; the server has the last word (e.g. "owner" means this initiative's owner).
-  const mine = r.pending.filter((role) => me.type === 'admin' || role === 'owner' || me.roles?.includes(role));
+  // The roles this person may sign in, by the server's rule: "owner" is the initiative's owner, the
+  // others are roles held; the admin token may sign any.
+  const mine = r.pending.filter((role) => me.type === 'admin' || (role === 'owner' ? me.id === owner : me.roles?.includes(role)));
   const [role, setRole] = useState(mine[0] ?? '');
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -105,7 +111,7 @@ function ReviewCard({ r, onDone }: { r: Review; onDone(): void }) {
             {r.initiative}: {titleCase(r.from)} → {titleCase(r.to)}
           </h3>
           <div className="muted small">
-            {r.id} · opened by {r.openedBy} {fmtDateTime(r.openedAt)}
+            {r.id} · opened by {who(r.openedBy)} {fmtDateTime(r.openedAt)}
           </div>
         </div>
         <RiskPill tier={r.tier ?? undefined} />
@@ -118,7 +124,7 @@ function ReviewCard({ r, onDone }: { r: Review; onDone(): void }) {
               <span className="strong">{role}</span>
               {s ? (
                 <span>
-                  {s.decision === 'approve' ? 'approved' : 'rejected'} by {s.person}
+                  {s.decision === 'approve' ? 'approved' : 'rejected'} by {who(s.person)}
                   {s.comment ? `: “${s.comment}”` : ''}
                 </span>
               ) : (
