@@ -50,7 +50,8 @@ export function fmtMetric(value: number | null | undefined, unit: string): strin
   if (unit === 'ratio' || unit === 'fraction' || unit === 'rate') return fmtPercent(value, 1);
   if (/^[A-Z]{3}$/.test(unit))
     return value.toLocaleString(locale, { style: 'currency', currency: unit, maximumFractionDigits: 2 });
-  return `${fmtNumber(value, 2)} ${unit}`;
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return `${fmtNumber(value, digits)} ${unit}`;
 }
 
 export function titleCase(s: string): string {
