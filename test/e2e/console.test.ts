@@ -290,6 +290,23 @@ describe('the web console in Chromium', () => {
     await context.close();
   });
 
+  it('folds the navigation into a menu at phone width', async () => {
+    const { context, page, errors } = await signedIn();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await settled(page, 'Are we scaling or failing?');
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    expect(await nav.isVisible()).toBe(false);
+    const menu = page.getByRole('button', { name: 'Menu' });
+    await menu.click();
+    expect(await nav.isVisible()).toBe(true);
+    await screenshot(page, 'phone-menu');
+    await nav.getByRole('link', { name: 'Approvals' }).click();
+    await settled(page, 'Approvals');
+    expect(await nav.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   // Last, so the screenshots show the approvals, suspensions and audit entries the tests above made.
   it('loads every page without console errors, at 1280 px and at phone width', async () => {
     const { context, page, errors } = await signedIn();

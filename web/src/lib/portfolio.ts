@@ -8,6 +8,28 @@ export async function loadInitiatives(api: Api): Promise<Descriptor<InitiativeSp
   return (await api.get<Items<Descriptor<InitiativeSpec>>>('/v1/initiatives')).items;
 }
 
+export interface TierInForce {
+  tier: string | undefined;
+  /** Set when a risk assessment decided the tier (it overrides the descriptor's riskTier). */
+  assessedAt?: string;
+  declared: string | undefined;
+}
+
+/** Each initiative's risk tier in force: its latest assessment's, else the tier its descriptor declares. */
+export async function loadTiers(api: Api, initiatives: Descriptor<InitiativeSpec>[]): Promise<Map<string, TierInForce>> {
+  const latest = await Promise.all(
+    initiatives.map(async (i) => {
+      const { items } = await api.get<Items<{ tier: string; assessedAt: string }>>(
+        `/v1/initiatives/${encodeURIComponent(i.metadata.name)}/risk-assessments`,
+      );
+      const a = items[0];
+      const declared = i.spec.riskTier;
+      return [i.metadata.name, a ? { tier: a.tier, assessedAt: a.assessedAt, declared } : { tier: declared, declared }] as const;
+    }),
+  );
+  return new Map(latest);
+}
+
 /** Outcomes of every active initiative that declares some, by initiative name. */
 export async function loadOutcomes(api: Api, initiatives: Descriptor<InitiativeSpec>[]): Promise<Map<string, Outcomes>> {
   const withOutcomes = initiatives.filter((i) => ACTIVE_STAGES.includes(i.spec.stage) && (i.spec.outcomes?.length ?? 0) > 0);

@@ -4,7 +4,7 @@ import { Fragment } from 'react';
 import { Sparkline } from '../components/sparkline';
 import { Card, Empty, Loaded, PageHeader, Pill, Progress, Provenance, RiskPill } from '../components/ui';
 import { fmtDate, fmtMetric, fmtMoney, fmtNumber, fmtPercent, titleCase } from '../lib/format';
-import { ACTIVE_STAGES, loadInitiatives, loadOutcomes } from '../lib/portfolio';
+import { ACTIVE_STAGES, loadInitiatives, loadOutcomes, loadTiers, type TierInForce } from '../lib/portfolio';
 import type { Descriptor, InitiativeSpec, Outcomes, Roi, Signals } from '../lib/types';
 import { useLoad } from '../lib/use-api';
 
@@ -16,17 +16,19 @@ interface Data {
   outcomes: Map<string, Outcomes>;
   roi: Map<string, Roi>;
   signals: Signals;
+  tiers: Map<string, TierInForce>;
 }
 
 export function PortfolioPage() {
   const state = useLoad<Data>(async (api) => {
     const [initiatives, signals] = await Promise.all([loadInitiatives(api), api.get<Signals>('/v1/signals')]);
     const active = initiatives.filter((i) => ACTIVE_STAGES.includes(i.spec.stage));
-    const [outcomes, rois] = await Promise.all([
+    const [outcomes, rois, tiers] = await Promise.all([
       loadOutcomes(api, initiatives),
       Promise.all(active.map((i) => api.get<Roi>(`/v1/initiatives/${encodeURIComponent(i.metadata.name)}/roi`))),
+      loadTiers(api, initiatives),
     ]);
-    return { initiatives, outcomes, roi: new Map(rois.map((r) => [r.initiative, r])), signals };
+    return { initiatives, outcomes, roi: new Map(rois.map((r) => [r.initiative, r])), signals, tiers };
   }, []);
   return (
     <>
@@ -49,7 +51,7 @@ function Portfolio({ d }: { d: Data }) {
       </Card>
     );
   const stalled = new Map(d.signals.stalledPilots.map((s) => [s.initiative, s]));
-  const tierOf = (i: Descriptor<InitiativeSpec>) => i.spec.riskTier ?? 'untiered';
+  const tierOf = (i: Descriptor<InitiativeSpec>) => d.tiers.get(i.metadata.name)?.tier ?? 'untiered';
   // Most mature first; what is only proposed or retired comes last.
   const order = (i: Descriptor<InitiativeSpec>) => ['scaled', 'production', 'pilot', 'proposed', 'retired'].indexOf(i.spec.stage);
   const sorted = [...d.initiatives].sort((a, b) => order(a) - order(b) || a.metadata.name.localeCompare(b.metadata.name));
@@ -112,6 +114,7 @@ function Portfolio({ d }: { d: Data }) {
               outcomes={d.outcomes.get(i.metadata.name)}
               roi={d.roi.get(i.metadata.name)}
               stalled={stalled.get(i.metadata.name)}
+              tier={d.tiers.get(i.metadata.name)}
             />
           ))}
         </div>
@@ -125,11 +128,13 @@ function InitiativeRow({
   outcomes,
   roi,
   stalled,
+  tier,
 }: {
   i: Descriptor<InitiativeSpec>;
   outcomes: Outcomes | undefined;
   roi: Roi | undefined;
   stalled: { days: number } | undefined;
+  tier: TierInForce | undefined;
 }) {
   const s = i.spec;
   return (
@@ -143,7 +148,15 @@ function InitiativeRow({
         </div>
         <div className="initiative-tags">
           <Pill value={s.stage} tone={s.stage === 'scaled' ? 'good' : s.stage === 'production' ? 'info' : 'neutral'} />
-          <RiskPill tier={s.riskTier} />
+          <span
+            title={
+              tier?.assessedAt
+                ? `Risk assessment of ${fmtDate(tier.assessedAt)}${tier.declared && tier.declared !== tier.tier ? ` (declared: ${tier.declared})` : ''}`
+                : 'Declared in the descriptor; not assessed yet'
+            }
+          >
+            <RiskPill tier={tier?.tier} />
+          </span>
           {stalled && <Pill value="stalled" tone="bad" label={`Stalled ${stalled.days} days`} />}
           {s.stageSince && <span className="muted small">since {fmtDate(s.stageSince)}</span>}
         </div>
