@@ -259,14 +259,33 @@ describe('the web console in Chromium', () => {
     await context.close();
   });
 
-  it('shows a serious incident with its reporting clock and its timeline', async () => {
+  it('shows a serious incident with its clock and timeline, moves it forward and records its report', async () => {
     const { context, page, errors } = await signedIn();
     await page.goto(`${url}/incidents`);
     await settled(page, 'Incidents');
     const incident = page.locator('article.incident').filter({ hasText: 'support-bot-de quoted a returns window' });
     expect(await incident.locator('.clock').textContent()).toMatch(/^Report due .*\(\d+ days left\)\.$/);
-    await incident.getByRole('button', { name: 'Show timeline' }).click();
+    await incident.getByRole('button', { name: 'Show timeline and actions' }).click();
     await expect.poll(() => incident.locator('.timeline li').first().textContent()).toContain('Opened');
+
+    await incident.getByLabel('Move to').selectOption('mitigated');
+    await incident.getByLabel('Note').fill('Returns answers now come from the policy page only');
+    await incident.getByRole('button', { name: 'Update' }).click();
+    await expect.poll(() => incident.locator('.incident-tags .pill').nth(1).textContent()).toBe('Mitigated');
+    await expect
+      .poll(() => incident.locator('.timeline').textContent())
+      .toContain('Returns answers now come from the policy page only');
+
+    await incident.getByLabel(/Art. 73 report/).fill('BfArM-2026-1187');
+    await incident.getByRole('button', { name: 'Record report' }).click();
+    await expect
+      .poll(() => incident.locator('.clock').textContent())
+      .toMatch(/^Reported to the authority .*\(reference BfArM-2026-1187\)\.$/);
+    const api = (await call(url, ADMIN, 'GET', '/v1/incidents')).json.items.find((i: any) =>
+      i.title.startsWith('support-bot-de'),
+    );
+    expect(api).toMatchObject({ status: 'mitigated', reportReference: 'BfArM-2026-1187' });
+    await screenshot(page, 'incidents-actions');
     expect(errors).toEqual([]);
     await context.close();
   });

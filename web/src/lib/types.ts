@@ -185,6 +185,7 @@ export interface Incident {
   seriousIncident: boolean;
   seriousKind: string | null;
   reporting: { dueAt: string; reportedAt: string | null; overdue: boolean; daysLeft: number } | null;
+  reportReference: string | null;
   source: string;
   openedAt: string;
   updatedAt: string;

@@ -1,12 +1,13 @@
 // Incidents: open and past incidents, serious ones with the EU AI Act Art. 73 reporting clock, and
 // each one's timeline on demand.
-import { useState } from 'react';
-import { Card, Empty, Loaded, PageHeader, Pill, Stat } from '../components/ui';
+import { type FormEvent, useState } from 'react';
+import { Card, Empty, Field, Loaded, PageHeader, Pill, Stat } from '../components/ui';
 import { fmtDateTime, fmtNumber, titleCase, who } from '../lib/format';
 import type { Incident, Items } from '../lib/types';
-import { useLoad } from '../lib/use-api';
+import { useLoad, useSession } from '../lib/use-api';
 
 const SEVERITY_TONE = { sev1: 'bad', sev2: 'bad', sev3: 'warn', sev4: 'neutral' } as const;
+const STATUSES = ['open', 'mitigated', 'resolved', 'closed'];
 
 export function IncidentsPage() {
   const state = useLoad((api) => api.get<Items<Incident>>('/v1/incidents?limit=200'), []);
@@ -42,7 +43,7 @@ export function IncidentsPage() {
                 ) : (
                   <div className="incident-list">
                     {d.items.map((i) => (
-                      <IncidentRow key={i.id} i={i} />
+                      <IncidentRow key={i.id} i={i} onChange={state.reload} />
                     ))}
                   </div>
                 )}
@@ -55,12 +56,15 @@ export function IncidentsPage() {
   );
 }
 
-function IncidentRow({ i }: { i: Incident }) {
+function IncidentRow({ i, onChange }: { i: Incident; onChange(): void }) {
+  const { me } = useSession();
   const [open, setOpen] = useState(false);
   const detail = useLoad(
     (api) => (open ? api.get<Incident>(`/v1/incidents/${encodeURIComponent(i.id)}`) : Promise.resolve(null)),
-    [open],
+    [open, i.updatedAt],
   );
+  // Every role but viewer may work on incidents (the server also lets an incident's owner).
+  const mayWrite = me.type === 'admin' || (me.roles ?? []).some((r) => r !== 'viewer');
   const r = i.reporting;
   return (
     <article className={`incident ${r?.overdue ? 'incident-overdue' : ''}`}>
@@ -84,7 +88,7 @@ function IncidentRow({ i }: { i: Incident }) {
       {r && (
         <p className={`clock ${r.overdue ? 'clock-bad' : r.reportedAt ? 'clock-good' : 'clock-warn'}`}>
           {r.reportedAt
-            ? `Reported to the authority ${fmtDateTime(r.reportedAt)}.`
+            ? `Reported to the authority ${fmtDateTime(r.reportedAt)}${i.reportReference ? ` (reference ${i.reportReference})` : ''}.`
             : r.overdue
               ? `Report overdue: it was due ${fmtDateTime(r.dueAt)}.`
               : `Report due ${fmtDateTime(r.dueAt)} (${fmtNumber(r.daysLeft)} days left).`}
@@ -103,7 +107,7 @@ function IncidentRow({ i }: { i: Incident }) {
         )}
       </p>
       <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-        {open ? 'Hide timeline' : 'Show timeline'}
+        {open ? 'Hide timeline' : mayWrite ? 'Show timeline and actions' : 'Show timeline'}
       </button>
       {open && (
         <Loaded state={detail}>
@@ -122,6 +126,77 @@ function IncidentRow({ i }: { i: Incident }) {
           )}
         </Loaded>
       )}
+      {open && mayWrite && <IncidentActions key={i.status} i={i} onChange={onChange} />}
     </article>
+  );
+}
+
+/** Move an incident forward (with a note) and, for a serious one, record the Art. 73 report. */
+function IncidentActions({ i, onChange }: { i: Incident; onChange(): void }) {
+  const { api } = useSession();
+  const next = STATUSES.slice(STATUSES.indexOf(i.status) + 1);
+  const [to, setTo] = useState(next[0] ?? '');
+  const [note, setNote] = useState('');
+  const [reference, setReference] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = (call: () => Promise<unknown>) => async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await call();
+      setNote('');
+      setReference('');
+      onChange();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const path = `/v1/incidents/${encodeURIComponent(i.id)}`;
+  return (
+    <div className="incident-actions">
+      {next.length > 0 && (
+        <form
+          className="approval-actions"
+          onSubmit={run(() => api.post(`${path}/transitions`, { to, ...(note.trim() ? { note: note.trim() } : {}) }))}
+        >
+          <Field label="Move to">
+            {(id) => (
+              <select id={id} value={to} onChange={(e) => setTo(e.target.value)}>
+                {next.map((s) => (
+                  <option key={s} value={s}>
+                    {titleCase(s)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Note" className="grow">
+            {(id) => <input id={id} value={note} onChange={(e) => setNote(e.target.value)} maxLength={10_000} />}
+          </Field>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Update
+          </button>
+        </form>
+      )}
+      {i.seriousIncident && !i.reporting?.reportedAt && (
+        <form className="approval-actions" onSubmit={run(() => api.post(`${path}/report`, { reference: reference.trim() }))}>
+          <Field label="Authority's reference for the Art. 73 report" className="grow">
+            {(id) => <input id={id} value={reference} onChange={(e) => setReference(e.target.value)} required maxLength={500} />}
+          </Field>
+          <button type="submit" className="btn" disabled={busy}>
+            Record report
+          </button>
+        </form>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }
