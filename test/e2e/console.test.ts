@@ -351,3 +351,54 @@ describe('the web console in Chromium', () => {
     await context.close();
   }, 120_000);
 });
+
+describe('the web console on an empty Fulcrum', () => {
+  let db: TestDatabase;
+  let server: Served | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    server = await serve({
+      PATH: process.env.PATH,
+      FULCRUM_DATA_DIR: db.dir,
+      FULCRUM_ADMIN_TOKEN: ADMIN,
+      FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
+    });
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stop(server);
+    await db?.drop();
+  });
+
+  it('says plainly that there is nothing yet on every page, with no errors', async () => {
+    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, errors } = await openPage(context);
+    await page.goto(`${server?.url}/`);
+    await page.getByLabel('API token').fill(ADMIN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const expected: Record<string, RegExp> = {
+      '/': /No budget on the register/,
+      '/portfolio': /No initiatives on the register/,
+      '/budget': /No budget on the register/,
+      '/agents': /No agents registered/,
+      '/approvals': /Nothing is waiting for a decision/,
+      '/audit': /Nothing has been recorded yet/,
+      '/incidents': /No incidents recorded/,
+      '/reviews': /No review is open/,
+    };
+    for (const p of PAGES) {
+      await page.goto(`${server?.url}${p.path}`);
+      await page.getByRole('heading', { level: 1, name: p.heading }).waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('.loading').length === 0, undefined, { timeout: 15_000 });
+      expect(await page.locator('.error-note').count(), p.path).toBe(0);
+      const empty = expected[p.path];
+      if (empty) expect(await page.locator('main').textContent(), p.path).toMatch(empty);
+      await screenshot(page, `empty-${p.name}`);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
