@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { BudgetAlignment } from '../insight/diagnostic.js';
 import type { Signals } from '../insight/signals.js';
 import { CliError, createClient } from './client.js';
 
@@ -67,23 +68,7 @@ export async function signalsCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-interface Alignment {
-  budget: string;
-  currency: string;
-  period: { from: string; to: string };
-  elapsed: number;
-  categories: Array<{
-    category: string;
-    allocated: number;
-    proRated: number;
-    actual: number;
-    deviation: number | null;
-    offPlan: boolean;
-  }>;
-  total: number;
-  spendWithoutOutcomes: { total: number; share: number; initiatives: Array<{ initiative: string; amount: number }> };
-  spendOnStalledPilots: Array<{ initiative: string; since: string; amount: number }>;
-}
+type Alignment = BudgetAlignment;
 
 const USAGE = 'usage: fulcrum budget alignment NAME [--json] | fulcrum budget import NAME -f FILE.csv|FILE.json';
 

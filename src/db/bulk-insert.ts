@@ -2,6 +2,12 @@
 // of rows costs more than the database's insert itself, and the SQL depends only on the number of
 // rows: Kysely compiles it once per row count (for whichever dialect), then each batch binds its
 // values in the same column order.
+//
+// A batch is inserted in chunks whose sizes are powers of two (500 rows: 256 + 128 + 64 + 32 + 16 +
+// 4), so a table has at most nine statements, not one per batch size. Each distinct statement is
+// prepared and kept by the database driver (SQLite's statement cache, PostgreSQL's plan cache), and a
+// prepared insert of hundreds of rows holds megabytes of native memory: one per size grew the server
+// by hundreds of megabytes under load.
 import { CompiledQuery, type InsertQueryBuilder, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -16,20 +22,29 @@ export function bulkInserter<T extends keyof Database>(
   finish: Finish<T> = (q) => q,
 ) {
   const compiled = new Map<number, string>();
+  const MAX_CHUNK = 256;
   const template = Object.fromEntries(columns.map((c) => [c, null]));
   const sqlFor = (rows: number): string => {
     let sql = compiled.get(rows);
     if (!sql) {
       const q = db.insertInto(table).values(Array.from({ length: rows }, () => template) as never);
       sql = finish(q as never).compile().sql;
-      if (compiled.size < 1024) compiled.set(rows, sql);
+      compiled.set(rows, sql);
     }
     return sql;
   };
   /** Inserts `rows` through `executor` (a transaction, usually); returns what the SQL returns. */
   return async <R = unknown>(executor: Kysely<Database>, rows: ReadonlyArray<Record<string, unknown>>): Promise<R[]> => {
-    if (rows.length === 0) return [];
-    const params = rows.flatMap((r) => columns.map((c) => r[c]));
-    return (await executor.executeQuery<R>(CompiledQuery.raw(sqlFor(rows.length), params))).rows;
+    const out: R[] = [];
+    for (let at = 0; at < rows.length; ) {
+      const left = rows.length - at;
+      const size = left >= MAX_CHUNK ? MAX_CHUNK : 2 ** Math.floor(Math.log2(left));
+      const params: unknown[] = [];
+      for (let i = at; i < at + size; i++) for (const c of columns) params.push((rows[i] as Record<string, unknown>)[c]);
+      const result = await executor.executeQuery<R>(CompiledQuery.raw(sqlFor(size), params));
+      for (const r of result.rows) out.push(r);
+      at += size;
+    }
+    return out;
   };
 }

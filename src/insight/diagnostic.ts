@@ -250,6 +250,9 @@ export function diagnose(f: Facts, t: Thresholds = DEFAULT_THRESHOLDS): Diagnost
 }
 
 /** A budget's allocations against its actual spend to date (spend lines + telemetry), and the signals on it. */
+/** A budget's allocation against actual spend, as GET /v1/budgets/<name>/alignment answers it. */
+export type BudgetAlignment = NonNullable<ReturnType<typeof budgetAlignment>>;
+
 export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
   const r = f.registry;
   const b = r.get('Budget', budget);

@@ -7,7 +7,10 @@ import {
   formatValue,
   progressLabel,
   type ReportBudget,
+  roiLabel,
+  STATUS_COLOUR,
   STATUS_LABEL,
+  VERDICT_COLOUR,
   VERDICT_LABEL,
 } from './report.js';
 import { notReadyLines } from './report-render.js';
@@ -15,10 +18,7 @@ import { notReadyLines } from './report-render.js';
 const INK = '#202124';
 const MUTED = '#5f6368';
 const RULE = '#dadce0';
-const STATUS_COLOUR: Record<string, string> = { pass: '#1b7f4b', partial: '#b26a00', fail: '#b3261e', unknown: MUTED };
-const VERDICT_COLOUR: Record<string, string> = { scale: '#1b7f4b', 'at-risk': '#b26a00', fail: '#b3261e' };
 const day = (iso: string) => iso.slice(0, 10);
-const roiLabel = (roi: number | null) => (roi === null ? 'not valued' : `${roi >= 0 ? '+' : ''}${Math.round(roi * 100)}%`);
 
 type Doc = InstanceType<typeof PDFDocument>;
 type Cell = string | { text: string; textColor?: string; font?: { src?: string } };

@@ -7,13 +7,15 @@ import {
   formatValue,
   progressLabel,
   type ReportBudget,
+  roiLabel,
+  STATUS_COLOUR,
   STATUS_LABEL,
+  VERDICT_COLOUR,
   VERDICT_LABEL,
 } from './report.js';
 
 const day = (iso: string) => iso.slice(0, 10);
 const categoryLabel = (c: string) => c.replace(/-/g, ' ');
-const roiLabel = (roi: number | null) => (roi === null ? 'not valued' : `${roi >= 0 ? '+' : ''}${Math.round(roi * 100)}%`);
 
 /** The report's sections in order, each a short title and the sentences a reader needs first. */
 function summaryLines(r: BoardReport): string[] {
@@ -179,9 +181,6 @@ export function notReadyLines(r: BoardReport): string[] {
 
 const esc = (v: unknown) =>
   String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-
-const STATUS_COLOUR: Record<string, string> = { pass: '#1b7f4b', partial: '#b26a00', fail: '#b3261e', unknown: '#5f6368' };
-const VERDICT_COLOUR: Record<string, string> = { scale: '#1b7f4b', 'at-risk': '#b26a00', fail: '#b3261e' };
 
 /** Horizontal bars: pro-rated allocation (outline) against actual (filled), per category. */
 export function spendChartSvg(b: ReportBudget): string {

@@ -2,7 +2,7 @@
 // (Markdown, HTML, PDF). Nothing in it is typed in by hand: every number comes from the registry,
 // the guard, telemetry, reviews, incidents or imported spend, with its provenance.
 import type { Incident } from '../governance/incidents.js';
-import type { Diagnostic } from './diagnostic.js';
+import type { BudgetAlignment, Diagnostic } from './diagnostic.js';
 import type { Roi } from './roi.js';
 import type { Signals } from './signals.js';
 
@@ -91,6 +91,12 @@ export function formatUsd(value: number): string {
   if (v >= 10_000) return `${sign}$${(v / 1000).toFixed(0)}k`;
   return `${sign}$${v.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
 }
+
+export const roiLabel = (roi: number | null) => (roi === null ? 'not valued' : `${roi >= 0 ? '+' : ''}${Math.round(roi * 100)}%`);
+
+/** Colours shared by the HTML and PDF renderings. */
+export const STATUS_COLOUR: Record<string, string> = { pass: '#1b7f4b', partial: '#b26a00', fail: '#b3261e', unknown: '#5f6368' };
+export const VERDICT_COLOUR: Record<string, string> = { scale: '#1b7f4b', 'at-risk': '#b26a00', fail: '#b3261e' };
 
 export function formatPercent(value: number | null): string {
   return value === null ? '—' : `${Math.round(value * 100)}%`;
