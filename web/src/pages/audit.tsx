@@ -43,10 +43,12 @@ function subject(e: AuditEntry): string {
   return parts.join(' · ');
 }
 
+/** The newest entries shown at once; the filters narrow down to older ones. */
+const LIMIT = 200;
 const NONE: Filters = { agent: '', decision: '', kind: '', since: '', until: '' };
 
 function query(f: Filters): string {
-  const q = new URLSearchParams({ limit: '200' });
+  const q = new URLSearchParams({ limit: String(LIMIT) });
   if (f.agent) q.set('agent', f.agent);
   if (f.decision) q.set('decision', f.decision);
   if (f.kind) q.set('kind', f.kind);
@@ -144,7 +146,11 @@ export function AuditPage() {
             ) : (
               <div className="table-wrap">
                 <table className="table audit">
-                  <caption className="sr-only">Audit entries, newest first</caption>
+                  <caption className={d.items.length >= LIMIT ? 'table-note' : 'sr-only'}>
+                    {d.items.length >= LIMIT
+                      ? `The newest ${LIMIT} entries; narrow by agent, decision, kind or day to see older ones.`
+                      : 'Audit entries, newest first'}
+                  </caption>
                   <thead>
                     <tr>
                       <th scope="col">When</th>
@@ -158,7 +164,7 @@ export function AuditPage() {
                     {d.items.map((e) => (
                       <tr key={e.id}>
                         <td className="nowrap">{fmtDateTime(e.at)}</td>
-                        <td>{who(e.actor)}</td>
+                        <td className="nowrap">{who(e.actor)}</td>
                         <td>
                           <div>
                             {KIND_LABELS[e.kind] ?? e.kind}
