@@ -144,6 +144,34 @@ describe('the web console in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it("denies an agent's request in the UI, and the agent's waiting call is refused", async () => {
+    const guard = createGuard({ url, key: await seeded.agentKey('support-bot-eu'), approvalTimeoutMs: 30_000 });
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/approvals`);
+    await settled(page, 'Approvals');
+    let ran = false;
+    const refused = guard
+      .run('crm.refund', { orderId: 'A-9904', amount: 2400, currency: 'EUR', reason: 'goodwill' }, () => {
+        ran = true;
+      })
+      .then(
+        () => null,
+        (err: Error) => err,
+      );
+    const card = page.locator('article.approval').filter({ hasText: 'A-9904' });
+    await card.waitFor({ timeout: 8000 });
+    await card.getByLabel(/Comment/).fill('Goodwill above 500 needs the customer history first');
+    await card.getByRole('button', { name: 'Deny' }).click();
+    const err = await refused;
+    expect(err?.name).toBe('FulcrumDenied');
+    expect(err?.message).toContain('was denied');
+    expect(ran).toBe(false);
+    const row = page.locator('table tr').filter({ hasText: 'Goodwill above 500' });
+    await expect.poll(() => row.locator('.pill').textContent()).toBe('Denied');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('suspends an agent from the UI (with confirmation and reason): its next decision is a deny', async () => {
     const key = await seeded.agentKey('support-bot-us');
     const ask = async () =>
