@@ -67,7 +67,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
 
   registerYamlParser(server);
   registerAuth(server, app.auth, app.guard);
-  registerMetrics(server, { registryRevision: () => app.registry.revision() });
+  registerMetrics(server, { registryRevision: () => app.registry.revision(), walFsyncs: app.database.walFsyncs });
 
   server.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
   healthRoutes(server, app);
