@@ -16,7 +16,7 @@ const API_PREFIXES = ['/v1', '/otlp', '/mcp', '/docs', '/metrics', '/healthz', '
 const CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'";
 
-/** True when the console was built; without it the API still runs, and `/` says how to build it. */
+/** True when the console was built (`npm run build`); without it the API runs as before and `/` is a 404. */
 export function consoleBuilt(dir = CONSOLE_DIR): boolean {
   return existsSync(path.join(dir, 'index.html'));
 }
