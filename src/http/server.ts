@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { mcpRoutes } from '../mcp/route.js';
 import { registerAuth } from './auth.js';
+import { isConsolePage, registerConsole, sendConsolePage } from './console.js';
 import { toErrorReply } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { bundleRoutes, registerYamlParser } from './routes/bundles.js';
@@ -37,7 +38,9 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     if (status >= 500) request.log.error({ err }, 'request failed');
     reply.code(status).send(body);
   });
+  let consolePage: string | null = null;
   server.setNotFoundHandler((request, reply) => {
+    if (consolePage && isConsolePage(request)) return sendConsolePage(reply, consolePage);
     reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
 
@@ -82,6 +85,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   evidenceExportRoutes(server, app.evidenceExport);
   insightRoutes(server, app.insight, app.spend);
   mcpRoutes(server, app.mcp.gateway, { version: '1' });
+  consolePage = await registerConsole(server);
 
   await server.ready();
   return server;

@@ -1,0 +1,433 @@
+// The web console in a real browser (Debian's Chromium via playwright-core) against a real Fulcrum
+// process on the Acme example with evidence: sign-in, every page, approvals end to end with the
+// agent SDK, the kill switch, links and keyboard. Screenshots of every page go to test-results/.
+/// <reference lib="dom" />
+import fs from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGuard } from '../../src/sdk/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { call, type Served, serve, stop } from '../support/process.js';
+import { launchBrowser, openPage, screenshot } from './support/browser.js';
+import { type Seeded, seed } from './support/seed.js';
+
+const ADMIN = 'fat_e2e-admin-token';
+const PAGES = [
+  { path: '/', name: 'overview', heading: 'Are we scaling or failing?' },
+  { path: '/portfolio', name: 'portfolio', heading: 'Portfolio' },
+  { path: '/budget', name: 'budget', heading: 'Budget' },
+  { path: '/report', name: 'report', heading: 'Board report' },
+  { path: '/agents', name: 'agents', heading: 'Agents' },
+  { path: '/approvals', name: 'approvals', heading: 'Approvals' },
+  { path: '/audit', name: 'audit', heading: 'Audit log' },
+  { path: '/policies', name: 'policies', heading: 'Policies' },
+  { path: '/incidents', name: 'incidents', heading: 'Incidents' },
+  { path: '/reviews', name: 'reviews', heading: 'Reviews' },
+];
+
+describe('the web console in Chromium', () => {
+  let db: TestDatabase;
+  let server: Served | undefined;
+  let url: string;
+  let seeded: Seeded;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    const env = {
+      PATH: process.env.PATH,
+      FULCRUM_DATA_DIR: db.dir,
+      FULCRUM_ADMIN_TOKEN: ADMIN,
+      FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
+    };
+    server = await serve(env);
+    url = server.url;
+    seeded = await seed(url, ADMIN, env);
+    browser = await launchBrowser();
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stop(server);
+    await db?.drop();
+  });
+
+  /** A fresh tab (own sessionStorage), signed in as maria.okafor unless another token is given. */
+  async function signedIn(token = seeded.personToken): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+    const { page, errors } = await openPage(context);
+    await page.goto(`${url}/`);
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+    return { context, page, errors };
+  }
+
+  /** Waits until the page's heading is there and nothing is still loading. */
+  async function settled(page: Page, heading: string): Promise<void> {
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('.loading').length === 0, undefined, { timeout: 15_000 });
+    await page.waitForLoadState('networkidle');
+  }
+
+  it('refuses a bad token with a clear message and keeps nothing', async () => {
+    const context = await (browser as Browser).newContext();
+    const { page, errors } = await openPage(context);
+    await page.goto(`${url}/`);
+    await page.getByLabel('API token').fill('fpt_not-a-real-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('This token is not valid');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(page.url()).not.toContain('fpt_');
+    await screenshot(page, 'sign-in-bad-token');
+    // The 401 from /v1/whoami is the browser's own console line, not the app's.
+    expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the verdict, the six areas with their evidence, outcomes and spend on the Overview', async () => {
+    const { context, page, errors } = await signedIn();
+    await settled(page, 'Are we scaling or failing?');
+    const diagnostic = (await call(url, ADMIN, 'GET', '/v1/diagnostic')).json;
+    const label = { scale: 'Scaling', 'at-risk': 'At risk', fail: 'Failing' }[diagnostic.verdict as string] as string;
+    await expect.poll(() => page.locator('.verdict-label').textContent()).toBe(label);
+    expect(await page.locator('.area').count()).toBe(6);
+    const first = diagnostic.areas[0];
+    const button = page.locator('.area').first().locator('button.link-button');
+    await button.click();
+    await expect.poll(() => button.getAttribute('aria-expanded')).toBe('true');
+    const evidence = page.locator('.area').first().locator('.evidence');
+    expect(await evidence.isVisible()).toBe(true);
+    expect(await evidence.textContent()).toContain(first.evidence[0].label);
+    // Seeded telemetry gives measured outcomes, each labelled with its provenance.
+    expect(await page.locator('.outcome-list li').count()).toBeGreaterThan(0);
+    expect(await page.locator('.outcome-list .prov-measured').count()).toBeGreaterThan(0);
+    expect(await page.getByText('Spent', { exact: true }).count()).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("approves an agent's request in the UI, and the agent's waiting call then proceeds", async () => {
+    const guard = createGuard({ url, key: await seeded.agentKey('support-bot-eu'), approvalTimeoutMs: 30_000 });
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/approvals`);
+    await settled(page, 'Approvals');
+
+    let ran = false;
+    const args = { orderId: 'A-7731', amount: 900, currency: 'EUR', reason: 'damaged' };
+    const call_ = guard.run('crm.refund', args, async () => {
+      ran = true;
+      return 'refunded';
+    });
+    // The queue polls every 2 s: the request shows up without a reload, with its exact arguments
+    // (the margin over 2 s is for a busy CI machine, not for a slower poll).
+    const card = page.locator('article.approval').filter({ hasText: 'crm.refund' });
+    await card.waitFor({ timeout: 8000 });
+    expect(await card.locator('pre').textContent()).toContain('"orderId": "A-7731"');
+    expect(await card.textContent()).toContain('Refunds over 500 need a supervisor');
+    expect(ran).toBe(false);
+    await screenshot(page, 'approvals-pending');
+
+    await card.getByLabel(/Comment/).fill('Photo of the damage checks out');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    expect(await call_).toBe('refunded');
+    expect(ran).toBe(true);
+    await card.waitFor({ state: 'detached' });
+
+    const approvals = (await call(url, ADMIN, 'GET', '/v1/approvals?limit=5')).json.items;
+    const decided = approvals.find((a: any) => a.arguments.orderId === 'A-7731');
+    expect(decided).toMatchObject({
+      status: 'used',
+      decidedBy: 'person:maria.okafor',
+      comment: 'Photo of the damage checks out',
+    });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it("denies an agent's request in the UI, and the agent's waiting call is refused", async () => {
+    const guard = createGuard({ url, key: await seeded.agentKey('support-bot-eu'), approvalTimeoutMs: 30_000 });
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/approvals`);
+    await settled(page, 'Approvals');
+    let ran = false;
+    const refused = guard
+      .run('crm.refund', { orderId: 'A-9904', amount: 2400, currency: 'EUR', reason: 'goodwill' }, () => {
+        ran = true;
+      })
+      .then(
+        () => null,
+        (err: Error) => err,
+      );
+    const card = page.locator('article.approval').filter({ hasText: 'A-9904' });
+    await card.waitFor({ timeout: 8000 });
+    await card.getByLabel(/Comment/).fill('Goodwill above 500 needs the customer history first');
+    await card.getByRole('button', { name: 'Deny' }).click();
+    const err = await refused;
+    expect(err?.name).toBe('FulcrumDenied');
+    expect(err?.message).toContain('was denied');
+    expect(ran).toBe(false);
+    const row = page.locator('table tr').filter({ hasText: 'Goodwill above 500' });
+    await expect.poll(() => row.locator('.pill').textContent()).toBe('Denied');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('suspends an agent from the UI (with confirmation and reason): its next decision is a deny', async () => {
+    const key = await seeded.agentKey('support-bot-us');
+    const ask = async () =>
+      (
+        await call(url, key, 'POST', '/v1/decisions', {
+          action: 'tool.call',
+          tool: 'kb.search',
+          arguments: { query: 'return policy' },
+        })
+      ).json;
+    expect((await ask()).decision).toBe('allow');
+
+    // The platform team holds the kill switch (or an agent's owner, for their own agents).
+    const { context, page, errors } = await signedIn(seeded.platformToken);
+    await page.goto(`${url}/agents`);
+    await settled(page, 'Agents');
+    const row = page.locator('tr[data-agent="support-bot-us"]');
+    await row.getByRole('button', { name: 'Suspend' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Suspend support-bot-us?' });
+    await dialog.waitFor();
+    // No reason, no suspension.
+    await dialog.getByRole('button', { name: 'Suspend agent' }).click();
+    expect(await dialog.isVisible()).toBe(true);
+    expect((await ask()).decision).toBe('allow');
+    await dialog.getByLabel(/Reason/).fill('Quoting prices from the wrong region');
+    await screenshot(page, 'agents-suspend-dialog');
+    await dialog.getByRole('button', { name: 'Suspend agent' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => row.locator('.pill').last().textContent()).toBe('Suspended');
+
+    const next = await ask();
+    expect(next.decision).toBe('deny');
+    expect(JSON.stringify(next.reasons)).toMatch(/suspend/i);
+
+    await row.getByRole('button', { name: 'Resume' }).click();
+    const resume = page.getByRole('dialog', { name: 'Resume support-bot-us?' });
+    await resume.getByLabel(/Reason/).fill('Region fixed');
+    await resume.getByRole('button', { name: 'Resume agent' }).click();
+    await expect.poll(async () => (await ask()).decision).toBe('allow');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('links a reason in the audit log to its policy, and the tester answers without recording', async () => {
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/audit`);
+    await settled(page, 'Audit log');
+    expect(await page.getByText('Chain intact.').count()).toBe(1);
+    await page.getByLabel('Decision').selectOption('approval_required');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const link = page.getByRole('link', { name: 'refund-supervisor-approval' }).first();
+    await link.click();
+    await page.waitForURL(/\/policies#refund-supervisor-approval$/);
+    const policy = page.locator('[id="refund-supervisor-approval"]');
+    await policy.waitFor();
+    expect(await policy.textContent()).toContain('context.arguments.amount > 500');
+
+    const before = (await call(url, ADMIN, 'GET', '/v1/audit/verify')).json.entries;
+    await page.getByLabel('Agent').selectOption('support-bot-eu');
+    await page.getByLabel('Tool', { exact: true }).selectOption('crm.refund');
+    await page.getByLabel('Arguments (JSON)').fill('{"orderId":"A-1","amount":900,"currency":"EUR","reason":"damaged"}');
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    await expect.poll(() => page.locator('.sim .pill').first().textContent()).toBe('Approval required');
+    expect((await call(url, ADMIN, 'GET', '/v1/audit/verify')).json.entries).toBe(before);
+    await screenshot(page, 'policies-tester');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('downloads the board report through the API with the token in a header, never in a URL', async () => {
+    const { context, page, errors } = await signedIn();
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.goto(`${url}/report`);
+    await settled(page, 'Board report');
+    // The preview is the HTML edition in a frame that runs no script.
+    const frame = page.frameLocator('iframe[title="Board report preview"]');
+    expect(await frame.locator('body').textContent()).toMatch(/scal/i);
+
+    const save = async (label: RegExp) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: label }).click()]);
+      return { name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) };
+    };
+    const md = await save(/Markdown/);
+    expect(md.name).toMatch(/^board-report-\d{4}-\d{2}-\d{2}\.md$/);
+    expect(md.bytes.toString('utf8')).toMatch(/^# /);
+    const pdf = await save(/PDF/);
+    expect(pdf.name).toMatch(/\.pdf$/);
+    expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    expect(requested.filter((u) => u.includes('/v1/report?format=')).length).toBeGreaterThanOrEqual(3);
+    expect(requested.filter((u) => u.includes(seeded.personToken))).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('signs off a stage-promotion review in a role the person holds', async () => {
+    const { context, page, errors } = await signedIn(seeded.platformToken);
+    await page.goto(`${url}/reviews`);
+    await settled(page, 'Reviews');
+    const card = page.locator('article.review').filter({ hasText: 'invoice-matching' });
+    // raj.patel holds the platform role, not the initiative's ownership: only that role is offered.
+    expect(await card.getByLabel('Sign as').locator('option').allTextContents()).toEqual(['platform']);
+    await card.getByLabel('Comment').fill('Runbook and rollback reviewed');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => card.locator('.signed-approve').textContent()).toContain('approved by raj.patel');
+    const reviews = (await call(url, ADMIN, 'GET', '/v1/reviews?status=open')).json.items;
+    const review = reviews.find((r: any) => r.initiative === 'invoice-matching');
+    expect(review.signOffs).toMatchObject([
+      { role: 'platform', person: 'person:raj.patel', decision: 'approve', comment: 'Runbook and rollback reviewed' },
+    ]);
+    expect(review.pending).not.toContain('platform');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a serious incident with its clock and timeline, moves it forward and records its report', async () => {
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/incidents`);
+    await settled(page, 'Incidents');
+    const incident = page.locator('article.incident').filter({ hasText: 'support-bot-de quoted a returns window' });
+    expect(await incident.locator('.clock').textContent()).toMatch(/^Report due .*\(\d+ days left\)\.$/);
+    await incident.getByRole('button', { name: 'Show timeline and actions' }).click();
+    await expect.poll(() => incident.locator('.timeline li').first().textContent()).toContain('Opened');
+
+    await incident.getByLabel('Move to').selectOption('mitigated');
+    await incident.getByLabel('Note').fill('Returns answers now come from the policy page only');
+    await incident.getByRole('button', { name: 'Update' }).click();
+    await expect.poll(() => incident.locator('.incident-tags .pill').nth(1).textContent()).toBe('Mitigated');
+    await expect
+      .poll(() => incident.locator('.timeline').textContent())
+      .toContain('Returns answers now come from the policy page only');
+
+    await incident.getByLabel(/Art. 73 report/).fill('BfArM-2026-1187');
+    await incident.getByRole('button', { name: 'Record report' }).click();
+    await expect
+      .poll(() => incident.locator('.clock').textContent())
+      .toMatch(/^Reported to the authority .*\(reference BfArM-2026-1187\)\.$/);
+    const api = (await call(url, ADMIN, 'GET', '/v1/incidents')).json.items.find((i: any) =>
+      i.title.startsWith('support-bot-de'),
+    );
+    expect(api).toMatchObject({ status: 'mitigated', reportReference: 'BfArM-2026-1187' });
+    await screenshot(page, 'incidents-actions');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('can be driven from the keyboard: the skip link, then the navigation', async () => {
+    const { context, page, errors } = await signedIn();
+    await settled(page, 'Are we scaling or failing?');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    // Tab through the brand link to the Portfolio entry, then follow it with Enter.
+    let reached = false;
+    for (let i = 0; i < 6 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = (await page.evaluate(() => document.activeElement?.textContent)) === 'Portfolio';
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    await settled(page, 'Portfolio');
+    expect(new URL(page.url()).pathname).toBe('/portfolio');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('folds the navigation into a menu at phone width', async () => {
+    const { context, page, errors } = await signedIn();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await settled(page, 'Are we scaling or failing?');
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    expect(await nav.isVisible()).toBe(false);
+    const menu = page.getByRole('button', { name: 'Menu' });
+    await menu.click();
+    expect(await nav.isVisible()).toBe(true);
+    await screenshot(page, 'phone-menu');
+    await nav.getByRole('link', { name: 'Approvals' }).click();
+    await settled(page, 'Approvals');
+    expect(await nav.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  // Last, so the screenshots show the approvals, suspensions and audit entries the tests above made.
+  it('loads every page without console errors, at 1280 px and at phone width', async () => {
+    const { context, page, errors } = await signedIn();
+    for (const p of PAGES) {
+      await page.goto(`${url}${p.path}`);
+      await settled(page, p.heading);
+      expect(await page.locator('.error-note').count(), `${p.path} shows an error`).toBe(0);
+      await screenshot(page, p.name);
+    }
+    // The token stays in sessionStorage and never in an address.
+    expect(await page.evaluate(() => sessionStorage.getItem('fulcrum.token'))).toBe(seeded.personToken);
+    expect(errors).toEqual([]);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const p of PAGES) {
+      await page.goto(`${url}${p.path}`);
+      await settled(page, p.heading);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${p.path} scrolls sideways at phone width`).toBeLessThanOrEqual(0);
+      await screenshot(page, `phone-${p.name}`);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
+
+describe('the web console on an empty Fulcrum', () => {
+  let db: TestDatabase;
+  let server: Served | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    server = await serve({
+      PATH: process.env.PATH,
+      FULCRUM_DATA_DIR: db.dir,
+      FULCRUM_ADMIN_TOKEN: ADMIN,
+      FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
+    });
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stop(server);
+    await db?.drop();
+  });
+
+  it('says plainly that there is nothing yet on every page, with no errors', async () => {
+    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, errors } = await openPage(context);
+    await page.goto(`${server?.url}/`);
+    await page.getByLabel('API token').fill(ADMIN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const expected: Record<string, RegExp> = {
+      '/': /No budget on the register/,
+      '/portfolio': /No initiatives on the register/,
+      '/budget': /No budget on the register/,
+      '/agents': /No agents registered/,
+      '/approvals': /Nothing is waiting for a decision/,
+      '/audit': /Nothing has been recorded yet/,
+      '/incidents': /No incidents recorded/,
+      '/reviews': /No review is open/,
+    };
+    for (const p of PAGES) {
+      await page.goto(`${server?.url}${p.path}`);
+      await page.getByRole('heading', { level: 1, name: p.heading }).waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('.loading').length === 0, undefined, { timeout: 15_000 });
+      expect(await page.locator('.error-note').count(), p.path).toBe(0);
+      const empty = expected[p.path];
+      if (empty) expect(await page.locator('main').textContent(), p.path).toMatch(empty);
+      await screenshot(page, `empty-${p.name}`);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+});

@@ -1,0 +1,99 @@
+// The console shell: sign-in gate, navigation and the page for the current path.
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { Layout } from './components/layout';
+import { Loading } from './components/ui';
+import { createApi, type Whoami, whoami } from './lib/api';
+import { useLocation } from './lib/router';
+import { clearToken, loadToken, saveToken } from './lib/session';
+import { SessionContext } from './lib/use-api';
+import { AgentsPage } from './pages/agents';
+import { ApprovalsPage } from './pages/approvals';
+import { AuditPage } from './pages/audit';
+import { BudgetPage } from './pages/budget';
+import { IncidentsPage } from './pages/incidents';
+import { OverviewPage } from './pages/overview';
+import { PoliciesPage } from './pages/policies';
+import { PortfolioPage } from './pages/portfolio';
+import { ReportPage } from './pages/report';
+import { ReviewsPage } from './pages/reviews';
+import { SignIn } from './pages/sign-in';
+
+export interface PageDef {
+  path: string;
+  label: string;
+  group: 'Insight' | 'Guard' | 'Governance';
+  render(): ReactNode;
+}
+
+export const PAGES: PageDef[] = [
+  { path: '/', label: 'Overview', group: 'Insight', render: () => <OverviewPage /> },
+  { path: '/portfolio', label: 'Portfolio', group: 'Insight', render: () => <PortfolioPage /> },
+  { path: '/budget', label: 'Budget', group: 'Insight', render: () => <BudgetPage /> },
+  { path: '/report', label: 'Board report', group: 'Insight', render: () => <ReportPage /> },
+  { path: '/agents', label: 'Agents', group: 'Guard', render: () => <AgentsPage /> },
+  { path: '/approvals', label: 'Approvals', group: 'Guard', render: () => <ApprovalsPage /> },
+  { path: '/audit', label: 'Audit log', group: 'Guard', render: () => <AuditPage /> },
+  { path: '/policies', label: 'Policies', group: 'Guard', render: () => <PoliciesPage /> },
+  { path: '/incidents', label: 'Incidents', group: 'Governance', render: () => <IncidentsPage /> },
+  { path: '/reviews', label: 'Reviews', group: 'Governance', render: () => <ReviewsPage /> },
+];
+
+export function App() {
+  const [token, setToken] = useState<string | null>(() => loadToken());
+  const [me, setMe] = useState<Whoami | null>(null);
+  const [expired, setExpired] = useState(false);
+  const { path } = useLocation();
+
+  const signOut = useCallback((why?: 'expired') => {
+    clearToken();
+    setToken(null);
+    setMe(null);
+    setExpired(why === 'expired');
+  }, []);
+
+  // A token kept from earlier in this tab is checked again: it may have been revoked since.
+  useEffect(() => {
+    if (!token || me) return;
+    whoami(token).then(setMe, () => signOut('expired'));
+  }, [token, me, signOut]);
+
+  const session = useMemo(
+    () => (token && me ? { api: createApi(token, () => signOut('expired')), me, signOut: () => signOut() } : null),
+    [token, me, signOut],
+  );
+
+  const page = PAGES.find((p) => p.path === path) ?? null;
+  useEffect(() => {
+    document.title = session ? `${page?.label ?? 'Not found'} · Fulcrum` : 'Sign in · Fulcrum';
+  }, [session, page]);
+
+  if (!token)
+    return (
+      <SignIn
+        expired={expired}
+        onSignedIn={(t, who) => {
+          saveToken(t);
+          setMe(who);
+          setToken(t);
+          setExpired(false);
+        }}
+      />
+    );
+  if (!session) return <Loading label="Signing in…" />;
+  return (
+    <SessionContext.Provider value={session}>
+      <Layout pages={PAGES} current={path}>
+        {page ? page.render() : <NotFound />}
+      </Layout>
+    </SessionContext.Provider>
+  );
+}
+
+function NotFound() {
+  return (
+    <div className="card">
+      <h1>Page not found</h1>
+      <p>There is no console page at this address. Use the navigation to pick one.</p>
+    </div>
+  );
+}

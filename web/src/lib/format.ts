@@ -1,0 +1,64 @@
+// Numbers, money and dates in the viewer's own locale (the browser's), never a fixed one.
+
+const locale = undefined;
+
+export function fmtDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso.length === 10 ? `${iso}T00:00:00` : iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+export function fmtDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function fmtRelative(iso: string, now = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const abs = Math.abs(seconds);
+  if (abs < 60) return rtf.format(seconds, 'second');
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), 'hour');
+  return rtf.format(Math.round(seconds / 86_400), 'day');
+}
+
+export function fmtNumber(n: number | null | undefined, digits = 0): string {
+  if (n === null || n === undefined) return '—';
+  return n.toLocaleString(locale, { maximumFractionDigits: digits });
+}
+
+export function fmtMoney(n: number | null | undefined, currency = 'USD', compact = false): string {
+  if (n === null || n === undefined) return '—';
+  return n.toLocaleString(locale, {
+    style: 'currency',
+    currency,
+    maximumFractionDigits: compact ? 1 : 0,
+    ...(compact ? { notation: 'compact' } : {}),
+  });
+}
+
+export function fmtPercent(fraction: number | null | undefined, digits = 0): string {
+  if (fraction === null || fraction === undefined) return '—';
+  return fraction.toLocaleString(locale, { style: 'percent', maximumFractionDigits: digits });
+}
+
+/** An outcome metric's value in its unit: rates are fractions, money is USD, the rest is a number and its unit. */
+export function fmtMetric(value: number | null | undefined, unit: string): string {
+  if (value === null || value === undefined) return '—';
+  if (unit === 'ratio' || unit === 'fraction' || unit === 'rate') return fmtPercent(value, 1);
+  if (/^[A-Z]{3}$/.test(unit))
+    return value.toLocaleString(locale, { style: 'currency', currency: unit, maximumFractionDigits: 2 });
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return `${fmtNumber(value, digits)} ${unit}`;
+}
+
+export function titleCase(s: string): string {
+  return s.replace(/[-_]/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
+}
+
+/** Who did something, as a person reads it: "person:raj.patel" and "agent:bot" become raj.patel and bot. */
+export function who(actor: string | null | undefined): string {
+  return actor ? actor.replace(/^(person|agent):/, '') : '—';
+}

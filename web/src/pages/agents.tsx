@@ -1,0 +1,232 @@
+// Agents: the registry with each agent's conformance to its archetype, the kill switch, and the
+// identities seen acting without a registration (shadow agents).
+import { useState } from 'react';
+import { ConfirmDialog } from '../components/dialog';
+import { Card, Empty, Loaded, PageHeader, Pill, Stat } from '../components/ui';
+import { fmtDateTime, fmtNumber } from '../lib/format';
+import type { AgentSpec, ArchetypeSpec, Descriptor, Items, ShadowAgent, Signals } from '../lib/types';
+import { hasRole, useLoad, useSession } from '../lib/use-api';
+
+type Agent = Descriptor<AgentSpec>;
+type Conformance = { tone: 'good' | 'warn' | 'bad'; label: string; detail: string };
+
+function conformance(a: Agent, archetypes: Map<string, ArchetypeSpec>): Conformance {
+  if (!a.spec.archetype) return { tone: 'bad', label: 'Ad hoc', detail: 'No archetype: it follows no standard pattern.' };
+  const arch = archetypes.get(a.spec.archetype);
+  const frameworks = arch?.frameworks ?? [];
+  if (!a.spec.framework)
+    return { tone: 'warn', label: 'Framework unknown', detail: 'The agent does not say which framework it runs on.' };
+  if (frameworks.length > 0 && !frameworks.includes(a.spec.framework))
+    return {
+      tone: 'warn',
+      label: 'Off-standard framework',
+      detail: `${a.spec.framework} is not among ${a.spec.archetype}'s frameworks (${frameworks.join(', ')}).`,
+    };
+  return { tone: 'good', label: 'Conforms', detail: `Archetype ${a.spec.archetype} on ${a.spec.framework}.` };
+}
+
+function effectiveStatus(a: Agent): string {
+  return (a.status?.effective as string | undefined) ?? a.spec.status;
+}
+
+export function AgentsPage() {
+  const { me } = useSession();
+  const state = useLoad(async (api) => {
+    const [agents, archetypes, shadow, signals] = await Promise.all([
+      api.get<Items<Agent>>('/v1/agents'),
+      api.get<Items<Descriptor<ArchetypeSpec>>>('/v1/archetypes'),
+      api.get<Items<ShadowAgent>>('/v1/shadow-agents'),
+      api.get<Signals>('/v1/signals'),
+    ]);
+    return {
+      agents: agents.items,
+      archetypes: new Map(archetypes.items.map((a) => [a.metadata.name, a.spec])),
+      shadow: shadow.items,
+      signals,
+    };
+  }, []);
+  const [pending, setPending] = useState<{ agent: string; suspend: boolean } | null>(null);
+  const { api } = useSession();
+  // The server's rule: the platform team, or the agent's owner.
+  const canSwitch = (a: Agent) => hasRole(me, 'platform') || (me.type === 'person' && me.id === a.spec.owner);
+
+  return (
+    <>
+      <PageHeader title="Agents" subtitle="What runs, on which standard pattern, and the kill switch." />
+      <Loaded state={state}>
+        {(d) => {
+          // What needs attention first: suspended, then off the standard pattern, then the rest; retired last.
+          const rank = (r: { c: Conformance; status: string }) =>
+            r.status === 'retired' ? 3 : r.status === 'suspended' ? 0 : r.c.tone === 'good' ? 2 : 1;
+          const rows = d.agents
+            .map((a) => ({ a, c: conformance(a, d.archetypes), status: effectiveStatus(a) }))
+            .sort((x, y) => rank(x) - rank(y) || x.a.metadata.name.localeCompare(y.a.metadata.name));
+          const live = rows.filter((r) => r.status !== 'retired');
+          return (
+            <>
+              <div className="stats">
+                <Stat label="Registered agents" value={fmtNumber(live.length)} />
+                <Stat
+                  label="Conform to an archetype"
+                  value={fmtNumber(live.filter((r) => r.c.tone === 'good').length)}
+                  tone="good"
+                />
+                <Stat
+                  label="Ad hoc or off-standard"
+                  value={fmtNumber(live.filter((r) => r.c.tone !== 'good').length)}
+                  tone={live.some((r) => r.c.tone !== 'good') ? 'warn' : undefined}
+                />
+                <Stat
+                  label="Suspended"
+                  value={fmtNumber(live.filter((r) => r.status === 'suspended').length)}
+                  tone={live.some((r) => r.status === 'suspended') ? 'bad' : undefined}
+                />
+                <Stat label="Shadow identities" value={fmtNumber(d.shadow.length)} tone={d.shadow.length ? 'bad' : 'good'} />
+              </div>
+              <Card
+                title="Registry"
+                subtitle="Suspending an agent makes every node deny its next decision (platform team or the agent's owner)."
+              >
+                {rows.length === 0 ? (
+                  <Empty title="No agents registered">Apply Agent descriptors to see them here.</Empty>
+                ) : (
+                  <div className="table-wrap">
+                    <table className="table">
+                      <thead>
+                        <tr>
+                          <th scope="col">Agent</th>
+                          <th scope="col">Initiative and owner</th>
+                          <th scope="col">Archetype and framework</th>
+                          <th scope="col">Conformance</th>
+                          <th scope="col">Status</th>
+                          <th scope="col">
+                            <span className="sr-only">Kill switch</span>
+                          </th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {rows.map(({ a, c, status }) => (
+                          <tr key={a.metadata.name} data-agent={a.metadata.name}>
+                            <td className="agent-cell">
+                              <div className="strong">{a.metadata.name}</div>
+                              {a.spec.description && <div className="muted small clamp">{a.spec.description}</div>}
+                            </td>
+                            <td>
+                              <div>{a.spec.initiative}</div>
+                              <div className="muted small">{a.spec.owner}</div>
+                            </td>
+                            <td>
+                              <div>{a.spec.archetype ?? <span className="muted">no archetype</span>}</div>
+                              <div className="muted small">{a.spec.framework ?? 'framework not stated'}</div>
+                            </td>
+                            <td>
+                              <span className={`pill pill-${c.tone}`} title={c.detail}>
+                                {c.label}
+                              </span>
+                            </td>
+                            <td>
+                              <Pill value={status} />
+                            </td>
+                            <td className="actions">
+                              {canSwitch(a) && status !== 'retired' && (
+                                <button
+                                  type="button"
+                                  className={`btn btn-sm ${status === 'suspended' ? '' : 'btn-danger-outline'}`}
+                                  onClick={() => setPending({ agent: a.metadata.name, suspend: status !== 'suspended' })}
+                                >
+                                  {status === 'suspended' ? 'Resume' : 'Suspend'}
+                                </button>
+                              )}
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </Card>
+              <div className="grid-2">
+                <Card title="Shadow agents" subtitle="Identities seen acting without a valid registration">
+                  {d.shadow.length === 0 ? (
+                    <Empty title="None seen">Every identity that called Fulcrum is registered.</Empty>
+                  ) : (
+                    <div className="table-wrap">
+                      <table className="table">
+                        <thead>
+                          <tr>
+                            <th scope="col">Identity</th>
+                            <th scope="col">Seen by</th>
+                            <th scope="col">Times</th>
+                            <th scope="col">Last seen</th>
+                          </tr>
+                        </thead>
+                        <tbody>
+                          {d.shadow.map((s) => (
+                            <tr key={`${s.identity}/${s.source}`}>
+                              <td>
+                                <div className="strong">{s.identity}</div>
+                                <div className="muted small">{s.detail}</div>
+                              </td>
+                              <td>{s.source}</td>
+                              <td>{fmtNumber(s.count)}</td>
+                              <td className="nowrap">{fmtDateTime(s.lastSeen)}</td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </div>
+                  )}
+                </Card>
+                <Card title="Sprawl" subtitle="Agents per archetype, and agents that overlap">
+                  <ul className="plain-list">
+                    {d.signals.agentSprawl.perArchetype.map((p) => (
+                      <li key={p.archetype}>
+                        <span className="strong">{p.archetype}</span>: {p.agents.length} agent{p.agents.length === 1 ? '' : 's'}
+                      </li>
+                    ))}
+                    {d.signals.agentSprawl.adHoc.length > 0 && (
+                      <li>
+                        <span className="strong">Ad hoc</span>: {d.signals.agentSprawl.adHoc.join(', ')}
+                      </li>
+                    )}
+                  </ul>
+                  {d.signals.agentSprawl.nearDuplicates.length > 0 && (
+                    <p className="small muted">
+                      {d.signals.agentSprawl.nearDuplicates.length} pairs share most of their tools (e.g.{' '}
+                      {d.signals.agentSprawl.nearDuplicates
+                        .slice(0, 2)
+                        .map((n) => n.agents.join(' & '))
+                        .join('; ')}
+                      ): candidates to consolidate.
+                    </p>
+                  )}
+                </Card>
+              </div>
+            </>
+          );
+        }}
+      </Loaded>
+      {pending && (
+        <ConfirmDialog
+          title={pending.suspend ? `Suspend ${pending.agent}?` : `Resume ${pending.agent}?`}
+          confirmLabel={pending.suspend ? 'Suspend agent' : 'Resume agent'}
+          danger={pending.suspend}
+          reasonLabel="Reason (recorded in the audit log)"
+          onClose={() => setPending(null)}
+          onConfirm={async (reason) => {
+            await api.post(`/v1/agents/${encodeURIComponent(pending.agent)}/${pending.suspend ? 'suspend' : 'resume'}`, {
+              reason,
+            });
+            state.reload();
+          }}
+        >
+          {pending.suspend ? (
+            <p>Every Fulcrum node will deny this agent's next decision, until someone resumes it.</p>
+          ) : (
+            <p>The agent's decisions will be evaluated by policy again.</p>
+          )}
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,180 @@
+// Approvals: the calls waiting for a person, with the exact tool and arguments the approval binds;
+// approve or deny with a comment. The queue refreshes every 2 seconds while the tab is visible.
+import { useState } from 'react';
+import { Card, Empty, Loaded, PageHeader, Pill } from '../components/ui';
+import { fmtDateTime, fmtRelative, who } from '../lib/format';
+import { Link } from '../lib/router';
+import type { Approval, Items } from '../lib/types';
+import { hasRole, useLoad, useSession } from '../lib/use-api';
+
+const POLL_MS = 2000;
+
+const STATUS_LABELS: Record<Approval['status'], string> = {
+  pending: 'Pending',
+  approved: 'Approved',
+  used: 'Approved, used',
+  denied: 'Denied',
+  expired: 'Expired',
+};
+
+export function ApprovalsPage() {
+  const { me } = useSession();
+  const pending = useLoad((api) => api.get<Items<Approval>>('/v1/approvals?status=pending&limit=200'), [], POLL_MS);
+  const recent = useLoad((api) => api.get<Items<Approval>>('/v1/approvals?limit=30'), [], POLL_MS);
+  const canDecide = hasRole(me, 'admin', 'approver');
+  return (
+    <>
+      <PageHeader
+        title="Approvals"
+        subtitle={
+          <>
+            Calls that policy sends to a person. An approval is bound to these exact arguments and usable once.{' '}
+            <span className="live" aria-hidden="true" /> Live
+          </>
+        }
+      />
+      {!canDecide && <div className="callout callout-info">You can see the queue; deciding needs the approver role.</div>}
+      <Loaded state={pending}>
+        {(d) =>
+          d.items.length === 0 ? (
+            <Card>
+              <Empty title="Nothing is waiting for a decision">New requests appear here within two seconds.</Empty>
+            </Card>
+          ) : (
+            <div className="queue" aria-live="polite">
+              {d.items.map((a) => (
+                <ApprovalCard
+                  key={a.id}
+                  a={a}
+                  canDecide={canDecide}
+                  onDone={() => {
+                    pending.reload();
+                    recent.reload();
+                  }}
+                />
+              ))}
+            </div>
+          )
+        }
+      </Loaded>
+      <Card title="Recent decisions">
+        <Loaded state={recent}>
+          {(d) => {
+            const done = d.items.filter((a) => a.status !== 'pending');
+            return done.length === 0 ? (
+              <Empty title="No approval has been decided yet" />
+            ) : (
+              <div className="table-wrap">
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Requested</th>
+                      <th scope="col">Agent</th>
+                      <th scope="col">Tool</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">By</th>
+                      <th scope="col">Comment</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {done.map((a) => (
+                      <tr key={a.id}>
+                        <td className="nowrap">{fmtDateTime(a.createdAt)}</td>
+                        <td className="nowrap">{a.agent}</td>
+                        <td>
+                          <code>{a.tool}</code>
+                        </td>
+                        <td>
+                          <Pill value={a.status} label={STATUS_LABELS[a.status]} />
+                        </td>
+                        <td>{who(a.decidedBy)}</td>
+                        <td>
+                          <div className="clamp">{a.comment ?? ''}</div>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            );
+          }}
+        </Loaded>
+      </Card>
+    </>
+  );
+}
+
+function ApprovalCard({ a, canDecide, onDone }: { a: Approval; canDecide: boolean; onDone(): void }) {
+  const { api } = useSession();
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState<'approve' | 'deny' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const decide = async (verdict: 'approve' | 'deny') => {
+    setBusy(verdict);
+    setError(null);
+    try {
+      await api.post(`/v1/approvals/${encodeURIComponent(a.id)}/${verdict}`, comment.trim() ? { comment: comment.trim() } : {});
+      onDone();
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(null);
+    }
+  };
+  const headingId = `approval-${a.id}`;
+  return (
+    <article className="approval" aria-labelledby={headingId} data-approval={a.id}>
+      <div className="approval-head">
+        <h2 id={headingId}>
+          <span className="strong">{a.agent}</span> wants to call <code className="tool">{a.tool}</code>
+        </h2>
+        <span className="muted small" title={fmtDateTime(a.expiresAt)}>
+          asked {fmtRelative(a.createdAt)} · expires {fmtRelative(a.expiresAt)}
+        </span>
+      </div>
+      <div className="approval-body">
+        <div>
+          <div className="label">Arguments</div>
+          <pre className="code">{JSON.stringify(a.arguments, null, 2)}</pre>
+          {a.dataDomains.length > 0 && (
+            <p className="small">
+              <span className="muted">Data domains:</span> {a.dataDomains.join(', ')}
+            </p>
+          )}
+        </div>
+        <div>
+          <div className="label">Why it needs a person</div>
+          <ul className="reasons">
+            {a.reasons.map((r) => (
+              <li key={r.policy}>
+                {r.message ?? r.effect}
+                <br />
+                <Link className="policy-link" href={`/policies#${r.policy}`}>
+                  {r.policy}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+      {canDecide && (
+        <div className="approval-actions">
+          <label className="field grow">
+            <span>Comment (optional, kept in the audit log)</span>
+            <input type="text" value={comment} maxLength={2000} onChange={(e) => setComment(e.target.value)} />
+          </label>
+          <button type="button" className="btn btn-primary" disabled={busy !== null} onClick={() => decide('approve')}>
+            {busy === 'approve' ? 'Approving…' : 'Approve'}
+          </button>
+          <button type="button" className="btn btn-danger" disabled={busy !== null} onClick={() => decide('deny')}>
+            {busy === 'deny' ? 'Denying…' : 'Deny'}
+          </button>
+        </div>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,67 @@
+// Sign in with a person's API token: checked against /v1/whoami before it is kept for this tab.
+import { type FormEvent, useState } from 'react';
+import { Logo } from '../components/layout';
+import { type Whoami, whoami } from '../lib/api';
+
+export function SignIn({ expired, onSignedIn }: { expired: boolean; onSignedIn(token: string, me: Whoami): void }) {
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | null>(
+    expired ? 'Your session ended: the token was revoked or is no longer valid. Sign in again.' : null,
+  );
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const t = token.trim();
+    if (!t) {
+      setError('Paste your API token to sign in.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(t, await whoami(t));
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="signin">
+      <form className="signin-card" onSubmit={submit} aria-describedby="signin-help">
+        <div className="signin-brand">
+          <Logo />
+          <span>Fulcrum</span>
+        </div>
+        <h1>Sign in to the console</h1>
+        <p id="signin-help" className="muted">
+          Use your personal API token (it starts with <code>fpt_</code>). An administrator creates one with{' '}
+          <code>fulcrum tokens create --person &lt;you&gt;</code>. It stays in this browser tab only.
+        </p>
+        <label className="field">
+          <span>API token</span>
+          <input
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'signin-error' : undefined}
+            // biome-ignore lint/a11y/noAutofocus: the only field on the page
+            autoFocus
+          />
+        </label>
+        {error && (
+          <p id="signin-error" className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+          {busy ? 'Checking…' : 'Sign in'}
+        </button>
+      </form>
+    </div>
+  );
+}
