@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { type ColumnDefinitionBuilder, type Dialect, type Driver, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { type ColumnDefinitionBuilder, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -24,8 +24,6 @@ export interface DatabaseHandle {
   adapter: DialectAdapter;
   /** Human-readable location, with no password. */
   location: string;
-  /** SQLite: fsyncs of the WAL done so far (each may cover many commits); for metrics and tests. */
-  walFsyncs?(): number;
   destroy(): Promise<void>;
 }
 
@@ -62,128 +60,23 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
 }
 
 function openSqlite(file: string): DatabaseHandle {
-  const memory = file === ':memory:';
-  if (!memory) fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
-  // A committed transaction must survive power loss, not only a process crash. SQLite's own way
-  // (synchronous = FULL) fsyncs the WAL inside COMMIT, and better-sqlite3 is synchronous: the whole
-  // event loop stood still for every fsync (~1.7 ms here), most of a decision's time. Instead SQLite
-  // commits without syncing (NORMAL still syncs around checkpoints) and the driver below fsyncs the
-  // WAL on libuv's thread pool before the transaction's caller goes on, with concurrent commits
-  // sharing one fsync. Same guarantee, and the event loop keeps serving while the disk works.
-  sqlite.pragma(`synchronous = ${memory ? 'OFF' : 'NORMAL'}`);
+  // FULL: a committed transaction survives power loss, not only a process crash.
+  sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const cached = withStatementCache(sqlite);
-  const wal = memory ? undefined : walSync(`${file}-wal`);
-  const dialect = new SqliteDialect({ database: cached.database });
-  const durable: Dialect = {
-    createDriver: () => durableDriver(dialect.createDriver(), sqlite, cached, wal),
-    createQueryCompiler: () => dialect.createQueryCompiler(),
-    createAdapter: () => dialect.createAdapter(),
-    createIntrospector: (db) => dialect.createIntrospector(db),
-  };
-  const db = new Kysely<Database>({ dialect: durable });
-  return {
-    db,
-    adapter: sqliteAdapter,
-    location: `sqlite:${file}`,
-    ...(wal ? { walFsyncs: () => wal.count } : {}),
-    destroy: async () => {
-      await db.destroy();
-      wal?.close();
-    },
-  };
-}
-
-/**
- * Kysely's SQLite driver, made durable: when a connection is released after writing (a committed
- * transaction, or a write outside one), the WAL is fsynced before the caller's promise settles. The
- * connection is released first, so the next transaction commits while this one's fsync runs.
- */
-function durableDriver(
-  inner: Driver,
-  sqlite: SqliteDatabase.Database,
-  writes: { takeDirty(): boolean },
-  wal: WalSync | undefined,
-): Driver {
-  return {
-    init: () => inner.init(),
-    acquireConnection: () => inner.acquireConnection(),
-    beginTransaction: (c, s) => inner.beginTransaction(c, s),
-    commitTransaction: (c) => inner.commitTransaction(c),
-    rollbackTransaction: (c) => inner.rollbackTransaction(c),
-    savepoint: inner.savepoint?.bind(inner),
-    rollbackToSavepoint: inner.rollbackToSavepoint?.bind(inner),
-    releaseSavepoint: inner.releaseSavepoint?.bind(inner),
-    async releaseConnection(c) {
-      const wrote = !sqlite.inTransaction && writes.takeDirty();
-      await inner.releaseConnection(c);
-      if (wrote && wal) await wal.sync();
-    },
-    destroy: () => inner.destroy(),
-  };
-}
-
-interface WalSync {
-  sync(): Promise<void>;
-  close(): void;
-  /** fsyncs done so far (each may cover many commits). */
-  readonly count: number;
-}
-
-/** fdatasync of the WAL file on the thread pool; callers arriving while one runs share the next. */
-function walSync(file: string): WalSync {
-  let fd: number | undefined;
-  let running: Promise<void> | undefined;
-  let next: Promise<void> | undefined;
-  let count = 0;
-  const once = () =>
-    new Promise<void>((resolve, reject) => {
-      fd ??= fs.openSync(file, 'r');
-      fs.fdatasync(fd, (err) => {
-        count++;
-        if (err) reject(err);
-        else resolve();
-      });
-    });
-  const sync = (): Promise<void> => {
-    // One already running may have started before this caller's commit: wait for the one after it.
-    if (running) {
-      next ??= running
-        .catch(() => undefined)
-        .then(() => {
-          next = undefined;
-          return sync();
-        });
-      return next;
-    }
-    running = once().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  return {
-    sync,
-    close() {
-      if (fd !== undefined) fs.closeSync(fd);
-      fd = undefined;
-    },
-    get count() {
-      return count;
-    },
-  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return { db, adapter: sqliteAdapter, location: `sqlite:${file}`, destroy: () => db.destroy() };
 }
 
 /**
  * Kysely's SQLite driver prepares every query anew; preparing is a large share of the cost of a
- * big multi-row insert. Reusing prepared statements by SQL text (a bounded LRU) removes it. It also
- * notes every statement that may write, for the durable driver.
+ * big multi-row insert. Reusing prepared statements by SQL text (a bounded LRU) removes it.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database, size = 256) {
+function withStatementCache(sqlite: SqliteDatabase.Database, size = 256): SqliteDatabase.Database {
   const cache = new Map<string, SqliteDatabase.Statement>();
-  let dirty = false;
   const prepare = (sql: string) => {
     let stmt = cache.get(sql);
     if (stmt) {
@@ -193,24 +86,15 @@ function withStatementCache(sqlite: SqliteDatabase.Database, size = 256) {
       if (cache.size >= size) cache.delete(cache.keys().next().value as string);
     }
     cache.set(sql, stmt);
-    if (!stmt.reader) dirty = true;
     return stmt;
   };
-  const database = new Proxy(sqlite, {
+  return new Proxy(sqlite, {
     get(target, prop, receiver) {
       if (prop === 'prepare') return prepare;
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return {
-    database,
-    takeDirty() {
-      const was = dirty;
-      dirty = false;
-      return was;
-    },
-  };
 }
 
 function openPostgres(url: string, max: number): DatabaseHandle {

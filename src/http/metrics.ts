@@ -2,10 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-export function registerMetrics(
-  server: FastifyInstance,
-  gauges: { registryRevision: () => Promise<number>; walFsyncs?: (() => number) | undefined },
-): void {
+export function registerMetrics(server: FastifyInstance, gauges: { registryRevision: () => Promise<number> }): void {
   const register = new Registry();
   collectDefaultMetrics({ register, prefix: 'fulcrum_' });
   const requests = new Counter({
@@ -29,18 +26,6 @@ export function registerMetrics(
       this.set(await gauges.registryRevision());
     },
   });
-
-  const { walFsyncs } = gauges;
-  if (walFsyncs)
-    new Counter({
-      name: 'fulcrum_sqlite_wal_fsyncs_total',
-      help: 'fsyncs of the SQLite write-ahead log (each makes every commit before it durable)',
-      registers: [register],
-      collect() {
-        this.reset();
-        this.inc(walFsyncs());
-      },
-    });
 
   server.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

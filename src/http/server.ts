@@ -68,7 +68,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
 
   registerYamlParser(server);
   registerAuth(server, app.auth, app.guard);
-  registerMetrics(server, { registryRevision: () => app.registry.revision(), walFsyncs: app.database.walFsyncs });
+  registerMetrics(server, { registryRevision: () => app.registry.revision() });
 
   server.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
   healthRoutes(server, app);
