@@ -8,12 +8,20 @@ import path from 'node:path';
 export const root = path.resolve(import.meta.dirname, '..');
 const admin = 'fat_bench-admin';
 
-/** Starts the server (FULCRUM_BENCH_PROF=DIR writes its CPU profile there) and applies examples/acme. */
+/** Starts the server and applies examples/acme. FULCRUM_BENCH_PROF=DIR writes its CPU profile there;
+ *  FULCRUM_BENCH_NODE_OPTIONS passes Node options to the server alone (e.g. --max-old-space-size=128). */
 export async function startFulcrum(name) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `fulcrum-bench-${name}-`));
   const prof = process.env.FULCRUM_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FULCRUM_BENCH_PROF}`] : [];
   const server = spawn(process.execPath, [...prof, path.join(root, 'bin/fulcrum'), 'serve'], {
-    env: { ...process.env, FULCRUM_DATA_DIR: dataDir, FULCRUM_PORT: '0', FULCRUM_ADMIN_TOKEN: admin, FULCRUM_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: process.env.FULCRUM_BENCH_NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '',
+      FULCRUM_DATA_DIR: dataDir,
+      FULCRUM_PORT: '0',
+      FULCRUM_ADMIN_TOKEN: admin,
+      FULCRUM_LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const url = await new Promise((resolve, reject) => {
