@@ -3,7 +3,6 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../insight/diagnostic.js';
 import type { InsightService } from '../../insight/insight-service.js';
-import { renderPdf } from '../../insight/report-pdf.js';
 import { renderHtml, renderMarkdown } from '../../insight/report-render.js';
 import type { SpendService } from '../../insight/spend.js';
 import { errorResponses, Name } from '../schemas.js';
@@ -139,9 +138,12 @@ export function insightRoutes(server: FastifyInstance, insight: InsightService, 
         case 'md':
           reply.header('content-disposition', `attachment; filename="${name}.md"`);
           return reply.type('text/markdown; charset=utf-8').send(renderMarkdown(report));
-        case 'pdf':
+        case 'pdf': {
+          // PDFKit and its fonts (~10 MB) load with the first PDF, not with every server and CLI start.
+          const { renderPdf } = await import('../../insight/report-pdf.js');
           reply.header('content-disposition', `attachment; filename="${name}.pdf"`);
           return reply.type('application/pdf').send(await renderPdf(report));
+        }
         default:
           return reply.type('text/html; charset=utf-8').send(renderHtml(report));
       }
