@@ -58,6 +58,12 @@ const IDLE_MS = 5_000;
 const TIMEOUT_MS = 60_000;
 
 let worker: { thread: Worker; port: MessagePort; idle?: NodeJS.Timeout } | undefined;
+let asked = 0;
+
+/** Calls made to the worker in this process (tests check that the caches spare it). */
+export function cedarWorkerCalls(): number {
+  return asked;
+}
 
 function stopWorker(): void {
   const w = worker;
@@ -84,6 +90,7 @@ export function cedarOffThread<F extends OffThread>(
   calls: Array<Parameters<(typeof Cedar)[F]>>,
 ): Array<ReturnType<(typeof Cedar)[F]>> {
   if (calls.length === 0) return [];
+  asked++;
   worker ??= startWorker();
   const w = worker;
   clearTimeout(w.idle);
@@ -103,6 +110,18 @@ export function cedarOffThread<F extends OffThread>(
 
 const PARSED_MAX = 5_000;
 const parsed = new Map<string, Cedar.PolicyJson>();
+const split = new Map<string, string[]>();
+
+/** A Policy descriptor's Cedar text as its single policies' texts, cached by text. */
+export function policySetToParts(text: string): { parts: string[] } | { error: string } {
+  const known = split.get(text);
+  if (known) return { parts: known };
+  const [answer] = cedarOffThread('policySetTextToParts', [[text]]);
+  if (!answer || answer.type === 'failure') return { error: answer?.errors.map((e) => e.message).join('; ') ?? 'does not parse' };
+  if (split.size >= PARSED_MAX) split.delete(split.keys().next().value as string);
+  split.set(text, answer.policies);
+  return { parts: answer.policies };
+}
 
 /** Each policy text (one policy each) in Cedar's JSON form, or why it does not parse. Cached by text;
  *  the texts not cached yet are parsed in one batch. */

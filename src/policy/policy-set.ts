@@ -2,7 +2,7 @@
 // descriptor, split into single Cedar policies with stable ids.
 import type { RegistrySnapshot } from '../registry/model.js';
 import { builtinPolicies } from './builtin.js';
-import { cedarOffThread, policiesToJson } from './cedar-runtime.js';
+import { policiesToJson, policySetToParts } from './cedar-runtime.js';
 
 export interface EffectivePolicy {
   /** `builtin/...`, or the Policy descriptor's name (`name/N` or `name/<@id>` when it holds several). */
@@ -23,15 +23,14 @@ export function effectivePolicies(registry: RegistrySnapshot): EffectivePolicy[]
 
 /** One Policy descriptor's Cedar text as single policies (the text was validated on apply). */
 export function splitPolicy(name: string, text: string, mode: 'enforce' | 'monitor', description?: string): EffectivePolicy[] {
-  const [parts] = cedarOffThread('policySetTextToParts', [[text]]);
-  if (!parts || parts.type === 'failure')
-    throw new Error(`Policy ${name}: ${parts?.errors.map((e) => e.message).join('; ') ?? 'does not parse'}`);
-  const parsed = policiesToJson(parts.policies);
-  return parts.policies.map((part, i) => {
+  const split = policySetToParts(text);
+  if ('error' in split) throw new Error(`Policy ${name}: ${split.error}`);
+  const parsed = policiesToJson(split.parts);
+  return split.parts.map((part, i) => {
     const json = parsed[i] as (typeof parsed)[number];
     if ('error' in json) throw new Error(`Policy ${name}: ${json.error}`);
     const annotations = json.json.annotations ?? {};
-    const suffix = annotations.id ?? (parts.policies.length > 1 ? String(i + 1) : undefined);
+    const suffix = annotations.id ?? (split.parts.length > 1 ? String(i + 1) : undefined);
     const approval = annotations.approval;
     return {
       id: suffix === undefined ? name : `${name}/${suffix}`,
