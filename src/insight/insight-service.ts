@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
-import { computeOutcomes } from '../evidence/outcomes.js';
+import { computeOutcomes, type OutcomeReport } from '../evidence/outcomes.js';
 import type { Incident } from '../governance/incidents.js';
 import { latestTiers } from '../governance/risk.js';
 import type { RegistrySnapshot } from '../registry/model.js';
@@ -31,8 +31,9 @@ const TIER_ORDER = ['prohibited', 'high', 'medium', 'low', 'minimal', 'untiered'
 
 export function createInsightService(deps: Deps) {
   const { db } = deps;
-  /** Everything the diagnostic and the budget views read, gathered once per request. */
-  async function facts(now: Date): Promise<Facts> {
+  /** Everything the diagnostic and the budget views read, gathered once per request, with the
+   *  outcome report of each active initiative (the board report shows them). */
+  async function facts(now: Date): Promise<Facts & { outcomes: ReadonlyMap<string, OutcomeReport> }> {
     const registry = await deps.registry();
     const to = now.toISOString().slice(0, 10);
     const from = new Date(now.getTime() - (WINDOW_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
@@ -44,8 +45,10 @@ export function createInsightService(deps: Deps) {
       .where('recorded_at', '>=', `${from}T00:00:00.000Z`)
       .execute();
     const measuredInitiatives = new Set<string>();
+    const outcomes = new Map<string, OutcomeReport>();
     for (const i of active) {
       const report = await computeOutcomes(db, registry, i.name, now);
+      outcomes.set(i.name, report);
       const ok = report.metrics.some(
         (m) =>
           m.provenance === 'measured' ||
@@ -100,6 +103,7 @@ export function createInsightService(deps: Deps) {
       modelCalls: modelCalls.map((m) => ({ model: m.model, calls: Number(m.calls) })),
       telemetrySpend: telemetrySpend.map((s) => ({ day: s.day, agent: s.agent, model: s.model, costUsd: Number(s.costUsd) })),
       overdueSeriousIncidents: await deps.overdueSeriousIncidents(),
+      outcomes,
     };
   }
 
@@ -136,8 +140,8 @@ export function createInsightService(deps: Deps) {
       const diagnostic = diagnose(f, DEFAULT_THRESHOLDS);
       const initiatives: ReportInitiative[] = [];
       for (const i of r.list('Initiative').filter((x) => ACTIVE.has(x.spec.stage))) {
-        const roi = await computeRoi(db, r, i.name, now);
-        const outcomes = await computeOutcomes(db, r, i.name, now);
+        const outcomes = f.outcomes.get(i.name) ?? (await computeOutcomes(db, r, i.name, now));
+        const roi = await computeRoi(db, r, i.name, now, outcomes);
         initiatives.push({
           name: i.name,
           title: i.spec.title ?? i.name,

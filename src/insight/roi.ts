@@ -3,7 +3,7 @@
 // comes from — measured, self-reported or assumed.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { computeOutcomes } from '../evidence/outcomes.js';
+import { computeOutcomes, type OutcomeReport } from '../evidence/outcomes.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { spendLinesOf } from './spend.js';
 
@@ -39,8 +39,10 @@ export async function computeRoi(
   registry: RegistrySnapshot,
   initiative: string,
   now = new Date(),
+  /** The initiative's outcome report for `now`, when the caller has it already. */
+  known?: OutcomeReport,
 ): Promise<Roi> {
-  const outcomes = await computeOutcomes(db, registry, initiative, now);
+  const outcomes = known ?? (await computeOutcomes(db, registry, initiative, now));
   const { from, to } = outcomes.window;
   const items: Roi['value']['items'] = [];
   const notValued: Roi['value']['notValued'] = [];
