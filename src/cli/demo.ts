@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { replay } from '../demo/replay.js';
 import type { Diagnostic } from '../insight/diagnostic.js';
-import { CliError } from './client.js';
+import { CliError, createClient } from './client.js';
 import { formatDiagnostic } from './diagnose.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -44,9 +44,7 @@ export async function demo(argv: string[]): Promise<number> {
     const bar = progressBar();
     const stats = await replay({ url, adminToken, examplesDir: values.examples, seed, days, onProgress: bar });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const diagnostic = (await (
-      await fetch(`${url}/v1/diagnostic`, { headers: { authorization: `Bearer ${adminToken}` } })
-    ).json()) as Diagnostic;
+    const diagnostic = await createClient({ url }, { FULCRUM_TOKEN: adminToken }).request<Diagnostic>('GET', '/v1/diagnostic');
     process.stdout.write(
       [
         '',

@@ -7,6 +7,7 @@
 // decisions is made during the replay itself.
 import fs from 'node:fs';
 import path from 'node:path';
+import { type Client, createClient } from '../cli/client.js';
 import {
   type AgentProfile,
   ATTACK,
@@ -47,31 +48,10 @@ export interface ReplayStats {
   incidents: string[];
 }
 
-class Api {
-  constructor(
-    readonly url: string,
-    readonly token: string,
-  ) {}
+type Api = Client;
 
-  async call<T = Record<string, unknown>>(
-    method: string,
-    p: string,
-    body?: unknown,
-    contentType = 'application/json',
-  ): Promise<T> {
-    const res = await fetch(this.url + p, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        ...(body === undefined ? {} : { 'content-type': contentType }),
-      },
-      body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`demo: ${method} ${p} → ${res.status}: ${text.slice(0, 400)}`);
-    return (text ? JSON.parse(text) : {}) as T;
-  }
-}
+/** The CLI's client, acting with `token` (an admin token, a person's token or an agent key). */
+const client = (url: string, token: string): Api => createClient({ url }, { FULCRUM_TOKEN: token });
 
 /** Moves every YYYY-MM-DD in a descriptor file by `days`, so the story stays anchored to today. */
 export function shiftDates(text: string, days: number): string {
@@ -81,7 +61,7 @@ export function shiftDates(text: string, days: number): string {
 
 export async function replay(opts: ReplayOptions): Promise<ReplayStats> {
   const now = opts.now ?? new Date();
-  const admin = new Api(opts.url, opts.adminToken);
+  const admin = client(opts.url, opts.adminToken);
   const stats: ReplayStats = { decisions: 0, approvals: 0, spans: 0, events: 0, spendLines: 0, incidents: [] };
   const shift = Math.round((Date.parse(now.toISOString().slice(0, 10)) - Date.parse(STORY_DATE)) / DAY);
 
@@ -91,20 +71,20 @@ export async function replay(opts: ReplayOptions): Promise<ReplayStats> {
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
     .map((f) => ({ path: f, content: shiftDates(fs.readFileSync(path.join(opts.examplesDir, f), 'utf8'), shift) }));
-  await admin.call('POST', '/v1/apply', { files });
+  await admin.request('POST', '/v1/apply', { files });
 
   // 2. Keys for the agents, tokens for the people who approve and sign off.
   const agents = new Map<string, Api>();
   for (const p of PROFILES) {
-    const { key } = await admin.call<{ key: string }>('POST', `/v1/agents/${p.agent}/keys`, { description: 'demo' });
-    agents.set(p.agent, new Api(opts.url, key));
+    const { key } = await admin.request<{ key: string }>('POST', `/v1/agents/${p.agent}/keys`, { description: 'demo' });
+    agents.set(p.agent, client(opts.url, key));
   }
   const people = new Map<string, Api>();
   const person = async (name: string) => {
     let api = people.get(name);
     if (!api) {
-      const { token } = await admin.call<{ token: string }>('POST', `/v1/people/${name}/tokens`, { description: 'demo' });
-      api = new Api(opts.url, token);
+      const { token } = await admin.request<{ token: string }>('POST', `/v1/people/${name}/tokens`, { description: 'demo' });
+      api = client(opts.url, token);
       people.set(name, api);
     }
     return api;
@@ -112,18 +92,18 @@ export async function replay(opts: ReplayOptions): Promise<ReplayStats> {
   const approver = await person('maria.okafor');
 
   // 3. Governance done during the quarter: risk assessments, promotion reviews.
-  const questionnaire = await admin.call<{ questions: Record<string, string> }>('GET', '/v1/risk-questionnaire');
+  const questionnaire = await admin.request<{ questions: Record<string, string> }>('GET', '/v1/risk-questionnaire');
   for (const a of RISK_ASSESSMENTS) {
     const answers: Record<string, unknown> = Object.fromEntries(
       Object.keys(questionnaire.questions).map((q) => [q, a.answers[q] ?? false]),
     );
     answers.prohibitedPractices = a.prohibitedPractices ?? [];
-    await admin.call('POST', `/v1/initiatives/${a.initiative}/risk-assessment`, { answers, notes: a.notes });
+    await admin.request('POST', `/v1/initiatives/${a.initiative}/risk-assessment`, { answers, notes: a.notes });
   }
   for (const p of PROMOTIONS) {
-    const review = await admin.call<{ id: string }>('POST', `/v1/initiatives/${p.initiative}/promotions`, { to: p.to });
+    const review = await admin.request<{ id: string }>('POST', `/v1/initiatives/${p.initiative}/promotions`, { to: p.to });
     for (const [role, who] of p.signOffs)
-      await (await person(who)).call('POST', `/v1/reviews/${review.id}/sign-offs`, {
+      await (await person(who)).request('POST', `/v1/reviews/${review.id}/sign-offs`, {
         role,
         decision: 'approve',
         comment: 'Reviewed the evidence pack.',
@@ -169,11 +149,11 @@ export async function replay(opts: ReplayOptions): Promise<ReplayStats> {
               ),
             );
         for (let i = 0; i < spans.length; i += SPANS_PER_REQUEST) {
-          await api.call('POST', '/otlp/v1/traces', otlpExport(spans.slice(i, i + SPANS_PER_REQUEST)));
+          await api.request('POST', '/otlp/v1/traces', otlpExport(spans.slice(i, i + SPANS_PER_REQUEST)));
         }
         stats.spans += spans.length;
         if (events.length) {
-          await api.call('POST', '/v1/events', { events });
+          await api.request('POST', '/v1/events', { events });
           stats.events += events.length;
         }
         for (let i = 0; i < p.decisionsPerDay; i++) await decide(api, approver, p, r, `${p.agent}-d${d}-${i}`, stats);
@@ -183,7 +163,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayStats> {
       const month = Math.floor((d * m.values.length) / opts.days);
       if (Math.floor(((d + 1) * m.values.length) / opts.days) !== month || d === opts.days - 1) {
         const period = new Date(dayStart).toISOString().slice(0, 7);
-        await admin.call('POST', `/v1/initiatives/${m.initiative}/measurements`, {
+        await admin.request('POST', `/v1/initiatives/${m.initiative}/measurements`, {
           metric: m.metric,
           value: m.values[month],
           period,
@@ -206,14 +186,14 @@ export async function replay(opts: ReplayOptions): Promise<ReplayStats> {
       ].join(','),
     ),
   ].join('\n');
-  const imported = await admin.call<{ imported: number }>('POST', '/v1/budgets/fy2026/spend', csv, 'text/csv');
+  const imported = await admin.request<{ imported: number }>('POST', '/v1/budgets/fy2026/spend', csv, 'text/csv');
   stats.spendLines = imported.imported ?? SPEND_LINES.length;
 
   // 6. Today: a prompt-injection campaign makes the EU support bot reach for tools it may not use.
   const victim = agents.get(ATTACK.agent) as Api;
   for (let i = 0; i < ATTACK.attempts; i++) {
     const call = ATTACK.calls[i % ATTACK.calls.length] as (typeof ATTACK.calls)[number];
-    await victim.call('POST', '/v1/decisions', {
+    await victim.request('POST', '/v1/decisions', {
       action: 'tool.call',
       tool: call.tool,
       arguments: call.arguments,
@@ -222,7 +202,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayStats> {
     stats.decisions++;
   }
   // The monitors run every minute on their own; evaluate once now so the replay ends with their verdict.
-  const { items } = await admin.call<{ items: Array<{ monitor: string; incident?: string; suspended?: string[] }> }>(
+  const { items } = await admin.request<{ items: Array<{ monitor: string; incident?: string; suspended?: string[] }> }>(
     'POST',
     '/v1/monitors/evaluate',
   );
@@ -241,17 +221,17 @@ async function decide(api: Api, approver: Api, p: AgentProfile, r: Rng, taskId: 
     ...(call.dataDomains ? { dataDomains: call.dataDomains } : {}),
     taskId,
   };
-  const first = await api.call<{ decision: string; approvalId?: string }>('POST', '/v1/decisions', body);
+  const first = await api.request<{ decision: string; approvalId?: string }>('POST', '/v1/decisions', body);
   stats.decisions++;
   if (first.decision !== 'approval_required' || !first.approvalId) return;
   // A human looks at the exact call; most are approved, some are not.
   const verdict = r.next() < 0.88 ? 'approve' : 'deny';
-  await approver.call('POST', `/v1/approvals/${first.approvalId}/${verdict}`, {
+  await approver.request('POST', `/v1/approvals/${first.approvalId}/${verdict}`, {
     comment: verdict === 'approve' ? 'Checked the order history.' : 'Not covered by policy; escalate to a supervisor.',
   });
   stats.approvals++;
   if (verdict === 'approve') {
-    await api.call('POST', '/v1/decisions', { ...body, approvalId: first.approvalId });
+    await api.request('POST', '/v1/decisions', { ...body, approvalId: first.approvalId });
     stats.decisions++;
   }
 }
