@@ -30,7 +30,7 @@ const PROTOCOL = LATEST_PROTOCOL_VERSION;
 const everything = path.join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 const upstreamProc = spawn(
   process.execPath,
-  ['--import', path.join(import.meta.dirname, 'loopback.mjs'), everything, 'streamableHttp'],
+  ['--import', path.join(import.meta.dirname, '../../test/mcp/peers/loopback.mjs'), everything, 'streamableHttp'],
   {
     env: { ...process.env, PORT: '0' },
     stdio: ['ignore', 'ignore', 'pipe'],
