@@ -408,6 +408,9 @@ describe('the web console on an empty Fulcrum', () => {
     await page.goto(`${server?.url}/`);
     await page.getByLabel('API token').fill(ADMIN);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // Signing in checks the token with the server before it is kept; navigating away sooner
+    // would land on the sign-in form again.
+    await page.getByRole('navigation', { name: 'Console' }).waitFor();
     const expected: Record<string, RegExp> = {
       '/': /No budget on the register/,
       '/portfolio': /No initiatives on the register/,
