@@ -1,6 +1,6 @@
 // Secret generation and hashing. Tokens are 256-bit random strings with a recognisable prefix;
 // only their SHA-256 is stored (a slow password hash buys nothing for secrets this long).
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const TOKEN_PREFIX = { admin: 'fat_', person: 'fpt_', agent: 'fk_' } as const;
 
@@ -19,7 +19,7 @@ export function newId(prefix: string): string {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token);
 }
 
 export function sameHash(a: string, b: string): boolean {

@@ -1,4 +1,6 @@
 // The `fulcrum` command: one subcommand per file in this folder.
+
+import { compileWasmForShortCalls } from '../policy/cedar-runtime.js';
 import { apply } from './apply.js';
 import { audit } from './audit.js';
 import { CliError } from './client.js';
@@ -57,6 +59,7 @@ with FULCRUM_TOKEN, else the admin token in $FULCRUM_DATA_DIR/admin-token.
 `;
 
 export async function main(argv: string[]): Promise<number> {
+  compileWasmForShortCalls();
   const [command, ...rest] = argv;
   try {
     switch (command) {

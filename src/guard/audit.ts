@@ -1,7 +1,7 @@
 // The audit log: append-only, hash-chained, written in group commits. Each writer process owns
 // a chain (many nodes append without a global lock); a caller's promise resolves only after the
 // transaction holding its entry has committed, so an acknowledged decision is never lost.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Kysely, Transaction } from 'kysely';
 import { bulkInserter } from '../db/bulk-insert.js';
@@ -75,9 +75,7 @@ const HASHED: ReadonlyArray<keyof Row> = [
 
 /** The hash of an entry: SHA-256 over the JSON array of the HASHED columns. */
 export function entryHash(row: Row): string {
-  return createHash('sha256')
-    .update(JSON.stringify(HASHED.map((k) => row[k])))
-    .digest('hex');
+  return hash('sha256', JSON.stringify(HASHED.map((k) => row[k])));
 }
 
 export function toRow(r: AuditRecord, chainId: string, seq: number, prevHash: string): Row {

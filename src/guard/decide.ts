@@ -1,7 +1,7 @@
 // The decision itself, a pure function of the snapshot and the request: Cedar's answer mapped to
 // allow | deny | approval_required. Precedence: deny > approval_required > allow; a forbid
 // annotated @approval means "needs a human"; monitor-mode policies only say what would have happened.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CedarValueJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { ValidationError } from '../errors.js';
 import { argumentsToCedar } from '../policy/entities.js';
@@ -39,9 +39,7 @@ export interface Outcome {
 
 /** Binds an approval to the exact call: the arguments and data domains, canonically serialised. */
 export function hashArguments(args: unknown, dataDomains: readonly string[]): string {
-  return createHash('sha256')
-    .update(canonicalJson({ arguments: args ?? {}, dataDomains: [...dataDomains].sort() }))
-    .digest('hex');
+  return hash('sha256', canonicalJson({ arguments: args ?? {}, dataDomains: [...dataDomains].sort() }));
 }
 
 /** Throws ValidationError for requests that name what does not exist (a 4xx, not a decision). */

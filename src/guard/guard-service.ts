@@ -87,6 +87,14 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   }, opts.pollMs);
   poller.unref();
 
+  // The revision read in every group commit, compiled once: building the query each time cost more
+  // than running it.
+  const revisionQuery = db.selectFrom('registry_state').select('revision').where('id', '=', 1).compile();
+  const committedRevision = async (trx: Transaction<Database>) => {
+    const { rows } = await trx.executeQuery(revisionQuery);
+    return (rows[0] as { revision: number }).revision;
+  };
+
   const writer = await AuditWriter.start<Item>(db, {
     record: (item) => (item.type === 'act' ? item.record : decisionRecord(item)),
     beforeWrite: async (trx, items) => {
@@ -94,7 +102,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       if (decisions.length === 0) return;
       // Decide against the registry as it is at commit: a suspension committed on any node
       // is obeyed by every decision acknowledged after it.
-      const revision = await createRegistryStore(trx).revision();
+      const revision = await committedRevision(trx);
       if (decisions.some((d) => d.revision !== revision)) {
         const fresh = await loadSnapshot(trx);
         snapshot = fresh;
@@ -105,8 +113,10 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
           d.revision = revision;
         }
       }
+      const asking = decisions.filter((d) => d.outcome.decision === 'approval_required' && d.req.action === 'tool.call');
+      if (asking.length === 0) return;
       const store = createApprovalStore(trx);
-      for (const d of decisions) await settleApproval(trx, store, d);
+      for (const d of asking) await settleApproval(trx, store, d);
     },
   });
 

@@ -64,21 +64,49 @@ export function keyOf(o: { kind: Kind; name: string }): string {
   return `${o.kind}/${o.name}`;
 }
 
-/** JSON with sorted keys: two descriptors are unchanged when these strings are equal. */
+/**
+ * JSON with sorted keys: two descriptors are unchanged when these strings are equal, and approvals
+ * bind a call's arguments by their hash. Written out directly (no sorted copy of the value): it is on
+ * the decision path. The output is exactly `JSON.stringify` of a copy whose keys were inserted in
+ * sorted order, which JavaScript then enumerates with integer-like keys first, in numeric order.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return canonical(value) as string; // undefined for undefined, as JSON.stringify
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-    );
+function canonical(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      return undefined; // undefined, functions, symbols: left out, as JSON.stringify does
   }
-  return value;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + (canonical(value[i]) ?? 'null');
+    return `${out}]`;
+  }
+  const keys = Object.keys(value);
+  // Object.keys lists integer-like keys first, in numeric order; the rest need sorting.
+  let ints = 0;
+  while (ints < keys.length && isIndex(keys[ints] as string)) ints++;
+  const ordered = ints === 0 ? keys.sort() : [...keys.slice(0, ints), ...keys.slice(ints).sort()];
+  let out = '{';
+  for (const k of ordered) {
+    const v = canonical((value as Record<string, unknown>)[k]);
+    if (v === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${v}`;
+  }
+  return `${out}}`;
+}
+
+function isIndex(key: string): boolean {
+  return /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
 }
 
 export function sameDesired(a: Desired, b: Desired): boolean {

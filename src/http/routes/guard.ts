@@ -44,7 +44,8 @@ function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> 
 
 const Reason = T.Object({ policy: T.String(), effect: T.String(), message: T.Optional(T.String()) });
 const Decision = T.Object({
-  decision: T.Union([T.Literal('allow'), T.Literal('deny'), T.Literal('approval_required')]),
+  // An enum, not a union of literals: the serializer would try each branch on every answer.
+  decision: T.Unsafe<'allow' | 'deny' | 'approval_required'>({ type: 'string', enum: ['allow', 'deny', 'approval_required'] }),
   decisionId: T.String(),
   reasons: T.Array(Reason),
   monitor: T.Optional(T.Array(Reason, { description: 'monitor-mode policies that would have denied or required approval' })),
