@@ -49,6 +49,13 @@ function scopeOf(registry: RegistrySnapshot, m: MonitorSpec): string[] | undefin
   return undefined; // every agent
 }
 
+/** A rate (hits / samples), or the hit count itself; `sum` is NULL over no rows, and may come back as a string. */
+function rateOf(r: { n: number; hit: number | string | null } | undefined, count: boolean): { value: number; samples: number } {
+  const samples = Number(r?.n ?? 0);
+  const hit = Number(r?.hit ?? 0);
+  return { value: count ? hit : samples ? hit / samples : 0, samples };
+}
+
 export function createMonitorService(deps: Deps) {
   const { db } = deps;
   let last: MonitorResult[] = [];
@@ -65,29 +72,51 @@ export function createMonitorService(deps: Deps) {
       case 'deny_rate':
       case 'approval_rate':
       case 'monitor_policy_hits': {
+        // Counted by the database: a window holds as many decisions as the guard made in it
+        // (millions at full speed), which must never be loaded to be counted.
         let q = db
           .selectFrom('audit_entries')
-          .select(['decision', 'monitor'])
+          .select((eb) => [
+            eb.fn.countAll<number>().as('n'),
+            eb.fn
+              .sum<number>(
+                m.metric === 'monitor_policy_hits'
+                  ? eb.case().when('monitor', '!=', '[]').then(1).else(0).end()
+                  : eb
+                      .case()
+                      .when('decision', '=', m.metric === 'deny_rate' ? 'deny' : 'approval_required')
+                      .then(1)
+                      .else(0)
+                      .end(),
+              )
+              .as('hit'),
+          ])
           .where('kind', '=', 'decision')
           .where('at', '>=', since);
         if (agents) q = q.where('agent', 'in', agents);
-        const rows = await q.execute();
-        if (m.metric === 'monitor_policy_hits')
-          return { value: rows.filter((r) => r.monitor !== '[]').length, samples: rows.length };
-        const hit = rows.filter((r) => r.decision === (m.metric === 'deny_rate' ? 'deny' : 'approval_required')).length;
-        return { value: rows.length ? hit / rows.length : 0, samples: rows.length };
+        return rateOf(await q.executeTakeFirst(), m.metric === 'monitor_policy_hits');
       }
       case 'error_rate':
       case 'escalation_rate': {
         let q = db
           .selectFrom('task_events')
-          .select('outcome')
+          .select((eb) => [
+            eb.fn.countAll<number>().as('n'),
+            eb.fn
+              .sum<number>(
+                eb
+                  .case()
+                  .when('outcome', '=', m.metric === 'error_rate' ? 'failed' : 'escalated')
+                  .then(1)
+                  .else(0)
+                  .end(),
+              )
+              .as('hit'),
+          ])
           .where('type', '=', 'task.completed')
           .where('ended_at', '>=', since);
         if (agents) q = q.where('agent', 'in', agents);
-        const rows = await q.execute();
-        const hit = rows.filter((r) => r.outcome === (m.metric === 'error_rate' ? 'failed' : 'escalated')).length;
-        return { value: rows.length ? hit / rows.length : 0, samples: rows.length };
+        return rateOf(await q.executeTakeFirst(), false);
       }
       case 'cost_per_day': {
         let spans = db

@@ -150,8 +150,11 @@ export class AuditWriter<T> {
       this.queue.push({ item, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
-        // Let the requests already in this turn of the event loop join the batch.
-        setImmediate(() => void this.flush());
+        // Group commit: the batch stays open for this turn of the event loop and the next, so the
+        // requests read in both share one commit (and its fsync). Closing it after one turn made
+        // ~22 decisions per commit at 32 connections, after two ~32, and +8-15 % decisions/s
+        // (bench/decide, alternating runs); keeping it open longer, or on a timer, measured worse.
+        setImmediate(() => setImmediate(() => void this.flush()));
       }
     });
   }
@@ -177,7 +180,7 @@ export class AuditWriter<T> {
             const rows = items.map((item) => {
               const row = toRow(this.opts.record(item), this.chainId, ++seq, prev);
               prev = entryHash(row);
-              return { ...row, hash: prev };
+              return Object.assign(row, { hash: prev });
             });
             await this.insert(trx, rows);
           });

@@ -72,9 +72,13 @@ export function buildSnapshot(
   // The tier in force: the latest risk assessment, else the descriptor's riskTier.
   const riskTier = (initiative: string) => assessedTiers.get(initiative) ?? registry.get('Initiative', initiative)?.spec.riskTier;
   const entities = buildEntities(registry, status, riskTier);
+  // The three sets are evaluators of one kind, so they read one prepared copy of the entities (and a
+  // request compiled for one is valid for the others).
+  let prepared: unknown;
   const compile = (set: EffectivePolicy[]): CompiledSet => {
     const evaluator = createEvaluator(set.map((p) => ({ id: p.id, text: p.text })));
-    return { evaluator, entities: evaluator.prepareEntities(entities) };
+    prepared ??= evaluator.prepareEntities(entities);
+    return { evaluator, entities: prepared };
   };
   const enforced = policies.filter((p) => p.mode === 'enforce');
   const approvals = enforced.filter((p) => p.approval !== undefined);

@@ -126,17 +126,14 @@ export class CompiledEvaluator implements PolicyEvaluator<PreparedEntities> {
     return { decision: 'deny', determining: [], errors: errors ?? [] };
   }
 
-  /** The request in compiled form; undefined when it holds something only cedar-wasm reads right. */
+  /** The request in compiled form; undefined when it holds something only cedar-wasm reads right.
+   *  The guard asks up to three policy sets about one request, against one prepared copy of the
+   *  entities: the last request compiled is kept for the next set (requests are not changed). */
   private compiledRequest(request: CedarRequest, prepared: PreparedEntities): Req | undefined {
-    const principalEntity = prepared.lookup(request.principal.type, request.principal.id);
-    const actionEntity = prepared.lookup(request.action.type, request.action.id);
-    const resourceEntity = prepared.lookup(request.resource.type, request.resource.id);
-    const principal = principalEntity?.ref ?? looseRef(request.principal);
-    const action = actionEntity?.ref ?? looseRef(request.action);
-    const resource = resourceEntity?.ref ?? looseRef(request.resource);
-    const context = valueFromJson(request.context);
-    if (!principal || !action || !resource || !(context instanceof CedarRecord)) return undefined;
-    return { principal, action, resource, context, principalEntity, actionEntity, resourceEntity };
+    if (request === lastRequest.request && prepared === lastRequest.prepared) return lastRequest.req;
+    const req = compileRequest(request, prepared);
+    lastRequest = { request, prepared, req };
+    return req;
   }
 
   private planFor(req: Req, prepared: PreparedEntities): Plan {
@@ -217,6 +214,20 @@ interface RawEntity {
  * (duplicates, cycles, values it does not model, uids in odd forms) is checked by cedar-wasm, so bad
  * entities are refused here just as cedar-wasm would refuse them on every request.
  */
+let lastRequest: { request?: CedarRequest; prepared?: PreparedEntities; req?: Req | undefined } = {};
+
+function compileRequest(request: CedarRequest, prepared: PreparedEntities): Req | undefined {
+  const principalEntity = prepared.lookup(request.principal.type, request.principal.id);
+  const actionEntity = prepared.lookup(request.action.type, request.action.id);
+  const resourceEntity = prepared.lookup(request.resource.type, request.resource.id);
+  const principal = principalEntity?.ref ?? looseRef(request.principal);
+  const action = actionEntity?.ref ?? looseRef(request.action);
+  const resource = resourceEntity?.ref ?? looseRef(request.resource);
+  const context = valueFromJson(request.context);
+  if (!principal || !action || !resource || !(context instanceof CedarRecord)) return undefined;
+  return { principal, action, resource, context, principalEntity, actionEntity, resourceEntity };
+}
+
 function prepare(json: EntityJson[]): PreparedEntities {
   let check = false; // cedar-wasm must confirm the entities parse
   let opaque = false; // ...and some part only cedar-wasm can read

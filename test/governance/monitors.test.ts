@@ -203,3 +203,69 @@ describe.each(ENGINES)('monitors on %s', (engine) => {
     }
   });
 });
+
+describe.each(ENGINES)('rates counted by the database on %s', (engine) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+  });
+  afterAll(async () => t?.close());
+
+  it('measures approval rate, error rate and monitor-mode hits over the window', async () => {
+    const watch = await t.request({
+      method: 'PUT',
+      url: '/v1/policies/watch-refunds',
+      payload: {
+        spec: {
+          mode: 'monitor',
+          cedar: 'forbid (principal, action == Action::"crm.refund", resource) when { context.arguments.amount > 100 };',
+        },
+      },
+    });
+    expect(watch.statusCode).toBeLessThan(300);
+    const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    // The archetype is supervised, so every refund (a financial tool) waits for a person; the
+    // monitor-mode policy would have denied the two over 100.
+    const decisions = [
+      { tool: 'crm.refund', arguments: { amount: 900, orderId: 'o1' } },
+      { tool: 'crm.refund', arguments: { amount: 200, orderId: 'o2' } },
+      { tool: 'crm.refund', arguments: { amount: 50, orderId: 'o3' } },
+      { tool: 'crm.lookup', arguments: { customerId: 'c1' } },
+    ];
+    for (const d of decisions)
+      expect(
+        (await t.request({ method: 'POST', url: '/v1/decisions', token: key, payload: { action: 'tool.call', ...d } }))
+          .statusCode,
+      ).toBe(200);
+    const endedAt = new Date().toISOString();
+    await t.request({
+      method: 'POST',
+      url: '/v1/events',
+      token: key,
+      payload: {
+        events: ['failed', 'resolved', 'resolved'].map((outcome, i) => ({
+          type: 'task.completed',
+          taskId: `e${i}`,
+          outcome,
+          durationMs: 1,
+          endedAt,
+        })),
+      },
+    });
+    const common = { window: '1h', severity: 'sev4', agent: 'support-bot-eu' };
+    for (const [name, spec] of [
+      ['approvals', { metric: 'approval_rate', threshold: 0.8, minSamples: 4 }],
+      ['errors', { metric: 'error_rate', threshold: 0.5, minSamples: 3 }],
+      ['watch-hits', { metric: 'monitor_policy_hits', threshold: 1 }],
+    ] as const)
+      expect(
+        (await t.request({ method: 'PUT', url: `/v1/monitors/${name}`, payload: { spec: { ...common, ...spec } } })).statusCode,
+      ).toBeLessThan(300);
+    const items = (await t.request({ method: 'POST', url: '/v1/monitors/evaluate' })).json().items as Array<{ monitor: string }>;
+    const by = Object.fromEntries(items.map((i) => [i.monitor, i]));
+    expect(by.approvals).toMatchObject({ value: 0.75, samples: 4, breached: false });
+    expect(by.errors).toMatchObject({ value: 0.3333, samples: 3, breached: false });
+    expect(by['watch-hits']).toMatchObject({ value: 2, samples: 4, breached: true });
+  });
+});
