@@ -1,12 +1,13 @@
-// `/mcp`: the gateway over MCP Streamable HTTP, served by the official SDK's server and transport.
-// Stateless by design: every POST gets a fresh SDK transport (and an idle SDK server), no session
-// id is issued, and all state (registry, decisions, approvals) is in the database, so any node behind a load
-// balancer can answer any request, including one that waits for an approval granted on another.
+// `/mcp`: the gateway over MCP Streamable HTTP, served by the official SDK's server (exchange.ts).
+// Stateless by design: no session id is issued, every POST is answered with JSON, and all state
+// (registry, decisions, approvals) is in the database, so any node behind a load balancer can answer
+// any request, including one that waits for an approval granted on another.
 // (This file sits with the gateway rather than in src/http/routes so the MCP code stays in one place.)
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errorResponses, Name } from '../http/schemas.js';
+import { ExchangeTransport } from './exchange.js';
 import { APPROVAL_META, type McpGateway, protocolError } from './gateway.js';
 import { loadSdk, RPC, type Sdk } from './sdk.js';
 
@@ -17,6 +18,13 @@ const DESCRIPTION =
   'server, refused ones come back as tool errors naming the policies, approval-gated ones wait (bounded) for a person. ' +
   'The body is a JSON-RPC 2.0 message; see docs/mcp.md.';
 
+// A JSON-RPC error with no id; a body that is not JSON at all gets Fulcrum's own error shape, so the
+// schema holds both.
+const RPC_ERROR = { type: 'object', additionalProperties: true } as const;
+
+/** The SDK's limit on messages in one POST. */
+const MAX_BATCH = 100;
+
 const NOT_ALLOWED = {
   jsonrpc: '2.0',
   error: { code: -32000, message: 'Method not allowed: this gateway is stateless; POST messages to /mcp' },
@@ -25,8 +33,8 @@ const NOT_ALLOWED = {
 
 export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { version: string }): void {
   // The SDK starts loading now (a serving node), in the background; the first request waits for it.
-  const pool = loadSdk().then((sdk) => sdkServerPool(sdk, gateway, info));
-  pool.catch(() => {}); // a failed import surfaces on the requests that await it
+  const endpointReady = loadSdk().then((sdk) => sdkEndpoint(sdk, gateway, info));
+  endpointReady.catch(() => {}); // a failed import surfaces on the requests that await it
   server.post(
     '/mcp',
     {
@@ -41,31 +49,52 @@ export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { 
         },
         response: {
           200: {
-            description: 'the JSON-RPC response (202, empty, for a notification)',
+            description: 'the JSON-RPC response (an array for a batch of several requests)',
             type: 'object',
             additionalProperties: true,
           },
+          202: { description: 'notifications or responses only: accepted, no body', type: 'null' },
+          400: {
+            description: 'not JSON-RPC, an unsupported MCP-Protocol-Version, or a bad batch (a JSON-RPC error)',
+            ...RPC_ERROR,
+          },
+          406: { description: 'the Accept header does not list application/json and text/event-stream', ...RPC_ERROR },
         },
       },
     },
     async (request, reply) => {
-      // A transport serves one request (stateless); the SDK server is reused once it is closed.
-      const servers = await pool;
-      const mcp = servers.take();
-      const transport = servers.transport();
-      let clean = false;
-      try {
-        await mcp.connect(transport);
-        // The agent reaches the handlers as the request's authInfo: the server is shared, the caller is not.
-        const authInfo = { token: '', clientId: request.principal.id, scopes: [] };
-        const res = await transport.handleRequest(toWebRequest(request), { parsedBody: request.body, authInfo });
-        const sent = await send(reply, res);
-        clean = true;
-        return sent;
-      } finally {
-        await mcp.close();
-        if (clean) servers.release(mcp);
+      const endpoint = await endpointReady;
+      // Streamable HTTP's rules for a POST, as the SDK's own transport applies them in stateless JSON mode.
+      const accept = request.headers.accept ?? '';
+      if (!accept.includes('application/json') || !accept.includes('text/event-stream'))
+        return rpcError(reply, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
+      const body = request.body as unknown;
+      const raw = Array.isArray(body) ? body : [body];
+      if (raw.length > MAX_BATCH)
+        return rpcError(reply, 400, -32600, `Invalid Request: Batch must not exceed ${MAX_BATCH} messages`);
+      const messages: JSONRPCMessage[] = [];
+      for (const m of raw) {
+        const parsed = endpoint.sdk.JSONRPCMessageSchema.safeParse(m);
+        if (!parsed.success) return rpcError(reply, 400, -32700, 'Parse error: Invalid JSON-RPC message');
+        messages.push(parsed.data as JSONRPCMessage);
       }
+      const initializing = messages.some((m) => 'method' in m && m.method === 'initialize');
+      if (initializing && messages.length > 1)
+        return rpcError(reply, 400, -32600, 'Invalid Request: Only one initialization request is allowed');
+      const version = request.headers['mcp-protocol-version'];
+      if (!initializing && typeof version === 'string' && !endpoint.sdk.SUPPORTED_PROTOCOL_VERSIONS.includes(version))
+        return rpcError(
+          reply,
+          400,
+          -32000,
+          `Bad Request: Unsupported protocol version: ${version} (supported versions: ${endpoint.sdk.SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
+        );
+      // The agent reaches the handlers as the request's authInfo: the server is shared, the caller is not.
+      const authInfo = { token: '', clientId: request.principal.id, scopes: [] };
+      const answers = await endpoint.transport.exchange(messages, { authInfo });
+      // Only notifications or responses: accepted, nothing to say.
+      if (answers.length === 0) return reply.code(202).send();
+      return reply.type('application/json').send(JSON.stringify(answers.length === 1 ? answers[0] : answers));
     },
   );
   server.get<{ Params: { name: string } }>(
@@ -94,58 +123,33 @@ export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { 
     });
 }
 
-/**
- * SDK servers for /mcp, reused across requests: building one (handlers, capabilities, its first
- * connect) cost more CPU than the rest of the route (bench/mcp). A server serves one request at a
- * time; the pool holds the idle ones, and a server that failed mid-request is dropped, not reused.
- */
-function sdkServerPool(sdk: Sdk, gateway: McpGateway, info: { version: string }) {
-  // One validator for all: by default each server builds its own Ajv (it only validates
-  // elicitation schemas, which the gateway never sends).
-  const jsonSchemaValidator = new sdk.AjvJsonSchemaValidator();
-  const idle: Server[] = [];
+/** The node's one SDK server for /mcp, and the transport the route hands messages to. */
+async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: string }) {
   const agentOf = (extra: { authInfo?: { clientId: string } }) => extra.authInfo?.clientId as string;
-  function create(): Server {
-    const mcp = new sdk.Server(
-      { name: 'fulcrum', version: info.version },
-      { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator },
-    );
-    mcp.setRequestHandler(sdk.ListToolsRequestSchema, async (_req, extra) => ({
-      tools: await gateway.listTools(agentOf(extra)),
-    }));
-    mcp.setRequestHandler(sdk.CallToolRequestSchema, async ({ params }, extra) => {
-      const presented = params._meta?.[APPROVAL_META];
-      if (presented !== undefined && typeof presented !== 'string')
-        throw protocolError(RPC.InvalidParams, `params._meta["${APPROVAL_META}"] must be a string (an approval id)`);
-      return gateway.callTool(agentOf(extra), params.name, params.arguments ?? {}, presented);
-    });
-    return mcp;
-  }
-  return {
-    take: (): Server => idle.pop() ?? create(),
-    transport: () =>
-      new sdk.WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true }),
-    release(mcp: Server): void {
-      if (idle.length < 256) idle.push(mcp);
-    },
-  };
-}
-
-function toWebRequest(request: FastifyRequest): Request {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(request.headers)) {
-    if (v === undefined) continue;
-    if (Array.isArray(v)) for (const one of v) headers.append(k, one);
-    else headers.set(k, v);
-  }
-  // The body is already parsed by Fastify (and passed as parsedBody): the Request carries headers only.
-  return new Request(`http://${request.host}${request.url}`, { method: request.method, headers });
-}
-
-async function send(reply: FastifyReply, res: Response): Promise<FastifyReply> {
-  reply.code(res.status);
-  res.headers.forEach((value, key) => {
-    reply.header(key, value);
+  const mcp = new sdk.Server(
+    { name: 'fulcrum', version: info.version },
+    // One validator for all: by default a server builds its own Ajv (it only validates elicitation
+    // schemas, which the gateway never sends).
+    { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator: new sdk.AjvJsonSchemaValidator() },
+  );
+  mcp.setRequestHandler(sdk.ListToolsRequestSchema, async (_req, extra) => ({
+    tools: await gateway.listTools(agentOf(extra)),
+  }));
+  mcp.setRequestHandler(sdk.CallToolRequestSchema, async ({ params }, extra) => {
+    const presented = params._meta?.[APPROVAL_META];
+    if (presented !== undefined && typeof presented !== 'string')
+      throw protocolError(RPC.InvalidParams, `params._meta["${APPROVAL_META}"] must be a string (an approval id)`);
+    return gateway.callTool(agentOf(extra), params.name, params.arguments ?? {}, presented);
   });
-  return reply.send(await res.text());
+  const transport = new ExchangeTransport();
+  await mcp.connect(transport);
+  return { sdk, transport };
+}
+
+/** As the SDK's transport answers a POST it refuses: a JSON-RPC error with no id. */
+function rpcError(reply: FastifyReply, status: number, code: number, message: string): FastifyReply {
+  return reply
+    .code(status)
+    .type('application/json')
+    .send(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
 }

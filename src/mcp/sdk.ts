@@ -1,22 +1,20 @@
 // The official MCP SDK, loaded on first use. Importing it takes ~0.2 s, and every `fulcrum` CLI
 // command loads the server's modules: only a serving node should pay for it.
 export async function importSdk() {
-  const [client, stdio, streamable, server, transport, types, ajv] = await Promise.all([
+  const [client, stdio, server, types, ajv] = await Promise.all([
     import('@modelcontextprotocol/sdk/client/index.js'),
     import('@modelcontextprotocol/sdk/client/stdio.js'),
-    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
     import('@modelcontextprotocol/sdk/server/index.js'),
-    import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
     import('@modelcontextprotocol/sdk/types.js'),
     import('@modelcontextprotocol/sdk/validation/ajv'),
   ]);
   return {
     Client: client.Client,
     StdioClientTransport: stdio.StdioClientTransport,
-    StreamableHTTPClientTransport: streamable.StreamableHTTPClientTransport,
     Server: server.Server,
-    WebStandardStreamableHTTPServerTransport: transport.WebStandardStreamableHTTPServerTransport,
     CallToolRequestSchema: types.CallToolRequestSchema,
+    JSONRPCMessageSchema: types.JSONRPCMessageSchema,
+    SUPPORTED_PROTOCOL_VERSIONS: types.SUPPORTED_PROTOCOL_VERSIONS,
     ListToolsRequestSchema: types.ListToolsRequestSchema,
     AjvJsonSchemaValidator: ajv.AjvJsonSchemaValidator,
   };

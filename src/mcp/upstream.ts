@@ -7,7 +7,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { canonicalJson } from '../registry/model.js';
 import type { McpServerObject } from './catalog.js';
-import { nodeFetch } from './http-fetch.js';
+import { UpstreamHttpTransport } from './http-transport.js';
 import { loadSdk, RPC, type Sdk } from './sdk.js';
 
 export type UpstreamFault = 'unreachable' | 'timeout' | 'invalid' | 'error';
@@ -52,7 +52,7 @@ export function createUpstreamPool(opts: UpstreamOptions) {
 
   function transportFor(sdk: Sdk, server: McpServerObject): Transport {
     const s = server.spec;
-    if (s.transport === 'http') return new sdk.StreamableHTTPClientTransport(new URL(s.url as string), { fetch: nodeFetch });
+    if (s.transport === 'http') return new UpstreamHttpTransport(new URL(s.url as string), sdk.JSONRPCMessageSchema);
     // stderr is not ours to print: an upstream's diagnostics would interleave with Fulcrum's log.
     return new sdk.StdioClientTransport({ command: s.command as string, args: s.args ?? [], stderr: 'ignore' });
   }

@@ -53,11 +53,35 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     expect(web[0]).toMatchObject({ inputSchema: { type: 'object', required: ['message'] }, annotations: { readOnlyHint: true } });
   });
 
-  it('keeps agents apart when their requests run at once (the SDK servers behind /mcp are reused)', async () => {
+  it('keeps agents apart when their requests run at once (one SDK server answers them all)', async () => {
     const lists = await Promise.all(
       Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? mcpBot : webBot).listTools().then((r) => r.tools.length)),
     );
     expect(lists).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 4 : 1)));
+    // Two agents' calls with the same JSON-RPC id at once: each gets its own answer, under its own id.
+    const keyOf = async (agent: string) => (await t.request({ method: 'POST', url: `/v1/agents/${agent}/keys` })).json().key;
+    const [mcpKey, webKey] = await Promise.all([keyOf('mcp-bot'), keyOf('web-bot')]);
+    const raw = (key: string, tool: string, message: string) =>
+      fetch(`${url}/mcp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `Bearer ${key}`,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 'same',
+          method: 'tools/call',
+          params: { name: tool, arguments: { message } },
+        }),
+      }).then((r) => r.json());
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? raw(mcpKey, 'ev.echo', `m${i}`) : raw(webKey, 'web.echo', `w${i}`))),
+    );
+    expect(answers.map((a) => [a.id, text(a.result)])).toEqual(
+      Array.from({ length: 10 }, (_, i) => ['same', i % 2 === 0 ? `Echo: m${i}` : `Echo: w${i}`]),
+    );
   });
 
   it('forwards a permitted call to the upstream over stdio and over HTTP and returns its result', async () => {

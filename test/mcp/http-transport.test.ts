@@ -1,0 +1,135 @@
+// The gateway's Streamable HTTP client transport against a real HTTP server that answers the way
+// MCP servers do, including the awkward parts: SSE events split across chunks, CRLF line ends,
+// priming events with no data, comments, multi-line data, events that are not messages, a session
+// id, HTTP errors and answers that are not JSON-RPC.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpstreamHttpTransport } from '../../src/mcp/http-transport.js';
+
+type Handler = (body: { id?: number; method?: string }, res: http.ServerResponse, req: http.IncomingMessage) => void;
+
+describe('the gateway transport to an upstream over Streamable HTTP', () => {
+  let server: http.Server;
+  let url: URL;
+  let handler: Handler = () => {};
+  const seen: http.IncomingHttpHeaders[] = [];
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => {
+        body += d;
+      });
+      req.on('end', () => {
+        seen.push(req.headers);
+        handler(JSON.parse(body), res, req);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`);
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  function transport() {
+    const t = new UpstreamHttpTransport(url, JSONRPCMessageSchema);
+    const messages: unknown[] = [];
+    const errors: Error[] = [];
+    t.onmessage = (m) => messages.push(m);
+    t.onerror = (e) => errors.push(e);
+    return { t, messages, errors };
+  }
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  it('reads an SSE answer whatever the chunks, skipping priming events, comments and other events', async () => {
+    const result = (id: number, text: string) =>
+      JSON.stringify({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text }] } });
+    handler = (body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'mcp-session-id': 'sess-1' });
+      const stream = [
+        'id: prime-1\r\ndata: \r\n\r\n', // a priming event: an id, no data
+        ': keep-alive comment\n\n',
+        'event: other\ndata: {"not":"a message"}\n\n',
+        `event: message\r\nid: 7\r\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } })}\r\n\r\n`,
+        `data: ${result(body.id as number, 'first line')}\n\n`,
+      ].join('');
+      // Cut it everywhere, including inside "\r\n\r\n" and inside the JSON.
+      let at = 0;
+      const write = () => {
+        if (at >= stream.length) return void res.end();
+        res.write(stream.slice(at, at + 7));
+        at += 7;
+        setImmediate(write);
+      };
+      write();
+    };
+    const { t, messages, errors } = transport();
+    await t.send({ jsonrpc: '2.0', id: 41, method: 'tools/call', params: { name: 'x' } });
+    await until(() => messages.length >= 2);
+    expect(errors).toEqual([]);
+    expect(messages).toEqual([
+      { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } },
+      { jsonrpc: '2.0', id: 41, result: { content: [{ type: 'text', text: 'first line' }] } },
+    ]);
+    expect(t.sessionId).toBe('sess-1');
+  });
+
+  it('joins multi-line data, and sends the session and protocol version it was given', async () => {
+    handler = (body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const json = JSON.stringify({ jsonrpc: '2.0', id: body.id, result: { content: [] } }, null, 1).split('\n');
+      res.end(`${json.map((l) => `data: ${l}`).join('\n')}\n\n`);
+    };
+    const { t, messages } = transport();
+    t.sessionId = 'sess-2';
+    t.setProtocolVersion('2025-11-25');
+    await t.send({ jsonrpc: '2.0', id: 3, method: 'tools/list' });
+    await until(() => messages.length >= 1);
+    expect(messages).toEqual([{ jsonrpc: '2.0', id: 3, result: { content: [] } }]);
+    expect(seen.at(-1)).toMatchObject({ 'mcp-session-id': 'sess-2', 'mcp-protocol-version': '2025-11-25' });
+  });
+
+  it('reads a JSON answer, takes 202 for a notification, and says what an HTTP error said', async () => {
+    const { t, messages } = transport();
+    handler = (body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ jsonrpc: '2.0', id: body.id, result: {} }));
+    };
+    await t.send({ jsonrpc: '2.0', id: 9, method: 'ping' });
+    expect(messages).toEqual([{ jsonrpc: '2.0', id: 9, result: {} }]);
+    handler = (_body, res) => res.writeHead(202).end();
+    await t.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    handler = (_body, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('Session not found');
+    await expect(t.send({ jsonrpc: '2.0', id: 10, method: 'ping' })).rejects.toThrow(
+      'Streamable HTTP error: Error POSTing to endpoint: Session not found',
+    );
+  });
+
+  it('fails on an answer that is not JSON-RPC: a JSON body at once, an SSE event through onerror', async () => {
+    const { t, errors } = transport();
+    handler = (_body, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"jsonrpc": "2.0",');
+    await expect(t.send({ jsonrpc: '2.0', id: 1, method: 'ping' })).rejects.toThrow(SyntaxError);
+    handler = (_body, res) => res.writeHead(200, { 'content-type': 'text/event-stream' }).end('data: {"hello": "world"}\n\n');
+    await t.send({ jsonrpc: '2.0', id: 2, method: 'ping' });
+    await until(() => errors.length >= 2);
+    expect(errors[1]?.name).toBe('ZodError');
+    handler = (_body, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
+    await expect(t.send({ jsonrpc: '2.0', id: 3, method: 'ping' })).rejects.toThrow(/Unexpected content type: text\/html/);
+  });
+
+  it('gives up its open requests when closed', async () => {
+    handler = (_body, res) => res.writeHead(200, { 'content-type': 'text/event-stream' }).write(': waiting\n\n'); // never ends
+    const { t } = transport();
+    let closed = false;
+    t.onclose = () => {
+      closed = true;
+    };
+    await t.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'slow' } });
+    await t.close();
+    expect(closed).toBe(true);
+    await expect(t.send({ jsonrpc: '2.0', id: 2, method: 'ping' })).rejects.toThrow('Not connected');
+  });
+});
