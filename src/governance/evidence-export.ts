@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import type { Kysely } from 'kysely';
 import * as tar from 'tar';
 import { assertCan, type Principal } from '../auth/principal.js';
@@ -12,7 +13,7 @@ import type { AuditEntryTable, Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { computeOutcomes } from '../evidence/outcomes.js';
 import { GENESIS } from '../guard/audit.js';
-import { type ChainStart, verifyRows } from '../guard/audit-verify.js';
+import { type ChainStart, type VerifyReport, verifyRows } from '../guard/audit-verify.js';
 import type { EffectivePolicy } from '../policy/policy-set.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import type { IncidentService } from './incidents.js';
@@ -72,8 +73,24 @@ export const INDEX: Record<string, { what: string; euAiAct: string[]; nistAiRmf:
   },
 };
 
+/** What `audit/proof.json` says of one chain segment in the archive. */
+export interface SegmentProof {
+  chainId: string;
+  start: ChainStart;
+  entries: number;
+  relevantEntries: number;
+  verified: boolean;
+  head?: ChainStart;
+  broken?: NonNullable<VerifyReport['broken']>;
+}
+
+/** Audit entries read per query while exporting or verifying. */
+const PAGE = 5000;
+
 export interface Deps {
   db: Kysely<Database>;
+  /** Audit entries per query (tests make it small to cross page boundaries). */
+  auditPageSize?: number;
   registry(): Promise<RegistrySnapshot>;
   policies(): Promise<{ revision: number; policies: EffectivePolicy[] }>;
   risk: RiskService;
@@ -86,30 +103,93 @@ export type EvidenceExportService = ReturnType<typeof createEvidenceExport>;
 
 export function createEvidenceExport(deps: Deps) {
   const { db } = deps;
+  const pageSize = deps.auditPageSize ?? PAGE;
 
-  /** The chain segments that hold the initiative's entries, from each chain's start (or checkpoint). */
-  async function auditSegments(agents: string[], incidentIds: string[], initiative: string) {
+  /**
+   * Writes each chain segment that holds the initiative's entries — from the chain's start (or its
+   * retention checkpoint) up to its last relevant entry — to `auditDir/<chain>.jsonl`, verifying it on
+   * the way. Chains are read a page at a time, so memory stays flat however long the log is.
+   */
+  async function writeSegments(auditDir: string, agents: string[], incidentIds: string[], initiative: string) {
+    const marks = [`"initiative":"${initiative}"`, ...incidentIds.map((id) => `"incident":"${id}"`)];
     const relevant = (e: AuditEntryTable) =>
-      (e.agent !== null && agents.includes(e.agent)) ||
-      e.detail.includes(`"initiative":"${initiative}"`) ||
-      incidentIds.some((id) => e.detail.includes(`"incident":"${id}"`));
+      (e.agent !== null && agents.includes(e.agent)) || marks.some((m) => e.detail.includes(m));
     const chains = await db.selectFrom('audit_entries').select('chain_id').distinct().orderBy('chain_id').execute();
     const checkpoints = new Map((await db.selectFrom('audit_checkpoints').selectAll().execute()).map((c) => [c.chain_id, c]));
-    const segments: Array<{ chainId: string; start: ChainStart; rows: AuditEntryTable[]; relevant: string[] }> = [];
+    const proofs: SegmentProof[] = [];
     for (const { chain_id: chainId } of chains) {
-      const rows = await db.selectFrom('audit_entries').selectAll().where('chain_id', '=', chainId).orderBy('seq').execute();
-      const lastRelevant = rows.map(relevant).lastIndexOf(true);
-      if (lastRelevant < 0) continue;
+      // The database finds where the segment can end at the latest (LIKE ignores case on SQLite, so
+      // this may overshoot); `relevant` then decides exactly, row by row.
+      const found = await db
+        .selectFrom('audit_entries')
+        .select((eb) => eb.fn.max('seq').as('last'))
+        .where('chain_id', '=', chainId)
+        .where((eb) =>
+          eb.or([...(agents.length ? [eb('agent', 'in', agents)] : []), ...marks.map((m) => eb('detail', 'like', `%${m}%`))]),
+        )
+        .executeTakeFirst();
+      if (found?.last == null) continue;
+      const last = Number(found.last);
       const cp = checkpoints.get(chainId);
-      const segment = rows.slice(0, lastRelevant + 1);
-      segments.push({
+      const start: ChainStart = { seq: cp?.seq ?? 0, hash: cp?.hash ?? GENESIS };
+      const file = path.join(auditDir, `${chainId}.jsonl`);
+      const out = await fs.promises.open(file, 'w');
+      // Where the segment ends so far: after the last relevant row written.
+      let end: { bytes: number; entries: number; relevant: number; head: ChainStart } | undefined;
+      let broken: NonNullable<VerifyReport['broken']> | undefined;
+      try {
+        let verified = start;
+        let cursor = start.seq;
+        let bytes = 0;
+        let entries = 0;
+        let relevantEntries = 0;
+        while (cursor < last) {
+          const page = await db
+            .selectFrom('audit_entries')
+            .selectAll()
+            .where('chain_id', '=', chainId)
+            .where('seq', '>', cursor)
+            .where('seq', '<=', last)
+            .orderBy('seq')
+            .limit(pageSize)
+            .execute();
+          if (page.length === 0) break;
+          if (!broken) {
+            const r = verifyRows(chainId, page, verified);
+            if (r.ok) verified = r.next;
+            else broken = r.broken;
+          }
+          let chunk = '';
+          for (const row of page) {
+            const line = `${JSON.stringify(row)}\n`;
+            chunk += line;
+            bytes += Buffer.byteLength(line);
+            entries++;
+            if (relevant(row)) end = { bytes, entries, relevant: ++relevantEntries, head: { seq: row.seq, hash: row.hash } };
+          }
+          await out.write(chunk);
+          cursor = (page.at(-1) as AuditEntryTable).seq;
+        }
+        if (end) await out.truncate(end.bytes);
+      } finally {
+        await out.close();
+      }
+      if (!end) {
+        fs.rmSync(file);
+        continue;
+      }
+      // A break after the segment's end is not part of what the archive proves.
+      const intact = !broken || broken.seq > end.head.seq;
+      proofs.push({
         chainId,
-        start: { seq: cp?.seq ?? 0, hash: cp?.hash ?? GENESIS },
-        rows: segment,
-        relevant: segment.filter(relevant).map((r) => r.id),
+        start,
+        entries: end.entries,
+        relevantEntries: end.relevant,
+        verified: intact,
+        ...(intact ? { head: end.head } : { broken }),
       });
     }
-    return segments;
+    return proofs;
   }
 
   return {
@@ -140,23 +220,6 @@ export function createEvidenceExport(deps: Deps) {
             (!m.spec.agent && !m.spec.initiative),
         )
         .map((m) => ({ name: m.name, spec: m.spec, lastResult: last.get(m.name) ?? null }));
-      const segments = await auditSegments(
-        names,
-        incidents.map((x) => x.id),
-        initiative,
-      );
-      const proofs = segments.map((s) => {
-        const r = verifyRows(s.chainId, s.rows, s.start);
-        return {
-          chainId: s.chainId,
-          start: s.start,
-          entries: s.rows.length,
-          relevantEntries: s.relevant.length,
-          verified: r.ok,
-          ...(r.ok ? { head: r.next } : { broken: r.broken }),
-        };
-      });
-
       const files: Record<string, unknown> = {
         'inventory.json': {
           initiative: {
@@ -176,7 +239,6 @@ export function createEvidenceExport(deps: Deps) {
         'monitors.json': monitors,
         'incidents.json': incidentsFull,
         'outcomes.json': await computeOutcomes(db, registry, initiative, new Date()),
-        'audit/proof.json': proofs,
         'index.json': {
           initiative,
           generatedAt: new Date().toISOString(),
@@ -187,57 +249,75 @@ export function createEvidenceExport(deps: Deps) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-evidence-'));
       try {
         fs.mkdirSync(path.join(dir, 'audit'));
+        const proofs = await writeSegments(
+          path.join(dir, 'audit'),
+          names,
+          incidents.map((x) => x.id),
+          initiative,
+        );
+        files['audit/proof.json'] = proofs;
         for (const [name, content] of Object.entries(files))
           fs.writeFileSync(path.join(dir, name), `${JSON.stringify(content, null, 2)}\n`);
-        for (const s of segments)
-          fs.writeFileSync(
-            path.join(dir, 'audit', `${s.chainId}.jsonl`),
-            s.rows.map((r) => JSON.stringify(r)).join('\n') + (s.rows.length ? '\n' : ''),
-          );
         fs.writeFileSync(
           path.join(dir, 'policies.cedar'),
           policies.map((p) => `// ${p.id} (${p.mode}, ${p.source})\n${p.text}\n`).join('\n'),
         );
-        fs.writeFileSync(
-          path.join(dir, 'README.md'),
-          readme(
-            initiative,
-            proofs.every((p) => p.verified),
-          ),
-        );
+        const verified = proofs.every((p) => p.verified);
+        fs.writeFileSync(path.join(dir, 'README.md'), readme(initiative, verified));
         await tar.c({ gzip: true, file, cwd: dir, portable: true }, fs.readdirSync(dir));
+        return { file, chains: proofs.length, entries: proofs.reduce((n, p) => n + p.entries, 0), verified };
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
-      return {
-        file,
-        chains: proofs.length,
-        entries: proofs.reduce((n, p) => n + p.entries, 0),
-        verified: proofs.every((p) => p.verified),
-      };
     },
   };
 }
 
-/** Verifies the chain segments inside an evidence archive, as `fulcrum audit verify --archive` does. */
-export async function verifyArchive(file: string) {
+/**
+ * Verifies the chain segments inside an evidence archive, as `fulcrum audit verify --archive` does:
+ * every entry follows the one before from the segment's start, and each segment ends where its proof
+ * says (so entries cut from its end are noticed). Reads each segment a line at a time.
+ */
+export async function verifyArchive(file: string, pageSize = PAGE) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-verify-'));
   try {
     await tar.x({ file, cwd: dir });
-    const proofs = JSON.parse(fs.readFileSync(path.join(dir, 'audit', 'proof.json'), 'utf8')) as Array<{
-      chainId: string;
-      start: ChainStart;
-    }>;
+    const proofs = JSON.parse(fs.readFileSync(path.join(dir, 'audit', 'proof.json'), 'utf8')) as SegmentProof[];
     let entries = 0;
+    const fail = (broken: NonNullable<VerifyReport['broken']>) =>
+      ({ ok: false, chains: proofs.length, entries, broken }) as const;
     for (const p of proofs) {
-      const rows = fs
-        .readFileSync(path.join(dir, 'audit', `${p.chainId}.jsonl`), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as AuditEntryTable);
-      const r = verifyRows(p.chainId, rows, p.start);
-      entries += r.count;
-      if (!r.ok) return { ok: false as const, chains: proofs.length, entries, broken: r.broken };
+      let at = p.start;
+      let lastRow: AuditEntryTable | undefined;
+      let page: AuditEntryTable[] = [];
+      const check = () => {
+        const r = verifyRows(p.chainId, page, at);
+        entries += r.count;
+        lastRow = page.at(-1) ?? lastRow;
+        page = [];
+        if (r.ok) at = r.next;
+        return r.ok ? undefined : r.broken;
+      };
+      const lines = readline.createInterface({
+        input: fs.createReadStream(path.join(dir, 'audit', `${p.chainId}.jsonl`)),
+        crlfDelay: Number.POSITIVE_INFINITY,
+      });
+      for await (const line of lines) {
+        if (!line) continue;
+        page.push(JSON.parse(line) as AuditEntryTable);
+        if (page.length < pageSize) continue;
+        const broken = check();
+        if (broken) return fail(broken);
+      }
+      const broken = check();
+      if (broken) return fail(broken);
+      if (p.head && (at.seq !== p.head.seq || at.hash !== p.head.hash))
+        return fail({
+          chainId: p.chainId,
+          seq: at.seq,
+          id: lastRow?.id ?? '-',
+          problem: `the segment ends at entry ${at.seq}; its proof says entry ${p.head.seq}`,
+        });
     }
     return { ok: true as const, chains: proofs.length, entries };
   } finally {

@@ -5,6 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../../src/auth/principal.js';
+import { createEvidenceExport, verifyArchive } from '../../src/governance/evidence-export.js';
+import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { cli } from '../support/process.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
@@ -100,5 +103,106 @@ describe('the evidence export', () => {
     const res = await cli(env, 'evidence', 'export', '--initiative', 'nope', '-o', path.join(dir, 'n.tar.gz'));
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/no Initiative named "nope"/);
+  });
+});
+
+describe.each(ENGINES)('the evidence export over long chains on %s', (engine) => {
+  let t: TestServer;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-evidence-paged-'));
+  const admin: Principal = { type: 'admin', id: 'admin' };
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    const other = { title: 'Ops', type: 'agent', riskTier: 'low', stage: 'pilot', owner: 'dana.lee', businessUnit: 'cx' };
+    expect(
+      (await t.request({ method: 'PUT', url: '/v1/initiatives/SUPPORT-DEFLECTION', payload: { spec: other } })).statusCode,
+    ).toBe(201);
+    const bot = {
+      initiative: 'SUPPORT-DEFLECTION',
+      archetype: 'support-agent',
+      owner: 'omar.owner',
+      framework: 'openai-agents-sdk',
+    };
+    expect((await t.request({ method: 'PUT', url: '/v1/agents/ops-bot', payload: { spec: bot } })).statusCode).toBe(201);
+    const keys = {
+      eu: (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key,
+      ops: (await t.request({ method: 'POST', url: '/v1/agents/ops-bot/keys' })).json().key,
+    };
+    // The initiative's decisions interleaved with another's, and the other's after its last one;
+    // the other is named like it but for case (SQLite's LIKE ignores case: the query overshoots).
+    for (const who of ['eu', 'ops', 'eu', 'eu', 'ops', 'eu', 'ops', 'ops', 'eu', 'ops', 'ops', 'ops'] as const)
+      await t.request({
+        method: 'POST',
+        url: '/v1/decisions',
+        token: keys[who],
+        payload: { action: 'tool.call', tool: 'crm.refund', arguments: { amount: 10, orderId: who } },
+      });
+    const promote = {
+      method: 'POST',
+      url: '/v1/initiatives/SUPPORT-DEFLECTION/promotions',
+      payload: { to: 'production' },
+    } as const;
+    expect((await t.request(promote)).statusCode).toBe(201);
+  });
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function exportWith(pageSize: number | undefined, name: string) {
+    const a = t.app;
+    const exporter = createEvidenceExport({
+      db: a.database.db,
+      registry: () => a.registry.snapshot(),
+      policies: () => a.guard.effectivePolicies(admin),
+      risk: a.risk,
+      reviews: a.reviews,
+      incidents: a.incidents,
+      monitors: a.monitors,
+      auditPageSize: pageSize,
+    });
+    const file = path.join(dir, `${name}.tar.gz`);
+    const summary = await exporter.export(admin, 'support-deflection', file);
+    const out = path.join(dir, name);
+    fs.mkdirSync(out);
+    await tar.x({ file, cwd: out });
+    const proofs = JSON.parse(fs.readFileSync(path.join(out, 'audit', 'proof.json'), 'utf8'));
+    const rows = (chainId: string) =>
+      fs
+        .readFileSync(path.join(out, 'audit', `${chainId}.jsonl`), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+    return { file, out, summary, proofs, rows };
+  }
+
+  it('reads the log a page at a time and writes the same segment, ending at the initiative’s last entry', async () => {
+    const whole = await exportWith(undefined, 'whole');
+    const paged = await exportWith(2, 'paged');
+    expect(paged.proofs).toEqual(whole.proofs);
+    const [proof] = paged.proofs;
+    const rows = paged.rows(proof.chainId);
+    expect(rows).toEqual(whole.rows(proof.chainId));
+    expect(proof).toMatchObject({ verified: true, entries: rows.length, relevantEntries: 5 });
+    expect(rows.at(-1)).toMatchObject({ agent: 'support-bot-eu', seq: proof.head.seq, hash: proof.head.hash });
+    // The other initiative's entries after the last relevant one are left out, those between are kept.
+    expect(rows.filter((r: { agent: string }) => r.agent === 'ops-bot')).toHaveLength(4);
+    expect(paged.summary).toEqual({ ...whole.summary, file: paged.file });
+    for (const size of [1, 2, 3, 5000])
+      expect(await verifyArchive(paged.file, size)).toMatchObject({ ok: true, entries: rows.length });
+  });
+
+  it('notices entries cut from the end of a segment', async () => {
+    const { out, proofs } = await exportWith(3, 'cut');
+    const jsonl = path.join(out, 'audit', `${proofs[0].chainId}.jsonl`);
+    const lines = fs.readFileSync(jsonl, 'utf8').split('\n').filter(Boolean);
+    fs.writeFileSync(jsonl, `${lines.slice(0, -1).join('\n')}\n`);
+    const cut = path.join(dir, 'cut-again.tar.gz');
+    await tar.c({ gzip: true, file: cut, cwd: out }, fs.readdirSync(out));
+    const r = await verifyArchive(cut);
+    expect(r.ok).toBe(false);
+    expect(r.broken?.problem).toBe(
+      `the segment ends at entry ${proofs[0].head.seq - 1}; its proof says entry ${proofs[0].head.seq}`,
+    );
   });
 });
