@@ -170,7 +170,8 @@ for (let i = 0; i < rounds; i++) {
   const d = await load(direct);
   const g = await load(gateway);
   errors += d.errors + d.non2xx + g.errors + g.non2xx;
-  if (d.non2xx + g.non2xx > 0) console.log('  status codes:', JSON.stringify(d.statusCodeStats), JSON.stringify(g.statusCodeStats));
+  if (d.non2xx + g.non2xx > 0)
+    console.log('  status codes:', JSON.stringify(d.statusCodeStats), JSON.stringify(g.statusCodeStats));
   pairs.push({ d, g, ratio: g.requests.average / d.requests.average });
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -204,11 +204,9 @@ export function createEvidenceExport(deps: Deps) {
       const archetypes = [...new Set(agents.map((a) => a.spec.archetype).filter((x): x is string => !!x))];
       const domains = [...new Set(archetypes.flatMap((a) => registry.get('Archetype', a)?.spec.dataDomains ?? []))];
       const models = [...new Set(archetypes.flatMap((a) => registry.get('Archetype', a)?.spec.models ?? []))];
-      const incidents = (await deps.incidents.list(actor, { limit: 1000 })).filter(
-        (x) => x.initiatives.includes(initiative) || x.agents.some((a) => names.includes(a)),
-      );
+      const incidents = await deps.incidents.related(actor, initiative, names);
       const incidentsFull = await Promise.all(incidents.map((x) => deps.incidents.get(actor, x.id)));
-      const reviews = (await deps.reviews.list({ limit: 1000 })).filter((r) => r.initiative === initiative);
+      const reviews = await deps.reviews.list({ initiative });
       const { revision, policies } = await deps.policies();
       const last = new Map(deps.monitors.lastResults().map((r) => [r.monitor, r]));
       const monitors = registry

@@ -167,6 +167,29 @@ export function createIncidentService(deps: Deps) {
       return (await sel.execute()).map((r) => toIncident(r));
     },
 
+    /**
+     * Every incident linked to the initiative or to one of its agents, newest first, however many
+     * (the evidence export must not miss old ones). The database narrows by the names' JSON text;
+     * the exact match is made here.
+     */
+    async related(actor: Principal, initiative: string, agents: readonly string[]): Promise<Incident[]> {
+      assertCan(actor, 'registry.read');
+      const rows = await db
+        .selectFrom('incidents')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            eb('initiatives', 'like', `%${JSON.stringify(initiative)}%`),
+            ...agents.map((a) => eb('agents', 'like', `%${JSON.stringify(a)}%`)),
+          ]),
+        )
+        .orderBy('opened_at', 'desc')
+        .execute();
+      return rows
+        .map((r) => toIncident(r))
+        .filter((x) => x.initiatives.includes(initiative) || x.agents.some((a) => agents.includes(a)));
+    },
+
     async get(actor: Principal, id: string) {
       assertCan(actor, 'registry.read');
       const r = await row(id);

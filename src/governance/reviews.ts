@@ -176,9 +176,12 @@ export function createReviewService(deps: Deps) {
       return view(after.row, after.signOffs);
     },
 
-    async list(q: { status?: string; limit: number }) {
-      let sel = db.selectFrom('reviews').selectAll().orderBy('opened_at', 'desc').limit(q.limit);
+    /** Newest first; without a limit, every one that matches. */
+    async list(q: { status?: string; initiative?: string; limit?: number }) {
+      let sel = db.selectFrom('reviews').selectAll().orderBy('opened_at', 'desc');
+      if (q.limit !== undefined) sel = sel.limit(q.limit);
       if (q.status) sel = sel.where('status', '=', q.status as ReviewTable['status']);
+      if (q.initiative) sel = sel.where('initiative', '=', q.initiative);
       const rows = await sel.execute();
       const signOffs = rows.length
         ? await db

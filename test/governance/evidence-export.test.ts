@@ -206,3 +206,62 @@ describe.each(ENGINES)('the evidence export over long chains on %s', (engine) =>
     );
   });
 });
+
+describe.each(ENGINES)('what the evidence export gathers on %s', (engine) => {
+  let t: TestServer;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-evidence-linked-'));
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    // Another initiative named like it but for case, with an agent of its own.
+    const other = { title: 'Ops', type: 'agent', riskTier: 'low', stage: 'pilot', owner: 'dana.lee', businessUnit: 'cx' };
+    await t.request({ method: 'PUT', url: '/v1/initiatives/SUPPORT-DEFLECTION', payload: { spec: other } });
+    const bot = {
+      initiative: 'SUPPORT-DEFLECTION',
+      archetype: 'support-agent',
+      owner: 'omar.owner',
+      framework: 'openai-agents-sdk',
+    };
+    await t.request({ method: 'PUT', url: '/v1/agents/ops-bot', payload: { spec: bot } });
+    for (const [title, link] of [
+      ['by initiative', { initiatives: ['support-deflection'] }],
+      ['by agent', { agents: ['support-bot-eu'] }],
+      ['other agent', { agents: ['ops-bot'] }],
+      ['other initiative', { initiatives: ['SUPPORT-DEFLECTION'] }],
+    ] as const) {
+      const res = await t.request({ method: 'POST', url: '/v1/incidents', payload: { title, severity: 'sev3', ...link } });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    for (const name of ['support-deflection', 'SUPPORT-DEFLECTION']) {
+      const to = name === 'support-deflection' ? 'scaled' : 'production';
+      const res = await t.request({ method: 'POST', url: `/v1/initiatives/${name}/promotions`, payload: { to } });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("takes every incident linked to the initiative or its agents, and only the initiative's reviews", async () => {
+    const file = path.join(dir, 'e.tar.gz');
+    await t.app.evidenceExport.export({ type: 'admin', id: 'admin' }, 'support-deflection', file);
+    await tar.x({ file, cwd: dir });
+    const read = (f: string) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+    expect(read('incidents.json').map((i: { title: string }) => i.title)).toEqual(['by agent', 'by initiative']);
+    expect(read('reviews.json').map((r: { initiative: string; to: string }) => [r.initiative, r.to])).toEqual([
+      ['support-deflection', 'scaled'],
+    ]);
+  });
+
+  it('lists reviews of one initiative', async () => {
+    const of = async (name: string) =>
+      (await t.request({ method: 'GET', url: `/v1/reviews?initiative=${name}` }))
+        .json()
+        .items.map((r: { initiative: string }) => r.initiative);
+    expect(await of('SUPPORT-DEFLECTION')).toEqual(['SUPPORT-DEFLECTION']);
+    expect(await of('support-deflection')).toEqual(['support-deflection']);
+    expect(await of('nope')).toEqual([]);
+    expect((await t.request({ method: 'GET', url: '/v1/reviews?initiative=a%20b' })).statusCode).toBe(400);
+  });
+});

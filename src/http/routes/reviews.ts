@@ -46,7 +46,7 @@ export function reviewRoutes(server: FastifyInstance, reviews: ReviewService): v
     },
     async (req) => reviews.signOff(req.principal, req.params.id, req.body),
   );
-  server.get<{ Querystring: { status?: string; limit: number } }>(
+  server.get<{ Querystring: { status?: string; initiative?: string; limit: number } }>(
     '/v1/reviews',
     {
       schema: {
@@ -54,6 +54,7 @@ export function reviewRoutes(server: FastifyInstance, reviews: ReviewService): v
         summary: 'Reviews, newest first',
         querystring: T.Object({
           status: T.Optional(T.Unsafe<string>({ type: 'string', enum: ['open', 'approved', 'rejected'] })),
+          initiative: T.Optional(Name),
           limit: T.Integer({ minimum: 1, maximum: 1000, default: 100 }),
         }),
         response: errorResponses(400, 401, 403),
