@@ -1,7 +1,7 @@
 // What the guard decides with, held in memory per node: the registry, the effective policies
 // compiled for evaluation, the Cedar entities, agent keys and each tool's argument validator.
 // Rebuilt whenever the registry revision moves.
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -10,6 +10,7 @@ import { buildEntities } from '../policy/entities.js';
 import { createEvaluator } from '../policy/evaluator.js';
 import { type EffectivePolicy, effectivePolicies } from '../policy/policy-set.js';
 import type { PolicyEvaluator } from '../policy/types.js';
+import { schemaCompilers } from '../registry/json-schema.js';
 import { RegistrySnapshot } from '../registry/model.js';
 import { createRegistryStore } from '../registry/registry-store.js';
 
@@ -83,9 +84,8 @@ export function buildSnapshot(
   const enforced = policies.filter((p) => p.mode === 'enforce');
   const approvals = enforced.filter((p) => p.approval !== undefined);
   const monitored = policies.filter((p) => p.mode === 'monitor');
-  // One Ajv per snapshot: Ajv caches compiled schemas for its lifetime, so they go with the snapshot.
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats.default(ajv);
+  // Ajvs per snapshot: Ajv caches compiled schemas for its lifetime, so they go with the snapshot.
+  const ajv = schemaCompilers({ allErrors: true, strict: false }, (a) => addFormats.default(a));
   const validators = new Map<string, ValidateFunction>();
   return {
     revision: registry.revision,

@@ -84,7 +84,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   retentionRoutes(server, app.retention);
   evidenceExportRoutes(server, app.evidenceExport);
   insightRoutes(server, app.insight, app.spend);
-  mcpRoutes(server, app.mcp.gateway, { version: '1' });
+  mcpRoutes(server, app.mcp.gateway, { version: '1', allowedHosts: app.mcp.settings.allowedHosts });
   consolePage = await registerConsole(server);
 
   await server.ready();

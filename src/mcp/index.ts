@@ -14,6 +14,8 @@ export interface McpSettings {
   callTimeoutMs: number;
   /** FULCRUM_MCP_CONNECT_TIMEOUT_MS: bound on starting or reaching an upstream and the handshake. */
   connectTimeoutMs: number;
+  /** FULCRUM_MCP_ALLOWED_HOSTS: the only Host (and Origin) names /mcp answers, when set (route.ts). */
+  allowedHosts?: string[];
 }
 
 export function mcpSettings(env: NodeJS.ProcessEnv = process.env): McpSettings {
@@ -22,11 +24,13 @@ export function mcpSettings(env: NodeJS.ProcessEnv = process.env): McpSettings {
     approvalWaitSeconds: int(env, 'FULCRUM_MCP_APPROVAL_WAIT_SECONDS', 45),
     callTimeoutMs: int(env, 'FULCRUM_MCP_CALL_TIMEOUT_MS', 30_000),
     connectTimeoutMs: int(env, 'FULCRUM_MCP_CONNECT_TIMEOUT_MS', 10_000),
+    ...hosts(env, 'FULCRUM_MCP_ALLOWED_HOSTS'),
   };
 }
 
 export interface McpService {
   gateway: McpGateway;
+  settings: McpSettings;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,7 @@ export function createMcpService(
   });
   const evidence = createCallEvidence(db, { flushMs: 50, maxBatch: 500, onError: log });
   return {
+    settings,
     gateway: createMcpGateway({ guard, upstreams, evidence, approvalWaitSeconds: settings.approvalWaitSeconds }),
     async close() {
       await upstreams.close();
@@ -57,4 +62,15 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new InputError(`${name} must be a non-negative integer, got "${v}"`);
   return n;
+}
+
+/** A comma-separated list of host names (no ports), lower-cased; absent or empty: not set. */
+function hosts(env: NodeJS.ProcessEnv, name: string): { allowedHosts?: string[] } {
+  const list = (env[name] ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  const bad = list.find((h) => !/^[a-z0-9.-]+$|^[0-9a-f:]+$/.test(h));
+  if (bad !== undefined) throw new InputError(`${name}: "${bad}" is not a host name or address (no scheme, no port)`);
+  return list.length > 0 ? { allowedHosts: list } : {};
 }

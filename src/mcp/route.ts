@@ -31,7 +31,11 @@ const NOT_ALLOWED = {
   id: null,
 };
 
-export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { version: string }): void {
+export function mcpRoutes(
+  server: FastifyInstance,
+  gateway: McpGateway,
+  info: { version: string; allowedHosts?: readonly string[] },
+): void {
   // The SDK starts loading now (a serving node), in the background; the first request waits for it.
   const endpointReady = loadSdk().then((sdk) => sdkEndpoint(sdk, gateway, info));
   endpointReady.catch(() => {}); // a failed import surfaces on the requests that await it
@@ -58,11 +62,17 @@ export function mcpRoutes(server: FastifyInstance, gateway: McpGateway, info: { 
             description: 'not JSON-RPC, an unsupported MCP-Protocol-Version, or a bad batch (a JSON-RPC error)',
             ...RPC_ERROR,
           },
+          403: {
+            description: 'a Host or Origin refused as DNS rebinding (see FULCRUM_MCP_ALLOWED_HOSTS in docs/mcp.md)',
+            ...RPC_ERROR,
+          },
           406: { description: 'the Accept header does not list application/json and text/event-stream', ...RPC_ERROR },
         },
       },
     },
     async (request, reply) => {
+      const refused = rebinding(request.headers.host, request.headers.origin, request.socket.localAddress, info.allowedHosts);
+      if (refused) return rpcError(reply, 403, -32000, `Forbidden: ${refused}`);
       const endpoint = await endpointReady;
       // Streamable HTTP's rules for a POST, as the SDK's own transport applies them in stateless JSON mode.
       const accept = request.headers.accept ?? '';
@@ -144,6 +154,47 @@ async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: strin
   const transport = new ExchangeTransport();
   await mcp.connect(transport);
   return { sdk, transport };
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+
+/**
+ * DNS rebinding protection, as MCP's transport rules ask of a server: a web page whose own host name
+ * is made to resolve to this machine must not reach `/mcp` from a browser. With
+ * FULCRUM_MCP_ALLOWED_HOSTS set, the Host (and an Origin, if sent) must name one of those hosts.
+ * Without it, a request that arrived on a loopback address must name a loopback host
+ * (localhost, 127.0.0.1, [::1]); one that arrived on another address is not checked (what a
+ * deployment behind a load balancer is called is its own business; set the list to pin it).
+ * Returns why a request is refused, or nothing.
+ */
+export function rebinding(
+  host: string | undefined,
+  origin: string | undefined,
+  localAddress: string | undefined,
+  allowed: readonly string[] | undefined,
+): string | undefined {
+  const loopback = localAddress !== undefined && /^(127\.|::1$|::ffff:127\.)/.test(localAddress);
+  if (!allowed && !loopback) return undefined;
+  const permitted = (name: string) => (allowed ? allowed.includes(name) : LOOPBACK_NAMES.has(name));
+  const why = allowed ? 'FULCRUM_MCP_ALLOWED_HOSTS does not list it' : 'on a loopback address only a loopback host is served';
+  const check = (header: 'Host' | 'Origin', value: string, url: string) => {
+    const name = hostnameOf(url);
+    if (name === undefined) return `${header} ${JSON.stringify(value)} is not a URL host`;
+    return permitted(name) ? undefined : `${header} ${JSON.stringify(value)} refused (DNS rebinding protection: ${why})`;
+  };
+  if (host === undefined) return 'no Host header';
+  // A host and port, nothing that a URL would read as a user name or a path.
+  if (!/^[A-Za-z0-9.\-[\]:]+$/.test(host)) return `Host ${JSON.stringify(host)} is not a URL host`;
+  return check('Host', host, `http://${host}`) ?? (origin === undefined ? undefined : check('Origin', origin, origin));
+}
+
+/** A URL's host name, lower-cased, without IPv6 brackets; undefined when it is not a URL. */
+function hostnameOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1') || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** As the SDK's transport answers a POST it refuses: a JSON-RPC error with no id. */

@@ -1,8 +1,8 @@
 // The descriptor kinds: their URL plural, spec schema, the references each spec makes,
 // and checks a JSON Schema cannot express.
 import type { TSchema } from '@sinclair/typebox';
-import { Ajv } from 'ajv';
 import type { Problem } from '../errors.js';
+import { schemaCompilers } from './json-schema.js';
 import * as S from './schemas.js';
 
 export const KINDS = [
@@ -57,9 +57,9 @@ const one = (path: string, kind: Kind, name: string | undefined): Reference[] =>
 const many = (path: string, kind: Kind, names: readonly string[]): Reference[] =>
   names.map((name, i) => ({ path: `${path}/${i}`, kind, name }));
 
-// Compiles each Tool's `arguments` to prove it is a JSON Schema; strict mode off because
-// upstream MCP servers use keywords (and formats) Ajv's strict mode rejects.
-const schemaChecker = new Ajv({ strict: false, validateFormats: false });
+// Compiles each Tool's `arguments` to prove it is a JSON Schema (in the dialect it names); strict
+// mode off because upstream MCP servers use keywords (and formats) Ajv's strict mode rejects.
+const schemaChecker = schemaCompilers({ strict: false, validateFormats: false });
 
 export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
   BusinessUnit: {

@@ -199,11 +199,10 @@ describe.each(ENGINES)('the evidence export over long chains on %s', (engine) =>
     fs.writeFileSync(jsonl, `${lines.slice(0, -1).join('\n')}\n`);
     const cut = path.join(dir, 'cut-again.tar.gz');
     await tar.c({ gzip: true, file: cut, cwd: out }, fs.readdirSync(out));
-    const r = await verifyArchive(cut);
-    expect(r.ok).toBe(false);
-    expect(r.broken?.problem).toBe(
-      `the segment ends at entry ${proofs[0].head.seq - 1}; its proof says entry ${proofs[0].head.seq}`,
-    );
+    expect(await verifyArchive(cut)).toMatchObject({
+      ok: false,
+      broken: { problem: `the segment ends at entry ${proofs[0].head.seq - 1}; its proof says entry ${proofs[0].head.seq}` },
+    });
   });
 });
 

@@ -69,6 +69,26 @@ describe.each(ENGINES)('decisions on %s', (engine) => {
     ]);
   });
 
+  it('checks arguments in the JSON Schema dialect the tool names: 2020-12 as MCP servers declare it, else draft-07', async () => {
+    // `items: false` after `prefixItems` forbids items past the pair in 2020-12; in draft-07 prefixItems
+    // is no keyword and `items: false` forbids every item.
+    const pair = { type: 'array', prefixItems: [{ type: 'integer' }, { type: 'string' }], items: false };
+    const tool = (args: object) => ({ system: 'geo', effect: 'read', dataDomains: [], arguments: args });
+    const schema = { type: 'object', properties: { pair }, required: ['pair'] };
+    const v2020 = await put('tools', 'geo.pair', tool({ $schema: 'https://json-schema.org/draft/2020-12/schema', ...schema }));
+    expect(v2020.statusCode, v2020.body).toBe(201);
+    expect((await put('tools', 'geo.pair7', tool(schema))).statusCode).toBe(201);
+    const reason = async (tool: string, value: unknown) =>
+      (await decide({ action: 'tool.call', tool, arguments: { pair: value } })).json().reasons[0];
+    expect((await reason('geo.pair', [1, 'a'])).policy).not.toBe('invalid-arguments');
+    expect(await reason('geo.pair', ['a', 1])).toMatchObject({
+      policy: 'invalid-arguments',
+      message: expect.stringMatching(/pair\/0 must be integer/),
+    });
+    expect(await reason('geo.pair', [1, 'a', 2])).toMatchObject({ policy: 'invalid-arguments' });
+    expect(await reason('geo.pair7', [1, 'a'])).toMatchObject({ policy: 'invalid-arguments' });
+  });
+
   it('denies arguments that break the tool schema, data domains outside the archetype, and unpermitted tools', async () => {
     const bad = await decide({ action: 'tool.call', tool: 'crm.refund', arguments: { amount: 'lots' } });
     expect(bad.json()).toMatchObject({ decision: 'deny', reasons: [{ policy: 'invalid-arguments', effect: 'forbid' }] });

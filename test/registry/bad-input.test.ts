@@ -105,6 +105,28 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     ]);
   });
 
+  it('tool arguments in a JSON Schema dialect Fulcrum does not validate', async () => {
+    const tool = (name: string, dialect: string) =>
+      `apiVersion: fulcrum/v1\nkind: Tool\nmetadata: {name: ${name}}\nspec:\n  system: crm\n  effect: read\n  arguments: {$schema: "${dialect}", type: object}\n`;
+    const files = (dialects: string[]) => [
+      { path: 'tools.yaml', content: dialects.map((d, i) => tool(`t.${i}`, d)).join('---\n') },
+    ];
+    const understood = files([
+      'http://json-schema.org/draft-07/schema#',
+      'https://json-schema.org/draft/2019-09/schema',
+      'https://json-schema.org/draft/2020-12/schema',
+    ]);
+    const dry = await t.request({
+      method: 'POST',
+      url: '/v1/apply?dryRun=true',
+      payload: { files: [...readBundle(MINI), ...understood] },
+    });
+    expect(dry.statusCode, dry.body).toBe(200);
+    expect(await problemsOf(files(['http://json-schema.org/draft-04/schema#']))).toEqual([
+      'tools.yaml:7:3: not a valid JSON Schema: $schema "http://json-schema.org/draft-04/schema#" is not a dialect Fulcrum validates (draft-07, the default; 2019-09; 2020-12)',
+    ]);
+  });
+
   it('a duplicate name', async () => {
     const problems = await problemsOf([{ path: 'dup.yaml', content: `${person('twin')}---\n${person('twin')}` }]);
     expect(problems).toEqual(['dup.yaml:12:3: duplicate Person/twin (first defined at dup.yaml:4:3)']);
