@@ -7,6 +7,9 @@ import { type ColumnDefinitionBuilder, Kysely, PostgresDialect, SqliteDialect } 
 import pg from 'pg';
 import type { Database } from './schema.js';
 
+/** The most terms to OR in one WHERE on every engine (SQLite refuses an expression deeper than 1,000). */
+export const OR_TERMS_PER_QUERY = 400;
+
 export interface DialectAdapter {
   readonly engine: 'sqlite' | 'postgres';
   /** DDL inside a transaction rolls back with it (PostgreSQL yes; SQLite yes, but Kysely's migrator wants the flag). */

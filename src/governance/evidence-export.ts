@@ -9,8 +9,9 @@ import readline from 'node:readline';
 import type { Kysely } from 'kysely';
 import * as tar from 'tar';
 import { assertCan, type Principal } from '../auth/principal.js';
+import { OR_TERMS_PER_QUERY } from '../db/adapter.js';
 import type { AuditEntryTable, Database } from '../db/schema.js';
-import { NotFoundError } from '../errors.js';
+import { InputError, NotFoundError } from '../errors.js';
 import { computeOutcomes } from '../evidence/outcomes.js';
 import { GENESIS } from '../guard/audit.js';
 import { type ChainStart, type VerifyReport, verifyRows } from '../guard/audit-verify.js';
@@ -119,17 +120,24 @@ export function createEvidenceExport(deps: Deps) {
     const proofs: SegmentProof[] = [];
     for (const { chain_id: chainId } of chains) {
       // The database finds where the segment can end at the latest (LIKE ignores case on SQLite, so
-      // this may overshoot); `relevant` then decides exactly, row by row.
-      const found = await db
-        .selectFrom('audit_entries')
-        .select((eb) => eb.fn.max('seq').as('last'))
-        .where('chain_id', '=', chainId)
-        .where((eb) =>
-          eb.or([...(agents.length ? [eb('agent', 'in', agents)] : []), ...marks.map((m) => eb('detail', 'like', `%${m}%`))]),
-        )
-        .executeTakeFirst();
-      if (found?.last == null) continue;
-      const last = Number(found.last);
+      // this may overshoot); `relevant` then decides exactly, row by row. The LIKEs go a few hundred
+      // to a query.
+      let last: number | undefined;
+      for (let i = 0; i === 0 || i < marks.length; i += OR_TERMS_PER_QUERY) {
+        const found = await db
+          .selectFrom('audit_entries')
+          .select((eb) => eb.fn.max('seq').as('last'))
+          .where('chain_id', '=', chainId)
+          .where((eb) =>
+            eb.or([
+              ...(i === 0 && agents.length ? [eb('agent', 'in', agents)] : []),
+              ...marks.slice(i, i + OR_TERMS_PER_QUERY).map((m) => eb('detail', 'like', `%${m}%`)),
+            ]),
+          )
+          .executeTakeFirst();
+        if (found?.last != null) last = Math.max(last ?? 0, Number(found.last));
+      }
+      if (last === undefined) continue;
       const cp = checkpoints.get(chainId);
       const start: ChainStart = { seq: cp?.seq ?? 0, hash: cp?.hash ?? GENESIS };
       const file = path.join(auditDir, `${chainId}.jsonl`);
@@ -167,7 +175,7 @@ export function createEvidenceExport(deps: Deps) {
             entries++;
             if (relevant(row)) end = { bytes, entries, relevant: ++relevantEntries, head: { seq: row.seq, hash: row.hash } };
           }
-          await out.write(chunk);
+          await out.writeFile(chunk); // all of it, from the current position
           cursor = (page.at(-1) as AuditEntryTable).seq;
         }
         if (end) await out.truncate(end.bytes);
@@ -279,12 +287,21 @@ export function createEvidenceExport(deps: Deps) {
 export async function verifyArchive(file: string, pageSize = PAGE) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-verify-'));
   try {
-    await tar.x({ file, cwd: dir });
-    const proofs = JSON.parse(fs.readFileSync(path.join(dir, 'audit', 'proof.json'), 'utf8')) as SegmentProof[];
+    try {
+      await tar.x({ file, cwd: dir, strict: true });
+    } catch (err) {
+      throw new InputError(`${file} is not a readable tar.gz archive: ${(err as Error).message}`);
+    }
+    const proofFile = path.join(dir, 'audit', 'proof.json');
+    if (!fs.existsSync(proofFile)) throw new InputError(`${file} is not a Fulcrum evidence archive: it has no audit/proof.json`);
+    const proofs = JSON.parse(fs.readFileSync(proofFile, 'utf8')) as SegmentProof[];
     let entries = 0;
     const fail = (broken: NonNullable<VerifyReport['broken']>) =>
       ({ ok: false, chains: proofs.length, entries, broken }) as const;
     for (const p of proofs) {
+      const segment = path.join(dir, 'audit', `${p.chainId}.jsonl`);
+      if (!fs.existsSync(segment))
+        return fail({ chainId: p.chainId, seq: p.start.seq + 1, id: '-', problem: `audit/${p.chainId}.jsonl is missing` });
       let at = p.start;
       let lastRow: AuditEntryTable | undefined;
       let page: AuditEntryTable[] = [];
@@ -296,25 +313,38 @@ export async function verifyArchive(file: string, pageSize = PAGE) {
         if (r.ok) at = r.next;
         return r.ok ? undefined : r.broken;
       };
-      const lines = readline.createInterface({
-        input: fs.createReadStream(path.join(dir, 'audit', `${p.chainId}.jsonl`)),
-        crlfDelay: Number.POSITIVE_INFINITY,
-      });
+      const lines = readline.createInterface({ input: fs.createReadStream(segment), crlfDelay: Number.POSITIVE_INFINITY });
+      let n = 0;
       for await (const line of lines) {
+        n++;
         if (!line) continue;
-        page.push(JSON.parse(line) as AuditEntryTable);
+        try {
+          page.push(JSON.parse(line) as AuditEntryTable);
+        } catch {
+          // Entries before it are checked first: a break there is the better answer.
+          const broken = check() ?? {
+            chainId: p.chainId,
+            seq: at.seq + 1,
+            id: '-',
+            problem: `line ${n} of audit/${p.chainId}.jsonl is not a JSON entry (cut or changed)`,
+          };
+          lines.close();
+          return fail(broken);
+        }
         if (page.length < pageSize) continue;
         const broken = check();
         if (broken) return fail(broken);
       }
       const broken = check();
       if (broken) return fail(broken);
+      // The proof is in the same archive: this catches a cut or lost tail, not a forger who also
+      // rewrites proof.json (compare the head with the live log, or keep the archive's own hash).
       if (p.head && (at.seq !== p.head.seq || at.hash !== p.head.hash))
         return fail({
           chainId: p.chainId,
           seq: at.seq,
           id: lastRow?.id ?? '-',
-          problem: `the segment ends at entry ${at.seq}; its proof says entry ${p.head.seq}`,
+          problem: `the segment ends at entry ${at.seq} (hash ${at.hash.slice(0, 12)}…); its proof says entry ${p.head.seq} (hash ${p.head.hash.slice(0, 12)}…)`,
         });
     }
     return { ok: true as const, chains: proofs.length, entries };

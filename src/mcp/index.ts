@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import type { GuardService } from '../guard/guard-service.js';
 import { createCallEvidence } from './evidence.js';
 import { createMcpGateway, type McpGateway } from './gateway.js';
+import { hostnameOf } from './route.js';
 import { createUpstreamPool } from './upstream.js';
 
 export interface McpSettings {
@@ -64,13 +65,20 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
-/** A comma-separated list of host names (no ports), lower-cased; absent or empty: not set. */
+/**
+ * A comma-separated list of host names or addresses (no ports), in the form the route compares
+ * (lower-cased, IPv6 compressed, as a URL parser writes them); absent or empty: not set.
+ */
 function hosts(env: NodeJS.ProcessEnv, name: string): { allowedHosts?: string[] } {
   const list = (env[name] ?? '')
     .split(',')
-    .map((h) => h.trim().toLowerCase())
-    .filter(Boolean);
-  const bad = list.find((h) => !/^[a-z0-9.-]+$|^[0-9a-f:]+$/.test(h));
-  if (bad !== undefined) throw new InputError(`${name}: "${bad}" is not a host name or address (no scheme, no port)`);
+    .map((h) => h.trim())
+    .filter(Boolean)
+    .map((h) => {
+      const bare = h.replace(/^\[(.*)\]$/, '$1');
+      const parsed = /^[A-Za-z0-9.:-]+$/.test(bare) ? hostnameOf(`http://${bare.includes(':') ? `[${bare}]` : bare}`) : undefined;
+      if (!parsed) throw new InputError(`${name}: "${h}" is not a host name or address (no scheme, no port)`);
+      return parsed;
+    });
   return list.length > 0 ? { allowedHosts: list } : {};
 }

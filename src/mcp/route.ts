@@ -189,7 +189,7 @@ export function rebinding(
 }
 
 /** A URL's host name, lower-cased, without IPv6 brackets; undefined when it is not a URL. */
-function hostnameOf(url: string): string | undefined {
+export function hostnameOf(url: string): string | undefined {
   try {
     return new URL(url).hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1') || undefined;
   } catch {

@@ -18,6 +18,12 @@ const DIALECTS: Record<string, Dialect> = {
   'https://json-schema.org/draft/2020-12/schema': '2020-12',
 };
 
+const CANONICAL: Record<Dialect, string> = {
+  'draft-07': 'http://json-schema.org/draft-07/schema#',
+  '2019-09': 'https://json-schema.org/draft/2019-09/schema',
+  '2020-12': 'https://json-schema.org/draft/2020-12/schema',
+};
+
 /** The dialect a schema is written in; throws, naming the `$schema` and the dialects understood. */
 export function dialectOf(schema: Record<string, unknown>): Dialect {
   const uri = schema.$schema;
@@ -46,7 +52,8 @@ export function schemaCompilers(options: Options, setup: (ajv: Ajv) => void = ()
         setup(ajv);
         made.set(dialect, ajv);
       }
-      return ajv.compile(schema);
+      // Ajv knows each meta-schema by one spelling of its URI.
+      return ajv.compile(schema.$schema === undefined ? schema : { ...schema, $schema: CANONICAL[dialect] });
     },
   };
 }

@@ -199,10 +199,31 @@ describe.each(ENGINES)('the evidence export over long chains on %s', (engine) =>
     fs.writeFileSync(jsonl, `${lines.slice(0, -1).join('\n')}\n`);
     const cut = path.join(dir, 'cut-again.tar.gz');
     await tar.c({ gzip: true, file: cut, cwd: out }, fs.readdirSync(out));
+    const r = await verifyArchive(cut);
+    expect(r).toMatchObject({ ok: false, broken: { seq: proofs[0].head.seq - 1 } });
+    expect(r.ok ? '' : r.broken.problem).toMatch(
+      new RegExp(
+        `^the segment ends at entry ${proofs[0].head.seq - 1} \\(hash \\w{12}…\\); its proof says entry ${proofs[0].head.seq} \\(hash ${proofs[0].head.hash.slice(0, 12)}…\\)$`,
+      ),
+    );
+
+    // Cut in the middle of a line, then without the segment at all; and not an archive.
+    const bytes = fs.readFileSync(jsonl);
+    fs.writeFileSync(jsonl, bytes.subarray(0, bytes.length - 40));
+    await tar.c({ gzip: true, file: cut, cwd: out }, fs.readdirSync(out));
     expect(await verifyArchive(cut)).toMatchObject({
       ok: false,
-      broken: { problem: `the segment ends at entry ${proofs[0].head.seq - 1}; its proof says entry ${proofs[0].head.seq}` },
+      broken: { problem: `line ${lines.length - 1} of audit/${proofs[0].chainId}.jsonl is not a JSON entry (cut or changed)` },
     });
+    fs.rmSync(jsonl);
+    await tar.c({ gzip: true, file: cut, cwd: out }, fs.readdirSync(out));
+    expect(await verifyArchive(cut)).toMatchObject({
+      ok: false,
+      broken: { problem: `audit/${proofs[0].chainId}.jsonl is missing` },
+    });
+    const notArchive = path.join(dir, 'not-an-archive.tar.gz');
+    fs.writeFileSync(notArchive, 'hello');
+    await expect(verifyArchive(notArchive)).rejects.toThrow(`${notArchive} is not a readable tar.gz archive`);
   });
 });
 
@@ -251,6 +272,46 @@ describe.each(ENGINES)('what the evidence export gathers on %s', (engine) => {
     expect(read('reviews.json').map((r: { initiative: string; to: string }) => [r.initiative, r.to])).toEqual([
       ['support-deflection', 'scaled'],
     ]);
+  });
+
+  it('finds them among more than a thousand incidents and agents (SQLite caps an expression at 1,000 terms)', async () => {
+    const now = new Date().toISOString();
+    const row = (i: number, agents: string[]) => ({
+      id: `inc_bulk${String(i).padStart(5, '0')}`,
+      title: `bulk ${i}`,
+      description: '',
+      severity: 'sev4' as const,
+      status: 'open' as const,
+      owner: null,
+      agents: JSON.stringify(agents),
+      initiatives: '[]',
+      serious: 0,
+      serious_kind: null,
+      aware_at: now,
+      report_due_at: null,
+      reported_at: null,
+      report_reference: null,
+      source: 'test',
+      opened_at: now,
+      updated_at: now,
+    });
+    const db = t.app.database.db;
+    for (let i = 0; i < 1200; i += 200)
+      await db
+        .insertInto('incidents')
+        .values(Array.from({ length: 200 }, (_, k) => row(i + k, [i + k === 1100 ? 'support-bot-eu' : 'ops-bot'])))
+        .execute();
+    const admin = { type: 'admin', id: 'admin' } as const;
+    const many = [...Array.from({ length: 1500 }, (_, i) => `agent-${i}`), 'support-bot-eu'];
+    const found = await t.app.incidents.related(admin, 'support-deflection', many);
+    expect(found.map((i) => i.title)).toEqual(expect.arrayContaining(['bulk 1100', 'by agent', 'by initiative']));
+    expect(found).toHaveLength(3);
+    // The export looks for each of those incidents' entries in the audit log, 1,200 ids and more.
+    const opsAll = await t.app.incidents.related(admin, 'SUPPORT-DEFLECTION', ['ops-bot']);
+    expect(opsAll.length).toBeGreaterThan(1000);
+    const file = path.join(dir, 'many.tar.gz');
+    const summary = await t.app.evidenceExport.export(admin, 'SUPPORT-DEFLECTION', file);
+    expect(summary).toMatchObject({ verified: true, chains: 1 });
   });
 
   it('lists reviews of one initiative', async () => {

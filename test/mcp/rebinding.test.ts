@@ -39,10 +39,16 @@ describe('the DNS rebinding rule', () => {
   });
 
   it('reads FULCRUM_MCP_ALLOWED_HOSTS as a comma-separated list, and refuses what is not a host', () => {
-    expect(mcpSettings({ FULCRUM_MCP_ALLOWED_HOSTS: ' Fulcrum.acme.example, ::1 ,' }).allowedHosts).toEqual([
-      'fulcrum.acme.example',
-      '::1',
-    ]);
+    expect(
+      mcpSettings({ FULCRUM_MCP_ALLOWED_HOSTS: ' Fulcrum.acme.example, ::1 ,0:0:0:0:0:0:0:1,[fd00::7], 10.0.0.7' }).allowedHosts,
+    ).toEqual(['fulcrum.acme.example', '::1', '::1', 'fd00::7', '10.0.0.7']);
+    for (const bad of ['cafe:8080', 'fulcrum.acme.example:443', 'a/b', 'user@host'])
+      expect(() => mcpSettings({ FULCRUM_MCP_ALLOWED_HOSTS: bad }), bad).toThrow(
+        `FULCRUM_MCP_ALLOWED_HOSTS: "${bad}" is not a host name or address (no scheme, no port)`,
+      );
+    // What the list holds is what a Host header parses to.
+    const allowed = mcpSettings({ FULCRUM_MCP_ALLOWED_HOSTS: '0:0:0:0:0:0:0:1' }).allowedHosts;
+    expect(rebinding('[::1]:4100', undefined, '10.0.0.7', allowed)).toBeUndefined();
     expect(mcpSettings({}).allowedHosts).toBeUndefined();
     expect(() => mcpSettings({ FULCRUM_MCP_ALLOWED_HOSTS: 'https://fulcrum.acme.example' })).toThrow(
       'FULCRUM_MCP_ALLOWED_HOSTS: "https://fulcrum.acme.example" is not a host name or address (no scheme, no port)',

@@ -111,10 +111,14 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     const files = (dialects: string[]) => [
       { path: 'tools.yaml', content: dialects.map((d, i) => tool(`t.${i}`, d)).join('---\n') },
     ];
+    // Each dialect as it is usually written, and with the other scheme and the `#` turned around.
     const understood = files([
       'http://json-schema.org/draft-07/schema#',
+      'https://json-schema.org/draft-07/schema',
       'https://json-schema.org/draft/2019-09/schema',
+      'http://json-schema.org/draft/2019-09/schema#',
       'https://json-schema.org/draft/2020-12/schema',
+      'http://json-schema.org/draft/2020-12/schema',
     ]);
     const dry = await t.request({
       method: 'POST',
