@@ -12,7 +12,10 @@
 // One server serves every request at once, so request ids are renumbered on the way in (two
 // clients both send `id: 1`) and restored on the way out; the caller reaches the handlers as the
 // message's `authInfo`.
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+//
+// A notification the server sends about a request (progress, with `relatedRequestId`) goes to that
+// request's POST, when the route streams it (an SSE answer); others have nowhere to go.
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
 
 type Answer = (message: JSONRPCMessage) => void;
@@ -22,7 +25,7 @@ export class ExchangeTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
 
-  private readonly waiting = new Map<number, { id: RequestId; answer: Answer }>();
+  private readonly waiting = new Map<number, { id: RequestId; answer: Answer; notify?: Answer }>();
   private next = 0;
 
   async start(): Promise<void> {}
@@ -33,21 +36,29 @@ export class ExchangeTransport implements Transport {
 
   /** The server's answers. Anything else it sends (a notification, a request to the client) has no
    *  stream to go to in stateless JSON mode and is dropped, as the SDK's own transport does. */
-  async send(message: JSONRPCMessage): Promise<void> {
-    if (!('id' in message) || !('result' in message || 'error' in message)) return;
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (!('id' in message)) {
+      const related = options?.relatedRequestId;
+      if (typeof related === 'number' && 'method' in message) this.waiting.get(related)?.notify?.(message);
+      return;
+    }
+    if (!('result' in message || 'error' in message)) return;
     const w = this.waiting.get(message.id as number);
     if (!w) return;
     this.waiting.delete(message.id as number);
     w.answer({ ...message, id: w.id });
   }
 
-  /** Hands one POST's messages to the server; resolves with the answers to its requests, in order. */
-  exchange(messages: JSONRPCMessage[], extra: MessageExtraInfo): Promise<JSONRPCMessage[]> {
+  /**
+   * Hands one POST's messages to the server; resolves with the answers to its requests, in order.
+   * `notify` hears the notifications the server sends about them meanwhile.
+   */
+  exchange(messages: JSONRPCMessage[], extra: MessageExtraInfo, notify?: Answer): Promise<JSONRPCMessage[]> {
     const answers: Array<Promise<JSONRPCMessage>> = [];
     for (const m of messages) {
       if ('method' in m && 'id' in m) {
         const id = ++this.next;
-        answers.push(new Promise<JSONRPCMessage>((answer) => this.waiting.set(id, { id: m.id, answer })));
+        answers.push(new Promise<JSONRPCMessage>((answer) => this.waiting.set(id, { id: m.id, answer, notify })));
         this.onmessage?.({ ...m, id }, extra);
       } else {
         this.onmessage?.(m, extra);

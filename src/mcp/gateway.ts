@@ -10,7 +10,7 @@ import { prefixOf, resolveTool } from './catalog.js';
 import { toolDescriptor } from './discover.js';
 import type { CallEvidence } from './evidence.js';
 import { RPC } from './sdk.js';
-import { UpstreamError, type UpstreamPool } from './upstream.js';
+import { type Progress, UpstreamError, type UpstreamPool } from './upstream.js';
 import { visibleTools } from './visibility.js';
 
 /** `_meta` key a client may set on tools/call to present an approval granted after an earlier wait ran out. */
@@ -37,7 +37,18 @@ export function createMcpGateway(deps: GatewayDeps) {
       return visibleTools(s, agent).map(({ tool }) => describeTool(s.registry.get('Tool', tool) as Desired<'Tool'>));
     },
 
-    async callTool(agent: string, name: string, args: Record<string, unknown>, approvalId?: string): Promise<CallToolResult> {
+    /**
+     * One tools/call. With `onProgress` (the agent asked for progress), the agent hears while the call
+     * waits for a person, and then the upstream's own progress reports.
+     */
+    async callTool(
+      agent: string,
+      name: string,
+      args: Record<string, unknown>,
+      approvalId?: string,
+      onProgress?: (p: Progress) => void,
+    ): Promise<CallToolResult> {
+      const progress = onProgress ? progressRelay(onProgress) : undefined;
       const registry = await guard.registry();
       const target = registry.has('Tool', name) ? resolveTool(registry, name) : undefined;
       // Not a decision: nothing by that name is served here (as MCP asks, a protocol error).
@@ -62,7 +73,7 @@ export function createMcpGateway(deps: GatewayDeps) {
       }
       if (d.decision === 'approval_required') {
         const seconds = target.server.spec.approvalWaitSeconds ?? deps.approvalWaitSeconds;
-        const waited = await waitForApproval(agent, d, seconds, ask);
+        const waited = await waitForApproval(agent, d, seconds, ask, progress);
         if (typeof waited === 'string') return refusal(waited, d.decisionId);
         d = waited;
       }
@@ -70,7 +81,7 @@ export function createMcpGateway(deps: GatewayDeps) {
 
       const startedAt = Date.now();
       try {
-        const result = await upstreams.callTool(target.server, target.upstreamName, args);
+        const result = await upstreams.callTool(target.server, target.upstreamName, args, progress?.upstream());
         evidence.record({
           agent,
           tool: name,
@@ -130,9 +141,21 @@ export function createMcpGateway(deps: GatewayDeps) {
     d: DecisionResponse,
     seconds: number,
     ask: (approvalId: string) => Promise<DecisionResponse>,
+    progress?: ProgressRelay,
   ): Promise<DecisionResponse | string> {
     const id = d.approvalId as string;
-    const a = await guard.getApproval({ type: 'agent', id: agent, keyId: '' }, id, seconds);
+    // An agent that asked for progress hears why the call is waiting, now and every few seconds
+    // (which also keeps a client that resets its timeout on progress from giving up).
+    const started = Date.now();
+    const tick = () => progress?.waiting(Math.floor((Date.now() - started) / 1000), seconds, id);
+    tick();
+    const ticker = progress ? setInterval(tick, WAIT_PROGRESS_MS) : undefined;
+    let a: Awaited<ReturnType<GuardService['getApproval']>>;
+    try {
+      a = await guard.getApproval({ type: 'agent', id: agent, keyId: '' }, id, seconds);
+    } finally {
+      clearInterval(ticker);
+    }
     if (a.status === 'pending')
       return (
         `${reasons(d)}: approval ${id} is still pending after ${seconds} s (open until ${a.expiresAt}). ` +
@@ -147,6 +170,39 @@ export function createMcpGateway(deps: GatewayDeps) {
       throw err;
     }
   }
+}
+
+/** How often a call waiting for a person reports that it still waits. */
+const WAIT_PROGRESS_MS = 5000;
+
+type ProgressRelay = ReturnType<typeof progressRelay>;
+
+/**
+ * One call's progress as the agent sees it: the wait for a person first (seconds waited), then the
+ * upstream's own reports shifted past it, so the values only ever increase, as MCP requires.
+ */
+function progressRelay(send: (p: Progress) => void) {
+  let last = -1;
+  const emit = (p: Progress) => {
+    if (p.progress <= last) return;
+    last = p.progress;
+    send(p);
+  };
+  return {
+    waiting(elapsed: number, seconds: number, approvalId: string) {
+      emit({ progress: elapsed, message: `waiting for a person to approve ${approvalId} (up to ${seconds} s)` });
+    },
+    /** The upstream's reports, from here on. */
+    upstream(): (p: Progress) => void {
+      const offset = last + 1;
+      return (p) =>
+        emit({
+          progress: offset + p.progress,
+          ...(p.total !== undefined ? { total: offset + p.total } : {}),
+          ...(p.message !== undefined ? { message: p.message } : {}),
+        });
+    },
+  };
 }
 
 /**

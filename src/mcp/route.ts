@@ -3,6 +3,7 @@
 // (registry, decisions, approvals) is in the database, so any node behind a load balancer can answer
 // any request, including one that waits for an approval granted on another.
 // (This file sits with the gateway rather than in src/http/routes so the MCP code stays in one place.)
+import { PassThrough } from 'node:stream';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -10,6 +11,7 @@ import { errorResponses, Name } from '../http/schemas.js';
 import { ExchangeTransport } from './exchange.js';
 import { APPROVAL_META, type McpGateway, protocolError } from './gateway.js';
 import { loadSdk, RPC, type Sdk } from './sdk.js';
+import type { Progress } from './upstream.js';
 
 const DESCRIPTION =
   'The MCP gateway (Streamable HTTP, stateless: no session id, JSON responses). Authenticate with the agent key ' +
@@ -53,7 +55,9 @@ export function mcpRoutes(
         },
         response: {
           200: {
-            description: 'the JSON-RPC response (an array for a batch of several requests)',
+            description:
+              'the JSON-RPC response (an array for a batch of several requests); a text/event-stream instead when a ' +
+              'request asks for progress (`params._meta.progressToken`): its notifications/progress, then the response',
             type: 'object',
             additionalProperties: true,
           },
@@ -101,6 +105,20 @@ export function mcpRoutes(
         );
       // The agent reaches the handlers as the request's authInfo: the server is shared, the caller is not.
       const authInfo = { token: '', clientId: request.principal.id, scopes: [] };
+      // A request that asks for progress is answered as an SSE stream: its progress notifications as
+      // they come, then the answers. Everything else gets one JSON body.
+      if (messages.some(asksForProgress)) {
+        const stream = new PassThrough();
+        const event = (m: JSONRPCMessage) => stream.write(`event: message\ndata: ${JSON.stringify(m)}\n\n`);
+        endpoint.transport.exchange(messages, { authInfo }, event).then(
+          (answers) => {
+            for (const a of answers) event(a);
+            stream.end();
+          },
+          (err) => stream.destroy(err),
+        );
+        return reply.type('text/event-stream').header('cache-control', 'no-cache').send(stream);
+      }
       const answers = await endpoint.transport.exchange(messages, { authInfo });
       // Only notifications or responses: accepted, nothing to say.
       if (answers.length === 0) return reply.code(202).send();
@@ -149,11 +167,25 @@ async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: strin
     const presented = params._meta?.[APPROVAL_META];
     if (presented !== undefined && typeof presented !== 'string')
       throw protocolError(RPC.InvalidParams, `params._meta["${APPROVAL_META}"] must be a string (an approval id)`);
-    return gateway.callTool(agentOf(extra), params.name, params.arguments ?? {}, presented);
+    const token = params._meta?.progressToken;
+    const onProgress =
+      token === undefined
+        ? undefined
+        : (p: Progress) => {
+            extra.sendNotification({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => {});
+          };
+    return gateway.callTool(agentOf(extra), params.name, params.arguments ?? {}, presented, onProgress);
   });
   const transport = new ExchangeTransport();
   await mcp.connect(transport);
   return { sdk, transport };
+}
+
+/** A request with `params._meta.progressToken`: the client wants progress notifications for it. */
+function asksForProgress(m: JSONRPCMessage): boolean {
+  if (!('method' in m) || !('id' in m)) return false;
+  const meta = (m.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta;
+  return meta?.progressToken !== undefined;
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);

@@ -8,6 +8,7 @@ import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/
 import { canonicalJson } from '../registry/model.js';
 import type { McpServerObject } from './catalog.js';
 import { UpstreamHttpTransport } from './http-transport.js';
+import { InOrderTransport } from './in-order.js';
 import { loadSdk, RPC, type Sdk } from './sdk.js';
 
 export type UpstreamFault = 'unreachable' | 'timeout' | 'invalid' | 'error';
@@ -45,6 +46,13 @@ interface Connection {
   failure?: UpstreamError;
 }
 
+/** A progress report, as MCP's notifications/progress carries it (without the token). */
+export interface Progress {
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
 export type UpstreamPool = ReturnType<typeof createUpstreamPool>;
 
 export function createUpstreamPool(opts: UpstreamOptions) {
@@ -79,7 +87,7 @@ export function createUpstreamPool(opts: UpstreamOptions) {
       client.onclose = () => {
         if (conns.get(server.name) === conn) conns.delete(server.name);
       };
-      await client.connect(transportFor(sdk, server), { timeout: bound });
+      await client.connect(new InOrderTransport(transportFor(sdk, server)), { timeout: bound });
       if (conn.failure) client.close().catch(() => {}); // connected after the bound ran out
       return client;
     };
@@ -159,10 +167,20 @@ export function createUpstreamPool(opts: UpstreamOptions) {
   }
 
   return {
-    async callTool(server: McpServerObject, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+    /** With `onProgress`, the upstream is asked for progress (a progressToken) and each report is passed on. */
+    async callTool(
+      server: McpServerObject,
+      name: string,
+      args: Record<string, unknown>,
+      onProgress?: (p: Progress) => void,
+    ): Promise<CallToolResult> {
       return request(server, `tools/call ${name}`, async (c, timeout) => {
-        // The upstream result goes back to the agent as it is: the SDK validated its shape.
-        return (await c.callTool({ name, arguments: args }, undefined, { timeout })) as CallToolResult;
+        // The upstream result goes back to the agent as it is: the SDK validated its shape. The
+        // timeout stays absolute: progress does not extend it.
+        return (await c.callTool({ name, arguments: args }, undefined, {
+          timeout,
+          ...(onProgress ? { onprogress: onProgress } : {}),
+        })) as CallToolResult;
       });
     },
 

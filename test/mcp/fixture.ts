@@ -39,6 +39,7 @@ ${tool('ev.echo', 'read', '{ type: object, properties: { message: { type: string
 ${tool('ev.get-sum', 'read', '{ type: object, properties: { a: { type: integer }, b: { type: integer } }, required: [a, b] }')}
 ${tool('ev.get-env', 'read', '{ type: object, properties: {} }')}
 ${tool('ev.get-tiny-image', 'read', '{ type: object, properties: {} }')}
+${tool('ev.trigger-long-running-operation', 'read', '{ type: object, properties: { duration: { type: number }, steps: { type: integer } } }')}
 ${tool('web.echo', 'read', '{ type: object, properties: { message: { type: string } }, required: [message] }')}
 ${tool('web.get-sum', 'read', '{ type: object, properties: { a: { type: integer }, b: { type: integer } }, required: [a, b] }')}
 apiVersion: fulcrum/v1
@@ -46,7 +47,7 @@ kind: Archetype
 metadata: { name: mcp-helper }
 spec:
   description: Uses the everything server
-  tools: [ev.echo, ev.get-sum, ev.get-env, web.echo, web.get-sum]
+  tools: [ev.echo, ev.get-sum, ev.get-env, ev.trigger-long-running-operation, web.echo, web.get-sum]
   dataDomains: []
   models: []
   autonomy: autonomous

@@ -47,7 +47,7 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     const names = (await mcpBot.listTools()).tools.map((t) => t.name).sort();
     // ev.get-env is forbidden outright, ev.get-tiny-image is not among its tools; get-sum needs
     // approval only for large sums, so it is shown.
-    expect(names).toEqual(['ev.echo', 'ev.get-sum', 'web.echo', 'web.get-sum']);
+    expect(names).toEqual(['ev.echo', 'ev.get-sum', 'ev.trigger-long-running-operation', 'web.echo', 'web.get-sum']);
     const web = (await webBot.listTools()).tools;
     expect(web.map((t) => t.name)).toEqual(['web.echo']);
     expect(web[0]).toMatchObject({ inputSchema: { type: 'object', required: ['message'] }, annotations: { readOnlyHint: true } });
@@ -57,7 +57,7 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     const lists = await Promise.all(
       Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? mcpBot : webBot).listTools().then((r) => r.tools.length)),
     );
-    expect(lists).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 4 : 1)));
+    expect(lists).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 5 : 1)));
     // Two agents' calls with the same JSON-RPC id at once: each gets its own answer, under its own id.
     const keyOf = async (agent: string) => (await t.request({ method: 'POST', url: `/v1/agents/${agent}/keys` })).json().key;
     const [mcpKey, webKey] = await Promise.all([keyOf('mcp-bot'), keyOf('web-bot')]);
@@ -123,8 +123,28 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     await expect(mcpBot.callTool({ name: 'ev.no-such-tool', arguments: {} })).rejects.toThrow(/unknown tool "ev.no-such-tool"/);
   });
 
+  it("passes the upstream's progress on to an agent that asks for it, as the call runs", async () => {
+    const seen: Array<{ progress: number; total?: number }> = [];
+    const r = await mcpBot.callTool(
+      { name: 'ev.trigger-long-running-operation', arguments: { duration: 0.3, steps: 3 } },
+      undefined,
+      {
+        onprogress: (p) => seen.push(p),
+      },
+    );
+    expect(text(r)).toContain('Long running operation completed');
+    expect(seen).toEqual([
+      { progress: 1, total: 3 },
+      { progress: 2, total: 3 },
+      { progress: 3, total: 3 },
+    ]);
+  });
+
   it('holds an approval-gated call until a person approves it through the API, then completes it', async () => {
-    const calling = mcpBot.callTool({ name: 'ev.get-sum', arguments: { a: 500, b: 1 } });
+    const waiting: Array<{ progress: number; message?: string }> = [];
+    const calling = mcpBot.callTool({ name: 'ev.get-sum', arguments: { a: 500, b: 1 } }, undefined, {
+      onprogress: (p) => waiting.push(p),
+    });
     let pending: Array<{ id: string; tool: string; arguments: unknown }> = [];
     for (let i = 0; i < 100 && pending.length === 0; i++) {
       pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
@@ -136,6 +156,8 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     const r = await calling;
     expect(r.isError).toBeFalsy();
     expect(text(r)).toContain('501');
+    // An agent that asked for progress was told what it waited for.
+    expect(waiting[0]).toEqual({ progress: 0, message: `waiting for a person to approve ${pending[0]?.id} (up to 20 s)` });
   });
 
   it('fails an approval-gated call a person denies, saying who denied it', async () => {

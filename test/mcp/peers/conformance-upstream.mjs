@@ -35,15 +35,23 @@ const RESULTS = {
     content: [{ type: 'text', text: 'This tool intentionally returns an error for testing' }],
   },
   json_schema_2020_12_tool: { content: [{ type: 'text', text: 'ok' }] },
+  test_tool_with_progress: { content: [{ type: 'text', text: 'Progress test completed' }] },
 };
 
 const server = new Server({ name: 'conformance-upstream', version: '1.0.0' }, { capabilities: { tools: {} } });
 server.setRequestHandler(ListToolsRequestSchema, async () => ({
   tools: Object.keys(RESULTS).map((name) => ({ name, description: name, inputSchema: { type: 'object' } })),
 }));
-server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
+server.setRequestHandler(CallToolRequestSchema, async ({ params }, extra) => {
   const result = RESULTS[params.name];
   if (!result) throw new Error(`unknown tool ${params.name}`);
+  // As the scenario asks: 0, 50 and 100 of 100, ~50 ms apart, then the result at once.
+  const token = params._meta?.progressToken;
+  if (params.name === 'test_tool_with_progress' && token !== undefined)
+    for (const progress of [0, 50, 100]) {
+      if (progress > 0) await new Promise((r) => setTimeout(r, 50));
+      await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, total: 100 } });
+    }
   return result;
 });
 await server.connect(new StdioServerTransport());
