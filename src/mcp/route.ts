@@ -1,5 +1,6 @@
 // `/mcp`: the gateway over MCP Streamable HTTP, served by the official SDK's server (exchange.ts).
-// Stateless by design: no session id is issued, every POST is answered with JSON, and all state
+// Stateless by design: no session id is issued, every POST is answered on its own response (JSON, or
+// an SSE stream of progress then the answer when a request asks for progress), and all state
 // (registry, decisions, approvals) is in the database, so any node behind a load balancer can answer
 // any request, including one that waits for an approval granted on another.
 // (This file sits with the gateway rather than in src/http/routes so the MCP code stays in one place.)
@@ -14,7 +15,8 @@ import { loadSdk, RPC, type Sdk } from './sdk.js';
 import type { Progress } from './upstream.js';
 
 const DESCRIPTION =
-  'The MCP gateway (Streamable HTTP, stateless: no session id, JSON responses). Authenticate with the agent key ' +
+  'The MCP gateway (Streamable HTTP, stateless: no session id; JSON responses, or an SSE stream when a request ' +
+  'carries a progress token). Authenticate with the agent key ' +
   "(`Authorization: Bearer fk_…`). `tools/list` shows the MCP tools the agent's policies let it call (approval-gated " +
   'ones included); `tools/call` is decided by the guard first and audited: allowed calls go to the upstream MCP ' +
   'server, refused ones come back as tool errors naming the policies, approval-gated ones wait (bounded) for a person. ' +
