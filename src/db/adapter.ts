@@ -8,7 +8,14 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 
 /** The most terms to OR in one WHERE on every engine (SQLite refuses an expression deeper than 1,000). */
-export const OR_TERMS_PER_QUERY = 400;
+const OR_TERMS_PER_QUERY = 400;
+
+/** `terms` in slices of OR_TERMS_PER_QUERY, one query each; always at least one slice (maybe empty). */
+export function orBatches<T>(terms: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i === 0 || i < terms.length; i += OR_TERMS_PER_QUERY) out.push(terms.slice(i, i + OR_TERMS_PER_QUERY));
+  return out;
+}
 
 export interface DialectAdapter {
   readonly engine: 'sqlite' | 'postgres';

@@ -9,7 +9,7 @@ import readline from 'node:readline';
 import type { Kysely } from 'kysely';
 import * as tar from 'tar';
 import { assertCan, type Principal } from '../auth/principal.js';
-import { OR_TERMS_PER_QUERY } from '../db/adapter.js';
+import { orBatches } from '../db/adapter.js';
 import type { AuditEntryTable, Database } from '../db/schema.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { computeOutcomes } from '../evidence/outcomes.js';
@@ -123,7 +123,7 @@ export function createEvidenceExport(deps: Deps) {
       // this may overshoot); `relevant` then decides exactly, row by row. The LIKEs go a few hundred
       // to a query.
       let last: number | undefined;
-      for (let i = 0; i === 0 || i < marks.length; i += OR_TERMS_PER_QUERY) {
+      for (const [i, batch] of orBatches(marks).entries()) {
         const found = await db
           .selectFrom('audit_entries')
           .select((eb) => eb.fn.max('seq').as('last'))
@@ -131,7 +131,7 @@ export function createEvidenceExport(deps: Deps) {
           .where((eb) =>
             eb.or([
               ...(i === 0 && agents.length ? [eb('agent', 'in', agents)] : []),
-              ...marks.slice(i, i + OR_TERMS_PER_QUERY).map((m) => eb('detail', 'like', `%${m}%`)),
+              ...batch.map((m) => eb('detail', 'like', `%${m}%`)),
             ]),
           )
           .executeTakeFirst();

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import { actorName, assertCan, can, type Principal } from '../auth/principal.js';
 import { newId } from '../auth/tokens.js';
-import { OR_TERMS_PER_QUERY } from '../db/adapter.js';
+import { orBatches } from '../db/adapter.js';
 import type { Database, IncidentTable } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, ValidationError } from '../errors.js';
 import type { AuditRecord } from '../guard/audit.js';
@@ -176,15 +176,15 @@ export function createIncidentService(deps: Deps) {
     async related(actor: Principal, initiative: string, agents: readonly string[]): Promise<Incident[]> {
       assertCan(actor, 'registry.read');
       const found = new Map<string, IncidentTable>();
-      // A few hundred LIKEs to a query (OR_TERMS_PER_QUERY).
-      for (let i = 0; i === 0 || i < agents.length; i += OR_TERMS_PER_QUERY) {
+      // A few hundred LIKEs to a query.
+      for (const [i, batch] of orBatches(agents).entries()) {
         const rows = await db
           .selectFrom('incidents')
           .selectAll()
           .where((eb) =>
             eb.or([
               ...(i === 0 ? [eb('initiatives', 'like', `%${JSON.stringify(initiative)}%`)] : []),
-              ...agents.slice(i, i + OR_TERMS_PER_QUERY).map((a) => eb('agents', 'like', `%${JSON.stringify(a)}%`)),
+              ...batch.map((a) => eb('agents', 'like', `%${JSON.stringify(a)}%`)),
             ]),
           )
           .execute();

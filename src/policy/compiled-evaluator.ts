@@ -209,11 +209,7 @@ interface RawEntity {
   parents: EntityRef[];
 }
 
-/**
- * Converts entity JSON and precomputes each entity's transitive ancestors. Whatever looks unusual
- * (duplicates, cycles, values it does not model, uids in odd forms) is checked by cedar-wasm, so bad
- * entities are refused here just as cedar-wasm would refuse them on every request.
- */
+/** The last request compiled, and against which entities (see compiledRequest). */
 let lastRequest: { request?: CedarRequest; prepared?: PreparedEntities; req?: Req | undefined } = {};
 
 function compileRequest(request: CedarRequest, prepared: PreparedEntities): Req | undefined {
@@ -228,6 +224,11 @@ function compileRequest(request: CedarRequest, prepared: PreparedEntities): Req 
   return { principal, action, resource, context, principalEntity, actionEntity, resourceEntity };
 }
 
+/**
+ * Converts entity JSON and precomputes each entity's transitive ancestors. Whatever looks unusual
+ * (duplicates, cycles, values it does not model, uids in odd forms) is checked by cedar-wasm, so bad
+ * entities are refused here just as cedar-wasm would refuse them on every request.
+ */
 function prepare(json: EntityJson[]): PreparedEntities {
   let check = false; // cedar-wasm must confirm the entities parse
   let opaque = false; // ...and some part only cedar-wasm can read
