@@ -34,8 +34,9 @@ export class ExchangeTransport implements Transport {
     this.onclose?.();
   }
 
-  /** The server's answers. Anything else it sends (a notification, a request to the client) has no
-   *  stream to go to in stateless JSON mode and is dropped, as the SDK's own transport does. */
+  /** The server's answers, and its notifications about a request (to that request's POST, if it
+   *  streams). Anything else it sends (another notification, a request to the client) has no stream
+   *  to go to in stateless mode and is dropped, as the SDK's own transport does. */
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (!('id' in message)) {
       const related = options?.relatedRequestId;
