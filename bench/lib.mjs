@@ -9,11 +9,12 @@ export const root = path.resolve(import.meta.dirname, '..');
 const admin = 'fat_bench-admin';
 
 /** Starts the server and applies examples/acme. FULCRUM_BENCH_PROF=DIR writes its CPU profile there;
- *  FULCRUM_BENCH_NODE_OPTIONS passes Node options to the server alone (e.g. --max-old-space-size=128). */
-export async function startFulcrum(name) {
+ *  FULCRUM_BENCH_NODE_OPTIONS passes Node options to the server alone (e.g. --max-old-space-size=128).
+ *  `root`: another checkout's build to run (A/B runs against a copy of an earlier tree). */
+export async function startFulcrum(name, { root: serverRoot = root } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `fulcrum-bench-${name}-`));
   const prof = process.env.FULCRUM_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FULCRUM_BENCH_PROF}`] : [];
-  const server = spawn(process.execPath, [...prof, path.join(root, 'bin/fulcrum'), 'serve'], {
+  const server = spawn(process.execPath, [...prof, path.join(serverRoot, 'bin/fulcrum'), 'serve'], {
     env: {
       ...process.env,
       NODE_OPTIONS: process.env.FULCRUM_BENCH_NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '',
@@ -21,6 +22,9 @@ export async function startFulcrum(name) {
       FULCRUM_PORT: '0',
       FULCRUM_ADMIN_TOKEN: admin,
       FULCRUM_LOG_LEVEL: 'warn',
+      // The operator's allow-lists: examples/acme's stdio server, and upstreams on this machine (bench/mcp).
+      FULCRUM_MCP_STDIO_ALLOW: JSON.stringify([['npx', '-y', '@modelcontextprotocol/server-everything@2026.8.31']]),
+      FULCRUM_OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

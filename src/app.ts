@@ -1,5 +1,6 @@
 // Assembles Fulcrum from its parts: database, migrations, services. The HTTP server and the
 // CLI both start from here.
+import os from 'node:os';
 import path from 'node:path';
 import { type AdminToken, setupAdminToken } from './auth/admin-token.js';
 import { type AuthService, createAuthService } from './auth/auth-service.js';
@@ -13,10 +14,14 @@ import { createMonitorService, type MonitorService } from './governance/monitors
 import { createRetentionService, type RetentionService } from './governance/retention.js';
 import { createReviewService, type ReviewService } from './governance/reviews.js';
 import { createRiskService, latestTiers, type RiskService } from './governance/risk.js';
+import { type Checkpointer, createCheckpointer, startMessage } from './guard/audit-checkpoint.js';
+import { type AuditSigner, loadOrCreateAuditKey } from './guard/audit-key.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
 import { createInsightService, type InsightService } from './insight/insight-service.js';
 import { createSpendService, type SpendService } from './insight/spend.js';
 import { createMcpService, type McpService, mcpSettings } from './mcp/index.js';
+import { mcpOperatorChecks } from './mcp/operator-checks.js';
+import { createOutboundPolicy } from './net/outbound.js';
 import { createRegistryService, type RegistryService } from './registry/registry-service.js';
 import { createRegistryStore } from './registry/registry-store.js';
 
@@ -26,6 +31,9 @@ export interface App {
   registry: RegistryService;
   auth: AuthService;
   guard: GuardService;
+  /** The audit signing key (docs/audit.md) and the signed checkpoints written with it. */
+  auditKey: AuditSigner;
+  checkpoints: Checkpointer;
   evidence: EvidenceService;
   incidents: IncidentService;
   risk: RiskService;
@@ -48,8 +56,21 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   await migrateToLatest(database);
   const { db } = database;
   const adminToken = await setupAdminToken(db, { fixed: config.adminToken, dataDir: config.dataDir });
-  const registry = createRegistryService({ db });
+  // The operator's word on what registry writers may make this host run or reach (docs/security.md).
+  const hostSettings = {
+    stdioAllow: config.mcpStdioAllow,
+    outbound: createOutboundPolicy({ allowHosts: config.outboundAllowHosts, lookup: config.outboundLookup }),
+  };
+  const registry = createRegistryService({ db, operatorChecks: mcpOperatorChecks(hostSettings) });
+  const auditKey = loadOrCreateAuditKey(config.auditKeyFile);
   const guard = await createGuardService(db, { approvalTtlMs: config.approvalTtlSeconds * 1000, pollMs: 250 });
+  const checkpoints = createCheckpointer({
+    db,
+    signer: auditKey,
+    node: `${os.hostname()}:${process.pid}`,
+    onProblem: (message) => process.emitWarning(message),
+  });
+  checkpoints.start(config.auditCheckpointSeconds * 1000);
   registry.onChange(() => guard.invalidate());
   const evidence = createEvidenceService({
     db,
@@ -76,12 +97,17 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     db,
     registry: () => guard.registry(),
     incidents,
+    flushShadows: () => guard.flushShadows(),
     suspend: async (agent, reason) => {
       await guard.setSuspended({ type: 'system', id: 'monitors' }, agent, true, reason);
     },
   });
   monitors.start(config.monitorIntervalSeconds * 1000);
-  const retention = createRetentionService({ db, registry: () => registry.snapshot() });
+  const retention = createRetentionService({
+    db,
+    registry: () => registry.snapshot(),
+    signChainStart: (chain, seq, hash) => auditKey.sign(startMessage(chain, seq, hash)),
+  });
   retention.start(config.retentionIntervalHours * 3_600_000);
   const evidenceExport = createEvidenceExport({
     db,
@@ -95,6 +121,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   const insight = createInsightService({
     db,
     registry: () => guard.registry(),
+    flushShadows: () => guard.flushShadows(),
     agentStatus: (agent) => guard.agentStatus(agent).effective,
     overdueSeriousIncidents: () => incidents.overdueCount(),
     incidents: () => incidents.list({ type: 'system', id: 'report' }, { limit: 1000 }),
@@ -106,7 +133,13 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     onAgentKeysChanged: () => guard.invalidate(),
   });
   // Evidence of MCP calls is written off the reply path; a failed batch is reported, not thrown.
-  const mcp = createMcpService(db, guard, mcpSettings(), (err) => process.emitWarning(`MCP call evidence not written: ${err}`));
+  const mcp = createMcpService(
+    db,
+    guard,
+    mcpSettings(),
+    (err) => process.emitWarning(`MCP call evidence not written: ${err}`),
+    hostSettings,
+  );
   return {
     config,
     database,
@@ -123,12 +156,16 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     insight,
     spend: createSpendService({ db, registry: () => registry.snapshot() }),
     mcp,
+    auditKey,
+    checkpoints,
     adminToken,
     async close() {
       monitors.stop();
       retention.stop();
       await mcp.close();
       await guard.close();
+      // After the writer's last batch: the shutdown checkpoint covers every acknowledged entry.
+      await checkpoints.close();
       await database.destroy();
     },
   };

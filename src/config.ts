@@ -1,6 +1,9 @@
 // Runtime configuration, read once from the environment (and CLI flags) at start.
+import type { LookupFunction } from 'node:net';
 import path from 'node:path';
 import { InputError } from './errors.js';
+import { parseStdioAllow } from './mcp/stdio.js';
+import { type AllowedHost, parseAllowHosts } from './net/outbound.js';
 
 export interface Config {
   /** Where the SQLite file and the generated admin token live. */
@@ -22,6 +25,20 @@ export interface Config {
   monitorIntervalSeconds: number;
   /** How often retention purges run; 0 turns the timer off (purge on demand only). */
   retentionIntervalHours: number;
+  /** FULCRUM_AUTH_FAILURES_PER_MINUTE: failed credential attempts one client address may make per minute. */
+  authFailuresPerMinute: number;
+  /** FULCRUM_TRUST_PROXY: the proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client. */
+  trustProxy: string | undefined;
+  /** FULCRUM_AUDIT_KEY_FILE: the Ed25519 key signing audit checkpoints (default: in dataDir; docs/audit.md). */
+  auditKeyFile: string;
+  /** How often a signed audit checkpoint is written while entries are; 0: only at shutdown. */
+  auditCheckpointSeconds: number;
+  /** FULCRUM_MCP_STDIO_ALLOW: the exact command lines a stdio McpServer may run (none when unset). */
+  mcpStdioAllow: string[][];
+  /** FULCRUM_OUTBOUND_ALLOW_HOSTS: hosts outbound connections may reach on internal addresses too. */
+  outboundAllowHosts: AllowedHost[];
+  /** How outbound connections resolve host names; set by tests only (default: the system resolver). */
+  outboundLookup?: LookupFunction;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -38,8 +55,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     approvalTtlSeconds: intFrom(env.FULCRUM_APPROVAL_TTL_SECONDS, 'FULCRUM_APPROVAL_TTL_SECONDS', 15 * 60),
     monitorIntervalSeconds: intFrom(env.FULCRUM_MONITOR_INTERVAL_SECONDS, 'FULCRUM_MONITOR_INTERVAL_SECONDS', 60),
     retentionIntervalHours: intFrom(env.FULCRUM_RETENTION_INTERVAL_HOURS, 'FULCRUM_RETENTION_INTERVAL_HOURS', 24),
+    authFailuresPerMinute: intFrom(env.FULCRUM_AUTH_FAILURES_PER_MINUTE, 'FULCRUM_AUTH_FAILURES_PER_MINUTE', 30),
+    trustProxy: env.FULCRUM_TRUST_PROXY || undefined,
+    auditKeyFile: env.FULCRUM_AUDIT_KEY_FILE ? path.resolve(env.FULCRUM_AUDIT_KEY_FILE) : '',
+    auditCheckpointSeconds: intFrom(env.FULCRUM_AUDIT_CHECKPOINT_SECONDS, 'FULCRUM_AUDIT_CHECKPOINT_SECONDS', 60),
+    mcpStdioAllow: parseStdioAllow(env.FULCRUM_MCP_STDIO_ALLOW),
+    outboundAllowHosts: parseAllowHosts(env.FULCRUM_OUTBOUND_ALLOW_HOSTS),
   };
-  return { ...config, ...stripUndefined(overrides) };
+  const merged = { ...config, ...stripUndefined(overrides) };
+  // The audit key sits in the data directory unless the operator puts it elsewhere.
+  merged.auditKeyFile ||= path.join(merged.dataDir, 'audit-signing-key.pem');
+  return merged;
 }
 
 function intFrom(value: string | undefined, name: string, fallback: number): number {

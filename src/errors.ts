@@ -82,9 +82,19 @@ export class UnauthenticatedError extends FulcrumError {
   }
 }
 
+export class RateLimitedError extends FulcrumError {
+  constructor(
+    message: string,
+    /** Seconds until the caller may try again (the Retry-After header). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', message);
+  }
+}
+
 export class NotAllowedError extends FulcrumError {
-  constructor(message: string) {
-    super('forbidden', message);
+  constructor(message: string, details?: unknown) {
+    super('forbidden', message, details);
   }
 }
 

@@ -301,3 +301,37 @@ row('CompiledEvaluator', c);
 console.log(`ratio vs cedar-wasm on the request's entities: ${(c.perSecond / sliced.perSecond).toFixed(0)}x (target >= 50x)`);
 console.log(`ratio vs WasmEvaluator as written:            ${(c.perSecond / all.perSecond).toFixed(0)}x`);
 if (agree !== requests.length) process.exitCode = 1;
+
+// ---------------------------------------------------------------- hostile `like` (issue 14)
+// One decision each, timed: a prompt-injection pattern on a 512 KB argument, and many stars on a
+// short one. `like` compiled to a backtracking RegExp took 29 s and 2.6 s here; it is now linear.
+// cedar-wasm's time for the same request is printed beside it.
+const hostileCases = [
+  [
+    '*ignore*previous*instructions* on 512 KB',
+    '*ignore*previous*instructions*',
+    `${'ignore previous '.repeat(32 * 1024)}instruction`,
+  ],
+  ['*a*a*a*b* on 400 characters', '*a*a*a*b*', 'a'.repeat(400)],
+  ['*a*a*a*a*a*a*a*a*b* on 512 KB', '*a*a*a*a*a*a*a*a*b*', 'a'.repeat(512 * 1024)],
+];
+for (const [label, pattern, s] of hostileCases) {
+  const like = [{ id: 'like', text: `forbid (principal, action, resource) when { context.arguments.q like "${pattern}" };` }];
+  const r = { ...requests[0], context: { ...requests[0].context, arguments: { q: s } } };
+  const c = new CompiledEvaluator(like);
+  const w = new WasmEvaluator(like);
+  const cp = c.prepareEntities(entities);
+  const wp = w.prepareEntities(entities);
+  const time = (f) => {
+    const t = process.hrtime.bigint();
+    const answer = f();
+    return { answer, ms: Number(process.hrtime.bigint() - t) / 1e6 };
+  };
+  const compiledRun = time(() => c.evaluate(r, cp));
+  const wasmRun = time(() => w.evaluate(r, wp));
+  const same = comparable(compiledRun.answer) === comparable(wasmRun.answer);
+  console.log(
+    `hostile like, ${label.padEnd(44)} CompiledEvaluator ${compiledRun.ms.toFixed(2).padStart(9)} ms | cedar-wasm ${wasmRun.ms.toFixed(2).padStart(8)} ms | ${same ? 'same answer' : 'DIFFERENT ANSWERS'}`,
+  );
+  if (!same) process.exitCode = 1;
+}

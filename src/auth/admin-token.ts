@@ -1,10 +1,10 @@
 // The admin token: FULCRUM_ADMIN_TOKEN when set; otherwise generated once per database, its hash
 // kept in the database (so every node of a cluster accepts it) and the token written to
 // $FULCRUM_DATA_DIR/admin-token (mode 0600) on the node that generated it.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { writePrivateFile } from '../private-files.js';
 import { hashToken, newSecret, TOKEN_PREFIX } from './tokens.js';
 
 const SETTING = 'admin_token_sha256';
@@ -33,9 +33,7 @@ export async function setupAdminToken(
   const stored = await db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirstOrThrow();
   if (stored.value !== hash) return { hash: stored.value }; // another node won the race
   const file = adminTokenFile(opts.dataDir);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
+  writePrivateFile(file, `${token}\n`);
   return { hash, generated: { token, file } };
 }
 

@@ -1,14 +1,21 @@
-// Authentication (bearer token → principal) and the lifecycle of person tokens and agent keys.
+// Authentication (bearer token → principal) and the lifecycle of person tokens, agent keys and
+// telemetry-collector keys.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { NotAllowedError, NotFoundError } from '../errors.js';
 import type { RegistryStore } from '../registry/registry-store.js';
-import type { AgentSpec, PersonSpec } from '../registry/schemas.js';
+import type { AgentSpec, PersonSpec, TelemetryCollectorSpec } from '../registry/schemas.js';
 import { type CredentialInfo, createCredentialStore, type SubjectKind } from './credential-store.js';
 import { actorName, describe, hasRole, type Principal } from './principal.js';
 import { displayPrefix, hashToken, newId, newSecret, sameHash, TOKEN_PREFIX } from './tokens.js';
 
 export type AuthService = ReturnType<typeof createAuthService>;
+
+const SECRET_PREFIX: Record<SubjectKind, string> = {
+  Person: TOKEN_PREFIX.person,
+  Agent: TOKEN_PREFIX.agent,
+  TelemetryCollector: TOKEN_PREFIX.collector,
+};
 
 export interface Issued {
   id: string;
@@ -40,13 +47,14 @@ export function createAuthService(deps: {
     return o.spec;
   }
 
-  /** Admin, or the person themself, manage a person's tokens; admin, platform or the owner, an agent's keys. */
+  /** Admin, or the person themself, manage a person's tokens; admin, platform or the owner, the keys of
+   *  an agent or a telemetry collector. */
   async function assertManages(actor: Principal, kind: SubjectKind, name: string): Promise<void> {
     const spec = await subjectSpec(kind, name);
     if (actor.type === 'admin' || actor.type === 'system') return;
     if (kind === 'Person' && actor.type === 'person' && actor.id === name) return;
-    if (kind === 'Agent' && (hasRole(actor, 'platform') || (actor.type === 'person' && (spec as AgentSpec).owner === actor.id)))
-      return;
+    const owner = kind === 'Person' ? undefined : (spec as AgentSpec | TelemetryCollectorSpec).owner;
+    if (kind !== 'Person' && (hasRole(actor, 'platform') || (actor.type === 'person' && owner === actor.id))) return;
     throw new NotAllowedError(
       `${describe(actor)} may not manage the ${kind === 'Person' ? 'tokens' : 'keys'} of ${kind} "${name}"`,
     );
@@ -62,6 +70,10 @@ export function createAuthService(deps: {
         const agent = await registryStore.get('Agent', row.subject);
         return agent ? { type: 'agent', id: row.subject, keyId: row.id } : undefined;
       }
+      if (row.subject_kind === 'collector') {
+        const collector = await registryStore.get('TelemetryCollector', row.subject);
+        return collector ? { type: 'collector', id: row.subject, keyId: row.id } : undefined;
+      }
       const person = await registryStore.get('Person', row.subject);
       if (!person) return undefined;
       return { type: 'person', id: row.subject, roles: (person.spec as PersonSpec).roles, tokenId: row.id };
@@ -69,7 +81,7 @@ export function createAuthService(deps: {
 
     async issue(actor: Principal, kind: SubjectKind, subject: string, description?: string): Promise<Issued> {
       await assertManages(actor, kind, subject);
-      const token = newSecret(kind === 'Person' ? TOKEN_PREFIX.person : TOKEN_PREFIX.agent);
+      const token = newSecret(SECRET_PREFIX[kind]);
       const id = newId(kind === 'Person' ? 'tok_' : 'key_');
       const prefix = displayPrefix(token);
       await credentials.insert({

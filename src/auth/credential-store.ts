@@ -1,8 +1,8 @@
-// Person API tokens and agent keys, stored hashed.
+// Person API tokens, agent keys and telemetry-collector keys, stored hashed.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 
-export type SubjectKind = 'Person' | 'Agent';
+export type SubjectKind = 'Person' | 'Agent' | 'TelemetryCollector';
 export type CredentialStore = ReturnType<typeof createCredentialStore>;
 
 export interface CredentialInfo {
@@ -14,7 +14,8 @@ export interface CredentialInfo {
   revokedAt: string | null;
 }
 
-const kindColumn = (k: SubjectKind) => (k === 'Person' ? 'person' : 'agent') as 'person' | 'agent';
+const COLUMN = { Person: 'person', Agent: 'agent', TelemetryCollector: 'collector' } as const;
+const kindColumn = (k: SubjectKind) => COLUMN[k];
 
 export function createCredentialStore(db: Kysely<Database>) {
   return {

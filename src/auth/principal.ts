@@ -6,6 +6,8 @@ export type Principal =
   | { type: 'admin'; id: 'admin' }
   | { type: 'person'; id: string; roles: readonly Role[]; tokenId: string }
   | { type: 'agent'; id: string; keyId: string }
+  /** A telemetry collector's key: sends OTLP traces and task events for the agents its descriptor lists, nothing else. */
+  | { type: 'collector'; id: string; keyId: string }
   /** Fulcrum itself (migrations, start-up jobs); never the result of authentication. */
   | { type: 'system'; id: string };
 
@@ -47,5 +49,5 @@ function rolesOf(p: Principal): string {
 
 /** The name recorded in change logs and audit entries. */
 export function actorName(p: Principal): string {
-  return p.type === 'person' || p.type === 'agent' ? `${p.type}:${p.id}` : p.type;
+  return p.type === 'person' || p.type === 'agent' || p.type === 'collector' ? `${p.type}:${p.id}` : p.type;
 }

@@ -2,7 +2,7 @@
 // only their SHA-256 is stored (a slow password hash buys nothing for secrets this long).
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const TOKEN_PREFIX = { admin: 'fat_', person: 'fpt_', agent: 'fk_' } as const;
+export const TOKEN_PREFIX = { admin: 'fat_', person: 'fpt_', agent: 'fk_', collector: 'ftc_' } as const;
 
 export function newSecret(prefix: string): string {
   return prefix + randomBytes(32).toString('base64url');

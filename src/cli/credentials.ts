@@ -1,25 +1,35 @@
-// `fulcrum keys …` (agent keys) and `fulcrum tokens …` (person API tokens).
+// `fulcrum keys …` (agent and telemetry-collector keys) and `fulcrum tokens …` (person API tokens).
 import { parseArgs } from 'node:util';
 import type { CredentialInfo } from '../auth/credential-store.js';
 import { CliError, createClient } from './client.js';
 
-type Target = { flag: 'agent' | 'person'; base: (name: string) => string; secret: 'key' | 'token' };
-const TARGETS: Record<'keys' | 'tokens', Target> = {
-  keys: { flag: 'agent', base: (n) => `/v1/agents/${encodeURIComponent(n)}/keys`, secret: 'key' },
-  tokens: { flag: 'person', base: (n) => `/v1/people/${encodeURIComponent(n)}/tokens`, secret: 'token' },
+type Flag = 'agent' | 'collector' | 'person';
+type Target = { flag: Flag; base: (name: string) => string; secret: 'key' | 'token' };
+const TARGETS: Record<Flag, Target> = {
+  agent: { flag: 'agent', base: (n) => `/v1/agents/${encodeURIComponent(n)}/keys`, secret: 'key' },
+  collector: { flag: 'collector', base: (n) => `/v1/telemetry-collectors/${encodeURIComponent(n)}/keys`, secret: 'key' },
+  person: { flag: 'person', base: (n) => `/v1/people/${encodeURIComponent(n)}/tokens`, secret: 'token' },
 };
+const FLAGS: Record<'keys' | 'tokens', Flag[]> = { keys: ['agent', 'collector'], tokens: ['person'] };
 
 export async function credentials(command: 'keys' | 'tokens', argv: string[]): Promise<number> {
-  const t = TARGETS[command];
+  const flags = FLAGS[command];
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { [t.flag]: { type: 'string' }, description: { type: 'string' }, url: { type: 'string' } },
+    options: {
+      ...Object.fromEntries(flags.map((f) => [f, { type: 'string' as const }])),
+      description: { type: 'string' },
+      url: { type: 'string' },
+    },
   });
+  const named = values as Partial<Record<Flag, string>>;
   const [sub, id] = positionals;
-  const name = values[t.flag] as string | undefined;
-  const usage = `usage: fulcrum ${command} create|list|revoke --${t.flag} NAME [ID] [--description TEXT]`;
-  if (!name || !sub) throw new CliError(usage, 2);
+  const given = flags.filter((f) => named[f] !== undefined);
+  const usage = `usage: fulcrum ${command} create|list|revoke ${flags.map((f) => `--${f} NAME`).join(' | ')} [ID] [--description TEXT]`;
+  if (given.length !== 1 || !sub) throw new CliError(usage, 2);
+  const t = TARGETS[given[0] as Flag];
+  const name = named[t.flag] as string;
   const client = createClient({ url: values.url as string | undefined });
   switch (sub) {
     case 'create': {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { replay } from '../demo/replay.js';
 import type { Diagnostic } from '../insight/diagnostic.js';
+import { parseStdioAllow } from '../mcp/stdio.js';
 import { CliError, createClient } from './client.js';
 import { formatDiagnostic } from './diagnose.js';
 
@@ -79,10 +80,15 @@ function wholeNumber(v: string | undefined, flag: string): number {
   return n;
 }
 
+/** The command line of examples/acme's stdio McpServer (mcp.yaml), which the demo's server allows. */
+const EXAMPLE_STDIO = ['npx', '-y', '@modelcontextprotocol/server-everything@2026.8.31'];
+
 /** `fulcrum serve` in a child process, so the replay and the server each have a core. */
 async function startServer(dataDir: string, port: string): Promise<{ child: ChildProcess; url: string }> {
+  // The demo is its own server's operator: it allows the example's stdio server, besides what is set.
+  const stdioAllow = JSON.stringify([...parseStdioAllow(process.env.FULCRUM_MCP_STDIO_ALLOW), EXAMPLE_STDIO]);
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/fulcrum'), 'serve', '--port', port, '--data-dir', dataDir], {
-    env: { ...process.env, FULCRUM_LOG_LEVEL: 'warn', FULCRUM_DATABASE_URL: '' },
+    env: { ...process.env, FULCRUM_LOG_LEVEL: 'warn', FULCRUM_DATABASE_URL: '', FULCRUM_MCP_STDIO_ALLOW: stdioAllow },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   return new Promise((resolve, reject) => {

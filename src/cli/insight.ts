@@ -63,6 +63,13 @@ export async function signalsCommand(argv: string[]): Promise<number> {
       s.notReady.onUnreadyData.map((u) => `${u.initiative}: ${u.dataDomains.join(', ')}`),
     ),
     ...list('Active initiatives without a measured outcome in the last 30 days', s.notReady.withoutMeasuredOutcomes),
+    ...list(
+      'Attribution mismatches: telemetry naming an agent its sender may not speak for (last 30 days)',
+      s.attributionMismatches.map(
+        (m) =>
+          `${m.sentBy} named ${m.claimedAgent}: ${m.spans} spans, ${m.events} events, ${m.costUsd} USD, booked to ${m.bookedTo ?? 'no agent'}`,
+      ),
+    ),
   ];
   process.stdout.write(`${lines.join('\n')}`);
   return 0;

@@ -25,8 +25,8 @@ usage: fulcrum <command> [options]
   apply -f PATH [--dry-run] [--prune]
                                   validate descriptors (file or folder) and apply them, all or nothing
   export [-o DIR]                 write the registry back out as descriptors
-  keys create|list|revoke --agent NAME [ID]
-                                  agent keys (the secret is printed once)
+  keys create|list|revoke --agent NAME | --collector NAME [ID]
+                                  agent or telemetry-collector keys (the secret is printed once)
   tokens create|list|revoke --person NAME [ID]
                                   person API tokens
   diagnose [--json]               scale or fail: the six-area scorecard from live evidence
@@ -47,8 +47,10 @@ usage: fulcrum <command> [options]
   roi INITIATIVE                  value against cost, with provenance
   evidence export --initiative NAME -o FILE.tar.gz
                                   an auditor's archive for one initiative
-  audit verify [--archive FILE]   walk every audit chain in the database (works with the server stopped),
-                                  or the chain segments of an evidence archive
+  audit verify [--public-key FILE] [--checkpoint FILE] [--archive FILE]
+                                  walk every audit chain in the database (works with the server stopped)
+                                  and check it against signed checkpoints, or an evidence archive's segments
+  audit checkpoint [-o FILE]      export the latest signed audit checkpoint for an outside witness
   mcp discover SERVER [--all] [--write DIR]
                                   an McpServer's tools not in the registry yet, as Tool descriptors
   migrate                         bring the database schema up to date

@@ -16,7 +16,11 @@ export async function serve(argv: string[]): Promise<number> {
   const app = await createApp(config);
   if (app.adminToken.generated) {
     const { token, file } = app.adminToken.generated;
-    process.stderr.write(`\nGenerated the admin token (shown once; also saved to ${file}, mode 0600):\n\n  ${token}\n\n`);
+    // Shown to a person at a terminal only: piped output ends up in container and CI logs.
+    if (process.stdout.isTTY)
+      process.stdout.write(`\nGenerated the admin token (shown once; also saved to ${file}, mode 0600):\n\n  ${token}\n\n`);
+    else
+      process.stderr.write(`Generated the admin token: saved to ${file} (mode 0600), not printed as stdout is not a terminal\n`);
   }
   const server = await buildServer(app, { logger: true });
   const address = await server.listen({ host: config.host, port: config.port });

@@ -1,10 +1,9 @@
 // The one place that knows SQLite from PostgreSQL. Business code sees a Kysely<Database> and
 // capability flags; dialect differences live here and in migrations.
-import fs from 'node:fs';
-import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { type ColumnDefinitionBuilder, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { touchPrivateFile } from '../private-files.js';
 import type { Database } from './schema.js';
 
 /** The most terms to OR in one WHERE on every engine (SQLite refuses an expression deeper than 1,000). */
@@ -70,7 +69,8 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
 }
 
 function openSqlite(file: string): DatabaseHandle {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  // SQLite gives its -wal and -shm files the database file's mode: 0600 for all three.
+  if (file !== ':memory:') touchPrivateFile(file);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a committed transaction survives power loss, not only a process crash.

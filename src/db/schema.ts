@@ -22,7 +22,9 @@ export interface Database {
   reviews: ReviewTable;
   review_signoffs: ReviewSignoffTable;
   audit_checkpoints: AuditCheckpointTable;
+  audit_signed_checkpoints: AuditSignedCheckpointTable;
   spend_lines: SpendLineTable;
+  decision_outcomes: DecisionOutcomeTable;
 }
 
 /** One governance-as-code descriptor; `spec` and `labels` are JSON text (portable across engines). */
@@ -52,10 +54,10 @@ export interface RegistryChangeTable {
   at: string;
 }
 
-/** Person API tokens and agent keys, stored only as SHA-256 hashes. */
+/** Person API tokens, agent keys and telemetry-collector keys, stored only as SHA-256 hashes. */
 export interface CredentialTable {
   id: string;
-  subject_kind: 'person' | 'agent';
+  subject_kind: 'person' | 'agent' | 'collector';
   subject: string;
   token_hash: string;
   prefix: string;
@@ -75,6 +77,9 @@ export interface AuditChainTable {
   id: string;
   node: string;
   started_at: string;
+  /** Where the chain ends: written in the same transaction as its entries (docs/audit.md). */
+  head_seq: number;
+  head_hash: string;
 }
 
 /** An append-only, hash-chained record of a decision or a human act. JSON columns are text. */
@@ -119,6 +124,8 @@ export interface ApprovalTable {
   comment: string | null;
   used_at: string | null;
   used_decision_id: string | null;
+  /** The agent's owner when the approval was requested (separation of duties); null before 2026-12. */
+  agent_owner: string | null;
 }
 
 export interface ShadowAgentTable {
@@ -155,6 +162,10 @@ export interface TaskEventTable {
   registered: number;
   attributes: string;
   received_at: string;
+  /** The agent the event named when it was not booked to it (an attribution mismatch), else null. */
+  claimed_agent: string | null;
+  /** The credential that sent it: `agent:NAME` or `collector:NAME` (null before attribution was recorded). */
+  sent_by: string | null;
 }
 
 export interface SpanTable {
@@ -179,6 +190,10 @@ export interface SpanTable {
   error_type: string | null;
   task_outcome: string | null;
   received_at: string;
+  /** The agent the span named when it was not booked to it (an attribution mismatch), else null. */
+  claimed_agent: string | null;
+  /** The credential that sent it: `agent:NAME` or `collector:NAME` (null before attribution was recorded). */
+  sent_by: string | null;
 }
 
 /** Daily totals per agent and model ('' for none), kept up to date in the ingest transaction. */
@@ -269,6 +284,8 @@ export interface ReviewTable {
   opened_by: string;
   opened_at: string;
   closed_at: string | null;
+  /** The initiative's owner when the review opened (separation of duties); null before 2026-12. */
+  owner: string | null;
 }
 
 export interface ReviewSignoffTable {
@@ -286,6 +303,19 @@ export interface AuditCheckpointTable {
   seq: number;
   hash: string;
   at: string;
+  /** Ed25519 (base64) over the start, by the audit signing key; null for starts written before it. */
+  signature: string | null;
+}
+
+/** A checkpoint over every audit chain's start and head, signed with the audit key (docs/audit.md). */
+export interface AuditSignedCheckpointTable {
+  id: Generated<number>;
+  at: string;
+  node: string;
+  key_id: string;
+  /** The signed JSON text, exactly as signed. */
+  payload: string;
+  signature: string;
 }
 
 export interface SpendLineTable {
@@ -298,4 +328,11 @@ export interface SpendLineTable {
   description: string | null;
   imported_by: string;
   imported_at: string;
+}
+
+/** The one reported outcome of an allowed decision (a second report is refused). */
+export interface DecisionOutcomeTable {
+  decision_id: string;
+  outcome: string;
+  at: string;
 }

@@ -12,6 +12,7 @@ import {
   type AgentProfile,
   ATTACK,
   at,
+  COLLECTOR,
   MEASUREMENTS,
   PROFILES,
   PROMOTIONS,
@@ -79,6 +80,10 @@ export async function replay(opts: ReplayOptions): Promise<ReplayStats> {
     const { key } = await admin.request<{ key: string }>('POST', `/v1/agents/${p.agent}/keys`, { description: 'demo' });
     agents.set(p.agent, client(opts.url, key));
   }
+  const collectorKey = await admin.request<{ key: string }>('POST', `/v1/telemetry-collectors/${COLLECTOR.name}/keys`, {
+    description: 'demo',
+  });
+  const collector = client(opts.url, collectorKey.key);
   const people = new Map<string, Api>();
   const person = async (name: string) => {
     let api = people.get(name);
@@ -118,6 +123,9 @@ export async function replay(opts: ReplayOptions): Promise<ReplayStats> {
     await Promise.all(
       PROFILES.map(async (p) => {
         const api = agents.get(p.agent) as Api;
+        // Telemetry goes through sales-ops' collector for the agents it forwards; decisions never do.
+        const forwarded = COLLECTOR.agents.includes(p.agent);
+        const telemetry = forwarded ? collector : api;
         const r = seeded(opts.seed * 1_000_003 + d * 131 + PROFILES.indexOf(p));
         const { spans, events } = dayOfTasks(p, r, dayStart, progress);
         const calls = UNREPORTED_CALLS_PER_DAY[p.agent] ?? 0;
@@ -134,7 +142,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayStats> {
               r.hex(32),
             ),
           );
-        if (p.agent === SHADOW.viaKeyOf && d >= SHADOW.fromDay)
+        if (forwarded && COLLECTOR.name === SHADOW.via && d >= SHADOW.fromDay)
           for (let i = 0; i < SHADOW.callsPerDay; i++)
             spans.push(
               inferenceSpan(
@@ -149,11 +157,13 @@ export async function replay(opts: ReplayOptions): Promise<ReplayStats> {
               ),
             );
         for (let i = 0; i < spans.length; i += SPANS_PER_REQUEST) {
-          await api.request('POST', '/otlp/v1/traces', otlpExport(spans.slice(i, i + SPANS_PER_REQUEST)));
+          await telemetry.request('POST', '/otlp/v1/traces', otlpExport(spans.slice(i, i + SPANS_PER_REQUEST)));
         }
         stats.spans += spans.length;
         if (events.length) {
-          await api.request('POST', '/v1/events', { events });
+          await telemetry.request('POST', '/v1/events', {
+            events: forwarded ? events.map((e) => ({ ...e, agent: p.agent })) : events,
+          });
           stats.events += events.length;
         }
         for (let i = 0; i < p.decisionsPerDay; i++) await decide(api, approver, p, r, `${p.agent}-d${d}-${i}`, stats);
@@ -182,7 +192,8 @@ export async function replay(opts: ReplayOptions): Promise<ReplayStats> {
         l.category,
         l.amount,
         l.initiative ?? '',
-        l.description,
+        // Quoted as RFC 4180 asks: descriptions hold commas.
+        `"${l.description.replaceAll('"', '""')}"`,
       ].join(','),
     ),
   ].join('\n');

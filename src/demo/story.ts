@@ -363,13 +363,17 @@ export const PROFILES: AgentProfile[] = [
 /** Model calls per day of agents that do not report tasks (inference spans only). */
 export const UNREPORTED_CALLS_PER_DAY: Record<string, number> = { 'deal-desk-gpt': 40 };
 
-/** The shadow agent: an unregistered marketing bot starts sending telemetry three weeks before the end. */
+/** Sales-ops forwards its agents' telemetry through one OpenTelemetry Collector (examples/acme/telemetry.yaml). */
+export const COLLECTOR = { name: 'sales-otel-collector', agents: ['deal-desk-gpt'] };
+
+/** The shadow agent: an unregistered marketing bot starts sending telemetry three weeks before the end,
+ *  through sales-ops' collector. It is in no collector's list, so its spans are booked to no agent. */
 export const SHADOW = {
   identity: 'marketing-copy-gpt',
   fromDay: 69,
   callsPerDay: 25,
   model: 'gpt-4.1',
-  viaKeyOf: 'deal-desk-gpt',
+  via: COLLECTOR.name,
 };
 
 /** On the last day a prompt-injection campaign makes support-bot-eu try tools outside its archetype. */
@@ -460,7 +464,9 @@ export const PROMOTIONS = [
     signOffs: [
       ['owner', 'amara.nwosu'],
       ['platform', 'tom.becker'],
-      ['reviewer:security', 'amara.nwosu'],
+      // Amara, Acme's security reviewer, owns this initiative: separation of duties hands its
+      // security review to raj.patel, an admin (who acts in every role).
+      ['reviewer:security', 'raj.patel'],
       ['reviewer:data', 'pieter.devries'],
       ['reviewer:risk', 'hannah.schmidt'],
     ],

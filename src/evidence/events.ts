@@ -7,6 +7,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface TaskEvent {
   type: EventType;
+  /** The agent the event names (optional with an agent key, required with a collector key). */
+  agent: string | null;
   taskId: string;
   workflow: string | null;
   outcome: string | null;
@@ -19,7 +21,18 @@ export interface TaskEvent {
   attributes: Record<string, unknown>;
 }
 
-const KNOWN = new Set(['type', 'taskId', 'workflow', 'outcome', 'durationMs', 'startedAt', 'endedAt', 'costUsd', 'attributes']);
+const KNOWN = new Set([
+  'type',
+  'agent',
+  'taskId',
+  'workflow',
+  'outcome',
+  'durationMs',
+  'startedAt',
+  'endedAt',
+  'costUsd',
+  'attributes',
+]);
 const MAX_ATTRIBUTES_BYTES = 8 * 1024;
 
 export function mapEvent(raw: unknown): TaskEvent {
@@ -31,6 +44,12 @@ export function mapEvent(raw: unknown): TaskEvent {
   const type = e.type as EventType;
   if (typeof e.taskId !== 'string' || e.taskId.length === 0 || e.taskId.length > 200)
     throw new Error('taskId must be a string of 1 to 200 characters');
+  const agent = optional(
+    e.agent,
+    'agent',
+    (v) => typeof v === 'string' && v.length > 0 && v.length <= 253,
+    'an agent name of 1 to 253 characters',
+  ) as string | null;
   const workflow = optional(
     e.workflow,
     'workflow',
@@ -42,14 +61,15 @@ export function mapEvent(raw: unknown): TaskEvent {
   const durationMs = optional(
     e.durationMs,
     'durationMs',
-    (v) => Number.isInteger(v) && (v as number) >= 0,
-    'a non-negative integer',
+    // At most a year: a task that ran longer is a clock error, and huge values would swamp the sums.
+    (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 366 * 86_400_000,
+    'a whole number of milliseconds from 0 to a year (31622400000)',
   ) as number | null;
   const costUsd = optional(
     e.costUsd,
     'costUsd',
-    (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
-    'a non-negative number',
+    (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1e9,
+    'a number of USD from 0 to 1e9',
   ) as number | null;
   const outcome = optional(
     e.outcome,
@@ -76,6 +96,7 @@ export function mapEvent(raw: unknown): TaskEvent {
   const iso = new Date(at).toISOString();
   return {
     type,
+    agent,
     taskId: e.taskId,
     workflow: workflow as string | null,
     outcome,

@@ -6,6 +6,7 @@ import type { Database, SpanTable, TaskEventTable } from '../db/schema.js';
 import { InputError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { ShadowSource } from '../guard/shadow-store.js';
 import type { RegistrySnapshot } from '../registry/model.js';
+import { attributor, type Sender, sentBy, UNBOOKED } from './attribution.js';
 import { createPriceBook } from './cost.js';
 import { mapEvent } from './events.js';
 import { createEvidenceStore } from './evidence-store.js';
@@ -26,26 +27,37 @@ const MAX_EVENTS = 1000;
 export function createEvidenceService(deps: Deps) {
   const store = createEvidenceStore(deps.db);
 
-  async function shadowsFor(registry: RegistrySnapshot, names: Iterable<string>): Promise<void> {
+  /** Names the registry does not know are shadow agents, whoever sent them (docs/evidence.md). */
+  async function shadowsFor(registry: RegistrySnapshot, sender: Sender, names: Iterable<string | null>): Promise<void> {
     for (const name of new Set(names))
-      if (!registry.has('Agent', name))
-        await deps.recordShadow(`telemetry:${name}`, 'telemetry', `telemetry names agent "${name}"`);
+      if (name !== null && !registry.has('Agent', name))
+        await deps.recordShadow(
+          `telemetry:${name}`,
+          'telemetry',
+          `telemetry from ${sender.type} "${sender.id}" names agent "${name}"`,
+        );
   }
 
   return {
     /** POST /v1/events: each event on its own; accepted ones are kept, duplicates counted once. */
-    async ingestEvents(agent: string, body: unknown) {
+    async ingestEvents(sender: Sender, body: unknown) {
       const list = (body as { events?: unknown } | null)?.events;
       if (!Array.isArray(list)) throw new InputError('the body must be {"events":[...]}');
       if (list.length > MAX_EVENTS) throw new InputError(`at most ${MAX_EVENTS} events per request`);
+      const registry = await deps.registry();
+      const attribute = attributor(sender, registry);
       const now = new Date().toISOString();
       const rows: TaskEventTable[] = [];
+      const named: Array<string | null> = [];
       const rejected: Array<{ index: number; reason: string }> = [];
       list.forEach((raw, index) => {
         try {
           const e = mapEvent(raw);
+          const booked = attribute(e.agent);
+          if ('rejected' in booked) throw new Error(`${booked.rejected}: set "agent"`);
+          named.push(e.agent);
           rows.push({
-            agent,
+            agent: booked.agent,
             task_id: e.taskId,
             type: e.type,
             workflow: e.workflow,
@@ -56,31 +68,44 @@ export function createEvidenceService(deps: Deps) {
             day: e.day,
             cost_usd: e.costUsd,
             source: 'api',
-            registered: 1,
+            registered: booked.agent === UNBOOKED ? 0 : 1,
             attributes: JSON.stringify(e.attributes),
             received_at: now,
+            claimed_agent: booked.claimed,
+            sent_by: sentBy(sender),
           });
         } catch (err) {
           rejected.push({ index, reason: (err as Error).message });
         }
       });
       const stored = await store.ingest(rows, []);
+      await shadowsFor(registry, sender, named);
       return { accepted: rows.length, duplicates: rows.length - stored.events, rejected };
     },
 
-    /** OTLP traces: spans are attributed to the agent they name, else to the sender's agent. */
-    async ingestTraces(senderAgent: string, body: unknown, opts: { dryRun?: boolean } = {}) {
-      const { spans, rejected } = mapTraceRequest(body);
-      if (opts.dryRun) return { accepted: spans.length, rejected };
+    /** OTLP traces: each span booked as `attributor` says (an agent key: always to its agent). */
+    async ingestTraces(sender: Sender, body: unknown, opts: { dryRun?: boolean } = {}) {
+      const mapped = mapTraceRequest(body);
+      const rejected = [...mapped.rejected];
       const registry = await deps.registry();
+      const attribute = attributor(sender, registry);
+      const spans: Array<{ s: MappedSpan; agent: string; claimed: string | null }> = [];
+      for (const s of mapped.spans) {
+        const booked = attribute(s.agentName);
+        if ('rejected' in booked)
+          rejected.push({ index: s.index, reason: `${booked.rejected}: set gen_ai.agent.name on the span or its resource` });
+        else spans.push({ s, ...booked });
+      }
+      rejected.sort((a, b) => a.index - b.index);
+      if (opts.dryRun) return { accepted: spans.length, rejected };
       const prices = createPriceBook(registry);
       const now = new Date().toISOString();
-      const rows = spans.map((s) => spanRow(s, s.agentName ?? senderAgent, registry, prices, now));
+      const by = sentBy(sender);
+      const rows = spans.map(({ s, agent, claimed }) => spanRow(s, agent, claimed, by, prices, now));
       const events = spans
-        .filter((s) => s.taskOutcome !== null && s.operation === 'invoke_agent')
-        .map((s): TaskEventTable => {
-          const agent = s.agentName ?? senderAgent;
-          return {
+        .filter(({ s }) => s.taskOutcome !== null && s.operation === 'invoke_agent')
+        .map(
+          ({ s, agent, claimed }): TaskEventTable => ({
             agent,
             task_id: s.taskId ?? `${s.traceId}/${s.spanId}`,
             type: 'task.completed',
@@ -92,15 +117,18 @@ export function createEvidenceService(deps: Deps) {
             day: s.day,
             cost_usd: null,
             source: 'otlp',
-            registered: registry.has('Agent', agent) ? 1 : 0,
+            registered: agent === UNBOOKED ? 0 : 1,
             attributes: '{}',
             received_at: now,
-          };
-        });
+            claimed_agent: claimed,
+            sent_by: by,
+          }),
+        );
       await store.ingest(events, rows);
       await shadowsFor(
         registry,
-        rows.map((r) => r.row.agent),
+        sender,
+        spans.map(({ s }) => s.agentName),
       );
       return { accepted: spans.length, rejected };
     },
@@ -198,7 +226,8 @@ export function createEvidenceService(deps: Deps) {
 function spanRow(
   s: MappedSpan,
   agent: string,
-  registry: RegistrySnapshot,
+  claimed: string | null,
+  sentBy: string,
   prices: ReturnType<typeof createPriceBook>,
   now: string,
 ): { row: SpanTable; inference: boolean } {
@@ -215,7 +244,7 @@ function spanRow(
       span_id: s.spanId,
       parent_span_id: s.parentSpanId,
       agent,
-      registered: registry.has('Agent', agent) ? 1 : 0,
+      registered: agent === UNBOOKED ? 0 : 1,
       name: s.name.slice(0, 500),
       operation: s.operation,
       start_at: s.startAt,
@@ -232,6 +261,8 @@ function spanRow(
       error_type: s.errorType,
       task_outcome: s.taskOutcome,
       received_at: now,
+      claimed_agent: claimed,
+      sent_by: sentBy,
     },
   };
 }

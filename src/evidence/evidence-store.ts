@@ -1,8 +1,9 @@
 // Stores events and spans idempotently and keeps the daily rollups in the same transaction:
-// only rows actually inserted (not re-sent duplicates) add to the totals.
+// only rows actually inserted (not re-sent duplicates), and booked to an agent, add to the totals.
 import type { Kysely } from 'kysely';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
+import { UNBOOKED } from './attribution.js';
 
 type Counters = Omit<EvidenceDailyTable, 'day' | 'agent' | 'model'>;
 const ZERO: Counters = {
@@ -82,6 +83,8 @@ const SPAN_COLUMNS: ReadonlyArray<keyof SpanTable> = [
   'error_type',
   'task_outcome',
   'received_at',
+  'claimed_agent',
+  'sent_by',
 ];
 
 export function createEvidenceStore(db: Kysely<Database>) {
@@ -101,6 +104,8 @@ export function createEvidenceStore(db: Kysely<Database>) {
       return db.transaction().execute(async (trx) => {
         const totals = new Map<string, EvidenceDailyTable>();
         const add = (day: string, agent: string, model: string, c: Partial<Counters>) => {
+          // Booked to no agent (an attribution mismatch): kept raw, never in any agent's totals.
+          if (agent === UNBOOKED) return;
           const key = `${day}\u0000${agent}\u0000${model}`;
           const row = totals.get(key) ?? { day, agent, model, ...ZERO };
           totals.set(key, row);

@@ -6,6 +6,8 @@ import { InputError } from '../errors.js';
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [k: string]: AttrValue };
 
 export interface MappedSpan {
+  /** Its position in the request (every span counted, as in `Rejected`). */
+  index: number;
   traceId: string;
   spanId: string;
   parentSpanId: string | null;
@@ -59,7 +61,7 @@ export function mapTraceRequest(body: unknown): { spans: MappedSpan[]; rejected:
       if (!isObject(ss) || (ss.spans !== undefined && !Array.isArray(ss.spans))) throw new InputError('"spans" must be an array');
       for (const raw of (ss.spans as unknown[]) ?? []) {
         try {
-          spans.push(mapSpan(raw, resource));
+          spans.push(mapSpan(raw, resource, index));
         } catch (err) {
           rejected.push({ index, reason: (err as Error).message });
         }
@@ -70,7 +72,7 @@ export function mapTraceRequest(body: unknown): { spans: MappedSpan[]; rejected:
   return { spans, rejected };
 }
 
-function mapSpan(raw: unknown, resource: Record<string, AttrValue>): MappedSpan {
+function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: number): MappedSpan {
   if (!isObject(raw)) throw new Error('a span must be an object');
   const traceId = id(raw.traceId, 16, 'traceId');
   const spanId = id(raw.spanId, 8, 'spanId');
@@ -88,6 +90,7 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>): MappedSpan 
   if (outcome !== null && !(TASK_OUTCOMES as readonly string[]).includes(outcome))
     throw new Error(`fulcrum.task.outcome must be one of ${TASK_OUTCOMES.join(', ')}, got "${outcome}"`);
   return {
+    index,
     traceId,
     spanId,
     parentSpanId: parent,
@@ -99,9 +102,9 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>): MappedSpan 
     agentName: str(a('gen_ai.agent.name')) ?? str(a('gen_ai.agent.id')),
     model: str(a('gen_ai.response.model')) ?? str(a('gen_ai.request.model')),
     provider: str(a('gen_ai.provider.name')) ?? str(a('gen_ai.system')),
-    inputTokens: count(a('gen_ai.usage.input_tokens') ?? a('gen_ai.usage.prompt_tokens')),
-    outputTokens: count(a('gen_ai.usage.output_tokens') ?? a('gen_ai.usage.completion_tokens')),
-    cachedTokens: count(a('gen_ai.usage.cache_read.input_tokens') ?? a('gen_ai.usage.cached_input_tokens')),
+    inputTokens: tokens(a, 'gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'),
+    outputTokens: tokens(a, 'gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'),
+    cachedTokens: tokens(a, 'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cached_input_tokens'),
     tool: str(a('gen_ai.tool.name')),
     errorType: str(a('error.type')) ?? (status === STATUS_ERROR ? 'error' : null),
     taskOutcome: outcome,
@@ -171,8 +174,21 @@ function str(v: AttrValue | undefined): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
-function count(v: AttrValue | undefined): number | null {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.round(v) : null;
+/** The most tokens one span may report (docs/evidence.md); more is not a model call, it is an attack. */
+export const MAX_TOKENS = 1e10;
+
+/**
+ * A token count from the first of `keys` present: an integer, or a string of digits as some
+ * instrumentations send it. Absent is null (unknown, never zero); anything else rejects the span,
+ * naming the attribute, so a value like 1e308 never reaches a sum.
+ */
+function tokens(a: (key: string) => AttrValue | undefined, ...keys: string[]): number | null {
+  const key = keys.find((k) => a(k) !== undefined && a(k) !== null);
+  if (key === undefined) return null;
+  const v = a(key);
+  const n = typeof v === 'string' && /^\s*\d{1,11}\s*$/.test(v) ? Number(v) : v;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_TOKENS) return n;
+  throw new Error(`${key} must be a whole number of tokens from 0 to ${MAX_TOKENS.toExponential()}, got ${JSON.stringify(v)}`);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -214,9 +214,9 @@ export function createEvidenceExport(deps: Deps) {
       const models = [...new Set(archetypes.flatMap((a) => registry.get('Archetype', a)?.spec.models ?? []))];
       const incidents = await deps.incidents.related(actor, initiative, names);
       const incidentsFull = await Promise.all(incidents.map((x) => deps.incidents.get(actor, x.id)));
-      const reviews = await deps.reviews.list({ initiative });
+      const reviews = await deps.reviews.list(actor, { initiative });
       const { revision, policies } = await deps.policies();
-      const last = new Map(deps.monitors.lastResults().map((r) => [r.monitor, r]));
+      const last = new Map(deps.monitors.lastResults(actor).map((r) => [r.monitor, r]));
       const monitors = registry
         .list('Monitor')
         .filter(
@@ -231,7 +231,7 @@ export function createEvidenceExport(deps: Deps) {
           initiative: {
             name: initiative,
             spec: i.spec,
-            riskTierInForce: (await deps.risk.history(initiative))[0]?.tier ?? i.spec.riskTier ?? null,
+            riskTierInForce: (await deps.risk.history(actor, initiative))[0]?.tier ?? i.spec.riskTier ?? null,
           },
           businessUnit: registry.get('BusinessUnit', i.spec.businessUnit) ?? null,
           agents: agents.map((a) => ({ name: a.name, spec: a.spec })),
@@ -239,7 +239,7 @@ export function createEvidenceExport(deps: Deps) {
           dataDomains: domains.map((d) => ({ name: d, spec: registry.get('DataDomain', d)?.spec })),
           models: models.map((m) => ({ name: m, spec: registry.get('Model', m)?.spec })),
         },
-        'risk-assessments.json': await deps.risk.history(initiative),
+        'risk-assessments.json': await deps.risk.history(actor, initiative),
         'reviews.json': reviews,
         'policies.json': { registryRevision: revision, policies },
         'monitors.json': monitors,

@@ -2,7 +2,7 @@
 // default) or on demand. A breach opens an incident — one per monitor while it is open or mitigated —
 // and a sev1 monitor with suspendOnBreach suspends the agents in its scope (the kill switch).
 import type { Kysely } from 'kysely';
-import type { Principal } from '../auth/principal.js';
+import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import type { MonitorSpec } from '../registry/schemas.js';
@@ -27,6 +27,8 @@ export interface Deps {
   registry(): Promise<RegistrySnapshot>;
   incidents: IncidentService;
   suspend(agent: string, reason: string): Promise<void>;
+  /** Writes shadow sightings still counted in memory (the guard batches them). */
+  flushShadows?(): Promise<void>;
 }
 
 export type MonitorService = ReturnType<typeof createMonitorService>;
@@ -141,6 +143,7 @@ export function createMonitorService(deps: Deps) {
         return { value: daily > 0 ? perDay / daily : 0, samples: 1 };
       }
       case 'shadow_agents': {
+        await deps.flushShadows?.();
         const r = await db
           .selectFrom('shadow_agents')
           .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -204,19 +207,33 @@ export function createMonitorService(deps: Deps) {
     return { ...result, incident: incident.id, ...(suspended.length ? { suspended } : {}) };
   }
 
+  async function evaluateAll(now: Date): Promise<MonitorResult[]> {
+    const registry = await deps.registry();
+    const results: MonitorResult[] = [];
+    for (const monitor of registry.list('Monitor')) results.push(await evaluate(registry, monitor, now));
+    last = results;
+    return results;
+  }
+
   return {
-    /** Evaluates every monitor now. */
-    async evaluateAll(now = new Date()): Promise<MonitorResult[]> {
-      const registry = await deps.registry();
-      const results: MonitorResult[] = [];
-      for (const monitor of registry.list('Monitor')) results.push(await evaluate(registry, monitor, now));
-      last = results;
-      return results;
+    /** Evaluates every monitor now (a registry writer's act: a breach may suspend agents). */
+    async evaluateAll(actor: Principal, now = new Date()): Promise<MonitorResult[]> {
+      assertCan(actor, 'registry.write');
+      return evaluateAll(now);
     },
-    lastResults: () => last,
+    lastResults(actor: Principal): MonitorResult[] {
+      assertCan(actor, 'registry.read');
+      return last;
+    },
     start(intervalMs: number): void {
       if (intervalMs <= 0 || timer) return;
-      timer = setInterval(() => void this.evaluateAll().catch(() => {}), intervalMs);
+      timer = setInterval(
+        () =>
+          void evaluateAll(new Date()).catch((err: unknown) =>
+            process.emitWarning(`monitors: evaluation failed: ${err instanceof Error ? err.message : String(err)}`),
+          ),
+        intervalMs,
+      );
       timer.unref();
     },
     stop(): void {

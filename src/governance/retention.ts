@@ -1,7 +1,8 @@
 // Retention: a period per data type and a purge that enforces it. Logs of high-risk initiatives are
 // kept at least six months whatever the setting (EU AI Act Art. 19 and 26(6)); data of agents linked
 // to an incident that is not closed is held until it closes. Audit chains are purged from their
-// start only, leaving a checkpoint so `audit verify` still proves what remains.
+// start only, leaving a checkpoint so `audit verify` still proves what remains; the checkpoint is
+// signed with the audit key, so a purge is told from a deletion (docs/audit.md).
 import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
@@ -9,12 +10,20 @@ import { InputError } from '../errors.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { latestTiers } from './risk.js';
 
-export const DATA_TYPES = ['auditEntries', 'decisions', 'events', 'spans', 'arguments'] as const;
+export const DATA_TYPES = ['auditEntries', 'decisions', 'events', 'spans', 'arguments', 'shadowAgents'] as const;
 export type DataType = (typeof DATA_TYPES)[number];
 export type Retention = Record<DataType, number>;
 
-/** Days. Audit entries (human acts) 7 years; decisions 2; events ~13 months; spans 90 days; stored arguments 30. */
-export const DEFAULT_RETENTION: Retention = { auditEntries: 2555, decisions: 730, events: 395, spans: 90, arguments: 30 };
+/** Days. Audit entries (human acts) 7 years; decisions 2; events ~13 months; spans 90 days; stored arguments 30;
+ *  shadow agents not seen for 90 days. */
+export const DEFAULT_RETENTION: Retention = {
+  auditEntries: 2555,
+  decisions: 730,
+  events: 395,
+  spans: 90,
+  arguments: 30,
+  shadowAgents: 90,
+};
 export const HIGH_RISK_FLOOR_DAYS = 183;
 const SETTING = 'retention';
 const DAY = 86_400_000;
@@ -22,6 +31,8 @@ const DAY = 86_400_000;
 export interface Deps {
   db: Kysely<Database>;
   registry(): Promise<RegistrySnapshot>;
+  /** Signs where a chain now starts (the audit key); unsigned when absent. */
+  signChainStart?(chainId: string, seq: number, hash: string): string;
 }
 
 export type RetentionService = ReturnType<typeof createRetentionService>;
@@ -77,7 +88,13 @@ export function createRetentionService(deps: Deps) {
     /** Purges on a timer (every node; a purge is idempotent). */
     start(intervalMs: number): void {
       if (intervalMs <= 0 || timer) return;
-      timer = setInterval(() => void this.purge({ type: 'system', id: 'retention' }).catch(() => {}), intervalMs);
+      timer = setInterval(
+        () =>
+          void this.purge({ type: 'system', id: 'retention' }).catch((err: unknown) =>
+            process.emitWarning(`retention: purge failed: ${err instanceof Error ? err.message : String(err)}`),
+          ),
+        intervalMs,
+      );
       timer.unref();
     },
     stop(): void {
@@ -93,7 +110,22 @@ export function createRetentionService(deps: Deps) {
       const { highRisk, incident } = await holds(registry);
       const cutoff = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
       const floor = cutoff(HIGH_RISK_FLOOR_DAYS);
-      const result = { auditEntries: 0, decisions: 0, events: 0, spans: 0, arguments: 0, held: { highRisk, incident } };
+      const result = {
+        auditEntries: 0,
+        decisions: 0,
+        events: 0,
+        spans: 0,
+        arguments: 0,
+        shadowAgents: 0,
+        held: { highRisk, incident },
+      };
+
+      // Shadow identities nobody has seen for the period (unauthenticated callers cannot grow the table for ever).
+      result.shadowAgents = Number(
+        (await db.deleteFrom('shadow_agents').where('last_seen', '<', cutoff(p.shadowAgents)).executeTakeFirst()).numDeletedRows,
+      );
+      // A decision's reported outcome is kept as long as decisions are (the audit entry holds the outcome itself).
+      await db.deleteFrom('decision_outcomes').where('at', '<', cutoff(p.decisions)).execute();
 
       // Raw telemetry. The daily rollups stay: they are aggregates.
       for (const [table, column, type] of [
@@ -150,10 +182,16 @@ export function createRetentionService(deps: Deps) {
             .groupBy('kind')
             .execute();
           for (const c of counts) result[c.kind === 'decision' ? 'decisions' : 'auditEntries'] += Number(c.n);
+          const start = {
+            seq: last.seq,
+            hash: last.hash,
+            at: last.at,
+            signature: deps.signChainStart?.(chain, last.seq, last.hash) ?? null,
+          };
           await trx
             .insertInto('audit_checkpoints')
-            .values({ chain_id: chain, seq: last.seq, hash: last.hash, at: last.at })
-            .onConflict((oc) => oc.column('chain_id').doUpdateSet({ seq: last.seq, hash: last.hash, at: last.at }))
+            .values({ chain_id: chain, ...start })
+            .onConflict((oc) => oc.column('chain_id').doUpdateSet(start))
             .execute();
           await trx.deleteFrom('audit_entries').where('chain_id', '=', chain).where('seq', '<=', last.seq).execute();
         });

@@ -1,14 +1,14 @@
 // Stage-promotion reviews: the sign-offs a promotion needs depend on the initiative's tier in force;
 // the stage changes only when every required sign-off approves, and one reject closes the review.
 import type { Kysely } from 'kysely';
-import { actorName, hasRole, type Principal } from '../auth/principal.js';
+import { actorName, assertCan, hasRole, type Principal } from '../auth/principal.js';
 import { newId } from '../auth/tokens.js';
 import type { Database, ReviewTable } from '../db/schema.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { AuditRecord } from '../guard/audit.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import type { RegistryService } from '../registry/registry-service.js';
-import { STAGES } from '../registry/schemas.js';
+import { type Role, STAGES } from '../registry/schemas.js';
 
 /** Who must sign a promotion, by tier. `owner` is the initiative's owner. */
 export const SIGN_OFFS: Record<string, string[]> = {
@@ -55,6 +55,31 @@ export function createReviewService(deps: Deps) {
     };
   };
 
+  /**
+   * Separation of duties (docs/auth.md): an owner vouches for their initiative as its owner, never as
+   * its reviewer (the owner now, or when the review opened: moving ownership does not free them), and
+   * one person gives at most one sign-off per review, so a review needs as many people as roles.
+   */
+  function assertSeparateDuties(
+    person: string,
+    role: string,
+    review: ReviewTable,
+    owner: string | undefined,
+    current: { signOffs: Database['review_signoffs'][] },
+  ): void {
+    const owns = person === owner || person === review.owner;
+    if (owns && role !== 'owner')
+      throw new NotAllowedError(
+        `separation of duties: ${person} ${person === owner ? 'owns' : 'owned'} ${review.initiative}${person === owner ? '' : ' when this review opened'}, so may give only its owner sign-off, not ${role}`,
+      );
+    // (The same role twice is a conflict, said by the insert below.)
+    const earlier = current.signOffs.find((x) => x.person === `person:${person}` && x.role !== role);
+    if (earlier)
+      throw new NotAllowedError(
+        `separation of duties: ${person} already signed this review as ${earlier.role}; one person gives one sign-off`,
+      );
+  }
+
   return {
     /** Opens the review a promotion needs. */
     async promote(actor: Principal, initiative: string, to: string) {
@@ -99,6 +124,7 @@ export function createReviewService(deps: Deps) {
         opened_by: actorName(actor),
         opened_at: new Date().toISOString(),
         closed_at: null,
+        owner: i.spec.owner ?? null,
       };
       await db.insertInto('reviews').values(row).execute();
       await deps.recordAct({
@@ -117,14 +143,16 @@ export function createReviewService(deps: Deps) {
         throw new ConflictError(`review ${id} does not need a ${s.role} sign-off (it needs ${required.join(', ')})`);
       const registry = await deps.registry();
       const owner = registry.get('Initiative', row.initiative)?.spec.owner;
+      // The owner sign-off is the initiative owner's (or the admin token's); the others are their role
+      // holders' (a person with the admin role acts in every role, docs/auth.md).
       const holds =
         actor.type === 'admin' ||
-        (actor.type === 'person' &&
-          (s.role === 'owner' ? actor.id === owner : (actor.roles as readonly string[]).includes(s.role)));
+        (actor.type === 'person' && (s.role === 'owner' ? actor.id === owner : hasRole(actor, s.role as Role)));
       if (!holds)
         throw new NotAllowedError(
           `${actorName(actor)} does not hold the ${s.role === 'owner' ? `owner role for ${row.initiative}` : `${s.role} role`}`,
         );
+      if (actor.type === 'person') assertSeparateDuties(actor.id, s.role, row, owner, await load(id));
       const at = new Date().toISOString();
       try {
         await db
@@ -177,7 +205,8 @@ export function createReviewService(deps: Deps) {
     },
 
     /** Newest first; without a limit, every one that matches. */
-    async list(q: { status?: string; initiative?: string; limit?: number }) {
+    async list(actor: Principal, q: { status?: string; initiative?: string; limit?: number }) {
+      assertCan(actor, 'registry.read');
       let sel = db.selectFrom('reviews').selectAll().orderBy('opened_at', 'desc');
       if (q.limit !== undefined) sel = sel.limit(q.limit);
       if (q.status) sel = sel.where('status', '=', q.status as ReviewTable['status']);
@@ -202,7 +231,8 @@ export function createReviewService(deps: Deps) {
       );
     },
 
-    async get(id: string) {
+    async get(actor: Principal, id: string) {
+      assertCan(actor, 'registry.read');
       const { row, signOffs } = await load(id);
       return view(row, signOffs);
     },

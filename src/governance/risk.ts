@@ -2,7 +2,7 @@
 // Art. 6(2) with Annex III high-risk areas, Art. 50 transparency. Assessments are versioned; the
 // latest is the tier in force.
 import type { Kysely } from 'kysely';
-import { actorName, hasRole, type Principal } from '../auth/principal.js';
+import { actorName, assertCan, hasRole, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { InputError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { AuditRecord } from '../guard/audit.js';
@@ -128,10 +128,14 @@ export function createRiskService(deps: Deps) {
       const registry = await deps.registry();
       const i = registry.get('Initiative', initiative);
       if (!i) throw new NotFoundError(`no Initiative named "${initiative}"`);
-      if (
-        !(hasRole(actor, 'platform') || hasRole(actor, 'reviewer:risk') || (actor.type === 'person' && actor.id === i.spec.owner))
-      )
-        throw new NotAllowedError(`only the initiative's owner, platform, reviewer:risk or admin may assess ${initiative}`);
+      if (!(hasRole(actor, 'platform') || hasRole(actor, 'reviewer:risk')))
+        throw new NotAllowedError(`only platform, reviewer:risk or admin may assess ${initiative}`);
+      // Separation of duties: the tier decides which sign-offs a promotion needs (a minimal tier needs
+      // only the owner's), so an owner never sets their own initiative's tier.
+      if (actor.type === 'person' && actor.id === i.spec.owner)
+        throw new NotAllowedError(
+          `separation of duties: ${actor.id} owns ${initiative}, so may not assess its risk; platform or reviewer:risk must`,
+        );
       const answers = checkAnswers(body.answers);
       const { tier, reasons } = classify(answers);
       const at = new Date().toISOString();
@@ -171,7 +175,15 @@ export function createRiskService(deps: Deps) {
       };
     },
 
-    async history(initiative: string) {
+    /** The questions every assessment answers, and the prohibited practices. */
+    questionnaire(actor: Principal) {
+      assertCan(actor, 'registry.read');
+      return QUESTIONNAIRE;
+    },
+
+    /** Every assessment of an initiative, newest (the tier in force) first. */
+    async history(actor: Principal, initiative: string) {
+      assertCan(actor, 'registry.read');
       const rows = await db
         .selectFrom('risk_assessments')
         .selectAll()

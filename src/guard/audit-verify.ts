@@ -1,16 +1,51 @@
 // Walks audit chains and recomputes every hash: a changed, inserted or removed entry breaks the
 // chain at that entry. Works on the database (the server may be stopped) and on the chain segments
-// of an evidence export.
+// of an evidence export. With the public key, it also checks every chain against the signed
+// checkpoints (one kept outside, and those in the database) and each retention start's signature,
+// so truncation, deleted chains and rewrites with recomputed hashes are named too (docs/audit.md).
 import type { Kysely } from 'kysely';
-import type { AuditEntryTable, Database } from '../db/schema.js';
+import type { AuditChainTable, AuditCheckpointTable, AuditEntryTable, Database } from '../db/schema.js';
 import { entryHash, GENESIS } from './audit.js';
+import { type CheckpointBody, openCheckpoint, type SignedCheckpoint, startMessage } from './audit-checkpoint.js';
+import type { AuditVerifier } from './audit-key.js';
 import { hashArguments } from './decide.js';
+
+/** What kind of damage a finding is (docs/audit.md lists them with the tampering each names). */
+export type TamperKind =
+  | 'missing-entry'
+  | 'link-broken'
+  | 'content-changed'
+  | 'arguments-changed'
+  | 'rewritten'
+  | 'truncated'
+  | 'chain-deleted'
+  | 'start-forged'
+  | 'appended'
+  | 'checkpoint-forged';
+
+export interface Finding {
+  chainId: string;
+  /** The entry concerned; for a cut chain, the first entry missing. */
+  seq: number;
+  /** The entry's id, or '-' when there is no such entry. */
+  id: string;
+  kind?: TamperKind;
+  problem: string;
+}
 
 export interface VerifyReport {
   ok: boolean;
+  /** Chains holding entries. */
   chains: number;
+  /** Entries that verified. */
   entries: number;
-  broken?: { chainId: string; seq: number; id: string; problem: string };
+  /** The first finding. */
+  broken?: Finding;
+  findings?: Finding[];
+  /** Whether signatures were checked (a public key was given). */
+  signatures?: 'checked' | 'unchecked';
+  /** The newest signed checkpoint the log was checked against. */
+  checkpoint?: { source: string; at: string; chains: number; entries: number };
 }
 
 /** Where a chain starts: seq 1 after the genesis hash, or after a retention checkpoint. */
@@ -19,55 +54,239 @@ export interface ChainStart {
   hash: string;
 }
 
+/** A hash an entry must have, and who says so (a signed checkpoint, the chain's recorded head). */
+export type Expected = Map<number, { hash: string; by: string }>;
+
+const short = (h: string) => h.slice(0, 12);
+
 /** Checks consecutive rows of one chain from `start`; returns the first problem, or where it ended. */
 export function verifyRows(
   chainId: string,
   rows: Iterable<AuditEntryTable>,
   start: ChainStart,
-): { ok: true; next: ChainStart; count: number } | { ok: false; broken: NonNullable<VerifyReport['broken']>; count: number } {
+  expected?: Expected,
+): { ok: true; next: ChainStart; count: number } | { ok: false; broken: Finding; count: number } {
   let prev = start.hash;
-  let expected = start.seq + 1;
+  let expectedSeq = start.seq + 1;
   let count = 0;
+  const fail = (row: AuditEntryTable, kind: TamperKind, problem: string) =>
+    ({ ok: false, broken: { chainId, seq: row.seq, id: row.id, kind, problem }, count }) as const;
   for (const row of rows) {
     const { hash, ...rest } = row;
-    const at = { chainId, seq: row.seq, id: row.id };
-    if (row.seq !== expected) return { ok: false, broken: { ...at, problem: `entry ${expected} is missing` }, count };
-    if (row.prev_hash !== prev) return { ok: false, broken: { ...at, problem: 'does not follow the previous entry' }, count };
-    if (entryHash(rest) !== hash) return { ok: false, broken: { ...at, problem: 'content does not match its hash' }, count };
+    if (row.seq !== expectedSeq) return fail(row, 'missing-entry', `entry ${expectedSeq} is missing`);
+    if (row.prev_hash !== prev) return fail(row, 'link-broken', 'does not follow the previous entry');
+    if (entryHash(rest) !== hash) return fail(row, 'content-changed', 'content does not match its hash');
     if (row.arguments !== null && hashArguments(JSON.parse(row.arguments), JSON.parse(row.data_domains)) !== row.arguments_hash)
-      return { ok: false, broken: { ...at, problem: 'arguments do not match their hash' }, count };
+      return fail(row, 'arguments-changed', 'arguments do not match their hash');
+    const want = expected?.get(row.seq);
+    if (want && want.hash !== hash)
+      return fail(
+        row,
+        'rewritten',
+        `is not the entry ${want.by} holds (hash ${short(hash)}…, signed ${short(want.hash)}…): ` +
+          `the chain was rewritten up to here with recomputed hashes`,
+      );
     prev = hash;
-    expected++;
+    expectedSeq++;
     count++;
   }
-  return { ok: true, next: { seq: expected - 1, hash: prev }, count };
+  return { ok: true, next: { seq: expectedSeq - 1, hash: prev }, count };
 }
 
 const PAGE = 5000;
 
-export async function verifyAudit(db: Kysely<Database>): Promise<VerifyReport> {
-  const chainRows = await db.selectFrom('audit_entries').select('chain_id').distinct().orderBy('chain_id').execute();
-  const checkpoints = new Map((await db.selectFrom('audit_checkpoints').selectAll().execute()).map((c) => [c.chain_id, c]));
-  let entries = 0;
-  for (const { chain_id: chainId } of chainRows) {
-    // Retention removed the entries up to a checkpoint: the chain goes on from its hash.
-    const checkpoint = checkpoints.get(chainId);
-    let start: ChainStart = { seq: checkpoint?.seq ?? 0, hash: checkpoint?.hash ?? GENESIS };
-    for (;;) {
-      const page = await db
-        .selectFrom('audit_entries')
-        .selectAll()
-        .where('chain_id', '=', chainId)
-        .where('seq', '>', start.seq)
-        .orderBy('seq')
-        .limit(PAGE)
-        .execute();
-      const r = verifyRows(chainId, page, start);
-      entries += r.count;
-      if (!r.ok) return { ok: false, chains: chainRows.length, entries, broken: r.broken };
-      start = r.next;
-      if (page.length < PAGE) break;
-    }
+export interface VerifyOptions {
+  /** Checks the signatures of checkpoints and retention starts; without it they are not read. */
+  verifier?: AuditVerifier;
+  /** A checkpoint kept outside the database (needs `verifier`). */
+  checkpoint?: SignedCheckpoint;
+}
+
+/** What the signed checkpoints say about one chain. */
+interface Signed {
+  expected: Expected;
+  starts: Set<string>;
+  /** The furthest head any checkpoint signed. */
+  head?: { seq: number; entries: number; by: string };
+}
+
+type Trusted = { body: CheckpointBody; source: string };
+type StartRow = AuditCheckpointTable;
+type HeadRow = Pick<AuditChainTable, 'id' | 'head_seq' | 'head_hash'>;
+const RECORDED_HEAD = 'the chain’s recorded head (audit_chains)';
+
+const forged = (problem: string): Finding => ({ chainId: '-', seq: 0, id: '-', kind: 'checkpoint-forged', problem });
+
+/** The checkpoints whose signature verifies (the file given first); the others become findings. */
+async function trustedCheckpoints(db: Kysely<Database>, opts: VerifyOptions, findings: Finding[]): Promise<Trusted[]> {
+  const { verifier } = opts;
+  const trusted: Trusted[] = [];
+  if (opts.checkpoint) {
+    if (!verifier) throw new Error('verifying against a checkpoint needs the public key');
+    const opened = openCheckpoint(opts.checkpoint, verifier);
+    if ('body' in opened) trusted.push({ body: opened.body, source: 'file' });
+    else findings.push(forged(`the checkpoint file: ${opened.error}`));
   }
-  return { ok: true, chains: chainRows.length, entries };
+  if (!verifier) return trusted;
+  for (const row of await db.selectFrom('audit_signed_checkpoints').selectAll().orderBy('id').execute()) {
+    const opened = openCheckpoint(row, verifier);
+    if ('body' in opened) trusted.push({ body: opened.body, source: `database #${row.id}` });
+    else findings.push(forged(`checkpoint #${row.id} in the database (${row.at}): ${opened.error}`));
+  }
+  return trusted;
+}
+
+/** Per chain: the hash each signed head must have, the signed starts, and the furthest signed head. */
+function byChain(trusted: Trusted[]): Map<string, Signed> {
+  const signed = new Map<string, Signed>();
+  for (const { body, source } of trusted)
+    for (const c of body.chains) {
+      const s: Signed = signed.get(c.id) ?? { expected: new Map(), starts: new Set() };
+      signed.set(c.id, s);
+      const by = `the signed checkpoint of ${body.at} (${source})`;
+      if (c.head.seq > c.start.seq && !s.expected.has(c.head.seq)) s.expected.set(c.head.seq, { hash: c.head.hash, by });
+      s.starts.add(`${c.start.seq}:${c.start.hash}`);
+      if (!s.head || c.head.seq > s.head.seq) s.head = { seq: c.head.seq, entries: c.head.seq - c.start.seq, by };
+    }
+  return signed;
+}
+
+/** A retention start is a purge only if it is signed, or a signed checkpoint recorded it. */
+function checkStart(chainId: string, row: StartRow, verifier: AuditVerifier, s: Signed | undefined): Finding | undefined {
+  if (row.signature !== null && verifier.verify(startMessage(chainId, row.seq, row.hash), row.signature)) return undefined;
+  if (s?.starts.has(`${row.seq}:${row.hash}`)) return undefined;
+  const why = row.signature === null ? 'that start is not signed' : 'its signature does not verify';
+  return {
+    chainId,
+    seq: row.seq,
+    id: '-',
+    kind: 'start-forged',
+    problem: `the chain starts after entry ${row.seq} (audit_checkpoints) but ${why}: entries ${row.seq === 1 ? '1' : `1–${row.seq}`} were deleted outside retention`,
+  };
+}
+
+/** Walks one chain from `start` a page at a time. */
+async function walk(db: Kysely<Database>, chainId: string, start: ChainStart, expected: Expected) {
+  let at = start;
+  let count = 0;
+  for (;;) {
+    const page = await db
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('chain_id', '=', chainId)
+      .where('seq', '>', at.seq)
+      .orderBy('seq')
+      .limit(PAGE)
+      .execute();
+    const r = verifyRows(chainId, page, at, expected);
+    count += r.count;
+    if (!r.ok) {
+      if (r.broken.kind === 'rewritten') {
+        const seq = r.broken.seq;
+        const matched = [...expected.keys()].filter((q) => q < seq && q > start.seq).sort((a, b) => b - a)[0];
+        if (matched !== undefined) r.broken.problem += ` (entry ${matched} still matches what was signed)`;
+      }
+      return { count, end: at.seq, broken: r.broken };
+    }
+    at = r.next;
+    if (page.length < PAGE) return { count, end: at.seq };
+  }
+}
+
+/** Where a chain that verified ends, against the furthest signed head and its recorded head. */
+async function checkEnd(
+  db: Kysely<Database>,
+  chain: { id: string; start: ChainStart; end: number; count: number; signed?: Signed['head']; head?: HeadRow },
+): Promise<Finding | undefined> {
+  const { id: chainId, start, end, count, head } = chain;
+  // Entries a checkpoint signed, or the recorded head counts, that are no longer there.
+  const cut = (seq: number, n: number, by: string): Finding =>
+    count === 0
+      ? {
+          chainId,
+          seq: start.seq + 1,
+          id: '-',
+          kind: 'chain-deleted',
+          problem: `every entry of the chain is gone: ${by} has ${n} entr${n === 1 ? 'y' : 'ies'} up to entry ${seq}`,
+        }
+      : {
+          chainId,
+          seq: end + 1,
+          id: '-',
+          kind: 'truncated',
+          problem: `the chain ends at entry ${end} but ${by} goes to entry ${seq}: entries ${end + 1}–${seq} were deleted`,
+        };
+  if (chain.signed && chain.signed.seq > end) return cut(chain.signed.seq, chain.signed.entries, chain.signed.by);
+  if (!head) return undefined;
+  if (head.head_seq > end) return cut(head.head_seq, head.head_seq - start.seq, RECORDED_HEAD);
+  if (end <= head.head_seq) return undefined;
+  // The writer moves the head in the same transaction as its entries: read it again, as a running
+  // server may have committed since it was first read.
+  const now =
+    (await db.selectFrom('audit_chains').select('head_seq').where('id', '=', chainId).executeTakeFirst())?.head_seq ?? 0;
+  if (end <= now) return undefined;
+  return {
+    chainId,
+    seq: now + 1,
+    id: '-',
+    kind: 'appended',
+    problem: `entries after the chain’s recorded head (entry ${now}) up to entry ${end} were not written by Fulcrum’s writer`,
+  };
+}
+
+export async function verifyAudit(db: Kysely<Database>, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const { verifier } = opts;
+  const findings: Finding[] = [];
+  const trusted = await trustedCheckpoints(db, opts, findings);
+  const signed = byChain(trusted);
+  const newest = trusted.reduce<Trusted | undefined>((a, b) => (!a || b.body.at > a.body.at ? b : a), undefined);
+
+  const heads = new Map<string, HeadRow>(
+    (await db.selectFrom('audit_chains').select(['id', 'head_seq', 'head_hash']).execute()).map((c) => [c.id, c]),
+  );
+  const starts = new Map((await db.selectFrom('audit_checkpoints').selectAll().execute()).map((c) => [c.chain_id, c]));
+  const withEntries = (await db.selectFrom('audit_entries').select('chain_id').distinct().execute()).map((r) => r.chain_id);
+  const ids = [...new Set([...withEntries, ...heads.keys(), ...starts.keys(), ...signed.keys()])].sort();
+
+  let entries = 0;
+  let chains = 0;
+  for (const id of ids) {
+    const s = signed.get(id);
+    const row = starts.get(id);
+    // Retention removed the entries up to a checkpoint: the chain goes on from its hash, if signed.
+    const start: ChainStart = { seq: row?.seq ?? 0, hash: row?.hash ?? GENESIS };
+    const badStart = row && verifier ? checkStart(id, row, verifier, s) : undefined;
+    if (badStart) {
+      findings.push(badStart);
+      continue;
+    }
+    const expected: Expected = new Map(s?.expected);
+    const head = heads.get(id);
+    if (head && head.head_seq > start.seq && !expected.has(head.head_seq))
+      expected.set(head.head_seq, { hash: head.head_hash, by: RECORDED_HEAD });
+    const walked = await walk(db, id, start, expected);
+    entries += walked.count;
+    if (walked.count > 0 || walked.broken) chains++;
+    const finding =
+      walked.broken ?? (await checkEnd(db, { id, start, end: walked.end, count: walked.count, signed: s?.head, head }));
+    if (finding) findings.push(finding);
+  }
+  return {
+    ok: findings.length === 0,
+    chains,
+    entries,
+    ...(findings.length ? { broken: findings[0] } : {}),
+    findings,
+    signatures: verifier ? 'checked' : 'unchecked',
+    ...(newest
+      ? {
+          checkpoint: {
+            source: newest.source,
+            at: newest.body.at,
+            chains: newest.body.chains.length,
+            entries: newest.body.entries,
+          },
+        }
+      : {}),
+  };
 }

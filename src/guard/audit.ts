@@ -1,9 +1,10 @@
 // The audit log: append-only, hash-chained, written in group commits. Each writer process owns
 // a chain (many nodes append without a global lock); a caller's promise resolves only after the
-// transaction holding its entry has committed, so an acknowledged decision is never lost.
+// transaction holding its entry has committed, so an acknowledged decision is never lost. The same
+// transaction moves the chain's recorded head (`audit_chains.head_seq/head_hash`, docs/audit.md).
 import { hash, randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { AuditEntryTable, Database } from '../db/schema.js';
 
@@ -125,6 +126,8 @@ export class AuditWriter<T> {
   private lastHash = GENESIS;
   private closed = false;
   private readonly insert;
+  /** One UPDATE by primary key per batch, compiled once like the insert; binds head_seq, head_hash, id. */
+  private readonly headSql: string;
 
   private constructor(
     private readonly db: Kysely<Database>,
@@ -132,13 +135,20 @@ export class AuditWriter<T> {
     private readonly opts: AuditWriterOptions<T>,
   ) {
     this.insert = bulkInserter(db, 'audit_entries', [...HASHED, 'arguments', 'hash']);
+    this.headSql = db.updateTable('audit_chains').set({ head_seq: 0, head_hash: '' }).where('id', '=', chainId).compile().sql;
   }
 
   static async start<T>(db: Kysely<Database>, opts: AuditWriterOptions<T>): Promise<AuditWriter<T>> {
     const chainId = `chain_${randomBytes(8).toString('hex')}`;
     await db
       .insertInto('audit_chains')
-      .values({ id: chainId, node: `${os.hostname()}:${process.pid}`, started_at: new Date().toISOString() })
+      .values({
+        id: chainId,
+        node: `${os.hostname()}:${process.pid}`,
+        started_at: new Date().toISOString(),
+        head_seq: 0,
+        head_hash: GENESIS,
+      })
       .execute();
     return new AuditWriter(db, chainId, opts);
   }
@@ -183,6 +193,7 @@ export class AuditWriter<T> {
               return Object.assign(row, { hash: prev });
             });
             await this.insert(trx, rows);
+            await trx.executeQuery(CompiledQuery.raw(this.headSql, [seq, prev, this.chainId]));
           });
           this.seq = seq;
           this.lastHash = prev;

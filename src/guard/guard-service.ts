@@ -54,7 +54,10 @@ export type GuardService = Awaited<ReturnType<typeof createGuardService>>;
 
 export async function createGuardService(db: Kysely<Database>, opts: GuardOptions) {
   const approvals = createApprovalStore(db);
-  const shadows = createShadowStore(db);
+  const shadows = createShadowStore(db, {
+    flushMs: 1000,
+    onError: (err) => process.emitWarning(`shadow agents not written: ${err instanceof Error ? err.message : String(err)}`),
+  });
   const events = new EventEmitter().setMaxListeners(0);
   let snapshot = await loadSnapshot(db);
   let stale = false;
@@ -173,6 +176,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         comment: null,
         used_at: null,
         used_decision_id: null,
+        agent_owner: snapshot.registry.get('Agent', d.agent)?.spec.owner ?? null,
       })
       .execute();
   }
@@ -214,6 +218,19 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     });
   }
 
+  /** Separation of duties: nobody approves or denies a call of an agent they own (docs/auth.md). */
+  async function assertMayDecide(actor: Principal, id: string): Promise<void> {
+    if (actor.type !== 'person') return;
+    const row = await approvals.row(id);
+    if (!row) throw new NotFoundError(`no approval "${id}"`);
+    // The owner now, and the owner when the call asked: moving ownership does not make one's own call decidable.
+    const owner = (await current()).registry.get('Agent', row.agent)?.spec.owner;
+    if (owner === actor.id || row.agent_owner === actor.id)
+      throw new NotAllowedError(
+        `separation of duties: ${actor.id} ${owner === actor.id ? 'owns' : 'owned'} agent ${row.agent}${owner === actor.id ? '' : ' when this call asked'}, so may not decide its approvals; another approver must`,
+      );
+  }
+
   function canControl(actor: Principal, agent: string): void {
     const spec = snapshot.registry.get('Agent', agent)?.spec;
     if (hasRole(actor, 'platform') || (actor.type === 'person' && spec?.owner === actor.id)) return;
@@ -233,7 +250,15 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     },
 
     /** An agent key → the agent; unknown and revoked keys are recorded as shadow agents. */
-    async authenticateAgent(token: string): Promise<string | undefined> {
+    /** The agent of a key this node holds in memory; no lookup, no write (rate-limited callers). */
+    knownAgent(token: string): string | undefined {
+      if (!token) return undefined;
+      const key = snapshot.keys.get(hashToken(token));
+      return key && !key.revoked && snapshot.registry.has('Agent', key.agent) ? key.agent : undefined;
+    },
+
+    /** The agent a key belongs to; an unknown or revoked key is a shadow sighting from `address`. */
+    async authenticateAgent(token: string, address = 'unknown'): Promise<string | undefined> {
       const hash = hashToken(token);
       const s = await current();
       let key = s.keys.get(hash);
@@ -246,9 +271,16 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         }
       }
       if (key && !key.revoked && s.registry.has('Agent', key.agent)) return key.agent;
-      if (key) await shadows.record(`agent:${key.agent}`, 'revoked-key', `revoked key ${key.keyId}`);
-      else if (token.startsWith('fk_') || !token.includes('_'))
-        await shadows.record(`key:${hash.slice(0, 16)}`, 'unknown-key', `unknown key ${token.slice(0, 9)}…`);
+      if (key) shadows.record(`agent:${key.agent}`, 'revoked-key', `revoked key ${key.keyId} (last from ${address})`);
+      else if (token.startsWith('fk_') || !token.includes('_')) {
+        // One row per client address and key type, however many random keys it tries.
+        const type = token.startsWith('fk_') ? 'fk_' : 'untyped';
+        shadows.record(
+          `key:${type}@${address}`,
+          'unknown-key',
+          `unknown ${type} keys from ${address}, last ${token.slice(0, 9)}…`,
+        );
+      }
       return undefined;
     },
 
@@ -322,6 +354,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       comment: string | null,
     ): Promise<Approval> {
       assertCan(actor, 'approvals.decide');
+      await assertMayDecide(actor, id);
       const now = new Date().toISOString();
       if (!(await approvals.decide(id, verdict, actorName(actor), comment, now))) {
         const a = await approvals.get(id);
@@ -348,6 +381,11 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       const s = await current();
       if (!s.registry.has('Agent', agent)) throw new NotFoundError(`no Agent named "${agent}"`);
       canControl(actor, agent);
+      // An owner lifts only their own suspension: one by a monitor (a sev1 breach) or by platform
+      // stays until platform lifts it.
+      const by = s.suspended.get(agent)?.actor;
+      if (!suspended && by && actor.type === 'person' && !hasRole(actor, 'platform') && by !== actorName(actor))
+        throw new NotAllowedError(`${agent} was suspended by ${by}: only platform or admin may resume it`);
       const at = new Date().toISOString();
       await db.transaction().execute(async (trx) => {
         await createRegistryStore(trx).bumpRevision();
@@ -385,15 +423,37 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       if (!d || d.agent !== agent) throw new NotFoundError(`no decision "${decisionId}" for agent ${agent}`);
       if (d.decision !== 'allow')
         throw new ConflictError(`decision ${decisionId} was ${d.decision}: there is no call to report on`);
-      await appendAct({
-        kind: 'call.outcome',
-        actor: `agent:${agent}`,
-        agent,
-        action: d.action,
-        target: d.target,
-        taskId: d.task_id,
-        detail: { decisionId, ...o },
-      });
+      // Claimed first, so of two reports (even on two nodes at once) exactly one is recorded.
+      const claimed = await db
+        .insertInto('decision_outcomes')
+        .values({ decision_id: decisionId, outcome: o.outcome, at: new Date().toISOString() })
+        .onConflict((oc) => oc.column('decision_id').doNothing())
+        .executeTakeFirst();
+      if (Number(claimed.numInsertedOrUpdatedRows ?? 0) !== 1) {
+        const first = await db
+          .selectFrom('decision_outcomes')
+          .select(['outcome', 'at'])
+          .where('decision_id', '=', decisionId)
+          .executeTakeFirst();
+        throw new ConflictError(
+          `the outcome of decision ${decisionId} was already reported${first ? ` (${first.outcome} at ${first.at})` : ''}`,
+        );
+      }
+      try {
+        await appendAct({
+          kind: 'call.outcome',
+          actor: `agent:${agent}`,
+          agent,
+          action: d.action,
+          target: d.target,
+          taskId: d.task_id,
+          detail: { decisionId, ...o },
+        });
+      } catch (err) {
+        // Not in the audit log, so not reported: release the claim for a retry.
+        await db.deleteFrom('decision_outcomes').where('decision_id', '=', decisionId).execute();
+        throw err;
+      }
     },
 
     /** Records a human act of another loop (governance) in the audit chain; resolves once committed. */
@@ -409,7 +469,8 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
     /** Records an identity seen without a valid registration (telemetry, MCP). */
     recordShadow(identity: string, source: ShadowSource, detail: string): Promise<void> {
-      return shadows.record(identity, source, detail);
+      shadows.record(identity, source, detail);
+      return Promise.resolve();
     },
 
     async effectivePolicies(actor: Principal) {
@@ -418,13 +479,18 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       return { revision: s.revision, policies: s.policies };
     },
 
-    async shadowAgents(actor: Principal) {
+    /** Shadow agents, newest first, a page at a time. */
+    async shadowAgents(actor: Principal, page: { limit: number; after?: string }) {
       assertCan(actor, 'registry.read');
-      return shadows.list();
+      return shadows.list(page);
     },
+
+    /** Writes the shadow sightings counted in memory (readers of the table call it first). */
+    flushShadows: () => shadows.flush(),
 
     async close(): Promise<void> {
       clearInterval(poller);
+      await shadows.close();
       await writer.close();
     },
   };

@@ -1,7 +1,11 @@
-// Shadow agents: identities seen acting without a valid registration (unknown or revoked keys,
-// and later MCP and telemetry). One row per identity, counted with an atomic upsert.
+// Shadow agents: identities seen acting without a valid registration (unknown or revoked keys, and
+// agents named in telemetry or MCP that the registry does not know). What unauthenticated callers
+// cause is bounded before it reaches the database: sightings are counted in memory and written in
+// one batch a second; unknown keys fold into one row per client address and key type; each source
+// keeps at most MAX_ROWS_PER_SOURCE rows, past which new identities fold into "<source>:other".
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { InputError } from '../errors.js';
 
 export type ShadowSource = 'unknown-key' | 'revoked-key' | 'mcp' | 'telemetry';
 
@@ -14,28 +18,144 @@ export interface ShadowAgent {
   count: number;
 }
 
-export function createShadowStore(db: Kysely<Database>) {
+/** Rows one source may hold; past it, new identities are counted together. */
+export const MAX_ROWS_PER_SOURCE = 1000;
+/** Identities one batch may hold in memory before it is written. */
+const MAX_PENDING = 1000;
+
+interface Sighting {
+  source: ShadowSource;
+  detail: string;
+  count: number;
+  first: string;
+  last: string;
+}
+
+export type ShadowStore = ReturnType<typeof createShadowStore>;
+
+export function createShadowStore(db: Kysely<Database>, opts: { flushMs: number; onError(err: unknown): void }) {
+  let pending = new Map<string, Sighting>();
+  let writing: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => void flush().catch(opts.onError), opts.flushMs);
+  timer.unref();
+
+  async function write(batch: Map<string, Sighting>): Promise<void> {
+    if (batch.size === 0) return;
+    await db.transaction().execute(async (trx) => {
+      const sources = [...new Set([...batch.values()].map((s) => s.source))];
+      const rows = await trx.selectFrom('shadow_agents').select(['identity', 'source']).where('source', 'in', sources).execute();
+      const known = new Set(rows.map((r) => r.identity));
+      const perSource = new Map<string, number>();
+      for (const r of rows) perSource.set(r.source, (perSource.get(r.source) ?? 0) + 1);
+      // Fold identities a full source has no room for into its "other" row.
+      const folded = new Map<string, Sighting>();
+      for (const [identity, s] of batch) {
+        let key = identity;
+        if (!known.has(identity)) {
+          const n = perSource.get(s.source) ?? 0;
+          if (n >= MAX_ROWS_PER_SOURCE - 1) key = `${s.source}:other`;
+          else perSource.set(s.source, n + 1);
+        }
+        const into = folded.get(key);
+        if (into) {
+          into.count += s.count;
+          if (s.last > into.last) into.last = s.last; // ISO times compare as strings
+          into.detail = key === identity ? s.detail : `identities past the ${MAX_ROWS_PER_SOURCE}-row cap, e.g. ${identity}`;
+        } else
+          folded.set(
+            key,
+            key === identity
+              ? { ...s }
+              : { ...s, detail: `identities past the ${MAX_ROWS_PER_SOURCE}-row cap, e.g. ${identity}` },
+          );
+      }
+      for (const [identity, s] of folded)
+        await trx
+          .insertInto('shadow_agents')
+          .values({ identity, source: s.source, detail: s.detail, first_seen: s.first, last_seen: s.last, count: s.count })
+          .onConflict((oc) =>
+            oc.column('identity').doUpdateSet((eb) => ({
+              last_seen: s.last,
+              count: eb('shadow_agents.count', '+', s.count),
+              detail: s.detail,
+            })),
+          )
+          .execute();
+    });
+  }
+
+  /** Writes what was seen so far (one writer at a time; a failed batch is reported, not retried). */
+  function flush(): Promise<void> {
+    const batch = pending;
+    pending = new Map();
+    // A failed batch is reported by the caller; the next one still runs.
+    writing = writing.catch(() => {}).then(() => write(batch));
+    return writing;
+  }
+
   return {
-    async record(identity: string, source: ShadowSource, detail: string, now = new Date().toISOString()): Promise<void> {
-      await db
-        .insertInto('shadow_agents')
-        .values({ identity, source, detail, first_seen: now, last_seen: now, count: 1 })
-        .onConflict((oc) =>
-          oc.column('identity').doUpdateSet((eb) => ({ last_seen: now, count: eb('shadow_agents.count', '+', 1), detail })),
-        )
-        .execute();
+    /** Counts one sighting; written within a flush interval (or at once when the batch is full). */
+    record(identity: string, source: ShadowSource, detail: string, now = new Date().toISOString()): void {
+      const seen = pending.get(identity);
+      if (seen) {
+        seen.count++;
+        seen.last = now;
+        seen.detail = detail;
+        return;
+      }
+      pending.set(identity, { source, detail, count: 1, first: now, last: now });
+      if (pending.size >= MAX_PENDING) void flush().catch(opts.onError);
     },
 
-    async list(): Promise<ShadowAgent[]> {
-      const rows = await db.selectFrom('shadow_agents').selectAll().orderBy('last_seen', 'desc').execute();
-      return rows.map((r) => ({
+    flush,
+
+    /** Newest first, a page at a time: `after` is the previous page's `nextCursor`. */
+    async list(page: { limit: number; after?: string }): Promise<{ items: ShadowAgent[]; nextCursor?: string }> {
+      await flush();
+      let q = db
+        .selectFrom('shadow_agents')
+        .selectAll()
+        .orderBy('last_seen', 'desc')
+        .orderBy('identity')
+        .limit(page.limit + 1);
+      const cursor = page.after ? decodeCursor(page.after) : undefined;
+      if (cursor)
+        q = q.where((eb) =>
+          eb.or([
+            eb('last_seen', '<', cursor.lastSeen),
+            eb.and([eb('last_seen', '=', cursor.lastSeen), eb('identity', '>', cursor.identity)]),
+          ]),
+        );
+      const rows = await q.execute();
+      const items = rows.slice(0, page.limit).map((r) => ({
         identity: r.identity,
         source: r.source,
         detail: r.detail,
         firstSeen: r.first_seen,
         lastSeen: r.last_seen,
-        count: r.count,
+        count: Number(r.count),
       }));
+      const last = items[items.length - 1];
+      return rows.length > page.limit && last ? { items, nextCursor: encodeCursor(last.lastSeen, last.identity) } : { items };
+    },
+
+    async close(): Promise<void> {
+      clearInterval(timer);
+      await flush();
     },
   };
+}
+
+function encodeCursor(lastSeen: string, identity: string): string {
+  return Buffer.from(JSON.stringify([lastSeen, identity])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { lastSeen: string; identity: string } {
+  try {
+    const [lastSeen, identity] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
+    if (typeof lastSeen === 'string' && typeof identity === 'string') return { lastSeen, identity };
+  } catch {
+    // a cursor Fulcrum did not write: said below
+  }
+  throw new InputError(`"after" is not a cursor this endpoint returned: ${cursor.slice(0, 40)}`);
 }

@@ -8,7 +8,7 @@ import type { Database } from '../db/schema.js';
 import { latestTiers } from '../governance/risk.js';
 import { buildEntities } from '../policy/entities.js';
 import { createEvaluator } from '../policy/evaluator.js';
-import { type EffectivePolicy, effectivePolicies } from '../policy/policy-set.js';
+import { type EffectivePolicy, effectivePolicies, preparePolicies } from '../policy/policy-set.js';
 import type { PolicyEvaluator } from '../policy/types.js';
 import { schemaCompilers } from '../registry/json-schema.js';
 import { RegistrySnapshot } from '../registry/model.js';
@@ -57,7 +57,38 @@ export async function loadSnapshot(db: Kysely<Database>): Promise<GuardSnapshot>
       .execute(),
     latestTiers(db),
   ]);
-  return buildSnapshot(new RegistrySnapshot(objects, revision), controls, credentials, tiers);
+  const registry = new RegistrySnapshot(objects, revision);
+  // Parse changed policies in the Cedar worker without blocking the event loop; buildSnapshot then
+  // finds them cached.
+  await preparePolicies(registry);
+  return buildSnapshot(registry, controls, credentials, tiers);
+}
+
+// Argument validators outlive the snapshot while their tool's schema is unchanged: a registry write
+// rebuilds the snapshot, and a fresh Ajv compiles its meta-schema before anything else (~10 ms, in
+// the group commit when the revision moved: measured as most of the main thread's time under a loop
+// of registry writes). Ajv keeps what it compiled for its lifetime, so each set of compilers serves
+// COMPILERS_SERVE schemas and is then replaced, and the validators kept are bounded too.
+const COMPILERS_SERVE = 500;
+const VALIDATORS_MAX = 1_000;
+const argumentCompilers = () => schemaCompilers({ allErrors: true, strict: false }, (a) => addFormats.default(a));
+let compilers = argumentCompilers();
+let served = 0;
+const validatorsBySchema = new Map<string, ValidateFunction>();
+
+function argumentValidator(schema: Record<string, unknown>): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let v = validatorsBySchema.get(key);
+  if (!v) {
+    if (++served > COMPILERS_SERVE) {
+      compilers = argumentCompilers();
+      served = 1;
+    }
+    v = compilers.compile(schema);
+    if (validatorsBySchema.size >= VALIDATORS_MAX) validatorsBySchema.delete(validatorsBySchema.keys().next().value as string);
+    validatorsBySchema.set(key, v);
+  }
+  return v;
 }
 
 export function buildSnapshot(
@@ -84,8 +115,6 @@ export function buildSnapshot(
   const enforced = policies.filter((p) => p.mode === 'enforce');
   const approvals = enforced.filter((p) => p.approval !== undefined);
   const monitored = policies.filter((p) => p.mode === 'monitor');
-  // Ajvs per snapshot: Ajv caches compiled schemas for its lifetime, so they go with the snapshot.
-  const ajv = schemaCompilers({ allErrors: true, strict: false }, (a) => addFormats.default(a));
   const validators = new Map<string, ValidateFunction>();
   return {
     revision: registry.revision,
@@ -102,7 +131,7 @@ export function buildSnapshot(
     validateArguments(tool) {
       let v = validators.get(tool);
       if (!v) {
-        v = ajv.compile(registry.get('Tool', tool)?.spec.arguments ?? {});
+        v = argumentValidator(registry.get('Tool', tool)?.spec.arguments ?? {});
         validators.set(tool, v);
       }
       return v;

@@ -3,11 +3,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
+import { RateLimitedError } from '../errors.js';
+import { createAuditReader } from '../guard/audit-reader.js';
 import { mcpRoutes } from '../mcp/route.js';
 import { registerAuth } from './auth.js';
 import { isConsolePage, registerConsole, sendConsolePage } from './console.js';
 import { toErrorReply } from './errors.js';
+import { registerBoundedJsonParser } from './json-depth.js';
 import { registerMetrics } from './metrics.js';
+import { auditRoutes } from './routes/audit.js';
 import { bundleRoutes, registerYamlParser } from './routes/bundles.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { evidenceRoutes } from './routes/evidence.js';
@@ -30,11 +34,15 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   const server = Fastify({
     logger: opts.logger ? { level: app.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     bodyLimit: app.config.bodyLimit,
+    // Behind a load balancer, the client's address (rate limits, logs) comes from X-Forwarded-For,
+    // believed only from the proxies the operator names.
+    ...(app.config.trustProxy ? { trustProxy: app.config.trustProxy } : {}),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
   });
 
   server.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorReply(err);
+    if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds));
     if (status >= 500) request.log.error({ err }, 'request failed');
     reply.code(status).send(body);
   });
@@ -66,8 +74,13 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   await server.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   server.addSchema(ErrorBody);
 
+  registerBoundedJsonParser(server);
   registerYamlParser(server);
-  registerAuth(server, app.auth, app.guard);
+  registerAuth(server, app.auth, app.guard, {
+    max: app.config.authFailuresPerMinute,
+    windowMs: 60_000,
+    capacity: 100_000,
+  });
   registerMetrics(server, { registryRevision: () => app.registry.revision() });
 
   server.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
@@ -76,6 +89,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   bundleRoutes(server, app.registry, { applyBodyLimit: app.config.applyBodyLimit });
   credentialRoutes(server, app.auth);
   guardRoutes(server, app.guard, app.database);
+  auditRoutes(server, createAuditReader(app.database.db, app.auditKey));
   evidenceRoutes(server, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });
   incidentRoutes(server, app.incidents);
   riskRoutes(server, app.risk);
@@ -85,6 +99,8 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   evidenceExportRoutes(server, app.evidenceExport);
   insightRoutes(server, app.insight, app.spend);
   mcpRoutes(server, app.mcp.gateway, { version: '1', allowedHosts: app.mcp.settings.allowedHosts });
+  // What an upstream sent when it failed goes to the log only, never to the caller.
+  app.mcp.logUpstreamsTo((entry, message) => server.log.warn(entry, message));
   consolePage = await registerConsole(server);
 
   await server.ready();

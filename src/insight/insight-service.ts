@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
+import { attributionMismatches } from '../evidence/attribution.js';
 import { computeOutcomes, type OutcomeReport } from '../evidence/outcomes.js';
 import type { Incident } from '../governance/incidents.js';
 import { latestTiers } from '../governance/risk.js';
@@ -21,6 +22,8 @@ export interface Deps {
   overdueSeriousIncidents(): Promise<number>;
   /** Every incident, newest first (the board report lists the open and recent ones). */
   incidents(): Promise<Incident[]>;
+  /** Writes shadow sightings still counted in memory (the guard batches them). */
+  flushShadows?(): Promise<void>;
 }
 
 export type InsightService = ReturnType<typeof createInsightService>;
@@ -57,6 +60,7 @@ export function createInsightService(deps: Deps) {
       if (ok) measuredInitiatives.add(i.name);
     }
 
+    await deps.flushShadows?.();
     const shadowAgents = await db
       .selectFrom('shadow_agents')
       .select(['identity', 'source'])
@@ -129,6 +133,7 @@ export function createInsightService(deps: Deps) {
         stalledPilotDays: DEFAULT_THRESHOLDS.stalledPilotDays,
         measuredInitiatives: f.measuredInitiatives,
         agentStatus: f.agentStatus,
+        attributionMismatches: await attributionMismatches(db, f.window.from),
       });
     },
 
@@ -217,6 +222,7 @@ export function createInsightService(deps: Deps) {
           stalledPilotDays: DEFAULT_THRESHOLDS.stalledPilotDays,
           measuredInitiatives: f.measuredInitiatives,
           agentStatus: f.agentStatus,
+          attributionMismatches: await attributionMismatches(db, f.window.from),
         }),
       };
     },

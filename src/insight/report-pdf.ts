@@ -248,12 +248,14 @@ function spendChart(doc: Doc, b: ReportBudget, width: number): void {
   const labelW = 130;
   const barW = width - labelW - 120;
   const rowH = 20;
-  const max = Math.max(1, ...b.categories.flatMap((c) => [c.proRated, c.actual]));
+  // Bars for finite amounts only; the label says n/a for the rest (PDFKit refuses NaN coordinates).
+  const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+  const max = Math.max(1, ...b.categories.flatMap((c) => [finite(c.proRated), finite(c.actual)]));
   const top = doc.y;
   b.categories.forEach((c, i) => {
     const y = top + i * rowH;
-    const actual = (c.actual / max) * barW;
-    const plan = (c.proRated / max) * barW;
+    const actual = (finite(c.actual) / max) * barW;
+    const plan = (finite(c.proRated) / max) * barW;
     doc
       .font('Helvetica')
       .fontSize(8.5)

@@ -187,11 +187,13 @@ export function spendChartSvg(b: ReportBudget): string {
   const rowH = 30;
   const labelW = 170;
   const barW = 360;
-  const max = Math.max(1, ...b.categories.flatMap((c) => [c.proRated, c.actual]));
+  // Bars are drawn for finite amounts only; the label says n/a for the rest (never a silent zero).
+  const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+  const max = Math.max(1, ...b.categories.flatMap((c) => [finite(c.proRated), finite(c.actual)]));
   const rows = b.categories.map((c, i) => {
     const y = 10 + i * rowH;
-    const plan = (c.proRated / max) * barW;
-    const actual = (c.actual / max) * barW;
+    const plan = (finite(c.proRated) / max) * barW;
+    const actual = (finite(c.actual) / max) * barW;
     const colour = c.offPlan ? '#b3261e' : '#1f5fbf';
     return `<text x="0" y="${y + 14}" font-size="12">${esc(categoryLabel(c.category))}</text>
 <rect x="${labelW}" y="${y + 2}" width="${actual.toFixed(1)}" height="14" fill="${colour}" opacity="0.85"/>

@@ -71,13 +71,15 @@ export const STATUS_LABEL: Record<string, string> = { pass: 'Pass', partial: 'Pa
 
 /** A number as a reader expects it in its unit: ratios as percentages, money with a currency sign. */
 export function formatValue(value: number | null, unit: string): string {
-  if (value === null) return '—';
+  // A value that is not a finite number (data written before the input bounds) reads as unknown.
+  if (value === null || !Number.isFinite(value)) return '—';
   if (unit === 'ratio') return `${(value * 100).toFixed(1)}%`;
   if (unit === 'USD') return `$${value.toFixed(2)}`;
   return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
 }
 
 export function formatUsd(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
   const sign = value < 0 ? '-' : '';
   const v = Math.abs(value);
   if (v >= 1_000_000) return `${sign}$${(v / 1_000_000).toFixed(2)}M`;
@@ -85,7 +87,8 @@ export function formatUsd(value: number): string {
   return `${sign}$${v.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
 }
 
-export const roiLabel = (roi: number | null) => (roi === null ? 'not valued' : `${roi >= 0 ? '+' : ''}${Math.round(roi * 100)}%`);
+export const roiLabel = (roi: number | null) =>
+  roi === null || !Number.isFinite(roi) ? 'not valued' : `${roi >= 0 ? '+' : ''}${Math.round(roi * 100)}%`;
 
 /** Colours shared by the HTML and PDF renderings. */
 export const STATUS_COLOUR: Record<string, string> = { pass: '#1b7f4b', partial: '#b26a00', fail: '#b3261e', unknown: '#5f6368' };

@@ -1,4 +1,6 @@
-// Named lists a CIO acts on: pilot paralysis, agent sprawl, and where AI is not ready yet.
+// Named lists a CIO acts on: pilot paralysis, agent sprawl, where AI is not ready yet, and telemetry
+// that claimed to be another agent's.
+import type { AttributionMismatch } from '../evidence/attribution.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 
 const DAY = 86_400_000;
@@ -15,13 +17,22 @@ export interface Signals {
     onUnreadyData: Array<{ initiative: string; dataDomains: string[] }>;
     withoutMeasuredOutcomes: string[];
   };
+  /** Telemetry (last 30 days) that named an agent its sender may not speak for: booked to the sender's
+   *  agent, or to no agent when a collector sent it, never to the agent it named (docs/evidence.md). */
+  attributionMismatches: AttributionMismatch[];
 }
 
 const ACTIVE = new Set(['pilot', 'production', 'scaled']);
 
 export function computeSignals(
   r: RegistrySnapshot,
-  opts: { now: Date; stalledPilotDays: number; measuredInitiatives: ReadonlySet<string>; agentStatus(a: string): string },
+  opts: {
+    now: Date;
+    stalledPilotDays: number;
+    measuredInitiatives: ReadonlySet<string>;
+    agentStatus(a: string): string;
+    attributionMismatches: AttributionMismatch[];
+  },
 ): Signals {
   const stalledPilots = r
     .list('Initiative')
@@ -81,5 +92,6 @@ export function computeSignals(
       onUnreadyData,
       withoutMeasuredOutcomes: activeInitiatives.filter((i) => !opts.measuredInitiatives.has(i.name)).map((i) => i.name),
     },
+    attributionMismatches: opts.attributionMismatches,
   };
 }

@@ -1,5 +1,6 @@
 // Spend lines: imported against a budget as CSV (`date,category,amount,initiative,description`) or
 // JSON, all or nothing — a file with any bad row is refused whole, with every bad row listed.
+import { parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
@@ -17,48 +18,59 @@ export interface SpendLine {
 
 const COLUMNS = ['date', 'category', 'amount', 'initiative', 'description'] as const;
 
-/** RFC 4180-style CSV: quoted fields may hold commas, quotes ("") and newlines. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
+/** The largest amount a spend line may carry (a trillion, in the budget's currency): sums stay exact enough and finite. */
+export const MAX_AMOUNT = 1e12;
+
+/**
+ * RFC 4180 CSV through csv-parse (quoted fields may hold commas, quotes and newlines), each row with
+ * the line it starts on. Blank lines are skipped; a quote that is never closed is an error naming the
+ * line where it opened (it would otherwise swallow every line after it).
+ */
+export function parseCsv(text: string): Array<{ line: number; fields: string[] }> {
+  const rows: Array<{ line: number; fields: string[] }> = [];
+  let lastEnd = 0;
+  // One kind of line break, so that lines count the same inside quoted fields and out (csv-parse
+  // counts a CRLF inside a quoted field as two lines); a description keeps its breaks as LF.
+  const lf = text.replace(/\r\n?/g, '\n');
+  try {
+    parse(lf, {
+      skip_empty_lines: true,
+      relax_column_count: true,
+      bom: true,
+      on_record: (fields: string[], context: { lines: number }) => {
+        // context.lines is the line the record ends on; its own newlines are inside its fields.
+        const inside = fields.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
+        rows.push({ line: context.lines - inside, fields });
+        lastEnd = context.lines;
+        return null; // kept here, not in the parser's own list
+      },
+    });
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    const line = firstNonBlankLineAfter(lf, lastEnd);
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED')
+      throw new InputError(`CSV line ${line}: a quoted field opens here and is never closed`);
+    throw new InputError(`CSV line ${line}: ${e.message}`);
   }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((f) => f.trim() !== ''));
+  return rows.filter((r) => r.fields.some((f) => f.trim() !== ''));
+}
+
+function firstNonBlankLineAfter(text: string, line: number): number {
+  const lines = text.split('\n');
+  for (let i = line; i < lines.length; i++) if ((lines[i] ?? '').trim() !== '') return i + 1;
+  return line + 1;
 }
 
 /** Lines from a CSV text (with a header row) or a JSON array, before checking them against a budget. */
-export function readLines(body: unknown): Array<{ where: string; raw: Record<string, unknown> }> {
+export function readLines(body: unknown): Array<{ where: string; raw: Record<string, unknown>; extra?: number }> {
   if (typeof body === 'string') {
     const [header, ...rows] = parseCsv(body);
-    const names = (header ?? []).map((h) => h.trim());
+    const names = (header?.fields ?? []).map((h) => h.trim());
     if (names.join(',') !== COLUMNS.join(',')) throw new InputError(`the CSV header must be "${COLUMNS.join(',')}"`);
-    return rows.map((r, i) => ({
-      where: `line ${i + 2}`,
-      raw: Object.fromEntries(COLUMNS.map((c, j) => [c, (r[j] ?? '').trim()]).filter(([, v]) => v !== '')),
+    return rows.map((r) => ({
+      where: `line ${r.line}`,
+      raw: Object.fromEntries(COLUMNS.map((c, j) => [c, (r.fields[j] ?? '').trim()]).filter(([, v]) => v !== '')),
+      ...(r.fields.length > COLUMNS.length ? { extra: r.fields.length - COLUMNS.length } : {}),
     }));
   }
   const lines = (body as { lines?: unknown } | null)?.lines ?? body;
@@ -79,8 +91,9 @@ export function createSpendService(deps: { db: Kysely<Database>; registry(): Pro
       if (!b) throw new NotFoundError(`no Budget named "${budget}"`);
       const problems: Array<{ path: string; message: string }> = [];
       const good: SpendLine[] = [];
-      for (const { where, raw } of readLines(body)) {
+      for (const { where, raw, extra } of readLines(body)) {
         const bad = (message: string) => problems.push({ path: where, message: `${where}: ${message}` });
+        if (extra) bad(`${extra} field(s) more than the header's ${COLUMNS.length} (quote a description that holds a comma)`);
         const date = String(raw.date ?? '');
         const amount = typeof raw.amount === 'number' ? raw.amount : Number(raw.amount);
         const category = String(raw.category ?? '');
@@ -91,8 +104,8 @@ export function createSpendService(deps: { db: Kysely<Database>; registry(): Pro
           bad(`date ${date} is outside ${budget} (${b.spec.period.from} … ${b.spec.period.to})`);
         if (!(BUDGET_CATEGORIES as readonly string[]).includes(category))
           bad(`category "${category}" is not one of ${BUDGET_CATEGORIES.join(', ')}`);
-        if (raw.amount === undefined || raw.amount === '' || !Number.isFinite(amount) || amount < 0)
-          bad(`amount "${String(raw.amount ?? '')}" is not a non-negative number`);
+        if (raw.amount === undefined || raw.amount === '' || !Number.isFinite(amount) || amount < 0 || amount > MAX_AMOUNT)
+          bad(`amount "${String(raw.amount ?? '')}" is not a number from 0 to ${MAX_AMOUNT.toExponential()}`);
         if (initiative !== undefined && !registry.has('Initiative', initiative)) bad(`no Initiative named "${initiative}"`);
         if (problems.length === before)
           good.push({

@@ -78,6 +78,9 @@ export function createCallEvidence(db: Kysely<Database>, opts: CallEvidenceOptio
         error_type: c.errorType,
         task_outcome: null,
         received_at: new Date().toISOString(),
+        // The gateway authenticated the agent's key: its own call, never a claim about another agent.
+        claimed_agent: null,
+        sent_by: `agent:${c.agent}`,
       });
       if (pending.length >= opts.maxBatch) void flush();
       else timer ??= setTimeout(() => void flush(), opts.flushMs);

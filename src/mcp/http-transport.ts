@@ -10,31 +10,52 @@
 //
 // What it leaves out, as the gateway does not use it: the standalone GET stream for messages an
 // upstream sends outside any call, resuming a broken SSE stream from its last event id, and OAuth
-// (an upstream's credentials are its URL's, or its own network's).
+// (an upstream's credentials are headers whose values the operator provides, see upstream.ts).
+//
+// Every connection goes through the outbound policy (src/net/outbound.ts): a URL it refuses is never
+// requested, and a name that resolves to an internal address fails before a socket opens.
+//
+// What an upstream sends is bounded (an upstream may be anyone's server): at most ERROR_BODY_BYTES of
+// an error body, `maxResponseBytes` for a JSON answer and for each SSE event. Past a bound the
+// response is destroyed and the request fails (an SSE stream closes the connection, failing every
+// call on it); nothing an upstream sends can throw out of a stream listener.
 import http from 'node:http';
 import https from 'node:https';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 64, noDelay: true }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 64, noDelay: true }),
-};
+import { type OutboundPolicy, OutboundRefusedError } from '../net/outbound.js';
 
 /** The SDK's message schema (passed in: the SDK is loaded lazily, see sdk.ts). */
 interface MessageSchema {
   parse(value: unknown): unknown;
 }
 
-/** An HTTP failure, worded as the SDK's transport words it. */
+/**
+ * An HTTP failure, worded as the SDK's transport words it. What the upstream sent (`body`, the start
+ * of it) is kept apart from the message: it is for the server log, never for a caller.
+ */
 export class StreamableHttpError extends Error {
   constructor(
     readonly code: number,
     message: string,
+    readonly body?: string,
   ) {
     super(`Streamable HTTP error: ${message}`);
   }
 }
+
+export interface HttpTransportOptions {
+  outbound: OutboundPolicy;
+  /** Extra request headers (an McpServer's resolved `headers`). */
+  headers?: Record<string, string>;
+  /** Largest JSON answer (bytes) or SSE event (characters) accepted; default MAX_RESPONSE_BYTES. */
+  maxResponseBytes?: number;
+}
+
+/** Default bound on one answer: well above any tool result an agent can use. */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** How much of an error body is kept, for the server log; the rest is never read. */
+export const ERROR_BODY_BYTES = 4096;
 
 export class UpstreamHttpTransport implements Transport {
   onclose?: () => void;
@@ -45,11 +66,15 @@ export class UpstreamHttpTransport implements Transport {
   private protocolVersion?: string;
   private closed = false;
   private readonly open = new Set<http.ClientRequest>();
+  private readonly maxBytes: number;
 
   constructor(
     private readonly url: URL,
     private readonly schema: MessageSchema,
-  ) {}
+    private readonly opts: HttpTransportOptions,
+  ) {
+    this.maxBytes = opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+  }
 
   async start(): Promise<void> {}
 
@@ -60,30 +85,33 @@ export class UpstreamHttpTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     try {
       if (this.closed) throw new Error('Not connected');
+      const refused = this.opts.outbound.refusal(this.url);
+      if (refused) throw new OutboundRefusedError(refused);
       const res = await this.post(JSON.stringify(message));
       const session = res.headers['mcp-session-id'];
       if (typeof session === 'string') this.sessionId = session;
       const status = res.statusCode ?? 0;
       if (status < 200 || status > 299) {
-        const text = await readAll(res).catch(() => '');
-        throw new StreamableHttpError(status, `Error POSTing to endpoint: ${text || res.statusMessage}`);
+        const text = await readHead(res, ERROR_BODY_BYTES);
+        throw new StreamableHttpError(status, `Error POSTing to endpoint: HTTP ${status}`, text.slice(0, 500));
       }
       const request = 'method' in message && 'id' in message;
       if (status === 202 || !request) {
-        res.resume();
+        // Read to the end so the socket is reused, but only so far.
+        readCapped(res, ERROR_BODY_BYTES).catch(() => {});
         return;
       }
       const type = (res.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
       if (type === 'text/event-stream') {
-        this.readEvents(res);
+        this.readEvents(res, message.id);
         return;
       }
       if (type === 'application/json') {
-        const data: unknown = JSON.parse(await readAll(res));
+        const data: unknown = JSON.parse(await readCapped(res, this.maxBytes));
         for (const m of Array.isArray(data) ? data : [data]) this.onmessage?.(this.schema.parse(m) as JSONRPCMessage);
         return;
       }
-      res.resume();
+      res.destroy();
       throw new StreamableHttpError(-1, `Unexpected content type: ${res.headers['content-type']}`);
     } catch (err) {
       this.onerror?.(err as Error);
@@ -101,6 +129,7 @@ export class UpstreamHttpTransport implements Transport {
 
   private post(body: string): Promise<http.IncomingMessage> {
     const headers: Record<string, string> = {
+      ...this.opts.headers,
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
     };
@@ -111,7 +140,7 @@ export class UpstreamHttpTransport implements Transport {
       const req = lib.request(this.url, {
         method: 'POST',
         headers,
-        agent: agents[this.url.protocol as 'http:' | 'https:'],
+        agent: this.opts.outbound.agentFor(this.url),
       });
       this.open.add(req);
       req.on('response', (res) => {
@@ -126,10 +155,27 @@ export class UpstreamHttpTransport implements Transport {
     });
   }
 
-  /** An SSE answer: each `message` event's data is a JSON-RPC message, delivered as it arrives. */
-  private readEvents(res: http.IncomingMessage): void {
+  /**
+   * An SSE answer: each `message` event's data is a JSON-RPC message, delivered as it arrives. The
+   * unfinished event is kept as a list of chunks and only the new chunk is searched for its end, so
+   * reading is linear in what arrives; an event longer than the bound ends the connection.
+   */
+  private readEvents(res: http.IncomingMessage, id: unknown): void {
     res.setEncoding('utf8');
-    let buffer = '';
+    let parts: string[] = []; // the unfinished event
+    let size = 0;
+    let tail = ''; // its last characters: an event's end may straddle two chunks
+    let state: 'reading' | 'answered' | 'failed' = 'reading';
+    let after = 0; // characters sent after the answer
+    const fail = (err: Error) => {
+      if (state === 'failed') return;
+      state = 'failed';
+      res.destroy();
+      // A request whose answer was on this stream would otherwise wait for its timeout: closing
+      // fails it (and every other call on the connection) now; the next call reconnects.
+      this.onerror?.(err);
+      this.close().catch(() => {});
+    };
     const dispatch = (block: string) => {
       let event = '';
       const data: string[] = [];
@@ -145,23 +191,57 @@ export class UpstreamHttpTransport implements Transport {
       const text = data.join('\n');
       if (text === '' || (event !== '' && event !== 'message')) return;
       try {
-        this.onmessage?.(this.schema.parse(JSON.parse(text)) as JSONRPCMessage);
+        const message = this.schema.parse(JSON.parse(text)) as JSONRPCMessage;
+        this.onmessage?.(message);
+        // The answer ends what this stream is for: what follows is skipped (a little of it, so
+        // the socket is reused when the upstream ends the stream as it should).
+        if ('id' in message && message.id === id && ('result' in message || 'error' in message)) state = 'answered';
       } catch (err) {
         this.onerror?.(err as Error);
       }
     };
     res.on('data', (chunk: string) => {
-      buffer += chunk;
-      for (let end = eventEnd(buffer); end; end = eventEnd(buffer)) {
-        dispatch(buffer.slice(0, end.at));
-        buffer = buffer.slice(end.at + end.length);
+      if (state === 'answered') {
+        after += chunk.length;
+        if (after > ERROR_BODY_BYTES) res.destroy();
+      }
+      if (state !== 'reading') return;
+      try {
+        let text = chunk;
+        for (;;) {
+          const probe = tail + text;
+          const end = eventEnd(probe);
+          if (!end) break;
+          // Where the event ends, counted in (the unfinished event + text).
+          const at = size - tail.length + end.at;
+          const whole = parts.join('') + text;
+          if (at > this.maxBytes) throw tooLarge('an SSE event', this.maxBytes);
+          dispatch(whole.slice(0, at));
+          if (state !== 'reading') return;
+          text = whole.slice(at + end.length);
+          parts = [];
+          size = 0;
+          tail = '';
+        }
+        parts.push(text);
+        size += text.length;
+        tail = (tail + text).slice(-3);
+        if (size > this.maxBytes) throw tooLarge('an SSE event', this.maxBytes);
+      } catch (err) {
+        fail(err as Error);
       }
     });
     res.on('end', () => {
-      if (buffer.trim() !== '') dispatch(buffer);
+      if (state !== 'reading') return;
+      const rest = parts.join('');
+      if (rest.trim() !== '') dispatch(rest);
     });
-    res.on('error', (err) => this.onerror?.(new Error(`SSE stream disconnected: ${err}`)));
+    res.on('error', (err) => fail(new Error(`SSE stream disconnected: ${err}`)));
   }
+}
+
+function tooLarge(what: string, max: number): StreamableHttpError {
+  return new StreamableHttpError(-1, `${what} longer than ${max}, the most Fulcrum reads (FULCRUM_MCP_MAX_RESPONSE_BYTES)`);
 }
 
 /** Where the first event in `text` ends (a blank line), and how long the separator is. */
@@ -170,14 +250,50 @@ function eventEnd(text: string): { at: number; length: number } | undefined {
   return m ? { at: m.index, length: m[0].length } : undefined;
 }
 
-function readAll(res: http.IncomingMessage): Promise<string> {
+/** The whole body as text, or a rejection once it passes `max` bytes (the response is destroyed). */
+function readCapped(res: http.IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    let text = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      text += chunk;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        res.destroy();
+        reject(tooLarge('an answer', max));
+      } else chunks.push(chunk);
     });
-    res.on('end', () => resolve(text));
+    res.on('end', () => {
+      try {
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      } catch (err) {
+        reject(err);
+      }
+    });
     res.on('error', reject);
+    res.on('close', () => reject(new StreamableHttpError(-1, 'the answer ended early')));
+  });
+}
+
+/** The first `max` bytes of the body (for the log); the rest is not read: the response is destroyed. */
+function readHead(res: http.IncomingMessage, max: number): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      res.destroy();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    res.on('data', (chunk: Buffer) => {
+      if (done) return;
+      chunks.push(chunk.subarray(0, max - size));
+      size += chunk.length;
+      if (size >= max) finish();
+    });
+    res.on('end', finish);
+    res.on('error', finish);
+    res.on('close', finish);
   });
 }

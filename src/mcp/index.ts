@@ -3,10 +3,13 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
 import type { GuardService } from '../guard/guard-service.js';
+import { checkSecretBindings } from '../net/secrets.js';
 import { createCallEvidence } from './evidence.js';
 import { createMcpGateway, type McpGateway } from './gateway.js';
+import { MAX_RESPONSE_BYTES } from './http-transport.js';
+import type { McpHostSettings } from './operator-checks.js';
 import { hostnameOf } from './route.js';
-import { createUpstreamPool } from './upstream.js';
+import { createUpstreamPool, type UpstreamLog } from './upstream.js';
 
 export interface McpSettings {
   /** FULCRUM_MCP_APPROVAL_WAIT_SECONDS: how long a call waits for a person unless its McpServer says. */
@@ -15,16 +18,20 @@ export interface McpSettings {
   callTimeoutMs: number;
   /** FULCRUM_MCP_CONNECT_TIMEOUT_MS: bound on starting or reaching an upstream and the handshake. */
   connectTimeoutMs: number;
+  /** FULCRUM_MCP_MAX_RESPONSE_BYTES: the largest answer (a JSON body, one SSE event) read from an upstream. */
+  maxResponseBytes: number;
   /** FULCRUM_MCP_ALLOWED_HOSTS: the only Host (and Origin) names /mcp answers, when set (route.ts). */
   allowedHosts?: string[];
 }
 
 export function mcpSettings(env: NodeJS.ProcessEnv = process.env): McpSettings {
+  checkSecretBindings(env);
   return {
     // Below the 60 s an MCP SDK client waits for any answer by default, so the agent hears why.
     approvalWaitSeconds: int(env, 'FULCRUM_MCP_APPROVAL_WAIT_SECONDS', 45),
     callTimeoutMs: int(env, 'FULCRUM_MCP_CALL_TIMEOUT_MS', 30_000),
     connectTimeoutMs: int(env, 'FULCRUM_MCP_CONNECT_TIMEOUT_MS', 10_000),
+    maxResponseBytes: int(env, 'FULCRUM_MCP_MAX_RESPONSE_BYTES', MAX_RESPONSE_BYTES),
     ...hosts(env, 'FULCRUM_MCP_ALLOWED_HOSTS'),
   };
 }
@@ -32,6 +39,8 @@ export function mcpSettings(env: NodeJS.ProcessEnv = process.env): McpSettings {
 export interface McpService {
   gateway: McpGateway;
   settings: McpSettings;
+  /** Where upstream failures are logged in full (the HTTP server's logger, once it exists). */
+  logUpstreamsTo(log: UpstreamLog): void;
   close(): Promise<void>;
 }
 
@@ -40,16 +49,21 @@ export function createMcpService(
   guard: GuardService,
   settings: McpSettings,
   log: (err: unknown) => void,
+  host: McpHostSettings,
 ): McpService {
   const upstreams = createUpstreamPool({
     connectTimeoutMs: settings.connectTimeoutMs,
     callTimeoutMs: settings.callTimeoutMs,
+    maxResponseBytes: settings.maxResponseBytes,
     retryAfterMs: 1000,
+    stdioAllow: host.stdioAllow,
+    outbound: host.outbound,
   });
   const evidence = createCallEvidence(db, { flushMs: 50, maxBatch: 500, onError: log });
   return {
     settings,
     gateway: createMcpGateway({ guard, upstreams, evidence, approvalWaitSeconds: settings.approvalWaitSeconds }),
+    logUpstreamsTo: (to) => upstreams.logTo(to),
     async close() {
       await upstreams.close();
       await evidence.flush();

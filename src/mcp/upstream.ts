@@ -2,35 +2,58 @@
 // first use, shared by every agent's calls (JSON-RPC multiplexes them), and reopened after a failure.
 // Every wait is bounded: connect, each call, and a short back-off after a failed connect so an
 // upstream that is down costs callers one fast error, not a spawn or a TCP timeout each.
+// What reaches callers never holds what an upstream sent before it proved to speak MCP (an HTTP
+// body, a banner): the server log gets the detail, so a reader cannot use a fault as a port scanner.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import { headerValueProblem, type OutboundPolicy } from '../net/outbound.js';
+import { readSecret } from '../net/secrets.js';
 import { canonicalJson } from '../registry/model.js';
 import type { McpServerObject } from './catalog.js';
-import { UpstreamHttpTransport } from './http-transport.js';
+import { StreamableHttpError, UpstreamHttpTransport } from './http-transport.js';
 import { InOrderTransport } from './in-order.js';
 import { loadSdk, RPC, type Sdk } from './sdk.js';
+import { childEnvironment, notAllowedMessage, type StdioAllowList, stdioAllowed } from './stdio.js';
 
 export type UpstreamFault = 'unreachable' | 'timeout' | 'invalid' | 'error';
 
-/** A failure to get an answer from an upstream, classified for the agent and the evidence. */
+/**
+ * A failure to get an answer from an upstream, classified for the agent and the evidence. The
+ * message is for callers; `detail` (what happened, possibly with the upstream's bytes) for the log.
+ */
 export class UpstreamError extends Error {
   constructor(
     readonly server: string,
     readonly fault: UpstreamFault,
     message: string,
+    readonly detail?: string,
   ) {
     super(`upstream MCP server "${server}" ${message}`);
   }
 }
+
+/** Where the details of upstream failures go (the server's logger). */
+export type UpstreamLog = (entry: { server: string; fault: UpstreamFault; detail: string }, message: string) => void;
+
+// One message for every way an HTTP upstream can fail before it proved to speak MCP: refused by the
+// outbound policy, connection refused, an HTTP error, something else answering.
+const NOT_REACHED = 'is unreachable or is not an MCP server (the Fulcrum server log says why)';
 
 export interface UpstreamOptions {
   /** Bound on spawning/connecting and the initialize handshake. */
   connectTimeoutMs: number;
   /** Bound on one call when the McpServer sets no `timeoutMs`. */
   callTimeoutMs: number;
+  /** Largest answer read from an http upstream (see http-transport.ts); default 16 MiB. */
+  maxResponseBytes?: number;
   /** After a failed connect, calls fail at once for this long before the next attempt. */
   retryAfterMs: number;
+  /** FULCRUM_MCP_STDIO_ALLOW: the command lines that may be started. */
+  stdioAllow: StdioAllowList;
+  outbound: OutboundPolicy;
+  /** Where secrets and a child's environment come from (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 interface Connection {
@@ -57,12 +80,70 @@ export type UpstreamPool = ReturnType<typeof createUpstreamPool>;
 
 export function createUpstreamPool(opts: UpstreamOptions) {
   const conns = new Map<string, Connection>();
+  // Read when used, not copied: secrets and a child's environment are what they are at connect time.
+  const env = () => opts.env ?? process.env;
+  let log: UpstreamLog = (entry, message) => process.emitWarning(`${message}: ${entry.detail}`);
+
+  /** The error for callers, logged with its detail (a failed connect is retried at most once a second). */
+  function failed(server: McpServerObject, fault: UpstreamFault, message: string, detail?: string): UpstreamError {
+    const err = new UpstreamError(server.name, fault, message, detail);
+    log({ server: server.name, fault, detail: detail ?? message }, err.message);
+    return err;
+  }
 
   function transportFor(sdk: Sdk, server: McpServerObject): Transport {
     const s = server.spec;
-    if (s.transport === 'http') return new UpstreamHttpTransport(new URL(s.url as string), sdk.JSONRPCMessageSchema);
+    if (s.transport === 'http') {
+      const url = new URL(s.url as string);
+      const refused = opts.outbound.refusal(url);
+      if (refused) throw failed(server, 'unreachable', NOT_REACHED, refused);
+      const headers: Record<string, string> = {};
+      for (const [name, ref] of Object.entries(s.headers ?? {})) {
+        // Bound to the URL used now (the operator may have changed the binding since apply). One
+        // message for every reason, so a caller learns neither which secrets are set nor their bindings.
+        const secret = readSecret(ref.env, url, env());
+        const bad = secret.ok ? headerValueProblem(secret.value) : undefined;
+        if (!secret.ok || bad) {
+          const detail = secret.ok ? `the secret ${ref.env} ${bad}` : secret.reason;
+          throw failed(server, 'unreachable', `is not configured: header ${name} (the Fulcrum server log says why)`, detail);
+        }
+        headers[name] = secret.value;
+      }
+      return new UpstreamHttpTransport(url, sdk.JSONRPCMessageSchema, {
+        outbound: opts.outbound,
+        headers,
+        ...(opts.maxResponseBytes ? { maxResponseBytes: opts.maxResponseBytes } : {}),
+      });
+    }
+    // Checked again here, not only at apply: the list may have changed, or the descriptor come another way.
+    const command = s.command as string;
+    if (!stdioAllowed(opts.stdioAllow, command, s.args))
+      throw failed(server, 'unreachable', `is not started: ${notAllowedMessage(command, s.args)}`);
     // stderr is not ours to print: an upstream's diagnostics would interleave with Fulcrum's log.
-    return new sdk.StdioClientTransport({ command: s.command as string, args: s.args ?? [], stderr: 'ignore' });
+    return new sdk.StdioClientTransport({ command, args: s.args ?? [], stderr: 'ignore', env: childEnvironment(env()) });
+  }
+
+  /** A failure to connect (or of the connection), worded by transport: see NOT_REACHED. */
+  function unreachable(server: McpServerObject, err: unknown, lastError: string | undefined, what?: string): UpstreamError {
+    const detail = describeError(err, lastError);
+    if (server.spec.transport === 'http')
+      return failed(
+        server,
+        'unreachable',
+        what ? `failed to answer ${what} (the Fulcrum server log says why)` : NOT_REACHED,
+        detail,
+      );
+    return failed(server, 'unreachable', `${what ? `failed to answer ${what}` : 'is unreachable'}${localReason(err)}`, detail);
+  }
+
+  function notJsonRpc(server: McpServerObject, detail: string, what?: string): UpstreamError {
+    if (server.spec.transport === 'http' && !what) return failed(server, 'invalid', NOT_REACHED, detail);
+    return failed(
+      server,
+      'invalid',
+      what ? `sent an answer that is not JSON-RPC to ${what}` : 'sent data that is not JSON-RPC',
+      detail,
+    );
   }
 
   function open(server: McpServerObject, key: string): Connection {
@@ -98,10 +179,12 @@ export function createUpstreamPool(opts: UpstreamOptions) {
     ).catch((err: unknown) => {
       conn.failedAt = Date.now();
       conn.failure = conn.invalid
-        ? new UpstreamError(server.name, 'invalid', `sent data that is not JSON-RPC: ${conn.invalid}`)
+        ? notJsonRpc(server, conn.invalid)
         : err instanceof UpstreamError
           ? err
-          : new UpstreamError(server.name, 'unreachable', `is unreachable: ${describeError(err, conn.lastError)}`);
+          : isParseError(err)
+            ? notJsonRpc(server, describeError(err, undefined))
+            : unreachable(server, err, conn.lastError);
       conn.client?.close().catch(() => {});
       throw conn.failure;
     });
@@ -151,22 +234,23 @@ export function createUpstreamPool(opts: UpstreamOptions) {
         throw new UpstreamError(server.name, 'timeout', `did not answer ${what} within ${timeout} ms`);
       if (code !== undefined && code !== RPC.ConnectionClosed)
         // The upstream answered with a JSON-RPC error: the connection is fine, the request was not.
-        throw new UpstreamError(server.name, 'error', `refused ${what}: ${rpc.message}`);
+        // An MCP server's own answer (it completed the handshake), passed on like a tool's result.
+        throw new UpstreamError(server.name, 'error', `refused ${what}: ${String(rpc.message).slice(0, 500)}`);
       // The transport failed (connection closed, garbage, HTTP error): drop it, the next call reconnects.
       if (conns.get(server.name) === conn) conns.delete(server.name);
       client.close().catch(() => {});
-      if (conn.invalid) throw new UpstreamError(server.name, 'invalid', `sent data that is not JSON-RPC: ${conn.invalid}`);
-      if (isParseError(err))
-        throw new UpstreamError(
-          server.name,
-          'invalid',
-          `sent an answer that is not JSON-RPC to ${what}: ${describeError(err, undefined)}`,
-        );
-      throw new UpstreamError(server.name, 'unreachable', `failed to answer ${what}: ${describeError(err, conn.lastError)}`);
+      if (conn.invalid) throw notJsonRpc(server, conn.invalid);
+      if (isParseError(err)) throw notJsonRpc(server, describeError(err, undefined), what);
+      throw unreachable(server, err, conn.lastError, what);
     }
   }
 
   return {
+    /** Sends the details of upstream failures (with what the upstream sent) to `to` from now on. */
+    logTo(to: UpstreamLog): void {
+      log = to;
+    },
+
     /** With `onProgress`, the upstream is asked for progress (a progressToken) and each report is passed on. */
     async callTool(
       server: McpServerObject,
@@ -217,8 +301,16 @@ function isParseError(err: unknown): boolean {
   return err instanceof SyntaxError || /JSON|Unexpected content type|invalid_type|parse/i.test(String((err as Error)?.message));
 }
 
+/** A local failure's code (spawn ENOENT, EACCES), which holds nothing an upstream sent. */
+function localReason(err: unknown): string {
+  const e = err as { code?: unknown; cause?: { code?: unknown } };
+  const code = [e?.code, e?.cause?.code].find((c) => typeof c === 'string' && /^E[A-Z0-9_]+$/.test(c));
+  return code ? `: ${code} (the Fulcrum server log says more)` : ' (the Fulcrum server log says why)';
+}
+
 function describeError(err: unknown, lastError: string | undefined): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const body = err instanceof StreamableHttpError && err.body ? ` [upstream sent: ${err.body}]` : '';
+  const message = (err instanceof Error ? err.message : String(err)) + body;
   const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
   const detail = cause?.code ?? cause?.message;
   const base = detail && !message.includes(detail) ? `${message} (${detail})` : message;

@@ -3,6 +3,7 @@
 // What the compiler does not know (extensions but decimal, tags, slots) is reported as unsupported so the
 // evaluator can leave that policy to cedar-wasm instead of risking a wrong answer.
 import type { ActionConstraint, Expr, PatternElem, PolicyJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { likeMatcher } from './like.js';
 import {
   CedarRecord,
   CedarSet,
@@ -441,21 +442,6 @@ function like(left: Ev, pattern: PatternElem[]): Ev {
     if (typeof s !== 'string') throw typeError('string', s);
     return test(s);
   };
-}
-
-function likeMatcher(pattern: PatternElem[]): (s: string) => boolean {
-  // Literal elements arrive one character at a time; join runs of them between wildcards.
-  const parts: string[] = [''];
-  for (const el of pattern) {
-    if (el === 'Wildcard') parts.push('');
-    else parts[parts.length - 1] += el.Literal;
-  }
-  const [only] = parts;
-  if (parts.length === 1 && only !== undefined) return (s) => s === only;
-  const source = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  // `u` matches code points, as Cedar's wildcard does; `s` lets it match newlines.
-  const re = new RegExp(`^${source}$`, 'su');
-  return (s) => re.test(s);
 }
 
 function isType(n: { left: Expr; entity_type: string; in?: Expr }): Ev {

@@ -2,7 +2,7 @@
 // descriptor, split into single Cedar policies with stable ids.
 import type { RegistrySnapshot } from '../registry/model.js';
 import { builtinPolicies } from './builtin.js';
-import { policiesToJson, policySetToParts } from './cedar-runtime.js';
+import { policiesToJson, policiesToJsonAsync, policySetToParts, policySetToPartsAsync } from './cedar-runtime.js';
 
 export interface EffectivePolicy {
   /** `builtin/...`, or the Policy descriptor's name (`name/N` or `name/<@id>` when it holds several). */
@@ -19,6 +19,17 @@ export interface EffectivePolicy {
 export function effectivePolicies(registry: RegistrySnapshot): EffectivePolicy[] {
   const custom = registry.list('Policy').flatMap((p) => splitPolicy(p.name, p.spec.cedar, p.spec.mode, p.spec.description));
   return [...builtinPolicies(registry), ...custom];
+}
+
+/**
+ * Parses what effectivePolicies and the evaluator will need for `registry` in the Cedar worker,
+ * without blocking this thread, so that building the guard's snapshot then finds it all cached.
+ * Texts that do not parse are left for the synchronous path to report.
+ */
+export async function preparePolicies(registry: RegistrySnapshot): Promise<void> {
+  const splits = await Promise.all(registry.list('Policy').map((p) => policySetToPartsAsync(p.spec.cedar)));
+  const parts = splits.flatMap((s) => ('parts' in s ? s.parts : []));
+  await policiesToJsonAsync([...builtinPolicies(registry).map((p) => p.text), ...parts]);
 }
 
 /** One Policy descriptor's Cedar text as single policies (the text was validated on apply). */

@@ -1,6 +1,6 @@
 // Governance-as-code files: YAML streams of descriptors, parsed with positions so that every
 // problem can be printed as FILE:LINE:COL, and the registry written back out as YAML.
-import YAML, { isMap, isPair, isScalar, isSeq, LineCounter, type Node, Scalar } from 'yaml';
+import YAML, { Composer, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, type Node, Parser, Scalar } from 'yaml';
 import type { Problem } from '../errors.js';
 import { KIND_INFO, KINDS } from './kinds.js';
 import { API_VERSION, type Desired, type RegistrySnapshot } from './model.js';
@@ -23,7 +23,20 @@ export function parseFiles(files: SourceFile[]): { documents: ParsedDocument[]; 
   const problems: Problem[] = [];
   for (const f of files) {
     const lineCounter = new LineCounter();
-    const docs = YAML.parseAllDocuments(f.content, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    let docs: YAML.Document.Parsed[];
+    try {
+      docs = parseBounded(f.content, lineCounter);
+    } catch (err) {
+      if (!(err instanceof TooDeep)) throw err;
+      // The LineCounter has only seen the lines before the offset: count them here.
+      problems.push({
+        file: f.path,
+        line: f.content.slice(0, err.offset).split('\n').length,
+        col: err.offset - f.content.lastIndexOf('\n', err.offset - 1),
+        message: `YAML: nested deeper than ${MAX_YAML_DEPTH} flow collections ([ and {)`,
+      });
+      continue;
+    }
     const list = Array.isArray(docs) ? docs : [docs];
     for (const doc of list) {
       if (doc.errors.length > 0) {
@@ -53,6 +66,50 @@ export function parseFiles(files: SourceFile[]): { documents: ParsedDocument[]; 
     }
   }
   return { documents, problems };
+}
+
+/** Deepest nesting of flow collections a descriptor file may have (a registry's need is under 10). */
+export const MAX_YAML_DEPTH = 64;
+
+class TooDeep extends Error {
+  constructor(readonly offset: number) {
+    super(`nested deeper than ${MAX_YAML_DEPTH} flow collections`);
+  }
+}
+
+/**
+ * YAML.parseAllDocuments, with the flow-collection depth counted on the lexer's tokens on the way
+ * (quoted and block scalars are single tokens, so brackets inside them do not count). The yaml
+ * library's lexer is flat and linear; its composer is not: 10,000 nested `[` ran it out of memory
+ * and killed the process. Block nesting needs a line per level and indentation growing with it, so
+ * the body limit bounds it (a few thousand levels, measured to parse in well under a second).
+ */
+function parseBounded(text: string, lineCounter: LineCounter, max = MAX_YAML_DEPTH): YAML.Document.Parsed[] {
+  const parser = new Parser(lineCounter.addNewLine);
+  function* tokens() {
+    lineCounter.addNewLine(0);
+    let depth = 0;
+    for (const lexeme of new Lexer().lex(text)) {
+      if (lexeme === '[' || lexeme === '{') {
+        if (++depth > max) throw new TooDeep(parser.offset);
+      } else if (lexeme === ']' || lexeme === '}') depth--;
+      else if (lexeme === '\x02') depth = 0; // the lexer's start-of-document marker
+      yield* parser.next(lexeme);
+    }
+    yield* parser.end();
+  }
+  return [...new Composer({ uniqueKeys: true }).compose(tokens())] as YAML.Document.Parsed[];
+}
+
+/** The offset at which `text` opens more than MAX_YAML_DEPTH flow collections, or -1. */
+export function yamlTooDeepAt(text: string, max = MAX_YAML_DEPTH): number {
+  try {
+    parseBounded(text, new LineCounter(), max);
+    return -1;
+  } catch (err) {
+    if (err instanceof TooDeep) return err.offset;
+    throw err;
+  }
 }
 
 function firstLine(s: string): string {

@@ -3,6 +3,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { Problem } from '../errors.js';
 import { schemaCompilers } from './json-schema.js';
+import { checkMcpServer } from './mcp-server.js';
 import * as S from './schemas.js';
 
 export const KINDS = [
@@ -19,6 +20,7 @@ export const KINDS = [
   'ComputePool',
   'McpServer',
   'Monitor',
+  'TelemetryCollector',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -36,6 +38,7 @@ export interface SpecByKind {
   ComputePool: S.ComputePoolSpec;
   McpServer: S.McpServerSpec;
   Monitor: S.MonitorSpec;
+  TelemetryCollector: S.TelemetryCollectorSpec;
 }
 
 /** A spec field naming another registry object. `path` is a JSON pointer from the descriptor root. */
@@ -179,11 +182,7 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
     plural: 'mcp-servers',
     schema: S.McpServerSpec,
     references: () => [],
-    check: (s) => {
-      if (s.transport === 'stdio' && !s.command) return [{ path: '/spec/command', message: 'a stdio McpServer needs a command' }];
-      if (s.transport === 'http' && !s.url) return [{ path: '/spec/url', message: 'an http McpServer needs a url' }];
-      return [];
-    },
+    check: checkMcpServer,
   },
   Monitor: {
     plural: 'monitors',
@@ -203,6 +202,11 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
         problems.push({ path: '/spec/threshold', message: `${s.metric} is a fraction from 0 to 1` });
       return problems;
     },
+  },
+  TelemetryCollector: {
+    plural: 'telemetry-collectors',
+    schema: S.TelemetryCollectorSpec,
+    references: (s) => [...one('/spec/owner', 'Person', s.owner), ...many('/spec/agents', 'Agent', s.agents)],
   },
 };
 

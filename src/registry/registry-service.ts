@@ -4,12 +4,22 @@ import type { Kysely } from 'kysely';
 import { createCredentialStore } from '../auth/credential-store.js';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
-import { ConflictError, NotFoundError, type Problem, ValidationError } from '../errors.js';
+import { ConflictError, NotAllowedError, NotFoundError, type Problem, ValidationError } from '../errors.js';
+import type { PolicyVerdicts } from '../policy/cedar.js';
 import { exportFiles, type ParsedDocument, parseFiles, type SourceFile } from './descriptors.js';
 import type { Kind } from './kinds.js';
 import { type Desired, keyOf, type RegistryObject, RegistrySnapshot, sameDesired } from './model.js';
+import { checkPrivilege } from './privilege.js';
 import { type Change, createRegistryStore } from './registry-store.js';
-import { checkCrossRules, checkPolicies, checkReferences, referrersOf, validateDescriptor } from './validate.js';
+import {
+  checkCrossRules,
+  checkPolicies,
+  checkPoliciesAhead,
+  checkReferences,
+  policyProblems,
+  referrersOf,
+  validateDescriptor,
+} from './validate.js';
 
 export interface ApplyOptions {
   dryRun?: boolean;
@@ -35,7 +45,33 @@ class Rollback {
   constructor(readonly result: ApplyResult) {}
 }
 
-export function createRegistryService({ db }: { db: Kysely<Database> }) {
+/** Thrown inside a transaction when the policy verdicts computed ahead do not cover what it read. */
+class Stale {}
+
+/** How many times a write checks its policies again when concurrent writes keep changing them. */
+const COMMIT_ATTEMPTS = 3;
+
+interface CommitOptions {
+  remove?: Array<{ kind: Kind; name: string }>;
+  prune?: boolean;
+  dryRun?: boolean;
+  actor: Principal;
+}
+
+/** What a write removes and the registry it leaves, from the registry it starts from. */
+function plan(current: RegistrySnapshot, put: Desired[], opts: CommitOptions) {
+  const wanted = new Set(put.map(keyOf));
+  const remove = opts.prune ? [...current.all()].filter((o) => !wanted.has(keyOf(o))) : (opts.remove ?? []);
+  return { remove, next: current.with(put, remove) };
+}
+
+export interface RegistryOptions {
+  db: Kysely<Database>;
+  /** Rules from the operator's settings for each descriptor written (e.g. which stdio commands may run). */
+  operatorChecks?: (o: Desired) => Problem[];
+}
+
+export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
   const store = createRegistryStore(db);
   const listeners: Array<() => void> = [];
 
@@ -46,22 +82,54 @@ export function createRegistryService({ db }: { db: Kysely<Database> }) {
   /**
    * Writes `put` (and removes `remove`, or with prune everything not in `put`) in one transaction,
    * after checking the whole next registry. `locate` turns a problem into a file position.
+   *
+   * Checking Cedar policies is the slow part (a round trip to the Cedar worker, milliseconds per
+   * policy), so it runs before the transaction, off the event loop, against the next registry built
+   * from a snapshot: neither decisions nor the database's write lock wait for it. The transaction
+   * then builds the next registry again from what it reads, and takes its policy problems from those
+   * verdicts. They are keyed by generated schema and policy text, so whenever they cover the next
+   * registry they are its exact answer; when they do not (a concurrent write changed a Tool or a
+   * Policy in between), the transaction rolls back and the check runs again, at most
+   * COMMIT_ATTEMPTS times, then the write is refused with a conflict and nothing is written.
    */
-  async function commit(
+  async function commit(put: Desired[], opts: CommitOptions, locate: (p: Problem) => Problem = (p) => p): Promise<ApplyResult> {
+    for (let attempt = 1; ; attempt++) {
+      const verdicts = await checkPoliciesAhead(plan(await snapshot(), put, opts).next);
+      try {
+        return await write(put, opts, locate, verdicts);
+      } catch (err) {
+        if (!(err instanceof Stale)) throw err;
+        if (attempt >= COMMIT_ATTEMPTS)
+          throw new ConflictError('the registry kept changing while this write was checked; nothing was written, try again');
+      }
+    }
+  }
+
+  async function write(
     put: Desired[],
-    opts: { remove?: Array<{ kind: Kind; name: string }>; prune?: boolean; dryRun?: boolean; actor: Principal },
-    locate: (p: Problem) => Problem = (p) => p,
+    opts: CommitOptions,
+    locate: (p: Problem) => Problem,
+    verdicts: PolicyVerdicts | undefined,
   ): Promise<ApplyResult> {
     try {
       const result = await db.transaction().execute(async (trx) => {
         const tx = createRegistryStore(trx);
         const revision = await tx.bumpRevision();
         const current = new RegistrySnapshot(await tx.loadAll(), revision - 1);
-        const wanted = new Set(put.map(keyOf));
-        const remove = opts.prune ? [...current.all()].filter((o) => !wanted.has(keyOf(o))) : (opts.remove ?? []);
-        const next = current.with(put, remove);
+        const { remove, next } = plan(current, put, opts);
 
-        const problems = [...checkReferences(next), ...checkCrossRules(next), ...checkPolicies(next)].map(locate);
+        // Who holds power is an admin's decision, never one's own: refused whole, before any other check.
+        const privilege = checkPrivilege(opts.actor, current, put, remove).map(locate);
+        if (privilege.length > 0) throw new NotAllowedError(summary(privilege), sorted(privilege));
+
+        const policies = policyProblems(next, verdicts);
+        if (policies === undefined) throw new Stale();
+        const problems = [
+          ...put.flatMap((o) => operatorChecks?.(o) ?? []),
+          ...checkReferences(next),
+          ...checkCrossRules(next),
+          ...policies,
+        ].map(locate);
         if (problems.length > 0) throw new ValidationError(summary(problems), sorted(problems));
 
         const result: ApplyResult = { dryRun: !!opts.dryRun, revision, created: [], updated: [], unchanged: [], deleted: [] };
@@ -84,7 +152,8 @@ export function createRegistryService({ db }: { db: Kysely<Database> }) {
         for (const c of changes) {
           if (c.action === 'deleted') {
             await tx.remove(c.kind, c.name);
-            if (c.kind === 'Person' || c.kind === 'Agent') await credentials.revokeAllFor(c.kind, c.name, now);
+            if (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector')
+              await credentials.revokeAllFor(c.kind, c.name, now);
           } else {
             const o = next.get(c.kind, c.name) as Desired;
             await (c.action === 'created' ? tx.insert(o, now) : tx.update(o, now));
@@ -191,7 +260,7 @@ export function createRegistryService({ db }: { db: Kysely<Database> }) {
         const next = (await snapshot()).with(desired);
         problems.push(...checkReferences(next, broken).map(locate));
         // Policies are checked too unless a broken Tool would make the Cedar schema misleading.
-        if (![...broken].some((k) => k.startsWith('Tool/'))) problems.push(...checkPolicies(next).map(locate));
+        if (![...broken].some((k) => k.startsWith('Tool/'))) problems.push(...(await checkPolicies(next)).map(locate));
         throw new ValidationError(summary(problems), sorted(problems));
       }
       return commit(desired, { ...opts, actor }, locate);

@@ -7,7 +7,11 @@ const Ref = (what: string) => T.String({ minLength: 1, description: `name of a $
 const Refs = (what: string) => T.Array(Ref(what), { uniqueItems: true, default: [] });
 const Regions = T.Array(T.String({ minLength: 1 }), { uniqueItems: true, default: [] });
 const IsoDate = T.String({ format: 'date', description: 'YYYY-MM-DD' });
-const Money = T.Number({ minimum: 0 });
+// Every number a descriptor holds is finite and bounded (docs/governance-as-code.md "Numbers"): sums
+// and products over a registry stay finite, so no stored value can make a report fail.
+const MAX_MAGNITUDE = 1e12;
+const Money = T.Number({ minimum: 0, maximum: MAX_MAGNITUDE });
+const Quantity = (opts: object = {}) => T.Number({ minimum: -MAX_MAGNITUDE, maximum: MAX_MAGNITUDE, ...opts });
 const Currency = T.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code', default: 'USD' });
 
 export const ROLES = [
@@ -145,9 +149,9 @@ const Outcome = T.Object(
     source: literals(OUTCOME_SOURCES),
     unit: T.String({ minLength: 1 }),
     direction: literals(['increase', 'decrease'] as const),
-    baseline: T.Object({ value: T.Number(), period: T.String({ minLength: 1 }) }, closed),
-    target: T.Number(),
-    valuePerUnit: T.Optional(T.Number({ description: 'an assumption (money per unit of improvement), always labelled as such' })),
+    baseline: T.Object({ value: Quantity(), period: T.String({ minLength: 1 }) }, closed),
+    target: Quantity(),
+    valuePerUnit: T.Optional(Quantity({ description: 'an assumption (money per unit of improvement), always labelled as such' })),
   },
   closed,
 );
@@ -220,10 +224,16 @@ export const ComputePoolSpec = T.Object(
   {
     region: T.String({ minLength: 1 }),
     unit: T.String({ minLength: 1, description: 'e.g. gpu-hours/month' }),
-    capacity: T.Number({ minimum: 0 }),
-    forecastDemand: T.Optional(T.Number({ minimum: 0 })),
+    capacity: Quantity({ minimum: 0 }),
+    forecastDemand: T.Optional(Quantity({ minimum: 0 })),
     powerConstrained: T.Boolean({ default: false }),
   },
+  closed,
+);
+
+/** A secret the operator provides in Fulcrum's environment; descriptors hold only its name (src/net/secrets.ts). */
+export const SecretRef = T.Object(
+  { env: T.String({ minLength: 1, description: 'an environment variable named FULCRUM_SECRET_…' }) },
   closed,
 );
 
@@ -234,6 +244,12 @@ export const McpServerSpec = T.Object(
     command: T.Optional(T.String({ minLength: 1 })),
     args: T.Optional(T.Array(T.String())),
     url: T.Optional(T.String({ format: 'uri' })),
+    headers: T.Optional(
+      T.Record(T.String(), SecretRef, {
+        description:
+          'http only: request headers sent to the upstream, each value a secret the operator provides ({env: FULCRUM_SECRET_…})',
+      }),
+    ),
     toolPrefix: T.Optional(
       T.String({ description: 'Tools are named <toolPrefix>.<tool> (default: the server name); "" keeps upstream names' }),
     ),
@@ -241,6 +257,20 @@ export const McpServerSpec = T.Object(
     approvalWaitSeconds: T.Optional(
       T.Integer({ minimum: 0, maximum: 3600, description: 'how long an MCP call waits for a human approval' }),
     ),
+  },
+  closed,
+);
+
+/** A credential for an OpenTelemetry Collector that forwards many agents' telemetry (docs/evidence.md). */
+export const TelemetryCollectorSpec = T.Object(
+  {
+    description: T.Optional(T.String()),
+    owner: Ref('Person'),
+    agents: T.Array(Ref('Agent'), {
+      uniqueItems: true,
+      default: [],
+      description: 'the agents its keys may book telemetry to; a span naming any other agent is an attribution mismatch',
+    }),
   },
   closed,
 );
@@ -273,7 +303,7 @@ export const MonitorSpec = T.Object(
       }),
     ),
     window: T.String({ pattern: '^[1-9][0-9]*(m|h|d)$', description: 'e.g. 15m, 1h, 1d', default: '1h' }),
-    threshold: T.Number({ minimum: 0, description: 'a breach is a value above this' }),
+    threshold: Quantity({ minimum: 0, description: 'a breach is a value above this' }),
     minSamples: T.Integer({ minimum: 0, default: 20, description: 'rates need at least this many decisions or tasks' }),
     severity: literals(['sev1', 'sev2', 'sev3', 'sev4'] as const),
     suspendOnBreach: T.Boolean({ default: false, description: 'sev1 only: suspend the agents in scope (the kill switch)' }),
@@ -294,6 +324,7 @@ export type BudgetSpec = Static<typeof BudgetSpec>;
 export type ComputePoolSpec = Static<typeof ComputePoolSpec>;
 export type McpServerSpec = Static<typeof McpServerSpec>;
 export type MonitorSpec = Static<typeof MonitorSpec>;
+export type TelemetryCollectorSpec = Static<typeof TelemetryCollectorSpec>;
 
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}$';
 

@@ -1,10 +1,11 @@
 // Descriptor validation: the shape of one descriptor (schema per kind, defaults applied), then
-// the whole next registry (references resolve, Cedar policies validate against the generated schema).
+// the whole next registry (references resolve, Cedar policies validate against the generated schema:
+// in the Cedar worker, ahead of the write transaction; see registry-service.ts commit()).
 import { Type as T, type TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Problem } from '../errors.js';
-import { checkPolicyText, checkSchema } from '../policy/cedar.js';
+import { checkPolicyTexts, type PolicyVerdicts, schemaKey } from '../policy/cedar.js';
 import { generateCedarSchema, RESERVED_ACTIONS } from '../policy/cedar-schema.js';
 import { isKind, KIND_INFO, KINDS, type Kind, referencesOf } from './kinds.js';
 import { API_VERSION, type Desired, type RegistrySnapshot } from './model.js';
@@ -126,21 +127,52 @@ export function referrersOf(
   return found;
 }
 
-/** Each Policy's Cedar text must parse and validate (strict) against the schema generated from `next`. */
-export function checkPolicies(next: RegistrySnapshot): Problem[] {
+/**
+ * Each Policy's Cedar text must be within bounds, parse and validate (strict) against the schema
+ * generated from `next`. Runs in the Cedar worker, off the event loop; verdicts are cached by schema
+ * and text, so only policies whose text or schema changed are checked again.
+ */
+export async function checkPoliciesAhead(next: RegistrySnapshot): Promise<PolicyVerdicts | undefined> {
+  const policies = next.list('Policy');
+  if (policies.length === 0) return undefined;
+  return checkPolicyTexts(
+    policies.map((p) => p.spec.cedar),
+    generateCedarSchema(next),
+  );
+}
+
+/**
+ * The policy problems of `next`, read from verdicts computed ahead; undefined when they do not
+ * cover it (its generated schema or one of its policy texts is not what was checked), so the caller
+ * must check again. Synchronous and cheap: made to run inside a write transaction.
+ */
+export function policyProblems(next: RegistrySnapshot, verdicts: PolicyVerdicts | undefined): Problem[] | undefined {
   const policies = next.list('Policy');
   if (policies.length === 0) return [];
-  const schema = generateCedarSchema(next);
-  const schemaProblems = checkSchema(schema);
-  if (schemaProblems.length > 0)
-    return schemaProblems.map((m) => ({ kind: 'Policy', name: '*', message: `generated Cedar schema is invalid: ${m}` }));
-  return policies.flatMap((p) =>
-    checkPolicyText(p.spec.cedar, schema).map((c) => ({
+  if (!verdicts || verdicts.schema !== schemaKey(generateCedarSchema(next))) return undefined;
+  if (verdicts.schemaProblems.length > 0)
+    return verdicts.schemaProblems.map((m) => ({
       kind: 'Policy',
-      name: p.name,
-      path: '/spec/cedar',
-      message: c.message,
-      ...(c.offset === undefined ? {} : { offset: c.offset }),
-    })),
-  );
+      name: '*',
+      message: `generated Cedar schema is invalid: ${m}`,
+    }));
+  const problems: Problem[] = [];
+  for (const p of policies) {
+    const found = verdicts.byText.get(p.spec.cedar);
+    if (!found) return undefined;
+    for (const c of found)
+      problems.push({
+        kind: 'Policy',
+        name: p.name,
+        path: '/spec/cedar',
+        message: c.message,
+        ...(c.offset === undefined ? {} : { offset: c.offset }),
+      });
+  }
+  return problems;
+}
+
+/** Both at once, for a registry nobody else can change meanwhile (a bundle's error report). */
+export async function checkPolicies(next: RegistrySnapshot): Promise<Problem[]> {
+  return policyProblems(next, await checkPoliciesAhead(next)) ?? [];
 }

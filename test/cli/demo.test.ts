@@ -91,6 +91,10 @@ describe('fulcrum demo (90 days, seed 42)', () => {
     expect(invoice.find((m) => m.name === 'touchless match rate')?.progress).toBeLessThan(0.5);
     const signals = (await call(url, token, 'GET', '/v1/signals')).json;
     expect(signals.stalledPilots.map((p: { initiative: string }) => p.initiative)).toEqual(['invoice-matching']);
+    // The shadow bot's spans came through sales-ops' collector, which does not list it: booked to no agent.
+    expect(signals.attributionMismatches).toEqual([
+      expect.objectContaining({ sentBy: 'collector:sales-otel-collector', claimedAgent: 'marketing-copy-gpt', bookedTo: null }),
+    ]);
   });
 
   it('the attack trips the sev1 monitor, whose kill switch suspends the bot; the shadow agent opens its own', async () => {

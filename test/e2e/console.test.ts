@@ -215,6 +215,34 @@ describe('the web console in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it("shows telemetry that named another agent than its key's as an attribution mismatch on Agents", async () => {
+    const key = await seeded.agentKey('support-bot-us');
+    const endedAt = new Date(Date.now() - 60_000).toISOString();
+    const sent = await call(url, key, 'POST', '/v1/events', {
+      events: [
+        { type: 'task.completed', agent: 'support-bot-eu', taskId: 'e2e-spoof', outcome: 'failed', durationMs: 1, endedAt },
+      ],
+    });
+    expect(sent.json).toMatchObject({ accepted: 1 });
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/agents`);
+    await settled(page, 'Agents');
+    const row = page.getByTestId('attribution-mismatches').locator('tbody tr').filter({ hasText: 'agent:support-bot-us' });
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual([
+      'agent:support-bot-us',
+      'support-bot-eu',
+      'support-bot-us',
+      '0',
+      '1',
+      expect.any(String),
+      expect.any(String),
+    ]);
+    await screenshot(page, 'agents-attribution-mismatch');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('links a reason in the audit log to its policy, and the tester answers without recording', async () => {
     const { context, page, errors } = await signedIn();
     await page.goto(`${url}/audit`);

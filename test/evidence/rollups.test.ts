@@ -43,17 +43,20 @@ describe.each(ENGINES)('rollups on %s', (engine) => {
     await fc.assert(
       fc.asyncProperty(fc.array(event, { maxLength: 30 }), fc.array(span, { maxLength: 30 }), async (events, spans) => {
         const evidence = t.app.evidence;
-        await evidence.ingestEvents('support-bot-eu', {
-          events: events.map((e) => ({
-            type: e.type,
-            taskId: e.taskId,
-            ...(e.type === 'task.completed'
-              ? { outcome: e.outcome, durationMs: e.durationMs, endedAt: `${e.day}T12:00:00Z` }
-              : {}),
-            ...(e.type === 'task.started' ? { startedAt: `${e.day}T11:00:00Z` } : { endedAt: `${e.day}T12:00:00Z` }),
-            ...(e.costUsd !== undefined ? { costUsd: e.costUsd } : {}),
-          })),
-        });
+        await evidence.ingestEvents(
+          { type: 'agent', id: 'support-bot-eu' },
+          {
+            events: events.map((e) => ({
+              type: e.type,
+              taskId: e.taskId,
+              ...(e.type === 'task.completed'
+                ? { outcome: e.outcome, durationMs: e.durationMs, endedAt: `${e.day}T12:00:00Z` }
+                : {}),
+              ...(e.type === 'task.started' ? { startedAt: `${e.day}T11:00:00Z` } : { endedAt: `${e.day}T12:00:00Z` }),
+              ...(e.costUsd !== undefined ? { costUsd: e.costUsd } : {}),
+            })),
+          },
+        );
         const otlp = {
           resourceSpans: [
             {
@@ -87,7 +90,7 @@ describe.each(ENGINES)('rollups on %s', (engine) => {
             },
           ],
         };
-        await evidence.ingestTraces('support-bot-eu', otlp);
+        await evidence.ingestTraces({ type: 'agent', id: 'support-bot-eu' }, otlp);
         await expectRollupsMatchRawTables(t);
       }),
       { numRuns: 25 },

@@ -3,9 +3,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import type { Principal } from '../../src/auth/principal.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+
+const SYSTEM: Principal = { type: 'system', id: 'test' };
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 
@@ -188,7 +191,7 @@ describe.each(ENGINES)('monitors on %s', (engine) => {
     const second = await createApp(t.app.config, t.database.open());
     try {
       for (let round = 0; round < 5; round++) {
-        const [a, b] = await Promise.all([t.app.monitors.evaluateAll(), second.monitors.evaluateAll()]);
+        const [a, b] = await Promise.all([t.app.monitors.evaluateAll(SYSTEM), second.monitors.evaluateAll(SYSTEM)]);
         const mine = [a, b].map((results) => results.find((r) => r.monitor === 'burst'));
         expect(mine[0]?.incident).toBeDefined();
         expect(mine[1]?.incident).toBe(mine[0]?.incident);

@@ -78,7 +78,7 @@ describe.each(ENGINES)('retention on %s', (engine) => {
 
   it('keeps and changes the periods per data type', async () => {
     expect((await t.request({ method: 'GET', url: '/v1/retention' })).json()).toEqual({
-      periods: { auditEntries: 2555, decisions: 730, events: 395, spans: 90, arguments: 30 },
+      periods: { auditEntries: 2555, decisions: 730, events: 395, spans: 90, arguments: 30, shadowAgents: 90 },
       highRiskFloorDays: 183,
     });
     const res = await t.request({
@@ -86,7 +86,14 @@ describe.each(ENGINES)('retention on %s', (engine) => {
       url: '/v1/retention',
       payload: { decisions: 30, events: 30, spans: 30, arguments: 7, auditEntries: 60 },
     });
-    expect(res.json().periods).toEqual({ auditEntries: 60, decisions: 30, events: 30, spans: 30, arguments: 7 });
+    expect(res.json().periods).toEqual({
+      auditEntries: 60,
+      decisions: 30,
+      events: 30,
+      spans: 30,
+      arguments: 7,
+      shadowAgents: 90,
+    });
     expect((await t.request({ method: 'PUT', url: '/v1/retention', payload: { decisions: 0 } })).statusCode).toBe(400);
   });
 
@@ -105,6 +112,26 @@ describe.each(ENGINES)('retention on %s', (engine) => {
       .execute();
     for (const k of kept) expect(k.arguments).not.toBeNull();
     expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it('forgets shadow agents nobody has seen for their period', async () => {
+    const db = t.app.database.db;
+    const row = (identity: string, lastSeen: Date) => ({
+      identity,
+      source: 'unknown-key',
+      detail: 'test',
+      first_seen: lastSeen.toISOString(),
+      last_seen: lastSeen.toISOString(),
+      count: 1,
+    });
+    await db
+      .insertInto('shadow_agents')
+      .values([row('key:fk_@192.0.2.1', days(-100)), row('key:fk_@192.0.2.2', days(-10))])
+      .execute();
+    const r = await t.app.retention.purge(ADMIN);
+    expect(r.shadowAgents).toBe(1);
+    const left = await db.selectFrom('shadow_agents').select('identity').where('identity', 'like', 'key:fk_@192.0.2.%').execute();
+    expect(left.map((l) => l.identity)).toEqual(['key:fk_@192.0.2.2']);
   });
 
   it('holds the data of agents linked to an open incident until it closes', async () => {

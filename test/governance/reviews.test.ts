@@ -39,7 +39,13 @@ describe.each(ENGINES)('stage promotions on %s', (engine) => {
     t = await startTestServer(engine);
     await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
     tokens['dana.lee'] = (await t.request({ method: 'POST', url: '/v1/people/dana.lee/tokens' })).json().token;
-    tokens.platform = tokens['dana.lee'] as string;
+    // dana.lee owns the initiatives and holds platform: separation of duties has another person sign as platform.
+    await t.request({
+      method: 'PUT',
+      url: '/v1/people/pat.platform',
+      payload: { spec: { displayName: 'Pat', roles: ['platform'] } },
+    });
+    tokens.platform = (await t.request({ method: 'POST', url: '/v1/people/pat.platform/tokens' })).json().token;
     for (const r of REVIEWERS) {
       await t.request({
         method: 'PUT',

@@ -305,7 +305,12 @@ describe.each(ENGINES)('decisions on %s', (engine) => {
     const shadows = (await t.request({ method: 'GET', url: '/v1/shadow-agents', token: viewer })).json().items;
     expect(shadows).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ source: 'unknown-key', count: 2, detail: 'unknown key fk_not-a-…' }),
+        expect.objectContaining({
+          identity: 'key:fk_@127.0.0.1',
+          source: 'unknown-key',
+          count: 2,
+          detail: 'unknown fk_ keys from 127.0.0.1, last fk_not-a-…',
+        }),
         expect.objectContaining({ identity: 'agent:support-bot-eu', source: 'revoked-key', count: 1 }),
       ]),
     );

@@ -11,9 +11,22 @@ const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 describe('CSV', () => {
   it('reads quoted fields with commas, quotes and newlines', () => {
     expect(parseCsv('a,b\r\n"x, y","say ""hi""\nthere"\n\n')).toEqual([
-      ['a', 'b'],
-      ['x, y', 'say "hi"\nthere'],
+      { line: 1, fields: ['a', 'b'] },
+      { line: 2, fields: ['x, y', 'say "hi"\nthere'] },
     ]);
+  });
+
+  it('numbers each row by the line it starts on, after blank and multi-line rows', () => {
+    const rows = parseCsv('h1,h2\n\n"a\nb\nc",1\n\n\nd,2\r\n"e\r\nf",3\r\n  \r\ng,4');
+    expect(rows.map((r) => r.line)).toEqual([1, 3, 8, 9, 12]);
+    expect(rows[3]?.fields).toEqual(['e\nf', '3']);
+  });
+
+  it('refuses a quote that is never closed, naming the line it opens on', () => {
+    // A hand-written parser folded every following line into the description.
+    expect(() => parseCsv('h1,h2\nx,1\n\ny,"unterminated\nz,3\nw,4\n')).toThrow(
+      'CSV line 4: a quoted field opens here and is never closed',
+    );
   });
 });
 
@@ -40,11 +53,38 @@ describe.each(ENGINES)('budgets on %s', (engine) => {
     expect(res.json().error.details.map((p: { message: string }) => p.message)).toEqual([
       'line 3: date 2025-12-31 is outside fy2026 (2026-01-01 … 2026-12-31)',
       expect.stringMatching(/^line 4: category "snacks" is not one of model-licences, /),
-      'line 5: amount "-5" is not a non-negative number',
+      'line 5: amount "-5" is not a number from 0 to 1e+12',
       'line 6: no Initiative named "ghost-initiative"',
     ]);
     expect(await t.app.database.db.selectFrom('spend_lines').selectAll().execute()).toEqual([]);
     expect((await csv('when,what\n1,2\n')).json().error.message).toMatch(/the CSV header must be/);
+  });
+
+  it('refuses amounts too large to add up (1e308) and rows with more fields than the header', async () => {
+    const res = await csv(
+      'date,category,amount,initiative,description\n' +
+        '2026-03-01,model-licences,1e308,,\n' +
+        '\n' +
+        '2026-03-02,model-licences,"5",,"two\nlines"\n' +
+        '2026-03-03,model-licences,5,,Agent platform, March\n',
+    );
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details.map((p: { message: string }) => p.message)).toEqual([
+      'line 2: amount "1e308" is not a number from 0 to 1e+12',
+      "line 6: 1 field(s) more than the header's 5 (quote a description that holds a comma)",
+    ]);
+    const json = await t.request({
+      method: 'POST',
+      url: '/v1/budgets/fy2026/spend',
+      payload: { lines: [{ date: '2026-04-01', category: 'model-licences', amount: 1e308 }] },
+    });
+    expect(json.statusCode).toBe(422);
+    const unclosed = await csv(
+      'date,category,amount,initiative,description\n2026-03-01,model-licences,5,,"oops\n2026-03-02,model-licences,5,,\n',
+    );
+    expect(unclosed.statusCode).toBe(400);
+    expect(unclosed.json().error.message).toBe('CSV line 2: a quoted field opens here and is never closed');
+    expect(await t.app.database.db.selectFrom('spend_lines').selectAll().execute()).toEqual([]);
   });
 
   it('imports a clean file (CSV or JSON) and aligns actuals with the pro-rated allocation', async () => {

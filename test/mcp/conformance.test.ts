@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundle } from '../support/files.js';
 import { ROOT } from '../support/process.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { PEERS } from './peers.js';
+import { operatorAllows, PEERS } from './peers.js';
 
 const exec = promisify(execFile);
 const CLI = path.join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
@@ -150,7 +150,7 @@ describe('MCP conformance (server scenarios against /mcp)', () => {
   let results: Map<string, Check[]>;
 
   beforeAll(async () => {
-    t = await startTestServer('sqlite');
+    t = await startTestServer('sqlite', operatorAllows([process.execPath, path.join(PEERS, 'conformance-upstream.mjs')]));
     const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: bundle() } });
     expect(applied.statusCode, applied.body).toBe(200);
     const key = (await t.request({ method: 'POST', url: '/v1/agents/conformance-bot/keys' })).json().key;

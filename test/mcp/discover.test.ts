@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { cli } from '../support/process.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
 import { gatewayBundle } from './fixture.js';
-import { closedPort } from './peers.js';
+import { closedPort, operatorAllows } from './peers.js';
 
 describe('fulcrum mcp discover', () => {
   let t: TestServer;
@@ -16,7 +16,7 @@ describe('fulcrum mcp discover', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-discover-'));
 
   beforeAll(async () => {
-    t = await startTestServer('sqlite');
+    t = await startTestServer('sqlite', operatorAllows());
     // The HTTP upstream is down on purpose here: discover must say so.
     const down = `http://127.0.0.1:${await closedPort()}/mcp`;
     const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: gatewayBundle(down) } });
@@ -63,7 +63,7 @@ describe('fulcrum mcp discover', () => {
     expect(unknown.stderr).toContain('no McpServer named "nope" (not_found)');
     const down = await cli(env, 'mcp', 'discover', 'evh');
     expect(down.code).toBe(1);
-    expect(down.stderr).toMatch(/upstream MCP server "evh" is unreachable: .*ECONNREFUSED.*\(unavailable\)/);
+    expect(down.stderr).toMatch(/upstream MCP server "evh" is unreachable or is not an MCP server .*\(unavailable\)/);
     const bad = await cli(env, 'mcp', 'list');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown mcp command "list"');

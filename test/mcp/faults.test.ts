@@ -7,7 +7,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { closedPort, EVERYTHING, PEERS, type Peer, startPeer } from './peers.js';
+import { closedPort, EVERYTHING, operatorAllows, PEERS, type Peer, startPeer } from './peers.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 // Read by the app at start: a hung upstream's handshake fails after this, not the 10 s default.
@@ -60,7 +60,11 @@ describe('MCP gateway: upstream faults', () => {
     const garbage = await startPeer([path.join(PEERS, 'garbage-http.mjs')]);
     const hung = await startPeer([path.join(PEERS, 'hung-http.mjs')]);
     peers.push(garbage, hung);
-    t = await startTestServer('sqlite');
+    const node = process.execPath;
+    t = await startTestServer(
+      'sqlite',
+      operatorAllows(['/nonexistent/mcp-server'], [node, path.join(PEERS, 'garbage-stdio.mjs')]),
+    );
     const files = bundle({ garbage: garbage.url, hung: hung.url, down: `http://127.0.0.1:${await closedPort()}/mcp` });
     const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files } });
     expect(applied.statusCode, applied.body).toBe(200);
@@ -87,7 +91,10 @@ describe('MCP gateway: upstream faults', () => {
   it('an HTTP upstream that is down: a tool error at once, and again (fast) while it stays down', async () => {
     const first = await timed('down-http.echo', { message: 'x' });
     expect(first.r.isError).toBe(true);
-    expect(text(first.r)).toMatch(/upstream MCP server "down-http" is unreachable: .*(ECONNREFUSED|fetch failed)/);
+    // Not what answered (nothing, here): that would make the error a port scanner (test/security).
+    expect(text(first.r)).toBe(
+      'upstream MCP server "down-http" is unreachable or is not an MCP server (the Fulcrum server log says why)',
+    );
     const again = await timed('down-http.echo', { message: 'x' });
     expect(text(again.r)).toMatch(/"down-http" is unreachable/);
     expect(first.ms + again.ms).toBeLessThan(5000);
@@ -123,10 +130,11 @@ describe('MCP gateway: upstream faults', () => {
   it('upstreams that answer garbage, over stdio and over HTTP: a tool error saying so', async () => {
     const stdio = await timed('garbage-stdio.echo', { message: 'x' });
     expect(stdio.r.isError).toBe(true);
-    expect(text(stdio.r)).toMatch(/upstream MCP server "garbage-stdio" sent data that is not JSON-RPC: .*JSON/);
+    // What it sent stays in the server log.
+    expect(text(stdio.r)).toBe('upstream MCP server "garbage-stdio" sent data that is not JSON-RPC');
     const http = await timed('garbage-http.echo', { message: 'x' });
     expect(http.r.isError).toBe(true);
-    expect(text(http.r)).toMatch(/upstream MCP server "garbage-http" .*JSON/);
+    expect(text(http.r)).toMatch(/upstream MCP server "garbage-http" is unreachable or is not an MCP server/);
     expect(stdio.ms + http.ms).toBeLessThan(5000);
   });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { gatewayBundle } from './fixture.js';
-import { type Peer, startEverythingHttp } from './peers.js';
+import { operatorAllows, type Peer, startEverythingHttp } from './peers.js';
 
 async function connect(url: string, key: string): Promise<Client> {
   const client = new Client({ name: 'test-agent', version: '1' });
@@ -28,7 +28,7 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
 
   beforeAll(async () => {
     upstream = await startEverythingHttp();
-    t = await startTestServer(engine);
+    t = await startTestServer(engine, operatorAllows());
     const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: gatewayBundle(upstream.url) } });
     expect(applied.statusCode, applied.body).toBe(200);
     const key = async (agent: string) => (await t.request({ method: 'POST', url: `/v1/agents/${agent}/keys` })).json().key;

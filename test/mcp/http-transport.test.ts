@@ -1,12 +1,17 @@
 // The gateway's Streamable HTTP client transport against a real HTTP server that answers the way
 // MCP servers do, including the awkward parts: SSE events split across chunks, CRLF line ends,
 // priming events with no data, comments, multi-line data, events that are not messages, a session
-// id, HTTP errors and answers that are not JSON-RPC.
+// id, HTTP errors and answers that are not JSON-RPC, and streams that go on after the answer or past
+// the bound.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamHttpTransport } from '../../src/mcp/http-transport.js';
+import { createOutboundPolicy } from '../../src/net/outbound.js';
+
+// The server is on 127.0.0.1: the operator allows it (test/security covers refusing it).
+const outbound = createOutboundPolicy({ allowHosts: [{ host: '127.0.0.1' }] });
 
 type Handler = (body: { id?: number; method?: string }, res: http.ServerResponse, req: http.IncomingMessage) => void;
 
@@ -33,7 +38,7 @@ describe('the gateway transport to an upstream over Streamable HTTP', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   function transport() {
-    const t = new UpstreamHttpTransport(url, JSONRPCMessageSchema);
+    const t = new UpstreamHttpTransport(url, JSONRPCMessageSchema, { outbound });
     const messages: unknown[] = [];
     const errors: Error[] = [];
     t.onmessage = (m) => messages.push(m);
@@ -103,9 +108,12 @@ describe('the gateway transport to an upstream over Streamable HTTP', () => {
     handler = (_body, res) => res.writeHead(202).end();
     await t.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     handler = (_body, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('Session not found');
-    await expect(t.send({ jsonrpc: '2.0', id: 10, method: 'ping' })).rejects.toThrow(
-      'Streamable HTTP error: Error POSTing to endpoint: Session not found',
-    );
+    // The body is kept apart, for the server log: never in the message a caller could see.
+    const failed = await t.send({ jsonrpc: '2.0', id: 10, method: 'ping' }).catch((e: unknown) => e);
+    expect(failed).toMatchObject({
+      message: 'Streamable HTTP error: Error POSTing to endpoint: HTTP 404',
+      body: 'Session not found',
+    });
   });
 
   it('fails on an answer that is not JSON-RPC: a JSON body at once, an SSE event through onerror', async () => {
@@ -118,6 +126,47 @@ describe('the gateway transport to an upstream over Streamable HTTP', () => {
     expect(errors[1]?.name).toBe('ZodError');
     handler = (_body, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
     await expect(t.send({ jsonrpc: '2.0', id: 3, method: 'ping' })).rejects.toThrow(/Unexpected content type: text\/html/);
+  });
+
+  it('stops reading an SSE stream once it carried the answer; an event past the bound closes the transport', async () => {
+    // After the answer, the upstream goes on sending events: Fulcrum reads a little more, then hangs up.
+    let written = 0;
+    let hungUp: () => void = () => {};
+    const hangUp = new Promise<void>((r) => {
+      hungUp = r;
+    });
+    handler = (body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ jsonrpc: '2.0', id: body.id, result: {} })}\n\n`);
+      res.on('close', hungUp);
+      const more = () => {
+        while (!res.destroyed && written < 64 * 1024 * 1024) {
+          written += 1024;
+          if (!res.write(`data: ${JSON.stringify({ jsonrpc: '2.0', method: 'x', params: { p: 'a'.repeat(1000) } })}\n\n`))
+            return void res.once('drain', more);
+        }
+      };
+      more();
+    };
+    const { t, messages } = transport();
+    await t.send({ jsonrpc: '2.0', id: 1, method: 'ping' });
+    await hangUp;
+    expect(messages[0]).toEqual({ jsonrpc: '2.0', id: 1, result: {} });
+    expect(written).toBeLessThan(16 * 1024 * 1024);
+
+    // An event over the bound: the transport reports it and closes, failing what waits on it.
+    const small = new UpstreamHttpTransport(url, JSONRPCMessageSchema, { outbound, maxResponseBytes: 1000 });
+    const errors: Error[] = [];
+    let closed = false;
+    small.onerror = (e) => errors.push(e);
+    small.onclose = () => {
+      closed = true;
+    };
+    handler = (_body, res) => res.writeHead(200, { 'content-type': 'text/event-stream' }).end(`data: "${'a'.repeat(2000)}"\n\n`);
+    await small.send({ jsonrpc: '2.0', id: 2, method: 'ping' });
+    await until(() => closed);
+    expect(closed).toBe(true);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('an SSE event longer than 1000')]);
   });
 
   it('gives up its open requests when closed', async () => {

@@ -13,7 +13,7 @@ import { buildServer } from '../../src/http/server.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { ADMIN_TOKEN } from '../support/server.js';
 import { gatewayBundle } from './fixture.js';
-import { type Peer, startEverythingHttp } from './peers.js';
+import { operatorAllows, type Peer, startEverythingHttp } from './peers.js';
 
 interface Node {
   app: App;
@@ -66,7 +66,7 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     for (let i = 0; i < 2; i++) {
       const config = loadConfig(
         { FULCRUM_DATA_DIR: database.dir },
-        { adminToken: ADMIN_TOKEN, monitorIntervalSeconds: 0, retentionIntervalHours: 0 },
+        { adminToken: ADMIN_TOKEN, monitorIntervalSeconds: 0, retentionIntervalHours: 0, ...operatorAllows() },
       );
       const app = await createApp(config, database.open());
       const server = await buildServer(app);

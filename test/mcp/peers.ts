@@ -3,10 +3,23 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import type { Config } from '../../src/config.js';
+import { ACME_STDIO } from '../support/files.js';
 import { ROOT } from '../support/process.js';
 
 export const EVERYTHING = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 export const PEERS = path.join(ROOT, 'test/mcp/peers');
+
+/**
+ * The operator settings the gateway tests run under: these stdio command lines may start, and the
+ * peers on 127.0.0.1 may be reached (FULCRUM_MCP_STDIO_ALLOW, FULCRUM_OUTBOUND_ALLOW_HOSTS).
+ */
+export function operatorAllows(...stdio: string[][]): Pick<Config, 'mcpStdioAllow' | 'outboundAllowHosts'> {
+  return {
+    mcpStdioAllow: [ACME_STDIO, [process.execPath, EVERYTHING, 'stdio'], ...stdio],
+    outboundAllowHosts: [{ host: '127.0.0.1' }],
+  };
+}
 
 export interface Peer {
   url: string;

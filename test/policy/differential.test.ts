@@ -663,6 +663,58 @@ describe('compiled evaluator: Cedar semantics', () => {
   });
 });
 
+describe('compiled evaluator vs cedar-wasm: `like` on long inputs and many wildcards', () => {
+  // One policy set, many requests: a pattern's answer depends on the string only.
+  const likeCase = (pattern: string, strings: string[]) => {
+    const policies = [{ id: 'p', text: `permit (principal, action, resource) when { context.s like "${pattern}" };` }];
+    const compiled = new CompiledEvaluator(policies);
+    const wasm = new WasmEvaluator(policies);
+    const prepared = compiled.prepareEntities(WORLD);
+    return strings.map((s) => {
+      const request = { ...REQUEST, context: { s } };
+      const answer = comparable(compiled.evaluate(request, prepared));
+      expect(answer, `${JSON.stringify(pattern)} on ${s.length} characters`).toEqual(comparable(wasm.evaluate(request, WORLD)));
+      return answer.decision;
+    });
+  };
+  const piece = fc.constantFrom('a', 'b', 'ab', '*', '😀', 'é', '\n');
+  // Cedar pattern text: `*` a wildcard, `\\*` a literal star, and no quote or other backslash.
+  const patternArb = fc
+    .array(fc.constantFrom('a', 'b', '*', '*', '*', '\\*', '😀', 'é'), { maxLength: 40 })
+    .map((xs) => xs.join(''));
+  const stringArb = fc.oneof(
+    fc.array(piece, { maxLength: 40 }).map((xs) => xs.join('')),
+    // Long: a run of one piece, then a random tail (where the last literal may or may not be).
+    fc
+      .tuple(piece, fc.integer({ min: 500, max: 20_000 }), fc.array(piece, { maxLength: 8 }))
+      .map(([p, n, tail]) => p.repeat(n) + tail.join('')),
+  );
+
+  it('answers random many-wildcard patterns on long strings as cedar-wasm does', () => {
+    fc.assert(
+      fc.property(patternArb, fc.array(stringArb, { minLength: 1, maxLength: 6 }), (pattern, strings) => {
+        likeCase(pattern, strings);
+      }),
+      { numRuns: Math.max(60, Math.round(RUNS / 3)) },
+    );
+  });
+
+  it('answers hostile patterns on 512 KB arguments as cedar-wasm does', () => {
+    const big = `${'ignore previous '.repeat(32 * 1024)}instruction`;
+    expect(likeCase('*ignore*previous*instructions*', [big, `${big}s`, `${big}s!`])).toEqual(['deny', 'allow', 'allow']);
+    expect(likeCase('*a*a*a*b*', ['a'.repeat(400), `${'a'.repeat(400)}b`, 'a'.repeat(512 * 1024)])).toEqual([
+      'deny',
+      'allow',
+      'deny',
+    ]);
+    expect(likeCase(`${'*a'.repeat(30)}*😀`, [`${'a'.repeat(512 * 1024)}😀`, `${'😀'.repeat(1024)}a`])).toEqual([
+      'allow',
+      'deny',
+    ]);
+    expect(likeCase('\\**\\*', ['**', '*', `*${'x'.repeat(100_000)}*`])).toEqual(['allow', 'deny', 'allow']);
+  });
+});
+
 describe('compiled evaluator: fallback to cedar-wasm', () => {
   it('leaves extension functions, tags and huge literals to cedar-wasm and merges its answer', () => {
     const policies = [

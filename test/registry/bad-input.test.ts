@@ -58,7 +58,9 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
       },
     ]);
     expect(problems).toEqual([
-      expect.stringMatching(/^kinds\.yaml:2:1: unknown kind "Robot" \(one of: BusinessUnit, .*McpServer, Monitor\)$/),
+      expect.stringMatching(
+        /^kinds\.yaml:2:1: unknown kind "Robot" \(one of: BusinessUnit, .*McpServer, Monitor, TelemetryCollector\)$/,
+      ),
       'kinds.yaml:6:1: a descriptor must be a mapping with apiVersion, kind, metadata and spec',
       'kinds.yaml:8:1: must be "fulcrum/v1"',
     ]);

@@ -2,6 +2,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ACME_STDIO } from './files.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(ROOT, 'bin/fulcrum');
@@ -13,9 +14,13 @@ export interface Served {
   readonly stderr: string;
 }
 
-/** Starts `fulcrum serve` on a free port and resolves once it listens. */
+/**
+ * Starts `fulcrum serve` on a free port and resolves once it listens. Unless `env` says otherwise,
+ * the operator allows examples/acme's stdio server, as the README's quick start does.
+ */
 export async function serve(env: NodeJS.ProcessEnv): Promise<Served> {
-  const proc = spawn(BIN, ['serve'], { env: { ...env, FULCRUM_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const allow = { FULCRUM_MCP_STDIO_ALLOW: JSON.stringify([ACME_STDIO]) };
+  const proc = spawn(BIN, ['serve'], { env: { ...allow, ...env, FULCRUM_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   proc.stderr?.on('data', (d) => {

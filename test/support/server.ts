@@ -4,6 +4,7 @@ import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
 import { createTestDatabase, type Engine, type TestDatabase } from './databases.js';
+import { ACME_STDIO } from './files.js';
 
 export const ADMIN_TOKEN = 'fat_test-admin-token';
 
@@ -20,7 +21,15 @@ export async function startTestServer(engine: Engine, overrides: Partial<Config>
   const database = await createTestDatabase(engine);
   const config = loadConfig(
     { FULCRUM_DATA_DIR: database.dir },
-    { adminToken: ADMIN_TOKEN, monitorIntervalSeconds: 0, retentionIntervalHours: 0, ...overrides },
+    // The operator's allow-lists: examples/acme's stdio server only, no internal hosts (tests that
+    // need more say so in `overrides`).
+    {
+      adminToken: ADMIN_TOKEN,
+      monitorIntervalSeconds: 0,
+      retentionIntervalHours: 0,
+      mcpStdioAllow: [ACME_STDIO],
+      ...overrides,
+    },
   );
   const app = await createApp(config, database.open());
   const server = await buildServer(app);

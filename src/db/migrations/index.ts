@@ -11,6 +11,9 @@ import * as m20261128T2000 from './20261128T2000-reviews.js';
 import * as m20261128T2100 from './20261128T2100-retention.js';
 import * as m20261128T2200 from './20261128T2200-spend.js';
 import * as m20261128T2300 from './20261128T2300-incident-dedupe.js';
+import * as m20261201T2300 from './20261201T2300-trust-boundaries.js';
+import * as m20261201T2310 from './20261201T2310-telemetry-attribution.js';
+import * as m20261201T2320 from './20261201T2320-audit-proof.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -22,6 +25,9 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T2100-retention': m20261128T2100,
   '20261128T2200-spend': m20261128T2200,
   '20261128T2300-incident-dedupe': m20261128T2300,
+  '20261201T2300-trust-boundaries': m20261201T2300,
+  '20261201T2310-telemetry-attribution': m20261201T2310,
+  '20261201T2320-audit-proof': m20261201T2320,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {

@@ -1,4 +1,5 @@
-// Person API tokens (/v1/people/<name>/tokens) and agent keys (/v1/agents/<name>/keys).
+// Person API tokens (/v1/people/<name>/tokens), agent keys (/v1/agents/<name>/keys) and
+// telemetry-collector keys (/v1/telemetry-collectors/<name>/keys).
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AuthService } from '../../auth/auth-service.js';
@@ -6,6 +7,7 @@ import type { SubjectKind } from '../../auth/credential-store.js';
 import { errorResponses, Name } from '../schemas.js';
 
 const tags = ['credentials'];
+const an = (what: string) => `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}`;
 
 const Info = T.Object({
   id: T.String(),
@@ -20,6 +22,7 @@ export function credentialRoutes(server: FastifyInstance, auth: AuthService): vo
   const routes: Array<{ kind: SubjectKind; base: string; secret: 'token' | 'key'; what: string }> = [
     { kind: 'Person', base: '/v1/people/:name/tokens', secret: 'token', what: 'API token' },
     { kind: 'Agent', base: '/v1/agents/:name/keys', secret: 'key', what: 'agent key' },
+    { kind: 'TelemetryCollector', base: '/v1/telemetry-collectors/:name/keys', secret: 'key', what: 'telemetry-collector key' },
   ];
   for (const { kind, base, secret, what } of routes) {
     const params = T.Object({ name: Name });
@@ -32,7 +35,7 @@ export function credentialRoutes(server: FastifyInstance, auth: AuthService): vo
         },
         schema: {
           tags,
-          summary: `Issue an ${what}; the secret is in this answer only`,
+          summary: `Issue ${an(what)}; the secret is in this answer only`,
           params,
           body: T.Object({ description: T.Optional(T.String({ maxLength: 200 })) }, { additionalProperties: false }),
           response: {
@@ -64,7 +67,7 @@ export function credentialRoutes(server: FastifyInstance, auth: AuthService): vo
       {
         schema: {
           tags,
-          summary: `Revoke an ${what}`,
+          summary: `Revoke ${an(what)}`,
           params: T.Object({ name: Name, id: T.String() }),
           response: { 204: T.Null(), ...errorResponses(401, 403, 404) },
         },
@@ -81,7 +84,7 @@ export function credentialRoutes(server: FastifyInstance, auth: AuthService): vo
     {
       schema: {
         tags,
-        summary: 'The caller: admin, a person with roles, or an agent',
+        summary: 'The caller: admin, a person with roles, an agent or a telemetry collector',
         response: { 200: T.Object({ type: T.String(), id: T.String(), roles: T.Optional(T.Array(T.String())) }) },
       },
     },

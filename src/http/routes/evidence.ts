@@ -1,9 +1,12 @@
-// Evidence over HTTP: task events and OTLP traces in (agent keys), costs and outcome metrics out.
+// Evidence over HTTP: task events and OTLP traces in (agent and telemetry-collector keys), costs and
+// outcome metrics out.
 import type { Readable } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../../auth/principal.js';
 import { InputError } from '../../errors.js';
+import type { Sender } from '../../evidence/attribution.js';
 import type { EvidenceService } from '../../evidence/evidence-service.js';
 import { decodeTraceRequest, encodeTraceResponse } from '../../evidence/otlp-proto.js';
 import { errorResponses, Name } from '../schemas.js';
@@ -11,19 +14,24 @@ import { errorResponses, Name } from '../schemas.js';
 const Rejected = T.Array(T.Object({ index: T.Integer(), reason: T.String() }));
 const IsoDay = T.String({ format: 'date' });
 
+/** Telemetry routes admit only agent and collector keys (http/auth.ts `telemetry`). */
+const sender = (p: Principal): Sender => ({ type: p.type === 'collector' ? 'collector' : 'agent', id: p.id });
+
 export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceService, opts: { otlpBodyLimit: number }): void {
   const tags = ['evidence'];
 
   server.post(
     '/v1/events',
     {
-      config: { agentOnly: true },
+      config: { telemetry: true },
       schema: {
         tags,
-        summary: 'Report task events (agent key): task.started, task.completed, handoff.human',
+        summary: 'Report task events (agent or telemetry-collector key): task.started, task.completed, handoff.human',
         description:
           'Each event is validated on its own; accepted ones are kept, rejected ones listed with index and reason. ' +
-          'Re-sending an event (same agent, taskId and type) does not count it twice.',
+          'Re-sending an event (same agent, taskId and type) does not count it twice. An agent key books every event to its ' +
+          'agent: an event whose `agent` names another is kept with that name as an attribution mismatch. A collector key ' +
+          "must name each event's `agent`; one outside the collector's `agents` is booked to no agent (a mismatch).",
         body: T.Object({ events: T.Array(T.Unknown(), { maxItems: 1000 }) }),
         response: {
           200: T.Object({ accepted: T.Integer(), duplicates: T.Integer(), rejected: Rejected }),
@@ -31,7 +39,7 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
         },
       },
     },
-    async (req) => evidence.ingestEvents(req.principal.id, req.body),
+    async (req) => evidence.ingestEvents(sender(req.principal), req.body),
   );
 
   // OTLP/HTTP: protobuf or JSON, gzip or not (OTEL_EXPORTER_OTLP_ENDPOINT=http://host:4100/otlp).
@@ -51,7 +59,7 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
       '/otlp/v1/traces',
       {
         bodyLimit: opts.otlpBodyLimit,
-        config: { agentOnly: true },
+        config: { telemetry: true },
         preParsing: async (req, _reply, payload) => {
           const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim();
           if (type !== 'application/json' && type !== 'application/x-protobuf')
@@ -70,10 +78,13 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
         },
         schema: {
           tags,
-          summary: 'OTLP/HTTP trace export (agent key): protobuf or JSON, gzip or not',
+          summary: 'OTLP/HTTP trace export (agent or telemetry-collector key): protobuf or JSON, gzip or not',
           description:
-            'Reads the OpenTelemetry GenAI conventions. Spans are attributed to the agent gen_ai.agent.name names, else to the ' +
-            "key's agent; an unknown name is recorded as a shadow agent. Answers with OTLP partial success for rejected spans.",
+            "Reads the OpenTelemetry GenAI conventions. An agent key's spans are booked to its agent; a span whose " +
+            'gen_ai.agent.name names another agent keeps that name as an attribution mismatch (GET /v1/signals). A collector ' +
+            "key's spans are booked to the agent they name if the collector lists it, else to no agent (a mismatch); spans " +
+            'naming no agent are rejected. A name the registry does not know is also recorded as a shadow agent. Answers ' +
+            'with OTLP partial success for rejected spans.',
           querystring: T.Object({
             dryRun: T.Boolean({
               default: false,
@@ -84,7 +95,7 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
         },
       },
       async (req, reply) => {
-        const { rejected } = await evidence.ingestTraces(req.principal.id, req.body, { dryRun: req.query.dryRun });
+        const { rejected } = await evidence.ingestTraces(sender(req.principal), req.body, { dryRun: req.query.dryRun });
         const partial = rejected.length
           ? {
               rejectedSpans: rejected.length,
@@ -162,7 +173,12 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
   );
 
   const Measurement = T.Object(
-    { metric: T.String({ minLength: 1 }), value: T.Number(), period: T.String({ minLength: 1, maxLength: 50 }) },
+    {
+      metric: T.String({ minLength: 1, maxLength: 200 }),
+      // Finite and bounded like every number Fulcrum stores (docs/governance-as-code.md "Numbers").
+      value: T.Number({ minimum: -1e12, maximum: 1e12 }),
+      period: T.String({ minLength: 1, maxLength: 50 }),
+    },
     { additionalProperties: false },
   );
   server.post<{ Params: { name: string }; Body: Static<typeof Measurement> }>(

@@ -6,7 +6,6 @@ import { assertCan } from '../../auth/principal.js';
 import type { DatabaseHandle } from '../../db/adapter.js';
 import { InputError, NotAllowedError } from '../../errors.js';
 import { queryAudit } from '../../guard/audit-query.js';
-import { verifyAudit } from '../../guard/audit-verify.js';
 import type { DecisionRequest } from '../../guard/decide.js';
 import type { GuardService } from '../../guard/guard-service.js';
 import { errorResponses, Name } from '../schemas.js';
@@ -108,7 +107,7 @@ export function guardRoutes(server: FastifyInstance, guard: GuardService, databa
         body: T.Object(
           {
             outcome: T.Unsafe<'succeeded' | 'failed'>({ type: 'string', enum: ['succeeded', 'failed'] }),
-            durationMs: T.Integer({ minimum: 0 }),
+            durationMs: T.Integer({ minimum: 0, maximum: 31_622_400_000, description: 'at most a year' }),
             error: T.Optional(T.String({ maxLength: 2000 })),
           },
           { additionalProperties: false },
@@ -213,64 +212,24 @@ export function guardRoutes(server: FastifyInstance, guard: GuardService, databa
     );
   }
 
-  server.get<{
-    Querystring: { agent?: string; decision?: string; kind?: string; since?: string; until?: string; limit: number };
-  }>(
-    '/v1/audit',
-    {
-      schema: {
-        tags,
-        summary: 'The audit log, newest first',
-        querystring: T.Object({
-          agent: T.Optional(T.String()),
-          decision: T.Optional(T.Union([T.Literal('allow'), T.Literal('deny'), T.Literal('approval_required')])),
-          kind: T.Optional(T.String()),
-          since: T.Optional(T.String({ format: 'date-time' })),
-          until: T.Optional(T.String({ format: 'date-time' })),
-          limit: T.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-        }),
-        response: { 200: T.Object({ items: T.Array(T.Record(T.String(), T.Unknown())) }), ...errorResponses(401, 403) },
-      },
-    },
-    async (req) => {
-      if (req.principal.type === 'agent') throw new NotAllowedError('agent keys may not read the audit log');
-      assertCan(req.principal, 'registry.read');
-      return { items: await queryAudit(database.db, req.query) };
-    },
-  );
+  // GET /v1/audit and its proofs (verify, checkpoint, public key): routes/audit.ts.
 
-  server.get(
-    '/v1/audit/verify',
-    {
-      schema: {
-        tags,
-        summary: 'Walk every audit chain and check every hash',
-        response: {
-          200: T.Object({
-            ok: T.Boolean(),
-            chains: T.Integer(),
-            entries: T.Integer(),
-            broken: T.Optional(T.Object({ chainId: T.String(), seq: T.Integer(), id: T.String(), problem: T.String() })),
-          }),
-          ...errorResponses(401, 403),
-        },
-      },
-    },
-    async (req) => {
-      if (req.principal.type === 'agent') throw new NotAllowedError('agent keys may not read the audit log');
-      assertCan(req.principal, 'registry.read');
-      return verifyAudit(database.db);
-    },
-  );
-
-  server.get(
+  server.get<{ Querystring: { limit: number; after?: string } }>(
     '/v1/shadow-agents',
     {
       schema: {
         tags,
-        summary: 'Identities seen acting without a valid registration',
+        summary: 'Identities seen acting without a valid registration, newest first, a page at a time',
+        description:
+          'Unknown keys count as one identity per client address and key type (`key:fk_@<address>`). Pass the ' +
+          "answer's `nextCursor` as `after` for the next page; there is none after the last.",
+        querystring: T.Object({
+          limit: T.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          after: T.Optional(T.String({ maxLength: 2000 })),
+        }),
         response: {
           200: T.Object({
+            nextCursor: T.Optional(T.String()),
             items: T.Array(
               T.Object({
                 identity: T.String(),
@@ -282,11 +241,11 @@ export function guardRoutes(server: FastifyInstance, guard: GuardService, databa
               }),
             ),
           }),
-          ...errorResponses(401, 403),
+          ...errorResponses(400, 401, 403),
         },
       },
     },
-    async (req) => ({ items: await guard.shadowAgents(req.principal) }),
+    async (req) => guard.shadowAgents(req.principal, req.query),
   );
 
   server.get(

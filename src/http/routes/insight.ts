@@ -8,6 +8,27 @@ import type { SpendService } from '../../insight/spend.js';
 import { errorResponses, Name } from '../schemas.js';
 
 const Evidence = T.Object({ label: T.String(), value: T.Union([T.String(), T.Number()]) });
+// The lists of `Signals` (src/insight/signals.ts); attribution mismatches spelled out, the rest passed through.
+const Signals = T.Object(
+  {
+    stalledPilots: T.Unknown({ description: 'pilots past 180 days, longest first' }),
+    agentSprawl: T.Unknown({ description: 'agents per archetype, ad hoc, near-duplicates' }),
+    notReady: T.Unknown({ description: 'active initiatives on unready data or without a measured outcome' }),
+    attributionMismatches: T.Array(
+      T.Object({
+        sentBy: T.String({ description: 'the credential that sent it: agent:NAME or collector:NAME' }),
+        claimedAgent: T.String({ description: 'the agent the telemetry named' }),
+        bookedTo: T.Union([T.String(), T.Null()], { description: "the sender's agent, or null: booked to no agent" }),
+        spans: T.Integer(),
+        events: T.Integer(),
+        costUsd: T.Number({ description: 'measured cost of those spans, booked to bookedTo' }),
+        lastDay: T.String({ format: 'date' }),
+      }),
+      { description: 'telemetry of the last 30 days naming an agent its sender may not speak for (docs/evidence.md)' },
+    ),
+  },
+  { additionalProperties: true },
+);
 const Diagnostic = T.Object({
   verdict: T.Unsafe<string>({ type: 'string', enum: ['scale', 'at-risk', 'fail'] }),
   areas: T.Array(
@@ -65,8 +86,9 @@ export function insightRoutes(server: FastifyInstance, insight: InsightService, 
       schema: {
         tags: ['insight'],
         summary:
-          'Pilot paralysis (pilots over 180 days), agent sprawl (per archetype, ad hoc, near-duplicates) and where AI is not ready',
-        response: errorResponses(401, 403),
+          'Pilot paralysis (pilots over 180 days), agent sprawl (per archetype, ad hoc, near-duplicates), where AI is not ready ' +
+          'and attribution mismatches',
+        response: { 200: Signals, ...errorResponses(401, 403) },
       },
     },
     async (req) => insight.signals(req.principal),

@@ -1,7 +1,6 @@
 // Monitors: the latest evaluation, and evaluating now.
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { assertCan } from '../../auth/principal.js';
 import type { MonitorService } from '../../governance/monitors.js';
 import { errorResponses } from '../schemas.js';
 
@@ -16,10 +15,7 @@ export function monitorRoutes(server: FastifyInstance, monitors: MonitorService)
         response: errorResponses(401, 403),
       },
     },
-    async (req) => {
-      assertCan(req.principal, 'registry.read');
-      return { items: monitors.lastResults() };
-    },
+    async (req) => ({ items: monitors.lastResults(req.principal) }),
   );
   server.post(
     '/v1/monitors/evaluate',
@@ -30,9 +26,6 @@ export function monitorRoutes(server: FastifyInstance, monitors: MonitorService)
         response: { 200: T.Object({ items: T.Array(T.Record(T.String(), T.Unknown())) }), ...errorResponses(401, 403) },
       },
     },
-    async (req) => {
-      assertCan(req.principal, 'registry.write');
-      return { items: await monitors.evaluateAll() };
-    },
+    async (req) => ({ items: await monitors.evaluateAll(req.principal) }),
   );
 }

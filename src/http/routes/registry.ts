@@ -3,6 +3,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import YAML from 'yaml';
 import { InputError } from '../../errors.js';
+import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../../registry/descriptors.js';
 import { KIND_INFO, KINDS, type Kind } from '../../registry/kinds.js';
 import { API_VERSION, type RegistryObject } from '../../registry/model.js';
 import type { RegistryService } from '../../registry/registry-service.js';
@@ -44,6 +45,9 @@ function descriptorFromBody(kind: Kind, name: string, body: unknown): unknown {
 }
 
 function parseYaml(text: string): unknown {
+  const deep = yamlTooDeepAt(text);
+  if (deep >= 0)
+    throw new InputError(`the YAML body nests deeper than ${MAX_YAML_DEPTH} flow collections (at character ${deep})`);
   try {
     return YAML.parse(text);
   } catch (err) {

@@ -1,7 +1,6 @@
 // Stage promotions and their reviews over HTTP.
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { assertCan } from '../../auth/principal.js';
 import type { ReviewService } from '../../governance/reviews.js';
 import { errorResponses, Name } from '../schemas.js';
 
@@ -60,10 +59,7 @@ export function reviewRoutes(server: FastifyInstance, reviews: ReviewService): v
         response: errorResponses(400, 401, 403),
       },
     },
-    async (req) => {
-      assertCan(req.principal, 'registry.read');
-      return { items: await reviews.list(req.query) };
-    },
+    async (req) => ({ items: await reviews.list(req.principal, req.query) }),
   );
   server.get<{ Params: { id: string } }>(
     '/v1/reviews/:id',
@@ -75,9 +71,6 @@ export function reviewRoutes(server: FastifyInstance, reviews: ReviewService): v
         response: errorResponses(401, 403, 404),
       },
     },
-    async (req) => {
-      assertCan(req.principal, 'registry.read');
-      return reviews.get(req.params.id);
-    },
+    async (req) => reviews.get(req.principal, req.params.id),
   );
 }

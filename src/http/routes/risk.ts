@@ -1,8 +1,7 @@
 // Risk tiering over HTTP: the questionnaire, an assessment, the versioned history.
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { assertCan } from '../../auth/principal.js';
-import { QUESTIONNAIRE, type RiskService } from '../../governance/risk.js';
+import type { RiskService } from '../../governance/risk.js';
 import { errorResponses, Name } from '../schemas.js';
 
 export function riskRoutes(server: FastifyInstance, risk: RiskService): void {
@@ -12,10 +11,7 @@ export function riskRoutes(server: FastifyInstance, risk: RiskService): void {
   server.get(
     '/v1/risk-questionnaire',
     { schema: { tags, summary: 'The risk questionnaire: every question and the prohibited practices' } },
-    async (req) => {
-      assertCan(req.principal, 'registry.read');
-      return QUESTIONNAIRE;
-    },
+    async (req) => risk.questionnaire(req.principal),
   );
 
   server.post<{ Params: { name: string }; Body: { answers: unknown; notes?: string } }>(
@@ -51,9 +47,6 @@ export function riskRoutes(server: FastifyInstance, risk: RiskService): void {
         response: errorResponses(401, 403),
       },
     },
-    async (req) => {
-      assertCan(req.principal, 'registry.read');
-      return { items: await risk.history(req.params.name) };
-    },
+    async (req) => ({ items: await risk.history(req.principal, req.params.name) }),
   );
 }

@@ -86,6 +86,17 @@ export interface Signals {
     nearDuplicates: { agents: string[]; sharedTools: string[]; similarity: number }[];
   };
   notReady?: unknown;
+  attributionMismatches: AttributionMismatch[];
+}
+/** Telemetry that named an agent its sender may not speak for (docs/evidence.md). */
+export interface AttributionMismatch {
+  sentBy: string;
+  claimedAgent: string;
+  bookedTo: string | null;
+  spans: number;
+  events: number;
+  costUsd: number;
+  lastDay: string;
 }
 
 export interface AgentSpec {

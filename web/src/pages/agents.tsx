@@ -1,9 +1,10 @@
-// Agents: the registry with each agent's conformance to its archetype, the kill switch, and the
-// identities seen acting without a registration (shadow agents).
+// Agents: the registry with each agent's conformance to its archetype, the kill switch, the
+// identities seen acting without a registration (shadow agents), and telemetry that claimed to be
+// another agent's (attribution mismatches).
 import { useState } from 'react';
 import { ConfirmDialog } from '../components/dialog';
 import { Card, Empty, Loaded, PageHeader, Pill, Stat } from '../components/ui';
-import { fmtDateTime, fmtNumber } from '../lib/format';
+import { fmtDate, fmtDateTime, fmtMoney, fmtNumber } from '../lib/format';
 import type { AgentSpec, ArchetypeSpec, Descriptor, Items, ShadowAgent, Signals } from '../lib/types';
 import { hasRole, useLoad, useSession } from '../lib/use-api';
 
@@ -202,6 +203,43 @@ export function AgentsPage() {
                   )}
                 </Card>
               </div>
+              <Card
+                title="Attribution mismatches"
+                subtitle="Telemetry in the last 30 days that named an agent its key may not speak for: booked to the sending agent (or to none, from a collector), never to the agent it named"
+              >
+                {d.signals.attributionMismatches.length === 0 ? (
+                  <Empty title="None seen">Every span and task event named the agent whose key sent it.</Empty>
+                ) : (
+                  <div className="table-wrap">
+                    <table className="table" data-testid="attribution-mismatches">
+                      <thead>
+                        <tr>
+                          <th scope="col">Sent by</th>
+                          <th scope="col">Named agent</th>
+                          <th scope="col">Booked to</th>
+                          <th scope="col">Spans</th>
+                          <th scope="col">Events</th>
+                          <th scope="col">Cost</th>
+                          <th scope="col">Last seen</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {d.signals.attributionMismatches.map((m) => (
+                          <tr key={`${m.sentBy}/${m.claimedAgent}/${m.bookedTo}`}>
+                            <td className="strong">{m.sentBy}</td>
+                            <td>{m.claimedAgent}</td>
+                            <td>{m.bookedTo ?? <span className="muted">no agent</span>}</td>
+                            <td>{fmtNumber(m.spans)}</td>
+                            <td>{fmtNumber(m.events)}</td>
+                            <td>{fmtMoney(m.costUsd)}</td>
+                            <td className="nowrap">{fmtDate(m.lastDay)}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </Card>
             </>
           );
         }}

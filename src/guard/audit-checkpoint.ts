@@ -1,0 +1,279 @@
+// Signed checkpoints over every audit chain's start and head (docs/audit.md). One is written at start,
+// then at most every interval when a chain moved, and one on shutdown: nothing here runs on the
+// decision path. A checkpoint never signs a chain that went backwards since the last signed one.
+import fs from 'node:fs';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { InputError } from '../errors.js';
+import { GENESIS } from './audit.js';
+import type { AuditSigner, AuditVerifier } from './audit-key.js';
+
+export const CHECKPOINT_FORMAT = 'fulcrum-audit-checkpoint/1';
+/** Signed checkpoints kept in the database; an outside witness keeps its own copies. */
+export const CHECKPOINTS_KEPT = 100;
+/** A checkpoint file or payload larger than this is refused unread (10,000 chains take ~2 MB). */
+const MAX_CHECKPOINT_BYTES = 32 * 1024 * 1024;
+
+export interface Position {
+  seq: number;
+  hash: string;
+}
+
+export interface ChainState {
+  id: string;
+  /** Where the chain resumes after retention (seq 0 and the genesis hash when nothing was purged). */
+  start: Position;
+  head: Position;
+  /** Entries the chain holds: head.seq - start.seq. */
+  entries: number;
+}
+
+/** What is signed: `payload` is this object as JSON text. */
+export interface CheckpointBody {
+  format: typeof CHECKPOINT_FORMAT;
+  at: string;
+  node: string;
+  keyId: string;
+  chains: ChainState[];
+  entries: number;
+}
+
+/** A checkpoint as stored and as exported: the exact text signed and its signature. */
+export interface SignedCheckpoint {
+  payload: string;
+  signature: string;
+}
+
+/** The text a retention start's signature covers. */
+export function startMessage(chainId: string, seq: number, hash: string): string {
+  return `fulcrum-audit-start/1\n${chainId}\n${seq}\n${hash}`;
+}
+
+const isPosition = (p: unknown): p is Position =>
+  typeof p === 'object' &&
+  p !== null &&
+  Number.isSafeInteger((p as Position).seq) &&
+  (p as Position).seq >= 0 &&
+  typeof (p as Position).hash === 'string';
+
+/** The body if the signature verifies under `verifier` and the payload is well-formed; else why not. */
+export function openCheckpoint(c: SignedCheckpoint, verifier: AuditVerifier): { body: CheckpointBody } | { error: string } {
+  if (c.payload.length > MAX_CHECKPOINT_BYTES) return { error: 'its payload is too large' };
+  let body: CheckpointBody;
+  try {
+    body = JSON.parse(c.payload) as CheckpointBody;
+  } catch {
+    return { error: 'its payload is not JSON' };
+  }
+  if (!verifier.verify(c.payload, c.signature))
+    return {
+      error:
+        typeof body?.keyId === 'string' && body.keyId !== verifier.keyId
+          ? `it names key ${body.keyId}, not this public key (${verifier.keyId})`
+          : `its signature does not verify with key ${verifier.keyId}`,
+    };
+  const wellFormed =
+    body.format === CHECKPOINT_FORMAT &&
+    typeof body.at === 'string' &&
+    Array.isArray(body.chains) &&
+    body.chains.every((x) => typeof x?.id === 'string' && isPosition(x.start) && isPosition(x.head));
+  return wellFormed ? { body } : { error: `it is not a ${CHECKPOINT_FORMAT} checkpoint` };
+}
+
+/** Reads an exported checkpoint file (bounded; the signature is checked by openCheckpoint). */
+export function readCheckpointFile(file: string): SignedCheckpoint {
+  const size = fs.statSync(file).size;
+  if (size > MAX_CHECKPOINT_BYTES) throw new InputError(`${file} is ${size} bytes: not a checkpoint file`);
+  let c: Partial<SignedCheckpoint>;
+  try {
+    c = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SignedCheckpoint>;
+  } catch (err) {
+    throw new InputError(`${file} is not JSON: ${(err as Error).message}`);
+  }
+  if (typeof c?.payload !== 'string' || typeof c.signature !== 'string')
+    throw new InputError(`${file} is not a checkpoint file: it needs "payload" and "signature"`);
+  return { payload: c.payload, signature: c.signature };
+}
+
+/** The export file's text: the signed payload and signature, with a readable summary beside them. */
+export function checkpointFileText(c: SignedCheckpoint, body: CheckpointBody): string {
+  const summary = { at: body.at, keyId: body.keyId, chains: body.chains.length, entries: body.entries };
+  return `${JSON.stringify({ format: CHECKPOINT_FORMAT, summary, payload: c.payload, signature: c.signature }, null, 2)}\n`;
+}
+
+/** The newest checkpoint in the database that verifies under `verifier` (any newest one without it). */
+export async function latestCheckpoint(
+  db: Kysely<Database>,
+  verifier?: AuditVerifier,
+): Promise<{ id: number; checkpoint: SignedCheckpoint; body: CheckpointBody; skipped: number } | undefined> {
+  // Ids first, then one payload at a time: the newest usually verifies, and payloads can be large.
+  const ids = await db
+    .selectFrom('audit_signed_checkpoints')
+    .select('id')
+    .orderBy('id', 'desc')
+    .limit(CHECKPOINTS_KEPT)
+    .execute();
+  let skipped = 0;
+  for (const { id } of ids) {
+    const row = await db.selectFrom('audit_signed_checkpoints').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) continue; // pruned meanwhile
+    const checkpoint = { payload: row.payload, signature: row.signature };
+    if (!verifier) {
+      try {
+        return { id: Number(row.id), checkpoint, body: JSON.parse(row.payload) as CheckpointBody, skipped };
+      } catch {
+        skipped++;
+        continue;
+      }
+    }
+    const opened = openCheckpoint(checkpoint, verifier);
+    if ('body' in opened) return { id: Number(row.id), checkpoint, body: opened.body, skipped };
+    skipped++;
+  }
+  return undefined;
+}
+
+export interface CheckpointerDeps {
+  db: Kysely<Database>;
+  signer: AuditSigner;
+  /** Who writes (host:pid), recorded in the checkpoint. */
+  node: string;
+  /** Told about every chain it refused to advance, and every failed run. */
+  onProblem(message: string): void;
+}
+
+export type Checkpointer = ReturnType<typeof createCheckpointer>;
+
+export function createCheckpointer(deps: CheckpointerDeps) {
+  const { db, signer } = deps;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let keyCheck: Promise<void> = Promise.resolve();
+  const stats = { written: 0, failures: 0 };
+
+  /** Where each chain is now, never behind `prev` for a chain `prev` signed. */
+  async function currentChains(prev: CheckpointBody | undefined): Promise<ChainState[]> {
+    const heads = new Map(
+      (await db.selectFrom('audit_chains').select(['id', 'head_seq', 'head_hash']).execute()).map((c) => [c.id, c]),
+    );
+    const starts = new Map((await db.selectFrom('audit_checkpoints').selectAll().execute()).map((s) => [s.chain_id, s]));
+    const before = new Map((prev?.chains ?? []).map((c) => [c.id, c]));
+    const ids = [...new Set([...heads.keys(), ...before.keys()])].sort();
+    const out: ChainState[] = [];
+    for (const id of ids) {
+      const was = before.get(id);
+      let start: Position = was?.start ?? { seq: 0, hash: GENESIS };
+      const s = starts.get(id);
+      if (s && (s.seq !== start.seq || s.hash !== start.hash)) {
+        // A start moves only by a purge, which signs it. Starts purged before signing existed are
+        // taken on the first checkpoint only (trust on first use, docs/audit.md).
+        const signed = s.signature !== null && signer.verify(startMessage(id, s.seq, s.hash), s.signature);
+        if (signed || (!prev && s.signature === null)) start = { seq: s.seq, hash: s.hash };
+        else deps.onProblem(`audit chain ${id}: its retention start (entry ${s.seq}) is not signed; not checkpointed`);
+      }
+      const h = heads.get(id);
+      let head: Position = h ? { seq: Number(h.head_seq), hash: h.head_hash } : (was?.head ?? start);
+      if (was) head = await notBehind(id, was, head, start);
+      if (head.seq < start.seq) head = start;
+      out.push({ id, start, head, entries: head.seq - start.seq });
+    }
+    return out;
+  }
+
+  /** `head` if it extends what `was` signed, else what `was` signed (and the problem is told). */
+  async function notBehind(id: string, was: ChainState, head: Position, start: Position): Promise<Position> {
+    const problem = (why: string) => {
+      deps.onProblem(`audit chain ${id}: ${why}; the checkpoint keeps entry ${was.head.seq} as signed before`);
+      return was.head;
+    };
+    if (head.seq < was.head.seq) return problem(`its head went back from entry ${was.head.seq} to ${head.seq}`);
+    if (head.seq === was.head.seq) return head.hash === was.head.hash ? head : problem(`entry ${head.seq} changed`);
+    if (start.seq >= was.head.seq) return head; // purged past the entry signed before
+    const row = await db
+      .selectFrom('audit_entries')
+      .select('hash')
+      .where('chain_id', '=', id)
+      .where('seq', '=', was.head.seq)
+      .executeTakeFirst();
+    return row?.hash === was.head.hash ? head : problem(`entry ${was.head.seq} is ${row ? 'changed' : 'gone'}`);
+  }
+
+  async function write(): Promise<CheckpointBody | undefined> {
+    const prev = (await latestCheckpoint(db, signer))?.body;
+    const chains = await currentChains(prev);
+    if (prev ? JSON.stringify(prev.chains) === JSON.stringify(chains) : chains.length === 0) return undefined; // nothing moved
+    const body: CheckpointBody = {
+      format: CHECKPOINT_FORMAT,
+      at: new Date().toISOString(),
+      node: deps.node,
+      keyId: signer.keyId,
+      chains,
+      entries: chains.reduce((n, c) => n + c.entries, 0),
+    };
+    const payload = JSON.stringify(body);
+    const { id } = await db
+      .insertInto('audit_signed_checkpoints')
+      .values({ at: body.at, node: body.node, key_id: body.keyId, payload, signature: signer.sign(payload) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .deleteFrom('audit_signed_checkpoints')
+      .where('id', '<=', Number(id) - CHECKPOINTS_KEPT)
+      .execute();
+    stats.written++;
+    return body;
+  }
+
+  return {
+    stats,
+    /** Writes a checkpoint now if any chain moved since the last one; runs one at a time. */
+    checkpointNow(): Promise<CheckpointBody | undefined> {
+      const run = running.then(write);
+      running = run.catch(() => undefined);
+      return run;
+    },
+    /** Every `intervalMs` (0: never; shutdown and checkpointNow still write). */
+    start(intervalMs: number): void {
+      // Nodes sharing a database must share the key: say so if the last checkpoint used another.
+      keyCheck = db
+        .selectFrom('audit_signed_checkpoints')
+        .select('key_id')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+        .then((last) => {
+          if (last && last.key_id !== signer.keyId)
+            deps.onProblem(
+              `the latest audit checkpoint was signed with key ${last.key_id}, this node signs with ${signer.keyId}: ` +
+                'every node on one database must use the same key file (FULCRUM_AUDIT_KEY_FILE, docs/audit.md)',
+            );
+        })
+        .catch((err) => deps.onProblem(`audit checkpoints not read: ${(err as Error).message}`));
+      // One at start as well: what this node starts from is signed before it appends anything.
+      running = keyCheck.then(write).catch((err) => {
+        stats.failures++;
+        deps.onProblem(`audit checkpoint not written at start: ${(err as Error).message}`);
+      });
+      if (intervalMs <= 0 || timer) return;
+      timer = setInterval(() => {
+        this.checkpointNow().catch((err) => {
+          stats.failures++;
+          deps.onProblem(`audit checkpoint not written: ${(err as Error).message}`);
+        });
+      }, intervalMs);
+      timer.unref();
+    },
+    /** Stops the timer and writes the final checkpoint (call after the audit writer has closed). */
+    async close(): Promise<void> {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await keyCheck;
+      try {
+        await this.checkpointNow();
+      } catch (err) {
+        stats.failures++;
+        deps.onProblem(`audit checkpoint not written at shutdown: ${(err as Error).message}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Reading the audit log: the entries, their verification and the latest signed checkpoint. Who may
+// read it is decided here, once: people with a role (every role reads), the admin token, Fulcrum
+// itself; never an agent or a telemetry collector key.
+import type { Kysely } from 'kysely';
+import { assertCan, describe, type Principal } from '../auth/principal.js';
+import type { Database } from '../db/schema.js';
+import { NotAllowedError, NotFoundError } from '../errors.js';
+import { latestCheckpoint } from './audit-checkpoint.js';
+import type { AuditVerifier } from './audit-key.js';
+import { type AuditQuery, queryAudit } from './audit-query.js';
+import { verifyAudit } from './audit-verify.js';
+
+export type AuditReader = ReturnType<typeof createAuditReader>;
+
+export function createAuditReader(db: Kysely<Database>, key: AuditVerifier) {
+  function assertReader(actor: Principal): void {
+    if (actor.type !== 'person' && actor.type !== 'admin' && actor.type !== 'system')
+      throw new NotAllowedError(`${describe(actor)} may not read the audit log (agent and collector keys send, people read)`);
+    assertCan(actor, 'registry.read');
+  }
+
+  return {
+    /** Entries, newest first. */
+    async query(actor: Principal, q: AuditQuery) {
+      assertReader(actor);
+      return queryAudit(db, q);
+    },
+
+    /** Every chain walked and checked against the signed checkpoints. */
+    async verify(actor: Principal) {
+      assertReader(actor);
+      return verifyAudit(db, { verifier: key });
+    },
+
+    /** The newest signed checkpoint, for an outside witness to keep. */
+    async checkpoint(actor: Principal) {
+      assertReader(actor);
+      const latest = await latestCheckpoint(db, key);
+      if (!latest) throw new NotFoundError('no signed audit checkpoint yet: one is written within a minute of the first entry');
+      return latest.checkpoint;
+    },
+
+    /** Public: the key that checks the checkpoints. */
+    publicKey: () => ({ algorithm: 'Ed25519' as const, keyId: key.keyId, publicKey: key.publicKeyPem }),
+  };
+}

@@ -1,0 +1,47 @@
+// Bounds how deeply a JSON body may nest, checked on the text before it is parsed: JSON.parse and
+// everything after it (schema validation, canonical hashing, Cedar entities) recurse per level, and a
+// body of 10,000 brackets overflowed the stack (500). One linear scan, no allocation.
+import type { FastifyInstance } from 'fastify';
+import { InputError } from '../errors.js';
+
+/** Deepest nesting of objects and arrays a JSON body may have (docs/errors.md). */
+export const MAX_JSON_DEPTH = 64;
+
+/** The offset at which `text` nests deeper than `max`, or -1 when it never does. */
+export function jsonTooDeepAt(text: string, max: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return i;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return -1;
+}
+
+/** Throws a 400 naming where a text nests too deeply. */
+export function assertJsonDepth(text: string, max = MAX_JSON_DEPTH): void {
+  const at = jsonTooDeepAt(text, max);
+  if (at >= 0) throw new InputError(`the JSON body nests deeper than ${max} levels (at character ${at})`);
+}
+
+/** Replaces Fastify's JSON parser with the same parser behind the depth check. */
+export function registerBoundedJsonParser(server: FastifyInstance): void {
+  const parse = server.getDefaultJsonParser('error', 'error');
+  server.removeContentTypeParser('application/json');
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    try {
+      assertJsonDepth(body as string);
+    } catch (err) {
+      done(err as Error, undefined);
+      return;
+    }
+    parse(req, body as string, done);
+  });
+}

@@ -1,0 +1,74 @@
+// Which IP addresses are internal: this machine, private networks, link-local, shared (CGNAT) and
+// cloud metadata addresses, multicast and reserved space, including IPv6 forms that carry an IPv4
+// address inside (mapped, compatible, NAT64, 6to4).
+import net from 'node:net';
+
+type Range = [base: number, bits: number, what: string];
+
+const v4 = (a: string): number => a.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+
+// Checked in order: the first match names the range.
+const V4_RANGES: Range[] = [
+  [v4('169.254.169.254'), 32, 'cloud metadata'], // AWS, GCP, Azure, Oracle, OpenStack
+  [v4('169.254.170.2'), 32, 'cloud metadata'], // AWS ECS task credentials
+  [v4('100.100.100.200'), 32, 'cloud metadata'], // Alibaba Cloud
+  [v4('168.63.129.16'), 32, 'cloud metadata'], // Azure WireServer (a public address)
+  [v4('0.0.0.0'), 8, 'unspecified'],
+  [v4('127.0.0.0'), 8, 'loopback'],
+  [v4('10.0.0.0'), 8, 'private'],
+  [v4('172.16.0.0'), 12, 'private'],
+  [v4('192.168.0.0'), 16, 'private'],
+  [v4('169.254.0.0'), 16, 'link-local'],
+  [v4('100.64.0.0'), 10, 'shared (CGNAT)'],
+  [v4('192.0.0.0'), 24, 'reserved'], // IETF protocol assignments (192.0.0.192: Oracle's old metadata)
+  [v4('198.18.0.0'), 15, 'reserved'], // benchmarking
+  [v4('224.0.0.0'), 4, 'multicast'],
+  [v4('240.0.0.0'), 4, 'reserved'], // incl. 255.255.255.255
+];
+
+function inV4(n: number, [base, bits]: Range): boolean {
+  const size = 2 ** (32 - bits);
+  return Math.floor(n / size) === Math.floor(base / size);
+}
+
+/** What kind of internal address `address` is (an IPv4 or IPv6 literal), or undefined for a public one. */
+export function blockedRange(address: string): string | undefined {
+  const ip = address.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+  const family = net.isIP(ip);
+  if (family === 4) return V4_RANGES.find((r) => inV4(v4(ip), r))?.[2];
+  if (family !== 6) return undefined;
+  const h = hextets(ip);
+  if (!h) return 'unparseable';
+  const [h0 = 0, h1 = 0, h2 = 0] = h;
+  const zeros = (from: number, to: number) => h.slice(from, to).every((x) => x === 0);
+  const v4At = (i: number) => `${h[i]! >> 8}.${h[i]! & 255}.${h[i + 1]! >> 8}.${h[i + 1]! & 255}`;
+  if (zeros(0, 8)) return 'unspecified';
+  if (zeros(0, 7) && h[7] === 1) return 'loopback';
+  // IPv4-mapped ::ffff:a.b.c.d, IPv4-compatible ::a.b.c.d, SIIT ::ffff:0:a.b.c.d
+  if (zeros(0, 5) && (h[5] === 0xffff || h[5] === 0)) return blockedRange(v4At(6)) ?? (h[5] === 0 ? 'reserved' : undefined);
+  if (zeros(0, 4) && h[4] === 0xffff && h[5] === 0) return blockedRange(v4At(6));
+  if (h0 === 0x64 && h1 === 0xff9b && (zeros(2, 6) || h2 === 1)) return blockedRange(v4At(6)); // NAT64
+  if (h0 === 0x2002) return blockedRange(v4At(1)); // 6to4
+  if (h0 === 0xfd00 && h1 === 0x0ec2 && zeros(2, 7) && h[7] === 0x254) return 'cloud metadata'; // AWS IPv6
+  if ((h0 & 0xfe00) === 0xfc00) return 'private'; // fc00::/7 unique local
+  if ((h0 & 0xffc0) === 0xfe80) return 'link-local';
+  if ((h0 & 0xffc0) === 0xfec0) return 'private'; // deprecated site-local
+  if ((h0 & 0xff00) === 0xff00) return 'multicast';
+  return undefined;
+}
+
+/** The eight 16-bit groups of an IPv6 address (a trailing dotted IPv4 part allowed). */
+function hextets(ip: string): number[] | undefined {
+  let text = ip.toLowerCase();
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const n = v4(dotted[1] as string);
+    text = `${text.slice(0, dotted.index)}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const fill = tail === undefined ? 0 : 8 - left.length - right.length;
+  const groups = [...left, ...Array<string>(Math.max(fill, 0)).fill('0'), ...right].map((g) => Number.parseInt(g, 16));
+  return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) ? groups : undefined;
+}

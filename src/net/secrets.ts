@@ -1,0 +1,91 @@
+// Secrets a descriptor refers to as `{env: NAME}`: the operator provides them in Fulcrum's
+// environment; the registry stores and shows only the name. Only names under FULCRUM_SECRET_ may be
+// referred to: anything else in the environment (the admin token, the database URL, cloud keys) would
+// otherwise be one descriptor away from being sent to a URL its writer chose.
+//
+// A secret also goes only where the operator says: FULCRUM_SECRET_<NAME>_ORIGINS lists the origins
+// (scheme, host, port) it may be sent to. Without that binding a registry writer could point an
+// McpServer at their own host and name any secret; with it, the secret is sent to those origins or
+// nowhere. Checked when a descriptor is applied and again, on the URL used, when connecting.
+import { InputError } from '../errors.js';
+
+export const SECRET_PREFIX = 'FULCRUM_SECRET_';
+export const ORIGINS_SUFFIX = '_ORIGINS';
+const SECRET_NAME = /^FULCRUM_SECRET_[A-Z0-9_]+$/;
+
+/** The setting that lists where the secret `name` may be sent. */
+export function originsSetting(name: string): string {
+  return `${name}${ORIGINS_SUFFIX}`;
+}
+
+/** Why `name` may not be referred to as a secret, or undefined. */
+export function secretNameProblem(name: string): string | undefined {
+  if (!SECRET_NAME.test(name))
+    return `{env: ${name}}: a secret must be an environment variable named ${SECRET_PREFIX}<NAME> (upper case, digits, _), set by the operator`;
+  if (name.endsWith(ORIGINS_SUFFIX))
+    return `{env: ${name}}: a name ending in ${ORIGINS_SUFFIX} is the setting that says where a secret may be sent, not a secret`;
+  return undefined;
+}
+
+/**
+ * FULCRUM_SECRET_<NAME>_ORIGINS: comma-separated origins, each `https://host[:port]` (or `http://`
+ * when the operator means it: the secret then crosses the network in clear), no path.
+ */
+export function parseOrigins(value: string, setting: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(entry);
+      } catch {
+        url = undefined;
+      }
+      const bare = url && /^https?:$/.test(url.protocol) && !url.username && !url.password && url.pathname === '/';
+      if (!url || !bare || url.search || url.hash || !/^https?:\/\/[^/]+\/?$/i.test(entry))
+        throw new InputError(`${setting}: "${entry}" is not an origin (https://host or https://host:port, no path)`);
+      return url.origin;
+    });
+}
+
+/** Checks every FULCRUM_SECRET_*_ORIGINS in `env` at start-up, so a mistyped binding stops the server. */
+export function checkSecretBindings(env: NodeJS.ProcessEnv = process.env): void {
+  for (const [name, value] of Object.entries(env))
+    if (name.startsWith(SECRET_PREFIX) && name.endsWith(ORIGINS_SUFFIX) && value !== undefined) parseOrigins(value, name);
+}
+
+/**
+ * Why the secret `name` may not be sent to `url`, or undefined. The same words whether the operator
+ * bound it elsewhere or not at all, and nothing about whether it is set: a registry writer sees this.
+ */
+export function secretBindingProblem(name: string, url: URL, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const problem = secretNameProblem(name);
+  if (problem) return problem;
+  const setting = originsSetting(name);
+  let origins: string[] = [];
+  try {
+    origins = parseOrigins(env[setting] ?? '', setting);
+  } catch {
+    origins = []; // refused at start-up; if set since, it binds nothing
+  }
+  if (origins.includes(url.origin)) return undefined;
+  return `the operator has not allowed ${name} to be sent to ${url.origin}: ${setting} lists the origins it may be sent to`;
+}
+
+/**
+ * The secret's value for a request to `url`, or why there is none. The reason names the setting or
+ * the variable, never the value; it is for the server log (a caller gets one message for all).
+ */
+export function readSecret(
+  name: string,
+  url: URL,
+  env: NodeJS.ProcessEnv = process.env,
+): { ok: true; value: string } | { ok: false; reason: string } {
+  const problem = secretBindingProblem(name, url, env);
+  if (problem) return { ok: false, reason: problem };
+  const value = env[name];
+  if (value === undefined || value === '') return { ok: false, reason: `the secret ${name} is not set in Fulcrum's environment` };
+  return { ok: true, value };
+}

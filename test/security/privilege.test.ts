@@ -1,0 +1,334 @@
+// Nobody grants themselves power: only an admin sets or changes roles, nobody changes their own, and
+// separation of duties holds for approvals and promotion sign-offs (docs/auth.md, docs/security.md).
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+
+describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
+  let t: TestServer;
+  const tokens: Record<string, string> = {};
+
+  const person = (name: string, roles: string[], extra: object = {}) =>
+    t.request({ method: 'PUT', url: `/v1/people/${name}`, payload: { spec: { displayName: name, roles, ...extra } } });
+  const rolesOf = async (name: string) =>
+    (await t.request({ method: 'GET', url: `/v1/people/${name}` })).json().spec.roles as string[];
+  const tokenFor = async (name: string) => {
+    const res = await t.request({ method: 'POST', url: `/v1/people/${name}/tokens`, payload: { description: 'test' } });
+    expect(res.statusCode, res.body).toBe(201);
+    tokens[name] = res.json().token;
+  };
+
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    expect(applied.statusCode, applied.body).toBe(200);
+    // The admin token is the bootstrap: it gives the first roles to anyone.
+    for (const [name, roles] of [
+      ['pat.platform', ['platform']],
+      ['ada.admin', ['admin']],
+      ['abe.admin', ['admin']],
+      ['alice.approver', ['approver']],
+      ['sam.security', ['reviewer:security']],
+    ] as const)
+      expect((await person(name, [...roles], { email: `${name}@acme.example` })).statusCode).toBe(201);
+    // omar.owner owns support-bot-eu; he is an approver too.
+    expect((await person('omar.owner', ['owner', 'approver'])).statusCode).toBe(200);
+    for (const name of ['pat.platform', 'ada.admin', 'abe.admin', 'alice.approver', 'omar.owner', 'dana.lee', 'sam.security'])
+      await tokenFor(name);
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses a platform person who gives themselves admin and approver', async () => {
+    const res = await t.request({
+      method: 'PUT',
+      url: '/v1/people/pat.platform',
+      token: tokens['pat.platform'],
+      payload: {
+        spec: { displayName: 'pat.platform', email: 'pat.platform@acme.example', roles: ['platform', 'admin', 'approver'] },
+      },
+    });
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json().error.message).toBe('pat.platform may not change their own roles: another admin must');
+    expect(await rolesOf('pat.platform')).toEqual(['platform']);
+    // Their token still acts as platform only: approving is still refused.
+    expect((await t.request({ method: 'GET', url: '/v1/whoami', token: tokens['pat.platform'] })).json().roles).toEqual([
+      'platform',
+    ]);
+  });
+
+  it("refuses a platform person who sets someone else's roles, or creates a person with roles", async () => {
+    const other = await t.request({
+      method: 'PUT',
+      url: '/v1/people/vic.viewer',
+      token: tokens['pat.platform'],
+      payload: { spec: { displayName: 'Vic Viewer', roles: ['viewer', 'approver'], businessUnit: 'cx' } },
+    });
+    expect(other.statusCode).toBe(403);
+    expect(other.json().error.message).toBe('only an admin may set or change roles (Person vic.viewer: adds approver)');
+    expect(await rolesOf('vic.viewer')).toEqual(['viewer']);
+
+    const created = await t.request({
+      method: 'PUT',
+      url: '/v1/people/mallory',
+      token: tokens['pat.platform'],
+      payload: { spec: { displayName: 'Mallory', roles: ['admin'] } },
+    });
+    expect(created.statusCode).toBe(403);
+    expect((await t.request({ method: 'GET', url: '/v1/people/mallory' })).statusCode).toBe(404);
+
+    // A person without roles is an ordinary registry write.
+    const plain = await t.request({
+      method: 'PUT',
+      url: '/v1/people/new.hire',
+      token: tokens['pat.platform'],
+      payload: { spec: { displayName: 'New Hire' } },
+    });
+    expect(plain.statusCode, plain.body).toBe(201);
+  });
+
+  it("refuses a platform person who moves a role holder's sign-in email, or deletes them", async () => {
+    const moved = await t.request({
+      method: 'PUT',
+      url: '/v1/people/ada.admin',
+      token: tokens['pat.platform'],
+      payload: { spec: { displayName: 'ada.admin', email: 'pat.platform+ada@acme.example', roles: ['admin'] } },
+    });
+    expect(moved.statusCode).toBe(403);
+    expect(moved.json().error.message).toMatch(/only an admin may change the email of Person ada\.admin/);
+    const removed = await t.request({ method: 'DELETE', url: '/v1/people/alice.approver', token: tokens['pat.platform'] });
+    expect(removed.statusCode).toBe(403);
+    expect(removed.json().error.message).toMatch(/only an admin may delete Person alice\.approver/);
+    expect((await t.request({ method: 'GET', url: '/v1/people/alice.approver' })).statusCode).toBe(200);
+  });
+
+  it('refuses a role change inside an apply whole, naming the Person with its file and line', async () => {
+    const files = [
+      {
+        path: 'people.yaml',
+        content: [
+          'apiVersion: fulcrum/v1',
+          'kind: ComputePool',
+          'metadata: { name: us-gpu }',
+          'spec: { region: us-east-1, unit: gpu-hours/month, capacity: 10 }',
+          '---',
+          'apiVersion: fulcrum/v1',
+          'kind: Person',
+          'metadata: { name: vic.viewer }',
+          'spec:',
+          '  displayName: Vic Viewer',
+          '  businessUnit: cx',
+          '  roles: [viewer, admin]',
+        ].join('\n'),
+      },
+    ];
+    const res = await t.request({ method: 'POST', url: '/v1/apply', token: tokens['pat.platform'], payload: { files } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.details).toEqual([
+      expect.objectContaining({ file: 'people.yaml', line: 12, kind: 'Person', name: 'vic.viewer', path: '/spec/roles' }),
+    ]);
+    // Nothing of the bundle was written, not even the unrelated compute pool.
+    expect((await t.request({ method: 'GET', url: '/v1/compute-pools/us-gpu' })).statusCode).toBe(404);
+    expect(await rolesOf('vic.viewer')).toEqual(['viewer']);
+  });
+
+  it('lets an admin change anyone else’s roles, but never their own', async () => {
+    const own = await person('ada.admin', ['admin', 'approver']);
+    expect(own.statusCode).toBe(200); // the admin token did that: the bootstrap exception
+    const self = await t.request({
+      method: 'PUT',
+      url: '/v1/people/ada.admin',
+      token: tokens['ada.admin'],
+      payload: { spec: { displayName: 'ada.admin', email: 'ada.admin@acme.example', roles: ['admin'] } },
+    });
+    expect(self.statusCode).toBe(403);
+    expect(await rolesOf('ada.admin')).toEqual(['admin', 'approver']);
+    const other = await t.request({
+      method: 'PUT',
+      url: '/v1/people/vic.viewer',
+      token: tokens['ada.admin'],
+      payload: { spec: { displayName: 'Vic Viewer', roles: ['viewer', 'approver'], businessUnit: 'cx' } },
+    });
+    expect(other.statusCode, other.body).toBe(200);
+    expect(await rolesOf('vic.viewer')).toEqual(['viewer', 'approver']);
+  });
+
+  it('refuses an approver deciding a call of an agent they own; another approver decides it', async () => {
+    const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key as string;
+    const asked = await t.request({
+      method: 'POST',
+      url: '/v1/decisions',
+      token: key,
+      payload: { action: 'tool.call', tool: 'crm.refund', arguments: { orderId: 'A-1', amount: 900 } },
+    });
+    expect(asked.json().decision, asked.body).toBe('approval_required');
+    const id = asked.json().approvalId as string;
+    const own = await t.request({ method: 'POST', url: `/v1/approvals/${id}/approve`, token: tokens['omar.owner'], payload: {} });
+    expect(own.statusCode).toBe(403);
+    expect(own.json().error.message).toBe(
+      'separation of duties: omar.owner owns agent support-bot-eu, so may not decide its approvals; another approver must',
+    );
+    expect((await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json().status).toBe('pending');
+    const other = await t.request({
+      method: 'POST',
+      url: `/v1/approvals/${id}/approve`,
+      token: tokens['alice.approver'],
+      payload: {},
+    });
+    expect(other.statusCode, other.body).toBe(200);
+    expect(other.json()).toMatchObject({ status: 'approved', decidedBy: 'person:alice.approver' });
+  });
+
+  it('refuses an owner signing off their own initiative in a reviewer role; the owner sign-off stays theirs', async () => {
+    // dana.lee owns support-deflection and holds platform.
+    const opened = await t.request({
+      method: 'POST',
+      url: '/v1/initiatives/support-deflection/promotions',
+      token: tokens['dana.lee'],
+      payload: { to: 'scaled' },
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const id = opened.json().id as string;
+    const sign = (role: string, who: string) =>
+      t.request({
+        method: 'POST',
+        url: `/v1/reviews/${id}/sign-offs`,
+        token: tokens[who],
+        payload: { role, decision: 'approve' },
+      });
+    const own = await sign('platform', 'dana.lee');
+    expect(own.statusCode).toBe(403);
+    expect(own.json().error.message).toBe(
+      'separation of duties: dana.lee owns support-deflection, so may give only its owner sign-off, not platform',
+    );
+    expect((await sign('owner', 'dana.lee')).statusCode).toBe(200);
+    expect((await sign('platform', 'pat.platform')).statusCode).toBe(200);
+    // A person with the admin role acts in every role, the reviewer roles included.
+    const admin = await sign('reviewer:security', 'abe.admin');
+    expect(admin.statusCode, admin.body).toBe(200);
+    expect(admin.json().pending).toEqual(['reviewer:data', 'reviewer:risk', 'reviewer:legal']);
+  });
+
+  it('keeps an approval from its owner even after ownership moves', async () => {
+    // pat.platform owns a fresh agent (the admin token sets it up) and is an approver too.
+    expect((await person('pat.platform', ['platform', 'approver'], { email: 'pat.platform@acme.example' })).statusCode).toBe(200);
+    const agent = (owner: string) =>
+      t.request({
+        method: 'PUT',
+        url: '/v1/agents/pat-bot',
+        token: tokens['pat.platform'],
+        payload: {
+          spec: { initiative: 'support-deflection', archetype: 'support-agent', owner, framework: 'openai-agents-sdk' },
+        },
+      });
+    expect((await agent('pat.platform')).statusCode).toBe(201);
+    const key = (await t.request({ method: 'POST', url: '/v1/agents/pat-bot/keys' })).json().key as string;
+    const asked = await t.request({
+      method: 'POST',
+      url: '/v1/decisions',
+      token: key,
+      payload: { action: 'tool.call', tool: 'crm.refund', arguments: { orderId: 'A-2', amount: 900 } },
+    });
+    const id = asked.json().approvalId as string;
+    expect((await agent('omar.owner')).statusCode).toBe(200); // hands the agent to someone else…
+    const res = await t.request({
+      method: 'POST',
+      url: `/v1/approvals/${id}/approve`,
+      token: tokens['pat.platform'],
+      payload: {},
+    });
+    expect(res.statusCode).toBe(403); // …and still may not decide the call it asked while theirs
+    expect(res.json().error.message).toBe(
+      'separation of duties: pat.platform owned agent pat-bot when this call asked, so may not decide its approvals; another approver must',
+    );
+  });
+
+  it('moves an initiative’s stage only through a review (or an admin), and never lets its owner set its tier', async () => {
+    const current = (await t.request({ method: 'GET', url: '/v1/initiatives/support-deflection' })).json().spec;
+    const put = (token: string | undefined, spec: object) =>
+      t.request({ method: 'PUT', url: '/v1/initiatives/support-deflection', token, payload: { spec: { ...current, ...spec } } });
+    const staged = await put(tokens['pat.platform'], { stage: 'scaled' });
+    expect(staged.statusCode).toBe(403);
+    expect(staged.json().error.message).toMatch(/^the stage of Initiative support-deflection moves through a promotion review/);
+    const tier = await put(tokens['dana.lee'], { riskTier: 'minimal' });
+    expect(tier.statusCode).toBe(403);
+    expect(tier.json().error.message).toBe(
+      'separation of duties: dana.lee owns Initiative support-deflection, so may not set its risk tier',
+    );
+    // dana.lee (platform) may still edit the rest of her initiative.
+    expect((await put(tokens['dana.lee'], { title: 'Deflect tier-1 tickets' })).statusCode).toBe(200);
+    // …but not assess its risk: the tier decides which sign-offs her promotions need.
+    const { questions } = (await t.request({ method: 'GET', url: '/v1/risk-questionnaire' })).json();
+    const all = Object.fromEntries(Object.keys(questions).map((q) => [q, false]));
+    const assessed = await t.request({
+      method: 'POST',
+      url: '/v1/initiatives/support-deflection/risk-assessment',
+      token: tokens['dana.lee'],
+      payload: { answers: { ...all, prohibitedPractices: [] } },
+    });
+    expect(assessed.statusCode).toBe(403);
+    expect(assessed.json().error.message).toBe(
+      'separation of duties: dana.lee owns support-deflection, so may not assess its risk; platform or reviewer:risk must',
+    );
+  });
+
+  it('lets a person give one sign-off per review, and holds an owner to it after ownership moves', async () => {
+    const { items } = (await t.request({ method: 'GET', url: '/v1/reviews?initiative=support-deflection&status=open' })).json();
+    const id = items[0].id as string;
+    const again = await t.request({
+      method: 'POST',
+      url: `/v1/reviews/${id}/sign-offs`,
+      token: tokens['abe.admin'],
+      payload: { role: 'reviewer:data', decision: 'approve' },
+    });
+    expect(again.statusCode).toBe(403);
+    expect(again.json().error.message).toBe(
+      'separation of duties: abe.admin already signed this review as reviewer:security; one person gives one sign-off',
+    );
+  });
+
+  it("keeps a monitor's or platform's suspension from being lifted by the agent's owner", async () => {
+    const suspend = await t.request({
+      method: 'POST',
+      url: '/v1/agents/support-bot-eu/suspend',
+      token: tokens['pat.platform'],
+      payload: { reason: 'investigating' },
+    });
+    expect(suspend.statusCode, suspend.body).toBe(200);
+    const resume = await t.request({
+      method: 'POST',
+      url: '/v1/agents/support-bot-eu/resume',
+      token: tokens['omar.owner'],
+      payload: { reason: 'looks fine to me' },
+    });
+    expect(resume.statusCode).toBe(403);
+    expect(resume.json().error.message).toBe(
+      'support-bot-eu was suspended by person:pat.platform: only platform or admin may resume it',
+    );
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/v1/agents/support-bot-eu/resume',
+          token: tokens['pat.platform'],
+          payload: { reason: 'fixed' },
+        })
+      ).statusCode,
+    ).toBe(200);
+  });
+
+  it('leaves no registry change behind a refused write', async () => {
+    const { items } = (await t.request({ method: 'GET', url: '/v1/registry/changes?limit=1000' })).json() as {
+      items: Array<{ kind: string; name: string; actor: string }>;
+    };
+    // Newest first: the agent pat.platform created then handed over, and the one person without roles.
+    expect(items.filter((c) => c.actor === 'person:pat.platform').map((c) => `${c.kind}/${c.name}`)).toEqual([
+      'Agent/pat-bot',
+      'Agent/pat-bot',
+      'Person/new.hire',
+    ]);
+  });
+});
