@@ -68,6 +68,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     db,
     signer: auditKey,
     node: `${os.hostname()}:${process.pid}`,
+    rotateKey: config.auditKeyRotate,
     onProblem: (message) => process.emitWarning(message),
   });
   checkpoints.start(config.auditCheckpointSeconds * 1000);

@@ -33,6 +33,8 @@ export interface Config {
   auditKeyFile: string;
   /** How often a signed audit checkpoint is written while entries are; 0: only at shutdown. */
   auditCheckpointSeconds: number;
+  /** FULCRUM_AUDIT_KEY_ROTATE=1: sign although the latest checkpoint names another key (set for one start; docs/audit.md). */
+  auditKeyRotate: boolean;
   /** FULCRUM_MCP_STDIO_ALLOW: the exact command lines a stdio McpServer may run (none when unset). */
   mcpStdioAllow: string[][];
   /** FULCRUM_OUTBOUND_ALLOW_HOSTS: hosts outbound connections may reach on internal addresses too. */
@@ -59,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: env.FULCRUM_TRUST_PROXY || undefined,
     auditKeyFile: env.FULCRUM_AUDIT_KEY_FILE ? path.resolve(env.FULCRUM_AUDIT_KEY_FILE) : '',
     auditCheckpointSeconds: intFrom(env.FULCRUM_AUDIT_CHECKPOINT_SECONDS, 'FULCRUM_AUDIT_CHECKPOINT_SECONDS', 60),
+    auditKeyRotate: env.FULCRUM_AUDIT_KEY_ROTATE === '1',
     mcpStdioAllow: parseStdioAllow(env.FULCRUM_MCP_STDIO_ALLOW),
     outboundAllowHosts: parseAllowHosts(env.FULCRUM_OUTBOUND_ALLOW_HOSTS),
   };

@@ -1,10 +1,13 @@
 // `fulcrum audit verify` walks every audit chain in the database itself (the server may be stopped),
 // and checks it against signed checkpoints; `fulcrum audit checkpoint` exports the latest signed one
-// for an outside witness (docs/audit.md).
+// for an outside witness (docs/audit.md). Exit codes: 0 intact, 1 tampering found (or, for checkpoint,
+// none to export), 2 usage or a file named that cannot be read, 3 the check could not run.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openConfiguredDatabase } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
+import type { DatabaseHandle } from '../db/adapter.js';
+import { pendingMigrations } from '../db/migrate.js';
 import { verifyArchive } from '../governance/evidence-export.js';
 import { checkpointFileText, latestCheckpoint, readCheckpointFile } from '../guard/audit-checkpoint.js';
 import { type AuditVerifier, readPublicKey } from '../guard/audit-key.js';
@@ -12,7 +15,37 @@ import { verifyAudit } from '../guard/audit-verify.js';
 import { CliError } from './client.js';
 
 const USAGE =
-  'usage: fulcrum audit verify [--public-key FILE] [--checkpoint FILE] | audit verify --archive EVIDENCE.tar.gz | audit checkpoint [-o FILE]';
+  'usage: fulcrum audit verify [--public-key FILE] [--checkpoint FILE] | audit verify --archive EVIDENCE.tar.gz | ' +
+  'audit checkpoint [-o FILE] [--public-key FILE]';
+
+/** The check could not run (database unreachable, schema too old): not a finding about the log. */
+const OPERATIONAL = 3;
+
+/** Runs `fn` on the configured database if its schema is current; anything that fails is operational (exit 3). */
+async function withDatabase(config: Config, fn: (database: DatabaseHandle) => Promise<number>): Promise<number> {
+  let database: DatabaseHandle | undefined;
+  let ready = false;
+  try {
+    database = openConfiguredDatabase(config);
+    const pending = await pendingMigrations(database);
+    if (pending.length)
+      throw new Error(
+        `the database schema is older than this fulcrum (${pending.length} migration(s) not run, the first ${pending[0]}): ` +
+          'start the server or run `fulcrum migrate` first',
+      );
+    ready = true;
+    return await fn(database);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    const where = database ? ` (${database.location})` : '';
+    throw new CliError(
+      `${ready ? 'the check could not run' : 'cannot read the audit log'}${where}: ${(err as Error).message}`,
+      OPERATIONAL,
+    );
+  } finally {
+    await database?.destroy().catch(() => undefined);
+  }
+}
 
 export async function audit(argv: string[]): Promise<number> {
   if (argv[0] === 'checkpoint') return exportCheckpoint(argv.slice(1));
@@ -35,8 +68,7 @@ export async function audit(argv: string[]): Promise<number> {
     throw new CliError('--checkpoint needs the public key: --public-key FILE (GET /v1/audit/public-key)', 2);
   const file = values.checkpoint;
   const checkpoint = file ? readOrFail(() => readCheckpointFile(file)) : undefined;
-  const database = openConfiguredDatabase(config);
-  try {
+  return withDatabase(config, async (database) => {
     const r = await verifyAudit(database.db, { ...(verifier ? { verifier } : {}), ...(checkpoint ? { checkpoint } : {}) });
     const signed = !verifier
       ? 'signed checkpoints not checked: no public key (give --public-key FILE)\n'
@@ -56,9 +88,7 @@ export async function audit(argv: string[]): Promise<number> {
       );
     process.stderr.write(`${r.entries} entries verified; ${signed}`);
     return 1;
-  } finally {
-    await database.destroy();
-  }
+  });
 }
 
 /** The configured key file's public half, when this machine has it (the server's data directory). */
@@ -76,20 +106,31 @@ function readOrFail<T>(read: () => T): T {
 }
 
 async function exportCheckpoint(argv: string[]): Promise<number> {
-  let out: string | undefined;
+  let values: { output?: string; 'public-key'?: string };
   try {
-    out = parseArgs({ args: argv, options: { output: { type: 'string', short: 'o' } } }).values.output;
+    ({ values } = parseArgs({
+      args: argv,
+      options: { output: { type: 'string', short: 'o' }, 'public-key': { type: 'string' } },
+    }));
   } catch (err) {
     throw new CliError(`${(err as Error).message}\n${USAGE}`, 2);
   }
+  const out = values.output;
   const config = loadConfig();
-  const verifier = localKey(config);
-  const database = openConfiguredDatabase(config);
-  try {
+  const publicKey = values['public-key'];
+  // A witness keeps what it is given: never hand it a checkpoint whose signature was not checked.
+  const verifier = publicKey ? readOrFail(() => readPublicKey(publicKey)) : localKey(config);
+  if (!verifier)
+    throw new CliError(
+      `no key to check the checkpoint's signature with: ${config.auditKeyFile} does not exist here. ` +
+        'Give --public-key FILE (GET /v1/audit/public-key, or a copy you keep); an unchecked checkpoint is not exported',
+      2,
+    );
+  return withDatabase(config, async (database) => {
     const latest = await latestCheckpoint(database.db, verifier);
     if (!latest) {
       process.stderr.write(
-        `no ${verifier ? 'validly signed ' : ''}audit checkpoint in ${database.location}: the server writes one within a minute of new entries and at shutdown\n`,
+        `no audit checkpoint signed with key ${verifier.keyId} in ${database.location}: the server writes one within a minute of new entries and at shutdown\n`,
       );
       return 1;
     }
@@ -97,15 +138,13 @@ async function exportCheckpoint(argv: string[]): Promise<number> {
     if (out) fs.writeFileSync(out, text);
     else process.stdout.write(text);
     if (latest.skipped)
-      process.stderr.write(`warning: ${latest.skipped} newer checkpoint(s) do not verify with key ${verifier?.keyId}\n`);
+      process.stderr.write(`warning: ${latest.skipped} newer checkpoint(s) do not verify with key ${verifier.keyId}\n`);
     process.stderr.write(
-      `checkpoint of ${latest.body.at} (key ${latest.body.keyId}${verifier ? ', signature checked' : ', signature NOT checked: no key here'}): ` +
+      `checkpoint of ${latest.body.at} (key ${latest.body.keyId}, signature checked): ` +
         `${latest.body.entries} entries in ${latest.body.chains.length} chain(s)${out ? ` written to ${out}` : ''}\n`,
     );
     return 0;
-  } finally {
-    await database.destroy();
-  }
+  });
 }
 
 async function verifyEvidenceArchive(archive: string): Promise<number> {

@@ -50,7 +50,8 @@ usage: fulcrum <command> [options]
   audit verify [--public-key FILE] [--checkpoint FILE] [--archive FILE]
                                   walk every audit chain in the database (works with the server stopped)
                                   and check it against signed checkpoints, or an evidence archive's segments
-  audit checkpoint [-o FILE]      export the latest signed audit checkpoint for an outside witness
+  audit checkpoint [-o FILE] [--public-key FILE]
+                                  export the latest signed audit checkpoint (signature checked) for an outside witness
   mcp discover SERVER [--all] [--write DIR]
                                   an McpServer's tools not in the registry yet, as Tool descriptors
   migrate                         bring the database schema up to date

@@ -1,7 +1,7 @@
 // The one place that knows SQLite from PostgreSQL. Business code sees a Kysely<Database> and
 // capability flags; dialect differences live here and in migrations.
 import SqliteDatabase from 'better-sqlite3';
-import { type ColumnDefinitionBuilder, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { type ColumnDefinitionBuilder, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { touchPrivateFile } from '../private-files.js';
 import type { Database } from './schema.js';
@@ -26,6 +26,17 @@ export interface DialectAdapter {
   autoIncrement(col: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /** The SQL type of an auto-incrementing primary key. */
   readonly autoIncrementType: 'integer' | 'bigserial';
+  /**
+   * `SELECT … FOR UPDATE` locks the rows read until the transaction ends (PostgreSQL). SQLite has
+   * no row locks and needs none: its write transaction already serialises every writer.
+   */
+  readonly rowLocks: boolean;
+  /**
+   * Runs `fn` in one read-only transaction that sees a single snapshot of the database: REPEATABLE
+   * READ on PostgreSQL (READ COMMITTED would let each statement see later commits); on SQLite one
+   * read transaction (WAL: other connections' commits stay invisible until it ends).
+   */
+  readSnapshot<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
 }
 
 export interface DatabaseHandle {
@@ -42,7 +53,26 @@ const sqliteAdapter: DialectAdapter = {
   multiNode: false,
   autoIncrement: (col) => col.primaryKey().autoIncrement(),
   autoIncrementType: 'integer',
+  rowLocks: false,
+  // A long read (audit verify walks every entry) on the process's one connection would hold back
+  // every other query, decisions included, until it ends. It runs on a second, read-only connection
+  // instead: in WAL mode that reader sees one snapshot (taken at its first read) and blocks no writer.
+  readSnapshot: async (db, fn) => {
+    const file = sqliteFiles.get(db);
+    if (!file) return db.transaction().execute(fn); // in-memory: one connection is all there is
+    const reader = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: new SqliteDatabase(file, { readonly: true, fileMustExist: true }) }),
+    });
+    try {
+      return await reader.transaction().execute(fn);
+    } finally {
+      await reader.destroy();
+    }
+  },
 };
+
+/** The file behind each SQLite Kysely this process opened (for readSnapshot's second connection). */
+const sqliteFiles = new WeakMap<Kysely<Database>, string>();
 
 const postgresAdapter: DialectAdapter = {
   engine: 'postgres',
@@ -50,7 +80,14 @@ const postgresAdapter: DialectAdapter = {
   multiNode: true,
   autoIncrement: (col) => col.primaryKey(),
   autoIncrementType: 'bigserial',
+  rowLocks: true,
+  readSnapshot: (db, fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
 };
+
+/** The adapter of an open database, for code that was handed only its Kysely instance. */
+export function adapterOf(db: Kysely<Database>): DialectAdapter {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? postgresAdapter : sqliteAdapter;
+}
 
 // COUNT(*) and BIGINT come back from pg as strings; every count we keep fits a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -78,6 +115,7 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  if (file !== ':memory:') sqliteFiles.set(db, file);
   return { db, adapter: sqliteAdapter, location: `sqlite:${file}`, destroy: () => db.destroy() };
 }
 

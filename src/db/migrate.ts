@@ -19,3 +19,9 @@ export async function migrateToLatest({ db, adapter }: DatabaseHandle): Promise<
   }
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }
+
+/** Migrations this build has that the database has not run (read only: creates nothing). */
+export async function pendingMigrations({ db, adapter }: DatabaseHandle): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrationsFor(adapter) } });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -305,6 +305,8 @@ export interface AuditCheckpointTable {
   at: string;
   /** Ed25519 (base64) over the start, by the audit signing key; null for starts written before it. */
   signature: string | null;
+  /** 1 for the unsigned starts that existed when signing began (migration 20261201T2320), else 0. */
+  legacy: number;
 }
 
 /** A checkpoint over every audit chain's start and head, signed with the audit key (docs/audit.md). */

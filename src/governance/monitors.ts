@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
+import { UNBOOKED } from '../evidence/attribution.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import type { MonitorSpec } from '../registry/schemas.js';
 import type { IncidentService } from './incidents.js';
@@ -117,7 +118,8 @@ export function createMonitorService(deps: Deps) {
           ])
           .where('type', '=', 'task.completed')
           .where('ended_at', '>=', since);
-        if (agents) q = q.where('agent', 'in', agents);
+        // Fleet-wide: every booked agent's tasks, never telemetry booked to no agent (docs/evidence.md).
+        q = agents ? q.where('agent', 'in', agents) : q.where('agent', '!=', UNBOOKED);
         return rateOf(await q.executeTakeFirst(), false);
       }
       case 'cost_per_day': {
@@ -132,6 +134,9 @@ export function createMonitorService(deps: Deps) {
         if (agents) {
           spans = spans.where('agent', 'in', agents);
           events = events.where('agent', 'in', agents);
+        } else {
+          spans = spans.where('agent', '!=', UNBOOKED);
+          events = events.where('agent', '!=', UNBOOKED);
         }
         const cost = Number((await spans.executeTakeFirst())?.c ?? 0) + Number((await events.executeTakeFirst())?.c ?? 0);
         const perDay = (cost * 86_400_000) / windowMs(m.window);

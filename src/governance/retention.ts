@@ -5,6 +5,7 @@
 // signed with the audit key, so a purge is told from a deletion (docs/audit.md).
 import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
+import { adapterOf } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
 import type { RegistrySnapshot } from '../registry/model.js';
@@ -39,6 +40,7 @@ export type RetentionService = ReturnType<typeof createRetentionService>;
 
 export function createRetentionService(deps: Deps) {
   const { db } = deps;
+  const adapter = adapterOf(db);
   let timer: NodeJS.Timeout | undefined;
 
   async function settings(): Promise<Retention> {
@@ -63,6 +65,40 @@ export function createRetentionService(deps: Deps) {
         for (const a of registry.list('Agent')) if (a.spec.initiative === init) incident.add(a.name);
     }
     return { highRisk, incident: [...incident] };
+  }
+
+  /**
+   * Moves a chain's signed start to its last entry before `firstKept` (null: its last entry), and
+   * returns that entry's seq; undefined when there is nothing before it. Purges run on every node:
+   * the chain's audit_chains row is locked first (PostgreSQL; SQLite's write transaction serialises
+   * anyway), `last` is read after the lock, and the upsert never moves a start backwards.
+   */
+  async function moveChainStart(chain: string, firstKept: number | null): Promise<number | undefined> {
+    return db.transaction().execute(async (trx) => {
+      if (adapter.rowLocks) await trx.selectFrom('audit_chains').select('id').where('id', '=', chain).forUpdate().execute();
+      let lastQuery = trx.selectFrom('audit_entries').select(['seq', 'hash', 'at']).where('chain_id', '=', chain);
+      if (firstKept !== null) lastQuery = lastQuery.where('seq', '<', firstKept);
+      const last = await lastQuery.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      if (!last) return undefined;
+      const start = {
+        seq: last.seq,
+        hash: last.hash,
+        at: last.at,
+        signature: deps.signChainStart?.(chain, last.seq, last.hash) ?? null,
+        legacy: 0,
+      };
+      await trx
+        .insertInto('audit_checkpoints')
+        .values({ chain_id: chain, ...start })
+        .onConflict((oc) =>
+          oc
+            .column('chain_id')
+            .doUpdateSet(start)
+            .where('audit_checkpoints.seq', '<', (eb) => eb.ref('excluded.seq')),
+        )
+        .execute();
+      return Number(last.seq);
+    });
   }
 
   return {
@@ -124,8 +160,17 @@ export function createRetentionService(deps: Deps) {
       result.shadowAgents = Number(
         (await db.deleteFrom('shadow_agents').where('last_seen', '<', cutoff(p.shadowAgents)).executeTakeFirst()).numDeletedRows,
       );
-      // A decision's reported outcome is kept as long as decisions are (the audit entry holds the outcome itself).
-      await db.deleteFrom('decision_outcomes').where('at', '<', cutoff(p.decisions)).execute();
+      // A reported outcome's claim goes once its decision has left the audit log (held decisions keep
+      // theirs, so an outcome is never reported twice while the decision can be seen).
+      await db
+        .deleteFrom('decision_outcomes')
+        .where('at', '<', cutoff(p.decisions))
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(selectFrom('audit_entries').select('id').whereRef('audit_entries.id', '=', 'decision_outcomes.decision_id')),
+          ),
+        )
+        .execute();
 
       // Raw telemetry. The daily rollups stay: they are aggregates.
       for (const [table, column, type] of [
@@ -169,31 +214,21 @@ export function createRetentionService(deps: Deps) {
           .executeTakeFirst();
         // Nothing to keep: the whole chain may go.
         const firstKept = keep?.seq === null || keep?.seq === undefined ? null : Number(keep.seq);
-        let lastQuery = db.selectFrom('audit_entries').select(['seq', 'hash', 'at']).where('chain_id', '=', chain);
-        if (firstKept !== null) lastQuery = lastQuery.where('seq', '<', firstKept);
-        const last = await lastQuery.orderBy('seq', 'desc').limit(1).executeTakeFirst();
-        if (!last) continue;
+        const last = await moveChainStart(chain, firstKept);
+        if (!last) continue; // nothing to purge, or another purge got there first
+        // The start is committed before the entries go: a crash in between leaves entries before the
+        // start, which verify never reads and the next purge deletes. Deleting outside the locked
+        // transaction keeps the chain's writer (which moves its head in that row) from waiting on it.
         await db.transaction().execute(async (trx) => {
           const counts = await trx
             .selectFrom('audit_entries')
             .select((eb) => ['kind', eb.fn.countAll<number>().as('n')])
             .where('chain_id', '=', chain)
-            .where('seq', '<=', last.seq)
+            .where('seq', '<=', last)
             .groupBy('kind')
             .execute();
           for (const c of counts) result[c.kind === 'decision' ? 'decisions' : 'auditEntries'] += Number(c.n);
-          const start = {
-            seq: last.seq,
-            hash: last.hash,
-            at: last.at,
-            signature: deps.signChainStart?.(chain, last.seq, last.hash) ?? null,
-          };
-          await trx
-            .insertInto('audit_checkpoints')
-            .values({ chain_id: chain, ...start })
-            .onConflict((oc) => oc.column('chain_id').doUpdateSet(start))
-            .execute();
-          await trx.deleteFrom('audit_entries').where('chain_id', '=', chain).where('seq', '<=', last.seq).execute();
+          await trx.deleteFrom('audit_entries').where('chain_id', '=', chain).where('seq', '<=', last).execute();
         });
       }
       return result;

@@ -3,6 +3,7 @@
 // decision path. A checkpoint never signs a chain that went backwards since the last signed one.
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
+import { adapterOf } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
 import { GENESIS } from './audit.js';
@@ -138,25 +139,55 @@ export interface CheckpointerDeps {
   signer: AuditSigner;
   /** Who writes (host:pid), recorded in the checkpoint. */
   node: string;
-  /** Told about every chain it refused to advance, and every failed run. */
+  /**
+   * Sign even though the latest checkpoint names another key (FULCRUM_AUDIT_KEY_ROTATE=1): the
+   * operator replaced the key on purpose. Good for this process's first checkpoint only.
+   */
+  rotateKey?: boolean;
+  /** Told about every chain it refused to advance, every checkpoint it refused to sign, every failed run. */
   onProblem(message: string): void;
 }
 
 export type Checkpointer = ReturnType<typeof createCheckpointer>;
 
+/** The newest checkpoint this key signed, and the key of any newer one signed with another key. */
+async function lastSigned(db: Kysely<Database>, signer: AuditSigner): Promise<{ prev?: CheckpointBody; otherKey?: string }> {
+  const rows = await db
+    .selectFrom('audit_signed_checkpoints')
+    .select(['id', 'key_id'])
+    .orderBy('id', 'desc')
+    .limit(CHECKPOINTS_KEPT)
+    .execute();
+  let otherKey: string | undefined;
+  for (const { id, key_id } of rows) {
+    // Another key's signature cannot be checked here: naming it is enough to stop signing (the
+    // operator is told, and decides: same key file everywhere, or a deliberate rotation).
+    if (key_id !== signer.keyId) {
+      otherKey ??= key_id;
+      continue;
+    }
+    const row = await db.selectFrom('audit_signed_checkpoints').selectAll().where('id', '=', id).executeTakeFirst();
+    const opened = row && openCheckpoint(row, signer);
+    if (opened && 'body' in opened) return { prev: opened.body, ...(otherKey ? { otherKey } : {}) };
+  }
+  return otherKey ? { otherKey } : {};
+}
+
 export function createCheckpointer(deps: CheckpointerDeps) {
   const { db, signer } = deps;
+  const adapter = adapterOf(db);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
-  let keyCheck: Promise<void> = Promise.resolve();
-  const stats = { written: 0, failures: 0 };
+  let rotate = deps.rotateKey === true;
+  /** written; failures: runs that threw; refused: checkpoints not signed because another key signs this database. */
+  const stats = { written: 0, failures: 0, refused: 0 };
 
   /** Where each chain is now, never behind `prev` for a chain `prev` signed. */
-  async function currentChains(prev: CheckpointBody | undefined): Promise<ChainState[]> {
+  async function currentChains(trx: Kysely<Database>, prev: CheckpointBody | undefined): Promise<ChainState[]> {
     const heads = new Map(
-      (await db.selectFrom('audit_chains').select(['id', 'head_seq', 'head_hash']).execute()).map((c) => [c.id, c]),
+      (await trx.selectFrom('audit_chains').select(['id', 'head_seq', 'head_hash']).execute()).map((c) => [c.id, c]),
     );
-    const starts = new Map((await db.selectFrom('audit_checkpoints').selectAll().execute()).map((s) => [s.chain_id, s]));
+    const starts = new Map((await trx.selectFrom('audit_checkpoints').selectAll().execute()).map((s) => [s.chain_id, s]));
     const before = new Map((prev?.chains ?? []).map((c) => [c.id, c]));
     const ids = [...new Set([...heads.keys(), ...before.keys()])].sort();
     const out: ChainState[] = [];
@@ -164,16 +195,22 @@ export function createCheckpointer(deps: CheckpointerDeps) {
       const was = before.get(id);
       let start: Position = was?.start ?? { seq: 0, hash: GENESIS };
       const s = starts.get(id);
-      if (s && (s.seq !== start.seq || s.hash !== start.hash)) {
-        // A start moves only by a purge, which signs it. Starts purged before signing existed are
-        // taken on the first checkpoint only (trust on first use, docs/audit.md).
+      if (s && (s.seq < start.seq || (s.seq === start.seq && s.hash !== start.hash)))
+        // Purges only move a start forward: one behind what was signed is a replay or a forgery.
+        deps.onProblem(
+          `audit chain ${id}: its retention start (entry ${s.seq}) is behind or other than the signed one (entry ${start.seq}); not checkpointed`,
+        );
+      else if (s && s.seq > start.seq) {
+        // A start moves only by a purge, which signs it. The unsigned starts the migration found
+        // (legacy) are taken on the first checkpoint only (trust on first use, docs/audit.md); an
+        // unsigned start written since is a forgery, whatever the checkpoints say.
         const signed = s.signature !== null && signer.verify(startMessage(id, s.seq, s.hash), s.signature);
-        if (signed || (!prev && s.signature === null)) start = { seq: s.seq, hash: s.hash };
+        if (signed || (!prev && s.signature === null && s.legacy === 1)) start = { seq: s.seq, hash: s.hash };
         else deps.onProblem(`audit chain ${id}: its retention start (entry ${s.seq}) is not signed; not checkpointed`);
       }
       const h = heads.get(id);
       let head: Position = h ? { seq: Number(h.head_seq), hash: h.head_hash } : (was?.head ?? start);
-      if (was) head = await notBehind(id, was, head, start);
+      if (was) head = await notBehind(trx, id, was, head, start);
       if (head.seq < start.seq) head = start;
       out.push({ id, start, head, entries: head.seq - start.seq });
     }
@@ -181,7 +218,13 @@ export function createCheckpointer(deps: CheckpointerDeps) {
   }
 
   /** `head` if it extends what `was` signed, else what `was` signed (and the problem is told). */
-  async function notBehind(id: string, was: ChainState, head: Position, start: Position): Promise<Position> {
+  async function notBehind(
+    trx: Kysely<Database>,
+    id: string,
+    was: ChainState,
+    head: Position,
+    start: Position,
+  ): Promise<Position> {
     const problem = (why: string) => {
       deps.onProblem(`audit chain ${id}: ${why}; the checkpoint keeps entry ${was.head.seq} as signed before`);
       return was.head;
@@ -189,7 +232,7 @@ export function createCheckpointer(deps: CheckpointerDeps) {
     if (head.seq < was.head.seq) return problem(`its head went back from entry ${was.head.seq} to ${head.seq}`);
     if (head.seq === was.head.seq) return head.hash === was.head.hash ? head : problem(`entry ${head.seq} changed`);
     if (start.seq >= was.head.seq) return head; // purged past the entry signed before
-    const row = await db
+    const row = await trx
       .selectFrom('audit_entries')
       .select('hash')
       .where('chain_id', '=', id)
@@ -199,8 +242,23 @@ export function createCheckpointer(deps: CheckpointerDeps) {
   }
 
   async function write(): Promise<CheckpointBody | undefined> {
-    const prev = (await latestCheckpoint(db, signer))?.body;
-    const chains = await currentChains(prev);
+    // One snapshot: a purge or a batch committing between the reads cannot make a start and a head
+    // disagree (a start past the head, or a head compared with an entry just purged).
+    const seen = await adapter.readSnapshot(db, async (trx) => {
+      const last = await lastSigned(trx, signer);
+      if (last.otherKey && !rotate) return { refused: last.otherKey };
+      return { prev: last.prev, chains: await currentChains(trx, last.prev) };
+    });
+    if ('refused' in seen) {
+      stats.refused++;
+      deps.onProblem(
+        `audit checkpoint NOT signed: the latest one in the database was signed with key ${seen.refused}, this node has key ` +
+          `${signer.keyId}. Every node on one database must use the same key file (FULCRUM_AUDIT_KEY_FILE); to replace ` +
+          'the key on purpose, start one node once with FULCRUM_AUDIT_KEY_ROTATE=1 (docs/audit.md)',
+      );
+      return undefined;
+    }
+    const { prev, chains } = seen;
     if (prev ? JSON.stringify(prev.chains) === JSON.stringify(chains) : chains.length === 0) return undefined; // nothing moved
     const body: CheckpointBody = {
       format: CHECKPOINT_FORMAT,
@@ -221,6 +279,7 @@ export function createCheckpointer(deps: CheckpointerDeps) {
       .where('id', '<=', Number(id) - CHECKPOINTS_KEPT)
       .execute();
     stats.written++;
+    rotate = false; // the new key signs from here on: a later checkpoint by another key stops this node again
     return body;
   }
 
@@ -234,23 +293,9 @@ export function createCheckpointer(deps: CheckpointerDeps) {
     },
     /** Every `intervalMs` (0: never; shutdown and checkpointNow still write). */
     start(intervalMs: number): void {
-      // Nodes sharing a database must share the key: say so if the last checkpoint used another.
-      keyCheck = db
-        .selectFrom('audit_signed_checkpoints')
-        .select('key_id')
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst()
-        .then((last) => {
-          if (last && last.key_id !== signer.keyId)
-            deps.onProblem(
-              `the latest audit checkpoint was signed with key ${last.key_id}, this node signs with ${signer.keyId}: ` +
-                'every node on one database must use the same key file (FULCRUM_AUDIT_KEY_FILE, docs/audit.md)',
-            );
-        })
-        .catch((err) => deps.onProblem(`audit checkpoints not read: ${(err as Error).message}`));
-      // One at start as well: what this node starts from is signed before it appends anything.
-      running = keyCheck.then(write).catch((err) => {
+      // One at start as well: what this node starts from is signed before it appends anything, and a
+      // node with another key than the database's is told at once.
+      running = running.then(write).catch((err) => {
         stats.failures++;
         deps.onProblem(`audit checkpoint not written at start: ${(err as Error).message}`);
       });
@@ -267,7 +312,6 @@ export function createCheckpointer(deps: CheckpointerDeps) {
     async close(): Promise<void> {
       if (timer) clearInterval(timer);
       timer = undefined;
-      await keyCheck;
       try {
         await this.checkpointNow();
       } catch (err) {

@@ -1,6 +1,15 @@
 // The audit signing key: Ed25519 in a PEM file outside the database (mode 0600), generated at first
 // start. Checkpoints and retention starts are signed with it; the public key verifies them.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -58,19 +67,27 @@ export function readPublicKey(file: string): AuditVerifier {
 }
 
 /**
- * Reads the signing key, or generates it when the file does not exist (created with mode 0600 and
- * O_EXCL, so two processes starting at once end up with the same key). Warns when others may read it.
+ * Writes a new key to `file` unless it exists. The PEM is written whole to a private temporary file
+ * beside it, then linked into place, which fails if the name exists: another process starting at
+ * once either sees no file or a complete one, and both end up with the same key.
  */
-export function loadOrCreateAuditKey(file: string, warn: (message: string) => void = (m) => process.emitWarning(m)): AuditSigner {
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    try {
-      fs.writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
+function createKeyFile(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  fs.writeFileSync(tmp, pem, { mode: 0o600, flag: 'wx' });
+  try {
+    fs.linkSync(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    fs.rmSync(tmp, { force: true });
   }
+}
+
+/** Reads the signing key, or generates it when the file does not exist. Warns when others may read it. */
+export function loadOrCreateAuditKey(file: string, warn: (message: string) => void = (m) => process.emitWarning(m)): AuditSigner {
+  if (!fs.existsSync(file)) createKeyFile(file);
   const mode = fs.statSync(file).mode & 0o777;
   if (mode & 0o077)
     warn(`the audit signing key ${file} has mode ${mode.toString(8)}: anyone who can read it can forge checkpoints (chmod 600)`);

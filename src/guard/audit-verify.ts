@@ -4,6 +4,7 @@
 // checkpoints (one kept outside, and those in the database) and each retention start's signature,
 // so truncation, deleted chains and rewrites with recomputed hashes are named too (docs/audit.md).
 import type { Kysely } from 'kysely';
+import { adapterOf } from '../db/adapter.js';
 import type { AuditChainTable, AuditCheckpointTable, AuditEntryTable, Database } from '../db/schema.js';
 import { entryHash, GENESIS } from './audit.js';
 import { type CheckpointBody, openCheckpoint, type SignedCheckpoint, startMessage } from './audit-checkpoint.js';
@@ -106,6 +107,8 @@ export interface VerifyOptions {
 interface Signed {
   expected: Expected;
   starts: Set<string>;
+  /** The lowest start any checkpoint signed, and which one: a start only moves forward, by a signed purge. */
+  lowest?: { seq: number; by: string };
   /** The furthest head any checkpoint signed. */
   head?: { seq: number; entries: number; by: string };
 }
@@ -146,22 +149,34 @@ function byChain(trusted: Trusted[]): Map<string, Signed> {
       const by = `the signed checkpoint of ${body.at} (${source})`;
       if (c.head.seq > c.start.seq && !s.expected.has(c.head.seq)) s.expected.set(c.head.seq, { hash: c.head.hash, by });
       s.starts.add(`${c.start.seq}:${c.start.hash}`);
+      if (!s.lowest || c.start.seq < s.lowest.seq) s.lowest = { seq: c.start.seq, by };
       if (!s.head || c.head.seq > s.head.seq) s.head = { seq: c.head.seq, entries: c.head.seq - c.start.seq, by };
     }
   return signed;
 }
 
-/** A retention start is a purge only if it is signed, or a signed checkpoint recorded it. */
+/**
+ * A retention start is a purge only if it is signed, or a signed checkpoint recorded it (an unsigned
+ * start from before signing, taken on first use) and no trusted checkpoint — the file kept outside
+ * included — has the chain start earlier: a checkpoint taking an unsigned start later proves nothing.
+ */
 function checkStart(chainId: string, row: StartRow, verifier: AuditVerifier, s: Signed | undefined): Finding | undefined {
   if (row.signature !== null && verifier.verify(startMessage(chainId, row.seq, row.hash), row.signature)) return undefined;
-  if (s?.starts.has(`${row.seq}:${row.hash}`)) return undefined;
+  const earlier = s?.lowest && s.lowest.seq < row.seq ? s.lowest : undefined;
+  const recorded = s?.starts.has(`${row.seq}:${row.hash}`) ?? false;
+  if (recorded && !earlier) return undefined;
   const why = row.signature === null ? 'that start is not signed' : 'its signature does not verify';
+  // Said when a later checkpoint took the start: which earlier one shows the chain starting before it.
+  const despite = recorded && earlier ? `, and ${earlier.by} has the chain start after entry ${earlier.seq}` : '';
+  const from = (earlier?.seq ?? 0) + 1;
   return {
     chainId,
     seq: row.seq,
     id: '-',
     kind: 'start-forged',
-    problem: `the chain starts after entry ${row.seq} (audit_checkpoints) but ${why}: entries ${row.seq === 1 ? '1' : `1–${row.seq}`} were deleted outside retention`,
+    problem:
+      `the chain starts after entry ${row.seq} (audit_checkpoints) but ${why}${despite}: ` +
+      `entries ${from === row.seq ? from : `${from}–${row.seq}`} were deleted outside retention`,
   };
 }
 
@@ -194,10 +209,14 @@ async function walk(db: Kysely<Database>, chainId: string, start: ChainStart, ex
 }
 
 /** Where a chain that verified ends, against the furthest signed head and its recorded head. */
-async function checkEnd(
-  db: Kysely<Database>,
-  chain: { id: string; start: ChainStart; end: number; count: number; signed?: Signed['head']; head?: HeadRow },
-): Promise<Finding | undefined> {
+function checkEnd(chain: {
+  id: string;
+  start: ChainStart;
+  end: number;
+  count: number;
+  signed?: Signed['head'];
+  head?: HeadRow;
+}): Finding | undefined {
   const { id: chainId, start, end, count, head } = chain;
   // Entries a checkpoint signed, or the recorded head counts, that are no longer there.
   const cut = (seq: number, n: number, by: string): Finding =>
@@ -219,22 +238,27 @@ async function checkEnd(
   if (chain.signed && chain.signed.seq > end) return cut(chain.signed.seq, chain.signed.entries, chain.signed.by);
   if (!head) return undefined;
   if (head.head_seq > end) return cut(head.head_seq, head.head_seq - start.seq, RECORDED_HEAD);
+  // The writer moves the head in the same transaction as its entries, and verify reads one snapshot:
+  // entries past the head were not written by the writer.
   if (end <= head.head_seq) return undefined;
-  // The writer moves the head in the same transaction as its entries: read it again, as a running
-  // server may have committed since it was first read.
-  const now =
-    (await db.selectFrom('audit_chains').select('head_seq').where('id', '=', chainId).executeTakeFirst())?.head_seq ?? 0;
-  if (end <= now) return undefined;
   return {
     chainId,
-    seq: now + 1,
+    seq: head.head_seq + 1,
     id: '-',
     kind: 'appended',
-    problem: `entries after the chain’s recorded head (entry ${now}) up to entry ${end} were not written by Fulcrum’s writer`,
+    problem: `entries after the chain’s recorded head (entry ${head.head_seq}) up to entry ${end} were not written by Fulcrum’s writer`,
   };
 }
 
-export async function verifyAudit(db: Kysely<Database>, opts: VerifyOptions = {}): Promise<VerifyReport> {
+/**
+ * Verifies the whole log as of one moment: every read runs in one read-only snapshot, so a purge or
+ * a batch committing meanwhile cannot show a start that has moved beside entries that have not.
+ */
+export function verifyAudit(db: Kysely<Database>, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  return adapterOf(db).readSnapshot(db, (trx) => verifySnapshot(trx, opts));
+}
+
+async function verifySnapshot(db: Kysely<Database>, opts: VerifyOptions): Promise<VerifyReport> {
   const { verifier } = opts;
   const findings: Finding[] = [];
   const trusted = await trustedCheckpoints(db, opts, findings);
@@ -267,8 +291,7 @@ export async function verifyAudit(db: Kysely<Database>, opts: VerifyOptions = {}
     const walked = await walk(db, id, start, expected);
     entries += walked.count;
     if (walked.count > 0 || walked.broken) chains++;
-    const finding =
-      walked.broken ?? (await checkEnd(db, { id, start, end: walked.end, count: walked.count, signed: s?.head, head }));
+    const finding = walked.broken ?? checkEnd({ id, start, end: walked.end, count: walked.count, signed: s?.head, head });
     if (finding) findings.push(finding);
   }
   return {

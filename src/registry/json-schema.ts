@@ -43,17 +43,37 @@ export function dialectOf(schema: Record<string, unknown>): Dialect {
 export function schemaCompilers(options: Options, setup: (ajv: Ajv) => void = () => {}) {
   const made = new Map<Dialect, Ajv>();
   const make = { 'draft-07': Ajv, '2019-09': Ajv2019, '2020-12': Ajv2020 } as const;
+  const ajvFor = (dialect: Dialect): Ajv => {
+    let ajv = made.get(dialect);
+    if (!ajv) {
+      ajv = new make[dialect](options) as Ajv;
+      setup(ajv);
+      made.set(dialect, ajv);
+    }
+    return ajv;
+  };
+  // Ajv knows each meta-schema by one spelling of its URI.
+  const spelled = (schema: Record<string, unknown>, dialect: Dialect) =>
+    schema.$schema === undefined ? schema : { ...schema, $schema: CANONICAL[dialect] };
   return {
     compile(schema: Record<string, unknown>): ValidateFunction {
       const dialect = dialectOf(schema);
-      let ajv = made.get(dialect);
-      if (!ajv) {
-        ajv = new make[dialect](options) as Ajv;
-        setup(ajv);
-        made.set(dialect, ajv);
+      return ajvFor(dialect).compile(spelled(schema, dialect));
+    },
+
+    /**
+     * Throws when `schema` does not compile; keeps nothing. (Ajv caches every schema object it
+     * compiles for its lifetime: checking each apply's fresh copies would grow it without end.)
+     */
+    check(schema: Record<string, unknown>): void {
+      const dialect = dialectOf(schema);
+      const ajv = ajvFor(dialect);
+      const s = spelled(schema, dialect);
+      try {
+        ajv.compile(s);
+      } finally {
+        ajv.removeSchema(s);
       }
-      // Ajv knows each meta-schema by one spelling of its URI.
-      return ajv.compile(schema.$schema === undefined ? schema : { ...schema, $schema: CANONICAL[dialect] });
     },
   };
 }

@@ -64,6 +64,25 @@ const many = (path: string, kind: Kind, names: readonly string[]): Reference[] =
 // mode off because upstream MCP servers use keywords (and formats) Ajv's strict mode rejects.
 const schemaChecker = schemaCompilers({ strict: false, validateFormats: false });
 
+// Every apply re-checks every Tool of its bundle; a schema's verdict is kept by its text, so only a
+// new or changed schema is compiled (compiling all of examples/acme's held the event loop ~10 ms).
+const verdicts = new Map<string, Problem[]>();
+function checkArguments(schema: Record<string, unknown>): Problem[] {
+  const key = JSON.stringify(schema); // the same text in another key order is only a miss
+  let problems = verdicts.get(key);
+  if (!problems) {
+    try {
+      schemaChecker.check(schema);
+      problems = [];
+    } catch (err) {
+      problems = [{ path: '/spec/arguments', message: `not a valid JSON Schema: ${(err as Error).message}` }];
+    }
+    if (verdicts.size >= 5000) verdicts.clear(); // bounded: a registry has far fewer distinct schemas
+    verdicts.set(key, problems);
+  }
+  return problems;
+}
+
 export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
   BusinessUnit: {
     plural: 'business-units',
@@ -103,12 +122,7 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
       const args = s.arguments as { type?: unknown };
       if (args.type !== 'object')
         return [{ path: '/spec/arguments/type', message: 'arguments must be a JSON Schema of type "object"' }];
-      try {
-        schemaChecker.compile(s.arguments);
-        return [];
-      } catch (err) {
-        return [{ path: '/spec/arguments', message: `not a valid JSON Schema: ${(err as Error).message}` }];
-      }
+      return checkArguments(s.arguments);
     },
   },
   Archetype: {

@@ -103,7 +103,7 @@ export function checkReferences(next: RegistrySnapshot, alsoExisting: ReadonlySe
 
 /** Rules across objects: an initiative classed as a prohibited practice may hold no active agent. */
 export function checkCrossRules(next: RegistrySnapshot): Problem[] {
-  return next
+  const problems: Problem[] = next
     .list('Agent')
     .filter((a) => a.spec.status === 'active' && next.get('Initiative', a.spec.initiative)?.spec.riskTier === 'prohibited')
     .map((a) => ({
@@ -112,6 +112,22 @@ export function checkCrossRules(next: RegistrySnapshot): Problem[] {
       path: '/spec/status',
       message: `initiative "${a.spec.initiative}" is prohibited (EU AI Act Art. 5): its agents may not be active`,
     }));
+  // An email is who signs in as a Person (single sign-on): two People with one email would share roles.
+  const byEmail = new Map<string, string>();
+  for (const p of next.list('Person')) {
+    const email = p.spec.email?.toLowerCase();
+    if (!email) continue;
+    const first = byEmail.get(email);
+    if (first)
+      problems.push({
+        kind: 'Person',
+        name: p.name,
+        path: '/spec/email',
+        message: `${p.spec.email} is already Person ${first}'s email`,
+      });
+    else byEmail.set(email, p.name);
+  }
+  return problems;
 }
 
 /** Who refers to this object: the referrers' kind, name and the field that names it. */

@@ -1,13 +1,16 @@
 // The audit log against a database writer (docs/audit.md): each of the 17 kinds of tampering is
 // applied with raw SQL, as someone holding the database would, and `audit verify` — given the public
 // key and a checkpoint kept outside — must name it (chain, entry, kind). Both engines.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Kysely, sql } from 'kysely';
+import { promisify } from 'node:util';
+import { type Kysely, type KyselyPlugin, sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/adapter.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { AuditEntryTable, Database } from '../../src/db/schema.js';
+import { createRetentionService } from '../../src/governance/retention.js';
 import { type AuditRecord, AuditWriter, entryHash, GENESIS } from '../../src/guard/audit.js';
 import {
   checkpointFileText,
@@ -21,7 +24,7 @@ import { type AuditSigner, loadOrCreateAuditKey, readPublicKey } from '../../src
 import { type Finding, type VerifyReport, verifyAudit } from '../../src/guard/audit-verify.js';
 import { hashArguments } from '../../src/guard/decide.js';
 import { createTestDatabase, ENGINES, type Engine, type TestDatabase } from '../support/databases.js';
-import { cli } from '../support/process.js';
+import { cli, ROOT } from '../support/process.js';
 import { startTestServer } from '../support/server.js';
 
 type Db = Kysely<Database>;
@@ -456,6 +459,287 @@ describe.each(ENGINES)('audit tampering on %s', (engine) => {
     const bad = await cli(f.env, 'audit', 'verify', '--checkpoint', file, '--public-key', f.publicKeyFile);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`audit log BROKEN at chain ${f.b} entry 1 (-): every entry of the chain is gone`);
+  });
+
+  it('exports a checkpoint only when it can check its signature (--public-key, or the local key file)', async () => {
+    f = await setup(engine);
+    const file = path.join(f.db.dir, 'exported.json');
+    const noKey = { ...f.env, FULCRUM_AUDIT_KEY_FILE: path.join(f.db.dir, 'absent.pem') };
+    const refused = await cli(noKey, 'audit', 'checkpoint', '-o', file);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/no key to check the checkpoint's signature with: .*absent\.pem does not exist here/);
+    expect(fs.existsSync(file)).toBe(false);
+    const ok = await cli(noKey, 'audit', 'checkpoint', '-o', file, '--public-key', f.publicKeyFile);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain('signature checked');
+    expect(readCheckpointFile(file)).toEqual(f.checkpoint);
+    const otherKey = path.join(f.db.dir, 'other-public.pem');
+    fs.writeFileSync(otherKey, loadOrCreateAuditKey(path.join(f.db.dir, 'other.pem')).publicKeyPem);
+    const wrong = await cli(noKey, 'audit', 'checkpoint', '--public-key', otherKey);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/no audit checkpoint signed with key [0-9a-f]{16}/);
+    expect(wrong.stdout).toBe('');
+  });
+
+  // Review of issue 14: an unsigned start forged after signing began, taken by a later checkpoint
+  // (the attacker deleted the signed ones first), must still be named against the witness.
+  it('names a forged start even after a later checkpoint took it, against the outside checkpoint', async () => {
+    f = await setup(engine);
+    const h = await hashAt(f.handle.db, f.a, 6);
+    const forgeStart = async (legacy: 0 | 1) => {
+      await sql`DELETE FROM audit_signed_checkpoints`.execute(f.handle.db);
+      await sql`DELETE FROM audit_checkpoints WHERE chain_id = ${f.a}`.execute(f.handle.db);
+      await sql`INSERT INTO audit_checkpoints (chain_id, seq, hash, at, signature, legacy)
+        VALUES (${f.a}, 6, ${h}, '2026-01-01T00:00:00.000Z', NULL, ${legacy})`.execute(f.handle.db);
+      await sql`DELETE FROM audit_entries WHERE chain_id = ${f.a} AND seq <= 6`.execute(f.handle.db);
+    };
+    const server = () =>
+      createCheckpointer({ db: f.handle.db, signer: f.key, node: 'server', onProblem: (m) => f.problems.push(m) });
+    const want = { chainId: f.a, seq: 6, kind: 'start-forged' as const, problem: /entries 1–6 were deleted outside retention/ };
+
+    await forgeStart(0);
+    expectFinding(await verify(f), want);
+    // The server's next checkpoint: no earlier one to go by, but the start is not one the migration found.
+    const body = await server().checkpointNow();
+    expect(body?.chains.find((c) => c.id === f.a)?.start.seq).toBe(0);
+    expect(f.problems.join('\n')).toContain(`audit chain ${f.a}: its retention start (entry 6) is not signed; not checkpointed`);
+    expectFinding(await verify(f), want);
+
+    // The attacker marks the forged start as one the migration found: the checkpoint takes it on
+    // trust, and verify still names it, because the witness has the chain start at entry 0.
+    await forgeStart(1);
+    expect((await server().checkpointNow())?.chains.find((c) => c.id === f.a)?.start.seq).toBe(6);
+    expectFinding(await verify(f), {
+      ...want,
+      problem: /not signed, and the signed checkpoint of .* \(file\) has the chain start after entry 0: entries 1–6 were deleted/,
+    });
+    const out = await cli(f.env, 'audit', 'verify', '--checkpoint', f.checkpointFile, '--public-key', f.publicKeyFile);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(`audit log BROKEN at chain ${f.a} entry 6 (-): `);
+  });
+
+  it('takes the starts purged before signing existed (marked legacy by the migration) on the first checkpoint', async () => {
+    f = await setup(engine);
+    // The database as the upgrade finds it: no signed checkpoint yet, an unsigned start from an old purge.
+    const h = await hashAt(f.handle.db, f.b, 2);
+    await sql`DELETE FROM audit_signed_checkpoints`.execute(f.handle.db);
+    await sql`INSERT INTO audit_checkpoints (chain_id, seq, hash, at, signature, legacy)
+      VALUES (${f.b}, 2, ${h}, '2026-01-01T00:00:00.000Z', NULL, 1)`.execute(f.handle.db);
+    await sql`DELETE FROM audit_entries WHERE chain_id = ${f.b} AND seq <= 2`.execute(f.handle.db);
+    const first = createCheckpointer({ db: f.handle.db, signer: f.key, node: 'upgraded', onProblem: (m) => f.problems.push(m) });
+    expect((await first.checkpointNow())?.chains.find((c) => c.id === f.b)?.start.seq).toBe(2);
+    const witness = (await latestCheckpoint(f.handle.db, f.key))?.checkpoint as SignedCheckpoint;
+    expect(await verifyAudit(f.handle.db, { verifier: f.key, checkpoint: witness })).toMatchObject({ ok: true, findings: [] });
+    expect(f.problems).toEqual([]);
+  });
+
+  it('refuses to sign when the latest checkpoint names another key, unless told to rotate', async () => {
+    f = await setup(engine);
+    const other = loadOrCreateAuditKey(path.join(f.db.dir, 'other-node.pem'));
+    const problems: string[] = [];
+    const node = (signer: AuditSigner, rotateKey = false) =>
+      createCheckpointer({ db: f.handle.db, signer, node: 'n', rotateKey, onProblem: (m) => problems.push(m) });
+    const checkpointKeys = async () =>
+      (await f.handle.db.selectFrom('audit_signed_checkpoints').select('key_id').orderBy('id').execute()).map((r) => r.key_id);
+    const before = await checkpointKeys();
+
+    const stray = node(other);
+    expect(await stray.checkpointNow()).toBeUndefined();
+    expect(stray.stats).toMatchObject({ written: 0, refused: 1 });
+    expect(problems[0]).toMatch(`signed with key ${f.key.keyId}, this node has key ${other.keyId}`);
+    expect(problems[0]).toMatch(/FULCRUM_AUDIT_KEY_ROTATE=1/);
+    expect(await checkpointKeys()).toEqual(before);
+
+    const rotated = node(other, true);
+    expect((await rotated.checkpointNow())?.keyId).toBe(other.keyId);
+    expect(await checkpointKeys()).toEqual([...before, other.keyId]);
+    // Now the old key is the stray one.
+    const old = node(f.key);
+    expect(await old.checkpointNow()).toBeUndefined();
+    expect(old.stats.refused).toBe(1);
+  });
+});
+
+describe('the signing key file', () => {
+  it('is created whole once when processes start at once: one key, mode 0600, no temporary file left', async () => {
+    const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'fulcrum-key-race-'));
+    try {
+      const file = path.join(dir, 'audit-signing-key.pem');
+      const script = `import(${JSON.stringify(path.join(ROOT, 'dist/guard/audit-key.js'))}).then((m) => process.stdout.write(m.loadOrCreateAuditKey(process.argv[1]).keyId))`;
+      const run = promisify(execFile);
+      const ids = await Promise.all(
+        Array.from({ length: 8 }, () => run(process.execPath, ['--input-type=module', '-e', script, file]).then((r) => r.stdout)),
+      );
+      expect(new Set(ids).size).toBe(1);
+      expect(ids[0]).toMatch(/^[0-9a-f]{16}$/);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(fs.readdirSync(dir)).toEqual(['audit-signing-key.pem']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('`audit verify` when it cannot check', () => {
+  it('exits 3, not 1, for a database it cannot reach or whose schema is too old', async () => {
+    const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'fulcrum-verify-'));
+    try {
+      const empty = await cli({ PATH: process.env.PATH, FULCRUM_DATA_DIR: dir }, 'audit', 'verify');
+      expect(empty.code, empty.stderr).toBe(3);
+      expect(empty.stderr).toMatch(/the database schema is older than this fulcrum .*fulcrum migrate/);
+      const unreachable = await cli(
+        { PATH: process.env.PATH, FULCRUM_DATA_DIR: dir, FULCRUM_DATABASE_URL: 'postgresql://fulcrum@127.0.0.1:1/none' },
+        'audit',
+        'verify',
+      );
+      expect(unreachable.code, unreachable.stderr).toBe(3);
+      expect(unreachable.stderr).toMatch(/cannot read the audit log \(postgresql:.*\): .*ECONNREFUSED/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A plugin that stops the first query whose first row `match`es until released; `paused` resolves when it stops. */
+function pauseAfter(match: (row: Record<string, unknown>) => boolean) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  let reached!: () => void;
+  const paused = new Promise<void>((r) => {
+    reached = r;
+  });
+  let armed = true;
+  const plugin: KyselyPlugin = {
+    transformQuery: (a) => a.node,
+    transformResult: async (a) => {
+      const row = a.result.rows[0] as Record<string, unknown> | undefined;
+      if (armed && row && match(row)) {
+        armed = false;
+        reached();
+        await gate;
+      }
+      return a.result;
+    },
+  };
+  return { plugin, paused, release };
+}
+
+const keys =
+  (...k: string[]) =>
+  (row: Record<string, unknown>) =>
+    Object.keys(row).sort().join() === [...k].sort().join();
+
+describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
+  let db: TestDatabase | undefined;
+  const handles: DatabaseHandle[] = [];
+  afterEach(async () => {
+    for (const h of handles.splice(0)) await h.destroy();
+    await db?.drop();
+    db = undefined;
+  });
+  const registry = async () => ({ list: () => [], get: () => undefined }) as never;
+  const system = { type: 'system', id: 'retention' } as const;
+  const DAY = 86_400_000;
+  /** The clock at which decisions retention (730 days) keeps entries from 2020-01-`day` on. */
+  const keepingFrom = (day: number) => new Date(Date.UTC(2020, 0, day) + 730 * DAY);
+
+  /** One chain: entries 1–20 a day apart in January 2020 (past retention), 21–25 recent; signed up to `signedUpTo`. */
+  async function setupChain(signedUpTo = 25) {
+    db = await createTestDatabase(engine);
+    const handle = db.open();
+    handles.push(handle);
+    await migrateToLatest(handle);
+    const key = loadOrCreateAuditKey(path.join(db.dir, 'k.pem'));
+    const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    const at = (seq: number) => (seq <= 20 ? new Date(Date.UTC(2020, 0, seq)).toISOString() : new Date().toISOString());
+    const write = (from: number, to: number) =>
+      Promise.all(Array.from({ length: to - from + 1 }, (_, i) => w.append({ ...record(from + i), at: at(from + i) })));
+    const problems: string[] = [];
+    const checkpoints = createCheckpointer({ db: handle.db, signer: key, node: 't', onProblem: (m) => problems.push(m) });
+    await write(1, signedUpTo);
+    await checkpoints.checkpointNow();
+    if (signedUpTo < 25) await write(signedUpTo + 1, 25);
+    await w.close();
+    const retention = (on: Db) =>
+      createRetentionService({ db: on, registry, signChainStart: (c, seq, h) => key.sign(startMessage(c, seq, h)) });
+    const start = async () => (await handle.db.selectFrom('audit_checkpoints').selectAll().executeTakeFirstOrThrow()).seq;
+    /** Another process on the same database (a second node, or the CLI beside the server). */
+    const second = () => {
+      const h = (db as TestDatabase).open();
+      handles.push(h);
+      return h.db;
+    };
+    return { handle, key, chain: w.chainId, checkpoints, problems, retention, start, second };
+  }
+
+  it('two purges with different cutoffs: the start never moves back, whichever finishes first', async () => {
+    const t = await setupChain();
+    // A (another connection: a paused query holds its connection) reads which entries it must keep
+    // (from 2020-01-12 on, so entry 11 is its last to go) and stops; B purges up to entry 16 and
+    // finishes; then A goes on.
+    const pause = pauseAfter(keys('seq'));
+    const a = t.retention(t.second().withPlugin(pause.plugin)).purge(system, keepingFrom(12));
+    await pause.paused;
+    await t.retention(t.handle.db).purge(system, keepingFrom(17));
+    expect(await t.start()).toBe(16);
+    pause.release();
+    await a;
+    expect(await t.start()).toBe(16);
+    expect(await verifyAudit(t.handle.db, { verifier: t.key })).toMatchObject({ ok: true, entries: 9, findings: [] });
+
+    // Now A (last entry 20) stops after signing its start and before deleting; B (last entry 17, still
+    // there) runs meanwhile. On PostgreSQL B is another node and finishes first: its start must not
+    // replace A's. SQLite is one writer process: B waits for A's transaction, then finds nothing left.
+    const inside = pauseAfter(keys('kind', 'n'));
+    const a2 = t.retention(t.handle.db.withPlugin(inside.plugin)).purge(system, keepingFrom(21));
+    await inside.paused;
+    const multiNode = t.handle.adapter.multiNode;
+    const b2 = t.retention(multiNode ? t.second() : t.handle.db).purge(system, keepingFrom(18));
+    if (multiNode) expect((await b2).decisions).toBe(1);
+    inside.release();
+    await Promise.all([a2, b2]);
+    expect(await t.start()).toBe(20);
+    expect(await verifyAudit(t.handle.db, { verifier: t.key })).toMatchObject({ ok: true, entries: 5, findings: [] });
+    await t.checkpoints.checkpointNow();
+    expect(t.problems).toEqual([]);
+  });
+
+  it('verify reads one snapshot: a purge committing in the middle of it is not a missing entry', async () => {
+    const t = await setupChain();
+    const other = t.retention(t.second());
+    // Verify stops after listing the chains (before walking them), a purge on another connection
+    // deletes entries 1–16 and commits, then verify walks on.
+    const pause = pauseAfter(keys('chain_id'));
+    const verifying = verifyAudit(t.handle.db.withPlugin(pause.plugin), { verifier: t.key });
+    await pause.paused;
+    await other.purge(system, keepingFrom(17));
+    pause.release();
+    expect(await verifying).toMatchObject({ ok: true, entries: 25, findings: [] });
+    expect(await verifyAudit(t.handle.db, { verifier: t.key })).toMatchObject({ ok: true, entries: 9, findings: [] });
+  });
+
+  it('a checkpoint reads one snapshot: a purge committing in the middle of it is not a gone entry', async () => {
+    const t = await setupChain(10);
+    await t.retention(t.handle.db).purge(system, keepingFrom(3)); // a start to read: entry 2
+    const other = t.retention(t.second());
+    // The checkpointer stops after reading the starts; a purge past the head it signed before (10)
+    // commits; the checkpointer then checks that entry 10 is still the one it signed.
+    const pause = pauseAfter((row) => 'legacy' in row);
+    const cp = createCheckpointer({
+      db: t.handle.db.withPlugin(pause.plugin),
+      signer: t.key,
+      node: 't',
+      onProblem: (m) => t.problems.push(m),
+    });
+    const writing = cp.checkpointNow();
+    await pause.paused;
+    await other.purge(system, keepingFrom(17));
+    pause.release();
+    expect(await writing).toBeDefined();
+    expect(t.problems).toEqual([]);
+    expect(await verifyAudit(t.handle.db, { verifier: t.key })).toMatchObject({ ok: true, findings: [] });
   });
 });
 

@@ -320,6 +320,17 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
     ).toBe(200);
   });
 
+  it('refuses a second Person with an email someone already signs in with', async () => {
+    const twin = await t.request({
+      method: 'PUT',
+      url: '/v1/people/pat.twin',
+      token: tokens['pat.platform'],
+      payload: { spec: { displayName: 'Pat Twin', email: 'PAT.platform@acme.example' } },
+    });
+    expect(twin.statusCode).toBe(422);
+    expect(twin.json().error.message).toBe("PAT.platform@acme.example is already Person pat.platform's email");
+  });
+
   it('leaves no registry change behind a refused write', async () => {
     const { items } = (await t.request({ method: 'GET', url: '/v1/registry/changes?limit=1000' })).json() as {
       items: Array<{ kind: string; name: string; actor: string }>;

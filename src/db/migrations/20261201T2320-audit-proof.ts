@@ -28,6 +28,13 @@ export function up(adapter: DialectAdapter) {
 
     // Ed25519 over chain_id, seq and hash of the retention start; NULL for starts written before.
     await db.schema.alterTable('audit_checkpoints').addColumn('signature', 'text').execute();
+    // The starts that exist now were written before starts were signed: only these may be taken
+    // on trust by the first checkpoint. An unsigned start that appears later is a forgery.
+    await db.schema
+      .alterTable('audit_checkpoints')
+      .addColumn('legacy', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await sql`UPDATE audit_checkpoints SET legacy = 1`.execute(db);
 
     await db.schema
       .createTable('audit_signed_checkpoints')
