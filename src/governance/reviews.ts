@@ -65,7 +65,7 @@ export function createReviewService(deps: Deps) {
     role: string,
     review: ReviewTable,
     owner: string | undefined,
-    current: { signOffs: Database['review_signoffs'][] },
+    signOffs: Database['review_signoffs'][],
   ): void {
     const owns = person === owner || person === review.owner;
     if (owns && role !== 'owner')
@@ -73,7 +73,7 @@ export function createReviewService(deps: Deps) {
         `separation of duties: ${person} ${person === owner ? 'owns' : 'owned'} ${review.initiative}${person === owner ? '' : ' when this review opened'}, so may give only its owner sign-off, not ${role}`,
       );
     // (The same role twice is a conflict, said by the insert below.)
-    const earlier = current.signOffs.find((x) => x.person === `person:${person}` && x.role !== role);
+    const earlier = signOffs.find((x) => x.person === `person:${person}` && x.role !== role);
     if (earlier)
       throw new NotAllowedError(
         `separation of duties: ${person} already signed this review as ${earlier.role}; one person gives one sign-off`,
@@ -136,7 +136,7 @@ export function createReviewService(deps: Deps) {
     },
 
     async signOff(actor: Principal, id: string, s: { role: string; decision: 'approve' | 'reject'; comment?: string }) {
-      const { row } = await load(id);
+      const { row, signOffs: earlier } = await load(id);
       if (row.status !== 'open') throw new ConflictError(`review ${id} is ${row.status}`);
       const required = JSON.parse(row.required) as string[];
       if (!required.includes(s.role))
@@ -152,7 +152,7 @@ export function createReviewService(deps: Deps) {
         throw new NotAllowedError(
           `${actorName(actor)} does not hold the ${s.role === 'owner' ? `owner role for ${row.initiative}` : `${s.role} role`}`,
         );
-      if (actor.type === 'person') assertSeparateDuties(actor.id, s.role, row, owner, await load(id));
+      if (actor.type === 'person') assertSeparateDuties(actor.id, s.role, row, owner, earlier);
       const at = new Date().toISOString();
       try {
         await db

@@ -488,6 +488,9 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     /** Writes the shadow sightings counted in memory (readers of the table call it first). */
     flushShadows: () => shadows.flush(),
 
+    /** Shadow-sighting batches this node failed to write (for /metrics). */
+    shadowWriteFailures: () => shadows.failedBatches(),
+
     async close(): Promise<void> {
       clearInterval(poller);
       await shadows.close();

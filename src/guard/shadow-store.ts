@@ -35,8 +35,10 @@ export type ShadowStore = ReturnType<typeof createShadowStore>;
 
 export function createShadowStore(db: Kysely<Database>, opts: { flushMs: number; onError(err: unknown): void }) {
   let pending = new Map<string, Sighting>();
+  /** The chain of batch writes; it never rejects (a failed batch is counted and reported in it). */
   let writing: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => void flush().catch(opts.onError), opts.flushMs);
+  let failedBatches = 0;
+  const timer = setInterval(() => void flush(), opts.flushMs);
   timer.unref();
 
   async function write(batch: Map<string, Sighting>): Promise<void> {
@@ -84,13 +86,20 @@ export function createShadowStore(db: Kysely<Database>, opts: { flushMs: number;
     });
   }
 
-  /** Writes what was seen so far (one writer at a time; a failed batch is reported, not retried). */
+  /**
+   * Writes what was seen so far, one batch after another. A failed batch is counted and reported
+   * once, here, and not retried; the next one still runs. The promise returned is this batch's, so a
+   * reader that flushes first (list) hears of the failure too.
+   */
   function flush(): Promise<void> {
     const batch = pending;
     pending = new Map();
-    // A failed batch is reported by the caller; the next one still runs.
-    writing = writing.catch(() => {}).then(() => write(batch));
-    return writing;
+    const written = writing.then(() => write(batch));
+    writing = written.catch((err: unknown) => {
+      failedBatches++;
+      opts.onError(err);
+    });
+    return written;
   }
 
   return {
@@ -104,10 +113,13 @@ export function createShadowStore(db: Kysely<Database>, opts: { flushMs: number;
         return;
       }
       pending.set(identity, { source, detail, count: 1, first: now, last: now });
-      if (pending.size >= MAX_PENDING) void flush().catch(opts.onError);
+      if (pending.size >= MAX_PENDING) void flush(); // a failure is reported by flush itself
     },
 
     flush,
+
+    /** Batches that failed to be written since start (each also reported through onError). */
+    failedBatches: () => failedBatches,
 
     /** Newest first, a page at a time: `after` is the previous page's `nextCursor`. */
     async list(page: { limit: number; after?: string }): Promise<{ items: ShadowAgent[]; nextCursor?: string }> {

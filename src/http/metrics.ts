@@ -2,7 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-export function registerMetrics(server: FastifyInstance, gauges: { registryRevision: () => Promise<number> }): void {
+export function registerMetrics(
+  server: FastifyInstance,
+  gauges: { registryRevision: () => Promise<number>; shadowWriteFailures: () => number },
+): void {
   const register = new Registry();
   collectDefaultMetrics({ register, prefix: 'fulcrum_' });
   const requests = new Counter({
@@ -24,6 +27,15 @@ export function registerMetrics(server: FastifyInstance, gauges: { registryRevis
     registers: [register],
     async collect() {
       this.set(await gauges.registryRevision());
+    },
+  });
+
+  new Gauge({
+    name: 'fulcrum_shadow_write_failed_batches',
+    help: 'Batches of shadow-agent sightings this node failed to write since it started (each also logged)',
+    registers: [register],
+    collect() {
+      this.set(gauges.shadowWriteFailures());
     },
   });
 

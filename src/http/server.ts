@@ -81,7 +81,10 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     windowMs: 60_000,
     capacity: 100_000,
   });
-  registerMetrics(server, { registryRevision: () => app.registry.revision() });
+  registerMetrics(server, {
+    registryRevision: () => app.registry.revision(),
+    shadowWriteFailures: () => app.guard.shadowWriteFailures(),
+  });
 
   server.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
   healthRoutes(server, app);

@@ -97,8 +97,9 @@ export class UpstreamHttpTransport implements Transport {
       }
       const request = 'method' in message && 'id' in message;
       if (status === 202 || !request) {
-        // Read to the end so the socket is reused, but only so far.
-        readCapped(res, ERROR_BODY_BYTES).catch(() => {});
+        // Read to the end so the socket is reused, but only so far; a longer body (or a broken
+        // socket) is the upstream's fault, reported like any transport error.
+        readCapped(res, ERROR_BODY_BYTES).catch((err: Error) => this.onerror?.(err));
         return;
       }
       const type = (res.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
@@ -174,7 +175,7 @@ export class UpstreamHttpTransport implements Transport {
       // A request whose answer was on this stream would otherwise wait for its timeout: closing
       // fails it (and every other call on the connection) now; the next call reconnects.
       this.onerror?.(err);
-      this.close().catch(() => {});
+      this.close().catch((closeErr: Error) => this.onerror?.(closeErr)); // only onclose can throw
     };
     const dispatch = (block: string) => {
       let event = '';

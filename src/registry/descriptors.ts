@@ -1,7 +1,7 @@
 // Governance-as-code files: YAML streams of descriptors, parsed with positions so that every
 // problem can be printed as FILE:LINE:COL, and the registry written back out as YAML.
 import YAML, { Composer, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, type Node, Parser, Scalar } from 'yaml';
-import type { Problem } from '../errors.js';
+import { InputError, type Problem } from '../errors.js';
 import { KIND_INFO, KINDS } from './kinds.js';
 import { API_VERSION, type Desired, type RegistrySnapshot } from './model.js';
 
@@ -101,14 +101,32 @@ function parseBounded(text: string, lineCounter: LineCounter, max = MAX_YAML_DEP
   return [...new Composer({ uniqueKeys: true }).compose(tokens())] as YAML.Document.Parsed[];
 }
 
-/** The offset at which `text` opens more than MAX_YAML_DEPTH flow collections, or -1. */
-export function yamlTooDeepAt(text: string, max = MAX_YAML_DEPTH): number {
+/**
+ * One YAML document (a `PUT` body) as plain data, parsed once with the same bound as a bundle's
+ * files; 400 when it nests too deeply, is not YAML, or holds more than one document.
+ */
+export function parseYamlValue(text: string): unknown {
+  const lineCounter = new LineCounter();
+  let docs: YAML.Document.Parsed[];
   try {
-    parseBounded(text, new LineCounter(), max);
-    return -1;
+    docs = parseBounded(text, lineCounter);
   } catch (err) {
-    if (err instanceof TooDeep) return err.offset;
+    if (err instanceof TooDeep)
+      throw new InputError(`the YAML body nests deeper than ${MAX_YAML_DEPTH} flow collections (at character ${err.offset})`);
     throw err;
+  }
+  if (docs.length > 1) throw new InputError('malformed YAML body: it holds more than one document');
+  const doc = docs[0];
+  if (!doc) return null;
+  const e = doc.errors[0];
+  if (e) {
+    const pos = lineCounter.linePos(e.pos[0]);
+    throw new InputError(`malformed YAML body: ${firstLine(e.message)} at line ${pos.line}, column ${pos.col}`);
+  }
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new InputError(`malformed YAML body: ${firstLine((err as Error).message)}`);
   }
 }
 

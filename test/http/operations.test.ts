@@ -56,6 +56,7 @@ describe('operations', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/fulcrum_http_requests_total\{method="GET",route="\/v1\/agents",status="200"\} 1/);
     expect(res.body).toContain('fulcrum_registry_revision 0');
+    expect(res.body).toContain('fulcrum_shadow_write_failed_batches 0');
     expect(res.body).toContain('fulcrum_process_resident_memory_bytes');
   });
 

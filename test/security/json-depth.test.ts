@@ -125,6 +125,9 @@ describe.each(ENGINES)('YAML descriptors nested too deeply on %s', (engine) => {
     const res = await put(bomb);
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toMatch(/^the YAML body nests deeper than 64 flow collections/);
+    const broken = await put('spec:\n  region: [eu, us\n');
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error.message).toMatch(/^malformed YAML body: .+ at line \d+, column \d+$/);
     const quoted = await put(`spec:\n  region: "${nested(200)}"\n  unit: '${nested(200)}'\n  capacity: 1\n`);
     expect(quoted.statusCode, quoted.body).toBe(201);
   });

@@ -3,8 +3,9 @@
 // and the shadow list is paged. (Before: 5,000 random fk_ keys wrote 5,000 rows in 3.2 s.)
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createShadowStore } from '../../src/guard/shadow-store.js';
 import { createFailureLimiter } from '../../src/http/rate-limit.js';
-import { ENGINES } from '../support/databases.js';
+import { createTestDatabase, ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -27,6 +28,25 @@ describe('the failure limiter', () => {
     l.fail('c');
     l.fail('d');
     expect(l.size()).toBe(2);
+  });
+});
+
+describe('shadow sightings that cannot be written', () => {
+  it('count and report each failed batch once, and the next batch still runs', async () => {
+    const database = await createTestDatabase('sqlite');
+    const handle = database.open(); // never migrated: there is no shadow_agents table to write to
+    const reported: unknown[] = [];
+    const store = createShadowStore(handle.db, { flushMs: 60_000, onError: (err) => reported.push(err) });
+    store.record('key:fk_@192.0.2.1', 'unknown-key', 'test');
+    await expect(store.flush()).rejects.toThrow(/shadow_agents/);
+    store.record('key:fk_@192.0.2.2', 'unknown-key', 'test');
+    await expect(store.flush()).rejects.toThrow(/shadow_agents/);
+    expect(store.failedBatches()).toBe(2);
+    expect(reported).toHaveLength(2);
+    await expect(store.flush()).resolves.toBeUndefined(); // nothing pending: nothing to fail
+    await store.close();
+    await handle.destroy();
+    await database.drop();
   });
 });
 

@@ -1,9 +1,8 @@
 // /v1/<plural>: list, get, upsert and delete descriptors of every kind, plus the change log.
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import YAML from 'yaml';
 import { InputError } from '../../errors.js';
-import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../../registry/descriptors.js';
+import { parseYamlValue } from '../../registry/descriptors.js';
 import { KIND_INFO, KINDS, type Kind } from '../../registry/kinds.js';
 import { API_VERSION, type RegistryObject } from '../../registry/model.js';
 import type { RegistryService } from '../../registry/registry-service.js';
@@ -26,7 +25,7 @@ export function toItem(o: RegistryObject, statusOf?: StatusOf) {
 
 /** The PUT body, with kind and name taken from the URL when the body leaves them out. */
 function descriptorFromBody(kind: Kind, name: string, body: unknown): unknown {
-  const value = typeof body === 'string' ? parseYaml(body) : body;
+  const value = typeof body === 'string' ? parseYamlValue(body) : body;
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new InputError('the body must be a descriptor object: {"spec": {...}}');
   const { status: _observed, ...d } = value as {
@@ -42,17 +41,6 @@ function descriptorFromBody(kind: Kind, name: string, body: unknown): unknown {
   if (metadata.name !== undefined && metadata.name !== name)
     throw new InputError(`the body's metadata.name "${String(metadata.name)}" does not match the URL ("${name}")`);
   return { ...d, apiVersion: d.apiVersion ?? API_VERSION, kind, metadata: { ...metadata, name } };
-}
-
-function parseYaml(text: string): unknown {
-  const deep = yamlTooDeepAt(text);
-  if (deep >= 0)
-    throw new InputError(`the YAML body nests deeper than ${MAX_YAML_DEPTH} flow collections (at character ${deep})`);
-  try {
-    return YAML.parse(text);
-  } catch (err) {
-    throw new InputError(`malformed YAML body: ${(err as Error).message.split('\n')[0]}`);
-  }
 }
 
 export function registryRoutes(server: FastifyInstance, registry: RegistryService, statusOf?: StatusOf): void {
