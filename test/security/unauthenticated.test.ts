@@ -104,6 +104,23 @@ describe.each(ENGINES)('unauthenticated traffic on %s', (engine) => {
     expect(rows).toHaveLength(2);
   });
 
+  it('is not fooled by a forged X-Forwarded-For (no proxy is trusted unless FULCRUM_TRUST_PROXY names it)', async () => {
+    const answers: number[] = [];
+    for (let i = 0; i < 60; i++)
+      answers.push(
+        (
+          await t.server.inject({
+            method: 'GET',
+            url: '/v1/agents',
+            remoteAddress: '10.7.7.7',
+            headers: { authorization: `Bearer ${randomKey()}`, 'x-forwarded-for': `198.51.100.${i}` },
+          })
+        ).statusCode,
+      );
+    expect(answers.filter((s) => s === 401)).toHaveLength(50);
+    expect(answers.filter((s) => s === 429)).toHaveLength(10);
+  });
+
   it('pages the shadow list with a cursor, and refuses a cursor it did not write', async () => {
     for (let i = 0; i < 5; i++) await decide(randomKey(), `10.1.0.${i}`);
     const seen: string[] = [];
