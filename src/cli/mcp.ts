@@ -11,7 +11,7 @@ import { CliError, createClient } from './client.js';
 interface Discovered {
   server: string;
   prefix: string;
-  tools: Array<{ name: string; upstreamName: string; registered: boolean; descriptor: ToolDescriptor }>;
+  tools: Array<{ name: string; mcpName: string; upstreamName: string; registered: boolean; descriptor: ToolDescriptor }>;
 }
 
 const USAGE = 'usage: fulcrum mcp discover SERVER [--all] [--write DIR] [--json]';
@@ -43,7 +43,8 @@ export async function mcp(argv: string[]): Promise<number> {
     for (const t of shown) {
       const d = t.descriptor.spec;
       const mark = t.registered ? 'registered' : 'new';
-      process.stdout.write(`  ${t.name}  [${mark}, effect ${d.effect}?]  ${(d.description ?? '').split('\n')[0]}\n`);
+      const shownAs = t.mcpName === t.name ? '' : ` (agents see ${t.mcpName})`;
+      process.stdout.write(`  ${t.name}${shownAs}  [${mark}, effect ${d.effect}?]  ${(d.description ?? '').split('\n')[0]}\n`);
     }
   }
   if (values.write) {

@@ -126,6 +126,8 @@ export interface ApprovalTable {
   used_decision_id: string | null;
   /** The agent's owner when the approval was requested (separation of duties); null before 2026-12. */
   agent_owner: string | null;
+  /** The call (agent, tool, arguments hash) while this approval is open for it; null once used or expired. */
+  open_key: string | null;
 }
 
 export interface ShadowAgentTable {

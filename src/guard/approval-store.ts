@@ -44,6 +44,14 @@ export function toApproval(r: ApprovalTable, now = new Date().toISOString()): Ap
   };
 }
 
+/**
+ * Names one call (agent, tool, canonical arguments) while its approval is open: the same call joins
+ * that approval instead of opening another. (Frozen in migration 20261202T0100: change both or neither.)
+ */
+export function openKey(agent: string, tool: string, argumentsHash: string): string {
+  return `${agent}\n${tool}\n${argumentsHash}`;
+}
+
 export function createApprovalStore(db: Kysely<Database>) {
   return {
     async insert(row: ApprovalTable): Promise<void> {
@@ -89,7 +97,7 @@ export function createApprovalStore(db: Kysely<Database>) {
     }): Promise<boolean> {
       const r = await db
         .updateTable('approvals')
-        .set({ status: 'used', used_at: u.now, used_decision_id: u.decisionId })
+        .set({ status: 'used', used_at: u.now, used_decision_id: u.decisionId, open_key: null })
         .where('id', '=', u.id)
         .where('status', '=', 'approved')
         .where('agent', '=', u.agent)
@@ -98,6 +106,25 @@ export function createApprovalStore(db: Kysely<Database>) {
         .where('expires_at', '>', u.now)
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
+    },
+
+    /** The approval open for a call (see openKey), if any; an expired one is closed and not returned. */
+    async open(key: string, now: string): Promise<ApprovalTable | undefined> {
+      const row = await db.selectFrom('approvals').selectAll().where('open_key', '=', key).executeTakeFirst();
+      if (!row || row.expires_at > now) return row;
+      await db.updateTable('approvals').set({ open_key: null }).where('id', '=', row.id).where('open_key', '=', key).execute();
+      return undefined;
+    },
+
+    /** Inserts an approval open for its call; false when another (another node's, just now) is open for it. */
+    async insertOpen(row: ApprovalTable): Promise<boolean> {
+      const inserted = await db
+        .insertInto('approvals')
+        .values(row)
+        .onConflict((oc) => oc.column('open_key').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return inserted !== undefined;
     },
 
     async row(id: string): Promise<ApprovalTable | undefined> {

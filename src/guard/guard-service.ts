@@ -4,10 +4,10 @@ import { EventEmitter } from 'node:events';
 import type { Kysely, Transaction } from 'kysely';
 import { actorName, assertCan, describe, hasRole, type Principal } from '../auth/principal.js';
 import { hashToken, newId } from '../auth/tokens.js';
-import type { Database } from '../db/schema.js';
+import type { ApprovalTable, Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
 import { createRegistryStore } from '../registry/registry-store.js';
-import { type Approval, type ApprovalStatus, createApprovalStore } from './approval-store.js';
+import { type Approval, type ApprovalStatus, createApprovalStore, openKey } from './approval-store.js';
 import { type AuditRecord, AuditWriter } from './audit.js';
 import { checkRequest, type DecisionRequest, decide, type Outcome, type Reason } from './decide.js';
 import { createShadowStore, type ShadowSource } from './shadow-store.js';
@@ -127,45 +127,24 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     if (d.outcome.decision !== 'approval_required' || d.req.action !== 'tool.call') return;
     const presented = d.req.approvalId;
     if (presented) {
-      const used = await store.use({
-        id: presented,
-        agent: d.agent,
-        tool: d.req.tool,
-        argumentsHash: d.outcome.argumentsHash as string,
-        decisionId: d.id,
-        now: d.at,
-      });
-      d.approvalId = presented;
-      if (used) {
-        const row = await store.row(presented);
-        d.outcome = {
-          ...d.outcome,
-          decision: 'allow',
-          reasons: [
-            { policy: 'approval', effect: 'permit', message: `approved by ${row?.decided_by ?? 'a person'}` },
-            ...d.outcome.reasons,
-          ],
-        };
-      } else {
-        d.approvalError = await whyUnusable(store, presented, d);
-        d.outcome = {
-          ...d.outcome,
-          decision: 'deny',
-          reasons: [{ policy: 'approval-invalid', effect: 'forbid', message: d.approvalError }],
-        };
-      }
+      await useApproval(store, presented, d, d.req.tool);
       return;
     }
-    d.approvalId = newId('apr_');
-    await trx
-      .insertInto('approvals')
-      .values({
-        id: d.approvalId,
+    // The same call while its approval is open joins it: an agent (or a model) that simply retries
+    // neither needs to carry the approval's id nor fills the approvers' queue.
+    const hash = d.outcome.argumentsHash as string;
+    const key = openKey(d.agent, d.req.tool, hash);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const open = await store.open(key, d.at);
+      if (open) return joinApproval(store, open, d);
+      const id = newId('apr_');
+      const inserted = await store.insertOpen({
+        id,
         decision_id: d.id,
         agent: d.agent,
         tool: d.req.tool,
         arguments: JSON.stringify(d.req.arguments ?? {}),
-        arguments_hash: d.outcome.argumentsHash as string,
+        arguments_hash: hash,
         data_domains: JSON.stringify(d.req.dataDomains ?? []),
         reasons: JSON.stringify(d.outcome.reasons),
         status: 'pending',
@@ -177,8 +156,65 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         used_at: null,
         used_decision_id: null,
         agent_owner: snapshot.registry.get('Agent', d.agent)?.spec.owner ?? null,
-      })
-      .execute();
+        open_key: key,
+      });
+      if (inserted) {
+        d.approvalId = id;
+        return;
+      }
+      // Another node opened this call's approval between the read and the insert: join that one.
+    }
+    throw new Error(`approval for ${d.agent} ${d.req.tool} neither found nor opened`);
+  }
+
+  /** The same call again while its approval is open: wait on it, go through once approved, refused once denied. */
+  async function joinApproval(store: ReturnType<typeof createApprovalStore>, open: ApprovalTable, d: DecisionItem) {
+    if (open.status === 'approved') return useApproval(store, open.id, d, open.tool);
+    d.approvalId = open.id;
+    if (open.status === 'denied')
+      d.outcome = {
+        ...d.outcome,
+        decision: 'deny',
+        reasons: [
+          {
+            policy: 'approval-denied',
+            effect: 'forbid',
+            message:
+              `approval ${open.id} for this call was denied by ${open.decided_by}${open.comment ? ` (${open.comment})` : ''}; ` +
+              `the same call is refused until ${open.expires_at}, after which calling it again asks again`,
+          },
+          ...d.outcome.reasons,
+        ],
+      };
+    // Pending: this decision waits on the same approval (approval_required, its id).
+  }
+
+  /** Spends an approved approval on this decision, or says why it cannot be. */
+  async function useApproval(store: ReturnType<typeof createApprovalStore>, id: string, d: DecisionItem, tool: string) {
+    const used = await store.use({
+      id,
+      agent: d.agent,
+      tool,
+      argumentsHash: d.outcome.argumentsHash as string,
+      decisionId: d.id,
+      now: d.at,
+    });
+    d.approvalId = id;
+    if (used) {
+      const row = await store.row(id);
+      d.outcome = {
+        ...d.outcome,
+        decision: 'allow',
+        reasons: [{ policy: 'approval', effect: 'permit', message: `approved by ${row?.decided_by ?? 'a person'}` }, ...d.outcome.reasons],
+      };
+    } else {
+      d.approvalError = await whyUnusable(store, id, d);
+      d.outcome = {
+        ...d.outcome,
+        decision: 'deny',
+        reasons: [{ policy: 'approval-invalid', effect: 'forbid', message: d.approvalError }],
+      };
+    }
   }
 
   async function whyUnusable(store: ReturnType<typeof createApprovalStore>, id: string, d: DecisionItem): Promise<string> {

@@ -1,6 +1,7 @@
 // Which registry Tools are MCP tools, and of which upstream: a Tool named `<prefix>.<tool>` belongs
 // to the McpServer whose prefix (its `toolPrefix`, else its name) it starts with, unless a label
 // names its server.
+import type { Problem } from '../errors.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 
 export type McpServerObject = Desired<'McpServer'>;
@@ -62,4 +63,65 @@ export function mcpTools(registry: RegistrySnapshot): UpstreamTool[] {
     if (u) out.push(u);
   }
   return out;
+}
+
+/** What the OpenAI and Anthropic APIs (and so the models behind every agent framework) accept as a tool name. */
+export const MCP_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+export const MCP_NAME_MAX = 64;
+
+/**
+ * The name agents see for a registry Tool: the Tool's name with every character a model API refuses
+ * (registry names may hold `.`, `:` and `@`) replaced by `_`. `crm.get_order` is `crm_get_order`.
+ * Registry names, policies and the audit log keep the registry name; only MCP shows this one.
+ */
+export function mcpName(tool: string): string {
+  return tool.replace(/[^a-zA-Z0-9_-]/g, '_');
+}
+
+const byMcpName = new WeakMap<RegistrySnapshot, Map<string, string>>();
+
+/**
+ * The registry Tool an agent's tools/call names: its MCP name (what tools/list shows), or its
+ * registry name (the dotted names agents were shown before, which keep working). Undefined when no
+ * MCP-served Tool has that name.
+ */
+export function toolForCall(registry: RegistrySnapshot, name: string): UpstreamTool | undefined {
+  if (registry.has('Tool', name)) return resolveTool(registry, name);
+  let names = byMcpName.get(registry);
+  if (!names) {
+    names = new Map(mcpTools(registry).map((u) => [mcpName(u.tool), u.tool]));
+    byMcpName.set(registry, names);
+  }
+  const tool = names.get(name);
+  return tool === undefined ? undefined : resolveTool(registry, tool);
+}
+
+/**
+ * An apply may not expose two MCP tools under one name, or a name a model API refuses as too long:
+ * the agent could not tell them apart, or could not be given the tool at all. Each problem names
+ * both Tools.
+ */
+export function mcpNameProblems(registry: RegistrySnapshot): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, string>();
+  for (const { tool } of mcpTools(registry)) {
+    const name = mcpName(tool);
+    if (name.length > MCP_NAME_MAX)
+      problems.push({
+        kind: 'Tool',
+        name: tool,
+        path: '/metadata/name',
+        message: `its MCP name "${name}" is ${name.length} characters; models accept at most ${MCP_NAME_MAX} (shorten the Tool's name or its McpServer's toolPrefix)`,
+      });
+    const first = seen.get(name);
+    if (first !== undefined)
+      problems.push({
+        kind: 'Tool',
+        name: tool,
+        path: '/metadata/name',
+        message: `Tool "${tool}" and Tool "${first}" would both be shown to agents as the MCP tool "${name}" (MCP names replace . : @ with _); rename one`,
+      });
+    else seen.set(name, tool);
+  }
+  return problems;
 }

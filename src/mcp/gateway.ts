@@ -6,7 +6,7 @@ import { assertCan, type Principal } from '../auth/principal.js';
 import { ConflictError, FulcrumError, NotFoundError } from '../errors.js';
 import type { DecisionResponse, GuardService } from '../guard/guard-service.js';
 import type { Desired } from '../registry/model.js';
-import { prefixOf, resolveTool } from './catalog.js';
+import { mcpName, prefixOf, toolForCall } from './catalog.js';
 import { toolDescriptor } from './discover.js';
 import type { CallEvidence } from './evidence.js';
 import { RPC } from './sdk.js';
@@ -43,16 +43,19 @@ export function createMcpGateway(deps: GatewayDeps) {
      */
     async callTool(
       agent: string,
-      name: string,
+      called: string,
       args: Record<string, unknown>,
       approvalId?: string,
       onProgress?: (p: Progress) => void,
     ): Promise<CallToolResult> {
       const progress = onProgress ? progressRelay(onProgress) : undefined;
       const registry = await guard.registry();
-      const target = registry.has('Tool', name) ? resolveTool(registry, name) : undefined;
+      const target = toolForCall(registry, called);
       // Not a decision: nothing by that name is served here (as MCP asks, a protocol error).
-      if (!target) throw protocolError(RPC.InvalidParams, `unknown tool "${name}"`);
+      if (!target) throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
+      // Decisions, policies and the audit log speak the registry's name (`crm.get_order`), whichever
+      // name the agent called it by.
+      const name = target.tool;
       const dataDomains = registry.get('Tool', name)?.spec.dataDomains ?? [];
       const ask = (presented?: string) =>
         guard.decide(agent, {
@@ -126,6 +129,7 @@ export function createMcpGateway(deps: GatewayDeps) {
           const descriptor = toolDescriptor(server, t);
           return {
             name: descriptor.metadata.name,
+            mcpName: mcpName(descriptor.metadata.name),
             upstreamName: t.name,
             registered: registry.has('Tool', descriptor.metadata.name),
             descriptor,
@@ -158,10 +162,16 @@ export function createMcpGateway(deps: GatewayDeps) {
     }
     if (a.status === 'pending')
       return (
-        `${reasons(d)}: approval ${id} is still pending after ${seconds} s (open until ${a.expiresAt}). ` +
-        `Once it is approved, call again with the same arguments and _meta {"${APPROVAL_META}": "${id}"}`
+        `${reasons(d)}: approval ${id} is still pending after waiting ${seconds} s (open until ${a.expiresAt}). ` +
+        'Call this tool again with the same arguments: the call waits on the same approval, and goes through once a person approves it.'
       );
-    if (a.status === 'denied') return `approval ${id} was denied by ${a.decidedBy}${a.comment ? `: ${a.comment}` : ''}`;
+    if (a.status === 'denied')
+      return (
+        `approval ${id} was denied by ${a.decidedBy}${a.comment ? `: ${a.comment}` : ''}. ` +
+        `The same call is refused until ${a.expiresAt}; to ask again after that, call the tool again.`
+      );
+    if (a.status === 'expired')
+      return `approval ${id} expired at ${a.expiresAt} before anyone decided it. Call the tool again to ask again.`;
     if (a.status !== 'approved') return `approval ${id} is ${a.status}`;
     try {
       return await ask(id);
@@ -216,7 +226,7 @@ export function protocolError(code: number, message: string): Error {
 function describeTool(t: Desired<'Tool'>): McpTool {
   const schema = t.spec.arguments as McpTool['inputSchema'];
   return {
-    name: t.name,
+    name: mcpName(t.name),
     // Models choose tools by their descriptions; a Tool without one still says what it touches.
     description: t.spec.description ?? `${t.name}: a ${t.spec.effect} tool of ${t.spec.system}`,
     // MCP requires an object schema at the top; a registry Tool's arguments always describe an object.

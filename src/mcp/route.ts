@@ -11,12 +11,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errorResponses, Name } from '../http/schemas.js';
 import { ExchangeTransport } from './exchange.js';
 import { APPROVAL_META, type McpGateway, protocolError } from './gateway.js';
+import { isModern, MODERN_VERSIONS, modernEndpoint } from './modern.js';
 import { loadSdk, RPC, type Sdk } from './sdk.js';
 import type { Progress } from './upstream.js';
 
 const DESCRIPTION =
   'The MCP gateway (Streamable HTTP, stateless: no session id; JSON responses, or an SSE stream when a request ' +
-  'carries a progress token). Authenticate with the agent key ' +
+  `carries a progress token). Protocol versions ${MODERN_VERSIONS.join(', ')} (server/discover, no initialize) and ` +
+  '2025-11-25 and before (initialize) on the same URL. Authenticate with the agent key ' +
   "(`Authorization: Bearer fk_…`). `tools/list` shows the MCP tools the agent's policies let it call (approval-gated " +
   'ones included); `tools/call` is decided by the guard first and audited: allowed calls go to the upstream MCP ' +
   'server, refused ones come back as tool errors naming the policies, approval-gated ones wait (bounded) for a person. ' +
@@ -43,6 +45,12 @@ export function mcpRoutes(
   // The SDK starts loading now (a serving node), in the background; the first request waits for it.
   const endpointReady = loadSdk().then((sdk) => sdkEndpoint(sdk, gateway, info));
   endpointReady.catch(() => {}); // a failed import surfaces on the requests that await it
+  // MCP 2026-07-28 (modern.ts): the SDK 2.x handler, loaded beside 1.x.
+  const modernReady = modernEndpoint(gateway, info);
+  modernReady.catch(() => {});
+  server.addHook('onClose', async () => {
+    await (await modernReady.catch(() => undefined))?.close();
+  });
   server.post(
     '/mcp',
     {
@@ -80,7 +88,10 @@ export function mcpRoutes(
       const refused = rebinding(request.headers.host, request.headers.origin, request.socket.localAddress, info.allowedHosts);
       if (refused) return rpcError(reply, 403, -32000, `Forbidden: ${refused}`);
       const endpoint = await endpointReady;
-      // Streamable HTTP's rules for a POST, as the SDK's own transport applies them in stateless JSON mode.
+      const version = request.headers['mcp-protocol-version'];
+      if (isModern(request.body, typeof version === 'string' ? version : undefined, endpoint.sdk.SUPPORTED_PROTOCOL_VERSIONS))
+        return (await modernReady).serve(request, reply, request.principal.id);
+      // 2025-11-25 and before. Streamable HTTP's rules for a POST, as the SDK's own transport applies them in stateless JSON mode.
       const accept = request.headers.accept ?? '';
       if (!accept.includes('application/json') || !accept.includes('text/event-stream'))
         return rpcError(reply, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
@@ -97,14 +108,6 @@ export function mcpRoutes(
       const initializing = messages.some((m) => 'method' in m && m.method === 'initialize');
       if (initializing && messages.length > 1)
         return rpcError(reply, 400, -32600, 'Invalid Request: Only one initialization request is allowed');
-      const version = request.headers['mcp-protocol-version'];
-      if (!initializing && typeof version === 'string' && !endpoint.sdk.SUPPORTED_PROTOCOL_VERSIONS.includes(version))
-        return rpcError(
-          reply,
-          400,
-          -32000,
-          `Bad Request: Unsupported protocol version: ${version} (supported versions: ${endpoint.sdk.SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
-        );
       // The agent reaches the handlers as the request's authInfo: the server is shared, the caller is not.
       const authInfo = { token: '', clientId: request.principal.id, scopes: [] };
       // A request that asks for progress is answered as an SSE stream: its progress notifications as

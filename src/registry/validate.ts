@@ -5,6 +5,7 @@ import { Type as T, type TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Problem } from '../errors.js';
+import { mcpNameProblems } from '../mcp/catalog.js';
 import { checkPolicyTexts, type PolicyVerdicts, schemaKey } from '../policy/cedar.js';
 import { generateCedarSchema, RESERVED_ACTIONS } from '../policy/cedar-schema.js';
 import { isKind, KIND_INFO, KINDS, type Kind, referencesOf } from './kinds.js';
@@ -127,6 +128,7 @@ export function checkCrossRules(next: RegistrySnapshot): Problem[] {
       });
     else byEmail.set(email, p.name);
   }
+  problems.push(...mcpNameProblems(next));
   return problems;
 }
 

@@ -236,6 +236,29 @@ describe.each(ENGINES)('decisions on %s', (engine) => {
     expect((await t.request({ method: 'GET', url: `/v1/approvals/${approvalId}`, token: key })).json().status).toBe('used');
   });
 
+  it('answers an identical request while its approval is pending with that approval, and lets it through once approved', async () => {
+    const [a, b] = await Promise.all([refund(260), refund(260)]);
+    expect(a.json().decision).toBe('approval_required');
+    expect(b.json()).toMatchObject({ decision: 'approval_required', approvalId: a.json().approvalId });
+    // Canonical arguments: the same call in another key order is the same call.
+    const reordered = await decide({
+      action: 'tool.call',
+      tool: 'crm.refund',
+      arguments: { orderId: 'o-1', amount: 260 },
+      dataDomains: ['customer-records'],
+    });
+    expect(reordered.json().approvalId).toBe(a.json().approvalId);
+    const pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending', token: viewer })).json().items;
+    expect(pending.filter((p: { arguments: { amount: number } }) => p.arguments.amount === 260)).toHaveLength(1);
+    await t.request({ method: 'POST', url: `/v1/approvals/${a.json().approvalId}/approve`, token: approver, payload: {} });
+    // Approved: the same request goes through once, without naming the approval...
+    expect((await refund(260)).json()).toMatchObject({ decision: 'allow', approvalId: a.json().approvalId });
+    // ...and the next identical request asks a person again.
+    const next = (await refund(260)).json();
+    expect(next.decision).toBe('approval_required');
+    expect(next.approvalId).not.toBe(a.json().approvalId);
+  });
+
   it('denies through a denied approval', async () => {
     const { approvalId } = (await refund(75)).json();
     const denied = await t.request({

@@ -6,7 +6,11 @@ import { EVERYTHING } from './peers.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 
-export function gatewayBundle(httpUrl: string, extra = ''): Array<{ path: string; content: string }> {
+export function gatewayBundle(
+  httpUrl: string,
+  extra = '',
+  opts: { httpApprovalWaitSeconds?: number } = {},
+): Array<{ path: string; content: string }> {
   const tool = (name: string, effect: string, args: string) => `
 apiVersion: fulcrum/v1
 kind: Tool
@@ -33,7 +37,7 @@ metadata: { name: evh }
 spec:
   transport: http
   url: ${httpUrl}
-  toolPrefix: web
+  toolPrefix: web${opts.httpApprovalWaitSeconds ? `\n  approvalWaitSeconds: ${opts.httpApprovalWaitSeconds}` : ''}
 ---
 ${tool('ev.echo', 'read', '{ type: object, properties: { message: { type: string } }, required: [message] }')}
 ${tool('ev.get-sum', 'read', '{ type: object, properties: { a: { type: integer }, b: { type: integer } }, required: [a, b] }')}

@@ -47,9 +47,11 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     const names = (await mcpBot.listTools()).tools.map((t) => t.name).sort();
     // ev.get-env is forbidden outright, ev.get-tiny-image is not among its tools; get-sum needs
     // approval only for large sums, so it is shown.
-    expect(names).toEqual(['ev.echo', 'ev.get-sum', 'ev.trigger-long-running-operation', 'web.echo', 'web.get-sum']);
+    // Names a model API accepts (the registry's dots become underscores).
+    expect(names).toEqual(['ev_echo', 'ev_get-sum', 'ev_trigger-long-running-operation', 'web_echo', 'web_get-sum']);
+    for (const name of names) expect(name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
     const web = (await webBot.listTools()).tools;
-    expect(web.map((t) => t.name)).toEqual(['web.echo']);
+    expect(web.map((t) => t.name)).toEqual(['web_echo']);
     expect(web[0]).toMatchObject({ inputSchema: { type: 'object', required: ['message'] }, annotations: { readOnlyHint: true } });
   });
 
@@ -173,7 +175,7 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     expect(text(r)).toMatch(/was denied by admin: too much/);
   });
 
-  it('bounds the wait for a person; the agent comes back with the approval id once it is granted', async () => {
+  it('bounds the wait for a person; a plain retry joins the same approval and goes through once it is granted', async () => {
     const put = await t.request({
       method: 'PUT',
       url: '/v1/mcp-servers/evh',
@@ -187,18 +189,57 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     expect(put.statusCode, put.body).toBe(200);
     await new Promise((r) => setTimeout(r, 300)); // the guard's snapshot follows the registry
     const args = { a: 300, b: 3 };
-    const waited = await mcpBot.callTool({ name: 'web.get-sum', arguments: args });
+    const waited = await mcpBot.callTool({ name: 'web_get-sum', arguments: args });
     expect(waited.isError).toBe(true);
-    const id = /approval (apr_\S+) is still pending after 1 s/.exec(text(waited))?.[1];
+    const id = /approval (apr_\S+) is still pending after waiting 1 s/.exec(text(waited))?.[1];
     expect(id, text(waited)).toBeDefined();
-    expect(text(waited)).toContain('_meta {"fulcrum/approvalId"');
+    expect(text(waited)).toContain('Call this tool again with the same arguments');
+    // The model retries as it is told, with nothing extra: the same approval, not a second one.
+    const retried = await mcpBot.callTool({ name: 'web_get-sum', arguments: args });
+    expect(text(retried)).toContain(`approval ${id} is still pending`);
+    const queue = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items as Array<{
+      id: string;
+      arguments: unknown;
+    }>;
+    expect(queue.filter((a) => JSON.stringify(a.arguments) === JSON.stringify(args)).map((a) => a.id)).toEqual([id]);
     expect((await t.request({ method: 'POST', url: `/v1/approvals/${id}/approve`, payload: {} })).statusCode).toBe(200);
-    const done = await mcpBot.callTool({ name: 'web.get-sum', arguments: args, _meta: { 'fulcrum/approvalId': id } });
-    expect(done.isError).toBeFalsy();
+    const done = await mcpBot.callTool({ name: 'web_get-sum', arguments: args });
+    expect(done.isError, text(done)).toBeFalsy();
     expect(text(done)).toContain('303');
+    // Once: the approval is spent, presented explicitly or not.
     const again = await mcpBot.callTool({ name: 'web.get-sum', arguments: args, _meta: { 'fulcrum/approvalId': id } });
     expect(again.isError).toBe(true);
     expect(text(again)).toMatch(/approval .* was already used/);
+  });
+
+  it('still honours an approval presented in _meta, and the dotted registry name', async () => {
+    const args = { a: 400, b: 4 };
+    const waited = await mcpBot.callTool({ name: 'web.get-sum', arguments: args });
+    const id = /approval (apr_\S+) is still pending/.exec(text(waited))?.[1];
+    expect(id, text(waited)).toBeDefined();
+    expect((await t.request({ method: 'POST', url: `/v1/approvals/${id}/approve`, payload: {} })).statusCode).toBe(200);
+    const done = await mcpBot.callTool({ name: 'web.get-sum', arguments: args, _meta: { 'fulcrum/approvalId': id } });
+    expect(done.isError, text(done)).toBeFalsy();
+    expect(text(done)).toContain('404');
+    const audit = (await t.request({ method: 'GET', url: `/v1/audit?agent=mcp-bot&limit=5` })).json().items as Array<{
+      target: string;
+    }>;
+    expect(audit.map((e) => e.target)).toContain('web.get-sum');
+  });
+
+  it('refuses a plain retry of a denied call, saying so and how to ask again', async () => {
+    const args = { a: 700, b: 7 };
+    const waited = await mcpBot.callTool({ name: 'web_get-sum', arguments: args });
+    const id = /approval (apr_\S+) is still pending/.exec(text(waited))?.[1];
+    expect(id, text(waited)).toBeDefined();
+    await t.request({ method: 'POST', url: `/v1/approvals/${id}/deny`, payload: { comment: 'not today' } });
+    const retried = await mcpBot.callTool({ name: 'web_get-sum', arguments: args });
+    expect(retried.isError).toBe(true);
+    expect(text(retried)).toMatch(new RegExp(`approval ${id} for this call was denied by admin \\(not today\\); the same call is refused until .*calling it again asks again`));
+    const pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items as Array<{
+      arguments: unknown;
+    }>;
+    expect(pending.filter((a) => JSON.stringify(a.arguments) === JSON.stringify(args))).toEqual([]);
   });
 
   it('records every forwarded call as evidence for the agent (an execute_tool span with its duration)', async () => {

@@ -104,7 +104,7 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
 
   it('serves one client session from both nodes', async () => {
     for (let i = 0; i < 3; i++) {
-      expect((await client.listTools()).tools.map((t) => t.name)).toContain('web.echo');
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('web_echo');
       const r = (await client.callTool({ name: 'web.echo', arguments: { message: `hop ${i}` } })) as CallToolResult;
       expect(r.content[0]).toEqual({ type: 'text', text: `Echo: hop ${i}` });
     }
@@ -133,5 +133,23 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     const r = (await calling) as CallToolResult;
     expect(r.isError).toBeFalsy();
     expect(JSON.stringify(r.content)).toContain('202');
+  });
+
+  it('opens one approval for the same call asked on both nodes at once', async () => {
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const [a, b] = nodes as [Node, Node];
+    const key = (await a.server.inject({ method: 'POST', url: '/v1/agents/mcp-bot/keys', headers: auth })).json().key;
+    const ask = (n: Node) =>
+      fetch(`${n.url}/v1/decisions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'tool.call', tool: 'web.get-sum', arguments: { a: 610, b: 1 } }),
+      }).then((r) => r.json() as Promise<{ decision: string; approvalId: string }>);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => ask(i % 2 === 0 ? a : b)));
+    expect(answers.every((x) => x.decision === 'approval_required')).toBe(true);
+    expect(new Set(answers.map((x) => x.approvalId)).size).toBe(1);
+    const pending = (await b.server.inject({ method: 'GET', url: '/v1/approvals?status=pending', headers: auth })).json()
+      .items as Array<{ arguments: { a: number } }>;
+    expect(pending.filter((p) => p.arguments.a === 610)).toHaveLength(1);
   });
 });

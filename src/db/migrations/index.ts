@@ -14,6 +14,7 @@ import * as m20261128T2300 from './20261128T2300-incident-dedupe.js';
 import * as m20261201T2300 from './20261201T2300-trust-boundaries.js';
 import * as m20261201T2310 from './20261201T2310-telemetry-attribution.js';
 import * as m20261201T2320 from './20261201T2320-audit-proof.js';
+import * as m20261202T0100 from './20261202T0100-approval-joining.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -28,6 +29,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261201T2300-trust-boundaries': m20261201T2300,
   '20261201T2310-telemetry-attribution': m20261201T2310,
   '20261201T2320-audit-proof': m20261201T2320,
+  '20261202T0100-approval-joining': m20261202T0100,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
