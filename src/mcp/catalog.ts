@@ -86,7 +86,9 @@ const byMcpName = new WeakMap<RegistrySnapshot, Map<string, string>>();
  * MCP-served Tool has that name.
  */
 export function toolForCall(registry: RegistrySnapshot, name: string): UpstreamTool | undefined {
-  if (registry.has('Tool', name)) return resolveTool(registry, name);
+  // A registry Tool of that name that no McpServer serves does not hide the MCP tool shown under it.
+  const direct = registry.has('Tool', name) ? resolveTool(registry, name) : undefined;
+  if (direct) return direct;
   let names = byMcpName.get(registry);
   if (!names) {
     names = new Map(mcpTools(registry).map((u) => [mcpName(u.tool), u.tool]));
