@@ -127,7 +127,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     if (d.outcome.decision !== 'approval_required' || d.req.action !== 'tool.call') return;
     const presented = d.req.approvalId;
     if (presented) {
-      await useApproval(store, presented, d, d.req.tool);
+      await spendApproval(store, presented, d, d.req.tool);
       return;
     }
     // The same call while its approval is open joins it: an agent (or a model) that simply retries
@@ -169,7 +169,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
   /** The same call again while its approval is open: wait on it, go through once approved, refused once denied. */
   async function joinApproval(store: ReturnType<typeof createApprovalStore>, open: ApprovalTable, d: DecisionItem) {
-    if (open.status === 'approved') return useApproval(store, open.id, d, open.tool);
+    if (open.status === 'approved') return spendApproval(store, open.id, d, open.tool);
     d.approvalId = open.id;
     if (open.status === 'denied')
       d.outcome = {
@@ -190,7 +190,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   }
 
   /** Spends an approved approval on this decision, or says why it cannot be. */
-  async function useApproval(store: ReturnType<typeof createApprovalStore>, id: string, d: DecisionItem, tool: string) {
+  async function spendApproval(store: ReturnType<typeof createApprovalStore>, id: string, d: DecisionItem, tool: string) {
     const used = await store.use({
       id,
       agent: d.agent,
@@ -205,7 +205,10 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       d.outcome = {
         ...d.outcome,
         decision: 'allow',
-        reasons: [{ policy: 'approval', effect: 'permit', message: `approved by ${row?.decided_by ?? 'a person'}` }, ...d.outcome.reasons],
+        reasons: [
+          { policy: 'approval', effect: 'permit', message: `approved by ${row?.decided_by ?? 'a person'}` },
+          ...d.outcome.reasons,
+        ],
       };
     } else {
       d.approvalError = await whyUnusable(store, id, d);

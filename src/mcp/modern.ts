@@ -73,9 +73,7 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
           token === undefined
             ? undefined
             : (p: Progress) => {
-                ctx.mcpReq
-                  .notify({ method: 'notifications/progress', params: { ...p, progressToken: token } })
-                  .catch(() => {});
+                ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => {});
               };
         try {
           return (await gateway.callTool(agentOf(ctx), name, args ?? {}, presented, onProgress)) as never;

@@ -8,6 +8,7 @@ import { MultiServerMCPClient } from '@langchain/mcp-adapters';
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { MCPServerStreamableHttp } from '@openai/agents-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { gatewayBundle } from './fixture.js';
@@ -82,6 +83,16 @@ const CLIENTS: Record<string, (url: string, key: string) => Promise<Driver>> = {
       close: () => c.close(),
     };
   },
+  // OpenAI Agents JS: the SDK 2.x client in auto mode underneath, so 2026-07-28 once /mcp answers its probe.
+  'OpenAI Agents JS': async (url, key) => {
+    const server = new MCPServerStreamableHttp({ url, requestInit: { headers: { authorization: `Bearer ${key}` } } });
+    await server.connect();
+    return {
+      names: async () => (await server.listTools()).map((t) => t.name),
+      call: async (name, args) => outcome((await server.callToolResult(name, args)) as Result),
+      close: () => server.close(),
+    };
+  },
   'AI SDK MCP client': async (url, key) => {
     const c = await createMCPClient({ transport: { type: 'http', url, headers: { authorization: `Bearer ${key}` } } });
     const tools = await c.tools();
@@ -128,10 +139,12 @@ spec:
   });
 
   const pendingFor = async (a: number) =>
-    ((await t.request({ method: 'GET', url: '/v1/approvals?status=pending&limit=500' })).json().items as Array<{
-      id: string;
-      arguments: { a?: number };
-    }>).filter((p) => p.arguments.a === a);
+    (
+      (await t.request({ method: 'GET', url: '/v1/approvals?status=pending&limit=500' })).json().items as Array<{
+        id: string;
+        arguments: { a?: number };
+      }>
+    ).filter((p) => p.arguments.a === a);
 
   let sum = 1000;
   describe.each(Object.keys(CLIENTS))('%s', (label) => {

@@ -235,7 +235,11 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     await t.request({ method: 'POST', url: `/v1/approvals/${id}/deny`, payload: { comment: 'not today' } });
     const retried = await mcpBot.callTool({ name: 'web_get-sum', arguments: args });
     expect(retried.isError).toBe(true);
-    expect(text(retried)).toMatch(new RegExp(`approval ${id} for this call was denied by admin \\(not today\\); the same call is refused until .*calling it again asks again`));
+    expect(text(retried)).toMatch(
+      new RegExp(
+        `approval ${id} for this call was denied by admin \\(not today\\); the same call is refused until .*calling it again asks again`,
+      ),
+    );
     const pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items as Array<{
       arguments: unknown;
     }>;

@@ -73,13 +73,22 @@ describe('/mcp on the wire', () => {
     expect(mismatch.body.error.code).toBe(-32020);
     // A version nobody serves is told which ones are.
     const future = await post(
-      { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: { ...envelope, 'io.modelcontextprotocol/protocolVersion': '2099-01-01' } } },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/list',
+        params: { _meta: { ...envelope, 'io.modelcontextprotocol/protocolVersion': '2099-01-01' } },
+      },
       { 'mcp-protocol-version': '2099-01-01', 'mcp-method': 'tools/list' },
     );
     expect(future.status).toBe(400);
     expect(future.body.error).toMatchObject({ code: -32022, data: { supported: expect.arrayContaining([MODERN]) } });
     // No initialize in 2026-07-28.
-    const init = await modern('initialize', { protocolVersion: MODERN, capabilities: {}, clientInfo: { name: 'x', version: '1' } });
+    const init = await modern('initialize', {
+      protocolVersion: MODERN,
+      capabilities: {},
+      clientInfo: { name: 'x', version: '1' },
+    });
     expect(init.status).toBeGreaterThanOrEqual(400);
     // An unknown tool is a protocol error, in band.
     const unknown = await modern('tools/call', { name: 'nope', arguments: {} }, { 'mcp-name': 'nope' });
@@ -113,7 +122,9 @@ describe('/mcp on the wire', () => {
     expect((await t.request({ method: 'PUT', url: '/v1/tools/web.echo_x', payload: tool('web.echo_x') })).statusCode).toBe(201);
     const twin = await t.request({ method: 'PUT', url: '/v1/tools/web.echo.x', payload: tool('web.echo.x') });
     expect(twin.statusCode).toBe(422);
-    expect(twin.body).toContain('Tool \\"web.echo.x\\" and Tool \\"web.echo_x\\" would both be shown to agents as the MCP tool \\"web_echo_x\\"');
+    expect(twin.body).toContain(
+      'Tool \\"web.echo.x\\" and Tool \\"web.echo_x\\" would both be shown to agents as the MCP tool \\"web_echo_x\\"',
+    );
     // A Tool no McpServer serves, named like an MCP tool, is not one: it neither collides nor hides it.
     expect((await t.request({ method: 'PUT', url: '/v1/tools/web_echo', payload: tool('web_echo') })).statusCode).toBe(201);
     const call = await modern('tools/call', { name: 'web_echo', arguments: { message: 'still me' } }, { 'mcp-name': 'web_echo' });
@@ -123,6 +134,9 @@ describe('/mcp on the wire', () => {
     expect(tooLong.statusCode, tooLong.body).toBe(422);
     expect(tooLong.body).toContain('is 65 characters; models accept at most 64');
     // Not served by any McpServer: no MCP name to check.
-    expect((await t.request({ method: 'PUT', url: `/v1/tools/erp.${'x'.repeat(70)}`, payload: tool(`erp.${'x'.repeat(70)}`) })).statusCode).toBe(201);
+    expect(
+      (await t.request({ method: 'PUT', url: `/v1/tools/erp.${'x'.repeat(70)}`, payload: tool(`erp.${'x'.repeat(70)}`) }))
+        .statusCode,
+    ).toBe(201);
   });
 });
