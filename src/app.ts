@@ -22,6 +22,7 @@ import { createSpendService, type SpendService } from './insight/spend.js';
 import { createMcpService, type McpService, mcpSettings } from './mcp/index.js';
 import { mcpOperatorChecks } from './mcp/operator-checks.js';
 import { createOutboundPolicy } from './net/outbound.js';
+import { createObservability, type Observability } from './observability.js';
 import { createRegistryService, type RegistryService } from './registry/registry-service.js';
 import { createRegistryStore } from './registry/registry-store.js';
 
@@ -44,6 +45,8 @@ export interface App {
   insight: InsightService;
   spend: SpendService;
   mcp: McpService;
+  /** Metrics (/metrics) and background jobs' failures, for this app. */
+  observability: Observability;
   adminToken: AdminToken;
   close(): Promise<void>;
 }
@@ -63,13 +66,18 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   };
   const registry = createRegistryService({ db, operatorChecks: mcpOperatorChecks(hostSettings) });
   const auditKey = loadOrCreateAuditKey(config.auditKeyFile);
-  const guard = await createGuardService(db, { approvalTtlMs: config.approvalTtlSeconds * 1000, pollMs: 250 });
+  const observability = createObservability();
+  const guard = await createGuardService(db, {
+    approvalTtlMs: config.approvalTtlSeconds * 1000,
+    pollMs: 250,
+    observe: observability,
+  });
   const checkpoints = createCheckpointer({
     db,
     signer: auditKey,
     node: `${os.hostname()}:${process.pid}`,
     rotateKey: config.auditKeyRotate,
-    onProblem: (message) => process.emitWarning(message),
+    onProblem: (message) => observability.jobRan('audit_checkpoint', new Error(message)),
   });
   checkpoints.start(config.auditCheckpointSeconds * 1000);
   registry.onChange(() => guard.invalidate());
@@ -102,12 +110,14 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     suspend: async (agent, reason) => {
       await guard.setSuspended({ type: 'system', id: 'monitors' }, agent, true, reason);
     },
+    observe: observability,
   });
   monitors.start(config.monitorIntervalSeconds * 1000);
   const retention = createRetentionService({
     db,
     registry: () => registry.snapshot(),
     signChainStart: (chain, seq, hash) => auditKey.sign(startMessage(chain, seq, hash)),
+    observe: observability,
   });
   retention.start(config.retentionIntervalHours * 3_600_000);
   const evidenceExport = createEvidenceExport({
@@ -138,8 +148,9 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     db,
     guard,
     mcpSettings(),
-    (err) => process.emitWarning(`MCP call evidence not written: ${err}`),
+    (err) => observability.jobRan('mcp_evidence', err),
     hostSettings,
+    observability,
   );
   return {
     config,
@@ -157,6 +168,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     insight,
     spend: createSpendService({ db, registry: () => registry.snapshot() }),
     mcp,
+    observability,
     auditKey,
     checkpoints,
     adminToken,

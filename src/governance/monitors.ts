@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { UNBOOKED } from '../evidence/attribution.js';
+import { type Observability, unobserved } from '../observability.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import type { MonitorSpec } from '../registry/schemas.js';
 import type { IncidentService } from './incidents.js';
@@ -30,6 +31,8 @@ export interface Deps {
   suspend(agent: string, reason: string): Promise<void>;
   /** Writes shadow sightings still counted in memory (the guard batches them). */
   flushShadows?(): Promise<void>;
+  /** Counts and logs each timed evaluation (src/observability.ts). */
+  observe?: Observability;
 }
 
 export type MonitorService = ReturnType<typeof createMonitorService>;
@@ -232,13 +235,8 @@ export function createMonitorService(deps: Deps) {
     },
     start(intervalMs: number): void {
       if (intervalMs <= 0 || timer) return;
-      timer = setInterval(
-        () =>
-          void evaluateAll(new Date()).catch((err: unknown) =>
-            process.emitWarning(`monitors: evaluation failed: ${err instanceof Error ? err.message : String(err)}`),
-          ),
-        intervalMs,
-      );
+      const observe = deps.observe ?? unobserved();
+      timer = setInterval(() => void observe.job('monitors', () => evaluateAll(new Date())), intervalMs);
       timer.unref();
     },
     stop(): void {

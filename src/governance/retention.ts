@@ -8,6 +8,7 @@ import { assertCan, type Principal } from '../auth/principal.js';
 import { adapterOf } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
+import { type Observability, unobserved } from '../observability.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { latestTiers } from './risk.js';
 
@@ -34,6 +35,8 @@ export interface Deps {
   registry(): Promise<RegistrySnapshot>;
   /** Signs where a chain now starts (the audit key); unsigned when absent. */
   signChainStart?(chainId: string, seq: number, hash: string): string;
+  /** Counts and logs each timed purge (src/observability.ts). */
+  observe?: Observability;
 }
 
 export type RetentionService = ReturnType<typeof createRetentionService>;
@@ -124,13 +127,8 @@ export function createRetentionService(deps: Deps) {
     /** Purges on a timer (every node; a purge is idempotent). */
     start(intervalMs: number): void {
       if (intervalMs <= 0 || timer) return;
-      timer = setInterval(
-        () =>
-          void this.purge({ type: 'system', id: 'retention' }).catch((err: unknown) =>
-            process.emitWarning(`retention: purge failed: ${err instanceof Error ? err.message : String(err)}`),
-          ),
-        intervalMs,
-      );
+      const observe = deps.observe ?? unobserved();
+      timer = setInterval(() => void observe.job('retention', () => this.purge({ type: 'system', id: 'retention' })), intervalMs);
       timer.unref();
     },
     stop(): void {

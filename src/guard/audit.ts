@@ -117,6 +117,8 @@ export interface AuditWriterOptions<T> {
    *  records (re-decide against a newer registry, consume approvals) and write rows of its own. */
   beforeWrite?(trx: Transaction<Database>, items: T[]): Promise<void>;
   record(item: T): AuditRecord;
+  /** Hears each batch's commit: how many entries, how long the transaction took, whether it committed. */
+  onCommit?(entries: number, seconds: number, ok: boolean): void;
 }
 
 export class AuditWriter<T> {
@@ -181,6 +183,8 @@ export class AuditWriter<T> {
         const batch = this.queue.splice(0, this.opts.maxBatch ?? 500);
         let seq = this.seq;
         let prev = this.lastHash;
+        const started = process.hrtime.bigint();
+        const took = () => Number(process.hrtime.bigint() - started) / 1e9;
         try {
           await this.db.transaction().execute(async (trx) => {
             seq = this.seq;
@@ -197,8 +201,10 @@ export class AuditWriter<T> {
           });
           this.seq = seq;
           this.lastHash = prev;
+          this.opts.onCommit?.(batch.length, took(), true);
           for (const p of batch) p.resolve();
         } catch (err) {
+          this.opts.onCommit?.(batch.length, took(), false);
           for (const p of batch) p.reject(err);
         }
       }

@@ -6,6 +6,7 @@ import { actorName, assertCan, describe, hasRole, type Principal } from '../auth
 import { hashToken, newId } from '../auth/tokens.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
+import { type Observability, unobserved } from '../observability.js';
 import { createRegistryStore } from '../registry/registry-store.js';
 import { type Approval, type ApprovalStatus, createApprovalStore, openKey } from './approval-store.js';
 import { type AuditRecord, AuditWriter } from './audit.js';
@@ -34,6 +35,8 @@ interface DecisionItem {
   approvalId?: string;
   /** Why the approval the agent presented could not be used. */
   approvalError?: string;
+  /** What this decision did to an approval (counted once it commits). */
+  approvalEvent?: 'opened' | 'joined' | 'used';
 }
 
 interface ActItem {
@@ -48,11 +51,14 @@ export interface GuardOptions {
   approvalTtlMs: number;
   /** How often a node checks the shared revision (other nodes' changes). */
   pollMs: number;
+  /** Metrics and background-job failures (src/observability.ts). */
+  observe?: Observability;
 }
 
 export type GuardService = Awaited<ReturnType<typeof createGuardService>>;
 
 export async function createGuardService(db: Kysely<Database>, opts: GuardOptions) {
+  const observe = opts.observe ?? unobserved();
   const approvals = createApprovalStore(db);
   const shadows = createShadowStore(db, {
     flushMs: 1000,
@@ -81,12 +87,10 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   }
 
   const poller = setInterval(() => {
-    createRegistryStore(db)
-      .revision()
-      .then((r) => {
-        if (r !== snapshot.revision) stale = true;
-      })
-      .catch(() => {});
+    void observe.job('registry_poll', async () => {
+      const r = await createRegistryStore(db).revision();
+      if (r !== snapshot.revision) stale = true;
+    });
   }, opts.pollMs);
   poller.unref();
 
@@ -100,6 +104,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
   const writer = await AuditWriter.start<Item>(db, {
     record: (item) => (item.type === 'act' ? item.record : decisionRecord(item)),
+    onCommit: (entries, seconds, ok) => observe.auditCommit(entries, seconds, ok),
     beforeWrite: async (trx, items) => {
       const decisions = items.filter((i): i is DecisionItem => i.type === 'decision');
       if (decisions.length === 0) return;
@@ -160,6 +165,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       });
       if (inserted) {
         d.approvalId = id;
+        d.approvalEvent = 'opened';
         return;
       }
       // Another node opened this call's approval between the read and the insert: join that one.
@@ -171,6 +177,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   async function joinApproval(store: ReturnType<typeof createApprovalStore>, open: ApprovalTable, d: DecisionItem) {
     if (open.status === 'approved') return spendApproval(store, open.id, d, open.tool);
     d.approvalId = open.id;
+    if (open.status === 'pending') d.approvalEvent = 'joined';
     if (open.status === 'denied')
       d.outcome = {
         ...d.outcome,
@@ -201,6 +208,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     });
     d.approvalId = id;
     if (used) {
+      d.approvalEvent = 'used';
       const row = await store.row(id);
       d.outcome = {
         ...d.outcome,
@@ -336,6 +344,8 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         revision: s.revision,
       };
       await writer.append(item);
+      observe.decision(req.action, item.outcome.decision);
+      if (item.approvalEvent) observe.approval(item.approvalEvent);
       if (item.approvalError) throw new ConflictError(item.approvalError, { decisionId: item.id, decision: 'deny' });
       const { decision, reasons, monitor } = item.outcome;
       return {
@@ -413,6 +423,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         detail: comment ? { comment } : {},
       });
       events.emit(id);
+      observe.approval(verdict);
       return a;
     },
 

@@ -1,13 +1,18 @@
-// Prometheus metrics at /metrics: process defaults, HTTP request counts and latencies.
+// Prometheus metrics at /metrics: the app's own (decisions, audit commits, approvals, MCP calls,
+// background jobs: src/observability.ts), process defaults, HTTP request counts and latencies.
+// docs/operations.md lists them.
 import type { FastifyInstance } from 'fastify';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { Observability } from '../observability.js';
 
 export function registerMetrics(
   server: FastifyInstance,
+  observability: Observability,
   gauges: { registryRevision: () => Promise<number>; shadowWriteFailures: () => number },
 ): void {
-  const register = new Registry();
-  collectDefaultMetrics({ register, prefix: 'fulcrum_' });
+  const { register } = observability;
+  // Background jobs' failures go to the server's log from now on.
+  observability.logTo((message, err) => server.log.warn({ err }, message));
   const requests = new Counter({
     name: 'fulcrum_http_requests_total',
     help: 'HTTP requests by route, method and status',

@@ -81,7 +81,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     windowMs: 60_000,
     capacity: 100_000,
   });
-  registerMetrics(server, {
+  registerMetrics(server, app.observability, {
     registryRevision: () => app.registry.revision(),
     shadowWriteFailures: () => app.guard.shadowWriteFailures(),
   });

@@ -5,6 +5,7 @@ import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/
 import { assertCan, type Principal } from '../auth/principal.js';
 import { ConflictError, FulcrumError, NotFoundError } from '../errors.js';
 import type { DecisionResponse, GuardService } from '../guard/guard-service.js';
+import { type Observability, unobserved } from '../observability.js';
 import type { Desired } from '../registry/model.js';
 import { mcpName, prefixOf, toolForCall } from './catalog.js';
 import { toolDescriptor } from './discover.js';
@@ -24,12 +25,15 @@ export interface GatewayDeps {
   evidence: CallEvidence;
   /** How long a call waits for a human when its McpServer sets no `approvalWaitSeconds`. */
   approvalWaitSeconds: number;
+  /** Metrics (fulcrum_mcp_calls_total, fulcrum_mcp_upstream_seconds). */
+  observe?: Observability;
 }
 
 export type McpGateway = ReturnType<typeof createMcpGateway>;
 
 export function createMcpGateway(deps: GatewayDeps) {
   const { guard, upstreams, evidence } = deps;
+  const observe = deps.observe ?? unobserved();
 
   return {
     async listTools(agent: string): Promise<McpTool[]> {
@@ -52,7 +56,10 @@ export function createMcpGateway(deps: GatewayDeps) {
       const registry = await guard.registry();
       const target = toolForCall(registry, called);
       // Not a decision: nothing by that name is served here (as MCP asks, a protocol error).
-      if (!target) throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
+      if (!target) {
+        observe.mcpCall('unknown_tool');
+        throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
+      }
       // Decisions, policies and the audit log speak the registry's name (`crm.get_order`), whichever
       // name the agent called it by.
       const name = target.tool;
@@ -71,20 +78,30 @@ export function createMcpGateway(deps: GatewayDeps) {
         d = await ask(approvalId);
       } catch (err) {
         // An approval that cannot be used (another call's, spent, denied): recorded as a deny.
-        if (err instanceof ConflictError) return refusal(err.message, (err.details as { decisionId?: string })?.decisionId);
+        if (err instanceof ConflictError) {
+          observe.mcpCall('refused');
+          return refusal(err.message, (err.details as { decisionId?: string })?.decisionId);
+        }
         throw err;
       }
       if (d.decision === 'approval_required') {
         const seconds = target.server.spec.approvalWaitSeconds ?? deps.approvalWaitSeconds;
         const waited = await waitForApproval(agent, d, seconds, ask, progress);
-        if (typeof waited === 'string') return refusal(waited, d.decisionId);
+        if (typeof waited === 'string') {
+          observe.mcpCall('refused');
+          return refusal(waited, d.decisionId);
+        }
         d = waited;
       }
-      if (d.decision === 'deny') return refusal(`Fulcrum refused ${name}: ${reasons(d)}`, d.decisionId);
+      if (d.decision === 'deny') {
+        observe.mcpCall('refused');
+        return refusal(`Fulcrum refused ${name}: ${reasons(d)}`, d.decisionId);
+      }
 
       const startedAt = Date.now();
       try {
         const result = await upstreams.callTool(target.server, target.upstreamName, args, progress?.upstream());
+        observe.mcpCall('forwarded', (Date.now() - startedAt) / 1000);
         evidence.record({
           agent,
           tool: name,
@@ -96,6 +113,7 @@ export function createMcpGateway(deps: GatewayDeps) {
         return { ...result, _meta: { ...(result._meta ?? {}), [DECISION_META]: d.decisionId } };
       } catch (err) {
         if (!(err instanceof UpstreamError)) throw err;
+        observe.mcpCall('upstream_error', (Date.now() - startedAt) / 1000);
         evidence.record({
           agent,
           tool: name,

@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
 import type { GuardService } from '../guard/guard-service.js';
 import { checkSecretBindings } from '../net/secrets.js';
+import type { Observability } from '../observability.js';
 import { createCallEvidence } from './evidence.js';
 import { createMcpGateway, type McpGateway } from './gateway.js';
 import { MAX_RESPONSE_BYTES } from './http-transport.js';
@@ -50,6 +51,7 @@ export function createMcpService(
   settings: McpSettings,
   log: (err: unknown) => void,
   host: McpHostSettings,
+  observe?: Observability,
 ): McpService {
   const upstreams = createUpstreamPool({
     connectTimeoutMs: settings.connectTimeoutMs,
@@ -62,7 +64,13 @@ export function createMcpService(
   const evidence = createCallEvidence(db, { flushMs: 50, maxBatch: 500, onError: log });
   return {
     settings,
-    gateway: createMcpGateway({ guard, upstreams, evidence, approvalWaitSeconds: settings.approvalWaitSeconds }),
+    gateway: createMcpGateway({
+      guard,
+      upstreams,
+      evidence,
+      approvalWaitSeconds: settings.approvalWaitSeconds,
+      ...(observe ? { observe } : {}),
+    }),
     logUpstreamsTo: (to) => upstreams.logTo(to),
     async close() {
       await upstreams.close();

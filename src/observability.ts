@@ -1,0 +1,121 @@
+// What an operator runs Fulcrum on: the node's Prometheus metrics (served at /metrics by
+// src/http/metrics.ts) and the background jobs' failures, each logged and counted, never swallowed.
+// One per app (tests run several apps in one process; each must count only its own).
+//
+// Names follow Prometheus' rules, checked by `promtool check metrics` in the tests: counters end in
+// `_total`, nothing else does; units are seconds and bytes; labels have small, fixed value sets
+// (a decision's action and answer, a job's name; never an agent or a tool).
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Where an operator reads a failure: the server's logger once it runs, a process warning before. */
+export type ProblemLog = (message: string, err: unknown) => void;
+
+const defaultLog: ProblemLog = (message, err) =>
+  process.emitWarning(`${message}: ${err instanceof Error ? err.message : String(err)}`);
+
+/** prom-client's default gauges named like counters: promtool refuses them. */
+const MISNAMED = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+export type Observability = ReturnType<typeof createObservability>;
+
+export function createObservability(opts: { processMetrics?: boolean } = {}) {
+  const register = new Registry();
+  if (opts.processMetrics !== false) collectDefaultMetrics({ register, prefix: 'fulcrum_' });
+  // prom-client also exports these per type, under the names without `_total` (kept).
+  for (const name of MISNAMED) register.removeSingleMetric(`fulcrum_${name}`);
+  let log: ProblemLog = defaultLog;
+
+  const decisions = new Counter({
+    name: 'fulcrum_decisions_total',
+    help: 'Guard decisions this node committed, by action and answer',
+    labelNames: ['action', 'decision'],
+    registers: [register],
+  });
+  const auditCommits = new Histogram({
+    name: 'fulcrum_audit_commit_seconds',
+    help: 'Duration of each audit group commit (the transaction and its fsync), successful or not',
+    labelNames: ['result'],
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2],
+    registers: [register],
+  });
+  const auditEntries = new Counter({
+    name: 'fulcrum_audit_entries_total',
+    help: 'Audit entries committed by this node (decisions and human acts)',
+    registers: [register],
+  });
+  const approvals = new Counter({
+    name: 'fulcrum_approvals_total',
+    help: 'Approval events on this node: opened, joined (the same call while one is open), used, approved, denied',
+    labelNames: ['event'],
+    registers: [register],
+  });
+  const mcpCalls = new Counter({
+    name: 'fulcrum_mcp_calls_total',
+    help: 'MCP tools/call through this node, by what became of it',
+    labelNames: ['outcome'],
+    registers: [register],
+  });
+  const mcpUpstream = new Histogram({
+    name: 'fulcrum_mcp_upstream_seconds',
+    help: 'Time an upstream MCP server took to answer a forwarded tools/call',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30],
+    registers: [register],
+  });
+  const jobRuns = new Counter({
+    name: 'fulcrum_background_job_runs_total',
+    help: 'Runs of background jobs (monitors, retention, registry poll, audit checkpoint, ...) by result',
+    labelNames: ['job', 'result'],
+    registers: [register],
+  });
+  const jobLastSuccess = new Gauge({
+    name: 'fulcrum_background_job_last_success_timestamp_seconds',
+    help: 'When each background job last ran without an error (Unix time)',
+    labelNames: ['job'],
+    registers: [register],
+  });
+
+  return {
+    register,
+    /** Sends problems to `to` (the server's logger) from now on. */
+    logTo(to: ProblemLog): void {
+      log = to;
+    },
+    log: (message: string, err: unknown) => log(message, err),
+    decision(action: string, decision: string): void {
+      decisions.inc({ action, decision });
+    },
+    auditCommit(entries: number, seconds: number, ok: boolean): void {
+      auditCommits.observe({ result: ok ? 'ok' : 'error' }, seconds);
+      if (ok) auditEntries.inc(entries);
+    },
+    approval(event: 'opened' | 'joined' | 'used' | 'approved' | 'denied'): void {
+      approvals.inc({ event });
+    },
+    mcpCall(outcome: 'forwarded' | 'refused' | 'upstream_error' | 'unknown_tool', upstreamSeconds?: number): void {
+      mcpCalls.inc({ outcome });
+      if (upstreamSeconds !== undefined) mcpUpstream.observe(upstreamSeconds);
+    },
+    /** One run of a background job finished: counted, and a failure logged (never swallowed). */
+    jobRan(job: string, err?: unknown): void {
+      if (err === undefined) {
+        jobRuns.inc({ job, result: 'ok' });
+        jobLastSuccess.set({ job }, Date.now() / 1000);
+        return;
+      }
+      jobRuns.inc({ job, result: 'error' });
+      log(`background job ${job} failed`, err);
+    },
+    /** Runs one pass of a background job, counting and logging its outcome; never throws. */
+    async job(job: string, run: () => Promise<unknown>): Promise<void> {
+      try {
+        await run();
+        this.jobRan(job);
+      } catch (err) {
+        this.jobRan(job, err);
+      }
+    },
+  };
+}
+
+/** For code built without an app (tools, some tests): counts into a registry nobody reads. */
+export const unobserved = (): Observability => createObservability({ processMetrics: false });

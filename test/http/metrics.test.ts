@@ -1,0 +1,106 @@
+// /metrics as an operator runs on it: the guard's decisions, audit commits and approvals, background
+// jobs' runs and failures, every name accepted by Prometheus' own checker (promtool).
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+
+/** promtool: FULCRUM_PROMTOOL (.ci/run sets it from scripts/promtool.sh), else on the PATH. */
+function promtool(): string {
+  const configured = process.env.FULCRUM_PROMTOOL;
+  if (configured && fs.existsSync(configured)) return configured;
+  const onPath = spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).stdout.trim();
+  if (onPath) return onPath;
+  throw new Error(
+    'promtool not found: run `export FULCRUM_PROMTOOL="$(bash scripts/promtool.sh)"` (it unpacks Debian\'s prometheus package; .ci/run does)',
+  );
+}
+
+/** One sample's value: `name{labels} value`, labels given in the order Prometheus prints them. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('metrics', () => {
+  let t: TestServer;
+  let key: string;
+  const metrics = async () => (await t.request({ method: 'GET', url: '/metrics', token: null })).body;
+
+  beforeAll(async () => {
+    t = await startTestServer('sqlite');
+    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
+    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+  });
+  afterAll(async () => t?.close());
+
+  const decide = (body: object) => t.request({ method: 'POST', url: '/v1/decisions', token: key, payload: body });
+  const refund = (amount: number) =>
+    decide({ action: 'tool.call', tool: 'crm.refund', arguments: { amount, orderId: 'o-9' }, dataDomains: ['customer-records'] });
+
+  it('counts decisions, audit commits and approval events as they commit', async () => {
+    const before = await metrics();
+    const allowed = (series: string) => sample(before, series) ?? 0;
+    const allow0 = allowed('fulcrum_decisions_total{action="tool.call",decision="allow"}');
+    const ask0 = allowed('fulcrum_decisions_total{action="tool.call",decision="approval_required"}');
+    const entries0 = allowed('fulcrum_audit_entries_total');
+
+    expect((await decide({ action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' } })).json().decision).toBe(
+      'allow',
+    );
+    const opened = (await refund(900)).json();
+    expect(opened.decision).toBe('approval_required');
+    expect((await refund(900)).json().approvalId).toBe(opened.approvalId);
+    const approved = await t.request({ method: 'POST', url: `/v1/approvals/${opened.approvalId}/approve`, payload: {} });
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect((await refund(900)).json().decision).toBe('allow');
+
+    const after = await metrics();
+    expect(sample(after, 'fulcrum_decisions_total{action="tool.call",decision="allow"}')).toBe(allow0 + 2);
+    expect(sample(after, 'fulcrum_decisions_total{action="tool.call",decision="approval_required"}')).toBe(ask0 + 2);
+    for (const event of ['opened', 'joined', 'approved', 'used'])
+      expect(sample(after, `fulcrum_approvals_total{event="${event}"}`), event).toBeGreaterThanOrEqual(1);
+    // Four decisions and the approval (a human act): five entries, in at least one commit.
+    expect(sample(after, 'fulcrum_audit_entries_total')).toBe(entries0 + 5);
+    expect(sample(after, 'fulcrum_audit_commit_seconds_count{result="ok"}')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts background jobs run by the node, and their last success', async () => {
+    // The registry poll runs every 250 ms on every node.
+    const text = await metrics();
+    expect(sample(text, 'fulcrum_background_job_runs_total{job="registry_poll",result="ok"}')).toBeGreaterThan(0);
+    expect(sample(text, 'fulcrum_background_job_last_success_timestamp_seconds{job="registry_poll"}')).toBeGreaterThan(
+      Date.now() / 1000 - 60,
+    );
+  });
+
+  it('logs and counts a background job that fails, instead of swallowing it', async () => {
+    const logged: string[] = [];
+    t.app.observability.logTo((message, err) => logged.push(`${message}: ${(err as Error).message}`));
+    await t.app.observability.job('retention', async () => {
+      throw new Error('disk full');
+    });
+    expect(logged).toEqual(['background job retention failed: disk full']);
+    expect(sample(await metrics(), 'fulcrum_background_job_runs_total{job="retention",result="error"}')).toBe(1);
+  });
+
+  it('passes promtool check metrics', async () => {
+    const text = await metrics();
+    const out = spawnSync(promtool(), ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(`${out.stdout}${out.stderr}`.trim()).toBe('');
+    expect(out.status).toBe(0);
+    expect(text).toContain('fulcrum_nodejs_active_handles ');
+    expect(text).not.toMatch(/^fulcrum_nodejs_active_handles_total/m);
+    // promtool is a real checker: a gauge named like a counter fails it.
+    const bad = spawnSync(promtool(), ['check', 'metrics'], {
+      input: '# HELP x_total a gauge\n# TYPE x_total gauge\nx_total 1\n',
+      encoding: 'utf8',
+    });
+    expect(bad.status).not.toBe(0);
+    execFileSync(promtool(), ['--version']);
+  });
+});
