@@ -27,8 +27,15 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
 
   const decisions = new Counter({
     name: 'fulcrum_decisions_total',
-    help: 'Guard decisions this node committed, by action and answer',
-    labelNames: ['action', 'decision'],
+    help: 'Guard decisions this node committed, by action, answer and entry point (api, mcp, llm)',
+    labelNames: ['action', 'decision', 'entry'],
+    registers: [register],
+  });
+  const decisionSeconds = new Histogram({
+    name: 'fulcrum_decision_seconds',
+    help: 'From a decision request to its durable audit commit, by entry point',
+    labelNames: ['entry'],
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2],
     registers: [register],
   });
   const auditCommits = new Histogram({
@@ -47,6 +54,12 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
     name: 'fulcrum_approvals_total',
     help: 'Approval events on this node: opened, joined (the same call while one is open), used, approved, denied',
     labelNames: ['event'],
+    registers: [register],
+  });
+  const approvalWait = new Histogram({
+    name: 'fulcrum_approval_decision_seconds',
+    help: 'From an approval being asked for to a person approving or denying it',
+    buckets: [5, 15, 30, 60, 120, 300, 600, 1800, 3600, 14400, 86400],
     registers: [register],
   });
   const mcpCalls = new Counter({
@@ -81,15 +94,29 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
       log = to;
     },
     log: (message: string, err: unknown) => log(message, err),
-    decision(action: string, decision: string): void {
-      decisions.inc({ action, decision });
+    decision(action: string, decision: string, entry: string, seconds: number): void {
+      decisions.inc({ action, decision, entry });
+      decisionSeconds.observe({ entry }, seconds);
+    },
+    /** A gauge read from the database when /metrics is scraped (e.g. approvals pending). */
+    gauge(name: string, help: string, read: () => Promise<number>): void {
+      new Gauge({
+        name,
+        help,
+        registers: [register],
+        async collect() {
+          this.set(await read());
+        },
+      });
     },
     auditCommit(entries: number, seconds: number, ok: boolean): void {
       auditCommits.observe({ result: ok ? 'ok' : 'error' }, seconds);
       if (ok) auditEntries.inc(entries);
     },
-    approval(event: 'opened' | 'joined' | 'used' | 'approved' | 'denied'): void {
+    /** An approval event; a person's approve or deny comes with how long the request had waited. */
+    approval(event: 'opened' | 'joined' | 'used' | 'approved' | 'denied', waitedSeconds?: number): void {
       approvals.inc({ event });
+      if (waitedSeconds !== undefined) approvalWait.observe(waitedSeconds);
     },
     mcpCall(outcome: 'forwarded' | 'refused' | 'upstream_error' | 'unknown_tool', upstreamSeconds?: number): void {
       mcpCalls.inc({ outcome });

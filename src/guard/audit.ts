@@ -27,7 +27,10 @@ export interface AuditRecord {
     | 'review.opened'
     | 'review.signed'
     | 'review.approved'
-    | 'review.rejected';
+    | 'review.rejected'
+    | 'auth.signed-in'
+    | 'auth.refused'
+    | 'auth.signed-out';
   at: string;
   actor: string;
   agent: string | null;

@@ -14,6 +14,8 @@ import { checkRequest, type DecisionRequest, decide, type Outcome, type Reason }
 import { createShadowStore, type ShadowSource } from './shadow-store.js';
 import { type GuardSnapshot, loadSnapshot } from './snapshot.js';
 
+export type DecisionEntry = 'api' | 'mcp' | 'llm';
+
 export interface DecisionResponse {
   decision: Outcome['decision'];
   decisionId: string;
@@ -65,6 +67,16 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     onError: (err) => process.emitWarning(`shadow agents not written: ${err instanceof Error ? err.message : String(err)}`),
   });
   const events = new EventEmitter().setMaxListeners(0);
+  // Read from the database at each scrape, so every node reports the same queue (sum() would count it twice).
+  observe.gauge('fulcrum_approvals_pending', 'Approvals waiting for a person now (pending, unexpired), all nodes', async () => {
+    const row = await db
+      .selectFrom('approvals')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'pending')
+      .where('expires_at', '>', new Date().toISOString())
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  });
   let snapshot = await loadSnapshot(db);
   let stale = false;
   let reloading: Promise<GuardSnapshot> | undefined;
@@ -331,7 +343,9 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       return undefined;
     },
 
-    async decide(agent: string, req: DecisionRequest): Promise<DecisionResponse> {
+    /** `entry`: where the request came in (the API, the MCP gateway, the LLM gateway), for the metrics. */
+    async decide(agent: string, req: DecisionRequest, entry: DecisionEntry = 'api'): Promise<DecisionResponse> {
+      const started = process.hrtime.bigint();
       const s = await current();
       checkRequest(s, req);
       const item: DecisionItem = {
@@ -344,7 +358,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         revision: s.revision,
       };
       await writer.append(item);
-      observe.decision(req.action, item.outcome.decision);
+      observe.decision(req.action, item.outcome.decision, entry, Number(process.hrtime.bigint() - started) / 1e9);
       if (item.approvalEvent) observe.approval(item.approvalEvent);
       if (item.approvalError) throw new ConflictError(item.approvalError, { decisionId: item.id, decision: 'deny' });
       const { decision, reasons, monitor } = item.outcome;
@@ -423,7 +437,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         detail: comment ? { comment } : {},
       });
       events.emit(id);
-      observe.approval(verdict);
+      observe.approval(verdict, (Date.parse(now) - Date.parse(a.createdAt)) / 1000);
       return a;
     },
 

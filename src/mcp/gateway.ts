@@ -65,13 +65,17 @@ export function createMcpGateway(deps: GatewayDeps) {
       const name = target.tool;
       const dataDomains = registry.get('Tool', name)?.spec.dataDomains ?? [];
       const ask = (presented?: string) =>
-        guard.decide(agent, {
-          action: 'tool.call',
-          tool: name,
-          arguments: args,
-          dataDomains,
-          ...(presented ? { approvalId: presented } : {}),
-        });
+        guard.decide(
+          agent,
+          {
+            action: 'tool.call',
+            tool: name,
+            arguments: args,
+            dataDomains,
+            ...(presented ? { approvalId: presented } : {}),
+          },
+          'mcp',
+        );
 
       let d: DecisionResponse;
       try {

@@ -33,7 +33,7 @@ describe('fulcrum mcp discover', () => {
     const listed = await cli(env, 'mcp', 'discover', 'ev');
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(/^ev: \d+ upstream tool\(s\), \d+ not in the registry/);
-    expect(listed.stdout).toContain('ev.get-annotated-message  [new');
+    expect(listed.stdout).toContain('ev.get-annotated-message (agents see ev_get-annotated-message)  [new');
     expect(listed.stdout).not.toContain('ev.echo'); // registered already
     const all = await cli(env, 'mcp', 'discover', 'ev', '--all');
     expect(all.stdout).toContain('ev.echo  [registered');
