@@ -45,8 +45,8 @@ describe('metrics', () => {
   it('counts decisions, audit commits and approval events as they commit', async () => {
     const before = await metrics();
     const allowed = (series: string) => sample(before, series) ?? 0;
-    const allow0 = allowed('fulcrum_decisions_total{action="tool.call",decision="allow"}');
-    const ask0 = allowed('fulcrum_decisions_total{action="tool.call",decision="approval_required"}');
+    const allow0 = allowed('fulcrum_decisions_total{action="tool.call",decision="allow",entry="api"}');
+    const ask0 = allowed('fulcrum_decisions_total{action="tool.call",decision="approval_required",entry="api"}');
     const entries0 = allowed('fulcrum_audit_entries_total');
 
     expect((await decide({ action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' } })).json().decision).toBe(
@@ -60,8 +60,8 @@ describe('metrics', () => {
     expect((await refund(900)).json().decision).toBe('allow');
 
     const after = await metrics();
-    expect(sample(after, 'fulcrum_decisions_total{action="tool.call",decision="allow"}')).toBe(allow0 + 2);
-    expect(sample(after, 'fulcrum_decisions_total{action="tool.call",decision="approval_required"}')).toBe(ask0 + 2);
+    expect(sample(after, 'fulcrum_decisions_total{action="tool.call",decision="allow",entry="api"}')).toBe(allow0 + 2);
+    expect(sample(after, 'fulcrum_decisions_total{action="tool.call",decision="approval_required",entry="api"}')).toBe(ask0 + 2);
     for (const event of ['opened', 'joined', 'approved', 'used'])
       expect(sample(after, `fulcrum_approvals_total{event="${event}"}`), event).toBeGreaterThanOrEqual(1);
     // Four decisions and the approval (a human act): five entries, in at least one commit.

@@ -36,7 +36,7 @@ describe('fulcrum mcp discover', () => {
     expect(listed.stdout).toContain('ev.get-annotated-message (agents see ev_get-annotated-message)  [new');
     expect(listed.stdout).not.toContain('ev.echo'); // registered already
     const all = await cli(env, 'mcp', 'discover', 'ev', '--all');
-    expect(all.stdout).toContain('ev.echo  [registered');
+    expect(all.stdout).toContain('ev.echo (agents see ev_echo)  [registered');
 
     const written = await cli(env, 'mcp', 'discover', 'ev', '--write', dir);
     expect(written.code, written.stderr).toBe(0);
