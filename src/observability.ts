@@ -77,13 +77,14 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
   const jobRuns = new Counter({
     name: 'fulcrum_background_job_runs_total',
     help: 'Runs of background jobs (monitors, retention, registry poll, audit checkpoint, ...) by result',
-    labelNames: ['job', 'result'],
+    // `task`, not `job`: Prometheus' own `job` label (the scrape job) would rename it to exported_job.
+    labelNames: ['task', 'result'],
     registers: [register],
   });
   const jobLastSuccess = new Gauge({
     name: 'fulcrum_background_job_last_success_timestamp_seconds',
     help: 'When each background job last ran without an error (Unix time)',
-    labelNames: ['job'],
+    labelNames: ['task'],
     registers: [register],
   });
 
@@ -125,11 +126,11 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
     /** One run of a background job finished: counted, and a failure logged (never swallowed). */
     jobRan(job: string, err?: unknown): void {
       if (err === undefined) {
-        jobRuns.inc({ job, result: 'ok' });
-        jobLastSuccess.set({ job }, Date.now() / 1000);
+        jobRuns.inc({ task: job, result: 'ok' });
+        jobLastSuccess.set({ task: job }, Date.now() / 1000);
         return;
       }
-      jobRuns.inc({ job, result: 'error' });
+      jobRuns.inc({ task: job, result: 'error' });
       log(`background job ${job} failed`, err);
     },
     /** Runs one pass of a background job, counting and logging its outcome; never throws. */

@@ -77,6 +77,21 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       .executeTakeFirst();
     return Number(row?.n ?? 0);
   });
+  observe.gauge(
+    'fulcrum_approvals_expired_undecided',
+    'Approvals that expired in the last hour with nobody deciding them (their call was refused), all nodes',
+    async () => {
+      const now = Date.now();
+      const row = await db
+        .selectFrom('approvals')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'pending')
+        .where('expires_at', '<=', new Date(now).toISOString())
+        .where('expires_at', '>', new Date(now - 3_600_000).toISOString())
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+  );
   let snapshot = await loadSnapshot(db);
   let stale = false;
   let reloading: Promise<GuardSnapshot> | undefined;

@@ -8,6 +8,7 @@ import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+const DEPLOY = path.resolve(import.meta.dirname, '../../deploy');
 
 /** promtool: FULCRUM_PROMTOOL (.ci/run sets it from scripts/promtool.sh), else on the PATH. */
 function promtool(): string {
@@ -72,8 +73,8 @@ describe('metrics', () => {
   it('counts background jobs run by the node, and their last success', async () => {
     // The registry poll runs every 250 ms on every node.
     const text = await metrics();
-    expect(sample(text, 'fulcrum_background_job_runs_total{job="registry_poll",result="ok"}')).toBeGreaterThan(0);
-    expect(sample(text, 'fulcrum_background_job_last_success_timestamp_seconds{job="registry_poll"}')).toBeGreaterThan(
+    expect(sample(text, 'fulcrum_background_job_runs_total{task="registry_poll",result="ok"}')).toBeGreaterThan(0);
+    expect(sample(text, 'fulcrum_background_job_last_success_timestamp_seconds{task="registry_poll"}')).toBeGreaterThan(
       Date.now() / 1000 - 60,
     );
   });
@@ -85,7 +86,7 @@ describe('metrics', () => {
       throw new Error('disk full');
     });
     expect(logged).toEqual(['background job retention failed: disk full']);
-    expect(sample(await metrics(), 'fulcrum_background_job_runs_total{job="retention",result="error"}')).toBe(1);
+    expect(sample(await metrics(), 'fulcrum_background_job_runs_total{task="retention",result="error"}')).toBe(1);
   });
 
   it('passes promtool check metrics', async () => {
@@ -102,5 +103,40 @@ describe('metrics', () => {
     });
     expect(bad.status).not.toBe(0);
     execFileSync(promtool(), ['--version']);
+  });
+
+  it('ships alerting rules promtool accepts, each unit-tested to fire when it should and not before', () => {
+    const check = spawnSync(promtool(), ['check', 'rules', path.join(DEPLOY, 'prometheus/alerts.yml')], { encoding: 'utf8' });
+    expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
+    const unit = spawnSync(promtool(), ['test', 'rules', 'alerts.test.yml'], {
+      cwd: path.join(DEPLOY, 'prometheus'),
+      encoding: 'utf8',
+    });
+    expect(unit.status, `${unit.stdout}${unit.stderr}`).toBe(0);
+    // Every alert has a unit test.
+    const rules = fs.readFileSync(path.join(DEPLOY, 'prometheus/alerts.yml'), 'utf8');
+    const tests = fs.readFileSync(path.join(DEPLOY, 'prometheus/alerts.test.yml'), 'utf8');
+    const alerts = [...rules.matchAll(/- alert: (\w+)/g)].map((m) => m[1] as string);
+    expect(alerts.length).toBeGreaterThanOrEqual(7);
+    for (const a of alerts.filter((a) => a !== 'FulcrumAuditCommitSlow')) expect(tests, a).toContain(`alertname: ${a}`);
+  });
+
+  it('ships a Grafana dashboard that queries only metrics Fulcrum exports', async () => {
+    const dashboard = JSON.parse(fs.readFileSync(path.join(DEPLOY, 'grafana/fulcrum.json'), 'utf8')) as {
+      panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+    };
+    const exported = new Set(
+      (await metrics())
+        .split('\n')
+        .filter((l) => l.startsWith('# TYPE '))
+        .map((l) => l.split(' ')[2] as string),
+    );
+    const queried = new Set<string>();
+    for (const panel of dashboard.panels)
+      for (const target of panel.targets)
+        for (const m of target.expr.matchAll(/\b(fulcrum_[a-z_]+?)(?:_bucket|_count|_sum)?\b(?=[{[\s)]|$)/g))
+          queried.add(m[1] as string);
+    expect(queried.size).toBeGreaterThan(10);
+    for (const name of queried) expect(exported, `${name} is queried by the dashboard`).toContain(name);
   });
 });
