@@ -20,6 +20,7 @@ import { createGuardService, type GuardService } from './guard/guard-service.js'
 import { createInsightService, type InsightService } from './insight/insight-service.js';
 import { createSpendService, type SpendService } from './insight/spend.js';
 import { createMcpService, type McpService, mcpSettings } from './mcp/index.js';
+import { llmOperatorChecks } from './llm/endpoint-spec.js';
 import { mcpOperatorChecks } from './mcp/operator-checks.js';
 import { createOutboundPolicy } from './net/outbound.js';
 import { createObservability, type Observability } from './observability.js';
@@ -64,7 +65,11 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     stdioAllow: config.mcpStdioAllow,
     outbound: createOutboundPolicy({ allowHosts: config.outboundAllowHosts, lookup: config.outboundLookup }),
   };
-  const registry = createRegistryService({ db, operatorChecks: mcpOperatorChecks(hostSettings) });
+  // What a registry writer may make the host run or reach is the operator's call: MCP servers (stdio
+  // commands, URLs, secrets) and the LLM gateway's endpoints (URLs, credentials), checked at apply.
+  const mcpChecks = mcpOperatorChecks(hostSettings);
+  const llmChecks = llmOperatorChecks(hostSettings);
+  const registry = createRegistryService({ db, operatorChecks: (o) => [...mcpChecks(o), ...llmChecks(o)] });
   const auditKey = loadOrCreateAuditKey(config.auditKeyFile);
   const observability = createObservability();
   const guard = await createGuardService(db, {

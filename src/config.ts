@@ -1,6 +1,7 @@
 // Runtime configuration, read once from the environment (and CLI flags) at start.
 import type { LookupFunction } from 'node:net';
 import path from 'node:path';
+import { type IdentitySettings, parseIdentitySettings } from './auth/identity-config.js';
 import { InputError } from './errors.js';
 import { parseStdioAllow } from './mcp/stdio.js';
 import { type AllowedHost, parseAllowHosts } from './net/outbound.js';
@@ -27,6 +28,8 @@ export interface Config {
   retentionIntervalHours: number;
   /** FULCRUM_AUTH_FAILURES_PER_MINUTE: failed credential attempts one client address may make per minute. */
   authFailuresPerMinute: number;
+  /** FULCRUM_METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <it>` (docs/operations.md). */
+  metricsToken?: string;
   /** FULCRUM_TRUST_PROXY: the proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client. */
   trustProxy: string | undefined;
   /** FULCRUM_AUDIT_KEY_FILE: the Ed25519 key signing audit checkpoints (default: in dataDir; docs/audit.md). */
@@ -39,8 +42,14 @@ export interface Config {
   mcpStdioAllow: string[][];
   /** FULCRUM_OUTBOUND_ALLOW_HOSTS: hosts outbound connections may reach on internal addresses too. */
   outboundAllowHosts: AllowedHost[];
+  /** FULCRUM_PUBLIC_URL, FULCRUM_OIDC_*, FULCRUM_AGENT_TOKEN_ISSUER, FULCRUM_SESSION_HOURS (docs/auth.md#single-sign-on). */
+  identity: IdentitySettings;
   /** How outbound connections resolve host names; set by tests only (default: the system resolver). */
   outboundLookup?: LookupFunction;
+  /** FULCRUM_LLM_BODY_LIMIT: largest request body the LLM gateway accepts (images ride in it), in bytes. */
+  llmBodyLimit: number;
+  /** FULCRUM_LLM_RESERVATION_WAIT_MS: how long a gateway call waits for calls in flight to settle before a spend limit refuses it. */
+  llmReservationWaitMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -58,17 +67,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     monitorIntervalSeconds: intFrom(env.FULCRUM_MONITOR_INTERVAL_SECONDS, 'FULCRUM_MONITOR_INTERVAL_SECONDS', 60),
     retentionIntervalHours: intFrom(env.FULCRUM_RETENTION_INTERVAL_HOURS, 'FULCRUM_RETENTION_INTERVAL_HOURS', 24),
     authFailuresPerMinute: intFrom(env.FULCRUM_AUTH_FAILURES_PER_MINUTE, 'FULCRUM_AUTH_FAILURES_PER_MINUTE', 30),
+    metricsToken: metricsToken(env.FULCRUM_METRICS_TOKEN),
     trustProxy: env.FULCRUM_TRUST_PROXY || undefined,
     auditKeyFile: env.FULCRUM_AUDIT_KEY_FILE ? path.resolve(env.FULCRUM_AUDIT_KEY_FILE) : '',
     auditCheckpointSeconds: intFrom(env.FULCRUM_AUDIT_CHECKPOINT_SECONDS, 'FULCRUM_AUDIT_CHECKPOINT_SECONDS', 60),
     auditKeyRotate: env.FULCRUM_AUDIT_KEY_ROTATE === '1',
     mcpStdioAllow: parseStdioAllow(env.FULCRUM_MCP_STDIO_ALLOW),
     outboundAllowHosts: parseAllowHosts(env.FULCRUM_OUTBOUND_ALLOW_HOSTS),
+    llmBodyLimit: intFrom(env.FULCRUM_LLM_BODY_LIMIT, 'FULCRUM_LLM_BODY_LIMIT', 32 * 1024 * 1024),
+    llmReservationWaitMs: intFrom(env.FULCRUM_LLM_RESERVATION_WAIT_MS, 'FULCRUM_LLM_RESERVATION_WAIT_MS', 30_000),
+    identity: parseIdentitySettings(env),
   };
   const merged = { ...config, ...stripUndefined(overrides) };
   // The audit key sits in the data directory unless the operator puts it elsewhere.
   merged.auditKeyFile ||= path.join(merged.dataDir, 'audit-signing-key.pem');
   return merged;
+}
+
+/** A scraper's bearer token: long enough not to be guessed, and sendable in a header. */
+function metricsToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 16 || value.length > 512 || !/^[\x21-\x7e]+$/.test(value))
+    throw new InputError('FULCRUM_METRICS_TOKEN must be 16 to 512 printable characters without spaces');
+  return value;
 }
 
 function intFrom(value: string | undefined, name: string, fallback: number): number {

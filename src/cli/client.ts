@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { adminTokenFile } from '../auth/admin-token.js';
 import { loadConfig } from '../config.js';
+import { savedLoginToken } from './login.js';
 
 export class CliError extends Error {
   constructor(
@@ -23,7 +24,7 @@ export interface Client {
 
 export function createClient(opts: { url?: string | undefined } = {}, env: NodeJS.ProcessEnv = process.env): Client {
   const url = (opts.url ?? env.FULCRUM_URL ?? 'http://127.0.0.1:4100').replace(/\/+$/, '');
-  const token = env.FULCRUM_TOKEN || readAdminToken(env);
+  const token = env.FULCRUM_TOKEN || savedLoginToken(url, env) || readAdminToken(env);
   return {
     url,
     async request<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {

@@ -70,6 +70,13 @@ export async function signalsCommand(argv: string[]): Promise<number> {
           `${m.sentBy} named ${m.claimedAgent}: ${m.spans} spans, ${m.events} events, ${m.costUsd} USD, booked to ${m.bookedTo ?? 'no agent'}`,
       ),
     ),
+    ...list(
+      'Unpriced model calls: left out of every spend figure (last 30 days)',
+      (s.unpricedModelCalls ?? []).map(
+        (u) =>
+          `${u.agent} / ${u.model}: ${u.calls} calls (unknown model ${u.reasons.unknownModel}, no price ${u.reasons.noPrice}, no usage ${u.reasons.noUsage})`,
+      ),
+    ),
   ];
   process.stdout.write(`${lines.join('\n')}`);
   return 0;

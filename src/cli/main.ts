@@ -9,11 +9,14 @@ import { demo } from './demo.js';
 import { diagnoseCommand } from './diagnose.js';
 import { exportRegistry } from './export.js';
 import { budgetCommand, reportCommand, signalsCommand } from './insight.js';
+import { login, logout } from './login.js';
 import { mcp } from './mcp.js';
 import { migrate } from './migrate.js';
 import { ops } from './ops.js';
+import { planCommand } from './plan.js';
 import { printSchemaReport } from './schema-report.js';
 import { serve } from './serve.js';
+import { spendLimits } from './spend-limits.js';
 
 const HELP = `fulcrum — the control plane for running enterprise AI at scale
 
@@ -29,12 +32,16 @@ usage: fulcrum <command> [options]
                                   agent or telemetry-collector keys (the secret is printed once)
   tokens create|list|revoke --person NAME [ID]
                                   person API tokens
+  login [--url URL] / logout     sign in through the company's IdP (device code; docs/auth.md), or out
   diagnose [--json]               scale or fail: the six-area scorecard from live evidence
   report [--format pdf|html|md|json] [-o FILE]
                                   the board report (Markdown to stdout unless -o)
   signals [--json]                stalled pilots, agent sprawl, where AI is not ready
+  plan [--json]                   what to scale, fix, keep piloting or stop; the roadmap and the model mix
   budget alignment NAME [--json]  allocation against actual spend per category
   budget import NAME -f FILE      import spend lines (CSV date,category,amount,initiative,description; or .json)
+  spend-limits [list] | status NAME [--json]
+                                  the LLM gateway's spend limits: spent, in flight, left; burn-down by hour
   approvals list|approve|deny [ID] [--status S] [--comment TEXT]
                                   the human-approval queue
   agents suspend|resume NAME --reason TEXT
@@ -58,7 +65,7 @@ usage: fulcrum <command> [options]
   schema-report                   print the schema report (docs/schema.md)
 
 Client commands talk to a server: --url or FULCRUM_URL (default http://127.0.0.1:4100),
-with FULCRUM_TOKEN, else the admin token in $FULCRUM_DATA_DIR/admin-token.
+with FULCRUM_TOKEN, else the session of fulcrum login, else the admin token in $FULCRUM_DATA_DIR/admin-token.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -75,6 +82,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'keys':
       case 'tokens':
         return await credentials(command, rest);
+      case 'login':
+        return await login(rest);
+      case 'logout':
+        return await logout(rest);
       case 'audit':
         return await audit(rest);
       case 'demo':
@@ -85,8 +96,12 @@ export async function main(argv: string[]): Promise<number> {
         return await reportCommand(rest);
       case 'signals':
         return await signalsCommand(rest);
+      case 'plan':
+        return await planCommand(rest);
       case 'budget':
         return await budgetCommand(rest);
+      case 'spend-limits':
+        return await spendLimits(rest);
       case 'approvals':
       case 'agents':
       case 'costs':

@@ -6,6 +6,7 @@ export interface Database {
   registry_state: RegistryStateTable;
   registry_changes: RegistryChangeTable;
   credentials: CredentialTable;
+  console_sessions: ConsoleSessionTable;
   settings: SettingTable;
   audit_chains: AuditChainTable;
   audit_entries: AuditEntryTable;
@@ -25,6 +26,10 @@ export interface Database {
   audit_signed_checkpoints: AuditSignedCheckpointTable;
   spend_lines: SpendLineTable;
   decision_outcomes: DecisionOutcomeTable;
+  spend_limit_usage: SpendLimitUsageTable;
+  spend_limit_hours: SpendLimitHourTable;
+  llm_reservations: LlmReservationTable;
+  llm_rate_windows: LlmRateWindowTable;
 }
 
 /** One governance-as-code descriptor; `spec` and `labels` are JSON text (portable across engines). */
@@ -65,6 +70,16 @@ export interface CredentialTable {
   created_at: string;
   created_by: string;
   revoked_at: string | null;
+}
+
+/** A person's sign-in session through the IdP (console cookie or `fulcrum login`); the secret's hash only. */
+export interface ConsoleSessionTable {
+  token_hash: string;
+  person: string;
+  email: string;
+  kind: 'browser' | 'cli';
+  created_at: string;
+  expires_at: string;
 }
 
 export interface SettingTable {
@@ -171,6 +186,8 @@ export interface TaskEventTable {
 }
 
 export interface SpanTable {
+  /** Arrival order: the key appends (spans_once, on start_at, trace_id, span_id, stores a re-send once). */
+  seq?: Generated<number>;
   trace_id: string;
   span_id: string;
   parent_span_id: string | null;
@@ -196,6 +213,22 @@ export interface SpanTable {
   claimed_agent: string | null;
   /** The credential that sent it: `agent:NAME` or `collector:NAME` (null before attribution was recorded). */
   sent_by: string | null;
+  /**
+   * The provider's response id (gen_ai.response.id; the LLM gateway records it too): one inference per
+   * agent and response id, so a client's own span of a gateway call is not counted twice. Optional:
+   * writers that have none (tool spans) leave it out.
+   */
+  response_id?: string | null;
+  /** Why a model call has no cost: unknown_model, no_price or no_usage (null: priced, or not a model call).
+   *  Optional, like `mcp_call` and `duplicate`: writers that have none leave them out (the store fills them in). */
+  unpriced_reason?: string | null;
+  /** Who recorded it: otlp (telemetry), mcp (the MCP gateway), llm (the LLM gateway); null for spans stored before 2026-12. */
+  source?: string | null;
+  /** gateway: the MCP gateway's own record of a call; client: a client's tool span for a Tool an McpServer
+   *  serves (maybe the same call); null for every other span. */
+  mcp_call?: string | null;
+  /** 1: a second record of a tool call another span counts (the gateway's and the client's): kept, not counted. */
+  duplicate?: number;
 }
 
 /** Daily totals per agent and model ('' for none), kept up to date in the ingest transaction. */
@@ -218,6 +251,10 @@ export interface EvidenceDailyTable {
   cached_tokens: number;
   model_calls: number;
   unpriced_calls: number;
+  /** unpriced_calls by reason (calls rolled up before reasons were kept may have none). */
+  unpriced_unknown_model: number;
+  unpriced_no_price: number;
+  unpriced_no_usage: number;
   tool_calls: number;
   errors: number;
   spans: number;
@@ -339,4 +376,44 @@ export interface DecisionOutcomeTable {
   decision_id: string;
   outcome: string;
   at: string;
+}
+
+/**
+ * LLM gateway spend per SpendLimit and period (UTC day, ISO week or month, by its first day), in
+ * micro-USD so that sums and the admission check are exact: settled spend and what calls in flight
+ * hold. A call is admitted by one conditional UPDATE per limit (docs/llm-gateway.md).
+ */
+export interface SpendLimitUsageTable {
+  limit_name: string;
+  period_start: string;
+  spent_micro: number;
+  reserved_micro: number;
+  calls: number;
+  /** When an `enforce: alert` limit was first passed in this period (recorded once). */
+  alerted_at: string | null;
+}
+
+/** Settled spend per SpendLimit per UTC hour (the console's burn-down). */
+export interface SpendLimitHourTable {
+  limit_name: string;
+  hour: string;
+  spent_micro: number;
+}
+
+/** What a call in flight holds against each limit; released when it settles, or when it expires (a node died). */
+export interface LlmReservationTable {
+  id: string;
+  limit_name: string;
+  period_start: string;
+  amount_micro: number;
+  agent: string;
+  expires_at: string;
+}
+
+/** Requests and tokens per agent per UTC minute, shared by every node (an agent's rateLimits). */
+export interface LlmRateWindowTable {
+  agent: string;
+  minute: string;
+  requests: number;
+  tokens: number;
 }

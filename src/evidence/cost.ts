@@ -1,37 +1,48 @@
-// Cost at ingest: the model a span names, resolved to a registry Model, priced with the price that
-// was valid on the span's day (Model spec.pricing: per million input, output and cached input tokens).
+// Cost at ingest: the model a span names, resolved to a registry Model (src/registry/model-names.ts),
+// priced with the price that was valid on the span's day (Model spec.pricing: per million input,
+// output and cached input tokens). A model call that cannot be priced says why, never costs $0.
 import type { RegistrySnapshot } from '../registry/model.js';
+import { resolveModelName } from '../registry/model-names.js';
 import type { ModelSpec } from '../registry/schemas.js';
 
+/** Why a model call has no cost (docs/evidence.md "Unpriced model calls"). */
+export const UNPRICED_REASONS = ['unknown_model', 'no_price', 'no_usage'] as const;
+export type UnpricedReason = (typeof UNPRICED_REASONS)[number];
+
+export interface Tokens {
+  input: number | null;
+  output: number | null;
+  cached: number | null;
+}
+
+export type Priced = { cost: number; unpriced: null } | { cost: null; unpriced: UnpricedReason };
+
 export interface PriceBook {
-  /** The registry Model a reported model id means: exact, else the longest registry name it starts with. */
+  /** The registry Model a reported model id means (name or alias, see model-names.ts), else null. */
   resolve(reported: string): string | null;
-  /** Cost in USD, or null when the model or a USD price for that day is unknown. */
-  cost(model: string, day: string, tokens: { input: number; output: number; cached: number }): number | null;
+  /**
+   * The cost in USD of one model call of `model` (a registry Model's name, or null when the id was
+   * unknown) on `day`, or why it has none: the model is unknown, it has no USD price that day, or the
+   * call reported no token counts at all (a streaming span without usage is not a free call).
+   */
+  price(model: string | null, day: string, tokens: Tokens): Priced;
 }
 
 export function createPriceBook(registry: RegistrySnapshot): PriceBook {
-  const models = new Map(registry.list('Model').map((m) => [m.name.toLowerCase(), { name: m.name, spec: m.spec }]));
-  const byLength = [...models.keys()].sort((a, b) => b.length - a.length);
-  const cache = new Map<string, string | null>();
   return {
-    resolve(reported) {
-      const key = reported.toLowerCase();
-      if (cache.has(key)) return cache.get(key) ?? null;
-      const bare = key.includes('/') ? key.slice(key.lastIndexOf('/') + 1) : key;
-      const hit =
-        models.get(bare) ?? models.get(byLength.find((n) => bare.startsWith(`${n}-`) || bare.startsWith(`${n}@`)) ?? '');
-      const name = hit?.name ?? null;
-      if (cache.size < 10_000) cache.set(key, name);
-      return name;
-    },
-    cost(model, day, t) {
-      const spec = models.get(model.toLowerCase())?.spec;
-      const price = spec && priceOn(spec, day);
-      if (price?.currency !== 'USD') return null;
-      const cached = Math.min(t.cached, t.input);
+    resolve: (reported) => resolveModelName(registry, reported) ?? null,
+    price(model, day, t) {
+      const spec = model === null ? undefined : registry.get('Model', model)?.spec;
+      if (!spec) return { cost: null, unpriced: 'unknown_model' };
+      const price = priceOn(spec, day);
+      if (price?.currency !== 'USD') return { cost: null, unpriced: 'no_price' };
+      if (t.input === null && t.output === null) return { cost: null, unpriced: 'no_usage' };
+      const input = t.input ?? 0;
+      const cached = Math.min(t.cached ?? 0, input);
       const cachedRate = price.cachedInputPerMillion ?? price.inputPerMillion;
-      return ((t.input - cached) * price.inputPerMillion + cached * cachedRate + t.output * price.outputPerMillion) / 1_000_000;
+      const cost =
+        ((input - cached) * price.inputPerMillion + cached * cachedRate + (t.output ?? 0) * price.outputPerMillion) / 1_000_000;
+      return { cost, unpriced: null };
     },
   };
 }

@@ -5,6 +5,7 @@ import { assertCan, hasRole, type Principal } from '../auth/principal.js';
 import type { Database, SpanTable, TaskEventTable } from '../db/schema.js';
 import { InputError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { ShadowSource } from '../guard/shadow-store.js';
+import { toolForCall } from '../mcp/catalog.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { attributor, type Sender, sentBy, UNBOOKED } from './attribution.js';
 import { createPriceBook } from './cost.js';
@@ -20,6 +21,17 @@ export interface Deps {
 }
 
 export type CostGroup = 'agent' | 'initiative' | 'model' | 'business-unit';
+export interface CostRow {
+  key: string;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Model calls, priced or not. */
+  calls: number;
+  /** Model calls without a cost (not in costUsd), by reason; calls rolled up before 2026-12 may have none. */
+  unpricedCalls: number;
+  unpriced: { unknownModel: number; noPrice: number; noUsage: number };
+}
 export type EvidenceService = ReturnType<typeof createEvidenceService>;
 
 const MAX_EVENTS = 1000;
@@ -97,11 +109,17 @@ export function createEvidenceService(deps: Deps) {
         else spans.push({ s, ...booked });
       }
       rejected.sort((a, b) => a.index - b.index);
-      if (opts.dryRun) return { accepted: spans.length, rejected };
+      // Spans that say nothing Fulcrum reads are kept, but the exporter is told nothing was counted.
+      const warning =
+        mapped.spans.length > 0 && !mapped.spans.some((s) => s.understood)
+          ? `none of the ${mapped.spans.length} spans carries an attribute Fulcrum reads (gen_ai.*, llm.* with openinference.span.kind, ai.*): kept, but no model call, tool call or task was counted (docs/evidence.md "What Fulcrum reads")`
+          : null;
+      if (opts.dryRun) return { accepted: spans.length, rejected, warning };
       const prices = createPriceBook(registry);
       const now = new Date().toISOString();
       const by = sentBy(sender);
-      const rows = spans.map(({ s, agent, claimed }) => spanRow(s, agent, claimed, by, prices, now));
+      const isMcpTool = (tool: string) => toolForCall(registry, tool) !== undefined;
+      const rows = spans.map(({ s, agent, claimed }) => spanRow(s, agent, claimed, by, prices, now, isMcpTool));
       const events = spans
         .filter(({ s }) => s.taskOutcome !== null && s.operation === 'invoke_agent')
         .map(
@@ -130,7 +148,7 @@ export function createEvidenceService(deps: Deps) {
         sender,
         spans.map(({ s }) => s.agentName),
       );
-      return { accepted: spans.length, rejected };
+      return { accepted: spans.length, rejected, warning };
     },
 
     /** Spend from the rollups, grouped; initiative and business unit come from the registry. */
@@ -145,6 +163,10 @@ export function createEvidenceService(deps: Deps) {
           eb.fn.sum<number>('input_tokens').as('input'),
           eb.fn.sum<number>('output_tokens').as('output'),
           eb.fn.sum<number>('model_calls').as('calls'),
+          eb.fn.sum<number>('unpriced_calls').as('unpriced'),
+          eb.fn.sum<number>('unpriced_unknown_model').as('unknownModel'),
+          eb.fn.sum<number>('unpriced_no_price').as('noPrice'),
+          eb.fn.sum<number>('unpriced_no_usage').as('noUsage'),
         ])
         .where('day', '>=', q.from)
         .where('day', '<=', q.to)
@@ -164,18 +186,28 @@ export function createEvidenceService(deps: Deps) {
             return (initiative && registry.get('Initiative', initiative)?.spec.businessUnit) ?? '(unregistered)';
         }
       };
-      const groups = new Map<
-        string,
-        { key: string; costUsd: number; inputTokens: number; outputTokens: number; calls: number }
-      >();
+      const groups = new Map<string, CostRow>();
       for (const r of rows) {
         if (q.groupBy === 'model' && r.model === '') continue; // tasks and tool spans: no model to group by
         const key = keyOf(r.agent, r.model);
-        const g = groups.get(key) ?? { key, costUsd: 0, inputTokens: 0, outputTokens: 0, calls: 0 };
+        const g = groups.get(key) ?? {
+          key,
+          costUsd: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          calls: 0,
+          unpricedCalls: 0,
+          unpriced: { unknownModel: 0, noPrice: 0, noUsage: 0 },
+        };
         g.costUsd += Number(r.cost ?? 0);
         g.inputTokens += Number(r.input ?? 0);
         g.outputTokens += Number(r.output ?? 0);
         g.calls += Number(r.calls ?? 0);
+        // Calls without a cost are counted, with why, never summed as $0 (docs/evidence.md).
+        g.unpricedCalls += Number(r.unpriced ?? 0);
+        g.unpriced.unknownModel += Number(r.unknownModel ?? 0);
+        g.unpriced.noPrice += Number(r.noPrice ?? 0);
+        g.unpriced.noUsage += Number(r.noUsage ?? 0);
         groups.set(key, g);
       }
       const out = [...groups.values()].map((g) => ({ ...g, costUsd: Math.round(g.costUsd * 1e6) / 1e6 }));
@@ -230,13 +262,13 @@ function spanRow(
   sentBy: string,
   prices: ReturnType<typeof createPriceBook>,
   now: string,
+  isMcpTool: (tool: string) => boolean,
 ): { row: SpanTable; inference: boolean } {
   const model = s.model ? prices.resolve(s.model) : null;
   const inference = isInference(s);
-  const cost =
-    inference && model
-      ? prices.cost(model, s.day, { input: s.inputTokens ?? 0, output: s.outputTokens ?? 0, cached: s.cachedTokens ?? 0 })
-      : null;
+  const priced = inference
+    ? prices.price(model, s.day, { input: s.inputTokens, output: s.outputTokens, cached: s.cachedTokens })
+    : null;
   return {
     inference,
     row: {
@@ -250,19 +282,26 @@ function spanRow(
       start_at: s.startAt,
       day: s.day,
       duration_ms: s.durationMs,
-      model_reported: s.model,
+      model_reported: s.model?.slice(0, 256) ?? null,
       model,
-      provider: s.provider,
+      provider: s.provider?.slice(0, 256) ?? null,
       input_tokens: s.inputTokens,
       output_tokens: s.outputTokens,
       cached_tokens: s.cachedTokens,
-      cost_usd: cost,
-      tool: s.tool,
+      cost_usd: priced?.cost ?? null,
+      tool: s.tool?.slice(0, 256) ?? null,
       error_type: s.errorType,
       task_outcome: s.taskOutcome,
       received_at: now,
       claimed_agent: claimed,
       sent_by: sentBy,
+      // Only inferences are matched by response id (llm-gateway: a client's span of a gateway call).
+      response_id: inference ? s.responseId : null,
+      unpriced_reason: priced?.unpriced ?? null,
+      // A tool span for a Tool the MCP gateway serves may be the same call as the gateway's own record.
+      source: 'otlp',
+      mcp_call: s.operation === 'execute_tool' && s.tool !== null && isMcpTool(s.tool) ? 'client' : null,
+      duplicate: 0,
     },
   };
 }

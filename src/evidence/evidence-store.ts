@@ -1,6 +1,7 @@
 // Stores events and spans idempotently and keeps the daily rollups in the same transaction:
 // only rows actually inserted (not re-sent duplicates), and booked to an agent, add to the totals.
 import type { Kysely } from 'kysely';
+import { orBatches } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
@@ -22,6 +23,9 @@ const ZERO: Counters = {
   cached_tokens: 0,
   model_calls: 0,
   unpriced_calls: 0,
+  unpriced_unknown_model: 0,
+  unpriced_no_price: 0,
+  unpriced_no_usage: 0,
   tool_calls: 0,
   errors: 0,
   spans: 0,
@@ -50,12 +54,16 @@ export function spanCounters(s: SpanTable, inference: boolean): Partial<Counters
   const c: Partial<Counters> = { spans: 1 };
   if (inference) {
     c.model_calls = 1;
-    if (s.cost_usd === null) c.unpriced_calls = 1;
-    else c.cost_measured_usd = s.cost_usd;
+    if (s.cost_usd === null) {
+      c.unpriced_calls = 1;
+      if (s.unpriced_reason) c[`unpriced_${s.unpriced_reason}` as 'unpriced_no_usage'] = 1;
+    } else c.cost_measured_usd = s.cost_usd;
     c.input_tokens = s.input_tokens ?? 0;
     c.output_tokens = s.output_tokens ?? 0;
     c.cached_tokens = s.cached_tokens ?? 0;
   }
+  // The second record of one tool call (the MCP gateway's and the client's span) counts once.
+  if (s.duplicate) return c;
   if (s.operation === 'execute_tool') c.tool_calls = 1;
   if (s.error_type) c.errors = 1;
   return c;
@@ -85,11 +93,21 @@ const SPAN_COLUMNS: ReadonlyArray<keyof SpanTable> = [
   'received_at',
   'claimed_agent',
   'sent_by',
+  'response_id',
+  'unpriced_reason',
+  'source',
+  'mcp_call',
+  'duplicate',
 ];
 
 export function createEvidenceStore(db: Kysely<Database>) {
+  // No conflict target: a re-sent span (trace_id, span_id) and a second record of one inference
+  // (agent, response_id: the LLM gateway's and the client's own span of the same call) are both
+  // skipped, so neither is counted twice.
+  // A re-send is the same span with the same start: spans_once (start_at, trace_id, span_id) keeps it
+  // out, and since it starts with the start time new spans append to it (migration 20261202T0120).
   const insertSpans = bulkInserter(db, 'spans', SPAN_COLUMNS, (q) =>
-    q.onConflict((oc) => oc.columns(['trace_id', 'span_id']).doNothing()).returning(['trace_id', 'span_id']),
+    q.onConflict((oc) => oc.doNothing()).returning(['start_at', 'trace_id', 'span_id']),
   );
 
   return {
@@ -131,13 +149,20 @@ export function createEvidenceStore(db: Kysely<Database>) {
         let newSpans = 0;
         for (let i = 0; i < spans.length; i += CHUNK) {
           const chunk = spans.slice(i, i + CHUNK);
-          const inserted = await insertSpans<Pick<SpanTable, 'trace_id' | 'span_id'>>(
+          for (const { row } of chunk) {
+            row.unpriced_reason ??= null;
+            row.source ??= null;
+            row.mcp_call ??= null;
+            row.duplicate ??= 0;
+          }
+          await markRepeatedToolCalls(trx, chunk);
+          const inserted = await insertSpans<Pick<SpanTable, 'start_at' | 'trace_id' | 'span_id'>>(
             trx,
             chunk.map((s) => s.row as unknown as Record<string, unknown>),
           );
-          const fresh = new Set(inserted.map((r) => `${r.trace_id}/${r.span_id}`));
+          const fresh = new Set(inserted.map((r) => `${r.start_at}/${r.trace_id}/${r.span_id}`));
           for (const s of chunk) {
-            if (!fresh.delete(`${s.row.trace_id}/${s.row.span_id}`)) continue;
+            if (!fresh.delete(`${s.row.start_at}/${s.row.trace_id}/${s.row.span_id}`)) continue;
             newSpans++;
             add(s.row.day, s.row.agent, s.row.model ?? s.row.model_reported ?? '', spanCounters(s.row, s.inference));
           }
@@ -160,4 +185,33 @@ export function createEvidenceStore(db: Kysely<Database>) {
       });
     },
   };
+}
+
+/**
+ * One tool call, one count (docs/evidence.md): the MCP gateway records a call in the caller's trace,
+ * as a child of the client's span for it (the `traceparent` the client sent in `_meta`). Whichever
+ * of the two arrives second is marked `duplicate`: kept, not counted again. Only MCP tool calls are
+ * looked up, through two partial indexes (spans_mcp_gateway, spans_mcp_client).
+ */
+async function markRepeatedToolCalls(trx: Kysely<Database>, chunk: ReadonlyArray<{ row: SpanTable }>): Promise<void> {
+  for (const [mine, theirs] of [
+    ['client', 'gateway'],
+    ['gateway', 'client'],
+  ] as const) {
+    const rows = chunk.map((s) => s.row).filter((r) => r.mcp_call === mine);
+    // The call's key: the client's span id, which is the gateway record's parent.
+    const callOf = (r: Pick<SpanTable, 'trace_id' | 'span_id' | 'parent_span_id'>, kind: string) =>
+      `${r.trace_id}/${kind === 'client' ? r.span_id : r.parent_span_id}`;
+    for (const traces of rows.length ? orBatches([...new Set(rows.map((r) => r.trace_id))]) : []) {
+      const other = await trx
+        .selectFrom('spans')
+        .select(['trace_id', 'span_id', 'parent_span_id'])
+        .where('mcp_call', '=', theirs)
+        .where('trace_id', 'in', traces)
+        .where('duplicate', '=', 0)
+        .execute();
+      const counted = new Set(other.map((r) => callOf(r, theirs)));
+      for (const r of rows) if (counted.has(callOf(r, mine))) r.duplicate = 1;
+    }
+  }
 }

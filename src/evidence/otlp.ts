@@ -1,6 +1,8 @@
-// OTLP traces → span records, reading the OpenTelemetry GenAI semantic conventions (v1.41 names,
-// and the deprecated gen_ai.system and gen_ai.usage.prompt_tokens/completion_tokens). Each span is
-// checked on its own: bad spans are rejected with a reason (OTLP partial success), good ones kept.
+// OTLP traces → span records. Each span is checked on its own: bad spans are rejected with a reason
+// (OTLP partial success), good ones kept. Every attribute family the common GenAI instrumentations
+// send is read and mapped to one meaning (docs/evidence.md "What Fulcrum reads"): the OpenTelemetry
+// GenAI conventions (v1.41 names, the deprecated ones, semantic-conventions-genai v0.1.0),
+// OpenInference (`llm.*`, `openinference.span.kind`), the AI SDK (`ai.*`) and Traceloop's span kinds.
 import { InputError } from '../errors.js';
 
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [k: string]: AttrValue };
@@ -29,6 +31,10 @@ export interface MappedSpan {
   taskOutcome: string | null;
   taskId: string | null;
   workflow: string | null;
+  /** gen_ai.response.id: the provider's id of the answer (the LLM gateway records it too; no double count). */
+  responseId: string | null;
+  /** Whether it carries anything Fulcrum reads (an operation, model, tokens, tool or task outcome). */
+  understood: boolean;
 }
 
 export interface Rejected {
@@ -89,28 +95,115 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
   const outcome = str(a('fulcrum.task.outcome'));
   if (outcome !== null && !(TASK_OUTCOMES as readonly string[]).includes(outcome))
     throw new Error(`fulcrum.task.outcome must be one of ${TASK_OUTCOMES.join(', ')}, got "${outcome}"`);
-  return {
+  const first = (...keys: string[]): string | null => {
+    for (const k of keys) {
+      const v = str(a(k));
+      if (v !== null) return v;
+    }
+    return null;
+  };
+  const operation = operationOf(a);
+  const m: MappedSpan = {
     index,
     traceId,
     spanId,
     parentSpanId: parent,
     name: raw.name,
-    operation: str(a('gen_ai.operation.name')),
+    operation,
     startAt,
     day: startAt.slice(0, 10),
     durationMs: Number(end - start) / 1e6,
-    agentName: str(a('gen_ai.agent.name')) ?? str(a('gen_ai.agent.id')),
-    model: str(a('gen_ai.response.model')) ?? str(a('gen_ai.request.model')),
-    provider: str(a('gen_ai.provider.name')) ?? str(a('gen_ai.system')),
-    inputTokens: tokens(a, 'gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'),
-    outputTokens: tokens(a, 'gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'),
-    cachedTokens: tokens(a, 'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cached_input_tokens'),
-    tool: str(a('gen_ai.tool.name')),
+    // semantic-conventions-genai v0.1.0: an invoke_workflow span names its workflow, not an agent.
+    agentName: first('gen_ai.agent.name', 'gen_ai.agent.id', 'agent.name', 'gen_ai.workflow.name'),
+    // The model that answered, else the one asked for.
+    model: first(
+      'gen_ai.response.model',
+      'llm.response.model_name',
+      'gen_ai.request.model',
+      'llm.model_name',
+      'llm.request.model_name',
+      'embedding.model_name',
+    ),
+    provider: first('gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system'),
+    inputTokens: tokens(
+      a,
+      'gen_ai.usage.input_tokens',
+      'gen_ai.usage.prompt_tokens',
+      'llm.token_count.prompt',
+      'ai.usage.inputTokens',
+      'ai.usage.promptTokens',
+    ),
+    outputTokens: tokens(
+      a,
+      'gen_ai.usage.output_tokens',
+      'gen_ai.usage.completion_tokens',
+      'llm.token_count.completion',
+      'ai.usage.outputTokens',
+      'ai.usage.completionTokens',
+    ),
+    cachedTokens: tokens(
+      a,
+      'gen_ai.usage.cache_read.input_tokens',
+      'gen_ai.usage.cache_read_input_tokens',
+      'gen_ai.usage.cached_input_tokens',
+      'llm.token_count.prompt_details.cache_read',
+      'ai.usage.inputTokenDetails.cacheReadTokens',
+      'ai.usage.cachedInputTokens',
+    ),
+    tool: first(
+      'gen_ai.tool.name',
+      'tool.name',
+      'ai.toolCall.name',
+      ...(operation === 'execute_tool' ? ['traceloop.entity.name'] : []),
+    ),
     errorType: str(a('error.type')) ?? (status === STATUS_ERROR ? 'error' : null),
     taskOutcome: outcome,
     taskId: str(a('fulcrum.task.id')) ?? str(a('gen_ai.conversation.id')),
-    workflow: str(a('fulcrum.workflow')),
+    workflow: first('fulcrum.workflow', 'gen_ai.workflow.name'),
+    responseId: str(a('gen_ai.response.id'))?.slice(0, 256) ?? null,
+    understood: false,
   };
+  m.understood =
+    m.operation !== null ||
+    m.model !== null ||
+    m.inputTokens !== null ||
+    m.outputTokens !== null ||
+    m.tool !== null ||
+    m.taskOutcome !== null;
+  return m;
+}
+
+// OpenInference span kinds and Traceloop span kinds, as GenAI operation names.
+const OPENINFERENCE_KINDS: Record<string, string> = {
+  llm: 'chat',
+  embedding: 'embeddings',
+  tool: 'execute_tool',
+  agent: 'invoke_agent',
+};
+const TRACELOOP_KINDS: Record<string, string> = { tool: 'execute_tool', agent: 'invoke_agent', workflow: 'invoke_workflow' };
+
+/**
+ * gen_ai.operation.name, else what the other families say. The AI SDK's outer spans
+ * (`ai.generateText`, `ai.streamText`) repeat their steps' usage: only the steps (`….doGenerate`,
+ * `….doStream`, `….doEmbed`) are model calls, or every call would be counted twice.
+ */
+function operationOf(a: (key: string) => AttrValue | undefined): string | null {
+  const genai = str(a('gen_ai.operation.name'));
+  if (genai !== null) return genai;
+  const oi = str(a('openinference.span.kind'));
+  if (oi !== null) return OPENINFERENCE_KINDS[oi.toLowerCase()] ?? null;
+  const aiSdk = str(a('ai.operationId'));
+  if (aiSdk !== null) {
+    if (aiSdk === 'ai.toolCall') return 'execute_tool';
+    if (aiSdk.endsWith('.doEmbed')) return 'embeddings';
+    if (aiSdk.endsWith('.doGenerate') || aiSdk.endsWith('.doStream')) return 'chat';
+    return null;
+  }
+  const traceloop = str(a('traceloop.span.kind'));
+  if (traceloop !== null) return TRACELOOP_KINDS[traceloop] ?? null;
+  // MCP's conventions: a client's tools/call span is the tool call.
+  if (str(a('mcp.method.name')) === 'tools/call') return 'execute_tool';
+  return null;
 }
 
 /** OTLP/JSON ids are hex strings; decoded protobuf ids are bytes. All-zero ids are invalid. */

@@ -1,6 +1,10 @@
 // Bearer-token authentication for every route not marked public.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type AgentResource, looksLikeJwt } from '../auth/agent-tokens.js';
 import type { AuthService } from '../auth/auth-service.js';
+import { looksLikeSession } from '../auth/console-sessions.js';
+import { cookieValue, type Identity } from '../auth/identity.js';
+import { MAX_TOKEN_BYTES } from '../auth/oidc.js';
 import type { Principal } from '../auth/principal.js';
 import { TOKEN_PREFIX } from '../auth/tokens.js';
 import { NotAllowedError, RateLimitedError, UnauthenticatedError } from '../errors.js';
@@ -26,37 +30,84 @@ export function registerAuth(
   auth: AuthService,
   guard: GuardService,
   limits: FailureLimiterOptions,
+  identity?: Identity,
 ): void {
   const failures = createFailureLimiter(limits);
   server.decorateRequest('principal', null as never);
-  server.addHook('onRequest', async (request: FastifyRequest) => {
+  server.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.routeOptions.config?.public || !request.routeOptions.url) return;
+    const agentRoute = !!(request.routeOptions.config.agentOnly || request.routeOptions.config.telemetry);
     const limited = limits.max > 0 ? failures.retryAfter(request.ip) : 0;
     if (limited) {
       // Past its budget an address gets no lookup and no write; only agent keys this node already
-      // holds in memory still pass (agents behind the same NAT as a misbehaving client keep working).
-      const agent = guard.knownAgent(bearer(request.headers.authorization));
-      if (agent && (request.routeOptions.config.agentOnly || request.routeOptions.config.telemetry)) {
+      // holds in memory still pass (agents behind the same NAT as a misbehaving client keep working),
+      // and access tokens, which verify against the cached JWKS without a lookup.
+      const token = bearer(request.headers.authorization);
+      const agent = guard.knownAgent(token);
+      if (agent && agentRoute) {
         request.principal = { type: 'agent', id: agent, keyId: '' };
         return;
+      }
+      if (agentRoute && identity?.agentTokens && looksLikeJwt(token)) {
+        const id = await identity.agentTokens.authenticate(token, resourceOf(request), request.ip).catch(() => undefined);
+        if (id) {
+          request.principal = { type: 'agent', id, keyId: '' };
+          return;
+        }
       }
       throw new RateLimitedError(`too many failed credential attempts from ${request.ip}; try again in ${limited} s`, limited);
     }
     try {
       await authenticate(request);
     } catch (err) {
-      if (err instanceof UnauthenticatedError && limits.max > 0) failures.fail(request.ip);
+      if (err instanceof UnauthenticatedError) {
+        if (limits.max > 0) failures.fail(request.ip);
+        // RFC 6750 §3 / RFC 9728 §5.1: an agent's 401 says how to get a token, and whether the one sent failed.
+        if (agentRoute && identity)
+          reply.header(
+            'www-authenticate',
+            identity.challenge(resourceOf(request), request.headers.authorization ? err.message : undefined),
+          );
+      }
       throw err;
     }
   });
 
   async function authenticate(request: FastifyRequest): Promise<void> {
     const header = request.headers.authorization;
+    const { agentOnly, telemetry } = request.routeOptions.config;
+    if (!header && identity && !agentOnly && !telemetry) {
+      // The console signed in through the IdP: its session cookie, and for a change, its CSRF header.
+      const session = cookieValue(request.headers.cookie, identity.cookieName);
+      if (session) {
+        const person = await identity.sessions.authenticate(session);
+        if (!person) throw new UnauthenticatedError('your console session has ended: sign in again');
+        if (!SAFE_METHODS.has(request.method) && !identity.csrfOk(session, request.headers))
+          throw new NotAllowedError(
+            'cross-site request refused: a console request that changes something needs the X-Fulcrum-CSRF header (GET /auth/session)',
+          );
+        request.principal = person;
+        return;
+      }
+    }
     if (!header) throw new UnauthenticatedError('missing "Authorization: Bearer <token>" header');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
     const token = match[1] as string;
-    const { agentOnly, telemetry } = request.routeOptions.config;
+    if (token.length > MAX_TOKEN_BYTES) throw new UnauthenticatedError(`the token is longer than ${MAX_TOKEN_BYTES} bytes`);
+    // An agent's OAuth access token (a JWT) where the operator named the issuer (docs/auth.md).
+    if ((agentOnly || telemetry) && identity?.agentTokens && looksLikeJwt(token)) {
+      const agent = await identity.agentTokens.authenticate(token, resourceOf(request), request.ip);
+      request.principal = { type: 'agent', id: agent, keyId: '' };
+      return;
+    }
+    // A person's `fulcrum login` session (the device flow through the IdP).
+    if (!agentOnly && !telemetry && identity && looksLikeSession(token)) {
+      const person = await identity.sessions.authenticate(token);
+      if (!person) throw new UnauthenticatedError('your sign-in session has ended: run `fulcrum login` again');
+      request.principal = person;
+      return;
+    }
     // A collector key is told apart by its prefix, so it never costs the agent key table a miss
     // (which would record it as an unknown key). It may send telemetry and nothing agent-facing else.
     if ((agentOnly || telemetry) && token.startsWith(TOKEN_PREFIX.collector)) {
@@ -79,6 +130,14 @@ export function registerAuth(
     if (!principal) throw new UnauthenticatedError('unknown or revoked token');
     request.principal = principal;
   }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The MCP gateway is its own OAuth resource (RFC 8707); every other agent route is the API's. */
+function resourceOf(request: FastifyRequest): AgentResource {
+  const url = request.routeOptions.url ?? '';
+  return url === '/mcp' || url.startsWith('/mcp/') ? 'mcp' : 'api';
 }
 
 function bearer(header: string | undefined): string {

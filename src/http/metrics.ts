@@ -1,6 +1,7 @@
 // Prometheus metrics at /metrics: the app's own (decisions, audit commits, approvals, MCP calls,
 // background jobs: src/observability.ts), process defaults, HTTP request counts and latencies.
 // docs/operations.md lists them.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Observability } from '../observability.js';
@@ -9,6 +10,7 @@ export function registerMetrics(
   server: FastifyInstance,
   observability: Observability,
   gauges: { registryRevision: () => Promise<number>; shadowWriteFailures: () => number },
+  token?: string,
 ): void {
   const { register } = observability;
   // Background jobs' failures go to the server's log from now on.
@@ -50,7 +52,21 @@ export function registerMetrics(
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
-  server.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+  // Public unless FULCRUM_METRICS_TOKEN is set; then only a scraper presenting it (compared in
+  // constant time) reads it. Fulcrum's own credentials are not accepted here: a scraper's config
+  // should hold a token that opens nothing else.
+  const expected = token ? createHash('sha256').update(`Bearer ${token}`).digest() : undefined;
+  server.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
+    if (expected) {
+      const given = createHash('sha256')
+        .update(req.headers.authorization ?? '')
+        .digest();
+      if (!timingSafeEqual(given, expected))
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer realm="fulcrum-metrics"')
+          .send({ error: { code: 'unauthorized', message: '/metrics needs the token FULCRUM_METRICS_TOKEN names' } });
+    }
     reply.type(register.contentType);
     return register.metrics();
   });

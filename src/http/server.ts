@@ -3,8 +3,10 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
+import { createIdentity } from '../auth/identity.js';
 import { RateLimitedError } from '../errors.js';
 import { createAuditReader } from '../guard/audit-reader.js';
+import { acceptAnthropicApiKey, registerLlmGateway } from '../llm/index.js';
 import { mcpRoutes } from '../mcp/route.js';
 import { registerAuth } from './auth.js';
 import { isConsolePage, registerConsole, sendConsolePage } from './console.js';
@@ -17,6 +19,7 @@ import { credentialRoutes } from './routes/credentials.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { guardRoutes } from './routes/guard.js';
 import { healthRoutes } from './routes/health.js';
+import { identityRoutes } from './routes/identity.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { insightRoutes } from './routes/insight.js';
 import { monitorRoutes } from './routes/monitors.js';
@@ -76,21 +79,40 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
 
   registerBoundedJsonParser(server);
   registerYamlParser(server);
-  registerAuth(server, app.auth, app.guard, {
-    max: app.config.authFailuresPerMinute,
-    windowMs: 60_000,
-    capacity: 100_000,
+  // Before authentication: Anthropic clients send the agent's key as x-api-key (docs/llm-gateway.md).
+  acceptAnthropicApiKey(server);
+  // Single sign-on and agents' access tokens (docs/auth.md#single-sign-on); inert without their settings.
+  const identity = createIdentity({
+    settings: app.config.identity,
+    db: app.database.db,
+    registry: () => app.guard.registry(),
+    recordShadow: (identity, detail) => void app.guard.recordShadow(identity, 'unknown-key', detail),
+    // Sign-ins, refusals and sign-outs are acts in the audit chain (kinds auth.*).
+    recordAct: (act) => app.guard.recordAct(act),
   });
-  registerMetrics(server, app.observability, {
-    registryRevision: () => app.registry.revision(),
-    shadowWriteFailures: () => app.guard.shadowWriteFailures(),
-  });
+  registerAuth(
+    server,
+    app.auth,
+    app.guard,
+    { max: app.config.authFailuresPerMinute, windowMs: 60_000, capacity: 100_000 },
+    identity,
+  );
+  registerMetrics(
+    server,
+    app.observability,
+    {
+      registryRevision: () => app.registry.revision(),
+      shadowWriteFailures: () => app.guard.shadowWriteFailures(),
+    },
+    app.config.metricsToken,
+  );
 
   server.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
   healthRoutes(server, app);
   registryRoutes(server, app.registry, (o) => (o.kind === 'Agent' ? app.guard.agentStatus(o.name) : undefined));
   bundleRoutes(server, app.registry, { applyBodyLimit: app.config.applyBodyLimit });
   credentialRoutes(server, app.auth);
+  identityRoutes(server, identity);
   guardRoutes(server, app.guard, app.database);
   auditRoutes(server, createAuditReader(app.database.db, app.auditKey));
   evidenceRoutes(server, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });
@@ -102,6 +124,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   evidenceExportRoutes(server, app.evidenceExport);
   insightRoutes(server, app.insight, app.spend);
   mcpRoutes(server, app.mcp.gateway, { version: '1', allowedHosts: app.mcp.settings.allowedHosts });
+  await registerLlmGateway(server, app);
   // What an upstream sent when it failed goes to the log only, never to the caller.
   app.mcp.logUpstreamsTo((entry, message) => server.log.warn(entry, message));
   consolePage = await registerConsole(server);

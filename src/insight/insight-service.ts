@@ -6,11 +6,15 @@ import type { Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { attributionMismatches } from '../evidence/attribution.js';
 import { computeOutcomes, type OutcomeReport } from '../evidence/outcomes.js';
+import { unpricedModelCalls } from '../evidence/unpriced.js';
 import type { Incident } from '../governance/incidents.js';
 import { latestTiers } from '../governance/risk.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { budgetAlignment, DEFAULT_THRESHOLDS, type Diagnostic, diagnose, type Facts, type Thresholds } from './diagnostic.js';
+import { DEFAULT_PLAN_THRESHOLDS, type Plan, type PlanThresholds, plan } from './plan.js';
+import { planFacts } from './plan-facts.js';
 import type { BoardReport, ReportBudget, ReportInitiative } from './report.js';
+import { planLines } from './report-plan.js';
 import { computeRoi, type Roi } from './roi.js';
 import { computeSignals, type Signals } from './signals.js';
 import { type SpendLine, spendLinesOf } from './spend.js';
@@ -124,6 +128,13 @@ export function createInsightService(deps: Deps) {
       return diagnose(await facts(now), { ...DEFAULT_THRESHOLDS, ...overrides });
     },
 
+    /** The plan: a recommendation per active initiative, a four-quarter roadmap, the model mix (docs/insight.md). */
+    async plan(actor: Principal, overrides: Partial<PlanThresholds> = {}, now = new Date()): Promise<Plan> {
+      assertCan(actor, 'registry.read');
+      const t = { ...DEFAULT_PLAN_THRESHOLDS, ...overrides };
+      return plan(await planFacts(db, await facts(now), t, await deps.incidents()), t);
+    },
+
     /** Pilot paralysis, agent sprawl and where AI is not ready, as named lists. */
     async signals(actor: Principal, now = new Date()): Promise<Signals> {
       assertCan(actor, 'registry.read');
@@ -134,6 +145,7 @@ export function createInsightService(deps: Deps) {
         measuredInitiatives: f.measuredInitiatives,
         agentStatus: f.agentStatus,
         attributionMismatches: await attributionMismatches(db, f.window.from),
+        unpricedModelCalls: await unpricedModelCalls(db, f.window.from),
       });
     },
 
@@ -217,12 +229,14 @@ export function createInsightService(deps: Deps) {
         },
         risks,
         shadowAgents: [...new Set(f.shadowAgents.map((s) => s.identity))],
+        plan: planLines(plan(await planFacts(db, f, DEFAULT_PLAN_THRESHOLDS, all), DEFAULT_PLAN_THRESHOLDS)),
         signals: computeSignals(r, {
           now,
           stalledPilotDays: DEFAULT_THRESHOLDS.stalledPilotDays,
           measuredInitiatives: f.measuredInitiatives,
           agentStatus: f.agentStatus,
           attributionMismatches: await attributionMismatches(db, f.window.from),
+          unpricedModelCalls: await unpricedModelCalls(db, f.window.from),
         }),
       };
     },

@@ -218,6 +218,13 @@ export function renderPdf(r: BoardReport): Promise<Buffer> {
     doc.font('Helvetica').fontSize(9).fillColor(INK).text(`-  ${line}`, 48, doc.y, { width, indent: 0 });
     doc.moveDown(0.2);
   }
+  if (r.plan) {
+    heading('The plan: scale, fix, keep going or stop');
+    for (const line of r.plan) {
+      doc.font('Helvetica').fontSize(9).fillColor(INK).text(`-  ${line}`, 48, doc.y, { width, indent: 0 });
+      doc.moveDown(0.2);
+    }
+  }
 
   // Page numbers, once every page exists.
   const pages = doc.bufferedPageRange();

@@ -129,6 +129,7 @@ export function renderMarkdown(r: BoardReport): string {
   out.push('## Where AI is not ready yet', '');
   for (const n of notReadyLines(r)) out.push(`- ${n}`);
   out.push('');
+  if (r.plan) out.push('## The plan: scale, fix, keep going or stop', '', ...r.plan.map((l) => `- ${l}`), '');
   return out.join('\n');
 }
 
@@ -353,6 +354,7 @@ ${risks}
 <ul>${notReadyLines(r)
     .map((l) => `<li>${esc(l)}</li>`)
     .join('')}</ul>
+${r.plan ? `<h2>The plan: scale, fix, keep going or stop</h2>\n<ul>${r.plan.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}
 <footer>Every figure is computed by Fulcrum from its registry, guard decisions, telemetry, reviews, incidents and imported spend; provenance labels say which numbers are measured, self-reported or assumed.</footer>
 </body></html>
 `;

@@ -58,6 +58,8 @@ export interface BoardReport {
   signals: Signals;
   /** Unregistered agents seen in the window (identities as the guard records them, e.g. `telemetry:NAME`). */
   shadowAgents: string[];
+  /** The plan's calls as lines (report-plan.ts); absent in reports built before the plan existed. */
+  plan?: string[];
 }
 
 /** Plain-language label of a verdict, for headings. */

@@ -1,6 +1,7 @@
 // Named lists a CIO acts on: pilot paralysis, agent sprawl, where AI is not ready yet, and telemetry
 // that claimed to be another agent's.
 import type { AttributionMismatch } from '../evidence/attribution.js';
+import type { UnpricedModelCalls } from '../evidence/unpriced.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 
 const DAY = 86_400_000;
@@ -20,6 +21,9 @@ export interface Signals {
   /** Telemetry (last 30 days) that named an agent its sender may not speak for: booked to the sender's
    *  agent, or to no agent when a collector sent it, never to the agent it named (docs/evidence.md). */
   attributionMismatches: AttributionMismatch[];
+  /** Model calls (last 30 days) Fulcrum could not price, per agent and model, with the reason: spend
+   *  figures leave them out, so they are named rather than counted as $0 (docs/evidence.md). */
+  unpricedModelCalls: UnpricedModelCalls[];
 }
 
 const ACTIVE = new Set(['pilot', 'production', 'scaled']);
@@ -32,6 +36,7 @@ export function computeSignals(
     measuredInitiatives: ReadonlySet<string>;
     agentStatus(a: string): string;
     attributionMismatches: AttributionMismatch[];
+    unpricedModelCalls?: UnpricedModelCalls[];
   },
 ): Signals {
   const stalledPilots = r
@@ -93,5 +98,6 @@ export function computeSignals(
       withoutMeasuredOutcomes: activeInitiatives.filter((i) => !opts.measuredInitiatives.has(i.name)).map((i) => i.name),
     },
     attributionMismatches: opts.attributionMismatches,
+    unpricedModelCalls: opts.unpricedModelCalls ?? [],
   };
 }

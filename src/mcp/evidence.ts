@@ -3,6 +3,9 @@
 // same rollups as telemetry. Spans are written in small batches off the reply path: one
 // transaction per call would cost more than the call. Refused calls are not spans: the audit log
 // holds them as decisions, and counting them as tool errors would distort error rates.
+// A call that carries W3C trace context (`traceparent` in the tools/call `_meta`, as MCP's
+// OpenTelemetry conventions carry it) is recorded in the caller's trace, as a child of the client's
+// span for it; the evidence store then counts the call once, whichever of the two arrives first.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, SpanTable } from '../db/schema.js';
@@ -17,6 +20,18 @@ export interface CallRecord {
   durationMs: number;
   /** null when the upstream answered without error. */
   errorType: string | null;
+  /** The caller's W3C trace context from the tools/call `_meta` (`00-<trace id>-<parent id>-<flags>`); ignored if malformed. */
+  traceparent?: string;
+}
+
+/** A W3C traceparent's trace id and parent (span) id, or null when it is not a valid one. */
+export function parseTraceparent(header: string | undefined): { traceId: string; parentId: string } | null {
+  if (typeof header !== 'string' || header.length > 512) return null;
+  const m = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/.exec(header.trim());
+  if (!m || m[1] === 'ff' || (m[1] === '00' && header.trim().length !== 55)) return null;
+  const [traceId, parentId] = [m[2] as string, m[3] as string];
+  if (/^0+$/.test(traceId) || /^0+$/.test(parentId)) return null;
+  return { traceId, parentId };
 }
 
 export interface CallEvidenceOptions {
@@ -56,10 +71,11 @@ export function createCallEvidence(db: Kysely<Database>, opts: CallEvidenceOptio
   return {
     record(c: CallRecord): void {
       const start = new Date(c.startedAt).toISOString();
+      const caller = parseTraceparent(c.traceparent);
       pending.push({
-        trace_id: createHash('sha256').update(c.decisionId).digest('hex').slice(0, 32),
+        trace_id: caller?.traceId ?? createHash('sha256').update(c.decisionId).digest('hex').slice(0, 32),
         span_id: randomBytes(8).toString('hex'),
-        parent_span_id: null,
+        parent_span_id: caller?.parentId ?? null,
         agent: c.agent,
         registered: 1,
         name: `execute_tool ${c.tool}`,
@@ -81,6 +97,10 @@ export function createCallEvidence(db: Kysely<Database>, opts: CallEvidenceOptio
         // The gateway authenticated the agent's key: its own call, never a claim about another agent.
         claimed_agent: null,
         sent_by: `agent:${c.agent}`,
+        unpriced_reason: null,
+        source: 'mcp',
+        mcp_call: 'gateway',
+        duplicate: 0,
       });
       if (pending.length >= opts.maxBatch) void flush();
       else timer ??= setTimeout(() => void flush(), opts.flushMs);

@@ -51,6 +51,8 @@ export function createMcpGateway(deps: GatewayDeps) {
       args: Record<string, unknown>,
       approvalId?: string,
       onProgress?: (p: Progress) => void,
+      /** W3C trace context from the call's `_meta` (MCP's OpenTelemetry convention): the call's span joins that trace. */
+      traceparent?: string,
     ): Promise<CallToolResult> {
       const progress = onProgress ? progressRelay(onProgress) : undefined;
       const registry = await guard.registry();
@@ -110,6 +112,7 @@ export function createMcpGateway(deps: GatewayDeps) {
           agent,
           tool: name,
           decisionId: d.decisionId,
+          ...(traceparent ? { traceparent } : {}),
           startedAt,
           durationMs: Date.now() - startedAt,
           errorType: result.isError ? 'tool_error' : null,
@@ -122,6 +125,7 @@ export function createMcpGateway(deps: GatewayDeps) {
           agent,
           tool: name,
           decisionId: d.decisionId,
+          ...(traceparent ? { traceparent } : {}),
           startedAt,
           durationMs: Date.now() - startedAt,
           errorType: `upstream_${err.fault}`,

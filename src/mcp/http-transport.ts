@@ -12,6 +12,14 @@
 // upstream sends outside any call, resuming a broken SSE stream from its last event id, and OAuth
 // (an upstream's credentials are headers whose values the operator provides, see upstream.ts).
 //
+// Both protocol generations go through it. A message whose `_meta` claims a protocol version (the
+// 2026-07-28 envelope; a 2025 message has none) gets the headers that generation requires, derived
+// from the body as the SDK's own transport derives them: `MCP-Protocol-Version`, `Mcp-Method`, and
+// `Mcp-Name` for tools/call and prompts/get (`params.name`) and resources/read (`params.uri`), in the
+// `=?base64?…?=` form when not a plain header value. Such a request's HTTP 4xx whose body is a
+// JSON-RPC error (a 2026 server's header and envelope checks answer that way) is delivered as that
+// error, as a 2026 client expects; everything else about a 4xx, and all of a 2025 exchange, is as before.
+//
 // Every connection goes through the outbound policy (src/net/outbound.ts): a URL it refuses is never
 // requested, and a name that resolves to an internal address fails before a socket opens.
 //
@@ -21,7 +29,7 @@
 // call on it); nothing an upstream sends can throw out of a stream listener.
 import http from 'node:http';
 import https from 'node:https';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { type OutboundPolicy, OutboundRefusedError } from '../net/outbound.js';
 
@@ -52,6 +60,19 @@ export interface HttpTransportOptions {
   maxResponseBytes?: number;
 }
 
+/** The `_meta` key of the 2026-07-28 envelope that names the protocol version a request speaks. */
+export const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
+
+/**
+ * What the 2026-07-28 SDK client passes with a message besides the 2025 options: headers for this
+ * request only (`Mcp-Param-*`), and a signal whose abort cancels it (on Streamable HTTP, closing a
+ * request's stream is the 2026 way to cancel it, see `hasPerRequestStream`).
+ */
+export type SendOptions = TransportSendOptions & {
+  headers?: Readonly<Record<string, string>>;
+  requestSignal?: AbortSignal;
+};
+
 /** Default bound on one answer: well above any tool result an agent can use. */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** How much of an error body is kept, for the server log; the rest is never read. */
@@ -62,6 +83,8 @@ export class UpstreamHttpTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   sessionId?: string;
+  /** One POST per request: a 2026 client cancels by aborting it (`requestSignal`), not by a notification. */
+  readonly hasPerRequestStream = true;
 
   private protocolVersion?: string;
   private closed = false;
@@ -78,21 +101,33 @@ export class UpstreamHttpTransport implements Transport {
 
   async start(): Promise<void> {}
 
+  /** A new transport to the same upstream with the same settings (and the same pool of sockets). */
+  sibling(): UpstreamHttpTransport {
+    return new UpstreamHttpTransport(this.url, this.schema, this.opts);
+  }
+
   setProtocolVersion(version: string): void {
     this.protocolVersion = version;
   }
 
-  async send(message: JSONRPCMessage): Promise<void> {
+  async send(message: JSONRPCMessage, options?: SendOptions): Promise<void> {
+    const signal = options?.requestSignal;
     try {
       if (this.closed) throw new Error('Not connected');
       const refused = this.opts.outbound.refusal(this.url);
       if (refused) throw new OutboundRefusedError(refused);
-      const res = await this.post(JSON.stringify(message));
+      const modern = modernHeaders(message);
+      const res = await this.post(JSON.stringify(message), modern, options?.headers, signal);
       const session = res.headers['mcp-session-id'];
       if (typeof session === 'string') this.sessionId = session;
       const status = res.statusCode ?? 0;
       if (status < 200 || status > 299) {
         const text = await readHead(res, ERROR_BODY_BYTES);
+        if (modern && status >= 400 && status < 500 && 'id' in message) {
+          // A 2026 server's refusal of this request (a header or envelope check): its JSON-RPC error.
+          const error = rpcErrorFor(text, message.id);
+          if (error) return void this.onmessage?.(this.schema.parse(error) as JSONRPCMessage);
+        }
         throw new StreamableHttpError(status, `Error POSTing to endpoint: HTTP ${status}`, text.slice(0, 500));
       }
       const request = 'method' in message && 'id' in message;
@@ -104,7 +139,7 @@ export class UpstreamHttpTransport implements Transport {
       }
       const type = (res.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
       if (type === 'text/event-stream') {
-        this.readEvents(res, message.id);
+        this.readEvents(res, message.id, signal);
         return;
       }
       if (type === 'application/json') {
@@ -115,7 +150,8 @@ export class UpstreamHttpTransport implements Transport {
       res.destroy();
       throw new StreamableHttpError(-1, `Unexpected content type: ${res.headers['content-type']}`);
     } catch (err) {
-      this.onerror?.(err as Error);
+      // A cancelled request's failure is the cancelling, not a fault of the connection.
+      if (!signal?.aborted) this.onerror?.(err as Error);
       throw err;
     }
   }
@@ -128,21 +164,31 @@ export class UpstreamHttpTransport implements Transport {
     this.onclose?.();
   }
 
-  private post(body: string): Promise<http.IncomingMessage> {
+  private post(
+    body: string,
+    modern: Record<string, string> | undefined,
+    extra: Readonly<Record<string, string>> | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<http.IncomingMessage> {
     const headers: Record<string, string> = {
       ...this.opts.headers,
+      ...extra,
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
     };
     if (this.sessionId) headers['mcp-session-id'] = this.sessionId;
     if (this.protocolVersion) headers['mcp-protocol-version'] = this.protocolVersion;
+    if (modern) Object.assign(headers, modern);
     const lib = this.url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new Error('request cancelled'));
       const req = lib.request(this.url, {
         method: 'POST',
         headers,
         agent: this.opts.outbound.agentFor(this.url),
       });
+      // Cancelling closes this request's socket: the upstream sees the stream end (2026 cancellation).
+      signal?.addEventListener('abort', () => req.destroy(), { once: true });
       this.open.add(req);
       req.on('response', (res) => {
         res.on('close', () => this.open.delete(req));
@@ -161,7 +207,7 @@ export class UpstreamHttpTransport implements Transport {
    * unfinished event is kept as a list of chunks and only the new chunk is searched for its end, so
    * reading is linear in what arrives; an event longer than the bound ends the connection.
    */
-  private readEvents(res: http.IncomingMessage, id: unknown): void {
+  private readEvents(res: http.IncomingMessage, id: unknown, signal?: AbortSignal): void {
     res.setEncoding('utf8');
     let parts: string[] = []; // the unfinished event
     let size = 0;
@@ -172,6 +218,7 @@ export class UpstreamHttpTransport implements Transport {
       if (state === 'failed') return;
       state = 'failed';
       res.destroy();
+      if (signal?.aborted) return; // this request was cancelled: the others on the connection go on
       // A request whose answer was on this stream would otherwise wait for its timeout: closing
       // fails it (and every other call on the connection) now; the next call reconnects.
       this.onerror?.(err);
@@ -238,6 +285,52 @@ export class UpstreamHttpTransport implements Transport {
       if (rest.trim() !== '') dispatch(rest);
     });
     res.on('error', (err) => fail(new Error(`SSE stream disconnected: ${err}`)));
+  }
+}
+
+/**
+ * The 2026-07-28 headers for a message whose envelope claims a version, derived from the body (as
+ * the SDK's transport derives them, so a server's cross-check of header against body holds);
+ * `undefined` for a 2025 message, which is sent exactly as before.
+ */
+function modernHeaders(message: JSONRPCMessage): Record<string, string> | undefined {
+  if (!('method' in message)) return undefined;
+  const params = message.params as { _meta?: Record<string, unknown>; name?: unknown; uri?: unknown } | undefined;
+  const version = params?._meta?.[PROTOCOL_VERSION_META_KEY];
+  if (typeof version !== 'string') return undefined;
+  const headers: Record<string, string> = { 'mcp-protocol-version': version, 'mcp-method': message.method };
+  const name =
+    message.method === 'tools/call' || message.method === 'prompts/get'
+      ? params?.name
+      : message.method === 'resources/read'
+        ? params?.uri
+        : undefined;
+  if (typeof name === 'string') headers['mcp-name'] = headerValue(name);
+  return headers;
+}
+
+/**
+ * A string as an HTTP field value under MCP's value-encoding rule: visible ASCII (with inner spaces
+ * and tabs) as it is; anything else, or a value that is already in the encoded form, as
+ * `=?base64?<base64 of its UTF-8>?=`.
+ */
+export function headerValue(value: string): string {
+  const plain =
+    value.length > 0 &&
+    value === value.trim() &&
+    !(value.startsWith('=?base64?') && value.endsWith('?=')) &&
+    /^[\x20-\x7e\t]*$/.test(value);
+  return plain ? value : `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+}
+
+/** A JSON-RPC error answering request `id`, if `text` is one (the body of an HTTP 4xx). */
+function rpcErrorFor(text: string, id: unknown): unknown {
+  try {
+    const m = JSON.parse(text) as { jsonrpc?: unknown; id?: unknown; error?: { code?: unknown; message?: unknown } };
+    const ok = m?.jsonrpc === '2.0' && m.id === id && typeof m.error?.code === 'number' && typeof m.error.message === 'string';
+    return ok ? m : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,7 +5,8 @@
 // arrives together with its request's answer (one read from a stdio pipe, one chunk of an SSE
 // stream: usually the last report, sent just before the result) then finds no request and is
 // dropped. Under the SDK's Client, this transport hands responses on one microtask later, after the
-// handlers of the messages that came before them.
+// handlers of the messages that came before them. The 2026-07-28 SDK's client (`@modelcontextprotocol/
+// client`) does the same, so it runs over this transport too.
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 
@@ -25,6 +26,11 @@ export class InOrderTransport implements Transport {
 
   get sessionId(): string | undefined {
     return this.inner.sessionId;
+  }
+
+  /** As the inner transport says (the 2026-07-28 client cancels by aborting a request when it is true). */
+  get hasPerRequestStream(): boolean | undefined {
+    return (this.inner as { hasPerRequestStream?: boolean }).hasPerRequestStream;
   }
 
   start(): Promise<void> {

@@ -76,7 +76,15 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
                 ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => {});
               };
         try {
-          return (await gateway.callTool(agentOf(ctx), name, args ?? {}, presented, onProgress)) as never;
+          const traceparent = meta?.traceparent;
+          return (await gateway.callTool(
+            agentOf(ctx),
+            name,
+            args ?? {},
+            presented,
+            onProgress,
+            typeof traceparent === 'string' ? traceparent : undefined,
+          )) as never;
         } catch (err) {
           // The gateway's protocol errors (an unknown tool) carry a JSON-RPC code; 2.x wants its own class.
           const code = (err as { code?: unknown }).code;

@@ -179,7 +179,15 @@ async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: strin
         : (p: Progress) => {
             extra.sendNotification({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => {});
           };
-    return gateway.callTool(agentOf(extra), params.name, params.arguments ?? {}, presented, onProgress);
+    const traceparent = params._meta?.traceparent;
+    return gateway.callTool(
+      agentOf(extra),
+      params.name,
+      params.arguments ?? {},
+      presented,
+      onProgress,
+      typeof traceparent === 'string' ? traceparent : undefined,
+    );
   });
   const transport = new ExchangeTransport();
   await mcp.connect(transport);

@@ -28,5 +28,22 @@ export const loadSdk = (): Promise<Sdk> => {
   return loading;
 };
 
+/**
+ * The 2026-07-28 SDK's client (`@modelcontextprotocol/client`), loaded only when an upstream turns
+ * out to speak that generation: a node whose upstreams all speak 2025-11-25 never pays for it.
+ */
+export async function importModernSdk() {
+  const client = await import('@modelcontextprotocol/client');
+  return { Client: client.Client };
+}
+
+export type ModernSdk = Awaited<ReturnType<typeof importModernSdk>>;
+
+let loadingModern: Promise<ModernSdk> | undefined;
+export const loadModernSdk = (): Promise<ModernSdk> => {
+  loadingModern ??= importModernSdk();
+  return loadingModern;
+};
+
 /** JSON-RPC error codes MCP uses (the SDK's ErrorCode enum, without loading the SDK for it). */
 export const RPC = { InvalidParams: -32602, ConnectionClosed: -32000, RequestTimeout: -32001 } as const;

@@ -4,6 +4,9 @@
 // upstream that is down costs callers one fast error, not a spawn or a TCP timeout each.
 // What reaches callers never holds what an upstream sent before it proved to speak MCP (an HTTP
 // body, a banner): the server log gets the detail, so a reader cannot use a fault as a port scanner.
+// An HTTP upstream may speak MCP 2026-07-28 or 2025-11-25: which one is asked once per connection
+// (upstream-modern.ts); the 2025 path is the 2025 SDK's Client, the 2026 one the 2026 SDK's, both
+// over the same transport, with the same bounds and the same faults for callers.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
@@ -13,8 +16,22 @@ import { canonicalJson } from '../registry/model.js';
 import type { McpServerObject } from './catalog.js';
 import { StreamableHttpError, UpstreamHttpTransport } from './http-transport.js';
 import { InOrderTransport } from './in-order.js';
-import { loadSdk, RPC, type Sdk } from './sdk.js';
+import { loadModernSdk, loadSdk, RPC, type Sdk } from './sdk.js';
 import { childEnvironment, notAllowedMessage, type StdioAllowList, stdioAllowed } from './stdio.js';
+import {
+  asksForInput,
+  CLIENT_INFO,
+  callToolModern,
+  invalidResult,
+  listToolsModern,
+  MODERN_CLIENT_OPTIONS,
+  MODERN_PIN,
+  type ModernClient,
+  onlyModern,
+  probeEra,
+  rpcError,
+  timedOut,
+} from './upstream-modern.js';
 
 export type UpstreamFault = 'unreachable' | 'timeout' | 'invalid' | 'error';
 
@@ -56,11 +73,16 @@ export interface UpstreamOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** A connected client, of the generation the upstream speaks. */
+type Live = { era: 'legacy'; client: Client } | { era: 'modern'; client: ModernClient };
+
 interface Connection {
   key: string;
   /** Set once the SDK is loaded (at once after the first connection). */
-  client?: Client;
-  ready: Promise<Client>;
+  client?: Client | ModernClient;
+  /** An HTTP connection's transport: closed on a failed connect, also before there is a client. */
+  transport?: Transport;
+  ready: Promise<Live>;
   /** Why the connection died (the process exiting, a transport error), for the error message. */
   lastError?: string;
   /** Set when the upstream sent something that is not JSON-RPC. */
@@ -151,10 +173,7 @@ export function createUpstreamPool(opts: UpstreamOptions) {
     // Starting a process or reaching a host is bounded on its own: a server's `timeoutMs` is about
     // its answers, and a stdio server may take longer to start than to answer.
     const bound = opts.connectTimeoutMs;
-    const start = async (): Promise<Client> => {
-      const sdk = await loadSdk();
-      if (conn.failure) throw conn.failure; // timed out while loading: start nothing
-      const client = new sdk.Client({ name: 'fulcrum-mcp-gateway', version: '1' }, { capabilities: {} });
+    const wire = (client: Client | ModernClient) => {
       conn.client = client;
       client.onerror = (err) => {
         conn.lastError = err.message;
@@ -166,11 +185,54 @@ export function createUpstreamPool(opts: UpstreamOptions) {
         }
       };
       client.onclose = () => {
-        if (conns.get(server.name) === conn) conns.delete(server.name);
+        // Only the connection's current client: a stdio process given up for another (below) is not it.
+        if (conn.client === client && conns.get(server.name) === conn) conns.delete(server.name);
       };
-      await client.connect(new InOrderTransport(transportFor(sdk, server)), { timeout: bound });
+    };
+    const start = async (): Promise<Live> => {
+      const sdk = await loadSdk();
+      if (conn.failure) throw conn.failure; // timed out while loading: start nothing
+      let transport = transportFor(sdk, server);
+      if (transport instanceof UpstreamHttpTransport) {
+        // Asked on a transport of its own: however the answer went, the client starts on a clean one.
+        const probe = transport;
+        conn.transport = probe;
+        const era = await probeEra(probe);
+        probe.close().catch(() => {});
+        transport = probe.sibling();
+        conn.transport = transport;
+        if (era.kind === 'modern') {
+          const modern = await loadModernSdk();
+          if (conn.failure) throw conn.failure;
+          const client = new modern.Client(CLIENT_INFO, MODERN_CLIENT_OPTIONS);
+          wire(client);
+          // The verdict is given, not asked again: no request goes out here.
+          await client.connect(new InOrderTransport(transport), { prior: era, timeout: bound });
+          if (conn.failure) client.close().catch(() => {});
+          return { era: 'modern', client };
+        }
+      }
+      const client = new sdk.Client(CLIENT_INFO, { capabilities: {} });
+      wire(client);
+      try {
+        await client.connect(new InOrderTransport(transport), { timeout: bound });
+      } catch (err) {
+        // A stdio server that serves only 2026-07-28 refuses initialize naming what it serves: the
+        // SDK's client has closed that process, so a new one is started and spoken to in 2026-07-28
+        // (asked with server/discover in place). 2025 stdio servers never pay for this.
+        if (transport instanceof UpstreamHttpTransport || !onlyModern(err) || conn.failure) throw err;
+        client.onclose = undefined;
+        client.onerror = undefined;
+        conn.lastError = undefined;
+        const modern = await loadModernSdk();
+        const next = new modern.Client(CLIENT_INFO, { ...MODERN_CLIENT_OPTIONS, versionNegotiation: MODERN_PIN });
+        wire(next);
+        await next.connect(new InOrderTransport(transportFor(sdk, server)), { timeout: bound });
+        if (conn.failure) next.close().catch(() => {});
+        return { era: 'modern', client: next };
+      }
       if (conn.failure) client.close().catch(() => {}); // connected after the bound ran out
-      return client;
+      return { era: 'legacy', client };
     };
     conn.ready = withTimeout(
       start(),
@@ -185,7 +247,7 @@ export function createUpstreamPool(opts: UpstreamOptions) {
           : isParseError(err)
             ? notJsonRpc(server, describeError(err, undefined))
             : unreachable(server, err, conn.lastError);
-      conn.client?.close().catch(() => {});
+      (conn.client ?? conn.transport)?.close().catch(() => {});
       throw conn.failure;
     });
     conn.ready.catch(() => {}); // observed by callers; never an unhandled rejection
@@ -220,19 +282,31 @@ export function createUpstreamPool(opts: UpstreamOptions) {
   }
 
   /** Runs one request on the server's connection, mapping every failure to an UpstreamError. */
-  async function request<T>(server: McpServerObject, what: string, fn: (c: Client, timeout: number) => Promise<T>): Promise<T> {
+  async function request<T>(server: McpServerObject, what: string, fn: (c: Live, timeout: number) => Promise<T>): Promise<T> {
     const conn = connection(server);
-    const client = await conn.ready;
+    const live = await conn.ready;
+    const { client } = live;
     const timeout = server.spec.timeoutMs ?? opts.callTimeoutMs;
     try {
-      return await fn(client, timeout);
+      return await fn(live, timeout);
     } catch (err) {
-      // The SDK's McpError, recognised by name (the SDK is loaded lazily, see sdk.ts).
+      // The SDKs' errors, recognised by name (they are loaded lazily, see sdk.ts): the 2025 SDK's
+      // McpError; the 2026 SDK's ProtocolError (a JSON-RPC error) and SdkError (its own failures).
       const rpc = err as { name?: string; code?: number; message?: string };
-      const code = rpc?.name === 'McpError' ? rpc.code : undefined;
-      if (code === RPC.RequestTimeout)
-        throw new UpstreamError(server.name, 'timeout', `did not answer ${what} within ${timeout} ms`);
-      if (code !== undefined && code !== RPC.ConnectionClosed)
+      const code = rpc?.name === 'McpError' ? rpc.code : rpcError(err)?.code;
+      if (code === RPC.RequestTimeout && live.era === 'legacy') throw timeoutError(server, what, timeout);
+      if (live.era === 'modern') {
+        if (timedOut(err)) throw timeoutError(server, what, timeout);
+        if (asksForInput(err))
+          // The gateway has no way to ask its agent (see upstream-modern.ts): say so, not "it failed".
+          throw new UpstreamError(
+            server.name,
+            'error',
+            `asked for input to answer ${what} (MCP input_required), which Fulcrum does not relay to agents`,
+          );
+        if (invalidResult(err)) throw notJsonRpc(server, describeError(err, undefined), what);
+      }
+      if (code !== undefined && (code !== RPC.ConnectionClosed || live.era === 'modern'))
         // The upstream answered with a JSON-RPC error: the connection is fine, the request was not.
         // An MCP server's own answer (it completed the handshake), passed on like a tool's result.
         throw new UpstreamError(server.name, 'error', `refused ${what}: ${String(rpc.message).slice(0, 500)}`);
@@ -258,18 +332,19 @@ export function createUpstreamPool(opts: UpstreamOptions) {
       args: Record<string, unknown>,
       onProgress?: (p: Progress) => void,
     ): Promise<CallToolResult> {
-      return request(server, `tools/call ${name}`, async (c, timeout) => {
+      return request(server, `tools/call ${name}`, async (live, timeout) => {
         // The upstream result goes back to the agent as it is: the SDK validated its shape. The
         // timeout stays absolute: progress does not extend it.
-        return (await c.callTool({ name, arguments: args }, undefined, {
-          timeout,
-          ...(onProgress ? { onprogress: onProgress } : {}),
-        })) as CallToolResult;
+        const options = { timeout, ...(onProgress ? { onprogress: onProgress } : {}) };
+        if (live.era === 'modern') return callToolModern(live.client, name, args, options);
+        return (await live.client.callTool({ name, arguments: args }, undefined, options)) as CallToolResult;
       });
     },
 
     async listTools(server: McpServerObject): Promise<McpTool[]> {
-      return request(server, 'tools/list', async (c, timeout) => {
+      return request(server, 'tools/list', async (live, timeout) => {
+        if (live.era === 'modern') return listToolsModern(live.client, timeout);
+        const c = live.client;
         const tools: McpTool[] = [];
         let cursor: string | undefined;
         do {
@@ -287,6 +362,10 @@ export function createUpstreamPool(opts: UpstreamOptions) {
       await Promise.all(all.map((c) => c.client?.close().catch(() => {})));
     },
   };
+}
+
+function timeoutError(server: McpServerObject, what: string, ms: number): UpstreamError {
+  return new UpstreamError(server.name, 'timeout', `did not answer ${what} within ${ms} ms`);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {

@@ -2,6 +2,7 @@
 // and checks a JSON Schema cannot express.
 import type { TSchema } from '@sinclair/typebox';
 import type { Problem } from '../errors.js';
+import { checkModelEndpoint } from '../llm/endpoint-spec.js';
 import { schemaCompilers } from './json-schema.js';
 import { checkMcpServer } from './mcp-server.js';
 import * as S from './schemas.js';
@@ -10,6 +11,7 @@ export const KINDS = [
   'BusinessUnit',
   'Person',
   'DataDomain',
+  'ModelEndpoint',
   'Model',
   'Tool',
   'Archetype',
@@ -17,6 +19,7 @@ export const KINDS = [
   'Agent',
   'Policy',
   'Budget',
+  'SpendLimit',
   'ComputePool',
   'McpServer',
   'Monitor',
@@ -28,6 +31,7 @@ export interface SpecByKind {
   BusinessUnit: S.BusinessUnitSpec;
   Person: S.PersonSpec;
   DataDomain: S.DataDomainSpec;
+  ModelEndpoint: S.ModelEndpointSpec;
   Model: S.ModelSpec;
   Tool: S.ToolSpec;
   Archetype: S.ArchetypeSpec;
@@ -35,6 +39,7 @@ export interface SpecByKind {
   Agent: S.AgentSpec;
   Policy: S.PolicySpec;
   Budget: S.BudgetSpec;
+  SpendLimit: S.SpendLimitSpec;
   ComputePool: S.ComputePoolSpec;
   McpServer: S.McpServerSpec;
   Monitor: S.MonitorSpec;
@@ -99,10 +104,11 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
     schema: S.DataDomainSpec,
     references: (s) => one('/spec/owner', 'Person', s.owner),
   },
+  ModelEndpoint: { plural: 'model-endpoints', schema: S.ModelEndpointSpec, references: () => [], check: checkModelEndpoint },
   Model: {
     plural: 'models',
     schema: S.ModelSpec,
-    references: () => [],
+    references: (s) => one('/spec/endpoint', 'ModelEndpoint', s.endpoint),
     check: (s) => {
       const seen = new Set<string>();
       return s.pricing.flatMap((p, i) => {
@@ -190,6 +196,15 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
       });
       return problems;
     },
+  },
+  SpendLimit: {
+    plural: 'spend-limits',
+    schema: S.SpendLimitSpec,
+    references: (s) => [
+      ...one('/spec/scope/agent', 'Agent', s.scope.agent),
+      ...one('/spec/scope/initiative', 'Initiative', s.scope.initiative),
+      ...one('/spec/scope/businessUnit', 'BusinessUnit', s.scope.businessUnit),
+    ],
   },
   ComputePool: { plural: 'compute-pools', schema: S.ComputePoolSpec, references: () => [] },
   McpServer: {

@@ -32,6 +32,7 @@ export const RISK_TIERS = ['minimal', 'low', 'medium', 'high', 'prohibited'] as 
 export const STAGES = ['proposed', 'pilot', 'production', 'scaled', 'retired'] as const;
 export const EFFECTS = ['read', 'write', 'financial', 'destructive'] as const;
 export const AUTONOMY = ['suggest', 'supervised', 'autonomous'] as const;
+export const CAPABILITY_CLASSES = ['frontier', 'mid-tier', 'small', 'open-weight'] as const;
 export const BUDGET_CATEGORIES = [
   'model-licences',
   'infrastructure-compute',
@@ -109,6 +110,38 @@ export const ModelSpec = T.Object(
     status: literals(['approved', 'restricted', 'banned'] as const),
     maxClassification: literals(CLASSIFICATIONS),
     pricing: T.Array(Price, { default: [] }),
+    capabilityClass: T.Optional(
+      literals(CAPABILITY_CLASSES, { description: 'how the model mix reads at a glance (docs/insight.md "Model mix")' }),
+    ),
+    // Other ids telemetry reports for this model (Bedrock's `anthropic.claude-sonnet-4-20250514-v1:0`,
+    // a deployment name): resolved to it by src/registry/model-names.ts. Unique across all Models.
+    aliases: T.Optional(
+      T.Array(T.String({ minLength: 1, maxLength: 256 }), {
+        uniqueItems: true,
+        maxItems: 100,
+        description: 'model ids that mean this Model',
+      }),
+    ),
+    // The LLM gateway (docs/llm-gateway.md): where calls to this model go, under which id, and the
+    // most output one call may produce when the request sets no max_tokens.
+    endpoint: T.Optional(Ref('ModelEndpoint')),
+    upstreamName: T.Optional(
+      T.String({ minLength: 1, maxLength: 256, description: "the provider's model id (default: the Model's name)" }),
+    ),
+    maxOutputTokens: T.Optional(
+      T.Integer({
+        minimum: 1,
+        maximum: 10_000_000,
+        description: 'output tokens reserved for a gateway call that sets no max_tokens',
+      }),
+    ),
+    contextWindow: T.Optional(
+      T.Integer({
+        minimum: 1,
+        maximum: 100_000_000,
+        description: "the most input tokens one call can read: the gateway's bound when a request's input cannot be measured",
+      }),
+    ),
   },
   closed,
 );
@@ -169,6 +202,23 @@ export const InitiativeSpec = T.Object(
     oversightOwner: T.Optional(Ref('Person')),
     incidentOwner: T.Optional(Ref('Person')),
     outcomes: T.Array(Outcome, { default: [] }),
+    // What the plan (docs/insight.md "The plan") assumes at scale instead of extrapolating the trend.
+    forecast: T.Optional(
+      T.Object(
+        {
+          tasksPerMonth: T.Optional(
+            Quantity({ minimum: 0, description: "tasks a month at scale: the owner's forecast, labelled self-reported" }),
+          ),
+          computePerTask: T.Optional(
+            Quantity({
+              minimum: 0,
+              description: "compute one task uses on a ComputePool, in the pool's unit (e.g. gpu-hours), for self-hosted models",
+            }),
+          ),
+        },
+        closed,
+      ),
+    ),
   },
   closed,
 );
@@ -182,6 +232,24 @@ export const AgentSpec = T.Object(
     owner: Ref('Person'),
     framework: T.Optional(T.String({ minLength: 1 })),
     status: literals(['active', 'suspended', 'retired'] as const, { default: 'active' }),
+    oauthClientId: T.Optional(
+      T.String({
+        minLength: 1,
+        maxLength: 255,
+        pattern: '^\\S+$',
+        description:
+          "the OAuth client (an access token's client_id) this agent authenticates as with FULCRUM_AGENT_TOKEN_ISSUER; unique across agents",
+      }),
+    ),
+    rateLimits: T.Optional(
+      T.Object(
+        {
+          requestsPerMinute: T.Optional(T.Integer({ minimum: 1, maximum: 1_000_000 })),
+          tokensPerMinute: T.Optional(T.Integer({ minimum: 1, maximum: 1_000_000_000 })),
+        },
+        { ...closed, description: 'LLM gateway calls of this agent per minute, across all nodes (docs/llm-gateway.md)' },
+      ),
+    ),
   },
   closed,
 );
@@ -275,6 +343,38 @@ export const TelemetryCollectorSpec = T.Object(
   closed,
 );
 
+/** Where the LLM gateway sends a Model's calls (docs/llm-gateway.md). */
+export const ModelEndpointSpec = T.Object(
+  {
+    description: T.Optional(T.String()),
+    api: literals(['openai', 'anthropic'] as const),
+    baseUrl: T.String({ format: 'uri', description: 'the API up to its version, e.g. https://api.openai.com/v1' }),
+    // Sent as the API's own auth header, only to the origins FULCRUM_SECRET_<NAME>_ORIGINS lists.
+    credential: T.Optional(SecretRef),
+    timeoutMs: T.Integer({ minimum: 1000, maximum: 3_600_000, default: 600_000, description: 'bound on one whole call' }),
+  },
+  closed,
+);
+
+/** A cap on LLM gateway spend in one UTC calendar period, for one agent, initiative or business unit. */
+export const SpendLimitSpec = T.Object(
+  {
+    description: T.Optional(T.String()),
+    scope: T.Object(
+      {
+        agent: T.Optional(Ref('Agent')),
+        initiative: T.Optional(Ref('Initiative')),
+        businessUnit: T.Optional(Ref('BusinessUnit')),
+      },
+      { ...closed, minProperties: 1, maxProperties: 1, description: 'exactly one of agent, initiative, businessUnit' },
+    ),
+    period: literals(['day', 'week', 'month'] as const, { description: 'UTC calendar day, ISO week (from Monday) or month' }),
+    amountUsd: T.Number({ minimum: 0, maximum: 1e9 }),
+    enforce: literals(['block', 'alert'] as const, { default: 'block' }),
+  },
+  closed,
+);
+
 export const MONITOR_METRICS = [
   'deny_rate',
   'approval_rate',
@@ -325,6 +425,8 @@ export type ComputePoolSpec = Static<typeof ComputePoolSpec>;
 export type McpServerSpec = Static<typeof McpServerSpec>;
 export type MonitorSpec = Static<typeof MonitorSpec>;
 export type TelemetryCollectorSpec = Static<typeof TelemetryCollectorSpec>;
+export type ModelEndpointSpec = Static<typeof ModelEndpointSpec>;
+export type SpendLimitSpec = Static<typeof SpendLimitSpec>;
 
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}$';
 

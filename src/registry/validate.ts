@@ -10,6 +10,7 @@ import { checkPolicyTexts, type PolicyVerdicts, schemaKey } from '../policy/ceda
 import { generateCedarSchema, RESERVED_ACTIONS } from '../policy/cedar-schema.js';
 import { isKind, KIND_INFO, KINDS, type Kind, referencesOf } from './kinds.js';
 import { API_VERSION, type Desired, type RegistrySnapshot } from './model.js';
+import { aliasConflicts } from './model-names.js';
 import { Metadata } from './schemas.js';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
@@ -128,7 +129,30 @@ export function checkCrossRules(next: RegistrySnapshot): Problem[] {
       });
     else byEmail.set(email, p.name);
   }
+  // An OAuth client is one agent's identity: two agents with one client would share its tokens.
+  const byClient = new Map<string, string>();
+  for (const a of next.list('Agent')) {
+    const client = a.spec.oauthClientId;
+    if (!client) continue;
+    const first = byClient.get(client);
+    if (first)
+      problems.push({
+        kind: 'Agent',
+        name: a.name,
+        path: '/spec/oauthClientId',
+        message: `OAuth client "${client}" is already Agent ${first}'s (spec.oauthClientId must be unique across agents)`,
+      });
+    else byClient.set(client, a.name);
+  }
   problems.push(...mcpNameProblems(next));
+  // A model id must mean one Model, or telemetry would be priced by whichever was read first.
+  for (const c of aliasConflicts(next))
+    problems.push({
+      kind: 'Model',
+      name: c.model,
+      path: '/spec/aliases',
+      message: `alias "${c.alias}" of Model ${c.model} is already Model ${c.other}'s name or alias`,
+    });
   return problems;
 }
 

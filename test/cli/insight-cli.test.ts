@@ -73,7 +73,13 @@ describe('fulcrum report, signals and budget', () => {
 
   it('lists signals as text and as JSON', async () => {
     const json = JSON.parse((await cli('signals', '--json')).stdout);
-    expect(Object.keys(json).sort()).toEqual(['agentSprawl', 'attributionMismatches', 'notReady', 'stalledPilots']);
+    expect(Object.keys(json).sort()).toEqual([
+      'agentSprawl',
+      'attributionMismatches',
+      'notReady',
+      'stalledPilots',
+      'unpricedModelCalls',
+    ]);
     const text = (await cli('signals')).stdout;
     expect(text).toContain('Pilots stalled past 180 days');
     expect(text).toContain('Attribution mismatches: telemetry naming an agent its sender may not speak for (last 30 days) (0)');

@@ -88,7 +88,15 @@ describe.each(ENGINES)('OTLP from the OpenTelemetry SDK on %s', (engine) => {
     }
     const costs = await t.request({ method: 'GET', url: '/v1/costs?groupBy=model' });
     expect(costs.json().rows).toEqual([
-      { key: 'gpt-4o-mini', costUsd: expect.closeTo(4 * 0.435, 6), inputTokens: 4_000_000, outputTokens: 2_000_000, calls: 4 },
+      {
+        key: 'gpt-4o-mini',
+        costUsd: expect.closeTo(4 * 0.435, 6),
+        inputTokens: 4_000_000,
+        outputTokens: 2_000_000,
+        calls: 4,
+        unpricedCalls: 0,
+        unpriced: { unknownModel: 0, noPrice: 0, noUsage: 0 },
+      },
     ]);
     const tasks = await t.app.database.db.selectFrom('task_events').selectAll().execute();
     expect(tasks.map((e) => e.outcome)).toEqual(['resolved', 'resolved', 'resolved', 'resolved']);

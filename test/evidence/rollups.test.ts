@@ -25,8 +25,9 @@ const span = fc.record({
   agent: fc.constantFrom('support-bot-eu', 'ghost-bot', undefined),
   operation: fc.constantFrom('chat', 'execute_tool', 'invoke_agent', undefined),
   model: fc.constantFrom('gpt-4o-mini', 'gpt-4o-mini-2024-07-18', 'mystery-llm', undefined),
-  input: fc.integer({ min: 0, max: 100_000 }),
-  output: fc.integer({ min: 0, max: 10_000 }),
+  // Absent usage: a model call that cannot be priced (no_usage), never a $0 one.
+  input: fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: undefined }),
+  output: fc.option(fc.integer({ min: 0, max: 10_000 }), { nil: undefined }),
   day: fc.constantFrom(...DAYS),
   error: fc.boolean(),
 });
@@ -64,10 +65,9 @@ describe.each(ENGINES)('rollups on %s', (engine) => {
                 {
                   spans: spans.map((s) => {
                     const start = BigInt(Date.parse(`${s.day}T10:00:00Z`)) * 1_000_000n;
-                    const attrs: Array<[string, string | number]> = [
-                      ['gen_ai.usage.input_tokens', s.input],
-                      ['gen_ai.usage.output_tokens', s.output],
-                    ];
+                    const attrs: Array<[string, string | number]> = [];
+                    if (s.input !== undefined) attrs.push(['gen_ai.usage.input_tokens', s.input]);
+                    if (s.output !== undefined) attrs.push(['gen_ai.usage.output_tokens', s.output]);
                     if (s.agent) attrs.push(['gen_ai.agent.name', s.agent]);
                     if (s.operation) attrs.push(['gen_ai.operation.name', s.operation]);
                     if (s.model) attrs.push(['gen_ai.request.model', s.model]);
@@ -124,9 +124,11 @@ async function expectRollupsMatchRawTables(t: TestServer) {
     if (inference) {
       bump(s.day, s.agent, model, 'model_calls', 1);
       bump(s.day, s.agent, model, s.cost_usd === null ? 'unpriced_calls' : 'cost_measured_usd', s.cost_usd ?? 1);
+      if (s.cost_usd === null) bump(s.day, s.agent, model, `unpriced_${s.unpriced_reason}`, 1);
       bump(s.day, s.agent, model, 'input_tokens', s.input_tokens ?? 0);
       bump(s.day, s.agent, model, 'output_tokens', s.output_tokens ?? 0);
     }
+    if (s.duplicate) continue; // the second record of one tool call
     if (s.operation === 'execute_tool') bump(s.day, s.agent, model, 'tool_calls', 1);
     if (s.error_type) bump(s.day, s.agent, model, 'errors', 1);
   }

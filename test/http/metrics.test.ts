@@ -139,4 +139,22 @@ describe('metrics', () => {
     expect(queried.size).toBeGreaterThan(10);
     for (const name of queried) expect(exported, `${name} is queried by the dashboard`).toContain(name);
   });
+
+  it('answers /metrics only to the scraper token when FULCRUM_METRICS_TOKEN is set', async () => {
+    const token = 'scrape-0123456789abcdef';
+    const locked = await startTestServer('sqlite', { metricsToken: token });
+    try {
+      const get = (authorization?: string) =>
+        locked.request({ method: 'GET', url: '/metrics', token: null, headers: authorization ? { authorization } : {} });
+      expect((await get()).statusCode).toBe(401);
+      expect((await get(`Bearer ${token}x`)).statusCode).toBe(401);
+      // Fulcrum's own admin credential opens nothing here: the scraper has a token of its own.
+      expect((await locked.request({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+      const ok = await get(`Bearer ${token}`);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toContain('fulcrum_decisions_total');
+    } finally {
+      await locked.close();
+    }
+  });
 });

@@ -257,6 +257,19 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     expect(rollup.reduce((n, r) => n + r.tool_calls, 0)).toBeGreaterThanOrEqual(2);
   });
 
+  it("records a call that carries W3C trace context in the caller's trace", async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const r = await mcpBot.callTool({ name: 'ev_echo', arguments: { message: 'traced' }, _meta: { traceparent } });
+    expect(r.isError).toBeFalsy();
+    await t.app.mcp.close(); // flushes the buffered spans (the pool reconnects on the next call)
+    const span = await t.app.database.db
+      .selectFrom('spans')
+      .select(['trace_id', 'parent_span_id', 'tool'])
+      .where('trace_id', '=', '4bf92f3577b34da6a3ce929d0e0e4736')
+      .executeTakeFirst();
+    expect(span).toEqual({ trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', parent_span_id: '00f067aa0ba902b7', tool: 'ev.echo' });
+  });
+
   it('names what is wrong with bad input: not JSON-RPC, a wrong Accept header, a malformed approval id', async () => {
     const key = (await t.request({ method: 'POST', url: '/v1/agents/mcp-bot/keys' })).json().key;
     const post = (body: string, accept = 'application/json, text/event-stream') =>

@@ -1,5 +1,6 @@
 // Real MCP peers for the gateway tests: @modelcontextprotocol/server-everything over stdio and
-// Streamable HTTP, and deliberately broken servers, each a child process on 127.0.0.1.
+// Streamable HTTP, 2026-07-28 servers built with @modelcontextprotocol/server, and deliberately
+// broken servers, each a child process on 127.0.0.1.
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
@@ -61,6 +62,28 @@ export async function startPeer(args: string[]): Promise<Peer> {
 /** server-everything over Streamable HTTP. */
 export function startEverythingHttp(): Promise<Peer> {
   return startPeer(['--import', path.join(PEERS, 'loopback.mjs'), EVERYTHING, 'streamableHttp']);
+}
+
+/**
+ * An upstream of the 2026-07-28 generation (@modelcontextprotocol/server 2.x, createMcpHandler):
+ * `reject` serves only 2026-07-28, `stateless` serves 2025-11-25 too (peers/modern-upstream.mjs).
+ */
+export function startModernUpstream(legacy: 'reject' | 'stateless' = 'reject'): Promise<Peer> {
+  return startPeer([path.join(PEERS, 'modern-upstream.mjs'), legacy]);
+}
+
+/** What a peer/modern-upstream.mjs was sent so far, one entry per POST. */
+export interface SeenRequest {
+  method?: string;
+  version?: string;
+  mcpMethod?: string;
+  mcpName?: string;
+  session?: string;
+}
+
+export async function requestsSeen(peer: Peer): Promise<SeenRequest[]> {
+  const res = await fetch(peer.url.replace(/\/mcp$/, '/requests'));
+  return (await res.json()) as SeenRequest[];
 }
 
 /** A port nothing listens on: bound, then released. */

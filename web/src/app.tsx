@@ -12,6 +12,7 @@ import { AuditPage } from './pages/audit';
 import { BudgetPage } from './pages/budget';
 import { IncidentsPage } from './pages/incidents';
 import { OverviewPage } from './pages/overview';
+import { PlanPage } from './pages/plan';
 import { PoliciesPage } from './pages/policies';
 import { PortfolioPage } from './pages/portfolio';
 import { ReportPage } from './pages/report';
@@ -29,6 +30,7 @@ export const PAGES: PageDef[] = [
   { path: '/', label: 'Overview', group: 'Insight', render: () => <OverviewPage /> },
   { path: '/portfolio', label: 'Portfolio', group: 'Insight', render: () => <PortfolioPage /> },
   { path: '/budget', label: 'Budget', group: 'Insight', render: () => <BudgetPage /> },
+  { path: '/plan', label: 'Plan', group: 'Insight', render: () => <PlanPage /> },
   { path: '/report', label: 'Board report', group: 'Insight', render: () => <ReportPage /> },
   { path: '/agents', label: 'Agents', group: 'Guard', render: () => <AgentsPage /> },
   { path: '/approvals', label: 'Approvals', group: 'Guard', render: () => <ApprovalsPage /> },

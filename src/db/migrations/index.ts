@@ -15,6 +15,9 @@ import * as m20261201T2300 from './20261201T2300-trust-boundaries.js';
 import * as m20261201T2310 from './20261201T2310-telemetry-attribution.js';
 import * as m20261201T2320 from './20261201T2320-audit-proof.js';
 import * as m20261202T0100 from './20261202T0100-approval-joining.js';
+import * as m20261202T0110 from './20261202T0110-console-sessions.js';
+import * as m20261202T0120 from './20261202T0120-span-layout.js';
+import * as m20261202T0130 from './20261202T0130-llm-gateway.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -30,6 +33,9 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261201T2310-telemetry-attribution': m20261201T2310,
   '20261201T2320-audit-proof': m20261201T2320,
   '20261202T0100-approval-joining': m20261202T0100,
+  '20261202T0110-console-sessions': m20261202T0110,
+  '20261202T0120-span-layout': m20261202T0120,
+  '20261202T0130-llm-gateway': m20261202T0130,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {

@@ -95,16 +95,19 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
         },
       },
       async (req, reply) => {
-        const { rejected } = await evidence.ingestTraces(sender(req.principal), req.body, { dryRun: req.query.dryRun });
-        const partial = rejected.length
-          ? {
-              rejectedSpans: rejected.length,
-              errorMessage: rejected
-                .map((r) => `span ${r.index}: ${r.reason}`)
-                .join('; ')
-                .slice(0, 2000),
-            }
-          : undefined;
+        const { rejected, warning } = await evidence.ingestTraces(sender(req.principal), req.body, {
+          dryRun: req.query.dryRun,
+        });
+        // OTLP's partial success carries a warning too (rejected_spans 0): spans kept, nothing counted.
+        const partial =
+          rejected.length || warning
+            ? {
+                rejectedSpans: rejected.length,
+                errorMessage: [...rejected.map((r) => `span ${r.index}: ${r.reason}`), ...(warning ? [warning] : [])]
+                  .join('; ')
+                  .slice(0, 2000),
+              }
+            : undefined;
         if (req.headers['content-type']?.startsWith('application/x-protobuf')) {
           reply.type('application/x-protobuf');
           return reply.send(Buffer.from(encodeTraceResponse(partial)));
@@ -142,7 +145,15 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
                 costUsd: T.Number(),
                 inputTokens: T.Integer(),
                 outputTokens: T.Integer(),
-                calls: T.Integer(),
+                calls: T.Integer({ description: 'model calls, priced or not' }),
+                unpricedCalls: T.Integer({ description: 'model calls without a cost (not in costUsd): see unpriced' }),
+                unpriced: T.Object(
+                  { unknownModel: T.Integer(), noPrice: T.Integer(), noUsage: T.Integer() },
+                  {
+                    description:
+                      'unpriced calls by reason: the model is no registry Model (name or alias), it has no USD price that day, or the span reported no token counts',
+                  },
+                ),
               }),
             ),
           }),

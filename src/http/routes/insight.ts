@@ -3,6 +3,8 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../insight/diagnostic.js';
 import type { InsightService } from '../../insight/insight-service.js';
+import type { PlanThresholds } from '../../insight/plan.js';
+import { PlanQuery, PlanSchema } from '../../insight/plan-schema.js';
 import { renderHtml, renderMarkdown } from '../../insight/report-render.js';
 import type { SpendService } from '../../insight/spend.js';
 import { errorResponses, Name } from '../schemas.js';
@@ -25,6 +27,20 @@ const Signals = T.Object(
         lastDay: T.String({ format: 'date' }),
       }),
       { description: 'telemetry of the last 30 days naming an agent its sender may not speak for (docs/evidence.md)' },
+    ),
+    unpricedModelCalls: T.Array(
+      T.Object({
+        agent: T.String(),
+        model: T.String({ description: 'the registry Model, or the id the telemetry reported when it is none' }),
+        calls: T.Integer({ description: 'model calls without a cost, left out of every spend figure' }),
+        reasons: T.Object({
+          unknownModel: T.Integer({ description: 'no registry Model has this name or alias' }),
+          noPrice: T.Integer({ description: 'the Model has no USD price on that day' }),
+          noUsage: T.Integer({ description: 'the span reported no token counts (e.g. a stream without usage)' }),
+        }),
+        lastDay: T.String({ format: 'date' }),
+      }),
+      { description: 'model calls of the last 30 days Fulcrum could not price, per agent and model (docs/evidence.md)' },
     ),
   },
   { additionalProperties: true },
@@ -64,6 +80,21 @@ export function insightRoutes(server: FastifyInstance, insight: InsightService, 
       },
     },
     async (req) => insight.diagnostic(req.principal, req.query),
+  );
+
+  server.get<{ Querystring: Partial<PlanThresholds> }>(
+    '/v1/plan',
+    {
+      schema: {
+        tags: ['insight'],
+        summary:
+          'The plan: scale, fix-then-scale, continue or stop per active initiative (with evidence and blockers), a four-quarter roadmap within budget and compute, and the model mix',
+        description: 'The rules and thresholds are in docs/insight.md "The plan"; each threshold can be overridden here.',
+        querystring: PlanQuery,
+        response: { 200: PlanSchema, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (req) => insight.plan(req.principal, req.query),
   );
 
   server.get<{ Params: { name: string } }>(

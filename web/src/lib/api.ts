@@ -1,5 +1,7 @@
-// The console's only way to the API: every call carries the token in the Authorization header and
-// turns Fulcrum's error body ({"error":{"code","message"}}) into an ApiError.
+// The console's only way to the API: every call carries the token in the Authorization header (or,
+// signed in through the IdP, rides on the session cookie with its CSRF header) and turns Fulcrum's
+// error body ({"error":{"code","message"}}) into an ApiError.
+import { authHeaders } from './session';
 
 export class ApiError extends Error {
   constructor(
@@ -37,7 +39,7 @@ export function createApi(token: string, onUnauthenticated: () => void): Api {
       res = await fetch(path, {
         method,
         headers: {
-          authorization: `Bearer ${token}`,
+          ...authHeaders(token),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? null : JSON.stringify(body),
@@ -70,7 +72,7 @@ export function createApi(token: string, onUnauthenticated: () => void): Api {
 export async function whoami(token: string): Promise<Whoami> {
   let res: Response;
   try {
-    res = await fetch('/v1/whoami', { headers: { authorization: `Bearer ${token}` } });
+    res = await fetch('/v1/whoami', { headers: authHeaders(token) });
   } catch {
     throw new ApiError(0, 'unreachable', 'Fulcrum cannot be reached. Check that the server is running.');
   }

@@ -87,6 +87,15 @@ export interface Signals {
   };
   notReady?: unknown;
   attributionMismatches: AttributionMismatch[];
+  unpricedModelCalls?: UnpricedModelCalls[];
+}
+/** Model calls Fulcrum could not price, per agent and model, with the reason (docs/evidence.md). */
+export interface UnpricedModelCalls {
+  agent: string;
+  model: string;
+  calls: number;
+  reasons: { unknownModel: number; noPrice: number; noUsage: number };
+  lastDay: string;
 }
 /** Telemetry that named an agent its sender may not speak for (docs/evidence.md). */
 export interface AttributionMismatch {
@@ -238,4 +247,73 @@ export interface Alignment {
   total: number;
   spendWithoutOutcomes: { total: number; share: number; initiatives: { initiative: string; amount: number }[] };
   spendOnStalledPilots: { initiative: string; since: string; amount: number }[];
+}
+
+/** GET /v1/plan (docs/insight.md "The plan"); only the fields the Plan page reads. */
+export interface PlanBlocker {
+  gap: string;
+  detail: string;
+  action: string;
+  owner: string;
+  people?: string[];
+}
+export interface PlanInitiative {
+  name: string;
+  title: string;
+  stage: string;
+  owner: string;
+  recommendation: 'scale' | 'fix-then-scale' | 'continue' | 'stop';
+  reason: string;
+  attainment: number | null;
+  roi: number | null;
+  evidence: { label: string; value: string | number }[];
+  blockers: PlanBlocker[];
+}
+export interface PlanRoadmapEntry {
+  initiative: string;
+  action: 'scale' | 'retire';
+  quarter: string | null;
+  status: 'scheduled' | 'waits';
+  volume: { now: number; atScale: number | null; basis: string; provenance: string; detail: string };
+  value: { annualUsd: number | null; provenance: string; why?: string };
+  cost: { annualUsd: number | null; provenance: string; why?: string };
+  netValueUsd: number | null;
+  compute: { status: string; detail: string; pool?: string };
+  shortfalls: { kind: string; what: string; quarter: string; missing: number; unit: string }[];
+  notes: string[];
+}
+export interface PlanSwitch {
+  initiative: string;
+  archetype: string | null;
+  from: string;
+  to: string;
+  verdict: 'switch' | 'keep' | 'undecided';
+  annualSavingUsd: number | null;
+  estimatedAnnualSavingUsd: number | null;
+  confidence: number | null;
+  reason: string;
+}
+export interface PlanModelGroup {
+  initiative: string;
+  archetype: string | null;
+  agents: string[];
+  eventTasks: number;
+  models: {
+    model: string;
+    capabilityClass: string;
+    status: string;
+    tasks: number;
+    successRate: number | null;
+    costPerSuccessfulTaskUsd: number | null;
+    unpricedCalls: number;
+  }[];
+}
+export interface PlanView {
+  window: { from: string; to: string };
+  initiatives: PlanInitiative[];
+  quarters: { label: string; budget: string | null; budgetProvenance: string }[];
+  roadmap: PlanRoadmapEntry[];
+  modelMix: PlanSwitch[];
+  modelUsage: PlanModelGroup[];
+  assumptions: string[];
 }

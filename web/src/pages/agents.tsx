@@ -1,6 +1,6 @@
 // Agents: the registry with each agent's conformance to its archetype, the kill switch, the
 // identities seen acting without a registration (shadow agents), and telemetry that claimed to be
-// another agent's (attribution mismatches).
+// another agent's (attribution mismatches), and model calls it could not price (unpriced, with the reason).
 import { useState } from 'react';
 import { ConfirmDialog } from '../components/dialog';
 import { Card, Empty, Loaded, PageHeader, Pill, Stat } from '../components/ui';
@@ -24,6 +24,16 @@ function conformance(a: Agent, archetypes: Map<string, ArchetypeSpec>): Conforma
       detail: `${a.spec.framework} is not among ${a.spec.archetype}'s frameworks (${frameworks.join(', ')}).`,
     };
   return { tone: 'good', label: 'Conforms', detail: `Archetype ${a.spec.archetype} on ${a.spec.framework}.` };
+}
+
+/** The reasons a call has no cost, as the fix each one asks for. */
+function unpricedWhy(r: { unknownModel: number; noPrice: number; noUsage: number }): string {
+  const parts = [
+    r.unknownModel && `${fmtNumber(r.unknownModel)} no registry Model has this name or alias`,
+    r.noPrice && `${fmtNumber(r.noPrice)} no USD price that day`,
+    r.noUsage && `${fmtNumber(r.noUsage)} no token counts sent`,
+  ].filter(Boolean);
+  return parts.length ? parts.join('; ') : 'recorded before reasons were kept';
 }
 
 function effectiveStatus(a: Agent): string {
@@ -233,6 +243,39 @@ export function AgentsPage() {
                             <td>{fmtNumber(m.events)}</td>
                             <td>{fmtMoney(m.costUsd)}</td>
                             <td className="nowrap">{fmtDate(m.lastDay)}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </Card>
+              <Card
+                title="Unpriced model calls"
+                subtitle="Model calls in the last 30 days Fulcrum could not price: left out of every cost figure, never counted as $0"
+              >
+                {(d.signals.unpricedModelCalls ?? []).length === 0 ? (
+                  <Empty title="None">Every model call had a known model, a price and token counts.</Empty>
+                ) : (
+                  <div className="table-wrap">
+                    <table className="table" data-testid="unpriced-model-calls">
+                      <thead>
+                        <tr>
+                          <th scope="col">Agent</th>
+                          <th scope="col">Model</th>
+                          <th scope="col">Calls</th>
+                          <th scope="col">Why</th>
+                          <th scope="col">Last seen</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {(d.signals.unpricedModelCalls ?? []).map((u) => (
+                          <tr key={`${u.agent}/${u.model}`}>
+                            <td className="strong">{u.agent}</td>
+                            <td>{u.model || <span className="muted">none named</span>}</td>
+                            <td>{fmtNumber(u.calls)}</td>
+                            <td>{unpricedWhy(u.reasons)}</td>
+                            <td className="nowrap">{fmtDate(u.lastDay)}</td>
                           </tr>
                         ))}
                       </tbody>

@@ -1,11 +1,13 @@
 // Budget: allocation against actual spend per category (spend lines plus telemetry), with the part
-// of the year elapsed, spend without outcomes and spend on stalled pilots.
+// of the year elapsed, spend without outcomes and spend on stalled pilots; and the LLM gateway's
+// spend limits with their burn-down (spend-limits.tsx).
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Card, Empty, Field, Loaded, PageHeader, Pill, Stat } from '../components/ui';
 import { fmtDate, fmtMoney, fmtPercent, titleCase } from '../lib/format';
 import type { Alignment, BudgetSpec, Descriptor, Items } from '../lib/types';
 import { useLoad } from '../lib/use-api';
+import { SpendLimits } from './spend-limits';
 
 export function BudgetPage() {
   const budgets = useLoad((api) => api.get<Items<Descriptor<BudgetSpec>>>('/v1/budgets'), []);
@@ -46,6 +48,7 @@ export function BudgetPage() {
           );
         }}
       </Loaded>
+      <SpendLimits />
     </>
   );
 }

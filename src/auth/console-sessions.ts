@@ -1,0 +1,90 @@
+// Sessions of people signed in through the IdP: the console's cookie and `fulcrum login`'s bearer
+// token are both `fss_` secrets whose SHA-256 is a row of console_sessions (every node sees it). The
+// person's roles are read from their Person descriptor at every request, as for API tokens.
+import { createHmac } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { RegistrySnapshot } from '../registry/model.js';
+import type { Principal } from './principal.js';
+import { hashToken, newSecret } from './tokens.js';
+
+export const SESSION_PREFIX = 'fss_';
+/** `fss_` + 32 random bytes in base64url: anything else is not a session and costs no lookup. */
+const SESSION_SHAPE = /^fss_[A-Za-z0-9_-]{43}$/;
+
+export type SessionKind = 'browser' | 'cli';
+export type ConsoleSessions = ReturnType<typeof createConsoleSessions>;
+
+export function createConsoleSessions(deps: {
+  db: Kysely<Database>;
+  registry: () => Promise<RegistrySnapshot>;
+  ttlSeconds: number;
+  now?: () => number;
+}) {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+
+  return {
+    /** Starts a session for `person`; the secret is returned once and only its hash is kept. */
+    async create(person: string, email: string, kind: SessionKind): Promise<{ token: string; expiresAt: string }> {
+      const token = newSecret(SESSION_PREFIX);
+      const at = new Date(now());
+      const expiresAt = new Date(at.getTime() + deps.ttlSeconds * 1000).toISOString();
+      // Ended sessions go as new ones start: the table holds live sessions and a few stale ones.
+      await db.deleteFrom('console_sessions').where('expires_at', '<=', at.toISOString()).execute();
+      await db
+        .insertInto('console_sessions')
+        .values({ token_hash: hashToken(token), person, email, kind, created_at: at.toISOString(), expires_at: expiresAt })
+        .execute();
+      return { token, expiresAt };
+    },
+
+    /**
+     * The person a live session belongs to, or undefined: unknown, expired, the Person deleted, or
+     * their email no longer the one they signed in with (moving an email moves who signs in).
+     */
+    async authenticate(token: string): Promise<(Principal & { type: 'person' }) | undefined> {
+      if (!SESSION_SHAPE.test(token)) return undefined;
+      const row = await db
+        .selectFrom('console_sessions')
+        .selectAll()
+        .where('token_hash', '=', hashToken(token))
+        .executeTakeFirst();
+      if (!row || row.expires_at <= new Date(now()).toISOString()) return undefined;
+      const person = (await deps.registry()).get('Person', row.person);
+      if (!person || person.spec.email?.toLowerCase() !== row.email.toLowerCase()) return undefined;
+      return { type: 'person', id: row.person, roles: person.spec.roles, tokenId: `session:${row.token_hash.slice(0, 12)}` };
+    },
+
+    async expiresAt(token: string): Promise<string | undefined> {
+      if (!SESSION_SHAPE.test(token)) return undefined;
+      const row = await db
+        .selectFrom('console_sessions')
+        .select('expires_at')
+        .where('token_hash', '=', hashToken(token))
+        .executeTakeFirst();
+      return row?.expires_at;
+    },
+
+    /** Ends a session; true when there was one. */
+    async end(token: string): Promise<{ person: string } | undefined> {
+      if (!SESSION_SHAPE.test(token)) return undefined;
+      const hash = hashToken(token);
+      const row = await db.selectFrom('console_sessions').select('person').where('token_hash', '=', hash).executeTakeFirst();
+      if (!row) return undefined;
+      await db.deleteFrom('console_sessions').where('token_hash', '=', hash).execute();
+      return { person: row.person };
+    },
+  };
+}
+
+export const looksLikeSession = (token: string): boolean => SESSION_SHAPE.test(token);
+
+/**
+ * The CSRF token of a console session: an HMAC keyed by the session secret, so only who holds the
+ * cookie's value (the server, and the console through GET /auth/session, which no other origin can
+ * read) can make it, and a database reader (who sees hashes only) cannot.
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHmac('sha256', sessionToken).update('fulcrum-csrf').digest('base64url');
+}

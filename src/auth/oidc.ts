@@ -1,0 +1,222 @@
+// Talking to an OpenID Provider / OAuth authorization server the operator configured: discovery, its
+// signing keys (JWKS, cached, refetched on an unknown `kid`), JWT verification with asymmetric
+// algorithms only, and the token endpoint (authorization code + PKCE, device authorization grant).
+//
+// The IdP's URLs are the operator's (environment), not a registry writer's, so they do not go through
+// src/net/outbound.ts: an IdP on the private network (Keycloak next to Fulcrum) is the common case.
+// What is bounded instead is what the IdP sends back: every fetch times out and reads at most
+// MAX_BODY bytes.
+import { createHash, randomBytes } from 'node:crypto';
+import { createRemoteJWKSet, customFetch, type JWTPayload, jwtVerify } from 'jose';
+
+/** Signatures accepted: public-key algorithms only. `none` and every HS* (a shared secret, which a
+ *  public JWKS key would become if it were accepted as an HMAC key) are refused before any check. */
+export const ASYMMETRIC_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+/** Largest token Fulcrum parses (header or cookie); real access and ID tokens are 1–4 KiB. */
+export const MAX_TOKEN_BYTES = 8192;
+const MAX_BODY = 256 * 1024;
+const TIMEOUT_MS = 5000;
+/** Clock skew tolerated between Fulcrum and the IdP. */
+const CLOCK_TOLERANCE_S = 60;
+
+export interface IssuerMetadata {
+  issuer: string;
+  authorization_endpoint?: string;
+  token_endpoint?: string;
+  jwks_uri: string;
+  device_authorization_endpoint?: string;
+  userinfo_endpoint?: string;
+  end_session_endpoint?: string;
+}
+
+/** The IdP could not be reached or answered something unusable; the message names which. */
+export class IdpError extends Error {}
+
+export type Issuer = ReturnType<typeof createIssuer>;
+
+/**
+ * One issuer: discovery is fetched on first use and kept (a failed fetch is retried on the next use);
+ * the JWKS is jose's remote set (cached, refetched at most once per `cooldownMs` on an unknown kid).
+ */
+export function createIssuer(issuer: string, opts: { cooldownMs: number }) {
+  let discovered: Promise<{ meta: IssuerMetadata; keys: ReturnType<typeof createRemoteJWKSet> }> | undefined;
+
+  async function discover() {
+    const meta = await discoverMetadata(issuer);
+    const keys = createRemoteJWKSet(new URL(meta.jwks_uri), {
+      timeoutDuration: TIMEOUT_MS,
+      cooldownDuration: opts.cooldownMs,
+      cacheMaxAge: 10 * 60_000,
+      [customFetch]: (url: string, init: RequestInit) => boundedFetch(url, init),
+    });
+    return { meta, keys };
+  }
+
+  async function ready() {
+    discovered ??= discover().catch((err) => {
+      discovered = undefined;
+      throw err;
+    });
+    return discovered;
+  }
+
+  return {
+    issuer,
+    metadata: async () => (await ready()).meta,
+
+    /** Verifies a JWT from this issuer for `audience`; throws with a short reason when it does not hold. */
+    async verify(token: string, audience: string | string[], typ?: string): Promise<JWTPayload> {
+      if (token.length > MAX_TOKEN_BYTES) throw new TokenRefused(`the token is longer than ${MAX_TOKEN_BYTES} bytes`);
+      const { keys } = await ready();
+      try {
+        const { payload } = await jwtVerify(token, keys, {
+          issuer,
+          audience,
+          algorithms: ASYMMETRIC_ALGS,
+          clockTolerance: CLOCK_TOLERANCE_S,
+          requiredClaims: ['exp'],
+          ...(typ ? { typ } : {}),
+        });
+        return payload;
+      } catch (err) {
+        if (err instanceof IdpError) throw err;
+        throw new TokenRefused(reasonOf(err));
+      }
+    },
+
+    /** The UserInfo endpoint's claims for an access token (OIDC Core §5.3), or undefined without one. */
+    async userinfo(accessToken: string): Promise<Record<string, unknown> | undefined> {
+      const url = (await ready()).meta.userinfo_endpoint;
+      if (typeof url !== 'string') return undefined;
+      const res = await boundedFetch(url, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
+      if (!res.ok) throw new IdpError(`the IdP's userinfo endpoint answered ${res.status}`);
+      try {
+        return JSON.parse(await res.text()) as Record<string, unknown>;
+      } catch {
+        throw new IdpError("the IdP's userinfo endpoint answered no JSON (a signed answer is not supported)");
+      }
+    },
+
+    /** A form POST to one of the issuer's endpoints; the JSON answer, whatever its status. */
+    async post(endpoint: string, form: Record<string, string>, auth?: { clientId: string; secret: string }) {
+      const headers: Record<string, string> = {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      };
+      // client_secret_basic: RFC 6749 §2.3.1 form-encodes both parts before joining them.
+      if (auth)
+        headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(auth.clientId)}:${encodeURIComponent(auth.secret)}`).toString('base64')}`;
+      const res = await boundedFetch(endpoint, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
+      const text = await res.text();
+      try {
+        return { status: res.status, body: JSON.parse(text) as Record<string, unknown> };
+      } catch {
+        throw new IdpError(`the IdP's ${new URL(endpoint).pathname} answered ${res.status} with no JSON`);
+      }
+    },
+  };
+}
+
+/** A token that does not verify; the message is safe to show the caller (no token bytes). */
+export class TokenRefused extends Error {}
+
+function reasonOf(err: unknown): string {
+  const code = (err as { code?: string }).code ?? '';
+  const claim = (err as { claim?: string }).claim;
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'the token has expired';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      return claim === 'aud'
+        ? 'the token is not for this resource (audience)'
+        : claim === 'iss'
+          ? 'the token is from another issuer'
+          : `the token's "${claim}" claim does not hold`;
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'the token is not signed with an allowed (public-key) algorithm';
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+      return "the token's signing key is not among the issuer's keys";
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return "the token's signature does not verify";
+    case 'ERR_JWKS_TIMEOUT':
+    case 'ERR_JOSE_GENERIC':
+      return "the issuer's signing keys could not be fetched";
+    default:
+      return code === 'ERR_JWT_INVALID' || code === 'ERR_JWS_INVALID'
+        ? 'the token is not a well-formed JWT'
+        : 'the token is not valid';
+  }
+}
+
+async function discoverMetadata(issuer: string): Promise<IssuerMetadata> {
+  // OpenID Connect discovery, else RFC 8414 (an OAuth-only authorization server).
+  const urls = [`${issuer}/.well-known/openid-configuration`, wellKnown8414(issuer)];
+  let last = '';
+  for (const url of urls) {
+    let res: Response;
+    try {
+      res = await boundedFetch(url, { headers: { accept: 'application/json' } });
+    } catch (err) {
+      last = `${url}: ${(err as Error).message}`;
+      continue;
+    }
+    if (!res.ok) {
+      last = `${url}: HTTP ${res.status}`;
+      continue;
+    }
+    let meta: IssuerMetadata;
+    try {
+      meta = JSON.parse(await res.text()) as IssuerMetadata;
+    } catch {
+      last = `${url}: not JSON`;
+      continue;
+    }
+    // OIDC Discovery §4.3 / RFC 8414 §3.3: the document must name exactly the issuer it was fetched for.
+    if (meta.issuer !== issuer)
+      throw new IdpError(`the discovery document at ${url} names issuer "${String(meta.issuer)}", not "${issuer}"`);
+    if (typeof meta.jwks_uri !== 'string') throw new IdpError(`the discovery document at ${url} has no jwks_uri`);
+    return meta;
+  }
+  throw new IdpError(`no discovery document for ${issuer} (${last})`);
+}
+
+function wellKnown8414(issuer: string): string {
+  const u = new URL(issuer);
+  return `${u.origin}/.well-known/oauth-authorization-server${u.pathname === '/' ? '' : u.pathname}`;
+}
+
+/** fetch with a timeout and at most MAX_BODY bytes of body, as a fresh Response jose can read. */
+async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
+  const signal = init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS);
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal, redirect: 'error' }).catch((err) =>
+      // A kept-alive connection the IdP closed as it was reused: the request never arrived; once more.
+      (err as { cause?: { code?: string } }).cause?.code === 'ECONNRESET'
+        ? fetch(url, { ...init, signal, redirect: 'error' })
+        : Promise.reject(err),
+    );
+  } catch (err) {
+    throw new IdpError(
+      `${new URL(url).origin} is unreachable (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name})`,
+    );
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body?.getReader();
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY) {
+      await reader.cancel();
+      throw new IdpError(`${new URL(url).origin} sent more than ${MAX_BODY} bytes`);
+    }
+    chunks.push(value);
+  }
+  return new Response(Buffer.concat(chunks), { status: res.status, headers: res.headers });
+}
+
+// PKCE (RFC 7636) and the random values of a sign-in.
+export const randomToken = (): string => randomBytes(32).toString('base64url');
+export const s256 = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url');

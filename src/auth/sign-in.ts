@@ -1,0 +1,242 @@
+// People signing in through the company's IdP: the console's authorization code flow with PKCE, and
+// `fulcrum login`'s device authorization grant (RFC 8628), both ending in a verified ID token whose
+// email is a Person's `spec.email`. Nobody is created: no matching Person, no session.
+import { timingSafeEqual } from 'node:crypto';
+import type { RegistrySnapshot } from '../registry/model.js';
+import type { ConsoleSessions, SessionKind } from './console-sessions.js';
+import type { OidcSettings } from './identity-config.js';
+import { IdpError, type Issuer, randomToken, s256, TokenRefused } from './oidc.js';
+
+/** How long a started console sign-in may take at the IdP. */
+export const LOGIN_TTL_SECONDS = 600;
+const SCOPE = 'openid email profile';
+const MAX_EMAIL = 320;
+
+/** A sign-in that ends without a session; `status` and `message` are for the person. */
+export class SignInRefused extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 403 | 502,
+    /** The email the IdP verified, when it got that far (for the audit entry). */
+    readonly email?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface AuditAct {
+  kind: 'auth.signed-in' | 'auth.refused' | 'auth.signed-out';
+  actor: string;
+  detail: Record<string, unknown>;
+}
+
+export type PeopleSignIn = ReturnType<typeof createPeopleSignIn>;
+
+export function createPeopleSignIn(deps: {
+  oidc: OidcSettings;
+  issuer: Issuer;
+  redirectUri: string;
+  sessions: ConsoleSessions;
+  registry: () => Promise<RegistrySnapshot>;
+  recordAct(act: AuditAct): Promise<void>;
+  now?: () => number;
+}) {
+  const { oidc, issuer } = deps;
+  const now = deps.now ?? Date.now;
+  const clientAuth = oidc.clientSecret ? { clientId: oidc.clientId, secret: oidc.clientSecret } : undefined;
+  /** The client `fulcrum login` uses: a public one when the operator named it, else Fulcrum's own. */
+  const device = oidc.deviceClientId
+    ? { clientId: oidc.deviceClientId, auth: undefined }
+    : { clientId: oidc.clientId, auth: clientAuth };
+
+  async function endpoint(name: 'authorization_endpoint' | 'token_endpoint' | 'device_authorization_endpoint') {
+    const meta = await deps.issuer.metadata();
+    const url = meta[name];
+    if (typeof url !== 'string') throw new IdpError(`the IdP's discovery document has no ${name}`);
+    return url;
+  }
+
+  /** The verified ID token's email → a Person and a session; refusals audited and thrown. */
+  async function finish(tokens: Record<string, unknown>, audience: string, kind: SessionKind, nonce?: string) {
+    const idToken = tokens.id_token;
+    if (typeof idToken !== 'string') throw new SignInRefused('the IdP answered without an ID token', 502);
+    let claims: Record<string, unknown>;
+    try {
+      claims = await issuer.verify(idToken, audience);
+    } catch (err) {
+      if (err instanceof TokenRefused) throw new SignInRefused(`the IdP's ID token was refused: ${err.message}`, 502);
+      throw err;
+    }
+    if (nonce !== undefined && (typeof claims.nonce !== 'string' || !same(claims.nonce, nonce)))
+      throw new SignInRefused('the ID token is not for this sign-in (nonce)', 400);
+    // With several audiences, the authorized party must be this client (OIDC Core §3.1.3.7).
+    if (Array.isArray(claims.aud) && claims.aud.length > 1 && claims.azp !== audience)
+      throw new SignInRefused('the ID token was issued to another client (azp)', 400);
+    // Where the IdP keeps profile claims out of the ID token (OIDC Core §5.4 with an access token),
+    // they come from UserInfo, for the same subject (§5.3.2).
+    if (claims.email === undefined && typeof tokens.access_token === 'string') {
+      const info = await issuer.userinfo(tokens.access_token);
+      if (info && info.sub === claims.sub) claims = { ...claims, email: info.email, email_verified: info.email_verified };
+    }
+    const email = typeof claims.email === 'string' ? claims.email.trim().slice(0, MAX_EMAIL) : '';
+    if (!email) throw await refuse('the IdP sent no email claim (ask for the "email" scope, see docs/auth.md)', 403);
+    if (claims.email_verified === false) throw await refuse(`the IdP has not verified ${email}`, 403, email);
+    const snapshot = await deps.registry();
+    const person = snapshot.list('Person').find((p) => p.spec.email?.toLowerCase() === email.toLowerCase());
+    if (!person)
+      throw await refuse(
+        `You signed in as ${email}, but no Person in Fulcrum has that email. Ask a Fulcrum administrator to register you (a Person descriptor with spec.email).`,
+        403,
+        email,
+      );
+    const session = await deps.sessions.create(person.name, email, kind);
+    await deps.recordAct({
+      kind: 'auth.signed-in',
+      actor: `person:${person.name}`,
+      detail: { email, via: kind === 'browser' ? 'console' : 'device', issuer: oidc.issuer },
+    });
+    return { ...session, person: person.name, email };
+  }
+
+  async function refuse(message: string, status: 403, email?: string): Promise<SignInRefused> {
+    await deps.recordAct({
+      kind: 'auth.refused',
+      actor: email ? `oidc:${email}` : 'oidc',
+      detail: { reason: message, issuer: oidc.issuer },
+    });
+    return new SignInRefused(message, status, email);
+  }
+
+  return {
+    name: oidc.name,
+    deviceClientId: device.clientId,
+
+    /** A new console sign-in: where to send the browser, and the cookie that binds the answer to it. */
+    async start(returnTo: string): Promise<{ location: string; cookie: string }> {
+      const state = randomToken();
+      const nonce = randomToken();
+      const verifier = randomToken();
+      const url = new URL(await endpoint('authorization_endpoint'));
+      for (const [k, v] of Object.entries({
+        response_type: 'code',
+        client_id: oidc.clientId,
+        redirect_uri: deps.redirectUri,
+        scope: SCOPE,
+        state,
+        nonce,
+        code_challenge: s256(verifier),
+        code_challenge_method: 'S256',
+      }))
+        url.searchParams.set(k, v);
+      const issued = Math.floor(now() / 1000);
+      return {
+        location: url.toString(),
+        cookie: [state, nonce, verifier, issued, Buffer.from(returnTo).toString('base64url')].join('.'),
+      };
+    },
+
+    /** The IdP sent the browser back: check it, redeem the code, and sign the person in. */
+    async callback(query: Record<string, string | undefined>, cookie: string | undefined) {
+      if (query.error)
+        throw new SignInRefused(
+          `the IdP did not sign you in: ${query.error}${query.error_description ? ` (${query.error_description})` : ''}`,
+          400,
+        );
+      const login = parseLoginCookie(cookie, now());
+      if (!login)
+        throw new SignInRefused('This sign-in expired or was started in another browser. Start again from the console.', 400);
+      if (!query.state || !same(query.state, login.state))
+        throw new SignInRefused('The sign-in answer does not match this browser (state). Start again.', 400);
+      // RFC 9207: when the IdP names itself in the answer, it must be the one we sent the person to.
+      if (query.iss !== undefined && query.iss !== oidc.issuer)
+        throw new SignInRefused('The sign-in answer came from another issuer.', 400);
+      if (!query.code) throw new SignInRefused('The IdP sent no authorization code.', 400);
+      const { status, body } = await issuer.post(
+        await endpoint('token_endpoint'),
+        {
+          grant_type: 'authorization_code',
+          code: query.code,
+          redirect_uri: deps.redirectUri,
+          code_verifier: login.verifier,
+          ...(clientAuth ? {} : { client_id: oidc.clientId }),
+        },
+        clientAuth,
+      );
+      if (status !== 200)
+        throw new SignInRefused(`the IdP refused the authorization code (${String(body.error ?? status)})`, 502);
+      const session = await finish(body, oidc.clientId, 'browser', login.nonce);
+      return { ...session, returnTo: login.returnTo };
+    },
+
+    /** `fulcrum login`, step one: ask the IdP for a user code. */
+    async deviceStart() {
+      const { status, body } = await issuer.post(
+        await endpoint('device_authorization_endpoint'),
+        { scope: SCOPE, ...(device.auth ? {} : { client_id: device.clientId }) },
+        device.auth,
+      );
+      if (status !== 200 || typeof body.device_code !== 'string' || typeof body.user_code !== 'string')
+        throw new IdpError(`the IdP refused the device authorization request (${String(body.error ?? status)})`);
+      return {
+        deviceCode: body.device_code,
+        userCode: body.user_code,
+        verificationUri: String(body.verification_uri ?? ''),
+        ...(typeof body.verification_uri_complete === 'string'
+          ? { verificationUriComplete: body.verification_uri_complete }
+          : {}),
+        interval: typeof body.interval === 'number' ? body.interval : 5,
+        expiresIn: typeof body.expires_in === 'number' ? body.expires_in : 600,
+      };
+    },
+
+    /** `fulcrum login`, step two (polled): pending, or the person's session. */
+    async devicePoll(deviceCode: string) {
+      const { status, body } = await issuer.post(
+        await endpoint('token_endpoint'),
+        {
+          grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+          device_code: deviceCode,
+          ...(device.auth ? {} : { client_id: device.clientId }),
+        },
+        device.auth,
+      );
+      if (status !== 200) {
+        const error = String(body.error ?? `http_${status}`);
+        if (error === 'authorization_pending' || error === 'slow_down') return { pending: error } as const;
+        throw new SignInRefused(
+          error === 'expired_token'
+            ? 'the code expired before it was entered: run `fulcrum login` again'
+            : error === 'access_denied'
+              ? 'the sign-in was denied at the IdP'
+              : `the IdP refused the device code (${error})`,
+          400,
+        );
+      }
+      return { session: await finish(body, device.clientId, 'cli') } as const;
+    },
+  };
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const PART = /^[A-Za-z0-9_-]{43}$/;
+
+/** The login cookie: state, nonce, PKCE verifier, when it was issued, and where to go after. */
+function parseLoginCookie(value: string | undefined, nowMs: number) {
+  if (!value || value.length > 1024) return undefined;
+  const [state, nonce, verifier, issued, back] = value.split('.');
+  if (!state || !nonce || !verifier || !PART.test(state) || !PART.test(nonce) || !PART.test(verifier)) return undefined;
+  const at = Number(issued);
+  if (!Number.isInteger(at) || nowMs / 1000 - at > LOGIN_TTL_SECONDS || at > nowMs / 1000 + 60) return undefined;
+  const returnTo = safeReturnTo(Buffer.from(back ?? '', 'base64url').toString());
+  return { state, nonce, verifier, returnTo };
+}
+
+/** A path on this site to go back to after signing in; anything else is "/". */
+export function safeReturnTo(value: string | undefined): string {
+  return value && value.length <= 512 && /^\/(?![/\\])[A-Za-z0-9\-._~/?=&%]*$/.test(value) ? value : '/';
+}

@@ -1,0 +1,56 @@
+// `fulcrum plan [--json]`: what to scale, fix, keep piloting or stop, the four-quarter roadmap and the
+// model mix, as readable text (or the raw answer of GET /v1/plan).
+import { parseArgs } from 'node:util';
+import type { Plan } from '../insight/plan.js';
+import { createClient } from './client.js';
+
+const MARK = { scale: 'SCALE', 'fix-then-scale': 'FIX→SCALE', continue: 'CONTINUE', stop: 'STOP' } as const;
+
+export async function planCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, url: { type: 'string' } } });
+  const p = await createClient({ url: values.url }).request<Plan>('GET', '/v1/plan');
+  process.stdout.write(values.json ? `${JSON.stringify(p, null, 2)}\n` : formatPlan(p));
+  return 0;
+}
+
+const usd = (v: number | null) => (v === null ? 'unmeasured' : `USD ${Math.round(v).toLocaleString('en-US')}`);
+
+export function formatPlan(p: Plan): string {
+  const lines = [`The plan   (evidence ${p.window.from} … ${p.window.to})`, ''];
+  for (const i of p.initiatives) {
+    lines.push(`${MARK[i.recommendation].padEnd(10)} ${i.name} (${i.stage}, owner ${i.owner})`);
+    lines.push(`           ${i.reason}`);
+    for (const b of i.blockers)
+      lines.push(
+        `           ✗ ${b.detail}`,
+        `             → ${b.action} (${b.owner}${b.people?.length ? `: ${b.people.join(', ')}` : ''})`,
+      );
+    lines.push('');
+  }
+  lines.push('Roadmap');
+  for (const e of p.roadmap) {
+    const when = e.status === 'waits' ? 'WAITS  ' : (e.quarter ?? '').padEnd(7);
+    const what = e.action === 'retire' ? 'retire' : `scale to ${e.volume.atScale ?? '?'} tasks/month (${e.volume.basis})`;
+    lines.push(`  ${when} ${e.initiative}: ${what}; net value a year ${usd(e.netValueUsd)}`);
+    for (const s of e.shortfalls)
+      lines.push(
+        `          ${s.kind === 'compute' ? 'pool' : 'budget'} ${s.what} short by ${s.missing} ${s.unit} in ${s.quarter}`,
+      );
+    for (const n of e.notes) lines.push(`          ${n}`);
+  }
+  lines.push('', 'Model mix (per initiative and archetype)');
+  for (const g of p.modelUsage) {
+    const models = g.models.map(
+      (m) =>
+        `${m.model} [${m.capabilityClass}] ${m.tasks} tasks, ${m.successRate === null ? '—' : `${(m.successRate * 100).toFixed(1)}%`} resolved, ${m.costPerSuccessfulTaskUsd === null ? 'cost unmeasured' : `USD ${m.costPerSuccessfulTaskUsd} per success`}`,
+    );
+    lines.push(`  ${g.initiative} / ${g.archetype ?? 'ad hoc'}: ${models.join('; ') || 'no task joined to a model'}`);
+    if (g.eventTasks) lines.push(`      ${g.eventTasks} tasks reported as events: no trace joins them to a model`);
+  }
+  for (const m of p.modelMix.filter((x) => x.verdict !== 'keep'))
+    lines.push(
+      `  ${m.verdict === 'switch' ? 'SWITCH' : 'UNDECIDED'} ${m.initiative}: ${m.from} → ${m.to}${m.annualSavingUsd !== null ? ` saves ${usd(m.annualSavingUsd)} a year` : ''}: ${m.reason}`,
+    );
+  lines.push('', 'Assumptions', ...p.assumptions.map((a) => `  - ${a}`), '');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,82 @@
+// `fulcrum spend-limits [list] [--json]` and `fulcrum spend-limits status NAME [--json]`: the LLM
+// gateway's spend limits in their current period (spent, held by calls in flight, left), and one
+// limit's burn-down by hour. Reads GET /v1/spend-limits and /v1/spend-limits/<name>/status.
+import { parseArgs } from 'node:util';
+import { CliError, createClient } from './client.js';
+
+interface Status {
+  name: string;
+  scope: Record<string, string>;
+  period: string;
+  enforce: string;
+  periodStart: string;
+  periodEnd: string;
+  limitUsd: number;
+  spentUsd: number;
+  reservedUsd: number;
+  remainingUsd: number;
+  calls: number;
+  alertedAt: string | null;
+  burnDown: Array<{ hour: string; spentUsd: number; remainingUsd: number }>;
+}
+
+const USAGE = 'usage: fulcrum spend-limits [list] [--json] | fulcrum spend-limits status NAME [--json]';
+
+const usd = (v: number) => `$${v.toFixed(v !== 0 && Math.abs(v) < 1 ? 4 : 2)}`;
+const scopeOf = (s: Record<string, string>) =>
+  Object.entries(s)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+
+export async function spendLimits(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, url: { type: 'string' } },
+  });
+  const [sub = 'list', name, ...extra] = positionals;
+  const client = createClient({ url: values.url });
+  const status = (n: string) => client.request<Status>('GET', `/v1/spend-limits/${encodeURIComponent(n)}/status`);
+  if (sub === 'status') {
+    if (!name || extra.length > 0) throw new CliError(`status takes one SpendLimit name; ${USAGE}`, 2);
+    const s = await status(name);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+      return 0;
+    }
+    const lines = [
+      `${s.name}: ${scopeOf(s.scope)}, ${usd(s.limitUsd)} per ${s.period} (${s.enforce})`,
+      `  period     ${s.periodStart} … ${s.periodEnd}`,
+      `  spent      ${usd(s.spentUsd)} (${s.calls} calls admitted)`,
+      `  in flight  ${usd(s.reservedUsd)} (worst case, held until the calls settle)`,
+      `  left       ${usd(s.remainingUsd)}`,
+      ...(s.alertedAt ? [`  passed at  ${s.alertedAt}`] : []),
+      ...(s.burnDown.length > 0
+        ? [
+            '  burn-down (settled, end of each hour with spend):',
+            ...s.burnDown.map((b) => `    ${b.hour}  spent ${usd(b.spentUsd)}  left ${usd(b.remainingUsd)}`),
+          ]
+        : []),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  }
+  if (sub !== 'list' || name) throw new CliError(`unknown spend-limits command "${sub}"; ${USAGE}`, 2);
+  const { items } = await client.request<{ items: Array<{ metadata: { name: string } }> }>('GET', '/v1/spend-limits');
+  const all = await Promise.all(items.map((i) => status(i.metadata.name)));
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+    return 0;
+  }
+  if (all.length === 0) {
+    process.stdout.write('no SpendLimit in the registry (kind: SpendLimit, docs/llm-gateway.md)\n');
+    return 0;
+  }
+  for (const s of all) {
+    const used = s.limitUsd > 0 ? Math.round(((s.spentUsd + s.reservedUsd) / s.limitUsd) * 100) : 100;
+    process.stdout.write(
+      `${s.name.padEnd(24)} ${scopeOf(s.scope).padEnd(34)} ${s.period.padEnd(5)} ${usd(s.spentUsd)} spent + ${usd(s.reservedUsd)} in flight of ${usd(s.limitUsd)} (${used}%)${s.enforce === 'alert' ? ' [alert]' : ''}\n`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,276 @@
+// Single sign-on over HTTP: the console's sign-in through the IdP (/auth/login → IdP → /auth/callback),
+// its session (/auth/session, /auth/logout), `fulcrum login`'s device flow (/auth/device*), and the
+// protected-resource metadata agents' OAuth clients discover the authorization server from (RFC 9728).
+import { Type as T } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { resourceUrl } from '../../auth/agent-tokens.js';
+import { csrfTokenFor, looksLikeSession } from '../../auth/console-sessions.js';
+import { cookieValue, type Identity } from '../../auth/identity.js';
+import { IdpError } from '../../auth/oidc.js';
+import { LOGIN_TTL_SECONDS, SignInRefused, safeReturnTo } from '../../auth/sign-in.js';
+import { FulcrumError, InputError, NotAllowedError, NotFoundError } from '../../errors.js';
+import { errorResponses } from '../schemas.js';
+
+const tags = ['identity'];
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
+export function identityRoutes(server: FastifyInstance, identity: Identity): void {
+  const { people, sessions, settings } = identity;
+
+  function cookie(name: string, value: string, maxAgeSeconds: number): string {
+    const attrs = [`${name}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSeconds}`];
+    if (identity.secure) attrs.push('Secure');
+    return attrs.join('; ');
+  }
+
+  function needPeople() {
+    if (!people) throw new NotFoundError('single sign-on is not configured (FULCRUM_OIDC_ISSUER, docs/auth.md)');
+    return people;
+  }
+
+  server.get(
+    '/auth/session',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: "How to sign in to the console, and the caller's console session if the cookie holds one",
+        response: {
+          200: T.Object({
+            signIn: T.Object({
+              oidc: T.Boolean({ description: 'people sign in through the IdP (GET /auth/login)' }),
+              name: T.Optional(T.String({ description: "the IdP's name, for the button" })),
+              deviceLogin: T.Boolean({ description: '`fulcrum login` can sign in through the IdP (POST /auth/device)' }),
+            }),
+            session: T.Union([
+              T.Object({
+                person: T.String(),
+                roles: T.Array(T.String()),
+                expiresAt: T.String({ format: 'date-time' }),
+                csrfToken: T.String({ description: 'send as X-Fulcrum-CSRF with every request that changes something' }),
+              }),
+              T.Null(),
+            ]),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const token = cookieValue(request.headers.cookie, identity.cookieName);
+      const principal = token ? await sessions.authenticate(token) : undefined;
+      const expiresAt = principal && token ? await sessions.expiresAt(token) : undefined;
+      return {
+        signIn: { oidc: !!people, ...(people ? { name: people.name } : {}), deviceLogin: !!people },
+        session:
+          principal && token && expiresAt
+            ? { person: principal.id, roles: [...principal.roles], expiresAt, csrfToken: csrfTokenFor(token) }
+            : null,
+      };
+    },
+  );
+
+  server.get<{ Querystring: { returnTo?: string } }>(
+    '/auth/login',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'Start signing in to the console through the IdP (authorization code flow with PKCE)',
+        querystring: T.Object({ returnTo: T.Optional(T.String({ maxLength: 512, description: 'a console path' })) }),
+        response: { 302: T.Null({ description: "to the IdP's authorization endpoint" }), ...errorResponses(404, 503) },
+      },
+    },
+    async (request, reply) => {
+      const flow = needPeople();
+      const { location, cookie: value } = await idp(() => flow.start(safeReturnTo(request.query.returnTo)));
+      return reply
+        .header('set-cookie', cookie(identity.loginCookieName, value, LOGIN_TTL_SECONDS))
+        .header('cache-control', 'no-store')
+        .redirect(location, 302);
+    },
+  );
+
+  server.get<{ Querystring: Record<string, string | undefined> }>(
+    '/auth/callback',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'Where the IdP sends the browser back: the session cookie is set, or a page says why not',
+        querystring: T.Object(
+          {
+            code: T.Optional(T.String({ maxLength: 2048 })),
+            state: T.Optional(T.String({ maxLength: 128 })),
+            iss: T.Optional(T.String({ maxLength: 512 })),
+            error: T.Optional(T.String({ maxLength: 256 })),
+            error_description: T.Optional(T.String({ maxLength: 1024 })),
+          },
+          { additionalProperties: true },
+        ),
+        response: { 302: T.Null({ description: 'to the console' }) },
+      },
+    },
+    async (request, reply) => {
+      const flow = needPeople();
+      // The login cookie is single-use: cleared whatever happens next.
+      const clearLogin = cookie(identity.loginCookieName, '', 0);
+      try {
+        const done = await idp(() => flow.callback(request.query, cookieValue(request.headers.cookie, identity.loginCookieName)));
+        return reply
+          .header('set-cookie', [clearLogin, cookie(identity.cookieName, done.token, settings.sessionSeconds)])
+          .header('cache-control', 'no-store')
+          .redirect(`${settings.publicUrl}${done.returnTo}`, 302);
+      } catch (err) {
+        if (!(err instanceof SignInRefused)) throw err;
+        request.log.warn({ reason: err.message }, 'console sign-in refused');
+        return refusalPage(reply.header('set-cookie', clearLogin), err);
+      }
+    },
+  );
+
+  server.post(
+    '/auth/logout',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'End the console session (cookie, with X-Fulcrum-CSRF) or a `fulcrum login` session (bearer)',
+        response: { 204: T.Null(), ...errorResponses(403) },
+      },
+    },
+    async (request, reply) => {
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+      const fromCookie = cookieValue(request.headers.cookie, identity.cookieName);
+      const token = bearer && looksLikeSession(bearer) ? bearer : fromCookie;
+      if (
+        token &&
+        token === fromCookie &&
+        !bearer &&
+        (await sessions.authenticate(token)) &&
+        !identity.csrfOk(token, request.headers)
+      )
+        throw new NotAllowedError('cross-site request refused: signing out from the console needs its X-Fulcrum-CSRF header');
+      const ended = token ? await sessions.end(token) : undefined;
+      if (ended)
+        await identity.recordAct({
+          kind: 'auth.signed-out',
+          actor: `person:${ended.person}`,
+          detail: { via: bearer ? 'cli' : 'console' },
+        });
+      if (fromCookie) reply.header('set-cookie', cookie(identity.cookieName, '', 0));
+      return reply.code(204).send();
+    },
+  );
+
+  server.post(
+    '/auth/device',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: '`fulcrum login`: start the device authorization grant (RFC 8628) at the IdP',
+        response: {
+          200: T.Object({
+            deviceCode: T.String(),
+            userCode: T.String(),
+            verificationUri: T.String(),
+            verificationUriComplete: T.Optional(T.String()),
+            interval: T.Integer(),
+            expiresIn: T.Integer(),
+          }),
+          ...errorResponses(404, 503),
+        },
+      },
+    },
+    async () => idp(() => needPeople().deviceStart()),
+  );
+
+  server.post<{ Body: { deviceCode: string } }>(
+    '/auth/device/token',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: "`fulcrum login`: poll for the person's session once they entered the code at the IdP",
+        body: T.Object({ deviceCode: T.String({ minLength: 1, maxLength: 2048 }) }, { additionalProperties: false }),
+        response: {
+          200: T.Object({ token: T.String(), expiresAt: T.String({ format: 'date-time' }), person: T.String() }),
+          202: T.Object({ pending: T.String({ description: 'authorization_pending or slow_down: poll again later' }) }),
+          ...errorResponses(400, 403, 404, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const flow = needPeople();
+      try {
+        const r = await idp(() => flow.devicePoll(request.body.deviceCode));
+        if ('pending' in r) return reply.code(202).send({ pending: r.pending });
+        return { token: r.session.token, expiresAt: r.session.expiresAt, person: r.session.person };
+      } catch (err) {
+        if (!(err instanceof SignInRefused)) throw err;
+        throw err.status === 403 ? new NotAllowedError(err.message) : new InputError(err.message);
+      }
+    },
+  );
+
+  // RFC 9728 protected-resource metadata: which authorization server issues tokens for which resource.
+  for (const resource of ['api', 'mcp'] as const)
+    server.get(
+      resource === 'mcp' ? '/.well-known/oauth-protected-resource/mcp' : '/.well-known/oauth-protected-resource',
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary: `OAuth protected-resource metadata (RFC 9728) of ${resource === 'mcp' ? 'the MCP gateway' : 'the agent API'}`,
+          response: {
+            200: T.Object({
+              resource: T.String(),
+              authorization_servers: T.Array(T.String()),
+              bearer_methods_supported: T.Array(T.String()),
+              resource_name: T.String(),
+              resource_documentation: T.String(),
+            }),
+            ...errorResponses(404),
+          },
+        },
+      },
+      async () => {
+        if (!identity.agentTokens || !settings.publicUrl || !settings.agentTokenIssuer)
+          throw new NotFoundError('agents sign in with keys only here: FULCRUM_AGENT_TOKEN_ISSUER is not set (docs/auth.md)');
+        return {
+          resource: resourceUrl(settings.publicUrl, resource),
+          authorization_servers: [settings.agentTokenIssuer],
+          bearer_methods_supported: ['header'],
+          resource_name: resource === 'mcp' ? 'Fulcrum MCP gateway' : 'Fulcrum agent API',
+          resource_documentation: `${settings.publicUrl}/docs`,
+        };
+      },
+    );
+}
+
+/** The IdP unreachable or unusable is a 503 naming it; the person or script may try again. */
+async function idp<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof IdpError) throw new FulcrumError('unavailable', `the identity provider: ${err.message}`);
+    throw err;
+  }
+}
+
+function refusalPage(reply: FastifyReply, err: SignInRefused): FastifyReply {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in refused · Fulcrum</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1f2937}a{color:#2563eb}</style></head>
+<body><main><h1>Sign-in refused</h1><p role="alert">${escapeHtml(err.message)}</p><p><a href="/">Back to the console</a></p></main></body></html>`;
+  return reply
+    .code(err.status)
+    .header('content-security-policy', PAGE_CSP)
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(html);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

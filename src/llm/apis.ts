@@ -1,0 +1,310 @@
+// What the gateway needs to know of each API it speaks (OpenAI chat completions, responses and
+// embeddings; Anthropic messages): how a request bounds its cost, how it is forwarded, and where a
+// response says what it used. Only the fields named here are read or changed; everything else in a
+// request or response passes through untouched.
+import { InputError } from '../errors.js';
+
+export type Api = 'openai' | 'anthropic';
+export type Operation = 'chat' | 'responses' | 'embeddings' | 'messages';
+
+export const API_OF: Record<Operation, Api> = {
+  chat: 'openai',
+  responses: 'openai',
+  embeddings: 'openai',
+  messages: 'anthropic',
+};
+/** The path after the endpoint's baseUrl. */
+export const PATH_OF: Record<Operation, string> = {
+  chat: '/chat/completions',
+  responses: '/responses',
+  embeddings: '/embeddings',
+  messages: '/messages',
+};
+
+/** Tokens as the evidence prices them: `input` includes `cached`. */
+export interface Usage {
+  input: number;
+  output: number;
+  cached: number;
+}
+
+export interface CallShape {
+  model: string;
+  stream: boolean;
+  /** OpenAI chat streams: the client asked for the usage chunk itself (stream_options.include_usage). */
+  wantsUsage: boolean;
+  /** The most output the request allows (max_tokens × n), or undefined when it sets none. */
+  maxOutput: number | undefined;
+  /** Why the request's input cannot be measured from its body (server-side state, files, server tools). */
+  unmeasured: string | undefined;
+  /** Images and audio in the request: each may cost more tokens than its bytes. */
+  media: number;
+}
+
+/** Tokens allowed for each image or audio part on top of the body's bytes (the largest image tiles under 6,000). */
+export const MEDIA_TOKENS = 6000;
+/** Tokens a provider adds to every call (chat templates, the tool-use system prompt). */
+export const CALL_OVERHEAD_TOKENS = 1024;
+const MAX_TOKENS_PARAM = 10_000_000;
+
+type Json = Record<string, unknown>;
+
+function positiveInt(body: Json, key: string): number | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > MAX_TOKENS_PARAM)
+    throw new InputError(`${key} must be a whole number from 1 to ${MAX_TOKENS_PARAM}`);
+  return v as number;
+}
+
+/** Reads what the gateway needs from a request body; a malformed one is a 400 in the API's format. */
+export function readCall(op: Operation, body: unknown): CallShape {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InputError('the body must be a JSON object');
+  const b = body as Json;
+  if (typeof b.model !== 'string' || b.model.length === 0 || b.model.length > 256)
+    throw new InputError('model must be a string of 1 to 256 characters');
+  if (b.stream !== undefined && typeof b.stream !== 'boolean') throw new InputError('stream must be true or false');
+  const stream = b.stream === true && op !== 'embeddings';
+  const options = b.stream_options as Json | undefined;
+  let maxOutput: number | undefined;
+  let unmeasured: string | undefined;
+  if (op === 'chat') {
+    const n = positiveInt(b, 'n') ?? 1;
+    const max = positiveInt(b, 'max_completion_tokens') ?? positiveInt(b, 'max_tokens');
+    maxOutput = max === undefined ? undefined : max * n;
+    if (b.web_search_options !== undefined) unmeasured = 'web_search_options (search results are read as input)';
+  } else if (op === 'responses') {
+    maxOutput = positiveInt(b, 'max_output_tokens');
+    if (b.background === true)
+      throw new InputError('background responses are not supported by the gateway: it settles a call on its answer');
+    if (b.previous_response_id !== undefined && b.previous_response_id !== null)
+      unmeasured = 'previous_response_id (the earlier turns are read again as input)';
+    else if (b.conversation !== undefined && b.conversation !== null)
+      unmeasured = 'conversation (stored turns are read as input)';
+    else if (b.prompt !== undefined && b.prompt !== null) unmeasured = 'prompt (a stored prompt template)';
+    else if (Array.isArray(b.tools) && b.tools.some((t) => (t as Json)?.type !== 'function' && (t as Json)?.type !== 'custom'))
+      unmeasured = 'built-in tools (their results are read as input)';
+  } else if (op === 'messages') {
+    maxOutput = positiveInt(b, 'max_tokens');
+    if (maxOutput === undefined) throw new InputError('max_tokens is required');
+    if (b.mcp_servers !== undefined) unmeasured = 'mcp_servers (their results are read as input)';
+    else if (b.container !== undefined && b.container !== null) unmeasured = 'container (its files are read as input)';
+    else if (
+      Array.isArray(b.tools) &&
+      b.tools.some((t) => /^(web_search|web_fetch|code_execution)/.test(String((t as Json)?.type)))
+    )
+      unmeasured = 'server tools (their results are read as input)';
+  } else maxOutput = 0;
+  const parts = countParts(b);
+  unmeasured ??= parts.documents > 0 ? 'documents or files (their pages are read as input)' : undefined;
+  return {
+    model: b.model,
+    stream,
+    wantsUsage: op === 'chat' && stream && options?.include_usage === true,
+    maxOutput,
+    unmeasured,
+    media: parts.media,
+  };
+}
+
+const MEDIA = new Set(['image_url', 'input_image', 'image', 'input_audio', 'audio']);
+const DOCUMENTS = new Set(['document', 'input_file', 'file', 'search_result', 'container_upload']);
+
+/** Content parts by kind, anywhere in the body (it is at most 64 levels deep: the JSON parser's bound). */
+function countParts(body: unknown): { media: number; documents: number } {
+  const out = { media: 0, documents: 0 };
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v !== null && typeof v === 'object') {
+      const type = (v as Json).type;
+      if (typeof type === 'string') {
+        if (MEDIA.has(type)) out.media++;
+        else if (DOCUMENTS.has(type)) out.documents++;
+      }
+      for (const x of Object.values(v as Json)) if (typeof x === 'object') walk(x);
+    }
+  };
+  walk(body);
+  return out;
+}
+
+/**
+ * An upper bound of the input tokens: every token is at least one byte of what the model reads, and
+ * the body holds all of it (with its JSON around it), plus an allowance per image or audio part and
+ * per call. Capped by the model's context window; undefined when the input cannot be measured and
+ * the model has no context window to bound it.
+ */
+export function inputBound(bodyBytes: number, shape: CallShape, contextWindow: number | undefined): number | undefined {
+  const measured = bodyBytes + shape.media * MEDIA_TOKENS + CALL_OVERHEAD_TOKENS;
+  if (shape.unmeasured) return contextWindow;
+  return contextWindow === undefined ? measured : Math.min(measured, contextWindow);
+}
+
+/** The body sent upstream: the provider's model id, a max_tokens when the client set none, usage asked for. */
+export function forwardBody(
+  op: Operation,
+  body: Json,
+  opts: { upstreamName: string; injectMaxOutput: number | undefined; askUsage: boolean },
+): Json {
+  const out: Json = { ...body, model: opts.upstreamName };
+  if (opts.injectMaxOutput !== undefined) {
+    if (op === 'chat') out.max_completion_tokens = opts.injectMaxOutput;
+    else if (op === 'responses') out.max_output_tokens = opts.injectMaxOutput;
+  }
+  if (opts.askUsage) out.stream_options = { ...((body.stream_options as Json | undefined) ?? {}), include_usage: true };
+  return out;
+}
+
+const count = (v: unknown): number => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1e10 ? (v as number) : 0);
+
+/** Usage from a provider's usage object, or undefined when it has none. */
+export function usageOf(op: Operation, u: unknown): Usage | undefined {
+  if (u === null || typeof u !== 'object') return undefined;
+  const x = u as Json;
+  if (op === 'messages') {
+    const cached = count(x.cache_read_input_tokens);
+    return {
+      input: count(x.input_tokens) + cached + count(x.cache_creation_input_tokens),
+      output: count(x.output_tokens),
+      cached,
+    };
+  }
+  if (op === 'responses')
+    return {
+      input: count(x.input_tokens),
+      output: count(x.output_tokens),
+      cached: count((x.input_tokens_details as Json | undefined)?.cached_tokens),
+    };
+  return {
+    input: count(x.prompt_tokens),
+    output: count(x.completion_tokens),
+    cached: count((x.prompt_tokens_details as Json | undefined)?.cached_tokens),
+  };
+}
+
+/** What a whole (non-streamed) answer says: usage, the provider's response id and model. */
+export function readAnswer(op: Operation, json: unknown): { usage?: Usage; id?: string; model?: string } {
+  if (json === null || typeof json !== 'object') return {};
+  const j = json as Json;
+  const usage = usageOf(op, j.usage);
+  return {
+    ...(usage ? { usage } : {}),
+    ...(typeof j.id === 'string' ? { id: j.id.slice(0, 256) } : {}),
+    ...(typeof j.model === 'string' ? { model: j.model.slice(0, 256) } : {}),
+  };
+}
+
+/** What the gateway does with one SSE event: send it as it came, change it, or keep it from the client. */
+export type EventAction = { kind: 'pass' } | { kind: 'drop' } | { kind: 'rewrite'; data: string };
+
+/**
+ * Follows a stream event by event: the response id and model, the usage when the provider reports
+ * it, and an estimate of what was produced so far (for a stream cut before its usage arrives).
+ */
+export function createStreamMeter(op: Operation, wantsUsage: boolean) {
+  let usage: Usage | undefined;
+  let startInput: Usage | undefined; // Anthropic's message_start: input known from the start
+  let reportedOutput = 0;
+  let deltas = 0;
+  let bytes = 0;
+  let id: string | undefined;
+  let model: string | undefined;
+  const produced = (s: unknown) => {
+    if (typeof s === 'string' && s.length > 0) {
+      deltas++;
+      bytes += Buffer.byteLength(s);
+    }
+  };
+  const PASS: EventAction = { kind: 'pass' };
+
+  function chat(j: Json): EventAction {
+    id ??= typeof j.id === 'string' ? j.id.slice(0, 256) : undefined;
+    model ??= typeof j.model === 'string' ? j.model.slice(0, 256) : undefined;
+    if (Array.isArray(j.choices))
+      for (const c of j.choices) {
+        const d = (c as Json)?.delta as Json | undefined;
+        if (!d) continue;
+        produced(d.content);
+        produced(d.refusal);
+        produced(d.reasoning_content);
+        if (Array.isArray(d.tool_calls))
+          for (const t of d.tool_calls) produced(((t as Json)?.function as Json | undefined)?.arguments);
+      }
+    if (j.usage === undefined) return PASS;
+    if (j.usage !== null) usage = usageOf('chat', j.usage);
+    if (wantsUsage) return PASS;
+    // Asked for by the gateway, not the client: the usage-only chunk is kept from it, and the
+    // `"usage": null` the provider then adds to every other chunk is removed.
+    if (j.usage !== null && Array.isArray(j.choices) && j.choices.length === 0) return { kind: 'drop' };
+    const { usage: _hidden, ...rest } = j;
+    return { kind: 'rewrite', data: JSON.stringify(rest) };
+  }
+
+  function responses(j: Json): EventAction {
+    const type = String(j.type ?? '');
+    const r = j.response as Json | undefined;
+    if (r && typeof r === 'object') {
+      id ??= typeof r.id === 'string' ? r.id.slice(0, 256) : undefined;
+      model ??= typeof r.model === 'string' ? r.model.slice(0, 256) : undefined;
+      if (r.usage) usage = usageOf('responses', r.usage);
+    }
+    if (type.endsWith('.delta')) produced(j.delta);
+    return PASS;
+  }
+
+  function messages(j: Json): EventAction {
+    const type = j.type;
+    if (type === 'message_start') {
+      const m = j.message as Json | undefined;
+      id ??= typeof m?.id === 'string' ? m.id.slice(0, 256) : undefined;
+      model ??= typeof m?.model === 'string' ? m.model.slice(0, 256) : undefined;
+      startInput = usageOf('messages', m?.usage);
+      reportedOutput = startInput?.output ?? 0;
+    } else if (type === 'content_block_delta') {
+      const d = j.delta as Json | undefined;
+      produced(d?.text ?? d?.partial_json ?? d?.thinking);
+    } else if (type === 'message_delta') {
+      const u = j.usage as Json | undefined;
+      if (u) {
+        reportedOutput = count(u.output_tokens);
+        // Newer API versions repeat the input counts here; older ones give only output_tokens.
+        const again = u.input_tokens !== undefined ? usageOf('messages', u) : undefined;
+        const input = again ?? startInput;
+        usage = { input: input?.input ?? 0, cached: input?.cached ?? 0, output: reportedOutput };
+      }
+    }
+    return PASS;
+  }
+
+  return {
+    /** Reads one event's data (JSON, or `[DONE]`); says what to send the client. */
+    onEvent(data: string): EventAction {
+      if (data === '' || data === '[DONE]') return PASS;
+      let j: unknown;
+      try {
+        j = JSON.parse(data);
+      } catch {
+        return PASS; // not ours to judge: the client gets what the provider sent
+      }
+      if (j === null || typeof j !== 'object') return PASS;
+      if (op === 'chat') return chat(j as Json);
+      if (op === 'responses') return responses(j as Json);
+      return messages(j as Json);
+    },
+    /** The provider's final usage, when it arrived. */
+    usage: () => usage,
+    /**
+     * For a stream cut short: the input if the provider said it (else undefined), and the output
+     * produced so far — the provider's running count, or an estimate from what was streamed (the
+     * number of deltas or a quarter of their bytes, whichever is more).
+     */
+    partial(): { input?: Usage; output: number } {
+      const estimate = Math.max(deltas, Math.ceil(bytes / 4));
+      return { ...(startInput ? { input: startInput } : {}), output: Math.max(reportedOutput, estimate) };
+    },
+    id: () => id,
+    model: () => model,
+  };
+}
+
+export type StreamMeter = ReturnType<typeof createStreamMeter>;

@@ -1,0 +1,110 @@
+// Evidence of gateway calls: each forwarded call becomes an inference span of the calling agent,
+// priced by the same price book as OTLP spans and written through the same store, so costs, rollups
+// and outcomes see it as they see telemetry. The span carries the provider's response id: a client's
+// own OpenTelemetry span of the same call (gen_ai.response.id) is then the same inference and is not
+// counted again (spans_response, evidence-store.ts). Written in small batches off the reply path.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, SpanTable } from '../db/schema.js';
+import { createEvidenceStore } from '../evidence/evidence-store.js';
+import type { Usage } from './apis.js';
+
+export interface InferenceRecord {
+  agent: string;
+  /** The decision that allowed the call: the span's trace id is derived from it (joinable with the audit log). */
+  decisionId: string;
+  operation: 'chat' | 'embeddings';
+  model: string;
+  /** The id the provider answered with (or the one it was called with). */
+  modelReported: string;
+  provider: string;
+  startedAt: number;
+  durationMs: number;
+  usage: Usage;
+  costUsd: number | null;
+  unpricedReason: string | null;
+  responseId: string | null;
+  errorType: string | null;
+}
+
+export interface InferenceEvidenceOptions {
+  flushMs: number;
+  maxBatch: number;
+  onError: (err: unknown) => void;
+}
+
+/** The trace id of a gateway call's span: derived from its decision id, as the MCP gateway does. */
+export function traceIdOf(decisionId: string): string {
+  return createHash('sha256').update(decisionId).digest('hex').slice(0, 32);
+}
+
+export function createInferenceEvidence(db: Kysely<Database>, opts: InferenceEvidenceOptions) {
+  const store = createEvidenceStore(db);
+  let pending: SpanTable[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+  let failures = 0;
+
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0) return flushing;
+    const batch = pending;
+    pending = [];
+    flushing = flushing
+      .then(() =>
+        store.ingest(
+          [],
+          batch.map((row) => ({ row, inference: true })),
+        ),
+      )
+      .then(
+        () => {},
+        (err) => {
+          failures++;
+          opts.onError(err);
+        },
+      );
+    return flushing;
+  }
+
+  return {
+    record(c: InferenceRecord): void {
+      const start = new Date(c.startedAt).toISOString();
+      pending.push({
+        trace_id: traceIdOf(c.decisionId),
+        span_id: randomBytes(8).toString('hex'),
+        parent_span_id: null,
+        agent: c.agent,
+        registered: 1,
+        name: `${c.operation} ${c.model}`.slice(0, 500),
+        operation: c.operation,
+        start_at: start,
+        day: start.slice(0, 10),
+        duration_ms: c.durationMs,
+        model_reported: c.modelReported,
+        model: c.model,
+        provider: c.provider,
+        input_tokens: c.usage.input,
+        output_tokens: c.usage.output,
+        cached_tokens: c.usage.cached,
+        cost_usd: c.costUsd,
+        tool: null,
+        error_type: c.errorType,
+        task_outcome: null,
+        received_at: new Date().toISOString(),
+        // The gateway authenticated the agent's key: its own call, never a claim about another agent.
+        claimed_agent: null,
+        sent_by: `agent:${c.agent}`,
+        response_id: c.responseId,
+        unpriced_reason: c.unpricedReason,
+        source: 'llm',
+      });
+      if (pending.length >= opts.maxBatch) void flush();
+      else timer ??= setTimeout(() => void flush(), opts.flushMs);
+    },
+    /** Writes what is buffered; resolves when it is committed. */
+    flush,
+    failures: () => failures,
+  };
+}

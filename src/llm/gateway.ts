@@ -1,0 +1,410 @@
+// The LLM gateway's decisions around a forwarded call (proxy.ts does the forwarding):
+//   admit  — the model the agent named (name or alias), the guard's `model.call` decision (audited,
+//            answered after its commit), a price for today (fail closed), the call's worst-case cost
+//            reserved against every applicable SpendLimit and the agent's rate limits;
+//   finish — the actual cost (the provider's usage; for a cut stream what was produced) settled
+//            against the limits and recorded as evidence.
+import type { Kysely } from 'kysely';
+import { assertCan, type Principal } from '../auth/principal.js';
+import type { Database } from '../db/schema.js';
+import { createPriceBook, type PriceBook, priceOn } from '../evidence/cost.js';
+import type { GuardService } from '../guard/guard-service.js';
+import type { OutboundPolicy } from '../net/outbound.js';
+import type { Desired, RegistrySnapshot } from '../registry/model.js';
+import { resolveModelName } from '../registry/model-names.js';
+import { API_OF, type Api, type CallShape, forwardBody, inputBound, type Operation, readCall, type Usage } from './apis.js';
+import { LlmError } from './errors.js';
+import { createInferenceEvidence } from './evidence.js';
+import { claimAlert, type RateLimits } from './ledger.js';
+import { type ApplicableLimit, fromMicro, limitsFor, toMicro } from './limits.js';
+import { createReservations } from './reservations.js';
+import { allowedModels, spendLimitStatus } from './status.js';
+import { type Target, targetFor, type UpstreamLog } from './upstream.js';
+
+export interface GatewayOptions {
+  db: Kysely<Database>;
+  guard: Pick<GuardService, 'decide' | 'snapshot' | 'reportOutcome'>;
+  outbound: OutboundPolicy;
+  /** Where endpoint credentials are read (default: this process's environment, at each call). */
+  env?: NodeJS.ProcessEnv;
+  /** How long a call may wait for calls in flight to settle before a spend limit refuses it. */
+  reservationWaitMs: number;
+  log: { warn(obj: object, message: string): void };
+}
+
+/** A call the gateway admitted: what it forwards, and what it needs to settle it. */
+export interface Admitted {
+  agent: string;
+  op: Operation;
+  decisionId: string;
+  model: Desired<'Model'>;
+  endpoint: Desired<'ModelEndpoint'>;
+  shape: CallShape;
+  target: Target;
+  body: Buffer;
+  timeoutMs: number;
+  startedAt: number;
+  day: string;
+  prices: PriceBook;
+  worst: Usage;
+  /** Held against these limits (none: nothing reserved) and the agent's rate window. */
+  limits: ApplicableLimit[];
+  reserved: boolean;
+  minute: string | null;
+  reservedTokens: number;
+}
+
+/** How a forwarded call ended. */
+export type CallEnd =
+  | { kind: 'answered'; status: number; usage?: Usage | undefined; responseId?: string | undefined; model?: string | undefined }
+  /** Cut short after it was sent: the client left, or the endpoint's timeout. */
+  | {
+      kind: 'cut';
+      why: 'cancelled' | 'timeout' | 'upstream_closed';
+      partial?: { input?: Usage; output: number } | undefined;
+      responseId?: string | undefined;
+      model?: string | undefined;
+    }
+  /** Never reached the provider (refused, connection failed): nothing to charge. */
+  | { kind: 'unsent'; why: string };
+
+const MAX_DATA_DOMAINS = 32;
+const RESERVATION_GRACE_MS = 60_000;
+
+export type LlmGateway = ReturnType<typeof createLlmGateway>;
+
+export function createLlmGateway(opts: GatewayOptions) {
+  const { db } = opts;
+  const env = () => opts.env ?? process.env;
+  const upstreamLog: UpstreamLog = (detail, message) => opts.log.warn(detail, message);
+  const reservations = createReservations(db, {
+    waitMs: opts.reservationWaitMs,
+    sweepMs: 30_000,
+    settleDelayMs: 10,
+    onError: (what, err) => opts.log.warn({ err }, `LLM gateway: ${what} failed`),
+  });
+  const evidence = createInferenceEvidence(db, {
+    flushMs: 50,
+    maxBatch: 256,
+    onError: (err) => opts.log.warn({ err }, 'LLM gateway: call evidence not written'),
+  });
+  const books = new WeakMap<RegistrySnapshot, PriceBook>();
+  const pricesOf = (r: RegistrySnapshot) => {
+    let b = books.get(r);
+    if (!b) {
+      b = createPriceBook(r);
+      books.set(r, b);
+    }
+    return b;
+  };
+
+  /** The Model a request names, served by an endpoint of this route's API; else a 404/400 in its format. */
+  function resolve(registry: RegistrySnapshot, api: Api, requested: string) {
+    const name = resolveModelName(registry, requested);
+    const model = name ? registry.get('Model', name) : undefined;
+    if (!model)
+      throw new LlmError(404, 'model_not_found', `no Model named or aliased "${requested}" in the registry`, { param: 'model' });
+    const endpoint = model.spec.endpoint ? registry.get('ModelEndpoint', model.spec.endpoint) : undefined;
+    if (!endpoint)
+      throw new LlmError(404, 'model_not_served', `Model "${model.name}" has no endpoint: the gateway does not serve it`, {
+        param: 'model',
+      });
+    if (endpoint.spec.api !== api)
+      throw new LlmError(
+        400,
+        'wrong_api',
+        `Model "${model.name}" is served by an ${endpoint.spec.api} endpoint: call /llm/${endpoint.spec.api}/v1/…`,
+        { param: 'model' },
+      );
+    return { model, endpoint };
+  }
+
+  /** A refusal after the guard allowed the call: reported as the call's outcome, so the audit log has it. */
+  function refuse(agent: string, decisionId: string, started: number, e: LlmError): LlmError {
+    opts.guard
+      .reportOutcome(agent, decisionId, { outcome: 'failed', durationMs: Date.now() - started, error: `${e.code}: ${e.message}` })
+      .catch((err) => opts.log.warn({ err, decisionId }, 'LLM gateway: refusal not recorded as the call outcome'));
+    return e;
+  }
+
+  /** Settles the call on what it used and records it as evidence; never throws. */
+  function finish(call: Admitted, end: CallEnd): Usage {
+    const usage = charged(call, end, (message) => opts.log.warn({ decisionId: call.decisionId }, message));
+    const priced = call.prices.price(call.model.name, call.day, usage);
+    const cost = priced.cost;
+    if (call.reserved)
+      void reservations.settle({
+        id: call.decisionId,
+        agent: call.agent,
+        limits: call.limits,
+        costMicro: toMicro(cost ?? 0),
+        minute: call.minute,
+        tokenDelta: usage.input + usage.output - call.reservedTokens,
+        at: new Date(),
+      });
+    if (end.kind !== 'unsent')
+      evidence.record({
+        agent: call.agent,
+        decisionId: call.decisionId,
+        operation: call.op === 'embeddings' ? 'embeddings' : 'chat',
+        model: call.model.name,
+        modelReported: end.model ?? call.model.spec.upstreamName ?? call.model.name,
+        provider: call.model.spec.provider,
+        startedAt: call.startedAt,
+        durationMs: Date.now() - call.startedAt,
+        usage,
+        costUsd: cost,
+        unpricedReason: priced.unpriced,
+        responseId: end.responseId ?? null,
+        errorType: end.kind === 'cut' ? end.why : end.status >= 400 ? `http.${end.status}` : null,
+      });
+    return usage;
+  }
+
+  return {
+    /** Decides, prices and reserves one call; throws an LlmError to refuse it. */
+    async admit(
+      agent: string,
+      op: Operation,
+      body: unknown,
+      bodyBytes: number,
+      headers: Record<string, string | string[] | undefined>,
+      signal: AbortSignal,
+    ): Promise<Admitted> {
+      const startedAt = Date.now();
+      const shape = readCall(op, body);
+      const s = await opts.guard.snapshot();
+      const { model, endpoint } = resolve(s.registry, API_OF[op], shape.model);
+      const dataDomains = listHeader(headers['fulcrum-data-domains'], 'Fulcrum-Data-Domains');
+      const taskId = oneHeader(headers['fulcrum-task-id']);
+      const d = await opts.guard.decide(
+        agent,
+        { action: 'model.call', model: model.name, dataDomains, ...(taskId ? { taskId } : {}) },
+        'llm',
+      );
+      if (d.decision !== 'allow') {
+        const first = d.reasons[0];
+        throw new LlmError(
+          403,
+          d.decision === 'approval_required' ? 'approval_required' : 'model_not_allowed',
+          `${agent} may not call ${model.name}: ${d.reasons.map((r) => `${r.policy}${r.message ? ` (${r.message})` : ''}`).join('; ')}` +
+            (d.decision === 'approval_required' ? ': a person must approve each use, which the gateway cannot wait for' : ''),
+          {
+            policy: first?.policy ?? null,
+            policies: d.reasons.map((r) => r.policy),
+            decision: d.decision,
+            decisionId: d.decisionId,
+          },
+        );
+      }
+      const now = new Date(startedAt);
+      const day = now.toISOString().slice(0, 10);
+      const price = priceOn(model.spec, day);
+      if (price?.currency !== 'USD')
+        throw refuse(
+          agent,
+          d.decisionId,
+          startedAt,
+          new LlmError(
+            403,
+            'model_unpriced',
+            `Model "${model.name}" has no USD price for ${day}: the gateway does not call a model whose cost it cannot count`,
+            { decisionId: d.decisionId },
+          ),
+        );
+      const registry = s.registry;
+      const limits = limitsFor(registry, agent, now);
+      const rate = registry.get('Agent', agent)?.spec.rateLimits as RateLimits | undefined;
+      const inBound = inputBound(bodyBytes, shape, model.spec.contextWindow);
+      const maxOut = shape.maxOutput ?? model.spec.maxOutputTokens;
+      const mustBound = limits.some((l) => l.spec.enforce !== 'alert') || rate?.tokensPerMinute !== undefined;
+      if (mustBound && (inBound === undefined || maxOut === undefined))
+        throw refuse(
+          agent,
+          d.decisionId,
+          startedAt,
+          new LlmError(
+            400,
+            'cost_unbounded',
+            inBound === undefined
+              ? `the input of this call cannot be measured (${shape.unmeasured}) and Model "${model.name}" sets no contextWindow, so its cost cannot be bounded against the spend limits that apply`
+              : `this call sets no ${op === 'responses' ? 'max_output_tokens' : 'max_tokens'} and Model "${model.name}" sets no maxOutputTokens, so its cost cannot be bounded against the limits that apply`,
+            { decisionId: d.decisionId },
+          ),
+        );
+      const worst: Usage = { input: inBound ?? bodyBytes, output: maxOut ?? 0, cached: 0 };
+      const prices = pricesOf(registry);
+      const costMicro = toMicro(prices.price(model.name, day, worst).cost ?? 0);
+      const reservedTokens = worst.input + worst.output;
+      const timeoutMs = endpoint.spec.timeoutMs;
+      let minute: string | null = null;
+      const reserving =
+        limits.length > 0 || (rate !== undefined && (rate.requestsPerMinute ?? rate.tokensPerMinute) !== undefined);
+      if (reserving) {
+        const r = await reservations.reserve(
+          {
+            id: d.decisionId,
+            agent,
+            limits,
+            costMicro,
+            tokens: reservedTokens,
+            rate,
+            expiresAt: new Date(Date.now() + timeoutMs + RESERVATION_GRACE_MS),
+          },
+          signal,
+        );
+        if (!r.ok && r.reason === 'rate')
+          throw refuse(
+            agent,
+            d.decisionId,
+            startedAt,
+            new LlmError(
+              429,
+              'rate_limit_exceeded',
+              `${agent} is over its ${r.what === 'requests' ? 'requestsPerMinute' : 'tokensPerMinute'} (${r.limit}); try again in ${r.retryAfterSeconds} s`,
+              { decisionId: d.decisionId },
+              { 'retry-after': String(r.retryAfterSeconds) },
+            ),
+          );
+        if (!r.ok && r.reason === 'limit') {
+          const l = r.limit;
+          const scope = Object.entries(l.spec.scope).map(([k, v]) => `${k} ${v}`)[0];
+          const left = Math.max(0, l.amountMicro - r.spentMicro - (r.settledOnly ? 0 : r.reservedMicro));
+          throw refuse(
+            agent,
+            d.decisionId,
+            startedAt,
+            new LlmError(
+              429,
+              'spend_limit_exceeded',
+              `spend limit "${l.name}" (${scope}, ${l.spec.amountUsd} USD per ${l.spec.period}) has ${fromMicro(left)} USD left` +
+                `${r.settledOnly ? '' : ' while calls in flight settle'}; this call may cost up to ${fromMicro(costMicro)} USD`,
+              {
+                limit: l.name,
+                limitUsd: l.spec.amountUsd,
+                spentUsd: fromMicro(r.spentMicro),
+                reservedUsd: fromMicro(r.reservedMicro),
+                callMaxUsd: fromMicro(costMicro),
+                decisionId: d.decisionId,
+              },
+              // The SDKs retry a 429 unless told not to; only calls in flight settling could change the answer.
+              { 'x-should-retry': 'false' },
+            ),
+          );
+        }
+        if (r.ok) {
+          minute = r.minute;
+          for (const l of r.alerts)
+            claimAlert(db, l, now).then(
+              (first) => {
+                if (first)
+                  opts.log.warn(
+                    { limit: l.name, agent, periodStart: l.periodStart },
+                    `spend limit ${l.name} (enforce: alert) passed ${l.spec.amountUsd} USD this ${l.spec.period}`,
+                  );
+              },
+              (err) => opts.log.warn({ err }, 'LLM gateway: spend limit alert not recorded'),
+            );
+        }
+      }
+      const admitted: Admitted = {
+        agent,
+        op,
+        decisionId: d.decisionId,
+        model,
+        endpoint,
+        shape,
+        target: undefined as unknown as Target,
+        body: Buffer.alloc(0),
+        timeoutMs,
+        startedAt,
+        day,
+        prices,
+        worst,
+        limits,
+        reserved: reserving,
+        minute,
+        reservedTokens,
+      };
+      try {
+        admitted.target = targetFor(endpoint, op, headers, { outbound: opts.outbound, env: env(), log: upstreamLog });
+        const injectMaxOutput = shape.maxOutput === undefined && op !== 'embeddings' ? model.spec.maxOutputTokens : undefined;
+        const forward = forwardBody(op, body as Record<string, unknown>, {
+          upstreamName: model.spec.upstreamName ?? model.name,
+          injectMaxOutput,
+          askUsage: op === 'chat' && shape.stream && !shape.wantsUsage,
+        });
+        admitted.body = Buffer.from(JSON.stringify(forward));
+      } catch (err) {
+        finish(admitted, { kind: 'unsent', why: (err as Error).message });
+        throw err;
+      }
+      return admitted;
+    },
+
+    finish,
+
+    /** GET /models: the models this agent may call through this API now (the guard's answer is allow). */
+    async models(agent: string, api: Api) {
+      return allowedModels(await opts.guard.snapshot(), agent, api);
+    },
+
+    /** GET /v1/spend-limits/<name>/status: the limit in its current period, and its burn-down by hour. */
+    async limitStatus(actor: Principal, name: string, at = new Date()) {
+      assertCan(actor, 'registry.read');
+      return spendLimitStatus(db, (await opts.guard.snapshot()).registry, name, at);
+    },
+
+    /** Failed background writes since start (settlements, expiry sweeps, evidence), each also logged. */
+    failures: () => reservations.failures() + evidence.failures(),
+
+    /** Writes what is pending (settlements, evidence); for tests and shutdown. */
+    async flush(): Promise<void> {
+      await evidence.flush();
+    },
+
+    async close(): Promise<void> {
+      await reservations.close();
+      await evidence.flush();
+    },
+  };
+}
+
+/**
+ * What a call is charged:
+ * - answered (2xx): the provider's usage; without one, the worst case (it cannot be counted, so it is not counted low);
+ * - an error answer, or never sent: nothing (providers do not bill refused calls);
+ * - a stream cut short: its input (as the provider said, else the bound) and the output produced so far;
+ * - a whole answer cut short: the worst case (the provider may have finished it; nothing says how much).
+ */
+function charged(call: Admitted, end: CallEnd, warn: (message: string) => void): Usage {
+  const zero = { input: 0, output: 0, cached: 0 };
+  if (end.kind === 'unsent') return zero;
+  if (end.kind === 'answered') {
+    if (end.status >= 400) return zero;
+    if (end.usage) return end.usage;
+    warn(`model endpoint ${call.endpoint.name} answered without usage: charged the call's worst case`);
+    return call.worst;
+  }
+  if (!call.shape.stream || !end.partial) return call.worst;
+  const input = end.partial.input ?? { input: call.worst.input, output: 0, cached: 0 };
+  const cap = call.shape.maxOutput ?? call.model.spec.maxOutputTokens ?? Number.POSITIVE_INFINITY;
+  return { input: input.input, cached: input.cached, output: Math.min(end.partial.output, cap) };
+}
+
+function oneHeader(v: string | string[] | undefined): string | undefined {
+  const s = Array.isArray(v) ? v[0] : v;
+  return s && s.length <= 200 ? s : undefined;
+}
+
+/** A comma-separated header as a list (bounded). */
+function listHeader(v: string | string[] | undefined, name: string): string[] {
+  const text = Array.isArray(v) ? v.join(',') : (v ?? '');
+  const list = text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  if (list.length > MAX_DATA_DOMAINS || list.some((x) => x.length > 253))
+    throw new LlmError(400, 'bad_request', `${name} lists at most ${MAX_DATA_DOMAINS} data domains, each a registry name`);
+  return [...new Set(list)];
+}

@@ -1,0 +1,238 @@
+// Forwards an admitted call and relays the answer. A whole answer is read (bounded), its usage taken,
+// and sent on. A stream (SSE) is relayed event by event as it arrives: each complete event is written
+// to the client at once (its usage noted; the usage chunk the gateway asked for is kept from a client
+// that did not), with backpressure both ways. The client leaving, or the endpoint's timeout, aborts
+// the provider's request; what was produced until then is what the call is charged.
+import type http from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
+import { createStreamMeter, readAnswer } from './apis.js';
+import { errorBody, LlmError } from './errors.js';
+import type { Admitted, CallEnd } from './gateway.js';
+import { post, type UpstreamLog } from './upstream.js';
+
+/** Largest whole answer read from a provider (a long completion with many choices stays far below). */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+/** Largest error body passed on (a provider's error page is not relayed whole). */
+const MAX_ERROR_BYTES = 64 * 1024;
+/** Largest single SSE event. */
+const MAX_EVENT_BYTES = 16 * 1024 * 1024;
+// What a client is told of the provider's answer besides its body.
+const PASSED_RESPONSE_HEADERS = [
+  'content-type',
+  'x-request-id',
+  'request-id',
+  'openai-processing-ms',
+  'retry-after',
+  'retry-after-ms',
+];
+
+export async function relay(
+  call: Admitted,
+  res: http.ServerResponse,
+  clientGone: AbortSignal,
+  log: UpstreamLog,
+): Promise<CallEnd> {
+  const api = call.endpoint.spec.api;
+  const timeout = AbortSignal.timeout(call.timeoutMs);
+  const signal = AbortSignal.any([clientGone, timeout]);
+  const why = (): 'cancelled' | 'timeout' => (clientGone.aborted ? 'cancelled' : 'timeout');
+  const fail = (e: LlmError) => {
+    if (!res.headersSent && !res.destroyed) {
+      res.writeHead(e.status, { 'content-type': 'application/json', ...e.headers });
+      res.end(JSON.stringify(errorBody(api, e)));
+    } else res.destroy();
+  };
+
+  let upstream: http.IncomingMessage;
+  try {
+    upstream = await post(call.target, call.body, call.shape.stream, signal);
+  } catch (err) {
+    if (signal.aborted) {
+      if (timeout.aborted && !clientGone.aborted)
+        fail(
+          new LlmError(
+            504,
+            'upstream_timeout',
+            `model endpoint "${call.endpoint.name}" did not answer within ${call.timeoutMs} ms`,
+          ),
+        );
+      return { kind: 'cut', why: why() };
+    }
+    log({ endpoint: call.endpoint.name, detail: (err as Error).message }, `model endpoint ${call.endpoint.name} unreachable`);
+    fail(
+      new LlmError(
+        502,
+        'upstream_unavailable',
+        `model endpoint "${call.endpoint.name}" is not reachable (the Fulcrum server log says why)`,
+      ),
+    );
+    return { kind: 'unsent', why: (err as Error).message };
+  }
+
+  const status = upstream.statusCode ?? 502;
+  const headers: Record<string, string> = {};
+  for (const h of PASSED_RESPONSE_HEADERS) {
+    const v = upstream.headers[h];
+    if (typeof v === 'string') headers[h] = v;
+  }
+  const isStream = status < 400 && /^text\/event-stream\b/i.test(upstream.headers['content-type'] ?? '');
+
+  if (!isStream) {
+    const limit = status >= 400 ? MAX_ERROR_BYTES : MAX_ANSWER_BYTES;
+    let body: Buffer;
+    try {
+      body = await readBounded(upstream, limit);
+    } catch (err) {
+      if (signal.aborted) {
+        if (timeout.aborted && !clientGone.aborted)
+          fail(
+            new LlmError(
+              504,
+              'upstream_timeout',
+              `model endpoint "${call.endpoint.name}" did not answer within ${call.timeoutMs} ms`,
+            ),
+          );
+        return { kind: 'cut', why: why() };
+      }
+      log(
+        { endpoint: call.endpoint.name, detail: (err as Error).message },
+        `model endpoint ${call.endpoint.name} answer unreadable`,
+      );
+      fail(
+        new LlmError(502, 'upstream_invalid', `model endpoint "${call.endpoint.name}" sent an answer the gateway could not read`),
+      );
+      return { kind: 'cut', why: 'upstream_closed' };
+    }
+    if (status === 401 || status === 403) {
+      // The provider refused Fulcrum's credential, not the agent's: the agent's key is fine.
+      log(
+        { endpoint: call.endpoint.name, detail: body.toString('utf8', 0, 2000) },
+        `model endpoint ${call.endpoint.name} refused its credential (${status})`,
+      );
+      fail(
+        new LlmError(
+          502,
+          'upstream_auth_failed',
+          `model endpoint "${call.endpoint.name}" refused Fulcrum's credential for it (the Fulcrum server log says more)`,
+        ),
+      );
+      return { kind: 'answered', status };
+    }
+    let answer: ReturnType<typeof readAnswer> = {};
+    if (status < 400) {
+      try {
+        answer = readAnswer(call.op, JSON.parse(body.toString('utf8')));
+      } catch {
+        answer = {};
+      }
+    }
+    if (!res.destroyed) {
+      res.writeHead(status, headers);
+      res.end(body);
+    }
+    return { kind: 'answered', status, usage: answer.usage, responseId: answer.id, model: answer.model };
+  }
+
+  // A stream: relayed event by event.
+  const meter = createStreamMeter(call.op, call.shape.wantsUsage);
+  res.writeHead(status, { ...headers, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+  res.flushHeaders();
+  const decoder = new StringDecoder('utf8');
+  let buffer = '';
+  let overflow = false;
+  const SEPARATOR = /\r\n\r\n|\n\n|\r\r/;
+  const relayEvents = (text: string) => {
+    buffer += text;
+    let out = '';
+    for (let m = SEPARATOR.exec(buffer); m; m = SEPARATOR.exec(buffer)) {
+      const block = buffer.slice(0, m.index);
+      buffer = buffer.slice(m.index + m[0].length);
+      const action = meter.onEvent(dataOf(block));
+      if (action.kind === 'pass') out += `${block}\n\n`;
+      else if (action.kind === 'rewrite') out += `${eventLines(block)}data: ${action.data}\n\n`;
+    }
+    if (buffer.length > MAX_EVENT_BYTES) overflow = true;
+    return out;
+  };
+  const ended = await new Promise<'end' | 'aborted' | 'overflow'>((resolve) => {
+    let settled = false;
+    const done = (how: 'end' | 'aborted' | 'overflow') => {
+      if (settled) return;
+      settled = true;
+      resolve(how);
+    };
+    upstream.on('data', (chunk: Buffer) => {
+      const out = relayEvents(decoder.write(chunk));
+      if (overflow) {
+        upstream.destroy();
+        return done('overflow');
+      }
+      if (out && !res.destroyed && !res.write(out)) {
+        upstream.pause();
+        res.once('drain', () => upstream.resume());
+      }
+    });
+    upstream.once('end', () => {
+      // An event the provider did not close with a blank line is still an event.
+      let out = relayEvents(decoder.end());
+      if (buffer.trim() !== '') out += relayEvents('\n\n');
+      if (out && !res.destroyed) res.write(out);
+      done('end');
+    });
+    upstream.once('error', () => done('aborted'));
+    upstream.once('close', () => done(upstream.complete ? 'end' : 'aborted'));
+  });
+  if (!res.destroyed) res.end();
+  const usage = meter.usage();
+  if (ended === 'end' && usage) return { kind: 'answered', status, usage, responseId: meter.id(), model: meter.model() };
+  if (ended === 'overflow')
+    log(
+      { endpoint: call.endpoint.name, detail: `an SSE event over ${MAX_EVENT_BYTES} bytes` },
+      `model endpoint ${call.endpoint.name} stream cut`,
+    );
+  return {
+    kind: 'cut',
+    why: signal.aborted ? why() : 'upstream_closed',
+    partial: meter.partial(),
+    responseId: meter.id(),
+    model: meter.model(),
+  };
+}
+
+/** The data of one SSE event (its `data:` lines joined), or '' when it has none. */
+function dataOf(block: string): string {
+  if (!block.includes('data:')) return '';
+  const lines = block.split(/\r\n|\n|\r/);
+  const data: string[] = [];
+  for (const l of lines) if (l.startsWith('data:')) data.push(l.slice(l.startsWith('data: ') ? 6 : 5));
+  return data.join('\n');
+}
+
+/** The lines of an event other than its data (event:, id:), kept when its data is rewritten. */
+function eventLines(block: string): string {
+  return block
+    .split(/\r\n|\n|\r/)
+    .filter((l) => l !== '' && !l.startsWith('data:'))
+    .map((l) => `${l}\n`)
+    .join('');
+}
+
+function readBounded(stream: http.IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        stream.destroy(new Error(`the answer is over ${max} bytes`));
+        return;
+      }
+      chunks.push(c);
+    });
+    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    stream.once('error', reject);
+    stream.once('close', () => {
+      if (!stream.complete) reject(new Error('the connection closed before the answer was complete'));
+    });
+  });
+}

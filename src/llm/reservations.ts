@@ -1,0 +1,226 @@
+// Admission and settlement of gateway calls against spend limits and rate limits (ledger.ts does the
+// SQL). A call that a blocking limit cannot take *now*, but could once calls in flight settle (their
+// worst case is held, their actual cost is usually less), waits for them instead of being refused:
+// so a burst stops at the limit, not a worst-case reservation per call in flight before it. It is
+// refused at once when settled spend alone leaves no room, and after `waitMs` otherwise.
+// Settlements are written in batches, one transaction for all that ended meanwhile (at most one in
+// flight); waiting calls on this node are woken by them, and poll for what other nodes settle.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import {
+  type LimitState,
+  type ReserveRequest,
+  type ReserveResult,
+  reserveBatch,
+  type Settlement,
+  settleBatch,
+  sweepExpired,
+} from './ledger.js';
+import type { ApplicableLimit } from './limits.js';
+
+export interface ReservationOptions {
+  /** How long a call may wait for calls in flight to settle before it is refused. */
+  waitMs: number;
+  /** How often an expired reservation (its node died) is released. */
+  sweepMs: number;
+  /** How long a settlement waits for others to share its commit. */
+  settleDelayMs: number;
+  onError(what: string, err: unknown): void;
+}
+
+interface Waiter {
+  limits: ApplicableLimit[];
+  costMicro: number;
+  wake(): void;
+}
+
+export type Reservations = ReturnType<typeof createReservations>;
+
+export function createReservations(db: Kysely<Database>, opts: ReservationOptions) {
+  const waiters = new Set<Waiter>();
+  let queue: Settlement[] = [];
+  let writing: Promise<void> | undefined;
+  let failures = 0;
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+  let scheduled: Promise<void> | undefined;
+  // Admissions, in group commits: the calls that arrive while one batch commits go in the next.
+  let asking: Array<{ r: ReserveRequest; resolve(v: ReserveResult): void; reject(e: unknown): void }> = [];
+  let admitting = false;
+
+  function admitBatch(): void {
+    if (admitting || asking.length === 0) return;
+    admitting = true;
+    const batch = asking;
+    asking = [];
+    const now = new Date();
+    reserveBatch(
+      db,
+      batch.map((b) => ({ ...b.r, now })),
+    ).then(
+      (results) => {
+        for (const [i, b] of batch.entries()) b.resolve(results[i] as ReserveResult);
+        admitting = false;
+        admitBatch();
+      },
+      (err) => {
+        for (const b of batch) b.reject(err);
+        admitting = false;
+        admitBatch();
+      },
+    );
+  }
+
+  function tryReserve(r: Omit<ReserveRequest, 'now'>): Promise<ReserveResult> {
+    return new Promise((resolve, reject) => {
+      asking.push({ r: { ...r, now: new Date() }, resolve, reject });
+      // One turn of the event loop, so that the calls of this turn share the commit.
+      if (asking.length === 1) setImmediate(admitBatch);
+    });
+  }
+
+  /**
+   * After a settlement: wakes, oldest first, the waiting calls that now fit in what it freed (so a
+   * settlement wakes a few, not every waiter at once), and those that settled spend now excludes
+   * (they refuse). A limit the settlement did not touch is assumed to have room; the retry decides.
+   */
+  function wakeFor(states: LimitState[]): void {
+    if (waiters.size === 0 || states.length === 0) return;
+    const key = (limit: string, period: string) => `${limit}\u0000${period}`;
+    const after = new Map(states.map((s) => [key(s.limit, s.periodStart), s]));
+    const free = new Map<string, number>();
+    for (const w of [...waiters]) {
+      let touched = false;
+      let never = false;
+      let fits = true;
+      for (const l of w.limits) {
+        const s = after.get(key(l.name, l.periodStart));
+        if (!s || l.spec.enforce === 'alert') continue;
+        touched = true;
+        if (s.spentMicro + w.costMicro > l.amountMicro) never = true;
+        const room = free.get(key(l.name, l.periodStart)) ?? l.amountMicro - s.spentMicro - s.reservedMicro;
+        if (w.costMicro > room) fits = false;
+      }
+      if (!touched) continue;
+      if (never) w.wake();
+      else if (fits) {
+        for (const l of w.limits) {
+          const k = key(l.name, l.periodStart);
+          const s = after.get(k);
+          if (s) free.set(k, (free.get(k) ?? l.amountMicro - s.spentMicro - s.reservedMicro) - w.costMicro);
+        }
+        w.wake();
+      }
+    }
+  }
+
+  /** Writes batches until the queue is empty; one runs at a time. */
+  async function drain(): Promise<void> {
+    try {
+      await flush();
+    } finally {
+      writing = undefined;
+    }
+    // A settlement queued after the last batch was taken, before `writing` was cleared.
+    if (queue.length > 0 && !writing) {
+      writing = drain();
+      await writing;
+    }
+  }
+
+  async function flush(): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        wakeFor(await settleBatch(db, batch));
+      } catch (err) {
+        failures++;
+        opts.onError(`settling ${batch.length} LLM call(s)`, err);
+        // Kept for the next attempt: an unsettled call holds its worst case, which errs on the safe side.
+        if (!closed) {
+          queue = [...batch, ...queue];
+          await new Promise((r) => setTimeout(r, 1000).unref());
+        } else return;
+      }
+    }
+  }
+
+  const sweeper = setInterval(() => {
+    sweepExpired(db, new Date()).then(
+      (n) => {
+        if (n > 0) for (const w of waiters) w.wake();
+      },
+      (err) => {
+        failures++;
+        opts.onError('releasing expired LLM reservations', err);
+      },
+    );
+  }, opts.sweepMs);
+  sweeper.unref();
+
+  return {
+    /** Admits the call, waiting (bounded) for calls in flight when only their reservations stand in the way. */
+    async reserve(r: Omit<ReserveRequest, 'now'>, signal?: AbortSignal): Promise<ReserveResult> {
+      const deadline = Date.now() + opts.waitMs;
+      let pause = 10;
+      for (;;) {
+        const result = await tryReserve(r);
+        if (result.ok || result.reason !== 'limit' || result.settledOnly) return result;
+        const left = deadline - Date.now();
+        if (left <= 0 || signal?.aborted) return result;
+        // Woken by a local settlement of one of its limits, or after a pause for other nodes' (jittered,
+        // growing to 250 ms so that many waiters do not poll in step).
+        await new Promise<void>((resolve) => {
+          const w: Waiter = {
+            limits: r.limits,
+            costMicro: r.costMicro,
+            wake: () => {
+              clearTimeout(pauseTimer);
+              waiters.delete(w);
+              signal?.removeEventListener('abort', w.wake);
+              resolve();
+            },
+          };
+          const pauseTimer = setTimeout(w.wake, Math.min(left, pause * (0.5 + Math.random())));
+          waiters.add(w);
+          signal?.addEventListener('abort', w.wake, { once: true });
+        });
+        pause = Math.min(pause * 2, 250);
+      }
+    },
+
+    /** Queues a call's settlement; resolves once it is committed (callers need not wait). */
+    settle(s: Settlement): Promise<void> {
+      queue.push(s);
+      if (writing) return writing; // the batch being written takes it next
+      // A short wait gathers the settlements of calls ending together into one commit, and keeps
+      // one commit per call off the next call's way (a call holds its worst case meanwhile).
+      scheduled ??= new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          timer = undefined;
+          scheduled = undefined;
+          writing ??= drain();
+          writing.then(resolve, resolve);
+        }, opts.settleDelayMs);
+      });
+      return scheduled;
+    },
+
+    /** Settlement and sweep batches that failed since start (each also logged). */
+    failures: () => failures,
+
+    async close(): Promise<void> {
+      closed = true;
+      clearInterval(sweeper);
+      if (timer) {
+        clearTimeout(timer);
+        timer = undefined;
+        scheduled = undefined;
+        writing ??= drain();
+      }
+      for (const w of waiters) w.wake();
+      while (writing) await writing;
+    },
+  };
+}

@@ -1,0 +1,160 @@
+// Upstreams that speak MCP 2026-07-28 (no initialize, `server/discover`, a `_meta` envelope and
+// protocol headers on every request) next to those that speak 2025-11-25 and earlier.
+//
+// Which one an HTTP upstream speaks is asked once per connection, with one `server/discover` sent
+// over the connection's own transport (so the outbound policy, the secrets, the answer bound and the
+// connect timeout hold for it as for everything else). A DiscoverResult offering 2026-07-28 makes the
+// connection modern: the 2026 SDK's client is connected with that result (`prior`), so it does not
+// ask again. Any other answer — a JSON-RPC error (-32601, a 2025 server's "not initialized"), an HTTP
+// 4xx or 5xx, a page that is not MCP — leaves it to the 2025 path, exactly as before; only a failure
+// to get an answer at all (refused, closed, the outbound policy) fails the connect as it did.
+//
+// The modern client asks for nothing the gateway cannot give: no client capabilities, and
+// `input_required` (an upstream asking the user for input, or to be called again) is not fulfilled
+// but reported, since the gateway does not relay upstream requests to its agents. Its results are
+// cut back to what a 2025 result holds, so callers of the pool see one shape whatever the upstream.
+import type { DiscoverResult, Client as ModernClient } from '@modelcontextprotocol/client';
+import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import { PROTOCOL_VERSION_META_KEY, StreamableHttpError, type UpstreamHttpTransport } from './http-transport.js';
+
+export type { ModernClient };
+
+/** The protocol version of the modern generation, the one the gateway's client speaks. */
+export const MODERN_PROTOCOL_VERSION = '2026-07-28';
+
+export const CLIENT_INFO = { name: 'fulcrum-mcp-gateway', version: '1' };
+
+/**
+ * The modern client's options: no capabilities (the gateway answers no elicitation, sampling or
+ * roots), and `input_required` surfaced as an error rather than fulfilled through handlers it does
+ * not have (the SDK's default would retry a "come back later" every 250 ms, ten times).
+ */
+export const MODERN_CLIENT_OPTIONS = { capabilities: {}, inputRequired: { autoFulfill: false } } as const;
+
+/** The modern client pinned to the modern generation: it asks with server/discover, and never falls back. */
+export const MODERN_PIN = { mode: { pin: MODERN_PROTOCOL_VERSION } } as const;
+
+/**
+ * Whether a failed 2025 handshake was a server saying it speaks only 2026-07-28: -32022 (unsupported
+ * protocol version) whose `data.supported` names it, as the 2026 SDK's stdio server answers initialize
+ * with `legacy: 'reject'`.
+ */
+export function onlyModern(err: unknown): boolean {
+  const e = err as { code?: unknown; data?: { supported?: unknown } };
+  return e?.code === -32022 && Array.isArray(e.data?.supported) && e.data.supported.includes(MODERN_PROTOCOL_VERSION);
+}
+
+/** What the probe found; the modern verdict is what `Client.connect({ prior })` takes. */
+export type Era = { kind: 'legacy' } | { kind: 'modern'; discover: DiscoverResult };
+
+const PROBE_ID = 'fulcrum-server-discover';
+const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
+
+/**
+ * Asks an HTTP upstream which generation it speaks (see the top of this file), on a transport used
+ * for nothing else. Rejects only when nothing answered.
+ */
+export function probeEra(transport: UpstreamHttpTransport): Promise<Era> {
+  const probe = {
+    jsonrpc: '2.0' as const,
+    id: PROBE_ID,
+    method: 'server/discover',
+    params: {
+      _meta: {
+        [PROTOCOL_VERSION_META_KEY]: MODERN_PROTOCOL_VERSION,
+        'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
+        'io.modelcontextprotocol/clientCapabilities': {},
+      },
+    },
+  };
+  return new Promise<Era>((resolve, reject) => {
+    let lastError: Error | undefined;
+    transport.onmessage = (message) => {
+      if (!('id' in message) || message.id !== PROBE_ID) return;
+      const result = 'result' in message ? (message.result as Record<string, unknown>) : undefined;
+      // Its shape is checked by the client it is given to (a malformed one fails that connect).
+      resolve(result && offersModern(result) ? { kind: 'modern', discover: result as DiscoverResult } : { kind: 'legacy' });
+    };
+    // Failures reach the send's rejection, but an SSE answer's (cut off, over the bound) closes instead.
+    transport.onerror = (err) => {
+      lastError = err;
+    };
+    transport.onclose = () =>
+      lastError && answered(lastError)
+        ? resolve({ kind: 'legacy' })
+        : reject(lastError ?? new StreamableHttpError(-1, 'the connection closed before server/discover was answered'));
+    transport.send(probe).catch((err: unknown) => (answered(err) ? resolve({ kind: 'legacy' }) : reject(err)));
+  }).finally(() => {
+    transport.onmessage = undefined;
+    transport.onerror = undefined;
+    transport.onclose = undefined;
+  });
+}
+
+function offersModern(result: Record<string, unknown>): boolean {
+  return Array.isArray(result.supportedVersions) && result.supportedVersions.includes(MODERN_PROTOCOL_VERSION);
+}
+
+/** Whether a failed send got an answer (an HTTP status, a body that is not JSON-RPC) rather than none. */
+function answered(err: unknown): boolean {
+  return err instanceof StreamableHttpError || err instanceof SyntaxError || (err as Error)?.name === 'ZodError';
+}
+
+/** The 2026 SDK's errors that are about `input_required` (code or name; the SDK is loaded lazily). */
+export function asksForInput(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown };
+  // -32021: the upstream refused to ask for input the client declared no capability for (elicitation).
+  if (e?.name === 'ProtocolError') return e.code === -32021;
+  return e?.name === 'SdkError' && (e.code === 'UNSUPPORTED_RESULT_TYPE' || e.code === 'INPUT_REQUIRED_ROUNDS_EXCEEDED');
+}
+
+/** The 2026 SDK's own timeout. */
+export function timedOut(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown };
+  return e?.name === 'SdkError' && e.code === 'REQUEST_TIMEOUT';
+}
+
+/** A 2026 result that is not what the method answers (no resultType, a malformed body). */
+export function invalidResult(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown };
+  return e?.name === 'SdkError' && e.code === 'INVALID_RESULT';
+}
+
+/** The upstream answered with a JSON-RPC error (in-band, or as an HTTP 4xx the transport delivered). */
+export function rpcError(err: unknown): { code: number; message: string } | undefined {
+  const e = err as { name?: unknown; code?: unknown; message?: unknown };
+  return e?.name === 'ProtocolError' && typeof e.code === 'number' ? { code: e.code, message: String(e.message) } : undefined;
+}
+
+export interface CallOptions {
+  timeout: number;
+  onprogress?: (p: { progress: number; total?: number; message?: string }) => void;
+}
+
+export async function callToolModern(
+  client: ModernClient,
+  name: string,
+  args: Record<string, unknown>,
+  options: CallOptions,
+): Promise<CallToolResult> {
+  return plain((await client.callTool({ name, arguments: args }, options)) as Record<string, unknown>) as CallToolResult;
+}
+
+/** Every page (the SDK walks them, at most 64); `refresh`: the gateway asks when it wants to know now. */
+export async function listToolsModern(client: ModernClient, timeout: number): Promise<McpTool[]> {
+  const { tools } = await client.listTools(undefined, { timeout, cacheMode: 'refresh' });
+  return tools as McpTool[];
+}
+
+/**
+ * A 2026 result as a 2025 one: without `resultType`, the cache hints and the server's identity in
+ * `_meta` (the gateway's callers never saw those; the agent-facing side adds its own).
+ */
+export function plain(result: Record<string, unknown>): Record<string, unknown> {
+  const { resultType: _type, ttlMs: _ttl, cacheScope: _scope, _meta, ...rest } = result;
+  if (_meta && typeof _meta === 'object') {
+    const { [SERVER_INFO_META_KEY]: _info, ...meta } = _meta as Record<string, unknown>;
+    if (Object.keys(meta).length > 0) rest._meta = meta;
+  }
+  return rest;
+}

@@ -1,0 +1,83 @@
+// Which registry Model a model id means, as telemetry and API callers spell it: the Model's name or
+// one of its `aliases` (Bedrock's `anthropic.claude-sonnet-4-20250514-v1:0`), with a `provider/`
+// prefix, a Bedrock cross-region prefix (`eu.`, `us.`, …) or a dated version suffix
+// (`gpt-4o-mini-2024-07-18`). Shared by cost at ingest and the LLM gateway.
+import type { RegistrySnapshot } from './model.js';
+
+/** Bedrock cross-region inference profiles put a geography before the model id. */
+const REGION_PREFIX = /^(?:us|eu|apac|ap|jp|au|ca|us-gov|global)\./;
+/**
+ * What may follow a known id in a longer one that is a version of it: `-2024-07-18`, `@20250514`,
+ * `:0`, `-v2`, `-latest`, `-preview`. Not another word: `gpt-4o-mini` is no version of `gpt-4o`,
+ * and pricing it as one would be a wrong price that looks right.
+ */
+const VERSION_SUFFIX = /^[-@:](?:\d|v\d|latest|preview)/;
+/** Ids longer than this are no model id; they are not looked up (nor cached). */
+const MAX_ID = 256;
+
+interface Index {
+  /** Lower-cased name or alias → the Model's name. */
+  exact: Map<string, string>;
+  /** The same keys, longest first, for the versioned-suffix rule. */
+  byLength: string[];
+  /** Answers already given (bounded: telemetry can send any number of distinct ids). */
+  cache: Map<string, string | undefined>;
+}
+
+// A snapshot never changes, so its index can be kept with it and dropped with it.
+const indexes = new WeakMap<RegistrySnapshot, Index>();
+
+function indexOf(registry: RegistrySnapshot): Index {
+  let index = indexes.get(registry);
+  if (!index) {
+    const exact = new Map<string, string>();
+    for (const m of registry.list('Model')) {
+      exact.set(m.name.toLowerCase(), m.name);
+      // validate.ts refuses an alias that is another Model's name or alias, so no key is taken twice.
+      for (const alias of m.spec.aliases ?? []) if (!exact.has(alias.toLowerCase())) exact.set(alias.toLowerCase(), m.name);
+    }
+    index = { exact, byLength: [...exact.keys()].sort((a, b) => b.length - a.length), cache: new Map() };
+    indexes.set(registry, index);
+  }
+  return index;
+}
+
+/**
+ * The name of the registry Model `id` means, or undefined. Tried in order, each first exactly (case
+ * aside) against names and aliases, then as a known id followed by a version (`-2024-07-18`, `@001`,
+ * `:0`, `-v2`, `-latest`, `-preview`; the longest known id wins): the id as given, without a `provider/` prefix, without a Bedrock region prefix.
+ */
+export function resolveModelName(registry: RegistrySnapshot, id: string): string | undefined {
+  if (id.length === 0 || id.length > MAX_ID) return undefined;
+  const index = indexOf(registry);
+  const key = id.toLowerCase();
+  if (index.cache.has(key)) return index.cache.get(key);
+  const bare = key.includes('/') ? key.slice(key.lastIndexOf('/') + 1) : key;
+  const candidates = [key, bare, bare.replace(REGION_PREFIX, '')];
+  let found: string | undefined;
+  for (const c of candidates) found ??= index.exact.get(c);
+  for (const c of candidates) {
+    if (found) break;
+    const known = index.byLength.find((k) => c.length > k.length && c.startsWith(k) && VERSION_SUFFIX.test(c.slice(k.length)));
+    if (known) found = index.exact.get(known);
+  }
+  if (index.cache.size < 10_000) index.cache.set(key, found);
+  return found;
+}
+
+/**
+ * Every id that is two Models' (a name or alias of one that is also another's name or alias), for
+ * validation: `[{model, alias, other}]`, `other` being the Model that already has it.
+ */
+export function aliasConflicts(registry: RegistrySnapshot): Array<{ model: string; alias: string; other: string }> {
+  const owner = new Map<string, string>();
+  for (const m of registry.list('Model')) owner.set(m.name.toLowerCase(), m.name);
+  const conflicts: Array<{ model: string; alias: string; other: string }> = [];
+  for (const m of registry.list('Model'))
+    for (const alias of m.spec.aliases ?? []) {
+      const other = owner.get(alias.toLowerCase());
+      if (other !== undefined && other !== m.name) conflicts.push({ model: m.name, alias, other });
+      else owner.set(alias.toLowerCase(), m.name);
+    }
+  return conflicts;
+}

@@ -1,0 +1,331 @@
+// People signing in through a real OpenID Provider (oidc-provider on 127.0.0.1): the console's
+// authorization code flow with PKCE, its session cookie (CSRF, logout, expiry with the Person), the
+// device flow behind `fulcrum login`, refusals, the audit entries, sessions across two nodes on one
+// database, and the settings' validation. The browser's part at the IdP is walked over HTTP here;
+// test/e2e/sign-in.test.ts does it in Chromium.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import type { IdentitySettings } from '../../src/auth/identity-config.js';
+import { hashToken } from '../../src/auth/tokens.js';
+import { loadConfig } from '../../src/config.js';
+import { buildServer } from '../../src/http/server.js';
+import { ENGINES } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
+import { type Idp, startIdp, walkIdp } from '../support/oidc.js';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+const PUBLIC = 'http://127.0.0.1:4198';
+const CALLBACK = `${PUBLIC}/auth/callback`;
+
+describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
+  let idp: Idp;
+  let t: TestServer;
+  let settings: IdentitySettings;
+
+  beforeAll(async () => {
+    idp = await startIdp([
+      {
+        client_id: 'fulcrum',
+        client_secret: 'fulcrum-secret',
+        grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
+        response_types: ['code'],
+        redirect_uris: [CALLBACK],
+      },
+    ]);
+    settings = {
+      publicUrl: PUBLIC,
+      oidc: { issuer: idp.issuer, clientId: 'fulcrum', clientSecret: 'fulcrum-secret', name: 'Acme IdP' },
+      sessionSeconds: 3600,
+      jwksCooldownMs: 0,
+    };
+    t = await startTestServer(engine, { identity: settings });
+    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await idp?.stop();
+  });
+
+  /** Starts at /auth/login, signs in at the IdP as `email`, and comes back to /auth/callback. */
+  async function signIn(email: string, returnTo = '/agents') {
+    const login = await t.request({ method: 'GET', url: `/auth/login?returnTo=${encodeURIComponent(returnTo)}`, token: null });
+    expect(login.statusCode, login.body).toBe(302);
+    const loginCookie = (login.headers['set-cookie'] as string).split(';')[0] as string;
+    const back = await walkIdp(login.headers.location as string, email, CALLBACK);
+    const u = new URL(back.url);
+    const callback = await t.request({
+      method: 'GET',
+      url: `${u.pathname}${u.search}`,
+      token: null,
+      headers: { cookie: loginCookie },
+    });
+    return { callback, loginCookie, callbackPath: `${u.pathname}${u.search}` };
+  }
+
+  const sessionCookie = (res: { headers: Record<string, unknown> }) =>
+    ([res.headers['set-cookie']].flat() as string[]).find((c) => c.startsWith('fulcrum_session=fss_'));
+
+  it('signs a person in: PKCE and state at the IdP, an httpOnly SameSite cookie, roles from the Person', async () => {
+    const login = await t.request({ method: 'GET', url: '/auth/login', token: null });
+    const authorize = new URL(login.headers.location as string);
+    expect(authorize.origin).toBe(idp.issuer);
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
+      response_type: 'code',
+      client_id: 'fulcrum',
+      redirect_uri: CALLBACK,
+      code_challenge_method: 'S256',
+      scope: 'openid email profile',
+    });
+    expect(login.headers['set-cookie']).toMatch(/^fulcrum_login=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600$/);
+
+    const { callback } = await signIn('dana.lee@acme.example');
+    expect(callback.statusCode, callback.body).toBe(302);
+    expect(callback.headers.location).toBe(`${PUBLIC}/agents`);
+    const cookie = sessionCookie(callback) as string;
+    expect(cookie).toMatch(/^fulcrum_session=fss_[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=3600$/);
+    const value = cookie.split(';')[0] as string;
+    const me = await t.request({ method: 'GET', url: '/v1/whoami', token: null, headers: { cookie: value } });
+    expect(me.json()).toEqual({ type: 'person', id: 'dana.lee', roles: ['platform', 'owner'] });
+    // Only the hash is stored.
+    const rows = await t.app.database.db.selectFrom('console_sessions').selectAll().execute();
+    const token = value.split('=')[1] as string;
+    expect(rows.map((r) => r.token_hash)).toContain(hashToken(token));
+    expect(JSON.stringify(rows)).not.toContain(token);
+    const audit = (await t.request({ method: 'GET', url: '/v1/audit?kind=auth.signed-in&limit=5' })).json().items;
+    expect(audit[0]).toMatchObject({ kind: 'auth.signed-in', actor: 'person:dana.lee' });
+  });
+
+  it('protects changes made with the cookie against CSRF, and ends the session at logout', async () => {
+    const { callback } = await signIn('dana.lee@acme.example');
+    const cookie = (sessionCookie(callback) as string).split(';')[0] as string;
+    const create = (headers: Record<string, string>) =>
+      t.request({ method: 'POST', url: '/v1/people/dana.lee/tokens', token: null, headers: { cookie, ...headers }, payload: {} });
+    const forged = await create({});
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json().error.message).toContain('X-Fulcrum-CSRF');
+    const info = (await t.request({ method: 'GET', url: '/auth/session', token: null, headers: { cookie } })).json();
+    expect(info).toMatchObject({ signIn: { oidc: true, name: 'Acme IdP', deviceLogin: true }, session: { person: 'dana.lee' } });
+    const csrf = info.session.csrfToken as string;
+    expect((await create({ 'x-fulcrum-csrf': `${csrf.slice(0, -2)}xx` })).statusCode).toBe(403);
+    expect((await create({ 'x-fulcrum-csrf': csrf, origin: 'https://evil.example' })).statusCode).toBe(403);
+    expect((await create({ 'x-fulcrum-csrf': csrf, origin: new URL(PUBLIC).origin })).statusCode).toBe(201);
+
+    expect((await t.request({ method: 'POST', url: '/auth/logout', token: null, headers: { cookie } })).statusCode).toBe(403);
+    const out = await t.request({
+      method: 'POST',
+      url: '/auth/logout',
+      token: null,
+      headers: { cookie, 'x-fulcrum-csrf': csrf },
+    });
+    expect(out.statusCode).toBe(204);
+    expect(out.headers['set-cookie']).toMatch(/^fulcrum_session=; .*Max-Age=0/);
+    const after = await t.request({ method: 'GET', url: '/v1/whoami', token: null, headers: { cookie } });
+    expect(after.statusCode).toBe(401);
+    expect(after.json().error.message).toContain('session has ended');
+    const audit = (await t.request({ method: 'GET', url: '/v1/audit?kind=auth.signed-out&limit=5' })).json().items;
+    expect(audit[0]).toMatchObject({ actor: 'person:dana.lee' });
+  });
+
+  it('refuses a person with no Person descriptor: a clear page, no session, nothing created, audited', async () => {
+    const people = (await t.request({ method: 'GET', url: '/v1/people' })).json().items.length;
+    const { callback } = await signIn('mallory@acme.example');
+    expect(callback.statusCode).toBe(403);
+    expect(callback.headers['content-type']).toContain('text/html');
+    expect(callback.body).toContain('You signed in as mallory@acme.example, but no Person in Fulcrum has that email');
+    expect(sessionCookie(callback)).toBeUndefined();
+    expect((await t.request({ method: 'GET', url: '/v1/people' })).json().items.length).toBe(people);
+    const audit = (await t.request({ method: 'GET', url: '/v1/audit?kind=auth.refused&limit=5' })).json().items;
+    expect(audit[0]).toMatchObject({ actor: 'oidc:mallory@acme.example' });
+  });
+
+  it('refuses a callback without its login cookie, with another state, or replayed', async () => {
+    const login = await t.request({ method: 'GET', url: '/auth/login', token: null });
+    const back = new URL((await walkIdp(login.headers.location as string, 'dana.lee@acme.example', CALLBACK)).url);
+    const path = `${back.pathname}${back.search}`;
+    const bare = await t.request({ method: 'GET', url: path, token: null });
+    expect(bare.statusCode).toBe(400);
+    expect(bare.body).toContain('started in another browser');
+    const other = await t.request({ method: 'GET', url: `/auth/login`, token: null });
+    const wrong = await t.request({
+      method: 'GET',
+      url: path,
+      token: null,
+      headers: { cookie: (other.headers['set-cookie'] as string).split(';')[0] as string },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('(state)');
+    const cookie = (login.headers['set-cookie'] as string).split(';')[0] as string;
+    expect((await t.request({ method: 'GET', url: path, token: null, headers: { cookie } })).statusCode).toBe(302);
+    const replay = await t.request({ method: 'GET', url: path, token: null, headers: { cookie } });
+    expect(replay.statusCode).toBe(502); // the IdP refuses a code used twice
+    expect(replay.body).toContain('refused the authorization code');
+    const denied = await t.request({
+      method: 'GET',
+      url: '/auth/callback?error=access_denied&state=x',
+      token: null,
+      headers: { cookie },
+    });
+    expect(denied.statusCode).toBe(400);
+    expect(denied.body).toContain('access_denied');
+    // Hostile input is escaped on the page, and a returnTo elsewhere goes home.
+    const xss = await t.request({ method: 'GET', url: '/auth/callback?error=%3Cscript%3E', token: null });
+    expect(xss.body).not.toContain('<script>');
+    const away = await t.request({ method: 'GET', url: '/auth/login?returnTo=//evil.example/x', token: null });
+    expect(
+      Buffer.from(
+        ((away.headers['set-cookie'] as string).split(';')[0] as string).split('.')[4] as string,
+        'base64url',
+      ).toString(),
+    ).toBe('/');
+  });
+
+  it('ends a session when the Person is deleted or their email moves', async () => {
+    await t.request({
+      method: 'PUT',
+      url: '/v1/people/pat.temp',
+      payload: { spec: { displayName: 'Pat', email: 'pat@acme.example' } },
+    });
+    const cookieOf = async () => (sessionCookie((await signIn('pat@acme.example')).callback) as string).split(';')[0] as string;
+    const whoami = (cookie: string) => t.request({ method: 'GET', url: '/v1/whoami', token: null, headers: { cookie } });
+    const first = await cookieOf();
+    expect((await whoami(first)).statusCode).toBe(200);
+    await t.request({
+      method: 'PUT',
+      url: '/v1/people/pat.temp',
+      payload: { spec: { displayName: 'Pat', email: 'pat.new@acme.example' } },
+    });
+    await t.app.guard.registry(); // the node's view moves within its poll interval
+    await expect.poll(async () => (await whoami(first)).statusCode).toBe(401);
+    await t.request({
+      method: 'PUT',
+      url: '/v1/people/pat.temp',
+      payload: { spec: { displayName: 'Pat', email: 'pat@acme.example' } },
+    });
+    const second = await cookieOf();
+    await t.request({ method: 'DELETE', url: '/v1/people/pat.temp' });
+    await expect.poll(async () => (await whoami(second)).statusCode).toBe(401);
+  });
+
+  it('keeps sessions in the database: another node on the same database accepts the cookie', async () => {
+    const { callback } = await signIn('dana.lee@acme.example');
+    const cookie = (sessionCookie(callback) as string).split(';')[0] as string;
+    const config = loadConfig(
+      { FULCRUM_DATA_DIR: t.database.dir },
+      { adminToken: ADMIN_TOKEN, monitorIntervalSeconds: 0, retentionIntervalHours: 0, identity: settings },
+    );
+    const app = await createApp(config, t.database.open());
+    const other = await buildServer(app);
+    try {
+      const me = await other.inject({ method: 'GET', url: '/v1/whoami', headers: { cookie } });
+      expect(me.json()).toMatchObject({ type: 'person', id: 'dana.lee' });
+    } finally {
+      await other.close();
+      await app.close();
+    }
+  });
+
+  it('signs a person in with the device flow (fulcrum login) and takes the session as a bearer token', async () => {
+    const start = await t.request({ method: 'POST', url: '/auth/device', token: null, payload: {} });
+    expect(start.statusCode, start.body).toBe(200);
+    const { deviceCode, userCode, verificationUriComplete } = start.json();
+    expect(userCode).toMatch(/\S+/);
+    const poll = () => t.request({ method: 'POST', url: '/auth/device/token', token: null, payload: { deviceCode } });
+    const pending = await poll();
+    expect(pending.statusCode).toBe(202);
+    expect(pending.json()).toEqual({ pending: 'authorization_pending' });
+    const done = await walkIdp(verificationUriComplete, 'vic@acme.example', 'never');
+    expect(done.page).toContain('Sign-in Success');
+    // vic@acme.example is no Person's email: the poll is refused (403), and no session exists.
+    const refused = await poll();
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.message).toContain('no Person in Fulcrum has that email');
+
+    const again = (await t.request({ method: 'POST', url: '/auth/device', token: null, payload: {} })).json();
+    await walkIdp(again.verificationUriComplete, 'dana.lee@acme.example', 'never');
+    const ok = await t.request({
+      method: 'POST',
+      url: '/auth/device/token',
+      token: null,
+      payload: { deviceCode: again.deviceCode },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ person: 'dana.lee', token: expect.stringMatching(/^fss_/) });
+    const me = await t.request({ method: 'GET', url: '/v1/whoami', token: ok.json().token });
+    expect(me.json()).toMatchObject({ type: 'person', id: 'dana.lee' });
+    // A bearer session is no agent credential, and logs out with its own token.
+    expect((await t.request({ method: 'POST', url: '/v1/decisions', token: ok.json().token, payload: {} })).statusCode).toBe(401);
+    expect((await t.request({ method: 'POST', url: '/auth/logout', token: ok.json().token })).statusCode).toBe(204);
+    expect((await t.request({ method: 'GET', url: '/v1/whoami', token: ok.json().token })).statusCode).toBe(401);
+    const bad = await t.request({
+      method: 'POST',
+      url: '/auth/device/token',
+      token: null,
+      payload: { deviceCode: 'x'.repeat(3000) },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe('without the settings', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer('sqlite');
+  });
+  afterAll(async () => t?.close());
+
+  it('has no sign-in through an IdP, no resource metadata, and agent 401s with a plain challenge', async () => {
+    expect((await t.request({ method: 'GET', url: '/auth/login', token: null })).statusCode).toBe(404);
+    expect((await t.request({ method: 'POST', url: '/auth/device', token: null })).statusCode).toBe(404);
+    expect((await t.request({ method: 'GET', url: '/.well-known/oauth-protected-resource', token: null })).statusCode).toBe(404);
+    expect((await t.request({ method: 'GET', url: '/auth/session', token: null })).json()).toEqual({
+      signIn: { oidc: false, deviceLogin: false },
+      session: null,
+    });
+    const res = await t.request({ method: 'POST', url: '/v1/decisions', token: null, payload: {} });
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="fulcrum"');
+    // A forged session cookie is no credential, and an API token still works beside it.
+    const forged = await t.request({
+      method: 'GET',
+      url: '/v1/whoami',
+      token: null,
+      headers: { cookie: `fulcrum_session=fss_${'a'.repeat(43)}` },
+    });
+    expect(forged.statusCode).toBe(401);
+    expect((await t.request({ method: 'GET', url: '/v1/whoami' })).json()).toEqual({ type: 'admin', id: 'admin' });
+  });
+});
+
+describe('identity settings', () => {
+  const load = (env: Record<string, string>) => () => loadConfig({ FULCRUM_DATA_DIR: '/tmp/x', ...env });
+  it.each([
+    [{ FULCRUM_OIDC_ISSUER: 'https://idp.example' }, 'FULCRUM_OIDC_ISSUER needs FULCRUM_PUBLIC_URL'],
+    [{ FULCRUM_AGENT_TOKEN_ISSUER: 'https://idp.example' }, 'FULCRUM_AGENT_TOKEN_ISSUER needs FULCRUM_PUBLIC_URL'],
+    [{ FULCRUM_PUBLIC_URL: 'https://f.example', FULCRUM_OIDC_ISSUER: 'https://idp.example' }, 'needs FULCRUM_OIDC_CLIENT_ID'],
+    [{ FULCRUM_PUBLIC_URL: 'http://fulcrum.internal' }, 'must be https (plain http only on loopback'],
+    [{ FULCRUM_PUBLIC_URL: 'fulcrum.example.com' }, 'must be an absolute URL'],
+    [{ FULCRUM_PUBLIC_URL: 'https://f.example/?a=1' }, 'no query, fragment or credentials'],
+    [{ FULCRUM_OIDC_CLIENT_ID: 'x' }, 'FULCRUM_OIDC_CLIENT_ID is set but FULCRUM_OIDC_ISSUER is not'],
+    [{ FULCRUM_SESSION_HOURS: '0' }, 'FULCRUM_SESSION_HOURS must be a whole number of hours from 1 to 720'],
+  ])('refuses %o clearly', (env, message) => {
+    expect(load(env)).toThrow(message);
+  });
+
+  it('reads a full setup', () => {
+    const c = loadConfig({
+      FULCRUM_DATA_DIR: '/tmp/x',
+      FULCRUM_PUBLIC_URL: 'https://fulcrum.example.com/',
+      FULCRUM_OIDC_ISSUER: 'https://login.example.com/tenant/v2.0',
+      FULCRUM_OIDC_CLIENT_ID: 'cid',
+      FULCRUM_OIDC_CLIENT_SECRET: 'sec',
+      FULCRUM_AGENT_TOKEN_ISSUER: 'https://login.example.com/tenant/v2.0',
+    });
+    expect(c.identity).toMatchObject({
+      publicUrl: 'https://fulcrum.example.com',
+      oidc: { issuer: 'https://login.example.com/tenant/v2.0', clientId: 'cid', clientSecret: 'sec', name: 'login.example.com' },
+      agentTokenIssuer: 'https://login.example.com/tenant/v2.0',
+      sessionSeconds: 12 * 3600,
+    });
+  });
+});

@@ -1,0 +1,212 @@
+// Single sign-on in a real browser: Debian's Chromium signs a person in to the console through a real
+// OpenID Provider (oidc-provider on 127.0.0.1) against a real Fulcrum process — the session is an
+// httpOnly cookie the page never sees, a cross-site form cannot use it, "Sign out" ends it, and a
+// person the registry does not know is refused with a clear page. Screenshots go to test-results/.
+/// <reference lib="dom" />
+import { type ChildProcess, spawn } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { ACME_STDIO, readBundle } from '../support/files.js';
+import { type Idp, startIdp } from '../support/oidc.js';
+import { BIN, call } from '../support/process.js';
+import { launchBrowser, openPage, screenshot } from './support/browser.js';
+
+const ADMIN = 'fat_e2e-sso-admin-token';
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** `fulcrum serve` on a port chosen first: FULCRUM_PUBLIC_URL (the redirect URI) must name it. */
+async function serveOn(port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const proc = spawn(BIN, ['serve'], { env: { ...env, FULCRUM_PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`serve did not start:\n${stderr}`));
+    }, 20_000);
+    proc.stderr?.on('data', (d) => {
+      stderr += d;
+      if (stderr.includes('Fulcrum listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${stderr}`)));
+  });
+  return proc;
+}
+
+describe('signing in to the console through the IdP, in Chromium', () => {
+  let db: TestDatabase;
+  let idp: Idp;
+  let fulcrum: ChildProcess | undefined;
+  let attacker: http.Server | undefined;
+  let browser: Browser | undefined;
+  let url: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    idp = await startIdp([
+      {
+        client_id: 'fulcrum-console',
+        client_secret: 'console-secret',
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        redirect_uris: [`${url}/auth/callback`],
+      },
+    ]);
+    fulcrum = await serveOn(port, {
+      PATH: process.env.PATH,
+      FULCRUM_DATA_DIR: db.dir,
+      FULCRUM_ADMIN_TOKEN: ADMIN,
+      FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
+      FULCRUM_PUBLIC_URL: url,
+      FULCRUM_OIDC_ISSUER: idp.issuer,
+      FULCRUM_OIDC_CLIENT_ID: 'fulcrum-console',
+      FULCRUM_OIDC_CLIENT_SECRET: 'console-secret',
+      FULCRUM_OIDC_NAME: 'Acme IdP',
+      FULCRUM_MCP_STDIO_ALLOW: JSON.stringify([ACME_STDIO]),
+    });
+    const applied = await call(url, ADMIN, 'POST', '/v1/apply', { files: readBundle(MINI) });
+    expect(applied.status, JSON.stringify(applied.json)).toBe(200);
+    browser = await launchBrowser();
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    attacker?.close();
+    if (fulcrum && fulcrum.exitCode === null) {
+      const exited = new Promise((r) => fulcrum?.once('exit', r));
+      fulcrum.kill('SIGTERM');
+      await exited;
+    }
+    await idp?.stop();
+    await db?.drop();
+  });
+
+  async function context(): Promise<BrowserContext> {
+    const ctx = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } });
+    // The IdP's dev pages import a web font; this machine has no network.
+    await ctx.route(/fonts\.googleapis\.com/, (r) => r.abort());
+    return ctx;
+  }
+
+  /** From the console's sign-in page through the IdP's login and consent pages, as `email`. */
+  async function signInAs(ctx: BrowserContext, email: string) {
+    const { page, errors } = await openPage(ctx);
+    await page.goto(`${url}/agents`);
+    await page.getByRole('link', { name: 'Sign in with Acme IdP' }).click();
+    await page.locator('input[name="login"]').fill(email);
+    await page.locator('input[name="password"]').fill('any password');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    // The test IdP grants what Fulcrum asks for (no consent page): the browser comes straight back.
+    await page.waitForURL((u) => u.origin === url);
+    return { page, errors };
+  }
+
+  it('signs a person in through the IdP: an httpOnly cookie, their roles, back on the page they asked for', async () => {
+    const ctx = await context();
+    const { page, errors } = await signInAs(ctx, 'dana.lee@acme.example');
+    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/agents');
+    await page.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
+    await expect.poll(() => page.locator('.who-name').textContent()).toBe('dana.lee');
+    const cookies = await ctx.cookies(url);
+    const session = cookies.find((c) => c.name === 'fulcrum_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    expect(session?.value).toMatch(/^fss_/);
+    // The page never holds the session secret.
+    const visible = await page.evaluate(
+      () => document.cookie + JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }),
+    );
+    expect(visible).not.toContain(session?.value as string);
+    await screenshot(page, 'sign-in-sso-signed-in');
+
+    // A change through the console carries its CSRF header; the same request without it is refused.
+    const made = await page.evaluate(async () => {
+      const csrf = sessionStorage.getItem('fulcrum.csrf') ?? '';
+      const bare = await fetch('/v1/people/dana.lee/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const good = await fetch('/v1/people/dana.lee/tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-fulcrum-csrf': csrf },
+        body: '{}',
+      });
+      return [bare.status, good.status];
+    });
+    expect(made).toEqual([403, 201]);
+
+    // Another site's form cannot act with the cookie (SameSite, and no CSRF header).
+    const before = (await call(url, ADMIN, 'GET', '/v1/people/dana.lee/tokens')).json.items.length;
+    attacker = http.createServer((_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          `<form id="f" method="post" action="${url}/v1/people/dana.lee/tokens" enctype="text/plain"><input name='{"a":"' value='"}'></form><script>document.getElementById('f').submit()</script>`,
+        ),
+    );
+    await new Promise<void>((r) => attacker?.listen(0, '127.0.0.1', r));
+    const evil = await ctx.newPage();
+    // localhost is another site than 127.0.0.1 for the browser.
+    const landed = evil.waitForURL(`${url}/v1/people/dana.lee/tokens`);
+    await evil.goto(`http://localhost:${(attacker.address() as net.AddressInfo).port}/`);
+    await landed;
+    expect(await evil.locator('body').textContent()).toMatch(/unauthorized|forbidden|unsupported_media_type/);
+    expect((await call(url, ADMIN, 'GET', '/v1/people/dana.lee/tokens')).json.items.length).toBe(before);
+
+    // Sign out ends the server's session, not only the tab's.
+    const value = session?.value as string;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Sign in with Acme IdP' }).waitFor();
+    await expect.poll(async () => (await ctx.cookies(url)).some((c) => c.name === 'fulcrum_session')).toBe(false);
+    const after = await fetch(`${url}/v1/whoami`, { headers: { cookie: `fulcrum_session=${value}` } });
+    expect(after.status).toBe(401);
+    await screenshot(page, 'sign-in-sso-signed-out');
+    const audit = (await call(url, ADMIN, 'GET', '/v1/audit?limit=20')).json.items.map((e: { kind: string }) => e.kind);
+    expect(audit).toEqual(expect.arrayContaining(['auth.signed-in', 'auth.signed-out']));
+    expect(errors.filter((e) => !/401|403|Failed to load resource/.test(e))).toEqual([]);
+    await ctx.close();
+  });
+
+  it('refuses a person with no Person descriptor with a clear page, and signs nobody in', async () => {
+    const people = (await call(url, ADMIN, 'GET', '/v1/people')).json.items.length;
+    const ctx = await context();
+    const { page } = await signInAs(ctx, 'mallory@elsewhere.example');
+    await page.getByRole('heading', { name: 'Sign-in refused' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain(
+      'You signed in as mallory@elsewhere.example, but no Person in Fulcrum has that email',
+    );
+    expect((await ctx.cookies(url)).some((c) => c.name === 'fulcrum_session')).toBe(false);
+    await screenshot(page, 'sign-in-sso-refused');
+    await page.getByRole('link', { name: 'Back to the console' }).click();
+    await page.getByRole('link', { name: 'Sign in with Acme IdP' }).waitFor();
+    expect((await call(url, ADMIN, 'GET', '/v1/people')).json.items.length).toBe(people);
+    await ctx.close();
+  });
+
+  it('keeps the API-token form one click away', async () => {
+    const ctx = await context();
+    const { page } = await openPage(ctx);
+    await page.goto(`${url}/`);
+    await page.getByText('Use an API token instead').click();
+    await page.getByLabel('API token').fill(ADMIN);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+    await ctx.close();
+  });
+});

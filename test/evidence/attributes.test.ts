@@ -1,0 +1,344 @@
+// Every attribute family the common GenAI instrumentations send maps to one meaning (docs/evidence.md
+// "What Fulcrum reads"), numbers sent as strings are parsed within bounds, model ids resolve to
+// registry Models by name or alias (src/registry/model-names.ts), and an alias names one Model only.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mapTraceRequest } from '../../src/evidence/otlp.js';
+import { RegistrySnapshot } from '../../src/registry/model.js';
+import { resolveModelName } from '../../src/registry/model-names.js';
+import { ENGINES } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+
+function map(attributes: Record<string, string | number>, resource: Record<string, string> = {}) {
+  const kv = (o: Record<string, string | number>) =>
+    Object.entries(o).map(([key, v]) => ({
+      key,
+      value: typeof v === 'string' ? { stringValue: v } : Number.isInteger(v) ? { intValue: v } : { doubleValue: v },
+    }));
+  const { spans, rejected } = mapTraceRequest({
+    resourceSpans: [
+      {
+        resource: { attributes: kv(resource) },
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId: '0af7651916cd43dd8448eb211c80319c',
+                spanId: 'b7ad6b7169203331',
+                name: 'span',
+                startTimeUnixNano: '1764324000000000000',
+                endTimeUnixNano: '1764324001000000000',
+                attributes: kv(attributes),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  const span = spans[0];
+  if (!span) throw new Error(rejected[0]?.reason ?? 'no span');
+  return span;
+}
+
+describe('the span mapper reads every GenAI attribute family', () => {
+  it('OpenTelemetry GenAI, current names', () => {
+    expect(
+      map({
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+        'gen_ai.usage.input_tokens': 1000,
+        'gen_ai.usage.output_tokens': 200,
+        'gen_ai.usage.cache_read.input_tokens': 300,
+      }),
+    ).toMatchObject({
+      operation: 'chat',
+      provider: 'openai',
+      model: 'gpt-4o-mini-2024-07-18',
+      inputTokens: 1000,
+      outputTokens: 200,
+      cachedTokens: 300,
+      understood: true,
+    });
+  });
+
+  it('OpenTelemetry GenAI, deprecated names: gen_ai.system, prompt/completion tokens, cache_read_input_tokens', () => {
+    expect(
+      map({
+        'gen_ai.system': 'anthropic',
+        'gen_ai.request.model': 'claude-sonnet-4',
+        'gen_ai.usage.prompt_tokens': 10,
+        'gen_ai.usage.completion_tokens': 5,
+        'gen_ai.usage.cache_read_input_tokens': 4,
+      }),
+    ).toMatchObject({
+      operation: null,
+      provider: 'anthropic',
+      model: 'claude-sonnet-4',
+      inputTokens: 10,
+      outputTokens: 5,
+      cachedTokens: 4,
+    });
+    // gen_ai.provider.name wins over the deprecated gen_ai.system.
+    expect(map({ 'gen_ai.provider.name': 'aws.bedrock', 'gen_ai.system': 'anthropic' }).provider).toBe('aws.bedrock');
+  });
+
+  it('semantic-conventions-genai v0.1.0: an internal invoke_agent span (no provider) and a workflow', () => {
+    expect(map({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support-bot-eu' })).toMatchObject({
+      operation: 'invoke_agent',
+      agentName: 'support-bot-eu',
+      provider: null,
+      understood: true,
+    });
+    expect(map({ 'gen_ai.operation.name': 'invoke_workflow', 'gen_ai.workflow.name': 'refunds' })).toMatchObject({
+      operation: 'invoke_workflow',
+      agentName: 'refunds',
+      workflow: 'refunds',
+    });
+    // An agent's own name wins over the workflow it runs in.
+    expect(map({ 'gen_ai.workflow.name': 'refunds', 'gen_ai.agent.name': 'support-bot-eu' }).agentName).toBe('support-bot-eu');
+  });
+
+  it('OpenInference: llm.* and openinference.span.kind', () => {
+    expect(
+      map({
+        'openinference.span.kind': 'LLM',
+        'llm.model_name': 'gpt-4o-mini-2024-07-18',
+        'llm.provider': 'openai',
+        'llm.token_count.prompt': 1000,
+        'llm.token_count.completion': 200,
+        'llm.token_count.prompt_details.cache_read': 600,
+      }),
+    ).toMatchObject({
+      operation: 'chat',
+      provider: 'openai',
+      model: 'gpt-4o-mini-2024-07-18',
+      inputTokens: 1000,
+      outputTokens: 200,
+      cachedTokens: 600,
+    });
+    expect(map({ 'openinference.span.kind': 'TOOL', 'tool.name': 'crm.lookup' })).toMatchObject({
+      operation: 'execute_tool',
+      tool: 'crm.lookup',
+    });
+    expect(map({ 'openinference.span.kind': 'AGENT', 'agent.name': 'support-bot-eu' })).toMatchObject({
+      operation: 'invoke_agent',
+      agentName: 'support-bot-eu',
+    });
+    expect(map({ 'openinference.span.kind': 'EMBEDDING', 'embedding.model_name': 'text-embedding-3-small' })).toMatchObject({
+      operation: 'embeddings',
+      model: 'text-embedding-3-small',
+    });
+    // A chain is no model call, even with a model named on it.
+    expect(map({ 'openinference.span.kind': 'CHAIN' })).toMatchObject({ operation: null, understood: false });
+  });
+
+  it('the AI SDK: steps are model calls (with their cache fields), the outer span is not, tool calls are', () => {
+    const step = map({
+      'ai.operationId': 'ai.generateText.doGenerate',
+      'gen_ai.system': 'openai.chat',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'ai.usage.inputTokens': 2000,
+      'ai.usage.outputTokens': 100,
+      'ai.usage.inputTokenDetails.cacheReadTokens': 1500,
+    });
+    expect(step).toMatchObject({ operation: 'chat', inputTokens: 2000, outputTokens: 100, cachedTokens: 1500 });
+    expect(map({ 'ai.operationId': 'ai.streamText.doStream', 'ai.usage.cachedInputTokens': 7 })).toMatchObject({
+      operation: 'chat',
+      cachedTokens: 7,
+    });
+    const outer = map({ 'ai.operationId': 'ai.generateText', 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 2000 });
+    expect(outer).toMatchObject({ operation: null, model: null });
+    expect(map({ 'ai.operationId': 'ai.toolCall', 'ai.toolCall.name': 'lookup_customer' })).toMatchObject({
+      operation: 'execute_tool',
+      tool: 'lookup_customer',
+    });
+    expect(map({ 'ai.operationId': 'ai.embedMany.doEmbed' }).operation).toBe('embeddings');
+  });
+
+  it("Traceloop's span kinds and MCP's tools/call", () => {
+    expect(map({ 'traceloop.span.kind': 'tool', 'traceloop.entity.name': 'lookup' })).toMatchObject({
+      operation: 'execute_tool',
+      tool: 'lookup',
+    });
+    expect(map({ 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'crm_lookup' })).toMatchObject({
+      operation: 'execute_tool',
+      tool: 'crm_lookup',
+    });
+  });
+
+  it('parses numbers sent as strings or doubles, within bounds, and rejects the rest naming the attribute', () => {
+    expect(
+      map({ 'gen_ai.usage.input_tokens': '1000', 'llm.token_count.completion': ' 20 ', 'ai.usage.cachedInputTokens': 3.0 }),
+    ).toMatchObject({
+      inputTokens: 1000,
+      outputTokens: 20,
+      cachedTokens: 3,
+    });
+    expect(map({ 'gen_ai.usage.input_tokens': '10000000000' }).inputTokens).toBe(1e10);
+    for (const [key, bad] of [
+      ['gen_ai.usage.input_tokens', '10000000001'],
+      ['llm.token_count.prompt', 'lots'],
+      ['ai.usage.outputTokens', -5],
+      ['gen_ai.usage.cache_read_input_tokens', 1e308],
+      ['llm.token_count.prompt_details.cache_read', 2.5],
+      ['gen_ai.usage.output_tokens', '1e3'],
+    ] as const)
+      expect(() => map({ [key]: bad }), key).toThrow(new RegExp(key.replaceAll('.', '\\.')));
+  });
+
+  it('reads resource attributes too, span attributes winning', () => {
+    expect(map({ 'llm.model_name': 'a' }, { 'llm.model_name': 'b', 'gen_ai.agent.name': 'bot' })).toMatchObject({
+      model: 'a',
+      agentName: 'bot',
+    });
+  });
+
+  it('marks a span that carries nothing Fulcrum reads', () => {
+    expect(map({ 'http.request.method': 'GET' }, { 'gen_ai.agent.name': 'bot' }).understood).toBe(false);
+  });
+});
+
+describe('model ids resolve to registry Models by name or alias', () => {
+  const model = (name: string, aliases?: string[]) => ({
+    kind: 'Model' as const,
+    name,
+    labels: {},
+    spec: {
+      provider: 'x',
+      hosting: 'vendor' as const,
+      regions: [],
+      status: 'approved' as const,
+      maxClassification: 'internal' as const,
+      pricing: [],
+      ...(aliases ? { aliases } : {}),
+    },
+  });
+  const registry = new RegistrySnapshot([
+    model('gpt-4o-mini'),
+    model('gpt-4o'),
+    model('claude-sonnet-4', ['anthropic.claude-sonnet-4-20250514-v1:0', 'sonnet-prod']),
+  ]);
+
+  it.each([
+    ['gpt-4o-mini', 'gpt-4o-mini'],
+    ['GPT-4o-Mini', 'gpt-4o-mini'],
+    ['gpt-4o-mini-2024-07-18', 'gpt-4o-mini'],
+    ['gpt-4o-2024-08-06', 'gpt-4o'],
+    ['openai/gpt-4o', 'gpt-4o'],
+    ['anthropic.claude-sonnet-4-20250514-v1:0', 'claude-sonnet-4'],
+    ['eu.anthropic.claude-sonnet-4-20250514-v1:0', 'claude-sonnet-4'],
+    ['us.anthropic.claude-sonnet-4-20250514-v1:0', 'claude-sonnet-4'],
+    ['bedrock/eu.anthropic.claude-sonnet-4-20250514-v1:0', 'claude-sonnet-4'],
+    ['sonnet-prod', 'claude-sonnet-4'],
+    ['claude-sonnet-4@20250514', 'claude-sonnet-4'],
+    ['gpt-4o-latest', 'gpt-4o'],
+  ])('%s → %s', (id, name) => {
+    expect(resolveModelName(registry, id)).toBe(name);
+  });
+
+  // gpt-4o-audio is no version of gpt-4o: priced as one, it would be a wrong price that looks right.
+  it.each(['gpt-4', 'mystery-llm', 'gpt-4o-minis', 'gpt-4o-audio', '', 'x'.repeat(300)])('%s → none', (id) => {
+    expect(resolveModelName(registry, id)).toBeUndefined();
+  });
+});
+
+describe.each(ENGINES)('Model aliases on %s', (engine) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+  });
+  afterAll(async () => t?.close());
+
+  const modelYaml = (name: string, aliases: string[]) =>
+    `apiVersion: fulcrum/v1
+kind: Model
+metadata: { name: ${name} }
+spec:
+  provider: anthropic
+  hosting: vendor
+  regions: [eu-west-1]
+  status: approved
+  maxClassification: internal
+  aliases: [${aliases.map((a) => JSON.stringify(a)).join(', ')}]
+  pricing:
+    - { from: "2026-01-01", currency: USD, inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: 0.3 }
+`;
+
+  it('refuses an alias that is another Model’s name or alias, naming both', async () => {
+    const res = await t.request({
+      method: 'POST',
+      url: '/v1/apply',
+      payload: {
+        files: [
+          { path: 'a.yaml', content: modelYaml('claude-sonnet-4', ['anthropic.claude-sonnet-4-20250514-v1:0']) },
+          {
+            path: 'b.yaml',
+            content: modelYaml('claude-sonnet-4-copy', ['ANTHROPIC.claude-sonnet-4-20250514-v1:0', 'gpt-4o-mini']),
+          },
+        ],
+      },
+    });
+    expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
+    expect(res.body).toContain(
+      'alias \\"ANTHROPIC.claude-sonnet-4-20250514-v1:0\\" of Model claude-sonnet-4-copy is already Model claude-sonnet-4',
+    );
+    expect(res.body).toContain('alias \\"gpt-4o-mini\\" of Model claude-sonnet-4-copy is already Model gpt-4o-mini');
+  });
+
+  it('prices a Bedrock model id through the alias', async () => {
+    const applied = await t.request({
+      method: 'POST',
+      url: '/v1/apply',
+      payload: {
+        files: [{ path: 'a.yaml', content: modelYaml('claude-sonnet-4', ['anthropic.claude-sonnet-4-20250514-v1:0']) }],
+      },
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    const start = BigInt(Date.now() - 5000) * 1_000_000n;
+    const span = (spanId: string, model: string) => ({
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId,
+      name: 'chat',
+      startTimeUnixNano: String(start),
+      endTimeUnixNano: String(start + 1_000_000_000n),
+      attributes: [
+        { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+        { key: 'gen_ai.provider.name', value: { stringValue: 'aws.bedrock' } },
+        { key: 'gen_ai.request.model', value: { stringValue: model } },
+        { key: 'gen_ai.usage.input_tokens', value: { stringValue: '1000000' } },
+        { key: 'gen_ai.usage.output_tokens', value: { intValue: 100000 } },
+      ],
+    });
+    const res = await t.request({
+      method: 'POST',
+      url: '/otlp/v1/traces',
+      token: key,
+      payload: {
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  span('00000000000000a1', 'eu.anthropic.claude-sonnet-4-20250514-v1:0'),
+                  span('00000000000000a2', 'anthropic.claude-sonnet-4-20250514-v1:0'),
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    expect(res.json()).toEqual({});
+    const rows = await t.app.database.db.selectFrom('spans').selectAll().where('model', '=', 'claude-sonnet-4').execute();
+    expect(rows).toHaveLength(2);
+    for (const r of rows) expect(r.cost_usd).toBeCloseTo(3 + 1.5, 9);
+  });
+});

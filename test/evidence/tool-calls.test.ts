@@ -1,0 +1,210 @@
+// One tool call, one count (docs/evidence.md): the MCP gateway's own record of a call that carried
+// W3C trace context in `_meta` goes into the caller's trace, as a child of the client's span; the
+// client's span for the same call, arriving before or after it, is kept but not counted again.
+// And an OTLP export that carries nothing Fulcrum reads is told so (OTLP partial success).
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CallEvidence, createCallEvidence, parseTraceparent } from '../../src/mcp/evidence.js';
+import { ENGINES } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+const ECHO_TOOL = `apiVersion: fulcrum/v1
+kind: Tool
+metadata: { name: everything.echo }
+spec: { system: demo, effect: read, dataDomains: [], arguments: { type: object } }
+`;
+
+describe('a traceparent', () => {
+  it('is read when it is a valid W3C one, else ignored', () => {
+    const ok = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    expect(parseTraceparent(ok)).toEqual({ traceId: '0af7651916cd43dd8448eb211c80319c', parentId: 'b7ad6b7169203331' });
+    for (const bad of [
+      undefined,
+      '',
+      'garbage',
+      '00-00000000000000000000000000000000-b7ad6b7169203331-01',
+      '00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01',
+      'ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      `${ok}-extra`,
+      `01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-${'x'.repeat(600)}`,
+    ])
+      expect(parseTraceparent(bad), String(bad)).toBeNull();
+    // A later version may carry more fields.
+    expect(parseTraceparent('01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-future')).not.toBeNull();
+  });
+});
+
+describe.each(ENGINES)('tool calls through the MCP gateway on %s', (engine) => {
+  let t: TestServer;
+  let key: string;
+  let calls: CallEvidence;
+  let n = 0;
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    const files = [...readBundle(MINI), { path: 'echo.yaml', content: ECHO_TOOL }];
+    const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files } });
+    expect(applied.statusCode, applied.body).toBe(200);
+    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    calls = createCallEvidence(t.app.database.db, {
+      flushMs: 5,
+      maxBatch: 100,
+      onError: (err) => {
+        throw err;
+      },
+    });
+  });
+  afterAll(async () => t?.close());
+
+  const hex = (len: number) => {
+    n++;
+    return n.toString(16).padStart(len, '0');
+  };
+  /** The client's own span for the call: an AI SDK-style execute_tool span, sent over OTLP. */
+  const clientSpan = (traceId: string, spanId: string, tool: string) =>
+    t.request({
+      method: 'POST',
+      url: '/otlp/v1/traces',
+      token: key,
+      payload: {
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId,
+                    spanId,
+                    name: `execute_tool ${tool}`,
+                    startTimeUnixNano: String(BigInt(Date.now() - 2000) * 1_000_000n),
+                    endTimeUnixNano: String(BigInt(Date.now() - 1000) * 1_000_000n),
+                    attributes: [
+                      { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } },
+                      { key: 'gen_ai.tool.name', value: { stringValue: tool } },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+  const gatewayRecord = async (traceId: string, parentId: string) => {
+    calls.record({
+      agent: 'support-bot-eu',
+      tool: 'everything.echo',
+      decisionId: `dec-${hex(8)}`,
+      startedAt: Date.now() - 1500,
+      durationMs: 20,
+      errorType: null,
+      traceparent: `00-${traceId}-${parentId}-01`,
+    });
+    await calls.flush();
+  };
+  const toolCalls = async () => {
+    const rows = await t.app.database.db
+      .selectFrom('evidence_daily')
+      .select('tool_calls')
+      .where('agent', '=', 'support-bot-eu')
+      .execute();
+    return rows.reduce((sum, r) => sum + Number(r.tool_calls), 0);
+  };
+  const inTrace = (traceId: string) =>
+    t.app.database.db.selectFrom('spans').selectAll().where('trace_id', '=', traceId).orderBy('seq').execute();
+
+  it('counts once when the gateway records the call first', async () => {
+    const before = await toolCalls();
+    const [trace, client] = [hex(32), hex(16)];
+    await gatewayRecord(trace, client);
+    // The MCP name agents see (everything_echo) names the same registry Tool.
+    expect((await clientSpan(trace, client, 'everything_echo')).json()).toEqual({});
+    expect(await toolCalls()).toBe(before + 1);
+    const rows = await inTrace(trace);
+    expect(rows.map((r) => [r.source, r.mcp_call, r.parent_span_id, r.duplicate])).toEqual([
+      ['mcp', 'gateway', client, 0],
+      ['otlp', 'client', null, 1],
+    ]);
+  });
+
+  it('counts once when the client span arrives first', async () => {
+    const before = await toolCalls();
+    const [trace, client] = [hex(32), hex(16)];
+    await clientSpan(trace, client, 'everything.echo');
+    await gatewayRecord(trace, client);
+    expect(await toolCalls()).toBe(before + 1);
+    expect((await inTrace(trace)).map((r) => [r.mcp_call, r.duplicate])).toEqual([
+      ['client', 0],
+      ['gateway', 1],
+    ]);
+  });
+
+  it('counts a different call, or a tool no McpServer serves, on its own', async () => {
+    const before = await toolCalls();
+    const trace = hex(32);
+    await gatewayRecord(trace, hex(16));
+    await clientSpan(trace, hex(16), 'everything_echo'); // another span of the same trace
+    await clientSpan(trace, hex(16), 'crm.lookup'); // not an MCP tool: never paired
+    expect(await toolCalls()).toBe(before + 3);
+    expect((await inTrace(trace)).map((r) => [r.mcp_call, r.duplicate])).toEqual([
+      ['gateway', 0],
+      ['client', 0],
+      [null, 0],
+    ]);
+  });
+
+  it('records a call without trace context in a trace of its own', async () => {
+    calls.record({
+      agent: 'support-bot-eu',
+      tool: 'everything.echo',
+      decisionId: 'dec-plain',
+      startedAt: Date.now(),
+      durationMs: 3,
+      errorType: null,
+    });
+    await calls.flush();
+    const row = await t.app.database.db
+      .selectFrom('spans')
+      .selectAll()
+      .where('parent_span_id', 'is', null)
+      .where('mcp_call', '=', 'gateway')
+      .executeTakeFirstOrThrow();
+    expect(row.trace_id).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('tells an exporter whose spans carry nothing Fulcrum reads, and keeps them', async () => {
+    const plain = {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'web' } }] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: hex(32),
+                  spanId: hex(16),
+                  name: 'GET /orders',
+                  startTimeUnixNano: '1764324000000000000',
+                  endTimeUnixNano: '1764324001000000000',
+                  attributes: [{ key: 'http.request.method', value: { stringValue: 'GET' } }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const res = await t.request({ method: 'POST', url: '/otlp/v1/traces', token: key, payload: plain });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      partialSuccess: {
+        rejectedSpans: '0',
+        errorMessage: expect.stringMatching(/^none of the 1 spans carries an attribute Fulcrum reads/),
+      },
+    });
+    expect(await t.app.database.db.selectFrom('spans').select('name').where('name', '=', 'GET /orders').execute()).toHaveLength(
+      1,
+    );
+  });
+});

@@ -1,0 +1,120 @@
+// The registry the LLM gateway tests run on: the mini enterprise, two ModelEndpoints on the fake
+// upstream (OpenAI and Anthropic APIs) and models that are approved and priced, banned, unpriced or
+// outside the agent's archetype; an agent with a key; spend limits as each test needs.
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import { readBundle } from '../support/files.js';
+import { ADMIN_TOKEN } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+
+/** The secret the endpoints send upstream, and the agent key a test must never see forwarded. */
+export const UPSTREAM_SECRET = 'sk-upstream-secret';
+export const SECRET_ENV = 'FULCRUM_SECRET_LLM_TEST';
+
+/** Binds the endpoints' secret to the fake upstream's origin, as an operator would. */
+export function bindSecret(upstreamUrl: string): void {
+  process.env[SECRET_ENV] = UPSTREAM_SECRET;
+  process.env[`${SECRET_ENV}_ORIGINS`] = new URL(upstreamUrl).origin;
+}
+
+/** Prices: 1 USD per million input tokens, 2 per million output (0.5 cached), from 2020. */
+export const PRICE = { input: 1, output: 2, cached: 0.5 };
+
+export function llmBundle(upstreamUrl: string, extra = ''): Array<{ path: string; content: string }> {
+  const pricing = `[{ from: "2020-01-01", currency: USD, inputPerMillion: ${PRICE.input}, outputPerMillion: ${PRICE.output}, cachedInputPerMillion: ${PRICE.cached} }]`;
+  const model = (name: string, endpoint: string, status: string, prices: string, more = '') => `
+apiVersion: fulcrum/v1
+kind: Model
+metadata: { name: ${name} }
+spec:
+  provider: ${endpoint === 'anthropic-local' ? 'anthropic' : 'openai'}
+  hosting: vendor
+  regions: [eu-west-1]
+  status: ${status}
+  maxClassification: confidential
+  pricing: ${prices}
+  endpoint: ${endpoint}
+  maxOutputTokens: 1000
+${more}---`;
+  const content = `
+apiVersion: fulcrum/v1
+kind: ModelEndpoint
+metadata: { name: openai-local }
+spec:
+  api: openai
+  baseUrl: ${upstreamUrl}/v1
+  credential: { env: ${SECRET_ENV} }
+  timeoutMs: 20000
+---
+apiVersion: fulcrum/v1
+kind: ModelEndpoint
+metadata: { name: anthropic-local }
+spec:
+  api: anthropic
+  baseUrl: ${upstreamUrl}/v1
+  credential: { env: ${SECRET_ENV} }
+  timeoutMs: 20000
+---
+${model('gw-chat', 'openai-local', 'approved', pricing, '  upstreamName: upstream-chat\n')}
+${model('gw-embed', 'openai-local', 'approved', pricing)}
+${model('gw-claude', 'anthropic-local', 'approved', pricing)}
+${model('gw-banned', 'openai-local', 'banned', pricing)}
+${model('gw-unpriced', 'openai-local', 'approved', '[]')}
+${model('gw-other', 'openai-local', 'approved', pricing)}
+apiVersion: fulcrum/v1
+kind: Archetype
+metadata: { name: llm-caller }
+spec:
+  description: Calls models through the gateway
+  tools: []
+  dataDomains: [customer-records]
+  models: [gw-chat, gw-embed, gw-claude, gw-banned, gw-unpriced]
+  autonomy: autonomous
+---
+apiVersion: fulcrum/v1
+kind: Agent
+metadata: { name: llm-bot }
+spec:
+  initiative: support-deflection
+  archetype: llm-caller
+  owner: dana.lee
+  framework: openai-agents-sdk
+---
+${extra}`;
+  return [...readBundle(MINI), { path: 'llm.yaml', content }];
+}
+
+/** Applies the bundle and returns a key of `agent`. */
+export async function applyAndKey(server: FastifyInstance, files: Array<{ path: string; content: string }>, agent = 'llm-bot') {
+  const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const applied = await server.inject({ method: 'POST', url: '/v1/apply', headers: auth, payload: { files } });
+  expect(applied.statusCode, applied.body).toBe(200);
+  const key = await server.inject({ method: 'POST', url: `/v1/agents/${agent}/keys`, headers: auth });
+  expect(key.statusCode, key.body).toBe(201);
+  return key.json().key as string;
+}
+
+/** The USD cost of tokens at PRICE. */
+export function costOf(u: { input: number; output: number; cached?: number }): number {
+  const cached = u.cached ?? 0;
+  return ((u.input - cached) * PRICE.input + cached * PRICE.cached + u.output * PRICE.output) / 1e6;
+}
+
+export async function limitStatus(server: FastifyInstance, name: string) {
+  const r = await server.inject({
+    method: 'GET',
+    url: `/v1/spend-limits/${name}/status`,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  expect(r.statusCode, r.body).toBe(200);
+  return r.json() as {
+    spentUsd: number;
+    reservedUsd: number;
+    remainingUsd: number;
+    limitUsd: number;
+    calls: number;
+    burnDown: Array<{ hour: string; spentUsd: number; remainingUsd: number }>;
+  };
+}

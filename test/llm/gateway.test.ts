@@ -1,0 +1,435 @@
+// The LLM gateway through real clients: the `openai` and `@anthropic-ai/sdk` packages, base URL
+// pointed at Fulcrum, calling a fake provider of our own on 127.0.0.1. Each call is a decision,
+// forwarded with the provider's model id and Fulcrum's credential (never the agent's key), settled on
+// its usage, and recorded as evidence; refusals come in each API's own error format.
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ENGINES } from '../support/databases.js';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { applyAndKey, bindSecret, costOf, limitStatus, llmBundle, UPSTREAM_SECRET } from './fixture.js';
+import { type FakeUpstream, startFakeUpstream } from './upstream.js';
+
+// A limit far above anything these tests spend: every call is reserved and settled through it.
+const WATCH = `
+apiVersion: fulcrum/v1
+kind: SpendLimit
+metadata: { name: bot-daily }
+spec:
+  scope: { agent: llm-bot }
+  period: day
+  amountUsd: 1000
+---
+apiVersion: fulcrum/v1
+kind: Agent
+metadata: { name: rate-bot }
+spec:
+  initiative: support-deflection
+  archetype: llm-caller
+  owner: dana.lee
+  rateLimits: { requestsPerMinute: 3 }
+`;
+
+const USAGE = { input: 10, output: 5 }; // what the fake upstream reports by default
+const waitFor = async (check: () => Promise<boolean>, what: string) => {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
+  let t: TestServer;
+  let up: FakeUpstream;
+  let url: string;
+  let key: string;
+  let openai: OpenAI;
+  let anthropic: Anthropic;
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+  /** Settled spend of bot-daily once nothing is held any more. */
+  async function settled(): Promise<number> {
+    let s = await limitStatus(t.server, 'bot-daily');
+    await waitFor(async () => {
+      s = await limitStatus(t.server, 'bot-daily');
+      return s.reservedUsd === 0;
+    }, 'reservations to settle');
+    return s.spentUsd;
+  }
+
+  beforeAll(async () => {
+    up = await startFakeUpstream();
+    bindSecret(up.url);
+    t = await startTestServer(engine, { outboundAllowHosts: [{ host: '127.0.0.1' }], llmBodyLimit: 2 * 1024 * 1024 });
+    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+    key = await applyAndKey(t.server, llmBundle(up.url, WATCH));
+    openai = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: key, maxRetries: 0 });
+    anthropic = new Anthropic({ baseURL: `${url}/llm/anthropic`, apiKey: key, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await up?.close();
+  });
+  beforeEach(() => {
+    up.behave('*', {});
+    up.received.length = 0;
+  });
+
+  it('forwards a chat completion with the provider model id and Fulcrum credential, and charges its usage', async () => {
+    const before = await settled();
+    const r = await openai.chat.completions.create({
+      model: 'gw-chat',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 50,
+    });
+    expect(r.choices[0]?.message.content).toBe('tok tok tok tok tok ');
+    expect(r.usage?.completion_tokens).toBe(5);
+    const sent = up.received[0];
+    expect(sent?.path).toBe('/v1/chat/completions');
+    expect(sent?.body.model).toBe('upstream-chat');
+    expect(sent?.headers.authorization).toBe(`Bearer ${UPSTREAM_SECRET}`);
+    expect(JSON.stringify(sent?.headers)).not.toContain(key);
+    expect((await settled()) - before).toBeCloseTo(costOf(USAGE), 9);
+    // The decision is in the audit log, as every decision is.
+    const audit = await t.server.inject({ method: 'GET', url: '/v1/audit?agent=llm-bot&limit=5', headers: admin });
+    expect(
+      audit.json().items.some((e: { action: string; target: string }) => e.action === 'model.call' && e.target === 'gw-chat'),
+    ).toBe(true);
+  });
+
+  it('streams a chat completion as it arrives, asks for usage and hides it from a client that did not', async () => {
+    const before = await settled();
+    const stream = await openai.chat.completions.create({
+      model: 'gw-chat',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 50,
+      stream: true,
+    });
+    const chunks = [];
+    for await (const c of stream) chunks.push(c);
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('tok '.repeat(5));
+    expect(chunks.every((c) => !('usage' in c) && c.choices.length === 1)).toBe(true);
+    expect(up.received[0]?.body.stream_options).toEqual({ include_usage: true });
+    expect((await settled()) - before).toBeCloseTo(costOf(USAGE), 9);
+  });
+
+  it('passes the usage chunk on to a client that asked for it', async () => {
+    const stream = await openai.chat.completions.create({
+      model: 'gw-chat',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 50,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const chunks = [];
+    for await (const c of stream) chunks.push(c);
+    expect(chunks.at(-1)?.usage?.total_tokens).toBe(15);
+  });
+
+  it('serves the responses API, whole and streamed', async () => {
+    const before = await settled();
+    const whole = await openai.responses.create({ model: 'gw-chat', input: 'hi', max_output_tokens: 50 });
+    expect(whole.output_text).toBe('tok '.repeat(5));
+    const stream = await openai.responses.create({ model: 'gw-chat', input: 'hi', max_output_tokens: 50, stream: true });
+    let text = '';
+    for await (const e of stream) if (e.type === 'response.output_text.delta') text += e.delta;
+    expect(text).toBe('tok '.repeat(5));
+    expect(up.received.map((r) => r.path)).toEqual(['/v1/responses', '/v1/responses']);
+    expect((await settled()) - before).toBeCloseTo(2 * costOf(USAGE), 9);
+  });
+
+  it('serves embeddings', async () => {
+    up.behave('gw-embed', { inputTokens: 7 });
+    const before = await settled();
+    const e = await openai.embeddings.create({ model: 'gw-embed', input: 'hello' });
+    expect(e.data[0]?.embedding).toHaveLength(3);
+    expect((await settled()) - before).toBeCloseTo(costOf({ input: 7, output: 0 }), 9);
+  });
+
+  it('serves the Anthropic messages API with the agent key as x-api-key, whole and streamed', async () => {
+    up.behave('gw-claude', { inputTokens: 20, cachedTokens: 8, outputTokens: 6 });
+    const before = await settled();
+    const m = await anthropic.messages.create({
+      model: 'gw-claude',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(m.content[0]?.type === 'text' && m.content[0].text).toBe('tok '.repeat(6));
+    expect(up.received[0]?.headers['x-api-key']).toBe(UPSTREAM_SECRET);
+    // The client's API version goes on (the gateway sends 2023-06-01 only when a client names none).
+    expect(up.received[0]?.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const stream = anthropic.messages.stream({
+      model: 'gw-claude',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    let text = '';
+    stream.on('text', (d) => {
+      text += d;
+    });
+    const final = await stream.finalMessage();
+    expect(text).toBe('tok '.repeat(6));
+    expect(final.usage.output_tokens).toBe(6);
+    expect((await settled()) - before).toBeCloseTo(2 * costOf({ input: 20, cached: 8, output: 6 }), 9);
+  });
+
+  it('charges a stream the client abandons for what was produced, and aborts the provider call', async () => {
+    up.behave('gw-claude', { inputTokens: 30, outputTokens: 50, stallAfter: 3 });
+    const before = await settled();
+    const cutBefore = up.cut;
+    const ac = new AbortController();
+    const stream = anthropic.messages.stream(
+      { model: 'gw-claude', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] },
+      { signal: ac.signal },
+    );
+    let deltas = 0;
+    await new Promise<void>((resolve) => {
+      stream.on('text', () => {
+        if (++deltas === 3) resolve();
+      });
+    });
+    ac.abort();
+    await stream.done().catch(() => {});
+    await waitFor(async () => up.cut > cutBefore, 'the provider to see the call aborted');
+    // Anthropic says the input at the start; the output is what was streamed: 3 deltas of 4 bytes.
+    expect((await settled()) - before).toBeCloseTo(costOf({ input: 30, output: 3 }), 9);
+  });
+
+  it('charges an OpenAI stream cut before its usage for its prompt bound and what was produced, never nothing', async () => {
+    up.behave('upstream-chat', { outputTokens: 50, stallAfter: 4 });
+    const before = await settled();
+    const ac = new AbortController();
+    const stream = await openai.chat.completions.create(
+      { model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50, stream: true },
+      { signal: ac.signal },
+    );
+    let deltas = 0;
+    try {
+      for await (const c of stream) if (c.choices[0]?.delta.content && ++deltas === 4) ac.abort();
+    } catch {
+      // the abort
+    }
+    const charged = (await settled()) - before;
+    expect(charged).toBeGreaterThan(costOf({ input: 0, output: 4 }));
+    expect(charged).toBeLessThan(costOf({ input: 2048, output: 50 })); // the call's worst case
+  });
+
+  it('charges nothing for a provider error and passes it on in the API format', async () => {
+    up.behave('upstream-chat', { error: { status: 500, body: { error: { message: 'boom', type: 'server_error' } } } });
+    const before = await settled();
+    const err = await openai.chat.completions
+      .create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+    expect(err.error.message).toBe('boom');
+    expect((await settled()) - before).toBe(0);
+    // The provider refusing Fulcrum's credential is not the agent's key being wrong.
+    up.behave('upstream-chat', { error: { status: 401, body: { error: { message: 'bad key' } } } });
+    const auth = await openai.chat.completions
+      .create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 })
+      .catch((e) => e);
+    expect(auth.status).toBe(502);
+    expect(auth.error.code).toBe('upstream_auth_failed');
+  });
+
+  it('charges the worst case when the provider reports no usage', async () => {
+    up.behave('upstream-chat', { noUsage: true });
+    const before = await settled();
+    await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 });
+    const charged = (await settled()) - before;
+    expect(charged).toBeGreaterThanOrEqual(costOf({ input: 1024, output: 50 }));
+  });
+
+  it('refuses an unpriced model (fail closed) without calling the provider', async () => {
+    const err = await openai.chat.completions
+      .create({ model: 'gw-unpriced', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect(err.error.code).toBe('model_unpriced');
+    expect(up.received).toHaveLength(0);
+  });
+
+  it('refuses a banned model with 403 naming the policy, in each API format', async () => {
+    const err = await openai.chat.completions
+      .create({ model: 'gw-banned', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect(err.error).toMatchObject({ code: 'model_not_allowed', policy: 'builtin/model-banned', decision: 'deny' });
+    expect(err.message).toContain('builtin/model-banned');
+    // A model outside the archetype: nothing permits it.
+    const other = await openai.chat.completions
+      .create({ model: 'gw-other', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 })
+      .catch((e) => e);
+    expect(other.error).toMatchObject({ code: 'model_not_allowed', policy: 'default-deny' });
+    // Anthropic's format for a model served by the wrong API, and an unknown one.
+    const wrong = await anthropic.messages
+      .create({ model: 'gw-chat', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e) => e);
+    expect(wrong).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(wrong.error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', code: 'wrong_api' } });
+    const unknown = await openai.chat.completions
+      .create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e) => e);
+    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(up.received).toHaveLength(0);
+  });
+
+  it('refuses a model the data domains of the call forbid', async () => {
+    const err = await openai.chat.completions
+      .create(
+        { model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 },
+        { headers: { 'Fulcrum-Data-Domains': 'customer-records' } },
+      )
+      .then(() => undefined)
+      .catch((e) => e);
+    // gw-chat runs in eu-west-1 and is cleared for confidential data: customer-records is allowed.
+    expect(err).toBeUndefined();
+    const bad = await openai.chat.completions
+      .create(
+        { model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 },
+        { headers: { 'Fulcrum-Data-Domains': 'no-such-domain' } },
+      )
+      .catch((e) => e);
+    expect(bad.status).toBe(422);
+  });
+
+  it('takes bodies up to FULCRUM_LLM_BODY_LIMIT, and refuses larger or too deep ones in the API format', async () => {
+    const big = 'x'.repeat(1536 * 1024); // over the API's 1 MiB, under this server's 2 MiB
+    const ok = await openai.chat.completions.create({
+      model: 'gw-chat',
+      messages: [{ role: 'user', content: big }],
+      max_tokens: 5,
+    });
+    expect(ok.choices[0]?.message.content).toBe('tok '.repeat(5));
+    const tooBig = await openai.chat.completions
+      .create({ model: 'gw-chat', messages: [{ role: 'user', content: big + big }], max_tokens: 5 })
+      .catch((e) => e);
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.error.code).toBe('payload_too_large');
+    const deep = await fetch(`${url}/llm/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: `{"model":"gw-claude","max_tokens":5,"metadata":${'['.repeat(100)}${']'.repeat(100)}}`,
+    });
+    expect(deep.status).toBe(400);
+    expect((await deep.json()).error).toMatchObject({ type: 'invalid_request_error', code: 'bad_request' });
+  });
+
+  it('lists the models the agent may call', async () => {
+    const models = [];
+    for await (const m of openai.models.list()) models.push(m.id);
+    expect(models).toEqual(['gw-chat', 'gw-embed', 'gw-unpriced']);
+  });
+
+  it('refuses an unknown key with 401 in the API format', async () => {
+    const bad = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: 'fk_nope', maxRetries: 0 });
+    const err = await bad.chat.completions
+      .create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
+    const badAnthropic = new Anthropic({ baseURL: `${url}/llm/anthropic`, apiKey: 'fk_nope', maxRetries: 0 });
+    const e2 = await badAnthropic.messages
+      .create({ model: 'gw-claude', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e) => e);
+    expect(e2).toBeInstanceOf(Anthropic.AuthenticationError);
+    expect(e2.error.error.type).toBe('authentication_error');
+  });
+
+  it("enforces an agent's requests per minute", async () => {
+    const rk = (await t.server.inject({ method: 'POST', url: '/v1/agents/rate-bot/keys', headers: admin })).json().key;
+    const client = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: rk, maxRetries: 0 });
+    const call = () =>
+      client.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 }).then(
+        () => 200,
+        (e) => e,
+      );
+    // Three in a minute; the window may turn between calls, so allow one more before the refusal.
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await call());
+    const refused = answers.find((a) => a !== 200);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(refused.error.code).toBe('rate_limit_exceeded');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('refuses a suspended agent mid-run, on its next call', async () => {
+    await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 });
+    const s = await t.server.inject({
+      method: 'POST',
+      url: '/v1/agents/llm-bot/suspend',
+      headers: admin,
+      payload: { reason: 'test' },
+    });
+    expect(s.statusCode, s.body).toBe(200);
+    try {
+      const err = await openai.chat.completions
+        .create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 })
+        .catch((e) => e);
+      expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
+      expect(err.error.policy).toBe('builtin/agent-status');
+    } finally {
+      await t.server.inject({ method: 'POST', url: '/v1/agents/llm-bot/resume', headers: admin, payload: { reason: 'test' } });
+    }
+  });
+
+  it('records each call as a priced inference, and does not count the client’s own span of it again', async () => {
+    await t.server.llmGateway.flush();
+    const day = new Date().toISOString().slice(0, 10);
+    const calls = async () => {
+      const r = await t.server.inject({ method: 'GET', url: `/v1/costs?groupBy=agent&from=${day}&to=${day}`, headers: admin });
+      return r.json().rows.find((x: { key: string }) => x.key === 'llm-bot') as { calls: number; costUsd: number };
+    };
+    const r = await openai.chat.completions.create({
+      model: 'gw-chat',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 5,
+    });
+    let before = await calls();
+    await waitFor(async () => {
+      await t.server.llmGateway.flush();
+      const now = await calls();
+      const grew = now.calls > (before?.calls ?? 0);
+      before = now;
+      return grew;
+    }, 'the gateway evidence');
+    const base = await calls();
+    // The client's own OpenTelemetry span of the same call, with the provider's response id.
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const span = (responseId: string, spanId: string) => ({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bot' } }] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: 'a'.repeat(32),
+                  spanId,
+                  name: 'chat gw-chat',
+                  startTimeUnixNano: String(now),
+                  endTimeUnixNano: String(now + 1_000_000n),
+                  attributes: [
+                    { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+                    { key: 'gen_ai.request.model', value: { stringValue: 'gw-chat' } },
+                    { key: 'gen_ai.response.id', value: { stringValue: responseId } },
+                    { key: 'gen_ai.usage.input_tokens', value: { intValue: 10 } },
+                    { key: 'gen_ai.usage.output_tokens', value: { intValue: 5 } },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const otlp = (body: ReturnType<typeof span>) =>
+      t.server.inject({ method: 'POST', url: '/otlp/v1/traces', headers: { authorization: `Bearer ${key}` }, payload: body });
+    expect((await otlp(span(r.id, '1'.repeat(16)))).statusCode).toBe(200);
+    expect((await calls()).calls).toBe(base.calls);
+    expect((await calls()).costUsd).toBeCloseTo(base.costUsd, 9);
+    // Another response id is another call.
+    expect((await otlp(span('chatcmpl-other', '2'.repeat(16)))).statusCode).toBe(200);
+    expect((await calls()).calls).toBe(base.calls + 1);
+  });
+});

@@ -1,0 +1,239 @@
+// Identity providers for the tests, on 127.0.0.1: a real OpenID Provider (oidc-provider, certified)
+// for sign-in with authorization code + PKCE, client credentials with RFC 9068 JWT access tokens and
+// resource indicators, and the device authorization grant; and a hand-held issuer (discovery + JWKS
+// over real HTTP) whose tokens a test signs itself, to send what no real IdP would (alg none, HS256,
+// expired, another issuer).
+import http from 'node:http';
+import type net from 'node:net';
+import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
+import Provider, { type ProviderContext } from 'oidc-provider';
+
+export interface IdpClient {
+  client_id: string;
+  client_secret?: string;
+  grant_types: string[];
+  redirect_uris?: string[];
+  response_types?: string[];
+  token_endpoint_auth_method?: string;
+}
+
+export interface Idp {
+  issuer: string;
+  /** Restarts the provider on the same port signing with a new key (the old one still published). */
+  rotate(): Promise<void>;
+  /** A client-credentials access token for `resource` (RFC 8707). */
+  clientToken(clientId: string, secret: string, resource: string): Promise<string>;
+  kids(): string[];
+  stop(): Promise<void>;
+}
+
+async function signingKey(kid: string): Promise<JWK> {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  return { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
+}
+
+/** Accounts are their login: whoever signs in at the dev login form as `x@y` has email `x@y`. */
+function providerFor(issuer: string, clients: IdpClient[], keys: JWK[]): Provider {
+  const provider = new Provider(issuer, {
+    clients: clients.map((c) => ({ response_types: [], redirect_uris: [], ...c })),
+    jwks: { keys },
+    findAccount: async (_ctx: ProviderContext, id: string) => ({
+      accountId: id,
+      claims: async () => ({ sub: id, email: id, email_verified: true, name: id }),
+    }),
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    pkce: { required: () => true },
+    ttl: {
+      AccessToken: 300,
+      AuthorizationCode: 60,
+      ClientCredentials: 300,
+      DeviceCode: 600,
+      IdToken: 300,
+      Grant: 600,
+      Interaction: 600,
+      Session: 600,
+    },
+    features: {
+      devInteractions: { enabled: true },
+      clientCredentials: { enabled: true },
+      deviceFlow: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (_ctx: ProviderContext, _client: unknown, oneOf?: string) => oneOf,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx: ProviderContext, resource: string) => ({
+          scope: 'mcp',
+          audience: resource,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: 300,
+          jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+    },
+    // Every grant the dev interactions ask for is given (the test person clicks "Continue").
+    loadExistingGrant: async (ctx: ProviderContext) => {
+      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client?.clientId as string);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client?.clientId, accountId: ctx.oidc.session?.accountId });
+      grant.addOIDCScope('openid email profile');
+      await grant.save();
+      return grant;
+    },
+  });
+  // Quiet: the provider logs to stderr only when it is told to.
+  provider.on('server_error', (_ctx, err) => process.stderr.write(`oidc-provider: ${err}\n`));
+  return provider;
+}
+
+/** oidc-provider on a free 127.0.0.1 port. */
+export async function startIdp(clients: IdpClient[]): Promise<Idp> {
+  let keys = [await signingKey('k1')];
+  const placeholder = http.createServer();
+  await new Promise<void>((r) => placeholder.listen(0, '127.0.0.1', r));
+  const port = (placeholder.address() as net.AddressInfo).port;
+  await new Promise((r) => placeholder.close(r));
+  const issuer = `http://127.0.0.1:${port}`;
+  let server: http.Server;
+  const sockets = new Set<net.Socket>();
+  const listen = async () => {
+    const provider = providerFor(issuer, clients, keys);
+    server = http.createServer(provider.callback());
+    // Longer than any test: a client never reuses a connection the server is closing.
+    server.keepAliveTimeout = 120_000;
+    server.on('connection', (s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  };
+  const close = () =>
+    new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    });
+  await listen();
+  return {
+    issuer,
+    async rotate() {
+      await close();
+      keys = [await signingKey(`k${keys.length + 1}`), ...keys];
+      await listen();
+    },
+    kids: () => keys.map((k) => k.kid as string),
+    async clientToken(clientId, secret, resource) {
+      const res = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ grant_type: 'client_credentials', resource, scope: 'mcp' }).toString(),
+      });
+      const body = (await res.json()) as { access_token?: string };
+      if (!body.access_token) throw new Error(`no token from the IdP: ${JSON.stringify(body)}`);
+      return body.access_token;
+    },
+    stop: close,
+  };
+}
+
+export interface HandIssuer {
+  issuer: string;
+  /** A token signed with the current key (`kid` in the header) unless told otherwise. */
+  sign(claims: JWTPayload, opts?: { kid?: string; typ?: string }): Promise<string>;
+  /** Adds a new key and signs with it from now on; the JWKS serves both. */
+  rotate(): Promise<string>;
+  /** The current public key as a JWK (what an HS256-with-the-public-key attack would use as secret). */
+  publicJwk(): JWK;
+  jwksFetches(): number;
+  stop(): Promise<void>;
+}
+
+/** An issuer whose tokens the test mints: discovery and JWKS served over HTTP on 127.0.0.1. */
+export async function startHandIssuer(): Promise<HandIssuer> {
+  const keys: Array<{ kid: string; privateKey: CryptoKey; publicJwk: JWK }> = [];
+  const addKey = async () => {
+    const kid = `hand-${keys.length + 1}`;
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    keys.unshift({ kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } });
+    return kid;
+  };
+  await addKey();
+  let fetches = 0;
+  let issuer = '';
+  const server = http.createServer((req, res) => {
+    if (req.url === '/.well-known/openid-configuration')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks`, token_endpoint: `${issuer}/token` }));
+    if (req.url === '/jwks') {
+      fetches++;
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ keys: keys.map((k) => k.publicJwk) }));
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  issuer = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  return {
+    issuer,
+    async sign(claims, opts = {}) {
+      const key = keys[0] as (typeof keys)[number];
+      return new SignJWT({ iss: issuer, ...claims })
+        .setProtectedHeader({ alg: 'RS256', kid: opts.kid ?? key.kid, typ: opts.typ ?? 'at+jwt' })
+        .sign(key.privateKey);
+    },
+    rotate: addKey,
+    publicJwk: () => (keys[0] as (typeof keys)[number]).publicJwk,
+    jwksFetches: () => fetches,
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/**
+ * A person at the IdP without a browser: follows redirects (keeping the IdP's cookies) and submits
+ * its dev forms — the login form as `login`, every confirmation as "Continue" — until a URL starting
+ * with `stopAt` (returned), or a page with no form (returned as its text, e.g. the device flow's
+ * success page).
+ */
+export async function walkIdp(start: string, login: string, stopAt: string): Promise<{ url: string; page?: string }> {
+  const jar = new Map<string, string>();
+  let url = start;
+  let body: string | undefined;
+  for (let hop = 0; hop < 20; hop++) {
+    if (url.startsWith(stopAt)) return { url };
+    const res = await fetch(url, {
+      method: body === undefined ? 'GET' : 'POST',
+      body,
+      redirect: 'manual',
+      headers: {
+        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+      },
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const pair = c.split(';')[0] as string;
+      const eq = pair.indexOf('=');
+      jar.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    body = undefined;
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      url = new URL(location, url).toString();
+      continue;
+    }
+    const html = await res.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+    if (!action) return { url, page: html };
+    const fields: Record<string, string> = {};
+    for (const [input] of html.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
+      const name = /name="([^"]+)"/.exec(input)?.[1];
+      if (name) fields[name] = /value="([^"]*)"/.exec(input)?.[1] ?? '';
+    }
+    if (/name="login"/.test(html)) Object.assign(fields, { login, password: 'any' });
+    url = new URL(action.replace(/&amp;/g, '&'), url).toString();
+    body = new URLSearchParams(fields).toString();
+  }
+  throw new Error(`the IdP walk did not end at ${stopAt}`);
+}
