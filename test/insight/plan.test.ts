@@ -534,7 +534,9 @@ describe.each(ENGINES)('the plan on %s', (engine) => {
   });
 });
 
-describe.each(ENGINES)('the demo enterprise plan on %s', (engine) => {
+// SQLite only: the 90-day replay takes minutes, and the plan's SQL runs on both engines in the rule
+// tests above; this pins what the story yields.
+describe.each(['sqlite'] as const)('the demo enterprise plan on %s', (engine) => {
   let t: TestServer;
   let p: Plan;
   beforeAll(async () => {
