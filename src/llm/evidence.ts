@@ -5,8 +5,8 @@
 // counted again (spans_response, evidence-store.ts). Written in small batches off the reply path.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database, SpanTable } from '../db/schema.js';
-import { createEvidenceStore } from '../evidence/evidence-store.js';
+import type { Database } from '../db/schema.js';
+import { createSpanBuffer } from '../evidence/span-buffer.js';
 import type { Usage } from './apis.js';
 
 export interface InferenceRecord {
@@ -39,39 +39,12 @@ export function traceIdOf(decisionId: string): string {
 }
 
 export function createInferenceEvidence(db: Kysely<Database>, opts: InferenceEvidenceOptions) {
-  const store = createEvidenceStore(db);
-  let pending: SpanTable[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let flushing: Promise<void> = Promise.resolve();
-  let failures = 0;
-
-  function flush(): Promise<void> {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (pending.length === 0) return flushing;
-    const batch = pending;
-    pending = [];
-    flushing = flushing
-      .then(() =>
-        store.ingest(
-          [],
-          batch.map((row) => ({ row, inference: true })),
-        ),
-      )
-      .then(
-        () => {},
-        (err) => {
-          failures++;
-          opts.onError(err);
-        },
-      );
-    return flushing;
-  }
+  const buffer = createSpanBuffer(db, { ...opts, inference: true });
 
   return {
     record(c: InferenceRecord): void {
       const start = new Date(c.startedAt).toISOString();
-      pending.push({
+      buffer.add({
         trace_id: traceIdOf(c.decisionId),
         span_id: randomBytes(8).toString('hex'),
         parent_span_id: null,
@@ -100,11 +73,9 @@ export function createInferenceEvidence(db: Kysely<Database>, opts: InferenceEvi
         unpriced_reason: c.unpricedReason,
         source: 'llm',
       });
-      if (pending.length >= opts.maxBatch) void flush();
-      else timer ??= setTimeout(() => void flush(), opts.flushMs);
     },
     /** Writes what is buffered; resolves when it is committed. */
-    flush,
-    failures: () => failures,
+    flush: buffer.flush,
+    failures: buffer.failures,
   };
 }

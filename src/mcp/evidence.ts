@@ -8,8 +8,8 @@
 // span for it; the evidence store then counts the call once, whichever of the two arrives first.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database, SpanTable } from '../db/schema.js';
-import { createEvidenceStore } from '../evidence/evidence-store.js';
+import type { Database } from '../db/schema.js';
+import { createSpanBuffer } from '../evidence/span-buffer.js';
 
 export interface CallRecord {
   agent: string;
@@ -43,36 +43,13 @@ export interface CallEvidenceOptions {
 export type CallEvidence = ReturnType<typeof createCallEvidence>;
 
 export function createCallEvidence(db: Kysely<Database>, opts: CallEvidenceOptions) {
-  const store = createEvidenceStore(db);
-  let pending: SpanTable[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let flushing: Promise<void> = Promise.resolve();
-
-  function flush(): Promise<void> {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (pending.length === 0) return flushing;
-    const batch = pending;
-    pending = [];
-    flushing = flushing
-      .then(() =>
-        store.ingest(
-          [],
-          batch.map((row) => ({ row, inference: false })),
-        ),
-      )
-      .then(
-        () => {},
-        (err) => opts.onError(err),
-      );
-    return flushing;
-  }
+  const buffer = createSpanBuffer(db, { ...opts, inference: false });
 
   return {
     record(c: CallRecord): void {
       const start = new Date(c.startedAt).toISOString();
       const caller = parseTraceparent(c.traceparent);
-      pending.push({
+      buffer.add({
         trace_id: caller?.traceId ?? createHash('sha256').update(c.decisionId).digest('hex').slice(0, 32),
         span_id: randomBytes(8).toString('hex'),
         parent_span_id: caller?.parentId ?? null,
@@ -102,10 +79,8 @@ export function createCallEvidence(db: Kysely<Database>, opts: CallEvidenceOptio
         mcp_call: 'gateway',
         duplicate: 0,
       });
-      if (pending.length >= opts.maxBatch) void flush();
-      else timer ??= setTimeout(() => void flush(), opts.flushMs);
     },
     /** Writes what is buffered; resolves when it is committed. */
-    flush,
+    flush: buffer.flush,
   };
 }
