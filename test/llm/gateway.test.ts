@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 import { applyAndKey, bindSecret, costOf, limitStatus, llmBundle, UPSTREAM_SECRET } from './fixture.js';
 import { type FakeUpstream, startFakeUpstream } from './upstream.js';
 
@@ -31,13 +32,6 @@ spec:
 `;
 
 const USAGE = { input: 10, output: 5 }; // what the fake upstream reports by default
-const waitFor = async (check: () => Promise<boolean>, what: string) => {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   let t: TestServer;
@@ -51,7 +45,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   /** Settled spend of bot-daily once nothing is held any more. */
   async function settled(): Promise<number> {
     let s = await limitStatus(t.server, 'bot-daily');
-    await waitFor(async () => {
+    await until(async () => {
       s = await limitStatus(t.server, 'bot-daily');
       return s.reservedUsd === 0;
     }, 'reservations to settle');
@@ -191,7 +185,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     });
     ac.abort();
     await stream.done().catch(() => {});
-    await waitFor(async () => up.cut > cutBefore, 'the provider to see the call aborted');
+    await until(async () => up.cut > cutBefore, 'the provider to see the call aborted');
     // Anthropic says the input at the start; the output is what was streamed: 3 deltas of 4 bytes.
     expect((await settled()) - before).toBeCloseTo(costOf({ input: 30, output: 3 }), 9);
   });
@@ -386,7 +380,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       max_tokens: 5,
     });
     let before = await calls();
-    await waitFor(async () => {
+    await until(async () => {
       await t.server.llmGateway.flush();
       const now = await calls();
       const grew = now.calls > (before?.calls ?? 0);

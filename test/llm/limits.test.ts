@@ -10,6 +10,7 @@ import { buildServer } from '../../src/http/server.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { ACME_STDIO } from '../support/files.js';
 import { ADMIN_TOKEN } from '../support/server.js';
+import { until } from '../support/wait.js';
 import { applyAndKey, bindSecret, costOf, limitStatus, llmBundle } from './fixture.js';
 import { type FakeUpstream, startFakeUpstream } from './upstream.js';
 
@@ -96,12 +97,10 @@ async function burst(nodes: Node[], key: string) {
 }
 
 async function settledStatus(server: FastifyInstance) {
-  for (let i = 0; i < 200; i++) {
-    const s = await limitStatus(server, 'burst');
-    if (s.reservedUsd === 0) return s;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('reservations never settled');
+  await until(async () => (await limitStatus(server, 'burst')).reservedUsd === 0, 'the reservations to settle', {
+    timeoutMs: 10_000,
+  });
+  return limitStatus(server, 'burst');
 }
 
 function expectAtTheLimit(result: Awaited<ReturnType<typeof burst>>, spentUsd: number) {

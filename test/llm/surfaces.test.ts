@@ -8,6 +8,7 @@ import { consoleBuilt } from '../../src/http/console.js';
 import { launchBrowser, openPage, screenshot } from '../e2e/support/browser.js';
 import { cli } from '../support/process.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 import { applyAndKey, bindSecret, costOf, limitStatus, llmBundle } from './fixture.js';
 import { type FakeUpstream, startFakeUpstream } from './upstream.js';
 
@@ -46,10 +47,7 @@ describe('spend limits in the console and the CLI', () => {
     const client = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: key, maxRetries: 0 });
     for (let i = 0; i < 3; i++)
       await client.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 600 });
-    for (let i = 0; i < 100; i++) {
-      if ((await limitStatus(t.server, 'cx-monthly')).reservedUsd === 0) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await until(async () => (await limitStatus(t.server, 'cx-monthly')).reservedUsd === 0, 'the three calls to settle');
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
