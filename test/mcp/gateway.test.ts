@@ -6,6 +6,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 import { gatewayBundle } from './fixture.js';
 import { operatorAllows, type Peer, startEverythingHttp } from './peers.js';
 
@@ -187,7 +188,11 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
       },
     });
     expect(put.statusCode, put.body).toBe(200);
-    await new Promise((r) => setTimeout(r, 300)); // the guard's snapshot follows the registry
+    // The guard's snapshot follows the registry.
+    await until(
+      async () => (await t.app.guard.registry()).get('McpServer', 'evh')?.spec.approvalWaitSeconds === 1,
+      "the guard to see evh's new wait",
+    );
     const args = { a: 300, b: 3 };
     const waited = await mcpBot.callTool({ name: 'web_get-sum', arguments: args });
     expect(waited.isError).toBe(true);
