@@ -30,6 +30,11 @@ export interface Config {
   authFailuresPerMinute: number;
   /** FULCRUM_METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <it>` (docs/operations.md). */
   metricsToken?: string;
+  /**
+   * Check every answer against its route's OpenAPI response schema (status declared, body exact): on in
+   * the test suite, so the document the typed client is generated from cannot drift from what is sent.
+   */
+  checkResponses: boolean;
   /** FULCRUM_TRUST_PROXY: the proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client. */
   trustProxy: string | undefined;
   /** FULCRUM_AUDIT_KEY_FILE: the Ed25519 key signing audit checkpoints (default: in dataDir; docs/audit.md). */
@@ -68,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     retentionIntervalHours: intFrom(env.FULCRUM_RETENTION_INTERVAL_HOURS, 'FULCRUM_RETENTION_INTERVAL_HOURS', 24),
     authFailuresPerMinute: intFrom(env.FULCRUM_AUTH_FAILURES_PER_MINUTE, 'FULCRUM_AUTH_FAILURES_PER_MINUTE', 30),
     metricsToken: metricsToken(env.FULCRUM_METRICS_TOKEN),
+    checkResponses: env.FULCRUM_CHECK_RESPONSES === '1',
     trustProxy: env.FULCRUM_TRUST_PROXY || undefined,
     auditKeyFile: env.FULCRUM_AUDIT_KEY_FILE ? path.resolve(env.FULCRUM_AUDIT_KEY_FILE) : '',
     auditCheckpointSeconds: intFrom(env.FULCRUM_AUDIT_CHECKPOINT_SECONDS, 'FULCRUM_AUDIT_CHECKPOINT_SECONDS', 60),

@@ -14,6 +14,7 @@ import { mcp } from './mcp.js';
 import { migrate } from './migrate.js';
 import { ops } from './ops.js';
 import { planCommand } from './plan.js';
+import { printOpenApi } from './openapi.js';
 import { printSchemaReport } from './schema-report.js';
 import { serve } from './serve.js';
 import { spendLimits } from './spend-limits.js';
@@ -63,6 +64,7 @@ usage: fulcrum <command> [options]
                                   an McpServer's tools not in the registry yet, as Tool descriptors
   migrate                         bring the database schema up to date
   schema-report                   print the schema report (docs/schema.md)
+  openapi                         print the HTTP API's OpenAPI document (what GET /openapi.json serves)
 
 Client commands talk to a server: --url or FULCRUM_URL (default http://127.0.0.1:4100),
 with FULCRUM_TOKEN, else the session of fulcrum login, else the admin token in $FULCRUM_DATA_DIR/admin-token.
@@ -116,6 +118,8 @@ export async function main(argv: string[]): Promise<number> {
         return await migrate();
       case 'schema-report':
         return await printSchemaReport();
+      case 'openapi':
+        return await printOpenApi();
       case undefined:
       case 'help':
       case '--help':

@@ -60,7 +60,7 @@ function toIncident(r: IncidentTable, now = new Date()) {
     agents: JSON.parse(r.agents) as string[],
     initiatives: JSON.parse(r.initiatives) as string[],
     seriousIncident: r.serious === 1,
-    seriousKind: r.serious_kind,
+    seriousKind: r.serious_kind as SeriousKind | null,
     awareAt: r.aware_at,
     reporting: reportingClock(r, now),
     reportReference: r.report_reference,
@@ -202,7 +202,13 @@ export function createIncidentService(deps: Deps) {
       const events = await db.selectFrom('incident_timeline').selectAll().where('incident_id', '=', id).orderBy('id').execute();
       return {
         ...toIncident(r),
-        timeline: events.map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, status: e.status, note: e.note })),
+        timeline: events.map((e) => ({
+          at: e.at,
+          actor: e.actor,
+          kind: e.kind,
+          status: e.status as (typeof STATUSES)[number] | null,
+          note: e.note,
+        })),
       };
     },
 

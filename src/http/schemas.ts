@@ -1,5 +1,13 @@
 // Shared HTTP schemas: the error body, descriptors as the API returns them, lists.
-import { Type as T, type TSchema } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import { ERROR_CODES } from '../errors.js';
 import { KIND_INFO, type Kind } from '../registry/kinds.js';
 import { API_VERSION } from '../registry/model.js';
@@ -16,8 +24,24 @@ export const ErrorBody = T.Object(
   { $id: 'Error', description: 'Every error answer has this shape.' },
 );
 
-export const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, T.Ref('Error')])) as Record<number, TSchema>;
+/** The server every route module registers on: handlers are typed from their route's schemas. */
+export type Server = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** A reference to the shared Error schema, typed as the error body (so handlers' answers stay typed). */
+export const ErrorRef = T.Unsafe<Static<typeof ErrorBody>>(T.Ref('Error'));
+
+/**
+ * The error statuses a route answers beyond the ones every route can (src/http/contract.ts adds 400, 401,
+ * 403, 413, 415, 429 and 500 by the route's shape): typically 404, 409, 422.
+ */
+export const errorResponses = <S extends number>(...statuses: S[]) =>
+  Object.fromEntries(statuses.map((s) => [s, ErrorRef])) as { [K in S]: typeof ErrorRef };
 
 export const Name = T.String({ pattern: NAME_PATTERN });
 export const NameParams = T.Object({ name: Name });

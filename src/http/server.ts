@@ -1,6 +1,7 @@
 // Builds the Fastify server: auth, error mapping, OpenAPI and its reference, metrics, routes.
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { createIdentity } from '../auth/identity.js';
@@ -10,6 +11,7 @@ import { acceptAnthropicApiKey, registerLlmGateway } from '../llm/index.js';
 import { mcpRoutes } from '../mcp/route.js';
 import { registerAuth } from './auth.js';
 import { isConsolePage, registerConsole, sendConsolePage } from './console.js';
+import { registerContract } from './contract.js';
 import { toErrorReply } from './errors.js';
 import { registerBoundedJsonParser } from './json-depth.js';
 import { registerMetrics } from './metrics.js';
@@ -55,6 +57,8 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
 
+  // Before any route: the error statuses every route can answer, and (in tests) the answer checks.
+  registerContract(server, { check: app.config.checkResponses });
   await server.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -65,6 +69,12 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
           'The control plane for running enterprise AI at scale. Every error is `{"error":{"code","message","details"?}}`; ' +
           'the codes are listed in docs/errors.md.',
       },
+      // Where the API is served: FULCRUM_PUBLIC_URL when set, else relative to the document's own address.
+      servers: [
+        app.config.identity.publicUrl
+          ? { url: app.config.identity.publicUrl, description: 'this deployment (FULCRUM_PUBLIC_URL)' }
+          : { url: '/', description: 'the server this document was fetched from' },
+      ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -107,24 +117,26 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     app.config.metricsToken,
   );
 
+  // Route modules register on the typed view: each handler's request and answer are typed from its schemas.
+  const api = server.withTypeProvider<TypeBoxTypeProvider>();
   server.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
-  healthRoutes(server, app);
-  registryRoutes(server, app.registry, (o) => (o.kind === 'Agent' ? app.guard.agentStatus(o.name) : undefined));
-  bundleRoutes(server, app.registry, { applyBodyLimit: app.config.applyBodyLimit });
-  credentialRoutes(server, app.auth);
-  identityRoutes(server, identity);
-  guardRoutes(server, app.guard, app.database);
-  auditRoutes(server, createAuditReader(app.database.db, app.auditKey));
-  evidenceRoutes(server, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });
-  incidentRoutes(server, app.incidents);
-  riskRoutes(server, app.risk);
-  reviewRoutes(server, app.reviews);
-  monitorRoutes(server, app.monitors);
-  retentionRoutes(server, app.retention);
-  evidenceExportRoutes(server, app.evidenceExport);
-  insightRoutes(server, app.insight, app.spend);
-  mcpRoutes(server, app.mcp.gateway, { version: '1', allowedHosts: app.mcp.settings.allowedHosts });
-  await registerLlmGateway(server, app);
+  healthRoutes(api, app);
+  registryRoutes(api, app.registry, (o) => (o.kind === 'Agent' ? app.guard.agentStatus(o.name) : undefined));
+  bundleRoutes(api, app.registry, { applyBodyLimit: app.config.applyBodyLimit });
+  credentialRoutes(api, app.auth);
+  identityRoutes(api, identity);
+  guardRoutes(api, app.guard, app.database);
+  auditRoutes(api, createAuditReader(app.database.db, app.auditKey));
+  evidenceRoutes(api, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });
+  incidentRoutes(api, app.incidents);
+  riskRoutes(api, app.risk);
+  reviewRoutes(api, app.reviews);
+  monitorRoutes(api, app.monitors);
+  retentionRoutes(api, app.retention);
+  evidenceExportRoutes(api, app.evidenceExport);
+  insightRoutes(api, app.insight, app.spend);
+  mcpRoutes(api, app.mcp.gateway, { version: '1', allowedHosts: app.mcp.settings.allowedHosts });
+  await registerLlmGateway(api, app);
   // What an upstream sent when it failed goes to the log only, never to the caller.
   app.mcp.logUpstreamsTo((entry, message) => server.log.warn(entry, message));
   consolePage = await registerConsole(server);

@@ -20,7 +20,7 @@ export interface Served {
  */
 export async function serve(env: NodeJS.ProcessEnv): Promise<Served> {
   const allow = { FULCRUM_MCP_STDIO_ALLOW: JSON.stringify([ACME_STDIO]) };
-  const proc = spawn(BIN, ['serve'], { env: { ...allow, ...env, FULCRUM_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(BIN, ['serve'], { env: { ...allow, FULCRUM_CHECK_RESPONSES: '1', ...env, FULCRUM_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   proc.stderr?.on('data', (d) => {

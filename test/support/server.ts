@@ -28,6 +28,8 @@ export async function startTestServer(engine: Engine, overrides: Partial<Config>
       monitorIntervalSeconds: 0,
       retentionIntervalHours: 0,
       mcpStdioAllow: [ACME_STDIO],
+      // Every answer is checked against the OpenAPI document (src/http/contract.ts).
+      checkResponses: true,
       ...overrides,
     },
   );

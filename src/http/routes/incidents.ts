@@ -1,9 +1,8 @@
 // Incidents over HTTP: open, list (overdue ones stand out), read with the timeline, move forward,
 // annotate, and record the Art. 73 report.
-import { type Static, Type as T } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { Type as T } from '@sinclair/typebox';
 import { type IncidentService, SERIOUS_KINDS, SEVERITIES, STATUSES } from '../../governance/incidents.js';
-import { errorResponses, Name } from '../schemas.js';
+import { errorResponses, Name, type Server } from '../schemas.js';
 
 const enumOf = <V extends readonly string[]>(values: V) => T.Unsafe<V[number]>({ type: 'string', enum: [...values] });
 const NewIncident = T.Object(
@@ -23,22 +22,81 @@ const NewIncident = T.Object(
   { additionalProperties: false },
 );
 
-export function incidentRoutes(server: FastifyInstance, incidents: IncidentService): void {
+const Nullable = <S extends Parameters<typeof T.Union>[0][number]>(s: S) => T.Union([s, T.Null()]);
+const Incident = T.Object(
+  {
+    id: T.String(),
+    title: T.String(),
+    description: Nullable(T.String()),
+    severity: enumOf(SEVERITIES),
+    status: enumOf(STATUSES),
+    owner: Nullable(T.String()),
+    agents: T.Array(T.String()),
+    initiatives: T.Array(T.String()),
+    seriousIncident: T.Boolean(),
+    seriousKind: Nullable(enumOf(Object.keys(SERIOUS_KINDS) as Array<keyof typeof SERIOUS_KINDS>)),
+    awareAt: Nullable(T.String({ format: 'date-time' })),
+    reporting: Nullable(
+      T.Object(
+        {
+          dueAt: T.String({ format: 'date-time' }),
+          reportedAt: Nullable(T.String({ format: 'date-time' })),
+          overdue: T.Boolean(),
+          daysLeft: Nullable(T.Integer({ description: 'whole days to the deadline; negative when past it' })),
+        },
+        { description: 'the Art. 73 reporting clock of a serious incident; null otherwise' },
+      ),
+    ),
+    reportReference: Nullable(T.String()),
+    source: Nullable(T.String({ description: 'what opened it: a monitor, a person, the kill switch' })),
+    openedAt: T.String({ format: 'date-time' }),
+    updatedAt: T.String({ format: 'date-time' }),
+  },
+  { $id: 'Incident' },
+);
+const IncidentWithTimeline = T.Object(
+  {
+    ...Incident.properties,
+    timeline: T.Array(
+      T.Object({
+        at: T.String({ format: 'date-time' }),
+        actor: T.String(),
+        kind: T.String({ description: 'opened, transition, note, reported' }),
+        status: Nullable(enumOf(STATUSES)),
+        note: Nullable(T.String()),
+      }),
+    ),
+  },
+  { $id: 'IncidentWithTimeline' },
+);
+
+export function incidentRoutes(server: Server, incidents: IncidentService): void {
   const tags = ['governance'];
   const Id = T.Object({ id: T.String() });
+  server.addSchema(Incident);
+  server.addSchema(IncidentWithTimeline);
 
-  server.post<{ Body: Static<typeof NewIncident> }>(
+  server.post(
     '/v1/incidents',
-    { schema: { tags, summary: 'Open an incident', body: NewIncident, response: errorResponses(400, 401, 403, 422) } },
+    {
+      schema: {
+        operationId: 'openIncident',
+        tags,
+        summary: 'Open an incident',
+        body: NewIncident,
+        response: { 201: T.Ref(Incident), ...errorResponses(422) },
+      },
+    },
     async (req, reply) => {
       reply.code(201);
       return incidents.open(req.principal, req.body);
     },
   );
-  server.get<{ Querystring: { status?: string; overdue: boolean; limit: number } }>(
+  server.get(
     '/v1/incidents',
     {
       schema: {
+        operationId: 'listIncidents',
         tags,
         summary: 'Incidents, newest first; `overdue=true`: serious incidents past their reporting deadline',
         querystring: T.Object({
@@ -46,20 +104,29 @@ export function incidentRoutes(server: FastifyInstance, incidents: IncidentServi
           overdue: T.Boolean({ default: false }),
           limit: T.Integer({ minimum: 1, maximum: 1000, default: 100 }),
         }),
-        response: errorResponses(400, 401, 403),
+        response: { 200: T.Object({ items: T.Array(T.Ref(Incident)) }) },
       },
     },
     async (req) => ({ items: await incidents.list(req.principal, req.query) }),
   );
-  server.get<{ Params: { id: string } }>(
+  server.get(
     '/v1/incidents/:id',
-    { schema: { tags, summary: 'One incident with its timeline', params: Id, response: errorResponses(401, 403, 404) } },
+    {
+      schema: {
+        operationId: 'getIncident',
+        tags,
+        summary: 'One incident with its timeline',
+        params: Id,
+        response: { 200: T.Ref(IncidentWithTimeline), ...errorResponses(404) },
+      },
+    },
     async (req) => incidents.get(req.principal, req.params.id),
   );
-  server.post<{ Params: { id: string }; Body: { to: (typeof STATUSES)[number]; note?: string } }>(
+  server.post(
     '/v1/incidents/:id/transitions',
     {
       schema: {
+        operationId: 'transitionIncident',
         tags,
         summary: 'Move the status forward: open → mitigated → resolved → closed',
         params: Id,
@@ -67,20 +134,21 @@ export function incidentRoutes(server: FastifyInstance, incidents: IncidentServi
           { to: enumOf(STATUSES), note: T.Optional(T.String({ maxLength: 10_000 })) },
           { additionalProperties: false },
         ),
-        response: errorResponses(400, 401, 403, 404, 409),
+        response: { 200: T.Ref(Incident), ...errorResponses(404, 409) },
       },
     },
     async (req) => incidents.transition(req.principal, req.params.id, req.body.to, req.body.note),
   );
-  server.post<{ Params: { id: string }; Body: { note: string } }>(
+  server.post(
     '/v1/incidents/:id/notes',
     {
       schema: {
+        operationId: 'addIncidentNote',
         tags,
         summary: 'Add a note to the timeline',
         params: Id,
         body: T.Object({ note: T.String({ minLength: 1, maxLength: 10_000 }) }, { additionalProperties: false }),
-        response: { 204: T.Null(), ...errorResponses(400, 401, 403, 404) },
+        response: { 204: T.Null({ description: 'noted' }), ...errorResponses(404) },
       },
     },
     async (req, reply) => {
@@ -88,15 +156,16 @@ export function incidentRoutes(server: FastifyInstance, incidents: IncidentServi
       reply.code(204);
     },
   );
-  server.post<{ Params: { id: string }; Body: { reference: string } }>(
+  server.post(
     '/v1/incidents/:id/report',
     {
       schema: {
+        operationId: 'reportIncident',
         tags,
         summary: 'Record that the serious-incident report was made (stops the Art. 73 clock)',
         params: Id,
         body: T.Object({ reference: T.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
-        response: errorResponses(400, 401, 403, 404, 409),
+        response: { 200: T.Ref(Incident), ...errorResponses(404, 409) },
       },
     },
     async (req) => incidents.reported(req.principal, req.params.id, req.body.reference),

@@ -1,0 +1,135 @@
+// The OpenAPI document is the contract the typed client (src/client) is generated from, so it must say
+// what the server really answers. Two parts:
+//
+// - Every documented route gets the error statuses any route of its shape can produce (a malformed
+//   request, no or a wrong token, a body too large, rate limits, an internal error), so handlers declare
+//   only their own (404, 409, 422...).
+// - With `checkResponses` (on in the test suite), every answer is checked against its route's schema:
+//   the status must be declared, and an object body must match the schema exactly (no property the
+//   schema does not name). A mismatch answers 500 naming the route, the status and what differs, so the
+//   test that made the call fails and says why.
+
+import { appendFileSync } from 'node:fs';
+import { Type as T } from '@sinclair/typebox';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
+import { FulcrumError } from '../errors.js';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+interface RouteContract {
+  route: string;
+  responses: Record<string, unknown>;
+  validators?: Map<string, ValidateFunction>;
+}
+
+export function registerContract(server: FastifyInstance, options: { check: boolean }): void {
+  server.addHook('onRoute', (route) => {
+    const schema = route.schema as (FastifySchema & { hide?: boolean; response?: Record<string, unknown> }) | undefined;
+    if (!schema || schema.hide) return;
+    schema.response ??= {};
+    const response = schema.response;
+    for (const status of commonStatuses(route)) response[status] ??= T.Ref('Error');
+    if (options.check) checkAnswers(server, route, { route: `${methods(route)} ${route.url}`, responses: response });
+  });
+}
+
+/** The error statuses every route of this shape can answer, whatever its handler does. */
+function commonStatuses(route: RouteOptions): number[] {
+  const statuses = [500];
+  const s = route.schema as FastifySchema | undefined;
+  const hasBody = [route.method].flat().some((m) => BODY_METHODS.has(m));
+  if (hasBody || s?.querystring || s?.params || s?.body) statuses.push(400);
+  if (hasBody) statuses.push(413, 415);
+  // Authentication is checked before the handler, on every route not marked public (src/http/auth.ts);
+  // repeated failures from one address are rate limited.
+  if (!(route.config as { public?: boolean } | undefined)?.public) statuses.push(401, 403, 429);
+  return statuses;
+}
+
+function violation(message: string): FulcrumError {
+  if (process.env.FULCRUM_CONTRACT_LOG) appendFileSync(process.env.FULCRUM_CONTRACT_LOG, `${message}\n`);
+  return new FulcrumError('internal', message);
+}
+
+function methods(route: RouteOptions): string {
+  return [route.method].flat().join('|');
+}
+
+function checkAnswers(server: FastifyInstance, route: RouteOptions, contract: RouteContract): void {
+  const validatorFor = (status: number): ValidateFunction | undefined => {
+    contract.validators ??= compile(server, contract.responses);
+    return contract.validators.get(String(status)) ?? contract.validators.get(`${String(status)[0]}XX`);
+  };
+  const declared = (status: number) => String(status) in contract.responses || `${String(status)[0]}XX` in contract.responses;
+
+  const preSerialization = async (_req: unknown, reply: { statusCode: number }, payload: unknown) => {
+    const validate = validatorFor(reply.statusCode);
+    if (!validate) return payload;
+    // What the client receives: dates as ISO strings, undefined properties gone.
+    const sent = JSON.parse(JSON.stringify(payload ?? null));
+    if (!validate(sent)) {
+      const problems = (validate.errors ?? []).slice(0, 10).map((e) => {
+        const extra = (e.params as { additionalProperty?: string }).additionalProperty;
+        return `${e.instancePath || '/'} ${e.message}${extra ? ` ("${extra}")` : ''}`;
+      });
+      throw violation(
+        `response contract: ${contract.route} answered ${reply.statusCode} with a body its schema does not describe: ${problems.join('; ')}`,
+      );
+    }
+    return payload;
+  };
+  const onSend = async (_req: unknown, reply: { statusCode: number }, payload: unknown) => {
+    if (!declared(reply.statusCode))
+      throw violation(`response contract: ${contract.route} answered ${reply.statusCode}, a status its schema does not declare`);
+    return payload;
+  };
+  route.preSerialization = [route.preSerialization ?? []].flat().concat(preSerialization) as RouteOptions['preSerialization'];
+  route.onSend = [route.onSend ?? []].flat().concat(onSend) as RouteOptions['onSend'];
+}
+
+/** Validators per status, strict: an object schema that does not say otherwise allows no other property. */
+function compile(server: FastifyInstance, responses: Record<string, unknown>): Map<string, ValidateFunction> {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  addFormats.default(ajv);
+  for (const shared of Object.values(server.getSchemas() as Record<string, unknown>)) ajv.addSchema(strict(shared) as object);
+  const out = new Map<string, ValidateFunction>();
+  for (const [status, schema] of Object.entries(responses)) {
+    const body = bodySchema(schema);
+    if (body !== undefined) out.set(status.toUpperCase(), ajv.compile(strict(body) as object));
+  }
+  return out;
+}
+
+/** A response's JSON body schema: fastify accepts the schema itself or `{content: {type: {schema}}}`. */
+function bodySchema(response: unknown): unknown {
+  const r = response as { content?: Record<string, { schema?: unknown }> } | undefined;
+  if (r && typeof r === 'object' && r.content) {
+    const json = r.content['application/json'];
+    return json ? json.schema : undefined;
+  }
+  return response;
+}
+
+function strict(schema: unknown, insideAllOf = false): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => strict(s, insideAllOf));
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema as Record<string, unknown>)) {
+    if (k === 'allOf') out[k] = strict(v, true);
+    else if (k === 'properties' && v && typeof v === 'object')
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, s]) => [name, strict(s)]));
+    else out[k] = k === 'const' || k === 'enum' || k === 'default' || k === 'examples' ? v : strict(v);
+  }
+  const isObject = out.type === 'object' || (out.properties !== undefined && out.type === undefined);
+  if (
+    isObject &&
+    !insideAllOf &&
+    !('additionalProperties' in out) &&
+    !('patternProperties' in out) &&
+    !('unevaluatedProperties' in out)
+  )
+    out.additionalProperties = false;
+  return out;
+}
