@@ -19,8 +19,10 @@ import { type AuditSigner, loadOrCreateAuditKey } from './guard/audit-key.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
 import { createInsightService, type InsightService } from './insight/insight-service.js';
 import { createSpendService, type SpendService } from './insight/spend.js';
-import { createMcpService, type McpService, mcpSettings } from './mcp/index.js';
 import { llmOperatorChecks } from './llm/endpoint-spec.js';
+import { limitUsage } from './llm/ledger.js';
+import { fromMicro, periodOf } from './llm/limits.js';
+import { createMcpService, type McpService, mcpSettings } from './mcp/index.js';
 import { mcpOperatorChecks } from './mcp/operator-checks.js';
 import { createOutboundPolicy } from './net/outbound.js';
 import { createObservability, type Observability } from './observability.js';
@@ -90,7 +92,35 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     db,
     registry: () => guard.registry(),
     recordShadow: (identity, source, detail) => guard.recordShadow(identity, source, detail),
+    observe: observability,
   });
+  // Each SpendLimit against its current period, read when /metrics is scraped (limits are few: the
+  // operator declares them, so the label's values stay bounded).
+  observability.gaugeFamily(
+    {
+      fulcrum_spend_limit_amount_usd: 'Each SpendLimit: the amount of its period (USD)',
+      fulcrum_spend_limit_spent_usd: 'Each SpendLimit: spend settled in its current period (USD)',
+      fulcrum_spend_limit_held_usd: 'Each SpendLimit: worst-case cost held by model calls in flight (USD)',
+    },
+    ['limit', 'enforce'],
+    async () => {
+      const snapshot = await guard.registry();
+      const now = new Date();
+      return Promise.all(
+        snapshot.list('SpendLimit').map(async (l) => {
+          const usage = await limitUsage(db, l.name, periodOf(l.spec.period, now).start);
+          return {
+            labels: { limit: l.name, enforce: l.spec.enforce ?? 'block' },
+            values: {
+              fulcrum_spend_limit_amount_usd: l.spec.amountUsd,
+              fulcrum_spend_limit_spent_usd: fromMicro(usage.spent),
+              fulcrum_spend_limit_held_usd: fromMicro(usage.reserved),
+            },
+          };
+        }),
+      );
+    },
+  );
   const incidents = createIncidentService({ db, registry: () => guard.registry(), recordAct: guard.recordAct });
   const risk = createRiskService({
     db,

@@ -88,6 +88,19 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
     registers: [register],
   });
 
+  const spans = new Counter({
+    name: 'fulcrum_otlp_spans_total',
+    help: 'Spans received on /otlp/v1/traces by this node: accepted (stored) or rejected (with a reason to the sender)',
+    labelNames: ['result'],
+    registers: [register],
+  });
+  const unpriced = new Counter({
+    name: 'fulcrum_unpriced_model_calls_total',
+    help: 'Model calls in accepted spans Fulcrum could not price, by reason (unknown_model, no_price, no_usage)',
+    labelNames: ['reason'],
+    registers: [register],
+  });
+
   return {
     register,
     /** Sends problems to `to` (the server's logger) from now on. */
@@ -109,6 +122,38 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
           this.set(await read());
         },
       });
+    },
+    /**
+     * Gauges with labels, read together when /metrics is scraped: `read` answers every series of every
+     * named gauge at once (e.g. each SpendLimit's spend, held and amount from one query).
+     */
+    gaugeFamily<G extends string>(
+      gauges: Record<G, string>,
+      labelNames: readonly string[],
+      read: () => Promise<Array<{ labels: Record<string, string>; values: Record<G, number> }>>,
+    ): void {
+      // One read per scrape for the whole family: prom-client collects in registration order, so the
+      // first gauge reads afresh and the others use what it read.
+      let latest: ReturnType<typeof read> | null = null;
+      const first = Object.keys(gauges)[0];
+      for (const [name, help] of Object.entries(gauges) as Array<[G, string]>)
+        new Gauge({
+          name,
+          help,
+          labelNames: [...labelNames],
+          registers: [register],
+          async collect() {
+            this.reset();
+            if (name === first || !latest) latest = read();
+            for (const series of await latest) this.set(series.labels, series.values[name]);
+          },
+        });
+    },
+    /** One OTLP export: spans accepted and rejected, and the accepted model calls that could not be priced. */
+    spansIngested(accepted: number, rejected: number, unpricedReasons: readonly string[]): void {
+      if (accepted) spans.inc({ result: 'accepted' }, accepted);
+      if (rejected) spans.inc({ result: 'rejected' }, rejected);
+      for (const reason of unpricedReasons) unpriced.inc({ reason });
     },
     auditCommit(entries: number, seconds: number, ok: boolean): void {
       auditCommits.observe({ result: ok ? 'ok' : 'error' }, seconds);

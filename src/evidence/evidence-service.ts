@@ -6,6 +6,7 @@ import type { Database, SpanTable, TaskEventTable } from '../db/schema.js';
 import { InputError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { ShadowSource } from '../guard/shadow-store.js';
 import { toolForCall } from '../mcp/catalog.js';
+import type { Observability } from '../observability.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { attributor, type Sender, sentBy, UNBOOKED } from './attribution.js';
 import { createPriceBook } from './cost.js';
@@ -18,6 +19,8 @@ export interface Deps {
   db: Kysely<Database>;
   registry(): Promise<RegistrySnapshot>;
   recordShadow(identity: string, source: ShadowSource, detail: string): Promise<void>;
+  /** Counts spans accepted, rejected and unpriced (fulcrum_otlp_spans_total, fulcrum_unpriced_model_calls_total). */
+  observe?: Pick<Observability, 'spansIngested'>;
 }
 
 export type CostGroup = 'agent' | 'initiative' | 'model' | 'business-unit';
@@ -143,6 +146,11 @@ export function createEvidenceService(deps: Deps) {
           }),
         );
       await store.ingest(events, rows);
+      deps.observe?.spansIngested(
+        spans.length,
+        rejected.length,
+        rows.flatMap(({ row }) => (row.unpriced_reason ? [row.unpriced_reason] : [])),
+      );
       await shadowsFor(
         registry,
         sender,

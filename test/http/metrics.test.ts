@@ -70,6 +70,67 @@ describe('metrics', () => {
     expect(sample(after, 'fulcrum_audit_commit_seconds_count{result="ok"}')).toBeGreaterThanOrEqual(1);
   });
 
+  it('counts spans accepted and rejected on /otlp, and the model calls it could not price, by reason', async () => {
+    const before = await metrics();
+    const count = (text: string, series: string) => sample(text, series) ?? 0;
+    const attrs = (o: Record<string, string | number>) =>
+      Object.entries(o).map(([k, v]) => ({ key: k, value: typeof v === 'number' ? { intValue: v } : { stringValue: v } }));
+    const span = (spanId: string, model: string, usage: boolean) => ({
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId,
+      name: `chat ${model}`,
+      startTimeUnixNano: String(BigInt(Date.now() - 60_000) * 1_000_000n),
+      endTimeUnixNano: String(BigInt(Date.now() - 59_000) * 1_000_000n),
+      attributes: attrs({
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': model,
+        ...(usage ? { 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 100 } : {}),
+      }),
+    });
+    const res = await t.request({
+      method: 'POST',
+      url: '/otlp/v1/traces',
+      token: key,
+      payload: {
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  span('00000000000000b1', 'gpt-4o-mini', true),
+                  span('00000000000000b2', 'a-model-nobody-declared', true),
+                  span('00000000000000b3', 'gpt-4o-mini', false),
+                  { ...span('00000000000000b4', 'gpt-4o-mini', true), traceId: 'not-hex' },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().partialSuccess.rejectedSpans).toBe('1');
+    const after = await metrics();
+    const delta = (series: string) => count(after, series) - count(before, series);
+    expect(delta('fulcrum_otlp_spans_total{result="accepted"}')).toBe(3);
+    expect(delta('fulcrum_otlp_spans_total{result="rejected"}')).toBe(1);
+    expect(delta('fulcrum_unpriced_model_calls_total{reason="unknown_model"}')).toBe(1);
+    expect(delta('fulcrum_unpriced_model_calls_total{reason="no_usage"}')).toBe(1);
+  });
+
+  it('shows each spend limit against its current period', async () => {
+    const put = await t.request({
+      method: 'PUT',
+      url: '/v1/spend-limits/support-eu-monthly',
+      payload: { spec: { scope: { agent: 'support-bot-eu' }, period: 'month', amountUsd: 250 } },
+    });
+    expect(put.statusCode, put.body).toBe(201);
+    const text = await metrics();
+    expect(sample(text, 'fulcrum_spend_limit_amount_usd{limit="support-eu-monthly",enforce="block"}')).toBe(250);
+    expect(sample(text, 'fulcrum_spend_limit_spent_usd{limit="support-eu-monthly",enforce="block"}')).toBe(0);
+    expect(sample(text, 'fulcrum_spend_limit_held_usd{limit="support-eu-monthly",enforce="block"}')).toBe(0);
+  });
+
   it('counts background jobs run by the node, and their last success', async () => {
     // The registry poll runs every 250 ms on every node.
     const text = await metrics();
