@@ -20,7 +20,16 @@ export interface Served {
  */
 export async function serve(env: NodeJS.ProcessEnv): Promise<Served> {
   const allow = { FULCRUM_MCP_STDIO_ALLOW: JSON.stringify([ACME_STDIO]) };
-  const proc = spawn(BIN, ['serve'], { env: { ...allow, FULCRUM_CHECK_RESPONSES: '1', ...env, FULCRUM_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Every answer is checked against the OpenAPI document (src/http/contract.ts); FULCRUM_CONTRACT_LOG
+  // collects the violations of a whole run in one file.
+  const contract = {
+    FULCRUM_CHECK_RESPONSES: '1',
+    ...(process.env.FULCRUM_CONTRACT_LOG ? { FULCRUM_CONTRACT_LOG: process.env.FULCRUM_CONTRACT_LOG } : {}),
+  };
+  const proc = spawn(BIN, ['serve'], {
+    env: { ...allow, ...contract, ...env, FULCRUM_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   proc.stderr?.on('data', (d) => {
