@@ -22,6 +22,9 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   'incidents.write': ROLES.filter((r) => r !== 'viewer'),
 };
 
+/** Every permission there is, in the order GRANTS lists them. */
+export const PERMISSIONS = Object.keys(GRANTS) as Permission[];
+
 /** Whether the caller acts in `role`. A person with the `admin` role acts in every role, as the admin
  *  token does (docs/auth.md: the admin column is ✓ throughout). */
 export function hasRole(p: Principal, role: Role): boolean {
@@ -32,6 +35,11 @@ export function hasRole(p: Principal, role: Role): boolean {
 
 export function can(p: Principal, permission: Permission): boolean {
   return GRANTS[permission].some((role) => hasRole(p, role));
+}
+
+/** The permissions the caller holds (GET /v1/whoami shows them, so the console need not re-derive the roles' rules). */
+export function permissionsOf(p: Principal): Permission[] {
+  return PERMISSIONS.filter((permission) => can(p, permission));
 }
 
 export function assertCan(p: Principal, permission: Permission): void {

@@ -2,6 +2,7 @@
 // it is atomic across nodes: an approval is decided once and used once.
 import type { Kysely } from 'kysely';
 import type { ApprovalTable, Database } from '../db/schema.js';
+import type { Reason } from './decide.js';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'used';
 
@@ -12,7 +13,7 @@ export interface Approval {
   tool: string;
   arguments: unknown;
   dataDomains: string[];
-  reasons: unknown[];
+  reasons: Reason[];
   status: ApprovalStatus;
   createdAt: string;
   expiresAt: string;

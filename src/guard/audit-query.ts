@@ -1,6 +1,7 @@
 // Reads the audit log, newest first, with the JSON columns parsed.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { Reason, Verdict } from './decide.js';
 
 export interface AuditQuery {
   agent?: string;
@@ -27,9 +28,9 @@ export async function queryAudit(db: Kysely<Database>, q: AuditQuery) {
     agent: r.agent,
     action: r.action,
     target: r.target,
-    decision: r.decision,
-    reasons: JSON.parse(r.reasons),
-    monitor: JSON.parse(r.monitor),
+    decision: r.decision as Verdict | null,
+    reasons: JSON.parse(r.reasons) as Reason[],
+    monitor: JSON.parse(r.monitor) as Reason[],
     policyVersion: r.policy_version,
     arguments: r.arguments === null ? null : JSON.parse(r.arguments),
     argumentsHash: r.arguments_hash,

@@ -11,7 +11,7 @@ export type ShadowSource = 'unknown-key' | 'revoked-key' | 'mcp' | 'telemetry';
 
 export interface ShadowAgent {
   identity: string;
-  source: string;
+  source: ShadowSource;
   detail: string;
   firstSeen: string;
   lastSeen: string;
@@ -141,7 +141,7 @@ export function createShadowStore(db: Kysely<Database>, opts: { flushMs: number;
       const rows = await q.execute();
       const items = rows.slice(0, page.limit).map((r) => ({
         identity: r.identity,
-        source: r.source,
+        source: r.source as ShadowSource,
         detail: r.detail,
         firstSeen: r.first_seen,
         lastSeen: r.last_seen,

@@ -87,7 +87,12 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     expect(cookie).toMatch(/^fulcrum_session=fss_[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=3600$/);
     const value = cookie.split(';')[0] as string;
     const me = await t.request({ method: 'GET', url: '/v1/whoami', token: null, headers: { cookie: value } });
-    expect(me.json()).toEqual({ type: 'person', id: 'dana.lee', roles: ['platform', 'owner'] });
+    expect(me.json()).toEqual({
+      type: 'person',
+      id: 'dana.lee',
+      roles: ['platform', 'owner'],
+      permissions: ['registry.read', 'registry.write', 'incidents.write'],
+    });
     // Only the hash is stored.
     const rows = await t.app.database.db.selectFrom('console_sessions').selectAll().execute();
     const token = value.split('=')[1] as string;
@@ -293,7 +298,11 @@ describe('without the settings', () => {
       headers: { cookie: `fulcrum_session=fss_${'a'.repeat(43)}` },
     });
     expect(forged.statusCode).toBe(401);
-    expect((await t.request({ method: 'GET', url: '/v1/whoami' })).json()).toEqual({ type: 'admin', id: 'admin' });
+    expect((await t.request({ method: 'GET', url: '/v1/whoami' })).json()).toEqual({
+      type: 'admin',
+      id: 'admin',
+      permissions: ['registry.read', 'registry.write', 'approvals.decide', 'incidents.write'],
+    });
   });
 });
 

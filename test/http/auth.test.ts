@@ -49,7 +49,8 @@ describe.each(ENGINES)('authentication and roles on %s', (engine) => {
     expect(viewer.prefix).toBe(viewer.token.slice(0, 10));
     expect((await t.request({ method: 'GET', url: '/v1/agents', token: viewer.token })).statusCode).toBe(200);
     const who = await t.request({ method: 'GET', url: '/v1/whoami', token: viewer.token });
-    expect(who.json()).toEqual({ type: 'person', id: 'vic.viewer', roles: ['viewer'] });
+    // The permissions are the server's own role rules, so the console need not re-derive them.
+    expect(who.json()).toEqual({ type: 'person', id: 'vic.viewer', roles: ['viewer'], permissions: ['registry.read'] });
 
     const put = await t.request({
       method: 'PUT',
@@ -150,6 +151,7 @@ describe.each(ENGINES)('authentication and roles on %s', (engine) => {
     expect((await t.request({ method: 'GET', url: '/v1/whoami', token: key })).json()).toEqual({
       type: 'agent',
       id: 'support-bot-eu',
+      permissions: [],
     });
 
     // The agent's owner may manage its keys; a viewer may not.

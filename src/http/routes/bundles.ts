@@ -4,30 +4,29 @@ import type { FastifyInstance } from 'fastify';
 import { InputError } from '../../errors.js';
 import type { SourceFile } from '../../registry/descriptors.js';
 import type { RegistryService } from '../../registry/registry-service.js';
-import { errorResponses, SourceFiles } from '../schemas.js';
+import { errorResponses, type Server, SourceFiles } from '../schemas.js';
 
 const Keys = T.Array(T.String({ description: 'Kind/name' }));
-const ApplyResult = T.Object({
-  dryRun: T.Boolean(),
-  revision: T.Integer({ description: 'registry revision after the apply' }),
-  created: Keys,
-  updated: Keys,
-  unchanged: Keys,
-  deleted: Keys,
-});
+const ApplyResult = T.Object(
+  {
+    dryRun: T.Boolean(),
+    revision: T.Integer({ description: 'registry revision after the apply' }),
+    created: Keys,
+    updated: Keys,
+    unchanged: Keys,
+    deleted: Keys,
+  },
+  { $id: 'ApplyResult' },
+);
 
-interface ApplyQuery {
-  dryRun: boolean;
-  prune: boolean;
-  file?: string;
-}
-
-export function bundleRoutes(server: FastifyInstance, registry: RegistryService, opts: { applyBodyLimit: number }): void {
-  server.post<{ Querystring: ApplyQuery; Body: unknown }>(
+export function bundleRoutes(server: Server, registry: RegistryService, opts: { applyBodyLimit: number }): void {
+  server.addSchema(ApplyResult);
+  server.post(
     '/v1/apply',
     {
       bodyLimit: opts.applyBodyLimit,
       schema: {
+        operationId: 'applyDescriptors',
         tags: ['registry'],
         summary: 'Apply a set of descriptors in one transaction, or nothing',
         description:
@@ -39,34 +38,40 @@ export function bundleRoutes(server: FastifyInstance, registry: RegistryService,
           file: T.Optional(T.String({ description: 'name used for a YAML body in problem positions' })),
         }),
         body: T.Union([SourceFiles, T.String({ description: 'YAML descriptors' })]),
-        response: { 200: ApplyResult, ...errorResponses(400, 401, 403, 413, 415, 422) },
+        response: { 200: T.Ref(ApplyResult), ...errorResponses(409, 422) },
       },
     },
     async (req) => {
       const files: SourceFile[] =
-        typeof req.body === 'string'
-          ? [{ path: req.query.file ?? 'request-body', content: req.body }]
-          : (req.body as { files: SourceFile[] }).files;
+        typeof req.body === 'string' ? [{ path: req.query.file ?? 'request-body', content: req.body }] : req.body.files;
       if (files.length === 0) throw new InputError('no files to apply');
       return registry.apply(req.principal, files, { dryRun: req.query.dryRun, prune: req.query.prune });
     },
   );
 
-  server.get<{ Querystring: { format: 'json' | 'yaml' } }>(
+  server.get(
     '/v1/export',
     {
       schema: {
+        operationId: 'exportRegistry',
         tags: ['registry'],
         summary: 'The whole registry as descriptor files (one per kind); applying them changes nothing',
         querystring: T.Object({ format: T.Union([T.Literal('json'), T.Literal('yaml')], { default: 'json' }) }),
-        response: { 200: SourceFiles, ...errorResponses(401, 403) },
+        response: {
+          200: {
+            description: 'the descriptor files: JSON `{"files"}`, or with `format=yaml` one YAML stream',
+            content: {
+              'application/json': { schema: SourceFiles },
+              'application/yaml': { schema: T.String({ description: 'every file, separated by ---' }) },
+            },
+          },
+        },
       },
     },
     async (req, reply) => {
       const files = await registry.export(req.principal);
       if (req.query.format === 'json') return { files };
-      reply.type('application/yaml');
-      return reply.send(files.map((f) => `# ${f.path}\n${f.content}`).join('---\n'));
+      return reply.type('application/yaml').send(files.map((f) => `# ${f.path}\n${f.content}`).join('---\n'));
     },
   );
 }

@@ -2,20 +2,78 @@
 // its session (/auth/session, /auth/logout), `fulcrum login`'s device flow (/auth/device*), and the
 // protected-resource metadata agents' OAuth clients discover the authorization server from (RFC 9728).
 import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { resourceUrl } from '../../auth/agent-tokens.js';
 import { csrfTokenFor, looksLikeSession } from '../../auth/console-sessions.js';
 import { cookieValue, type Identity } from '../../auth/identity.js';
 import { IdpError } from '../../auth/oidc.js';
 import { LOGIN_TTL_SECONDS, SignInRefused, safeReturnTo } from '../../auth/sign-in.js';
 import { FulcrumError, InputError, NotAllowedError, NotFoundError } from '../../errors.js';
-import { errorResponses } from '../schemas.js';
+import { ROLES, type Role } from '../../registry/schemas.js';
+import { ErrorRef, errorResponses, type Server } from '../schemas.js';
 
 const tags = ['identity'];
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+// Public: these routes are how a caller gets a credential, so the document says they need none.
+const security: Array<Record<string, string[]>> = [];
 
-export function identityRoutes(server: FastifyInstance, identity: Identity): void {
+const AuthSession = T.Object(
+  {
+    signIn: T.Object({
+      oidc: T.Boolean({ description: 'people sign in through the IdP (GET /auth/login)' }),
+      name: T.Optional(T.String({ description: "the IdP's name, for the button" })),
+      deviceLogin: T.Boolean({ description: '`fulcrum login` can sign in through the IdP (POST /auth/device)' }),
+    }),
+    session: T.Union([
+      T.Object({
+        person: T.String(),
+        roles: T.Array(T.Unsafe<Role>({ type: 'string', enum: [...ROLES] })),
+        expiresAt: T.String({ format: 'date-time' }),
+        csrfToken: T.String({ description: 'send as X-Fulcrum-CSRF with every request that changes something' }),
+      }),
+      T.Null(),
+    ]),
+  },
+  { $id: 'AuthSession' },
+);
+const DeviceAuthorization = T.Object(
+  {
+    deviceCode: T.String({ description: 'poll POST /auth/device/token with it' }),
+    userCode: T.String({ description: 'the code the person enters at the IdP' }),
+    verificationUri: T.String(),
+    verificationUriComplete: T.Optional(T.String()),
+    interval: T.Integer({ description: 'seconds between polls' }),
+    expiresIn: T.Integer({ description: 'seconds the code stays valid' }),
+  },
+  { $id: 'DeviceAuthorization' },
+);
+const DeviceSession = T.Object(
+  {
+    token: T.String({ description: "the person's session token: send it as a bearer token" }),
+    expiresAt: T.String({ format: 'date-time' }),
+    person: T.String(),
+  },
+  { $id: 'DeviceSession' },
+);
+const ProtectedResource = T.Object(
+  {
+    resource: T.String(),
+    authorization_servers: T.Array(T.String()),
+    bearer_methods_supported: T.Array(T.String()),
+    resource_name: T.String(),
+    resource_documentation: T.String(),
+  },
+  { $id: 'ProtectedResourceMetadata', description: 'RFC 9728 protected-resource metadata' },
+);
+/** The page /auth/callback shows when a sign-in is refused (it says why; the status says who is at fault). */
+const refusal = (description: string) => ({
+  description,
+  content: { 'text/html': { schema: T.String({ description: 'a page saying why' }) } },
+});
+
+export function identityRoutes(server: Server, identity: Identity): void {
   const { people, sessions, settings } = identity;
+  for (const s of [AuthSession, DeviceAuthorization, DeviceSession, ProtectedResource]) server.addSchema(s);
 
   function cookie(name: string, value: string, maxAgeSeconds: number): string {
     const attrs = [`${name}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSeconds}`];
@@ -33,26 +91,11 @@ export function identityRoutes(server: FastifyInstance, identity: Identity): voi
     {
       config: { public: true },
       schema: {
+        operationId: 'getAuthSession',
         tags,
         summary: "How to sign in to the console, and the caller's console session if the cookie holds one",
-        response: {
-          200: T.Object({
-            signIn: T.Object({
-              oidc: T.Boolean({ description: 'people sign in through the IdP (GET /auth/login)' }),
-              name: T.Optional(T.String({ description: "the IdP's name, for the button" })),
-              deviceLogin: T.Boolean({ description: '`fulcrum login` can sign in through the IdP (POST /auth/device)' }),
-            }),
-            session: T.Union([
-              T.Object({
-                person: T.String(),
-                roles: T.Array(T.String()),
-                expiresAt: T.String({ format: 'date-time' }),
-                csrfToken: T.String({ description: 'send as X-Fulcrum-CSRF with every request that changes something' }),
-              }),
-              T.Null(),
-            ]),
-          }),
-        },
+        security,
+        response: { 200: T.Ref(AuthSession) },
       },
     },
     async (request, reply) => {
@@ -70,15 +113,23 @@ export function identityRoutes(server: FastifyInstance, identity: Identity): voi
     },
   );
 
-  server.get<{ Querystring: { returnTo?: string } }>(
+  server.get(
     '/auth/login',
     {
       config: { public: true },
       schema: {
+        operationId: 'startLogin',
         tags,
         summary: 'Start signing in to the console through the IdP (authorization code flow with PKCE)',
+        security,
         querystring: T.Object({ returnTo: T.Optional(T.String({ maxLength: 512, description: 'a console path' })) }),
-        response: { 302: T.Null({ description: "to the IdP's authorization endpoint" }), ...errorResponses(404, 503) },
+        response: {
+          302: T.Null({
+            description: "to the IdP's authorization endpoint, with the single-use login cookie",
+            headers: { location: T.String({ description: "the IdP's authorization URL" }) },
+          }),
+          ...errorResponses(404, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -91,11 +142,12 @@ export function identityRoutes(server: FastifyInstance, identity: Identity): voi
     },
   );
 
-  server.get<{ Querystring: Record<string, string | undefined> }>(
+  server.get(
     '/auth/callback',
     {
       config: { public: true },
       schema: {
+        operationId: 'finishLogin',
         tags,
         summary: 'Where the IdP sends the browser back: the session cookie is set, or a page says why not',
         querystring: T.Object(
@@ -108,7 +160,23 @@ export function identityRoutes(server: FastifyInstance, identity: Identity): voi
           },
           { additionalProperties: true },
         ),
-        response: { 302: T.Null({ description: 'to the console' }) },
+        security,
+        response: {
+          302: T.Null({
+            description: 'signed in: to the console, with the session cookie',
+            headers: { location: T.String({ description: 'the console page the sign-in started from' }) },
+          }),
+          400: {
+            description: 'the sign-in answer does not fit this sign-in (state, issuer, code): a page; or a malformed query',
+            content: {
+              'text/html': { schema: T.String({ description: 'a page saying why' }) },
+              'application/json': { schema: ErrorRef },
+            },
+          },
+          403: refusal('the IdP signed the person in, but Fulcrum refuses them (no Person, no role): a page'),
+          502: refusal('the IdP answered wrongly (no ID token, a refused code): a page'),
+          ...errorResponses(404, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -134,9 +202,11 @@ export function identityRoutes(server: FastifyInstance, identity: Identity): voi
     {
       config: { public: true },
       schema: {
+        operationId: 'logout',
         tags,
         summary: 'End the console session (cookie, with X-Fulcrum-CSRF) or a `fulcrum login` session (bearer)',
-        response: { 204: T.Null(), ...errorResponses(403) },
+        security,
+        response: { 204: T.Null({ description: 'signed out (also when there was no session)' }), ...errorResponses(403) },
       },
     },
     async (request, reply) => {
@@ -159,7 +229,7 @@ export function identityRoutes(server: FastifyInstance, identity: Identity): voi
           detail: { via: bearer ? 'cli' : 'console' },
         });
       if (fromCookie) reply.header('set-cookie', cookie(identity.cookieName, '', 0));
-      return reply.code(204).send();
+      reply.code(204);
     },
   );
 
@@ -168,36 +238,36 @@ export function identityRoutes(server: FastifyInstance, identity: Identity): voi
     {
       config: { public: true },
       schema: {
+        operationId: 'startDeviceLogin',
         tags,
         summary: '`fulcrum login`: start the device authorization grant (RFC 8628) at the IdP',
-        response: {
-          200: T.Object({
-            deviceCode: T.String(),
-            userCode: T.String(),
-            verificationUri: T.String(),
-            verificationUriComplete: T.Optional(T.String()),
-            interval: T.Integer(),
-            expiresIn: T.Integer(),
-          }),
-          ...errorResponses(404, 503),
-        },
+        security,
+        response: { 200: T.Ref(DeviceAuthorization), ...errorResponses(404, 503) },
       },
     },
     async () => idp(() => needPeople().deviceStart()),
   );
 
-  server.post<{ Body: { deviceCode: string } }>(
+  server.post(
     '/auth/device/token',
     {
       config: { public: true },
       schema: {
+        operationId: 'pollDeviceLogin',
         tags,
         summary: "`fulcrum login`: poll for the person's session once they entered the code at the IdP",
+        security,
         body: T.Object({ deviceCode: T.String({ minLength: 1, maxLength: 2048 }) }, { additionalProperties: false }),
         response: {
-          200: T.Object({ token: T.String(), expiresAt: T.String({ format: 'date-time' }), person: T.String() }),
-          202: T.Object({ pending: T.String({ description: 'authorization_pending or slow_down: poll again later' }) }),
-          ...errorResponses(400, 403, 404, 503),
+          200: T.Ref(DeviceSession),
+          202: T.Object({
+            pending: T.Unsafe<'authorization_pending' | 'slow_down'>({
+              type: 'string',
+              enum: ['authorization_pending', 'slow_down'],
+              description: 'not yet: poll again later (slow_down: less often)',
+            }),
+          }),
+          ...errorResponses(403, 404, 503),
         },
       },
     },
@@ -205,7 +275,7 @@ export function identityRoutes(server: FastifyInstance, identity: Identity): voi
       const flow = needPeople();
       try {
         const r = await idp(() => flow.devicePoll(request.body.deviceCode));
-        if ('pending' in r) return reply.code(202).send({ pending: r.pending });
+        if (r.pending) return reply.code(202).send({ pending: r.pending });
         return { token: r.session.token, expiresAt: r.session.expiresAt, person: r.session.person };
       } catch (err) {
         if (!(err instanceof SignInRefused)) throw err;
@@ -221,18 +291,11 @@ export function identityRoutes(server: FastifyInstance, identity: Identity): voi
       {
         config: { public: true },
         schema: {
+          operationId: resource === 'mcp' ? 'getMcpProtectedResourceMetadata' : 'getProtectedResourceMetadata',
           tags,
           summary: `OAuth protected-resource metadata (RFC 9728) of ${resource === 'mcp' ? 'the MCP gateway' : 'the agent API'}`,
-          response: {
-            200: T.Object({
-              resource: T.String(),
-              authorization_servers: T.Array(T.String()),
-              bearer_methods_supported: T.Array(T.String()),
-              resource_name: T.String(),
-              resource_documentation: T.String(),
-            }),
-            ...errorResponses(404),
-          },
+          security,
+          response: { 200: T.Ref(ProtectedResource), ...errorResponses(404) },
         },
       },
       async () => {

@@ -1,12 +1,11 @@
 // /v1/<plural>: list, get, upsert and delete descriptors of every kind, plus the change log.
 import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { InputError } from '../../errors.js';
 import { parseYamlValue } from '../../registry/descriptors.js';
 import { KIND_INFO, KINDS, type Kind } from '../../registry/kinds.js';
 import { API_VERSION, type RegistryObject } from '../../registry/model.js';
 import type { RegistryService } from '../../registry/registry-service.js';
-import { descriptorInput, descriptorSchema, errorResponses, NameParams } from '../schemas.js';
+import { descriptorInput, descriptorSchema, errorResponses, NameParams, type Server } from '../schemas.js';
 
 /** Observed state shown beside a descriptor's spec (Kubernetes-style `status`); never exported. */
 export type StatusOf = (o: RegistryObject) => Record<string, unknown> | undefined;
@@ -43,10 +42,27 @@ function descriptorFromBody(kind: Kind, name: string, body: unknown): unknown {
   return { ...d, apiVersion: d.apiVersion ?? API_VERSION, kind, metadata: { ...metadata, name } };
 }
 
-export function registryRoutes(server: FastifyInstance, registry: RegistryService, statusOf?: StatusOf): void {
+const pascal = (s: string) => s.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+
+const RegistryChange = T.Object(
+  {
+    id: T.Integer(),
+    revision: T.Integer({ description: 'the registry revision this change made' }),
+    kind: T.String({ description: 'the descriptor kind, e.g. Agent (as recorded: a kind since removed stays)' }),
+    name: T.String(),
+    action: T.Unsafe<'created' | 'updated' | 'deleted'>({ type: 'string', enum: ['created', 'updated', 'deleted'] }),
+    actor: T.String({ description: 'who made it, e.g. person:ada, admin' }),
+    at: T.String({ format: 'date-time' }),
+  },
+  { $id: 'RegistryChange' },
+);
+
+export function registryRoutes(server: Server, registry: RegistryService, statusOf?: StatusOf): void {
   const item_ = (o: RegistryObject) => toItem(o, statusOf);
+  server.addSchema(RegistryChange);
   for (const kind of KINDS) {
     const { plural } = KIND_INFO[kind];
+    const Plural = pascal(plural);
     const tags = ['registry'];
     server.addSchema(descriptorSchema(kind));
     const item = T.Ref(kind);
@@ -55,38 +71,41 @@ export function registryRoutes(server: FastifyInstance, registry: RegistryServic
       `/v1/${plural}`,
       {
         schema: {
+          operationId: `list${Plural}`,
           tags,
           summary: `List ${kind} descriptors`,
-          response: { 200: T.Object({ items: T.Array(item) }), ...errorResponses(401, 403) },
+          response: { 200: T.Object({ items: T.Array(item) }) },
         },
       },
       async (req) => ({ items: (await registry.list(req.principal, kind)).map(item_) }),
     );
 
-    server.get<{ Params: { name: string } }>(
+    server.get(
       `/v1/${plural}/:name`,
       {
         schema: {
+          operationId: `get${kind}`,
           tags,
           summary: `Get one ${kind}`,
           params: NameParams,
-          response: { 200: item, ...errorResponses(401, 403, 404) },
+          response: { 200: item, ...errorResponses(404) },
         },
       },
       async (req) => item_(await registry.get(req.principal, kind, req.params.name)),
     );
 
-    server.put<{ Params: { name: string } }>(
+    server.put(
       `/v1/${plural}/:name`,
       {
         schema: {
+          operationId: `put${kind}`,
           tags,
           summary: `Create or replace one ${kind}`,
           description:
             'Validated like `apply`: schema, references, and every Policy against the resulting Cedar schema. JSON or YAML body.',
           params: NameParams,
           body: descriptorInput(kind),
-          response: { 200: item, 201: item, ...errorResponses(400, 401, 403, 422) },
+          response: { 200: item, 201: item, ...errorResponses(409, 422) },
         },
         // The descriptor validator (the same one `apply` uses) checks the body and says where it is wrong.
         validatorCompiler: () => () => true,
@@ -98,15 +117,16 @@ export function registryRoutes(server: FastifyInstance, registry: RegistryServic
       },
     );
 
-    server.delete<{ Params: { name: string } }>(
+    server.delete(
       `/v1/${plural}/:name`,
       {
         schema: {
+          operationId: `delete${kind}`,
           tags,
           summary: `Delete one ${kind}`,
           description: 'Refused with 409 while another descriptor (or a Policy) refers to it.',
           params: NameParams,
-          response: { 204: T.Null(), ...errorResponses(401, 403, 404, 409) },
+          response: { 204: T.Null({ description: 'deleted' }), ...errorResponses(404, 409) },
         },
       },
       async (req, reply) => {
@@ -116,29 +136,15 @@ export function registryRoutes(server: FastifyInstance, registry: RegistryServic
     );
   }
 
-  server.get<{ Querystring: { limit: number } }>(
+  server.get(
     '/v1/registry/changes',
     {
       schema: {
+        operationId: 'listRegistryChanges',
         tags: ['registry'],
         summary: 'Recent registry changes, newest first',
         querystring: T.Object({ limit: T.Integer({ minimum: 1, maximum: 1000, default: 100 }) }),
-        response: {
-          200: T.Object({
-            items: T.Array(
-              T.Object({
-                id: T.Integer(),
-                revision: T.Integer(),
-                kind: T.String(),
-                name: T.String(),
-                action: T.String(),
-                actor: T.String(),
-                at: T.String(),
-              }),
-            ),
-          }),
-          ...errorResponses(401, 403),
-        },
+        response: { 200: T.Object({ items: T.Array(T.Ref(RegistryChange)) }) },
       },
     },
     async (req) => ({ items: await registry.changes(req.principal, req.query.limit) }),
