@@ -2,10 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { paths } from '../client/index.js';
 import { formatProblem, type Problem } from '../errors.js';
-import type { SourceFile } from '../registry/descriptors.js';
-import type { ApplyResult } from '../registry/registry-service.js';
-import { CliError, createClient } from './client.js';
+import { CliError, connect, ok } from './client.js';
+
+type Apply = paths['/v1/apply']['post'];
+type SourceFile = Exclude<Apply['requestBody']['content']['application/json'], string>['files'][number];
+type ApplyResult = Apply['responses'][200]['content']['application/json'];
 
 export async function apply(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -20,9 +23,13 @@ export async function apply(argv: string[]): Promise<number> {
   if (!values.file?.length) throw new CliError('usage: fulcrum apply -f FILE|DIR [-f ...] [--dry-run] [--prune]', 2);
   const files = values.file.flatMap(collect);
   if (files.length === 0) throw new CliError(`no .yaml or .yml files under ${values.file.join(', ')}`, 2);
-  const query = new URLSearchParams({ dryRun: String(values['dry-run']), prune: String(values.prune) });
   try {
-    const result = await createClient({ url: values.url }).request<ApplyResult>('POST', `/v1/apply?${query}`, { files });
+    const result = await ok(
+      connect({ url: values.url }).POST('/v1/apply', {
+        params: { query: { dryRun: values['dry-run'], prune: values.prune } },
+        body: { files },
+      }),
+    );
     printResult(result);
     return 0;
   } catch (err) {

@@ -1,8 +1,17 @@
-// The CLI's HTTP client: every command but serve and migrate talks to a running server.
+// The CLI's connection to a running server: every command but serve, migrate and audit talks to one
+// through the typed client (src/client), so a path, a parameter or a field the API does not have is a
+// compile error here. What stays in this file is the CLI's own part: where the server and the token
+// come from, and the message a command prints when the server cannot be reached or says no.
 import fs from 'node:fs';
 import { adminTokenFile } from '../auth/admin-token.js';
+import { createFulcrumClient, type FulcrumClient, type Middleware } from '../client/index.js';
 import { loadConfig } from '../config.js';
 import { savedLoginToken } from './login.js';
+
+export { ok } from '../client/index.js';
+
+/** The CLI asks for JSON (binary and text answers are read with `parseAs`), so `data` is typed as the JSON. */
+export type Api = FulcrumClient<'application/json'>;
 
 export class CliError extends Error {
   constructor(
@@ -14,56 +23,53 @@ export class CliError extends Error {
   }
 }
 
-export interface Client {
-  url: string;
-  /** A JSON request; a string body with `contentType` is sent as is (CSV, YAML). */
-  request<T = unknown>(method: string, path: string, body?: unknown, contentType?: string): Promise<T>;
-  /** GETs a binary body into a file. */
-  download(path: string, file: string): Promise<number>;
+/** --url, else FULCRUM_URL, else the default port on this machine; without a trailing slash. */
+export function serverUrl(url: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return (url ?? env.FULCRUM_URL ?? 'http://127.0.0.1:4100').replace(/\/+$/, '');
 }
 
-export function createClient(opts: { url?: string | undefined } = {}, env: NodeJS.ProcessEnv = process.env): Client {
-  const url = (opts.url ?? env.FULCRUM_URL ?? 'http://127.0.0.1:4100').replace(/\/+$/, '');
+/**
+ * The typed client for the server at --url / FULCRUM_URL, with FULCRUM_TOKEN, else the session of
+ * `fulcrum login`, else the admin token in $FULCRUM_DATA_DIR/admin-token. Any answer that is not a
+ * success, and a server that cannot be reached, reject the call with a CliError saying so; read a
+ * success's data with `ok(api.GET(...))`.
+ */
+export function connect(opts: { url?: string | undefined } = {}, env: NodeJS.ProcessEnv = process.env): Api {
+  const url = serverUrl(opts.url, env);
   const token = env.FULCRUM_TOKEN || savedLoginToken(url, env) || readAdminToken(env);
+  const api = createFulcrumClient<'application/json'>({ baseUrl: url, token, headers: { accept: 'application/json' } });
+  api.use(cliErrors(url, token !== undefined));
+  return api;
+}
+
+/**
+ * Turns failures into the messages the CLI prints: the server's error body as `message (code)` with its
+ * details (apply and budget import list them), a 401 without any token as how to get one, anything
+ * else as its status and the start of its body; a network failure as where it tried and how to point
+ * elsewhere. A middleware rather than a wrapper, so every call through `connect`'s client gets it.
+ */
+function cliErrors(url: string, hasToken: boolean): Middleware {
   return {
-    url,
-    async request<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
-      const headers: Record<string, string> = { accept: 'application/json' };
-      if (token) headers.authorization = `Bearer ${token}`;
-      if (body !== undefined) headers['content-type'] = contentType ?? 'application/json';
-      const raw = typeof body === 'string' && contentType !== undefined;
-      let res: Response;
-      try {
-        res = await fetch(url + path, { method, headers, body: body === undefined ? null : raw ? body : JSON.stringify(body) });
-      } catch (err) {
-        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-        throw new CliError(`cannot reach Fulcrum at ${url} (${cause}); is \`fulcrum serve\` running? (--url / FULCRUM_URL)`);
-      }
-      const text = await res.text();
-      const data = text ? safeJson(text) : undefined;
-      if (!res.ok) {
-        const e = (data as { error?: { code: string; message: string; details?: unknown } } | undefined)?.error;
-        if (res.status === 401 && !token)
-          throw new CliError('no token: set FULCRUM_TOKEN, or run where $FULCRUM_DATA_DIR/admin-token exists');
-        throw new CliError(e ? `${e.message} (${e.code})` : `HTTP ${res.status}: ${text.slice(0, 200)}`, 1, e?.details);
-      }
-      return data as T;
+    onError({ error }) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      return new CliError(`cannot reach Fulcrum at ${url} (${cause}); is \`fulcrum serve\` running? (--url / FULCRUM_URL)`);
     },
-    async download(path: string, file: string): Promise<number> {
-      const res = await fetch(url + path, { headers: token ? { authorization: `Bearer ${token}` } : {} }).catch((err) => {
-        throw new CliError(
-          `cannot reach Fulcrum at ${url} (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message})`,
-        );
-      });
-      if (!res.ok) {
-        const e = ((await res.json().catch(() => ({}))) as { error?: { code: string; message: string } }).error;
-        throw new CliError(e ? `${e.message} (${e.code})` : `HTTP ${res.status}`);
-      }
-      const bytes = Buffer.from(await res.arrayBuffer());
-      fs.writeFileSync(file, bytes);
-      return bytes.length;
+    async onResponse({ response }) {
+      if (response.ok) return undefined;
+      const text = await response.text();
+      const e = (parseJson(text) as { error?: { code: string; message: string; details?: unknown } } | undefined)?.error;
+      if (response.status === 401 && !hasToken)
+        throw new CliError('no token: set FULCRUM_TOKEN, or run where $FULCRUM_DATA_DIR/admin-token exists');
+      throw new CliError(e ? `${e.message} (${e.code})` : `HTTP ${response.status}: ${text.slice(0, 200)}`, 1, e?.details);
     },
   };
+}
+
+/** Writes a binary answer (a PDF, an evidence archive) to `file`; the number of bytes written. */
+export function writeBytes(file: string, data: ArrayBuffer): number {
+  const bytes = Buffer.from(data);
+  fs.writeFileSync(file, bytes);
+  return bytes.length;
 }
 
 function readAdminToken(env: NodeJS.ProcessEnv): string | undefined {
@@ -74,10 +80,10 @@ function readAdminToken(env: NodeJS.ProcessEnv): string | undefined {
   }
 }
 
-function safeJson(text: string): unknown {
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return text;
+    return undefined;
   }
 }

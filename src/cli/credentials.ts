@@ -1,15 +1,42 @@
 // `fulcrum keys …` (agent and telemetry-collector keys) and `fulcrum tokens …` (person API tokens).
 import { parseArgs } from 'node:util';
-import type { CredentialInfo } from '../auth/credential-store.js';
-import { CliError, createClient } from './client.js';
+import { type Api, CliError, connect, ok } from './client.js';
 
 type Flag = 'agent' | 'collector' | 'person';
-type Target = { flag: Flag; base: (name: string) => string; secret: 'key' | 'token' };
-const TARGETS: Record<Flag, Target> = {
-  agent: { flag: 'agent', base: (n) => `/v1/agents/${encodeURIComponent(n)}/keys`, secret: 'key' },
-  collector: { flag: 'collector', base: (n) => `/v1/telemetry-collectors/${encodeURIComponent(n)}/keys`, secret: 'key' },
-  person: { flag: 'person', base: (n) => `/v1/people/${encodeURIComponent(n)}/tokens`, secret: 'token' },
-};
+
+/** The three kinds of credential, each its typed operations; `secret` names the field that carries it. */
+const TARGETS = {
+  agent: {
+    secret: 'key',
+    create: (api: Api, name: string, body: { description?: string }) =>
+      ok(api.POST('/v1/agents/{name}/keys', { params: { path: { name } }, body })).then((r) => ({ id: r.id, secret: r.key })),
+    list: (api: Api, name: string) => ok(api.GET('/v1/agents/{name}/keys', { params: { path: { name } } })),
+    revoke: (api: Api, name: string, id: string) =>
+      ok(api.DELETE('/v1/agents/{name}/keys/{id}', { params: { path: { name, id } } })),
+  },
+  collector: {
+    secret: 'key',
+    create: (api: Api, name: string, body: { description?: string }) =>
+      ok(api.POST('/v1/telemetry-collectors/{name}/keys', { params: { path: { name } }, body })).then((r) => ({
+        id: r.id,
+        secret: r.key,
+      })),
+    list: (api: Api, name: string) => ok(api.GET('/v1/telemetry-collectors/{name}/keys', { params: { path: { name } } })),
+    revoke: (api: Api, name: string, id: string) =>
+      ok(api.DELETE('/v1/telemetry-collectors/{name}/keys/{id}', { params: { path: { name, id } } })),
+  },
+  person: {
+    secret: 'token',
+    create: (api: Api, name: string, body: { description?: string }) =>
+      ok(api.POST('/v1/people/{name}/tokens', { params: { path: { name } }, body })).then((r) => ({
+        id: r.id,
+        secret: r.token,
+      })),
+    list: (api: Api, name: string) => ok(api.GET('/v1/people/{name}/tokens', { params: { path: { name } } })),
+    revoke: (api: Api, name: string, id: string) =>
+      ok(api.DELETE('/v1/people/{name}/tokens/{id}', { params: { path: { name, id } } })),
+  },
+} as const;
 const FLAGS: Record<'keys' | 'tokens', Flag[]> = { keys: ['agent', 'collector'], tokens: ['person'] };
 
 export async function credentials(command: 'keys' | 'tokens', argv: string[]): Promise<number> {
@@ -28,19 +55,20 @@ export async function credentials(command: 'keys' | 'tokens', argv: string[]): P
   const given = flags.filter((f) => named[f] !== undefined);
   const usage = `usage: fulcrum ${command} create|list|revoke ${flags.map((f) => `--${f} NAME`).join(' | ')} [ID] [--description TEXT]`;
   if (given.length !== 1 || !sub) throw new CliError(usage, 2);
-  const t = TARGETS[given[0] as Flag];
-  const name = named[t.flag] as string;
-  const client = createClient({ url: values.url as string | undefined });
+  const flag = given[0] as Flag;
+  const t = TARGETS[flag];
+  const name = named[flag] as string;
+  const api = connect({ url: values.url as string | undefined });
   switch (sub) {
     case 'create': {
       const body = values.description ? { description: values.description } : {};
-      const r = await client.request<Record<string, string>>('POST', t.base(name), body);
-      process.stderr.write(`${t.secret} ${r.id} for ${t.flag} "${name}" (shown once, store it now):\n`);
-      process.stdout.write(`${r[t.secret]}\n`);
+      const r = await t.create(api, name, body);
+      process.stderr.write(`${t.secret} ${r.id} for ${flag} "${name}" (shown once, store it now):\n`);
+      process.stdout.write(`${r.secret}\n`);
       return 0;
     }
     case 'list': {
-      const { items } = await client.request<{ items: CredentialInfo[] }>('GET', t.base(name));
+      const { items } = await t.list(api, name);
       for (const k of items)
         process.stdout.write(
           `${k.id}\t${k.prefix}…\tcreated ${k.createdAt} by ${k.createdBy}${k.revokedAt ? `\trevoked ${k.revokedAt}` : ''}\n`,
@@ -49,7 +77,7 @@ export async function credentials(command: 'keys' | 'tokens', argv: string[]): P
     }
     case 'revoke':
       if (!id) throw new CliError(usage, 2);
-      await client.request('DELETE', `${t.base(name)}/${encodeURIComponent(id)}`);
+      await t.revoke(api, name, id);
       process.stdout.write(`revoked ${id}\n`);
       return 0;
     default:

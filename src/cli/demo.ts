@@ -8,9 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { replay } from '../demo/replay.js';
-import type { Diagnostic } from '../insight/diagnostic.js';
 import { parseStdioAllow } from '../mcp/stdio.js';
-import { CliError, createClient } from './client.js';
+import { CliError, connect, ok } from './client.js';
 import { formatDiagnostic } from './diagnose.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -45,7 +44,7 @@ export async function demo(argv: string[]): Promise<number> {
     const bar = progressBar();
     const stats = await replay({ url, adminToken, examplesDir: values.examples, seed, days, onProgress: bar });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const diagnostic = await createClient({ url }, { FULCRUM_TOKEN: adminToken }).request<Diagnostic>('GET', '/v1/diagnostic');
+    const diagnostic = await ok(connect({ url }, { FULCRUM_TOKEN: adminToken }).GET('/v1/diagnostic'));
     process.stdout.write(
       [
         '',

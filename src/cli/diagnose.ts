@@ -1,13 +1,15 @@
 // `fulcrum diagnose`: the scale-or-fail scorecard as a readable table (or --json).
 import { parseArgs } from 'node:util';
-import type { Diagnostic } from '../insight/diagnostic.js';
-import { createClient } from './client.js';
+import type { GetResult } from '../client/index.js';
+import { connect, ok } from './client.js';
+
+type Diagnostic = GetResult<'/v1/diagnostic'>;
 
 const MARK = { pass: 'PASS', partial: 'PARTIAL', fail: 'FAIL', unknown: 'UNKNOWN' } as const;
 
 export async function diagnoseCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, url: { type: 'string' } } });
-  const d = await createClient({ url: values.url }).request<Diagnostic>('GET', '/v1/diagnostic');
+  const d = await ok(connect({ url: values.url }).GET('/v1/diagnostic'));
   if (values.json) {
     process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
     return 0;
@@ -20,7 +22,7 @@ export async function diagnoseCommand(argv: string[]): Promise<number> {
 export function formatDiagnostic(d: Diagnostic): string {
   const lines = [`Verdict: ${d.verdict.toUpperCase()}   (window ${d.window.from} … ${d.window.to})`, ''];
   for (const a of d.areas) {
-    lines.push(`${MARK[a.status as keyof typeof MARK].padEnd(8)} ${a.area.padEnd(20)} ${a.question}`);
+    lines.push(`${MARK[a.status].padEnd(8)} ${a.area.padEnd(20)} ${a.question}`);
     for (const e of a.evidence) lines.push(`         ${e.label}: ${e.value}`);
     if (a.why) lines.push(`         why unknown: ${a.why}`);
     if (a.status !== 'pass') lines.push(`         → ${a.action}`);

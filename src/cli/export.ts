@@ -2,12 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { SourceFile } from '../registry/descriptors.js';
-import { createClient } from './client.js';
+import { connect, ok } from './client.js';
 
 export async function exportRegistry(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { output: { type: 'string', short: 'o' }, url: { type: 'string' } } });
-  const { files } = await createClient({ url: values.url }).request<{ files: SourceFile[] }>('GET', '/v1/export');
+  const { files } = await ok(connect({ url: values.url }).GET('/v1/export', { params: { query: { format: 'json' } } }));
   if (!values.output) {
     process.stdout.write(files.map((f) => `# ${f.path}\n${f.content}`).join('---\n'));
     return 0;

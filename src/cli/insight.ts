@@ -2,9 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BudgetAlignment } from '../insight/diagnostic.js';
-import type { Signals } from '../insight/signals.js';
-import { CliError, createClient } from './client.js';
+import { CliError, connect, ok, writeBytes } from './client.js';
 
 const FORMATS = ['pdf', 'html', 'md', 'json'] as const;
 
@@ -16,22 +14,26 @@ export async function reportCommand(argv: string[]): Promise<number> {
   });
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`, 2);
-  const client = createClient({ url: values.url });
+  const api = connect({ url: values.url });
+  const query = { query: { format } };
   if (values.output) {
-    const bytes = await client.download(`/v1/report?format=${format}`, values.output);
-    process.stderr.write(`wrote ${values.output} (${bytes} bytes)\n`);
+    // The bytes as served, whatever the format: a PDF, or the text of the others.
+    const data = await ok(api.GET('/v1/report', { params: query, parseAs: 'arrayBuffer', headers: { accept: '*/*' } }));
+    process.stderr.write(`wrote ${values.output} (${writeBytes(values.output, data)} bytes)\n`);
     return 0;
   }
   if (format === 'pdf') throw new CliError('a PDF goes to a file: add -o FILE.pdf', 2);
-  const res = await client.request<unknown>('GET', `/v1/report?format=${format}`);
-  process.stdout.write(typeof res === 'string' ? res : `${JSON.stringify(res, null, 2)}\n`);
+  if (format === 'json') {
+    const data = await ok(api.GET('/v1/report', { params: query }));
+    process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+  } else process.stdout.write(await ok(api.GET('/v1/report', { params: query, parseAs: 'text' })));
   return 0;
 }
 
 /** `fulcrum signals [--json]`: stalled pilots, agent sprawl, where AI is not ready. */
 export async function signalsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, url: { type: 'string' } } });
-  const s = await createClient({ url: values.url }).request<Signals>('GET', '/v1/signals');
+  const s = await ok(connect({ url: values.url }).GET('/v1/signals'));
   if (values.json) {
     process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
     return 0;
@@ -82,8 +84,6 @@ export async function signalsCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-type Alignment = BudgetAlignment;
-
 const USAGE = 'usage: fulcrum budget alignment NAME [--json] | fulcrum budget import NAME -f FILE.csv|FILE.json';
 
 /** `fulcrum budget alignment NAME` and `fulcrum budget import NAME -f FILE`. */
@@ -95,7 +95,7 @@ export async function budgetCommand(argv: string[]): Promise<number> {
   });
   const [sub, name] = positionals;
   if (!name || (sub !== 'alignment' && sub !== 'import')) throw new CliError(USAGE, 2);
-  const client = createClient({ url: values.url });
+  const api = connect({ url: values.url });
   if (sub === 'import') {
     if (!values.file) throw new CliError(`${USAGE}\n(-f FILE is required)`, 2);
     let text: string;
@@ -106,11 +106,14 @@ export async function budgetCommand(argv: string[]): Promise<number> {
     }
     const json = path.extname(values.file).toLowerCase() === '.json';
     try {
-      const r = await client.request<{ imported: number; total: number }>(
-        'POST',
-        `/v1/budgets/${encodeURIComponent(name)}/spend`,
-        text,
-        json ? 'application/json' : 'text/csv',
+      // The file's text as it is: the server parses CSV and JSON alike and names bad lines in the file's terms.
+      const r = await ok(
+        api.POST('/v1/budgets/{name}/spend', {
+          params: { path: { name } },
+          body: text,
+          bodySerializer: (body) => body,
+          headers: { 'content-type': json ? 'application/json' : 'text/csv' },
+        }),
       );
       process.stdout.write(`imported ${r.imported} spend line(s) into ${name}, total ${r.total.toLocaleString('en-US')}\n`);
       return 0;
@@ -122,12 +125,13 @@ export async function budgetCommand(argv: string[]): Promise<number> {
       throw err;
     }
   }
-  const a = await client.request<Alignment>('GET', `/v1/budgets/${encodeURIComponent(name)}/alignment`);
+  const a = await ok(api.GET('/v1/budgets/{name}/alignment', { params: { path: { name } } }));
   if (values.json) {
     process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
     return 0;
   }
-  const money = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  // null: the stored amounts overflow a number (the API says so rather than inventing one).
+  const money = (v: number | null) => (v === null ? 'out of range' : v.toLocaleString('en-US', { maximumFractionDigits: 0 }));
   const lines = [
     `${a.budget}: ${a.period.from} … ${a.period.to}, ${Math.round(a.elapsed * 100)}% elapsed, amounts in ${a.currency}`,
     '',

@@ -6,8 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createFulcrumClient } from '../client/index.js';
 import { writePrivateFile } from '../private-files.js';
-import { CliError } from './client.js';
+import { CliError, serverUrl } from './client.js';
 
 interface Saved {
   token: string;
@@ -44,47 +45,25 @@ function save(url: string, entry: Saved | undefined, env: NodeJS.ProcessEnv): vo
   writePrivateFile(credentialsFile(env), `${JSON.stringify({ servers }, null, 2)}\n`);
 }
 
-async function call(url: string, method: string, p: string, body?: unknown, token?: string) {
-  let res: Response;
-  try {
-    res = await fetch(url + p, {
-      method,
-      headers: {
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-  } catch (err) {
-    throw new CliError(
-      `cannot reach Fulcrum at ${url} (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message})`,
-    );
-  }
-  const text = await res.text();
-  let json: Answer = {};
-  try {
-    json = text ? (JSON.parse(text) as Answer) : {};
-  } catch {
-    // not JSON: the status says enough
-  }
-  return { status: res.status, json };
+/**
+ * The typed client for the /auth routes. Each step reads the status itself (202 is "not yet"), so only a
+ * network failure is turned into an error here: where it tried.
+ */
+function authApi(url: string, token?: string) {
+  const api = createFulcrumClient<'application/json'>({ baseUrl: url, token, headers: { accept: 'application/json' } });
+  api.use({
+    onError: ({ error }) =>
+      new CliError(
+        `cannot reach Fulcrum at ${url} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
+      ),
+  });
+  return api;
 }
 
-/** What the /auth routes answer (only the fields used here). */
-interface Answer {
-  signIn?: { deviceLogin?: boolean };
-  error?: { message?: string };
-  deviceCode?: string;
-  userCode?: string;
-  verificationUri?: string;
-  verificationUriComplete?: string;
-  interval?: number;
-  expiresIn?: number;
-  pending?: string;
-  token?: string;
-  person?: string;
-  expiresAt?: string;
+/** The message of an error answer, when it is Fulcrum's error body. */
+function errorMessage(error: unknown): string | undefined {
+  const message = (error as { error?: { message?: unknown } } | undefined)?.error?.message;
+  return typeof message === 'string' ? message : undefined;
 }
 
 const API_TOKEN_HELP =
@@ -92,35 +71,43 @@ const API_TOKEN_HELP =
 
 export async function login(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { url: { type: 'string' } } });
-  const url = (values.url ?? env.FULCRUM_URL ?? 'http://127.0.0.1:4100').replace(/\/+$/, '');
-  const info = await call(url, 'GET', '/auth/session');
-  if (info.status !== 200) throw new CliError(`${url}/auth/session answered ${info.status}: is this a Fulcrum server?`);
-  if (!info.json.signIn?.deviceLogin)
+  const url = serverUrl(values.url, env);
+  const api = authApi(url);
+  const info = await api.GET('/auth/session').catch((err: unknown) => {
+    if (err instanceof CliError) throw err;
+    // A 200 that is not JSON: something else listens there.
+    return { data: undefined, response: { status: 200 } };
+  });
+  if (info.response.status !== 200)
+    throw new CliError(`${url}/auth/session answered ${info.response.status}: is this a Fulcrum server?`);
+  if (!info.data?.signIn.deviceLogin)
     throw new CliError(`this Fulcrum has no single sign-on (FULCRUM_OIDC_ISSUER is not set): ${API_TOKEN_HELP}`);
-  const start = await call(url, 'POST', '/auth/device', {});
-  if (start.status !== 200)
+  const start = await api.POST('/auth/device');
+  if (start.response.status !== 200 || !start.data)
     throw new CliError(
-      `the IdP would not start a device sign-in: ${start.json.error?.message ?? start.status}; ${API_TOKEN_HELP}`,
+      `the IdP would not start a device sign-in: ${errorMessage(start.error) ?? start.response.status}; ${API_TOKEN_HELP}`,
     );
-  const { deviceCode, userCode, verificationUri, verificationUriComplete } = start.json;
-  const expiresIn = Number(start.json.expiresIn) || 600;
+  const { deviceCode, userCode, verificationUri, verificationUriComplete } = start.data;
+  const expiresIn = Number(start.data.expiresIn) || 600;
   process.stderr.write(
     `To sign in, open ${verificationUriComplete ?? verificationUri} in a browser${verificationUriComplete ? '' : ` and enter the code ${userCode}`}.\n` +
       `(code ${userCode}; waiting up to ${Math.round(expiresIn / 60)} min)\n`,
   );
-  let interval = Math.max(1, Number(start.json.interval) || 5);
+  let interval = Math.max(1, Number(start.data.interval) || 5);
   const deadline = Date.now() + Number(expiresIn) * 1000;
   while (Date.now() < deadline) {
     // RFC 8628 §3.5: poll no faster than the interval; slow_down adds five seconds.
     await new Promise((r) => setTimeout(r, interval * 1000));
-    const r = await call(url, 'POST', '/auth/device/token', { deviceCode });
-    if (r.status === 202) {
-      if (r.json.pending === 'slow_down') interval += 5;
+    const r = await api.POST('/auth/device/token', { body: { deviceCode } });
+    if (r.response.status === 202) {
+      if (r.data && 'pending' in r.data && r.data.pending === 'slow_down') interval += 5;
       continue;
     }
-    if (r.status !== 200) throw new CliError(`sign-in refused: ${r.json.error?.message ?? `HTTP ${r.status}`}`);
-    const { token, person, expiresAt } = r.json;
-    if (!token || !person || !expiresAt) throw new CliError('the server answered the sign-in without a session');
+    if (r.response.status !== 200) throw new CliError(`sign-in refused: ${errorMessage(r.error) ?? `HTTP ${r.response.status}`}`);
+    const session = r.data && 'token' in r.data ? r.data : undefined;
+    if (!session?.token || !session.person || !session.expiresAt)
+      throw new CliError('the server answered the sign-in without a session');
+    const { token, person, expiresAt } = session;
     save(url, { token, person, expiresAt }, env);
     process.stderr.write(`Signed in to ${url} as ${person} until ${expiresAt} (kept in ${credentialsFile(env)}).\n`);
     return 0;
@@ -130,7 +117,7 @@ export async function login(argv: string[], env: NodeJS.ProcessEnv = process.env
 
 export async function logout(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { url: { type: 'string' } } });
-  const url = (values.url ?? env.FULCRUM_URL ?? 'http://127.0.0.1:4100').replace(/\/+$/, '');
+  const url = serverUrl(values.url, env);
   const token = readAll(env)[url]?.token;
   if (!token) {
     process.stderr.write(`not signed in to ${url}\n`);
@@ -138,9 +125,12 @@ export async function logout(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   // Forget it locally whatever the server says: an unreachable server must not keep a token here.
   save(url, undefined, env);
-  const r = await call(url, 'POST', '/auth/logout', undefined, token).catch(() => ({ status: 0 }));
+  const status = await authApi(url, token)
+    .POST('/auth/logout')
+    .then((r) => r.response.status)
+    .catch(() => 0);
   process.stderr.write(
-    r.status === 204 ? `Signed out of ${url}.\n` : `Forgot the session for ${url} (the server did not confirm).\n`,
+    status === 204 ? `Signed out of ${url}.\n` : `Forgot the session for ${url} (the server did not confirm).\n`,
   );
   return 0;
 }

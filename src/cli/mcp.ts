@@ -5,14 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import type { ToolDescriptor } from '../mcp/discover.js';
-import { CliError, createClient } from './client.js';
-
-interface Discovered {
-  server: string;
-  prefix: string;
-  tools: Array<{ name: string; mcpName: string; upstreamName: string; registered: boolean; descriptor: ToolDescriptor }>;
-}
+import { CliError, connect, ok } from './client.js';
 
 const USAGE = 'usage: fulcrum mcp discover SERVER [--all] [--write DIR] [--json]';
 
@@ -30,9 +23,8 @@ export async function mcp(argv: string[]): Promise<number> {
   const [sub, server, ...extra] = positionals;
   if (sub !== 'discover') throw new CliError(sub ? `unknown mcp command "${sub}"; ${USAGE}` : USAGE, 2);
   if (!server || extra.length > 0) throw new CliError(`discover takes one McpServer name; ${USAGE}`, 2);
-  const found = await createClient({ url: values.url }).request<Discovered>(
-    'GET',
-    `/v1/mcp-servers/${encodeURIComponent(server)}/tools`,
+  const found = await ok(
+    connect({ url: values.url }).GET('/v1/mcp-servers/{name}/tools', { params: { path: { name: server } } }),
   );
   const shown = values.all ? found.tools : found.tools.filter((t) => !t.registered);
   if (values.json) {

@@ -10,7 +10,7 @@ import { openDatabase } from '../db/adapter.js';
 import { buildServer } from '../http/server.js';
 
 /** The OpenAPI document of this build, as GET /openapi.json serves it (servers: the default address). */
-export async function openApiDocument(): Promise<Record<string, unknown>> {
+export async function openApiDocument(options: { eagerSerializers?: boolean } = {}): Promise<Record<string, unknown>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-openapi-'));
   try {
     const config = loadConfig(
@@ -19,7 +19,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     );
     const app = await createApp(config, openDatabase({ sqliteFile: path.join(dir, 'openapi.db') }));
     try {
-      const server = await buildServer(app);
+      const server = await buildServer(app, options);
       const doc = server.swagger() as unknown as Record<string, unknown>;
       await server.close();
       return doc;

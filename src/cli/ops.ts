@@ -1,8 +1,9 @@
 // Day-to-day commands over the API: approvals, the kill switch, the audit log, costs and outcomes.
 import { parseArgs } from 'node:util';
-import { CliError, createClient } from './client.js';
+import type { paths } from '../client/index.js';
+import { CliError, connect, ok, writeBytes } from './client.js';
 
-type Row = Record<string, unknown>;
+type Query<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never;
 
 const USAGE = {
   approvals: 'usage: fulcrum approvals list [--status pending] | approve ID [--comment TEXT] | deny ID [--comment TEXT]',
@@ -34,20 +35,17 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
       output: { type: 'string', short: 'o' },
     },
   });
-  const client = createClient({ url: values.url });
+  const api = connect({ url: values.url });
   const [sub, target] = positionals;
   const out = (data: unknown, table: () => string) =>
     process.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : table());
-  const q = (o: Record<string, string | undefined>) =>
-    new URLSearchParams(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined)).toString();
 
   switch (command) {
     case 'approvals': {
       if (sub === 'list' || sub === undefined) {
-        const { items } = await client.request<{ items: Row[] }>(
-          'GET',
-          `/v1/approvals?${q({ status: values.status ?? 'pending' })}`,
-        );
+        // The server checks the status (an unknown one is its 400, as for every value given here).
+        const status = (values.status ?? 'pending') as Query<'/v1/approvals'>['status'];
+        const { items } = await ok(api.GET('/v1/approvals', { params: { query: { status, limit: 100 } } }));
         out(items, () =>
           items.length === 0
             ? 'no approvals\n'
@@ -60,10 +58,12 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
         return 0;
       }
       if ((sub === 'approve' || sub === 'deny') && target) {
-        const a = await client.request<Row>(
-          'POST',
-          `/v1/approvals/${encodeURIComponent(target)}/${sub}`,
-          values.comment ? { comment: values.comment } : {},
+        const body = values.comment ? { comment: values.comment } : {};
+        const params = { path: { id: target } };
+        const a = await ok(
+          sub === 'approve'
+            ? api.POST('/v1/approvals/{id}/approve', { params, body })
+            : api.POST('/v1/approvals/{id}/deny', { params, body }),
         );
         out(a, () => `${a.id}: ${a.status} by ${a.decidedBy}\n`);
         return 0;
@@ -73,21 +73,22 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
     case 'agents': {
       if ((sub === 'suspend' || sub === 'resume') && target) {
         if (!values.reason) throw new CliError(`${USAGE.agents} (a reason is required)`, 2);
-        const r = await client.request<Row>('POST', `/v1/agents/${encodeURIComponent(target)}/${sub}`, { reason: values.reason });
+        const init = { params: { path: { name: target } }, body: { reason: values.reason } };
+        const r = await ok(
+          sub === 'suspend' ? api.POST('/v1/agents/{name}/suspend', init) : api.POST('/v1/agents/{name}/resume', init),
+        );
         out(r, () => `${r.agent}: ${r.status} (${r.reason})\n`);
         return 0;
       }
       break;
     }
     case 'costs': {
-      const r = await client.request<{ from: string; to: string; rows: Row[] }>(
-        'GET',
-        `/v1/costs?${q({ groupBy: values['group-by'], from: values.from, to: values.to })}`,
-      );
+      const groupBy = values['group-by'] as Query<'/v1/costs'>['groupBy'];
+      const r = await ok(api.GET('/v1/costs', { params: { query: { groupBy, from: values.from, to: values.to } } }));
       out(r, () =>
         [
           `${r.from} … ${r.to}`,
-          ...r.rows.map((x) => `${String(x.key).padEnd(32)} $${Number(x.costUsd).toFixed(2).padStart(12)}  ${x.calls} calls`),
+          ...r.rows.map((x) => `${x.key.padEnd(32)} $${x.costUsd.toFixed(2).padStart(12)}  ${x.calls} calls`),
         ]
           .map((line) => `${line}\n`)
           .join(''),
@@ -96,25 +97,20 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
     }
     case 'outcomes': {
       if (!sub) break;
-      const r = await client.request<{ metrics: Row[] }>('GET', `/v1/initiatives/${encodeURIComponent(sub)}/outcomes`);
+      const r = await ok(api.GET('/v1/initiatives/{name}/outcomes', { params: { path: { name: sub } } }));
       out(r, () =>
         r.metrics
-          .map((m) => {
-            const baseline = m.baseline as { value: number };
-            return `${String(m.name).padEnd(28)} baseline ${baseline.value}  target ${m.target}  current ${m.current ?? '—'} (${m.provenance})  progress ${m.progress ?? '—'}\n`;
-          })
+          .map(
+            (m) =>
+              `${m.name.padEnd(28)} baseline ${m.baseline.value}  target ${m.target}  current ${m.current ?? '—'} (${m.provenance})  progress ${m.progress ?? '—'}\n`,
+          )
           .join(''),
       );
       return 0;
     }
     case 'roi': {
       if (!sub) break;
-      const r = await client.request<{
-        window: { from: string; to: string };
-        value: { total: number; items: Array<{ metric: string; value: number; improvementProvenance: string }> };
-        cost: { total: number; items: Array<{ source: string; amountUsd: number; provenance: string }> };
-        roi: number | null;
-      }>('GET', `/v1/initiatives/${encodeURIComponent(sub)}/roi`);
+      const r = await ok(api.GET('/v1/initiatives/{name}/roi', { params: { path: { name: sub } } }));
       out(r, () =>
         [
           `${sub}  ${r.window.from} … ${r.window.to}`,
@@ -132,23 +128,30 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
       return 0;
     }
     case 'decisions': {
-      const { items } = await client.request<{ items: Row[] }>(
-        'GET',
-        `/v1/audit?${q({ kind: 'decision', agent: values.agent, decision: values.decision, limit: values.limit })}`,
-      );
+      const query = {
+        kind: 'decision',
+        agent: values.agent,
+        decision: values.decision as Query<'/v1/audit'>['decision'],
+        limit: Number(values.limit),
+      };
+      const { items } = await ok(api.GET('/v1/audit', { params: { query } }));
       out(items, () =>
         items
-          .map(
-            (e) =>
-              `${e.at}\t${e.agent}\t${e.target}\t${e.decision}\t${(e.reasons as Array<{ policy: string }>).map((r) => r.policy).join(',')}\n`,
-          )
+          .map((e) => `${e.at}\t${e.agent}\t${e.target}\t${e.decision}\t${e.reasons.map((r) => r.policy).join(',')}\n`)
           .join(''),
       );
       return 0;
     }
     case 'evidence': {
       if (sub !== 'export' || !values.initiative || !values.output) break;
-      const bytes = await client.download(`/v1/initiatives/${encodeURIComponent(values.initiative)}/evidence`, values.output);
+      const data = await ok(
+        api.GET('/v1/initiatives/{name}/evidence', {
+          params: { path: { name: values.initiative } },
+          parseAs: 'arrayBuffer',
+          headers: { accept: '*/*' },
+        }),
+      );
+      const bytes = writeBytes(values.output, data);
       process.stdout.write(
         `wrote ${values.output} (${bytes} bytes); check it with: fulcrum audit verify --archive ${values.output}\n`,
       );

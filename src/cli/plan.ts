@@ -1,14 +1,16 @@
 // `fulcrum plan [--json]`: what to scale, fix, keep piloting or stop, the four-quarter roadmap and the
 // model mix, as readable text (or the raw answer of GET /v1/plan).
 import { parseArgs } from 'node:util';
-import type { Plan } from '../insight/plan.js';
-import { createClient } from './client.js';
+import type { GetResult } from '../client/index.js';
+import { connect, ok } from './client.js';
+
+type Plan = GetResult<'/v1/plan'>;
 
 const MARK = { scale: 'SCALE', 'fix-then-scale': 'FIX→SCALE', continue: 'CONTINUE', stop: 'STOP' } as const;
 
 export async function planCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, url: { type: 'string' } } });
-  const p = await createClient({ url: values.url }).request<Plan>('GET', '/v1/plan');
+  const p = await ok(connect({ url: values.url }).GET('/v1/plan'));
   process.stdout.write(values.json ? `${JSON.stringify(p, null, 2)}\n` : formatPlan(p));
   return 0;
 }

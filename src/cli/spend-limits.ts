@@ -2,23 +2,7 @@
 // gateway's spend limits in their current period (spent, held by calls in flight, left), and one
 // limit's burn-down by hour. Reads GET /v1/spend-limits and /v1/spend-limits/<name>/status.
 import { parseArgs } from 'node:util';
-import { CliError, createClient } from './client.js';
-
-interface Status {
-  name: string;
-  scope: Record<string, string>;
-  period: string;
-  enforce: string;
-  periodStart: string;
-  periodEnd: string;
-  limitUsd: number;
-  spentUsd: number;
-  reservedUsd: number;
-  remainingUsd: number;
-  calls: number;
-  alertedAt: string | null;
-  burnDown: Array<{ hour: string; spentUsd: number; remainingUsd: number }>;
-}
+import { CliError, connect, ok } from './client.js';
 
 const USAGE = 'usage: fulcrum spend-limits [list] [--json] | fulcrum spend-limits status NAME [--json]';
 
@@ -35,8 +19,8 @@ export async function spendLimits(argv: string[]): Promise<number> {
     options: { json: { type: 'boolean', default: false }, url: { type: 'string' } },
   });
   const [sub = 'list', name, ...extra] = positionals;
-  const client = createClient({ url: values.url });
-  const status = (n: string) => client.request<Status>('GET', `/v1/spend-limits/${encodeURIComponent(n)}/status`);
+  const api = connect({ url: values.url });
+  const status = (name: string) => ok(api.GET('/v1/spend-limits/{name}/status', { params: { path: { name } } }));
   if (sub === 'status') {
     if (!name || extra.length > 0) throw new CliError(`status takes one SpendLimit name; ${USAGE}`, 2);
     const s = await status(name);
@@ -62,7 +46,7 @@ export async function spendLimits(argv: string[]): Promise<number> {
     return 0;
   }
   if (sub !== 'list' || name) throw new CliError(`unknown spend-limits command "${sub}"; ${USAGE}`, 2);
-  const { items } = await client.request<{ items: Array<{ metadata: { name: string } }> }>('GET', '/v1/spend-limits');
+  const { items } = await ok(api.GET('/v1/spend-limits'));
   const all = await Promise.all(items.map((i) => status(i.metadata.name)));
   if (values.json) {
     process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);

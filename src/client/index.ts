@@ -9,7 +9,11 @@ import type { components, paths } from './schema.js';
 export type { components, operations, paths } from './schema.js';
 /** The API's named shapes (descriptors of every kind, Error, Decision, Plan...). */
 export type Schemas = components['schemas'];
-export type FulcrumClient = Client<paths>;
+/**
+ * `Media` narrows what a success's `data` is typed as when an operation answers in several media types
+ * (`GET /v1/export` JSON or YAML): `FulcrumClient<'application/json'>` for a caller that asks for JSON.
+ */
+export type FulcrumClient<Media extends `${string}/${string}` = `${string}/${string}`> = Client<paths, Media>;
 export type { Middleware };
 
 /** The JSON body of a successful GET on `P`. */
@@ -28,8 +32,10 @@ export interface FulcrumClientOptions {
   fetch?: ClientOptions['fetch'];
 }
 
-export function createFulcrumClient(options: FulcrumClientOptions): FulcrumClient {
-  return createOpenApiClient<paths>({
+export function createFulcrumClient<Media extends `${string}/${string}` = `${string}/${string}`>(
+  options: FulcrumClientOptions,
+): FulcrumClient<Media> {
+  return createOpenApiClient<paths, Media>({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers },

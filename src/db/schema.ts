@@ -16,6 +16,8 @@ export interface Database {
   task_events: TaskEventTable;
   spans: SpanTable;
   evidence_daily: EvidenceDailyTable;
+  task_traces: TaskTraceTable;
+  model_tasks_daily: ModelTasksDailyTable;
   measurements: MeasurementTable;
   incidents: IncidentTable;
   incident_timeline: IncidentTimelineTable;
@@ -258,6 +260,43 @@ export interface EvidenceDailyTable {
   tool_calls: number;
   errors: number;
   spans: number;
+}
+
+/**
+ * Per trace and agent, what the model mix needs of it so far (migration 20261203T0100): updated in the
+ * ingest transaction as the trace's spans arrive; purged with the spans.
+ */
+export interface TaskTraceTable {
+  trace_id: string;
+  agent: string;
+  /** The day of its earliest span, which its task is booked to. */
+  day: string;
+  outcomes: number;
+  resolved_outcomes: number;
+  /** The model of its model calls; `mixed` 1 once another one appeared. */
+  model: string | null;
+  mixed: number;
+  calls: number;
+  unpriced_calls: number;
+  cost_usd: number;
+  input_tokens: number;
+  output_tokens: number;
+}
+
+/** Tasks (traces with a task outcome) per day, agent and model ('' when mixed, or no model call), kept at ingest. */
+export interface ModelTasksDailyTable {
+  day: string;
+  agent: string;
+  model: string;
+  mixed: number;
+  tasks: number;
+  /** Tasks whose every outcome is `resolved`. */
+  resolved: number;
+  calls: number;
+  unpriced_calls: number;
+  cost_usd: number;
+  input_tokens: number;
+  output_tokens: number;
 }
 
 export interface MeasurementTable {

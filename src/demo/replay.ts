@@ -7,7 +7,6 @@
 // decisions is made during the replay itself.
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Client, createClient } from '../cli/client.js';
 import {
   type AgentProfile,
   ATTACK,
@@ -49,10 +48,36 @@ export interface ReplayStats {
   incidents: string[];
 }
 
-type Api = Client;
+/** The API as an agent or a person calls it: JSON in and out (or a raw body with its content type). */
+interface Api {
+  request<T = unknown>(method: string, path: string, body?: unknown, contentType?: string): Promise<T>;
+}
 
-/** The CLI's client, acting with `token` (an admin token, a person's token or an agent key). */
-const client = (url: string, token: string): Api => createClient({ url }, { FULCRUM_TOKEN: token });
+/**
+ * A client acting with `token` (an admin token, a person's token or an agent key). Plain fetch: the
+ * replay calls untyped paths (OTLP, CSV import) and needs nothing of the CLI's login or token files.
+ * A refusal stops the replay with the server's message, the method and the path.
+ */
+const client = (url: string, token: string): Api => ({
+  async request<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = contentType ?? 'application/json';
+    const raw = typeof body === 'string' && contentType !== undefined;
+    const res = await fetch(url + path, { method, headers, body: body === undefined ? null : raw ? body : JSON.stringify(body) });
+    const text = await res.text();
+    let data: unknown;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = undefined;
+    }
+    if (!res.ok) {
+      const e = (data as { error?: { code: string; message: string } } | undefined)?.error;
+      throw new Error(`${method} ${path}: ${e ? `${e.message} (${e.code})` : `HTTP ${res.status}: ${text.slice(0, 200)}`}`);
+    }
+    return data as T;
+  },
+});
 
 /** Moves every YYYY-MM-DD in a descriptor file by `days`, so the story stays anchored to today. */
 export function shiftDates(text: string, days: number): string {
@@ -349,7 +374,9 @@ function dayOfTasks(p: AgentProfile, r: Rng, dayStart: number, progress: number)
       ],
       ...(outcome === 'failed' ? { status: { code: 2 } } : {}),
     });
-    spans.push(inferenceSpan(r, p.agent, p.model, p.provider, p.inputTokens, p.outputTokens, begin + 500, traceId, root));
+    const onTrial = p.trial !== undefined && i % p.trial.every === p.trial.every - 1;
+    const [model, provider] = onTrial && p.trial ? [p.trial.model, p.trial.provider] : [p.model, p.provider];
+    spans.push(inferenceSpan(r, p.agent, model, provider, p.inputTokens, p.outputTokens, begin + 500, traceId, root));
   }
   return { spans, events };
 }

@@ -58,6 +58,12 @@ export interface AgentProfile {
   handleMinutes: Trend;
   model: string;
   provider: string;
+  /**
+   * A model trial: every `every`-th task of the day (by its index, no random draw) runs on `model`
+   * instead, with the same outcome process and tokens. Fair by construction: which model a task gets
+   * says nothing about how it ends, so any difference the plan sees is noise.
+   */
+  trial?: { model: string; provider: string; every: number };
   inputTokens: number;
   outputTokens: number;
   /** Guard decisions per day (a sample of the agent's tool calls). */
@@ -219,6 +225,9 @@ export const PROFILES: AgentProfile[] = [
     handleMinutes: { start: 8.9, end: 7.8 },
     model: 'gpt-4.1',
     provider: 'openai',
+    // The platform team trials the self-hosted Llama 3.3 (cleared for restricted data, cheaper since
+    // its July charge-back cut) on every fourth suggestion: the plan reads the trial back.
+    trial: { model: 'llama-3.3-70b', provider: 'self-hosted', every: 4 },
     inputTokens: 3800,
     outputTokens: 420,
     decisionsPerDay: 4,

@@ -258,7 +258,15 @@ export function createEvidenceService(deps: Deps) {
         recorded_at: new Date().toISOString(),
       };
       await deps.db.insertInto('measurements').values(row).execute();
-      return { ...row, recordedBy: row.recorded_by, recordedAt: row.recorded_at };
+      return {
+        initiative,
+        metric: m.metric,
+        period: m.period,
+        value: m.value,
+        provenance: 'self-reported' as const,
+        recordedBy: row.recorded_by,
+        recordedAt: row.recorded_at,
+      };
     },
   };
 }

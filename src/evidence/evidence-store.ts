@@ -5,6 +5,7 @@ import { orBatches } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
+import { createTaskModelRollup } from './task-models.js';
 
 type Counters = Omit<EvidenceDailyTable, 'day' | 'agent' | 'model'>;
 const ZERO: Counters = {
@@ -109,6 +110,8 @@ export function createEvidenceStore(db: Kysely<Database>) {
   const insertSpans = bulkInserter(db, 'spans', SPAN_COLUMNS, (q) =>
     q.onConflict((oc) => oc.doNothing()).returning(['start_at', 'trace_id', 'span_id']),
   );
+  // Tasks by model for the plan's model mix, from the same new spans (src/evidence/task-models.ts).
+  const rollUpTasks = createTaskModelRollup(db);
 
   return {
     /**
@@ -147,6 +150,7 @@ export function createEvidenceStore(db: Kysely<Database>) {
           }
         }
         let newSpans = 0;
+        const stored: SpanTable[] = [];
         for (let i = 0; i < spans.length; i += CHUNK) {
           const chunk = spans.slice(i, i + CHUNK);
           for (const { row } of chunk) {
@@ -164,9 +168,11 @@ export function createEvidenceStore(db: Kysely<Database>) {
           for (const s of chunk) {
             if (!fresh.delete(`${s.row.start_at}/${s.row.trace_id}/${s.row.span_id}`)) continue;
             newSpans++;
+            stored.push(s.row);
             add(s.row.day, s.row.agent, s.row.model ?? s.row.model_reported ?? '', spanCounters(s.row, s.inference));
           }
         }
+        await rollUpTasks(trx, stored);
         const rows = [...totals.values()];
         for (let i = 0; i < rows.length; i += CHUNK) {
           await trx

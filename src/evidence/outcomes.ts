@@ -20,7 +20,7 @@ export interface Totals {
 
 export interface MetricReport {
   name: string;
-  source: string;
+  source: Metric['source'];
   unit: string;
   direction: 'increase' | 'decrease';
   baseline: { value: number; period: string };

@@ -181,6 +181,15 @@ export function createRetentionService(deps: Deps) {
         if (highRisk.length) q = q.where((eb) => eb.or([eb('agent', 'not in', highRisk), eb(column, '<', floor)]));
         result[type] = Number((await q.executeTakeFirst()).numDeletedRows);
       }
+      // Each trace's state for the tasks-by-model rollup goes with its spans (by the day of its
+      // earliest one, so never before them); the rollup itself stays.
+      {
+        const before = cutoff(p.spans).slice(0, 10);
+        let q = db.deleteFrom('task_traces').where('day', '<', before);
+        if (incident.length) q = q.where('agent', 'not in', incident);
+        if (highRisk.length) q = q.where((eb) => eb.or([eb('agent', 'not in', highRisk), eb('day', '<', floor.slice(0, 10))]));
+        await q.execute();
+      }
 
       // Stored arguments: redacted, not deleted (the entry's hash covers arguments_hash, not them).
       let redact = db

@@ -10,6 +10,8 @@ import type { RegistrySnapshot } from '../registry/model.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import { type Role, STAGES } from '../registry/schemas.js';
 
+type Stage = (typeof STAGES)[number];
+
 /** Who must sign a promotion, by tier. `owner` is the initiative's owner. */
 export const SIGN_OFFS: Record<string, string[]> = {
   minimal: ['owner'],
@@ -42,8 +44,8 @@ export function createReviewService(deps: Deps) {
     return {
       id: r.id,
       initiative: r.initiative,
-      from: r.from_stage,
-      to: r.to_stage,
+      from: r.from_stage as Stage,
+      to: r.to_stage as Stage,
       tier: r.tier,
       status: r.status,
       required,

@@ -1,7 +1,7 @@
 // The guard: authenticates agents by key, decides (allow | deny | approval_required) against an
 // in-memory snapshot, and records every decision and human act in the audit chain before answering.
 import { EventEmitter } from 'node:events';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { actorName, assertCan, describe, hasRole, type Principal } from '../auth/principal.js';
 import { hashToken, newId } from '../auth/tokens.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
@@ -39,7 +39,22 @@ interface DecisionItem {
   approvalError?: string;
   /** What this decision did to an approval (counted once it commits). */
   approvalEvent?: 'opened' | 'joined' | 'used';
+  inCommit?: InCommit<unknown, unknown>;
+  /** What `inCommit` answered, when the decision allowed and it ran. */
+  committed?: { ok: true; value: unknown } | { ok: false; error: unknown };
 }
+
+/**
+ * Work a caller wants done in the same transaction as its decision's audit entry, if the decision (as
+ * decided at commit) allows: one durable commit instead of two (the LLM gateway's spend reservation).
+ * The requests of every decision in a group commit that share `batch` are handed to it together, in a
+ * savepoint: if it fails, the decisions still commit and each caller learns the error.
+ */
+export interface InCommit<R, O> {
+  batch(trx: Transaction<Database>, requests: R[]): Promise<O[]>;
+  request(decisionId: string): R;
+}
+export type InCommitResult<O> = { ok: true; value: O } | { ok: false; error: unknown } | undefined;
 
 interface ActItem {
   type: 'act';
@@ -149,13 +164,37 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         }
       }
       const asking = decisions.filter((d) => d.outcome.decision === 'approval_required' && d.req.action === 'tool.call');
-      if (asking.length === 0) return;
-      const store = createApprovalStore(trx);
-      for (const d of asking) await settleApproval(trx, store, d);
+      if (asking.length > 0) {
+        const store = createApprovalStore(trx);
+        for (const d of asking) await settleApproval(store, d);
+      }
+      await runInCommit(trx, decisions);
     },
   });
 
-  async function settleApproval(trx: Transaction<Database>, store: ReturnType<typeof createApprovalStore>, d: DecisionItem) {
+  async function runInCommit(trx: Transaction<Database>, decisions: DecisionItem[]): Promise<void> {
+    const groups = new Map<InCommit<unknown, unknown>['batch'], DecisionItem[]>();
+    for (const d of decisions)
+      if (d.inCommit && d.outcome.decision === 'allow')
+        groups.set(d.inCommit.batch, [...(groups.get(d.inCommit.batch) ?? []), d]);
+    for (const [batch, ds] of groups) {
+      await sql`SAVEPOINT fulcrum_in_commit`.execute(trx);
+      try {
+        const out = await batch(
+          trx,
+          ds.map((d) => d.inCommit?.request(d.id)),
+        );
+        await sql`RELEASE SAVEPOINT fulcrum_in_commit`.execute(trx);
+        for (const [i, d] of ds.entries()) d.committed = { ok: true, value: out[i] };
+      } catch (error) {
+        await sql`ROLLBACK TO SAVEPOINT fulcrum_in_commit`.execute(trx);
+        await sql`RELEASE SAVEPOINT fulcrum_in_commit`.execute(trx);
+        for (const d of ds) d.committed = { ok: false, error };
+      }
+    }
+  }
+
+  async function settleApproval(store: ReturnType<typeof createApprovalStore>, d: DecisionItem) {
     if (d.outcome.decision !== 'approval_required' || d.req.action !== 'tool.call') return;
     const presented = d.req.approvalId;
     if (presented) {
@@ -359,7 +398,12 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     },
 
     /** `entry`: where the request came in (the API, the MCP gateway, the LLM gateway), for the metrics. */
-    async decide(agent: string, req: DecisionRequest, entry: DecisionEntry = 'api'): Promise<DecisionResponse> {
+    async decide<R = never, O = never>(
+      agent: string,
+      req: DecisionRequest,
+      entry: DecisionEntry = 'api',
+      inCommit?: InCommit<R, O>,
+    ): Promise<DecisionResponse & { inCommit?: InCommitResult<O> }> {
       const started = process.hrtime.bigint();
       const s = await current();
       checkRequest(s, req);
@@ -371,6 +415,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         req,
         outcome: decide(s, agent, req),
         revision: s.revision,
+        ...(inCommit ? { inCommit: inCommit as InCommit<unknown, unknown> } : {}),
       };
       await writer.append(item);
       observe.decision(req.action, item.outcome.decision, entry, Number(process.hrtime.bigint() - started) / 1e9);
@@ -384,6 +429,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         ...(monitor.length > 0 ? { monitor } : {}),
         ...(item.approvalId ? { approvalId: item.approvalId } : {}),
         policyVersion: item.revision,
+        ...(item.committed ? { inCommit: item.committed as InCommitResult<O> } : {}),
       };
     },
 

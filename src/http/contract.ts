@@ -10,6 +10,7 @@
 //   test that made the call fails and says why.
 
 import { appendFileSync } from 'node:fs';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import { Type as T } from '@sinclair/typebox';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -28,6 +29,15 @@ export function registerContract(server: FastifyInstance, options: { check: bool
   server.addHook('onRoute', (route) => {
     const schema = route.schema as (FastifySchema & { hide?: boolean; response?: Record<string, unknown> }) | undefined;
     if (!schema || schema.hide) return;
+    // A query parameter with a default is optional to the caller (Ajv fills it in before `required`
+    // is checked): say so in the document, so generated clients need not send it. Handlers keep the
+    // TypeBox type, where it is always present.
+    const query = schema.querystring as { properties?: Record<string, { default?: unknown }>; required?: string[] } | undefined;
+    if (query?.required && query.properties) {
+      const props = query.properties;
+      const required = query.required.filter((name) => props[name]?.default === undefined);
+      if (required.length !== query.required.length) schema.querystring = { ...query, required };
+    }
     schema.response ??= {};
     const response = schema.response;
     for (const status of commonStatuses(route)) response[status] ??= T.Ref('Error');
@@ -132,4 +142,42 @@ function strict(schema: unknown, insideAllOf = false): unknown {
   )
     out.additionalProperties = false;
   return out;
+}
+
+type SerializerFactory = ReturnType<typeof SerializerSelector>;
+
+/**
+ * Fastify's answer serializers (fast-json-stringify, from each route's response schemas), built on a
+ * route's first answer with that status instead of all at startup: with every operation's answers
+ * described, building them all took ~10 s of CPU per server start. `eager` builds them at startup as
+ * Fastify does (test/http/contract.test.ts does, so a schema that cannot be compiled fails a test, not
+ * a request).
+ */
+export function answerSerializers(options: { eager: boolean }): SerializerFactory {
+  const build = SerializerSelector();
+  if (options.eager) return build;
+  return (externalSchemas, serializerOptions) => {
+    let compile: ReturnType<SerializerFactory> | undefined;
+    return (route) => {
+      let serialize: ((data: unknown) => string) | undefined;
+      return (data: unknown) => {
+        compile ??= build(externalSchemas, serializerOptions);
+        serialize ??= compile(route) as (data: unknown) => string;
+        try {
+          return serialize(data);
+        } catch (err) {
+          // A number out of range (a stored amount that overflowed before inputs were bounded) matches
+          // no branch of a nullable number: send it as JSON does, null, rather than fail the answer.
+          if (!hasNonFinite(data)) throw err;
+          return serialize(JSON.parse(JSON.stringify(data)));
+        }
+      };
+    };
+  };
+}
+
+function hasNonFinite(value: unknown, depth = 0): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (!value || typeof value !== 'object' || depth > 64) return false;
+  return Object.values(value).some((v) => hasNonFinite(v, depth + 1));
 }

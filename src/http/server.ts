@@ -7,11 +7,12 @@ import type { App } from '../app.js';
 import { createIdentity } from '../auth/identity.js';
 import { RateLimitedError } from '../errors.js';
 import { createAuditReader } from '../guard/audit-reader.js';
+import { createPortfolioService } from '../insight/portfolio.js';
 import { acceptAnthropicApiKey, registerLlmGateway } from '../llm/index.js';
 import { mcpRoutes } from '../mcp/route.js';
 import { registerAuth } from './auth.js';
 import { isConsolePage, registerConsole, sendConsolePage } from './console.js';
-import { registerContract } from './contract.js';
+import { answerSerializers, registerContract } from './contract.js';
 import { toErrorReply } from './errors.js';
 import { registerBoundedJsonParser } from './json-depth.js';
 import { registerMetrics } from './metrics.js';
@@ -25,6 +26,7 @@ import { identityRoutes } from './routes/identity.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { insightRoutes } from './routes/insight.js';
 import { monitorRoutes } from './routes/monitors.js';
+import { portfolioRoutes } from './routes/portfolio.js';
 import { registryRoutes } from './routes/registry.js';
 import { evidenceExportRoutes, retentionRoutes } from './routes/retention.js';
 import { reviewRoutes } from './routes/reviews.js';
@@ -33,12 +35,15 @@ import { ErrorBody } from './schemas.js';
 
 export interface ServerOptions {
   logger?: boolean;
+  /** Build every answer serializer at startup (default: on a route's first answer; src/http/contract.ts). */
+  eagerSerializers?: boolean;
 }
 
 export async function buildServer(app: App, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const server = Fastify({
     logger: opts.logger ? { level: app.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     bodyLimit: app.config.bodyLimit,
+    schemaController: { compilersFactory: { buildSerializer: answerSerializers({ eager: opts.eagerSerializers === true }) } },
     // Behind a load balancer, the client's address (rate limits, logs) comes from X-Forwarded-For,
     // believed only from the proxies the operator names.
     ...(app.config.trustProxy ? { trustProxy: app.config.trustProxy } : {}),
@@ -135,6 +140,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   retentionRoutes(api, app.retention);
   evidenceExportRoutes(api, app.evidenceExport);
   insightRoutes(api, app.insight, app.spend);
+  portfolioRoutes(api, createPortfolioService({ db: app.database.db, registry: () => app.guard.registry() }));
   mcpRoutes(api, app.mcp.gateway, { version: '1', allowedHosts: app.mcp.settings.allowedHosts });
   await registerLlmGateway(api, app);
   // What an upstream sent when it failed goes to the log only, never to the caller.

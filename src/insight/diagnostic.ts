@@ -3,6 +3,7 @@
 import { SIGN_OFFS } from '../governance/reviews.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
+import { ACTIVE_STAGES } from '../registry/stages.js';
 
 export type Status = 'pass' | 'partial' | 'fail' | 'unknown';
 export type Verdict = 'scale' | 'at-risk' | 'fail';
@@ -70,7 +71,6 @@ export interface Facts {
   overdueSeriousIncidents?: number;
 }
 
-const ACTIVE_STAGES = new Set(['pilot', 'production', 'scaled']);
 const DAY = 86_400_000;
 
 const ACTIONS: Record<Area['area'], string> = {
@@ -290,7 +290,8 @@ export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
       category,
       allocated: allocated.get(category) ?? 0,
       proRated: Math.round(proRated * 100) / 100,
-      actual: Math.round(spent * 100) / 100,
+      // null, not Infinity: stored amounts that overflow a number are said to, not sent as a number.
+      actual: Number.isFinite(spent) ? Math.round(spent * 100) / 100 : null,
       deviation: proRated > 0 ? Math.round(((spent - proRated) / proRated) * 10_000) / 10_000 : null,
       offPlan: proRated > 0 && Math.abs(spent - proRated) > t.budgetTolerance * proRated,
     };
@@ -346,7 +347,7 @@ function budgetArea(f: Facts, t: Thresholds, area: (n: Area['area'], s: Status, 
     missing.length === 0 && off.length === 0 && a.spendWithoutOutcomes.share <= t.maxUnmeasuredSpendShare && stalled.length === 0
       ? 'pass'
       : 'partial';
-  const money = (v: number) => `${a.currency} ${Math.round(v).toLocaleString('en-US')}`;
+  const money = (v: number | null) => (v === null ? 'out of range' : `${a.currency} ${Math.round(v).toLocaleString('en-US')}`);
   return area('budget', status, [
     { label: 'budget', value: `${a.budget} (${a.period.from} … ${a.period.to}, ${pct(a.elapsed)} elapsed)` },
     { label: 'categories not allocated', value: list(missing) },

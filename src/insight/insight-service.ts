@@ -10,6 +10,7 @@ import { unpricedModelCalls } from '../evidence/unpriced.js';
 import type { Incident } from '../governance/incidents.js';
 import { latestTiers } from '../governance/risk.js';
 import type { RegistrySnapshot } from '../registry/model.js';
+import { ACTIVE_STAGES } from '../registry/stages.js';
 import { budgetAlignment, DEFAULT_THRESHOLDS, type Diagnostic, diagnose, type Facts, type Thresholds } from './diagnostic.js';
 import { DEFAULT_PLAN_THRESHOLDS, type Plan, type PlanThresholds, plan } from './plan.js';
 import { planFacts } from './plan-facts.js';
@@ -33,7 +34,7 @@ export interface Deps {
 export type InsightService = ReturnType<typeof createInsightService>;
 
 const WINDOW_DAYS = 30;
-const ACTIVE = new Set(['pilot', 'production', 'scaled']);
+const ACTIVE = ACTIVE_STAGES;
 const TIER_ORDER = ['prohibited', 'high', 'medium', 'low', 'minimal', 'untiered'];
 
 export function createInsightService(deps: Deps) {
@@ -190,13 +191,15 @@ export function createInsightService(deps: Deps) {
       for (const b of r.list('Budget').filter((x) => x.spec.period.from <= today && today <= x.spec.period.to)) {
         const a = budgetAlignment(f, DEFAULT_THRESHOLDS, b.name);
         if (!a) continue;
-        const sum = (k: 'allocated' | 'proRated' | 'actual') =>
-          Math.round(a.categories.reduce((s, c) => s + c[k], 0) * 100) / 100;
+        const sum = (k: 'allocated' | 'proRated' | 'actual') => {
+          const v = a.categories.reduce((s, c) => s + (c[k] ?? Number.POSITIVE_INFINITY), 0);
+          return Number.isFinite(v) ? Math.round(v * 100) / 100 : null;
+        };
         budgets.push({
           name: b.name,
           period: b.spec.period,
           categories: a.categories,
-          total: { allocated: sum('allocated'), proRated: sum('proRated'), actual: sum('actual') },
+          total: { allocated: sum('allocated') ?? 0, proRated: sum('proRated') ?? 0, actual: sum('actual') },
           currency: a.currency,
           withoutOutcomes: a.spendWithoutOutcomes.initiatives,
           stalledPilots: a.spendOnStalledPilots,

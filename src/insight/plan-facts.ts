@@ -1,31 +1,29 @@
 // What the plan reads from the database beyond the diagnostic's facts, each as one SQL aggregate:
-// tasks per model (spans joined to task outcomes by trace), daily task volume (the rollups), cost per
-// model in the window (the rollups) and open promotion reviews. Never raw rows into memory.
-import { type Kysely, sql } from 'kysely';
+// tasks per model (the tasks-by-model rollup: spans joined to task outcomes by trace at ingest), daily
+// task volume and cost per model in the window (the rollups) and open promotion reviews. Never raw rows
+// into memory.
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { createPriceBook } from '../evidence/cost.js';
 import type { OutcomeReport } from '../evidence/outcomes.js';
 import type { Incident } from '../governance/incidents.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { CLASSIFICATIONS } from '../registry/schemas.js';
+import { ACTIVE_STAGES } from '../registry/stages.js';
 import type { Facts } from './diagnostic.js';
 import type { MixGroup, ModelTasks } from './model-mix.js';
 import type { PlanFacts, PlanThresholds } from './plan.js';
 import { computeRoi, type Roi } from './roi.js';
 
-const ACTIVE = new Set(['pilot', 'production', 'scaled']);
-
-const INFERENCE = sql`(operation IN ('chat', 'text_completion', 'generate_content', 'embeddings') OR (operation IS NULL AND model_reported IS NOT NULL))`;
+const ACTIVE = ACTIVE_STAGES;
 
 /**
- * Per agent and model, the tasks of the window whose trace holds model calls of exactly that model
- * (`model` null: several models in one trace when `mixed`, or no model call at all). A task is a
- * trace with a task outcome (`fulcrum.task.outcome` on an invoke_agent span); it succeeded when
- * every outcome in it is `resolved`. One GROUP BY over the window's spans. The window is read by
- * `day`, which no index covers, on purpose: the spans_once range fetches each row of the window by a
- * random lookup (2.3 s for 333k spans on SQLite), a scan reads them in order (1.3–1.9 s over 1M spans,
- * 333k in the window, on a loaded 2-core machine). A per-day rollup of tasks by model at ingest would
- * make this O(agents × days × models); it belongs to the evidence store.
+ * Per agent and model, the tasks of the window credited to exactly that model (`model` null: several
+ * models in one trace when `mixed`, or no model call at all). A task is a trace with a task outcome
+ * (`fulcrum.task.outcome` on an invoke_agent span), booked to the day of its earliest span; it
+ * succeeded when every outcome in it is `resolved`. Read from the daily rollup the ingest keeps
+ * (model_tasks_daily, src/evidence/task-models.ts): O(agents × days × models), whatever the traffic.
+ * Grouping the window's spans by trace instead took 1.3–1.9 s over 1M spans.
  */
 export async function tasksPerModel(
   db: Kysely<Database>,
@@ -34,64 +32,40 @@ export async function tasksPerModel(
   to: string,
 ): Promise<Array<Omit<ModelTasks, 'model'> & { agent: string; mixed: boolean; model: string | null }>> {
   if (agents.length === 0) return [];
-  const rows = await sql<{
-    agent: string;
-    model: string | null;
-    mixed: number;
-    tasks: number | string;
-    resolved: number | string;
-    calls: number | string;
-    unpriced: number | string;
-    cost: number | string | null;
-    input: number | string | null;
-    output: number | string | null;
-  }>`
-    SELECT agent, model, mixed, COUNT(*) AS tasks, SUM(success) AS resolved, SUM(calls) AS calls,
-           SUM(unpriced) AS unpriced, SUM(cost) AS cost, SUM(input) AS input, SUM(output) AS output
-    FROM (
-      SELECT agent,
-             CASE WHEN first_model = last_model THEN first_model END AS model,
-             CASE WHEN first_model < last_model THEN 1 ELSE 0 END AS mixed,
-             CASE WHEN resolved_outcomes = outcomes THEN 1 ELSE 0 END AS success,
-             calls, unpriced, cost, input, output
-      FROM (
-        SELECT agent, trace_id,
-               COUNT(task_outcome) AS outcomes,
-               SUM(CASE WHEN task_outcome = 'resolved' THEN 1 ELSE 0 END) AS resolved_outcomes,
-               MIN(m) AS first_model, MAX(m) AS last_model,
-               SUM(inference) AS calls,
-               SUM(CASE WHEN inference = 1 AND cost_usd IS NULL THEN 1 ELSE 0 END) AS unpriced,
-               SUM(CASE WHEN inference = 1 THEN cost_usd END) AS cost,
-               SUM(CASE WHEN inference = 1 THEN input_tokens END) AS input,
-               SUM(CASE WHEN inference = 1 THEN output_tokens END) AS output
-        FROM (
-          SELECT agent, trace_id, task_outcome, cost_usd, input_tokens, output_tokens, inference,
-                 CASE WHEN inference = 1 THEN COALESCE(model, model_reported) END AS m
-          FROM (
-            SELECT agent, trace_id, task_outcome, cost_usd, input_tokens, output_tokens, model, model_reported,
-                   CASE WHEN ${INFERENCE} THEN 1 ELSE 0 END AS inference
-            FROM spans
-            WHERE day >= ${from} AND day <= ${to} AND agent IN (${sql.join(agents)})
-              AND (task_outcome IS NOT NULL OR model_reported IS NOT NULL OR operation IS NOT NULL)
-          ) window_spans
-        ) model_spans
-        GROUP BY agent, trace_id
-      ) per_trace
-      WHERE outcomes > 0
-    ) per_task
-    GROUP BY agent, model, mixed`.execute(db);
-  return rows.rows.map((r) => ({
-    agent: r.agent,
-    model: r.model,
-    mixed: Number(r.mixed) === 1,
-    tasks: Number(r.tasks),
-    resolved: Number(r.resolved ?? 0),
-    calls: Number(r.calls ?? 0),
-    unpricedCalls: Number(r.unpriced ?? 0),
-    costUsd: Number(r.cost ?? 0),
-    inputTokens: Number(r.input ?? 0),
-    outputTokens: Number(r.output ?? 0),
-  }));
+  const rows = await db
+    .selectFrom('model_tasks_daily')
+    .select((eb) => [
+      'agent',
+      'model',
+      'mixed',
+      eb.fn.sum<number>('tasks').as('tasks'),
+      eb.fn.sum<number>('resolved').as('resolved'),
+      eb.fn.sum<number>('calls').as('calls'),
+      eb.fn.sum<number>('unpriced_calls').as('unpriced'),
+      eb.fn.sum<number>('cost_usd').as('cost'),
+      eb.fn.sum<number>('input_tokens').as('input'),
+      eb.fn.sum<number>('output_tokens').as('output'),
+    ])
+    .where('agent', 'in', agents)
+    .where('day', '>=', from)
+    .where('day', '<=', to)
+    .groupBy(['agent', 'model', 'mixed'])
+    .execute();
+  return rows
+    .map((r) => ({
+      agent: r.agent,
+      model: r.model === '' ? null : r.model,
+      mixed: Number(r.mixed) === 1,
+      tasks: Number(r.tasks ?? 0),
+      resolved: Number(r.resolved ?? 0),
+      calls: Number(r.calls ?? 0),
+      unpricedCalls: Number(r.unpriced ?? 0),
+      // Retracted and re-added as a trace's spans arrive: round off the float residue.
+      costUsd: Math.round(Number(r.cost ?? 0) * 1e9) / 1e9,
+      inputTokens: Number(r.input ?? 0),
+      outputTokens: Number(r.output ?? 0),
+    }))
+    .filter((r) => r.tasks > 0);
 }
 
 /** Finished tasks per agent and day since `from` (the rollups: events and invoke_agent spans alike). */
@@ -258,7 +232,9 @@ function mixGroups(
       continue;
     }
     const m = g.models.find((x) => x.model === row.model);
-    if (!m) g.models.push({ ...row, model: row.model });
+    // The model's own counts only (not the row's agent and mixed flag): they are summed over the group's agents.
+    const { agent: _agent, mixed: _mixed, ...counts } = row;
+    if (!m) g.models.push({ ...counts, model: row.model });
     else
       for (const k of ['tasks', 'resolved', 'calls', 'unpricedCalls', 'costUsd', 'inputTokens', 'outputTokens'] as const)
         m[k] += row[k];

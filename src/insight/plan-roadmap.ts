@@ -370,7 +370,8 @@ export function roadmap(
   // Today's run rate per category (the covering budget's actual spend to date ÷ elapsed days).
   const elapsedDays = alignment ? (Date.parse(f.window.to) - Date.parse(alignment.period.from)) / DAY + 1 : 0;
   const runRate: PerCategory = {};
-  for (const c of alignment?.categories ?? []) runRate[c.category as Category] = elapsedDays > 0 ? c.actual / elapsedDays : 0;
+  for (const c of alignment?.categories ?? [])
+    runRate[c.category as Category] = elapsedDays > 0 && c.actual !== null ? c.actual / elapsedDays : 0;
   const budgetKnown = alignment !== undefined && qs.every((q) => q.budget !== null && q.currency === 'USD');
   const headroom = qs.map((q) =>
     Object.fromEntries(BUDGET_CATEGORIES.map((c) => [c, (q.allocation[c] ?? 0) - (runRate[c] ?? 0) * q.days])),

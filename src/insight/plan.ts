@@ -4,6 +4,7 @@
 // model mix (model-mix.ts). A pure function of the facts, like the diagnostic.
 import type { OutcomeReport } from '../evidence/outcomes.js';
 import type { RegistrySnapshot } from '../registry/model.js';
+import { ACTIVE_STAGES } from '../registry/stages.js';
 import { type BudgetAlignment, budgetAlignment, DEFAULT_THRESHOLDS, type Evidence, type Facts } from './diagnostic.js';
 import { type MixGroup, type ModelMix, modelMix } from './model-mix.js';
 import { domainsOf, type Roadmap, roadmap, type ScaleCase, scaleCases } from './plan-roadmap.js';
@@ -97,7 +98,7 @@ export interface PlanFacts extends Facts {
   price(model: string, day: string, tokens: { input: number; output: number }): number | null;
 }
 
-const ACTIVE = new Set(['pilot', 'production', 'scaled']);
+const ACTIVE = ACTIVE_STAGES;
 const DAY = 86_400_000;
 const clamp = (x: number) => Math.max(-1, Math.min(1, x));
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;

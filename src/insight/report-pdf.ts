@@ -256,7 +256,7 @@ function spendChart(doc: Doc, b: ReportBudget, width: number): void {
   const barW = width - labelW - 120;
   const rowH = 20;
   // Bars for finite amounts only; the label says n/a for the rest (PDFKit refuses NaN coordinates).
-  const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+  const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : 0);
   const max = Math.max(1, ...b.categories.flatMap((c) => [finite(c.proRated), finite(c.actual)]));
   const top = doc.y;
   b.categories.forEach((c, i) => {

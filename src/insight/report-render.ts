@@ -189,7 +189,7 @@ export function spendChartSvg(b: ReportBudget): string {
   const labelW = 170;
   const barW = 360;
   // Bars are drawn for finite amounts only; the label says n/a for the rest (never a silent zero).
-  const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+  const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : 0);
   const max = Math.max(1, ...b.categories.flatMap((c) => [finite(c.proRated), finite(c.actual)]));
   const rows = b.categories.map((c, i) => {
     const y = 10 + i * rowH;

@@ -33,7 +33,7 @@ export interface ReportBudget {
   currency: string;
   period: { from: string; to: string };
   categories: BudgetAlignment['categories'];
-  total: { allocated: number; proRated: number; actual: number };
+  total: { allocated: number; proRated: number; actual: number | null };
   withoutOutcomes: Array<{ initiative: string; amount: number }>;
   stalledPilots: Array<{ initiative: string; since: string; amount: number }>;
 }
@@ -80,8 +80,8 @@ export function formatValue(value: number | null, unit: string): string {
   return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
 }
 
-export function formatUsd(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
+export function formatUsd(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return 'n/a';
   const sign = value < 0 ? '-' : '';
   const v = Math.abs(value);
   if (v >= 1_000_000) return `${sign}$${(v / 1_000_000).toFixed(2)}M`;

@@ -3,6 +3,7 @@
 import type { AttributionMismatch } from '../evidence/attribution.js';
 import type { UnpricedModelCalls } from '../evidence/unpriced.js';
 import type { RegistrySnapshot } from '../registry/model.js';
+import { ACTIVE_STAGES } from '../registry/stages.js';
 
 const DAY = 86_400_000;
 
@@ -26,7 +27,7 @@ export interface Signals {
   unpricedModelCalls: UnpricedModelCalls[];
 }
 
-const ACTIVE = new Set(['pilot', 'production', 'scaled']);
+const ACTIVE = ACTIVE_STAGES;
 
 export function computeSignals(
   r: RegistrySnapshot,

@@ -15,7 +15,7 @@ import { resolveModelName } from '../registry/model-names.js';
 import { API_OF, type Api, type CallShape, forwardBody, inputBound, type Operation, readCall, type Usage } from './apis.js';
 import { LlmError } from './errors.js';
 import { createInferenceEvidence } from './evidence.js';
-import { claimAlert, type RateLimits } from './ledger.js';
+import { claimAlert, type RateLimits, reserveIn } from './ledger.js';
 import { type ApplicableLimit, fromMicro, limitsFor, toMicro } from './limits.js';
 import { createReservations } from './reservations.js';
 import { allowedModels, spendLimitStatus } from './status.js';
@@ -177,10 +177,41 @@ export function createLlmGateway(opts: GatewayOptions) {
       const { model, endpoint } = resolve(s.registry, API_OF[op], shape.model);
       const dataDomains = listHeader(headers['fulcrum-data-domains'], 'Fulcrum-Data-Domains');
       const taskId = oneHeader(headers['fulcrum-task-id']);
+      // Everything the spend reservation needs is known before the decision, so a call that passes the
+      // checks below reserves inside the decision's own audit commit (one durable commit, not two).
+      const now = new Date(startedAt);
+      const day = now.toISOString().slice(0, 10);
+      const price = priceOn(model.spec, day);
+      const registry = s.registry;
+      const limits = limitsFor(registry, agent, now);
+      const rate = registry.get('Agent', agent)?.spec.rateLimits as RateLimits | undefined;
+      const inBound = inputBound(bodyBytes, shape, model.spec.contextWindow);
+      const maxOut = shape.maxOutput ?? model.spec.maxOutputTokens;
+      const mustBound = limits.some((l) => l.spec.enforce !== 'alert') || rate?.tokensPerMinute !== undefined;
+      const bounded = !mustBound || (inBound !== undefined && maxOut !== undefined);
+      const worst: Usage = { input: inBound ?? bodyBytes, output: maxOut ?? 0, cached: 0 };
+      const prices = pricesOf(registry);
+      const costMicro = toMicro(prices.price(model.name, day, worst).cost ?? 0);
+      const reservedTokens = worst.input + worst.output;
+      const timeoutMs = endpoint.spec.timeoutMs;
+      const reserving =
+        limits.length > 0 || (rate !== undefined && (rate.requestsPerMinute ?? rate.tokensPerMinute) !== undefined);
+      const reservation = (id: string) => ({
+        id,
+        agent,
+        limits,
+        costMicro,
+        tokens: reservedTokens,
+        rate,
+        expiresAt: new Date(Date.now() + timeoutMs + RESERVATION_GRACE_MS),
+      });
       const d = await opts.guard.decide(
         agent,
         { action: 'model.call', model: model.name, dataDomains, ...(taskId ? { taskId } : {}) },
         'llm',
+        reserving && bounded && price?.currency === 'USD'
+          ? { batch: reserveIn, request: (id: string) => ({ ...reservation(id), now: new Date() }) }
+          : undefined,
       );
       if (d.decision !== 'allow') {
         const first = d.reasons[0];
@@ -197,9 +228,6 @@ export function createLlmGateway(opts: GatewayOptions) {
           },
         );
       }
-      const now = new Date(startedAt);
-      const day = now.toISOString().slice(0, 10);
-      const price = priceOn(model.spec, day);
       if (price?.currency !== 'USD')
         throw refuse(
           agent,
@@ -212,13 +240,7 @@ export function createLlmGateway(opts: GatewayOptions) {
             { decisionId: d.decisionId },
           ),
         );
-      const registry = s.registry;
-      const limits = limitsFor(registry, agent, now);
-      const rate = registry.get('Agent', agent)?.spec.rateLimits as RateLimits | undefined;
-      const inBound = inputBound(bodyBytes, shape, model.spec.contextWindow);
-      const maxOut = shape.maxOutput ?? model.spec.maxOutputTokens;
-      const mustBound = limits.some((l) => l.spec.enforce !== 'alert') || rate?.tokensPerMinute !== undefined;
-      if (mustBound && (inBound === undefined || maxOut === undefined))
+      if (!bounded)
         throw refuse(
           agent,
           d.decisionId,
@@ -232,27 +254,15 @@ export function createLlmGateway(opts: GatewayOptions) {
             { decisionId: d.decisionId },
           ),
         );
-      const worst: Usage = { input: inBound ?? bodyBytes, output: maxOut ?? 0, cached: 0 };
-      const prices = pricesOf(registry);
-      const costMicro = toMicro(prices.price(model.name, day, worst).cost ?? 0);
-      const reservedTokens = worst.input + worst.output;
-      const timeoutMs = endpoint.spec.timeoutMs;
       let minute: string | null = null;
-      const reserving =
-        limits.length > 0 || (rate !== undefined && (rate.requestsPerMinute ?? rate.tokensPerMinute) !== undefined);
       if (reserving) {
-        const r = await reservations.reserve(
-          {
-            id: d.decisionId,
-            agent,
-            limits,
-            costMicro,
-            tokens: reservedTokens,
-            rate,
-            expiresAt: new Date(Date.now() + timeoutMs + RESERVATION_GRACE_MS),
-          },
-          signal,
-        );
+        // Reserved in the decision's commit, unless that failed or only calls in flight stood in the way
+        // (then the usual path waits for them to settle, bounded).
+        const inCommit = d.inCommit?.ok ? d.inCommit.value : undefined;
+        const waitable = inCommit && !inCommit.ok && inCommit.reason === 'limit' && !inCommit.settledOnly;
+        if (d.inCommit && !d.inCommit.ok)
+          opts.log.warn({ err: d.inCommit.error }, 'LLM gateway: reservation in the decision commit failed; retrying on its own');
+        const r = inCommit && !waitable ? inCommit : await reservations.reserve(reservation(d.decisionId), signal);
         if (!r.ok && r.reason === 'rate')
           throw refuse(
             agent,

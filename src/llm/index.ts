@@ -1,7 +1,7 @@
 // The LLM gateway in the server: its own outbound connections (under the operator's outbound policy),
 // the gateway, its routes, and a shutdown that settles what is pending. docs/llm-gateway.md.
-import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
+import type { Server } from '../http/schemas.js';
 import { createOutboundPolicy } from '../net/outbound.js';
 import { createLlmGateway, type LlmGateway } from './gateway.js';
 import { llmRoutes } from './routes.js';
@@ -15,7 +15,7 @@ declare module 'fastify' {
   }
 }
 
-export async function registerLlmGateway(server: FastifyInstance, app: App): Promise<LlmGateway> {
+export async function registerLlmGateway(server: Server, app: App): Promise<LlmGateway> {
   const gateway = createLlmGateway({
     db: app.database.db,
     guard: app.guard,

@@ -57,28 +57,31 @@ export function minuteOf(at: Date): string {
  * transaction sees the difference (SQLite has one writer; PostgreSQL holds the rows' locks).
  */
 export async function reserveBatch(db: Kysely<Database>, batch: ReserveRequest[]): Promise<ReserveResult[]> {
-  return db.transaction().execute(async (trx) => {
-    const results: ReserveResult[] = [];
-    for (const r of batch) results.push(await reserveOne(trx, r));
-    const rows = batch.flatMap((r, i) =>
-      results[i]?.ok
-        ? r.limits.map((l) => ({
-            id: r.id,
-            limit_name: l.name,
-            period_start: l.periodStart,
-            amount_micro: r.costMicro,
-            agent: r.agent,
-            expires_at: r.expiresAt.toISOString(),
-          }))
-        : [],
-    );
-    for (let i = 0; i < rows.length; i += 500)
-      await trx
-        .insertInto('llm_reservations')
-        .values(rows.slice(i, i + 500))
-        .execute();
-    return results;
-  });
+  return db.transaction().execute((trx) => reserveIn(trx, batch));
+}
+
+/** reserveBatch inside a transaction the caller holds (the guard's audit commit: one fsync for both). */
+export async function reserveIn(trx: Transaction<Database>, batch: ReserveRequest[]): Promise<ReserveResult[]> {
+  const results: ReserveResult[] = [];
+  for (const r of batch) results.push(await reserveOne(trx, r));
+  const rows = batch.flatMap((r, i) =>
+    results[i]?.ok
+      ? r.limits.map((l) => ({
+          id: r.id,
+          limit_name: l.name,
+          period_start: l.periodStart,
+          amount_micro: r.costMicro,
+          agent: r.agent,
+          expires_at: r.expiresAt.toISOString(),
+        }))
+      : [],
+  );
+  for (let i = 0; i < rows.length; i += 500)
+    await trx
+      .insertInto('llm_reservations')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  return results;
 }
 
 async function reserveOne(trx: Transaction<Database>, r: ReserveRequest): Promise<ReserveResult> {

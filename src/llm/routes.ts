@@ -4,7 +4,7 @@
 // status is a plain Fulcrum API route.
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errorResponses, NameParams } from '../http/schemas.js';
+import { errorResponses, NameParams, type Server } from '../http/schemas.js';
 import type { Api, Operation } from './apis.js';
 import { asLlmError, errorBody, LlmError } from './errors.js';
 import type { LlmGateway } from './gateway.js';
@@ -19,11 +19,112 @@ const CallBody = T.Object(
   { additionalProperties: true, description: "the API's own request body; passed on with the provider's model id" },
 );
 
-const CALLS: Array<{ path: string; op: Operation; summary: string }> = [
-  { path: '/openai/v1/chat/completions', op: 'chat', summary: 'OpenAI-compatible chat completions (streaming as SSE)' },
-  { path: '/openai/v1/responses', op: 'responses', summary: 'OpenAI-compatible responses (streaming as SSE)' },
-  { path: '/openai/v1/embeddings', op: 'embeddings', summary: 'OpenAI-compatible embeddings' },
-  { path: '/anthropic/v1/messages', op: 'messages', summary: 'Anthropic-compatible messages (streaming as SSE)' },
+// Errors in each API's own shape (errors.ts): what an unmodified OpenAI or Anthropic client reads.
+const OpenAiError = T.Object(
+  {
+    error: T.Object(
+      {
+        message: T.String(),
+        type: T.String({ description: 'e.g. invalid_request_error, authentication_error, permission_error, insufficient_quota' }),
+        param: T.Union([T.String(), T.Null()], { description: 'the request field at fault, e.g. model' }),
+        code: T.String({ description: "Fulcrum's stable code, e.g. model_not_allowed, spend_limit_exceeded, upstream_timeout" }),
+      },
+      { additionalProperties: true, description: 'beside the code, what the refusal names (the limit, the policies, details)' },
+    ),
+  },
+  { $id: 'OpenAiError', description: "an error in OpenAI's format (the OpenAI-compatible routes)" },
+);
+const AnthropicError = T.Object(
+  {
+    type: T.Literal('error'),
+    error: T.Object(
+      {
+        type: T.String({ description: 'e.g. invalid_request_error, authentication_error, permission_error, rate_limit_error' }),
+        message: T.String(),
+        code: T.String({ description: "Fulcrum's stable code, e.g. model_not_allowed, spend_limit_exceeded, upstream_timeout" }),
+      },
+      { additionalProperties: true, description: 'beside the code, what the refusal names (the limit, the policies, details)' },
+    ),
+  },
+  { $id: 'AnthropicError', description: "an error in Anthropic's format (the Anthropic-compatible route)" },
+);
+
+/** What the gateway itself answers on a call route (an upstream's own error answers pass through as they are). */
+const ERROR_STATUSES = {
+  400: 'a malformed body, a model served by the other API, no bounded cost (max_tokens)',
+  401: 'no agent key, or one Fulcrum does not know',
+  403: 'not an agent key; model_not_allowed (naming the policies), approval_required, model_unpriced',
+  404: 'model_not_found, model_not_served',
+  413: 'the body is over the limit',
+  415: 'not application/json',
+  422: 'a Fulcrum-Data-Domains header naming unknown data domains',
+  429: 'spend_limit_exceeded (naming the limit), rate_limit_exceeded (Retry-After)',
+  500: 'an internal error',
+  502: 'upstream_unavailable, upstream_invalid, upstream_auth_failed',
+  503: "Fulcrum's database is not reachable",
+  504: 'upstream_timeout',
+} as const;
+type ErrorStatus = keyof typeof ERROR_STATUSES;
+function errorsIn(
+  schema: typeof OpenAiError | typeof AnthropicError,
+  only: readonly ErrorStatus[] = Object.keys(ERROR_STATUSES).map(Number) as ErrorStatus[],
+) {
+  return Object.fromEntries(only.map((s) => [s, T.Ref(schema, { description: ERROR_STATUSES[s] })]));
+}
+
+const SpendLimitStatus = T.Object(
+  {
+    name: T.String(),
+    scope: T.Record(T.String(), T.String()),
+    period: T.Unsafe<'day' | 'week' | 'month'>({ type: 'string', enum: ['day', 'week', 'month'] }),
+    enforce: T.Unsafe<'block' | 'alert'>({ type: 'string', enum: ['block', 'alert'] }),
+    periodStart: T.String({ format: 'date-time' }),
+    periodEnd: T.String({ format: 'date-time', description: 'exclusive' }),
+    limitUsd: T.Number(),
+    spentUsd: T.Number({ description: 'settled' }),
+    reservedUsd: T.Number({ description: 'the worst case of calls in flight' }),
+    remainingUsd: T.Number(),
+    calls: T.Integer({ description: 'calls admitted in this period' }),
+    alertedAt: T.Union([T.String({ format: 'date-time' }), T.Null()], {
+      description: 'enforce: alert — when the limit was first passed',
+    }),
+    burnDown: T.Array(T.Object({ hour: T.String({ format: 'date-time' }), spentUsd: T.Number(), remainingUsd: T.Number() }), {
+      description: 'settled spend, cumulative, at the end of each hour with spend',
+    }),
+  },
+  { $id: 'SpendLimitStatus', description: 'a SpendLimit in its current period' },
+);
+
+const Payload = (description: string) => T.Object({}, { additionalProperties: true, description });
+const CALLS: Array<{ path: string; op: Operation; operationId: string; summary: string; streams: boolean }> = [
+  {
+    path: '/openai/v1/chat/completions',
+    op: 'chat',
+    operationId: 'openaiChatCompletions',
+    summary: 'OpenAI-compatible chat completions (streaming as SSE)',
+    streams: true,
+  },
+  {
+    path: '/openai/v1/responses',
+    op: 'responses',
+    operationId: 'openaiResponses',
+    summary: 'OpenAI-compatible responses (streaming as SSE)',
+    streams: true,
+  },
+  {
+    path: '/openai/v1/embeddings',
+    op: 'embeddings',
+    operationId: 'openaiEmbeddings',
+    summary: 'OpenAI-compatible embeddings',
+    streams: false,
+  },
+  {
+    path: '/anthropic/v1/messages',
+    op: 'messages',
+    operationId: 'anthropicMessages',
+    summary: 'Anthropic-compatible messages (streaming as SSE)',
+    streams: true,
+  },
 ];
 
 const DESCRIPTION =
@@ -31,7 +132,8 @@ const DESCRIPTION =
   '(audited); its worst-case cost is reserved against every SpendLimit that applies and settled on the usage. ' +
   "`Fulcrum-Data-Domains: a,b` names the data the call carries. Refusals are in the API's own error format: 403 " +
   '`model_not_allowed` naming the policy, 403 `model_unpriced`, 429 `spend_limit_exceeded` naming the limit, 429 ' +
-  '`rate_limit_exceeded`. docs/llm-gateway.md.';
+  "`rate_limit_exceeded`. An upstream's own answer (an error included) is passed on as the provider sent it. " +
+  'docs/llm-gateway.md.';
 
 function apiOf(request: FastifyRequest): Api {
   return request.url.startsWith('/llm/anthropic/') ? 'anthropic' : 'openai';
@@ -50,12 +152,15 @@ export function acceptAnthropicApiKey(server: FastifyInstance): void {
 }
 
 export async function llmRoutes(
-  server: FastifyInstance,
+  server: Server,
   gateway: LlmGateway,
   opts: { bodyLimit: number; log: UpstreamLog },
 ): Promise<void> {
+  server.addSchema(OpenAiError);
+  server.addSchema(SpendLimitStatus);
+  server.addSchema(AnthropicError);
   await server.register(
-    async (llm) => {
+    async (llm: Server) => {
       llm.setErrorHandler((err, request, reply) => {
         const e = asLlmError(err);
         if (e.status >= 500) request.log.error({ err }, 'LLM gateway request failed');
@@ -69,25 +174,49 @@ export async function llmRoutes(
         reply.code(404).send(errorBody(apiOf(request), e));
       });
 
-      for (const { path, op, summary } of CALLS)
+      for (const { path, op, operationId, summary, streams } of CALLS) {
+        const answer = Payload(`the provider's answer, with the model id it was called with`);
         llm.post(
           path,
           {
             bodyLimit: opts.bodyLimit,
             config: { agentOnly: true },
-            schema: { tags: ['llm'], summary, description: DESCRIPTION, body: CallBody },
+            schema: {
+              operationId,
+              tags: ['llm'],
+              summary,
+              description: DESCRIPTION,
+              body: CallBody,
+              response: {
+                200: {
+                  description: streams
+                    ? "the provider's answer; with `stream: true`, its server-sent events"
+                    : "the provider's answer",
+                  content: {
+                    'application/json': { schema: answer },
+                    ...(streams
+                      ? { 'text/event-stream': { schema: T.String({ description: "the provider's events, relayed" }) } }
+                      : {}),
+                  },
+                },
+                ...errorsIn(op === 'messages' ? AnthropicError : OpenAiError),
+              },
+            },
           },
           (request, reply) => forward(gateway, op, request, reply, opts.log),
         );
+      }
 
       llm.get(
         '/openai/v1/models',
         {
           config: { agentOnly: true },
           schema: {
+            operationId: 'openaiListModels',
             tags: ['llm'],
             summary: 'The models this agent may call through the OpenAI-compatible routes',
             response: {
+              ...errorsIn(OpenAiError, [401, 403, 429, 500, 503]),
               200: T.Object({
                 object: T.Literal('list'),
                 data: T.Array(
@@ -103,33 +232,17 @@ export async function llmRoutes(
     { prefix: '/llm' },
   );
 
-  server.get<{ Params: { name: string } }>(
+  server.get(
     '/v1/spend-limits/:name/status',
     {
       schema: {
+        operationId: 'getSpendLimitStatus',
         tags: ['llm'],
         summary: 'A SpendLimit in its current period: spent, held by calls in flight, left; and its burn-down by hour',
         params: NameParams,
         response: {
-          200: T.Object({
-            name: T.String(),
-            scope: T.Record(T.String(), T.String()),
-            period: T.String(),
-            enforce: T.String(),
-            periodStart: T.String({ format: 'date-time' }),
-            periodEnd: T.String({ format: 'date-time', description: 'exclusive' }),
-            limitUsd: T.Number(),
-            spentUsd: T.Number({ description: 'settled' }),
-            reservedUsd: T.Number({ description: 'the worst case of calls in flight' }),
-            remainingUsd: T.Number(),
-            calls: T.Integer({ description: 'calls admitted in this period' }),
-            alertedAt: T.Union([T.String(), T.Null()], { description: 'enforce: alert — when the limit was first passed' }),
-            burnDown: T.Array(
-              T.Object({ hour: T.String({ format: 'date-time' }), spentUsd: T.Number(), remainingUsd: T.Number() }),
-              { description: 'settled spend, cumulative, at the end of each hour with spend' },
-            ),
-          }),
-          ...errorResponses(401, 403, 404),
+          200: T.Ref(SpendLimitStatus),
+          ...errorResponses(404),
         },
       },
     },

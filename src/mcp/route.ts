@@ -7,8 +7,9 @@
 import { PassThrough } from 'node:stream';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { errorResponses, Name } from '../http/schemas.js';
+import type { FastifyReply } from 'fastify';
+import { ErrorRef, errorResponses, Name, type Server } from '../http/schemas.js';
+import { API_VERSION } from '../registry/model.js';
 import { ExchangeTransport } from './exchange.js';
 import { APPROVAL_META, type McpGateway, protocolError } from './gateway.js';
 import { isModern, MODERN_VERSIONS, modernEndpoint } from './modern.js';
@@ -22,11 +23,64 @@ const DESCRIPTION =
   "(`Authorization: Bearer fk_…`). `tools/list` shows the MCP tools the agent's policies let it call (approval-gated " +
   'ones included); `tools/call` is decided by the guard first and audited: allowed calls go to the upstream MCP ' +
   'server, refused ones come back as tool errors naming the policies, approval-gated ones wait (bounded) for a person. ' +
-  'The body is a JSON-RPC 2.0 message; see docs/mcp.md.';
+  'The body is a JSON-RPC 2.0 message; see docs/mcp.md. GET and DELETE /mcp answer 405 (Allow: POST): a stateless ' +
+  'gateway offers no server-initiated SSE stream and no session to end.';
 
-// A JSON-RPC error with no id; a body that is not JSON at all gets Fulcrum's own error shape, so the
-// schema holds both.
-const RPC_ERROR = { type: 'object', additionalProperties: true } as const;
+/** A refused POST, as MCP's transport answers it: a JSON-RPC error with no id. */
+const JsonRpcError = T.Object(
+  {
+    jsonrpc: T.Literal('2.0'),
+    error: T.Object({
+      code: T.Integer({ description: 'a JSON-RPC error code, e.g. -32600, -32700, -32000' }),
+      message: T.String(),
+      data: T.Optional(T.Unknown()),
+    }),
+    id: T.Null(),
+  },
+  { $id: 'JsonRpcError', description: 'a JSON-RPC 2.0 error answering a request that could not be read' },
+);
+const JsonRpcMessage = T.Union(
+  [T.Object({}, { additionalProperties: true }), T.Array(T.Object({}, { additionalProperties: true }))],
+  {
+    description: 'a JSON-RPC 2.0 message (an array for a batch)',
+  },
+);
+// A body that is not JSON at all, or a credential refused before the gateway reads it, gets Fulcrum's
+// own error shape; the transport's own refusals are JSON-RPC errors.
+const RefusalOrError = (description: string) =>
+  T.Union([T.Ref(JsonRpcError), ErrorRef], { description: `${description} (a JSON-RPC error, or Fulcrum's Error)` });
+
+const McpToolDiscovery = T.Object(
+  {
+    server: T.String(),
+    prefix: T.String({ description: "the server's tool-name prefix ('' when none)" }),
+    tools: T.Array(
+      T.Object({
+        name: T.String({ description: 'the registry Tool name: <prefix>.<tool>' }),
+        mcpName: T.String({ description: 'the name agents see in tools/list' }),
+        upstreamName: T.String({ description: 'the name the upstream gave it' }),
+        registered: T.Boolean({ description: 'the registry has a Tool of this name' }),
+        descriptor: T.Object({
+          apiVersion: T.Literal(API_VERSION),
+          kind: T.Literal('Tool'),
+          metadata: T.Object({ name: T.String(), labels: T.Record(T.String(), T.String()) }),
+          spec: T.Object({
+            description: T.Optional(T.String()),
+            system: T.String(),
+            effect: T.Unsafe<'read' | 'write' | 'destructive'>({
+              type: 'string',
+              enum: ['read', 'write', 'destructive'],
+              description: "a guess from the tool's MCP annotations: review it before applying",
+            }),
+            dataDomains: T.Array(T.String()),
+            arguments: T.Record(T.String(), T.Unknown(), { description: "the tool's inputSchema (a JSON Schema)" }),
+          }),
+        }),
+      }),
+    ),
+  },
+  { $id: 'McpToolDiscovery', description: "an MCP server's tools as the upstream lists them, as Tool descriptors" },
+);
 
 /** The SDK's limit on messages in one POST. */
 const MAX_BATCH = 100;
@@ -38,7 +92,7 @@ const NOT_ALLOWED = {
 };
 
 export function mcpRoutes(
-  server: FastifyInstance,
+  server: Server,
   gateway: McpGateway,
   info: { version: string; allowedHosts?: readonly string[] },
 ): void {
@@ -51,36 +105,42 @@ export function mcpRoutes(
   server.addHook('onClose', async () => {
     await (await modernReady.catch(() => undefined))?.close();
   });
+  server.addSchema(JsonRpcError);
+  server.addSchema(McpToolDiscovery);
   server.post(
     '/mcp',
     {
       config: { agentOnly: true },
       schema: {
+        operationId: 'mcp',
         tags: ['mcp'],
         summary: 'MCP gateway (Streamable HTTP)',
         description: DESCRIPTION,
         body: {
           oneOf: [{ type: 'object' }, { type: 'array' }],
-          description: 'a JSON-RPC 2.0 request, notification or response (MCP)',
+          description: 'a JSON-RPC 2.0 request, notification or response (MCP); an array for a batch',
         },
         response: {
           200: {
             description:
               'the JSON-RPC response (an array for a batch of several requests); a text/event-stream instead when a ' +
               'request asks for progress (`params._meta.progressToken`): its notifications/progress, then the response',
-            type: 'object',
-            additionalProperties: true,
+            content: {
+              'application/json': { schema: JsonRpcMessage },
+              'text/event-stream': { schema: T.String({ description: 'SSE: `event: message` with a JSON-RPC message each' }) },
+            },
           },
           202: { description: 'notifications or responses only: accepted, no body', type: 'null' },
-          400: {
-            description: 'not JSON-RPC, an unsupported MCP-Protocol-Version, or a bad batch (a JSON-RPC error)',
-            ...RPC_ERROR,
-          },
-          403: {
-            description: 'a Host or Origin refused as DNS rebinding (see FULCRUM_MCP_ALLOWED_HOSTS in docs/mcp.md)',
-            ...RPC_ERROR,
-          },
-          406: { description: 'the Accept header does not list application/json and text/event-stream', ...RPC_ERROR },
+          400: RefusalOrError(
+            'not JSON-RPC, an unsupported MCP-Protocol-Version, a header that disagrees with the body, or a bad batch',
+          ),
+          403: RefusalOrError(
+            'a Host or Origin refused as DNS rebinding (see FULCRUM_MCP_ALLOWED_HOSTS in docs/mcp.md), or not an agent key',
+          ),
+          404: T.Ref(JsonRpcError, { description: 'MCP 2026-07-28: a method the protocol version does not have' }),
+          406: T.Ref(JsonRpcError, {
+            description: 'the Accept header does not list application/json and text/event-stream',
+          }),
         },
       },
     },
@@ -130,17 +190,18 @@ export function mcpRoutes(
       return reply.type('application/json').send(JSON.stringify(answers.length === 1 ? answers[0] : answers));
     },
   );
-  server.get<{ Params: { name: string } }>(
+  server.get(
     '/v1/mcp-servers/:name/tools',
     {
       schema: {
+        operationId: 'discoverMcpTools',
         tags: ['mcp'],
         summary: "An MCP server's tools as the upstream lists them, as Tool descriptors, each marked registered or not",
         description:
           'Connects to the upstream (stdio or Streamable HTTP) from this node. `descriptor.spec.effect` is guessed from the ' +
           "tool's MCP annotations: review it before applying. `fulcrum mcp discover` prints and writes these.",
         params: T.Object({ name: Name }),
-        response: errorResponses(401, 403, 404, 503),
+        response: { 200: T.Ref(McpToolDiscovery), ...errorResponses(404, 503) },
       },
     },
     async (req) => gateway.discover(req.principal, req.params.name),
@@ -151,7 +212,8 @@ export function mcpRoutes(
       method,
       url: '/mcp',
       config: { public: true },
-      schema: { tags: ['mcp'], summary: `${method} /mcp: not offered (stateless gateway)`, description: 'Always 405.' },
+      // Not in the document: the answer is always 405 (POST /mcp's description says so).
+      schema: { hide: true },
       handler: async (_request, reply) => reply.code(405).header('allow', 'POST').send(NOT_ALLOWED),
     });
 }

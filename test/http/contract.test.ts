@@ -22,7 +22,9 @@ describe('the OpenAPI document', () => {
   let doc: { servers?: unknown[]; paths: Record<string, Record<string, Operation>> };
   let dir: string;
   beforeAll(async () => {
-    doc = (await openApiDocument()) as typeof doc;
+    // Every answer serializer built at startup, as Fastify would by default (servers build them lazily,
+    // src/http/contract.ts): a response schema fast-json-stringify cannot compile fails here.
+    doc = (await openApiDocument({ eagerSerializers: true })) as typeof doc;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-contract-'));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -341,19 +341,24 @@ type Plan = {
   }>;
   modelMix: Array<{
     initiative: string;
+    archetype: string | null;
     from: string;
     to: string;
     verdict: string;
     annualSavingUsd: number | null;
+    estimatedAnnualSavingUsd: number | null;
     confidence: number | null;
+    difference: { observed: number; lowerBound: number } | null;
     reason: string;
     moreTasksNeeded: { from: number; to: number } | null;
   }>;
   modelUsage: Array<{
     initiative: string;
+    archetype: string | null;
     models: Array<{
       model: string;
       tasks: number;
+      resolved: number;
       successRate: number;
       costPerSuccessfulTaskUsd: number;
       capabilityClass: string;
@@ -362,6 +367,7 @@ type Plan = {
   }>;
   assumptions: string[];
 };
+type MixRow = Plan['modelUsage'][number]['models'][number];
 
 describe('the model-mix statistics', () => {
   it('the normal distribution and the non-inferiority test', () => {
@@ -567,9 +573,50 @@ describe.each(['sqlite'] as const)('the demo enterprise plan on %s', (engine) =>
     expect(support?.models[0]?.tasks).toBeGreaterThan(1000);
     // The reconciliation agents report tasks as events: no trace joins them to a model.
     expect(p.modelUsage.find((g) => g.initiative === 'finance-close-reconciliation')?.eventTasks).toBeGreaterThan(0);
-    expect(p.modelMix.filter((m) => m.verdict === 'switch')).toEqual([]);
     const untried = p.modelMix.find((m) => m.initiative === 'invoice-matching' && m.to === 'llama-3.3-70b');
     expect(untried).toMatchObject({ verdict: 'undecided', reason: expect.stringMatching(/no tasks on llama-3.3-70b yet/) });
+    // Payment data is restricted: no vendor model is a candidate for the support agents.
+    expect(p.modelMix.find((m) => m.initiative === 'support-deflection' && m.to === 'gpt-4.1')).toMatchObject({
+      verdict: 'keep',
+      reason: expect.stringMatching(/cleared for confidential data only; this group's data is restricted/),
+    });
+  });
+
+  it('the copilot’s model trial yields a switch with its saving and confidence, read from the evidence', () => {
+    // Every fourth copilot suggestion ran on Llama 3.3 (by task index), with the same outcome process.
+    const assist = p.modelUsage.find((g) => g.initiative === 'agent-assist-copilot' && g.archetype === 'support-agent');
+    expect(assist?.models.map((m) => m.model)).toEqual(['gpt-4.1', 'llama-3.3-70b']);
+    const [gpt, llama] = (assist?.models ?? []) as [MixRow, MixRow];
+    expect(llama.tasks).toBeGreaterThan(2000);
+    expect(llama.tasks / gpt.tasks).toBeCloseTo(1 / 3, 1);
+    expect(llama.capabilityClass).toBe('open-weight');
+
+    const switches = p.modelMix.filter((m) => m.verdict === 'switch');
+    expect(switches.map((m) => [m.initiative, m.archetype, m.from, m.to])).toEqual([
+      ['agent-assist-copilot', 'support-agent', 'gpt-4.1', 'llama-3.3-70b'],
+    ]);
+    const sw = switches[0] as Plan['modelMix'][number];
+    // The saving: gpt-4.1's successful tasks a year at the difference in cost per successful task.
+    const saving =
+      ((gpt.costPerSuccessfulTaskUsd as number) - (llama.costPerSuccessfulTaskUsd as number)) * gpt.resolved * (365 / 30);
+    expect(sw.annualSavingUsd).toBeCloseTo(saving, 1);
+    expect(sw.annualSavingUsd).toBeGreaterThan(500);
+    expect(sw.annualSavingUsd).toBeLessThan(900);
+    // The confidence: the one-sided non-inferiority test on the two success rates, margin 0.02.
+    const [p1, p2] = [gpt.resolved / gpt.tasks, llama.resolved / llama.tasks];
+    const z = (p2 - p1 + 0.02) / Math.sqrt((p1 * (1 - p1)) / gpt.tasks + (p2 * (1 - p2)) / llama.tasks);
+    expect(sw.confidence).toBeCloseTo(normalCdf(z), 4);
+    expect(sw.confidence).toBeGreaterThan(0.99);
+    // Fair by construction: what difference there is, is noise well inside the margin.
+    expect(Math.abs(sw.difference?.observed ?? 1)).toBeLessThan(0.02);
+    expect(formatPlan(p as unknown as PlanAnswer)).toMatch(
+      /SWITCH agent-assist-copilot: gpt-4\.1 → llama-3\.3-70b saves USD \d+ a year: not worse beyond 2\.0% at 95\.0% confidence/,
+    );
+    // The same trial on the support agents would decide a larger switch: it says how many tasks it takes.
+    const next = p.modelMix.find((m) => m.initiative === 'support-deflection' && m.to === 'llama-3.3-70b');
+    expect(next).toMatchObject({ verdict: 'undecided', reason: expect.stringMatching(/no tasks on llama-3\.3-70b yet/) });
+    expect(next?.estimatedAnnualSavingUsd).toBeGreaterThan(sw.annualSavingUsd as number);
+    expect(next?.moreTasksNeeded?.to).toBeGreaterThan(1000);
   });
 });
 

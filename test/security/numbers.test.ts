@@ -106,7 +106,7 @@ describe.each(ENGINES)('numbers at the edge on %s', (engine) => {
       .execute();
     for (const format of ['pdf', 'html', 'md', 'json']) {
       const res = await t.request({ method: 'GET', url: `/v1/report?format=${format}` });
-      expect([format, res.statusCode]).toEqual([format, 200]);
+      expect([format, res.statusCode], res.body.slice(0, 500)).toEqual([format, 200]);
     }
     const md = await t.request({ method: 'GET', url: '/v1/report?format=md' });
     expect(md.body).toContain('n/a');

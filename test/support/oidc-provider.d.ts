@@ -4,7 +4,6 @@ declare module 'oidc-provider' {
 
   export interface ProviderContext {
     oidc: {
-      // biome-ignore lint/suspicious/noExplicitAny: the provider's request context, untyped upstream
       [key: string]: any;
     };
   }

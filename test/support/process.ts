@@ -39,7 +39,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<Served> {
     const timer = setTimeout(() => {
       proc.kill('SIGKILL'); // never leave a half-started server behind
       reject(new Error(`serve did not start:\n${stdout}\n${stderr}`));
-    }, 20_000);
+    }, 60_000); // generous: a loaded 2-core machine has taken 35 s to start a server
     proc.stdout?.on('data', (d) => {
       stdout += d;
     });

@@ -2,29 +2,129 @@
 // outcome metrics out.
 import type { Readable } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
-import { type Static, Type as T } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { Type as T } from '@sinclair/typebox';
 import type { Principal } from '../../auth/principal.js';
 import { InputError } from '../../errors.js';
 import type { Sender } from '../../evidence/attribution.js';
 import type { EvidenceService } from '../../evidence/evidence-service.js';
 import { decodeTraceRequest, encodeTraceResponse } from '../../evidence/otlp-proto.js';
-import { errorResponses, Name } from '../schemas.js';
+import { OUTCOME_SOURCES } from '../../registry/schemas.js';
+import { errorResponses, Name, type Server } from '../schemas.js';
 
 const Rejected = T.Array(T.Object({ index: T.Integer(), reason: T.String() }));
 const IsoDay = T.String({ format: 'date' });
+const enumOf = <V extends readonly string[]>(values: V, options: { description?: string } = {}) =>
+  T.Unsafe<V[number]>({ type: 'string', enum: [...values], ...options });
+const Nullable = <S extends Parameters<typeof T.Union>[0][number]>(s: S, description?: string) =>
+  T.Union([s, T.Null()], description ? { description } : {});
+const COST_GROUPS = ['agent', 'initiative', 'model', 'business-unit'] as const;
+
+const Costs = T.Object(
+  {
+    from: IsoDay,
+    to: IsoDay,
+    groupBy: enumOf(COST_GROUPS),
+    rows: T.Array(
+      T.Object({
+        key: T.String({ description: 'the agent, initiative, model or business unit; "(unregistered)" for none' }),
+        costUsd: T.Number(),
+        inputTokens: T.Integer(),
+        outputTokens: T.Integer(),
+        calls: T.Integer({ description: 'model calls, priced or not' }),
+        unpricedCalls: T.Integer({ description: 'model calls without a cost (not in costUsd): see unpriced' }),
+        unpriced: T.Object(
+          { unknownModel: T.Integer(), noPrice: T.Integer(), noUsage: T.Integer() },
+          {
+            description:
+              'unpriced calls by reason: the model is no registry Model (name or alias), it has no USD price that day, or the span reported no token counts',
+          },
+        ),
+      }),
+      { description: 'most spend first' },
+    ),
+  },
+  { $id: 'Costs', description: 'spend grouped by agent, initiative, model or business unit, from the daily rollups' },
+);
+
+const Outcomes = T.Object(
+  {
+    initiative: T.String(),
+    window: T.Object({ from: IsoDay, to: IsoDay }, { description: 'the last 30 days: what `current` is measured over' }),
+    agents: T.Array(T.String(), { description: "the initiative's agents, whose telemetry is measured" }),
+    metrics: T.Array(
+      T.Object({
+        name: T.String(),
+        source: enumOf(OUTCOME_SOURCES),
+        unit: T.String(),
+        direction: enumOf(['increase', 'decrease'] as const),
+        baseline: T.Object({ value: T.Number(), period: T.String() }),
+        target: T.Number(),
+        current: Nullable(T.Number(), 'the last 30 days (manual metrics: the latest measurement); null: not measured'),
+        provenance: enumOf(['measured', 'self-reported', 'none'] as const),
+        progress: Nullable(T.Number(), '(current − baseline) / (target − baseline): 0 at baseline, 1 at target'),
+        series: T.Array(T.Object({ period: T.String(), value: T.Number() }), {
+          description: 'calendar months (manual metrics: the periods measured)',
+        }),
+        valuePerUnit: T.Optional(
+          T.Object(
+            { value: T.Number(), assumption: T.Literal(true) },
+            { description: 'money per unit of improvement: an assumption the initiative states, not a measurement' },
+          ),
+        ),
+        note: T.Optional(T.String({ description: 'why a metric cannot be measured yet' })),
+      }),
+    ),
+  },
+  { $id: 'Outcomes', description: "an initiative's outcome metrics against their baselines and targets" },
+);
+
+const Measurement = T.Object(
+  {
+    initiative: T.String(),
+    metric: T.String(),
+    period: T.String(),
+    value: T.Number(),
+    provenance: T.Literal('self-reported'),
+    recordedBy: T.String({ description: 'person:NAME, or the kind of credential that recorded it' }),
+    recordedAt: T.String({ format: 'date-time' }),
+  },
+  { $id: 'Measurement', description: 'a self-reported value of a manual outcome metric' },
+);
+
+// OTLP/HTTP's ExportTraceServiceResponse as JSON (int64 as a string, per the OTLP JSON encoding).
+const ExportTraceServiceResponse = T.Object(
+  {
+    partialSuccess: T.Optional(
+      T.Object(
+        {
+          rejectedSpans: T.String({ pattern: '^[0-9]+$', description: 'spans not kept (an int64, as OTLP JSON writes it)' }),
+          errorMessage: T.String({
+            description: 'why, per rejected span; or a warning when spans were kept but nothing was counted',
+          }),
+        },
+        { description: 'present when spans were rejected or a warning applies' },
+      ),
+    ),
+  },
+  { $id: 'ExportTraceServiceResponse', description: "OTLP's answer to a trace export" },
+);
 
 /** Telemetry routes admit only agent and collector keys (http/auth.ts `telemetry`). */
 const sender = (p: Principal): Sender => ({ type: p.type === 'collector' ? 'collector' : 'agent', id: p.id });
 
-export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceService, opts: { otlpBodyLimit: number }): void {
+export function evidenceRoutes(server: Server, evidence: EvidenceService, opts: { otlpBodyLimit: number }): void {
   const tags = ['evidence'];
+  server.addSchema(Costs);
+  server.addSchema(Outcomes);
+  server.addSchema(Measurement);
+  server.addSchema(ExportTraceServiceResponse);
 
   server.post(
     '/v1/events',
     {
       config: { telemetry: true },
       schema: {
+        operationId: 'reportEvents',
         tags,
         summary: 'Report task events (agent or telemetry-collector key): task.started, task.completed, handoff.human',
         description:
@@ -34,8 +134,11 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
           "must name each event's `agent`; one outside the collector's `agents` is booked to no agent (a mismatch).",
         body: T.Object({ events: T.Array(T.Unknown(), { maxItems: 1000 }) }),
         response: {
-          200: T.Object({ accepted: T.Integer(), duplicates: T.Integer(), rejected: Rejected }),
-          ...errorResponses(400, 401, 413),
+          200: T.Object({
+            accepted: T.Integer({ description: 'events kept (duplicates included)' }),
+            duplicates: T.Integer({ description: 'accepted events already received: counted once' }),
+            rejected: Rejected,
+          }),
         },
       },
     },
@@ -43,7 +146,7 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
   );
 
   // OTLP/HTTP: protobuf or JSON, gzip or not (OTEL_EXPORTER_OTLP_ENDPOINT=http://host:4100/otlp).
-  server.register(async (otlp) => {
+  server.register(async (otlp: Server) => {
     otlp.addContentTypeParser(
       'application/x-protobuf',
       { parseAs: 'buffer', bodyLimit: opts.otlpBodyLimit },
@@ -55,7 +158,7 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
         }
       },
     );
-    otlp.post<{ Querystring: { dryRun: boolean } }>(
+    otlp.post(
       '/otlp/v1/traces',
       {
         bodyLimit: opts.otlpBodyLimit,
@@ -77,6 +180,7 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
           });
         },
         schema: {
+          operationId: 'exportTraces',
           tags,
           summary: 'OTLP/HTTP trace export (agent or telemetry-collector key): protobuf or JSON, gzip or not',
           description:
@@ -91,7 +195,21 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
               description: 'decode and check the spans, store nothing (to test instrumentation)',
             }),
           }),
-          response: { ...errorResponses(400, 401, 413, 415) },
+          response: {
+            200: {
+              description: 'ExportTraceServiceResponse, in the encoding of the request (protobuf or JSON)',
+              content: {
+                'application/json': { schema: T.Ref(ExportTraceServiceResponse) },
+                'application/x-protobuf': {
+                  schema: T.Unsafe<Buffer>({
+                    type: 'string',
+                    format: 'binary',
+                    description: 'opentelemetry.proto ExportTraceServiceResponse',
+                  }),
+                },
+              },
+            },
+          },
         },
       },
       async (req, reply) => {
@@ -119,46 +237,19 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
     );
   });
 
-  server.get<{ Querystring: { groupBy: 'agent' | 'initiative' | 'model' | 'business-unit'; from?: string; to?: string } }>(
+  server.get(
     '/v1/costs',
     {
       schema: {
+        operationId: 'getCosts',
         tags,
         summary: 'Spend by agent, initiative, model or business unit (from the daily rollups)',
         querystring: T.Object({
-          groupBy: T.Unsafe<'agent' | 'initiative' | 'model' | 'business-unit'>({
-            type: 'string',
-            enum: ['agent', 'initiative', 'model', 'business-unit'],
-            default: 'agent',
-          }),
-          from: T.Optional(IsoDay),
-          to: T.Optional(IsoDay),
+          groupBy: T.Unsafe<(typeof COST_GROUPS)[number]>({ type: 'string', enum: [...COST_GROUPS], default: 'agent' }),
+          from: T.Optional(T.String({ format: 'date', description: 'first day (default: 29 days before `to`)' })),
+          to: T.Optional(T.String({ format: 'date', description: 'last day, included (default: today, UTC)' })),
         }),
-        response: {
-          200: T.Object({
-            from: T.String(),
-            to: T.String(),
-            groupBy: T.String(),
-            rows: T.Array(
-              T.Object({
-                key: T.String(),
-                costUsd: T.Number(),
-                inputTokens: T.Integer(),
-                outputTokens: T.Integer(),
-                calls: T.Integer({ description: 'model calls, priced or not' }),
-                unpricedCalls: T.Integer({ description: 'model calls without a cost (not in costUsd): see unpriced' }),
-                unpriced: T.Object(
-                  { unknownModel: T.Integer(), noPrice: T.Integer(), noUsage: T.Integer() },
-                  {
-                    description:
-                      'unpriced calls by reason: the model is no registry Model (name or alias), it has no USD price that day, or the span reported no token counts',
-                  },
-                ),
-              }),
-            ),
-          }),
-          ...errorResponses(400, 401, 403),
-        },
+        response: { 200: T.Ref(Costs) },
       },
     },
     async (req) => {
@@ -169,21 +260,22 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
     },
   );
 
-  server.get<{ Params: { name: string } }>(
+  server.get(
     '/v1/initiatives/:name/outcomes',
     {
       schema: {
+        operationId: 'getOutcomes',
         tags,
         summary:
           "An initiative's outcome metrics: baseline, target, current (last 30 days), provenance, progress, monthly series",
         params: T.Object({ name: Name }),
-        response: { ...errorResponses(401, 403, 404) },
+        response: { 200: T.Ref(Outcomes), ...errorResponses(404) },
       },
     },
     async (req) => evidence.outcomes(req.principal, req.params.name),
   );
 
-  const Measurement = T.Object(
+  const NewMeasurement = T.Object(
     {
       metric: T.String({ minLength: 1, maxLength: 200 }),
       // Finite and bounded like every number Fulcrum stores (docs/governance-as-code.md "Numbers").
@@ -192,15 +284,16 @@ export function evidenceRoutes(server: FastifyInstance, evidence: EvidenceServic
     },
     { additionalProperties: false },
   );
-  server.post<{ Params: { name: string }; Body: Static<typeof Measurement> }>(
+  server.post(
     '/v1/initiatives/:name/measurements',
     {
       schema: {
+        operationId: 'recordMeasurement',
         tags,
         summary: 'Record a value for a manual outcome metric (self-reported)',
         params: T.Object({ name: Name }),
-        body: Measurement,
-        response: { ...errorResponses(400, 401, 403, 404) },
+        body: NewMeasurement,
+        response: { 201: T.Ref(Measurement), ...errorResponses(404) },
       },
     },
     async (req, reply) => {

@@ -1,30 +1,85 @@
 // The scale-or-fail diagnostic over HTTP.
 import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../../insight/diagnostic.js';
+import type { Incident } from '../../governance/incidents.js';
+import { DEFAULT_THRESHOLDS } from '../../insight/diagnostic.js';
 import type { InsightService } from '../../insight/insight-service.js';
-import type { PlanThresholds } from '../../insight/plan.js';
 import { PlanQuery, PlanSchema } from '../../insight/plan-schema.js';
 import { renderHtml, renderMarkdown } from '../../insight/report-render.js';
 import type { SpendService } from '../../insight/spend.js';
-import { errorResponses, Name } from '../schemas.js';
+import { BUDGET_CATEGORIES } from '../../registry/schemas.js';
+import { errorResponses, Name, type Server } from '../schemas.js';
+
+const enumOf = <V extends readonly string[]>(values: V, options: { description?: string } = {}) =>
+  T.Unsafe<V[number]>({ type: 'string', enum: [...values], ...options });
+const Nullable = <S extends Parameters<typeof T.Union>[0][number]>(s: S, description?: string) =>
+  T.Union([s, T.Null()], description ? { description } : {});
+const IsoDay = T.String({ format: 'date' });
+const Window = T.Object({ from: IsoDay, to: IsoDay }, { description: 'the last 30 days' });
+const Provenance = enumOf(['measured', 'self-reported', 'assumed'] as const);
 
 const Evidence = T.Object({ label: T.String(), value: T.Union([T.String(), T.Number()]) });
-// The lists of `Signals` (src/insight/signals.ts); attribution mismatches spelled out, the rest passed through.
+const Diagnostic = T.Object(
+  {
+    verdict: enumOf(['scale', 'at-risk', 'fail'] as const),
+    areas: T.Array(
+      T.Object({
+        area: enumOf(['outcomes', 'agents', 'data-infrastructure', 'governance', 'operating-model', 'budget'] as const),
+        question: T.String(),
+        status: enumOf(['pass', 'partial', 'fail', 'unknown'] as const),
+        evidence: T.Array(Evidence),
+        action: T.String(),
+        why: T.Optional(T.String({ description: 'why the status is unknown' })),
+      }),
+    ),
+    window: Window,
+    generatedAt: T.String({ format: 'date-time' }),
+  },
+  { $id: 'Diagnostic', description: 'scale or fail: the six checklist areas answered from live evidence, with a verdict' },
+);
+
+// The named lists of src/insight/signals.ts.
 const Signals = T.Object(
   {
-    stalledPilots: T.Unknown({ description: 'pilots past 180 days, longest first' }),
-    agentSprawl: T.Unknown({ description: 'agents per archetype, ad hoc, near-duplicates' }),
-    notReady: T.Unknown({ description: 'active initiatives on unready data or without a measured outcome' }),
+    stalledPilots: T.Array(
+      T.Object({
+        initiative: T.String(),
+        since: T.String({ description: 'the day it became a pilot' }),
+        days: T.Integer(),
+      }),
+      { description: 'pilots past 180 days, longest first' },
+    ),
+    agentSprawl: T.Object(
+      {
+        perArchetype: T.Array(T.Object({ archetype: T.String(), agents: T.Array(T.String()) })),
+        adHoc: T.Array(T.String(), { description: 'agents of no archetype' }),
+        nearDuplicates: T.Array(
+          T.Object({
+            // A pair, as an array of two (OpenAPI 3.1 has prefixItems; a tuple's `items` array is 3.0's).
+            agents: T.Unsafe<[string, string]>(T.Array(T.String(), { minItems: 2, maxItems: 2 })),
+            sharedTools: T.Array(T.String()),
+            similarity: T.Number({ description: 'Jaccard similarity of their tools, 0–1' }),
+          }),
+          { description: 'agents of different initiatives calling (nearly) the same tools: candidates to consolidate' },
+        ),
+      },
+      { description: 'agents per archetype, ad hoc, near-duplicates' },
+    ),
+    notReady: T.Object(
+      {
+        onUnreadyData: T.Array(T.Object({ initiative: T.String(), dataDomains: T.Array(T.String()) })),
+        withoutMeasuredOutcomes: T.Array(T.String()),
+      },
+      { description: 'active initiatives on unready data or without a measured outcome' },
+    ),
     attributionMismatches: T.Array(
       T.Object({
         sentBy: T.String({ description: 'the credential that sent it: agent:NAME or collector:NAME' }),
         claimedAgent: T.String({ description: 'the agent the telemetry named' }),
-        bookedTo: T.Union([T.String(), T.Null()], { description: "the sender's agent, or null: booked to no agent" }),
+        bookedTo: Nullable(T.String(), "the sender's agent, or null: booked to no agent"),
         spans: T.Integer(),
         events: T.Integer(),
         costUsd: T.Number({ description: 'measured cost of those spans, booked to bookedTo' }),
-        lastDay: T.String({ format: 'date' }),
+        lastDay: IsoDay,
       }),
       { description: 'telemetry of the last 30 days naming an agent its sender may not speak for (docs/evidence.md)' },
     ),
@@ -38,74 +93,212 @@ const Signals = T.Object(
           noPrice: T.Integer({ description: 'the Model has no USD price on that day' }),
           noUsage: T.Integer({ description: 'the span reported no token counts (e.g. a stream without usage)' }),
         }),
-        lastDay: T.String({ format: 'date' }),
+        lastDay: IsoDay,
       }),
       { description: 'model calls of the last 30 days Fulcrum could not price, per agent and model (docs/evidence.md)' },
     ),
   },
-  { additionalProperties: true },
+  { $id: 'Signals', description: 'named lists to act on: pilot paralysis, agent sprawl, not ready, attribution, unpriced calls' },
 );
-const Diagnostic = T.Object({
-  verdict: T.Unsafe<string>({ type: 'string', enum: ['scale', 'at-risk', 'fail'] }),
-  areas: T.Array(
-    T.Object({
-      area: T.String(),
-      question: T.String(),
-      status: T.Unsafe<string>({ type: 'string', enum: ['pass', 'partial', 'fail', 'unknown'] }),
-      evidence: T.Array(Evidence),
-      action: T.String(),
-      why: T.Optional(T.String()),
+
+const Roi = T.Object(
+  {
+    initiative: T.String(),
+    window: Window,
+    value: T.Object({
+      total: T.Number(),
+      provenance: Provenance,
+      items: T.Array(
+        T.Object({
+          metric: T.String(),
+          unit: T.String(),
+          improvement: T.Number({ description: 'current against baseline, in the direction the metric should move' }),
+          improvementProvenance: T.String({ description: 'measured or self-reported' }),
+          valuePerUnit: T.Number({ description: 'assumed: stated on the initiative' }),
+          value: T.Number(),
+        }),
+      ),
+      notValued: T.Array(T.Object({ metric: T.String(), why: T.String() }), {
+        description: 'metrics that give no value: no valuePerUnit, or no current value',
+      }),
     }),
-  ),
-  window: T.Object({ from: T.String(), to: T.String() }),
-  generatedAt: T.String(),
+    cost: T.Object({
+      total: T.Number(),
+      items: T.Array(T.Object({ source: T.String(), amountUsd: T.Number(), provenance: Provenance })),
+    }),
+    roi: Nullable(T.Number(), '(value − cost) ÷ cost; null without cost, or when no outcome is valued'),
+    provenance: Provenance,
+  },
+  { $id: 'Roi', description: 'ROI of an initiative over the last 30 days, each number labelled with where it comes from' },
+);
+
+const Category = enumOf(BUDGET_CATEGORIES);
+const CategoryAlignment = T.Object({
+  category: Category,
+  allocated: T.Number(),
+  proRated: T.Number({ description: 'the allocation times the share of the period elapsed' }),
+  actual: Nullable(T.Number(), 'spend lines and telemetry to date; null when the stored amounts overflow a number'),
+  deviation: Nullable(T.Number(), '(actual − proRated) ÷ proRated; null when nothing is allocated'),
+  offPlan: T.Boolean({ description: 'the deviation is beyond the tolerance' }),
+});
+const SpendOnStalledPilot = T.Object({ initiative: T.String(), since: T.String(), amount: T.Number() });
+const Alignment = T.Object(
+  {
+    budget: T.String(),
+    currency: T.String(),
+    period: T.Object({ from: IsoDay, to: IsoDay }),
+    elapsed: T.Number({ description: 'share of the period elapsed, 0–1' }),
+    categories: T.Array(CategoryAlignment),
+    total: T.Number({ description: 'actual spend to date' }),
+    spendWithoutOutcomes: T.Object({
+      total: T.Number(),
+      share: T.Number({ description: 'of the total, 0–1' }),
+      initiatives: T.Array(T.Object({ initiative: T.String(), amount: T.Number() })),
+    }),
+    spendOnStalledPilots: T.Array(SpendOnStalledPilot),
+  },
+  { $id: 'Alignment', description: "a budget's allocation against actual spend per category, and the signals on it" },
+);
+
+const SpendImport = T.Object(
+  {
+    budget: T.String(),
+    imported: T.Integer({ description: 'lines imported' }),
+    total: T.Number({ description: 'their sum, in the budget currency' }),
+  },
+  { $id: 'SpendImport' },
+);
+
+const Plan = T.Object(PlanSchema.properties, {
+  $id: 'Plan',
+  description: 'a recommendation per active initiative, a four-quarter roadmap within budget and compute, the model mix',
 });
 
-export function insightRoutes(server: FastifyInstance, insight: InsightService, spend: SpendService): void {
+// The report's Incident is the shape GET /v1/incidents answers (registered by routes/incidents.ts).
+const IncidentRef = T.Unsafe<Incident>(T.Ref('Incident'));
+const Report = T.Object(
+  {
+    title: T.String(),
+    generatedAt: T.String({ format: 'date-time' }),
+    window: Window,
+    diagnostic: T.Ref(Diagnostic),
+    initiatives: T.Array(
+      T.Object({
+        name: T.String(),
+        title: T.String(),
+        stage: T.String(),
+        riskTier: Nullable(T.String(), 'the tier in force; null: not assessed'),
+        owner: T.String(),
+        businessUnit: T.String(),
+        metrics: T.Array(
+          T.Object({
+            name: T.String(),
+            unit: T.String(),
+            direction: enumOf(['increase', 'decrease'] as const),
+            baseline: T.Number(),
+            target: T.Number(),
+            current: Nullable(T.Number()),
+            progress: Nullable(T.Number()),
+            provenance: enumOf(['measured', 'self-reported', 'none'] as const),
+          }),
+        ),
+        roi: T.Object({
+          value: T.Number(),
+          valueProvenance: T.String(),
+          cost: T.Number(),
+          roi: Nullable(T.Number()),
+          provenance: Provenance,
+        }),
+      }),
+      { description: 'active initiatives' },
+    ),
+    budgets: T.Array(
+      T.Object({
+        name: T.String(),
+        currency: T.String(),
+        period: T.Object({ from: IsoDay, to: IsoDay }),
+        categories: T.Array(CategoryAlignment),
+        total: T.Object({
+          allocated: T.Number(),
+          proRated: T.Number(),
+          actual: Nullable(T.Number(), 'null when the stored amounts overflow a number'),
+        }),
+        withoutOutcomes: T.Array(T.Object({ initiative: T.String(), amount: T.Number() })),
+        stalledPilots: T.Array(SpendOnStalledPilot),
+      }),
+      { description: 'budgets covering today' },
+    ),
+    incidents: T.Object({
+      open: T.Array(IncidentRef, { description: 'open or mitigated' }),
+      recent: T.Array(IncidentRef, { description: 'opened in the last 90 days' }),
+      overdue: T.Integer({ description: 'serious incidents past their reporting deadline' }),
+    }),
+    risks: T.Array(
+      T.Object({
+        initiative: T.String(),
+        tier: T.String({ description: 'the tier in force, or "untiered"' }),
+        stage: T.String(),
+        oversightOwner: Nullable(T.String()),
+        incidentOwner: Nullable(T.String()),
+      }),
+      { description: 'initiatives not retired, highest tier first' },
+    ),
+    signals: T.Ref(Signals),
+    shadowAgents: T.Array(T.String(), { description: 'unregistered agents seen in the window, e.g. telemetry:NAME' }),
+    plan: T.Optional(T.Array(T.String(), { description: "the plan's calls as lines" })),
+  },
+  { $id: 'Report', description: 'the board report: what the md, html and pdf renderings show' },
+);
+
+export function insightRoutes(server: Server, insight: InsightService, spend: SpendService): void {
   server.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  for (const schema of [Diagnostic, Signals, Roi, Alignment, SpendImport, Plan, Report]) server.addSchema(schema);
   // Every threshold can be overridden per request, e.g. ?minMeasuredInitiatives=8.
   const Query = T.Object(
     Object.fromEntries(
       Object.entries(DEFAULT_THRESHOLDS).map(([k, v]) => [k, T.Optional(T.Number({ minimum: 0, description: `default ${v}` }))]),
     ),
   );
-  server.get<{ Querystring: Partial<Thresholds> }>(
+  server.get(
     '/v1/diagnostic',
     {
       schema: {
+        operationId: 'getDiagnostic',
         tags: ['insight'],
         summary: 'Scale or fail: the six checklist areas answered from live evidence, with a verdict',
         querystring: Query,
-        response: { 200: Diagnostic, ...errorResponses(400, 401, 403) },
+        response: { 200: T.Ref(Diagnostic) },
       },
     },
     async (req) => insight.diagnostic(req.principal, req.query),
   );
 
-  server.get<{ Querystring: Partial<PlanThresholds> }>(
+  server.get(
     '/v1/plan',
     {
       schema: {
+        operationId: 'getPlan',
         tags: ['insight'],
         summary:
           'The plan: scale, fix-then-scale, continue or stop per active initiative (with evidence and blockers), a four-quarter roadmap within budget and compute, and the model mix',
         description: 'The rules and thresholds are in docs/insight.md "The plan"; each threshold can be overridden here.',
         querystring: PlanQuery,
-        response: { 200: PlanSchema, ...errorResponses(400, 401, 403) },
+        response: { 200: T.Ref(Plan) },
       },
     },
     async (req) => insight.plan(req.principal, req.query),
   );
 
-  server.get<{ Params: { name: string } }>(
+  server.get(
     '/v1/initiatives/:name/roi',
     {
       schema: {
+        operationId: 'getRoi',
         tags: ['insight'],
         summary:
           'ROI over the last 30 days: value (improvement × valuePerUnit) against cost, each number labelled measured, self-reported or assumed',
         params: T.Object({ name: Name }),
-        response: errorResponses(401, 403, 404),
+        response: { 200: T.Ref(Roi), ...errorResponses(404) },
       },
     },
     async (req) => insight.roi(req.principal, req.params.name),
@@ -115,25 +308,38 @@ export function insightRoutes(server: FastifyInstance, insight: InsightService, 
     '/v1/signals',
     {
       schema: {
+        operationId: 'getSignals',
         tags: ['insight'],
         summary:
           'Pilot paralysis (pilots over 180 days), agent sprawl (per archetype, ad hoc, near-duplicates), where AI is not ready ' +
           'and attribution mismatches',
-        response: { 200: Signals, ...errorResponses(401, 403) },
+        response: { 200: T.Ref(Signals) },
       },
     },
     async (req) => insight.signals(req.principal),
   );
 
-  server.post<{ Params: { name: string }; Body: unknown }>(
+  server.post(
     '/v1/budgets/:name/spend',
     {
       schema: {
+        operationId: 'importSpend',
         tags: ['insight'],
         summary:
           'Import spend lines: CSV (date,category,amount,initiative,description) or JSON {"lines":[…]}; any bad line refuses the whole file',
         params: T.Object({ name: Name }),
-        response: errorResponses(400, 401, 403, 404, 415, 422),
+        body: {
+          content: {
+            'text/csv': { schema: T.String({ description: 'a header row date,category,amount,initiative,description' }) },
+            'application/json': {
+              schema: T.Unknown({
+                description:
+                  '{"lines":[{date,category,amount,initiative?,description?}]} (or the array itself); every line is checked and all problems listed (422)',
+              }),
+            },
+          },
+        },
+        response: { 201: T.Ref(SpendImport), ...errorResponses(404, 422) },
       },
     },
     async (req, reply) => {
@@ -142,43 +348,48 @@ export function insightRoutes(server: FastifyInstance, insight: InsightService, 
     },
   );
 
-  server.get<{ Params: { name: string } }>(
+  server.get(
     '/v1/budgets/:name/alignment',
     {
       schema: {
+        operationId: 'getAlignment',
         tags: ['insight'],
         summary:
           'Allocation against actual spend per category (spend lines + telemetry), spend without outcomes, spend on stalled pilots',
         params: T.Object({ name: Name }),
-        response: errorResponses(401, 403, 404),
+        response: { 200: T.Ref(Alignment), ...errorResponses(404) },
       },
     },
     async (req) => insight.alignment(req.principal, req.params.name),
   );
 
-  server.get<{ Querystring: { format: 'md' | 'html' | 'pdf' | 'json' } }>(
+  server.get(
     '/v1/report',
     {
       schema: {
+        operationId: 'getReport',
         tags: ['insight'],
         summary:
           'The board report: verdict and scorecard, outcomes against targets, ROI with provenance, spend against allocation, incidents and risks, where AI is not ready',
         description:
           '`format=pdf` (A4, for print), `html` (one self-contained page), `md` (Markdown), or `json` (the data behind them).',
         querystring: T.Object({
-          format: T.Unsafe<string>({ type: 'string', enum: ['md', 'html', 'pdf', 'json'], default: 'html' }),
+          format: T.Unsafe<'md' | 'html' | 'pdf' | 'json'>({
+            type: 'string',
+            enum: ['md', 'html', 'pdf', 'json'],
+            default: 'html',
+          }),
         }),
         response: {
           200: {
             description: 'the report in the format asked for',
             content: {
-              'application/pdf': { schema: { type: 'string', format: 'binary' } },
-              'text/html': { schema: { type: 'string' } },
-              'text/markdown': { schema: { type: 'string' } },
-              'application/json': { schema: { type: 'object', additionalProperties: true } },
+              'application/pdf': { schema: T.Unsafe<Buffer>({ type: 'string', format: 'binary' }) },
+              'text/html': { schema: T.String() },
+              'text/markdown': { schema: T.String() },
+              'application/json': { schema: T.Ref(Report) },
             },
           },
-          ...errorResponses(400, 401, 403),
         },
       },
     },

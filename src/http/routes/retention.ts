@@ -2,33 +2,68 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { Type as T, type TSchema } from '@sinclair/typebox';
 import type { EvidenceExportService } from '../../governance/evidence-export.js';
-import { DATA_TYPES, type Retention, type RetentionService } from '../../governance/retention.js';
-import { errorResponses, Name } from '../schemas.js';
+import { DATA_TYPES, type DataType, type RetentionService } from '../../governance/retention.js';
+import { errorResponses, Name, type Server } from '../schemas.js';
 
-export function retentionRoutes(server: FastifyInstance, retention: RetentionService): void {
+const perDataType = <S extends TSchema>(schema: S) =>
+  Object.fromEntries(DATA_TYPES.map((d) => [d, schema])) as Record<DataType, S>;
+
+const RetentionPolicy = T.Object(
+  {
+    periods: T.Object(perDataType(T.Integer({ minimum: 1, description: 'days' })), {
+      description: 'days each data type is kept',
+    }),
+    highRiskFloorDays: T.Integer({
+      description: "logs of high-risk initiatives' agents are kept at least this long, whatever the period",
+    }),
+  },
+  { $id: 'RetentionPolicy', description: 'retention periods per data type, in days' },
+);
+
+const RetentionPurge = T.Object(
+  {
+    ...perDataType(T.Integer({ description: 'rows deleted (arguments: redacted)' })),
+    held: T.Object(
+      {
+        highRisk: T.Array(T.String(), { description: 'agents of high-risk initiatives: kept at least highRiskFloorDays' }),
+        incident: T.Array(T.String(), { description: 'agents linked to an incident that is not closed: kept until it closes' }),
+      },
+      { description: 'agents whose data was held back' },
+    ),
+  },
+  { $id: 'RetentionPurge', description: 'what a purge deleted or redacted, per data type, and what it held' },
+);
+
+export function retentionRoutes(server: Server, retention: RetentionService): void {
   const tags = ['governance'];
-  const Periods = T.Object(
-    Object.fromEntries(DATA_TYPES.map((d) => [d, T.Optional(T.Integer({ minimum: 1, description: 'days' }))])),
-    {
-      additionalProperties: false,
-    },
-  );
+  server.addSchema(RetentionPolicy);
+  server.addSchema(RetentionPurge);
+  const Periods = T.Object(perDataType(T.Optional(T.Integer({ minimum: 1, maximum: 36_500, description: 'days' }))), {
+    additionalProperties: false,
+  });
   server.get(
-    '/v1/retention',
-    { schema: { tags, summary: 'Retention periods per data type, in days', response: errorResponses(401, 403) } },
-    async (req) => retention.get(req.principal),
-  );
-  server.put<{ Body: Partial<Retention> }>(
     '/v1/retention',
     {
       schema: {
+        operationId: 'getRetention',
+        tags,
+        summary: 'Retention periods per data type, in days',
+        response: { 200: T.Ref(RetentionPolicy) },
+      },
+    },
+    async (req) => retention.get(req.principal),
+  );
+  server.put(
+    '/v1/retention',
+    {
+      schema: {
+        operationId: 'putRetention',
         tags,
         summary: 'Change retention periods (platform or admin)',
         body: Periods,
-        response: errorResponses(400, 401, 403),
+        response: { 200: T.Ref(RetentionPolicy) },
       },
     },
     async (req) => retention.set(req.principal, req.body),
@@ -37,9 +72,10 @@ export function retentionRoutes(server: FastifyInstance, retention: RetentionSer
     '/v1/retention/purge',
     {
       schema: {
+        operationId: 'purgeRetention',
         tags,
         summary: 'Purge what is past its period now (high-risk logs kept ≥ 6 months; incident-linked data held)',
-        response: errorResponses(401, 403),
+        response: { 200: T.Ref(RetentionPurge) },
       },
     },
     async (req) => retention.purge(req.principal),
@@ -47,16 +83,23 @@ export function retentionRoutes(server: FastifyInstance, retention: RetentionSer
 }
 
 /** The evidence archive for an auditor (tar.gz). */
-export function evidenceExportRoutes(server: FastifyInstance, exporter: EvidenceExportService): void {
-  server.get<{ Params: { name: string } }>(
+export function evidenceExportRoutes(server: Server, exporter: EvidenceExportService): void {
+  server.get(
     '/v1/initiatives/:name/evidence',
     {
       schema: {
+        operationId: 'exportEvidence',
         tags: ['governance'],
         summary:
           "An auditor's archive (tar.gz): inventory, risk, reviews, policies, audit excerpt with chain proof, monitors, incidents, outcomes",
         params: T.Object({ name: Name }),
-        response: errorResponses(401, 403, 404),
+        response: {
+          200: {
+            description: 'the archive, as an attachment',
+            content: { 'application/gzip': { schema: T.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } },
+          },
+          ...errorResponses(404),
+        },
       },
     },
     async (req, reply) => {

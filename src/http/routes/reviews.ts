@@ -1,23 +1,54 @@
 // Stage promotions and their reviews over HTTP.
 import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import type { ReviewService } from '../../governance/reviews.js';
-import { errorResponses, Name } from '../schemas.js';
+import { STAGES } from '../../registry/schemas.js';
+import { errorResponses, Name, type Server } from '../schemas.js';
 
-export function reviewRoutes(server: FastifyInstance, reviews: ReviewService): void {
+const enumOf = <V extends readonly string[]>(values: V, options: { description?: string } = {}) =>
+  T.Unsafe<V[number]>({ type: 'string', enum: [...values], ...options });
+const Stage = enumOf(STAGES);
+const REVIEW_STATUSES = ['open', 'approved', 'rejected'] as const;
+const DECISIONS = ['approve', 'reject'] as const;
+
+const Review = T.Object(
+  {
+    id: T.String(),
+    initiative: T.String(),
+    from: Stage,
+    to: Stage,
+    tier: T.String({ description: 'the risk tier in force when it opened (minimal when retiring an untiered one)' }),
+    status: enumOf(REVIEW_STATUSES),
+    required: T.Array(T.String(), { description: 'the roles that must sign off (owner: the initiative owner)' }),
+    pending: T.Array(T.String(), { description: 'required roles without a sign-off yet' }),
+    signOffs: T.Array(
+      T.Object({
+        role: T.String(),
+        person: T.String({ description: 'person:NAME, or admin' }),
+        decision: enumOf(DECISIONS),
+        comment: T.Union([T.String(), T.Null()]),
+        at: T.String({ format: 'date-time' }),
+      }),
+    ),
+    openedBy: T.String(),
+    openedAt: T.String({ format: 'date-time' }),
+    closedAt: T.Union([T.String({ format: 'date-time' }), T.Null()]),
+  },
+  { $id: 'Review', description: 'a stage promotion and its sign-offs' },
+);
+
+export function reviewRoutes(server: Server, reviews: ReviewService): void {
   const tags = ['governance'];
-  server.post<{ Params: { name: string }; Body: { to: string } }>(
+  server.addSchema(Review);
+  server.post(
     '/v1/initiatives/:name/promotions',
     {
       schema: {
+        operationId: 'promoteInitiative',
         tags,
         summary: 'Ask to move an initiative to another stage: opens a review with the sign-offs its risk tier needs',
         params: T.Object({ name: Name }),
-        body: T.Object(
-          { to: T.Unsafe<string>({ type: 'string', enum: ['pilot', 'production', 'scaled', 'retired'] }) },
-          { additionalProperties: false },
-        ),
-        response: errorResponses(400, 401, 403, 404, 409),
+        body: T.Object({ to: enumOf(['pilot', 'production', 'scaled', 'retired'] as const) }, { additionalProperties: false }),
+        response: { 201: T.Ref(Review), ...errorResponses(404, 409) },
       },
     },
     async (req, reply) => {
@@ -25,50 +56,53 @@ export function reviewRoutes(server: FastifyInstance, reviews: ReviewService): v
       return reviews.promote(req.principal, req.params.name, req.body.to);
     },
   );
-  server.post<{ Params: { id: string }; Body: { role: string; decision: 'approve' | 'reject'; comment?: string } }>(
+  server.post(
     '/v1/reviews/:id/sign-offs',
     {
       schema: {
+        operationId: 'signOffReview',
         tags,
         summary: 'Sign off a review in a role you hold; every required approval moves the stage, one reject closes it',
         params: T.Object({ id: T.String() }),
         body: T.Object(
           {
-            role: T.String({ minLength: 1 }),
-            decision: T.Unsafe<'approve' | 'reject'>({ type: 'string', enum: ['approve', 'reject'] }),
+            role: T.String({ minLength: 1, maxLength: 100 }),
+            decision: enumOf(DECISIONS),
             comment: T.Optional(T.String({ maxLength: 10_000 })),
           },
           { additionalProperties: false },
         ),
-        response: errorResponses(400, 401, 403, 404, 409),
+        response: { 200: T.Ref(Review), ...errorResponses(404, 409) },
       },
     },
     async (req) => reviews.signOff(req.principal, req.params.id, req.body),
   );
-  server.get<{ Querystring: { status?: string; initiative?: string; limit: number } }>(
+  server.get(
     '/v1/reviews',
     {
       schema: {
+        operationId: 'listReviews',
         tags,
         summary: 'Reviews, newest first',
         querystring: T.Object({
-          status: T.Optional(T.Unsafe<string>({ type: 'string', enum: ['open', 'approved', 'rejected'] })),
+          status: T.Optional(enumOf(REVIEW_STATUSES)),
           initiative: T.Optional(Name),
           limit: T.Integer({ minimum: 1, maximum: 1000, default: 100 }),
         }),
-        response: errorResponses(400, 401, 403),
+        response: { 200: T.Object({ items: T.Array(T.Ref(Review)) }) },
       },
     },
     async (req) => ({ items: await reviews.list(req.principal, req.query) }),
   );
-  server.get<{ Params: { id: string } }>(
+  server.get(
     '/v1/reviews/:id',
     {
       schema: {
+        operationId: 'getReview',
         tags,
         summary: 'One review with its sign-offs',
         params: T.Object({ id: T.String() }),
-        response: errorResponses(401, 403, 404),
+        response: { 200: T.Ref(Review), ...errorResponses(404) },
       },
     },
     async (req) => reviews.get(req.principal, req.params.id),

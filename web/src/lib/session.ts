@@ -2,16 +2,16 @@
 // and is never put in a URL, a cookie or localStorage. A sign-in through the company's IdP is an
 // httpOnly session cookie the page never sees: the tab keeps only a marker (SSO_SESSION) and the
 // session's CSRF token, which every request carries in X-Fulcrum-CSRF (docs/auth.md#single-sign-on).
+import { createFulcrumClient, type GetResult, ok } from '../../../src/client/index';
+
 const KEY = 'fulcrum.token';
 const CSRF_KEY = 'fulcrum.csrf';
 
 /** What loadToken returns for a tab signed in through the IdP (the cookie is the credential). */
 export const SSO_SESSION = 'sso-session';
 
-export interface SignInInfo {
-  signIn: { oidc: boolean; name?: string; deviceLogin: boolean };
-  session: { person: string; roles: string[]; expiresAt: string; csrfToken: string } | null;
-}
+/** How people sign in here, and this browser's IdP session (GET /auth/session). */
+export type SignInInfo = GetResult<'/auth/session'>;
 
 /** A sign-out still telling the server: nothing may find the old session before it is gone. */
 let signingOut: Promise<unknown> = Promise.resolve();
@@ -43,9 +43,7 @@ export function authHeaders(token: string): Record<string, string> {
 /** How people sign in here, and this browser's IdP session if it has one (its CSRF token is kept). */
 export async function signInInfo(): Promise<SignInInfo> {
   await signingOut;
-  const res = await fetch('/auth/session', { headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-  const info = (await res.json()) as SignInInfo;
+  const info = await ok(createFulcrumClient({ baseUrl: '' }).GET('/auth/session', { headers: { accept: 'application/json' } }));
   if (info.session) sessionStorage.setItem(CSRF_KEY, info.session.csrfToken);
   return info;
 }

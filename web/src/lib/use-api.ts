@@ -16,11 +16,6 @@ export function useSession(): Session {
   return s;
 }
 
-/** As the server reads roles: the admin token holds every role; a person holds the roles listed. */
-export function hasRole(me: Whoami, ...roles: string[]): boolean {
-  return me.type === 'admin' || roles.some((r) => me.roles?.includes(r));
-}
-
 export interface Loaded<T> {
   data: T | undefined;
   error: Error | undefined;

@@ -2,13 +2,15 @@
 // identities seen acting without a registration (shadow agents), and telemetry that claimed to be
 // another agent's (attribution mismatches), and model calls it could not price (unpriced, with the reason).
 import { useState } from 'react';
+import type { Schemas } from '../../../src/client/index';
 import { ConfirmDialog } from '../components/dialog';
 import { Card, Empty, Loaded, PageHeader, Pill, Stat } from '../components/ui';
+import { can, ok } from '../lib/api';
 import { fmtDate, fmtDateTime, fmtMoney, fmtNumber } from '../lib/format';
-import type { AgentSpec, ArchetypeSpec, Descriptor, Items, ShadowAgent, Signals } from '../lib/types';
-import { hasRole, useLoad, useSession } from '../lib/use-api';
+import { useLoad, useSession } from '../lib/use-api';
 
-type Agent = Descriptor<AgentSpec>;
+type Agent = Schemas['Agent'];
+type ArchetypeSpec = Schemas['Archetype']['spec'];
 type Conformance = { tone: 'good' | 'warn' | 'bad'; label: string; detail: string };
 
 function conformance(a: Agent, archetypes: Map<string, ArchetypeSpec>): Conformance {
@@ -44,10 +46,10 @@ export function AgentsPage() {
   const { me } = useSession();
   const state = useLoad(async (api) => {
     const [agents, archetypes, shadow, signals] = await Promise.all([
-      api.get<Items<Agent>>('/v1/agents'),
-      api.get<Items<Descriptor<ArchetypeSpec>>>('/v1/archetypes'),
-      api.get<Items<ShadowAgent>>('/v1/shadow-agents'),
-      api.get<Signals>('/v1/signals'),
+      ok(api.GET('/v1/agents')),
+      ok(api.GET('/v1/archetypes')),
+      ok(api.GET('/v1/shadow-agents', { params: { query: { limit: 1000 } } })),
+      ok(api.GET('/v1/signals')),
     ]);
     return {
       agents: agents.items,
@@ -58,8 +60,8 @@ export function AgentsPage() {
   }, []);
   const [pending, setPending] = useState<{ agent: string; suspend: boolean } | null>(null);
   const { api } = useSession();
-  // The server's rule: the platform team, or the agent's owner.
-  const canSwitch = (a: Agent) => hasRole(me, 'platform') || (me.type === 'person' && me.id === a.spec.owner);
+  // The server's rule: the platform team (who may change the registry), or the agent's owner.
+  const canSwitch = (a: Agent) => can(me, 'registry.write') || (me.type === 'person' && me.id === a.spec.owner);
 
   return (
     <>
@@ -295,9 +297,8 @@ export function AgentsPage() {
           reasonLabel="Reason (recorded in the audit log)"
           onClose={() => setPending(null)}
           onConfirm={async (reason) => {
-            await api.post(`/v1/agents/${encodeURIComponent(pending.agent)}/${pending.suspend ? 'suspend' : 'resume'}`, {
-              reason,
-            });
+            const path = { params: { path: { name: pending.agent } }, body: { reason } };
+            await ok(pending.suspend ? api.POST('/v1/agents/{name}/suspend', path) : api.POST('/v1/agents/{name}/resume', path));
             state.reload();
           }}
         >

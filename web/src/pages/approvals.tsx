@@ -1,11 +1,14 @@
 // Approvals: the calls waiting for a person, with the exact tool and arguments the approval binds;
 // approve or deny with a comment. The queue refreshes every 2 seconds while the tab is visible.
 import { useState } from 'react';
+import type { GetResult } from '../../../src/client/index';
 import { Card, Empty, Loaded, PageHeader, Pill } from '../components/ui';
+import { can, ok } from '../lib/api';
 import { fmtDateTime, fmtRelative, who } from '../lib/format';
 import { Link } from '../lib/router';
-import type { Approval, Items } from '../lib/types';
-import { hasRole, useLoad, useSession } from '../lib/use-api';
+import { useLoad, useSession } from '../lib/use-api';
+
+type Approval = GetResult<'/v1/approvals'>['items'][number];
 
 const POLL_MS = 2000;
 
@@ -19,9 +22,13 @@ const STATUS_LABELS: Record<Approval['status'], string> = {
 
 export function ApprovalsPage() {
   const { me } = useSession();
-  const pending = useLoad((api) => api.get<Items<Approval>>('/v1/approvals?status=pending&limit=200'), [], POLL_MS);
-  const recent = useLoad((api) => api.get<Items<Approval>>('/v1/approvals?limit=30'), [], POLL_MS);
-  const canDecide = hasRole(me, 'admin', 'approver');
+  const pending = useLoad(
+    (api) => ok(api.GET('/v1/approvals', { params: { query: { status: 'pending', limit: 200 } } })),
+    [],
+    POLL_MS,
+  );
+  const recent = useLoad((api) => ok(api.GET('/v1/approvals', { params: { query: { limit: 30 } } })), [], POLL_MS);
+  const canDecide = can(me, 'approvals.decide');
   return (
     <>
       <PageHeader
@@ -113,7 +120,8 @@ function ApprovalCard({ a, canDecide, onDone }: { a: Approval; canDecide: boolea
     setBusy(verdict);
     setError(null);
     try {
-      await api.post(`/v1/approvals/${encodeURIComponent(a.id)}/${verdict}`, comment.trim() ? { comment: comment.trim() } : {});
+      const call = { params: { path: { id: a.id } }, body: comment.trim() ? { comment: comment.trim() } : {} };
+      await ok(verdict === 'approve' ? api.POST('/v1/approvals/{id}/approve', call) : api.POST('/v1/approvals/{id}/deny', call));
       onDone();
     } catch (err) {
       setError((err as Error).message);

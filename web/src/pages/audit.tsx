@@ -1,11 +1,16 @@
 // Audit: the hash-chained decision log, filterable, each reason linked to the policy that gave it,
 // and whether every chain still verifies.
 import { type FormEvent, useState } from 'react';
+import type { GetResult, paths } from '../../../src/client/index';
 import { Card, Empty, Field, Loaded, PageHeader, Pill } from '../components/ui';
+import { ok } from '../lib/api';
 import { fmtDateTime, fmtNumber, who } from '../lib/format';
 import { Link } from '../lib/router';
-import type { AgentSpec, AuditEntry, AuditVerify, Descriptor, Items } from '../lib/types';
 import { useLoad } from '../lib/use-api';
+
+type AuditEntry = GetResult<'/v1/audit'>['items'][number];
+type AuditVerify = GetResult<'/v1/audit/verify'>;
+type AuditQuery = NonNullable<paths['/v1/audit']['get']['parameters']['query']>;
 
 interface Filters {
   agent: string;
@@ -47,25 +52,25 @@ function subject(e: AuditEntry): string {
 const LIMIT = 200;
 const NONE: Filters = { agent: '', decision: '', kind: '', since: '', until: '' };
 
-function query(f: Filters): string {
-  const q = new URLSearchParams({ limit: String(LIMIT) });
-  if (f.agent) q.set('agent', f.agent);
-  if (f.decision) q.set('decision', f.decision);
-  if (f.kind) q.set('kind', f.kind);
+function query(f: Filters): AuditQuery {
+  const q: AuditQuery = { limit: LIMIT };
+  if (f.agent) q.agent = f.agent;
+  if (f.decision) q.decision = f.decision as AuditQuery['decision'];
+  if (f.kind) q.kind = f.kind;
   // Date inputs are the viewer's local days: from local midnight to the end of the day.
-  if (f.since) q.set('since', new Date(`${f.since}T00:00:00`).toISOString());
-  if (f.until) q.set('until', new Date(`${f.until}T23:59:59.999`).toISOString());
-  return q.toString();
+  if (f.since) q.since = new Date(`${f.since}T00:00:00`).toISOString();
+  if (f.until) q.until = new Date(`${f.until}T23:59:59.999`).toISOString();
+  return q;
 }
 
 export function AuditPage() {
   const [draft, setDraft] = useState<Filters>(NONE);
   const [filters, setFilters] = useState<Filters>(NONE);
-  const entries = useLoad((api) => api.get<Items<AuditEntry>>(`/v1/audit?${query(filters)}`), [filters]);
-  const verify = useLoad((api) => api.get<AuditVerify>('/v1/audit/verify'), []);
-  const agents = useLoad((api) => api.get<Items<Descriptor<AgentSpec>>>('/v1/agents'), []);
+  const entries = useLoad((api) => ok(api.GET('/v1/audit', { params: { query: query(filters) } })), [filters]);
+  const verify = useLoad((api) => ok(api.GET('/v1/audit/verify')), []);
+  const agents = useLoad((api) => ok(api.GET('/v1/agents')), []);
   // Reasons such as "approval" or "invalid-arguments" are checks, not policies: only policies get a link.
-  const policies = useLoad((api) => api.get<{ policies: { id: string }[] }>('/v1/policies/effective'), []);
+  const policies = useLoad((api) => ok(api.GET('/v1/policies/effective')), []);
   const known = policies.data ? new Set(policies.data.policies.map((p) => p.id)) : undefined;
   const apply = (e: FormEvent) => {
     e.preventDefault();

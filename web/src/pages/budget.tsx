@@ -4,13 +4,13 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Card, Empty, Field, Loaded, PageHeader, Pill, Stat } from '../components/ui';
+import { ok } from '../lib/api';
 import { fmtDate, fmtMoney, fmtPercent, titleCase } from '../lib/format';
-import type { Alignment, BudgetSpec, Descriptor, Items } from '../lib/types';
 import { useLoad } from '../lib/use-api';
 import { SpendLimits } from './spend-limits';
 
 export function BudgetPage() {
-  const budgets = useLoad((api) => api.get<Items<Descriptor<BudgetSpec>>>('/v1/budgets'), []);
+  const budgets = useLoad((api) => ok(api.GET('/v1/budgets')), []);
   const [chosen, setChosen] = useState<string | null>(null);
   return (
     <>
@@ -54,7 +54,7 @@ export function BudgetPage() {
 }
 
 function BudgetView({ name }: { name: string }) {
-  const state = useLoad((api) => api.get<Alignment>(`/v1/budgets/${encodeURIComponent(name)}/alignment`), [name]);
+  const state = useLoad((api) => ok(api.GET('/v1/budgets/{name}/alignment', { params: { path: { name } } })), [name]);
   return (
     <Loaded state={state}>
       {(a) => {

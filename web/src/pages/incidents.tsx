@@ -1,16 +1,19 @@
 // Incidents: open and past incidents, serious ones with the EU AI Act Art. 73 reporting clock, and
 // each one's timeline on demand.
 import { type FormEvent, useState } from 'react';
+import type { Schemas } from '../../../src/client/index';
 import { Card, Empty, Field, Loaded, PageHeader, Pill, Stat } from '../components/ui';
+import { can, ok } from '../lib/api';
 import { fmtDateTime, fmtNumber, titleCase, who } from '../lib/format';
-import type { Incident, Items } from '../lib/types';
 import { useLoad, useSession } from '../lib/use-api';
+
+type Incident = Schemas['Incident'];
 
 const SEVERITY_TONE = { sev1: 'bad', sev2: 'bad', sev3: 'warn', sev4: 'neutral' } as const;
 const STATUSES = ['open', 'mitigated', 'resolved', 'closed'];
 
 export function IncidentsPage() {
-  const state = useLoad((api) => api.get<Items<Incident>>('/v1/incidents?limit=200'), []);
+  const state = useLoad((api) => ok(api.GET('/v1/incidents', { params: { query: { overdue: false, limit: 200 } } })), []);
   return (
     <>
       <PageHeader title="Incidents" subtitle="What went wrong, who owns it, and the regulator's clock for serious incidents." />
@@ -60,11 +63,11 @@ function IncidentRow({ i, onChange }: { i: Incident; onChange(): void }) {
   const { me } = useSession();
   const [open, setOpen] = useState(false);
   const detail = useLoad(
-    (api) => (open ? api.get<Incident>(`/v1/incidents/${encodeURIComponent(i.id)}`) : Promise.resolve(null)),
+    (api) => (open ? ok(api.GET('/v1/incidents/{id}', { params: { path: { id: i.id } } })) : Promise.resolve(null)),
     [open, i.updatedAt],
   );
-  // Every role but viewer may work on incidents (the server also lets an incident's owner).
-  const mayWrite = me.type === 'admin' || (me.roles ?? []).some((r) => r !== 'viewer');
+  // The server's rule: every role but viewer may work on incidents (it also lets an incident's owner).
+  const mayWrite = can(me, 'incidents.write');
   const r = i.reporting;
   return (
     <article className={`incident ${r?.overdue ? 'incident-overdue' : ''}`}>
@@ -155,13 +158,20 @@ function IncidentActions({ i, onChange }: { i: Incident; onChange(): void }) {
       setBusy(false);
     }
   };
-  const path = `/v1/incidents/${encodeURIComponent(i.id)}`;
+  const id = { path: { id: i.id } };
   return (
     <div className="incident-actions">
       {next.length > 0 && (
         <form
           className="approval-actions"
-          onSubmit={run(() => api.post(`${path}/transitions`, { to, ...(note.trim() ? { note: note.trim() } : {}) }))}
+          onSubmit={run(() =>
+            ok(
+              api.POST('/v1/incidents/{id}/transitions', {
+                params: id,
+                body: { to: to as Incident['status'], ...(note.trim() ? { note: note.trim() } : {}) },
+              }),
+            ),
+          )}
         >
           <Field label="Move to">
             {(id) => (
@@ -183,7 +193,10 @@ function IncidentActions({ i, onChange }: { i: Incident; onChange(): void }) {
         </form>
       )}
       {i.seriousIncident && !i.reporting?.reportedAt && (
-        <form className="approval-actions" onSubmit={run(() => api.post(`${path}/report`, { reference: reference.trim() }))}>
+        <form
+          className="approval-actions"
+          onSubmit={run(() => ok(api.POST('/v1/incidents/{id}/report', { params: id, body: { reference: reference.trim() } })))}
+        >
           <Field label="Authority's reference for the Art. 73 report" className="grow">
             {(id) => <input id={id} value={reference} onChange={(e) => setReference(e.target.value)} required maxLength={500} />}
           </Field>

@@ -1,20 +1,20 @@
 // The Overview's "needs attention" panel: counts of what waits for a person, each linking to its page.
 import { Card, Empty, Loaded } from '../components/ui';
+import { ok } from '../lib/api';
 import { Link } from '../lib/router';
-import type { Items, Signals } from '../lib/types';
 import { useLoad } from '../lib/use-api';
 
 /** What needs a person now, each line linking to the page where it is dealt with. */
 export function Attention() {
   const state = useLoad(async (api) => {
     const [approvals, incidents, overdue, signals, shadow, agents, reviews] = await Promise.all([
-      api.get<Items<unknown>>('/v1/approvals?status=pending&limit=1000'),
-      api.get<Items<{ status: string }>>('/v1/incidents?limit=1000'),
-      api.get<Items<unknown>>('/v1/incidents?overdue=true&limit=1000'),
-      api.get<Signals>('/v1/signals'),
-      api.get<Items<unknown>>('/v1/shadow-agents'),
-      api.get<Items<{ status?: { effective?: string } }>>('/v1/agents'),
-      api.get<Items<unknown>>('/v1/reviews?status=open&limit=1000'),
+      ok(api.GET('/v1/approvals', { params: { query: { status: 'pending', limit: 1000 } } })),
+      ok(api.GET('/v1/incidents', { params: { query: { overdue: false, limit: 1000 } } })),
+      ok(api.GET('/v1/incidents', { params: { query: { overdue: true, limit: 1000 } } })),
+      ok(api.GET('/v1/signals')),
+      ok(api.GET('/v1/shadow-agents', { params: { query: { limit: 1000 } } })),
+      ok(api.GET('/v1/agents')),
+      ok(api.GET('/v1/reviews', { params: { query: { status: 'open', limit: 1000 } } })),
     ]);
     return [
       { n: approvals.items.length, text: 'calls waiting for a human approval', href: '/approvals', tone: 'warn' },

@@ -1,13 +1,16 @@
 // Overview: the board's question answered in ten seconds: scaling or failing, why, and the money.
 import { useState } from 'react';
+import type { GetResult } from '../../../src/client/index';
 import { Sparkline } from '../components/sparkline';
 import { Card, Empty, Loaded, PageHeader, Pill, Progress, Provenance, type Tone, toneOf } from '../components/ui';
+import { ok } from '../lib/api';
 import { fmtDate, fmtDateTime, fmtMetric, fmtMoney, fmtPercent, titleCase } from '../lib/format';
-import { loadCurrentBudget, loadInitiatives, loadOutcomes } from '../lib/portfolio';
+import { type Alignment, loadCurrentBudget, loadOutcomes, loadPortfolio } from '../lib/portfolio';
 import { Link } from '../lib/router';
-import type { Alignment, Diagnostic } from '../lib/types';
 import { useLoad } from '../lib/use-api';
 import { Attention } from './overview-attention';
+
+type Diagnostic = GetResult<'/v1/diagnostic'>;
 
 const VERDICT: Record<Diagnostic['verdict'], { label: string; line: string }> = {
   scale: { label: 'Scaling', line: 'Every area is in place to scale AI across the enterprise.' },
@@ -25,7 +28,7 @@ const AREA_TITLES: Record<string, string> = {
 };
 
 export function OverviewPage() {
-  const diagnostic = useLoad((api) => api.get<Diagnostic>('/v1/diagnostic'), []);
+  const diagnostic = useLoad((api) => ok(api.GET('/v1/diagnostic')), []);
   return (
     <>
       <PageHeader
@@ -111,20 +114,14 @@ function AreaCard({ area }: { area: Diagnostic['areas'][number] }) {
 
 function HeadlineOutcomes() {
   const state = useLoad(async (api) => {
-    const initiatives = await loadInitiatives(api);
-    const outcomes = await loadOutcomes(api, initiatives);
-    const titles = new Map(initiatives.map((i) => [i.metadata.name, i.spec.title ?? i.metadata.name]));
-    // One line per initiative: its first declared outcome that has a value (the primary one), most
-    // mature initiatives first. Not the best-looking metrics: a headline should not cherry-pick.
-    const stage = new Map(initiatives.map((i) => [i.metadata.name, ['scaled', 'production', 'pilot'].indexOf(i.spec.stage)]));
-    const rows = [...outcomes.values()]
-      .flatMap((o) => {
-        const m = o.metrics.find((x) => x.current !== null);
-        return m ? [{ initiative: o.initiative, title: titles.get(o.initiative), m }] : [];
-      })
-      .sort(
-        (a, b) => (stage.get(a.initiative) ?? 9) - (stage.get(b.initiative) ?? 9) || a.initiative.localeCompare(b.initiative),
-      );
+    const portfolio = await loadPortfolio(api);
+    const outcomes = await loadOutcomes(api, portfolio);
+    // One line per initiative: its first declared outcome that has a value (the primary one), in the
+    // portfolio's order (most mature first). Not the best-looking metrics: a headline should not cherry-pick.
+    const rows = portfolio.initiatives.flatMap((i) => {
+      const m = outcomes.get(i.name)?.metrics.find((x) => x.current !== null);
+      return m ? [{ initiative: i.name, title: i.title, m }] : [];
+    });
     const declared = [...outcomes.values()].reduce((n, o) => n + o.metrics.length, 0);
     return { rows: rows.slice(0, 6), more: Math.max(0, rows.length - 6), declared };
   }, []);

@@ -1,9 +1,13 @@
 // Plan: what to do next with each initiative (scale, fix then scale, keep going, stop) with the
 // blockers and who clears them, the four-quarter roadmap within budget and compute, and the model mix.
+
+import type { GetResult } from '../../../src/client/index';
 import { Card, Empty, Loaded, PageHeader, Pill, Provenance, Stat, type Tone } from '../components/ui';
+import { ok } from '../lib/api';
 import { fmtMoney, fmtNumber, fmtPercent } from '../lib/format';
-import type { PlanInitiative, PlanView } from '../lib/types';
 import { useLoad } from '../lib/use-api';
+
+type PlanInitiative = GetResult<'/v1/plan'>['initiatives'][number];
 
 const CALL: Record<PlanInitiative['recommendation'], { label: string; tone: Tone }> = {
   scale: { label: 'Scale', tone: 'good' },
@@ -13,7 +17,7 @@ const CALL: Record<PlanInitiative['recommendation'], { label: string; tone: Tone
 };
 
 export function PlanPage() {
-  const state = useLoad((api) => api.get<PlanView>('/v1/plan'), []);
+  const state = useLoad((api) => ok(api.GET('/v1/plan')), []);
   return (
     <>
       <PageHeader

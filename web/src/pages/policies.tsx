@@ -1,18 +1,21 @@
 // Policies: every policy in force as Cedar (built-in rules generated from the registry and custom
 // ones), its mode, and a tester that asks what would happen without recording a decision.
 import { type FormEvent, useMemo, useState } from 'react';
+import type { paths } from '../../../src/client/index';
 import { Card, Empty, Field, Loaded, PageHeader, Pill } from '../components/ui';
+import { type Api, ok } from '../lib/api';
 import { useLocation, useScrollToHash } from '../lib/router';
-import type { AgentSpec, Descriptor, EffectivePolicy, Items, Simulation } from '../lib/types';
 import { useLoad, useSession } from '../lib/use-api';
 
-interface Effective {
-  revision: number;
-  policies: EffectivePolicy[];
-}
+const simulate = (api: Api, agent: string, request: SimulationRequest) =>
+  ok(api.POST('/v1/decisions/simulate', { body: { agent, request } }));
+type SimulationRequest = NonNullable<
+  paths['/v1/decisions/simulate']['post']['requestBody']
+>['content']['application/json']['request'];
+type Simulation = Awaited<ReturnType<typeof simulate>>;
 
 export function PoliciesPage() {
-  const state = useLoad((api) => api.get<Effective>('/v1/policies/effective'), []);
+  const state = useLoad((api) => ok(api.GET('/v1/policies/effective')), []);
   const { hash } = useLocation();
   useScrollToHash(hash, state.data !== undefined);
   const [show, setShow] = useState<'all' | 'custom' | 'builtin'>('all');
@@ -97,9 +100,9 @@ export function PoliciesPage() {
 
 function Tester() {
   const { api } = useSession();
-  const agents = useLoad((a) => a.get<Items<Descriptor<AgentSpec>>>('/v1/agents'), []);
-  const tools = useLoad((a) => a.get<Items<Descriptor<{ system: string; effect: string }>>>('/v1/tools'), []);
-  const models = useLoad((a) => a.get<Items<Descriptor<{ status: string }>>>('/v1/models'), []);
+  const agents = useLoad((a) => ok(a.GET('/v1/agents')), []);
+  const tools = useLoad((a) => ok(a.GET('/v1/tools')), []);
+  const models = useLoad((a) => ok(a.GET('/v1/models')), []);
   const [agent, setAgent] = useState('');
   const [action, setAction] = useState<'tool.call' | 'model.call'>('tool.call');
   const [target, setTarget] = useState('');
@@ -128,13 +131,17 @@ function Tester() {
       .split(',')
       .map((d) => d.trim())
       .filter(Boolean);
-    const request =
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      setError('Arguments must be a JSON object, e.g. {"amount": 900}.');
+      return;
+    }
+    const request: SimulationRequest =
       action === 'tool.call'
-        ? { action, tool: target, arguments: parsed, ...(dataDomains.length ? { dataDomains } : {}) }
+        ? { action, tool: target, arguments: parsed as Record<string, unknown>, ...(dataDomains.length ? { dataDomains } : {}) }
         : { action, model: target, ...(dataDomains.length ? { dataDomains } : {}) };
     setBusy(true);
     try {
-      setResult(await api.post<Simulation>('/v1/decisions/simulate', { agent, request }));
+      setResult(await simulate(api, agent, request));
     } catch (err) {
       setError((err as Error).message);
     } finally {

@@ -1,35 +1,29 @@
 // Portfolio: every initiative by stage and risk tier, its outcomes (with trend) and ROI with where
 // each number comes from; stalled pilots stand out.
 import { Fragment } from 'react';
+import type { GetResult } from '../../../src/client/index';
 import { Sparkline } from '../components/sparkline';
 import { Card, Empty, Loaded, PageHeader, Pill, Progress, Provenance, RiskPill } from '../components/ui';
+import { type Api, ok } from '../lib/api';
 import { fmtDate, fmtMetric, fmtMoney, fmtNumber, fmtPercent, titleCase } from '../lib/format';
-import { ACTIVE_STAGES, loadInitiatives, loadOutcomes, loadTiers, type TierInForce } from '../lib/portfolio';
-import type { Descriptor, InitiativeSpec, Outcomes, Roi, Signals } from '../lib/types';
+import { loadOutcomes, loadPortfolio, type Outcomes, type PortfolioInitiative } from '../lib/portfolio';
 import { useLoad } from '../lib/use-api';
 
-const STAGES = ['proposed', 'pilot', 'production', 'scaled', 'retired'];
-const TIERS = ['minimal', 'low', 'medium', 'high', 'prohibited', 'untiered'];
+type Roi = GetResult<'/v1/initiatives/{name}/roi'>;
 
-interface Data {
-  initiatives: Descriptor<InitiativeSpec>[];
-  outcomes: Map<string, Outcomes>;
-  roi: Map<string, Roi>;
-  signals: Signals;
-  tiers: Map<string, TierInForce>;
+async function load(api: Api) {
+  const [portfolio, signals] = await Promise.all([loadPortfolio(api), ok(api.GET('/v1/signals'))]);
+  const active = portfolio.initiatives.filter((i) => i.active);
+  const [outcomes, rois] = await Promise.all([
+    loadOutcomes(api, portfolio),
+    Promise.all(active.map((i) => ok(api.GET('/v1/initiatives/{name}/roi', { params: { path: { name: i.name } } })))),
+  ]);
+  return { portfolio, outcomes, roi: new Map(rois.map((r) => [r.initiative, r])), signals };
 }
+type Data = Awaited<ReturnType<typeof load>>;
 
 export function PortfolioPage() {
-  const state = useLoad<Data>(async (api) => {
-    const [initiatives, signals] = await Promise.all([loadInitiatives(api), api.get<Signals>('/v1/signals')]);
-    const active = initiatives.filter((i) => ACTIVE_STAGES.includes(i.spec.stage));
-    const [outcomes, rois, tiers] = await Promise.all([
-      loadOutcomes(api, initiatives),
-      Promise.all(active.map((i) => api.get<Roi>(`/v1/initiatives/${encodeURIComponent(i.metadata.name)}/roi`))),
-      loadTiers(api, initiatives),
-    ]);
-    return { initiatives, outcomes, roi: new Map(rois.map((r) => [r.initiative, r])), signals, tiers };
-  }, []);
+  const state = useLoad(load, []);
   return (
     <>
       <PageHeader
@@ -42,7 +36,8 @@ export function PortfolioPage() {
 }
 
 function Portfolio({ d }: { d: Data }) {
-  if (d.initiatives.length === 0)
+  const { initiatives, counts } = d.portfolio;
+  if (initiatives.length === 0)
     return (
       <Card>
         <Empty title="No initiatives on the register">
@@ -51,10 +46,7 @@ function Portfolio({ d }: { d: Data }) {
       </Card>
     );
   const stalled = new Map(d.signals.stalledPilots.map((s) => [s.initiative, s]));
-  const tierOf = (i: Descriptor<InitiativeSpec>) => d.tiers.get(i.metadata.name)?.tier ?? 'untiered';
-  // Most mature first; what is only proposed or retired comes last.
-  const order = (i: Descriptor<InitiativeSpec>) => ['scaled', 'production', 'pilot', 'proposed', 'retired'].indexOf(i.spec.stage);
-  const sorted = [...d.initiatives].sort((a, b) => order(a) - order(b) || a.metadata.name.localeCompare(b.metadata.name));
+  const stages = Object.keys(counts.byStage) as Array<keyof typeof counts.byStage>;
   return (
     <>
       {d.signals.stalledPilots.length > 0 && (
@@ -76,7 +68,7 @@ function Portfolio({ d }: { d: Data }) {
             <thead>
               <tr>
                 <th scope="col">Risk tier</th>
-                {STAGES.map((s) => (
+                {stages.map((s) => (
                   <th key={s} scope="col">
                     {titleCase(s)}
                   </th>
@@ -85,36 +77,37 @@ function Portfolio({ d }: { d: Data }) {
               </tr>
             </thead>
             <tbody>
-              {TIERS.filter((t) => d.initiatives.some((i) => tierOf(i) === t)).map((t) => (
-                <tr key={t}>
-                  <th scope="row">
-                    <RiskPill tier={t === 'untiered' ? undefined : t} />
-                  </th>
-                  {STAGES.map((s) => {
-                    const n = d.initiatives.filter((i) => tierOf(i) === t && i.spec.stage === s).length;
-                    return (
-                      <td key={s} className={n ? `cell-${Math.min(n, 4)}` : 'cell-0'}>
-                        {n || ''}
-                      </td>
-                    );
-                  })}
-                  <td className="total">{d.initiatives.filter((i) => tierOf(i) === t).length}</td>
-                </tr>
-              ))}
+              {counts.byTier
+                .filter((row) => row.total > 0)
+                .map((row) => (
+                  <tr key={row.tier}>
+                    <th scope="row">
+                      <RiskPill tier={row.tier === 'untiered' ? undefined : row.tier} />
+                    </th>
+                    {stages.map((s) => {
+                      const n = row.byStage[s];
+                      return (
+                        <td key={s} className={n ? `cell-${Math.min(n, 4)}` : 'cell-0'}>
+                          {n || ''}
+                        </td>
+                      );
+                    })}
+                    <td className="total">{row.total}</td>
+                  </tr>
+                ))}
             </tbody>
           </table>
         </div>
       </Card>
       <Card title="Initiatives" subtitle="Outcomes over the last 30 days with the monthly trend; ROI over the same window">
         <div className="initiatives">
-          {sorted.map((i) => (
+          {initiatives.map((i) => (
             <InitiativeRow
-              key={i.metadata.name}
+              key={i.name}
               i={i}
-              outcomes={d.outcomes.get(i.metadata.name)}
-              roi={d.roi.get(i.metadata.name)}
-              stalled={stalled.get(i.metadata.name)}
-              tier={d.tiers.get(i.metadata.name)}
+              outcomes={d.outcomes.get(i.name)}
+              roi={d.roi.get(i.name)}
+              stalled={stalled.get(i.name)}
             />
           ))}
         </div>
@@ -128,40 +121,40 @@ function InitiativeRow({
   outcomes,
   roi,
   stalled,
-  tier,
 }: {
-  i: Descriptor<InitiativeSpec>;
+  i: PortfolioInitiative;
   outcomes: Outcomes | undefined;
   roi: Roi | undefined;
   stalled: { days: number } | undefined;
-  tier: TierInForce | undefined;
 }) {
-  const s = i.spec;
+  const tier = i.tier;
   return (
-    <article className={`initiative ${stalled ? 'initiative-stalled' : ''}`} id={`initiative-${i.metadata.name}`} tabIndex={-1}>
+    <article className={`initiative ${stalled ? 'initiative-stalled' : ''}`} id={`initiative-${i.name}`} tabIndex={-1}>
       <div className="initiative-head">
         <div>
-          <h3>{s.title ?? i.metadata.name}</h3>
+          <h3>{i.title}</h3>
           <div className="muted small">
-            {i.metadata.name} · {titleCase(s.type)} · {s.businessUnit ?? 'no business unit'} · owner {s.owner ?? '—'}
+            {i.name} · {titleCase(i.type)} · {i.businessUnit} · owner {i.owner}
           </div>
         </div>
         <div className="initiative-tags">
-          <Pill value={s.stage} tone={s.stage === 'scaled' ? 'good' : s.stage === 'production' ? 'info' : 'neutral'} />
+          <Pill value={i.stage} tone={i.stage === 'scaled' ? 'good' : i.stage === 'production' ? 'info' : 'neutral'} />
           <span
             title={
-              tier?.assessedAt
+              tier.source === 'assessment' && tier.assessedAt
                 ? `Risk assessment of ${fmtDate(tier.assessedAt)}${tier.declared && tier.declared !== tier.tier ? ` (declared: ${tier.declared})` : ''}`
-                : 'Declared in the descriptor; not assessed yet'
+                : tier.source === 'declared'
+                  ? 'Declared in the descriptor; not assessed yet'
+                  : 'No tier declared, not assessed yet'
             }
           >
-            <RiskPill tier={tier?.tier} />
+            <RiskPill tier={tier.tier ?? undefined} />
           </span>
           {stalled && <Pill value="stalled" tone="bad" label={`Stalled ${stalled.days} days`} />}
-          {s.stageSince && <span className="muted small">since {fmtDate(s.stageSince)}</span>}
+          {i.stageSince && <span className="muted small">since {fmtDate(i.stageSince)}</span>}
         </div>
       </div>
-      {ACTIVE_STAGES.includes(s.stage) && (
+      {i.active && (
         <div className="initiative-body">
           <div className="initiative-outcomes">
             {!outcomes || outcomes.metrics.length === 0 ? (

@@ -2,7 +2,7 @@
 // saved from a Blob, so the token never appears in a URL.
 import { useState } from 'react';
 import { Card, Loaded, PageHeader } from '../components/ui';
-import { ApiError } from '../lib/api';
+import { ApiError, download as downloaded } from '../lib/api';
 import { useLoad, useSession } from '../lib/use-api';
 
 const FORMATS = [
@@ -15,13 +15,16 @@ export function ReportPage() {
   const { api } = useSession();
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ tone: 'good' | 'bad'; text: string } | null>(null);
-  const preview = useLoad(async (a) => (await a.download('/v1/report?format=html')).blob.text(), []);
+  const preview = useLoad(
+    async (a) => (await downloaded(a.GET('/v1/report', { params: { query: { format: 'html' } }, parseAs: 'blob' }))).blob.text(),
+    [],
+  );
 
-  const download = async (format: string, ext: string) => {
+  const download = async (format: (typeof FORMATS)[number]['format'], ext: string) => {
     setBusy(format);
     setMessage(null);
     try {
-      const { blob, filename } = await api.download(`/v1/report?format=${format}`);
+      const { blob, filename } = await downloaded(api.GET('/v1/report', { params: { query: { format } }, parseAs: 'blob' }));
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;

@@ -1,16 +1,22 @@
 // Reviews: stage promotions waiting for sign-offs (the roles the initiative's risk tier needs), and
 // signing off in a role you hold.
 import { useState } from 'react';
+import type { GetResult } from '../../../src/client/index';
 import { Card, Empty, Field, Loaded, PageHeader, Pill, RiskPill } from '../components/ui';
+import { ok } from '../lib/api';
 import { fmtDateTime, titleCase, who } from '../lib/format';
-import { loadInitiatives } from '../lib/portfolio';
-import type { Items, Review } from '../lib/types';
+import { loadPortfolio } from '../lib/portfolio';
 import { useLoad, useSession } from '../lib/use-api';
+
+type Review = GetResult<'/v1/reviews'>['items'][number];
 
 export function ReviewsPage() {
   const state = useLoad(async (api) => {
-    const [reviews, initiatives] = await Promise.all([api.get<Items<Review>>('/v1/reviews?limit=200'), loadInitiatives(api)]);
-    const owners = new Map(initiatives.map((i) => [i.metadata.name, i.spec.owner]));
+    const [reviews, portfolio] = await Promise.all([
+      ok(api.GET('/v1/reviews', { params: { query: { limit: 200 } } })),
+      loadPortfolio(api),
+    ]);
+    const owners = new Map(portfolio.initiatives.map((i) => [i.name, i.owner]));
     return { items: reviews.items, owners };
   }, []);
   return (
@@ -83,7 +89,9 @@ function ReviewCard({ r, owner, onDone }: { r: Review; owner: string | undefined
   const { api, me } = useSession();
   // The roles this person may sign in, by the server's rule: "owner" is the initiative's owner, the
   // others are roles held; the admin token may sign any.
-  const mine = r.pending.filter((role) => me.type === 'admin' || (role === 'owner' ? me.id === owner : me.roles?.includes(role)));
+  const mine = r.pending.filter(
+    (role) => me.type === 'admin' || (role === 'owner' ? me.id === owner : me.roles?.some((held) => held === role)),
+  );
   const [role, setRole] = useState(mine[0] ?? '');
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -92,11 +100,12 @@ function ReviewCard({ r, owner, onDone }: { r: Review; owner: string | undefined
     setBusy(true);
     setError(null);
     try {
-      await api.post(`/v1/reviews/${encodeURIComponent(r.id)}/sign-offs`, {
-        role,
-        decision,
-        ...(comment.trim() ? { comment: comment.trim() } : {}),
-      });
+      await ok(
+        api.POST('/v1/reviews/{id}/sign-offs', {
+          params: { path: { id: r.id } },
+          body: { role, decision, ...(comment.trim() ? { comment: comment.trim() } : {}) },
+        }),
+      );
       onDone();
     } catch (err) {
       setError((err as Error).message);

@@ -22,7 +22,12 @@ export function SignIn({ expired, onSignedIn }: { expired: boolean; onSignedIn(t
     signInInfo().then(
       (i) => {
         if (!live) return;
-        if (i.session) signedIn.current(SSO_SESSION, { type: 'person', id: i.session.person, roles: i.session.roles });
+        // Who is signed in, with the permissions the server gives their roles.
+        if (i.session)
+          whoami(SSO_SESSION).then(
+            (me) => live && signedIn.current(SSO_SESSION, me),
+            () => live && setInfo(i),
+          );
         else setInfo(i);
       },
       () => live && setInfo({ signIn: { oidc: false, deviceLogin: false }, session: null }),

@@ -2,26 +2,13 @@
 // spend, the worst case held by calls in flight, what is left) and its burn-down: what was left at
 // the end of each hour with spend, from the limit at the period's start.
 import { Area, AreaChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { GetResult } from '../../../src/client/index';
 import { Card, Empty, Loaded, Pill, Progress } from '../components/ui';
+import { ok } from '../lib/api';
 import { fmtDate, fmtDateTime, fmtPercent } from '../lib/format';
-import type { Descriptor, Items } from '../lib/types';
 import { useLoad } from '../lib/use-api';
 
-interface LimitStatus {
-  name: string;
-  scope: Record<string, string>;
-  period: string;
-  enforce: string;
-  periodStart: string;
-  periodEnd: string;
-  limitUsd: number;
-  spentUsd: number;
-  reservedUsd: number;
-  remainingUsd: number;
-  calls: number;
-  alertedAt: string | null;
-  burnDown: Array<{ hour: string; spentUsd: number; remainingUsd: number }>;
-}
+type LimitStatus = GetResult<'/v1/spend-limits/{name}/status'>;
 
 /** Dollars with cents, and more digits for amounts under a dollar (gateway calls cost fractions of a cent). */
 function usd(v: number): string {
@@ -37,9 +24,9 @@ function usd(v: number): string {
 export function SpendLimits() {
   const state = useLoad(
     async (api) => {
-      const { items } = await api.get<Items<Descriptor<unknown>>>('/v1/spend-limits');
+      const { items } = await ok(api.GET('/v1/spend-limits'));
       return Promise.all(
-        items.map((i) => api.get<LimitStatus>(`/v1/spend-limits/${encodeURIComponent(i.metadata.name)}/status`)),
+        items.map((i) => ok(api.GET('/v1/spend-limits/{name}/status', { params: { path: { name: i.metadata.name } } }))),
       );
     },
     [],

@@ -1,0 +1,190 @@
+// Tasks by model, kept at ingest for the plan's model mix (migration 20261203T0100, docs/insight.md
+// "Model mix"): a task is a trace with a task outcome, credited to a model when all its model calls
+// are of that model. A trace's spans come in any order, over any number of exports, so each trace's
+// state so far is kept (task_traces) and every export moves the trace's contribution in the daily
+// rollup (model_tasks_daily) from its old state to its new one: retracted, then added again.
+//
+// Called in the ingest transaction with the spans it actually inserted, so a re-sent span changes
+// nothing. Across PostgreSQL nodes, two exports of one trace serialise on the trace's row: it is
+// created if missing, then read FOR UPDATE (the second waits for the first to commit and reads its
+// state). SQLite's one writer serialises them anyway.
+import type { Kysely } from 'kysely';
+import { adapterOf, orBatches } from '../db/adapter.js';
+import { bulkInserter } from '../db/bulk-insert.js';
+import type { Database, ModelTasksDailyTable, SpanTable, TaskTraceTable } from '../db/schema.js';
+import { UNBOOKED } from './attribution.js';
+
+const MODEL_CALL = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
+
+/** A model call, as the plan has always counted one (the same predicate as the migration's SQL). */
+export function isModelCall(s: Pick<SpanTable, 'operation' | 'model_reported'>): boolean {
+  return s.operation ? MODEL_CALL.has(s.operation) : s.model_reported !== null;
+}
+
+type State = Omit<TaskTraceTable, 'trace_id' | 'agent'>;
+type Sums = Omit<ModelTasksDailyTable, 'day' | 'agent' | 'model' | 'mixed'>;
+const SUMS = ['tasks', 'resolved', 'calls', 'unpriced_calls', 'cost_usd', 'input_tokens', 'output_tokens'] as const;
+
+const TRACE_COLUMNS = [
+  'trace_id',
+  'agent',
+  'day',
+  'outcomes',
+  'resolved_outcomes',
+  'model',
+  'mixed',
+  'calls',
+  'unpriced_calls',
+  'cost_usd',
+  'input_tokens',
+  'output_tokens',
+] as const satisfies ReadonlyArray<keyof TaskTraceTable>;
+const DAILY_COLUMNS = ['day', 'agent', 'model', 'mixed', ...SUMS] as const satisfies ReadonlyArray<keyof ModelTasksDailyTable>;
+
+const empty = (day: string): State => ({
+  day,
+  outcomes: 0,
+  resolved_outcomes: 0,
+  model: null,
+  mixed: 0,
+  calls: 0,
+  unpriced_calls: 0,
+  cost_usd: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+});
+
+/** `a` with `b` added: counts summed, the earlier day, and mixed once two different models were seen. */
+function merge(a: State, b: State): State {
+  const models = a.model !== null && b.model !== null && a.model !== b.model;
+  return {
+    // biome-ignore lint/complexity/useMathMinMax: days are strings (YYYY-MM-DD), not numbers
+    day: a.day < b.day ? a.day : b.day,
+    outcomes: a.outcomes + b.outcomes,
+    resolved_outcomes: a.resolved_outcomes + b.resolved_outcomes,
+    model: a.model ?? b.model,
+    mixed: a.mixed || b.mixed || models ? 1 : 0,
+    calls: a.calls + b.calls,
+    unpriced_calls: a.unpriced_calls + b.unpriced_calls,
+    cost_usd: a.cost_usd + b.cost_usd,
+    input_tokens: a.input_tokens + b.input_tokens,
+    output_tokens: a.output_tokens + b.output_tokens,
+  };
+}
+
+export function createTaskModelRollup(db: Kysely<Database>) {
+  const rowLocks = adapterOf(db).rowLocks;
+  const ensureTraces = bulkInserter(db, 'task_traces', TRACE_COLUMNS, (q) => q.onConflict((oc) => oc.doNothing()));
+  const writeTraces = bulkInserter(db, 'task_traces', TRACE_COLUMNS, (q) =>
+    q.onConflict((oc) =>
+      oc
+        .columns(['trace_id', 'agent'])
+        .doUpdateSet((eb) => Object.fromEntries(TRACE_COLUMNS.slice(2).map((k) => [k, eb.ref(`excluded.${k}`)]))),
+    ),
+  );
+  const addDaily = bulkInserter(db, 'model_tasks_daily', DAILY_COLUMNS, (q) =>
+    q.onConflict((oc) =>
+      oc
+        .columns(['day', 'agent', 'model', 'mixed'])
+        .doUpdateSet((eb) =>
+          Object.fromEntries(SUMS.map((k) => [k, eb(`model_tasks_daily.${k}`, '+', eb.ref(`excluded.${k}`))])),
+        ),
+    ),
+  );
+
+  /** Adds `spans` (newly stored, in this transaction) to their traces' states and to the daily rollup. */
+  return async function rollUp(trx: Kysely<Database>, spans: ReadonlyArray<SpanTable>): Promise<void> {
+    // What this export adds to each trace (spans booked to no agent, and spans that are neither a task
+    // outcome nor a model call, add nothing).
+    const added = new Map<string, { trace_id: string; agent: string; state: State }>();
+    for (const s of spans) {
+      const call = isModelCall(s);
+      if (s.agent === UNBOOKED || (s.task_outcome === null && !call)) continue;
+      const key = `${s.trace_id}\u0000${s.agent}`;
+      const own = empty(s.day);
+      if (s.task_outcome !== null) {
+        own.outcomes = 1;
+        own.resolved_outcomes = s.task_outcome === 'resolved' ? 1 : 0;
+      }
+      if (call) {
+        own.model = s.model ?? s.model_reported;
+        own.calls = 1;
+        own.unpriced_calls = s.cost_usd === null ? 1 : 0;
+        own.cost_usd = s.cost_usd ?? 0;
+        own.input_tokens = s.input_tokens ?? 0;
+        own.output_tokens = s.output_tokens ?? 0;
+      }
+      const t = added.get(key);
+      if (t) t.state = merge(t.state, own);
+      else added.set(key, { trace_id: s.trace_id, agent: s.agent, state: own });
+    }
+    if (added.size === 0) return;
+    // In key order: nodes that lock the same traces lock them in the same order (no deadlock).
+    const traces = [...added.values()].sort((a, b) =>
+      a.trace_id < b.trace_id ? -1 : a.trace_id > b.trace_id ? 1 : a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0,
+    );
+    const row = (t: { trace_id: string; agent: string }, s: State) => ({ trace_id: t.trace_id, agent: t.agent, ...s });
+
+    // The traces' states so far (an empty state for a trace not seen before), locked where nodes race.
+    if (rowLocks)
+      await ensureTraces(
+        trx,
+        traces.map((t) => row(t, empty(t.state.day))),
+      );
+    const before = new Map<string, State>();
+    for (const ids of orBatches([...new Set(traces.map((t) => t.trace_id))])) {
+      let q = trx.selectFrom('task_traces').selectAll().where('trace_id', 'in', ids);
+      if (rowLocks) q = q.orderBy('trace_id').orderBy('agent').forUpdate();
+      for (const r of await q.execute()) {
+        const { trace_id, agent, ...state } = r;
+        for (const k of ['cost_usd', 'input_tokens', 'output_tokens'] as const) state[k] = Number(state[k]);
+        before.set(`${trace_id}\u0000${agent}`, state);
+      }
+    }
+
+    // Each trace's contribution moves from its old state to its new one.
+    const daily = new Map<string, ModelTasksDailyTable>();
+    const book = (agent: string, s: State, sign: 1 | -1) => {
+      if (s.outcomes === 0) return; // not a task (yet)
+      const model = s.mixed ? '' : (s.model ?? '');
+      const key = `${s.day}\u0000${agent}\u0000${model}\u0000${s.mixed}`;
+      let d = daily.get(key);
+      if (!d) {
+        d = {
+          day: s.day,
+          agent,
+          model,
+          mixed: s.mixed,
+          tasks: 0,
+          resolved: 0,
+          calls: 0,
+          unpriced_calls: 0,
+          cost_usd: 0,
+          input_tokens: 0,
+          output_tokens: 0,
+        };
+        daily.set(key, d);
+      }
+      const sums: Sums = {
+        tasks: 1,
+        resolved: s.resolved_outcomes === s.outcomes ? 1 : 0,
+        calls: s.calls,
+        unpriced_calls: s.unpriced_calls,
+        cost_usd: s.cost_usd,
+        input_tokens: s.input_tokens,
+        output_tokens: s.output_tokens,
+      };
+      for (const k of SUMS) d[k] += sign * sums[k];
+    };
+    const after = traces.map((t) => {
+      const old = before.get(`${t.trace_id}\u0000${t.agent}`);
+      const next = old ? merge(old, t.state) : t.state;
+      if (old) book(t.agent, old, -1);
+      book(t.agent, next, 1);
+      return row(t, next);
+    });
+    await writeTraces(trx, after);
+    const changed = [...daily.values()].filter((d) => SUMS.some((k) => d[k] !== 0));
+    if (changed.length) await addDaily(trx, changed as unknown as Array<Record<string, unknown>>);
+  };
+}
