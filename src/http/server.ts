@@ -130,7 +130,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   bundleRoutes(api, app.registry, { applyBodyLimit: app.config.applyBodyLimit });
   credentialRoutes(api, app.auth);
   identityRoutes(api, identity);
-  guardRoutes(api, app.guard, app.database);
+  guardRoutes(api, app.guard);
   auditRoutes(api, createAuditReader(app.database.db, app.auditKey));
   evidenceRoutes(api, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });
   incidentRoutes(api, app.incidents);

@@ -1,7 +1,6 @@
 // The guard's API: decisions (agents), approvals (people and agents), the kill switch, shadow agents
 // and the effective policy set. The audit log and its proofs: routes/audit.ts.
 import { type Static, Type as T } from '@sinclair/typebox';
-import type { DatabaseHandle } from '../../db/adapter.js';
 import { InputError } from '../../errors.js';
 import type { DecisionRequest as Request } from '../../guard/decide.js';
 import type { GuardService } from '../../guard/guard-service.js';
@@ -121,7 +120,7 @@ const EffectivePolicy = T.Object(
   { $id: 'EffectivePolicy' },
 );
 
-export function guardRoutes(server: Server, guard: GuardService, _database: DatabaseHandle): void {
+export function guardRoutes(server: Server, guard: GuardService): void {
   const tags = ['guard'];
   addShared(server, Reason);
   for (const s of [DecisionRequest, Decision, Simulation, Approval, AgentControl, ShadowAgent, EffectivePolicy])
