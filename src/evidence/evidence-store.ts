@@ -1,7 +1,10 @@
 // Stores events and spans idempotently and keeps the daily rollups in the same transaction:
 // only rows actually inserted (not re-sent duplicates), and booked to an agent, add to the totals.
-import type { Kysely } from 'kysely';
-import { orBatches } from '../db/adapter.js';
+// On SQLite, exports that arrive together share one transaction (a group commit, each export in its
+// own savepoint): its one writer runs them one after another anyway, and every commit's fsync
+// stops the event loop (bench/README.md, "OTLP ingest").
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { adapterOf, orBatches } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
@@ -113,85 +116,157 @@ export function createEvidenceStore(db: Kysely<Database>) {
   // Tasks by model for the plan's model mix, from the same new spans (src/evidence/task-models.ts).
   const rollUpTasks = createTaskModelRollup(db);
 
+  /** One export: what is new of it inserted and added to the rollups, in `trx`. */
+  async function ingestIn(trx: Transaction<Database>, events: TaskEventTable[], spans: SpanInput[]): Promise<Stored> {
+    const totals = new Map<string, EvidenceDailyTable>();
+    const add = (day: string, agent: string, model: string, c: Partial<Counters>) => {
+      // Booked to no agent (an attribution mismatch): kept raw, never in any agent's totals.
+      if (agent === UNBOOKED) return;
+      const key = `${day}\u0000${agent}\u0000${model}`;
+      const row = totals.get(key) ?? { day, agent, model, ...ZERO };
+      totals.set(key, row);
+      for (const k of COUNTERS) row[k] += c[k] ?? 0;
+    };
+    let newEvents = 0;
+    for (let i = 0; i < events.length; i += CHUNK) {
+      const chunk = events.slice(i, i + CHUNK);
+      const inserted = await trx
+        .insertInto('task_events')
+        .values(chunk)
+        .onConflict((oc) => oc.columns(['agent', 'task_id', 'type']).doNothing())
+        .returning(['agent', 'task_id', 'type'])
+        .execute();
+      const fresh = new Set(inserted.map((r) => `${r.agent}\u0000${r.task_id}\u0000${r.type}`));
+      for (const e of chunk) {
+        const key = `${e.agent}\u0000${e.task_id}\u0000${e.type}`;
+        if (!fresh.delete(key)) continue; // a duplicate (in the database or earlier in this batch)
+        newEvents++;
+        add(e.day, e.agent, '', eventCounters(e));
+      }
+    }
+    let newSpans = 0;
+    const stored: SpanTable[] = [];
+    for (let i = 0; i < spans.length; i += CHUNK) {
+      const chunk = spans.slice(i, i + CHUNK);
+      for (const { row } of chunk) {
+        row.unpriced_reason ??= null;
+        row.source ??= null;
+        row.mcp_call ??= null;
+        row.duplicate ??= 0;
+      }
+      await markRepeatedToolCalls(trx, chunk);
+      const inserted = await insertSpans<Pick<SpanTable, 'start_at' | 'trace_id' | 'span_id'>>(
+        trx,
+        chunk.map((s) => s.row as unknown as Record<string, unknown>),
+      );
+      const fresh = new Set(inserted.map((r) => `${r.start_at}/${r.trace_id}/${r.span_id}`));
+      for (const s of chunk) {
+        if (!fresh.delete(`${s.row.start_at}/${s.row.trace_id}/${s.row.span_id}`)) continue;
+        newSpans++;
+        stored.push(s.row);
+        add(s.row.day, s.row.agent, s.row.model ?? s.row.model_reported ?? '', spanCounters(s.row, s.inference));
+      }
+    }
+    await rollUpTasks(trx, stored);
+    const rows = [...totals.values()];
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await trx
+        .insertInto('evidence_daily')
+        .values(rows.slice(i, i + CHUNK))
+        .onConflict((oc) =>
+          oc
+            .columns(['day', 'agent', 'model'])
+            .doUpdateSet((eb) =>
+              Object.fromEntries(COUNTERS.map((k) => [k, eb(`evidence_daily.${k}`, '+', eb.ref(`excluded.${k}`))])),
+            ),
+        )
+        .execute();
+    }
+    return { events: newEvents, spans: newSpans };
+  }
+
+  // The group commit (SQLite only: PostgreSQL runs transactions side by side, and two nodes' groups
+  // could lock the same traces in different orders).
+  const grouped = adapterOf(db).engine === 'sqlite';
+  let queue: Pending[] = [];
+  let flushing = false;
+
+  async function flush(): Promise<void> {
+    try {
+      while (queue.length > 0) {
+        let n = 0;
+        let size = 0;
+        while (n < queue.length && (n === 0 || size + weight(queue[n] as Pending) <= MAX_GROUP_ROWS))
+          size += weight(queue[n++] as Pending);
+        const group = queue.slice(0, n);
+        queue = queue.slice(n);
+        try {
+          const results = await db.transaction().execute(async (trx) => {
+            if (group.length === 1) {
+              const only = group[0] as Pending;
+              return [{ ok: true as const, value: await ingestIn(trx, only.events, only.spans) }];
+            }
+            const out: Array<{ ok: true; value: Stored } | { ok: false; error: unknown }> = [];
+            for (const p of group) {
+              // Each export on its own: one that fails is undone and told, the others commit.
+              await sql`SAVEPOINT fulcrum_ingest`.execute(trx);
+              try {
+                const value = await ingestIn(trx, p.events, p.spans);
+                await sql`RELEASE SAVEPOINT fulcrum_ingest`.execute(trx);
+                out.push({ ok: true, value });
+              } catch (error) {
+                await sql`ROLLBACK TO SAVEPOINT fulcrum_ingest`.execute(trx);
+                await sql`RELEASE SAVEPOINT fulcrum_ingest`.execute(trx);
+                out.push({ ok: false, error });
+              }
+            }
+            return out;
+          });
+          for (const [i, r] of results.entries()) {
+            const p = group[i] as Pending;
+            if (r.ok) p.resolve(r.value);
+            else p.reject(r.error);
+          }
+        } catch (err) {
+          for (const p of group) p.reject(err);
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
   return {
     /**
      * Inserts what is new and adds it to the rollups, in one transaction. Returns how many events
-     * and spans were new (re-sent ones are skipped silently: ingest is idempotent).
+     * and spans were new (re-sent ones are skipped silently: ingest is idempotent). Resolves once
+     * committed.
      */
-    async ingest(
-      events: TaskEventTable[],
-      spans: Array<{ row: SpanTable; inference: boolean }>,
-    ): Promise<{ events: number; spans: number }> {
-      return db.transaction().execute(async (trx) => {
-        const totals = new Map<string, EvidenceDailyTable>();
-        const add = (day: string, agent: string, model: string, c: Partial<Counters>) => {
-          // Booked to no agent (an attribution mismatch): kept raw, never in any agent's totals.
-          if (agent === UNBOOKED) return;
-          const key = `${day}\u0000${agent}\u0000${model}`;
-          const row = totals.get(key) ?? { day, agent, model, ...ZERO };
-          totals.set(key, row);
-          for (const k of COUNTERS) row[k] += c[k] ?? 0;
-        };
-        let newEvents = 0;
-        for (let i = 0; i < events.length; i += CHUNK) {
-          const chunk = events.slice(i, i + CHUNK);
-          const inserted = await trx
-            .insertInto('task_events')
-            .values(chunk)
-            .onConflict((oc) => oc.columns(['agent', 'task_id', 'type']).doNothing())
-            .returning(['agent', 'task_id', 'type'])
-            .execute();
-          const fresh = new Set(inserted.map((r) => `${r.agent}\u0000${r.task_id}\u0000${r.type}`));
-          for (const e of chunk) {
-            const key = `${e.agent}\u0000${e.task_id}\u0000${e.type}`;
-            if (!fresh.delete(key)) continue; // a duplicate (in the database or earlier in this batch)
-            newEvents++;
-            add(e.day, e.agent, '', eventCounters(e));
-          }
+    ingest(events: TaskEventTable[], spans: SpanInput[]): Promise<Stored> {
+      if (!grouped) return db.transaction().execute((trx) => ingestIn(trx, events, spans));
+      return new Promise((resolve, reject) => {
+        queue.push({ events, spans, resolve, reject });
+        if (!flushing) {
+          flushing = true;
+          // The exports read in this turn of the event loop share the commit.
+          setImmediate(() => void flush());
         }
-        let newSpans = 0;
-        const stored: SpanTable[] = [];
-        for (let i = 0; i < spans.length; i += CHUNK) {
-          const chunk = spans.slice(i, i + CHUNK);
-          for (const { row } of chunk) {
-            row.unpriced_reason ??= null;
-            row.source ??= null;
-            row.mcp_call ??= null;
-            row.duplicate ??= 0;
-          }
-          await markRepeatedToolCalls(trx, chunk);
-          const inserted = await insertSpans<Pick<SpanTable, 'start_at' | 'trace_id' | 'span_id'>>(
-            trx,
-            chunk.map((s) => s.row as unknown as Record<string, unknown>),
-          );
-          const fresh = new Set(inserted.map((r) => `${r.start_at}/${r.trace_id}/${r.span_id}`));
-          for (const s of chunk) {
-            if (!fresh.delete(`${s.row.start_at}/${s.row.trace_id}/${s.row.span_id}`)) continue;
-            newSpans++;
-            stored.push(s.row);
-            add(s.row.day, s.row.agent, s.row.model ?? s.row.model_reported ?? '', spanCounters(s.row, s.inference));
-          }
-        }
-        await rollUpTasks(trx, stored);
-        const rows = [...totals.values()];
-        for (let i = 0; i < rows.length; i += CHUNK) {
-          await trx
-            .insertInto('evidence_daily')
-            .values(rows.slice(i, i + CHUNK))
-            .onConflict((oc) =>
-              oc
-                .columns(['day', 'agent', 'model'])
-                .doUpdateSet((eb) =>
-                  Object.fromEntries(COUNTERS.map((k) => [k, eb(`evidence_daily.${k}`, '+', eb.ref(`excluded.${k}`))])),
-                ),
-            )
-            .execute();
-        }
-        return { events: newEvents, spans: newSpans };
       });
     },
   };
 }
+
+type SpanInput = { row: SpanTable; inference: boolean };
+type Stored = { events: number; spans: number };
+interface Pending {
+  events: TaskEventTable[];
+  spans: SpanInput[];
+  resolve(v: Stored): void;
+  reject(err: unknown): void;
+}
+/** Most rows (events and spans) in one group commit: a transaction stays short, an export is never split. */
+const MAX_GROUP_ROWS = 2048;
+const weight = (p: Pending) => p.events.length + p.spans.length;
 
 /**
  * One tool call, one count (docs/evidence.md): the MCP gateway records a call in the caller's trace,

@@ -227,8 +227,13 @@ function isEmptyId(v: unknown): boolean {
 
 /** Nanoseconds as a decimal string, a number, or (decoded protobuf) a Long. */
 function nanos(v: unknown, what: string): bigint {
-  const text =
-    typeof v === 'string' ? v : isLong(v) ? v.toString() : typeof v === 'number' && Number.isInteger(v) ? String(v) : '';
+  // A Long's two halves, not its toString() (a decimal conversion by division, ~5% of decoding).
+  if (isLong(v)) {
+    const n = (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
+    if (n > 0n) return n;
+    throw new Error(`${what} must be a positive integer of nanoseconds`);
+  }
+  const text = typeof v === 'string' ? v : typeof v === 'number' && Number.isInteger(v) ? String(v) : '';
   if (/^\d+$/.test(text)) {
     const n = BigInt(text);
     if (n > 0n) return n;
@@ -236,8 +241,13 @@ function nanos(v: unknown, what: string): bigint {
   throw new Error(`${what} must be a positive integer of nanoseconds`);
 }
 
-function isLong(v: unknown): v is { toString(): string } {
-  return typeof v === 'object' && v !== null && 'low' in v && 'high' in v;
+function isLong(v: unknown): v is { low: number; high: number } {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { low?: unknown }).low === 'number' &&
+    typeof (v as { high?: unknown }).high === 'number'
+  );
 }
 
 function attributes(list: unknown): Record<string, AttrValue> {
@@ -254,7 +264,8 @@ function anyValue(v: unknown): AttrValue {
   if (!isObject(v)) return null;
   if (has(v, 'stringValue')) return String(v.stringValue);
   if (has(v, 'boolValue')) return Boolean(v.boolValue);
-  if (has(v, 'intValue')) return isLong(v.intValue) ? Number(v.intValue.toString()) : Number(v.intValue);
+  // int64: a signed Long's high half carries the sign (exact up to 2^53, as any JavaScript number).
+  if (has(v, 'intValue')) return isLong(v.intValue) ? v.intValue.high * 2 ** 32 + (v.intValue.low >>> 0) : Number(v.intValue);
   if (has(v, 'doubleValue')) return Number(v.doubleValue);
   if (has(v, 'arrayValue') && isObject(v.arrayValue)) return ((v.arrayValue.values as unknown[]) ?? []).map(anyValue);
   if (has(v, 'kvlistValue') && isObject(v.kvlistValue)) return attributes(v.kvlistValue.values);

@@ -5,7 +5,7 @@
 // signed with the audit key, so a purge is told from a deletion (docs/audit.md).
 import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
-import { adapterOf } from '../db/adapter.js';
+import { adapterOf, orBatches } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
 import { type Observability, unobserved } from '../observability.js';
@@ -29,6 +29,8 @@ export const DEFAULT_RETENTION: Retention = {
 export const HIGH_RISK_FLOOR_DAYS = 183;
 const SETTING = 'retention';
 const DAY = 86_400_000;
+/** Rows of task_traces read per slice when retention walks it. */
+const TRACE_SLICE = 5000;
 
 export interface Deps {
   db: Kysely<Database>;
@@ -182,13 +184,38 @@ export function createRetentionService(deps: Deps) {
         result[type] = Number((await q.executeTakeFirst()).numDeletedRows);
       }
       // Each trace's state for the tasks-by-model rollup goes with its spans (by the day of its
-      // earliest one, so never before them); the rollup itself stays.
+      // earliest one, so never before them); the rollup itself stays. The table has no index on day
+      // (ingest would write one random page more per trace for it): it is read in key order, a slice
+      // at a time, each slice's expired rows deleted in a statement of their own.
       {
         const before = cutoff(p.spans).slice(0, 10);
-        let q = db.deleteFrom('task_traces').where('day', '<', before);
-        if (incident.length) q = q.where('agent', 'not in', incident);
-        if (highRisk.length) q = q.where((eb) => eb.or([eb('agent', 'not in', highRisk), eb('day', '<', floor.slice(0, 10))]));
-        await q.execute();
+        const heldFloor = floor.slice(0, 10);
+        const expired = (r: { agent: string; day: string }) =>
+          r.day < before && !incident.includes(r.agent) && (!highRisk.includes(r.agent) || r.day < heldFloor);
+        let after: { trace_id: string; agent: string } | undefined;
+        for (;;) {
+          let q = db
+            .selectFrom('task_traces')
+            .select(['trace_id', 'agent', 'day'])
+            .orderBy('trace_id')
+            .orderBy('agent')
+            .limit(TRACE_SLICE);
+          if (after) {
+            const { trace_id, agent } = after;
+            q = q.where((eb) =>
+              eb.or([eb('trace_id', '>', trace_id), eb.and([eb('trace_id', '=', trace_id), eb('agent', '>', agent)])]),
+            );
+          }
+          const rows = await q.execute();
+          const gone = rows.filter(expired);
+          for (const slice of gone.length ? orBatches(gone) : [])
+            await db
+              .deleteFrom('task_traces')
+              .where((eb) => eb.or(slice.map((r) => eb.and([eb('trace_id', '=', r.trace_id), eb('agent', '=', r.agent)]))))
+              .execute();
+          if (rows.length < TRACE_SLICE) break;
+          after = rows[rows.length - 1];
+        }
       }
 
       // Stored arguments: redacted, not deleted (the entry's hash covers arguments_hash, not them).

@@ -258,6 +258,60 @@ describe.each(ENGINES)('tasks by model at ingest on %s', (engine) => {
     // Newer traces are untouched.
     expect(await db.selectFrom('task_traces').select('trace_id').where('trace_id', '=', 't1').execute()).toHaveLength(1);
   });
+
+  it('exports that arrive together (one commit on SQLite) each stand alone: one that fails is undone, the others are kept', async () => {
+    const a = 'grouped-agent';
+    const good = Array.from({ length: 6 }, (_, i) => [span(`g${i}`, a), outcome(`g${i}`, a, 'resolved')]);
+    // A span the database refuses (no trace id): its whole export is undone, calls and all.
+    const bad = [span('g-bad', a), { ...span('g-bad', a), trace_id: null as unknown as string }];
+    const results = await Promise.allSettled([...good.slice(0, 3), bad, ...good.slice(3)].map((x) => ingest(x)));
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    for (const r of results) if (r.status === 'fulfilled') expect(r.value).toEqual({ events: 0, spans: 2 });
+    const stored = await db.selectFrom('spans').select('trace_id').where('agent', '=', a).execute();
+    expect(stored.map((r) => r.trace_id).sort()).toEqual(good.flatMap((x) => x.map((s) => s.trace_id)).sort());
+    expect(await db.selectFrom('task_traces').select('trace_id').where('trace_id', '=', 'g-bad').execute()).toEqual([]);
+    expect(await rollup(db, [a])).toEqual(await byTrace(db, [a]));
+    expect((await byTrace(db, [a]))[0]).toEqual(expect.objectContaining({ tasks: 6, calls: 6 }));
+  });
+
+  it('retention walks task_traces in slices (it has no index on day): every expired state goes, every other stays', async () => {
+    const a = 'sliced-agent';
+    const old = '2026-01-06';
+    const recent = new Date().toISOString().slice(0, 10);
+    // More than two slices' worth, old and recent interleaved in key order (random trace ids).
+    const rows = Array.from({ length: 12_001 }, (_, i) => ({
+      trace_id: randomBytes(16).toString('hex'),
+      agent: a,
+      day: i % 2 ? recent : old,
+      outcomes: 1,
+      resolved_outcomes: 1,
+      model: 'gpt-4.1',
+      mixed: 0,
+      calls: 1,
+      unpriced_calls: 0,
+      cost_usd: 0.001,
+      input_tokens: 10,
+      output_tokens: 5,
+    }));
+    for (let i = 0; i < rows.length; i += 500)
+      await db
+        .insertInto('task_traces')
+        .values(rows.slice(i, i + 500))
+        .execute();
+    await t.app.retention.purge(ADMIN, new Date(Date.parse(`${old}T00:00:00Z`) + 100 * 86_400_000));
+    const left = await db.selectFrom('task_traces').select(['trace_id', 'day']).where('agent', '=', a).execute();
+    expect(left).toHaveLength(6_000);
+    expect(left.every((r) => r.day === recent)).toBe(true);
+    expect(new Set(left.map((r) => r.trace_id))).toEqual(new Set(rows.filter((r) => r.day === recent).map((r) => r.trace_id)));
+  });
 });
 
 /** A database with no migration run (the test template is migrated to the latest already). */
