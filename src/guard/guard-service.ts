@@ -1,7 +1,7 @@
 // The guard: authenticates agents by key, decides (allow | deny | approval_required) against an
 // in-memory snapshot, and records every decision and human act in the audit chain before answering.
 import { EventEmitter } from 'node:events';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { actorName, assertCan, describe, hasRole, type Principal } from '../auth/principal.js';
 import { hashToken, newId } from '../auth/tokens.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
@@ -13,6 +13,11 @@ import { type AuditRecord, AuditWriter } from './audit.js';
 import { checkRequest, type DecisionRequest, decide, type Outcome, type Reason } from './decide.js';
 import { createShadowStore, type ShadowSource } from './shadow-store.js';
 import { type GuardSnapshot, loadSnapshot } from './snapshot.js';
+
+// The savepoint around work run in a decision's commit (the same SQL on both engines), compiled once.
+const SAVEPOINT = CompiledQuery.raw('SAVEPOINT fulcrum_in_commit');
+const RELEASE = CompiledQuery.raw('RELEASE SAVEPOINT fulcrum_in_commit');
+const ROLLBACK_TO = CompiledQuery.raw('ROLLBACK TO SAVEPOINT fulcrum_in_commit');
 
 export type DecisionEntry = 'api' | 'mcp' | 'llm';
 
@@ -178,17 +183,17 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       if (d.inCommit && d.outcome.decision === 'allow')
         groups.set(d.inCommit.batch, [...(groups.get(d.inCommit.batch) ?? []), d]);
     for (const [batch, ds] of groups) {
-      await sql`SAVEPOINT fulcrum_in_commit`.execute(trx);
+      await trx.executeQuery(SAVEPOINT);
       try {
         const out = await batch(
           trx,
           ds.map((d) => d.inCommit?.request(d.id)),
         );
-        await sql`RELEASE SAVEPOINT fulcrum_in_commit`.execute(trx);
+        await trx.executeQuery(RELEASE);
         for (const [i, d] of ds.entries()) d.committed = { ok: true, value: out[i] };
       } catch (error) {
-        await sql`ROLLBACK TO SAVEPOINT fulcrum_in_commit`.execute(trx);
-        await sql`RELEASE SAVEPOINT fulcrum_in_commit`.execute(trx);
+        await trx.executeQuery(ROLLBACK_TO);
+        await trx.executeQuery(RELEASE);
         for (const d of ds) d.committed = { ok: false, error };
       }
     }
