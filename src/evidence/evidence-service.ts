@@ -121,8 +121,8 @@ export function createEvidenceService(deps: Deps) {
       const prices = createPriceBook(registry);
       const now = new Date().toISOString();
       const by = sentBy(sender);
-      const isMcpTool = (tool: string) => toolForCall(registry, tool) !== undefined;
-      const rows = spans.map(({ s, agent, claimed }) => spanRow(s, agent, claimed, by, prices, now, isMcpTool));
+      const mcpToolOf = (tool: string) => toolForCall(registry, tool)?.tool;
+      const rows = spans.map(({ s, agent, claimed }) => spanRow(s, agent, claimed, by, prices, now, mcpToolOf));
       const events = spans
         .filter(({ s }) => s.taskOutcome !== null && s.operation === 'invoke_agent')
         .map(
@@ -278,8 +278,10 @@ function spanRow(
   sentBy: string,
   prices: ReturnType<typeof createPriceBook>,
   now: string,
-  isMcpTool: (tool: string) => boolean,
+  /** The registry name of a Tool an McpServer serves, by its registry or MCP name. */
+  mcpToolOf: (tool: string) => string | undefined,
 ): { row: SpanTable; inference: boolean } {
+  const mcpTool = s.operation === 'execute_tool' && s.tool !== null ? mcpToolOf(s.tool) : undefined;
   const model = s.model ? prices.resolve(s.model) : null;
   const inference = isInference(s);
   const priced = inference
@@ -305,7 +307,9 @@ function spanRow(
       output_tokens: s.outputTokens,
       cached_tokens: s.cachedTokens,
       cost_usd: priced?.cost ?? null,
-      tool: s.tool?.slice(0, 256) ?? null,
+      // A Tool an McpServer serves under its registry name, as the gateway records it (agents may
+      // know it by its MCP name, crm_get_order for crm.get_order).
+      tool: mcpTool ?? s.tool?.slice(0, 256) ?? null,
       error_type: s.errorType,
       task_outcome: s.taskOutcome,
       received_at: now,
@@ -316,7 +320,7 @@ function spanRow(
       unpriced_reason: priced?.unpriced ?? null,
       // A tool span for a Tool the MCP gateway serves may be the same call as the gateway's own record.
       source: 'otlp',
-      mcp_call: s.operation === 'execute_tool' && s.tool !== null && isMcpTool(s.tool) ? 'client' : null,
+      mcp_call: mcpTool !== undefined ? 'client' : null,
       duplicate: 0,
     },
   };

@@ -160,6 +160,11 @@ export function createEvidenceStore(db: Kysely<Database>) {
         chunk.map((s) => s.row as unknown as Record<string, unknown>),
       );
       const fresh = new Set(inserted.map((r) => `${r.start_at}/${r.trace_id}/${r.span_id}`));
+      const isNew = (r: SpanTable) => fresh.has(`${r.start_at}/${r.trace_id}/${r.span_id}`);
+      await pairUntracedToolCalls(
+        trx,
+        chunk.filter((s) => isNew(s.row)),
+      );
       for (const s of chunk) {
         if (!fresh.delete(`${s.row.start_at}/${s.row.trace_id}/${s.row.span_id}`)) continue;
         newSpans++;
@@ -286,13 +291,99 @@ async function markRepeatedToolCalls(trx: Kysely<Database>, chunk: ReadonlyArray
     for (const traces of rows.length ? orBatches([...new Set(rows.map((r) => r.trace_id))]) : []) {
       const other = await trx
         .selectFrom('spans')
-        .select(['trace_id', 'span_id', 'parent_span_id'])
+        .select(['trace_id', 'span_id', 'parent_span_id', 'start_at'])
         .where('mcp_call', '=', theirs)
         .where('trace_id', 'in', traces)
         .where('duplicate', '=', 0)
         .execute();
-      const counted = new Set(other.map((r) => callOf(r, theirs)));
-      for (const r of rows) if (counted.has(callOf(r, mine))) r.duplicate = 1;
+      const counted = new Map(other.map((r) => [callOf(r, theirs), r]));
+      for (const r of rows) {
+        const partner = counted.get(callOf(r, mine));
+        if (!partner) continue;
+        r.duplicate = 1;
+        // The counted one is paired now: no record without trace context pairs with it by time.
+        counted.delete(callOf(r, mine));
+        await trx
+          .updateTable('spans')
+          .set({ mcp_call: `${theirs}_paired` })
+          .where('start_at', '=', partner.start_at)
+          .where('trace_id', '=', partner.trace_id)
+          .where('span_id', '=', partner.span_id)
+          .execute();
+      }
     }
+  }
+}
+
+/** How far apart the client's and Fulcrum's clocks may be when two records of one call are paired by time. */
+const PAIR_SKEW_MS = 2_000;
+/** The longest client span searched back for (a tool call the client timed for longer is not paired). */
+const PAIR_LONGEST_MS = 10 * 60_000;
+
+/**
+ * One tool call, one count, without trace context (docs/evidence.md): a client that sends no
+ * `traceparent` in `_meta` (the AI SDK's MCP client) leaves the gateway's record in a trace of its
+ * own, so the two records cannot be matched by trace. They are paired instead by agent, Tool (the
+ * registry's name) and time: the gateway's record starts within the client's span, give or take
+ * PAIR_SKEW_MS. The second to arrive is marked `duplicate` (the same rule as above), and the first is
+ * marked paired (`mcp_call` 'client_paired' / 'gateway_paired') so no other record pairs with it.
+ * Only records the trace did not pair: a gateway record with trace context never pairs by time.
+ * Run on newly stored rows, in the ingest transaction.
+ */
+async function pairUntracedToolCalls(trx: Kysely<Database>, fresh: ReadonlyArray<{ row: SpanTable }>): Promise<void> {
+  for (const { row: r } of fresh) {
+    if (r.duplicate || r.tool === null || !(r.mcp_call === 'client' || (r.mcp_call === 'gateway' && r.parent_span_id === null)))
+      continue;
+    const start = Date.parse(r.start_at);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    let partner: { trace_id: string; span_id: string; start_at: string } | undefined;
+    if (r.mcp_call === 'client') {
+      // The earliest untraced gateway record of this agent's call of this Tool within the span.
+      partner = await trx
+        .selectFrom('spans')
+        .select(['trace_id', 'span_id', 'start_at'])
+        // Literal values: SQLite uses a partial index (spans_mcp_*_at) only for a constant it can see.
+        .where('mcp_call', '=', sql.lit('gateway'))
+        .where('parent_span_id', 'is', null)
+        .where('agent', '=', r.agent)
+        .where('start_at', '>=', iso(start - PAIR_SKEW_MS))
+        .where('start_at', '<=', iso(start + r.duration_ms + PAIR_SKEW_MS))
+        .where('tool', '=', r.tool)
+        .where('duplicate', '=', 0)
+        .orderBy('start_at')
+        .limit(1)
+        .executeTakeFirst();
+    } else {
+      // The client span of this agent and Tool that began last before the record, if it lasted past it.
+      const candidates = await trx
+        .selectFrom('spans')
+        .select(['trace_id', 'span_id', 'start_at', 'duration_ms'])
+        .where('mcp_call', '=', sql.lit('client'))
+        .where('agent', '=', r.agent)
+        .where('start_at', '>=', iso(start - PAIR_LONGEST_MS))
+        .where('start_at', '<=', iso(start + PAIR_SKEW_MS))
+        .where('tool', '=', r.tool)
+        .where('duplicate', '=', 0)
+        .orderBy('start_at', 'desc')
+        .limit(50)
+        .execute();
+      partner = candidates.find((c) => Date.parse(c.start_at) + Number(c.duration_ms) + PAIR_SKEW_MS >= start);
+    }
+    if (!partner) continue;
+    await trx
+      .updateTable('spans')
+      .set({ mcp_call: r.mcp_call === 'client' ? 'gateway_paired' : 'client_paired' })
+      .where('start_at', '=', partner.start_at)
+      .where('trace_id', '=', partner.trace_id)
+      .where('span_id', '=', partner.span_id)
+      .execute();
+    await trx
+      .updateTable('spans')
+      .set({ duplicate: 1 })
+      .where('start_at', '=', r.start_at)
+      .where('trace_id', '=', r.trace_id)
+      .where('span_id', '=', r.span_id)
+      .execute();
+    r.duplicate = 1;
   }
 }

@@ -62,7 +62,7 @@ describe.each(ENGINES)('tool calls through the MCP gateway on %s', (engine) => {
     return n.toString(16).padStart(len, '0');
   };
   /** The client's own span for the call: an AI SDK-style execute_tool span, sent over OTLP. */
-  const clientSpan = (traceId: string, spanId: string, tool: string) =>
+  const clientSpan = (traceId: string, spanId: string, tool: string, startMs = Date.now() - 2000, endMs = Date.now() - 1000) =>
     t.request({
       method: 'POST',
       url: '/otlp/v1/traces',
@@ -77,8 +77,8 @@ describe.each(ENGINES)('tool calls through the MCP gateway on %s', (engine) => {
                     traceId,
                     spanId,
                     name: `execute_tool ${tool}`,
-                    startTimeUnixNano: String(BigInt(Date.now() - 2000) * 1_000_000n),
-                    endTimeUnixNano: String(BigInt(Date.now() - 1000) * 1_000_000n),
+                    startTimeUnixNano: String(BigInt(startMs) * 1_000_000n),
+                    endTimeUnixNano: String(BigInt(endMs) * 1_000_000n),
                     attributes: [
                       { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } },
                       { key: 'gen_ai.tool.name', value: { stringValue: tool } },
@@ -122,9 +122,10 @@ describe.each(ENGINES)('tool calls through the MCP gateway on %s', (engine) => {
     expect((await clientSpan(trace, client, 'everything_echo')).json()).toEqual({});
     expect(await toolCalls()).toBe(before + 1);
     const rows = await inTrace(trace);
-    expect(rows.map((r) => [r.source, r.mcp_call, r.parent_span_id, r.duplicate])).toEqual([
-      ['mcp', 'gateway', client, 0],
-      ['otlp', 'client', null, 1],
+    expect(rows.map((r) => [r.source, r.mcp_call, r.parent_span_id, r.duplicate, r.tool])).toEqual([
+      ['mcp', 'gateway_paired', client, 0, 'everything.echo'],
+      // Stored under the registry's name, whichever name the client used.
+      ['otlp', 'client', null, 1, 'everything.echo'],
     ]);
   });
 
@@ -135,7 +136,7 @@ describe.each(ENGINES)('tool calls through the MCP gateway on %s', (engine) => {
     await gatewayRecord(trace, client);
     expect(await toolCalls()).toBe(before + 1);
     expect((await inTrace(trace)).map((r) => [r.mcp_call, r.duplicate])).toEqual([
-      ['client', 0],
+      ['client_paired', 0],
       ['gateway', 1],
     ]);
   });
@@ -152,6 +153,86 @@ describe.each(ENGINES)('tool calls through the MCP gateway on %s', (engine) => {
       ['client', 0],
       [null, 0],
     ]);
+  });
+
+  // Without trace context (the AI SDK's MCP client sends none), by agent, Tool and time. Each test at
+  // its own hour, so no record of another test is near in time.
+  const untraced = async (startedAt: number, durationMs = 20) => {
+    calls.record({
+      agent: 'support-bot-eu',
+      tool: 'everything.echo',
+      decisionId: `dec-${hex(8)}`,
+      startedAt,
+      durationMs,
+      errorType: null,
+    });
+    await calls.flush();
+  };
+  const hourAgo = (h: number) => Date.now() - h * 3_600_000;
+  const byStart = async (from: number, to: number) =>
+    (
+      await t.app.database.db
+        .selectFrom('spans')
+        .select(['source', 'mcp_call', 'duplicate'])
+        .where('agent', '=', 'support-bot-eu')
+        .where('start_at', '>=', new Date(from).toISOString())
+        .where('start_at', '<=', new Date(to).toISOString())
+        .orderBy('seq')
+        .execute()
+    ).map((r) => [r.source, r.mcp_call, r.duplicate]);
+
+  it('pairs a call without trace context by agent, Tool and time, whichever record comes first', async () => {
+    const before = await toolCalls();
+    const a = hourAgo(5);
+    await untraced(a + 500);
+    await clientSpan(hex(32), hex(16), 'everything_echo', a, a + 1000);
+    expect(await toolCalls()).toBe(before + 1);
+    expect(await byStart(a - 1000, a + 2000)).toEqual([
+      ['mcp', 'gateway_paired', 0],
+      ['otlp', 'client', 1],
+    ]);
+    const b = hourAgo(6);
+    await clientSpan(hex(32), hex(16), 'everything.echo', b, b + 1000);
+    await untraced(b + 400);
+    expect(await toolCalls()).toBe(before + 2);
+    expect(await byStart(b - 1000, b + 2000)).toEqual([
+      ['otlp', 'client_paired', 0],
+      ['mcp', 'gateway', 1],
+    ]);
+  });
+
+  it('pairs each record once: two calls, two counts; a record far from any other counts on its own', async () => {
+    const before = await toolCalls();
+    const a = hourAgo(7);
+    await untraced(a + 100);
+    await untraced(a + 300);
+    await clientSpan(hex(32), hex(16), 'everything_echo', a, a + 400);
+    await clientSpan(hex(32), hex(16), 'everything_echo', a + 50, a + 450);
+    expect(await toolCalls()).toBe(before + 2);
+    expect((await byStart(a - 1000, a + 2000)).filter(([, , dup]) => dup === 1)).toHaveLength(2);
+    // Ten seconds apart: not the same call.
+    const b = hourAgo(8);
+    await untraced(b + 12_000);
+    await clientSpan(hex(32), hex(16), 'everything_echo', b, b + 1000);
+    expect(await toolCalls()).toBe(before + 4);
+    expect(await byStart(b - 1000, b + 20_000)).toEqual([
+      ['mcp', 'gateway', 0],
+      ['otlp', 'client', 0],
+    ]);
+    // A record with trace context never pairs by time.
+    const c = hourAgo(9);
+    calls.record({
+      agent: 'support-bot-eu',
+      tool: 'everything.echo',
+      decisionId: `dec-${hex(8)}`,
+      startedAt: c + 100,
+      durationMs: 20,
+      errorType: null,
+      traceparent: `00-${hex(32)}-${hex(16)}-01`,
+    });
+    await calls.flush();
+    await clientSpan(hex(32), hex(16), 'everything_echo', c, c + 1000);
+    expect(await toolCalls()).toBe(before + 6);
   });
 
   it('records a call without trace context in a trace of its own', async () => {

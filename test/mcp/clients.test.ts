@@ -4,12 +4,18 @@
 // approval-gated call the way an LLM-driven agent would: its first wait runs out, a person approves,
 // and the model simply calls the tool again, with nothing extra, and exactly one approval is queued.
 import { createMCPClient } from '@ai-sdk/mcp';
+import { createOpenAI } from '@ai-sdk/openai';
 import { MultiServerMCPClient } from '@langchain/mcp-adapters';
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { MCPServerStreamableHttp } from '@openai/agents-core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { generateText, stepCountIs } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenAiServer } from '../evidence/fixtures/openai-server.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { gatewayBundle } from './fixture.js';
 import { operatorAllows, type Peer, startEverythingHttp } from './peers.js';
@@ -145,6 +151,54 @@ spec:
         arguments: { a?: number };
       }>
     ).filter((p) => p.arguments.a === a);
+
+  // One tool call, one count (docs/evidence.md): the AI SDK's MCP client sends no trace context, so
+  // the gateway's record and the SDK's own span of the call are paired by agent, Tool and time.
+  it('the AI SDK calling a tool through /mcp, with its telemetry exported to Fulcrum, counts the call once', async () => {
+    const openai = await startOpenAiServer();
+    const base = url.replace(/\/mcp$/, '');
+    const provider = new NodeTracerProvider({
+      spanProcessors: [
+        new SimpleSpanProcessor(
+          new OTLPTraceExporter({ url: `${base}/otlp/v1/traces`, headers: { Authorization: `Bearer ${key}` } }),
+        ),
+      ],
+    });
+    const mcp = await createMCPClient({ transport: { type: 'http', url, headers: { authorization: `Bearer ${key}` } } });
+    const since = new Date(Date.now() - 1000).toISOString();
+    try {
+      const tools = await mcp.tools();
+      const model = createOpenAI({ baseURL: openai.url, apiKey: 'sk-local-test' }).chat('gpt-4o-mini');
+      const result = await generateText({
+        model,
+        prompt: 'scenario:tools echo this',
+        tools: { web_echo: tools.web_echo as NonNullable<(typeof tools)[string]> },
+        stopWhen: stepCountIs(2),
+        experimental_telemetry: { isEnabled: true, tracer: provider.getTracer('ai') },
+        maxRetries: 0,
+      });
+      expect(result.steps[0]?.toolResults.map((r) => r.toolName)).toEqual(['web_echo']);
+      await provider.forceFlush();
+    } finally {
+      await mcp.close();
+      await provider.shutdown();
+      await openai.close();
+    }
+    // Both records of the call arrive (the gateway writes its own within 50 ms).
+    const records = async () =>
+      t.app.database.db
+        .selectFrom('spans')
+        .select(['source', 'tool', 'duplicate'])
+        .where('agent', '=', 'mcp-bot')
+        .where('operation', '=', 'execute_tool')
+        .where('start_at', '>=', since)
+        .orderBy('seq')
+        .execute();
+    await expect.poll(async () => (await records()).length, { timeout: 10_000 }).toBe(2);
+    const rows = await records();
+    expect(rows.map((r) => r.tool)).toEqual(['web.echo', 'web.echo']);
+    expect(rows.filter((r) => r.duplicate === 0)).toHaveLength(1);
+  });
 
   let sum = 1000;
   describe.each(Object.keys(CLIENTS))('%s', (label) => {

@@ -21,6 +21,7 @@ import * as m20261202T0130 from './20261202T0130-llm-gateway.js';
 import * as m20261203T0100 from './20261203T0100-task-models.js';
 import * as m20261204T0100 from './20261204T0100-task-traces-unindexed.js';
 import * as m20261204T0110 from './20261204T0110-llm-reservations-compact.js';
+import * as m20261204T0120 from './20261204T0120-mcp-untraced-pairing.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -42,6 +43,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261203T0100-task-models': m20261203T0100,
   '20261204T0100-task-traces-unindexed': m20261204T0100,
   '20261204T0110-llm-reservations-compact': m20261204T0110,
+  '20261204T0120-mcp-untraced-pairing': m20261204T0120,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
