@@ -3,6 +3,9 @@
 // lists tools (every name one a model API accepts), calls one, is refused one, and finishes an
 // approval-gated call the way an LLM-driven agent would: its first wait runs out, a person approves,
 // and the model simply calls the tool again, with nothing extra, and exactly one approval is queued.
+import { execFile, execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { createMCPClient } from '@ai-sdk/mcp';
 import { createOpenAI } from '@ai-sdk/openai';
 import { MultiServerMCPClient } from '@langchain/mcp-adapters';
@@ -19,6 +22,17 @@ import { startOpenAiServer } from '../evidence/fixtures/openai-server.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { gatewayBundle } from './fixture.js';
 import { operatorAllows, type Peer, startEverythingHttp } from './peers.js';
+
+const exec = promisify(execFile);
+// The Node.js a client in a child process runs on: this one, or FULCRUM_TEST_CHILD_NODE (a newer one,
+// for clients that need Node 22 when the suite runs on Node 20).
+const CHILD_NODE = process.env.FULCRUM_TEST_CHILD_NODE || process.execPath;
+const CHILD_NODE_MAJOR = Number(
+  (CHILD_NODE === process.execPath
+    ? process.versions.node
+    : execFileSync(CHILD_NODE, ['-p', 'process.versions.node']).toString()
+  ).split('.')[0],
+);
 
 /** What a test needs from a client: its tool names, and a call's outcome as text. */
 interface Driver {
@@ -154,7 +168,25 @@ spec:
 
   // One tool call, one count (docs/evidence.md): the AI SDK's MCP client sends no trace context, so
   // the gateway's record and the SDK's own span of the call are paired by agent, Tool and time.
-  it('the AI SDK calling a tool through /mcp, with its telemetry exported to Fulcrum, counts the call once', async () => {
+  /** The two records of the call since `since`: the gateway's and the client's, one of them counted. */
+  const expectOneCount = async (since: string) => {
+    const records = async () =>
+      t.app.database.db
+        .selectFrom('spans')
+        .select(['source', 'tool', 'duplicate'])
+        .where('agent', '=', 'mcp-bot')
+        .where('operation', '=', 'execute_tool')
+        .where('start_at', '>=', since)
+        .orderBy('seq')
+        .execute();
+    // Both records of the call arrive (the gateway writes its own within 50 ms).
+    await expect.poll(async () => (await records()).length, { timeout: 10_000 }).toBe(2);
+    const rows = await records();
+    expect(rows.map((r) => r.tool)).toEqual(['web.echo', 'web.echo']);
+    expect(rows.filter((r) => r.duplicate === 0)).toHaveLength(1);
+  };
+
+  it('the AI SDK 6 calling a tool through /mcp, with its telemetry exported to Fulcrum, counts the call once', async () => {
     const openai = await startOpenAiServer();
     const base = url.replace(/\/mcp$/, '');
     const provider = new NodeTracerProvider({
@@ -165,7 +197,7 @@ spec:
       ],
     });
     const mcp = await createMCPClient({ transport: { type: 'http', url, headers: { authorization: `Bearer ${key}` } } });
-    const since = new Date(Date.now() - 1000).toISOString();
+    const since = new Date().toISOString(); // both records start after this (same clock)
     try {
       const tools = await mcp.tools();
       const model = createOpenAI({ baseURL: openai.url, apiKey: 'sk-local-test' }).chat('gpt-4o-mini');
@@ -184,21 +216,34 @@ spec:
       await provider.shutdown();
       await openai.close();
     }
-    // Both records of the call arrive (the gateway writes its own within 50 ms).
-    const records = async () =>
-      t.app.database.db
-        .selectFrom('spans')
-        .select(['source', 'tool', 'duplicate'])
-        .where('agent', '=', 'mcp-bot')
-        .where('operation', '=', 'execute_tool')
-        .where('start_at', '>=', since)
-        .orderBy('seq')
-        .execute();
-    await expect.poll(async () => (await records()).length, { timeout: 10_000 }).toBe(2);
-    const rows = await records();
-    expect(rows.map((r) => r.tool)).toEqual(['web.echo', 'web.echo']);
-    expect(rows.filter((r) => r.duplicate === 0)).toHaveLength(1);
+    await expectOneCount(since);
   });
+
+  // AI SDK 7 needs Node.js 22: it runs in the suite's Node 24 run (or with FULCRUM_TEST_CHILD_NODE).
+  (CHILD_NODE_MAJOR >= 22 ? it : it.skip)(
+    'the AI SDK 7 with @ai-sdk/otel calling a tool through /mcp counts the call once',
+    async () => {
+      const openai = await startOpenAiServer();
+      const since = new Date().toISOString(); // both records start after this (same clock)
+      try {
+        const { stdout } = await exec(CHILD_NODE, [path.join(import.meta.dirname, 'peers/ai-sdk7-mcp.mjs')], {
+          env: {
+            ...process.env,
+            OPENAI_BASE_URL: openai.url,
+            FULCRUM_MCP_URL: url,
+            FULCRUM_OTLP_URL: `${url.replace(/\/mcp$/, '')}/otlp/v1/traces`,
+            FULCRUM_KEY: key,
+          },
+          timeout: 60_000,
+        });
+        expect(JSON.parse(stdout)).toEqual(['web_echo']);
+      } finally {
+        await openai.close();
+      }
+      await expectOneCount(since);
+    },
+    90_000,
+  );
 
   let sum = 1000;
   describe.each(Object.keys(CLIENTS))('%s', (label) => {
