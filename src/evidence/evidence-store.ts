@@ -342,7 +342,7 @@ async function pairUntracedToolCalls(trx: Kysely<Database>, fresh: ReadonlyArray
       partner = await trx
         .selectFrom('spans')
         .select(['trace_id', 'span_id', 'start_at'])
-        // Literal values: SQLite uses a partial index (spans_mcp_*_at) only for a constant it can see.
+        // Literal values, as the partial indexes (spans_mcp_*_at) name them in their WHERE.
         .where('mcp_call', '=', sql.lit('gateway'))
         .where('parent_span_id', 'is', null)
         .where('agent', '=', r.agent)
