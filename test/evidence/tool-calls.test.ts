@@ -91,18 +91,20 @@ describe.each(ENGINES)('tool calls through the MCP gateway on %s', (engine) => {
         ],
       },
     });
-  const gatewayRecord = async (traceId: string, parentId: string) => {
+  /** The gateway's record of a call of everything.echo, with the caller's trace context if given. */
+  const record = async (startedAt: number, traceparent?: string) => {
     calls.record({
       agent: 'support-bot-eu',
       tool: 'everything.echo',
       decisionId: `dec-${hex(8)}`,
-      startedAt: Date.now() - 1500,
+      startedAt,
       durationMs: 20,
       errorType: null,
-      traceparent: `00-${traceId}-${parentId}-01`,
+      ...(traceparent ? { traceparent } : {}),
     });
     await calls.flush();
   };
+  const gatewayRecord = (traceId: string, parentId: string) => record(Date.now() - 1500, `00-${traceId}-${parentId}-01`);
   const toolCalls = async () => {
     const rows = await t.app.database.db
       .selectFrom('evidence_daily')
@@ -157,17 +159,7 @@ describe.each(ENGINES)('tool calls through the MCP gateway on %s', (engine) => {
 
   // Without trace context (the AI SDK's MCP client sends none), by agent, Tool and time. Each test at
   // its own hour, so no record of another test is near in time.
-  const untraced = async (startedAt: number, durationMs = 20) => {
-    calls.record({
-      agent: 'support-bot-eu',
-      tool: 'everything.echo',
-      decisionId: `dec-${hex(8)}`,
-      startedAt,
-      durationMs,
-      errorType: null,
-    });
-    await calls.flush();
-  };
+  const untraced = (startedAt: number) => record(startedAt);
   const hourAgo = (h: number) => Date.now() - h * 3_600_000;
   const byStart = async (from: number, to: number) =>
     (
@@ -221,16 +213,7 @@ describe.each(ENGINES)('tool calls through the MCP gateway on %s', (engine) => {
     ]);
     // A record with trace context never pairs by time.
     const c = hourAgo(9);
-    calls.record({
-      agent: 'support-bot-eu',
-      tool: 'everything.echo',
-      decisionId: `dec-${hex(8)}`,
-      startedAt: c + 100,
-      durationMs: 20,
-      errorType: null,
-      traceparent: `00-${hex(32)}-${hex(16)}-01`,
-    });
-    await calls.flush();
+    await record(c + 100, `00-${hex(32)}-${hex(16)}-01`);
     await clientSpan(hex(32), hex(16), 'everything_echo', c, c + 1000);
     expect(await toolCalls()).toBe(before + 6);
   });

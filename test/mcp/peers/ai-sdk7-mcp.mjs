@@ -6,16 +6,11 @@
 import { createMCPClient } from '@ai-sdk/mcp-v2';
 import { createOpenAI } from '@ai-sdk/openai-v4';
 import { OpenTelemetry } from '@ai-sdk/otel';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { generateText, registerTelemetry, stepCountIs } from 'ai-v7';
+import { exportToFulcrum } from '../../evidence/fixtures/export-to-fulcrum.mjs';
 
 const auth = { authorization: `Bearer ${process.env.FULCRUM_KEY}` };
-const provider = new NodeTracerProvider({
-  spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: process.env.FULCRUM_OTLP_URL, headers: auth }))],
-});
-provider.register();
+const provider = exportToFulcrum('support-ai-sdk-7-mcp');
 registerTelemetry(new OpenTelemetry());
 
 const mcp = await createMCPClient({ transport: { type: 'http', url: process.env.FULCRUM_MCP_URL, headers: auth } });
