@@ -6,6 +6,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { adapterOf, orBatches } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
+import { inSavepoint, type Settled } from '../db/savepoint.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
 import { createTaskModelRollup } from './task-models.js';
@@ -110,7 +111,7 @@ export function createEvidenceStore(db: Kysely<Database>) {
   // skipped, so neither is counted twice.
   // A re-send is the same span with the same start: spans_once (start_at, trace_id, span_id) keeps it
   // out, and since it starts with the start time new spans append to it (migration 20261202T0120).
-  const insertSpans = bulkInserter(db, 'spans', SPAN_COLUMNS, (q) =>
+  const insertSpans = bulkInserter('spans', SPAN_COLUMNS, (q) =>
     q.onConflict((oc) => oc.doNothing()).returning(['start_at', 'trace_id', 'span_id']),
   );
   // Tasks by model for the plan's model mix, from the same new spans (src/evidence/task-models.ts).
@@ -211,20 +212,9 @@ export function createEvidenceStore(db: Kysely<Database>) {
               const only = group[0] as Pending;
               return [{ ok: true as const, value: await ingestIn(trx, only.events, only.spans) }];
             }
-            const out: Array<{ ok: true; value: Stored } | { ok: false; error: unknown }> = [];
-            for (const p of group) {
-              // Each export on its own: one that fails is undone and told, the others commit.
-              await sql`SAVEPOINT fulcrum_ingest`.execute(trx);
-              try {
-                const value = await ingestIn(trx, p.events, p.spans);
-                await sql`RELEASE SAVEPOINT fulcrum_ingest`.execute(trx);
-                out.push({ ok: true, value });
-              } catch (error) {
-                await sql`ROLLBACK TO SAVEPOINT fulcrum_ingest`.execute(trx);
-                await sql`RELEASE SAVEPOINT fulcrum_ingest`.execute(trx);
-                out.push({ ok: false, error });
-              }
-            }
+            // Each export on its own: one that fails is undone and told, the others commit.
+            const out: Array<Settled<Stored>> = [];
+            for (const p of group) out.push(await inSavepoint(trx, 'fulcrum_ingest', () => ingestIn(trx, p.events, p.spans)));
             return out;
           });
           for (const [i, r] of results.entries()) {

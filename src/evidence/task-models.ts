@@ -74,15 +74,15 @@ function merge(a: State, b: State): State {
 
 export function createTaskModelRollup(db: Kysely<Database>) {
   const rowLocks = adapterOf(db).rowLocks;
-  const ensureTraces = bulkInserter(db, 'task_traces', TRACE_COLUMNS, (q) => q.onConflict((oc) => oc.doNothing()));
-  const writeTraces = bulkInserter(db, 'task_traces', TRACE_COLUMNS, (q) =>
+  const ensureTraces = bulkInserter('task_traces', TRACE_COLUMNS, (q) => q.onConflict((oc) => oc.doNothing()));
+  const writeTraces = bulkInserter('task_traces', TRACE_COLUMNS, (q) =>
     q.onConflict((oc) =>
       oc
         .columns(['trace_id', 'agent'])
         .doUpdateSet((eb) => Object.fromEntries(TRACE_COLUMNS.slice(2).map((k) => [k, eb.ref(`excluded.${k}`)]))),
     ),
   );
-  const addDaily = bulkInserter(db, 'model_tasks_daily', DAILY_COLUMNS, (q) =>
+  const addDaily = bulkInserter('model_tasks_daily', DAILY_COLUMNS, (q) =>
     q.onConflict((oc) =>
       oc
         .columns(['day', 'agent', 'model', 'mixed'])

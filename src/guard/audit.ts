@@ -139,7 +139,7 @@ export class AuditWriter<T> {
     readonly chainId: string,
     private readonly opts: AuditWriterOptions<T>,
   ) {
-    this.insert = bulkInserter(db, 'audit_entries', [...HASHED, 'arguments', 'hash']);
+    this.insert = bulkInserter('audit_entries', [...HASHED, 'arguments', 'hash']);
     this.headSql = db.updateTable('audit_chains').set({ head_seq: 0, head_hash: '' }).where('id', '=', chainId).compile().sql;
   }
 

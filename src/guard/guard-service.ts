@@ -1,9 +1,10 @@
 // The guard: authenticates agents by key, decides (allow | deny | approval_required) against an
 // in-memory snapshot, and records every decision and human act in the audit chain before answering.
 import { EventEmitter } from 'node:events';
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { actorName, assertCan, describe, hasRole, type Principal } from '../auth/principal.js';
 import { hashToken, newId } from '../auth/tokens.js';
+import { inSavepoint } from '../db/savepoint.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
 import { type Observability, unobserved } from '../observability.js';
@@ -13,11 +14,6 @@ import { type AuditRecord, AuditWriter } from './audit.js';
 import { checkRequest, type DecisionRequest, decide, type Outcome, type Reason } from './decide.js';
 import { createShadowStore, type ShadowSource } from './shadow-store.js';
 import { type GuardSnapshot, loadSnapshot } from './snapshot.js';
-
-// The savepoint around work run in a decision's commit (the same SQL on both engines), compiled once.
-const SAVEPOINT = CompiledQuery.raw('SAVEPOINT fulcrum_in_commit');
-const RELEASE = CompiledQuery.raw('RELEASE SAVEPOINT fulcrum_in_commit');
-const ROLLBACK_TO = CompiledQuery.raw('ROLLBACK TO SAVEPOINT fulcrum_in_commit');
 
 export type DecisionEntry = 'api' | 'mcp' | 'llm';
 
@@ -183,19 +179,13 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       if (d.inCommit && d.outcome.decision === 'allow')
         groups.set(d.inCommit.batch, [...(groups.get(d.inCommit.batch) ?? []), d]);
     for (const [batch, ds] of groups) {
-      await trx.executeQuery(SAVEPOINT);
-      try {
-        const out = await batch(
+      const out = await inSavepoint(trx, 'fulcrum_in_commit', () =>
+        batch(
           trx,
           ds.map((d) => d.inCommit?.request(d.id)),
-        );
-        await trx.executeQuery(RELEASE);
-        for (const [i, d] of ds.entries()) d.committed = { ok: true, value: out[i] };
-      } catch (error) {
-        await trx.executeQuery(ROLLBACK_TO);
-        await trx.executeQuery(RELEASE);
-        for (const d of ds) d.committed = { ok: false, error };
-      }
+        ),
+      );
+      for (const [i, d] of ds.entries()) d.committed = out.ok ? { ok: true, value: out.value[i] } : out;
     }
   }
 

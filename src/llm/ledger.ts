@@ -8,6 +8,7 @@
 // the actual cost, in batches (one transaction for every call that ended meanwhile).
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { adapterOf } from '../db/adapter.js';
+import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database } from '../db/schema.js';
 import type { ApplicableLimit } from './limits.js';
 
@@ -98,34 +99,15 @@ const numbered = (text: string) => {
   return text.replace(/\?/g, () => `$${++i}`);
 };
 const RESERVE_SQL_PG = { block: numbered(RESERVE_SQL.block), alert: numbered(RESERVE_SQL.alert) };
-const RESERVATION_COLUMNS = ['id', 'limit_name', 'period_start', 'amount_micro', 'agent', 'expires_at'] as const;
-/** Most reservations in one INSERT (a batch is as many calls as arrived during a commit, times their limits). */
-const RESERVATIONS_PER_INSERT = 100;
-const insertSql = new Map<string, string>();
-/** The calls' reservations, in INSERTs of up to RESERVATIONS_PER_INSERT rows (SQL kept per engine and size). */
-async function insertReservations(
-  trx: Transaction<Database>,
-  rows: Array<Record<(typeof RESERVATION_COLUMNS)[number], unknown>>,
-) {
-  const pg = adapterOf(trx).engine === 'postgres';
-  for (let at = 0; at < rows.length; at += RESERVATIONS_PER_INSERT) {
-    const slice = rows.slice(at, at + RESERVATIONS_PER_INSERT);
-    const key = `${pg}:${slice.length}`;
-    let text = insertSql.get(key);
-    if (!text) {
-      const tuple = `(${RESERVATION_COLUMNS.map(() => '?').join(', ')})`;
-      text = `insert into "llm_reservations" (${RESERVATION_COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${slice.map(() => tuple).join(', ')}`;
-      if (pg) text = numbered(text);
-      insertSql.set(key, text);
-    }
-    await trx.executeQuery(
-      CompiledQuery.raw(
-        text,
-        slice.flatMap((r) => RESERVATION_COLUMNS.map((c) => r[c])),
-      ),
-    );
-  }
-}
+/** The calls' reservations (the bulk inserter compiles its SQL per engine, with the transaction it runs on). */
+const insertReservations = bulkInserter('llm_reservations', [
+  'id',
+  'limit_name',
+  'period_start',
+  'amount_micro',
+  'agent',
+  'expires_at',
+]);
 
 async function reserveOne(trx: Transaction<Database>, r: ReserveRequest): Promise<ReserveResult> {
   let minute: string | null = null;

@@ -3,13 +3,14 @@
 // usage, a tool call and its follow-up, a cache hit) and export to a running Fulcrum. Each is booked
 // to its own agent; the test checks model, tokens and cost per call, and that what an
 // instrumentation does not send shows up as an unpriced call with its reason, never as $0.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
+import { CHILD_NODE, CHILD_NODE_MAJOR } from '../support/process.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { RESPONSE_MODEL, SCENARIOS, type Scenario, startOpenAiServer } from './fixtures/openai-server.js';
 
@@ -52,16 +53,7 @@ const CASES = [
     minNode: 22,
   },
 ] as const;
-// The Node.js the instrumentations run on: this one, or FULCRUM_TEST_CHILD_NODE (a newer one, to run
-// the Node 22 cases from a Node 20 checkout).
-const CHILD_NODE = process.env.FULCRUM_TEST_CHILD_NODE || process.execPath;
-const NODE_MAJOR = Number(
-  (CHILD_NODE === process.execPath
-    ? process.versions.node
-    : execFileSync(CHILD_NODE, ['-p', 'process.versions.node']).toString()
-  ).split('.')[0],
-);
-const runnable = (c: (typeof CASES)[number]) => !('minNode' in c) || NODE_MAJOR >= c.minNode;
+const runnable = (c: (typeof CASES)[number]) => !('minNode' in c) || CHILD_NODE_MAJOR >= c.minNode;
 
 // gpt-4o-mini in test/fixtures/mini: 0.15 input, 0.075 cached input, 0.6 output, USD per million.
 const cost = (input: number, output: number, cached: number) => ((input - cached) * 0.15 + cached * 0.075 + output * 0.6) / 1e6;

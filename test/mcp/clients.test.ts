@@ -3,7 +3,7 @@
 // lists tools (every name one a model API accepts), calls one, is refused one, and finishes an
 // approval-gated call the way an LLM-driven agent would: its first wait runs out, a person approves,
 // and the model simply calls the tool again, with nothing extra, and exactly one approval is queued.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createMCPClient } from '@ai-sdk/mcp';
@@ -19,21 +19,12 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { generateText, stepCountIs } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiServer } from '../evidence/fixtures/openai-server.js';
+import { CHILD_NODE, CHILD_NODE_MAJOR } from '../support/process.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { gatewayBundle } from './fixture.js';
 import { operatorAllows, type Peer, startEverythingHttp } from './peers.js';
 
 const exec = promisify(execFile);
-// The Node.js a client in a child process runs on: this one, or FULCRUM_TEST_CHILD_NODE (a newer one,
-// for clients that need Node 22 when the suite runs on Node 20).
-const CHILD_NODE = process.env.FULCRUM_TEST_CHILD_NODE || process.execPath;
-const CHILD_NODE_MAJOR = Number(
-  (CHILD_NODE === process.execPath
-    ? process.versions.node
-    : execFileSync(CHILD_NODE, ['-p', 'process.versions.node']).toString()
-  ).split('.')[0],
-);
-
 /** What a test needs from a client: its tool names, and a call's outcome as text. */
 interface Driver {
   names(): Promise<string[]>;

@@ -1,11 +1,23 @@
 // Runs `bin/fulcrum` as a real process: `serve` on a free port, and one-shot commands.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ACME_STDIO } from './files.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(ROOT, 'bin/fulcrum');
+
+/**
+ * The Node.js that clients run in child processes run on: this one, or FULCRUM_TEST_CHILD_NODE (a
+ * newer one, for clients that need Node 22 when the suite runs on Node 20), and its major version.
+ */
+export const CHILD_NODE = process.env.FULCRUM_TEST_CHILD_NODE || process.execPath;
+export const CHILD_NODE_MAJOR = Number(
+  (CHILD_NODE === process.execPath
+    ? process.versions.node
+    : execFileSync(CHILD_NODE, ['-p', 'process.versions.node']).toString()
+  ).split('.')[0],
+);
 const exec = promisify(execFile);
 
 export interface Served {
