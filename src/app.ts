@@ -76,7 +76,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   const observability = createObservability();
   const guard = await createGuardService(db, {
     approvalTtlMs: config.approvalTtlSeconds * 1000,
-    pollMs: 250,
+    pollMs: config.registryPollMs ?? 250,
     observe: observability,
   });
   const checkpoints = createCheckpointer({

@@ -49,6 +49,8 @@ export interface Config {
   outboundAllowHosts: AllowedHost[];
   /** FULCRUM_PUBLIC_URL, FULCRUM_OIDC_*, FULCRUM_AGENT_TOKEN_ISSUER, FULCRUM_SESSION_HOURS (docs/auth.md#single-sign-on). */
   identity: IdentitySettings;
+  /** How often a node checks the database for registry changes made on other nodes; set by tests only (default 250 ms). */
+  registryPollMs?: number;
   /** How outbound connections resolve host names; set by tests only (default: the system resolver). */
   outboundLookup?: LookupFunction;
   /** FULCRUM_LLM_BODY_LIMIT: largest request body the LLM gateway accepts (images ride in it), in bytes. */

@@ -368,7 +368,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     /** The agent a key belongs to; an unknown or revoked key is a shadow sighting from `address`. */
     async authenticateAgent(token: string, address = 'unknown'): Promise<string | undefined> {
       const hash = hashToken(token);
-      const s = await current();
+      let s = await current();
       let key = s.keys.get(hash);
       if (!key) {
         // A key issued on another node moments ago: the database is the authority.
@@ -376,10 +376,20 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         if (row?.subject_kind === 'agent') {
           key = { agent: row.subject, keyId: row.id, revoked: row.revoked_at !== null };
           stale = true;
+          // Its agent may be as new as the key (registered on that node since this one last polled):
+          // read the registry now rather than refuse a valid key until the next poll. Once per new
+          // key: the fresh snapshot holds it.
+          if (!s.registry.has('Agent', key.agent)) s = await current();
         }
       }
       if (key && !key.revoked && s.registry.has('Agent', key.agent)) return key.agent;
-      if (key) shadows.record(`agent:${key.agent}`, 'revoked-key', `revoked key ${key.keyId} (last from ${address})`);
+      if (key?.revoked) shadows.record(`agent:${key.agent}`, 'revoked-key', `revoked key ${key.keyId} (last from ${address})`);
+      else if (key)
+        shadows.record(
+          `agent:${key.agent}`,
+          'unknown-key',
+          `key ${key.keyId} of ${key.agent}, which is not in the registry (last from ${address})`,
+        );
       else if (token.startsWith('fk_') || !token.includes('_')) {
         // One row per client address and key type, however many random keys it tries.
         const type = token.startsWith('fk_') ? 'fk_' : 'untyped';

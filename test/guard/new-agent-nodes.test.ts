@@ -1,0 +1,108 @@
+// Two nodes on one database, neither polling for the other's registry changes during the test: an
+// agent registered and given a key on one node is served by the other at once, not refused until the
+// other's next poll (and not reported as a shadow agent meanwhile); deleting it refuses its keys on
+// both nodes at once.
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { buildServer } from '../../src/http/server.js';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { ACME_STDIO, readBundle } from '../support/files.js';
+import { ADMIN_TOKEN } from '../support/server.js';
+
+const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+const lookup = { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' }, dataDomains: ['customer-records'] };
+
+describe.each(ENGINES)('an agent registered on another node (%s)', (engine) => {
+  let database: TestDatabase;
+  const nodes: Array<{ app: App; server: FastifyInstance }> = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    for (let i = 0; i < 2; i++) {
+      const config = loadConfig(
+        { FULCRUM_DATA_DIR: database.dir },
+        // An hour: the nodes learn of each other's registry changes only through the database reads under test.
+        {
+          adminToken: ADMIN_TOKEN,
+          monitorIntervalSeconds: 0,
+          retentionIntervalHours: 0,
+          mcpStdioAllow: [ACME_STDIO],
+          checkResponses: true,
+          registryPollMs: 3_600_000,
+        },
+      );
+      const app = await createApp(config, database.open());
+      nodes.push({ app, server: await buildServer(app) });
+    }
+    const applied = await nodes[0]?.server.inject({
+      method: 'POST',
+      url: '/v1/apply',
+      headers: auth,
+      payload: { files: readBundle(path.resolve(import.meta.dirname, '../fixtures/mini')) },
+    });
+    expect(applied?.statusCode, applied?.body).toBe(200);
+  });
+  afterAll(async () => {
+    for (const n of nodes) {
+      await n.server.close();
+      await n.app.close();
+    }
+    await database?.drop();
+  });
+
+  it('is served by the other node with its first key, before that node polls', async () => {
+    const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+    // Node B has answered with its snapshot before the new agent exists (so it holds one).
+    expect((await b.server.inject({ method: 'GET', url: '/v1/agents', headers: auth })).statusCode).toBe(200);
+
+    const put = await a.server.inject({
+      method: 'PUT',
+      url: '/v1/agents/late-bot',
+      headers: auth,
+      payload: {
+        apiVersion: 'fulcrum/v1',
+        kind: 'Agent',
+        metadata: { name: 'late-bot' },
+        spec: { initiative: 'support-deflection', archetype: 'support-agent', owner: 'omar.owner', framework: 'custom' },
+      },
+    });
+    expect(put.statusCode, put.body).toBeLessThan(300);
+    const key = (await a.server.inject({ method: 'POST', url: '/v1/agents/late-bot/keys', headers: auth })).json().key;
+
+    const decided = await b.server.inject({
+      method: 'POST',
+      url: '/v1/decisions',
+      headers: { authorization: `Bearer ${key}` },
+      payload: lookup,
+    });
+    expect(decided.statusCode, decided.body).toBe(200);
+    expect(decided.json().decision).toBe('allow');
+
+    await b.app.guard.flushShadows();
+    const shadows = (await b.server.inject({ method: 'GET', url: '/v1/shadow-agents', headers: auth })).json().items;
+    expect(shadows.map((x: { identity: string }) => x.identity)).not.toContain('agent:late-bot');
+  });
+
+  it("refuses a deleted agent's key on both nodes at once (deleting an agent revokes its keys)", async () => {
+    const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+    const key = (await a.server.inject({ method: 'POST', url: '/v1/agents/late-bot/keys', headers: auth })).json().key;
+    const deleted = await a.server.inject({ method: 'DELETE', url: '/v1/agents/late-bot', headers: auth });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    for (const node of [a, b]) {
+      const refused = await node.server.inject({
+        method: 'POST',
+        url: '/v1/decisions',
+        headers: { authorization: `Bearer ${key}` },
+        payload: lookup,
+      });
+      expect(refused.statusCode, refused.body).toBe(401);
+      await node.app.guard.flushShadows();
+    }
+    const shadows = (await b.server.inject({ method: 'GET', url: '/v1/shadow-agents', headers: auth })).json().items;
+    const seen = shadows.find((x: { identity: string }) => x.identity === 'agent:late-bot');
+    expect(seen, JSON.stringify(shadows)).toMatchObject({ source: 'revoked-key', count: 2 });
+  });
+});
