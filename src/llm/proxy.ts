@@ -68,22 +68,24 @@ async function relayWithin(
       res.end(JSON.stringify(errorBody(api, e)));
     } else res.destroy();
   };
+  /** The call was cut short: by its timeout (the client hears 504) or by the client going away. */
+  const aborted = (): CallEnd => {
+    if (timedOut())
+      fail(
+        new LlmError(
+          504,
+          'upstream_timeout',
+          `model endpoint "${call.endpoint.name}" did not answer within ${call.timeoutMs} ms`,
+        ),
+      );
+    return { kind: 'cut', why: why() };
+  };
 
   let upstream: http.IncomingMessage;
   try {
     upstream = await post(call.target, call.body, call.shape.stream, signal);
   } catch (err) {
-    if (signal.aborted) {
-      if (timedOut())
-        fail(
-          new LlmError(
-            504,
-            'upstream_timeout',
-            `model endpoint "${call.endpoint.name}" did not answer within ${call.timeoutMs} ms`,
-          ),
-        );
-      return { kind: 'cut', why: why() };
-    }
+    if (signal.aborted) return aborted();
     log({ endpoint: call.endpoint.name, detail: (err as Error).message }, `model endpoint ${call.endpoint.name} unreachable`);
     fail(
       new LlmError(
@@ -109,17 +111,7 @@ async function relayWithin(
     try {
       body = await readBounded(upstream, limit);
     } catch (err) {
-      if (signal.aborted) {
-        if (timedOut())
-          fail(
-            new LlmError(
-              504,
-              'upstream_timeout',
-              `model endpoint "${call.endpoint.name}" did not answer within ${call.timeoutMs} ms`,
-            ),
-          );
-        return { kind: 'cut', why: why() };
-      }
+      if (signal.aborted) return aborted();
       log(
         { endpoint: call.endpoint.name, detail: (err as Error).message },
         `model endpoint ${call.endpoint.name} answer unreadable`,

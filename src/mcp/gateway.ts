@@ -105,32 +105,28 @@ export function createMcpGateway(deps: GatewayDeps) {
       }
 
       const startedAt = Date.now();
+      const decisionId = d.decisionId;
+      /** The forwarded call, in the metrics and as evidence (an `execute_tool` span of the agent). */
+      const recorded = (outcome: 'forwarded' | 'upstream_error', errorType: string | null) => {
+        observe.mcpCall(outcome, (Date.now() - startedAt) / 1000);
+        evidence.record({
+          agent,
+          tool: name,
+          decisionId,
+          ...(traceparent ? { traceparent } : {}),
+          startedAt,
+          durationMs: Date.now() - startedAt,
+          errorType,
+        });
+      };
       try {
         const result = await upstreams.callTool(target.server, target.upstreamName, args, progress?.upstream());
-        observe.mcpCall('forwarded', (Date.now() - startedAt) / 1000);
-        evidence.record({
-          agent,
-          tool: name,
-          decisionId: d.decisionId,
-          ...(traceparent ? { traceparent } : {}),
-          startedAt,
-          durationMs: Date.now() - startedAt,
-          errorType: result.isError ? 'tool_error' : null,
-        });
-        return { ...result, _meta: { ...(result._meta ?? {}), [DECISION_META]: d.decisionId } };
+        recorded('forwarded', result.isError ? 'tool_error' : null);
+        return { ...result, _meta: { ...(result._meta ?? {}), [DECISION_META]: decisionId } };
       } catch (err) {
         if (!(err instanceof UpstreamError)) throw err;
-        observe.mcpCall('upstream_error', (Date.now() - startedAt) / 1000);
-        evidence.record({
-          agent,
-          tool: name,
-          decisionId: d.decisionId,
-          ...(traceparent ? { traceparent } : {}),
-          startedAt,
-          durationMs: Date.now() - startedAt,
-          errorType: `upstream_${err.fault}`,
-        });
-        return refusal(err.message, d.decisionId);
+        recorded('upstream_error', `upstream_${err.fault}`);
+        return refusal(err.message, decisionId);
       }
     },
 

@@ -2,40 +2,14 @@
 // trace_id, span_id) are all there afterwards, in start order, with the reason of each unpriced model
 // call, the rollups' unpriced calls split by reason, and a re-send of a stored span still stored once.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { type Kysely, Migrator, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type DatabaseHandle, openDatabase } from '../../src/db/adapter.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { migrationsFor } from '../../src/db/migrations/index.js';
 import { createEvidenceStore } from '../../src/evidence/evidence-store.js';
-import { ENGINES, type Engine } from '../support/databases.js';
-import { adminPool, databaseUrl } from '../support/postgres.js';
+import { createEmptyDatabase, ENGINES } from '../support/databases.js';
 
 const LAYOUT = '20261202T0120-span-layout';
-
-/** A database with no migration run (the test template is migrated to the latest already). */
-async function emptyDatabase(engine: Engine): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
-  if (engine === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-layout-'));
-    const handle = openDatabase({ sqliteFile: path.join(dir, 'f.db') });
-    return { handle, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-  }
-  const base = process.env.FULCRUM_TEST_DATABASE_URL as string;
-  const name = `fulcrum_layout_${randomBytes(6).toString('hex')}`;
-  const admin = adminPool(base);
-  await admin.query(`CREATE DATABASE ${name}`);
-  const handle = openDatabase({ databaseUrl: databaseUrl(base, name), poolSize: 2 });
-  return {
-    handle,
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
 
 const oldSpan = (i: number, over: Record<string, unknown> = {}) => ({
   trace_id: randomBytes(16).toString('hex'),
@@ -72,7 +46,7 @@ describe.each(ENGINES)('the span layout migration on %s', (engine) => {
   });
 
   it('keeps every span and the rollups, with reasons, and still stores a re-send once', async () => {
-    const { handle, drop } = await emptyDatabase(engine);
+    const { handle, drop } = await createEmptyDatabase(engine);
     drops.push(async () => {
       await handle.destroy();
       await drop();

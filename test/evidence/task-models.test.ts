@@ -4,12 +4,8 @@
 // changes nothing, the migration fills it from the spans already stored, and retention purges the
 // traces' states with the spans while the daily rollup stays.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { type Kysely, Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DatabaseHandle, openDatabase } from '../../src/db/adapter.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { migrationsFor } from '../../src/db/migrations/index.js';
 import type { Database, SpanTable } from '../../src/db/schema.js';
@@ -17,8 +13,7 @@ import { seeded } from '../../src/demo/story.js';
 import { createEvidenceStore } from '../../src/evidence/evidence-store.js';
 import { isModelCall } from '../../src/evidence/task-models.js';
 import { tasksPerModel } from '../../src/insight/plan-facts.js';
-import { ENGINES, type Engine } from '../support/databases.js';
-import { adminPool, databaseUrl } from '../support/postgres.js';
+import { createEmptyDatabase, ENGINES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MIGRATION = '20261203T0100-task-models';
@@ -314,27 +309,6 @@ describe.each(ENGINES)('tasks by model at ingest on %s', (engine) => {
   });
 });
 
-/** A database with no migration run (the test template is migrated to the latest already). */
-async function emptyDatabase(engine: Engine): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
-  if (engine === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-task-models-'));
-    const handle = openDatabase({ sqliteFile: path.join(dir, 'f.db') });
-    return { handle, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-  }
-  const base = process.env.FULCRUM_TEST_DATABASE_URL as string;
-  const name = `fulcrum_tasks_${randomBytes(6).toString('hex')}`;
-  const admin = adminPool(base);
-  await admin.query(`CREATE DATABASE ${name}`);
-  const handle = openDatabase({ databaseUrl: databaseUrl(base, name), poolSize: 2 });
-  return {
-    handle,
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
-
 describe.each(ENGINES)('the tasks-by-model migration on %s', (engine) => {
   const drops: Array<() => Promise<void>> = [];
   afterAll(async () => {
@@ -342,7 +316,7 @@ describe.each(ENGINES)('the tasks-by-model migration on %s', (engine) => {
   });
 
   it('fills the rollup from the spans already stored, and ingest carries on from there', async () => {
-    const { handle, drop } = await emptyDatabase(engine);
+    const { handle, drop } = await createEmptyDatabase(engine);
     drops.push(async () => {
       await handle.destroy();
       await drop();

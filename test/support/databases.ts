@@ -51,6 +51,27 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   };
 }
 
+/** A database no migration has run on (the test template is migrated to the latest already), for migration tests. */
+export async function createEmptyDatabase(engine: Engine): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
+  if (engine === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-empty-'));
+    const handle = openDatabase({ sqliteFile: path.join(dir, 'f.db') });
+    return { handle, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const base = process.env.FULCRUM_TEST_DATABASE_URL as string;
+  const name = `fulcrum_empty_${randomBytes(6).toString('hex')}`;
+  const admin = adminPool(base);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const handle = openDatabase({ databaseUrl: databaseUrl(base, name), poolSize: 2 });
+  return {
+    handle,
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
 // Two files cloning the template at the same instant can collide ("source database is being accessed").
 async function withRetry<T>(fn: () => Promise<T>, tries = 10): Promise<T> {
   for (let i = 1; ; i++) {
