@@ -275,13 +275,15 @@ async function markRepeatedToolCalls(trx: Kysely<Database>, chunk: ReadonlyArray
     ['gateway', 'client'],
   ] as const) {
     const rows = chunk.map((s) => s.row).filter((r) => r.mcp_call === mine);
-    // The call's key: the client's span id, which is the gateway record's parent.
-    const callOf = (r: Pick<SpanTable, 'trace_id' | 'span_id' | 'parent_span_id'>, kind: string) =>
-      `${r.trace_id}/${kind === 'client' ? r.span_id : r.parent_span_id}`;
+    // The call's key: the client's span id, which is the gateway record's parent, and the agent and
+    // Tool, which both records name: a client span of one Tool passed as the traceparent of a call
+    // of another (or by another agent) pairs with nothing, so it cannot hide that call's count.
+    const callOf = (r: Pick<SpanTable, 'trace_id' | 'span_id' | 'parent_span_id' | 'agent' | 'tool'>, kind: string) =>
+      JSON.stringify([r.trace_id, kind === 'client' ? r.span_id : r.parent_span_id, r.agent, r.tool]);
     for (const traces of rows.length ? orBatches([...new Set(rows.map((r) => r.trace_id))]) : []) {
       const other = await trx
         .selectFrom('spans')
-        .select(['trace_id', 'span_id', 'parent_span_id', 'start_at'])
+        .select(['trace_id', 'span_id', 'parent_span_id', 'start_at', 'agent', 'tool'])
         .where('mcp_call', '=', theirs)
         .where('trace_id', 'in', traces)
         .where('duplicate', '=', 0)

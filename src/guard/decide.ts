@@ -83,11 +83,21 @@ export function decide(s: GuardSnapshot, agent: string, req: DecisionRequest): O
     };
   }
   const schema = s.registry.get('Tool', req.tool)?.spec.arguments;
+  const problems: string[] = [];
+  const converted = argumentsToCedar(args, schema, problems);
+  if (problems.length > 0)
+    return {
+      decision: 'deny',
+      reasons: [{ policy: 'invalid-arguments', effect: 'forbid', message: `arguments of ${req.tool}: ${problems.join('; ')}` }],
+      monitor: [],
+      target: req.tool,
+      argumentsHash,
+    };
   const cedar: CedarRequest = {
     principal: { type: 'Agent', id: agent },
     action: { type: 'Action', id: req.tool },
     resource: { type: 'Tool', id: req.tool },
-    context: { arguments: (argumentsToCedar(args, schema) ?? {}) as CedarValueJson, dataDomains: domains },
+    context: { arguments: (converted ?? {}) as CedarValueJson, dataDomains: domains },
   };
   return { ...judge(s, cedar), target: req.tool, argumentsHash };
 }

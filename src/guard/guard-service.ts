@@ -418,7 +418,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         at: new Date().toISOString(),
         agent,
         req,
-        outcome: decide(s, agent, req),
+        outcome: decideOrRefuse(s, agent, req),
         revision: s.revision,
         ...(inCommit ? { inCommit: inCommit as InCommit<unknown, unknown> } : {}),
       };
@@ -627,6 +627,27 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       await writer.close();
     },
   };
+}
+
+/** A decision that could not be evaluated is a refusal, audited like any other, never an error the caller sees unrecorded. */
+function decideOrRefuse(s: GuardSnapshot, agent: string, req: DecisionRequest): Outcome {
+  try {
+    return decide(s, agent, req);
+  } catch (err) {
+    return {
+      decision: 'deny',
+      reasons: [
+        {
+          policy: 'evaluation-failed',
+          effect: 'forbid',
+          message: `the policies could not be evaluated for this call, so it is refused: ${(err as Error).message}`.slice(0, 1000),
+        },
+      ],
+      monitor: [],
+      target: req.action === 'tool.call' ? req.tool : req.model,
+      argumentsHash: null,
+    };
+  }
 }
 
 function decideSafely(s: GuardSnapshot, agent: string, req: DecisionRequest): Outcome {

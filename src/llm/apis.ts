@@ -35,6 +35,8 @@ export interface CallShape {
   wantsUsage: boolean;
   /** The most output the request allows (max_tokens × n), or undefined when it sets none. */
   maxOutput: number | undefined;
+  /** Choices asked for (chat's `n`): a per-choice cap (the model's maxOutputTokens) applies to each. */
+  choices: number;
   /** Why the request's input cannot be measured from its body (server-side state, files, server tools). */
   unmeasured: string | undefined;
   /** Images and audio in the request: each may cost more tokens than its bytes. */
@@ -68,11 +70,19 @@ export function readCall(op: Operation, body: unknown): CallShape {
   const options = b.stream_options as Json | undefined;
   let maxOutput: number | undefined;
   let unmeasured: string | undefined;
+  let choices = 1;
+  modelsInTools(b);
   if (op === 'chat') {
     const n = positiveInt(b, 'n') ?? 1;
+    choices = n;
     const max = positiveInt(b, 'max_completion_tokens') ?? positiveInt(b, 'max_tokens');
     maxOutput = max === undefined ? undefined : max * n;
     if (b.web_search_options !== undefined) unmeasured = 'web_search_options (search results are read as input)';
+    else if (
+      Array.isArray(b.messages) &&
+      b.messages.some((m) => typeof ((m as Json)?.audio as Json | undefined)?.id === 'string')
+    )
+      unmeasured = 'an earlier audio answer by id (it is read again as input)';
   } else if (op === 'responses') {
     maxOutput = positiveInt(b, 'max_output_tokens');
     if (b.background === true)
@@ -97,22 +107,40 @@ export function readCall(op: Operation, body: unknown): CallShape {
   } else maxOutput = 0;
   const parts = countParts(b);
   unmeasured ??= parts.documents > 0 ? 'documents or files (their pages are read as input)' : undefined;
+  unmeasured ??= parts.references > 0 ? 'item_reference (stored items are read as input)' : undefined;
   return {
     model: b.model,
     stream,
     wantsUsage: op === 'chat' && stream && options?.include_usage === true,
     maxOutput,
+    choices,
     unmeasured,
     media: parts.media,
   };
+}
+
+/**
+ * A tool that names a model of its own (the Responses API's `image_generation` tool, say) would have
+ * the provider call that model with no decision of the gateway's: refused, naming it. The agent
+ * calls that model through the gateway itself.
+ */
+function modelsInTools(b: Json): void {
+  if (!Array.isArray(b.tools)) return;
+  b.tools.forEach((t, i) => {
+    const model = (t as Json | null)?.model;
+    if (model !== undefined && model !== null)
+      throw new InputError(
+        `tools[${i}] names a model of its own (${JSON.stringify(String(model).slice(0, 100))}), which the gateway would not decide on or price: call that model through the gateway instead`,
+      );
+  });
 }
 
 const MEDIA = new Set(['image_url', 'input_image', 'image', 'input_audio', 'audio']);
 const DOCUMENTS = new Set(['document', 'input_file', 'file', 'search_result', 'container_upload']);
 
 /** Content parts by kind, anywhere in the body (it is at most 64 levels deep: the JSON parser's bound). */
-function countParts(body: unknown): { media: number; documents: number } {
-  const out = { media: 0, documents: 0 };
+function countParts(body: unknown): { media: number; documents: number; references: number } {
+  const out = { media: 0, documents: 0, references: 0 };
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) for (const x of v) walk(x);
     else if (v !== null && typeof v === 'object') {
@@ -120,6 +148,7 @@ function countParts(body: unknown): { media: number; documents: number } {
       if (typeof type === 'string') {
         if (MEDIA.has(type)) out.media++;
         else if (DOCUMENTS.has(type)) out.documents++;
+        else if (type === 'item_reference') out.references++;
       }
       for (const x of Object.values(v as Json)) if (typeof x === 'object') walk(x);
     }
@@ -227,6 +256,11 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
         produced(d.content);
         produced(d.refusal);
         produced(d.reasoning_content);
+        produced(d.reasoning);
+        produced((d.function_call as Json | undefined)?.arguments);
+        const audio = d.audio as Json | undefined;
+        produced(audio?.transcript);
+        produced(audio?.data);
         if (Array.isArray(d.tool_calls))
           for (const t of d.tool_calls) produced(((t as Json)?.function as Json | undefined)?.arguments);
       }
@@ -267,10 +301,14 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
       const u = j.usage as Json | undefined;
       if (u) {
         reportedOutput = count(u.output_tokens);
-        // Newer API versions repeat the input counts here; older ones give only output_tokens.
-        const again = u.input_tokens !== undefined ? usageOf('messages', u) : undefined;
-        const input = again ?? startInput;
-        usage = { input: input?.input ?? 0, cached: input?.cached ?? 0, output: reportedOutput };
+        // Newer API versions repeat the input counts here (the SDK types them `number | null`); older
+        // ones give only output_tokens. A count not given (or null) never lowers one message_start gave.
+        const again = typeof u.input_tokens === 'number' ? usageOf('messages', u) : undefined;
+        usage = {
+          input: Math.max(again?.input ?? 0, startInput?.input ?? 0),
+          cached: Math.max(again?.cached ?? 0, startInput?.cached ?? 0),
+          output: reportedOutput,
+        };
       }
     }
     return PASS;

@@ -185,8 +185,18 @@ export function createLlmGateway(opts: GatewayOptions) {
       const registry = s.registry;
       const limits = limitsFor(registry, agent, now);
       const rate = registry.get('Agent', agent)?.spec.rateLimits as RateLimits | undefined;
-      const inBound = inputBound(bodyBytes, shape, model.spec.contextWindow);
-      const maxOut = shape.maxOutput ?? model.spec.maxOutputTokens;
+      // What is forwarded is what the provider reads: its bytes bound the input, not the client's
+      // (re-serialised, `1e20` is 21 bytes, not 4).
+      const injectMaxOutput = shape.maxOutput === undefined && op !== 'embeddings' ? model.spec.maxOutputTokens : undefined;
+      const forwardJson = JSON.stringify(
+        forwardBody(op, body as Record<string, unknown>, {
+          upstreamName: model.spec.upstreamName ?? model.name,
+          injectMaxOutput,
+          askUsage: op === 'chat' && shape.stream && !shape.wantsUsage,
+        }),
+      );
+      const inBound = inputBound(Math.max(bodyBytes, Buffer.byteLength(forwardJson)), shape, model.spec.contextWindow);
+      const maxOut = maxOutputOf(shape, model);
       const mustBound = limits.some((l) => l.spec.enforce !== 'alert') || rate?.tokensPerMinute !== undefined;
       const bounded = !mustBound || (inBound !== undefined && maxOut !== undefined);
       const worst: Usage = { input: inBound ?? bodyBytes, output: maxOut ?? 0, cached: 0 };
@@ -338,13 +348,7 @@ export function createLlmGateway(opts: GatewayOptions) {
       };
       try {
         admitted.target = targetFor(endpoint, op, headers, { outbound: opts.outbound, env: env(), log: upstreamLog });
-        const injectMaxOutput = shape.maxOutput === undefined && op !== 'embeddings' ? model.spec.maxOutputTokens : undefined;
-        const forward = forwardBody(op, body as Record<string, unknown>, {
-          upstreamName: model.spec.upstreamName ?? model.name,
-          injectMaxOutput,
-          askUsage: op === 'chat' && shape.stream && !shape.wantsUsage,
-        });
-        admitted.body = Buffer.from(JSON.stringify(forward));
+        admitted.body = Buffer.from(forwardJson);
       } catch (err) {
         finish(admitted, { kind: 'unsent', why: (err as Error).message });
         throw err;
@@ -398,8 +402,15 @@ function charged(call: Admitted, end: CallEnd, warn: (message: string) => void):
   }
   if (!call.shape.stream || !end.partial) return call.worst;
   const input = end.partial.input ?? { input: call.worst.input, output: 0, cached: 0 };
-  const cap = call.shape.maxOutput ?? call.model.spec.maxOutputTokens ?? Number.POSITIVE_INFINITY;
+  const cap = maxOutputOf(call.shape, call.model) ?? Number.POSITIVE_INFINITY;
   return { input: input.input, cached: input.cached, output: Math.min(end.partial.output, cap) };
+}
+
+/** The most output a call may produce: what it asks for, else the model's cap on each of its choices. */
+function maxOutputOf(shape: CallShape, model: Admitted['model']): number | undefined {
+  if (shape.maxOutput !== undefined) return shape.maxOutput;
+  const each = model.spec.maxOutputTokens;
+  return each === undefined ? undefined : each * shape.choices;
 }
 
 function oneHeader(v: string | string[] | undefined): string | undefined {

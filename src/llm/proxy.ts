@@ -94,6 +94,8 @@ async function relayWithin(
         `model endpoint "${call.endpoint.name}" is not reachable (the Fulcrum server log says why)`,
       ),
     );
+    // Written and then lost: the provider may have answered (and billed) it.
+    if ((err as { requestSent?: boolean }).requestSent) return { kind: 'cut', why: 'upstream_closed' };
     return { kind: 'unsent', why: (err as Error).message };
   }
 
@@ -202,7 +204,10 @@ async function relayWithin(
   });
   if (!res.destroyed) res.end();
   const usage = meter.usage();
-  if (ended === 'end' && usage) return { kind: 'answered', status, usage, responseId: meter.id(), model: meter.model() };
+  // The provider's own count is the charge whenever it arrived, even if the stream was cut after it;
+  // a stream that ended without one is answered without usage (charged the worst case, and said).
+  if (usage || ended === 'end')
+    return { kind: 'answered', status, ...(usage ? { usage } : {}), responseId: meter.id(), model: meter.model() };
   if (ended === 'overflow')
     log(
       { endpoint: call.endpoint.name, detail: `an SSE event over ${MAX_EVENT_BYTES} bytes` },

@@ -77,7 +77,9 @@ export function post(target: Target, body: Buffer, stream: boolean, signal: Abor
       signal,
     });
     req.once('response', resolve);
-    req.once('error', reject);
+    // Whether the provider may have the request: a failure after it was written (a reset while the
+    // provider generates) is not "never sent", and is charged as a call cut short.
+    req.once('error', (err) => reject(Object.assign(err, { requestSent: req.writableFinished })));
     req.end(body);
   });
 }

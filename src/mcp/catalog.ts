@@ -105,6 +105,22 @@ export function toolForCall(registry: RegistrySnapshot, name: string): UpstreamT
  */
 export function mcpNameProblems(registry: RegistrySnapshot): Problem[] {
   const problems: Problem[] = [];
+  // Two McpServers with one prefix would split its Tools by which name sorts first: adding a server
+  // could silently move a reviewed Tool to another upstream. (An empty prefix claims nothing by name.)
+  const byPrefix = new Map<string, string>();
+  for (const server of registry.list('McpServer')) {
+    const prefix = prefixOf(server);
+    if (prefix === '') continue;
+    const first = byPrefix.get(prefix);
+    if (first !== undefined)
+      problems.push({
+        kind: 'McpServer',
+        name: server.name,
+        path: server.spec.toolPrefix === undefined ? '/metadata/name' : '/spec/toolPrefix',
+        message: `McpServer "${server.name}" and McpServer "${first}" both claim the tool prefix "${prefix}"; give one another toolPrefix`,
+      });
+    else byPrefix.set(prefix, server.name);
+  }
   const seen = new Map<string, string>();
   for (const { tool } of mcpTools(registry)) {
     const name = mcpName(tool);

@@ -61,6 +61,11 @@ export class ExchangeTransport implements Transport {
         const id = ++this.next;
         answers.push(new Promise<JSONRPCMessage>((answer) => this.waiting.set(id, { id: m.id, answer, notify })));
         this.onmessage?.({ ...m, id }, extra);
+      } else if ('method' in m && m.method === 'notifications/cancelled') {
+        // Dropped. Its requestId is the client's, and the shared server knows requests only by the
+        // renumbered ids: passed through, it would cancel whichever request (any agent's) holds that
+        // number, and a cancelled request is never answered, so its POST would hang. Stateless, the
+        // gateway has no other request of this client to cancel: a client that gives up closes its POST.
       } else {
         this.onmessage?.(m, extra);
       }

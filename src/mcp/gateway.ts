@@ -213,12 +213,26 @@ type ProgressRelay = ReturnType<typeof progressRelay>;
  * One call's progress as the agent sees it: the wait for a person first (seconds waited), then the
  * upstream's own reports shifted past it, so the values only ever increase, as MCP requires.
  */
+/** The longest progress message relayed (longer ones are cut), and how many characters of them one call relays in all. */
+const PROGRESS_MESSAGE_MAX = 1_000;
+const PROGRESS_CALL_MAX = 256 * 1024;
+
 function progressRelay(send: (p: Progress) => void) {
   let last = -1;
+  let relayed = 0;
   const emit = (p: Progress) => {
     if (p.progress <= last) return;
     last = p.progress;
-    send(p);
+    // What an upstream says along the way is bounded per call (its answer has its own bound): past
+    // the budget, progress goes on without messages.
+    const message = p.message === undefined ? undefined : p.message.slice(0, PROGRESS_MESSAGE_MAX);
+    const kept = message !== undefined && relayed + message.length <= PROGRESS_CALL_MAX ? message : undefined;
+    if (kept !== undefined) relayed += kept.length;
+    send({
+      progress: p.progress,
+      ...(p.total !== undefined ? { total: p.total } : {}),
+      ...(kept !== undefined ? { message: kept } : {}),
+    });
   };
   return {
     waiting(elapsed: number, seconds: number, approvalId: string) {

@@ -89,6 +89,8 @@ export class UpstreamHttpTransport implements Transport {
   private protocolVersion?: string;
   private closed = false;
   private readonly open = new Set<http.ClientRequest>();
+  /** The 2025 client's requests in flight, by JSON-RPC id: its `notifications/cancelled` closes one. */
+  private readonly cancellers = new Map<string | number, AbortController>();
   private readonly maxBytes: number;
 
   constructor(
@@ -111,13 +113,30 @@ export class UpstreamHttpTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage, options?: SendOptions): Promise<void> {
-    const signal = options?.requestSignal;
+    // The 2025 client gives up a request (its timeout) by sending `notifications/cancelled` for it:
+    // the request's own POST is closed too, or it would hold its socket until the upstream answered
+    // (never, for a hung tool) and enough such calls would leave no socket for anything else.
+    if ('method' in message && message.method === 'notifications/cancelled') {
+      const cancelled = (message.params as { requestId?: unknown } | undefined)?.requestId;
+      if (typeof cancelled === 'string' || typeof cancelled === 'number') this.cancellers.get(cancelled)?.abort();
+    }
+    let signal = options?.requestSignal;
+    const id = 'method' in message && 'id' in message ? message.id : undefined;
+    if (!signal && id !== undefined) {
+      const canceller = new AbortController();
+      this.cancellers.set(id, canceller);
+      signal = canceller.signal;
+    }
+    const settled = () => {
+      if (id !== undefined && this.cancellers.get(id)?.signal === signal) this.cancellers.delete(id);
+    };
     try {
       if (this.closed) throw new Error('Not connected');
       const refused = this.opts.outbound.refusal(this.url);
       if (refused) throw new OutboundRefusedError(refused);
       const modern = modernHeaders(message);
       const res = await this.post(JSON.stringify(message), modern, options?.headers, signal);
+      res.once('close', settled);
       const session = res.headers['mcp-session-id'];
       if (typeof session === 'string') this.sessionId = session;
       const status = res.statusCode ?? 0;
@@ -150,6 +169,7 @@ export class UpstreamHttpTransport implements Transport {
       res.destroy();
       throw new StreamableHttpError(-1, `Unexpected content type: ${res.headers['content-type']}`);
     } catch (err) {
+      settled();
       // A cancelled request's failure is the cancelling, not a fault of the connection.
       if (!signal?.aborted) this.onerror?.(err as Error);
       throw err;
@@ -161,6 +181,7 @@ export class UpstreamHttpTransport implements Transport {
     this.closed = true;
     for (const req of this.open) req.destroy();
     this.open.clear();
+    this.cancellers.clear();
     this.onclose?.();
   }
 

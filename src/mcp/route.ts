@@ -175,7 +175,11 @@ export function mcpRoutes(
       if (messages.some(asksForProgress)) {
         const stream = new PassThrough();
         const event = (m: JSONRPCMessage) => stream.write(`event: message\ndata: ${JSON.stringify(m)}\n\n`);
-        endpoint.transport.exchange(messages, { authInfo }, event).then(
+        // Progress an agent does not read is dropped, not held: the answers always go out.
+        const progress = (m: JSONRPCMessage) => {
+          if (!stream.writableNeedDrain) event(m);
+        };
+        endpoint.transport.exchange(messages, { authInfo }, progress).then(
           (answers) => {
             for (const a of answers) event(a);
             stream.end();

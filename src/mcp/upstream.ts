@@ -310,7 +310,20 @@ export function createUpstreamPool(opts: UpstreamOptions) {
         // The upstream answered with a JSON-RPC error: the connection is fine, the request was not.
         // An MCP server's own answer (it completed the handshake), passed on like a tool's result.
         throw new UpstreamError(server.name, 'error', `refused ${what}: ${String(rpc.message).slice(0, 500)}`);
-      // The transport failed (connection closed, garbage, HTTP error): drop it, the next call reconnects.
+      const status = httpStatus(err);
+      if (status !== undefined && (status === 429 || status >= 500)) {
+        // One POST refused (a rate limiter's 429, a tool's 5xx): each POST stands alone, so this call
+        // failed and the connection, with every other agent's call in flight on it, goes on.
+        throw failed(server, 'error', `answered ${what} with HTTP ${status}`, describeError(err, undefined));
+      }
+      if (status !== undefined) {
+        // Another HTTP error (a 404: the upstream no longer knows the session): new calls reconnect,
+        // and the calls in flight on this connection finish on it before it is closed.
+        if (conns.get(server.name) === conn) conns.delete(server.name);
+        setTimeout(() => client.close().catch(() => {}), timeout).unref();
+        throw unreachable(server, err, conn.lastError, what);
+      }
+      // The transport failed (connection closed, garbage): drop it, the next call reconnects.
       if (conns.get(server.name) === conn) conns.delete(server.name);
       client.close().catch(() => {});
       if (conn.invalid) throw notJsonRpc(server, conn.invalid);
@@ -374,6 +387,13 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Prom
     timer = setTimeout(() => reject(onTimeout()), ms);
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+/** The HTTP status of one POST's failure (the transport's error, as thrown or as a 2.x client's cause). */
+function httpStatus(err: unknown): number | undefined {
+  for (let e = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++)
+    if (e instanceof StreamableHttpError && e.code >= 400 && e.code <= 599) return e.code;
+  return undefined;
 }
 
 function isParseError(err: unknown): boolean {

@@ -77,33 +77,53 @@ export function buildEntities(
   return out;
 }
 
+/** The largest magnitude a Cedar decimal holds (a 64-bit integer of ten-thousandths). */
+const DECIMAL_MAX = 922_337_203_685_477;
+
 /**
  * Call arguments (already valid against the tool's JSON Schema) as a Cedar record of the type the
  * generated schema declares: integer → Long, number → decimal, arrays → sets, objects → records.
  * Properties the schema does not type are left out, as the Cedar schema leaves them out.
+ *
+ * A number policies could not compare exactly is not rounded into one they can: an integer beyond
+ * ±(2^53 − 1) (JSON's doubles lose digits there), a number with more than four decimal places or
+ * past a Cedar decimal's range. Each is named in `problems` (with its place in the arguments), and
+ * the guard refuses the call: 0.50004 rounded to 0.5 would pass a `greaterThan(decimal("0.5"))` that
+ * the value itself does not.
  */
-export function argumentsToCedar(value: unknown, schema: unknown): CedarValueJson | undefined {
+export function argumentsToCedar(value: unknown, schema: unknown, problems: string[] = [], at = ''): CedarValueJson | undefined {
   if (!schema || typeof schema !== 'object' || value === null || value === undefined) return undefined;
   const s = schema as Record<string, unknown>;
   const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
   if (type === undefined && Array.isArray(s.enum) && typeof value === 'string') return value;
   switch (type) {
     case 'integer':
-      return typeof value === 'number' ? value : undefined;
-    case 'number':
-      return typeof value === 'number' ? { __extn: { fn: 'decimal', arg: toDecimal(value) } } : undefined;
+      if (typeof value !== 'number') return undefined;
+      if (!Number.isSafeInteger(value)) problems.push(`${at || '/'} ${value} is past ±(2^53 − 1), where integers lose digits`);
+      return value;
+    case 'number': {
+      if (typeof value !== 'number') return undefined;
+      const decimal = toDecimal(value);
+      if (!Number.isFinite(value) || Math.abs(value) > DECIMAL_MAX)
+        problems.push(`${at || '/'} ${value} is past ±${DECIMAL_MAX}, the range policies compare decimals in`);
+      else if (Number(decimal) !== value)
+        problems.push(`${at || '/'} ${value} has more than 4 decimal places, which policies cannot compare exactly: round it`);
+      return { __extn: { fn: 'decimal', arg: decimal } };
+    }
     case 'string':
       return typeof value === 'string' ? value : undefined;
     case 'boolean':
       return typeof value === 'boolean' ? value : undefined;
     case 'array':
-      return Array.isArray(value) ? value.map((v) => argumentsToCedar(v, s.items)).filter((v) => v !== undefined) : undefined;
+      return Array.isArray(value)
+        ? value.map((v, i) => argumentsToCedar(v, s.items, problems, `${at}/${i}`)).filter((v) => v !== undefined)
+        : undefined;
     case 'object': {
       if (typeof value !== 'object' || Array.isArray(value)) return undefined;
       const props = (s.properties as Record<string, unknown>) ?? {};
       const out: Record<string, CedarValueJson> = {};
       for (const [k, propSchema] of Object.entries(props)) {
-        const v = argumentsToCedar((value as Record<string, unknown>)[k], propSchema);
+        const v = argumentsToCedar((value as Record<string, unknown>)[k], propSchema, problems, `${at}/${k}`);
         if (v !== undefined) out[k] = v;
       }
       return out;

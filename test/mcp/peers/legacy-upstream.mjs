@@ -1,0 +1,77 @@
+// A hand-written 2025-11-25 Streamable HTTP MCP server that misbehaves on purpose (test/security/mcp-gateway.test.ts). Tools:
+//  echo {message}  -> answers at once (JSON)
+//  hang {}         -> never answers (holds the POST open, no headers)
+//  ssehang {}      -> SSE headers, then a keep-alive comment every 200 ms, never the answer
+//  bigprogress {n, size} -> SSE: n progress notifications each with a message of `size` chars, then the answer
+//  slow {} -> answers after 0.6 s
+//  ratelimited {} -> HTTP 429 (as a rate limiter in front of an upstream answers)
+//  swap {}         -> answers its POST with a response for the *next* request id (another caller's)
+// GET /stats -> { open: open sockets, posts: POSTs seen, cancelled: notifications/cancelled seen }
+import http from 'node:http';
+
+let open = 0;
+let posts = 0;
+let cancelled = 0;
+const server = http.createServer(async (req, res) => {
+  if (req.method === 'GET' && req.url === '/stats') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ open, posts, cancelled }));
+    return;
+  }
+  const chunks = [];
+  for await (const c of req) chunks.push(c);
+  posts++;
+  const msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  const json = (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  if (!('id' in msg)) {
+    if (msg.method === 'notifications/cancelled') cancelled++;
+    res.writeHead(202).end();
+    return;
+  }
+  if (!msg.method) {
+    res.writeHead(202).end();
+    return;
+  }
+  const ok = (result) => json({ jsonrpc: '2.0', id: msg.id, result });
+  switch (msg.method) {
+    case 'server/discover':
+      return json({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
+    case 'initialize':
+      return ok({ protocolVersion: msg.params.protocolVersion, capabilities: { tools: {} }, serverInfo: { name: 'legacy', version: '1' } });
+    case 'tools/list':
+      return ok({ tools: ['echo', 'hang', 'ssehang', 'bigprogress', 'swap', 'slow', 'ratelimited'].map((name) => ({ name, inputSchema: { type: 'object' } })) });
+    case 'tools/call': {
+      const { name, arguments: args = {} } = msg.params;
+      if (name === 'echo') return ok({ content: [{ type: 'text', text: `Echo: ${args.message}` }] });
+      if (name === 'hang') return; // never answered
+      if (name === 'slow') return setTimeout(() => ok({ content: [{ type: 'text', text: 'slow done' }] }), 600);
+      if (name === 'ratelimited') return res.writeHead(429, { 'content-type': 'text/plain' }).end('Too Many Requests');
+      if (name === 'ssehang') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const t = setInterval(() => res.write(': keep-alive\n\n'), 200);
+        res.on('close', () => clearInterval(t));
+        return;
+      }
+      if (name === 'bigprogress') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const token = msg.params._meta?.progressToken;
+        const big = 'x'.repeat(args.size ?? 1000);
+        for (let i = 1; i <= (args.n ?? 10); i++) {
+          if (token !== undefined)
+            res.write(`event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: token, progress: i, message: big } })}\n\n`);
+        }
+        res.end(`event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', id: msg.id, result: { content: [{ type: 'text', text: 'done' }] } })}\n\n`);
+        return;
+      }
+      if (name === 'swap')
+        return json({ jsonrpc: '2.0', id: typeof msg.id === 'number' ? msg.id + 1 : msg.id, result: { content: [{ type: 'text', text: `meant for ${JSON.stringify(args)}` }] } });
+      return json({ jsonrpc: '2.0', id: msg.id, error: { code: -32602, message: `unknown tool ${name}` } });
+    }
+    default:
+      return json({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
+  }
+});
+server.on('connection', (s) => {
+  open++;
+  s.on('close', () => open--);
+});
+server.listen(0, '127.0.0.1', () => process.stderr.write(`LOOPBACK_PORT=${server.address().port}\n`));

@@ -1,0 +1,366 @@
+// The LLM gateway against requests and providers that try to get a call past its spend limits or its
+// decision (found by attacking it): every choice reserved, stored input unmeasured, the forwarded bytes
+// bound the input, every kind of delta and the provider's own usage charged, a reset call charged,
+// models named inside tools refused. Real server, the fake provider, and a scripted one in front of it.
+
+import { getEncoding } from 'js-tiktoken';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { applyAndKey, bindSecret, costOf, limitStatus, llmBundle } from '../llm/fixture.js';
+import { type Scripted, sleep, sse, startScripted } from '../llm/scripted-upstream.js';
+import { type FakeUpstream, startFakeUpstream } from '../llm/upstream.js';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
+
+const o200k = getEncoding('o200k_base');
+
+const AGENTS = [
+  'atk-n',
+  'atk-ref',
+  'atk-num',
+  'atk-otlp',
+  'atk-ids',
+  'atk-reason',
+  'atk-fn',
+  'atk-anth',
+  'atk-reset',
+  'atk-nousage',
+];
+const LIMIT_USD = 0.01;
+const AMOUNT: Record<string, number> = { 'atk-reason': 1 };
+const EXTRA = AGENTS.map(
+  (a) => `
+apiVersion: fulcrum/v1
+kind: Agent
+metadata: { name: ${a} }
+spec:
+  initiative: support-deflection
+  archetype: llm-caller
+  owner: dana.lee
+---
+apiVersion: fulcrum/v1
+kind: SpendLimit
+metadata: { name: ${a}-daily }
+spec:
+  scope: { agent: ${a} }
+  period: day
+  amountUsd: ${AMOUNT[a] ?? LIMIT_USD}
+---`,
+).join('\n');
+
+describe('LLM gateway under attack (sqlite)', () => {
+  let t: TestServer;
+  let up: FakeUpstream;
+  let sc: Scripted;
+  let url: string;
+  const keys: Record<string, string> = {};
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+  const post = (agent: string, path: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) =>
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys[agent]}`, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      ...(signal ? { signal } : {}),
+    });
+  /** The agent's limit once nothing is held. */
+  const settled = async (agent: string) => {
+    let s = await limitStatus(t.server, `${agent}-daily`);
+    await until(async () => {
+      s = await limitStatus(t.server, `${agent}-daily`);
+      return s.reservedUsd === 0;
+    }, 'reservations to settle');
+    return s;
+  };
+  /** The agent's inference spans, as the evidence store holds them. */
+  const spans = async (agent: string) => {
+    await t.server.llmGateway.flush();
+    return t.app.database.db
+      .selectFrom('spans')
+      .select(['source', 'response_id', 'input_tokens', 'output_tokens', 'cost_usd'])
+      .where('agent', '=', agent)
+      .execute();
+  };
+
+  beforeAll(async () => {
+    up = await startFakeUpstream();
+    sc = await startScripted(up.url);
+    bindSecret(sc.url);
+    t = await startTestServer('sqlite', { outboundAllowHosts: [{ host: '127.0.0.1' }], llmBodyLimit: 8 * 1024 * 1024 });
+    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+
+    keys['llm-bot'] = await applyAndKey(t.server, llmBundle(sc.url, EXTRA));
+    for (const a of AGENTS) {
+      const r = await t.server.inject({ method: 'POST', url: `/v1/agents/${a}/keys`, headers: admin });
+      expect(r.statusCode, r.body).toBe(201);
+      keys[a] = r.json().key;
+    }
+  });
+  afterAll(async () => {
+    // fetch (undici) keeps the connection of an aborted stream in its pool: close it for the server.
+    t?.server.server.closeAllConnections();
+    await t?.close();
+    await sc?.close();
+    await up?.close();
+  });
+  afterEach(() => {
+    sc.scripts.clear();
+    up.behave('*', {});
+    sc.received.length = 0;
+  });
+
+  it('reserves every choice of a chat call with n > 1 and no max_tokens, so the limit refuses it', async () => {
+    // A provider honours max_completion_tokens (1000, injected) per choice: 8 choices → up to 8000 tokens.
+    up.behave('upstream-chat', { inputTokens: 20, outputTokens: 8000 });
+    const r = await post('atk-n', '/llm/openai/v1/chat/completions', {
+      model: 'gw-chat',
+      n: 8,
+      messages: [{ role: 'user', content: 'write a long story' }],
+    });
+    // The worst case is 8 choices of the model's 1,000 tokens: more than the 0.01 USD limit admits.
+    expect(r.status).toBe(429);
+    expect((await r.json()).error.code).toBe('spend_limit_exceeded');
+    expect(sc.received).toHaveLength(0);
+  });
+
+  it('counts Responses item_reference input as unmeasured, as previous_response_id is', async () => {
+    // previous_response_id is refused under a blocking limit on a Model without contextWindow...
+    const prev = await post('atk-ref', '/llm/openai/v1/responses', {
+      model: 'gw-chat',
+      previous_response_id: 'resp_abc',
+      input: 'continue',
+      max_output_tokens: 10,
+    });
+    expect(prev.status).toBe(400);
+    expect((await prev.json()).error.code).toBe('cost_unbounded');
+    // ...but item_reference reads stored items the same way and is admitted on its ~100 body bytes.
+    up.behave('upstream-chat', { inputTokens: 50_000, outputTokens: 10 });
+    const ref = await post('atk-ref', '/llm/openai/v1/responses', {
+      model: 'gw-chat',
+      input: [{ type: 'item_reference', id: 'msg_0123456789' }],
+      max_output_tokens: 10,
+    });
+    expect(ref.status).toBe(400);
+    const error = (await ref.json()).error;
+    expect(error.code).toBe('cost_unbounded');
+    expect(error.message).toMatch(/item_reference/);
+  });
+
+  it('bounds the input by the bytes it forwards, not the bytes the client sent', async () => {
+    // The estimator counts the client's bytes ("1e20" = 4); the provider gets JSON.stringify's
+    // "100000000000000000000" (21), which is 7 o200k tokens. Here in a tool's parameter schema.
+    const N = 1300;
+    const raw = `{"model":"gw-chat","max_tokens":10,"messages":[{"role":"user","content":"pick"}],"tools":[{"type":"function","function":{"name":"pick","parameters":{"type":"object","properties":{"v":{"type":"number","enum":[${Array(N).fill('1e20').join(',')}]}}}}}]}`;
+    sc.scripts.set('upstream-chat', (_req, _body, res) => {
+      // The provider reports the prompt's tokens: at least those of the forwarded body's text.
+      const forwarded = sc.received.at(-1)?.raw ?? '';
+      const tokens = o200k.encode(forwarded).length;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id: 'chatcmpl-num',
+          object: 'chat.completion',
+          created: 1,
+          model: 'upstream-chat',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: tokens, completion_tokens: 1, total_tokens: tokens + 1 },
+        }),
+      );
+    });
+    const r = await fetch(`${url}/llm/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys['atk-num']}`, 'content-type': 'application/json' },
+      body: raw,
+    });
+    // The forwarded body (1e20 written out) is over three times the client's: its bound is over the limit.
+    expect(r.status).toBe(429);
+    expect(sc.received).toHaveLength(0);
+  });
+
+  it('charges a cut stream for its legacy function_call deltas', async () => {
+    sc.scripts.set('upstream-chat', async (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = (delta: object) => ({
+        id: 'chatcmpl-f1',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'upstream-chat',
+        choices: [{ index: 0, delta, finish_reason: null }],
+        usage: null,
+      });
+      sse(res, chunk({ role: 'assistant', content: null, function_call: { name: 'save', arguments: '' } }));
+      for (let i = 0; i < 200; i++) sse(res, chunk({ function_call: { arguments: '"0123456789abcdef",' } }));
+      await sleep(60_000); // the client leaves before the end
+    });
+    const ac = new AbortController();
+    const r = await post(
+      'atk-fn',
+      '/llm/openai/v1/chat/completions',
+      {
+        model: 'gw-chat',
+        max_tokens: 2000,
+        stream: true,
+        messages: [{ role: 'user', content: 'save it' }],
+        functions: [{ name: 'save', parameters: { type: 'object', properties: {} } }],
+        function_call: { name: 'save' },
+      },
+      {},
+      ac.signal,
+    );
+    expect(r.status).toBe(200);
+    const reader = r.body!.getReader();
+    let got = 0;
+    while (got < 4000) got += (await reader.read()).value?.length ?? 0;
+    await sleep(200); // every delta relayed
+    ac.abort();
+    const s = await settled('atk-fn');
+    const body = Buffer.byteLength(
+      JSON.stringify({
+        model: 'gw-chat',
+        max_tokens: 2000,
+        stream: true,
+        messages: [{ role: 'user', content: 'save it' }],
+        functions: [{ name: 'save', parameters: { type: 'object', properties: {} } }],
+        function_call: { name: 'save' },
+      }),
+    );
+    // 200 deltas of 20 bytes were produced: charged as output, not as nothing.
+    expect(s.spentUsd).toBeGreaterThan(costOf({ input: body + 1024, output: 200 }));
+  });
+
+  it("keeps message_start's input when an Anthropic message_delta gives its input counts as null", async () => {
+    sc.scripts.set('gw-claude', async (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      sse(
+        res,
+        {
+          type: 'message_start',
+          message: {
+            id: 'msg_n1',
+            type: 'message',
+            role: 'assistant',
+            model: 'gw-claude',
+            content: [],
+            usage: { input_tokens: 5000, output_tokens: 1, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+          },
+        },
+        'message_start',
+      );
+      sse(res, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start');
+      sse(res, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'hello' } }, 'content_block_delta');
+      sse(res, { type: 'content_block_stop', index: 0 }, 'content_block_stop');
+      sse(
+        res,
+        {
+          type: 'message_delta',
+          delta: { stop_reason: 'end_turn', stop_sequence: null },
+          usage: { input_tokens: null, cache_creation_input_tokens: null, cache_read_input_tokens: null, output_tokens: 2 },
+        },
+        'message_delta',
+      );
+      sse(res, { type: 'message_stop' }, 'message_stop');
+      res.end();
+    });
+    const r = await post('atk-anth', '/llm/anthropic/v1/messages', {
+      model: 'gw-claude',
+      max_tokens: 10,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(r.status).toBe(200);
+    await r.text();
+    const s = await settled('atk-anth');
+    expect(s.spentUsd).toBeCloseTo(costOf({ input: 5000, output: 2 }), 9);
+  });
+
+  it('charges a call the provider had when its connection reset as cut short, and records it', async () => {
+    sc.scripts.set('upstream-chat', async (req) => {
+      await sleep(300); // the provider is generating the whole answer (billed), then a proxy resets
+      req.socket.destroy();
+    });
+    const r = await post('atk-reset', '/llm/openai/v1/chat/completions', {
+      model: 'gw-chat',
+      max_tokens: 1000,
+      messages: [{ role: 'user', content: 'long answer please' }],
+    });
+    expect(r.status).toBe(502);
+    expect(sc.received).toHaveLength(1); // the provider had the request
+    const s = await settled('atk-reset');
+    // The provider may have generated (and billed) it: the worst case, as a whole answer cut short.
+    expect(s.spentUsd).toBeGreaterThan(costOf({ input: 0, output: 1000 }));
+    await until(async () => (await spans('atk-reset')).length === 1, 'the call recorded as evidence');
+  });
+
+  it('charges a stream that ends without usage its worst case', async () => {
+    up.behave('upstream-chat', { noUsage: true, outputTokens: 5 });
+    const body = { model: 'gw-chat', max_tokens: 500, stream: true, messages: [{ role: 'user', content: 'hi' }] };
+    const r = await post('atk-nousage', '/llm/openai/v1/chat/completions', body);
+    expect(r.status).toBe(200);
+    await r.text();
+    const s = await settled('atk-nousage');
+    const bound = Buffer.byteLength(JSON.stringify(body)) + 1024;
+    // The input bound (of the forwarded body, a few bytes over the client's) and all 500 tokens of output.
+    expect(s.spentUsd).toBeGreaterThanOrEqual(costOf({ input: bound, output: 500 }));
+    expect(s.spentUsd).toBeLessThan(costOf({ input: bound + 200, output: 500 }));
+  });
+
+  it('charges the usage the provider reported when the stream is cut after it', async () => {
+    sc.scripts.set('upstream-chat', async (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const response = (status: string, usage?: object) => ({
+        id: 'resp_u1',
+        object: 'response',
+        status,
+        model: 'upstream-chat',
+        output: [],
+        ...(usage ? { usage } : {}),
+      });
+      sse(res, { type: 'response.created', response: response('in_progress') }, 'response.created');
+      sse(res, { type: 'response.output_text.delta', delta: '42' }, 'response.output_text.delta');
+      sse(
+        res,
+        {
+          type: 'response.completed',
+          response: response('completed', {
+            input_tokens: 20,
+            output_tokens: 20_001,
+            output_tokens_details: { reasoning_tokens: 20_000 },
+          }),
+        },
+        'response.completed',
+      );
+      await sleep(60_000); // the connection is not closed at once
+    });
+    const before = (await settled('atk-reason')).spentUsd;
+    const ac = new AbortController();
+    const r = await post(
+      'atk-reason',
+      '/llm/openai/v1/responses',
+      { model: 'gw-chat', input: 'think', max_output_tokens: 30_000, stream: true },
+      {},
+      ac.signal,
+    );
+    const reader = r.body!.getReader();
+    let text = '';
+    while (!text.includes('response.completed')) text += new TextDecoder().decode((await reader.read()).value);
+    ac.abort();
+    const charged = (await settled('atk-reason')).spentUsd - before;
+    expect(charged).toBeCloseTo(costOf({ input: 20, output: 20_001 }), 9);
+  });
+
+  it('refuses a tool that names a model of its own (Responses image_generation)', async () => {
+    const direct = await post('llm-bot', '/llm/openai/v1/responses', {
+      model: 'gw-banned',
+      input: 'draw',
+      max_output_tokens: 10,
+    });
+    expect(direct.status).toBe(403);
+    const viaTool = await post('llm-bot', '/llm/openai/v1/responses', {
+      model: 'gw-chat',
+      input: 'draw a cat',
+      max_output_tokens: 10,
+      tools: [{ type: 'image_generation', model: 'gw-banned' }],
+    });
+    expect(viaTool.status).toBe(400);
+    expect((await viaTool.json()).error.message).toMatch(/tools\[0\] names a model of its own/);
+    expect(sc.received.some((x) => JSON.stringify(x.body).includes('gw-banned'))).toBe(false);
+  });
+});

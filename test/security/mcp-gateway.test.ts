@@ -1,0 +1,326 @@
+// The MCP gateway against agents and upstreams that misbehave on purpose (found by attacking it):
+// one agent's cancellations reach no other agent's call; calls an upstream never answers give their
+// sockets back; one POST's HTTP error fails that call only; a client span cannot hide another Tool's
+// call from the evidence; numbers policies cannot compare exactly are refused, audited; two
+// McpServers cannot claim one prefix; an upstream's progress reaches a slow agent bounded.
+import http from 'node:http';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewayBundle } from '../mcp/fixture.js';
+import { operatorAllows, PEERS, type Peer, startEverythingHttp, startPeer } from '../mcp/peers.js';
+import { readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+const text = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+
+/** An http McpServer `leg` at `url` with the given tools, and two agents that may call them all. */
+function legBundle(url: string, tools: string[], serverExtra = '') {
+  const tool = (name: string) =>
+    `apiVersion: fulcrum/v1\nkind: Tool\nmetadata: { name: leg.${name} }\nspec: { system: leg, effect: read, dataDomains: [], arguments: { type: object } }\n---\n`;
+  const agent = (name: string) =>
+    `apiVersion: fulcrum/v1\nkind: Agent\nmetadata: { name: ${name} }\nspec:\n  initiative: support-deflection\n  owner: dana.lee\n  framework: openai-agents-sdk\n  extraTools: [${tools.map((t) => `leg.${t}`).join(', ')}]\n---\n`;
+  const content = `apiVersion: fulcrum/v1\nkind: McpServer\nmetadata: { name: leg }\nspec: { transport: http, url: ${JSON.stringify(url)}${serverExtra} }\n---\n${tools.map(tool).join('')}${agent('atk-bot')}${agent('other-bot')}`;
+  return [...readBundle(MINI), { path: 'leg.yaml', content }];
+}
+
+/** One JSON-RPC POST to /mcp in 2025-11-25, as an agent. */
+function post(url: string, key: string, body: unknown, signal?: AbortSignal) {
+  return fetch(`${url}/mcp`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${key}`,
+      'mcp-protocol-version': '2025-11-25',
+    },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal,
+  });
+}
+const toolCall = (name: string, args: unknown, id: unknown = 1) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});
+
+describe('an agent and a misbehaving 2025 upstream', () => {
+  let t: TestServer;
+  let peer: Peer;
+  let url: string;
+  let atk: string;
+  let other: string;
+  const stats = async () =>
+    (await (await fetch(peer.url.replace(/\/mcp$/, '/stats'))).json()) as { open: number; cancelled: number };
+
+  beforeAll(async () => {
+    peer = await startPeer([path.join(PEERS, 'legacy-upstream.mjs')]);
+    t = await startTestServer('sqlite', operatorAllows());
+    const applied = await t.request({
+      method: 'POST',
+      url: '/v1/apply',
+      payload: { files: legBundle(peer.url, ['echo', 'hang', 'slow', 'ratelimited', 'bigprogress'], ', timeoutMs: 1000') },
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    const key = async (a: string) => (await t.request({ method: 'POST', url: `/v1/agents/${a}/keys` })).json().key as string;
+    atk = await key('atk-bot');
+    other = await key('other-bot');
+    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await peer?.stop();
+  });
+
+  it("gives a timed-out call's socket back: 80 unanswered calls leave the upstream reachable", async () => {
+    const client = new Client({ name: 'atk', version: '1' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${atk}` } } }),
+    );
+    try {
+      // More than the outbound agent's 64 sockets per upstream.
+      const hung = await Promise.all(Array.from({ length: 80 }, () => client.callTool({ name: 'leg_hang', arguments: {} })));
+      expect(hung.every((r) => /did not answer tools\/call hang within 1000 ms/.test(text(r)))).toBe(true);
+      expect(text(await client.callTool({ name: 'leg_echo', arguments: { message: 'after' } }))).toBe('Echo: after');
+      // The upstream heard each cancellation, and holds no socket per abandoned call.
+      const s = await stats();
+      expect(s.cancelled).toBeGreaterThanOrEqual(80);
+      expect(s.open).toBeLessThan(64);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  it("fails one agent's call on its HTTP error, and only that call", async () => {
+    const slow = post(url, other, toolCall('leg.slow', {})).then((r) => r.json());
+    await new Promise((r) => setTimeout(r, 200)); // the slow call is at the upstream
+    const limited = (await (await post(url, atk, toolCall('leg.ratelimited', {}))).json()) as {
+      result: CallToolResult;
+    };
+    expect(limited.result.isError).toBe(true);
+    expect(text(limited.result)).toMatch(/answered tools\/call ratelimited with HTTP 429/);
+    expect(text(((await slow) as { result: CallToolResult }).result)).toBe('slow done');
+  }, 20_000);
+
+  it("bounds what an upstream's progress sends a slow agent", async () => {
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'leg.bigprogress', arguments: { n: 40, size: 1_000_000 }, _meta: { progressToken: 'p' } },
+    });
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = http.request(
+        new URL(`${url}/mcp`),
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            authorization: `Bearer ${atk}`,
+            'mcp-protocol-version': '2025-11-25',
+          },
+        },
+        resolve,
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const received = Buffer.concat(chunks).toString('utf8');
+    // 40 MB of progress messages upstream; the agent gets them cut, within the per-call budget, and the answer.
+    expect(received.length).toBeLessThan(400 * 1024);
+    expect(received).toContain('"text":"done"');
+  }, 60_000);
+});
+
+describe('agents sharing the node and its upstream (server-everything)', () => {
+  let t: TestServer;
+  let upstream: Peer;
+  let url: string;
+  let mcpKey: string;
+  let webKey: string;
+  const LONG_OPS = `---
+apiVersion: fulcrum/v1
+kind: Policy
+metadata: { name: long-ops }
+spec:
+  description: Long operations need a person
+  cedar: |
+    @approval("Operations over half a second need a person")
+    forbid (principal, action == Action::"ev.trigger-long-running-operation", resource) when { context.arguments has duration && context.arguments.duration.greaterThan(decimal("0.5")) };
+`;
+
+  beforeAll(async () => {
+    upstream = await startEverythingHttp();
+    t = await startTestServer('sqlite', operatorAllows());
+    const applied = await t.request({
+      method: 'POST',
+      url: '/v1/apply',
+      payload: { files: gatewayBundle(upstream.url, LONG_OPS) },
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    const key = async (a: string) => (await t.request({ method: 'POST', url: `/v1/agents/${a}/keys` })).json().key as string;
+    mcpKey = await key('mcp-bot');
+    webKey = await key('web-bot');
+    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await upstream?.stop();
+  });
+
+  it("never lets one agent's notifications/cancelled reach another agent's call", async () => {
+    const victim = post(mcpKey, 'victim', AbortSignal.timeout(10_000));
+    function post(key: string, id: string, signal?: AbortSignal) {
+      return fetch(`${url}/mcp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `Bearer ${key}`,
+          'mcp-protocol-version': '2025-11-25',
+        },
+        body: JSON.stringify(toolCall('web_echo', { message: id }, id)),
+        signal,
+      });
+    }
+    // Another agent sprays cancellations for every small id the node's shared server may be using.
+    const spray = Array.from({ length: 100 }, (_, i) => ({
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { requestId: i + 1, reason: 'x' },
+    }));
+    const sprayed = await fetch(`${url}/mcp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${webKey}`,
+        'mcp-protocol-version': '2025-11-25',
+      },
+      body: JSON.stringify(spray),
+    });
+    expect(sprayed.status).toBe(202);
+    const answered = await victim;
+    expect(answered.status).toBe(200);
+    expect(await answered.text()).toContain('Echo: victim');
+  }, 20_000);
+
+  it('refuses, audited, numbers policies cannot compare exactly', async () => {
+    const call = async (name: string, rawArgs: string) =>
+      (await (
+        await fetch(`${url}/mcp`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            authorization: `Bearer ${mcpKey}`,
+            'mcp-protocol-version': '2025-11-25',
+          },
+          body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"${name}","arguments":${rawArgs}}}`,
+        })
+      ).json()) as { result?: CallToolResult; error?: { message: string } };
+    // 0.50004 > 0.5, but rounded to Cedar's four places it would compare equal and skip the approval.
+    const precise = await call('ev_trigger-long-running-operation', '{"duration": 0.50004, "steps": 1}');
+    expect(precise.result?.isError).toBe(true);
+    expect(text(precise.result)).toMatch(/duration 0\.50004 has more than 4 decimal places/);
+    // Past a Long: a readable refusal in the audit log, not a protocol error nobody recorded.
+    const huge = await call('ev_get-sum', '{"a": 9223372036854775808, "b": 1}');
+    expect(huge.result?.isError).toBe(true);
+    const audit = (await t.request({ method: 'GET', url: '/v1/audit?agent=mcp-bot&limit=10' })).json().items as Array<{
+      target: string;
+      decision: string;
+      reasons: Array<{ policy: string }>;
+    }>;
+    const refused = audit
+      .filter((e) => e.decision === 'deny' && e.reasons[0]?.policy === 'invalid-arguments')
+      .map((e) => e.target);
+    expect(refused).toEqual(expect.arrayContaining(['ev.trigger-long-running-operation', 'ev.get-sum']));
+  }, 20_000);
+
+  it("cannot hide a call's count behind a client span of another Tool", async () => {
+    const trace = 'ab'.repeat(16);
+    const span = 'cd'.repeat(8);
+    const now = Date.now();
+    const otlp = await t.request({
+      method: 'POST',
+      url: '/otlp/v1/traces',
+      token: mcpKey,
+      payload: {
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: trace,
+                    spanId: span,
+                    name: 'execute_tool web_echo',
+                    startTimeUnixNano: String(BigInt(now - 1000) * 1_000_000n),
+                    endTimeUnixNano: String(BigInt(now) * 1_000_000n),
+                    attributes: [
+                      { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } },
+                      { key: 'gen_ai.tool.name', value: { stringValue: 'web_echo' } },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    expect(otlp.statusCode, otlp.body).toBe(200);
+    const r = await fetch(`${url}/mcp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${mcpKey}`,
+        'mcp-protocol-version': '2025-11-25',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'web_get-sum', arguments: { a: 2, b: 3 }, _meta: { traceparent: `00-${trace}-${span}-01` } },
+      }),
+    });
+    expect(await r.text()).toContain('The sum of 2 and 3 is 5');
+    await t.app.mcp.close(); // writes the gateway's buffered records
+    const rows = await t.app.database.db
+      .selectFrom('spans')
+      .select(['tool', 'duplicate'])
+      .where('trace_id', '=', trace)
+      .execute();
+    expect(rows.filter((x) => x.duplicate === 0).map((x) => x.tool)).toEqual(expect.arrayContaining(['web.echo', 'web.get-sum']));
+  }, 20_000);
+});
+
+describe('McpServers and tool prefixes', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer('sqlite', operatorAllows());
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses a second McpServer claiming a prefix another already has, naming both', async () => {
+    const server = (name: string, port: number, prefix?: string) =>
+      `apiVersion: fulcrum/v1\nkind: McpServer\nmetadata: { name: ${name} }\nspec: { transport: http, url: "http://127.0.0.1:${port}/mcp"${prefix ? `, toolPrefix: ${prefix}` : ''} }\n---\n`;
+    const tool =
+      'apiVersion: fulcrum/v1\nkind: Tool\nmetadata: { name: crm.get_order }\nspec: { system: crm, effect: read, dataDomains: [], arguments: { type: object } }\n';
+    const apply = (content: string) =>
+      t.request({ method: 'POST', url: '/v1/apply', payload: { files: [...readBundle(MINI), { path: 'crm.yaml', content }] } });
+    const first = await apply(server('crm', 1) + tool);
+    expect(first.statusCode, first.body).toBe(200);
+    const second = await apply(server('crm', 1) + server('aaa-proxy', 2, 'crm') + tool);
+    expect(second.statusCode).toBe(422);
+    expect(second.body).toMatch(/McpServer \\"aaa-proxy\\" and McpServer \\"crm\\" both claim the tool prefix \\"crm\\"/);
+  });
+});
