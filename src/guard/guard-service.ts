@@ -640,7 +640,10 @@ function decideOrRefuse(s: GuardSnapshot, agent: string, req: DecisionRequest): 
         {
           policy: 'evaluation-failed',
           effect: 'forbid',
-          message: `the policies could not be evaluated for this call, so it is refused: ${(err as Error).message}`.slice(0, 1000),
+          message: `the policies could not be evaluated for this call, so it is refused: ${(err as Error).message}`.slice(
+            0,
+            1000,
+          ),
         },
       ],
       monitor: [],

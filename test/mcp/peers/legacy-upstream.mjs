@@ -36,9 +36,18 @@ const server = http.createServer(async (req, res) => {
     case 'server/discover':
       return json({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
     case 'initialize':
-      return ok({ protocolVersion: msg.params.protocolVersion, capabilities: { tools: {} }, serverInfo: { name: 'legacy', version: '1' } });
+      return ok({
+        protocolVersion: msg.params.protocolVersion,
+        capabilities: { tools: {} },
+        serverInfo: { name: 'legacy', version: '1' },
+      });
     case 'tools/list':
-      return ok({ tools: ['echo', 'hang', 'ssehang', 'bigprogress', 'swap', 'slow', 'ratelimited'].map((name) => ({ name, inputSchema: { type: 'object' } })) });
+      return ok({
+        tools: ['echo', 'hang', 'ssehang', 'bigprogress', 'swap', 'slow', 'ratelimited'].map((name) => ({
+          name,
+          inputSchema: { type: 'object' },
+        })),
+      });
     case 'tools/call': {
       const { name, arguments: args = {} } = msg.params;
       if (name === 'echo') return ok({ content: [{ type: 'text', text: `Echo: ${args.message}` }] });
@@ -57,13 +66,21 @@ const server = http.createServer(async (req, res) => {
         const big = 'x'.repeat(args.size ?? 1000);
         for (let i = 1; i <= (args.n ?? 10); i++) {
           if (token !== undefined)
-            res.write(`event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: token, progress: i, message: big } })}\n\n`);
+            res.write(
+              `event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: token, progress: i, message: big } })}\n\n`,
+            );
         }
-        res.end(`event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', id: msg.id, result: { content: [{ type: 'text', text: 'done' }] } })}\n\n`);
+        res.end(
+          `event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', id: msg.id, result: { content: [{ type: 'text', text: 'done' }] } })}\n\n`,
+        );
         return;
       }
       if (name === 'swap')
-        return json({ jsonrpc: '2.0', id: typeof msg.id === 'number' ? msg.id + 1 : msg.id, result: { content: [{ type: 'text', text: `meant for ${JSON.stringify(args)}` }] } });
+        return json({
+          jsonrpc: '2.0',
+          id: typeof msg.id === 'number' ? msg.id + 1 : msg.id,
+          result: { content: [{ type: 'text', text: `meant for ${JSON.stringify(args)}` }] },
+        });
       return json({ jsonrpc: '2.0', id: msg.id, error: { code: -32602, message: `unknown tool ${name}` } });
     }
     default:
