@@ -3,40 +3,22 @@
 // other's next poll (and not reported as a shadow agent meanwhile); deleting it refuses its keys on
 // both nodes at once.
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { buildServer } from '../../src/http/server.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
-import { ACME_STDIO, readBundle } from '../support/files.js';
-import { ADMIN_TOKEN } from '../support/server.js';
+import { readBundle } from '../support/files.js';
+import { ADMIN_TOKEN, startNode } from '../support/server.js';
 
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const lookup = { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' }, dataDomains: ['customer-records'] };
 
 describe.each(ENGINES)('an agent registered on another node (%s)', (engine) => {
   let database: TestDatabase;
-  const nodes: Array<{ app: App; server: FastifyInstance }> = [];
+  const nodes: Array<Awaited<ReturnType<typeof startNode>>> = [];
 
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    for (let i = 0; i < 2; i++) {
-      const config = loadConfig(
-        { FULCRUM_DATA_DIR: database.dir },
-        // An hour: the nodes learn of each other's registry changes only through the database reads under test.
-        {
-          adminToken: ADMIN_TOKEN,
-          monitorIntervalSeconds: 0,
-          retentionIntervalHours: 0,
-          mcpStdioAllow: [ACME_STDIO],
-          checkResponses: true,
-          registryPollMs: 3_600_000,
-        },
-      );
-      const app = await createApp(config, database.open());
-      nodes.push({ app, server: await buildServer(app) });
-    }
+    // An hour: the nodes learn of each other's registry changes only through the database reads under test.
+    for (let i = 0; i < 2; i++) nodes.push(await startNode(database, { registryPollMs: 3_600_000 }));
     const applied = await nodes[0]?.server.inject({
       method: 'POST',
       url: '/v1/apply',

@@ -176,36 +176,14 @@ spec:
   });
 
   it("never lets one agent's notifications/cancelled reach another agent's call", async () => {
-    const victim = post(mcpKey, 'victim', AbortSignal.timeout(10_000));
-    function post(key: string, id: string, signal?: AbortSignal) {
-      return fetch(`${url}/mcp`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          authorization: `Bearer ${key}`,
-          'mcp-protocol-version': '2025-11-25',
-        },
-        body: JSON.stringify(toolCall('web_echo', { message: id }, id)),
-        signal,
-      });
-    }
+    const victim = post(url, mcpKey, toolCall('web_echo', { message: 'victim' }, 'victim'), AbortSignal.timeout(10_000));
     // Another agent sprays cancellations for every small id the node's shared server may be using.
     const spray = Array.from({ length: 100 }, (_, i) => ({
       jsonrpc: '2.0',
       method: 'notifications/cancelled',
       params: { requestId: i + 1, reason: 'x' },
     }));
-    const sprayed = await fetch(`${url}/mcp`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        authorization: `Bearer ${webKey}`,
-        'mcp-protocol-version': '2025-11-25',
-      },
-      body: JSON.stringify(spray),
-    });
+    const sprayed = await post(url, webKey, spray);
     expect(sprayed.status).toBe(202);
     const answered = await victim;
     expect(answered.status).toBe(200);
@@ -215,16 +193,11 @@ spec:
   it('refuses, audited, numbers policies cannot compare exactly', async () => {
     const call = async (name: string, rawArgs: string) =>
       (await (
-        await fetch(`${url}/mcp`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-            authorization: `Bearer ${mcpKey}`,
-            'mcp-protocol-version': '2025-11-25',
-          },
-          body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"${name}","arguments":${rawArgs}}}`,
-        })
+        await post(
+          url,
+          mcpKey,
+          `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"${name}","arguments":${rawArgs}}}`,
+        )
       ).json()) as { result?: CallToolResult; error?: { message: string } };
     // 0.50004 > 0.5, but rounded to Cedar's four places it would compare equal and skip the approval.
     const precise = await call('ev_trigger-long-running-operation', '{"duration": 0.50004, "steps": 1}');
@@ -277,20 +250,11 @@ spec:
       },
     });
     expect(otlp.statusCode, otlp.body).toBe(200);
-    const r = await fetch(`${url}/mcp`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        authorization: `Bearer ${mcpKey}`,
-        'mcp-protocol-version': '2025-11-25',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: 'web_get-sum', arguments: { a: 2, b: 3 }, _meta: { traceparent: `00-${trace}-${span}-01` } },
-      }),
+    const r = await post(url, mcpKey, {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'web_get-sum', arguments: { a: 2, b: 3 }, _meta: { traceparent: `00-${trace}-${span}-01` } },
     });
     expect(await r.text()).toContain('The sum of 2 and 3 is 5');
     await t.app.mcp.close(); // writes the gateway's buffered records

@@ -19,22 +19,7 @@ export interface TestServer {
 
 export async function startTestServer(engine: Engine, overrides: Partial<Config> = {}): Promise<TestServer> {
   const database = await createTestDatabase(engine);
-  const config = loadConfig(
-    { FULCRUM_DATA_DIR: database.dir },
-    // The operator's allow-lists: examples/acme's stdio server only, no internal hosts (tests that
-    // need more say so in `overrides`).
-    {
-      adminToken: ADMIN_TOKEN,
-      monitorIntervalSeconds: 0,
-      retentionIntervalHours: 0,
-      mcpStdioAllow: [ACME_STDIO],
-      // Every answer is checked against the OpenAPI document (src/http/contract.ts).
-      checkResponses: true,
-      ...overrides,
-    },
-  );
-  const app = await createApp(config, database.open());
-  const server = await buildServer(app);
+  const { app, server } = await startNode(database, overrides);
   return {
     app,
     server,
@@ -50,4 +35,27 @@ export async function startTestServer(engine: Engine, overrides: Partial<Config>
       await database.drop();
     },
   };
+}
+
+/** One node (app + Fastify) on `database`, which several nodes may share; the caller closes it. */
+export async function startNode(
+  database: TestDatabase,
+  overrides: Partial<Config> = {},
+): Promise<{ app: App; server: FastifyInstance }> {
+  const config = loadConfig(
+    { FULCRUM_DATA_DIR: database.dir },
+    // The operator's allow-lists: examples/acme's stdio server only, no internal hosts (tests that
+    // need more say so in `overrides`).
+    {
+      adminToken: ADMIN_TOKEN,
+      monitorIntervalSeconds: 0,
+      retentionIntervalHours: 0,
+      mcpStdioAllow: [ACME_STDIO],
+      // Every answer is checked against the OpenAPI document (src/http/contract.ts).
+      checkResponses: true,
+      ...overrides,
+    },
+  );
+  const app = await createApp(config, database.open());
+  return { app, server: await buildServer(app) };
 }
