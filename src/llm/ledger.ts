@@ -64,6 +64,7 @@ export async function reserveBatch(db: Kysely<Database>, batch: ReserveRequest[]
 
 /** reserveBatch inside a transaction the caller holds (the guard's audit commit: one fsync for both). */
 export async function reserveIn(trx: Transaction<Database>, batch: ReserveRequest[]): Promise<ReserveResult[]> {
+  if (batch.length > 1 && adapterOf(trx).rowLocks) await lockInOrder(trx, batch);
   const results: ReserveResult[] = [];
   for (const r of batch) results.push(await reserveOne(trx, r));
   const rows = batch.flatMap((r, i) =>
@@ -80,6 +81,42 @@ export async function reserveIn(trx: Transaction<Database>, batch: ReserveReques
   );
   if (rows.length > 0) await insertReservations(trx, rows);
   return results;
+}
+
+/**
+ * PostgreSQL: the rows a batch of admissions will update, locked first in the order settleBatch
+ * takes them (every rate window by agent and minute, then every limit by name and period). Call by
+ * call, a batch would take one agent's window, a shared limit, then another agent's window, while a
+ * settlement holding that window waits for the limit: a deadlock the database ends by failing one.
+ * A window is created if missing (as takeRate would); a limit's row missing here is its period's first
+ * call, which creates it later.
+ */
+async function lockInOrder(trx: Transaction<Database>, batch: ReserveRequest[]): Promise<void> {
+  const windows = new Map<string, { agent: string; minute: string }>();
+  const limits = new Map<string, { name: string; periodStart: string }>();
+  for (const r of batch) {
+    if (r.rate && (r.rate.requestsPerMinute || r.rate.tokensPerMinute)) {
+      const minute = minuteOf(r.now);
+      windows.set(`${r.agent}\u0000${minute}`, { agent: r.agent, minute });
+    }
+    for (const l of r.limits) limits.set(`${l.name}\u0000${l.periodStart}`, { name: l.name, periodStart: l.periodStart });
+  }
+  for (const w of [...windows.values()].sort((a, b) => cmp(a.agent, b.agent) || cmp(a.minute, b.minute)))
+    await trx
+      .insertInto('llm_rate_windows')
+      .values({ agent: w.agent, minute: w.minute, requests: 0, tokens: 0 })
+      .onConflict((oc) =>
+        oc.columns(['agent', 'minute']).doUpdateSet((eb) => ({ requests: eb.ref('llm_rate_windows.requests') })),
+      )
+      .execute();
+  for (const l of [...limits.values()].sort((a, b) => cmp(a.name, b.name) || cmp(a.periodStart, b.periodStart)))
+    await trx
+      .selectFrom('spend_limit_usage')
+      .select('limit_name')
+      .where('limit_name', '=', l.name)
+      .where('period_start', '=', l.periodStart)
+      .forUpdate()
+      .execute();
 }
 
 // The statements of every admission, written once: building each with Kysely's query builder cost
