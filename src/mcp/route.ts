@@ -155,6 +155,14 @@ export function mcpRoutes(
       const accept = request.headers.accept ?? '';
       if (!accept.includes('application/json') || !accept.includes('text/event-stream'))
         return rpcError(reply, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
+      // A batch is never the 2026 handler's (it ended with 2025-06-18), so its version is checked here.
+      if (typeof version === 'string' && !endpoint.sdk.SUPPORTED_PROTOCOL_VERSIONS.includes(version))
+        return rpcError(
+          reply,
+          400,
+          -32000,
+          `Bad Request: Unsupported protocol version: ${version.slice(0, 64)} (supported versions: ${endpoint.sdk.SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
+        );
       const body = request.body as unknown;
       const raw = Array.isArray(body) ? body : [body];
       if (raw.length > MAX_BATCH)
