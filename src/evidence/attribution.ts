@@ -67,6 +67,7 @@ export async function attributionMismatches(db: Kysely<Database>, from: string):
       ])
       .where('claimed_agent', 'is not', null)
       .where('day', '>=', from)
+      .where('duplicate', '=', 0)
       .groupBy(['sent_by', 'claimed_agent', 'agent'])
       .execute(),
     db

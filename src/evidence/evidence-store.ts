@@ -57,6 +57,9 @@ export function eventCounters(e: Pick<TaskEventTable, 'type' | 'outcome' | 'dura
 /** What one span adds to its day's totals (task outcomes on spans arrive as events). */
 export function spanCounters(s: SpanTable, inference: boolean): Partial<Counters> {
   const c: Partial<Counters> = { spans: 1 };
+  // A second record of one call counts once, as a stored span and nothing more: the client's span of
+  // an MCP tool call the gateway recorded (or the reverse), a client's span of an LLM gateway call.
+  if (s.duplicate) return c;
   if (inference) {
     c.model_calls = 1;
     if (s.cost_usd === null) {
@@ -67,8 +70,6 @@ export function spanCounters(s: SpanTable, inference: boolean): Partial<Counters
     c.output_tokens = s.output_tokens ?? 0;
     c.cached_tokens = s.cached_tokens ?? 0;
   }
-  // The second record of one tool call (the MCP gateway's and the client's span) counts once.
-  if (s.duplicate) return c;
   if (s.operation === 'execute_tool') c.tool_calls = 1;
   if (s.error_type) c.errors = 1;
   return c;
@@ -156,6 +157,7 @@ export function createEvidenceStore(db: Kysely<Database>) {
         row.duplicate ??= 0;
       }
       await markRepeatedToolCalls(trx, chunk);
+      await markGatewayInferences(trx, chunk);
       const inserted = await insertSpans<Pick<SpanTable, 'start_at' | 'trace_id' | 'span_id'>>(
         trx,
         chunk.map((s) => s.row as unknown as Record<string, unknown>),
@@ -166,6 +168,14 @@ export function createEvidenceStore(db: Kysely<Database>) {
         trx,
         chunk.filter((s) => isNew(s.row)),
       );
+      // A gateway record arriving after a client's span of the same call: the gateway's counts.
+      for (const twin of await outrankTelemetry(trx, chunk.filter((s) => isNew(s.row)))) {
+        const was = spanCounters({ ...twin, duplicate: 0 }, true);
+        const now = spanCounters({ ...twin, duplicate: 1 }, true);
+        const less: Partial<Counters> = {};
+        for (const k of COUNTERS) less[k] = (now[k] ?? 0) - (was[k] ?? 0);
+        add(twin.day, twin.agent, twin.model ?? twin.model_reported ?? '', less);
+      }
       for (const s of chunk) {
         if (!fresh.delete(`${s.row.start_at}/${s.row.trace_id}/${s.row.span_id}`)) continue;
         newSpans++;
@@ -305,6 +315,54 @@ async function markRepeatedToolCalls(trx: Kysely<Database>, chunk: ReadonlyArray
       }
     }
   }
+}
+
+/**
+ * One inference, one count, the LLM gateway's record first (issue 17, and an attack on it): a
+ * client's own span of a call the gateway recorded (the same agent and provider response id) is
+ * stored as a duplicate. Run before the chunk is inserted, on its telemetry spans.
+ */
+async function markGatewayInferences(trx: Kysely<Database>, chunk: ReadonlyArray<{ row: SpanTable }>): Promise<void> {
+  const telemetry = chunk.map((s) => s.row).filter((r) => r.response_id !== null && r.source !== 'llm' && !r.duplicate);
+  for (const rows of telemetry.length ? orBatches(telemetry) : []) {
+    const recorded = await trx
+      .selectFrom('spans')
+      .select(['agent', 'response_id'])
+      .where('source', '=', 'llm')
+      .where((eb) => eb.or(rows.map((r) => eb.and([eb('agent', '=', r.agent), eb('response_id', '=', r.response_id)]))))
+      .execute();
+    const by = new Set(recorded.map((r) => JSON.stringify([r.agent, r.response_id])));
+    for (const r of rows) if (by.has(JSON.stringify([r.agent, r.response_id]))) r.duplicate = 1;
+  }
+}
+
+/**
+ * The other order: gateway records just stored whose call a client's span already recorded (and
+ * counted). Each such span becomes the duplicate; returned as it was, for the rollups to take back.
+ */
+async function outrankTelemetry(trx: Kysely<Database>, fresh: ReadonlyArray<{ row: SpanTable }>): Promise<SpanTable[]> {
+  const records = fresh.map((s) => s.row).filter((r) => r.source === 'llm' && r.response_id !== null);
+  const out: SpanTable[] = [];
+  for (const rows of records.length ? orBatches(records) : []) {
+    const twins = (await trx
+      .selectFrom('spans')
+      .selectAll()
+      .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', 'llm')]))
+      .where('duplicate', '=', 0)
+      .where((eb) => eb.or(rows.map((r) => eb.and([eb('agent', '=', r.agent), eb('response_id', '=', r.response_id)]))))
+      .execute()) as SpanTable[];
+    for (const t of twins) {
+      await trx
+        .updateTable('spans')
+        .set({ duplicate: 1 })
+        .where('start_at', '=', t.start_at)
+        .where('trace_id', '=', t.trace_id)
+        .where('span_id', '=', t.span_id)
+        .execute();
+      out.push(t);
+    }
+  }
+  return out;
 }
 
 /** How far apart the client's and Fulcrum's clocks may be when two records of one call are paired by time. */

@@ -129,7 +129,8 @@ export function createMonitorService(deps: Deps) {
         let spans = db
           .selectFrom('spans')
           .select((eb) => eb.fn.sum<number>('cost_usd').as('c'))
-          .where('start_at', '>=', since);
+          .where('start_at', '>=', since)
+          .where('duplicate', '=', 0); // a second record of one call costs nothing more
         let events = db
           .selectFrom('task_events')
           .select((eb) => eb.fn.sum<number>('cost_usd').as('c'))

@@ -2,7 +2,7 @@
 // priced by the same price book as OTLP spans and written through the same store, so costs, rollups
 // and outcomes see it as they see telemetry. The span carries the provider's response id: a client's
 // own OpenTelemetry span of the same call (gen_ai.response.id) is then the same inference and is not
-// counted again (spans_response, evidence-store.ts). Written in small batches off the reply path.
+// counted again (evidence-store.ts: the client's span is stored as its duplicate). Written in small batches off the reply path.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';

@@ -363,4 +363,112 @@ describe('LLM gateway under attack (sqlite)', () => {
     expect((await viaTool.json()).error.message).toMatch(/tools\[0\] names a model of its own/);
     expect(sc.received.some((x) => JSON.stringify(x.body).includes('gw-banned'))).toBe(false);
   });
+
+  it("counts the gateway's priced record, not an agent's own span of the same call sent first", async () => {
+    up.behave('upstream-chat', { inputTokens: 1000, outputTokens: 10, intervalMs: 100 });
+    const r = await post('atk-otlp', '/llm/openai/v1/chat/completions', {
+      model: 'gw-chat',
+      max_tokens: 50,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const reader = r.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    const id = JSON.parse(
+      first
+        .split('\n')
+        .find((l) => l.startsWith('data: '))!
+        .slice(6),
+    ).id as string;
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const otlp = await t.server.inject({
+      method: 'POST',
+      url: '/otlp/v1/traces',
+      headers: { authorization: `Bearer ${keys['atk-otlp']}` },
+      payload: {
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bot' } }] },
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: 'b'.repeat(32),
+                    spanId: '3'.repeat(16),
+                    name: 'chat gw-chat',
+                    startTimeUnixNano: String(now),
+                    endTimeUnixNano: String(now + 1_000_000n),
+                    attributes: [
+                      { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+                      { key: 'gen_ai.request.model', value: { stringValue: 'gw-chat' } },
+                      { key: 'gen_ai.response.id', value: { stringValue: id } },
+                      { key: 'gen_ai.usage.input_tokens', value: { intValue: 0 } },
+                      { key: 'gen_ai.usage.output_tokens', value: { intValue: 0 } },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    expect(otlp.statusCode).toBe(200);
+    while (!(await reader.read()).done);
+    const s = await settled('atk-otlp');
+    expect(s.spentUsd).toBeCloseTo(costOf({ input: 1000, output: 10 }), 9); // the ledger charged it
+    await until(async () => (await spans('atk-otlp')).length === 2, "the gateway's record stored");
+    const rows = await t.app.database.db
+      .selectFrom('spans')
+      .select(['source', 'duplicate', 'input_tokens', 'output_tokens'])
+      .where('agent', '=', 'atk-otlp')
+      .execute();
+    // Both kept; the agent's claim (0 tokens) is the duplicate, the gateway's 1,000 + 10 count.
+    expect(rows.filter((x) => x.duplicate === 0)).toEqual([
+      { source: 'llm', duplicate: 0, input_tokens: 1000, output_tokens: 10 },
+    ]);
+    // The rollups behind costs, budgets and the board report: the gateway's count, once.
+    const daily = await t.app.database.db
+      .selectFrom('evidence_daily')
+      .select((eb) => [
+        eb.fn.sum<number>('model_calls').as('calls'),
+        eb.fn.sum<number>('input_tokens').as('input'),
+        eb.fn.sum<number>('output_tokens').as('output'),
+        eb.fn.sum<number>('cost_measured_usd').as('cost'),
+      ])
+      .where('agent', '=', 'atk-otlp')
+      .executeTakeFirstOrThrow();
+    expect({ calls: Number(daily.calls), input: Number(daily.input), output: Number(daily.output) }).toEqual({
+      calls: 1,
+      input: 1000,
+      output: 10,
+    });
+    expect(Number(daily.cost)).toBeCloseTo(costOf({ input: 1000, output: 10 }), 9);
+  });
+
+  it('keeps every gateway record when a provider repeats response ids (a response cache)', async () => {
+    sc.scripts.set('upstream-chat', (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id: 'chatcmpl-7',
+          object: 'chat.completion',
+          created: 1,
+          model: 'upstream-chat',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 100, completion_tokens: 100, total_tokens: 200 },
+        }),
+      );
+    });
+    for (let i = 0; i < 3; i++) {
+      const r = await post('atk-ids', '/llm/openai/v1/chat/completions', {
+        model: 'gw-chat',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: `call ${i}` }],
+      });
+      expect(r.status).toBe(200);
+    }
+    const s = await settled('atk-ids');
+    expect(s.spentUsd).toBeCloseTo(3 * costOf({ input: 100, output: 100 }), 9);
+    await until(async () => (await spans('atk-ids')).length === 3, 'three calls, three inferences in the evidence');
+  });
 });
