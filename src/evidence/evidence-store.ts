@@ -169,7 +169,10 @@ export function createEvidenceStore(db: Kysely<Database>) {
         chunk.filter((s) => isNew(s.row)),
       );
       // A gateway record arriving after a client's span of the same call: the gateway's counts.
-      for (const twin of await outrankTelemetry(trx, chunk.filter((s) => isNew(s.row)))) {
+      for (const twin of await outrankTelemetry(
+        trx,
+        chunk.filter((s) => isNew(s.row)),
+      )) {
         const was = spanCounters({ ...twin, duplicate: 0 }, true);
         const now = spanCounters({ ...twin, duplicate: 1 }, true);
         const less: Partial<Counters> = {};
