@@ -308,13 +308,7 @@ async function markRepeatedToolCalls(trx: Kysely<Database>, chunk: ReadonlyArray
         r.duplicate = 1;
         // The counted one is paired now: no record without trace context pairs with it by time.
         counted.delete(callOf(r, mine));
-        await trx
-          .updateTable('spans')
-          .set({ mcp_call: `${theirs}_paired` })
-          .where('start_at', '=', partner.start_at)
-          .where('trace_id', '=', partner.trace_id)
-          .where('span_id', '=', partner.span_id)
-          .execute();
+        await updateSpan(trx, partner, { mcp_call: `${theirs}_paired` });
       }
     }
   }
@@ -355,17 +349,26 @@ async function outrankTelemetry(trx: Kysely<Database>, fresh: ReadonlyArray<{ ro
       .where((eb) => eb.or(rows.map((r) => eb.and([eb('agent', '=', r.agent), eb('response_id', '=', r.response_id)]))))
       .execute()) as SpanTable[];
     for (const t of twins) {
-      await trx
-        .updateTable('spans')
-        .set({ duplicate: 1 })
-        .where('start_at', '=', t.start_at)
-        .where('trace_id', '=', t.trace_id)
-        .where('span_id', '=', t.span_id)
-        .execute();
+      await updateSpan(trx, t, { duplicate: 1 });
       out.push(t);
     }
   }
   return out;
+}
+
+/** Changes one stored span, found by its key. */
+function updateSpan(
+  trx: Kysely<Database>,
+  s: Pick<SpanTable, 'start_at' | 'trace_id' | 'span_id'>,
+  set: Partial<Pick<SpanTable, 'duplicate' | 'mcp_call'>>,
+) {
+  return trx
+    .updateTable('spans')
+    .set(set)
+    .where('start_at', '=', s.start_at)
+    .where('trace_id', '=', s.trace_id)
+    .where('span_id', '=', s.span_id)
+    .execute();
 }
 
 /** How far apart the client's and Fulcrum's clocks may be when two records of one call are paired by time. */
@@ -423,20 +426,8 @@ async function pairUntracedToolCalls(trx: Kysely<Database>, fresh: ReadonlyArray
       partner = candidates.find((c) => Date.parse(c.start_at) + Number(c.duration_ms) + PAIR_SKEW_MS >= start);
     }
     if (!partner) continue;
-    await trx
-      .updateTable('spans')
-      .set({ mcp_call: r.mcp_call === 'client' ? 'gateway_paired' : 'client_paired' })
-      .where('start_at', '=', partner.start_at)
-      .where('trace_id', '=', partner.trace_id)
-      .where('span_id', '=', partner.span_id)
-      .execute();
-    await trx
-      .updateTable('spans')
-      .set({ duplicate: 1 })
-      .where('start_at', '=', r.start_at)
-      .where('trace_id', '=', r.trace_id)
-      .where('span_id', '=', r.span_id)
-      .execute();
+    await updateSpan(trx, partner, { mcp_call: r.mcp_call === 'client' ? 'gateway_paired' : 'client_paired' });
+    await updateSpan(trx, r, { duplicate: 1 });
     r.duplicate = 1;
   }
 }

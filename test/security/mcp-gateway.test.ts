@@ -267,6 +267,25 @@ spec:
       .execute();
     expect(rows.filter((x) => x.duplicate === 0).map((x) => x.tool)).toEqual(expect.arrayContaining(['web.echo', 'web.get-sum']));
   }, 20_000);
+
+  it('answers a 2025 batch with an unsupported MCP-Protocol-Version 400, naming the versions served', async () => {
+    const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+    const res = await fetch(`${url}/mcp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${mcpKey}`,
+        'mcp-protocol-version': '1999-01-01',
+      },
+      body: JSON.stringify([list]),
+    });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error.message).toMatch(/Unsupported protocol version: 1999-01-01 \(supported versions: .*2025-11-25/);
+    const ok = await post(url, mcpKey, [list]);
+    expect(ok.status).toBe(200);
+  });
 });
 
 describe('McpServers and tool prefixes', () => {
@@ -288,43 +307,5 @@ describe('McpServers and tool prefixes', () => {
     const second = await apply(server('crm', 1) + server('aaa-proxy', 2, 'crm') + tool);
     expect(second.statusCode).toBe(422);
     expect(second.body).toMatch(/McpServer \\"aaa-proxy\\" and McpServer \\"crm\\" both claim the tool prefix \\"crm\\"/);
-  });
-});
-
-describe('the MCP-Protocol-Version header of a 2025 batch', () => {
-  let t: TestServer;
-  let upstream: Peer;
-  let url: string;
-  let key: string;
-  beforeAll(async () => {
-    upstream = await startEverythingHttp();
-    t = await startTestServer('sqlite', operatorAllows());
-    const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: gatewayBundle(upstream.url) } });
-    expect(applied.statusCode, applied.body).toBe(200);
-    key = (await t.request({ method: 'POST', url: '/v1/agents/mcp-bot/keys' })).json().key;
-    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await upstream?.stop();
-  });
-
-  it('is checked: an unsupported version is a 400 naming the versions served', async () => {
-    const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
-    const res = await fetch(`${url}/mcp`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        authorization: `Bearer ${key}`,
-        'mcp-protocol-version': '1999-01-01',
-      },
-      body: JSON.stringify([list]),
-    });
-    expect(res.status).toBe(400);
-    const body = await res.json();
-    expect(body.error.message).toMatch(/Unsupported protocol version: 1999-01-01 \(supported versions: .*2025-11-25/);
-    const ok = await post(url, key, [list]);
-    expect(ok.status).toBe(200);
   });
 });
