@@ -89,6 +89,10 @@ interface Connection {
   invalid?: string;
   failedAt?: number;
   failure?: UpstreamError;
+  /** Requests under way on it. */
+  inFlight: number;
+  /** Retired (new calls open another connection): closed once its last request ends. */
+  retired?: boolean;
 }
 
 /** A progress report, as MCP's notifications/progress carries it (without the token). */
@@ -169,7 +173,7 @@ export function createUpstreamPool(opts: UpstreamOptions) {
   }
 
   function open(server: McpServerObject, key: string): Connection {
-    const conn = { key } as Connection; // `ready` is set below, before anyone sees the connection
+    const conn = { key, inFlight: 0 } as Connection; // `ready` is set below, before anyone sees the connection
     // Starting a process or reaching a host is bounded on its own: a server's `timeoutMs` is about
     // its answers, and a stdio server may take longer to start than to answer.
     const bound = opts.connectTimeoutMs;
@@ -287,6 +291,7 @@ export function createUpstreamPool(opts: UpstreamOptions) {
     const live = await conn.ready;
     const { client } = live;
     const timeout = server.spec.timeoutMs ?? opts.callTimeoutMs;
+    conn.inFlight++;
     try {
       return await fn(live, timeout);
     } catch (err) {
@@ -318,9 +323,9 @@ export function createUpstreamPool(opts: UpstreamOptions) {
       }
       if (status !== undefined) {
         // Another HTTP error (a 404: the upstream no longer knows the session): new calls reconnect,
-        // and the calls in flight on this connection finish on it before it is closed.
+        // and the calls in flight on this connection finish on it before it is closed (below).
         if (conns.get(server.name) === conn) conns.delete(server.name);
-        setTimeout(() => client.close().catch(() => {}), timeout).unref();
+        conn.retired = true;
         throw unreachable(server, err, conn.lastError, what);
       }
       // The transport failed (connection closed, garbage): drop it, the next call reconnects.
@@ -329,6 +334,9 @@ export function createUpstreamPool(opts: UpstreamOptions) {
       if (conn.invalid) throw notJsonRpc(server, conn.invalid);
       if (isParseError(err)) throw notJsonRpc(server, describeError(err, undefined), what);
       throw unreachable(server, err, conn.lastError, what);
+    } finally {
+      conn.inFlight--;
+      if (conn.retired && conn.inFlight === 0) client.close().catch(() => {});
     }
   }
 

@@ -56,7 +56,11 @@ describe('an agent and a misbehaving 2025 upstream', () => {
   let atk: string;
   let other: string;
   const stats = async () =>
-    (await (await fetch(peer.url.replace(/\/mcp$/, '/stats'))).json()) as { open: number; cancelled: number };
+    (await (await fetch(peer.url.replace(/\/mcp$/, '/stats'))).json()) as {
+      open: number;
+      cancelled: number;
+      initialized: number;
+    };
 
   beforeAll(async () => {
     peer = await startPeer([path.join(PEERS, 'legacy-upstream.mjs')]);
@@ -64,7 +68,9 @@ describe('an agent and a misbehaving 2025 upstream', () => {
     const applied = await t.request({
       method: 'POST',
       url: '/v1/apply',
-      payload: { files: legBundle(peer.url, ['echo', 'hang', 'slow', 'ratelimited', 'bigprogress'], ', timeoutMs: 1000') },
+      payload: {
+        files: legBundle(peer.url, ['echo', 'hang', 'slow', 'ratelimited', 'gone', 'bigprogress'], ', timeoutMs: 1000'),
+      },
     });
     expect(applied.statusCode, applied.body).toBe(200);
     const key = async (a: string) => (await t.request({ method: 'POST', url: `/v1/agents/${a}/keys` })).json().key as string;
@@ -106,6 +112,19 @@ describe('an agent and a misbehaving 2025 upstream', () => {
     expect(limited.result.isError).toBe(true);
     expect(text(limited.result)).toMatch(/answered tools\/call ratelimited with HTTP 429/);
     expect(text(((await slow) as { result: CallToolResult }).result)).toBe('slow done');
+  }, 20_000);
+
+  it('reconnects after a lost session, letting the calls in flight on the old connection finish', async () => {
+    await post(url, atk, toolCall('leg.echo', { message: 'connected' })); // the connection exists
+    const before = (await stats()).initialized;
+    const slow = post(url, other, toolCall('leg.slow', {})).then((r) => r.json());
+    await new Promise((r) => setTimeout(r, 200)); // the slow call is at the upstream
+    const gone = (await (await post(url, atk, toolCall('leg.gone', {}))).json()) as { result: CallToolResult };
+    expect(gone.result.isError).toBe(true);
+    expect(text(((await slow) as { result: CallToolResult }).result)).toBe('slow done');
+    const echo = (await (await post(url, atk, toolCall('leg.echo', { message: 'again' }))).json()) as { result: CallToolResult };
+    expect(text(echo.result)).toBe('Echo: again');
+    expect((await stats()).initialized).toBe(before + 1);
   }, 20_000);
 
   it("bounds what an upstream's progress sends a slow agent", async () => {

@@ -5,16 +5,18 @@
 //  bigprogress {n, size} -> SSE: n progress notifications each with a message of `size` chars, then the answer
 //  slow {} -> answers after 0.6 s
 //  ratelimited {} -> HTTP 429 (as a rate limiter in front of an upstream answers)
+//  gone {}         -> HTTP 404 (as a server that lost the session answers)
 //  swap {}         -> answers its POST with a response for the *next* request id (another caller's)
-// GET /stats -> { open: open sockets, posts: POSTs seen, cancelled: notifications/cancelled seen }
+// GET /stats -> { open: open sockets, posts: POSTs seen, cancelled: notifications/cancelled seen, initialized: handshakes }
 import http from 'node:http';
 
 let open = 0;
 let posts = 0;
 let cancelled = 0;
+let initialized = 0;
 const server = http.createServer(async (req, res) => {
   if (req.method === 'GET' && req.url === '/stats') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ open, posts, cancelled }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ open, posts, cancelled, initialized }));
     return;
   }
   const chunks = [];
@@ -36,6 +38,7 @@ const server = http.createServer(async (req, res) => {
     case 'server/discover':
       return json({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
     case 'initialize':
+      initialized++;
       return ok({
         protocolVersion: msg.params.protocolVersion,
         capabilities: { tools: {} },
@@ -43,7 +46,7 @@ const server = http.createServer(async (req, res) => {
       });
     case 'tools/list':
       return ok({
-        tools: ['echo', 'hang', 'ssehang', 'bigprogress', 'swap', 'slow', 'ratelimited'].map((name) => ({
+        tools: ['echo', 'hang', 'ssehang', 'bigprogress', 'swap', 'slow', 'ratelimited', 'gone'].map((name) => ({
           name,
           inputSchema: { type: 'object' },
         })),
@@ -53,6 +56,7 @@ const server = http.createServer(async (req, res) => {
       if (name === 'echo') return ok({ content: [{ type: 'text', text: `Echo: ${args.message}` }] });
       if (name === 'hang') return; // never answered
       if (name === 'slow') return setTimeout(() => ok({ content: [{ type: 'text', text: 'slow done' }] }), 600);
+      if (name === 'gone') return res.writeHead(404, { 'content-type': 'text/plain' }).end('Session not found');
       if (name === 'ratelimited') return res.writeHead(429, { 'content-type': 'text/plain' }).end('Too Many Requests');
       if (name === 'ssehang') {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
