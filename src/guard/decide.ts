@@ -72,27 +72,13 @@ export function decide(s: GuardSnapshot, agent: string, req: DecisionRequest): O
   const validate = s.validateArguments(req.tool);
   if (!validate(args)) {
     const message = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
-    return {
-      decision: 'deny',
-      reasons: [
-        { policy: 'invalid-arguments', effect: 'forbid', message: `arguments do not match ${req.tool}'s schema: ${message}` },
-      ],
-      monitor: [],
-      target: req.tool,
-      argumentsHash,
-    };
+    return refusal(req.tool, 'invalid-arguments', `arguments do not match ${req.tool}'s schema: ${message}`, argumentsHash);
   }
   const schema = s.registry.get('Tool', req.tool)?.spec.arguments;
   const problems: string[] = [];
   const converted = argumentsToCedar(args, schema, problems);
   if (problems.length > 0)
-    return {
-      decision: 'deny',
-      reasons: [{ policy: 'invalid-arguments', effect: 'forbid', message: `arguments of ${req.tool}: ${problems.join('; ')}` }],
-      monitor: [],
-      target: req.tool,
-      argumentsHash,
-    };
+    return refusal(req.tool, 'invalid-arguments', `arguments of ${req.tool}: ${problems.join('; ')}`, argumentsHash);
   const cedar: CedarRequest = {
     principal: { type: 'Agent', id: agent },
     action: { type: 'Action', id: req.tool },
@@ -100,6 +86,11 @@ export function decide(s: GuardSnapshot, agent: string, req: DecisionRequest): O
     context: { arguments: (converted ?? {}) as CedarValueJson, dataDomains: domains },
   };
   return { ...judge(s, cedar), target: req.tool, argumentsHash };
+}
+
+/** A refusal by one of the guard's built-in rules (`invalid-arguments`, `registry-changed`, …), not by a policy. */
+export function refusal(target: string, policy: string, message: string, argumentsHash: string | null = null): Outcome {
+  return { decision: 'deny', reasons: [{ policy, effect: 'forbid', message }], monitor: [], target, argumentsHash };
 }
 
 function judge(s: GuardSnapshot, cedar: CedarRequest): { decision: Verdict; reasons: Reason[]; monitor: Reason[] } {

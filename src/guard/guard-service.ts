@@ -11,7 +11,7 @@ import { type Observability, unobserved } from '../observability.js';
 import { createRegistryStore } from '../registry/registry-store.js';
 import { type Approval, type ApprovalStatus, createApprovalStore, openKey } from './approval-store.js';
 import { type AuditRecord, AuditWriter } from './audit.js';
-import { checkRequest, type DecisionRequest, decide, type Outcome, type Reason } from './decide.js';
+import { checkRequest, type DecisionRequest, decide, type Outcome, type Reason, refusal } from './decide.js';
 import { createShadowStore, type ShadowSource } from './shadow-store.js';
 import { type GuardSnapshot, loadSnapshot } from './snapshot.js';
 
@@ -629,43 +629,26 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   };
 }
 
+const targetOf = (req: DecisionRequest) => (req.action === 'tool.call' ? req.tool : req.model);
+
 /** A decision that could not be evaluated is a refusal, audited like any other, never an error the caller sees unrecorded. */
 function decideOrRefuse(s: GuardSnapshot, agent: string, req: DecisionRequest): Outcome {
   try {
     return decide(s, agent, req);
   } catch (err) {
-    return {
-      decision: 'deny',
-      reasons: [
-        {
-          policy: 'evaluation-failed',
-          effect: 'forbid',
-          message: `the policies could not be evaluated for this call, so it is refused: ${(err as Error).message}`.slice(
-            0,
-            1000,
-          ),
-        },
-      ],
-      monitor: [],
-      target: req.action === 'tool.call' ? req.tool : req.model,
-      argumentsHash: null,
-    };
+    const why = `the policies could not be evaluated for this call, so it is refused: ${(err as Error).message}`;
+    return refusal(targetOf(req), 'evaluation-failed', why.slice(0, 1000));
   }
 }
 
+/** Decided again at commit, against a registry that may no longer have what the request names. */
 function decideSafely(s: GuardSnapshot, agent: string, req: DecisionRequest): Outcome {
   try {
     checkRequest(s, req);
-    return decide(s, agent, req);
   } catch (err) {
-    return {
-      decision: 'deny',
-      reasons: [{ policy: 'registry-changed', effect: 'forbid', message: (err as Error).message }],
-      monitor: [],
-      target: req.action === 'tool.call' ? req.tool : req.model,
-      argumentsHash: null,
-    };
+    return refusal(targetOf(req), 'registry-changed', (err as Error).message);
   }
+  return decideOrRefuse(s, agent, req);
 }
 
 function decisionRecord(d: DecisionItem): AuditRecord {

@@ -336,7 +336,15 @@ export function createUpstreamPool(opts: UpstreamOptions) {
       throw unreachable(server, err, conn.lastError, what);
     } finally {
       conn.inFlight--;
-      if (conn.retired && conn.inFlight === 0) client.close().catch(() => {});
+      if (conn.retired && conn.inFlight === 0)
+        client
+          .close()
+          .catch((err: Error) =>
+            log(
+              { server: server.name, fault: 'error', detail: err.message },
+              `upstream MCP server "${server.name}": closing a retired connection failed`,
+            ),
+          );
     }
   }
 

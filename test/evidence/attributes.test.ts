@@ -8,20 +8,16 @@ import { RegistrySnapshot } from '../../src/registry/model.js';
 import { resolveModelName } from '../../src/registry/model-names.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
+import { otlpAttributes } from '../support/otlp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 
 function map(attributes: Record<string, string | number>, resource: Record<string, string> = {}) {
-  const kv = (o: Record<string, string | number>) =>
-    Object.entries(o).map(([key, v]) => ({
-      key,
-      value: typeof v === 'string' ? { stringValue: v } : Number.isInteger(v) ? { intValue: v } : { doubleValue: v },
-    }));
   const { spans, rejected } = mapTraceRequest({
     resourceSpans: [
       {
-        resource: { attributes: kv(resource) },
+        resource: { attributes: otlpAttributes(resource) },
         scopeSpans: [
           {
             spans: [
@@ -31,7 +27,7 @@ function map(attributes: Record<string, string | number>, resource: Record<strin
                 name: 'span',
                 startTimeUnixNano: '1764324000000000000',
                 endTimeUnixNano: '1764324001000000000',
-                attributes: kv(attributes),
+                attributes: otlpAttributes(attributes),
               },
             ],
           },

@@ -6,6 +6,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
+import { otlpExport } from '../support/otlp.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 import { applyAndKey, bindSecret, costOf, limitStatus, llmBundle, UPSTREAM_SECRET } from './fixture.js';
@@ -389,34 +390,24 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     }, 'the gateway evidence');
     const base = await calls();
     // The client's own OpenTelemetry span of the same call, with the provider's response id.
-    const now = BigInt(Date.now()) * 1_000_000n;
-    const span = (responseId: string, spanId: string) => ({
-      resourceSpans: [
+    const now = Date.now();
+    const span = (responseId: string, spanId: string) =>
+      otlpExport([
         {
-          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bot' } }] },
-          scopeSpans: [
-            {
-              spans: [
-                {
-                  traceId: 'a'.repeat(32),
-                  spanId,
-                  name: 'chat gw-chat',
-                  startTimeUnixNano: String(now),
-                  endTimeUnixNano: String(now + 1_000_000n),
-                  attributes: [
-                    { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
-                    { key: 'gen_ai.request.model', value: { stringValue: 'gw-chat' } },
-                    { key: 'gen_ai.response.id', value: { stringValue: responseId } },
-                    { key: 'gen_ai.usage.input_tokens', value: { intValue: 10 } },
-                    { key: 'gen_ai.usage.output_tokens', value: { intValue: 5 } },
-                  ],
-                },
-              ],
-            },
-          ],
+          traceId: 'a'.repeat(32),
+          spanId,
+          name: 'chat gw-chat',
+          startMs: now,
+          endMs: now + 1,
+          attributes: {
+            'gen_ai.operation.name': 'chat',
+            'gen_ai.request.model': 'gw-chat',
+            'gen_ai.response.id': responseId,
+            'gen_ai.usage.input_tokens': 10,
+            'gen_ai.usage.output_tokens': 5,
+          },
         },
-      ],
-    });
+      ]);
     const otlp = (body: ReturnType<typeof span>) =>
       t.server.inject({ method: 'POST', url: '/otlp/v1/traces', headers: { authorization: `Bearer ${key}` }, payload: body });
     expect((await otlp(span(r.id, '1'.repeat(16)))).statusCode).toBe(200);

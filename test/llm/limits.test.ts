@@ -4,12 +4,9 @@
 import type { FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { buildServer } from '../../src/http/server.js';
+import type { App } from '../../src/app.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
-import { ACME_STDIO } from '../support/files.js';
-import { ADMIN_TOKEN } from '../support/server.js';
+import { startNode } from '../support/server.js';
 import { until } from '../support/wait.js';
 import { applyAndKey, bindSecret, costOf, limitStatus, llmBundle } from './fixture.js';
 import { type FakeUpstream, startFakeUpstream } from './upstream.js';
@@ -39,18 +36,7 @@ interface Node {
 async function startNodes(database: TestDatabase, n: number): Promise<Node[]> {
   const nodes: Node[] = [];
   for (let i = 0; i < n; i++) {
-    const config = loadConfig(
-      { FULCRUM_DATA_DIR: database.dir },
-      {
-        adminToken: ADMIN_TOKEN,
-        monitorIntervalSeconds: 0,
-        retentionIntervalHours: 0,
-        mcpStdioAllow: [ACME_STDIO],
-        outboundAllowHosts: [{ host: '127.0.0.1' }],
-      },
-    );
-    const app = await createApp(config, database.open());
-    const server = await buildServer(app);
+    const { app, server } = await startNode(database, { outboundAllowHosts: [{ host: '127.0.0.1' }] });
     nodes.push({ app, server, url: await server.listen({ host: '127.0.0.1', port: 0 }) });
   }
   return nodes;

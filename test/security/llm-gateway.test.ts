@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyAndKey, bindSecret, costOf, limitStatus, llmBundle } from '../llm/fixture.js';
 import { type Scripted, sleep, sse, startScripted } from '../llm/scripted-upstream.js';
 import { type FakeUpstream, startFakeUpstream } from '../llm/upstream.js';
+import { otlpExport } from '../support/otlp.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 
@@ -206,10 +207,11 @@ describe('LLM gateway under attack (sqlite)', () => {
       ac.signal,
     );
     expect(r.status).toBe(200);
+    // Read until every delta has been relayed, then leave.
     const reader = r.body!.getReader();
-    let got = 0;
-    while (got < 4000) got += (await reader.read()).value?.length ?? 0;
-    await sleep(200); // every delta relayed
+    const decoder = new TextDecoder();
+    let text = '';
+    while (text.split('0123456789abcdef').length <= 200) text += decoder.decode((await reader.read()).value, { stream: true });
     ac.abort();
     const s = await settled('atk-fn');
     const body = Buffer.byteLength(
@@ -380,38 +382,27 @@ describe('LLM gateway under attack (sqlite)', () => {
         .find((l) => l.startsWith('data: '))!
         .slice(6),
     ).id as string;
-    const now = BigInt(Date.now()) * 1_000_000n;
+    const now = Date.now();
     const otlp = await t.server.inject({
       method: 'POST',
       url: '/otlp/v1/traces',
       headers: { authorization: `Bearer ${keys['atk-otlp']}` },
-      payload: {
-        resourceSpans: [
-          {
-            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bot' } }] },
-            scopeSpans: [
-              {
-                spans: [
-                  {
-                    traceId: 'b'.repeat(32),
-                    spanId: '3'.repeat(16),
-                    name: 'chat gw-chat',
-                    startTimeUnixNano: String(now),
-                    endTimeUnixNano: String(now + 1_000_000n),
-                    attributes: [
-                      { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
-                      { key: 'gen_ai.request.model', value: { stringValue: 'gw-chat' } },
-                      { key: 'gen_ai.response.id', value: { stringValue: id } },
-                      { key: 'gen_ai.usage.input_tokens', value: { intValue: 0 } },
-                      { key: 'gen_ai.usage.output_tokens', value: { intValue: 0 } },
-                    ],
-                  },
-                ],
-              },
-            ],
+      payload: otlpExport([
+        {
+          traceId: 'b'.repeat(32),
+          spanId: '3'.repeat(16),
+          name: 'chat gw-chat',
+          startMs: now,
+          endMs: now + 1,
+          attributes: {
+            'gen_ai.operation.name': 'chat',
+            'gen_ai.request.model': 'gw-chat',
+            'gen_ai.response.id': id,
+            'gen_ai.usage.input_tokens': 0,
+            'gen_ai.usage.output_tokens': 0,
           },
-        ],
-      },
+        },
+      ]),
     });
     expect(otlp.statusCode).toBe(200);
     while (!(await reader.read()).done);

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayBundle } from '../mcp/fixture.js';
 import { operatorAllows, PEERS, type Peer, startEverythingHttp, startPeer } from '../mcp/peers.js';
 import { readBundle } from '../support/files.js';
+import { otlpExport } from '../support/otlp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 
@@ -58,6 +59,7 @@ describe('an agent and a misbehaving 2025 upstream', () => {
   const stats = async () =>
     (await (await fetch(peer.url.replace(/\/mcp$/, '/stats'))).json()) as {
       open: number;
+      posts: number;
       cancelled: number;
       initialized: number;
     };
@@ -104,8 +106,9 @@ describe('an agent and a misbehaving 2025 upstream', () => {
   }, 60_000);
 
   it("fails one agent's call on its HTTP error, and only that call", async () => {
+    const posts = (await stats()).posts;
     const slow = post(url, other, toolCall('leg.slow', {})).then((r) => r.json());
-    await new Promise((r) => setTimeout(r, 200)); // the slow call is at the upstream
+    await until(async () => (await stats()).posts > posts, 'the slow call at the upstream');
     const limited = (await (await post(url, atk, toolCall('leg.ratelimited', {}))).json()) as {
       result: CallToolResult;
     };
@@ -117,8 +120,9 @@ describe('an agent and a misbehaving 2025 upstream', () => {
   it('reconnects after a lost session, letting the calls in flight on the old connection finish', async () => {
     await post(url, atk, toolCall('leg.echo', { message: 'connected' })); // the connection exists
     const before = (await stats()).initialized;
+    const posts = (await stats()).posts;
     const slow = post(url, other, toolCall('leg.slow', {})).then((r) => r.json());
-    await new Promise((r) => setTimeout(r, 200)); // the slow call is at the upstream
+    await until(async () => (await stats()).posts > posts, 'the slow call at the upstream');
     const gone = (await (await post(url, atk, toolCall('leg.gone', {}))).json()) as { result: CallToolResult };
     expect(gone.result.isError).toBe(true);
     expect(text(((await slow) as { result: CallToolResult }).result)).toBe('slow done');
@@ -246,29 +250,19 @@ spec:
       method: 'POST',
       url: '/otlp/v1/traces',
       token: mcpKey,
-      payload: {
-        resourceSpans: [
+      payload: otlpExport(
+        [
           {
-            scopeSpans: [
-              {
-                spans: [
-                  {
-                    traceId: trace,
-                    spanId: span,
-                    name: 'execute_tool web_echo',
-                    startTimeUnixNano: String(BigInt(now - 1000) * 1_000_000n),
-                    endTimeUnixNano: String(BigInt(now) * 1_000_000n),
-                    attributes: [
-                      { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } },
-                      { key: 'gen_ai.tool.name', value: { stringValue: 'web_echo' } },
-                    ],
-                  },
-                ],
-              },
-            ],
+            traceId: trace,
+            spanId: span,
+            name: 'execute_tool web_echo',
+            startMs: now - 1000,
+            endMs: now,
+            attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'web_echo' },
           },
         ],
-      },
+        {},
+      ),
     });
     expect(otlp.statusCode, otlp.body).toBe(200);
     const r = await post(url, mcpKey, {

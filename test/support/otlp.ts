@@ -1,0 +1,46 @@
+// OTLP/JSON trace exports for tests, written from plain values: what an instrumentation's exporter
+// sends to /otlp/v1/traces.
+
+/** Attributes as OTLP key-values: strings, integers (intValue) and other numbers (doubleValue). */
+export function otlpAttributes(o: Record<string, string | number>) {
+  return Object.entries(o).map(([key, v]) => ({
+    key,
+    value: typeof v === 'string' ? { stringValue: v } : Number.isInteger(v) ? { intValue: v } : { doubleValue: v },
+  }));
+}
+
+export interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  /** Start and end, in milliseconds since the epoch. */
+  startMs: number;
+  endMs: number;
+  attributes: Record<string, string | number>;
+}
+
+/** One export of `spans`, under one resource. */
+export function otlpExport(spans: OtlpSpan[], resource: Record<string, string> = { 'service.name': 'bot' }) {
+  const nanos = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: otlpAttributes(resource) },
+        scopeSpans: [
+          {
+            spans: spans.map((s) => ({
+              traceId: s.traceId,
+              spanId: s.spanId,
+              ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
+              name: s.name,
+              startTimeUnixNano: nanos(s.startMs),
+              endTimeUnixNano: nanos(s.endMs),
+              attributes: otlpAttributes(s.attributes),
+            })),
+          },
+        ],
+      },
+    ],
+  };
+}
