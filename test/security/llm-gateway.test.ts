@@ -191,21 +191,16 @@ describe('LLM gateway under attack (sqlite)', () => {
       for (let i = 0; i < 200; i++) sse(res, chunk({ function_call: { arguments: '"0123456789abcdef",' } }));
       await sleep(60_000); // the client leaves before the end
     });
+    const request = {
+      model: 'gw-chat',
+      max_tokens: 2000,
+      stream: true,
+      messages: [{ role: 'user', content: 'save it' }],
+      functions: [{ name: 'save', parameters: { type: 'object', properties: {} } }],
+      function_call: { name: 'save' },
+    };
     const ac = new AbortController();
-    const r = await post(
-      'atk-fn',
-      '/llm/openai/v1/chat/completions',
-      {
-        model: 'gw-chat',
-        max_tokens: 2000,
-        stream: true,
-        messages: [{ role: 'user', content: 'save it' }],
-        functions: [{ name: 'save', parameters: { type: 'object', properties: {} } }],
-        function_call: { name: 'save' },
-      },
-      {},
-      ac.signal,
-    );
+    const r = await post('atk-fn', '/llm/openai/v1/chat/completions', request, {}, ac.signal);
     expect(r.status).toBe(200);
     // Read until every delta has been relayed, then leave.
     const reader = r.body!.getReader();
@@ -214,16 +209,7 @@ describe('LLM gateway under attack (sqlite)', () => {
     while (text.split('0123456789abcdef').length <= 200) text += decoder.decode((await reader.read()).value, { stream: true });
     ac.abort();
     const s = await settled('atk-fn');
-    const body = Buffer.byteLength(
-      JSON.stringify({
-        model: 'gw-chat',
-        max_tokens: 2000,
-        stream: true,
-        messages: [{ role: 'user', content: 'save it' }],
-        functions: [{ name: 'save', parameters: { type: 'object', properties: {} } }],
-        function_call: { name: 'save' },
-      }),
-    );
+    const body = Buffer.byteLength(JSON.stringify(request));
     // 200 deltas of 20 bytes were produced: charged as output, not as nothing.
     expect(s.spentUsd).toBeGreaterThan(costOf({ input: body + 1024, output: 200 }));
   });
