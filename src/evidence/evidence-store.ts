@@ -320,7 +320,7 @@ async function markRepeatedToolCalls(trx: Kysely<Database>, chunk: ReadonlyArray
  * stored as a duplicate. Run before the chunk is inserted, on its telemetry spans.
  */
 async function markGatewayInferences(trx: Kysely<Database>, chunk: ReadonlyArray<{ row: SpanTable }>): Promise<void> {
-  const telemetry = chunk.map((s) => s.row).filter((r) => r.response_id !== null && r.source !== 'llm' && !r.duplicate);
+  const telemetry = chunk.map((s) => s.row).filter((r) => r.response_id != null && r.source !== 'llm' && !r.duplicate);
   for (const rows of telemetry.length ? orBatches(telemetry) : []) {
     const recorded = await trx
       .selectFrom('spans')
@@ -338,7 +338,7 @@ async function markGatewayInferences(trx: Kysely<Database>, chunk: ReadonlyArray
  * counted). Each such span becomes the duplicate; returned as it was, for the rollups to take back.
  */
 async function outrankTelemetry(trx: Kysely<Database>, fresh: ReadonlyArray<{ row: SpanTable }>): Promise<SpanTable[]> {
-  const records = fresh.map((s) => s.row).filter((r) => r.source === 'llm' && r.response_id !== null);
+  const records = fresh.map((s) => s.row).filter((r) => r.source === 'llm' && r.response_id != null);
   const out: SpanTable[] = [];
   for (const rows of records.length ? orBatches(records) : []) {
     const twins = (await trx

@@ -75,6 +75,7 @@ export function createCallEvidence(db: Kysely<Database>, opts: CallEvidenceOptio
         claimed_agent: null,
         sent_by: `agent:${c.agent}`,
         unpriced_reason: null,
+        response_id: null,
         source: 'mcp',
         mcp_call: 'gateway',
         duplicate: 0,
