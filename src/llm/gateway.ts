@@ -12,11 +12,12 @@ import type { GuardService } from '../guard/guard-service.js';
 import type { OutboundPolicy } from '../net/outbound.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import { resolveModelName } from '../registry/model-names.js';
-import { API_OF, type Api, type CallShape, forwardBody, inputBound, type Operation, readCall, type Usage } from './apis.js';
+import { API_OF, type Api, type CallShape, inputBound, type Operation, type Usage } from './apis.js';
 import { LlmError } from './errors.js';
 import { createInferenceEvidence } from './evidence.js';
 import { claimAlert, type RateLimits, reserveIn } from './ledger.js';
 import { type ApplicableLimit, fromMicro, limitsFor, toMicro } from './limits.js';
+import { composeForward, type Prepared } from './prepare.js';
 import { createReservations } from './reservations.js';
 import { allowedModels, spendLimitStatus } from './status.js';
 import { type Target, targetFor, type UpstreamLog } from './upstream.js';
@@ -166,13 +167,13 @@ export function createLlmGateway(opts: GatewayOptions) {
     async admit(
       agent: string,
       op: Operation,
-      body: unknown,
-      bodyBytes: number,
+      /** The body, read (prepare.ts): its shape and what is forwarded. */
+      prepared: Prepared,
       headers: Record<string, string | string[] | undefined>,
       signal: AbortSignal,
     ): Promise<Admitted> {
       const startedAt = Date.now();
-      const shape = readCall(op, body);
+      const { shape, bytes: bodyBytes } = prepared;
       const s = await opts.guard.snapshot();
       const { model, endpoint } = resolve(s.registry, API_OF[op], shape.model);
       const dataDomains = listHeader(headers['fulcrum-data-domains'], 'Fulcrum-Data-Domains');
@@ -188,14 +189,12 @@ export function createLlmGateway(opts: GatewayOptions) {
       // What is forwarded is what the provider reads: its bytes bound the input, not the client's
       // (re-serialised, `1e20` is 21 bytes, not 4).
       const injectMaxOutput = shape.maxOutput === undefined && op !== 'embeddings' ? model.spec.maxOutputTokens : undefined;
-      const forwardJson = JSON.stringify(
-        forwardBody(op, body as Record<string, unknown>, {
-          upstreamName: model.spec.upstreamName ?? model.name,
-          injectMaxOutput,
-          askUsage: op === 'chat' && shape.stream && !shape.wantsUsage,
-        }),
-      );
-      const inBound = inputBound(Math.max(bodyBytes, Buffer.byteLength(forwardJson)), shape, model.spec.contextWindow);
+      const forwarded = composeForward(op, prepared, {
+        upstreamName: model.spec.upstreamName ?? model.name,
+        injectMaxOutput,
+        askUsage: op === 'chat' && shape.stream && !shape.wantsUsage,
+      });
+      const inBound = inputBound(Math.max(bodyBytes, forwarded.length), shape, model.spec.contextWindow);
       const maxOut = maxOutputOf(shape, model);
       const mustBound = limits.some((l) => l.spec.enforce !== 'alert') || rate?.tokensPerMinute !== undefined;
       const bounded = !mustBound || (inBound !== undefined && maxOut !== undefined);
@@ -348,7 +347,7 @@ export function createLlmGateway(opts: GatewayOptions) {
       };
       try {
         admitted.target = targetFor(endpoint, op, headers, { outbound: opts.outbound, env: env(), log: upstreamLog });
-        admitted.body = Buffer.from(forwardJson);
+        admitted.body = forwarded;
       } catch (err) {
         finish(admitted, { kind: 'unsent', why: (err as Error).message });
         throw err;

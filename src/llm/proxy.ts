@@ -5,9 +5,10 @@
 // the provider's request; what was produced until then is what the call is charged.
 import type http from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
-import { createStreamMeter, readAnswer } from './apis.js';
+import { createStreamMeter } from './apis.js';
 import { errorBody, LlmError } from './errors.js';
 import type { Admitted, CallEnd } from './gateway.js';
+import { readAnswerOf } from './prepare-pool.js';
 import { post, type UpstreamLog } from './upstream.js';
 
 /** Largest whole answer read from a provider (a long completion with many choices stays far below). */
@@ -138,18 +139,12 @@ async function relayWithin(
       );
       return { kind: 'answered', status };
     }
-    let answer: ReturnType<typeof readAnswer> = {};
-    if (status < 400) {
-      try {
-        answer = readAnswer(call.op, JSON.parse(body.toString('utf8')));
-      } catch {
-        answer = {};
-      }
-    }
     if (!res.destroyed) {
       res.writeHead(status, headers);
       res.end(body);
     }
+    // Its usage is read after it is on its way to the client (a large one on the worker thread).
+    const answer = status < 400 ? await readAnswerOf(call.op, body) : {};
     return { kind: 'answered', status, usage: answer.usage, responseId: answer.id, model: answer.model };
   }
 
@@ -160,17 +155,27 @@ async function relayWithin(
   const decoder = new StringDecoder('utf8');
   let buffer = '';
   let overflow = false;
-  const SEPARATOR = /\r\n\r\n|\n\n|\r\r/;
+  const SEPARATOR = /\r\n\r\n|\n\n|\r\r/g;
+  // Where the search for the next separator resumes: an event that arrives in many pieces is
+  // searched once, not again from its start for each piece (16 MiB of an unending event in 64 KiB
+  // pieces was ~2 GB of searching).
+  let from = 0;
   const relayEvents = (text: string) => {
     buffer += text;
     let out = '';
-    for (let m = SEPARATOR.exec(buffer); m; m = SEPARATOR.exec(buffer)) {
+    for (;;) {
+      SEPARATOR.lastIndex = from;
+      const m = SEPARATOR.exec(buffer);
+      if (!m) break;
+      from = 0;
       const block = buffer.slice(0, m.index);
       buffer = buffer.slice(m.index + m[0].length);
       const action = meter.onEvent(dataOf(block));
       if (action.kind === 'pass') out += `${block}\n\n`;
       else if (action.kind === 'rewrite') out += `${eventLines(block)}data: ${action.data}\n\n`;
     }
+    // A separator is at most 4 characters: one may have begun in the last 3.
+    from = Math.max(0, buffer.length - 3);
     if (buffer.length > MAX_EVENT_BYTES) overflow = true;
     return out;
   };

@@ -8,8 +8,22 @@ import { errorResponses, NameParams, type Server } from '../http/schemas.js';
 import type { Api, Operation } from './apis.js';
 import { asLlmError, errorBody, LlmError } from './errors.js';
 import type { LlmGateway } from './gateway.js';
+import type { Prepared } from './prepare.js';
+import { prepareBody } from './prepare-pool.js';
 import { relay } from './proxy.js';
 import type { UpstreamLog } from './upstream.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** An LLM gateway call route: which API operation its body is read as (prepare.ts). */
+    llmOperation?: Operation;
+  }
+}
+
+/** Where a call route's request.body keeps the body as prepare.ts read it. */
+const PREPARED = Symbol('fulcrum.llm.prepared');
+/** What a call route's request.body is: the two members its schema checks, and the prepared body. */
+type CallRequestBody = { model: string; stream: boolean; [PREPARED]: Prepared };
 
 const CallBody = T.Object(
   {
@@ -169,6 +183,21 @@ export async function llmRoutes(
           .headers(e.headers)
           .send(errorBody(apiOf(request), e));
       });
+      // A call's body is read once, into what the gateway needs (prepare.ts): large ones on a worker
+      // thread, so that reading them does not stop the node's other requests. The route's schema then
+      // checks the two members it names, as read.
+      llm.removeContentTypeParser('application/json');
+      llm.addContentTypeParser(
+        'application/json',
+        { parseAs: 'buffer', bodyLimit: opts.bodyLimit },
+        async (request: FastifyRequest, raw: Buffer) => {
+          const op = request.routeOptions.config.llmOperation;
+          if (!op) throw new LlmError(415, 'unsupported_media_type', 'this route takes no JSON body');
+          const prepared = await prepareBody(op, raw);
+          const body: CallRequestBody = { model: prepared.shape.model, stream: prepared.shape.stream, [PREPARED]: prepared };
+          return body;
+        },
+      );
       llm.setNotFoundHandler((request, reply) => {
         const e = new LlmError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
         reply.code(404).send(errorBody(apiOf(request), e));
@@ -180,7 +209,7 @@ export async function llmRoutes(
           path,
           {
             bodyLimit: opts.bodyLimit,
-            config: { agentOnly: true },
+            config: { agentOnly: true, llmOperation: op },
             schema: {
               operationId,
               tags: ['llm'],
@@ -256,9 +285,10 @@ async function forward(gateway: LlmGateway, op: Operation, request: FastifyReque
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) gone.abort();
   });
-  const length = Number(request.headers['content-length']);
-  const bytes = Number.isInteger(length) && length > 0 ? length : Buffer.byteLength(JSON.stringify(request.body));
-  const call = await gateway.admit(request.principal.id, op, request.body, bytes, request.headers, gone.signal);
+  const prepared = (request.body as Partial<CallRequestBody> | undefined)?.[PREPARED];
+  // Only this route's JSON parser makes one; any other body failed the route's schema already.
+  if (!prepared) throw new LlmError(415, 'unsupported_media_type', 'the body must be JSON (content-type: application/json)');
+  const call = await gateway.admit(request.principal.id, op, prepared, request.headers, gone.signal);
   reply.hijack();
   if (gone.signal.aborted) {
     gateway.finish(call, { kind: 'unsent', why: 'the client left before the call was sent' });

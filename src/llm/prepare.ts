@@ -1,0 +1,79 @@
+// A request body, from its bytes to what the gateway needs of it: the call's shape (apis.ts
+// readCall) and the body to forward, without parsing or serialising it a second time.
+//
+// Reading a large body is the costliest thing the gateway does with it: parsing 30 MiB of small
+// messages, walking it for content parts and serialising it again held the event loop for ~550 ms
+// (every decision on the node waited). So a body is prepared here, by one pure function, and
+// bodies of PREPARE_OFF_LOOP_BYTES and more are prepared on a worker thread (prepare-pool.ts): the
+// event loop only sees the shape and a buffer.
+//
+// A provider's whole answer (up to 64 MiB) is read the same way, for its usage: readAnswerBytes.
+//
+// What is forwarded is the body as the client sent it, except the members the gateway sets (the
+// model, the injected output cap, `stream_options`): those are taken out here (`rest`, the other
+// members as JSON text) and written back by composeForward once the registry has been read.
+import sjson from 'secure-json-parse';
+import { InputError } from '../errors.js';
+import { assertJsonDepth } from '../http/json-depth.js';
+import { type CallShape, forwardBody, type Operation, readAnswer, readCall } from './apis.js';
+
+/** Bodies at least this large are prepared off the event loop (smaller ones cost less than the hop). */
+export const PREPARE_OFF_LOOP_BYTES = 256 * 1024;
+
+/** The members forwardBody may set; everything else passes through as the client's text. */
+const SET_BY_GATEWAY = ['model', 'max_completion_tokens', 'max_output_tokens', 'stream_options'] as const;
+/** `stream_options` is read and rewritten on the event loop: a small object or a 400. */
+const MAX_STREAM_OPTIONS_BYTES = 4096;
+
+export interface Prepared {
+  shape: CallShape;
+  /** The body's other members as JSON text, without the braces ('' when there are none). */
+  rest: Uint8Array;
+  /** The members the gateway may set, as the client sent them (absent when it did not). */
+  kept: Record<string, unknown>;
+  /** The body's size as received. */
+  bytes: number;
+}
+
+/** Parses and reads one request body; a malformed one is an InputError (a 400 in the API's format). */
+export function prepareCall(op: Operation, raw: Uint8Array): Prepared {
+  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  if (text.trim() === '') throw new InputError('the request body is empty; a JSON document was expected');
+  assertJsonDepth(text);
+  let body: unknown;
+  try {
+    // As Fastify's own parser: `__proto__` and `constructor.prototype` keys are refused, not dropped.
+    body = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (err) {
+    throw new InputError(`malformed JSON body: ${(err as Error).message}`);
+  }
+  const shape = readCall(op, body);
+  const others: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  const kept: Record<string, unknown> = {};
+  for (const k of SET_BY_GATEWAY) {
+    if (!(k in others)) continue;
+    kept[k] = others[k];
+    delete others[k];
+  }
+  if (kept.stream_options !== undefined && JSON.stringify(kept.stream_options).length > MAX_STREAM_OPTIONS_BYTES)
+    throw new InputError(`stream_options must be at most ${MAX_STREAM_OPTIONS_BYTES} bytes of JSON`);
+  const json = JSON.stringify(others);
+  // Its own ArrayBuffer (a small Buffer.from shares a pool): a worker hands it over without a copy.
+  return { shape, rest: new TextEncoder().encode(json.slice(1, -1)), kept, bytes: raw.byteLength };
+}
+
+/** The body sent upstream: the client's members, with the ones the gateway sets as forwardBody sets them. */
+export function composeForward(op: Operation, p: Prepared, opts: Parameters<typeof forwardBody>[2]): Buffer {
+  const set = JSON.stringify(forwardBody(op, p.kept, opts));
+  if (p.rest.byteLength === 0) return Buffer.from(set);
+  return Buffer.concat([Buffer.from(`${set.slice(0, -1)},`), p.rest, Buffer.from('}')]);
+}
+
+/** What a whole answer says (apis.ts readAnswer), from its bytes; nothing when it is not JSON. */
+export function readAnswerBytes(op: Operation, raw: Uint8Array): ReturnType<typeof readAnswer> {
+  try {
+    return readAnswer(op, JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8')));
+  } catch {
+    return {};
+  }
+}
