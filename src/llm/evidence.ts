@@ -3,9 +3,9 @@
 // and outcomes see it as they see telemetry. The span carries the provider's response id: a client's
 // own OpenTelemetry span of the same call (gen_ai.response.id) is then the same inference and is not
 // counted again (evidence-store.ts: the client's span is stored as its duplicate). Written in small batches off the reply path.
-import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { randomSpanId, traceIdOf } from '../evidence/ids.js';
 import { createSpanBuffer } from '../evidence/span-buffer.js';
 import type { Usage } from './apis.js';
 
@@ -33,11 +33,6 @@ export interface InferenceEvidenceOptions {
   onError: (err: unknown) => void;
 }
 
-/** The trace id of a gateway call's span: derived from its decision id, as the MCP gateway does. */
-export function traceIdOf(decisionId: string): string {
-  return createHash('sha256').update(decisionId).digest('hex').slice(0, 32);
-}
-
 export function createInferenceEvidence(db: Kysely<Database>, opts: InferenceEvidenceOptions) {
   const buffer = createSpanBuffer(db, { ...opts, inference: true });
 
@@ -46,7 +41,7 @@ export function createInferenceEvidence(db: Kysely<Database>, opts: InferenceEvi
       const start = new Date(c.startedAt).toISOString();
       buffer.add({
         trace_id: traceIdOf(c.decisionId),
-        span_id: randomBytes(8).toString('hex'),
+        span_id: randomSpanId(),
         parent_span_id: null,
         agent: c.agent,
         registered: 1,

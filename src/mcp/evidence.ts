@@ -6,9 +6,9 @@
 // A call that carries W3C trace context (`traceparent` in the tools/call `_meta`, as MCP's
 // OpenTelemetry conventions carry it) is recorded in the caller's trace, as a child of the client's
 // span for it; the evidence store then counts the call once, whichever of the two arrives first.
-import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { randomSpanId, traceIdOf } from '../evidence/ids.js';
 import { createSpanBuffer } from '../evidence/span-buffer.js';
 
 export interface CallRecord {
@@ -50,8 +50,8 @@ export function createCallEvidence(db: Kysely<Database>, opts: CallEvidenceOptio
       const start = new Date(c.startedAt).toISOString();
       const caller = parseTraceparent(c.traceparent);
       buffer.add({
-        trace_id: caller?.traceId ?? createHash('sha256').update(c.decisionId).digest('hex').slice(0, 32),
-        span_id: randomBytes(8).toString('hex'),
+        trace_id: caller?.traceId ?? traceIdOf(c.decisionId),
+        span_id: randomSpanId(),
         parent_span_id: caller?.parentId ?? null,
         agent: c.agent,
         registered: 1,
