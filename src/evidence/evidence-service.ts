@@ -13,6 +13,7 @@ import { createPriceBook } from './cost.js';
 import { mapEvent } from './events.js';
 import { createEvidenceStore } from './evidence-store.js';
 import { isInference, type MappedSpan, mapTraceRequest } from './otlp.js';
+import type { MappedExport } from './otlp-body.js';
 import { computeOutcomes, type OutcomeReport } from './outcomes.js';
 
 export interface Deps {
@@ -51,6 +52,66 @@ export function createEvidenceService(deps: Deps) {
           'telemetry',
           `telemetry from ${sender.type} "${sender.id}" names agent "${name}"`,
         );
+  }
+
+  /** OTLP traces read into spans: each booked as `attributor` says (an agent key: always to its agent). */
+  async function ingestMappedTraces(sender: Sender, mapped: MappedExport, opts: { dryRun?: boolean } = {}) {
+    const rejected = [...mapped.rejected];
+    const registry = await deps.registry();
+    const attribute = attributor(sender, registry);
+    const spans: Array<{ s: MappedSpan; agent: string; claimed: string | null }> = [];
+    for (const s of mapped.spans) {
+      const booked = attribute(s.agentName);
+      if ('rejected' in booked)
+        rejected.push({ index: s.index, reason: `${booked.rejected}: set gen_ai.agent.name on the span or its resource` });
+      else spans.push({ s, ...booked });
+    }
+    rejected.sort((a, b) => a.index - b.index);
+    // Spans that say nothing Fulcrum reads are kept, but the exporter is told nothing was counted.
+    const warning =
+      mapped.spans.length > 0 && !mapped.spans.some((s) => s.understood)
+        ? `none of the ${mapped.spans.length} spans carries an attribute Fulcrum reads (gen_ai.*, llm.* with openinference.span.kind, ai.*): kept, but no model call, tool call or task was counted (docs/evidence.md "What Fulcrum reads")`
+        : null;
+    if (opts.dryRun) return { accepted: spans.length, rejected, warning };
+    const prices = createPriceBook(registry);
+    const now = new Date().toISOString();
+    const by = sentBy(sender);
+    const mcpToolOf = (tool: string) => toolForCall(registry, tool)?.tool;
+    const rows = spans.map(({ s, agent, claimed }) => spanRow(s, agent, claimed, by, prices, now, mcpToolOf));
+    const events = spans
+      .filter(({ s }) => s.taskOutcome !== null && s.operation === 'invoke_agent')
+      .map(
+        ({ s, agent, claimed }): TaskEventTable => ({
+          agent,
+          task_id: s.taskId ?? `${s.traceId}/${s.spanId}`,
+          type: 'task.completed',
+          workflow: s.workflow,
+          outcome: s.taskOutcome,
+          duration_ms: Math.round(s.durationMs),
+          started_at: s.startAt,
+          ended_at: new Date(Date.parse(s.startAt) + s.durationMs).toISOString(),
+          day: s.day,
+          cost_usd: null,
+          source: 'otlp',
+          registered: agent === UNBOOKED ? 0 : 1,
+          attributes: '{}',
+          received_at: now,
+          claimed_agent: claimed,
+          sent_by: by,
+        }),
+      );
+    await store.ingest(events, rows);
+    deps.observe?.spansIngested(
+      spans.length,
+      rejected.length,
+      rows.flatMap(({ row }) => (row.unpriced_reason ? [row.unpriced_reason] : [])),
+    );
+    await shadowsFor(
+      registry,
+      sender,
+      spans.map(({ s }) => s.agentName),
+    );
+    return { accepted: spans.length, rejected, warning };
   }
 
   return {
@@ -99,65 +160,12 @@ export function createEvidenceService(deps: Deps) {
     },
 
     /** OTLP traces: each span booked as `attributor` says (an agent key: always to its agent). */
-    async ingestTraces(sender: Sender, body: unknown, opts: { dryRun?: boolean } = {}) {
-      const mapped = mapTraceRequest(body);
-      const rejected = [...mapped.rejected];
-      const registry = await deps.registry();
-      const attribute = attributor(sender, registry);
-      const spans: Array<{ s: MappedSpan; agent: string; claimed: string | null }> = [];
-      for (const s of mapped.spans) {
-        const booked = attribute(s.agentName);
-        if ('rejected' in booked)
-          rejected.push({ index: s.index, reason: `${booked.rejected}: set gen_ai.agent.name on the span or its resource` });
-        else spans.push({ s, ...booked });
-      }
-      rejected.sort((a, b) => a.index - b.index);
-      // Spans that say nothing Fulcrum reads are kept, but the exporter is told nothing was counted.
-      const warning =
-        mapped.spans.length > 0 && !mapped.spans.some((s) => s.understood)
-          ? `none of the ${mapped.spans.length} spans carries an attribute Fulcrum reads (gen_ai.*, llm.* with openinference.span.kind, ai.*): kept, but no model call, tool call or task was counted (docs/evidence.md "What Fulcrum reads")`
-          : null;
-      if (opts.dryRun) return { accepted: spans.length, rejected, warning };
-      const prices = createPriceBook(registry);
-      const now = new Date().toISOString();
-      const by = sentBy(sender);
-      const mcpToolOf = (tool: string) => toolForCall(registry, tool)?.tool;
-      const rows = spans.map(({ s, agent, claimed }) => spanRow(s, agent, claimed, by, prices, now, mcpToolOf));
-      const events = spans
-        .filter(({ s }) => s.taskOutcome !== null && s.operation === 'invoke_agent')
-        .map(
-          ({ s, agent, claimed }): TaskEventTable => ({
-            agent,
-            task_id: s.taskId ?? `${s.traceId}/${s.spanId}`,
-            type: 'task.completed',
-            workflow: s.workflow,
-            outcome: s.taskOutcome,
-            duration_ms: Math.round(s.durationMs),
-            started_at: s.startAt,
-            ended_at: new Date(Date.parse(s.startAt) + s.durationMs).toISOString(),
-            day: s.day,
-            cost_usd: null,
-            source: 'otlp',
-            registered: agent === UNBOOKED ? 0 : 1,
-            attributes: '{}',
-            received_at: now,
-            claimed_agent: claimed,
-            sent_by: by,
-          }),
-        );
-      await store.ingest(events, rows);
-      deps.observe?.spansIngested(
-        spans.length,
-        rejected.length,
-        rows.flatMap(({ row }) => (row.unpriced_reason ? [row.unpriced_reason] : [])),
-      );
-      await shadowsFor(
-        registry,
-        sender,
-        spans.map(({ s }) => s.agentName),
-      );
-      return { accepted: spans.length, rejected, warning };
+    ingestTraces(sender: Sender, body: unknown, opts: { dryRun?: boolean } = {}) {
+      return ingestMappedTraces(sender, mapTraceRequest(body), opts);
     },
+
+    /** An OTLP export already read into spans (src/evidence/otlp-body.ts). */
+    ingestMappedTraces,
 
     /** Spend from the rollups, grouped; initiative and business unit come from the registry. */
     async costs(actor: Principal, q: { groupBy: CostGroup; from: string; to: string }) {

@@ -2,7 +2,9 @@
 // only rows actually inserted (not re-sent duplicates), and booked to an agent, add to the totals.
 // On SQLite, exports that arrive together share one transaction (a group commit, each export in its
 // own savepoint): its one writer runs them one after another anyway, and every commit's fsync
-// stops the event loop (bench/README.md, "OTLP ingest").
+// stops the event loop (bench/README.md, "OTLP ingest"). A large export is stored in slices of
+// MAX_SLICE_ROWS, each its own transaction, and the event loop turns between transactions: SQLite
+// work is synchronous, and 16,000 spans in one went on for ~0.8 s with every decision waiting.
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { adapterOf, orBatches } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
@@ -212,7 +214,9 @@ export function createEvidenceStore(db: Kysely<Database>) {
 
   async function flush(): Promise<void> {
     try {
-      while (queue.length > 0) {
+      for (let first = true; queue.length > 0; first = false) {
+        // The node's other work (decisions, their audit commits) runs between two groups.
+        if (!first) await new Promise((resolve) => setImmediate(resolve));
         let n = 0;
         let size = 0;
         while (n < queue.length && (n === 0 || size + weight(queue[n] as Pending) <= MAX_GROUP_ROWS))
@@ -250,18 +254,34 @@ export function createEvidenceStore(db: Kysely<Database>) {
      * and spans were new (re-sent ones are skipped silently: ingest is idempotent). Resolves once
      * committed.
      */
-    ingest(events: TaskEventTable[], spans: SpanInput[]): Promise<Stored> {
-      if (!grouped) return db.transaction().execute((trx) => ingestIn(trx, events, spans));
-      return new Promise((resolve, reject) => {
-        queue.push({ events, spans, resolve, reject });
-        if (!flushing) {
-          flushing = true;
-          // The exports read in this turn of the event loop share the commit.
-          setImmediate(() => void flush());
-        }
-      });
+    async ingest(events: TaskEventTable[], spans: SpanInput[]): Promise<Stored> {
+      // An export larger than a slice is stored slice by slice, each in its own transaction, so one
+      // large export (8 MiB of OTLP is ~40,000 spans) does not hold the event loop for seconds. Ingest
+      // is idempotent, so an export that fails part-way is completed by the exporter's retry (OTLP
+      // exporters retry a 5xx), the slices stored before counted once.
+      if (events.length + spans.length <= MAX_SLICE_ROWS) return ingestSlice(events, spans);
+      const total: Stored = { events: 0, spans: 0 };
+      const add = (stored: Stored) => {
+        total.events += stored.events;
+        total.spans += stored.spans;
+      };
+      for (let i = 0; i < events.length; i += MAX_SLICE_ROWS) add(await ingestSlice(events.slice(i, i + MAX_SLICE_ROWS), []));
+      for (let i = 0; i < spans.length; i += MAX_SLICE_ROWS) add(await ingestSlice([], spans.slice(i, i + MAX_SLICE_ROWS)));
+      return total;
     },
   };
+
+  function ingestSlice(events: TaskEventTable[], spans: SpanInput[]): Promise<Stored> {
+    if (!grouped) return db.transaction().execute((trx) => ingestIn(trx, events, spans));
+    return new Promise((resolve, reject) => {
+      queue.push({ events, spans, resolve, reject });
+      if (!flushing) {
+        flushing = true;
+        // The exports read in this turn of the event loop share the commit.
+        setImmediate(() => void flush());
+      }
+    });
+  }
 }
 
 type SpanInput = { row: SpanTable; inference: boolean };
@@ -272,8 +292,10 @@ interface Pending {
   resolve(v: Stored): void;
   reject(err: unknown): void;
 }
-/** Most rows (events and spans) in one group commit: a transaction stays short, an export is never split. */
-const MAX_GROUP_ROWS = 2048;
+/** Most rows (events and spans) of one export stored in one transaction (ingest slices larger ones). */
+const MAX_SLICE_ROWS = 512;
+/** Most rows in one group commit: a transaction, and the time it holds the event loop, stays short. */
+const MAX_GROUP_ROWS = 1024;
 const weight = (p: Pending) => p.events.length + p.spans.length;
 
 /**

@@ -2,6 +2,7 @@
 // everything after it (schema validation, canonical hashing, Cedar entities) recurse per level, and a
 // body of 10,000 brackets overflowed the stack (500). One linear scan, no allocation.
 import type { FastifyInstance } from 'fastify';
+import sjson from 'secure-json-parse';
 import { InputError } from '../errors.js';
 
 /** Deepest nesting of objects and arrays a JSON body may have (docs/errors.md). */
@@ -44,4 +45,19 @@ export function registerBoundedJsonParser(server: FastifyInstance): void {
     }
     parse(req, body as string, done);
   });
+}
+
+/**
+ * Parses a JSON body as the server's parser does (the depth bound; `__proto__` and
+ * `constructor.prototype` keys refused, not dropped), where Fastify's is not at hand (bodies read on
+ * a worker thread, src/http/off-loop.ts). A malformed body is an InputError naming what is wrong.
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') throw new InputError('the request body is empty; a JSON document was expected');
+  assertJsonDepth(text);
+  try {
+    return sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (err) {
+    throw new InputError(`malformed JSON body: ${(err as Error).message}`);
+  }
 }

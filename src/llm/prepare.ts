@@ -3,22 +3,18 @@
 //
 // Reading a large body is the costliest thing the gateway does with it: parsing 30 MiB of small
 // messages, walking it for content parts and serialising it again held the event loop for ~550 ms
-// (every decision on the node waited). So a body is prepared here, by one pure function, and
-// bodies of PREPARE_OFF_LOOP_BYTES and more are prepared on a worker thread (prepare-pool.ts): the
-// event loop only sees the shape and a buffer.
+// (every decision on the node waited). So a body is prepared here, by one pure function, and large
+// bodies are prepared on a worker thread (src/http/off-loop.ts, through prepare-pool.ts): the event
+// loop only sees the shape and a buffer.
 //
 // A provider's whole answer (up to 64 MiB) is read the same way, for its usage: readAnswerBytes.
 //
 // What is forwarded is the body as the client sent it, except the members the gateway sets (the
 // model, the injected output cap, `stream_options`): those are taken out here (`rest`, the other
 // members as JSON text) and written back by composeForward once the registry has been read.
-import sjson from 'secure-json-parse';
 import { InputError } from '../errors.js';
-import { assertJsonDepth } from '../http/json-depth.js';
+import { parseJsonBody } from '../http/json-depth.js';
 import { type CallShape, forwardBody, type Operation, readAnswer, readCall } from './apis.js';
-
-/** Bodies at least this large are prepared off the event loop (smaller ones cost less than the hop). */
-export const PREPARE_OFF_LOOP_BYTES = 256 * 1024;
 
 /** The members forwardBody may set; everything else passes through as the client's text. */
 const SET_BY_GATEWAY = ['model', 'max_completion_tokens', 'max_output_tokens', 'stream_options'] as const;
@@ -37,16 +33,7 @@ export interface Prepared {
 
 /** Parses and reads one request body; a malformed one is an InputError (a 400 in the API's format). */
 export function prepareCall(op: Operation, raw: Uint8Array): Prepared {
-  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
-  if (text.trim() === '') throw new InputError('the request body is empty; a JSON document was expected');
-  assertJsonDepth(text);
-  let body: unknown;
-  try {
-    // As Fastify's own parser: `__proto__` and `constructor.prototype` keys are refused, not dropped.
-    body = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
-  } catch (err) {
-    throw new InputError(`malformed JSON body: ${(err as Error).message}`);
-  }
+  const body = parseJsonBody(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
   const shape = readCall(op, body);
   const others: Record<string, unknown> = { ...(body as Record<string, unknown>) };
   const kept: Record<string, unknown> = {};

@@ -3,6 +3,8 @@
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeTraceRequest } from '../../src/evidence/otlp-proto.js';
+import { OFF_LOOP_BYTES, offLoop } from '../../src/http/off-loop.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -234,5 +236,82 @@ describe.each(ENGINES)('evidence ingest on %s', (engine) => {
     expect(byAgent.costUsd).toBeCloseTo(0.14 + 0.00021, 9);
     expect((await t.request({ method: 'GET', url: '/v1/costs?groupBy=planet' })).statusCode).toBe(400);
     expect((await t.request({ method: 'GET', url: '/v1/costs?from=2026-02-01&to=2026-01-01' })).statusCode).toBe(400);
+  });
+});
+
+describe.each(ENGINES)('a large OTLP export on %s', (engine) => {
+  let t: TestServer;
+  let key: string;
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+    t.request({ method: 'POST', url, token: key, payload: payload as string, headers });
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+  });
+  afterAll(async () => t?.close());
+
+  it('stores a large export once, read off the event loop and in slices, and a re-sent one adds nothing', async () => {
+    // 3,000 model calls over 375 traces: ~0.9 MB of OTLP/JSON, past the off-loop bound, six slices.
+    const spans = Array.from({ length: 3000 }, (_, i) =>
+      otlpSpan(
+        {
+          traceId: `${'7a'.repeat(14)}${(i >> 3).toString(16).padStart(4, '0')}`,
+          spanId: (i + 1).toString(16).padStart(16, '0'),
+        },
+        {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.request.model': 'gpt-4o-mini',
+          'gen_ai.agent.name': 'support-bot-eu',
+          'gen_ai.usage.input_tokens': 100,
+          'gen_ai.usage.output_tokens': 10,
+        },
+      ),
+    );
+    const json = JSON.stringify(body(spans));
+    expect(json.length).toBeGreaterThan(OFF_LOOP_BYTES);
+    const calls = async () =>
+      Number(
+        (
+          await t.app.database.db
+            .selectFrom('evidence_daily')
+            .select((eb) => eb.fn.sum<number>('model_calls').as('n'))
+            .where('model', '=', 'gpt-4o-mini')
+            .executeTakeFirst()
+        )?.n ?? 0,
+      );
+    const stored = async () =>
+      (
+        await t.app.database.db
+          .selectFrom('spans')
+          .select('span_id')
+          .where('trace_id', 'like', `${'7a'.repeat(14)}%`)
+          .execute()
+      ).length;
+    const before = { calls: await calls(), tasks: offLoop().tasks };
+    const res = await post('/otlp/v1/traces', json, { 'content-type': 'application/json' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({});
+    expect(offLoop().tasks - before.tasks).toBe(1);
+    expect(await stored()).toBe(3000);
+    expect((await calls()) - before.calls).toBe(3000);
+    // The same export again, as protobuf: every span is known, nothing is counted twice.
+    const again = await post('/otlp/v1/traces', Buffer.from(encodeTraceRequest(body(spans))), {
+      'content-type': 'application/x-protobuf',
+    });
+    expect(again.statusCode).toBe(200);
+    expect(offLoop().tasks - before.tasks).toBe(2);
+    expect(await stored()).toBe(3000);
+    expect((await calls()) - before.calls).toBe(3000);
+    // Malformed large exports are refused as small ones are.
+    const cut = await post('/otlp/v1/traces', json.slice(0, -3), { 'content-type': 'application/json' });
+    expect(cut.statusCode).toBe(400);
+    expect(cut.json().error.message).toMatch(/^malformed JSON body: /);
+    const junk = await post('/otlp/v1/traces', Buffer.alloc(OFF_LOOP_BYTES + 10, 0xff), {
+      'content-type': 'application/x-protobuf',
+    });
+    expect(junk.statusCode).toBe(400);
+    expect(junk.json().error.message).toMatch(/^malformed OTLP protobuf body: /);
+    expect(offLoop().tasks - before.tasks).toBe(4);
   });
 });

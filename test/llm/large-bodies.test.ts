@@ -3,8 +3,7 @@
 // be exactly what the same call gets when it is small. Real server, the fake provider behind the
 // scripted one (which records the bytes it was sent).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PREPARE_OFF_LOOP_BYTES } from '../../src/llm/prepare.js';
-import { offLoop } from '../../src/llm/prepare-pool.js';
+import { offLoop, OFF_LOOP_BYTES as PREPARE_OFF_LOOP_BYTES } from '../../src/http/off-loop.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 import { applyAndKey, bindSecret, llmBundle } from './fixture.js';
@@ -73,12 +72,12 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
     for (const size of [2_000, 2 * PREPARE_OFF_LOOP_BYTES]) {
       const body = chatBody(size, { stream_options: { include_obfuscation: false }, max_completion_tokens: null });
       const raw = JSON.stringify(body);
-      const before = offLoop().read;
+      const before = offLoop().tasks;
       const r = await post(CHAT, raw);
       expect(r.status, await r.clone().text()).toBe(200);
       expect((await r.json()).choices[0].message.content).toBeTypeOf('string');
       // Read off the loop exactly when the body is over the bound.
-      expect(offLoop().read - before).toBe(raw.length >= PREPARE_OFF_LOOP_BYTES ? 1 : 0);
+      expect(offLoop().tasks - before).toBe(raw.length >= PREPARE_OFF_LOOP_BYTES ? 1 : 0);
       const sent = sc.received.at(-1);
       expect(sent?.path).toBe('/v1/chat/completions');
       // The provider's model id; the client's null cap replaced by the model's (1,000, max_tokens is
@@ -136,7 +135,7 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
   it("charges a large whole answer's reported usage, read on the worker thread", async () => {
     // 80,000 tokens of "tok ": an answer of ~320 KB.
     up.behave('upstream-chat', { inputTokens: 30, outputTokens: 80_000 });
-    const before = offLoop().read;
+    const before = offLoop().tasks;
     const r = await post(
       CHAT,
       JSON.stringify({ model: 'gw-chat', max_tokens: 100_000, messages: [{ role: 'user', content: 'long' }] }),
@@ -144,7 +143,7 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
     expect(r.status).toBe(200);
     const answer = await r.json();
     expect(answer.usage).toMatchObject({ prompt_tokens: 30, completion_tokens: 80_000 });
-    expect(offLoop().read - before).toBe(1);
+    expect(offLoop().tasks - before).toBe(1);
     // The answer is on its way to the client before its usage is read: the record follows it.
     const recorded = async () => {
       await t.server.llmGateway.flush();

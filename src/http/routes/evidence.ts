@@ -7,9 +7,13 @@ import type { Principal } from '../../auth/principal.js';
 import { InputError } from '../../errors.js';
 import type { Sender } from '../../evidence/attribution.js';
 import type { EvidenceService } from '../../evidence/evidence-service.js';
-import { decodeTraceRequest, encodeTraceResponse } from '../../evidence/otlp-proto.js';
+import { type MappedExport, readOtlpBody } from '../../evidence/otlp-body.js';
+import { encodeTraceResponse } from '../../evidence/otlp-proto.js';
 import { OUTCOME_SOURCES } from '../../registry/schemas.js';
 import { errorResponses, Name, type Server } from '../schemas.js';
+
+/** Where an OTLP route's request.body keeps the export as read (its spans). */
+const MAPPED = Symbol('fulcrum.otlp.mapped');
 
 const Rejected = T.Array(T.Object({ index: T.Integer(), reason: T.String() }));
 const IsoDay = T.String({ format: 'date' });
@@ -147,17 +151,20 @@ export function evidenceRoutes(server: Server, evidence: EvidenceService, opts: 
 
   // OTLP/HTTP: protobuf or JSON, gzip or not (OTEL_EXPORTER_OTLP_ENDPOINT=http://host:4100/otlp).
   server.register(async (otlp: Server) => {
-    otlp.addContentTypeParser(
-      'application/x-protobuf',
-      { parseAs: 'buffer', bodyLimit: opts.otlpBodyLimit },
-      (_req, body, done) => {
-        try {
-          done(null, decodeTraceRequest(body as Buffer));
-        } catch (err) {
-          done(new InputError(`malformed OTLP protobuf body: ${(err as Error).message}`), undefined);
-        }
-      },
-    );
+    // Both encodings are read into spans in the parser (src/evidence/otlp-body.ts): a large export on
+    // the worker thread, so that reading it does not hold the node's other requests.
+    otlp.removeContentTypeParser('application/json');
+    for (const [type, encoding] of [
+      ['application/x-protobuf', 'protobuf'],
+      ['application/json', 'json'],
+    ] as const)
+      otlp.addContentTypeParser(
+        type,
+        { parseAs: 'buffer', bodyLimit: opts.otlpBodyLimit },
+        async (_req: unknown, raw: Buffer) => ({
+          [MAPPED]: await readOtlpBody(encoding, raw),
+        }),
+      );
     otlp.post(
       '/otlp/v1/traces',
       {
@@ -213,7 +220,9 @@ export function evidenceRoutes(server: Server, evidence: EvidenceService, opts: 
         },
       },
       async (req, reply) => {
-        const { rejected, warning } = await evidence.ingestTraces(sender(req.principal), req.body, {
+        const mapped = (req.body as { [MAPPED]?: MappedExport } | undefined)?.[MAPPED];
+        if (!mapped) throw new InputError('an OTLP trace export must be application/x-protobuf or application/json');
+        const { rejected, warning } = await evidence.ingestMappedTraces(sender(req.principal), mapped, {
           dryRun: req.query.dryRun,
         });
         // OTLP's partial success carries a warning too (rejected_spans 0): spans kept, nothing counted.
