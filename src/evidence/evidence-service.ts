@@ -39,6 +39,9 @@ export interface CostRow {
 export type EvidenceService = ReturnType<typeof createEvidenceService>;
 
 const MAX_EVENTS = 1000;
+/** Spans of an OTLP export stored together: with their task events (at most one per span, in practice
+ *  one in eight) within the store's slice of 512 rows, in one transaction. */
+const OTLP_PART_SPANS = 448;
 
 export function createEvidenceService(deps: Deps) {
   const store = createEvidenceStore(deps.db);
@@ -77,35 +80,38 @@ export function createEvidenceService(deps: Deps) {
     const now = new Date().toISOString();
     const by = sentBy(sender);
     const mcpToolOf = (tool: string) => toolForCall(registry, tool)?.tool;
-    const rows = spans.map(({ s, agent, claimed }) => spanRow(s, agent, claimed, by, prices, now, mcpToolOf));
-    const events = spans
-      .filter(({ s }) => s.taskOutcome !== null && s.operation === 'invoke_agent')
-      .map(
-        ({ s, agent, claimed }): TaskEventTable => ({
-          agent,
-          task_id: s.taskId ?? `${s.traceId}/${s.spanId}`,
-          type: 'task.completed',
-          workflow: s.workflow,
-          outcome: s.taskOutcome,
-          duration_ms: Math.round(s.durationMs),
-          started_at: s.startAt,
-          ended_at: new Date(Date.parse(s.startAt) + s.durationMs).toISOString(),
-          day: s.day,
-          cost_usd: null,
-          source: 'otlp',
-          registered: agent === UNBOOKED ? 0 : 1,
-          attributes: '{}',
-          received_at: now,
-          claimed_agent: claimed,
-          sent_by: by,
-        }),
-      );
-    await store.ingest(events, rows);
-    deps.observe?.spansIngested(
-      spans.length,
-      rejected.length,
-      rows.flatMap(({ row }) => (row.unpriced_reason ? [row.unpriced_reason] : [])),
-    );
+    const unpriced: string[] = [];
+    // A part at a time, each made into rows just before it is stored (in one of the store's slices, its
+    // events with it): the event loop turns between parts, however large the export.
+    for (let i = 0; i === 0 || i < spans.length; i += OTLP_PART_SPANS) {
+      const part = spans.slice(i, i + OTLP_PART_SPANS);
+      const rows = part.map(({ s, agent, claimed }) => spanRow(s, agent, claimed, by, prices, now, mcpToolOf));
+      const events = part
+        .filter(({ s }) => s.taskOutcome !== null && s.operation === 'invoke_agent')
+        .map(
+          ({ s, agent, claimed }): TaskEventTable => ({
+            agent,
+            task_id: s.taskId ?? `${s.traceId}/${s.spanId}`,
+            type: 'task.completed',
+            workflow: s.workflow,
+            outcome: s.taskOutcome,
+            duration_ms: Math.round(s.durationMs),
+            started_at: s.startAt,
+            ended_at: new Date(Date.parse(s.startAt) + s.durationMs).toISOString(),
+            day: s.day,
+            cost_usd: null,
+            source: 'otlp',
+            registered: agent === UNBOOKED ? 0 : 1,
+            attributes: '{}',
+            received_at: now,
+            claimed_agent: claimed,
+            sent_by: by,
+          }),
+        );
+      await store.ingest(events, rows);
+      for (const { row } of rows) if (row.unpriced_reason) unpriced.push(row.unpriced_reason);
+    }
+    deps.observe?.spansIngested(spans.length, rejected.length, unpriced);
     await shadowsFor(
       registry,
       sender,
