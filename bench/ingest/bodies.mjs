@@ -7,63 +7,19 @@
 //   npm run build && node bench/ingest/bodies.mjs [--root DIR]
 //
 // --root: serve another checkout's build (a copy of the tree before a change), for before/after.
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { encodeTraceRequest } from '../../dist/evidence/otlp-proto.js';
 import { startFulcrum } from '../lib.mjs';
+import { agentExport } from './spans.mjs';
 
 const { values } = parseArgs({ options: { root: { type: 'string' } } });
-const attr = (key, v) => ({ key, value: typeof v === 'number' ? { intValue: v } : { stringValue: v } });
-/** `n` spans in traces of 8: an invoke_agent root with an outcome, four model calls, three tool calls. */
-function exportOf(n) {
-  const spans = [];
-  const now = BigInt(Date.now()) * 1_000_000n;
-  let traceId;
-  let rootId;
-  for (let i = 0; i < n; i++) {
-    const root = i % 8 === 0;
-    if (root) {
-      traceId = randomBytes(16);
-      rootId = randomBytes(8);
-    }
-    const kind = root ? 'invoke_agent' : i % 8 < 5 ? 'chat' : 'execute_tool';
-    const attributes = [attr('gen_ai.operation.name', kind), attr('gen_ai.agent.name', 'support-bot-eu')];
-    if (kind === 'chat')
-      attributes.push(
-        attr('gen_ai.request.model', 'gpt-4.1'),
-        attr('gen_ai.usage.input_tokens', 1200 + i),
-        attr('gen_ai.usage.output_tokens', 300),
-      );
-    if (kind === 'execute_tool') attributes.push(attr('gen_ai.tool.name', 'crm.lookup_customer'));
-    if (kind === 'invoke_agent') attributes.push(attr('fulcrum.task.outcome', 'resolved'));
-    spans.push({
-      traceId,
-      spanId: root ? rootId : randomBytes(8),
-      ...(root ? {} : { parentSpanId: rootId }),
-      name: kind,
-      kind: 1,
-      startTimeUnixNano: String(now - 2_000_000_000n),
-      endTimeUnixNano: String(now),
-      attributes,
-    });
-  }
-  return Buffer.from(
-    encodeTraceRequest({
-      resourceSpans: [
-        { resource: { attributes: [attr('service.name', 'support')] }, scopeSpans: [{ scope: { name: 'bench' }, spans }] },
-      ],
-    }),
-  );
-}
-
 const fulcrum = await startFulcrum('ingest-bodies', values.root ? { root: path.resolve(values.root) } : {});
 const { key } = await fulcrum.api('POST', '/v1/agents/support-bot-eu/keys', {});
 const lagMaxMs = async () =>
   Number(/^fulcrum_nodejs_eventloop_lag_max_seconds (\S+)/m.exec(await (await fetch(`${fulcrum.url}/metrics`)).text())?.[1]) *
   1000;
 for (const n of [512, 4096, 16384, 36000]) {
-  const body = exportOf(n);
+  const body = agentExport(n);
   for (const dry of [true, false]) {
     await lagMaxMs(); // resets the server's histogram
     const started = performance.now();

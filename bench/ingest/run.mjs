@@ -15,11 +15,10 @@
 // its children, `--spans-per-trace` spans each (8: one root, four model calls, three tool calls).
 // `--spans-per-trace 1` gives every span its own trace (the shape of this bench before 2026-12-02
 // session 7): the worst case for the tasks-by-model rollup, which keeps one row per trace.
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { encodeTraceRequest } from '../../dist/evidence/otlp-proto.js';
 import { startFulcrum } from '../lib.mjs';
+import { agentExport } from './spans.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -36,51 +35,7 @@ const BATCH = 512;
 const batches = Number(values.batches);
 const connections = Number(values.connections);
 
-// An agent trace: one invoke_agent span (the root), then inference and tool spans under it.
-const attr = (key, v) => ({ key, value: typeof v === 'number' ? { intValue: v } : { stringValue: v } });
-function batch() {
-  const spans = [];
-  const now = BigInt(Date.now()) * 1_000_000n;
-  let traceId = randomBytes(16);
-  let rootId = randomBytes(8);
-  for (let i = 0; i < BATCH; i++) {
-    const root = i % perTrace === 0;
-    if (root) {
-      traceId = randomBytes(16);
-      rootId = randomBytes(8);
-    }
-    const kind = i % 8 === 0 ? 'invoke_agent' : i % 8 < 5 ? 'chat' : 'execute_tool';
-    const attributes = [
-      attr('gen_ai.operation.name', kind),
-      attr('gen_ai.agent.name', i % 3 ? 'support-bot-eu' : 'support-bot-us'),
-    ];
-    if (kind === 'chat')
-      attributes.push(
-        attr('gen_ai.request.model', 'gpt-4.1'),
-        attr('gen_ai.usage.input_tokens', 1200 + i),
-        attr('gen_ai.usage.output_tokens', 300),
-      );
-    if (kind === 'execute_tool') attributes.push(attr('gen_ai.tool.name', 'crm.lookup_customer'));
-    if (kind === 'invoke_agent') attributes.push(attr('fulcrum.task.outcome', i % 16 ? 'resolved' : 'escalated'));
-    spans.push({
-      traceId,
-      spanId: root ? rootId : randomBytes(8),
-      ...(root ? {} : { parentSpanId: rootId }),
-      name: kind,
-      kind: 1,
-      startTimeUnixNano: String(now - 2_000_000_000n),
-      endTimeUnixNano: String(now),
-      attributes,
-    });
-  }
-  return Buffer.from(
-    encodeTraceRequest({
-      resourceSpans: [
-        { resource: { attributes: [attr('service.name', 'support')] }, scopeSpans: [{ scope: { name: 'bench' }, spans }] },
-      ],
-    }),
-  );
-}
+const batch = () => agentExport(BATCH, { perTrace, agentOf: (i) => (i % 3 ? 'support-bot-eu' : 'support-bot-us') });
 const bodies = Array.from({ length: batches }, batch);
 console.log(
   `${batches} distinct batches of ${BATCH} spans (${(bodies[0].length / 1024).toFixed(0)} KiB each), ${perTrace} span(s) per trace, ${rounds} round(s)`,

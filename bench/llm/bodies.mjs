@@ -7,75 +7,21 @@
 //   npm run build && node bench/llm/bodies.mjs [--big-tokens 15000000] [--root DIR]
 //
 // --root: serve another checkout's build (a copy of the tree before a change), for before/after.
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
-import { root, startFulcrum } from '../lib.mjs';
+import { startFulcrum } from '../lib.mjs';
+import { bindProviderSecret, setUpAgent, startProvider, stopChildren } from './setup.mjs';
 
 const { values } = parseArgs({
   options: { 'big-tokens': { type: 'string', default: '15000000' }, root: { type: 'string' } },
 });
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-bench-bodies-'));
-const compiled = path.join(tmp, 'upstream.mjs');
-await build({
-  entryPoints: [path.join(root, 'test/llm/upstream.ts')],
-  outfile: compiled,
-  platform: 'node',
-  format: 'esm',
-  bundle: false,
-});
-const provider = spawn(process.execPath, [path.join(import.meta.dirname, 'upstream-child.mjs'), compiled], {
-  stdio: ['ignore', 'ignore', 'pipe'],
-  env: { ...process.env, BENCH_LLM_BIG_TOKENS: values['big-tokens'] },
-});
-const port = await new Promise((resolve, reject) => {
-  let out = '';
-  provider.stderr.on('data', (d) => {
-    out += d;
-    const m = /LOOPBACK_PORT=(\d+)/.exec(out);
-    if (m) resolve(m[1]);
-  });
-  provider.on('exit', (c) => reject(new Error(`the provider exited ${c}: ${out}`)));
-});
-const upstream = `http://127.0.0.1:${port}`;
-process.env.FULCRUM_SECRET_BENCH_LLM = 'sk-bench';
-process.env.FULCRUM_SECRET_BENCH_LLM_ORIGINS = upstream;
+const upstream = await startProvider({ BENCH_LLM_BIG_TOKENS: values['big-tokens'] });
+bindProviderSecret(upstream);
 const fulcrum = await startFulcrum('llm-bodies', values.root ? { root: path.resolve(values.root) } : {});
-const put = async (plural, name, spec) => {
-  const r = await fulcrum.api('PUT', `/v1/${plural}/${name}`, { apiVersion: 'fulcrum/v1', metadata: { name }, spec });
-  if (r.error) throw new Error(`PUT ${plural}/${name}: ${JSON.stringify(r.error)}`);
-};
-await put('model-endpoints', 'bench-openai', {
-  api: 'openai',
-  baseUrl: `${upstream}/v1`,
-  credential: { env: 'FULCRUM_SECRET_BENCH_LLM' },
+const key = await setUpAgent(fulcrum, upstream, {
+  'bench-chat': { maxOutputTokens: 10_000_000 },
+  'bench-big-chat': { maxOutputTokens: 10_000_000, upstreamName: 'bench-big' },
 });
-const model = (name, upstreamName) =>
-  put('models', name, {
-    provider: 'openai',
-    hosting: 'vendor',
-    regions: ['eu-west-1'],
-    status: 'approved',
-    maxClassification: 'internal',
-    pricing: [{ from: '2020-01-01', currency: 'USD', inputPerMillion: 1, outputPerMillion: 2 }],
-    endpoint: 'bench-openai',
-    maxOutputTokens: 10_000_000,
-    ...(upstreamName ? { upstreamName } : {}),
-  });
-await model('bench-chat');
-await model('bench-big-chat', 'bench-big');
-await put('archetypes', 'llm-bench', {
-  tools: [],
-  dataDomains: [],
-  models: ['bench-chat', 'bench-big-chat'],
-  autonomy: 'autonomous',
-});
-await put('agents', 'llm-bench-bot', { initiative: 'support-deflection', archetype: 'llm-bench', owner: 'omar.haddad' });
-await put('spend-limits', 'llm-bench', { scope: { agent: 'llm-bench-bot' }, period: 'day', amountUsd: 1_000_000 });
-const { key } = await fulcrum.api('POST', '/v1/agents/llm-bench-bot/keys', {});
 
 const lagMaxMs = async () =>
   Number(/^fulcrum_nodejs_eventloop_lag_max_seconds (\S+)/m.exec(await (await fetch(`${fulcrum.url}/metrics`)).text())?.[1]) *
@@ -118,5 +64,4 @@ for (const n of [8, 30]) {
 }
 await probe('large whole answer', ask('bench-big-chat', 'hi', { max_tokens: 10_000_000 }));
 fulcrum.stop();
-provider.kill('SIGTERM');
-fs.rmSync(tmp, { recursive: true, force: true });
+stopChildren();

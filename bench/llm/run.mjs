@@ -8,14 +8,12 @@
 //
 // Prints the added p50 of one call at a time (target: <= 3 ms, and <= the peer's), streaming
 // time to first token, and throughput under load (autocannon, paired rounds).
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { build } from 'esbuild';
 import { root, startFulcrum } from '../lib.mjs';
+import { bindProviderSecret, child, setUpAgent, startProvider, stopChildren } from './setup.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -31,33 +29,7 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 
 // The provider: the tests' fake, compiled to JavaScript, in a child process.
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-bench-llm-'));
-const compiled = path.join(tmp, 'upstream.mjs');
-await build({
-  entryPoints: [path.join(root, 'test/llm/upstream.ts')],
-  outfile: compiled,
-  platform: 'node',
-  format: 'esm',
-  bundle: false,
-});
-const children = [];
-function child(args, ready) {
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
-  children.push(proc);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const look = (d) => {
-      out += d;
-      const m = ready.exec(out);
-      if (m) resolve(m[1]);
-    };
-    proc.stdout.on('data', look);
-    proc.stderr.on('data', look);
-    proc.on('exit', (c) => reject(new Error(`${args.join(' ')} exited ${c}: ${out}`)));
-  });
-}
-const upstreamPort = await child([path.join(import.meta.dirname, 'upstream-child.mjs'), compiled], /LOOPBACK_PORT=(\d+)/);
-const upstream = `http://127.0.0.1:${upstreamPort}`;
+const upstream = await startProvider();
 
 // The peer: Portkey's gateway as npm installs it (its postinstall, patch-package, did not run).
 const portkeyPort = 18700 + Math.floor(Math.random() * 200);
@@ -69,32 +41,9 @@ const portkey = `http://127.0.0.1:${portkeyPort}`;
 
 // Fulcrum: the example enterprise, an endpoint on the provider, a priced model, an agent allowed to
 // call it, and a SpendLimit on that agent (every call reserves and settles).
-process.env.FULCRUM_SECRET_BENCH_LLM = 'sk-bench';
-process.env.FULCRUM_SECRET_BENCH_LLM_ORIGINS = upstream;
+bindProviderSecret(upstream);
 const fulcrum = await startFulcrum('llm');
-const put = async (plural, name, spec) => {
-  const r = await fulcrum.api('PUT', `/v1/${plural}/${name}`, { apiVersion: 'fulcrum/v1', metadata: { name }, spec });
-  if (r.error) throw new Error(`PUT ${plural}/${name}: ${JSON.stringify(r.error)}`);
-};
-await put('model-endpoints', 'bench-openai', {
-  api: 'openai',
-  baseUrl: `${upstream}/v1`,
-  credential: { env: 'FULCRUM_SECRET_BENCH_LLM' },
-});
-await put('models', 'bench-chat', {
-  provider: 'openai',
-  hosting: 'vendor',
-  regions: ['eu-west-1'],
-  status: 'approved',
-  maxClassification: 'internal',
-  pricing: [{ from: '2020-01-01', currency: 'USD', inputPerMillion: 1, outputPerMillion: 2 }],
-  endpoint: 'bench-openai',
-  maxOutputTokens: 256,
-});
-await put('archetypes', 'llm-bench', { tools: [], dataDomains: [], models: ['bench-chat'], autonomy: 'autonomous' });
-await put('agents', 'llm-bench-bot', { initiative: 'support-deflection', archetype: 'llm-bench', owner: 'omar.haddad' });
-await put('spend-limits', 'llm-bench', { scope: { agent: 'llm-bench-bot' }, period: 'day', amountUsd: 1000000 });
-const { key } = await fulcrum.api('POST', '/v1/agents/llm-bench-bot/keys', {});
+const key = await setUpAgent(fulcrum, upstream, { 'bench-chat': { maxOutputTokens: 256 } });
 
 const body = (stream) =>
   JSON.stringify({
@@ -233,5 +182,4 @@ console.log(`Fulcrum RSS ${(await fulcrum.rssMb()).toFixed(0)} MB`);
 const audit = await fulcrum.api('GET', '/v1/audit/verify');
 console.log(`audit verify ok=${audit.ok}, ${audit.entries} entries (one decision per call through the gateway)`);
 fulcrum.stop();
-for (const c of children) c.kill('SIGTERM');
-fs.rmSync(tmp, { recursive: true, force: true });
+stopChildren();

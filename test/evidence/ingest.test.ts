@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeTraceRequest } from '../../src/evidence/otlp-proto.js';
 import { OFF_LOOP_BYTES, offLoop } from '../../src/http/off-loop.js';
-import { ENGINES } from '../support/databases.js';
+import { ENGINES, type Engine } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -32,17 +32,26 @@ const body = (spans: unknown[]) => ({
   resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans }] }],
 });
 
-describe.each(ENGINES)('evidence ingest on %s', (engine) => {
-  let t: TestServer;
-  let key: string;
-  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
-    t.request({ method: 'POST', url, token: key, payload: payload as string, headers });
+/** A server on `engine` with the mini enterprise, support-bot-eu's key, and a POST with that key. */
+function ingestServer(engine: Engine) {
+  const s = {
+    t: undefined as unknown as TestServer,
+    key: '',
+    post: (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+      s.t.request({ method: 'POST', url, token: s.key, payload: payload as string, headers }),
+  };
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    s.t = await startTestServer(engine);
+    await s.t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    s.key = (await s.t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => s.t?.close());
+  return s;
+}
+
+describe.each(ENGINES)('evidence ingest on %s', (engine) => {
+  const s = ingestServer(engine);
+  const post = s.post;
 
   it('keeps valid events, lists each rejected one, and counts a re-sent event once', async () => {
     const events = [
@@ -84,7 +93,7 @@ describe.each(ENGINES)('evidence ingest on %s', (engine) => {
     });
     const again = await post('/v1/events', { events: events.slice(0, 3) });
     expect(again.json()).toEqual({ accepted: 3, duplicates: 3, rejected: [] });
-    const daily = await t.app.database.db
+    const daily = await s.t.app.database.db
       .selectFrom('evidence_daily')
       .selectAll()
       .where('agent', '=', 'support-bot-eu')
@@ -95,7 +104,7 @@ describe.each(ENGINES)('evidence ingest on %s', (engine) => {
   });
 
   it('measures outcome metrics against the baseline from the rollups', async () => {
-    const res = await t.request({ method: 'GET', url: '/v1/initiatives/support-deflection/outcomes' });
+    const res = await s.t.request({ method: 'GET', url: '/v1/initiatives/support-deflection/outcomes' });
     expect(res.statusCode, res.body).toBe(200);
     const [resolution] = res.json().metrics;
     expect(resolution).toEqual({
@@ -111,11 +120,11 @@ describe.each(ENGINES)('evidence ingest on %s', (engine) => {
       series: [{ period: today.slice(0, 7), value: 0.7 }],
       valuePerUnit: { value: 18, assumption: true },
     });
-    expect((await t.request({ method: 'GET', url: '/v1/initiatives/nope/outcomes' })).statusCode).toBe(404);
+    expect((await s.t.request({ method: 'GET', url: '/v1/initiatives/nope/outcomes' })).statusCode).toBe(404);
   });
 
   it('records self-reported values for manual metrics only', async () => {
-    const initiative = (await t.request({ method: 'GET', url: '/v1/initiatives/support-deflection' })).json();
+    const initiative = (await s.t.request({ method: 'GET', url: '/v1/initiatives/support-deflection' })).json();
     initiative.spec.outcomes.push(
       {
         name: 'csat',
@@ -142,16 +151,16 @@ describe.each(ENGINES)('evidence ingest on %s', (engine) => {
         target: 100,
       },
     );
-    expect((await t.request({ method: 'PUT', url: '/v1/initiatives/support-deflection', payload: initiative })).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await s.t.request({ method: 'PUT', url: '/v1/initiatives/support-deflection', payload: initiative })).statusCode,
+    ).toBe(200);
     const m = (metric: string, value: number, period = '2026-10') =>
-      t.request({ method: 'POST', url: '/v1/initiatives/support-deflection/measurements', payload: { metric, value, period } });
+      s.t.request({ method: 'POST', url: '/v1/initiatives/support-deflection/measurements', payload: { metric, value, period } });
     expect((await m('csat', 4.3)).statusCode).toBe(201);
     expect((await m('csat', 4.4, '2026-11')).statusCode).toBe(201);
     expect((await m('resolution', 0.9)).json().error.message).toMatch(/measured from telemetry/);
     expect((await m('nps', 10)).statusCode).toBe(404);
-    const metrics = (await t.request({ method: 'GET', url: '/v1/initiatives/support-deflection/outcomes' })).json().metrics;
+    const metrics = (await s.t.request({ method: 'GET', url: '/v1/initiatives/support-deflection/outcomes' })).json().metrics;
     expect(metrics.find((x: { name: string }) => x.name === 'csat')).toMatchObject({
       current: 4.4,
       provenance: 'self-reported',
@@ -184,7 +193,7 @@ describe.each(ENGINES)('evidence ingest on %s', (engine) => {
       'content-encoding': 'gzip',
     });
     expect(big.statusCode).toBe(413);
-    expect(await t.app.database.db.selectFrom('spans').selectAll().execute()).toEqual([]);
+    expect(await s.t.app.database.db.selectFrom('spans').selectAll().execute()).toEqual([]);
   });
 
   it('keeps good spans, rejects bad ones with reasons (partial success), and is idempotent', async () => {
@@ -214,42 +223,34 @@ describe.each(ENGINES)('evidence ingest on %s', (engine) => {
     });
     const ok = await post('/otlp/v1/traces', body(spans.slice(0, 1)));
     expect(ok.json()).toEqual({});
-    const rows = await t.app.database.db.selectFrom('spans').selectAll().execute();
+    const rows = await s.t.app.database.db.selectFrom('spans').selectAll().execute();
     expect(rows).toHaveLength(1);
     // Deprecated names are read: gen_ai.system, prompt/completion tokens.
     expect(rows[0]).toMatchObject({ provider: 'openai', input_tokens: 1000, output_tokens: 100, model: 'gpt-4o-mini' });
     expect(rows[0]?.cost_usd).toBeCloseTo((1000 * 0.15 + 100 * 0.6) / 1e6, 12);
-    const daily = await t.app.database.db.selectFrom('evidence_daily').selectAll().where('model', '=', 'gpt-4o-mini').execute();
+    const daily = await s.t.app.database.db.selectFrom('evidence_daily').selectAll().where('model', '=', 'gpt-4o-mini').execute();
     expect(daily).toEqual([expect.objectContaining({ model_calls: 1, spans: 1, input_tokens: 1000 })]);
   });
 
   it('groups costs by agent, initiative, model and business unit', async () => {
     for (const groupBy of ['agent', 'initiative', 'model', 'business-unit']) {
-      const res = await t.request({ method: 'GET', url: `/v1/costs?groupBy=${groupBy}&from=${today}&to=${today}` });
+      const res = await s.t.request({ method: 'GET', url: `/v1/costs?groupBy=${groupBy}&from=${today}&to=${today}` });
       expect(res.statusCode).toBe(200);
       const expected = { agent: 'support-bot-eu', initiative: 'support-deflection', model: 'gpt-4o-mini', 'business-unit': 'cx' }[
         groupBy
       ];
       expect(res.json().rows[0].key).toBe(expected);
     }
-    const byAgent = (await t.request({ method: 'GET', url: '/v1/costs?groupBy=agent' })).json().rows[0];
+    const byAgent = (await s.t.request({ method: 'GET', url: '/v1/costs?groupBy=agent' })).json().rows[0];
     expect(byAgent.costUsd).toBeCloseTo(0.14 + 0.00021, 9);
-    expect((await t.request({ method: 'GET', url: '/v1/costs?groupBy=planet' })).statusCode).toBe(400);
-    expect((await t.request({ method: 'GET', url: '/v1/costs?from=2026-02-01&to=2026-01-01' })).statusCode).toBe(400);
+    expect((await s.t.request({ method: 'GET', url: '/v1/costs?groupBy=planet' })).statusCode).toBe(400);
+    expect((await s.t.request({ method: 'GET', url: '/v1/costs?from=2026-02-01&to=2026-01-01' })).statusCode).toBe(400);
   });
 });
 
 describe.each(ENGINES)('a large OTLP export on %s', (engine) => {
-  let t: TestServer;
-  let key: string;
-  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
-    t.request({ method: 'POST', url, token: key, payload: payload as string, headers });
-  beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
-  });
-  afterAll(async () => t?.close());
+  const s = ingestServer(engine);
+  const post = s.post;
 
   it('stores a large export once, read off the event loop and in slices, and a re-sent one adds nothing', async () => {
     // 3,000 model calls over 375 traces: ~0.9 MB of OTLP/JSON, past the off-loop bound, six slices.
@@ -273,7 +274,7 @@ describe.each(ENGINES)('a large OTLP export on %s', (engine) => {
     const calls = async () =>
       Number(
         (
-          await t.app.database.db
+          await s.t.app.database.db
             .selectFrom('evidence_daily')
             .select((eb) => eb.fn.sum<number>('model_calls').as('n'))
             .where('model', '=', 'gpt-4o-mini')
@@ -282,7 +283,7 @@ describe.each(ENGINES)('a large OTLP export on %s', (engine) => {
       );
     const stored = async () =>
       (
-        await t.app.database.db
+        await s.t.app.database.db
           .selectFrom('spans')
           .select('span_id')
           .where('trace_id', 'like', `${'7a'.repeat(14)}%`)

@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { readBundle } from '../support/files.js';
-import { ADMIN_TOKEN } from '../support/server.js';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { type Scripted, startScripted } from './scripted-upstream.js';
+import { type FakeUpstream, startFakeUpstream } from './upstream.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 
@@ -116,5 +118,44 @@ export async function limitStatus(server: FastifyInstance, name: string) {
     limitUsd: number;
     calls: number;
     burnDown: Array<{ hour: string; spentUsd: number; remainingUsd: number }>;
+  };
+}
+
+export interface ScriptedStack {
+  t: TestServer;
+  /** The fake provider, behind `sc`: what a test does not script is answered by it. */
+  up: FakeUpstream;
+  sc: Scripted;
+  /** The server's address (it listens on 127.0.0.1). */
+  url: string;
+  /** Between tests: no scripts, default behaviour, nothing received. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** A SQLite server listening on 127.0.0.1 whose endpoints (once applied) reach a scripted provider. */
+export async function startScriptedStack(): Promise<ScriptedStack> {
+  const up = await startFakeUpstream();
+  const sc = await startScripted(up.url);
+  bindSecret(sc.url);
+  const t = await startTestServer('sqlite', { outboundAllowHosts: [{ host: '127.0.0.1' }], llmBodyLimit: 8 * 1024 * 1024 });
+  const url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    t,
+    up,
+    sc,
+    url,
+    reset() {
+      sc.scripts.clear();
+      up.behave('*', {});
+      sc.received.length = 0;
+    },
+    async close() {
+      // fetch (undici) keeps the connection of an aborted stream in its pool: close it for the server.
+      t.server.server.closeAllConnections();
+      await t.close();
+      await sc.close();
+      await up.close();
+    },
   };
 }

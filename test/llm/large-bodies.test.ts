@@ -1,14 +1,14 @@
-// Large request bodies and answers are read off the event loop (src/llm/prepare.ts, prepare-pool.ts):
+// Large request bodies and answers are read off the event loop (src/llm/prepare.ts, src/http/off-loop.ts):
 // what reaches the provider, what the client hears when a body is refused, and what is charged must
 // be exactly what the same call gets when it is small. Real server, the fake provider behind the
 // scripted one (which records the bytes it was sent).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { offLoop, OFF_LOOP_BYTES as PREPARE_OFF_LOOP_BYTES } from '../../src/http/off-loop.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { OFF_LOOP_BYTES, offLoop } from '../../src/http/off-loop.js';
+import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { applyAndKey, bindSecret, llmBundle } from './fixture.js';
-import { type Scripted, sleep, startScripted } from './scripted-upstream.js';
-import { type FakeUpstream, startFakeUpstream } from './upstream.js';
+import { applyAndKey, llmBundle, type ScriptedStack, startScriptedStack } from './fixture.js';
+import { type Scripted, sleep } from './scripted-upstream.js';
+import type { FakeUpstream } from './upstream.js';
 
 const CHAT = '/llm/openai/v1/chat/completions';
 
@@ -34,6 +34,7 @@ function chatBody(bytes: number, extra: Record<string, unknown> = {}) {
 }
 
 describe('LLM gateway: large bodies and answers, read off the event loop (sqlite)', () => {
+  let stack: ScriptedStack;
   let t: TestServer;
   let up: FakeUpstream;
   let sc: Scripted;
@@ -48,28 +49,17 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
     });
 
   beforeAll(async () => {
-    up = await startFakeUpstream();
-    sc = await startScripted(up.url);
-    bindSecret(sc.url);
-    t = await startTestServer('sqlite', { outboundAllowHosts: [{ host: '127.0.0.1' }], llmBodyLimit: 8 * 1024 * 1024 });
-    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+    stack = await startScriptedStack();
+    ({ t, up, sc, url } = stack);
     key = await applyAndKey(t.server, llmBundle(sc.url));
     // The worker thread runs the build (npm test builds first): without it this file tests nothing new.
-    expect(offLoop().available, 'dist/llm/prepare-thread.js (run npm run build)').toBe(true);
+    expect(offLoop().available, 'dist/http/off-loop-thread.js (run npm run build)').toBe(true);
   });
-  afterAll(async () => {
-    await t?.close();
-    await sc?.close();
-    await up?.close();
-  });
-  afterEach(() => {
-    sc.scripts.clear();
-    up.behave('*', {});
-    sc.received.length = 0;
-  });
+  afterAll(async () => stack?.close());
+  afterEach(() => stack.reset());
 
   it('forwards a large body as the client sent it, with only the members the gateway sets changed', async () => {
-    for (const size of [2_000, 2 * PREPARE_OFF_LOOP_BYTES]) {
+    for (const size of [2_000, 2 * OFF_LOOP_BYTES]) {
       const body = chatBody(size, { stream_options: { include_obfuscation: false }, max_completion_tokens: null });
       const raw = JSON.stringify(body);
       const before = offLoop().tasks;
@@ -77,7 +67,7 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
       expect(r.status, await r.clone().text()).toBe(200);
       expect((await r.json()).choices[0].message.content).toBeTypeOf('string');
       // Read off the loop exactly when the body is over the bound.
-      expect(offLoop().tasks - before).toBe(raw.length >= PREPARE_OFF_LOOP_BYTES ? 1 : 0);
+      expect(offLoop().tasks - before).toBe(raw.length >= OFF_LOOP_BYTES ? 1 : 0);
       const sent = sc.received.at(-1);
       expect(sent?.path).toBe('/v1/chat/completions');
       // The provider's model id; the client's null cap replaced by the model's (1,000, max_tokens is
@@ -114,9 +104,9 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
       ],
     ];
     for (const [label, path, change, message] of cases) {
-      for (const size of [2_000, 2 * PREPARE_OFF_LOOP_BYTES]) {
+      for (const size of [2_000, 2 * OFF_LOOP_BYTES]) {
         const body = change(JSON.stringify(chatBody(size)));
-        expect(body.length >= PREPARE_OFF_LOOP_BYTES, label).toBe(size > PREPARE_OFF_LOOP_BYTES);
+        expect(body.length >= OFF_LOOP_BYTES, label).toBe(size > OFF_LOOP_BYTES);
         const r = await post(path, body);
         expect(r.status, `${label}: ${await r.clone().text()}`).toBe(400);
         const e = await r.json();
@@ -160,12 +150,12 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
 
   it('replaces a worker thread that died, and the next large body is read by the new one', async () => {
     const before = offLoop();
-    const r0 = await post(CHAT, JSON.stringify(chatBody(2 * PREPARE_OFF_LOOP_BYTES)));
+    const r0 = await post(CHAT, JSON.stringify(chatBody(2 * OFF_LOOP_BYTES)));
     expect(r0.status).toBe(200);
     const worker = offLoop().worker;
     expect(worker).toBeDefined();
     await worker?.terminate();
-    const r = await post(CHAT, JSON.stringify(chatBody(2 * PREPARE_OFF_LOOP_BYTES)));
+    const r = await post(CHAT, JSON.stringify(chatBody(2 * OFF_LOOP_BYTES)));
     expect(r.status, await r.clone().text()).toBe(200);
     expect(offLoop().started).toBeGreaterThan(before.started);
     expect(offLoop().worker).not.toBe(worker);

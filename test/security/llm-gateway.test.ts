@@ -5,11 +5,11 @@
 
 import { getEncoding } from 'js-tiktoken';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { applyAndKey, bindSecret, costOf, limitStatus, llmBundle } from '../llm/fixture.js';
-import { type Scripted, sleep, sse, startScripted } from '../llm/scripted-upstream.js';
-import { type FakeUpstream, startFakeUpstream } from '../llm/upstream.js';
+import { applyAndKey, costOf, limitStatus, llmBundle, type ScriptedStack, startScriptedStack } from '../llm/fixture.js';
+import { type Scripted, sleep, sse } from '../llm/scripted-upstream.js';
+import type { FakeUpstream } from '../llm/upstream.js';
 import { otlpExport } from '../support/otlp.js';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { ADMIN_TOKEN, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 
 const o200k = getEncoding('o200k_base');
@@ -49,6 +49,7 @@ spec:
 ).join('\n');
 
 describe('LLM gateway under attack (sqlite)', () => {
+  let stack: ScriptedStack;
   let t: TestServer;
   let up: FakeUpstream;
   let sc: Scripted;
@@ -83,11 +84,8 @@ describe('LLM gateway under attack (sqlite)', () => {
   };
 
   beforeAll(async () => {
-    up = await startFakeUpstream();
-    sc = await startScripted(up.url);
-    bindSecret(sc.url);
-    t = await startTestServer('sqlite', { outboundAllowHosts: [{ host: '127.0.0.1' }], llmBodyLimit: 8 * 1024 * 1024 });
-    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+    stack = await startScriptedStack();
+    ({ t, up, sc, url } = stack);
 
     keys['llm-bot'] = await applyAndKey(t.server, llmBundle(sc.url, EXTRA));
     for (const a of AGENTS) {
@@ -96,18 +94,8 @@ describe('LLM gateway under attack (sqlite)', () => {
       keys[a] = r.json().key;
     }
   });
-  afterAll(async () => {
-    // fetch (undici) keeps the connection of an aborted stream in its pool: close it for the server.
-    t?.server.server.closeAllConnections();
-    await t?.close();
-    await sc?.close();
-    await up?.close();
-  });
-  afterEach(() => {
-    sc.scripts.clear();
-    up.behave('*', {});
-    sc.received.length = 0;
-  });
+  afterAll(async () => stack?.close());
+  afterEach(() => stack.reset());
 
   it('reserves every choice of a chat call with n > 1 and no max_tokens, so the limit refuses it', async () => {
     // A provider honours max_completion_tokens (1000, injected) per choice: 8 choices → up to 8000 tokens.
