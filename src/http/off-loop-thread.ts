@@ -4,14 +4,26 @@ import { FulcrumError } from '../errors.js';
 import { mapOtlpBody, PART_SPANS } from '../evidence/otlp-body.js';
 import type { Operation } from '../llm/apis.js';
 import { prepareCall, readAnswerBytes } from '../llm/prepare.js';
-import type { Task, ThreadReply } from './off-loop.js';
+import type { NextPart, Task, ThreadReply } from './off-loop.js';
 
 const port = parentPort;
 if (!port) throw new Error('off-loop-thread.js runs as a worker thread');
 const reply = (r: ThreadReply, transfer: ArrayBuffer[] = []) => port.postMessage(r, transfer);
+/** Results sent in parts, by task: the parts not asked for yet, then the final result. */
+const partsLeft = new Map<number, { parts: unknown[][]; result: unknown }>();
 
-port.on('message', (m: Task & { id: number }) => {
+port.on('message', (m: (Task & { id: number }) | NextPart) => {
   const { id } = m;
+  if (m.task === 'next') {
+    const left = partsLeft.get(id);
+    const part = left?.parts.shift();
+    if (part) reply({ id, part });
+    else if (left) {
+      partsLeft.delete(id);
+      reply({ id, result: left.result });
+    }
+    return;
+  }
   try {
     if (m.task === 'llm-call') {
       const prepared = prepareCall(m.op as Operation, m.raw);
@@ -20,8 +32,14 @@ port.on('message', (m: Task & { id: number }) => {
       reply({ id, result: readAnswerBytes(m.op as Operation, m.raw) });
     } else {
       const { spans, rejected } = mapOtlpBody(m.encoding, m.raw);
-      for (let i = 0; i < spans.length; i += PART_SPANS) reply({ id, part: spans.slice(i, i + PART_SPANS) });
-      reply({ id, result: { rejected } });
+      const parts: unknown[][] = [];
+      for (let i = 0; i < spans.length; i += PART_SPANS) parts.push(spans.slice(i, i + PART_SPANS));
+      const first = parts.shift();
+      if (!first) reply({ id, result: { rejected } });
+      else {
+        partsLeft.set(id, { parts, result: { rejected } });
+        reply({ id, part: first });
+      }
     }
   } catch (err) {
     reply({ id, error: { ...(err instanceof FulcrumError ? { code: err.code } : {}), message: (err as Error).message } });
