@@ -5,7 +5,7 @@
 // stops the event loop (bench/README.md, "OTLP ingest"). A large export is stored in slices of
 // MAX_SLICE_ROWS, each its own transaction, and the event loop turns between transactions: SQLite
 // work is synchronous, and 16,000 spans in one went on for ~0.8 s with every decision waiting.
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import { adapterOf, orBatches } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import { inSavepoint, type Settled } from '../db/savepoint.js';
@@ -336,6 +336,11 @@ async function markRepeatedToolCalls(trx: Kysely<Database>, chunk: ReadonlyArray
   }
 }
 
+/** Spans of the same calls as `rows`: the same agent and provider response id. */
+function sameResponse(eb: ExpressionBuilder<Database, 'spans'>, rows: ReadonlyArray<Pick<SpanTable, 'agent' | 'response_id'>>) {
+  return eb.or(rows.map((r) => eb.and([eb('agent', '=', r.agent), eb('response_id', '=', r.response_id ?? null)])));
+}
+
 /**
  * One inference, one count, the LLM gateway's record first (issue 17, and an attack on it): a
  * client's own span of a call the gateway recorded (the same agent and provider response id) is
@@ -348,7 +353,7 @@ async function markGatewayInferences(trx: Kysely<Database>, chunk: ReadonlyArray
       .selectFrom('spans')
       .select(['agent', 'response_id'])
       .where('source', '=', 'llm')
-      .where((eb) => eb.or(rows.map((r) => eb.and([eb('agent', '=', r.agent), eb('response_id', '=', r.response_id)]))))
+      .where((eb) => sameResponse(eb, rows))
       .execute();
     const by = new Set(recorded.map((r) => JSON.stringify([r.agent, r.response_id])));
     for (const r of rows) if (by.has(JSON.stringify([r.agent, r.response_id]))) r.duplicate = 1;
@@ -368,7 +373,7 @@ async function outrankTelemetry(trx: Kysely<Database>, fresh: ReadonlyArray<{ ro
       .selectAll()
       .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', 'llm')]))
       .where('duplicate', '=', 0)
-      .where((eb) => eb.or(rows.map((r) => eb.and([eb('agent', '=', r.agent), eb('response_id', '=', r.response_id)]))))
+      .where((eb) => sameResponse(eb, rows))
       .execute()) as SpanTable[];
     for (const t of twins) {
       await updateSpan(trx, t, { duplicate: 1 });
