@@ -101,7 +101,7 @@ async function lockInOrder(trx: Transaction<Database>, batch: ReserveRequest[]):
     }
     for (const l of r.limits) limits.set(`${l.name}\u0000${l.periodStart}`, { name: l.name, periodStart: l.periodStart });
   }
-  for (const w of [...windows.values()].sort((a, b) => cmp(a.agent, b.agent) || cmp(a.minute, b.minute)))
+  for (const w of [...windows.values()].sort(byWindow))
     await trx
       .insertInto('llm_rate_windows')
       .values({ agent: w.agent, minute: w.minute, requests: 0, tokens: 0 })
@@ -325,7 +325,7 @@ export async function settleBatch(db: Kysely<Database>, batch: Settlement[]): Pr
       w.delta += s.tokenDelta;
       windows.set(key, w);
     }
-    for (const w of [...windows.values()].sort((a, b) => cmp(a.agent, b.agent) || cmp(a.minute, b.minute)))
+    for (const w of [...windows.values()].sort(byWindow))
       await trx
         .updateTable('llm_rate_windows')
         .set((eb) => ({ tokens: eb('tokens', '+', w.delta) }))
@@ -442,6 +442,11 @@ export async function limitHours(db: Kysely<Database>, name: string, fromHour: s
     .orderBy('hour')
     .execute();
   return rows.map((r) => ({ hour: r.hour, micro: Number(r.spent_micro) }));
+}
+
+/** Rate windows in the one order every transaction locks them in (agent, then minute): none lock in crossing orders. */
+function byWindow(a: { agent: string; minute: string }, b: { agent: string; minute: string }): number {
+  return cmp(a.agent, b.agent) || cmp(a.minute, b.minute);
 }
 
 function cmp(a: string, b: string): number {
