@@ -1,7 +1,7 @@
 // Evidence ingest over HTTP on every engine: events one by one, idempotence, OTLP bad input and
 // partial success, outcome metrics (measured and self-reported), costs.
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeTraceRequest } from '../../src/evidence/otlp-proto.js';
 import { OFF_LOOP_BYTES, offLoop } from '../../src/http/off-loop.js';
@@ -248,9 +248,27 @@ describe.each(ENGINES)('evidence ingest on %s', (engine) => {
   });
 });
 
-describe.each(ENGINES)('a large OTLP export on %s', (engine) => {
+describe.each(ENGINES)('large and compressed OTLP exports on %s', (engine) => {
   const s = ingestServer(engine);
   const post = s.post;
+
+  it('takes a compressed export that states its Content-Length, as the OTel Collector sends one', async () => {
+    for (const [encoding, compress] of [
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+    ] as const) {
+      const spanId = encoding === 'gzip' ? 'c0ffee0000000001' : 'c0ffee0000000002';
+      const payload = compress(Buffer.from(JSON.stringify(body([otlpSpan({ traceId: `${'c0ffee'.repeat(5)}aa`, spanId })]))));
+      const res = await post('/otlp/v1/traces', payload, {
+        'content-type': 'application/json',
+        'content-encoding': encoding,
+        'content-length': String(payload.length),
+      });
+      expect(res.statusCode, `${encoding}: ${res.body}`).toBe(200);
+      const stored = await s.t.app.database.db.selectFrom('spans').select('span_id').where('span_id', '=', spanId).execute();
+      expect(stored, encoding).toHaveLength(1);
+    }
+  });
 
   it('stores a large export once, read off the event loop and in slices, and a re-sent one adds nothing', async () => {
     // 3,000 model calls over 375 traces: ~0.9 MB of OTLP/JSON, past the off-loop bound, six slices.

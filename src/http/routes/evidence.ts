@@ -179,8 +179,15 @@ export function evidenceRoutes(server: Server, evidence: EvidenceService, opts: 
             });
           const encoding = req.headers['content-encoding'];
           if (!encoding || encoding === 'identity') return payload;
-          if (encoding === 'gzip') return (payload as Readable).pipe(createGunzip());
-          if (encoding === 'deflate') return (payload as Readable).pipe(createInflate());
+          if (encoding === 'gzip' || encoding === 'deflate') {
+            // Fastify checks a Content-Length against the bytes received: the compressed ones, which
+            // the decompressing stream counts (the OTel Collector's exporter sends gzip with a length).
+            const inflated = Object.assign(encoding === 'gzip' ? createGunzip() : createInflate(), { receivedEncodedLength: 0 });
+            (payload as Readable).on('data', (chunk: Buffer) => {
+              inflated.receivedEncodedLength += chunk.length;
+            });
+            return (payload as Readable).pipe(inflated);
+          }
           throw Object.assign(new Error(`unsupported Content-Encoding "${encoding}"`), {
             statusCode: 415,
             code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
