@@ -2,7 +2,9 @@
 // agent registered and given a key on one node is served by the other at once, not refused until the
 // other's next poll (and not reported as a shadow agent meanwhile); deleting it refuses its keys on
 // both nodes at once.
+
 import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
@@ -10,6 +12,9 @@ import { ADMIN_TOKEN, startNode } from '../support/server.js';
 
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const lookup = { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' }, dataDomains: ['customer-records'] };
+/** The agent whose key this is asks `node` for the lookup. */
+const decideOn = (node: { server: { inject: FastifyInstance['inject'] } }, key: string) =>
+  node.server.inject({ method: 'POST', url: '/v1/decisions', headers: { authorization: `Bearer ${key}` }, payload: lookup });
 
 describe.each(ENGINES)('an agent registered on another node (%s)', (engine) => {
   let database: TestDatabase;
@@ -54,12 +59,7 @@ describe.each(ENGINES)('an agent registered on another node (%s)', (engine) => {
     expect(put.statusCode, put.body).toBeLessThan(300);
     const key = (await a.server.inject({ method: 'POST', url: '/v1/agents/late-bot/keys', headers: auth })).json().key;
 
-    const decided = await b.server.inject({
-      method: 'POST',
-      url: '/v1/decisions',
-      headers: { authorization: `Bearer ${key}` },
-      payload: lookup,
-    });
+    const decided = await decideOn(b, key);
     expect(decided.statusCode, decided.body).toBe(200);
     expect(decided.json().decision).toBe('allow');
 
@@ -74,12 +74,7 @@ describe.each(ENGINES)('an agent registered on another node (%s)', (engine) => {
     const deleted = await a.server.inject({ method: 'DELETE', url: '/v1/agents/late-bot', headers: auth });
     expect(deleted.statusCode, deleted.body).toBe(204);
     for (const node of [a, b]) {
-      const refused = await node.server.inject({
-        method: 'POST',
-        url: '/v1/decisions',
-        headers: { authorization: `Bearer ${key}` },
-        payload: lookup,
-      });
+      const refused = await decideOn(node, key);
       expect(refused.statusCode, refused.body).toBe(401);
       await node.app.guard.flushShadows();
     }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { readBundle } from '../support/files.js';
+import { otlpExport } from '../support/otlp.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
 import { type Scripted, startScripted } from './scripted-upstream.js';
 import { type FakeUpstream, startFakeUpstream } from './upstream.js';
@@ -158,4 +159,31 @@ export async function startScriptedStack(): Promise<ScriptedStack> {
       await up.close();
     },
   };
+}
+
+/** An agent's own OpenTelemetry span of a gw-chat call, as its instrumentation exports it: one
+ *  millisecond long, with the provider's response id and the tokens it counted. */
+export function clientChatSpan(o: {
+  traceId: string;
+  spanId: string;
+  responseId: string;
+  tokens: { input: number; output: number };
+}) {
+  const now = Date.now();
+  return otlpExport([
+    {
+      traceId: o.traceId,
+      spanId: o.spanId,
+      name: 'chat gw-chat',
+      startMs: now,
+      endMs: now + 1,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gw-chat',
+        'gen_ai.response.id': o.responseId,
+        'gen_ai.usage.input_tokens': o.tokens.input,
+        'gen_ai.usage.output_tokens': o.tokens.output,
+      },
+    },
+  ]);
 }

@@ -6,10 +6,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { otlpExport } from '../support/otlp.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { applyAndKey, bindSecret, costOf, limitStatus, llmBundle, UPSTREAM_SECRET } from './fixture.js';
+import { applyAndKey, bindSecret, clientChatSpan, costOf, limitStatus, llmBundle, UPSTREAM_SECRET } from './fixture.js';
 import { type FakeUpstream, startFakeUpstream } from './upstream.js';
 
 // A limit far above anything these tests spend: every call is reserved and settled through it.
@@ -390,24 +389,8 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     }, 'the gateway evidence');
     const base = await calls();
     // The client's own OpenTelemetry span of the same call, with the provider's response id.
-    const now = Date.now();
     const span = (responseId: string, spanId: string) =>
-      otlpExport([
-        {
-          traceId: 'a'.repeat(32),
-          spanId,
-          name: 'chat gw-chat',
-          startMs: now,
-          endMs: now + 1,
-          attributes: {
-            'gen_ai.operation.name': 'chat',
-            'gen_ai.request.model': 'gw-chat',
-            'gen_ai.response.id': responseId,
-            'gen_ai.usage.input_tokens': 10,
-            'gen_ai.usage.output_tokens': 5,
-          },
-        },
-      ]);
+      clientChatSpan({ traceId: 'a'.repeat(32), spanId, responseId, tokens: { input: 10, output: 5 } });
     const otlp = (body: ReturnType<typeof span>) =>
       t.server.inject({ method: 'POST', url: '/otlp/v1/traces', headers: { authorization: `Bearer ${key}` }, payload: body });
     expect((await otlp(span(r.id, '1'.repeat(16)))).statusCode).toBe(200);

@@ -7,7 +7,7 @@ import { OFF_LOOP_BYTES, offLoop } from '../../src/http/off-loop.js';
 import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 import { applyAndKey, llmBundle, type ScriptedStack, startScriptedStack } from './fixture.js';
-import { type Scripted, sleep } from './scripted-upstream.js';
+import type { Scripted } from './scripted-upstream.js';
 import type { FakeUpstream } from './upstream.js';
 
 const CHAT = '/llm/openai/v1/chat/completions';
@@ -166,12 +166,12 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
     sc.scripts.set('upstream-chat', async (_req, _body, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const event = `data: ${JSON.stringify({ id: 'chatcmpl-pieces', object: 'chat.completion.chunk', model: 'upstream-chat', choices: [{ index: 0, delta: { content: text } }] })}\r\n\r\n`;
-      // 1 KiB at a time, and the separator cut between its two line breaks.
-      for (let i = 0; i < event.length - 4; i += 1024) {
-        res.write(event.slice(i, Math.min(i + 1024, event.length - 2)));
-        await sleep(0);
-      }
-      res.write(event.slice(-2));
+      // Each piece written once the last has gone out: 1 KiB at a time, and the separator cut between
+      // its two line breaks.
+      const write = (piece: string) => new Promise<void>((done) => res.write(piece, () => done()));
+      const head = event.slice(0, -2);
+      for (let i = 0; i < head.length; i += 1024) await write(head.slice(i, i + 1024));
+      await write(event.slice(-2));
       const usage = {
         id: 'chatcmpl-pieces',
         object: 'chat.completion.chunk',
@@ -179,8 +179,7 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
         choices: [],
         usage: { prompt_tokens: 7, completion_tokens: 75_000, total_tokens: 75_007 },
       };
-      res.write(`data: ${JSON.stringify(usage)}\r`);
-      await sleep(1);
+      await write(`data: ${JSON.stringify(usage)}\r`);
       res.end('\n\r\ndata: [DONE]\r\n\r\n');
     });
     const r = await post(

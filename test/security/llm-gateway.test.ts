@@ -5,10 +5,17 @@
 
 import { getEncoding } from 'js-tiktoken';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { applyAndKey, costOf, limitStatus, llmBundle, type ScriptedStack, startScriptedStack } from '../llm/fixture.js';
+import {
+  applyAndKey,
+  clientChatSpan,
+  costOf,
+  limitStatus,
+  llmBundle,
+  type ScriptedStack,
+  startScriptedStack,
+} from '../llm/fixture.js';
 import { type Scripted, sleep, sse } from '../llm/scripted-upstream.js';
 import type { FakeUpstream } from '../llm/upstream.js';
-import { otlpExport } from '../support/otlp.js';
 import { ADMIN_TOKEN, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 
@@ -356,27 +363,16 @@ describe('LLM gateway under attack (sqlite)', () => {
         .find((l) => l.startsWith('data: '))!
         .slice(6),
     ).id as string;
-    const now = Date.now();
     const otlp = await t.server.inject({
       method: 'POST',
       url: '/otlp/v1/traces',
       headers: { authorization: `Bearer ${keys['atk-otlp']}` },
-      payload: otlpExport([
-        {
-          traceId: 'b'.repeat(32),
-          spanId: '3'.repeat(16),
-          name: 'chat gw-chat',
-          startMs: now,
-          endMs: now + 1,
-          attributes: {
-            'gen_ai.operation.name': 'chat',
-            'gen_ai.request.model': 'gw-chat',
-            'gen_ai.response.id': id,
-            'gen_ai.usage.input_tokens': 0,
-            'gen_ai.usage.output_tokens': 0,
-          },
-        },
-      ]),
+      payload: clientChatSpan({
+        traceId: 'b'.repeat(32),
+        spanId: '3'.repeat(16),
+        responseId: id,
+        tokens: { input: 0, output: 0 },
+      }),
     });
     expect(otlp.statusCode).toBe(200);
     while (!(await reader.read()).done);

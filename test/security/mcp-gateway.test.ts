@@ -30,6 +30,19 @@ function legBundle(url: string, tools: string[], serverExtra = '') {
 }
 
 /** One JSON-RPC POST to /mcp in 2025-11-25, as an agent. */
+/** Applies `files`, issues a key to each of `agents` (in that order), and listens on 127.0.0.1. */
+async function applyAndListen<const A extends readonly string[]>(
+  t: TestServer,
+  files: Array<{ path: string; content: string }>,
+  agents: A,
+) {
+  const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files } });
+  expect(applied.statusCode, applied.body).toBe(200);
+  const keys: string[] = [];
+  for (const a of agents) keys.push((await t.request({ method: 'POST', url: `/v1/agents/${a}/keys` })).json().key as string);
+  return { keys: keys as { [K in keyof A]: string }, url: await t.server.listen({ host: '127.0.0.1', port: 0 }) };
+}
+
 function post(url: string, key: string, body: unknown, signal?: AbortSignal) {
   return fetch(`${url}/mcp`, {
     method: 'POST',
@@ -67,18 +80,11 @@ describe('an agent and a misbehaving 2025 upstream', () => {
   beforeAll(async () => {
     peer = await startPeer([path.join(PEERS, 'legacy-upstream.mjs')]);
     t = await startTestServer('sqlite', operatorAllows());
-    const applied = await t.request({
-      method: 'POST',
-      url: '/v1/apply',
-      payload: {
-        files: legBundle(peer.url, ['echo', 'hang', 'slow', 'ratelimited', 'gone', 'bigprogress'], ', timeoutMs: 1000'),
-      },
-    });
-    expect(applied.statusCode, applied.body).toBe(200);
-    const key = async (a: string) => (await t.request({ method: 'POST', url: `/v1/agents/${a}/keys` })).json().key as string;
-    atk = await key('atk-bot');
-    other = await key('other-bot');
-    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+    const files = legBundle(peer.url, ['echo', 'hang', 'slow', 'ratelimited', 'gone', 'bigprogress'], ', timeoutMs: 1000');
+    ({
+      keys: [atk, other],
+      url,
+    } = await applyAndListen(t, files, ['atk-bot', 'other-bot']));
   });
   afterAll(async () => {
     await t?.close();
@@ -184,16 +190,10 @@ spec:
   beforeAll(async () => {
     upstream = await startEverythingHttp();
     t = await startTestServer('sqlite', operatorAllows());
-    const applied = await t.request({
-      method: 'POST',
-      url: '/v1/apply',
-      payload: { files: gatewayBundle(upstream.url, LONG_OPS) },
-    });
-    expect(applied.statusCode, applied.body).toBe(200);
-    const key = async (a: string) => (await t.request({ method: 'POST', url: `/v1/agents/${a}/keys` })).json().key as string;
-    mcpKey = await key('mcp-bot');
-    webKey = await key('web-bot');
-    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+    ({
+      keys: [mcpKey, webKey],
+      url,
+    } = await applyAndListen(t, gatewayBundle(upstream.url, LONG_OPS), ['mcp-bot', 'web-bot']));
   });
   afterAll(async () => {
     await t?.close();
@@ -245,7 +245,10 @@ spec:
   it("cannot hide a call's count behind a client span of another Tool", async () => {
     const trace = 'ab'.repeat(16);
     const span = 'cd'.repeat(8);
-    const now = Date.now();
+    // An hour ago: a client span pairs by time with an untraced gateway record of its agent and Tool
+    // started within it (docs/evidence.md), and the tests before this one called web_echo as this
+    // agent seconds ago. This test is about pairing by trace only.
+    const at = Date.now() - 3_600_000;
     const otlp = await t.request({
       method: 'POST',
       url: '/otlp/v1/traces',
@@ -256,8 +259,8 @@ spec:
             traceId: trace,
             spanId: span,
             name: 'execute_tool web_echo',
-            startMs: now - 1000,
-            endMs: now,
+            startMs: at - 1000,
+            endMs: at,
             attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'web_echo' },
           },
         ],
