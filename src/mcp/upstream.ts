@@ -135,7 +135,7 @@ export function createUpstreamPool(opts: UpstreamOptions) {
         }
         headers[name] = secret.value;
       }
-      return new UpstreamHttpTransport(url, sdk.JSONRPCMessageSchema, {
+      return new UpstreamHttpTransport(url, sdk.messageParser, {
         outbound: opts.outbound,
         headers,
         ...(opts.maxResponseBytes ? { maxResponseBytes: opts.maxResponseBytes } : {}),

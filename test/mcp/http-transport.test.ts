@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamHttpTransport } from '../../src/mcp/http-transport.js';
+import { importSdk } from '../../src/mcp/sdk.js';
 import { createOutboundPolicy } from '../../src/net/outbound.js';
 
 // The server is on 127.0.0.1: the operator allows it (test/security covers refusing it).
@@ -180,5 +181,40 @@ describe('the gateway transport to an upstream over Streamable HTTP', () => {
     await t.close();
     expect(closed).toBe(true);
     await expect(t.send({ jsonrpc: '2.0', id: 2, method: 'ping' })).rejects.toThrow('Not connected');
+  });
+});
+
+describe("the transport's message parser", () => {
+  // The union's answer and its refusals, for every shape an upstream can send (see sdk.ts).
+  const outcome = (parse: (v: unknown) => unknown, v: unknown) => {
+    try {
+      return { ok: parse(v) };
+    } catch (err) {
+      return { error: String((err as Error).message) };
+    }
+  };
+  it('answers what JSONRPCMessageSchema answers, and refuses what it refuses, with the same error', async () => {
+    const { messageParser } = await importSdk();
+    const messages: unknown[] = [
+      { jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: 'x' }] } },
+      { jsonrpc: '2.0', id: 'a', error: { code: -32602, message: 'no', data: { why: 1 } } },
+      { jsonrpc: '2.0', id: 2, method: 'sampling/createMessage', params: {} },
+      { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 2 } },
+      { jsonrpc: '2.0', id: 3, result: {}, extra: true },
+      { jsonrpc: '2.0', id: 3, result: {}, error: { code: 1, message: 'both' } },
+      { jsonrpc: '2.0', id: 4, method: 'x', result: {} },
+      { jsonrpc: '2.0', method: 'x', id: 1.5 },
+      { jsonrpc: '1.0', id: 1, result: {} },
+      { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse' } },
+      { jsonrpc: '2.0' },
+      [],
+      null,
+      'text',
+    ];
+    for (const m of messages)
+      expect(
+        outcome((v) => messageParser.parse(v), m),
+        JSON.stringify(m),
+      ).toEqual(outcome((v) => JSONRPCMessageSchema.parse(v), m));
   });
 });
