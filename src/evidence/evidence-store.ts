@@ -5,7 +5,7 @@
 // stops the event loop (bench/README.md, "OTLP ingest"). A large export is stored in slices of
 // MAX_SLICE_ROWS, each its own transaction, and the event loop turns between transactions: SQLite
 // work is synchronous, and 16,000 spans in one went on for ~0.8 s with every decision waiting.
-import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
 import { adapterOf, orBatches } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import { inSavepoint, type Settled } from '../db/savepoint.js';
@@ -336,9 +336,22 @@ async function markRepeatedToolCalls(trx: Kysely<Database>, chunk: ReadonlyArray
   }
 }
 
-/** Spans of the same calls as `rows`: the same agent and provider response id. */
-function sameResponse(eb: ExpressionBuilder<Database, 'spans'>, rows: ReadonlyArray<Pick<SpanTable, 'agent' | 'response_id'>>) {
-  return eb.or(rows.map((r) => eb.and([eb('agent', '=', r.agent), eb('response_id', '=', r.response_id ?? null)])));
+type ResponseOf = Pick<SpanTable, 'agent' | 'response_id'>;
+const responseKey = (r: ResponseOf) => JSON.stringify([r.agent, r.response_id]);
+
+/**
+ * Spans of the same calls as `rows` (the same agent and provider response id), or of other pairs of
+ * their agents and ids: the caller keeps the exact pairs (`responseKey`). Written as two IN lists,
+ * with `response_id IS NOT NULL` and the source test as literal top-level terms, so the partial
+ * (agent, response_id) indexes are searched: an OR of pairs is not a term those indexes' WHERE
+ * follows from, and the store scanned every span for every batch (0.57 ms a batch of one gateway
+ * call with a few thousand spans stored, growing with the table).
+ */
+function ofResponses<QB extends SelectQueryBuilder<Database, 'spans', object>>(qb: QB, rows: ReadonlyArray<ResponseOf>): QB {
+  return qb
+    .where('response_id', 'is not', null)
+    .where('agent', 'in', [...new Set(rows.map((r) => r.agent))])
+    .where('response_id', 'in', [...new Set(rows.map((r) => r.response_id as string))]) as QB;
 }
 
 /**
@@ -349,14 +362,16 @@ function sameResponse(eb: ExpressionBuilder<Database, 'spans'>, rows: ReadonlyAr
 async function markGatewayInferences(trx: Kysely<Database>, chunk: ReadonlyArray<{ row: SpanTable }>): Promise<void> {
   const telemetry = chunk.map((s) => s.row).filter((r) => r.response_id != null && r.source !== 'llm' && !r.duplicate);
   for (const rows of telemetry.length ? orBatches(telemetry) : []) {
-    const recorded = await trx
-      .selectFrom('spans')
-      .select(['agent', 'response_id'])
-      .where('source', '=', 'llm')
-      .where((eb) => sameResponse(eb, rows))
-      .execute();
-    const by = new Set(recorded.map((r) => JSON.stringify([r.agent, r.response_id])));
-    for (const r of rows) if (by.has(JSON.stringify([r.agent, r.response_id]))) r.duplicate = 1;
+    const recorded = await ofResponses(
+      trx
+        .selectFrom('spans')
+        .select(['agent', 'response_id'])
+        // Literal, as the partial index spans_response_llm names it in its WHERE.
+        .where('source', '=', sql.lit('llm')),
+      rows,
+    ).execute();
+    const by = new Set(recorded.map(responseKey));
+    for (const r of rows) if (by.has(responseKey(r))) r.duplicate = 1;
   }
 }
 
@@ -368,14 +383,18 @@ async function outrankTelemetry(trx: Kysely<Database>, fresh: ReadonlyArray<{ ro
   const records = fresh.map((s) => s.row).filter((r) => r.source === 'llm' && r.response_id != null);
   const out: SpanTable[] = [];
   for (const rows of records.length ? orBatches(records) : []) {
-    const twins = (await trx
-      .selectFrom('spans')
-      .selectAll()
-      .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', 'llm')]))
-      .where('duplicate', '=', 0)
-      .where((eb) => sameResponse(eb, rows))
-      .execute()) as SpanTable[];
-    for (const t of twins) {
+    const wanted = new Set(rows.map(responseKey));
+    const found = (await ofResponses(
+      trx
+        .selectFrom('spans')
+        .selectAll()
+        // Literal, as the partial index spans_response names it in its WHERE.
+        .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', sql.lit('llm'))]))
+        .where('duplicate', '=', 0),
+      rows,
+    ).execute()) as SpanTable[];
+    for (const t of found) {
+      if (!wanted.has(responseKey(t))) continue;
       await updateSpan(trx, t, { duplicate: 1 });
       out.push(t);
     }

@@ -1,9 +1,10 @@
 // Spans a gateway records about its own calls (the MCP gateway's tool calls, the LLM gateway's model
 // calls): buffered and written through the evidence store in batches, off the reply path, every
-// `flushMs` or `maxBatch` spans, one batch at a time. A crash loses at most the last `flushMs` of
-// spans, never a decision (the audit log holds those). A failed batch is counted and reported.
+// `flushMs` (at a quiet moment, at most 2 x flushMs) or `maxBatch` spans, one batch at a time. A crash
+// loses at most the last 2 x `flushMs` of spans, never a decision (the audit log holds those). A failed batch is counted and reported.
 import type { Kysely } from 'kysely';
 import type { Database, SpanTable } from '../db/schema.js';
+import { whenQuiet } from '../http/quiet.js';
 import { createEvidenceStore } from './evidence-store.js';
 
 export interface SpanBufferOptions {
@@ -50,7 +51,9 @@ export function createSpanBuffer(db: Kysely<Database>, opts: SpanBufferOptions) 
     add(row: SpanTable): void {
       pending.push(row);
       if (pending.length >= opts.maxBatch) void flush();
-      else timer ??= setTimeout(() => void flush(), opts.flushMs);
+      // Due after flushMs; then written at the next moment no request is in flight, at most flushMs
+      // later (src/http/quiet.ts): its commit would hold a call waiting for its upstream.
+      else timer ??= setTimeout(() => whenQuiet(() => void flush(), opts.flushMs), opts.flushMs);
     },
     /** Writes what is buffered; resolves when it is committed. */
     flush,

@@ -1,4 +1,5 @@
 // Builds the Fastify server: auth, error mapping, OpenAPI and its reference, metrics, routes.
+import type http from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -16,6 +17,7 @@ import { answerSerializers, registerContract } from './contract.js';
 import { toErrorReply } from './errors.js';
 import { registerBoundedJsonParser } from './json-depth.js';
 import { registerMetrics } from './metrics.js';
+import { trackRequest } from './quiet.js';
 import { auditRoutes } from './routes/audit.js';
 import { bundleRoutes, registerYamlParser } from './routes/bundles.js';
 import { credentialRoutes } from './routes/credentials.js';
@@ -49,6 +51,9 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     ...(app.config.trustProxy ? { trustProxy: app.config.trustProxy } : {}),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
   });
+
+  // Every request counts until its response closes: background writes wait for none to be in flight.
+  server.server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => trackRequest(res));
 
   server.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorReply(err);

@@ -7,6 +7,7 @@
 // flight); waiting calls on this node are woken by them, and poll for what other nodes settle.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { whenQuiet } from '../http/quiet.js';
 import {
   type LimitState,
   type ReserveRequest,
@@ -196,13 +197,16 @@ export function createReservations(db: Kysely<Database>, opts: ReservationOption
       if (writing) return writing; // the batch being written takes it next
       // A short wait gathers the settlements of calls ending together into one commit, and keeps
       // one commit per call off the next call's way (a call holds its worst case meanwhile).
+      // Then it waits for a moment no request is in flight (src/http/quiet.ts), at most as long again:
+      // its commit holds the event loop, and would hold a call waiting for its provider.
       scheduled ??= new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
+        const write = () => {
           timer = undefined;
           scheduled = undefined;
           writing ??= drain();
           writing.then(resolve, resolve);
-        }, opts.settleDelayMs);
+        };
+        timer = setTimeout(() => whenQuiet(write, opts.settleDelayMs), opts.settleDelayMs);
       });
       return scheduled;
     },
