@@ -4,7 +4,7 @@
 // (@portkey-ai/gateway, the peer), all in the same run, against the same provider: the tests' fake
 // provider (test/llm/upstream.ts) in its own process on 127.0.0.1. Not a test.
 //
-//   npm run build && node bench/llm/run.mjs [--calls 1500] [--rounds 5] [--seconds 4] [--connections 16]
+//   npm run build && node bench/llm/run.mjs [--calls 1500] [--warmup 3000] [--rounds 5] [--seconds 4] [--connections 16]
 //
 // Prints the added p50 of one call at a time (target: <= 3 ms, and <= the peer's), streaming
 // time to first token, and throughput under load (autocannon, paired rounds).
@@ -18,12 +18,14 @@ import { bindProviderSecret, child, setUpAgent, startProvider, stopChildren } fr
 const { values } = parseArgs({
   options: {
     calls: { type: 'string', default: '1500' },
+    warmup: { type: 'string', default: '3000' },
     rounds: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '4' },
     connections: { type: 'string', default: '16' },
   },
 });
 const calls = Number(values.calls);
+const warmup = Number(values.warmup);
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
@@ -119,7 +121,11 @@ const q = (xs, p) => {
 };
 const ms = (us) => (us / 1000).toFixed(2);
 
-for (const name of NAMES) await sequential(name, 200, false, { total: [] }); // warm up: JIT, connections
+// Warm up, each path alike: connections, and the JIT. V8 goes on optimising a server's hot code in the
+// background for thousands of calls (Fulcrum's TurboFan threads took ~0.7 ms of CPU per call over the
+// first 3,000 calls and ~0.15 ms after 8,000, on the 2-core bench machine), and that work shares the
+// cores with the provider and the client: a gateway that runs for days has long finished it.
+for (const name of NAMES) await sequential(name, warmup, false, { total: [] });
 for (const name of streaming) await sequential(name, 50, true, { total: [], ttft: [] });
 const whole = Object.fromEntries(NAMES.map((n) => [n, { total: [] }]));
 const streamed = Object.fromEntries(NAMES.map((n) => [n, { total: [], ttft: [] }]));
@@ -146,7 +152,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const load1 = os.loadavg()[0];
 console.log(
-  `\nconditions: ${os.cpus().length} cores (${os.cpus()[0]?.model}), load average ${load1.toFixed(1)} at the end, Node ${process.version}; Fulcrum on SQLite (synchronous=FULL), provider answers at once (10 in / 5 out tokens)`,
+  `\nconditions: ${os.cpus().length} cores (${os.cpus()[0]?.model}), load average ${load1.toFixed(1)} at the end, Node ${process.version}; Fulcrum on SQLite (synchronous=FULL), provider answers at once (10 in / 5 out tokens); ${warmup} warm-up calls per path`,
 );
 console.log(`\none call at a time, whole answers (${whole.direct.total.length} calls each, ${rounds} alternating slices)`);
 for (const name of NAMES)
