@@ -12,12 +12,13 @@
 import type http from 'node:http';
 
 let inFlight = 0;
-let waiting: Array<() => void> = [];
+/** Work waiting for a quiet moment; each leaves the set when it runs (a busy node may never be quiet). */
+let waiting = new Set<() => void>();
 
 function settle(): void {
-  if (--inFlight > 0 || waiting.length === 0) return;
+  if (--inFlight > 0 || waiting.size === 0) return;
   const run = waiting;
-  waiting = [];
+  waiting = new Set();
   // After the answer's own write callbacks: the commit goes once the loop has nothing else queued.
   setImmediate(() => {
     for (const fn of run) fn();
@@ -35,6 +36,11 @@ export function requestsInFlight(): number {
   return inFlight;
 }
 
+/** Work waiting for a quiet moment now (tests: nothing is held once it has run). */
+export function waitingForQuiet(): number {
+  return waiting.size;
+}
+
 /**
  * Runs `fn` once, at the next moment no request is in flight (at once, on the next turn, if there
  * is none now), or after `maxWaitMs`, whichever comes first.
@@ -45,10 +51,11 @@ export function whenQuiet(fn: () => void, maxWaitMs: number): void {
     if (done) return;
     done = true;
     clearTimeout(timer);
+    waiting.delete(once);
     fn();
   };
   const timer = setTimeout(once, maxWaitMs);
   timer.unref?.();
   if (inFlight === 0) setImmediate(once);
-  else waiting.push(once);
+  else waiting.add(once);
 }
