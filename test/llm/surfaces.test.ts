@@ -82,6 +82,9 @@ describe('spend limits in the console and the CLI', () => {
     await page.goto(`${url}/`);
     await page.getByLabel('API token').fill(ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // Signing in checks the token with the server before it is kept: navigating sooner lands on the
+    // sign-in form again (this test failed that way once in .ci/run, under load).
+    await page.getByRole('navigation', { name: 'Console' }).waitFor();
     await page.goto(`${url}/budget`);
     const card = page.getByRole('region', { name: 'LLM spend limits' });
     const limit = card.getByRole('region', { name: 'Spend limit cx-monthly' });
