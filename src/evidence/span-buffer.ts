@@ -1,7 +1,8 @@
 // Spans a gateway records about its own calls (the MCP gateway's tool calls, the LLM gateway's model
 // calls): buffered and written through the evidence store in batches, off the reply path, every
-// `flushMs` (at a quiet moment, at most 2 x flushMs) or `maxBatch` spans, one batch at a time. A crash
-// loses at most the last 2 x `flushMs` of spans, never a decision (the audit log holds those). A failed batch is counted and reported.
+// `flushMs` (at a quiet moment, at most 2 x flushMs) or `maxBatch` spans, one batch at a time. A
+// crash loses at most the last 2 x `flushMs` of spans, never a decision (the audit log holds those).
+// A failed batch is counted and reported.
 import type { Kysely } from 'kysely';
 import type { Database, SpanTable } from '../db/schema.js';
 import { whenQuiet } from '../http/quiet.js';

@@ -28,7 +28,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APPROVAL_META, type McpGateway } from './gateway.js';
-import { RPC } from './sdk.js';
+import { RPC, SERVER_INFO_META_KEY } from './sdk.js';
 import type { Progress } from './upstream.js';
 
 /** The protocol versions this file serves (the SDK's own list of modern versions). */
@@ -172,8 +172,9 @@ export async function answerPlain(
       result = { ...r, resultType: 'complete' };
     }
     const meta = result._meta;
-    if (meta === undefined) result._meta = { [SERVER_INFO_META]: serverInfo };
-    else if (isObject(meta) && meta[SERVER_INFO_META] === undefined) result._meta = { ...meta, [SERVER_INFO_META]: serverInfo };
+    if (meta === undefined) result._meta = { [SERVER_INFO_META_KEY]: serverInfo };
+    else if (isObject(meta) && meta[SERVER_INFO_META_KEY] === undefined)
+      result._meta = { ...meta, [SERVER_INFO_META_KEY]: serverInfo };
     return { result, jsonrpc: '2.0', id: request.id };
   } catch (err) {
     const e = err as { code?: unknown; message?: unknown; data?: unknown };
@@ -190,9 +191,6 @@ export async function answerPlain(
   }
 }
 
-/** The `_meta` key of a 2026-07-28 result that names the server. */
-const SERVER_INFO_META = 'io.modelcontextprotocol/serverInfo';
-
 export async function modernEndpoint(gateway: McpGateway, info: { version: string }, opts: { plain?: boolean } = {}) {
   const sdk = await loadServerSdk();
   const plain = opts.plain ?? true;
@@ -202,10 +200,7 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
   const agentOf = (ctx: { http?: { authInfo?: { clientId: string } } }) => ctx.http?.authInfo?.clientId as string;
   const handler = sdk.createMcpHandler(
     () => {
-      const server = new sdk.Server(
-        { name: 'fulcrum', version: info.version },
-        { capabilities: { tools: { listChanged: false } } },
-      );
+      const server = new sdk.Server(serverInfo, { capabilities: { tools: { listChanged: false } } });
       server.setRequestHandler('tools/list', async (_request, ctx) => ({
         tools: (await gateway.listTools(agentOf(ctx))) as never,
       }));

@@ -77,5 +77,8 @@ export const loadModernSdk = (): Promise<ModernSdk> => {
   return loadingModern;
 };
 
+/** The `_meta` key of a 2026-07-28 result that names the server (the SDK's SERVER_INFO_META_KEY, without loading it). */
+export const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
+
 /** JSON-RPC error codes MCP uses (the SDK's ErrorCode enum, without loading the SDK for it). */
 export const RPC = { InvalidParams: -32602, InternalError: -32603, ConnectionClosed: -32000, RequestTimeout: -32001 } as const;

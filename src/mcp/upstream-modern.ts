@@ -16,6 +16,7 @@
 import type { DiscoverResult, Client as ModernClient } from '@modelcontextprotocol/client';
 import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { PROTOCOL_VERSION_META_KEY, StreamableHttpError, type UpstreamHttpTransport } from './http-transport.js';
+import { SERVER_INFO_META_KEY } from './sdk.js';
 
 export type { ModernClient };
 
@@ -48,7 +49,6 @@ export function onlyModern(err: unknown): boolean {
 export type Era = { kind: 'legacy' } | { kind: 'modern'; discover: DiscoverResult };
 
 const PROBE_ID = 'fulcrum-server-discover';
-const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
 
 /**
  * Asks an HTTP upstream which generation it speaks (see the top of this file), on a transport used

@@ -31,6 +31,20 @@ describe('background work at a quiet moment', () => {
   });
 
   const call = () => fetch(url).then((r) => r.text());
+  /** A call the server holds open: resolves once it has arrived, with its answer to come. */
+  const heldCall = async () => {
+    const pending = call();
+    await until(() => held.length === 1, 'the request to arrive');
+    return { pending };
+  };
+  /** Queues work that notes how many requests were in flight when it ran. */
+  const noteWhenQuiet = (maxWaitMs: number) => {
+    const seen: { inFlight?: number } = {};
+    whenQuiet(() => {
+      seen.inFlight = requestsInFlight();
+    }, maxWaitMs);
+    return seen;
+  };
 
   it('runs at once when no request is in flight', async () => {
     expect(requestsInFlight()).toBe(0);
@@ -42,32 +56,24 @@ describe('background work at a quiet moment', () => {
   });
 
   it('waits while a request is in flight, and runs once its response is sent', async () => {
-    const pending = call();
-    await until(() => held.length === 1, 'the request to arrive');
-    let ranWith: number | undefined;
-    whenQuiet(() => {
-      ranWith = requestsInFlight();
-    }, 60_000);
+    const { pending } = await heldCall();
+    const seen = noteWhenQuiet(60_000);
     // Turns of the event loop pass with the request in flight: the work waits.
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-    expect(ranWith).toBeUndefined();
+    expect(seen.inFlight).toBeUndefined();
     answer();
     expect(await pending).toBe('done');
-    await until(() => ranWith !== undefined, 'the work to run after the answer');
-    expect(ranWith).toBe(0);
+    await until(() => seen.inFlight !== undefined, 'the work to run after the answer');
+    expect(seen.inFlight).toBe(0);
   });
 
   it('runs after its longest wait when the process never goes quiet', async () => {
-    const pending = call();
-    await until(() => held.length === 1, 'the request to arrive');
-    let ranWith: number | undefined;
-    whenQuiet(() => {
-      ranWith = requestsInFlight();
-    }, 50);
-    await until(() => ranWith !== undefined, 'the work to run after its longest wait');
+    const { pending } = await heldCall();
+    const seen = noteWhenQuiet(50);
+    await until(() => seen.inFlight !== undefined, 'the work to run after its longest wait');
     // It ran with the request still open, and is no longer held (a node under steady load is never
     // quiet: work that ran on its deadline must not pile up waiting for a moment that never comes).
-    expect(ranWith).toBe(1);
+    expect(seen.inFlight).toBe(1);
     expect(waitingForQuiet()).toBe(0);
     answer();
     expect(await pending).toBe('done');
