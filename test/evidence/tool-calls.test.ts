@@ -218,6 +218,25 @@ describe.each(ENGINES)('tool calls through the MCP gateway on %s', (engine) => {
     expect(await toolCalls()).toBe(before + 6);
   });
 
+  it('pairs a gateway record with a long client span that began minutes before it, and not one that began too long before', async () => {
+    const before = await toolCalls();
+    // A client span of six minutes (a tool the client waited on) that began five minutes before the
+    // gateway's record: searched back far enough to be found.
+    const a = hourAgo(10);
+    await clientSpan(hex(32), hex(16), 'everything_echo', a, a + 360_000);
+    await untraced(a + 300_000);
+    expect(await toolCalls()).toBe(before + 1);
+    expect(await byStart(a - 1000, a + 400_000)).toEqual([
+      ['otlp', 'client_paired', 0],
+      ['mcp', 'gateway', 1],
+    ]);
+    // One that began eleven minutes before (longer than any span searched back for): two counts.
+    const b = hourAgo(11);
+    await clientSpan(hex(32), hex(16), 'everything_echo', b, b + 700_000);
+    await untraced(b + 660_000);
+    expect(await toolCalls()).toBe(before + 3);
+  });
+
   it('records a call without trace context in a trace of its own', async () => {
     calls.record({
       agent: 'support-bot-eu',
