@@ -4,6 +4,7 @@ import YAML, { Composer, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, typ
 import { InputError, type Problem } from '../errors.js';
 import { KIND_INFO, KINDS } from './kinds.js';
 import { API_VERSION, type Desired, type RegistrySnapshot } from './model.js';
+import { runSliced, SLICE_MS } from './slices.js';
 
 export interface SourceFile {
   path: string;
@@ -18,14 +19,38 @@ export interface ParsedDocument {
   locate(pointer: string, offset?: number): { line: number; col: number };
 }
 
-export function parseFiles(files: SourceFile[]): { documents: ParsedDocument[]; problems: Problem[] } {
-  const documents: ParsedDocument[] = [];
-  const problems: Problem[] = [];
+export interface Parsed {
+  documents: ParsedDocument[];
+  problems: Problem[];
+}
+
+export function parseFiles(files: SourceFile[]): Parsed {
+  const out: Parsed = { documents: [], problems: [] };
+  for (const _ of parseSteps(files, out));
+  return out;
+}
+
+/** parseFiles, letting the event loop run between pieces of at most `sliceMs` (slices.ts). */
+export async function parseFilesSliced(files: SourceFile[], sliceMs = SLICE_MS): Promise<Parsed> {
+  const out: Parsed = { documents: [], problems: [] };
+  await runSliced(parseSteps(files, out), sliceMs);
+  return out;
+}
+
+/** A point where parsing may pause (every few hundred tokens). */
+const PAUSE = Symbol('pause');
+
+/** Parses `files` into `out`, yielding at points where the caller may let the event loop run. */
+function* parseSteps(files: SourceFile[], out: Parsed): Generator<typeof PAUSE> {
+  const { documents, problems } = out;
   for (const f of files) {
     const lineCounter = new LineCounter();
-    let docs: YAML.Document.Parsed[];
+    const docs: YAML.Document.Parsed[] = [];
     try {
-      docs = parseBounded(f.content, lineCounter);
+      for (const step of parseBounded(f.content, lineCounter)) {
+        if (step === PAUSE) yield PAUSE;
+        else docs.push(step);
+      }
     } catch (err) {
       if (!(err instanceof TooDeep)) throw err;
       // The LineCounter has only seen the lines before the offset: count them here.
@@ -37,8 +62,8 @@ export function parseFiles(files: SourceFile[]): { documents: ParsedDocument[]; 
       });
       continue;
     }
-    const list = Array.isArray(docs) ? docs : [docs];
-    for (const doc of list) {
+    for (const doc of docs) {
+      yield PAUSE;
       if (doc.errors.length > 0) {
         for (const e of doc.errors) {
           const pos = lineCounter.linePos(e.pos[0]);
@@ -65,7 +90,6 @@ export function parseFiles(files: SourceFile[]): { documents: ParsedDocument[]; 
       });
     }
   }
-  return { documents, problems };
 }
 
 /** Deepest nesting of flow collections a descriptor file may have (a registry's need is under 10). */
@@ -84,21 +108,26 @@ class TooDeep extends Error {
  * and killed the process. Block nesting needs a line per level and indentation growing with it, so
  * the body limit bounds it (a few thousand levels, measured to parse in well under a second).
  */
-function parseBounded(text: string, lineCounter: LineCounter, max = MAX_YAML_DEPTH): YAML.Document.Parsed[] {
+function* parseBounded(
+  text: string,
+  lineCounter: LineCounter,
+  max = MAX_YAML_DEPTH,
+): Generator<YAML.Document.Parsed | typeof PAUSE> {
   const parser = new Parser(lineCounter.addNewLine);
-  function* tokens() {
-    lineCounter.addNewLine(0);
-    let depth = 0;
-    for (const lexeme of new Lexer().lex(text)) {
-      if (lexeme === '[' || lexeme === '{') {
-        if (++depth > max) throw new TooDeep(parser.offset);
-      } else if (lexeme === ']' || lexeme === '}') depth--;
-      else if (lexeme === '\x02') depth = 0; // the lexer's start-of-document marker
-      yield* parser.next(lexeme);
-    }
-    yield* parser.end();
+  const composer = new Composer({ uniqueKeys: true });
+  lineCounter.addNewLine(0);
+  let depth = 0;
+  let lexemes = 0;
+  for (const lexeme of new Lexer().lex(text)) {
+    if (lexeme === '[' || lexeme === '{') {
+      if (++depth > max) throw new TooDeep(parser.offset);
+    } else if (lexeme === ']' || lexeme === '}') depth--;
+    else if (lexeme === '\x02') depth = 0; // the lexer's start-of-document marker
+    for (const token of parser.next(lexeme)) yield* composer.next(token) as Generator<YAML.Document.Parsed>;
+    if (++lexemes % 256 === 0) yield PAUSE;
   }
-  return [...new Composer({ uniqueKeys: true }).compose(tokens())] as YAML.Document.Parsed[];
+  for (const token of parser.end()) yield* composer.next(token) as Generator<YAML.Document.Parsed>;
+  yield* composer.end() as Generator<YAML.Document.Parsed>;
 }
 
 /**
@@ -106,10 +135,26 @@ function parseBounded(text: string, lineCounter: LineCounter, max = MAX_YAML_DEP
  * files; 400 when it nests too deeply, is not YAML, or holds more than one document.
  */
 export function parseYamlValue(text: string): unknown {
+  const out: { value?: unknown } = {};
+  for (const _ of valueSteps(text, out));
+  return out.value;
+}
+
+/** parseYamlValue, letting the event loop run between pieces of at most `sliceMs` (slices.ts). */
+export async function parseYamlValueSliced(text: string, sliceMs = SLICE_MS): Promise<unknown> {
+  const out: { value?: unknown } = {};
+  await runSliced(valueSteps(text, out), sliceMs);
+  return out.value;
+}
+
+function* valueSteps(text: string, out: { value?: unknown }): Generator<typeof PAUSE> {
   const lineCounter = new LineCounter();
-  let docs: YAML.Document.Parsed[];
+  const docs: YAML.Document.Parsed[] = [];
   try {
-    docs = parseBounded(text, lineCounter);
+    for (const step of parseBounded(text, lineCounter)) {
+      if (step === PAUSE) yield PAUSE;
+      else docs.push(step);
+    }
   } catch (err) {
     if (err instanceof TooDeep)
       throw new InputError(`the YAML body nests deeper than ${MAX_YAML_DEPTH} flow collections (at character ${err.offset})`);
@@ -117,14 +162,17 @@ export function parseYamlValue(text: string): unknown {
   }
   if (docs.length > 1) throw new InputError('malformed YAML body: it holds more than one document');
   const doc = docs[0];
-  if (!doc) return null;
+  if (!doc) {
+    out.value = null;
+    return;
+  }
   const e = doc.errors[0];
   if (e) {
     const pos = lineCounter.linePos(e.pos[0]);
     throw new InputError(`malformed YAML body: ${firstLine(e.message)} at line ${pos.line}, column ${pos.col}`);
   }
   try {
-    return doc.toJS({ maxAliasCount: 100 });
+    out.value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     throw new InputError(`malformed YAML body: ${firstLine((err as Error).message)}`);
   }

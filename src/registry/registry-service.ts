@@ -6,11 +6,12 @@ import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, type Problem, ValidationError } from '../errors.js';
 import type { PolicyVerdicts } from '../policy/cedar.js';
-import { exportFiles, type ParsedDocument, parseFiles, type SourceFile } from './descriptors.js';
+import { exportFiles, type ParsedDocument, parseFilesSliced, type SourceFile } from './descriptors.js';
 import type { Kind } from './kinds.js';
 import { type Desired, keyOf, type RegistryObject, RegistrySnapshot, sameDesired } from './model.js';
 import { checkPrivilege } from './privilege.js';
 import { type Change, createRegistryStore } from './registry-store.js';
+import { nextTurn, slicer } from './slices.js';
 import {
   checkCrossRules,
   checkPolicies,
@@ -75,8 +76,18 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
   const store = createRegistryStore(db);
   const listeners: Array<() => void> = [];
 
+  /**
+   * The registry at one revision: the revision is read before and after the objects, so a write
+   * committed in between (every registry write moves the revision in its own transaction) is seen;
+   * then it is read again. After three tries the snapshot says it is not at any one revision (NaN).
+   */
   async function snapshot(): Promise<RegistrySnapshot> {
-    return new RegistrySnapshot(await store.loadAll(), await store.revision());
+    for (let attempt = 1; ; attempt++) {
+      const before = await store.revision();
+      const objects = await store.loadAll();
+      const after = await store.revision();
+      if (before === after || attempt >= 3) return new RegistrySnapshot(objects, before === after ? after : Number.NaN);
+    }
   }
 
   /**
@@ -85,18 +96,29 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
    *
    * Checking Cedar policies is the slow part (a round trip to the Cedar worker, milliseconds per
    * policy), so it runs before the transaction, off the event loop, against the next registry built
-   * from a snapshot: neither decisions nor the database's write lock wait for it. The transaction
-   * then builds the next registry again from what it reads, and takes its policy problems from those
-   * verdicts. They are keyed by generated schema and policy text, so whenever they cover the next
-   * registry they are its exact answer; when they do not (a concurrent write changed a Tool or a
-   * Policy in between), the transaction rolls back and the check runs again, at most
-   * COMMIT_ATTEMPTS times, then the write is refused with a conflict and nothing is written.
+   * from a snapshot: neither decisions nor the database's write lock wait for it. The rest of the
+   * checks, and what to write, are worked out before the transaction too, from the same snapshot
+   * (a registry of thousands of descriptors takes tens of ms to load and check, and a transaction
+   * holds the database for every other request of the node). The transaction then takes the
+   * registry's write lock (the revision) and, if the registry is still at the snapshot's revision,
+   * only writes. If another write came in between, it reads and checks the registry again under
+   * the lock, taking its policy problems from the verdicts computed ahead: they are keyed by generated
+   * schema and policy text, so whenever they cover the next registry they are its exact answer; when
+   * they do not (that write changed a Tool or a Policy), the transaction rolls back and the check
+   * runs again, at most COMMIT_ATTEMPTS times, then the write is refused with a conflict and nothing
+   * is written.
    */
   async function commit(put: Desired[], opts: CommitOptions, locate: (p: Problem) => Problem = (p) => p): Promise<ApplyResult> {
     for (let attempt = 1; ; attempt++) {
-      const verdicts = await checkPoliciesAhead(plan(await snapshot(), put, opts).next);
+      const current = await snapshot();
+      const verdicts = await checkPoliciesAhead(plan(current, put, opts).next);
+      // Worked out ahead only when it would write: problems are found again under the lock, against
+      // the registry as it is then, and reported from there.
+      const ahead = Number.isNaN(current.revision) ? undefined : await prepare(current, put, opts, locate, verdicts);
+      // The transaction runs in one piece (its statements answer at once on SQLite): it starts afresh.
+      await nextTurn();
       try {
-        return await write(put, opts, locate, verdicts);
+        return await write(put, opts, locate, verdicts, ahead && 'changes' in ahead ? ahead : undefined);
       } catch (err) {
         if (!(err instanceof Stale)) throw err;
         if (attempt >= COMMIT_ATTEMPTS)
@@ -105,60 +127,106 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     }
   }
 
+  interface Prepared {
+    /** The revision the write was worked out against. */
+    base: number;
+    result: ApplyResult;
+    changes: Change[];
+    next: RegistrySnapshot;
+  }
+
+  /**
+   * What a write does to `current`: its changes, or the error that refuses it (thrown). Long for a
+   * large registry (building the next registry, checking every reference): in pieces, when called
+   * outside a transaction (`pause`).
+   */
+  async function prepare(
+    current: RegistrySnapshot,
+    put: Desired[],
+    opts: CommitOptions,
+    locate: (p: Problem) => Problem,
+    verdicts: PolicyVerdicts | undefined,
+    pause: () => Promise<void> | undefined = slicer(),
+  ): Promise<Prepared | { refused: unknown }> {
+    try {
+      const { remove, next } = plan(current, put, opts);
+      await pause();
+      // Who holds power is an admin's decision, never one's own: refused whole, before any other check.
+      const privilege = checkPrivilege(opts.actor, current, put, remove).map(locate);
+      if (privilege.length > 0) throw new NotAllowedError(summary(privilege), sorted(privilege));
+
+      const policies = policyProblems(next, verdicts);
+      if (policies === undefined) throw new Stale();
+      await pause();
+      const problems = [
+        ...put.flatMap((o) => operatorChecks?.(o) ?? []),
+        ...checkReferences(next),
+        ...checkCrossRules(next),
+        ...policies,
+      ].map(locate);
+      if (problems.length > 0) throw new ValidationError(summary(problems), sorted(problems));
+      await pause();
+
+      const revision = current.revision + 1;
+      const result: ApplyResult = { dryRun: !!opts.dryRun, revision, created: [], updated: [], unchanged: [], deleted: [] };
+      const changes: Change[] = [];
+      for (const o of put) {
+        await pause();
+        const before = current.get(o.kind, o.name);
+        const action = !before ? 'created' : sameDesired(before, o) ? 'unchanged' : 'updated';
+        result[action].push(keyOf(o));
+        if (action !== 'unchanged') changes.push({ kind: o.kind, name: o.name, action });
+      }
+      for (const r of remove) {
+        if (!current.has(r.kind, r.name)) continue;
+        result.deleted.push(keyOf(r));
+        changes.push({ kind: r.kind, name: r.name, action: 'deleted' });
+      }
+      return { base: current.revision, result, changes, next };
+    } catch (err) {
+      return { refused: err };
+    }
+  }
+
   async function write(
     put: Desired[],
     opts: CommitOptions,
     locate: (p: Problem) => Problem,
     verdicts: PolicyVerdicts | undefined,
+    ahead: Prepared | undefined,
   ): Promise<ApplyResult> {
     try {
       const result = await db.transaction().execute(async (trx) => {
         const tx = createRegistryStore(trx);
         const revision = await tx.bumpRevision();
-        const current = new RegistrySnapshot(await tx.loadAll(), revision - 1);
-        const { remove, next } = plan(current, put, opts);
-
-        // Who holds power is an admin's decision, never one's own: refused whole, before any other check.
-        const privilege = checkPrivilege(opts.actor, current, put, remove).map(locate);
-        if (privilege.length > 0) throw new NotAllowedError(summary(privilege), sorted(privilege));
-
-        const policies = policyProblems(next, verdicts);
-        if (policies === undefined) throw new Stale();
-        const problems = [
-          ...put.flatMap((o) => operatorChecks?.(o) ?? []),
-          ...checkReferences(next),
-          ...checkCrossRules(next),
-          ...policies,
-        ].map(locate);
-        if (problems.length > 0) throw new ValidationError(summary(problems), sorted(problems));
-
-        const result: ApplyResult = { dryRun: !!opts.dryRun, revision, created: [], updated: [], unchanged: [], deleted: [] };
-        const changes: Change[] = [];
-        for (const o of put) {
-          const before = current.get(o.kind, o.name);
-          const action = !before ? 'created' : sameDesired(before, o) ? 'unchanged' : 'updated';
-          result[action].push(keyOf(o));
-          if (action !== 'unchanged') changes.push({ kind: o.kind, name: o.name, action });
+        let prepared = ahead?.base === revision - 1 ? ahead : undefined;
+        if (!prepared) {
+          // Another write came in since the snapshot: everything is checked again under the lock.
+          const again = await prepare(
+            new RegistrySnapshot(await tx.loadAll(), revision - 1),
+            put,
+            opts,
+            locate,
+            verdicts,
+            () => undefined,
+          );
+          if ('refused' in again) throw again.refused;
+          prepared = again;
         }
-        for (const r of remove) {
-          if (!current.has(r.kind, r.name)) continue;
-          result.deleted.push(keyOf(r));
-          changes.push({ kind: r.kind, name: r.name, action: 'deleted' });
-        }
+        const { result, changes, next } = prepared;
         if (opts.dryRun || changes.length === 0) throw new Rollback({ ...result, revision: revision - 1 });
 
         const now = new Date().toISOString();
         const credentials = createCredentialStore(trx);
+        const written: Desired[] = [];
         for (const c of changes) {
           if (c.action === 'deleted') {
             await tx.remove(c.kind, c.name);
             if (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector')
               await credentials.revokeAllFor(c.kind, c.name, now);
-          } else {
-            const o = next.get(c.kind, c.name) as Desired;
-            await (c.action === 'created' ? tx.insert(o, now) : tx.update(o, now));
-          }
+          } else written.push(next.get(c.kind, c.name) as Desired);
         }
+        await tx.upsertAll(written, now);
         await tx.recordChanges(changes, revision, actorName(opts.actor), now);
         return result;
       });
@@ -224,20 +292,15 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     /** Validates a whole bundle, then applies it in one transaction, or applies nothing. */
     async apply(actor: Principal, files: SourceFile[], opts: ApplyOptions = {}): Promise<ApplyResult> {
       assertCan(actor, 'registry.write');
-      // A file at a time, letting the event loop run between files: parsing all of examples/acme's
-      // YAML in one go held it ~50 ms, and decisions waited behind it.
-      const documents: ParsedDocument[] = [];
-      const problems: Problem[] = [];
-      for (const f of files) {
-        const parsed = parseFiles([f]);
-        documents.push(...parsed.documents);
-        problems.push(...parsed.problems);
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      // Parsed and checked in pieces of at most SLICE_MS, letting the event loop run between them
+      // (slices.ts): a bundle of 4,000 Tools (900 KB) held it 0.7 s in one piece, then longer.
+      const { documents, problems } = await parseFilesSliced(files);
       const desired: Desired[] = [];
       const origin = new Map<string, ParsedDocument>();
       const broken = new Set<string>();
+      const pause = slicer();
       for (const doc of documents) {
+        await pause();
         const checked = validateDescriptor(doc.value);
         if (!checked.ok) {
           problems.push(...checked.problems.map((p) => at(doc, p)));

@@ -1,7 +1,7 @@
 // /v1/<plural>: list, get, upsert and delete descriptors of every kind, plus the change log.
 import { Type as T } from '@sinclair/typebox';
 import { InputError } from '../../errors.js';
-import { parseYamlValue } from '../../registry/descriptors.js';
+import { parseYamlValueSliced } from '../../registry/descriptors.js';
 import { KIND_INFO, KINDS, type Kind } from '../../registry/kinds.js';
 import { API_VERSION, type RegistryObject } from '../../registry/model.js';
 import type { RegistryService } from '../../registry/registry-service.js';
@@ -23,8 +23,8 @@ export function toItem(o: RegistryObject, statusOf?: StatusOf) {
 }
 
 /** The PUT body, with kind and name taken from the URL when the body leaves them out. */
-function descriptorFromBody(kind: Kind, name: string, body: unknown): unknown {
-  const value = typeof body === 'string' ? parseYamlValue(body) : body;
+async function descriptorFromBody(kind: Kind, name: string, body: unknown): Promise<unknown> {
+  const value = typeof body === 'string' ? await parseYamlValueSliced(body) : body;
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new InputError('the body must be a descriptor object: {"spec": {...}}');
   const { status: _observed, ...d } = value as {
@@ -111,7 +111,7 @@ export function registryRoutes(server: Server, registry: RegistryService, status
         validatorCompiler: () => () => true,
       },
       async (req, reply) => {
-        const { result, object } = await registry.put(req.principal, descriptorFromBody(kind, req.params.name, req.body));
+        const { result, object } = await registry.put(req.principal, await descriptorFromBody(kind, req.params.name, req.body));
         reply.code(result === 'created' ? 201 : 200).header('x-fulcrum-result', result);
         return item_(object);
       },
