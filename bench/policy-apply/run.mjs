@@ -5,6 +5,10 @@
 // of the tree before a change, built), alternating, each pair back to back. Not a test.
 //
 //   npm run build && node bench/policy-apply/run.mjs [--seconds 6] [--rounds 5] [--against DIR] [--put] [--rate 5]
+//                                                    [--tools 2000]
+//
+// --tools N: every apply also carries a file of N Tools whose labels change each time (N objects
+// parsed, checked and written per apply: a large enterprise's registry).
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,9 +23,22 @@ const { values } = parseArgs({
     put: { type: 'boolean', default: false },
     // Writes a second at most (0: back to back). A fixed rate compares builds at the same load.
     rate: { type: 'string', default: '0' },
+    tools: { type: 'string', default: '0' },
   },
 });
 const rate = Number(values.rate);
+const tools = Number(values.tools);
+/** A file of `tools` Tools, labelled with the apply that sent it (so each apply changes them all). */
+const toolFile = (n) => ({
+  path: 'bench-tools.yaml',
+  content: Array.from(
+    { length: tools },
+    (_, i) =>
+      `---\napiVersion: fulcrum/v1\nkind: Tool\nmetadata: { name: crm.bench_tool_${i}, labels: { apply: "${n}" } }\n` +
+      'spec:\n  system: crm\n  effect: read\n  dataDomains: [customer-profiles]\n' +
+      '  arguments: { type: object, properties: { id: { type: string, maxLength: 40 } } }\n',
+  ).join(''),
+});
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const builds = [...(values.against ? [{ name: 'against', root: values.against }] : []), { name: 'this tree', root }];
@@ -77,13 +94,14 @@ async function round(b) {
       const n = ++b.people;
       const person = `---\napiVersion: fulcrum/v1\nkind: Person\nmetadata:\n  name: bench.person-${n}\nspec:\n  displayName: Bench Person ${n}\n  roles: [viewer]\n`;
       const files = acme.map((f) => (f.path === 'org.yaml' ? { ...f, content: `${b.org}\n${person}` } : f));
+      if (tools > 0) files.push(toolFile(n));
       const t = performance.now();
       const res = values.put
         ? await b.fulcrum.api('PUT', `/v1/people/bench.person-${n}`, {
             spec: { displayName: `Bench Person ${n}`, roles: ['viewer'] },
           })
         : await b.fulcrum.api('POST', '/v1/apply', { files });
-      if (values.put ? res.metadata?.name !== `bench.person-${n}` : res.created?.length !== 1)
+      if (values.put ? res.metadata?.name !== `bench.person-${n}` : !res.created?.includes(`Person/bench.person-${n}`))
         throw new Error(`write: ${JSON.stringify(res).slice(0, 300)}`);
       times.push(performance.now() - t);
       b.org += `\n${person}`;

@@ -117,12 +117,25 @@ export interface AuditWriterOptions<T> {
   /** Largest batch per transaction. */
   maxBatch?: number;
   /** Runs inside the batch's transaction before the entries are written: it may change the
-   *  records (re-decide against a newer registry, consume approvals) and write rows of its own. */
-  beforeWrite?(trx: Transaction<Database>, items: T[]): Promise<void>;
+   *  records (re-decide against a newer registry, consume approvals) and write rows of its own.
+   *  While `mayRetry`, it may throw RetryBatch to have work done outside the transaction first. */
+  beforeWrite?(trx: Transaction<Database>, items: T[], mayRetry: boolean): Promise<void>;
   record(item: T): AuditRecord;
   /** Hears each batch's commit: how many entries, how long the transaction took, whether it committed. */
   onCommit?(entries: number, seconds: number, ok: boolean): void;
 }
+
+/**
+ * Thrown by beforeWrite before it has changed anything: the transaction is rolled back, `prepare`
+ * runs outside it (holding no connection: slow work such as reloading a large registry, which waits
+ * on the Cedar worker), and the batch is tried again, at most BATCH_ATTEMPTS times in all.
+ */
+export class RetryBatch extends Error {
+  constructor(readonly prepare: () => Promise<void>) {
+    super('the batch is tried again');
+  }
+}
+const BATCH_ATTEMPTS = 3;
 
 export class AuditWriter<T> {
   private queue: Array<Pending<T>> = [];
@@ -189,19 +202,18 @@ export class AuditWriter<T> {
         const started = process.hrtime.bigint();
         const took = () => Number(process.hrtime.bigint() - started) / 1e9;
         try {
-          await this.db.transaction().execute(async (trx) => {
-            seq = this.seq;
-            prev = this.lastHash;
-            const items = batch.map((p) => p.item);
-            await this.opts.beforeWrite?.(trx, items);
-            const rows = items.map((item) => {
-              const row = toRow(this.opts.record(item), this.chainId, ++seq, prev);
-              prev = entryHash(row);
-              return Object.assign(row, { hash: prev });
-            });
-            await this.insert(trx, rows);
-            await trx.executeQuery(CompiledQuery.raw(this.headSql, [seq, prev, this.chainId]));
-          });
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await this.transaction(batch, attempt < BATCH_ATTEMPTS, (s, h) => {
+                seq = s;
+                prev = h;
+              });
+              break;
+            } catch (err) {
+              if (!(err instanceof RetryBatch) || attempt >= BATCH_ATTEMPTS) throw err;
+              await err.prepare();
+            }
+          }
           this.seq = seq;
           this.lastHash = prev;
           this.opts.onCommit?.(batch.length, took(), true);
@@ -214,5 +226,23 @@ export class AuditWriter<T> {
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** One try at writing `batch`: its transaction; `done` hears the chain's new head before the commit. */
+  private async transaction(batch: Array<Pending<T>>, mayRetry: boolean, done: (seq: number, hash: string) => void) {
+    await this.db.transaction().execute(async (trx) => {
+      let seq = this.seq;
+      let prev = this.lastHash;
+      const items = batch.map((p) => p.item);
+      await this.opts.beforeWrite?.(trx, items, mayRetry);
+      const rows = items.map((item) => {
+        const row = toRow(this.opts.record(item), this.chainId, ++seq, prev);
+        prev = entryHash(row);
+        return Object.assign(row, { hash: prev });
+      });
+      await this.insert(trx, rows);
+      await trx.executeQuery(CompiledQuery.raw(this.headSql, [seq, prev, this.chainId]));
+      done(seq, prev);
+    });
   }
 }

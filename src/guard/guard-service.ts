@@ -10,7 +10,7 @@ import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
 import { type Observability, unobserved } from '../observability.js';
 import { createRegistryStore } from '../registry/registry-store.js';
 import { type Approval, type ApprovalStatus, createApprovalStore, openKey } from './approval-store.js';
-import { type AuditRecord, AuditWriter } from './audit.js';
+import { type AuditRecord, AuditWriter, RetryBatch } from './audit.js';
 import { checkRequest, type DecisionRequest, decide, type Outcome, type Reason, refusal } from './decide.js';
 import { createShadowStore, type ShadowSource } from './shadow-store.js';
 import { type GuardSnapshot, loadSnapshot } from './snapshot.js';
@@ -148,14 +148,23 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   const writer = await AuditWriter.start<Item>(db, {
     record: (item) => (item.type === 'act' ? item.record : decisionRecord(item)),
     onCommit: (entries, seconds, ok) => observe.auditCommit(entries, seconds, ok),
-    beforeWrite: async (trx, items) => {
+    beforeWrite: async (trx, items, mayRetry) => {
       const decisions = items.filter((i): i is DecisionItem => i.type === 'decision');
       if (decisions.length === 0) return;
       // Decide against the registry as it is at commit: a suspension committed on any node
       // is obeyed by every decision acknowledged after it.
       const revision = await committedRevision(trx);
       if (decisions.some((d) => d.revision !== revision)) {
-        const fresh = await loadSnapshot(trx);
+        // The registry is read outside this transaction, and the batch tried again: loading it waits
+        // on the Cedar worker (busy with a large apply's checks for hundreds of ms), and meanwhile the
+        // transaction would hold the node's database connection, every other request behind it.
+        const upToDate = !stale && snapshot.revision === revision;
+        if (!upToDate && mayRetry)
+          throw new RetryBatch(async () => {
+            stale = true;
+            await current();
+          });
+        const fresh = upToDate ? snapshot : await loadSnapshot(trx);
         snapshot = fresh;
         stale = false;
         for (const d of decisions) {
