@@ -4,7 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { parseFiles } from '../../src/registry/descriptors.js';
+import { parseFiles, parseFilesSliced, parseYamlValue, parseYamlValueSliced } from '../../src/registry/descriptors.js';
 import { validateDescriptor } from '../../src/registry/validate.js';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -85,6 +85,58 @@ describe('descriptor validation under random input', () => {
         }
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('parsing in pieces', () => {
+  const located = (r: ReturnType<typeof parseFiles>) => ({
+    problems: r.problems,
+    documents: r.documents.map((d) => ({
+      file: d.file,
+      value: d.value,
+      name: d.locate('/metadata/name'),
+      spec: d.locate('/spec'),
+    })),
+  });
+
+  it('reads what parsing in one piece reads, problems and positions alike, and lets other work run between pieces', async () => {
+    const files = [...bundle, { path: 'bad.yaml', content: 'kind: [unclosed\n---\nmetadata: {name: x}\n' }];
+    let turns = 0;
+    let stop = false;
+    const tick = () => {
+      turns++;
+      if (!stop) setImmediate(tick);
+    };
+    setImmediate(tick);
+    try {
+      // Pieces of 0 ms: the event loop runs at every pause point.
+      expect(located(await parseFilesSliced(files, 0))).toEqual(located(parseFiles(files)));
+    } finally {
+      stop = true;
+    }
+    expect(turns).toBeGreaterThan(files.length);
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.nat({ max: 40 }), fc.string({ maxLength: 8 }), async (at, cut, insert) => {
+        const file = bundle[0] as { path: string; content: string };
+        const pos = at % file.content.length;
+        const content = file.content.slice(0, pos) + insert + file.content.slice(pos + cut);
+        const one = [{ path: 'x.yaml', content }];
+        expect(located(await parseFilesSliced(one, 0))).toEqual(located(parseFiles(one)));
+        const value = (f: () => unknown) => {
+          try {
+            return { ok: f() };
+          } catch (err) {
+            return { error: (err as Error).message };
+          }
+        };
+        const sliced = await parseYamlValueSliced(content, 0).then(
+          (ok) => ({ ok }),
+          (err: Error) => ({ error: err.message }),
+        );
+        expect(sliced).toEqual(value(() => parseYamlValue(content)));
+      }),
+      { numRuns: 200 },
     );
   });
 });
