@@ -76,12 +76,17 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
   const store = createRegistryStore(db);
   const listeners: Array<() => void> = [];
 
-  /**
-   * The registry at one revision: the revision is read before and after the objects, so a write
-   * committed in between (every registry write moves the revision in its own transaction) is seen;
-   * then it is read again. After three tries the snapshot says it is not at any one revision (NaN).
-   */
   async function snapshot(): Promise<RegistrySnapshot> {
+    return new RegistrySnapshot(await store.loadAll(), await store.revision());
+  }
+
+  /**
+   * The registry at one revision, for a write to be worked out against: the revision is read before
+   * and after the objects, so a write committed in between (every registry write moves the revision
+   * in its own transaction) is seen; then it is read again. After three tries the snapshot says it
+   * is not at any one revision (NaN), and the write is worked out under the lock.
+   */
+  async function snapshotAtOneRevision(): Promise<RegistrySnapshot> {
     for (let attempt = 1; ; attempt++) {
       const before = await store.revision();
       const objects = await store.loadAll();
@@ -110,7 +115,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
    */
   async function commit(put: Desired[], opts: CommitOptions, locate: (p: Problem) => Problem = (p) => p): Promise<ApplyResult> {
     for (let attempt = 1; ; attempt++) {
-      const current = await snapshot();
+      const current = await snapshotAtOneRevision();
       const verdicts = await checkPoliciesAhead(plan(current, put, opts).next);
       // Worked out ahead only when it would write: problems are found again under the lock, against
       // the registry as it is then, and reported from there.
