@@ -14,7 +14,7 @@ import { adapterOf } from './adapter.js';
 import type { Database } from './schema.js';
 
 type Finish<T extends keyof Database> = (q: InsertQueryBuilder<Database, T, Record<string, unknown>>) => {
-  compile(): { sql: string };
+  compile(): { sql: string; parameters: readonly unknown[] };
 };
 
 export function bulkInserter<T extends keyof Database>(
@@ -30,7 +30,13 @@ export function bulkInserter<T extends keyof Database>(
     let sql = compiled.get(key);
     if (!sql) {
       const q = executor.insertInto(table).values(Array.from({ length: rows }, () => template) as never);
-      sql = finish(q as never).compile().sql;
+      const c = finish(q as never).compile();
+      // Each batch binds its rows' values alone: whatever `finish` adds must be literal SQL.
+      if (c.parameters.length !== rows * columns.length)
+        throw new Error(
+          `bulkInserter(${table}): the statement binds ${c.parameters.length} values, not the rows' ${rows * columns.length}`,
+        );
+      sql = c.sql;
       compiled.set(key, sql);
     }
     return sql;

@@ -199,7 +199,8 @@ export class AuditWriter<T> {
         const batch = this.queue.splice(0, this.opts.maxBatch ?? 500);
         let seq = this.seq;
         let prev = this.lastHash;
-        const started = process.hrtime.bigint();
+        // The commit's time is its last try's transaction: a reload between tries is not the commit.
+        let started = process.hrtime.bigint();
         const took = () => Number(process.hrtime.bigint() - started) / 1e9;
         try {
           for (let attempt = 1; ; attempt++) {
@@ -212,6 +213,7 @@ export class AuditWriter<T> {
             } catch (err) {
               if (!(err instanceof RetryBatch) || attempt >= BATCH_ATTEMPTS) throw err;
               await err.prepare();
+              started = process.hrtime.bigint();
             }
           }
           this.seq = seq;

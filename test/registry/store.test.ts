@@ -52,6 +52,38 @@ describe.each(ENGINES)('registry store on %s', (engine) => {
     expect(await store.get('BusinessUnit', 'cust-ops')).toBeUndefined();
   });
 
+  it('writes many descriptors a statement: new ones inserted, changed ones counted up with their creation kept', async () => {
+    const store = createRegistryStore(handle.db);
+    const tool = (i: number, label: string) => ({
+      kind: 'Tool' as const,
+      name: `bulk.tool_${i}`,
+      labels: { v: label },
+      spec: { system: 'bulk', effect: 'read', n: i } as never,
+    });
+    // 300 rows: more than one statement's 256.
+    await store.upsertAll(
+      Array.from({ length: 300 }, (_, i) => tool(i, 'a')),
+      '2026-12-03T01:00:00.000Z',
+    );
+    await store.upsertAll(
+      [...Array.from({ length: 290 }, (_, i) => tool(i + 10, 'b')), tool(300, 'b')],
+      '2026-12-03T02:00:00.000Z',
+    );
+    const tools = new Map((await store.list('Tool')).filter((t) => t.name.startsWith('bulk.')).map((t) => [t.name, t]));
+    expect(tools.size).toBe(301);
+    expect(tools.get('bulk.tool_0')).toMatchObject({ labels: { v: 'a' }, generation: 1, updatedAt: '2026-12-03T01:00:00.000Z' });
+    expect(tools.get('bulk.tool_299')).toEqual({
+      kind: 'Tool',
+      name: 'bulk.tool_299',
+      labels: { v: 'b' },
+      spec: { system: 'bulk', effect: 'read', n: 299 },
+      generation: 2,
+      createdAt: '2026-12-03T01:00:00.000Z',
+      updatedAt: '2026-12-03T02:00:00.000Z',
+    });
+    expect(tools.get('bulk.tool_300')).toMatchObject({ generation: 1, createdAt: '2026-12-03T02:00:00.000Z' });
+  });
+
   it('counts revisions atomically', async () => {
     const store = createRegistryStore(handle.db);
     const before = await store.revision();
