@@ -1,6 +1,5 @@
 // Registry persistence: descriptors as rows, the revision counter and the change log.
-import { CompiledQuery, type Kysely, sql } from 'kysely';
-import { adapterOf } from '../db/adapter.js';
+import { type Kysely, sql } from 'kysely';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database } from '../db/schema.js';
 import type { Kind } from './kinds.js';
@@ -66,7 +65,18 @@ export function createRegistryStore(db: Kysely<Database>) {
     },
 
     async insert(o: Desired, now: string): Promise<void> {
-      await insertObjects(db, [objectRow(o, now)]);
+      await db
+        .insertInto('registry_objects')
+        .values({
+          kind: o.kind,
+          name: o.name,
+          labels: JSON.stringify(o.labels),
+          spec: JSON.stringify(o.spec),
+          generation: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
     },
 
     /**
@@ -83,9 +93,17 @@ export function createRegistryStore(db: Kysely<Database>) {
     },
 
     async update(o: Desired, now: string): Promise<void> {
-      // Written once per engine: building it with the query builder cost more than running it.
-      const text = adapterOf(db).engine === 'postgres' ? UPDATE_SQL_PG : UPDATE_SQL;
-      await db.executeQuery(CompiledQuery.raw(text, [JSON.stringify(o.labels), JSON.stringify(o.spec), now, o.kind, o.name]));
+      await db
+        .updateTable('registry_objects')
+        .set((eb) => ({
+          labels: JSON.stringify(o.labels),
+          spec: JSON.stringify(o.spec),
+          generation: eb('generation', '+', 1),
+          updated_at: now,
+        }))
+        .where('kind', '=', o.kind)
+        .where('name', '=', o.name)
+        .execute();
     },
 
     async remove(kind: Kind, name: string): Promise<void> {
@@ -115,15 +133,6 @@ const objectRow = (o: Desired, now: string) => ({
   created_at: now,
   updated_at: now,
 });
-const insertObjects = bulkInserter('registry_objects', [
-  'kind',
-  'name',
-  'labels',
-  'spec',
-  'generation',
-  'created_at',
-  'updated_at',
-]);
 const upsertObjects = bulkInserter(
   'registry_objects',
   ['kind', 'name', 'labels', 'spec', 'generation', 'created_at', 'updated_at'],
@@ -138,8 +147,3 @@ const upsertObjects = bulkInserter(
     ),
 );
 const insertChanges = bulkInserter('registry_changes', ['revision', 'kind', 'name', 'action', 'actor', 'at']);
-const UPDATE_SQL =
-  'update "registry_objects" set "labels" = ?, "spec" = ?, "generation" = "generation" + 1, "updated_at" = ? ' +
-  'where "kind" = ? and "name" = ?';
-let placeholder = 0;
-const UPDATE_SQL_PG = UPDATE_SQL.replace(/\?/g, () => `$${++placeholder}`);
