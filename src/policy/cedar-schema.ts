@@ -28,7 +28,11 @@ export function generateCedarSchema(registry: RegistrySnapshot): SchemaJson<stri
       appliesTo: { principalTypes: ['Agent'], resourceTypes: ['Model'], context: record({ dataDomains }) },
     },
   };
-  for (const tool of registry.list('Tool')) {
+  // In name order, whatever order the registry holds them in (a bundle's order, or the database's):
+  // policy verdicts are cached under the schema's digest, and with 2,000 Tools one round of checks
+  // takes the Cedar worker seconds, so the same registry must always give the same text.
+  const tools = registry.list('Tool').sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const tool of tools) {
     if ((RESERVED_ACTIONS as readonly string[]).includes(tool.name)) continue;
     actions[tool.name] = {
       memberOf: [{ id: 'tool.call' }],
