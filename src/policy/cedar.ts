@@ -5,7 +5,7 @@
 import { hash } from 'node:crypto';
 import type * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { checkCedarBounds } from './cedar-limits.js';
-import { type Answer, cedarInWorker, type WorkerOps } from './cedar-worker.js';
+import { type Answer, cedarInWorker, type PolicyCheck } from './cedar-worker.js';
 
 export interface CedarProblem {
   message: string;
@@ -32,10 +32,33 @@ export function schemaKey(schema: cedar.Schema): string {
 }
 
 /** Checks each text (one Policy descriptor's Cedar) against `schema`; only texts not checked
- *  against this schema before go to the worker, in one batch. */
+ *  against this schema before go to the worker, in one call that reads the schema once. */
 export async function checkPolicyTexts(texts: readonly string[], schema: cedar.Schema): Promise<PolicyVerdicts> {
   const key = schemaKey(schema);
   let schemaProblems = schemas.get(key);
+  const byText = new Map<string, CedarProblem[]>();
+  if (schemaProblems && schemaProblems.length > 0) return { schema: key, schemaProblems, byText };
+  const missing: string[] = [];
+  for (const text of new Set(texts)) {
+    const known = verdicts.get(`${key} ${text}`);
+    const beyond = known ? undefined : checkCedarBounds(text);
+    if (known) byText.set(text, known);
+    else if (beyond) byText.set(text, [beyond]);
+    else missing.push(text);
+  }
+  let answers: Array<Answer<PolicyCheck>> | undefined;
+  if (missing.length > 0) {
+    const [together] = await cedarInWorker('checkPolicies', [[missing, schema]]);
+    const value = together && 'value' in together ? together.value : null;
+    if (value && value.answers.length === missing.length) {
+      answers = value.answers.map((a) => ({ value: a }));
+      // Validating read the schema: it is valid Cedar (otherwise the call answers null).
+      if (value.schemaRead && !schemaProblems) {
+        schemaProblems = [];
+        remember(schemas, key, schemaProblems);
+      }
+    }
+  }
   if (!schemaProblems) {
     const [answer] = await cedarInWorker('checkParseSchema', [[schema]]);
     schemaProblems = !answer
@@ -46,47 +69,49 @@ export async function checkPolicyTexts(texts: readonly string[], schema: cedar.S
           ? answer.value.errors.map((e) => e.message)
           : [];
     remember(schemas, key, schemaProblems);
+    if (schemaProblems.length > 0) return { schema: key, schemaProblems, byText };
   }
-  const byText = new Map<string, CedarProblem[]>();
-  if (schemaProblems.length > 0) return { schema: key, schemaProblems, byText };
-  const missing: string[] = [];
-  for (const text of new Set(texts)) {
-    const known = verdicts.get(`${key} ${text}`);
-    const beyond = known ? undefined : checkCedarBounds(text);
-    if (known) byText.set(text, known);
-    else if (beyond) byText.set(text, [beyond]);
-    else missing.push(text);
-  }
-  const answers = await cedarInWorker(
+  // The one call could not answer text by text (or threw): one call a text, so that a text that
+  // breaks cedar-wasm fails only itself.
+  answers ??= await cedarInWorker(
     'checkPolicy',
     missing.map((t) => [t, schema]),
   );
   answers.forEach((answer, i) => {
     const text = missing[i] as string;
-    const problems = toProblems(answer);
+    const problems = toProblems(answer, text);
     byText.set(text, problems);
     remember(verdicts, `${key} ${text}`, problems);
   });
   return { schema: key, schemaProblems, byText };
 }
 
-function toProblems(answer: Answer<ReturnType<WorkerOps['checkPolicy']>>): CedarProblem[] {
+/** A worker's check of one text as problems, offsets in the text's characters. */
+export function toProblems(answer: Answer<PolicyCheck>, text: string): CedarProblem[] {
   // cedar-wasm threw (it should not: the text is within bounds): say so, against this policy.
   if ('thrown' in answer) return [{ message: `Cedar: this policy could not be checked (${answer.thrown})` }];
   const { parsed, validated } = answer.value;
-  if (parsed.type === 'failure') return parsed.errors.map(toProblem);
+  const problem = (e: cedar.DetailedError) => toProblem(e, text);
+  if (parsed.type === 'failure') return parsed.errors.map(problem);
   if (!validated) return [];
-  if (validated.type === 'failure') return validated.errors.map(toProblem);
-  return validated.validationErrors.map((e) => toProblem(e.error));
+  if (validated.type === 'failure') return validated.errors.map(problem);
+  return validated.validationErrors.map((e) => problem(e.error));
 }
 
-function toProblem(e: cedar.DetailedError): CedarProblem {
+function toProblem(e: cedar.DetailedError, text: string): CedarProblem {
   const related = (e.related ?? []).map((r) => r.message).filter(Boolean);
   const label = e.sourceLocations?.[0]?.label;
   const parts = [e.message.replace(/^for policy `policy\d+`, /, ''), label, ...related];
   const message = `Cedar: ${parts.filter(Boolean).join('; ')}${e.help ? ` (${e.help})` : ''}`;
-  const offset = e.sourceLocations?.[0]?.start ?? e.related?.[0]?.sourceLocations?.[0]?.start;
-  return offset === undefined ? { message } : { message, offset };
+  const bytes = e.sourceLocations?.[0]?.start ?? e.related?.[0]?.sourceLocations?.[0]?.start;
+  return bytes === undefined ? { message } : { message, offset: charOffset(text, bytes) };
+}
+
+/** cedar-wasm's offsets count UTF-8 bytes; a policy's text is a JavaScript string (UTF-16). */
+export function charOffset(text: string, bytes: number): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range
+  if (/^[\x00-\x7f]*$/.test(text)) return bytes;
+  return Buffer.from(text, 'utf8').subarray(0, Math.max(0, bytes)).toString('utf8').length;
 }
 
 function remember<T>(cache: Map<string, T>, key: string, value: T): void {

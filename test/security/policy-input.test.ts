@@ -20,7 +20,7 @@ const nested = {
 };
 /** Until the write under test waits in the held worker's queue (its policy check, behind the hold). */
 const reachesWorker = () =>
-  vi.waitFor(() => expect(cedarWorkers().pending).toContain('checkPolicy'), { timeout: 20_000, interval: 5 });
+  vi.waitFor(() => expect(cedarWorkers().pending).toContain('checkPolicies'), { timeout: 20_000, interval: 5 });
 const permitWhen = (cond: string) => `permit (principal, action == Action::"crm.lookup", resource) when { ${cond} };`;
 
 describe.each(ENGINES)('the policy engine under hostile input on %s', (engine) => {
