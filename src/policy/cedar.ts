@@ -33,8 +33,11 @@ export function schemaKey(schema: cedar.Schema): string {
 
 /** Checks each text (one Policy descriptor's Cedar) against `schema`; only texts not checked
  *  against this schema before go to the worker, in one call that reads the schema once. */
-export async function checkPolicyTexts(texts: readonly string[], schema: cedar.Schema): Promise<PolicyVerdicts> {
-  const key = schemaKey(schema);
+export async function checkPolicyTexts(
+  texts: readonly string[],
+  schema: cedar.Schema,
+  key = schemaKey(schema),
+): Promise<PolicyVerdicts> {
   let schemaProblems = schemas.get(key);
   const byText = new Map<string, CedarProblem[]>();
   if (schemaProblems && schemaProblems.length > 0) return { schema: key, schemaProblems, byText };

@@ -115,11 +115,20 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
    */
   async function commit(put: Desired[], opts: CommitOptions, locate: (p: Problem) => Problem = (p) => p): Promise<ApplyResult> {
     for (let attempt = 1; ; attempt++) {
+      // Each step below is one piece on the event loop (on SQLite a query answers at once, so the
+      // awaits alone do not let anything else run): reading the registry, building the next one,
+      // generating its Cedar schema. With thousands of objects each takes ms to tens of ms.
+      await nextTurn();
       const current = await snapshotAtOneRevision();
-      const verdicts = await checkPoliciesAhead(plan(current, put, opts).next);
+      await nextTurn();
+      const planned = plan(current, put, opts);
+      await nextTurn();
+      const verdicts = await checkPoliciesAhead(planned.next);
       // Worked out ahead only when it would write: problems are found again under the lock, against
       // the registry as it is then, and reported from there.
-      const ahead = Number.isNaN(current.revision) ? undefined : await prepare(current, put, opts, locate, verdicts);
+      const ahead = Number.isNaN(current.revision)
+        ? undefined
+        : await prepare(current, put, opts, locate, verdicts, slicer(), planned);
       // The transaction runs in one piece (its statements answer at once on SQLite): it starts afresh.
       await nextTurn();
       try {
@@ -152,9 +161,10 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     locate: (p: Problem) => Problem,
     verdicts: PolicyVerdicts | undefined,
     pause: () => Promise<void> | undefined = slicer(),
+    planned = plan(current, put, opts),
   ): Promise<Prepared | { refused: unknown }> {
     try {
-      const { remove, next } = plan(current, put, opts);
+      const { remove, next } = planned;
       await pause();
       // Who holds power is an admin's decision, never one's own: refused whole, before any other check.
       const privilege = checkPrivilege(opts.actor, current, put, remove).map(locate);

@@ -12,6 +12,7 @@ import { isKind, KIND_INFO, KINDS, type Kind, referencesOf } from './kinds.js';
 import { API_VERSION, type Desired, type RegistrySnapshot } from './model.js';
 import { aliasConflicts } from './model-names.js';
 import { Metadata } from './schemas.js';
+import { nextTurn } from './slices.js';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 addFormats.default(ajv, ['date', 'email', 'uri']);
@@ -177,11 +178,26 @@ export function referrersOf(
 export async function checkPoliciesAhead(next: RegistrySnapshot): Promise<PolicyVerdicts | undefined> {
   const policies = next.list('Policy');
   if (policies.length === 0) return undefined;
+  let known = generated.get(next);
+  if (!known) {
+    // Two pieces on the event loop (with 2,000 Tools each takes ~10-30 ms here).
+    const schema = generateCedarSchema(next);
+    await nextTurn();
+    known = { schema, key: schemaKey(schema) };
+    generated.set(next, known);
+  }
   return checkPolicyTexts(
     policies.map((p) => p.spec.cedar),
-    generateCedarSchema(next),
+    known.schema,
+    known.key,
   );
 }
+
+// The Cedar schema generated from a registry, and its digest, kept while that registry object lives:
+// a write checks the same next registry ahead and then reads its verdicts, and each costs ms to tens
+// of ms with thousands of Tools.
+const generated = new WeakMap<RegistrySnapshot, { schema: ReturnType<typeof generateCedarSchema>; key: string }>();
+const schemaKeyOf = (next: RegistrySnapshot): string => generated.get(next)?.key ?? schemaKey(generateCedarSchema(next));
 
 /**
  * The policy problems of `next`, read from verdicts computed ahead; undefined when they do not
@@ -191,7 +207,7 @@ export async function checkPoliciesAhead(next: RegistrySnapshot): Promise<Policy
 export function policyProblems(next: RegistrySnapshot, verdicts: PolicyVerdicts | undefined): Problem[] | undefined {
   const policies = next.list('Policy');
   if (policies.length === 0) return [];
-  if (!verdicts || verdicts.schema !== schemaKey(generateCedarSchema(next))) return undefined;
+  if (!verdicts || verdicts.schema !== schemaKeyOf(next)) return undefined;
   if (verdicts.schemaProblems.length > 0)
     return verdicts.schemaProblems.map((m) => ({
       kind: 'Policy',
