@@ -59,17 +59,24 @@ const ops = {
   // call here, against milliseconds for the policy. So each text is parsed alone (no schema), and
   // those that parse are validated in one call; each error goes back to its text by policy id
   // (cedar-wasm numbers a set's policies policy0, policy1, … in order) with its offsets made
-  // relative to that text. Anything unexpected: null, and the caller checks one text at a time.
+  // relative to that text and the ids it names renumbered as in that text alone, so that the
+  // answer is the one checkPolicy gives. A text that cannot be split into its policies is checked
+  // alone; anything else unexpected: null, and the caller checks one text at a time.
   checkPolicies(texts, schema) {
     const answers = texts.map((text) => ({ parsed: cedar.checkParsePolicySet({ staticPolicies: text }) }));
     const owner = []; // the text each policy of the joined set came from
+    const first = []; // the id number of each text's first policy in the joined set
     const start = []; // where each text begins in the joined set, in bytes (cedar-wasm's offsets)
     const joined = [];
     let bytes = 0;
     for (const [i, text] of texts.entries()) {
       if (answers[i].parsed.type === 'failure') continue;
       const parts = cedar.policySetTextToParts(text);
-      if (parts.type !== 'success') return null;
+      if (parts.type !== 'success') {
+        answers[i] = ops.checkPolicy(text, schema);
+        continue;
+      }
+      first[i] = owner.length;
       for (let k = 0; k < parts.policies.length + parts.policy_templates.length; k++) owner.push(i);
       start[i] = bytes;
       joined.push(text);
@@ -85,12 +92,20 @@ const ops = {
       if (i === undefined) return null;
       const shift = (l) => ({ ...l, start: l.start - start[i], end: l.end - start[i] });
       const within = (locations) => (locations || []).map(shift);
+      const renumber = (m) => (typeof m === 'string' ? m.replace(/\`policy(\\d+)\`/g, (_, k) => '\`policy' + (Number(k) - first[i]) + '\`') : m);
       const error = {
         ...e.error,
+        message: renumber(e.error.message),
+        help: renumber(e.error.help),
         sourceLocations: within(e.error.sourceLocations),
-        related: (e.error.related || []).map((r) => ({ ...r, sourceLocations: within(r.sourceLocations) })),
+        related: (e.error.related || []).map((r) => ({
+          ...r,
+          message: renumber(r.message),
+          help: renumber(r.help),
+          sourceLocations: within(r.sourceLocations),
+        })),
       };
-      answers[i].validated.validationErrors.push({ ...e, error });
+      answers[i].validated.validationErrors.push({ ...e, policyId: 'policy' + (Number(n[1]) - first[i]), error });
     }
     return { answers, schemaRead: true };
   },

@@ -2,6 +2,7 @@
 // each text exactly the problems it gets checked alone: same messages, offsets into its own text.
 import { describe, expect, it } from 'vitest';
 import { charOffset, checkPolicyTexts, toProblems } from '../../src/policy/cedar.js';
+import { cedarWorkerCalls } from '../../src/policy/cedar-runtime.js';
 import { generateCedarSchema } from '../../src/policy/cedar-schema.js';
 import { cedarInWorker } from '../../src/policy/cedar-worker.js';
 import { type Desired, RegistrySnapshot } from '../../src/registry/model.js';
@@ -40,6 +41,8 @@ const TEXTS = [
   // attribute names that need quoting, used correctly
   'forbid (principal, action == Action::"crm.refund", resource) when { context.arguments has "note ü" };',
   'permit (principal, action in Action::"tool.call", resource) unless { context.arguments.amount == 1 };',
+  // a type mismatch, whose message names the policy in its middle (by its id in this text: policy1)
+  'permit (principal, action, resource);\nforbid (principal, action == Action::"crm.refund", resource) when { context.arguments.amount == "x" };',
 ];
 
 describe('policy checks in one call', () => {
@@ -57,7 +60,8 @@ describe('policy checks in one call', () => {
     const got = TEXTS.map((t, i) => toProblems({ value: answers[i] as never }, t));
     expect(got).toEqual(expected);
     // The cases above are what they claim to be: some clean, some with problems, one unparsed.
-    expect(expected.map((p) => p.length > 0)).toEqual([false, true, true, true, true, false, false]);
+    expect(expected.map((p) => p.length > 0)).toEqual([false, true, true, true, true, false, false, true]);
+    expect(got[7]?.[0]?.message).toMatch(/`policy1`/);
     expect(expected[1]?.[0]?.offset).toBeGreaterThan(TEXTS[1]?.indexOf('\n') ?? 0);
   });
 
@@ -82,5 +86,14 @@ describe('policy checks in one call', () => {
       expect.stringMatching(/failed to parse/),
       expect.stringMatching(/failed to parse/),
     ]);
+  });
+
+  it('ask the worker once for a schema not seen before: validating proves the schema', async () => {
+    const fresh = generateCedarSchema(new RegistrySnapshot([...tools, { ...tools[0], name: 'crm.fresh' } as Desired]));
+    const before = cedarWorkerCalls();
+    const verdicts = await checkPolicyTexts(TEXTS, fresh);
+    expect(cedarWorkerCalls() - before).toBe(1);
+    expect(verdicts.schemaProblems).toEqual([]);
+    expect(verdicts.byText.size).toBe(TEXTS.length);
   });
 });
