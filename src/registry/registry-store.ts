@@ -65,18 +65,7 @@ export function createRegistryStore(db: Kysely<Database>) {
     },
 
     async insert(o: Desired, now: string): Promise<void> {
-      await db
-        .insertInto('registry_objects')
-        .values({
-          kind: o.kind,
-          name: o.name,
-          labels: JSON.stringify(o.labels),
-          spec: JSON.stringify(o.spec),
-          generation: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await db.insertInto('registry_objects').values(objectRow(o, now)).execute();
     },
 
     /**
