@@ -75,11 +75,13 @@ export async function checkPolicyTexts(
     if (schemaProblems.length > 0) return { schema: key, schemaProblems, byText };
   }
   // The one call could not answer text by text (or threw): one call a text, so that a text that
-  // breaks cedar-wasm fails only itself.
-  answers ??= await cedarInWorker(
-    'checkPolicy',
-    missing.map((t) => [t, schema]),
-  );
+  // breaks cedar-wasm fails only itself. One message a text too: each reads the schema again (~0.6 s
+  // with 2,000 Tools), and a message's answer is waited for at most a minute, so a hundred texts in
+  // one message would time out and fail the write however sound they are.
+  if (!answers) {
+    answers = [];
+    for (const t of missing) answers.push(...(await cedarInWorker('checkPolicy', [[t, schema]])));
+  }
   answers.forEach((answer, i) => {
     const text = missing[i] as string;
     const problems = toProblems(answer, text);
