@@ -84,10 +84,24 @@ function argumentValidator(schema: Record<string, unknown>): ValidateFunction {
       compilers = argumentCompilers();
       served = 1;
     }
-    v = compilers.compile(schema);
+    try {
+      v = compilers.compile(schema);
+    } catch (err) {
+      // Checked at apply, so only a Tool written before a rule tightened (a backtracking pattern)
+      // lands here: its calls are refused, saying why, rather than failing the decision.
+      v = refuseAll(`the Tool's argument schema cannot be used: ${(err as Error).message}`);
+    }
     if (validatorsBySchema.size >= VALIDATORS_MAX) validatorsBySchema.delete(validatorsBySchema.keys().next().value as string);
     validatorsBySchema.set(key, v);
   }
+  return v;
+}
+
+function refuseAll(message: string): ValidateFunction {
+  const v = (() => {
+    v.errors = [{ instancePath: '', schemaPath: '#', keyword: 'schema', params: {}, message }];
+    return false;
+  }) as unknown as ValidateFunction;
   return v;
 }
 

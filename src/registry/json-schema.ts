@@ -8,6 +8,7 @@
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { linearRegExp } from './linear-regexp.js';
 
 export type Dialect = 'draft-07' | '2019-09' | '2020-12';
 
@@ -46,7 +47,8 @@ export function schemaCompilers(options: Options, setup: (ajv: Ajv) => void = ()
   const ajvFor = (dialect: Dialect): Ajv => {
     let ajv = made.get(dialect);
     if (!ajv) {
-      ajv = new make[dialect](options) as Ajv;
+      // Patterns run on what agents send: in linear time (linear-regexp.ts), never backtracking.
+      ajv = new make[dialect]({ ...options, code: { ...options.code, regExp: linearRegExp } }) as Ajv;
       setup(ajv);
       made.set(dialect, ajv);
     }
