@@ -137,6 +137,11 @@ export class RetryBatch extends Error {
 }
 const BATCH_ATTEMPTS = 3;
 
+function isDataException(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
+
 export class AuditWriter<T> {
   private queue: Array<Pending<T>> = [];
   private flushing = false;
@@ -195,38 +200,56 @@ export class AuditWriter<T> {
 
   private async flush(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.opts.maxBatch ?? 500);
-        let seq = this.seq;
-        let prev = this.lastHash;
-        // The commit's time is its last try's transaction: a reload between tries is not the commit.
-        let started = process.hrtime.bigint();
-        const took = () => Number(process.hrtime.bigint() - started) / 1e9;
-        try {
-          for (let attempt = 1; ; attempt++) {
-            try {
-              await this.transaction(batch, attempt < BATCH_ATTEMPTS, (s, h) => {
-                seq = s;
-                prev = h;
-              });
-              break;
-            } catch (err) {
-              if (!(err instanceof RetryBatch) || attempt >= BATCH_ATTEMPTS) throw err;
-              await err.prepare();
-              started = process.hrtime.bigint();
-            }
-          }
-          this.seq = seq;
-          this.lastHash = prev;
-          this.opts.onCommit?.(batch.length, took(), true);
-          for (const p of batch) p.resolve();
-        } catch (err) {
-          this.opts.onCommit?.(batch.length, took(), false);
-          for (const p of batch) p.reject(err);
-        }
-      }
+      while (this.queue.length > 0) await this.write(this.queue.splice(0, this.opts.maxBatch ?? 500));
     } finally {
       this.flushing = false;
+    }
+  }
+
+  /** One batch, committed together; one entry the database refuses as data fails only itself. */
+  private async write(batch: Array<Pending<T>>): Promise<void> {
+    // beforeWrite may change the items (re-decided, an approval spent) by assigning their fields:
+    // as they were, for writing them one by one if the batch fails on one's data.
+    const before = batch.map((p) => ({ ...(p.item as object) }));
+    let seq = this.seq;
+    let prev = this.lastHash;
+    // The commit's time is its last try's transaction: a reload between tries is not the commit.
+    let started = process.hrtime.bigint();
+    const took = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.transaction(batch, attempt < BATCH_ATTEMPTS, (s, h) => {
+            seq = s;
+            prev = h;
+          });
+          break;
+        } catch (err) {
+          if (!(err instanceof RetryBatch) || attempt >= BATCH_ATTEMPTS) throw err;
+          await err.prepare();
+          started = process.hrtime.bigint();
+        }
+      }
+      this.seq = seq;
+      this.lastHash = prev;
+      this.opts.onCommit?.(batch.length, took(), true);
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      this.opts.onCommit?.(batch.length, took(), false);
+      // A value the database refuses (PostgreSQL's data exceptions, class 22: a NUL in text, a
+      // number out of range) is one request's; the others in its group commit are written
+      // without it. Anything else (the database unreachable) fails the batch as it is.
+      if (batch.length > 1 && isDataException(err)) {
+        batch.forEach((p, i) => {
+          const item = p.item as Record<string, unknown>;
+          const was = before[i] as object;
+          for (const k of Object.keys(item)) if (!(k in was)) delete item[k];
+          Object.assign(item, was);
+        });
+        for (const p of batch) await this.write([p]);
+        return;
+      }
+      for (const p of batch) p.reject(err);
     }
   }
 

@@ -52,8 +52,19 @@ export function checkRequest(s: GuardSnapshot, req: DecisionRequest): void {
   (req.dataDomains ?? []).forEach((d, i) => {
     if (!s.registry.has('DataDomain', d)) problems.push({ path: `/dataDomains/${i}`, message: `no DataDomain named "${d}"` });
   });
+  // What is written to the audit row as it came: an id of ours, a task id without control characters
+  // (PostgreSQL refuses a NUL in text, and the group commit it would fail is every agent's).
+  if (req.action === 'tool.call' && req.approvalId !== undefined && !APPROVAL_ID.test(req.approvalId))
+    problems.push({ path: '/approvalId', message: 'not an approval id (apr_ and up to 100 letters, digits, _ or -)' });
+  if (req.taskId !== undefined && (req.taskId.length > 200 || CONTROL.test(req.taskId)))
+    problems.push({ path: '/taskId', message: 'a task id is at most 200 characters, none of them control characters' });
   if (problems.length > 0) throw new ValidationError(problems.map((p) => p.message).join('; '), problems);
 }
+
+/** Approval ids as Fulcrum makes them (`newId('apr_')`). */
+export const APPROVAL_ID = /^apr_[A-Za-z0-9_-]{1,100}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function decide(s: GuardSnapshot, agent: string, req: DecisionRequest): Outcome {
   const dataDomains = req.dataDomains ?? [];

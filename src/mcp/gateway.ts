@@ -4,6 +4,7 @@
 import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { assertCan, type Principal } from '../auth/principal.js';
 import { ConflictError, FulcrumError, NotFoundError } from '../errors.js';
+import { APPROVAL_ID } from '../guard/decide.js';
 import type { DecisionResponse, GuardService } from '../guard/guard-service.js';
 import { type Observability, unobserved } from '../observability.js';
 import type { Desired } from '../registry/model.js';
@@ -27,6 +28,8 @@ export interface GatewayDeps {
   approvalWaitSeconds: number;
   /** Metrics (fulcrum_mcp_calls_total, fulcrum_mcp_upstream_seconds). */
   observe?: Observability;
+  /** Hears what failed inside Fulcrum during a call (the agent is told only that something did). */
+  log?: (err: unknown) => void;
 }
 
 export type McpGateway = ReturnType<typeof createMcpGateway>;
@@ -35,7 +38,7 @@ export function createMcpGateway(deps: GatewayDeps) {
   const { guard, upstreams, evidence } = deps;
   const observe = deps.observe ?? unobserved();
 
-  return {
+  const api = {
     async listTools(agent: string): Promise<McpTool[]> {
       const s = await guard.snapshot();
       return visibleTools(s, agent).map(({ tool }) => describeTool(s.registry.get('Tool', tool) as Desired<'Tool'>));
@@ -45,7 +48,29 @@ export function createMcpGateway(deps: GatewayDeps) {
      * One tools/call. With `onProgress` (the agent asked for progress), the agent hears while the call
      * waits for a person, and then the upstream's own progress reports.
      */
+    /**
+     * `decideAndForward`, with what went wrong inside Fulcrum (a database error, a bug) kept out of the
+     * agent's answer: it is logged, and the agent hears an internal error. Protocol errors and
+     * Fulcrum's own errors (written for callers) pass as they are.
+     */
     async callTool(
+      agent: string,
+      called: string,
+      args: Record<string, unknown>,
+      approvalId?: string,
+      onProgress?: (p: Progress) => void,
+      traceparent?: string,
+    ): Promise<CallToolResult> {
+      try {
+        return await api.decideAndForward(agent, called, args, approvalId, onProgress, traceparent);
+      } catch (err) {
+        if (typeof (err as { code?: unknown }).code === 'number' || err instanceof FulcrumError) throw err;
+        deps.log?.(err);
+        throw protocolError(RPC.InternalError, 'internal error: Fulcrum could not complete this call (its log says why)');
+      }
+    },
+
+    async decideAndForward(
       agent: string,
       called: string,
       args: Record<string, unknown>,
@@ -54,6 +79,8 @@ export function createMcpGateway(deps: GatewayDeps) {
       /** W3C trace context from the call's `_meta` (MCP's OpenTelemetry convention): the call's span joins that trace. */
       traceparent?: string,
     ): Promise<CallToolResult> {
+      if (approvalId !== undefined && !APPROVAL_ID.test(approvalId))
+        throw protocolError(RPC.InvalidParams, `params._meta["${APPROVAL_META}"] is not an approval id`);
       const progress = onProgress ? progressRelay(onProgress) : undefined;
       const registry = await guard.registry();
       const target = toolForCall(registry, called);
@@ -160,6 +187,7 @@ export function createMcpGateway(deps: GatewayDeps) {
       };
     },
   };
+  return api;
 
   /** Waits (bounded) for a person; the decision that lets the call through, or why not. */
   async function waitForApproval(

@@ -70,6 +70,7 @@ export function createMcpService(
       evidence,
       approvalWaitSeconds: settings.approvalWaitSeconds,
       ...(observe ? { observe } : {}),
+      log,
     }),
     logUpstreamsTo: (to) => upstreams.logTo(to),
     async close() {

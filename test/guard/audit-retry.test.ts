@@ -95,4 +95,37 @@ describe.each(ENGINES)('an audit batch that asks to be tried again, on %s', (eng
     const n = await handle.db.selectFrom('audit_entries').select('seq').where('chain_id', '=', writer.chainId).execute();
     expect(n).toEqual([]);
   });
+
+  // PostgreSQL refuses a NUL in text (SQLite stores it): one request's value must not fail the
+  // others that share its group commit.
+  it.skipIf(engine !== 'postgres')('writes the rest of a batch when the database refuses one entry as data', async () => {
+    const seen: boolean[] = [];
+    const writer = await AuditWriter.start<AuditRecord>(handle.db, {
+      record: (r) => r,
+      beforeWrite: async (_trx, items) => {
+        // Changes beforeWrite makes are undone before the entries are tried one by one.
+        for (const item of items) {
+          seen.push((item as { touched?: boolean }).touched === true);
+          Object.assign(item, { touched: true });
+        }
+      },
+    });
+    const records = [1, 2, 3, 4, 5].map(record);
+    (records[2] as AuditRecord).taskId = 'task\u0000';
+    const settled = await Promise.allSettled(records.map((r) => writer.append(r)));
+    await writer.close();
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(String((settled[2] as PromiseRejectedResult).reason)).toMatch(/0x00/);
+    expect(seen.every((touched) => !touched)).toBe(true);
+    const entries = await handle.db
+      .selectFrom('audit_entries')
+      .select(['seq', 'id'])
+      .where('chain_id', '=', writer.chainId)
+      .orderBy('seq')
+      .execute();
+    expect(entries.map((e) => e.id)).toEqual([0, 1, 3, 4].map((i) => records[i]?.id));
+    expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    const report = await verifyAudit(handle.db);
+    expect(report.ok, JSON.stringify(report.findings ?? report)).toBe(true);
+  });
 });

@@ -162,6 +162,14 @@ describe.each(ENGINES)('decisions on %s', (engine) => {
       [{ action: 'model.call', model: 'nope' }, 422, /no Model named "nope"/],
       [{ action: 'tool.call', tool: 'crm.lookup', dataDomains: ['atlantis'] }, 422, /no DataDomain named "atlantis"/],
       [{ action: 'tool.call', tool: 'crm.lookup', colour: 'red' }, 400, /must NOT have additional properties/],
+      // Written to the audit row as sent: PostgreSQL refused the NUL, failing the whole group commit.
+      [
+        { action: 'tool.call', tool: 'crm.lookup', taskId: 't\u0000' },
+        422,
+        /a task id is at most 200 characters, none of them control/,
+      ],
+      [{ action: 'tool.call', tool: 'crm.lookup', approvalId: 'apr_\u0000x' }, 422, /not an approval id/],
+      [{ action: 'tool.call', tool: 'crm.lookup', approvalId: 'dec_1' }, 422, /not an approval id/],
     ];
     for (const [body, status, message] of cases) {
       const res = await decide(body);

@@ -300,6 +300,10 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     await expect(
       mcpBot.callTool({ name: 'ev.echo', arguments: { message: 'x' }, _meta: { 'fulcrum/approvalId': 42 } }),
     ).rejects.toThrow(/params._meta\["fulcrum\/approvalId"\] must be a string/);
+    // Not an id of ours (a NUL in it failed every agent's decisions in the same commit on PostgreSQL).
+    await expect(
+      mcpBot.callTool({ name: 'ev.echo', arguments: { message: 'x' }, _meta: { 'fulcrum/approvalId': 'apr_\u0000x' } }),
+    ).rejects.toThrow(/params._meta\["fulcrum\/approvalId"\] is not an approval id/);
     const get = await fetch(`${url}/mcp`, { headers: { accept: 'text/event-stream' } });
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
