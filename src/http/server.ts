@@ -41,10 +41,16 @@ export interface ServerOptions {
   eagerSerializers?: boolean;
 }
 
+/** How long a request (headers and body) may take to arrive. */
+export const REQUEST_TIMEOUT_MS = 120_000;
+
 export async function buildServer(app: App, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const server = Fastify({
     logger: opts.logger ? { level: app.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     bodyLimit: app.config.bodyLimit,
+    // A request must arrive whole within two minutes (Node checks every 30 s): a client trickling a
+    // declared 30 MB body a byte at a time held its connection and buffers open without end.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     schemaController: { compilersFactory: { buildSerializer: answerSerializers({ eager: opts.eagerSerializers === true }) } },
     // Behind a load balancer, the client's address (rate limits, logs) comes from X-Forwarded-For,
     // believed only from the proxies the operator names.

@@ -37,8 +37,11 @@ export interface CallShape {
   maxOutput: number | undefined;
   /** Choices asked for (chat's `n`): a per-choice cap (the model's maxOutputTokens) applies to each. */
   choices: number;
-  /** Why the request's input cannot be measured from its body (server-side state, files, server tools). */
+  /** Why the request's input cannot be measured from its body (server-side state, files). */
   unmeasured: string | undefined;
+  /** Tools the provider runs itself within the call, in as many steps as it likes, each step reading
+   *  the input again: no context window bounds the call's input, so its cost has no bound. */
+  multiStep: string | undefined;
   /** Images and audio in the request: each may cost more tokens than its bytes. */
   media: number;
 }
@@ -70,12 +73,16 @@ export function readCall(op: Operation, body: unknown): CallShape {
   const options = b.stream_options as Json | undefined;
   let maxOutput: number | undefined;
   let unmeasured: string | undefined;
+  let multiStep: string | undefined;
   let choices = 1;
   modelsInTools(b);
   if (op === 'chat') {
     const n = positiveInt(b, 'n') ?? 1;
     choices = n;
-    const max = positiveInt(b, 'max_completion_tokens') ?? positiveInt(b, 'max_tokens');
+    // Both read (and checked): a server that reads max_tokens would not stop at max_completion_tokens.
+    const newer = positiveInt(b, 'max_completion_tokens');
+    const older = positiveInt(b, 'max_tokens');
+    const max = newer === undefined ? older : older === undefined ? newer : Math.max(newer, older);
     maxOutput = max === undefined ? undefined : max * n;
     if (b.web_search_options !== undefined) unmeasured = 'web_search_options (search results are read as input)';
     else if (
@@ -92,18 +99,18 @@ export function readCall(op: Operation, body: unknown): CallShape {
     else if (b.conversation !== undefined && b.conversation !== null)
       unmeasured = 'conversation (stored turns are read as input)';
     else if (b.prompt !== undefined && b.prompt !== null) unmeasured = 'prompt (a stored prompt template)';
-    else if (Array.isArray(b.tools) && b.tools.some((t) => (t as Json)?.type !== 'function' && (t as Json)?.type !== 'custom'))
-      unmeasured = 'built-in tools (their results are read as input)';
+    if (Array.isArray(b.tools) && b.tools.some((t) => (t as Json)?.type !== 'function' && (t as Json)?.type !== 'custom'))
+      multiStep = 'built-in tools';
   } else if (op === 'messages') {
     maxOutput = positiveInt(b, 'max_tokens');
     if (maxOutput === undefined) throw new InputError('max_tokens is required');
-    if (b.mcp_servers !== undefined) unmeasured = 'mcp_servers (their results are read as input)';
-    else if (b.container !== undefined && b.container !== null) unmeasured = 'container (its files are read as input)';
+    if (b.mcp_servers !== undefined) multiStep = 'mcp_servers';
     else if (
       Array.isArray(b.tools) &&
       b.tools.some((t) => /^(web_search|web_fetch|code_execution)/.test(String((t as Json)?.type)))
     )
-      unmeasured = 'server tools (their results are read as input)';
+      multiStep = 'server tools';
+    if (b.container !== undefined && b.container !== null) unmeasured = 'container (its files are read as input)';
   } else maxOutput = 0;
   const parts = countParts(b);
   unmeasured ??= parts.documents > 0 ? 'documents or files (their pages are read as input)' : undefined;
@@ -115,6 +122,7 @@ export function readCall(op: Operation, body: unknown): CallShape {
     maxOutput,
     choices,
     unmeasured,
+    multiStep,
     media: parts.media,
   };
 }
@@ -127,6 +135,11 @@ export function readCall(op: Operation, body: unknown): CallShape {
 function modelsInTools(b: Json): void {
   if (!Array.isArray(b.tools)) return;
   b.tools.forEach((t, i) => {
+    // Without `model` the provider picks its own image model: as unpriced and undecided.
+    if ((t as Json | null)?.type === 'image_generation')
+      throw new InputError(
+        `tools[${i}] is image_generation, which has the provider call an image model the gateway would not decide on or price: call that model through the gateway instead`,
+      );
     const model = (t as Json | null)?.model;
     if (model !== undefined && model !== null)
       throw new InputError(
@@ -165,6 +178,7 @@ function countParts(body: unknown): { media: number; documents: number; referenc
  */
 export function inputBound(bodyBytes: number, shape: CallShape, contextWindow: number | undefined): number | undefined {
   const measured = bodyBytes + shape.media * MEDIA_TOKENS + CALL_OVERHEAD_TOKENS;
+  if (shape.multiStep) return undefined;
   if (shape.unmeasured) return contextWindow;
   return contextWindow === undefined ? measured : Math.min(measured, contextWindow);
 }

@@ -37,6 +37,7 @@ const OPENAI_TYPE: Record<number, string> = {
   403: 'permission_error',
   404: 'invalid_request_error',
   413: 'invalid_request_error',
+  415: 'invalid_request_error',
   422: 'invalid_request_error',
   429: 'rate_limit_error',
 };

@@ -257,9 +257,25 @@ export function createLlmGateway(opts: GatewayOptions) {
           new LlmError(
             400,
             'cost_unbounded',
-            inBound === undefined
-              ? `the input of this call cannot be measured (${shape.unmeasured}) and Model "${model.name}" sets no contextWindow, so its cost cannot be bounded against the spend limits that apply`
-              : `this call sets no ${op === 'responses' ? 'max_output_tokens' : 'max_tokens'} and Model "${model.name}" sets no maxOutputTokens, so its cost cannot be bounded against the limits that apply`,
+            shape.multiStep
+              ? `the provider runs ${shape.multiStep} within this call in as many steps as it likes, each reading the input again, so its cost cannot be bounded against the spend limits that apply (call the tools yourself, as functions, where a limit applies)`
+              : inBound === undefined
+                ? `the input of this call cannot be measured (${shape.unmeasured}) and Model "${model.name}" sets no contextWindow, so its cost cannot be bounded against the spend limits that apply`
+                : `this call sets no ${op === 'responses' ? 'max_output_tokens' : 'max_tokens'} and Model "${model.name}" sets no maxOutputTokens, so its cost cannot be bounded against the limits that apply`,
+            { decisionId: d.decisionId },
+          ),
+        );
+      // More than a minute's tokens can never be admitted: a 429 would have the client retry forever.
+      if (rate?.tokensPerMinute !== undefined && reservedTokens > rate.tokensPerMinute)
+        throw refuse(
+          agent,
+          d.decisionId,
+          startedAt,
+          new LlmError(
+            400,
+            'tokens_over_rate_limit',
+            `this call may use up to ${reservedTokens} tokens, more than ${agent}'s tokensPerMinute (${rate.tokensPerMinute}) admits in any minute: ` +
+              `lower ${op === 'responses' ? 'max_output_tokens' : 'max_tokens'} or the input`,
             { decisionId: d.decisionId },
           ),
         );

@@ -141,7 +141,7 @@ async function relayWithin(
     }
     if (!res.destroyed) {
       res.writeHead(status, headers);
-      res.end(body);
+      res.end(withoutSecret(body, call.target.secret));
     }
     // Its usage is read after it is on its way to the client (a large one on the worker thread).
     const answer = status < 400 ? await readAnswerOf(call.op, body) : {};
@@ -187,7 +187,7 @@ async function relayWithin(
       resolve(how);
     };
     upstream.on('data', (chunk: Buffer) => {
-      const out = relayEvents(decoder.write(chunk));
+      const out = hideSecret(relayEvents(decoder.write(chunk)), call.target.secret);
       if (overflow) {
         upstream.destroy();
         return done('overflow');
@@ -201,13 +201,19 @@ async function relayWithin(
       // An event the provider did not close with a blank line is still an event.
       let out = relayEvents(decoder.end());
       if (buffer.trim() !== '') out += relayEvents('\n\n');
+      out = hideSecret(out, call.target.secret);
       if (out && !res.destroyed) res.write(out);
       done('end');
     });
     upstream.once('error', () => done('aborted'));
     upstream.once('close', () => done(upstream.complete ? 'end' : 'aborted'));
   });
-  if (!res.destroyed) res.end();
+  // A stream that did not end as the provider ends one (cut by the timeout, the provider gone, an
+  // event too large) is broken off, not closed: a clean end would read as a complete answer.
+  if (!res.destroyed) {
+    if (ended === 'end') res.end();
+    else res.destroy();
+  }
   const usage = meter.usage();
   // The provider's own count is the charge whenever it arrived, even if the stream was cut after it;
   // a stream that ended without one is answered without usage (charged the worst case, and said).
@@ -263,4 +269,16 @@ function readBounded(stream: http.IncomingMessage, max: number): Promise<Buffer>
       if (!stream.complete) reject(new Error('the connection closed before the answer was complete'));
     });
   });
+}
+
+const REDACTED = '[credential redacted]';
+
+/** A provider that echoes its credential (a proxy reflecting headers, say) must not hand it to the agent. */
+function withoutSecret(body: Buffer, secret: string | undefined): Buffer {
+  if (!secret || body.indexOf(secret) < 0) return body;
+  return Buffer.from(body.toString('utf8').replaceAll(secret, REDACTED));
+}
+
+function hideSecret(events: string, secret: string | undefined): string {
+  return secret && events.includes(secret) ? events.replaceAll(secret, REDACTED) : events;
 }

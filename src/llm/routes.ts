@@ -192,7 +192,12 @@ export async function llmRoutes(
         { parseAs: 'buffer', bodyLimit: opts.bodyLimit },
         async (request: FastifyRequest, raw: Buffer) => {
           const op = request.routeOptions.config.llmOperation;
-          if (!op) throw new LlmError(415, 'unsupported_media_type', 'this route takes no JSON body');
+          // No such call here (a path the gateway does not serve, or one that takes no body): the
+          // route, not the body, is what is wrong.
+          if (!op)
+            throw request.is404
+              ? new LlmError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`)
+              : new LlmError(415, 'unsupported_media_type', 'this route takes no JSON body');
           const prepared = await prepareBody(op, raw);
           const body: CallRequestBody = { model: prepared.shape.model, stream: prepared.shape.stream, [PREPARED]: prepared };
           return body;

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
+import { priceOn } from '../evidence/cost.js';
 import { checkRequest, decide } from '../guard/decide.js';
 import type { GuardSnapshot } from '../guard/snapshot.js';
 import type { RegistrySnapshot } from '../registry/model.js';
@@ -11,7 +12,7 @@ import { limitHours, limitUsage } from './ledger.js';
 import { fromMicro, limitMicro, periodOf } from './limits.js';
 
 /** The Models served by an endpoint of `api` that the guard would allow `agent` to call now. */
-export function allowedModels(s: GuardSnapshot, agent: string, api: Api) {
+export function allowedModels(s: GuardSnapshot, agent: string, api: Api, day = new Date().toISOString().slice(0, 10)) {
   const out: Array<{ id: string; object: 'model'; created: number; owned_by: string }> = [];
   for (const m of s.registry.list('Model')) {
     const endpoint = m.spec.endpoint ? s.registry.get('ModelEndpoint', m.spec.endpoint) : undefined;
@@ -19,6 +20,8 @@ export function allowedModels(s: GuardSnapshot, agent: string, api: Api) {
     const req = { action: 'model.call' as const, model: m.name };
     checkRequest(s, req);
     if (decide(s, agent, req).decision !== 'allow') continue;
+    // A model with no USD price today is refused (model_unpriced): not one this agent can use.
+    if (priceOn(m.spec, day)?.currency !== 'USD') continue;
     out.push({ id: m.name, object: 'model', created: 0, owned_by: m.spec.provider });
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));

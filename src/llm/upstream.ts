@@ -19,6 +19,8 @@ export interface Target {
   url: URL;
   headers: Record<string, string>;
   agent: http.Agent;
+  /** The endpoint's credential, so that a provider echoing it back does not hand it to the agent. */
+  secret?: string;
 }
 
 export type UpstreamLog = (detail: { endpoint: string; detail: string }, message: string) => void;
@@ -55,6 +57,7 @@ export function targetFor(
     if (!secret.ok || bad) throw unusable(secret.ok ? `the secret ${s.credential.env} ${bad}` : secret.reason);
     if (s.api === 'anthropic') headers['x-api-key'] = secret.value;
     else headers.authorization = `Bearer ${secret.value}`;
+    return { url, headers, agent: deps.outbound.agentFor(url), secret: secret.value };
   }
   return { url, headers, agent: deps.outbound.agentFor(url) };
 }

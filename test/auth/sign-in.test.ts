@@ -118,6 +118,14 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     expect((await create({ 'x-fulcrum-csrf': csrf, origin: new URL(PUBLIC).origin })).statusCode).toBe(201);
 
     expect((await t.request({ method: 'POST', url: '/auth/logout', token: null, headers: { cookie } })).statusCode).toBe(403);
+    // A bearer of another kind says nothing about the cookie's session: still the CSRF header.
+    const other = await t.request({
+      method: 'POST',
+      url: '/auth/logout',
+      token: null,
+      headers: { cookie, authorization: 'Bearer fpt_whatever' },
+    });
+    expect(other.statusCode).toBe(403);
     const out = await t.request({
       method: 'POST',
       url: '/auth/logout',

@@ -13,6 +13,7 @@ import {
   llmBundle,
   type ScriptedStack,
   startScriptedStack,
+  UPSTREAM_SECRET,
 } from '../llm/fixture.js';
 import { type Scripted, sleep, sse } from '../llm/scripted-upstream.js';
 import type { FakeUpstream } from '../llm/upstream.js';
@@ -32,10 +33,11 @@ const AGENTS = [
   'atk-anth',
   'atk-reset',
   'atk-nousage',
+  'atk-steps',
 ];
 const LIMIT_USD = 0.01;
 const AMOUNT: Record<string, number> = { 'atk-reason': 1 };
-const EXTRA = AGENTS.map(
+const EXTRA = `${AGENTS.map(
   (a) => `
 apiVersion: fulcrum/v1
 kind: Agent
@@ -53,7 +55,16 @@ spec:
   period: day
   amountUsd: ${AMOUNT[a] ?? LIMIT_USD}
 ---`,
-).join('\n');
+).join('\n')}
+apiVersion: fulcrum/v1
+kind: Agent
+metadata: { name: atk-tpm }
+spec:
+  initiative: support-deflection
+  archetype: llm-caller
+  owner: dana.lee
+  rateLimits: { tokensPerMinute: 5000 }
+---`;
 
 describe('LLM gateway under attack (sqlite)', () => {
   let stack: ScriptedStack;
@@ -95,7 +106,7 @@ describe('LLM gateway under attack (sqlite)', () => {
     ({ t, up, sc, url } = stack);
 
     keys['llm-bot'] = await applyAndKey(t.server, llmBundle(sc.url, EXTRA));
-    for (const a of AGENTS) {
+    for (const a of [...AGENTS, 'atk-tpm']) {
       const r = await t.server.inject({ method: 'POST', url: `/v1/agents/${a}/keys`, headers: admin });
       expect(r.statusCode, r.body).toBe(201);
       keys[a] = r.json().key;
@@ -343,8 +354,138 @@ describe('LLM gateway under attack (sqlite)', () => {
       tools: [{ type: 'image_generation', model: 'gw-banned' }],
     });
     expect(viaTool.status).toBe(400);
-    expect((await viaTool.json()).error.message).toMatch(/tools\[0\] names a model of its own/);
+    expect((await viaTool.json()).error.message).toMatch(/tools\[0\] is image_generation/);
     expect(sc.received.some((x) => JSON.stringify(x.body).includes('gw-banned'))).toBe(false);
+    // Without `model` the provider picks its own image model: as undecided and unpriced.
+    const noModel = await post('llm-bot', '/llm/openai/v1/responses', {
+      model: 'gw-chat',
+      input: 'draw a cat',
+      max_output_tokens: 10,
+      tools: [{ type: 'web_search' }, { type: 'image_generation' }],
+    });
+    expect(noModel.status).toBe(400);
+    expect((await noModel.json()).error.message).toMatch(/tools\[1\] is image_generation/);
+    expect(sc.received).toHaveLength(0);
+  });
+
+  it('refuses tools the provider runs in many steps under a blocking limit: no context window bounds them', async () => {
+    const responses = await post('atk-steps', '/llm/openai/v1/responses', {
+      model: 'gw-chat',
+      input: 'research this',
+      max_output_tokens: 50,
+      tools: [{ type: 'web_search' }],
+    });
+    expect(responses.status).toBe(400);
+    const e = (await responses.json()).error;
+    expect(e.code).toBe('cost_unbounded');
+    expect(e.message).toMatch(/runs built-in tools within this call in as many steps/);
+    const messages = await post('atk-steps', '/llm/anthropic/v1/messages', {
+      model: 'gw-claude',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'research this' }],
+      tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 5 }],
+    });
+    expect(messages.status).toBe(400);
+    expect((await messages.json()).error.message).toMatch(/runs server tools within this call/);
+    expect(sc.received).toHaveLength(0);
+  });
+
+  it('reserves the larger of max_tokens and max_completion_tokens, and checks both', async () => {
+    const chat = (extra: object) =>
+      post('atk-num', '/llm/openai/v1/chat/completions', {
+        model: 'gw-chat',
+        messages: [{ role: 'user', content: 'hi' }],
+        max_completion_tokens: 1,
+        ...extra,
+      });
+    const junk = await chat({ max_tokens: 'lots' });
+    expect(junk.status).toBe(400);
+    // A server that reads max_tokens could write 1,000,000 tokens: that is the call's worst case.
+    const large = await chat({ max_tokens: 1_000_000 });
+    expect(large.status).toBe(429);
+    expect((await large.json()).error.code).toBe('spend_limit_exceeded');
+    expect(sc.received).toHaveLength(0);
+  });
+
+  it('answers a call larger than a minute of tokensPerMinute with a 400, not a 429 to retry forever', async () => {
+    const r = await post('atk-tpm', '/llm/openai/v1/chat/completions', {
+      model: 'gw-chat',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 10_000,
+    });
+    expect(r.status).toBe(400);
+    const e = (await r.json()).error;
+    expect(e.code).toBe('tokens_over_rate_limit');
+    expect(e.message).toMatch(/more than atk-tpm's tokensPerMinute \(5000\)/);
+    const fits = await post('atk-tpm', '/llm/openai/v1/chat/completions', {
+      model: 'gw-chat',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 100,
+    });
+    expect(fits.status).toBe(200);
+  });
+
+  it('answers a path it does not serve with 404 in the API format, whatever the body', async () => {
+    for (const path of ['/llm/openai/v1/completions', '/llm/openai/v1/chat/completions/', '/llm/anthropic/v1/nope']) {
+      const r = await post('llm-bot', path, { model: 'gw-chat', prompt: 'hi' });
+      expect(r.status, path).toBe(404);
+      const e = (await r.json()).error;
+      expect(e.type, path).toBe(path.includes('anthropic') ? 'not_found_error' : 'invalid_request_error');
+    }
+  });
+
+  it("never hands the endpoint's credential to the agent, when a provider echoes it", async () => {
+    sc.scripts.set('upstream-chat', (req, body, res) => {
+      if (body.stream) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        sse(res, {
+          id: 'c1',
+          object: 'chat.completion.chunk',
+          choices: [{ index: 0, delta: { content: String(req.headers.authorization) } }],
+        });
+        res.end('data: [DONE]\n\n');
+        return;
+      }
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ error: { message: `bad request with ${req.headers.authorization}`, type: 'invalid_request_error' } }),
+      );
+    });
+    const whole = await post('llm-bot', '/llm/openai/v1/chat/completions', {
+      model: 'gw-chat',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(whole.status).toBe(400);
+    const text = await whole.text();
+    expect(text).not.toContain(UPSTREAM_SECRET);
+    expect(text).toContain('Bearer [credential redacted]');
+    const streamed = await post('llm-bot', '/llm/openai/v1/chat/completions', {
+      model: 'gw-chat',
+      max_tokens: 5,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const events = await streamed.text();
+    expect(events).not.toContain(UPSTREAM_SECRET);
+    expect(events).toContain('[credential redacted]');
+  });
+
+  it('breaks off a stream the provider cut, so that the client does not take it for a whole answer', async () => {
+    sc.scripts.set('upstream-chat', async (req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      sse(res, { id: 'c2', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'half an ans' } }] });
+      await sleep(50);
+      req.socket.destroy();
+    });
+    const r = await post('llm-bot', '/llm/openai/v1/chat/completions', {
+      model: 'gw-chat',
+      max_tokens: 5,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(r.status).toBe(200);
+    await expect(r.text()).rejects.toThrow(/terminated|aborted|closed/i);
   });
 
   it("counts the gateway's priced record, not an agent's own span of the same call sent first", async () => {

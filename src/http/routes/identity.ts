@@ -216,7 +216,9 @@ export function identityRoutes(server: Server, identity: Identity): void {
       if (
         token &&
         token === fromCookie &&
-        !bearer &&
+        // Ending the cookie's session needs the CSRF header unless the caller sent that session
+        // itself as a bearer (an Authorization header of another kind proves nothing about it).
+        token !== bearer &&
         (await sessions.authenticate(token)) &&
         !identity.csrfOk(token, request.headers)
       )
