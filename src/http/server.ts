@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { createIdentity } from '../auth/identity.js';
-import { RateLimitedError } from '../errors.js';
+import { InputError, RateLimitedError } from '../errors.js';
 import { createAuditReader } from '../guard/audit-reader.js';
 import { createPortfolioService } from '../insight/portfolio.js';
 import { acceptAnthropicApiKey, registerLlmGateway } from '../llm/index.js';
@@ -71,6 +71,18 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   server.setNotFoundHandler((request, reply) => {
     if (consolePage && isConsolePage(request)) return sendConsolePage(reply, consolePage);
     reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  // Ajv turns a query's "Infinity" into a number and then skips `minimum`/`maximum`, which it checks
+  // on finite numbers only: every number-typed parameter got through unbounded ("pilots older than
+  // Infinity days"). After validation, a non-finite number can only have come that way.
+  server.addHook('preHandler', async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    if (!query || typeof query !== 'object') return;
+    for (const [k, v] of Object.entries(query))
+      for (const x of Array.isArray(v) ? v : [v])
+        if (typeof x === 'number' && !Number.isFinite(x))
+          throw new InputError(`querystring/${k} must be a finite number, got ${x}`);
   });
 
   // Before any route: the error statuses every route can answer, and (in tests) the answer checks.

@@ -17,6 +17,14 @@ export interface SpendLine {
 }
 
 const COLUMNS = ['date', 'category', 'amount', 'initiative', 'description'] as const;
+/** YYYY-MM-DD naming a day that exists. */
+function isDay(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+/** An amount written out: digits, an optional fraction, an optional exponent (no hex, no binary). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** The largest amount a spend line may carry (a trillion, in the budget's currency): sums stay exact enough and finite. */
 export const MAX_AMOUNT = 1e12;
@@ -95,11 +103,19 @@ export function createSpendService(deps: { db: Kysely<Database>; registry(): Pro
         const bad = (message: string) => problems.push({ path: where, message: `${where}: ${message}` });
         if (extra) bad(`${extra} field(s) more than the header's ${COLUMNS.length} (quote a description that holds a comma)`);
         const date = String(raw.date ?? '');
-        const amount = typeof raw.amount === 'number' ? raw.amount : Number(raw.amount);
+        // A JSON number, or a decimal in text (CSV, or JSON from a spreadsheet export): `Number()`
+        // alone read [], null and " " as 0, true as 1 and "0x10" as 16.
+        const amount =
+          typeof raw.amount === 'number'
+            ? raw.amount
+            : typeof raw.amount === 'string' && DECIMAL.test(raw.amount.trim())
+              ? Number(raw.amount.trim())
+              : Number.NaN;
         const category = String(raw.category ?? '');
         const initiative = raw.initiative === undefined ? undefined : String(raw.initiative);
         const before = problems.length;
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) bad(`date "${date}" is not YYYY-MM-DD`);
+        // A day that exists: Date.parse took 2026-02-31.
+        if (!isDay(date)) bad(`date "${date}" is not a day written YYYY-MM-DD`);
         else if (date < b.spec.period.from || date > b.spec.period.to)
           bad(`date ${date} is outside ${budget} (${b.spec.period.from} … ${b.spec.period.to})`);
         if (!(BUDGET_CATEGORIES as readonly string[]).includes(category))
@@ -107,6 +123,9 @@ export function createSpendService(deps: { db: Kysely<Database>; registry(): Pro
         if (raw.amount === undefined || raw.amount === '' || !Number.isFinite(amount) || amount < 0 || amount > MAX_AMOUNT)
           bad(`amount "${String(raw.amount ?? '')}" is not a number from 0 to ${MAX_AMOUNT.toExponential()}`);
         if (initiative !== undefined && !registry.has('Initiative', initiative)) bad(`no Initiative named "${initiative}"`);
+        for (const field of ['date', 'category', 'initiative', 'description'] as const)
+          if (raw[field] !== undefined && raw[field] !== null && typeof raw[field] !== 'string')
+            bad(`${field} must be text, got ${Array.isArray(raw[field]) ? 'a list' : typeof raw[field]}`);
         if (problems.length === before)
           good.push({
             date,

@@ -79,6 +79,33 @@ describe.each(ENGINES)('budgets on %s', (engine) => {
       payload: { lines: [{ date: '2026-04-01', category: 'model-licences', amount: 1e308 }] },
     });
     expect(json.statusCode).toBe(422);
+    // Amounts that are not numbers written out, days that do not exist, fields that are not text.
+    const odd = await t.request({
+      method: 'POST',
+      url: '/v1/budgets/fy2026/spend',
+      payload: {
+        lines: [
+          ...[[], null, ' ', true, '0x10', [7]].map((amount) => ({ date: '2026-04-01', category: 'model-licences', amount })),
+          { date: '2026-02-31', category: 'model-licences', amount: 1 },
+          { date: '2026-04-01', category: 'model-licences', amount: '12.50', description: { a: 1 } },
+        ],
+      },
+    });
+    expect(odd.statusCode).toBe(422);
+    expect(odd.json().error.details.map((p: { message: string }) => p.message)).toEqual([
+      'lines[0]: amount "" is not a number from 0 to 1e+12',
+      'lines[1]: amount "" is not a number from 0 to 1e+12',
+      'lines[2]: amount " " is not a number from 0 to 1e+12',
+      'lines[3]: amount "true" is not a number from 0 to 1e+12',
+      'lines[4]: amount "0x10" is not a number from 0 to 1e+12',
+      'lines[5]: amount "7" is not a number from 0 to 1e+12',
+      'lines[6]: date "2026-02-31" is not a day written YYYY-MM-DD',
+      'lines[7]: description must be text, got object',
+    ]);
+    const hex = await csv('date,category,amount,initiative,description\n2026-03-01,model-licences,0b11,,\n');
+    expect(hex.json().error.details.map((p: { message: string }) => p.message)).toEqual([
+      'line 2: amount "0b11" is not a number from 0 to 1e+12',
+    ]);
     const unclosed = await csv(
       'date,category,amount,initiative,description\n2026-03-01,model-licences,5,,"oops\n2026-03-02,model-licences,5,,\n',
     );

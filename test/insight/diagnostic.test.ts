@@ -227,5 +227,11 @@ describe('GET /v1/diagnostic on the example enterprise', () => {
     expect(d.verdict).toBe('at-risk');
     const lenient = (await t.request({ method: 'GET', url: '/v1/diagnostic?minMeasuredInitiatives=0' })).json();
     expect(lenient.areas[0].status).toBe('pass');
+    // Out of what a threshold can mean: a 400 naming it (Infinity answered "older than Infinity days").
+    for (const q of ['stalledPilotDays=Infinity', 'budgetTolerance=1e308', 'minTieredShare=1.5', 'stalledPilotDays=-1']) {
+      const res = await t.request({ method: 'GET', url: `/v1/diagnostic?${q}` });
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json().error.message, q).toContain(q.split('=')[0]);
+    }
   });
 });

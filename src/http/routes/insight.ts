@@ -254,9 +254,23 @@ export function insightRoutes(server: Server, insight: InsightService, spend: Sp
   server.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   for (const schema of [Diagnostic, Signals, Roi, Alignment, SpendImport, Plan, Report]) server.addSchema(schema);
   // Every threshold can be overridden per request, e.g. ?minMeasuredInitiatives=8.
+  // Each within what it can mean (a share is at most 1; `Infinity` answered "pilots older than
+  // Infinity days"), so that a number out of range is a 400 naming it.
+  const MAXIMA: Record<keyof typeof DEFAULT_THRESHOLDS, number> = {
+    minMeasuredInitiatives: 100_000,
+    minStandardisedShare: 1,
+    minAssessedDomainShare: 1,
+    minTieredShare: 1,
+    budgetTolerance: 100,
+    maxUnmeasuredSpendShare: 1,
+    stalledPilotDays: 36_500,
+  };
   const Query = T.Object(
     Object.fromEntries(
-      Object.entries(DEFAULT_THRESHOLDS).map(([k, v]) => [k, T.Optional(T.Number({ minimum: 0, description: `default ${v}` }))]),
+      Object.entries(DEFAULT_THRESHOLDS).map(([k, v]) => [
+        k,
+        T.Optional(T.Number({ minimum: 0, maximum: MAXIMA[k as keyof typeof MAXIMA], description: `default ${v}` })),
+      ]),
     ),
   );
   server.get(
