@@ -153,6 +153,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     registry: () => registry.snapshot(),
     signChainStart: (chain, seq, hash) => auditKey.sign(startMessage(chain, seq, hash)),
     observe: observability,
+    recordAct: guard.recordAct,
   });
   retention.start(config.retentionIntervalHours * 3_600_000);
   const evidenceExport = createEvidenceExport({

@@ -4,10 +4,11 @@
 // start only, leaving a checkpoint so `audit verify` still proves what remains; the checkpoint is
 // signed with the audit key, so a purge is told from a deletion (docs/audit.md).
 import type { Kysely } from 'kysely';
-import { assertCan, type Principal } from '../auth/principal.js';
+import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { adapterOf, orBatches } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
+import type { AuditRecord } from '../guard/audit.js';
 import { type Observability, unobserved } from '../observability.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { latestTiers } from './risk.js';
@@ -27,6 +28,9 @@ export const DEFAULT_RETENTION: Retention = {
   shadowAgents: 90,
 };
 export const HIGH_RISK_FLOOR_DAYS = 183;
+/** Human acts (approvals, suspensions, these settings' own changes) are kept at least six months:
+ *  the record of who did what cannot be set to vanish the next day. */
+export const AUDIT_ENTRIES_FLOOR_DAYS = 183;
 const SETTING = 'retention';
 const DAY = 86_400_000;
 /** Rows of task_traces read per slice when retention walks it. */
@@ -39,6 +43,8 @@ export interface Deps {
   signChainStart?(chainId: string, seq: number, hash: string): string;
   /** Counts and logs each timed purge (src/observability.ts). */
   observe?: Observability;
+  /** Writes a human act to the audit log: who changed the periods, and what each purge deleted. */
+  recordAct?(record: Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>): Promise<void>;
 }
 
 export type RetentionService = ReturnType<typeof createRetentionService>;
@@ -117,13 +123,26 @@ export function createRetentionService(deps: Deps) {
       for (const [k, v] of Object.entries(periods))
         if (!(DATA_TYPES as readonly string[]).includes(k) || !Number.isInteger(v) || (v as number) < 1)
           throw new InputError(`retention "${k}" must be one of ${DATA_TYPES.join(', ')} with a whole number of days ≥ 1`);
-      const value = JSON.stringify({ ...(await settings()), ...periods });
+      if (periods.auditEntries !== undefined && periods.auditEntries < AUDIT_ENTRIES_FLOOR_DAYS)
+        throw new InputError(
+          `retention "auditEntries" must be at least ${AUDIT_ENTRIES_FLOOR_DAYS} days: human acts are the record of who did what`,
+        );
+      const before = await settings();
+      const value = JSON.stringify({ ...before, ...periods });
       await db
         .insertInto('settings')
         .values({ key: SETTING, value })
         .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
         .execute();
-      return { periods: JSON.parse(value) as Retention, highRiskFloorDays: HIGH_RISK_FLOOR_DAYS };
+      const after = JSON.parse(value) as Retention;
+      const changed = DATA_TYPES.filter((k) => before[k] !== after[k]);
+      if (changed.length > 0)
+        await deps.recordAct?.({
+          kind: 'retention.changed',
+          actor: actorName(actor),
+          detail: Object.fromEntries(changed.map((k) => [k, { from: before[k], to: after[k] }])),
+        });
+      return { periods: after, highRiskFloorDays: HIGH_RISK_FLOOR_DAYS };
     },
 
     /** Purges on a timer (every node; a purge is idempotent). */
@@ -265,6 +284,9 @@ export function createRetentionService(deps: Deps) {
           await trx.deleteFrom('audit_entries').where('chain_id', '=', chain).where('seq', '<=', last).execute();
         });
       }
+      const { held: _, ...deleted } = result;
+      if (Object.values(deleted).some((n) => n > 0))
+        await deps.recordAct?.({ kind: 'retention.purged', actor: actorName(actor), detail: { deleted, periods: p } });
       return result;
     },
   };

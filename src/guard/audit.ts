@@ -30,7 +30,9 @@ export interface AuditRecord {
     | 'review.rejected'
     | 'auth.signed-in'
     | 'auth.refused'
-    | 'auth.signed-out';
+    | 'auth.signed-out'
+    | 'retention.changed'
+    | 'retention.purged';
   at: string;
   actor: string;
   agent: string | null;

@@ -84,10 +84,10 @@ describe.each(ENGINES)('retention on %s', (engine) => {
     const res = await t.request({
       method: 'PUT',
       url: '/v1/retention',
-      payload: { decisions: 30, events: 30, spans: 30, arguments: 7, auditEntries: 60 },
+      payload: { decisions: 30, events: 30, spans: 30, arguments: 7, auditEntries: 200 },
     });
     expect(res.json().periods).toEqual({
-      auditEntries: 60,
+      auditEntries: 200,
       decisions: 30,
       events: 30,
       spans: 30,
@@ -95,6 +95,16 @@ describe.each(ENGINES)('retention on %s', (engine) => {
       shadowAgents: 90,
     });
     expect((await t.request({ method: 'PUT', url: '/v1/retention', payload: { decisions: 0 } })).statusCode).toBe(400);
+    // Human acts stay at least six months, and who changed the periods is itself in the audit log.
+    const short = await t.request({ method: 'PUT', url: '/v1/retention', payload: { auditEntries: 1 } });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().error.message).toMatch(/"auditEntries" must be at least 183 days/);
+    const acts = (await t.request({ method: 'GET', url: '/v1/audit?kind=retention.changed&limit=5' })).json().items;
+    expect(acts).toHaveLength(1);
+    expect(acts[0]).toMatchObject({
+      actor: 'admin',
+      detail: { decisions: { from: 730, to: 30 }, auditEntries: { from: 2555, to: 200 }, arguments: { from: 30, to: 7 } },
+    });
   });
 
   it('purges ordinary logs after their period but keeps high-risk logs six months, and the chain still verifies', async () => {
@@ -102,6 +112,8 @@ describe.each(ENGINES)('retention on %s', (engine) => {
     expect(r.held.highRisk).toEqual(['support-bot-eu']);
     expect(r.decisions).toBe(5);
     expect(r.events).toBe(1);
+    const [purged] = (await t.request({ method: 'GET', url: '/v1/audit?kind=retention.purged&limit=1' })).json().items;
+    expect(purged).toMatchObject({ actor: 'admin', detail: { deleted: { decisions: 5, events: 1 } } });
     expect(await count('faq-bot')).toBe(0);
     expect(await count('support-bot-eu')).toBe(5);
     // Stored arguments of high-risk decisions stay within the floor too.

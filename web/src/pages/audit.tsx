@@ -35,6 +35,8 @@ const KIND_LABELS: Record<string, string> = {
   'review.signed': 'Review signed',
   'review.approved': 'Review approved',
   'review.rejected': 'Review rejected',
+  'retention.changed': 'Retention periods changed',
+  'retention.purged': 'Retention purge',
 };
 const KINDS = Object.keys(KIND_LABELS);
 
