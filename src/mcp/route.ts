@@ -12,6 +12,7 @@ import { ErrorRef, errorResponses, Name, type Server } from '../http/schemas.js'
 import { API_VERSION } from '../registry/model.js';
 import { ExchangeTransport } from './exchange.js';
 import { APPROVAL_META, type McpGateway, protocolError } from './gateway.js';
+import { headerValue } from './http-transport.js';
 import { isModern, MODERN_VERSIONS, modernEndpoint } from './modern.js';
 import { loadSdk, RPC, type Sdk } from './sdk.js';
 import type { Progress } from './upstream.js';
@@ -173,6 +174,11 @@ export function mcpRoutes(
         if (!parsed.success) return rpcError(reply, 400, -32700, 'Parse error: Invalid JSON-RPC message');
         messages.push(parsed.data as JSONRPCMessage);
       }
+      // Mcp-Method / Mcp-Name (2026-07-28's routing headers) sent with an older version must still say
+      // what the body says: a proxy that routes or filters on them is not to be sidestepped by
+      // downgrading the version while keeping the headers.
+      const routing = headerDisagreement(request.headers, messages);
+      if (routing) return rpcError(reply, 400, -32000, `Bad Request: ${routing}`);
       const initializing = messages.some((m) => 'method' in m && m.method === 'initialize');
       if (initializing && messages.length > 1)
         return rpcError(reply, 400, -32600, 'Invalid Request: Only one initialization request is allowed');
@@ -266,6 +272,26 @@ async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: strin
   const transport = new ExchangeTransport();
   await mcp.connect(transport);
   return { sdk, transport };
+}
+
+/** Why Mcp-Method / Mcp-Name disagree with the message(s) they came with, or nothing. */
+export function headerDisagreement(headers: Record<string, unknown>, messages: JSONRPCMessage[]): string | undefined {
+  const method = headers['mcp-method'];
+  const name = headers['mcp-name'];
+  if (method === undefined && name === undefined) return undefined;
+  const [m] = messages;
+  if (messages.length !== 1 || !m || !('method' in m)) return 'Mcp-Method and Mcp-Name describe one request, not a batch';
+  if (method !== m.method) return `Mcp-Method ${JSON.stringify(method)} does not match the body's method`;
+  const params = m.params as { name?: unknown; uri?: unknown } | undefined;
+  const named =
+    m.method === 'tools/call' || m.method === 'prompts/get'
+      ? params?.name
+      : m.method === 'resources/read'
+        ? params?.uri
+        : undefined;
+  const expected = typeof named === 'string' ? headerValue(named) : undefined;
+  if (name !== expected) return `Mcp-Name ${JSON.stringify(name)} does not match the body`;
+  return undefined;
 }
 
 /** A request with `params._meta.progressToken`: the client wants progress notifications for it. */

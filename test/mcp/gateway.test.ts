@@ -277,7 +277,7 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
 
   it('names what is wrong with bad input: not JSON-RPC, a wrong Accept header, a malformed approval id', async () => {
     const key = (await t.request({ method: 'POST', url: '/v1/agents/mcp-bot/keys' })).json().key;
-    const post = (body: string, accept = 'application/json, text/event-stream') =>
+    const post = (body: string, accept = 'application/json, text/event-stream', more: Record<string, string> = {}) =>
       fetch(`${url}/mcp`, {
         method: 'POST',
         headers: {
@@ -285,9 +285,28 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
           accept,
           authorization: `Bearer ${key}`,
           'mcp-protocol-version': '2025-06-18',
+          ...more,
         },
         body,
       });
+    // 2026-07-28's routing headers, kept while downgrading the version, must still match the body.
+    const call = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name: 'ev_echo', arguments: { message: 'x' } },
+    });
+    for (const more of [
+      { 'mcp-method': 'tools/list' },
+      { 'mcp-method': 'tools/call', 'mcp-name': 'harmless' },
+      { 'mcp-method': 'tools/call' },
+    ]) {
+      const res = await post(call, undefined, more);
+      expect(res.status, JSON.stringify(more)).toBe(400);
+      expect(await res.text()).toMatch(/Mcp-(Method|Name) .* does not match/);
+    }
+    const agreeing = await post(call, undefined, { 'mcp-method': 'tools/call', 'mcp-name': 'ev_echo' });
+    expect(agreeing.status).toBe(200);
     const notRpc = await post(JSON.stringify({ hello: 'world' }));
     expect(notRpc.status).toBe(400);
     expect(await notRpc.text()).toMatch(/Invalid Request|Parse error/);

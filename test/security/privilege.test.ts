@@ -154,6 +154,21 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
     });
     expect(other.statusCode, other.body).toBe(200);
     expect(await rolesOf('vic.viewer')).toEqual(['viewer', 'approver']);
+    // A token for someone else would be acting as them (approving, signing off): the admin token only.
+    const impersonate = await t.request({
+      method: 'POST',
+      url: '/v1/people/alice.approver/tokens',
+      token: tokens['ada.admin'],
+      payload: { description: 'as alice' },
+    });
+    expect(impersonate.statusCode).toBe(403);
+    const ownToken = await t.request({
+      method: 'POST',
+      url: '/v1/people/ada.admin/tokens',
+      token: tokens['ada.admin'],
+      payload: {},
+    });
+    expect(ownToken.statusCode).toBe(201);
   });
 
   it('refuses an approver deciding a call of an agent they own; another approver decides it', async () => {
