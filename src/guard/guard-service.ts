@@ -464,23 +464,26 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     },
 
     /** One approval; with `waitSeconds`, waits (long poll) while it is pending. */
-    async getApproval(actor: Principal, id: string, waitSeconds = 0): Promise<Approval> {
+    /** `signal` ends the wait early (the caller went away): the approval as it is then. */
+    async getApproval(actor: Principal, id: string, waitSeconds = 0, signal?: AbortSignal): Promise<Approval> {
       const deadline = Date.now() + waitSeconds * 1000;
       for (;;) {
         const a = await approvals.get(id);
         if (!a || (actor.type === 'agent' && a.agent !== actor.id)) throw new NotFoundError(`no approval "${id}"`);
         if (actor.type !== 'agent') assertCan(actor, 'registry.read');
         const left = deadline - Date.now();
-        if (a.status !== 'pending' || left <= 0) return a;
+        if (a.status !== 'pending' || left <= 0 || signal?.aborted) return a;
         await new Promise<void>((resolve) => {
           const done = () => {
             clearTimeout(timer);
             events.off(id, done);
+            signal?.removeEventListener('abort', done);
             resolve();
           };
           // Other nodes' decisions are seen by polling; this node's wake the waiter at once.
           const timer = setTimeout(done, Math.min(left, 250));
           events.once(id, done);
+          signal?.addEventListener('abort', done, { once: true });
         });
       }
     },

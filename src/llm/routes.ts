@@ -4,6 +4,7 @@
 // status is a plain Fulcrum API route.
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { goneSignal } from '../http/gone.js';
 import { errorResponses, NameParams, type Server } from '../http/schemas.js';
 import type { Api, Operation } from './apis.js';
 import { asLlmError, errorBody, LlmError } from './errors.js';
@@ -286,19 +287,16 @@ export async function llmRoutes(
 
 async function forward(gateway: LlmGateway, op: Operation, request: FastifyRequest, reply: FastifyReply, log: UpstreamLog) {
   // The client leaving (before the answer is complete) aborts the wait for a reservation or the call.
-  const gone = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) gone.abort();
-  });
+  const gone = goneSignal(reply);
   const prepared = (request.body as Partial<CallRequestBody> | undefined)?.[PREPARED];
   // Only this route's JSON parser makes one; any other body failed the route's schema already.
   if (!prepared) throw new LlmError(415, 'unsupported_media_type', 'the body must be JSON (content-type: application/json)');
-  const call = await gateway.admit(request.principal.id, op, prepared, request.headers, gone.signal);
+  const call = await gateway.admit(request.principal.id, op, prepared, request.headers, gone);
   reply.hijack();
-  if (gone.signal.aborted) {
+  if (gone.aborted) {
     gateway.finish(call, { kind: 'unsent', why: 'the client left before the call was sent' });
     return;
   }
-  const end = await relay(call, reply.raw, gone.signal, log);
+  const end = await relay(call, reply.raw, gone, log);
   gateway.finish(call, end);
 }

@@ -60,9 +60,11 @@ export function createMcpGateway(deps: GatewayDeps) {
       approvalId?: string,
       onProgress?: (p: Progress) => void,
       traceparent?: string,
+      /** Aborted when the agent's request is gone (its connection closed before the answer). */
+      gone?: AbortSignal,
     ): Promise<CallToolResult> {
       try {
-        return await api.decideAndForward(agent, called, args, approvalId, onProgress, traceparent);
+        return await api.decideAndForward(agent, called, args, approvalId, onProgress, traceparent, gone);
       } catch (err) {
         if (typeof (err as { code?: unknown }).code === 'number' || err instanceof FulcrumError) throw err;
         deps.log?.(err);
@@ -78,6 +80,7 @@ export function createMcpGateway(deps: GatewayDeps) {
       onProgress?: (p: Progress) => void,
       /** W3C trace context from the call's `_meta` (MCP's OpenTelemetry convention): the call's span joins that trace. */
       traceparent?: string,
+      gone?: AbortSignal,
     ): Promise<CallToolResult> {
       if (approvalId !== undefined && !APPROVAL_ID.test(approvalId))
         throw protocolError(RPC.InvalidParams, `params._meta["${APPROVAL_META}"] is not an approval id`);
@@ -119,7 +122,7 @@ export function createMcpGateway(deps: GatewayDeps) {
       }
       if (d.decision === 'approval_required') {
         const seconds = target.server.spec.approvalWaitSeconds ?? deps.approvalWaitSeconds;
-        const waited = await waitForApproval(agent, d, seconds, ask, progress);
+        const waited = await waitForApproval(agent, d, seconds, ask, progress, gone);
         if (typeof waited === 'string') {
           observe.mcpCall('refused');
           return refusal(waited, d.decisionId);
@@ -196,6 +199,7 @@ export function createMcpGateway(deps: GatewayDeps) {
     seconds: number,
     ask: (approvalId: string) => Promise<DecisionResponse>,
     progress?: ProgressRelay,
+    gone?: AbortSignal,
   ): Promise<DecisionResponse | string> {
     const id = d.approvalId as string;
     // An agent that asked for progress hears why the call is waiting, now and every few seconds
@@ -206,10 +210,13 @@ export function createMcpGateway(deps: GatewayDeps) {
     const ticker = progress ? setInterval(tick, WAIT_PROGRESS_MS) : undefined;
     let a: Awaited<ReturnType<GuardService['getApproval']>>;
     try {
-      a = await guard.getApproval({ type: 'agent', id: agent, keyId: '' }, id, seconds);
+      a = await guard.getApproval({ type: 'agent', id: agent, keyId: '' }, id, seconds, gone);
     } finally {
       clearInterval(ticker);
     }
+    // Nobody is there to hear the answer: an approval granted now is left for the call's retry, which
+    // would otherwise find it spent by a call whose result went nowhere (and ask again: a second run).
+    if (gone?.aborted) return `the call was abandoned by its client while it waited on approval ${id}`;
     if (a.status === 'pending')
       return (
         `${reasons(d)}: approval ${id} is still pending after waiting ${seconds} s (open until ${a.expiresAt}). ` +

@@ -27,6 +27,7 @@
 // docs/mcp.md), and a gateway's tools are JSON Schemas from the registry anyway.
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { goneSignal } from '../http/gone.js';
 import { APPROVAL_META, type McpGateway } from './gateway.js';
 import { RPC, SERVER_INFO_META_KEY } from './sdk.js';
 import type { Progress } from './upstream.js';
@@ -161,6 +162,7 @@ export async function answerPlain(
   agent: string,
   request: PlainRequest,
   serverInfo: { name: string; version: string },
+  gone?: AbortSignal,
 ): Promise<Record<string, unknown>> {
   try {
     let result: Record<string, unknown>;
@@ -168,7 +170,15 @@ export async function answerPlain(
       const tools = await gateway.listTools(agent);
       result = { tools, resultType: 'complete', ttlMs: 0, cacheScope: 'private' };
     } else {
-      const r = await gateway.callTool(agent, request.name, request.args, request.approvalId, undefined, request.traceparent);
+      const r = await gateway.callTool(
+        agent,
+        request.name,
+        request.args,
+        request.approvalId,
+        undefined,
+        request.traceparent,
+        gone,
+      );
       result = { ...r, resultType: 'complete' };
     }
     const meta = result._meta;
@@ -198,6 +208,8 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
   /** How many requests each way has answered (tests read it to know which way a request went). */
   const served = { plain: 0, sdk: 0 };
   const agentOf = (ctx: { http?: { authInfo?: { clientId: string } } }) => ctx.http?.authInfo?.clientId as string;
+  const goneOf = (ctx: { http?: { authInfo?: { extra?: Record<string, unknown> } } }) =>
+    ctx.http?.authInfo?.extra?.gone as AbortSignal | undefined;
   const handler = sdk.createMcpHandler(
     () => {
       const server = new sdk.Server(serverInfo, { capabilities: { tools: { listChanged: false } } });
@@ -227,6 +239,7 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
             presented,
             onProgress,
             typeof traceparent === 'string' ? traceparent : undefined,
+            goneOf(ctx),
           )) as never;
         } catch (err) {
           // The gateway's protocol errors (an unknown tool) carry a JSON-RPC code; 2.x wants its own class.
@@ -246,7 +259,7 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
       const asked = plain ? plainRequest(sdk.classifyInboundRequest, request.body, request.headers) : undefined;
       if (asked) {
         served.plain++;
-        const answer = await answerPlain(gateway, agent, asked, serverInfo);
+        const answer = await answerPlain(gateway, agent, asked, serverInfo, goneSignal(reply));
         return reply.code(200).type('application/json').send(JSON.stringify(answer));
       }
       served.sdk++;
@@ -257,7 +270,7 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
       }
       headers.delete('content-length'); // the body was read and parsed already: it is handed over as parsedBody
       const res = await handler.fetch(new Request('http://fulcrum.invalid/mcp', { method: 'POST', headers }), {
-        authInfo: { token: '', clientId: agent, scopes: [] },
+        authInfo: { token: '', clientId: agent, scopes: [], extra: { gone: goneSignal(reply) } },
         parsedBody: request.body,
       });
       reply.code(res.status);

@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import { goneSignal } from '../http/gone.js';
 import { ErrorRef, errorResponses, Name, type Server } from '../http/schemas.js';
 import { API_VERSION } from '../registry/model.js';
 import { ExchangeTransport } from './exchange.js';
@@ -183,7 +184,8 @@ export function mcpRoutes(
       if (initializing && messages.length > 1)
         return rpcError(reply, 400, -32600, 'Invalid Request: Only one initialization request is allowed');
       // The agent reaches the handlers as the request's authInfo: the server is shared, the caller is not.
-      const authInfo = { token: '', clientId: request.principal.id, scopes: [] };
+      // The caller's connection closing before the answer ends what its calls wait for (a person).
+      const authInfo = { token: '', clientId: request.principal.id, scopes: [], extra: { gone: goneSignal(reply) } };
       // A request that asks for progress is answered as an SSE stream: its progress notifications as
       // they come, then the answers. Everything else gets one JSON body.
       if (messages.some(asksForProgress)) {
@@ -239,6 +241,8 @@ export function mcpRoutes(
 /** The node's one SDK server for /mcp, and the transport the route hands messages to. */
 async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: string }) {
   const agentOf = (extra: { authInfo?: { clientId: string } }) => extra.authInfo?.clientId as string;
+  const goneOf = (extra: { authInfo?: { extra?: Record<string, unknown> } }) =>
+    extra.authInfo?.extra?.gone as AbortSignal | undefined;
   const mcp = new sdk.Server(
     { name: 'fulcrum', version: info.version },
     // One validator for all: by default a server builds its own Ajv (it only validates elicitation
@@ -267,6 +271,7 @@ async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: strin
       presented,
       onProgress,
       typeof traceparent === 'string' ? traceparent : undefined,
+      goneOf(extra),
     );
   });
   const transport = new ExchangeTransport();

@@ -217,6 +217,68 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     expect(text(again)).toMatch(/approval .* was already used/);
   });
 
+  it('leaves an approval to the retry when the call that waited on it was abandoned by its client', async () => {
+    const setWait = async (approvalWaitSeconds: number) => {
+      const put = await t.request({
+        method: 'PUT',
+        url: '/v1/mcp-servers/evh',
+        payload: {
+          apiVersion: 'fulcrum/v1',
+          kind: 'McpServer',
+          metadata: { name: 'evh' },
+          spec: { transport: 'http', url: upstream.url, toolPrefix: 'web', approvalWaitSeconds },
+        },
+      });
+      expect(put.statusCode, put.body).toBe(200);
+      await until(
+        async () => (await t.app.guard.registry()).get('McpServer', 'evh')?.spec.approvalWaitSeconds === approvalWaitSeconds,
+        'the guard to see the new wait',
+      );
+    };
+    await setWait(30);
+    const key = (await t.request({ method: 'POST', url: '/v1/agents/mcp-bot/keys' })).json().key;
+    const args = { a: 800, b: 8 };
+    const call = (signal?: AbortSignal) =>
+      fetch(`${url}/mcp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `Bearer ${key}`,
+          'mcp-protocol-version': '2025-11-25',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'web_get-sum', arguments: args } }),
+        ...(signal ? { signal } : {}),
+      });
+    const pending = async () =>
+      (
+        (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items as Array<{
+          id: string;
+          arguments: unknown;
+        }>
+      ).filter((a) => JSON.stringify(a.arguments) === JSON.stringify(args));
+    // The first call waits on a person; its client gives up (a timeout, a closed tab).
+    const abandoned = new AbortController();
+    const first = call(abandoned.signal).catch((e) => e);
+    await until(async () => (await pending()).length === 1, 'the approval to open');
+    const id = (await pending())[0]?.id as string;
+    abandoned.abort();
+    await first;
+    // The retry joins the same approval, and is the one it lets through.
+    const retry = call();
+    await until(async () => {
+      const audit = (await t.request({ method: 'GET', url: '/v1/audit?agent=mcp-bot&limit=20' })).json().items as Array<{
+        approvalId: string | null;
+      }>;
+      return audit.filter((e) => e.approvalId === id).length === 2;
+    }, 'the retry to wait on the same approval');
+    expect((await t.request({ method: 'POST', url: `/v1/approvals/${id}/approve`, payload: {} })).statusCode).toBe(200);
+    const answer = (await (await retry).json()) as { result: { isError?: boolean; content: Array<{ text: string }> } };
+    expect(answer.result.isError, JSON.stringify(answer)).toBeFalsy();
+    expect(answer.result.content[0]?.text).toContain('808');
+    await setWait(1);
+  });
+
   it('still honours an approval presented in _meta, and the dotted registry name', async () => {
     const args = { a: 400, b: 4 };
     const waited = await mcpBot.callTool({ name: 'web.get-sum', arguments: args });
@@ -296,7 +358,7 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
       method: 'tools/call',
       params: { name: 'ev_echo', arguments: { message: 'x' } },
     });
-    for (const more of [
+    for (const more of <Array<Record<string, string>>>[
       { 'mcp-method': 'tools/list' },
       { 'mcp-method': 'tools/call', 'mcp-name': 'harmless' },
       { 'mcp-method': 'tools/call' },
