@@ -367,11 +367,14 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     },
 
     /** An agent key → the agent; unknown and revoked keys are recorded as shadow agents. */
-    /** The agent of a key this node holds in memory; no lookup, no write (rate-limited callers). */
-    knownAgent(token: string): string | undefined {
+    /** The agent of a key this node holds in memory; no lookup, no write (rate-limited callers). A
+     *  snapshot made stale by a key issued since is brought up to date first (what the caller sends
+     *  cannot make it stale), so a new key works at once from an address over its failure limit. */
+    async knownAgent(token: string): Promise<string | undefined> {
       if (!token) return undefined;
-      const key = snapshot.keys.get(hashToken(token));
-      return key && !key.revoked && snapshot.registry.has('Agent', key.agent) ? key.agent : undefined;
+      const s = await current();
+      const key = s.keys.get(hashToken(token));
+      return key && !key.revoked && s.registry.has('Agent', key.agent) ? key.agent : undefined;
     },
 
     /** The agent a key belongs to; an unknown or revoked key is a shadow sighting from `address`. */

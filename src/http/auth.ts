@@ -43,7 +43,7 @@ export function registerAuth(
       // holds in memory still pass (agents behind the same NAT as a misbehaving client keep working),
       // and access tokens, which verify against the cached JWKS without a lookup.
       const token = bearer(request.headers.authorization);
-      const agent = guard.knownAgent(token);
+      const agent = await guard.knownAgent(token);
       if (agent && agentRoute) {
         request.principal = { type: 'agent', id: agent, keyId: '' };
         return;

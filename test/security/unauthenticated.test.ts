@@ -90,6 +90,9 @@ describe.each(ENGINES)('unauthenticated traffic on %s', (engine) => {
     // Person tokens from that address are limited too; the agent this node knows still decides.
     expect((await t.server.inject({ method: 'GET', url: '/v1/agents', remoteAddress: '10.9.8.7' })).statusCode).toBe(429);
     expect((await decide(key, '10.9.8.7')).json().decision).toBe('allow');
+    // A key issued after the limit was reached (the node's key table not yet reloaded) works too.
+    const fresh = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    expect((await decide(fresh, '10.9.8.7')).json().decision).toBe('allow');
     // Other addresses are not affected.
     expect((await decide(randomKey(), '10.9.8.8')).statusCode).toBe(401);
 
