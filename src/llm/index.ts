@@ -26,6 +26,8 @@ export async function registerLlmGateway(server: Server, app: App): Promise<LlmG
   server.decorate('llmGateway', gateway);
   await llmRoutes(server, gateway, {
     bodyLimit: app.config.llmBodyLimit,
+    maxCallsPerAgent: app.config.llmMaxCallsPerAgent,
+    maxBytesPerAgent: app.config.llmMaxBytesPerAgent,
     log: (detail, message) => server.log.warn(detail, message),
   });
   // Before the app closes its database: settlements and evidence still queued are written.

@@ -6,6 +6,7 @@ import { assertCan, type Principal } from '../auth/principal.js';
 import { ConflictError, FulcrumError, NotFoundError } from '../errors.js';
 import { APPROVAL_ID } from '../guard/decide.js';
 import type { DecisionResponse, GuardService } from '../guard/guard-service.js';
+import { inFlight } from '../net/in-flight.js';
 import { type Observability, unobserved } from '../observability.js';
 import type { Desired } from '../registry/model.js';
 import { mcpName, prefixOf, toolForCall } from './catalog.js';
@@ -30,6 +31,8 @@ export interface GatewayDeps {
   observe?: Observability;
   /** Hears what failed inside Fulcrum during a call (the agent is told only that something did). */
   log?: (err: unknown) => void;
+  /** tools/call one agent may have in flight here, a wait for a person included (default 32). */
+  maxCallsPerAgent?: number;
 }
 
 export type McpGateway = ReturnType<typeof createMcpGateway>;
@@ -37,6 +40,7 @@ export type McpGateway = ReturnType<typeof createMcpGateway>;
 export function createMcpGateway(deps: GatewayDeps) {
   const { guard, upstreams, evidence } = deps;
   const observe = deps.observe ?? unobserved();
+  const calls = inFlight(deps.maxCallsPerAgent ?? 32);
 
   const api = {
     async listTools(agent: string): Promise<McpTool[]> {
@@ -63,12 +67,29 @@ export function createMcpGateway(deps: GatewayDeps) {
       /** Aborted when the agent's request is gone (its connection closed before the answer). */
       gone?: AbortSignal,
     ): Promise<CallToolResult> {
+      // One agent's calls (a batch of a hundred slow ones) must not hold the upstream connections
+      // and the time every other agent's calls need: refused before any decision, nothing written.
+      const release = calls.enter(agent);
+      if (!release) {
+        observe.mcpCall('refused');
+        return {
+          content: [
+            {
+              type: 'text',
+              text: `${agent} already has ${calls.of(agent)} tool calls in flight on this node (at most ${deps.maxCallsPerAgent ?? 32}): call again once some have answered`,
+            },
+          ],
+          isError: true,
+        };
+      }
       try {
         return await api.decideAndForward(agent, called, args, approvalId, onProgress, traceparent, gone);
       } catch (err) {
         if (typeof (err as { code?: unknown }).code === 'number' || err instanceof FulcrumError) throw err;
         deps.log?.(err);
         throw protocolError(RPC.InternalError, 'internal error: Fulcrum could not complete this call (its log says why)');
+      } finally {
+        release();
       }
     },
 

@@ -23,6 +23,8 @@ export interface McpSettings {
   maxResponseBytes: number;
   /** FULCRUM_MCP_ALLOWED_HOSTS: the only Host (and Origin) names /mcp answers, when set (route.ts). */
   allowedHosts?: string[];
+  /** FULCRUM_MCP_MAX_CALLS_PER_AGENT: tools/call one agent may have in flight on a node (waiting included). */
+  maxCallsPerAgent: number;
 }
 
 export function mcpSettings(env: NodeJS.ProcessEnv = process.env): McpSettings {
@@ -33,6 +35,7 @@ export function mcpSettings(env: NodeJS.ProcessEnv = process.env): McpSettings {
     callTimeoutMs: int(env, 'FULCRUM_MCP_CALL_TIMEOUT_MS', 30_000),
     connectTimeoutMs: int(env, 'FULCRUM_MCP_CONNECT_TIMEOUT_MS', 10_000),
     maxResponseBytes: int(env, 'FULCRUM_MCP_MAX_RESPONSE_BYTES', MAX_RESPONSE_BYTES),
+    maxCallsPerAgent: int(env, 'FULCRUM_MCP_MAX_CALLS_PER_AGENT', 32),
     ...hosts(env, 'FULCRUM_MCP_ALLOWED_HOSTS'),
   };
 }
@@ -69,6 +72,7 @@ export function createMcpService(
       upstreams,
       evidence,
       approvalWaitSeconds: settings.approvalWaitSeconds,
+      maxCallsPerAgent: settings.maxCallsPerAgent,
       ...(observe ? { observe } : {}),
       log,
     }),

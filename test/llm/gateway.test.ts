@@ -55,7 +55,12 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   beforeAll(async () => {
     up = await startFakeUpstream();
     bindSecret(up.url);
-    t = await startTestServer(engine, { outboundAllowHosts: [{ host: '127.0.0.1' }], llmBodyLimit: 2 * 1024 * 1024 });
+    t = await startTestServer(engine, {
+      outboundAllowHosts: [{ host: '127.0.0.1' }],
+      llmBodyLimit: 2 * 1024 * 1024,
+      llmMaxCallsPerAgent: 3,
+      llmMaxBytesPerAgent: 3 * 1024 * 1024,
+    });
     url = await t.server.listen({ host: '127.0.0.1', port: 0 });
     key = await applyAndKey(t.server, llmBundle(up.url, WATCH));
     openai = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: key, maxRetries: 0 });
@@ -315,6 +320,29 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     for await (const m of openai.models.list()) models.push(m.id);
     // gw-unpriced is allowed but has no price today: every call to it is refused, so it is not listed.
     expect(models).toEqual(['gw-chat', 'gw-embed']);
+  });
+
+  it("bounds an agent's calls and request bytes in flight, before deciding, and frees them as calls end", async () => {
+    up.behave('upstream-chat', { latencyMs: 400 });
+    const call = (content = 'hi') =>
+      openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content }], max_tokens: 5 }).then(
+        () => 200,
+        (e) => e,
+      );
+    const answers = await Promise.all([call(), call(), call(), call()]);
+    const refused = answers.filter((a) => a !== 200);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(refused[0].error.code).toBe('too_many_calls_in_flight');
+    expect(refused[0].headers.get('retry-after')).toBe('1');
+    // Bytes: one large body fits alone; a second while the first is in flight would pass 3 MiB.
+    const large = 'x'.repeat(1_800_000);
+    const [first, second] = await Promise.all([call(large), call(large)]);
+    expect([first, second].filter((a) => a === 200)).toHaveLength(1);
+    expect([first, second].find((a) => a !== 200).error.message).toMatch(/request bytes\) in flight/);
+    // Freed once they answered.
+    expect(await call(large)).toBe(200);
+    expect(up.received.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(3 + 1 + 1);
   });
 
   it('refuses an unknown key with 401 in the API format', async () => {
