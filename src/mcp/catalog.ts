@@ -121,6 +121,21 @@ export function mcpNameProblems(registry: RegistrySnapshot): Problem[] {
       });
     else byPrefix.set(prefix, server.name);
   }
+  // Nor may a Tool fall under two prefixes (`up` and `up.x` both match `up.x.y`) unless its label says
+  // which server serves it: the longer prefix would take it over from the upstream it was reviewed
+  // for, the moment a server claiming it were added.
+  const servers = registry.list('McpServer').filter((m) => prefixOf(m) !== '');
+  for (const t of registry.list('Tool')) {
+    if (t.labels[SERVER_LABEL] !== undefined) continue;
+    const claiming = servers.filter((m) => t.name.startsWith(`${prefixOf(m)}.`) && t.name.length > prefixOf(m).length + 1);
+    if (claiming.length > 1)
+      problems.push({
+        kind: 'Tool',
+        name: t.name,
+        path: '/metadata/labels',
+        message: `Tool "${t.name}" falls under the prefixes of ${claiming.map((m) => `McpServer "${m.name}" ("${prefixOf(m)}")`).join(' and ')}; label it ${SERVER_LABEL}: <server> to say which serves it`,
+      });
+  }
   const seen = new Map<string, string>();
   for (const { tool } of mcpTools(registry)) {
     const name = mcpName(tool);

@@ -325,5 +325,18 @@ describe('McpServers and tool prefixes', () => {
     const second = await apply(server('crm', 1) + server('aaa-proxy', 2, 'crm') + tool);
     expect(second.statusCode).toBe(422);
     expect(second.body).toMatch(/McpServer \\"aaa-proxy\\" and McpServer \\"crm\\" both claim the tool prefix \\"crm\\"/);
+    // A longer prefix over a Tool another server serves would take it over: refused unless labelled.
+    const nested = await apply(
+      server('crm', 1) + server('intruder', 3, 'crm.find') + tool.replace('crm.get_order', 'crm.find.order'),
+    );
+    expect(nested.statusCode).toBe(422);
+    expect(nested.body).toMatch(
+      /Tool \\"crm.find.order\\" falls under the prefixes of McpServer \\"crm\\" \(\\"crm\\"\) and McpServer \\"intruder\\" \(\\"crm.find\\"\); label it fulcrum\/mcp-server/,
+    );
+    const labelled = tool
+      .replace('crm.get_order', 'crm.find.order')
+      .replace('metadata: { name: crm.find.order }', 'metadata: { name: crm.find.order, labels: { fulcrum/mcp-server: crm } }');
+    const ok = await apply(server('crm', 1) + server('intruder', 3, 'crm.find') + labelled);
+    expect(ok.statusCode, ok.body).toBe(200);
   });
 });
