@@ -79,7 +79,14 @@ describe('an agent and a misbehaving 2025 upstream', () => {
 
   beforeAll(async () => {
     peer = await startPeer([path.join(PEERS, 'legacy-upstream.mjs')]);
-    t = await startTestServer('sqlite', operatorAllows());
+    // One agent with more calls in flight than the outbound agent's 64 sockets per upstream: an
+    // operator who raised the per-agent bound (32 by default) to 100.
+    process.env.FULCRUM_MCP_MAX_CALLS_PER_AGENT = '100';
+    try {
+      t = await startTestServer('sqlite', operatorAllows());
+    } finally {
+      delete process.env.FULCRUM_MCP_MAX_CALLS_PER_AGENT;
+    }
     const files = legBundle(peer.url, ['echo', 'hang', 'slow', 'ratelimited', 'gone', 'bigprogress'], ', timeoutMs: 1000');
     ({
       keys: [atk, other],
