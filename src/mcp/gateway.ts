@@ -37,6 +37,20 @@ export interface GatewayDeps {
 
 export type McpGateway = ReturnType<typeof createMcpGateway>;
 
+/** One tools/call as the gateway takes it. */
+type CallArgs = [
+  agent: string,
+  called: string,
+  args: Record<string, unknown>,
+  approvalId?: string,
+  /** The agent asked for progress: it hears the wait for a person, then the upstream's reports. */
+  onProgress?: (p: Progress) => void,
+  /** W3C trace context from the call's `_meta` (MCP's OpenTelemetry convention): the call's span joins that trace. */
+  traceparent?: string,
+  /** Aborted when the agent's request is gone (its connection closed before the answer). */
+  gone?: AbortSignal,
+];
+
 export function createMcpGateway(deps: GatewayDeps) {
   const { guard, upstreams, evidence } = deps;
   const observe = deps.observe ?? unobserved();
@@ -57,16 +71,8 @@ export function createMcpGateway(deps: GatewayDeps) {
      * agent's answer: it is logged, and the agent hears an internal error. Protocol errors and
      * Fulcrum's own errors (written for callers) pass as they are.
      */
-    async callTool(
-      agent: string,
-      called: string,
-      args: Record<string, unknown>,
-      approvalId?: string,
-      onProgress?: (p: Progress) => void,
-      traceparent?: string,
-      /** Aborted when the agent's request is gone (its connection closed before the answer). */
-      gone?: AbortSignal,
-    ): Promise<CallToolResult> {
+    async callTool(...call: CallArgs): Promise<CallToolResult> {
+      const [agent] = call;
       // One agent's calls (a batch of a hundred slow ones) must not hold the upstream connections
       // and the time every other agent's calls need: refused before any decision, nothing written.
       const release = calls.enter(agent);
@@ -83,7 +89,7 @@ export function createMcpGateway(deps: GatewayDeps) {
         };
       }
       try {
-        return await api.decideAndForward(agent, called, args, approvalId, onProgress, traceparent, gone);
+        return await api.decideAndForward(...call);
       } catch (err) {
         if (typeof (err as { code?: unknown }).code === 'number' || err instanceof FulcrumError) throw err;
         deps.log?.(err);
@@ -93,16 +99,8 @@ export function createMcpGateway(deps: GatewayDeps) {
       }
     },
 
-    async decideAndForward(
-      agent: string,
-      called: string,
-      args: Record<string, unknown>,
-      approvalId?: string,
-      onProgress?: (p: Progress) => void,
-      /** W3C trace context from the call's `_meta` (MCP's OpenTelemetry convention): the call's span joins that trace. */
-      traceparent?: string,
-      gone?: AbortSignal,
-    ): Promise<CallToolResult> {
+    async decideAndForward(...call: CallArgs): Promise<CallToolResult> {
+      const [agent, called, args, approvalId, onProgress, traceparent, gone] = call;
       if (approvalId !== undefined && !APPROVAL_ID.test(approvalId))
         throw protocolError(RPC.InvalidParams, `params._meta["${APPROVAL_META}"] is not an approval id`);
       const progress = onProgress ? progressRelay(onProgress) : undefined;

@@ -320,14 +320,15 @@ function modernHeaders(message: JSONRPCMessage): Record<string, string> | undefi
   const version = params?._meta?.[PROTOCOL_VERSION_META_KEY];
   if (typeof version !== 'string') return undefined;
   const headers: Record<string, string> = { 'mcp-protocol-version': version, 'mcp-method': message.method };
-  const name =
-    message.method === 'tools/call' || message.method === 'prompts/get'
-      ? params?.name
-      : message.method === 'resources/read'
-        ? params?.uri
-        : undefined;
+  const name = mcpNameOf(message.method, params);
   if (typeof name === 'string') headers['mcp-name'] = headerValue(name);
   return headers;
+}
+
+/** What a request's Mcp-Name header carries: a tool's or prompt's name, a resource's URI. */
+export function mcpNameOf(method: string, params: { name?: unknown; uri?: unknown } | undefined): unknown {
+  if (method === 'tools/call' || method === 'prompts/get') return params?.name;
+  return method === 'resources/read' ? params?.uri : undefined;
 }
 
 /**

@@ -13,7 +13,7 @@ import { ErrorRef, errorResponses, Name, type Server } from '../http/schemas.js'
 import { API_VERSION } from '../registry/model.js';
 import { ExchangeTransport } from './exchange.js';
 import { APPROVAL_META, type McpGateway, protocolError } from './gateway.js';
-import { headerValue } from './http-transport.js';
+import { headerValue, mcpNameOf } from './http-transport.js';
 import { isModern, MODERN_VERSIONS, modernEndpoint } from './modern.js';
 import { loadSdk, RPC, type Sdk } from './sdk.js';
 import type { Progress } from './upstream.js';
@@ -287,13 +287,7 @@ export function headerDisagreement(headers: Record<string, unknown>, messages: J
   const [m] = messages;
   if (messages.length !== 1 || !m || !('method' in m)) return 'Mcp-Method and Mcp-Name describe one request, not a batch';
   if (method !== m.method) return `Mcp-Method ${JSON.stringify(method)} does not match the body's method`;
-  const params = m.params as { name?: unknown; uri?: unknown } | undefined;
-  const named =
-    m.method === 'tools/call' || m.method === 'prompts/get'
-      ? params?.name
-      : m.method === 'resources/read'
-        ? params?.uri
-        : undefined;
+  const named = mcpNameOf(m.method, m.params as { name?: unknown; uri?: unknown } | undefined);
   const expected = typeof named === 'string' ? headerValue(named) : undefined;
   if (name !== expected) return `Mcp-Name ${JSON.stringify(name)} does not match the body`;
   return undefined;
