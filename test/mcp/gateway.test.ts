@@ -176,7 +176,8 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     expect(text(r)).toMatch(/was denied by admin: too much/);
   });
 
-  it('bounds the wait for a person; a plain retry joins the same approval and goes through once it is granted', async () => {
+  /** evh's wait for a person, once the guard's snapshot follows the registry. */
+  const setWait = async (approvalWaitSeconds: number) => {
     const put = await t.request({
       method: 'PUT',
       url: '/v1/mcp-servers/evh',
@@ -184,15 +185,18 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
         apiVersion: 'fulcrum/v1',
         kind: 'McpServer',
         metadata: { name: 'evh' },
-        spec: { transport: 'http', url: upstream.url, toolPrefix: 'web', approvalWaitSeconds: 1 },
+        spec: { transport: 'http', url: upstream.url, toolPrefix: 'web', approvalWaitSeconds },
       },
     });
     expect(put.statusCode, put.body).toBe(200);
-    // The guard's snapshot follows the registry.
     await until(
-      async () => (await t.app.guard.registry()).get('McpServer', 'evh')?.spec.approvalWaitSeconds === 1,
+      async () => (await t.app.guard.registry()).get('McpServer', 'evh')?.spec.approvalWaitSeconds === approvalWaitSeconds,
       "the guard to see evh's new wait",
     );
+  };
+
+  it('bounds the wait for a person; a plain retry joins the same approval and goes through once it is granted', async () => {
+    await setWait(1);
     const args = { a: 300, b: 3 };
     const waited = await mcpBot.callTool({ name: 'web_get-sum', arguments: args });
     expect(waited.isError).toBe(true);
@@ -218,23 +222,6 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
   });
 
   it('leaves an approval to the retry when the call that waited on it was abandoned by its client', async () => {
-    const setWait = async (approvalWaitSeconds: number) => {
-      const put = await t.request({
-        method: 'PUT',
-        url: '/v1/mcp-servers/evh',
-        payload: {
-          apiVersion: 'fulcrum/v1',
-          kind: 'McpServer',
-          metadata: { name: 'evh' },
-          spec: { transport: 'http', url: upstream.url, toolPrefix: 'web', approvalWaitSeconds },
-        },
-      });
-      expect(put.statusCode, put.body).toBe(200);
-      await until(
-        async () => (await t.app.guard.registry()).get('McpServer', 'evh')?.spec.approvalWaitSeconds === approvalWaitSeconds,
-        'the guard to see the new wait',
-      );
-    };
     await setWait(30);
     const key = (await t.request({ method: 'POST', url: '/v1/agents/mcp-bot/keys' })).json().key;
     const args = { a: 800, b: 8 };
