@@ -88,8 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     outboundAllowHosts: parseAllowHosts(env.FULCRUM_OUTBOUND_ALLOW_HOSTS),
     llmBodyLimit: intFrom(env.FULCRUM_LLM_BODY_LIMIT, 'FULCRUM_LLM_BODY_LIMIT', 32 * 1024 * 1024),
     llmReservationWaitMs: intFrom(env.FULCRUM_LLM_RESERVATION_WAIT_MS, 'FULCRUM_LLM_RESERVATION_WAIT_MS', 30_000),
-    llmMaxCallsPerAgent: intFrom(env.FULCRUM_LLM_MAX_CALLS_PER_AGENT, 'FULCRUM_LLM_MAX_CALLS_PER_AGENT', 256),
-    llmMaxBytesPerAgent: intFrom(env.FULCRUM_LLM_MAX_BYTES_PER_AGENT, 'FULCRUM_LLM_MAX_BYTES_PER_AGENT', 64 * 1024 * 1024),
+    llmMaxCallsPerAgent: atLeastOne(env.FULCRUM_LLM_MAX_CALLS_PER_AGENT, 'FULCRUM_LLM_MAX_CALLS_PER_AGENT', 256),
+    llmMaxBytesPerAgent: atLeastOne(env.FULCRUM_LLM_MAX_BYTES_PER_AGENT, 'FULCRUM_LLM_MAX_BYTES_PER_AGENT', 64 * 1024 * 1024),
     identity: parseIdentitySettings(env),
   };
   const merged = { ...config, ...stripUndefined(overrides) };
@@ -104,6 +104,13 @@ function metricsToken(value: string | undefined): string | undefined {
   if (value.length < 16 || value.length > 512 || !/^[\x21-\x7e]+$/.test(value))
     throw new InputError('FULCRUM_METRICS_TOKEN must be 16 to 512 printable characters without spaces');
   return value;
+}
+
+/** A bound that cannot be switched off: 0 would refuse every call, not lift the bound. */
+function atLeastOne(value: string | undefined, name: string, fallback: number): number {
+  const n = intFrom(value, name, fallback);
+  if (n < 1) throw new InputError(`${name} must be at least 1, got "${value}"`);
+  return n;
 }
 
 function intFrom(value: string | undefined, name: string, fallback: number): number {

@@ -250,7 +250,8 @@ export function createRetentionService(deps: Deps) {
 
       // Audit chains: only a prefix can go, up to the first entry that must stay.
       const decisionsBefore = cutoff(p.decisions);
-      const actsBefore = cutoff(p.auditEntries);
+      // The floor holds for a period stored before it existed, too.
+      const actsBefore = cutoff(Math.max(p.auditEntries, AUDIT_ENTRIES_FLOOR_DAYS));
       for (const { chain_id: chain } of await db.selectFrom('audit_entries').select('chain_id').distinct().execute()) {
         const keep = await db
           .selectFrom('audit_entries')

@@ -372,7 +372,8 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
      *  cannot make it stale), so a new key works at once from an address over its failure limit. */
     async knownAgent(token: string): Promise<string | undefined> {
       if (!token) return undefined;
-      const s = await current();
+      // A reload that fails leaves the table as it was: the caller still gets its 429, not a 500.
+      const s = await current().catch(() => snapshot);
       const key = s.keys.get(hashToken(token));
       return key && !key.revoked && s.registry.has('Agent', key.agent) ? key.agent : undefined;
     },

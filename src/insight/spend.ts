@@ -112,7 +112,7 @@ export function createSpendService(deps: { db: Kysely<Database>; registry(): Pro
               ? Number(raw.amount.trim())
               : Number.NaN;
         const category = String(raw.category ?? '');
-        const initiative = raw.initiative === undefined ? undefined : String(raw.initiative);
+        const initiative = raw.initiative === undefined || raw.initiative === null ? undefined : String(raw.initiative);
         const before = problems.length;
         // A day that exists: Date.parse took 2026-02-31.
         if (!isDay(date)) bad(`date "${date}" is not a day written YYYY-MM-DD`);

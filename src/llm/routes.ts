@@ -6,7 +6,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { goneSignal } from '../http/gone.js';
 import { errorResponses, NameParams, type Server } from '../http/schemas.js';
-import { type InFlight, inFlight } from '../net/in-flight.js';
+import { inFlight } from '../net/in-flight.js';
 import type { Api, Operation } from './apis.js';
 import { asLlmError, errorBody, LlmError } from './errors.js';
 import type { LlmGateway } from './gateway.js';
@@ -178,6 +178,8 @@ export async function llmRoutes(
     maxCalls: opts.maxCallsPerAgent ?? 256,
     maxBytes: opts.maxBytesPerAgent ?? 64 * 1024 * 1024,
   };
+  /** What each request in flight holds of its agent's bounds (released once). */
+  const held = new WeakMap<FastifyRequest, () => void>();
   server.addSchema(OpenAiError);
   server.addSchema(SpendLimitStatus);
   server.addSchema(AnthropicError);
@@ -194,6 +196,41 @@ export async function llmRoutes(
       // A call's body is read once, into what the gateway needs (prepare.ts): large ones on a worker
       // thread, so that reading them does not stop the node's other requests. The route's schema then
       // checks the two members it names, as read.
+      // One agent's calls in flight hold their bodies (several times their size while they are read and
+      // sent): twenty 20 MiB calls at once took the node from 205 MiB to 1.4 GiB. So the bound is taken
+      // before the body is read (the declared length, else the body limit), per agent; a single body
+      // up to the limit always fits when the agent has nothing else in flight. Released when the
+      // answer is done or the client is gone.
+      llm.addHook('preParsing', async (request, _reply, payload) => {
+        if (!request.routeOptions.config.llmOperation || request.principal?.type !== 'agent') return payload;
+        const agent = request.principal.id;
+        const declared = Number(request.headers['content-length']);
+        const weight = Number.isSafeInteger(declared) && declared >= 0 ? declared : opts.bodyLimit;
+        const call = bounds.calls.enter(agent);
+        const bytes = call && bounds.bytes.enter(agent, weight);
+        if (!call || !bytes) {
+          call?.();
+          throw new LlmError(
+            429,
+            'too_many_calls_in_flight',
+            `${agent} already has ${bounds.calls.of(agent)} calls (${bounds.bytes.of(agent)} request bytes) in flight on this node ` +
+              `(at most ${bounds.maxCalls} calls, ${bounds.maxBytes} bytes): call again once some have answered`,
+            {},
+            { 'retry-after': '1' },
+          );
+        }
+        held.set(request, () => {
+          call();
+          bytes();
+        });
+        return payload;
+      });
+      const release = async (request: FastifyRequest) => {
+        held.get(request)?.();
+        held.delete(request);
+      };
+      llm.addHook('onResponse', release);
+      llm.addHook('onRequestAbort', release);
       llm.removeContentTypeParser('application/json');
       llm.addContentTypeParser(
         'application/json',
@@ -245,7 +282,15 @@ export async function llmRoutes(
               },
             },
           },
-          (request, reply) => forward(gateway, op, request, reply, opts.log, bounds),
+          async (request, reply) => {
+            try {
+              await forward(gateway, op, request, reply, opts.log);
+            } finally {
+              // A hijacked answer (every forwarded call) runs no onResponse hook: released here.
+              held.get(request)?.();
+              held.delete(request);
+            }
+          },
         );
       }
 
@@ -292,54 +337,18 @@ export async function llmRoutes(
   );
 }
 
-interface Bounds {
-  calls: InFlight;
-  bytes: InFlight;
-  maxCalls: number;
-  maxBytes: number;
-}
-
-async function forward(
-  gateway: LlmGateway,
-  op: Operation,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  log: UpstreamLog,
-  bounds: Bounds,
-) {
+async function forward(gateway: LlmGateway, op: Operation, request: FastifyRequest, reply: FastifyReply, log: UpstreamLog) {
   // The client leaving (before the answer is complete) aborts the wait for a reservation or the call.
   const gone = goneSignal(reply);
   const prepared = (request.body as Partial<CallRequestBody> | undefined)?.[PREPARED];
   // Only this route's JSON parser makes one; any other body failed the route's schema already.
   if (!prepared) throw new LlmError(415, 'unsupported_media_type', 'the body must be JSON (content-type: application/json)');
-  // One agent's calls in flight hold their bodies (several times their size while they are sent):
-  // twenty 20 MiB calls at once took the node from 205 MiB to 1.4 GiB. Bounded per agent, before any
-  // decision; a single body up to the body limit always fits when the agent has nothing else in flight.
-  const agent = request.principal.id;
-  const call1 = bounds.calls.enter(agent);
-  const bytes = call1 && bounds.bytes.enter(agent, prepared.bytes);
-  if (!call1 || !bytes) {
-    call1?.();
-    throw new LlmError(
-      429,
-      'too_many_calls_in_flight',
-      `${agent} already has ${bounds.calls.of(agent)} calls (${bounds.bytes.of(agent)} request bytes) in flight on this node ` +
-        `(at most ${bounds.maxCalls} calls, ${bounds.maxBytes} bytes): call again once some have answered`,
-      {},
-      { 'retry-after': '1' },
-    );
+  const call = await gateway.admit(request.principal.id, op, prepared, request.headers, gone);
+  reply.hijack();
+  if (gone.aborted) {
+    gateway.finish(call, { kind: 'unsent', why: 'the client left before the call was sent' });
+    return;
   }
-  try {
-    const call = await gateway.admit(agent, op, prepared, request.headers, gone);
-    reply.hijack();
-    if (gone.aborted) {
-      gateway.finish(call, { kind: 'unsent', why: 'the client left before the call was sent' });
-      return;
-    }
-    const end = await relay(call, reply.raw, gone, log);
-    gateway.finish(call, end);
-  } finally {
-    call1();
-    bytes();
-  }
+  const end = await relay(call, reply.raw, gone, log);
+  gateway.finish(call, end);
 }

@@ -58,8 +58,13 @@ export function createMcpGateway(deps: GatewayDeps) {
 
   const api = {
     async listTools(agent: string): Promise<McpTool[]> {
-      const s = await guard.snapshot();
-      return visibleTools(s, agent).map(({ tool }) => describeTool(s.registry.get('Tool', tool) as Desired<'Tool'>));
+      try {
+        const s = await guard.snapshot();
+        return visibleTools(s, agent).map(({ tool }) => describeTool(s.registry.get('Tool', tool) as Desired<'Tool'>));
+      } catch (err) {
+        deps.log?.(err);
+        throw protocolError(RPC.InternalError, 'internal error: Fulcrum could not list the tools (its log says why)');
+      }
     },
 
     /**

@@ -35,7 +35,7 @@ export function mcpSettings(env: NodeJS.ProcessEnv = process.env): McpSettings {
     callTimeoutMs: int(env, 'FULCRUM_MCP_CALL_TIMEOUT_MS', 30_000),
     connectTimeoutMs: int(env, 'FULCRUM_MCP_CONNECT_TIMEOUT_MS', 10_000),
     maxResponseBytes: int(env, 'FULCRUM_MCP_MAX_RESPONSE_BYTES', MAX_RESPONSE_BYTES),
-    maxCallsPerAgent: int(env, 'FULCRUM_MCP_MAX_CALLS_PER_AGENT', 32),
+    maxCallsPerAgent: atLeastOne(int(env, 'FULCRUM_MCP_MAX_CALLS_PER_AGENT', 32), 'FULCRUM_MCP_MAX_CALLS_PER_AGENT'),
     ...hosts(env, 'FULCRUM_MCP_ALLOWED_HOSTS'),
   };
 }
@@ -82,6 +82,12 @@ export function createMcpService(
       await evidence.flush();
     },
   };
+}
+
+/** A bound that cannot be switched off: 0 would refuse every call, not lift the bound. */
+function atLeastOne(n: number, name: string): number {
+  if (n < 1) throw new InputError(`${name} must be at least 1, got ${n}`);
+  return n;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

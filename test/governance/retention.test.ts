@@ -163,4 +163,22 @@ describe.each(ENGINES)('retention on %s', (engine) => {
     expect(await count('support-bot-eu')).toBe(0);
     expect(await verify()).toMatchObject({ ok: true });
   });
+
+  it('holds human acts to the floor at purge, even under a period stored before the floor existed', async () => {
+    const fresh = await startTestServer(engine);
+    try {
+      await fresh.app.guard.recordAct({ kind: 'agent.suspended', actor: 'person:dana', agent: 'x', detail: { reason: 'test' } });
+      await fresh.app.database.db
+        .insertInto('settings')
+        .values({ key: 'retention', value: JSON.stringify({ auditEntries: 1 }) })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify({ auditEntries: 1 }) }))
+        .execute();
+      const r = await fresh.app.retention.purge(ADMIN, days(30));
+      expect(r.auditEntries).toBe(0);
+      const kept = await fresh.app.database.db.selectFrom('audit_entries').select('kind').execute();
+      expect(kept.map((e) => e.kind)).toContain('agent.suspended');
+    } finally {
+      await fresh.close();
+    }
+  });
 });

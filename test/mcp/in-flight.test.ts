@@ -1,7 +1,9 @@
 // One agent's tool calls in flight are bounded per node: a batch of a hundred slow calls held the
 // shared upstream connections and made another agent's echo wait 10-19 s. Refused before any decision.
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { createMcpGateway } from '../../src/mcp/gateway.js';
+import { mcpSettings } from '../../src/mcp/index.js';
 import { inFlight } from '../../src/net/in-flight.js';
 
 describe('calls in flight per agent', () => {
@@ -55,5 +57,16 @@ describe('calls in flight per agent', () => {
     // Released: a may call again.
     const again = await gateway.callTool('a', 't', {}).catch((e) => e);
     expect(again.message).toBe('stop here');
+  });
+
+  it('takes bounds of at least 1 from the environment (0 would refuse every call, not lift the bound)', () => {
+    expect(mcpSettings({ FULCRUM_MCP_MAX_CALLS_PER_AGENT: '5' }).maxCallsPerAgent).toBe(5);
+    expect(() => mcpSettings({ FULCRUM_MCP_MAX_CALLS_PER_AGENT: '0' })).toThrow(
+      /FULCRUM_MCP_MAX_CALLS_PER_AGENT must be at least 1/,
+    );
+    expect(loadConfig({ FULCRUM_DATA_DIR: '/tmp/x', FULCRUM_LLM_MAX_CALLS_PER_AGENT: '3' }).llmMaxCallsPerAgent).toBe(3);
+    expect(() => loadConfig({ FULCRUM_DATA_DIR: '/tmp/x', FULCRUM_LLM_MAX_BYTES_PER_AGENT: '0' })).toThrow(
+      /FULCRUM_LLM_MAX_BYTES_PER_AGENT must be at least 1/,
+    );
   });
 });
