@@ -76,13 +76,15 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   // Ajv turns a query's "Infinity" into a number and then skips `minimum`/`maximum`, which it checks
   // on finite numbers only: every number-typed parameter got through unbounded ("pilots older than
   // Infinity days"). After validation, a non-finite number can only have come that way.
-  server.addHook('preHandler', async (request) => {
+  // (A callback hook, not an async one: it runs on every request, decisions included.)
+  server.addHook('preHandler', (request, _reply, done) => {
     const query = request.query as Record<string, unknown> | undefined;
-    if (!query || typeof query !== 'object') return;
-    for (const [k, v] of Object.entries(query))
-      for (const x of Array.isArray(v) ? v : [v])
-        if (typeof x === 'number' && !Number.isFinite(x))
-          throw new InputError(`querystring/${k} must be a finite number, got ${x}`);
+    if (query && typeof query === 'object')
+      for (const [k, v] of Object.entries(query))
+        for (const x of Array.isArray(v) ? v : [v])
+          if (typeof x === 'number' && !Number.isFinite(x))
+            return done(new InputError(`querystring/${k} must be a finite number, got ${x}`));
+    done();
   });
 
   // Before any route: the error statuses every route can answer, and (in tests) the answer checks.
