@@ -472,10 +472,15 @@ describe('LLM gateway under attack (sqlite)', () => {
   });
 
   it('breaks off a stream the provider cut, so that the client does not take it for a whole answer', async () => {
+    // The provider cuts its connection once the client has the first event.
+    let received: () => void = () => {};
+    const firstEventRead = new Promise<void>((r) => {
+      received = r;
+    });
     sc.scripts.set('upstream-chat', async (req, _body, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       sse(res, { id: 'c2', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'half an ans' } }] });
-      await sleep(50);
+      await firstEventRead;
       req.socket.destroy();
     });
     const r = await post('llm-bot', '/llm/openai/v1/chat/completions', {
@@ -485,7 +490,15 @@ describe('LLM gateway under attack (sqlite)', () => {
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(r.status).toBe(200);
-    await expect(r.text()).rejects.toThrow(/terminated|aborted|closed/i);
+    const reader = r.body?.getReader();
+    if (!reader) throw new Error('no body');
+    let text = '';
+    while (!text.includes('half an ans')) text += new TextDecoder().decode((await reader.read()).value);
+    received();
+    const rest = async () => {
+      for (;;) if ((await reader.read()).done) return;
+    };
+    await expect(rest()).rejects.toThrow(/terminated|aborted|closed/i);
   });
 
   it("counts the gateway's priced record, not an agent's own span of the same call sent first", async () => {
