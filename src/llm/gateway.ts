@@ -237,47 +237,43 @@ export function createLlmGateway(opts: GatewayOptions) {
           },
         );
       }
-      if (price?.currency !== 'USD')
-        throw refuse(
+      // A refusal past the decision: recorded as the call's outcome, answered in the API's format.
+      const refused = (
+        status: number,
+        code: string,
+        message: string,
+        extra: Record<string, unknown> = {},
+        headers: Record<string, string> = {},
+      ) =>
+        refuse(
           agent,
           d.decisionId,
           startedAt,
-          new LlmError(
-            403,
-            'model_unpriced',
-            `Model "${model.name}" has no USD price for ${day}: the gateway does not call a model whose cost it cannot count`,
-            { decisionId: d.decisionId },
-          ),
+          new LlmError(status, code, message, { ...extra, decisionId: d.decisionId }, headers),
+        );
+      if (price?.currency !== 'USD')
+        throw refused(
+          403,
+          'model_unpriced',
+          `Model "${model.name}" has no USD price for ${day}: the gateway does not call a model whose cost it cannot count`,
         );
       if (!bounded)
-        throw refuse(
-          agent,
-          d.decisionId,
-          startedAt,
-          new LlmError(
-            400,
-            'cost_unbounded',
-            shape.multiStep
-              ? `the provider runs ${shape.multiStep} within this call in as many steps as it likes, each reading the input again, so its cost cannot be bounded against the spend limits that apply (call the tools yourself, as functions, where a limit applies)`
-              : inBound === undefined
-                ? `the input of this call cannot be measured (${shape.unmeasured}) and Model "${model.name}" sets no contextWindow, so its cost cannot be bounded against the spend limits that apply`
-                : `this call sets no ${op === 'responses' ? 'max_output_tokens' : 'max_tokens'} and Model "${model.name}" sets no maxOutputTokens, so its cost cannot be bounded against the limits that apply`,
-            { decisionId: d.decisionId },
-          ),
+        throw refused(
+          400,
+          'cost_unbounded',
+          shape.multiStep
+            ? `the provider runs ${shape.multiStep} within this call in as many steps as it likes, each reading the input again, so its cost cannot be bounded against the spend limits that apply (call the tools yourself, as functions, where a limit applies)`
+            : inBound === undefined
+              ? `the input of this call cannot be measured (${shape.unmeasured}) and Model "${model.name}" sets no contextWindow, so its cost cannot be bounded against the spend limits that apply`
+              : `this call sets no ${op === 'responses' ? 'max_output_tokens' : 'max_tokens'} and Model "${model.name}" sets no maxOutputTokens, so its cost cannot be bounded against the limits that apply`,
         );
       // More than a minute's tokens can never be admitted: a 429 would have the client retry forever.
       if (rate?.tokensPerMinute !== undefined && reservedTokens > rate.tokensPerMinute)
-        throw refuse(
-          agent,
-          d.decisionId,
-          startedAt,
-          new LlmError(
-            400,
-            'tokens_over_rate_limit',
-            `this call may use up to ${reservedTokens} tokens, more than ${agent}'s tokensPerMinute (${rate.tokensPerMinute}) admits in any minute: ` +
-              `lower ${op === 'responses' ? 'max_output_tokens' : 'max_tokens'} or the input`,
-            { decisionId: d.decisionId },
-          ),
+        throw refused(
+          400,
+          'tokens_over_rate_limit',
+          `this call may use up to ${reservedTokens} tokens, more than ${agent}'s tokensPerMinute (${rate.tokensPerMinute}) admits in any minute: ` +
+            `lower ${op === 'responses' ? 'max_output_tokens' : 'max_tokens'} or the input`,
         );
       let minute: string | null = null;
       if (reserving) {
@@ -289,42 +285,31 @@ export function createLlmGateway(opts: GatewayOptions) {
           opts.log.warn({ err: d.inCommit.error }, 'LLM gateway: reservation in the decision commit failed; retrying on its own');
         const r = inCommit && !waitable ? inCommit : await reservations.reserve(reservation(d.decisionId), signal);
         if (!r.ok && r.reason === 'rate')
-          throw refuse(
-            agent,
-            d.decisionId,
-            startedAt,
-            new LlmError(
-              429,
-              'rate_limit_exceeded',
-              `${agent} is over its ${r.what === 'requests' ? 'requestsPerMinute' : 'tokensPerMinute'} (${r.limit}); try again in ${r.retryAfterSeconds} s`,
-              { decisionId: d.decisionId },
-              { 'retry-after': String(r.retryAfterSeconds) },
-            ),
+          throw refused(
+            429,
+            'rate_limit_exceeded',
+            `${agent} is over its ${r.what === 'requests' ? 'requestsPerMinute' : 'tokensPerMinute'} (${r.limit}); try again in ${r.retryAfterSeconds} s`,
+            {},
+            { 'retry-after': String(r.retryAfterSeconds) },
           );
         if (!r.ok && r.reason === 'limit') {
           const l = r.limit;
           const scope = Object.entries(l.spec.scope).map(([k, v]) => `${k} ${v}`)[0];
           const left = Math.max(0, l.amountMicro - r.spentMicro - (r.settledOnly ? 0 : r.reservedMicro));
-          throw refuse(
-            agent,
-            d.decisionId,
-            startedAt,
-            new LlmError(
-              429,
-              'spend_limit_exceeded',
-              `spend limit "${l.name}" (${scope}, ${l.spec.amountUsd} USD per ${l.spec.period}) has ${fromMicro(left)} USD left` +
-                `${r.settledOnly ? '' : ' while calls in flight settle'}; this call may cost up to ${fromMicro(costMicro)} USD`,
-              {
-                limit: l.name,
-                limitUsd: l.spec.amountUsd,
-                spentUsd: fromMicro(r.spentMicro),
-                reservedUsd: fromMicro(r.reservedMicro),
-                callMaxUsd: fromMicro(costMicro),
-                decisionId: d.decisionId,
-              },
-              // The SDKs retry a 429 unless told not to; only calls in flight settling could change the answer.
-              { 'x-should-retry': 'false' },
-            ),
+          throw refused(
+            429,
+            'spend_limit_exceeded',
+            `spend limit "${l.name}" (${scope}, ${l.spec.amountUsd} USD per ${l.spec.period}) has ${fromMicro(left)} USD left` +
+              `${r.settledOnly ? '' : ' while calls in flight settle'}; this call may cost up to ${fromMicro(costMicro)} USD`,
+            {
+              limit: l.name,
+              limitUsd: l.spec.amountUsd,
+              spentUsd: fromMicro(r.spentMicro),
+              reservedUsd: fromMicro(r.reservedMicro),
+              callMaxUsd: fromMicro(costMicro),
+            },
+            // The SDKs retry a 429 unless told not to; only calls in flight settling could change the answer.
+            { 'x-should-retry': 'false' },
           );
         }
         if (r.ok) {

@@ -287,8 +287,7 @@ export async function llmRoutes(
               await forward(gateway, op, request, reply, opts.log);
             } finally {
               // A hijacked answer (every forwarded call) runs no onResponse hook: released here.
-              held.get(request)?.();
-              held.delete(request);
+              await release(request);
             }
           },
         );
