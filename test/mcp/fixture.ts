@@ -94,3 +94,18 @@ spec:
 ${extra}`;
   return [...readBundle(MINI), { path: 'mcp.yaml', content }];
 }
+
+/** One POST to `/mcp` as a 2025-11-25 client sends it, with the agent's key. */
+export function post(url: string, key: string, body: unknown, signal?: AbortSignal) {
+  return fetch(`${url}/mcp`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${key}`,
+      'mcp-protocol-version': '2025-11-25',
+    },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal,
+  });
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { gatewayBundle } from './fixture.js';
+import { gatewayBundle, post } from './fixture.js';
 import { operatorAllows, type Peer, startEverythingHttp } from './peers.js';
 
 async function connect(url: string, key: string): Promise<Client> {
@@ -226,17 +226,7 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     const key = (await t.request({ method: 'POST', url: '/v1/agents/mcp-bot/keys' })).json().key;
     const args = { a: 800, b: 8 };
     const call = (signal?: AbortSignal) =>
-      fetch(`${url}/mcp`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          authorization: `Bearer ${key}`,
-          'mcp-protocol-version': '2025-11-25',
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'web_get-sum', arguments: args } }),
-        ...(signal ? { signal } : {}),
-      });
+      post(url, key, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'web_get-sum', arguments: args } }, signal);
     const pending = async () =>
       (
         (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items as Array<{
@@ -326,7 +316,7 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
 
   it('names what is wrong with bad input: not JSON-RPC, a wrong Accept header, a malformed approval id', async () => {
     const key = (await t.request({ method: 'POST', url: '/v1/agents/mcp-bot/keys' })).json().key;
-    const post = (body: string, accept = 'application/json, text/event-stream', more: Record<string, string> = {}) =>
+    const send = (body: string, accept = 'application/json, text/event-stream', more: Record<string, string> = {}) =>
       fetch(`${url}/mcp`, {
         method: 'POST',
         headers: {
@@ -350,19 +340,19 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
       { 'mcp-method': 'tools/call', 'mcp-name': 'harmless' },
       { 'mcp-method': 'tools/call' },
     ]) {
-      const res = await post(call, undefined, more);
+      const res = await send(call, undefined, more);
       expect(res.status, JSON.stringify(more)).toBe(400);
       expect(await res.text()).toMatch(/Mcp-(Method|Name) .* does not match/);
     }
-    const agreeing = await post(call, undefined, { 'mcp-method': 'tools/call', 'mcp-name': 'ev_echo' });
+    const agreeing = await send(call, undefined, { 'mcp-method': 'tools/call', 'mcp-name': 'ev_echo' });
     expect(agreeing.status).toBe(200);
-    const notRpc = await post(JSON.stringify({ hello: 'world' }));
+    const notRpc = await send(JSON.stringify({ hello: 'world' }));
     expect(notRpc.status).toBe(400);
     expect(await notRpc.text()).toMatch(/Invalid Request|Parse error/);
-    const notJson = await post('{"jsonrpc": "2.0",');
+    const notJson = await send('{"jsonrpc": "2.0",');
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { error: { message: string } }).error.message).toMatch(/JSON/);
-    const accept = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), 'text/html');
+    const accept = await send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), 'text/html');
     expect(accept.status).toBe(406);
     expect(await accept.text()).toMatch(/Accept/);
     await expect(

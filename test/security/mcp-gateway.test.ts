@@ -9,7 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayBundle } from '../mcp/fixture.js';
+import { gatewayBundle, post } from '../mcp/fixture.js';
 import { operatorAllows, PEERS, type Peer, startEverythingHttp, startPeer } from '../mcp/peers.js';
 import { readBundle } from '../support/files.js';
 import { otlpExport } from '../support/otlp.js';
@@ -43,19 +43,6 @@ async function applyAndListen<const A extends readonly string[]>(
   return { keys: keys as { [K in keyof A]: string }, url: await t.server.listen({ host: '127.0.0.1', port: 0 }) };
 }
 
-function post(url: string, key: string, body: unknown, signal?: AbortSignal) {
-  return fetch(`${url}/mcp`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      authorization: `Bearer ${key}`,
-      'mcp-protocol-version': '2025-11-25',
-    },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    signal,
-  });
-}
 const toolCall = (name: string, args: unknown, id: unknown = 1) => ({
   jsonrpc: '2.0',
   id,
