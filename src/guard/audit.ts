@@ -211,8 +211,9 @@ export class AuditWriter<T> {
   /** One batch, committed together; one entry the database refuses as data fails only itself. */
   private async write(batch: Array<Pending<T>>): Promise<void> {
     // beforeWrite may change the items (re-decided, an approval spent) by assigning their fields:
-    // as they were, for writing them one by one if the batch fails on one's data.
-    const before = batch.map((p) => ({ ...(p.item as object) }));
+    // as they were, for writing them one by one if the batch fails on one's data (a batch of one is
+    // never split, so it keeps no copy).
+    const before = batch.length > 1 ? batch.map((p) => ({ ...(p.item as object) })) : [];
     let seq = this.seq;
     let prev = this.lastHash;
     // The commit's time is its last try's transaction: a reload between tries is not the commit.
