@@ -276,7 +276,7 @@ const REDACTED = '[credential redacted]';
 /** A provider that echoes its credential (a proxy reflecting headers, say) must not hand it to the agent. */
 function withoutSecret(body: Buffer, secret: string | undefined): Buffer {
   if (!secret || body.indexOf(secret) < 0) return body;
-  return Buffer.from(body.toString('utf8').replaceAll(secret, REDACTED));
+  return Buffer.from(hideSecret(body.toString('utf8'), secret));
 }
 
 function hideSecret(events: string, secret: string | undefined): string {
