@@ -170,13 +170,14 @@ export function acceptAnthropicApiKey(server: FastifyInstance): void {
 export async function llmRoutes(
   server: Server,
   gateway: LlmGateway,
-  opts: { bodyLimit: number; log: UpstreamLog; maxCallsPerAgent?: number; maxBytesPerAgent?: number },
+  /** The bounds per agent in flight come from the config (FULCRUM_LLM_MAX_CALLS_PER_AGENT, …_BYTES_…). */
+  opts: { bodyLimit: number; log: UpstreamLog; maxCallsPerAgent: number; maxBytesPerAgent: number },
 ): Promise<void> {
   const bounds = {
-    calls: inFlight(opts.maxCallsPerAgent ?? 256),
-    bytes: inFlight(opts.maxBytesPerAgent ?? 64 * 1024 * 1024),
-    maxCalls: opts.maxCallsPerAgent ?? 256,
-    maxBytes: opts.maxBytesPerAgent ?? 64 * 1024 * 1024,
+    calls: inFlight(opts.maxCallsPerAgent),
+    bytes: inFlight(opts.maxBytesPerAgent),
+    maxCalls: opts.maxCallsPerAgent,
+    maxBytes: opts.maxBytesPerAgent,
   };
   /** What each request in flight holds of its agent's bounds (released once). */
   const held = new WeakMap<FastifyRequest, () => void>();

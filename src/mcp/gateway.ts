@@ -54,7 +54,8 @@ type CallArgs = [
 export function createMcpGateway(deps: GatewayDeps) {
   const { guard, upstreams, evidence } = deps;
   const observe = deps.observe ?? unobserved();
-  const calls = inFlight(deps.maxCallsPerAgent ?? 32);
+  const maxCalls = deps.maxCallsPerAgent ?? 32;
+  const calls = inFlight(maxCalls);
 
   const api = {
     async listTools(agent: string): Promise<McpTool[]> {
@@ -87,7 +88,7 @@ export function createMcpGateway(deps: GatewayDeps) {
           content: [
             {
               type: 'text',
-              text: `${agent} already has ${calls.of(agent)} tool calls in flight on this node (at most ${deps.maxCallsPerAgent ?? 32}): call again once some have answered`,
+              text: `${agent} already has ${calls.of(agent)} tool calls in flight on this node (at most ${maxCalls}): call again once some have answered`,
             },
           ],
           isError: true,
