@@ -63,6 +63,16 @@ describe.each(ENGINES)('authentication and roles on %s', (engine) => {
       code: 'forbidden',
       message: 'person "vic.viewer" may not registry write (roles: viewer)',
     });
+    // The role is checked before the body is parsed: a reader's YAML costs the server nothing
+    // (malformed YAML would otherwise be a 400 naming the parse error).
+    const yaml = await t.request({
+      method: 'PUT',
+      url: '/v1/compute-pools/x',
+      token: viewer.token,
+      headers: { 'content-type': 'application/yaml' },
+      payload: 'spec: [unterminated',
+    });
+    expect(yaml.statusCode).toBe(403);
     expect(
       (await t.request({ method: 'POST', url: '/v1/apply', token: viewer.token, payload: { files: readBundle(MINI) } }))
         .statusCode,

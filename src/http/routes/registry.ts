@@ -1,5 +1,6 @@
 // /v1/<plural>: list, get, upsert and delete descriptors of every kind, plus the change log.
 import { Type as T } from '@sinclair/typebox';
+import { assertCan } from '../../auth/principal.js';
 import { InputError } from '../../errors.js';
 import { parseYamlValueSliced } from '../../registry/descriptors.js';
 import { KIND_INFO, KINDS, type Kind } from '../../registry/kinds.js';
@@ -111,6 +112,8 @@ export function registryRoutes(server: Server, registry: RegistryService, status
         validatorCompiler: () => () => true,
       },
       async (req, reply) => {
+        // Who may not write gets the 403 before the server spends anything on parsing the body.
+        assertCan(req.principal, 'registry.write');
         const { result, object } = await registry.put(req.principal, await descriptorFromBody(kind, req.params.name, req.body));
         reply.code(result === 'created' ? 201 : 200).header('x-fulcrum-result', result);
         return item_(object);
