@@ -9,7 +9,7 @@ import type { Principal } from '../auth/principal.js';
 import { TOKEN_PREFIX } from '../auth/tokens.js';
 import { NotAllowedError, RateLimitedError, UnauthenticatedError } from '../errors.js';
 import type { GuardService } from '../guard/guard-service.js';
-import { createFailureLimiter, type FailureLimiterOptions } from './rate-limit.js';
+import type { FailureLimiter } from './rate-limit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,15 +29,14 @@ export function registerAuth(
   server: FastifyInstance,
   auth: AuthService,
   guard: GuardService,
-  limits: FailureLimiterOptions,
+  failures: FailureLimiter,
   identity?: Identity,
 ): void {
-  const failures = createFailureLimiter(limits);
   server.decorateRequest('principal', null as never);
   server.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.routeOptions.config?.public || !request.routeOptions.url) return;
     const agentRoute = !!(request.routeOptions.config.agentOnly || request.routeOptions.config.telemetry);
-    const limited = limits.max > 0 ? failures.retryAfter(request.ip) : 0;
+    const limited = failures.retryAfter(request.ip);
     if (limited) {
       // Past its budget an address gets no lookup and no write; only agent keys this node already
       // holds in memory still pass (agents behind the same NAT as a misbehaving client keep working),
@@ -61,7 +60,7 @@ export function registerAuth(
       await authenticate(request);
     } catch (err) {
       if (err instanceof UnauthenticatedError) {
-        if (limits.max > 0) failures.fail(request.ip);
+        failures.fail(request.ip);
         // RFC 6750 §3 / RFC 9728 §5.1: an agent's 401 says how to get a token, and whether the one sent failed.
         if (agentRoute && identity)
           reply.header(

@@ -1,10 +1,13 @@
 // Failed credential attempts, limited per client address: past `max` failures in a window, that
 // address's requests are answered 429 `rate_limited` with Retry-After, before any lookup or write,
 // until the window ends. Agents already in this node's key table keep working from that address.
-// In memory and per node (docs/auth.md): N nodes give an address N times the budget.
+// In memory and per node (docs/auth.md): N nodes give an address N times the budget. The same budget
+// covers the sign-in steps that make Fulcrum call the IdP (routes/identity.ts). `max: 0` turns it off.
+
+import { RateLimitedError } from '../errors.js';
 
 export interface FailureLimiterOptions {
-  /** Failures an address may have in one window. */
+  /** Failures an address may have in one window (0: no limit). */
   max: number;
   windowMs: number;
   /** Addresses tracked at once; past it the oldest are forgotten (memory stays bounded). */
@@ -28,12 +31,14 @@ export function createFailureLimiter(opts: FailureLimiterOptions, now: () => num
   return {
     /** Seconds until `address` may try again, or 0 when it is not limited. */
     retryAfter(address: string): number {
+      if (opts.max <= 0) return 0;
       const w = current(address);
       return w && w.failures >= opts.max ? Math.max(1, Math.ceil((w.resetAt - now()) / 1000)) : 0;
     },
 
     /** Counts one failed attempt from `address`. */
     fail(address: string): void {
+      if (opts.max <= 0) return;
       const w = current(address);
       if (w) {
         w.failures++;
@@ -45,6 +50,13 @@ export function createFailureLimiter(opts: FailureLimiterOptions, now: () => num
         if (windows.size <= opts.capacity) break;
         windows.delete(key);
       }
+    },
+
+    /** Refuses (429 with Retry-After) an address past its budget. */
+    check(address: string): void {
+      const seconds = this.retryAfter(address);
+      if (seconds)
+        throw new RateLimitedError(`too many failed credential attempts from ${address}; try again in ${seconds} s`, seconds);
     },
 
     /** Addresses tracked now (for /metrics and tests). */

@@ -18,6 +18,7 @@ import { toErrorReply } from './errors.js';
 import { registerBoundedJsonParser } from './json-depth.js';
 import { registerMetrics } from './metrics.js';
 import { trackRequest } from './quiet.js';
+import { createFailureLimiter } from './rate-limit.js';
 import { auditRoutes } from './routes/audit.js';
 import { bundleRoutes, registerYamlParser } from './routes/bundles.js';
 import { credentialRoutes } from './routes/credentials.js';
@@ -130,13 +131,9 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     // Sign-ins, refusals and sign-outs are acts in the audit chain (kinds auth.*).
     recordAct: (act) => app.guard.recordAct(act),
   });
-  registerAuth(
-    server,
-    app.auth,
-    app.guard,
-    { max: app.config.authFailuresPerMinute, windowMs: 60_000, capacity: 100_000 },
-    identity,
-  );
+  // Failed credential attempts and refused sign-in steps, per client address (rate-limit.ts).
+  const failures = createFailureLimiter({ max: app.config.authFailuresPerMinute, windowMs: 60_000, capacity: 100_000 });
+  registerAuth(server, app.auth, app.guard, failures, identity);
   registerMetrics(
     server,
     app.observability,
@@ -154,7 +151,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   registryRoutes(api, app.registry, (o) => (o.kind === 'Agent' ? app.guard.agentStatus(o.name) : undefined));
   bundleRoutes(api, app.registry, { applyBodyLimit: app.config.applyBodyLimit });
   credentialRoutes(api, app.auth);
-  identityRoutes(api, identity);
+  identityRoutes(api, identity, failures);
   guardRoutes(api, app.guard);
   auditRoutes(api, createAuditReader(app.database.db, app.auditKey));
   evidenceRoutes(api, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });

@@ -279,6 +279,35 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     });
     expect(bad.statusCode).toBe(400);
   });
+
+  it('limits, per client address, the sign-in steps that make Fulcrum call the IdP', async () => {
+    const from = (remoteAddress: string, url: string, payload?: object, headers?: Record<string, string>) =>
+      t.server.inject({ method: url === '/auth/callback?code=c&state=s' ? 'GET' : 'POST', url, payload, remoteAddress, headers });
+    // Made-up device codes: each is refused by the IdP and counts; past the budget (30 a minute by
+    // default) the address gets 429 with Retry-After before anything reaches the IdP.
+    const polls = [];
+    for (let i = 0; i < 30; i++) polls.push(await from('10.1.2.3', '/auth/device/token', { deviceCode: `made-up-${i}` }));
+    expect(polls.map((r) => r.statusCode)).toEqual(Array(30).fill(400));
+    const limited = await from('10.1.2.3', '/auth/device/token', { deviceCode: 'made-up' });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('rate_limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // The same budget covers starting a device login and redeeming a console code.
+    expect((await from('10.1.2.3', '/auth/device', {})).statusCode).toBe(429);
+    expect((await from('10.1.2.3', '/auth/callback?code=c&state=s')).statusCode).toBe(429);
+    // Every start has the IdP hold a code, so starts count too; other addresses are unaffected.
+    for (let i = 0; i < 30; i++) expect((await from('10.4.5.6', '/auth/device', {})).statusCode).toBe(200);
+    expect((await from('10.4.5.6', '/auth/device', {})).statusCode).toBe(429);
+    expect((await from('10.7.8.9', '/auth/device', {})).statusCode).toBe(200);
+    // Unknown console sessions count as failed credentials as well.
+    for (let i = 0; i < 30; i++)
+      expect(
+        (await from('10.9.9.9', '/auth/logout', undefined, { authorization: `Bearer fss_${'x'.repeat(43)}` })).statusCode,
+      ).toBe(204);
+    expect(
+      (await from('10.9.9.9', '/auth/logout', undefined, { authorization: `Bearer fss_${'x'.repeat(43)}` })).statusCode,
+    ).toBe(429);
+  });
 });
 
 describe('without the settings', () => {

@@ -10,6 +10,7 @@ import { IdpError } from '../../auth/oidc.js';
 import { LOGIN_TTL_SECONDS, SignInRefused, safeReturnTo } from '../../auth/sign-in.js';
 import { FulcrumError, InputError, NotAllowedError, NotFoundError } from '../../errors.js';
 import { ROLES, type Role } from '../../registry/schemas.js';
+import type { FailureLimiter } from '../rate-limit.js';
 import { ErrorRef, errorResponses, type Server } from '../schemas.js';
 
 const tags = ['identity'];
@@ -71,7 +72,7 @@ const refusal = (description: string) => ({
   content: { 'text/html': { schema: T.String({ description: 'a page saying why' }) } },
 });
 
-export function identityRoutes(server: Server, identity: Identity): void {
+export function identityRoutes(server: Server, identity: Identity, failures: FailureLimiter): void {
   const { people, sessions, settings } = identity;
   for (const s of [AuthSession, DeviceAuthorization, DeviceSession, ProtectedResource]) server.addSchema(s);
 
@@ -95,13 +96,16 @@ export function identityRoutes(server: Server, identity: Identity): void {
         tags,
         summary: "How to sign in to the console, and the caller's console session if the cookie holds one",
         security,
-        response: { 200: T.Ref(AuthSession) },
+        response: { 200: T.Ref(AuthSession), ...errorResponses(429) },
       },
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       const token = cookieValue(request.headers.cookie, identity.cookieName);
+      if (token) failures.check(request.ip);
       const principal = token ? await sessions.authenticate(token) : undefined;
+      // An unknown session is a failed credential like any other (each one costs a lookup).
+      if (token && !principal) failures.fail(request.ip);
       const expiresAt = principal && token ? await sessions.expiresAt(token) : undefined;
       return {
         signIn: { oidc: !!people, ...(people ? { name: people.name } : {}), deviceLogin: !!people },
@@ -175,7 +179,7 @@ export function identityRoutes(server: Server, identity: Identity): void {
           },
           403: refusal('the IdP signed the person in, but Fulcrum refuses them (no Person, no role): a page'),
           502: refusal('the IdP answered wrongly (no ID token, a refused code): a page'),
-          ...errorResponses(404, 503),
+          ...errorResponses(404, 429, 503),
         },
       },
     },
@@ -183,6 +187,8 @@ export function identityRoutes(server: Server, identity: Identity): void {
       const flow = needPeople();
       // The login cookie is single-use: cleared whatever happens next.
       const clearLogin = cookie(identity.loginCookieName, '', 0);
+      // Redeeming a code calls the IdP: an address whose sign-ins keep failing waits (429).
+      failures.check(request.ip);
       try {
         const done = await idp(() => flow.callback(request.query, cookieValue(request.headers.cookie, identity.loginCookieName)));
         return reply
@@ -191,6 +197,7 @@ export function identityRoutes(server: Server, identity: Identity): void {
           .redirect(`${settings.publicUrl}${done.returnTo}`, 302);
       } catch (err) {
         if (!(err instanceof SignInRefused)) throw err;
+        failures.fail(request.ip);
         request.log.warn({ reason: err.message }, 'console sign-in refused');
         return refusalPage(reply.header('set-cookie', clearLogin), err);
       }
@@ -206,7 +213,7 @@ export function identityRoutes(server: Server, identity: Identity): void {
         tags,
         summary: 'End the console session (cookie, with X-Fulcrum-CSRF) or a `fulcrum login` session (bearer)',
         security,
-        response: { 204: T.Null({ description: 'signed out (also when there was no session)' }), ...errorResponses(403) },
+        response: { 204: T.Null({ description: 'signed out (also when there was no session)' }), ...errorResponses(403, 429) },
       },
     },
     async (request, reply) => {
@@ -223,7 +230,9 @@ export function identityRoutes(server: Server, identity: Identity): void {
         !identity.csrfOk(token, request.headers)
       )
         throw new NotAllowedError('cross-site request refused: signing out from the console needs its X-Fulcrum-CSRF header');
+      if (token) failures.check(request.ip);
       const ended = token ? await sessions.end(token) : undefined;
+      if (token && !ended) failures.fail(request.ip);
       if (ended)
         await identity.recordAct({
           kind: 'auth.signed-out',
@@ -244,10 +253,17 @@ export function identityRoutes(server: Server, identity: Identity): void {
         tags,
         summary: '`fulcrum login`: start the device authorization grant (RFC 8628) at the IdP',
         security,
-        response: { 200: T.Ref(DeviceAuthorization), ...errorResponses(404, 503) },
+        response: { 200: T.Ref(DeviceAuthorization), ...errorResponses(404, 429, 503) },
       },
     },
-    async () => idp(() => needPeople().deviceStart()),
+    async (request) => {
+      const flow = needPeople();
+      // Each start makes the IdP hold a code: it counts against the address's budget like a failure
+      // (a person's `fulcrum login` starts once), so nobody can have Fulcrum flood the IdP.
+      failures.check(request.ip);
+      failures.fail(request.ip);
+      return idp(() => flow.deviceStart());
+    },
   );
 
   server.post(
@@ -269,18 +285,21 @@ export function identityRoutes(server: Server, identity: Identity): void {
               description: 'not yet: poll again later (slow_down: less often)',
             }),
           }),
-          ...errorResponses(403, 404, 503),
+          ...errorResponses(403, 404, 429, 503),
         },
       },
     },
     async (request, reply) => {
       const flow = needPeople();
+      // Polls of a live code are free; a code the IdP refuses (made up, expired, denied) counts.
+      failures.check(request.ip);
       try {
         const r = await idp(() => flow.devicePoll(request.body.deviceCode));
         if (r.pending) return reply.code(202).send({ pending: r.pending });
         return { token: r.session.token, expiresAt: r.session.expiresAt, person: r.session.person };
       } catch (err) {
         if (!(err instanceof SignInRefused)) throw err;
+        failures.fail(request.ip);
         throw err.status === 403 ? new NotAllowedError(err.message) : new InputError(err.message);
       }
     },
