@@ -4047,6 +4047,15 @@ export interface operations {
                 };
             };
             /** @description Every error answer has this shape. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4122,6 +4131,15 @@ export interface operations {
             };
             /** @description Every error answer has this shape. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4226,6 +4244,15 @@ export interface operations {
             };
             /** @description Every error answer has this shape. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4365,6 +4392,15 @@ export interface operations {
                 };
             };
             /** @description Every error answer has this shape. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4391,6 +4427,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuthSession"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Every error answer has this shape. */
