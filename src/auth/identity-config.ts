@@ -13,6 +13,12 @@ export interface OidcSettings {
   deviceClientId?: string | undefined;
   /** FULCRUM_OIDC_NAME: the IdP's name on the console's button ("Sign in with Okta"). */
   name: string;
+  /**
+   * FULCRUM_OIDC_REQUIRE_EMAIL_VERIFIED (default true): an email counts only where the IdP says it
+   * verified it (`email_verified: true`, or Entra ID's `xms_edov: true`). false also takes an email
+   * sent with neither claim; an explicit `email_verified: false` is always refused.
+   */
+  requireEmailVerified: boolean;
 }
 
 export interface IdentitySettings {
@@ -44,6 +50,12 @@ export function parseIdentitySettings(env: NodeJS.ProcessEnv): IdentitySettings 
     throw new InputError('FULCRUM_OIDC_ISSUER needs FULCRUM_OIDC_CLIENT_ID: the client registered for Fulcrum at the IdP');
   for (const name of ['FULCRUM_OIDC_CLIENT_ID', 'FULCRUM_OIDC_CLIENT_SECRET', 'FULCRUM_OIDC_DEVICE_CLIENT_ID'] as const)
     if (env[name] && !issuer) throw new InputError(`${name} is set but FULCRUM_OIDC_ISSUER is not`);
+  const verified = env.FULCRUM_OIDC_REQUIRE_EMAIL_VERIFIED?.trim().toLowerCase();
+  if (verified !== undefined && verified !== '' && verified !== 'true' && verified !== 'false')
+    throw new InputError(
+      `FULCRUM_OIDC_REQUIRE_EMAIL_VERIFIED must be true or false, got "${env.FULCRUM_OIDC_REQUIRE_EMAIL_VERIFIED}"`,
+    );
+  if (verified && !issuer) throw new InputError('FULCRUM_OIDC_REQUIRE_EMAIL_VERIFIED is set but FULCRUM_OIDC_ISSUER is not');
   const hours = env.FULCRUM_SESSION_HOURS ? Number(env.FULCRUM_SESSION_HOURS) : 12;
   if (!Number.isInteger(hours) || hours < 1 || hours > MAX_SESSION_HOURS)
     throw new InputError(
@@ -58,6 +70,7 @@ export function parseIdentitySettings(env: NodeJS.ProcessEnv): IdentitySettings 
           clientSecret: env.FULCRUM_OIDC_CLIENT_SECRET || undefined,
           deviceClientId: env.FULCRUM_OIDC_DEVICE_CLIENT_ID || undefined,
           name: env.FULCRUM_OIDC_NAME?.trim().slice(0, 60) || new URL(issuer).hostname,
+          requireEmailVerified: verified !== 'false',
         }
       : undefined,
     agentTokenIssuer,

@@ -76,11 +76,23 @@ export function createPeopleSignIn(deps: {
     // they come from UserInfo, for the same subject (§5.3.2).
     if (claims.email === undefined && typeof tokens.access_token === 'string') {
       const info = await issuer.userinfo(tokens.access_token);
-      if (info && info.sub === claims.sub) claims = { ...claims, email: info.email, email_verified: info.email_verified };
+      if (info && info.sub === claims.sub)
+        claims = { ...claims, email: info.email, email_verified: info.email_verified, xms_edov: info.xms_edov };
     }
     const email = typeof claims.email === 'string' ? claims.email.trim().slice(0, MAX_EMAIL) : '';
     if (!email) throw await refuse('the IdP sent no email claim (ask for the "email" scope, see docs/auth.md)', 403);
-    if (claims.email_verified === false) throw await refuse(`the IdP has not verified ${email}`, 403, email);
+    // Some IdPs send the flag as a string (UserInfo of AWS Cognito).
+    const verified = String(claims.email_verified);
+    if (verified === 'false') throw await refuse(`the IdP has not verified ${email}`, 403, email);
+    // An email nobody verified is whatever the account's owner typed: taking it as the Person would
+    // let anyone with an account at the IdP become anyone (the "nOAuth" mistake). Entra ID sends no
+    // email_verified; its xms_edov says the email's domain is verified by its owner.
+    if (oidc.requireEmailVerified && verified !== 'true' && String(claims.xms_edov) !== 'true')
+      throw await refuse(
+        `the IdP does not say it verified ${email} (no email_verified claim; with Entra ID add the xms_edov optional claim, see docs/auth.md)`,
+        403,
+        email,
+      );
     const snapshot = await deps.registry();
     const person = snapshot.list('Person').find((p) => p.spec.email?.toLowerCase() === email.toLowerCase());
     if (!person)

@@ -52,6 +52,7 @@ describe.each(ENGINES)('fulcrum login (%s)', (engine) => {
           clientSecret: 's',
           deviceClientId: 'fulcrum-cli',
           name: 'Acme IdP',
+          requireEmailVerified: true,
         },
         sessionSeconds: 3600,
         jwksCooldownMs: 0,

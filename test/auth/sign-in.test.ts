@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import type { IdentitySettings } from '../../src/auth/identity-config.js';
+import type { IdentitySettings, OidcSettings } from '../../src/auth/identity-config.js';
 import { hashToken } from '../../src/auth/tokens.js';
 import { loadConfig } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
@@ -36,7 +36,13 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     ]);
     settings = {
       publicUrl: PUBLIC,
-      oidc: { issuer: idp.issuer, clientId: 'fulcrum', clientSecret: 'fulcrum-secret', name: 'Acme IdP' },
+      oidc: {
+        issuer: idp.issuer,
+        clientId: 'fulcrum',
+        clientSecret: 'fulcrum-secret',
+        name: 'Acme IdP',
+        requireEmailVerified: true,
+      },
       sessionSeconds: 3600,
       jwksCooldownMs: 0,
     };
@@ -49,13 +55,17 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
   });
 
   /** Starts at /auth/login, signs in at the IdP as `email`, and comes back to /auth/callback. */
-  async function signIn(email: string, returnTo = '/agents') {
-    const login = await t.request({ method: 'GET', url: `/auth/login?returnTo=${encodeURIComponent(returnTo)}`, token: null });
+  async function signIn(email: string, returnTo = '/agents', server: TestServer = t) {
+    const login = await server.request({
+      method: 'GET',
+      url: `/auth/login?returnTo=${encodeURIComponent(returnTo)}`,
+      token: null,
+    });
     expect(login.statusCode, login.body).toBe(302);
     const loginCookie = (login.headers['set-cookie'] as string).split(';')[0] as string;
     const back = await walkIdp(login.headers.location as string, email, CALLBACK);
     const u = new URL(back.url);
-    const callback = await t.request({
+    const callback = await server.request({
       method: 'GET',
       url: `${u.pathname}${u.search}`,
       token: null,
@@ -151,6 +161,54 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     expect((await t.request({ method: 'GET', url: '/v1/people' })).json().items.length).toBe(people);
     const audit = (await t.request({ method: 'GET', url: '/v1/audit?kind=auth.refused&limit=5' })).json().items;
     expect(audit[0]).toMatchObject({ actor: 'oidc:mallory@acme.example' });
+  });
+
+  it('takes an email only where the IdP says it verified it (email_verified, or Entra ID xms_edov)', async () => {
+    for (const name of ['unverified', 'unsaid', 'edov'])
+      expect(
+        (
+          await t.request({
+            method: 'PUT',
+            url: `/v1/people/${name}.ann`,
+            payload: { spec: { displayName: name, email: `${name}.ann@acme.example`, roles: ['viewer'], businessUnit: 'cx' } },
+          })
+        ).statusCode,
+      ).toBe(201);
+    const unverified = (await signIn('unverified.ann@acme.example')).callback;
+    expect(unverified.statusCode).toBe(403);
+    expect(unverified.body).toContain('the IdP has not verified unverified.ann@acme.example');
+    // No claim at all: refused by default, since anyone may have typed that email at the IdP.
+    const unsaid = (await signIn('unsaid.ann@acme.example')).callback;
+    expect(unsaid.statusCode).toBe(403);
+    expect(unsaid.body).toContain('the IdP does not say it verified unsaid.ann@acme.example');
+    expect(sessionCookie(unsaid)).toBeUndefined();
+    const audit = (await t.request({ method: 'GET', url: '/v1/audit?kind=auth.refused&limit=1' })).json().items;
+    expect(audit[0]).toMatchObject({ actor: 'oidc:unsaid.ann@acme.example' });
+    const edov = (await signIn('edov.ann@acme.example')).callback;
+    expect(edov.statusCode, edov.body).toBe(302);
+    expect(sessionCookie(edov)).toBeDefined();
+
+    // An operator whose IdP only ever issues verified emails may take a missing claim; never a false one.
+    const lenient = await startTestServer(engine, {
+      identity: { ...settings, oidc: { ...(settings.oidc as OidcSettings), requireEmailVerified: false } },
+    });
+    try {
+      await lenient.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+      await lenient.request({
+        method: 'PUT',
+        url: '/v1/people/unsaid.ann',
+        payload: { spec: { displayName: 'u', email: 'unsaid.ann@acme.example', roles: ['viewer'], businessUnit: 'cx' } },
+      });
+      await lenient.request({
+        method: 'PUT',
+        url: '/v1/people/unverified.ann',
+        payload: { spec: { displayName: 'u', email: 'unverified.ann@acme.example', roles: ['viewer'], businessUnit: 'cx' } },
+      });
+      expect((await signIn('unsaid.ann@acme.example', '/agents', lenient)).callback.statusCode).toBe(302);
+      expect((await signIn('unverified.ann@acme.example', '/agents', lenient)).callback.statusCode).toBe(403);
+    } finally {
+      await lenient.close();
+    }
   });
 
   it('refuses a callback without its login cookie, with another state, or replayed', async () => {
@@ -354,22 +412,35 @@ describe('identity settings', () => {
     [{ FULCRUM_PUBLIC_URL: 'https://f.example/?a=1' }, 'no query, fragment or credentials'],
     [{ FULCRUM_OIDC_CLIENT_ID: 'x' }, 'FULCRUM_OIDC_CLIENT_ID is set but FULCRUM_OIDC_ISSUER is not'],
     [{ FULCRUM_SESSION_HOURS: '0' }, 'FULCRUM_SESSION_HOURS must be a whole number of hours from 1 to 720'],
+    [{ FULCRUM_OIDC_REQUIRE_EMAIL_VERIFIED: 'no' }, 'FULCRUM_OIDC_REQUIRE_EMAIL_VERIFIED must be true or false, got "no"'],
+    [
+      { FULCRUM_OIDC_REQUIRE_EMAIL_VERIFIED: 'false' },
+      'FULCRUM_OIDC_REQUIRE_EMAIL_VERIFIED is set but FULCRUM_OIDC_ISSUER is not',
+    ],
   ])('refuses %o clearly', (env, message) => {
     expect(load(env)).toThrow(message);
   });
 
   it('reads a full setup', () => {
-    const c = loadConfig({
+    const env = {
       FULCRUM_DATA_DIR: '/tmp/x',
       FULCRUM_PUBLIC_URL: 'https://fulcrum.example.com/',
       FULCRUM_OIDC_ISSUER: 'https://login.example.com/tenant/v2.0',
       FULCRUM_OIDC_CLIENT_ID: 'cid',
       FULCRUM_OIDC_CLIENT_SECRET: 'sec',
       FULCRUM_AGENT_TOKEN_ISSUER: 'https://login.example.com/tenant/v2.0',
-    });
+    };
+    const c = loadConfig(env);
+    expect(loadConfig({ ...env, FULCRUM_OIDC_REQUIRE_EMAIL_VERIFIED: 'FALSE' }).identity.oidc?.requireEmailVerified).toBe(false);
     expect(c.identity).toMatchObject({
       publicUrl: 'https://fulcrum.example.com',
-      oidc: { issuer: 'https://login.example.com/tenant/v2.0', clientId: 'cid', clientSecret: 'sec', name: 'login.example.com' },
+      oidc: {
+        issuer: 'https://login.example.com/tenant/v2.0',
+        clientId: 'cid',
+        clientSecret: 'sec',
+        name: 'login.example.com',
+        requireEmailVerified: true,
+      },
       agentTokenIssuer: 'https://login.example.com/tenant/v2.0',
       sessionSeconds: 12 * 3600,
     });

@@ -32,6 +32,17 @@ async function signingKey(kid: string): Promise<JWK> {
   return { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
 }
 
+/**
+ * What the IdP says about an email it sends: verified, except logins starting `unverified.` (false),
+ * `unsaid.` (no claim: Entra ID's way) and `edov.` (no email_verified, Entra's `xms_edov: true`).
+ */
+function verification(login: string): Record<string, boolean> {
+  if (login.startsWith('unverified.')) return { email_verified: false };
+  if (login.startsWith('unsaid.')) return {};
+  if (login.startsWith('edov.')) return { xms_edov: true };
+  return { email_verified: true };
+}
+
 /** Accounts are their login: whoever signs in at the dev login form as `x@y` has email `x@y`. */
 function providerFor(issuer: string, clients: IdpClient[], keys: JWK[]): Provider {
   const provider = new Provider(issuer, {
@@ -39,9 +50,9 @@ function providerFor(issuer: string, clients: IdpClient[], keys: JWK[]): Provide
     jwks: { keys },
     findAccount: async (_ctx: ProviderContext, id: string) => ({
       accountId: id,
-      claims: async () => ({ sub: id, email: id, email_verified: true, name: id }),
+      claims: async () => ({ sub: id, email: id, name: id, ...verification(id) }),
     }),
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified', 'xms_edov'], profile: ['name'] },
     pkce: { required: () => true },
     ttl: {
       AccessToken: 300,
