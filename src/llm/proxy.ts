@@ -5,6 +5,7 @@
 // the provider's request; what was produced until then is what the call is charged.
 import type http from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
+import { REDACTED } from '../net/secrets.js';
 import { createStreamMeter } from './apis.js';
 import { errorBody, LlmError } from './errors.js';
 import type { Admitted, CallEnd } from './gateway.js';
@@ -270,8 +271,6 @@ function readBounded(stream: http.IncomingMessage, max: number): Promise<Buffer>
     });
   });
 }
-
-const REDACTED = '[credential redacted]';
 
 /** A provider that echoes its credential (a proxy reflecting headers, say) must not hand it to the agent. */
 function withoutSecret(body: Buffer, secret: string | undefined): Buffer {

@@ -32,6 +32,7 @@ import https from 'node:https';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { type OutboundPolicy, OutboundRefusedError } from '../net/outbound.js';
+import { hideSecrets, redactSecrets, secretsToHide } from '../net/secrets.js';
 
 /** The SDK's message schema (passed in: the SDK is loaded lazily, see sdk.ts). */
 interface MessageSchema {
@@ -92,6 +93,8 @@ export class UpstreamHttpTransport implements Transport {
   /** The 2025 client's requests in flight, by JSON-RPC id: its `notifications/cancelled` closes one. */
   private readonly cancellers = new Map<string | number, AbortController>();
   private readonly maxBytes: number;
+  /** The credentials this transport sends, hidden in whatever the upstream sends back. */
+  private readonly secrets: string[];
 
   constructor(
     private readonly url: URL,
@@ -99,6 +102,15 @@ export class UpstreamHttpTransport implements Transport {
     private readonly opts: HttpTransportOptions,
   ) {
     this.maxBytes = opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    this.secrets = secretsToHide(Object.values(opts.headers ?? {}));
+  }
+
+  /**
+   * A message from the upstream, checked, with the credentials sent to it hidden: an upstream that
+   * echoes its request headers (a debugging tool, a reflecting proxy) must not hand them to agents.
+   */
+  private received(data: unknown): JSONRPCMessage {
+    return this.schema.parse(redactSecrets(data, this.secrets)) as JSONRPCMessage;
   }
 
   async start(): Promise<void> {}
@@ -141,11 +153,11 @@ export class UpstreamHttpTransport implements Transport {
       if (typeof session === 'string') this.sessionId = session;
       const status = res.statusCode ?? 0;
       if (status < 200 || status > 299) {
-        const text = await readHead(res, ERROR_BODY_BYTES);
+        const text = hideSecrets(await readHead(res, ERROR_BODY_BYTES), this.secrets);
         if (modern && status >= 400 && status < 500 && 'id' in message) {
           // A 2026 server's refusal of this request (a header or envelope check): its JSON-RPC error.
           const error = rpcErrorFor(text, message.id);
-          if (error) return void this.onmessage?.(this.schema.parse(error) as JSONRPCMessage);
+          if (error) return void this.onmessage?.(this.received(error));
         }
         throw new StreamableHttpError(status, `Error POSTing to endpoint: HTTP ${status}`, text.slice(0, 500));
       }
@@ -163,7 +175,7 @@ export class UpstreamHttpTransport implements Transport {
       }
       if (type === 'application/json') {
         const data: unknown = JSON.parse(await readCapped(res, this.maxBytes));
-        for (const m of Array.isArray(data) ? data : [data]) this.onmessage?.(this.schema.parse(m) as JSONRPCMessage);
+        for (const m of Array.isArray(data) ? data : [data]) this.onmessage?.(this.received(m));
         return;
       }
       res.destroy();
@@ -260,7 +272,7 @@ export class UpstreamHttpTransport implements Transport {
       const text = data.join('\n');
       if (text === '' || (event !== '' && event !== 'message')) return;
       try {
-        const message = this.schema.parse(JSON.parse(text)) as JSONRPCMessage;
+        const message = this.received(JSON.parse(text));
         this.onmessage?.(message);
         // The answer ends what this stream is for: what follows is skipped (a little of it, so
         // the socket is reused when the upstream ends the stream as it should).

@@ -89,3 +89,62 @@ export function readSecret(
   if (value === undefined || value === '') return { ok: false, reason: `the secret ${name} is not set in Fulcrum's environment` };
   return { ok: true, value };
 }
+
+/** What stands where a secret was in something an outside server sent back. */
+export const REDACTED = '[credential redacted]';
+/** Shorter values are not looked for: "1" would blank every digit of an answer (docs/security.md). */
+const MIN_REDACTED_LENGTH = 8;
+
+/**
+ * The strings to hide for a set of header values: each value and, for `<scheme> <credential>`
+ * (Bearer, Basic, …), the credential alone, longest first so a value is hidden before its part.
+ */
+export function secretsToHide(values: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const value of values) {
+    if (value.length >= MIN_REDACTED_LENGTH) out.add(value);
+    const credential = /^[A-Za-z][A-Za-z0-9_-]*\s+(\S.*)$/.exec(value)?.[1];
+    if (credential && credential.length >= MIN_REDACTED_LENGTH) out.add(credential);
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every secret replaced (for what goes to the log). */
+export function hideSecrets(text: string, secrets: readonly string[]): string {
+  for (const s of secrets) if (text.includes(s)) text = text.replaceAll(s, REDACTED);
+  return text;
+}
+
+/**
+ * A parsed answer with every secret replaced in its strings and keys, after parsing, so an escaped
+ * form (`\u0041…`) is found too. Walked without recursion: an answer may nest deeper than the stack.
+ * Changes `value` in place and returns it (or the replacement, when `value` is itself a string).
+ */
+export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
+  if (secrets.length === 0) return value;
+  if (typeof value === 'string') return hideSecrets(value, secrets) as T;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v = node[i];
+        if (typeof v === 'string') node[i] = hideSecrets(v, secrets);
+        else if (v !== null && typeof v === 'object') stack.push(v);
+      }
+    } else if (node !== null && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      for (const key of Object.keys(o)) {
+        const v = o[key];
+        const k = hideSecrets(key, secrets);
+        if (k !== key) {
+          delete o[key];
+          o[k] = v;
+        }
+        if (typeof v === 'string') o[k] = hideSecrets(v, secrets);
+        else if (v !== null && typeof v === 'object') stack.push(v);
+      }
+    }
+  }
+  return value;
+}

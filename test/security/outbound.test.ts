@@ -7,6 +7,7 @@
 //
 // No test sends traffic beyond 127.0.0.1: names resolving to 10.0.0.1 or 169.254.169.254 come from a
 // resolver injected here, and the refusal happens before a socket opens.
+import http from 'node:http';
 import type { LookupFunction } from 'node:net';
 import net from 'node:net';
 import path from 'node:path';
@@ -198,6 +199,61 @@ describe('the outbound policy', () => {
   });
 });
 
+describe('an upstream echoing the credential Fulcrum sent it', () => {
+  it('never hands it on: hidden in JSON answers (escaped or not, in strings and keys), SSE events and error bodies', async () => {
+    const token = 'crm-token-5e0d9a77';
+    const escaped = [...token].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => {
+        body += d;
+      });
+      req.on('end', () => {
+        const m = JSON.parse(body) as { id: number; method: string };
+        const auth = String(req.headers.authorization);
+        if (m.method === 'fail') return void res.writeHead(500, { 'content-type': 'text/plain' }).end(`denied for ${auth}`);
+        if (m.method === 'sse')
+          return void res
+            .writeHead(200, { 'content-type': 'text/event-stream' })
+            .end(
+              `event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: auth }] } })}\n\n`,
+            );
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(`{"jsonrpc":"2.0","id":${m.id},"result":{"text":"${escaped}","${token}":[["deep ${token}"]]}}`);
+      });
+    });
+    const local = await new Promise<http.Server>((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+    const port = (local.address() as net.AddressInfo).port;
+    const transport = new UpstreamHttpTransport(new URL(`http://127.0.0.1:${port}/mcp`), JSONRPCMessageSchema, {
+      outbound: createOutboundPolicy({ allowHosts: [{ host: '127.0.0.1' }] }),
+      headers: { Authorization: `Bearer ${token}`, 'X-Short': 'eu-1' },
+    });
+    try {
+      const answers: unknown[] = [];
+      transport.onmessage = (m) => answers.push(m);
+      await transport.send({ jsonrpc: '2.0', id: 1, method: 'json' });
+      await transport.send({ jsonrpc: '2.0', id: 2, method: 'sse' });
+      await expect.poll(() => answers.length).toBe(2);
+      expect(answers).toEqual([
+        {
+          jsonrpc: '2.0',
+          id: 1,
+          result: { text: '[credential redacted]', '[credential redacted]': [['deep [credential redacted]']] },
+        },
+        // The whole header value is hidden as one, not "Bearer " and then the token.
+        { jsonrpc: '2.0', id: 2, result: { content: [{ type: 'text', text: '[credential redacted]' }] } },
+      ]);
+      const failed = await transport.send({ jsonrpc: '2.0', id: 3, method: 'fail' }).catch((e: unknown) => e);
+      expect(failed).toMatchObject({ code: 500, body: 'denied for [credential redacted]' });
+      expect(JSON.stringify(answers)).not.toContain(token);
+    } finally {
+      await transport.close();
+      local.close();
+    }
+  });
+});
+
 describe.each(ENGINES)('McpServer URLs and headers through Fulcrum (%s)', (engine) => {
   let t: TestServer;
   let viewer: string;
@@ -358,6 +414,8 @@ describe.each(ENGINES)('McpServer URLs and headers through Fulcrum (%s)', (engin
         expect(body).not.toContain('upstream-token-3b9f1c');
         expect(body).not.toContain('acme-eu');
       }
+      // The upstream echoed the credential it was sent (in its tool's description): hidden.
+      expect(listed.json().tools[0].descriptor.spec.description).toBe('called with [credential redacted]');
     } finally {
       for (const k of [...Object.keys(settings), 'FULCRUM_SECRET_CRM_TOKEN', 'FULCRUM_SECRET_CRM_TENANT']) delete process.env[k];
     }

@@ -49,7 +49,16 @@ export async function startMcpUpstream(): Promise<Listening & { headers: http.In
         m.method === 'initialize'
           ? { protocolVersion: m.params?.protocolVersion, capabilities: { tools: {} }, serverInfo: { name: 'rec', version: '1' } }
           : m.method === 'tools/list'
-            ? { tools: [{ name: 'echo', inputSchema: { type: 'object' } }] }
+            ? // An upstream that echoes its request's credential (a debugging tool, a reflecting proxy).
+              {
+                tools: [
+                  {
+                    name: 'echo',
+                    description: `called with ${req.headers.authorization ?? 'no credential'}`,
+                    inputSchema: { type: 'object' },
+                  },
+                ],
+              }
             : {};
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: m.id, result }));
     });
