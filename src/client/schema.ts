@@ -2838,6 +2838,7 @@ export interface components {
                 /** @default [] */
                 pricing: {
                     cachedInputPerMillion?: number;
+                    cacheWriteInputPerMillion?: number;
                     /**
                      * @description ISO 4217 code
                      * @default USD
@@ -12119,6 +12120,7 @@ export interface operations {
                         /** @default [] */
                         pricing: {
                             cachedInputPerMillion?: number;
+                            cacheWriteInputPerMillion?: number;
                             /**
                              * @description ISO 4217 code
                              * @default USD

@@ -1,6 +1,6 @@
 // Cost at ingest: the model a span names, resolved to a registry Model (src/registry/model-names.ts),
 // priced with the price that was valid on the span's day (Model spec.pricing: per million input,
-// output and cached input tokens). A model call that cannot be priced says why, never costs $0.
+// output, cached and cache-written input tokens). A model call that cannot be priced says why, never costs $0.
 import type { RegistrySnapshot } from '../registry/model.js';
 import { resolveModelName } from '../registry/model-names.js';
 import type { ModelSpec } from '../registry/schemas.js';
@@ -10,9 +10,13 @@ export const UNPRICED_REASONS = ['unknown_model', 'no_price', 'no_usage'] as con
 export type UnpricedReason = (typeof UNPRICED_REASONS)[number];
 
 export interface Tokens {
+  /** Every input token, cache reads and writes included (OpenTelemetry's gen_ai.usage.input_tokens). */
   input: number | null;
   output: number | null;
+  /** Of the input, read from a prompt cache. */
   cached: number | null;
+  /** Of the input, written to a prompt cache (priced at cacheWriteInputPerMillion, else the input price). */
+  cacheWrite?: number | null;
 }
 
 export type Priced = { cost: number; unpriced: null } | { cost: null; unpriced: UnpricedReason };
@@ -39,9 +43,15 @@ export function createPriceBook(registry: RegistrySnapshot): PriceBook {
       if (t.input === null && t.output === null) return { cost: null, unpriced: 'no_usage' };
       const input = t.input ?? 0;
       const cached = Math.min(t.cached ?? 0, input);
+      const written = Math.min(t.cacheWrite ?? 0, input - cached);
       const cachedRate = price.cachedInputPerMillion ?? price.inputPerMillion;
+      const writeRate = price.cacheWriteInputPerMillion ?? price.inputPerMillion;
       const cost =
-        ((input - cached) * price.inputPerMillion + cached * cachedRate + (t.output ?? 0) * price.outputPerMillion) / 1_000_000;
+        ((input - cached - written) * price.inputPerMillion +
+          cached * cachedRate +
+          written * writeRate +
+          (t.output ?? 0) * price.outputPerMillion) /
+        1_000_000;
       return { cost, unpriced: null };
     },
   };

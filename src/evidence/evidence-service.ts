@@ -299,7 +299,12 @@ function spanRow(
   const model = s.model ? prices.resolve(s.model) : null;
   const inference = isInference(s);
   const priced = inference
-    ? prices.price(model, s.day, { input: s.inputTokens, output: s.outputTokens, cached: s.cachedTokens })
+    ? prices.price(model, s.day, {
+        input: s.inputTokens,
+        output: s.outputTokens,
+        cached: s.cachedTokens,
+        cacheWrite: s.cacheWriteTokens,
+      })
     : null;
   return {
     inference,

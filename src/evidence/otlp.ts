@@ -25,6 +25,8 @@ export interface MappedSpan {
   inputTokens: number | null;
   outputTokens: number | null;
   cachedTokens: number | null;
+  /** Input tokens written to a prompt cache (Anthropic bills them above input). */
+  cacheWriteTokens: number | null;
   tool: string | null;
   errorType: string | null;
   /** fulcrum.task.outcome on invoke_agent spans. */
@@ -149,6 +151,13 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
       'llm.token_count.prompt_details.cache_read',
       'ai.usage.inputTokenDetails.cacheReadTokens',
       'ai.usage.cachedInputTokens',
+    ),
+    cacheWriteTokens: tokens(
+      a,
+      'gen_ai.usage.cache_creation.input_tokens',
+      'gen_ai.usage.cache_creation_input_tokens',
+      'llm.token_count.prompt_details.cache_write',
+      'ai.usage.inputTokenDetails.cacheWriteTokens',
     ),
     tool: first(
       'gen_ai.tool.name',

@@ -23,9 +23,12 @@ export const PATH_OF: Record<Operation, string> = {
 
 /** Tokens as the evidence prices them: `input` includes `cached`. */
 export interface Usage {
+  /** Every input token, cache reads and writes included. */
   input: number;
   output: number;
   cached: number;
+  /** Of the input, written to a prompt cache (Anthropic's cache_creation_input_tokens). */
+  cacheWrite?: number;
 }
 
 export interface CallShape {
@@ -44,6 +47,8 @@ export interface CallShape {
   multiStep: string | undefined;
   /** Images and audio in the request: each may cost more tokens than its bytes. */
   media: number;
+  /** The request asks the provider to write a prompt cache (Anthropic `cache_control`), billed above input. */
+  writesCache: boolean;
 }
 
 /** Tokens allowed for each image or audio part on top of the body's bytes (the largest image tiles under 6,000). */
@@ -76,6 +81,7 @@ export function readCall(op: Operation, body: unknown): CallShape {
   let multiStep: string | undefined;
   let choices = 1;
   modelsInTools(b);
+  serviceTier(b);
   if (op === 'chat') {
     const n = positiveInt(b, 'n') ?? 1;
     choices = n;
@@ -124,7 +130,25 @@ export function readCall(op: Operation, body: unknown): CallShape {
     unmeasured,
     multiStep,
     media: parts.media,
+    writesCache: op === 'messages' && (b.cache_control !== undefined || parts.cacheControl > 0),
   };
+}
+
+/** Service tiers billed at the Model's price (or below it: OpenAI's flex). */
+const PRICED_TIERS = new Set(['auto', 'default', 'flex', 'standard_only']);
+
+/**
+ * A service tier billed above the Model's price (OpenAI's `priority`, `scale`) would be counted at the
+ * standard price, so limits would pass calls whose real bill is higher: refused, naming it. `auto`
+ * takes the project's default tier at OpenAI (docs/llm-gateway.md).
+ */
+function serviceTier(b: Json): void {
+  const tier = b.service_tier;
+  if (tier === undefined || tier === null) return;
+  if (typeof tier !== 'string' || !PRICED_TIERS.has(tier))
+    throw new InputError(
+      `service_tier ${typeof tier === 'string' ? JSON.stringify(tier.slice(0, 40)) : `of type ${typeof tier}`} is billed above the Model's price, which is what the gateway counts against budgets: use ${[...PRICED_TIERS].join(', ')} or leave it out`,
+    );
 }
 
 /**
@@ -152,8 +176,8 @@ const MEDIA = new Set(['image_url', 'input_image', 'image', 'input_audio', 'audi
 const DOCUMENTS = new Set(['document', 'input_file', 'file', 'search_result', 'container_upload']);
 
 /** Content parts by kind, anywhere in the body (it is at most 64 levels deep: the JSON parser's bound). */
-function countParts(body: unknown): { media: number; documents: number; references: number } {
-  const out = { media: 0, documents: 0, references: 0 };
+function countParts(body: unknown): { media: number; documents: number; references: number; cacheControl: number } {
+  const out = { media: 0, documents: 0, references: 0, cacheControl: 0 };
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) for (const x of v) walk(x);
     else if (v !== null && typeof v === 'object') {
@@ -163,6 +187,7 @@ function countParts(body: unknown): { media: number; documents: number; referenc
         else if (DOCUMENTS.has(type)) out.documents++;
         else if (type === 'item_reference') out.references++;
       }
+      if ((v as Json).cache_control !== undefined) out.cacheControl++;
       for (const x of Object.values(v as Json)) if (typeof x === 'object') walk(x);
     }
   };
@@ -206,11 +231,8 @@ export function usageOf(op: Operation, u: unknown): Usage | undefined {
   const x = u as Json;
   if (op === 'messages') {
     const cached = count(x.cache_read_input_tokens);
-    return {
-      input: count(x.input_tokens) + cached + count(x.cache_creation_input_tokens),
-      output: count(x.output_tokens),
-      cached,
-    };
+    const cacheWrite = count(x.cache_creation_input_tokens);
+    return { input: count(x.input_tokens) + cached + cacheWrite, output: count(x.output_tokens), cached, cacheWrite };
   }
   if (op === 'responses')
     return {
@@ -321,6 +343,7 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
         usage = {
           input: Math.max(again?.input ?? 0, startInput?.input ?? 0),
           cached: Math.max(again?.cached ?? 0, startInput?.cached ?? 0),
+          cacheWrite: Math.max(again?.cacheWrite ?? 0, startInput?.cacheWrite ?? 0),
           output: reportedOutput,
         };
       }

@@ -177,6 +177,7 @@ export function createLlmGateway(opts: GatewayOptions) {
       const s = await opts.guard.snapshot();
       const { model, endpoint } = resolve(s.registry, API_OF[op], shape.model);
       const dataDomains = listHeader(headers['fulcrum-data-domains'], 'Fulcrum-Data-Domains');
+      unpricedBetas(headers['anthropic-beta']);
       const taskId = oneHeader(headers['fulcrum-task-id']);
       // Everything the spend reservation needs is known before the decision, so a call that passes the
       // checks below reserves inside the decision's own audit commit (one durable commit, not two).
@@ -198,9 +199,17 @@ export function createLlmGateway(opts: GatewayOptions) {
       const maxOut = maxOutputOf(shape, model);
       const mustBound = limits.some((l) => l.spec.enforce !== 'alert') || rate?.tokensPerMinute !== undefined;
       const bounded = !mustBound || (inBound !== undefined && maxOut !== undefined);
-      const worst: Usage = { input: inBound ?? bodyBytes, output: maxOut ?? 0, cached: 0 };
       const prices = pricesOf(registry);
-      const costMicro = toMicro(prices.price(model.name, day, worst).cost ?? 0);
+      // The worst case: every input token at the dearest rate the call may be billed (a cache write
+      // where it asks for one: Anthropic bills those above input).
+      let worst: Usage = { input: inBound ?? bodyBytes, output: maxOut ?? 0, cached: 0 };
+      let worstCost = prices.price(model.name, day, worst).cost ?? 0;
+      if (shape.writesCache) {
+        const written = { ...worst, cacheWrite: worst.input };
+        const cost = prices.price(model.name, day, written).cost ?? 0;
+        if (cost > worstCost) [worst, worstCost] = [written, cost];
+      }
+      const costMicro = toMicro(worstCost);
       const reservedTokens = worst.input + worst.output;
       const timeoutMs = endpoint.spec.timeoutMs;
       const reserving =
@@ -401,9 +410,9 @@ function charged(call: Admitted, end: CallEnd, warn: (message: string) => void):
     return call.worst;
   }
   if (!call.shape.stream || !end.partial) return call.worst;
-  const input = end.partial.input ?? { input: call.worst.input, output: 0, cached: 0 };
+  const input = end.partial.input ?? { ...call.worst, output: 0 };
   const cap = maxOutputOf(call.shape, call.model) ?? Number.POSITIVE_INFINITY;
-  return { input: input.input, cached: input.cached, output: Math.min(end.partial.output, cap) };
+  return { ...input, output: Math.min(end.partial.output, cap) };
 }
 
 /** The most output a call may produce: what it asks for, else the model's cap on each of its choices. */
@@ -416,6 +425,25 @@ function maxOutputOf(shape: CallShape, model: Admitted['model']): number | undef
 function oneHeader(v: string | string[] | undefined): string | undefined {
   const s = Array.isArray(v) ? v[0] : v;
   return s && s.length <= 200 ? s : undefined;
+}
+
+/**
+ * Anthropic betas that bill a call above the Model's price (1M-token context: input past 200,000
+ * tokens at twice the rate, output at 1.5 times) would be counted at that price: refused, naming
+ * the beta. Other betas pass through as the client sent them.
+ */
+function unpricedBetas(v: string | string[] | undefined): void {
+  const text = (Array.isArray(v) ? v.join(',') : (v ?? '')).slice(0, 4096);
+  const beta = text
+    .split(',')
+    .map((x) => x.trim())
+    .find((x) => x.startsWith('context-1m'));
+  if (beta)
+    throw new LlmError(
+      400,
+      'bad_request',
+      `anthropic-beta ${beta.slice(0, 60)} bills long inputs above the Model's price, which is what the gateway counts against budgets: leave it out, or register the long-context model with its own price`,
+    );
 }
 
 /** A comma-separated header as a list (bounded). */

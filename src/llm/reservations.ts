@@ -163,10 +163,14 @@ export function createReservations(db: Kysely<Database>, opts: ReservationOption
   return {
     /** Admits the call, waiting (bounded) for calls in flight when only their reservations stand in the way. */
     async reserve(r: Omit<ReserveRequest, 'now'>, signal?: AbortSignal): Promise<ReserveResult> {
-      const deadline = Date.now() + opts.waitMs;
+      const started = Date.now();
+      const deadline = started + opts.waitMs;
       let pause = 10;
       for (;;) {
-        const result = await tryReserve(r);
+        // The call's time starts when it is admitted: its hold lasts as long past that as it was
+        // meant to, however long it waited (else a long wait could let it lapse mid-call).
+        const waited = Date.now() - started;
+        const result = await tryReserve(waited > 0 ? { ...r, expiresAt: new Date(r.expiresAt.getTime() + waited) } : r);
         if (result.ok || result.reason !== 'limit' || result.settledOnly) return result;
         const left = deadline - Date.now();
         if (left <= 0 || signal?.aborted) return result;

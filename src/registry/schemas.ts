@@ -98,6 +98,8 @@ const Price = T.Object(
     inputPerMillion: Money,
     outputPerMillion: Money,
     cachedInputPerMillion: T.Optional(Money),
+    /** Input written to a prompt cache (Anthropic bills it above input: 1.25× for 5 minutes, 2× for 1 hour). */
+    cacheWriteInputPerMillion: T.Optional(Money),
   },
   closed,
 );

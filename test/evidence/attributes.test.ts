@@ -264,7 +264,7 @@ spec:
   maxClassification: internal
   aliases: [${aliases.map((a) => JSON.stringify(a)).join(', ')}]
   pricing:
-    - { from: "2026-01-01", currency: USD, inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: 0.3 }
+    - { from: "2026-01-01", currency: USD, inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: 0.3, cacheWriteInputPerMillion: 6 }
 `;
 
   it('refuses an alias that is another Model’s name or alias, naming both', async () => {
@@ -299,7 +299,7 @@ spec:
     expect(applied.statusCode, applied.body).toBe(200);
     const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
     const start = BigInt(Date.now() - 5000) * 1_000_000n;
-    const span = (spanId: string, model: string) => ({
+    const span = (spanId: string, model: string, more: Array<{ key: string; value: { intValue: number } }> = []) => ({
       traceId: '5b8efff798038103d269b633813fc60c',
       spanId,
       name: 'chat',
@@ -311,6 +311,7 @@ spec:
         { key: 'gen_ai.request.model', value: { stringValue: model } },
         { key: 'gen_ai.usage.input_tokens', value: { stringValue: '1000000' } },
         { key: 'gen_ai.usage.output_tokens', value: { intValue: 100000 } },
+        ...more,
       ],
     });
     const res = await t.request({
@@ -325,6 +326,10 @@ spec:
                 spans: [
                   span('00000000000000a1', 'eu.anthropic.claude-sonnet-4-20250514-v1:0'),
                   span('00000000000000a2', 'anthropic.claude-sonnet-4-20250514-v1:0'),
+                  // Half the input written to the prompt cache: that half at the cache-write price.
+                  span('00000000000000a3', 'anthropic.claude-sonnet-4-20250514-v1:0', [
+                    { key: 'gen_ai.usage.cache_creation.input_tokens', value: { intValue: 500000 } },
+                  ]),
                 ],
               },
             ],
@@ -334,7 +339,10 @@ spec:
     });
     expect(res.json()).toEqual({});
     const rows = await t.app.database.db.selectFrom('spans').selectAll().where('model', '=', 'claude-sonnet-4').execute();
-    expect(rows).toHaveLength(2);
-    for (const r of rows) expect(r.cost_usd).toBeCloseTo(3 + 1.5, 9);
+    expect(rows).toHaveLength(3);
+    const cost = Object.fromEntries(rows.map((r) => [r.span_id, r.cost_usd]));
+    expect(cost['00000000000000a1']).toBeCloseTo(3 + 1.5, 9);
+    expect(cost['00000000000000a2']).toBeCloseTo(3 + 1.5, 9);
+    expect(cost['00000000000000a3']).toBeCloseTo(1.5 + 3 + 1.5, 9);
   });
 });

@@ -22,11 +22,11 @@ export function bindSecret(upstreamUrl: string): void {
   process.env[`${SECRET_ENV}_ORIGINS`] = new URL(upstreamUrl).origin;
 }
 
-/** Prices: 1 USD per million input tokens, 2 per million output (0.5 cached), from 2020. */
-export const PRICE = { input: 1, output: 2, cached: 0.5 };
+/** Prices: 1 USD per million input tokens, 2 per million output (0.5 cached, 2 written to a cache), from 2020. */
+export const PRICE = { input: 1, output: 2, cached: 0.5, cacheWrite: 2 };
 
 export function llmBundle(upstreamUrl: string, extra = ''): Array<{ path: string; content: string }> {
-  const pricing = `[{ from: "2020-01-01", currency: USD, inputPerMillion: ${PRICE.input}, outputPerMillion: ${PRICE.output}, cachedInputPerMillion: ${PRICE.cached} }]`;
+  const pricing = `[{ from: "2020-01-01", currency: USD, inputPerMillion: ${PRICE.input}, outputPerMillion: ${PRICE.output}, cachedInputPerMillion: ${PRICE.cached}, cacheWriteInputPerMillion: ${PRICE.cacheWrite} }]`;
   const model = (name: string, endpoint: string, status: string, prices: string, more = '') => `
 apiVersion: fulcrum/v1
 kind: Model
@@ -100,9 +100,13 @@ export async function applyAndKey(server: FastifyInstance, files: Array<{ path: 
 }
 
 /** The USD cost of tokens at PRICE. */
-export function costOf(u: { input: number; output: number; cached?: number }): number {
+export function costOf(u: { input: number; output: number; cached?: number; cacheWrite?: number }): number {
   const cached = u.cached ?? 0;
-  return ((u.input - cached) * PRICE.input + cached * PRICE.cached + u.output * PRICE.output) / 1e6;
+  const written = u.cacheWrite ?? 0;
+  return (
+    ((u.input - cached - written) * PRICE.input + cached * PRICE.cached + written * PRICE.cacheWrite + u.output * PRICE.output) /
+    1e6
+  );
 }
 
 export async function limitStatus(server: FastifyInstance, name: string) {

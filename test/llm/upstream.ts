@@ -10,6 +10,8 @@ export interface Behaviour {
   /** Input tokens reported (default 10), cached among them (default 0). */
   inputTokens?: number;
   cachedTokens?: number;
+  /** Anthropic only: input tokens written to the prompt cache, among the input (default 0). */
+  cacheWriteTokens?: number;
   /** Tokens produced, each the text "tok " (default 5). */
   outputTokens?: number;
   /** Wait before the answer (or the first event). */
@@ -89,6 +91,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
     }
     const input = b.inputTokens ?? 10;
     const cached = b.cachedTokens ?? 0;
+    const written = b.cacheWriteTokens ?? 0;
     const output = b.outputTokens ?? 5;
     const path = req.url ?? '';
     const stream = body.stream === true;
@@ -174,10 +177,10 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
           usage: b.noUsage
             ? undefined
             : {
-                input_tokens: input - cached,
+                input_tokens: input - cached - written,
                 output_tokens: output,
                 cache_read_input_tokens: cached,
-                cache_creation_input_tokens: 0,
+                cache_creation_input_tokens: written,
               },
         };
       res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${n}` }).end(JSON.stringify(json));
@@ -285,10 +288,10 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
           stop_reason: null,
           stop_sequence: null,
           usage: {
-            input_tokens: input - cached,
+            input_tokens: input - cached - written,
             output_tokens: 1,
             cache_read_input_tokens: cached,
-            cache_creation_input_tokens: 0,
+            cache_creation_input_tokens: written,
           },
         },
       });
