@@ -22,6 +22,7 @@ export interface Database {
   incidents: IncidentTable;
   incident_timeline: IncidentTimelineTable;
   risk_assessments: RiskAssessmentTable;
+  initiative_stewards: InitiativeStewardTable;
   reviews: ReviewTable;
   review_signoffs: ReviewSignoffTable;
   audit_checkpoints: AuditCheckpointTable;
@@ -338,6 +339,16 @@ export interface IncidentTimelineTable {
   kind: string;
   status: string | null;
   note: string | null;
+}
+
+/** Who has owned an initiative, and who set its risk tier in the registry (separation of duties). */
+export interface InitiativeStewardTable {
+  initiative: string;
+  role: 'owner' | 'tier';
+  /** A Person's name; for a tier set by the admin token or Fulcrum, the actor in parentheses (`(admin)`). */
+  person: string;
+  /** When they last became owner, or last set the tier. */
+  at: string;
 }
 
 export interface RiskAssessmentTable {

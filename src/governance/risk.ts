@@ -136,6 +136,14 @@ export function createRiskService(deps: Deps) {
         throw new NotAllowedError(
           `separation of duties: ${actor.id} owns ${initiative}, so may not assess its risk; platform or reviewer:risk must`,
         );
+      // Nor one they have owned: handing the ownership away for the assessment would change nothing.
+      if (
+        actor.type === 'person' &&
+        (await createRegistryStore(db).stewardsOf([initiative])).get(initiative)?.owners.has(actor.id)
+      )
+        throw new NotAllowedError(
+          `separation of duties: ${actor.id} has owned ${initiative}, so may not assess its risk; platform or reviewer:risk must`,
+        );
       const answers = checkAnswers(body.answers);
       const { tier, reasons } = classify(answers);
       const at = new Date().toISOString();

@@ -1,11 +1,30 @@
 // Who may change who holds power: a registry write that sets or changes a Person's roles (or the
 // sign-in identity of a Person who holds roles) needs the admin role, and nobody changes their own.
 // Checked on the whole change set before anything is written (docs/auth.md "Privilege").
-import { hasRole, type Principal } from '../auth/principal.js';
+import { actorName, hasRole, type Principal } from '../auth/principal.js';
 import type { Problem } from '../errors.js';
 import type { Kind } from './kinds.js';
 import type { Desired, RegistrySnapshot } from './model.js';
 import type { PersonSpec } from './schemas.js';
+
+/** Who has held an initiative: its owners past and present, and who set the risk tier in force. */
+export interface Stewards {
+  owners: ReadonlySet<string>;
+  /** A Person's name (or `(admin)`), and whether a risk assessment or a registry write set it. */
+  tierSetter?: { person: string; by: 'assessment' | 'registry' };
+}
+
+/** The Initiatives of a change set whose owner or risk tier it changes (their stewards are read first). */
+export function initiativesToCheck(current: RegistrySnapshot, put: readonly Desired[]): string[] {
+  return put
+    .filter((o) => {
+      if (o.kind !== 'Initiative') return false;
+      const before = current.get('Initiative', o.name)?.spec;
+      const after = (o as Desired<'Initiative'>).spec;
+      return before?.owner !== after.owner || (before?.riskTier ?? null) !== (after.riskTier ?? null);
+    })
+    .map((o) => o.name);
+}
 
 /** The problems that make this change set a privilege change the actor may not make; empty when none. */
 export function checkPrivilege(
@@ -13,6 +32,8 @@ export function checkPrivilege(
   current: RegistrySnapshot,
   put: readonly Desired[],
   remove: ReadonlyArray<{ kind: Kind; name: string }>,
+  /** Of the initiatives initiativesToCheck names (none known: only today's owner counts). */
+  stewards: ReadonlyMap<string, Stewards> = new Map(),
 ): Problem[] {
   const problems: Problem[] = [];
   const refuse = (name: string, path: string, message: string) => problems.push({ kind: 'Person', name, path, message });
@@ -45,7 +66,9 @@ export function checkPrivilege(
         `only an admin may change the email of Person ${o.name}, who holds roles (it is how they sign in)`,
       );
   }
-  for (const o of put) if (o.kind === 'Initiative') problems.push(...checkInitiative(actor, current, o as Desired<'Initiative'>));
+  for (const o of put)
+    if (o.kind === 'Initiative')
+      problems.push(...checkInitiative(actor, current, o as Desired<'Initiative'>, stewards.get(o.name)));
   for (const r of remove) {
     if (r.kind !== 'Person') continue;
     const before = current.get('Person', r.name);
@@ -63,10 +86,17 @@ export function checkPrivilege(
 
 /**
  * An initiative's stage moves through promotion reviews (Fulcrum writes it when one is approved), or
- * by an admin; and nobody sets the risk tier of an initiative they own (the tier decides which
- * sign-offs its promotions need). Registering an initiative where it already is stays a registry write.
+ * by an admin; and nobody sets the risk tier of an initiative they own or have owned (the tier
+ * decides which sign-offs its promotions need), nor becomes the owner of one whose tier in force they
+ * set: handing the ownership away for one write, or taking it after, changes nothing. Registering an
+ * initiative where it already is stays a registry write.
  */
-function checkInitiative(actor: Principal, current: RegistrySnapshot, o: Desired<'Initiative'>): Problem[] {
+function checkInitiative(
+  actor: Principal,
+  current: RegistrySnapshot,
+  o: Desired<'Initiative'>,
+  stewards: Stewards | undefined,
+): Problem[] {
   const before = current.get('Initiative', o.name)?.spec;
   const after = o.spec;
   const problems: Problem[] = [];
@@ -78,9 +108,27 @@ function checkInitiative(actor: Principal, current: RegistrySnapshot, o: Desired
     );
   const self = actor.type === 'person' ? actor.id : undefined;
   const owns = self !== undefined && (before?.owner === self || after.owner === self);
-  if (owns && (before?.riskTier ?? null) !== (after.riskTier ?? null))
+  const owned = self !== undefined && !owns && stewards?.owners.has(self);
+  const tierChanged = (before?.riskTier ?? null) !== (after.riskTier ?? null);
+  if (tierChanged && owns)
     at('/spec/riskTier', `separation of duties: ${self} owns Initiative ${o.name}, so may not set its risk tier`);
+  else if (tierChanged && owned)
+    at('/spec/riskTier', `separation of duties: ${self} has owned Initiative ${o.name}, so may not set its risk tier`);
+  // The tier in force after this write: set by this actor if the write changes it, else as recorded.
+  const setter = tierChanged ? stewardName(actor) : stewards?.tierSetter?.person;
+  if (before && before.owner !== after.owner && setter === after.owner && !(tierChanged && owns))
+    at(
+      '/spec/owner',
+      `separation of duties: ${after.owner} set the risk tier in force of Initiative ${o.name}${
+        !tierChanged && stewards?.tierSetter?.by === 'assessment' ? ' (its latest risk assessment)' : ''
+      }, so may not own it until someone else sets the tier`,
+    );
   return problems;
+}
+
+/** How a steward is recorded: a Person by name; the admin token or Fulcrum in parentheses, never a Person's name. */
+export function stewardName(actor: Principal): string {
+  return actor.type === 'person' ? actor.id : `(${actorName(actor)})`;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -9,8 +9,25 @@ import type { PolicyVerdicts } from '../policy/cedar.js';
 import { exportFiles, type ParsedDocument, parseFilesSliced, type SourceFile } from './descriptors.js';
 import type { Kind } from './kinds.js';
 import { type Desired, keyOf, type RegistryObject, RegistrySnapshot, sameDesired } from './model.js';
-import { checkPrivilege } from './privilege.js';
+import { checkPrivilege, initiativesToCheck, stewardName } from './privilege.js';
 import { type Change, createRegistryStore } from './registry-store.js';
+
+type RegistryStore = ReturnType<typeof createRegistryStore>;
+
+/** What a write records of its Initiatives: a new owner, and who set a changed risk tier. */
+function stewardsWritten(current: RegistrySnapshot, written: readonly Desired[], actor: Principal) {
+  const rows: Array<{ initiative: string; role: 'owner' | 'tier'; person: string }> = [];
+  for (const o of written) {
+    if (o.kind !== 'Initiative') continue;
+    const before = current.get('Initiative', o.name)?.spec;
+    const after = (o as Desired<'Initiative'>).spec;
+    if (before?.owner !== after.owner) rows.push({ initiative: o.name, role: 'owner', person: after.owner });
+    if ((before?.riskTier ?? null) !== (after.riskTier ?? null))
+      rows.push({ initiative: o.name, role: 'tier', person: stewardName(actor) });
+  }
+  return rows;
+}
+
 import { nextTurn, slicer } from './slices.js';
 import {
   checkCrossRules,
@@ -147,6 +164,8 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     result: ApplyResult;
     changes: Change[];
     next: RegistrySnapshot;
+    /** The registry it was worked out against. */
+    current: RegistrySnapshot;
   }
 
   /**
@@ -162,12 +181,15 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     verdicts: PolicyVerdicts | undefined,
     pause: () => Promise<void> | undefined = slicer(),
     planned = plan(current, put, opts),
+    /** Where the initiatives' stewards are read: the write's transaction when checked under its lock. */
+    reader: RegistryStore = store,
   ): Promise<Prepared | { refused: unknown }> {
     try {
       const { remove, next } = planned;
       await pause();
       // Who holds power is an admin's decision, never one's own: refused whole, before any other check.
-      const privilege = checkPrivilege(opts.actor, current, put, remove).map(locate);
+      const stewards = await reader.stewardsOf(initiativesToCheck(current, put));
+      const privilege = checkPrivilege(opts.actor, current, put, remove, stewards).map(locate);
       if (privilege.length > 0) throw new NotAllowedError(summary(privilege), sorted(privilege));
 
       const policies = policyProblems(next, verdicts);
@@ -197,7 +219,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
         result.deleted.push(keyOf(r));
         changes.push({ kind: r.kind, name: r.name, action: 'deleted' });
       }
-      return { base: current.revision, result, changes, next };
+      return { base: current.revision, result, changes, next, current };
     } catch (err) {
       return { refused: err };
     }
@@ -224,6 +246,8 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
             locate,
             verdicts,
             () => undefined,
+            undefined,
+            tx,
           );
           if ('refused' in again) throw again.refused;
           prepared = again;
@@ -243,6 +267,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
         }
         await tx.upsertAll(written, now);
         await tx.recordChanges(changes, revision, actorName(opts.actor), now);
+        await tx.recordStewards(stewardsWritten(prepared.current, written, opts.actor), now);
         return result;
       });
       for (const l of listeners) l();

@@ -4,6 +4,7 @@ import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database } from '../db/schema.js';
 import type { Kind } from './kinds.js';
 import type { Desired, RegistryObject } from './model.js';
+import type { Stewards } from './privilege.js';
 
 export type RegistryStore = ReturnType<typeof createRegistryStore>;
 
@@ -105,6 +106,51 @@ export function createRegistryStore(db: Kysely<Database>) {
         db,
         changes.map((c) => ({ revision, kind: c.kind, name: c.name, action: c.action, actor, at: now })),
       );
+    },
+
+    /**
+     * Everyone who has owned each of `initiatives`, and who set the risk tier in force: the latest
+     * risk assessment's assessor, else whoever last changed the descriptor's `riskTier`.
+     */
+    async stewardsOf(initiatives: readonly string[]): Promise<Map<string, Stewards>> {
+      const out = new Map<string, Stewards>();
+      if (initiatives.length === 0) return out;
+      const names = [...new Set(initiatives)];
+      for (const n of names) out.set(n, { owners: new Set() });
+      const rows = await db
+        .selectFrom('initiative_stewards')
+        .select(['initiative', 'role', 'person', 'at'])
+        .where('initiative', 'in', names)
+        .orderBy('at', 'asc')
+        .execute();
+      for (const r of rows) {
+        const s = out.get(r.initiative) as Stewards;
+        if (r.role === 'owner') (s.owners as Set<string>).add(r.person);
+        else s.tierSetter = { person: r.person, by: 'registry' }; // ascending: the last one stays
+      }
+      const assessed = await db
+        .selectFrom('risk_assessments')
+        .select(['initiative', 'assessed_by', 'version'])
+        .where('initiative', 'in', names)
+        .orderBy('version', 'asc')
+        .execute();
+      for (const a of assessed)
+        (out.get(a.initiative) as Stewards).tierSetter = {
+          // As stewardName records it: a Person by name, the admin token or Fulcrum in parentheses.
+          person: a.assessed_by.startsWith('person:') ? a.assessed_by.slice('person:'.length) : `(${a.assessed_by})`,
+          by: 'assessment',
+        };
+      return out;
+    },
+
+    /** Records a new owner, or who set a tier (re-dated when they already are on record). */
+    async recordStewards(rows: ReadonlyArray<{ initiative: string; role: 'owner' | 'tier'; person: string }>, now: string) {
+      for (const r of rows)
+        await db
+          .insertInto('initiative_stewards')
+          .values({ ...r, at: now })
+          .onConflict((oc) => oc.columns(['initiative', 'role', 'person']).doUpdateSet({ at: now }))
+          .execute();
     },
 
     async changes(limit: number) {

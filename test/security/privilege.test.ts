@@ -290,6 +290,56 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
     );
   });
 
+  it('keeps the tier out of an owner’s hands across a hand-off: nobody who has owned an initiative sets its tier, nobody who set it takes it', async () => {
+    const spec = {
+      title: 'Hand-off',
+      type: 'agent',
+      stage: 'pilot',
+      stageSince: '2026-06-01',
+      owner: 'dana.lee',
+      businessUnit: 'cx',
+      oversightOwner: 'dana.lee',
+      incidentOwner: 'dana.lee',
+    };
+    const put = (token: string | undefined, more: object) =>
+      t.request({ method: 'PUT', url: '/v1/initiatives/hand-off', token, payload: { spec: { ...spec, ...more } } });
+    expect((await put(undefined, {})).statusCode).toBe(201);
+    // dana.lee (platform) hands the initiative to pat.platform for one write…
+    const handed = await put(tokens['dana.lee'], { owner: 'pat.platform' });
+    expect(handed.statusCode, handed.body).toBe(200);
+    // …and may still not set its tier, nor assess it: she has owned it.
+    const tier = await put(tokens['dana.lee'], { owner: 'pat.platform', riskTier: 'minimal' });
+    expect(tier.statusCode).toBe(403);
+    expect(tier.json().error.message).toBe(
+      'separation of duties: dana.lee has owned Initiative hand-off, so may not set its risk tier',
+    );
+    const { questions } = (await t.request({ method: 'GET', url: '/v1/risk-questionnaire' })).json();
+    const answers = { ...Object.fromEntries(Object.keys(questions).map((q) => [q, false])), prohibitedPractices: [] };
+    const assess = (token: string | undefined) =>
+      t.request({ method: 'POST', url: '/v1/initiatives/hand-off/risk-assessment', token, payload: { answers } });
+    const assessed = await assess(tokens['dana.lee']);
+    expect(assessed.statusCode).toBe(403);
+    expect(assessed.json().error.message).toBe(
+      'separation of duties: dana.lee has owned hand-off, so may not assess its risk; platform or reviewer:risk must',
+    );
+
+    // The other way round: ada.admin sets the tier, then may not take the initiative over…
+    const set = await put(tokens['ada.admin'], { owner: 'pat.platform', riskTier: 'low' });
+    expect(set.statusCode, set.body).toBe(200);
+    const takeover = await put(tokens['abe.admin'], { owner: 'ada.admin', riskTier: 'low' });
+    expect(takeover.statusCode).toBe(403);
+    expect(takeover.json().error.message).toBe(
+      'separation of duties: ada.admin set the risk tier in force of Initiative hand-off, so may not own it until someone else sets the tier',
+    );
+    // …nor after assessing it; once someone else assessed it, she may.
+    expect((await assess(tokens['ada.admin'])).statusCode).toBe(201);
+    expect((await put(tokens['abe.admin'], { owner: 'ada.admin', riskTier: 'low' })).json().error.message).toBe(
+      'separation of duties: ada.admin set the risk tier in force of Initiative hand-off (its latest risk assessment), so may not own it until someone else sets the tier',
+    );
+    expect((await assess(tokens['abe.admin'])).statusCode).toBe(201);
+    expect((await put(tokens['abe.admin'], { owner: 'ada.admin', riskTier: 'low' })).statusCode).toBe(200);
+  });
+
   it('lets a person give one sign-off per review, and holds an owner to it after ownership moves', async () => {
     const { items } = (await t.request({ method: 'GET', url: '/v1/reviews?initiative=support-deflection&status=open' })).json();
     const id = items[0].id as string;
