@@ -136,18 +136,21 @@ export function createRiskService(deps: Deps) {
         throw new NotAllowedError(
           `separation of duties: ${actor.id} owns ${initiative}, so may not assess its risk; platform or reviewer:risk must`,
         );
-      // Nor one they have owned: handing the ownership away for the assessment would change nothing.
-      if (
-        actor.type === 'person' &&
-        (await createRegistryStore(db).stewardsOf([initiative])).get(initiative)?.owners.has(actor.id)
-      )
-        throw new NotAllowedError(
-          `separation of duties: ${actor.id} has owned ${initiative}, so may not assess its risk; platform or reviewer:risk must`,
-        );
       const answers = checkAnswers(body.answers);
       const { tier, reasons } = classify(answers);
       const at = new Date().toISOString();
       const assessment = await db.transaction().execute(async (trx) => {
+        // The tier is part of what the guard decides with, on every node: the revision moves, and
+        // taking it first serialises this with registry writes, so the owner is read as it is now.
+        const registryTx = createRegistryStore(trx);
+        await registryTx.bumpRevision();
+        const owner = ((await registryTx.get('Initiative', initiative))?.spec as { owner?: string } | undefined)?.owner;
+        const owners = (await registryTx.stewardsOf([initiative])).get(initiative)?.owners;
+        // Nor one they have owned: handing the ownership away for the assessment would change nothing.
+        if (actor.type === 'person' && (owner === actor.id || owners?.has(actor.id)))
+          throw new NotAllowedError(
+            `separation of duties: ${actor.id} ${owner === actor.id ? 'owns' : 'has owned'} ${initiative}, so may not assess its risk; platform or reviewer:risk must`,
+          );
         const last = await trx
           .selectFrom('risk_assessments')
           .select((eb) => eb.fn.max<number>('version').as('v'))
@@ -164,8 +167,6 @@ export function createRiskService(deps: Deps) {
           assessed_at: at,
         };
         await trx.insertInto('risk_assessments').values(row).execute();
-        // The tier is part of what the guard decides with, on every node.
-        await createRegistryStore(trx).bumpRevision();
         return toAssessment(row);
       });
       deps.onChange();

@@ -6,12 +6,17 @@
 
 import { RateLimitedError } from '../errors.js';
 
+/** An address's budget of calls Fulcrum makes to the IdP for it, per allowed failure (docs/auth.md). */
+export const IDP_CALLS_PER_FAILURE = 4;
+
 export interface FailureLimiterOptions {
   /** Failures an address may have in one window (0: no limit). */
   max: number;
   windowMs: number;
   /** Addresses tracked at once; past it the oldest are forgotten (memory stays bounded). */
   capacity: number;
+  /** What is counted, for the 429's message (default: failed credential attempts). */
+  counts?: string;
 }
 
 export type FailureLimiter = ReturnType<typeof createFailureLimiter>;
@@ -56,7 +61,10 @@ export function createFailureLimiter(opts: FailureLimiterOptions, now: () => num
     check(address: string): void {
       const seconds = this.retryAfter(address);
       if (seconds)
-        throw new RateLimitedError(`too many failed credential attempts from ${address}; try again in ${seconds} s`, seconds);
+        throw new RateLimitedError(
+          `too many ${opts.counts ?? 'failed credential attempts'} from ${address}; try again in ${seconds} s`,
+          seconds,
+        );
     },
 
     /** Addresses tracked now (for /metrics and tests). */

@@ -18,7 +18,7 @@ import { toErrorReply } from './errors.js';
 import { registerBoundedJsonParser } from './json-depth.js';
 import { registerMetrics } from './metrics.js';
 import { trackRequest } from './quiet.js';
-import { createFailureLimiter } from './rate-limit.js';
+import { createFailureLimiter, IDP_CALLS_PER_FAILURE } from './rate-limit.js';
 import { auditRoutes } from './routes/audit.js';
 import { bundleRoutes, registerYamlParser } from './routes/bundles.js';
 import { credentialRoutes } from './routes/credentials.js';
@@ -151,7 +151,14 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   registryRoutes(api, app.registry, (o) => (o.kind === 'Agent' ? app.guard.agentStatus(o.name) : undefined));
   bundleRoutes(api, app.registry, { applyBodyLimit: app.config.applyBodyLimit });
   credentialRoutes(api, app.auth);
-  identityRoutes(api, identity, failures);
+  // What an address may have Fulcrum ask the IdP in a minute: four times its failure budget (120).
+  const idpCalls = createFailureLimiter({
+    max: app.config.authFailuresPerMinute * IDP_CALLS_PER_FAILURE,
+    windowMs: 60_000,
+    capacity: 100_000,
+    counts: 'sign-in requests to the identity provider',
+  });
+  identityRoutes(api, identity, { failures, idpCalls });
   guardRoutes(api, app.guard);
   auditRoutes(api, createAuditReader(app.database.db, app.auditKey));
   evidenceRoutes(api, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });

@@ -114,13 +114,16 @@ function checkInitiative(
     at('/spec/riskTier', `separation of duties: ${self} owns Initiative ${o.name}, so may not set its risk tier`);
   else if (tierChanged && owned)
     at('/spec/riskTier', `separation of duties: ${self} has owned Initiative ${o.name}, so may not set its risk tier`);
-  // The tier in force after this write: set by this actor if the write changes it, else as recorded.
-  const setter = tierChanged ? stewardName(actor) : stewards?.tierSetter?.person;
-  if (before && before.owner !== after.owner && setter === after.owner && !(tierChanged && owns))
+  // Who set the tier in force after this write: the latest risk assessment's assessor while there is
+  // one (the descriptor's riskTier does not count then), else this actor if the write changes it.
+  const assessed = stewards?.tierSetter?.by === 'assessment';
+  const setter = assessed || !tierChanged ? stewards?.tierSetter?.person : stewardName(actor);
+  // Also when the initiative is created: a deleted one's assessments still hold for its name.
+  if (before?.owner !== after.owner && setter === after.owner && !(tierChanged && owns))
     at(
       '/spec/owner',
       `separation of duties: ${after.owner} set the risk tier in force of Initiative ${o.name}${
-        !tierChanged && stewards?.tierSetter?.by === 'assessment' ? ' (its latest risk assessment)' : ''
+        assessed ? ' (its latest risk assessment)' : ''
       }, so may not own it until someone else sets the tier`,
     );
   return problems;

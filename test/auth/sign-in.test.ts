@@ -353,10 +353,35 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     // The same budget covers starting a device login and redeeming a console code.
     expect((await from('10.1.2.3', '/auth/device', {})).statusCode).toBe(429);
     expect((await from('10.1.2.3', '/auth/callback?code=c&state=s')).statusCode).toBe(429);
-    // Every start has the IdP hold a code, so starts count too; other addresses are unaffected.
-    for (let i = 0; i < 30; i++) expect((await from('10.4.5.6', '/auth/device', {})).statusCode).toBe(200);
+    // Starts and polls are calls to the IdP: 120 a minute from one address (four times the failure
+    // budget), counted apart from failures, so people signing in behind one NAT do not lock that
+    // address out of the API.
+    const { deviceCode } = (await from('10.4.5.6', '/auth/device', {})).json();
+    for (let i = 0; i < 119; i++) {
+      const poll = await from('10.4.5.6', '/auth/device/token', { deviceCode });
+      expect(poll.statusCode, `poll ${i}`).toBe(202);
+    }
+    const polled = await from('10.4.5.6', '/auth/device/token', { deviceCode });
+    expect(polled.statusCode).toBe(429);
+    expect(polled.json().error.message).toMatch(/^too many sign-in requests to the identity provider from 10\.4\.5\.6/);
     expect((await from('10.4.5.6', '/auth/device', {})).statusCode).toBe(429);
+    const api = await t.server.inject({
+      method: 'GET',
+      url: '/v1/whoami',
+      remoteAddress: '10.4.5.6',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(api.statusCode).toBe(200);
     expect((await from('10.7.8.9', '/auth/device', {})).statusCode).toBe(200);
+    // A dead session cookie counts once: the answer clears it.
+    const dead = await t.server.inject({
+      method: 'GET',
+      url: '/auth/session',
+      remoteAddress: '10.8.8.8',
+      headers: { cookie: `fulcrum_session=fss_${'x'.repeat(43)}` },
+    });
+    expect(dead.json().session).toBeNull();
+    expect(String(dead.headers['set-cookie'])).toMatch(/^fulcrum_session=; .*Max-Age=0/);
     // Unknown console sessions count as failed credentials as well.
     for (let i = 0; i < 30; i++)
       expect(

@@ -336,8 +336,35 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
     expect((await put(tokens['abe.admin'], { owner: 'ada.admin', riskTier: 'low' })).json().error.message).toBe(
       'separation of duties: ada.admin set the risk tier in force of Initiative hand-off (its latest risk assessment), so may not own it until someone else sets the tier',
     );
+    // Changing the descriptor's riskTier in the same write does not make the writer the tier's setter
+    // while an assessment is in force.
+    expect((await put(tokens['abe.admin'], { owner: 'ada.admin', riskTier: 'high' })).statusCode).toBe(403);
     expect((await assess(tokens['abe.admin'])).statusCode).toBe(201);
     expect((await put(tokens['abe.admin'], { owner: 'ada.admin', riskTier: 'low' })).statusCode).toBe(200);
+
+    // Deleting the initiative and creating it again under the same name keeps its assessments, so
+    // its assessor may not create it as its owner either.
+    const other = (token: string | undefined, more: object) =>
+      t.request({ method: 'PUT', url: '/v1/initiatives/recreated', token, payload: { spec: { ...spec, ...more } } });
+    expect((await other(undefined, { owner: 'pat.platform' })).statusCode).toBe(201);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/v1/initiatives/recreated/risk-assessment',
+          token: tokens['ada.admin'],
+          payload: { answers },
+        })
+      ).statusCode,
+    ).toBe(201);
+    expect((await t.request({ method: 'DELETE', url: '/v1/initiatives/recreated', token: tokens['ada.admin'] })).statusCode).toBe(
+      204,
+    );
+    const again = await other(tokens['ada.admin'], { owner: 'ada.admin' });
+    expect(again.statusCode).toBe(403);
+    expect(again.json().error.message).toBe(
+      'separation of duties: ada.admin set the risk tier in force of Initiative recreated (its latest risk assessment), so may not own it until someone else sets the tier',
+    );
   });
 
   it('lets a person give one sign-off per review, and holds an owner to it after ownership moves', async () => {

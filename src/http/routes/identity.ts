@@ -72,7 +72,17 @@ const refusal = (description: string) => ({
   content: { 'text/html': { schema: T.String({ description: 'a page saying why' }) } },
 });
 
-export function identityRoutes(server: Server, identity: Identity, failures: FailureLimiter): void {
+export function identityRoutes(
+  server: Server,
+  identity: Identity,
+  limits: {
+    /** Failed credentials per address, shared with every authenticated route (auth.ts). */
+    failures: FailureLimiter;
+    /** Calls Fulcrum makes to the IdP for an address (device starts, polls, code redemptions). */
+    idpCalls: FailureLimiter;
+  },
+): void {
+  const { failures, idpCalls } = limits;
   const { people, sessions, settings } = identity;
   for (const s of [AuthSession, DeviceAuthorization, DeviceSession, ProtectedResource]) server.addSchema(s);
 
@@ -104,8 +114,12 @@ export function identityRoutes(server: Server, identity: Identity, failures: Fai
       const token = cookieValue(request.headers.cookie, identity.cookieName);
       if (token) failures.check(request.ip);
       const principal = token ? await sessions.authenticate(token) : undefined;
-      // An unknown session is a failed credential like any other (each one costs a lookup).
-      if (token && !principal) failures.fail(request.ip);
+      // An unknown session is a failed credential like any other (each one costs a lookup); the dead
+      // cookie is cleared, so a browser counts it once, not at every page load.
+      if (token && !principal) {
+        failures.fail(request.ip);
+        reply.header('set-cookie', cookie(identity.cookieName, '', 0));
+      }
       const expiresAt = principal && token ? await sessions.expiresAt(token) : undefined;
       return {
         signIn: { oidc: !!people, ...(people ? { name: people.name } : {}), deviceLogin: !!people },
@@ -189,6 +203,8 @@ export function identityRoutes(server: Server, identity: Identity, failures: Fai
       const clearLogin = cookie(identity.loginCookieName, '', 0);
       // Redeeming a code calls the IdP: an address whose sign-ins keep failing waits (429).
       failures.check(request.ip);
+      idpCalls.check(request.ip);
+      idpCalls.fail(request.ip);
       try {
         const done = await idp(() => flow.callback(request.query, cookieValue(request.headers.cookie, identity.loginCookieName)));
         return reply
@@ -258,10 +274,12 @@ export function identityRoutes(server: Server, identity: Identity, failures: Fai
     },
     async (request) => {
       const flow = needPeople();
-      // Each start makes the IdP hold a code: it counts against the address's budget like a failure
-      // (a person's `fulcrum login` starts once), so nobody can have Fulcrum flood the IdP.
+      // Each start makes the IdP hold a code: it counts against the address's budget of IdP calls,
+      // so nobody can have Fulcrum flood the IdP (a separate budget: people signing in from behind
+      // one NAT must not lock that address out of the API).
       failures.check(request.ip);
-      failures.fail(request.ip);
+      idpCalls.check(request.ip);
+      idpCalls.fail(request.ip);
       return idp(() => flow.deviceStart());
     },
   );
@@ -291,8 +309,11 @@ export function identityRoutes(server: Server, identity: Identity, failures: Fai
     },
     async (request, reply) => {
       const flow = needPeople();
-      // Polls of a live code are free; a code the IdP refuses (made up, expired, denied) counts.
+      // Every poll is a call to the IdP (a person's `fulcrum login` polls every 5 s); a code the IdP
+      // refuses (made up, expired, denied) is also a failed credential.
       failures.check(request.ip);
+      idpCalls.check(request.ip);
+      idpCalls.fail(request.ip);
       try {
         const r = await idp(() => flow.devicePoll(request.body.deviceCode));
         if (r.pending) return reply.code(202).send({ pending: r.pending });
