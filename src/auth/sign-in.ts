@@ -78,6 +78,16 @@ export function createPeopleSignIn(deps: {
       const info = await issuer.userinfo(tokens.access_token);
       if (info && info.sub === claims.sub)
         claims = { ...claims, email: info.email, email_verified: info.email_verified, xms_edov: info.xms_edov };
+    } else if (
+      // An ID token with the email but not whether it is verified: UserInfo may say, for that email.
+      oidc.requireEmailVerified &&
+      claims.email_verified === undefined &&
+      claims.xms_edov === undefined &&
+      typeof tokens.access_token === 'string'
+    ) {
+      const info = await issuer.userinfo(tokens.access_token).catch(() => undefined);
+      if (info && info.sub === claims.sub && info.email === claims.email)
+        claims = { ...claims, email_verified: info.email_verified, xms_edov: info.xms_edov };
     }
     const email = typeof claims.email === 'string' ? claims.email.trim().slice(0, MAX_EMAIL) : '';
     if (!email) throw await refuse('the IdP sent no email claim (ask for the "email" scope, see docs/auth.md)', 403);

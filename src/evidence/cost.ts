@@ -41,9 +41,13 @@ export function createPriceBook(registry: RegistrySnapshot): PriceBook {
       const price = priceOn(spec, day);
       if (price?.currency !== 'USD') return { cost: null, unpriced: 'no_price' };
       if (t.input === null && t.output === null) return { cost: null, unpriced: 'no_usage' };
-      const input = t.input ?? 0;
-      const cached = Math.min(t.cached ?? 0, input);
-      const written = Math.min(t.cacheWrite ?? 0, input - cached);
+      // Input counts the cache reads and writes (OpenTelemetry's convention); a source whose cache
+      // counts add up to more than its input reports them apart (Anthropic's raw usage): added.
+      const reads = t.cached ?? 0;
+      const writes = t.cacheWrite ?? 0;
+      const input = reads + writes > (t.input ?? 0) ? (t.input ?? 0) + reads + writes : (t.input ?? 0);
+      const cached = reads;
+      const written = writes;
       const cachedRate = price.cachedInputPerMillion ?? price.inputPerMillion;
       const writeRate = price.cacheWriteInputPerMillion ?? price.inputPerMillion;
       const cost =

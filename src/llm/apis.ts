@@ -119,6 +119,12 @@ export function readCall(op: Operation, body: unknown): CallShape {
     if (b.container !== undefined && b.container !== null) unmeasured = 'container (its files are read as input)';
   } else maxOutput = 0;
   const parts = countParts(b);
+  // One cache-write price is kept (the 5-minute one): a longer-lived cache is billed above it.
+  const topTtl = (b.cache_control as Json | null | undefined)?.ttl;
+  if (op === 'messages' && (parts.longCache > 0 || (topTtl !== undefined && topTtl !== '5m')))
+    throw new InputError(
+      "cache_control with a ttl other than 5m is billed above the Model's cacheWriteInputPerMillion, which is what the gateway counts against budgets: use the 5-minute cache",
+    );
   unmeasured ??= parts.documents > 0 ? 'documents or files (their pages are read as input)' : undefined;
   unmeasured ??= parts.references > 0 ? 'item_reference (stored items are read as input)' : undefined;
   return {
@@ -176,8 +182,14 @@ const MEDIA = new Set(['image_url', 'input_image', 'image', 'input_audio', 'audi
 const DOCUMENTS = new Set(['document', 'input_file', 'file', 'search_result', 'container_upload']);
 
 /** Content parts by kind, anywhere in the body (it is at most 64 levels deep: the JSON parser's bound). */
-function countParts(body: unknown): { media: number; documents: number; references: number; cacheControl: number } {
-  const out = { media: 0, documents: 0, references: 0, cacheControl: 0 };
+function countParts(body: unknown): {
+  media: number;
+  documents: number;
+  references: number;
+  cacheControl: number;
+  longCache: number;
+} {
+  const out = { media: 0, documents: 0, references: 0, cacheControl: 0, longCache: 0 };
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) for (const x of v) walk(x);
     else if (v !== null && typeof v === 'object') {
@@ -187,7 +199,11 @@ function countParts(body: unknown): { media: number; documents: number; referenc
         else if (DOCUMENTS.has(type)) out.documents++;
         else if (type === 'item_reference') out.references++;
       }
-      if ((v as Json).cache_control !== undefined) out.cacheControl++;
+      const cache = (v as Json).cache_control;
+      if (cache !== undefined) {
+        out.cacheControl++;
+        if ((cache as Json | null)?.ttl !== undefined && (cache as Json | null)?.ttl !== '5m') out.longCache++;
+      }
       for (const x of Object.values(v as Json)) if (typeof x === 'object') walk(x);
     }
   };

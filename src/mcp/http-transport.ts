@@ -179,7 +179,10 @@ export class UpstreamHttpTransport implements Transport {
         return;
       }
       res.destroy();
-      throw new StreamableHttpError(-1, `Unexpected content type: ${res.headers['content-type']}`);
+      throw new StreamableHttpError(
+        -1,
+        `Unexpected content type: ${hideSecrets(String(res.headers['content-type']), this.secrets)}`,
+      );
     } catch (err) {
       settled();
       // A cancelled request's failure is the cancelling, not a fault of the connection.

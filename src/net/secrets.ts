@@ -101,10 +101,22 @@ const MIN_REDACTED_LENGTH = 8;
  */
 export function secretsToHide(values: Iterable<string>): string[] {
   const out = new Set<string>();
+  const add = (s: string | undefined) => {
+    if (s === undefined || s.length < MIN_REDACTED_LENGTH) return;
+    out.add(s);
+    // As it would stand in a URL or a form (an upstream echoing its request line).
+    out.add(encodeURIComponent(s));
+  };
   for (const value of values) {
-    if (value.length >= MIN_REDACTED_LENGTH) out.add(value);
-    const credential = /^[A-Za-z][A-Za-z0-9_-]*\s+(\S.*)$/.exec(value)?.[1];
-    if (credential && credential.length >= MIN_REDACTED_LENGTH) out.add(credential);
+    add(value);
+    const [, scheme, credential] = /^([A-Za-z][A-Za-z0-9_-]*)\s+(\S.*)$/.exec(value) ?? [];
+    add(credential);
+    // Basic: the password inside the base64 (an upstream may echo the user and password it decoded).
+    if (credential && scheme?.toLowerCase() === 'basic') {
+      const decoded = Buffer.from(credential, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon >= 0) add(decoded.slice(colon + 1));
+    }
   }
   return [...out].sort((a, b) => b.length - a.length);
 }

@@ -145,10 +145,13 @@ export function createRegistryStore(db: Kysely<Database>) {
 
     /** Records a new owner, or who set a tier (re-dated when they already are on record). */
     async recordStewards(rows: ReadonlyArray<{ initiative: string; role: 'owner' | 'tier'; person: string }>, now: string) {
-      for (const r of rows)
+      // One statement a few hundred rows (an apply may create thousands of initiatives); a row may
+      // appear once per statement (an upsert cannot touch a row twice).
+      const unique = [...new Map(rows.map((r) => [`${r.initiative}\u0000${r.role}\u0000${r.person}`, r])).values()];
+      for (let i = 0; i < unique.length; i += 500)
         await db
           .insertInto('initiative_stewards')
-          .values({ ...r, at: now })
+          .values(unique.slice(i, i + 500).map((r) => ({ ...r, at: now })))
           .onConflict((oc) => oc.columns(['initiative', 'role', 'person']).doUpdateSet({ at: now }))
           .execute();
     },

@@ -330,6 +330,10 @@ spec:
                   span('00000000000000a3', 'anthropic.claude-sonnet-4-20250514-v1:0', [
                     { key: 'gen_ai.usage.cache_creation.input_tokens', value: { intValue: 500000 } },
                   ]),
+                  // Cache counts above the input: reported apart from it (Anthropic's usage), so added.
+                  span('00000000000000a4', 'anthropic.claude-sonnet-4-20250514-v1:0', [
+                    { key: 'gen_ai.usage.cache_creation.input_tokens', value: { intValue: 2000000 } },
+                  ]),
                 ],
               },
             ],
@@ -339,10 +343,11 @@ spec:
     });
     expect(res.json()).toEqual({});
     const rows = await t.app.database.db.selectFrom('spans').selectAll().where('model', '=', 'claude-sonnet-4').execute();
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     const cost = Object.fromEntries(rows.map((r) => [r.span_id, r.cost_usd]));
     expect(cost['00000000000000a1']).toBeCloseTo(3 + 1.5, 9);
     expect(cost['00000000000000a2']).toBeCloseTo(3 + 1.5, 9);
     expect(cost['00000000000000a3']).toBeCloseTo(1.5 + 3 + 1.5, 9);
+    expect(cost['00000000000000a4']).toBeCloseTo(3 + 12 + 1.5, 9);
   });
 });

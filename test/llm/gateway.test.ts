@@ -217,6 +217,17 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       .catch((e: unknown) => e);
     expect(long).toMatchObject({ status: 400 });
     expect(String((long as Error).message)).toContain('anthropic-beta context-1m-2025-08-07 bills long inputs above');
+    // A 1-hour cache write is billed at twice the input price; the Model keeps the 5-minute one.
+    const hour = await anthropic.messages
+      .create({
+        model: 'gw-claude',
+        max_tokens: 10,
+        system: [{ type: 'text', text: 'You are terse.', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+        messages: [{ role: 'user', content: 'hi' }],
+      })
+      .catch((e: unknown) => e);
+    expect(hour).toMatchObject({ status: 400 });
+    expect(String((hour as Error).message)).toContain('cache_control with a ttl other than 5m is billed above');
     expect(up.received).toHaveLength(0);
     // Tiers billed at the price or below it pass, as do other betas.
     await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], service_tier: 'flex' });

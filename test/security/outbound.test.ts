@@ -202,6 +202,7 @@ describe('the outbound policy', () => {
 describe('an upstream echoing the credential Fulcrum sent it', () => {
   it('never hands it on: hidden in JSON answers (escaped or not, in strings and keys), SSE events and error bodies', async () => {
     const token = 'crm-token-5e0d9a77';
+    const password = 'p@ss/word+7c1';
     const escaped = [...token].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
     const server = http.createServer((req, res) => {
       let body = '';
@@ -220,14 +221,20 @@ describe('an upstream echoing the credential Fulcrum sent it', () => {
             );
         res
           .writeHead(200, { 'content-type': 'application/json' })
-          .end(`{"jsonrpc":"2.0","id":${m.id},"result":{"text":"${escaped}","${token}":[["deep ${token}"]]}}`);
+          .end(
+            `{"jsonrpc":"2.0","id":${m.id},"result":{"text":"${escaped}","${token}":[["deep ${token}"]],"login":"user ${password}","url":"?pw=${encodeURIComponent(password)}"}}`,
+          );
       });
     });
     const local = await new Promise<http.Server>((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
     const port = (local.address() as net.AddressInfo).port;
     const transport = new UpstreamHttpTransport(new URL(`http://127.0.0.1:${port}/mcp`), JSONRPCMessageSchema, {
       outbound: createOutboundPolicy({ allowHosts: [{ host: '127.0.0.1' }] }),
-      headers: { Authorization: `Bearer ${token}`, 'X-Short': 'eu-1' },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'X-Short': 'eu-1',
+        'X-Basic': `Basic ${Buffer.from(`user:${password}`).toString('base64')}`,
+      },
     });
     try {
       const answers: unknown[] = [];
@@ -239,7 +246,13 @@ describe('an upstream echoing the credential Fulcrum sent it', () => {
         {
           jsonrpc: '2.0',
           id: 1,
-          result: { text: '[credential redacted]', '[credential redacted]': [['deep [credential redacted]']] },
+          result: {
+            text: '[credential redacted]',
+            '[credential redacted]': [['deep [credential redacted]']],
+            // A Basic credential's password, as decoded and as it stands in a URL.
+            login: 'user [credential redacted]',
+            url: '?pw=[credential redacted]',
+          },
         },
         // The whole header value is hidden as one, not "Bearer " and then the token.
         { jsonrpc: '2.0', id: 2, result: { content: [{ type: 'text', text: '[credential redacted]' }] } },
