@@ -43,11 +43,9 @@ export function createPriceBook(registry: RegistrySnapshot): PriceBook {
       if (t.input === null && t.output === null) return { cost: null, unpriced: 'no_usage' };
       // Input counts the cache reads and writes (OpenTelemetry's convention); a source whose cache
       // counts add up to more than its input reports them apart (Anthropic's raw usage): added.
-      const reads = t.cached ?? 0;
-      const writes = t.cacheWrite ?? 0;
-      const input = reads + writes > (t.input ?? 0) ? (t.input ?? 0) + reads + writes : (t.input ?? 0);
-      const cached = reads;
-      const written = writes;
+      const cached = t.cached ?? 0;
+      const written = t.cacheWrite ?? 0;
+      const input = cached + written > (t.input ?? 0) ? (t.input ?? 0) + cached + written : (t.input ?? 0);
       const cachedRate = price.cachedInputPerMillion ?? price.inputPerMillion;
       const writeRate = price.cacheWriteInputPerMillion ?? price.inputPerMillion;
       const cost =

@@ -130,12 +130,6 @@ export function createRiskService(deps: Deps) {
       if (!i) throw new NotFoundError(`no Initiative named "${initiative}"`);
       if (!(hasRole(actor, 'platform') || hasRole(actor, 'reviewer:risk')))
         throw new NotAllowedError(`only platform, reviewer:risk or admin may assess ${initiative}`);
-      // Separation of duties: the tier decides which sign-offs a promotion needs (a minimal tier needs
-      // only the owner's), so an owner never sets their own initiative's tier.
-      if (actor.type === 'person' && actor.id === i.spec.owner)
-        throw new NotAllowedError(
-          `separation of duties: ${actor.id} owns ${initiative}, so may not assess its risk; platform or reviewer:risk must`,
-        );
       const answers = checkAnswers(body.answers);
       const { tier, reasons } = classify(answers);
       const at = new Date().toISOString();
@@ -146,7 +140,9 @@ export function createRiskService(deps: Deps) {
         await registryTx.bumpRevision();
         const owner = ((await registryTx.get('Initiative', initiative))?.spec as { owner?: string } | undefined)?.owner;
         const owners = (await registryTx.stewardsOf([initiative])).get(initiative)?.owners;
-        // Nor one they have owned: handing the ownership away for the assessment would change nothing.
+        // Separation of duties: the tier decides which sign-offs a promotion needs (a minimal tier needs
+        // only the owner's), so nobody sets the tier of an initiative they own, or have owned (handing
+        // the ownership away for the assessment would change nothing). Read under the lock.
         if (actor.type === 'person' && (owner === actor.id || owners?.has(actor.id)))
           throw new NotAllowedError(
             `separation of duties: ${actor.id} ${owner === actor.id ? 'owns' : 'has owned'} ${initiative}, so may not assess its risk; platform or reviewer:risk must`,

@@ -5,7 +5,7 @@
 // the provider's request; what was produced until then is what the call is charged.
 import type http from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
-import { REDACTED } from '../net/secrets.js';
+import { hideSecrets } from '../net/secrets.js';
 import { createStreamMeter } from './apis.js';
 import { errorBody, LlmError } from './errors.js';
 import type { Admitted, CallEnd } from './gateway.js';
@@ -142,7 +142,7 @@ async function relayWithin(
     }
     if (!res.destroyed) {
       res.writeHead(status, headers);
-      res.end(withoutSecret(body, call.target.secret));
+      res.end(withoutSecret(body, secretsOf(call)));
     }
     // Its usage is read after it is on its way to the client (a large one on the worker thread).
     const answer = status < 400 ? await readAnswerOf(call.op, body) : {};
@@ -188,7 +188,7 @@ async function relayWithin(
       resolve(how);
     };
     upstream.on('data', (chunk: Buffer) => {
-      const out = hideSecret(relayEvents(decoder.write(chunk)), call.target.secret);
+      const out = hideSecrets(relayEvents(decoder.write(chunk)), secretsOf(call));
       if (overflow) {
         upstream.destroy();
         return done('overflow');
@@ -202,7 +202,7 @@ async function relayWithin(
       // An event the provider did not close with a blank line is still an event.
       let out = relayEvents(decoder.end());
       if (buffer.trim() !== '') out += relayEvents('\n\n');
-      out = hideSecret(out, call.target.secret);
+      out = hideSecrets(out, secretsOf(call));
       if (out && !res.destroyed) res.write(out);
       done('end');
     });
@@ -273,11 +273,10 @@ function readBounded(stream: http.IncomingMessage, max: number): Promise<Buffer>
 }
 
 /** A provider that echoes its credential (a proxy reflecting headers, say) must not hand it to the agent. */
-function withoutSecret(body: Buffer, secret: string | undefined): Buffer {
-  if (!secret || body.indexOf(secret) < 0) return body;
-  return Buffer.from(hideSecret(body.toString('utf8'), secret));
+function withoutSecret(body: Buffer, secrets: readonly string[]): Buffer {
+  if (!secrets.some((s) => body.includes(s))) return body;
+  return Buffer.from(hideSecrets(body.toString('utf8'), secrets));
 }
 
-function hideSecret(events: string, secret: string | undefined): string {
-  return secret && events.includes(secret) ? events.replaceAll(secret, REDACTED) : events;
-}
+/** The endpoint's credential, as hideSecrets looks for it (the value exactly as sent). */
+const secretsOf = (call: Admitted): readonly string[] => (call.target.secret ? [call.target.secret] : []);

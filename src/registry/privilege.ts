@@ -14,16 +14,39 @@ export interface Stewards {
   tierSetter?: { person: string; by: 'assessment' | 'registry' };
 }
 
+/** What a write does to an Initiative's stewardship: whether it changes the owner, the risk tier. */
+function stewardship(current: RegistrySnapshot, o: Desired<'Initiative'>) {
+  const before = current.get('Initiative', o.name)?.spec;
+  const after = o.spec;
+  return {
+    before,
+    after,
+    ownerChanged: before?.owner !== after.owner,
+    tierChanged: (before?.riskTier ?? null) !== (after.riskTier ?? null),
+  };
+}
+
+const initiatives = (put: readonly Desired[]) => put.filter((o): o is Desired<'Initiative'> => o.kind === 'Initiative');
+
 /** The Initiatives of a change set whose owner or risk tier it changes (their stewards are read first). */
 export function initiativesToCheck(current: RegistrySnapshot, put: readonly Desired[]): string[] {
-  return put
+  return initiatives(put)
     .filter((o) => {
-      if (o.kind !== 'Initiative') return false;
-      const before = current.get('Initiative', o.name)?.spec;
-      const after = (o as Desired<'Initiative'>).spec;
-      return before?.owner !== after.owner || (before?.riskTier ?? null) !== (after.riskTier ?? null);
+      const s = stewardship(current, o);
+      return s.ownerChanged || s.tierChanged;
     })
     .map((o) => o.name);
+}
+
+/** What a write records of its Initiatives (initiative_stewards): a new owner, who set a changed tier. */
+export function stewardsWritten(current: RegistrySnapshot, written: readonly Desired[], actor: Principal) {
+  const rows: Array<{ initiative: string; role: 'owner' | 'tier'; person: string }> = [];
+  for (const o of initiatives(written)) {
+    const { after, ownerChanged, tierChanged } = stewardship(current, o);
+    if (ownerChanged) rows.push({ initiative: o.name, role: 'owner', person: after.owner });
+    if (tierChanged) rows.push({ initiative: o.name, role: 'tier', person: stewardName(actor) });
+  }
+  return rows;
 }
 
 /** The problems that make this change set a privilege change the actor may not make; empty when none. */
@@ -66,9 +89,7 @@ export function checkPrivilege(
         `only an admin may change the email of Person ${o.name}, who holds roles (it is how they sign in)`,
       );
   }
-  for (const o of put)
-    if (o.kind === 'Initiative')
-      problems.push(...checkInitiative(actor, current, o as Desired<'Initiative'>, stewards.get(o.name)));
+  for (const o of initiatives(put)) problems.push(...checkInitiative(actor, current, o, stewards.get(o.name)));
   for (const r of remove) {
     if (r.kind !== 'Person') continue;
     const before = current.get('Person', r.name);
@@ -97,8 +118,7 @@ function checkInitiative(
   o: Desired<'Initiative'>,
   stewards: Stewards | undefined,
 ): Problem[] {
-  const before = current.get('Initiative', o.name)?.spec;
-  const after = o.spec;
+  const { before, after, ownerChanged, tierChanged } = stewardship(current, o);
   const problems: Problem[] = [];
   const at = (path: string, message: string) => problems.push({ kind: 'Initiative', name: o.name, path, message });
   if (before && (before.stage !== after.stage || before.stageSince !== after.stageSince) && !hasRole(actor, 'admin'))
@@ -109,7 +129,6 @@ function checkInitiative(
   const self = actor.type === 'person' ? actor.id : undefined;
   const owns = self !== undefined && (before?.owner === self || after.owner === self);
   const owned = self !== undefined && !owns && stewards?.owners.has(self);
-  const tierChanged = (before?.riskTier ?? null) !== (after.riskTier ?? null);
   if (tierChanged && owns)
     at('/spec/riskTier', `separation of duties: ${self} owns Initiative ${o.name}, so may not set its risk tier`);
   else if (tierChanged && owned)
@@ -119,7 +138,7 @@ function checkInitiative(
   const assessed = stewards?.tierSetter?.by === 'assessment';
   const setter = assessed || !tierChanged ? stewards?.tierSetter?.person : stewardName(actor);
   // Also when the initiative is created: a deleted one's assessments still hold for its name.
-  if (before?.owner !== after.owner && setter === after.owner && !(tierChanged && owns))
+  if (ownerChanged && setter === after.owner && !(tierChanged && owns))
     at(
       '/spec/owner',
       `separation of duties: ${after.owner} set the risk tier in force of Initiative ${o.name}${

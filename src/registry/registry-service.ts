@@ -9,25 +9,8 @@ import type { PolicyVerdicts } from '../policy/cedar.js';
 import { exportFiles, type ParsedDocument, parseFilesSliced, type SourceFile } from './descriptors.js';
 import type { Kind } from './kinds.js';
 import { type Desired, keyOf, type RegistryObject, RegistrySnapshot, sameDesired } from './model.js';
-import { checkPrivilege, initiativesToCheck, stewardName } from './privilege.js';
+import { checkPrivilege, initiativesToCheck, stewardsWritten } from './privilege.js';
 import { type Change, createRegistryStore } from './registry-store.js';
-
-type RegistryStore = ReturnType<typeof createRegistryStore>;
-
-/** What a write records of its Initiatives: a new owner, and who set a changed risk tier. */
-function stewardsWritten(current: RegistrySnapshot, written: readonly Desired[], actor: Principal) {
-  const rows: Array<{ initiative: string; role: 'owner' | 'tier'; person: string }> = [];
-  for (const o of written) {
-    if (o.kind !== 'Initiative') continue;
-    const before = current.get('Initiative', o.name)?.spec;
-    const after = (o as Desired<'Initiative'>).spec;
-    if (before?.owner !== after.owner) rows.push({ initiative: o.name, role: 'owner', person: after.owner });
-    if ((before?.riskTier ?? null) !== (after.riskTier ?? null))
-      rows.push({ initiative: o.name, role: 'tier', person: stewardName(actor) });
-  }
-  return rows;
-}
-
 import { nextTurn, slicer } from './slices.js';
 import {
   checkCrossRules,
@@ -182,7 +165,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     pause: () => Promise<void> | undefined = slicer(),
     planned = plan(current, put, opts),
     /** Where the initiatives' stewards are read: the write's transaction when checked under its lock. */
-    reader: RegistryStore = store,
+    reader: typeof store = store,
   ): Promise<Prepared | { refused: unknown }> {
     try {
       const { remove, next } = planned;

@@ -83,6 +83,12 @@ export function identityRoutes(
   },
 ): void {
   const { failures, idpCalls } = limits;
+  /** Before a call to the IdP for `ip`: refused past either budget, else counted as one IdP call. */
+  const callingIdp = (ip: string) => {
+    failures.check(ip);
+    idpCalls.check(ip);
+    idpCalls.fail(ip);
+  };
   const { people, sessions, settings } = identity;
   for (const s of [AuthSession, DeviceAuthorization, DeviceSession, ProtectedResource]) server.addSchema(s);
 
@@ -202,9 +208,7 @@ export function identityRoutes(
       // The login cookie is single-use: cleared whatever happens next.
       const clearLogin = cookie(identity.loginCookieName, '', 0);
       // Redeeming a code calls the IdP: an address whose sign-ins keep failing waits (429).
-      failures.check(request.ip);
-      idpCalls.check(request.ip);
-      idpCalls.fail(request.ip);
+      callingIdp(request.ip);
       try {
         const done = await idp(() => flow.callback(request.query, cookieValue(request.headers.cookie, identity.loginCookieName)));
         return reply
@@ -277,9 +281,7 @@ export function identityRoutes(
       // Each start makes the IdP hold a code: it counts against the address's budget of IdP calls,
       // so nobody can have Fulcrum flood the IdP (a separate budget: people signing in from behind
       // one NAT must not lock that address out of the API).
-      failures.check(request.ip);
-      idpCalls.check(request.ip);
-      idpCalls.fail(request.ip);
+      callingIdp(request.ip);
       return idp(() => flow.deviceStart());
     },
   );
@@ -311,9 +313,7 @@ export function identityRoutes(
       const flow = needPeople();
       // Every poll is a call to the IdP (a person's `fulcrum login` polls every 5 s); a code the IdP
       // refuses (made up, expired, denied) is also a failed credential.
-      failures.check(request.ip);
-      idpCalls.check(request.ip);
-      idpCalls.fail(request.ip);
+      callingIdp(request.ip);
       try {
         const r = await idp(() => flow.devicePoll(request.body.deviceCode));
         if (r.pending) return reply.code(202).send({ pending: r.pending });
