@@ -7,6 +7,7 @@ import { hashToken, newId } from '../auth/tokens.js';
 import { inSavepoint } from '../db/savepoint.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
+import { clientKey } from '../net/addresses.js';
 import { type Observability, unobserved } from '../observability.js';
 import { createRegistryStore } from '../registry/registry-store.js';
 import { type Approval, type ApprovalStatus, createApprovalStore, openKey } from './approval-store.js';
@@ -404,12 +405,13 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
           `key ${key.keyId} of ${key.agent}, which is not in the registry (last from ${address})`,
         );
       else if (token.startsWith('fk_') || !token.includes('_')) {
-        // One row per client address and key type, however many random keys it tries.
+        // One row per client address (an IPv6 one's /64) and key type, however many random keys it tries.
         const type = token.startsWith('fk_') ? 'fk_' : 'untyped';
+        const from = clientKey(address);
         shadows.record(
-          `key:${type}@${address}`,
+          `key:${type}@${from}`,
           'unknown-key',
-          `unknown ${type} keys from ${address}, last ${token.slice(0, 9)}…`,
+          `unknown ${type} keys from ${from === address ? from : `${from} (last ${address})`}, last ${token.slice(0, 9)}…`,
         );
       }
       return undefined;

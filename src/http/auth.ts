@@ -9,6 +9,7 @@ import type { Principal } from '../auth/principal.js';
 import { TOKEN_PREFIX } from '../auth/tokens.js';
 import { NotAllowedError, RateLimitedError, UnauthenticatedError } from '../errors.js';
 import type { GuardService } from '../guard/guard-service.js';
+import { clientKey } from '../net/addresses.js';
 import type { FailureLimiter } from './rate-limit.js';
 
 declare module 'fastify' {
@@ -54,7 +55,10 @@ export function registerAuth(
           return;
         }
       }
-      throw new RateLimitedError(`too many failed credential attempts from ${request.ip}; try again in ${limited} s`, limited);
+      throw new RateLimitedError(
+        `too many failed credential attempts from ${clientKey(request.ip)}; try again in ${limited} s`,
+        limited,
+      );
     }
     try {
       await authenticate(request);

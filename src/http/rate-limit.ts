@@ -1,10 +1,12 @@
 // Failed credential attempts, limited per client address: past `max` failures in a window, that
 // address's requests are answered 429 `rate_limited` with Retry-After, before any lookup or write,
 // until the window ends. Agents already in this node's key table keep working from that address.
-// In memory and per node (docs/auth.md): N nodes give an address N times the budget. The same budget
+// In memory and per node (docs/auth.md): N nodes give an address N times the budget. An IPv6 client
+// is counted by its /64 (clientKey), so rotating through its own prefix buys it nothing. The same budget
 // covers the sign-in steps that make Fulcrum call the IdP (routes/identity.ts). `max: 0` turns it off.
 
 import { RateLimitedError } from '../errors.js';
+import { clientKey } from '../net/addresses.js';
 
 /** An address's budget of calls Fulcrum makes to the IdP for it, per allowed failure (docs/auth.md). */
 export const IDP_CALLS_PER_FAILURE = 4;
@@ -24,10 +26,10 @@ export type FailureLimiter = ReturnType<typeof createFailureLimiter>;
 export function createFailureLimiter(opts: FailureLimiterOptions, now: () => number = Date.now) {
   const windows = new Map<string, { failures: number; resetAt: number }>();
 
-  function current(address: string) {
-    const w = windows.get(address);
+  function current(key: string) {
+    const w = windows.get(key);
     if (w && w.resetAt <= now()) {
-      windows.delete(address);
+      windows.delete(key);
       return undefined;
     }
     return w;
@@ -37,19 +39,20 @@ export function createFailureLimiter(opts: FailureLimiterOptions, now: () => num
     /** Seconds until `address` may try again, or 0 when it is not limited. */
     retryAfter(address: string): number {
       if (opts.max <= 0) return 0;
-      const w = current(address);
+      const w = current(clientKey(address));
       return w && w.failures >= opts.max ? Math.max(1, Math.ceil((w.resetAt - now()) / 1000)) : 0;
     },
 
     /** Counts one failed attempt from `address`. */
     fail(address: string): void {
       if (opts.max <= 0) return;
-      const w = current(address);
+      const key = clientKey(address);
+      const w = current(key);
       if (w) {
         w.failures++;
         return;
       }
-      windows.set(address, { failures: 1, resetAt: now() + opts.windowMs });
+      windows.set(key, { failures: 1, resetAt: now() + opts.windowMs });
       // Insertion order is age order: drop the oldest windows past the capacity.
       for (const key of windows.keys()) {
         if (windows.size <= opts.capacity) break;
@@ -62,7 +65,7 @@ export function createFailureLimiter(opts: FailureLimiterOptions, now: () => num
       const seconds = this.retryAfter(address);
       if (seconds)
         throw new RateLimitedError(
-          `too many ${opts.counts ?? 'failed credential attempts'} from ${address}; try again in ${seconds} s`,
+          `too many ${opts.counts ?? 'failed credential attempts'} from ${clientKey(address)}; try again in ${seconds} s`,
           seconds,
         );
     },

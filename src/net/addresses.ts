@@ -57,6 +57,25 @@ export function blockedRange(address: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The key a client address is counted under by per-address limits and shadow rows: an IPv4 address
+ * as it is (an IPv4-mapped IPv6 one as its IPv4 form), an IPv6 address as its /64 (`2001:db8:1:2::/64`),
+ * since one host or home is given a whole /64 and may rotate through it without end (docs/auth.md).
+ */
+export function clientKey(address: string): string {
+  if (!net.isIPv6(address)) return address;
+  const groups = hextets(address.replace(/%.*$/, ''));
+  if (!groups) return address;
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    const [hi = 0, lo = 0] = groups.slice(6);
+    return [hi >>> 8, hi & 0xff, lo >>> 8, lo & 0xff].join('.');
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
+}
+
 /** The eight 16-bit groups of an IPv6 address (a trailing dotted IPv4 part allowed). */
 function hextets(ip: string): number[] | undefined {
   let text = ip.toLowerCase();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShadowStore } from '../../src/guard/shadow-store.js';
 import { createFailureLimiter } from '../../src/http/rate-limit.js';
+import { clientKey } from '../../src/net/addresses.js';
 import { createTestDatabase, ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -28,6 +29,25 @@ describe('the failure limiter', () => {
     l.fail('c');
     l.fail('d');
     expect(l.size()).toBe(2);
+  });
+});
+
+describe('the key a client address is counted under', () => {
+  it('is an IPv4 address itself and an IPv6 address its /64, in every spelling', () => {
+    const keys: Record<string, string> = {
+      '192.0.2.7': '192.0.2.7',
+      '::ffff:192.0.2.7': '192.0.2.7',
+      '::FFFF:c000:0207': '192.0.2.7',
+      '2001:db8::1': '2001:db8:0:0::/64',
+      '2001:0DB8:0000:0000:ffff:1:2:3': '2001:db8:0:0::/64',
+      '2001:db8:aa:bb:cc::': '2001:db8:aa:bb::/64',
+      'fe80::1%eth0': 'fe80:0:0:0::/64',
+      '::1': '0:0:0:0::/64',
+      '::': '0:0:0:0::/64',
+      '2001:db8:1:2:3:4:192.0.2.1': '2001:db8:1:2::/64',
+      'not-an-address': 'not-an-address',
+    };
+    for (const [address, key] of Object.entries(keys)) expect(clientKey(address), address).toBe(key);
   });
 });
 
@@ -140,5 +160,31 @@ describe.each(ENGINES)('unauthenticated traffic on %s', (engine) => {
     expect(new Set(seen).size).toBe(7);
     const bad = await t.request({ method: 'GET', url: '/v1/shadow-agents?after=not-a-cursor' });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('counts an IPv6 client by its /64: rotating through its own prefix buys no budget and writes one row', async () => {
+    const hex = () => Math.floor(Math.random() * 0x10000).toString(16);
+    const answers: number[] = [];
+    for (let i = 0; i < 60; i++)
+      answers.push((await decide(randomKey(), `2001:db8:1:2:${hex()}:${hex()}:${hex()}:${hex()}`)).statusCode);
+    expect(answers.filter((s) => s === 401)).toHaveLength(50);
+    expect(answers.filter((s) => s === 429)).toHaveLength(10);
+    const limited = await decide(randomKey(), '2001:DB8:1:2::1');
+    expect(limited.json().error.message).toMatch(
+      /^too many failed credential attempts from 2001:db8:1:2::\/64; try again in \d+ s$/,
+    );
+    // The next /64 is another client; an IPv4-mapped address is its IPv4 address (limited above).
+    expect((await decide(randomKey(), '2001:db8:1:3::1')).statusCode).toBe(401);
+    expect((await decide(randomKey(), '::ffff:10.9.8.7')).statusCode).toBe(429);
+
+    await t.app.guard.flushShadows();
+    const rows = await shadowRows();
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { identity: 'key:fk_@2001:db8:1:2::/64', count: 50 },
+        { identity: 'key:fk_@2001:db8:1:3::/64', count: 1 },
+      ]),
+    );
+    expect(rows.filter((r) => r.identity.includes('2001:db8'))).toHaveLength(2);
   });
 });
