@@ -128,7 +128,8 @@ async function relayWithin(
     if (status === 401 || status === 403) {
       // The provider refused Fulcrum's credential, not the agent's: the agent's key is fine.
       log(
-        { endpoint: call.endpoint.name, detail: body.toString('utf8', 0, 2000) },
+        // Hidden before it is cut, so a credential the cut falls in is hidden whole.
+        { endpoint: call.endpoint.name, detail: hideSecrets(body.toString('utf8'), secretsOf(call)).slice(0, 2000) },
         `model endpoint ${call.endpoint.name} refused its credential (${status})`,
       );
       fail(

@@ -32,7 +32,7 @@ import https from 'node:https';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { type OutboundPolicy, OutboundRefusedError } from '../net/outbound.js';
-import { hideSecrets, redactSecrets, secretsToHide } from '../net/secrets.js';
+import { hideSecrets, hideSecretsInHead, redactSecrets, secretsToHide } from '../net/secrets.js';
 
 /** The SDK's message schema (passed in: the SDK is loaded lazily, see sdk.ts). */
 interface MessageSchema {
@@ -153,7 +153,8 @@ export class UpstreamHttpTransport implements Transport {
       if (typeof session === 'string') this.sessionId = session;
       const status = res.statusCode ?? 0;
       if (status < 200 || status > 299) {
-        const text = hideSecrets(await readHead(res, ERROR_BODY_BYTES), this.secrets);
+        const head = await readHead(res, ERROR_BODY_BYTES);
+        const text = head.cut ? hideSecretsInHead(head.text, this.secrets) : hideSecrets(head.text, this.secrets);
         if (modern && status >= 400 && status < 500 && 'id' in message) {
           // A 2026 server's refusal of this request (a header or envelope check): its JSON-RPC error.
           const error = rpcErrorFor(text, message.id);
@@ -409,7 +410,7 @@ function readCapped(res: http.IncomingMessage, max: number): Promise<string> {
 }
 
 /** The first `max` bytes of the body (for the log); the rest is not read: the response is destroyed. */
-function readHead(res: http.IncomingMessage, max: number): Promise<string> {
+function readHead(res: http.IncomingMessage, max: number): Promise<{ text: string; cut: boolean }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -418,7 +419,7 @@ function readHead(res: http.IncomingMessage, max: number): Promise<string> {
       if (done) return;
       done = true;
       res.destroy();
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      resolve({ text: Buffer.concat(chunks).toString('utf8'), cut: size >= max });
     };
     res.on('data', (chunk: Buffer) => {
       if (done) return;

@@ -128,6 +128,23 @@ export function hideSecrets(text: string, secrets: readonly string[]): string {
 }
 
 /**
+ * `text` as the first part of something longer (a body read only so far), every secret replaced and
+ * the beginning of one at its end dropped: a secret the bound cut in two is not whole, so hideSecrets
+ * alone would leave its first part. Ends with "…".
+ */
+export function hideSecretsInHead(text: string, secrets: readonly string[]): string {
+  const out = hideSecrets(text, secrets);
+  let end = out.length;
+  for (const s of secrets)
+    for (let i = Math.max(0, out.length - s.length + 1); i < end; i++)
+      if (out.charCodeAt(i) === s.charCodeAt(0) && s.startsWith(out.slice(i))) {
+        end = i;
+        break;
+      }
+  return `${out.slice(0, end)}…`;
+}
+
+/**
  * A parsed answer with every secret replaced in its strings and keys, after parsing, so an escaped
  * form (`\u0041…`) is found too. Walked without recursion: an answer may nest deeper than the stack.
  * Changes `value` in place and returns it (or the replacement, when `value` is itself a string).

@@ -4,7 +4,7 @@
 // models named inside tools refused. Real server, the fake provider, and a scripted one in front of it.
 
 import { getEncoding } from 'js-tiktoken';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   applyAndKey,
   clientChatSpan,
@@ -469,6 +469,31 @@ describe('LLM gateway under attack (sqlite)', () => {
     const events = await streamed.text();
     expect(events).not.toContain(UPSTREAM_SECRET);
     expect(events).toContain('[credential redacted]');
+  });
+
+  it("keeps the endpoint's credential out of the log when the provider refuses it and echoes it, wherever the log cuts", async () => {
+    const warn = vi.spyOn(t.server.log, 'warn');
+    try {
+      // The log keeps 2,000 characters of the refusal: the credential straddles that cut.
+      sc.scripts.set('upstream-chat', (req, _body, res) => {
+        res.writeHead(401, { 'content-type': 'text/plain' });
+        res.end(`${'x'.repeat(2000 - 'Bearer '.length - 4)}${req.headers.authorization} was refused`);
+      });
+      const r = await post('llm-bot', '/llm/openai/v1/chat/completions', {
+        model: 'gw-chat',
+        max_tokens: 5,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      expect(r.status).toBe(502);
+      const logged = warn.mock.calls.find(([, message]) => String(message).includes('refused its credential'));
+      expect(logged).toBeDefined();
+      const detail = String((logged?.[0] as { detail?: unknown } | undefined)?.detail);
+      expect(detail).toHaveLength(2000);
+      expect(detail.endsWith('xBearer [cre')).toBe(true);
+      expect(detail).not.toContain(UPSTREAM_SECRET.slice(0, 4));
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('breaks off a stream the provider cut, so that the client does not take it for a whole answer', async () => {

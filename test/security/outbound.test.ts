@@ -18,7 +18,7 @@ import { UpstreamHttpTransport } from '../../src/mcp/http-transport.js';
 import { mcpSettings } from '../../src/mcp/index.js';
 import { blockedRange } from '../../src/net/addresses.js';
 import { createOutboundPolicy } from '../../src/net/outbound.js';
-import { parseOrigins, secretNameProblem } from '../../src/net/secrets.js';
+import { hideSecretsInHead, parseOrigins, secretNameProblem, secretsToHide } from '../../src/net/secrets.js';
 import { closedPort } from '../mcp/peers.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
@@ -196,6 +196,20 @@ describe('the outbound policy', () => {
     } finally {
       await local.close();
     }
+  });
+});
+
+describe('the first part of a body, for the log', () => {
+  it('hides whole secrets and drops the beginning of one the cut fell in, however long', () => {
+    const secrets = secretsToHide(['Bearer crm-token-5e0d9a77']);
+    expect(hideSecretsInHead('no secret here', secrets)).toBe('no secret here…');
+    expect(hideSecretsInHead('denied: Bearer crm-token-5e0d9a77 and Bearer crm-tok', secrets)).toBe(
+      'denied: [credential redacted] and …',
+    );
+    for (let n = 1; n < 'crm-token-5e0d9a77'.length; n++)
+      expect(hideSecretsInHead(`denied ${'crm-token-5e0d9a77'.slice(0, n)}`, secrets), String(n)).toBe('denied …');
+    // A last character that only looks like a secret's first is the secret's beginning too: dropped.
+    expect(hideSecretsInHead('x=c', secrets)).toBe('x=…');
   });
 });
 
