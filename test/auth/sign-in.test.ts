@@ -211,6 +211,49 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     }
   });
 
+  it('asks UserInfo whether an email is verified when the ID token carries the email but not the flag', async () => {
+    // An IdP that puts the email in the ID token (as Entra ID, Okta and Google do).
+    const inToken = await startIdp(
+      [
+        {
+          client_id: 'fulcrum',
+          client_secret: 'fulcrum-secret',
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          redirect_uris: [CALLBACK],
+        },
+      ],
+      { emailInIdToken: true },
+    );
+    const node = await startTestServer(engine, {
+      identity: { ...settings, oidc: { ...(settings.oidc as OidcSettings), issuer: inToken.issuer } },
+    });
+    try {
+      await node.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+      for (const name of ['userinfo', 'elsewhere', 'unsaid'])
+        await node.request({
+          method: 'PUT',
+          url: `/v1/people/${name}.ann`,
+          payload: { spec: { displayName: name, email: `${name}.ann@acme.example`, roles: ['viewer'], businessUnit: 'cx' } },
+        });
+      // The flag only at UserInfo, for the same email: signed in.
+      const verified = (await signIn('userinfo.ann@acme.example', '/agents', node)).callback;
+      expect(verified.statusCode, verified.body).toBe(302);
+      expect(sessionCookie(verified)).toBeDefined();
+      // UserInfo vouches for another email: not for the one in the ID token (which names the refusal).
+      const elsewhere = (await signIn('elsewhere.ann@acme.example', '/agents', node)).callback;
+      expect(elsewhere.statusCode).toBe(403);
+      expect(elsewhere.body).toContain('the IdP does not say it verified elsewhere.ann@acme.example');
+      // Neither says: refused.
+      const unsaid = (await signIn('unsaid.ann@acme.example', '/agents', node)).callback;
+      expect(unsaid.statusCode).toBe(403);
+      expect(unsaid.body).toContain('the IdP does not say it verified unsaid.ann@acme.example');
+    } finally {
+      await node.close();
+      await inToken.stop();
+    }
+  });
+
   it('refuses a callback without its login cookie, with another state, or replayed', async () => {
     const login = await t.request({ method: 'GET', url: '/auth/login', token: null });
     const back = new URL((await walkIdp(login.headers.location as string, 'dana.lee@acme.example', CALLBACK)).url);

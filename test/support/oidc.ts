@@ -34,23 +34,31 @@ async function signingKey(kid: string): Promise<JWK> {
 
 /**
  * What the IdP says about an email it sends: verified, except logins starting `unverified.` (false),
- * `unsaid.` (no claim: Entra ID's way) and `edov.` (no email_verified, Entra's `xms_edov: true`).
+ * `unsaid.` (no claim: Entra ID's way), `edov.` (no email_verified, Entra's `xms_edov: true`),
+ * `userinfo.` (verified, said at UserInfo only) and `elsewhere.` (no flag in the ID token; UserInfo
+ * says another email is verified).
  */
-function verification(login: string): Record<string, boolean> {
-  if (login.startsWith('unverified.')) return { email_verified: false };
-  if (login.startsWith('unsaid.')) return {};
-  if (login.startsWith('edov.')) return { xms_edov: true };
-  return { email_verified: true };
+function emailClaims(login: string, use: string): Record<string, unknown> {
+  const claims = { email: login };
+  if (login.startsWith('unverified.')) return { ...claims, email_verified: false };
+  if (login.startsWith('unsaid.')) return claims;
+  if (login.startsWith('edov.')) return { ...claims, xms_edov: true };
+  if (login.startsWith('userinfo.')) return use === 'userinfo' ? { ...claims, email_verified: true } : claims;
+  if (login.startsWith('elsewhere.')) return use === 'userinfo' ? { email: `other.${login}`, email_verified: true } : claims;
+  return { ...claims, email_verified: true };
 }
 
 /** Accounts are their login: whoever signs in at the dev login form as `x@y` has email `x@y`. */
-function providerFor(issuer: string, clients: IdpClient[], keys: JWK[]): Provider {
+function providerFor(issuer: string, clients: IdpClient[], keys: JWK[], opts: IdpOptions): Provider {
   const provider = new Provider(issuer, {
+    // By default oidc-provider keeps scope claims (email) out of an ID token issued with an access
+    // token, so they come from UserInfo; Entra ID, Okta and Google put them in the ID token.
+    conformIdTokenClaims: !opts.emailInIdToken,
     clients: clients.map((c) => ({ response_types: [], redirect_uris: [], ...c })),
     jwks: { keys },
     findAccount: async (_ctx: ProviderContext, id: string) => ({
       accountId: id,
-      claims: async () => ({ sub: id, email: id, name: id, ...verification(id) }),
+      claims: async (use: string) => ({ sub: id, name: id, ...emailClaims(id, use) }),
     }),
     claims: { openid: ['sub'], email: ['email', 'email_verified', 'xms_edov'], profile: ['name'] },
     pkce: { required: () => true },
@@ -96,8 +104,13 @@ function providerFor(issuer: string, clients: IdpClient[], keys: JWK[]): Provide
   return provider;
 }
 
+export interface IdpOptions {
+  /** The email claims in the ID token too, not only at UserInfo. */
+  emailInIdToken?: boolean;
+}
+
 /** oidc-provider on a free 127.0.0.1 port. */
-export async function startIdp(clients: IdpClient[]): Promise<Idp> {
+export async function startIdp(clients: IdpClient[], opts: IdpOptions = {}): Promise<Idp> {
   let keys = [await signingKey('k1')];
   const placeholder = http.createServer();
   await new Promise<void>((r) => placeholder.listen(0, '127.0.0.1', r));
@@ -107,7 +120,7 @@ export async function startIdp(clients: IdpClient[]): Promise<Idp> {
   let server: http.Server;
   const sockets = new Set<net.Socket>();
   const listen = async () => {
-    const provider = providerFor(issuer, clients, keys);
+    const provider = providerFor(issuer, clients, keys, opts);
     server = http.createServer(provider.callback());
     // Longer than any test: a client never reuses a connection the server is closing.
     server.keepAliveTimeout = 120_000;
