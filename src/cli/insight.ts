@@ -76,7 +76,7 @@ export async function signalsCommand(argv: string[]): Promise<number> {
       'Unpriced model calls: left out of every spend figure (last 30 days)',
       (s.unpricedModelCalls ?? []).map(
         (u) =>
-          `${u.agent} / ${u.model}: ${u.calls} calls (unknown model ${u.reasons.unknownModel}, no price ${u.reasons.noPrice}, no usage ${u.reasons.noUsage})`,
+          `${u.agent} / ${u.model}: ${u.calls} calls (unknown model ${u.reasons.unknownModel}, no price ${u.reasons.noPrice}, no usage ${u.reasons.noUsage}, service tier above the price ${u.reasons.serviceTier})`,
       ),
     ),
   ];

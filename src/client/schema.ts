@@ -2359,10 +2359,11 @@ export interface components {
                 /** @description the agent, initiative, model or business unit; "(unregistered)" for none */
                 key: string;
                 outputTokens: number;
-                /** @description unpriced calls by reason: the model is no registry Model (name or alias), it has no USD price that day, or the span reported no token counts */
+                /** @description unpriced calls by reason: the model is no registry Model (name or alias), it has no USD price that day, the span reported no token counts, or the provider billed a service tier above the price */
                 unpriced: {
                     noPrice: number;
                     noUsage: number;
+                    serviceTier: number;
                     unknownModel: number;
                 };
                 /** @description model calls without a cost (not in costUsd): see unpriced */
@@ -2895,6 +2896,11 @@ export interface components {
                     env: string;
                 };
                 description?: string;
+                /**
+                 * @description the service tier the gateway asks for when a call names none or auto, so the provider never picks one billed above the Model's price: default or flex (openai), standard_only (anthropic)
+                 * @enum {string}
+                 */
+                serviceTier?: "default" | "flex" | "standard_only";
                 /**
                  * @description bound on one whole call
                  * @default 600000
@@ -3722,6 +3728,8 @@ export interface components {
                     noPrice: number;
                     /** @description the span reported no token counts (e.g. a stream without usage) */
                     noUsage: number;
+                    /** @description the provider billed the call at a service tier above the Model's price (e.g. OpenAI's priority) */
+                    serviceTier: number;
                     /** @description no registry Model has this name or alias */
                     unknownModel: number;
                 };
@@ -11746,6 +11754,11 @@ export interface operations {
                             env: string;
                         };
                         description?: string;
+                        /**
+                         * @description the service tier the gateway asks for when a call names none or auto, so the provider never picks one billed above the Model's price: default or flex (openai), standard_only (anthropic)
+                         * @enum {string}
+                         */
+                        serviceTier?: "default" | "flex" | "standard_only";
                         /**
                          * @description bound on one whole call
                          * @default 600000

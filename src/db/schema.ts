@@ -257,6 +257,7 @@ export interface EvidenceDailyTable {
   /** unpriced_calls by reason (calls rolled up before reasons were kept may have none). */
   unpriced_unknown_model: number;
   unpriced_no_price: number;
+  unpriced_service_tier: number;
   unpriced_no_usage: number;
   tool_calls: number;
   errors: number;

@@ -6,8 +6,14 @@ import { resolveModelName } from '../registry/model-names.js';
 import type { ModelSpec } from '../registry/schemas.js';
 
 /** Why a model call has no cost (docs/evidence.md "Unpriced model calls"). */
-export const UNPRICED_REASONS = ['unknown_model', 'no_price', 'no_usage'] as const;
+export const UNPRICED_REASONS = ['unknown_model', 'no_price', 'no_usage', 'service_tier'] as const;
 export type UnpricedReason = (typeof UNPRICED_REASONS)[number];
+
+/**
+ * Service tiers a provider reports having billed above a Model's price: OpenAI's `priority` and
+ * `scale`, Anthropic's `priority`. A call billed at one is unpriced (`service_tier`).
+ */
+export const ABOVE_PRICE_TIERS: ReadonlySet<string> = new Set(['priority', 'scale']);
 
 export interface Tokens {
   /** Every input token, cache reads and writes included (OpenTelemetry's gen_ai.usage.input_tokens). */

@@ -9,7 +9,7 @@ import { toolForCall } from '../mcp/catalog.js';
 import type { Observability } from '../observability.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { attributor, type Sender, sentBy, UNBOOKED } from './attribution.js';
-import { createPriceBook } from './cost.js';
+import { ABOVE_PRICE_TIERS, createPriceBook } from './cost.js';
 import { mapEvent } from './events.js';
 import { createEvidenceStore } from './evidence-store.js';
 import { isInference, type MappedSpan, mapTraceRequest } from './otlp.js';
@@ -34,7 +34,7 @@ export interface CostRow {
   calls: number;
   /** Model calls without a cost (not in costUsd), by reason; calls rolled up before 2026-12 may have none. */
   unpricedCalls: number;
-  unpriced: { unknownModel: number; noPrice: number; noUsage: number };
+  unpriced: { unknownModel: number; noPrice: number; noUsage: number; serviceTier: number };
 }
 export type EvidenceService = ReturnType<typeof createEvidenceService>;
 
@@ -189,6 +189,7 @@ export function createEvidenceService(deps: Deps) {
           eb.fn.sum<number>('unpriced_unknown_model').as('unknownModel'),
           eb.fn.sum<number>('unpriced_no_price').as('noPrice'),
           eb.fn.sum<number>('unpriced_no_usage').as('noUsage'),
+          eb.fn.sum<number>('unpriced_service_tier').as('serviceTier'),
         ])
         .where('day', '>=', q.from)
         .where('day', '<=', q.to)
@@ -219,7 +220,7 @@ export function createEvidenceService(deps: Deps) {
           outputTokens: 0,
           calls: 0,
           unpricedCalls: 0,
-          unpriced: { unknownModel: 0, noPrice: 0, noUsage: 0 },
+          unpriced: { unknownModel: 0, noPrice: 0, noUsage: 0, serviceTier: 0 },
         };
         g.costUsd += Number(r.cost ?? 0);
         g.inputTokens += Number(r.input ?? 0);
@@ -230,6 +231,7 @@ export function createEvidenceService(deps: Deps) {
         g.unpriced.unknownModel += Number(r.unknownModel ?? 0);
         g.unpriced.noPrice += Number(r.noPrice ?? 0);
         g.unpriced.noUsage += Number(r.noUsage ?? 0);
+        g.unpriced.serviceTier += Number(r.serviceTier ?? 0);
         groups.set(key, g);
       }
       const out = [...groups.values()].map((g) => ({ ...g, costUsd: Math.round(g.costUsd * 1e6) / 1e6 }));
@@ -298,14 +300,16 @@ function spanRow(
   const mcpTool = s.operation === 'execute_tool' && s.tool !== null ? mcpToolOf(s.tool) : undefined;
   const model = s.model ? prices.resolve(s.model) : null;
   const inference = isInference(s);
-  const priced = inference
-    ? prices.price(model, s.day, {
-        input: s.inputTokens,
-        output: s.outputTokens,
-        cached: s.cachedTokens,
-        cacheWrite: s.cacheWriteTokens,
-      })
-    : null;
+  const priced = !inference
+    ? null
+    : s.serviceTier !== null && ABOVE_PRICE_TIERS.has(s.serviceTier)
+      ? ({ cost: null, unpriced: 'service_tier' } as const)
+      : prices.price(model, s.day, {
+          input: s.inputTokens,
+          output: s.outputTokens,
+          cached: s.cachedTokens,
+          cacheWrite: s.cacheWriteTokens,
+        });
   return {
     inference,
     row: {

@@ -33,6 +33,7 @@ const ZERO: Counters = {
   unpriced_unknown_model: 0,
   unpriced_no_price: 0,
   unpriced_no_usage: 0,
+  unpriced_service_tier: 0,
   tool_calls: 0,
   errors: 0,
   spans: 0,

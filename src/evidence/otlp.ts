@@ -35,6 +35,8 @@ export interface MappedSpan {
   workflow: string | null;
   /** gen_ai.response.id: the provider's id of the answer (the LLM gateway records it too; no double count). */
   responseId: string | null;
+  /** The service tier the provider says it billed (openai.response.service_tier). */
+  serviceTier: string | null;
   /** Whether it carries anything Fulcrum reads (an operation, model, tokens, tool or task outcome). */
   understood: boolean;
 }
@@ -170,6 +172,7 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
     taskId: str(a('fulcrum.task.id')) ?? str(a('gen_ai.conversation.id')),
     workflow: first('fulcrum.workflow', 'gen_ai.workflow.name'),
     responseId: str(a('gen_ai.response.id'))?.slice(0, 256) ?? null,
+    serviceTier: first('openai.response.service_tier', 'gen_ai.openai.response.service_tier'),
     understood: false,
   };
   m.understood =

@@ -10,7 +10,7 @@ export interface UnpricedModelCalls {
   model: string;
   /** Model calls without a cost; `reasons` says why (calls rolled up before 2026-12 may have no reason). */
   calls: number;
-  reasons: { unknownModel: number; noPrice: number; noUsage: number };
+  reasons: { unknownModel: number; noPrice: number; noUsage: number; serviceTier: number };
   lastDay: string;
 }
 
@@ -25,6 +25,7 @@ export async function unpricedModelCalls(db: Kysely<Database>, from: string): Pr
       eb.fn.sum<number>('unpriced_unknown_model').as('unknownModel'),
       eb.fn.sum<number>('unpriced_no_price').as('noPrice'),
       eb.fn.sum<number>('unpriced_no_usage').as('noUsage'),
+      eb.fn.sum<number>('unpriced_service_tier').as('serviceTier'),
       eb.fn.max('day').as('lastDay'),
     ])
     .where('day', '>=', from)
@@ -37,7 +38,12 @@ export async function unpricedModelCalls(db: Kysely<Database>, from: string): Pr
       agent: r.agent,
       model: r.model,
       calls: Number(r.calls),
-      reasons: { unknownModel: Number(r.unknownModel), noPrice: Number(r.noPrice), noUsage: Number(r.noUsage) },
+      reasons: {
+        unknownModel: Number(r.unknownModel),
+        noPrice: Number(r.noPrice),
+        noUsage: Number(r.noUsage),
+        serviceTier: Number(r.serviceTier),
+      },
       lastDay: r.lastDay,
     }))
     .sort((a, b) => b.calls - a.calls || a.agent.localeCompare(b.agent) || a.model.localeCompare(b.model));

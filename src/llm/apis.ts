@@ -3,6 +3,7 @@
 // response says what it used. Only the fields named here are read or changed; everything else in a
 // request or response passes through untouched.
 import { InputError } from '../errors.js';
+import { ABOVE_PRICE_TIERS } from '../evidence/cost.js';
 
 export type Api = 'openai' | 'anthropic';
 export type Operation = 'chat' | 'responses' | 'embeddings' | 'messages';
@@ -144,6 +145,14 @@ export function readCall(op: Operation, body: unknown): CallShape {
 const PRICED_TIERS = new Set(['auto', 'default', 'flex', 'standard_only']);
 
 /**
+ * The tier an answer reports when it is billed above the Model's price, else undefined (a call sent
+ * with `auto`, or with none, takes the project's or organisation's default tier).
+ */
+function tierAbovePrice(tier: unknown): string | undefined {
+  return typeof tier === 'string' && ABOVE_PRICE_TIERS.has(tier) ? tier : undefined;
+}
+
+/**
  * A service tier billed above the Model's price (OpenAI's `priority`, `scale`) would be counted at the
  * standard price, so limits would pass calls whose real bill is higher: refused, naming it. `auto`
  * takes the project's default tier at OpenAI (docs/llm-gateway.md).
@@ -228,9 +237,17 @@ export function inputBound(bodyBytes: number, shape: CallShape, contextWindow: n
 export function forwardBody(
   op: Operation,
   body: Json,
-  opts: { upstreamName: string; injectMaxOutput: number | undefined; askUsage: boolean },
+  opts: {
+    upstreamName: string;
+    injectMaxOutput: number | undefined;
+    askUsage: boolean;
+    /** The ModelEndpoint's `serviceTier`: sent when the call names no tier, or `auto`. */
+    serviceTier?: string | undefined;
+  },
 ): Json {
   const out: Json = { ...body, model: opts.upstreamName };
+  if (opts.serviceTier && op !== 'embeddings' && (body.service_tier == null || body.service_tier === 'auto'))
+    out.service_tier = opts.serviceTier;
   if (opts.injectMaxOutput !== undefined) {
     if (op === 'chat') out.max_completion_tokens = opts.injectMaxOutput;
     else if (op === 'responses') out.max_output_tokens = opts.injectMaxOutput;
@@ -263,13 +280,21 @@ export function usageOf(op: Operation, u: unknown): Usage | undefined {
   };
 }
 
-/** What a whole (non-streamed) answer says: usage, the provider's response id and model. */
-export function readAnswer(op: Operation, json: unknown): { usage?: Usage; id?: string; model?: string } {
+/**
+ * What a whole (non-streamed) answer says: usage, the provider's response id and model, and the
+ * service tier it was billed at when that is above the Model's price.
+ */
+export function readAnswer(
+  op: Operation,
+  json: unknown,
+): { usage?: Usage; id?: string; model?: string; tierAbovePrice?: string } {
   if (json === null || typeof json !== 'object') return {};
   const j = json as Json;
   const usage = usageOf(op, j.usage);
+  const tier = tierAbovePrice(op === 'messages' ? (j.usage as Json | undefined)?.service_tier : j.service_tier);
   return {
     ...(usage ? { usage } : {}),
+    ...(tier ? { tierAbovePrice: tier } : {}),
     ...(typeof j.id === 'string' ? { id: j.id.slice(0, 256) } : {}),
     ...(typeof j.model === 'string' ? { model: j.model.slice(0, 256) } : {}),
   };
@@ -290,6 +315,7 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
   let bytes = 0;
   let id: string | undefined;
   let model: string | undefined;
+  let tier: string | undefined;
   const produced = (s: unknown) => {
     if (typeof s === 'string' && s.length > 0) {
       deltas++;
@@ -301,6 +327,7 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
   function chat(j: Json): EventAction {
     id ??= typeof j.id === 'string' ? j.id.slice(0, 256) : undefined;
     model ??= typeof j.model === 'string' ? j.model.slice(0, 256) : undefined;
+    tier ??= tierAbovePrice(j.service_tier);
     if (Array.isArray(j.choices))
       for (const c of j.choices) {
         const d = (c as Json)?.delta as Json | undefined;
@@ -332,6 +359,7 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
     if (r && typeof r === 'object') {
       id ??= typeof r.id === 'string' ? r.id.slice(0, 256) : undefined;
       model ??= typeof r.model === 'string' ? r.model.slice(0, 256) : undefined;
+      tier ??= tierAbovePrice(r.service_tier);
       if (r.usage) usage = usageOf('responses', r.usage);
     }
     if (type.endsWith('.delta')) produced(j.delta);
@@ -346,6 +374,7 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
       model ??= typeof m?.model === 'string' ? m.model.slice(0, 256) : undefined;
       startInput = usageOf('messages', m?.usage);
       reportedOutput = startInput?.output ?? 0;
+      tier ??= tierAbovePrice((m?.usage as Json | undefined)?.service_tier);
     } else if (type === 'content_block_delta') {
       const d = j.delta as Json | undefined;
       produced(d?.text ?? d?.partial_json ?? d?.thinking);
@@ -395,6 +424,8 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
     },
     id: () => id,
     model: () => model,
+    /** The service tier the stream says it is billed at, when that is above the Model's price. */
+    tierAbovePrice: () => tier,
   };
 }
 

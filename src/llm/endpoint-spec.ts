@@ -21,6 +21,12 @@ export function checkModelEndpoint(s: ModelEndpointSpec): Problem[] {
   if (shape) problems.push({ path: '/spec/baseUrl', message: shape });
   const secret = s.credential && secretNameProblem(s.credential.env);
   if (secret) problems.push({ path: '/spec/credential/env', message: secret });
+  const tiers = s.api === 'anthropic' ? ['standard_only'] : ['default', 'flex'];
+  if (s.serviceTier !== undefined && !tiers.includes(s.serviceTier))
+    problems.push({
+      path: '/spec/serviceTier',
+      message: `${s.serviceTier} is not a service tier of the ${s.api} API: use ${tiers.join(' or ')}`,
+    });
   return problems;
 }
 

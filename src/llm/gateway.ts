@@ -57,7 +57,15 @@ export interface Admitted {
 
 /** How a forwarded call ended. */
 export type CallEnd =
-  | { kind: 'answered'; status: number; usage?: Usage | undefined; responseId?: string | undefined; model?: string | undefined }
+  | {
+      kind: 'answered';
+      status: number;
+      usage?: Usage | undefined;
+      responseId?: string | undefined;
+      model?: string | undefined;
+      /** The service tier the answer says it was billed at, when that is above the Model's price. */
+      tierAbovePrice?: string | undefined;
+    }
   /** Cut short after it was sent: the client left, or the endpoint's timeout. */
   | {
       kind: 'cut';
@@ -133,6 +141,14 @@ export function createLlmGateway(opts: GatewayOptions) {
     const usage = charged(call, end, (message) => opts.log.warn({ decisionId: call.decisionId }, message));
     const priced = call.prices.price(call.model.name, call.day, usage);
     const cost = priced.cost;
+    // Billed at a tier above the Model's price: the limits are settled at the price (the least it
+    // cost), and the record is unpriced, so no spend figure reads it as complete.
+    const tier = end.kind === 'answered' ? end.tierAbovePrice : undefined;
+    if (tier)
+      opts.log.warn(
+        { decisionId: call.decisionId, endpoint: call.endpoint.name, tier },
+        `model endpoint ${call.endpoint.name} billed a call at service tier "${tier}", above Model ${call.model.name}'s price: recorded unpriced (set the endpoint's serviceTier, docs/llm-gateway.md)`,
+      );
     if (call.reserved)
       void reservations.settle({
         id: call.decisionId,
@@ -154,8 +170,8 @@ export function createLlmGateway(opts: GatewayOptions) {
         startedAt: call.startedAt,
         durationMs: Date.now() - call.startedAt,
         usage,
-        costUsd: cost,
-        unpricedReason: priced.unpriced,
+        costUsd: tier ? null : cost,
+        unpricedReason: tier ? 'service_tier' : priced.unpriced,
         responseId: end.responseId ?? null,
         errorType: end.kind === 'cut' ? end.why : end.status >= 400 ? `http.${end.status}` : null,
       });
@@ -194,6 +210,7 @@ export function createLlmGateway(opts: GatewayOptions) {
         upstreamName: model.spec.upstreamName ?? model.name,
         injectMaxOutput,
         askUsage: op === 'chat' && shape.stream && !shape.wantsUsage,
+        serviceTier: endpoint.spec.serviceTier,
       });
       const inBound = inputBound(Math.max(bodyBytes, forwarded.length), shape, model.spec.contextWindow);
       const maxOut = maxOutputOf(shape, model);

@@ -147,7 +147,14 @@ async function relayWithin(
     }
     // Its usage is read after it is on its way to the client (a large one on the worker thread).
     const answer = status < 400 ? await readAnswerOf(call.op, body) : {};
-    return { kind: 'answered', status, usage: answer.usage, responseId: answer.id, model: answer.model };
+    return {
+      kind: 'answered',
+      status,
+      usage: answer.usage,
+      responseId: answer.id,
+      model: answer.model,
+      tierAbovePrice: answer.tierAbovePrice,
+    };
   }
 
   // A stream: relayed event by event.
@@ -220,7 +227,14 @@ async function relayWithin(
   // The provider's own count is the charge whenever it arrived, even if the stream was cut after it;
   // a stream that ended without one is answered without usage (charged the worst case, and said).
   if (usage || ended === 'end')
-    return { kind: 'answered', status, ...(usage ? { usage } : {}), responseId: meter.id(), model: meter.model() };
+    return {
+      kind: 'answered',
+      status,
+      ...(usage ? { usage } : {}),
+      responseId: meter.id(),
+      model: meter.model(),
+      tierAbovePrice: meter.tierAbovePrice(),
+    };
   if (ended === 'overflow')
     log(
       { endpoint: call.endpoint.name, detail: `an SSE event over ${MAX_EVENT_BYTES} bytes` },

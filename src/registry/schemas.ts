@@ -354,6 +354,12 @@ export const ModelEndpointSpec = T.Object(
     // Sent as the API's own auth header, only to the origins FULCRUM_SECRET_<NAME>_ORIGINS lists.
     credential: T.Optional(SecretRef),
     timeoutMs: T.Integer({ minimum: 1000, maximum: 3_600_000, default: 600_000, description: 'bound on one whole call' }),
+    serviceTier: T.Optional(
+      literals(['default', 'flex', 'standard_only'] as const, {
+        description:
+          "the service tier the gateway asks for when a call names none or auto, so the provider never picks one billed above the Model's price: default or flex (openai), standard_only (anthropic)",
+      }),
+    ),
   },
   closed,
 );

@@ -299,7 +299,11 @@ spec:
     expect(applied.statusCode, applied.body).toBe(200);
     const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
     const start = BigInt(Date.now() - 5000) * 1_000_000n;
-    const span = (spanId: string, model: string, more: Array<{ key: string; value: { intValue: number } }> = []) => ({
+    const span = (
+      spanId: string,
+      model: string,
+      more: Array<{ key: string; value: { intValue: number } | { stringValue: string } }> = [],
+    ) => ({
       traceId: '5b8efff798038103d269b633813fc60c',
       spanId,
       name: 'chat',
@@ -334,6 +338,16 @@ spec:
                   span('00000000000000a4', 'anthropic.claude-sonnet-4-20250514-v1:0', [
                     { key: 'gen_ai.usage.cache_creation.input_tokens', value: { intValue: 2000000 } },
                   ]),
+                  // Billed at a tier above the price (the semantic conventions' attribute, and its older name).
+                  span('00000000000000a5', 'anthropic.claude-sonnet-4-20250514-v1:0', [
+                    { key: 'openai.response.service_tier', value: { stringValue: 'priority' } },
+                  ]),
+                  span('00000000000000a6', 'anthropic.claude-sonnet-4-20250514-v1:0', [
+                    { key: 'gen_ai.openai.response.service_tier', value: { stringValue: 'scale' } },
+                  ]),
+                  span('00000000000000a7', 'anthropic.claude-sonnet-4-20250514-v1:0', [
+                    { key: 'openai.response.service_tier', value: { stringValue: 'default' } },
+                  ]),
                 ],
               },
             ],
@@ -343,8 +357,12 @@ spec:
     });
     expect(res.json()).toEqual({});
     const rows = await t.app.database.db.selectFrom('spans').selectAll().where('model', '=', 'claude-sonnet-4').execute();
-    expect(rows).toHaveLength(4);
+    expect(rows).toHaveLength(7);
     const cost = Object.fromEntries(rows.map((r) => [r.span_id, r.cost_usd]));
+    const why = Object.fromEntries(rows.map((r) => [r.span_id, r.unpriced_reason]));
+    expect([cost['00000000000000a5'], why['00000000000000a5']]).toEqual([null, 'service_tier']);
+    expect([cost['00000000000000a6'], why['00000000000000a6']]).toEqual([null, 'service_tier']);
+    expect(cost['00000000000000a7']).toBeCloseTo(3 + 1.5, 9);
     expect(cost['00000000000000a1']).toBeCloseTo(3 + 1.5, 9);
     expect(cost['00000000000000a2']).toBeCloseTo(3 + 1.5, 9);
     expect(cost['00000000000000a3']).toBeCloseTo(1.5 + 3 + 1.5, 9);

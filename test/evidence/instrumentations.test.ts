@@ -141,7 +141,7 @@ describe.each(ENGINES)('GenAI instrumentations exporting to Fulcrum on %s', (eng
           outputTokens: priced.reduce((n, s) => n + SCENARIOS[s].completion, 0),
           calls: CALLS.length,
           unpricedCalls: c.noUsage.length,
-          unpriced: { unknownModel: 0, noPrice: 0, noUsage: c.noUsage.length },
+          unpriced: { unknownModel: 0, noPrice: 0, noUsage: c.noUsage.length, serviceTier: 0 },
         });
         const daily = await t.app.database.db.selectFrom('evidence_daily').selectAll().where('agent', '=', c.agent).execute();
         expect(daily.reduce((n, d) => n + d.tool_calls, 0)).toBe(c.toolSpans);
@@ -155,7 +155,7 @@ describe.each(ENGINES)('GenAI instrumentations exporting to Fulcrum on %s', (eng
                   agent: c.agent,
                   model: 'gpt-4o-mini',
                   calls: c.noUsage.length,
-                  reasons: { unknownModel: 0, noPrice: 0, noUsage: c.noUsage.length },
+                  reasons: { unknownModel: 0, noPrice: 0, noUsage: c.noUsage.length, serviceTier: 0 },
                   lastDay: expect.any(String),
                 },
               ]

@@ -95,7 +95,7 @@ describe.each(ENGINES)('OTLP from the OpenTelemetry SDK on %s', (engine) => {
         outputTokens: 2_000_000,
         calls: 4,
         unpricedCalls: 0,
-        unpriced: { unknownModel: 0, noPrice: 0, noUsage: 0 },
+        unpriced: { unknownModel: 0, noPrice: 0, noUsage: 0, serviceTier: 0 },
       },
     ]);
     const tasks = await t.app.database.db.selectFrom('task_events').selectAll().execute();

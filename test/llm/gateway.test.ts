@@ -496,4 +496,104 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     expect((await otlp(span('chatcmpl-other', '2'.repeat(16)))).statusCode).toBe(200);
     expect((await calls()).calls).toBe(base.calls + 1);
   });
+
+  it("records a call billed at a tier above the price as unpriced, and asks for the endpoint's serviceTier when one is set", async () => {
+    // The project's (organisation's) default tier is priority: calls that name none are billed at it.
+    up.behave('upstream-chat', { defaultTier: 'priority' });
+    up.behave('gw-claude', { defaultTier: 'priority' });
+    const day = new Date().toISOString().slice(0, 10);
+    const db = t.app.database.db;
+    const records = async (ids: string[]) => {
+      await t.server.llmGateway.flush();
+      return db
+        .selectFrom('spans')
+        .select(['response_id', 'cost_usd', 'unpriced_reason'])
+        .where('source', '=', 'llm')
+        .where('response_id', 'in', ids)
+        .orderBy('response_id')
+        .execute();
+    };
+    const costRow = async () =>
+      (await t.server.inject({ method: 'GET', url: `/v1/costs?groupBy=agent&from=${day}&to=${day}`, headers: admin }))
+        .json()
+        .rows.find((x: { key: string }) => x.key === 'llm-bot') as { unpriced: { serviceTier: number } };
+    const tiersBefore = (await costRow()).unpriced.serviceTier;
+    const call = async () => {
+      const ids: string[] = [];
+      ids.push(
+        (await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 }))
+          .id,
+      );
+      const stream = await openai.chat.completions.create({
+        model: 'gw-chat',
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 5,
+        stream: true,
+      });
+      for await (const c of stream) if (!ids.includes(c.id)) ids.push(c.id);
+      ids.push(
+        (await anthropic.messages.create({ model: 'gw-claude', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })).id,
+      );
+      return ids;
+    };
+
+    const before = await settled();
+    const above = await call();
+    // The limits count the least it cost (the Model's price); the evidence says it cannot price it.
+    expect((await settled()) - before).toBeCloseTo(3 * costOf(USAGE), 9);
+    await until(async () => (await records(above)).length === 3, 'the gateway evidence');
+    expect(await records(above)).toEqual(
+      above.sort().map((id) => ({ response_id: id, cost_usd: null, unpriced_reason: 'service_tier' })),
+    );
+    expect((await costRow()).unpriced.serviceTier).toBe(tiersBefore + 3);
+    expect(up.received.map((r) => r.body.service_tier)).toEqual([undefined, undefined, undefined]);
+
+    // An endpoint that names its tier: sent for calls that name none (or auto), so the provider never picks one.
+    const endpoint = async (name: string, api: string, serviceTier?: string) =>
+      t.server.inject({
+        method: 'PUT',
+        url: `/v1/model-endpoints/${name}`,
+        headers: admin,
+        payload: {
+          spec: {
+            api,
+            baseUrl: `${up.url}/v1`,
+            credential: { env: 'FULCRUM_SECRET_LLM_TEST' },
+            timeoutMs: 20000,
+            ...(serviceTier ? { serviceTier } : {}),
+          },
+        },
+      });
+    const wrong = await endpoint('anthropic-local', 'anthropic', 'default');
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.body).toContain('/spec/serviceTier');
+    expect(wrong.body).toContain('default is not a service tier of the anthropic API: use standard_only');
+    try {
+      expect((await endpoint('openai-local', 'openai', 'default')).statusCode).toBe(200);
+      expect((await endpoint('anthropic-local', 'anthropic', 'standard_only')).statusCode).toBe(200);
+      up.received.length = 0;
+      const pinned = await call();
+      expect(up.received.map((r) => r.body.service_tier)).toEqual(['default', 'default', 'standard_only']);
+      await until(async () => (await records(pinned)).length === 3, 'the gateway evidence');
+      for (const r of await records(pinned)) expect(r).toMatchObject({ unpriced_reason: null, cost_usd: expect.any(Number) });
+      // A tier the call names itself (at or below the price) is kept; auto is replaced.
+      up.received.length = 0;
+      await openai.chat.completions.create({
+        model: 'gw-chat',
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 5,
+        service_tier: 'flex',
+      });
+      await openai.chat.completions.create({
+        model: 'gw-chat',
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 5,
+        service_tier: 'auto',
+      });
+      expect(up.received.map((r) => r.body.service_tier)).toEqual(['flex', 'default']);
+    } finally {
+      expect((await endpoint('openai-local', 'openai')).statusCode).toBe(200);
+      expect((await endpoint('anthropic-local', 'anthropic')).statusCode).toBe(200);
+    }
+  });
 });

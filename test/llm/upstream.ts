@@ -24,6 +24,12 @@ export interface Behaviour {
   stallAfter?: number;
   /** Send no usage at all (an upstream that ignores stream_options). */
   noUsage?: boolean;
+  /**
+   * The service tier a call that names none (or `auto`) is billed at, as the answer reports it: the
+   * project's default at OpenAI (default `default`), the organisation's at Anthropic (`standard`).
+   * A call that names a tier is billed at it (Anthropic's `standard_only` as `standard`).
+   */
+  defaultTier?: string;
 }
 
 export interface Received {
@@ -95,6 +101,13 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
     const output = b.outputTokens ?? 5;
     const path = req.url ?? '';
     const stream = body.stream === true;
+    const asked = typeof body.service_tier === 'string' && body.service_tier !== 'auto' ? body.service_tier : undefined;
+    const anthropic = path.endsWith('/messages');
+    const tier = anthropic
+      ? asked === 'standard_only'
+        ? 'standard'
+        : (b.defaultTier ?? 'standard')
+      : (asked ?? b.defaultTier ?? 'default');
     if (path.endsWith('/embeddings')) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
@@ -125,6 +138,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
           object: 'chat.completion',
           created: 1,
           model,
+          service_tier: tier,
           choices: [
             { index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: 'stop', logprobs: null },
           ],
@@ -146,6 +160,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
           created_at: 1,
           status: 'completed',
           model,
+          service_tier: tier,
           output: [
             {
               type: 'message',
@@ -181,6 +196,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
                 output_tokens: output,
                 cache_read_input_tokens: cached,
                 cache_creation_input_tokens: written,
+                service_tier: tier,
               },
         };
       res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${n}` }).end(JSON.stringify(json));
@@ -213,6 +229,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
         object: 'chat.completion.chunk',
         created: 1,
         model,
+        service_tier: tier,
         choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
         ...(wantsUsage && !b.noUsage ? { usage: null } : {}),
       });
@@ -242,6 +259,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
         created_at: 1,
         status,
         model,
+        service_tier: tier,
         output: [],
         ...extra,
       });
@@ -292,6 +310,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
             output_tokens: 1,
             cache_read_input_tokens: cached,
             cache_creation_input_tokens: written,
+            service_tier: tier,
           },
         },
       });

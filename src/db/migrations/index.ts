@@ -24,6 +24,7 @@ import * as m20261204T0110 from './20261204T0110-llm-reservations-compact.js';
 import * as m20261204T0120 from './20261204T0120-mcp-untraced-pairing.js';
 import * as m20261204T0130 from './20261204T0130-gateway-inference-wins.js';
 import * as m20261205T0100 from './20261205T0100-initiative-stewards.js';
+import * as m20261206T0100 from './20261206T0100-unpriced-service-tier.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -48,6 +49,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261204T0120-mcp-untraced-pairing': m20261204T0120,
   '20261204T0130-gateway-inference-wins': m20261204T0130,
   '20261205T0100-initiative-stewards': m20261205T0100,
+  '20261206T0100-unpriced-service-tier': m20261206T0100,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {

@@ -37,10 +37,10 @@ const Costs = T.Object(
         calls: T.Integer({ description: 'model calls, priced or not' }),
         unpricedCalls: T.Integer({ description: 'model calls without a cost (not in costUsd): see unpriced' }),
         unpriced: T.Object(
-          { unknownModel: T.Integer(), noPrice: T.Integer(), noUsage: T.Integer() },
+          { unknownModel: T.Integer(), noPrice: T.Integer(), noUsage: T.Integer(), serviceTier: T.Integer() },
           {
             description:
-              'unpriced calls by reason: the model is no registry Model (name or alias), it has no USD price that day, or the span reported no token counts',
+              'unpriced calls by reason: the model is no registry Model (name or alias), it has no USD price that day, the span reported no token counts, or the provider billed a service tier above the price',
           },
         ),
       }),

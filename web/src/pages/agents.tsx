@@ -29,11 +29,12 @@ function conformance(a: Agent, archetypes: Map<string, ArchetypeSpec>): Conforma
 }
 
 /** The reasons a call has no cost, as the fix each one asks for. */
-function unpricedWhy(r: { unknownModel: number; noPrice: number; noUsage: number }): string {
+function unpricedWhy(r: { unknownModel: number; noPrice: number; noUsage: number; serviceTier?: number }): string {
   const parts = [
     r.unknownModel && `${fmtNumber(r.unknownModel)} no registry Model has this name or alias`,
     r.noPrice && `${fmtNumber(r.noPrice)} no USD price that day`,
     r.noUsage && `${fmtNumber(r.noUsage)} no token counts sent`,
+    r.serviceTier && `${fmtNumber(r.serviceTier)} billed at a service tier above the price`,
   ].filter(Boolean);
   return parts.length ? parts.join('; ') : 'recorded before reasons were kept';
 }
