@@ -96,7 +96,7 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
   });
   const unpriced = new Counter({
     name: 'fulcrum_unpriced_model_calls_total',
-    help: 'Model calls in accepted spans Fulcrum could not price, by reason (unknown_model, no_price, no_usage)',
+    help: 'Model calls in accepted spans Fulcrum could not price, by reason (unknown_model, no_price, no_usage, service_tier)',
     labelNames: ['reason'],
     registers: [register],
   });

@@ -73,6 +73,7 @@ export type CallEnd =
       partial?: { input?: Usage; output: number } | undefined;
       responseId?: string | undefined;
       model?: string | undefined;
+      tierAbovePrice?: string | undefined;
     }
   /** Never reached the provider (refused, connection failed): nothing to charge. */
   | { kind: 'unsent'; why: string };
@@ -143,7 +144,7 @@ export function createLlmGateway(opts: GatewayOptions) {
     const cost = priced.cost;
     // Billed at a tier above the Model's price: the limits are settled at the price (the least it
     // cost), and the record is unpriced, so no spend figure reads it as complete.
-    const tier = end.kind === 'answered' ? end.tierAbovePrice : undefined;
+    const tier = end.kind === 'unsent' ? undefined : end.tierAbovePrice;
     if (tier)
       opts.log.warn(
         { decisionId: call.decisionId, endpoint: call.endpoint.name, tier },

@@ -246,6 +246,7 @@ async function relayWithin(
     partial: meter.partial(),
     responseId: meter.id(),
     model: meter.model(),
+    tierAbovePrice: meter.tierAbovePrice(),
   };
 }
 
@@ -294,4 +295,4 @@ function withoutSecret(body: Buffer, secrets: readonly string[]): Buffer {
 }
 
 /** The endpoint's credential, as hideSecrets looks for it (the value exactly as sent). */
-const secretsOf = (call: Admitted): readonly string[] => (call.target.secret ? [call.target.secret] : []);
+const secretsOf = (call: Admitted): readonly string[] => call.target.secrets;

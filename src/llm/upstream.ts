@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { headerValueProblem, type OutboundPolicy } from '../net/outbound.js';
-import { readSecret } from '../net/secrets.js';
+import { readSecret, secretsToHide } from '../net/secrets.js';
 import type { Desired } from '../registry/model.js';
 import { type Operation, PATH_OF } from './apis.js';
 import { LlmError } from './errors.js';
@@ -19,8 +19,11 @@ export interface Target {
   url: URL;
   headers: Record<string, string>;
   agent: http.Agent;
-  /** The endpoint's credential, so that a provider echoing it back does not hand it to the agent. */
-  secret?: string;
+  /**
+   * The endpoint's credential in the forms a provider echoing it back may use (as sent, the header
+   * value, URL-encoded: secretsToHide), so that it does not reach the agent or the log.
+   */
+  secrets: readonly string[];
 }
 
 export type UpstreamLog = (detail: { endpoint: string; detail: string }, message: string) => void;
@@ -55,11 +58,11 @@ export function targetFor(
     const secret = readSecret(s.credential.env, url, deps.env);
     const bad = secret.ok ? headerValueProblem(secret.value) : undefined;
     if (!secret.ok || bad) throw unusable(secret.ok ? `the secret ${s.credential.env} ${bad}` : secret.reason);
-    if (s.api === 'anthropic') headers['x-api-key'] = secret.value;
-    else headers.authorization = `Bearer ${secret.value}`;
-    return { url, headers, agent: deps.outbound.agentFor(url), secret: secret.value };
+    const value = s.api === 'anthropic' ? secret.value : `Bearer ${secret.value}`;
+    headers[s.api === 'anthropic' ? 'x-api-key' : 'authorization'] = value;
+    return { url, headers, agent: deps.outbound.agentFor(url), secrets: secretsToHide([value]) };
   }
-  return { url, headers, agent: deps.outbound.agentFor(url) };
+  return { url, headers, agent: deps.outbound.agentFor(url), secrets: [] };
 }
 
 /**

@@ -29,6 +29,7 @@
 // call on it); nothing an upstream sends can throw out of a stream listener.
 import http from 'node:http';
 import https from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { type OutboundPolicy, OutboundRefusedError } from '../net/outbound.js';
@@ -419,7 +420,11 @@ function readHead(res: http.IncomingMessage, max: number): Promise<{ text: strin
       if (done) return;
       done = true;
       res.destroy();
-      resolve({ text: Buffer.concat(chunks).toString('utf8'), cut: size >= max });
+      // Cut by the bound, or the upstream gone before the end: the text may end inside a secret. A
+      // character the bound split is left out (as U+FFFD it would hide a secret's beginning).
+      const cut = size >= max || !res.complete;
+      const body = Buffer.concat(chunks);
+      resolve({ text: cut ? new StringDecoder('utf8').write(body) : body.toString('utf8'), cut });
     };
     res.on('data', (chunk: Buffer) => {
       if (done) return;

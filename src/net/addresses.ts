@@ -59,21 +59,38 @@ export function blockedRange(address: string): string | undefined {
 
 /**
  * The key a client address is counted under by per-address limits and shadow rows: an IPv4 address
- * as it is (an IPv4-mapped IPv6 one as its IPv4 form), an IPv6 address as its /64 (`2001:db8:1:2::/64`),
- * since one host or home is given a whole /64 and may rotate through it without end (docs/auth.md).
+ * as it is; an IPv6 address that carries an IPv4 one (mapped, compatible, SIIT, NAT64, 6to4) as that
+ * IPv4 address, so that every IPv4 client seen through a translator is not one key; any other IPv6
+ * address as its /64 (`2001:db8:1:2::/64`), since one host or home is given a whole /64 and may rotate
+ * through it without end (docs/auth.md). A port a proxy appended (`[2001:db8::1]:443`, `192.0.2.7:443`)
+ * is dropped.
  */
 export function clientKey(address: string): string {
-  if (!net.isIPv6(address)) return address;
-  const groups = hextets(address.replace(/%.*$/, ''));
-  if (!groups) return address;
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    const [hi = 0, lo = 0] = groups.slice(6);
-    return [hi >>> 8, hi & 0xff, lo >>> 8, lo & 0xff].join('.');
-  }
-  return `${groups
+  const ip = address.replace(/^\[([^\]]*)\](:\d+)?$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1');
+  if (!net.isIPv6(ip)) return ip;
+  const h = hextets(ip.replace(/%.*$/, ''));
+  if (!h) return ip;
+  const embedded = embeddedV4(h);
+  if (embedded) return embedded;
+  return `${h
     .slice(0, 4)
     .map((g) => g.toString(16))
     .join(':')}::/64`;
+}
+
+/** The IPv4 address an IPv6 one carries (mapped, compatible, SIIT, NAT64, 6to4), or undefined. */
+function embeddedV4(h: number[]): string | undefined {
+  const zeros = (from: number, to: number) => h.slice(from, to).every((x) => x === 0);
+  const at = (i: number) => {
+    const [hi = 0, lo = 0] = h.slice(i, i + 2);
+    return [hi >>> 8, hi & 0xff, lo >>> 8, lo & 0xff].join('.');
+  };
+  if (zeros(0, 5) && h[5] === 0xffff) return at(6); // ::ffff:a.b.c.d
+  if (zeros(0, 4) && h[4] === 0xffff && h[5] === 0) return at(6); // SIIT ::ffff:0:a.b.c.d
+  if (zeros(0, 6) && (h[6] ?? 0) !== 0) return at(6); // IPv4-compatible ::a.b.c.d (not :: or ::1)
+  if (h[0] === 0x64 && h[1] === 0xff9b && (zeros(2, 6) || h[2] === 1)) return at(6); // NAT64
+  if (h[0] === 0x2002) return at(1); // 6to4: the site's IPv4 address
+  return undefined;
 }
 
 /** The eight 16-bit groups of an IPv6 address (a trailing dotted IPv4 part allowed). */

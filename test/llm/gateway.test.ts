@@ -513,11 +513,14 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
         .orderBy('response_id')
         .execute();
     };
-    const costRow = async () =>
-      (await t.server.inject({ method: 'GET', url: `/v1/costs?groupBy=agent&from=${day}&to=${day}`, headers: admin }))
-        .json()
-        .rows.find((x: { key: string }) => x.key === 'llm-bot') as { unpriced: { serviceTier: number } };
-    const tiersBefore = (await costRow()).unpriced.serviceTier;
+    const tierCalls = async () => {
+      const r = await t.server.inject({ method: 'GET', url: `/v1/costs?groupBy=agent&from=${day}&to=${day}`, headers: admin });
+      const row = r.json().rows.find((x: { key: string }) => x.key === 'llm-bot') as
+        | { unpriced: { serviceTier: number } }
+        | undefined;
+      return row?.unpriced.serviceTier ?? 0;
+    };
+    const tiersBefore = await tierCalls();
     const call = async () => {
       const ids: string[] = [];
       ids.push(
@@ -545,8 +548,28 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     expect(await records(above)).toEqual(
       above.sort().map((id) => ({ response_id: id, cost_usd: null, unpriced_reason: 'service_tier' })),
     );
-    expect((await costRow()).unpriced.serviceTier).toBe(tiersBefore + 3);
+    expect(await tierCalls()).toBe(tiersBefore + 3);
     expect(up.received.map((r) => r.body.service_tier)).toEqual([undefined, undefined, undefined]);
+    // A stream cut before its usage, at that tier: unpriced too, whatever it is charged.
+    up.behave('upstream-chat', { defaultTier: 'priority', outputTokens: 50, stallAfter: 2 });
+    const ac = new AbortController();
+    const cut = await openai.chat.completions.create(
+      { model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50, stream: true },
+      { signal: ac.signal },
+    );
+    let cutId = '';
+    let deltas = 0;
+    try {
+      for await (const c of cut) {
+        cutId = c.id;
+        if (c.choices[0]?.delta.content && ++deltas === 2) ac.abort();
+      }
+    } catch {
+      // the abort
+    }
+    await until(async () => (await records([cutId])).length === 1, 'the cut stream evidence');
+    expect(await records([cutId])).toEqual([{ response_id: cutId, cost_usd: null, unpriced_reason: 'service_tier' }]);
+    up.behave('upstream-chat', { defaultTier: 'priority' });
 
     // An endpoint that names its tier: sent for calls that name none (or auto), so the provider never picks one.
     const endpoint = async (name: string, api: string, serviceTier?: string) =>

@@ -45,6 +45,15 @@ describe('the key a client address is counted under', () => {
       '::1': '0:0:0:0::/64',
       '::': '0:0:0:0::/64',
       '2001:db8:1:2:3:4:192.0.2.1': '2001:db8:1:2::/64',
+      // IPv4 clients seen through a translator are their IPv4 addresses, not one shared key.
+      '::ffff:0:192.0.2.7': '192.0.2.7',
+      '::192.0.2.7': '192.0.2.7',
+      '64:ff9b::192.0.2.7': '192.0.2.7',
+      '64:ff9b:1::c000:207': '192.0.2.7',
+      '2002:c000:0207:1::5': '192.0.2.7',
+      // A port a proxy appended is not part of the client.
+      '[2001:db8:1:2::9]:443': '2001:db8:1:2::/64',
+      '192.0.2.7:51234': '192.0.2.7',
       'not-an-address': 'not-an-address',
     };
     for (const [address, key] of Object.entries(keys)) expect(clientKey(address), address).toBe(key);
