@@ -57,6 +57,8 @@ export interface Config {
   llmBodyLimit: number;
   /** FULCRUM_LLM_RESERVATION_WAIT_MS: how long a gateway call waits for calls in flight to settle before a spend limit refuses it. */
   llmReservationWaitMs: number;
+  /** FULCRUM_SHUTDOWN_GRACE_MS: how long a stopping node lets requests in flight finish before it cuts them. */
+  shutdownGraceMs: number;
   /** FULCRUM_LLM_MAX_CALLS_PER_AGENT: LLM gateway calls one agent may have in flight on a node. */
   llmMaxCallsPerAgent: number;
   /** FULCRUM_LLM_MAX_BYTES_PER_AGENT: request bytes one agent's calls in flight may hold on a node. */
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     outboundAllowHosts: parseAllowHosts(env.FULCRUM_OUTBOUND_ALLOW_HOSTS),
     llmBodyLimit: intFrom(env.FULCRUM_LLM_BODY_LIMIT, 'FULCRUM_LLM_BODY_LIMIT', 32 * 1024 * 1024),
     llmReservationWaitMs: intFrom(env.FULCRUM_LLM_RESERVATION_WAIT_MS, 'FULCRUM_LLM_RESERVATION_WAIT_MS', 30_000),
+    shutdownGraceMs: intFrom(env.FULCRUM_SHUTDOWN_GRACE_MS, 'FULCRUM_SHUTDOWN_GRACE_MS', 10_000),
     llmMaxCallsPerAgent: atLeastOne(env.FULCRUM_LLM_MAX_CALLS_PER_AGENT, 'FULCRUM_LLM_MAX_CALLS_PER_AGENT', 256),
     llmMaxBytesPerAgent: atLeastOne(env.FULCRUM_LLM_MAX_BYTES_PER_AGENT, 'FULCRUM_LLM_MAX_BYTES_PER_AGENT', 64 * 1024 * 1024),
     identity: parseIdentitySettings(env),

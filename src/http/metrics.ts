@@ -5,6 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Observability } from '../observability.js';
+import { requestsInFlight } from './quiet.js';
 
 export function registerMetrics(
   server: FastifyInstance,
@@ -43,6 +44,15 @@ export function registerMetrics(
     registers: [register],
     collect() {
       this.set(gauges.shadowWriteFailures());
+    },
+  });
+
+  new Gauge({
+    name: 'fulcrum_http_requests_in_flight',
+    help: 'HTTP requests this process is answering now, this scrape included (a stopping node drains them)',
+    registers: [register],
+    collect() {
+      this.set(requestsInFlight());
     },
   });
 

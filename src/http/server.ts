@@ -1,5 +1,6 @@
 // Builds the Fastify server: auth, error mapping, OpenAPI and its reference, metrics, routes.
 import type http from 'node:http';
+import type net from 'node:net';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -45,6 +46,30 @@ export interface ServerOptions {
 /** How long a request (headers and body) may take to arrive. */
 export const REQUEST_TIMEOUT_MS = 120_000;
 
+/**
+ * A stopping node (docs/operations.md, "Stopping a node"): no new connections; requests in flight may
+ * finish for `graceMs`, then their connections are cut. Node closes idle keep-alive connections only
+ * once, when the server starts closing, and never a connection that has sent nothing yet (a
+ * preconnect): either kind kept the node running for up to 72 s after SIGTERM, past an orchestrator's
+ * patience, so that its last audit checkpoint and evidence were never written. Both are closed as
+ * they are found.
+ */
+function drain(server: http.Server, connections: ReadonlySet<net.Socket>, graceMs: number): void {
+  const closeIdle = () => {
+    server.closeIdleConnections();
+    for (const socket of connections) if (socket.bytesRead === 0) socket.destroy();
+  };
+  closeIdle();
+  const idle = setInterval(closeIdle, 50);
+  const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+  idle.unref();
+  cut.unref();
+  server.once('close', () => {
+    clearInterval(idle);
+    clearTimeout(cut);
+  });
+}
+
 export async function buildServer(app: App, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const server = Fastify({
     logger: opts.logger ? { level: app.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
@@ -61,6 +86,15 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
 
   // Every request counts until its response closes: background writes wait for none to be in flight.
   server.server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => trackRequest(res));
+  const connections = new Set<net.Socket>();
+  server.server.on('connection', (socket: net.Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
+  server.addHook('preClose', (done) => {
+    drain(server.server, connections, app.config.shutdownGraceMs);
+    done();
+  });
 
   server.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorReply(err);

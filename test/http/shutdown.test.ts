@@ -1,0 +1,115 @@
+// Stopping a node (docs/operations.md): after SIGTERM a real `fulcrum serve` lets requests in flight
+// finish, then exits, whatever its clients hold open. Before: a keep-alive connection whose request
+// ended after the SIGTERM, or a connection that had sent nothing yet, kept the process alive ~72 s
+// (the last audit checkpoint and evidence were written only then, or never under an orchestrator).
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readBundle } from '../support/files.js';
+import { call, cli, type Served, serve, stop } from '../support/process.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+const ADMIN = 'fat_shutdown-test-admin';
+
+describe('a node told to stop', () => {
+  let served: Served | undefined;
+  let dir = '';
+  afterEach(async () => {
+    await stop(served, 'SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A node with the mini enterprise and an approval pending for an agent; its key and the approval. */
+  async function start(graceMs: number) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-shutdown-'));
+    served = await serve({
+      ...process.env,
+      FULCRUM_DATA_DIR: dir,
+      FULCRUM_ADMIN_TOKEN: ADMIN,
+      FULCRUM_SHUTDOWN_GRACE_MS: String(graceMs),
+      FULCRUM_LOG_LEVEL: 'warn',
+    });
+    const url = served.url;
+    expect((await call(url, ADMIN, 'POST', '/v1/apply', { files: readBundle(MINI) })).status).toBe(200);
+    const key = (await call(url, ADMIN, 'POST', '/v1/agents/support-bot-eu/keys', {})).json.key as string;
+    const refund = {
+      action: 'tool.call',
+      tool: 'crm.refund',
+      arguments: { amount: 900, orderId: 'o-1' },
+      dataDomains: ['customer-records'],
+    };
+    const d = await call(url, key, 'POST', '/v1/decisions', refund);
+    expect(d.json, JSON.stringify(d.json)).toMatchObject({ decision: 'approval_required' });
+    return { url, key, approvalId: d.json.approvalId as string };
+  }
+
+  /** A long poll of the approval on a keep-alive connection: resolves with its status, or the error. */
+  function longPoll(url: string, key: string, id: string, seconds: number, agent: http.Agent) {
+    return new Promise<string>((resolve) => {
+      const req = http.get(
+        `${url}/v1/approvals/${id}?wait=${seconds}`,
+        { agent, headers: { authorization: `Bearer ${key}` } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(String(res.statusCode)));
+        },
+      );
+      req.on('error', (e) => resolve(e.message));
+    });
+  }
+
+  /** Until the node is answering a request besides the scrape asking (the long poll has arrived). */
+  const held = (url: string) =>
+    expect
+      .poll(
+        async () => Number(/^fulcrum_http_requests_in_flight (\d+)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBeGreaterThanOrEqual(2);
+
+  const exited = (s: Served) => new Promise<number | null>((resolve) => s.proc.once('exit', (code) => resolve(code)));
+
+  it('lets a request in flight finish, then exits at once though its client keeps the connection and another sent nothing', async () => {
+    // The grace is far longer than the test's timeout: only the requests' own end may let it exit.
+    const { url, key, approvalId } = await start(600_000);
+    const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 60_000 });
+    const { port } = new URL(url);
+    const silent = net.connect(Number(port), '127.0.0.1'); // a preconnect: opens, sends nothing
+    await new Promise((r) => silent.once('connect', r));
+    try {
+      const polled = longPoll(url, key, approvalId, 2, agent);
+      await held(url);
+      const gone = exited(served as Served);
+      served?.proc.kill('SIGTERM');
+      expect(await polled).toBe('200'); // answered in full: still pending after its 2 s
+      expect(await gone).toBe(0);
+      // The clean stop wrote its signed checkpoint over the whole log: verified against it.
+      const verified = await cli({ ...process.env, FULCRUM_DATA_DIR: dir }, 'audit', 'verify');
+      expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    } finally {
+      silent.destroy();
+      agent.destroy();
+    }
+  }, 40_000);
+
+  it('cuts a request still running when its grace runs out, and exits', async () => {
+    const { url, key, approvalId } = await start(300);
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      // A 60 s long poll: far past the grace.
+      const polled = longPoll(url, key, approvalId, 60, agent);
+      await held(url);
+      const gone = exited(served as Served);
+      served?.proc.kill('SIGTERM');
+      expect(await gone).toBe(0);
+      expect(await polled).toMatch(/socket hang up|ECONNRESET/);
+    } finally {
+      agent.destroy();
+    }
+  }, 40_000);
+});
