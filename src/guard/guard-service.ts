@@ -84,6 +84,8 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     onError: (err) => process.emitWarning(`shadow agents not written: ${err instanceof Error ? err.message : String(err)}`),
   });
   const events = new EventEmitter().setMaxListeners(0);
+  /** Aborted when the node stops: every wait for a person answers with the approval as it stands. */
+  const stopping = new AbortController();
   // Read from the database at each scrape, so every node reports the same queue (sum() would count it twice).
   observe.gauge('fulcrum_approvals_pending', 'Approvals waiting for a person now (pending, unexpired), all nodes', async () => {
     const row = await db
@@ -478,18 +480,20 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         if (!a || (actor.type === 'agent' && a.agent !== actor.id)) throw new NotFoundError(`no approval "${id}"`);
         if (actor.type !== 'agent') assertCan(actor, 'registry.read');
         const left = deadline - Date.now();
-        if (a.status !== 'pending' || left <= 0 || signal?.aborted) return a;
+        if (a.status !== 'pending' || left <= 0 || signal?.aborted || stopping.signal.aborted) return a;
         await new Promise<void>((resolve) => {
           const done = () => {
             clearTimeout(timer);
             events.off(id, done);
             signal?.removeEventListener('abort', done);
+            stopping.signal.removeEventListener('abort', done);
             resolve();
           };
           // Other nodes' decisions are seen by polling; this node's wake the waiter at once.
           const timer = setTimeout(done, Math.min(left, 250));
           events.once(id, done);
           signal?.addEventListener('abort', done, { once: true });
+          stopping.signal.addEventListener('abort', done, { once: true });
         });
       }
     },
@@ -638,6 +642,15 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
     /** Shadow-sighting batches this node failed to write (for /metrics). */
     shadowWriteFailures: () => shadows.failedBatches(),
+
+    /**
+     * The node is stopping: every wait for a person (an approval's long poll, an MCP call held on
+     * one) answers now with the approval as it stands, pending, instead of being cut when the
+     * shutdown's grace runs out; the agent asks again, on another node (docs/operations.md).
+     */
+    endWaits(): void {
+      stopping.abort();
+    },
 
     async close(): Promise<void> {
       clearInterval(poller);

@@ -92,6 +92,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     socket.once('close', () => connections.delete(socket));
   });
   server.addHook('preClose', (done) => {
+    app.guard.endWaits();
     drain(server.server, connections, app.config.shutdownGraceMs);
     done();
   });

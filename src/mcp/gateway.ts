@@ -244,7 +244,8 @@ export function createMcpGateway(deps: GatewayDeps) {
     if (gone?.aborted) return `the call was abandoned by its client while it waited on approval ${id}`;
     if (a.status === 'pending')
       return (
-        `${reasons(d)}: approval ${id} is still pending after waiting ${seconds} s (open until ${a.expiresAt}). ` +
+        // The time it waited: less than its bound when the node is stopping (GuardService.endWaits).
+        `${reasons(d)}: approval ${id} is still pending after waiting ${Math.min(seconds, Math.round((Date.now() - started) / 1000))} s (open until ${a.expiresAt}). ` +
         'Call this tool again with the same arguments: the call waits on the same approval, and goes through once a person approves it.'
       );
     if (a.status === 'denied')
