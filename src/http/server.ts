@@ -85,7 +85,15 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   });
 
   // Every request counts until its response closes: background writes wait for none to be in flight.
-  server.server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => trackRequest(res));
+  // The responses being written, so that a stopping node can tell their clients not to reuse the connection.
+  const responses = new Set<http.ServerResponse>();
+  let stopping = false;
+  server.server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    trackRequest(res);
+    if (stopping) res.setHeader('connection', 'close');
+    responses.add(res);
+    res.once('close', () => responses.delete(res));
+  });
   const connections = new Set<net.Socket>();
   server.server.on('connection', (socket: net.Socket) => {
     connections.add(socket);
@@ -93,6 +101,10 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   });
   server.addHook('preClose', (done) => {
     app.guard.endWaits();
+    stopping = true;
+    // Answers still to come say `Connection: close`: their clients open a new connection (to
+    // another node) for their next request instead of reusing one this node is about to close.
+    for (const res of responses) if (!res.headersSent) res.setHeader('connection', 'close');
     drain(server.server, connections, app.config.shutdownGraceMs);
     done();
   });

@@ -80,6 +80,8 @@ export type CallEnd =
 
 const MAX_DATA_DOMAINS = 32;
 const RESERVATION_GRACE_MS = 60_000;
+/** How long a closing gateway waits for its calls in flight to finish (their connections are cut by then). */
+const CLOSE_WAIT_MS = 5_000;
 
 export type LlmGateway = ReturnType<typeof createLlmGateway>;
 
@@ -137,8 +139,15 @@ export function createLlmGateway(opts: GatewayOptions) {
     return e;
   }
 
+  // Calls admitted and not yet finished: a stopping node waits for them (close), so that a call its
+  // shutdown cut is settled and recorded before the database closes.
+  const open = new Set<string>();
+  let allFinished: (() => void) | undefined;
+
   /** Settles the call on what it used and records it as evidence; never throws. */
   function finish(call: Admitted, end: CallEnd): Usage {
+    open.delete(call.decisionId);
+    if (open.size === 0) allFinished?.();
     const usage = charged(call, end, (message) => opts.log.warn({ decisionId: call.decisionId }, message));
     const priced = call.prices.price(call.model.name, call.day, usage);
     const cost = priced.cost;
@@ -380,6 +389,7 @@ export function createLlmGateway(opts: GatewayOptions) {
         finish(admitted, { kind: 'unsent', why: (err as Error).message });
         throw err;
       }
+      open.add(admitted.decisionId);
       return admitted;
     },
 
@@ -404,7 +414,19 @@ export function createLlmGateway(opts: GatewayOptions) {
       await evidence.flush();
     },
 
+    /**
+     * Waits (at most CLOSE_WAIT_MS) for the calls in flight to finish, then writes their settlements
+     * and evidence. When a stopping node cuts a stream, the call ends a moment after its connection.
+     */
     async close(): Promise<void> {
+      if (open.size > 0)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+          allFinished = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       await reservations.close();
       await evidence.flush();
     },

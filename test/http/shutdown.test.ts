@@ -48,7 +48,7 @@ describe('a node told to stop', () => {
 
   /** A long poll of the approval on a keep-alive connection: resolves with its answer. */
   function longPoll(url: string, key: string, id: string, seconds: number, agent: http.Agent) {
-    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    return new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
       const req = http.get(
         `${url}/v1/approvals/${id}?wait=${seconds}`,
         { agent, headers: { authorization: `Bearer ${key}` } },
@@ -57,7 +57,7 @@ describe('a node told to stop', () => {
           res.on('data', (c) => {
             body += c;
           });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
         },
       );
       req.on('error', reject);
@@ -93,6 +93,8 @@ describe('a node told to stop', () => {
       const answer = await polled;
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.body)).toMatchObject({ id: approvalId, status: 'pending' });
+      // Its client is told not to reuse the connection (the next request goes to another node).
+      expect(answer.connection).toBe('close');
       expect(await gone).toBe(0);
       // The clean stop wrote its signed checkpoint over the whole log: verified against it.
       const verified = await cli({ ...process.env, FULCRUM_DATA_DIR: dir }, 'audit', 'verify');
@@ -101,7 +103,7 @@ describe('a node told to stop', () => {
       silent.destroy();
       agent.destroy();
     }
-  }, 40_000);
+  }, 90_000);
 
   it('cuts a request still running when its grace runs out, and exits', async () => {
     const { url, key } = await start(300);
@@ -117,5 +119,5 @@ describe('a node told to stop', () => {
     served?.proc.kill('SIGTERM');
     expect(await gone).toBe(0);
     await closed;
-  }, 40_000);
+  }, 90_000);
 });
