@@ -13,7 +13,12 @@ export type UnpricedReason = (typeof UNPRICED_REASONS)[number];
  * Service tiers a provider reports having billed above a Model's price: OpenAI's `priority` and
  * `scale`, Anthropic's `priority`. A call billed at one is unpriced (`service_tier`).
  */
-export const ABOVE_PRICE_TIERS: ReadonlySet<string> = new Set(['priority', 'scale']);
+const ABOVE_PRICE_TIERS: ReadonlySet<string> = new Set(['priority', 'scale']);
+
+/** The tier reported (an answer's, a span's) when it is billed above the Model's price, else undefined. */
+export function tierAbovePrice(tier: unknown): string | undefined {
+  return typeof tier === 'string' && ABOVE_PRICE_TIERS.has(tier) ? tier : undefined;
+}
 
 export interface Tokens {
   /** Every input token, cache reads and writes included (OpenTelemetry's gen_ai.usage.input_tokens). */

@@ -9,7 +9,7 @@ import { toolForCall } from '../mcp/catalog.js';
 import type { Observability } from '../observability.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { attributor, type Sender, sentBy, UNBOOKED } from './attribution.js';
-import { ABOVE_PRICE_TIERS, createPriceBook } from './cost.js';
+import { createPriceBook, tierAbovePrice } from './cost.js';
 import { mapEvent } from './events.js';
 import { createEvidenceStore } from './evidence-store.js';
 import { isInference, type MappedSpan, mapTraceRequest } from './otlp.js';
@@ -302,7 +302,7 @@ function spanRow(
   const inference = isInference(s);
   const priced = !inference
     ? null
-    : s.serviceTier !== null && ABOVE_PRICE_TIERS.has(s.serviceTier)
+    : tierAbovePrice(s.serviceTier)
       ? ({ cost: null, unpriced: 'service_tier' } as const)
       : prices.price(model, s.day, {
           input: s.inputTokens,

@@ -3,7 +3,7 @@
 // response says what it used. Only the fields named here are read or changed; everything else in a
 // request or response passes through untouched.
 import { InputError } from '../errors.js';
-import { ABOVE_PRICE_TIERS } from '../evidence/cost.js';
+import { tierAbovePrice } from '../evidence/cost.js';
 
 export type Api = 'openai' | 'anthropic';
 export type Operation = 'chat' | 'responses' | 'embeddings' | 'messages';
@@ -143,14 +143,6 @@ export function readCall(op: Operation, body: unknown): CallShape {
 
 /** Service tiers billed at the Model's price (or below it: OpenAI's flex). */
 const PRICED_TIERS = new Set(['auto', 'default', 'flex', 'standard_only']);
-
-/**
- * The tier an answer reports when it is billed above the Model's price, else undefined (a call sent
- * with `auto`, or with none, takes the project's or organisation's default tier).
- */
-function tierAbovePrice(tier: unknown): string | undefined {
-  return typeof tier === 'string' && ABOVE_PRICE_TIERS.has(tier) ? tier : undefined;
-}
 
 /**
  * A service tier billed above the Model's price (OpenAI's `priority`, `scale`) would be counted at the

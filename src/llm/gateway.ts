@@ -147,6 +147,7 @@ export function createLlmGateway(opts: GatewayOptions) {
   /** Settles the call on what it used and records it as evidence; never throws. */
   function finish(call: Admitted, end: CallEnd): Usage {
     open.delete(call.decisionId);
+    // close() resumes once this returns (a promise continuation): the settlement and record below are queued by then.
     if (open.size === 0) allFinished?.();
     const usage = charged(call, end, (message) => opts.log.warn({ decisionId: call.decisionId }, message));
     const priced = call.prices.price(call.model.name, call.day, usage);

@@ -129,7 +129,7 @@ async function relayWithin(
       // The provider refused Fulcrum's credential, not the agent's: the agent's key is fine.
       log(
         // Hidden before it is cut, so a credential the cut falls in is hidden whole.
-        { endpoint: call.endpoint.name, detail: hideSecrets(body.toString('utf8'), secretsOf(call)).slice(0, 2000) },
+        { endpoint: call.endpoint.name, detail: hideSecrets(body.toString('utf8'), call.target.secrets).slice(0, 2000) },
         `model endpoint ${call.endpoint.name} refused its credential (${status})`,
       );
       fail(
@@ -143,7 +143,7 @@ async function relayWithin(
     }
     if (!res.destroyed) {
       res.writeHead(status, headers);
-      res.end(withoutSecret(body, secretsOf(call)));
+      res.end(withoutSecret(body, call.target.secrets));
     }
     // Its usage is read after it is on its way to the client (a large one on the worker thread).
     const answer = status < 400 ? await readAnswerOf(call.op, body) : {};
@@ -196,7 +196,7 @@ async function relayWithin(
       resolve(how);
     };
     upstream.on('data', (chunk: Buffer) => {
-      const out = hideSecrets(relayEvents(decoder.write(chunk)), secretsOf(call));
+      const out = hideSecrets(relayEvents(decoder.write(chunk)), call.target.secrets);
       if (overflow) {
         upstream.destroy();
         return done('overflow');
@@ -210,7 +210,7 @@ async function relayWithin(
       // An event the provider did not close with a blank line is still an event.
       let out = relayEvents(decoder.end());
       if (buffer.trim() !== '') out += relayEvents('\n\n');
-      out = hideSecrets(out, secretsOf(call));
+      out = hideSecrets(out, call.target.secrets);
       if (out && !res.destroyed) res.write(out);
       done('end');
     });
@@ -293,6 +293,3 @@ function withoutSecret(body: Buffer, secrets: readonly string[]): Buffer {
   if (!secrets.some((s) => body.includes(s))) return body;
   return Buffer.from(hideSecrets(body.toString('utf8'), secrets));
 }
-
-/** The endpoint's credential, as hideSecrets looks for it (the value exactly as sent). */
-const secretsOf = (call: Admitted): readonly string[] => call.target.secrets;

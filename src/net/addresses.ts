@@ -39,16 +39,14 @@ export function blockedRange(address: string): string | undefined {
   if (family !== 6) return undefined;
   const h = hextets(ip);
   if (!h) return 'unparseable';
-  const [h0 = 0, h1 = 0, h2 = 0] = h;
+  const [h0 = 0, h1 = 0] = h;
   const zeros = (from: number, to: number) => h.slice(from, to).every((x) => x === 0);
-  const v4At = (i: number) => `${h[i]! >> 8}.${h[i]! & 255}.${h[i + 1]! >> 8}.${h[i + 1]! & 255}`;
   if (zeros(0, 8)) return 'unspecified';
   if (zeros(0, 7) && h[7] === 1) return 'loopback';
-  // IPv4-mapped ::ffff:a.b.c.d, IPv4-compatible ::a.b.c.d, SIIT ::ffff:0:a.b.c.d
-  if (zeros(0, 5) && (h[5] === 0xffff || h[5] === 0)) return blockedRange(v4At(6)) ?? (h[5] === 0 ? 'reserved' : undefined);
-  if (zeros(0, 4) && h[4] === 0xffff && h[5] === 0) return blockedRange(v4At(6));
-  if (h0 === 0x64 && h1 === 0xff9b && (zeros(2, 6) || h2 === 1)) return blockedRange(v4At(6)); // NAT64
-  if (h0 === 0x2002) return blockedRange(v4At(1)); // 6to4
+  // An IPv4 address inside (mapped, compatible, SIIT, NAT64, 6to4) is in its own range; the
+  // compatible form of a public one is reserved space.
+  const inside = embeddedV4(h);
+  if (inside) return blockedRange(inside) ?? (zeros(0, 6) ? 'reserved' : undefined);
   if (h0 === 0xfd00 && h1 === 0x0ec2 && zeros(2, 7) && h[7] === 0x254) return 'cloud metadata'; // AWS IPv6
   if ((h0 & 0xfe00) === 0xfc00) return 'private'; // fc00::/7 unique local
   if ((h0 & 0xffc0) === 0xfe80) return 'link-local';
@@ -78,7 +76,10 @@ export function clientKey(address: string): string {
     .join(':')}::/64`;
 }
 
-/** The IPv4 address an IPv6 one carries (mapped, compatible, SIIT, NAT64, 6to4), or undefined. */
+/**
+ * The IPv4 address an IPv6 one carries (mapped, compatible, SIIT, NAT64, 6to4), or undefined; `::`
+ * and `::1` carry none.
+ */
 function embeddedV4(h: number[]): string | undefined {
   const zeros = (from: number, to: number) => h.slice(from, to).every((x) => x === 0);
   const at = (i: number) => {
@@ -87,7 +88,7 @@ function embeddedV4(h: number[]): string | undefined {
   };
   if (zeros(0, 5) && h[5] === 0xffff) return at(6); // ::ffff:a.b.c.d
   if (zeros(0, 4) && h[4] === 0xffff && h[5] === 0) return at(6); // SIIT ::ffff:0:a.b.c.d
-  if (zeros(0, 6) && (h[6] ?? 0) !== 0) return at(6); // IPv4-compatible ::a.b.c.d (not :: or ::1)
+  if (zeros(0, 6) && !(zeros(0, 7) && (h[7] ?? 0) <= 1)) return at(6); // IPv4-compatible ::a.b.c.d
   if (h[0] === 0x64 && h[1] === 0xff9b && (zeros(2, 6) || h[2] === 1)) return at(6); // NAT64
   if (h[0] === 0x2002) return at(1); // 6to4: the site's IPv4 address
   return undefined;
