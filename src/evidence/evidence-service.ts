@@ -8,6 +8,7 @@ import type { ShadowSource } from '../guard/shadow-store.js';
 import { toolForCall } from '../mcp/catalog.js';
 import type { Observability } from '../observability.js';
 import type { RegistrySnapshot } from '../registry/model.js';
+import { createRegistryStore } from '../registry/registry-store.js';
 import { attributor, type Sender, sentBy, UNBOOKED } from './attribution.js';
 import { createPriceBook, tierAbovePrice } from './cost.js';
 import { mapEvent } from './events.js';
@@ -253,8 +254,9 @@ export function createEvidenceService(deps: Deps) {
 
     /** A self-reported value for a `manual` metric. */
     async addMeasurement(actor: Principal, initiative: string, m: { metric: string; value: number; period: string }) {
-      const registry = await deps.registry();
-      const i = registry.get('Initiative', initiative);
+      // As committed, not as this node's cached view has it: a former owner records nothing once
+      // ownership has moved, through whichever node.
+      const i = await createRegistryStore(deps.db).get('Initiative', initiative);
       if (!i) throw new NotFoundError(`no Initiative named "${initiative}"`);
       if (!(hasRole(actor, 'platform') || (actor.type === 'person' && actor.id === i.spec.owner)))
         throw new NotAllowedError(`only the initiative's owner, platform or admin may record measurements for ${initiative}`);

@@ -125,8 +125,9 @@ export function createRiskService(deps: Deps) {
   });
   return {
     async assess(actor: Principal, initiative: string, body: { answers: unknown; notes?: string }) {
-      const registry = await deps.registry();
-      const i = registry.get('Initiative', initiative);
+      // The initiative as committed, not as this node's cached view has it: it may have been written
+      // through another node a moment ago.
+      const i = await createRegistryStore(db).get('Initiative', initiative);
       if (!i) throw new NotFoundError(`no Initiative named "${initiative}"`);
       if (!(hasRole(actor, 'platform') || hasRole(actor, 'reviewer:risk')))
         throw new NotAllowedError(`only platform, reviewer:risk or admin may assess ${initiative}`);
@@ -138,7 +139,9 @@ export function createRiskService(deps: Deps) {
         // taking it first serialises this with registry writes, so the owner is read as it is now.
         const registryTx = createRegistryStore(trx);
         await registryTx.bumpRevision();
-        const owner = ((await registryTx.get('Initiative', initiative))?.spec as { owner?: string } | undefined)?.owner;
+        const current = await registryTx.get('Initiative', initiative);
+        if (!current) throw new NotFoundError(`no Initiative named "${initiative}"`);
+        const owner = current.spec.owner;
         const owners = (await registryTx.stewardsOf([initiative])).get(initiative)?.owners;
         // Separation of duties: the tier decides which sign-offs a promotion needs (a minimal tier needs
         // only the owner's), so nobody sets the tier of an initiative they own, or have owned (handing
@@ -166,7 +169,9 @@ export function createRiskService(deps: Deps) {
         return toAssessment(row);
       });
       deps.onChange();
-      const activeAgents = registry.list('Agent').filter((a) => a.spec.initiative === initiative && a.spec.status === 'active');
+      const activeAgents = (await deps.registry())
+        .list('Agent')
+        .filter((a) => a.spec.initiative === initiative && a.spec.status === 'active');
       await deps.recordAct({
         kind: 'risk.assessed',
         actor: actorName(actor),

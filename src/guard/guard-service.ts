@@ -132,6 +132,16 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     return reloading;
   }
 
+  /** The snapshot, brought up to date first when it lacks an agent a caller names: one registered
+   *  through another node since this one last polled is found at once (the revision is read, and the
+   *  registry reloaded only if it moved). */
+  async function currentWithAgent(agent: string): Promise<GuardSnapshot> {
+    const s = await current();
+    if (s.registry.has('Agent', agent)) return s;
+    if ((await createRegistryStore(db).revision()) !== s.revision) stale = true;
+    return current();
+  }
+
   const poller = setInterval(() => {
     void observe.job('registry_poll', async () => {
       const r = await createRegistryStore(db).revision();
@@ -343,17 +353,17 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     if (actor.type !== 'person') return;
     const row = await approvals.row(id);
     if (!row) throw new NotFoundError(`no approval "${id}"`);
-    // The owner now, and the owner when the call asked: moving ownership does not make one's own call decidable.
-    const owner = (await current()).registry.get('Agent', row.agent)?.spec.owner;
+    // The owner now (as committed: ownership moved through another node a moment ago counts), and
+    // the owner when the call asked: moving ownership does not make one's own call decidable.
+    const owner = (await createRegistryStore(db).get('Agent', row.agent))?.spec.owner;
     if (owner === actor.id || row.agent_owner === actor.id)
       throw new NotAllowedError(
         `separation of duties: ${actor.id} ${owner === actor.id ? 'owns' : 'owned'} agent ${row.agent}${owner === actor.id ? '' : ' when this call asked'}, so may not decide its approvals; another approver must`,
       );
   }
 
-  function canControl(actor: Principal, agent: string): void {
-    const spec = snapshot.registry.get('Agent', agent)?.spec;
-    if (hasRole(actor, 'platform') || (actor.type === 'person' && spec?.owner === actor.id)) return;
+  function canControl(actor: Principal, agent: string, owner: string | undefined): void {
+    if (hasRole(actor, 'platform') || (actor.type === 'person' && owner === actor.id)) return;
     throw new NotAllowedError(`${describe(actor)} may not suspend or resume agent "${agent}"`);
   }
 
@@ -458,7 +468,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     /** The decision without recording it ("what would happen"). */
     async simulate(actor: Principal, agent: string, req: DecisionRequest) {
       assertCan(actor, 'registry.read');
-      const s = await current();
+      const s = await currentWithAgent(agent);
       if (!s.registry.has('Agent', agent)) throw new NotFoundError(`no Agent named "${agent}"`);
       checkRequest(s, req);
       const { decision, reasons, monitor } = decide(s, agent, req);
@@ -530,17 +540,21 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     },
 
     async setSuspended(actor: Principal, agent: string, suspended: boolean, reason: string) {
-      const s = await current();
-      if (!s.registry.has('Agent', agent)) throw new NotFoundError(`no Agent named "${agent}"`);
-      canControl(actor, agent);
-      // An owner lifts only their own suspension: one by a monitor (a sev1 breach) or by platform
-      // stays until platform lifts it.
-      const by = s.suspended.get(agent)?.actor;
-      if (!suspended && by && actor.type === 'person' && !hasRole(actor, 'platform') && by !== actorName(actor))
-        throw new NotAllowedError(`${agent} was suspended by ${by}: only platform or admin may resume it`);
       const at = new Date().toISOString();
       await db.transaction().execute(async (trx) => {
-        await createRegistryStore(trx).bumpRevision();
+        // Who owns the agent and who suspended it are read as committed, under the lock the revision
+        // takes: an agent registered, handed over or suspended through another node a moment ago
+        // (before this node polls) counts as it now is.
+        const registryTx = createRegistryStore(trx);
+        await registryTx.bumpRevision();
+        const descriptor = await registryTx.get('Agent', agent);
+        if (!descriptor) throw new NotFoundError(`no Agent named "${agent}"`);
+        canControl(actor, agent, descriptor.spec.owner);
+        // An owner lifts only their own suspension: one by a monitor (a sev1 breach) or by platform
+        // stays until platform lifts it.
+        const by = (await trx.selectFrom('agent_controls').select('actor').where('agent', '=', agent).executeTakeFirst())?.actor;
+        if (!suspended && by && actor.type === 'person' && !hasRole(actor, 'platform') && by !== actorName(actor))
+          throw new NotAllowedError(`${agent} was suspended by ${by}: only platform or admin may resume it`);
         if (suspended)
           await trx
             .insertInto('agent_controls')

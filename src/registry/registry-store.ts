@@ -36,14 +36,14 @@ export function createRegistryStore(db: Kysely<Database>) {
       return rows.map(toObject);
     },
 
-    async get(kind: Kind, name: string): Promise<RegistryObject | undefined> {
+    async get<K extends Kind>(kind: K, name: string): Promise<RegistryObject<K> | undefined> {
       const row = await db
         .selectFrom('registry_objects')
         .selectAll()
         .where('kind', '=', kind)
         .where('name', '=', name)
         .executeTakeFirst();
-      return row && toObject(row);
+      return row && (toObject(row) as RegistryObject<K>);
     },
 
     async revision(): Promise<number> {
