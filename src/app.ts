@@ -121,7 +121,9 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
       );
     },
   );
-  const incidents = createIncidentService({ db, registry: () => guard.registry(), recordAct: guard.recordAct });
+  // An incident names agents and initiatives as committed (one registered through another node a
+  // moment ago counts) and takes its owner from the initiative as it now is.
+  const incidents = createIncidentService({ db, registry: () => registry.snapshot(), recordAct: guard.recordAct });
   const risk = createRiskService({
     db,
     registry: () => guard.registry(),

@@ -180,4 +180,15 @@ describe.skipIf(!ENGINES.includes('postgres'))('a node that has not polled yet (
       "only the initiative's owner, platform or admin may record measurements for measured",
     );
   });
+
+  it('opens an incident about an agent just registered through the other node', async () => {
+    expect((await request(0, 'PUT', '/v1/agents/rogue-bot', ADMIN_TOKEN, { spec: agent('omar.owner') })).statusCode).toBe(201);
+    const opened = await request(1, 'POST', '/v1/incidents', ADMIN_TOKEN, {
+      title: 'A new bot misbehaves',
+      severity: 'sev2',
+      agents: ['rogue-bot'],
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    expect(opened.json()).toMatchObject({ agents: ['rogue-bot'], initiatives: ['support-deflection'], owner: 'dana.lee' });
+  });
 });
