@@ -6,7 +6,7 @@ import { actorName, assertCan, describe, hasRole, type Principal } from '../auth
 import { hashToken, newId } from '../auth/tokens.js';
 import { inSavepoint } from '../db/savepoint.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
-import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
+import { ConflictError, NotAllowedError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { clientKey } from '../net/addresses.js';
 import { type Observability, unobserved } from '../observability.js';
 import { createRegistryStore } from '../registry/registry-store.js';
@@ -17,6 +17,13 @@ import { createShadowStore, type ShadowSource } from './shadow-store.js';
 import { type GuardSnapshot, loadSnapshot } from './snapshot.js';
 
 export type DecisionEntry = 'api' | 'mcp' | 'llm';
+
+/** The agent asking, and the key it authenticated with ('' for an OAuth access token, which is
+ *  ended by its expiry, not revoked here). The agent Principal is one. */
+export interface AgentCaller {
+  id: string;
+  keyId: string;
+}
 
 export interface DecisionResponse {
   decision: Outcome['decision'];
@@ -32,6 +39,10 @@ interface DecisionItem {
   id: string;
   at: string;
   agent: string;
+  /** The agent key the request came with ('' for none): one revoked before the commit refuses it. */
+  keyId: string;
+  /** The key was revoked (through any node) before the decision committed: answered 401. */
+  keyRevoked?: boolean;
   req: DecisionRequest;
   outcome: Outcome;
   revision: number;
@@ -180,9 +191,16 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         const fresh = upToDate ? snapshot : await loadSnapshot(trx);
         snapshot = fresh;
         stale = false;
+        // Revoking a key moves the revision: a key this node still held as valid, revoked through
+        // another node before this commit, is refused like an unknown one (its decision recorded as a deny).
+        let liveKeys: Set<string> | undefined;
         for (const d of decisions) {
           if (d.revision === revision) continue;
-          d.outcome = decideSafely(fresh, d.agent, d.req);
+          liveKeys ??= new Set([...fresh.keys.values()].filter((k) => !k.revoked).map((k) => k.keyId));
+          d.keyRevoked = d.keyId !== '' && !liveKeys.has(d.keyId);
+          d.outcome = d.keyRevoked
+            ? refusal(targetOf(d.req), 'key-revoked', `agent key ${d.keyId} was revoked before this decision committed`)
+            : decideSafely(fresh, d.agent, d.req);
           d.revision = revision;
         }
       }
@@ -383,16 +401,16 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     /** The agent of a key this node holds in memory; no lookup, no write (rate-limited callers). A
      *  snapshot made stale by a key issued since is brought up to date first (what the caller sends
      *  cannot make it stale), so a new key works at once from an address over its failure limit. */
-    async knownAgent(token: string): Promise<string | undefined> {
+    async knownAgent(token: string): Promise<AgentCaller | undefined> {
       if (!token) return undefined;
       // A reload that fails leaves the table as it was: the caller still gets its 429, not a 500.
       const s = await current().catch(() => snapshot);
       const key = s.keys.get(hashToken(token));
-      return key && !key.revoked && s.registry.has('Agent', key.agent) ? key.agent : undefined;
+      return key && !key.revoked && s.registry.has('Agent', key.agent) ? { id: key.agent, keyId: key.keyId } : undefined;
     },
 
     /** The agent a key belongs to; an unknown or revoked key is a shadow sighting from `address`. */
-    async authenticateAgent(token: string, address = 'unknown'): Promise<string | undefined> {
+    async authenticateAgent(token: string, address = 'unknown'): Promise<AgentCaller | undefined> {
       const hash = hashToken(token);
       let s = await current();
       let key = s.keys.get(hash);
@@ -408,7 +426,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
           if (!s.registry.has('Agent', key.agent)) s = await current();
         }
       }
-      if (key && !key.revoked && s.registry.has('Agent', key.agent)) return key.agent;
+      if (key && !key.revoked && s.registry.has('Agent', key.agent)) return { id: key.agent, keyId: key.keyId };
       if (key?.revoked) shadows.record(`agent:${key.agent}`, 'revoked-key', `revoked key ${key.keyId} (last from ${address})`);
       else if (key)
         shadows.record(
@@ -431,12 +449,13 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
     /** `entry`: where the request came in (the API, the MCP gateway, the LLM gateway), for the metrics. */
     async decide<R = never, O = never>(
-      agent: string,
+      caller: AgentCaller,
       req: DecisionRequest,
       entry: DecisionEntry = 'api',
       inCommit?: InCommit<R, O>,
     ): Promise<DecisionResponse & { inCommit?: InCommitResult<O> }> {
       const started = process.hrtime.bigint();
+      const agent = caller.id;
       const s = await current();
       checkRequest(s, req);
       const item: DecisionItem = {
@@ -444,6 +463,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         id: newId('dec_'),
         at: new Date().toISOString(),
         agent,
+        keyId: caller.keyId,
         req,
         outcome: decideOrRefuse(s, agent, req),
         revision: s.revision,
@@ -452,6 +472,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       await writer.append(item);
       observe.decision(req.action, item.outcome.decision, entry, Number(process.hrtime.bigint() - started) / 1e9);
       if (item.approvalEvent) observe.approval(item.approvalEvent);
+      if (item.keyRevoked) throw new UnauthenticatedError('unknown or revoked agent key');
       if (item.approvalError) throw new ConflictError(item.approvalError, { decisionId: item.id, decision: 'deny' });
       const { decision, reasons, monitor } = item.outcome;
       return {

@@ -45,7 +45,7 @@ export function registerAuth(
       const token = bearer(request.headers.authorization);
       const agent = await guard.knownAgent(token);
       if (agent && agentRoute) {
-        request.principal = { type: 'agent', id: agent, keyId: '' };
+        request.principal = { type: 'agent', ...agent };
         return;
       }
       if (agentRoute && identity?.agentTokens && looksLikeJwt(token)) {
@@ -126,7 +126,7 @@ export function registerAuth(
     if (agentOnly || telemetry) {
       const agent = await guard.authenticateAgent(token, request.ip);
       if (!agent) throw new UnauthenticatedError('unknown or revoked agent key');
-      request.principal = { type: 'agent', id: agent, keyId: '' };
+      request.principal = { type: 'agent', ...agent };
       return;
     }
     const principal = await auth.authenticate(token);

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { createPriceBook, type PriceBook, priceOn } from '../evidence/cost.js';
-import type { GuardService } from '../guard/guard-service.js';
+import type { AgentCaller, GuardService } from '../guard/guard-service.js';
 import type { OutboundPolicy } from '../net/outbound.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import { resolveModelName } from '../registry/model-names.js';
@@ -192,7 +192,7 @@ export function createLlmGateway(opts: GatewayOptions) {
   return {
     /** Decides, prices and reserves one call; throws an LlmError to refuse it. */
     async admit(
-      agent: string,
+      caller: AgentCaller,
       op: Operation,
       /** The body, read (prepare.ts): its shape and what is forwarded. */
       prepared: Prepared,
@@ -200,6 +200,7 @@ export function createLlmGateway(opts: GatewayOptions) {
       signal: AbortSignal,
     ): Promise<Admitted> {
       const startedAt = Date.now();
+      const agent = caller.id;
       const { shape, bytes: bodyBytes } = prepared;
       const s = await opts.guard.snapshot();
       const { model, endpoint } = resolve(s.registry, API_OF[op], shape.model);
@@ -252,7 +253,7 @@ export function createLlmGateway(opts: GatewayOptions) {
         expiresAt: new Date(Date.now() + timeoutMs + RESERVATION_GRACE_MS),
       });
       const d = await opts.guard.decide(
-        agent,
+        caller,
         { action: 'model.call', model: model.name, dataDomains, ...(taskId ? { taskId } : {}) },
         'llm',
         reserving && bounded && price?.currency === 'USD'

@@ -4,6 +4,7 @@
 // status is a plain Fulcrum API route.
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { agentCaller } from '../auth/principal.js';
 import { goneSignal } from '../http/gone.js';
 import { errorResponses, NameParams, type Server } from '../http/schemas.js';
 import { inFlight } from '../net/in-flight.js';
@@ -343,7 +344,7 @@ async function forward(gateway: LlmGateway, op: Operation, request: FastifyReque
   const prepared = (request.body as Partial<CallRequestBody> | undefined)?.[PREPARED];
   // Only this route's JSON parser makes one; any other body failed the route's schema already.
   if (!prepared) throw new LlmError(415, 'unsupported_media_type', 'the body must be JSON (content-type: application/json)');
-  const call = await gateway.admit(request.principal.id, op, prepared, request.headers, gone);
+  const call = await gateway.admit(agentCaller(request.principal), op, prepared, request.headers, gone);
   reply.hijack();
   if (gone.aborted) {
     gateway.finish(call, { kind: 'unsent', why: 'the client left before the call was sent' });

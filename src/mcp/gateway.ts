@@ -5,7 +5,7 @@ import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/
 import { assertCan, type Principal } from '../auth/principal.js';
 import { ConflictError, FulcrumError, NotFoundError } from '../errors.js';
 import { APPROVAL_ID } from '../guard/decide.js';
-import type { DecisionResponse, GuardService } from '../guard/guard-service.js';
+import type { AgentCaller, DecisionResponse, GuardService } from '../guard/guard-service.js';
 import { inFlight } from '../net/in-flight.js';
 import { type Observability, unobserved } from '../observability.js';
 import type { Desired } from '../registry/model.js';
@@ -39,7 +39,8 @@ export type McpGateway = ReturnType<typeof createMcpGateway>;
 
 /** One tools/call as the gateway takes it. */
 type CallArgs = [
-  agent: string,
+  /** The agent, with the key it came with (a key revoked before the decision commits is refused). */
+  caller: AgentCaller,
   called: string,
   args: Record<string, unknown>,
   approvalId?: string,
@@ -78,7 +79,7 @@ export function createMcpGateway(deps: GatewayDeps) {
      * Fulcrum's own errors (written for callers) pass as they are.
      */
     async callTool(...call: CallArgs): Promise<CallToolResult> {
-      const [agent] = call;
+      const agent = call[0].id;
       // One agent's calls (a batch of a hundred slow ones) must not hold the upstream connections
       // and the time every other agent's calls need: refused before any decision, nothing written.
       const release = calls.enter(agent);
@@ -106,7 +107,8 @@ export function createMcpGateway(deps: GatewayDeps) {
     },
 
     async decideAndForward(...call: CallArgs): Promise<CallToolResult> {
-      const [agent, called, args, approvalId, onProgress, traceparent, gone] = call;
+      const [caller, called, args, approvalId, onProgress, traceparent, gone] = call;
+      const agent = caller.id;
       if (approvalId !== undefined && !APPROVAL_ID.test(approvalId))
         throw protocolError(RPC.InvalidParams, `params._meta["${APPROVAL_META}"] is not an approval id`);
       const progress = onProgress ? progressRelay(onProgress) : undefined;
@@ -123,7 +125,7 @@ export function createMcpGateway(deps: GatewayDeps) {
       const dataDomains = registry.get('Tool', name)?.spec.dataDomains ?? [];
       const ask = (presented?: string) =>
         guard.decide(
-          agent,
+          caller,
           {
             action: 'tool.call',
             tool: name,

@@ -27,6 +27,7 @@
 // docs/mcp.md), and a gateway's tools are JSON Schemas from the registry anyway.
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AgentCaller } from '../guard/guard-service.js';
 import { goneSignal } from '../http/gone.js';
 import { APPROVAL_META, type McpGateway } from './gateway.js';
 import { RPC, SERVER_INFO_META_KEY } from './sdk.js';
@@ -159,7 +160,7 @@ export function plainRequest(
  */
 export async function answerPlain(
   gateway: McpGateway,
-  agent: string,
+  caller: AgentCaller,
   request: PlainRequest,
   serverInfo: { name: string; version: string },
   gone?: AbortSignal,
@@ -167,11 +168,11 @@ export async function answerPlain(
   try {
     let result: Record<string, unknown>;
     if (request.method === 'tools/list') {
-      const tools = await gateway.listTools(agent);
+      const tools = await gateway.listTools(caller.id);
       result = { tools, resultType: 'complete', ttlMs: 0, cacheScope: 'private' };
     } else {
       const r = await gateway.callTool(
-        agent,
+        caller,
         request.name,
         request.args,
         request.approvalId,
@@ -208,6 +209,10 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
   /** How many requests each way has answered (tests read it to know which way a request went). */
   const served = { plain: 0, sdk: 0 };
   const agentOf = (ctx: { http?: { authInfo?: { clientId: string } } }) => ctx.http?.authInfo?.clientId as string;
+  const callerOf = (ctx: { http?: { authInfo?: { clientId: string; extra?: Record<string, unknown> } } }): AgentCaller => ({
+    id: agentOf(ctx),
+    keyId: ctx.http?.authInfo?.extra?.keyId as string,
+  });
   const goneOf = (ctx: { http?: { authInfo?: { extra?: Record<string, unknown> } } }) =>
     ctx.http?.authInfo?.extra?.gone as AbortSignal | undefined;
   const handler = sdk.createMcpHandler(
@@ -233,7 +238,7 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
         try {
           const traceparent = meta?.traceparent;
           return (await gateway.callTool(
-            agentOf(ctx),
+            callerOf(ctx),
             name,
             args ?? {},
             presented,
@@ -254,12 +259,12 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
   );
 
   return {
-    /** Answers one 2026-07-28 POST (already authenticated: `agent` is the caller). */
-    async serve(request: FastifyRequest, reply: FastifyReply, agent: string): Promise<FastifyReply> {
+    /** Answers one 2026-07-28 POST (already authenticated: `caller` is the agent). */
+    async serve(request: FastifyRequest, reply: FastifyReply, caller: AgentCaller): Promise<FastifyReply> {
       const asked = plain ? plainRequest(sdk.classifyInboundRequest, request.body, request.headers) : undefined;
       if (asked) {
         served.plain++;
-        const answer = await answerPlain(gateway, agent, asked, serverInfo, goneSignal(reply));
+        const answer = await answerPlain(gateway, caller, asked, serverInfo, goneSignal(reply));
         return reply.code(200).type('application/json').send(JSON.stringify(answer));
       }
       served.sdk++;
@@ -270,7 +275,7 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
       }
       headers.delete('content-length'); // the body was read and parsed already: it is handed over as parsedBody
       const res = await handler.fetch(new Request('http://fulcrum.invalid/mcp', { method: 'POST', headers }), {
-        authInfo: { token: '', clientId: agent, scopes: [], extra: { gone: goneSignal(reply) } },
+        authInfo: { token: '', clientId: caller.id, scopes: [], extra: { gone: goneSignal(reply), keyId: caller.keyId } },
         parsedBody: request.body,
       });
       reply.code(res.status);

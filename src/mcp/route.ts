@@ -8,6 +8,8 @@ import { PassThrough } from 'node:stream';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import { agentCaller } from '../auth/principal.js';
+import type { AgentCaller } from '../guard/guard-service.js';
 import { goneSignal } from '../http/gone.js';
 import { ErrorRef, errorResponses, Name, type Server } from '../http/schemas.js';
 import { API_VERSION } from '../registry/model.js';
@@ -152,7 +154,7 @@ export function mcpRoutes(
       const endpoint = await endpointReady;
       const version = request.headers['mcp-protocol-version'];
       if (isModern(request.body, typeof version === 'string' ? version : undefined, endpoint.sdk.SUPPORTED_PROTOCOL_VERSIONS))
-        return (await modernReady).serve(request, reply, request.principal.id);
+        return (await modernReady).serve(request, reply, agentCaller(request.principal));
       // 2025-11-25 and before. Streamable HTTP's rules for a POST, as the SDK's own transport applies them in stateless JSON mode.
       const accept = request.headers.accept ?? '';
       if (!accept.includes('application/json') || !accept.includes('text/event-stream'))
@@ -185,7 +187,8 @@ export function mcpRoutes(
         return rpcError(reply, 400, -32600, 'Invalid Request: Only one initialization request is allowed');
       // The agent reaches the handlers as the request's authInfo: the server is shared, the caller is not.
       // The caller's connection closing before the answer ends what its calls wait for (a person).
-      const authInfo = { token: '', clientId: request.principal.id, scopes: [], extra: { gone: goneSignal(reply) } };
+      const caller = agentCaller(request.principal);
+      const authInfo = { token: '', clientId: caller.id, scopes: [], extra: { gone: goneSignal(reply), keyId: caller.keyId } };
       // A request that asks for progress is answered as an SSE stream: its progress notifications as
       // they come, then the answers. Everything else gets one JSON body.
       if (messages.some(asksForProgress)) {
@@ -241,6 +244,10 @@ export function mcpRoutes(
 /** The node's one SDK server for /mcp, and the transport the route hands messages to. */
 async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: string }) {
   const agentOf = (extra: { authInfo?: { clientId: string } }) => extra.authInfo?.clientId as string;
+  const callerOf = (extra: { authInfo?: { clientId: string; extra?: Record<string, unknown> } }): AgentCaller => ({
+    id: agentOf(extra),
+    keyId: extra.authInfo?.extra?.keyId as string,
+  });
   const goneOf = (extra: { authInfo?: { extra?: Record<string, unknown> } }) =>
     extra.authInfo?.extra?.gone as AbortSignal | undefined;
   const mcp = new sdk.Server(
@@ -265,7 +272,7 @@ async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: strin
           };
     const traceparent = params._meta?.traceparent;
     return gateway.callTool(
-      agentOf(extra),
+      callerOf(extra),
       params.name,
       params.arguments ?? {},
       presented,

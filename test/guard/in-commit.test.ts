@@ -19,6 +19,8 @@ describe.each(ENGINES)('work in a decision commit (%s)', (engine) => {
   });
   afterAll(async () => t?.close());
 
+  // Asked in-process, as the gateways do for an agent authenticated without a key.
+  const BOT = { id: 'support-bot-eu', keyId: '' };
   const lookup = { action: 'tool.call' as const, tool: 'crm.lookup', arguments: { customerId: 'c-1' } };
   const entries = async (id: string) =>
     (await t.app.database.db.selectFrom('audit_entries').select('id').where('id', '=', id).execute()).length;
@@ -36,8 +38,8 @@ describe.each(ENGINES)('work in a decision commit (%s)', (engine) => {
       request: (decisionId) => decisionId,
     };
     const [a, b] = await Promise.all([
-      t.app.guard.decide('support-bot-eu', lookup, 'llm', task),
-      t.app.guard.decide('support-bot-eu', lookup, 'llm', task),
+      t.app.guard.decide(BOT, lookup, 'llm', task),
+      t.app.guard.decide(BOT, lookup, 'llm', task),
     ]);
     expect(a?.decision).toBe('allow');
     expect(a?.inCommit).toEqual({ ok: true, value: `reserved ${a?.decisionId}` });
@@ -56,7 +58,7 @@ describe.each(ENGINES)('work in a decision commit (%s)', (engine) => {
       request: (id) => id,
     };
     const refund = { action: 'tool.call' as const, tool: 'crm.refund', arguments: { amount: 900, orderId: 'o-1' } };
-    const d = await t.app.guard.decide('support-bot-eu', { ...refund, dataDomains: ['customer-records'] }, 'llm', task);
+    const d = await t.app.guard.decide(BOT, { ...refund, dataDomains: ['customer-records'] }, 'llm', task);
     expect(d.decision).toBe('approval_required');
     expect(ran).toBe(false);
     expect(d.inCommit).toBeUndefined();
@@ -70,7 +72,7 @@ describe.each(ENGINES)('work in a decision commit (%s)', (engine) => {
       },
       request: (id) => id,
     };
-    const d = await t.app.guard.decide('support-bot-eu', lookup, 'llm', task);
+    const d = await t.app.guard.decide(BOT, lookup, 'llm', task);
     expect(d.decision).toBe('allow');
     expect(d.inCommit?.ok).toBe(false);
     expect((d.inCommit as { error: Error }).error.message).toBe('no room');

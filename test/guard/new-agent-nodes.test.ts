@@ -68,6 +68,17 @@ describe.each(ENGINES)('an agent registered on another node (%s)', (engine) => {
     expect(shadows.map((x: { identity: string }) => x.identity)).not.toContain('agent:late-bot');
   });
 
+  it('refuses a key revoked through the other node at once', async () => {
+    const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+    const made = (await a.server.inject({ method: 'POST', url: '/v1/agents/late-bot/keys', headers: auth })).json();
+    // Node B knows the key (it has decided with it) before it is revoked.
+    expect((await decideOn(b, made.key)).json().decision).toBe('allow');
+    const revoked = await a.server.inject({ method: 'DELETE', url: `/v1/agents/late-bot/keys/${made.id}`, headers: auth });
+    expect(revoked.statusCode, revoked.body).toBe(204);
+    const refused = await decideOn(b, made.key);
+    expect(refused.statusCode, refused.body).toBe(401);
+  });
+
   it("refuses a deleted agent's key on both nodes at once (deleting an agent revokes its keys)", async () => {
     const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
     const key = (await a.server.inject({ method: 'POST', url: '/v1/agents/late-bot/keys', headers: auth })).json().key;

@@ -44,18 +44,21 @@ describe('calls in flight per agent', () => {
       approvalWaitSeconds: 1,
       maxCallsPerAgent: 2,
     });
-    const first = [gateway.callTool('a', 't', {}), gateway.callTool('a', 't', {})].map((p) => p.catch((e) => e));
-    const third = await gateway.callTool('a', 't', {});
+    const first = [
+      gateway.callTool({ id: 'a', keyId: 'key_a' }, 't', {}),
+      gateway.callTool({ id: 'a', keyId: 'key_a' }, 't', {}),
+    ].map((p) => p.catch((e) => e));
+    const third = await gateway.callTool({ id: 'a', keyId: 'key_a' }, 't', {});
     expect(third.isError).toBe(true);
     expect((third.content[0] as { text: string }).text).toBe(
       'a already has 2 tool calls in flight on this node (at most 2): call again once some have answered',
     );
-    const other = gateway.callTool('b', 't', {}).catch((e) => e);
+    const other = gateway.callTool({ id: 'b', keyId: 'key_b' }, 't', {}).catch((e) => e);
     expect(asked).toBe(3); // a's two and b's one: the refused call asked nothing
     finish();
     await Promise.all([...first, other]);
     // Released: a may call again.
-    const again = await gateway.callTool('a', 't', {}).catch((e) => e);
+    const again = await gateway.callTool({ id: 'a', keyId: 'key_a' }, 't', {}).catch((e) => e);
     expect(again.message).toBe('stop here');
   });
 

@@ -27,14 +27,14 @@ function scriptedGateway(asked: unknown[]): McpGateway {
       ];
     },
     async callTool(
-      agent: string,
+      caller: { id: string; keyId: string },
       name: string,
       args: Record<string, unknown>,
       approvalId?: string,
       onProgress?: unknown,
       traceparent?: string,
     ) {
-      asked.push(['call', agent, name, args, approvalId ?? null, traceparent ?? null, typeof onProgress]);
+      asked.push(['call', caller, name, args, approvalId ?? null, traceparent ?? null, typeof onProgress]);
       if (name === 'unknown') throw fail('unknown tool "unknown"', -32602);
       if (name === 'broken') throw fail('the database is gone');
       if (name === 'missing') throw fail('no such resource', -32002);
@@ -63,7 +63,7 @@ async function side(plain: boolean): Promise<Side> {
   const asked: unknown[] = [];
   const endpoint = await modernEndpoint(scriptedGateway(asked), { version: '9.9.9' }, { plain });
   const app = Fastify();
-  app.post('/mcp', (request, reply) => endpoint.serve(request, reply, 'agent-a'));
+  app.post('/mcp', (request, reply) => endpoint.serve(request, reply, { id: 'agent-a', keyId: 'key_a' }));
   await app.ready();
   return { app, endpoint, asked };
 }
@@ -234,6 +234,8 @@ describe('2026-07-28 requests answered without the SDK server, and by it', () =>
     // The gateway was asked the same thing (progress aside: only the stream has a listener).
     expect(a.asked).toEqual(b.asked);
     if (c.way === 'plain') expect(a.asked.length).toBe(1);
+    // Either way, a call names the agent with the key it came with (the guard refuses a revoked one).
+    for (const x of a.asked as unknown[][]) if (x[0] === 'call') expect(x[1]).toEqual({ id: 'agent-a', keyId: 'key_a' });
   });
 
   it('shapes results for 2026-07-28 the plain way too', async () => {

@@ -66,7 +66,14 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     for (let i = 0; i < 2; i++) {
       const config = loadConfig(
         { FULCRUM_DATA_DIR: database.dir },
-        { adminToken: ADMIN_TOKEN, monitorIntervalSeconds: 0, retentionIntervalHours: 0, ...operatorAllows() },
+        // Registry changes reach the other node only through the database reads under test, not a poll.
+        {
+          adminToken: ADMIN_TOKEN,
+          monitorIntervalSeconds: 0,
+          retentionIntervalHours: 0,
+          registryPollMs: 3_600_000,
+          ...operatorAllows(),
+        },
       );
       const app = await createApp(config, database.open());
       const server = await buildServer(app);
@@ -151,5 +158,64 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     const pending = (await b.server.inject({ method: 'GET', url: '/v1/approvals?status=pending', headers: auth })).json()
       .items as Array<{ arguments: { a: number } }>;
     expect(pending.filter((p) => p.arguments.a === 610)).toHaveLength(1);
+  });
+
+  it('refuses a tool call on one node with a key revoked through the other, over both protocols', async () => {
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const [a, b] = nodes as [Node, Node];
+    const issue = async () => (await a.server.inject({ method: 'POST', url: '/v1/agents/mcp-bot/keys', headers: auth })).json();
+    const revoke = async (id: string) =>
+      expect((await a.server.inject({ method: 'DELETE', url: `/v1/agents/mcp-bot/keys/${id}`, headers: auth })).statusCode).toBe(
+        204,
+      );
+    const echoed = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+
+    // 2026-07-28 (the plain path): node B serves a call with the key, then the key is revoked through A.
+    // B's next decision with it is made against the key table it holds, and refused at its commit.
+    const first = await issue();
+    const modern = async (id: number) =>
+      (await fetch(`${b.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${first.key}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2026-07-28',
+          'mcp-method': 'tools/call',
+          'mcp-name': 'web_echo',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id,
+          method: 'tools/call',
+          params: {
+            name: 'web_echo',
+            arguments: { message: 'hi' },
+            _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} },
+          },
+        }),
+      }).then((r) => r.json())) as { result?: unknown; error?: { message: string } };
+    expect(echoed((await modern(1)).result)).toBe('Echo: hi');
+    await revoke(first.id);
+    expect((await modern(2)).error?.message).toBe('unknown or revoked agent key');
+
+    // 2025-11-25 (through the SDK server): the same with a second key.
+    const second = await issue();
+    const legacy = new Client({ name: 'revoked-agent', version: '1' });
+    await legacy.connect(
+      new StreamableHTTPClientTransport(new URL(`${b.url}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${second.key}` } },
+      }),
+    );
+    expect(echoed(await legacy.callTool({ name: 'web_echo', arguments: { message: 'before' } }))).toBe('Echo: before');
+    await revoke(second.id);
+    await expect(legacy.callTool({ name: 'web_echo', arguments: { message: 'after' } })).rejects.toThrow(
+      /unknown or revoked agent key/,
+    );
+    await legacy.close();
+    // The refused decisions are in the audit log as denies naming the revoked keys.
+    const audit = (await a.server.inject({ method: 'GET', url: '/v1/audit?agent=mcp-bot&limit=50', headers: auth })).json().items;
+    const refusals = audit.filter((e: { reasons?: Array<{ policy: string }> }) => e.reasons?.[0]?.policy === 'key-revoked');
+    expect(refusals.map((e: { decision: string }) => e.decision)).toEqual(['deny', 'deny']);
   });
 });

@@ -104,7 +104,7 @@ describe.each(ENGINES)('stdio McpServers and the host (%s)', (engine) => {
       expect(discover.statusCode).toBe(503);
       expect(discover.json().error.message).toMatch(/"evil" is not started: .* is not in FULCRUM_MCP_STDIO_ALLOW/);
       // An agent's call.
-      const call = await t.app.mcp.gateway.callTool('evil-bot', 'evil.run', {});
+      const call = await t.app.mcp.gateway.callTool({ id: 'evil-bot', keyId: '' }, 'evil.run', {});
       expect(call.isError).toBe(true);
       expect(text(call)).toMatch(/"evil" is not started/);
       expect(fs.existsSync(marker)).toBe(false);
@@ -131,7 +131,7 @@ describe.each(ENGINES)('stdio McpServers and the host (%s)', (engine) => {
         payload: descriptor('envy', { transport: 'stdio', command: process.execPath, args: [ENV_PEER] }),
       });
       expect(put.statusCode, put.body).toBe(201);
-      const result = await t.app.mcp.gateway.callTool('envy-bot', 'envy.env', {});
+      const result = await t.app.mcp.gateway.callTool({ id: 'envy-bot', keyId: '' }, 'envy.env', {});
       expect(result.isError, text(result)).toBeFalsy();
       const { env } = JSON.parse(text(result)) as { env: Record<string, string> };
       expect(Object.keys(env).filter((k) => !CHILD_ENV_NAMES.includes(k))).toEqual([]);

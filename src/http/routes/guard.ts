@@ -1,6 +1,7 @@
 // The guard's API: decisions (agents), approvals (people and agents), the kill switch, shadow agents
 // and the effective policy set. The audit log and its proofs: routes/audit.ts.
 import { type Static, Type as T } from '@sinclair/typebox';
+import { agentCaller } from '../../auth/principal.js';
 import { InputError } from '../../errors.js';
 import type { DecisionRequest as Request } from '../../guard/decide.js';
 import type { GuardService } from '../../guard/guard-service.js';
@@ -141,7 +142,7 @@ export function guardRoutes(server: Server, guard: GuardService): void {
         response: { 200: T.Ref(Decision), ...errorResponses(409, 422) },
       },
     },
-    async (req) => guard.decide(req.principal.id, toDecisionRequest(req.body)),
+    async (req) => guard.decide(agentCaller(req.principal), toDecisionRequest(req.body)),
   );
 
   server.post(
