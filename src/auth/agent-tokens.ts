@@ -25,6 +25,8 @@ export function createAgentTokens(deps: {
   issuer: Issuer;
   publicUrl: string;
   registry: () => Promise<RegistrySnapshot>;
+  /** The registry at its committed revision, for a client the cached one does not name. */
+  committedRegistry?: () => Promise<RegistrySnapshot>;
   recordShadow(identity: string, detail: string): void;
 }) {
   // client id → agent, rebuilt when the registry snapshot changes.
@@ -39,8 +41,8 @@ export function createAgentTokens(deps: {
   }
 
   return {
-    /** The agent a token stands for; throws InvalidAgentToken (401) or `unavailable` (503, IdP down). */
-    async authenticate(token: string, resource: AgentResource, address: string): Promise<string> {
+    /** The agent a token stands for, and its client; throws InvalidAgentToken (401) or `unavailable` (503, IdP down). */
+    async authenticate(token: string, resource: AgentResource, address: string): Promise<{ agent: string; clientId: string }> {
       let claims: Record<string, unknown>;
       try {
         claims = await deps.issuer.verify(token, resourceUrl(deps.publicUrl, resource));
@@ -52,8 +54,11 @@ export function createAgentTokens(deps: {
       }
       const clientId = clientOf(claims);
       if (!clientId) throw new InvalidAgentToken('access token refused: it names no client (client_id claim)');
-      const agent = agentOf(await deps.registry(), clientId);
-      if (agent) return agent;
+      // A client given to an Agent through another node a moment ago: the committed registry names it.
+      const agent =
+        agentOf(await deps.registry(), clientId) ??
+        (deps.committedRegistry ? agentOf(await deps.committedRegistry(), clientId) : undefined);
+      if (agent) return { agent, clientId };
       // Signed by the operator's issuer, so bounded by who that issuer serves; still cut to a sane length.
       const shown = clientId.slice(0, 200);
       deps.recordShadow(

@@ -32,6 +32,7 @@ export function createIdentity(deps: {
   settings: IdentitySettings;
   db: Kysely<Database>;
   registry: () => Promise<RegistrySnapshot>;
+  committedRegistry?: () => Promise<RegistrySnapshot>;
   recordShadow(identity: string, detail: string): void;
   recordAct(act: AuditAct): Promise<void>;
 }): Identity {
@@ -65,6 +66,7 @@ export function createIdentity(deps: {
           issuer: issuerFor(settings.agentTokenIssuer),
           publicUrl,
           registry: deps.registry,
+          ...(deps.committedRegistry ? { committedRegistry: deps.committedRegistry } : {}),
           recordShadow: deps.recordShadow,
         })
       : undefined;

@@ -5,8 +5,8 @@ import { ROLES, type Role } from '../registry/schemas.js';
 export type Principal =
   | { type: 'admin'; id: 'admin' }
   | { type: 'person'; id: string; roles: readonly Role[]; tokenId: string }
-  /** An agent, by its key (`keyId`) or an OAuth access token (`keyId` ''). */
-  | { type: 'agent'; id: string; keyId: string }
+  /** An agent, by its key (`keyId`) or an OAuth access token (`keyId` '', `oauthClient` its client). */
+  | { type: 'agent'; id: string; keyId: string; oauthClient?: string }
   /** A telemetry collector's key: sends OTLP traces and task events for the agents its descriptor lists, nothing else. */
   | { type: 'collector'; id: string; keyId: string }
   /** Fulcrum itself (migrations, start-up jobs); never the result of authentication. */
@@ -63,7 +63,7 @@ export function actorName(p: Principal): string {
 
 /** The agent calling an agent-only route, with the key it came with (the guard refuses a key revoked
  *  before its decision commits). Such routes authenticate agents only: anything else is a bug. */
-export function agentCaller(p: Principal): { id: string; keyId: string } {
+export function agentCaller(p: Principal): { id: string; keyId: string; oauthClient?: string } {
   if (p.type !== 'agent') throw new NotAllowedError(`${describe(p)} is not an agent: only an agent's key may ask for a decision`);
-  return { id: p.id, keyId: p.keyId };
+  return { id: p.id, keyId: p.keyId, ...(p.oauthClient !== undefined ? { oauthClient: p.oauthClient } : {}) };
 }

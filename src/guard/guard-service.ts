@@ -18,11 +18,13 @@ import { type GuardSnapshot, loadSnapshot } from './snapshot.js';
 
 export type DecisionEntry = 'api' | 'mcp' | 'llm';
 
-/** The agent asking, and the key it authenticated with ('' for an OAuth access token, which is
- *  ended by its expiry, not revoked here). The agent Principal is one. */
+/** The agent asking, and the credential it came with: its key's id, or ('' then) the OAuth client
+ *  its access token names. A credential revoked before the decision commits is refused. The agent
+ *  Principal is one. */
 export interface AgentCaller {
   id: string;
   keyId: string;
+  oauthClient?: string;
 }
 
 export interface DecisionResponse {
@@ -39,10 +41,10 @@ interface DecisionItem {
   id: string;
   at: string;
   agent: string;
-  /** The agent key the request came with ('' for none): one revoked before the commit refuses it. */
-  keyId: string;
-  /** The key was revoked (through any node) before the decision committed: answered 401. */
-  keyRevoked?: boolean;
+  /** The credential the request came with (AgentCaller): one revoked before the commit refuses it. */
+  caller: AgentCaller;
+  /** Why its credential no longer stands (revoked through any node before the decision committed): answered 401. */
+  revoked?: string;
   req: DecisionRequest;
   outcome: Outcome;
   revision: number;
@@ -148,8 +150,12 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
    *  registry reloaded only if it moved). */
   async function currentWithAgent(agent: string): Promise<GuardSnapshot> {
     const s = await current();
-    if (s.registry.has('Agent', agent)) return s;
-    if ((await createRegistryStore(db).revision()) !== s.revision) stale = true;
+    return s.registry.has('Agent', agent) ? s : upToDate();
+  }
+
+  /** The snapshot at the committed revision (one read of it; a reload only if it moved). */
+  async function upToDate(): Promise<GuardSnapshot> {
+    if ((await createRegistryStore(db).revision()) !== (await current()).revision) stale = true;
     return current();
   }
 
@@ -191,15 +197,16 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         const fresh = upToDate ? snapshot : await loadSnapshot(trx);
         snapshot = fresh;
         stale = false;
-        // Revoking a key moves the revision: a key this node still held as valid, revoked through
-        // another node before this commit, is refused like an unknown one (its decision recorded as a deny).
+        // Revoking a key, or taking an OAuth client off its Agent, moves the revision: a credential
+        // this node still held as valid, revoked through another node before this commit, is refused
+        // like an unknown one (its decision recorded as a deny).
         let liveKeys: Set<string> | undefined;
         for (const d of decisions) {
           if (d.revision === revision) continue;
           liveKeys ??= new Set([...fresh.keys.values()].filter((k) => !k.revoked).map((k) => k.keyId));
-          d.keyRevoked = d.keyId !== '' && !liveKeys.has(d.keyId);
-          d.outcome = d.keyRevoked
-            ? refusal(targetOf(d.req), 'key-revoked', `agent key ${d.keyId} was revoked before this decision committed`)
+          d.revoked = revokedCredential(fresh, liveKeys, d.caller);
+          d.outcome = d.revoked
+            ? refusal(targetOf(d.req), 'credential-revoked', `${d.revoked} before this decision committed`)
             : decideSafely(fresh, d.agent, d.req);
           d.revision = revision;
         }
@@ -463,7 +470,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         id: newId('dec_'),
         at: new Date().toISOString(),
         agent,
-        keyId: caller.keyId,
+        caller,
         req,
         outcome: decideOrRefuse(s, agent, req),
         revision: s.revision,
@@ -472,7 +479,10 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       await writer.append(item);
       observe.decision(req.action, item.outcome.decision, entry, Number(process.hrtime.bigint() - started) / 1e9);
       if (item.approvalEvent) observe.approval(item.approvalEvent);
-      if (item.keyRevoked) throw new UnauthenticatedError('unknown or revoked agent key');
+      if (item.revoked)
+        throw new UnauthenticatedError(
+          caller.oauthClient === undefined ? 'unknown or revoked agent key' : `access token refused: ${item.revoked}`,
+        );
       if (item.approvalError) throw new ConflictError(item.approvalError, { decisionId: item.id, decision: 'deny' });
       const { decision, reasons, monitor } = item.outcome;
       return {
@@ -654,6 +664,12 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       return (await current()).registry;
     },
 
+    /** The registry at its committed revision: for a name the cached one lacks (a client registered
+     *  through another node a moment ago). */
+    async committedRegistry() {
+      return (await upToDate()).registry;
+    },
+
     /** Records an identity seen without a valid registration (telemetry, MCP). */
     recordShadow(identity: string, source: ShadowSource, detail: string): Promise<void> {
       shadows.record(identity, source, detail);
@@ -708,6 +724,15 @@ function decideOrRefuse(s: GuardSnapshot, agent: string, req: DecisionRequest): 
 }
 
 /** Decided again at commit, against a registry that may no longer have what the request names. */
+/** Why the caller's credential no longer stands in `fresh`, or undefined while it does. */
+function revokedCredential(fresh: GuardSnapshot, liveKeys: Set<string>, caller: AgentCaller): string | undefined {
+  if (caller.oauthClient !== undefined)
+    return fresh.registry.get('Agent', caller.id)?.spec.oauthClientId === caller.oauthClient
+      ? undefined
+      : `OAuth client "${caller.oauthClient}" was taken off Agent ${caller.id}`;
+  return caller.keyId !== '' && !liveKeys.has(caller.keyId) ? `agent key ${caller.keyId} was revoked` : undefined;
+}
+
 function decideSafely(s: GuardSnapshot, agent: string, req: DecisionRequest): Outcome {
   try {
     checkRequest(s, req);

@@ -49,9 +49,9 @@ export function registerAuth(
         return;
       }
       if (agentRoute && identity?.agentTokens && looksLikeJwt(token)) {
-        const id = await identity.agentTokens.authenticate(token, resourceOf(request), request.ip).catch(() => undefined);
-        if (id) {
-          request.principal = { type: 'agent', id, keyId: '' };
+        const got = await identity.agentTokens.authenticate(token, resourceOf(request), request.ip).catch(() => undefined);
+        if (got) {
+          request.principal = { type: 'agent', id: got.agent, keyId: '', oauthClient: got.clientId };
           return;
         }
       }
@@ -100,8 +100,8 @@ export function registerAuth(
     if (token.length > MAX_TOKEN_BYTES) throw new UnauthenticatedError(`the token is longer than ${MAX_TOKEN_BYTES} bytes`);
     // An agent's OAuth access token (a JWT) where the operator named the issuer (docs/auth.md).
     if ((agentOnly || telemetry) && identity?.agentTokens && looksLikeJwt(token)) {
-      const agent = await identity.agentTokens.authenticate(token, resourceOf(request), request.ip);
-      request.principal = { type: 'agent', id: agent, keyId: '' };
+      const got = await identity.agentTokens.authenticate(token, resourceOf(request), request.ip);
+      request.principal = { type: 'agent', id: got.agent, keyId: '', oauthClient: got.clientId };
       return;
     }
     // A person's `fulcrum login` session (the device flow through the IdP).

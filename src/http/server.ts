@@ -174,6 +174,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     settings: app.config.identity,
     db: app.database.db,
     registry: () => app.guard.registry(),
+    committedRegistry: () => app.guard.committedRegistry(),
     recordShadow: (identity, detail) => void app.guard.recordShadow(identity, 'unknown-key', detail),
     // Sign-ins, refusals and sign-outs are acts in the audit chain (kinds auth.*).
     recordAct: (act) => app.guard.recordAct(act),

@@ -209,10 +209,8 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
   /** How many requests each way has answered (tests read it to know which way a request went). */
   const served = { plain: 0, sdk: 0 };
   const agentOf = (ctx: { http?: { authInfo?: { clientId: string } } }) => ctx.http?.authInfo?.clientId as string;
-  const callerOf = (ctx: { http?: { authInfo?: { clientId: string; extra?: Record<string, unknown> } } }): AgentCaller => ({
-    id: agentOf(ctx),
-    keyId: ctx.http?.authInfo?.extra?.keyId as string,
-  });
+  const callerOf = (ctx: { http?: { authInfo?: { extra?: Record<string, unknown> } } }) =>
+    ctx.http?.authInfo?.extra?.caller as AgentCaller;
   const goneOf = (ctx: { http?: { authInfo?: { extra?: Record<string, unknown> } } }) =>
     ctx.http?.authInfo?.extra?.gone as AbortSignal | undefined;
   const handler = sdk.createMcpHandler(
@@ -275,7 +273,7 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
       }
       headers.delete('content-length'); // the body was read and parsed already: it is handed over as parsedBody
       const res = await handler.fetch(new Request('http://fulcrum.invalid/mcp', { method: 'POST', headers }), {
-        authInfo: { token: '', clientId: caller.id, scopes: [], extra: { gone: goneSignal(reply), keyId: caller.keyId } },
+        authInfo: { token: '', clientId: caller.id, scopes: [], extra: { gone: goneSignal(reply), caller } },
         parsedBody: request.body,
       });
       reply.code(res.status);

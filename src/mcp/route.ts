@@ -188,7 +188,7 @@ export function mcpRoutes(
       // The agent reaches the handlers as the request's authInfo: the server is shared, the caller is not.
       // The caller's connection closing before the answer ends what its calls wait for (a person).
       const caller = agentCaller(request.principal);
-      const authInfo = { token: '', clientId: caller.id, scopes: [], extra: { gone: goneSignal(reply), keyId: caller.keyId } };
+      const authInfo = { token: '', clientId: caller.id, scopes: [], extra: { gone: goneSignal(reply), caller } };
       // A request that asks for progress is answered as an SSE stream: its progress notifications as
       // they come, then the answers. Everything else gets one JSON body.
       if (messages.some(asksForProgress)) {
@@ -244,10 +244,7 @@ export function mcpRoutes(
 /** The node's one SDK server for /mcp, and the transport the route hands messages to. */
 async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: string }) {
   const agentOf = (extra: { authInfo?: { clientId: string } }) => extra.authInfo?.clientId as string;
-  const callerOf = (extra: { authInfo?: { clientId: string; extra?: Record<string, unknown> } }): AgentCaller => ({
-    id: agentOf(extra),
-    keyId: extra.authInfo?.extra?.keyId as string,
-  });
+  const callerOf = (extra: { authInfo?: { extra?: Record<string, unknown> } }) => extra.authInfo?.extra?.caller as AgentCaller;
   const goneOf = (extra: { authInfo?: { extra?: Record<string, unknown> } }) =>
     extra.authInfo?.extra?.gone as AbortSignal | undefined;
   const mcp = new sdk.Server(

@@ -215,7 +215,9 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     await legacy.close();
     // The refused decisions are in the audit log as denies naming the revoked keys.
     const audit = (await a.server.inject({ method: 'GET', url: '/v1/audit?agent=mcp-bot&limit=50', headers: auth })).json().items;
-    const refusals = audit.filter((e: { reasons?: Array<{ policy: string }> }) => e.reasons?.[0]?.policy === 'key-revoked');
+    const refusals = audit.filter(
+      (e: { reasons?: Array<{ policy: string }> }) => e.reasons?.[0]?.policy === 'credential-revoked',
+    );
     expect(refusals.map((e: { decision: string }) => e.decision)).toEqual(['deny', 'deny']);
   });
 });
