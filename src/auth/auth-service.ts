@@ -3,9 +3,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { NotAllowedError, NotFoundError } from '../errors.js';
-import type { RegistryStore } from '../registry/registry-store.js';
+import { createRegistryStore, type RegistryStore } from '../registry/registry-store.js';
 import type { AgentSpec, PersonSpec, TelemetryCollectorSpec } from '../registry/schemas.js';
-import { type CredentialInfo, createCredentialStore, type SubjectKind } from './credential-store.js';
+import { type CredentialInfo, type CredentialStore, createCredentialStore, type SubjectKind } from './credential-store.js';
 import { actorName, describe, hasRole, type Principal } from './principal.js';
 import { displayPrefix, hashToken, newId, newSecret, sameHash, TOKEN_PREFIX } from './tokens.js';
 
@@ -34,11 +34,19 @@ export function createAuthService(deps: {
   const credentials = createCredentialStore(deps.db);
   const { registryStore } = deps;
 
-  /** Agent keys live in every node's guard snapshot: moving the revision makes all nodes reload. */
-  async function agentKeysChanged(kind: SubjectKind): Promise<void> {
-    if (kind !== 'Agent') return;
-    await registryStore.bumpRevision();
+  /**
+   * Writes a credential change. Agent keys live in every node's guard snapshot: the revision moves in
+   * the same transaction (taken first), so every node reloads, and a decision committed after the
+   * change is checked against it; a change that fails leaves neither half behind.
+   */
+  async function changeCredentials<T>(kind: SubjectKind, write: (store: CredentialStore) => Promise<T>): Promise<T> {
+    if (kind !== 'Agent') return write(credentials);
+    const out = await deps.db.transaction().execute(async (trx) => {
+      await createRegistryStore(trx).bumpRevision();
+      return write(createCredentialStore(trx));
+    });
     deps.onAgentKeysChanged?.();
+    return out;
   }
 
   async function subjectSpec(kind: SubjectKind, name: string) {
@@ -84,17 +92,18 @@ export function createAuthService(deps: {
       const token = newSecret(SECRET_PREFIX[kind]);
       const id = newId(kind === 'Person' ? 'tok_' : 'key_');
       const prefix = displayPrefix(token);
-      await credentials.insert({
-        id,
-        kind,
-        subject,
-        hash: hashToken(token),
-        prefix,
-        description: description ?? null,
-        createdBy: actorName(actor),
-        now: new Date().toISOString(),
-      });
-      await agentKeysChanged(kind);
+      await changeCredentials(kind, (store) =>
+        store.insert({
+          id,
+          kind,
+          subject,
+          hash: hashToken(token),
+          prefix,
+          description: description ?? null,
+          createdBy: actorName(actor),
+          now: new Date().toISOString(),
+        }),
+      );
       return { id, token, prefix };
     },
 
@@ -105,9 +114,10 @@ export function createAuthService(deps: {
 
     async revoke(actor: Principal, kind: SubjectKind, subject: string, id: string): Promise<void> {
       await assertManages(actor, kind, subject);
-      if (!(await credentials.revoke(kind, subject, id, new Date().toISOString())))
-        throw new NotFoundError(`${kind} "${subject}" has no live credential "${id}"`);
-      await agentKeysChanged(kind);
+      await changeCredentials(kind, async (store) => {
+        if (!(await store.revoke(kind, subject, id, new Date().toISOString())))
+          throw new NotFoundError(`${kind} "${subject}" has no live credential "${id}"`);
+      });
     },
   };
 }

@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { RegistrySnapshot } from '../registry/model.js';
+import { createRegistryStore } from '../registry/registry-store.js';
 import type { Principal } from './principal.js';
 import { hashToken, newSecret } from './tokens.js';
 
@@ -15,12 +15,7 @@ const SESSION_SHAPE = /^fss_[A-Za-z0-9_-]{43}$/;
 export type SessionKind = 'browser' | 'cli';
 export type ConsoleSessions = ReturnType<typeof createConsoleSessions>;
 
-export function createConsoleSessions(deps: {
-  db: Kysely<Database>;
-  registry: () => Promise<RegistrySnapshot>;
-  ttlSeconds: number;
-  now?: () => number;
-}) {
+export function createConsoleSessions(deps: { db: Kysely<Database>; ttlSeconds: number; now?: () => number }) {
   const { db } = deps;
   const now = deps.now ?? Date.now;
 
@@ -51,7 +46,8 @@ export function createConsoleSessions(deps: {
         .where('token_hash', '=', hashToken(token))
         .executeTakeFirst();
       if (!row || row.expires_at <= new Date(now()).toISOString()) return undefined;
-      const person = (await deps.registry()).get('Person', row.person);
+      // As committed: roles taken away (or the Person deleted) through another node bind at once.
+      const person = await createRegistryStore(db).get('Person', row.person);
       if (!person || person.spec.email?.toLowerCase() !== row.email.toLowerCase()) return undefined;
       return { type: 'person', id: row.person, roles: person.spec.roles, tokenId: `session:${row.token_hash.slice(0, 12)}` };
     },

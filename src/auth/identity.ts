@@ -39,7 +39,7 @@ export function createIdentity(deps: {
   const { settings } = deps;
   const publicUrl = settings.publicUrl;
   const secure = publicUrl?.startsWith('https:') ?? false;
-  const sessions = createConsoleSessions({ db: deps.db, registry: deps.registry, ttlSeconds: settings.sessionSeconds });
+  const sessions = createConsoleSessions({ db: deps.db, ttlSeconds: settings.sessionSeconds });
   // One issuer object per URL: people's IdP and the agents' authorization server may be the same.
   const issuers = new Map<string, ReturnType<typeof createIssuer>>();
   const issuerFor = (url: string) => {
@@ -56,7 +56,8 @@ export function createIdentity(deps: {
           issuer: issuerFor(settings.oidc.issuer),
           redirectUri: `${publicUrl}/auth/callback`,
           sessions,
-          registry: deps.registry,
+          // Who may sign in, as committed (a Person registered through another node a moment ago).
+          registry: deps.committedRegistry ?? deps.registry,
           recordAct: deps.recordAct,
         })
       : undefined;

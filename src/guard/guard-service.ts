@@ -200,14 +200,10 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         // Revoking a key, or taking an OAuth client off its Agent, moves the revision: a credential
         // this node still held as valid, revoked through another node before this commit, is refused
         // like an unknown one (its decision recorded as a deny).
-        let liveKeys: Set<string> | undefined;
         for (const d of decisions) {
           if (d.revision === revision) continue;
-          liveKeys ??= new Set([...fresh.keys.values()].filter((k) => !k.revoked).map((k) => k.keyId));
-          d.revoked = revokedCredential(fresh, liveKeys, d.caller);
-          d.outcome = d.revoked
-            ? refusal(targetOf(d.req), 'credential-revoked', `${d.revoked} before this decision committed`)
-            : decideSafely(fresh, d.agent, d.req);
+          d.revoked = revokedCredential(fresh, d.caller);
+          d.outcome = d.revoked ? credentialRefusal(d.req, d.revoked) : decideSafely(fresh, d.agent, d.req);
           d.revision = revision;
         }
       }
@@ -465,14 +461,19 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       const agent = caller.id;
       const s = await current();
       checkRequest(s, req);
+      // The credential is checked against the snapshot decided with (the node may have reloaded since
+      // the request was authenticated: a wait for a person, a slow body), and again at commit if the
+      // revision has moved by then.
+      const revoked = revokedCredential(s, caller);
       const item: DecisionItem = {
         type: 'decision',
         id: newId('dec_'),
         at: new Date().toISOString(),
         agent,
         caller,
+        ...(revoked ? { revoked } : {}),
         req,
-        outcome: decideOrRefuse(s, agent, req),
+        outcome: revoked ? credentialRefusal(req, revoked) : decideOrRefuse(s, agent, req),
         revision: s.revision,
         ...(inCommit ? { inCommit: inCommit as InCommit<unknown, unknown> } : {}),
       };
@@ -724,13 +725,18 @@ function decideOrRefuse(s: GuardSnapshot, agent: string, req: DecisionRequest): 
 }
 
 /** Decided again at commit, against a registry that may no longer have what the request names. */
-/** Why the caller's credential no longer stands in `fresh`, or undefined while it does. */
-function revokedCredential(fresh: GuardSnapshot, liveKeys: Set<string>, caller: AgentCaller): string | undefined {
+/** Why the caller's credential no longer stands in `s`, or undefined while it does. */
+function revokedCredential(s: GuardSnapshot, caller: AgentCaller): string | undefined {
   if (caller.oauthClient !== undefined)
-    return fresh.registry.get('Agent', caller.id)?.spec.oauthClientId === caller.oauthClient
+    return s.registry.get('Agent', caller.id)?.spec.oauthClientId === caller.oauthClient
       ? undefined
       : `OAuth client "${caller.oauthClient}" was taken off Agent ${caller.id}`;
-  return caller.keyId !== '' && !liveKeys.has(caller.keyId) ? `agent key ${caller.keyId} was revoked` : undefined;
+  return caller.keyId !== '' && !s.liveKeys.has(caller.keyId) ? `agent key ${caller.keyId} was revoked` : undefined;
+}
+
+/** A decision made with a credential revoked since the request was authenticated (recorded as a deny). */
+function credentialRefusal(req: DecisionRequest, why: string): Outcome {
+  return refusal(targetOf(req), 'credential-revoked', `${why} before this decision was made`);
 }
 
 function decideSafely(s: GuardSnapshot, agent: string, req: DecisionRequest): Outcome {
