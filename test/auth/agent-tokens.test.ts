@@ -6,10 +6,10 @@ import path from 'node:path';
 import { base64url, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentitySettings } from '../../src/auth/identity-config.js';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { type HandIssuer, type Idp, startHandIssuer, startIdp } from '../support/oidc.js';
-import { ADMIN_TOKEN, startNode, startTestServer, type TestServer } from '../support/server.js';
+import { startCluster, startTestServer, type TestCluster, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const PUBLIC = 'http://127.0.0.1:4199';
@@ -196,64 +196,46 @@ describe.each(ENGINES)('agent access tokens from a hand-held issuer (%s)', (engi
 describe('agent access tokens on two nodes (sqlite)', () => {
   // Neither node polls the registry during the test: what one learns of the other's writes, it learns
   // from the database reads under test.
-  let database: TestDatabase;
+  let c: TestCluster;
   let hand: HandIssuer;
-  const nodes: Array<Awaited<ReturnType<typeof startNode>>> = [];
-  const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
   const token = (client: string) => hand.sign({ aud: PUBLIC, client_id: client, sub: client, exp: now() + 300, iat: now() });
   const decideOn = async (node: number, client: string) =>
-    nodes[node]?.server.inject({
-      method: 'POST',
-      url: '/v1/decisions',
-      headers: { authorization: `Bearer ${await token(client)}` },
-      payload: lookup,
-    });
+    c.request(node, { method: 'POST', url: '/v1/decisions', token: await token(client), payload: lookup });
   const giveClient = async (client: string) => {
-    const current = (await nodes[0]?.server.inject({ method: 'GET', url: '/v1/agents/support-bot-eu', headers: auth }))?.json();
-    const res = await nodes[0]?.server.inject({
+    const current = (await c.request(0, { method: 'GET', url: '/v1/agents/support-bot-eu' })).json();
+    const res = await c.request(0, {
       method: 'PUT',
       url: '/v1/agents/support-bot-eu',
-      headers: auth,
       payload: { spec: { ...current.spec, oauthClientId: client } },
     });
-    expect(res?.statusCode, res?.body).toBe(200);
+    expect(res.statusCode, res.body).toBe(200);
   };
 
   beforeAll(async () => {
     hand = await startHandIssuer();
-    database = await createTestDatabase('sqlite');
-    for (let i = 0; i < 2; i++)
-      nodes.push(await startNode(database, { identity: identity(hand.issuer), registryPollMs: 3_600_000 }));
-    const applied = await nodes[0]?.server.inject({
-      method: 'POST',
-      url: '/v1/apply',
-      headers: auth,
-      payload: { files: readBundle(MINI) },
-    });
-    expect(applied?.statusCode, applied?.body).toBe(200);
+    const node = { identity: identity(hand.issuer), registryPollMs: 3_600_000 };
+    c = await startCluster('sqlite', [node, node]);
+    const applied = await c.request(0, { method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    expect(applied.statusCode, applied.body).toBe(200);
   });
   afterAll(async () => {
-    for (const n of nodes) {
-      await n.server.close();
-      await n.app.close();
-    }
-    await database?.drop();
+    await c?.close();
     await hand?.stop();
   });
 
   it('accepts a client given to an Agent through the other node at once, and refuses it once taken off', async () => {
     await giveClient('first-client');
     const accepted = await decideOn(1, 'first-client');
-    expect(accepted?.statusCode, accepted?.body).toBe(200);
-    expect(accepted?.json().decision).toBe('allow');
-    // Taken off through node A: node B, still holding the Agent with it, refuses the next decision at its commit.
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json().decision).toBe('allow');
+    // Taken off through node 0: node 1, still holding the Agent with it, refuses the next decision at its commit.
     await giveClient('second-client');
     const refused = await decideOn(1, 'first-client');
-    expect(refused?.statusCode, refused?.body).toBe(401);
-    expect(refused?.json().error.message).toBe(
+    expect(refused.statusCode, refused.body).toBe(401);
+    expect(refused.json().error.message).toBe(
       'access token refused: OAuth client "first-client" was taken off Agent support-bot-eu',
     );
-    expect((await decideOn(1, 'second-client'))?.json().decision).toBe('allow');
+    expect((await decideOn(1, 'second-client')).json().decision).toBe('allow');
   });
 });
 

@@ -6,9 +6,9 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { ADMIN_TOKEN, startNode } from '../support/server.js';
+import { ADMIN_TOKEN, startCluster, type TestCluster } from '../support/server.js';
 
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const lookup = { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' }, dataDomains: ['customer-records'] };
@@ -17,28 +17,18 @@ const decideOn = (node: { server: { inject: FastifyInstance['inject'] } }, key: 
   node.server.inject({ method: 'POST', url: '/v1/decisions', headers: { authorization: `Bearer ${key}` }, payload: lookup });
 
 describe.each(ENGINES)('an agent registered on another node (%s)', (engine) => {
-  let database: TestDatabase;
-  const nodes: Array<Awaited<ReturnType<typeof startNode>>> = [];
+  let c: TestCluster;
+  let nodes: TestCluster['nodes'];
 
   beforeAll(async () => {
-    database = await createTestDatabase(engine);
     // An hour: the nodes learn of each other's registry changes only through the database reads under test.
-    for (let i = 0; i < 2; i++) nodes.push(await startNode(database, { registryPollMs: 3_600_000 }));
-    const applied = await nodes[0]?.server.inject({
-      method: 'POST',
-      url: '/v1/apply',
-      headers: auth,
-      payload: { files: readBundle(path.resolve(import.meta.dirname, '../fixtures/mini')) },
-    });
-    expect(applied?.statusCode, applied?.body).toBe(200);
+    c = await startCluster(engine, [{ registryPollMs: 3_600_000 }, { registryPollMs: 3_600_000 }]);
+    nodes = c.nodes;
+    const files = readBundle(path.resolve(import.meta.dirname, '../fixtures/mini'));
+    const applied = await c.request(0, { method: 'POST', url: '/v1/apply', payload: { files } });
+    expect(applied.statusCode, applied.body).toBe(200);
   });
-  afterAll(async () => {
-    for (const n of nodes) {
-      await n.server.close();
-      await n.app.close();
-    }
-    await database?.drop();
-  });
+  afterAll(async () => c?.close());
 
   it('is served by the other node with its first key, before that node polls', async () => {
     const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];

@@ -4,32 +4,23 @@
 // not assess it). The assessment takes the registry lock and reads the owner under it, as the write
 // does (docs/auth.md). Without that lock the first round already let both through.
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { ADMIN_TOKEN, startNode } from '../support/server.js';
+import { ADMIN_TOKEN, startCluster, type TestCluster } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const ROUNDS = 20;
 
 describe.skipIf(!ENGINES.includes('postgres'))('separation of duties across two nodes at once (postgres)', () => {
-  let database: TestDatabase;
-  const nodes: Array<{ app: App; server: FastifyInstance }> = [];
+  let c: TestCluster;
   const tokens: Record<string, string> = {};
 
   const request = (node: number, method: 'GET' | 'PUT' | 'POST', url: string, token: string, payload?: object) =>
-    (nodes[node] as { server: FastifyInstance }).server.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${token}` },
-      ...(payload ? { payload } : {}),
-    });
+    c.request(node, { method, url, token, ...(payload ? { payload } : {}) });
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    nodes.push(await startNode(database), await startNode(database));
+    c = await startCluster('postgres', [{}, {}]);
     expect((await request(0, 'POST', '/v1/apply', ADMIN_TOKEN, { files: readBundle(MINI) })).statusCode).toBe(200);
     for (const name of ['ada.admin', 'abe.admin']) {
       const put = await request(0, 'PUT', `/v1/people/${name}`, ADMIN_TOKEN, {
@@ -41,13 +32,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('separation of duties across two 
       tokens[name] = made.json().token;
     }
   });
-  afterAll(async () => {
-    for (const n of nodes) {
-      await n.server.close();
-      await n.app.close();
-    }
-    await database?.drop();
-  });
+  afterAll(async () => c?.close());
 
   it('never lets one person both assess an initiative and take it over, whichever node hears first', async () => {
     const { questions } = (await request(0, 'GET', '/v1/risk-questionnaire', ADMIN_TOKEN)).json();

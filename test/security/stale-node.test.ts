@@ -4,27 +4,19 @@
 // registered, handed over or suspended), or a person keeps powers already taken from them until
 // the node next polls.
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { ADMIN_TOKEN, startNode } from '../support/server.js';
+import { ADMIN_TOKEN, startCluster, type TestCluster } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 
 describe.skipIf(!ENGINES.includes('postgres'))('a node that has not polled yet (postgres)', () => {
-  let database: TestDatabase;
-  const nodes: Array<{ app: App; server: FastifyInstance }> = [];
+  let c: TestCluster;
   const tokens: Record<string, string> = {};
 
   const request = (node: number, method: 'GET' | 'PUT' | 'POST', url: string, token: string, payload?: object) =>
-    (nodes[node] as { server: FastifyInstance }).server.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${token}` },
-      ...(payload ? { payload } : {}),
-    });
+    c.request(node, { method, url, token, ...(payload ? { payload } : {}) });
   const agent = (owner: string) => ({
     initiative: 'support-deflection',
     archetype: 'support-agent',
@@ -33,8 +25,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('a node that has not polled yet (
   });
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    nodes.push(await startNode(database), await startNode(database, { registryPollMs: 60_000 }));
+    c = await startCluster('postgres', [{}, { registryPollMs: 60_000 }]);
     expect((await request(0, 'POST', '/v1/apply', ADMIN_TOKEN, { files: readBundle(MINI) })).statusCode).toBe(200);
     const ada = await request(0, 'PUT', '/v1/people/ada.admin', ADMIN_TOKEN, {
       spec: { displayName: 'Ada', roles: ['admin'], email: 'ada@acme.example' },
@@ -46,13 +37,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('a node that has not polled yet (
       tokens[name] = made.json().token;
     }
   });
-  afterAll(async () => {
-    for (const n of nodes) {
-      await n.server.close();
-      await n.app.close();
-    }
-    await database?.drop();
-  });
+  afterAll(async () => c?.close());
 
   it('assesses an initiative just created through the other node', async () => {
     const { questions } = (await request(0, 'GET', '/v1/risk-questionnaire', ADMIN_TOKEN)).json();

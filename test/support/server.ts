@@ -37,6 +37,38 @@ export async function startTestServer(engine: Engine, overrides: Partial<Config>
   };
 }
 
+/** Several nodes on one fresh database, as a deployment behind a balancer runs them. */
+export interface TestCluster {
+  database: TestDatabase;
+  nodes: Array<{ app: App; server: FastifyInstance }>;
+  /** Injects a request into node `node`, with the admin token unless `token` says otherwise (null: none). */
+  request(node: number, opts: InjectOptions & { token?: string | null }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+/** One node per entry of `overrides` (its settings: e.g. one that polls the registry once an hour). */
+export async function startCluster(engine: Engine, overrides: Array<Partial<Config>>): Promise<TestCluster> {
+  const database = await createTestDatabase(engine);
+  const nodes: TestCluster['nodes'] = [];
+  for (const o of overrides) nodes.push(await startNode(database, o));
+  return {
+    database,
+    nodes,
+    request: (node, { token, ...opts }) => {
+      const t = token === undefined ? ADMIN_TOKEN : token;
+      const headers = { ...(opts.headers ?? {}), ...(t ? { authorization: `Bearer ${t}` } : {}) };
+      return (nodes[node] as { server: FastifyInstance }).server.inject({ ...opts, headers });
+    },
+    close: async () => {
+      for (const n of nodes) {
+        await n.server.close();
+        await n.app.close();
+      }
+      await database.drop();
+    },
+  };
+}
+
 /** One node (app + Fastify) on `database`, which several nodes may share; the caller closes it. */
 export async function startNode(
   database: TestDatabase,
