@@ -150,11 +150,11 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
    *  registry reloaded only if it moved). */
   async function currentWithAgent(agent: string): Promise<GuardSnapshot> {
     const s = await current();
-    return s.registry.has('Agent', agent) ? s : upToDate();
+    return s.registry.has('Agent', agent) ? s : atCommittedRevision();
   }
 
   /** The snapshot at the committed revision (one read of it; a reload only if it moved). */
-  async function upToDate(): Promise<GuardSnapshot> {
+  async function atCommittedRevision(): Promise<GuardSnapshot> {
     if ((await createRegistryStore(db).revision()) !== (await current()).revision) stale = true;
     return current();
   }
@@ -668,7 +668,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     /** The registry at its committed revision: for a name the cached one lacks (a client registered
      *  through another node a moment ago). */
     async committedRegistry() {
-      return (await upToDate()).registry;
+      return (await atCommittedRevision()).registry;
     },
 
     /** Records an identity seen without a valid registration (telemetry, MCP). */
@@ -724,14 +724,15 @@ function decideOrRefuse(s: GuardSnapshot, agent: string, req: DecisionRequest): 
   }
 }
 
-/** Decided again at commit, against a registry that may no longer have what the request names. */
 /** Why the caller's credential no longer stands in `s`, or undefined while it does. */
 function revokedCredential(s: GuardSnapshot, caller: AgentCaller): string | undefined {
   if (caller.oauthClient !== undefined)
     return s.registry.get('Agent', caller.id)?.spec.oauthClientId === caller.oauthClient
       ? undefined
       : `OAuth client "${caller.oauthClient}" was taken off Agent ${caller.id}`;
-  return caller.keyId !== '' && !s.liveKeys.has(caller.keyId) ? `agent key ${caller.keyId} was revoked` : undefined;
+  // A key the snapshot does not hold was issued after it was loaded (authentication found it live in
+  // the database): only one it holds as revoked is refused.
+  return caller.keyId !== '' && s.revokedKeys.has(caller.keyId) ? `agent key ${caller.keyId} was revoked` : undefined;
 }
 
 /** A decision made with a credential revoked since the request was authenticated (recorded as a deny). */
@@ -739,6 +740,7 @@ function credentialRefusal(req: DecisionRequest, why: string): Outcome {
   return refusal(targetOf(req), 'credential-revoked', `${why} before this decision was made`);
 }
 
+/** Decided again at commit, against a registry that may no longer have what the request names. */
 function decideSafely(s: GuardSnapshot, agent: string, req: DecisionRequest): Outcome {
   try {
     checkRequest(s, req);

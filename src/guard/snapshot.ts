@@ -37,8 +37,8 @@ export interface GuardSnapshot {
   /** Monitor-mode policies, evaluated beside the enforced set: what would have happened. */
   monitor: CompiledSet | undefined;
   keys: Map<string, AgentKey>;
-  /** The ids of the agent keys not revoked at this revision. */
-  liveKeys: Set<string>;
+  /** The ids of the agent keys revoked at this revision (a key issued since is in neither). */
+  revokedKeys: Set<string>;
   suspended: Map<string, { reason: string; actor: string; at: string }>;
   status(agent: string): string;
   /** The risk tier in force of an initiative. */
@@ -141,7 +141,7 @@ export function buildSnapshot(
     approval: approvals.length > 0 ? compile(approvals) : undefined,
     monitor: monitored.length > 0 ? compile(monitored) : undefined,
     keys: new Map(credentials.map((c) => [c.token_hash, { agent: c.subject, keyId: c.id, revoked: c.revoked_at !== null }])),
-    liveKeys: new Set(credentials.filter((c) => c.revoked_at === null).map((c) => c.id)),
+    revokedKeys: new Set(credentials.filter((c) => c.revoked_at !== null).map((c) => c.id)),
     suspended,
     status,
     riskTier,
