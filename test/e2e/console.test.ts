@@ -249,7 +249,16 @@ describe('the web console in Chromium', () => {
     await settled(page, 'Audit log');
     expect(await page.getByText('Chain intact.').count()).toBe(1);
     await page.getByLabel('Decision').selectOption('approval_required');
+    // The filtered list replaces the unfiltered one: a link found before it has rendered may be gone
+    // (or moved) by the time it is clicked, and that click then navigates nowhere.
     await page.getByRole('button', { name: 'Filter' }).click();
+    const decisions = () => page.locator('table tbody tr td:nth-child(4)').allTextContents();
+    await expect
+      .poll(async () => {
+        const shown = await decisions();
+        return shown.length > 0 && shown.every((d) => d === 'Approval required');
+      })
+      .toBe(true);
     const link = page.getByRole('link', { name: 'refund-supervisor-approval' }).first();
     await link.click();
     await page.waitForURL(/\/policies#refund-supervisor-approval$/);
