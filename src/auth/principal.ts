@@ -61,9 +61,18 @@ export function actorName(p: Principal): string {
   return p.type === 'person' || p.type === 'agent' || p.type === 'collector' ? `${p.type}:${p.id}` : p.type;
 }
 
-/** The agent calling an agent-only route, with the key it came with (the guard refuses a key revoked
- *  before its decision commits). Such routes authenticate agents only: anything else is a bug. */
-export function agentCaller(p: Principal): { id: string; keyId: string; oauthClient?: string } {
+/** The agent asking, and the credential it came with: its key's id, or ('' then) the OAuth client
+ *  its access token names. The guard refuses a decision whose credential was revoked before it
+ *  committed. */
+export interface AgentCaller {
+  id: string;
+  keyId: string;
+  oauthClient?: string;
+}
+
+/** The agent calling an agent-only route, with its credential. Such routes authenticate agents only:
+ *  anything else is a bug. */
+export function agentCaller(p: Principal): AgentCaller {
   if (p.type !== 'agent') throw new NotAllowedError(`${describe(p)} is not an agent: only an agent's key may ask for a decision`);
   return { id: p.id, keyId: p.keyId, ...(p.oauthClient !== undefined ? { oauthClient: p.oauthClient } : {}) };
 }

@@ -2,7 +2,7 @@
 // in-memory snapshot, and records every decision and human act in the audit chain before answering.
 import { EventEmitter } from 'node:events';
 import type { Kysely, Transaction } from 'kysely';
-import { actorName, assertCan, describe, hasRole, type Principal } from '../auth/principal.js';
+import { type AgentCaller, actorName, assertCan, describe, hasRole, type Principal } from '../auth/principal.js';
 import { hashToken, newId } from '../auth/tokens.js';
 import { inSavepoint } from '../db/savepoint.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
@@ -18,14 +18,7 @@ import { type GuardSnapshot, loadSnapshot } from './snapshot.js';
 
 export type DecisionEntry = 'api' | 'mcp' | 'llm';
 
-/** The agent asking, and the credential it came with: its key's id, or ('' then) the OAuth client
- *  its access token names. A credential revoked before the decision commits is refused. The agent
- *  Principal is one. */
-export interface AgentCaller {
-  id: string;
-  keyId: string;
-  oauthClient?: string;
-}
+export type { AgentCaller };
 
 export interface DecisionResponse {
   decision: Outcome['decision'];

@@ -208,7 +208,6 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
   const serverInfo = { name: 'fulcrum', version: info.version };
   /** How many requests each way has answered (tests read it to know which way a request went). */
   const served = { plain: 0, sdk: 0 };
-  const agentOf = (ctx: { http?: { authInfo?: { clientId: string } } }) => ctx.http?.authInfo?.clientId as string;
   const callerOf = (ctx: { http?: { authInfo?: { extra?: Record<string, unknown> } } }) =>
     ctx.http?.authInfo?.extra?.caller as AgentCaller;
   const goneOf = (ctx: { http?: { authInfo?: { extra?: Record<string, unknown> } } }) =>
@@ -217,7 +216,7 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
     () => {
       const server = new sdk.Server(serverInfo, { capabilities: { tools: { listChanged: false } } });
       server.setRequestHandler('tools/list', async (_request, ctx) => ({
-        tools: (await gateway.listTools(agentOf(ctx))) as never,
+        tools: (await gateway.listTools(callerOf(ctx).id)) as never,
       }));
       server.setRequestHandler('tools/call', async (request, ctx) => {
         const { name, arguments: args, _meta: meta } = request.params;

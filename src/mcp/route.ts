@@ -243,7 +243,6 @@ export function mcpRoutes(
 
 /** The node's one SDK server for /mcp, and the transport the route hands messages to. */
 async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: string }) {
-  const agentOf = (extra: { authInfo?: { clientId: string } }) => extra.authInfo?.clientId as string;
   const callerOf = (extra: { authInfo?: { extra?: Record<string, unknown> } }) => extra.authInfo?.extra?.caller as AgentCaller;
   const goneOf = (extra: { authInfo?: { extra?: Record<string, unknown> } }) =>
     extra.authInfo?.extra?.gone as AbortSignal | undefined;
@@ -254,7 +253,7 @@ async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: strin
     { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator: new sdk.AjvJsonSchemaValidator() },
   );
   mcp.setRequestHandler(sdk.ListToolsRequestSchema, async (_req, extra) => ({
-    tools: await gateway.listTools(agentOf(extra)),
+    tools: await gateway.listTools(callerOf(extra).id),
   }));
   mcp.setRequestHandler(sdk.CallToolRequestSchema, async ({ params }, extra) => {
     const presented = params._meta?.[APPROVAL_META];

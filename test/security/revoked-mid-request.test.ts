@@ -62,11 +62,12 @@ describe('a key revoked mid-request (sqlite)', () => {
     );
     const calling = client.callTool({ name: 'ev.get-sum', arguments: { a: 500, b: 1 } }).catch((err: Error) => err);
     let pending: Array<{ id: string }> = [];
-    for (let i = 0; i < 200 && pending.length === 0; i++) {
-      pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
-      if (pending.length === 0) await new Promise((r) => setTimeout(r, 25));
-    }
-    expect(pending).toHaveLength(1);
+    await expect
+      .poll(async () => {
+        pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
+        return pending.length;
+      })
+      .toBe(1);
     expect((await t.request({ method: 'DELETE', url: `/v1/agents/mcp-bot/keys/${made.id}` })).statusCode).toBe(204);
     const approved = await t.request({ method: 'POST', url: `/v1/approvals/${pending[0]?.id}/approve`, payload: {} });
     expect(approved.statusCode, approved.body).toBe(200);
