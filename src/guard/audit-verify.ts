@@ -77,6 +77,8 @@ export function verifyRows(
     if (row.seq !== expectedSeq) return fail(row, 'missing-entry', `entry ${expectedSeq} is missing`);
     if (row.prev_hash !== prev) return fail(row, 'link-broken', 'does not follow the previous entry');
     if (entryHash(rest) !== hash) return fail(row, 'content-changed', 'content does not match its hash');
+    if (row.arguments !== null && row.arguments_hash === null)
+      return fail(row, 'arguments-changed', 'arguments are kept with no hash to check them against');
     if (row.arguments !== null && hashArguments(JSON.parse(row.arguments), JSON.parse(row.data_domains)) !== row.arguments_hash)
       return fail(row, 'arguments-changed', 'arguments do not match their hash');
     const want = expected?.get(row.seq);

@@ -12,7 +12,7 @@ import { type Observability, unobserved } from '../observability.js';
 import { createRegistryStore } from '../registry/registry-store.js';
 import { type Approval, type ApprovalStatus, createApprovalStore, openKey } from './approval-store.js';
 import { type AuditRecord, AuditWriter, RetryBatch } from './audit.js';
-import { checkRequest, type DecisionRequest, decide, type Outcome, type Reason, refusal } from './decide.js';
+import { checkRequest, type DecisionRequest, decide, hashArguments, type Outcome, type Reason, refusal } from './decide.js';
 import { createShadowStore, type ShadowSource } from './shadow-store.js';
 import { type GuardSnapshot, loadSnapshot } from './snapshot.js';
 
@@ -118,24 +118,45 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     },
   );
   let snapshot = await loadSnapshot(db);
-  let stale = false;
-  let reloading: Promise<GuardSnapshot> | undefined;
+  // Freshness is counted, not flagged: every change this node makes or learns of (a local write, a
+  // poll that saw the revision move) bumps `wanted`, and `loaded` is the count the snapshot reflects.
+  // A reload credits only the changes marked before it began reading: one marked while it reads may
+  // not be in what it read, and is read by the next reload. A snapshot replaces the one in use only if
+  // its revision is not older (every change to what a snapshot holds moves the revision), so a
+  // reload that began before a commit installed a fresher snapshot never puts the older one back.
+  let wanted = 0;
+  let loaded = 0;
+  let reloading: { upTo: number; done: Promise<void> } | undefined;
+  const markStale = () => {
+    wanted++;
+  };
+  const install = (s: GuardSnapshot) => {
+    if (s.revision >= snapshot.revision) snapshot = s;
+  };
 
+  /** A reload that credits at least the changes marked up to `need`: the one under way if it began
+   *  after them, a new one otherwise. */
+  function reload(need: number): Promise<void> {
+    if (reloading && reloading.upTo >= need) return reloading.done;
+    const upTo = wanted;
+    const done = loadSnapshot(db)
+      .then((s) => {
+        install(s);
+        loaded = Math.max(loaded, upTo);
+      })
+      .finally(() => {
+        if (reloading?.upTo === upTo) reloading = undefined;
+      });
+    reloading = { upTo, done };
+    return done;
+  }
+
+  /** The snapshot with every change marked before this call (changes marked while it waits are
+   *  left to the next caller: a stream of registry writes cannot keep a decision waiting). */
   async function current(): Promise<GuardSnapshot> {
-    if (!stale) return snapshot;
-    reloading ??= loadSnapshot(db).then(
-      (s) => {
-        snapshot = s;
-        stale = false;
-        reloading = undefined;
-        return s;
-      },
-      (err) => {
-        reloading = undefined;
-        throw err;
-      },
-    );
-    return reloading;
+    const need = wanted;
+    if (loaded < need) await reload(need);
+    return snapshot;
   }
 
   /** The snapshot, brought up to date first when it lacks an agent a caller names: one registered
@@ -148,14 +169,14 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
   /** The snapshot at the committed revision (one read of it; a reload only if it moved). */
   async function atCommittedRevision(): Promise<GuardSnapshot> {
-    if ((await createRegistryStore(db).revision()) !== (await current()).revision) stale = true;
+    if ((await createRegistryStore(db).revision()) !== (await current()).revision) markStale();
     return current();
   }
 
   const poller = setInterval(() => {
     void observe.job('registry_poll', async () => {
       const r = await createRegistryStore(db).revision();
-      if (r !== snapshot.revision) stale = true;
+      if (r !== snapshot.revision) markStale();
     });
   }, opts.pollMs);
   poller.unref();
@@ -181,15 +202,16 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         // The registry is read outside this transaction, and the batch tried again: loading it waits
         // on the Cedar worker (busy with a large apply's checks for hundreds of ms), and meanwhile the
         // transaction would hold the node's database connection, every other request behind it.
-        const upToDate = !stale && snapshot.revision === revision;
+        const upToDate = loaded === wanted && snapshot.revision === revision;
         if (!upToDate && mayRetry)
           throw new RetryBatch(async () => {
-            stale = true;
+            markStale();
             await current();
           });
         const fresh = upToDate ? snapshot : await loadSnapshot(trx);
-        snapshot = fresh;
-        stale = false;
+        // Decided with, and kept if no newer one came meanwhile; what is marked stale stays so (a
+        // change marked may be one this transaction does not see).
+        install(fresh);
         // Revoking a key, or taking an OAuth client off its Agent, moves the revision: a credential
         // this node still held as valid, revoked through another node before this commit, is refused
         // like an unknown one (its decision recorded as a deny).
@@ -390,7 +412,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     },
     /** Marks the snapshot stale after a local registry or key change. */
     invalidate(): void {
-      stale = true;
+      markStale();
     },
 
     /** An agent key → the agent; unknown and revoked keys are recorded as shadow agents. */
@@ -415,7 +437,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         const row = await db.selectFrom('credentials').selectAll().where('token_hash', '=', hash).executeTakeFirst();
         if (row?.subject_kind === 'agent') {
           key = { agent: row.subject, keyId: row.id, revoked: row.revoked_at !== null };
-          stale = true;
+          markStale();
           // Its agent may be as new as the key (registered on that node since this one last polled):
           // read the registry now rather than refuse a valid key until the next poll. Once per new
           // key: the fresh snapshot holds it.
@@ -588,7 +610,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
             .execute();
         else await trx.deleteFrom('agent_controls').where('agent', '=', agent).execute();
       });
-      stale = true;
+      markStale();
       await appendAct({
         kind: suspended ? 'agent.suspended' : 'agent.resumed',
         actor: actorName(actor),
@@ -705,7 +727,12 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   };
 }
 
-const targetOf = (req: DecisionRequest) => (req.action === 'tool.call' ? req.tool : req.model);
+/** A built-in refusal of `req`. A tool call's audit entry keeps its arguments, and `audit verify`
+ *  checks them against their hash: so the refusal carries that hash like any other decision on them. */
+function refuse(req: DecisionRequest, policy: string, message: string): Outcome {
+  if (req.action !== 'tool.call') return refusal(req.model, policy, message);
+  return refusal(req.tool, policy, message, hashArguments(req.arguments ?? {}, req.dataDomains ?? []));
+}
 
 /** A decision that could not be evaluated is a refusal, audited like any other, never an error the caller sees unrecorded. */
 function decideOrRefuse(s: GuardSnapshot, agent: string, req: DecisionRequest): Outcome {
@@ -713,7 +740,7 @@ function decideOrRefuse(s: GuardSnapshot, agent: string, req: DecisionRequest): 
     return decide(s, agent, req);
   } catch (err) {
     const why = `the policies could not be evaluated for this call, so it is refused: ${(err as Error).message}`;
-    return refusal(targetOf(req), 'evaluation-failed', why.slice(0, 1000));
+    return refuse(req, 'evaluation-failed', why.slice(0, 1000));
   }
 }
 
@@ -730,7 +757,7 @@ function revokedCredential(s: GuardSnapshot, caller: AgentCaller): string | unde
 
 /** A decision made with a credential revoked since the request was authenticated (recorded as a deny). */
 function credentialRefusal(req: DecisionRequest, why: string): Outcome {
-  return refusal(targetOf(req), 'credential-revoked', `${why} before this decision was made`);
+  return refuse(req, 'credential-revoked', `${why} before this decision was made`);
 }
 
 /** Decided again at commit, against a registry that may no longer have what the request names. */
@@ -738,7 +765,7 @@ function decideSafely(s: GuardSnapshot, agent: string, req: DecisionRequest): Ou
   try {
     checkRequest(s, req);
   } catch (err) {
-    return refusal(targetOf(req), 'registry-changed', (err as Error).message);
+    return refuse(req, 'registry-changed', (err as Error).message);
   }
   return decideOrRefuse(s, agent, req);
 }

@@ -75,6 +75,13 @@ export function registerAuth(
       throw err;
     }
   });
+  // A key refused after authentication passed (revoked through another node before the decision
+  // made with it committed) gets the same challenge as one refused at the door.
+  server.addHook('onError', async (request, reply, err) => {
+    if (!(err instanceof UnauthenticatedError) || !identity || reply.hasHeader('www-authenticate')) return;
+    if (!(request.routeOptions.config?.agentOnly || request.routeOptions.config?.telemetry)) return;
+    reply.header('www-authenticate', identity.challenge(resourceOf(request), err.message));
+  });
 
   async function authenticate(request: FastifyRequest): Promise<void> {
     const header = request.headers.authorization;

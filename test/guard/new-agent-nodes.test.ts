@@ -67,6 +67,10 @@ describe.each(ENGINES)('an agent registered on another node (%s)', (engine) => {
     expect(revoked.statusCode, revoked.body).toBe(204);
     const refused = await decideOn(b, made.key);
     expect(refused.statusCode, refused.body).toBe(401);
+    // Refused at the decision's commit, not at the door: the same challenge all the same (RFC 6750 §3).
+    expect(refused.headers['www-authenticate']).toBe(
+      'Bearer realm="fulcrum", error="invalid_token", error_description="unknown or revoked agent key"',
+    );
   });
 
   it("refuses a deleted agent's key on both nodes at once (deleting an agent revokes its keys)", async () => {

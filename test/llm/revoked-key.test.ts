@@ -37,5 +37,8 @@ it('refuses a call on one node with a key revoked through the other', async () =
   const refused = await ask().catch((err: unknown) => err);
   expect(refused).toBeInstanceOf(OpenAI.AuthenticationError);
   expect((refused as InstanceType<typeof OpenAI.AuthenticationError>).message).toMatch(/unknown or revoked agent key/);
+  expect((refused as InstanceType<typeof OpenAI.AuthenticationError>).headers?.get('www-authenticate')).toMatch(
+    /^Bearer realm="fulcrum", error="invalid_token"/,
+  );
   expect(up.calls).toBe(served);
 });

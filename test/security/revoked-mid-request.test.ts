@@ -50,6 +50,10 @@ describe('a key revoked mid-request (sqlite)', () => {
       decision: 'deny',
       reasons: [{ policy: 'credential-revoked', message: `agent key ${made.id} was revoked before this decision was made` }],
     });
+    // The refusal keeps the call's arguments with their hash, as every tool call's entry does: the
+    // audit log verifies (a refusal without it read as arguments changed after the fact).
+    const verified = (await t.request({ method: 'GET', url: '/v1/audit/verify' })).json();
+    expect(verified.ok, JSON.stringify(verified)).toBe(true);
   });
 
   it('refuses a call held on an approval when its key is revoked meanwhile, and forwards nothing', async () => {
