@@ -9,7 +9,7 @@ import readline from 'node:readline';
 import type { Kysely } from 'kysely';
 import * as tar from 'tar';
 import { assertCan, type Principal } from '../auth/principal.js';
-import { orBatches } from '../db/adapter.js';
+import { adapterOf, orBatches } from '../db/adapter.js';
 import type { AuditEntryTable, Database } from '../db/schema.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { computeOutcomes } from '../evidence/outcomes.js';
@@ -109,9 +109,22 @@ export function createEvidenceExport(deps: Deps) {
   /**
    * Writes each chain segment that holds the initiative's entries — from the chain's start (or its
    * retention checkpoint) up to its last relevant entry — to `auditDir/<chain>.jsonl`, verifying it on
-   * the way. Chains are read a page at a time, so memory stays flat however long the log is.
+   * the way. Chains are read a page at a time, so memory stays flat however long the log is, and all
+   * in one snapshot (as `audit verify` reads): a retention purge committing meanwhile would move a
+   * chain's start after it was read and delete the entries that follow it, and the archive would
+   * prove a break the log does not have.
    */
-  async function writeSegments(auditDir: string, agents: string[], incidentIds: string[], initiative: string) {
+  function writeSegments(auditDir: string, agents: string[], incidentIds: string[], initiative: string) {
+    return adapterOf(deps.db).readSnapshot(deps.db, (trx) => writeSegmentsIn(trx, auditDir, agents, incidentIds, initiative));
+  }
+
+  async function writeSegmentsIn(
+    db: Kysely<Database>,
+    auditDir: string,
+    agents: string[],
+    incidentIds: string[],
+    initiative: string,
+  ) {
     const marks = [`"initiative":"${initiative}"`, ...incidentIds.map((id) => `"incident":"${id}"`)];
     const relevant = (e: AuditEntryTable) =>
       (e.agent !== null && agents.includes(e.agent)) || marks.some((m) => e.detail.includes(m));

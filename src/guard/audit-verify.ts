@@ -60,6 +60,24 @@ export type Expected = Map<number, { hash: string; by: string }>;
 
 const short = (h: string) => h.slice(0, 12);
 
+/** Why a row's kept arguments are not the ones its hash covers, if they are not. The arguments column
+ *  is outside the entry's hash (retention redacts it), so a database writer may have put anything
+ *  there: what is not JSON is a finding, not a crash of the check. */
+function argumentsProblem(row: AuditEntryTable): string | undefined {
+  if (row.arguments_hash === null) return 'arguments are kept with no hash to check them against';
+  let args: unknown;
+  let domains: unknown;
+  try {
+    args = JSON.parse(row.arguments as string);
+    domains = JSON.parse(row.data_domains);
+  } catch {
+    return 'the stored arguments or data domains are not JSON';
+  }
+  if (!Array.isArray(domains) || domains.some((d) => typeof d !== 'string'))
+    return 'the stored data domains are not a list of names';
+  return hashArguments(args, domains) === row.arguments_hash ? undefined : 'arguments do not match their hash';
+}
+
 /** Checks consecutive rows of one chain from `start`; returns the first problem, or where it ended. */
 export function verifyRows(
   chainId: string,
@@ -77,10 +95,10 @@ export function verifyRows(
     if (row.seq !== expectedSeq) return fail(row, 'missing-entry', `entry ${expectedSeq} is missing`);
     if (row.prev_hash !== prev) return fail(row, 'link-broken', 'does not follow the previous entry');
     if (entryHash(rest) !== hash) return fail(row, 'content-changed', 'content does not match its hash');
-    if (row.arguments !== null && row.arguments_hash === null)
-      return fail(row, 'arguments-changed', 'arguments are kept with no hash to check them against');
-    if (row.arguments !== null && hashArguments(JSON.parse(row.arguments), JSON.parse(row.data_domains)) !== row.arguments_hash)
-      return fail(row, 'arguments-changed', 'arguments do not match their hash');
+    if (row.arguments !== null) {
+      const problem = argumentsProblem(row);
+      if (problem) return fail(row, 'arguments-changed', problem);
+    }
     const want = expected?.get(row.seq);
     if (want && want.hash !== hash)
       return fail(

@@ -84,26 +84,35 @@ export function entryHash(row: Row): string {
   return hash('sha256', JSON.stringify(HASHED.map((k) => row[k])));
 }
 
+/** A text column as the database will hold it: SQLite and PostgreSQL store UTF-8, in which a lone
+ *  UTF-16 surrogate (a JavaScript string may hold one: an agent's task id, an email cut in the middle of
+ *  an emoji) becomes U+FFFD. Hashing the string as sent would hash what is not stored, and `audit
+ *  verify` would find an honest entry changed, and stop checking its chain there. (The JSON columns are
+ *  safe: JSON.stringify escapes a lone surrogate.) */
+function stored<T extends string | null>(s: T): T {
+  return (s === null || s.isWellFormed() ? s : s.toWellFormed()) as T;
+}
+
 export function toRow(r: AuditRecord, chainId: string, seq: number, prevHash: string): Row {
   return {
     chain_id: chainId,
     seq,
-    id: r.id,
-    kind: r.kind,
-    at: r.at,
-    actor: r.actor,
-    agent: r.agent,
-    action: r.action,
-    target: r.target,
-    decision: r.decision,
+    id: stored(r.id),
+    kind: stored(r.kind),
+    at: stored(r.at),
+    actor: stored(r.actor),
+    agent: stored(r.agent),
+    action: stored(r.action),
+    target: stored(r.target),
+    decision: stored(r.decision),
     reasons: JSON.stringify(r.reasons),
     monitor: JSON.stringify(r.monitor),
     policy_version: r.policyVersion,
     arguments_hash: r.argumentsHash,
     arguments: r.arguments === undefined || r.arguments === null ? null : JSON.stringify(r.arguments),
     data_domains: JSON.stringify(r.dataDomains),
-    task_id: r.taskId,
-    approval_id: r.approvalId,
+    task_id: stored(r.taskId),
+    approval_id: stored(r.approvalId),
     detail: JSON.stringify(r.detail),
     prev_hash: prevHash,
   };

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { KyselyPlugin } from 'kysely';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.js';
@@ -323,5 +324,85 @@ describe.each(ENGINES)('what the evidence export gathers on %s', (engine) => {
     expect(await of('support-deflection')).toEqual(['support-deflection']);
     expect(await of('nope')).toEqual([]);
     expect((await t.request({ method: 'GET', url: '/v1/reviews?initiative=a%20b' })).statusCode).toBe(400);
+  });
+});
+
+// The export reads the audit log in one snapshot, as `audit verify` does: a retention purge that
+// commits while it reads (after it has read where each chain starts) would otherwise delete the entries
+// that follow that start, and the archive would prove a break the log does not have.
+describe.each(ENGINES)('an evidence export while retention purges (%s)', (engine) => {
+  const admin: Principal = { type: 'admin', id: 'admin' };
+  it('proves the log as it was when the export began', async () => {
+    const t = await startTestServer(engine);
+    const second = t.database.open();
+    try {
+      await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+      const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+      const lookup = (customerId: string) =>
+        t.request({
+          method: 'POST',
+          url: '/v1/decisions',
+          token: key,
+          payload: { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId }, dataDomains: ['customer-records'] },
+        });
+      await lookup('c-1');
+      await lookup('c-2');
+      // A human act (kept by retention longer than decisions), then one more decision.
+      expect(
+        (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/suspend', payload: { reason: 'x' } })).statusCode,
+      ).toBe(200);
+      expect(
+        (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/resume', payload: { reason: 'y' } })).statusCode,
+      ).toBe(200);
+      await lookup('c-3');
+
+      // The export, on a connection of its own, stops once it has read the chains' starts.
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      let reached!: () => void;
+      const paused = new Promise<void>((r) => {
+        reached = r;
+      });
+      const starts = new Set<unknown>();
+      const pause: KyselyPlugin = {
+        transformQuery: ({ node, queryId }) => {
+          if (node.kind === 'SelectQueryNode' && JSON.stringify(node.from).includes('"audit_checkpoints"')) starts.add(queryId);
+          return node;
+        },
+        transformResult: async ({ result, queryId }) => {
+          if (starts.delete(queryId)) {
+            reached();
+            await gate;
+          }
+          return result;
+        },
+      };
+      const a = t.app;
+      const exporter = createEvidenceExport({
+        db: second.db.withPlugin(pause),
+        registry: () => a.registry.snapshot(),
+        policies: () => a.guard.effectivePolicies(admin),
+        risk: a.risk,
+        reviews: a.reviews,
+        incidents: a.incidents,
+        monitors: a.monitors,
+      });
+      const file = path.join(os.tmpdir(), `fulcrum-export-race-${engine}-${process.pid}.tar.gz`);
+      const exporting = exporter.export(admin, 'support-deflection', file);
+      await paused;
+      // Decisions past their retention (as if 800 days later) go; the acts stay: the chain's start moves.
+      expect((await a.retention.purge(admin, new Date(Date.now() + 800 * 86_400_000))).decisions).toBeGreaterThan(0);
+      release();
+      const summary = await exporting;
+      expect(summary).toMatchObject({ verified: true, chains: 1 });
+      expect(await verifyArchive(file)).toMatchObject({ ok: true });
+      fs.rmSync(file, { force: true });
+      expect((await t.request({ method: 'GET', url: '/v1/audit/verify' })).json()).toMatchObject({ ok: true });
+    } finally {
+      await second.destroy();
+      await t.close();
+    }
   });
 });

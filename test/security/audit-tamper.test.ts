@@ -1,4 +1,4 @@
-// The audit log against a database writer (docs/audit.md): each of the 17 kinds of tampering is
+// The audit log against a database writer (docs/audit.md): each of the 18 kinds of tampering is
 // applied with raw SQL, as someone holding the database would, and `audit verify` — given the public
 // key and a checkpoint kept outside — must name it (chain, entry, kind). Both engines.
 import { execFile } from 'node:child_process';
@@ -24,6 +24,7 @@ import { type AuditSigner, loadOrCreateAuditKey, readPublicKey } from '../../src
 import { type Finding, type VerifyReport, verifyAudit } from '../../src/guard/audit-verify.js';
 import { hashArguments } from '../../src/guard/decide.js';
 import { createTestDatabase, ENGINES, type Engine, type TestDatabase } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
 import { cli, ROOT } from '../support/process.js';
 import { startTestServer } from '../support/server.js';
 
@@ -161,6 +162,8 @@ interface Tamper {
   name: string;
   /** Missed by `audit verify` before signed checkpoints (issue 14). */
   missedBefore?: boolean;
+  /** Stopped `audit verify` with an error (exit 3, "could not run") instead of a finding, once. */
+  crashedBefore?: boolean;
   apply(f: Fixture): Promise<void>;
   expect(f: Fixture): Want;
 }
@@ -229,6 +232,14 @@ const TAMPERS: Tamper[] = [
       );
     },
     expect: ({ a }) => ({ chainId: a, seq: 5, kind: 'arguments-changed' }),
+  },
+  {
+    name: 'stored arguments replaced by text that is not JSON',
+    crashedBefore: true,
+    apply: async ({ handle, a }) => {
+      await sql`UPDATE audit_entries SET arguments = '{"customerId":"c-9"' WHERE chain_id = ${a} AND seq = 5`.execute(handle.db);
+    },
+    expect: ({ a }) => ({ chainId: a, seq: 5, kind: 'arguments-changed', problem: /not JSON/ }),
   },
   {
     name: 'an entry moved to another chain',
@@ -347,8 +358,9 @@ function expectFinding(r: VerifyReport, want: Want) {
   if (problem) expect(found?.problem).toMatch(problem);
 }
 
-it('names 17 kinds of tampering', () => {
-  expect(TAMPERS).toHaveLength(17);
+it('names the 17 kinds of tampering of issue 14, and one found since', () => {
+  expect(TAMPERS).toHaveLength(18);
+  expect(TAMPERS.filter((t) => t.crashedBefore)).toHaveLength(1);
   expect(TAMPERS.filter((t) => t.missedBefore)).toHaveLength(6);
 });
 
@@ -384,7 +396,7 @@ describe.each(ENGINES)('audit tampering on %s', (engine) => {
       expect((await verify(f)).ok).toBe(true);
       await t.apply(f);
       expectFinding(await verify(f), t.expect(f));
-      if (!t.missedBefore) return;
+      if (!t.missedBefore && !t.crashedBefore) return;
       // What the operator runs: exit 1, the chain, the entry and the kind on stderr.
       const want = t.expect(f);
       const out = await cli(f.env, 'audit', 'verify', '--checkpoint', f.checkpointFile, '--public-key', f.publicKeyFile);
@@ -852,6 +864,36 @@ describe.each(ENGINES)('checkpoints written by the server on %s', (engine) => {
     } finally {
       if (closed) await t.database.drop();
       else await t.close();
+    }
+  });
+});
+
+// A JavaScript string may hold a lone UTF-16 surrogate; SQLite and PostgreSQL store UTF-8, in which it
+// becomes U+FFFD. An entry hashed as sent would not be the entry stored: `audit verify` would find an
+// honest log changed, and check nothing after it in that chain. One agent's task id was enough.
+describe.each(ENGINES)('text a database cannot hold as sent, on %s', (engine) => {
+  it('is hashed as stored: the log verifies, entries after it included', async () => {
+    const t = await startTestServer(engine);
+    try {
+      const files = readBundle(path.resolve(import.meta.dirname, '../fixtures/mini'));
+      expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files } })).statusCode).toBe(200);
+      const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+      const decide = (taskId: string) =>
+        t.request({
+          method: 'POST',
+          url: '/v1/decisions',
+          token: key,
+          headers: { 'content-type': 'application/json' },
+          // Written by hand: JSON's \ud83d escape is a lone surrogate once parsed.
+          payload: `{"action":"tool.call","tool":"crm.lookup","arguments":{"customerId":"c-1"},"dataDomains":["customer-records"],"taskId":"${taskId}"}`,
+        });
+      for (const taskId of ['t-\\ud83d', 'x\\udc00y', 'after']) expect((await decide(taskId)).json().decision).toBe('allow');
+      const items = (await t.request({ method: 'GET', url: '/v1/audit?kind=decision' })).json().items;
+      expect(items.map((e: { taskId: string }) => e.taskId)).toEqual(['after', 'x\ufffdy', 't-\ufffd']);
+      const verified = (await t.request({ method: 'GET', url: '/v1/audit/verify' })).json();
+      expect(verified, JSON.stringify(verified)).toMatchObject({ ok: true, findings: [] });
+    } finally {
+      await t.close();
     }
   });
 });
