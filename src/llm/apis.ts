@@ -248,28 +248,44 @@ export function forwardBody(
   return out;
 }
 
-const count = (v: unknown): number => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1e10 ? (v as number) : 0);
+/** A token count as a provider states it: a whole number from 0 to 10^10 (or a string of one), else
+ *  undefined. */
+function stated(v: unknown): number | undefined {
+  const n = typeof v === 'string' && /^\d{1,11}$/.test(v) ? Number(v) : v;
+  return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 1e10 ? (n as number) : undefined;
+}
 
-/** Usage from a provider's usage object, or undefined when it has none. */
+/**
+ * Usage from a provider's usage object, or undefined when it has none: when a count the API always
+ * gives (input and output; input alone for embeddings) is missing or not a whole number, or a count it
+ * may give is there and is not one. Such an object says nothing Fulcrum can charge by: the call is
+ * charged its worst case, as one answered without usage, never the $0 its unreadable counts add up to.
+ */
 export function usageOf(op: Operation, u: unknown): Usage | undefined {
   if (u === null || typeof u !== 'object') return undefined;
   const x = u as Json;
+  /** An optional count: 0 when absent or null, NaN (spoiling the sum) when there and unreadable. */
+  const optional = (v: unknown) => (v === undefined || v === null ? 0 : (stated(v) ?? Number.NaN));
+  let usage: Usage | undefined;
   if (op === 'messages') {
-    const cached = count(x.cache_read_input_tokens);
-    const cacheWrite = count(x.cache_creation_input_tokens);
-    return { input: count(x.input_tokens) + cached + cacheWrite, output: count(x.output_tokens), cached, cacheWrite };
+    const input = stated(x.input_tokens);
+    const output = stated(x.output_tokens);
+    const cached = optional(x.cache_read_input_tokens);
+    const cacheWrite = optional(x.cache_creation_input_tokens);
+    if (input !== undefined && output !== undefined) usage = { input: input + cached + cacheWrite, output, cached, cacheWrite };
+  } else if (op === 'responses') {
+    const input = stated(x.input_tokens);
+    const output = stated(x.output_tokens);
+    const cached = optional((x.input_tokens_details as Json | undefined)?.cached_tokens);
+    if (input !== undefined && output !== undefined) usage = { input, output, cached };
+  } else {
+    const input = stated(x.prompt_tokens);
+    const output = op === 'embeddings' ? optional(x.completion_tokens) : stated(x.completion_tokens);
+    const cached = optional((x.prompt_tokens_details as Json | undefined)?.cached_tokens);
+    if (input !== undefined && output !== undefined) usage = { input, output, cached };
   }
-  if (op === 'responses')
-    return {
-      input: count(x.input_tokens),
-      output: count(x.output_tokens),
-      cached: count((x.input_tokens_details as Json | undefined)?.cached_tokens),
-    };
-  return {
-    input: count(x.prompt_tokens),
-    output: count(x.completion_tokens),
-    cached: count((x.prompt_tokens_details as Json | undefined)?.cached_tokens),
-  };
+  if (!usage || !Object.values(usage).every(Number.isFinite)) return undefined;
+  return usage;
 }
 
 /**
@@ -364,7 +380,9 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
       const m = j.message as Json | undefined;
       id ??= typeof m?.id === 'string' ? m.id.slice(0, 256) : undefined;
       model ??= typeof m?.model === 'string' ? m.model.slice(0, 256) : undefined;
-      startInput = usageOf('messages', m?.usage);
+      // Only the input counts matter here (the output is counted from message_delta on).
+      const u = m?.usage as Json | undefined;
+      startInput = u && typeof u === 'object' ? usageOf('messages', { ...u, output_tokens: u.output_tokens ?? 0 }) : undefined;
       reportedOutput = startInput?.output ?? 0;
       tier ??= tierAbovePrice((m?.usage as Json | undefined)?.service_tier);
     } else if (type === 'content_block_delta') {
@@ -372,11 +390,14 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
       produced(d?.text ?? d?.partial_json ?? d?.thinking);
     } else if (type === 'message_delta') {
       const u = j.usage as Json | undefined;
-      if (u) {
-        reportedOutput = count(u.output_tokens);
-        // Newer API versions repeat the input counts here (the SDK types them `number | null`); older
-        // ones give only output_tokens. A count not given (or null) never lowers one message_start gave.
-        const again = typeof u.input_tokens === 'number' ? usageOf('messages', u) : undefined;
+      const output = stated(u?.output_tokens);
+      // Newer API versions repeat the input counts here (the SDK types them `number | null`); older
+      // ones give only output_tokens. A count not given (or null) never lowers one message_start gave.
+      const again = u && typeof u.input_tokens === 'number' ? usageOf('messages', u) : undefined;
+      // Without a readable output count, or an input count from either event, the stream has no usage
+      // to charge by (it is charged as one that ended without it).
+      if (output !== undefined && (again || startInput)) {
+        reportedOutput = output;
         usage = {
           input: Math.max(again?.input ?? 0, startInput?.input ?? 0),
           cached: Math.max(again?.cached ?? 0, startInput?.cached ?? 0),

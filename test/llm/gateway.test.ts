@@ -306,6 +306,28 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     expect(charged).toBeGreaterThanOrEqual(costOf({ input: 1024, output: 50 }));
   });
 
+  it('charges the worst case for a usage object it cannot read, never the $0 its counts would add up to', async () => {
+    const unreadable = [
+      { input_tokens: 5000, output_tokens: 900 }, // another API's field names
+      {},
+      { prompt_tokens: 5000 }, // no completion count
+      { prompt_tokens: -5, completion_tokens: 900 },
+      { prompt_tokens: 5000, completion_tokens: 1.5 },
+      { prompt_tokens: 5000, completion_tokens: 900, prompt_tokens_details: { cached_tokens: 'many' } },
+    ];
+    for (const usage of unreadable) {
+      up.behave('upstream-chat', { usage });
+      const before = await settled();
+      await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 });
+      expect((await settled()) - before, JSON.stringify(usage)).toBeGreaterThanOrEqual(costOf({ input: 1024, output: 50 }));
+    }
+    // Counts given as strings of digits, as some servers send them, are read.
+    up.behave('upstream-chat', { usage: { prompt_tokens: '40', completion_tokens: '7' } });
+    const before = await settled();
+    await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 });
+    expect((await settled()) - before).toBeCloseTo(costOf({ input: 40, output: 7 }), 9);
+  });
+
   it('refuses an unpriced model (fail closed) without calling the provider', async () => {
     const err = await openai.chat.completions
       .create({ model: 'gw-unpriced', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 })

@@ -24,6 +24,8 @@ export interface Behaviour {
   stallAfter?: number;
   /** Send no usage at all (an upstream that ignores stream_options). */
   noUsage?: boolean;
+  /** A whole answer's usage object as given here instead (a provider's own field names, string counts). */
+  usage?: unknown;
   /**
    * The service tier a call that names none (or `auto`) is billed at, as the answer reports it: the
    * project's default at OpenAI (default `default`), the organisation's at Anthropic (`standard`).
@@ -199,6 +201,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
                 service_tier: tier,
               },
         };
+      if (b.usage !== undefined) (json as Record<string, unknown>).usage = b.usage;
       res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${n}` }).end(JSON.stringify(json));
       return;
     }
