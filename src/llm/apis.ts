@@ -111,10 +111,23 @@ export function readCall(op: Operation, body: unknown): CallShape {
   } else if (op === 'messages') {
     maxOutput = positiveInt(b, 'max_tokens');
     if (maxOutput === undefined) throw new InputError('max_tokens is required');
+    fastMode(b);
+    if (b.fallbacks !== undefined && b.fallbacks !== null && !(Array.isArray(b.fallbacks) && b.fallbacks.length === 0))
+      throw new InputError(
+        'fallbacks has the provider answer with other models the gateway would not decide on or price: call each model through the gateway instead',
+      );
     if (b.mcp_servers !== undefined) multiStep = 'mcp_servers';
+    // Every tool the client runs itself is one of these (its result comes back in the next call); any
+    // other type is one the provider runs within this call (web search and fetch, code execution, tool
+    // search, and whatever it adds next).
     else if (
       Array.isArray(b.tools) &&
-      b.tools.some((t) => /^(web_search|web_fetch|code_execution)/.test(String((t as Json)?.type)))
+      b.tools.some((t) => {
+        const type = (t as Json | null)?.type;
+        return (
+          type !== undefined && type !== null && !/^(custom|computer_\d|text_editor_\d|bash_\d|memory_\d)/.test(String(type))
+        );
+      })
     )
       multiStep = 'server tools';
     if (b.container !== undefined && b.container !== null) unmeasured = 'container (its files are read as input)';
@@ -156,6 +169,18 @@ function serviceTier(b: Json): void {
     throw new InputError(
       `service_tier ${typeof tier === 'string' ? JSON.stringify(tier.slice(0, 40)) : `of type ${typeof tier}`} is billed above the Model's price, which is what the gateway counts against budgets: use ${[...PRICED_TIERS].join(', ')} or leave it out`,
     );
+}
+
+/**
+ * Anthropic's fast mode (`speed: "fast"`) is billed at a multiple of the Model's price, which is what
+ * the gateway counts against budgets: refused, naming it (as a dearer service tier is).
+ */
+function fastMode(b: Json): void {
+  const speed = b.speed;
+  if (speed === undefined || speed === null || speed === 'standard') return;
+  throw new InputError(
+    `speed ${typeof speed === 'string' ? JSON.stringify(speed.slice(0, 40)) : `of type ${typeof speed}`} is billed above the Model's price, which is what the gateway counts against budgets: use standard or leave it out`,
+  );
 }
 
 /**
@@ -255,6 +280,14 @@ function stated(v: unknown): number | undefined {
   return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 1e10 ? (n as number) : undefined;
 }
 
+/** How an Anthropic answer's usage says it was billed above the Model's price, if it does: a
+ *  service tier above it (`priority`), or fast mode (`speed: "fast"`, which a fast-mode beta the
+ *  workspace turned on may apply). */
+function aboveAnthropicPrice(u: Json | undefined): string | undefined {
+  if (!u || typeof u !== 'object') return undefined;
+  return tierAbovePrice(u.service_tier) ?? (u.speed === 'fast' ? 'fast' : undefined);
+}
+
 /**
  * Usage from a provider's usage object, or undefined when it has none: when a count the API always
  * gives (input and output; input alone for embeddings) is missing or not a whole number, or a count it
@@ -299,7 +332,7 @@ export function readAnswer(
   if (json === null || typeof json !== 'object') return {};
   const j = json as Json;
   const usage = usageOf(op, j.usage);
-  const tier = tierAbovePrice(op === 'messages' ? (j.usage as Json | undefined)?.service_tier : j.service_tier);
+  const tier = op === 'messages' ? aboveAnthropicPrice(j.usage as Json | undefined) : tierAbovePrice(j.service_tier);
   return {
     ...(usage ? { usage } : {}),
     ...(tier ? { tierAbovePrice: tier } : {}),
@@ -384,7 +417,7 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
       const u = m?.usage as Json | undefined;
       startInput = u && typeof u === 'object' ? usageOf('messages', { ...u, output_tokens: u.output_tokens ?? 0 }) : undefined;
       reportedOutput = startInput?.output ?? 0;
-      tier ??= tierAbovePrice((m?.usage as Json | undefined)?.service_tier);
+      tier ??= aboveAnthropicPrice(m?.usage as Json | undefined);
     } else if (type === 'content_block_delta') {
       const d = j.delta as Json | undefined;
       produced(d?.text ?? d?.partial_json ?? d?.thinking);

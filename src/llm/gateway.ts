@@ -70,7 +70,9 @@ export type CallEnd =
   | {
       kind: 'cut';
       why: 'cancelled' | 'timeout' | 'upstream_closed';
-      partial?: { input?: Usage; output: number } | undefined;
+      /** `unread`: the provider's stream was held back for a client reading slowly before it was cut:
+       *  what the provider produced past what was read is unknown. */
+      partial?: { input?: Usage; output: number; unread?: boolean } | undefined;
       responseId?: string | undefined;
       model?: string | undefined;
       tierAbovePrice?: string | undefined;
@@ -158,7 +160,9 @@ export function createLlmGateway(opts: GatewayOptions) {
     if (tier)
       opts.log.warn(
         { decisionId: call.decisionId, endpoint: call.endpoint.name, tier },
-        `model endpoint ${call.endpoint.name} billed a call at service tier "${tier}", above Model ${call.model.name}'s price: recorded unpriced (set the endpoint's serviceTier, docs/llm-gateway.md)`,
+        tier === 'fast'
+          ? `model endpoint ${call.endpoint.name} billed a call in fast mode, above Model ${call.model.name}'s price: recorded unpriced (turn fast mode off for the workspace, docs/llm-gateway.md)`
+          : `model endpoint ${call.endpoint.name} billed a call at service tier "${tier}", above Model ${call.model.name}'s price: recorded unpriced (set the endpoint's serviceTier, docs/llm-gateway.md)`,
       );
     if (call.reserved)
       void reservations.settle({
@@ -439,7 +443,8 @@ export function createLlmGateway(opts: GatewayOptions) {
  * What a call is charged:
  * - answered (2xx): the provider's usage; without one, the worst case (it cannot be counted, so it is not counted low);
  * - an error answer, or never sent: nothing (providers do not bill refused calls);
- * - a stream cut short: its input (as the provider said, else the bound) and the output produced so far;
+ * - a stream cut short: its input (as the provider said, else the bound) and the output produced so far
+ *   (its bound once the stream was held back for a slow reader: more may have been produced unread);
  * - a whole answer cut short: the worst case (the provider may have finished it; nothing says how much).
  */
 function charged(call: Admitted, end: CallEnd, warn: (message: string) => void): Usage {
@@ -454,7 +459,10 @@ function charged(call: Admitted, end: CallEnd, warn: (message: string) => void):
   if (!call.shape.stream || !end.partial) return call.worst;
   const input = end.partial.input ?? { ...call.worst, output: 0 };
   const cap = maxOutputOf(call.shape, call.model) ?? Number.POSITIVE_INFINITY;
-  return { ...input, output: Math.min(end.partial.output, cap) };
+  // Held back for a slow reader before it was cut: the provider may have gone on producing into the
+  // connection's buffers (it bills what it produced), so the output is not counted low: its bound.
+  const output = end.partial.unread ? Math.max(end.partial.output, call.worst.output) : end.partial.output;
+  return { ...input, output: Math.min(output, cap) };
 }
 
 /** The most output a call may produce: what it asks for, else the model's cap on each of its choices. */
@@ -471,20 +479,22 @@ function oneHeader(v: string | string[] | undefined): string | undefined {
 
 /**
  * Anthropic betas that bill a call above the Model's price (1M-token context: input past 200,000
- * tokens at twice the rate, output at 1.5 times) would be counted at that price: refused, naming
- * the beta. Other betas pass through as the client sent them.
+ * tokens at twice the rate, output at 1.5 times; fast mode) would be counted at that price: refused,
+ * naming the beta. Other betas pass through as the client sent them.
  */
 function unpricedBetas(v: string | string[] | undefined): void {
   const text = (Array.isArray(v) ? v.join(',') : (v ?? '')).slice(0, 4096);
   const beta = text
     .split(',')
     .map((x) => x.trim())
-    .find((x) => x.startsWith('context-1m'));
+    .find((x) => x.startsWith('context-1m') || x.startsWith('fast-mode'));
   if (beta)
     throw new LlmError(
       400,
       'bad_request',
-      `anthropic-beta ${beta.slice(0, 60)} bills long inputs above the Model's price, which is what the gateway counts against budgets: leave it out, or register the long-context model with its own price`,
+      beta.startsWith('fast-mode')
+        ? `anthropic-beta ${beta.slice(0, 60)} bills fast output at a multiple of the Model's price, which is what the gateway counts against budgets: leave it out`
+        : `anthropic-beta ${beta.slice(0, 60)} bills long inputs above the Model's price, which is what the gateway counts against budgets: leave it out, or register the long-context model with its own price`,
     );
 }
 

@@ -188,6 +188,11 @@ async function relayWithin(
     if (buffer.length > MAX_EVENT_BYTES) overflow = true;
     return out;
   };
+  // Whether the provider's stream was ever held back (paused) for a client reading slower than the
+  // provider produced: cut later, what the provider went on producing meanwhile was never read.
+  // (Whether it is held at the very moment of the cut cannot be told: tearing the client's connection
+  // down drains what was waiting to be written to it.)
+  let heldBack = false;
   const ended = await new Promise<'end' | 'aborted' | 'overflow'>((resolve) => {
     let settled = false;
     const done = (how: 'end' | 'aborted' | 'overflow') => {
@@ -203,6 +208,7 @@ async function relayWithin(
       }
       if (out && !res.destroyed && !res.write(out)) {
         upstream.pause();
+        heldBack = true;
         res.once('drain', () => upstream.resume());
       }
     });
@@ -243,7 +249,7 @@ async function relayWithin(
   return {
     kind: 'cut',
     why: signal.aborted ? why() : 'upstream_closed',
-    partial: meter.partial(),
+    partial: { ...meter.partial(), ...(heldBack ? { unread: true } : {}) },
     responseId: meter.id(),
     model: meter.model(),
     tierAbovePrice: meter.tierAbovePrice(),

@@ -2,6 +2,7 @@
 // pointed at Fulcrum, calling a fake provider of our own on 127.0.0.1. Each call is a decision,
 // forwarded with the provider's model id and Fulcrum's credential (never the agent's key), settled on
 // its usage, and recorded as evidence; refusals come in each API's own error format.
+import http from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -228,6 +229,30 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       .catch((e: unknown) => e);
     expect(hour).toMatchObject({ status: 400 });
     expect(String((hour as Error).message)).toContain('cache_control with a ttl other than 5m is billed above');
+    // Fast mode is billed at a multiple of the price; fallbacks have the provider answer with other models.
+    const fast = await anthropic.messages
+      .create({ model: 'gw-claude', max_tokens: 10, speed: 'fast', messages: [{ role: 'user', content: 'hi' }] } as never)
+      .catch((e: unknown) => e);
+    expect(fast).toMatchObject({ status: 400 });
+    expect(String((fast as Error).message)).toMatch(/speed \\?"fast\\?" is billed above the Model's price/);
+    const fastBeta = await anthropic.messages
+      .create(
+        { model: 'gw-claude', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'anthropic-beta': 'fast-mode-2026-02-01' } },
+      )
+      .catch((e: unknown) => e);
+    expect(fastBeta).toMatchObject({ status: 400 });
+    expect(String((fastBeta as Error).message)).toContain('anthropic-beta fast-mode-2026-02-01 bills fast output');
+    const fallbacks = await anthropic.messages
+      .create({
+        model: 'gw-claude',
+        max_tokens: 10,
+        fallbacks: [{ model: 'claude-opus-4-6' }],
+        messages: [{ role: 'user', content: 'hi' }],
+      } as never)
+      .catch((e: unknown) => e);
+    expect(fallbacks).toMatchObject({ status: 400 });
+    expect(String((fallbacks as Error).message)).toContain('fallbacks has the provider answer with other models');
     expect(up.received).toHaveLength(0);
     // Tiers billed at the price or below it pass, as do other betas.
     await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], service_tier: 'flex' });
@@ -259,6 +284,38 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     await until(async () => up.cut > cutBefore, 'the provider to see the call aborted');
     // Anthropic says the input at the start; the output is what was streamed: 3 deltas of 4 bytes.
     expect((await settled()) - before).toBeCloseTo(costOf({ input: 30, output: 3 }), 9);
+  });
+
+  it('charges a stream cut while held back for a client that stopped reading at its output bound', async () => {
+    // The provider goes on producing while the gateway holds its stream back (the client reads
+    // nothing): what it produced past what the gateway read is unknown, so it is not counted low.
+    const OUT = 100_000;
+    up.behave('upstream-chat', { outputTokens: OUT });
+    const before = await settled();
+    const body = JSON.stringify({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: OUT, stream: true });
+    const req = http.request(`${url}/llm/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    });
+    req.on('error', () => {}); // destroyed below
+    const answered = new Promise<http.IncomingMessage>((resolve) => req.once('response', resolve));
+    req.end(body);
+    (await answered).pause();
+    // Held back: what the provider wrote stops going anywhere (the gateway reads no more of it).
+    let last = -1;
+    await expect
+      .poll(
+        () => {
+          const now = up.buffered();
+          const still = now > 0 && now === last;
+          last = now;
+          return still;
+        },
+        { interval: 200, timeout: 15_000 },
+      )
+      .toBe(true);
+    req.destroy();
+    expect((await settled()) - before).toBeGreaterThanOrEqual(costOf({ input: 0, output: OUT }));
   });
 
   it('charges an OpenAI stream cut before its usage for its prompt bound and what was produced, never nothing', async () => {
@@ -517,6 +574,26 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     // Another response id is another call.
     expect((await otlp(span('chatcmpl-other', '2'.repeat(16)))).statusCode).toBe(200);
     expect((await calls()).calls).toBe(base.calls + 1);
+  });
+
+  it('records a call the provider says it ran in fast mode as unpriced, whole and streamed', async () => {
+    up.behave('gw-claude', { fast: true });
+    const whole = await anthropic.messages.create({
+      model: 'gw-claude',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const stream = anthropic.messages.stream({ model: 'gw-claude', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
+    const streamed = await stream.finalMessage();
+    await t.server.llmGateway.flush();
+    const spans = await t.app.database.db
+      .selectFrom('spans')
+      .select(['response_id', 'cost_usd', 'unpriced_reason'])
+      .where('source', '=', 'llm')
+      .where('response_id', 'in', [whole.id, streamed.id])
+      .execute();
+    expect(spans).toHaveLength(2);
+    for (const s of spans) expect(s).toMatchObject({ cost_usd: null, unpriced_reason: 'service_tier' });
   });
 
   it("records a call billed at a tier above the price as unpriced, and asks for the endpoint's serviceTier when one is set", async () => {

@@ -26,6 +26,8 @@ export interface Behaviour {
   noUsage?: boolean;
   /** A whole answer's usage object as given here instead (a provider's own field names, string counts). */
   usage?: unknown;
+  /** Anthropic: the call runs in fast mode (as a workspace may turn on): its usage says `speed: "fast"`. */
+  fast?: boolean;
   /**
    * The service tier a call that names none (or `auto`) is billed at, as the answer reports it: the
    * project's default at OpenAI (default `default`), the organisation's at Anthropic (`standard`).
@@ -49,6 +51,8 @@ export interface FakeUpstream {
   cut: number;
   /** Requests that arrived (counted when the body is read). */
   readonly calls: number;
+  /** Bytes the latest stream has written that its reader has not taken yet (held in this process). */
+  buffered(): number;
   close(): Promise<void>;
 }
 
@@ -58,7 +62,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
   const behaviours = new Map<string, Behaviour>();
   const received: Received[] = [];
   let seq = 0;
-  const state = { cut: 0, calls: 0 };
+  const state: { cut: number; calls: number; stream?: http.ServerResponse } = { cut: 0, calls: 0 };
   const sockets = new Set<import('node:net').Socket>();
 
   const server = http.createServer((req, res) => {
@@ -199,6 +203,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
                 cache_read_input_tokens: cached,
                 cache_creation_input_tokens: written,
                 service_tier: tier,
+                speed: b.fast ? 'fast' : 'standard',
               },
         };
       if (b.usage !== undefined) (json as Record<string, unknown>).usage = b.usage;
@@ -207,6 +212,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
     }
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    state.stream = res;
     let ended = false;
     res.on('close', () => {
       if (!ended) state.cut++;
@@ -314,6 +320,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
             cache_read_input_tokens: cached,
             cache_creation_input_tokens: written,
             service_tier: tier,
+            speed: b.fast ? 'fast' : 'standard',
           },
         },
       });
@@ -352,6 +359,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
     get calls() {
       return state.calls;
     },
+    buffered: () => state.stream?.writableLength ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -387,7 +387,32 @@ describe('LLM gateway under attack (sqlite)', () => {
     });
     expect(messages.status).toBe(400);
     expect((await messages.json()).error.message).toMatch(/runs server tools within this call/);
+    // Any tool type the client does not run itself is the provider's: tool search, and whatever comes next.
+    for (const type of ['tool_search_tool_regex_20251119', 'tool_search_tool_bm25_20251119', 'a_new_server_tool_20270101']) {
+      const more = await post('atk-steps', '/llm/anthropic/v1/messages', {
+        model: 'gw-claude',
+        max_tokens: 50,
+        messages: [{ role: 'user', content: 'find a tool' }],
+        tools: [{ type, name: 'tool_search' }],
+      });
+      expect(more.status, type).toBe(400);
+      expect((await more.json()).error.code).toBe('cost_unbounded');
+    }
     expect(sc.received).toHaveLength(0);
+    // The client's own tools (custom, computer use, text editor, bash, memory) are one step each.
+    const own = await post('atk-steps', '/llm/anthropic/v1/messages', {
+      model: 'gw-claude',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'edit it' }],
+      tools: [
+        { name: 'lookup', input_schema: { type: 'object' } },
+        { type: 'custom', name: 'other', input_schema: { type: 'object' } },
+        { type: 'text_editor_20250728', name: 'str_replace_based_edit_tool' },
+        { type: 'bash_20250124', name: 'bash' },
+      ],
+    });
+    expect(own.status, await own.clone().text()).toBe(200);
+    expect(sc.received).toHaveLength(1);
   });
 
   it('reserves the larger of max_tokens and max_completion_tokens, and checks both', async () => {
