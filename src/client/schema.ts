@@ -2897,6 +2897,11 @@ export interface components {
                 };
                 description?: string;
                 /**
+                 * @description openai only: the member the gateway sets when a chat call names no output limit (the Model's maxOutputTokens); default max_completion_tokens (OpenAI's own, which its reasoning models require); max_tokens or both for an OpenAI-compatible server that reads only max_tokens
+                 * @enum {string}
+                 */
+                outputLimit?: "max_completion_tokens" | "max_tokens" | "both";
+                /**
                  * @description the service tier the gateway asks for when a call names none or auto, so the provider never picks one billed above the Model's price: default or flex (openai), standard_only (anthropic)
                  * @enum {string}
                  */
@@ -11754,6 +11759,11 @@ export interface operations {
                             env: string;
                         };
                         description?: string;
+                        /**
+                         * @description openai only: the member the gateway sets when a chat call names no output limit (the Model's maxOutputTokens); default max_completion_tokens (OpenAI's own, which its reasoning models require); max_tokens or both for an OpenAI-compatible server that reads only max_tokens
+                         * @enum {string}
+                         */
+                        outputLimit?: "max_completion_tokens" | "max_tokens" | "both";
                         /**
                          * @description the service tier the gateway asks for when a call names none or auto, so the provider never picks one billed above the Model's price: default or flex (openai), standard_only (anthropic)
                          * @enum {string}

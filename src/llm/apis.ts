@@ -260,14 +260,19 @@ export function forwardBody(
     askUsage: boolean;
     /** The ModelEndpoint's `serviceTier`: sent when the call names no tier, or `auto`. */
     serviceTier?: string | undefined;
+    /** The ModelEndpoint's `outputLimit`: the chat member(s) `injectMaxOutput` is sent as. */
+    outputLimit?: 'max_completion_tokens' | 'max_tokens' | 'both' | undefined;
   },
 ): Json {
   const out: Json = { ...body, model: opts.upstreamName };
   if (opts.serviceTier && op !== 'embeddings' && (body.service_tier == null || body.service_tier === 'auto'))
     out.service_tier = opts.serviceTier;
   if (opts.injectMaxOutput !== undefined) {
-    if (op === 'chat') out.max_completion_tokens = opts.injectMaxOutput;
-    else if (op === 'responses') out.max_output_tokens = opts.injectMaxOutput;
+    if (op === 'chat') {
+      const as = opts.outputLimit ?? 'max_completion_tokens';
+      if (as !== 'max_tokens') out.max_completion_tokens = opts.injectMaxOutput;
+      if (as !== 'max_completion_tokens') out.max_tokens = opts.injectMaxOutput;
+    } else if (op === 'responses') out.max_output_tokens = opts.injectMaxOutput;
   }
   if (opts.askUsage) out.stream_options = { ...((body.stream_options as Json | undefined) ?? {}), include_usage: true };
   return out;

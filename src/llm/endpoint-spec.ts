@@ -27,6 +27,11 @@ export function checkModelEndpoint(s: ModelEndpointSpec): Problem[] {
       path: '/spec/serviceTier',
       message: `${s.serviceTier} is not a service tier of the ${s.api} API: use ${tiers.join(' or ')}`,
     });
+  if (s.outputLimit !== undefined && s.api !== 'openai')
+    problems.push({
+      path: '/spec/outputLimit',
+      message: `is for openai endpoints: every call of the ${s.api} API sets its own max_tokens`,
+    });
   return problems;
 }
 

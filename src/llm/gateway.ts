@@ -146,12 +146,28 @@ export function createLlmGateway(opts: GatewayOptions) {
   const open = new Set<string>();
   let allFinished: (() => void) | undefined;
 
+  // When each endpoint was last said to have answered past a call's output bound (once a minute at most).
+  const pastBound = new Map<string, number>();
+
   /** Settles the call on what it used and records it as evidence; never throws. */
   function finish(call: Admitted, end: CallEnd): Usage {
     open.delete(call.decisionId);
     // close() resumes once this returns (a promise continuation): the settlement and record below are queued by then.
     if (open.size === 0) allFinished?.();
     const usage = charged(call, end, (message) => opts.log.warn({ decisionId: call.decisionId }, message));
+    // More output than the call was bounded by, and reserved for: the endpoint does not read the limit
+    // the gateway sent (an OpenAI-compatible server that reads only max_tokens), and a spend limit can
+    // be overshot by what it adds. Charged as reported; said, so the operator sets `outputLimit`.
+    if (call.worst.output > 0 && usage.output > call.worst.output) {
+      const last = pastBound.get(call.endpoint.name) ?? 0;
+      if (Date.now() - last >= 60_000) {
+        pastBound.set(call.endpoint.name, Date.now());
+        opts.log.warn(
+          { decisionId: call.decisionId, endpoint: call.endpoint.name, output: usage.output, bound: call.worst.output },
+          `model endpoint ${call.endpoint.name} answered with ${usage.output} output tokens, past the call's bound of ${call.worst.output}: it does not read the output limit it was sent, so spend limits can be overshot (set the endpoint's outputLimit, docs/llm-gateway.md)`,
+        );
+      }
+    }
     const priced = call.prices.price(call.model.name, call.day, usage);
     const cost = priced.cost;
     // Billed at a tier above the Model's price: the limits are settled at the price (the least it
@@ -227,6 +243,7 @@ export function createLlmGateway(opts: GatewayOptions) {
         injectMaxOutput,
         askUsage: op === 'chat' && shape.stream && !shape.wantsUsage,
         serviceTier: endpoint.spec.serviceTier,
+        outputLimit: endpoint.spec.outputLimit,
       });
       const inBound = inputBound(Math.max(bodyBytes, forwarded.length), shape, model.spec.contextWindow);
       const maxOut = maxOutputOf(shape, model);

@@ -17,7 +17,14 @@ import { parseJsonBody } from '../http/json-depth.js';
 import { type CallShape, forwardBody, type Operation, readAnswer, readCall } from './apis.js';
 
 /** The members forwardBody may set; everything else passes through as the client's text. */
-const SET_BY_GATEWAY = ['model', 'max_completion_tokens', 'max_output_tokens', 'stream_options', 'service_tier'] as const;
+const SET_BY_GATEWAY = [
+  'model',
+  'max_completion_tokens',
+  'max_tokens',
+  'max_output_tokens',
+  'stream_options',
+  'service_tier',
+] as const;
 /** `stream_options` is read and rewritten on the event loop: a small object or a 400. */
 const MAX_STREAM_OPTIONS_BYTES = 4096;
 

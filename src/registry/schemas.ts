@@ -360,6 +360,12 @@ export const ModelEndpointSpec = T.Object(
           "the service tier the gateway asks for when a call names none or auto, so the provider never picks one billed above the Model's price: default or flex (openai), standard_only (anthropic)",
       }),
     ),
+    outputLimit: T.Optional(
+      literals(['max_completion_tokens', 'max_tokens', 'both'] as const, {
+        description:
+          "openai only: the member the gateway sets when a chat call names no output limit (the Model's maxOutputTokens); default max_completion_tokens (OpenAI's own, which its reasoning models require); max_tokens or both for an OpenAI-compatible server that reads only max_tokens",
+      }),
+    ),
   },
   closed,
 );

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
@@ -594,6 +594,58 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       .execute();
     expect(spans).toHaveLength(2);
     for (const s of spans) expect(s).toMatchObject({ cost_usd: null, unpriced_reason: 'service_tier' });
+  });
+
+  it("sends the output limit as the endpoint's outputLimit says, and says when an endpoint answers past it", async () => {
+    const endpoint = (api: string, outputLimit?: string) =>
+      t.server.inject({
+        method: 'PUT',
+        url: `/v1/model-endpoints/${api === 'openai' ? 'openai-local' : 'anthropic-local'}`,
+        headers: admin,
+        payload: {
+          spec: {
+            api,
+            baseUrl: `${up.url}/v1`,
+            credential: { env: 'FULCRUM_SECRET_LLM_TEST' },
+            timeoutMs: 20000,
+            ...(outputLimit ? { outputLimit } : {}),
+          },
+        },
+      });
+    const wrong = await endpoint('anthropic', 'max_tokens');
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.body).toContain('/spec/outputLimit');
+    const warn = vi.spyOn(t.server.log, 'warn');
+    const ask = () => openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }] });
+    try {
+      // The Model's maxOutputTokens (1000) is sent when the call names no limit: by default as
+      // max_completion_tokens; as max_tokens, or both, for a server that reads only that.
+      const sent: Array<Record<string, unknown>> = [];
+      for (const limit of [undefined, 'max_tokens', 'both']) {
+        expect((await endpoint('openai', limit)).statusCode).toBe(200);
+        up.received.length = 0;
+        await ask();
+        const { max_tokens, max_completion_tokens } = up.received[0]?.body ?? {};
+        sent.push({ max_tokens, max_completion_tokens });
+      }
+      expect(sent).toEqual([
+        { max_tokens: undefined, max_completion_tokens: 1000 },
+        { max_tokens: 1000, max_completion_tokens: undefined },
+        { max_tokens: 1000, max_completion_tokens: 1000 },
+      ]);
+      // A server that answers past the bound it was sent is charged what it reports, and named in the log.
+      up.behave('upstream-chat', { outputTokens: 1500 });
+      const before = await settled();
+      await ask();
+      expect((await settled()) - before).toBeCloseTo(costOf({ input: 10, output: 1500 }), 9);
+      const said = warn.mock.calls.map((c) => String(c[1]));
+      expect(said).toContainEqual(
+        expect.stringMatching(/openai-local answered with 1500 output tokens, past the call's bound of 1000/),
+      );
+    } finally {
+      warn.mockRestore();
+      expect((await endpoint('openai')).statusCode).toBe(200);
+    }
   });
 
   it("records a call billed at a tier above the price as unpriced, and asks for the endpoint's serviceTier when one is set", async () => {
