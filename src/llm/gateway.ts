@@ -146,7 +146,8 @@ export function createLlmGateway(opts: GatewayOptions) {
   const open = new Set<string>();
   let allFinished: (() => void) | undefined;
 
-  // When each endpoint was last said to have answered past a call's output bound (once a minute at most).
+  // When each endpoint, as configured (its outputLimit: setting it is the remedy), was last said to
+  // have answered past a call's output bound (once a minute at most).
   const pastBound = new Map<string, number>();
 
   /** Settles the call on what it used and records it as evidence; never throws. */
@@ -159,9 +160,9 @@ export function createLlmGateway(opts: GatewayOptions) {
     // the gateway sent (an OpenAI-compatible server that reads only max_tokens), and a spend limit can
     // be overshot by what it adds. Charged as reported; said, so the operator sets `outputLimit`.
     if (call.worst.output > 0 && usage.output > call.worst.output) {
-      const last = pastBound.get(call.endpoint.name) ?? 0;
-      if (Date.now() - last >= 60_000) {
-        pastBound.set(call.endpoint.name, Date.now());
+      const which = `${call.endpoint.name}\n${call.endpoint.spec.outputLimit ?? ''}`;
+      if (Date.now() - (pastBound.get(which) ?? 0) >= 60_000) {
+        pastBound.set(which, Date.now());
         opts.log.warn(
           { decisionId: call.decisionId, endpoint: call.endpoint.name, output: usage.output, bound: call.worst.output },
           `model endpoint ${call.endpoint.name} answered with ${usage.output} output tokens, past the call's bound of ${call.worst.output}: it does not read the output limit it was sent, so spend limits can be overshot (set the endpoint's outputLimit, docs/llm-gateway.md)`,
