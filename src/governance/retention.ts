@@ -79,17 +79,22 @@ export function createRetentionService(deps: Deps) {
   }
 
   /**
-   * Moves a chain's signed start to its last entry before `firstKept` (null: its last entry), and
+   * Moves a chain's signed start to its last entry before `firstKept`, and
    * returns that entry's seq; undefined when there is nothing before it. Purges run on every node:
    * the chain's audit_chains row is locked first (PostgreSQL; SQLite's write transaction serialises
    * anyway), `last` is read after the lock, and the upsert never moves a start backwards.
    */
-  async function moveChainStart(chain: string, firstKept: number | null): Promise<number | undefined> {
+  async function moveChainStart(chain: string, firstKept: number): Promise<number | undefined> {
     return db.transaction().execute(async (trx) => {
       if (adapter.rowLocks) await trx.selectFrom('audit_chains').select('id').where('id', '=', chain).forUpdate().execute();
-      let lastQuery = trx.selectFrom('audit_entries').select(['seq', 'hash', 'at']).where('chain_id', '=', chain);
-      if (firstKept !== null) lastQuery = lastQuery.where('seq', '<', firstKept);
-      const last = await lastQuery.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const last = await trx
+        .selectFrom('audit_entries')
+        .select(['seq', 'hash', 'at'])
+        .where('chain_id', '=', chain)
+        .where('seq', '<', firstKept)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       if (!last) return undefined;
       const start = {
         seq: last.seq,
@@ -253,10 +258,21 @@ export function createRetentionService(deps: Deps) {
       // The floor holds for a period stored before it existed, too.
       const actsBefore = cutoff(Math.max(p.auditEntries, AUDIT_ENTRIES_FLOOR_DAYS));
       for (const { chain_id: chain } of await db.selectFrom('audit_entries').select('chain_id').distinct().execute()) {
+        // Only entries already there are judged: one its writer appends while this runs is after `upTo`,
+        // and never taken for part of a chain with nothing to keep.
+        const upTo = (
+          await db
+            .selectFrom('audit_entries')
+            .select((eb) => eb.fn.max<number>('seq').as('seq'))
+            .where('chain_id', '=', chain)
+            .executeTakeFirst()
+        )?.seq;
+        if (upTo === null || upTo === undefined) continue;
         const keep = await db
           .selectFrom('audit_entries')
           .select((eb) => eb.fn.min<number>('seq').as('seq'))
           .where('chain_id', '=', chain)
+          .where('seq', '<=', Number(upTo))
           .where((eb) =>
             eb.or([
               eb.and([eb('kind', '=', 'decision'), eb('at', '>=', decisionsBefore)]),
@@ -266,8 +282,8 @@ export function createRetentionService(deps: Deps) {
             ]),
           )
           .executeTakeFirst();
-        // Nothing to keep: the whole chain may go.
-        const firstKept = keep?.seq === null || keep?.seq === undefined ? null : Number(keep.seq);
+        // Nothing to keep: the whole chain as it was may go (up to `upTo`).
+        const firstKept = keep?.seq === null || keep?.seq === undefined ? Number(upTo) + 1 : Number(keep.seq);
         const last = await moveChainStart(chain, firstKept);
         if (!last) continue; // nothing to purge, or another purge got there first
         // The start is committed before the entries go: a crash in between leaves entries before the

@@ -732,6 +732,34 @@ describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
     expect(await verifyAudit(t.handle.db, { verifier: t.key })).toMatchObject({ ok: true, entries: 9, findings: [] });
   });
 
+  it('a purge of a chain with nothing to keep leaves an entry its writer appends meanwhile', async () => {
+    db = await createTestDatabase(engine);
+    const handle = db.open();
+    handles.push(handle);
+    await migrateToLatest(handle);
+    const key = loadOrCreateAuditKey(path.join(db.dir, 'k.pem'));
+    const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    const old = (i: number) => ({ ...record(i), at: new Date(Date.UTC(2020, 0, i)).toISOString() });
+    await Promise.all([1, 2, 3].map((i) => w.append(old(i))));
+    const other = db.open();
+    handles.push(other);
+    // The purge (on another connection) has read how far the chain goes, and stops; the chain's
+    // writer appends entry 4 (as old: only its timing matters); the purge goes on.
+    const pause = pauseAfter(keys('seq'));
+    const purging = createRetentionService({
+      db: other.db.withPlugin(pause.plugin),
+      registry,
+      signChainStart: (c, seq, h) => key.sign(startMessage(c, seq, h)),
+    }).purge(system, keepingFrom(10));
+    await pause.paused;
+    await w.append(old(4));
+    pause.release();
+    expect((await purging).decisions).toBe(3);
+    expect((await rows(handle.db, w.chainId)).map((r) => r.seq)).toEqual([4]);
+    await w.close();
+    expect(await verifyAudit(handle.db, { verifier: key })).toMatchObject({ ok: true, entries: 1, findings: [] });
+  });
+
   it('a checkpoint reads one snapshot: a purge committing in the middle of it is not a gone entry', async () => {
     const t = await setupChain(10);
     await t.retention(t.handle.db).purge(system, keepingFrom(3)); // a start to read: entry 2
