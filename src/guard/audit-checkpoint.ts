@@ -204,8 +204,13 @@ export function createCheckpointer(deps: CheckpointerDeps) {
         // A start moves only by a purge, which signs it. The unsigned starts the migration found
         // (legacy) are taken on the first checkpoint only (trust on first use, docs/audit.md); an
         // unsigned start written since is a forgery, whatever the checkpoints say.
+        // On a rotation the new key's first checkpoint takes the starts the old key signed as it finds
+        // them, as it takes the database (docs/audit.md: verify with the old key just before); the
+        // checkpoints from then on vouch for them. One signed by no key is a forgery still.
         const signed = s.signature !== null && signer.verify(startMessage(id, s.seq, s.hash), s.signature);
-        if (signed || (!prev && s.signature === null && s.legacy === 1)) start = { seq: s.seq, hash: s.hash };
+        const legacy = !prev && s.signature === null && s.legacy === 1;
+        const rotated = !prev && rotate && s.signature !== null;
+        if (signed || legacy || rotated) start = { seq: s.seq, hash: s.hash };
         else deps.onProblem(`audit chain ${id}: its retention start (entry ${s.seq}) is not signed; not checkpointed`);
       }
       const h = heads.get(id);

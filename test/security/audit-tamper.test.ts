@@ -570,6 +570,47 @@ describe.each(ENGINES)('audit tampering on %s', (engine) => {
     expect(await old.checkpointNow()).toBeUndefined();
     expect(old.stats.refused).toBe(1);
   });
+
+  it("takes the retention starts the old key signed on a rotation: the new key's checkpoints vouch for them", async () => {
+    f = await setup(engine);
+    // Purged with the old key: chain B whole (as a dead node's chain is), chain A up to entry 3.
+    await purge(f.handle.db, f.key, f.a, 3);
+    await purge(f.handle.db, f.key, f.b, 4);
+    await f.handle.db.deleteFrom('audit_signed_checkpoints').execute(); // pruned in time: only the new key's remain
+    const next = loadOrCreateAuditKey(path.join(f.db.dir, 'next.pem'));
+    const problems: string[] = [];
+    const rotate = () =>
+      createCheckpointer({ db: f.handle.db, signer: next, node: 'n', rotateKey: true, onProblem: (m) => problems.push(m) });
+    expect((await rotate().checkpointNow())?.keyId).toBe(next.keyId);
+    expect(problems).toEqual([]);
+    const report = await verifyAudit(f.handle.db, { verifier: next });
+    expect(report, JSON.stringify(report.findings)).toMatchObject({ ok: true, entries: 13, findings: [] });
+  });
+
+  it('does not take on a rotation a start no key signed', async () => {
+    f = await setup(engine);
+    await purge(f.handle.db, f.key, f.b, 4);
+    // Entries 1–5 of chain A deleted outside retention, behind an unsigned start.
+    const h = await hashAt(f.handle.db, f.a, 5);
+    await sql`INSERT INTO audit_checkpoints (chain_id, seq, hash, at) VALUES (${f.a}, 5, ${h}, ${new Date().toISOString()})`.execute(
+      f.handle.db,
+    );
+    await sql`DELETE FROM audit_entries WHERE chain_id = ${f.a} AND seq <= 5`.execute(f.handle.db);
+    await f.handle.db.deleteFrom('audit_signed_checkpoints').execute();
+    const next = loadOrCreateAuditKey(path.join(f.db.dir, 'next.pem'));
+    const problems: string[] = [];
+    const rotating = createCheckpointer({
+      db: f.handle.db,
+      signer: next,
+      node: 'n',
+      rotateKey: true,
+      onProblem: (m) => problems.push(m),
+    });
+    expect((await rotating.checkpointNow())?.keyId).toBe(next.keyId);
+    expect(problems).toEqual([`audit chain ${f.a}: its retention start (entry 5) is not signed; not checkpointed`]);
+    const report = await verifyAudit(f.handle.db, { verifier: next });
+    expect(report.findings).toEqual([expect.objectContaining({ chainId: f.a, seq: 5, kind: 'start-forged' })]);
+  });
 });
 
 describe('the signing key file', () => {
