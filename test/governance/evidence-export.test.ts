@@ -3,13 +3,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { KyselyPlugin } from 'kysely';
+import type { Kysely } from 'kysely';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
 import type { Principal } from '../../src/auth/principal.js';
+import type { Database } from '../../src/db/schema.js';
 import { createEvidenceExport, verifyArchive } from '../../src/governance/evidence-export.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
+import { pauseQuery, selectsFrom } from '../support/pause.js';
 import { cli } from '../support/process.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
 
@@ -151,17 +154,7 @@ describe.each(ENGINES)('the evidence export over long chains on %s', (engine) =>
   });
 
   async function exportWith(pageSize: number | undefined, name: string) {
-    const a = t.app;
-    const exporter = createEvidenceExport({
-      db: a.database.db,
-      registry: () => a.registry.snapshot(),
-      policies: () => a.guard.effectivePolicies(admin),
-      risk: a.risk,
-      reviews: a.reviews,
-      incidents: a.incidents,
-      monitors: a.monitors,
-      auditPageSize: pageSize,
-    });
+    const exporter = exporterOf(t.app, t.app.database.db, pageSize);
     const file = path.join(dir, `${name}.tar.gz`);
     const summary = await exporter.export(admin, 'support-deflection', file);
     const out = path.join(dir, name);
@@ -357,44 +350,15 @@ describe.each(ENGINES)('an evidence export while retention purges (%s)', (engine
       await lookup('c-3');
 
       // The export, on a connection of its own, stops once it has read the chains' starts.
-      let release!: () => void;
-      const gate = new Promise<void>((r) => {
-        release = r;
-      });
-      let reached!: () => void;
-      const paused = new Promise<void>((r) => {
-        reached = r;
-      });
-      const starts = new Set<unknown>();
-      const pause: KyselyPlugin = {
-        transformQuery: ({ node, queryId }) => {
-          if (node.kind === 'SelectQueryNode' && JSON.stringify(node.from).includes('"audit_checkpoints"')) starts.add(queryId);
-          return node;
-        },
-        transformResult: async ({ result, queryId }) => {
-          if (starts.delete(queryId)) {
-            reached();
-            await gate;
-          }
-          return result;
-        },
-      };
+      const pause = pauseQuery({ query: selectsFrom('audit_checkpoints') });
       const a = t.app;
-      const exporter = createEvidenceExport({
-        db: second.db.withPlugin(pause),
-        registry: () => a.registry.snapshot(),
-        policies: () => a.guard.effectivePolicies(admin),
-        risk: a.risk,
-        reviews: a.reviews,
-        incidents: a.incidents,
-        monitors: a.monitors,
-      });
+      const exporter = exporterOf(a, second.db.withPlugin(pause.plugin));
       const file = path.join(os.tmpdir(), `fulcrum-export-race-${engine}-${process.pid}.tar.gz`);
       const exporting = exporter.export(admin, 'support-deflection', file);
-      await paused;
+      await pause.paused;
       // Decisions past their retention (as if 800 days later) go; the acts stay: the chain's start moves.
       expect((await a.retention.purge(admin, new Date(Date.now() + 800 * 86_400_000))).decisions).toBeGreaterThan(0);
-      release();
+      pause.release();
       const summary = await exporting;
       expect(summary).toMatchObject({ verified: true, chains: 1 });
       expect(await verifyArchive(file)).toMatchObject({ ok: true });
@@ -406,3 +370,17 @@ describe.each(ENGINES)('an evidence export while retention purges (%s)', (engine
     }
   });
 });
+
+/** The app's evidence export, reading through `db` (another connection, a plugin) a page of `pageSize` at a time. */
+function exporterOf(a: App, db: Kysely<Database>, pageSize?: number) {
+  return createEvidenceExport({
+    db,
+    registry: () => a.registry.snapshot(),
+    policies: () => a.guard.effectivePolicies({ type: 'admin', id: 'admin' }),
+    risk: a.risk,
+    reviews: a.reviews,
+    incidents: a.incidents,
+    monitors: a.monitors,
+    ...(pageSize !== undefined ? { auditPageSize: pageSize } : {}),
+  });
+}

@@ -43,6 +43,17 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   let anthropic: Anthropic;
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
+  /** Writes the fixture's endpoint of `api` (openai-local, anthropic-local) with these spec members besides. */
+  const putEndpoint = (api: 'openai' | 'anthropic', extra: Record<string, unknown>) =>
+    t.server.inject({
+      method: 'PUT',
+      url: `/v1/model-endpoints/${api}-local`,
+      headers: admin,
+      payload: {
+        spec: { api, baseUrl: `${up.url}/v1`, credential: { env: 'FULCRUM_SECRET_LLM_TEST' }, timeoutMs: 20000, ...extra },
+      },
+    });
+
   /** Settled spend of bot-daily once nothing is held any more. */
   async function settled(): Promise<number> {
     let s = await limitStatus(t.server, 'bot-daily');
@@ -205,54 +216,40 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   });
 
   it('refuses what the provider bills above the Model price: a dearer service tier, the 1M-context beta', async () => {
-    const priority = await openai.chat.completions
-      .create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], service_tier: 'priority' })
-      .catch((e: unknown) => e);
-    expect(priority).toMatchObject({ status: 400 });
-    expect(String((priority as Error).message)).toContain('service_tier "priority" is billed above the Model\'s price');
-    const long = await anthropic.messages
-      .create(
-        { model: 'gw-claude', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
-        { headers: { 'anthropic-beta': 'prompt-caching-2024-07-31, context-1m-2025-08-07' } },
-      )
-      .catch((e: unknown) => e);
-    expect(long).toMatchObject({ status: 400 });
-    expect(String((long as Error).message)).toContain('anthropic-beta context-1m-2025-08-07 bills long inputs above');
+    /** The message of the 400 the call is refused with. */
+    const refusal = async (call: Promise<unknown>) => {
+      const e = await call.catch((x: unknown) => x);
+      expect(e).toMatchObject({ status: 400 });
+      return String((e as Error).message);
+    };
+    const hi = [{ role: 'user' as const, content: 'hi' }];
+    expect(await refusal(openai.chat.completions.create({ model: 'gw-chat', messages: hi, service_tier: 'priority' }))).toContain(
+      'service_tier "priority" is billed above the Model\'s price',
+    );
+    const beta = (value: string) =>
+      anthropic.messages.create({ model: 'gw-claude', max_tokens: 10, messages: hi }, { headers: { 'anthropic-beta': value } });
+    expect(await refusal(beta('prompt-caching-2024-07-31, context-1m-2025-08-07'))).toContain(
+      'anthropic-beta context-1m-2025-08-07 bills long inputs above',
+    );
     // A 1-hour cache write is billed at twice the input price; the Model keeps the 5-minute one.
-    const hour = await anthropic.messages
-      .create({
-        model: 'gw-claude',
-        max_tokens: 10,
-        system: [{ type: 'text', text: 'You are terse.', cache_control: { type: 'ephemeral', ttl: '1h' } }],
-        messages: [{ role: 'user', content: 'hi' }],
-      })
-      .catch((e: unknown) => e);
-    expect(hour).toMatchObject({ status: 400 });
-    expect(String((hour as Error).message)).toContain('cache_control with a ttl other than 5m is billed above');
+    const hour = anthropic.messages.create({
+      model: 'gw-claude',
+      max_tokens: 10,
+      system: [{ type: 'text', text: 'You are terse.', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+      messages: hi,
+    });
+    expect(await refusal(hour)).toContain('cache_control with a ttl other than 5m is billed above');
     // Fast mode is billed at a multiple of the price; fallbacks have the provider answer with other models.
-    const fast = await anthropic.messages
-      .create({ model: 'gw-claude', max_tokens: 10, speed: 'fast', messages: [{ role: 'user', content: 'hi' }] } as never)
-      .catch((e: unknown) => e);
-    expect(fast).toMatchObject({ status: 400 });
-    expect(String((fast as Error).message)).toMatch(/speed \\?"fast\\?" is billed above the Model's price/);
-    const fastBeta = await anthropic.messages
-      .create(
-        { model: 'gw-claude', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
-        { headers: { 'anthropic-beta': 'fast-mode-2026-02-01' } },
-      )
-      .catch((e: unknown) => e);
-    expect(fastBeta).toMatchObject({ status: 400 });
-    expect(String((fastBeta as Error).message)).toContain('anthropic-beta fast-mode-2026-02-01 bills fast output');
-    const fallbacks = await anthropic.messages
-      .create({
-        model: 'gw-claude',
-        max_tokens: 10,
-        fallbacks: [{ model: 'claude-opus-4-6' }],
-        messages: [{ role: 'user', content: 'hi' }],
-      } as never)
-      .catch((e: unknown) => e);
-    expect(fallbacks).toMatchObject({ status: 400 });
-    expect(String((fallbacks as Error).message)).toContain('fallbacks has the provider answer with other models');
+    const fast = anthropic.messages.create({ model: 'gw-claude', max_tokens: 10, speed: 'fast', messages: hi } as never);
+    expect(await refusal(fast)).toMatch(/speed \\?"fast\\?" is billed above the Model's price/);
+    expect(await refusal(beta('fast-mode-2026-02-01'))).toContain('anthropic-beta fast-mode-2026-02-01 bills fast output');
+    const fallbacks = anthropic.messages.create({
+      model: 'gw-claude',
+      max_tokens: 10,
+      fallbacks: [{ model: 'claude-opus-4-6' }],
+      messages: hi,
+    } as never);
+    expect(await refusal(fallbacks)).toContain('fallbacks has the provider answer with other models');
     expect(up.received).toHaveLength(0);
     // Tiers billed at the price or below it pass, as do other betas.
     await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], service_tier: 'flex' });
@@ -597,21 +594,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   });
 
   it("sends the output limit as the endpoint's outputLimit says, and says when an endpoint answers past it", async () => {
-    const endpoint = (api: string, outputLimit?: string) =>
-      t.server.inject({
-        method: 'PUT',
-        url: `/v1/model-endpoints/${api === 'openai' ? 'openai-local' : 'anthropic-local'}`,
-        headers: admin,
-        payload: {
-          spec: {
-            api,
-            baseUrl: `${up.url}/v1`,
-            credential: { env: 'FULCRUM_SECRET_LLM_TEST' },
-            timeoutMs: 20000,
-            ...(outputLimit ? { outputLimit } : {}),
-          },
-        },
-      });
+    const endpoint = (api: 'openai' | 'anthropic', outputLimit?: string) => putEndpoint(api, outputLimit ? { outputLimit } : {});
     const wrong = await endpoint('anthropic', 'max_tokens');
     expect(wrong.statusCode).toBe(422);
     expect(wrong.body).toContain('/spec/outputLimit');
@@ -723,28 +706,14 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     up.behave('upstream-chat', { defaultTier: 'priority' });
 
     // An endpoint that names its tier: sent for calls that name none (or auto), so the provider never picks one.
-    const endpoint = async (name: string, api: string, serviceTier?: string) =>
-      t.server.inject({
-        method: 'PUT',
-        url: `/v1/model-endpoints/${name}`,
-        headers: admin,
-        payload: {
-          spec: {
-            api,
-            baseUrl: `${up.url}/v1`,
-            credential: { env: 'FULCRUM_SECRET_LLM_TEST' },
-            timeoutMs: 20000,
-            ...(serviceTier ? { serviceTier } : {}),
-          },
-        },
-      });
-    const wrong = await endpoint('anthropic-local', 'anthropic', 'default');
+    const endpoint = (api: 'openai' | 'anthropic', serviceTier?: string) => putEndpoint(api, serviceTier ? { serviceTier } : {});
+    const wrong = await endpoint('anthropic', 'default');
     expect(wrong.statusCode).toBe(422);
     expect(wrong.body).toContain('/spec/serviceTier');
     expect(wrong.body).toContain('default is not a service tier of the anthropic API: use standard_only');
     try {
-      expect((await endpoint('openai-local', 'openai', 'default')).statusCode).toBe(200);
-      expect((await endpoint('anthropic-local', 'anthropic', 'standard_only')).statusCode).toBe(200);
+      expect((await endpoint('openai', 'default')).statusCode).toBe(200);
+      expect((await endpoint('anthropic', 'standard_only')).statusCode).toBe(200);
       up.received.length = 0;
       const pinned = await call();
       expect(up.received.map((r) => r.body.service_tier)).toEqual(['default', 'default', 'standard_only']);
@@ -766,8 +735,8 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       });
       expect(up.received.map((r) => r.body.service_tier)).toEqual(['flex', 'default']);
     } finally {
-      expect((await endpoint('openai-local', 'openai')).statusCode).toBe(200);
-      expect((await endpoint('anthropic-local', 'anthropic')).statusCode).toBe(200);
+      expect((await endpoint('openai')).statusCode).toBe(200);
+      expect((await endpoint('anthropic')).statusCode).toBe(200);
     }
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
+import { gate } from '../support/pause.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -29,14 +30,7 @@ describe.each(ENGINES)('reading the audit log in one snapshot on %s', (engine) =
 
   it('answers decisions while a snapshot read is open, and the snapshot does not see them', async () => {
     const { db, adapter } = t.app.database;
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let opened!: () => void;
-    const reading = new Promise<void>((r) => {
-      opened = r;
-    });
+    const open = gate();
     const count = (q: typeof db) =>
       q
         .selectFrom('audit_entries')
@@ -46,13 +40,12 @@ describe.each(ENGINES)('reading the audit log in one snapshot on %s', (engine) =
         .then((r) => Number(r.n));
     const snapshot = adapter.readSnapshot(db, async (trx) => {
       const before = await count(trx as never);
-      opened();
-      await held; // the snapshot stays open until the decisions below have been answered
+      await open.stop(); // the snapshot stays open until the decisions below have been answered
       return { before, after: await count(trx as never) };
     });
-    await reading;
+    await open.reached;
     for (let i = 0; i < 3; i++) expect((await decide()).json().decision).toBe('allow');
-    release();
+    open.release();
     const seen = await snapshot;
     expect(seen.after).toBe(seen.before);
     expect(await count(db)).toBe(seen.before + 3);

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type Kysely, type KyselyPlugin, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/adapter.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -25,6 +25,7 @@ import { type Finding, type VerifyReport, verifyAudit } from '../../src/guard/au
 import { hashArguments } from '../../src/guard/decide.js';
 import { createTestDatabase, ENGINES, type Engine, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
+import { pauseQuery } from '../support/pause.js';
 import { cli, ROOT } from '../support/process.js';
 import { startTestServer } from '../support/server.js';
 
@@ -653,31 +654,8 @@ describe('`audit verify` when it cannot check', () => {
   });
 });
 
-/** A plugin that stops the first query whose first row `match`es until released; `paused` resolves when it stops. */
-function pauseAfter(match: (row: Record<string, unknown>) => boolean) {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  let reached!: () => void;
-  const paused = new Promise<void>((r) => {
-    reached = r;
-  });
-  let armed = true;
-  const plugin: KyselyPlugin = {
-    transformQuery: (a) => a.node,
-    transformResult: async (a) => {
-      const row = a.result.rows[0] as Record<string, unknown> | undefined;
-      if (armed && row && match(row)) {
-        armed = false;
-        reached();
-        await gate;
-      }
-      return a.result;
-    },
-  };
-  return { plugin, paused, release };
-}
+/** Stops the first query whose first row `match`es until released. */
+const pauseAfter = (match: (row: Record<string, unknown>) => boolean) => pauseQuery({ row: match });
 
 const keys =
   (...k: string[]) =>
@@ -698,14 +676,20 @@ describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
   /** The clock at which decisions retention (730 days) keeps entries from 2020-01-`day` on. */
   const keepingFrom = (day: number) => new Date(Date.UTC(2020, 0, day) + 730 * DAY);
 
-  /** One chain: entries 1–20 a day apart in January 2020 (past retention), 21–25 recent; signed up to `signedUpTo`. */
-  async function setupChain(signedUpTo = 25) {
+  /** A fresh database with a signing key and one chain's writer. */
+  async function openChain() {
     db = await createTestDatabase(engine);
     const handle = db.open();
     handles.push(handle);
     await migrateToLatest(handle);
     const key = loadOrCreateAuditKey(path.join(db.dir, 'k.pem'));
     const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    return { handle, key, w };
+  }
+
+  /** One chain: entries 1–20 a day apart in January 2020 (past retention), 21–25 recent; signed up to `signedUpTo`. */
+  async function setupChain(signedUpTo = 25) {
+    const { handle, key, w } = await openChain();
     const at = (seq: number) => (seq <= 20 ? new Date(Date.UTC(2020, 0, seq)).toISOString() : new Date().toISOString());
     const write = (from: number, to: number) =>
       Promise.all(Array.from({ length: to - from + 1 }, (_, i) => w.append({ ...record(from + i), at: at(from + i) })));
@@ -774,15 +758,10 @@ describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
   });
 
   it('a purge of a chain with nothing to keep leaves an entry its writer appends meanwhile', async () => {
-    db = await createTestDatabase(engine);
-    const handle = db.open();
-    handles.push(handle);
-    await migrateToLatest(handle);
-    const key = loadOrCreateAuditKey(path.join(db.dir, 'k.pem'));
-    const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    const { handle, key, w } = await openChain();
     const old = (i: number) => ({ ...record(i), at: new Date(Date.UTC(2020, 0, i)).toISOString() });
     await Promise.all([1, 2, 3].map((i) => w.append(old(i))));
-    const other = db.open();
+    const other = (db as TestDatabase).open();
     handles.push(other);
     // The purge (on another connection) has read how far the chain goes, and stops; the chain's
     // writer appends entry 4 (as old: only its timing matters); the purge goes on.

@@ -1,0 +1,52 @@
+// Holding the code under test at a chosen point while the test does something, then letting it go on.
+import type { KyselyPlugin, RootOperationNode } from 'kysely';
+
+/** `stop()`, awaited by the code under test, resolves `reached` and waits for `release()`. */
+export function gate() {
+  let release!: () => void;
+  const opened = new Promise<void>((r) => {
+    release = r;
+  });
+  let arrive!: () => void;
+  const reached = new Promise<void>((r) => {
+    arrive = r;
+  });
+  return {
+    reached,
+    release,
+    stop: () => {
+      arrive();
+      return opened;
+    },
+  };
+}
+
+/** A plugin that stops the first query `stops` picks (by its operation, or by its first row), after
+ *  it ran and before its caller sees the rows, until released; `paused` resolves when it stops. */
+export function pauseQuery(stops: {
+  query?: (node: RootOperationNode) => boolean;
+  row?: (row: Record<string, unknown>) => boolean;
+}) {
+  const g = gate();
+  const picked = new Set<unknown>();
+  let armed = true;
+  const plugin: KyselyPlugin = {
+    transformQuery: ({ node, queryId }) => {
+      if (armed && (!stops.query || stops.query(node))) picked.add(queryId);
+      return node;
+    },
+    transformResult: async ({ result, queryId }) => {
+      if (!picked.delete(queryId) || !armed) return result;
+      const row = result.rows[0] as Record<string, unknown> | undefined;
+      if (stops.row && !(row && stops.row(row))) return result;
+      armed = false;
+      await g.stop();
+      return result;
+    },
+  };
+  return { plugin, paused: g.reached, release: g.release };
+}
+
+/** Whether `node` is a SELECT from `table`. */
+export const selectsFrom = (table: string) => (node: RootOperationNode) =>
+  node.kind === 'SelectQueryNode' && JSON.stringify(node.from).includes(`"${table}"`);
