@@ -154,6 +154,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     db,
     registry: () => registry.snapshot(),
     signChainStart: (chain, seq, hash) => auditKey.sign(startMessage(chain, seq, hash)),
+    chainStartsHeld: () => checkpoints.startsHeld(),
     observe: observability,
     recordAct: guard.recordAct,
   });

@@ -3504,6 +3504,8 @@ export interface components {
             arguments: number;
             /** @description rows deleted (arguments: redacted) */
             auditEntries: number;
+            /** @description why this node purged no audit entries: its signing key is not the one the database's checkpoints are signed with (docs/audit.md) */
+            auditHeldBack?: string;
             /** @description rows deleted (arguments: redacted) */
             decisions: number;
             /** @description rows deleted (arguments: redacted) */

@@ -45,6 +45,9 @@ export interface Deps {
   observe?: Observability;
   /** Writes a human act to the audit log: who changed the periods, and what each purge deleted. */
   recordAct?(record: Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>): Promise<void>;
+  /** Why this node may not move where audit chains start, if it may not: its signing key is not the
+   *  one the database's checkpoints are signed with (a start it signed would read as a forgery). */
+  chainStartsHeld?(): Promise<string | undefined>;
 }
 
 export type RetentionService = ReturnType<typeof createRetentionService>;
@@ -154,7 +157,12 @@ export function createRetentionService(deps: Deps) {
     start(intervalMs: number): void {
       if (intervalMs <= 0 || timer) return;
       const observe = deps.observe ?? unobserved();
-      timer = setInterval(() => void observe.job('retention', () => this.purge({ type: 'system', id: 'retention' })), intervalMs);
+      const run = async () => {
+        const done = await this.purge({ type: 'system', id: 'retention' });
+        // The rest was purged; the audit log's was not, and the operator is told (a failed run).
+        if (done.auditHeldBack) throw new Error(done.auditHeldBack);
+      };
+      timer = setInterval(() => void observe.job('retention', run), intervalMs);
       timer.unref();
     },
     stop(): void {
@@ -170,7 +178,16 @@ export function createRetentionService(deps: Deps) {
       const { highRisk, incident } = await holds(registry);
       const cutoff = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
       const floor = cutoff(HIGH_RISK_FLOOR_DAYS);
-      const result = {
+      const result: {
+        auditEntries: number;
+        decisions: number;
+        events: number;
+        spans: number;
+        arguments: number;
+        shadowAgents: number;
+        held: { highRisk: string[]; incident: string[] };
+        auditHeldBack?: string;
+      } = {
         auditEntries: 0,
         decisions: 0,
         events: 0,
@@ -257,7 +274,10 @@ export function createRetentionService(deps: Deps) {
       const decisionsBefore = cutoff(p.decisions);
       // The floor holds for a period stored before it existed, too.
       const actsBefore = cutoff(Math.max(p.auditEntries, AUDIT_ENTRIES_FLOOR_DAYS));
-      for (const { chain_id: chain } of await db.selectFrom('audit_entries').select('chain_id').distinct().execute()) {
+      const heldBack = await deps.chainStartsHeld?.();
+      if (heldBack) result.auditHeldBack = heldBack;
+      const chains = heldBack ? [] : await db.selectFrom('audit_entries').select('chain_id').distinct().execute();
+      for (const { chain_id: chain } of chains) {
         // Only entries already there are judged: one its writer appends while this runs is after `upTo`,
         // and never taken for part of a chain with nothing to keep.
         const upTo = (
@@ -301,7 +321,7 @@ export function createRetentionService(deps: Deps) {
           await trx.deleteFrom('audit_entries').where('chain_id', '=', chain).where('seq', '<=', last).execute();
         });
       }
-      const { held: _, ...deleted } = result;
+      const { held: _, auditHeldBack: _why, ...deleted } = result;
       if (Object.values(deleted).some((n) => n > 0))
         await deps.recordAct?.({ kind: 'retention.purged', actor: actorName(actor), detail: { deleted, periods: p } });
       return result;

@@ -290,6 +290,15 @@ export function createCheckpointer(deps: CheckpointerDeps) {
 
   return {
     stats,
+    /** Why this node may not sign where a chain starts (retention), if it may not: the latest
+     *  checkpoint in the database is signed with another key, and this node is not rotating to its own. */
+    async startsHeld(): Promise<string | undefined> {
+      if (rotate) return undefined;
+      const { otherKey } = await lastSigned(db, signer);
+      return otherKey
+        ? `audit entries not purged: the latest checkpoint in the database is signed with key ${otherKey}, this node has key ${signer.keyId} (FULCRUM_AUDIT_KEY_FILE, docs/audit.md)`
+        : undefined;
+    },
     /** Writes a checkpoint now if any chain moved since the last one; runs one at a time. */
     checkpointNow(): Promise<CheckpointBody | undefined> {
       const run = running.then(write);

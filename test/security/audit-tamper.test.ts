@@ -757,6 +757,26 @@ describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
     expect(await verifyAudit(t.handle.db, { verifier: t.key })).toMatchObject({ ok: true, entries: 9, findings: [] });
   });
 
+  it("a node whose key is not the database's moves no chain start (its signature would read as a forgery)", async () => {
+    const t = await setupChain();
+    const stray = loadOrCreateAuditKey(path.join((db as TestDatabase).dir, 'stray.pem'));
+    const strayCheckpoints = (rotateKey = false) =>
+      createCheckpointer({ db: t.handle.db, signer: stray, node: 'stray', rotateKey, onProblem: () => {} });
+    const purgeAs = (cp: ReturnType<typeof strayCheckpoints>) =>
+      createRetentionService({
+        db: t.handle.db,
+        registry,
+        signChainStart: (c, seq, h) => stray.sign(startMessage(c, seq, h)),
+        chainStartsHeld: () => cp.startsHeld(),
+      }).purge(system, keepingFrom(17));
+    const held = await purgeAs(strayCheckpoints());
+    expect(held).toMatchObject({ decisions: 0, auditEntries: 0 });
+    expect(held.auditHeldBack).toMatch(`signed with key ${t.key.keyId}, this node has key ${stray.keyId}`);
+    expect(await verifyAudit(t.handle.db, { verifier: t.key })).toMatchObject({ ok: true, entries: 25, findings: [] });
+    // A node told to rotate to its key purges (its first checkpoint takes the database as it finds it).
+    expect((await purgeAs(strayCheckpoints(true))).decisions).toBe(16);
+  });
+
   it('a purge of a chain with nothing to keep leaves an entry its writer appends meanwhile', async () => {
     const { handle, key, w } = await openChain();
     const old = (i: number) => ({ ...record(i), at: new Date(Date.UTC(2020, 0, i)).toISOString() });

@@ -32,6 +32,12 @@ const RetentionPurge = T.Object(
       },
       { description: 'agents whose data was held back' },
     ),
+    auditHeldBack: T.Optional(
+      T.String({
+        description:
+          "why this node purged no audit entries: its signing key is not the one the database's checkpoints are signed with (docs/audit.md)",
+      }),
+    ),
   },
   { $id: 'RetentionPurge', description: 'what a purge deleted or redacted, per data type, and what it held' },
 );
