@@ -298,17 +298,20 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     const answered = new Promise<http.IncomingMessage>((resolve) => req.once('response', resolve));
     req.end(body);
     (await answered).pause();
-    // Held back: what the provider wrote stops going anywhere (the gateway reads no more of it).
+    // Held back: what the provider wrote stops going anywhere (the gateway reads no more of it) for a
+    // whole second. (One look 200 ms after another was not enough on a loaded machine: a process
+    // starved of CPU for that long moves no bytes either, before the gateway has held anything back.)
     let last = -1;
+    let still = 0;
     await expect
       .poll(
         () => {
           const now = up.buffered();
-          const still = now > 0 && now === last;
+          still = now > 0 && now === last ? still + 1 : 0;
           last = now;
-          return still;
+          return still >= 5;
         },
-        { interval: 200, timeout: 15_000 },
+        { interval: 200, timeout: 20_000 },
       )
       .toBe(true);
     req.destroy();
