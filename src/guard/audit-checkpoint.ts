@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import { adapterOf } from '../db/adapter.js';
-import type { Database } from '../db/schema.js';
+import type { AuditCheckpointTable, Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
 import { GENESIS } from './audit.js';
 import type { AuditSigner, AuditVerifier } from './audit-key.js';
@@ -146,7 +146,12 @@ export interface CheckpointerDeps {
   rotateKey?: boolean;
   /** Told about every chain it refused to advance, every checkpoint it refused to sign, every failed run. */
   onProblem(message: string): void;
+  /** How long a chain that holds no entries must have existed before it is retired (default a day). */
+  retireAfterMs?: number;
 }
+
+/** A chain that holds nothing is retired once it is this old: a day (docs/audit.md, "Retired chains"). */
+export const RETIRE_AFTER_MS = 24 * 3600_000;
 
 export type Checkpointer = ReturnType<typeof createCheckpointer>;
 
@@ -179,8 +184,9 @@ export function createCheckpointer(deps: CheckpointerDeps) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let rotate = deps.rotateKey === true;
-  /** written; failures: runs that threw; refused: checkpoints not signed because another key signs this database. */
-  const stats = { written: 0, failures: 0, refused: 0 };
+  /** written; failures: runs that threw; refused: checkpoints not signed because another key signs this database;
+   *  retired: chains that held nothing and left the checkpoints. */
+  const stats = { written: 0, failures: 0, refused: 0, retired: 0 };
 
   /** Where each chain is now, never behind `prev` for a chain `prev` signed. */
   async function currentChains(trx: Kysely<Database>, prev: CheckpointBody | undefined): Promise<ChainState[]> {
@@ -195,6 +201,8 @@ export function createCheckpointer(deps: CheckpointerDeps) {
       const was = before.get(id);
       let start: Position = was?.start ?? { seq: 0, hash: GENESIS };
       const s = starts.get(id);
+      const h = heads.get(id);
+      if (!h && was && retired(id, was, s)) continue;
       if (s && (s.seq < start.seq || (s.seq === start.seq && s.hash !== start.hash)))
         // Purges only move a start forward: one behind what was signed is a replay or a forgery.
         deps.onProblem(
@@ -213,13 +221,106 @@ export function createCheckpointer(deps: CheckpointerDeps) {
         if (signed || legacy || rotated) start = { seq: s.seq, hash: s.hash };
         else deps.onProblem(`audit chain ${id}: its retention start (entry ${s.seq}) is not signed; not checkpointed`);
       }
-      const h = heads.get(id);
       let head: Position = h ? { seq: Number(h.head_seq), hash: h.head_hash } : (was?.head ?? start);
       if (was) head = await notBehind(trx, id, was, head, start);
       if (head.seq < start.seq) head = start;
       out.push({ id, start, head, entries: head.seq - start.seq });
     }
     return out;
+  }
+
+  /**
+   * Whether a chain whose `audit_chains` row is gone was retired (and leaves the checkpoints): the last
+   * checkpoint signed it holding no entries, and where it starts is signed with this key (a chain purged
+   * whole), or it never held any. A row deleted any other way keeps the chain as signed, so a deletion
+   * is never laundered (a writer whose row is gone starts a new chain; nothing of the old one is lost).
+   */
+  function retired(id: string, was: ChainState, s: AuditCheckpointTable | undefined): boolean {
+    if (was.entries !== 0) return false;
+    if (was.start.seq === 0) return true;
+    return (
+      s !== undefined &&
+      s.seq === was.start.seq &&
+      s.hash === was.start.hash &&
+      s.signature !== null &&
+      signer.verify(startMessage(id, s.seq, s.hash), s.signature)
+    );
+  }
+
+  /**
+   * Retires the chains the last checkpoint signed holding no entries (never written to, or purged
+   * whole by retention) that are older than `retireAfterMs`: deletes their `audit_chains` row, so
+   * that the checkpoints, rewritten every minute, list the chains that hold something rather than
+   * every process that ever started. What proves a purged chain's end stays: its retention start,
+   * signed again with this key (the signature is the same unless the key was rotated since).
+   * A chain that moved meanwhile is left alone (the delete is conditional on its head).
+   */
+  async function retire(prev: CheckpointBody): Promise<number> {
+    const idle = new Map(prev.chains.filter((c) => c.entries === 0).map((c) => [c.id, c]));
+    if (idle.size === 0) return 0;
+    const cutoff = new Date(Date.now() - (deps.retireAfterMs ?? RETIRE_AFTER_MS)).toISOString();
+    let n = 0;
+    const ids = [...idle.keys()];
+    for (let i = 0; i < ids.length; i += 200) {
+      const rows = await db
+        .selectFrom('audit_chains')
+        .select(['id', 'head_seq', 'head_hash'])
+        .where('id', 'in', ids.slice(i, i + 200))
+        .where('started_at', '<=', cutoff)
+        .execute();
+      const due = rows.filter((r) => {
+        const c = idle.get(r.id);
+        return c && Number(r.head_seq) === c.head.seq && r.head_hash === c.head.hash;
+      });
+      if (due.length === 0) continue;
+      n += await db.transaction().execute(async (trx) => {
+        let done = 0;
+        for (const r of due) {
+          const c = idle.get(r.id) as ChainState;
+          if (c.start.seq > 0) {
+            const signed = await trx
+              .updateTable('audit_checkpoints')
+              .set({ signature: signer.sign(startMessage(c.id, c.start.seq, c.start.hash)) })
+              .where('chain_id', '=', c.id)
+              .where('seq', '=', c.start.seq)
+              .where('hash', '=', c.start.hash)
+              .executeTakeFirst();
+            if (Number(signed.numUpdatedRows) !== 1) continue; // its start is not the one signed: left as it is
+          }
+          const gone = await trx
+            .deleteFrom('audit_chains')
+            .where('id', '=', c.id)
+            .where('head_seq', '=', c.head.seq)
+            .where('head_hash', '=', c.head.hash)
+            .executeTakeFirst();
+          done += Number(gone.numDeletedRows);
+        }
+        return done;
+      });
+    }
+    return n;
+  }
+
+  /**
+   * On a rotation: the retention starts of retired chains, signed by the old key, signed again with the
+   * new one (as the new key's first checkpoint takes the starts of the chains it lists: as found).
+   */
+  async function adoptRetiredStarts(): Promise<void> {
+    const orphans = await db
+      .selectFrom('audit_checkpoints')
+      .leftJoin('audit_chains', 'audit_chains.id', 'audit_checkpoints.chain_id')
+      .select(['audit_checkpoints.chain_id', 'audit_checkpoints.seq', 'audit_checkpoints.hash'])
+      .where('audit_chains.id', 'is', null)
+      .where('audit_checkpoints.signature', 'is not', null)
+      .execute();
+    for (const o of orphans)
+      await db
+        .updateTable('audit_checkpoints')
+        .set({ signature: signer.sign(startMessage(o.chain_id, o.seq, o.hash)) })
+        .where('chain_id', '=', o.chain_id)
+        .where('seq', '=', o.seq)
+        .where('hash', '=', o.hash)
+        .execute();
   }
 
   /** `head` if it extends what `was` signed, else what `was` signed (and the problem is told). */
@@ -247,6 +348,12 @@ export function createCheckpointer(deps: CheckpointerDeps) {
   }
 
   async function write(): Promise<CheckpointBody | undefined> {
+    // Chains that hold nothing leave first (never on a node that may not sign).
+    const last = await lastSigned(db, signer);
+    if (!last.otherKey || rotate) {
+      if (last.prev) stats.retired += await retire(last.prev);
+      else if (rotate) await adoptRetiredStarts();
+    }
     // One snapshot: a purge or a batch committing between the reads cannot make a start and a head
     // disagree (a start past the head, or a head compared with an entry just purged).
     const seen = await adapter.readSnapshot(db, async (trx) => {

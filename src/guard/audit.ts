@@ -148,6 +148,29 @@ export class RetryBatch extends Error {
 }
 const BATCH_ATTEMPTS = 3;
 
+/** The writer's chain was retired (docs/audit.md): its `audit_chains` row is gone, so the batch goes to a new chain. */
+class ChainRetired extends Error {
+  constructor(chainId: string) {
+    super(`audit chain ${chainId} was retired`);
+  }
+}
+
+/** A new chain for this process, starting at the genesis hash. */
+async function newChain(db: Kysely<Database>): Promise<string> {
+  const chainId = `chain_${randomBytes(8).toString('hex')}`;
+  await db
+    .insertInto('audit_chains')
+    .values({
+      id: chainId,
+      node: `${os.hostname()}:${process.pid}`,
+      started_at: new Date().toISOString(),
+      head_seq: 0,
+      head_hash: GENESIS,
+    })
+    .execute();
+  return chainId;
+}
+
 function isDataException(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
@@ -165,26 +188,20 @@ export class AuditWriter<T> {
 
   private constructor(
     private readonly db: Kysely<Database>,
-    readonly chainId: string,
+    private chain: string,
     private readonly opts: AuditWriterOptions<T>,
   ) {
     this.insert = bulkInserter('audit_entries', [...HASHED, 'arguments', 'hash']);
-    this.headSql = db.updateTable('audit_chains').set({ head_seq: 0, head_hash: '' }).where('id', '=', chainId).compile().sql;
+    this.headSql = db.updateTable('audit_chains').set({ head_seq: 0, head_hash: '' }).where('id', '=', chain).compile().sql;
   }
 
   static async start<T>(db: Kysely<Database>, opts: AuditWriterOptions<T>): Promise<AuditWriter<T>> {
-    const chainId = `chain_${randomBytes(8).toString('hex')}`;
-    await db
-      .insertInto('audit_chains')
-      .values({
-        id: chainId,
-        node: `${os.hostname()}:${process.pid}`,
-        started_at: new Date().toISOString(),
-        head_seq: 0,
-        head_hash: GENESIS,
-      })
-      .execute();
-    return new AuditWriter(db, chainId, opts);
+    return new AuditWriter(db, await newChain(db), opts);
+  }
+
+  /** The chain this writer appends to now (a new one after its chain was retired). */
+  get chainId(): string {
+    return this.chain;
   }
 
   /** Resolves once the entry is committed. */
@@ -228,6 +245,7 @@ export class AuditWriter<T> {
     // The commit's time is its last try's transaction: a reload between tries is not the commit.
     let started = process.hrtime.bigint();
     const took = () => Number(process.hrtime.bigint() - started) / 1e9;
+    let rechained = false;
     try {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -237,6 +255,17 @@ export class AuditWriter<T> {
           });
           break;
         } catch (err) {
+          if (err instanceof ChainRetired && !rechained) {
+            // The chain held nothing and was idle, so a checkpoint retired it (audit-checkpoint.ts);
+            // nothing of it was lost. The batch goes to a new chain, and is not counted as a try.
+            rechained = true;
+            this.chain = await newChain(this.db);
+            this.seq = 0;
+            this.lastHash = GENESIS;
+            attempt--;
+            started = process.hrtime.bigint();
+            continue;
+          }
           if (!(err instanceof RetryBatch) || attempt >= BATCH_ATTEMPTS) throw err;
           await err.prepare();
           started = process.hrtime.bigint();
@@ -273,12 +302,14 @@ export class AuditWriter<T> {
       const items = batch.map((p) => p.item);
       await this.opts.beforeWrite?.(trx, items, mayRetry);
       const rows = items.map((item) => {
-        const row = toRow(this.opts.record(item), this.chainId, ++seq, prev);
+        const row = toRow(this.opts.record(item), this.chain, ++seq, prev);
         prev = entryHash(row);
         return Object.assign(row, { hash: prev });
       });
       await this.insert(trx, rows);
-      await trx.executeQuery(CompiledQuery.raw(this.headSql, [seq, prev, this.chainId]));
+      const moved = await trx.executeQuery(CompiledQuery.raw(this.headSql, [seq, prev, this.chain]));
+      // No row: the chain was retired meanwhile; the transaction is undone, entries included.
+      if (moved.numAffectedRows === BigInt(0)) throw new ChainRetired(this.chain);
       done(seq, prev);
     });
   }

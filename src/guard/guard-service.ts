@@ -404,7 +404,10 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   }
 
   return {
-    chainId: writer.chainId,
+    /** The audit chain this node appends to now (a new one after a checkpoint retired an idle empty one). */
+    get chainId() {
+      return writer.chainId;
+    },
     /** An agent's effective status as this node's guard sees it (a suspension overrides the descriptor). */
     agentStatus(agent: string) {
       const suspension = snapshot.suspended.get(agent);

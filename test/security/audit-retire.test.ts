@@ -1,0 +1,248 @@
+// Retired audit chains (docs/audit.md, "Retired chains"): every process start opens a chain, and a
+// checkpoint listed every chain ever started, so each one (rewritten every minute, the newest 100
+// kept) grew with every restart for good. A chain that holds nothing (never written to, or purged
+// whole) now leaves the checkpoints once it is a day old, without weakening what a witness's older
+// checkpoint proves. Both engines.
+import path from 'node:path';
+import { type Kysely, sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../src/db/adapter.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/schema.js';
+import { type AuditRecord, AuditWriter } from '../../src/guard/audit.js';
+import { createCheckpointer, latestCheckpoint, type SignedCheckpoint, startMessage } from '../../src/guard/audit-checkpoint.js';
+import { type AuditSigner, loadOrCreateAuditKey } from '../../src/guard/audit-key.js';
+import { verifyAudit } from '../../src/guard/audit-verify.js';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { pauseQuery } from '../support/pause.js';
+
+type Db = Kysely<Database>;
+
+function record(i: number, at = new Date().toISOString()): AuditRecord {
+  return {
+    id: `dec_r${i}_${Math.random().toString(36).slice(2, 10)}`,
+    kind: 'decision',
+    at,
+    actor: 'agent:support-bot',
+    agent: 'support-bot',
+    action: 'tool.call',
+    target: 'crm.lookup',
+    decision: 'allow',
+    reasons: [{ policy: 'builtin/archetype-tools/support-agent', effect: 'permit' }],
+    monitor: [],
+    policyVersion: 1,
+    argumentsHash: null,
+    arguments: null,
+    dataDomains: [],
+    taskId: null,
+    approvalId: null,
+    detail: {},
+  };
+}
+
+async function append(w: AuditWriter<AuditRecord>, from: number, n: number, at?: string) {
+  await Promise.all(Array.from({ length: n }, (_, i) => w.append(record(from + i, at))));
+}
+
+/** A purge as retention does it: entries up to `seq` go, the start is recorded and signed. */
+async function purge(db: Db, key: AuditSigner, chain: string, seq: number) {
+  const row = await db
+    .selectFrom('audit_entries')
+    .select('hash')
+    .where('chain_id', '=', chain)
+    .where('seq', '=', seq)
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('audit_checkpoints')
+    .values({
+      chain_id: chain,
+      seq,
+      hash: row.hash,
+      at: new Date().toISOString(),
+      signature: key.sign(startMessage(chain, seq, row.hash)),
+      legacy: 0,
+    })
+    .execute();
+  await db.deleteFrom('audit_entries').where('chain_id', '=', chain).where('seq', '<=', seq).execute();
+}
+
+const listed = async (db: Db, key: AuditSigner) => (await latestCheckpoint(db, key))?.body.chains.map((c) => c.id) ?? [];
+const rowsOf = async (db: Db) => (await db.selectFrom('audit_chains').select('id').execute()).map((r) => r.id).sort();
+
+describe.each(ENGINES)('retired audit chains on %s', (engine) => {
+  let db: TestDatabase | undefined;
+  const handles: DatabaseHandle[] = [];
+  afterEach(async () => {
+    for (const h of handles.splice(0)) await h.destroy();
+    await db?.drop();
+    db = undefined;
+  });
+
+  async function open() {
+    db = await createTestDatabase(engine);
+    const handle = db.open();
+    handles.push(handle);
+    await migrateToLatest(handle);
+    const key = loadOrCreateAuditKey(path.join(db.dir, 'audit-signing-key.pem'));
+    const problems: string[] = [];
+    const checkpointer = (signer = key, opts: { retireAfterMs?: number; rotateKey?: boolean; on?: Db } = {}) =>
+      createCheckpointer({
+        db: opts.on ?? handle.db,
+        signer,
+        node: 't',
+        retireAfterMs: opts.retireAfterMs ?? 0,
+        rotateKey: opts.rotateKey ?? false,
+        onProblem: (m) => problems.push(m),
+      });
+    return { handle, key, problems, checkpointer };
+  }
+
+  it('checkpoints list the chains that hold something, not every process that ever started', async () => {
+    const { handle, key, problems, checkpointer } = await open();
+    // Twenty restarts of a node that wrote nothing, a dead node's chain purged whole, and a live chain.
+    const restarts: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+      restarts.push(w.chainId);
+      await w.close();
+    }
+    const dead = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    await append(dead, 1, 5, '2020-01-01T00:00:00.000Z');
+    await dead.close();
+    const live = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    await append(live, 1, 3);
+    const cp = checkpointer();
+    await cp.checkpointNow();
+    expect(await listed(handle.db, key)).toHaveLength(22);
+    const witness = (await latestCheckpoint(handle.db, key))?.checkpoint as SignedCheckpoint;
+    await purge(handle.db, key, dead.chainId, 5);
+    await cp.checkpointNow(); // retires the twenty, and signs the dead chain holding nothing
+    const signed = (await latestCheckpoint(handle.db, key))?.body.chains.map((c) => [c.id, c.entries, c.head.seq]);
+    expect(signed?.sort()).toEqual(
+      [
+        [dead.chainId, 0, 5],
+        [live.chainId, 3, 3],
+      ].sort(),
+    );
+    expect(cp.stats.retired).toBe(20);
+    await append(live, 4, 1);
+    await cp.checkpointNow();
+    expect(await listed(handle.db, key)).toEqual([live.chainId]);
+    expect(await rowsOf(handle.db)).toEqual([live.chainId]);
+    expect(cp.stats.retired).toBe(21);
+    expect(problems).toEqual([]);
+    // The witness's checkpoint, which listed all 22, still holds: the purged chain ends where its signed start says.
+    const report = await verifyAudit(handle.db, { verifier: key, checkpoint: witness });
+    expect(report, JSON.stringify(report.findings)).toMatchObject({ ok: true, entries: 4, chains: 1, findings: [] });
+    // Nothing moved: no new checkpoint, and nothing more retired.
+    expect(await cp.checkpointNow()).toBeUndefined();
+    await live.close();
+  });
+
+  it('keeps a chain listed until it is a day old (a node that just started and has not written yet)', async () => {
+    const { handle, key, checkpointer } = await open();
+    const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    const cp = checkpointer(key, { retireAfterMs: 24 * 3600_000 });
+    await cp.checkpointNow();
+    await append(w, 1, 1);
+    await cp.checkpointNow();
+    await w.close();
+    const idle = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    await cp.checkpointNow();
+    await cp.checkpointNow();
+    expect((await listed(handle.db, key)).sort()).toEqual([w.chainId, idle.chainId].sort());
+    expect(cp.stats.retired).toBe(0);
+    await idle.close();
+  });
+
+  it('a writer whose chain was retired goes on in a new chain, and nothing is lost', async () => {
+    const { handle, key, checkpointer } = await open();
+    const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    const first = w.chainId;
+    const cp = checkpointer();
+    await cp.checkpointNow();
+    await cp.checkpointNow();
+    expect(await rowsOf(handle.db)).toEqual([]);
+    await append(w, 1, 3);
+    expect(w.chainId).not.toBe(first);
+    const entries = await handle.db.selectFrom('audit_entries').select(['chain_id', 'seq']).orderBy('seq').execute();
+    expect(entries).toEqual([1, 2, 3].map((seq) => ({ chain_id: w.chainId, seq })));
+    await cp.checkpointNow();
+    expect(await listed(handle.db, key)).toEqual([w.chainId]);
+    expect(await verifyAudit(handle.db, { verifier: key })).toMatchObject({ ok: true, entries: 3, findings: [] });
+    await w.close();
+  });
+
+  it('leaves a chain that moved while it was being retired', async () => {
+    const { handle, key, checkpointer } = await open();
+    const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    const chain = w.chainId;
+    await checkpointer().checkpointNow();
+    // The retirement, on another connection (another node), holds after reading the chain (head 0,
+    // idle): the writer appends meanwhile.
+    const other = (db as TestDatabase).open();
+    handles.push(other);
+    const pause = pauseQuery({ row: (r) => r.id === chain && 'head_hash' in r });
+    const retiring = checkpointer(key, { on: other.db.withPlugin(pause.plugin) }).checkpointNow();
+    await pause.paused;
+    await append(w, 1, 2);
+    pause.release();
+    await retiring;
+    expect(w.chainId).toBe(chain);
+    expect(await rowsOf(handle.db)).toEqual([chain]);
+    expect(await listed(handle.db, key)).toEqual([chain]);
+    expect(await verifyAudit(handle.db, { verifier: key })).toMatchObject({ ok: true, entries: 2, findings: [] });
+    await w.close();
+  });
+
+  it('never takes a chain deleted with its row for a retired one', async () => {
+    const { handle, key, problems, checkpointer } = await open();
+    const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    await append(w, 1, 4);
+    await w.close();
+    const cp = checkpointer();
+    await cp.checkpointNow();
+    const witness = (await latestCheckpoint(handle.db, key))?.checkpoint as SignedCheckpoint;
+    // As a purge whole would leave it, but the start's signature is not this key's.
+    const h = (await handle.db.selectFrom('audit_entries').select('hash').where('seq', '=', 4).executeTakeFirstOrThrow()).hash;
+    const other = loadOrCreateAuditKey(path.join((db as TestDatabase).dir, 'other.pem'));
+    await sql`INSERT INTO audit_checkpoints (chain_id, seq, hash, at, signature)
+      VALUES (${w.chainId}, 4, ${h}, ${new Date().toISOString()}, ${other.sign(startMessage(w.chainId, 4, h))})`.execute(
+      handle.db,
+    );
+    await sql`DELETE FROM audit_entries`.execute(handle.db);
+    await sql`DELETE FROM audit_chains`.execute(handle.db);
+    await cp.checkpointNow();
+    await cp.checkpointNow();
+    expect(cp.stats.retired).toBe(0);
+    expect(await listed(handle.db, key)).toEqual([w.chainId]);
+    expect(problems.join('\n')).toMatch(/retention start \(entry 4\) is not signed/);
+    for (const report of [
+      await verifyAudit(handle.db, { verifier: key }),
+      await verifyAudit(handle.db, { verifier: key, checkpoint: witness }),
+    ])
+      expect(report.findings).toEqual([expect.objectContaining({ chainId: w.chainId, seq: 4, kind: 'start-forged' })]);
+  });
+
+  it('a chain retired before a key rotation still verifies with the new key', async () => {
+    const { handle, key, problems, checkpointer } = await open();
+    const dead = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    await append(dead, 1, 3, '2020-01-01T00:00:00.000Z');
+    await dead.close();
+    const cp = checkpointer();
+    await cp.checkpointNow();
+    await purge(handle.db, key, dead.chainId, 3);
+    await cp.checkpointNow();
+    await cp.checkpointNow();
+    expect(cp.stats.retired).toBe(1);
+    const live = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    await append(live, 1, 2);
+    await live.close();
+    await handle.db.deleteFrom('audit_signed_checkpoints').execute(); // pruned in time: only the new key's remain
+    const next = loadOrCreateAuditKey(path.join((db as TestDatabase).dir, 'next.pem'));
+    expect((await checkpointer(next, { rotateKey: true }).checkpointNow())?.keyId).toBe(next.keyId);
+    expect(problems).toEqual([]);
+    const report = await verifyAudit(handle.db, { verifier: next });
+    expect(report, JSON.stringify(report.findings)).toMatchObject({ ok: true, entries: 2, findings: [] });
+  });
+});
