@@ -48,6 +48,9 @@ export interface CallShape {
   multiStep: string | undefined;
   /** Images and audio in the request: each may cost more tokens than its bytes. */
   media: number;
+  /** Tokens of tool definitions the provider adds for tools the body names by type only (Anthropic's
+   *  computer, text editor, bash and memory tools): not in the body's bytes. */
+  hiddenToolTokens: number;
   /** The request asks the provider to write a prompt cache (Anthropic `cache_control`), billed above input. */
   writesCache: boolean;
 }
@@ -56,6 +59,29 @@ export interface CallShape {
 export const MEDIA_TOKENS = 6000;
 /** Tokens a provider adds to every call (chat templates, the tool-use system prompt). */
 export const CALL_OVERHEAD_TOKENS = 1024;
+/**
+ * Anthropic's client tools that a request names by type only: the provider adds their definition (and,
+ * for computer use, a system prompt of its own) as input. Anthropic's documented counts, rounded up:
+ * computer use 735 for the tool and up to 499 for its system prompt, the text editor 700, bash 245.
+ * The memory tool's is not documented: counted as the largest.
+ */
+export const ANTHROPIC_TOOL_TOKENS: ReadonlyArray<[RegExp, number]> = [
+  [/^computer_\d/, 1300],
+  [/^text_editor_\d/, 750],
+  [/^bash_\d/, 300],
+  [/^memory_\d/, 1300],
+];
+
+/** The hidden definitions' tokens of the Anthropic-defined tools in `tools`. */
+function hiddenToolTokens(tools: unknown): number {
+  if (!Array.isArray(tools)) return 0;
+  let n = 0;
+  for (const t of tools) {
+    const type = (t as Json | null)?.type;
+    if (typeof type === 'string') n += ANTHROPIC_TOOL_TOKENS.find(([re]) => re.test(type))?.[1] ?? 0;
+  }
+  return n;
+}
 const MAX_TOKENS_PARAM = 10_000_000;
 
 type Json = Record<string, unknown>;
@@ -150,6 +176,7 @@ export function readCall(op: Operation, body: unknown): CallShape {
     unmeasured,
     multiStep,
     media: parts.media,
+    hiddenToolTokens: op === 'messages' ? hiddenToolTokens(b.tools) : 0,
     writesCache: op === 'messages' && (b.cache_control !== undefined || parts.cacheControl > 0),
   };
 }
@@ -239,12 +266,12 @@ function countParts(body: unknown): {
 
 /**
  * An upper bound of the input tokens: every token is at least one byte of what the model reads, and
- * the body holds all of it (with its JSON around it), plus an allowance per image or audio part and
- * per call. Capped by the model's context window; undefined when the input cannot be measured and
+ * the body holds all of it (with its JSON around it), plus an allowance per image or audio part, per
+ * tool the provider defines itself, and per call. Capped by the model's context window; undefined when the input cannot be measured and
  * the model has no context window to bound it.
  */
 export function inputBound(bodyBytes: number, shape: CallShape, contextWindow: number | undefined): number | undefined {
-  const measured = bodyBytes + shape.media * MEDIA_TOKENS + CALL_OVERHEAD_TOKENS;
+  const measured = bodyBytes + shape.media * MEDIA_TOKENS + shape.hiddenToolTokens + CALL_OVERHEAD_TOKENS;
   if (shape.multiStep) return undefined;
   if (shape.unmeasured) return contextWindow;
   return contextWindow === undefined ? measured : Math.min(measured, contextWindow);

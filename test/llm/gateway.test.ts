@@ -215,6 +215,31 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     expect(Math.abs(writing - (2 * input + output))).toBeLessThan(200 / 1e6);
   });
 
+  it('reserves the definitions Anthropic adds for the tools a request names by type only (computer, text editor, bash)', async () => {
+    up.behave('gw-claude', { latencyMs: 400 });
+    const ask = { model: 'gw-claude', max_tokens: 100, messages: [{ role: 'user' as const, content: 'hi' }] };
+    const heldBy = async (body: object) => {
+      const call = anthropic.messages.create(body as typeof ask);
+      let held = 0;
+      await until(async () => {
+        held = (await limitStatus(t.server, 'bot-daily')).reservedUsd;
+        return held > 0;
+      }, 'the call to reserve');
+      await call;
+      await settled();
+      return held;
+    };
+    const tools = [
+      { type: 'computer_20250124', name: 'computer', display_width_px: 1024, display_height_px: 768 },
+      { type: 'text_editor_20250728', name: 'str_replace_based_edit_tool' },
+      { type: 'bash_20250124', name: 'bash' },
+    ];
+    const plain = await heldBy(ask);
+    const withTools = await heldBy({ ...ask, tools });
+    // Their bodies differ by ~230 bytes; Anthropic adds 735 + 499 (computer use), 700 and 245 tokens.
+    expect(withTools - plain).toBeGreaterThanOrEqual(((735 + 499 + 700 + 245) * PRICE.input) / 1e6);
+  });
+
   it('refuses what the provider bills above the Model price: a dearer service tier, the 1M-context beta', async () => {
     /** The message of the 400 the call is refused with. */
     const refusal = async (call: Promise<unknown>) => {
