@@ -189,7 +189,7 @@ export function createLlmGateway(opts: GatewayOptions) {
         costMicro: toMicro(cost ?? 0),
         minute: call.minute,
         tokenDelta: usage.input + usage.output - call.reservedTokens,
-        at: new Date(),
+        at: reservations.now(),
       });
     if (end.kind !== 'unsent')
       evidence.record({
@@ -230,7 +230,11 @@ export function createLlmGateway(opts: GatewayOptions) {
       const taskId = oneHeader(headers['fulcrum-task-id']);
       // Everything the spend reservation needs is known before the decision, so a call that passes the
       // checks below reserves inside the decision's own audit commit (one durable commit, not two).
-      const now = new Date(startedAt);
+      // Periods, rate windows and expiries by the database's clock, which the first calls after start
+      // wait to have read (one query), so that nodes whose clocks differ count alike.
+      const reading = reservations.clockRead();
+      if (reading) await reading;
+      const now = reservations.now();
       const day = now.toISOString().slice(0, 10);
       const price = priceOn(model.spec, day);
       const registry = s.registry;
@@ -272,14 +276,15 @@ export function createLlmGateway(opts: GatewayOptions) {
         costMicro,
         tokens: reservedTokens,
         rate,
-        expiresAt: new Date(Date.now() + timeoutMs + RESERVATION_GRACE_MS),
+        expiresAt: reservations.expiresIn(timeoutMs + RESERVATION_GRACE_MS),
       });
+
       const d = await opts.guard.decide(
         caller,
         { action: 'model.call', model: model.name, dataDomains, ...(taskId ? { taskId } : {}) },
         'llm',
         reserving && bounded && price?.currency === 'USD'
-          ? { batch: reserveIn, request: (id: string) => ({ ...reservation(id), now: new Date() }) }
+          ? { batch: reserveIn, request: (id: string) => ({ ...reservation(id), now: reservations.now() }) }
           : undefined,
       );
       if (d.decision !== 'allow') {
@@ -425,7 +430,7 @@ export function createLlmGateway(opts: GatewayOptions) {
     },
 
     /** GET /v1/spend-limits/<name>/status: the limit in its current period, and its burn-down by hour. */
-    async limitStatus(actor: Principal, name: string, at = new Date()) {
+    async limitStatus(actor: Principal, name: string, at = reservations.now()) {
       assertCan(actor, 'registry.read');
       return spendLimitStatus(db, (await opts.guard.snapshot()).registry, name, at);
     },

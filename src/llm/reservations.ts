@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { whenQuiet } from '../http/quiet.js';
 import {
+  databaseNow,
   type LimitState,
   type ReserveRequest,
   type ReserveResult,
@@ -27,6 +28,8 @@ export interface ReservationOptions {
   /** How long a settlement waits for others to share its commit. */
   settleDelayMs: number;
   onError(what: string, err: unknown): void;
+  /** This node's clock (tests set it off, as a host's clock can be). */
+  clock?: () => number;
 }
 
 interface Waiter {
@@ -48,16 +51,47 @@ export function createReservations(db: Kysely<Database>, opts: ReservationOption
   // Admissions, in group commits: the calls that arrive while one batch commits go in the next.
   let asking: Array<{ r: ReserveRequest; resolve(v: ReserveResult): void; reject(e: unknown): void }> = [];
   let admitting = false;
+  // Reservations expire, and rate windows turn, by the database's clock: a node whose clock is ahead
+  // would otherwise release the calls other nodes still hold (and one behind would hold them too
+  // briefly). This node's offset to it is measured at start and before every sweep (to within half
+  // a round trip).
+  const clock = opts.clock ?? Date.now;
+  let offsetMs = 0;
+  async function syncClock(): Promise<void> {
+    const before = clock();
+    const at = (await databaseNow(db)).getTime();
+    offsetMs = at - (before + clock()) / 2;
+  }
+  let synced = false;
+  const clockRead = syncClock().then(
+    () => {
+      synced = true;
+    },
+    (err) => {
+      synced = true; // this host's clock, until the next sweep reads the database's
+      failures++;
+      opts.onError("reading the database's clock", err);
+    },
+  );
+  /** The database's time now, as this node best knows it. */
+  const now = () => new Date(clock() + offsetMs);
+
+  async function sweep(): Promise<number> {
+    await syncClock();
+    const n = await sweepExpired(db, now());
+    if (n > 0) for (const w of waiters) w.wake();
+    return n;
+  }
 
   function admitBatch(): void {
     if (admitting || asking.length === 0) return;
     admitting = true;
     const batch = asking;
     asking = [];
-    const now = new Date();
+    const at = now();
     reserveBatch(
       db,
-      batch.map((b) => ({ ...b.r, now })),
+      batch.map((b) => ({ ...b.r, now: at })),
     ).then(
       (results) => {
         for (const [i, b] of batch.entries()) b.resolve(results[i] as ReserveResult);
@@ -74,7 +108,7 @@ export function createReservations(db: Kysely<Database>, opts: ReservationOption
 
   function tryReserve(r: Omit<ReserveRequest, 'now'>): Promise<ReserveResult> {
     return new Promise((resolve, reject) => {
-      asking.push({ r: { ...r, now: new Date() }, resolve, reject });
+      asking.push({ r: { ...r, now: now() }, resolve, reject });
       // One turn of the event loop, so that the calls of this turn share the commit.
       if (asking.length === 1) setImmediate(admitBatch);
     });
@@ -148,19 +182,23 @@ export function createReservations(db: Kysely<Database>, opts: ReservationOption
   }
 
   const sweeper = setInterval(() => {
-    sweepExpired(db, new Date()).then(
-      (n) => {
-        if (n > 0) for (const w of waiters) w.wake();
-      },
-      (err) => {
-        failures++;
-        opts.onError('releasing expired LLM reservations', err);
-      },
-    );
+    sweep().catch((err) => {
+      failures++;
+      opts.onError('releasing expired LLM reservations', err);
+    });
   }, opts.sweepMs);
   sweeper.unref();
 
   return {
+    /** The database's time now, as this node best knows it (what reservations expire by). */
+    now,
+    /** When a reservation made now, held for `ms`, expires (by the database's clock). */
+    expiresIn: (ms: number) => new Date(clock() + offsetMs + ms),
+    /** Resolves once this node has read the database's clock (or failed to, and said so). */
+    clockRead: () => (synced ? undefined : clockRead),
+    /** Releases the reservations past their expiry now (as the timer does); how many. */
+    sweep,
+
     /** Admits the call, waiting (bounded) for calls in flight when only their reservations stand in the way. */
     async reserve(r: Omit<ReserveRequest, 'now'>, signal?: AbortSignal): Promise<ReserveResult> {
       const started = Date.now();
