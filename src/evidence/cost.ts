@@ -6,6 +6,19 @@ import { resolveModelName } from '../registry/model-names.js';
 import type { ModelSpec } from '../registry/schemas.js';
 
 /** Why a model call has no cost (docs/evidence.md "Unpriced model calls"). */
+/** The most tokens one call may report (docs/evidence.md); more is not a model call, it is an attack. */
+export const MAX_TOKENS = 1e10;
+
+/**
+ * A token count as providers and instrumentations send it: a whole number from 0 to MAX_TOKENS, or a
+ * string of its digits (spaces around them allowed); anything else is no count (undefined). One rule
+ * for the LLM gateway's usage objects and OTLP spans' attributes.
+ */
+export function tokenCount(v: unknown): number | undefined {
+  const n = typeof v === 'string' && /^\s*\d{1,11}\s*$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_TOKENS ? n : undefined;
+}
+
 export const UNPRICED_REASONS = ['unknown_model', 'no_price', 'no_usage', 'service_tier'] as const;
 export type UnpricedReason = (typeof UNPRICED_REASONS)[number];
 

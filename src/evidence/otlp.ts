@@ -4,6 +4,7 @@
 // GenAI conventions (v1.41 names, the deprecated ones, semantic-conventions-genai v0.1.0),
 // OpenInference (`llm.*`, `openinference.span.kind`), the AI SDK (`ai.*`) and Traceloop's span kinds.
 import { InputError } from '../errors.js';
+import { MAX_TOKENS, tokenCount } from './cost.js';
 
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [k: string]: AttrValue };
 
@@ -290,9 +291,6 @@ function str(v: AttrValue | undefined): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
-/** The most tokens one span may report (docs/evidence.md); more is not a model call, it is an attack. */
-export const MAX_TOKENS = 1e10;
-
 /**
  * A token count from the first of `keys` present: an integer, or a string of digits as some
  * instrumentations send it. Absent is null (unknown, never zero); anything else rejects the span,
@@ -302,8 +300,8 @@ function tokens(a: (key: string) => AttrValue | undefined, ...keys: string[]): n
   const key = keys.find((k) => a(k) !== undefined && a(k) !== null);
   if (key === undefined) return null;
   const v = a(key);
-  const n = typeof v === 'string' && /^\s*\d{1,11}\s*$/.test(v) ? Number(v) : v;
-  if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_TOKENS) return n;
+  const n = tokenCount(v);
+  if (n !== undefined) return n;
   throw new Error(`${key} must be a whole number of tokens from 0 to ${MAX_TOKENS.toExponential()}, got ${JSON.stringify(v)}`);
 }
 

@@ -3,7 +3,7 @@
 // response says what it used. Only the fields named here are read or changed; everything else in a
 // request or response passes through untouched.
 import { InputError } from '../errors.js';
-import { tierAbovePrice } from '../evidence/cost.js';
+import { tierAbovePrice, tokenCount } from '../evidence/cost.js';
 
 export type Api = 'openai' | 'anthropic';
 export type Operation = 'chat' | 'responses' | 'embeddings' | 'messages';
@@ -305,13 +305,6 @@ export function forwardBody(
   return out;
 }
 
-/** A token count as a provider states it: a whole number from 0 to 10^10 (or a string of one), else
- *  undefined. */
-function stated(v: unknown): number | undefined {
-  const n = typeof v === 'string' && /^\d{1,11}$/.test(v) ? Number(v) : v;
-  return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 1e10 ? (n as number) : undefined;
-}
-
 /** How an Anthropic answer's usage says it was billed above the Model's price, if it does: a
  *  service tier above it (`priority`), or fast mode (`speed: "fast"`, which a fast-mode beta the
  *  workspace turned on may apply). */
@@ -330,22 +323,22 @@ export function usageOf(op: Operation, u: unknown): Usage | undefined {
   if (u === null || typeof u !== 'object') return undefined;
   const x = u as Json;
   /** An optional count: 0 when absent or null, NaN (spoiling the sum) when there and unreadable. */
-  const optional = (v: unknown) => (v === undefined || v === null ? 0 : (stated(v) ?? Number.NaN));
+  const optional = (v: unknown) => (v === undefined || v === null ? 0 : (tokenCount(v) ?? Number.NaN));
   let usage: Usage | undefined;
   if (op === 'messages') {
-    const input = stated(x.input_tokens);
-    const output = stated(x.output_tokens);
+    const input = tokenCount(x.input_tokens);
+    const output = tokenCount(x.output_tokens);
     const cached = optional(x.cache_read_input_tokens);
     const cacheWrite = optional(x.cache_creation_input_tokens);
     if (input !== undefined && output !== undefined) usage = { input: input + cached + cacheWrite, output, cached, cacheWrite };
   } else if (op === 'responses') {
-    const input = stated(x.input_tokens);
-    const output = stated(x.output_tokens);
+    const input = tokenCount(x.input_tokens);
+    const output = tokenCount(x.output_tokens);
     const cached = optional((x.input_tokens_details as Json | undefined)?.cached_tokens);
     if (input !== undefined && output !== undefined) usage = { input, output, cached };
   } else {
-    const input = stated(x.prompt_tokens);
-    const output = op === 'embeddings' ? optional(x.completion_tokens) : stated(x.completion_tokens);
+    const input = tokenCount(x.prompt_tokens);
+    const output = op === 'embeddings' ? optional(x.completion_tokens) : tokenCount(x.completion_tokens);
     const cached = optional((x.prompt_tokens_details as Json | undefined)?.cached_tokens);
     if (input !== undefined && output !== undefined) usage = { input, output, cached };
   }
@@ -455,7 +448,7 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
       produced(d?.text ?? d?.partial_json ?? d?.thinking);
     } else if (type === 'message_delta') {
       const u = j.usage as Json | undefined;
-      const output = stated(u?.output_tokens);
+      const output = tokenCount(u?.output_tokens);
       // Newer API versions repeat the input counts here (the SDK types them `number | null`); older
       // ones give only output_tokens. A count not given (or null) never lowers one message_start gave.
       const again = u && typeof u.input_tokens === 'number' ? usageOf('messages', u) : undefined;

@@ -403,8 +403,8 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 });
       expect((await settled()) - before, JSON.stringify(usage)).toBeGreaterThanOrEqual(costOf({ input: 1024, output: 50 }));
     }
-    // Counts given as strings of digits, as some servers send them, are read.
-    up.behave('upstream-chat', { usage: { prompt_tokens: '40', completion_tokens: '7' } });
+    // Counts given as strings of digits, as some servers send them, are read (by the rule OTLP spans' are).
+    up.behave('upstream-chat', { usage: { prompt_tokens: '40', completion_tokens: ' 7 ' } });
     const before = await settled();
     await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 });
     expect((await settled()) - before).toBeCloseTo(costOf({ input: 40, output: 7 }), 9);
