@@ -15,7 +15,7 @@ import { createRetentionService, type RetentionService } from './governance/rete
 import { createReviewService, type ReviewService } from './governance/reviews.js';
 import { createRiskService, latestTiers, type RiskService } from './governance/risk.js';
 import { type Checkpointer, createCheckpointer, startMessage } from './guard/audit-checkpoint.js';
-import { type AuditSigner, loadOrCreateAuditKey } from './guard/audit-key.js';
+import { type AuditSigner, loadOrCreateAuditKey, readPublicKey } from './guard/audit-key.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
 import { createInsightService, type InsightService } from './insight/insight-service.js';
 import { createSpendService, type SpendService } from './insight/spend.js';
@@ -84,6 +84,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     signer: auditKey,
     node: `${os.hostname()}:${process.pid}`,
     rotateKey: config.auditKeyRotate,
+    ...(config.auditKeyRotateFrom ? { rotateFrom: readPublicKey(config.auditKeyRotateFrom) } : {}),
     onProblem: (message) => observability.jobRan('audit_checkpoint', new Error(message)),
   });
   checkpoints.start(config.auditCheckpointSeconds * 1000);

@@ -43,6 +43,8 @@ export interface Config {
   auditCheckpointSeconds: number;
   /** FULCRUM_AUDIT_KEY_ROTATE=1: sign although the latest checkpoint names another key (set for one start; docs/audit.md). */
   auditKeyRotate: boolean;
+  /** FULCRUM_AUDIT_KEY_ROTATE_FROM: the old key's public key; a rotation then takes only the retention starts it signed (implies FULCRUM_AUDIT_KEY_ROTATE). */
+  auditKeyRotateFrom: string;
   /** FULCRUM_MCP_STDIO_ALLOW: the exact command lines a stdio McpServer may run (none when unset). */
   mcpStdioAllow: string[][];
   /** FULCRUM_OUTBOUND_ALLOW_HOSTS: hosts outbound connections may reach on internal addresses too. */
@@ -85,7 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: env.FULCRUM_TRUST_PROXY || undefined,
     auditKeyFile: env.FULCRUM_AUDIT_KEY_FILE ? path.resolve(env.FULCRUM_AUDIT_KEY_FILE) : '',
     auditCheckpointSeconds: intFrom(env.FULCRUM_AUDIT_CHECKPOINT_SECONDS, 'FULCRUM_AUDIT_CHECKPOINT_SECONDS', 60),
-    auditKeyRotate: env.FULCRUM_AUDIT_KEY_ROTATE === '1',
+    auditKeyRotate: env.FULCRUM_AUDIT_KEY_ROTATE === '1' || Boolean(env.FULCRUM_AUDIT_KEY_ROTATE_FROM),
+    auditKeyRotateFrom: env.FULCRUM_AUDIT_KEY_ROTATE_FROM ? path.resolve(env.FULCRUM_AUDIT_KEY_ROTATE_FROM) : '',
     mcpStdioAllow: parseStdioAllow(env.FULCRUM_MCP_STDIO_ALLOW),
     outboundAllowHosts: parseAllowHosts(env.FULCRUM_OUTBOUND_ALLOW_HOSTS),
     llmBodyLimit: intFrom(env.FULCRUM_LLM_BODY_LIMIT, 'FULCRUM_LLM_BODY_LIMIT', 32 * 1024 * 1024),

@@ -144,6 +144,11 @@ export interface CheckpointerDeps {
    * operator replaced the key on purpose. Good for this process's first checkpoint only.
    */
   rotateKey?: boolean;
+  /**
+   * The old key's public key (FULCRUM_AUDIT_KEY_ROTATE_FROM): a rotation then takes only the retention
+   * starts it signed. Without it, a start with any signature is taken as found (docs/audit.md).
+   */
+  rotateFrom?: AuditVerifier;
   /** Told about every chain it refused to advance, every checkpoint it refused to sign, every failed run. */
   onProblem(message: string): void;
   /** How long a chain that holds no entries must have existed before it is retired (default a day). */
@@ -217,9 +222,16 @@ export function createCheckpointer(deps: CheckpointerDeps) {
         // checkpoints from then on vouch for them. One signed by no key is a forgery still.
         const signed = s.signature !== null && signer.verify(startMessage(id, s.seq, s.hash), s.signature);
         const legacy = !prev && s.signature === null && s.legacy === 1;
-        const rotated = !prev && rotate && s.signature !== null;
+        const rotated =
+          !prev &&
+          rotate &&
+          s.signature !== null &&
+          (deps.rotateFrom === undefined || deps.rotateFrom.verify(startMessage(id, s.seq, s.hash), s.signature));
         if (signed || legacy || rotated) start = { seq: s.seq, hash: s.hash };
-        else deps.onProblem(`audit chain ${id}: its retention start (entry ${s.seq}) is not signed; not checkpointed`);
+        else
+          deps.onProblem(
+            `audit chain ${id}: its retention start (entry ${s.seq}) is not signed${!prev && rotate && s.signature !== null ? ' with the old key (FULCRUM_AUDIT_KEY_ROTATE_FROM)' : ''}; not checkpointed`,
+          );
       }
       let head: Position = h ? { seq: Number(h.head_seq), hash: h.head_hash } : (was?.head ?? start);
       if (was) head = await notBehind(trx, id, was, head, start);
@@ -229,31 +241,36 @@ export function createCheckpointer(deps: CheckpointerDeps) {
     return out;
   }
 
-  /**
-   * Whether a chain whose `audit_chains` row is gone was retired (and leaves the checkpoints): the last
-   * checkpoint signed it holding no entries, and where it starts is signed with this key (a chain purged
-   * whole), or it never held any. A row deleted any other way keeps the chain as signed, so a deletion
-   * is never laundered (a writer whose row is gone starts a new chain; nothing of the old one is lost).
-   */
-  function retired(id: string, was: ChainState, s: AuditCheckpointTable | undefined): boolean {
-    if (was.entries !== 0) return false;
-    if (was.start.seq === 0) return true;
+  /** Whether `s` is the start `was` signed, with this key's signature on it (a purge this key signed). */
+  function signedStart(id: string, was: ChainState, s: Pick<AuditCheckpointTable, 'seq' | 'hash' | 'signature'> | undefined) {
     return (
       s !== undefined &&
-      s.seq === was.start.seq &&
+      Number(s.seq) === was.start.seq &&
       s.hash === was.start.hash &&
       s.signature !== null &&
-      signer.verify(startMessage(id, s.seq, s.hash), s.signature)
+      signer.verify(startMessage(id, was.start.seq, was.start.hash), s.signature)
     );
   }
 
   /**
+   * Whether a chain whose `audit_chains` row is gone was retired (and leaves the checkpoints): the last
+   * checkpoint signed it holding no entries, and it never held any, or where it starts is signed with
+   * this key (a chain purged whole). A row deleted any other way keeps the chain as signed, so a
+   * deletion is never laundered (a writer whose row is gone starts a new chain; nothing of the old
+   * one is lost).
+   */
+  function retired(id: string, was: ChainState, s: AuditCheckpointTable | undefined): boolean {
+    return was.entries === 0 && (was.start.seq === 0 || signedStart(id, was, s));
+  }
+
+  /**
    * Retires the chains the last checkpoint signed holding no entries (never written to, or purged
-   * whole by retention) that are older than `retireAfterMs`: deletes their `audit_chains` row, so
-   * that the checkpoints, rewritten every minute, list the chains that hold something rather than
-   * every process that ever started. What proves a purged chain's end stays: its retention start,
-   * signed again with this key (the signature is the same unless the key was rotated since).
-   * A chain that moved meanwhile is left alone (the delete is conditional on its head).
+   * whole by a purge this key signed) that are older than `retireAfterMs`: deletes their
+   * `audit_chains` row, so that the checkpoints, rewritten every minute, list the chains that hold
+   * something rather than every process that ever started. What proves a purged chain's end stays:
+   * its signed retention start. A start this key did not sign (taken on first use after the upgrade,
+   * or as found on a rotation) is not enough: such a chain stays listed. A chain that moved meanwhile
+   * is left alone (the delete is conditional on its head).
    */
   async function retire(prev: CheckpointBody): Promise<number> {
     const idle = new Map(prev.chains.filter((c) => c.entries === 0).map((c) => [c.id, c]));
@@ -262,65 +279,41 @@ export function createCheckpointer(deps: CheckpointerDeps) {
     let n = 0;
     const ids = [...idle.keys()];
     for (let i = 0; i < ids.length; i += 200) {
+      const part = ids.slice(i, i + 200);
       const rows = await db
         .selectFrom('audit_chains')
         .select(['id', 'head_seq', 'head_hash'])
-        .where('id', 'in', ids.slice(i, i + 200))
+        .where('id', 'in', part)
         .where('started_at', '<=', cutoff)
         .execute();
-      const due = rows.filter((r) => {
-        const c = idle.get(r.id);
-        return c && Number(r.head_seq) === c.head.seq && r.head_hash === c.head.hash;
-      });
+      const starts = new Map(
+        (await db.selectFrom('audit_checkpoints').selectAll().where('chain_id', 'in', part).execute()).map((s) => [
+          s.chain_id,
+          s,
+        ]),
+      );
+      const due = rows
+        .map((r) => ({ r, c: idle.get(r.id) as ChainState }))
+        .filter(({ r, c }) => Number(r.head_seq) === c.head.seq && r.head_hash === c.head.hash)
+        .filter(({ c }) => c.start.seq === 0 || signedStart(c.id, c, starts.get(c.id)))
+        .map(({ c }) => c);
       if (due.length === 0) continue;
+      // One commit for the part (an upgraded database may retire thousands at once).
       n += await db.transaction().execute(async (trx) => {
-        let done = 0;
-        for (const r of due) {
-          const c = idle.get(r.id) as ChainState;
-          if (c.start.seq > 0) {
-            const signed = await trx
-              .updateTable('audit_checkpoints')
-              .set({ signature: signer.sign(startMessage(c.id, c.start.seq, c.start.hash)) })
-              .where('chain_id', '=', c.id)
-              .where('seq', '=', c.start.seq)
-              .where('hash', '=', c.start.hash)
-              .executeTakeFirst();
-            if (Number(signed.numUpdatedRows) !== 1) continue; // its start is not the one signed: left as it is
-          }
-          const gone = await trx
+        let gone = 0;
+        for (const c of due) {
+          const r = await trx
             .deleteFrom('audit_chains')
             .where('id', '=', c.id)
             .where('head_seq', '=', c.head.seq)
             .where('head_hash', '=', c.head.hash)
             .executeTakeFirst();
-          done += Number(gone.numDeletedRows);
+          gone += Number(r.numDeletedRows);
         }
-        return done;
+        return gone;
       });
     }
     return n;
-  }
-
-  /**
-   * On a rotation: the retention starts of retired chains, signed by the old key, signed again with the
-   * new one (as the new key's first checkpoint takes the starts of the chains it lists: as found).
-   */
-  async function adoptRetiredStarts(): Promise<void> {
-    const orphans = await db
-      .selectFrom('audit_checkpoints')
-      .leftJoin('audit_chains', 'audit_chains.id', 'audit_checkpoints.chain_id')
-      .select(['audit_checkpoints.chain_id', 'audit_checkpoints.seq', 'audit_checkpoints.hash'])
-      .where('audit_chains.id', 'is', null)
-      .where('audit_checkpoints.signature', 'is not', null)
-      .execute();
-    for (const o of orphans)
-      await db
-        .updateTable('audit_checkpoints')
-        .set({ signature: signer.sign(startMessage(o.chain_id, o.seq, o.hash)) })
-        .where('chain_id', '=', o.chain_id)
-        .where('seq', '=', o.seq)
-        .where('hash', '=', o.hash)
-        .execute();
   }
 
   /** `head` if it extends what `was` signed, else what `was` signed (and the problem is told). */
@@ -350,10 +343,7 @@ export function createCheckpointer(deps: CheckpointerDeps) {
   async function write(): Promise<CheckpointBody | undefined> {
     // Chains that hold nothing leave first (never on a node that may not sign).
     const last = await lastSigned(db, signer);
-    if (!last.otherKey || rotate) {
-      if (last.prev) stats.retired += await retire(last.prev);
-      else if (rotate) await adoptRetiredStarts();
-    }
+    if (last.prev && (!last.otherKey || rotate)) stats.retired += await retire(last.prev);
     // One snapshot: a purge or a batch committing between the reads cannot make a start and a head
     // disagree (a start past the head, or a head compared with an entry just purged).
     const seen = await adapter.readSnapshot(db, async (trx) => {

@@ -200,6 +200,17 @@ function checkStart(chainId: string, row: StartRow, verifier: AuditVerifier, s: 
   };
 }
 
+async function entriesAfter(db: Kysely<Database>, chainId: string, seq: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('audit_entries')
+    .select('seq')
+    .where('chain_id', '=', chainId)
+    .where('seq', '>', seq)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Walks one chain from `start` a page at a time. */
 async function walk(db: Kysely<Database>, chainId: string, start: ChainStart, expected: Expected) {
   let at = start;
@@ -256,7 +267,18 @@ function checkEnd(chain: {
           problem: `the chain ends at entry ${end} but ${by} goes to entry ${seq}: entries ${end + 1}–${seq} were deleted`,
         };
   if (chain.signed && chain.signed.seq > end) return cut(chain.signed.seq, chain.signed.entries, chain.signed.by);
-  if (!head) return undefined;
+  // Every chain the writer appends to has its row, and a retired chain held nothing when it lost its
+  // row (the writer then starts a new chain): entries in a chain without one were not written by it.
+  if (!head)
+    return count === 0
+      ? undefined
+      : {
+          chainId,
+          seq: start.seq + 1,
+          id: '-',
+          kind: 'appended',
+          problem: `entries ${start.seq + 1}–${end} are in a chain with no recorded head (audit_chains): they were written around Fulcrum’s writer, or the chain’s row was deleted`,
+        };
   if (head.head_seq > end) return cut(head.head_seq, head.head_seq - start.seq, RECORDED_HEAD);
   // The writer moves the head in the same transaction as its entries, and verify reads one snapshot:
   // entries past the head were not written by the writer.
@@ -299,13 +321,16 @@ async function verifySnapshot(db: Kysely<Database>, opts: VerifyOptions): Promis
     const row = starts.get(id);
     // Retention removed the entries up to a checkpoint: the chain goes on from its hash, if signed.
     const start: ChainStart = { seq: row?.seq ?? 0, hash: row?.hash ?? GENESIS };
-    const badStart = row && verifier ? checkStart(id, row, verifier, s) : undefined;
+    const head = heads.get(id);
+    // A start with nothing after it, of a chain no trusted checkpoint lists and no writer holds (one
+    // retired before a key rotation, its start signed with the old key): it proves and hides nothing.
+    const inert = row && !s && !head && !(await entriesAfter(db, id, row.seq));
+    const badStart = row && verifier && !inert ? checkStart(id, row, verifier, s) : undefined;
     if (badStart) {
       findings.push(badStart);
       continue;
     }
     const expected: Expected = new Map(s?.expected);
-    const head = heads.get(id);
     if (head && head.head_seq > start.seq && !expected.has(head.head_seq))
       expected.set(head.head_seq, { hash: head.head_hash, by: RECORDED_HEAD });
     const walked = await walk(db, id, start, expected);

@@ -237,9 +237,16 @@ export class AuditWriter<T> {
   /** One batch, committed together; one entry the database refuses as data fails only itself. */
   private async write(batch: Array<Pending<T>>): Promise<void> {
     // beforeWrite may change the items (re-decided, an approval spent) by assigning their fields:
-    // as they were, for writing them one by one if the batch fails on one's data (a batch of one is
-    // never split, so it keeps no copy).
-    const before = batch.length > 1 ? batch.map((p) => ({ ...(p.item as object) })) : [];
+    // as they were, for writing them one by one if the batch fails on one's data, or again on a new
+    // chain (their fields are assigned, never changed inside, so a shallow copy restores them).
+    const before = batch.map((p) => ({ ...(p.item as object) }));
+    const restore = () =>
+      batch.forEach((p, i) => {
+        const item = p.item as Record<string, unknown>;
+        const was = before[i] as object;
+        for (const k of Object.keys(item)) if (!(k in was)) delete item[k];
+        Object.assign(item, was);
+      });
     let seq = this.seq;
     let prev = this.lastHash;
     // The commit's time is its last try's transaction: a reload between tries is not the commit.
@@ -258,6 +265,9 @@ export class AuditWriter<T> {
           if (err instanceof ChainRetired && !rechained) {
             // The chain held nothing and was idle, so a checkpoint retired it (audit-checkpoint.ts);
             // nothing of it was lost. The batch goes to a new chain, and is not counted as a try.
+            // beforeWrite ran and its writes were undone (an approval it spent is unspent): the items
+            // go back to what they were, so that it decides them again from the start.
+            restore();
             rechained = true;
             this.chain = await newChain(this.db);
             this.seq = 0;
@@ -281,12 +291,7 @@ export class AuditWriter<T> {
       // number out of range) is one request's; the others in its group commit are written
       // without it. Anything else (the database unreachable) fails the batch as it is.
       if (batch.length > 1 && isDataException(err)) {
-        batch.forEach((p, i) => {
-          const item = p.item as Record<string, unknown>;
-          const was = before[i] as object;
-          for (const k of Object.keys(item)) if (!(k in was)) delete item[k];
-          Object.assign(item, was);
-        });
+        restore();
         for (const p of batch) await this.write([p]);
         return;
       }

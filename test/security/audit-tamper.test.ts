@@ -3,10 +3,12 @@
 // key and a checkpoint kept outside — must name it (chain, entry, kind). Both engines.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/adapter.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { AuditEntryTable, Database } from '../../src/db/schema.js';
@@ -20,7 +22,7 @@ import {
   type SignedCheckpoint,
   startMessage,
 } from '../../src/guard/audit-checkpoint.js';
-import { type AuditSigner, loadOrCreateAuditKey, readPublicKey } from '../../src/guard/audit-key.js';
+import { type AuditSigner, type AuditVerifier, loadOrCreateAuditKey, readPublicKey } from '../../src/guard/audit-key.js';
 import { type Finding, type VerifyReport, verifyAudit } from '../../src/guard/audit-verify.js';
 import { hashArguments } from '../../src/guard/decide.js';
 import { createTestDatabase, ENGINES, type Engine, type TestDatabase } from '../support/databases.js';
@@ -588,6 +590,35 @@ describe.each(ENGINES)('audit tampering on %s', (engine) => {
     expect(report, JSON.stringify(report.findings)).toMatchObject({ ok: true, entries: 13, findings: [] });
   });
 
+  it('with the old public key, a rotation takes the starts the old key signed and no other (junk in the signature column)', async () => {
+    f = await setup(engine);
+    await purge(f.handle.db, f.key, f.b, 4); // signed with the old key: taken
+    // Entries 1-5 of chain A deleted behind a start whose "signature" no key made.
+    const h = await hashAt(f.handle.db, f.a, 5);
+    await sql`INSERT INTO audit_checkpoints (chain_id, seq, hash, at, signature) VALUES (${f.a}, 5, ${h}, ${new Date().toISOString()}, 'AAAA')`.execute(
+      f.handle.db,
+    );
+    await sql`DELETE FROM audit_entries WHERE chain_id = ${f.a} AND seq <= 5`.execute(f.handle.db);
+    await f.handle.db.deleteFrom('audit_signed_checkpoints').execute();
+    const next = loadOrCreateAuditKey(path.join(f.db.dir, 'next.pem'));
+    const problems: string[] = [];
+    const rotating = (rotateFrom?: AuditVerifier) =>
+      createCheckpointer({
+        db: f.handle.db,
+        signer: next,
+        node: 'n',
+        rotateKey: true,
+        ...(rotateFrom ? { rotateFrom } : {}),
+        onProblem: (m) => problems.push(m),
+      });
+    expect((await rotating(readPublicKey(f.publicKeyFile)).checkpointNow())?.keyId).toBe(next.keyId);
+    expect(problems).toEqual([
+      `audit chain ${f.a}: its retention start (entry 5) is not signed with the old key (FULCRUM_AUDIT_KEY_ROTATE_FROM); not checkpointed`,
+    ]);
+    const report = await verifyAudit(f.handle.db, { verifier: next });
+    expect(report.findings).toEqual([expect.objectContaining({ chainId: f.a, seq: 5, kind: 'start-forged' })]);
+  });
+
   it('does not take on a rotation a start no key signed', async () => {
     f = await setup(engine);
     await purge(f.handle.db, f.key, f.b, 4);
@@ -820,6 +851,19 @@ describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
     expect(await writing).toBeDefined();
     expect(t.problems).toEqual([]);
     expect(await verifyAudit(t.handle.db, { verifier: t.key })).toMatchObject({ ok: true, findings: [] });
+  });
+});
+
+describe('FULCRUM_AUDIT_KEY_ROTATE_FROM', () => {
+  it('rotates, with the old public key read at start: a file that is not one stops the start, naming it', async () => {
+    const c = loadConfig({ FULCRUM_DATA_DIR: '/tmp/fulcrum-x', FULCRUM_AUDIT_KEY_ROTATE_FROM: 'old-public.pem' });
+    expect(c).toMatchObject({ auditKeyRotate: true, auditKeyRotateFrom: path.resolve('old-public.pem') });
+    expect(loadConfig({ FULCRUM_DATA_DIR: '/tmp/fulcrum-x' })).toMatchObject({ auditKeyRotate: false, auditKeyRotateFrom: '' });
+    const junk = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rotate-from-')), 'old.pem');
+    fs.writeFileSync(junk, 'not a key\n');
+    await expect(startTestServer('sqlite', { auditKeyRotate: true, auditKeyRotateFrom: junk })).rejects.toThrow(
+      `${junk} is not a PEM public key`,
+    );
   });
 });
 
