@@ -98,6 +98,8 @@ export interface AuditChainTable {
   /** Where the chain ends: written in the same transaction as its entries (docs/audit.md). */
   head_seq: number;
   head_hash: string;
+  /** 1: opened by a writer that moves to a new chain when the row is gone, so a checkpoint may retire it. */
+  retirable: Generated<number>;
 }
 
 /** An append-only, hash-chained record of a decision or a human act. JSON columns are text. */

@@ -285,6 +285,7 @@ export function createCheckpointer(deps: CheckpointerDeps) {
         .select(['id', 'head_seq', 'head_hash'])
         .where('id', 'in', part)
         .where('started_at', '<=', cutoff)
+        .where('retirable', '=', 1)
         .execute();
       const starts = new Map(
         (await db.selectFrom('audit_checkpoints').selectAll().where('chain_id', 'in', part).execute()).map((s) => [
@@ -305,6 +306,7 @@ export function createCheckpointer(deps: CheckpointerDeps) {
           const r = await trx
             .deleteFrom('audit_chains')
             .where('id', '=', c.id)
+            .where('retirable', '=', 1)
             .where('head_seq', '=', c.head.seq)
             .where('head_hash', '=', c.head.hash)
             .executeTakeFirst();

@@ -166,6 +166,7 @@ async function newChain(db: Kysely<Database>): Promise<string> {
       started_at: new Date().toISOString(),
       head_seq: 0,
       head_hash: GENESIS,
+      retirable: 1,
     })
     .execute();
   return chainId;

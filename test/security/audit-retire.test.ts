@@ -157,6 +157,19 @@ describe.each(ENGINES)('retired audit chains on %s', (engine) => {
     await idle.close();
   });
 
+  it('never retires a chain an earlier release opened (its writer would go on writing into it, in a rolling upgrade)', async () => {
+    const { handle, key, checkpointer } = await open();
+    const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+    // As the earlier release's writer inserts its row: without the column, which defaults to 0.
+    await handle.db.updateTable('audit_chains').set({ retirable: 0 }).where('id', '=', w.chainId).execute();
+    const cp = checkpointer();
+    await cp.checkpointNow();
+    await cp.checkpointNow();
+    expect(cp.stats.retired).toBe(0);
+    expect(await listed(handle.db, key)).toEqual([w.chainId]);
+    await w.close();
+  });
+
   it('a writer whose chain was retired goes on in a new chain, and nothing is lost', async () => {
     const { handle, key, checkpointer } = await open();
     const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });

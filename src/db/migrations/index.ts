@@ -25,6 +25,7 @@ import * as m20261204T0120 from './20261204T0120-mcp-untraced-pairing.js';
 import * as m20261204T0130 from './20261204T0130-gateway-inference-wins.js';
 import * as m20261205T0100 from './20261205T0100-initiative-stewards.js';
 import * as m20261206T0100 from './20261206T0100-unpriced-service-tier.js';
+import * as m20261207T0100 from './20261207T0100-audit-chains-retirable.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -50,6 +51,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261204T0130-gateway-inference-wins': m20261204T0130,
   '20261205T0100-initiative-stewards': m20261205T0100,
   '20261206T0100-unpriced-service-tier': m20261206T0100,
+  '20261207T0100-audit-chains-retirable': m20261207T0100,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
