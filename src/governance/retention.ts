@@ -48,6 +48,9 @@ export interface Deps {
   /** Why this node may not move where audit chains start, if it may not: its signing key is not the
    *  one the database's checkpoints are signed with (a start it signed would read as a forgery). */
   chainStartsHeld?(): Promise<string | undefined>;
+  /** Why a chain's entries up to `upTo` may not go, if they may not: they do not verify (segmentProblem
+   *  in src/guard/audit-verify.ts). A purge never signs a start over tampered entries. */
+  chainSegmentProblem?(db: Kysely<Database>, chain: string, upTo: number): Promise<string | undefined>;
 }
 
 export type RetentionService = ReturnType<typeof createRetentionService>;
@@ -304,6 +307,13 @@ export function createRetentionService(deps: Deps) {
           .executeTakeFirst();
         // Nothing to keep: the whole chain as it was may go (up to `upTo`).
         const firstKept = keep?.seq === null || keep?.seq === undefined ? Number(upTo) + 1 : Number(keep.seq);
+        // What would go is checked first (outside the chain's lock: the writer only appends after it).
+        const problem = firstKept > 1 ? await deps.chainSegmentProblem?.(db, chain, firstKept - 1) : undefined;
+        if (problem) {
+          const why = `audit chain ${chain}: entries not purged, ${problem} (run \`fulcrum audit verify\`)`;
+          result.auditHeldBack = result.auditHeldBack ? `${result.auditHeldBack}; ${why}` : why;
+          continue;
+        }
         const last = await moveChainStart(chain, firstKept);
         if (!last) continue; // nothing to purge, or another purge got there first
         // The start is committed before the entries go: a crash in between leaves entries before the

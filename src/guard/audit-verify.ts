@@ -7,7 +7,13 @@ import type { Kysely } from 'kysely';
 import { adapterOf } from '../db/adapter.js';
 import type { AuditChainTable, AuditCheckpointTable, AuditEntryTable, Database } from '../db/schema.js';
 import { entryHash, GENESIS } from './audit.js';
-import { type CheckpointBody, openCheckpoint, type SignedCheckpoint, startMessage } from './audit-checkpoint.js';
+import {
+  type CheckpointBody,
+  latestCheckpoint,
+  openCheckpoint,
+  type SignedCheckpoint,
+  startMessage,
+} from './audit-checkpoint.js';
 import type { AuditVerifier } from './audit-key.js';
 import { hashArguments } from './decide.js';
 
@@ -290,6 +296,45 @@ function checkEnd(chain: {
     kind: 'appended',
     problem: `entries after the chain’s recorded head (entry ${head.head_seq}) up to entry ${end} were not written by Fulcrum’s writer`,
   };
+}
+
+/**
+ * Why the entries of a chain from its start up to `upTo` may not be purged, if they may not: they do
+ * not verify from the start (a field changed, an entry missing), or an entry a signed checkpoint
+ * holds is not the one signed (the segment rewritten with recomputed hashes). Retention asks before
+ * it signs a new start: a purge must not vouch for what was tampered with (an entry backdated so that
+ * it falls out of its period would otherwise be deleted under a signed start, and the deletion read
+ * as retention's).
+ */
+export async function segmentProblem(
+  db: Kysely<Database>,
+  chainId: string,
+  upTo: number,
+  verifier: AuditVerifier,
+): Promise<string | undefined> {
+  const row = await db.selectFrom('audit_checkpoints').selectAll().where('chain_id', '=', chainId).executeTakeFirst();
+  let at: ChainStart = { seq: row ? Number(row.seq) : 0, hash: row?.hash ?? GENESIS };
+  if (upTo <= at.seq) return undefined;
+  const expected: Expected = new Map();
+  const signed = (await latestCheckpoint(db, verifier))?.body.chains.find((c) => c.id === chainId);
+  if (signed && signed.head.seq > at.seq && signed.head.seq <= upTo)
+    expected.set(signed.head.seq, { hash: signed.head.hash, by: 'the latest signed checkpoint' });
+  while (at.seq < upTo) {
+    const page = await db
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('chain_id', '=', chainId)
+      .where('seq', '>', at.seq)
+      .where('seq', '<=', upTo)
+      .orderBy('seq')
+      .limit(PAGE)
+      .execute();
+    if (page.length === 0) return `entry ${at.seq + 1} is missing`;
+    const r = verifyRows(chainId, page, at, expected);
+    if (!r.ok) return `entry ${r.broken.seq} ${r.broken.problem} [${r.broken.kind}]`;
+    at = r.next;
+  }
+  return undefined;
 }
 
 /**

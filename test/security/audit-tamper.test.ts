@@ -23,7 +23,7 @@ import {
   startMessage,
 } from '../../src/guard/audit-checkpoint.js';
 import { type AuditSigner, type AuditVerifier, loadOrCreateAuditKey, readPublicKey } from '../../src/guard/audit-key.js';
-import { type Finding, type VerifyReport, verifyAudit } from '../../src/guard/audit-verify.js';
+import { type Finding, segmentProblem, type VerifyReport, verifyAudit } from '../../src/guard/audit-verify.js';
 import { hashArguments } from '../../src/guard/decide.js';
 import { createTestDatabase, ENGINES, type Engine, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
@@ -731,7 +731,12 @@ describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
     if (signedUpTo < 25) await write(signedUpTo + 1, 25);
     await w.close();
     const retention = (on: Db) =>
-      createRetentionService({ db: on, registry, signChainStart: (c, seq, h) => key.sign(startMessage(c, seq, h)) });
+      createRetentionService({
+        db: on,
+        registry,
+        signChainStart: (c, seq, h) => key.sign(startMessage(c, seq, h)),
+        chainSegmentProblem: (d, c, upTo) => segmentProblem(d, c, upTo, key),
+      });
     const start = async () => (await handle.db.selectFrom('audit_checkpoints').selectAll().executeTakeFirstOrThrow()).seq;
     /** Another process on the same database (a second node, or the CLI beside the server). */
     const second = () => {
@@ -806,6 +811,30 @@ describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
     expect(await verifyAudit(t.handle.db, { verifier: t.key })).toMatchObject({ ok: true, entries: 25, findings: [] });
     // A node told to rotate to its key purges (its first checkpoint takes the database as it finds it).
     expect((await purgeAs(strayCheckpoints(true))).decisions).toBe(16);
+  });
+
+  it('a purge never signs a start over tampered entries: backdated ones stay, and it says why', async () => {
+    // Entries 21-25 are recent; a database writer backdates them so that they fall out of their period,
+    // as is (their hashes broken), or with every hash from there recomputed.
+    for (const rehashed of [false, true]) {
+      const t = await setupChain();
+      await sql`UPDATE audit_entries SET at = '2000-01-01T00:00:00.000Z' WHERE seq > 20`.execute(t.handle.db);
+      if (rehashed) await rehash(t.handle.db, t.chain, 21);
+      const done = await t.retention(t.handle.db).purge(system);
+      expect(done.auditHeldBack).toMatch(
+        new RegExp(
+          `audit chain ${t.chain}: entries not purged, entry ${rehashed ? 25 : 21} .*\\[${rehashed ? 'rewritten' : 'content-changed'}\\]`,
+        ),
+      );
+      expect(await t.handle.db.selectFrom('audit_entries').select('seq').execute()).toHaveLength(25);
+      const report = await verifyAudit(t.handle.db, { verifier: t.key });
+      expect(report.findings).toEqual([
+        expect.objectContaining({ chainId: t.chain, seq: rehashed ? 25 : 21, kind: rehashed ? 'rewritten' : 'content-changed' }),
+      ]);
+      for (const h of handles.splice(0)) await h.destroy();
+      await db?.drop();
+      db = undefined;
+    }
   });
 
   it('a purge of a chain with nothing to keep leaves an entry its writer appends meanwhile', async () => {
