@@ -21,7 +21,7 @@ import { createGuardService, type GuardService } from './guard/guard-service.js'
 import { createInsightService, type InsightService } from './insight/insight-service.js';
 import { createSpendService, type SpendService } from './insight/spend.js';
 import { llmOperatorChecks } from './llm/endpoint-spec.js';
-import { limitUsage } from './llm/ledger.js';
+import { databaseNow, limitUsage } from './llm/ledger.js';
 import { fromMicro, periodOf } from './llm/limits.js';
 import { createMcpService, type McpService, mcpSettings } from './mcp/index.js';
 import { mcpOperatorChecks } from './mcp/operator-checks.js';
@@ -107,7 +107,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     ['limit', 'enforce'],
     async () => {
       const snapshot = await guard.registry();
-      const now = new Date();
+      const now = await databaseNow(db); // by the database's clock, as the gateway counts the limits
       return Promise.all(
         snapshot.list('SpendLimit').map(async (l) => {
           const usage = await limitUsage(db, l.name, periodOf(l.spec.period, now).start);

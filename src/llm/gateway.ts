@@ -45,6 +45,8 @@ export interface Admitted {
   body: Buffer;
   timeoutMs: number;
   startedAt: number;
+  /** When it was admitted, by the database's clock (evidence is dated by it, as the limits count). */
+  at: Date;
   day: string;
   prices: PriceBook;
   worst: Usage;
@@ -199,7 +201,7 @@ export function createLlmGateway(opts: GatewayOptions) {
         model: call.model.name,
         modelReported: end.model ?? call.model.spec.upstreamName ?? call.model.name,
         provider: call.model.spec.provider,
-        startedAt: call.startedAt,
+        startedAt: call.at.getTime(),
         durationMs: Date.now() - call.startedAt,
         usage,
         costUsd: tier ? null : cost,
@@ -403,6 +405,7 @@ export function createLlmGateway(opts: GatewayOptions) {
         body: Buffer.alloc(0),
         timeoutMs,
         startedAt,
+        at: now,
         day,
         prices,
         worst,
@@ -426,12 +429,20 @@ export function createLlmGateway(opts: GatewayOptions) {
 
     /** GET /models: the models this agent may call through this API now (the guard's answer is allow). */
     async models(agent: string, api: Api) {
-      return allowedModels(await opts.guard.snapshot(), agent, api);
+      await reservations.clockRead();
+      return allowedModels(await opts.guard.snapshot(), agent, api, reservations.now().toISOString().slice(0, 10));
+    },
+
+    /** The database's time, as this node knows it: what periods and price days are judged by. */
+    async now(): Promise<Date> {
+      await reservations.clockRead();
+      return reservations.now();
     },
 
     /** GET /v1/spend-limits/<name>/status: the limit in its current period, and its burn-down by hour. */
-    async limitStatus(actor: Principal, name: string, at = reservations.now()) {
+    async limitStatus(actor: Principal, name: string, at?: Date) {
       assertCan(actor, 'registry.read');
+      at ??= await this.now();
       return spendLimitStatus(db, (await opts.guard.snapshot()).registry, name, at);
     },
 

@@ -10,7 +10,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { adapterOf } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database } from '../db/schema.js';
-import type { ApplicableLimit } from './limits.js';
+import { type ApplicableLimit, periodOf } from './limits.js';
 
 export interface RateLimits {
   requestsPerMinute?: number | undefined;
@@ -340,7 +340,10 @@ export async function settleBatch(db: Kysely<Database>, batch: Settlement[]): Pr
         const e = spent.get(key) ?? { limit: l.name, periodStart: l.periodStart, micro: 0 };
         e.micro += s.costMicro;
         spent.set(key, e);
-        const hour = s.at.toISOString().slice(0, 13);
+        // In the hour it ended, or the period's last hour for a call admitted in a period that ended
+        // meanwhile: its spend counts in that period, so its burn-down does too.
+        const end = Date.parse(periodOf(l.spec.period, new Date(`${l.periodStart}T00:00:00.000Z`)).to);
+        const hour = new Date(Math.min(s.at.getTime(), end - 1)).toISOString().slice(0, 13);
         const h = hours.get(`${l.name}\u0000${hour}`) ?? { limit: l.name, hour, micro: 0 };
         h.micro += s.costMicro;
         hours.set(`${l.name}\u0000${hour}`, h);

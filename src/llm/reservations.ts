@@ -28,7 +28,7 @@ export interface ReservationOptions {
   /** How long a settlement waits for others to share its commit. */
   settleDelayMs: number;
   onError(what: string, err: unknown): void;
-  /** This node's clock (tests set it off, as a host's clock can be). */
+  /** This host's clock, used until the database's is first read (tests set it off, as a host's can be). */
   clock?: () => number;
 }
 
@@ -53,28 +53,43 @@ export function createReservations(db: Kysely<Database>, opts: ReservationOption
   let admitting = false;
   // Reservations expire, and rate windows turn, by the database's clock: a node whose clock is ahead
   // would otherwise release the calls other nodes still hold (and one behind would hold them too
-  // briefly). This node's offset to it is measured at start and before every sweep (to within half
-  // a round trip).
+  // briefly). It is read at start (admissions wait for it) and before every sweep, to within half a
+  // round trip, and carried between reads on this process's monotonic clock.
   const clock = opts.clock ?? Date.now;
-  let offsetMs = 0;
+  // The database's time at a point of this process's monotonic clock (performance.now(), which no
+  // NTP step or VM resume moves: a wall-clock offset would carry such a step into every admission
+  // until the next read); until it is first read, this host's clock.
+  let anchor: { db: number; mono: number } | undefined;
   async function syncClock(): Promise<void> {
-    const before = clock();
-    const at = (await databaseNow(db)).getTime();
-    offsetMs = at - (before + clock()) / 2;
+    // A connection first: the sample times the query alone, not the wait for a pooled connection.
+    await db.connection().execute(async (c) => {
+      const before = performance.now();
+      const at = (await databaseNow(c)).getTime();
+      const after = performance.now();
+      if (anchor && after - before > 1000) return; // too slow a round trip to trust: the last one stays
+      anchor = { db: at, mono: (before + after) / 2 };
+    });
   }
   let synced = false;
-  const clockRead = syncClock().then(
-    () => {
-      synced = true;
-    },
-    (err) => {
-      synced = true; // this host's clock, until the next sweep reads the database's
-      failures++;
-      opts.onError("reading the database's clock", err);
-    },
-  );
+  // Tried again until it succeeds (waiting longer each time, up to 5 s): admissions wait for it rather
+  // than go by a clock the other nodes do not share.
+  const clockRead: Promise<void> = (async () => {
+    for (let pause = 250; ; pause = Math.min(pause * 2, 5000)) {
+      try {
+        await syncClock();
+        synced = true;
+        return;
+      } catch (err) {
+        failures++;
+        opts.onError("reading the database's clock", err);
+        if (closed) return;
+        await new Promise((r) => setTimeout(r, pause).unref());
+      }
+    }
+  })();
+  const nowMs = () => (anchor ? anchor.db + (performance.now() - anchor.mono) : clock());
   /** The database's time now, as this node best knows it. */
-  const now = () => new Date(clock() + offsetMs);
+  const now = () => new Date(nowMs());
 
   async function sweep(): Promise<number> {
     await syncClock();
@@ -193,7 +208,7 @@ export function createReservations(db: Kysely<Database>, opts: ReservationOption
     /** The database's time now, as this node best knows it (what reservations expire by). */
     now,
     /** When a reservation made now, held for `ms`, expires (by the database's clock). */
-    expiresIn: (ms: number) => new Date(clock() + offsetMs + ms),
+    expiresIn: (ms: number) => new Date(nowMs() + ms),
     /** Resolves once this node has read the database's clock (or failed to, and said so). */
     clockRead: () => (synced ? undefined : clockRead),
     /** Releases the reservations past their expiry now (as the timer does); how many. */

@@ -5,10 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/adapter.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { limitUsage } from '../../src/llm/ledger.js';
-import type { ApplicableLimit } from '../../src/llm/limits.js';
+import { limitHours, limitUsage, reserveBatch, settleBatch } from '../../src/llm/ledger.js';
+import { type ApplicableLimit, periodOf } from '../../src/llm/limits.js';
 import { createReservations, type Reservations } from '../../src/llm/reservations.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { adminPool } from '../support/postgres.js';
+import { until } from '../support/wait.js';
 
 const MINUTE = 60_000;
 
@@ -23,15 +25,15 @@ describe.each(ENGINES)('reservation expiry across nodes whose clocks differ, on 
     db = undefined;
   });
 
-  /** A node on the shared database whose clock is `skewMs` off. */
-  function node(skewMs: number, errors: string[]) {
+  /** A node on the shared database whose clock is `skewMs` off (or as `skew()` says when it is read). */
+  function node(skewMs: number | (() => number), errors: string[]) {
     const handle = (db as TestDatabase).open();
     handles.push(handle);
     const r = createReservations(handle.db, {
       waitMs: 0,
       sweepMs: 3_600_000, // swept by the test, not the timer
       settleDelayMs: 1,
-      clock: () => Date.now() + skewMs,
+      clock: () => Date.now() + (typeof skewMs === 'number' ? skewMs : skewMs()),
       onError: (what, err) => errors.push(`${what}: ${(err as Error).message}`),
     });
     nodes.push(r);
@@ -74,5 +76,103 @@ describe.each(ENGINES)('reservation expiry across nodes whose clocks differ, on 
     const left = await first.db.selectFrom('llm_reservations').select('id').execute();
     expect(left).toEqual([{ id: 'running' }]);
     expect(errors).toEqual([]);
+  });
+
+  it("a step of the node's clock after it read the database's (NTP, a VM resumed) moves none of its expiries", async () => {
+    db = await createTestDatabase(engine);
+    const first = db.open();
+    handles.push(first);
+    await migrateToLatest(first);
+    const errors: string[] = [];
+    let skew = 5 * MINUTE;
+    const stepped = node(() => skew, errors);
+    await stepped.r.clockRead();
+    skew = 0; // stepped back by NTP
+    const before = Date.now();
+    const expiry = stepped.r.expiresIn(2 * MINUTE).getTime() - before;
+    expect(expiry).toBeGreaterThan(2 * MINUTE - 5_000);
+    expect(expiry).toBeLessThan(2 * MINUTE + 5_000);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe.runIf(process.env.FULCRUM_TEST_DATABASE_URL)('a first read of the database clock that fails (postgres)', () => {
+  let db: TestDatabase | undefined;
+  const handles: DatabaseHandle[] = [];
+  const nodes: Reservations[] = [];
+  afterEach(async () => {
+    for (const n of nodes.splice(0)) await n.close();
+    for (const h of handles.splice(0)) await h.destroy();
+    await db?.drop();
+    db = undefined;
+  });
+
+  it("is tried again until it succeeds: admissions never go by the node's own clock", async () => {
+    db = await createTestDatabase('postgres');
+    const name = new URL(db.url as string).pathname.slice(1);
+    const admin = adminPool(process.env.FULCRUM_TEST_DATABASE_URL as string);
+    try {
+      const errors: string[] = [];
+      // The database refuses new connections for a moment (a failover) while a node 5 minutes slow starts.
+      await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS false`);
+      const handle = db.open();
+      handles.push(handle);
+      const behind = createReservations(handle.db, {
+        waitMs: 0,
+        sweepMs: 3_600_000,
+        settleDelayMs: 1,
+        clock: () => Date.now() - 5 * MINUTE,
+        onError: (what, err) => errors.push(`${what}: ${(err as Error).message}`),
+      });
+      nodes.push(behind);
+      await until(async () => errors.length > 0, 'the first read to fail');
+      expect(behind.clockRead()).toBeInstanceOf(Promise); // still waiting
+      await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS true`);
+      await behind.clockRead();
+      expect(errors[0]).toMatch(/reading the database's clock/);
+      const expiry = behind.expiresIn(2 * MINUTE).getTime() - Date.now();
+      expect(expiry).toBeGreaterThan(2 * MINUTE - 5_000);
+    } finally {
+      await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+  });
+});
+
+describe.each(ENGINES)('a call that settles after its period ended, on %s', (engine) => {
+  let db: TestDatabase | undefined;
+  const handles: DatabaseHandle[] = [];
+  afterEach(async () => {
+    for (const h of handles.splice(0)) await h.destroy();
+    await db?.drop();
+    db = undefined;
+  });
+
+  it('is in the burn-down of the period whose spend counts it', async () => {
+    db = await createTestDatabase(engine);
+    const h = db.open();
+    handles.push(h);
+    await migrateToLatest(h);
+    const admitted = new Date('2026-12-04T23:59:50Z');
+    const settled = new Date('2026-12-05T00:00:10Z');
+    const spec = { scope: { agent: 'bot' }, period: 'day', amountUsd: 10, enforce: 'block' } as ApplicableLimit['spec'];
+    const limit: ApplicableLimit = { name: 'team', spec, periodStart: periodOf('day', admitted).start, amountMicro: 10_000_000 };
+    const call = { id: 'c1', agent: 'bot', limits: [limit], costMicro: 2_000_000, tokens: 10 };
+    expect(await reserveBatch(h.db, [{ ...call, now: admitted, expiresAt: new Date(admitted.getTime() + 120_000) }])).toEqual([
+      expect.objectContaining({ ok: true }),
+    ]);
+    await settleBatch(h.db, [{ ...call, costMicro: 1_500_000, minute: null, tokenDelta: 0, at: settled }]);
+    // What GET /v1/spend-limits/team/status reads for each day: the period's spend, and its burn-down by hour.
+    const totals = [];
+    for (const day of [admitted, settled]) {
+      const p = periodOf('day', day);
+      const spent = (await limitUsage(h.db, 'team', p.start)).spent;
+      const burnDown = (await limitHours(h.db, 'team', p.from.slice(0, 13), p.to.slice(0, 13))).reduce((a, x) => a + x.micro, 0);
+      totals.push({ period: p.start, spent, burnDown });
+    }
+    expect(totals).toEqual([
+      { period: '2026-12-04', spent: 1_500_000, burnDown: 1_500_000 },
+      { period: '2026-12-05', spent: 0, burnDown: 0 },
+    ]);
   });
 });
