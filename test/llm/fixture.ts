@@ -191,3 +191,16 @@ export function clientChatSpan(o: {
     },
   ]);
 }
+
+/** The SpendLimit `bot-daily` on llm-bot, a day at a time, as YAML to add to llmBundle. */
+export function botDailyLimit(amountUsd: number): string {
+  return `
+apiVersion: fulcrum/v1
+kind: SpendLimit
+metadata: { name: bot-daily }
+spec:
+  scope: { agent: llm-bot }
+  period: day
+  amountUsd: ${amountUsd}
+`;
+}

@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { applyAndKey, bindSecret, limitStatus, llmBundle } from './fixture.js';
+import { applyAndKey, bindSecret, botDailyLimit, limitStatus, llmBundle } from './fixture.js';
 import { type FakeUpstream, startFakeUpstream } from './upstream.js';
 
 const realNow = () => performance.timeOrigin + performance.now();
@@ -35,15 +35,7 @@ describe.runIf(process.env.FULCRUM_TEST_DATABASE_URL)(
       vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: now + skew });
       t = await startTestServer('postgres', { outboundAllowHosts: [{ host: '127.0.0.1' }] });
       const url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-      const extra = `
-apiVersion: fulcrum/v1
-kind: SpendLimit
-metadata: { name: bot-daily }
-spec:
-  scope: { agent: llm-bot }
-  period: day
-  amountUsd: 5
----
+      const extra = `${botDailyLimit(5)}---
 apiVersion: fulcrum/v1
 kind: Model
 metadata: { name: gw-tomorrow }

@@ -185,6 +185,19 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     expect((await settled()) - before).toBeCloseTo(2 * costOf({ input: 20, cached: 8, output: 6 }), 9);
   });
 
+  /** What a slow Anthropic call holds against the limit while it runs (the endpoint is made slow first). */
+  const heldBy = async (body: Anthropic.MessageCreateParamsNonStreaming) => {
+    const call = anthropic.messages.create(body);
+    let held = 0;
+    await until(async () => {
+      held = (await limitStatus(t.server, 'bot-daily')).reservedUsd;
+      return held > 0;
+    }, 'the call to reserve');
+    await call;
+    await settled();
+    return held;
+  };
+
   it('prices prompt-cache writes at their own rate, whole and streamed, and reserves a call that asks for one at it', async () => {
     up.behave('gw-claude', { inputTokens: 30, cachedTokens: 4, cacheWriteTokens: 20, outputTokens: 4 });
     const before = await settled();
@@ -197,17 +210,6 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     // What a slow call holds while it runs: with cache_control, its input bound at the cache-write
     // rate (2), not the input rate (1). The two bodies differ only by that field (37 bytes).
     up.behave('gw-claude', { latencyMs: 400 });
-    const heldBy = async (body: typeof ask) => {
-      const call = anthropic.messages.create(body);
-      let held = 0;
-      await until(async () => {
-        held = (await limitStatus(t.server, 'bot-daily')).reservedUsd;
-        return held > 0;
-      }, 'the call to reserve');
-      await call;
-      await settled();
-      return held;
-    };
     const plain = await heldBy({ ...ask, system: [{ type: 'text', text: 'You are terse.' }] });
     const writing = await heldBy(ask);
     const output = (100 * PRICE.output) / 1e6;
@@ -218,24 +220,13 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   it('reserves the definitions Anthropic adds for the tools a request names by type only (computer, text editor, bash)', async () => {
     up.behave('gw-claude', { latencyMs: 400 });
     const ask = { model: 'gw-claude', max_tokens: 100, messages: [{ role: 'user' as const, content: 'hi' }] };
-    const heldBy = async (body: object) => {
-      const call = anthropic.messages.create(body as typeof ask);
-      let held = 0;
-      await until(async () => {
-        held = (await limitStatus(t.server, 'bot-daily')).reservedUsd;
-        return held > 0;
-      }, 'the call to reserve');
-      await call;
-      await settled();
-      return held;
-    };
     const tools = [
       { type: 'computer_20250124', name: 'computer', display_width_px: 1024, display_height_px: 768 },
       { type: 'text_editor_20250728', name: 'str_replace_based_edit_tool' },
       { type: 'bash_20250124', name: 'bash' },
     ];
     const plain = await heldBy(ask);
-    const withTools = await heldBy({ ...ask, tools });
+    const withTools = await heldBy({ ...ask, tools } as unknown as typeof ask);
     // Their bodies differ by ~230 bytes; Anthropic adds 735 + 499 (computer use), 700 and 245 tokens.
     expect(withTools - plain).toBeGreaterThanOrEqual(((735 + 499 + 700 + 245) * PRICE.input) / 1e6);
   });

@@ -13,6 +13,7 @@ import { type AuditRecord, AuditWriter, entryHash, toRow } from '../../src/guard
 import { createCheckpointer, latestCheckpoint, type SignedCheckpoint, startMessage } from '../../src/guard/audit-checkpoint.js';
 import { type AuditSigner, loadOrCreateAuditKey } from '../../src/guard/audit-key.js';
 import { verifyAudit } from '../../src/guard/audit-verify.js';
+import { decisionRecord } from '../support/audit.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { gate, pauseQuery } from '../support/pause.js';
@@ -20,27 +21,7 @@ import { startCluster, type TestCluster } from '../support/server.js';
 
 type Db = Kysely<Database>;
 
-function record(i: number, at = new Date().toISOString()): AuditRecord {
-  return {
-    id: `dec_r${i}_${Math.random().toString(36).slice(2, 10)}`,
-    kind: 'decision',
-    at,
-    actor: 'agent:support-bot',
-    agent: 'support-bot',
-    action: 'tool.call',
-    target: 'crm.lookup',
-    decision: 'allow',
-    reasons: [{ policy: 'builtin/archetype-tools/support-agent', effect: 'permit' }],
-    monitor: [],
-    policyVersion: 1,
-    argumentsHash: null,
-    arguments: null,
-    dataDomains: [],
-    taskId: null,
-    approvalId: null,
-    detail: {},
-  };
-}
+const record = decisionRecord;
 
 async function append(w: AuditWriter<AuditRecord>, from: number, n: number, at?: string) {
   await Promise.all(Array.from({ length: n }, (_, i) => w.append(record(from + i, at))));

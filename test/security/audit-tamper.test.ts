@@ -24,7 +24,7 @@ import {
 } from '../../src/guard/audit-checkpoint.js';
 import { type AuditSigner, type AuditVerifier, loadOrCreateAuditKey, readPublicKey } from '../../src/guard/audit-key.js';
 import { type Finding, segmentProblem, type VerifyReport, verifyAudit } from '../../src/guard/audit-verify.js';
-import { hashArguments } from '../../src/guard/decide.js';
+import { decisionRecord } from '../support/audit.js';
 import { createTestDatabase, ENGINES, type Engine, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { pauseQuery } from '../support/pause.js';
@@ -33,28 +33,7 @@ import { startTestServer } from '../support/server.js';
 
 type Db = Kysely<Database>;
 
-function record(i: number): AuditRecord {
-  const args = { customerId: `c-${i}` };
-  return {
-    id: `dec_t${i}_${Math.random().toString(36).slice(2, 10)}`,
-    kind: 'decision',
-    at: new Date(Date.UTC(2026, 11, 1, 0, 0, i)).toISOString(),
-    actor: 'agent:support-bot',
-    agent: 'support-bot',
-    action: 'tool.call',
-    target: 'crm.lookup',
-    decision: 'allow',
-    reasons: [{ policy: 'builtin/archetype-tools/support-agent', effect: 'permit' }],
-    monitor: [],
-    policyVersion: 3,
-    argumentsHash: hashArguments(args, ['customer-records']),
-    arguments: args,
-    dataDomains: ['customer-records'],
-    taskId: null,
-    approvalId: null,
-    detail: {},
-  };
-}
+const record = decisionRecord;
 
 /** Appends n entries; the writer's group commit keeps the order of the calls. */
 async function append(w: AuditWriter<AuditRecord>, from: number, n: number) {
