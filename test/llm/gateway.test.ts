@@ -9,19 +9,21 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { ENGINES } from '../support/databases.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { applyAndKey, bindSecret, clientChatSpan, costOf, limitStatus, llmBundle, PRICE, UPSTREAM_SECRET } from './fixture.js';
+import {
+  applyAndKey,
+  bindSecret,
+  botDailyLimit,
+  clientChatSpan,
+  costOf,
+  limitStatus,
+  llmBundle,
+  PRICE,
+  UPSTREAM_SECRET,
+} from './fixture.js';
 import { type FakeUpstream, startFakeUpstream } from './upstream.js';
 
 // A limit far above anything these tests spend: every call is reserved and settled through it.
-const WATCH = `
-apiVersion: fulcrum/v1
-kind: SpendLimit
-metadata: { name: bot-daily }
-spec:
-  scope: { agent: llm-bot }
-  period: day
-  amountUsd: 1000
----
+const WATCH = `${botDailyLimit(1000)}---
 apiVersion: fulcrum/v1
 kind: Agent
 metadata: { name: rate-bot }

@@ -6,18 +6,10 @@ import OpenAI from 'openai';
 import { afterAll, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/adapter.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { applyAndKey, bindSecret, costOf, llmBundle } from './fixture.js';
+import { applyAndKey, bindSecret, botDailyLimit, costOf, llmBundle } from './fixture.js';
 import { type FakeUpstream, startFakeUpstream } from './upstream.js';
 
-const LIMIT = `
-apiVersion: fulcrum/v1
-kind: SpendLimit
-metadata: { name: bot-daily }
-spec:
-  scope: { agent: llm-bot }
-  period: day
-  amountUsd: 100
-`;
+const LIMIT = botDailyLimit(100);
 
 let up: FakeUpstream | undefined;
 let t: TestServer | undefined;
