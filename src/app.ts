@@ -16,7 +16,7 @@ import { createReviewService, type ReviewService } from './governance/reviews.js
 import { createRiskService, latestTiers, type RiskService } from './governance/risk.js';
 import { type Checkpointer, createCheckpointer, startMessage } from './guard/audit-checkpoint.js';
 import { type AuditSigner, loadOrCreateAuditKey, readPublicKey } from './guard/audit-key.js';
-import { segmentProblem } from './guard/audit-verify.js';
+import { segmentChecker } from './guard/audit-verify.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
 import { createInsightService, type InsightService } from './insight/insight-service.js';
 import { createSpendService, type SpendService } from './insight/spend.js';
@@ -157,7 +157,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     registry: () => registry.snapshot(),
     signChainStart: (chain, seq, hash) => auditKey.sign(startMessage(chain, seq, hash)),
     chainStartsHeld: () => checkpoints.startsHeld(),
-    chainSegmentProblem: (on, chain, upTo) => segmentProblem(on, chain, upTo, auditKey),
+    chainSegmentChecker: (on) => segmentChecker(on, auditKey),
     observe: observability,
     recordAct: guard.recordAct,
   });

@@ -5,7 +5,6 @@ import type { RegistrySnapshot } from '../registry/model.js';
 import { resolveModelName } from '../registry/model-names.js';
 import type { ModelSpec } from '../registry/schemas.js';
 
-/** Why a model call has no cost (docs/evidence.md "Unpriced model calls"). */
 /** The most tokens one call may report (docs/evidence.md); more is not a model call, it is an attack. */
 export const MAX_TOKENS = 1e10;
 
@@ -19,6 +18,7 @@ export function tokenCount(v: unknown): number | undefined {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_TOKENS ? n : undefined;
 }
 
+/** Why a model call has no cost (docs/evidence.md "Unpriced model calls"). */
 export const UNPRICED_REASONS = ['unknown_model', 'no_price', 'no_usage', 'service_tier'] as const;
 export type UnpricedReason = (typeof UNPRICED_REASONS)[number];
 

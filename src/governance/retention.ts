@@ -48,9 +48,9 @@ export interface Deps {
   /** Why this node may not move where audit chains start, if it may not: its signing key is not the
    *  one the database's checkpoints are signed with (a start it signed would read as a forgery). */
   chainStartsHeld?(): Promise<string | undefined>;
-  /** Why a chain's entries up to `upTo` may not go, if they may not: they do not verify (segmentProblem
-   *  in src/guard/audit-verify.ts). A purge never signs a start over tampered entries. */
-  chainSegmentProblem?(db: Kysely<Database>, chain: string, upTo: number): Promise<string | undefined>;
+  /** For one purge: why a chain's entries up to `upTo` may not go, if they may not: they do not verify
+   *  (segmentChecker in src/guard/audit-verify.ts). A purge never signs a start over tampered entries. */
+  chainSegmentChecker?(db: Kysely<Database>): Promise<(chain: string, upTo: number) => Promise<string | undefined>>;
 }
 
 export type RetentionService = ReturnType<typeof createRetentionService>;
@@ -280,6 +280,7 @@ export function createRetentionService(deps: Deps) {
       const heldBack = await deps.chainStartsHeld?.();
       if (heldBack) result.auditHeldBack = heldBack;
       const chains = heldBack ? [] : await db.selectFrom('audit_entries').select('chain_id').distinct().execute();
+      const segmentProblem = chains.length > 0 ? await deps.chainSegmentChecker?.(db) : undefined;
       for (const { chain_id: chain } of chains) {
         // Only entries already there are judged: one its writer appends while this runs is after `upTo`,
         // and never taken for part of a chain with nothing to keep.
@@ -308,7 +309,7 @@ export function createRetentionService(deps: Deps) {
         // Nothing to keep: the whole chain as it was may go (up to `upTo`).
         const firstKept = keep?.seq === null || keep?.seq === undefined ? Number(upTo) + 1 : Number(keep.seq);
         // What would go is checked first (outside the chain's lock: the writer only appends after it).
-        const problem = firstKept > 1 ? await deps.chainSegmentProblem?.(db, chain, firstKept - 1) : undefined;
+        const problem = firstKept > 1 ? await segmentProblem?.(chain, firstKept - 1) : undefined;
         if (problem) {
           const why = `audit chain ${chain}: entries not purged, ${problem} (run \`fulcrum audit verify\`)`;
           result.auditHeldBack = result.auditHeldBack ? `${result.auditHeldBack}; ${why}` : why;

@@ -217,19 +217,14 @@ async function entriesAfter(db: Kysely<Database>, chainId: string, seq: number):
   return row !== undefined;
 }
 
-/** Walks one chain from `start` a page at a time. */
-async function walk(db: Kysely<Database>, chainId: string, start: ChainStart, expected: Expected) {
+/** Walks one chain from `start` a page at a time (up to entry `upTo` when given). */
+async function walk(db: Kysely<Database>, chainId: string, start: ChainStart, expected: Expected, upTo?: number) {
   let at = start;
   let count = 0;
   for (;;) {
-    const page = await db
-      .selectFrom('audit_entries')
-      .selectAll()
-      .where('chain_id', '=', chainId)
-      .where('seq', '>', at.seq)
-      .orderBy('seq')
-      .limit(PAGE)
-      .execute();
+    let query = db.selectFrom('audit_entries').selectAll().where('chain_id', '=', chainId).where('seq', '>', at.seq);
+    if (upTo !== undefined) query = query.where('seq', '<=', upTo);
+    const page = await query.orderBy('seq').limit(PAGE).execute();
     const r = verifyRows(chainId, page, at, expected);
     count += r.count;
     if (!r.ok) {
@@ -304,37 +299,22 @@ function checkEnd(chain: {
  * holds is not the one signed (the segment rewritten with recomputed hashes). Retention asks before
  * it signs a new start: a purge must not vouch for what was tampered with (an entry backdated so that
  * it falls out of its period would otherwise be deleted under a signed start, and the deletion read
- * as retention's).
+ * as retention's). The latest signed checkpoint is read once, for every chain a purge asks about.
  */
-export async function segmentProblem(
-  db: Kysely<Database>,
-  chainId: string,
-  upTo: number,
-  verifier: AuditVerifier,
-): Promise<string | undefined> {
-  const row = await db.selectFrom('audit_checkpoints').selectAll().where('chain_id', '=', chainId).executeTakeFirst();
-  let at: ChainStart = { seq: row ? Number(row.seq) : 0, hash: row?.hash ?? GENESIS };
-  if (upTo <= at.seq) return undefined;
-  const expected: Expected = new Map();
-  const signed = (await latestCheckpoint(db, verifier))?.body.chains.find((c) => c.id === chainId);
-  if (signed && signed.head.seq > at.seq && signed.head.seq <= upTo)
-    expected.set(signed.head.seq, { hash: signed.head.hash, by: 'the latest signed checkpoint' });
-  while (at.seq < upTo) {
-    const page = await db
-      .selectFrom('audit_entries')
-      .selectAll()
-      .where('chain_id', '=', chainId)
-      .where('seq', '>', at.seq)
-      .where('seq', '<=', upTo)
-      .orderBy('seq')
-      .limit(PAGE)
-      .execute();
-    if (page.length === 0) return `entry ${at.seq + 1} is missing`;
-    const r = verifyRows(chainId, page, at, expected);
-    if (!r.ok) return `entry ${r.broken.seq} ${r.broken.problem} [${r.broken.kind}]`;
-    at = r.next;
-  }
-  return undefined;
+export async function segmentChecker(db: Kysely<Database>, verifier: AuditVerifier) {
+  const heads = new Map((await latestCheckpoint(db, verifier))?.body.chains.map((c) => [c.id, c.head]) ?? []);
+  return async (chainId: string, upTo: number): Promise<string | undefined> => {
+    const row = await db.selectFrom('audit_checkpoints').selectAll().where('chain_id', '=', chainId).executeTakeFirst();
+    const start: ChainStart = { seq: row ? Number(row.seq) : 0, hash: row?.hash ?? GENESIS };
+    if (upTo <= start.seq) return undefined;
+    const expected: Expected = new Map();
+    const signed = heads.get(chainId);
+    if (signed && signed.seq > start.seq && signed.seq <= upTo)
+      expected.set(signed.seq, { hash: signed.hash, by: 'the latest signed checkpoint' });
+    const walked = await walk(db, chainId, start, expected, upTo);
+    if (walked.broken) return `entry ${walked.broken.seq} ${walked.broken.problem} [${walked.broken.kind}]`;
+    return walked.end < upTo ? `entry ${walked.end + 1} is missing` : undefined;
+  };
 }
 
 /**

@@ -267,8 +267,8 @@ function countParts(body: unknown): {
 /**
  * An upper bound of the input tokens: every token is at least one byte of what the model reads, and
  * the body holds all of it (with its JSON around it), plus an allowance per image or audio part, per
- * tool the provider defines itself, and per call. Capped by the model's context window; undefined when the input cannot be measured and
- * the model has no context window to bound it.
+ * tool the provider defines itself, and per call. Capped by the model's context window; undefined
+ * when the input cannot be measured and the model has no context window to bound it.
  */
 export function inputBound(bodyBytes: number, shape: CallShape, contextWindow: number | undefined): number | undefined {
   const measured = bodyBytes + shape.media * MEDIA_TOKENS + shape.hiddenToolTokens + CALL_OVERHEAD_TOKENS;

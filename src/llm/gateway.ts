@@ -429,8 +429,8 @@ export function createLlmGateway(opts: GatewayOptions) {
 
     /** GET /models: the models this agent may call through this API now (the guard's answer is allow). */
     async models(agent: string, api: Api) {
-      await reservations.clockRead();
-      return allowedModels(await opts.guard.snapshot(), agent, api, reservations.now().toISOString().slice(0, 10));
+      const day = (await this.now()).toISOString().slice(0, 10);
+      return allowedModels(await opts.guard.snapshot(), agent, api, day);
     },
 
     /** The database's time, as this node knows it: what periods and price days are judged by. */

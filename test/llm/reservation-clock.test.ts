@@ -14,6 +14,17 @@ import { until } from '../support/wait.js';
 
 const MINUTE = 60_000;
 
+/** A node's reservations on `handle`, its clock `skew()` off this host's, swept by the test, not the timer. */
+function reservationsOn(handle: DatabaseHandle, skew: () => number, errors: string[]): Reservations {
+  return createReservations(handle.db, {
+    waitMs: 0,
+    sweepMs: 3_600_000,
+    settleDelayMs: 1,
+    clock: () => Date.now() + skew(),
+    onError: (what, err) => errors.push(`${what}: ${(err as Error).message}`),
+  });
+}
+
 describe.each(ENGINES)('reservation expiry across nodes whose clocks differ, on %s', (engine) => {
   let db: TestDatabase | undefined;
   const handles: DatabaseHandle[] = [];
@@ -29,13 +40,7 @@ describe.each(ENGINES)('reservation expiry across nodes whose clocks differ, on 
   function node(skewMs: number | (() => number), errors: string[]) {
     const handle = (db as TestDatabase).open();
     handles.push(handle);
-    const r = createReservations(handle.db, {
-      waitMs: 0,
-      sweepMs: 3_600_000, // swept by the test, not the timer
-      settleDelayMs: 1,
-      clock: () => Date.now() + (typeof skewMs === 'number' ? skewMs : skewMs()),
-      onError: (what, err) => errors.push(`${what}: ${(err as Error).message}`),
-    });
+    const r = reservationsOn(handle, () => (typeof skewMs === 'number' ? skewMs : skewMs()), errors);
     nodes.push(r);
     return { r, db: handle.db };
   }
@@ -117,13 +122,7 @@ describe.runIf(process.env.FULCRUM_TEST_DATABASE_URL)('a first read of the datab
       await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS false`);
       const handle = db.open();
       handles.push(handle);
-      const behind = createReservations(handle.db, {
-        waitMs: 0,
-        sweepMs: 3_600_000,
-        settleDelayMs: 1,
-        clock: () => Date.now() - 5 * MINUTE,
-        onError: (what, err) => errors.push(`${what}: ${(err as Error).message}`),
-      });
+      const behind = reservationsOn(handle, () => -5 * MINUTE, errors);
       nodes.push(behind);
       await until(async () => errors.length > 0, 'the first read to fail');
       expect(behind.clockRead()).toBeInstanceOf(Promise); // still waiting

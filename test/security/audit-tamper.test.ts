@@ -23,7 +23,7 @@ import {
   startMessage,
 } from '../../src/guard/audit-checkpoint.js';
 import { type AuditSigner, type AuditVerifier, loadOrCreateAuditKey, readPublicKey } from '../../src/guard/audit-key.js';
-import { type Finding, segmentProblem, type VerifyReport, verifyAudit } from '../../src/guard/audit-verify.js';
+import { type Finding, segmentChecker, type VerifyReport, verifyAudit } from '../../src/guard/audit-verify.js';
 import { decisionRecord } from '../support/audit.js';
 import { createTestDatabase, ENGINES, type Engine, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
@@ -714,7 +714,7 @@ describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
         db: on,
         registry,
         signChainStart: (c, seq, h) => key.sign(startMessage(c, seq, h)),
-        chainSegmentProblem: (d, c, upTo) => segmentProblem(d, c, upTo, key),
+        chainSegmentChecker: (d) => segmentChecker(d, key),
       });
     const start = async () => (await handle.db.selectFrom('audit_checkpoints').selectAll().executeTakeFirstOrThrow()).seq;
     /** Another process on the same database (a second node, or the CLI beside the server). */
