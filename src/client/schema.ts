@@ -4571,6 +4571,15 @@ export interface operations {
                     "application/json": components["schemas"]["AnthropicError"];
                 };
             };
+            /** @description registry_changed: the model name named another Model when the call was decided than it does now; send it again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnthropicError"];
+                };
+            };
             /** @description the body is over the limit */
             413: {
                 headers: {
@@ -4713,6 +4722,15 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiError"];
                 };
             };
+            /** @description registry_changed: the model name named another Model when the call was decided than it does now; send it again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
             /** @description the body is over the limit */
             413: {
                 headers: {
@@ -4847,6 +4865,15 @@ export interface operations {
             };
             /** @description model_not_found, model_not_served */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description registry_changed: the model name named another Model when the call was decided than it does now; send it again */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5064,6 +5091,15 @@ export interface operations {
             };
             /** @description model_not_found, model_not_served */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description registry_changed: the model name named another Model when the call was decided than it does now; send it again */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

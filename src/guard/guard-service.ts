@@ -61,6 +61,9 @@ interface DecisionItem {
 export interface InCommit<R, O> {
   batch(trx: Transaction<Database>, requests: R[]): Promise<O[]>;
   request(decisionId: string): R;
+  /** The registry revision `request` was made from: not run for a decision made at another (the
+   *  caller learns it from the answer's policyVersion and does the work again itself). */
+  revision?: number;
 }
 export type InCommitResult<O> = { ok: true; value: O } | { ok: false; error: unknown } | undefined;
 
@@ -234,7 +237,11 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   async function runInCommit(trx: Transaction<Database>, decisions: DecisionItem[]): Promise<void> {
     const groups = new Map<InCommit<unknown, unknown>['batch'], DecisionItem[]>();
     for (const d of decisions)
-      if (d.inCommit && d.outcome.decision === 'allow')
+      if (
+        d.inCommit &&
+        d.outcome.decision === 'allow' &&
+        (d.inCommit.revision === undefined || d.inCommit.revision === d.revision)
+      )
         groups.set(d.inCommit.batch, [...(groups.get(d.inCommit.batch) ?? []), d]);
     for (const [batch, ds] of groups) {
       const out = await inSavepoint(trx, 'fulcrum_in_commit', () =>
@@ -677,6 +684,10 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
     /** What this node decides with (the MCP gateway evaluates tool visibility against it). */
     snapshot: current,
+
+    /** The snapshot at the committed revision: for a name the cached one lacks (a Model registered
+     *  through another node a moment ago). One read of the revision; a reload only if it moved. */
+    committedSnapshot: atCommittedRevision,
 
     /** The registry as this node's guard holds it (fresh within the poll interval). */
     async registry() {

@@ -24,7 +24,7 @@ import { type Target, targetFor, type UpstreamLog } from './upstream.js';
 
 export interface GatewayOptions {
   db: Kysely<Database>;
-  guard: Pick<GuardService, 'decide' | 'snapshot' | 'reportOutcome'>;
+  guard: Pick<GuardService, 'decide' | 'snapshot' | 'committedSnapshot' | 'reportOutcome'>;
   outbound: OutboundPolicy;
   /** Where endpoint credentials are read (default: this process's environment, at each call). */
   env?: NodeJS.ProcessEnv;
@@ -135,6 +135,73 @@ export function createLlmGateway(opts: GatewayOptions) {
     return { model, endpoint };
   }
 
+  /**
+   * What a call is, by a registry: the Model it names and the endpoint serving it, today's price, the
+   * limits and rate limits that apply, the body forwarded and the worst case it may cost. Throws an
+   * LlmError for a model the registry does not serve this way.
+   */
+  function plan(registry: RegistrySnapshot, agent: string, op: Operation, prepared: Prepared, now: Date) {
+    const { shape, bytes: bodyBytes } = prepared;
+    const { model, endpoint } = resolve(registry, API_OF[op], shape.model);
+    const day = now.toISOString().slice(0, 10);
+    const price = priceOn(model.spec, day);
+    const limits = limitsFor(registry, agent, now);
+    const rate = registry.get('Agent', agent)?.spec.rateLimits as RateLimits | undefined;
+    // What is forwarded is what the provider reads: its bytes bound the input, not the client's
+    // (re-serialised, `1e20` is 21 bytes, not 4).
+    const injectMaxOutput = shape.maxOutput === undefined && op !== 'embeddings' ? model.spec.maxOutputTokens : undefined;
+    const forwarded = composeForward(op, prepared, {
+      upstreamName: model.spec.upstreamName ?? model.name,
+      injectMaxOutput,
+      askUsage: op === 'chat' && shape.stream && !shape.wantsUsage,
+      serviceTier: endpoint.spec.serviceTier,
+      outputLimit: endpoint.spec.outputLimit,
+    });
+    const inBound = inputBound(Math.max(bodyBytes, forwarded.length), shape, model.spec.contextWindow);
+    const maxOut = maxOutputOf(shape, model);
+    const mustBound = limits.some((l) => l.spec.enforce !== 'alert') || rate?.tokensPerMinute !== undefined;
+    const bounded = !mustBound || (inBound !== undefined && maxOut !== undefined);
+    const prices = pricesOf(registry);
+    // The worst case: every input token at the dearest rate the call may be billed (a cache write
+    // where it asks for one: Anthropic bills those above input).
+    let worst: Usage = { input: inBound ?? bodyBytes, output: maxOut ?? 0, cached: 0 };
+    let worstCost = prices.price(model.name, day, worst).cost ?? 0;
+    if (shape.writesCache) {
+      const written = { ...worst, cacheWrite: worst.input };
+      const cost = prices.price(model.name, day, written).cost ?? 0;
+      if (cost > worstCost) [worst, worstCost] = [written, cost];
+    }
+    const costMicro = toMicro(worstCost);
+    const reservedTokens = worst.input + worst.output;
+    const timeoutMs = endpoint.spec.timeoutMs;
+    const reserving = limits.length > 0 || (rate !== undefined && (rate.requestsPerMinute ?? rate.tokensPerMinute) !== undefined);
+    return {
+      model,
+      endpoint,
+      price,
+      limits,
+      rate,
+      forwarded,
+      inBound,
+      bounded,
+      prices,
+      worst,
+      costMicro,
+      reservedTokens,
+      timeoutMs,
+      reserving,
+      reservation: (id: string) => ({
+        id,
+        agent,
+        limits,
+        costMicro,
+        tokens: reservedTokens,
+        rate,
+        expiresAt: reservations.expiresIn(timeoutMs + RESERVATION_GRACE_MS),
+      }),
+    };
+  }
+
   /** A refusal after the guard allowed the call: reported as the call's outcome, so the audit log has it. */
   function refuse(agent: string, decisionId: string, started: number, e: LlmError): LlmError {
     opts.guard
@@ -224,9 +291,11 @@ export function createLlmGateway(opts: GatewayOptions) {
     ): Promise<Admitted> {
       const startedAt = Date.now();
       const agent = caller.id;
-      const { shape, bytes: bodyBytes } = prepared;
-      const s = await opts.guard.snapshot();
-      const { model, endpoint } = resolve(s.registry, API_OF[op], shape.model);
+      const { shape } = prepared;
+      let s = await opts.guard.snapshot();
+      // A name this node does not know may be a Model registered through another node since it last
+      // polled: looked up again at the committed revision (one read) before it is refused.
+      if (!resolveModelName(s.registry, shape.model)) s = await opts.guard.committedSnapshot();
       const dataDomains = listHeader(headers['fulcrum-data-domains'], 'Fulcrum-Data-Domains');
       unpricedBetas(headers['anthropic-beta']);
       const taskId = oneHeader(headers['fulcrum-task-id']);
@@ -238,55 +307,21 @@ export function createLlmGateway(opts: GatewayOptions) {
       if (reading) await reading;
       const now = reservations.now();
       const day = now.toISOString().slice(0, 10);
-      const price = priceOn(model.spec, day);
-      const registry = s.registry;
-      const limits = limitsFor(registry, agent, now);
-      const rate = registry.get('Agent', agent)?.spec.rateLimits as RateLimits | undefined;
-      // What is forwarded is what the provider reads: its bytes bound the input, not the client's
-      // (re-serialised, `1e20` is 21 bytes, not 4).
-      const injectMaxOutput = shape.maxOutput === undefined && op !== 'embeddings' ? model.spec.maxOutputTokens : undefined;
-      const forwarded = composeForward(op, prepared, {
-        upstreamName: model.spec.upstreamName ?? model.name,
-        injectMaxOutput,
-        askUsage: op === 'chat' && shape.stream && !shape.wantsUsage,
-        serviceTier: endpoint.spec.serviceTier,
-        outputLimit: endpoint.spec.outputLimit,
-      });
-      const inBound = inputBound(Math.max(bodyBytes, forwarded.length), shape, model.spec.contextWindow);
-      const maxOut = maxOutputOf(shape, model);
-      const mustBound = limits.some((l) => l.spec.enforce !== 'alert') || rate?.tokensPerMinute !== undefined;
-      const bounded = !mustBound || (inBound !== undefined && maxOut !== undefined);
-      const prices = pricesOf(registry);
-      // The worst case: every input token at the dearest rate the call may be billed (a cache write
-      // where it asks for one: Anthropic bills those above input).
-      let worst: Usage = { input: inBound ?? bodyBytes, output: maxOut ?? 0, cached: 0 };
-      let worstCost = prices.price(model.name, day, worst).cost ?? 0;
-      if (shape.writesCache) {
-        const written = { ...worst, cacheWrite: worst.input };
-        const cost = prices.price(model.name, day, written).cost ?? 0;
-        if (cost > worstCost) [worst, worstCost] = [written, cost];
-      }
-      const costMicro = toMicro(worstCost);
-      const reservedTokens = worst.input + worst.output;
-      const timeoutMs = endpoint.spec.timeoutMs;
-      const reserving =
-        limits.length > 0 || (rate !== undefined && (rate.requestsPerMinute ?? rate.tokensPerMinute) !== undefined);
-      const reservation = (id: string) => ({
-        id,
-        agent,
-        limits,
-        costMicro,
-        tokens: reservedTokens,
-        rate,
-        expiresAt: reservations.expiresIn(timeoutMs + RESERVATION_GRACE_MS),
-      });
+      const planOf = (registry: RegistrySnapshot) => plan(registry, agent, op, prepared, now);
+      let p = planOf(s.registry);
+      const planned = p.model.name;
 
       const d = await opts.guard.decide(
         caller,
-        { action: 'model.call', model: model.name, dataDomains, ...(taskId ? { taskId } : {}) },
+        { action: 'model.call', model: planned, dataDomains, ...(taskId ? { taskId } : {}) },
         'llm',
-        reserving && bounded && price?.currency === 'USD'
-          ? { batch: reserveIn, request: (id: string) => ({ ...reservation(id), now: reservations.now() }) }
+        p.reserving && p.bounded && p.price?.currency === 'USD'
+          ? {
+              // Reserved in the commit only if the decision is made at the revision planned at.
+              revision: s.revision,
+              batch: reserveIn,
+              request: (id: string) => ({ ...p.reservation(id), now: reservations.now() }),
+            }
           : undefined,
       );
       if (d.decision !== 'allow') {
@@ -294,7 +329,7 @@ export function createLlmGateway(opts: GatewayOptions) {
         throw new LlmError(
           403,
           d.decision === 'approval_required' ? 'approval_required' : 'model_not_allowed',
-          `${agent} may not call ${model.name}: ${d.reasons.map((r) => `${r.policy}${r.message ? ` (${r.message})` : ''}`).join('; ')}` +
+          `${agent} may not call ${planned}: ${d.reasons.map((r) => `${r.policy}${r.message ? ` (${r.message})` : ''}`).join('; ')}` +
             (d.decision === 'approval_required' ? ': a person must approve each use, which the gateway cannot wait for' : ''),
           {
             policy: first?.policy ?? null,
@@ -318,6 +353,24 @@ export function createLlmGateway(opts: GatewayOptions) {
           startedAt,
           new LlmError(status, code, message, { ...extra, decisionId: d.decisionId }, headers),
         );
+      if (d.policyVersion !== s.revision) {
+        // Decided at another revision than the call was planned at (a change made through another node,
+        // seen at the commit, or through this one meanwhile): nothing was reserved in the commit, and
+        // which limits apply, at what price, is planned again on the registry as it now is.
+        try {
+          p = planOf((await opts.guard.snapshot()).registry);
+        } catch (err) {
+          throw err instanceof LlmError ? refused(err.status, err.code, err.message, err.extra, err.headers) : err;
+        }
+        if (p.model.name !== planned)
+          throw refused(
+            409,
+            'registry_changed',
+            `"${shape.model}" named Model "${planned}" when the call was decided and names "${p.model.name}" now (the registry changed meanwhile): send the call again`,
+          );
+      }
+      const { model, endpoint, price, limits, rate, forwarded, inBound, bounded, prices, worst, costMicro, reservedTokens } = p;
+      const { timeoutMs, reserving, reservation } = p;
       if (price?.currency !== 'USD')
         throw refused(
           403,
