@@ -8,12 +8,19 @@ import path from 'node:path';
 export const root = path.resolve(import.meta.dirname, '..');
 const admin = 'fat_bench-admin';
 
-/** Starts the server and applies examples/acme. FULCRUM_BENCH_PROF=DIR writes its CPU profile there;
+/** Starts the server and applies examples/acme. FULCRUM_BENCH_PROF=DIR writes its CPU profile there
+ *  (sampled every FULCRUM_BENCH_PROF_INTERVAL µs, 1000 by default);
  *  FULCRUM_BENCH_NODE_OPTIONS passes Node options to the server alone (e.g. --max-old-space-size=128).
  *  `root`: another checkout's build to run (A/B runs against a copy of an earlier tree). */
 export async function startFulcrum(name, { root: serverRoot = root } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `fulcrum-bench-${name}-`));
-  const prof = process.env.FULCRUM_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FULCRUM_BENCH_PROF}`] : [];
+  const prof = process.env.FULCRUM_BENCH_PROF
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${process.env.FULCRUM_BENCH_PROF}`,
+        `--cpu-prof-interval=${process.env.FULCRUM_BENCH_PROF_INTERVAL ?? 1000}`,
+      ]
+    : [];
   const server = spawn(process.execPath, [...prof, path.join(serverRoot, 'bin/fulcrum'), 'serve'], {
     env: {
       ...process.env,

@@ -9,7 +9,7 @@ import type { AgentCaller, DecisionResponse, GuardService } from '../guard/guard
 import { inFlight } from '../net/in-flight.js';
 import { type Observability, unobserved } from '../observability.js';
 import type { Desired } from '../registry/model.js';
-import { mcpName, prefixOf, toolForCall } from './catalog.js';
+import { mcpName, prefixOf, toolForCall, type UpstreamTool } from './catalog.js';
 import { toolDescriptor } from './discover.js';
 import type { CallEvidence } from './evidence.js';
 import { RPC } from './sdk.js';
@@ -106,85 +106,8 @@ export function createMcpGateway(deps: GatewayDeps) {
       }
     },
 
-    async decideAndForward(...call: CallArgs): Promise<CallToolResult> {
-      const [caller, called, args, approvalId, onProgress, traceparent, gone] = call;
-      const agent = caller.id;
-      if (approvalId !== undefined && !APPROVAL_ID.test(approvalId))
-        throw protocolError(RPC.InvalidParams, `params._meta["${APPROVAL_META}"] is not an approval id`);
-      const progress = onProgress ? progressRelay(onProgress) : undefined;
-      const registry = await guard.registry();
-      const target = toolForCall(registry, called);
-      // Not a decision: nothing by that name is served here (as MCP asks, a protocol error).
-      if (!target) {
-        observe.mcpCall('unknown_tool');
-        throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
-      }
-      // Decisions, policies and the audit log speak the registry's name (`crm.get_order`), whichever
-      // name the agent called it by.
-      const name = target.tool;
-      const dataDomains = registry.get('Tool', name)?.spec.dataDomains ?? [];
-      const ask = (presented?: string) =>
-        guard.decide(
-          caller,
-          {
-            action: 'tool.call',
-            tool: name,
-            arguments: args,
-            dataDomains,
-            ...(presented ? { approvalId: presented } : {}),
-          },
-          'mcp',
-        );
-
-      let d: DecisionResponse;
-      try {
-        d = await ask(approvalId);
-      } catch (err) {
-        // An approval that cannot be used (another call's, spent, denied): recorded as a deny.
-        if (err instanceof ConflictError) {
-          observe.mcpCall('refused');
-          return refusal(err.message, (err.details as { decisionId?: string })?.decisionId);
-        }
-        throw err;
-      }
-      if (d.decision === 'approval_required') {
-        const seconds = target.server.spec.approvalWaitSeconds ?? deps.approvalWaitSeconds;
-        const waited = await waitForApproval(agent, d, seconds, ask, progress, gone);
-        if (typeof waited === 'string') {
-          observe.mcpCall('refused');
-          return refusal(waited, d.decisionId);
-        }
-        d = waited;
-      }
-      if (d.decision === 'deny') {
-        observe.mcpCall('refused');
-        return refusal(`Fulcrum refused ${name}: ${reasons(d)}`, d.decisionId);
-      }
-
-      const startedAt = Date.now();
-      const decisionId = d.decisionId;
-      /** The forwarded call, in the metrics and as evidence (an `execute_tool` span of the agent). */
-      const recorded = (outcome: 'forwarded' | 'upstream_error', errorType: string | null) => {
-        observe.mcpCall(outcome, (Date.now() - startedAt) / 1000);
-        evidence.record({
-          agent,
-          tool: name,
-          decisionId,
-          ...(traceparent ? { traceparent } : {}),
-          startedAt,
-          durationMs: Date.now() - startedAt,
-          errorType,
-        });
-      };
-      try {
-        const result = await upstreams.callTool(target.server, target.upstreamName, args, progress?.upstream());
-        recorded('forwarded', result.isError ? 'tool_error' : null);
-        return { ...result, _meta: { ...(result._meta ?? {}), [DECISION_META]: decisionId } };
-      } catch (err) {
-        if (!(err instanceof UpstreamError)) throw err;
-        recorded('upstream_error', `upstream_${err.fault}`);
-        return refusal(err.message, decisionId);
-      }
+    decideAndForward(...call: CallArgs): Promise<CallToolResult> {
+      return decideAndForward(call, 0);
     },
 
     /** The upstream's tools as Tool descriptors, each marked whether the registry has it yet. */
@@ -218,6 +141,140 @@ export function createMcpGateway(deps: GatewayDeps) {
     },
   };
   return api;
+
+  /**
+   * One call, decided and forwarded. `again`: how many times it was decided already (the Tool it
+   * names changed while it was decided, see below).
+   */
+  async function decideAndForward(call: CallArgs, again: number): Promise<CallToolResult> {
+    const [caller, called, args, approvalId, onProgress, traceparent, gone] = call;
+    const agent = caller.id;
+    if (approvalId !== undefined && !APPROVAL_ID.test(approvalId))
+      throw protocolError(RPC.InvalidParams, `params._meta["${APPROVAL_META}"] is not an approval id`);
+    const progress = onProgress ? progressRelay(onProgress) : undefined;
+    const s = await guard.snapshot();
+    const registry = s.registry;
+    const found = toolForCall(registry, called);
+    // Not a decision: nothing by that name is served here (as MCP asks, a protocol error).
+    if (!found) {
+      observe.mcpCall('unknown_tool');
+      throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
+    }
+    let target: UpstreamTool = found;
+    // Decisions, policies and the audit log speak the registry's name (`crm.get_order`), whichever
+    // name the agent called it by.
+    const name = target.tool;
+    const dataDomains = registry.get('Tool', name)?.spec.dataDomains ?? [];
+    const ask = (presented?: string) =>
+      guard.decide(
+        caller,
+        {
+          action: 'tool.call',
+          tool: name,
+          arguments: args,
+          dataDomains,
+          ...(presented ? { approvalId: presented } : {}),
+        },
+        'mcp',
+      );
+
+    /**
+     * The call's Tool, read again if `dec` was made at another registry revision than the call was read
+     * at (a change made through another node, seen at the commit; a wait for a person). Where it is
+     * served from is taken as it is now; if what the decision was asked about changed (which Tool, the
+     * data it touches), why, as a sentence.
+     */
+    const reread = async (dec: DecisionResponse): Promise<UpstreamTool | string> => {
+      if (dec.policyVersion === s.revision) return target;
+      const fresh = await guard.snapshot();
+      const now = toolForCall(fresh.registry, called);
+      if (!now) return `no McpServer serves "${called}" now`;
+      if (now.tool !== name) return `"${called}" names Tool ${now.tool} now, not ${name}`;
+      const domains = fresh.registry.get('Tool', name)?.spec.dataDomains ?? [];
+      if (!sameSet(domains, dataDomains))
+        return `Tool ${name}'s data domains changed from [${dataDomains.join(', ')}] to [${domains.join(', ')}]`;
+      return now;
+    };
+    /** A decision made on the Tool as it was: not acted on; decided again, or refused where a person
+     *  approved the call as it was (the approval is spent: the call needs a new one). */
+    const stale = (dec: DecisionResponse, why: string, approved: boolean): Promise<CallToolResult> | CallToolResult => {
+      if (dec.decision === 'allow')
+        guard
+          .reportOutcome(agent, dec.decisionId, {
+            outcome: 'failed',
+            durationMs: 0,
+            error: `not forwarded: ${why} (the registry changed while the call was decided)`,
+          })
+          .catch((err) => deps.log?.(err));
+      if (!approved && again < 2) return decideAndForward(call, again + 1);
+      observe.mcpCall('refused');
+      return refusal(
+        `Fulcrum did not forward ${name}: the registry changed while the call was decided (${why})` +
+          (approved ? '; the approval was given for the call as it was: call again to ask for a new one' : '; call again'),
+        dec.decisionId,
+      );
+    };
+
+    let d: DecisionResponse;
+    try {
+      d = await ask(approvalId);
+    } catch (err) {
+      // An approval that cannot be used (another call's, spent, denied): recorded as a deny.
+      if (err instanceof ConflictError) {
+        observe.mcpCall('refused');
+        return refusal(err.message, (err.details as { decisionId?: string })?.decisionId);
+      }
+      throw err;
+    }
+    // Refused, held for a person or allowed on the Tool as it was: decided again on it as it is.
+    const first = await reread(d);
+    if (typeof first === 'string') return stale(d, first, approvalId !== undefined);
+    target = first;
+    if (d.decision === 'approval_required') {
+      const seconds = target.server.spec.approvalWaitSeconds ?? deps.approvalWaitSeconds;
+      const waited = await waitForApproval(agent, d, seconds, ask, progress, gone);
+      if (typeof waited === 'string') {
+        observe.mcpCall('refused');
+        return refusal(waited, d.decisionId);
+      }
+      d = waited;
+      // The call may have been let through after the registry changed again while it waited.
+      if (d.decision === 'allow') {
+        const after = await reread(d);
+        if (typeof after === 'string') return stale(d, after, true);
+        target = after;
+      }
+    }
+    if (d.decision === 'deny') {
+      observe.mcpCall('refused');
+      return refusal(`Fulcrum refused ${name}: ${reasons(d)}`, d.decisionId);
+    }
+
+    const startedAt = Date.now();
+    const decisionId = d.decisionId;
+    /** The forwarded call, in the metrics and as evidence (an `execute_tool` span of the agent). */
+    const recorded = (outcome: 'forwarded' | 'upstream_error', errorType: string | null) => {
+      observe.mcpCall(outcome, (Date.now() - startedAt) / 1000);
+      evidence.record({
+        agent,
+        tool: name,
+        decisionId,
+        ...(traceparent ? { traceparent } : {}),
+        startedAt,
+        durationMs: Date.now() - startedAt,
+        errorType,
+      });
+    };
+    try {
+      const result = await upstreams.callTool(target.server, target.upstreamName, args, progress?.upstream());
+      recorded('forwarded', result.isError ? 'tool_error' : null);
+      return { ...result, _meta: { ...(result._meta ?? {}), [DECISION_META]: decisionId } };
+    } catch (err) {
+      if (!(err instanceof UpstreamError)) throw err;
+      recorded('upstream_error', `upstream_${err.fault}`);
+      return refusal(err.message, decisionId);
+    }
+  }
 
   /** Waits (bounded) for a person; the decision that lets the call through, or why not. */
   async function waitForApproval(
@@ -347,4 +404,9 @@ function refusal(message: string, decisionId: string | undefined): CallToolResul
     content: [{ type: 'text', text: message }],
     ...(decisionId ? { _meta: { [DECISION_META]: decisionId } } : {}),
   };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const x = new Set(a);
+  return x.size === new Set(b).size && b.every((v) => x.has(v));
 }

@@ -29,9 +29,9 @@ describe('calls in flight per agent', () => {
     const held = new Promise<void>((r) => {
       finish = r;
     });
-    // A guard whose registry read waits: every call that reaches it stays in flight until `finish`.
+    // A guard whose snapshot read waits: every call that reaches it stays in flight until `finish`.
     const guard = {
-      registry: async () => {
+      snapshot: async () => {
         asked++;
         await held;
         throw Object.assign(new Error('stop here'), { code: -32602 });

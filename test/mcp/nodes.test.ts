@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { ADMIN_TOKEN } from '../support/server.js';
+import { until } from '../support/wait.js';
 import { gatewayBundle } from './fixture.js';
 import { operatorAllows, type Peer, startEverythingHttp } from './peers.js';
 
@@ -219,5 +220,124 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
       (e: { reasons?: Array<{ policy: string }> }) => e.reasons?.[0]?.policy === 'credential-revoked',
     );
     expect(refusals.map((e: { decision: string }) => e.decision)).toEqual(['deny', 'deny']);
+  });
+  /** A tools/call to node B over 2026-07-28 (no session), with a key of mcp-bot. */
+  async function callOnB(key: string, id: number, name: string, args: Record<string, unknown>) {
+    const b = nodes[1] as Node;
+    return (await fetch(`${b.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'tools/call',
+        'mcp-name': name,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id,
+        method: 'tools/call',
+        params: {
+          name,
+          arguments: args,
+          _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} },
+        },
+      }),
+    }).then((r) => r.json())) as { result: CallToolResult };
+  }
+
+  /** The gateway bundle with a Tool's data domains (and, with `archetypeToo`, mcp-helper's) changed. */
+  function withDomains(tool: string, domains: string, archetypeToo = false) {
+    const escaped = tool.replace('.', '\\.');
+    return gatewayBundle(upstream.url).map((f) => {
+      if (f.path !== 'mcp.yaml') return f;
+      let content = f.content.replace(
+        new RegExp(`(metadata: \\{ name: ${escaped} \\}\\nspec:\\n(?: {2}.*\\n)*? {2}dataDomains: )\\[\\]`),
+        `$1${domains}`,
+      );
+      if (archetypeToo)
+        content = content.replace(
+          /(metadata: \{ name: mcp-helper \}\nspec:\n(?: {2}.*\n)*? {2}dataDomains: )\[\]/,
+          `$1${domains}`,
+        );
+      return { ...f, content };
+    });
+  }
+
+  it('refuses a call approved on the Tool as it was, once it changed through the other node', async () => {
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const a = nodes[0] as Node;
+    const key = (await a.server.inject({ method: 'POST', url: '/v1/agents/mcp-bot/keys', headers: auth })).json().key;
+    const changed = withDomains('web.get-sum', '[customer-records]', true);
+    expect(changed).not.toEqual(gatewayBundle(upstream.url));
+    // Held on B for a person (sums over 100), with the Tool as B holds it: no data domains.
+    const calling = callOnB(key, 1, 'web_get-sum', { a: 300, b: 1 });
+    let pending: Array<{ id: string; arguments: { a: number } }> = [];
+    for (let i = 0; i < 100 && pending.length === 0; i++) {
+      pending = (
+        (await a.server.inject({ method: 'GET', url: '/v1/approvals?status=pending', headers: auth })).json()
+          .items as typeof pending
+      ).filter((p) => p.arguments.a === 300);
+      if (pending.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(pending).toHaveLength(1);
+    // Through A, the Tool now reads customer records (which the archetype allows), and the call is approved.
+    const applied = await a.server.inject({ method: 'POST', url: '/v1/apply', headers: auth, payload: { files: changed } });
+    expect(applied.statusCode, applied.body).toBe(200);
+    const approved = await a.server.inject({
+      method: 'POST',
+      url: `/v1/approvals/${pending[0]?.id}/approve`,
+      headers: auth,
+      payload: {},
+    });
+    expect(approved.statusCode, approved.body).toBe(200);
+    const r = (await calling).result;
+    expect(r.isError).toBe(true);
+    expect(JSON.stringify(r.content)).toMatch(
+      /did not forward web\.get-sum: the registry changed while the call was decided \(Tool web\.get-sum's data domains changed from \[\] to \[customer-records\]\); the approval was given for the call as it was/,
+    );
+    const restored = await a.server.inject({
+      method: 'POST',
+      url: '/v1/apply',
+      headers: auth,
+      payload: { files: gatewayBundle(upstream.url) },
+    });
+    expect(restored.statusCode, restored.body).toBe(200);
+  });
+
+  it('decides a call again when the Tool it names changed through the other node meanwhile', async () => {
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const a = nodes[0] as Node;
+    const key = (await a.server.inject({ method: 'POST', url: '/v1/agents/mcp-bot/keys', headers: auth })).json().key;
+    const call = async (id: number, message: string) => (await callOnB(key, id, 'web_echo', { message })).result;
+    const apply = async (files: Array<{ path: string; content: string }>) => {
+      const r = await a.server.inject({ method: 'POST', url: '/v1/apply', headers: auth, payload: { files } });
+      expect(r.statusCode, r.body).toBe(200);
+    };
+    // web.echo now reads customer records, which mcp-bot's archetype does not allow.
+    const sensitive = withDomains('web.echo', '[customer-records]');
+    expect(sensitive).not.toEqual(gatewayBundle(upstream.url));
+    // Node B serves a call, so it holds web.echo as it was when A changes it.
+    expect((await call(1, 'before')).content[0]).toEqual({ type: 'text', text: 'Echo: before' });
+    await apply(sensitive);
+    const refused = await call(2, 'after');
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused.content)).toMatch(/Fulcrum refused web\.echo: builtin\/archetype-data-domains/);
+    // The decision made on the Tool as it was is in the audit log as a call that was not made.
+    await until(async () => {
+      const outcomes = (
+        await a.server.inject({ method: 'GET', url: '/v1/audit?kind=call.outcome&agent=mcp-bot&limit=50', headers: auth })
+      ).json().items as Array<{ target: string; detail: { outcome: string; error?: string } }>;
+      return outcomes.some(
+        (o) =>
+          o.target === 'web.echo' &&
+          o.detail.outcome === 'failed' &&
+          /^not forwarded: Tool web\.echo's data domains changed from \[\] to \[customer-records\]/.test(o.detail.error ?? ''),
+      );
+    }, 'the outcome of the decision not acted on');
+    // Changed back: B, holding the Tool as sensitive, decides its next call on it as it is again.
+    await apply(gatewayBundle(upstream.url));
+    expect((await call(3, 'again')).content[0]).toEqual({ type: 'text', text: 'Echo: again' });
   });
 });
