@@ -324,6 +324,33 @@ export function createLlmGateway(opts: GatewayOptions) {
             }
           : undefined,
       );
+      /** The call planned again on the registry as committed now: `p` and its revision, or why not. */
+      let planRevision = s.revision;
+      const replan = async (): Promise<LlmError | undefined> => {
+        const fresh = await opts.guard.committedSnapshot();
+        try {
+          p = planOf(fresh.registry);
+        } catch (err) {
+          if (err instanceof LlmError) return err;
+          throw err;
+        }
+        planRevision = fresh.revision;
+        if (p.model.name !== planned)
+          return new LlmError(
+            409,
+            'registry_changed',
+            `"${shape.model}" named Model "${planned}" when the call was decided and names "${p.model.name}" now (the registry changed meanwhile): send the call again`,
+          );
+        return undefined;
+      };
+      // Decided at another revision than the call was planned at (a change made through another node,
+      // seen at the commit, or through this one meanwhile): nothing was reserved in the commit, and the
+      // call is planned again on the registry as it now is. A name that moved to another Model answers
+      // 409 whatever the decision (the Model it named may be banned or gone now: the client is to send
+      // the call again, not hear about a Model it never named).
+      let replanned = d.policyVersion !== s.revision ? await replan() : undefined;
+      if (replanned?.code === 'registry_changed' && d.decision !== 'allow')
+        throw new LlmError(409, replanned.code, replanned.message, { decisionId: d.decisionId });
       if (d.decision !== 'allow') {
         const first = d.reasons[0];
         throw new LlmError(
@@ -353,57 +380,62 @@ export function createLlmGateway(opts: GatewayOptions) {
           startedAt,
           new LlmError(status, code, message, { ...extra, decisionId: d.decisionId }, headers),
         );
-      if (d.policyVersion !== s.revision) {
-        // Decided at another revision than the call was planned at (a change made through another node,
-        // seen at the commit, or through this one meanwhile): nothing was reserved in the commit, and
-        // which limits apply, at what price, is planned again on the registry as it now is.
-        try {
-          p = planOf((await opts.guard.snapshot()).registry);
-        } catch (err) {
-          throw err instanceof LlmError ? refused(err.status, err.code, err.message, err.extra, err.headers) : err;
-        }
-        if (p.model.name !== planned)
-          throw refused(
-            409,
-            'registry_changed',
-            `"${shape.model}" named Model "${planned}" when the call was decided and names "${p.model.name}" now (the registry changed meanwhile): send the call again`,
-          );
-      }
-      const { model, endpoint, price, limits, rate, forwarded, inBound, bounded, prices, worst, costMicro, reservedTokens } = p;
-      const { timeoutMs, reserving, reservation } = p;
-      if (price?.currency !== 'USD')
-        throw refused(
-          403,
-          'model_unpriced',
-          `Model "${model.name}" has no USD price for ${day}: the gateway does not call a model whose cost it cannot count`,
-        );
-      if (!bounded)
-        throw refused(
-          400,
-          'cost_unbounded',
-          shape.multiStep
-            ? `the provider runs ${shape.multiStep} within this call in as many steps as it likes, each reading the input again, so its cost cannot be bounded against the spend limits that apply (call the tools yourself, as functions, where a limit applies)`
-            : inBound === undefined
-              ? `the input of this call cannot be measured (${shape.unmeasured}) and Model "${model.name}" sets no contextWindow, so its cost cannot be bounded against the spend limits that apply`
-              : `this call sets no ${op === 'responses' ? 'max_output_tokens' : 'max_tokens'} and Model "${model.name}" sets no maxOutputTokens, so its cost cannot be bounded against the limits that apply`,
-        );
-      // More than a minute's tokens can never be admitted: a 429 would have the client retry forever.
-      if (rate?.tokensPerMinute !== undefined && reservedTokens > rate.tokensPerMinute)
-        throw refused(
-          400,
-          'tokens_over_rate_limit',
-          `this call may use up to ${reservedTokens} tokens, more than ${agent}'s tokensPerMinute (${rate.tokensPerMinute}) admits in any minute: ` +
-            `lower ${op === 'responses' ? 'max_output_tokens' : 'max_tokens'} or the input`,
-        );
+      // Reserved in the decision's commit, unless that failed, only calls in flight stood in the way
+      // (then the usual path waits for them to settle, bounded), or the call was planned again.
+      let inCommit = d.inCommit?.ok && d.policyVersion === s.revision ? d.inCommit.value : undefined;
+      if (d.inCommit && !d.inCommit.ok)
+        opts.log.warn({ err: d.inCommit.error }, 'LLM gateway: reservation in the decision commit failed; retrying on its own');
       let minute: string | null = null;
-      if (reserving) {
-        // Reserved in the decision's commit, unless that failed or only calls in flight stood in the way
-        // (then the usual path waits for them to settle, bounded).
-        const inCommit = d.inCommit?.ok ? d.inCommit.value : undefined;
+      for (let replans = 0; ; replans++) {
+        if (replanned) {
+          const e = replanned;
+          throw refused(e.status, e.code, e.message, e.extra, e.headers);
+        }
+        const { model, price, rate, inBound, bounded, costMicro, reservedTokens, reserving, reservation } = p;
+        if (price?.currency !== 'USD')
+          throw refused(
+            403,
+            'model_unpriced',
+            `Model "${model.name}" has no USD price for ${day}: the gateway does not call a model whose cost it cannot count`,
+          );
+        if (!bounded)
+          throw refused(
+            400,
+            'cost_unbounded',
+            shape.multiStep
+              ? `the provider runs ${shape.multiStep} within this call in as many steps as it likes, each reading the input again, so its cost cannot be bounded against the spend limits that apply (call the tools yourself, as functions, where a limit applies)`
+              : inBound === undefined
+                ? `the input of this call cannot be measured (${shape.unmeasured}) and Model "${model.name}" sets no contextWindow, so its cost cannot be bounded against the spend limits that apply`
+                : `this call sets no ${op === 'responses' ? 'max_output_tokens' : 'max_tokens'} and Model "${model.name}" sets no maxOutputTokens, so its cost cannot be bounded against the limits that apply`,
+          );
+        // More than a minute's tokens can never be admitted: a 429 would have the client retry forever.
+        if (rate?.tokensPerMinute !== undefined && reservedTokens > rate.tokensPerMinute)
+          throw refused(
+            400,
+            'tokens_over_rate_limit',
+            `this call may use up to ${reservedTokens} tokens, more than ${agent}'s tokensPerMinute (${rate.tokensPerMinute}) admits in any minute: ` +
+              `lower ${op === 'responses' ? 'max_output_tokens' : 'max_tokens'} or the input`,
+          );
+        if (!reserving) break;
         const waitable = inCommit && !inCommit.ok && inCommit.reason === 'limit' && !inCommit.settledOnly;
-        if (d.inCommit && !d.inCommit.ok)
-          opts.log.warn({ err: d.inCommit.error }, 'LLM gateway: reservation in the decision commit failed; retrying on its own');
-        const r = inCommit && !waitable ? inCommit : await reservations.reserve(reservation(d.decisionId), signal);
+        // On its own, the reservation is made only at the revision planned at: a change committed while
+        // the call waited for room (up to FULCRUM_LLM_RESERVATION_WAIT_MS) has it planned again.
+        const r =
+          inCommit && !waitable
+            ? inCommit
+            : await reservations.reserve({ ...reservation(d.decisionId), revision: planRevision }, signal);
+        inCommit = undefined;
+        if (!r.ok && r.reason === 'stale') {
+          replanned =
+            replans < 3
+              ? await replan()
+              : new LlmError(
+                  409,
+                  'registry_changed',
+                  'the registry changed again each time this call was about to be admitted: send the call again',
+                );
+          continue;
+        }
         if (!r.ok && r.reason === 'rate')
           throw refused(
             429,
@@ -446,7 +478,9 @@ export function createLlmGateway(opts: GatewayOptions) {
               (err) => opts.log.warn({ err }, 'LLM gateway: spend limit alert not recorded'),
             );
         }
+        break;
       }
+      const { model, endpoint, limits, forwarded, prices, worst, reservedTokens, timeoutMs, reserving } = p;
       const admitted: Admitted = {
         agent,
         op,

@@ -27,13 +27,18 @@ export interface ReserveRequest {
   rate?: RateLimits | undefined;
   now: Date;
   expiresAt: Date;
+  /** The registry revision the call was planned at (its limits, price, rate limits): reserved only if
+   *  it is still the committed one, else answered `stale` (the caller plans again). */
+  revision?: number;
 }
 
 export type ReserveResult =
   | { ok: true; minute: string | null; alerts: ApplicableLimit[] }
   /** A blocking limit cannot take the call now. `settledOnly`: even if every call in flight released all it holds. */
   | { ok: false; reason: 'limit'; limit: ApplicableLimit; spentMicro: number; reservedMicro: number; settledOnly: boolean }
-  | { ok: false; reason: 'rate'; what: 'requests' | 'tokens'; limit: number; retryAfterSeconds: number };
+  | { ok: false; reason: 'rate'; what: 'requests' | 'tokens'; limit: number; retryAfterSeconds: number }
+  /** The registry moved past the revision the call was planned at; nothing reserved. */
+  | { ok: false; reason: 'stale'; revision: number };
 
 export interface Settlement {
   id: string;
@@ -65,8 +70,16 @@ export async function reserveBatch(db: Kysely<Database>, batch: ReserveRequest[]
 /** reserveBatch inside a transaction the caller holds (the guard's audit commit: one fsync for both). */
 export async function reserveIn(trx: Transaction<Database>, batch: ReserveRequest[]): Promise<ReserveResult[]> {
   if (batch.length > 1 && adapterOf(trx).rowLocks) await lockInOrder(trx, batch);
+  // Read in the transaction (on PostgreSQL, as committed when read), as the guard reads it at a
+  // decision's commit.
+  const revision = batch.some((r) => r.revision !== undefined) ? await committedRevision(trx) : undefined;
   const results: ReserveResult[] = [];
-  for (const r of batch) results.push(await reserveOne(trx, r));
+  for (const r of batch)
+    results.push(
+      r.revision !== undefined && r.revision !== revision
+        ? { ok: false, reason: 'stale', revision: revision as number }
+        : await reserveOne(trx, r),
+    );
   const rows = batch.flatMap((r, i) =>
     results[i]?.ok
       ? r.limits.map((l) => ({
@@ -466,4 +479,9 @@ function byWindow(a: { agent: string; minute: string }, b: { agent: string; minu
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function committedRevision(trx: Transaction<Database>): Promise<number> {
+  const row = await trx.selectFrom('registry_state').select('revision').where('id', '=', 1).executeTakeFirstOrThrow();
+  return Number(row.revision);
 }

@@ -228,7 +228,9 @@ export function createMcpGateway(deps: GatewayDeps) {
     }
     // Refused, held for a person or allowed on the Tool as it was: decided again on it as it is.
     const first = await reread(d);
-    if (typeof first === 'string') return stale(d, first, approvalId !== undefined);
+    // An allow that carries an approval spent it (one the agent named, or the open one this same call
+    // joined once a person approved it).
+    if (typeof first === 'string') return stale(d, first, d.decision === 'allow' && d.approvalId !== undefined);
     target = first;
     if (d.decision === 'approval_required') {
       const seconds = target.server.spec.approvalWaitSeconds ?? deps.approvalWaitSeconds;

@@ -248,9 +248,9 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
   }
 
   /** The gateway bundle with a Tool's data domains (and, with `archetypeToo`, mcp-helper's) changed. */
-  function withDomains(tool: string, domains: string, archetypeToo = false) {
+  function withDomains(tool: string, domains: string, archetypeToo = false, opts: { httpApprovalWaitSeconds?: number } = {}) {
     const escaped = tool.replace('.', '\\.');
-    return gatewayBundle(upstream.url).map((f) => {
+    return gatewayBundle(upstream.url, '', opts).map((f) => {
       if (f.path !== 'mcp.yaml') return f;
       let content = f.content.replace(
         new RegExp(`(metadata: \\{ name: ${escaped} \\}\\nspec:\\n(?: {2}.*\\n)*? {2}dataDomains: )\\[\\]`),
@@ -304,6 +304,51 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
       payload: { files: gatewayBundle(upstream.url) },
     });
     expect(restored.statusCode, restored.body).toBe(200);
+  });
+
+  it('refuses a call that joined its approved approval, once the Tool changed through the other node', async () => {
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const a = nodes[0] as Node;
+    // A wait of a second: a call that waited for a person anew would answer soon, saying so.
+    const apply = async (files: Array<{ path: string; content: string }>) => {
+      const r = await a.server.inject({ method: 'POST', url: '/v1/apply', headers: auth, payload: { files } });
+      expect(r.statusCode, r.body).toBe(200);
+    };
+    await apply(gatewayBundle(upstream.url, '', { httpApprovalWaitSeconds: 1 }));
+    const key = (await a.server.inject({ method: 'POST', url: '/v1/agents/mcp-bot/keys', headers: auth })).json().key;
+    // Node B serves a call: it holds the registry as it is now.
+    expect((await callOnB(key, 1, 'web_echo', { message: 'x' })).result.content[0]).toEqual({ type: 'text', text: 'Echo: x' });
+    // The call is asked (its wait ran out, say), and a person approves it afterwards.
+    const asked = await fetch(`${a.url}/v1/decisions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'tool.call', tool: 'web.get-sum', arguments: { a: 400, b: 1 } }),
+    }).then((r) => r.json() as Promise<{ decision: string; approvalId: string }>);
+    expect(asked.decision).toBe('approval_required');
+    const approved = await a.server.inject({
+      method: 'POST',
+      url: `/v1/approvals/${asked.approvalId}/approve`,
+      headers: auth,
+      payload: {},
+    });
+    expect(approved.statusCode, approved.body).toBe(200);
+    // Through A, the Tool now reads customer records (which the archetype allows).
+    await apply(withDomains('web.get-sum', '[customer-records]', true, { httpApprovalWaitSeconds: 1 }));
+    // The agent calls again on B with the same arguments and no approval id: the call joins the
+    // approved approval and spends it, on the Tool as B held it.
+    const r = (await callOnB(key, 2, 'web_get-sum', { a: 400, b: 1 })).result;
+    expect(r.isError).toBe(true);
+    expect(JSON.stringify(r.content)).toMatch(/the approval was given for the call as it was: call again to ask for a new one/);
+    const approval = (await a.server.inject({ method: 'GET', url: `/v1/approvals/${asked.approvalId}`, headers: auth })).json();
+    expect(approval.status).toBe('used');
+    // No second approval was opened behind the agent's back.
+    const pending = (
+      (await a.server.inject({ method: 'GET', url: '/v1/approvals?status=pending', headers: auth })).json().items as Array<{
+        arguments: { a: number };
+      }>
+    ).filter((p) => p.arguments.a === 400);
+    expect(pending).toEqual([]);
+    await apply(gatewayBundle(upstream.url));
   });
 
   it('decides a call again when the Tool it names changed through the other node meanwhile', async () => {
