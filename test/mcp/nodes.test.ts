@@ -81,14 +81,8 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
       nodes.push({ app, server, url: await server.listen({ host: '127.0.0.1', port: 0 }) });
     }
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
-    const [a, b] = nodes as [Node, Node];
-    const applied = await a.server.inject({
-      method: 'POST',
-      url: '/v1/apply',
-      headers: auth,
-      payload: { files: gatewayBundle(upstream.url) },
-    });
-    expect(applied.statusCode, applied.body).toBe(200);
+    const b = nodes[1] as Node;
+    await applyOnA(gatewayBundle(upstream.url));
     // The key is issued on node B; the client reaches both.
     const key = (await b.server.inject({ method: 'POST', url: '/v1/agents/mcp-bot/keys', headers: auth })).json().key;
     lb = await roundRobin(nodes);
@@ -221,6 +215,17 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     );
     expect(refusals.map((e: { decision: string }) => e.decision)).toEqual(['deny', 'deny']);
   });
+  /** Applies a bundle through node A (B learns of it only at its next decision's commit). */
+  async function applyOnA(files: Array<{ path: string; content: string }>) {
+    const r = await (nodes[0] as Node).server.inject({
+      method: 'POST',
+      url: '/v1/apply',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      payload: { files },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+  }
+
   /** A tools/call to node B over 2026-07-28 (no session), with a key of mcp-bot. */
   async function callOnB(key: string, id: number, name: string, args: Record<string, unknown>) {
     const b = nodes[1] as Node;
@@ -283,8 +288,7 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     }
     expect(pending).toHaveLength(1);
     // Through A, the Tool now reads customer records (which the archetype allows), and the call is approved.
-    const applied = await a.server.inject({ method: 'POST', url: '/v1/apply', headers: auth, payload: { files: changed } });
-    expect(applied.statusCode, applied.body).toBe(200);
+    await applyOnA(changed);
     const approved = await a.server.inject({
       method: 'POST',
       url: `/v1/approvals/${pending[0]?.id}/approve`,
@@ -297,24 +301,14 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     expect(JSON.stringify(r.content)).toMatch(
       /did not forward web\.get-sum: the registry changed while the call was decided \(Tool web\.get-sum's data domains changed from \[\] to \[customer-records\]\); the approval was given for the call as it was/,
     );
-    const restored = await a.server.inject({
-      method: 'POST',
-      url: '/v1/apply',
-      headers: auth,
-      payload: { files: gatewayBundle(upstream.url) },
-    });
-    expect(restored.statusCode, restored.body).toBe(200);
+    await applyOnA(gatewayBundle(upstream.url));
   });
 
   it('refuses a call that joined its approved approval, once the Tool changed through the other node', async () => {
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
     const a = nodes[0] as Node;
     // A wait of a second: a call that waited for a person anew would answer soon, saying so.
-    const apply = async (files: Array<{ path: string; content: string }>) => {
-      const r = await a.server.inject({ method: 'POST', url: '/v1/apply', headers: auth, payload: { files } });
-      expect(r.statusCode, r.body).toBe(200);
-    };
-    await apply(gatewayBundle(upstream.url, '', { httpApprovalWaitSeconds: 1 }));
+    await applyOnA(gatewayBundle(upstream.url, '', { httpApprovalWaitSeconds: 1 }));
     const key = (await a.server.inject({ method: 'POST', url: '/v1/agents/mcp-bot/keys', headers: auth })).json().key;
     // Node B serves a call: it holds the registry as it is now.
     expect((await callOnB(key, 1, 'web_echo', { message: 'x' })).result.content[0]).toEqual({ type: 'text', text: 'Echo: x' });
@@ -333,7 +327,7 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     });
     expect(approved.statusCode, approved.body).toBe(200);
     // Through A, the Tool now reads customer records (which the archetype allows).
-    await apply(withDomains('web.get-sum', '[customer-records]', true, { httpApprovalWaitSeconds: 1 }));
+    await applyOnA(withDomains('web.get-sum', '[customer-records]', true, { httpApprovalWaitSeconds: 1 }));
     // The agent calls again on B with the same arguments and no approval id: the call joins the
     // approved approval and spends it, on the Tool as B held it.
     const r = (await callOnB(key, 2, 'web_get-sum', { a: 400, b: 1 })).result;
@@ -348,7 +342,7 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
       }>
     ).filter((p) => p.arguments.a === 400);
     expect(pending).toEqual([]);
-    await apply(gatewayBundle(upstream.url));
+    await applyOnA(gatewayBundle(upstream.url));
   });
 
   it('decides a call again when the Tool it names changed through the other node meanwhile', async () => {
@@ -356,16 +350,12 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     const a = nodes[0] as Node;
     const key = (await a.server.inject({ method: 'POST', url: '/v1/agents/mcp-bot/keys', headers: auth })).json().key;
     const call = async (id: number, message: string) => (await callOnB(key, id, 'web_echo', { message })).result;
-    const apply = async (files: Array<{ path: string; content: string }>) => {
-      const r = await a.server.inject({ method: 'POST', url: '/v1/apply', headers: auth, payload: { files } });
-      expect(r.statusCode, r.body).toBe(200);
-    };
     // web.echo now reads customer records, which mcp-bot's archetype does not allow.
     const sensitive = withDomains('web.echo', '[customer-records]');
     expect(sensitive).not.toEqual(gatewayBundle(upstream.url));
     // Node B serves a call, so it holds web.echo as it was when A changes it.
     expect((await call(1, 'before')).content[0]).toEqual({ type: 'text', text: 'Echo: before' });
-    await apply(sensitive);
+    await applyOnA(sensitive);
     const refused = await call(2, 'after');
     expect(refused.isError).toBe(true);
     expect(JSON.stringify(refused.content)).toMatch(/Fulcrum refused web\.echo: builtin\/archetype-data-domains/);
@@ -382,7 +372,7 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
       );
     }, 'the outcome of the decision not acted on');
     // Changed back: B, holding the Tool as sensitive, decides its next call on it as it is again.
-    await apply(gatewayBundle(upstream.url));
+    await applyOnA(gatewayBundle(upstream.url));
     expect((await call(3, 'again')).content[0]).toEqual({ type: 'text', text: 'Echo: again' });
   });
 });
