@@ -4571,7 +4571,7 @@ export interface operations {
                     "application/json": components["schemas"]["AnthropicError"];
                 };
             };
-            /** @description registry_changed: the model name named another Model when the call was decided than it does now; send it again */
+            /** @description registry_changed: the registry changed while the call was admitted (its model name names another Model now, or changes kept coming); send it again */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4722,7 +4722,7 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiError"];
                 };
             };
-            /** @description registry_changed: the model name named another Model when the call was decided than it does now; send it again */
+            /** @description registry_changed: the registry changed while the call was admitted (its model name names another Model now, or changes kept coming); send it again */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4872,7 +4872,7 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiError"];
                 };
             };
-            /** @description registry_changed: the model name named another Model when the call was decided than it does now; send it again */
+            /** @description registry_changed: the registry changed while the call was admitted (its model name names another Model now, or changes kept coming); send it again */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5098,7 +5098,7 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiError"];
                 };
             };
-            /** @description registry_changed: the model name named another Model when the call was decided than it does now; send it again */
+            /** @description registry_changed: the registry changed while the call was admitted (its model name names another Model now, or changes kept coming); send it again */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -72,7 +72,7 @@ const ERROR_STATUSES = {
   401: 'no agent key, or one Fulcrum does not know',
   403: 'not an agent key; model_not_allowed (naming the policies), approval_required, model_unpriced',
   404: 'model_not_found, model_not_served',
-  409: 'registry_changed: the model name named another Model when the call was decided than it does now; send it again',
+  409: 'registry_changed: the registry changed while the call was admitted (its model name names another Model now, or changes kept coming); send it again',
   413: 'the body is over the limit',
   415: 'not application/json',
   422: 'a Fulcrum-Data-Domains header naming unknown data domains',
