@@ -192,12 +192,12 @@ export function clientChatSpan(o: {
   ]);
 }
 
-/** The SpendLimit `bot-daily` on llm-bot, a day at a time, as YAML to add to llmBundle. */
-export function botDailyLimit(amountUsd: number): string {
+/** A SpendLimit (`bot-daily` unless named) on llm-bot, a day at a time, as YAML to add to llmBundle. */
+export function botDailyLimit(amountUsd: number, name = 'bot-daily'): string {
   return `
 apiVersion: fulcrum/v1
 kind: SpendLimit
-metadata: { name: bot-daily }
+metadata: { name: ${name} }
 spec:
   scope: { agent: llm-bot }
   period: day

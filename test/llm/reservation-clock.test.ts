@@ -8,7 +8,7 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { limitHours, limitUsage, reserveBatch, settleBatch } from '../../src/llm/ledger.js';
 import { type ApplicableLimit, periodOf } from '../../src/llm/limits.js';
 import { createReservations, type Reservations } from '../../src/llm/reservations.js';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { ENGINES, perTestDatabases, type TestDatabase } from '../support/databases.js';
 import { adminPool } from '../support/postgres.js';
 import { until } from '../support/wait.js';
 
@@ -26,29 +26,24 @@ function reservationsOn(handle: DatabaseHandle, skew: () => number, errors: stri
 }
 
 describe.each(ENGINES)('reservation expiry across nodes whose clocks differ, on %s', (engine) => {
+  const dbs = perTestDatabases();
   let db: TestDatabase | undefined;
-  const handles: DatabaseHandle[] = [];
   const nodes: Reservations[] = [];
   afterEach(async () => {
     for (const n of nodes.splice(0)) await n.close();
-    for (const h of handles.splice(0)) await h.destroy();
-    await db?.drop();
-    db = undefined;
   });
 
   /** A node on the shared database whose clock is `skewMs` off (or as `skew()` says when it is read). */
   function node(skewMs: number | (() => number), errors: string[]) {
-    const handle = (db as TestDatabase).open();
-    handles.push(handle);
+    const handle = dbs.open(db as TestDatabase);
     const r = reservationsOn(handle, () => (typeof skewMs === 'number' ? skewMs : skewMs()), errors);
     nodes.push(r);
     return { r, db: handle.db };
   }
 
   it('a node whose clock is ahead does not release what a node whose clock is behind still holds', async () => {
-    db = await createTestDatabase(engine);
-    const first = db.open();
-    handles.push(first);
+    db = await dbs.create(engine);
+    const first = dbs.open(db);
     await migrateToLatest(first);
     const errors: string[] = [];
     const behind = node(-5 * MINUTE, errors);
@@ -84,9 +79,8 @@ describe.each(ENGINES)('reservation expiry across nodes whose clocks differ, on 
   });
 
   it("a step of the node's clock after it read the database's (NTP, a VM resumed) moves none of its expiries", async () => {
-    db = await createTestDatabase(engine);
-    const first = db.open();
-    handles.push(first);
+    db = await dbs.create(engine);
+    const first = dbs.open(db);
     await migrateToLatest(first);
     const errors: string[] = [];
     let skew = 5 * MINUTE;
@@ -102,26 +96,21 @@ describe.each(ENGINES)('reservation expiry across nodes whose clocks differ, on 
 });
 
 describe.runIf(process.env.FULCRUM_TEST_DATABASE_URL)('a first read of the database clock that fails (postgres)', () => {
-  let db: TestDatabase | undefined;
-  const handles: DatabaseHandle[] = [];
+  const dbs = perTestDatabases();
   const nodes: Reservations[] = [];
   afterEach(async () => {
     for (const n of nodes.splice(0)) await n.close();
-    for (const h of handles.splice(0)) await h.destroy();
-    await db?.drop();
-    db = undefined;
   });
 
   it("is tried again until it succeeds: admissions never go by the node's own clock", async () => {
-    db = await createTestDatabase('postgres');
+    const db = await dbs.create('postgres');
     const name = new URL(db.url as string).pathname.slice(1);
     const admin = adminPool(process.env.FULCRUM_TEST_DATABASE_URL as string);
     try {
       const errors: string[] = [];
       // The database refuses new connections for a moment (a failover) while a node 5 minutes slow starts.
       await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS false`);
-      const handle = db.open();
-      handles.push(handle);
+      const handle = dbs.open(db);
       const behind = reservationsOn(handle, () => -5 * MINUTE, errors);
       nodes.push(behind);
       await until(async () => errors.length > 0, 'the first read to fail');
@@ -139,18 +128,10 @@ describe.runIf(process.env.FULCRUM_TEST_DATABASE_URL)('a first read of the datab
 });
 
 describe.each(ENGINES)('a call that settles after its period ended, on %s', (engine) => {
-  let db: TestDatabase | undefined;
-  const handles: DatabaseHandle[] = [];
-  afterEach(async () => {
-    for (const h of handles.splice(0)) await h.destroy();
-    await db?.drop();
-    db = undefined;
-  });
+  const dbs = perTestDatabases();
 
   it('is in the burn-down of the period whose spend counts it', async () => {
-    db = await createTestDatabase(engine);
-    const h = db.open();
-    handles.push(h);
+    const h = dbs.open(await dbs.create(engine));
     await migrateToLatest(h);
     const admitted = new Date('2026-12-04T23:59:50Z');
     const settled = new Date('2026-12-05T00:00:10Z');

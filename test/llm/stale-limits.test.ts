@@ -7,23 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { startCluster, type TestCluster } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { bindSecret, costOf, limitStatus, llmBundle, PRICE } from './fixture.js';
+import { bindSecret, botDailyLimit, costOf, limitStatus, llmBundle, PRICE } from './fixture.js';
 import { type FakeUpstream, startFakeUpstream } from './upstream.js';
 
 const USAGE = { input: 200, output: 5 };
 
-function limit(name: string, amountUsd: number): string {
-  return `
-apiVersion: fulcrum/v1
-kind: SpendLimit
-metadata: { name: ${name} }
-spec:
-  scope: { agent: llm-bot }
-  period: day
-  amountUsd: ${amountUsd}
----
-`;
-}
+/** A day's SpendLimit on llm-bot, ending with a separator (so that several can follow one another). */
+const limit = (name: string, amountUsd: number) => `${botDailyLimit(amountUsd, name)}---\n`;
 
 describe.each(ENGINES)('a node that has not polled the registry reserves what is committed (%s)', (engine) => {
   let up: FakeUpstream;

@@ -115,15 +115,11 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
 
   it('completes a call held on one node when the approval is granted through the other', async () => {
     const calling = client.callTool({ name: 'web.get-sum', arguments: { a: 200, b: 2 } });
-    await new Promise((r) => setTimeout(r, 100)); // the call reaches a node and waits there
+    // The call reaches a node and waits there; the other node lists its approval.
+    const pending = await pendingOn(nodes[0] as Node, () => true);
     const holder = lb.state.last;
     const other = nodes[1 - holder] as Node;
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
-    let pending: Array<{ id: string }> = [];
-    for (let i = 0; i < 100 && pending.length === 0; i++) {
-      pending = (await other.server.inject({ method: 'GET', url: '/v1/approvals?status=pending', headers: auth })).json().items;
-      if (pending.length === 0) await new Promise((r) => setTimeout(r, 50));
-    }
     expect(pending).toHaveLength(1);
     const approved = await other.server.inject({
       method: 'POST',
@@ -215,6 +211,23 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     );
     expect(refusals.map((e: { decision: string }) => e.decision)).toEqual(['deny', 'deny']);
   });
+  /** The pending approvals node `n` lists that `which` selects, once there is one. */
+  async function pendingOn(n: Node, which: (p: { id: string; arguments: { a?: number } }) => boolean) {
+    let found: Array<{ id: string; arguments: { a?: number } }> = [];
+    await until(async () => {
+      const items = (
+        await n.server.inject({
+          method: 'GET',
+          url: '/v1/approvals?status=pending',
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+      ).json().items as typeof found;
+      found = items.filter(which);
+      return found.length > 0;
+    }, 'a pending approval');
+    return found;
+  }
+
   /** Applies a bundle through node A (B learns of it only at its next decision's commit). */
   async function applyOnA(files: Array<{ path: string; content: string }>) {
     const r = await (nodes[0] as Node).server.inject({
@@ -278,14 +291,7 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     expect(changed).not.toEqual(gatewayBundle(upstream.url));
     // Held on B for a person (sums over 100), with the Tool as B holds it: no data domains.
     const calling = callOnB(key, 1, 'web_get-sum', { a: 300, b: 1 });
-    let pending: Array<{ id: string; arguments: { a: number } }> = [];
-    for (let i = 0; i < 100 && pending.length === 0; i++) {
-      pending = (
-        (await a.server.inject({ method: 'GET', url: '/v1/approvals?status=pending', headers: auth })).json()
-          .items as typeof pending
-      ).filter((p) => p.arguments.a === 300);
-      if (pending.length === 0) await new Promise((r) => setTimeout(r, 50));
-    }
+    const pending = await pendingOn(a, (p) => p.arguments.a === 300);
     expect(pending).toHaveLength(1);
     // Through A, the Tool now reads customer records (which the archetype allows), and the call is approved.
     await applyOnA(changed);

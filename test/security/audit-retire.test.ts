@@ -6,7 +6,6 @@
 import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../src/db/adapter.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/schema.js';
 import { type AuditRecord, AuditWriter, entryHash, toRow } from '../../src/guard/audit.js';
@@ -14,7 +13,7 @@ import { createCheckpointer, latestCheckpoint, type SignedCheckpoint, startMessa
 import { type AuditSigner, loadOrCreateAuditKey } from '../../src/guard/audit-key.js';
 import { verifyAudit } from '../../src/guard/audit-verify.js';
 import { decisionRecord } from '../support/audit.js';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { ENGINES, perTestDatabases, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { gate, pauseQuery } from '../support/pause.js';
 import { startCluster, type TestCluster } from '../support/server.js';
@@ -53,18 +52,12 @@ const listed = async (db: Db, key: AuditSigner) => (await latestCheckpoint(db, k
 const rowsOf = async (db: Db) => (await db.selectFrom('audit_chains').select('id').execute()).map((r) => r.id).sort();
 
 describe.each(ENGINES)('retired audit chains on %s', (engine) => {
+  const dbs = perTestDatabases();
   let db: TestDatabase | undefined;
-  const handles: DatabaseHandle[] = [];
-  afterEach(async () => {
-    for (const h of handles.splice(0)) await h.destroy();
-    await db?.drop();
-    db = undefined;
-  });
 
   async function open() {
-    db = await createTestDatabase(engine);
-    const handle = db.open();
-    handles.push(handle);
+    db = await dbs.create(engine);
+    const handle = dbs.open(db);
     await migrateToLatest(handle);
     const key = loadOrCreateAuditKey(path.join(db.dir, 'audit-signing-key.pem'));
     const problems: string[] = [];
@@ -176,8 +169,7 @@ describe.each(ENGINES)('retired audit chains on %s', (engine) => {
     await checkpointer().checkpointNow();
     // The retirement, on another connection (another node), holds after reading the chain (head 0,
     // idle): the writer appends meanwhile.
-    const other = (db as TestDatabase).open();
-    handles.push(other);
+    const other = dbs.open(db as TestDatabase);
     const pause = pauseQuery({ row: (r) => r.id === chain && 'head_hash' in r });
     const retiring = checkpointer(key, { on: other.db.withPlugin(pause.plugin) }).checkpointNow();
     await pause.paused;

@@ -25,7 +25,7 @@ import {
 import { type AuditSigner, type AuditVerifier, loadOrCreateAuditKey, readPublicKey } from '../../src/guard/audit-key.js';
 import { type Finding, segmentChecker, type VerifyReport, verifyAudit } from '../../src/guard/audit-verify.js';
 import { decisionRecord } from '../support/audit.js';
-import { createTestDatabase, ENGINES, type Engine, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, ENGINES, type Engine, perTestDatabases, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { pauseQuery } from '../support/pause.js';
 import { cli, ROOT } from '../support/process.js';
@@ -673,13 +673,8 @@ const keys =
     Object.keys(row).sort().join() === [...k].sort().join();
 
 describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
+  const dbs = perTestDatabases();
   let db: TestDatabase | undefined;
-  const handles: DatabaseHandle[] = [];
-  afterEach(async () => {
-    for (const h of handles.splice(0)) await h.destroy();
-    await db?.drop();
-    db = undefined;
-  });
   const registry = async () => ({ list: () => [], get: () => undefined }) as never;
   const system = { type: 'system', id: 'retention' } as const;
   const DAY = 86_400_000;
@@ -688,9 +683,8 @@ describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
 
   /** A fresh database with a signing key and one chain's writer. */
   async function openChain() {
-    db = await createTestDatabase(engine);
-    const handle = db.open();
-    handles.push(handle);
+    db = await dbs.create(engine);
+    const handle = dbs.open(db);
     await migrateToLatest(handle);
     const key = loadOrCreateAuditKey(path.join(db.dir, 'k.pem'));
     const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
@@ -719,9 +713,7 @@ describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
     const start = async () => (await handle.db.selectFrom('audit_checkpoints').selectAll().executeTakeFirstOrThrow()).seq;
     /** Another process on the same database (a second node, or the CLI beside the server). */
     const second = () => {
-      const h = (db as TestDatabase).open();
-      handles.push(h);
-      return h.db;
+      return dbs.open(db as TestDatabase).db;
     };
     return { handle, key, chain: w.chainId, checkpoints, problems, retention, start, second };
   }
@@ -810,9 +802,7 @@ describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
       expect(report.findings).toEqual([
         expect.objectContaining({ chainId: t.chain, seq: rehashed ? 25 : 21, kind: rehashed ? 'rewritten' : 'content-changed' }),
       ]);
-      for (const h of handles.splice(0)) await h.destroy();
-      await db?.drop();
-      db = undefined;
+      await dbs.dropAll();
     }
   });
 
@@ -820,8 +810,7 @@ describe.each(ENGINES)('purges and checks running at once on %s', (engine) => {
     const { handle, key, w } = await openChain();
     const old = (i: number) => ({ ...record(i), at: new Date(Date.UTC(2020, 0, i)).toISOString() });
     await Promise.all([1, 2, 3].map((i) => w.append(old(i))));
-    const other = (db as TestDatabase).open();
-    handles.push(other);
+    const other = dbs.open(db as TestDatabase);
     // The purge (on another connection) has read how far the chain goes, and stops; the chain's
     // writer appends entry 4 (as old: only its timing matters); the purge goes on.
     const pause = pauseAfter(keys('seq'));

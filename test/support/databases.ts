@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../src/db/adapter.js';
 import { adminPool, databaseUrl } from './postgres.js';
 
@@ -82,4 +82,36 @@ async function withRetry<T>(fn: () => Promise<T>, tries = 10): Promise<T> {
       await new Promise((r) => setTimeout(r, 100 * i));
     }
   }
+}
+
+/**
+ * The databases a describe block's tests create and the handles they open on them, closed and dropped
+ * after each test (this registers the afterEach; one the block registers later runs before it, as
+ * vitest runs after-hooks in reverse: close what uses a handle there).
+ */
+export function perTestDatabases() {
+  const dbs: TestDatabase[] = [];
+  const handles: DatabaseHandle[] = [];
+  const dropAll = async () => {
+    for (const h of handles.splice(0)) await h.destroy();
+    for (const d of dbs.splice(0)) await d.drop();
+  };
+  afterEach(dropAll);
+  /** A handle on `db`, closed after the test. */
+  const open = (db: TestDatabase) => {
+    const h = db.open();
+    handles.push(h);
+    return h;
+  };
+  return {
+    /** A new database, dropped after the test. */
+    async create(engine: Engine) {
+      const db = await createTestDatabase(engine);
+      dbs.push(db);
+      return db;
+    },
+    open,
+    /** Closes and drops everything now (a test that makes several databases in turn). */
+    dropAll,
+  };
 }
