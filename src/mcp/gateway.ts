@@ -8,7 +8,7 @@ import { APPROVAL_ID } from '../guard/decide.js';
 import type { AgentCaller, DecisionResponse, GuardService } from '../guard/guard-service.js';
 import { inFlight } from '../net/in-flight.js';
 import { type Observability, unobserved } from '../observability.js';
-import type { Desired } from '../registry/model.js';
+import { type Desired, sameSet } from '../registry/model.js';
 import { mcpName, prefixOf, toolForCall, type UpstreamTool } from './catalog.js';
 import { toolDescriptor } from './discover.js';
 import type { CallEvidence } from './evidence.js';
@@ -406,9 +406,4 @@ function refusal(message: string, decisionId: string | undefined): CallToolResul
     content: [{ type: 'text', text: message }],
     ...(decisionId ? { _meta: { [DECISION_META]: decisionId } } : {}),
   };
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const x = new Set(a);
-  return x.size === new Set(b).size && b.every((v) => x.has(v));
 }

@@ -64,6 +64,13 @@ export function keyOf(o: { kind: Kind; name: string }): string {
   return `${o.kind}/${o.name}`;
 }
 
+/** Whether two lists hold the same strings, in any order (duplicates count once). */
+export function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const x = new Set(a);
+  const y = new Set(b);
+  return x.size === y.size && [...y].every((v) => x.has(v));
+}
+
 /**
  * JSON with sorted keys: two descriptors are unchanged when these strings are equal, and approvals
  * bind a call's arguments by their hash. Written out directly (no sorted copy of the value): it is on

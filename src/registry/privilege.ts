@@ -4,7 +4,7 @@
 import { actorName, hasRole, type Principal } from '../auth/principal.js';
 import type { Problem } from '../errors.js';
 import type { Kind } from './kinds.js';
-import type { Desired, RegistrySnapshot } from './model.js';
+import { type Desired, type RegistrySnapshot, sameSet } from './model.js';
 import type { PersonSpec } from './schemas.js';
 
 /** Who has held an initiative: its owners past and present, and who set the risk tier in force. */
@@ -151,10 +151,6 @@ function checkInitiative(
 /** How a steward is recorded: a Person by name; the admin token or Fulcrum in parentheses, never a Person's name. */
 export function stewardName(actor: Principal): string {
   return actor.type === 'person' ? actor.id : `(${actorName(actor)})`;
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 function describeChange(before: readonly string[], after: readonly string[]): string {
