@@ -44,10 +44,10 @@ export function createOutboundPolicy(opts: OutboundOptions): OutboundPolicy {
   const lookup = guardedLookup(resolve);
   const openOptions = { ...agentOptions, ...(opts.lookup ? { lookup: opts.lookup } : {}) };
   const agents = {
-    open: { 'http:': new http.Agent(openOptions), 'https:': new https.Agent(openOptions) },
+    open: { 'http:': new HttpAgent(openOptions), 'https:': new HttpsAgent(openOptions) },
     guarded: {
-      'http:': new http.Agent({ ...agentOptions, lookup }),
-      'https:': new https.Agent({ ...agentOptions, lookup }),
+      'http:': new HttpAgent({ ...agentOptions, lookup }),
+      'https:': new HttpsAgent({ ...agentOptions, lookup }),
     },
   };
   const allowed = (url: URL) => {
@@ -68,6 +68,61 @@ export function createOutboundPolicy(opts: OutboundOptions): OutboundPolicy {
       return (allowed(url) ? agents.open : agents.guarded)[protocol];
     },
   };
+}
+
+/**
+ * How long Fulcrum keeps an idle keep-alive socket to an upstream when the upstream does not say
+ * (undici's default too): shorter than the idle timeouts servers and load balancers commonly use (5 s
+ * for Node, 60 s for nginx and AWS load balancers).
+ */
+export const IDLE_SOCKET_MS = 4000;
+
+/**
+ * How long an idle socket is kept, given the upstream's `Keep-Alive` response header: a second less
+ * than the timeout it announces, at most IDLE_SOCKET_MS; 0 (not kept) when that leaves nothing.
+ * Closing first means a call is never written onto a socket the upstream is closing at that moment
+ * (that call would fail with "socket hang up", nothing wrong on either side).
+ */
+export function idleSocketMs(keepAlive: string | string[] | undefined): number {
+  const header = Array.isArray(keepAlive) ? keepAlive.join(',') : (keepAlive ?? '');
+  const hint = /(?:^|[\s,])timeout=(\d{1,9})(?:$|[\s,])/i.exec(header)?.[1];
+  if (hint === undefined) return IDLE_SOCKET_MS;
+  return Math.max(0, Math.min(IDLE_SOCKET_MS, Number(hint) * 1000 - 1000));
+}
+
+// Node's Agent reads the `Keep-Alive: timeout=N` hint only to shorten a timeout of its own (the
+// Agent's `timeout` option), which would also bound every socket in use: a model's slow first token
+// or a tool's long answer. These Agents bound idle sockets only: the bound is set when a socket is
+// freed (where Node's own code sets it) and lifted when the socket is taken for a request; the
+// Agent destroys a free socket whose bound runs out.
+type Socket = Parameters<http.Agent['keepSocketAlive']>[0] & { setTimeout(ms: number): unknown };
+const keepIdle = (keep: boolean, socket: Socket): boolean => {
+  if (!keep) return false;
+  const res = (socket as { _httpMessage?: { res?: http.IncomingMessage } })._httpMessage?.res;
+  const idle = idleSocketMs(res?.headers['keep-alive']);
+  if (idle === 0) return false;
+  socket.setTimeout(idle);
+  return true;
+};
+
+class HttpAgent extends http.Agent {
+  override keepSocketAlive(socket: Socket): boolean {
+    return keepIdle(super.keepSocketAlive(socket) as unknown as boolean, socket);
+  }
+  override reuseSocket(socket: Socket, req: http.ClientRequest): void {
+    socket.setTimeout(0);
+    super.reuseSocket(socket, req);
+  }
+}
+
+class HttpsAgent extends https.Agent {
+  override keepSocketAlive(socket: Socket): boolean {
+    return keepIdle(super.keepSocketAlive(socket) as unknown as boolean, socket);
+  }
+  override reuseSocket(socket: Socket, req: http.ClientRequest): void {
+    socket.setTimeout(0);
+    super.reuseSocket(socket, req);
+  }
 }
 
 /** What is wrong with a URL whatever the settings: only http(s), no credentials in it. */
