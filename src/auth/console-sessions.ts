@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { sameEmail } from '../registry/email.js';
 import { createRegistryStore } from '../registry/registry-store.js';
 import type { Principal } from './principal.js';
 import { hashToken, newSecret } from './tokens.js';
@@ -15,13 +16,24 @@ const SESSION_SHAPE = /^fss_[A-Za-z0-9_-]{43}$/;
 export type SessionKind = 'browser' | 'cli';
 export type ConsoleSessions = ReturnType<typeof createConsoleSessions>;
 
-export function createConsoleSessions(deps: { db: Kysely<Database>; ttlSeconds: number; now?: () => number }) {
-  const { db } = deps;
+/**
+ * `issuer`: the IdP people sign in through (FULCRUM_OIDC_ISSUER). A session is tied to the issuer it
+ * was made through: without single sign-on no session is accepted, and after a move to another IdP
+ * (after a compromise, say) the old one's sessions are over (found by review: both kept working).
+ */
+export function createConsoleSessions(deps: {
+  db: Kysely<Database>;
+  ttlSeconds: number;
+  issuer: string | undefined;
+  now?: () => number;
+}) {
+  const { db, issuer } = deps;
   const now = deps.now ?? Date.now;
 
   return {
     /** Starts a session for `person`; the secret is returned once and only its hash is kept. */
     async create(person: string, email: string, kind: SessionKind): Promise<{ token: string; expiresAt: string }> {
+      if (issuer === undefined) throw new Error('no session is made without single sign-on (FULCRUM_OIDC_ISSUER)');
       const token = newSecret(SESSION_PREFIX);
       const at = new Date(now());
       const expiresAt = new Date(at.getTime() + deps.ttlSeconds * 1000).toISOString();
@@ -29,31 +41,42 @@ export function createConsoleSessions(deps: { db: Kysely<Database>; ttlSeconds: 
       await db.deleteFrom('console_sessions').where('expires_at', '<=', at.toISOString()).execute();
       await db
         .insertInto('console_sessions')
-        .values({ token_hash: hashToken(token), person, email, kind, created_at: at.toISOString(), expires_at: expiresAt })
+        .values({
+          token_hash: hashToken(token),
+          person,
+          email,
+          kind,
+          issuer,
+          created_at: at.toISOString(),
+          expires_at: expiresAt,
+        })
         .execute();
       return { token, expiresAt };
     },
 
     /**
-     * The person a live session belongs to, or undefined: unknown, expired, the Person deleted, or
-     * their email no longer the one they signed in with (moving an email moves who signs in).
+     * The person a live session belongs to, or undefined: unknown, expired, made through another
+     * issuer (or single sign-on is off), the Person deleted, or their email no longer the one they
+     * signed in with (moving an email moves who signs in). A Person deleted or whose email moved has
+     * their sessions deleted in the same transaction (registry-service.ts), so registering them again,
+     * or moving the email back, brings none back.
      */
     async authenticate(token: string): Promise<(Principal & { type: 'person' }) | undefined> {
-      if (!SESSION_SHAPE.test(token)) return undefined;
+      if (issuer === undefined || !SESSION_SHAPE.test(token)) return undefined;
       const row = await db
         .selectFrom('console_sessions')
         .selectAll()
         .where('token_hash', '=', hashToken(token))
         .executeTakeFirst();
-      if (!row || row.expires_at <= new Date(now()).toISOString()) return undefined;
+      if (!row || row.expires_at <= new Date(now()).toISOString() || row.issuer !== issuer) return undefined;
       // As committed: roles taken away (or the Person deleted) through another node bind at once.
       const person = await createRegistryStore(db).get('Person', row.person);
-      if (!person || person.spec.email?.toLowerCase() !== row.email.toLowerCase()) return undefined;
+      if (!person || !sameEmail(person.spec.email, row.email)) return undefined;
       return { type: 'person', id: row.person, roles: person.spec.roles, tokenId: `session:${row.token_hash.slice(0, 12)}` };
     },
 
     async expiresAt(token: string): Promise<string | undefined> {
-      if (!SESSION_SHAPE.test(token)) return undefined;
+      if (issuer === undefined || !SESSION_SHAPE.test(token)) return undefined;
       const row = await db
         .selectFrom('console_sessions')
         .select('expires_at')
@@ -83,4 +106,24 @@ export const looksLikeSession = (token: string): boolean => SESSION_SHAPE.test(t
  */
 export function csrfTokenFor(sessionToken: string): string {
   return createHmac('sha256', sessionToken).update('fulcrum-csrf').digest('base64url');
+}
+
+/**
+ * Ends, in `trx` (the registry write's transaction), the sessions a registry change takes away: every
+ * session of a Person deleted, and those of a Person whose email moved that were made with another
+ * email than the new one. Otherwise a session only looked ended while the Person was gone or the email
+ * elsewhere, and worked again once the Person was registered again or the email moved back.
+ */
+export async function endSessionsOf(trx: Kysely<Database>, person: string, email: string | null | undefined): Promise<void> {
+  if (email === null || email === undefined) {
+    await trx.deleteFrom('console_sessions').where('person', '=', person).execute();
+    return;
+  }
+  const rows = await trx.selectFrom('console_sessions').select(['token_hash', 'email']).where('person', '=', person).execute();
+  const gone = rows.filter((r) => !sameEmail(r.email, email)).map((r) => r.token_hash);
+  for (let i = 0; i < gone.length; i += 500)
+    await trx
+      .deleteFrom('console_sessions')
+      .where('token_hash', 'in', gone.slice(i, i + 500))
+      .execute();
 }

@@ -39,7 +39,12 @@ export function createIdentity(deps: {
   const { settings } = deps;
   const publicUrl = settings.publicUrl;
   const secure = publicUrl?.startsWith('https:') ?? false;
-  const sessions = createConsoleSessions({ db: deps.db, ttlSeconds: settings.sessionSeconds });
+  // Sessions exist only through people's sign-in: with no issuer set, none is made or accepted.
+  const sessions = createConsoleSessions({
+    db: deps.db,
+    ttlSeconds: settings.sessionSeconds,
+    issuer: settings.oidc && publicUrl ? settings.oidc.issuer : undefined,
+  });
   // One issuer object per URL: people's IdP and the agents' authorization server may be the same.
   const issuers = new Map<string, ReturnType<typeof createIssuer>>();
   const issuerFor = (url: string) => {

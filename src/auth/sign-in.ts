@@ -2,6 +2,7 @@
 // `fulcrum login`'s device authorization grant (RFC 8628), both ending in a verified ID token whose
 // email is a Person's `spec.email`. Nobody is created: no matching Person, no session.
 import { timingSafeEqual } from 'node:crypto';
+import { sameEmail } from '../registry/email.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import type { ConsoleSessions, SessionKind } from './console-sessions.js';
 import type { OidcSettings } from './identity-config.js';
@@ -104,7 +105,7 @@ export function createPeopleSignIn(deps: {
         email,
       );
     const snapshot = await deps.registry();
-    const person = snapshot.list('Person').find((p) => p.spec.email?.toLowerCase() === email.toLowerCase());
+    const person = snapshot.list('Person').find((p) => sameEmail(p.spec.email, email));
     if (!person)
       throw await refuse(
         `You signed in as ${email}, but no Person in Fulcrum has that email. Ask a Fulcrum administrator to register you (a Person descriptor with spec.email).`,

@@ -36,10 +36,29 @@ export function serverUrl(url: string | undefined, env: NodeJS.ProcessEnv = proc
  */
 export function connect(opts: { url?: string | undefined } = {}, env: NodeJS.ProcessEnv = process.env): Api {
   const url = serverUrl(opts.url, env);
-  const token = env.FULCRUM_TOKEN || savedLoginToken(url, env) || readAdminToken(env);
+  const token = env.FULCRUM_TOKEN || savedLoginToken(url, env) || (onThisMachine(url) ? readAdminToken(env) : undefined);
   const api = createFulcrumClient<'application/json'>({ baseUrl: url, token, headers: { accept: 'application/json' } });
   api.use(cliErrors(url, token !== undefined));
   return api;
+}
+
+/**
+ * Whether `url` names a server on this machine (a loopback address or `localhost`): the only servers
+ * the admin token file is sent to. The file belongs to the installation in $FULCRUM_DATA_DIR (./.fulcrum
+ * by default); one command pointed at another server (staging, a colleague's, a URL from a ticket)
+ * must not hand that server this installation's admin token (found by review).
+ */
+export function onThisMachine(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname
+      .replace(/^\[(.*)\]$/, '$1')
+      .replace(/\.$/, '')
+      .toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
 /**
@@ -59,7 +78,11 @@ function cliErrors(url: string, hasToken: boolean): Middleware {
       const text = await response.text();
       const e = (parseJson(text) as { error?: { code: string; message: string; details?: unknown } } | undefined)?.error;
       if (response.status === 401 && !hasToken)
-        throw new CliError('no token: set FULCRUM_TOKEN, or run where $FULCRUM_DATA_DIR/admin-token exists');
+        throw new CliError(
+          onThisMachine(url)
+            ? 'no token: set FULCRUM_TOKEN, run `fulcrum login`, or run where $FULCRUM_DATA_DIR/admin-token exists'
+            : `no token for ${url}: set FULCRUM_TOKEN or run \`fulcrum login\` (the admin token file is sent only to a server on this machine)`,
+        );
       throw new CliError(e ? `${e.message} (${e.code})` : `HTTP ${response.status}: ${text.slice(0, 200)}`, 1, e?.details);
     },
   };

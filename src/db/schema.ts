@@ -81,6 +81,8 @@ export interface ConsoleSessionTable {
   person: string;
   email: string;
   kind: 'browser' | 'cli';
+  /** The IdP it was made through (FULCRUM_OIDC_ISSUER): a session ends when that setting changes. */
+  issuer: string;
   created_at: string;
   expires_at: string;
 }

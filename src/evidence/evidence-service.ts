@@ -13,7 +13,7 @@ import { attributor, type Sender, sentBy, UNBOOKED } from './attribution.js';
 import { createPriceBook, tierAbovePrice } from './cost.js';
 import { mapEvent } from './events.js';
 import { createEvidenceStore } from './evidence-store.js';
-import { isInference, type MappedSpan, mapTraceRequest } from './otlp.js';
+import { isInference, type MappedSpan, mapTraceRequest, unknownUsageOperation } from './otlp.js';
 import type { MappedExport } from './otlp-body.js';
 import { computeOutcomes, type OutcomeReport } from './outcomes.js';
 
@@ -71,11 +71,12 @@ export function createEvidenceService(deps: Deps) {
       else spans.push({ s, ...booked });
     }
     rejected.sort((a, b) => a.index - b.index);
-    // Spans that say nothing Fulcrum reads are kept, but the exporter is told nothing was counted.
+    // Spans that say nothing Fulcrum reads are kept, but the exporter is told nothing was counted;
+    // so are spans carrying model usage under an operation Fulcrum does not take for a model call.
     const warning =
       mapped.spans.length > 0 && !mapped.spans.some((s) => s.understood)
         ? `none of the ${mapped.spans.length} spans carries an attribute Fulcrum reads (gen_ai.*, llm.* with openinference.span.kind, ai.*): kept, but no model call, tool call or task was counted (docs/evidence.md "What Fulcrum reads")`
-        : null;
+        : unknownOperationsWarning(mapped.spans);
     if (opts.dryRun) return { accepted: spans.length, rejected, warning };
     const prices = createPriceBook(registry);
     const now = new Date().toISOString();
@@ -349,4 +350,23 @@ function spanRow(
       duplicate: 0,
     },
   };
+}
+
+/**
+ * The warning for spans that carry model usage under an operation Fulcrum does not know (not one of
+ * the GenAI conventions' nor a known instrumentation's): they are no model call, and are not counted.
+ */
+function unknownOperationsWarning(spans: ReadonlyArray<MappedSpan>): string | null {
+  const ops = new Map<string, number>();
+  for (const s of spans) {
+    const op = unknownUsageOperation(s);
+    if (op !== undefined) ops.set(op, (ops.get(op) ?? 0) + 1);
+  }
+  if (ops.size === 0) return null;
+  const n = [...ops.values()].reduce((a, b) => a + b, 0);
+  const names = [...ops.keys()]
+    .slice(0, 5)
+    .map((op) => JSON.stringify(op.slice(0, 64)))
+    .join(', ');
+  return `${n} span${n === 1 ? '' : 's'} carr${n === 1 ? 'ies' : 'y'} model usage under gen_ai.operation.name ${names}${ops.size > 5 ? ', …' : ''}, which Fulcrum does not take for a model call: kept, but not counted as model calls or priced; a model call's operation is chat, text_completion, generate_content or embeddings (docs/evidence.md "What Fulcrum reads")`;
 }

@@ -48,6 +48,30 @@ export interface Rejected {
 }
 
 const INFERENCE = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
+/** The GenAI conventions' other operations: spans of them are no model call, whatever usage they carry. */
+const NOT_INFERENCE = new Set(['invoke_agent', 'invoke_workflow', 'create_agent', 'execute_tool']);
+/**
+ * Operation names instrumentations send for model calls other than the conventions' own (found by
+ * review: these calls were stored and counted nowhere): Semantic Kernel's `chat.completions`,
+ * `chat.streaming_completions`, `text.completions`, `text.streaming_completions`; Spring AI's
+ * `embedding`.
+ */
+const OPERATION_ALIASES: Record<string, string> = {
+  'chat.completions': 'chat',
+  'chat.streaming_completions': 'chat',
+  'text.completions': 'text_completion',
+  'text.streaming_completions': 'text_completion',
+  embedding: 'embeddings',
+};
+
+/**
+ * An operation Fulcrum does not know, on a span that carries model usage (a model or token counts):
+ * kept, counted as no model call, and the exporter told (evidence-service.ts). Undefined otherwise.
+ */
+export function unknownUsageOperation(s: Pick<MappedSpan, 'operation' | 'model' | 'inputTokens' | 'outputTokens'>) {
+  if (s.operation === null || INFERENCE.has(s.operation) || NOT_INFERENCE.has(s.operation)) return undefined;
+  return s.model !== null || s.inputTokens !== null || s.outputTokens !== null ? s.operation : undefined;
+}
 export const TASK_OUTCOMES = ['resolved', 'escalated', 'failed', 'abandoned'] as const;
 const STATUS_ERROR = 2;
 
@@ -202,7 +226,7 @@ const TRACELOOP_KINDS: Record<string, string> = { tool: 'execute_tool', agent: '
  */
 function operationOf(a: (key: string) => AttrValue | undefined): string | null {
   const genai = str(a('gen_ai.operation.name'));
-  if (genai !== null) return genai;
+  if (genai !== null) return OPERATION_ALIASES[genai.toLowerCase()] ?? genai;
   const oi = str(a('openinference.span.kind'));
   if (oi !== null) return OPENINFERENCE_KINDS[oi.toLowerCase()] ?? null;
   const aiSdk = str(a('ai.operationId'));

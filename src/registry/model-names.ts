@@ -7,11 +7,16 @@ import type { RegistrySnapshot } from './model.js';
 /** Bedrock cross-region inference profiles put a geography before the model id. */
 const REGION_PREFIX = /^(?:us|eu|apac|ap|jp|au|ca|us-gov|global)\./;
 /**
- * What may follow a known id in a longer one that is a version of it: `-2024-07-18`, `@20250514`,
- * `:0`, `-v2`, `-latest`, `-preview`. Not another word: `gpt-4o-mini` is no version of `gpt-4o`,
- * and pricing it as one would be a wrong price that looks right.
+ * What may follow a known id in a longer one that is a snapshot of the same model, and nothing else
+ * (the whole rest of the id): a date (`-2024-07-18`, `-20250514`, `@20240620`, Bedrock's
+ * `-20240620-v1:0`), OpenAI's four-digit snapshots (`-0613`), Google's three-digit ones (`-002`),
+ * `-latest`, `-preview`, `:latest`. Not another word or number: `gpt-4o-mini` is no version of
+ * `gpt-4o`, nor `claude-opus-4-5` (another model, another price) of `claude-opus-4`, `gpt-4-32k-0613`
+ * of `gpt-4`, `gpt-4-0125-preview` (GPT-4 Turbo) of `gpt-4`, or `llama3:70b` of `llama3`. Priced as
+ * the shorter one, each would be a wrong price that looks right, and the LLM gateway would call the
+ * shorter one in its place.
  */
-const VERSION_SUFFIX = /^[-@:](?:\d|v\d|latest|preview)/;
+const VERSION_SUFFIX = /^(?:[-@]\d{8}(?:-v\d+:\d+)?|-\d{4}-\d{2}-\d{2}|-\d{3,4}|-latest|-preview|:latest)$/;
 /** Ids longer than this are no model id; they are not looked up (nor cached). */
 const MAX_ID = 256;
 
@@ -44,8 +49,9 @@ function indexOf(registry: RegistrySnapshot): Index {
 
 /**
  * The name of the registry Model `id` means, or undefined. Tried in order, each first exactly (case
- * aside) against names and aliases, then as a known id followed by a version (`-2024-07-18`, `@001`,
- * `:0`, `-v2`, `-latest`, `-preview`; the longest known id wins): the id as given, without a `provider/` prefix, without a Bedrock region prefix.
+ * aside) against names and aliases, then as a known id followed by a snapshot suffix (VERSION_SUFFIX:
+ * `-2024-07-18`, `-20250514`, `-0613`, `-latest`, …; the longest known id wins): the id as given,
+ * without a `provider/` prefix, without a Bedrock region prefix.
  */
 export function resolveModelName(registry: RegistrySnapshot, id: string): string | undefined {
   if (id.length === 0 || id.length > MAX_ID) return undefined;

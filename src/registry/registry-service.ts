@@ -1,6 +1,7 @@
 // The registry: read descriptors, write one (PUT), delete one, or apply a whole bundle in one
 // transaction. Every write validates the whole next registry before anything is written.
 import type { Kysely } from 'kysely';
+import { endSessionsOf } from '../auth/console-sessions.js';
 import { createCredentialStore } from '../auth/credential-store.js';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
@@ -246,7 +247,14 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
             await tx.remove(c.kind, c.name);
             if (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector')
               await credentials.revokeAllFor(c.kind, c.name, now);
-          } else written.push(next.get(c.kind, c.name) as Desired);
+            if (c.kind === 'Person') await endSessionsOf(trx, c.name, null);
+          } else {
+            const object = next.get(c.kind, c.name) as Desired;
+            written.push(object);
+            // Sign-in sessions made with an email the Person no longer has end with the change.
+            if (c.kind === 'Person')
+              await endSessionsOf(trx, object.name, (next.get('Person', c.name) as Desired<'Person'>).spec.email ?? null);
+          }
         }
         await tx.upsertAll(written, now);
         await tx.recordChanges(changes, revision, actorName(opts.actor), now);

@@ -8,6 +8,7 @@ import type { Problem } from '../errors.js';
 import { mcpNameProblems } from '../mcp/catalog.js';
 import { checkPolicyTexts, type PolicyVerdicts, schemaKey } from '../policy/cedar.js';
 import { generateCedarSchema, RESERVED_ACTIONS } from '../policy/cedar-schema.js';
+import { emailKey } from './email.js';
 import { isKind, KIND_INFO, KINDS, type Kind, referencesOf } from './kinds.js';
 import { API_VERSION, type Desired, type RegistrySnapshot } from './model.js';
 import { aliasConflicts } from './model-names.js';
@@ -118,7 +119,7 @@ export function checkCrossRules(next: RegistrySnapshot): Problem[] {
   // An email is who signs in as a Person (single sign-on): two People with one email would share roles.
   const byEmail = new Map<string, string>();
   for (const p of next.list('Person')) {
-    const email = p.spec.email?.toLowerCase();
+    const email = p.spec.email === undefined ? undefined : emailKey(p.spec.email);
     if (!email) continue;
     const first = byEmail.get(email);
     if (first)

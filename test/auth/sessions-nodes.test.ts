@@ -4,15 +4,28 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleSessions } from '../../src/auth/console-sessions.js';
+import { parseIdentitySettings } from '../../src/auth/identity-config.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { startCluster, type TestCluster } from '../support/server.js';
+
+// Sessions are made and accepted only with single sign-on set up: an issuer no request reaches here
+// (the sessions are made directly, as sign-in makes them).
+const ISSUER = 'http://127.0.0.1:9';
+const SSO = parseIdentitySettings({
+  FULCRUM_PUBLIC_URL: 'http://127.0.0.1:4100',
+  FULCRUM_OIDC_ISSUER: ISSUER,
+  FULCRUM_OIDC_CLIENT_ID: 'fulcrum',
+});
 
 describe.each(ENGINES)('sign-in sessions on two nodes (%s)', (engine) => {
   let c: TestCluster;
 
   beforeAll(async () => {
-    c = await startCluster(engine, [{ registryPollMs: 3_600_000 }, { registryPollMs: 3_600_000 }]);
+    c = await startCluster(engine, [
+      { registryPollMs: 3_600_000, identity: SSO },
+      { registryPollMs: 3_600_000, identity: SSO },
+    ]);
     const files = readBundle(path.resolve(import.meta.dirname, '../fixtures/mini'));
     const applied = await c.request(0, { method: 'POST', url: '/v1/apply', payload: { files } });
     expect(applied.statusCode, applied.body).toBe(200);
@@ -32,6 +45,7 @@ describe.each(ENGINES)('sign-in sessions on two nodes (%s)', (engine) => {
     const { token } = await createConsoleSessions({
       db: (c.nodes[1] as TestCluster['nodes'][0]).app.database.db,
       ttlSeconds: 600,
+      issuer: ISSUER,
     }).create('pat.platform', 'pat@acme.example', 'cli');
     const suspend = () =>
       c.request(1, { method: 'POST', url: '/v1/agents/support-bot-eu/suspend', token, payload: { reason: 'drill' } });

@@ -234,12 +234,36 @@ describe('model ids resolve to registry Models by name or alias', () => {
     ['sonnet-prod', 'claude-sonnet-4'],
     ['claude-sonnet-4@20250514', 'claude-sonnet-4'],
     ['gpt-4o-latest', 'gpt-4o'],
+    ['claude-sonnet-4-20250514', 'claude-sonnet-4'],
+    ['eu.claude-sonnet-4-20250514-v1:0', 'claude-sonnet-4'],
+    ['gpt-4o-0613', 'gpt-4o'],
+    ['gpt-4o-002', 'gpt-4o'],
+    ['gpt-4o:latest', 'gpt-4o'],
   ])('%s → %s', (id, name) => {
     expect(resolveModelName(registry, id)).toBe(name);
   });
 
   // gpt-4o-audio is no version of gpt-4o: priced as one, it would be a wrong price that looks right.
-  it.each(['gpt-4', 'mystery-llm', 'gpt-4o-minis', 'gpt-4o-audio', '', 'x'.repeat(300)])('%s → none', (id) => {
+  // Nor is another number one (found by review): claude-sonnet-4-5 is another model than
+  // claude-sonnet-4, a size tag (:70b) another model, a snapshot followed by a word another model.
+  it.each([
+    'gpt-4',
+    'mystery-llm',
+    'gpt-4o-minis',
+    'gpt-4o-audio',
+    '',
+    'x'.repeat(300),
+    'claude-sonnet-4-5',
+    'claude-sonnet-4-5-20250929',
+    'claude-sonnet-4-1',
+    'gpt-4o-0125-preview',
+    'gpt-4o-32k-0613',
+    'gpt-4o:70b',
+    'gpt-4o:0',
+    'gpt-4o-v2',
+    'gpt-4o-2024-08-06-audio',
+    'gpt-4o-20250514-extra',
+  ])('%s → none', (id) => {
     expect(resolveModelName(registry, id)).toBeUndefined();
   });
 });

@@ -1,0 +1,89 @@
+// The admin token file ($FULCRUM_DATA_DIR/admin-token) belongs to the installation on this machine:
+// the CLI sends it only to a server on this machine (a loopback address or localhost). Found by review:
+// one command pointed at another server (--url / FULCRUM_URL: staging, a colleague's, a URL from a
+// ticket) sent that server this installation's admin token, over plain http too.
+import fs from 'node:fs';
+import http from 'node:http';
+import type net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connect, onThisMachine } from '../../src/cli/client.js';
+
+describe('the CLI and the admin token file', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-admin-token-'));
+  const ADMIN = `fat_${'s'.repeat(43)}`;
+  const env = { FULCRUM_DATA_DIR: dataDir, HOME: dataDir };
+  let local: http.Server;
+  let port: number;
+  let seen: string | undefined;
+
+  beforeAll(async () => {
+    fs.writeFileSync(path.join(dataDir, 'admin-token'), `${ADMIN}\n`, { mode: 0o600 });
+    local = http.createServer((req, res) => {
+      seen = req.headers.authorization;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"type":"admin","id":"admin","permissions":[]}');
+    });
+    await new Promise<void>((r) => local.listen(0, '127.0.0.1', r));
+    port = (local.address() as net.AddressInfo).port;
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    seen = undefined;
+  });
+  afterAll(async () => {
+    await new Promise((r) => local.close(r));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('sends it to a server on this machine', async () => {
+    await connect({ url: `http://127.0.0.1:${port}` }, env).GET('/v1/whoami');
+    expect(seen).toBe(`Bearer ${ADMIN}`);
+    await connect({ url: `http://localhost:${port}` }, env).GET('/v1/whoami');
+    expect(seen).toBe(`Bearer ${ADMIN}`);
+  });
+
+  it('sends it nowhere else, and says why a token is missing', async () => {
+    // What the CLI puts on the wire for another host, read before any connection is made.
+    const sent: Array<string | null> = [];
+    vi.stubGlobal('fetch', async (req: Request) => {
+      sent.push(req.headers.get('authorization'));
+      return new Response('{"error":{"code":"unauthenticated","message":"missing token"}}', {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+      });
+    });
+    for (const url of [
+      'http://fulcrum.staging.example:4100',
+      'https://10.0.0.5',
+      'http://[fe80::1]:4100',
+      'http://127.0.0.1.example.com',
+    ])
+      await expect(connect({ url }, env).GET('/v1/whoami')).rejects.toThrow(
+        /no token for .*: set FULCRUM_TOKEN or run `fulcrum login` \(the admin token file is sent only to a server on this machine\)/,
+      );
+    expect(sent).toEqual([null, null, null, null]);
+    // FULCRUM_TOKEN is the operator's choice, sent wherever the operator points it.
+    await expect(
+      connect({ url: 'http://fulcrum.staging.example:4100' }, { ...env, FULCRUM_TOKEN: 'fpt_mine' }).GET('/v1/whoami'),
+    ).rejects.toThrow();
+    expect(sent.at(-1)).toBe('Bearer fpt_mine');
+  });
+
+  it.each([
+    ['http://127.0.0.1:4100', true],
+    ['http://127.8.9.10', true],
+    ['http://localhost:4100', true],
+    ['http://LOCALHOST.:4100', true],
+    ['http://fulcrum.localhost', true],
+    ['http://[::1]:4100', true],
+    ['http://127.0.0.1.example.com', false],
+    ['http://localhost.example.com', false],
+    ['http://10.0.0.5:4100', false],
+    ['http://[::ffff:7f00:1]:4100', false],
+    ['http://0.0.0.0:4100', false],
+    ['not a url', false],
+  ])('%s is on this machine: %s', (url, expected) => {
+    expect(onThisMachine(url)).toBe(expected);
+  });
+});
