@@ -1,0 +1,92 @@
+// Model calls under the operation names instrumentations really send (found by review: these were
+// stored and counted nowhere, the exporter told nothing): Semantic Kernel's `chat.completions`,
+// `chat.streaming_completions`, `text.completions`, `text.streaming_completions`, Spring AI's
+// `embedding`. A span carrying model usage under an operation Fulcrum does not know is kept, not
+// counted, and the exporter is told which operation (OTLP's partial success, nothing rejected).
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBundle } from '../support/files.js';
+import { otlpExport } from '../support/otlp.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+
+describe('model calls under instrumentations’ own operation names', () => {
+  let t: TestServer;
+  let key: string;
+  beforeAll(async () => {
+    t = await startTestServer('sqlite');
+    const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    expect(applied.statusCode, applied.body).toBe(200);
+    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+  });
+  afterAll(async () => t?.close());
+
+  let n = 0;
+  /** One span of `operation` on gpt-4o-mini (0.15 USD a million input tokens, 0.60 output). */
+  const send = async (operation: string, input: number, output?: number) => {
+    n++;
+    const hex = n.toString(16).padStart(2, '0');
+    const at = Date.now() - 60_000 + n;
+    const res = await t.request({
+      method: 'POST',
+      url: '/otlp/v1/traces',
+      token: key,
+      payload: otlpExport([
+        {
+          traceId: hex.repeat(16),
+          spanId: hex.repeat(8),
+          name: `${operation} gpt-4o-mini`,
+          startMs: at,
+          endMs: at + 300,
+          attributes: {
+            'gen_ai.operation.name': operation,
+            'gen_ai.system': 'openai',
+            'gen_ai.request.model': 'gpt-4o-mini',
+            'gen_ai.usage.input_tokens': input,
+            ...(output === undefined ? {} : { 'gen_ai.usage.output_tokens': output }),
+          },
+        },
+      ]),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  };
+  const totals = async () => {
+    const r = await t.app.database.db
+      .selectFrom('evidence_daily')
+      .select((eb) => [eb.fn.sum<number>('model_calls').as('calls'), eb.fn.sum<number>('cost_measured_usd').as('cost')])
+      .where('agent', '=', 'support-bot-eu')
+      .executeTakeFirst();
+    return { calls: Number(r?.calls ?? 0), cost: Number(r?.cost ?? 0) };
+  };
+
+  it.each([
+    ['chat.completions', 1_000_000, 1_000_000, 0.75],
+    ['chat.streaming_completions', 1_000_000, 0, 0.15],
+    ['text.completions', 0, 1_000_000, 0.6],
+    ['text.streaming_completions', 1_000_000, 1_000_000, 0.75],
+    ['embedding', 1_000_000, undefined, 0.15],
+  ] as const)('counts %s as a model call and prices it', async (operation, input, output, usd) => {
+    const before = await totals();
+    expect(await send(operation, input, output)).toEqual({});
+    const after = await totals();
+    expect(after.calls - before.calls).toBe(1);
+    expect(after.cost - before.cost).toBeCloseTo(usd, 9);
+  });
+
+  it('tells the exporter about usage under an operation it does not know, and counts none of it', async () => {
+    const before = await totals();
+    expect(await send('rerank', 1_000_000, 0)).toEqual({
+      partialSuccess: {
+        rejectedSpans: '0',
+        errorMessage: expect.stringMatching(
+          /^1 span carries model usage under gen_ai\.operation\.name "rerank", which Fulcrum does not take for a model call: kept, but not counted/,
+        ),
+      },
+    });
+    expect(await totals()).toEqual(before);
+    // The conventions' other operations carry usage without being model calls: nothing to say.
+    expect(await send('invoke_agent', 1_000_000, 0)).toEqual({});
+  });
+});
