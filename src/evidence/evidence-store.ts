@@ -110,13 +110,13 @@ const SPAN_COLUMNS: ReadonlyArray<keyof SpanTable> = [
 ];
 
 export function createEvidenceStore(db: Kysely<Database>) {
-  // No conflict target: a re-sent span (trace_id, span_id) and a second record of one inference
-  // (agent, response_id: the LLM gateway's and the client's own span of the same call) are both
-  // skipped, so neither is counted twice.
-  // A re-send is the same span with the same start: spans_once (start_at, trace_id, span_id) keeps it
-  // out, and since it starts with the start time new spans append to it (migration 20261202T0120).
+  // A re-send is the same span, booked to the same agent, with the same start: spans_once (start_at,
+  // trace_id, span_id, agent) keeps it out, and since it starts with the start time new spans append
+  // to it (migrations 20261202T0120, 20261208T0110). A second record of one inference (the LLM
+  // gateway's and the client's span of the call, two instrumentations of it) is stored as a
+  // duplicate, counted nowhere (below).
   const insertSpans = bulkInserter('spans', SPAN_COLUMNS, (q) =>
-    q.onConflict((oc) => oc.doNothing()).returning(['start_at', 'trace_id', 'span_id']),
+    q.onConflict((oc) => oc.doNothing()).returning(['start_at', 'trace_id', 'span_id', 'agent']),
   );
   // Tasks by model for the plan's model mix, from the same new spans (src/evidence/task-models.ts).
   const rollUpTasks = createTaskModelRollup(db);
@@ -161,12 +161,13 @@ export function createEvidenceStore(db: Kysely<Database>) {
       }
       await markRepeatedToolCalls(trx, chunk);
       await markGatewayInferences(trx, chunk);
-      const inserted = await insertSpans<Pick<SpanTable, 'start_at' | 'trace_id' | 'span_id'>>(
+      await markRepeatedInferences(trx, chunk);
+      const inserted = await insertSpans<SpanKey>(
         trx,
         chunk.map((s) => s.row as unknown as Record<string, unknown>),
       );
-      const fresh = new Set(inserted.map((r) => `${r.start_at}/${r.trace_id}/${r.span_id}`));
-      const isNew = (r: SpanTable) => fresh.has(`${r.start_at}/${r.trace_id}/${r.span_id}`);
+      const fresh = new Set(inserted.map(spanKey));
+      const isNew = (r: SpanTable) => fresh.has(spanKey(r));
       await pairUntracedToolCalls(
         trx,
         chunk.filter((s) => isNew(s.row)),
@@ -183,7 +184,7 @@ export function createEvidenceStore(db: Kysely<Database>) {
         add(twin.day, twin.agent, twin.model ?? twin.model_reported ?? '', less);
       }
       for (const s of chunk) {
-        if (!fresh.delete(`${s.row.start_at}/${s.row.trace_id}/${s.row.span_id}`)) continue;
+        if (!fresh.delete(spanKey(s.row))) continue;
         newSpans++;
         stored.push(s.row);
         add(s.row.day, s.row.agent, s.row.model ?? s.row.model_reported ?? '', spanCounters(s.row, s.inference));
@@ -286,6 +287,9 @@ export function createEvidenceStore(db: Kysely<Database>) {
 }
 
 type SpanInput = { row: SpanTable; inference: boolean };
+/** What makes a stored span itself (spans_once). */
+type SpanKey = Pick<SpanTable, 'start_at' | 'trace_id' | 'span_id' | 'agent'>;
+const spanKey = (r: SpanKey) => JSON.stringify([r.start_at, r.trace_id, r.span_id, r.agent]);
 type Stored = { events: number; spans: number };
 interface Pending {
   events: TaskEventTable[];
@@ -366,13 +370,73 @@ async function markGatewayInferences(trx: Kysely<Database>, chunk: ReadonlyArray
     const recorded = await ofResponses(
       trx
         .selectFrom('spans')
-        .select(['agent', 'response_id'])
+        .select(['agent', 'response_id', 'start_at', 'duration_ms'])
         // Literal, as the partial index spans_response_llm names it in its WHERE.
         .where('source', '=', sql.lit('llm')),
       rows,
     ).execute();
-    const by = new Set(recorded.map(responseKey));
-    for (const r of rows) if (by.has(responseKey(r))) r.duplicate = 1;
+    const by = group(recorded, responseKey);
+    for (const r of rows) if (by.get(responseKey(r))?.some((g) => near(g, r, SAME_CALL_SKEW_MS))) r.duplicate = 1;
+  }
+}
+
+/**
+ * How far apart in time two records of one model call may lie (the client's clock against Fulcrum's,
+ * a client span that began its timing early): records of one response id further apart are two calls
+ * (a provider that repeats its ids, as Ollama's `chatcmpl-<0..998>` do).
+ */
+const SAME_CALL_SKEW_MS = 10 * 60_000;
+/** Two instrumentations of one call, in one process: their spans nest, give or take this. */
+const NESTED_SKEW_MS = 2_000;
+
+/** Whether two records' times overlap, give or take `slackMs`. */
+function near(a: Pick<SpanTable, 'start_at' | 'duration_ms'>, b: Pick<SpanTable, 'start_at' | 'duration_ms'>, slackMs: number) {
+  const as = Date.parse(a.start_at);
+  const bs = Date.parse(b.start_at);
+  return as - slackMs <= bs + Number(b.duration_ms) && bs - slackMs <= as + Number(a.duration_ms);
+}
+
+function group<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+/**
+ * One inference, one count, when a client records it twice (two instrumentations of one call: a
+ * framework's span and the provider SDK's, both with the provider's response id): a telemetry span of
+ * the same agent, response id and trace as a counted one, at the same time, is stored as a duplicate.
+ * Calls that share a response id but not a trace, or not their time, are different calls (a provider
+ * that repeats its ids): each counts. Run before the chunk is inserted, after the gateway's records
+ * took theirs (markGatewayInferences); earlier rows of the chunk count as stored.
+ */
+async function markRepeatedInferences(trx: Kysely<Database>, chunk: ReadonlyArray<{ row: SpanTable }>): Promise<void> {
+  const telemetry = chunk.map((s) => s.row).filter((r) => r.response_id != null && r.source !== 'llm' && !r.duplicate);
+  if (telemetry.length === 0) return;
+  const call = (r: Pick<SpanTable, 'agent' | 'response_id' | 'trace_id'>) => JSON.stringify([r.agent, r.response_id, r.trace_id]);
+  const counted = new Map<string, Array<Pick<SpanTable, 'start_at' | 'duration_ms' | 'span_id'>>>();
+  for (const rows of orBatches(telemetry)) {
+    const stored = await ofResponses(
+      trx
+        .selectFrom('spans')
+        .select(['agent', 'response_id', 'trace_id', 'span_id', 'start_at', 'duration_ms'])
+        // As the partial index spans_response names it in its WHERE.
+        .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', sql.lit('llm'))]))
+        .where('duplicate', '=', 0),
+      rows,
+    ).execute();
+    for (const [k, list] of group(stored, call)) counted.set(k, [...(counted.get(k) ?? []), ...list]);
+  }
+  for (const r of telemetry) {
+    const list = counted.get(call(r)) ?? [];
+    // The same span again (a re-send) is not its own twin: spans_once skips it at the insert.
+    if (list.some((c) => c.span_id !== r.span_id && near(c, r, NESTED_SKEW_MS))) r.duplicate = 1;
+    else counted.set(call(r), [...list, r]);
   }
 }
 
@@ -394,8 +458,10 @@ async function outrankTelemetry(trx: Kysely<Database>, fresh: ReadonlyArray<{ ro
         .where('duplicate', '=', 0),
       rows,
     ).execute()) as SpanTable[];
+    const mine = group(rows, responseKey);
     for (const t of found) {
-      if (!wanted.has(responseKey(t))) continue;
+      // The gateway's record of this very call: the same agent and response id, at the same time.
+      if (!wanted.has(responseKey(t)) || !mine.get(responseKey(t))?.some((g) => near(g, t, SAME_CALL_SKEW_MS))) continue;
       await updateSpan(trx, t, { duplicate: 1 });
       out.push(t);
     }
@@ -404,17 +470,14 @@ async function outrankTelemetry(trx: Kysely<Database>, fresh: ReadonlyArray<{ ro
 }
 
 /** Changes one stored span, found by its key. */
-function updateSpan(
-  trx: Kysely<Database>,
-  s: Pick<SpanTable, 'start_at' | 'trace_id' | 'span_id'>,
-  set: Partial<Pick<SpanTable, 'duplicate' | 'mcp_call'>>,
-) {
+function updateSpan(trx: Kysely<Database>, s: SpanKey, set: Partial<Pick<SpanTable, 'duplicate' | 'mcp_call'>>) {
   return trx
     .updateTable('spans')
     .set(set)
     .where('start_at', '=', s.start_at)
     .where('trace_id', '=', s.trace_id)
     .where('span_id', '=', s.span_id)
+    .where('agent', '=', s.agent)
     .execute();
 }
 
@@ -453,12 +516,12 @@ async function pairUntracedToolCalls(trx: Kysely<Database>, fresh: ReadonlyArray
     if (r.duplicate || !seeking.has(r.mcp_call as string)) continue;
     const start = Date.parse(r.start_at);
     const iso = (ms: number) => new Date(ms).toISOString();
-    let partner: { trace_id: string; span_id: string; start_at: string } | undefined;
+    let partner: SpanKey | undefined;
     if (r.mcp_call === 'client') {
       // The earliest untraced gateway record of this agent's call of this Tool within the span.
       partner = await trx
         .selectFrom('spans')
-        .select(['trace_id', 'span_id', 'start_at'])
+        .select(['trace_id', 'span_id', 'start_at', 'agent'])
         // Literal values, as the partial indexes (spans_mcp_*_at) name them in their WHERE.
         .where('mcp_call', '=', sql.lit('gateway'))
         .where('parent_span_id', 'is', null)
@@ -474,7 +537,7 @@ async function pairUntracedToolCalls(trx: Kysely<Database>, fresh: ReadonlyArray
       // The client span of this agent and Tool that began last before the record, if it lasted past it.
       const candidates = await trx
         .selectFrom('spans')
-        .select(['trace_id', 'span_id', 'start_at', 'duration_ms'])
+        .select(['trace_id', 'span_id', 'start_at', 'duration_ms', 'agent'])
         .where('mcp_call', '=', sql.lit('client'))
         .where('agent', '=', r.agent)
         .where('start_at', '>=', iso(start - PAIR_LONGEST_MS))

@@ -172,8 +172,10 @@ export function clientChatSpan(o: {
   spanId: string;
   responseId: string;
   tokens: { input: number; output: number };
+  /** When the span starts (default now). */
+  atMs?: number;
 }) {
-  const now = Date.now();
+  const now = o.atMs ?? Date.now();
   return otlpExport([
     {
       traceId: o.traceId,

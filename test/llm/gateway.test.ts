@@ -563,8 +563,14 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   it('records each call as a priced inference, and does not count the client’s own span of it again', async () => {
     await t.server.llmGateway.flush();
     const day = new Date().toISOString().slice(0, 10);
+    // From yesterday: a span below starts half an hour ago.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const calls = async () => {
-      const r = await t.server.inject({ method: 'GET', url: `/v1/costs?groupBy=agent&from=${day}&to=${day}`, headers: admin });
+      const r = await t.server.inject({
+        method: 'GET',
+        url: `/v1/costs?groupBy=agent&from=${yesterday}&to=${day}`,
+        headers: admin,
+      });
       return r.json().rows.find((x: { key: string }) => x.key === 'llm-bot') as { calls: number; costUsd: number };
     };
     const r = await openai.chat.completions.create({
@@ -592,6 +598,17 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     // Another response id is another call.
     expect((await otlp(span('chatcmpl-other', '2'.repeat(16)))).statusCode).toBe(200);
     expect((await calls()).calls).toBe(base.calls + 1);
+    // So is the same id half an hour earlier: a direct call of a provider that repeats its ids (Ollama's
+    // `chatcmpl-<0..998>`), not the gateway's call.
+    const earlier = clientChatSpan({
+      traceId: 'b'.repeat(32),
+      spanId: '3'.repeat(16),
+      responseId: r.id,
+      tokens: { input: 10, output: 5 },
+      atMs: Date.now() - 1_800_000,
+    });
+    expect((await otlp(earlier)).statusCode).toBe(200);
+    expect((await calls()).calls).toBe(base.calls + 2);
   });
 
   it('records a call the provider says it ran in fast mode as unpriced, whole and streamed', async () => {

@@ -27,6 +27,7 @@ import * as m20261205T0100 from './20261205T0100-initiative-stewards.js';
 import * as m20261206T0100 from './20261206T0100-unpriced-service-tier.js';
 import * as m20261207T0100 from './20261207T0100-audit-chains-retirable.js';
 import * as m20261208T0100 from './20261208T0100-session-issuer.js';
+import * as m20261208T0110 from './20261208T0110-span-identity.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -54,6 +55,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261206T0100-unpriced-service-tier': m20261206T0100,
   '20261207T0100-audit-chains-retirable': m20261207T0100,
   '20261208T0100-session-issuer': m20261208T0100,
+  '20261208T0110-span-identity': m20261208T0110,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
