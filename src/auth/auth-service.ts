@@ -6,7 +6,7 @@ import { NotAllowedError, NotFoundError } from '../errors.js';
 import { createRegistryStore, type RegistryStore } from '../registry/registry-store.js';
 import type { AgentSpec, PersonSpec, TelemetryCollectorSpec } from '../registry/schemas.js';
 import { type CredentialInfo, type CredentialStore, createCredentialStore, type SubjectKind } from './credential-store.js';
-import { actorName, describe, hasRole, type Principal } from './principal.js';
+import { actorName, can, describe, hasRole, type Principal } from './principal.js';
 import { displayPrefix, hashToken, newId, newSecret, sameHash, TOKEN_PREFIX } from './tokens.js';
 
 export type AuthService = ReturnType<typeof createAuthService>;
@@ -49,23 +49,23 @@ export function createAuthService(deps: {
     return out;
   }
 
-  async function subjectSpec(kind: SubjectKind, name: string) {
-    const o = await registryStore.get(kind, name);
-    if (!o) throw new NotFoundError(`no ${kind} named "${name}"`);
-    return o.spec;
-  }
-
-  /** Admin, or the person themself, manage a person's tokens; admin, platform or the owner, the keys of
-   *  an agent or a telemetry collector. */
+  /**
+   * Admin, or the person themself, manage a person's tokens; admin, platform or the owner, the keys of
+   * an agent or a telemetry collector. A name that names nothing is 404 only to a caller who may read
+   * the registry: to others (an agent key, a Person with no role) it is refused as a name that exists
+   * is, so the answer does not say which People, Agents and collectors exist (found by review).
+   */
   async function assertManages(actor: Principal, kind: SubjectKind, name: string): Promise<void> {
-    const spec = await subjectSpec(kind, name);
+    const refused = () =>
+      new NotAllowedError(`${describe(actor)} may not manage the ${kind === 'Person' ? 'tokens' : 'keys'} of ${kind} "${name}"`);
+    const o = await registryStore.get(kind, name);
+    if (!o) throw can(actor, 'registry.read') ? new NotFoundError(`no ${kind} named "${name}"`) : refused();
+    const spec = o.spec;
     if (actor.type === 'admin' || actor.type === 'system') return;
     if (kind === 'Person' && actor.type === 'person' && actor.id === name) return;
     const owner = kind === 'Person' ? undefined : (spec as AgentSpec | TelemetryCollectorSpec).owner;
     if (kind !== 'Person' && (hasRole(actor, 'platform') || (actor.type === 'person' && owner === actor.id))) return;
-    throw new NotAllowedError(
-      `${describe(actor)} may not manage the ${kind === 'Person' ? 'tokens' : 'keys'} of ${kind} "${name}"`,
-    );
+    throw refused();
   }
 
   return {
