@@ -11,7 +11,7 @@ import { bulkInserter } from '../db/bulk-insert.js';
 import { inSavepoint, type Settled } from '../db/savepoint.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
-import { createTaskModelRollup } from './task-models.js';
+import { createTaskModelRollup, type TaskEntry } from './task-models.js';
 
 type Counters = Omit<EvidenceDailyTable, 'day' | 'agent' | 'model'>;
 const ZERO: Counters = {
@@ -150,7 +150,12 @@ export function createEvidenceStore(db: Kysely<Database>) {
       }
     }
     let newSpans = 0;
-    const stored: SpanTable[] = [];
+    // What the new spans bring the tasks' traces (the plan's model mix, task-models.ts): each counted
+    // model call as it is; a client's span of a call the LLM gateway recorded with the gateway's figures
+    // (the priced record, which sits in a trace of its own); a second record of a call in the same
+    // trace, nothing.
+    const forTasks: TaskEntry[] = [];
+    const gatewayFigures = new WeakMap<SpanTable, Figures>();
     for (let i = 0; i < spans.length; i += CHUNK) {
       const chunk = spans.slice(i, i + CHUNK);
       for (const { row } of chunk) {
@@ -160,7 +165,7 @@ export function createEvidenceStore(db: Kysely<Database>) {
         row.duplicate ??= 0;
       }
       await markRepeatedToolCalls(trx, chunk);
-      await markGatewayInferences(trx, chunk);
+      await markGatewayInferences(trx, chunk, gatewayFigures);
       await markRepeatedInferences(trx, chunk);
       const inserted = await insertSpans<SpanKey>(
         trx,
@@ -173,7 +178,7 @@ export function createEvidenceStore(db: Kysely<Database>) {
         chunk.filter((s) => isNew(s.row)),
       );
       // A gateway record arriving after a client's span of the same call: the gateway's counts.
-      for (const twin of await outrankTelemetry(
+      for (const { twin, record } of await outrankTelemetry(
         trx,
         chunk.filter((s) => isNew(s.row)),
       )) {
@@ -182,15 +187,19 @@ export function createEvidenceStore(db: Kysely<Database>) {
         const less: Partial<Counters> = {};
         for (const k of COUNTERS) less[k] = (now[k] ?? 0) - (was[k] ?? 0);
         add(twin.day, twin.agent, twin.model ?? twin.model_reported ?? '', less);
+        // The twin's trace counted the call with the client's figures: it takes the gateway's now.
+        forTasks.push({ correction: { ...twin, duplicate: 0 }, by: record });
       }
       for (const s of chunk) {
         if (!fresh.delete(spanKey(s.row))) continue;
         newSpans++;
-        stored.push(s.row);
         add(s.row.day, s.row.agent, s.row.model ?? s.row.model_reported ?? '', spanCounters(s.row, s.inference));
+        const figures = gatewayFigures.get(s.row);
+        if (!s.row.duplicate) forTasks.push(s.row);
+        else if (figures) forTasks.push({ ...s.row, ...figures, duplicate: 0 });
       }
     }
-    await rollUpTasks(trx, stored);
+    await rollUpTasks(trx, forTasks);
     const rows = [...totals.values()];
     for (let i = 0; i < rows.length; i += CHUNK) {
       await trx
@@ -364,21 +373,41 @@ function ofResponses<QB extends SelectQueryBuilder<Database, 'spans', object>>(q
  * client's own span of a call the gateway recorded (the same agent and provider response id) is
  * stored as a duplicate. Run before the chunk is inserted, on its telemetry spans.
  */
-async function markGatewayInferences(trx: Kysely<Database>, chunk: ReadonlyArray<{ row: SpanTable }>): Promise<void> {
+async function markGatewayInferences(
+  trx: Kysely<Database>,
+  chunk: ReadonlyArray<{ row: SpanTable }>,
+  figures: WeakMap<SpanTable, Figures>,
+): Promise<void> {
   const telemetry = chunk.map((s) => s.row).filter((r) => r.response_id != null && r.source !== 'llm' && !r.duplicate);
   for (const rows of telemetry.length ? orBatches(telemetry) : []) {
     const recorded = await ofResponses(
       trx
         .selectFrom('spans')
-        .select(['agent', 'response_id', 'start_at', 'duration_ms'])
+        .select(['agent', 'response_id', 'start_at', 'duration_ms', ...FIGURES])
         // Literal, as the partial index spans_response_llm names it in its WHERE.
         .where('source', '=', sql.lit('llm')),
       rows,
     ).execute();
     const by = group(recorded, responseKey);
-    for (const r of rows) if (by.get(responseKey(r))?.some((g) => near(g, r, SAME_CALL_SKEW_MS))) r.duplicate = 1;
+    for (const r of rows) {
+      const record = by.get(responseKey(r))?.find((g) => near(g, r, SAME_CALL_SKEW_MS));
+      if (!record) continue;
+      r.duplicate = 1;
+      figures.set(r, figuresOf(record));
+    }
   }
 }
+
+/** What the plan's model mix reads of a model call (task-models.ts). */
+const FIGURES = ['model', 'model_reported', 'cost_usd', 'input_tokens', 'output_tokens'] as const;
+type Figures = Pick<SpanTable, (typeof FIGURES)[number]>;
+const figuresOf = (r: Figures): Figures => ({
+  model: r.model,
+  model_reported: r.model_reported,
+  cost_usd: r.cost_usd,
+  input_tokens: r.input_tokens,
+  output_tokens: r.output_tokens,
+});
 
 /**
  * How far apart in time two records of one model call may lie (the client's clock against Fulcrum's,
@@ -444,9 +473,12 @@ async function markRepeatedInferences(trx: Kysely<Database>, chunk: ReadonlyArra
  * The other order: gateway records just stored whose call a client's span already recorded (and
  * counted). Each such span becomes the duplicate; returned as it was, for the rollups to take back.
  */
-async function outrankTelemetry(trx: Kysely<Database>, fresh: ReadonlyArray<{ row: SpanTable }>): Promise<SpanTable[]> {
+async function outrankTelemetry(
+  trx: Kysely<Database>,
+  fresh: ReadonlyArray<{ row: SpanTable }>,
+): Promise<Array<{ twin: SpanTable; record: SpanTable }>> {
   const records = fresh.map((s) => s.row).filter((r) => r.source === 'llm' && r.response_id != null);
-  const out: SpanTable[] = [];
+  const out: Array<{ twin: SpanTable; record: SpanTable }> = [];
   for (const rows of records.length ? orBatches(records) : []) {
     const wanted = new Set(rows.map(responseKey));
     const found = (await ofResponses(
@@ -461,9 +493,12 @@ async function outrankTelemetry(trx: Kysely<Database>, fresh: ReadonlyArray<{ ro
     const mine = group(rows, responseKey);
     for (const t of found) {
       // The gateway's record of this very call: the same agent and response id, at the same time.
-      if (!wanted.has(responseKey(t)) || !mine.get(responseKey(t))?.some((g) => near(g, t, SAME_CALL_SKEW_MS))) continue;
+      const record = wanted.has(responseKey(t))
+        ? mine.get(responseKey(t))?.find((g) => near(g, t, SAME_CALL_SKEW_MS))
+        : undefined;
+      if (!record) continue;
       await updateSpan(trx, t, { duplicate: 1 });
-      out.push(t);
+      out.push({ twin: t, record });
     }
   }
   return out;

@@ -22,6 +22,13 @@ export function isModelCall(s: Pick<SpanTable, 'operation' | 'model_reported'>):
 }
 
 type State = Omit<TaskTraceTable, 'trace_id' | 'agent'>;
+
+/**
+ * What the rollup is given: a newly stored span, or a correction: a model call its trace counted with
+ * the figures of `correction` (a client's span), to be counted with those of `by` (the LLM gateway's
+ * record of the same call, which arrived after it).
+ */
+export type TaskEntry = SpanTable | { correction: SpanTable; by: SpanTable };
 type Sums = Omit<ModelTasksDailyTable, 'day' | 'agent' | 'model' | 'mixed'>;
 const SUMS = ['tasks', 'resolved', 'calls', 'unpriced_calls', 'cost_usd', 'input_tokens', 'output_tokens'] as const;
 
@@ -92,15 +99,38 @@ export function createTaskModelRollup(db: Kysely<Database>) {
     ),
   );
 
-  /** Adds `spans` (newly stored, in this transaction) to their traces' states and to the daily rollup. */
-  return async function rollUp(trx: Kysely<Database>, spans: ReadonlyArray<SpanTable>): Promise<void> {
+  /**
+   * Adds `entries` (spans newly stored in this transaction, and corrections) to their traces' states
+   * and to the daily rollup. A span marked duplicate adds nothing (the caller passes the figures that
+   * count in its place, see evidence-store.ts).
+   */
+  return async function rollUp(trx: Kysely<Database>, entries: ReadonlyArray<TaskEntry>): Promise<void> {
     // What this export adds to each trace (spans booked to no agent, and spans that are neither a task
     // outcome nor a model call, add nothing).
     const added = new Map<string, { trace_id: string; agent: string; state: State }>();
-    for (const s of spans) {
-      const call = isModelCall(s);
+    const into = (trace_id: string, agent: string, own: State) => {
+      const key = `${trace_id}\u0000${agent}`;
+      const t = added.get(key);
+      if (t) t.state = merge(t.state, own);
+      else added.set(key, { trace_id, agent, state: own });
+    };
+    for (const e of entries) {
+      if ('correction' in e) {
+        // A call the trace counted with one record's figures, now counted with another's.
+        const { correction: was, by } = e;
+        if (was.agent === UNBOOKED) continue;
+        const delta = empty(was.day);
+        delta.model = by.model ?? by.model_reported;
+        delta.unpriced_calls = (by.cost_usd === null ? 1 : 0) - (was.cost_usd === null ? 1 : 0);
+        delta.cost_usd = (by.cost_usd ?? 0) - (was.cost_usd ?? 0);
+        delta.input_tokens = (by.input_tokens ?? 0) - (was.input_tokens ?? 0);
+        delta.output_tokens = (by.output_tokens ?? 0) - (was.output_tokens ?? 0);
+        into(was.trace_id, was.agent, delta);
+        continue;
+      }
+      const s = e;
+      const call = isModelCall(s) && !s.duplicate;
       if (s.agent === UNBOOKED || (s.task_outcome === null && !call)) continue;
-      const key = `${s.trace_id}\u0000${s.agent}`;
       const own = empty(s.day);
       if (s.task_outcome !== null) {
         own.outcomes = 1;
@@ -114,9 +144,7 @@ export function createTaskModelRollup(db: Kysely<Database>) {
         own.input_tokens = s.input_tokens ?? 0;
         own.output_tokens = s.output_tokens ?? 0;
       }
-      const t = added.get(key);
-      if (t) t.state = merge(t.state, own);
-      else added.set(key, { trace_id: s.trace_id, agent: s.agent, state: own });
+      into(s.trace_id, s.agent, own);
     }
     if (added.size === 0) return;
     // In key order: nodes that lock the same traces lock them in the same order (no deadlock).

@@ -86,8 +86,16 @@ describe.each(ENGINES)('one model call, one count (%s)', (engine) => {
   it('counts once a call two instrumentations recorded (nested, one trace, one response id), and a span sent twice', async () => {
     const before = await totals();
     const at = Date.now() - 500_000;
-    // The framework's span, then in another export the provider SDK's span within it.
-    expect(await send([chat('5e', '51', at, 'chatcmpl-abc', 900)])).toEqual({});
+    // The framework's span (in a resolved task's trace), then in another export the provider SDK's span within it.
+    const task: OtlpSpan = {
+      traceId: '5e'.repeat(16),
+      spanId: '50'.repeat(8),
+      name: 'invoke_agent support-bot-eu',
+      startMs: at - 100,
+      endMs: at + 1000,
+      attributes: { 'gen_ai.operation.name': 'invoke_agent', 'fulcrum.task.outcome': 'resolved' },
+    };
+    expect(await send([task, chat('5e', '51', at, 'chatcmpl-abc', 900)])).toEqual({});
     expect(await send([chat('5e', '52', at + 100, 'chatcmpl-abc', 700)])).toEqual({});
     // Both in one export, the other way round (another call).
     expect(await send([chat('6f', '62', at + 100, 'chatcmpl-def', 700), chat('6f', '61', at, 'chatcmpl-def', 900)])).toEqual({});
@@ -98,6 +106,14 @@ describe.each(ENGINES)('one model call, one count (%s)', (engine) => {
     const after = await totals();
     expect(after.calls - before.calls).toBe(2);
     expect(after.cost - before.cost).toBeCloseTo(0.3, 9);
+    // The task's trace holds one model call too (the plan's model mix).
+    const traced = await t.app.database.db
+      .selectFrom('task_traces')
+      .select(['calls', 'cost_usd'])
+      .where('trace_id', '=', '5e'.repeat(16))
+      .executeTakeFirstOrThrow();
+    expect(Number(traced.calls)).toBe(1);
+    expect(Number(traced.cost_usd)).toBeCloseTo(0.15, 9);
   });
 
   it("does not let another agent's span under the same ids take the place of an agent's call", async () => {
