@@ -150,6 +150,9 @@ export interface ApprovalTable {
   agent_owner: string | null;
   /** The call (agent, tool, arguments hash) while this approval is open for it; null once used or expired. */
   open_key: string | null;
+  /** The Person who issued the agent key the call that opened it came with (separation of duties); null
+   *  for a key the admin token issued, an OAuth access token, or an approval opened before 2026-12-05. */
+  key_issuer: string | null;
 }
 
 export interface ShadowAgentTable {

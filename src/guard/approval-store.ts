@@ -131,5 +131,12 @@ export function createApprovalStore(db: Kysely<Database>) {
     async row(id: string): Promise<ApprovalTable | undefined> {
       return db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
     },
+
+    /** The Person who issued agent key `keyId` (its `created_by`), or null: the admin token, no key (an OAuth access token). */
+    async keyIssuer(keyId: string): Promise<string | null> {
+      if (keyId === '') return null;
+      const row = await db.selectFrom('credentials').select('created_by').where('id', '=', keyId).executeTakeFirst();
+      return row?.created_by.startsWith('person:') ? row.created_by.slice('person:'.length) : null;
+    },
   };
 }

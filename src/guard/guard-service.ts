@@ -288,6 +288,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         used_decision_id: null,
         agent_owner: snapshot.registry.get('Agent', d.agent)?.spec.owner ?? null,
         open_key: key,
+        key_issuer: await store.keyIssuer(d.caller.keyId),
       });
       if (inserted) {
         d.approvalId = id;
@@ -391,7 +392,8 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     });
   }
 
-  /** Separation of duties: nobody approves or denies a call of an agent they own (docs/auth.md). */
+  /** Separation of duties: nobody approves or denies a call of an agent they own, or one made with a key
+   *  they issued (docs/auth.md). */
   async function assertMayDecide(actor: Principal, id: string): Promise<void> {
     if (actor.type !== 'person') return;
     const row = await approvals.row(id);
@@ -402,6 +404,12 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     if (owner === actor.id || row.agent_owner === actor.id)
       throw new NotAllowedError(
         `separation of duties: ${actor.id} ${owner === actor.id ? 'owns' : 'owned'} agent ${row.agent}${owner === actor.id ? '' : ' when this call asked'}, so may not decide its approvals; another approver must`,
+      );
+    // Who issued the key the call came with raised it as surely as its owner would have (a platform
+    // person may issue keys for any agent): they do not decide it either.
+    if (row.key_issuer === actor.id)
+      throw new NotAllowedError(
+        `separation of duties: ${actor.id} issued the key of ${row.agent} this call came with, so may not decide its approval; another approver must`,
       );
   }
 

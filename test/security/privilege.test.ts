@@ -197,6 +197,45 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
     expect(other.json()).toMatchObject({ status: 'approved', decidedBy: 'person:alice.approver' });
   });
 
+  // Found by review: a person who may issue keys for an agent they do not own (platform, or the admin
+  // role) issued one, raised a call that needs a person with it, and approved it themself.
+  it.each([
+    ['pat.platform', 'X-1'],
+    ['ada.admin', 'X-2'],
+  ])('refuses %s deciding a call made with an agent key they issued; another approver decides it', async (who, orderId) => {
+    const email = { email: 'pat.platform@acme.example' };
+    if (who === 'pat.platform') expect((await person('pat.platform', ['platform', 'approver'], email)).statusCode).toBe(200);
+    try {
+      const issued = await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys', token: tokens[who], payload: {} });
+      expect(issued.statusCode, issued.body).toBe(201);
+      const asked = await t.request({
+        method: 'POST',
+        url: '/v1/decisions',
+        token: issued.json().key,
+        payload: { action: 'tool.call', tool: 'crm.refund', arguments: { orderId, amount: 5000 } },
+      });
+      expect(asked.json().decision, asked.body).toBe('approval_required');
+      const id = asked.json().approvalId as string;
+      for (const decide of ['approve', 'deny']) {
+        const own = await t.request({ method: 'POST', url: `/v1/approvals/${id}/${decide}`, token: tokens[who], payload: {} });
+        expect(own.statusCode, own.body).toBe(403);
+        expect(own.json().error.message).toBe(
+          `separation of duties: ${who} issued the key of support-bot-eu this call came with, so may not decide its approval; another approver must`,
+        );
+      }
+      expect((await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json().status).toBe('pending');
+      const other = await t.request({
+        method: 'POST',
+        url: `/v1/approvals/${id}/approve`,
+        token: tokens['alice.approver'],
+        payload: {},
+      });
+      expect(other.statusCode, other.body).toBe(200);
+    } finally {
+      if (who === 'pat.platform') await person('pat.platform', ['platform'], email);
+    }
+  });
+
   it('refuses an owner signing off their own initiative in a reviewer role; the owner sign-off stays theirs', async () => {
     // dana.lee owns support-deflection and holds platform.
     const opened = await t.request({

@@ -28,6 +28,7 @@ import * as m20261206T0100 from './20261206T0100-unpriced-service-tier.js';
 import * as m20261207T0100 from './20261207T0100-audit-chains-retirable.js';
 import * as m20261208T0100 from './20261208T0100-session-issuer.js';
 import * as m20261208T0110 from './20261208T0110-span-identity.js';
+import * as m20261208T0120 from './20261208T0120-approval-key-issuer.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -56,6 +57,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261207T0100-audit-chains-retirable': m20261207T0100,
   '20261208T0100-session-issuer': m20261208T0100,
   '20261208T0110-span-identity': m20261208T0110,
+  '20261208T0120-approval-key-issuer': m20261208T0120,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
