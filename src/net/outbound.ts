@@ -44,10 +44,10 @@ export function createOutboundPolicy(opts: OutboundOptions): OutboundPolicy {
   const lookup = guardedLookup(resolve);
   const openOptions = { ...agentOptions, ...(opts.lookup ? { lookup: opts.lookup } : {}) };
   const agents = {
-    open: { 'http:': new HttpAgent(openOptions), 'https:': new HttpsAgent(openOptions) },
+    open: { 'http:': closingIdle(new http.Agent(openOptions)), 'https:': closingIdle(new https.Agent(openOptions)) },
     guarded: {
-      'http:': new HttpAgent({ ...agentOptions, lookup }),
-      'https:': new HttpsAgent({ ...agentOptions, lookup }),
+      'http:': closingIdle(new http.Agent({ ...agentOptions, lookup })),
+      'https:': closingIdle(new https.Agent({ ...agentOptions, lookup })),
     },
   };
   const allowed = (url: URL) => {
@@ -96,33 +96,22 @@ export function idleSocketMs(keepAlive: string | string[] | undefined): number {
 // freed (where Node's own code sets it) and lifted when the socket is taken for a request; the
 // Agent destroys a free socket whose bound runs out.
 type Socket = Parameters<http.Agent['keepSocketAlive']>[0] & { setTimeout(ms: number): unknown };
-const keepIdle = (keep: boolean, socket: Socket): boolean => {
-  if (!keep) return false;
-  const res = (socket as { _httpMessage?: { res?: http.IncomingMessage } })._httpMessage?.res;
-  const idle = idleSocketMs(res?.headers['keep-alive']);
-  if (idle === 0) return false;
-  socket.setTimeout(idle);
-  return true;
-};
-
-class HttpAgent extends http.Agent {
-  override keepSocketAlive(socket: Socket): boolean {
-    return keepIdle(super.keepSocketAlive(socket) as unknown as boolean, socket);
-  }
-  override reuseSocket(socket: Socket, req: http.ClientRequest): void {
+function closingIdle<A extends http.Agent>(agent: A): A {
+  const keep = agent.keepSocketAlive.bind(agent) as (socket: Socket) => unknown;
+  const reuse = agent.reuseSocket.bind(agent);
+  agent.keepSocketAlive = (socket: Socket) => {
+    if (!keep(socket)) return false;
+    const res = (socket as { _httpMessage?: { res?: http.IncomingMessage } })._httpMessage?.res;
+    const idle = idleSocketMs(res?.headers['keep-alive']);
+    if (idle === 0) return false;
+    socket.setTimeout(idle);
+    return true;
+  };
+  agent.reuseSocket = (socket: Socket, req: http.ClientRequest) => {
     socket.setTimeout(0);
-    super.reuseSocket(socket, req);
-  }
-}
-
-class HttpsAgent extends https.Agent {
-  override keepSocketAlive(socket: Socket): boolean {
-    return keepIdle(super.keepSocketAlive(socket) as unknown as boolean, socket);
-  }
-  override reuseSocket(socket: Socket, req: http.ClientRequest): void {
-    socket.setTimeout(0);
-    super.reuseSocket(socket, req);
-  }
+    reuse(socket, req);
+  };
+  return agent;
 }
 
 /** What is wrong with a URL whatever the settings: only http(s), no credentials in it. */

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentitySettings } from '../../src/auth/identity-config.js';
 import { readBundle } from '../support/files.js';
-import { type Idp, startIdp, walkIdp } from '../support/oidc.js';
+import { consoleClient, type Idp, ssoSettings, startIdp, walkIdp } from '../support/oidc.js';
 import { startNode, startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -24,27 +24,8 @@ describe('sign-in sessions that are over', () => {
   let settings: IdentitySettings;
 
   beforeAll(async () => {
-    idp = await startIdp([
-      {
-        client_id: 'fulcrum',
-        client_secret: 'fulcrum-secret',
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        redirect_uris: [CALLBACK],
-      },
-    ]);
-    settings = {
-      publicUrl: PUBLIC,
-      oidc: {
-        issuer: idp.issuer,
-        clientId: 'fulcrum',
-        clientSecret: 'fulcrum-secret',
-        name: 'Acme IdP',
-        requireEmailVerified: true,
-      },
-      sessionSeconds: 3600,
-      jwksCooldownMs: 0,
-    };
+    idp = await startIdp([consoleClient(PUBLIC)]);
+    settings = ssoSettings(idp, PUBLIC);
     t = await startTestServer('sqlite', { identity: settings });
     const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
     expect(applied.statusCode, applied.body).toBe(200);

@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { type Idp, startIdp, walkIdp } from '../support/oidc.js';
+import { consoleClient, type Idp, ssoSettings, startIdp, walkIdp } from '../support/oidc.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -25,27 +25,8 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
   let settings: IdentitySettings;
 
   beforeAll(async () => {
-    idp = await startIdp([
-      {
-        client_id: 'fulcrum',
-        client_secret: 'fulcrum-secret',
-        grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
-        response_types: ['code'],
-        redirect_uris: [CALLBACK],
-      },
-    ]);
-    settings = {
-      publicUrl: PUBLIC,
-      oidc: {
-        issuer: idp.issuer,
-        clientId: 'fulcrum',
-        clientSecret: 'fulcrum-secret',
-        name: 'Acme IdP',
-        requireEmailVerified: true,
-      },
-      sessionSeconds: 3600,
-      jwksCooldownMs: 0,
-    };
+    idp = await startIdp([consoleClient(PUBLIC)]);
+    settings = ssoSettings(idp, PUBLIC);
     t = await startTestServer(engine, { identity: settings });
     expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
   });

@@ -22,6 +22,19 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
     tokens[name] = res.json().token;
   };
 
+  /** Approval `id`, refused to the person asked first, is still pending, and another approver decides it. */
+  const approvedByAnother = async (id: string) => {
+    expect((await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json().status).toBe('pending');
+    const other = await t.request({
+      method: 'POST',
+      url: `/v1/approvals/${id}/approve`,
+      token: tokens['alice.approver'],
+      payload: {},
+    });
+    expect(other.statusCode, other.body).toBe(200);
+    expect(other.json()).toMatchObject({ status: 'approved', decidedBy: 'person:alice.approver' });
+  };
+
   beforeAll(async () => {
     t = await startTestServer(engine);
     const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
@@ -186,15 +199,7 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
     expect(own.json().error.message).toBe(
       'separation of duties: omar.owner owns agent support-bot-eu, so may not decide its approvals; another approver must',
     );
-    expect((await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json().status).toBe('pending');
-    const other = await t.request({
-      method: 'POST',
-      url: `/v1/approvals/${id}/approve`,
-      token: tokens['alice.approver'],
-      payload: {},
-    });
-    expect(other.statusCode, other.body).toBe(200);
-    expect(other.json()).toMatchObject({ status: 'approved', decidedBy: 'person:alice.approver' });
+    await approvedByAnother(id);
   });
 
   // Found by review: a person who may issue keys for an agent they do not own (platform, or the admin
@@ -223,14 +228,7 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
           `separation of duties: ${who} issued the key of support-bot-eu this call came with, so may not decide its approval; another approver must`,
         );
       }
-      expect((await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json().status).toBe('pending');
-      const other = await t.request({
-        method: 'POST',
-        url: `/v1/approvals/${id}/approve`,
-        token: tokens['alice.approver'],
-        payload: {},
-      });
-      expect(other.statusCode, other.body).toBe(200);
+      await approvedByAnother(id);
     } finally {
       if (who === 'pat.platform') await person('pat.platform', ['platform'], email);
     }

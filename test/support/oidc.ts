@@ -7,6 +7,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import Provider, { type ProviderContext } from 'oidc-provider';
+import type { IdentitySettings } from '../../src/auth/identity-config.js';
 
 export interface IdpClient {
   client_id: string;
@@ -260,4 +261,31 @@ export async function walkIdp(start: string, login: string, stopAt: string): Pro
     body = new URLSearchParams(fields).toString();
   }
   throw new Error(`the IdP walk did not end at ${stopAt}`);
+}
+
+/** Fulcrum's console as a client of the IdP (code and device grants), coming back to `publicUrl`'s /auth/callback. */
+export function consoleClient(publicUrl: string): IdpClient {
+  return {
+    client_id: 'fulcrum',
+    client_secret: 'fulcrum-secret',
+    grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
+    response_types: ['code'],
+    redirect_uris: [`${publicUrl}/auth/callback`],
+  };
+}
+
+/** Fulcrum's single sign-on settings for people signing in at `idp` through consoleClient(publicUrl). */
+export function ssoSettings(idp: Idp, publicUrl: string): IdentitySettings {
+  return {
+    publicUrl,
+    oidc: {
+      issuer: idp.issuer,
+      clientId: 'fulcrum',
+      clientSecret: 'fulcrum-secret',
+      name: 'Acme IdP',
+      requireEmailVerified: true,
+    },
+    sessionSeconds: 3600,
+    jwksCooldownMs: 0,
+  };
 }
