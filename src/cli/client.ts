@@ -58,7 +58,9 @@ export function onThisMachine(url: string): boolean {
   } catch {
     return false;
   }
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+  // `localhost` itself only: Node resolves names under it (`x.localhost`) through the system resolver,
+  // which may answer with any address.
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
 /**

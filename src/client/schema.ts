@@ -2043,6 +2043,8 @@ export interface components {
                 share: number;
                 total: number;
             };
+            /** @description for a budget in another currency than USD: the model-call cost measured from telemetry (in USD) in its period to date, which its actuals leave out (Fulcrum converts no currency) */
+            telemetryNotIncludedUsd?: number;
             /** @description actual spend to date */
             total: number;
         };
@@ -3403,6 +3405,8 @@ export interface components {
                     initiative: string;
                     since: string;
                 }[];
+                /** @description a budget in another currency than USD: the USD telemetry cost its actuals leave out */
+                telemetryNotIncludedUsd?: number;
                 total: {
                     /** @description null when the stored amounts overflow a number */
                     actual: number | null;
@@ -3445,11 +3449,15 @@ export interface components {
                 /** @description the tier in force; null: not assessed */
                 riskTier: string | null;
                 roi: {
+                    /** @description USD; a lower bound when `costIncomplete` is not empty */
                     cost: number;
+                    /** @description what the cost leaves out (GET /v1/initiatives/{name}/roi) */
+                    costIncomplete: string[];
                     /** @enum {string} */
                     provenance: "measured" | "self-reported" | "assumed";
                     roi: number | null;
-                    value: number;
+                    /** @description USD; null when no outcome could be valued */
+                    value: number | null;
                     valueProvenance: string;
                 };
                 stage: string;
@@ -3617,18 +3625,21 @@ export interface components {
         /** @description ROI of an initiative over the last 30 days, each number labelled with where it comes from */
         Roi: {
             cost: {
+                /** @description what the total leaves out (model calls without a price, spend in another currency); empty when whole */
+                incomplete: string[];
                 items: {
                     amountUsd: number;
                     /** @enum {string} */
                     provenance: "measured" | "self-reported" | "assumed";
                     source: string;
                 }[];
+                /** @description USD; a lower bound when `incomplete` is not empty */
                 total: number;
             };
             initiative: string;
             /** @enum {string} */
             provenance: "measured" | "self-reported" | "assumed";
-            /** @description (value − cost) ÷ cost; null without cost, or when no outcome is valued */
+            /** @description (value − cost) ÷ cost; null without cost, when the cost is incomplete (cost.incomplete), or when no outcome is valued */
             roi: number | null;
             value: {
                 items: {

@@ -165,8 +165,10 @@ export function createEvidenceStore(db: Kysely<Database>) {
         row.duplicate ??= 0;
       }
       await markRepeatedToolCalls(trx, chunk);
-      await markGatewayInferences(trx, chunk, gatewayFigures);
+      // A second record of a call in the same trace first: the gateway's figures go to one record of a
+      // call only, however many the client made of it.
       await markRepeatedInferences(trx, chunk);
+      await markGatewayInferences(trx, chunk, gatewayFigures);
       const inserted = await insertSpans<SpanKey>(
         trx,
         chunk.map((s) => s.row as unknown as Record<string, unknown>),
@@ -361,11 +363,25 @@ const responseKey = (r: ResponseOf) => JSON.stringify([r.agent, r.response_id]);
  * follows from, and the store scanned every span for every batch (0.57 ms a batch of one gateway
  * call with a few thousand spans stored, growing with the table).
  */
-function ofResponses<QB extends SelectQueryBuilder<Database, 'spans', object>>(qb: QB, rows: ReadonlyArray<ResponseOf>): QB {
+function ofResponses<QB extends SelectQueryBuilder<Database, 'spans', object>>(
+  qb: QB,
+  rows: ReadonlyArray<ResponseOf & Pick<SpanTable, 'start_at' | 'duration_ms'>>,
+): QB {
+  // Only records that could be of the same call (SAME_CALL_SKEW_MS around these): a provider that
+  // repeats its ids (Ollama's 999) would otherwise bring back a share of the agent's whole history.
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const r of rows) {
+    const start = Date.parse(r.start_at);
+    from = Math.min(from, start);
+    to = Math.max(to, start + Number(r.duration_ms));
+  }
   return qb
     .where('response_id', 'is not', null)
     .where('agent', 'in', [...new Set(rows.map((r) => r.agent))])
-    .where('response_id', 'in', [...new Set(rows.map((r) => r.response_id as string))]) as QB;
+    .where('response_id', 'in', [...new Set(rows.map((r) => r.response_id as string))])
+    .where('start_at', '>=', new Date(from - SAME_CALL_SKEW_MS).toISOString())
+    .where('start_at', '<=', new Date(to + SAME_CALL_SKEW_MS).toISOString()) as QB;
 }
 
 /**
@@ -439,10 +455,12 @@ function group<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
 /**
  * One inference, one count, when a client records it twice (two instrumentations of one call: a
  * framework's span and the provider SDK's, both with the provider's response id): a telemetry span of
- * the same agent, response id and trace as a counted one, at the same time, is stored as a duplicate.
+ * the same agent, response id and trace as one already stored (counted, or the duplicate of the
+ * LLM gateway's record, which counts in its place), at the same time, is stored as a duplicate.
  * Calls that share a response id but not a trace, or not their time, are different calls (a provider
- * that repeats its ids): each counts. Run before the chunk is inserted, after the gateway's records
- * took theirs (markGatewayInferences); earlier rows of the chunk count as stored.
+ * that repeats its ids): each counts. Run before the chunk is inserted, before the gateway's records
+ * are looked for (markGatewayInferences); earlier rows of the chunk count as stored. A client span
+ * that began more than SAME_CALL_SKEW_MS before its twin is not found.
  */
 async function markRepeatedInferences(trx: Kysely<Database>, chunk: ReadonlyArray<{ row: SpanTable }>): Promise<void> {
   const telemetry = chunk.map((s) => s.row).filter((r) => r.response_id != null && r.source !== 'llm' && !r.duplicate);
@@ -455,8 +473,7 @@ async function markRepeatedInferences(trx: Kysely<Database>, chunk: ReadonlyArra
         .selectFrom('spans')
         .select(['agent', 'response_id', 'trace_id', 'span_id', 'start_at', 'duration_ms'])
         // As the partial index spans_response names it in its WHERE.
-        .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', sql.lit('llm'))]))
-        .where('duplicate', '=', 0),
+        .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', sql.lit('llm'))])),
       rows,
     ).execute();
     for (const [k, list] of group(stored, call)) counted.set(k, [...(counted.get(k) ?? []), ...list]);

@@ -210,6 +210,14 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
   return m;
 }
 
+/**
+ * `table[key]` if the table itself has it: a sender's string is never looked up on Object.prototype
+ * (found by review: `gen_ai.operation.name: "constructor"` read the Object constructor, and the
+ * export's insert failed with a 500, every retry of it too).
+ */
+const own = (table: Record<string, string>, key: string): string | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
+
 // OpenInference span kinds and Traceloop span kinds, as GenAI operation names.
 const OPENINFERENCE_KINDS: Record<string, string> = {
   llm: 'chat',
@@ -226,9 +234,9 @@ const TRACELOOP_KINDS: Record<string, string> = { tool: 'execute_tool', agent: '
  */
 function operationOf(a: (key: string) => AttrValue | undefined): string | null {
   const genai = str(a('gen_ai.operation.name'));
-  if (genai !== null) return OPERATION_ALIASES[genai.toLowerCase()] ?? genai;
+  if (genai !== null) return own(OPERATION_ALIASES, genai.toLowerCase()) ?? genai;
   const oi = str(a('openinference.span.kind'));
-  if (oi !== null) return OPENINFERENCE_KINDS[oi.toLowerCase()] ?? null;
+  if (oi !== null) return own(OPENINFERENCE_KINDS, oi.toLowerCase()) ?? null;
   const aiSdk = str(a('ai.operationId'));
   if (aiSdk !== null) {
     if (aiSdk === 'ai.toolCall') return 'execute_tool';
@@ -237,7 +245,7 @@ function operationOf(a: (key: string) => AttrValue | undefined): string | null {
     return null;
   }
   const traceloop = str(a('traceloop.span.kind'));
-  if (traceloop !== null) return TRACELOOP_KINDS[traceloop] ?? null;
+  if (traceloop !== null) return own(TRACELOOP_KINDS, traceloop) ?? null;
   // MCP's conventions: a client's tools/call span is the tool call.
   if (str(a('mcp.method.name')) === 'tools/call') return 'execute_tool';
   return null;

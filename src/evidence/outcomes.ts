@@ -16,6 +16,8 @@ export interface Totals {
   handleMs: number;
   handled: number;
   cost: number;
+  /** Model calls without a price (their cost is in no `cost`). */
+  unpriced: number;
 }
 
 export interface MetricReport {
@@ -71,7 +73,8 @@ export function formula(m: Metric, t: Totals, baselineHandleMs: number | null): 
     case 'error_rate':
       return completed ? t.failed / completed : null;
     case 'cost_per_resolved_task':
-      return t.resolved ? t.cost / t.resolved : null;
+      // A call without a price is a cost unknown, not a cost of 0: the quotient is not measured.
+      return t.resolved && !t.unpriced ? t.cost / t.resolved : null;
     case 'avg_handle_time':
       return t.handled ? t.handleMs / t.handled / unitMs(m.unit) : null;
     case 'time_saved_hours':
@@ -111,6 +114,7 @@ export async function computeOutcomes(
             eb.fn.sum<number>('handle_ms').as('handleMs'),
             eb.fn.sum<number>('handled').as('handled'),
             eb.fn.sum<number>(eb('cost_measured_usd', '+', eb.ref('cost_reported_usd'))).as('cost'),
+            eb.fn.sum<number>('unpriced_calls').as('unpriced'),
           ])
           .where('agent', 'in', agents)
           .where('day', '>=', since)
@@ -118,7 +122,7 @@ export async function computeOutcomes(
           .groupBy('day')
           .execute();
   const sum = (rows: typeof days): Totals => {
-    const t: Totals = { resolved: 0, escalated: 0, failed: 0, abandoned: 0, handleMs: 0, handled: 0, cost: 0 };
+    const t: Totals = { resolved: 0, escalated: 0, failed: 0, abandoned: 0, handleMs: 0, handled: 0, cost: 0, unpriced: 0 };
     for (const r of rows) for (const k of Object.keys(t) as Array<keyof Totals>) t[k] += Number(r[k] ?? 0);
     return t;
   };
@@ -153,8 +157,20 @@ export async function computeOutcomes(
         .map(([period, value]) => ({ period, value }))
         .sort((a, b) => a.period.localeCompare(b.period));
       const last = manual.filter((x) => x.metric === m.name).at(-1);
-      const current = last ? last.value : null;
-      return { ...base, current, provenance: last ? 'self-reported' : 'none', progress: progress(m, current), series };
+      // The current value is one recorded in the window (the last 30 days), as the diagnostic counts
+      // it: a value reported long ago says nothing about now.
+      const fresh = last !== undefined && last.recorded_at.slice(0, 10) >= from;
+      const current = fresh ? last.value : null;
+      return {
+        ...base,
+        current,
+        provenance: fresh ? 'self-reported' : 'none',
+        progress: progress(m, current),
+        series,
+        ...(last && !fresh
+          ? { note: `last reported on ${last.recorded_at.slice(0, 10)}, before the last 30 days: record a current value` }
+          : {}),
+      };
     }
     const series = monthly
       .map(({ period, totals }) => ({ period, value: formula(m, totals, baselineHandleMs) }))
@@ -165,7 +181,9 @@ export async function computeOutcomes(
     const note =
       m.source === 'time_saved_hours' && baselineHandleMs === null
         ? 'needs an avg_handle_time metric with a baseline on the same initiative'
-        : undefined;
+        : m.source === 'cost_per_resolved_task' && window.unpriced > 0
+          ? `${window.unpriced} model call${window.unpriced === 1 ? '' : 's'} in the last 30 days ha${window.unpriced === 1 ? 's' : 've'} no price, so the cost is not known (GET /v1/signals lists them)`
+          : undefined;
     return {
       ...base,
       current,

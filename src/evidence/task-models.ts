@@ -108,6 +108,8 @@ export function createTaskModelRollup(db: Kysely<Database>) {
     // What this export adds to each trace (spans booked to no agent, and spans that are neither a task
     // outcome nor a model call, add nothing).
     const added = new Map<string, { trace_id: string; agent: string; state: State }>();
+    // A trace's model as one record named it, to be named as another does (a correction, below).
+    const renames = new Map<string, { from: string | null; to: string | null }>();
     const into = (trace_id: string, agent: string, own: State) => {
       const key = `${trace_id}\u0000${agent}`;
       const t = added.get(key);
@@ -120,7 +122,12 @@ export function createTaskModelRollup(db: Kysely<Database>) {
         const { correction: was, by } = e;
         if (was.agent === UNBOOKED) continue;
         const delta = empty(was.day);
-        delta.model = by.model ?? by.model_reported;
+        // The model too: the client may name the provider's id where the gateway names the Model. A
+        // trace of that one model takes the gateway's name; one of several models stays mixed.
+        renames.set(`${was.trace_id}\u0000${was.agent}`, {
+          from: was.model ?? was.model_reported,
+          to: by.model ?? by.model_reported,
+        });
         delta.unpriced_calls = (by.cost_usd === null ? 1 : 0) - (was.cost_usd === null ? 1 : 0);
         delta.cost_usd = (by.cost_usd ?? 0) - (was.cost_usd ?? 0);
         delta.input_tokens = (by.input_tokens ?? 0) - (was.input_tokens ?? 0);
@@ -207,6 +214,8 @@ export function createTaskModelRollup(db: Kysely<Database>) {
     const after = traces.map((t) => {
       const old = before.get(`${t.trace_id}\u0000${t.agent}`);
       const next = old ? merge(old, t.state) : t.state;
+      const rename = renames.get(`${t.trace_id}\u0000${t.agent}`);
+      if (rename && !next.mixed && next.model === rename.from) next.model = rename.to;
       if (old) book(t.agent, old, -1);
       book(t.agent, next, 1);
       return row(t, next);

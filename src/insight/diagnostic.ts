@@ -273,9 +273,16 @@ export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
     byInitiative.set(key, (byInitiative.get(key) ?? 0) + amount);
   };
   for (const line of f.spendLines(b.name)) if (line.date <= today) add(line.category, line.initiative, line.amount);
-  // Model-call cost from telemetry: model licences, or infrastructure for self-hosted models.
+  // Model-call cost from telemetry: model licences, or infrastructure for self-hosted models. It is in
+  // USD: a budget in another currency does not take it (Fulcrum converts nothing), and says how much
+  // it leaves out (found by review: USD was added to a EUR budget as if it were euros).
+  let telemetryUsd = 0;
   for (const s of f.telemetrySpend) {
     if (s.day < from || s.day > today) continue;
+    if (b.spec.currency !== 'USD') {
+      telemetryUsd += s.costUsd;
+      continue;
+    }
     const hosting = r.get('Model', s.model)?.spec.hosting;
     add(
       hosting === 'self-hosted' ? 'infrastructure-compute' : 'model-licences',
@@ -329,6 +336,7 @@ export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
       initiatives: withoutOutcomes,
     },
     spendOnStalledPilots: stalledPilots,
+    ...(b.spec.currency !== 'USD' ? { telemetryNotIncludedUsd: Math.round(telemetryUsd * 100) / 100 } : {}),
   };
 }
 

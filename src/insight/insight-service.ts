@@ -178,9 +178,10 @@ export function createInsightService(deps: Deps) {
             provenance: m.provenance,
           })),
           roi: {
-            value: roi.value.total,
+            value: roi.value.items.length > 0 ? roi.value.total : null,
             valueProvenance: roi.value.provenance,
             cost: roi.cost.total,
+            costIncomplete: roi.cost.incomplete,
             roi: roi.roi,
             provenance: roi.provenance,
           },
@@ -203,6 +204,7 @@ export function createInsightService(deps: Deps) {
           currency: a.currency,
           withoutOutcomes: a.spendWithoutOutcomes.initiatives,
           stalledPilots: a.spendOnStalledPilots,
+          ...(a.telemetryNotIncludedUsd !== undefined ? { telemetryNotIncludedUsd: a.telemetryNotIncludedUsd } : {}),
         });
       }
       const all = await deps.incidents();

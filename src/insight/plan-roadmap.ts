@@ -428,6 +428,8 @@ export function roadmap(
       );
     if (c.compute.status === 'unknown') notes.push(`compute not checked: ${c.compute.detail}`);
     if (c.factor === null) notes.push(`cost at scale unmeasured: ${c.volume.detail}`);
+    const gaps = f.roi.get(i.name)?.cost.incomplete ?? [];
+    if (gaps.length > 0) notes.push(`cost at scale is a lower bound: ${gaps.join('; ')}`);
     const extras = Object.entries(c.extraPerDay).filter(([, v]) => (v ?? 0) > 0) as Array<[Category, number]>;
     const pool = c.compute.pool;
     const extraCompute = c.compute.status === 'fits' || c.compute.status === 'short' ? (c.compute.extra ?? 0) : 0;

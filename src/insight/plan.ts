@@ -246,10 +246,14 @@ function judge(
       'roi-unmeasured',
       roi.value.items.length === 0
         ? `ROI cannot be measured: ${roi.value.notValued.map((n) => `${n.metric}: ${n.why}`).join('; ') || 'no outcome metric'}`
-        : 'ROI cannot be measured: no cost recorded in the window',
+        : roi.cost.incomplete.length > 0
+          ? `ROI cannot be measured: its cost is incomplete (${roi.cost.incomplete.join('; ')})`
+          : 'ROI cannot be measured: no cost recorded in the window',
       roi.value.items.length === 0
         ? 'state a valuePerUnit on an outcome metric (an assumption, labelled as such)'
-        : 'book its cost (telemetry or spend lines)',
+        : roi.cost.incomplete.length > 0
+          ? 'price the models its agents call (a Model with pricing), and book its spend in USD'
+          : 'book its cost (telemetry or spend lines)',
       owner,
     );
   else if (roi && roi.roi !== null && roi.roi <= t.minRoiToScale)
@@ -377,7 +381,8 @@ export function initiativeSpend(f: Facts, budget: string, initiative: string, ca
   for (const l of f.spendLines(budget))
     if (l.initiative === initiative && l.category === category && l.date >= b.spec.period.from && l.date <= today)
       sum += l.amount;
-  for (const s of f.telemetrySpend) {
+  // Telemetry is priced in USD: only a USD budget takes it (Fulcrum converts nothing).
+  for (const s of b.spec.currency === 'USD' ? f.telemetrySpend : []) {
     if (s.day < b.spec.period.from || s.day > today) continue;
     if (r.get('Agent', s.agent)?.spec.initiative !== initiative) continue;
     const c = r.get('Model', s.model)?.spec.hosting === 'self-hosted' ? 'infrastructure-compute' : 'model-licences';

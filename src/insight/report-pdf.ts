@@ -3,11 +3,13 @@
 import PDFDocument from 'pdfkit';
 import {
   type BoardReport,
-  formatUsd,
+  formatMoney,
   formatValue,
   progressLabel,
   type ReportBudget,
+  roiCostLabel,
   roiLabel,
+  roiValueLabel,
   STATUS_COLOUR,
   STATUS_LABEL,
   VERDICT_COLOUR,
@@ -141,8 +143,8 @@ export function renderPdf(r: BoardReport): Promise<Buffer> {
     ['Initiative', 'Value', 'Cost', 'ROI', 'Provenance'],
     r.initiatives.map((i) => [
       i.name,
-      `${formatUsd(i.roi.value)} (${i.roi.valueProvenance})`,
-      formatUsd(i.roi.cost),
+      `${roiValueLabel(i.roi)} (${i.roi.valueProvenance})`,
+      roiCostLabel(i.roi),
       { text: roiLabel(i.roi.roi), font: { src: 'Helvetica-Bold' } },
       i.roi.provenance,
     ]),
@@ -151,6 +153,7 @@ export function renderPdf(r: BoardReport): Promise<Buffer> {
   heading('Spend against budget', 250);
   if (r.budgets.length === 0) para('No budget covers today.');
   for (const b of r.budgets) {
+    const money = (v: number | null) => formatMoney(v, b.currency);
     ensureSpace(doc, 260);
     doc
       .font('Helvetica-Bold')
@@ -158,22 +161,26 @@ export function renderPdf(r: BoardReport): Promise<Buffer> {
       .fillColor(INK)
       .text(`${b.name} (${b.period.from} to ${b.period.to}, ${b.currency})`, 48);
     para(
-      `Spent ${formatUsd(b.total.actual)} against ${formatUsd(b.total.proRated)} allocated to date (${formatUsd(b.total.allocated)} for the period).`,
+      `Spent ${money(b.total.actual)} against ${money(b.total.proRated)} allocated to date (${money(b.total.allocated)} for the period).`,
       MUTED,
     );
     doc.moveDown(0.4);
     spendChart(doc, b, width);
     for (const c of b.categories.filter((x) => x.offPlan))
       para(
-        `Off plan: ${c.category.replace(/-/g, ' ')} at ${formatUsd(c.actual)} vs ${formatUsd(c.proRated)} (${c.deviation === null ? '' : `${c.deviation >= 0 ? '+' : ''}${Math.round(c.deviation * 100)}%`}).`,
+        `Off plan: ${c.category.replace(/-/g, ' ')} at ${money(c.actual)} vs ${money(c.proRated)} (${c.deviation === null ? '' : `${c.deviation >= 0 ? '+' : ''}${Math.round(c.deviation * 100)}%`}).`,
       );
     if (b.withoutOutcomes.length)
       para(
-        `Spend on initiatives without quantified outcomes: ${b.withoutOutcomes.map((w) => `${w.initiative} ${formatUsd(w.amount)}`).join(', ')}.`,
+        `Spend on initiatives without quantified outcomes: ${b.withoutOutcomes.map((w) => `${w.initiative} ${money(w.amount)}`).join(', ')}.`,
       );
     if (b.stalledPilots.length)
       para(
-        `Spend on pilots stalled past 180 days: ${b.stalledPilots.map((p) => `${p.initiative} ${formatUsd(p.amount)}`).join(', ')}.`,
+        `Spend on pilots stalled past 180 days: ${b.stalledPilots.map((p) => `${p.initiative} ${money(p.amount)}`).join(', ')}.`,
+      );
+    if (b.telemetryNotIncludedUsd)
+      para(
+        `Its actuals leave out ${formatMoney(b.telemetryNotIncludedUsd, 'USD')} of model calls measured in USD in its period (no currency is converted).`,
       );
   }
 
@@ -281,9 +288,14 @@ function spendChart(doc: Doc, b: ReportBudget, width: number): void {
       .font('Helvetica')
       .fontSize(8)
       .fillColor(MUTED)
-      .text(`${formatUsd(c.actual)} / ${formatUsd(c.proRated)}`, 48 + labelW + Math.max(actual, plan) + 6, y + 5, {
-        lineBreak: false,
-      });
+      .text(
+        `${formatMoney(c.actual, b.currency)} / ${formatMoney(c.proRated, b.currency)}`,
+        48 + labelW + Math.max(actual, plan) + 6,
+        y + 5,
+        {
+          lineBreak: false,
+        },
+      );
   });
   const legendY = top + b.categories.length * rowH + 6;
   doc.rect(48 + labelW, legendY, 10, 8).fill('#1f5fbf');

@@ -2,12 +2,14 @@
 // laid out for print). The PDF rendering is in report-pdf.ts.
 import {
   type BoardReport,
+  formatMoney,
   formatPercent,
-  formatUsd,
   formatValue,
   progressLabel,
   type ReportBudget,
+  roiCostLabel,
   roiLabel,
+  roiValueLabel,
   STATUS_COLOUR,
   STATUS_LABEL,
   VERDICT_COLOUR,
@@ -21,7 +23,8 @@ const categoryLabel = (c: string) => c.replace(/-/g, ' ');
 function summaryLines(r: BoardReport): string[] {
   const areas = r.diagnostic.areas;
   const passing = areas.filter((a) => a.status === 'pass').length;
-  const measured = r.initiatives.filter((i) => i.metrics.some((m) => m.provenance === 'measured'));
+  // As the scorecard counts them: an outcome measured, or self-reported, in the window.
+  const measured = r.initiatives.filter((i) => i.metrics.some((m) => m.provenance !== 'none'));
   const onTarget = r.initiatives.flatMap((i) => i.metrics).filter((m) => m.progress !== null && m.progress >= 1).length;
   const open = r.incidents.open.length;
   return [
@@ -82,23 +85,24 @@ export function renderMarkdown(r: BoardReport): string {
   );
   table(
     ['initiative', 'value', 'cost', 'ROI', 'provenance'],
-    r.initiatives.map((i) => [i.name, formatUsd(i.roi.value), formatUsd(i.roi.cost), roiLabel(i.roi.roi), i.roi.provenance]),
+    r.initiatives.map((i) => [i.name, roiValueLabel(i.roi), roiCostLabel(i.roi), roiLabel(i.roi.roi), i.roi.provenance]),
   );
   out.push('## Spend against budget', '');
   if (r.budgets.length === 0) out.push('No budget covers today.', '');
   for (const b of r.budgets) {
+    const money = (v: number | null) => formatMoney(v, b.currency);
     out.push(`### ${b.name} (${b.period.from} to ${b.period.to}, ${b.currency})`, '');
     table(
       ['category', 'allocated', 'pro-rated to date', 'actual', 'deviation'],
       [
         ...b.categories.map((c) => [
           categoryLabel(c.category),
-          formatUsd(c.allocated),
-          formatUsd(c.proRated),
-          formatUsd(c.actual),
+          money(c.allocated),
+          money(c.proRated),
+          money(c.actual),
           `${c.deviation === null ? '—' : `${c.deviation >= 0 ? '+' : ''}${Math.round(c.deviation * 100)}%`}${c.offPlan ? ' (off plan)' : ''}`,
         ]),
-        ['**total**', formatUsd(b.total.allocated), formatUsd(b.total.proRated), formatUsd(b.total.actual), ''],
+        ['**total**', money(b.total.allocated), money(b.total.proRated), money(b.total.actual), ''],
       ],
     );
     out.push(...budgetNotes(b).map((n) => `- ${n}`), '');
@@ -142,11 +146,15 @@ function budgetNotes(b: ReportBudget): string[] {
     );
   if (b.withoutOutcomes.length)
     notes.push(
-      `Spend on initiatives without quantified outcomes: ${b.withoutOutcomes.map((w) => `${w.initiative} ${formatUsd(w.amount)}`).join(', ')}.`,
+      `Spend on initiatives without quantified outcomes: ${b.withoutOutcomes.map((w) => `${w.initiative} ${formatMoney(w.amount, b.currency)}`).join(', ')}.`,
+    );
+  if (b.telemetryNotIncludedUsd)
+    notes.push(
+      `Its actuals leave out ${formatMoney(b.telemetryNotIncludedUsd, 'USD')} of model calls measured in USD in its period (no currency is converted).`,
     );
   if (b.stalledPilots.length)
     notes.push(
-      `Spend on pilots stalled past 180 days: ${b.stalledPilots.map((p) => `${p.initiative} ${formatUsd(p.amount)}`).join(', ')}.`,
+      `Spend on pilots stalled past 180 days: ${b.stalledPilots.map((p) => `${p.initiative} ${formatMoney(p.amount, b.currency)}`).join(', ')}.`,
     );
   return notes;
 }
@@ -199,7 +207,7 @@ export function spendChartSvg(b: ReportBudget): string {
     return `<text x="0" y="${y + 14}" font-size="12">${esc(categoryLabel(c.category))}</text>
 <rect x="${labelW}" y="${y + 2}" width="${actual.toFixed(1)}" height="14" fill="${colour}" opacity="0.85"/>
 <rect x="${labelW}" y="${y}" width="${plan.toFixed(1)}" height="18" fill="none" stroke="#202124" stroke-dasharray="3 2"/>
-<text x="${labelW + Math.max(plan, actual) + 6}" y="${y + 14}" font-size="11" fill="#3c4043">${esc(formatUsd(c.actual))} / ${esc(formatUsd(c.proRated))}</text>`;
+<text x="${labelW + Math.max(plan, actual) + 6}" y="${y + 14}" font-size="11" fill="#3c4043">${esc(formatMoney(c.actual, b.currency))} / ${esc(formatMoney(c.proRated, b.currency))}</text>`;
   });
   const h = 10 + b.categories.length * rowH + 24;
   const legendY = h - 10;
@@ -260,8 +268,8 @@ ${
     ['Initiative', 'Value', 'Cost', 'ROI', 'Provenance'],
     r.initiatives.map((i) => [
       esc(i.name),
-      `${esc(formatUsd(i.roi.value))} <span class="prov ${esc(i.roi.valueProvenance)}">${esc(i.roi.valueProvenance)}</span>`,
-      esc(formatUsd(i.roi.cost)),
+      `${esc(roiValueLabel(i.roi))} <span class="prov ${esc(i.roi.valueProvenance)}">${esc(i.roi.valueProvenance)}</span>`,
+      esc(roiCostLabel(i.roi)),
       `<strong>${esc(roiLabel(i.roi.roi))}</strong>`,
       `<span class="prov ${esc(i.roi.provenance)}">${esc(i.roi.provenance)}</span>`,
     ]),
@@ -273,7 +281,7 @@ ${
           .map(
             (
               b,
-            ) => `<h3>${esc(b.name)} <span class="muted small">${esc(b.period.from)} to ${esc(b.period.to)} · ${esc(b.currency)} · spent ${esc(formatUsd(b.total.actual))} of ${esc(formatUsd(b.total.proRated))} allocated to date (${esc(formatUsd(b.total.allocated))} for the period)</span></h3>
+            ) => `<h3>${esc(b.name)} <span class="muted small">${esc(b.period.from)} to ${esc(b.period.to)} · ${esc(b.currency)} · spent ${esc(formatMoney(b.total.actual, b.currency))} of ${esc(formatMoney(b.total.proRated, b.currency))} allocated to date (${esc(formatMoney(b.total.allocated, b.currency))} for the period)</span></h3>
 <figure>${spendChartSvg(b)}</figure>
 <ul>${budgetNotes(b)
               .map((n) => `<li>${esc(n)}</li>`)

@@ -25,7 +25,13 @@ export interface ReportInitiative {
   owner: string;
   businessUnit: string;
   metrics: ReportMetric[];
-  roi: Pick<Roi, 'roi' | 'provenance'> & { value: number; valueProvenance: string; cost: number };
+  roi: Pick<Roi, 'roi' | 'provenance'> & {
+    /** null when no outcome could be valued (not 0: nothing was valued). */
+    value: number | null;
+    valueProvenance: string;
+    cost: number;
+    costIncomplete: string[];
+  };
 }
 
 export interface ReportBudget {
@@ -36,6 +42,8 @@ export interface ReportBudget {
   total: { allocated: number; proRated: number; actual: number | null };
   withoutOutcomes: Array<{ initiative: string; amount: number }>;
   stalledPilots: Array<{ initiative: string; since: string; amount: number }>;
+  /** A budget in another currency: the USD telemetry cost its actuals leave out. */
+  telemetryNotIncludedUsd?: number;
 }
 
 export interface ReportRisk {
@@ -77,17 +85,31 @@ export function formatValue(value: number | null, unit: string): string {
   if (value === null || !Number.isFinite(value)) return '—';
   if (unit === 'ratio') return `${(value * 100).toFixed(1)}%`;
   if (unit === 'USD') return `$${value.toFixed(2)}`;
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+  // Three significant figures at most, no fewer than the value has: 0.42 stays 0.42, 1234.5 is 1235.
+  return `${Number.isInteger(value) ? value : Number(value.toPrecision(Math.max(3, Math.ceil(Math.log10(Math.abs(value) + 1)))))} ${unit}`;
 }
 
-export function formatUsd(value: number | null): string {
+/**
+ * An amount of money: `$` for USD, the currency's code before it otherwise (a EUR budget reads
+ * `EUR 5,000`, never `$5,000`). Cents below 100, so a real cost never reads as 0 next to a ROI.
+ */
+export function formatMoney(value: number | null, currency = 'USD'): string {
   if (value === null || !Number.isFinite(value)) return 'n/a';
   const sign = value < 0 ? '-' : '';
   const v = Math.abs(value);
-  if (v >= 1_000_000) return `${sign}$${(v / 1_000_000).toFixed(2)}M`;
-  if (v >= 10_000) return `${sign}$${(v / 1000).toFixed(0)}k`;
-  return `${sign}$${v.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
+  const mark = currency === 'USD' ? '$' : `${currency} `;
+  if (v >= 1_000_000) return `${sign}${mark}${(v / 1_000_000).toFixed(2)}M`;
+  if (v >= 10_000) return `${sign}${mark}${(v / 1000).toFixed(0)}k`;
+  if (v >= 100) return `${sign}${mark}${v.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
+  return `${sign}${mark}${v.toFixed(2)}`;
 }
+
+export const formatUsd = (value: number | null): string => formatMoney(value, 'USD');
+
+/** An initiative's value and cost in the ROI table: "not valued" when nothing was; "at least" a cost that leaves something out. */
+export const roiValueLabel = (roi: ReportInitiative['roi']): string => (roi.value === null ? 'not valued' : formatUsd(roi.value));
+export const roiCostLabel = (roi: ReportInitiative['roi']): string =>
+  `${roi.costIncomplete.length > 0 ? 'at least ' : ''}${formatUsd(roi.cost)}`;
 
 export const roiLabel = (roi: number | null) =>
   roi === null || !Number.isFinite(roi) ? 'not valued' : `${roi >= 0 ? '+' : ''}${Math.round(roi * 100)}%`;

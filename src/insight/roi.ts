@@ -26,8 +26,16 @@ export interface Roi {
     /** Metrics that give no value: no valuePerUnit, or no current value. */
     notValued: Array<{ metric: string; why: string }>;
   };
-  cost: { total: number; items: Array<{ source: string; amountUsd: number; provenance: Provenance }> };
-  /** (value − cost) ÷ cost; null without cost, or when no outcome is valued (there is no value to compare). */
+  cost: {
+    total: number;
+    items: Array<{ source: string; amountUsd: number; provenance: Provenance }>;
+    /**
+     * What the total leaves out, as sentences (empty when it is whole): model calls without a price,
+     * spend lines in another currency than USD. A total that leaves something out is a lower bound.
+     */
+    incomplete: string[];
+  };
+  /** (value − cost) ÷ cost; null without cost, when the cost is incomplete, or when no outcome is valued. */
   roi: number | null;
   provenance: Provenance;
 }
@@ -65,23 +73,35 @@ export async function computeRoi(
   const agents = outcomes.agents;
   const telemetry =
     agents.length === 0
-      ? { measured: 0, reported: 0 }
+      ? { measured: 0, reported: 0, unpriced: 0 }
       : await db
           .selectFrom('evidence_daily')
           .select((eb) => [
             eb.fn.sum<number>('cost_measured_usd').as('measured'),
             eb.fn.sum<number>('cost_reported_usd').as('reported'),
+            eb.fn.sum<number>('unpriced_calls').as('unpriced'),
           ])
           .where('agent', 'in', agents)
           .where('day', '>=', from)
           .where('day', '<=', to)
           .executeTakeFirstOrThrow();
   let spendLines = 0;
-  for (const b of registry.list('Budget')) {
-    if (b.spec.currency !== 'USD') continue;
+  // Spend lines in other currencies: Fulcrum converts none (no exchange rates), so they are named.
+  const unconverted = new Map<string, number>();
+  for (const b of registry.list('Budget'))
     for (const a of await spendLinesOf(db, registry, b.name))
-      if (a.initiative === initiative && a.date >= from && a.date <= to) spendLines += a.amount;
-  }
+      if (a.initiative === initiative && a.date >= from && a.date <= to) {
+        if (b.spec.currency === 'USD') spendLines += a.amount;
+        else unconverted.set(b.spec.currency, (unconverted.get(b.spec.currency) ?? 0) + a.amount);
+      }
+  const incomplete: string[] = [];
+  const unpriced = Number(telemetry.unpriced ?? 0);
+  if (unpriced > 0)
+    incomplete.push(
+      `${unpriced} model call${unpriced === 1 ? '' : 's'} in the window ha${unpriced === 1 ? 's' : 've'} no price (GET /v1/signals lists them)`,
+    );
+  for (const [currency, amount] of unconverted)
+    incomplete.push(`${currency} ${round(amount)} of spend lines booked to the initiative, not converted to USD`);
   const costItems: Roi['cost']['items'] = [
     {
       source: 'model and tool calls (telemetry, priced at ingest)',
@@ -102,8 +122,8 @@ export async function computeRoi(
     window: { from, to },
     // Value always rests on valuePerUnit, which the initiative states: an assumption.
     value: { total: value, provenance: 'assumed', items, notValued },
-    cost: { total: cost, items: costItems },
-    roi: cost > 0 && items.length > 0 ? round((value - cost) / cost, 4) : null,
+    cost: { total: cost, items: costItems, incomplete },
+    roi: cost > 0 && items.length > 0 && incomplete.length === 0 ? round((value - cost) / cost, 4) : null,
     provenance: 'assumed',
   };
 }

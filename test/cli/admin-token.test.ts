@@ -75,7 +75,7 @@ describe('the CLI and the admin token file', () => {
     ['http://127.8.9.10', true],
     ['http://localhost:4100', true],
     ['http://LOCALHOST.:4100', true],
-    ['http://fulcrum.localhost', true],
+    ['http://fulcrum.localhost', false],
     ['http://[::1]:4100', true],
     ['http://127.0.0.1.example.com', false],
     ['http://localhost.example.com', false],

@@ -89,4 +89,52 @@ describe('model calls under instrumentations’ own operation names', () => {
     // The conventions' other operations carry usage without being model calls: nothing to say.
     expect(await send('invoke_agent', 1_000_000, 0)).toEqual({});
   });
+
+  // Found by review: a sender's name was looked up on Object.prototype too ("constructor" read the
+  // Object constructor), and the export failed with a 500 on every retry, the real calls in it lost.
+  it.each([
+    ['gen_ai.operation.name', 'constructor'],
+    ['gen_ai.operation.name', '__proto__'],
+    ['openinference.span.kind', 'constructor'],
+    ['traceloop.span.kind', 'hasOwnProperty'],
+  ])('stores a span whose %s is %s, next to a real model call', async (attribute, value) => {
+    n++;
+    const hex = n.toString(16).padStart(2, '0');
+    const at = Date.now() - 60_000 + n;
+    const usage = { 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.input_tokens': 1_000_000 };
+    const before = await totals();
+    const res = await t.request({
+      method: 'POST',
+      url: '/otlp/v1/traces',
+      token: key,
+      payload: otlpExport([
+        {
+          traceId: hex.repeat(16),
+          spanId: 'a1'.repeat(8),
+          name: 'chat',
+          startMs: at,
+          endMs: at + 300,
+          attributes: { 'gen_ai.operation.name': 'chat', ...usage },
+        },
+        {
+          traceId: hex.repeat(16),
+          spanId: 'a2'.repeat(8),
+          name: 'odd',
+          startMs: at,
+          endMs: at + 300,
+          attributes: { [attribute]: value },
+        },
+      ]),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const after = await totals();
+    expect(after.calls - before.calls).toBe(1);
+    const odd = await t.app.database.db
+      .selectFrom('spans')
+      .select('operation')
+      .where('span_id', '=', 'a2'.repeat(8))
+      .where('trace_id', '=', hex.repeat(16))
+      .executeTakeFirstOrThrow();
+    expect(odd.operation === null || typeof odd.operation === 'string').toBe(true);
+  });
 });

@@ -374,18 +374,33 @@ describe('the model-mix statistics', () => {
     expect(normalCdf(1.6448536)).toBeCloseTo(0.95, 6);
     expect(normalCdf(-1.96)).toBeCloseTo(0.025, 4);
     expect(normalQuantile(0.95)).toBeCloseTo(1.6448536, 5);
-    // Equal rates, margin 2 points, 300 each: z = 0.02 / sqrt(2 × 0.16 / 300).
+    // Newcombe's hybrid score interval (method 10 of Newcombe 1998, Stat Med 17:873): for 56/70 against
+    // 48/80 the two-sided 95 % interval of the difference is 0.0524 to 0.3339, so its lower bound at
+    // z = 1.96 (one-sided 97.5 %) is 0.0524.
+    const ref = nonInferiority({ tasks: 80, resolved: 48 }, { tasks: 70, resolved: 56 }, 0.02, 0.975);
+    expect(ref.observed).toBeCloseTo(0.2, 9);
+    expect(ref.lowerBound).toBeCloseTo(0.0524, 4);
+    // Equal rates, margin 2 points, 300 each: not shown.
     const eq = nonInferiority({ tasks: 300, resolved: 240 }, { tasks: 300, resolved: 240 }, 0.02, 0.95);
-    expect(eq.z).toBeCloseTo(0.02 / Math.sqrt(0.32 / 300), 6);
     expect(eq.confidence).toBeLessThan(0.95);
-    // How many tasks each side would decide it at these rates: z² × 2p(1−p) / margin².
+    expect(eq.lowerBound).toBeLessThan(-0.02);
+    // The confidence reported is where the bound meets −margin.
+    const met = nonInferiority({ tasks: 300, resolved: 240 }, { tasks: 300, resolved: 240 }, 0.02, eq.confidence);
+    expect(met.lowerBound).toBeCloseTo(-0.02, 6);
+    // Found by review: with Wald, 100 of 100 on both sides "proved" a 2-point margin with certainty
+    // (variance 0). Wilson's one-sided 95 % bound for 100 of 100 is 0.9736: not shown.
+    const perfect = nonInferiority({ tasks: 100, resolved: 100 }, { tasks: 100, resolved: 100 }, 0.02, 0.95);
+    expect(perfect.confidence).toBeLessThan(0.95);
+    expect(perfect.lowerBound).toBeCloseTo(-0.0264, 3);
+    // How many tasks each side would decide it at these rates (the normal approximation, an estimate):
+    // z² × 2p(1−p) / margin²; the test passes with twice that, not with far fewer.
     const n = tasksToDecide(0.8, 0.8, 0.02, 0.95) as number;
     expect(n).toBe(Math.ceil((1.6448536 ** 2 * 0.32) / 0.0004));
-    const at = nonInferiority({ tasks: n, resolved: n * 0.8 }, { tasks: n, resolved: n * 0.8 }, 0.02, 0.95);
+    const at = nonInferiority({ tasks: 2 * n, resolved: 2 * n * 0.8 }, { tasks: 2 * n, resolved: 2 * n * 0.8 }, 0.02, 0.95);
     expect(at.confidence).toBeGreaterThanOrEqual(0.95);
     const under = nonInferiority(
-      { tasks: n - 20, resolved: (n - 20) * 0.8 },
-      { tasks: n - 20, resolved: (n - 20) * 0.8 },
+      { tasks: n - 200, resolved: (n - 200) * 0.8 },
+      { tasks: n - 200, resolved: (n - 200) * 0.8 },
       0.02,
       0.95,
     );

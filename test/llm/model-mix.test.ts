@@ -105,9 +105,29 @@ describe('the LLM gateway in the model mix (sqlite)', () => {
         }),
       );
     });
-  /** mix-bot's own trace of a task: its invoke_agent span (resolved) and its chat span of call `id`, claiming 0 tokens. */
+  /**
+   * mix-bot's own trace of a task: its invoke_agent span (resolved), and two records of call `id`
+   * claiming 0 tokens, as two instrumentations make them: a framework's chat span and, within it, the
+   * provider SDK's, which names the model as the provider answered it (the upstream's id).
+   */
   const sendTask = async (trace: string, id: string) => {
     const now = Date.now();
+    const chat = (spanId: string, parentSpanId: string, startMs: number, endMs: number, model?: string) => ({
+      traceId: trace,
+      spanId,
+      parentSpanId,
+      name: 'chat gw-chat',
+      startMs,
+      endMs,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gw-chat',
+        ...(model ? { 'gen_ai.response.model': model } : {}),
+        'gen_ai.response.id': id,
+        'gen_ai.usage.input_tokens': 0,
+        'gen_ai.usage.output_tokens': 0,
+      },
+    });
     const sent = await t.server.inject({
       method: 'POST',
       url: '/otlp/v1/traces',
@@ -121,21 +141,8 @@ describe('the LLM gateway in the model mix (sqlite)', () => {
           endMs: now,
           attributes: { 'gen_ai.operation.name': 'invoke_agent', 'fulcrum.task.outcome': 'resolved' },
         },
-        {
-          traceId: trace,
-          spanId: '2'.repeat(16),
-          parentSpanId: '1'.repeat(16),
-          name: 'chat gw-chat',
-          startMs: now - 1500,
-          endMs: now - 1000,
-          attributes: {
-            'gen_ai.operation.name': 'chat',
-            'gen_ai.request.model': 'gw-chat',
-            'gen_ai.response.id': id,
-            'gen_ai.usage.input_tokens': 0,
-            'gen_ai.usage.output_tokens': 0,
-          },
-        },
+        chat('3'.repeat(16), '2'.repeat(16), now - 1450, now - 1050, 'upstream-chat'),
+        chat('2'.repeat(16), '1'.repeat(16), now - 1500, now - 1000),
       ]),
     });
     expect(sent.statusCode, sent.body).toBe(200);
@@ -158,7 +165,9 @@ describe('the LLM gateway in the model mix (sqlite)', () => {
         .where('source', '=', 'llm')
         .execute()
     ).length;
-  const mix = () => t.app.database.db.selectFrom('model_tasks_daily').selectAll().where('agent', '=', 'mix-bot').execute();
+  // Rows a trace moved away from stay, at zero.
+  const mix = () =>
+    t.app.database.db.selectFrom('model_tasks_daily').selectAll().where('agent', '=', 'mix-bot').where('tasks', '>', 0).execute();
   const cost = async () =>
     Number(
       (
@@ -170,7 +179,10 @@ describe('the LLM gateway in the model mix (sqlite)', () => {
       ).cost ?? 0,
     );
 
-  it("prices a task's model call by the gateway's record, whichever arrives first", async () => {
+  // Found by review, each failing before its fix: the two client records of a gateway call both took
+  // the gateway's figures (the call counted twice); and with the client's records first, the trace
+  // named the upstream's model and then the gateway's, and was booked as mixed.
+  it("prices a task's model call by the gateway's record, once, on the gateway's Model, whichever arrives first", async () => {
     const each = costOf({ input: 1000, output: 100 });
     expect(PRICE.input).toBe(1);
     // The gateway's record first, then the agent's trace of the task.

@@ -77,6 +77,8 @@ describe('an agent and a misbehaving 2025 upstream', () => {
         answered = true;
       });
     await until(async () => answered || (await stats()).posts > posts, 'the slow call at the upstream', { timeoutMs: 40_000 });
+    // In flight at the upstream (it answers after 0.6 s), not already answered: what it answered says why.
+    if (answered) throw new Error(`the slow call answered before the upstream had it: ${JSON.stringify(await slow)}`);
     return { slow }; // not the promise itself: an async function would wait for it
   };
 

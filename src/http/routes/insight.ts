@@ -126,10 +126,16 @@ const Roi = T.Object(
       }),
     }),
     cost: T.Object({
-      total: T.Number(),
+      total: T.Number({ description: 'USD; a lower bound when `incomplete` is not empty' }),
       items: T.Array(T.Object({ source: T.String(), amountUsd: T.Number(), provenance: Provenance })),
+      incomplete: T.Array(T.String(), {
+        description: 'what the total leaves out (model calls without a price, spend in another currency); empty when whole',
+      }),
     }),
-    roi: Nullable(T.Number(), '(value − cost) ÷ cost; null without cost, or when no outcome is valued'),
+    roi: Nullable(
+      T.Number(),
+      '(value − cost) ÷ cost; null without cost, when the cost is incomplete (cost.incomplete), or when no outcome is valued',
+    ),
     provenance: Provenance,
   },
   { $id: 'Roi', description: 'ROI of an initiative over the last 30 days, each number labelled with where it comes from' },
@@ -159,6 +165,12 @@ const Alignment = T.Object(
       initiatives: T.Array(T.Object({ initiative: T.String(), amount: T.Number() })),
     }),
     spendOnStalledPilots: T.Array(SpendOnStalledPilot),
+    telemetryNotIncludedUsd: T.Optional(
+      T.Number({
+        description:
+          'for a budget in another currency than USD: the model-call cost measured from telemetry (in USD) in its period to date, which its actuals leave out (Fulcrum converts no currency)',
+      }),
+    ),
   },
   { $id: 'Alignment', description: "a budget's allocation against actual spend per category, and the signals on it" },
 );
@@ -206,9 +218,10 @@ const Report = T.Object(
           }),
         ),
         roi: T.Object({
-          value: T.Number(),
+          value: Nullable(T.Number(), 'USD; null when no outcome could be valued'),
           valueProvenance: T.String(),
-          cost: T.Number(),
+          cost: T.Number({ description: 'USD; a lower bound when `costIncomplete` is not empty' }),
+          costIncomplete: T.Array(T.String(), { description: 'what the cost leaves out (GET /v1/initiatives/{name}/roi)' }),
           roi: Nullable(T.Number()),
           provenance: Provenance,
         }),
@@ -228,6 +241,9 @@ const Report = T.Object(
         }),
         withoutOutcomes: T.Array(T.Object({ initiative: T.String(), amount: T.Number() })),
         stalledPilots: T.Array(SpendOnStalledPilot),
+        telemetryNotIncludedUsd: T.Optional(
+          T.Number({ description: 'a budget in another currency than USD: the USD telemetry cost its actuals leave out' }),
+        ),
       }),
       { description: 'budgets covering today' },
     ),

@@ -236,7 +236,11 @@ function RoiBox({ roi }: { roi: Roi }) {
         )}
       </div>
       <div className="roi-part">
-        <span className="stat-label">Cost {fmtMoney(roi.cost.total)}</span>
+        <span className="stat-label">
+          Cost {roi.cost.incomplete.length > 0 ? 'at least ' : ''}
+          {fmtMoney(roi.cost.total)}
+        </span>
+        {roi.cost.incomplete.length > 0 && <span className="muted small">leaves out: {roi.cost.incomplete.join('; ')}</span>}
         <span className="roi-costs">
           {roi.cost.items.map((c) => (
             <span key={c.source} title={c.source}>
