@@ -5,7 +5,7 @@
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
 import type { BudgetAlignment } from './diagnostic.js';
-import type { InitiativePlan, PlanFacts, PlanThresholds } from './plan.js';
+import { type InitiativePlan, initiativeSpend, type PlanFacts, type PlanThresholds } from './plan.js';
 
 type Provenance = 'measured' | 'self-reported' | 'assumed';
 type Category = (typeof BUDGET_CATEGORIES)[number];
@@ -379,11 +379,19 @@ export function roadmap(
   const poolFree = new Map(r.list('ComputePool').map((p) => [p.name, freeOf(p)]));
   const entries: RoadmapEntry[] = [];
 
-  // Stops first: they free their run rate from the first quarter.
+  // Stops first: they free their run rate from the first quarter, on the basis the headroom took it
+  // away: no more than their own share of today's run rate (their spend in the budget to date ÷ the
+  // days elapsed). Found by review: a lump-sum invoice booked to a stopped initiative weighed ~100 a day
+  // in the run rate but "freed" its last 30 days (1,000 a day), and growth was scheduled at five times
+  // a quarter's allocation.
+  const ownShare = (initiative: string, cat: Category) =>
+    alignment && elapsedDays > 0 ? initiativeSpend(f, alignment.budget, initiative, cat) / elapsedDays : 0;
   for (const i of initiatives.filter((x) => x.recommendation === 'stop')) {
     const c = cases.get(i.name) as ScaleCase;
     const freed: PerCategory = {};
-    for (const [cat, perDay] of Object.entries(c.runRatePerDay) as Array<[Category, number]>) {
+    for (const [cat, recent] of Object.entries(c.runRatePerDay) as Array<[Category, number]>) {
+      const perDay = Math.min(recent, ownShare(i.name, cat));
+      if (perDay <= 0) continue;
       freed[cat] = r2(perDay * (quarters[0]?.days ?? 91));
       qs.forEach((q, k) => {
         (headroom[k] as Record<Category, number>)[cat] += perDay * q.days;
@@ -402,7 +410,9 @@ export function roadmap(
       compute: c.compute,
       spendPerQuarter: freed,
       shortfalls: [],
-      notes: [`retiring frees its current run rate (last 30 days) from ${quarters[0]?.label}`],
+      notes: [
+        `retiring frees its share of today's run rate (its last 30 days, at most its spend in the budget to date per day elapsed) from ${quarters[0]?.label}`,
+      ],
     });
   }
 

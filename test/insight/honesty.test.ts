@@ -366,3 +366,91 @@ describe('insight that claims no more than the evidence', () => {
     expect(lines.amountUsd === 0 && r.roi !== null && !/EUR|currency/i.test(JSON.stringify(r))).toBe(false);
   });
 });
+
+describe('the roadmap within the budget', () => {
+  // One USD budget that began 300 days ago: 100 USD a day for model licences (80,100 over 801 days).
+  // Its spend to date is one 30,000 invoice, booked five days ago to `dead`, which stops: the plan's
+  // run rate counts that invoice as 30,000 ÷ 301 ≈ 100 a day, but stopping `dead` "frees" 30,000 ÷ 30
+  // = 1,000 a day from the first quarter on: ten times the whole allocation.
+  let t: TestServer;
+  let plan: Json;
+  beforeAll(async () => {
+    t = await startTestServer('sqlite');
+    const docs: object[] = [
+      doc('BusinessUnit', 'bu', { title: 'BU' }),
+      doc('Person', 'ann', { displayName: 'ann', roles: ['owner'], businessUnit: 'bu' }),
+      doc('Person', 'pat', { displayName: 'pat', roles: ['platform'], businessUnit: 'bu' }),
+      doc('DataDomain', 'ready', {
+        owner: 'ann',
+        classification: 'internal',
+        regions: ['eu-west-1'],
+        maturity: { quality: 'high', lineage: 'complete', accessPolicy: 'enforced', productionReady: true },
+      }),
+      doc('Tool', 't.read', { system: 's', effect: 'read', dataDomains: ['ready'] }),
+      doc('Archetype', 'std', {
+        tools: ['t.read'],
+        dataDomains: ['ready'],
+        models: [],
+        autonomy: 'supervised',
+        frameworks: ['fw'],
+      }),
+      doc('Budget', 'fy', {
+        period: { from: day(-300), to: day(500) },
+        currency: 'USD',
+        allocations: CATEGORIES.map((category) => ({ category, amount: 80_100 })),
+        actuals: [{ category: 'model-licences', amount: 30_000, date: day(-5), initiative: 'dead' }],
+      }),
+    ];
+    for (const [name, forecast] of [
+      ['dead', undefined],
+      ['grow', { tasksPerMonth: 150_100 }],
+    ] as const)
+      docs.push(
+        doc('Initiative', name, {
+          title: name,
+          type: 'agent',
+          riskTier: 'low',
+          stage: 'production',
+          stageSince: day(-60),
+          owner: 'ann',
+          businessUnit: 'bu',
+          outcomes: [resolution(100)],
+          ...(forecast ? { forecast } : {}),
+        }),
+        doc('Agent', `a-${name}`, { initiative: name, archetype: 'std', owner: 'ann', framework: 'fw' }),
+      );
+    const applied = await t.request({
+      method: 'POST',
+      url: '/v1/apply',
+      payload: { files: [{ path: 'r.yaml', content: docs.map((d) => YAML.stringify(d)).join('---\n') }] },
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    for (const [name, resolved, cost] of [
+      ['dead', 40, 0],
+      ['grow', 60, 10],
+    ] as const) {
+      const key = (await t.request({ method: 'POST', url: `/v1/agents/a-${name}/keys` })).json().key as string;
+      const events = Array.from({ length: 100 }, (_, k) => ({
+        type: 'task.completed',
+        taskId: `${name}-${k}`,
+        outcome: k < resolved ? 'resolved' : 'escalated',
+        durationMs: 60_000,
+        endedAt: new Date(NOW - 3_600_000).toISOString(),
+        ...(cost ? { costUsd: cost / 100 } : {}),
+      }));
+      expect((await t.request({ method: 'POST', url: '/v1/events', token: key, payload: { events } })).statusCode).toBe(200);
+    }
+    plan = (await t.request({ method: 'GET', url: '/v1/plan' })).json();
+  }, 60_000);
+  afterAll(async () => t?.close());
+
+  it('does not schedule growth that costs more than the whole allocation', () => {
+    expect(plan.initiatives.map((i: Json) => `${i.name}:${i.recommendation}`)).toEqual(['dead:stop', 'grow:scale']);
+    const q1 = plan.quarters[0];
+    const allocationQ1 = (80_100 * q1.days) / 801;
+    const grow = plan.roadmap.find((e: Json) => e.initiative === 'grow');
+    // Before the fix: grow scheduled in the first quarter with ≈ 45,000 USD of extra model licences a
+    // quarter against a quarter's allocation of ≈ 9,000 (and ≈ 9,000 already spent at today's run rate).
+    expect(grow.status === 'scheduled' ? grow.spendPerQuarter['model-licences'] : 0).toBeLessThanOrEqual(allocationQ1);
+  });
+});
