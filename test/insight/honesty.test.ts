@@ -6,20 +6,15 @@
 // lost their digits; the summary counted measured initiatives otherwise than the scorecard.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { BUDGET_CATEGORIES } from '../../src/registry/schemas.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { sendTasks } from './tasks.js';
 
 const DAY = 86_400_000;
 const NOW = Date.now();
 const day = (offset: number) => new Date(NOW + offset * DAY).toISOString().slice(0, 10);
 const doc = (kind: string, name: string, spec: object) => ({ apiVersion: 'fulcrum/v1', kind, metadata: { name }, spec });
-const CATEGORIES = [
-  'model-licences',
-  'infrastructure-compute',
-  'data-integration',
-  'security-governance',
-  'agents-platforms',
-  'change-training',
-];
+const CATEGORIES = BUDGET_CATEGORIES;
 
 const resolution = (valuePerUnit?: number, unit = 'ratio', baseline = 0.4, target = 0.6) => ({
   name: 'resolution',
@@ -202,20 +197,9 @@ describe('insight that claims no more than the evidence', () => {
     expect(applied.statusCode, applied.body).toBe(200);
     const at = NOW - 3_600_000;
     for (const [name, s] of Object.entries(SCENARIOS)) {
-      const key = (await t.request({ method: 'POST', url: `/v1/agents/a-${name}/keys` })).json().key as string;
-      if (s.tasks) {
-        const { n, resolved, cost } = s.tasks;
-        const events = Array.from({ length: n }, (_, k) => ({
-          type: 'task.completed',
-          taskId: `${name}-${k}`,
-          outcome: k < resolved ? 'resolved' : 'escalated',
-          durationMs: 60_000,
-          endedAt: new Date(at).toISOString(),
-          ...(cost ? { costUsd: cost / n } : {}),
-        }));
-        const res = await t.request({ method: 'POST', url: '/v1/events', token: key, payload: { events } });
-        expect(res.json().rejected, name).toEqual([]);
-      }
+      const key = s.tasks
+        ? await sendTasks(t, name, s.tasks, at)
+        : ((await t.request({ method: 'POST', url: `/v1/agents/a-${name}/keys` })).json().key as string);
       if (s.calls) {
         const spans = Array.from({ length: s.calls.n }, (_, k) =>
           chat(`a-${name}`, s.calls?.model as string, s.calls?.usage as boolean, at - k * 1000),
@@ -428,18 +412,8 @@ describe('the roadmap within the budget', () => {
     for (const [name, resolved, cost] of [
       ['dead', 40, 0],
       ['grow', 60, 10],
-    ] as const) {
-      const key = (await t.request({ method: 'POST', url: `/v1/agents/a-${name}/keys` })).json().key as string;
-      const events = Array.from({ length: 100 }, (_, k) => ({
-        type: 'task.completed',
-        taskId: `${name}-${k}`,
-        outcome: k < resolved ? 'resolved' : 'escalated',
-        durationMs: 60_000,
-        endedAt: new Date(NOW - 3_600_000).toISOString(),
-        ...(cost ? { costUsd: cost / 100 } : {}),
-      }));
-      expect((await t.request({ method: 'POST', url: '/v1/events', token: key, payload: { events } })).statusCode).toBe(200);
-    }
+    ] as const)
+      await sendTasks(t, name, { n: 100, resolved, cost }, NOW - 3_600_000);
     plan = (await t.request({ method: 'GET', url: '/v1/plan' })).json();
   }, 60_000);
   afterAll(async () => t?.close());

@@ -10,6 +10,7 @@ import type { Plan as PlanAnswer } from '../../src/insight/plan.js';
 import { ENGINES } from '../support/databases.js';
 import { ACME } from '../support/files.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { sendTasks } from './tasks.js';
 
 const DAY = 86_400_000;
 const NOW = Date.now();
@@ -267,20 +268,9 @@ async function seed(t: TestServer): Promise<void> {
   expect(applied.statusCode, applied.body).toBe(200);
   const at = NOW - 3_600_000;
   for (const [name, s] of Object.entries(SCENARIOS)) {
-    const key = (await t.request({ method: 'POST', url: `/v1/agents/a-${name}/keys` })).json().key as string;
-    if (s.tasks) {
-      const { n, resolved, cost } = s.tasks;
-      const events = Array.from({ length: n }, (_, k) => ({
-        type: 'task.completed',
-        taskId: `${name}-${k}`,
-        outcome: k < resolved ? 'resolved' : 'escalated',
-        durationMs: 60_000,
-        endedAt: new Date(at).toISOString(),
-        ...(cost ? { costUsd: cost / n } : {}),
-      }));
-      const res = await t.request({ method: 'POST', url: '/v1/events', token: key, payload: { events } });
-      expect(res.json().rejected, name).toEqual([]);
-    }
+    const key = s.tasks
+      ? await sendTasks(t, name, s.tasks, at)
+      : ((await t.request({ method: 'POST', url: `/v1/agents/a-${name}/keys` })).json().key as string);
     const spans = [];
     for (const [model, [n, ok]] of Object.entries(MIX[name] ?? {}))
       for (let k = 0; k < n; k++) spans.push(...task(`a-${name}`, model, k < ok, at - k * 1000));
