@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundle } from '../support/files.js';
-import { otlpExport } from '../support/otlp.js';
+import { type OtlpSpan, otlpExport } from '../support/otlp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -23,35 +23,38 @@ describe('model calls under instrumentations’ own operation names', () => {
   afterAll(async () => t?.close());
 
   let n = 0;
-  /** One span of `operation` on gpt-4o-mini (0.15 USD a million input tokens, 0.60 output). */
-  const send = async (operation: string, input: number, output?: number) => {
+  /** Spans of a trace of their own (span id, attributes), sent as support-bot-eu; the export's answer. */
+  const post = async (spans: Array<[spanId: string, attributes: OtlpSpan['attributes']]>) => {
     n++;
-    const hex = n.toString(16).padStart(2, '0');
+    const traceId = n.toString(16).padStart(2, '0').repeat(16);
     const at = Date.now() - 60_000 + n;
     const res = await t.request({
       method: 'POST',
       url: '/otlp/v1/traces',
       token: key,
-      payload: otlpExport([
-        {
-          traceId: hex.repeat(16),
-          spanId: hex.repeat(8),
-          name: `${operation} gpt-4o-mini`,
-          startMs: at,
-          endMs: at + 300,
-          attributes: {
+      payload: otlpExport(
+        spans.map(([spanId, attributes]) => ({ traceId, spanId, name: 'span', startMs: at, endMs: at + 300, attributes })),
+      ),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return { traceId, answer: res.json() };
+  };
+  /** One span of `operation` on gpt-4o-mini (0.15 USD a million input tokens, 0.60 output). */
+  const send = async (operation: string, input: number, output?: number) =>
+    (
+      await post([
+        [
+          'b1'.repeat(8),
+          {
             'gen_ai.operation.name': operation,
             'gen_ai.system': 'openai',
             'gen_ai.request.model': 'gpt-4o-mini',
             'gen_ai.usage.input_tokens': input,
             ...(output === undefined ? {} : { 'gen_ai.usage.output_tokens': output }),
           },
-        },
-      ]),
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json();
-  };
+        ],
+      ])
+    ).answer;
   const totals = async () => {
     const r = await t.app.database.db
       .selectFrom('evidence_daily')
@@ -98,42 +101,19 @@ describe('model calls under instrumentations’ own operation names', () => {
     ['openinference.span.kind', 'constructor'],
     ['traceloop.span.kind', 'hasOwnProperty'],
   ])('stores a span whose %s is %s, next to a real model call', async (attribute, value) => {
-    n++;
-    const hex = n.toString(16).padStart(2, '0');
-    const at = Date.now() - 60_000 + n;
     const usage = { 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.input_tokens': 1_000_000 };
     const before = await totals();
-    const res = await t.request({
-      method: 'POST',
-      url: '/otlp/v1/traces',
-      token: key,
-      payload: otlpExport([
-        {
-          traceId: hex.repeat(16),
-          spanId: 'a1'.repeat(8),
-          name: 'chat',
-          startMs: at,
-          endMs: at + 300,
-          attributes: { 'gen_ai.operation.name': 'chat', ...usage },
-        },
-        {
-          traceId: hex.repeat(16),
-          spanId: 'a2'.repeat(8),
-          name: 'odd',
-          startMs: at,
-          endMs: at + 300,
-          attributes: { [attribute]: value },
-        },
-      ]),
-    });
-    expect(res.statusCode, res.body).toBe(200);
+    const { traceId } = await post([
+      ['a1'.repeat(8), { 'gen_ai.operation.name': 'chat', ...usage }],
+      ['a2'.repeat(8), { [attribute]: value }],
+    ]);
     const after = await totals();
     expect(after.calls - before.calls).toBe(1);
     const odd = await t.app.database.db
       .selectFrom('spans')
       .select('operation')
       .where('span_id', '=', 'a2'.repeat(8))
-      .where('trace_id', '=', hex.repeat(16))
+      .where('trace_id', '=', traceId)
       .executeTakeFirstOrThrow();
     expect(odd.operation === null || typeof odd.operation === 'string').toBe(true);
   });
