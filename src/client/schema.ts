@@ -3098,7 +3098,7 @@ export interface components {
                     action: string;
                     detail: string;
                     /** @enum {string} */
-                    gap: "unready-data" | "untiered" | "high-risk-owners" | "review-waiting" | "no-outcome-metric" | "unmeasured-outcomes" | "stalled" | "roi-negative" | "roi-unmeasured" | "over-allocation" | "compute-capacity" | "non-standard-agent";
+                    gap: "unready-data" | "untiered" | "high-risk-owners" | "review-waiting" | "no-outcome-metric" | "unmeasured-outcomes" | "stalled" | "thin-evidence" | "open-incident" | "roi-negative" | "roi-unmeasured" | "over-allocation" | "compute-capacity" | "non-standard-agent";
                     /** @description a Person, or a role when any holder may act */
                     owner: string;
                     /** @description the people holding that role */
@@ -13549,6 +13549,8 @@ export interface operations {
                 minRoiToScale?: number;
                 /** @description default 100 */
                 minTasksPerModel?: number;
+                /** @description default 30 */
+                minTasksToScale?: number;
                 /** @description default 28 */
                 minTrendDays?: number;
                 /** @description default 0.02 */

@@ -162,7 +162,9 @@ export async function planFacts(
   db: Kysely<Database>,
   base: Facts & { outcomes: ReadonlyMap<string, OutcomeReport> },
   t: PlanThresholds,
-  incidents: ReadonlyArray<Pick<Incident, 'id' | 'severity' | 'status' | 'agents' | 'initiatives'>>,
+  incidents: ReadonlyArray<
+    Pick<Incident, 'id' | 'title' | 'severity' | 'status' | 'owner' | 'seriousIncident' | 'agents' | 'initiatives'>
+  >,
 ): Promise<PlanFacts> {
   const r = base.registry;
   const active = r.list('Initiative').filter((i) => ACTIVE.has(i.spec.stage));
@@ -188,7 +190,15 @@ export async function planFacts(
     openReviews: await openReviews(db),
     openIncidents: incidents
       .filter((x) => x.status === 'open' || x.status === 'mitigated')
-      .map((x) => ({ id: x.id, severity: x.severity, agents: x.agents, initiatives: x.initiatives })),
+      .map((x) => ({
+        id: x.id,
+        title: x.title,
+        severity: x.severity,
+        serious: x.seriousIncident,
+        owner: x.owner,
+        agents: x.agents,
+        initiatives: x.initiatives,
+      })),
     price: (model, day, tokens) => prices.price(model, day, { ...tokens, cached: null }).cost,
   };
 }

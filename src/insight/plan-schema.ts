@@ -17,6 +17,9 @@ export const PlanQuery = T.Object({
   minAttainmentToScale: T.Optional(
     T.Number({ minimum: 0, maximum: 1, description: `default ${DEFAULT_PLAN_THRESHOLDS.minAttainmentToScale}` }),
   ),
+  minTasksToScale: T.Optional(
+    T.Integer({ minimum: 0, maximum: 10_000_000, description: `default ${DEFAULT_PLAN_THRESHOLDS.minTasksToScale}` }),
+  ),
   minRoiToScale: T.Optional(
     T.Number({ minimum: -1, maximum: 100, description: `default ${DEFAULT_PLAN_THRESHOLDS.minRoiToScale}` }),
   ),
@@ -50,6 +53,8 @@ const Blocker = T.Object({
       'no-outcome-metric',
       'unmeasured-outcomes',
       'stalled',
+      'thin-evidence',
+      'open-incident',
       'roi-negative',
       'roi-unmeasured',
       'over-allocation',

@@ -19,6 +19,8 @@ export type Gap =
   | 'no-outcome-metric'
   | 'unmeasured-outcomes'
   | 'stalled'
+  | 'thin-evidence'
+  | 'open-incident'
   | 'roi-negative'
   | 'roi-unmeasured'
   | 'over-allocation'
@@ -68,6 +70,8 @@ export const DEFAULT_PLAN_THRESHOLDS = {
   stalledPilotDays: 180,
   /** Attainment (mean progress to target) needed to scale. */
   minAttainmentToScale: 0.8,
+  /** Finished tasks in the window a measured attainment must rest on before it can say "scale". */
+  minTasksToScale: 30,
   /** ROI over the last 30 days must be above this to scale. */
   minRoiToScale: 0,
   /** An initiative's spend in a category may exceed its own allocation, pro-rated to date, by this share. */
@@ -93,12 +97,22 @@ export interface PlanFacts extends Facts {
   windowCost: ReadonlyArray<{ agent: string; model: string; measured: number; reported: number; calls: number }>;
   mixGroups: MixGroup[];
   openReviews: ReadonlyArray<{ id: string; initiative: string; to: string; pending: string[] }>;
-  openIncidents: ReadonlyArray<{ id: string; severity: string; agents: string[]; initiatives: string[] }>;
+  openIncidents: ReadonlyArray<{
+    id: string;
+    title: string;
+    severity: string;
+    serious: boolean;
+    owner: string | null;
+    agents: string[];
+    initiatives: string[];
+  }>;
   /** USD cost of one model call at the list price of `day`, null when it has none. */
   price(model: string, day: string, tokens: { input: number; output: number }): number | null;
 }
 
 const ACTIVE = ACTIVE_STAGES;
+/** Incident severities that block scaling while open (sev3/sev4 are listed as evidence only). */
+const SEVERE = new Set(['sev1', 'sev2']);
 const DAY = 86_400_000;
 const clamp = (x: number) => Math.max(-1, Math.min(1, x));
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
@@ -241,6 +255,23 @@ function judge(
       'promote it now (open a review) or stop it',
       owner,
     );
+  // Evidence enough: a measured attainment on a handful of tasks is chance, not a result.
+  const measured = progress.some((m) => m.provenance === 'measured');
+  if (measured && scale.tasksNow < t.minTasksToScale)
+    block(
+      'thin-evidence',
+      `its measured outcomes rest on ${scale.tasksNow} finished task${scale.tasksNow === 1 ? '' : 's'} in ${f.window.from} … ${f.window.to} (scaling needs ${t.minTasksToScale})`,
+      `run it until ${t.minTasksToScale} tasks have finished in 30 days, then judge`,
+      owner,
+    );
+  // Safety: a severe or serious incident still open on it or its agents is cleared before it grows.
+  for (const x of incidentsOn(f, name).filter((x) => x.serious || SEVERE.has(x.severity)))
+    block(
+      'open-incident',
+      `incident ${x.id} (${x.severity}${x.serious ? ', serious' : ''}: ${x.title}) is still open`,
+      `resolve incident ${x.id} (POST /v1/incidents/${x.id}/transitions)`,
+      x.owner ?? i.spec.incidentOwner ?? owner,
+    );
   if (roi && roi.roi === null)
     block(
       'roi-unmeasured',
@@ -335,9 +366,7 @@ function judge(
         : `attainment ${pct(attainment)} (under ${pct(t.minAttainmentToScale)}): keep going until it reaches the target`;
   }
 
-  const incidents = f.openIncidents.filter(
-    (x) => x.initiatives.includes(name) || x.agents.some((a) => r.get('Agent', a)?.spec.initiative === name),
-  );
+  const incidents = incidentsOn(f, name);
   const evidence: Evidence[] = [
     { label: 'stage', value: `${i.spec.stage}${days !== null ? ` for ${days} days` : ''}` },
     { label: 'risk tier', value: tier ?? 'untiered' },
@@ -369,6 +398,13 @@ function judge(
     evidence,
     blockers,
   };
+}
+
+/** Incidents still open (or only mitigated) on an initiative or on one of its agents. */
+function incidentsOn(f: PlanFacts, name: string): PlanFacts['openIncidents'] {
+  return f.openIncidents.filter(
+    (x) => x.initiatives.includes(name) || x.agents.some((a) => f.registry.get('Agent', a)?.spec.initiative === name),
+  );
 }
 
 /** What an initiative spent in a category of a budget up to today: its spend lines and its agents' telemetry. */

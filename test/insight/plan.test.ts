@@ -75,6 +75,10 @@ const SCENARIOS: Record<string, Scenario> = {
   // Worth enough that their spend lines keep ROI positive.
   'over-budget': { valuePerUnit: 10_000, tasks: { n: 100, resolved: 57, cost: 10 } },
   'within-budget': { valuePerUnit: 10_000, tasks: { n: 100, resolved: 57, cost: 10 } },
+  // At its target on 29 tasks (one under minTasksToScale): chance, not a result.
+  thin: { tasks: { n: 29, resolved: 18, cost: 1 } },
+  // Ready, but a sev2 incident is still open on its agent (and a sev3 on the initiative, which does not block).
+  incident: { tasks: { n: 100, resolved: 57, cost: 10 } },
   // Scaling needs 1,000 more tasks a month × 0.1 gpu-hours on an EU-only pool with 30 free.
   compute: {
     extraTools: ['t.eu'],
@@ -286,6 +290,17 @@ async function seed(t: TestServer): Promise<void> {
       expect(res.statusCode, res.body).toBe(200);
     }
   }
+  for (const [severity, link] of [
+    ['sev2', { agents: ['a-incident'] }],
+    ['sev3', { initiatives: ['incident'] }],
+  ] as const) {
+    const res = await t.request({
+      method: 'POST',
+      url: '/v1/incidents',
+      payload: { title: `${severity} on incident`, severity, owner: 'pat', ...link },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+  }
   // The high-risk pilot's promotion: every sign-off but legal's.
   const review = await t.request({ method: 'POST', url: '/v1/initiatives/waiting/promotions', payload: { to: 'production' } });
   expect(review.statusCode, review.body).toBe(201);
@@ -463,6 +478,26 @@ describe.each(ENGINES)('the plan on %s', (engine) => {
     ]);
   });
 
+  it('scaling needs enough finished tasks and no severe incident still open', async () => {
+    expect(rec('thin').attainment).toBeGreaterThan(0.8);
+    expect(rec('thin').roi).toBeGreaterThan(0);
+    expect(rec('thin').recommendation).toBe('fix-then-scale');
+    expect(rec('thin').blockers).toEqual([
+      expect.objectContaining({ gap: 'thin-evidence', owner: 'ann', detail: expect.stringContaining('29 finished tasks') }),
+    ]);
+    const lower = (await t.request({ method: 'GET', url: '/v1/plan?minTasksToScale=29' })).json() as Plan;
+    expect(lower.initiatives.find((i) => i.name === 'thin')?.recommendation).toBe('scale');
+    expect(rec('incident').recommendation).toBe('fix-then-scale');
+    expect(rec('incident').blockers).toEqual([
+      expect.objectContaining({
+        gap: 'open-incident',
+        owner: 'pat',
+        detail: expect.stringMatching(/sev2: sev2 on incident\) is still open/),
+      }),
+    ]);
+    expect(rec('incident').evidence.find((e) => e.label.startsWith('open incidents'))?.value).toMatch(/sev2.*sev3|sev3.*sev2/);
+  });
+
   it('the roadmap: ready first, fix-then-scale a quarter later, budget and capacity respected', () => {
     const entry = (name: string) => p.roadmap.find((e) => e.initiative === name) as Plan['roadmap'][number];
     expect(entry('scale-over')).toMatchObject({ action: 'scale', status: 'scheduled', quarter: Q[0]?.label });
@@ -561,9 +596,20 @@ describe.each(['sqlite'] as const)('the demo enterprise plan on %s', (engine) =>
   }, 600_000);
   afterAll(async () => t?.close());
 
-  it('tells the story: the winning support agents scale, the stalled pilot stops, the identity agent waits for legal', () => {
+  it('tells the story: the winning support agents scale once today’s incident is resolved, the stalled pilot stops, the identity agent waits for legal', () => {
     const rec = Object.fromEntries(p.initiatives.map((i) => [i.name, i.recommendation]));
     expect(rec).toEqual(DEMO_RECOMMENDATIONS);
+    // At target with a positive ROI; the one thing in the way is the sev1 the deny-spike monitor opened today.
+    const support = p.initiatives.find((i) => i.name === 'support-deflection');
+    expect(support?.attainment).toBeGreaterThanOrEqual(0.8);
+    expect(support?.roi).toBeGreaterThan(0);
+    expect(support?.blockers).toEqual([
+      expect.objectContaining({
+        gap: 'open-incident',
+        detail: expect.stringContaining('support-eu-deny-spike'),
+        owner: 'raj.patel',
+      }),
+    ]);
     const identity = p.initiatives.find((i) => i.name === 'identity-threat-response');
     expect(identity?.blockers).toContainEqual(expect.objectContaining({ gap: 'review-waiting', owner: 'reviewer:legal' }));
     const invoice = p.initiatives.find((i) => i.name === 'invoice-matching');
@@ -635,5 +681,5 @@ const DEMO_RECOMMENDATIONS: Record<string, string> = {
   'it-self-healing': 'continue',
   'meeting-notes-copilot': 'continue', // no outcome metric
   'sales-pipeline-copilot': 'continue', // untiered, ad hoc, no outcome metric
-  'support-deflection': 'scale', // the winners
+  'support-deflection': 'fix-then-scale', // the winners, once today's sev1 (the injection campaign) is resolved
 };
