@@ -8,6 +8,7 @@ import { credentials } from './credentials.js';
 import { demo } from './demo.js';
 import { diagnoseCommand } from './diagnose.js';
 import { exportRegistry } from './export.js';
+import { governance } from './governance.js';
 import { budgetCommand, reportCommand, signalsCommand } from './insight.js';
 import { login, logout } from './login.js';
 import { mcp } from './mcp.js';
@@ -53,6 +54,15 @@ usage: fulcrum <command> [options]
                                   spend
   outcomes INITIATIVE             outcome metrics against baseline and target
   roi INITIATIVE                  value against cost, with provenance
+  incidents [list|show|open|move|note|report]
+                                  incidents, their timeline and the Art. 73 reporting clock
+  reviews [list|show|promote|sign-off]
+                                  stage promotions and their sign-offs
+  risk questionnaire|assess|history
+                                  risk tiers (EU AI Act classes) from the questionnaire's answers
+  monitors [status|evaluate]      what the monitors measure, breaches and the incidents they opened
+  retention [show|set TYPE=DAYS…|purge]
+                                  retention periods and the purge
   evidence export --initiative NAME -o FILE.tar.gz
                                   an auditor's archive for one initiative
   audit verify [--public-key FILE] [--checkpoint FILE] [--archive FILE]
@@ -112,6 +122,12 @@ export async function main(argv: string[]): Promise<number> {
       case 'decisions':
       case 'evidence':
         return await ops(command, rest);
+      case 'incidents':
+      case 'reviews':
+      case 'risk':
+      case 'monitors':
+      case 'retention':
+        return await governance(command, rest);
       case 'mcp':
         return await mcp(rest);
       case 'migrate':
@@ -133,6 +149,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CliError) {
       process.stderr.write(`fulcrum ${command}: ${err.message}\n`);
+      // The server's details say what and where (a field, a line): at most 20 of them.
+      const details = Array.isArray(err.details) ? (err.details as Array<{ path?: unknown; message?: unknown }>) : [];
+      for (const d of details.slice(0, 20))
+        if (typeof d?.message === 'string')
+          process.stderr.write(`  ${typeof d.path === 'string' && d.path ? `${d.path}: ` : ''}${d.message}\n`);
+      if (details.length > 20) process.stderr.write(`  … and ${details.length - 20} more\n`);
       return err.exitCode;
     }
     if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -16,7 +16,15 @@ export function toErrorReply(err: unknown): ErrorReply {
   if (err instanceof FulcrumError) return reply(err.code, err.message, err.details);
   const e = err as FastifyError & { validationContext?: string };
   if (e.validation) {
-    const details = e.validation.map((v) => ({ path: `${e.validationContext ?? ''}${v.instancePath}`, message: v.message }));
+    // Ajv names an unknown property only in its params: say which one, where the caller can see it.
+    const extra = (v: (typeof e.validation)[number]) =>
+      v.keyword === 'additionalProperties'
+        ? `: "${String((v.params as { additionalProperty?: unknown }).additionalProperty)}"`
+        : '';
+    const details = e.validation.map((v) => ({
+      path: `${e.validationContext ?? ''}${v.instancePath}`,
+      message: `${v.message}${extra(v)}`,
+    }));
     return reply('bad_request', `invalid request: ${e.message}`, details);
   }
   switch (e.code) {
