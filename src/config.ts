@@ -79,8 +79,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     otlpBodyLimit: intFrom(env.FULCRUM_OTLP_BODY_LIMIT, 'FULCRUM_OTLP_BODY_LIMIT', 8 * 1024 * 1024),
     logLevel: env.FULCRUM_LOG_LEVEL ?? 'info',
     approvalTtlSeconds: intFrom(env.FULCRUM_APPROVAL_TTL_SECONDS, 'FULCRUM_APPROVAL_TTL_SECONDS', 15 * 60),
-    monitorIntervalSeconds: intFrom(env.FULCRUM_MONITOR_INTERVAL_SECONDS, 'FULCRUM_MONITOR_INTERVAL_SECONDS', 60),
-    retentionIntervalHours: intFrom(env.FULCRUM_RETENTION_INTERVAL_HOURS, 'FULCRUM_RETENTION_INTERVAL_HOURS', 24),
+    monitorIntervalSeconds: atMost(
+      intFrom(env.FULCRUM_MONITOR_INTERVAL_SECONDS, 'FULCRUM_MONITOR_INTERVAL_SECONDS', 60),
+      'FULCRUM_MONITOR_INTERVAL_SECONDS',
+      86_400,
+      'a day',
+    ),
+    retentionIntervalHours: atMost(
+      intFrom(env.FULCRUM_RETENTION_INTERVAL_HOURS, 'FULCRUM_RETENTION_INTERVAL_HOURS', 24),
+      'FULCRUM_RETENTION_INTERVAL_HOURS',
+      8_784,
+      'a year',
+    ),
     authFailuresPerMinute: intFrom(env.FULCRUM_AUTH_FAILURES_PER_MINUTE, 'FULCRUM_AUTH_FAILURES_PER_MINUTE', 30),
     metricsToken: metricsToken(env.FULCRUM_METRICS_TOKEN),
     checkResponses: env.FULCRUM_CHECK_RESPONSES === '1',
@@ -116,6 +126,11 @@ function metricsToken(value: string | undefined): string | undefined {
 function atLeastOne(value: string | undefined, name: string, fallback: number): number {
   const n = intFrom(value, name, fallback);
   if (n < 1) throw new InputError(`${name} must be at least 1, got "${value}"`);
+  return n;
+}
+
+function atMost(n: number, name: string, max: number, what: string): number {
+  if (n > max) throw new InputError(`${name} must be at most ${max} (${what}), got ${n}`);
   return n;
 }
 

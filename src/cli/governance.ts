@@ -298,15 +298,17 @@ export async function governance(command: GovernanceCommand, argv: string[]): Pr
         items.length
           ? items
               .map((m) =>
-                line([
-                  m.monitor,
-                  m.metric,
-                  `${m.value} over ${m.samples} samples`,
-                  `threshold ${m.threshold}`,
-                  m.breached ? 'BREACHED' : 'ok',
-                  m.incident ? `incident ${m.incident}${m.deduplicated ? ' (already open)' : ''}` : null,
-                  m.suspended?.length ? `suspended ${m.suspended.join(', ')}` : null,
-                ]),
+                m.error
+                  ? line([m.monitor, m.metric, `NOT EVALUATED: ${m.error}`])
+                  : line([
+                      m.monitor,
+                      m.metric,
+                      `${m.value} over ${m.samples} samples`,
+                      `threshold ${m.threshold}`,
+                      m.breached ? 'BREACHED' : 'ok',
+                      m.incident ? `incident ${m.incident}${m.deduplicated ? ' (already open)' : ''}` : null,
+                      m.suspended?.length ? `suspended ${m.suspended.join(', ')}` : null,
+                    ]),
               )
               .join('')
           : 'no monitor has been evaluated on this node yet (fulcrum monitors evaluate)\n',

@@ -2980,6 +2980,8 @@ export interface components {
             breached: boolean;
             /** @description the breach's incident was already open: nothing new was opened */
             deduplicated?: boolean;
+            /** @description this monitor could not be evaluated this time (the others were): why; value and breach are not measured */
+            error?: string;
             /** Format: date-time */
             evaluatedAt: string;
             /** @description the incident the breach opened (or found open) */

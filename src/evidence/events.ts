@@ -1,6 +1,6 @@
 // Task events as agents report them (POST /v1/events). Each event is validated on its own: the
 // reply counts the accepted ones and lists each rejected one with its index and reason.
-import { TASK_OUTCOMES } from './otlp.js';
+import { inTheFuture, TASK_OUTCOMES } from './otlp.js';
 
 export const EVENT_TYPES = ['task.started', 'task.completed', 'handoff.human'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -93,6 +93,13 @@ export function mapEvent(raw: unknown): TaskEvent {
   const at = type === 'task.started' ? (startedAt ?? endedAt) : (endedAt ?? startedAt);
   if (at === null) throw new Error(`a ${type} event needs ${type === 'task.started' ? 'startedAt' : 'endedAt'}`);
   if (startedAt && endedAt && Date.parse(endedAt) < Date.parse(startedAt)) throw new Error('endedAt is before startedAt');
+  for (const [field, v] of [
+    ['startedAt', startedAt],
+    ['endedAt', endedAt],
+  ] as const) {
+    const future = v === null ? null : inTheFuture(Date.parse(v), field);
+    if (future) throw new Error(future);
+  }
   const iso = new Date(at).toISOString();
   return {
     type,

@@ -73,6 +73,20 @@ export function unknownUsageOperation(s: Pick<MappedSpan, 'operation' | 'model' 
   return s.model !== null || s.inputTokens !== null || s.outputTokens !== null ? s.operation : undefined;
 }
 export const TASK_OUTCOMES = ['resolved', 'escalated', 'failed', 'abandoned'] as const;
+
+/**
+ * How far ahead of this server's clock evidence may be dated. A span or task from the future is a
+ * clock error or a forgery: it would sit in every monitor window and no retention cut-off would reach
+ * it, so it is refused (docs/evidence.md).
+ */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The refusal for a time more than MAX_CLOCK_SKEW_MS ahead of now, or null. */
+export function inTheFuture(ms: number, field: string, now = Date.now()): string | null {
+  return ms > now + MAX_CLOCK_SKEW_MS
+    ? `${field} ${new Date(ms).toISOString()} is in the future (more than 5 minutes ahead of this server's clock, ${new Date(now).toISOString()})`
+    : null;
+}
 const STATUS_ERROR = 2;
 
 export function isInference(s: Pick<MappedSpan, 'operation' | 'model'>): boolean {
@@ -116,6 +130,8 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
   const start = nanos(raw.startTimeUnixNano, 'startTimeUnixNano');
   const end = nanos(raw.endTimeUnixNano, 'endTimeUnixNano');
   if (end < start) throw new Error('endTimeUnixNano is before startTimeUnixNano');
+  const future = inTheFuture(Number(end / 1_000_000n), 'endTimeUnixNano');
+  if (future) throw new Error(future);
   const own = attributes(raw.attributes);
   // Span attributes win over resource attributes.
   const a = (key: string): AttrValue | undefined => (Object.hasOwn(own, key) ? own[key] : resource[key]);

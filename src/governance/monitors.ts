@@ -1,13 +1,15 @@
 // Monitors: each Monitor descriptor's metric over its window, evaluated on a timer (every minute by
 // default) or on demand. A breach opens an incident — one per monitor while it is open or mitigated —
 // and a sev1 monitor with suspendOnBreach suspends the agents in its scope (the kill switch).
+
 import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { UNBOOKED } from '../evidence/attribution.js';
 import { type Observability, unobserved } from '../observability.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
-import type { MonitorSpec } from '../registry/schemas.js';
+import { type MonitorSpec, windowMs } from '../registry/schemas.js';
+import { type Every, every } from '../timers.js';
 import type { IncidentService } from './incidents.js';
 
 export interface MonitorResult {
@@ -21,6 +23,8 @@ export interface MonitorResult {
   /** The breach's incident was already open: nothing new was opened. */
   deduplicated?: boolean;
   suspended?: string[];
+  /** The monitor could not be evaluated this time (the others were): why. */
+  error?: string;
   evaluatedAt: string;
 }
 
@@ -39,11 +43,6 @@ export type MonitorService = ReturnType<typeof createMonitorService>;
 
 const SYSTEM: Principal = { type: 'system', id: 'monitors' };
 const RATES = new Set(['deny_rate', 'approval_rate', 'error_rate', 'escalation_rate']);
-
-export function windowMs(w: string): number {
-  const n = Number(w.slice(0, -1));
-  return n * { m: 60_000, h: 3_600_000, d: 86_400_000 }[w.slice(-1) as 'm' | 'h' | 'd'];
-}
 
 function scopeOf(registry: RegistrySnapshot, m: MonitorSpec): string[] | undefined {
   if (m.agent) return [m.agent];
@@ -65,13 +64,14 @@ function rateOf(r: { n: number; hit: number | string | null } | undefined, count
 export function createMonitorService(deps: Deps) {
   const { db } = deps;
   let last: MonitorResult[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Every | undefined;
 
   async function measure(
     registry: RegistrySnapshot,
     m: MonitorSpec,
     agents: string[] | undefined,
     since: string,
+    until: string,
   ): Promise<{ value: number; samples: number }> {
     if (agents?.length === 0) return { value: 0, samples: 0 };
     switch (m.metric) {
@@ -98,7 +98,8 @@ export function createMonitorService(deps: Deps) {
               .as('hit'),
           ])
           .where('kind', '=', 'decision')
-          .where('at', '>=', since);
+          .where('at', '>=', since)
+          .where('at', '<=', until);
         if (agents) q = q.where('agent', 'in', agents);
         return rateOf(await q.executeTakeFirst(), m.metric === 'monitor_policy_hits');
       }
@@ -120,7 +121,8 @@ export function createMonitorService(deps: Deps) {
               .as('hit'),
           ])
           .where('type', '=', 'task.completed')
-          .where('ended_at', '>=', since);
+          .where('ended_at', '>=', since)
+          .where('ended_at', '<=', until);
         // Fleet-wide: every booked agent's tasks, never telemetry booked to no agent (docs/evidence.md).
         q = agents ? q.where('agent', 'in', agents) : q.where('agent', '!=', UNBOOKED);
         return rateOf(await q.executeTakeFirst(), false);
@@ -130,11 +132,13 @@ export function createMonitorService(deps: Deps) {
           .selectFrom('spans')
           .select((eb) => eb.fn.sum<number>('cost_usd').as('c'))
           .where('start_at', '>=', since)
+          .where('start_at', '<=', until)
           .where('duplicate', '=', 0); // a second record of one call costs nothing more
         let events = db
           .selectFrom('task_events')
           .select((eb) => eb.fn.sum<number>('cost_usd').as('c'))
-          .where('ended_at', '>=', since);
+          .where('ended_at', '>=', since)
+          .where('ended_at', '<=', until);
         if (agents) {
           spans = spans.where('agent', 'in', agents);
           events = events.where('agent', 'in', agents);
@@ -157,6 +161,7 @@ export function createMonitorService(deps: Deps) {
           .selectFrom('shadow_agents')
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .where('last_seen', '>=', since)
+          .where('last_seen', '<=', until)
           .executeTakeFirst();
         return { value: Number(r?.n ?? 0), samples: 1 };
       }
@@ -166,7 +171,15 @@ export function createMonitorService(deps: Deps) {
   async function evaluate(registry: RegistrySnapshot, monitor: Desired<'Monitor'>, now: Date): Promise<MonitorResult> {
     const m = monitor.spec;
     const agents = scopeOf(registry, m);
-    const { value, samples } = await measure(registry, m, agents, new Date(now.getTime() - windowMs(m.window)).toISOString());
+    // The window is [now − window, now]: evidence dated later (refused at ingest since, but older rows
+    // may hold it) is not in every window for ever.
+    const { value, samples } = await measure(
+      registry,
+      m,
+      agents,
+      new Date(now.getTime() - windowMs(m.window)).toISOString(),
+      now.toISOString(),
+    );
     const breached = value > m.threshold && (!RATES.has(m.metric) || samples >= m.minSamples);
     const result: MonitorResult = {
       monitor: monitor.name,
@@ -219,7 +232,20 @@ export function createMonitorService(deps: Deps) {
   async function evaluateAll(now: Date): Promise<MonitorResult[]> {
     const registry = await deps.registry();
     const results: MonitorResult[] = [];
-    for (const monitor of registry.list('Monitor')) results.push(await evaluate(registry, monitor, now));
+    // One monitor that cannot be evaluated never keeps the others from firing.
+    for (const monitor of registry.list('Monitor'))
+      results.push(
+        await evaluate(registry, monitor, now).catch((err: unknown) => ({
+          monitor: monitor.name,
+          metric: monitor.spec.metric,
+          value: 0,
+          samples: 0,
+          threshold: monitor.spec.threshold,
+          breached: false,
+          error: err instanceof Error ? err.message : String(err),
+          evaluatedAt: now.toISOString(),
+        })),
+      );
     last = results;
     return results;
   }
@@ -237,11 +263,10 @@ export function createMonitorService(deps: Deps) {
     start(intervalMs: number): void {
       if (intervalMs <= 0 || timer) return;
       const observe = deps.observe ?? unobserved();
-      timer = setInterval(() => void observe.job('monitors', () => evaluateAll(new Date())), intervalMs);
-      timer.unref();
+      timer = every(intervalMs, () => observe.job('monitors', () => evaluateAll(new Date())));
     },
     stop(): void {
-      if (timer) clearInterval(timer);
+      timer?.stop();
       timer = undefined;
     },
   };

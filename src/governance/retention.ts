@@ -3,14 +3,17 @@
 // to an incident that is not closed is held until it closes. Audit chains are purged from their
 // start only, leaving a checkpoint so `audit verify` still proves what remains; the checkpoint is
 // signed with the audit key, so a purge is told from a deletion (docs/audit.md).
+
 import type { Kysely } from 'kysely';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { adapterOf, orBatches } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
+import { UNBOOKED } from '../evidence/attribution.js';
 import type { AuditRecord } from '../guard/audit.js';
 import { type Observability, unobserved } from '../observability.js';
 import type { RegistrySnapshot } from '../registry/model.js';
+import { type Every, every } from '../timers.js';
 import { latestTiers } from './risk.js';
 
 export const DATA_TYPES = ['auditEntries', 'decisions', 'events', 'spans', 'arguments', 'shadowAgents'] as const;
@@ -58,7 +61,7 @@ export type RetentionService = ReturnType<typeof createRetentionService>;
 export function createRetentionService(deps: Deps) {
   const { db } = deps;
   const adapter = adapterOf(db);
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Every | undefined;
 
   async function settings(): Promise<Retention> {
     const row = await db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirst();
@@ -76,13 +79,22 @@ export function createRetentionService(deps: Deps) {
       .map((a) => a.name);
     const open = await db.selectFrom('incidents').select(['agents', 'initiatives']).where('status', '!=', 'closed').execute();
     const incident = new Set<string>();
+    let initiativeIncident = false;
     for (const i of open) {
       for (const a of JSON.parse(i.agents) as string[]) incident.add(a);
-      for (const init of JSON.parse(i.initiatives) as string[])
+      for (const init of JSON.parse(i.initiatives) as string[]) {
+        initiativeIncident = true;
         for (const a of registry.list('Agent')) if (a.spec.initiative === init) incident.add(a.name);
+      }
     }
-    return { highRisk, incident: [...incident] };
+    // An agent deleted from the registry no longer says which initiative (and so which tier, which
+    // incident) it belonged to: its data is held as a high-risk agent's, and entirely while any
+    // incident naming an initiative is open (found by review: deleting an agent released its holds).
+    return { highRisk, incident: [...incident], deletedHeldEntirely: initiativeIncident };
   }
+
+  /** Rows of an agent the registry still has (or booked to no agent): the only ones whose holds are known. */
+  const registered = () => db.selectFrom('registry_objects').select('name').where('kind', '=', 'Agent');
 
   /**
    * Moves a chain's signed start to its last entry before `firstKept`, and
@@ -138,13 +150,22 @@ export function createRetentionService(deps: Deps) {
         throw new InputError(
           `retention "auditEntries" must be at least ${AUDIT_ENTRIES_FLOOR_DAYS} days: human acts are the record of who did what`,
         );
-      const before = await settings();
-      const value = JSON.stringify({ ...before, ...periods });
-      await db
-        .insertInto('settings')
-        .values({ key: SETTING, value })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-        .execute();
+      // Read, merge and write under the row's lock: two changes at once (two nodes, or two admins)
+      // each keep theirs (found by review: on PostgreSQL the second overwrote the first).
+      const { before, value } = await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('settings')
+          .values({ key: SETTING, value: '{}' })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .execute();
+        let read = trx.selectFrom('settings').select('value').where('key', '=', SETTING);
+        if (adapter.rowLocks) read = read.forUpdate();
+        const row = await read.executeTakeFirstOrThrow();
+        const before: Retention = { ...DEFAULT_RETENTION, ...(JSON.parse(row.value) as Partial<Retention>) };
+        const value = JSON.stringify({ ...before, ...periods });
+        await trx.updateTable('settings').set({ value }).where('key', '=', SETTING).execute();
+        return { before, value };
+      });
       const after = JSON.parse(value) as Retention;
       const changed = DATA_TYPES.filter((k) => before[k] !== after[k]);
       if (changed.length > 0)
@@ -165,11 +186,10 @@ export function createRetentionService(deps: Deps) {
         // The rest was purged; the audit log's was not, and the operator is told (a failed run).
         if (done.auditHeldBack) throw new Error(done.auditHeldBack);
       };
-      timer = setInterval(() => void observe.job('retention', run), intervalMs);
-      timer.unref();
+      timer = every(intervalMs, () => observe.job('retention', run));
     },
     stop(): void {
-      if (timer) clearInterval(timer);
+      timer?.stop();
       timer = undefined;
     },
 
@@ -178,9 +198,10 @@ export function createRetentionService(deps: Deps) {
       assertCan(actor, 'registry.write');
       const p = await settings();
       const registry = await deps.registry();
-      const { highRisk, incident } = await holds(registry);
+      const { highRisk, incident, deletedHeldEntirely } = await holds(registry);
       const cutoff = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
       const floor = cutoff(HIGH_RISK_FLOOR_DAYS);
+      const agents = new Set(registry.list('Agent').map((a) => a.name));
       const result: {
         auditEntries: number;
         decisions: number;
@@ -225,6 +246,13 @@ export function createRetentionService(deps: Deps) {
         let q = db.deleteFrom(table).where(column, '<', before);
         if (incident.length) q = q.where('agent', 'not in', incident);
         if (highRisk.length) q = q.where((eb) => eb.or([eb('agent', 'not in', highRisk), eb(column, '<', floor)]));
+        q = q.where((eb) =>
+          eb.or([
+            eb('agent', '=', UNBOOKED),
+            eb('agent', 'in', registered()),
+            ...(deletedHeldEntirely ? [] : [eb(column, '<', floor)]),
+          ]),
+        );
         result[type] = Number((await q.executeTakeFirst()).numDeletedRows);
       }
       // Each trace's state for the tasks-by-model rollup goes with its spans (by the day of its
@@ -234,8 +262,12 @@ export function createRetentionService(deps: Deps) {
       {
         const before = cutoff(p.spans).slice(0, 10);
         const heldFloor = floor.slice(0, 10);
+        const deleted = (agent: string) => agent !== UNBOOKED && !agents.has(agent);
         const expired = (r: { agent: string; day: string }) =>
-          r.day < before && !incident.includes(r.agent) && (!highRisk.includes(r.agent) || r.day < heldFloor);
+          r.day < before &&
+          !incident.includes(r.agent) &&
+          (!highRisk.includes(r.agent) || r.day < heldFloor) &&
+          (!deleted(r.agent) || (!deletedHeldEntirely && r.day < heldFloor));
         let after: { trace_id: string; agent: string } | undefined;
         for (;;) {
           let q = db
@@ -271,6 +303,14 @@ export function createRetentionService(deps: Deps) {
       if (incident.length) redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', incident)]));
       if (highRisk.length)
         redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', highRisk), eb('at', '<', floor)]));
+      redact = redact.where((eb) =>
+        eb.or([
+          eb('agent', 'is', null),
+          eb('agent', '=', UNBOOKED),
+          eb('agent', 'in', registered()),
+          ...(deletedHeldEntirely ? [] : [eb('at', '<', floor)]),
+        ]),
+      );
       result.arguments = Number((await redact.executeTakeFirst()).numUpdatedRows);
 
       // Audit chains: only a prefix can go, up to the first entry that must stay.
@@ -303,6 +343,13 @@ export function createRetentionService(deps: Deps) {
               eb.and([eb('kind', '!=', 'decision'), eb('at', '>=', actsBefore)]),
               ...(highRisk.length ? [eb.and([eb('agent', 'in', highRisk), eb('at', '>=', floor)])] : []),
               ...(incident.length ? [eb('agent', 'in', incident)] : []),
+              // A deleted agent's decisions: held as above.
+              eb.and([
+                eb('kind', '=', 'decision'),
+                eb('agent', '!=', UNBOOKED),
+                eb('agent', 'not in', registered()),
+                ...(deletedHeldEntirely ? [] : [eb('at', '>=', floor)]),
+              ]),
             ]),
           )
           .executeTakeFirst();

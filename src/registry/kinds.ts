@@ -227,6 +227,13 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
         problems.push({ path: '/spec/initiative', message: 'scope a monitor to an agent or an initiative, not both' });
       if (s.suspendOnBreach && s.severity !== 'sev1')
         problems.push({ path: '/spec/suspendOnBreach', message: 'only a sev1 monitor may suspend agents' });
+      else if (s.suspendOnBreach && !s.agent && !s.initiative)
+        problems.push({
+          path: '/spec/suspendOnBreach',
+          message: 'a fleet-wide monitor (no agent, no initiative) may not suspend: scope it to an agent or an initiative',
+        });
+      if (S.windowMs(s.window) > S.MAX_MONITOR_WINDOW_MS)
+        problems.push({ path: '/spec/window', message: `a window of at most 366d (${s.window} is longer)` });
       if (['deny_rate', 'approval_rate', 'error_rate', 'escalation_rate'].includes(s.metric) && s.threshold > 1)
         problems.push({ path: '/spec/threshold', message: `${s.metric} is a fraction from 0 to 1` });
       return problems;

@@ -425,6 +425,14 @@ export const MonitorSpec = T.Object(
   closed,
 );
 
+/** A Monitor window (`15m`, `1h`, `1d`) in milliseconds. */
+export function windowMs(w: string): number {
+  const n = Number(w.slice(0, -1));
+  return n * { m: 60_000, h: 3_600_000, d: 86_400_000 }[w.slice(-1) as 'm' | 'h' | 'd'];
+}
+/** The longest Monitor window: a year (a leap one). */
+export const MAX_MONITOR_WINDOW_MS = 366 * 86_400_000;
+
 export type BusinessUnitSpec = Static<typeof BusinessUnitSpec>;
 export type PersonSpec = Static<typeof PersonSpec>;
 export type DataDomainSpec = Static<typeof DataDomainSpec>;

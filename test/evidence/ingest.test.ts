@@ -12,6 +12,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const today = new Date().toISOString().slice(0, 10);
 const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+/** A day ahead: far past the 5 minutes of clock skew ingest allows. */
+const FUTURE = new Date(Date.now() + 86_400_000).toISOString();
 
 function otlpSpan(overrides: Record<string, unknown> = {}, attributes: Record<string, string | number> = {}) {
   const start = BigInt(Date.now() - 5000) * 1_000_000n;
@@ -77,6 +79,8 @@ describe.each(ENGINES)('evidence ingest on %s', (engine) => {
       { type: 'teleported', taskId: 'bad3' },
       { type: 'task.completed', taskId: 'bad4', outcome: 'resolved', durationMs: 1, endedAt: 'yesterday' },
       'not an object',
+      // From the future: it would sit in every monitor window and past every retention cut-off.
+      { type: 'task.completed', taskId: 'bad5', outcome: 'failed', durationMs: 1, endedAt: FUTURE },
     ];
     const res = await post('/v1/events', { events });
     expect(res.statusCode, res.body).toBe(200);
@@ -89,6 +93,12 @@ describe.each(ENGINES)('evidence ingest on %s', (engine) => {
         { index: 14, reason: 'type must be one of task.started, task.completed, handoff.human' },
         { index: 15, reason: 'endedAt must be an ISO 8601 date-time' },
         { index: 16, reason: 'an event must be an object' },
+        {
+          index: 17,
+          reason: expect.stringMatching(
+            new RegExp(`^endedAt ${FUTURE} is in the future \\(more than 5 minutes ahead of this server's clock, `),
+          ),
+        },
       ],
     });
     const again = await post('/v1/events', { events: events.slice(0, 3) });
@@ -211,14 +221,19 @@ describe.each(ENGINES)('evidence ingest on %s', (engine) => {
       otlpSpan({ traceId: 'xyz' }),
       otlpSpan({ spanId: '0000000000000000' }),
       otlpSpan({ spanId: 'eee19b7ec3c1b175', endTimeUnixNano: '1' }),
+      otlpSpan({ spanId: 'fff19b7ec3c1b175', endTimeUnixNano: `${BigInt(Date.parse(FUTURE)) * 1_000_000n}` }),
     ];
     const res = await post('/otlp/v1/traces', body(spans));
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({
       partialSuccess: {
-        rejectedSpans: '3',
-        errorMessage:
-          'span 1: traceId must be 16 bytes (32 hex digits); span 2: spanId must not be all zeroes; span 3: endTimeUnixNano is before startTimeUnixNano',
+        rejectedSpans: '4',
+        errorMessage: expect.stringMatching(
+          new RegExp(
+            '^span 1: traceId must be 16 bytes \\(32 hex digits\\); span 2: spanId must not be all zeroes; span 3: endTimeUnixNano is before startTimeUnixNano; ' +
+              `span 4: endTimeUnixNano ${FUTURE} is in the future`,
+          ),
+        ),
       },
     });
     const ok = await post('/otlp/v1/traces', body(spans.slice(0, 1)));

@@ -43,6 +43,85 @@ describe.each(ENGINES)('monitors on %s', (engine) => {
     ]);
   });
 
+  it('refuses a window over a year, and a fleet-wide monitor that would suspend (it has no agents in scope)', async () => {
+    // 200 million days is before the first valid Date: evaluating it threw, and stopped every monitor.
+    const long = await monitor('forever', { metric: 'shadow_agents', window: '200000000d', threshold: 1000, severity: 'sev4' });
+    expect(long.statusCode).toBe(422);
+    expect(long.json().error.details).toEqual([
+      expect.objectContaining({ path: '/spec/window', message: 'a window of at most 366d (200000000d is longer)' }),
+    ]);
+    expect(
+      (await monitor('year', { metric: 'shadow_agents', window: '366d', threshold: 1000, severity: 'sev4' })).statusCode,
+    ).toBe(201);
+    expect((await t.request({ method: 'DELETE', url: '/v1/monitors/year' })).statusCode).toBe(204);
+    const fleet = await monitor('fleet-kill', { metric: 'deny_rate', threshold: 0.1, severity: 'sev1', suspendOnBreach: true });
+    expect(fleet.statusCode).toBe(422);
+    expect(fleet.json().error.details[0]).toMatchObject({
+      path: '/spec/suspendOnBreach',
+      message: expect.stringContaining('a fleet-wide monitor (no agent, no initiative) may not suspend'),
+    });
+  });
+
+  it('counts what happened inside its window only: evidence dated later is not in every window for ever', async () => {
+    // Ingest refuses evidence from the future now (test/evidence/ingest.test.ts); rows stored before may hold it.
+    const future = new Date(Date.now() + 365 * 86_400_000).toISOString();
+    await t.app.database.db
+      .insertInto('task_events')
+      .values(
+        Array.from({ length: 20 }, (_, i) => ({
+          agent: 'support-bot-eu',
+          task_id: `future-${i}`,
+          type: 'task.completed',
+          workflow: null,
+          outcome: 'failed',
+          duration_ms: 1,
+          started_at: null,
+          ended_at: future,
+          day: future.slice(0, 10),
+          cost_usd: 1000,
+          source: 'api',
+          registered: 1,
+          attributes: '{}',
+          received_at: new Date().toISOString(),
+          claimed_agent: null,
+          sent_by: 'agent:support-bot-eu',
+        })),
+      )
+      .execute();
+    try {
+      expect(
+        (
+          await monitor('errors-15m', {
+            metric: 'error_rate',
+            window: '15m',
+            threshold: 0.5,
+            minSamples: 20,
+            severity: 'sev3',
+            agent: 'support-bot-eu',
+          })
+        ).statusCode,
+      ).toBe(201);
+      expect(
+        (
+          await monitor('cost-15m', {
+            metric: 'cost_per_day',
+            window: '15m',
+            threshold: 100,
+            severity: 'sev4',
+            agent: 'support-bot-eu',
+          })
+        ).statusCode,
+      ).toBe(201);
+      const items = (await evaluate()).json().items as Array<{ monitor: string; breached: boolean; samples: number }>;
+      expect(items.find((i) => i.monitor === 'errors-15m')).toMatchObject({ samples: 0, breached: false });
+      expect(items.find((i) => i.monitor === 'cost-15m')).toMatchObject({ breached: false });
+    } finally {
+      await t.request({ method: 'DELETE', url: '/v1/monitors/errors-15m' });
+      await t.request({ method: 'DELETE', url: '/v1/monitors/cost-15m' });
+      await t.app.database.db.deleteFrom('task_events').where('task_id', 'like', 'future-%').execute();
+    }
+  });
+
   it('stays quiet under the threshold and below the minimum samples', async () => {
     expect(
       (

@@ -107,6 +107,18 @@ describe.each(ENGINES)('retention on %s', (engine) => {
     });
   });
 
+  it('keeps every one of several changes made at once (two nodes, two admins)', async () => {
+    const before = (await t.request({ method: 'GET', url: '/v1/retention' })).json().periods;
+    const changes = [{ spans: 11 }, { events: 12 }, { arguments: 13 }, { shadowAgents: 14 }, { decisions: 15 }];
+    const answers = await Promise.all(changes.map((payload) => t.request({ method: 'PUT', url: '/v1/retention', payload })));
+    expect(answers.map((a) => a.statusCode)).toEqual(changes.map(() => 200));
+    const periods = (await t.request({ method: 'GET', url: '/v1/retention' })).json().periods;
+    expect(periods).toMatchObject(Object.assign({}, ...changes));
+    // Put back what the other tests expect.
+    const put = await t.request({ method: 'PUT', url: '/v1/retention', payload: before });
+    expect(put.statusCode, put.body).toBe(200);
+  });
+
   it('purges ordinary logs after their period but keeps high-risk logs six months, and the chain still verifies', async () => {
     const r = await t.app.retention.purge(ADMIN, days(45));
     expect(r.held.highRisk).toEqual(['support-bot-eu']);
@@ -180,5 +192,104 @@ describe.each(ENGINES)('retention on %s', (engine) => {
     } finally {
       await fresh.close();
     }
+  });
+});
+
+// Found by review: the holds were worked out from the agents the registry lists now, so deleting an
+// agent released them. A deleted agent no longer says which initiative it served.
+describe.each(ENGINES)('retention of a deleted agent on %s', (engine) => {
+  let t: TestServer;
+  const decisions = async () =>
+    (
+      await t.app.database.db
+        .selectFrom('audit_entries')
+        .select('id')
+        .where('agent', '=', 'old-bot')
+        .where('kind', '=', 'decision')
+        .execute()
+    ).length;
+  const events = async () =>
+    (await t.app.database.db.selectFrom('task_events').select('task_id').where('agent', '=', 'old-bot').execute()).length;
+  const spans = async () =>
+    (await t.app.database.db.selectFrom('spans').select('span_id').where('agent', '=', 'old-bot').execute()).length;
+  let incident: string;
+
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    const put = await t.request({
+      method: 'PUT',
+      url: '/v1/agents/old-bot',
+      payload: {
+        spec: { initiative: 'support-deflection', archetype: 'support-agent', owner: 'dana.lee', framework: 'openai-agents-sdk' },
+      },
+    });
+    expect(put.statusCode, put.body).toBe(201);
+    const key = (await t.request({ method: 'POST', url: '/v1/agents/old-bot/keys' })).json().key;
+    for (let i = 0; i < 3; i++) {
+      const d = await t.request({
+        method: 'POST',
+        url: '/v1/decisions',
+        token: key,
+        payload: { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: `c${i}` } },
+      });
+      expect(d.statusCode, d.body).toBe(200);
+    }
+    const now = new Date().toISOString();
+    const ev = await t.request({
+      method: 'POST',
+      url: '/v1/events',
+      token: key,
+      payload: { events: [{ type: 'task.completed', taskId: 't1', outcome: 'failed', durationMs: 1, endedAt: now }] },
+    });
+    expect(ev.json().accepted).toBe(1);
+    const ns = `${BigInt(Date.now()) * 1_000_000n}`;
+    const sp = await t.request({
+      method: 'POST',
+      url: '/otlp/v1/traces',
+      token: key,
+      payload: {
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'chat', startTimeUnixNano: ns, endTimeUnixNano: ns },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    expect(sp.statusCode, sp.body).toBe(200);
+    // An incident on its initiative, still open; short periods; then the agent is decommissioned.
+    const inc = await t.request({
+      method: 'POST',
+      url: '/v1/incidents',
+      payload: { title: 'bad refunds', severity: 'sev2', initiatives: ['support-deflection'] },
+    });
+    expect(inc.statusCode, inc.body).toBe(201);
+    incident = inc.json().id;
+    const periods = { decisions: 30, events: 30, spans: 30, arguments: 30 };
+    expect((await t.request({ method: 'PUT', url: '/v1/retention', payload: periods })).statusCode).toBe(200);
+    expect((await t.request({ method: 'DELETE', url: '/v1/agents/old-bot' })).statusCode).toBe(204);
+  });
+  afterAll(async () => t?.close());
+
+  it('holds it entirely while an incident naming an initiative is open, then at least the high-risk floor', async () => {
+    expect([await decisions(), await events(), await spans()]).toEqual([3, 1, 1]);
+    const later = await t.app.retention.purge(ADMIN, days(400));
+    expect([await decisions(), await events(), await spans()]).toEqual([3, 1, 1]);
+    expect(later.arguments).toBe(0);
+    for (const to of ['resolved', 'closed'])
+      expect(
+        (await t.request({ method: 'POST', url: `/v1/incidents/${incident}/transitions`, payload: { to } })).statusCode,
+      ).toBe(200);
+    // Closed: its tier is unknown, so the six-month floor of a high-risk agent holds.
+    await t.app.retention.purge(ADMIN, days(45));
+    expect([await decisions(), await events(), await spans()]).toEqual([3, 1, 1]);
+    await t.app.retention.purge(ADMIN, days(200));
+    expect([await decisions(), await events(), await spans()]).toEqual([0, 0, 0]);
   });
 });

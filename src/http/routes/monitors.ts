@@ -15,6 +15,11 @@ const MonitorStatus = T.Object(
     incident: T.Optional(T.String({ description: 'the incident the breach opened (or found open)' })),
     deduplicated: T.Optional(T.Boolean({ description: "the breach's incident was already open: nothing new was opened" })),
     suspended: T.Optional(T.Array(T.String(), { description: 'agents suspended by the breach (suspendOnBreach)' })),
+    error: T.Optional(
+      T.String({
+        description: 'this monitor could not be evaluated this time (the others were): why; value and breach are not measured',
+      }),
+    ),
     evaluatedAt: T.String({ format: 'date-time' }),
   },
   { $id: 'MonitorStatus', description: "a monitor's value, threshold and breach at an evaluation" },
