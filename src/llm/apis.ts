@@ -43,9 +43,13 @@ export interface CallShape {
   choices: number;
   /** Why the request's input cannot be measured from its body (server-side state, files). */
   unmeasured: string | undefined;
-  /** Tools the provider runs itself within the call, in as many steps as it likes, each step reading
-   *  the input again: no context window bounds the call's input, so its cost has no bound. */
-  multiStep: string | undefined;
+  /** Work the provider does within the call in steps of its own that no bound of the request limits
+   *  (tools it runs itself, each step reading the input again; a compaction's summary): the call's cost
+   *  has no bound. What it is, how it escapes the bounds, and what the client can do instead. */
+  multiStep: { what: string; how: string; instead: string } | undefined;
+  /** The Model's contextWindow bounds the whole call's input (not so for embeddings: `input` may be
+   *  many inputs, each bounded by it). */
+  windowed: boolean;
   /** Images and audio in the request: each may cost more tokens than its bytes. */
   media: number;
   /** Tokens of tool definitions the provider adds for tools the body names by type only (Anthropic's
@@ -105,7 +109,7 @@ export function readCall(op: Operation, body: unknown): CallShape {
   const options = b.stream_options as Json | undefined;
   let maxOutput: number | undefined;
   let unmeasured: string | undefined;
-  let multiStep: string | undefined;
+  let multiStep: CallShape['multiStep'];
   let choices = 1;
   modelsInTools(b);
   serviceTier(b);
@@ -133,7 +137,8 @@ export function readCall(op: Operation, body: unknown): CallShape {
       unmeasured = 'conversation (stored turns are read as input)';
     else if (b.prompt !== undefined && b.prompt !== null) unmeasured = 'prompt (a stored prompt template)';
     if (Array.isArray(b.tools) && b.tools.some((t) => (t as Json)?.type !== 'function' && (t as Json)?.type !== 'custom'))
-      multiStep = 'built-in tools';
+      multiStep = toolSteps('built-in tools');
+    else multiStep = responsesCompaction(b);
   } else if (op === 'messages') {
     maxOutput = positiveInt(b, 'max_tokens');
     if (maxOutput === undefined) throw new InputError('max_tokens is required');
@@ -142,7 +147,7 @@ export function readCall(op: Operation, body: unknown): CallShape {
       throw new InputError(
         'fallbacks has the provider answer with other models the gateway would not decide on or price: call each model through the gateway instead',
       );
-    if (b.mcp_servers !== undefined) multiStep = 'mcp_servers';
+    if (b.mcp_servers !== undefined) multiStep = toolSteps('mcp_servers');
     // Every tool the client runs itself is one of these (its result comes back in the next call); any
     // other type is one the provider runs within this call (web search and fetch, code execution, tool
     // search, and whatever it adds next).
@@ -155,7 +160,8 @@ export function readCall(op: Operation, body: unknown): CallShape {
         );
       })
     )
-      multiStep = 'server tools';
+      multiStep = toolSteps('server tools');
+    else multiStep = anthropicCompaction(b);
     if (b.container !== undefined && b.container !== null) unmeasured = 'container (its files are read as input)';
   } else maxOutput = 0;
   const parts = countParts(b);
@@ -175,10 +181,50 @@ export function readCall(op: Operation, body: unknown): CallShape {
     choices,
     unmeasured,
     multiStep,
+    windowed: op !== 'embeddings',
     media: parts.media,
     hiddenToolTokens: op === 'messages' ? hiddenToolTokens(b.tools) : 0,
     writesCache: op === 'messages' && (b.cache_control !== undefined || parts.cacheControl > 0),
   };
+}
+
+/** Tools the provider runs itself, each step reading the input again: no context window bounds them. */
+function toolSteps(what: string): CallShape['multiStep'] {
+  return {
+    what,
+    how: 'in as many steps as it likes, each reading the input again',
+    instead: 'call the tools yourself, as functions,',
+  };
+}
+
+/** Compaction: the provider summarises the conversation in a step of its own, which the call's output
+ *  limit does not bound, and bills it (Anthropic lists it in usage.iterations, outside the top level). */
+function compaction(what: string): CallShape['multiStep'] {
+  return {
+    what,
+    how: 'as a summary of the conversation sampled in a step of its own, whose output the output limit does not bound',
+    instead: 'summarise the conversation yourself, in a call of its own,',
+  };
+}
+
+/** Server-side compaction an Anthropic request asks for: a `compact_…` edit in
+ *  `context_management.edits` (the other edits only clear input), or the `compaction` parameter. */
+function anthropicCompaction(b: Json): CallShape['multiStep'] {
+  const edits = (b.context_management as Json | null | undefined)?.edits;
+  if (Array.isArray(edits) && edits.some((e) => String((e as Json | null)?.type ?? '').startsWith('compact')))
+    return compaction('compaction (a compact_… edit in context_management)');
+  if (b.compaction !== undefined && b.compaction !== null) return compaction('compaction (the compaction parameter)');
+  return undefined;
+}
+
+/** Server-side compaction a Responses request asks for: `context_management` (compaction is the only
+ *  entry the API has), or a `compaction_trigger` input item (compact now). */
+function responsesCompaction(b: Json): CallShape['multiStep'] {
+  if (Array.isArray(b.context_management) && b.context_management.length > 0)
+    return compaction('compaction (context_management)');
+  if (Array.isArray(b.input) && b.input.some((i) => (i as Json | null)?.type === 'compaction_trigger'))
+    return compaction('compaction (a compaction_trigger input item)');
+  return undefined;
 }
 
 /** Service tiers billed at the Model's price (or below it: OpenAI's flex). */
@@ -267,17 +313,22 @@ function countParts(body: unknown): {
 /**
  * An upper bound of the input tokens: every token is at least one byte of what the model reads, and
  * the body holds all of it (with its JSON around it), plus an allowance per image or audio part, per
- * tool the provider defines itself, and per call. Capped by the model's context window; undefined
- * when the input cannot be measured and the model has no context window to bound it.
+ * tool the provider defines itself, and per call. Capped by the model's context window where that
+ * bounds the whole call (not embeddings: each of its inputs may fill the window); undefined when the
+ * input cannot be measured and the model has no context window to bound it.
  */
 export function inputBound(bodyBytes: number, shape: CallShape, contextWindow: number | undefined): number | undefined {
   const measured = bodyBytes + shape.media * MEDIA_TOKENS + shape.hiddenToolTokens + CALL_OVERHEAD_TOKENS;
+  const window = shape.windowed ? contextWindow : undefined;
   if (shape.multiStep) return undefined;
-  if (shape.unmeasured) return contextWindow;
-  return contextWindow === undefined ? measured : Math.min(measured, contextWindow);
+  if (shape.unmeasured) return window;
+  return window === undefined ? measured : Math.min(measured, window);
 }
 
-/** The body sent upstream: the provider's model id, a max_tokens when the client set none, usage asked for. */
+/**
+ * The body sent upstream: the provider's model id, the call's output bound in the member(s) the
+ * endpoint reads (a max_tokens when the client set none), usage asked for.
+ */
 export function forwardBody(
   op: Operation,
   body: Json,
@@ -287,20 +338,28 @@ export function forwardBody(
     askUsage: boolean;
     /** The ModelEndpoint's `serviceTier`: sent when the call names no tier, or `auto`. */
     serviceTier?: string | undefined;
-    /** The ModelEndpoint's `outputLimit`: the chat member(s) `injectMaxOutput` is sent as. */
+    /** The ModelEndpoint's `outputLimit`: the chat member(s) the call's output bound is sent as. */
     outputLimit?: 'max_completion_tokens' | 'max_tokens' | 'both' | undefined;
   },
 ): Json {
   const out: Json = { ...body, model: opts.upstreamName };
   if (opts.serviceTier && op !== 'embeddings' && (body.service_tier == null || body.service_tier === 'auto'))
     out.service_tier = opts.serviceTier;
-  if (opts.injectMaxOutput !== undefined) {
-    if (op === 'chat') {
+  if (op === 'chat') {
+    // The bound reserved (the larger of the two members the client sent, readCall checked them; else
+    // the Model's) goes in each member the endpoint reads, and only those: a server that reads only
+    // max_tokens writes to its own default past a bound sent as max_completion_tokens, and OpenAI
+    // refuses a call that sets both.
+    const sent = [body.max_completion_tokens, body.max_tokens].filter((v): v is number => typeof v === 'number');
+    const bound = sent.length > 0 ? Math.max(...sent) : opts.injectMaxOutput;
+    if (bound !== undefined) {
       const as = opts.outputLimit ?? 'max_completion_tokens';
-      if (as !== 'max_tokens') out.max_completion_tokens = opts.injectMaxOutput;
-      if (as !== 'max_completion_tokens') out.max_tokens = opts.injectMaxOutput;
-    } else if (op === 'responses') out.max_output_tokens = opts.injectMaxOutput;
-  }
+      delete out.max_completion_tokens;
+      delete out.max_tokens;
+      if (as !== 'max_tokens') out.max_completion_tokens = bound;
+      if (as !== 'max_completion_tokens') out.max_tokens = bound;
+    }
+  } else if (op === 'responses' && opts.injectMaxOutput !== undefined) out.max_output_tokens = opts.injectMaxOutput;
   if (opts.askUsage) out.stream_options = { ...((body.stream_options as Json | undefined) ?? {}), include_usage: true };
   return out;
 }
@@ -331,6 +390,7 @@ export function usageOf(op: Operation, u: unknown): Usage | undefined {
     const cached = optional(x.cache_read_input_tokens);
     const cacheWrite = optional(x.cache_creation_input_tokens);
     if (input !== undefined && output !== undefined) usage = { input: input + cached + cacheWrite, output, cached, cacheWrite };
+    if (usage) usage = withIterations(usage, x.iterations);
   } else if (op === 'responses') {
     const input = tokenCount(x.input_tokens);
     const output = tokenCount(x.output_tokens);
@@ -344,6 +404,28 @@ export function usageOf(op: Operation, u: unknown): Usage | undefined {
   }
   if (!usage || !Object.values(usage).every(Number.isFinite)) return undefined;
   return usage;
+}
+
+/**
+ * An Anthropic usage with its `iterations`, when it lists them: each step the provider sampled within
+ * the call (a compaction's summary, the turns of a server-side tool loop), all billed, while the top
+ * level leaves compaction steps out. Their sum is charged, never less than the top level says (a list
+ * that covers less is not a breakdown of it); undefined when the list is there and unreadable.
+ */
+export function withIterations(top: Usage, iterations: unknown): Usage | undefined {
+  if (iterations === undefined || iterations === null) return top;
+  if (!Array.isArray(iterations)) return undefined;
+  const sum: Usage = { input: 0, output: 0, cached: 0, cacheWrite: 0 };
+  for (const step of iterations) {
+    const u = usageOf('messages', step);
+    if (!u) return undefined;
+    sum.input += u.input;
+    sum.output += u.output;
+    sum.cached += u.cached;
+    sum.cacheWrite = (sum.cacheWrite ?? 0) + (u.cacheWrite ?? 0);
+  }
+  if (sum.input >= top.input && sum.output >= top.output) return sum;
+  return { ...top, input: Math.max(top.input, sum.input), output: Math.max(top.output, sum.output) };
 }
 
 /**
@@ -445,7 +527,7 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
       tier ??= aboveAnthropicPrice(m?.usage as Json | undefined);
     } else if (type === 'content_block_delta') {
       const d = j.delta as Json | undefined;
-      produced(d?.text ?? d?.partial_json ?? d?.thinking);
+      produced(d?.text ?? d?.partial_json ?? d?.thinking ?? d?.content); // content: a compaction's summary
     } else if (type === 'message_delta') {
       const u = j.usage as Json | undefined;
       const output = tokenCount(u?.output_tokens);
@@ -456,12 +538,16 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
       // to charge by (it is charged as one that ended without it).
       if (output !== undefined && (again || startInput)) {
         reportedOutput = output;
-        usage = {
-          input: Math.max(again?.input ?? 0, startInput?.input ?? 0),
-          cached: Math.max(again?.cached ?? 0, startInput?.cached ?? 0),
-          cacheWrite: Math.max(again?.cacheWrite ?? 0, startInput?.cacheWrite ?? 0),
-          output: reportedOutput,
-        };
+        // Its iterations (compaction steps the top level leaves out) are charged too.
+        usage = withIterations(
+          {
+            input: Math.max(again?.input ?? 0, startInput?.input ?? 0),
+            cached: Math.max(again?.cached ?? 0, startInput?.cached ?? 0),
+            cacheWrite: Math.max(again?.cacheWrite ?? 0, startInput?.cacheWrite ?? 0),
+            output: reportedOutput,
+          },
+          u?.iterations,
+        );
       }
     }
     return PASS;

@@ -403,7 +403,7 @@ export function createLlmGateway(opts: GatewayOptions) {
             400,
             'cost_unbounded',
             shape.multiStep
-              ? `the provider runs ${shape.multiStep} within this call in as many steps as it likes, each reading the input again, so its cost cannot be bounded against the spend limits that apply (call the tools yourself, as functions, where a limit applies)`
+              ? `the provider runs ${shape.multiStep.what} within this call ${shape.multiStep.how}, so its cost cannot be bounded against the spend limits that apply (${shape.multiStep.instead} where a limit applies)`
               : inBound === undefined
                 ? `the input of this call cannot be measured (${shape.unmeasured}) and Model "${model.name}" sets no contextWindow, so its cost cannot be bounded against the spend limits that apply`
                 : `this call sets no ${op === 'responses' ? 'max_output_tokens' : 'max_tokens'} and Model "${model.name}" sets no maxOutputTokens, so its cost cannot be bounded against the limits that apply`,

@@ -70,11 +70,13 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
       expect(offLoop().tasks - before).toBe(raw.length >= OFF_LOOP_BYTES ? 1 : 0);
       const sent = sc.received.at(-1);
       expect(sent?.path).toBe('/v1/chat/completions');
-      // The provider's model id; the client's null cap replaced by the model's (1,000, max_tokens is
-      // 50 so none is injected: the null stays null); stream_options as sent (no stream, nothing asked).
-      expect(sent?.body).toEqual({ ...JSON.parse(raw), model: 'upstream-chat' });
+      // The provider's model id; the client's bound (max_tokens 50, the null beside it read as unset)
+      // sent as the member the endpoint reads (max_completion_tokens by default), and only that one;
+      // stream_options as sent (no stream, nothing asked).
+      const { max_tokens: _asMaxTokens, ...others } = JSON.parse(raw);
+      expect(sent?.body).toEqual({ ...others, model: 'upstream-chat', max_completion_tokens: 50 });
       // The members the gateway never sets are the client's, in the client's order.
-      const SET = ['model', 'max_completion_tokens', 'max_output_tokens', 'stream_options'];
+      const SET = ['model', 'max_completion_tokens', 'max_tokens', 'max_output_tokens', 'stream_options'];
       const order = (text: string) => Object.keys(JSON.parse(text)).filter((k) => !SET.includes(k));
       expect(order(sent?.raw ?? '{}')).toEqual(order(raw));
     }
