@@ -5,11 +5,11 @@
 // the provider's request; what was produced until then is what the call is charged.
 import type http from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
-import { hideSecrets } from '../net/secrets.js';
 import { createStreamMeter } from './apis.js';
 import { errorBody, LlmError } from './errors.js';
 import type { Admitted, CallEnd } from './gateway.js';
 import { readAnswerOf } from './prepare-pool.js';
+import { hideCredential, withoutCredential } from './redact.js';
 import { post, type UpstreamLog } from './upstream.js';
 
 /** Largest whole answer read from a provider (a long completion with many choices stays far below). */
@@ -129,7 +129,7 @@ async function relayWithin(
       // The provider refused Fulcrum's credential, not the agent's: the agent's key is fine.
       log(
         // Hidden before it is cut, so a credential the cut falls in is hidden whole.
-        { endpoint: call.endpoint.name, detail: hideSecrets(body.toString('utf8'), call.target.secrets).slice(0, 2000) },
+        { endpoint: call.endpoint.name, detail: hideCredential(body.toString('utf8'), call.target.secrets).slice(0, 2000) },
         `model endpoint ${call.endpoint.name} refused its credential (${status})`,
       );
       fail(
@@ -143,7 +143,7 @@ async function relayWithin(
     }
     if (!res.destroyed) {
       res.writeHead(status, headers);
-      res.end(withoutSecret(body, call.target.secrets));
+      res.end(withoutCredential(body, call.target.secrets));
     }
     // Its usage is read after it is on its way to the client (a large one on the worker thread).
     const answer = status < 400 ? await readAnswerOf(call.op, body) : {};
@@ -201,7 +201,7 @@ async function relayWithin(
       resolve(how);
     };
     upstream.on('data', (chunk: Buffer) => {
-      const out = hideSecrets(relayEvents(decoder.write(chunk)), call.target.secrets);
+      const out = hideCredential(relayEvents(decoder.write(chunk)), call.target.secrets);
       if (overflow) {
         upstream.destroy();
         return done('overflow');
@@ -216,7 +216,7 @@ async function relayWithin(
       // An event the provider did not close with a blank line is still an event.
       let out = relayEvents(decoder.end());
       if (buffer.trim() !== '') out += relayEvents('\n\n');
-      out = hideSecrets(out, call.target.secrets);
+      out = hideCredential(out, call.target.secrets);
       if (out && !res.destroyed) res.write(out);
       done('end');
     });
@@ -292,10 +292,4 @@ function readBounded(stream: http.IncomingMessage, max: number): Promise<Buffer>
       if (!stream.complete) reject(new Error('the connection closed before the answer was complete'));
     });
   });
-}
-
-/** A provider that echoes its credential (a proxy reflecting headers, say) must not hand it to the agent. */
-function withoutSecret(body: Buffer, secrets: readonly string[]): Buffer {
-  if (!secrets.some((s) => body.includes(s))) return body;
-  return Buffer.from(hideSecrets(body.toString('utf8'), secrets));
 }
