@@ -79,12 +79,15 @@ export function classify(a: Answers): { tier: Tier; reasons: string[] } {
   };
 }
 
+/** One of the eight, by its own key: `in` would also take "constructor" or "__proto__" for one. */
+const isPractice = (p: unknown): p is Practice => typeof p === 'string' && Object.hasOwn(PROHIBITED_PRACTICES, p);
+
 /** Every missing or mistyped answer, by name. */
 export function checkAnswers(raw: unknown): Answers {
   const a = (raw ?? {}) as Record<string, unknown>;
   const missing = (Object.keys(QUESTIONS) as Question[]).filter((q) => typeof a[q] !== 'boolean');
   const practices = a.prohibitedPractices ?? [];
-  const badPractices = Array.isArray(practices) ? practices.filter((p) => !(p in PROHIBITED_PRACTICES)) : ['(not a list)'];
+  const badPractices = Array.isArray(practices) ? practices.filter((p) => !isPractice(p)) : ['(not a list)'];
   if (missing.length > 0 || badPractices.length > 0) {
     const details = [
       ...missing.map((q) => ({ path: `/answers/${q}`, message: `missing answer (true or false): ${QUESTIONS[q]}` })),

@@ -104,4 +104,19 @@ describe.each(ENGINES)('risk assessments on %s', (engine) => {
     const acts = (await t.request({ method: 'GET', url: '/v1/audit?kind=risk.assessed' })).json().items;
     expect(acts).toHaveLength(3);
   });
+
+  it('refuses a prohibited practice that is not one of the eight, even one named like an object member', async () => {
+    const history = async () =>
+      (await t.request({ method: 'GET', url: '/v1/initiatives/support-deflection/risk-assessments' })).json().items;
+    const before = await history();
+    for (const practice of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 42]) {
+      const res = await assess({ ...none(), prohibitedPractices: [practice] });
+      expect(res.statusCode, `${practice}: ${res.body.slice(0, 300)}`).toBe(400);
+      expect(res.json().error.details).toEqual([
+        expect.objectContaining({ path: '/answers/prohibitedPractices', message: expect.stringMatching(/^unknown practice/) }),
+      ]);
+    }
+    // Nothing recorded: a "prohibited" tier in force would have the guard deny every agent of it.
+    expect(await history()).toEqual(before);
+  });
 });
