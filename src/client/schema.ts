@@ -9688,7 +9688,7 @@ export interface operations {
                     agents?: string[];
                     /**
                      * Format: date-time
-                     * @description when it became known; the clock starts then
+                     * @description when it became known; the clock starts then (default now; not in the future beyond 5 minutes of clock skew, nor before 2000)
                      */
                     awareAt?: string;
                     description?: string;

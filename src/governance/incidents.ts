@@ -16,6 +16,23 @@ export const STATUSES = ['open', 'mitigated', 'resolved', 'closed'] as const;
 export const SERIOUS_KINDS = { death: 10, 'widespread-infringement': 2, 'critical-infrastructure': 2, other: 15 } as const;
 export type SeriousKind = keyof typeof SERIOUS_KINDS;
 const DAY = 86_400_000;
+/** How far ahead of this server's clock `awareAt` may be: another machine's clock, not a later date. */
+export const AWARE_AT_SKEW_MS = 5 * 60_000;
+/** The earliest `awareAt` taken: before it is a typo, not an incident anyone still reports. */
+export const AWARE_AT_EARLIEST = '2000-01-01T00:00:00.000Z';
+
+/**
+ * What is wrong with `awareAt`, if anything. The Art. 73 clock starts then, so a date in the future
+ * would postpone the deadline at will (year 9999 even puts it past what an ISO date can say).
+ */
+function awareAtProblem(awareAt: string | undefined, now: number): string | undefined {
+  if (awareAt === undefined) return undefined;
+  const t = Date.parse(awareAt);
+  if (Number.isNaN(t)) return `awareAt "${awareAt}" is not a date-time`;
+  if (t > now + AWARE_AT_SKEW_MS) return `awareAt ${awareAt} is in the future: the reporting clock starts when it became known`;
+  if (t < Date.parse(AWARE_AT_EARLIEST)) return `awareAt ${awareAt} is before ${AWARE_AT_EARLIEST.slice(0, 10)}`;
+  return undefined;
+}
 
 export interface NewIncident {
   title: string;
@@ -111,6 +128,7 @@ export function createIncidentService(deps: Deps) {
         ...(input.owner && !registry.has('Person', input.owner)
           ? [{ path: '/owner', message: `no Person named "${input.owner}"` }]
           : []),
+        ...[awareAtProblem(input.awareAt, Date.now())].flatMap((m) => (m ? [{ path: '/awareAt', message: m }] : [])),
       ];
       if (problems.length > 0) throw new ValidationError(problems.map((p) => p.message).join('; '), problems);
       // Linked agents bring their initiatives; the owner defaults to an initiative's incident owner.
@@ -251,11 +269,14 @@ export function createIncidentService(deps: Deps) {
       if (r.reported_at) throw new ConflictError(`incident ${id} was already reported at ${r.reported_at}`);
       const now = new Date().toISOString();
       await db.transaction().execute(async (trx) => {
-        await trx
+        // Only if nobody recorded it meanwhile: the same report sent twice at once is one report.
+        const updated = await trx
           .updateTable('incidents')
           .set({ reported_at: now, report_reference: reference, updated_at: now })
           .where('id', '=', id)
-          .execute();
+          .where('reported_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1) throw new ConflictError(`incident ${id} was reported meanwhile`);
         await timeline(trx, id, actorName(actor), 'reported', null, reference, now);
       });
       await deps.recordAct({ kind: 'incident.reported', actor: actorName(actor), detail: { incident: id, reference } });

@@ -2,12 +2,14 @@
 // overdue reporting in the diagnostic, and every change in the audit log.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/errors.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const DAY = 86_400_000;
+const ADMIN = { type: 'admin', id: 'admin' } as const;
 
 describe.each(ENGINES)('incidents on %s', (engine) => {
   let t: TestServer;
@@ -108,5 +110,53 @@ describe.each(ENGINES)('incidents on %s', (engine) => {
       acts.filter((e: { detail: { incident?: string } }) => e.detail.incident === id).map((e: { kind: string }) => e.kind),
     ).toEqual(['incident.status', 'incident.status', 'incident.opened']);
     expect((await t.request({ method: 'GET', url: '/v1/audit/verify' })).json().ok).toBe(true);
+  });
+
+  it('starts the clock no later than now: an awareAt in the future would postpone the deadline at will', async () => {
+    const serious = (awareAt: string) => ({
+      title: 'death',
+      severity: 'sev1',
+      seriousIncident: true,
+      seriousKind: 'death',
+      awareAt,
+    });
+    const before = (await t.request({ method: 'GET', url: '/v1/incidents?limit=1000' })).json().items.length;
+    for (const awareAt of [
+      new Date(Date.now() + 5 * 365 * DAY).toISOString(),
+      new Date(Date.now() + 10 * 60_000).toISOString(),
+    ]) {
+      const res = await open(serious(awareAt));
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json().error.details).toEqual([{ path: '/awareAt', message: expect.stringMatching(/is in the future/) }]);
+    }
+    expect((await open(serious('1999-12-31T23:59:59Z'))).json().error.details).toEqual([
+      { path: '/awareAt', message: expect.stringMatching(/is before 2000-01-01/) },
+    ]);
+    // Year 9999 passes the route's date-time format; its deadline would be year 10000 ("+010000-…"),
+    // which the overdue list and count, comparing text, and the incident's own clock read differently.
+    await expect(
+      t.app.incidents.open(ADMIN, { title: 'far', severity: 'sev2', seriousIncident: true, awareAt: '9999-12-31T00:00:00Z' }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect((await t.request({ method: 'GET', url: '/v1/incidents?limit=1000' })).json().items).toHaveLength(before);
+    // Another machine's clock a little ahead is not the future.
+    const skewed = await open(serious(new Date(Date.now() + 60_000).toISOString()));
+    expect(skewed.statusCode, skewed.body).toBe(201);
+    expect(skewed.json().reporting).toMatchObject({ overdue: false, daysLeft: 10 });
+  });
+
+  it('records the Art. 73 report once, even sent twice at once', async () => {
+    const inc = await t.app.incidents.open(ADMIN, { title: 'serious', severity: 'sev1', seriousIncident: true });
+    const tries = await Promise.allSettled([
+      t.app.incidents.reported(ADMIN, inc.id, 'REF-1'),
+      t.app.incidents.reported(ADMIN, inc.id, 'REF-2'),
+    ]);
+    expect(tries.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((tries.find((x) => x.status === 'rejected') as PromiseRejectedResult).reason.message).toMatch(
+      /was already reported|reported meanwhile/,
+    );
+    const full = (await t.request({ method: 'GET', url: `/v1/incidents/${inc.id}` })).json();
+    expect(full.timeline.filter((e: { kind: string }) => e.kind === 'reported')).toHaveLength(1);
+    const acts = (await t.request({ method: 'GET', url: '/v1/audit?kind=incident.reported&limit=1000' })).json().items;
+    expect(acts.filter((e: { detail: { incident: string } }) => e.detail.incident === inc.id)).toHaveLength(1);
   });
 });

@@ -17,7 +17,13 @@ const NewIncident = T.Object(
       T.Boolean({ description: 'an EU AI Act Art. 3(49) serious incident: starts the Art. 73 reporting clock' }),
     ),
     seriousKind: T.Optional(enumOf(Object.keys(SERIOUS_KINDS) as Array<keyof typeof SERIOUS_KINDS>)),
-    awareAt: T.Optional(T.String({ format: 'date-time', description: 'when it became known; the clock starts then' })),
+    awareAt: T.Optional(
+      T.String({
+        format: 'date-time',
+        description:
+          'when it became known; the clock starts then (default now; not in the future beyond 5 minutes of clock skew, nor before 2000)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
