@@ -1688,7 +1688,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign off a review in a role you hold; every required approval moves the stage, one reject closes it */
+        /** Sign off a review in a role you hold; every required approval moves the stage, one reject closes it (so does an approval once the initiative left the stage the review moves it from, or was found prohibited) */
         post: operations["signOffReview"];
         delete?: never;
         options?: never;
@@ -3544,7 +3544,7 @@ export interface components {
             openedBy: string;
             /** @description required roles without a sign-off yet */
             pending: string[];
-            /** @description the roles that must sign off (owner: the initiative owner) */
+            /** @description the roles that must sign off (owner: the initiative owner); a stricter tier assessed meanwhile adds its roles */
             required: string[];
             signOffs: {
                 /** Format: date-time */
@@ -3558,7 +3558,7 @@ export interface components {
             }[];
             /** @enum {string} */
             status: "open" | "approved" | "rejected";
-            /** @description the risk tier in force when it opened (minimal when retiring an untiered one) */
+            /** @description the risk tier its sign-offs follow: in force when it opened, or a stricter one assessed while it was open (minimal when retiring an untiered one) */
             tier: string;
             /** @enum {string} */
             to: "proposed" | "pilot" | "production" | "scaled" | "retired";

@@ -3,10 +3,11 @@
 import type { Kysely } from 'kysely';
 import { actorName, assertCan, hasRole, type Principal } from '../auth/principal.js';
 import { newId } from '../auth/tokens.js';
+import { adapterOf } from '../db/adapter.js';
 import type { Database, ReviewTable } from '../db/schema.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { AuditRecord } from '../guard/audit.js';
-import type { RegistrySnapshot } from '../registry/model.js';
+import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import { type Role, STAGES } from '../registry/schemas.js';
 
@@ -19,6 +20,37 @@ export const SIGN_OFFS: Record<string, string[]> = {
   medium: ['owner', 'platform', 'reviewer:security', 'reviewer:data'],
   high: ['owner', 'platform', 'reviewer:security', 'reviewer:data', 'reviewer:risk', 'reviewer:legal'],
 };
+
+/**
+ * The sign-offs a review needs once `tier` is in force: what it needed when it opened, plus what a
+ * stricter tier assessed meanwhile adds (a review never needs fewer than it opened with).
+ */
+export function signOffsFor(required: readonly string[], tier: string | undefined): string[] {
+  const now = SIGN_OFFS[tier ?? 'minimal'] ?? SIGN_OFFS.minimal ?? [];
+  const all = SIGN_OFFS.high ?? [];
+  return [...all.filter((r) => required.includes(r) || now.includes(r)), ...required.filter((r) => !all.includes(r))];
+}
+
+/**
+ * Why an open review can no longer be approved, if it cannot: the initiative left the stage the review
+ * moves it from (an edit, an apply, an admin; approving would move it to a stage chosen for another
+ * one, maybe backward), or it was found prohibited while the review was open (it can only be retired).
+ */
+function whyStale(row: ReviewTable, initiative: Desired<'Initiative'> | undefined, tier: string | undefined): string | undefined {
+  if (!initiative) return `${row.initiative} no longer exists`;
+  if (initiative.spec.stage !== row.from_stage)
+    return `${row.initiative} is ${initiative.spec.stage} now, not ${row.from_stage} as when the review opened`;
+  if (tier === 'prohibited' && row.to_stage !== 'retired')
+    return `${row.initiative} was assessed a prohibited practice (EU AI Act Art. 5) while the review was open: it can only be retired`;
+  return undefined;
+}
+
+/** promote's high-risk rule, at the approval that would move the stage (the tier may have risen since). */
+function missingOversight(row: ReviewTable, initiative: Desired<'Initiative'>, tier: string | undefined): string | undefined {
+  if (tier !== 'high' || row.to_stage === 'retired' || (initiative.spec.oversightOwner && initiative.spec.incidentOwner))
+    return undefined;
+  return `${row.initiative} is high-risk: name a human-oversight owner and an incident owner, then sign off again`;
+}
 
 export interface Deps {
   db: Kysely<Database>;
@@ -74,12 +106,103 @@ export function createReviewService(deps: Deps) {
       throw new NotAllowedError(
         `separation of duties: ${person} ${person === owner ? 'owns' : 'owned'} ${review.initiative}${person === owner ? '' : ' when this review opened'}, so may give only its owner sign-off, not ${role}`,
       );
-    // (The same role twice is a conflict, said by the insert below.)
+    // (The same role twice is a conflict, not a matter of duties: said by the caller.)
     const earlier = signOffs.find((x) => x.person === `person:${person}` && x.role !== role);
     if (earlier)
       throw new NotAllowedError(
         `separation of duties: ${person} already signed this review as ${earlier.role}; one person gives one sign-off`,
       );
+  }
+
+  const openReview = (initiative: string) =>
+    db.selectFrom('reviews').select('id').where('initiative', '=', initiative).where('status', '=', 'open').executeTakeFirst();
+
+  /** Closes an open review (once: a review another request closed stays as that one left it). */
+  async function close(row: ReviewTable, status: 'approved' | 'rejected', at: string): Promise<boolean> {
+    const closed = await db
+      .updateTable('reviews')
+      .set({ status, closed_at: at })
+      .where('id', '=', row.id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    return Number(closed.numUpdatedRows) === 1;
+  }
+
+  async function recordClosed(actor: Principal, row: ReviewTable, status: 'approved' | 'rejected', reason?: string) {
+    await deps.recordAct({
+      kind: status === 'approved' ? 'review.approved' : 'review.rejected',
+      actor: actorName(actor),
+      detail: {
+        review: row.id,
+        initiative: row.initiative,
+        from: row.from_stage,
+        to: row.to_stage,
+        ...(reason ? { reason } : {}),
+      },
+    });
+  }
+
+  /**
+   * Closes a review that can no longer be approved, as rejected, and says why; false when another
+   * request closed it first (its sign-off may have moved the stage, which is why this one reads stale).
+   */
+  async function closeStale(actor: Principal, row: ReviewTable, reason: string, at: string): Promise<boolean> {
+    if (!(await close(row, 'rejected', at))) return false;
+    await recordClosed(actor, row, 'rejected', reason);
+    return true;
+  }
+  const staleError = (row: ReviewTable, reason: string) =>
+    new ConflictError(`review ${row.id} can no longer be approved: ${reason}. It is closed; promote again if still wanted`);
+
+  /**
+   * Records one sign-off, under the review's row lock (PostgreSQL; SQLite's write transaction
+   * serialises anyway), so two sign-offs of one person at once cannot both pass the separation-of-duties
+   * check. The roles it needs follow the tier in force (`tier`, read just before); nothing is written
+   * when the check or the approval it would complete is refused.
+   */
+  async function insertSignOff(
+    actor: Principal,
+    id: string,
+    s: { role: string; decision: 'approve' | 'reject'; comment?: string },
+    facts: { initiative: Desired<'Initiative'> | undefined; tier: string | undefined; at: string },
+  ) {
+    return db.transaction().execute(async (trx) => {
+      let lock = trx.selectFrom('reviews').selectAll().where('id', '=', id);
+      if (adapterOf(trx).rowLocks) lock = lock.forUpdate();
+      const row = await lock.executeTakeFirst();
+      if (!row) throw new NotFoundError(`no review "${id}"`);
+      if (row.status !== 'open') throw new ConflictError(`review ${id} is ${row.status}`);
+      const opened = JSON.parse(row.required) as string[];
+      const required = signOffsFor(opened, facts.tier);
+      if (!required.includes(s.role))
+        throw new ConflictError(`review ${id} does not need a ${s.role} sign-off (it needs ${required.join(', ')})`);
+      const signOffs = await trx.selectFrom('review_signoffs').selectAll().where('review_id', '=', id).orderBy('at').execute();
+      if (actor.type === 'person') assertSeparateDuties(actor.id, s.role, row, facts.initiative?.spec.owner, signOffs);
+      if (signOffs.some((x) => x.role === s.role)) throw new ConflictError(`review ${id} already has a ${s.role} sign-off`);
+      const completes =
+        s.decision === 'approve' &&
+        required.every((role) => role === s.role || signOffs.some((x) => x.role === role && x.decision === 'approve'));
+      const refusal = completes && facts.initiative ? missingOversight(row, facts.initiative, facts.tier) : undefined;
+      if (refusal) throw new ConflictError(refusal);
+      await trx
+        .insertInto('review_signoffs')
+        .values({
+          review_id: id,
+          role: s.role,
+          person: actorName(actor),
+          decision: s.decision,
+          comment: s.comment ?? null,
+          at: facts.at,
+        })
+        .execute();
+      if (required.length > opened.length)
+        await trx
+          .updateTable('reviews')
+          .set({ required: JSON.stringify(required), tier: facts.tier ?? row.tier })
+          .where('id', '=', id)
+          .execute();
+      return { row, required, added: required.filter((r) => !opened.includes(r)) };
+    });
   }
 
   return {
@@ -108,12 +231,7 @@ export function createReviewService(deps: Deps) {
         throw new ConflictError(
           `${initiative} is high-risk: name a human-oversight owner and an incident owner before promoting it`,
         );
-      const open = await db
-        .selectFrom('reviews')
-        .select('id')
-        .where('initiative', '=', initiative)
-        .where('status', '=', 'open')
-        .executeTakeFirst();
+      const open = await openReview(initiative);
       if (open) throw new ConflictError(`${initiative} already has an open review (${open.id})`);
       const row: ReviewTable = {
         id: newId('rev_'),
@@ -128,7 +246,15 @@ export function createReviewService(deps: Deps) {
         closed_at: null,
         owner: i.spec.owner ?? null,
       };
-      await db.insertInto('reviews').values(row).execute();
+      try {
+        await db.insertInto('reviews').values(row).execute();
+      } catch (err) {
+        // Another promotion opened one between our look and our insert (one open review per
+        // initiative is a partial unique index): that one is the review.
+        const winner = await openReview(initiative);
+        if (winner) throw new ConflictError(`${initiative} already has an open review (${winner.id})`);
+        throw err;
+      }
       await deps.recordAct({
         kind: 'review.opened',
         actor: actorName(actor),
@@ -137,14 +263,20 @@ export function createReviewService(deps: Deps) {
       return view(row, []);
     },
 
+    /**
+     * One sign-off. The review is held to what is true now, not when it opened: the tier in force
+     * (a stricter one adds its sign-offs; prohibited can only be retired; high needs named owners
+     * before the stage moves) and the stage (a review from a stage the initiative has left is closed).
+     */
     async signOff(actor: Principal, id: string, s: { role: string; decision: 'approve' | 'reject'; comment?: string }) {
-      const { row, signOffs: earlier } = await load(id);
+      const { row } = await load(id);
       if (row.status !== 'open') throw new ConflictError(`review ${id} is ${row.status}`);
-      const required = JSON.parse(row.required) as string[];
+      const initiative = (await deps.registry()).get('Initiative', row.initiative);
+      const tier = await deps.riskTier(row.initiative);
+      const required = signOffsFor(JSON.parse(row.required) as string[], tier);
       if (!required.includes(s.role))
         throw new ConflictError(`review ${id} does not need a ${s.role} sign-off (it needs ${required.join(', ')})`);
-      const registry = await deps.registry();
-      const owner = registry.get('Initiative', row.initiative)?.spec.owner;
+      const owner = initiative?.spec.owner;
       // The owner sign-off is the initiative owner's (or the admin token's); the others are their role
       // holders' (a person with the admin role acts in every role, docs/auth.md).
       const holds =
@@ -154,52 +286,47 @@ export function createReviewService(deps: Deps) {
         throw new NotAllowedError(
           `${actorName(actor)} does not hold the ${s.role === 'owner' ? `owner role for ${row.initiative}` : `${s.role} role`}`,
         );
-      if (actor.type === 'person') assertSeparateDuties(actor.id, s.role, row, owner, earlier);
       const at = new Date().toISOString();
-      try {
-        await db
-          .insertInto('review_signoffs')
-          .values({ review_id: id, role: s.role, person: actorName(actor), decision: s.decision, comment: s.comment ?? null, at })
-          .execute();
-      } catch {
-        throw new ConflictError(`review ${id} already has a ${s.role} sign-off`);
+      const stale = s.decision === 'approve' ? whyStale(row, initiative, tier) : undefined;
+      if (stale) {
+        if (await closeStale(actor, row, stale, at)) throw staleError(row, stale);
+        throw new ConflictError(`review ${id} is ${(await load(id)).row.status}`);
       }
+      const signed = await insertSignOff(actor, id, s, { initiative, tier, at });
       await deps.recordAct({
         kind: 'review.signed',
         actor: actorName(actor),
-        detail: { review: id, role: s.role, decision: s.decision },
+        detail: {
+          review: id,
+          role: s.role,
+          decision: s.decision,
+          ...(signed.added.length ? { tier, added: signed.added } : {}),
+        },
       });
       const { signOffs } = await load(id);
       const rejected = signOffs.some((x) => x.decision === 'reject');
-      const complete = required.every((role) => signOffs.some((x) => x.role === role && x.decision === 'approve'));
-      if (rejected || complete) {
-        const status = rejected ? 'rejected' : 'approved';
-        const closed = await db
-          .updateTable('reviews')
-          .set({ status, closed_at: at })
-          .where('id', '=', id)
-          .where('status', '=', 'open')
-          .executeTakeFirst();
-        if (Number(closed.numUpdatedRows) === 1) {
-          if (status === 'approved') {
-            // The stage changes through the registry, validated like any write, as this review.
-            const current = registry.get('Initiative', row.initiative);
-            if (current)
-              await deps.registryService.put(
-                { type: 'system', id: `review:${id}` },
-                {
-                  apiVersion: 'fulcrum/v1',
-                  kind: 'Initiative',
-                  metadata: { name: row.initiative, labels: current.labels },
-                  spec: { ...current.spec, stage: row.to_stage, stageSince: at.slice(0, 10) },
-                },
-              );
-          }
-          await deps.recordAct({
-            kind: status === 'approved' ? 'review.approved' : 'review.rejected',
-            actor: actorName(actor),
-            detail: { review: id, initiative: row.initiative, from: row.from_stage, to: row.to_stage },
-          });
+      const complete = signed.required.every((role) => signOffs.some((x) => x.role === role && x.decision === 'approve'));
+      if (rejected) {
+        if (await close(signed.row, 'rejected', at)) await recordClosed(actor, signed.row, 'rejected');
+      } else if (complete) {
+        // The stage changes through the registry, validated like any write, as this review, from the
+        // initiative as it is now: read again, the moment before the write.
+        const current = (await deps.registry()).get('Initiative', row.initiative);
+        const stale = whyStale(row, current, await deps.riskTier(row.initiative));
+        if (stale !== undefined || !current) {
+          const reason = stale ?? `${row.initiative} no longer exists`;
+          if (await closeStale(actor, signed.row, reason, at)) throw staleError(row, reason);
+        } else if (await close(signed.row, 'approved', at)) {
+          await deps.registryService.put(
+            { type: 'system', id: `review:${id}` },
+            {
+              apiVersion: 'fulcrum/v1',
+              kind: 'Initiative',
+              metadata: { name: row.initiative, labels: current.labels },
+              spec: { ...current.spec, stage: row.to_stage, stageSince: at.slice(0, 10) },
+            },
+          );
+          await recordClosed(actor, signed.row, 'approved');
         }
       }
       const after = await load(id);

@@ -2,12 +2,14 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_OFFS } from '../../src/governance/reviews.js';
+import { QUESTIONS } from '../../src/governance/risk.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const REVIEWERS = ['risk', 'legal', 'security', 'data'];
+const NO = Object.fromEntries(Object.keys(QUESTIONS).map((q) => [q, false]));
 
 describe.each(ENGINES)('stage promotions on %s', (engine) => {
   let t: TestServer;
@@ -34,6 +36,14 @@ describe.each(ENGINES)('stage promotions on %s', (engine) => {
   const sign = (id: string, role: string, decision = 'approve', token = as(role)) =>
     t.request({ method: 'POST', url: `/v1/reviews/${id}/sign-offs`, token, payload: { role, decision, comment: `${role} ok` } });
   const stageOf = async (name: string) => (await t.request({ method: 'GET', url: `/v1/initiatives/${name}` })).json().spec.stage;
+  const assess = (name: string, answers: object) =>
+    t.request({
+      method: 'POST',
+      url: `/v1/initiatives/${name}/risk-assessment`,
+      token: as('reviewer:risk'),
+      payload: { answers: { ...NO, prohibitedPractices: [], ...answers } },
+    });
+  const review = async (id: string) => (await t.request({ method: 'GET', url: `/v1/reviews/${id}` })).json();
 
   beforeAll(async () => {
     t = await startTestServer(engine);
@@ -118,6 +128,65 @@ describe.each(ENGINES)('stage promotions on %s', (engine) => {
       /name a human-oversight owner and an incident owner/,
     );
     expect((await promote('promo-refuse', 'retired', tokens['reviewer:risk'])).statusCode).toBe(403);
+  });
+
+  it('holds an open review to a stricter tier assessed meanwhile: its sign-offs join the required ones', async () => {
+    const owners = { oversightOwner: 'dana.lee', incidentOwner: 'dana.lee' };
+    expect((await initiative('stale-high', 'minimal', 'proposed', owners)).statusCode).toBe(201);
+    const opened = (await promote('stale-high', 'pilot')).json();
+    expect(opened.required).toEqual(['owner']);
+    expect((await assess('stale-high', { employment: true })).json().tier).toBe('high');
+    const signed = await sign(opened.id, 'owner');
+    expect(signed.statusCode, signed.body).toBe(200);
+    expect(signed.json()).toMatchObject({ status: 'open', tier: 'high', required: SIGN_OFFS.high });
+    expect(signed.json().pending).toEqual((SIGN_OFFS.high as string[]).filter((r) => r !== 'owner'));
+    expect(await stageOf('stale-high')).toBe('proposed');
+    for (const role of (SIGN_OFFS.high as string[]).slice(1)) expect((await sign(opened.id, role)).statusCode).toBe(200);
+    expect((await review(opened.id)).status).toBe('approved');
+    expect(await stageOf('stale-high')).toBe('pilot');
+  });
+
+  it('does not move the stage of one found high-risk without named oversight and incident owners', async () => {
+    expect((await initiative('stale-unowned', 'low')).statusCode).toBe(201);
+    const opened = (await promote('stale-unowned', 'pilot')).json();
+    expect((await assess('stale-unowned', { education: true })).json().tier).toBe('high');
+    const roles = SIGN_OFFS.high as string[];
+    for (const role of roles.slice(0, -1)) expect((await sign(opened.id, role)).statusCode).toBe(200);
+    const last = await sign(opened.id, roles.at(-1) as string);
+    expect(last.statusCode).toBe(409);
+    expect(last.json().error.message).toMatch(/is high-risk: name a human-oversight owner and an incident owner/);
+    expect(await review(opened.id)).toMatchObject({ status: 'open', pending: [roles.at(-1)] });
+    expect(await stageOf('stale-unowned')).toBe('proposed');
+    await initiative('stale-unowned', 'low', 'proposed', { oversightOwner: 'dana.lee', incidentOwner: 'dana.lee' });
+    expect((await sign(opened.id, roles.at(-1) as string)).json().status).toBe('approved');
+    expect(await stageOf('stale-unowned')).toBe('pilot');
+  });
+
+  it('closes a review of an initiative found prohibited meanwhile: it can only be retired', async () => {
+    expect((await initiative('stale-prohibited', 'minimal')).statusCode).toBe(201);
+    const opened = (await promote('stale-prohibited', 'pilot')).json();
+    expect((await assess('stale-prohibited', { prohibitedPractices: ['social-scoring'] })).json().tier).toBe('prohibited');
+    const signed = await sign(opened.id, 'owner');
+    expect(signed.statusCode).toBe(409);
+    expect(signed.json().error.message).toMatch(/prohibited practice .* it can only be retired\. It is closed/);
+    expect(await review(opened.id)).toMatchObject({ status: 'rejected', signOffs: [] });
+    expect(await stageOf('stale-prohibited')).toBe('proposed');
+    expect((await promote('stale-prohibited', 'retired')).statusCode).toBe(201);
+  });
+
+  it('never moves a stage the initiative has left meanwhile (never backward)', async () => {
+    expect((await initiative('stale-stage', 'low')).statusCode).toBe(201);
+    const opened = (await promote('stale-stage', 'pilot')).json();
+    expect((await sign(opened.id, 'owner')).statusCode).toBe(200);
+    // The registry moves on while the review is open (an admin's edit, an apply).
+    expect((await initiative('stale-stage', 'low', 'scaled')).statusCode).toBe(200);
+    const last = await sign(opened.id, 'platform');
+    expect(last.statusCode).toBe(409);
+    expect(last.json().error.message).toMatch(/stale-stage is scaled now, not proposed as when the review opened/);
+    expect((await review(opened.id)).status).toBe('rejected');
+    expect(await stageOf('stale-stage')).toBe('scaled');
+    const closed = (await t.request({ method: 'GET', url: '/v1/audit?kind=review.rejected&limit=100' })).json().items;
+    expect(closed.find((e: { detail: { review: string } }) => e.detail.review === opened.id).detail.reason).toMatch(/scaled now/);
   });
 
   it('records every step in the audit log', async () => {

@@ -16,9 +16,15 @@ const Review = T.Object(
     initiative: T.String(),
     from: Stage,
     to: Stage,
-    tier: T.String({ description: 'the risk tier in force when it opened (minimal when retiring an untiered one)' }),
+    tier: T.String({
+      description:
+        'the risk tier its sign-offs follow: in force when it opened, or a stricter one assessed while it was open (minimal when retiring an untiered one)',
+    }),
     status: enumOf(REVIEW_STATUSES),
-    required: T.Array(T.String(), { description: 'the roles that must sign off (owner: the initiative owner)' }),
+    required: T.Array(T.String(), {
+      description:
+        'the roles that must sign off (owner: the initiative owner); a stricter tier assessed meanwhile adds its roles',
+    }),
     pending: T.Array(T.String(), { description: 'required roles without a sign-off yet' }),
     signOffs: T.Array(
       T.Object({
@@ -62,7 +68,8 @@ export function reviewRoutes(server: Server, reviews: ReviewService): void {
       schema: {
         operationId: 'signOffReview',
         tags,
-        summary: 'Sign off a review in a role you hold; every required approval moves the stage, one reject closes it',
+        summary:
+          'Sign off a review in a role you hold; every required approval moves the stage, one reject closes it (so does an approval once the initiative left the stage the review moves it from, or was found prohibited)',
         params: T.Object({ id: T.String() }),
         body: T.Object(
           {
