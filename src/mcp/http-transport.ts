@@ -20,6 +20,10 @@
 // JSON-RPC error (a 2026 server's header and envelope checks answer that way) is delivered as that
 // error, as a 2026 client expects; everything else about a 4xx, and all of a 2025 exchange, is as before.
 //
+// Every agent's requests share the connection, but each has its own POST: only the response to the
+// request a POST carried is delivered from it. One naming another id (a confused proxy) is dropped and
+// that request fails (CrossedAnswerError): delivered by its id, it could reach another agent's call.
+//
 // Every connection goes through the outbound policy (src/net/outbound.ts): a URL it refuses is never
 // requested, and a name that resolves to an internal address fails before a socket opens.
 //
@@ -163,21 +167,29 @@ export class UpstreamHttpTransport implements Transport {
         }
         throw new StreamableHttpError(status, `Error POSTing to endpoint: HTTP ${status}`, text.slice(0, 500));
       }
-      const request = 'method' in message && 'id' in message;
-      if (status === 202 || !request) {
+      if (status === 202 || id === undefined) {
         // Read to the end so the socket is reused, but only so far; a longer body (or a broken
         // socket) is the upstream's fault, reported like any transport error.
         readCapped(res, ERROR_BODY_BYTES).catch((err: Error) => this.onerror?.(err));
         return;
       }
       const type = (res.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-      if (type === 'text/event-stream') {
-        this.readEvents(res, message.id, signal);
-        return;
-      }
+      if (type === 'text/event-stream') return await this.readEvents(res, id, signal);
       if (type === 'application/json') {
         const data: unknown = JSON.parse(await readCapped(res, this.maxBytes));
-        for (const m of Array.isArray(data) ? data : [data]) this.onmessage?.(this.received(m));
+        let answered = false;
+        let other: { id: unknown } | undefined; // a response for another request
+        for (const m of Array.isArray(data) ? data : [data]) {
+          const received = this.received(m);
+          // Only this request's answer: another id's answer on this POST is dropped (see CrossedAnswerError).
+          if (!isResponse(received)) this.onmessage?.(received);
+          else if (sameId(received.id, id) && !answered) {
+            answered = true;
+            this.onmessage?.(received);
+          } else other ??= { id: received.id };
+        }
+        if (!answered) throw new CrossedAnswerError(id, other);
+        if (other) this.onerror?.(new CrossedAnswerError(id, other));
         return;
       }
       res.destroy();
@@ -244,85 +256,135 @@ export class UpstreamHttpTransport implements Transport {
    * An SSE answer: each `message` event's data is a JSON-RPC message, delivered as it arrives. The
    * unfinished event is kept as a list of chunks and only the new chunk is searched for its end, so
    * reading is linear in what arrives; an event longer than the bound ends the connection.
+   *
+   * Settles when the stream is done with this request: rejects only when it carried an answer for
+   * another request (dropped, see CrossedAnswerError), which fails this request alone. (The SDKs' clients
+   * do not wait on a request's send: they take its rejection as the request's failure.)
    */
-  private readEvents(res: http.IncomingMessage, id: unknown, signal?: AbortSignal): void {
-    res.setEncoding('utf8');
-    let parts: string[] = []; // the unfinished event
-    let size = 0;
-    let tail = ''; // its last characters: an event's end may straddle two chunks
-    let state: 'reading' | 'answered' | 'failed' = 'reading';
-    let after = 0; // characters sent after the answer
-    const fail = (err: Error) => {
-      if (state === 'failed') return;
-      state = 'failed';
-      res.destroy();
-      if (signal?.aborted) return; // this request was cancelled: the others on the connection go on
-      // A request whose answer was on this stream would otherwise wait for its timeout: closing
-      // fails it (and every other call on the connection) now; the next call reconnects.
-      this.onerror?.(err);
-      this.close().catch((closeErr: Error) => this.onerror?.(closeErr)); // only onclose can throw
-    };
-    const dispatch = (block: string) => {
-      let event = '';
-      const data: string[] = [];
-      for (const line of block.split(/\r\n|\r|\n/)) {
-        if (line === '' || line.startsWith(':')) continue;
-        const colon = line.indexOf(':');
-        const field = colon < 0 ? line : line.slice(0, colon);
-        const value = colon < 0 ? '' : line.slice(colon + (line[colon + 1] === ' ' ? 2 : 1));
-        if (field === 'data') data.push(value);
-        else if (field === 'event') event = value;
-      }
-      // Priming and keep-alive events carry no data.
-      const text = data.join('\n');
-      if (text === '' || (event !== '' && event !== 'message')) return;
-      try {
-        const message = this.received(JSON.parse(text));
+  private readEvents(res: http.IncomingMessage, id: string | number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      res.setEncoding('utf8');
+      let parts: string[] = []; // the unfinished event
+      let size = 0;
+      let tail = ''; // its last characters: an event's end may straddle two chunks
+      let state: 'reading' | 'answered' | 'failed' = 'reading';
+      let after = 0; // characters sent after the answer
+      const fail = (err: Error) => {
+        if (state === 'failed') return;
+        state = 'failed';
+        res.destroy();
+        resolve();
+        if (signal?.aborted) return; // this request was cancelled: the others on the connection go on
+        // A request whose answer was on this stream would otherwise wait for its timeout: closing
+        // fails it (and every other call on the connection) now; the next call reconnects.
+        this.onerror?.(err);
+        this.close().catch((closeErr: Error) => this.onerror?.(closeErr)); // only onclose can throw
+      };
+      const dispatch = (block: string) => {
+        let event = '';
+        const data: string[] = [];
+        for (const line of block.split(/\r\n|\r|\n/)) {
+          if (line === '' || line.startsWith(':')) continue;
+          const colon = line.indexOf(':');
+          const field = colon < 0 ? line : line.slice(0, colon);
+          const value = colon < 0 ? '' : line.slice(colon + (line[colon + 1] === ' ' ? 2 : 1));
+          if (field === 'data') data.push(value);
+          else if (field === 'event') event = value;
+        }
+        // Priming and keep-alive events carry no data.
+        const text = data.join('\n');
+        if (text === '' || (event !== '' && event !== 'message')) return;
+        let message: JSONRPCMessage;
+        try {
+          message = this.received(JSON.parse(text));
+        } catch (err) {
+          this.onerror?.(err as Error);
+          return;
+        }
+        if (isResponse(message) && !sameId(message.id, id)) {
+          // Not this request's answer, so not delivered (it could name another agent's call); this
+          // request fails now, and nothing more is read from its stream.
+          state = 'failed';
+          res.destroy();
+          reject(new CrossedAnswerError(id, { id: message.id }));
+          return;
+        }
         this.onmessage?.(message);
         // The answer ends what this stream is for: what follows is skipped (a little of it, so
         // the socket is reused when the upstream ends the stream as it should).
-        if ('id' in message && message.id === id && ('result' in message || 'error' in message)) state = 'answered';
-      } catch (err) {
-        this.onerror?.(err as Error);
-      }
-    };
-    res.on('data', (chunk: string) => {
-      if (state === 'answered') {
-        after += chunk.length;
-        if (after > ERROR_BODY_BYTES) res.destroy();
-      }
-      if (state !== 'reading') return;
-      try {
-        let text = chunk;
-        for (;;) {
-          const probe = tail + text;
-          const end = eventEnd(probe);
-          if (!end) break;
-          // Where the event ends, counted in (the unfinished event + text).
-          const at = size - tail.length + end.at;
-          const whole = parts.join('') + text;
-          if (at > this.maxBytes) throw tooLarge('an SSE event', this.maxBytes);
-          dispatch(whole.slice(0, at));
-          if (state !== 'reading') return;
-          text = whole.slice(at + end.length);
-          parts = [];
-          size = 0;
-          tail = '';
+        if (isResponse(message)) {
+          state = 'answered';
+          resolve();
         }
-        parts.push(text);
-        size += text.length;
-        tail = (tail + text).slice(-3);
-        if (size > this.maxBytes) throw tooLarge('an SSE event', this.maxBytes);
-      } catch (err) {
-        fail(err as Error);
-      }
+      };
+      res.on('data', (chunk: string) => {
+        if (state === 'answered') {
+          after += chunk.length;
+          if (after > ERROR_BODY_BYTES) res.destroy();
+        }
+        if (state !== 'reading') return;
+        try {
+          let text = chunk;
+          for (;;) {
+            const probe = tail + text;
+            const end = eventEnd(probe);
+            if (!end) break;
+            // Where the event ends, counted in (the unfinished event + text).
+            const at = size - tail.length + end.at;
+            const whole = parts.join('') + text;
+            if (at > this.maxBytes) throw tooLarge('an SSE event', this.maxBytes);
+            dispatch(whole.slice(0, at));
+            if (state !== 'reading') return;
+            text = whole.slice(at + end.length);
+            parts = [];
+            size = 0;
+            tail = '';
+          }
+          parts.push(text);
+          size += text.length;
+          tail = (tail + text).slice(-3);
+          if (size > this.maxBytes) throw tooLarge('an SSE event', this.maxBytes);
+        } catch (err) {
+          fail(err as Error);
+        }
+      });
+      res.on('end', () => {
+        if (state !== 'reading') return;
+        const rest = parts.join('');
+        if (rest.trim() !== '') dispatch(rest);
+      });
+      res.on('error', (err) => fail(new Error(`SSE stream disconnected: ${err}`)));
+      // Ended, cancelled or closed without an answer: the request's own timeout (or close) settles it.
+      res.on('close', () => resolve());
     });
-    res.on('end', () => {
-      if (state !== 'reading') return;
-      const rest = parts.join('');
-      if (rest.trim() !== '') dispatch(rest);
-    });
-    res.on('error', (err) => fail(new Error(`SSE stream disconnected: ${err}`)));
+  }
+}
+
+/** A JSON-RPC response (a result or an error), as opposed to a request or a notification. */
+function isResponse(m: JSONRPCMessage): m is JSONRPCMessage & { id: string | number } {
+  return !('method' in m) && ('result' in m || 'error' in m);
+}
+
+/** The same request id; the SDK 1.x client also takes a number's string form (it reads `Number(id)`). */
+function sameId(a: unknown, b: string | number): boolean {
+  return a === b || (typeof a === 'string' && typeof b === 'number' && a === String(b));
+}
+
+/**
+ * An upstream answered a POST with a response that is not for the request it carried (a confused
+ * proxy, a server mixing up its streams), or with none. Every agent's calls share the connection, so
+ * delivering it by the id it names could hand one agent the answer to another's call: it is dropped,
+ * and the request the POST carried fails.
+ */
+export class CrossedAnswerError extends StreamableHttpError {
+  constructor(posted: string | number, other: { id: unknown } | undefined) {
+    const show = (v: unknown) => String(JSON.stringify(v) ?? v).slice(0, 100);
+    super(
+      -1,
+      other
+        ? `the upstream answered request ${show(posted)} with a response for request ${show(other.id)}: not delivered`
+        : `the upstream's reply to request ${show(posted)} held no response to it`,
+    );
   }
 }
 

@@ -212,6 +212,8 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
     ctx.http?.authInfo?.extra?.caller as AgentCaller;
   const goneOf = (ctx: { http?: { authInfo?: { extra?: Record<string, unknown> } } }) =>
     ctx.http?.authInfo?.extra?.gone as AbortSignal | undefined;
+  const backedUpOf = (ctx: { http?: { authInfo?: { extra?: Record<string, unknown> } } }) =>
+    ctx.http?.authInfo?.extra?.backedUp as (() => boolean) | undefined;
   const handler = sdk.createMcpHandler(
     () => {
       const server = new sdk.Server(serverInfo, { capabilities: { tools: { listChanged: false } } });
@@ -225,11 +227,15 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
           throw new sdk.ProtocolError(RPC.InvalidParams, `params._meta["${APPROVAL_META}"] must be a string (an approval id)`);
         const token = meta?.progressToken;
         // Progress is sent on the request's own response, which the SDK turns into an SSE stream
-        // when a notification comes before the result (responseMode 'auto').
+        // when a notification comes before the result (responseMode 'auto'). The SDK queues what it
+        // is given without bound, so progress an agent does not read is dropped, not held, as on the
+        // 2025 path (route.ts): while the agent's connection has not taken what was sent before.
+        const backedUp = backedUpOf(ctx);
         const onProgress =
           token === undefined
             ? undefined
             : (p: Progress) => {
+                if (backedUp?.()) return;
                 ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => {});
               };
         try {
@@ -272,7 +278,12 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
       }
       headers.delete('content-length'); // the body was read and parsed already: it is handed over as parsedBody
       const res = await handler.fetch(new Request('http://fulcrum.invalid/mcp', { method: 'POST', headers }), {
-        authInfo: { token: '', clientId: caller.id, scopes: [], extra: { gone: goneSignal(reply), caller } },
+        authInfo: {
+          token: '',
+          clientId: caller.id,
+          scopes: [],
+          extra: { gone: goneSignal(reply), caller, backedUp: () => reply.raw.writableNeedDrain },
+        },
         parsedBody: request.body,
       });
       reply.code(res.status);

@@ -13,7 +13,7 @@
 // `input_required` (an upstream asking the user for input, or to be called again) is not fulfilled
 // but reported, since the gateway does not relay upstream requests to its agents. Its results are
 // cut back to what a 2025 result holds, so callers of the pool see one shape whatever the upstream.
-import type { DiscoverResult, Client as ModernClient } from '@modelcontextprotocol/client';
+import type { ClientOptions, DiscoverResult, Client as ModernClient } from '@modelcontextprotocol/client';
 import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { PROTOCOL_VERSION_META_KEY, StreamableHttpError, type UpstreamHttpTransport } from './http-transport.js';
 import { SERVER_INFO_META_KEY } from './sdk.js';
@@ -26,11 +26,27 @@ export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 export const CLIENT_INFO = { name: 'fulcrum-mcp-gateway', version: '1' };
 
 /**
- * The modern client's options: no capabilities (the gateway answers no elicitation, sampling or
- * roots), and `input_required` surfaced as an error rather than fulfilled through handlers it does
- * not have (the SDK's default would retry a "come back later" every 250 ms, ten times).
+ * Turns off the SDK clients' check of a tool's result against the outputSchema the upstream listed
+ * for it. Agents are governed by the registry Tool, not the upstream's listing, and the check made a
+ * call's outcome depend on whether that client had listed the upstream's tools: a call that ran was
+ * reported refused (an agent retries it: a second payment), and the upstream's `pattern`s ran in
+ * Ajv's backtracking RegExp on the event loop (seconds for one answer). Both SDKs check only when a
+ * tool has a validator (`if (validator)`), so one that gives none turns off the check and the
+ * "has an output schema but did not return structured content" refusal with it (a test holds both).
  */
-export const MODERN_CLIENT_OPTIONS = { capabilities: {}, inputRequired: { autoFulfill: false } } as const;
+export const NO_OUTPUT_VALIDATION = { getValidator: () => undefined };
+
+/**
+ * The modern client's options: no capabilities (the gateway answers no elicitation, sampling or
+ * roots), `input_required` surfaced as an error rather than fulfilled through handlers it does
+ * not have (the SDK's default would retry a "come back later" every 250 ms, ten times), and no
+ * output-schema check (above).
+ */
+export const MODERN_CLIENT_OPTIONS = {
+  capabilities: {},
+  inputRequired: { autoFulfill: false },
+  jsonSchemaValidator: NO_OUTPUT_VALIDATION as unknown as NonNullable<ClientOptions['jsonSchemaValidator']>,
+} as const;
 
 /** The modern client pinned to the modern generation: it asks with server/discover, and never falls back. */
 export const MODERN_PIN = { mode: { pin: MODERN_PROTOCOL_VERSION } } as const;
@@ -140,10 +156,17 @@ export async function callToolModern(
   return plain((await client.callTool({ name, arguments: args }, options)) as Record<string, unknown>) as CallToolResult;
 }
 
-/** Every page (the SDK walks them, at most 64); `refresh`: the gateway asks when it wants to know now. */
-export async function listToolsModern(client: ModernClient, timeout: number): Promise<McpTool[]> {
-  const { tools } = await client.listTools(undefined, { timeout, cacheMode: 'refresh' });
-  return tools as McpTool[];
+/**
+ * One page of the upstream's tools. Asked as a plain request, not through `listTools`, which walks
+ * every page itself and keeps the list in the client's cache; the caller walks and bounds the pages.
+ */
+export async function listToolsPageModern(
+  client: ModernClient,
+  cursor: string | undefined,
+  timeout: number,
+): Promise<{ tools: McpTool[]; nextCursor?: string | undefined }> {
+  const page = await client.request({ method: 'tools/list', params: cursor === undefined ? {} : { cursor } }, { timeout });
+  return { tools: page.tools as McpTool[], nextCursor: page.nextCursor };
 }
 
 /**

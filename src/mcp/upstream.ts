@@ -7,14 +7,14 @@
 // An HTTP upstream may speak MCP 2026-07-28 or 2025-11-25: which one is asked once per connection
 // (upstream-modern.ts); the 2025 path is the 2025 SDK's Client, the 2026 one the 2026 SDK's, both
 // over the same transport, with the same bounds and the same faults for callers.
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client, ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { headerValueProblem, type OutboundPolicy } from '../net/outbound.js';
 import { readSecret } from '../net/secrets.js';
 import { canonicalJson } from '../registry/model.js';
 import type { McpServerObject } from './catalog.js';
-import { StreamableHttpError, UpstreamHttpTransport } from './http-transport.js';
+import { CrossedAnswerError, MAX_RESPONSE_BYTES, StreamableHttpError, UpstreamHttpTransport } from './http-transport.js';
 import { InOrderTransport } from './in-order.js';
 import { loadModernSdk, loadSdk, RPC, type Sdk } from './sdk.js';
 import { childEnvironment, notAllowedMessage, type StdioAllowList, stdioAllowed } from './stdio.js';
@@ -23,10 +23,11 @@ import {
   CLIENT_INFO,
   callToolModern,
   invalidResult,
-  listToolsModern,
+  listToolsPageModern,
   MODERN_CLIENT_OPTIONS,
   MODERN_PIN,
   type ModernClient,
+  NO_OUTPUT_VALIDATION,
   onlyModern,
   probeEra,
   rpcError,
@@ -34,6 +35,15 @@ import {
 } from './upstream-modern.js';
 
 export type UpstreamFault = 'unreachable' | 'timeout' | 'invalid' | 'error';
+
+/** The 2025 client's options: no capabilities, and no output-schema check (see NO_OUTPUT_VALIDATION). */
+export const LEGACY_CLIENT_OPTIONS = {
+  capabilities: {},
+  jsonSchemaValidator: NO_OUTPUT_VALIDATION as unknown as NonNullable<ClientOptions['jsonSchemaValidator']>,
+};
+
+/** The most pages of tools/list read (the 2.x client's own bound, its `listMaxPages`). */
+export const MAX_LIST_PAGES = 64;
 
 /**
  * A failure to get an answer from an upstream, classified for the agent and the evidence. The
@@ -216,7 +226,7 @@ export function createUpstreamPool(opts: UpstreamOptions) {
           return { era: 'modern', client };
         }
       }
-      const client = new sdk.Client(CLIENT_INFO, { capabilities: {} });
+      const client = new sdk.Client(CLIENT_INFO, LEGACY_CLIENT_OPTIONS);
       wire(client);
       try {
         await client.connect(new InOrderTransport(transport), { timeout: bound });
@@ -285,9 +295,16 @@ export function createUpstreamPool(opts: UpstreamOptions) {
     return conn;
   }
 
-  /** Runs one request on the server's connection, mapping every failure to an UpstreamError. */
-  async function request<T>(server: McpServerObject, what: string, fn: (c: Live, timeout: number) => Promise<T>): Promise<T> {
-    const conn = connection(server);
+  /**
+   * Runs one request on the server's connection (or on `conn`, one of its own), mapping every
+   * failure to an UpstreamError.
+   */
+  async function request<T>(
+    server: McpServerObject,
+    what: string,
+    fn: (c: Live, timeout: number) => Promise<T>,
+    conn = connection(server),
+  ): Promise<T> {
     const live = await conn.ready;
     const { client } = live;
     const timeout = server.spec.timeoutMs ?? opts.callTimeoutMs;
@@ -295,6 +312,17 @@ export function createUpstreamPool(opts: UpstreamOptions) {
     try {
       return await fn(live, timeout);
     } catch (err) {
+      if (err instanceof UpstreamError) throw err; // classified already (a bound `fn` enforces)
+      const crossed = crossedAnswer(err);
+      if (crossed)
+        // The POST was answered for another request (dropped by the transport): this call failed,
+        // each POST stands alone, so the connection and every other call on it go on.
+        throw failed(
+          server,
+          'invalid',
+          `answered ${what} with a response to another request, which was not passed on (the Fulcrum server log says why)`,
+          describeError(crossed, undefined),
+        );
       // The SDKs' errors, recognised by name (they are loaded lazily, see sdk.ts): the 2025 SDK's
       // McpError; the 2026 SDK's ProtocolError (a JSON-RPC error) and SdkError (its own failures).
       const rpc = err as { name?: string; code?: number; message?: string };
@@ -348,6 +376,38 @@ export function createUpstreamPool(opts: UpstreamOptions) {
     }
   }
 
+  async function listAll(server: McpServerObject, live: Live, timeout: number): Promise<McpTool[]> {
+    const deadline = Date.now() + timeout;
+    const maxBytes = opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    const tools: McpTool[] = [];
+    let bytes = 0;
+    let cursor: string | undefined;
+    for (let pages = 1; ; pages++) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw timeoutError(server, 'tools/list', timeout); // as a page's own timeout says it
+      const page =
+        live.era === 'modern'
+          ? await listToolsPageModern(live.client, cursor, left)
+          : await live.client.listTools(cursor === undefined ? {} : { cursor }, { timeout: left });
+      bytes += JSON.stringify(page.tools).length;
+      if (bytes > maxBytes)
+        throw failed(
+          server,
+          'invalid',
+          `listed more than ${maxBytes} bytes of tools, the most Fulcrum reads (FULCRUM_MCP_MAX_RESPONSE_BYTES)`,
+        );
+      tools.push(...page.tools);
+      cursor = page.nextCursor;
+      if (!cursor) return tools;
+      if (pages >= MAX_LIST_PAGES)
+        throw failed(
+          server,
+          'invalid',
+          `listed its tools on more than ${MAX_LIST_PAGES} pages (each tools/list answer named a next page), the most Fulcrum reads`,
+        );
+    }
+  }
+
   return {
     /** Sends the details of upstream failures (with what the upstream sent) to `to` from now on. */
     logTo(to: UpstreamLog): void {
@@ -370,19 +430,19 @@ export function createUpstreamPool(opts: UpstreamOptions) {
       });
     },
 
+    /**
+     * Every tool the upstream lists, for discovery. Asked on a connection of its own, closed after:
+     * what an upstream lists must not change how agents' calls on the pooled one are answered (see
+     * NO_OUTPUT_VALIDATION). Bounded in all: MAX_LIST_PAGES pages, `maxResponseBytes` of tools, and
+     * the server's call timeout for the whole listing (an upstream's nextCursor may never end).
+     */
     async listTools(server: McpServerObject): Promise<McpTool[]> {
-      return request(server, 'tools/list', async (live, timeout) => {
-        if (live.era === 'modern') return listToolsModern(live.client, timeout);
-        const c = live.client;
-        const tools: McpTool[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await c.listTools(cursor ? { cursor } : {}, { timeout });
-          tools.push(...page.tools);
-          cursor = page.nextCursor;
-        } while (cursor);
-        return tools;
-      });
+      const conn = open(server, keyOf(server));
+      try {
+        return await request(server, 'tools/list', (live, timeout) => listAll(server, live, timeout), conn);
+      } finally {
+        conn.ready.then(({ client }) => client.close()).catch(() => {}); // failed: closed already
+      }
     },
 
     async close(): Promise<void> {
@@ -403,6 +463,13 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Prom
     timer = setTimeout(() => reject(onTimeout()), ms);
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+/** A POST answered for another request (the transport's error, as thrown or as a 2.x client's cause). */
+function crossedAnswer(err: unknown): CrossedAnswerError | undefined {
+  for (let e = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++)
+    if (e instanceof CrossedAnswerError) return e;
+  return undefined;
 }
 
 /** The HTTP status of one POST's failure (the transport's error, as thrown or as a 2.x client's cause). */

@@ -177,10 +177,46 @@ describe('the gateway transport to an upstream over Streamable HTTP', () => {
     t.onclose = () => {
       closed = true;
     };
-    await t.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'slow' } });
+    // A request's send settles when its stream is done with it (see the next test); here, at close.
+    const at = seen.length;
+    const sent = t.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'slow' } });
+    await until(() => seen.length > at);
     await t.close();
+    await sent;
     expect(closed).toBe(true);
     await expect(t.send({ jsonrpc: '2.0', id: 2, method: 'ping' })).rejects.toThrow('Not connected');
+  });
+  it("delivers only the answer to the request its POST carried: another id's fails that request, JSON or SSE", async () => {
+    const answer = (id: unknown) => ({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: `for ${id}` }] } });
+    const progress = { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } };
+    const crossed = 'Streamable HTTP error: the upstream answered request 5 with a response for request 6: not delivered';
+    const { t, messages, errors } = transport();
+    handler = (body, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(body.id! + 1)));
+    await expect(t.send({ jsonrpc: '2.0', id: 5, method: 'ping' })).rejects.toThrow(crossed);
+    // A batch: this request's answer is delivered, another's dropped (and reported).
+    handler = (body, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([answer(99), answer(body.id)]));
+    await t.send({ jsonrpc: '2.0', id: 7, method: 'ping' });
+    // An answer with no response in it fails its request at once, not at its timeout.
+    handler = (_body, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([progress]));
+    await expect(t.send({ jsonrpc: '2.0', id: 8, method: 'ping' })).rejects.toThrow('held no response to it');
+    // SSE: what comes before is delivered; the crossed answer is not, and nothing after it is read.
+    handler = (body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end([progress, answer(body.id! + 1), answer(body.id)].map((m) => `data: ${JSON.stringify(m)}\n\n`).join(''));
+    };
+    await expect(t.send({ jsonrpc: '2.0', id: 5, method: 'ping' })).rejects.toThrow(crossed);
+    // A numeric id's string form is the same request (the SDK 1.x client reads ids with Number()).
+    handler = (body, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(String(body.id))));
+    await t.send({ jsonrpc: '2.0', id: 9, method: 'ping' });
+    expect(messages).toEqual([answer(7), progress, progress, answer('9')]);
+    expect(errors.map((e) => e.message)).toEqual([
+      crossed,
+      'Streamable HTTP error: the upstream answered request 7 with a response for request 99: not delivered',
+      "Streamable HTTP error: the upstream's reply to request 8 held no response to it",
+      crossed,
+    ]);
   });
 });
 

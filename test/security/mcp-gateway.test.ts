@@ -2,7 +2,8 @@
 // one agent's cancellations reach no other agent's call; calls an upstream never answers give their
 // sockets back; one POST's HTTP error fails that call only; a client span cannot hide another Tool's
 // call from the evidence; numbers policies cannot compare exactly are refused, audited; two
-// McpServers cannot claim one prefix; an upstream's progress reaches a slow agent bounded.
+// McpServers cannot claim one prefix; an upstream's progress reaches a slow agent bounded; an
+// answer an upstream sent on one call's POST for another request reaches neither call.
 import http from 'node:http';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -178,6 +179,50 @@ describe('an agent and a misbehaving 2025 upstream', () => {
     expect(received.length).toBeLessThan(400 * 1024);
     expect(received).toContain('"text":"done"');
   }, 60_000);
+});
+
+describe('two agents on one upstream connection, and an upstream that crosses its answers', () => {
+  let t: TestServer;
+  let peer: Peer;
+  let url: string;
+  let atk: string;
+  let other: string;
+  const posts = async () => ((await (await fetch(peer.url.replace(/\/mcp$/, '/stats'))).json()) as { posts: number }).posts;
+  const call = async (key: string, name: string, args: unknown) =>
+    ((await (await post(url, key, toolCall(name, args))).json()) as { result: CallToolResult }).result;
+
+  beforeAll(async () => {
+    peer = await startPeer([path.join(PEERS, 'legacy-upstream.mjs')]);
+    t = await startTestServer('sqlite', operatorAllows());
+    ({
+      keys: [atk, other],
+      url,
+    } = await applyAndListen(t, legBundle(peer.url, ['echo', 'slow', 'swap'], ', timeoutMs: 20000'), ['atk-bot', 'other-bot']));
+  });
+  afterAll(async () => {
+    await t?.close();
+    await peer?.stop();
+  });
+
+  // Every agent's calls share the node's connection (JSON-RPC ids multiplexed), but each has its own
+  // POST: an answer on that POST naming another request's id (a confused proxy) once reached the
+  // other agent's call, a customer record handed to the wrong agent.
+  for (const sse of [false, true])
+    it(`gives no call the answer an upstream sent on another call's POST (${sse ? 'SSE' : 'JSON'})`, async () => {
+      expect(text(await call(atk, 'leg.echo', { message: 'connect' }))).toBe('Echo: connect'); // the connection is up
+      const before = await posts();
+      const swap = call(atk, 'leg.swap', { sse, record: "atk's customer" });
+      await until(async () => (await posts()) > before, 'the swap call at the upstream');
+      // other-bot's call reaches the upstream, which answers atk-bot's POST with its id.
+      const [crossed, slow] = await Promise.all([swap, call(other, 'leg.slow', {})]);
+      expect(text(slow)).toBe('slow done');
+      expect(crossed.isError).toBe(true);
+      expect(text(crossed)).toBe(
+        'upstream MCP server "leg" answered tools/call swap with a response to another request, which was not passed on (the Fulcrum server log says why)',
+      );
+      // The connection goes on.
+      expect(text(await call(other, 'leg.echo', { message: 'after' }))).toBe('Echo: after');
+    }, 30_000);
 });
 
 describe('agents sharing the node and its upstream (server-everything)', () => {

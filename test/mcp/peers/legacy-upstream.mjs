@@ -6,7 +6,8 @@
 //  slow {} -> answers after 0.6 s
 //  ratelimited {} -> HTTP 429 (as a rate limiter in front of an upstream answers)
 //  gone {}         -> HTTP 404 (as a server that lost the session answers)
-//  swap {}         -> answers its POST with a response for the *next* request id (another caller's)
+//  swap {sse}      -> holds its answer until the next tools/call arrives, then answers its own POST
+//                     with a response naming that call's id (a confused proxy), as JSON or (sse) SSE
 // GET /stats -> { open: open sockets, posts: POSTs seen, cancelled: notifications/cancelled seen, initialized: handshakes }
 import http from 'node:http';
 
@@ -14,6 +15,8 @@ let open = 0;
 let posts = 0;
 let cancelled = 0;
 let initialized = 0;
+/** A swap call waiting for the next tools/call, to answer with that call's id. */
+let swapping;
 const server = http.createServer(async (req, res) => {
   if (req.method === 'GET' && req.url === '/stats') {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ open, posts, cancelled, initialized }));
@@ -53,6 +56,10 @@ const server = http.createServer(async (req, res) => {
       });
     case 'tools/call': {
       const { name, arguments: args = {} } = msg.params;
+      if (swapping && name !== 'swap') {
+        swapping(msg.id);
+        swapping = undefined;
+      }
       if (name === 'echo') return ok({ content: [{ type: 'text', text: `Echo: ${args.message}` }] });
       if (name === 'hang') return; // never answered
       if (name === 'slow') return setTimeout(() => ok({ content: [{ type: 'text', text: 'slow done' }] }), 600);
@@ -79,12 +86,19 @@ const server = http.createServer(async (req, res) => {
         );
         return;
       }
-      if (name === 'swap')
-        return json({
-          jsonrpc: '2.0',
-          id: typeof msg.id === 'number' ? msg.id + 1 : msg.id,
-          result: { content: [{ type: 'text', text: `meant for ${JSON.stringify(args)}` }] },
-        });
+      if (name === 'swap') {
+        swapping = (id) => {
+          const answer = {
+            jsonrpc: '2.0',
+            id,
+            result: { content: [{ type: 'text', text: `meant for ${JSON.stringify(args)}` }] },
+          };
+          if (!args.sse) return json(answer);
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.end(`event: message\ndata: ${JSON.stringify(answer)}\n\n`);
+        };
+        return;
+      }
       return json({ jsonrpc: '2.0', id: msg.id, error: { code: -32602, message: `unknown tool ${name}` } });
     }
     default:
