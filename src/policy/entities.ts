@@ -83,26 +83,39 @@ const DECIMAL_MAX = 922_337_203_685_477;
 /**
  * Call arguments (already valid against the tool's JSON Schema) as a Cedar record of the type the
  * generated schema declares: integer → Long, number → decimal, arrays → sets, objects → records.
- * Properties the schema does not type are left out, as the Cedar schema leaves them out.
+ * Properties the schema does not type are left out, as the Cedar schema leaves them out (a policy
+ * that reads one is refused when it is written: policies are validated strictly against it).
  *
  * A number policies could not compare exactly is not rounded into one they can: an integer beyond
  * ±(2^53 − 1) (JSON's doubles lose digits there), a number with more than four decimal places or
  * past a Cedar decimal's range. Each is named in `problems` (with its place in the arguments), and
  * the guard refuses the call: 0.50004 rounded to 0.5 would pass a `greaterThan(decimal("0.5"))` that
  * the value itself does not.
+ *
+ * So is a value of another type than the one policies read the argument as: a schema may allow
+ * several (`type: [number, string]`), and the Cedar schema types the argument as the first that is
+ * not null. Left out, the value would vanish from `context.arguments` and a policy on it (`has
+ * amount && amount > 100`) be skipped: "150" would pass an approval that 150 needs.
  */
 export function argumentsToCedar(value: unknown, schema: unknown, problems: string[] = [], at = ''): CedarValueJson | undefined {
   if (!schema || typeof schema !== 'object' || value === null || value === undefined) return undefined;
   const s = schema as Record<string, unknown>;
   const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
   if (type === undefined && Array.isArray(s.enum) && typeof value === 'string') return value;
+  const unseen = (what: string) => {
+    problems.push(
+      `${at || '/'} is ${what}, but policies read it as ${A_TYPE[type as string]} (the first type its schema gives): send ${A_TYPE[type as string]}`,
+    );
+    return undefined;
+  };
   switch (type) {
     case 'integer':
-      if (typeof value !== 'number') return undefined;
+      if (typeof value !== 'number') return unseen(aTypeOf(value));
+      if (!Number.isInteger(value)) return unseen('a number with a fraction');
       if (!Number.isSafeInteger(value)) problems.push(`${at || '/'} ${value} is past ±(2^53 − 1), where integers lose digits`);
       return value;
     case 'number': {
-      if (typeof value !== 'number') return undefined;
+      if (typeof value !== 'number') return unseen(aTypeOf(value));
       const decimal = toDecimal(value);
       if (!Number.isFinite(value) || Math.abs(value) > DECIMAL_MAX)
         problems.push(`${at || '/'} ${value} is past ±${DECIMAL_MAX}, the range policies compare decimals in`);
@@ -111,15 +124,14 @@ export function argumentsToCedar(value: unknown, schema: unknown, problems: stri
       return { __extn: { fn: 'decimal', arg: decimal } };
     }
     case 'string':
-      return typeof value === 'string' ? value : undefined;
+      return typeof value === 'string' ? value : unseen(aTypeOf(value));
     case 'boolean':
-      return typeof value === 'boolean' ? value : undefined;
+      return typeof value === 'boolean' ? value : unseen(aTypeOf(value));
     case 'array':
-      return Array.isArray(value)
-        ? value.map((v, i) => argumentsToCedar(v, s.items, problems, `${at}/${i}`)).filter((v) => v !== undefined)
-        : undefined;
+      if (!Array.isArray(value)) return unseen(aTypeOf(value));
+      return value.map((v, i) => argumentsToCedar(v, s.items, problems, `${at}/${i}`)).filter((v) => v !== undefined);
     case 'object': {
-      if (typeof value !== 'object' || Array.isArray(value)) return undefined;
+      if (typeof value !== 'object' || Array.isArray(value)) return unseen(aTypeOf(value));
       const props = (s.properties as Record<string, unknown>) ?? {};
       const out: Record<string, CedarValueJson> = {};
       for (const [k, propSchema] of Object.entries(props)) {
@@ -131,6 +143,20 @@ export function argumentsToCedar(value: unknown, schema: unknown, problems: stri
     default:
       return undefined;
   }
+}
+
+const A_TYPE: Record<string, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'a boolean',
+  array: 'an array',
+  object: 'an object',
+};
+
+function aTypeOf(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  return A_TYPE[typeof value] ?? `a ${typeof value}`;
 }
 
 /** Cedar decimals have at most four fractional digits. */
