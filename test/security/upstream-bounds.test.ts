@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorAllows } from '../mcp/peers.js';
 import { readBundle } from '../support/files.js';
+import { startRpcUpstream } from '../support/rpc-upstream.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -20,31 +21,17 @@ interface Upstream {
 }
 
 async function startUpstream(floodCount: number): Promise<Upstream> {
-  const sockets = new Set<import('node:net').Socket>();
   const state = { pages: 0, floods: 0 };
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (!('id' in msg) || !msg.method) return void res.writeHead(202).end();
-    const ok = (result: unknown) => json({ jsonrpc: '2.0', id: msg.id, result });
-    if (msg.method === 'server/discover')
-      return json({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
-    if (msg.method === 'initialize')
-      return ok({
-        protocolVersion: msg.params.protocolVersion,
-        capabilities: { tools: {} },
-        serverInfo: { name: 'rv', version: '1' },
-      });
+  const up = await startRpcUpstream('rv', async (msg, { req, res, ok }) => {
     if (msg.method === 'tools/list') {
       state.pages++;
       if (req.url === '/slow/mcp') await new Promise((r) => setTimeout(r, 150));
       // Every page says there is another.
-      return ok({
+      ok({
         tools: [{ name: `t${state.pages}`, description: 'x'.repeat(10_000), inputSchema: { type: 'object' } }],
         nextCursor: `c${state.pages}`,
       });
+      return true;
     }
     if (msg.method === 'tools/call' && msg.params.name === 'flood') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -62,30 +49,23 @@ async function startUpstream(floodCount: number): Promise<Upstream> {
         );
       };
       pump();
-      return;
+      return true;
     }
-    if (msg.method === 'tools/call') return ok({ content: [{ type: 'text', text: 'ok' }] });
-    return json({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
+    if (msg.method === 'tools/call') {
+      ok({ content: [{ type: 'text', text: 'ok' }] });
+      return true;
+    }
+    return false;
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as import('node:net').AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/mcp`,
+    url: up.url,
     get pages() {
       return state.pages;
     },
     get floods() {
       return state.floods;
     },
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
+    close: up.close,
   };
 }
 

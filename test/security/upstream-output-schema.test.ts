@@ -4,7 +4,6 @@
 // against the upstream's outputSchema: a call that ran was reported refused (an agent retries it: a
 // second payment), and the schema's `pattern` ran in Ajv's backtracking RegExp on the event loop.
 // Discovery now has a connection of its own, and the pooled clients never check output schemas.
-import http from 'node:http';
 import path from 'node:path';
 import { Client as ModernClient } from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -17,6 +16,7 @@ import { CLIENT_INFO, MODERN_CLIENT_OPTIONS } from '../../src/mcp/upstream-moder
 import { post } from '../mcp/fixture.js';
 import { operatorAllows } from '../mcp/peers.js';
 import { readBundle } from '../support/files.js';
+import { startRpcUpstream } from '../support/rpc-upstream.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -41,46 +41,21 @@ const answer = (name: string, paid: number) =>
     : { content: [{ type: 'text', text: 'x' }], structuredContent: { s: `${'a'.repeat(REDOS_LENGTH)}!` } };
 
 async function startUpstream() {
-  const sockets = new Set<import('node:net').Socket>();
   const state = { paid: 0, lists: 0 };
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (!('id' in msg) || !msg.method) return void res.writeHead(202).end();
-    const ok = (result: unknown) => json({ jsonrpc: '2.0', id: msg.id, result });
-    if (msg.method === 'initialize')
-      return ok({
-        protocolVersion: msg.params.protocolVersion,
-        capabilities: { tools: {} },
-        serverInfo: { name: 'os', version: '1' },
-      });
+  const up = await startRpcUpstream('os', (msg, { ok }) => {
     if (msg.method === 'tools/list') {
       state.lists++;
-      return ok({ tools: TOOLS });
+      ok({ tools: TOOLS });
+      return true;
     }
     if (msg.method === 'tools/call') {
       if (msg.params.name === 'pay') state.paid++;
-      return ok(answer(msg.params.name, state.paid));
+      ok(answer(msg.params.name, state.paid));
+      return true;
     }
-    return json({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
+    return false;
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as import('node:net').AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    state,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
+  return { ...up, state };
 }
 
 function bundle(url: string) {
