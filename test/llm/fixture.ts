@@ -206,3 +206,25 @@ spec:
   amountUsd: ${amountUsd}
 `;
 }
+
+/** Another llm-caller agent on support-deflection with a daily SpendLimit `<name>-daily`, as YAML to add to llmBundle. */
+export function limitedAgent(name: string, amountUsd: number, enforce: 'block' | 'alert' = 'block'): string {
+  return `
+apiVersion: fulcrum/v1
+kind: Agent
+metadata: { name: ${name} }
+spec:
+  initiative: support-deflection
+  archetype: llm-caller
+  owner: dana.lee
+---
+apiVersion: fulcrum/v1
+kind: SpendLimit
+metadata: { name: ${name}-daily }
+spec:
+  scope: { agent: ${name} }
+  period: day
+  amountUsd: ${amountUsd}
+  enforce: ${enforce}
+---`;
+}

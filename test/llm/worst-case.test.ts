@@ -9,6 +9,7 @@ import { until } from '../support/wait.js';
 import {
   applyAndKey,
   costOf,
+  limitedAgent,
   limitStatus,
   llmBundle,
   PRICE,
@@ -19,26 +20,7 @@ import {
 import { type Scripted, sse } from './scripted-upstream.js';
 import type { FakeUpstream } from './upstream.js';
 
-const agent = (name: string, limitUsd: number, enforce = 'block') => `
-apiVersion: fulcrum/v1
-kind: Agent
-metadata: { name: ${name} }
-spec:
-  initiative: support-deflection
-  archetype: llm-caller
-  owner: dana.lee
----
-apiVersion: fulcrum/v1
-kind: SpendLimit
-metadata: { name: ${name}-daily }
-spec:
-  scope: { agent: ${name} }
-  period: day
-  amountUsd: ${limitUsd}
-  enforce: ${enforce}
----`;
-
-const AGENTS: Array<[string, number, string?]> = [
+const AGENTS: Array<[string, number, ('block' | 'alert')?]> = [
   ['wc-maxtok', 0.005],
   ['wc-emb', 0.002],
   ['wc-compact', 1],
@@ -48,7 +30,7 @@ const AGENTS: Array<[string, number, string?]> = [
 
 function extra(upstreamUrl: string) {
   const pricing = `[{ from: "2020-01-01", currency: USD, inputPerMillion: ${PRICE.input}, outputPerMillion: ${PRICE.output} }]`;
-  return `${AGENTS.map(([name, usd, enforce]) => agent(name, usd, enforce)).join('\n')}
+  return `${AGENTS.map(([name, usd, enforce]) => limitedAgent(name, usd, enforce)).join('\n')}
 apiVersion: fulcrum/v1
 kind: ModelEndpoint
 metadata: { name: openai-maxtok }

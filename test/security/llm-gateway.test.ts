@@ -9,6 +9,7 @@ import {
   applyAndKey,
   clientChatSpan,
   costOf,
+  limitedAgent,
   limitStatus,
   llmBundle,
   type ScriptedStack,
@@ -37,25 +38,7 @@ const AGENTS = [
 ];
 const LIMIT_USD = 0.01;
 const AMOUNT: Record<string, number> = { 'atk-reason': 1 };
-const EXTRA = `${AGENTS.map(
-  (a) => `
-apiVersion: fulcrum/v1
-kind: Agent
-metadata: { name: ${a} }
-spec:
-  initiative: support-deflection
-  archetype: llm-caller
-  owner: dana.lee
----
-apiVersion: fulcrum/v1
-kind: SpendLimit
-metadata: { name: ${a}-daily }
-spec:
-  scope: { agent: ${a} }
-  period: day
-  amountUsd: ${AMOUNT[a] ?? LIMIT_USD}
----`,
-).join('\n')}
+const EXTRA = `${AGENTS.map((a) => limitedAgent(a, AMOUNT[a] ?? LIMIT_USD)).join('\n')}
 apiVersion: fulcrum/v1
 kind: Agent
 metadata: { name: atk-tpm }
