@@ -20,6 +20,11 @@ export class SignInRefused extends Error {
     readonly status: 400 | 403 | 502,
     /** The email the IdP verified, when it got that far (for the audit entry). */
     readonly email?: string,
+    /**
+     * False when nothing shows that this browser started a sign-in (no login cookie, no `state`):
+     * anyone can link to /auth/callback, so such a refusal is no failed credential.
+     */
+    readonly started = true,
   ) {
     super(message);
   }
@@ -158,22 +163,33 @@ export function createPeopleSignIn(deps: {
       };
     },
 
-    /** The IdP sent the browser back: check it, redeem the code, and sign the person in. */
-    async callback(query: Record<string, string | undefined>, cookie: string | undefined) {
+    /**
+     * The IdP sent the browser back: check it, redeem the code, and sign the person in.
+     * `redeeming` runs just before Fulcrum calls the IdP (the route counts that call).
+     */
+    async callback(query: Record<string, string | undefined>, cookie: string | undefined, redeeming = () => {}) {
+      // First whether this browser started a sign-in: anyone can link a person to
+      // /auth/callback?error=…&error_description=<their words>, and Fulcrum's page would show them.
+      const login = parseLoginCookie(cookie, now());
+      if (!login || !query.state)
+        throw new SignInRefused(
+          'This sign-in expired or was started in another browser. Start again from the console.',
+          400,
+          undefined,
+          false,
+        );
+      if (!same(query.state, login.state))
+        throw new SignInRefused('The sign-in answer does not match this browser (state). Start again.', 400);
       if (query.error)
         throw new SignInRefused(
           `the IdP did not sign you in: ${query.error}${query.error_description ? ` (${query.error_description})` : ''}`,
           400,
         );
-      const login = parseLoginCookie(cookie, now());
-      if (!login)
-        throw new SignInRefused('This sign-in expired or was started in another browser. Start again from the console.', 400);
-      if (!query.state || !same(query.state, login.state))
-        throw new SignInRefused('The sign-in answer does not match this browser (state). Start again.', 400);
       // RFC 9207: when the IdP names itself in the answer, it must be the one we sent the person to.
       if (query.iss !== undefined && query.iss !== oidc.issuer)
         throw new SignInRefused('The sign-in answer came from another issuer.', 400);
       if (!query.code) throw new SignInRefused('The IdP sent no authorization code.', 400);
+      redeeming();
       const { status, body } = await issuer.post(
         await endpoint('token_endpoint'),
         {

@@ -64,7 +64,10 @@ export function registerAuth(
       await authenticate(request);
     } catch (err) {
       if (err instanceof UnauthenticatedError) {
-        failures.fail(request.ip);
+        // Only a credential that failed counts. A request with none is what any web page can make a
+        // browser send (a cross-site <img src=".../v1/agents"> carries no header, and SameSite keeps
+        // the session cookie off it): counting those let any page lock an office's address out.
+        if (presentedCredential(request, identity)) failures.fail(request.ip);
         // RFC 6750 §3 / RFC 9728 §5.1: an agent's 401 says how to get a token, and whether the one sent failed.
         if (agentRoute && identity)
           reply.header(
@@ -143,6 +146,13 @@ export function registerAuth(
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** An Authorization header of any kind, or a console session cookie on a route that reads it. */
+function presentedCredential(request: FastifyRequest, identity: Identity | undefined): boolean {
+  if (request.headers.authorization !== undefined) return true;
+  const { agentOnly, telemetry } = request.routeOptions.config;
+  return !!identity && !agentOnly && !telemetry && !!cookieValue(request.headers.cookie, identity.cookieName);
+}
 
 /** The MCP gateway is its own OAuth resource (RFC 8707); every other agent route is the API's. */
 function resourceOf(request: FastifyRequest): AgentResource {

@@ -256,16 +256,39 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     const replay = await t.request({ method: 'GET', url: path, token: null, headers: { cookie } });
     expect(replay.statusCode).toBe(502); // the IdP refuses a code used twice
     expect(replay.body).toContain('refused the authorization code');
+    // The IdP's refusal is shown to the browser that started the sign-in (its login cookie and state).
+    const state = cookie.slice('fulcrum_login='.length).split('.')[0] as string;
     const denied = await t.request({
       method: 'GET',
-      url: '/auth/callback?error=access_denied&state=x',
+      url: `/auth/callback?error=access_denied&state=${state}`,
       token: null,
       headers: { cookie },
     });
     expect(denied.statusCode).toBe(400);
     expect(denied.body).toContain('access_denied');
+    // Anyone can link a person to the callback: without the login cookie and its state, the page
+    // shows none of the words in the link (they would stand on Fulcrum's own origin).
+    const words = 'Your Fulcrum account is suspended. Call the help desk on +1 555 0100 with your password';
+    const told = `error=access_denied&error_description=${encodeURIComponent(words)}`;
+    for (const [query, headers] of [
+      [told, {}],
+      [`${told}&state=${state}`, {}],
+      [told, { cookie }],
+      [`${told}&state=x`, { cookie }],
+    ] as const) {
+      const linked = await t.request({ method: 'GET', url: `/auth/callback?${query}`, token: null, headers });
+      expect(linked.statusCode, query).toBe(400);
+      expect(linked.headers['content-type']).toMatch(/^text\/html/);
+      expect(linked.body, query).not.toContain('suspended');
+    }
     // Hostile input is escaped on the page, and a returnTo elsewhere goes home.
-    const xss = await t.request({ method: 'GET', url: '/auth/callback?error=%3Cscript%3E', token: null });
+    const xss = await t.request({
+      method: 'GET',
+      url: `/auth/callback?error=%3Cscript%3E&state=${state}`,
+      token: null,
+      headers: { cookie },
+    });
+    expect(xss.body).toContain('&#60;script&#62;');
     expect(xss.body).not.toContain('<script>');
     const away = await t.request({ method: 'GET', url: '/auth/login?returnTo=//evil.example/x', token: null });
     expect(
@@ -414,6 +437,31 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     expect(
       (await from('10.9.9.9', '/auth/logout', undefined, { authorization: `Bearer fss_${'x'.repeat(43)}` })).statusCode,
     ).toBe(429);
+  });
+
+  it('counts no request that presents no credential: another site cannot lock an office out of the API or sign-in', async () => {
+    const office = '10.6.6.6';
+    const cookie = (sessionCookie((await signIn('dana.lee@acme.example')).callback) as string).split(';')[0] as string;
+    const get = (url: string, headers: Record<string, string> = {}) =>
+      t.server.inject({ method: 'GET', url, remoteAddress: office, headers });
+    // What <img> tags on any page make a browser behind the office's address send: no Authorization
+    // header, no session cookie (SameSite=Lax keeps it off), no login cookie. More than both budgets.
+    for (let i = 0; i < 130; i++) {
+      expect((await get(`/v1/agents?i=${i}`)).statusCode, `API ${i}`).toBe(401);
+      expect((await get(`/auth/callback?error=access_denied&i=${i}`)).statusCode, `error ${i}`).toBe(400);
+      const link = await get(`/auth/callback?code=c&state=s&i=${i}`);
+      expect(link.statusCode, `code ${i}`).toBe(400);
+      expect(link.body).toContain('started in another browser');
+    }
+    expect((await get('/v1/whoami', { cookie })).statusCode).toBe(200);
+    expect((await get('/v1/whoami', { authorization: `Bearer ${ADMIN_TOKEN}` })).statusCode).toBe(200);
+    const device = await t.server.inject({ method: 'POST', url: '/auth/device', remoteAddress: office, payload: {} });
+    expect(device.statusCode, device.body).toBe(200);
+    // A dead session cookie is a credential that failed, and still counts.
+    const dead = { cookie: `fulcrum_session=fss_${'x'.repeat(43)}` };
+    const answers: number[] = [];
+    for (let i = 0; i < 31; i++) answers.push((await get('/v1/agents', dead)).statusCode);
+    expect(answers).toEqual([...Array(30).fill(401), 429]);
   });
 });
 

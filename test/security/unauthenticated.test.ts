@@ -8,7 +8,7 @@ import { createFailureLimiter } from '../../src/http/rate-limit.js';
 import { clientKey } from '../../src/net/addresses.js';
 import { createTestDatabase, ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 
@@ -195,5 +195,37 @@ describe.each(ENGINES)('unauthenticated traffic on %s', (engine) => {
       ]),
     );
     expect(rows.filter((r) => r.identity.includes('2001:db8'))).toHaveLength(2);
+  });
+
+  // Any web page can make a browser send requests with no credential (a cross-site
+  // <img src="https://fulcrum/v1/agents">: no Authorization header, and SameSite keeps the session
+  // cookie off it). Counted, 30 image tags locked everyone behind the office's address out.
+  it('does not count a request that presents no credential, so no other site can lock an address out', async () => {
+    const office = '10.6.6.6';
+    for (let i = 0; i < 100; i++) {
+      const bare = await t.server.inject({ method: 'GET', url: `/v1/agents?i=${i}`, remoteAddress: office });
+      expect(bare.statusCode, `request ${i}`).toBe(401);
+    }
+    expect((await t.server.inject({ method: 'POST', url: '/v1/decisions', remoteAddress: office, payload: {} })).statusCode).toBe(
+      401,
+    );
+    const person = await t.server.inject({
+      method: 'GET',
+      url: '/v1/whoami',
+      remoteAddress: office,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(person.statusCode, person.body).toBe(200);
+    // A credential that fails still counts, a malformed header included.
+    const answers: number[] = [];
+    for (let i = 0; i < 49; i++) answers.push((await decide(randomKey(), office)).statusCode);
+    const malformed = { authorization: 'Basic Zm9vOmJhcg==' };
+    answers.push(
+      (await t.server.inject({ method: 'GET', url: '/v1/agents', remoteAddress: office, headers: malformed })).statusCode,
+    );
+    answers.push(
+      (await t.server.inject({ method: 'GET', url: '/v1/agents', remoteAddress: office, headers: malformed })).statusCode,
+    );
+    expect(answers).toEqual([...Array(50).fill(401), 429]);
   });
 });

@@ -83,10 +83,14 @@ export function identityRoutes(
   },
 ): void {
   const { failures, idpCalls } = limits;
-  /** Before a call to the IdP for `ip`: refused past either budget, else counted as one IdP call. */
-  const callingIdp = (ip: string) => {
+  /** Refuses (429) an address past either budget. */
+  const refuseLimited = (ip: string) => {
     failures.check(ip);
     idpCalls.check(ip);
+  };
+  /** Before a call to the IdP for `ip`: refused past either budget, else counted as one IdP call. */
+  const callingIdp = (ip: string) => {
+    refuseLimited(ip);
     idpCalls.fail(ip);
   };
   const { people, sessions, settings } = identity;
@@ -207,17 +211,19 @@ export function identityRoutes(
       const flow = needPeople();
       // The login cookie is single-use: cleared whatever happens next.
       const clearLogin = cookie(identity.loginCookieName, '', 0);
-      // Redeeming a code calls the IdP: an address whose sign-ins keep failing waits (429).
-      callingIdp(request.ip);
+      // An address whose sign-ins keep failing waits (429). Only a code redeemed is a call to the
+      // IdP: a link to /auth/callback from another site (no login cookie) costs no budget.
+      refuseLimited(request.ip);
       try {
-        const done = await idp(() => flow.callback(request.query, cookieValue(request.headers.cookie, identity.loginCookieName)));
+        const login = cookieValue(request.headers.cookie, identity.loginCookieName);
+        const done = await idp(() => flow.callback(request.query, login, () => idpCalls.fail(request.ip)));
         return reply
           .header('set-cookie', [clearLogin, cookie(identity.cookieName, done.token, settings.sessionSeconds)])
           .header('cache-control', 'no-store')
           .redirect(`${settings.publicUrl}${done.returnTo}`, 302);
       } catch (err) {
         if (!(err instanceof SignInRefused)) throw err;
-        failures.fail(request.ip);
+        if (err.started) failures.fail(request.ip);
         request.log.warn({ reason: err.message }, 'console sign-in refused');
         return refusalPage(reply.header('set-cookie', clearLogin), err);
       }
