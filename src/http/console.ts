@@ -13,8 +13,21 @@ export const CONSOLE_DIR = path.resolve(import.meta.dirname, '../../dist/web');
 const API_PREFIXES = ['/v1', '/otlp', '/mcp', '/docs', '/metrics', '/healthz', '/openapi.json'];
 
 // The bundle loads nothing from elsewhere; charts set inline style attributes, hence 'unsafe-inline' for styles.
+// No <base> may move its relative URLs, and a form posts nowhere but here.
 const CSP =
-  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'";
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; " +
+  "base-uri 'none'; form-action 'self'";
+
+/** The console's security headers, the same on every file and on the page served for a deep link. */
+function consoleHeaders(reply: FastifyReply): FastifyReply {
+  return (
+    reply
+      .header('content-security-policy', CSP)
+      .header('x-content-type-options', 'nosniff')
+      // Console paths and their query strings (/audit?agent=…) stay out of Referer headers.
+      .header('referrer-policy', 'no-referrer')
+  );
+}
 
 /** True when the console was built (`npm run build`); without it the API runs as before and `/` is a 404. */
 export function consoleBuilt(dir = CONSOLE_DIR): boolean {
@@ -31,9 +44,7 @@ export async function registerConsole(server: FastifyInstance, dir = CONSOLE_DIR
       route.schema = { ...(route.schema ?? {}), hide: true };
     });
     scope.addHook('onSend', async (_req, reply, payload) => {
-      reply.header('content-security-policy', CSP);
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('referrer-policy', 'no-referrer');
+      consoleHeaders(reply);
       return payload;
     });
     await scope.register(fastifyStatic, {
@@ -64,9 +75,5 @@ export function isConsolePage(request: FastifyRequest): boolean {
 }
 
 export function sendConsolePage(reply: FastifyReply, page: string): FastifyReply {
-  return reply
-    .header('content-security-policy', CSP)
-    .header('cache-control', 'no-cache')
-    .type('text/html; charset=utf-8')
-    .send(page);
+  return consoleHeaders(reply).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
 }

@@ -12,6 +12,7 @@ import { createAuditReader } from '../guard/audit-reader.js';
 import { createPortfolioService } from '../insight/portfolio.js';
 import { acceptAnthropicApiKey, registerLlmGateway } from '../llm/index.js';
 import { mcpRoutes } from '../mcp/route.js';
+import { registerAnswerHeaders } from './answer-headers.js';
 import { registerAuth } from './auth.js';
 import { isConsolePage, registerConsole, sendConsolePage } from './console.js';
 import { answerSerializers, registerContract } from './contract.js';
@@ -182,6 +183,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   // Failed credential attempts and refused sign-in steps, per client address (rate-limit.ts).
   const failures = createFailureLimiter({ max: app.config.authFailuresPerMinute, windowMs: 60_000, capacity: 100_000 });
   registerAuth(server, app.auth, app.guard, failures, identity);
+  registerAnswerHeaders(server);
   registerMetrics(
     server,
     app.observability,

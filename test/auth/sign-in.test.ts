@@ -370,6 +370,7 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toMatchObject({ person: 'dana.lee', token: expect.stringMatching(/^fss_/) });
+    expect(ok.headers['cache-control']).toBe('no-store'); // a token answer (RFC 6749 §5.1)
     const me = await t.request({ method: 'GET', url: '/v1/whoami', token: ok.json().token });
     expect(me.json()).toMatchObject({ type: 'person', id: 'dana.lee' });
     // A bearer session is no agent credential, and logs out with its own token.

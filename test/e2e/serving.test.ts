@@ -20,7 +20,24 @@ describe('the console as the server serves it', () => {
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.body).toContain('<div id="root"></div>');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['content-security-policy']).toContain("base-uri 'none'; form-action 'self'");
     expect(res.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('sends the same security headers for a deep link as for /', async () => {
+    // Referrer-Policy keeps console paths and their query strings (/audit?agent=…) out of Referer headers.
+    const pick = (h: Record<string, unknown>) => ({
+      csp: h['content-security-policy'],
+      nosniff: h['x-content-type-options'],
+      referrer: h['referrer-policy'],
+      cache: h['cache-control'],
+    });
+    const root = await t.request({ method: 'GET', url: '/', token: null, headers: html });
+    const deep = await t.request({ method: 'GET', url: '/audit?agent=refund-bot', token: null, headers: html });
+    expect(root.statusCode).toBe(200);
+    expect(deep.statusCode).toBe(200);
+    expect(pick(root.headers)).toMatchObject({ nosniff: 'nosniff', referrer: 'no-referrer', cache: 'no-cache' });
+    expect(pick(deep.headers)).toEqual(pick(root.headers));
   });
 
   it('serves its hashed assets publicly and for a year', async () => {

@@ -9,6 +9,10 @@ import type { SpendService } from '../../insight/spend.js';
 import { BUDGET_CATEGORIES } from '../../registry/schemas.js';
 import { errorResponses, Name, type Server } from '../schemas.js';
 
+// The HTML board report holds inline styles and an inline SVG chart, nothing else; `sandbox` gives
+// it an origin of its own even when opened straight from /v1/report.
+const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; sandbox";
+
 const enumOf = <V extends readonly string[]>(values: V, options: { description?: string } = {}) =>
   T.Unsafe<V[number]>({ type: 'string', enum: [...values], ...options });
 const Nullable = <S extends Parameters<typeof T.Union>[0][number]>(s: S, description?: string) =>
@@ -442,7 +446,12 @@ export function insightRoutes(server: Server, insight: InsightService, spend: Sp
           return reply.type('application/pdf').send(await renderPdf(report));
         }
         default:
-          return reply.type('text/html; charset=utf-8').send(renderHtml(report));
+          // A page built from registry text, on Fulcrum's origin: nothing in it may run or load.
+          return reply
+            .header('content-security-policy', REPORT_CSP)
+            .header('x-content-type-options', 'nosniff')
+            .type('text/html; charset=utf-8')
+            .send(renderHtml(report));
       }
     },
   );
