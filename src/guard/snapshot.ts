@@ -116,7 +116,11 @@ export function buildSnapshot(
   const suspended = new Map(controls.map((c) => [c.agent, { reason: c.reason, actor: c.actor, at: c.at }]));
   const status = (agent: string) =>
     suspended.has(agent) ? 'suspended' : (registry.get('Agent', agent)?.spec.status ?? 'retired');
-  const policies = effectivePolicies(registry);
+  // A Policy written before ids were checked at write may repeat one: it stays in force under
+  // another id (a skipped forbid would allow what it forbids), and the operator hears of it.
+  const policies = effectivePolicies(registry, (id, renamed) =>
+    process.emitWarning(`policy id ${id} is given twice: the second is in force as ${renamed}; rename it (give it another @id)`),
+  );
   // The tier in force: the latest risk assessment, else the descriptor's riskTier.
   const riskTier = (initiative: string) => assessedTiers.get(initiative) ?? registry.get('Initiative', initiative)?.spec.riskTier;
   const entities = buildEntities(registry, status, riskTier);

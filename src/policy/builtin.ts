@@ -5,7 +5,24 @@ import type { RegistrySnapshot } from '../registry/model.js';
 import { classificationLevel } from './cedar-schema.js';
 import type { EffectivePolicy } from './policy-set.js';
 
-const q = (s: string) => JSON.stringify(s);
+/**
+ * `s` as a Cedar string literal. JSON's escapes are not all Cedar's (`\b`, `\f`, `\u0007` do not
+ * parse), so anything but printable ASCII is written as Cedar's `\u{hex}`, and `"` and `\` escaped.
+ * A lone surrogate has no code point Cedar accepts: its literal does not parse, which a registry
+ * write catches (it parses the built-in rules it would produce) and refuses.
+ */
+export function cedarString(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const code = ch.codePointAt(0) as number;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (code >= 0x20 && code < 0x7f) out += ch;
+    else out += `\\u{${code.toString(16)}}`;
+  }
+  return `${out}"`;
+}
+
+const q = cedarString;
 const actions = (tools: string[]) => `[${tools.map((t) => `Action::${q(t)}`).join(', ')}]`;
 
 export function builtinPolicies(registry: RegistrySnapshot): EffectivePolicy[] {
@@ -127,4 +144,21 @@ export function builtinPolicies(registry: RegistrySnapshot): EffectivePolicy[] {
       );
   }
   return out;
+}
+
+// Which descriptor field each generated rule is written from, by the rule's id prefix.
+const ORIGINS: Array<[prefix: string, kind: string, path: string]> = [
+  ['builtin/archetype-tools/', 'Archetype', '/spec/tools'],
+  ['builtin/archetype-models/', 'Archetype', '/spec/models'],
+  ['builtin/archetype-data-domains/', 'Archetype', '/spec/dataDomains'],
+  ['builtin/extra-tools/', 'Agent', '/spec/extraTools'],
+  ['builtin/model-classification/', 'DataDomain', '/spec/classification'],
+  ['builtin/model-regions/', 'DataDomain', '/spec/regions'],
+];
+
+/** The descriptor and field a built-in rule is generated from (undefined for the fixed rules), so
+ *  that a value which breaks its rule is reported where it was written. */
+export function builtinOrigin(id: string): { kind: string; name: string; path: string } | undefined {
+  for (const [prefix, kind, path] of ORIGINS) if (id.startsWith(prefix)) return { kind, name: id.slice(prefix.length), path };
+  return undefined;
 }

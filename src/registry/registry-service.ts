@@ -6,7 +6,6 @@ import { createCredentialStore } from '../auth/credential-store.js';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, type Problem, ValidationError } from '../errors.js';
-import type { PolicyVerdicts } from '../policy/cedar.js';
 import { exportFiles, type ParsedDocument, parseFilesSliced, type SourceFile } from './descriptors.js';
 import type { Kind } from './kinds.js';
 import { type Desired, keyOf, type RegistryObject, RegistrySnapshot, sameDesired } from './model.js';
@@ -19,6 +18,7 @@ import {
   checkPoliciesAhead,
   checkReferences,
   policyProblems,
+  type RegistryVerdicts,
   referrersOf,
   validateDescriptor,
 } from './validate.js';
@@ -162,7 +162,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     put: Desired[],
     opts: CommitOptions,
     locate: (p: Problem) => Problem,
-    verdicts: PolicyVerdicts | undefined,
+    verdicts: RegistryVerdicts | undefined,
     pause: () => Promise<void> | undefined = slicer(),
     planned = plan(current, put, opts),
     /** Where the initiatives' stewards are read: the write's transaction when checked under its lock. */
@@ -213,7 +213,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     put: Desired[],
     opts: CommitOptions,
     locate: (p: Problem) => Problem,
-    verdicts: PolicyVerdicts | undefined,
+    verdicts: RegistryVerdicts | undefined,
     ahead: Prepared | undefined,
   ): Promise<ApplyResult> {
     try {

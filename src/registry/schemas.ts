@@ -5,7 +5,13 @@ import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
 const closed = { additionalProperties: false } as const;
 const Ref = (what: string) => T.String({ minLength: 1, description: `name of a ${what}` });
 const Refs = (what: string) => T.Array(Ref(what), { uniqueItems: true, default: [] });
-const Regions = T.Array(T.String({ minLength: 1 }), { uniqueItems: true, default: [] });
+// Regions are compared in the built-in Cedar rules (a model must run in one of a data domain's):
+// written like a cloud region's name, never a character that Cedar text has to escape.
+const Region = T.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
+  description: 'e.g. eu-west-1: letters, digits, . _ - (at most 64)',
+});
+const Regions = T.Array(Region, { uniqueItems: true, default: [] });
 const IsoDate = T.String({ format: 'date', description: 'YYYY-MM-DD' });
 // Every number a descriptor holds is finite and bounded (docs/governance-as-code.md "Numbers"): sums
 // and products over a registry stay finite, so no stored value can make a report fail.

@@ -1,13 +1,18 @@
 // Descriptor validation: the shape of one descriptor (schema per kind, defaults applied), then
 // the whole next registry (references resolve, Cedar policies validate against the generated schema:
 // in the Cedar worker, ahead of the write transaction; see registry-service.ts commit()).
+
+import type * as Cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { Type as T, type TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Problem } from '../errors.js';
 import { mcpNameProblems } from '../mcp/catalog.js';
+import { builtinOrigin, builtinPolicies } from '../policy/builtin.js';
 import { checkPolicyTexts, type PolicyVerdicts, schemaKey } from '../policy/cedar.js';
+import { policiesToJsonAsync, policySetToPartsAsync } from '../policy/cedar-runtime.js';
 import { generateCedarSchema, RESERVED_ACTIONS } from '../policy/cedar-schema.js';
+import { policyIdProblems } from '../policy/policy-set.js';
 import { emailKey } from './email.js';
 import { isKind, KIND_INFO, KINDS, type Kind, referencesOf } from './kinds.js';
 import { API_VERSION, type Desired, type RegistrySnapshot } from './model.js';
@@ -171,28 +176,69 @@ export function referrersOf(
   return found;
 }
 
+/** What a registry write learns about its next registry's policies ahead of its transaction. */
+export interface RegistryVerdicts {
+  /** The Policies' Cedar checks; undefined when there is no Policy. */
+  cedar: PolicyVerdicts | undefined;
+  /** Each Policy text as its single policies in Cedar's JSON form (for their ids), or why not. */
+  parts: ReadonlyMap<string, Cedar.PolicyJson[] | { error: string }>;
+  /** Each built-in rule's text and why it does not parse (undefined: it parses). */
+  builtins: ReadonlyMap<string, string | undefined>;
+}
+
 /**
  * Each Policy's Cedar text must be within bounds, parse and validate (strict) against the schema
- * generated from `next`. Runs in the Cedar worker, off the event loop; verdicts are cached by schema
- * and text, so only policies whose text or schema changed are checked again.
+ * generated from `next`; the ids its policies get must be its own; and the built-in rules generated
+ * from `next` must parse (a value written into one, a region say, must never break every decision).
+ * Runs in the Cedar worker, off the event loop; verdicts and parses are cached by schema and text,
+ * so only what changed is checked again.
  */
-export async function checkPoliciesAhead(next: RegistrySnapshot): Promise<PolicyVerdicts | undefined> {
+export async function checkPoliciesAhead(next: RegistrySnapshot): Promise<RegistryVerdicts> {
   const policies = next.list('Policy');
-  if (policies.length === 0) return undefined;
-  let known = generated.get(next);
-  if (!known) {
-    // Two pieces on the event loop (with 2,000 Tools each takes ~10-30 ms here).
-    const schema = generateCedarSchema(next);
-    await nextTurn();
-    known = { schema, key: schemaKey(schema) };
-    generated.set(next, known);
+  const texts = [...new Set(policies.map((p) => p.spec.cedar))];
+  let cedar: PolicyVerdicts | undefined;
+  if (policies.length > 0) {
+    let known = generated.get(next);
+    if (!known) {
+      // Two pieces on the event loop (with 2,000 Tools each takes ~10-30 ms here).
+      const schema = generateCedarSchema(next);
+      await nextTurn();
+      known = { schema, key: schemaKey(schema) };
+      generated.set(next, known);
+    }
+    cedar = await checkPolicyTexts(texts, known.schema, known.key);
   }
-  return checkPolicyTexts(
-    policies.map((p) => p.spec.cedar),
-    known.schema,
-    known.key,
-  );
+  // Then each text's policies (for their ids) and the built-in rules, parsed: cached by text, so
+  // the worker is asked only about what changed (the guard's snapshot parses the same texts).
+  const split = await Promise.all(texts.map((t) => policySetToPartsAsync(t)));
+  const builtins = builtinPolicies(next).map((p) => p.text);
+  const partTexts = split.flatMap((s) => ('parts' in s ? s.parts : []));
+  const json = await policiesToJsonAsync([...builtins, ...partTexts]);
+  const parsedPart = new Map(partTexts.map((t, i) => [t, json[builtins.length + i]]));
+  return {
+    cedar,
+    parts: new Map(texts.map((text, i) => [text, partsJson(split[i] as (typeof split)[number], parsedPart)])),
+    builtins: new Map(builtins.map((t, i) => [t, errorOf(json[i])])),
+  };
 }
+
+/** One Policy text's single policies in JSON form, or why it has none. */
+function partsJson(
+  split: { parts: string[] } | { error: string },
+  parsed: ReadonlyMap<string, { json: Cedar.PolicyJson } | { error: string } | undefined>,
+): Cedar.PolicyJson[] | { error: string } {
+  if ('error' in split) return split;
+  const each: Cedar.PolicyJson[] = [];
+  for (const part of split.parts) {
+    const p = parsed.get(part);
+    if (!p || 'error' in p) return { error: errorOf(p) ?? 'does not parse' };
+    each.push(p.json);
+  }
+  return each;
+}
+
+const errorOf = (p: { error: string } | { json: unknown } | undefined): string | undefined =>
+  p === undefined ? 'does not parse' : 'error' in p ? p.error : undefined;
 
 // The Cedar schema generated from a registry, and its digest, kept while that registry object lives:
 // a write checks the same next registry ahead and then reads its verdicts, and each costs ms to tens
@@ -202,22 +248,37 @@ const schemaKeyOf = (next: RegistrySnapshot): string => generated.get(next)?.key
 
 /**
  * The policy problems of `next`, read from verdicts computed ahead; undefined when they do not
- * cover it (its generated schema or one of its policy texts is not what was checked), so the caller
- * must check again. Synchronous and cheap: made to run inside a write transaction.
+ * cover it (its generated schema, one of its policy texts or built-in rules is not what was
+ * checked), so the caller must check again. Synchronous and cheap: made to run inside a write
+ * transaction.
  */
-export function policyProblems(next: RegistrySnapshot, verdicts: PolicyVerdicts | undefined): Problem[] | undefined {
+export function policyProblems(next: RegistrySnapshot, verdicts: RegistryVerdicts | undefined): Problem[] | undefined {
+  if (!verdicts) return undefined;
+  const problems: Problem[] = [];
+  const builtins = builtinPolicies(next);
+  for (const b of builtins) {
+    if (!verdicts.builtins.has(b.text)) return undefined;
+    const error = verdicts.builtins.get(b.text);
+    if (error === undefined) continue;
+    // Schemas keep such values out (regions are names); this catches whatever they let through.
+    const origin = builtinOrigin(b.id) ?? { kind: 'Policy', name: b.id, path: '' };
+    problems.push({ ...origin, message: `a value here makes the built-in rule ${b.id} invalid Cedar (${error})` });
+  }
+  const ids = policyIdProblems(next, (text) => verdicts.parts.get(text), builtins);
+  if (ids === undefined) return undefined;
+  problems.push(...ids.map((p) => ({ kind: 'Policy', ...p })));
   const policies = next.list('Policy');
-  if (policies.length === 0) return [];
-  if (!verdicts || verdicts.schema !== schemaKeyOf(next)) return undefined;
-  if (verdicts.schemaProblems.length > 0)
-    return verdicts.schemaProblems.map((m) => ({
+  if (policies.length === 0) return problems;
+  const cedar = verdicts.cedar;
+  if (!cedar || cedar.schema !== schemaKeyOf(next)) return undefined;
+  if (cedar.schemaProblems.length > 0)
+    return cedar.schemaProblems.map((m) => ({
       kind: 'Policy',
       name: '*',
       message: `generated Cedar schema is invalid: ${m}`,
     }));
-  const problems: Problem[] = [];
   for (const p of policies) {
-    const found = verdicts.byText.get(p.spec.cedar);
+    const found = cedar.byText.get(p.spec.cedar);
     if (!found) return undefined;
     for (const c of found)
       problems.push({
