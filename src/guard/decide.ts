@@ -107,9 +107,10 @@ export function refusal(target: string, policy: string, message: string, argumen
 function judge(s: GuardSnapshot, cedar: CedarRequest): { decision: Verdict; reasons: Reason[]; monitor: Reason[] } {
   const monitor = s.monitor ? forbids(s, run(s.monitor, cedar)) : [];
   const enforced = run(s.enforce, cedar);
+  // A forbid that errors is ignored by Cedar; the guard counts it as applying (fail closed).
+  const denied = forbids(s, enforced);
+  if (denied.length > 0) return { decision: 'deny', reasons: denied, monitor };
   if (enforced.decision === 'deny') {
-    const denied = forbids(s, enforced);
-    if (denied.length > 0) return { decision: 'deny', reasons: denied, monitor };
     const what = cedar.action.id === 'model.call' ? `call model ${cedar.resource.id}` : `call ${cedar.action.id}`;
     return {
       decision: 'deny',
@@ -127,12 +128,26 @@ function run(set: CompiledSet, cedar: CedarRequest): EvalResult {
   return set.evaluator.evaluate(cedar, set.entities);
 }
 
+/**
+ * The forbids that apply: those satisfied, and those whose evaluation errored. Cedar skips a policy
+ * that errors, which for a forbid means allowing what it was written to stop (a `limit` it reads
+ * but the call left out, an overflow): the guard counts it as satisfied instead, saying why.
+ */
 function forbids(s: GuardSnapshot, r: EvalResult): Reason[] {
-  if (r.decision === 'allow') return [];
-  return r.determining.map((id) => {
-    const p = s.byId.get(id);
-    return p?.approval !== undefined
-      ? { policy: id, effect: 'approval' as const, message: p.approval }
-      : { policy: id, effect: 'forbid' as const, ...(p?.description ? { message: p.description } : {}) };
-  });
+  const satisfied = r.decision === 'deny' ? r.determining.map((id) => reason(s, id)) : [];
+  const errored = r.errors
+    .filter((e) => s.byId.get(e.policy)?.effect === 'forbid')
+    .map((e) => {
+      const r = reason(s, e.policy);
+      const why = `could not be evaluated for this call, so it counts as applying: ${e.message}`;
+      return { ...r, message: r.message ? `${r.message} (${why})` : why };
+    });
+  return errored.length === 0 ? satisfied : [...satisfied, ...errored];
+}
+
+function reason(s: GuardSnapshot, id: string): Reason {
+  const p = s.byId.get(id);
+  return p?.approval !== undefined
+    ? { policy: id, effect: 'approval' as const, message: p.approval }
+    : { policy: id, effect: 'forbid' as const, ...(p?.description ? { message: p.description } : {}) };
 }

@@ -113,11 +113,26 @@ function jsonSchemaToCedar(schema: unknown): CedarType | undefined {
       const attributes: Attributes = {};
       for (const [name, prop] of Object.entries((s.properties as Record<string, unknown>) ?? {})) {
         const t = jsonSchemaToCedar(prop);
-        if (t) attributes[name] = required.has(name) ? t : optional(t);
+        // A property that may be null is optional even when required: null is no value, so it is
+        // left out of context.arguments (argumentsToCedar), and a policy must ask `has` first.
+        if (t) attributes[name] = required.has(name) && !allowsNull(prop) ? t : optional(t);
       }
       return record(attributes);
     }
     default:
       return undefined;
   }
+}
+
+/** Whether a JSON Schema admits null (`type: [integer, null]`, `type: null`, an enum or const holding null). */
+function allowsNull(schema: unknown): boolean {
+  if (!schema || typeof schema !== 'object') return false;
+  const s = schema as Record<string, unknown>;
+  return (
+    s.type === 'null' ||
+    (Array.isArray(s.type) && s.type.includes('null')) ||
+    s.nullable === true ||
+    (Array.isArray(s.enum) && s.enum.includes(null)) ||
+    ('const' in s && s.const === null)
+  );
 }
