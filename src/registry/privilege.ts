@@ -91,6 +91,16 @@ export function checkPrivilege(
   }
   for (const o of initiatives(put)) problems.push(...checkInitiative(actor, current, o, stewards.get(o.name)));
   for (const r of remove) {
+    // Deleting an initiative past `proposed` and registering it again would move its stage in two
+    // writes that each look like registration: the delete is the admin's too.
+    const initiative = r.kind === 'Initiative' ? current.get('Initiative', r.name) : undefined;
+    if (initiative && initiative.spec.stage !== 'proposed' && !admin)
+      problems.push({
+        kind: 'Initiative',
+        name: r.name,
+        path: '/spec/stage',
+        message: `only an admin may delete Initiative ${r.name}, which is at stage ${initiative.spec.stage} (its stage moves through promotion reviews)`,
+      });
     if (r.kind !== 'Person') continue;
     const before = current.get('Person', r.name);
     if (!before || before.spec.roles.length === 0) continue;
@@ -107,10 +117,12 @@ export function checkPrivilege(
 
 /**
  * An initiative's stage moves through promotion reviews (Fulcrum writes it when one is approved), or
- * by an admin; and nobody sets the risk tier of an initiative they own or have owned (the tier
- * decides which sign-offs its promotions need), nor becomes the owner of one whose tier in force they
- * set: handing the ownership away for one write, or taking it after, changes nothing. Registering an
- * initiative where it already is stays a registry write.
+ * by an admin: so only an admin registers one at a later stage than `proposed` (or deletes one past
+ * it, checkPrivilege), else deleting and registering it again would skip the reviews. And nobody
+ * sets the risk tier of an initiative they own or have owned (the tier decides which sign-offs its
+ * promotions need), nor becomes the owner of one whose tier in force they set: handing the
+ * ownership away for one write, or taking it after, changes nothing. Registering an initiative
+ * where it already is stays a registry write.
  */
 function checkInitiative(
   actor: Principal,
@@ -125,6 +137,11 @@ function checkInitiative(
     at(
       '/spec/stage',
       `the stage of Initiative ${o.name} moves through a promotion review (POST /v1/initiatives/${o.name}/promotions), or by an admin`,
+    );
+  else if (!before && after.stage !== 'proposed' && !hasRole(actor, 'admin'))
+    at(
+      '/spec/stage',
+      `Initiative ${o.name} is registered at stage proposed and moves on through promotion reviews; only an admin registers one at stage ${after.stage}`,
     );
   const self = actor.type === 'person' ? actor.id : undefined;
   const owns = self !== undefined && (before?.owner === self || after.owner === self);
