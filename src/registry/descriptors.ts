@@ -102,6 +102,17 @@ class TooDeep extends Error {
 }
 
 /**
+ * Two mapping keys are one when they are one key once the document is plain data: the library's own
+ * test compares values, so `1` and `"1"` (or `true` and `"true"`, `~` and `""`) passed, and the later
+ * one silently replaced the earlier. A scalar key becomes `String(value)`, null `""` (yaml's toJS).
+ */
+function sameJsonKey(a: unknown, b: unknown): boolean {
+  return a === b || (isScalar(a) && isScalar(b) && jsonKey(a.value) === jsonKey(b.value));
+}
+
+const jsonKey = (value: unknown) => (value === null ? '' : String(value));
+
+/**
  * YAML.parseAllDocuments, with the flow-collection depth counted on the lexer's tokens on the way
  * (quoted and block scalars are single tokens, so brackets inside them do not count). The yaml
  * library's lexer is flat and linear; its composer is not: 10,000 nested `[` ran it out of memory
@@ -114,7 +125,7 @@ function* parseBounded(
   max = MAX_YAML_DEPTH,
 ): Generator<YAML.Document.Parsed | typeof PAUSE> {
   const parser = new Parser(lineCounter.addNewLine);
-  const composer = new Composer({ uniqueKeys: true });
+  const composer = new Composer({ uniqueKeys: sameJsonKey });
   lineCounter.addNewLine(0);
   let depth = 0;
   let lexemes = 0;

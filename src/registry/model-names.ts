@@ -21,6 +21,8 @@ const VERSION_SUFFIX = /^(?:[-@]\d{8}(?:-v\d+:\d+)?|-\d{4}-\d{2}-\d{2}|-\d{3,4}|
 const MAX_ID = 256;
 
 interface Index {
+  /** Name or alias as written → the Model's name: a Model's own spelling is never another's. */
+  asWritten: Map<string, string>;
   /** Lower-cased name or alias → the Model's name. */
   exact: Map<string, string>;
   /** The same keys, longest first, for the versioned-suffix rule. */
@@ -36,12 +38,19 @@ function indexOf(registry: RegistrySnapshot): Index {
   let index = indexes.get(registry);
   if (!index) {
     const exact = new Map<string, string>();
+    const asWritten = new Map<string, string>();
     for (const m of registry.list('Model')) {
-      exact.set(m.name.toLowerCase(), m.name);
-      // validate.ts refuses an alias that is another Model's name or alias, so no key is taken twice.
-      for (const alias of m.spec.aliases ?? []) if (!exact.has(alias.toLowerCase())) exact.set(alias.toLowerCase(), m.name);
+      // validate.ts refuses names and aliases that are another Model's, case aside, so no key is
+      // taken twice; a registry stored before that rule keeps the first, and each name resolves to itself.
+      asWritten.set(m.name, m.name);
+      if (!exact.has(m.name.toLowerCase())) exact.set(m.name.toLowerCase(), m.name);
     }
-    index = { exact, byLength: [...exact.keys()].sort((a, b) => b.length - a.length), cache: new Map() };
+    for (const m of registry.list('Model'))
+      for (const alias of m.spec.aliases ?? []) {
+        if (!asWritten.has(alias)) asWritten.set(alias, m.name);
+        if (!exact.has(alias.toLowerCase())) exact.set(alias.toLowerCase(), m.name);
+      }
+    index = { asWritten, exact, byLength: [...exact.keys()].sort((a, b) => b.length - a.length), cache: new Map() };
     indexes.set(registry, index);
   }
   return index;
@@ -56,6 +65,8 @@ function indexOf(registry: RegistrySnapshot): Index {
 export function resolveModelName(registry: RegistrySnapshot, id: string): string | undefined {
   if (id.length === 0 || id.length > MAX_ID) return undefined;
   const index = indexOf(registry);
+  const named = index.asWritten.get(id);
+  if (named !== undefined) return named;
   const key = id.toLowerCase();
   if (index.cache.has(key)) return index.cache.get(key);
   const bare = key.includes('/') ? key.slice(key.lastIndexOf('/') + 1) : key;
@@ -72,17 +83,24 @@ export function resolveModelName(registry: RegistrySnapshot, id: string): string
 }
 
 /**
- * Every id that is two Models' (a name or alias of one that is also another's name or alias), for
- * validation: `[{model, alias, other}]`, `other` being the Model that already has it.
+ * Every id that is two Models' (a name or alias of one that is also another's name or alias, case
+ * aside: ids are matched case-insensitively), for validation: `[{model, id, other, field}]`, `other`
+ * being the Model that already has it, `field` whether `id` is `model`'s name or one of its aliases.
  */
-export function aliasConflicts(registry: RegistrySnapshot): Array<{ model: string; alias: string; other: string }> {
+export function aliasConflicts(
+  registry: RegistrySnapshot,
+): Array<{ model: string; alias: string; other: string; field: 'name' | 'alias' }> {
   const owner = new Map<string, string>();
-  for (const m of registry.list('Model')) owner.set(m.name.toLowerCase(), m.name);
-  const conflicts: Array<{ model: string; alias: string; other: string }> = [];
+  const conflicts: Array<{ model: string; alias: string; other: string; field: 'name' | 'alias' }> = [];
+  for (const m of registry.list('Model')) {
+    const other = owner.get(m.name.toLowerCase());
+    if (other !== undefined) conflicts.push({ model: m.name, alias: m.name, other, field: 'name' });
+    else owner.set(m.name.toLowerCase(), m.name);
+  }
   for (const m of registry.list('Model'))
     for (const alias of m.spec.aliases ?? []) {
       const other = owner.get(alias.toLowerCase());
-      if (other !== undefined && other !== m.name) conflicts.push({ model: m.name, alias, other });
+      if (other !== undefined && other !== m.name) conflicts.push({ model: m.name, alias, other, field: 'alias' });
       else owner.set(alias.toLowerCase(), m.name);
     }
   return conflicts;

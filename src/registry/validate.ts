@@ -154,12 +154,21 @@ export function checkCrossRules(next: RegistrySnapshot): Problem[] {
   problems.push(...mcpNameProblems(next));
   // A model id must mean one Model, or telemetry would be priced by whichever was read first.
   for (const c of aliasConflicts(next))
-    problems.push({
-      kind: 'Model',
-      name: c.model,
-      path: '/spec/aliases',
-      message: `alias "${c.alias}" of Model ${c.model} is already Model ${c.other}'s name or alias`,
-    });
+    problems.push(
+      c.field === 'name'
+        ? {
+            kind: 'Model',
+            name: c.model,
+            path: '/metadata/name',
+            message: `Model ${c.model} and Model ${c.other} differ only in case, and model ids are matched case-insensitively: rename one`,
+          }
+        : {
+            kind: 'Model',
+            name: c.model,
+            path: '/spec/aliases',
+            message: `alias "${c.alias}" of Model ${c.model} is already Model ${c.other}'s name or alias`,
+          },
+    );
   return problems;
 }
 
