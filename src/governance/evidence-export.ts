@@ -25,7 +25,7 @@ import type { RiskService } from './risk.js';
 /** What each file evidences. The mappings are indicative, for the auditor to confirm. */
 export const INDEX: Record<string, { what: string; euAiAct: string[]; nistAiRmf: string[]; iso42001: string[] }> = {
   'inventory.json': {
-    what: 'the initiative, its agents, owners, business unit, data domains and models',
+    what: 'the initiative, its agents, owners, business unit, data domains and models, and the agents that acted for it and have since moved or been deleted',
     euAiAct: ['Art. 26 (obligations of deployers)'],
     nistAiRmf: ['GOVERN 1.6 (inventory of AI systems)'],
     iso42001: ['A.4 (resources for AI systems)', 'A.6 (AI system life cycle)'],
@@ -85,6 +85,9 @@ export interface SegmentProof {
   broken?: NonNullable<VerifyReport['broken']>;
 }
 
+/** How an entry's detail names the initiative its agent was in (see guard-service's withInitiative). */
+const INITIATIVE_KEY = '"initiative":"';
+
 /** Audit entries read per query while exporting or verifying. */
 const PAGE = 5000;
 
@@ -126,8 +129,14 @@ export function createEvidenceExport(deps: Deps) {
     initiative: string,
   ) {
     const marks = [`"initiative":"${initiative}"`, ...incidentIds.map((id) => `"incident":"${id}"`)];
+    // An entry about an agent names the initiative the agent was in when it was written: it belongs
+    // here by that, wherever the agent is now (moved, or deleted). An entry written before entries
+    // named it (2026-12-05) belongs to the agent's initiative of today.
     const relevant = (e: AuditEntryTable) =>
-      (e.agent !== null && agents.includes(e.agent)) || marks.some((m) => e.detail.includes(m));
+      marks.some((m) => e.detail.includes(m)) ||
+      (e.agent !== null && agents.includes(e.agent) && !e.detail.includes(INITIATIVE_KEY));
+    /** Agents whose entries are here and which are no longer the initiative's. */
+    const former = new Set<string>();
     const chains = await db.selectFrom('audit_entries').select('chain_id').distinct().orderBy('chain_id').execute();
     const checkpoints = new Map((await db.selectFrom('audit_checkpoints').selectAll().execute()).map((c) => [c.chain_id, c]));
     const proofs: SegmentProof[] = [];
@@ -186,7 +195,9 @@ export function createEvidenceExport(deps: Deps) {
             chunk += line;
             bytes += Buffer.byteLength(line);
             entries++;
-            if (relevant(row)) end = { bytes, entries, relevant: ++relevantEntries, head: { seq: row.seq, hash: row.hash } };
+            if (!relevant(row)) continue;
+            end = { bytes, entries, relevant: ++relevantEntries, head: { seq: row.seq, hash: row.hash } };
+            if (row.agent !== null && !agents.includes(row.agent)) former.add(row.agent);
           }
           await out.writeFile(chunk); // all of it, from the current position
           cursor = (page.at(-1) as AuditEntryTable).seq;
@@ -210,7 +221,7 @@ export function createEvidenceExport(deps: Deps) {
         ...(intact ? { head: end.head } : { broken }),
       });
     }
-    return proofs;
+    return { proofs, former: [...former].sort() };
   }
 
   return {
@@ -239,19 +250,22 @@ export function createEvidenceExport(deps: Deps) {
             (!m.spec.agent && !m.spec.initiative),
         )
         .map((m) => ({ name: m.name, spec: m.spec, lastResult: last.get(m.name) ?? null }));
-      const files: Record<string, unknown> = {
-        'inventory.json': {
-          initiative: {
-            name: initiative,
-            spec: i.spec,
-            riskTierInForce: (await deps.risk.history(actor, initiative))[0]?.tier ?? i.spec.riskTier ?? null,
-          },
-          businessUnit: registry.get('BusinessUnit', i.spec.businessUnit) ?? null,
-          agents: agents.map((a) => ({ name: a.name, spec: a.spec })),
-          archetypes: archetypes.map((a) => ({ name: a, spec: registry.get('Archetype', a)?.spec })),
-          dataDomains: domains.map((d) => ({ name: d, spec: registry.get('DataDomain', d)?.spec })),
-          models: models.map((m) => ({ name: m, spec: registry.get('Model', m)?.spec })),
+      const inventory = {
+        initiative: {
+          name: initiative,
+          spec: i.spec,
+          riskTierInForce: (await deps.risk.history(actor, initiative))[0]?.tier ?? i.spec.riskTier ?? null,
         },
+        businessUnit: registry.get('BusinessUnit', i.spec.businessUnit) ?? null,
+        agents: agents.map((a) => ({ name: a.name, spec: a.spec })),
+        archetypes: archetypes.map((a) => ({ name: a, spec: registry.get('Archetype', a)?.spec })),
+        dataDomains: domains.map((d) => ({ name: d, spec: registry.get('DataDomain', d)?.spec })),
+        models: models.map((m) => ({ name: m, spec: registry.get('Model', m)?.spec })),
+        /** Filled from the audit segments below. */
+        formerAgents: [] as Array<{ name: string; now: { initiative: string | null } | 'deleted' }>,
+      };
+      const files: Record<string, unknown> = {
+        'inventory.json': inventory,
         'risk-assessments.json': await deps.risk.history(actor, initiative),
         'reviews.json': reviews,
         'policies.json': { registryRevision: revision, policies },
@@ -268,13 +282,19 @@ export function createEvidenceExport(deps: Deps) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-evidence-'));
       try {
         fs.mkdirSync(path.join(dir, 'audit'));
-        const proofs = await writeSegments(
+        const { proofs, former } = await writeSegments(
           path.join(dir, 'audit'),
           names,
           incidents.map((x) => x.id),
           initiative,
         );
         files['audit/proof.json'] = proofs;
+        // Agents that acted for the initiative and have since moved or been deleted: their entries
+        // are in the audit segments, and the inventory says where they are now.
+        inventory.formerAgents = former.map((name) => {
+          const now = registry.get('Agent', name);
+          return { name, now: now ? { initiative: now.spec.initiative ?? null } : 'deleted' };
+        });
         for (const [name, content] of Object.entries(files))
           fs.writeFileSync(path.join(dir, name), `${JSON.stringify(content, null, 2)}\n`);
         fs.writeFileSync(

@@ -53,6 +53,21 @@ export function openKey(agent: string, tool: string, argumentsHash: string): str
   return `${agent}\n${tool}\n${argumentsHash}`;
 }
 
+/**
+ * Ends every approval still pending or approved for an agent that is being deleted, in the deleting
+ * transaction: they expire now. An agent registered later under the same name is another agent, and
+ * neither spends nor joins what was asked for or granted to the one deleted.
+ */
+export async function expireApprovalsOf(db: Kysely<Database>, agent: string, now: string): Promise<void> {
+  await db
+    .updateTable('approvals')
+    .set({ expires_at: now, open_key: null })
+    .where('agent', '=', agent)
+    .where('status', 'in', ['pending', 'approved'])
+    .where('expires_at', '>', now)
+    .execute();
+}
+
 export function createApprovalStore(db: Kysely<Database>) {
   return {
     async insert(row: ApprovalTable): Promise<void> {

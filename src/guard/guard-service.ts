@@ -193,7 +193,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   };
 
   const writer = await AuditWriter.start<Item>(db, {
-    record: (item) => (item.type === 'act' ? item.record : decisionRecord(item)),
+    record: (item) => withInitiative(item.type === 'act' ? item.record : decisionRecord(item)),
     onCommit: (entries, seconds, ok) => observe.auditCommit(entries, seconds, ok),
     beforeWrite: async (trx, items, mayRetry) => {
       const decisions = items.filter((i): i is DecisionItem => i.type === 'decision');
@@ -233,6 +233,17 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       await runInCommit(trx, decisions);
     },
   });
+
+  /**
+   * An entry about an agent names, in its hashed detail, the initiative the agent belongs to when it is
+   * written: the evidence export finds an initiative's entries by it after the agent has moved to
+   * another initiative or been deleted (docs/audit.md).
+   */
+  function withInitiative(r: AuditRecord): AuditRecord {
+    if (r.agent === null || Object.hasOwn(r.detail, 'initiative')) return r;
+    const initiative = snapshot.registry.get('Agent', r.agent)?.spec.initiative;
+    return initiative ? { ...r, detail: { ...r.detail, initiative } } : r;
+  }
 
   async function runInCommit(trx: Transaction<Database>, decisions: DecisionItem[]): Promise<void> {
     const groups = new Map<InCommit<unknown, unknown>['batch'], DecisionItem[]>();

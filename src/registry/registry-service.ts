@@ -6,6 +6,7 @@ import { createCredentialStore } from '../auth/credential-store.js';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, type Problem, ValidationError } from '../errors.js';
+import { expireApprovalsOf } from '../guard/approval-store.js';
 import { exportFiles, type ParsedDocument, parseFilesSliced, type SourceFile } from './descriptors.js';
 import type { Kind } from './kinds.js';
 import { type Desired, keyOf, type RegistryObject, RegistrySnapshot, sameDesired } from './model.js';
@@ -248,6 +249,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
             if (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector')
               await credentials.revokeAllFor(c.kind, c.name, now);
             if (c.kind === 'Person') await endSessionsOf(trx, c.name, null);
+            if (c.kind === 'Agent') await expireApprovalsOf(trx, c.name, now);
           } else {
             const object = next.get(c.kind, c.name) as Desired;
             written.push(object);

@@ -371,6 +371,97 @@ describe.each(ENGINES)('an evidence export while retention purges (%s)', (engine
   });
 });
 
+// An agent's entries belong to the initiative it was in when they were written: the export once chose
+// entries by the agents an initiative has today, so an agent moved elsewhere took its history with it,
+// and a deleted agent's decisions were in no archive at all.
+describe('the evidence export of an agent that moved to another initiative and was then deleted', () => {
+  let t: TestServer;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-evidence-moved-'));
+  const admin: Principal = { type: 'admin', id: 'admin' };
+  const bot = (initiative: string) => ({
+    initiative,
+    archetype: 'support-agent',
+    owner: 'omar.owner',
+    framework: 'openai-agents-sdk',
+  });
+  const lookup = (key: string, customerId: string) =>
+    t.request({
+      method: 'POST',
+      url: '/v1/decisions',
+      token: key,
+      payload: { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId }, dataDomains: ['customer-records'] },
+    });
+  beforeAll(async () => {
+    t = await startTestServer('sqlite');
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    const invoices = { title: 'Invoices', type: 'agent', riskTier: 'low', stage: 'pilot', owner: 'dana.lee', businessUnit: 'cx' };
+    expect((await t.request({ method: 'PUT', url: '/v1/initiatives/invoices', payload: { spec: invoices } })).statusCode).toBe(
+      201,
+    );
+    const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    expect((await lookup(key, 'before-the-move')).json().decision).toBe('allow');
+    const moved = await t.request({ method: 'PUT', url: '/v1/agents/support-bot-eu', payload: { spec: bot('invoices') } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect((await lookup(key, 'after-the-move')).json().decision).toBe('allow');
+  });
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function exported(initiative: string, name: string) {
+    const file = path.join(dir, `${name}.tar.gz`);
+    const summary = await exporterOf(t.app, t.app.database.db).export(admin, initiative, file);
+    const out = path.join(dir, name);
+    fs.mkdirSync(out);
+    await tar.x({ file, cwd: out });
+    const read = (f: string) => JSON.parse(fs.readFileSync(path.join(out, f), 'utf8'));
+    const proofs = read('audit/proof.json');
+    expect(proofs).toHaveLength(1);
+    const rows: Array<{ detail: string; arguments: string | null }> = fs
+      .readFileSync(path.join(out, 'audit', `${proofs[0].chainId}.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    const customers = (mark: string) =>
+      rows
+        .filter((r) => r.detail.includes(`"initiative":"${mark}"`) && r.arguments)
+        .map((r) => JSON.parse(r.arguments as string).customerId);
+    return { summary, inventory: read('inventory.json'), proof: proofs[0], rows, customers };
+  }
+
+  it('each decision is recorded with, and exported under, the initiative of its time', async () => {
+    const before = await exported('support-deflection', 'sd-moved');
+    expect(before.summary.verified).toBe(true);
+    expect(before.customers('support-deflection')).toEqual(['before-the-move']);
+    expect(before.customers('invoices')).toEqual([]); // the segment ends at support-deflection's last entry
+    expect(before.proof.relevantEntries).toBe(1);
+    expect(before.inventory.agents).toEqual([]);
+    expect(before.inventory.formerAgents).toEqual([{ name: 'support-bot-eu', now: { initiative: 'invoices' } }]);
+
+    const after = await exported('invoices', 'inv-moved');
+    expect(after.customers('invoices')).toEqual(['after-the-move']);
+    // The whole chain is in the segment (a chain is proven whole), but only today's entry is the initiative's.
+    expect(after.customers('support-deflection')).toEqual(['before-the-move']);
+    expect(after.proof.relevantEntries).toBe(1);
+    expect(after.inventory.agents.map((a: { name: string }) => a.name)).toEqual(['support-bot-eu']);
+    expect(after.inventory.formerAgents).toEqual([]);
+  });
+
+  it('a deleted agent’s decisions stay in its initiative’s archive, and the inventory says it was deleted', async () => {
+    expect((await t.request({ method: 'DELETE', url: '/v1/agents/support-bot-eu' })).statusCode).toBe(204);
+    const gone = await exported('invoices', 'inv-deleted');
+    expect(gone.summary.verified).toBe(true);
+    expect(gone.customers('invoices')).toEqual(['after-the-move']);
+    expect(gone.proof.relevantEntries).toBe(1);
+    expect(gone.inventory.agents).toEqual([]);
+    expect(gone.inventory.formerAgents).toEqual([{ name: 'support-bot-eu', now: 'deleted' }]);
+    const first = await exported('support-deflection', 'sd-deleted');
+    expect(first.customers('support-deflection')).toEqual(['before-the-move']);
+    expect(first.inventory.formerAgents).toEqual([{ name: 'support-bot-eu', now: 'deleted' }]);
+  });
+});
+
 /** The app's evidence export, reading through `db` (another connection, a plugin) a page of `pageSize` at a time. */
 function exporterOf(a: App, db: Kysely<Database>, pageSize?: number) {
   return createEvidenceExport({

@@ -16,12 +16,11 @@ const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 interface Upstream {
   url: string;
   pages: number;
-  floods: number;
   close(): Promise<void>;
 }
 
 async function startUpstream(floodCount: number): Promise<Upstream> {
-  const state = { pages: 0, floods: 0 };
+  const state = { pages: 0 };
   const up = await startRpcUpstream('rv', async (msg, { req, res, ok }) => {
     if (msg.method === 'tools/list') {
       state.pages++;
@@ -43,7 +42,6 @@ async function startUpstream(floodCount: number): Promise<Upstream> {
           const ev = `event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: token, progress: i } })}\n\n`;
           if (!res.write(ev)) return void res.once('drain', pump);
         }
-        state.floods++;
         res.end(
           `event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', id: msg.id, result: { content: [{ type: 'text', text: 'flood done' }] } })}\n\n`,
         );
@@ -61,9 +59,6 @@ async function startUpstream(floodCount: number): Promise<Upstream> {
     url: up.url,
     get pages() {
       return state.pages;
-    },
-    get floods() {
-      return state.floods;
     },
     close: up.close,
   };
@@ -223,16 +218,23 @@ describe('a 2026-07-28 agent that does not read, and an upstream flooding progre
       'mcp-protocol-version': modern ? V : '2025-11-25',
       ...(modern ? { 'mcp-method': 'tools/call', 'mcp-name': 'rv_flood' } : {}),
     };
-    const before = up.floods;
+    // Calls the gateway has finished forwarding (the upstream's whole answer taken and relayed or dropped).
+    const forwarded = async () => {
+      const text = (await t.request({ method: 'GET', url: '/metrics' })).body;
+      return Number(/^fulcrum_mcp_calls_total\{outcome="forwarded"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await forwarded();
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const req = http.request(new URL(`${url}/mcp`), { method: 'POST', headers }, resolve);
       req.on('error', reject);
       req.end(body);
     });
     res.pause();
+    // Read only once the gateway has finished the call: the whole flood taken from the upstream (it
+    // could not be while the node held it for this reader) and the answer written.
     const deadline = Date.now() + 25_000;
-    while (up.floods === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 1000));
+    while ((await forwarded()) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await forwarded(), 'the gateway finished the call').toBeGreaterThan(before);
     let received = 0;
     let text = '';
     for await (const c of res) {
