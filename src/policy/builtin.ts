@@ -111,6 +111,16 @@ export function builtinPolicies(registry: RegistrySnapshot): EffectivePolicy[] {
     `${supervised}.`,
     supervised,
   );
+  // An agent without an archetype has no autonomy level of its own: it is held to `supervised`, not
+  // left autonomous (its extraTools could hold a refund or a delete with no human in the loop).
+  const adHoc = 'An agent without an archetype needs a human for financial and destructive tools';
+  add(
+    'ad-hoc-supervised',
+    'forbid',
+    `@approval(${q(adHoc)})\nforbid (principal, action in Action::"tool.call", resource)\nwhen { !(principal has archetype) && (resource.effect == "financial" || resource.effect == "destructive") };`,
+    `${adHoc}.`,
+    adHoc,
+  );
   add(
     'model-banned',
     'forbid',
