@@ -132,6 +132,38 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     expect(audit[0]).toMatchObject({ actor: 'person:dana.lee' });
   });
 
+  it('ends both sessions when a logout carries a bearer session and a cookie session', async () => {
+    const token = async () =>
+      ((sessionCookie((await signIn('dana.lee@acme.example')).callback) as string).split(';')[0] as string).split(
+        '=',
+      )[1] as string;
+    const [a, b] = [await token(), await token()];
+    const cookie = `fulcrum_session=${a}`;
+    const csrf = (await t.request({ method: 'GET', url: '/auth/session', token: null, headers: { cookie } })).json().session
+      .csrfToken;
+    const out = await t.request({
+      method: 'POST',
+      url: '/auth/logout',
+      token: b,
+      headers: { cookie, 'x-fulcrum-csrf': csrf },
+    });
+    expect(out.statusCode).toBe(204);
+    for (const s of [a, b]) expect((await t.request({ method: 'GET', url: '/v1/whoami', token: s })).statusCode).toBe(401);
+    const audit = (await t.request({ method: 'GET', url: '/v1/audit?kind=auth.signed-out&limit=2' })).json().items;
+    expect(audit.map((e: { detail: { via: string } }) => e.detail.via).sort()).toEqual(['cli', 'console']);
+  });
+
+  it('a logout with a bearer session and a cookie session without its CSRF header ends neither', async () => {
+    const token = async () =>
+      ((sessionCookie((await signIn('dana.lee@acme.example')).callback) as string).split(';')[0] as string).split(
+        '=',
+      )[1] as string;
+    const [a, b] = [await token(), await token()];
+    const out = await t.request({ method: 'POST', url: '/auth/logout', token: b, headers: { cookie: `fulcrum_session=${a}` } });
+    expect(out.statusCode).toBe(403);
+    for (const s of [a, b]) expect((await t.request({ method: 'GET', url: '/v1/whoami', token: s })).statusCode).toBe(200);
+  });
+
   it('refuses a person with no Person descriptor: a clear page, no session, nothing created, audited', async () => {
     const people = (await t.request({ method: 'GET', url: '/v1/people' })).json().items.length;
     const { callback } = await signIn('mallory@acme.example');

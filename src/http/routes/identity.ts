@@ -244,27 +244,29 @@ export function identityRoutes(
     },
     async (request, reply) => {
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+      const fromBearer = bearer && looksLikeSession(bearer) ? bearer : undefined;
       const fromCookie = cookieValue(request.headers.cookie, identity.cookieName);
-      const token = bearer && looksLikeSession(bearer) ? bearer : fromCookie;
-      if (
-        token &&
-        token === fromCookie &&
-        // Ending the cookie's session needs the CSRF header unless the caller sent that session
-        // itself as a bearer (an Authorization header of another kind proves nothing about it).
-        token !== bearer &&
-        (await sessions.authenticate(token)) &&
-        !identity.csrfOk(token, request.headers)
-      )
-        throw new NotAllowedError('cross-site request refused: signing out from the console needs its X-Fulcrum-CSRF header');
-      if (token) failures.check(request.ip);
-      const ended = token ? await sessions.end(token) : undefined;
-      if (token && !ended) failures.fail(request.ip);
-      if (ended)
-        await identity.recordAct({
-          kind: 'auth.signed-out',
-          actor: `person:${ended.person}`,
-          detail: { via: bearer ? 'cli' : 'console' },
-        });
+      // Every session the request presents ends: a bearer session and a cookie's, when it carries both
+      // (before, the bearer's alone ended, and the cookie's stayed alive on the server).
+      const presented: Array<{ token: string; via: 'cli' | 'console' }> = [];
+      if (fromBearer) presented.push({ token: fromBearer, via: 'cli' });
+      if (fromCookie && fromCookie !== fromBearer) {
+        // Ending the cookie's session needs the CSRF header unless the caller sent that session itself
+        // as a bearer (an Authorization header of another kind proves nothing about it). Refused,
+        // nothing ends.
+        if ((await sessions.authenticate(fromCookie)) && !identity.csrfOk(fromCookie, request.headers))
+          throw new NotAllowedError('cross-site request refused: signing out from the console needs its X-Fulcrum-CSRF header');
+        presented.push({ token: fromCookie, via: 'console' });
+      }
+      if (presented.length > 0) failures.check(request.ip);
+      for (const { token, via } of presented) {
+        const ended = await sessions.end(token);
+        if (!ended) {
+          failures.fail(request.ip);
+          continue;
+        }
+        await identity.recordAct({ kind: 'auth.signed-out', actor: `person:${ended.person}`, detail: { via } });
+      }
       if (fromCookie) reply.header('set-cookie', cookie(identity.cookieName, '', 0));
       reply.code(204);
     },
