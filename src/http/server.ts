@@ -163,7 +163,15 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   server.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
   });
-  await server.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  await server.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list' },
+    // Swagger UI loads its own files only (no inline script); its React views set inline styles. No
+    // page may frame it, and it posts nowhere but here.
+    staticCSP:
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; " +
+      "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  });
   server.addSchema(ErrorBody);
 
   registerBoundedJsonParser(server);

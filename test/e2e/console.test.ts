@@ -392,6 +392,20 @@ describe('the web console in Chromium', () => {
     await context.close();
   });
 
+  it('renders the API reference at /docs under its Content-Security-Policy, with no violation', async () => {
+    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const { page, errors } = await openPage(context);
+      const res = await page.goto(`${url}/docs/`);
+      expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
+      // Swagger UI fetched the OpenAPI document and drew its operations.
+      await page.getByText('/v1/decisions', { exact: true }).first().waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   // Last, so the screenshots show the approvals, suspensions and audit entries the tests above made.
   it('loads every page without console errors, at 1280 px and at phone width', async () => {
     const { context, page, errors } = await signedIn();

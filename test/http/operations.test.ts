@@ -48,6 +48,11 @@ describe('operations', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/html/);
     expect(res.body).toContain('swagger');
+    // Its own files only, never framed (test/e2e/console.test.ts renders it in Chromium under this CSP).
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    const script = await t.request({ method: 'GET', url: '/docs/static/swagger-initializer.js', token: null });
+    expect(script.headers['content-security-policy']).toContain("default-src 'self'");
   });
 
   it('exposes Prometheus metrics', async () => {
