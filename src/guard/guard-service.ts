@@ -336,6 +336,21 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
   /** Spends an approved approval on this decision, or says why it cannot be. */
   async function spendApproval(store: ReturnType<typeof createApprovalStore>, id: string, d: DecisionItem, tool: string) {
+    // Separation of duties at the spend as well: whoever approved may not push the call through with
+    // a key they issued (they could join, with such a key, an approval another key's call opened, and
+    // approve it). The approval stays for a call made with another key.
+    const decidedBy = (await store.row(id))?.decided_by;
+    const issuer = decidedBy?.startsWith('person:') ? await store.keyIssuer(d.caller.keyId) : null;
+    if (issuer !== null && decidedBy === `person:${issuer}`) {
+      d.approvalId = id;
+      d.approvalError = `approval ${id} was decided by ${issuer}, who issued the key this call came with: a call made with that key may not spend it (separation of duties)`;
+      d.outcome = {
+        ...d.outcome,
+        decision: 'deny',
+        reasons: [{ policy: 'approval-invalid', effect: 'forbid', message: d.approvalError }],
+      };
+      return;
+    }
     const used = await store.use({
       id,
       agent: d.agent,

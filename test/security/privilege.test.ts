@@ -234,6 +234,52 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
     }
   });
 
+  // Found by review: the issuer check looked only at the key that opened the approval. A person with a
+  // key they issued for the agent could make the same call as another key's pending one (so joining
+  // its approval), approve it, and spend it with their own key.
+  it('refuses spending an approval with a key its approver issued; the call of another key spends it', async () => {
+    const email = { email: 'pat.platform@acme.example' };
+    expect((await person('pat.platform', ['platform', 'approver'], email)).statusCode).toBe(200);
+    try {
+      const call = (key: string) =>
+        t.request({
+          method: 'POST',
+          url: '/v1/decisions',
+          token: key,
+          payload: { action: 'tool.call', tool: 'crm.refund', arguments: { orderId: 'J-1', amount: 7000 } },
+        });
+      const theirs = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key as string;
+      const mine = (
+        await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys', token: tokens['pat.platform'], payload: {} })
+      ).json().key as string;
+      const opened = await call(theirs);
+      expect(opened.json().decision, opened.body).toBe('approval_required');
+      const id = opened.json().approvalId as string;
+      const joined = await call(mine);
+      expect(joined.json()).toMatchObject({ decision: 'approval_required', approvalId: id });
+      // The approval's opening key is not pat's: deciding is allowed.
+      const approved = await t.request({
+        method: 'POST',
+        url: `/v1/approvals/${id}/approve`,
+        token: tokens['pat.platform'],
+        payload: {},
+      });
+      expect(approved.statusCode, approved.body).toBe(200);
+
+      const pushed = await call(mine);
+      expect(pushed.statusCode).toBe(409);
+      expect(pushed.json().error.message).toBe(
+        `approval ${id} was decided by pat.platform, who issued the key this call came with: a call made with that key may not spend it (separation of duties)`,
+      );
+      expect((await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json().status).toBe('approved');
+      const legit = await call(theirs);
+      expect(legit.json()).toMatchObject({ decision: 'allow' });
+      expect((await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json().status).toBe('used');
+    } finally {
+      await person('pat.platform', ['platform'], email);
+    }
+  });
+
   it('refuses an owner signing off their own initiative in a reviewer role; the owner sign-off stays theirs', async () => {
     // dana.lee owns support-deflection and holds platform.
     const opened = await t.request({
