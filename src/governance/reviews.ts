@@ -10,6 +10,7 @@ import type { AuditRecord } from '../guard/audit.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import { type Role, STAGES } from '../registry/schemas.js';
+import { latestTiers } from './risk.js';
 
 type Stage = (typeof STAGES)[number];
 
@@ -153,6 +154,56 @@ export function createReviewService(deps: Deps) {
   }
   const staleError = (row: ReviewTable, reason: string) =>
     new ConflictError(`review ${row.id} can no longer be approved: ${reason}. It is closed; promote again if still wanted`);
+
+  /**
+   * Moves the initiative's stage and closes the review as approved, in one registry write: the stage
+   * is written on the initiative as that write finds it (never an older copy over another write's
+   * change), and only if the review is still open and the move still holds there. `stale` says why it
+   * no longer does; `approved: false` means another request closed the review first.
+   */
+  async function approve(row: ReviewTable, tier: string | undefined, at: string) {
+    let stale: string | undefined;
+    let closedElsewhere = false;
+    /** The initiative's descriptor tier where the write found it (when no assessment sets one). */
+    let descriptorTier: string | undefined;
+    try {
+      await deps.registryService.update(
+        { type: 'system', id: `review:${row.id}` },
+        (registry) => {
+          const current = registry.get('Initiative', row.initiative);
+          descriptorTier = current?.spec.riskTier;
+          stale = whyStale(row, current, tier) ?? (current ? missingOversight(row, current, tier) : undefined);
+          if (stale !== undefined || !current) throw new ConflictError(stale ?? `${row.initiative} no longer exists`);
+          const spec = { ...current.spec, stage: row.to_stage, stageSince: at.slice(0, 10) };
+          return [{ kind: 'Initiative', name: current.name, labels: current.labels, spec }];
+        },
+        async (trx) => {
+          // The tier in force, read under the registry's lock (an assessment takes it too): one
+          // assessed since the sign-off was checked may need other sign-offs, or forbid the move.
+          const now = (await latestTiers(trx)).get(row.initiative) ?? descriptorTier;
+          if (now !== tier) {
+            stale = `its risk tier changed to ${now ?? 'none'} while the review was being approved`;
+            throw new ConflictError(stale);
+          }
+          const closed = await trx
+            .updateTable('reviews')
+            .set({ status: 'approved', closed_at: at })
+            .where('id', '=', row.id)
+            .where('status', '=', 'open')
+            .executeTakeFirst();
+          if (Number(closed.numUpdatedRows) !== 1) {
+            closedElsewhere = true;
+            throw new ConflictError(`review ${row.id} was closed meanwhile`);
+          }
+        },
+      );
+    } catch (err) {
+      if (stale === undefined && !closedElsewhere) throw err;
+      // (`stale` is from the last look, under the registry's lock when another write came in.)
+      return { approved: false, stale: closedElsewhere ? undefined : stale };
+    }
+    return { approved: true, stale: undefined };
+  }
 
   /**
    * Records one sign-off, under the review's row lock (PostgreSQL; SQLite's write transaction
@@ -309,25 +360,10 @@ export function createReviewService(deps: Deps) {
       if (rejected) {
         if (await close(signed.row, 'rejected', at)) await recordClosed(actor, signed.row, 'rejected');
       } else if (complete) {
-        // The stage changes through the registry, validated like any write, as this review, from the
-        // initiative as it is now: read again, the moment before the write.
-        const current = (await deps.registry()).get('Initiative', row.initiative);
-        const stale = whyStale(row, current, await deps.riskTier(row.initiative));
-        if (stale !== undefined || !current) {
-          const reason = stale ?? `${row.initiative} no longer exists`;
-          if (await closeStale(actor, signed.row, reason, at)) throw staleError(row, reason);
-        } else if (await close(signed.row, 'approved', at)) {
-          await deps.registryService.put(
-            { type: 'system', id: `review:${id}` },
-            {
-              apiVersion: 'fulcrum/v1',
-              kind: 'Initiative',
-              metadata: { name: row.initiative, labels: current.labels },
-              spec: { ...current.spec, stage: row.to_stage, stageSince: at.slice(0, 10) },
-            },
-          );
-          await recordClosed(actor, signed.row, 'approved');
-        }
+        const outcome = await approve(signed.row, tier, at);
+        if (outcome.stale !== undefined) {
+          if (await closeStale(actor, signed.row, outcome.stale, at)) throw staleError(row, outcome.stale);
+        } else if (outcome.approved) await recordClosed(actor, signed.row, 'approved');
       }
       const after = await load(id);
       return view(after.row, after.signOffs);

@@ -1,6 +1,6 @@
 // The registry: read descriptors, write one (PUT), delete one, or apply a whole bundle in one
 // transaction. Every write validates the whole next registry before anything is written.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { endSessionsOf } from '../auth/console-sessions.js';
 import { createCredentialStore } from '../auth/credential-store.js';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
@@ -59,7 +59,15 @@ interface CommitOptions {
   prune?: boolean;
   dryRun?: boolean;
   actor: Principal;
+  /** What to write, worked out from the registry the write is checked against (again under the lock
+   *  when another write came in): a change of one field never writes back what another write changed. */
+  derive?: (current: RegistrySnapshot) => Desired[];
+  /** Runs in the write's transaction after the descriptors are written; throwing rolls the write back. */
+  inTransaction?: (trx: Transaction<Database>) => Promise<void>;
 }
+
+/** What a write puts, in the registry it is checked against. */
+const toPut = (current: RegistrySnapshot, put: Desired[], opts: CommitOptions) => (opts.derive ? opts.derive(current) : put);
 
 /** What a write removes and the registry it leaves, from the registry it starts from. */
 function plan(current: RegistrySnapshot, put: Desired[], opts: CommitOptions) {
@@ -123,14 +131,15 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
       await nextTurn();
       const current = await snapshotAtOneRevision();
       await nextTurn();
-      const planned = plan(current, put, opts);
+      const putNow = toPut(current, put, opts);
+      const planned = plan(current, putNow, opts);
       await nextTurn();
       const verdicts = await checkPoliciesAhead(planned.next);
       // Worked out ahead only when it would write: problems are found again under the lock, against
       // the registry as it is then, and reported from there.
       const ahead = Number.isNaN(current.revision)
         ? undefined
-        : await prepare(current, put, opts, locate, verdicts, slicer(), planned);
+        : await prepare(current, putNow, opts, locate, verdicts, slicer(), planned);
       // The transaction runs in one piece (its statements answer at once on SQLite): it starts afresh.
       await nextTurn();
       try {
@@ -224,16 +233,8 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
         let prepared = ahead?.base === revision - 1 ? ahead : undefined;
         if (!prepared) {
           // Another write came in since the snapshot: everything is checked again under the lock.
-          const again = await prepare(
-            new RegistrySnapshot(await tx.loadAll(), revision - 1),
-            put,
-            opts,
-            locate,
-            verdicts,
-            () => undefined,
-            undefined,
-            tx,
-          );
+          const locked = new RegistrySnapshot(await tx.loadAll(), revision - 1);
+          const again = await prepare(locked, toPut(locked, put, opts), opts, locate, verdicts, () => undefined, undefined, tx);
           if ('refused' in again) throw again.refused;
           prepared = again;
         }
@@ -261,6 +262,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
         await tx.upsertAll(written, now);
         await tx.recordChanges(changes, revision, actorName(opts.actor), now);
         await tx.recordStewards(stewardsWritten(prepared.current, written, opts.actor), now);
+        await opts.inTransaction?.(trx);
         return result;
       });
       for (const l of listeners) l();
@@ -300,6 +302,21 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
       const result = await commit([checked.desired], { actor });
       const object = (await store.get(kind, name)) as RegistryObject;
       return { result: result.created.length ? 'created' : result.updated.length ? 'updated' : 'unchanged', object };
+    },
+
+    /**
+     * Writes descriptors worked out from the registry as the write finds it (under its lock when
+     * another write came in meanwhile), with `inTransaction` in the same transaction: a promotion
+     * review moves an initiative's stage and closes itself at once, and writes back no field another
+     * write changed meanwhile. `derive` may throw to refuse; nothing is written then.
+     */
+    async update(
+      actor: Principal,
+      derive: (current: RegistrySnapshot) => Desired[],
+      inTransaction?: (trx: Transaction<Database>) => Promise<void>,
+    ): Promise<ApplyResult> {
+      assertCan(actor, 'registry.write');
+      return commit([], { actor, derive, ...(inTransaction ? { inTransaction } : {}) });
     },
 
     /** Deletes one descriptor; refused while anything references it. */

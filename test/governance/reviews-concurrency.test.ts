@@ -7,8 +7,12 @@ import type { Principal } from '../../src/auth/principal.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { migrationsFor } from '../../src/db/migrations/index.js';
 import type { ReviewTable } from '../../src/db/schema.js';
+import { createReviewService } from '../../src/governance/reviews.js';
+import { latestTiers } from '../../src/governance/risk.js';
+import type { RegistryService } from '../../src/registry/registry-service.js';
 import { createEmptyDatabase, ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
+import { gate } from '../support/pause.js';
 import { startCluster, startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -38,6 +42,8 @@ describe.each(ENGINES)('reviews under concurrency on %s', (engine) => {
       ['race-open', 'minimal'],
       ['race-sod', 'medium'],
       ['race-admin', 'medium'],
+      ['race-write', 'minimal'],
+      ['race-tier', 'minimal'],
     ] as const)
       expect((await t.request({ method: 'PUT', url: `/v1/initiatives/${name}`, payload: { spec: spec(tier) } })).statusCode).toBe(
         201,
@@ -82,6 +88,62 @@ describe.each(ENGINES)('reviews under concurrency on %s', (engine) => {
     );
     expect((await t.app.reviews.get(ADMIN, review.id)).status).toBe('approved');
     expect((await t.request({ method: 'GET', url: '/v1/initiatives/race-admin' })).json().spec.stage).toBe('pilot');
+  });
+
+  /** The app's reviews, their registry writes held at `gate` until released. */
+  function heldReviews() {
+    const g = gate();
+    const real = t.app.registry;
+    const held: RegistryService = {
+      ...real,
+      put: async (...a) => {
+        await g.stop();
+        return real.put(...a);
+      },
+      update: async (...a) => {
+        await g.stop();
+        return real.update(...a);
+      },
+    };
+    const reviews = createReviewService({
+      db: t.app.database.db,
+      registry: () => real.snapshot(),
+      registryService: held,
+      riskTier: async (i) =>
+        (await latestTiers(t.app.database.db)).get(i) ?? (await real.snapshot()).get('Initiative', i)?.spec.riskTier,
+      recordAct: t.app.guard.recordAct,
+    });
+    return { reviews, gate: g };
+  }
+  const initiative = async (name: string) => (await t.request({ method: 'GET', url: `/v1/initiatives/${name}` })).json().spec;
+
+  // Found by review: the stage was written as the whole initiative read a moment before, so a registry
+  // write landing in between was undone by the review's.
+  it('moves the stage on the initiative as the write finds it: a change made meanwhile stays', async () => {
+    const review = await t.app.reviews.promote(ADMIN, 'race-write', 'pilot');
+    const { reviews, gate: g } = heldReviews();
+    const signing = reviews.signOff(ADMIN, review.id, { role: 'owner', decision: 'approve' });
+    await g.reached;
+    const meanwhile = { spec: { ...spec('minimal'), title: 'renamed meanwhile' } };
+    expect((await t.request({ method: 'PUT', url: '/v1/initiatives/race-write', payload: meanwhile })).statusCode).toBe(200);
+    g.release();
+    expect((await signing).status).toBe('approved');
+    expect(await initiative('race-write')).toMatchObject({ stage: 'pilot', title: 'renamed meanwhile' });
+  });
+
+  it('does not approve when the risk tier changed while the sign-off was recorded: the review closes, saying why', async () => {
+    const review = await t.app.reviews.promote(ADMIN, 'race-tier', 'pilot');
+    const { reviews, gate: g } = heldReviews();
+    const signing = reviews.signOff(ADMIN, review.id, { role: 'owner', decision: 'approve' });
+    await g.reached;
+    const stricter = { spec: { ...spec('high'), oversightOwner: 'dana.lee', incidentOwner: 'dana.lee' } };
+    expect((await t.request({ method: 'PUT', url: '/v1/initiatives/race-tier', payload: stricter })).statusCode).toBe(200);
+    g.release();
+    await expect(signing).rejects.toThrow(
+      `review ${review.id} can no longer be approved: its risk tier changed to high while the review was being approved. It is closed; promote again if still wanted`,
+    );
+    expect((await t.app.reviews.get(ADMIN, review.id)).status).toBe('rejected');
+    expect(await initiative('race-tier')).toMatchObject({ stage: 'proposed', riskTier: 'high' });
   });
 
   it('settles reviews left open twice by the race when upgrading, keeping the earliest', async () => {
