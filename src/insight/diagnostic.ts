@@ -1,6 +1,6 @@
 // The scale-or-fail diagnostic: the brief's six checklist questions answered from what Fulcrum
 // knows (registry, telemetry, spend), never from a questionnaire. A pure function of the facts.
-import { SIGN_OFFS } from '../governance/reviews.js';
+import { SIGN_OFFS } from '../governance/review-rules.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
 import { ACTIVE_STAGES } from '../registry/stages.js';

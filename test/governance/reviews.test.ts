@@ -1,7 +1,7 @@
 // Stage promotions: every path per tier, the sign-offs each needs, rejects, and the refusals.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGN_OFFS } from '../../src/governance/reviews.js';
+import { SIGN_OFFS } from '../../src/governance/review-rules.js';
 import { QUESTIONS } from '../../src/governance/risk.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
