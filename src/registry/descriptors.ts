@@ -71,6 +71,13 @@ function* parseSteps(files: SourceFile[], out: Parsed): Generator<typeof PAUSE> 
         }
         continue;
       }
+      const version = otherYamlVersion(doc);
+      if (version) {
+        const at = Math.max(0, f.content.lastIndexOf('%YAML', doc.range[0]));
+        const pos = lineCounter.linePos(at);
+        problems.push({ file: f.path, line: pos.line, col: pos.col, message: `YAML: ${version}` });
+        continue;
+      }
       // An empty document (a trailing `---`, perhaps followed by comments) holds nothing.
       if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
       const root = doc.contents as Node;
@@ -182,11 +189,24 @@ function* valueSteps(text: string, out: { value?: unknown }): Generator<typeof P
     const pos = lineCounter.linePos(e.pos[0]);
     throw new InputError(`malformed YAML body: ${firstLine(e.message)} at line ${pos.line}, column ${pos.col}`);
   }
+  const version = otherYamlVersion(doc);
+  if (version) throw new InputError(`YAML body: ${version}`);
   try {
     out.value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     throw new InputError(`malformed YAML body: ${firstLine((err as Error).message)}`);
   }
+}
+
+/**
+ * Why a document that declares another YAML version than 1.2 is refused. Under `%YAML 1.1` the same
+ * text means other values, silently: `no` is false, `0777` is 511, `1:30` is 90, `1_000` is 1000
+ * (all strings or other numbers in 1.2), so one file would mean one thing here and another elsewhere.
+ */
+function otherYamlVersion(doc: YAML.Document.Parsed): string | undefined {
+  const { explicit, version } = doc.directives?.yaml ?? { explicit: false, version: '1.2' };
+  if (!explicit || version === '1.2') return undefined;
+  return `%YAML ${version} is not read: Fulcrum reads YAML 1.2, in which \`no\`, \`0777\` and \`1:30\` mean other values than in ${version}; remove the directive`;
 }
 
 function firstLine(s: string): string {
