@@ -57,6 +57,9 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
 
   const sessionCookie = (res: { headers: Record<string, unknown> }) =>
     ([res.headers['set-cookie']].flat() as string[]).find((c) => c.startsWith('fulcrum_session=fss_'));
+  /** A new console session of dana.lee's: its token. */
+  const consoleSession = async () =>
+    (sessionCookie((await signIn('dana.lee@acme.example')).callback) as string).split(';')[0]?.split('=')[1] as string;
 
   it('signs a person in: PKCE and state at the IdP, an httpOnly SameSite cookie, roles from the Person', async () => {
     const login = await t.request({ method: 'GET', url: '/auth/login', token: null });
@@ -133,11 +136,7 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
   });
 
   it('ends both sessions when a logout carries a bearer session and a cookie session', async () => {
-    const token = async () =>
-      ((sessionCookie((await signIn('dana.lee@acme.example')).callback) as string).split(';')[0] as string).split(
-        '=',
-      )[1] as string;
-    const [a, b] = [await token(), await token()];
+    const [a, b] = [await consoleSession(), await consoleSession()];
     const cookie = `fulcrum_session=${a}`;
     const csrf = (await t.request({ method: 'GET', url: '/auth/session', token: null, headers: { cookie } })).json().session
       .csrfToken;
@@ -154,11 +153,7 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
   });
 
   it('a logout with a bearer session and a cookie session without its CSRF header ends neither', async () => {
-    const token = async () =>
-      ((sessionCookie((await signIn('dana.lee@acme.example')).callback) as string).split(';')[0] as string).split(
-        '=',
-      )[1] as string;
-    const [a, b] = [await token(), await token()];
+    const [a, b] = [await consoleSession(), await consoleSession()];
     const out = await t.request({ method: 'POST', url: '/auth/logout', token: b, headers: { cookie: `fulcrum_session=${a}` } });
     expect(out.statusCode).toBe(403);
     for (const s of [a, b]) expect((await t.request({ method: 'GET', url: '/v1/whoami', token: s })).statusCode).toBe(200);
