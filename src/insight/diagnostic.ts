@@ -275,10 +275,11 @@ export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
   for (const line of f.spendLines(b.name)) if (line.date <= today) add(line.category, line.initiative, line.amount);
   // Model-call cost from telemetry: model licences, or infrastructure for self-hosted models. It is in
   // USD: a budget in another currency does not take it (Fulcrum converts nothing), and says how much
-  // it leaves out (found by review: USD was added to a EUR budget as if it were euros).
+  // it leaves out (found by review: USD was added to a EUR budget as if it were euros). Only the
+  // budget's own period: a closed budget read today took every call since its end as its own.
   let telemetryUsd = 0;
   for (const s of f.telemetrySpend) {
-    if (s.day < from || s.day > today) continue;
+    if (s.day < from || s.day > today || s.day > to) continue;
     if (b.spec.currency !== 'USD') {
       telemetryUsd += s.costUsd;
       continue;

@@ -419,7 +419,7 @@ export function initiativeSpend(f: Facts, budget: string, initiative: string, ca
       sum += l.amount;
   // Telemetry is priced in USD: only a USD budget takes it (Fulcrum converts nothing).
   for (const s of b.spec.currency === 'USD' ? f.telemetrySpend : []) {
-    if (s.day < b.spec.period.from || s.day > today) continue;
+    if (s.day < b.spec.period.from || s.day > today || s.day > b.spec.period.to) continue;
     if (r.get('Agent', s.agent)?.spec.initiative !== initiative) continue;
     const c = r.get('Model', s.model)?.spec.hosting === 'self-hosted' ? 'infrastructure-compute' : 'model-licences';
     if (c === category) sum += s.costUsd;

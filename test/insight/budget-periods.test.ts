@@ -1,0 +1,85 @@
+// Budgets as finance keeps them: a closed budget read after its end, and an initiative's earmark for
+// a category written as several allocation lines (a top-up) — on every engine.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { ENGINES } from '../support/databases.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { sendTasks } from './tasks.js';
+
+const DAY = 86_400_000;
+const NOW = Date.now();
+const day = (offset: number) => new Date(NOW + offset * DAY).toISOString().slice(0, 10);
+const doc = (kind: string, name: string, spec: object) => ({ apiVersion: 'fulcrum/v1', kind, metadata: { name }, spec });
+const FROM = day(-9);
+const TO = day(80);
+/** An amount pro-rated to today as budgetAlignment does (elapsed days incl. today ÷ period days). */
+const proRated = (amount: number) => (amount * 10) / 90;
+
+function registry(): string {
+  const initiative = (name: string) => [
+    doc('Initiative', name, {
+      title: name,
+      type: 'agent',
+      riskTier: 'low',
+      stage: 'production',
+      stageSince: day(-60),
+      owner: 'ann',
+      businessUnit: 'bu',
+      outcomes: [],
+    }),
+    doc('Agent', `a-${name}`, { initiative: name, extraTools: [], owner: 'ann', framework: 'fw', status: 'active' }),
+  ];
+  const docs = [
+    doc('BusinessUnit', 'bu', { title: 'BU' }),
+    doc('Person', 'ann', { displayName: 'Ann', roles: ['owner', 'platform'], businessUnit: 'bu' }),
+    ...initiative('topped-up'),
+    ...initiative('overspent'),
+    // Last year's budget, closed 35 days ago: what was spent since is none of its business.
+    doc('Budget', 'closed', {
+      period: { from: day(-400), to: day(-35) },
+      allocations: [{ category: 'model-licences', amount: 1000 }],
+    }),
+    // This year's: each initiative's data-integration earmark in two lines, 1,000 and a 1,000 top-up.
+    doc('Budget', 'current', {
+      period: { from: FROM, to: TO },
+      allocations: ['topped-up', 'overspent'].flatMap((initiative) => [
+        { category: 'data-integration', amount: 1000, initiative },
+        { category: 'data-integration', amount: 1000, initiative },
+      ]),
+      actuals: [
+        // 1.5 × one line pro-rated, 0.75 × the earmark: within it.
+        { category: 'data-integration', amount: proRated(1000) * 1.5, date: day(0), initiative: 'topped-up' },
+        // 1.3 × the whole earmark pro-rated: over it, once.
+        { category: 'data-integration', amount: proRated(2000) * 1.3, date: day(0), initiative: 'overspent' },
+      ],
+    }),
+  ];
+  return docs.map((d) => YAML.stringify(d)).join('---\n');
+}
+
+describe.each(ENGINES)('budget periods and earmarks on %s', (engine) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    const applied = await t.request({
+      method: 'POST',
+      url: '/v1/apply',
+      payload: { files: [{ path: 'r.yaml', content: registry() }] },
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    // USD 50 of model cost today, long after the closed budget ended.
+    await sendTasks(t, 'topped-up', { n: 40, resolved: 30, cost: 50 }, NOW);
+  });
+  afterAll(async () => t?.close());
+
+  it("a closed budget's alignment leaves out telemetry after its period", async () => {
+    const res = await t.request({ method: 'GET', url: '/v1/budgets/closed/alignment' });
+    expect(res.statusCode, res.body).toBe(200);
+    const licences = res.json().categories.find((c: { category: string }) => c.category === 'model-licences');
+    // It took today's USD 50 as its own: 50 against 1,000 allocated for a period that had ended.
+    expect(licences.actual).toBe(0);
+    expect(res.json().total).toBe(0);
+    const current = (await t.request({ method: 'GET', url: '/v1/budgets/current/alignment' })).json();
+    expect(current.categories.find((c: { category: string }) => c.category === 'model-licences').actual).toBe(50);
+  });
+});
