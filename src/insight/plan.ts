@@ -294,16 +294,20 @@ function judge(
       'cut its cost (see the model mix) or raise the value it delivers',
       owner,
     );
-  // Money: over its own allocation, pro-rated to date.
+  // Money: over its own allocation, pro-rated to date. Its lines in one category are one earmark
+  // (a top-up is a second line), as the alignment sums them: compared line by line, spend within
+  // the earmark was over each line, and one overspend was two blockers.
   if (budget && alignment) {
-    const b = r.get('Budget', budget);
-    for (const a of b?.spec.allocations.filter((x) => x.initiative === name) ?? []) {
-      const spent = initiativeSpend(f, budget, name, a.category);
-      const proRated = a.amount * alignment.elapsed;
+    const earmarks = new Map<string, number>();
+    for (const a of r.get('Budget', budget)?.spec.allocations ?? [])
+      if (a.initiative === name) earmarks.set(a.category, (earmarks.get(a.category) ?? 0) + a.amount);
+    for (const [category, amount] of earmarks) {
+      const spent = initiativeSpend(f, budget, name, category);
+      const proRated = amount * alignment.elapsed;
       if (spent > proRated * (1 + t.budgetTolerance))
         block(
           'over-allocation',
-          `${a.category} spend ${Math.round(spent)} ${alignment.currency} to date against ${Math.round(proRated)} of its allocation (${budget}, pro-rated)`,
+          `${category} spend ${Math.round(spent)} ${alignment.currency} to date against ${Math.round(proRated)} of its allocation (${budget}, pro-rated)`,
           'cut spend or re-plan the allocation with finance',
           owner,
         );

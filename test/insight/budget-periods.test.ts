@@ -82,4 +82,17 @@ describe.each(ENGINES)('budget periods and earmarks on %s', (engine) => {
     const current = (await t.request({ method: 'GET', url: '/v1/budgets/current/alignment' })).json();
     expect(current.categories.find((c: { category: string }) => c.category === 'model-licences').actual).toBe(50);
   });
+
+  it('an earmark in several allocation lines is one allocation: over it once, or not at all', async () => {
+    const res = await t.request({ method: 'GET', url: '/v1/plan' });
+    expect(res.statusCode, res.body).toBe(200);
+    const over = (name: string) =>
+      res
+        .json()
+        .initiatives.find((i: { name: string }) => i.name === name)
+        .blockers.filter((b: { gap: string }) => b.gap === 'over-allocation');
+    expect(over('topped-up')).toEqual([]);
+    expect(over('overspent')).toHaveLength(1);
+    expect(over('overspent')[0].detail).toMatch(/against 222 of its allocation/);
+  });
 });
