@@ -237,7 +237,13 @@ export function scaleCases(f: PlanFacts, t: PlanThresholds, active: Desired<'Ini
       factor: factor === null ? null : Math.round(factor * 1000) / 1000,
       value,
       cost,
-      netValueUsd: value.annualUsd !== null && cost.annualUsd !== null ? r2(value.annualUsd - cost.annualUsd) : null,
+      // A cost that leaves something out (a call without a price) is a lower bound, so value minus it
+      // is no net value: unmeasured, as the ROI is (found by review: it was reported, and ranked, as
+      // value minus the part of the cost that is known).
+      netValueUsd:
+        value.annualUsd !== null && cost.annualUsd !== null && (roi?.cost.incomplete.length ?? 0) === 0
+          ? r2(value.annualUsd - cost.annualUsd)
+          : null,
       extraPerDay,
       runRatePerDay,
       compute: computeNeed(f, i, agents, tasksNow, volume.atScale),
