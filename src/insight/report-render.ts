@@ -33,9 +33,20 @@ function summaryLines(r: BoardReport): string[] {
   ];
 }
 
+/**
+ * Text for Markdown, kept as text: on one line, and with no HTML, link or image of its own
+ * (CommonMark backslash escapes). Found by review: an incident title with line breaks added its own
+ * "## Verdict: Scale" section, links and HTML to the board report.
+ */
+const mdText = (v: string | number) =>
+  String(v)
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[\\<>[\]]/g, '\\$&');
+
 export function renderMarkdown(r: BoardReport): string {
   const out: string[] = [];
-  const row = (cells: Array<string | number>) => out.push(`| ${cells.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`);
+  const row = (cells: Array<string | number>) => out.push(`| ${cells.map((c) => mdText(c).replace(/\|/g, '\\|')).join(' | ')} |`);
+  const item = (line: string) => `- ${mdText(line)}`;
   const table = (head: string[], rows: Array<Array<string | number>>) => {
     row(head);
     out.push(`|${head.map(() => '---').join('|')}|`);
@@ -49,7 +60,7 @@ export function renderMarkdown(r: BoardReport): string {
     '',
   );
   out.push(`## Verdict: ${VERDICT_LABEL[r.diagnostic.verdict]}`, '');
-  for (const line of summaryLines(r)) out.push(`- ${line}`);
+  for (const line of summaryLines(r)) out.push(item(line));
   out.push('', '## Scale-or-fail scorecard', '');
   table(
     ['area', 'status', 'evidence', 'next action'],
@@ -63,7 +74,12 @@ export function renderMarkdown(r: BoardReport): string {
   out.push('## Outcomes against targets', '');
   if (r.initiatives.length === 0) out.push('No active initiatives.', '');
   for (const i of r.initiatives) {
-    out.push(`### ${i.title} (${i.name})`, '', `Stage ${i.stage}, risk tier ${i.riskTier ?? 'untiered'}, owner ${i.owner}.`, '');
+    out.push(
+      `### ${mdText(i.title)} (${i.name})`,
+      '',
+      mdText(`Stage ${i.stage}, risk tier ${i.riskTier ?? 'untiered'}, owner ${i.owner}.`),
+      '',
+    );
     if (i.metrics.length === 0) out.push('No outcome metrics declared.', '');
     else
       table(
@@ -105,7 +121,7 @@ export function renderMarkdown(r: BoardReport): string {
         ['**total**', money(b.total.allocated), money(b.total.proRated), money(b.total.actual), ''],
       ],
     );
-    out.push(...budgetNotes(b).map((n) => `- ${n}`), '');
+    out.push(...budgetNotes(b).map(item), '');
   }
   out.push('## Incidents and risks', '');
   out.push(
@@ -131,9 +147,9 @@ export function renderMarkdown(r: BoardReport): string {
   );
   out.push(`Tiers across ${r.risks.length} non-retired initiatives: ${tierCounts(r)}.`, '');
   out.push('## Where AI is not ready yet', '');
-  for (const n of notReadyLines(r)) out.push(`- ${n}`);
+  for (const n of notReadyLines(r)) out.push(item(n));
   out.push('');
-  if (r.plan) out.push('## The plan: scale, fix, keep going or stop', '', ...r.plan.map((l) => `- ${l}`), '');
+  if (r.plan) out.push('## The plan: scale, fix, keep going or stop', '', ...r.plan.map(item), '');
   return out.join('\n');
 }
 
