@@ -3,7 +3,7 @@
 import { SIGN_OFFS } from '../governance/review-rules.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
-import { ACTIVE_STAGES } from '../registry/stages.js';
+import { ACTIVE_STAGES, daysInStage } from '../registry/stages.js';
 
 export type Status = 'pass' | 'partial' | 'fail' | 'unknown';
 export type Verdict = 'scale' | 'at-risk' | 'fail';
@@ -316,7 +316,7 @@ export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
       (i) =>
         i.spec.stage === 'pilot' &&
         i.spec.stageSince !== undefined &&
-        (f.now.getTime() - Date.parse(i.spec.stageSince)) / DAY > t.stalledPilotDays &&
+        daysInStage(i.spec.stageSince, f.now) > t.stalledPilotDays &&
         (byInitiative.get(i.name) ?? 0) > 0,
     )
     .map((i) => ({

@@ -4,7 +4,7 @@
 // model mix (model-mix.ts). A pure function of the facts, like the diagnostic.
 import type { OutcomeReport } from '../evidence/outcomes.js';
 import type { RegistrySnapshot } from '../registry/model.js';
-import { ACTIVE_STAGES } from '../registry/stages.js';
+import { ACTIVE_STAGES, daysInStage } from '../registry/stages.js';
 import { type BudgetAlignment, budgetAlignment, DEFAULT_THRESHOLDS, type Evidence, type Facts } from './diagnostic.js';
 import { type MixGroup, type ModelMix, modelMix } from './model-mix.js';
 import { domainsOf, type Roadmap, roadmap, type ScaleCase, scaleCases } from './plan-roadmap.js';
@@ -113,7 +113,6 @@ export interface PlanFacts extends Facts {
 const ACTIVE = ACTIVE_STAGES;
 /** Incident severities that block scaling while open (sev3/sev4 are listed as evidence only). */
 const SEVERE = new Set(['sev1', 'sev2']);
-const DAY = 86_400_000;
 const clamp = (x: number) => Math.max(-1, Math.min(1, x));
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
 const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
@@ -190,7 +189,7 @@ function judge(
   const attainment = progress.length
     ? round(progress.reduce((s, m) => s + clamp(m.progress as number), 0) / progress.length)
     : null;
-  const days = i.spec.stageSince ? Math.floor((f.now.getTime() - Date.parse(i.spec.stageSince)) / DAY) : null;
+  const days = i.spec.stageSince ? daysInStage(i.spec.stageSince, f.now) : null;
   const stalled = i.spec.stage === 'pilot' && days !== null && days > t.stalledPilotDays;
   const blockers: Blocker[] = [];
   const block = (gap: Gap, detail: string, action: string, who: string, people?: string[]) =>

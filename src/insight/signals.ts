@@ -3,9 +3,7 @@
 import type { AttributionMismatch } from '../evidence/attribution.js';
 import type { UnpricedModelCalls } from '../evidence/unpriced.js';
 import type { RegistrySnapshot } from '../registry/model.js';
-import { ACTIVE_STAGES } from '../registry/stages.js';
-
-const DAY = 86_400_000;
+import { ACTIVE_STAGES, daysInStage } from '../registry/stages.js';
 
 export interface Signals {
   stalledPilots: Array<{ initiative: string; since: string; days: number }>;
@@ -43,15 +41,12 @@ export function computeSignals(
   const stalledPilots = r
     .list('Initiative')
     .filter(
-      (i) =>
-        i.spec.stage === 'pilot' &&
-        i.spec.stageSince &&
-        (opts.now.getTime() - Date.parse(i.spec.stageSince)) / DAY > opts.stalledPilotDays,
+      (i) => i.spec.stage === 'pilot' && i.spec.stageSince && daysInStage(i.spec.stageSince, opts.now) > opts.stalledPilotDays,
     )
     .map((i) => ({
       initiative: i.name,
       since: i.spec.stageSince as string,
-      days: Math.floor((opts.now.getTime() - Date.parse(i.spec.stageSince as string)) / DAY),
+      days: daysInStage(i.spec.stageSince as string, opts.now),
     }))
     .sort((a, b) => b.days - a.days);
 

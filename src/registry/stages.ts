@@ -29,3 +29,12 @@ export function isActiveStage(stage: string): boolean {
 
 /** Most mature first (scaled, production, pilot), then proposed, then retired: the order lists show. */
 export const STAGE_ORDER: readonly Stage[] = ['scaled', 'production', 'pilot', 'proposed', 'retired'];
+
+/**
+ * Whole days an initiative has been in its stage since `stageSince` (a day, read as its UTC start).
+ * Every view compares this with `stalledPilotDays`: counted in fractions, a pilot was stalled in the
+ * signals and the budget on its 180th day while the plan, in whole days, kept it inside its window.
+ */
+export function daysInStage(stageSince: string, now: Date): number {
+  return Math.floor((now.getTime() - Date.parse(stageSince)) / 86_400_000);
+}
