@@ -378,7 +378,10 @@ export function roadmap(
   const runRate: PerCategory = {};
   for (const c of alignment?.categories ?? [])
     runRate[c.category as Category] = elapsedDays > 0 && c.actual !== null ? c.actual / elapsedDays : 0;
-  const budgetKnown = alignment !== undefined && qs.every((q) => q.budget !== null && q.currency === 'USD');
+  // The run rate is in the covering budget's currency and the extra cost in USD: a run rate in yen
+  // taken from a USD allocation made growth wait for "dollars" it never needed (found by review).
+  const budgetKnown =
+    alignment !== undefined && alignment.currency === 'USD' && qs.every((q) => q.budget !== null && q.currency === 'USD');
   const headroom = qs.map((q) =>
     Object.fromEntries(BUDGET_CATEGORIES.map((c) => [c, (q.allocation[c] ?? 0) - (runRate[c] ?? 0) * q.days])),
   ) as Array<Record<Category, number>>;
@@ -438,9 +441,11 @@ export function roadmap(
     const notes: string[] = [];
     if (!budgetKnown)
       notes.push(
-        alignment
-          ? 'budget not checked: a quarter has no USD budget to compare with'
-          : 'budget not checked: no Budget covers today, so there is no run rate to plan from',
+        !alignment
+          ? 'budget not checked: no Budget covers today, so there is no run rate to plan from'
+          : alignment.currency !== 'USD'
+            ? `budget not checked: today's run rate is in ${alignment.currency} (${alignment.budget}), and Fulcrum converts no currency`
+            : 'budget not checked: a quarter has no USD budget to compare with',
       );
     if (c.compute.status === 'unknown') notes.push(`compute not checked: ${c.compute.detail}`);
     if (c.factor === null) notes.push(`cost at scale unmeasured: ${c.volume.detail}`);
