@@ -256,7 +256,8 @@ function judge(
     );
   // Evidence enough: a measured attainment on a handful of tasks is chance, not a result.
   const measured = progress.some((m) => m.provenance === 'measured');
-  if (measured && scale.tasksNow < t.minTasksToScale)
+  const thin = measured && scale.tasksNow < t.minTasksToScale;
+  if (thin)
     block(
       'thin-evidence',
       `its measured outcomes rest on ${scale.tasksNow} finished task${scale.tasksNow === 1 ? '' : 's'} in ${f.window.from} … ${f.window.to} (scaling needs ${t.minTasksToScale})`,
@@ -352,7 +353,15 @@ function judge(
   } else if (stalled && (attainment === null || attainment < t.minAttainmentToScale)) {
     recommendation = 'stop';
     reason = `in pilot for ${days} days (over ${t.stalledPilotDays}) with attainment ${pct(attainment)} (under ${pct(t.minAttainmentToScale)})`;
-  } else if (i.spec.stage !== 'pilot' && attainment !== null && attainment <= 0 && !(roiValue !== null && roiValue > 0)) {
+  } else if (
+    // Too few tasks to scale on are too few to stop on: three escalations in a quiet month stopped a
+    // production initiative (found by review).
+    i.spec.stage !== 'pilot' &&
+    attainment !== null &&
+    attainment <= 0 &&
+    !thin &&
+    !(roiValue !== null && roiValue > 0)
+  ) {
     recommendation = 'stop';
     reason = `no improvement over its baselines (attainment ${pct(attainment)}) and no positive ROI`;
   } else if (attainment !== null && attainment >= t.minAttainmentToScale) {
@@ -366,7 +375,9 @@ function judge(
     reason =
       attainment === null
         ? 'no outcome is measured yet: keep going and measure'
-        : `attainment ${pct(attainment)} (under ${pct(t.minAttainmentToScale)}): keep going until it reaches the target`;
+        : thin
+          ? `attainment ${pct(attainment)} on ${scale.tasksNow} finished task${scale.tasksNow === 1 ? '' : 's'}, too few to judge (${t.minTasksToScale} needed): keep going and measure`
+          : `attainment ${pct(attainment)} (under ${pct(t.minAttainmentToScale)}): keep going until it reaches the target`;
   }
 
   const incidents = incidentsOn(f, name);
