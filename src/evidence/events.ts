@@ -1,6 +1,6 @@
 // Task events as agents report them (POST /v1/events). Each event is validated on its own: the
 // reply counts the accepted ones and lists each rejected one with its index and reason.
-import { inTheFuture, TASK_OUTCOMES } from './otlp.js';
+import { inTheFuture, MAX_TASK_ID, TASK_OUTCOMES } from './otlp.js';
 
 export const EVENT_TYPES = ['task.started', 'task.completed', 'handoff.human'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -42,8 +42,8 @@ export function mapEvent(raw: unknown): TaskEvent {
   if (unknown.length > 0) throw new Error(`unknown field "${unknown[0]}"`);
   if (!(EVENT_TYPES as readonly unknown[]).includes(e.type)) throw new Error(`type must be one of ${EVENT_TYPES.join(', ')}`);
   const type = e.type as EventType;
-  if (typeof e.taskId !== 'string' || e.taskId.length === 0 || e.taskId.length > 200)
-    throw new Error('taskId must be a string of 1 to 200 characters');
+  if (typeof e.taskId !== 'string' || e.taskId.length === 0 || e.taskId.length > MAX_TASK_ID)
+    throw new Error(`taskId must be a string of 1 to ${MAX_TASK_ID} characters`);
   const agent = optional(
     e.agent,
     'agent',

@@ -73,6 +73,8 @@ export function unknownUsageOperation(s: Pick<MappedSpan, 'operation' | 'model' 
   return s.model !== null || s.inputTokens !== null || s.outputTokens !== null ? s.operation : undefined;
 }
 export const TASK_OUTCOMES = ['resolved', 'escalated', 'failed', 'abandoned'] as const;
+/** The longest task id, from a span or a task event (POST /v1/events). */
+export const MAX_TASK_ID = 200;
 
 /**
  * How far ahead of this server's clock evidence may be dated. A span or task from the future is a
@@ -148,6 +150,12 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
     return null;
   };
   const operation = operationOf(a);
+  const taskIdKey = str(a('fulcrum.task.id')) !== null ? 'fulcrum.task.id' : 'gen_ai.conversation.id';
+  const taskId = str(a(taskIdKey));
+  // A task's id is bounded as a task event's is: it is in task_events' primary key, and PostgreSQL
+  // refuses an index entry over ~2.7 kB, which failed the whole export (SQLite stored it).
+  if (outcome !== null && operation === 'invoke_agent' && taskId !== null && taskId.length > MAX_TASK_ID)
+    throw new Error(`${taskIdKey} must be 1 to ${MAX_TASK_ID} characters, got ${taskId.length}`);
   const m: MappedSpan = {
     index,
     traceId,
@@ -210,7 +218,7 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
     ),
     errorType: str(a('error.type')) ?? (status === STATUS_ERROR ? 'error' : null),
     taskOutcome: outcome,
-    taskId: str(a('fulcrum.task.id')) ?? str(a('gen_ai.conversation.id')),
+    taskId,
     workflow: first('fulcrum.workflow', 'gen_ai.workflow.name'),
     responseId: str(a('gen_ai.response.id'))?.slice(0, 256) ?? null,
     serviceTier: first('openai.response.service_tier', 'gen_ai.openai.response.service_tier'),
