@@ -1,6 +1,6 @@
 // Task events as agents report them (POST /v1/events). Each event is validated on its own: the
 // reply counts the accepted ones and lists each rejected one with its index and reason.
-import { inTheFuture, MAX_TASK_ID, TASK_OUTCOMES } from './otlp.js';
+import { inTheFuture, MAX_TASK_ID, NUL, TASK_OUTCOMES } from './otlp.js';
 
 export const EVENT_TYPES = ['task.started', 'task.completed', 'handoff.human'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -83,6 +83,13 @@ export function mapEvent(raw: unknown): TaskEvent {
     (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
     'an object',
   ) as Record<string, unknown> | null;
+  // Stored as they are, and PostgreSQL's text holds no NUL (a batch with one failed whole there).
+  for (const [field, v] of [
+    ['taskId', e.taskId],
+    ['agent', agent],
+    ['workflow', workflow],
+  ] as const)
+    if (typeof v === 'string' && v.includes('\0')) throw new Error(`${field} ${NUL}`);
   if (attributes && JSON.stringify(attributes).length > MAX_ATTRIBUTES_BYTES)
     throw new Error(`attributes must be under ${MAX_ATTRIBUTES_BYTES} bytes`);
   if (type === 'task.completed') {

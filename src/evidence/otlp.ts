@@ -90,6 +90,8 @@ export function inTheFuture(ms: number, field: string, now = Date.now()): string
     : null;
 }
 const STATUS_ERROR = 2;
+/** Why a text with U+0000 in it is refused (PostgreSQL's text type cannot hold it). */
+export const NUL = 'holds a NUL character (U+0000)';
 
 export function isInference(s: Pick<MappedSpan, 'operation' | 'model'>): boolean {
   return s.operation ? INFERENCE.has(s.operation) : s.model !== null;
@@ -129,14 +131,20 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
   const spanId = id(raw.spanId, 8, 'spanId');
   const parent = isEmptyId(raw.parentSpanId) ? null : id(raw.parentSpanId, 8, 'parentSpanId');
   if (typeof raw.name !== 'string' || raw.name === '') throw new Error('span name is missing');
+  if (raw.name.includes('\0')) throw new Error(`the span name ${NUL}`);
   const start = nanos(raw.startTimeUnixNano, 'startTimeUnixNano');
   const end = nanos(raw.endTimeUnixNano, 'endTimeUnixNano');
   if (end < start) throw new Error('endTimeUnixNano is before startTimeUnixNano');
   const future = inTheFuture(Number(end / 1_000_000n), 'endTimeUnixNano');
   if (future) throw new Error(future);
   const own = attributes(raw.attributes);
-  // Span attributes win over resource attributes.
-  const a = (key: string): AttrValue | undefined => (Object.hasOwn(own, key) ? own[key] : resource[key]);
+  // Span attributes win over resource attributes. A text Fulcrum reads may be stored, and PostgreSQL
+  // stores no NUL: one failed the whole export there (SQLite kept it), so it rejects its span.
+  const a = (key: string): AttrValue | undefined => {
+    const v = Object.hasOwn(own, key) ? own[key] : resource[key];
+    if (typeof v === 'string' && v.includes('\0')) throw new Error(`${key} ${NUL}`);
+    return v;
+  };
   const startAt = new Date(Number(start / 1_000_000n)).toISOString();
   const status = isObject(raw.status) ? Number(raw.status.code ?? 0) : 0;
   const outcome = str(a('fulcrum.task.outcome'));
