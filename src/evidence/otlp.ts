@@ -138,32 +138,42 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
   const future = inTheFuture(Number(end / 1_000_000n), 'endTimeUnixNano');
   if (future) throw new Error(future);
   const own = attributes(raw.attributes);
-  // Span attributes win over resource attributes. A text Fulcrum reads may be stored, and PostgreSQL
-  // stores no NUL: one failed the whole export there (SQLite kept it), so it rejects its span.
-  const a = (key: string): AttrValue | undefined => {
-    const v = Object.hasOwn(own, key) ? own[key] : resource[key];
+  // A text Fulcrum reads may be stored, and PostgreSQL stores no NUL: one failed the whole export
+  // there (SQLite kept it), so it rejects its span.
+  const at = (attrs: Record<string, AttrValue>, key: string): AttrValue | undefined => {
+    const v = Object.hasOwn(attrs, key) ? attrs[key] : undefined;
     if (typeof v === 'string' && v.includes('\0')) throw new Error(`${key} ${NUL}`);
     return v;
+  };
+  // Span attributes win over resource attributes.
+  const a = (key: string): AttrValue | undefined => (Object.hasOwn(own, key) ? at(own, key) : at(resource, key));
+  // The first of a meaning's names that `ok` takes, on the span before its resource: a span's own
+  // name for it wins over another the resource uses (found by review: a resource's gen_ai.agent.name,
+  // set per process as advised, booked a collector's span naming its agent.name to the process's agent).
+  const scopes = [own, resource];
+  const firstOf = <T>(keys: readonly string[], ok: (v: AttrValue | undefined, key: string) => T | null): T | null => {
+    for (const attrs of scopes)
+      for (const k of keys) {
+        const v = ok(at(attrs, k), k);
+        if (v !== null) return v;
+      }
+    return null;
   };
   const startAt = new Date(Number(start / 1_000_000n)).toISOString();
   const status = isObject(raw.status) ? Number(raw.status.code ?? 0) : 0;
   const outcome = str(a('fulcrum.task.outcome'));
   if (outcome !== null && !(TASK_OUTCOMES as readonly string[]).includes(outcome))
     throw new Error(`fulcrum.task.outcome must be one of ${TASK_OUTCOMES.join(', ')}, got "${outcome}"`);
-  const first = (...keys: string[]): string | null => {
-    for (const k of keys) {
-      const v = str(a(k));
-      if (v !== null) return v;
-    }
-    return null;
-  };
+  const first = (...keys: string[]): string | null => firstOf(keys, str);
   const operation = operationOf(a);
-  const taskIdKey = str(a('fulcrum.task.id')) !== null ? 'fulcrum.task.id' : 'gen_ai.conversation.id';
-  const taskId = str(a(taskIdKey));
+  const task = firstOf(['fulcrum.task.id', 'gen_ai.conversation.id'], (v, key) =>
+    str(v) === null ? null : { key, id: str(v) as string },
+  );
+  const taskId = task?.id ?? null;
   // A task's id is bounded as a task event's is: it is in task_events' primary key, and PostgreSQL
   // refuses an index entry over ~2.7 kB, which failed the whole export (SQLite stored it).
   if (outcome !== null && operation === 'invoke_agent' && taskId !== null && taskId.length > MAX_TASK_ID)
-    throw new Error(`${taskIdKey} must be 1 to ${MAX_TASK_ID} characters, got ${taskId.length}`);
+    throw new Error(`${task?.key} must be 1 to ${MAX_TASK_ID} characters, got ${taskId.length}`);
   const m: MappedSpan = {
     index,
     traceId,
@@ -187,7 +197,7 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
     ),
     provider: first('gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system'),
     inputTokens: tokens(
-      a,
+      firstOf,
       'gen_ai.usage.input_tokens',
       'gen_ai.usage.prompt_tokens',
       'llm.token_count.prompt',
@@ -195,7 +205,7 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
       'ai.usage.promptTokens',
     ),
     outputTokens: tokens(
-      a,
+      firstOf,
       'gen_ai.usage.output_tokens',
       'gen_ai.usage.completion_tokens',
       'llm.token_count.completion',
@@ -203,7 +213,7 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
       'ai.usage.completionTokens',
     ),
     cachedTokens: tokens(
-      a,
+      firstOf,
       'gen_ai.usage.cache_read.input_tokens',
       'gen_ai.usage.cache_read_input_tokens',
       'gen_ai.usage.cached_input_tokens',
@@ -212,7 +222,7 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
       'ai.usage.cachedInputTokens',
     ),
     cacheWriteTokens: tokens(
-      a,
+      firstOf,
       'gen_ai.usage.cache_creation.input_tokens',
       'gen_ai.usage.cache_creation_input_tokens',
       'llm.token_count.prompt_details.cache_write',
@@ -360,13 +370,17 @@ function str(v: AttrValue | undefined): string | null {
  * instrumentations send it. Absent is null (unknown, never zero); anything else rejects the span,
  * naming the attribute, so a value like 1e308 never reaches a sum.
  */
-function tokens(a: (key: string) => AttrValue | undefined, ...keys: string[]): number | null {
-  const key = keys.find((k) => a(k) !== undefined && a(k) !== null);
-  if (key === undefined) return null;
-  const v = a(key);
-  const n = tokenCount(v);
+function tokens(
+  firstOf: <T>(keys: readonly string[], ok: (v: AttrValue | undefined, key: string) => T | null) => T | null,
+  ...keys: string[]
+): number | null {
+  const found = firstOf(keys, (v, key) => (v === undefined || v === null ? null : { key, v }));
+  if (found === null) return null;
+  const n = tokenCount(found.v);
   if (n !== undefined) return n;
-  throw new Error(`${key} must be a whole number of tokens from 0 to ${MAX_TOKENS.toExponential()}, got ${JSON.stringify(v)}`);
+  throw new Error(
+    `${found.key} must be a whole number of tokens from 0 to ${MAX_TOKENS.toExponential()}, got ${JSON.stringify(found.v)}`,
+  );
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
