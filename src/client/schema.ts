@@ -2358,7 +2358,7 @@ export interface components {
                 calls: number;
                 costUsd: number;
                 inputTokens: number;
-                /** @description the agent, initiative, model or business unit; "(unregistered)" for none */
+                /** @description the agent, initiative, model or business unit; "(unregistered)" for none; by model, "(no model)" for model calls that named none and self-reported cost */
                 key: string;
                 outputTokens: number;
                 /** @description unpriced calls by reason: the model is no registry Model (name or alias), it has no USD price that day, the span reported no token counts, or the provider billed a service tier above the price */

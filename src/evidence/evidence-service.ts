@@ -39,6 +39,8 @@ export interface CostRow {
 }
 export type EvidenceService = ReturnType<typeof createEvidenceService>;
 
+/** The cost row, grouped by model, of model calls that named no model and of self-reported cost. */
+const NO_MODEL = '(no model)';
 const MAX_EVENTS = 1000;
 /** Spans of an OTLP export stored together: with their task events (at most one per span, in practice
  *  one in eight) within the store's slice of 512 rows, in one transaction. */
@@ -204,7 +206,7 @@ export function createEvidenceService(deps: Deps) {
           case 'agent':
             return agent;
           case 'model':
-            return model;
+            return model === '' ? NO_MODEL : model;
           case 'initiative':
             return initiative ?? '(unregistered)';
           case 'business-unit':
@@ -213,7 +215,18 @@ export function createEvidenceService(deps: Deps) {
       };
       const groups = new Map<string, CostRow>();
       for (const r of rows) {
-        if (q.groupBy === 'model' && r.model === '') continue; // tasks and tool spans: no model to group by
+        // Grouped by model, the rows with none (tasks, tool spans) count only for what they add to the
+        // totals: model calls that named no model and self-reported cost, under "(no model)". Left out,
+        // they were spend and unpriced calls this grouping alone did not show.
+        if (
+          q.groupBy === 'model' &&
+          r.model === '' &&
+          !Number(r.cost) &&
+          !Number(r.calls) &&
+          !Number(r.input) &&
+          !Number(r.output)
+        )
+          continue;
         const key = keyOf(r.agent, r.model);
         const g = groups.get(key) ?? {
           key,

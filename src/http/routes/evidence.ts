@@ -30,7 +30,10 @@ const Costs = T.Object(
     groupBy: enumOf(COST_GROUPS),
     rows: T.Array(
       T.Object({
-        key: T.String({ description: 'the agent, initiative, model or business unit; "(unregistered)" for none' }),
+        key: T.String({
+          description:
+            'the agent, initiative, model or business unit; "(unregistered)" for none; by model, "(no model)" for model calls that named none and self-reported cost',
+        }),
         costUsd: T.Number(),
         inputTokens: T.Integer(),
         outputTokens: T.Integer(),
