@@ -5,8 +5,12 @@ import type { RegistrySnapshot } from '../registry/model.js';
 import { resolveModelName } from '../registry/model-names.js';
 import type { ModelSpec } from '../registry/schemas.js';
 
-/** The most tokens one call may report (docs/evidence.md); more is not a model call, it is an attack. */
-export const MAX_TOKENS = 1e10;
+/**
+ * The most tokens one call may report (docs/evidence.md); more is not a model call, it is an attack.
+ * 2^31 − 1: what a span's count column holds on PostgreSQL (`integer`), where a larger one (10^10
+ * was allowed) failed the whole export with "integer out of range" while SQLite stored it.
+ */
+export const MAX_TOKENS = 2_147_483_647;
 
 /**
  * A token count as providers and instrumentations send it: a whole number from 0 to MAX_TOKENS, or a

@@ -378,9 +378,7 @@ function tokens(
   if (found === null) return null;
   const n = tokenCount(found.v);
   if (n !== undefined) return n;
-  throw new Error(
-    `${found.key} must be a whole number of tokens from 0 to ${MAX_TOKENS.toExponential()}, got ${JSON.stringify(found.v)}`,
-  );
+  throw new Error(`${found.key} must be a whole number of tokens from 0 to ${MAX_TOKENS}, got ${JSON.stringify(found.v)}`);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

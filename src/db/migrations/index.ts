@@ -30,6 +30,7 @@ import * as m20261208T0100 from './20261208T0100-session-issuer.js';
 import * as m20261208T0110 from './20261208T0110-span-identity.js';
 import * as m20261208T0120 from './20261208T0120-approval-key-issuer.js';
 import * as m20261209T0100 from './20261209T0100-one-open-review.js';
+import * as m20261210T0100 from './20261210T0100-evidence-token-sums.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -60,6 +61,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261208T0110-span-identity': m20261208T0110,
   '20261208T0120-approval-key-issuer': m20261208T0120,
   '20261209T0100-one-open-review': m20261209T0100,
+  '20261210T0100-evidence-token-sums': m20261210T0100,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
