@@ -31,6 +31,7 @@ import * as m20261208T0110 from './20261208T0110-span-identity.js';
 import * as m20261208T0120 from './20261208T0120-approval-key-issuer.js';
 import * as m20261209T0100 from './20261209T0100-one-open-review.js';
 import * as m20261210T0100 from './20261210T0100-evidence-token-sums.js';
+import * as m20261210T0110 from './20261210T0110-task-duration-bigint.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -62,6 +63,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261208T0120-approval-key-issuer': m20261208T0120,
   '20261209T0100-one-open-review': m20261209T0100,
   '20261210T0100-evidence-token-sums': m20261210T0100,
+  '20261210T0110-task-duration-bigint': m20261210T0110,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
