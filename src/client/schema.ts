@@ -2361,7 +2361,7 @@ export interface components {
                 /** @description the agent, initiative, model or business unit; "(unregistered)" for none; by model, "(no model)" for model calls that named none and self-reported cost */
                 key: string;
                 outputTokens: number;
-                /** @description unpriced calls by reason: the model is no registry Model (name or alias), it has no USD price that day, the span reported no token counts, or the provider billed a service tier above the price */
+                /** @description unpriced calls by reason: the model is no registry Model (name or alias), it has no USD price that day, the span did not report both its input and output token counts, or the provider billed a service tier above the price */
                 unpriced: {
                     noPrice: number;
                     noUsage: number;
@@ -3746,7 +3746,7 @@ export interface components {
                 reasons: {
                     /** @description the Model has no USD price on that day */
                     noPrice: number;
-                    /** @description the span reported no token counts (e.g. a stream without usage) */
+                    /** @description the span did not report both its input and output token counts (e.g. a stream without usage) */
                     noUsage: number;
                     /** @description the provider billed the call at a service tier above the Model's price (e.g. OpenAI's priority) */
                     serviceTier: number;

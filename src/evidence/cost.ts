@@ -45,6 +45,8 @@ export interface Tokens {
   cached: number | null;
   /** Of the input, written to a prompt cache (priced at cacheWriteInputPerMillion, else the input price). */
   cacheWrite?: number | null;
+  /** A call that has no output to count (embeddings): its input alone prices it. */
+  inputOnly?: boolean;
 }
 
 export type Priced = { cost: number; unpriced: null } | { cost: null; unpriced: UnpricedReason };
@@ -55,7 +57,8 @@ export interface PriceBook {
   /**
    * The cost in USD of one model call of `model` (a registry Model's name, or null when the id was
    * unknown) on `day`, or why it has none: the model is unknown, it has no USD price that day, or the
-   * call reported no token counts at all (a streaming span without usage is not a free call).
+   * call did not report both its input and output counts (a streaming span without usage is not a
+   * free call).
    */
   price(model: string | null, day: string, tokens: Tokens): Priced;
 }
@@ -68,7 +71,9 @@ export function createPriceBook(registry: RegistrySnapshot): PriceBook {
       if (!spec) return { cost: null, unpriced: 'unknown_model' };
       const price = priceOn(spec, day);
       if (price?.currency !== 'USD') return { cost: null, unpriced: 'no_price' };
-      if (t.input === null && t.output === null) return { cost: null, unpriced: 'no_usage' };
+      // A count missing is a cost unknown, not a count of 0 (found by review: a stream cut off after its
+      // first usage chunk, input only, was priced as if it had no output).
+      if (t.input === null || (t.output === null && !t.inputOnly)) return { cost: null, unpriced: 'no_usage' };
       // Input counts the cache reads and writes (OpenTelemetry's convention); a source whose cache
       // counts add up to more than its input reports them apart (Anthropic's raw usage): added.
       const cached = t.cached ?? 0;

@@ -325,6 +325,7 @@ function spanRow(
           output: s.outputTokens,
           cached: s.cachedTokens,
           cacheWrite: s.cacheWriteTokens,
+          inputOnly: s.operation === 'embeddings',
         });
   return {
     inference,

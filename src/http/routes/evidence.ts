@@ -43,7 +43,7 @@ const Costs = T.Object(
           { unknownModel: T.Integer(), noPrice: T.Integer(), noUsage: T.Integer(), serviceTier: T.Integer() },
           {
             description:
-              'unpriced calls by reason: the model is no registry Model (name or alias), it has no USD price that day, the span reported no token counts, or the provider billed a service tier above the price',
+              'unpriced calls by reason: the model is no registry Model (name or alias), it has no USD price that day, the span did not report both its input and output token counts, or the provider billed a service tier above the price',
           },
         ),
       }),

@@ -95,7 +95,9 @@ const Signals = T.Object(
         reasons: T.Object({
           unknownModel: T.Integer({ description: 'no registry Model has this name or alias' }),
           noPrice: T.Integer({ description: 'the Model has no USD price on that day' }),
-          noUsage: T.Integer({ description: 'the span reported no token counts (e.g. a stream without usage)' }),
+          noUsage: T.Integer({
+            description: 'the span did not report both its input and output token counts (e.g. a stream without usage)',
+          }),
           serviceTier: T.Integer({
             description: "the provider billed the call at a service tier above the Model's price (e.g. OpenAI's priority)",
           }),
