@@ -126,6 +126,9 @@ export function createSpendService(deps: { db: Kysely<Database>; registry(): Pro
         for (const field of ['date', 'category', 'initiative', 'description'] as const)
           if (raw[field] !== undefined && raw[field] !== null && typeof raw[field] !== 'string')
             bad(`${field} must be text, got ${Array.isArray(raw[field]) ? 'a list' : typeof raw[field]}`);
+          // PostgreSQL's text holds no NUL (the import failed there with a 500; SQLite stored it).
+          else if (typeof raw[field] === 'string' && (raw[field] as string).includes('\0'))
+            bad(`${field} holds a NUL character (U+0000)`);
         if (problems.length === before)
           good.push({
             date,
