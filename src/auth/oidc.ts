@@ -47,7 +47,7 @@ export function createIssuer(issuer: string, opts: { cooldownMs: number }) {
       timeoutDuration: TIMEOUT_MS,
       cooldownDuration: opts.cooldownMs,
       cacheMaxAge: 10 * 60_000,
-      [customFetch]: (url: string, init: RequestInit) => boundedFetch(url, init),
+      [customFetch]: (url: string, init: RequestInit) => jwksFetch(url, init),
     });
     return { meta, keys };
   }
@@ -183,6 +183,26 @@ async function discoverMetadata(issuer: string): Promise<IssuerMetadata> {
 function wellKnown8414(issuer: string): string {
   const u = new URL(issuer);
   return `${u.origin}/.well-known/oauth-authorization-server${u.pathname === '/' ? '' : u.pathname}`;
+}
+
+/**
+ * The issuer's JWKS, or an IdpError. jose reports an HTTP error or a body that is no key set as a
+ * plain JOSEError, which read as the agent's token being refused: a 401 counted against the agents'
+ * address, so an IdP answering 503 for a minute locked that address out, people's API tokens included
+ * (found by review). It is the issuer being unavailable (503, not counted).
+ */
+async function jwksFetch(url: string, init: RequestInit): Promise<Response> {
+  const res = await boundedFetch(url, init);
+  if (res.status !== 200) throw new IdpError(`the issuer's JWKS at ${url} answered HTTP ${res.status}`);
+  const text = await res.text();
+  let body: { keys?: unknown } | undefined;
+  try {
+    body = JSON.parse(text) as { keys?: unknown };
+  } catch {
+    // Answered below.
+  }
+  if (!Array.isArray(body?.keys)) throw new IdpError(`the issuer's JWKS at ${url} is not a JSON Web Key Set`);
+  return new Response(text, { status: 200, headers: res.headers });
 }
 
 /** fetch with a timeout and at most MAX_BODY bytes of body, as a fresh Response jose can read. */

@@ -5310,6 +5310,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Every error answer has this shape. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     exportTraces: {
@@ -5390,6 +5399,15 @@ export interface operations {
             };
             /** @description Every error answer has this shape. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9132,6 +9150,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Every error answer has this shape. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     reportDecisionOutcome: {
@@ -9236,6 +9263,15 @@ export interface operations {
             };
             /** @description Every error answer has this shape. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9522,6 +9558,15 @@ export interface operations {
             };
             /** @description Every error answer has this shape. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -54,7 +54,10 @@ function commonStatuses(route: RouteOptions): number[] {
   if (hasBody) statuses.push(413, 415);
   // Authentication is checked before the handler, on every route not marked public (src/http/auth.ts);
   // repeated failures from one address are rate limited.
-  if (!(route.config as { public?: boolean } | undefined)?.public) statuses.push(401, 403, 429);
+  const config = route.config as { public?: boolean; agentOnly?: boolean; telemetry?: boolean } | undefined;
+  if (!config?.public) statuses.push(401, 403, 429);
+  // An agent route takes OAuth access tokens: the issuer they are checked with may be unreachable.
+  if (config?.agentOnly || config?.telemetry) statuses.push(503);
   return statuses;
 }
 

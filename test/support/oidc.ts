@@ -171,6 +171,8 @@ export interface HandIssuer {
   /** The current public key as a JWK (what an HS256-with-the-public-key attack would use as secret). */
   publicJwk(): JWK;
   jwksFetches(): number;
+  /** How the JWKS endpoint answers from now on: its keys, an HTTP 503 (an outage behind a proxy), or never. */
+  jwksAnswers(mode: 'keys' | 'error' | 'never'): void;
   stop(): Promise<void>;
 }
 
@@ -186,6 +188,7 @@ export async function startHandIssuer(): Promise<HandIssuer> {
   await addKey();
   let fetches = 0;
   let issuer = '';
+  let mode: 'keys' | 'error' | 'never' = 'keys';
   const server = http.createServer((req, res) => {
     if (req.url === '/.well-known/openid-configuration')
       return void res
@@ -193,6 +196,9 @@ export async function startHandIssuer(): Promise<HandIssuer> {
         .end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks`, token_endpoint: `${issuer}/token` }));
     if (req.url === '/jwks') {
       fetches++;
+      if (mode === 'never') return;
+      if (mode === 'error')
+        return void res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>503 Service Unavailable</h1>');
       return void res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ keys: keys.map((k) => k.publicJwk) }));
@@ -212,7 +218,15 @@ export async function startHandIssuer(): Promise<HandIssuer> {
     rotate: addKey,
     publicJwk: () => (keys[0] as (typeof keys)[number]).publicJwk,
     jwksFetches: () => fetches,
-    stop: () => new Promise<void>((r) => server.close(() => r())),
+    jwksAnswers: (m) => {
+      mode = m;
+    },
+    stop: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        // A JWKS request held open ('never') would keep close() waiting.
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -1,0 +1,66 @@
+// The agents' token issuer failing: its JWKS endpoint answering an HTTP error (a proxy's 503 in an
+// outage) is the issuer being unavailable, not the agent's token being wrong. Over real HTTP to a
+// hand-held issuer whose JWKS endpoint the test turns off.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IdentitySettings } from '../../src/auth/identity-config.js';
+import { ENGINES } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
+import { type HandIssuer, startHandIssuer } from '../support/oidc.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+const PUBLIC = 'http://127.0.0.1:4199';
+const now = () => Math.floor(Date.now() / 1000);
+const lookup = { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' }, dataDomains: ['customer-records'] };
+
+describe.each(ENGINES)('the agent token issuer failing (%s)', (engine) => {
+  let t: TestServer;
+  let hand: HandIssuer;
+  const token = () =>
+    hand.sign({ aud: PUBLIC, client_id: 'support-eu-client', sub: 'support-eu-client', exp: now() + 300, iat: now() });
+
+  beforeAll(async () => {
+    hand = await startHandIssuer();
+    const identity: IdentitySettings = {
+      publicUrl: PUBLIC,
+      agentTokenIssuer: hand.issuer,
+      sessionSeconds: 3600,
+      jwksCooldownMs: 0,
+    };
+    t = await startTestServer(engine, { identity });
+    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
+    const current = (await t.request({ method: 'GET', url: '/v1/agents/support-bot-eu' })).json();
+    const put = await t.request({
+      method: 'PUT',
+      url: '/v1/agents/support-bot-eu',
+      payload: { spec: { ...current.spec, oauthClientId: 'support-eu-client' } },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await hand?.stop();
+  });
+
+  it("answers 503 when the issuer's JWKS answers an HTTP error, and counts no failed credential against the agents' address", async () => {
+    const from = '203.0.113.61';
+    hand.jwksAnswers('error');
+    // A key the node has not fetched yet (a rotation during the outage): its JWKS must be fetched.
+    await hand.rotate();
+    const tok = await token();
+    for (let i = 0; i < 35; i++) {
+      const res = await t.request({ method: 'POST', url: '/v1/decisions', token: tok, payload: lookup, remoteAddress: from });
+      expect(res.statusCode, res.body).toBe(503);
+      expect(res.json().error?.code, res.body).toBe('unavailable');
+      expect(res.json().error.message).toContain('503');
+    }
+    // The address is not locked out: a person's API token from behind the same NAT still works.
+    const person = await t.request({ method: 'GET', url: '/v1/agents', remoteAddress: from });
+    expect(person.statusCode, person.body).toBe(200);
+    // The issuer back: the same token is accepted.
+    hand.jwksAnswers('keys');
+    const ok = await t.request({ method: 'POST', url: '/v1/decisions', token: tok, payload: lookup, remoteAddress: from });
+    expect(ok.statusCode, ok.body).toBe(200);
+  });
+});
