@@ -31,6 +31,8 @@ export interface IdentitySettings {
   sessionSeconds: number;
   /** Least time between two JWKS fetches caused by an unknown `kid` (jose's cooldown); tests shorten it. */
   jwksCooldownMs: number;
+  /** How long fetched JWKS keys are fresh (default 10 minutes); tests shorten it. */
+  jwksMaxAgeMs?: number | undefined;
 }
 
 const MAX_SESSION_HOURS = 24 * 30;

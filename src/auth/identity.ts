@@ -35,6 +35,8 @@ export function createIdentity(deps: {
   committedRegistry?: () => Promise<RegistrySnapshot>;
   recordShadow(identity: string, detail: string): void;
   recordAct(act: AuditAct): Promise<void>;
+  /** A problem with the IdP that no caller is answered about (a background refresh of its keys failed). */
+  warn?: (message: string) => void;
 }): Identity {
   const { settings } = deps;
   const publicUrl = settings.publicUrl;
@@ -50,7 +52,11 @@ export function createIdentity(deps: {
   const issuerFor = (url: string) => {
     const known = issuers.get(url);
     if (known) return known;
-    const made = createIssuer(url, { cooldownMs: settings.jwksCooldownMs });
+    const made = createIssuer(url, {
+      cooldownMs: settings.jwksCooldownMs,
+      maxAgeMs: settings.jwksMaxAgeMs,
+      warn: deps.warn,
+    });
     issuers.set(url, made);
     return made;
   };

@@ -7,7 +7,16 @@
 // What is bounded instead is what the IdP sends back: every fetch times out and reads at most
 // MAX_BODY bytes.
 import { createHash, randomBytes } from 'node:crypto';
-import { createRemoteJWKSet, customFetch, type JWTPayload, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  customFetch,
+  errors,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
 
 /** Signatures accepted: public-key algorithms only. `none` and every HS* (a shared secret, which a
  *  public JWKS key would become if it were accepted as an HMAC key) are refused before any check. */
@@ -18,6 +27,8 @@ const MAX_BODY = 256 * 1024;
 const TIMEOUT_MS = 5000;
 /** Clock skew tolerated between Fulcrum and the IdP. */
 const CLOCK_TOLERANCE_S = 60;
+/** How long past their age the keys last fetched still serve while the issuer cannot be reached. */
+const STALE_MS = 60 * 60_000;
 
 export interface IssuerMetadata {
   issuer: string;
@@ -36,20 +47,69 @@ export type Issuer = ReturnType<typeof createIssuer>;
 
 /**
  * One issuer: discovery is fetched on first use and kept (a failed fetch is retried on the next use);
- * the JWKS is jose's remote set (cached, refetched at most once per `cooldownMs` on an unknown kid).
+ * the JWKS is jose's remote set (cached, refetched at most once per `cooldownMs` on an unknown kid),
+ * and past its age the keys last fetched serve while a refresh runs beside the calls (staleKeys).
  */
-export function createIssuer(issuer: string, opts: { cooldownMs: number }) {
-  let discovered: Promise<{ meta: IssuerMetadata; keys: ReturnType<typeof createRemoteJWKSet> }> | undefined;
+export function createIssuer(
+  issuer: string,
+  opts: { cooldownMs: number; maxAgeMs?: number | undefined; warn?: ((message: string) => void) | undefined },
+) {
+  const maxAgeMs = opts.maxAgeMs ?? 10 * 60_000;
+  let discovered: Promise<{ meta: IssuerMetadata; keys: JWTVerifyGetKey }> | undefined;
 
   async function discover() {
     const meta = await discoverMetadata(issuer);
-    const keys = createRemoteJWKSet(new URL(meta.jwks_uri), {
+    // The keys of the last fetch that succeeded, and when.
+    let held: { at: number; keys: JWTVerifyGetKey } | undefined;
+    const remote = createRemoteJWKSet(new URL(meta.jwks_uri), {
       timeoutDuration: TIMEOUT_MS,
       cooldownDuration: opts.cooldownMs,
-      cacheMaxAge: 10 * 60_000,
-      [customFetch]: (url: string, init: RequestInit) => jwksFetch(url, init),
+      cacheMaxAge: maxAgeMs,
+      [customFetch]: async (url: string, init: RequestInit) => {
+        const { response, keys } = await jwksFetch(url, init);
+        held = { at: Date.now(), keys };
+        return response;
+      },
     });
-    return { meta, keys };
+    return { meta, keys: staleKeys(remote, () => held) };
+  }
+
+  /**
+   * jose waits for the JWKS once its keys are older than `maxAgeMs`, in every call, and fails every
+   * call while the issuer is down: every 10 minutes a slow issuer held each agent's call up to 5 s, and
+   * an outage of a few seconds at that moment refused every token (found by review). Keys held less
+   * than STALE_MS past their age still serve; one refresh at a time (at most once per `cooldownMs`)
+   * runs beside the calls, and its keys serve from when it succeeds. A kid the held keys lack waits
+   * for the issuer, as before.
+   */
+  function staleKeys(
+    remote: ReturnType<typeof createRemoteJWKSet>,
+    held: () => { at: number; keys: JWTVerifyGetKey } | undefined,
+  ) {
+    let triedAt = 0;
+    const refresh = () => {
+      if (remote.reloading || Date.now() - triedAt < opts.cooldownMs) return;
+      triedAt = Date.now();
+      remote
+        .reload()
+        .catch((err: Error) =>
+          opts.warn?.(`the JWKS of ${issuer} could not be refreshed; the keys fetched before serve meanwhile: ${err.message}`),
+        );
+    };
+    const keys: JWTVerifyGetKey = async (header, token) => {
+      const last = held();
+      const age = last ? Date.now() - last.at : Number.POSITIVE_INFINITY;
+      if (last && age > maxAgeMs && age <= maxAgeMs + STALE_MS) {
+        refresh();
+        try {
+          return await last.keys(header, token);
+        } catch (err) {
+          if (!(err instanceof errors.JWKSNoMatchingKey)) throw err;
+        }
+      }
+      return remote(header, token);
+    };
+    return keys;
   }
 
   async function ready() {
@@ -186,23 +246,22 @@ function wellKnown8414(issuer: string): string {
 }
 
 /**
- * The issuer's JWKS, or an IdpError. jose reports an HTTP error or a body that is no key set as a
- * plain JOSEError, which read as the agent's token being refused: a 401 counted against the agents'
- * address, so an IdP answering 503 for a minute locked that address out, people's API tokens included
- * (found by review). It is the issuer being unavailable (503, not counted).
+ * The issuer's JWKS (the answer for jose, and its keys), or an IdpError. jose reports an HTTP error or
+ * a body that is no key set as a plain JOSEError, which read as the agent's token being refused: a
+ * 401 counted against the agents' address, so an IdP answering 503 for a minute locked that address
+ * out, people's API tokens included (found by review). It is the issuer being unavailable (503, not
+ * counted).
  */
-async function jwksFetch(url: string, init: RequestInit): Promise<Response> {
+async function jwksFetch(url: string, init: RequestInit): Promise<{ response: Response; keys: JWTVerifyGetKey }> {
   const res = await boundedFetch(url, init);
   if (res.status !== 200) throw new IdpError(`the issuer's JWKS at ${url} answered HTTP ${res.status}`);
   const text = await res.text();
-  let body: { keys?: unknown } | undefined;
   try {
-    body = JSON.parse(text) as { keys?: unknown };
+    const keys = createLocalJWKSet(JSON.parse(text) as JSONWebKeySet);
+    return { response: new Response(text, { status: 200, headers: res.headers }), keys };
   } catch {
-    // Answered below.
+    throw new IdpError(`the issuer's JWKS at ${url} is not a JSON Web Key Set`);
   }
-  if (!Array.isArray(body?.keys)) throw new IdpError(`the issuer's JWKS at ${url} is not a JSON Web Key Set`);
-  return new Response(text, { status: 200, headers: res.headers });
 }
 
 /** fetch with a timeout and at most MAX_BODY bytes of body, as a fresh Response jose can read. */

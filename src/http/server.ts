@@ -187,6 +187,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     recordShadow: (identity, detail) => void app.guard.recordShadow(identity, 'unknown-key', detail),
     // Sign-ins, refusals and sign-outs are acts in the audit chain (kinds auth.*).
     recordAct: (act) => app.guard.recordAct(act),
+    warn: (message) => server.log.warn(message),
   });
   // Failed credential attempts and refused sign-in steps, per client address (rate-limit.ts).
   const failures = createFailureLimiter({ max: app.config.authFailuresPerMinute, windowMs: 60_000, capacity: 100_000 });

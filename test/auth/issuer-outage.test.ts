@@ -8,6 +8,7 @@ import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { type HandIssuer, startHandIssuer } from '../support/oidc.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const PUBLIC = 'http://127.0.0.1:4199';
@@ -62,5 +63,63 @@ describe.each(ENGINES)('the agent token issuer failing (%s)', (engine) => {
     hand.jwksAnswers('keys');
     const ok = await t.request({ method: 'POST', url: '/v1/decisions', token: tok, payload: lookup, remoteAddress: from });
     expect(ok.statusCode, ok.body).toBe(200);
+  });
+});
+
+describe.each(ENGINES)('the agent token issuer down or slow after its keys were fetched (%s)', (engine) => {
+  let t: TestServer;
+  let hand: HandIssuer;
+  const token = () =>
+    hand.sign({ aud: PUBLIC, client_id: 'support-eu-client', sub: 'support-eu-client', exp: now() + 300, iat: now() });
+  const decide = async () => t.request({ method: 'POST', url: '/v1/decisions', token: await token(), payload: lookup });
+
+  beforeAll(async () => {
+    hand = await startHandIssuer();
+    // Keys are fresh for 0 ms: every call finds them due for a refresh (in production, every 10 minutes).
+    const identity: IdentitySettings = {
+      publicUrl: PUBLIC,
+      agentTokenIssuer: hand.issuer,
+      sessionSeconds: 3600,
+      jwksCooldownMs: 0,
+      jwksMaxAgeMs: 0,
+    };
+    t = await startTestServer(engine, { identity });
+    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
+    const current = (await t.request({ method: 'GET', url: '/v1/agents/support-bot-eu' })).json();
+    const put = await t.request({
+      method: 'PUT',
+      url: '/v1/agents/support-bot-eu',
+      payload: { spec: { ...current.spec, oauthClientId: 'support-eu-client' } },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await hand?.stop();
+  });
+
+  it('keeps accepting tokens signed with a key it holds while the issuer errs or hangs, without waiting on it', async () => {
+    const first = await decide();
+    expect(first.statusCode, first.body).toBe(200);
+    for (const mode of ['error', 'never'] as const) {
+      hand.jwksAnswers(mode);
+      const fetches = hand.jwksFetches();
+      const started = Date.now();
+      const res = await decide();
+      expect(res.statusCode, `${mode}: ${res.body}`).toBe(200);
+      // Not held for the issuer's 5 s timeout: the refresh runs beside the call.
+      expect(Date.now() - started, mode).toBeLessThan(2000);
+      await until(() => hand.jwksFetches() > fetches, `a refresh of the JWKS (${mode})`);
+    }
+    // The issuer back, having withdrawn the key: once refreshed, a token signed with it is refused.
+    hand.jwksAnswers('keys');
+    const old = await token();
+    await hand.rotate();
+    hand.withdraw(old);
+    await until(async () => {
+      const res = await t.request({ method: 'POST', url: '/v1/decisions', token: old, payload: lookup });
+      return res.statusCode === 401;
+    }, 'the withdrawn key refused');
+    expect((await decide()).statusCode).toBe(200);
   });
 });

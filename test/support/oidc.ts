@@ -173,6 +173,8 @@ export interface HandIssuer {
   jwksFetches(): number;
   /** How the JWKS endpoint answers from now on: its keys, an HTTP 503 (an outage behind a proxy), or never. */
   jwksAnswers(mode: 'keys' | 'error' | 'never'): void;
+  /** Takes the key `token` was signed with out of the JWKS (the issuer withdrew it). */
+  withdraw(token: string): void;
   stop(): Promise<void>;
 }
 
@@ -220,6 +222,13 @@ export async function startHandIssuer(): Promise<HandIssuer> {
     jwksFetches: () => fetches,
     jwksAnswers: (m) => {
       mode = m;
+    },
+    withdraw: (token) => {
+      const { kid } = JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString()) as { kid: string };
+      keys.splice(
+        keys.findIndex((k) => k.kid === kid),
+        1,
+      );
     },
     stop: () =>
       new Promise<void>((r) => {
