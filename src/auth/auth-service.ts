@@ -35,17 +35,28 @@ export function createAuthService(deps: {
   const { registryStore } = deps;
 
   /**
-   * Writes a credential change. Agent keys live in every node's guard snapshot: the revision moves in
-   * the same transaction (taken first), so every node reloads, and a decision committed after the
-   * change is checked against it; a change that fails leaves neither half behind.
+   * Writes a credential change, once the caller may make it. The check and the write are one
+   * transaction under the registry lock, so a registry write (deleting the Agent or Person, moving its
+   * owner) comes wholly before or after: a key whose issue read its Agent before the deletion and was
+   * stored after it outlived the deletion, and worked for the next Agent of that name (found by
+   * review). Agent keys live in every node's guard snapshot: for them the revision moves too (the
+   * lock taken that way), so every node reloads and a decision committed after the change is checked
+   * against it.
    */
-  async function changeCredentials<T>(kind: SubjectKind, write: (store: CredentialStore) => Promise<T>): Promise<T> {
-    if (kind !== 'Agent') return write(credentials);
+  async function changeCredentials<T>(
+    actor: Principal,
+    kind: SubjectKind,
+    name: string,
+    write: (store: CredentialStore) => Promise<T>,
+  ): Promise<T> {
     const out = await deps.db.transaction().execute(async (trx) => {
-      await createRegistryStore(trx).bumpRevision();
+      const registry = createRegistryStore(trx);
+      if (kind === 'Agent') await registry.bumpRevision();
+      else await registry.lock();
+      await assertManages(actor, kind, name, registry);
       return write(createCredentialStore(trx));
     });
-    deps.onAgentKeysChanged?.();
+    if (kind === 'Agent') deps.onAgentKeysChanged?.();
     return out;
   }
 
@@ -55,10 +66,10 @@ export function createAuthService(deps: {
    * the registry: to others (an agent key, a Person with no role) it is refused as a name that exists
    * is, so the answer does not say which People, Agents and collectors exist (found by review).
    */
-  async function assertManages(actor: Principal, kind: SubjectKind, name: string): Promise<void> {
+  async function assertManages(actor: Principal, kind: SubjectKind, name: string, store = registryStore): Promise<void> {
     const refused = () =>
       new NotAllowedError(`${describe(actor)} may not manage the ${kind === 'Person' ? 'tokens' : 'keys'} of ${kind} "${name}"`);
-    const o = await registryStore.get(kind, name);
+    const o = await store.get(kind, name);
     if (!o) throw can(actor, 'registry.read') ? new NotFoundError(`no ${kind} named "${name}"`) : refused();
     const spec = o.spec;
     if (actor.type === 'admin' || actor.type === 'system') return;
@@ -88,11 +99,12 @@ export function createAuthService(deps: {
     },
 
     async issue(actor: Principal, kind: SubjectKind, subject: string, description?: string): Promise<Issued> {
+      // Checked first without the lock too, so a caller refused never holds it.
       await assertManages(actor, kind, subject);
       const token = newSecret(SECRET_PREFIX[kind]);
       const id = newId(kind === 'Person' ? 'tok_' : 'key_');
       const prefix = displayPrefix(token);
-      await changeCredentials(kind, (store) =>
+      await changeCredentials(actor, kind, subject, (store) =>
         store.insert({
           id,
           kind,
@@ -114,7 +126,7 @@ export function createAuthService(deps: {
 
     async revoke(actor: Principal, kind: SubjectKind, subject: string, id: string): Promise<void> {
       await assertManages(actor, kind, subject);
-      await changeCredentials(kind, async (store) => {
+      await changeCredentials(actor, kind, subject, async (store) => {
         if (!(await store.revoke(kind, subject, id, new Date().toISOString())))
           throw new NotFoundError(`${kind} "${subject}" has no live credential "${id}"`);
       });

@@ -1,5 +1,6 @@
 // Registry persistence: descriptors as rows, the revision counter and the change log.
 import { type Kysely, sql } from 'kysely';
+import { adapterOf } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database } from '../db/schema.js';
 import type { Kind } from './kinds.js';
@@ -63,6 +64,16 @@ export function createRegistryStore(db: Kysely<Database>) {
         .returning('revision')
         .executeTakeFirstOrThrow();
       return row.revision;
+    },
+
+    /**
+     * Holds the lock registry writes take (bumpRevision) until the transaction ends, without moving the
+     * revision: what is read after it stays as read until then. SQLite's transactions already run one
+     * at a time on the node's one writing connection.
+     */
+    async lock(): Promise<void> {
+      if (!adapterOf(db).rowLocks) return;
+      await db.selectFrom('registry_state').select('revision').where('id', '=', 1).forUpdate().execute();
     },
 
     async insert(o: Desired, now: string): Promise<void> {

@@ -1,5 +1,6 @@
 // An in-process Fulcrum (app + Fastify, no socket) on a fresh test database.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { KyselyPlugin } from 'kysely';
 import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
@@ -73,6 +74,8 @@ export async function startCluster(engine: Engine, overrides: Array<Partial<Conf
 export async function startNode(
   database: TestDatabase,
   overrides: Partial<Config> = {},
+  /** Sees every query the node makes (test/support/pause.ts holds one at a chosen point). */
+  plugin?: KyselyPlugin,
 ): Promise<{ app: App; server: FastifyInstance }> {
   const config = loadConfig(
     { FULCRUM_DATA_DIR: database.dir },
@@ -88,6 +91,7 @@ export async function startNode(
       ...overrides,
     },
   );
-  const app = await createApp(config, database.open());
+  const handle = database.open();
+  const app = await createApp(config, plugin ? { ...handle, db: handle.db.withPlugin(plugin) } : handle);
   return { app, server: await buildServer(app) };
 }
