@@ -31,27 +31,41 @@ export function createConsoleSessions(deps: {
   const now = deps.now ?? Date.now;
 
   return {
-    /** Starts a session for `person`; the secret is returned once and only its hash is kept. */
-    async create(person: string, email: string, kind: SessionKind): Promise<{ token: string; expiresAt: string }> {
+    /**
+     * Starts a session for `person` signed in as `email`; the secret is returned once and only its hash
+     * is kept. Undefined when the Person is gone or their email is another by now: the check and the
+     * insert are one transaction under the registry lock, so a registry write deleting the Person or
+     * moving the email comes wholly before (no session) or after (it deletes this one). A sign-in that
+     * found the Person before such a write and stored its session after it outlived the change, and
+     * worked again once the Person was registered again (found by review).
+     */
+    async create(person: string, email: string, kind: SessionKind): Promise<{ token: string; expiresAt: string } | undefined> {
       if (issuer === undefined) throw new Error('no session is made without single sign-on (FULCRUM_OIDC_ISSUER)');
       const token = newSecret(SESSION_PREFIX);
       const at = new Date(now());
       const expiresAt = new Date(at.getTime() + deps.ttlSeconds * 1000).toISOString();
-      // Ended sessions go as new ones start: the table holds live sessions and a few stale ones.
-      await db.deleteFrom('console_sessions').where('expires_at', '<=', at.toISOString()).execute();
-      await db
-        .insertInto('console_sessions')
-        .values({
-          token_hash: hashToken(token),
-          person,
-          email,
-          kind,
-          issuer,
-          created_at: at.toISOString(),
-          expires_at: expiresAt,
-        })
-        .execute();
-      return { token, expiresAt };
+      const made = await db.transaction().execute(async (trx) => {
+        const registry = createRegistryStore(trx);
+        await registry.lock();
+        const found = await registry.get('Person', person);
+        if (!found || !sameEmail(found.spec.email, email)) return false;
+        // Ended sessions go as new ones start: the table holds live sessions and a few stale ones.
+        await trx.deleteFrom('console_sessions').where('expires_at', '<=', at.toISOString()).execute();
+        await trx
+          .insertInto('console_sessions')
+          .values({
+            token_hash: hashToken(token),
+            person,
+            email,
+            kind,
+            issuer,
+            created_at: at.toISOString(),
+            expires_at: expiresAt,
+          })
+          .execute();
+        return true;
+      });
+      return made ? { token, expiresAt } : undefined;
     },
 
     /**

@@ -118,6 +118,13 @@ export function createPeopleSignIn(deps: {
         email,
       );
     const session = await deps.sessions.create(person.name, email, kind);
+    // Deleted, or given another email, since it was found (through another node, say).
+    if (!session)
+      throw await refuse(
+        `You signed in as ${email}, but no Person in Fulcrum has that email any more. Ask a Fulcrum administrator.`,
+        403,
+        email,
+      );
     await deps.recordAct({
       kind: 'auth.signed-in',
       actor: `person:${person.name}`,

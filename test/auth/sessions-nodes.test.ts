@@ -42,11 +42,11 @@ describe.each(ENGINES)('sign-in sessions on two nodes (%s)', (engine) => {
     // Registered through node 1 itself, so node 1's own view has Pat as platform.
     expect((await put(1, ['platform'])).statusCode).toBe(201);
     // A session as sign-in makes one (the same store every node reads).
-    const { token } = await createConsoleSessions({
+    const { token } = (await createConsoleSessions({
       db: (c.nodes[1] as TestCluster['nodes'][0]).app.database.db,
       ttlSeconds: 600,
       issuer: ISSUER,
-    }).create('pat.platform', 'pat@acme.example', 'cli');
+    }).create('pat.platform', 'pat@acme.example', 'cli')) as { token: string };
     const suspend = () =>
       c.request(1, { method: 'POST', url: '/v1/agents/support-bot-eu/suspend', token, payload: { reason: 'drill' } });
     const whoami = async () => (await c.request(1, { method: 'GET', url: '/v1/whoami', token })).json();

@@ -29,7 +29,7 @@ describe('what API answers tell the browser', () => {
     const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files } });
     expect(applied.statusCode, applied.body).toBe(200);
     const sessions = createConsoleSessions({ db: t.app.database.db, ttlSeconds: 600, issuer: ISSUER });
-    cookie = `fulcrum_session=${(await sessions.create('dana.lee', 'dana.lee@acme.example', 'browser')).token}`;
+    cookie = `fulcrum_session=${(await sessions.create('dana.lee', 'dana.lee@acme.example', 'browser'))?.token}`;
   });
   afterAll(() => t?.close());
 
