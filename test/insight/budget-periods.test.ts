@@ -1,39 +1,26 @@
 // Budgets as finance keeps them: a closed budget read after its end, and an initiative's earmark for
 // a category written as several allocation lines (a top-up) — on every engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { ENGINES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { sendTasks } from './tasks.js';
+import { agentOf, applyWorld, dayOf, doc, initiative } from './world.js';
 
-const DAY = 86_400_000;
 const NOW = Date.now();
-const day = (offset: number) => new Date(NOW + offset * DAY).toISOString().slice(0, 10);
-const doc = (kind: string, name: string, spec: object) => ({ apiVersion: 'fulcrum/v1', kind, metadata: { name }, spec });
+const day = (offset: number) => dayOf(NOW, offset);
 const FROM = day(-9);
 const TO = day(80);
 /** An amount pro-rated to today as budgetAlignment does (elapsed days incl. today ÷ period days). */
 const proRated = (amount: number) => (amount * 10) / 90;
 
-function registry(): string {
-  const initiative = (name: string) => [
-    doc('Initiative', name, {
-      title: name,
-      type: 'agent',
-      riskTier: 'low',
-      stage: 'production',
-      stageSince: day(-60),
-      owner: 'ann',
-      businessUnit: 'bu',
-      outcomes: [],
-    }),
-    doc('Agent', `a-${name}`, { initiative: name, extraTools: [], owner: 'ann', framework: 'fw', status: 'active' }),
+function registry(): object[] {
+  const production = (name: string) => [
+    initiative(name, { stage: 'production', stageSince: day(-60), outcomes: [] }),
+    agentOf(name),
   ];
-  const docs = [
-    doc('BusinessUnit', 'bu', { title: 'BU' }),
-    doc('Person', 'ann', { displayName: 'Ann', roles: ['owner', 'platform'], businessUnit: 'bu' }),
-    ...initiative('topped-up'),
-    ...initiative('overspent'),
+  return [
+    ...production('topped-up'),
+    ...production('overspent'),
     // Last year's budget, closed 35 days ago: what was spent since is none of its business.
     doc('Budget', 'closed', {
       period: { from: day(-400), to: day(-35) },
@@ -54,19 +41,13 @@ function registry(): string {
       ],
     }),
   ];
-  return docs.map((d) => YAML.stringify(d)).join('---\n');
 }
 
 describe.each(ENGINES)('budget periods and earmarks on %s', (engine) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(engine);
-    const applied = await t.request({
-      method: 'POST',
-      url: '/v1/apply',
-      payload: { files: [{ path: 'r.yaml', content: registry() }] },
-    });
-    expect(applied.statusCode, applied.body).toBe(200);
+    await applyWorld(t, registry());
     // USD 50 of model cost today, long after the closed budget ended.
     await sendTasks(t, 'topped-up', { n: 40, resolved: 30, cost: 50 }, NOW);
   });

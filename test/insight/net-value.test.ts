@@ -1,55 +1,30 @@
 // The roadmap's net value a year when part of the cost is unknown (a model call without a price):
 // value minus a lower bound of the cost is no net value, as the ROI is none — on every engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { ENGINES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { sendTasks } from './tasks.js';
+import { agentOf, applyWorld, dayOf, initiative, resolution } from './world.js';
 
 const NOW = Date.now();
-const day = (offset: number) => new Date(NOW + offset * 86_400_000).toISOString().slice(0, 10);
-const doc = (kind: string, name: string, spec: object) => ({ apiVersion: 'fulcrum/v1', kind, metadata: { name }, spec });
 
-function registry(): string {
+function registry(): object[] {
   return [
-    doc('BusinessUnit', 'bu', { title: 'BU' }),
-    doc('Person', 'ann', { displayName: 'Ann', roles: ['owner', 'platform'], businessUnit: 'bu' }),
-    doc('Initiative', 'claims', {
+    initiative('claims', {
       title: 'Claims triage',
-      type: 'agent',
-      riskTier: 'low',
       stage: 'production',
-      stageSince: day(-60),
-      owner: 'ann',
-      businessUnit: 'bu',
-      outcomes: [
-        {
-          name: 'resolution',
-          source: 'resolution_rate',
-          unit: 'ratio',
-          direction: 'increase',
-          baseline: { value: 0.4, period: '2026-Q1' },
-          target: 0.6,
-          valuePerUnit: 100_000,
-        },
-      ],
+      stageSince: dayOf(NOW, -60),
+      outcomes: [resolution({ valuePerUnit: 100_000 })],
     }),
-    doc('Agent', 'a-claims', { initiative: 'claims', extraTools: [], owner: 'ann', framework: 'fw', status: 'active' }),
-  ]
-    .map((d) => YAML.stringify(d))
-    .join('---\n');
+    agentOf('claims'),
+  ];
 }
 
 describe.each(ENGINES)('net value with an unpriced cost on %s', (engine) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(engine);
-    const applied = await t.request({
-      method: 'POST',
-      url: '/v1/apply',
-      payload: { files: [{ path: 'r.yaml', content: registry() }] },
-    });
-    expect(applied.statusCode, applied.body).toBe(200);
+    await applyWorld(t, registry());
     // At its target on 100 tasks costing USD 10 …
     const key = await sendTasks(t, 'claims', { n: 100, resolved: 57, cost: 10 }, NOW);
     // … and a million tokens of a model no one priced: a cost unknown, perhaps larger than the rest.

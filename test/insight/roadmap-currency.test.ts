@@ -1,15 +1,13 @@
 // The roadmap's budget check subtracts today's run rate from each quarter's allocation: both must be
 // in USD, the currency the extra cost at scale is priced in — on every engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { ENGINES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { sendTasks } from './tasks.js';
+import { agentOf, applyWorld, DAY, dayOf, doc, initiative, resolution } from './world.js';
 
-const DAY = 86_400_000;
 const NOW = Date.now();
-const day = (offset: number) => new Date(NOW + offset * DAY).toISOString().slice(0, 10);
-const doc = (kind: string, name: string, spec: object) => ({ apiVersion: 'fulcrum/v1', kind, metadata: { name }, spec });
+const day = (offset: number) => dayOf(NOW, offset);
 const now = new Date(NOW);
 const q0 = Math.floor(now.getUTCMonth() / 3);
 /** The last day of this quarter, and the first and last of the next four. */
@@ -17,33 +15,17 @@ const thisQuarterEnds = new Date(Date.UTC(now.getUTCFullYear(), (q0 + 1) * 3, 1)
 const nextFrom = new Date(Date.UTC(now.getUTCFullYear(), (q0 + 1) * 3, 1)).toISOString().slice(0, 10);
 const nextTo = new Date(Date.UTC(now.getUTCFullYear(), (q0 + 5) * 3, 1) - DAY).toISOString().slice(0, 10);
 
-function registry(): string {
+function registry(): object[] {
   return [
-    doc('BusinessUnit', 'bu', { title: 'BU' }),
-    doc('Person', 'ann', { displayName: 'Ann', roles: ['owner', 'platform'], businessUnit: 'bu' }),
-    doc('Initiative', 'grow', {
+    initiative('grow', {
       title: 'Grow',
-      type: 'agent',
-      riskTier: 'low',
       stage: 'production',
       stageSince: day(-60),
-      owner: 'ann',
-      businessUnit: 'bu',
-      outcomes: [
-        {
-          name: 'resolution',
-          source: 'resolution_rate',
-          unit: 'ratio',
-          direction: 'increase',
-          baseline: { value: 0.4, period: '2026-Q1' },
-          target: 0.6,
-          valuePerUnit: 100_000,
-        },
-      ],
+      outcomes: [resolution({ valuePerUnit: 100_000 })],
       // 100 times today's volume: USD 10 of model cost a month becomes about USD 1,000.
       forecast: { tasksPerMonth: 10_000 },
     }),
-    doc('Agent', 'a-grow', { initiative: 'grow', extraTools: [], owner: 'ann', framework: 'fw', status: 'active' }),
+    agentOf('grow'),
     // This quarter's budget is the subsidiary's, in yen: 50 million spent on licences to date …
     doc('Budget', 'jp-now', {
       period: { from: day(-9), to: thisQuarterEnds },
@@ -56,21 +38,14 @@ function registry(): string {
       period: { from: nextFrom, to: nextTo },
       allocations: [{ category: 'model-licences', amount: 1_000_000 }],
     }),
-  ]
-    .map((d) => YAML.stringify(d))
-    .join('---\n');
+  ];
 }
 
 describe.each(ENGINES)('the roadmap across currencies on %s', (engine) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(engine);
-    const applied = await t.request({
-      method: 'POST',
-      url: '/v1/apply',
-      payload: { files: [{ path: 'r.yaml', content: registry() }] },
-    });
-    expect(applied.statusCode, applied.body).toBe(200);
+    await applyWorld(t, registry());
     await sendTasks(t, 'grow', { n: 100, resolved: 57, cost: 10 }, NOW);
   });
   afterAll(async () => t?.close());

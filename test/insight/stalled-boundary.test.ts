@@ -1,38 +1,17 @@
 // A pilot is stalled after stalledPilotDays whole days in pilot (181: stalled; 180: not yet), in the
 // signals, the budget's spend on stalled pilots and the plan alike — on every engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { ENGINES } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { applyWorld, dayOf, doc, initiative, resolution } from './world.js';
 
 const NOW = Date.now();
-const day = (offset: number) => new Date(NOW + offset * 86_400_000).toISOString().slice(0, 10);
-const doc = (kind: string, name: string, spec: object) => ({ apiVersion: 'fulcrum/v1', kind, metadata: { name }, spec });
+const day = (offset: number) => dayOf(NOW, offset);
 
-function registry(): string {
+function registry(): object[] {
   const pilot = (name: string, since: number) =>
-    doc('Initiative', name, {
-      title: name,
-      type: 'agent',
-      riskTier: 'low',
-      stage: 'pilot',
-      stageSince: day(since),
-      owner: 'ann',
-      businessUnit: 'bu',
-      outcomes: [
-        {
-          name: 'resolution',
-          source: 'resolution_rate',
-          unit: 'ratio',
-          direction: 'increase',
-          baseline: { value: 0.4, period: '2026-Q1' },
-          target: 0.6,
-        },
-      ],
-    });
+    initiative(name, { stage: 'pilot', stageSince: day(since), outcomes: [resolution()] });
   return [
-    doc('BusinessUnit', 'bu', { title: 'BU' }),
-    doc('Person', 'ann', { displayName: 'Ann', roles: ['owner', 'platform'], businessUnit: 'bu' }),
     pilot('day-180', -180),
     pilot('day-181', -181),
     doc('Budget', 'now', {
@@ -43,21 +22,14 @@ function registry(): string {
         { category: 'data-integration', amount: 100, date: day(0), initiative: 'day-181' },
       ],
     }),
-  ]
-    .map((d) => YAML.stringify(d))
-    .join('---\n');
+  ];
 }
 
 describe.each(ENGINES)('the stalled-pilot boundary on %s', (engine) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(engine);
-    const applied = await t.request({
-      method: 'POST',
-      url: '/v1/apply',
-      payload: { files: [{ path: 'r.yaml', content: registry() }] },
-    });
-    expect(applied.statusCode, applied.body).toBe(200);
+    await applyWorld(t, registry());
   });
   afterAll(async () => t?.close());
 
