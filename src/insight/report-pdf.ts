@@ -1,6 +1,7 @@
 // The board report as a PDF (A4, a few pages), drawn with PDFKit: no browser on the server.
 // Same content and order as the HTML rendering; the spend chart is drawn as vector bars.
 import PDFDocument from 'pdfkit';
+import { drawableDeep } from './pdf-text.js';
 import {
   type BoardReport,
   formatMoney,
@@ -25,7 +26,8 @@ const day = (iso: string) => iso.slice(0, 10);
 type Doc = InstanceType<typeof PDFDocument>;
 type Cell = string | { text: string; textColor?: string; font?: { src?: string } };
 
-export function renderPdf(r: BoardReport): Promise<Buffer> {
+export function renderPdf(report: BoardReport): Promise<Buffer> {
+  const { value: r, plain, replaced } = drawableDeep(report);
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 48, bottom: 48, left: 48, right: 48 },
@@ -72,6 +74,15 @@ export function renderPdf(r: BoardReport): Promise<Buffer> {
     .fontSize(9)
     .fillColor(MUTED)
     .text(`Generated ${day(r.generatedAt)} by Fulcrum from live evidence. Window ${r.window.from} to ${r.window.to}.`);
+  if (plain + replaced > 0)
+    doc.text(
+      `This PDF's font cannot draw every character typed into Fulcrum: ${[
+        plain ? `${plain} written without accent` : '',
+        replaced ? `${replaced} written as "?"` : '',
+      ]
+        .filter(Boolean)
+        .join(', ')}. The HTML and Markdown reports show every name as typed.`,
+    );
   doc.moveDown(0.8);
   const v = r.diagnostic.verdict;
   const boxY = doc.y;
