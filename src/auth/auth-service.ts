@@ -2,7 +2,7 @@
 // telemetry-collector keys.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { NotAllowedError, NotFoundError } from '../errors.js';
+import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
 import { createRegistryStore, type RegistryStore } from '../registry/registry-store.js';
 import type { AgentSpec, PersonSpec, TelemetryCollectorSpec } from '../registry/schemas.js';
 import { type CredentialInfo, type CredentialStore, createCredentialStore, type SubjectKind } from './credential-store.js';
@@ -10,6 +10,15 @@ import { actorName, can, describe, hasRole, type Principal } from './principal.j
 import { displayPrefix, hashToken, newId, newSecret, sameHash, TOKEN_PREFIX } from './tokens.js';
 
 export type AuthService = ReturnType<typeof createAuthService>;
+
+/**
+ * Credentials one subject may hold and be issued. Every agent key, revoked or not, is a row each node
+ * reads, and an agent's owner (who needs no role) issues and revokes its keys: without a bound, a
+ * script issuing keys in a loop grew every node's key table without end. Rotation needs two live.
+ */
+export const MAX_LIVE_CREDENTIALS = 50;
+export const MAX_ISSUED_PER_DAY = 100;
+const DAY_MS = 86_400_000;
 
 const SECRET_PREFIX: Record<SubjectKind, string> = {
   Person: TOKEN_PREFIX.person,
@@ -104,8 +113,19 @@ export function createAuthService(deps: {
       const token = newSecret(SECRET_PREFIX[kind]);
       const id = newId(kind === 'Person' ? 'tok_' : 'key_');
       const prefix = displayPrefix(token);
-      await changeCredentials(actor, kind, subject, (store) =>
-        store.insert({
+      await changeCredentials(actor, kind, subject, async (store) => {
+        const now = new Date();
+        const { live, issuedSince } = await store.counts(kind, subject, new Date(now.getTime() - DAY_MS).toISOString());
+        const what = kind === 'Person' ? 'API tokens' : 'keys';
+        if (live >= MAX_LIVE_CREDENTIALS)
+          throw new ConflictError(
+            `${kind} "${subject}" holds ${live} live ${what}, the most one may: revoke one it no longer uses first`,
+          );
+        if (issuedSince >= MAX_ISSUED_PER_DAY)
+          throw new ConflictError(
+            `${kind} "${subject}" was issued ${issuedSince} ${what} in the last 24 hours, the most one may be: try again later`,
+          );
+        await store.insert({
           id,
           kind,
           subject,
@@ -113,9 +133,9 @@ export function createAuthService(deps: {
           prefix,
           description: description ?? null,
           createdBy: actorName(actor),
-          now: new Date().toISOString(),
-        }),
-      );
+          now: now.toISOString(),
+        });
+      });
       return { id, token, prefix };
     },
 

@@ -63,6 +63,21 @@ export function createCredentialStore(db: Kysely<Database>) {
       }));
     },
 
+    /** The subject's live credentials, and how many it was issued since `since`. */
+    async counts(kind: SubjectKind, subject: string, since: string): Promise<{ live: number; issuedSince: number }> {
+      const rows = await db
+        .selectFrom('credentials')
+        .select(['created_at', 'revoked_at'])
+        .where('subject_kind', '=', kindColumn(kind))
+        .where('subject', '=', subject)
+        .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('created_at', '>=', since)]))
+        .execute();
+      return {
+        live: rows.filter((r) => r.revoked_at === null).length,
+        issuedSince: rows.filter((r) => r.created_at >= since).length,
+      };
+    },
+
     /** Revokes one credential; false when there is no such live credential. */
     async revoke(kind: SubjectKind, subject: string, id: string, now: string): Promise<boolean> {
       const r = await db

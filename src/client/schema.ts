@@ -344,7 +344,10 @@ export interface paths {
         /** List agent keys (ids and prefixes, never secrets) */
         get: operations["listAgentKeys"];
         put?: never;
-        /** Issue an agent key; the secret is in this answer only */
+        /**
+         * Issue an agent key; the secret is in this answer only
+         * @description 409 when the Agent holds 50 live credentials or was issued 100 in the last 24 hours.
+         */
         post: operations["createAgentKey"];
         delete?: never;
         options?: never;
@@ -1452,7 +1455,10 @@ export interface paths {
         /** List API tokens (ids and prefixes, never secrets) */
         get: operations["listPersonTokens"];
         put?: never;
-        /** Issue an API token; the secret is in this answer only */
+        /**
+         * Issue an API token; the secret is in this answer only
+         * @description 409 when the Person holds 50 live credentials or was issued 100 in the last 24 hours.
+         */
         post: operations["createPersonToken"];
         delete?: never;
         options?: never;
@@ -1861,7 +1867,10 @@ export interface paths {
         /** List telemetry-collector keys (ids and prefixes, never secrets) */
         get: operations["listTelemetryCollectorKeys"];
         put?: never;
-        /** Issue a telemetry-collector key; the secret is in this answer only */
+        /**
+         * Issue a telemetry-collector key; the secret is in this answer only
+         * @description 409 when the TelemetryCollector holds 50 live credentials or was issued 100 in the last 24 hours.
+         */
         post: operations["createTelemetryCollectorKey"];
         delete?: never;
         options?: never;
@@ -5921,6 +5930,15 @@ export interface operations {
             };
             /** @description Every error answer has this shape. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13471,6 +13489,15 @@ export interface operations {
                 };
             };
             /** @description Every error answer has this shape. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -15898,6 +15925,15 @@ export interface operations {
             };
             /** @description Every error answer has this shape. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

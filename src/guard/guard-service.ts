@@ -481,11 +481,15 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         const row = await db.selectFrom('credentials').selectAll().where('token_hash', '=', hash).executeTakeFirst();
         if (row?.subject_kind === 'agent') {
           key = { agent: row.subject, keyId: row.id, revoked: row.revoked_at !== null };
-          markStale();
-          // Its agent may be as new as the key (registered on that node since this one last polled):
-          // read the registry now rather than refuse a valid key until the next poll. Once per new
-          // key: the fresh snapshot holds it.
-          if (!s.registry.has('Agent', key.agent)) s = await current();
+          // A key revoked long ago is not in the snapshot either (snapshot.ts): it reloads nothing, or
+          // each request with it would reload the node's snapshot.
+          if (!key.revoked) {
+            markStale();
+            // Its agent may be as new as the key (registered on that node since this one last polled):
+            // read the registry now rather than refuse a valid key until the next poll. Once per new
+            // key: the fresh snapshot holds it.
+            if (!s.registry.has('Agent', key.agent)) s = await current();
+          }
         }
       }
       if (key && !key.revoked && s.registry.has('Agent', key.agent)) return { id: key.agent, keyId: key.keyId };

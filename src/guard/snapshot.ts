@@ -56,6 +56,12 @@ export async function loadSnapshot(db: Kysely<Database>): Promise<GuardSnapshot>
       .selectFrom('credentials')
       .select(['id', 'subject', 'token_hash', 'revoked_at'])
       .where('subject_kind', '=', 'agent')
+      // Live keys, and those revoked in the last day (a request authenticated before its key's
+      // revocation is refused at commit by them). Older revoked keys are found in the database when
+      // presented: every node would otherwise hold every key ever revoked.
+      .where((eb) =>
+        eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>=', new Date(Date.now() - REVOKED_HELD_MS).toISOString())]),
+      )
       .execute(),
     latestTiers(db),
   ]);
@@ -71,6 +77,8 @@ export async function loadSnapshot(db: Kysely<Database>): Promise<GuardSnapshot>
 // the group commit when the revision moved: measured as most of the main thread's time under a loop
 // of registry writes). Ajv keeps what it compiled for its lifetime, so each set of compilers serves
 // COMPILERS_SERVE schemas and is then replaced, and the validators kept are bounded too.
+/** How long a revoked agent key stays in the snapshot (the commit-time check's window is seconds). */
+const REVOKED_HELD_MS = 86_400_000;
 const COMPILERS_SERVE = 500;
 const VALIDATORS_MAX = 1_000;
 const argumentCompilers = () => schemaCompilers({ allErrors: true, strict: false }, (a) => addFormats.default(a));

@@ -18,7 +18,7 @@ kind: Tool
 metadata: { name: pay.transfer }
 spec:
   system: pay
-  effect: financial
+  effect: write
   dataDomains: []
   arguments:
     type: object

@@ -1,7 +1,7 @@
 // Person API tokens (/v1/people/<name>/tokens), agent keys (/v1/agents/<name>/keys) and
 // telemetry-collector keys (/v1/telemetry-collectors/<name>/keys); and GET /v1/whoami.
 import { Type as T } from '@sinclair/typebox';
-import type { AuthService } from '../../auth/auth-service.js';
+import { type AuthService, MAX_ISSUED_PER_DAY, MAX_LIVE_CREDENTIALS } from '../../auth/auth-service.js';
 import type { SubjectKind } from '../../auth/credential-store.js';
 import { PERMISSIONS, type Permission, permissionsOf } from '../../auth/principal.js';
 import { ROLES, type Role } from '../../registry/schemas.js';
@@ -68,9 +68,10 @@ export function credentialRoutes(server: Server, auth: AuthService): void {
           operationId: `create${noun}`,
           tags,
           summary: `Issue ${an(what)}; the secret is in this answer only`,
+          description: `409 when the ${kind} holds ${MAX_LIVE_CREDENTIALS} live credentials or was issued ${MAX_ISSUED_PER_DAY} in the last 24 hours.`,
           params,
           body: T.Object({ description: T.Optional(T.String({ maxLength: 200 })) }, { additionalProperties: false }),
-          response: { 201: secret === 'token' ? T.Ref(IssuedToken) : T.Ref(IssuedKey), ...errorResponses(404) },
+          response: { 201: secret === 'token' ? T.Ref(IssuedToken) : T.Ref(IssuedKey), ...errorResponses(404, 409) },
         },
       },
       async (req, reply) => {
