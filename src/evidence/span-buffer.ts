@@ -2,7 +2,9 @@
 // calls): buffered and written through the evidence store in batches, off the reply path, every
 // `flushMs` (at a quiet moment, at most 2 x flushMs) or `maxBatch` spans, one batch at a time. A
 // crash loses at most the last 2 x `flushMs` of spans, never a decision (the audit log holds those).
-// A failed batch is counted and reported.
+// A batch the database refuses is written again one record at a time, so that one record it cannot
+// store (a count past its column) loses only itself, not every agent's records batched with it; the
+// records lost are counted and the batch's failure reported once.
 import type { Kysely } from 'kysely';
 import type { Database, SpanTable } from '../db/schema.js';
 import { whenQuiet } from '../http/quiet.js';
@@ -31,21 +33,40 @@ export function createSpanBuffer(db: Kysely<Database>, opts: SpanBufferOptions) 
     if (pending.length === 0) return flushing;
     const batch = pending;
     pending = [];
-    flushing = flushing
-      .then(() =>
-        store.ingest(
-          [],
-          batch.map((row) => ({ row, inference: opts.inference })),
-        ),
-      )
-      .then(
-        () => {},
-        (err) => {
-          failures++;
-          opts.onError(err);
-        },
-      );
+    flushing = flushing.then(() => write(batch));
     return flushing;
+  }
+
+  /** Writes one batch; never throws. */
+  async function write(batch: SpanTable[]): Promise<void> {
+    const ingest = (rows: SpanTable[]) =>
+      store.ingest(
+        [],
+        rows.map((row) => ({ row, inference: opts.inference })),
+      );
+    try {
+      await ingest(batch);
+      return;
+    } catch (err) {
+      if (batch.length === 1) {
+        failures++;
+        opts.onError(err);
+        return;
+      }
+    }
+    // The batch is one transaction, undone whole: each record again on its own (ingest is idempotent).
+    let lost = 0;
+    let first: unknown;
+    for (const row of batch)
+      try {
+        await ingest([row]);
+      } catch (err) {
+        lost++;
+        first ??= err;
+      }
+    if (lost === 0) return;
+    failures += lost;
+    opts.onError(new Error(`${lost} of a batch of ${batch.length} spans not written`, { cause: first }));
   }
 
   return {
@@ -58,7 +79,7 @@ export function createSpanBuffer(db: Kysely<Database>, opts: SpanBufferOptions) 
     },
     /** Writes what is buffered; resolves when it is committed. */
     flush,
-    /** Batches that failed to be written since start (each also reported to onError). */
+    /** Spans that could not be written since start (each failed batch also reported to onError). */
     failures: () => failures,
   };
 }

@@ -20,7 +20,8 @@ export interface InferenceRecord {
   provider: string;
   startedAt: number;
   durationMs: number;
-  usage: Usage;
+  /** null: a usage Fulcrum cannot store (a count past MAX_TOKENS), recorded as unknown. */
+  usage: Usage | null;
   costUsd: number | null;
   unpricedReason: string | null;
   responseId: string | null;
@@ -53,9 +54,9 @@ export function createInferenceEvidence(db: Kysely<Database>, opts: InferenceEvi
         model_reported: c.modelReported,
         model: c.model,
         provider: c.provider,
-        input_tokens: c.usage.input,
-        output_tokens: c.usage.output,
-        cached_tokens: c.usage.cached,
+        input_tokens: c.usage?.input ?? null,
+        output_tokens: c.usage?.output ?? null,
+        cached_tokens: c.usage?.cached ?? null,
         cost_usd: c.costUsd,
         tool: null,
         error_type: c.errorType,

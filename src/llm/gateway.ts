@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
-import { createPriceBook, type PriceBook, priceOn } from '../evidence/cost.js';
+import { createPriceBook, MAX_TOKENS, type PriceBook, priceOn } from '../evidence/cost.js';
 import type { AgentCaller, GuardService } from '../guard/guard-service.js';
 import type { OutboundPolicy } from '../net/outbound.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
@@ -224,7 +224,18 @@ export function createLlmGateway(opts: GatewayOptions) {
     open.delete(call.decisionId);
     // close() resumes once this returns (a promise continuation): the settlement and record below are queued by then.
     if (open.size === 0) allFinished?.();
-    const usage = charged(call, end, (message) => opts.log.warn({ decisionId: call.decisionId }, message));
+    const warn = (message: string) => opts.log.warn({ decisionId: call.decisionId }, message);
+    const reported = charged(call, end, warn);
+    // A count past what a span's column holds (MAX_TOKENS, PostgreSQL's integer) is no measure Fulcrum
+    // can keep: Anthropic's input sums three counts, each up to it, and its iterations add more. Not
+    // clamped to a number that would be wrong: the call is charged its worst case (what it was admitted
+    // and reserved at, so bounded) and recorded with its usage unknown (no silent zero, no invented count).
+    const storable = fitsSpan(reported);
+    if (!storable)
+      warn(
+        `model endpoint ${call.endpoint.name} reported a usage of more than ${MAX_TOKENS} tokens in one count: charged the call's worst case, recorded with its usage unknown`,
+      );
+    const usage = storable ? reported : call.worst;
     // More output than the call was bounded by, and reserved for: the endpoint does not read the limit
     // the gateway sent (an OpenAI-compatible server that reads only max_tokens), and a spend limit can
     // be overshot by what it adds. Charged as reported; said, so the operator sets `outputLimit`.
@@ -270,9 +281,9 @@ export function createLlmGateway(opts: GatewayOptions) {
         provider: call.model.spec.provider,
         startedAt: call.at.getTime(),
         durationMs: Date.now() - call.startedAt,
-        usage,
-        costUsd: tier ? null : cost,
-        unpricedReason: tier ? 'service_tier' : priced.unpriced,
+        usage: storable ? usage : null,
+        costUsd: tier || !storable ? null : cost,
+        unpricedReason: !storable ? 'no_usage' : tier ? 'service_tier' : priced.unpriced,
         responseId: end.responseId ?? null,
         errorType: end.kind === 'cut' ? end.why : end.status >= 400 ? `http.${end.status}` : null,
       });
@@ -584,6 +595,11 @@ function charged(call: Admitted, end: CallEnd, warn: (message: string) => void):
   // connection's buffers (it bills what it produced), so the output is not counted low: its bound.
   const output = end.partial.unread ? Math.max(end.partial.output, call.worst.output) : end.partial.output;
   return { ...input, output: Math.min(output, cap) };
+}
+
+/** Whether every count of `u` fits a span's token columns. */
+function fitsSpan(u: Usage): boolean {
+  return u.input <= MAX_TOKENS && u.output <= MAX_TOKENS && u.cached <= MAX_TOKENS;
 }
 
 /** The most output a call may produce: what it asks for, else the model's cap on each of its choices. */
