@@ -65,6 +65,8 @@ export interface Config {
   llmMaxCallsPerAgent: number;
   /** FULCRUM_LLM_MAX_BYTES_PER_AGENT: request bytes one agent's calls in flight may hold on a node. */
   llmMaxBytesPerAgent: number;
+  /** FULCRUM_LLM_EVIDENCE_MAX_SPANS: gateway evidence spans a node holds while the database does not take them. */
+  llmEvidenceMaxSpans: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     shutdownGraceMs: intFrom(env.FULCRUM_SHUTDOWN_GRACE_MS, 'FULCRUM_SHUTDOWN_GRACE_MS', 10_000),
     llmMaxCallsPerAgent: atLeastOne(env.FULCRUM_LLM_MAX_CALLS_PER_AGENT, 'FULCRUM_LLM_MAX_CALLS_PER_AGENT', 256),
     llmMaxBytesPerAgent: atLeastOne(env.FULCRUM_LLM_MAX_BYTES_PER_AGENT, 'FULCRUM_LLM_MAX_BYTES_PER_AGENT', 64 * 1024 * 1024),
+    llmEvidenceMaxSpans: atLeastOne(env.FULCRUM_LLM_EVIDENCE_MAX_SPANS, 'FULCRUM_LLM_EVIDENCE_MAX_SPANS', 10_000),
     identity: parseIdentitySettings(env),
   };
   const merged = { ...config, ...stripUndefined(overrides) };

@@ -101,6 +101,13 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
     registers: [register],
   });
 
+  const gatewaySpansDropped = new Counter({
+    name: 'fulcrum_gateway_spans_dropped_total',
+    help: 'Records of their own calls the LLM and MCP gateways dropped unwritten: their buffer held the most it may while the database did not take them',
+    labelNames: ['gateway'],
+    registers: [register],
+  });
+
   return {
     register,
     /** Sends problems to `to` (the server's logger) from now on. */
@@ -154,6 +161,10 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
       if (accepted) spans.inc({ result: 'accepted' }, accepted);
       if (rejected) spans.inc({ result: 'rejected' }, rejected);
       for (const reason of unpricedReasons) unpriced.inc({ reason });
+    },
+    /** A gateway's record of a call dropped, its evidence buffer full (the database not taking it). */
+    gatewaySpansDropped(gateway: 'llm' | 'mcp'): void {
+      gatewaySpansDropped.inc({ gateway });
     },
     auditCommit(entries: number, seconds: number, ok: boolean): void {
       auditCommits.observe({ result: ok ? 'ok' : 'error' }, seconds);

@@ -4,7 +4,9 @@
 // crash loses at most the last 2 x `flushMs` of spans, never a decision (the audit log holds those).
 // A batch the database refuses is written again one record at a time, so that one record it cannot
 // store (a count past its column) loses only itself, not every agent's records batched with it; the
-// records lost are counted and the batch's failure reported once.
+// records lost are counted and the batch's failure reported once. What it holds is bounded
+// (`maxHeld`): while the database does not take the batches (a hung connection), new spans past the
+// bound are dropped and counted, never held without end nor waited for by the call that records them.
 import type { Kysely } from 'kysely';
 import type { Database, SpanTable } from '../db/schema.js';
 import { whenQuiet } from '../http/quiet.js';
@@ -15,8 +17,16 @@ export interface SpanBufferOptions {
   maxBatch: number;
   /** Model calls (priced, counted as inference in the rollups), or not (tool calls). */
   inference: boolean;
+  /** The most spans held, buffered or in batches not yet written; past it new spans are dropped. */
+  maxHeld: number;
+  /** Each span dropped for want of room. */
+  onDrop: () => void;
+  /** A failed batch, and (once a minute at most) spans dropped for want of room. */
   onError: (err: unknown) => void;
 }
+
+/** How often at most the spans dropped for want of room are reported. */
+const DROP_REPORT_MS = 60_000;
 
 export type SpanBuffer = ReturnType<typeof createSpanBuffer>;
 
@@ -26,6 +36,10 @@ export function createSpanBuffer(db: Kysely<Database>, opts: SpanBufferOptions) 
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
   let failures = 0;
+  // Spans buffered or in batches queued or being written: what a database that hangs makes grow.
+  let held = 0;
+  let dropped = 0;
+  let reportedAt = Number.NEGATIVE_INFINITY;
 
   function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
@@ -33,7 +47,10 @@ export function createSpanBuffer(db: Kysely<Database>, opts: SpanBufferOptions) 
     if (pending.length === 0) return flushing;
     const batch = pending;
     pending = [];
-    flushing = flushing.then(() => write(batch));
+    flushing = flushing.then(async () => {
+      await write(batch);
+      held -= batch.length;
+    });
     return flushing;
   }
 
@@ -71,6 +88,18 @@ export function createSpanBuffer(db: Kysely<Database>, opts: SpanBufferOptions) 
 
   return {
     add(row: SpanTable): void {
+      if (held >= opts.maxHeld) {
+        dropped++;
+        opts.onDrop();
+        if (Date.now() - reportedAt >= DROP_REPORT_MS) {
+          reportedAt = Date.now();
+          opts.onError(
+            new Error(`${dropped} spans dropped since start: ${held} held (the most), the database is not taking them`),
+          );
+        }
+        return;
+      }
+      held++;
       pending.push(row);
       if (pending.length >= opts.maxBatch) void flush();
       // Due after flushMs; then written at the next moment no request is in flight, at most flushMs
@@ -81,5 +110,7 @@ export function createSpanBuffer(db: Kysely<Database>, opts: SpanBufferOptions) 
     flush,
     /** Spans that could not be written since start (each failed batch also reported to onError). */
     failures: () => failures,
+    /** Spans dropped since start because `maxHeld` were held. */
+    dropped: () => dropped,
   };
 }

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { randomSpanId, traceIdOf } from '../evidence/ids.js';
-import { createSpanBuffer } from '../evidence/span-buffer.js';
+import { createSpanBuffer, type SpanBufferOptions } from '../evidence/span-buffer.js';
 import type { Usage } from './apis.js';
 
 export interface InferenceRecord {
@@ -28,11 +28,7 @@ export interface InferenceRecord {
   errorType: string | null;
 }
 
-export interface InferenceEvidenceOptions {
-  flushMs: number;
-  maxBatch: number;
-  onError: (err: unknown) => void;
-}
+export type InferenceEvidenceOptions = Omit<SpanBufferOptions, 'inference'>;
 
 export function createInferenceEvidence(db: Kysely<Database>, opts: InferenceEvidenceOptions) {
   const buffer = createSpanBuffer(db, { ...opts, inference: true });

@@ -10,6 +10,7 @@ import type { Database } from '../db/schema.js';
 import { createPriceBook, MAX_TOKENS, type PriceBook, priceOn } from '../evidence/cost.js';
 import type { AgentCaller, GuardService } from '../guard/guard-service.js';
 import type { OutboundPolicy } from '../net/outbound.js';
+import type { Observability } from '../observability.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import { resolveModelName } from '../registry/model-names.js';
 import { API_OF, type Api, type CallShape, inputBound, type Operation, type Usage } from './apis.js';
@@ -30,6 +31,9 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** How long a call may wait for calls in flight to settle before a spend limit refuses it. */
   reservationWaitMs: number;
+  /** The most evidence spans held while the database does not take them; past it they are dropped and counted. */
+  evidenceMaxSpans: number;
+  observe?: Observability;
   log: { warn(obj: object, message: string): void };
 }
 
@@ -102,6 +106,10 @@ export function createLlmGateway(opts: GatewayOptions) {
   const evidence = createInferenceEvidence(db, {
     flushMs: 50,
     maxBatch: 256,
+    // A database that hangs must not make the node's memory grow without end, nor hold the calls:
+    // past this many spans held (~1 KiB each), the gateway's records are dropped and counted.
+    maxHeld: opts.evidenceMaxSpans,
+    onDrop: () => opts.observe?.gatewaySpansDropped('llm'),
     onError: (err) => opts.log.warn({ err }, 'LLM gateway: call evidence not written'),
   });
   const books = new WeakMap<RegistrySnapshot, PriceBook>();

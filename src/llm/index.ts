@@ -21,6 +21,8 @@ export async function registerLlmGateway(server: Server, app: App): Promise<LlmG
     guard: app.guard,
     outbound: createOutboundPolicy({ allowHosts: app.config.outboundAllowHosts, lookup: app.config.outboundLookup }),
     reservationWaitMs: app.config.llmReservationWaitMs,
+    evidenceMaxSpans: app.config.llmEvidenceMaxSpans,
+    observe: app.observability,
     log: { warn: (obj, message) => server.log.warn(obj, message) },
   });
   server.decorate('llmGateway', gateway);

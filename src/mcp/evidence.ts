@@ -9,7 +9,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { randomSpanId, traceIdOf } from '../evidence/ids.js';
-import { createSpanBuffer } from '../evidence/span-buffer.js';
+import { createSpanBuffer, type SpanBufferOptions } from '../evidence/span-buffer.js';
 
 export interface CallRecord {
   agent: string;
@@ -34,11 +34,7 @@ export function parseTraceparent(header: string | undefined): { traceId: string;
   return { traceId, parentId };
 }
 
-export interface CallEvidenceOptions {
-  flushMs: number;
-  maxBatch: number;
-  onError: (err: unknown) => void;
-}
+export type CallEvidenceOptions = Omit<SpanBufferOptions, 'inference'>;
 
 export type CallEvidence = ReturnType<typeof createCallEvidence>;
 

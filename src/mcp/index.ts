@@ -64,7 +64,14 @@ export function createMcpService(
     stdioAllow: host.stdioAllow,
     outbound: host.outbound,
   });
-  const evidence = createCallEvidence(db, { flushMs: 50, maxBatch: 500, onError: log });
+  const evidence = createCallEvidence(db, {
+    flushMs: 50,
+    maxBatch: 500,
+    // Held while the database does not take them (~1 KiB each): past it, dropped and counted.
+    maxHeld: 10_000,
+    onDrop: () => observe?.gatewaySpansDropped('mcp'),
+    onError: log,
+  });
   return {
     settings,
     gateway: createMcpGateway({

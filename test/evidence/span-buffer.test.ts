@@ -57,7 +57,9 @@ describe.each(ENGINES.filter((e) => e === 'postgres'))('span buffer (%s)', (engi
     const buffer = createSpanBuffer(handle.db, {
       flushMs: 60_000,
       maxBatch: 100,
+      maxHeld: 100,
       inference: true,
+      onDrop: () => {},
       onError: (e) => errors.push(e),
     });
     // 2^31 does not fit PostgreSQL's integer column: that record, and only it, cannot be stored.

@@ -50,6 +50,8 @@ describe.each(ENGINES)('tool calls through the MCP gateway on %s', (engine) => {
     calls = createCallEvidence(t.app.database.db, {
       flushMs: 5,
       maxBatch: 100,
+      maxHeld: 10_000,
+      onDrop: () => {},
       onError: (err) => {
         throw err;
       },
