@@ -9,7 +9,8 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { ACME } from '../support/files.js';
 import { cli as runCli, type Served, serve, stop } from '../support/process.js';
 
-describe('fulcrum incidents, reviews, risk, monitors and retention', () => {
+// Each test runs a dozen CLI processes (a Node start each): on a loaded 2-core machine, over 30 s.
+describe('fulcrum incidents, reviews, risk, monitors and retention', { timeout: 120_000 }, () => {
   let db: TestDatabase;
   let env: NodeJS.ProcessEnv;
   let server: Served | undefined;
