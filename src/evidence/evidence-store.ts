@@ -109,6 +109,12 @@ const SPAN_COLUMNS: ReadonlyArray<keyof SpanTable> = [
   'duplicate',
 ];
 
+/** What makes a task event one (the unique indexes of migration 20261211T0100). */
+function eventKey(e: Pick<TaskEventTable, 'agent' | 'task_id' | 'type' | 'sent_by' | 'claimed_agent'>): string {
+  const who = e.agent === UNBOOKED ? `\u0000${e.sent_by}\u0000${e.claimed_agent}` : e.agent;
+  return `${who}\u0000${e.task_id}\u0000${e.type}`;
+}
+
 export function createEvidenceStore(db: Kysely<Database>) {
   // A re-send is the same span, booked to the same agent, with the same start: spans_once (start_at,
   // trace_id, span_id, agent) keeps it out, and since it starts with the start time new spans append
@@ -138,13 +144,14 @@ export function createEvidenceStore(db: Kysely<Database>) {
       const inserted = await trx
         .insertInto('task_events')
         .values(chunk)
-        .onConflict((oc) => oc.columns(['agent', 'task_id', 'type']).doNothing())
-        .returning(['agent', 'task_id', 'type'])
+        // Either identity's index (migration 20261211T0100): a booked event is its agent's task, an
+        // unbooked one its sender's claim.
+        .onConflict((oc) => oc.doNothing())
+        .returning(['agent', 'task_id', 'type', 'sent_by', 'claimed_agent'])
         .execute();
-      const fresh = new Set(inserted.map((r) => `${r.agent}\u0000${r.task_id}\u0000${r.type}`));
+      const fresh = new Set(inserted.map(eventKey));
       for (const e of chunk) {
-        const key = `${e.agent}\u0000${e.task_id}\u0000${e.type}`;
-        if (!fresh.delete(key)) continue; // a duplicate (in the database or earlier in this batch)
+        if (!fresh.delete(eventKey(e))) continue; // a duplicate (in the database or earlier in this batch)
         newEvents++;
         add(e.day, e.agent, '', eventCounters(e));
       }
