@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { RegistrySnapshot } from '../registry/model.js';
-import type { InitiativeSpec } from '../registry/schemas.js';
+import { durationUnitMs, type InitiativeSpec } from '../registry/schemas.js';
 
 type Metric = InitiativeSpec['outcomes'][number];
 
@@ -45,22 +45,6 @@ export interface OutcomeReport {
 }
 
 const DAY = 86_400_000;
-const UNIT_MS: Record<string, number> = {
-  ms: 1,
-  milliseconds: 1,
-  s: 1000,
-  sec: 1000,
-  seconds: 1000,
-  min: 60_000,
-  minutes: 60_000,
-  h: 3_600_000,
-  hours: 3_600_000,
-};
-
-/** Milliseconds per unit of a duration metric; unknown units are read as minutes. */
-export function unitMs(unit: string): number {
-  return UNIT_MS[unit.toLowerCase().split('/')[0]?.trim() ?? ''] ?? 60_000;
-}
 
 /** A telemetry formula over totals, or null when there is nothing to measure. */
 export function formula(m: Metric, t: Totals, baselineHandleMs: number | null): number | null {
@@ -75,8 +59,12 @@ export function formula(m: Metric, t: Totals, baselineHandleMs: number | null): 
     case 'cost_per_resolved_task':
       // A call without a price is a cost unknown, not a cost of 0: the quotient is not measured.
       return t.resolved && !t.unpriced ? t.cost / t.resolved : null;
-    case 'avg_handle_time':
-      return t.handled ? t.handleMs / t.handled / unitMs(m.unit) : null;
+    case 'avg_handle_time': {
+      // A unit Fulcrum does not read (apply refuses it; a descriptor stored before it did) is left
+      // unmeasured, never guessed.
+      const ms = durationUnitMs(m.unit);
+      return t.handled && ms !== null ? t.handleMs / t.handled / ms : null;
+    }
     case 'time_saved_hours':
       return baselineHandleMs !== null && t.handled && t.resolved
         ? ((baselineHandleMs - t.handleMs / t.handled) * t.resolved) / 3_600_000
@@ -130,7 +118,8 @@ export async function computeOutcomes(
   const months = [...new Set(days.map((d) => d.day.slice(0, 7)))].sort();
   const monthly = months.map((p) => ({ period: p, totals: sum(days.filter((d) => d.day.startsWith(p))) }));
   const handleMetric = spec.outcomes.find((o) => o.source === 'avg_handle_time');
-  const baselineHandleMs = handleMetric ? handleMetric.baseline.value * unitMs(handleMetric.unit) : null;
+  const handleUnitMs = handleMetric ? durationUnitMs(handleMetric.unit) : null;
+  const baselineHandleMs = handleMetric && handleUnitMs !== null ? handleMetric.baseline.value * handleUnitMs : null;
 
   const manual = await db
     .selectFrom('measurements')
@@ -179,11 +168,13 @@ export async function computeOutcomes(
     const measured = formula(m, window, baselineHandleMs);
     const current = measured === null ? null : round(measured);
     const note =
-      m.source === 'time_saved_hours' && baselineHandleMs === null
-        ? 'needs an avg_handle_time metric with a baseline on the same initiative'
-        : m.source === 'cost_per_resolved_task' && window.unpriced > 0
-          ? `${window.unpriced} model call${window.unpriced === 1 ? '' : 's'} in the last 30 days ha${window.unpriced === 1 ? 's' : 've'} no price, so the cost is not known (GET /v1/signals lists them)`
-          : undefined;
+      m.source === 'avg_handle_time' && durationUnitMs(m.unit) === null
+        ? `unit "${m.unit}" is not a unit of time Fulcrum reads: re-apply the initiative with one it does (docs/evidence.md)`
+        : m.source === 'time_saved_hours' && baselineHandleMs === null
+          ? 'needs an avg_handle_time metric with a baseline on the same initiative'
+          : m.source === 'cost_per_resolved_task' && window.unpriced > 0
+            ? `${window.unpriced} model call${window.unpriced === 1 ? '' : 's'} in the last 30 days ha${window.unpriced === 1 ? 's' : 've'} no price, so the cost is not known (GET /v1/signals lists them)`
+            : undefined;
     return {
       ...base,
       current,

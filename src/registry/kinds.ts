@@ -156,6 +156,11 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
         if (names.has(o.name))
           problems.push({ path: `/spec/outcomes/${i}/name`, message: `outcome "${o.name}" is listed twice` });
         names.add(o.name);
+        if (o.source === 'avg_handle_time' && S.durationUnitMs(o.unit) === null)
+          problems.push({
+            path: `/spec/outcomes/${i}/unit`,
+            message: `avg_handle_time unit "${o.unit}" is not one Fulcrum reads: use one of ${S.DURATION_UNITS.map((u) => u.spellings.join(', ')).join('; ')} (optionally followed by /task, e.g. minutes/ticket)`,
+          });
         if (!S.RATE_SOURCES.has(o.source)) return;
         for (const [field, v] of [
           ['baseline/value', o.baseline.value],

@@ -56,6 +56,25 @@ export const OUTCOME_SOURCES = [
   'time_saved_hours',
   'manual',
 ] as const;
+/**
+ * The units an avg_handle_time metric may be in, in milliseconds, each with its spellings. A unit is
+ * one of these, case aside, optionally followed by `/` and what it is per (`minutes/ticket`). Anything
+ * else is refused when the descriptor is applied: it was read as minutes, 60× off for `second`.
+ */
+export const DURATION_UNITS: ReadonlyArray<{ ms: number; spellings: readonly string[] }> = [
+  { ms: 1, spellings: ['ms', 'millisecond', 'milliseconds'] },
+  { ms: 1000, spellings: ['s', 'sec', 'secs', 'second', 'seconds'] },
+  { ms: 60_000, spellings: ['min', 'mins', 'minute', 'minutes'] },
+  { ms: 3_600_000, spellings: ['h', 'hr', 'hrs', 'hour', 'hours'] },
+];
+const UNIT_MS = new Map(DURATION_UNITS.flatMap((u) => u.spellings.map((s) => [s, u.ms] as const)));
+
+/** Milliseconds per unit of a duration metric, or null for a unit Fulcrum does not read. */
+export function durationUnitMs(unit: string): number | null {
+  const m = /^\s*([a-z]+)\s*(?:\/\s*\S.*)?$/i.exec(unit);
+  return (m && UNIT_MS.get((m[1] as string).toLowerCase())) ?? null;
+}
+
 /** Sources measured as a fraction from 0 to 1. */
 export const RATE_SOURCES: ReadonlySet<string> = new Set(['resolution_rate', 'escalation_rate', 'error_rate']);
 
