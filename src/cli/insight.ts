@@ -84,18 +84,33 @@ export async function signalsCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-const USAGE = 'usage: fulcrum budget alignment NAME [--json] | fulcrum budget import NAME -f FILE.csv|FILE.json';
+const USAGE =
+  'usage: fulcrum budget alignment NAME [--json] | fulcrum budget import NAME -f FILE.csv|FILE.json | fulcrum budget imports NAME | fulcrum budget withdraw NAME IMPORT_ID';
 
-/** `fulcrum budget alignment NAME` and `fulcrum budget import NAME -f FILE`. */
+/** `fulcrum budget alignment|import|imports|withdraw NAME …`. */
 export async function budgetCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: { file: { type: 'string', short: 'f' }, json: { type: 'boolean', default: false }, url: { type: 'string' } },
   });
-  const [sub, name] = positionals;
-  if (!name || (sub !== 'alignment' && sub !== 'import')) throw new CliError(USAGE, 2);
+  const [sub, name, importId] = positionals;
+  if (!name || !['alignment', 'import', 'imports', 'withdraw'].includes(sub ?? '')) throw new CliError(USAGE, 2);
   const api = connect({ url: values.url });
+  if (sub === 'imports') {
+    const r = await ok(api.GET('/v1/budgets/{name}/spend', { params: { path: { name } } }));
+    for (const i of r.items)
+      process.stdout.write(
+        `${i.importId}  ${i.importedAt}  ${i.imported} line(s), total ${i.total.toLocaleString('en-US')}  by ${i.importedBy}\n`,
+      );
+    return 0;
+  }
+  if (sub === 'withdraw') {
+    if (!importId) throw new CliError(`${USAGE}\n(IMPORT_ID is required)`, 2);
+    await ok(api.DELETE('/v1/budgets/{name}/spend/{importId}', { params: { path: { name, importId } } }));
+    process.stdout.write(`withdrew ${importId} and its lines from ${name}\n`);
+    return 0;
+  }
   if (sub === 'import') {
     if (!values.file) throw new CliError(`${USAGE}\n(-f FILE is required)`, 2);
     let text: string;
@@ -115,7 +130,12 @@ export async function budgetCommand(argv: string[]): Promise<number> {
           headers: { 'content-type': json ? 'application/json' : 'text/csv' },
         }),
       );
-      process.stdout.write(`imported ${r.imported} spend line(s) into ${name}, total ${r.total.toLocaleString('en-US')}\n`);
+      // A re-import (a retry, the same file again) books nothing: say so, naming the earlier import.
+      process.stdout.write(
+        r.alreadyImported
+          ? `already imported as ${r.importId} (${r.imported} line(s), total ${r.total.toLocaleString('en-US')}): nothing booked again; to replace it, fulcrum budget withdraw ${name} ${r.importId}, then import the corrected file\n`
+          : `imported ${r.imported} spend line(s) into ${name} as ${r.importId}, total ${r.total.toLocaleString('en-US')}\n`,
+      );
       return 0;
     } catch (err) {
       // Every bad line, as the server names it (`line 3: …`), then the verdict: nothing was imported.

@@ -42,6 +42,8 @@ usage: fulcrum <command> [options]
   plan [--json]                   what to scale, fix, keep piloting or stop; the roadmap and the model mix
   budget alignment NAME [--json]  allocation against actual spend per category
   budget import NAME -f FILE      import spend lines (CSV date,category,amount,initiative,description; or .json)
+  budget imports NAME             list a budget's spend imports
+  budget withdraw NAME IMPORT_ID  withdraw an import and its lines (before importing a corrected re-issue)
   spend-limits [list] | status NAME [--json]
                                   the LLM gateway's spend limits: spent, in flight, left; burn-down by hour
   approvals list|approve|deny [ID] [--status S] [--comment TEXT]

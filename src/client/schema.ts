@@ -670,11 +670,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A budget's spend imports, newest first */
+        get: operations["listSpendImports"];
         put?: never;
         /** Import spend lines: CSV (date,category,amount,initiative,description) or JSON {"lines":[…]}; any bad line refuses the whole file */
         post: operations["importSpend"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/budgets/{name}/spend/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a spend import and its lines (then import a corrected re-issue) */
+        delete: operations["withdrawSpendImport"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3780,11 +3798,29 @@ export interface components {
             reasons: components["schemas"]["Reason"][];
         };
         SpendImport: {
+            /**
+             * @description the same lines were imported before: this is that import, and nothing was booked again
+             * @enum {boolean}
+             */
+            alreadyImported?: true;
             budget: string;
             /** @description lines imported */
             imported: number;
+            /** @description the import, to list or withdraw it (spi_…) */
+            importId: string;
             /** @description their sum, in the budget currency */
             total: number;
+        };
+        /** @description a budget's recorded spend imports, newest first */
+        SpendImports: {
+            items: {
+                budget: string;
+                imported: number;
+                importedAt: string;
+                importedBy: string;
+                importId: string;
+                total: number;
+            }[];
         };
         SpendLimit: {
             /** @enum {string} */
@@ -7808,6 +7844,82 @@ export interface operations {
             };
         };
     };
+    listSpendImports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a budget's recorded spend imports, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendImports"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     importSpend: {
         parameters: {
             query?: never;
@@ -7824,6 +7936,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the same lines were imported before: that import, nothing booked again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendImport"];
+                };
+            };
             /** @description Default Response */
             201: {
                 headers: {
@@ -7889,6 +8010,81 @@ export interface operations {
             };
             /** @description Every error answer has this shape. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    withdrawSpendImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                importId: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description withdrawn */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error answer has this shape. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,6 +28,7 @@ export interface Database {
   audit_checkpoints: AuditCheckpointTable;
   audit_signed_checkpoints: AuditSignedCheckpointTable;
   spend_lines: SpendLineTable;
+  spend_imports: SpendImportTable;
   decision_outcomes: DecisionOutcomeTable;
   spend_limit_usage: SpendLimitUsageTable;
   spend_limit_hours: SpendLimitHourTable;
@@ -425,6 +426,20 @@ export interface SpendLineTable {
   amount: number;
   initiative: string | null;
   description: string | null;
+  imported_by: string;
+  imported_at: string;
+  /** The import that booked it; null for lines imported before imports were recorded. */
+  import_id: string | null;
+}
+
+/** One import of spend lines into a budget, known by its lines' content: the same lines book once. */
+export interface SpendImportTable {
+  id: string;
+  budget: string;
+  /** SHA-256 of the import's lines, canonical and sorted (src/insight/spend.ts). */
+  content_hash: string;
+  lines: number;
+  total: number;
   imported_by: string;
   imported_at: string;
 }

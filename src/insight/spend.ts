@@ -1,9 +1,12 @@
 // Spend lines: imported against a budget as CSV (`date,category,amount,initiative,description`) or
-// JSON, all or nothing — a file with any bad row is refused whole, with every bad row listed.
+// JSON, all or nothing — a file with any bad row is refused whole, with every bad row listed. The same
+// lines imported again book nothing (docs/insight.md, "Importing the same lines twice").
+import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
-import type { Database } from '../db/schema.js';
+import { newId } from '../auth/tokens.js';
+import type { Database, SpendImportTable } from '../db/schema.js';
 import { InputError, NotFoundError, ValidationError } from '../errors.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
@@ -140,8 +143,37 @@ export function createSpendService(deps: { db: Kysely<Database>; registry(): Pro
       }
       if (problems.length > 0) throw new ValidationError(`${problems.length} bad line(s); nothing was imported`, problems);
       if (good.length === 0) throw new InputError('no spend lines to import');
+      const total = Math.round(good.reduce((s, l) => s + l.amount, 0) * 100) / 100;
+      const contentHash = hashLines(good);
+      const id = newId('spi_');
       const at = new Date().toISOString();
-      await db.transaction().execute(async (trx) => {
+      return db.transaction().execute(async (trx) => {
+        // The import's record first, in the lines' transaction: a retry, or the same lines again,
+        // meets the unique (budget, content_hash) and is answered with the earlier import. On
+        // PostgreSQL a concurrent identical import waits here for the first to commit or roll back.
+        const fresh = await trx
+          .insertInto('spend_imports')
+          .values({
+            id,
+            budget,
+            content_hash: contentHash,
+            lines: good.length,
+            total,
+            imported_by: actorName(actor),
+            imported_at: at,
+          })
+          .onConflict((oc) => oc.columns(['budget', 'content_hash']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!fresh) {
+          const earlier = await trx
+            .selectFrom('spend_imports')
+            .selectAll()
+            .where('budget', '=', budget)
+            .where('content_hash', '=', contentHash)
+            .executeTakeFirstOrThrow();
+          return { ...importResult(earlier), alreadyImported: true as const };
+        }
         for (let i = 0; i < good.length; i += 500)
           await trx
             .insertInto('spend_lines')
@@ -155,13 +187,61 @@ export function createSpendService(deps: { db: Kysely<Database>; registry(): Pro
                 description: l.description ?? null,
                 imported_by: actorName(actor),
                 imported_at: at,
+                import_id: id,
               })),
             )
             .execute();
+        return { budget, importId: id, imported: good.length, total };
       });
-      return { budget, imported: good.length, total: Math.round(good.reduce((s, l) => s + l.amount, 0) * 100) / 100 };
+    },
+
+    /** The budget's recorded imports, newest first (lines imported before they were recorded are in none). */
+    async list(actor: Principal, budget: string) {
+      assertCan(actor, 'registry.read');
+      if (!(await deps.registry()).has('Budget', budget)) throw new NotFoundError(`no Budget named "${budget}"`);
+      const rows = await db
+        .selectFrom('spend_imports')
+        .selectAll()
+        .where('budget', '=', budget)
+        .orderBy('imported_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map((r) => ({ ...importResult(r), importedBy: r.imported_by, importedAt: r.imported_at }));
+    },
+
+    /**
+     * Withdraws an import: its lines and its record, in one transaction. This is how a corrected
+     * re-issue of an invoice is booked: withdraw the earlier import, then import the corrected file
+     * (which, differing in content, would otherwise be booked beside the earlier one).
+     */
+    async withdraw(actor: Principal, budget: string, importId: string) {
+      assertCan(actor, 'registry.write');
+      await db.transaction().execute(async (trx) => {
+        const gone = await trx
+          .deleteFrom('spend_imports')
+          .where('budget', '=', budget)
+          .where('id', '=', importId)
+          .executeTakeFirst();
+        if (Number(gone.numDeletedRows) === 0) throw new NotFoundError(`no spend import "${importId}" in ${budget}`);
+        await trx.deleteFrom('spend_lines').where('budget', '=', budget).where('import_id', '=', importId).execute();
+      });
     },
   };
+}
+
+function importResult(r: Pick<SpendImportTable, 'id' | 'budget' | 'lines' | 'total'>) {
+  return { budget: r.budget, importId: r.id, imported: Number(r.lines), total: Number(r.total) };
+}
+
+/**
+ * What makes two imports the same: their lines as booked (after parsing, so CSV and JSON, line
+ * endings, spacing and `200.50` against `200.5` make no difference), in any order.
+ */
+export function hashLines(lines: readonly SpendLine[]): string {
+  const canonical = lines
+    .map((l) => JSON.stringify([l.date, l.category, l.amount, l.initiative ?? null, l.description ?? null]))
+    .sort();
+  return createHash('sha256').update(canonical.join('\n')).digest('hex');
 }
 
 /** Every spend line of a budget: the descriptor's `actuals` and the imported ones. */

@@ -62,7 +62,13 @@ describe('fulcrum report, signals and budget', () => {
       JSON.stringify({ lines: [{ date: today, category: 'data-integration', amount: 4321, description: 'connectors' }] }),
     );
     const ok = await cli('budget', 'import', 'fy2026', '-f', good);
-    expect(ok.stdout).toBe('imported 1 spend line(s) into fy2026, total 4,321\n');
+    expect(ok.stdout).toMatch(/^imported 1 spend line\(s\) into fy2026 as spi_\S+, total 4,321\n$/);
+    const importId = /as (spi_\S+),/.exec(ok.stdout)?.[1];
+    // The same file again (a retry) books nothing, and says which import it already is.
+    const again = await cli('budget', 'import', 'fy2026', '-f', good);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`already imported as ${importId}`);
+    expect((await cli('budget', 'imports', 'fy2026')).stdout).toContain(`${importId}  `);
     const json = JSON.parse((await cli('budget', 'alignment', 'fy2026', '--json')).stdout);
     expect(json.categories.find((c: { category: string }) => c.category === 'data-integration').actual).toBe(4321);
     const table = (await cli('budget', 'alignment', 'fy2026')).stdout;

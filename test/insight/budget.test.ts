@@ -119,7 +119,7 @@ describe.each(ENGINES)('budgets on %s', (engine) => {
       'date,category,amount,initiative,description\n2026-03-01,agents-platforms,1200,support-deflection,"Agent platform, March"\n',
     );
     expect(ok.statusCode, ok.body).toBe(201);
-    expect(ok.json()).toEqual({ budget: 'fy2026', imported: 1, total: 1200 });
+    expect(ok.json()).toEqual({ budget: 'fy2026', importId: expect.stringMatching(/^spi_/), imported: 1, total: 1200 });
     const json = await t.request({
       method: 'POST',
       url: '/v1/budgets/fy2026/spend',

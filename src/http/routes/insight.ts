@@ -184,10 +184,30 @@ const Alignment = T.Object(
 const SpendImport = T.Object(
   {
     budget: T.String(),
+    importId: T.String({ description: 'the import, to list or withdraw it (spi_…)' }),
     imported: T.Integer({ description: 'lines imported' }),
     total: T.Number({ description: 'their sum, in the budget currency' }),
+    alreadyImported: T.Optional(
+      T.Literal(true, { description: 'the same lines were imported before: this is that import, and nothing was booked again' }),
+    ),
   },
   { $id: 'SpendImport' },
+);
+
+const SpendImports = T.Object(
+  {
+    items: T.Array(
+      T.Object({
+        budget: T.String(),
+        importId: T.String(),
+        imported: T.Integer(),
+        total: T.Number(),
+        importedBy: T.String(),
+        importedAt: T.String(),
+      }),
+    ),
+  },
+  { $id: 'SpendImports', description: "a budget's recorded spend imports, newest first" },
 );
 
 const Plan = T.Object(PlanSchema.properties, {
@@ -277,7 +297,7 @@ const Report = T.Object(
 
 export function insightRoutes(server: Server, insight: InsightService, spend: SpendService): void {
   server.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  for (const schema of [Diagnostic, Signals, Roi, Alignment, SpendImport, Plan, Report]) server.addSchema(schema);
+  for (const schema of [Diagnostic, Signals, Roi, Alignment, SpendImport, SpendImports, Plan, Report]) server.addSchema(schema);
   // Every threshold can be overridden per request, e.g. ?minMeasuredInitiatives=8.
   // Each within what it can mean (a share is at most 1; `Infinity` answered "pilots older than
   // Infinity days"), so that a number out of range is a 400 naming it.
@@ -378,12 +398,48 @@ export function insightRoutes(server: Server, insight: InsightService, spend: Sp
             },
           },
         },
-        response: { 201: T.Ref(SpendImport), ...errorResponses(404, 422) },
+        response: {
+          201: T.Ref(SpendImport),
+          200: T.Ref(SpendImport, { description: 'the same lines were imported before: that import, nothing booked again' }),
+          ...errorResponses(404, 422),
+        },
       },
     },
     async (req, reply) => {
-      reply.code(201);
-      return spend.import(req.principal, req.params.name, req.body);
+      const result = await spend.import(req.principal, req.params.name, req.body);
+      reply.code('alreadyImported' in result ? 200 : 201);
+      return result;
+    },
+  );
+
+  server.get(
+    '/v1/budgets/:name/spend',
+    {
+      schema: {
+        operationId: 'listSpendImports',
+        tags: ['insight'],
+        summary: "A budget's spend imports, newest first",
+        params: T.Object({ name: Name }),
+        response: { 200: T.Ref(SpendImports), ...errorResponses(404) },
+      },
+    },
+    async (req) => ({ items: await spend.list(req.principal, req.params.name) }),
+  );
+
+  server.delete(
+    '/v1/budgets/:name/spend/:importId',
+    {
+      schema: {
+        operationId: 'withdrawSpendImport',
+        tags: ['insight'],
+        summary: 'Withdraw a spend import and its lines (then import a corrected re-issue)',
+        params: T.Object({ name: Name, importId: T.String({ maxLength: 200 }) }),
+        response: { 204: T.Null({ description: 'withdrawn' }), ...errorResponses(404) },
+      },
+    },
+    async (req, reply) => {
+      await spend.withdraw(req.principal, req.params.name, req.params.importId);
+      reply.code(204);
     },
   );
 
