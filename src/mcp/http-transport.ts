@@ -147,8 +147,10 @@ export class UpstreamHttpTransport implements Transport {
     const settled = () => {
       if (id !== undefined && this.cancellers.get(id)?.signal === signal) this.cancellers.delete(id);
     };
+    let sending = false;
     try {
       if (this.closed) throw new Error('Not connected');
+      sending = true;
       const refused = this.opts.outbound.refusal(this.url);
       if (refused) throw new OutboundRefusedError(refused);
       const modern = modernHeaders(message);
@@ -199,6 +201,9 @@ export class UpstreamHttpTransport implements Transport {
       );
     } catch (err) {
       settled();
+      // Closed while in flight: close() gave the request up (its POST destroyed before or after the
+      // answer's headers came, whichever the timing), as a stream being read is given up.
+      if (sending && this.closed) return;
       // A cancelled request's failure is the cancelling, not a fault of the connection.
       if (!signal?.aborted) this.onerror?.(err as Error);
       throw err;
