@@ -208,7 +208,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     retention,
     evidenceExport,
     insight,
-    spend: createSpendService({ db, registry: () => registry.snapshot() }),
+    spend: createSpendService({ db, registry: () => registry.snapshot(), recordAct: guard.recordAct }),
     mcp,
     observability,
     auditKey,

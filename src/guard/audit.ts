@@ -32,7 +32,9 @@ export interface AuditRecord {
     | 'auth.refused'
     | 'auth.signed-out'
     | 'retention.changed'
-    | 'retention.purged';
+    | 'retention.purged'
+    | 'spend.imported'
+    | 'spend.withdrawn';
   at: string;
   actor: string;
   agent: string | null;

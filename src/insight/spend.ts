@@ -8,6 +8,7 @@ import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { newId } from '../auth/tokens.js';
 import type { Database, SpendImportTable } from '../db/schema.js';
 import { InputError, NotFoundError, ValidationError } from '../errors.js';
+import type { AuditRecord } from '../guard/audit.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
 
@@ -92,7 +93,12 @@ export function readLines(body: unknown): Array<{ where: string; raw: Record<str
 
 export type SpendService = ReturnType<typeof createSpendService>;
 
-export function createSpendService(deps: { db: Kysely<Database>; registry(): Promise<RegistrySnapshot> }) {
+export function createSpendService(deps: {
+  db: Kysely<Database>;
+  registry(): Promise<RegistrySnapshot>;
+  /** The audit log: an import and a withdrawal are acts (a withdrawal leaves no other trace). */
+  recordAct(record: Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>): Promise<void>;
+}) {
   const { db } = deps;
   return {
     async import(actor: Principal, budget: string, body: unknown) {
@@ -147,7 +153,7 @@ export function createSpendService(deps: { db: Kysely<Database>; registry(): Pro
       const contentHash = hashLines(good);
       const id = newId('spi_');
       const at = new Date().toISOString();
-      return db.transaction().execute(async (trx) => {
+      const result = await db.transaction().execute(async (trx) => {
         // The import's record first, in the lines' transaction: a retry, or the same lines again,
         // meets the unique (budget, content_hash) and is answered with the earlier import. On
         // PostgreSQL a concurrent identical import waits here for the first to commit or roll back.
@@ -193,6 +199,13 @@ export function createSpendService(deps: { db: Kysely<Database>; registry(): Pro
             .execute();
         return { budget, importId: id, imported: good.length, total };
       });
+      if (!('alreadyImported' in result))
+        await deps.recordAct({
+          kind: 'spend.imported',
+          actor: actorName(actor),
+          detail: { budget, import: id, lines: good.length, total, contentHash },
+        });
+      return result;
     },
 
     /** The budget's recorded imports, newest first (lines imported before they were recorded are in none). */
@@ -216,14 +229,30 @@ export function createSpendService(deps: { db: Kysely<Database>; registry(): Pro
      */
     async withdraw(actor: Principal, budget: string, importId: string) {
       assertCan(actor, 'registry.write');
-      await db.transaction().execute(async (trx) => {
-        const gone = await trx
+      const gone = await db.transaction().execute(async (trx) => {
+        const row = await trx
           .deleteFrom('spend_imports')
           .where('budget', '=', budget)
           .where('id', '=', importId)
+          .returningAll()
           .executeTakeFirst();
-        if (Number(gone.numDeletedRows) === 0) throw new NotFoundError(`no spend import "${importId}" in ${budget}`);
+        if (!row) throw new NotFoundError(`no spend import "${importId}" in ${budget}`);
         await trx.deleteFrom('spend_lines').where('budget', '=', budget).where('import_id', '=', importId).execute();
+        return row;
+      });
+      // The import's record is gone with its lines: the audit log keeps what was withdrawn, and by whom.
+      await deps.recordAct({
+        kind: 'spend.withdrawn',
+        actor: actorName(actor),
+        detail: {
+          budget,
+          import: importId,
+          lines: Number(gone.lines),
+          total: Number(gone.total),
+          contentHash: gone.content_hash,
+          importedBy: gone.imported_by,
+          importedAt: gone.imported_at,
+        },
       });
     },
   };

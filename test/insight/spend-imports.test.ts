@@ -1,6 +1,6 @@
 // Spend imports are idempotent: the same lines imported again (a retry after a timeout, the same file
 // twice, as CSV or JSON) answer with the earlier import and book nothing twice; a corrected re-issue
-// is imported after the earlier import is withdrawn by its id.
+// is imported after the earlier import is withdrawn by its id. Imports and withdrawals are audited.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
@@ -66,5 +66,30 @@ describe.each(ENGINES)('spend imports on %s', (engine) => {
     expect(reissued.statusCode, reissued.body).toBe(201);
     expect(reissued.json()).toMatchObject({ imported: 2, total: 280 });
     expect(await lines()).toBe(2);
+  });
+
+  it('audits each import that books lines and each withdrawal, naming what was withdrawn', async () => {
+    const audit = async (kind: string) =>
+      (await t.request({ method: 'GET', url: `/v1/audit?kind=${kind}&limit=20` })).json().items as Array<{
+        actor: string;
+        detail: Record<string, unknown>;
+      }>;
+    // Two imports booked lines above (the invoice and its correction; re-imports booked nothing), one was withdrawn.
+    const imported = await audit('spend.imported');
+    expect(imported).toHaveLength(2);
+    expect(imported[0]?.detail).toMatchObject({ budget: 'fy2026', lines: 2, total: 280, contentHash: expect.any(String) });
+    const [withdrawn, ...more] = await audit('spend.withdrawn');
+    expect(more).toEqual([]);
+    expect(withdrawn?.detail).toMatchObject({
+      budget: 'fy2026',
+      import: expect.stringMatching(/^spi_/),
+      lines: 2,
+      total: 300.5,
+      importedBy: expect.any(String),
+      importedAt: expect.any(String),
+    });
+    expect(imported.map((e) => e.detail.import)).toContain(withdrawn?.detail.import);
+    const verified = await t.request({ method: 'GET', url: '/v1/audit/verify' });
+    expect(verified.json()).toMatchObject({ ok: true });
   });
 });

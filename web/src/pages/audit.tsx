@@ -37,6 +37,11 @@ const KIND_LABELS: Record<string, string> = {
   'review.rejected': 'Review rejected',
   'retention.changed': 'Retention periods changed',
   'retention.purged': 'Retention purge',
+  'auth.signed-in': 'Signed in',
+  'auth.refused': 'Sign-in refused',
+  'auth.signed-out': 'Signed out',
+  'spend.imported': 'Spend lines imported',
+  'spend.withdrawn': 'Spend import withdrawn',
 };
 const KINDS = Object.keys(KIND_LABELS);
 
@@ -44,7 +49,7 @@ const KINDS = Object.keys(KIND_LABELS);
 function subject(e: AuditEntry): string {
   const parts: string[] = [];
   if (e.agent && who(e.actor) !== e.agent) parts.push(`agent ${e.agent}`);
-  for (const k of ['initiative', 'incident', 'review', 'reason', 'comment', 'to', 'status'])
+  for (const k of ['initiative', 'incident', 'review', 'budget', 'import', 'reason', 'comment', 'to', 'status'])
     if (typeof e.detail?.[k] === 'string') parts.push(`${k} ${e.detail[k] as string}`);
   if (e.kind === 'decision' && e.action) parts.push(e.action);
   return parts.join(' · ');
