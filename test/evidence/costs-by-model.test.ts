@@ -1,14 +1,11 @@
 // GET /v1/costs adds up to the same totals whatever it is grouped by: grouped by model, the model
 // calls that named no model (unpriced, unknown_model) and self-reported task cost are a row of their
 // own, "(no model)", not left out (no silent zero: a call Fulcrum cannot price is counted, with why).
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
 import { otlpExport } from '../support/otlp.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startMini, type TestServer } from '../support/server.js';
 
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const TRACE = 'ad8efff798038103d269b633813fc60c';
 
 interface Row {
@@ -24,9 +21,7 @@ describe.each(ENGINES)('costs by model on %s', (engine) => {
   let t: TestServer;
   let key: string;
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    ({ t, key } = await startMini(engine));
   });
   afterAll(async () => t?.close());
 

@@ -1,23 +1,18 @@
 // A task may run up to a year (POST /v1/events durationMs; a task span's duration): on PostgreSQL the
 // stored duration was a 32-bit integer, so a task of more than 24.8 days (2^31 ms) failed its whole
 // batch of events, or its whole export, with a 500 where SQLite kept it.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
 import { otlpExport } from '../support/otlp.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startMini, type TestServer } from '../support/server.js';
 
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const DAY = 86_400_000;
 
 describe.each(ENGINES)('long tasks on %s', (engine) => {
   let t: TestServer;
   let key: string;
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    ({ t, key } = await startMini(engine));
   });
   afterAll(async () => t?.close());
 

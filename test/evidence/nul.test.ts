@@ -1,24 +1,19 @@
 // A NUL character (U+0000) in a string Fulcrum stores: valid JSON and protobuf, stored by SQLite, and
 // refused by PostgreSQL's text type ("invalid byte sequence for encoding UTF8: 0x00"), which failed
 // the whole export or batch of events there, every retry too. It is a rejected span or event instead.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeTraceRequest } from '../../src/evidence/otlp-proto.js';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
 import { otlpExport } from '../support/otlp.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startMini, type TestServer } from '../support/server.js';
 
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const TRACE = '8c8efff798038103d269b633813fc60c';
 
 describe.each(ENGINES)('NUL characters in evidence on %s', (engine) => {
   let t: TestServer;
   let key: string;
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    ({ t, key } = await startMini(engine));
   });
   afterAll(async () => t?.close());
 

@@ -1,26 +1,20 @@
 // Real clients: spans exported by the official OpenTelemetry JS SDK (OTLP/HTTP JSON and protobuf
 // exporters) into a running Fulcrum, priced at ingest, booked to the key's agent (test/security/attribution.test.ts
 // holds what happens when a span names another agent).
-import path from 'node:path';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+import { startMini, type TestServer } from '../support/server.js';
 
 describe.each(ENGINES)('OTLP from the OpenTelemetry SDK on %s', (engine) => {
   let t: TestServer;
   let url: string;
   let key: string;
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    ({ t, key } = await startMini(engine));
     url = await t.server.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => t?.close());

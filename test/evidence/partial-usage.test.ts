@@ -2,23 +2,18 @@
 // chunk: Anthropic's message_start carries the input, message_delta the output) has a cost Fulcrum
 // cannot know: unpriced, no_usage, never priced as if the missing count were 0. An embeddings call
 // has no output, and its input alone prices it.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
 import { otlpExport } from '../support/otlp.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startMini, type TestServer } from '../support/server.js';
 
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const TRACE = 'df8efff798038103d269b633813fc60c';
 
 describe.each(ENGINES)('partial usage on %s', (engine) => {
   let t: TestServer;
   let key: string;
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    ({ t, key } = await startMini(engine));
   });
   afterAll(async () => t?.close());
 

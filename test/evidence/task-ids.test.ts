@@ -2,23 +2,18 @@
 // span, not an export that fails. PostgreSQL refuses index entries over ~2.7 kB, and the task id is
 // in task_events' primary key, so one such span failed its whole export there, every retry too.
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
 import { otlpExport } from '../support/otlp.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startMini, type TestServer } from '../support/server.js';
 
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const TRACE = '7b8efff798038103d269b633813fc60c';
 
 describe.each(ENGINES)('task ids from spans on %s', (engine) => {
   let t: TestServer;
   let key: string;
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    ({ t, key } = await startMini(engine));
   });
   afterAll(async () => t?.close());
 

@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { SourceFile } from '../../src/registry/descriptors.js';
 
 export const ACME = path.resolve(import.meta.dirname, '../../examples/acme');
+/** The smallest enterprise the tests use: one initiative, agent support-bot-eu, budget fy2026. */
+export const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 /** The command line of examples/acme's stdio McpServer: test servers allow it, as its README asks operators to. */
 export const ACME_STDIO = ['npx', '-y', '@modelcontextprotocol/server-everything@2026.8.31'];
 

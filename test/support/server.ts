@@ -5,7 +5,7 @@ import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
 import { createTestDatabase, type Engine, type TestDatabase } from './databases.js';
-import { ACME_STDIO } from './files.js';
+import { ACME_STDIO, MINI, readBundle } from './files.js';
 
 export const ADMIN_TOKEN = 'fat_test-admin-token';
 
@@ -36,6 +36,19 @@ export async function startTestServer(engine: Engine, overrides: Partial<Config>
       await database.drop();
     },
   };
+}
+
+/**
+ * A test server with the mini enterprise (test/fixtures/mini) applied, and a fresh key of its agent
+ * `support-bot-eu`: the start of most evidence and insight tests.
+ */
+export async function startMini(engine: Engine, overrides: Partial<Config> = {}): Promise<{ t: TestServer; key: string }> {
+  const t = await startTestServer(engine, overrides);
+  const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+  if (applied.statusCode !== 200) throw new Error(`applying the mini enterprise: ${applied.statusCode} ${applied.body}`);
+  const issued = await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' });
+  if (issued.statusCode !== 201) throw new Error(`issuing a key for support-bot-eu: ${issued.statusCode} ${issued.body}`);
+  return { t, key: issued.json().key as string };
 }
 
 /** Several nodes on one fresh database, as a deployment behind a balancer runs them. */
