@@ -1,19 +1,37 @@
 // The agents' token issuer failing: its JWKS endpoint answering an HTTP error (a proxy's 503 in an
 // outage) is the issuer being unavailable, not the agent's token being wrong. Over real HTTP to a
 // hand-held issuer whose JWKS endpoint the test turns off.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentitySettings } from '../../src/auth/identity-config.js';
-import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
+import { ENGINES, type Engine } from '../support/databases.js';
+import { MINI, readBundle } from '../support/files.js';
 import { type HandIssuer, startHandIssuer } from '../support/oidc.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const PUBLIC = 'http://127.0.0.1:4199';
 const now = () => Math.floor(Date.now() / 1000);
 const lookup = { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' }, dataDomains: ['customer-records'] };
+
+/**
+ * A server on a hand-held agent token issuer (fresh keys for `jwksMaxAgeMs`, the production default
+ * when not given), with agent support-bot-eu taking its tokens as OAuth client support-eu-client.
+ */
+async function start(engine: Engine, identity: Partial<IdentitySettings> = {}): Promise<{ t: TestServer; hand: HandIssuer }> {
+  const hand = await startHandIssuer();
+  const t = await startTestServer(engine, {
+    identity: { publicUrl: PUBLIC, agentTokenIssuer: hand.issuer, sessionSeconds: 3600, jwksCooldownMs: 0, ...identity },
+  });
+  expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
+  const current = (await t.request({ method: 'GET', url: '/v1/agents/support-bot-eu' })).json();
+  const put = await t.request({
+    method: 'PUT',
+    url: '/v1/agents/support-bot-eu',
+    payload: { spec: { ...current.spec, oauthClientId: 'support-eu-client' } },
+  });
+  expect(put.statusCode, put.body).toBe(200);
+  return { t, hand };
+}
 
 describe.each(ENGINES)('the agent token issuer failing (%s)', (engine) => {
   let t: TestServer;
@@ -22,22 +40,7 @@ describe.each(ENGINES)('the agent token issuer failing (%s)', (engine) => {
     hand.sign({ aud: PUBLIC, client_id: 'support-eu-client', sub: 'support-eu-client', exp: now() + 300, iat: now() });
 
   beforeAll(async () => {
-    hand = await startHandIssuer();
-    const identity: IdentitySettings = {
-      publicUrl: PUBLIC,
-      agentTokenIssuer: hand.issuer,
-      sessionSeconds: 3600,
-      jwksCooldownMs: 0,
-    };
-    t = await startTestServer(engine, { identity });
-    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
-    const current = (await t.request({ method: 'GET', url: '/v1/agents/support-bot-eu' })).json();
-    const put = await t.request({
-      method: 'PUT',
-      url: '/v1/agents/support-bot-eu',
-      payload: { spec: { ...current.spec, oauthClientId: 'support-eu-client' } },
-    });
-    expect(put.statusCode, put.body).toBe(200);
+    ({ t, hand } = await start(engine));
   });
   afterAll(async () => {
     await t?.close();
@@ -74,24 +77,8 @@ describe.each(ENGINES)('the agent token issuer down or slow after its keys were 
   const decide = async () => t.request({ method: 'POST', url: '/v1/decisions', token: await token(), payload: lookup });
 
   beforeAll(async () => {
-    hand = await startHandIssuer();
     // Keys are fresh for 0 ms: every call finds them due for a refresh (in production, every 10 minutes).
-    const identity: IdentitySettings = {
-      publicUrl: PUBLIC,
-      agentTokenIssuer: hand.issuer,
-      sessionSeconds: 3600,
-      jwksCooldownMs: 0,
-      jwksMaxAgeMs: 0,
-    };
-    t = await startTestServer(engine, { identity });
-    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
-    const current = (await t.request({ method: 'GET', url: '/v1/agents/support-bot-eu' })).json();
-    const put = await t.request({
-      method: 'PUT',
-      url: '/v1/agents/support-bot-eu',
-      payload: { spec: { ...current.spec, oauthClientId: 'support-eu-client' } },
-    });
-    expect(put.statusCode, put.body).toBe(200);
+    ({ t, hand } = await start(engine, { jwksMaxAgeMs: 0 }));
   });
   afterAll(async () => {
     await t?.close();
