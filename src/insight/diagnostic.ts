@@ -301,7 +301,12 @@ export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
       // null, not Infinity: stored amounts that overflow a number are said to, not sent as a number.
       actual: Number.isFinite(spent) ? Math.round(spent * 100) / 100 : null,
       deviation: proRated > 0 ? Math.round(((spent - proRated) / proRated) * 10_000) / 10_000 : null,
-      offPlan: proRated > 0 && Math.abs(spent - proRated) > t.budgetTolerance * proRated,
+      // Spend in a category the budget allocates nothing to is off plan: nobody planned it (it was
+      // never flagged, having no allocation to deviate from).
+      offPlan:
+        proRated > 0
+          ? Math.abs(spent - proRated) > t.budgetTolerance * proRated
+          : (allocated.get(category) ?? 0) === 0 && spent > 0,
     };
   });
   const total = [...actual.values()].reduce((x, y) => x + y, 0);

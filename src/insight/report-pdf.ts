@@ -179,7 +179,7 @@ export function renderPdf(report: BoardReport): Promise<Buffer> {
     spendChart(doc, b, width);
     for (const c of b.categories.filter((x) => x.offPlan))
       para(
-        `Off plan: ${c.category.replace(/-/g, ' ')} at ${money(c.actual)} vs ${money(c.proRated)} (${c.deviation === null ? '' : `${c.deviation >= 0 ? '+' : ''}${Math.round(c.deviation * 100)}%`}).`,
+        `Off plan: ${c.category.replace(/-/g, ' ')} at ${money(c.actual)} vs ${money(c.proRated)} (${c.deviation === null ? 'nothing allocated' : `${c.deviation >= 0 ? '+' : ''}${Math.round(c.deviation * 100)}%`}).`,
       );
     if (b.withoutOutcomes.length)
       para(

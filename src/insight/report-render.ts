@@ -158,7 +158,7 @@ function budgetNotes(b: ReportBudget): string[] {
   const off = b.categories.filter((c) => c.offPlan);
   if (off.length)
     notes.push(
-      `Off plan (more than ±25% from the pro-rated allocation): ${off.map((c) => categoryLabel(c.category)).join(', ')}.`,
+      `Off plan (more than ±25% from the pro-rated allocation, or spent with nothing allocated): ${off.map((c) => categoryLabel(c.category)).join(', ')}.`,
     );
   if (b.withoutOutcomes.length)
     notes.push(

@@ -137,4 +137,22 @@ describe.each(ENGINES)('budgets on %s', (engine) => {
     expect((await t.request({ method: 'GET', url: '/v1/budgets/nope/alignment' })).statusCode).toBe(404);
     expect((await t.request({ method: 'POST', url: '/v1/budgets/nope/spend', payload: { lines: [] } })).statusCode).toBe(404);
   });
+
+  it('calls spend in a category the budget allocates nothing to off plan', async () => {
+    const unplanned = await t.request({
+      method: 'POST',
+      url: '/v1/budgets/fy2026/spend',
+      payload: { lines: [{ date: '2026-05-01', category: 'data-integration', amount: 9000, description: 'ETL vendor' }] },
+    });
+    expect(unplanned.statusCode, unplanned.body).toBe(201);
+    const a = (await t.request({ method: 'GET', url: '/v1/budgets/fy2026/alignment' })).json();
+    const cat = Object.fromEntries(a.categories.map((c: { category: string }) => [c.category, c]));
+    expect(cat['data-integration']).toMatchObject({ allocated: 0, actual: 9000, deviation: null, offPlan: true });
+    // A category with neither allocation nor spend is not.
+    expect(cat['security-governance']).toMatchObject({ allocated: 0, actual: 0, offPlan: false });
+    const md = await t.request({ method: 'GET', url: '/v1/report?format=md' });
+    expect(md.statusCode, md.body).toBe(200);
+    expect(md.body).toMatch(/\| —\s*\(off plan\)/);
+    expect(md.body).toContain('or spent with nothing allocated');
+  });
 });
