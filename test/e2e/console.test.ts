@@ -305,6 +305,48 @@ describe('the web console in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('imports a spend file on the Budget page, says a re-import booked nothing, and withdraws it with confirmation', async () => {
+    const { context, page, errors } = await signedIn(seeded.platformToken);
+    await page.goto(`${url}/budget`);
+    await settled(page, 'Budget');
+    const card = page.getByRole('region', { name: 'Spend imports' });
+    const file = {
+      name: 'vendor-invoice.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'date,category,amount,initiative,description\n2026-03-01,data-integration,1234.5,,"ETL vendor, March"\n',
+      ),
+    };
+    await card.getByLabel('Spend file for fy2026').setInputFiles(file);
+    await expect
+      .poll(() => card.getByRole('status').textContent())
+      .toMatch(/Imported 1 line\(s\) from vendor-invoice\.csv as spi_/);
+    const row = card.locator('tr[data-import]');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain('raj.patel');
+    await card.getByLabel('Spend file for fy2026').setInputFiles(file);
+    await expect.poll(() => card.getByRole('status').textContent()).toMatch(/was imported before/);
+    expect(await row.count()).toBe(1);
+    // A bad file: every bad line named, nothing booked.
+    await card.getByLabel('Spend file for fy2026').setInputFiles({
+      ...file,
+      buffer: Buffer.from('date,category,amount,initiative,description\n2026-02-31,data-integration,5,,\n'),
+    });
+    await expect.poll(() => card.getByRole('alert').textContent()).toContain('line 2: date "2026-02-31" is not a day');
+    expect(await row.count()).toBe(1);
+
+    await row.getByRole('button', { name: 'Withdraw' }).click();
+    const dialog = page.getByRole('dialog', { name: /^Withdraw spi_/ });
+    await dialog.getByRole('button', { name: 'Withdraw import' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => row.count()).toBe(0);
+    const withdrawn = (await call(url, ADMIN, 'GET', '/v1/audit?kind=spend.withdrawn&limit=5')).json.items;
+    expect(withdrawn).toMatchObject([{ actor: 'person:raj.patel', detail: { budget: 'fy2026', lines: 1, total: 1234.5 } }]);
+    // The browser logs the bad file's 422 itself; nothing else went wrong.
+    expect(errors).toEqual(['Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);
+    await context.close();
+  }, 60_000);
+
   it('signs off a stage-promotion review in a role the person holds', async () => {
     const { context, page, errors } = await signedIn(seeded.platformToken);
     await page.goto(`${url}/reviews`);

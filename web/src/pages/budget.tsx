@@ -1,12 +1,13 @@
 // Budget: allocation against actual spend per category (spend lines plus telemetry), with the part
-// of the year elapsed, spend without outcomes and spend on stalled pilots; and the LLM gateway's
-// spend limits with their burn-down (spend-limits.tsx).
+// of the year elapsed, spend without outcomes and spend on stalled pilots; the budget's spend imports
+// (spend-imports.tsx); and the LLM gateway's spend limits with their burn-down (spend-limits.tsx).
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Card, Empty, Field, Loaded, PageHeader, Pill, Stat } from '../components/ui';
 import { ok } from '../lib/api';
 import { fmtDate, fmtMoney, fmtPercent, titleCase } from '../lib/format';
 import { useLoad } from '../lib/use-api';
+import { SpendImports } from './spend-imports';
 import { SpendLimits } from './spend-limits';
 
 export function BudgetPage() {
@@ -185,6 +186,7 @@ function BudgetView({ name }: { name: string }) {
                 )}
               </Card>
             </div>
+            <SpendImports budget={name} currency={a.currency} onChange={state.reload} />
           </>
         );
       }}
