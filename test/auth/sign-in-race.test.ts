@@ -5,14 +5,12 @@
 // The sign-in is held, by a plugin on its node's database, just before it stores the session, while
 // the other node deletes the Person. Through a real OpenID Provider.
 import path from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { consoleClient, type Idp, ssoSettings, startIdp, walkIdp } from '../support/oidc.js';
-import { pauseQuery } from '../support/pause.js';
+import { finishedOrWaitingOnLock, pauseQuery } from '../support/pause.js';
 import { ADMIN_TOKEN, startNode } from '../support/server.js';
-import { until } from '../support/wait.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const PUBLIC = 'http://127.0.0.1:4197';
@@ -80,18 +78,11 @@ describe.skipIf(!ENGINES.includes('postgres'))('signing in while the Person is d
     });
     await pause.paused;
     // The other node deletes Ray: done, or waiting for a lock the sign-in holds.
-    let deleted = false;
-    const deleting = person('DELETE').then((r) => {
-      deleted = true;
-      return r;
-    });
-    await until(async () => {
-      if (deleted) return true;
-      const waiting = await sql<{
-        n: number;
-      }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'`.execute(other().app.database.db);
-      return (waiting.rows[0]?.n ?? 0) > 0;
-    }, 'the deletion to commit or wait for the sign-in');
+    const { done: deleting } = await finishedOrWaitingOnLock(
+      other().app.database.db,
+      person('DELETE'),
+      'the deletion to commit or wait for the sign-in',
+    );
     pause.release();
     const [signedIn, deletion] = await Promise.all([callback, deleting]);
     expect(deletion.statusCode, deletion.body).toBe(204);

@@ -4,13 +4,11 @@
 // Agent registered under that name). The issue is held, by a plugin on its node's database, right
 // after it read the Agent, while the other node deletes it.
 import path from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { pauseQuery } from '../support/pause.js';
+import { finishedOrWaitingOnLock, pauseQuery } from '../support/pause.js';
 import { ADMIN_TOKEN, startNode } from '../support/server.js';
-import { until } from '../support/wait.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const lookup = { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' }, dataDomains: ['customer-records'] };
@@ -58,18 +56,11 @@ describe.skipIf(!ENGINES.includes('postgres'))('a key issued while its Agent is 
     const issued = inject(issuing(), 'POST', '/v1/agents/race-bot/keys', { description: 'race' });
     await pause.paused;
     // The other node deletes the Agent: done, or waiting for a lock the issue holds.
-    let deleted = false;
-    const deleting = inject(other(), 'DELETE', '/v1/agents/race-bot').then((r) => {
-      deleted = true;
-      return r;
-    });
-    await until(async () => {
-      if (deleted) return true;
-      const waiting = await sql<{
-        n: number;
-      }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'`.execute(other().app.database.db);
-      return (waiting.rows[0]?.n ?? 0) > 0;
-    }, 'the deletion to commit or wait for the issue');
+    const { done: deleting } = await finishedOrWaitingOnLock(
+      other().app.database.db,
+      inject(other(), 'DELETE', '/v1/agents/race-bot'),
+      'the deletion to commit or wait for the issue',
+    );
     pause.release();
     const [issue, deletion] = await Promise.all([issued, deleting]);
     expect(deletion.statusCode, deletion.body).toBe(204);

@@ -1,5 +1,6 @@
 // Holding the code under test at a chosen point while the test does something, then letting it go on.
-import type { KyselyPlugin, RootOperationNode } from 'kysely';
+import { type Kysely, type KyselyPlugin, type RootOperationNode, sql } from 'kysely';
+import { until } from './wait.js';
 
 /** `stop()`, awaited by the code under test, resolves `reached` and waits for `release()`. */
 export function gate() {
@@ -50,3 +51,26 @@ export function pauseQuery(stops: {
 /** Whether `node` is a SELECT from `table`. */
 export const selectsFrom = (table: string) => (node: RootOperationNode) =>
   node.kind === 'SelectQueryNode' && JSON.stringify(node.from).includes(`"${table}"`);
+
+/**
+ * Lets `started` (a request to another node) run until it has finished or waits for a lock some
+ * other transaction holds, as PostgreSQL's pg_stat_activity shows through `db`; its outcome is `done`.
+ */
+export async function finishedOrWaitingOnLock<T>(
+  db: Kysely<any>,
+  started: Promise<T>,
+  what: string,
+): Promise<{ done: Promise<T> }> {
+  let finished = false;
+  const done = started.finally(() => {
+    finished = true;
+  });
+  await until(async () => {
+    if (finished) return true;
+    const waiting = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'`.execute(db);
+    return (waiting.rows[0]?.n ?? 0) > 0;
+  }, what);
+  return { done };
+}
