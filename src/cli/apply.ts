@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { paths } from '../client/index.js';
 import { formatProblem, type Problem } from '../errors.js';
 import { CliError, connect, ok } from './client.js';
+import { readInputFile } from './files.js';
 
 type Apply = paths['/v1/apply']['post'];
 type SourceFile = Exclude<Apply['requestBody']['content']['application/json'], string>['files'][number];
@@ -50,14 +51,14 @@ function collect(target: string): SourceFile[] {
   } catch {
     throw new CliError(`${target}: no such file or directory`, 2);
   }
-  if (stat.isFile()) return [{ path: target, content: fs.readFileSync(target, 'utf8') }];
+  if (!stat.isDirectory()) return [{ path: target, content: readInputFile(target, 'descriptor file') }];
   return fs
     .readdirSync(target, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.ya?ml$/i.test(f))
     .sort()
     .map((f) => path.join(target, f))
     .filter((f) => fs.statSync(f).isFile())
-    .map((f) => ({ path: f, content: fs.readFileSync(f, 'utf8') }));
+    .map((f) => ({ path: f, content: readInputFile(f, 'descriptor file') }));
 }
 
 function printResult(r: ApplyResult): void {

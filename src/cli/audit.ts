@@ -13,6 +13,7 @@ import { checkpointFileText, latestCheckpoint, readCheckpointFile } from '../gua
 import { type AuditVerifier, readPublicKey } from '../guard/audit-key.js';
 import { verifyAudit } from '../guard/audit-verify.js';
 import { CliError } from './client.js';
+import { writeOutputFile } from './files.js';
 
 const USAGE =
   'usage: fulcrum audit verify [--public-key FILE] [--checkpoint FILE] | audit verify --archive EVIDENCE.tar.gz | ' +
@@ -135,7 +136,7 @@ async function exportCheckpoint(argv: string[]): Promise<number> {
       return 1;
     }
     const text = checkpointFileText(latest.checkpoint, latest.body);
-    if (out) fs.writeFileSync(out, text);
+    if (out) await writeOutputFile(out, text);
     else process.stdout.write(text);
     if (latest.skipped)
       process.stderr.write(`warning: ${latest.skipped} newer checkpoint(s) do not verify with key ${verifier.keyId}\n`);

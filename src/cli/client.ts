@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { adminTokenFile } from '../auth/admin-token.js';
 import { createFulcrumClient, type FulcrumClient, type Middleware } from '../client/index.js';
 import { loadConfig } from '../config.js';
+import { boundedFetch, clientTimeoutMs } from './fetch.js';
 import { savedLoginToken } from './login.js';
 
 export { ok } from '../client/index.js';
@@ -23,9 +24,34 @@ export class CliError extends Error {
   }
 }
 
-/** --url, else FULCRUM_URL, else the default port on this machine; without a trailing slash. */
+/**
+ * --url, else FULCRUM_URL, else the default port on this machine; without a trailing slash. It must be an
+ * http(s) URL without a user name, password, query or fragment: anything else is a usage error naming
+ * where it came from (a token is never sent to a mistyped address).
+ */
 export function serverUrl(url: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return (url ?? env.FULCRUM_URL ?? 'http://127.0.0.1:4100').replace(/\/+$/, '');
+  const from = url !== undefined ? '--url' : env.FULCRUM_URL ? 'FULCRUM_URL' : undefined;
+  const raw = (url ?? (env.FULCRUM_URL || 'http://127.0.0.1:4100')).replace(/\/+$/, '');
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  const wrong = !parsed
+    ? 'not a URL'
+    : !['http:', 'https:'].includes(parsed.protocol)
+      ? `${parsed.protocol} is not http: or https:`
+      : parsed.username || parsed.password
+        ? 'a URL with a user name or password (give the token as FULCRUM_TOKEN)'
+        : parsed.search || parsed.hash
+          ? 'a URL with a query or fragment'
+          : undefined;
+  if (wrong) {
+    const shown = parsed && (parsed.username || parsed.password) ? `${parsed.protocol}//…@${parsed.host}` : raw;
+    throw new CliError(`${from} "${shown.slice(0, 200)}": ${wrong}; expected e.g. https://fulcrum.example.com`, 2);
+  }
+  return raw;
 }
 
 /**
@@ -34,10 +60,18 @@ export function serverUrl(url: string | undefined, env: NodeJS.ProcessEnv = proc
  * success, and a server that cannot be reached, reject the call with a CliError saying so; read a
  * success's data with `ok(api.GET(...))`.
  */
-export function connect(opts: { url?: string | undefined } = {}, env: NodeJS.ProcessEnv = process.env): Api {
+export function connect(
+  opts: { url?: string | undefined; maxAnswerBytes?: number } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Api {
   const url = serverUrl(opts.url, env);
   const token = env.FULCRUM_TOKEN || savedLoginToken(url, env) || (onThisMachine(url) ? readAdminToken(env) : undefined);
-  const api = createFulcrumClient<'application/json'>({ baseUrl: url, token, headers: { accept: 'application/json' } });
+  const api = createFulcrumClient<'application/json'>({
+    baseUrl: url,
+    token,
+    headers: { accept: 'application/json' },
+    fetch: boundedFetch(url, clientTimeoutMs(env), opts.maxAnswerBytes),
+  });
   api.use(cliErrors(url, token !== undefined));
   return api;
 }
@@ -72,6 +106,7 @@ export function onThisMachine(url: string): boolean {
 function cliErrors(url: string, hasToken: boolean): Middleware {
   return {
     onError({ error }) {
+      if (error instanceof CliError) return error; // bounded fetch's own: a redirect, a timeout
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
       return new CliError(`cannot reach Fulcrum at ${url} (${cause}); is \`fulcrum serve\` running? (--url / FULCRUM_URL)`);
     },
@@ -88,13 +123,6 @@ function cliErrors(url: string, hasToken: boolean): Middleware {
       throw new CliError(e ? `${e.message} (${e.code})` : `HTTP ${response.status}: ${text.slice(0, 200)}`, 1, e?.details);
     },
   };
-}
-
-/** Writes a binary answer (a PDF, an evidence archive) to `file`; the number of bytes written. */
-export function writeBytes(file: string, data: ArrayBuffer): number {
-  const bytes = Buffer.from(data);
-  fs.writeFileSync(file, bytes);
-  return bytes.length;
 }
 
 function readAdminToken(env: NodeJS.ProcessEnv): string | undefined {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, ok } from './client.js';
+import { writeOutputFile } from './files.js';
 
 export async function exportRegistry(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { output: { type: 'string', short: 'o' }, url: { type: 'string' } } });
@@ -14,7 +15,7 @@ export async function exportRegistry(argv: string[]): Promise<number> {
   fs.mkdirSync(values.output, { recursive: true });
   for (const f of files) {
     const target = path.join(values.output, path.basename(f.path));
-    fs.writeFileSync(target, f.content);
+    await writeOutputFile(target, f.content);
     process.stdout.write(`wrote ${target}\n`);
   }
   return 0;

@@ -1,11 +1,11 @@
 // Governance from the command line (docs/governance.md): incidents and their Art. 73 clock, stage
 // promotions and their sign-offs, risk assessments, monitors, retention. Each subcommand is one call
 // to the HTTP API; the server checks roles and values, and its error is what the user sees.
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import type { components, paths } from '../client/index.js';
 import { CliError, connect, ok } from './client.js';
+import { readInputFile } from './files.js';
 
 type Body<P extends keyof paths> = paths[P] extends { post: { requestBody?: { content: { 'application/json': infer B } } } }
   ? B
@@ -70,15 +70,7 @@ function reviewText(r: Review): string {
 
 /** A YAML or JSON file of answers (YAML is a superset of JSON), bounded like every upload. */
 function readAnswers(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    const size = fs.statSync(file).size;
-    if (size > 1_000_000) throw new CliError(`${file}: ${size} bytes, over the 1 MB an answer file may hold`);
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
-  }
+  const text = readInputFile(file, 'file of answers', 1_000_000);
   let data: unknown;
   try {
     data = YAML.parse(text, { maxAliasCount: 100 });

@@ -1,8 +1,9 @@
 // Insight from the command line: the board report, signals, and budgets (spend import, alignment).
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CliError, connect, ok, writeBytes } from './client.js';
+import { CliError, connect, ok } from './client.js';
+import { MAX_DOWNLOAD_BYTES } from './fetch.js';
+import { readInputFile, writeOutputFile } from './files.js';
 
 const FORMATS = ['pdf', 'html', 'md', 'json'] as const;
 
@@ -14,12 +15,12 @@ export async function reportCommand(argv: string[]): Promise<number> {
   });
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`, 2);
-  const api = connect({ url: values.url });
+  const api = connect({ url: values.url, ...(values.output ? { maxAnswerBytes: MAX_DOWNLOAD_BYTES } : {}) });
   const query = { query: { format } };
   if (values.output) {
     // The bytes as served, whatever the format: a PDF, or the text of the others.
-    const data = await ok(api.GET('/v1/report', { params: query, parseAs: 'arrayBuffer', headers: { accept: '*/*' } }));
-    process.stderr.write(`wrote ${values.output} (${writeBytes(values.output, data)} bytes)\n`);
+    const data = await ok(api.GET('/v1/report', { params: query, parseAs: 'stream', headers: { accept: '*/*' } }));
+    process.stderr.write(`wrote ${values.output} (${await writeOutputFile(values.output, data)} bytes)\n`);
     return 0;
   }
   if (format === 'pdf') throw new CliError('a PDF goes to a file: add -o FILE.pdf', 2);
@@ -113,12 +114,7 @@ export async function budgetCommand(argv: string[]): Promise<number> {
   }
   if (sub === 'import') {
     if (!values.file) throw new CliError(`${USAGE}\n(-f FILE is required)`, 2);
-    let text: string;
-    try {
-      text = fs.readFileSync(values.file, 'utf8');
-    } catch (err) {
-      throw new CliError(`cannot read ${values.file}: ${(err as Error).message}`, 2);
-    }
+    const text = readInputFile(values.file, 'spend file');
     const json = path.extname(values.file).toLowerCase() === '.json';
     try {
       // The file's text as it is: the server parses CSV and JSON alike and names bad lines in the file's terms.

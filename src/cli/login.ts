@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createFulcrumClient } from '../client/index.js';
 import { writePrivateFile } from '../private-files.js';
 import { CliError, serverUrl } from './client.js';
+import { boundedFetch, clientTimeoutMs } from './fetch.js';
 
 interface Saved {
   token: string;
@@ -49,13 +50,20 @@ function save(url: string, entry: Saved | undefined, env: NodeJS.ProcessEnv): vo
  * The typed client for the /auth routes. Each step reads the status itself (202 is "not yet"), so only a
  * network failure is turned into an error here: where it tried.
  */
-function authApi(url: string, token?: string) {
-  const api = createFulcrumClient<'application/json'>({ baseUrl: url, token, headers: { accept: 'application/json' } });
+function authApi(url: string, env: NodeJS.ProcessEnv, token?: string) {
+  const api = createFulcrumClient<'application/json'>({
+    baseUrl: url,
+    token,
+    headers: { accept: 'application/json' },
+    fetch: boundedFetch(url, clientTimeoutMs(env)),
+  });
   api.use({
     onError: ({ error }) =>
-      new CliError(
-        `cannot reach Fulcrum at ${url} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
-      ),
+      error instanceof CliError
+        ? error
+        : new CliError(
+            `cannot reach Fulcrum at ${url} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
+          ),
   });
   return api;
 }
@@ -72,7 +80,7 @@ const API_TOKEN_HELP =
 export async function login(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { url: { type: 'string' } } });
   const url = serverUrl(values.url, env);
-  const api = authApi(url);
+  const api = authApi(url, env);
   const info = await api.GET('/auth/session').catch((err: unknown) => {
     if (err instanceof CliError) throw err;
     // A 200 that is not JSON: something else listens there.
@@ -125,7 +133,7 @@ export async function logout(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   // Forget it locally whatever the server says: an unreachable server must not keep a token here.
   save(url, undefined, env);
-  const status = await authApi(url, token)
+  const status = await authApi(url, env, token)
     .POST('/auth/logout')
     .then((r) => r.response.status)
     .catch(() => 0);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { CliError, connect, ok } from './client.js';
+import { writeOutputFile } from './files.js';
 
 const USAGE = 'usage: fulcrum mcp discover SERVER [--all] [--write DIR] [--json]';
 
@@ -46,11 +47,12 @@ export async function mcp(argv: string[]): Promise<number> {
       return 0;
     }
     fs.mkdirSync(values.write, { recursive: true });
-    const file = path.join(values.write, `${found.server}-tools.yaml`);
+    // Named from the name given, not the server's answer: an answer must not choose where a file goes.
+    const file = path.join(values.write, `${path.basename(server)}-tools.yaml`);
     const header =
       `# Tools of McpServer ${found.server}, written by \`fulcrum mcp discover\`.\n` +
       '# `effect` is a guess from the MCP annotations and `dataDomains` is empty: review both, then `fulcrum apply`.\n';
-    fs.writeFileSync(file, header + fresh.map((d) => stringify(d)).join('---\n'));
+    await writeOutputFile(file, header + fresh.map((d) => stringify(d)).join('---\n'));
     process.stderr.write(`wrote ${fresh.length} Tool descriptor(s) to ${file}\n`);
   }
   return 0;

@@ -1,7 +1,9 @@
 // Day-to-day commands over the API: approvals, the kill switch, the audit log, costs and outcomes.
 import { parseArgs } from 'node:util';
 import type { paths } from '../client/index.js';
-import { CliError, connect, ok, writeBytes } from './client.js';
+import { CliError, connect, ok } from './client.js';
+import { MAX_DOWNLOAD_BYTES } from './fetch.js';
+import { writeOutputFile } from './files.js';
 
 type Query<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never;
 
@@ -35,7 +37,8 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
       output: { type: 'string', short: 'o' },
     },
   });
-  const api = connect({ url: values.url });
+  // An evidence archive is streamed to its file, so it may be larger than an answer read into memory.
+  const api = connect({ url: values.url, ...(command === 'evidence' ? { maxAnswerBytes: MAX_DOWNLOAD_BYTES } : {}) });
   const [sub, target] = positionals;
   const out = (data: unknown, table: () => string) =>
     process.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : table());
@@ -147,11 +150,12 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
       const data = await ok(
         api.GET('/v1/initiatives/{name}/evidence', {
           params: { path: { name: values.initiative } },
-          parseAs: 'arrayBuffer',
+          parseAs: 'stream',
           headers: { accept: '*/*' },
         }),
       );
-      const bytes = writeBytes(values.output, data);
+      // The audit log's entries, call arguments included: only its owner may read the archive (0600).
+      const bytes = await writeOutputFile(values.output, data, 0o600);
       process.stdout.write(
         `wrote ${values.output} (${bytes} bytes); check it with: fulcrum audit verify --archive ${values.output}\n`,
       );

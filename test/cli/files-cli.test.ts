@@ -1,0 +1,87 @@
+// The files the CLI reads and writes, against a real server process: an input that is a device, a FIFO,
+// a folder or too large is refused before it is read (exit 2, naming it); an output is written whole,
+// replacing a symbolic link at its name rather than writing through it, and an evidence archive (the
+// audit log's call arguments) is readable by its owner only.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { ACME } from '../support/files.js';
+import { BIN, ROOT, cli as runCli, type Served, serve, stop } from '../support/process.js';
+
+/** Runs the CLI, killing it after `ms` (a read that never ends): `code` is then null. */
+function runFor(env: NodeJS.ProcessEnv, args: string[], ms = 30_000) {
+  return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = execFile(BIN, args, { env, cwd: ROOT, timeout: ms, killSignal: 'SIGKILL' }, (err, _out, stderr) =>
+      resolve({ code: child.killed ? null : err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+    );
+  });
+}
+
+describe('the files fulcrum reads and writes', { timeout: 120_000 }, () => {
+  let db: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  let server: Served | undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-cli-files-'));
+  const cli = (...args: string[]) => runCli(env, ...args);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    env = { PATH: process.env.PATH, FULCRUM_DATA_DIR: db.dir };
+    server = await serve(env);
+    env.FULCRUM_URL = server.url;
+    expect((await cli('apply', '-f', ACME)).code).toBe(0);
+  });
+  afterAll(async () => {
+    await stop(server);
+    await db?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a device, a FIFO, a folder and an oversized file as input, naming it (exit 2)', async () => {
+    const fifo = path.join(dir, 'answers.fifo');
+    execFile('mkfifo', [fifo]);
+    await expect.poll(() => fs.existsSync(fifo)).toBe(true);
+    const big = path.join(dir, 'big.yaml');
+    fs.writeFileSync(big, '');
+    fs.truncateSync(big, 16 * 1024 * 1024 + 1);
+    const cases: Array<[string[], string]> = [
+      [['apply', '-f', '/dev/zero'], '/dev/zero: not a regular file, where a descriptor file was expected'],
+      [['apply', '-f', fifo], `${fifo}: not a regular file, where a descriptor file was expected`],
+      [['apply', '-f', big], `${big}: 16777217 bytes, over the 16777216 a descriptor file may hold`],
+      [['budget', 'import', 'it-2026', '-f', '/dev/zero'], '/dev/zero: not a regular file, where a spend file was expected'],
+      [['budget', 'import', 'it-2026', '-f', dir], `${dir}: a directory, where a spend file was expected`],
+      [['risk', 'assess', 'support-deflection', '-f', fifo], `${fifo}: not a regular file, where a file of answers was expected`],
+    ];
+    for (const [args, says] of cases) {
+      const r = await runFor(env, args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(says);
+    }
+  });
+
+  it('replaces a symbolic link at an output name instead of writing through it', async () => {
+    const victim = path.join(dir, 'victim.txt');
+    fs.writeFileSync(victim, 'not yours to overwrite');
+    const out = path.join(dir, 'report.md');
+    fs.symlinkSync(victim, out);
+    const r = await cli('report', '--format', 'md', '-o', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('not yours to overwrite');
+    expect(fs.lstatSync(out).isSymbolicLink()).toBe(false);
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^# AI portfolio: board report/);
+  });
+
+  it('writes an evidence archive readable by its owner only, whole, through the stream', async () => {
+    const out = path.join(dir, 'evidence.tar.gz');
+    fs.writeFileSync(out, 'old', { mode: 0o644 });
+    const r = await cli('evidence', 'export', '--initiative', 'support-deflection', '-o', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+    const verified = await cli('audit', 'verify', '--archive', out);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});

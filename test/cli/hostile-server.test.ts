@@ -1,0 +1,153 @@
+// The CLI against whatever answers at its address (a wrong URL, a proxy, a man in the middle on plain
+// http): an endless answer, one that never comes or drips, a redirect to another host, a download cut
+// off midway. Each command ends in bounded time and memory with a message naming the server, exit 1,
+// sends neither the token nor the request anywhere else, and leaves no half-written file.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { BIN, ROOT } from '../support/process.js';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** A local HTTP server answering with `handler`; `requests` records what reached it. */
+async function hostile(handler: Handler, host = '127.0.0.1') {
+  const requests: Array<{ method?: string; url?: string; authorization?: string; body: string }> = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => {
+      body += d;
+    });
+    requests.push({
+      method: req.method,
+      url: req.url,
+      authorization: req.headers.authorization,
+      get body() {
+        return body;
+      },
+    });
+    handler(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, host, r));
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  return { url, requests, server };
+}
+
+/** Runs the CLI; a command still running after `killAfterMs` is killed, and `code` is null. */
+function run(env: NodeJS.ProcessEnv, args: string[], killAfterMs = 60_000) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve) => {
+    const started = Date.now();
+    const child = execFile(BIN, args, { env, cwd: ROOT, timeout: killAfterMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+      const code = err ? ((err as { code?: unknown }).code as number | undefined) : 0;
+      resolve({ code: child.killed ? null : typeof code === 'number' ? code : null, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
+  const servers: http.Server[] = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-cli-hostile-'));
+  const env = (url: string, extra: NodeJS.ProcessEnv = {}) => ({
+    PATH: process.env.PATH,
+    FULCRUM_DATA_DIR: dir,
+    FULCRUM_URL: url,
+    FULCRUM_TOKEN: 'fpt_the-secret-token',
+    ...extra,
+  });
+  const start = async (handler: Handler, host?: string) => {
+    const s = await hostile(handler, host);
+    servers.push(s.server);
+    return s;
+  };
+  afterEach(() => {
+    for (const s of servers.splice(0)) {
+      s.closeAllConnections();
+      s.close();
+    }
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('stops reading an endless answer at 256 MiB and says so', async () => {
+    let sent = 0;
+    const s = await start((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1 << 20, 0x20);
+      const write = () => {
+        while (!res.destroyed && res.write(chunk)) sent += chunk.length;
+        if (!res.destroyed) res.once('drain', write);
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      write();
+    });
+    const r = await run(env(s.url), ['decisions']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`fulcrum decisions: Fulcrum at ${s.url} answered /v1/audit with more than 268435456 bytes`);
+    expect(sent).toBeLessThan(300 * 1024 * 1024);
+  });
+
+  it('gives up on an answer that never comes, or drips without end, after FULCRUM_CLIENT_TIMEOUT_MS', async () => {
+    const silent = await start(() => undefined);
+    const timers: NodeJS.Timeout[] = [];
+    const drip = await start((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"items": [');
+      timers.push(setInterval(() => res.write(' '), 200));
+    });
+    for (const s of [silent, drip]) {
+      const r = await run(env(s.url, { FULCRUM_CLIENT_TIMEOUT_MS: '1500' }), ['decisions'], 30_000);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(
+        `Fulcrum at ${s.url} did not finish answering /v1/audit within 1.5 s (FULCRUM_CLIENT_TIMEOUT_MS)`,
+      );
+    }
+    for (const t of timers) clearInterval(t);
+    const bad = await run(env(silent.url, { FULCRUM_CLIENT_TIMEOUT_MS: 'soon' }), ['decisions']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('FULCRUM_CLIENT_TIMEOUT_MS must be a positive number of milliseconds, got "soon"');
+  });
+
+  it('does not follow a redirect to another host: neither the token nor the body goes there', async () => {
+    const other = await start((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), '127.0.0.2');
+    const s = await start((req, res) => res.writeHead(307, { location: `${other.url}${req.url}` }).end());
+    const bundle = path.join(dir, 'agent.yaml');
+    fs.writeFileSync(bundle, 'apiVersion: fulcrum/v1\nkind: Person\nmetadata: {name: secret-person}\nspec: {}\n');
+    for (const args of [['decisions'], ['apply', '-f', bundle]]) {
+      const r = await run(env(s.url), args);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`Fulcrum at ${s.url} answered 307, a redirect to ${other.url}/v1/`);
+      expect(r.stderr).toContain('not followed');
+    }
+    expect(s.requests).toHaveLength(2);
+    expect(other.requests).toEqual([]);
+  });
+
+  it('leaves the file a download would replace as it was when the answer is cut off midway', async () => {
+    const s = await start((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': '100000' });
+      res.write(Buffer.alloc(50_000, 1), () => res.destroy());
+    });
+    const target = path.join(dir, 'evidence.tar.gz');
+    fs.writeFileSync(target, 'the archive of last quarter');
+    const r = await run(env(s.url), ['evidence', 'export', '--initiative', 'x', '-o', target]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`fulcrum evidence: ${target} not written (an existing one is kept): terminated`);
+    expect(fs.readFileSync(target, 'utf8')).toBe('the archive of last quarter');
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses a server address that is not an http(s) URL, before sending anything (exit 2)', async () => {
+    for (const [url, says] of [
+      ['file:///etc/passwd', 'FULCRUM_URL "file:///etc/passwd": file: is not http: or https:'],
+      ['fulcrum.example.com:4100', 'FULCRUM_URL "fulcrum.example.com:4100": fulcrum.example.com: is not http: or https:'],
+      ['http://admin:hunter2@127.0.0.1:9', 'FULCRUM_URL "http://…@127.0.0.1:9": a URL with a user name or password'],
+    ] as const) {
+      const r = await run(env(url), ['decisions']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(says);
+      expect(r.stderr).not.toContain('hunter2');
+    }
+  });
+});
