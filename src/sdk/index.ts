@@ -33,7 +33,7 @@ export interface GuardOptions {
   key: string;
   /** When Fulcrum cannot be reached: deny (default, fail closed) or allow (fail open). */
   failOpen?: boolean;
-  /** Per request. Default 5 s. */
+  /** Per request, its whole answer included. Default 5 s. */
   timeoutMs?: number;
   /** How long `run` waits for a human. Default 10 minutes. */
   approvalTimeoutMs?: number;
@@ -68,27 +68,99 @@ export class FulcrumError extends Error {
   }
 }
 
+/**
+ * The most of one answer the SDK reads (a decision, an approval with the call's arguments): whatever
+ * answers at Fulcrum's address (a proxy, a man in the middle on plain http) must not fill the memory.
+ */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/** Fulcrum's answer could not be used (a redirect, too long, not JSON): treated as Fulcrum unreachable. */
+class UnusableAnswer extends Error {}
+
+/** The body of `res` as JSON, reading at most `max` bytes (undefined when it is empty). */
+async function readJson(res: Response, max: number): Promise<unknown> {
+  if (!res.body) return undefined;
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new UnusableAnswer(`its answer is over ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  const text = new TextDecoder().decode(bytes);
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UnusableAnswer('its answer is not JSON');
+  }
+}
+
+const VERDICTS: readonly string[] = ['allow', 'deny', 'approval_required'];
+
+/** Whether `d` is a Decision as Fulcrum answers one (anything else is no decision, never an allow). */
+function isDecision(d: unknown): d is Decision {
+  const x = d as Partial<Decision> | undefined;
+  return typeof x?.decision === 'string' && VERDICTS.includes(x.decision) && Array.isArray(x.reasons);
+}
+
 export function createGuard(opts: GuardOptions) {
   const base = opts.url.replace(/\/+$/, '');
   const doFetch = opts.fetch ?? fetch;
   const timeoutMs = opts.timeoutMs ?? 5000;
 
+  /**
+   * One call to Fulcrum, its answer read within the timeout. A redirect is not followed (the key and
+   * the call's arguments go only to `url`), and an answer that is a redirect, too long or not JSON is
+   * an UnusableAnswer, as if Fulcrum could not be reached.
+   */
   async function request<T>(method: string, path: string, body?: unknown, extraMs = 0): Promise<T> {
     const res = await doFetch(base + path, {
       method,
       headers: { authorization: `Bearer ${opts.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? null : JSON.stringify(body),
+      redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs + extraMs),
     });
-    const data = (await res.json().catch(() => ({}))) as T & { error?: { code: string; message: string } };
-    if (!res.ok)
-      throw new FulcrumError(res.status, data.error?.code ?? 'http_error', data.error?.message ?? `HTTP ${res.status}`);
+    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+      await res.body?.cancel().catch(() => undefined);
+      const to = res.headers.get('location');
+      throw new UnusableAnswer(`it answered a redirect${to ? ` to ${to}` : ''}, not followed`);
+    }
+    let data: (T & { error?: { code?: unknown; message?: unknown } }) | undefined;
+    try {
+      data = (await readJson(res, MAX_ANSWER_BYTES)) as typeof data;
+    } catch (err) {
+      if (res.ok || !(err instanceof UnusableAnswer)) throw err;
+    }
+    if (!res.ok) {
+      const e = data?.error;
+      throw new FulcrumError(
+        res.status,
+        typeof e?.code === 'string' ? e.code : 'http_error',
+        typeof e?.message === 'string' ? e.message : `HTTP ${res.status}`,
+      );
+    }
+    if (data === undefined) throw new UnusableAnswer('its answer is empty');
     return data;
   }
 
-  /** Fulcrum unreachable (network, timeout, 5xx): the configured default, with a reason that says so. */
+  /** Fulcrum unreachable (network, timeout, 5xx, an unusable answer): the configured default, with a reason that says so. */
   function unreachable(err: unknown): Decision {
-    const message = `Fulcrum unreachable: ${(err as Error).message}`;
+    const message =
+      err instanceof UnusableAnswer ? `Fulcrum at ${base}: ${err.message}` : `Fulcrum unreachable: ${(err as Error).message}`;
     return {
       decision: opts.failOpen ? 'allow' : 'deny',
       reasons: [{ policy: 'fulcrum-unreachable', effect: opts.failOpen ? 'permit' : 'forbid', message }],
@@ -97,7 +169,9 @@ export function createGuard(opts: GuardOptions) {
 
   async function decide(body: Record<string, unknown>): Promise<Decision> {
     try {
-      return await request<Decision>('POST', '/v1/decisions', body);
+      const d = await request<unknown>('POST', '/v1/decisions', body);
+      if (!isDecision(d)) throw new UnusableAnswer('its answer is not a decision');
+      return d;
     } catch (err) {
       if (err instanceof FulcrumError && err.status < 500) {
         // A presented approval that cannot be used is a refusal, not a caller bug.
@@ -134,6 +208,7 @@ export function createGuard(opts: GuardOptions) {
             undefined,
             wait * 1000,
           );
+          if (typeof a.status !== 'string') throw new UnusableAnswer('its answer is not an approval');
           if (a.status !== 'pending') return a.status;
         } catch (err) {
           if (err instanceof FulcrumError && err.status < 500) throw err;
