@@ -51,14 +51,14 @@ function collect(target: string): SourceFile[] {
   } catch {
     throw new CliError(`${target}: no such file or directory`, 2);
   }
-  if (!stat.isDirectory()) return [{ path: target, content: readInputFile(target, 'descriptor file') }];
+  if (!stat.isDirectory()) return [{ path: target, content: readInputFile(target, 'a descriptor file') }];
   return fs
     .readdirSync(target, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.ya?ml$/i.test(f))
     .sort()
     .map((f) => path.join(target, f))
     .filter((f) => fs.statSync(f).isFile())
-    .map((f) => ({ path: f, content: readInputFile(f, 'descriptor file') }));
+    .map((f) => ({ path: f, content: readInputFile(f, 'a descriptor file') }));
 }
 
 function printResult(r: ApplyResult): void {

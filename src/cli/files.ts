@@ -6,39 +6,24 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { InputError } from '../errors.js';
+import { readRegularFile } from '../read-file.js';
 import { CliError } from './client.js';
 
 /** The most a command reads from one input file (the server's apply body limit is 16 MiB). */
 export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 /**
- * The text of `file`, a regular file of at most `max` bytes; otherwise a usage error (exit 2) saying
- * what it is. A FIFO or a device (/dev/zero, /dev/stdin) is refused before it is read: it could block
- * for ever or never end. The size is checked on the open file, and the read stops one byte past `max`.
+ * The text of `file`, a regular file of at most `max` bytes (`what` names it in the message: "a
+ * descriptor file"); otherwise a usage error (exit 2) saying what it is. A FIFO or a device
+ * (/dev/zero, /dev/stdin) is refused before it is read: it could block for ever or never end.
  */
-export function readInputFile(file: string, what = 'file', max = MAX_INPUT_BYTES): string {
-  let fd: number;
+export function readInputFile(file: string, what = 'a file', max = MAX_INPUT_BYTES): string {
   try {
-    // O_NONBLOCK: opening a FIFO for reading must not wait for a writer before it can be refused.
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    return readRegularFile(file, max, what);
   } catch (err) {
-    throw new CliError(`cannot read ${what} ${file}: ${(err as Error).message}`, 2);
-  }
-  try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile())
-      throw new CliError(
-        `${file}: ${stat.isDirectory() ? 'a directory' : 'not a regular file'}, where a ${what} was expected`,
-        2,
-      );
-    if (stat.size > max) throw new CliError(`${file}: ${stat.size} bytes, over the ${max} a ${what} may hold`, 2);
-    const buf = Buffer.alloc(Math.min(stat.size, max) + 1);
-    let length = 0;
-    for (let n = -1; n !== 0 && length < buf.length; length += n) n = fs.readSync(fd, buf, length, buf.length - length, null);
-    if (length > max) throw new CliError(`${file}: over the ${max} bytes a ${what} may hold (it grew while read)`, 2);
-    return buf.subarray(0, length).toString('utf8');
-  } finally {
-    fs.closeSync(fd);
+    if (err instanceof InputError) throw new CliError(err.message, 2);
+    throw err;
   }
 }
 

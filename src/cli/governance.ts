@@ -70,7 +70,7 @@ function reviewText(r: Review): string {
 
 /** A YAML or JSON file of answers (YAML is a superset of JSON), bounded like every upload. */
 function readAnswers(file: string): Record<string, unknown> {
-  const text = readInputFile(file, 'file of answers', 1_000_000);
+  const text = readInputFile(file, 'a file of answers', 1_000_000);
   let data: unknown;
   try {
     data = YAML.parse(text, { maxAliasCount: 100 });

@@ -114,7 +114,7 @@ export async function budgetCommand(argv: string[]): Promise<number> {
   }
   if (sub === 'import') {
     if (!values.file) throw new CliError(`${USAGE}\n(-f FILE is required)`, 2);
-    const text = readInputFile(values.file, 'spend file');
+    const text = readInputFile(values.file, 'a spend file');
     const json = path.extname(values.file).toLowerCase() === '.json';
     try {
       // The file's text as it is: the server parses CSV and JSON alike and names bad lines in the file's terms.

@@ -1,11 +1,12 @@
 // Signed checkpoints over every audit chain's start and head (docs/audit.md). One is written at start,
 // then at most every interval when a chain moved, and one on shutdown: nothing here runs on the
 // decision path. A checkpoint never signs a chain that went backwards since the last signed one.
-import fs from 'node:fs';
+
 import type { Kysely } from 'kysely';
 import { adapterOf } from '../db/adapter.js';
 import type { AuditCheckpointTable, Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
+import { readRegularFile } from '../read-file.js';
 import { GENESIS } from './audit.js';
 import type { AuditSigner, AuditVerifier } from './audit-key.js';
 
@@ -83,11 +84,10 @@ export function openCheckpoint(c: SignedCheckpoint, verifier: AuditVerifier): { 
 
 /** Reads an exported checkpoint file (bounded; the signature is checked by openCheckpoint). */
 export function readCheckpointFile(file: string): SignedCheckpoint {
-  const size = fs.statSync(file).size;
-  if (size > MAX_CHECKPOINT_BYTES) throw new InputError(`${file} is ${size} bytes: not a checkpoint file`);
+  const text = readRegularFile(file, MAX_CHECKPOINT_BYTES, 'a checkpoint file');
   let c: Partial<SignedCheckpoint>;
   try {
-    c = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SignedCheckpoint>;
+    c = JSON.parse(text) as Partial<SignedCheckpoint>;
   } catch (err) {
     throw new InputError(`${file} is not JSON: ${(err as Error).message}`);
   }

@@ -13,6 +13,7 @@ import {
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { readRegularFile } from '../read-file.js';
 
 /** The default file name, in the data directory (FULCRUM_AUDIT_KEY_FILE overrides the path). */
 export const AUDIT_KEY_FILE = 'audit-signing-key.pem';
@@ -48,9 +49,7 @@ function verifierOf(publicKey: KeyObject): AuditVerifier {
 }
 
 function readKeyText(file: string): string {
-  const size = fs.statSync(file).size;
-  if (size > MAX_KEY_FILE) throw new InputError(`${file} is ${size} bytes: not a PEM key`);
-  return fs.readFileSync(file, 'utf8');
+  return readRegularFile(file, MAX_KEY_FILE, 'a PEM key');
 }
 
 /** A verifier from a PEM file holding the public key (or the private key, whose public half is used). */

@@ -1,7 +1,8 @@
-// The files the CLI reads and writes, against a real server process: an input that is a device, a FIFO,
-// a folder or too large is refused before it is read (exit 2, naming it); an output is written whole,
-// replacing a symbolic link at its name rather than writing through it, and an evidence archive (the
-// audit log's call arguments) is readable by its owner only.
+// The files the CLI reads and writes, against a real server process: an input (descriptors, spend
+// lines, answers, a key, a checkpoint) that is a device, a FIFO, a folder or too large is refused
+// before it is read (exit 2, naming it); an output is written whole, replacing a symbolic link at its
+// name rather than writing through it, and an evidence archive (the audit log's call arguments) is
+// readable by its owner only.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -54,6 +55,8 @@ describe('the files fulcrum reads and writes', { timeout: 120_000 }, () => {
       [['budget', 'import', 'it-2026', '-f', '/dev/zero'], '/dev/zero: not a regular file, where a spend file was expected'],
       [['budget', 'import', 'it-2026', '-f', dir], `${dir}: a directory, where a spend file was expected`],
       [['risk', 'assess', 'support-deflection', '-f', fifo], `${fifo}: not a regular file, where a file of answers was expected`],
+      [['audit', 'verify', '--public-key', '/dev/zero'], '/dev/zero: not a regular file, where a PEM key was expected'],
+      [['audit', 'verify', '--checkpoint', fifo], `${fifo}: not a regular file, where a checkpoint file was expected`],
     ];
     for (const [args, says] of cases) {
       const r = await runFor(env, args);
