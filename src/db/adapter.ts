@@ -32,6 +32,11 @@ export interface DialectAdapter {
    */
   readonly rowLocks: boolean;
   /**
+   * The hidden column that names a row where it is stored (SQLite's rowid, PostgreSQL's ctid): for
+   * deleting what a query picks a slice at a time, in tables whose key is partial or wide.
+   */
+  readonly rowId: 'rowid' | 'ctid';
+  /**
    * Runs `fn` in one read-only transaction that sees a single snapshot of the database: REPEATABLE
    * READ on PostgreSQL (READ COMMITTED would let each statement see later commits); on SQLite one
    * read transaction (WAL: other connections' commits stay invisible until it ends).
@@ -54,6 +59,7 @@ const sqliteAdapter: DialectAdapter = {
   autoIncrement: (col) => col.primaryKey().autoIncrement(),
   autoIncrementType: 'integer',
   rowLocks: false,
+  rowId: 'rowid',
   // A long read (audit verify walks every entry) on the process's one connection would hold back
   // every other query, decisions included, until it ends. It runs on a second, read-only connection
   // instead: in WAL mode that reader sees one snapshot (taken at its first read) and blocks no writer.
@@ -81,6 +87,7 @@ const postgresAdapter: DialectAdapter = {
   autoIncrement: (col) => col.primaryKey(),
   autoIncrementType: 'bigserial',
   rowLocks: true,
+  rowId: 'ctid',
   readSnapshot: (db, fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
 };
 

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { adapterOf, orBatches } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
+import { inSlices, rowIdOf, rowsIn } from '../db/slices.js';
 import { InputError } from '../errors.js';
 import { UNBOOKED } from '../evidence/attribution.js';
 import type { AuditRecord } from '../guard/audit.js';
@@ -61,6 +62,7 @@ export type RetentionService = ReturnType<typeof createRetentionService>;
 export function createRetentionService(deps: Deps) {
   const { db } = deps;
   const adapter = adapterOf(db);
+  const rowId = rowIdOf(adapter);
   let timer: Every | undefined;
 
   async function settings(): Promise<Retention> {
@@ -222,20 +224,54 @@ export function createRetentionService(deps: Deps) {
       };
 
       // Shadow identities nobody has seen for the period (unauthenticated callers cannot grow the table for ever).
-      result.shadowAgents = Number(
-        (await db.deleteFrom('shadow_agents').where('last_seen', '<', cutoff(p.shadowAgents)).executeTakeFirst()).numDeletedRows,
+      // Every delete and redaction below goes a slice at a time (src/db/slices.ts).
+      result.shadowAgents = await inSlices(
+        async (limit) =>
+          (
+            await db
+              .deleteFrom('shadow_agents')
+              .where(
+                rowsIn(
+                  adapter,
+                  db
+                    .selectFrom('shadow_agents')
+                    .select(rowId.as('r'))
+                    .where('last_seen', '<', cutoff(p.shadowAgents))
+                    .limit(limit),
+                ),
+              )
+              .executeTakeFirst()
+          ).numDeletedRows,
       );
       // A reported outcome's claim goes once its decision has left the audit log (held decisions keep
       // theirs, so an outcome is never reported twice while the decision can be seen).
-      await db
-        .deleteFrom('decision_outcomes')
-        .where('at', '<', cutoff(p.decisions))
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(selectFrom('audit_entries').select('id').whereRef('audit_entries.id', '=', 'decision_outcomes.decision_id')),
-          ),
-        )
-        .execute();
+      await inSlices(
+        async (limit) =>
+          (
+            await db
+              .deleteFrom('decision_outcomes')
+              .where(
+                rowsIn(
+                  adapter,
+                  db
+                    .selectFrom('decision_outcomes')
+                    .select(rowId.as('r'))
+                    .where('at', '<', cutoff(p.decisions))
+                    .where(({ not, exists, selectFrom }) =>
+                      not(
+                        exists(
+                          selectFrom('audit_entries')
+                            .select('id')
+                            .whereRef('audit_entries.id', '=', 'decision_outcomes.decision_id'),
+                        ),
+                      ),
+                    )
+                    .limit(limit),
+                ),
+              )
+              .executeTakeFirst()
+          ).numDeletedRows,
+      );
 
       // Raw telemetry. The daily rollups stay: they are aggregates.
       for (const [table, column, type] of [
@@ -243,7 +279,8 @@ export function createRetentionService(deps: Deps) {
         ['spans', 'start_at', 'spans'],
       ] as const) {
         const before = cutoff(p[type]);
-        let q = db.deleteFrom(table).where(column, '<', before);
+        // The day too: task events have no index on their time, and every slice would scan them all.
+        let q = db.selectFrom(table).select(rowId.as('r')).where('day', '<=', before.slice(0, 10)).where(column, '<', before);
         if (incident.length) q = q.where('agent', 'not in', incident);
         if (highRisk.length) q = q.where((eb) => eb.or([eb('agent', 'not in', highRisk), eb(column, '<', floor)]));
         q = q.where((eb) =>
@@ -253,7 +290,16 @@ export function createRetentionService(deps: Deps) {
             ...(deletedHeldEntirely ? [] : [eb(column, '<', floor)]),
           ]),
         );
-        result[type] = Number((await q.executeTakeFirst()).numDeletedRows);
+        const picked = q;
+        result[type] = await inSlices(
+          async (limit) =>
+            (
+              await db
+                .deleteFrom(table)
+                .where(rowsIn(adapter, picked.limit(limit)))
+                .executeTakeFirst()
+            ).numDeletedRows,
+        );
       }
       // Each trace's state for the tasks-by-model rollup goes with its spans (by the day of its
       // earliest one, so never before them); the rollup itself stays. The table has no index on day
@@ -291,13 +337,14 @@ export function createRetentionService(deps: Deps) {
               .execute();
           if (rows.length < TRACE_SLICE) break;
           after = rows[rows.length - 1];
+          await new Promise((resolve) => setImmediate(resolve));
         }
       }
 
       // Stored arguments: redacted, not deleted (the entry's hash covers arguments_hash, not them).
       let redact = db
-        .updateTable('audit_entries')
-        .set({ arguments: null })
+        .selectFrom('audit_entries')
+        .select(rowId.as('r'))
         .where('arguments', 'is not', null)
         .where('at', '<', cutoff(p.arguments));
       if (incident.length) redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', incident)]));
@@ -311,7 +358,17 @@ export function createRetentionService(deps: Deps) {
           ...(deletedHeldEntirely ? [] : [eb('at', '<', floor)]),
         ]),
       );
-      result.arguments = Number((await redact.executeTakeFirst()).numUpdatedRows);
+      const redacted = redact;
+      result.arguments = await inSlices(
+        async (limit) =>
+          (
+            await db
+              .updateTable('audit_entries')
+              .set({ arguments: null })
+              .where(rowsIn(adapter, redacted.limit(limit)))
+              .executeTakeFirst()
+          ).numUpdatedRows,
+      );
 
       // Audit chains: only a prefix can go, up to the first entry that must stay.
       const decisionsBefore = cutoff(p.decisions);
@@ -367,17 +424,32 @@ export function createRetentionService(deps: Deps) {
         // The start is committed before the entries go: a crash in between leaves entries before the
         // start, which verify never reads and the next purge deletes. Deleting outside the locked
         // transaction keeps the chain's writer (which moves its head in that row) from waiting on it.
-        await db.transaction().execute(async (trx) => {
-          const counts = await trx
-            .selectFrom('audit_entries')
-            .select((eb) => ['kind', eb.fn.countAll<number>().as('n')])
-            .where('chain_id', '=', chain)
-            .where('seq', '<=', last)
-            .groupBy('kind')
-            .execute();
-          for (const c of counts) result[c.kind === 'decision' ? 'decisions' : 'auditEntries'] += Number(c.n);
-          await trx.deleteFrom('audit_entries').where('chain_id', '=', chain).where('seq', '<=', last).execute();
-        });
+        // A slice of the chain's first entries at a time, each slice counted and deleted at once.
+        await inSlices((limit) =>
+          db.transaction().execute(async (trx) => {
+            const upper = await trx
+              .selectFrom('audit_entries')
+              .select('seq')
+              .where('chain_id', '=', chain)
+              .where('seq', '<=', last)
+              .orderBy('seq')
+              .offset(limit - 1)
+              .limit(1)
+              .executeTakeFirst();
+            const through = upper ? Number(upper.seq) : last;
+            const counts = await trx
+              .selectFrom('audit_entries')
+              .select((eb) => ['kind', eb.fn.countAll<number>().as('n')])
+              .where('chain_id', '=', chain)
+              .where('seq', '<=', through)
+              .groupBy('kind')
+              .execute();
+            for (const c of counts) result[c.kind === 'decision' ? 'decisions' : 'auditEntries'] += Number(c.n);
+            return (
+              await trx.deleteFrom('audit_entries').where('chain_id', '=', chain).where('seq', '<=', through).executeTakeFirst()
+            ).numDeletedRows;
+          }),
+        );
       }
       const { held: _, auditHeldBack: _why, ...deleted } = result;
       if (Object.values(deleted).some((n) => n > 0))

@@ -1,0 +1,146 @@
+// Found by review: a purge deleted each data type in one statement. 300,000 expired spans and as many
+// task events held SQLite's one connection, and with it the event loop, for 4.6 s (no decision or
+// health check answered meanwhile); on PostgreSQL one statement locked every row it deleted. Every
+// delete and redaction now changes at most SLICE_ROWS rows a statement, and the counts stay exact.
+import type { KyselyPlugin, RootOperationNode } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLICE_ROWS } from '../../src/db/slices.js';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { startNode } from '../support/server.js';
+
+const ADMIN = { type: 'admin', id: 'admin' } as const;
+const N = SLICE_ROWS * 2 + 123;
+const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+
+/** The most rows one DELETE or UPDATE changed, per table. */
+function widestWrites() {
+  const tables = new Map<unknown, string>();
+  const widest = new Map<string, number>();
+  const plugin: KyselyPlugin = {
+    transformQuery: ({ node, queryId }) => {
+      if (node.kind === 'DeleteQueryNode' || node.kind === 'UpdateQueryNode') tables.set(queryId, tableOf(node));
+      return node;
+    },
+    transformResult: async ({ result, queryId }) => {
+      const table = tables.get(queryId);
+      tables.delete(queryId);
+      if (table) widest.set(table, Math.max(widest.get(table) ?? 0, Number(result.numAffectedRows ?? 0)));
+      return result;
+    },
+  };
+  return { plugin, widest };
+}
+const tableOf = (node: RootOperationNode) =>
+  (JSON.stringify(node.kind === 'DeleteQueryNode' ? node.from : node.kind === 'UpdateQueryNode' ? node.table : '').match(
+    /"name":"([a-z_]+)"/,
+  )?.[1] ?? '?') as string;
+
+describe.each(ENGINES)('a large retention purge on %s', (engine) => {
+  let database: TestDatabase;
+  let node: Awaited<ReturnType<typeof startNode>>;
+  const seen = widestWrites();
+  const rows = (table: 'spans' | 'task_events' | 'shadow_agents') =>
+    node.app.database.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+      .then((r) => Number(r.n));
+
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    node = await startNode(database, {}, seen.plugin);
+    const { db } = node.app.database;
+    const at = new Date().toISOString();
+    const day = at.slice(0, 10);
+    // An agent no longer registered: its data goes once past the high-risk floor (no incident is open).
+    for (let i = 0; i < N; i += 500) {
+      const ids = Array.from({ length: Math.min(500, N - i) }, (_, k) => i + k);
+      await db
+        .insertInto('spans')
+        .values(
+          ids.map((k) => ({
+            trace_id: `t${k}`,
+            span_id: `s${k}`,
+            agent: 'gone-bot',
+            registered: 1,
+            name: 'chat',
+            start_at: at,
+            day,
+            duration_ms: 1,
+            received_at: at,
+          })),
+        )
+        .execute();
+      await db
+        .insertInto('task_events')
+        .values(
+          ids.map((k) => ({
+            agent: 'gone-bot',
+            task_id: `task-${k}`,
+            type: 'task.completed',
+            outcome: 'resolved',
+            ended_at: at,
+            day,
+            source: 'api',
+            registered: 1,
+            attributes: '{}',
+            received_at: at,
+          })),
+        )
+        .execute();
+      await db
+        .insertInto('shadow_agents')
+        .values(
+          ids.map((k) => ({ identity: `key:fk_${k}`, source: 'key', detail: '{}', first_seen: at, last_seen: at, count: 1 })),
+        )
+        .execute();
+    }
+    // Human acts in one chain, with stored arguments (the hash covers their hash, not them).
+    for (let i = 0; i < N; i += 1000)
+      await Promise.all(
+        Array.from({ length: Math.min(1000, N - i) }, (_, k) =>
+          node.app.guard.recordAct({ kind: 'agent.suspended', actor: 'person:dana', agent: 'gone-bot', detail: { k: i + k } }),
+        ),
+      );
+    await db.updateTable('audit_entries').set({ arguments: '{"x":1}' }).execute();
+    const put = await node.server.inject({
+      method: 'PUT',
+      url: '/v1/retention',
+      headers: { authorization: 'Bearer fat_test-admin-token' },
+      payload: { events: 30, spans: 30, arguments: 30, shadowAgents: 30, auditEntries: 200 },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+  }, 300_000);
+  afterAll(async () => {
+    await node?.server.close();
+    await node?.app.close();
+    await database?.drop();
+  });
+
+  it('deletes and redacts a slice at a time, and counts every row', async () => {
+    seen.widest.clear();
+    const r = await node.app.retention.purge(ADMIN, days(400));
+    expect([r.spans, r.events, r.shadowAgents, r.arguments]).toEqual([N, N, N, N]);
+    expect(r.auditEntries).toBeGreaterThanOrEqual(N);
+    expect([await rows('spans'), await rows('task_events'), await rows('shadow_agents')]).toEqual([0, 0, 0]);
+    for (const table of ['spans', 'task_events', 'shadow_agents', 'audit_entries'])
+      expect(seen.widest.get(table), `${table}: rows changed by one statement`).toBeLessThanOrEqual(SLICE_ROWS);
+    expect(seen.widest.get('audit_entries')).toBeGreaterThan(0);
+    const verify = await node.server.inject({
+      method: 'GET',
+      url: '/v1/audit/verify',
+      headers: { authorization: 'Bearer fat_test-admin-token' },
+    });
+    expect(verify.json()).toMatchObject({ ok: true });
+    const [act] = (
+      await node.app.database.db
+        .selectFrom('audit_entries')
+        .select('detail')
+        .where('kind', '=', 'retention.purged')
+        .orderBy('at', 'desc')
+        .limit(1)
+        .execute()
+    ).map((e) => JSON.parse(e.detail));
+    expect(act.deleted).toMatchObject({ spans: N, events: N, shadowAgents: N, auditEntries: r.auditEntries });
+  }, 300_000);
+});
