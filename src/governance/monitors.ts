@@ -151,9 +151,16 @@ export function createMonitorService(deps: Deps) {
         const budget = m.budget ? registry.get('Budget', m.budget)?.spec : undefined;
         if (!budget) return { value: perDay, samples: 1 };
         // Against a budget: the share of its daily allocation (the whole budget spread over its period).
+        // Found by review: USD cost over a budget in yen read as a tiny share (never a breach), and a
+        // budget allocating nothing as 0. Neither is a measure: the monitor is not evaluated, and says why.
+        if (budget.currency !== 'USD')
+          throw new Error(
+            `budget ${m.budget} is in ${budget.currency}: cost is measured in USD and Fulcrum converts no currency`,
+          );
         const days = (Date.parse(budget.period.to) - Date.parse(budget.period.from)) / 86_400_000 + 1;
         const daily = budget.allocations.reduce((sum, a) => sum + a.amount, 0) / days;
-        return { value: daily > 0 ? perDay / daily : 0, samples: 1 };
+        if (!(daily > 0)) throw new Error(`budget ${m.budget} allocates nothing: there is no share of it to measure`);
+        return { value: perDay / daily, samples: 1 };
       }
       case 'shadow_agents': {
         await deps.flushShadows?.();
