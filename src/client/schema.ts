@@ -993,7 +993,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add a note to the timeline */
+        /** Add a note to the timeline (at most 1,000 notes an incident: 409 past it) */
         post: operations["addIncidentNote"];
         delete?: never;
         options?: never;
@@ -10176,6 +10176,15 @@ export interface operations {
             };
             /** @description Every error answer has this shape. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

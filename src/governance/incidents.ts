@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import { actorName, assertCan, can, type Principal } from '../auth/principal.js';
 import { newId } from '../auth/tokens.js';
-import { orBatches } from '../db/adapter.js';
+import { adapterOf, orBatches } from '../db/adapter.js';
 import type { Database, IncidentTable } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, ValidationError } from '../errors.js';
 import type { AuditRecord } from '../guard/audit.js';
@@ -16,6 +16,12 @@ export const STATUSES = ['open', 'mitigated', 'resolved', 'closed'] as const;
 export const SERIOUS_KINDS = { death: 10, 'widespread-infringement': 2, 'critical-infrastructure': 2, other: 15 } as const;
 export type SeriousKind = keyof typeof SERIOUS_KINDS;
 const DAY = 86_400_000;
+/**
+ * Notes one incident holds at most (10,000 characters each): its timeline is read whole, by
+ * GET /v1/incidents/<id> and the evidence export. Found by review: notes had no limit, and 2,000
+ * made the incident a 20 MB answer taking 1.8 s; a script adding them for an hour, a gigabyte.
+ */
+export const MAX_NOTES = 1000;
 /** How far ahead of this server's clock `awareAt` may be: another machine's clock, not a later date. */
 export const AWARE_AT_SKEW_MS = 5 * 60_000;
 /** The earliest `awareAt` taken: before it is a typo, not an incident anyone still reports. */
@@ -258,7 +264,22 @@ export function createIncidentService(deps: Deps) {
     async note(actor: Principal, id: string, note: string): Promise<void> {
       const r = await row(id);
       assertMayWrite(actor, r);
-      await timeline(db, id, actorName(actor), 'note', null, note, new Date().toISOString());
+      // Counted under the incident's lock (PostgreSQL; SQLite's write transaction serialises anyway),
+      // so notes sent at once from several nodes never pass the limit together.
+      await db.transaction().execute(async (trx) => {
+        if (adapterOf(db).rowLocks) await trx.selectFrom('incidents').select('id').where('id', '=', id).forUpdate().execute();
+        const { n } = await trx
+          .selectFrom('incident_timeline')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('incident_id', '=', id)
+          .where('kind', '=', 'note')
+          .executeTakeFirstOrThrow();
+        if (Number(n) >= MAX_NOTES)
+          throw new ConflictError(
+            `incident ${id} holds ${n} notes, the most one may (its timeline is read whole): keep further detail elsewhere and note where in a transition`,
+          );
+        await timeline(trx, id, actorName(actor), 'note', null, note, new Date().toISOString());
+      });
     },
 
     /** The serious-incident report went to the market surveillance authority: the clock stops. */

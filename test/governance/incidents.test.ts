@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
+import { MAX_NOTES } from '../../src/governance/incidents.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -158,5 +159,44 @@ describe.each(ENGINES)('incidents on %s', (engine) => {
     expect(full.timeline.filter((e: { kind: string }) => e.kind === 'reported')).toHaveLength(1);
     const acts = (await t.request({ method: 'GET', url: '/v1/audit?kind=incident.reported&limit=1000' })).json().items;
     expect(acts.filter((e: { detail: { incident: string } }) => e.detail.incident === inc.id)).toHaveLength(1);
+  });
+
+  // Found by review: notes had no limit, and the timeline is read whole (2,000 made a 20 MB answer).
+  it('holds at most MAX_NOTES notes, even when the last ones are sent at once', async () => {
+    const inc = await t.app.incidents.open(ADMIN, { title: 'chatty', severity: 'sev4' });
+    const at = new Date().toISOString();
+    for (let i = 0; i < MAX_NOTES - 1; i += 500)
+      await t.app.database.db
+        .insertInto('incident_timeline')
+        .values(
+          Array.from({ length: Math.min(500, MAX_NOTES - 1 - i) }, (_, k) => ({
+            incident_id: inc.id,
+            at,
+            actor: 'admin',
+            kind: 'note',
+            status: null,
+            note: `n${i + k}`,
+          })),
+        )
+        .execute();
+    const tries = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        t.request({ method: 'POST', url: `/v1/incidents/${inc.id}/notes`, payload: { note: `last ${i}` } }),
+      ),
+    );
+    expect(tries.map((r) => r.statusCode).sort()).toEqual([204, 409, 409, 409]);
+    expect(tries.find((r) => r.statusCode === 409)?.json().error).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining(`incident ${inc.id} holds ${MAX_NOTES} notes, the most one may`),
+    });
+    const full = (await t.request({ method: 'GET', url: `/v1/incidents/${inc.id}` })).json();
+    expect(full.timeline.filter((e: { kind: string }) => e.kind === 'note')).toHaveLength(MAX_NOTES);
+    // A transition's note still goes in: the incident can still be closed with where the rest is.
+    const closed = await t.request({
+      method: 'POST',
+      url: `/v1/incidents/${inc.id}/transitions`,
+      payload: { to: 'closed', note: 'notes continue in TICKET-7' },
+    });
+    expect(closed.statusCode).toBe(200);
   });
 });

@@ -151,10 +151,10 @@ export function incidentRoutes(server: Server, incidents: IncidentService): void
       schema: {
         operationId: 'addIncidentNote',
         tags,
-        summary: 'Add a note to the timeline',
+        summary: 'Add a note to the timeline (at most 1,000 notes an incident: 409 past it)',
         params: Id,
         body: T.Object({ note: T.String({ minLength: 1, maxLength: 10_000 }) }, { additionalProperties: false }),
-        response: { 204: T.Null({ description: 'noted' }), ...errorResponses(404) },
+        response: { 204: T.Null({ description: 'noted' }), ...errorResponses(404, 409) },
       },
     },
     async (req, reply) => {
