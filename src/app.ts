@@ -164,6 +164,8 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   retention.start(config.retentionIntervalHours * 3_600_000);
   const evidenceExport = createEvidenceExport({
     db,
+    auditKey,
+    checkpointNow: () => checkpoints.checkpointNow(),
     registry: () => registry.snapshot(),
     policies: () => guard.effectivePolicies({ type: 'system', id: 'evidence-export' }),
     risk,

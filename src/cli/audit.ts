@@ -8,7 +8,7 @@ import { openConfiguredDatabase } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
 import type { DatabaseHandle } from '../db/adapter.js';
 import { pendingMigrations } from '../db/migrate.js';
-import { verifyArchive } from '../governance/evidence-export.js';
+import { verifyArchive } from '../governance/evidence-verify.js';
 import { checkpointFileText, latestCheckpoint, readCheckpointFile } from '../guard/audit-checkpoint.js';
 import { type AuditVerifier, readPublicKey } from '../guard/audit-key.js';
 import { verifyAudit } from '../guard/audit-verify.js';
@@ -16,7 +16,7 @@ import { CliError } from './client.js';
 import { writeOutputFile } from './files.js';
 
 const USAGE =
-  'usage: fulcrum audit verify [--public-key FILE] [--checkpoint FILE] | audit verify --archive EVIDENCE.tar.gz | ' +
+  'usage: fulcrum audit verify [--public-key FILE] [--checkpoint FILE] | audit verify --archive EVIDENCE.tar.gz [--public-key FILE] | ' +
   'audit checkpoint [-o FILE] [--public-key FILE]';
 
 /** The check could not run (database unreachable, schema too old): not a finding about the log. */
@@ -60,10 +60,13 @@ export async function audit(argv: string[]): Promise<number> {
   } catch (err) {
     throw new CliError(`${(err as Error).message}\n${USAGE}`, 2);
   }
-  if (values.archive) return verifyEvidenceArchive(values.archive);
+  const publicKey = values['public-key'];
+  if (values.archive) {
+    if (values.checkpoint) throw new CliError(`--checkpoint is for the database; an archive carries its own\n${USAGE}`, 2);
+    return verifyEvidenceArchive(values.archive, publicKey ? readOrFail(() => readPublicKey(publicKey)) : undefined);
+  }
 
   const config = loadConfig();
-  const publicKey = values['public-key'];
   const verifier = publicKey ? readOrFail(() => readPublicKey(publicKey)) : localKey(config);
   if (values.checkpoint && !verifier)
     throw new CliError('--checkpoint needs the public key: --public-key FILE (GET /v1/audit/public-key)', 2);
@@ -148,16 +151,30 @@ async function exportCheckpoint(argv: string[]): Promise<number> {
   });
 }
 
-async function verifyEvidenceArchive(archive: string): Promise<number> {
-  const r = await verifyArchive(archive);
+async function verifyEvidenceArchive(archive: string, verifier: AuditVerifier | undefined): Promise<number> {
+  const r = await verifyArchive(archive, verifier ? { verifier } : {});
   if (r.ok) {
     process.stdout.write(
       `evidence archive chain proof intact: ${r.entries} entries in ${r.chains} chain segment(s) (${archive})\n`,
     );
+    if (!r.signed)
+      process.stdout.write(
+        'signatures not checked: no public key (give --public-key FILE): the segments are proven by their links only\n',
+      );
+    else {
+      process.stdout.write(`checked against the signed checkpoint of ${r.signed.at} in the archive (key ${r.signed.keyId})\n`);
+      if (r.signed.unsignedEntries > 0)
+        process.stdout.write(
+          `warning: ${r.signed.unsignedEntries} entries come after the heads that checkpoint signed: they are proven by their links only\n`,
+        );
+    }
     return 0;
   }
+  const b = r.broken;
   process.stderr.write(
-    `evidence archive chain proof BROKEN at chain ${r.broken.chainId} entry ${r.broken.seq} (${r.broken.id}): ${r.broken.problem}\n`,
+    b.chainId === '-'
+      ? `evidence archive chain proof BROKEN: ${b.problem}${b.kind ? ` [${b.kind}]` : ''}\n`
+      : `evidence archive chain proof BROKEN at chain ${b.chainId} entry ${b.seq} (${b.id}): ${b.problem}${b.kind ? ` [${b.kind}]` : ''}\n`,
   );
   return 1;
 }

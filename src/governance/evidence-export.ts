@@ -5,16 +5,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { Kysely } from 'kysely';
 import * as tar from 'tar';
 import { assertCan, type Principal } from '../auth/principal.js';
 import { adapterOf, orBatches } from '../db/adapter.js';
 import type { AuditEntryTable, Database } from '../db/schema.js';
-import { InputError, NotFoundError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { computeOutcomes } from '../evidence/outcomes.js';
 import { GENESIS } from '../guard/audit.js';
-import { type ChainStart, type VerifyReport, verifyRows } from '../guard/audit-verify.js';
+import { checkpointFileText, latestCheckpoint } from '../guard/audit-checkpoint.js';
+import type { AuditVerifier } from '../guard/audit-key.js';
+import { type ChainStart, type Expected, type VerifyReport, verifyRows } from '../guard/audit-verify.js';
 import type { EffectivePolicy } from '../policy/policy-set.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import type { IncidentService } from './incidents.js';
@@ -83,6 +84,11 @@ export interface SegmentProof {
   verified: boolean;
   head?: ChainStart;
   broken?: NonNullable<VerifyReport['broken']>;
+  /** The retention start's signature (startMessage), when the segment starts after a purge. */
+  startSignature?: string;
+  /** The head `audit/checkpoint.json` signed for this chain, when it falls in the segment: the
+   *  segment reaches it, so a holder of the public key checks every entry up to it. */
+  signed?: ChainStart;
 }
 
 /** How an entry's detail names the initiative its agent was in (see guard-service's withInitiative). */
@@ -93,6 +99,10 @@ const PAGE = 5000;
 
 export interface Deps {
   db: Kysely<Database>;
+  /** Checks the signed checkpoint the archive carries (the server's audit key). */
+  auditKey: AuditVerifier;
+  /** Signs a checkpoint now, so that the archive's segments reach a signed head (docs/governance.md). */
+  checkpointNow?: () => Promise<unknown>;
   /** Audit entries per query (tests make it small to cross page boundaries). */
   auditPageSize?: number;
   registry(): Promise<RegistrySnapshot>;
@@ -139,6 +149,10 @@ export function createEvidenceExport(deps: Deps) {
     const former = new Set<string>();
     const chains = await db.selectFrom('audit_entries').select('chain_id').distinct().orderBy('chain_id').execute();
     const checkpoints = new Map((await db.selectFrom('audit_checkpoints').selectAll().execute()).map((c) => [c.chain_id, c]));
+    // The newest checkpoint signed with the server's key, read in the same snapshot: it travels in the
+    // archive, and each segment goes on to the head it signed, so the public key alone proves it.
+    const latest = await latestCheckpoint(db, deps.auditKey);
+    const signedHeads = new Map(latest?.body.chains.map((c) => [c.id, c.head]) ?? []);
     const proofs: SegmentProof[] = [];
     for (const { chain_id: chainId } of chains) {
       // The database finds where the segment can end at the latest (LIKE ignores case on SQLite, so
@@ -162,6 +176,12 @@ export function createEvidenceExport(deps: Deps) {
       if (last === undefined) continue;
       const cp = checkpoints.get(chainId);
       const start: ChainStart = { seq: cp?.seq ?? 0, hash: cp?.hash ?? GENESIS };
+      const head = signedHeads.get(chainId);
+      const signed = head && head.seq > start.seq ? head : undefined;
+      if (signed) last = Math.max(last, signed.seq);
+      const expected: Expected = new Map(
+        signed ? [[signed.seq, { hash: signed.hash, by: `the signed checkpoint of ${latest?.body.at}` }]] : [],
+      );
       const file = path.join(auditDir, `${chainId}.jsonl`);
       const out = await fs.promises.open(file, 'w');
       // Where the segment ends so far: after the last relevant row written.
@@ -185,7 +205,7 @@ export function createEvidenceExport(deps: Deps) {
             .execute();
           if (page.length === 0) break;
           if (!broken) {
-            const r = verifyRows(chainId, page, verified);
+            const r = verifyRows(chainId, page, verified, expected);
             if (r.ok) verified = r.next;
             else broken = r.broken;
           }
@@ -195,9 +215,12 @@ export function createEvidenceExport(deps: Deps) {
             chunk += line;
             bytes += Buffer.byteLength(line);
             entries++;
-            if (!relevant(row)) continue;
-            end = { bytes, entries, relevant: ++relevantEntries, head: { seq: row.seq, hash: row.hash } };
-            if (row.agent !== null && !agents.includes(row.agent)) former.add(row.agent);
+            const isRelevant = relevant(row);
+            if (isRelevant && row.agent !== null && !agents.includes(row.agent)) former.add(row.agent);
+            if (isRelevant) relevantEntries++;
+            // The segment ends at its last relevant entry, or at the signed head if that comes later.
+            if (isRelevant || row.seq === signed?.seq)
+              end = { bytes, entries, relevant: relevantEntries, head: { seq: row.seq, hash: row.hash } };
           }
           await out.writeFile(chunk); // all of it, from the current position
           cursor = (page.at(-1) as AuditEntryTable).seq;
@@ -206,7 +229,7 @@ export function createEvidenceExport(deps: Deps) {
       } finally {
         await out.close();
       }
-      if (!end) {
+      if (!end || end.relevant === 0) {
         fs.rmSync(file);
         continue;
       }
@@ -219,9 +242,11 @@ export function createEvidenceExport(deps: Deps) {
         relevantEntries: end.relevant,
         verified: intact,
         ...(intact ? { head: end.head } : { broken }),
+        ...(start.seq > 0 && cp?.signature ? { startSignature: cp.signature } : {}),
+        ...(signed && end.head.seq >= signed.seq ? { signed } : {}),
       });
     }
-    return { proofs, former: [...former].sort() };
+    return { proofs, former: [...former].sort(), checkpoint: latest };
   }
 
   return {
@@ -282,13 +307,20 @@ export function createEvidenceExport(deps: Deps) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-evidence-'));
       try {
         fs.mkdirSync(path.join(dir, 'audit'));
-        const { proofs, former } = await writeSegments(
+        // A checkpoint first (the server's, when it may sign): the segments then reach a signed head.
+        await deps.checkpointNow?.();
+        const { proofs, former, checkpoint } = await writeSegments(
           path.join(dir, 'audit'),
           names,
           incidents.map((x) => x.id),
           initiative,
         );
         files['audit/proof.json'] = proofs;
+        if (checkpoint)
+          fs.writeFileSync(
+            path.join(dir, 'audit', 'checkpoint.json'),
+            checkpointFileText(checkpoint.checkpoint, checkpoint.body),
+          );
         // Agents that acted for the initiative and have since moved or been deleted: their entries
         // are in the audit segments, and the inventory says where they are now.
         inventory.formerAgents = former.map((name) => {
@@ -302,7 +334,7 @@ export function createEvidenceExport(deps: Deps) {
           policies.map((p) => `// ${p.id} (${p.mode}, ${p.source})\n${p.text}\n`).join('\n'),
         );
         const verified = proofs.every((p) => p.verified);
-        fs.writeFileSync(path.join(dir, 'README.md'), readme(initiative, verified));
+        fs.writeFileSync(path.join(dir, 'README.md'), readme(initiative, verified, checkpoint?.body.keyId));
         await tar.c({ gzip: true, file, cwd: dir, portable: true }, fs.readdirSync(dir));
         return { file, chains: proofs.length, entries: proofs.reduce((n, p) => n + p.entries, 0), verified };
       } finally {
@@ -312,81 +344,16 @@ export function createEvidenceExport(deps: Deps) {
   };
 }
 
-/**
- * Verifies the chain segments inside an evidence archive, as `fulcrum audit verify --archive` does:
- * every entry follows the one before from the segment's start, and each segment ends where its proof
- * says (so entries cut from its end are noticed). Reads each segment a line at a time.
- */
-export async function verifyArchive(file: string, pageSize = PAGE) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-verify-'));
-  try {
-    try {
-      await tar.x({ file, cwd: dir, strict: true });
-    } catch (err) {
-      throw new InputError(`${file} is not a readable tar.gz archive: ${(err as Error).message}`);
-    }
-    const proofFile = path.join(dir, 'audit', 'proof.json');
-    if (!fs.existsSync(proofFile)) throw new InputError(`${file} is not a Fulcrum evidence archive: it has no audit/proof.json`);
-    const proofs = JSON.parse(fs.readFileSync(proofFile, 'utf8')) as SegmentProof[];
-    let entries = 0;
-    const fail = (broken: NonNullable<VerifyReport['broken']>) =>
-      ({ ok: false, chains: proofs.length, entries, broken }) as const;
-    for (const p of proofs) {
-      const segment = path.join(dir, 'audit', `${p.chainId}.jsonl`);
-      if (!fs.existsSync(segment))
-        return fail({ chainId: p.chainId, seq: p.start.seq + 1, id: '-', problem: `audit/${p.chainId}.jsonl is missing` });
-      let at = p.start;
-      let lastRow: AuditEntryTable | undefined;
-      let page: AuditEntryTable[] = [];
-      const check = () => {
-        const r = verifyRows(p.chainId, page, at);
-        entries += r.count;
-        lastRow = page.at(-1) ?? lastRow;
-        page = [];
-        if (r.ok) at = r.next;
-        return r.ok ? undefined : r.broken;
-      };
-      const lines = readline.createInterface({ input: fs.createReadStream(segment), crlfDelay: Number.POSITIVE_INFINITY });
-      let n = 0;
-      for await (const line of lines) {
-        n++;
-        if (!line) continue;
-        try {
-          page.push(JSON.parse(line) as AuditEntryTable);
-        } catch {
-          // Entries before it are checked first: a break there is the better answer.
-          const broken = check() ?? {
-            chainId: p.chainId,
-            seq: at.seq + 1,
-            id: '-',
-            problem: `line ${n} of audit/${p.chainId}.jsonl is not a JSON entry (cut or changed)`,
-          };
-          lines.close();
-          return fail(broken);
-        }
-        if (page.length < pageSize) continue;
-        const broken = check();
-        if (broken) return fail(broken);
-      }
-      const broken = check();
-      if (broken) return fail(broken);
-      // The proof is in the same archive: this catches a cut or lost tail, not a forger who also
-      // rewrites proof.json (compare the head with the live log, or keep the archive's own hash).
-      if (p.head && (at.seq !== p.head.seq || at.hash !== p.head.hash))
-        return fail({
-          chainId: p.chainId,
-          seq: at.seq,
-          id: lastRow?.id ?? '-',
-          problem: `the segment ends at entry ${at.seq} (hash ${at.hash.slice(0, 12)}…); its proof says entry ${p.head.seq} (hash ${p.head.hash.slice(0, 12)}…)`,
-        });
-    }
-    return { ok: true as const, chains: proofs.length, entries };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+function readme(initiative: string, verified: boolean, keyId: string | undefined): string {
+  const signed = keyId
+    ? `\`audit/checkpoint.json\` is the log's latest checkpoint, signed with Fulcrum's audit key ${keyId}; each
+segment goes on to the head it signed. With the public key, obtained from the operator apart from
+this archive (\`GET /v1/audit/public-key\`, or the copy you keep), the segments are checked against it:
 
-function readme(initiative: string, verified: boolean): string {
+    fulcrum audit verify --archive THIS_FILE.tar.gz --public-key audit-public-key.pem
+`
+    : `No signed checkpoint was available at export: the segments prove themselves by their links only.
+`;
   return `# Evidence: ${initiative}
 
 Exported by Fulcrum. \`index.json\` maps each file to EU AI Act articles, NIST AI RMF subcategories and
@@ -398,6 +365,7 @@ initiative's entries, from the chain's start (or its retention checkpoint, given
 
     fulcrum audit verify --archive THIS_FILE.tar.gz
 
+${signed}
 Segments include other entries of the same chains: a hash chain can only be proven whole.
 At export, every segment ${verified ? 'verified' : 'did NOT verify'}.
 `;

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Principal } from '../../src/auth/principal.js';
 import type { Database } from '../../src/db/schema.js';
-import { createEvidenceExport, verifyArchive } from '../../src/governance/evidence-export.js';
+import { createEvidenceExport } from '../../src/governance/evidence-export.js';
+import { verifyArchive } from '../../src/governance/evidence-verify.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { pauseQuery, selectsFrom } from '../support/pause.js';
@@ -183,7 +184,7 @@ describe.each(ENGINES)('the evidence export over long chains on %s', (engine) =>
     expect(rows.filter((r: { agent: string }) => r.agent === 'ops-bot')).toHaveLength(4);
     expect(paged.summary).toEqual({ ...whole.summary, file: paged.file });
     for (const size of [1, 2, 3, 5000])
-      expect(await verifyArchive(paged.file, size)).toMatchObject({ ok: true, entries: rows.length });
+      expect(await verifyArchive(paged.file, { pageSize: size })).toMatchObject({ ok: true, entries: rows.length });
   });
 
   it('notices entries cut from the end of a segment', async () => {
@@ -466,6 +467,7 @@ describe('the evidence export of an agent that moved to another initiative and w
 function exporterOf(a: App, db: Kysely<Database>, pageSize?: number) {
   return createEvidenceExport({
     db,
+    auditKey: a.auditKey,
     registry: () => a.registry.snapshot(),
     policies: () => a.guard.effectivePolicies({ type: 'admin', id: 'admin' }),
     risk: a.risk,
