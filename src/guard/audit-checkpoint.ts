@@ -93,6 +93,22 @@ export function readCheckpointFile(file: string): SignedCheckpoint {
   }
   if (typeof c?.payload !== 'string' || typeof c.signature !== 'string')
     throw new InputError(`${file} is not a checkpoint file: it needs "payload" and "signature"`);
+  // The summary is for people reading the file and is not signed: one that says other than the signed
+  // payload was edited, and a reader trusting it would be misled (the payload's signature is checked later).
+  const summary = (c as { summary?: unknown }).summary;
+  if (summary !== undefined) {
+    let body: Partial<CheckpointBody> | undefined;
+    try {
+      body = JSON.parse(c.payload) as Partial<CheckpointBody>;
+    } catch {
+      body = undefined; // openCheckpoint names a payload that is not JSON
+    }
+    const signed = body && { at: body.at, keyId: body.keyId, chains: body.chains?.length, entries: body.entries };
+    if (signed && JSON.stringify(summary) !== JSON.stringify(signed))
+      throw new InputError(
+        `${file}: its summary ${JSON.stringify(summary)} is not what its signed payload says ${JSON.stringify(signed)}: the file was edited`,
+      );
+  }
   return { payload: c.payload, signature: c.signature };
 }
 
