@@ -80,8 +80,16 @@ export async function audit(argv: string[]): Promise<number> {
         ? `checked against the signed checkpoint of ${r.checkpoint.at} (${r.checkpoint.source}, key ${verifier.keyId}): ` +
           `${r.checkpoint.entries} entries in ${r.checkpoint.chains} chain(s) then\n`
         : `no signed checkpoint to check against (key ${verifier.keyId})\n`;
+    const earlier = Object.entries(r.earlierKeys ?? {})
+      .map(
+        ([key, n]) =>
+          `${n} checkpoint(s) signed with key ${key} before key ${verifier?.keyId} signed (a key rotation): not checked with this key\n`,
+      )
+      .join('');
     if (r.ok) {
-      process.stdout.write(`audit log intact: ${r.entries} entries in ${r.chains} chain(s) (${database.location})\n${signed}`);
+      process.stdout.write(
+        `audit log intact: ${r.entries} entries in ${r.chains} chain(s) (${database.location})\n${signed}${earlier}`,
+      );
       return 0;
     }
     for (const b of r.findings ?? [])
@@ -90,7 +98,7 @@ export async function audit(argv: string[]): Promise<number> {
           ? `audit log BROKEN: ${b.problem}${b.kind ? ` [${b.kind}]` : ''}\n`
           : `audit log BROKEN at chain ${b.chainId} entry ${b.seq} (${b.id}): ${b.problem}${b.kind ? ` [${b.kind}]` : ''}\n`,
       );
-    process.stderr.write(`${r.entries} entries verified; ${signed}`);
+    process.stderr.write(`${r.entries} entries verified; ${signed}${earlier}`);
     return 1;
   });
 }

@@ -2221,6 +2221,10 @@ export interface components {
                 entries: number;
                 source: string;
             };
+            /** @description checkpoints in the database signed with another key before this key's first, per key id (a key rotation): not checked with this key, and not findings */
+            earlierKeys?: {
+                [key: string]: number;
+            };
             /** @description entries that verified */
             entries: number;
             findings?: components["schemas"]["AuditFinding"][];

@@ -51,6 +51,9 @@ export interface VerifyReport {
   findings?: Finding[];
   /** Whether signatures were checked (a public key was given). */
   signatures?: 'checked' | 'unchecked';
+  /** Checkpoints in the database signed with other keys before this key's first (a rotation), per key
+   *  id: not checked with this key, and not findings. */
+  earlierKeys?: Record<string, number>;
   /** The newest signed checkpoint the log was checked against. */
   checkpoint?: { source: string; at: string; chains: number; entries: number };
 }
@@ -146,8 +149,16 @@ const RECORDED_HEAD = 'the chain’s recorded head (audit_chains)';
 
 const forged = (problem: string): Finding => ({ chainId: '-', seq: 0, id: '-', kind: 'checkpoint-forged', problem });
 
+/** Checkpoints in the database signed with other keys before this key's first one: key id → how many. */
+type EarlierKeys = Map<string, number>;
+
 /** The checkpoints whose signature verifies (the file given first); the others become findings. */
-async function trustedCheckpoints(db: Kysely<Database>, opts: VerifyOptions, findings: Finding[]): Promise<Trusted[]> {
+async function trustedCheckpoints(
+  db: Kysely<Database>,
+  opts: VerifyOptions,
+  findings: Finding[],
+  earlier: EarlierKeys,
+): Promise<Trusted[]> {
   const { verifier } = opts;
   const trusted: Trusted[] = [];
   if (opts.checkpoint) {
@@ -157,11 +168,25 @@ async function trustedCheckpoints(db: Kysely<Database>, opts: VerifyOptions, fin
     else findings.push(forged(`the checkpoint file: ${opened.error}`));
   }
   if (!verifier) return trusted;
+  let first: number | undefined;
+  const refused: Array<{ id: number; keyId: string; finding: Finding }> = [];
   for (const row of await db.selectFrom('audit_signed_checkpoints').selectAll().orderBy('id').execute()) {
     const opened = openCheckpoint(row, verifier);
-    if ('body' in opened) trusted.push({ body: opened.body, source: `database #${row.id}` });
-    else findings.push(forged(`checkpoint #${row.id} in the database (${row.at}): ${opened.error}`));
+    if ('body' in opened) {
+      trusted.push({ body: opened.body, source: `database #${row.id}` });
+      first ??= Number(row.id);
+    } else {
+      const finding = forged(`checkpoint #${row.id} in the database (${row.at}): ${opened.error}`);
+      refused.push({ id: Number(row.id), keyId: row.key_id, finding });
+    }
   }
+  // A key rotation leaves the old key's checkpoints before this key's first one until they are pruned:
+  // they are the old key's to check (with its public key and checkpoint files), not a forgery. Passing
+  // over them hides nothing, as a checkpoint that does not verify is never trusted; one naming another
+  // key after this key's first, or naming this key with a bad signature, is still a finding.
+  for (const r of refused)
+    if (first !== undefined && r.id < first && r.keyId !== verifier.keyId) earlier.set(r.keyId, (earlier.get(r.keyId) ?? 0) + 1);
+    else findings.push(r.finding);
   return trusted;
 }
 
@@ -328,7 +353,8 @@ export function verifyAudit(db: Kysely<Database>, opts: VerifyOptions = {}): Pro
 async function verifySnapshot(db: Kysely<Database>, opts: VerifyOptions): Promise<VerifyReport> {
   const { verifier } = opts;
   const findings: Finding[] = [];
-  const trusted = await trustedCheckpoints(db, opts, findings);
+  const earlier: EarlierKeys = new Map();
+  const trusted = await trustedCheckpoints(db, opts, findings, earlier);
   const signed = byChain(trusted);
   const newest = trusted.reduce<Trusted | undefined>((a, b) => (!a || b.body.at > a.body.at ? b : a), undefined);
 
@@ -371,6 +397,7 @@ async function verifySnapshot(db: Kysely<Database>, opts: VerifyOptions): Promis
     ...(findings.length ? { broken: findings[0] } : {}),
     findings,
     signatures: verifier ? 'checked' : 'unchecked',
+    ...(earlier.size ? { earlierKeys: Object.fromEntries(earlier) } : {}),
     ...(newest
       ? {
           checkpoint: {

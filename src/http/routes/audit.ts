@@ -77,6 +77,12 @@ const AuditVerification = T.Object(
         description: 'whether signed checkpoints were checked',
       }),
     ),
+    earlierKeys: T.Optional(
+      T.Record(T.String(), T.Integer(), {
+        description:
+          "checkpoints in the database signed with another key before this key's first, per key id (a key rotation): not checked with this key, and not findings",
+      }),
+    ),
     checkpoint: T.Optional(
       T.Object(
         { source: T.String(), at: T.String({ format: 'date-time' }), chains: T.Integer(), entries: T.Integer() },

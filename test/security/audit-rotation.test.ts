@@ -1,0 +1,79 @@
+// A key rotation done as docs/audit.md says: `audit verify` with the new public key passes, and says
+// how many of the old key's checkpoints it passed over — it used to report each of them as a forgery
+// (exit 1) until they were pruned, a hundred checkpoints later. Both engines.
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { type AuditRecord, AuditWriter } from '../../src/guard/audit.js';
+import { createCheckpointer, latestCheckpoint } from '../../src/guard/audit-checkpoint.js';
+import { type AuditSigner, loadOrCreateAuditKey } from '../../src/guard/audit-key.js';
+import { verifyAudit } from '../../src/guard/audit-verify.js';
+import { decisionRecord } from '../support/audit.js';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { cli } from '../support/process.js';
+
+describe.each(ENGINES)('audit verify after a key rotation on %s', (engine) => {
+  let db: TestDatabase | undefined;
+  afterEach(async () => {
+    await db?.drop();
+    db = undefined;
+  });
+
+  it('passes with the new key and names the old key’s checkpoints, library and CLI; a later one of another key is still a finding', async () => {
+    db = await createTestDatabase(engine);
+    const handle = db.open();
+    try {
+      await migrateToLatest(handle);
+      const oldKey = loadOrCreateAuditKey(path.join(db.dir, 'old-key.pem'));
+      const newKey = loadOrCreateAuditKey(path.join(db.dir, 'audit-signing-key.pem'));
+      const node = (signer: AuditSigner, rotateKey = false) =>
+        createCheckpointer({ db: handle.db, signer, node: 'n', rotateKey, onProblem: () => undefined });
+      const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+      const before = node(oldKey);
+      for (let i = 1; i <= 3; i++) {
+        await w.append(decisionRecord(i));
+        await before.checkpointNow();
+      }
+      // The rotation: the new key's first checkpoint, then more entries under it.
+      expect((await node(newKey, true).checkpointNow())?.keyId).toBe(newKey.keyId);
+      await w.append(decisionRecord(4));
+      await node(newKey).checkpointNow();
+      await w.close();
+
+      const report = await verifyAudit(handle.db, { verifier: newKey });
+      expect(report, JSON.stringify(report.findings)).toMatchObject({
+        ok: true,
+        entries: 4,
+        findings: [],
+        earlierKeys: { [oldKey.keyId]: 3 },
+      });
+      const env = {
+        PATH: process.env.PATH,
+        FULCRUM_DATA_DIR: db.dir,
+        ...(db.url ? { FULCRUM_DATABASE_URL: db.url } : {}),
+      };
+      const res = await cli(env, 'audit', 'verify');
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toMatch(
+        `3 checkpoint(s) signed with key ${oldKey.keyId} before key ${newKey.keyId} signed (a key rotation): not checked with this key`,
+      );
+
+      // A row naming another key after the new key's first checkpoint is what a database writer inserts
+      // to stop the signing (docs/audit.md): still named.
+      const payload = (await latestCheckpoint(handle.db, newKey))?.checkpoint.payload ?? '';
+      await sql`INSERT INTO audit_signed_checkpoints (at, node, key_id, payload, signature)
+        VALUES (${new Date().toISOString()}, 'forger', ${oldKey.keyId}, ${payload}, ${oldKey.sign(payload)})`.execute(handle.db);
+      const after = await verifyAudit(handle.db, { verifier: newKey });
+      expect(after.ok).toBe(false);
+      expect(after.findings).toEqual([expect.objectContaining({ kind: 'checkpoint-forged' })]);
+      // With a key that signed nothing here, every checkpoint is a finding, as before.
+      const stranger = loadOrCreateAuditKey(path.join(db.dir, 'stranger.pem'));
+      expect((await verifyAudit(handle.db, { verifier: stranger })).findings).toHaveLength(6);
+      expect(fs.existsSync(path.join(db.dir, 'audit-signing-key.pem'))).toBe(true);
+    } finally {
+      await handle.destroy();
+    }
+  });
+});
