@@ -15,9 +15,11 @@ export const ERROR_CODES = {
     status: 409,
     description: 'The operation conflicts with the current state, e.g. deleting an object that others reference.',
   },
+  request_timeout: { status: 408, description: 'The request (headers and body) did not arrive whole within two minutes.' },
   payload_too_large: { status: 413, description: 'The request body is larger than the limit.' },
   unsupported_media_type: { status: 415, description: 'The request body has a content type this endpoint does not accept.' },
   rate_limited: { status: 429, description: 'Too many requests.' },
+  headers_too_large: { status: 431, description: 'The request line (the URL) and headers are larger than 16 KiB.' },
   internal: { status: 500, description: 'An unexpected error inside Fulcrum; the server log has the details.' },
   unavailable: { status: 503, description: 'A dependency (the database) is not reachable.' },
 } as const;

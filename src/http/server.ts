@@ -17,6 +17,7 @@ import { registerAuth } from './auth.js';
 import { isConsolePage, registerConsole, sendConsolePage } from './console.js';
 import { answerSerializers, registerContract } from './contract.js';
 import { toErrorReply } from './errors.js';
+import { frameworkErrorOptions } from './framework-errors.js';
 import { registerBoundedJsonParser } from './json-depth.js';
 import { registerMetrics } from './metrics.js';
 import { trackRequest } from './quiet.js';
@@ -83,6 +84,8 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     // believed only from the proxies the operator names.
     ...(app.config.trustProxy ? { trustProxy: app.config.trustProxy } : {}),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
+    // A request that reaches no route (an unreadable URL or request) still answers in the error shape.
+    ...frameworkErrorOptions,
   });
 
   // Every request counts until its response closes: background writes wait for none to be in flight.
@@ -146,7 +149,9 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
         version: '1',
         description:
           'The control plane for running enterprise AI at scale. Every error is `{"error":{"code","message","details"?}}`; ' +
-          'the codes are listed in docs/errors.md.',
+          'the codes are listed in docs/errors.md. Besides the statuses each operation lists, any request may be ' +
+          'answered 408 (it did not arrive whole within two minutes) or 431 (its URL and headers are over 16 KiB), ' +
+          'before any operation is chosen.',
       },
       // Where the API is served: FULCRUM_PUBLIC_URL when set, else relative to the document's own address.
       servers: [
