@@ -191,6 +191,57 @@ describe('the API surface over a real socket', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('refuses, with a 400 in the error shape, a request each operation documents as invalid', async () => {
+    const schemas = (doc as unknown as { components: { schemas: Record<string, Record<string, unknown>> } }).components.schemas;
+    const deref = (s: Record<string, unknown>) =>
+      typeof s.$ref === 'string' ? (schemas[s.$ref.replace('#/components/schemas/', '')] ?? {}) : s;
+    const wrong: string[] = [];
+    let probed = 0;
+    for (const [p, item] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(item)) {
+        // The gateways answer in their protocols' formats (JSON-RPC, the providers'): tested with their clients.
+        if (p === '/mcp' || p.startsWith('/llm/')) continue;
+        const params = op.parameters ?? [];
+        // One thing the document says is invalid: a path name breaking its pattern, a query value of the
+        // wrong type, or a JSON body with a property its schema does not allow / without a required one.
+        const badPath = params.find((x) => x.in === 'path' && typeof x.schema.pattern === 'string');
+        const badQuery = params.find(
+          (x) => x.in === 'query' && (x.schema.enum || ['integer', 'number', 'boolean'].includes(x.schema.type as string)),
+        );
+        const json = op.requestBody?.content['application/json']?.schema;
+        const body = json && deref(json);
+        const badBody = body && (body.additionalProperties === false || (body.required as unknown[] | undefined)?.length);
+        if (!badPath && !badQuery && !badBody) continue;
+        let url = p.replace(/\{(\w+)\}/g, (_, name) => (badPath?.name === name ? '-not-a-name' : 'x'));
+        if (!badPath && badQuery) url += `?${badQuery.name}=not-valid`;
+        const sendsBody = ['post', 'put', 'patch'].includes(method);
+        const send = (token: string | null) =>
+          http(method.toUpperCase(), url, {
+            token,
+            ...(sendsBody
+              ? {
+                  headers: ['content-type: application/json'],
+                  body: badPath || badQuery || !badBody ? '{}' : '{"notAField": 1}',
+                }
+              : {}),
+          });
+        const isPublic = (op as { security?: unknown[] }).security?.length === 0;
+        let answer = await send(isPublic ? null : ADMIN_TOKEN);
+        // Agent routes: the same request with an agent's key.
+        if (answer.status === 401 || answer.status === 403) answer = await send(agentKey);
+        probed++;
+        // A PUT's body is checked by the descriptor validator (422, every problem listed); its URL by Ajv.
+        const expected = !badPath && !badQuery && '422' in op.responses && method === 'put' ? 422 : 400;
+        try {
+          expectErrorShape(`${method.toUpperCase()} ${url}`, answer, expected);
+        } catch (err) {
+          wrong.push(`${(err as Error).message.split('\n')[0]} — ${answer.status} ${answer.body.slice(0, 160)}`);
+        }
+      }
+    expect(wrong).toEqual([]);
+    expect(probed).toBeGreaterThan(80);
+  });
+
   it('reads, replaces and deletes an object by its URL whatever the length of its (valid) name', async () => {
     const name = `bu-${'x'.repeat(250)}`; // 253 characters, the longest a name may be
     const url = `/v1/business-units/${name}`;

@@ -1,5 +1,6 @@
 // /v1/<plural>: list, get, upsert and delete descriptors of every kind, plus the change log.
 import { Type as T } from '@sinclair/typebox';
+import { Ajv } from 'ajv';
 import { assertCan } from '../../auth/principal.js';
 import { InputError } from '../../errors.js';
 import { parseYamlValueSliced } from '../../registry/descriptors.js';
@@ -7,6 +8,8 @@ import { KIND_INFO, KINDS, type Kind } from '../../registry/kinds.js';
 import { API_VERSION, type RegistryObject } from '../../registry/model.js';
 import type { RegistryService } from '../../registry/registry-service.js';
 import { descriptorInput, descriptorSchema, errorResponses, NameParams, type Server } from '../schemas.js';
+
+const paramsAjv = new Ajv({ allErrors: true });
 
 /** Observed state shown beside a descriptor's spec (Kubernetes-style `status`); never exported. */
 export type StatusOf = (o: RegistryObject) => Record<string, unknown> | undefined;
@@ -108,8 +111,10 @@ export function registryRoutes(server: Server, registry: RegistryService, status
           body: descriptorInput(kind),
           response: { 200: item, 201: item, ...errorResponses(409, 422) },
         },
-        // The descriptor validator (the same one `apply` uses) checks the body and says where it is wrong.
-        validatorCompiler: () => () => true,
+        // The descriptor validator (the same one `apply` uses) checks the body and says where it is wrong;
+        // the URL's name is checked here, as on every other route (a 400 naming params/name, not a 422
+        // pointing into a body that did not hold it).
+        validatorCompiler: ({ httpPart, schema }) => (httpPart === 'params' ? paramsAjv.compile(schema) : () => true),
       },
       async (req, reply) => {
         // Who may not write gets the 403 before the server spends anything on parsing the body.
