@@ -13,6 +13,9 @@ export type ProblemLog = (message: string, err: unknown) => void;
 const defaultLog: ProblemLog = (message, err) =>
   process.emitWarning(`${message}: ${err instanceof Error ? err.message : String(err)}`);
 
+/** How long a gauge may read the database at scrape time (Prometheus' default scrape timeout is 10 s). */
+const SCRAPE_READ_MS = 2_000;
+
 /** prom-client's default gauges named like counters: promtool refuses them. */
 const MISNAMED = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
@@ -108,6 +111,33 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
     registers: [register],
   });
 
+  const readFailures = new Counter({
+    name: 'fulcrum_metrics_read_failures_total',
+    help: 'Reads from the database for a gauge at scrape time that failed or took over 2 s; that scrape shows the gauge NaN (or without its series); each logged, and counted from the next scrape',
+    labelNames: ['metric'],
+    registers: [register],
+  });
+  /**
+   * A gauge's read at scrape time, bounded in time; undefined when it fails. A failed read used to fail the
+   * whole scrape (a 500): with the database down, every other metric went dark with it, the audit
+   * commit failures that alert on exactly that included.
+   */
+  async function scrapeRead<T>(metric: string, read: () => Promise<T>): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer in ${SCRAPE_READ_MS} ms`)), SCRAPE_READ_MS);
+    });
+    try {
+      return await Promise.race([read(), late]);
+    } catch (err) {
+      readFailures.inc({ metric });
+      log(`reading ${metric} for /metrics failed`, err);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   return {
     register,
     /** Sends problems to `to` (the server's logger) from now on. */
@@ -126,7 +156,8 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
         help,
         registers: [register],
         async collect() {
-          this.set(await read());
+          // Unmeasured, not zero: NaN when the read failed.
+          this.set((await scrapeRead(name, read)) ?? Number.NaN);
         },
       });
     },
@@ -141,8 +172,8 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
     ): void {
       // One read per scrape for the whole family: prom-client collects in registration order, so the
       // first gauge reads afresh and the others use what it read.
-      let latest: ReturnType<typeof read> | null = null;
-      const first = Object.keys(gauges)[0];
+      let latest: ReturnType<typeof scrapeRead<Awaited<ReturnType<typeof read>>>> | null = null;
+      const first = Object.keys(gauges)[0] as G;
       for (const [name, help] of Object.entries(gauges) as Array<[G, string]>)
         new Gauge({
           name,
@@ -151,8 +182,9 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
           registers: [register],
           async collect() {
             this.reset();
-            if (name === first || !latest) latest = read();
-            for (const series of await latest) this.set(series.labels, series.values[name]);
+            if (name === first || !latest) latest = scrapeRead(first, read);
+            // A failed read shows no series: absent, not zero.
+            for (const series of (await latest) ?? []) this.set(series.labels, series.values[name]);
           },
         });
     },

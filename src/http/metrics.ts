@@ -29,14 +29,7 @@ export function registerMetrics(
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
     registers: [register],
   });
-  new Gauge({
-    name: 'fulcrum_registry_revision',
-    help: 'The registry revision this node sees',
-    registers: [register],
-    async collect() {
-      this.set(await gauges.registryRevision());
-    },
-  });
+  observability.gauge('fulcrum_registry_revision', 'The registry revision this node sees', gauges.registryRevision);
 
   new Gauge({
     name: 'fulcrum_shadow_write_failed_batches',

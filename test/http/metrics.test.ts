@@ -3,9 +3,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { ADMIN_TOKEN, startNode, startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const DEPLOY = path.resolve(import.meta.dirname, '../../deploy');
@@ -199,6 +201,55 @@ describe('metrics', () => {
           queried.add(m[1] as string);
     expect(queried.size).toBeGreaterThan(10);
     for (const name of queried) expect(exported, `${name} is queried by the dashboard`).toContain(name);
+  });
+
+  it('still answers, every counter in it, while the database fails: what it could not read is NaN or absent', async () => {
+    const database = await createTestDatabase('sqlite');
+    let down = false;
+    const failing: KyselyPlugin = {
+      transformQuery: ({ node }) => {
+        if (down) throw new Error('connect ECONNREFUSED db.internal:5432');
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    };
+    const { app, server } = await startNode(database, {}, failing);
+    try {
+      const logged: string[] = [];
+      app.observability.logTo((message) => logged.push(message));
+      const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+      await server.inject({ method: 'POST', url: '/v1/apply', headers: admin, payload: { files: readBundle(MINI) } });
+      const put = await server.inject({
+        method: 'PUT',
+        url: '/v1/spend-limits/eu-monthly',
+        headers: admin,
+        payload: { spec: { scope: { agent: 'support-bot-eu' }, period: 'month', amountUsd: 250 } },
+      });
+      expect(put.statusCode, put.body).toBe(201);
+      expect(sample((await server.inject({ url: '/metrics' })).body, 'fulcrum_approvals_pending')).toBe(0);
+      down = true;
+      const res = await server.inject({ url: '/metrics' });
+      expect(res.statusCode, res.body).toBe(200);
+      const text = res.body;
+      // Unmeasured is said so: NaN for a single value, no series for a family; never a zero.
+      expect(sample(text, 'fulcrum_approvals_pending')).toBeNaN();
+      expect(sample(text, 'fulcrum_registry_revision')).toBeNaN();
+      expect(text).not.toContain('fulcrum_spend_limit_amount_usd{');
+      // Counted as the scrape is read, so shown from the next one.
+      const next = (await server.inject({ url: '/metrics' })).body;
+      expect(sample(next, 'fulcrum_metrics_read_failures_total{metric="fulcrum_approvals_pending"}')).toBe(1);
+      expect(sample(next, 'fulcrum_metrics_read_failures_total{metric="fulcrum_spend_limit_amount_usd"}')).toBe(1);
+      expect(logged).toContain('reading fulcrum_approvals_pending for /metrics failed');
+      // What the node counts in memory is all there.
+      expect(text).toContain('fulcrum_http_requests_total{method="PUT",route="/v1/spend-limits/:name",status="201"} 1');
+      const check = spawnSync(promtool(), ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      expect(`${check.stdout}${check.stderr}`.trim()).toBe('');
+    } finally {
+      down = false;
+      await server.close();
+      await app.close();
+      await database.drop();
+    }
   });
 
   it('answers /metrics only to the scraper token when FULCRUM_METRICS_TOKEN is set', async () => {
