@@ -32,18 +32,22 @@ export function assertJsonDepth(text: string, max = MAX_JSON_DEPTH): void {
   if (at >= 0) throw new InputError(`the JSON body nests deeper than ${max} levels (at character ${at})`);
 }
 
-/** Replaces Fastify's JSON parser with the same parser behind the depth check. */
+/**
+ * Replaces Fastify's JSON parser with parseJsonBody: the depth check, and a message that says what is
+ * wrong and where. Fastify's said "Body is not valid JSON but content-type is set to 'application/json'"
+ * for every fault, a missing bracket and a refused `__proto__` key alike, with no position.
+ */
 export function registerBoundedJsonParser(server: FastifyInstance): void {
-  const parse = server.getDefaultJsonParser('error', 'error');
   server.removeContentTypeParser('application/json');
-  server.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    let value: unknown;
     try {
-      assertJsonDepth(body as string);
+      value = parseJsonBody(body as string);
     } catch (err) {
       done(err as Error, undefined);
       return;
     }
-    parse(req, body as string, done);
+    done(null, value);
   });
 }
 

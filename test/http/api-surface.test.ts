@@ -242,6 +242,16 @@ describe('the API surface over a real socket', () => {
     expect(probed).toBeGreaterThan(80);
   });
 
+  it('says what is wrong with a JSON body, and where', async () => {
+    const send = async (body: string) =>
+      JSON.parse((await http('POST', '/v1/apply', { headers: ['content-type: application/json'], body })).body).error.message;
+    expect(await send('{"files": [], }')).toMatch(/^malformed JSON body: .* at position 14\b/);
+    expect(await send('{"__proto__": {"admin": true}}')).toBe(
+      'malformed JSON body: Object contains forbidden prototype property',
+    );
+    expect(await send('')).toBe('the request body is empty; a JSON document was expected');
+  });
+
   it('reads, replaces and deletes an object by its URL whatever the length of its (valid) name', async () => {
     const name = `bu-${'x'.repeat(250)}`; // 253 characters, the longest a name may be
     const url = `/v1/business-units/${name}`;
