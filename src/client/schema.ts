@@ -2636,7 +2636,7 @@ export interface components {
                 actor: string;
                 /** Format: date-time */
                 at: string;
-                /** @description opened, transition, note, reported */
+                /** @description opened, status, note, reported, linked (an agent that left a linked initiative) */
                 kind: string;
                 note: string | null;
                 status: ("open" | "mitigated" | "resolved" | "closed") | null;

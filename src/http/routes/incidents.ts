@@ -67,7 +67,7 @@ const IncidentWithTimeline = T.Object(
       T.Object({
         at: T.String({ format: 'date-time' }),
         actor: T.String(),
-        kind: T.String({ description: 'opened, transition, note, reported' }),
+        kind: T.String({ description: 'opened, status, note, reported, linked (an agent that left a linked initiative)' }),
         status: Nullable(enumOf(STATUSES)),
         note: Nullable(T.String()),
       }),
