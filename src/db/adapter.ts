@@ -154,8 +154,13 @@ function withStatementCache(sqlite: SqliteDatabase.Database, size = 256): Sqlite
 
 function openPostgres(url: string, max: number): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max });
-  // An idle client losing its server must not crash the process; the next query reports it.
+  // A client losing its server must not crash the process; the next query on it reports it. The
+  // pool listens only while a client is idle: one checked out between two queries (inside a
+  // transaction: the audit writer's group commit) emits its 'error' with nobody listening, which
+  // killed the node when PostgreSQL restarted or an administrator ended its backends. A client that
+  // failed is not queryable again, and the pool drops it when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, adapter: postgresAdapter, location: redact(url), destroy: () => db.destroy() };
 }

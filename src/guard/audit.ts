@@ -185,6 +185,10 @@ export class AuditWriter<T> {
   private seq = 0;
   private lastHash = GENESIS;
   private closed = false;
+  /** A batch failed: its commit may have happened all the same (the connection lost while it
+   *  committed), so the next one reads the chain's head from the database instead of trusting
+   *  `seq` and `lastHash`. */
+  private headUnknown = false;
   private readonly insert;
   /** One UPDATE by primary key per batch, compiled once like the insert; binds head_seq, head_hash, id. */
   private readonly headSql: string;
@@ -286,9 +290,11 @@ export class AuditWriter<T> {
       }
       this.seq = seq;
       this.lastHash = prev;
+      this.headUnknown = false;
       this.opts.onCommit?.(batch.length, took(), true);
       for (const p of batch) p.resolve();
     } catch (err) {
+      this.headUnknown = true;
       this.opts.onCommit?.(batch.length, took(), false);
       // A value the database refuses (PostgreSQL's data exceptions, class 22: a NUL in text, a
       // number out of range) is one request's; the others in its group commit are written
@@ -305,6 +311,7 @@ export class AuditWriter<T> {
   /** One try at writing `batch`: its transaction; `done` hears the chain's new head before the commit. */
   private async transaction(batch: Array<Pending<T>>, mayRetry: boolean, done: (seq: number, hash: string) => void) {
     await this.db.transaction().execute(async (trx) => {
+      if (this.headUnknown) await this.readHead(trx);
       let seq = this.seq;
       let prev = this.lastHash;
       const items = batch.map((p) => p.item);
@@ -320,5 +327,19 @@ export class AuditWriter<T> {
       if (moved.numAffectedRows === BigInt(0)) throw new ChainRetired(this.chain);
       done(seq, prev);
     });
+  }
+
+  /** The chain's head as committed. Without this, a batch whose commit happened but whose answer
+   *  was lost left the writer one batch behind its chain: every later batch reused a sequence number
+   *  already written, and the node refused every decision until it was restarted. */
+  private async readHead(trx: Transaction<Database>): Promise<void> {
+    const head = await trx
+      .selectFrom('audit_chains')
+      .select(['head_seq', 'head_hash'])
+      .where('id', '=', this.chain)
+      .executeTakeFirst();
+    if (!head) throw new ChainRetired(this.chain);
+    this.seq = Number(head.head_seq);
+    this.lastHash = head.head_hash;
   }
 }

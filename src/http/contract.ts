@@ -47,17 +47,16 @@ export function registerContract(server: FastifyInstance, options: { check: bool
 
 /** The error statuses every route of this shape can answer, whatever its handler does. */
 function commonStatuses(route: RouteOptions): number[] {
-  const statuses = [500];
+  // Every route may find the database unreachable (src/db/unreachable.ts): 503.
+  const statuses = [500, 503];
   const s = route.schema as FastifySchema | undefined;
   const hasBody = [route.method].flat().some((m) => BODY_METHODS.has(m));
   if (hasBody || s?.querystring || s?.params || s?.body) statuses.push(400);
   if (hasBody) statuses.push(413, 415);
   // Authentication is checked before the handler, on every route not marked public (src/http/auth.ts);
   // repeated failures from one address are rate limited.
-  const config = route.config as { public?: boolean; agentOnly?: boolean; telemetry?: boolean } | undefined;
+  const config = route.config as { public?: boolean } | undefined;
   if (!config?.public) statuses.push(401, 403, 429);
-  // An agent route takes OAuth access tokens: the issuer they are checked with may be unreachable.
-  if (config?.agentOnly || config?.telemetry) statuses.push(503);
   return statuses;
 }
 

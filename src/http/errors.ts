@@ -1,5 +1,6 @@
 // The one place that turns errors into HTTP answers: {"error":{"code","message","details"?}}.
 import type { FastifyError } from 'fastify';
+import { databaseUnreachable } from '../db/unreachable.js';
 import { ERROR_CODES, type ErrorCode, FulcrumError } from '../errors.js';
 
 export interface ErrorReply {
@@ -37,6 +38,9 @@ export function toErrorReply(err: unknown): ErrorReply {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return reply('bad_request', `malformed JSON body: ${e.message}`);
   }
+  // Not an error in Fulcrum or the request: another try (on another node, or once the database is
+  // back) may succeed. (A connection lost at its commit leaves a write unknown, as on any database.)
+  if (databaseUnreachable(err)) return reply('unavailable', 'the database is not reachable; try again');
   if (e instanceof SyntaxError || (e.statusCode && e.statusCode >= 400 && e.statusCode < 500))
     return reply('bad_request', e.message);
   return reply('internal', 'internal error');
