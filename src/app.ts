@@ -61,6 +61,8 @@ export function openConfiguredDatabase(config: Config): DatabaseHandle {
 
 export async function createApp(config: Config, database: DatabaseHandle = openConfiguredDatabase(config)): Promise<App> {
   await migrateToLatest(database);
+  // Migrations may rightly take long on a large database; nothing the server does after them may.
+  database.boundQueries(config.databaseTimeoutSeconds * 1000);
   const { db } = database;
   const adminToken = await setupAdminToken(db, { fixed: config.adminToken, dataDir: config.dataDir });
   // The operator's word on what registry writers may make this host run or reach (docs/security.md).

@@ -11,6 +11,8 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL connection string; when unset Fulcrum uses SQLite in dataDir. */
   databaseUrl: string | undefined;
+  /** PostgreSQL: the longest a query, or the wait for a connection, may take once serving (0: none). */
+  databaseTimeoutSeconds: number;
   host: string;
   port: number;
   /** A fixed admin token (all nodes of a cluster should share it); generated when unset. */
@@ -73,6 +75,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const config: Config = {
     dataDir: path.resolve(env.FULCRUM_DATA_DIR ?? '.fulcrum'),
     databaseUrl: env.FULCRUM_DATABASE_URL || undefined,
+    databaseTimeoutSeconds: atMost(
+      intFrom(env.FULCRUM_DATABASE_TIMEOUT_SECONDS, 'FULCRUM_DATABASE_TIMEOUT_SECONDS', 30),
+      'FULCRUM_DATABASE_TIMEOUT_SECONDS',
+      3_600,
+      'an hour',
+    ),
     host: env.FULCRUM_HOST ?? '127.0.0.1',
     port: intFrom(env.FULCRUM_PORT, 'FULCRUM_PORT', 4100),
     adminToken: env.FULCRUM_ADMIN_TOKEN || undefined,

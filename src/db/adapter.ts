@@ -50,6 +50,12 @@ export interface DatabaseHandle {
   /** Human-readable location, with no password. */
   location: string;
   destroy(): Promise<void>;
+  /**
+   * From now on no query, nor a wait for a connection, takes longer than `ms` (0: no bound): past it
+   * the query fails as the database being unreachable, and its connection is closed (PostgreSQL; a
+   * SQLite file answers or is busy, and busy_timeout bounds that). Set once migrations have run.
+   */
+  boundQueries(ms: number): void;
 }
 
 const sqliteAdapter: DialectAdapter = {
@@ -123,7 +129,7 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   if (file !== ':memory:') sqliteFiles.set(db, file);
-  return { db, adapter: sqliteAdapter, location: `sqlite:${file}`, destroy: () => db.destroy() };
+  return { db, adapter: sqliteAdapter, location: `sqlite:${file}`, destroy: () => db.destroy(), boundQueries: () => {} };
 }
 
 /**
@@ -160,9 +166,54 @@ function openPostgres(url: string, max: number): DatabaseHandle {
   // killed the node when PostgreSQL restarted or an administrator ended its backends. A client that
   // failed is not queryable again, and the pool drops it when it is released.
   pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
+  let bound = 0;
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    boundQuery(client, () => bound);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, adapter: postgresAdapter, location: redact(url), destroy: () => db.destroy() };
+  return {
+    db,
+    adapter: postgresAdapter,
+    location: redact(url),
+    destroy: () => db.destroy(),
+    boundQueries(ms) {
+      bound = ms;
+      pool.options.connectionTimeoutMillis = ms;
+    },
+  };
+}
+
+/** Thrown when the database did not answer a query in time (src/db/unreachable.ts: 503). */
+export class DatabaseTimeout extends Error {
+  readonly code = 'FULCRUM_DATABASE_TIMEOUT';
+  constructor(ms: number) {
+    super(`the database did not answer within ${ms / 1000} s`);
+  }
+}
+
+/**
+ * A database that stops answering without closing anything (a network partition, a frozen host)
+ * held every request, /healthz included, without end: the client's queries are given `ms()` each.
+ * Past it the query fails and the connection is destroyed, which fails whatever else waits on it and
+ * has the pool drop it (pg's own query_timeout leaves the connection busy with the lost query).
+ */
+function boundQuery(client: pg.PoolClient, ms: () => number): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const destroy = () => (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const out = query(...args);
+    const limit = ms();
+    if (limit <= 0 || !(out instanceof Promise)) return out;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new DatabaseTimeout(limit));
+        destroy();
+      }, limit);
+    });
+    return Promise.race([out, late]).finally(() => clearTimeout(timer));
+  };
 }
 
 function redact(url: string): string {

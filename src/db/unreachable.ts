@@ -1,5 +1,6 @@
 // Whether an error means the database could not be reached or lost the connection (PostgreSQL
-// restarted, failed over, ended the backend; SQLite's file locked past its busy timeout), as
+// restarted, failed over, ended the backend, or stopped answering; SQLite's file locked past its
+// busy timeout), as
 // opposed to a query it refused. Such a request is answered 503 `unavailable`, and may be retried.
 
 /** PostgreSQL SQLSTATE classes and codes for a connection that is gone or refused. */
@@ -21,6 +22,10 @@ const PG_MESSAGES =
 export function databaseUnreachable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const { code, message } = err as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (PG_UNREACHABLE.test(code) || NET_UNREACHABLE.has(code) || code === 'SQLITE_BUSY')) return true;
+  if (
+    typeof code === 'string' &&
+    (PG_UNREACHABLE.test(code) || NET_UNREACHABLE.has(code) || code === 'SQLITE_BUSY' || code === 'FULCRUM_DATABASE_TIMEOUT')
+  )
+    return true;
   return typeof message === 'string' && PG_MESSAGES.test(message);
 }

@@ -1,6 +1,7 @@
 // PostgreSQL losing its connections under real server processes: PostgreSQL ending every backend
-// under load, and a group commit whose answer is lost after PostgreSQL committed it. The nodes
-// must stay up, refuse with 503 while the database is away, and serve again without a restart.
+// under load, a group commit whose answer is lost after PostgreSQL committed it, and a database that
+// stops answering. The nodes must stay up, refuse with 503 while the database is away (not hang),
+// and serve again without a restart.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -11,6 +12,22 @@ import { call, cli, type Served, serve, stop } from '../support/process.js';
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const ADMIN = 'fat_connection-loss-admin';
 const lookup = { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' }, dataDomains: ['customer-records'] };
+
+/** A request that gives up after `ms`: status 0 when it did. */
+async function timed(url: string, token: string, p: string, body?: unknown, ms = 20_000) {
+  const started = Date.now();
+  try {
+    const res = await fetch(url + p, {
+      method: body === undefined ? 'GET' : 'POST',
+      signal: AbortSignal.timeout(ms),
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    return { status: res.status, json: await res.json(), ms: Date.now() - started };
+  } catch {
+    return { status: 0, json: undefined, ms: Date.now() - started };
+  }
+}
 
 function environment(db: TestDatabase, url: string): NodeJS.ProcessEnv {
   return {
@@ -116,6 +133,37 @@ describe.skipIf(!process.env.FULCRUM_TEST_DATABASE_URL)('PostgreSQL connections 
       await stop(node);
       const verified = await cli(environment(db, db.url as string), 'audit', 'verify');
       expect(verified.code, verified.stderr).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  }, 120_000);
+
+  it('answers 503 within its database timeout while PostgreSQL does not answer at all, and serves once it does', async () => {
+    const proxy = await startPgProxy(db.url as string);
+    try {
+      const env = { ...environment(db, proxy.url(db.url as string)), FULCRUM_DATABASE_TIMEOUT_SECONDS: '2' };
+      const node = await serve(env);
+      nodes.push(node);
+      const key = await agentKey(env, node);
+      expect((await call(node.url, key, 'POST', '/v1/decisions', lookup)).status).toBe(200);
+
+      proxy.freeze();
+      // More requests than the node has connections (10), so some wait for one as well.
+      const during = await Promise.all([
+        timed(node.url, key, '/healthz'),
+        ...Array.from({ length: 12 }, () => timed(node.url, key, '/v1/decisions', lookup)),
+      ]);
+      // Before, every one of them (/healthz too) was still waiting when the client gave up at 20 s.
+      expect(during.map((r) => r.status)).toEqual(during.map(() => 503));
+      expect(Math.max(...during.map((r) => r.ms))).toBeLessThan(15_000);
+      expect(during.slice(1).map((r) => r.json.error.code)).toEqual(during.slice(1).map(() => 'unavailable'));
+
+      proxy.thaw();
+      await vi.waitFor(async () => expect((await timed(node.url, key, '/v1/decisions', lookup)).status).toBe(200), {
+        timeout: 20_000,
+        interval: 100,
+      });
+      expect(node.proc.exitCode).toBeNull();
     } finally {
       await proxy.close();
     }

@@ -1,5 +1,6 @@
 // A TCP proxy in front of the test PostgreSQL, for connection faults a real server process meets:
-// the answer to a commit lost after PostgreSQL has committed it.
+// the answer to a commit lost after PostgreSQL has committed it, and a database that stops answering
+// (a network partition, a host that froze) without closing anything.
 import net from 'node:net';
 
 export interface PgProxy {
@@ -8,6 +9,10 @@ export interface PgProxy {
   /** The next commit of an audit group commit (a transaction that moved a chain's head) reaches
    *  PostgreSQL, which commits it; its answer is dropped and the connection cut. Resolves when cut. */
   loseNextAuditCommitAnswer(): Promise<void>;
+  /** From now on nothing passes, either way, and new connections are held unanswered; open ones stay open. */
+  freeze(): void;
+  /** Everything passes again (held bytes included). */
+  thaw(): void;
   close(): Promise<void>;
 }
 
@@ -17,10 +22,17 @@ const COMMIT = Buffer.from('commit\0');
 export async function startPgProxy(target: string): Promise<PgProxy> {
   const { hostname, port } = new URL(target);
   let armed: (() => void) | undefined;
+  let frozen = false;
+  const held = new Set<net.Socket>();
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(port), hostname);
     sockets.add(client).add(upstream);
+    if (frozen) {
+      client.pause();
+      upstream.pause();
+      held.add(client).add(upstream);
+    }
     let headMoved = false;
     let dropAnswer: (() => void) | undefined;
     client.on('data', (chunk: Buffer) => {
@@ -55,6 +67,18 @@ export async function startPgProxy(target: string): Promise<PgProxy> {
       u.hostname = '127.0.0.1';
       u.port = String(local);
       return u.toString();
+    },
+    freeze() {
+      frozen = true;
+      for (const s of sockets) {
+        s.pause();
+        held.add(s);
+      }
+    },
+    thaw() {
+      frozen = false;
+      for (const s of held) s.resume();
+      held.clear();
     },
     loseNextAuditCommitAnswer: () =>
       new Promise<void>((resolve) => {
