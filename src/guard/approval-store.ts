@@ -74,9 +74,10 @@ export function createApprovalStore(db: Kysely<Database>) {
       await db.insertInto('approvals').values(row).execute();
     },
 
-    async get(id: string): Promise<Approval | undefined> {
+    /** `now`: the time its status is told at (expired or not); this host's clock unless given. */
+    async get(id: string, now?: string): Promise<Approval | undefined> {
       const row = await db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toApproval(row);
+      return row && toApproval(row, now);
     },
 
     async list(opts: { status?: ApprovalStatus; agent?: string; limit: number }): Promise<Approval[]> {

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Kysely, Transaction } from 'kysely';
 import { type AgentCaller, actorName, assertCan, describe, hasRole, type Principal } from '../auth/principal.js';
 import { hashToken, newId } from '../auth/tokens.js';
+import { databaseNow } from '../db/clock.js';
 import { inSavepoint } from '../db/savepoint.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, UnauthenticatedError } from '../errors.js';
@@ -228,7 +229,10 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       const asking = decisions.filter((d) => d.outcome.decision === 'approval_required' && d.req.action === 'tool.call');
       if (asking.length > 0) {
         const store = createApprovalStore(trx);
-        for (const d of asking) await settleApproval(store, d);
+        // Approvals open, expire and are spent by the database's clock: a node whose clock ran behind
+        // spent an approval that had expired by every other's (by as much as its clock was off).
+        const now = (await databaseNow(trx)).toISOString();
+        for (const d of asking) await settleApproval(store, d, now);
       }
       await runInCommit(trx, decisions);
     },
@@ -265,11 +269,11 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     }
   }
 
-  async function settleApproval(store: ReturnType<typeof createApprovalStore>, d: DecisionItem) {
+  async function settleApproval(store: ReturnType<typeof createApprovalStore>, d: DecisionItem, now: string) {
     if (d.outcome.decision !== 'approval_required' || d.req.action !== 'tool.call') return;
     const presented = d.req.approvalId;
     if (presented) {
-      await spendApproval(store, presented, d, d.req.tool);
+      await spendApproval(store, presented, d, d.req.tool, now);
       return;
     }
     // The same call while its approval is open joins it: an agent (or a model) that simply retries
@@ -277,8 +281,8 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     const hash = d.outcome.argumentsHash as string;
     const key = openKey(d.agent, d.req.tool, hash);
     for (let attempt = 0; attempt < 2; attempt++) {
-      const open = await store.open(key, d.at);
-      if (open) return joinApproval(store, open, d);
+      const open = await store.open(key, now);
+      if (open) return joinApproval(store, open, d, now);
       const id = newId('apr_');
       const inserted = await store.insertOpen({
         id,
@@ -290,8 +294,8 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         data_domains: JSON.stringify(d.req.dataDomains ?? []),
         reasons: JSON.stringify(d.outcome.reasons),
         status: 'pending',
-        created_at: d.at,
-        expires_at: new Date(Date.parse(d.at) + opts.approvalTtlMs).toISOString(),
+        created_at: now,
+        expires_at: new Date(Date.parse(now) + opts.approvalTtlMs).toISOString(),
         decided_by: null,
         decided_at: null,
         comment: null,
@@ -312,8 +316,8 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   }
 
   /** The same call again while its approval is open: wait on it, go through once approved, refused once denied. */
-  async function joinApproval(store: ReturnType<typeof createApprovalStore>, open: ApprovalTable, d: DecisionItem) {
-    if (open.status === 'approved') return spendApproval(store, open.id, d, open.tool);
+  async function joinApproval(store: ReturnType<typeof createApprovalStore>, open: ApprovalTable, d: DecisionItem, now: string) {
+    if (open.status === 'approved') return spendApproval(store, open.id, d, open.tool, now);
     d.approvalId = open.id;
     if (open.status === 'pending') d.approvalEvent = 'joined';
     if (open.status === 'denied')
@@ -335,7 +339,13 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   }
 
   /** Spends an approved approval on this decision, or says why it cannot be. */
-  async function spendApproval(store: ReturnType<typeof createApprovalStore>, id: string, d: DecisionItem, tool: string) {
+  async function spendApproval(
+    store: ReturnType<typeof createApprovalStore>,
+    id: string,
+    d: DecisionItem,
+    tool: string,
+    now: string,
+  ) {
     // Separation of duties at the spend as well: whoever approved may not push the call through with
     // a key they issued (they could join, with such a key, an approval another key's call opened, and
     // approve it). The approval stays for a call made with another key.
@@ -357,7 +367,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       tool,
       argumentsHash: d.outcome.argumentsHash as string,
       decisionId: d.id,
-      now: d.at,
+      now,
     });
     d.approvalId = id;
     if (used) {
@@ -372,7 +382,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         ],
       };
     } else {
-      d.approvalError = await whyUnusable(store, id, d);
+      d.approvalError = await whyUnusable(store, id, d, now);
       d.outcome = {
         ...d.outcome,
         decision: 'deny',
@@ -381,7 +391,12 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     }
   }
 
-  async function whyUnusable(store: ReturnType<typeof createApprovalStore>, id: string, d: DecisionItem): Promise<string> {
+  async function whyUnusable(
+    store: ReturnType<typeof createApprovalStore>,
+    id: string,
+    d: DecisionItem,
+    now: string,
+  ): Promise<string> {
     const row = await store.row(id);
     if (!row || row.agent !== d.agent) return `approval ${id} does not exist for agent ${d.agent}`;
     if (d.req.action === 'tool.call' && row.tool !== d.req.tool)
@@ -389,7 +404,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     if (row.arguments_hash !== d.outcome.argumentsHash) return `approval ${id} was granted for other arguments`;
     if (row.status === 'used') return `approval ${id} was already used (decision ${row.used_decision_id})`;
     if (row.status === 'denied') return `approval ${id} was denied by ${row.decided_by}`;
-    if (row.expires_at <= d.at) return `approval ${id} expired at ${row.expires_at}`;
+    if (row.expires_at <= now) return `approval ${id} expired at ${row.expires_at}`;
     return `approval ${id} is still pending`;
   }
 
@@ -611,9 +626,9 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     ): Promise<Approval> {
       assertCan(actor, 'approvals.decide');
       await assertMayDecide(actor, id);
-      const now = new Date().toISOString();
+      const now = (await databaseNow(db)).toISOString(); // by the clock approvals expire by
       if (!(await approvals.decide(id, verdict, actorName(actor), comment, now))) {
-        const a = await approvals.get(id);
+        const a = await approvals.get(id, now);
         if (!a) throw new NotFoundError(`no approval "${id}"`);
         if (a.status === 'expired') throw new ConflictError(`approval ${id} expired at ${a.expiresAt}`);
         throw new ConflictError(`approval ${id} is already ${a.status}${a.decidedBy ? ` (by ${a.decidedBy})` : ''}`);

@@ -397,17 +397,8 @@ export async function settleBatch(db: Kysely<Database>, batch: Settlement[]): Pr
   });
 }
 
-/**
- * The database's clock, the one every node's reservations expire by (on PostgreSQL, the server's
- * `now()`; SQLite runs on this host, so this host's clock).
- */
-export async function databaseNow(db: Kysely<Database>): Promise<Date> {
-  if (adapterOf(db).engine !== 'postgres') return new Date();
-  const row = (await db.executeQuery<{ now: Date | string }>(CompiledQuery.raw('select now() as now'))).rows[0];
-  const at = row ? new Date(row.now) : new Date(Number.NaN);
-  if (Number.isNaN(at.getTime())) throw new Error(`the database's clock read as ${JSON.stringify(row?.now)}`);
-  return at;
-}
+/** The database's clock, the one every node's reservations expire by (src/db/clock.ts). */
+export { databaseNow } from '../db/clock.js';
 
 /**
  * Releases what calls hold past their expiry (their node stopped before settling them), and drops
