@@ -1,5 +1,6 @@
 // The one place that knows SQLite from PostgreSQL. Business code sees a Kysely<Database> and
 // capability flags; dialect differences live here and in migrations.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import SqliteDatabase from 'better-sqlite3';
 import { type ColumnDefinitionBuilder, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -184,6 +185,17 @@ function openPostgres(url: string, max: number): DatabaseHandle {
   };
 }
 
+const unbounded = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn` with its queries free of boundQueries' limit: background jobs whose one statement may
+ * rightly run long on a large database (retention's deletes, monitors' windows), which would
+ * otherwise fail on every run and never catch up. Waiting for a connection stays bounded.
+ */
+export function withoutQueryBound<T>(fn: () => Promise<T>): Promise<T> {
+  return unbounded.run(true, fn);
+}
+
 /** Thrown when the database did not answer a query in time (src/db/unreachable.ts: 503). */
 export class DatabaseTimeout extends Error {
   readonly code = 'FULCRUM_DATABASE_TIMEOUT';
@@ -203,16 +215,28 @@ function boundQuery(client: pg.PoolClient, ms: () => number): void {
   const destroy = () => (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     const out = query(...args);
-    const limit = ms();
+    const limit = unbounded.getStore() ? 0 : ms();
     if (limit <= 0 || !(out instanceof Promise)) return out;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new DatabaseTimeout(limit));
+    return new Promise((resolve, reject) => {
+      let late = false;
+      const timeout = () => reject(new DatabaseTimeout(limit));
+      const timer = setTimeout(() => {
+        late = true;
         destroy();
+        setTimeout(timeout, 1_000).unref(); // in case pg never hears the connection end
       }, limit);
+      // Once late, answered when pg has seen the connection end (the query fails then): by that time
+      // the client is marked broken, so the pool drops it when it is released instead of reusing it.
+      const settle = (answer: () => void) => {
+        if (late) return timeout();
+        clearTimeout(timer);
+        answer();
+      };
+      out.then(
+        (v) => settle(() => resolve(v)),
+        (err) => settle(() => reject(err)),
+      );
     });
-    return Promise.race([out, late]).finally(() => clearTimeout(timer));
   };
 }
 

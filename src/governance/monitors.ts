@@ -4,6 +4,7 @@
 
 import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
+import { withoutQueryBound } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { UNBOOKED } from '../evidence/attribution.js';
 import { type Observability, unobserved } from '../observability.js';
@@ -270,7 +271,7 @@ export function createMonitorService(deps: Deps) {
     start(intervalMs: number): void {
       if (intervalMs <= 0 || timer) return;
       const observe = deps.observe ?? unobserved();
-      timer = every(intervalMs, () => observe.job('monitors', () => evaluateAll(new Date())));
+      timer = every(intervalMs, () => observe.job('monitors', () => withoutQueryBound(() => evaluateAll(new Date()))));
     },
     stop(): void {
       timer?.stop();

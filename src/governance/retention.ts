@@ -6,7 +6,7 @@
 
 import type { Kysely } from 'kysely';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
-import { adapterOf, orBatches } from '../db/adapter.js';
+import { adapterOf, orBatches, withoutQueryBound } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { inSlices, rowIdOf, rowsIn } from '../db/slices.js';
 import { InputError } from '../errors.js';
@@ -188,7 +188,7 @@ export function createRetentionService(deps: Deps) {
         // The rest was purged; the audit log's was not, and the operator is told (a failed run).
         if (done.auditHeldBack) throw new Error(done.auditHeldBack);
       };
-      timer = every(intervalMs, () => observe.job('retention', run));
+      timer = every(intervalMs, () => observe.job('retention', () => withoutQueryBound(run)));
     },
     stop(): void {
       timer?.stop();
