@@ -4,6 +4,7 @@
 // never reach a route (an unreadable URL, an over-long path parameter, headers too large, a broken
 // request line) answer in that shape too, naming nothing internal.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import fs from 'node:fs';
 import { createServer } from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/errors.js';
+import { CONSOLE_DIR, consoleBuilt } from '../../src/http/console.js';
 import { clientErrorHandler } from '../../src/http/framework-errors.js';
 import { readBundle } from '../support/files.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
@@ -25,6 +27,13 @@ const NOT_OPERATIONS: Record<string, string> = {
   'GET /openapi.json': 'the document itself',
 };
 const isDocsUi = (url: string) => url === '/docs' || url.startsWith('/docs/');
+/** The console's files, served when it was built (`npm test` builds it first): `/` and one route per file. */
+const consoleFiles = new Set(
+  consoleBuilt()
+    ? ['/', ...fs.readdirSync(CONSOLE_DIR, { recursive: true, encoding: 'utf8' }).map((f) => `/${f.split(path.sep).join('/')}`)]
+    : [],
+);
+const isConsoleFile = (url: string) => consoleFiles.has(url);
 
 type Operation = {
   operationId: string;
@@ -126,7 +135,8 @@ describe('the API surface over a real socket', () => {
       for (const method of Object.keys(item)) operations.add(`${method.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`);
     const served = new Set(registered.filter((r) => !r.startsWith('HEAD ')));
     const undocumented = [...served].filter(
-      (r) => !operations.has(r) && !(r in NOT_OPERATIONS) && !isDocsUi(r.split(' ')[1] ?? ''),
+      (r) =>
+        !operations.has(r) && !(r in NOT_OPERATIONS) && !isDocsUi(r.split(' ')[1] ?? '') && !isConsoleFile(r.split(' ')[1] ?? ''),
     );
     expect(undocumented).toEqual([]);
     expect([...operations].filter((o) => !served.has(o))).toEqual([]);
