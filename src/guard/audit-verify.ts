@@ -84,7 +84,13 @@ function argumentsProblem(row: AuditEntryTable): string | undefined {
   }
   if (!Array.isArray(domains) || domains.some((d) => typeof d !== 'string'))
     return 'the stored data domains are not a list of names';
-  return hashArguments(args, domains) === row.arguments_hash ? undefined : 'arguments do not match their hash';
+  if (hashArguments(args, domains) !== row.arguments_hash) return 'arguments do not match their hash';
+  // The writer stores JSON.stringify's text, which reads back to itself. Other text that JSON.parse
+  // reads as the same value (a key given twice, the first one other; an escape) reads otherwise to
+  // another parser, or a person: it was not written so.
+  return JSON.stringify(args) === row.arguments
+    ? undefined
+    : 'the stored arguments are not the text written (JSON.parse reads them as the hashed value, other readers may not: a repeated key, an escape)';
 }
 
 /** Checks consecutive rows of one chain from `start`; returns the first problem, or where it ended. */
