@@ -14,7 +14,7 @@ import { createMonitorService, type MonitorService } from './governance/monitors
 import { createRetentionService, type RetentionService } from './governance/retention.js';
 import { createReviewService, type ReviewService } from './governance/reviews.js';
 import { createRiskService, latestTiers, type RiskService } from './governance/risk.js';
-import { type Checkpointer, createCheckpointer, startMessage } from './guard/audit-checkpoint.js';
+import { type Checkpointer, createCheckpointer, missingKeyProblem, startMessage } from './guard/audit-checkpoint.js';
 import { type AuditSigner, loadOrCreateAuditKey, readPublicKey } from './guard/audit-key.js';
 import { segmentChecker } from './guard/audit-verify.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
@@ -75,6 +75,8 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   const mcpChecks = mcpOperatorChecks(hostSettings);
   const llmChecks = llmOperatorChecks(hostSettings);
   const registry = createRegistryService({ db, operatorChecks: (o) => [...mcpChecks(o), ...llmChecks(o)] });
+  const lostKey = await missingKeyProblem(db, config.auditKeyFile, config.auditKeyRotate);
+  if (lostKey) throw new Error(lostKey);
   const auditKey = loadOrCreateAuditKey(config.auditKeyFile);
   const observability = createObservability();
   const guard = await createGuardService(db, {

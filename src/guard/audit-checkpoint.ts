@@ -150,6 +150,29 @@ export async function latestCheckpoint(
   return undefined;
 }
 
+/**
+ * Why a node must not generate a new signing key at `file`, if it must not: the file is missing but
+ * the database holds checkpoints (so a key signed them, and the node was not given it: a wrong
+ * FULCRUM_AUDIT_KEY_FILE, a secret not mounted, a data directory restored without it). A key made
+ * then would sign nothing (the node refuses to sign under another key), yet be served as the public
+ * key, and be taken for the key at the next start. A rotation says the new key is wanted.
+ */
+export async function missingKeyProblem(db: Kysely<Database>, file: string, rotating: boolean): Promise<string | undefined> {
+  if (rotating || fs.existsSync(file)) return undefined;
+  const newest = await db
+    .selectFrom('audit_signed_checkpoints')
+    .select(['key_id', 'at'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!newest) return undefined;
+  return (
+    `the audit signing key ${file} does not exist, but the database's checkpoints are signed with key ${newest.key_id} ` +
+    `(the newest at ${newest.at}): give this node that key file (FULCRUM_AUDIT_KEY_FILE), or start it once with ` +
+    'FULCRUM_AUDIT_KEY_ROTATE=1 to replace the key on purpose (docs/audit.md)'
+  );
+}
+
 export interface CheckpointerDeps {
   db: Kysely<Database>;
   signer: AuditSigner;

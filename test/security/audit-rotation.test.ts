@@ -13,6 +13,7 @@ import { verifyAudit } from '../../src/guard/audit-verify.js';
 import { decisionRecord } from '../support/audit.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { cli } from '../support/process.js';
+import { startNode } from '../support/server.js';
 
 describe.each(ENGINES)('audit verify after a key rotation on %s', (engine) => {
   let db: TestDatabase | undefined;
@@ -74,6 +75,36 @@ describe.each(ENGINES)('audit verify after a key rotation on %s', (engine) => {
       expect(fs.existsSync(path.join(db.dir, 'audit-signing-key.pem'))).toBe(true);
     } finally {
       await handle.destroy();
+    }
+  });
+});
+
+describe('a node restarted without its signing key', () => {
+  let db: TestDatabase | undefined;
+  afterEach(async () => {
+    await db?.drop();
+    db = undefined;
+  });
+
+  it('does not start with a new key of its own while the database holds checkpoints, unless rotating', async () => {
+    db = await createTestDatabase('sqlite');
+    const first = await startNode(db);
+    const signedWith = first.app.auditKey.keyId;
+    await first.server.close();
+    await first.app.close(); // signs a checkpoint at shutdown
+    const keyFile = path.join(db.dir, 'audit-signing-key.pem');
+    fs.rmSync(keyFile); // a secret not mounted, a wrong path, a data directory restored without it
+    await expect(startNode(db)).rejects.toThrow(
+      `the audit signing key ${keyFile} does not exist, but the database's checkpoints are signed with key ${signedWith}`,
+    );
+    expect(fs.existsSync(keyFile)).toBe(false);
+    const rotated = await startNode(db, { auditKeyRotate: true });
+    try {
+      expect(rotated.app.auditKey.keyId).not.toBe(signedWith);
+      expect(fs.existsSync(keyFile)).toBe(true);
+    } finally {
+      await rotated.server.close();
+      await rotated.app.close();
     }
   });
 });
