@@ -8,11 +8,12 @@ import { NotAllowedError, NotFoundError } from '../errors.js';
 import { latestCheckpoint } from './audit-checkpoint.js';
 import type { AuditVerifier } from './audit-key.js';
 import { type AuditQuery, queryAudit } from './audit-query.js';
-import { verifyAudit } from './audit-verify.js';
+import { type VerifyReport, verifyAudit } from './audit-verify.js';
 
 export type AuditReader = ReturnType<typeof createAuditReader>;
 
 export function createAuditReader(db: Kysely<Database>, key: AuditVerifier) {
+  let verifying: Promise<VerifyReport> | undefined;
   function assertReader(actor: Principal): void {
     if (actor.type !== 'person' && actor.type !== 'admin' && actor.type !== 'system')
       throw new NotAllowedError(`${describe(actor)} may not read the audit log (agent and collector keys send, people read)`);
@@ -26,10 +27,15 @@ export function createAuditReader(db: Kysely<Database>, key: AuditVerifier) {
       return queryAudit(db, q);
     },
 
-    /** Every chain walked and checked against the signed checkpoints. */
+    /** Every chain walked and checked against the signed checkpoints. One walk at a time: a request
+     *  while one runs gets its answer (as of when it began), so readers asking at once cannot make the
+     *  node walk a large log many times over (each walk reads every entry, docs/audit.md "Cost"). */
     async verify(actor: Principal) {
       assertReader(actor);
-      return verifyAudit(db, { verifier: key });
+      verifying ??= verifyAudit(db, { verifier: key }).finally(() => {
+        verifying = undefined;
+      });
+      return verifying;
     },
 
     /** The newest signed checkpoint, for an outside witness to keep. */

@@ -11,6 +11,7 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { type AuditRecord, AuditWriter } from '../../src/guard/audit.js';
 import { createCheckpointer } from '../../src/guard/audit-checkpoint.js';
 import { loadOrCreateAuditKey } from '../../src/guard/audit-key.js';
+import { createAuditReader } from '../../src/guard/audit-reader.js';
 import { decisionRecord } from '../support/audit.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { cli } from '../support/process.js';
@@ -86,5 +87,20 @@ describe('the outside witness', () => {
     );
     const ok = await cli(w.env, 'audit', 'verify', '--public-key', w.publicKey, '--checkpoint', w.witness);
     expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it('walks the log once for readers asking at once (GET /v1/audit/verify), and afresh after', async () => {
+    await setup();
+    const reader = createAuditReader(
+      (handle as DatabaseHandle).db,
+      loadOrCreateAuditKey(path.join(db?.dir as string, 'audit-signing-key.pem')),
+    );
+    const viewer = { type: 'admin', id: 'admin' } as const;
+    const asked = await Promise.all(Array.from({ length: 5 }, () => reader.verify(viewer)));
+    expect(asked[0]).toMatchObject({ ok: true, entries: 9 });
+    for (const r of asked) expect(r).toBe(asked[0]);
+    const later = await reader.verify(viewer);
+    expect(later).not.toBe(asked[0]);
+    expect(later).toEqual(asked[0]);
   });
 });
