@@ -2,6 +2,7 @@
 // then at most every interval when a chain moved, and one on shutdown: nothing here runs on the
 // decision path. A checkpoint never signs a chain that went backwards since the last signed one.
 
+import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import { adapterOf } from '../db/adapter.js';
 import type { AuditCheckpointTable, Database } from '../db/schema.js';
