@@ -74,6 +74,10 @@ function errorMessage(error: unknown): string | undefined {
   return typeof message === 'string' ? message : undefined;
 }
 
+/** The longest a sign-in waits for its code to be entered, and the slowest it polls, whatever the server says. */
+const MAX_WAIT_S = 1800;
+const MAX_INTERVAL_S = 60;
+
 const API_TOKEN_HELP =
   'sign in with an API token instead: an administrator runs `fulcrum tokens create --person <you>`, and you set FULCRUM_TOKEN';
 
@@ -96,19 +100,22 @@ export async function login(argv: string[], env: NodeJS.ProcessEnv = process.env
       `the IdP would not start a device sign-in: ${errorMessage(start.error) ?? start.response.status}; ${API_TOKEN_HELP}`,
     );
   const { deviceCode, userCode, verificationUri, verificationUriComplete } = start.data;
-  const expiresIn = Number(start.data.expiresIn) || 600;
+  // The server's numbers, bounded: a wait of at most 30 minutes, a poll every 1 to 60 s (an interval past
+  // 2^31 ms made setTimeout fire at once, polling in a tight loop).
+  const expiresIn = Math.min(MAX_WAIT_S, Number(start.data.expiresIn) || 600);
   process.stderr.write(
     `To sign in, open ${verificationUriComplete ?? verificationUri} in a browser${verificationUriComplete ? '' : ` and enter the code ${userCode}`}.\n` +
       `(code ${userCode}; waiting up to ${Math.round(expiresIn / 60)} min)\n`,
   );
-  let interval = Math.max(1, Number(start.data.interval) || 5);
+  const pace = (seconds: number) => Math.min(MAX_INTERVAL_S, Math.max(1, seconds));
+  let interval = pace(Number(start.data.interval) || 5);
   const deadline = Date.now() + Number(expiresIn) * 1000;
   while (Date.now() < deadline) {
     // RFC 8628 §3.5: poll no faster than the interval; slow_down adds five seconds.
-    await new Promise((r) => setTimeout(r, interval * 1000));
+    await new Promise((r) => setTimeout(r, Math.min(interval * 1000, Math.max(0, deadline - Date.now()))));
     const r = await api.POST('/auth/device/token', { body: { deviceCode } });
     if (r.response.status === 202) {
-      if (r.data && 'pending' in r.data && r.data.pending === 'slow_down') interval += 5;
+      if (r.data && 'pending' in r.data && r.data.pending === 'slow_down') interval = pace(interval + 5);
       continue;
     }
     if (r.response.status !== 200) throw new CliError(`sign-in refused: ${errorMessage(r.error) ?? `HTTP ${r.response.status}`}`);

@@ -138,6 +138,28 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('signs in at the pace of at most a poll a second and gives up when the code expires, whatever interval the server sets', async () => {
+    const s = await start((req, res) => {
+      const json = (status: number, body: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.url === '/auth/session') return json(200, { signIn: { deviceLogin: true } });
+      if (req.url === '/auth/device')
+        // 10^7 s is past setTimeout's 2^31 ms: it fired at once, and the CLI polled in a tight loop.
+        return json(200, {
+          deviceCode: 'dc',
+          userCode: 'ABCD-EFGH',
+          verificationUri: 'https://idp.example/device',
+          expiresIn: 3,
+          interval: 1e7,
+        });
+      return json(202, { pending: 'authorization_pending' });
+    });
+    const r = await run(env(s.url, { XDG_CONFIG_HOME: path.join(dir, 'cfg') }), ['login'], 30_000);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('the code expired before it was entered');
+    expect(s.requests.filter((q) => q.url === '/auth/device/token').length).toBeLessThanOrEqual(4);
+  });
+
   it('refuses a server address that is not an http(s) URL, before sending anything (exit 2)', async () => {
     for (const [url, says] of [
       ['file:///etc/passwd', 'FULCRUM_URL "file:///etc/passwd": file: is not http: or https:'],
