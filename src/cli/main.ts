@@ -159,6 +159,14 @@ export async function main(argv: string[]): Promise<number> {
       if (details.length > 20) process.stderr.write(`  … and ${details.length - 20} more\n`);
       return err.exitCode;
     }
+    if (err instanceof SyntaxError) {
+      // The typed client parses a success's body as JSON: what answered is not a Fulcrum server (a proxy's
+      // sign-in page, another service on that port).
+      process.stderr.write(
+        `fulcrum ${command}: the server's answer is not JSON (${err.message.slice(0, 120)}): is --url / FULCRUM_URL a Fulcrum server?\n`,
+      );
+      return 1;
+    }
     if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`fulcrum ${command}: ${err.message}\n`);
       return 2;

@@ -160,6 +160,17 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     expect(s.requests.filter((q) => q.url === '/auth/device/token').length).toBeLessThanOrEqual(4);
   });
 
+  it('says an answer that is not JSON did not come from a Fulcrum server', async () => {
+    const s = await start((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Sign in to the proxy</h1>'),
+    );
+    const r = await run(env(s.url), ['decisions']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(
+      /^fulcrum decisions: the server's answer is not JSON \(.*\): is --url \/ FULCRUM_URL a Fulcrum server\?$/m,
+    );
+  });
+
   it('refuses a server address that is not an http(s) URL, before sending anything (exit 2)', async () => {
     for (const [url, says] of [
       ['file:///etc/passwd', 'FULCRUM_URL "file:///etc/passwd": file: is not http: or https:'],
