@@ -24,13 +24,31 @@ export function credentialsFile(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(dir, 'credentials.json');
 }
 
-function readAll(env: NodeJS.ProcessEnv): Record<string, Saved> {
+/**
+ * The saved sessions, by server. A file that is not one (cut short, edited by hand) is never written
+ * over, which would lose every other server's session: `forWrite` refuses with a message naming it;
+ * a read goes on without it, saying so.
+ */
+function readAll(env: NodeJS.ProcessEnv, forWrite = false): Record<string, Saved> {
+  const file = credentialsFile(env);
+  let text: string;
   try {
-    const parsed = JSON.parse(fs.readFileSync(credentialsFile(env), 'utf8')) as { servers?: Record<string, Saved> };
-    return parsed.servers && typeof parsed.servers === 'object' ? parsed.servers : {};
-  } catch {
-    return {};
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    text = '';
   }
+  try {
+    const parsed = JSON.parse(text) as { servers?: unknown };
+    if (parsed.servers && typeof parsed.servers === 'object' && !Array.isArray(parsed.servers))
+      return parsed.servers as Record<string, Saved>;
+  } catch {
+    // said below
+  }
+  const problem = `${file} is not a credentials file of fulcrum login`;
+  if (forWrite) throw new CliError(`${problem}: fix or remove it (it may hold other servers' sessions)`);
+  process.stderr.write(`warning: ${problem}; its sessions are not used\n`);
+  return {};
 }
 
 /** The session `fulcrum login` saved for `url`, while it lasts (the client's token after FULCRUM_TOKEN). */
@@ -40,7 +58,7 @@ export function savedLoginToken(url: string, env: NodeJS.ProcessEnv = process.en
 }
 
 function save(url: string, entry: Saved | undefined, env: NodeJS.ProcessEnv): void {
-  const servers = readAll(env);
+  const servers = readAll(env, true);
   if (entry) servers[url] = entry;
   else delete servers[url];
   writePrivateFile(credentialsFile(env), `${JSON.stringify({ servers }, null, 2)}\n`);

@@ -171,6 +171,32 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     );
   });
 
+  it("does not write a session over a credentials file it cannot read, which may hold other servers' sessions", async () => {
+    const s = await start((req, res) => {
+      const json = (status: number, body: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.url === '/auth/session') return json(200, { signIn: { deviceLogin: true } });
+      if (req.url === '/auth/device')
+        return json(200, {
+          deviceCode: 'dc',
+          userCode: 'AB',
+          verificationUri: 'https://idp.example/device',
+          expiresIn: 30,
+          interval: 1,
+        });
+      return json(200, { token: 'fss_new', person: 'ana', expiresAt: '2099-01-01T00:00:00Z' });
+    });
+    const config = path.join(dir, 'broken-cfg');
+    fs.mkdirSync(config, { mode: 0o700 });
+    const file = path.join(config, 'credentials.json');
+    const cutShort = '{"servers": {"https://prod.example": {"token": "fss_prod", "person": "ana", "expiresAt": "2099';
+    fs.writeFileSync(file, cutShort, { mode: 0o600 });
+    const r = await run(env(s.url, { FULCRUM_CONFIG_DIR: config }), ['login'], 30_000);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`${file} is not a credentials file of fulcrum login: fix or remove it`);
+    expect(fs.readFileSync(file, 'utf8')).toBe(cutShort);
+  });
+
   it('refuses a server address that is not an http(s) URL, before sending anything (exit 2)', async () => {
     for (const [url, says] of [
       ['file:///etc/passwd', 'FULCRUM_URL "file:///etc/passwd": file: is not http: or https:'],
