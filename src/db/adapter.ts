@@ -196,6 +196,15 @@ export function withoutQueryBound<T>(fn: () => Promise<T>): Promise<T> {
   return unbounded.run(true, fn);
 }
 
+/**
+ * Runs `fn` (which starts shared work: a writer's flush loop) with the query bound back on, whoever
+ * calls it: the audit writer's loop started by a retention or monitor act would otherwise carry their
+ * unbounded mark to every decision it then commits.
+ */
+export function withQueryBound<T>(fn: () => T): T {
+  return unbounded.exit(fn);
+}
+
 /** Thrown when the database did not answer a query in time (src/db/unreachable.ts: 503). */
 export class DatabaseTimeout extends Error {
   readonly code = 'FULCRUM_DATABASE_TIMEOUT';

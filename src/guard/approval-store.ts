@@ -1,6 +1,7 @@
 // Human approvals bound to one exact call. Every state change is a single conditional UPDATE, so
 // it is atomic across nodes: an approval is decided once and used once.
 import type { Kysely } from 'kysely';
+import { databaseNow } from '../db/clock.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
 import type { Reason } from './decide.js';
 
@@ -74,14 +75,15 @@ export function createApprovalStore(db: Kysely<Database>) {
       await db.insertInto('approvals').values(row).execute();
     },
 
-    /** `now`: the time its status is told at (expired or not); this host's clock unless given. */
+    /** `now`: the time its status is told at (expired or not); the database's clock unless given. */
     async get(id: string, now?: string): Promise<Approval | undefined> {
       const row = await db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toApproval(row, now);
+      return row && toApproval(row, now ?? (await databaseNow(db)).toISOString());
     },
 
     async list(opts: { status?: ApprovalStatus; agent?: string; limit: number }): Promise<Approval[]> {
-      const now = new Date().toISOString();
+      // Expired or not by the database's clock, as approvals are opened, decided and spent.
+      const now = (await databaseNow(db)).toISOString();
       let q = db.selectFrom('approvals').selectAll().orderBy('created_at', 'desc').limit(opts.limit);
       if (opts.agent) q = q.where('agent', '=', opts.agent);
       if (opts.status === 'expired') q = q.where('status', 'in', ['pending', 'approved']).where('expires_at', '<=', now);

@@ -5,6 +5,7 @@
 import { hash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { withQueryBound } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { AuditEntryTable, Database } from '../db/schema.js';
 
@@ -222,7 +223,8 @@ export class AuditWriter<T> {
         // requests read in both share one commit (and its fsync). Closing it after one turn made
         // ~22 decisions per commit at 32 connections, after two ~32, and +8-15 % decisions/s
         // (bench/decide, alternating runs); keeping it open longer, or on a timer, measured worse.
-        setImmediate(() => setImmediate(() => void this.flush()));
+        // Bounded whoever appended: the loop goes on to commit other callers' entries.
+        withQueryBound(() => setImmediate(() => setImmediate(() => void this.flush())));
       }
     });
   }

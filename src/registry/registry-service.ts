@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { endSessionsOf } from '../auth/console-sessions.js';
 import { createCredentialStore } from '../auth/credential-store.js';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
+import { databaseNow } from '../db/clock.js';
 import type { Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, type Problem, ValidationError } from '../errors.js';
 import { linkAgentsLeaving } from '../governance/incident-links.js';
@@ -251,7 +252,9 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
             if (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector')
               await credentials.revokeAllFor(c.kind, c.name, now);
             if (c.kind === 'Person') await endSessionsOf(trx, c.name, null);
-            if (c.kind === 'Agent') await expireApprovalsOf(trx, c.name, now);
+            // By the database's clock, as approvals are opened and spent: a deleting node whose clock
+            // ran ahead left them spendable by a new Agent of the name for as long as its lead.
+            if (c.kind === 'Agent') await expireApprovalsOf(trx, c.name, (await databaseNow(trx)).toISOString());
           } else {
             const object = next.get(c.kind, c.name) as Desired;
             written.push(object);

@@ -3,7 +3,7 @@
 // run long statements (retention, monitors) run without it. PostgreSQL (SQLite has busy_timeout).
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DatabaseHandle, withoutQueryBound } from '../../src/db/adapter.js';
+import { type DatabaseHandle, withoutQueryBound, withQueryBound } from '../../src/db/adapter.js';
 import { databaseUnreachable } from '../../src/db/unreachable.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 
@@ -30,6 +30,22 @@ describe.skipIf(!process.env.FULCRUM_TEST_DATABASE_URL)('the bound on one query'
     expect((err as Error)?.message).toBe('the database did not answer within 0.3 s');
     expect(databaseUnreachable(err)).toBe(true);
     expect((await sql<{ one: number }>`select 1 as one`.execute(handle.db)).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('bounds shared work a background job starts (a writer loop), though the job itself is unbounded', async () => {
+    // As the audit writer's flush loop, started by a retention act, goes on to commit decisions.
+    const shared = await withoutQueryBound(async () => {
+      const started = withQueryBound(() =>
+        new Promise((r) => setImmediate(r)).then(() => sql`select pg_sleep(3)`.execute(handle.db)),
+      );
+      const own = await sql<{ done: string }>`select pg_sleep(0.6)::text as done`.execute(handle.db);
+      expect(own.rows).toEqual([{ done: '' }]);
+      return started.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    });
+    expect((shared as Error)?.message).toBe('the database did not answer within 0.3 s');
   });
 
   it('lets a background job run a statement longer than it', async () => {

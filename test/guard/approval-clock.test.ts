@@ -77,6 +77,13 @@ describe.skipIf(!process.env.FULCRUM_TEST_DATABASE_URL)('approvals across nodes 
     expect(approved.json.error.message).toMatch(new RegExp(`approval ${id} expired at`));
   });
 
+  it('tells an approval expired on that node too, read one by one or listed', async () => {
+    const id = await expired('o-4', false);
+    expect((await call(behind.url, approver, 'GET', `/v1/approvals/${id}`)).json.status).toBe('expired');
+    const pending = (await call(behind.url, approver, 'GET', '/v1/approvals?status=pending')).json.items;
+    expect(pending.map((x: { id: string }) => x.id)).not.toContain(id);
+  });
+
   it('opens an approval on that node that lasts its time by the database clock', async () => {
     const asked = await call(behind.url, key, 'POST', '/v1/decisions', refund('o-3'));
     expect(asked.json.decision).toBe('approval_required');
