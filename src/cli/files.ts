@@ -37,14 +37,40 @@ export async function writeOutputFile(
   content: string | Uint8Array | ReadableStream<Uint8Array> | null | undefined,
   mode = 0o666,
 ): Promise<number> {
+  const source = () =>
+    content == null || typeof content === 'string' || content instanceof Uint8Array
+      ? Readable.from([content ?? ''])
+      : Readable.fromWeb(content as WebReadableStream<Uint8Array>);
+  // A pipe or a terminal (-o /dev/stdout, a FIFO another program reads) is written as it is: a
+  // temporary file beside it cannot be made in /dev, and renaming one over it would replace it.
+  if (isStreamTarget(file)) {
+    // The process's own stdout is written through its stream: a socket behind it (a parent process
+    // that spawned this one) cannot be opened again by name (ENXIO).
+    const stdout = path.resolve(file) === '/dev/stdout';
+    const out = stdout ? process.stdout : fs.createWriteStream(file, { flags: 'a' });
+    try {
+      let bytes = 0;
+      await pipeline(
+        source(),
+        async function* (chunks: AsyncIterable<Uint8Array | string>) {
+          for await (const c of chunks) {
+            bytes += typeof c === 'string' ? Buffer.byteLength(c) : c.byteLength;
+            yield c;
+          }
+        },
+        out,
+        { end: !stdout },
+      );
+      return bytes;
+    } catch (err) {
+      if (err instanceof CliError) throw err;
+      throw new CliError(`${file}: writing failed midway: ${(err as Error).message}`);
+    }
+  }
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const out = fs.createWriteStream(tmp, { flags: 'wx', mode });
-    const source =
-      content == null || typeof content === 'string' || content instanceof Uint8Array
-        ? Readable.from([content ?? ''])
-        : Readable.fromWeb(content as WebReadableStream<Uint8Array>);
-    await pipeline(source, out);
+    await pipeline(source(), out);
     fs.renameSync(tmp, file);
     return out.bytesWritten;
   } catch (err) {
@@ -52,5 +78,19 @@ export async function writeOutputFile(
     if (err instanceof CliError) throw err;
     const cause = (err as { cause?: { code?: unknown } }).cause?.code;
     throw new CliError(`${file} not written (an existing one is kept): ${(err as Error).message}${cause ? ` (${cause})` : ''}`);
+  }
+}
+
+/**
+ * A character device, a FIFO, or a name under /dev (/dev/stdout leads to whatever the shell opened,
+ * a regular file too): written to, never replaced.
+ */
+function isStreamTarget(file: string): boolean {
+  if (path.resolve(file).startsWith('/dev/')) return true;
+  try {
+    const st = fs.statSync(file);
+    return st.isCharacterDevice() || st.isFIFO();
+  } catch {
+    return false;
   }
 }

@@ -77,6 +77,13 @@ describe('the files fulcrum reads and writes', { timeout: 120_000 }, () => {
     expect(fs.readFileSync(out, 'utf8')).toMatch(/^# AI portfolio: board report/);
   });
 
+  it('writes to a pipe named as the output (-o /dev/stdout) instead of replacing it', async () => {
+    const r = await cli('report', '--format', 'md', '-o', '/dev/stdout');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^# AI portfolio: board report/);
+    expect(fs.lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
+  });
+
   it('writes an evidence archive readable by its owner only, whole, through the stream', async () => {
     const out = path.join(dir, 'evidence.tar.gz');
     fs.writeFileSync(out, 'old', { mode: 0o644 });
