@@ -35,15 +35,16 @@ describe.skipIf(!process.env.FULCRUM_TEST_DATABASE_URL)('the bound on one query'
   it('bounds shared work a background job starts (a writer loop), though the job itself is unbounded', async () => {
     // As the audit writer's flush loop, started by a retention act, goes on to commit decisions.
     const shared = await withoutQueryBound(async () => {
+      // Its outcome taken at once: the bounded query fails while the job's own runs on.
       const started = withQueryBound(() =>
         new Promise((r) => setImmediate(r)).then(() => sql`select pg_sleep(3)`.execute(handle.db)),
-      );
-      const own = await sql<{ done: string }>`select pg_sleep(0.6)::text as done`.execute(handle.db);
-      expect(own.rows).toEqual([{ done: '' }]);
-      return started.then(
+      ).then(
         () => undefined,
         (e: unknown) => e,
       );
+      const own = await sql<{ done: string }>`select pg_sleep(0.6)::text as done`.execute(handle.db);
+      expect(own.rows).toEqual([{ done: '' }]);
+      return started;
     });
     expect((shared as Error)?.message).toBe('the database did not answer within 0.3 s');
   });
