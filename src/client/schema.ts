@@ -577,7 +577,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The Ed25519 public key that verifies signed audit checkpoints (keep a copy outside Fulcrum) */
+        /**
+         * The Ed25519 public key that verifies signed audit checkpoints (keep a copy outside Fulcrum)
+         * @description 409 on a node whose key is not the one the newest signed checkpoint names: such a node does not sign, and its key would check nothing.
+         */
         get: operations["getAuditPublicKey"];
         put?: never;
         post?: never;
@@ -7528,6 +7531,15 @@ export interface operations {
                         /** @description PEM (SPKI): save it to a file for `fulcrum audit verify --public-key` */
                         publicKey: string;
                     };
+                };
+            };
+            /** @description Every error answer has this shape. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Every error answer has this shape. */

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import { assertCan, describe, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
-import { NotAllowedError, NotFoundError } from '../errors.js';
+import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
 import { latestCheckpoint } from './audit-checkpoint.js';
 import type { AuditVerifier } from './audit-key.js';
 import { type AuditQuery, queryAudit } from './audit-query.js';
@@ -46,7 +46,26 @@ export function createAuditReader(db: Kysely<Database>, key: AuditVerifier) {
       return latest.checkpoint;
     },
 
-    /** Public: the key that checks the checkpoints. */
-    publicKey: () => ({ algorithm: 'Ed25519' as const, keyId: key.keyId, publicKey: key.publicKeyPem }),
+    /**
+     * Public: the key that checks the checkpoints. A node whose key is not the one the newest checkpoint
+     * names does not sign (docs/audit.md "Clusters"); its key would check nothing, and a witness
+     * keeping it would learn so only when a verification fails: it answers 409 naming both keys instead.
+     */
+    async publicKey() {
+      const newest = await db
+        .selectFrom('audit_signed_checkpoints')
+        .select('key_id')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (newest && newest.key_id !== key.keyId)
+        throw new ConflictError(
+          `this node's audit key (${key.keyId}) is not the key the newest checkpoint was signed with (${newest.key_id}), ` +
+            'so this node does not sign and its key checks nothing: ask a node that signs, or give every node the same key ' +
+            'file (FULCRUM_AUDIT_KEY_FILE, docs/audit.md)',
+          { nodeKeyId: key.keyId, signingKeyId: newest.key_id },
+        );
+      return { algorithm: 'Ed25519' as const, keyId: key.keyId, publicKey: key.publicKeyPem };
+    },
   };
 }

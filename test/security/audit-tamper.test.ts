@@ -23,6 +23,7 @@ import {
   startMessage,
 } from '../../src/guard/audit-checkpoint.js';
 import { type AuditSigner, type AuditVerifier, loadOrCreateAuditKey, readPublicKey } from '../../src/guard/audit-key.js';
+import { createAuditReader } from '../../src/guard/audit-reader.js';
 import { type Finding, segmentChecker, type VerifyReport, verifyAudit } from '../../src/guard/audit-verify.js';
 import { decisionRecord } from '../support/audit.js';
 import { createTestDatabase, ENGINES, type Engine, perTestDatabases, type TestDatabase } from '../support/databases.js';
@@ -540,6 +541,12 @@ describe.each(ENGINES)('audit tampering on %s', (engine) => {
     const stray = node(other);
     expect(await stray.checkpointNow()).toBeUndefined();
     expect(stray.stats).toMatchObject({ written: 0, refused: 1 });
+    // Nor does it hand out its key as the one that checks the checkpoints (GET /v1/audit/public-key).
+    await expect(createAuditReader(f.handle.db, other).publicKey()).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(`this node's audit key \\(${other.keyId}\\) is not the key .*\\(${f.key.keyId}\\)`),
+    });
+    expect((await createAuditReader(f.handle.db, f.key).publicKey()).keyId).toBe(f.key.keyId);
     expect(problems[0]).toMatch(`signed with key ${f.key.keyId}, this node has key ${other.keyId}`);
     expect(problems[0]).toMatch(/FULCRUM_AUDIT_KEY_ROTATE=1/);
     expect(await checkpointKeys()).toEqual(before);

@@ -148,6 +148,8 @@ export function auditRoutes(server: Server, audit: AuditReader): void {
         operationId: 'getAuditPublicKey',
         tags,
         summary: 'The Ed25519 public key that verifies signed audit checkpoints (keep a copy outside Fulcrum)',
+        description:
+          '409 on a node whose key is not the one the newest signed checkpoint names: such a node does not sign, and its key would check nothing.',
         security: [],
         response: {
           200: T.Object({
@@ -155,6 +157,7 @@ export function auditRoutes(server: Server, audit: AuditReader): void {
             keyId: T.String({ description: 'first 16 hex digits of SHA-256 over the key (SPKI, DER)' }),
             publicKey: T.String({ description: 'PEM (SPKI): save it to a file for `fulcrum audit verify --public-key`' }),
           }),
+          ...errorResponses(409),
         },
       },
     },
