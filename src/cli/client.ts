@@ -66,6 +66,7 @@ export function connect(
 ): Api {
   const url = serverUrl(opts.url, env);
   const token = env.FULCRUM_TOKEN || savedLoginToken(url, env) || (onThisMachine(url) ? readAdminToken(env) : undefined);
+  if (token !== undefined) warnPlainHttp(url, env);
   const api = createFulcrumClient<'application/json'>({
     baseUrl: url,
     token,
@@ -74,6 +75,25 @@ export function connect(
   });
   api.use(cliErrors(url, token !== undefined));
   return api;
+}
+
+/**
+ * Says on stderr that a credential is about to cross the network in the clear: an
+ * `http:` URL to another machine hands the token to anyone on the path (a proxy, a shared network).
+ * Not refused: a server behind a TLS-terminating sidecar on the same host, or a lab network, is the
+ * operator's call. FULCRUM_ALLOW_PLAIN_HTTP=1 says it was made.
+ */
+export function warnPlainHttp(
+  url: string,
+  env: NodeJS.ProcessEnv,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): boolean {
+  if (env.FULCRUM_ALLOW_PLAIN_HTTP === '1' || !url.startsWith('http:') || onThisMachine(url)) return false;
+  write(
+    `fulcrum: warning: sending your credential to ${new URL(url).host} over plain http: anyone on the network path can read ` +
+      'and reuse it; use an https:// URL (FULCRUM_ALLOW_PLAIN_HTTP=1 silences this)\n',
+  );
+  return true;
 }
 
 /**

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFulcrumClient } from '../client/index.js';
 import { writePrivateFile } from '../private-files.js';
-import { CliError, serverUrl } from './client.js';
+import { CliError, serverUrl, warnPlainHttp } from './client.js';
 import { boundedFetch, clientTimeoutMs } from './fetch.js';
 
 interface Saved {
@@ -102,6 +102,7 @@ const API_TOKEN_HELP =
 export async function login(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { url: { type: 'string' } } });
   const url = serverUrl(values.url, env);
+  warnPlainHttp(url, env); // the session comes back over it, and goes out with every command after
   const api = authApi(url, env);
   const info = await api.GET('/auth/session').catch((err: unknown) => {
     if (err instanceof CliError) throw err;

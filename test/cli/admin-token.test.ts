@@ -70,6 +70,31 @@ describe('the CLI and the admin token file', () => {
     expect(sent.at(-1)).toBe('Bearer fpt_mine');
   });
 
+  it('warns before a credential crosses the network over plain http, and only then', async () => {
+    const said = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      vi.stubGlobal('fetch', async () => new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } }));
+      const warned = () => said.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('over plain http'));
+      const mine = { ...env, FULCRUM_TOKEN: 'fpt_mine' };
+      await connect({ url: 'http://fulcrum.staging.example:4100' }, mine).GET('/v1/whoami');
+      expect(warned()).toEqual([
+        expect.stringMatching(
+          /^fulcrum: warning: sending your credential to fulcrum\.staging\.example:4100 over plain http: .*https:\/\//,
+        ),
+      ]);
+      // Not for https, a server on this machine, no credential at all, or when the operator said so.
+      await connect({ url: 'https://fulcrum.staging.example' }, mine).GET('/v1/whoami');
+      await connect({ url: `http://127.0.0.1:${port}` }, env).GET('/v1/whoami');
+      await connect({ url: 'http://fulcrum.staging.example:4100' }, env)
+        .GET('/v1/whoami')
+        .catch(() => undefined);
+      await connect({ url: 'http://fulcrum.staging.example:4100' }, { ...mine, FULCRUM_ALLOW_PLAIN_HTTP: '1' }).GET('/v1/whoami');
+      expect(warned()).toHaveLength(1);
+    } finally {
+      said.mockRestore();
+    }
+  });
+
   it.each([
     ['http://127.0.0.1:4100', true],
     ['http://127.8.9.10', true],
