@@ -2,6 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { FulcrumError } from '../errors.js';
 import { mapOtlpBody, PART_SPANS } from '../evidence/otlp-body.js';
+import type { BoardReport } from '../insight/report.js';
 import type { Operation } from '../llm/apis.js';
 import { prepareCall, readAnswerBytes } from '../llm/prepare.js';
 import type { NextPart, Task, ThreadReply } from './off-loop.js';
@@ -22,6 +23,16 @@ port.on('message', (m: (Task & { id: number }) | NextPart) => {
       partsLeft.delete(id);
       reply({ id, result: left.result });
     }
+    return;
+  }
+  if (m.task === 'report-pdf') {
+    // PDFKit and its fonts load with the first PDF this thread draws.
+    import('../insight/report-pdf.js')
+      .then(({ renderPdf }) => renderPdf(m.report as BoardReport))
+      .then(
+        (pdf) => reply({ id, result: pdf }),
+        (err: Error) => reply({ id, error: { message: err.message } }),
+      );
     return;
   }
   try {

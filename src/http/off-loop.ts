@@ -3,7 +3,7 @@
 // other request of the node (its agents' decisions first) behind it. What runs there is in
 // off-loop-thread.ts: the LLM gateway's request bodies and whole answers (src/llm/prepare.ts) and
 // OTLP trace exports (src/evidence/otlp-body.ts). Small bodies are read the same way on the event
-// loop: the hop costs more than they do.
+// loop: the hop costs more than they do. The board report's PDF is drawn there too, whatever its size.
 //
 // One thread: a node has few cores and large bodies are rare. It starts on the first large body and
 // is unref'd while it has nothing to do; a thread that dies (out of memory on a hostile body, say)
@@ -29,7 +29,9 @@ const MAX_HEAP_MB = 1024;
 export type Task =
   | { task: 'llm-call'; op: string; raw: Uint8Array }
   | { task: 'llm-answer'; op: string; raw: Uint8Array }
-  | { task: 'otlp-traces'; encoding: 'protobuf' | 'json'; raw: Uint8Array };
+  | { task: 'otlp-traces'; encoding: 'protobuf' | 'json'; raw: Uint8Array }
+  /** The board report drawn as a PDF (src/insight/report-pdf.ts): the result is its bytes. */
+  | { task: 'report-pdf'; report: unknown };
 /** This side asking for a task's next part. */
 export type NextPart = { task: 'next'; id: number };
 
@@ -109,11 +111,25 @@ function current(url: URL) {
  * `transfer`: buffers handed over (unusable here afterwards); everything else is copied.
  */
 export function offLoopOr<T>(
-  task: Task,
+  task: Task & { raw: Uint8Array },
   inline: () => T,
   opts: { transfer?: ArrayBuffer[]; onPart?: (part: unknown[]) => void } = {},
 ): Promise<T> {
   if (task.raw.byteLength < OFF_LOOP_BYTES || !offLoop().available) return Promise.resolve().then(inline);
+  return send(task, opts);
+}
+
+/**
+ * Runs `task` on the thread whenever the thread is available, else `inline` here: work that holds the
+ * event loop for long whatever its input's size (drawing the board report as a PDF: ~90 ms in one
+ * piece on a quiet node, several hundred on a busy one).
+ */
+export function onThreadOr<T>(task: Task, inline: () => T | Promise<T>): Promise<T> {
+  if (!offLoop().available) return Promise.resolve().then(inline);
+  return send(task, {});
+}
+
+function send<T>(task: Task, opts: { transfer?: ArrayBuffer[]; onPart?: (part: unknown[]) => void }): Promise<T> {
   const t = current(script as URL);
   const id = ++sequence;
   tasks++;

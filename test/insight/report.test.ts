@@ -3,6 +3,7 @@
 // and the "where AI is not ready" section — from the same facts as the diagnostic.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offLoop } from '../../src/http/off-loop.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { pdfPageCount, pdfText } from '../support/pdf.js';
@@ -83,7 +84,12 @@ describe.each(ENGINES)('board report on %s', (engine) => {
     expect(html.body).toContain('<svg');
     expect(html.body).not.toContain('<script>');
     expect(html.body).toContain('Refund &lt;script&gt; loop');
+    // Drawn on the worker thread (src/http/off-loop.ts): in one piece on the event loop it held every
+    // other request of the node for ~90 ms to ~1 s.
+    expect(offLoop().available, 'dist/http/off-loop-thread.js (run npm run build)').toBe(true);
+    const tasks = offLoop().tasks;
     const pdf = await t.request({ method: 'GET', url: '/v1/report?format=pdf' });
+    expect(offLoop().tasks - tasks).toBe(1);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const bytes = pdf.rawPayload;
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
