@@ -75,5 +75,12 @@ export async function whoami(token: string): Promise<Whoami> {
   const me = await ok(Promise.resolve(answer));
   if (me.type === 'agent')
     throw new ApiError(403, 'not_allowed', 'This is an agent key. Sign in with a person’s API token (fpt_…) instead.');
+  // A collector key was kept as a sign-in, and every page then failed with the server's 403.
+  if (me.type === 'collector')
+    throw new ApiError(
+      403,
+      'not_allowed',
+      'This is a telemetry collector’s key. Sign in with a person’s API token (fpt_…) instead.',
+    );
   return me;
 }

@@ -21,8 +21,20 @@ export function navigate(to: string): void {
 
 export function useLocation(): { path: string; hash: string } {
   const path = useSyncExternalStore(subscribe, () => window.location.pathname);
-  const hash = useSyncExternalStore(subscribe, () => decodeURIComponent(window.location.hash.slice(1)));
+  const hash = useSyncExternalStore(subscribe, () => decodeHash(window.location.hash.slice(1)));
   return { path, hash };
+}
+
+/**
+ * The hash as the element id it names. A hash that is not valid percent-encoding (`#%`, a cut
+ * `%E0%A4%A`) is taken as it is: decoding threw in render and left a blank page, even on reload.
+ */
+function decodeHash(hash: string): string {
+  try {
+    return decodeURIComponent(hash);
+  } catch {
+    return hash;
+  }
 }
 
 /** Scrolls to the element the hash names once it is on the page (e.g. a policy linked from the audit log). */

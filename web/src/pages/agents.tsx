@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { Schemas } from '../../../src/client/index';
 import { ConfirmDialog } from '../components/dialog';
 import { Card, Empty, Loaded, PageHeader, Pill, Stat } from '../components/ui';
+import { VisibleText } from '../components/visible-text';
 import { can, ok } from '../lib/api';
 import { fmtDate, fmtDateTime, fmtMoney, fmtNumber } from '../lib/format';
 import { useLoad, useSession } from '../lib/use-api';
@@ -178,8 +179,12 @@ export function AgentsPage() {
                           {d.shadow.map((s) => (
                             <tr key={`${s.identity}/${s.source}`}>
                               <td>
-                                <div className="strong">{s.identity}</div>
-                                <div className="muted small">{s.detail}</div>
+                                <div className="strong">
+                                  <VisibleText text={s.identity} />
+                                </div>
+                                <div className="muted small">
+                                  <VisibleText text={s.detail} />
+                                </div>
                               </td>
                               <td>{s.source}</td>
                               <td>{fmtNumber(s.count)}</td>
@@ -240,7 +245,9 @@ export function AgentsPage() {
                         {d.signals.attributionMismatches.map((m) => (
                           <tr key={`${m.sentBy}/${m.claimedAgent}/${m.bookedTo}`}>
                             <td className="strong">{m.sentBy}</td>
-                            <td>{m.claimedAgent}</td>
+                            <td>
+                              <VisibleText text={m.claimedAgent} />
+                            </td>
                             <td>{m.bookedTo ?? <span className="muted">no agent</span>}</td>
                             <td>{fmtNumber(m.spans)}</td>
                             <td>{fmtNumber(m.events)}</td>

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { GetResult } from '../../../src/client/index';
 import { Card, Empty, Loaded, PageHeader, Pill } from '../components/ui';
+import { HiddenCharsWarning, VisibleText } from '../components/visible-text';
 import { can, ok } from '../lib/api';
 import { fmtDateTime, fmtRelative, who } from '../lib/format';
 import { Link } from '../lib/router';
@@ -11,6 +12,8 @@ import { useLoad, useSession } from '../lib/use-api';
 type Approval = GetResult<'/v1/approvals'>['items'][number];
 
 const POLL_MS = 2000;
+/** Pending requests shown at once; one more is asked for to know when there are more. */
+const QUEUE = 200;
 
 const STATUS_LABELS: Record<Approval['status'], string> = {
   pending: 'Pending',
@@ -23,7 +26,7 @@ const STATUS_LABELS: Record<Approval['status'], string> = {
 export function ApprovalsPage() {
   const { me } = useSession();
   const pending = useLoad(
-    (api) => ok(api.GET('/v1/approvals', { params: { query: { status: 'pending', limit: 200 } } })),
+    (api) => ok(api.GET('/v1/approvals', { params: { query: { status: 'pending', limit: QUEUE + 1 } } })),
     [],
     POLL_MS,
   );
@@ -49,7 +52,13 @@ export function ApprovalsPage() {
             </Card>
           ) : (
             <div className="queue" aria-live="polite">
-              {d.items.map((a) => (
+              {d.items.length > QUEUE && (
+                <p className="callout callout-warn" role="status">
+                  More than {QUEUE} calls are waiting: the {QUEUE} newest are shown. Older ones, the nearest to expiring, appear
+                  here as these are decided.
+                </p>
+              )}
+              {d.items.slice(0, QUEUE).map((a) => (
                 <ApprovalCard
                   key={a.id}
                   a={a}
@@ -129,6 +138,7 @@ function ApprovalCard({ a, canDecide, onDone }: { a: Approval; canDecide: boolea
     }
   };
   const headingId = `approval-${a.id}`;
+  const args = JSON.stringify(a.arguments, null, 2);
   return (
     <article className="approval" aria-labelledby={headingId} data-approval={a.id}>
       <div className="approval-head">
@@ -142,7 +152,10 @@ function ApprovalCard({ a, canDecide, onDone }: { a: Approval; canDecide: boolea
       <div className="approval-body">
         <div>
           <div className="label">Arguments</div>
-          <pre className="code">{JSON.stringify(a.arguments, null, 2)}</pre>
+          <HiddenCharsWarning text={args} what="these arguments" />
+          <pre className="code">
+            <VisibleText text={args} />
+          </pre>
           {a.dataDomains.length > 0 && (
             <p className="small">
               <span className="muted">Data domains:</span> {a.dataDomains.join(', ')}

@@ -3,6 +3,7 @@
 import { type FormEvent, useMemo, useState } from 'react';
 import type { paths } from '../../../src/client/index';
 import { Card, Empty, Field, Loaded, PageHeader, Pill } from '../components/ui';
+import { HiddenCharsWarning, VisibleText } from '../components/visible-text';
 import { type Api, ok } from '../lib/api';
 import { useLocation, useScrollToHash } from '../lib/router';
 import { useLoad, useSession } from '../lib/use-api';
@@ -84,7 +85,12 @@ export function PoliciesPage() {
                           <pre className="code cedar">{p.text}</pre>
                         </details>
                       ) : (
-                        <pre className="code cedar">{p.text}</pre>
+                        <>
+                          <HiddenCharsWarning text={p.text} what="this policy" />
+                          <pre className="code cedar">
+                            <VisibleText text={p.text} />
+                          </pre>
+                        </>
                       )}
                     </article>
                   ))}

@@ -1,0 +1,166 @@
+// The console against what an agent key or a registry writer can put in front of a person, in a real
+// browser: arguments and Cedar text with direction-changing and invisible characters, telemetry
+// naming a look-alike agent, a flood of approval requests, and links the console cannot decode.
+/// <reference lib="dom" />
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { call, cli, type Served, serve, stop } from '../support/process.js';
+import { launchBrowser, openPage, screenshot } from './support/browser.js';
+
+const ADMIN = 'fat_e2e-hostile-admin';
+const RLO = '\u202E';
+const PDF = '\u202C';
+const ZWSP = '\u200B';
+/** Refunds over 500 wait for a person (examples/acme/policies.yaml). */
+const refund = (orderId: string) => ({
+  action: 'tool.call',
+  tool: 'crm.refund',
+  arguments: { orderId, amount: 900, currency: 'EUR', reason: 'other' },
+});
+
+describe('the console shows hostile content as it is', () => {
+  let db: TestDatabase;
+  let server: Served | undefined;
+  let url: string;
+  let browser: Browser | undefined;
+  let agentKey: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    const env = {
+      PATH: process.env.PATH,
+      FULCRUM_DATA_DIR: db.dir,
+      FULCRUM_ADMIN_TOKEN: ADMIN,
+      FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
+    };
+    server = await serve(env);
+    url = server.url;
+    const applied = await cli({ ...env, FULCRUM_URL: url, FULCRUM_TOKEN: ADMIN }, 'apply', '-f', 'examples/acme');
+    if (applied.code !== 0) throw new Error(`apply failed: ${applied.stderr}`);
+    // A registry writer's policy whose string reads, on screen, otherwise than it compares.
+    const policy = await call(url, ADMIN, 'POST', '/v1/apply', {
+      files: [
+        {
+          path: 'trojan.yaml',
+          content: [
+            'apiVersion: fulcrum/v1',
+            'kind: Policy',
+            'metadata: { name: trojan-string }',
+            'spec:',
+            '  mode: monitor',
+            '  cedar: |',
+            '    forbid (principal, action == Action::"crm.refund", resource)',
+            `    when { context.arguments has note && context.arguments.note == "supervisor ${RLO}devorppa${PDF}" };`,
+          ].join('\n'),
+        },
+      ],
+    });
+    expect(policy.status).toBe(200);
+    agentKey = (await call(url, ADMIN, 'POST', '/v1/agents/support-bot-eu/keys', {})).json.key;
+    browser = await launchBrowser();
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stop(server);
+    await db?.drop();
+  });
+
+  async function signedIn(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, errors } = await openPage(context);
+    await page.goto(`${url}/`);
+    await page.getByLabel('API token').fill(ADMIN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+    return { context, page, errors };
+  }
+
+  it('shows an argument with a right-to-left override as it is, not reversed', async () => {
+    // On screen, raw, this orderId read "ord-4321-9000": the approver approved another order than they read.
+    const orderId = `ord-${RLO}0009-1234${PDF}`;
+    const asked = await call(url, agentKey, 'POST', '/v1/decisions', refund(orderId));
+    expect(asked.json.decision).toBe('approval_required');
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/approvals`);
+    const card = page.locator(`[data-approval="${asked.json.approvalId}"]`);
+    await card.waitFor();
+    const shown = await card.locator('pre').textContent();
+    expect(shown).not.toContain(RLO);
+    expect(shown).toContain('"orderId": "ord-\\u202E0009-1234\\u202C"');
+    await expect.poll(() => card.getByRole('note').textContent()).toContain('2 invisible or direction-changing characters');
+    await screenshot(page, 'hostile-approval-bidi');
+    // Deciding it is unchanged: the approval binds the arguments the agent sent.
+    await card.getByRole('button', { name: 'Deny' }).click();
+    await card.waitFor({ state: 'detached' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('marks hidden characters in Cedar text and in an identity telemetry claims', async () => {
+    const sent = await call(url, agentKey, 'POST', '/v1/events', {
+      events: [
+        {
+          type: 'task.completed',
+          taskId: 'look-alike-1',
+          agent: `support${ZWSP}-bot-us`,
+          outcome: 'resolved',
+          durationMs: 1000,
+          endedAt: new Date().toISOString(),
+        },
+      ],
+    });
+    expect(sent.json.accepted).toBe(1);
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/policies#trojan-string`);
+    const policy = page.locator('article#trojan-string');
+    await policy.waitFor();
+    // Raw, it read "supervisor approved".
+    expect(await policy.locator('pre').textContent()).toContain('"supervisor \\u202Edevorppa\\u202C"');
+    expect(await policy.getByRole('note').textContent()).toContain('2 invisible or direction-changing characters');
+    await page.goto(`${url}/agents`);
+    // Raw, the shadow identity looked exactly like the registered support-bot-us.
+    await expect.poll(() => page.getByText('telemetry:support\\u200B-bot-us').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('says when more approvals wait than the queue shows', async () => {
+    for (let i = 0; i < 201; i++) {
+      const asked = await call(url, agentKey, 'POST', '/v1/decisions', refund(`ord-flood-${i}`));
+      expect(asked.json.decision).toBe('approval_required');
+    }
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/approvals`);
+    await page.locator('[data-approval]').first().waitFor();
+    expect(await page.locator('[data-approval]').count()).toBe(200);
+    // Before, the 201st (the oldest, the nearest to expiring) was simply not there.
+    expect(await page.getByRole('status').filter({ hasText: 'More than 200 calls are waiting' }).count()).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it("refuses a telemetry collector's key at sign-in, as it does an agent's", async () => {
+    const { key } = (await call(url, ADMIN, 'POST', '/v1/telemetry-collectors/sales-otel-collector/keys', {})).json;
+    const context = await (browser as Browser).newContext();
+    const { page } = await openPage(context);
+    await page.goto(`${url}/`);
+    await page.getByLabel('API token').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Before, it was kept as a sign-in and every page answered 403.
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('telemetry collector’s key');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await context.close();
+  });
+
+  it('shows the page a link names when its hash is not valid percent-encoding', async () => {
+    const { context, page, errors } = await signedIn();
+    // Decoding threw in render: a blank page, on reload too.
+    await page.goto(`${url}/policies#%E0%A4%A`);
+    await page.getByRole('heading', { level: 1, name: 'Policies' }).waitFor({ timeout: 10_000 });
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Policies' }).waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

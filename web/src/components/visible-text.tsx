@@ -1,0 +1,62 @@
+// Text a person decides on (an approval's arguments, Cedar policies, identities telemetry claims)
+// shown with every invisible or direction-changing character made visible. Raw, a right-to-left
+// override in an argument showed "ord-\u202E0009-1234" as "ord-4321-9000" (the approval binds the
+// first, the approver read the second), and zero-width characters made two strings look alike.
+import type { ReactNode } from 'react';
+
+/**
+ * Bidirectional controls (embeddings, overrides, isolates, marks), zero-width and other invisible
+ * format characters, Hangul fillers, variation selectors and the Unicode tag block (text that is
+ * there for a program, such as a language model, and not for the eye).
+ */
+const HIDDEN =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each combining or selector character is matched alone, on purpose
+  /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u2028-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
+
+/** How many invisible or direction-changing characters `text` holds. */
+export function hiddenCount(text: string): number {
+  return text.match(HIDDEN)?.length ?? 0;
+}
+
+/** `\u202E`, or `\u{E0041}` past the basic plane: the escape JSON and Cedar strings would take. */
+function escapeOf(ch: string): string {
+  const cp = ch.codePointAt(0) as number;
+  const hex = cp.toString(16).toUpperCase();
+  return cp > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
+}
+
+/** `text`, each hidden character replaced by its escape, marked and titled with its code point. */
+export function VisibleText({ text }: { text: string }): ReactNode {
+  if (hiddenCount(text) === 0) return text;
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const m of text.matchAll(HIDDEN)) {
+    const at = m.index;
+    if (at > last) parts.push(text.slice(last, at));
+    const shown = escapeOf(m[0]);
+    parts.push(
+      <mark
+        key={at}
+        className="hidden-char"
+        title={`U+${shown.replace(/^\\u\{?|\}$/g, '')}: an invisible or direction-changing character`}
+      >
+        {shown}
+      </mark>,
+    );
+    last = at + m[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
+/** A warning over a block of text that holds hidden characters; nothing when it holds none. */
+export function HiddenCharsWarning({ text, what }: { text: string; what: string }): ReactNode {
+  const n = hiddenCount(text);
+  if (n === 0) return null;
+  return (
+    <p className="callout callout-warn small" role="note">
+      {n === 1 ? 'One invisible or direction-changing character' : `${n} invisible or direction-changing characters`} in {what},
+      shown marked as <code>\u…</code> escapes: read them as they are, not as they would look.
+    </p>
+  );
+}
