@@ -1,10 +1,12 @@
 // Serves the web console (the Vite build in dist/web) at `/`: its files are public (the console
 // signs in with a person's token and sends it only to /v1), and any other GET for an HTML page
-// falls back to index.html so deep links work. API paths keep their JSON 404.
+// falls back to index.html so deep links work: 200 for a console page, 404 for any other path (the
+// app says the page is not found). API paths keep their JSON 404.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CONSOLE_PAGES } from './console-pages.js';
 
 /** Where `npm run build` puts the console: <package>/dist/web, beside the compiled server. */
 export const CONSOLE_DIR = path.resolve(import.meta.dirname, '../../dist/web');
@@ -74,6 +76,17 @@ export function isConsolePage(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/html');
 }
 
-export function sendConsolePage(reply: FastifyReply, page: string): FastifyReply {
-  return consoleHeaders(reply).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
+const PAGE_PATHS: ReadonlySet<string> = new Set(CONSOLE_PAGES);
+
+/**
+ * The app's page, 404 for a path that is no console page. Answered 200, every path was a page that
+ * exists (`/.env`, `/.git/config`, `/admin`), for a scanner and for a link checker alike.
+ */
+export function sendConsolePage(request: FastifyRequest, reply: FastifyReply, page: string): FastifyReply {
+  const known = PAGE_PATHS.has(request.url.split('?')[0] as string);
+  return consoleHeaders(reply)
+    .code(known ? 200 : 404)
+    .header('cache-control', 'no-cache')
+    .type('text/html; charset=utf-8')
+    .send(page);
 }

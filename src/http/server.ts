@@ -121,7 +121,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   });
   let consolePage: string | null = null;
   server.setNotFoundHandler((request, reply) => {
-    if (consolePage && isConsolePage(request)) return sendConsolePage(reply, consolePage);
+    if (consolePage && isConsolePage(request)) return sendConsolePage(request, reply, consolePage);
     reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
 

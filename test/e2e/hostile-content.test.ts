@@ -153,6 +153,16 @@ describe('the console shows hostile content as it is', () => {
     await context.close();
   });
 
+  it('answers a path that is no console page 404, the app saying so', async () => {
+    const { context, page, errors } = await signedIn();
+    const res = await page.goto(`${url}/.git/config`);
+    expect(res?.status()).toBe(404);
+    await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+    expect((await page.goto(`${url}/approvals`))?.status()).toBe(200);
+    expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
+    await context.close();
+  });
+
   it('shows the page a link names when its hash is not valid percent-encoding', async () => {
     const { context, page, errors } = await signedIn();
     // Decoding threw in render: a blank page, on reload too.

@@ -58,6 +58,22 @@ describe('the console as the server serves it', () => {
     }
   });
 
+  it('answers a path that is no console page with the app and 404, not 200', async () => {
+    // Before, every path was a page that exists: /.env, /.git/config and /admin answered 200.
+    const root = await t.request({ method: 'GET', url: '/', token: null, headers: html });
+    for (const url of ['/no-such-page', '/.env', '/.git/config', '/admin', '/approvals/', '/Approvals', '/approvals/x?y=1']) {
+      const res = await t.request({ method: 'GET', url, token: null, headers: html });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toMatch(/^text\/html/);
+      // The app itself says the page is not found; the security headers are the page's own.
+      expect(res.body, url).toContain('<div id="root"></div>');
+      expect(res.headers['content-security-policy'], url).toBe(root.headers['content-security-policy']);
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+    }
+    const head = await t.request({ method: 'HEAD', url: '/no-such-page', token: null, headers: html });
+    expect(head.statusCode).toBe(404);
+  });
+
   it('keeps JSON 404s for API paths, missing assets and non-browser clients', async () => {
     for (const url of ['/v1/no-such-thing', '/v1', '/otlp/v1/nothing', '/metrics/x', '/assets/missing.js']) {
       const res = await t.request({ method: 'GET', url, token: null, headers: html });

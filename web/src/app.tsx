@@ -1,5 +1,6 @@
 // The console shell: sign-in gate, navigation and the page for the current path.
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { CONSOLE_PAGES, type ConsolePagePath } from '../../src/http/console-pages';
 import { Layout } from './components/layout';
 import { Loading } from './components/ui';
 import { createApi, type Whoami, whoami } from './lib/api';
@@ -20,25 +21,28 @@ import { ReviewsPage } from './pages/reviews';
 import { SignIn } from './pages/sign-in';
 
 export interface PageDef {
-  path: string;
+  path: ConsolePagePath;
   label: string;
   group: 'Insight' | 'Guard' | 'Governance';
   render(): ReactNode;
 }
 
-export const PAGES: PageDef[] = [
-  { path: '/', label: 'Overview', group: 'Insight', render: () => <OverviewPage /> },
-  { path: '/portfolio', label: 'Portfolio', group: 'Insight', render: () => <PortfolioPage /> },
-  { path: '/budget', label: 'Budget', group: 'Insight', render: () => <BudgetPage /> },
-  { path: '/plan', label: 'Plan', group: 'Insight', render: () => <PlanPage /> },
-  { path: '/report', label: 'Board report', group: 'Insight', render: () => <ReportPage /> },
-  { path: '/agents', label: 'Agents', group: 'Guard', render: () => <AgentsPage /> },
-  { path: '/approvals', label: 'Approvals', group: 'Guard', render: () => <ApprovalsPage /> },
-  { path: '/audit', label: 'Audit log', group: 'Guard', render: () => <AuditPage /> },
-  { path: '/policies', label: 'Policies', group: 'Guard', render: () => <PoliciesPage /> },
-  { path: '/incidents', label: 'Incidents', group: 'Governance', render: () => <IncidentsPage /> },
-  { path: '/reviews', label: 'Reviews', group: 'Governance', render: () => <ReviewsPage /> },
-];
+/** A page for every path the server knows as the console's (src/http/console-pages.ts), in its order. */
+const PAGE_DEFS: Record<ConsolePagePath, Omit<PageDef, 'path'>> = {
+  '/': { label: 'Overview', group: 'Insight', render: () => <OverviewPage /> },
+  '/portfolio': { label: 'Portfolio', group: 'Insight', render: () => <PortfolioPage /> },
+  '/budget': { label: 'Budget', group: 'Insight', render: () => <BudgetPage /> },
+  '/plan': { label: 'Plan', group: 'Insight', render: () => <PlanPage /> },
+  '/report': { label: 'Board report', group: 'Insight', render: () => <ReportPage /> },
+  '/agents': { label: 'Agents', group: 'Guard', render: () => <AgentsPage /> },
+  '/approvals': { label: 'Approvals', group: 'Guard', render: () => <ApprovalsPage /> },
+  '/audit': { label: 'Audit log', group: 'Guard', render: () => <AuditPage /> },
+  '/policies': { label: 'Policies', group: 'Guard', render: () => <PoliciesPage /> },
+  '/incidents': { label: 'Incidents', group: 'Governance', render: () => <IncidentsPage /> },
+  '/reviews': { label: 'Reviews', group: 'Governance', render: () => <ReviewsPage /> },
+};
+
+export const PAGES: PageDef[] = CONSOLE_PAGES.map((path) => ({ path, ...PAGE_DEFS[path] }));
 
 export function App() {
   const [token, setToken] = useState<string | null>(() => loadToken());
