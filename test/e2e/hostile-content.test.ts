@@ -125,6 +125,19 @@ describe('the console shows hostile content as it is', () => {
     await context.close();
   });
 
+  it('marks hidden characters in what the audit log shows of an entry', async () => {
+    const asked = await call(url, agentKey, 'POST', '/v1/decisions', refund('ord-audit-1'));
+    // Raw, it read "refund not checked" in the log, words the stored comment does not hold.
+    const comment = `refund ${RLO}dekcehc ton${PDF}`;
+    const denied = await call(url, ADMIN, 'POST', `/v1/approvals/${asked.json.approvalId}/deny`, { comment });
+    expect(denied.status).toBe(200);
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/audit`);
+    await expect.poll(() => page.getByText('refund \\u202Edekcehc ton\\u202C').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('says when more approvals wait than the queue shows', async () => {
     for (let i = 0; i < 201; i++) {
       const asked = await call(url, agentKey, 'POST', '/v1/decisions', refund(`ord-flood-${i}`));

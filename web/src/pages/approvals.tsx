@@ -105,7 +105,9 @@ export function ApprovalsPage() {
                         </td>
                         <td>{who(a.decidedBy)}</td>
                         <td>
-                          <div className="clamp">{a.comment ?? ''}</div>
+                          <div className="clamp">
+                            <VisibleText text={a.comment ?? ''} />
+                          </div>
                         </td>
                       </tr>
                     ))}

@@ -3,6 +3,7 @@
 import { type FormEvent, useState } from 'react';
 import type { GetResult, paths } from '../../../src/client/index';
 import { Card, Empty, Field, Loaded, PageHeader, Pill } from '../components/ui';
+import { VisibleText } from '../components/visible-text';
 import { ok } from '../lib/api';
 import { fmtDateTime, fmtNumber, who } from '../lib/format';
 import { Link } from '../lib/router';
@@ -176,7 +177,9 @@ export function AuditPage() {
                     {d.items.map((e) => (
                       <tr key={e.id}>
                         <td className="nowrap">{fmtDateTime(e.at)}</td>
-                        <td className="nowrap">{who(e.actor)}</td>
+                        <td className="nowrap">
+                          <VisibleText text={who(e.actor)} />
+                        </td>
                         <td>
                           <div>
                             {KIND_LABELS[e.kind] ?? e.kind}
@@ -187,7 +190,9 @@ export function AuditPage() {
                               </>
                             )}
                           </div>
-                          <div className="muted small">{subject(e)}</div>
+                          <div className="muted small">
+                            <VisibleText text={subject(e)} />
+                          </div>
                         </td>
                         <td>{e.decision ? <Pill value={e.decision} /> : <span className="muted">—</span>}</td>
                         <td>
