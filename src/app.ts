@@ -81,6 +81,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   const observability = createObservability();
   const guard = await createGuardService(db, {
     approvalTtlMs: config.approvalTtlSeconds * 1000,
+    maxPendingApprovals: config.maxPendingApprovals,
     pollMs: config.registryPollMs ?? 250,
     observe: observability,
   });

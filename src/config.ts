@@ -24,6 +24,8 @@ export interface Config {
   logLevel: string;
   /** How long an approval request stays open, and a granted approval usable. */
   approvalTtlSeconds: number;
+  /** FULCRUM_MAX_PENDING_APPROVALS: approvals one agent may have waiting for a person at once. */
+  maxPendingApprovals: number;
   /** How often monitors are evaluated; 0 turns the timer off (evaluate on demand only). */
   monitorIntervalSeconds: number;
   /** How often retention purges run; 0 turns the timer off (purge on demand only). */
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     otlpBodyLimit: intFrom(env.FULCRUM_OTLP_BODY_LIMIT, 'FULCRUM_OTLP_BODY_LIMIT', 8 * 1024 * 1024),
     logLevel: env.FULCRUM_LOG_LEVEL ?? 'info',
     approvalTtlSeconds: intFrom(env.FULCRUM_APPROVAL_TTL_SECONDS, 'FULCRUM_APPROVAL_TTL_SECONDS', 15 * 60),
+    maxPendingApprovals: atLeastOne(env.FULCRUM_MAX_PENDING_APPROVALS, 'FULCRUM_MAX_PENDING_APPROVALS', 50),
     monitorIntervalSeconds: atMost(
       intFrom(env.FULCRUM_MONITOR_INTERVAL_SECONDS, 'FULCRUM_MONITOR_INTERVAL_SECONDS', 60),
       'FULCRUM_MONITOR_INTERVAL_SECONDS',

@@ -93,6 +93,18 @@ export function createApprovalStore(db: Kysely<Database>) {
       return (await q.execute()).map((r) => toApproval(r, now));
     },
 
+    /** How many of `agent`'s approvals wait for a person at `now` (pending, unexpired). */
+    async pendingOf(agent: string, now: string): Promise<number> {
+      const r = await db
+        .selectFrom('approvals')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'pending')
+        .where('agent', '=', agent)
+        .where('expires_at', '>', now)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+
     /** pending → approved|denied, only while pending and unexpired. */
     async decide(id: string, to: 'approved' | 'denied', by: string, comment: string | null, now: string): Promise<boolean> {
       const r = await db

@@ -78,6 +78,8 @@ type Item = DecisionItem | ActItem;
 export interface GuardOptions {
   /** How long an approval request stays open, and an approval stays usable. */
   approvalTtlMs: number;
+  /** Approvals one agent may have waiting for a person at once; past it, a new one is refused. */
+  maxPendingApprovals: number;
   /** How often a node checks the shared revision (other nodes' changes). */
   pollMs: number;
   /** Metrics and background-job failures (src/observability.ts). */
@@ -283,6 +285,28 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     for (let attempt = 0; attempt < 2; attempt++) {
       const open = await store.open(key, now);
       if (open) return joinApproval(store, open, d, now);
+      // A new request for a person, past the agent's share of the approvers' queue: refused, so that one
+      // agent (looping, or driven by an attacker through varied arguments) cannot bury the requests of
+      // every other agent. Counted in this transaction; two nodes opening at once may pass it by one each.
+      const max = opts.maxPendingApprovals;
+      const waiting = await store.pendingOf(d.agent, now);
+      if (waiting >= max) {
+        d.outcome = {
+          ...d.outcome,
+          decision: 'deny',
+          reasons: [
+            {
+              policy: 'approval-queue-full',
+              effect: 'forbid',
+              message:
+                `${d.agent} has ${waiting} approvals waiting for a person, the most one agent may have ` +
+                `(FULCRUM_MAX_PENDING_APPROVALS=${max}): this call needs one too and is refused until some are decided or expire`,
+            },
+            ...d.outcome.reasons,
+          ],
+        };
+        return;
+      }
       const id = newId('apr_');
       const inserted = await store.insertOpen({
         id,

@@ -1,0 +1,74 @@
+// One agent's share of the approvers' queue (FULCRUM_MAX_PENDING_APPROVALS): an agent that asks for a
+// person with varied arguments (looping, or driven by an attacker) opened one approval a call without
+// bound, and the console showed the 200 newest: 201 calls in a second buried every other agent's
+// requests. Past the cap a new request is refused (`approval-queue-full`, recorded in the audit log);
+// a retry of a call already waiting still joins its approval, other agents still ask, and a decided
+// approval frees its place.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../support/databases.js';
+import { startMini, type TestServer } from '../support/server.js';
+
+describe.each(ENGINES)('the approvers’ queue on %s', (engine) => {
+  let t: TestServer;
+  let key: string;
+  let approver: string;
+  const refund = (orderId: string, token = key) =>
+    t.request({
+      method: 'POST',
+      url: '/v1/decisions',
+      token,
+      payload: {
+        action: 'tool.call',
+        tool: 'crm.refund',
+        arguments: { amount: 100, orderId },
+        dataDomains: ['customer-records'],
+      },
+    });
+
+  beforeAll(async () => {
+    ({ t, key } = await startMini(engine, { maxPendingApprovals: 3 }));
+    await t.request({
+      method: 'PUT',
+      url: '/v1/people/alex.approver',
+      payload: { spec: { displayName: 'Alex', roles: ['approver'] } },
+    });
+    approver = (await t.request({ method: 'POST', url: '/v1/people/alex.approver/tokens' })).json().token;
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses an agent a new approval past its share, and names why', async () => {
+    const opened = [];
+    for (const o of ['o-1', 'o-2', 'o-3']) {
+      const r = (await refund(o)).json();
+      expect(r.decision).toBe('approval_required');
+      opened.push(r.approvalId);
+    }
+    const fourth = await refund('o-4');
+    expect(fourth.statusCode).toBe(200);
+    expect(fourth.json()).toMatchObject({
+      decision: 'deny',
+      reasons: [
+        {
+          policy: 'approval-queue-full',
+          effect: 'forbid',
+          message: expect.stringMatching(/support-bot-eu has 3 approvals waiting for a person.*FULCRUM_MAX_PENDING_APPROVALS=3/),
+        },
+        { policy: 'builtin/autonomy-supervised', effect: 'approval' },
+      ],
+    });
+    expect(fourth.json().approvalId).toBeUndefined();
+    const audit = (await t.request({ method: 'GET', url: '/v1/audit?decision=deny&agent=support-bot-eu&limit=1' })).json().items;
+    expect(audit[0].reasons[0].policy).toBe('approval-queue-full');
+    const pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
+    expect(pending.map((a: { id: string }) => a.id).sort()).toEqual([...opened].sort());
+
+    // A call already waiting still joins its own approval.
+    expect((await refund('o-2')).json()).toMatchObject({ decision: 'approval_required', approvalId: opened[1] });
+
+    // Deciding one frees a place.
+    const denied = await t.request({ method: 'POST', url: `/v1/approvals/${opened[0]}/deny`, token: approver, payload: {} });
+    expect(denied.statusCode).toBe(200);
+    expect((await refund('o-4')).json().decision).toBe('approval_required');
+    expect((await refund('o-5')).json().decision).toBe('deny');
+  });
+});
