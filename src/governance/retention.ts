@@ -424,32 +424,29 @@ export function createRetentionService(deps: Deps) {
         // The start is committed before the entries go: a crash in between leaves entries before the
         // start, which verify never reads and the next purge deletes. Deleting outside the locked
         // transaction keeps the chain's writer (which moves its head in that row) from waiting on it.
-        // A slice of the chain's first entries at a time, each slice counted and deleted at once.
-        await inSlices((limit) =>
-          db.transaction().execute(async (trx) => {
-            const upper = await trx
-              .selectFrom('audit_entries')
-              .select('seq')
-              .where('chain_id', '=', chain)
-              .where('seq', '<=', last)
-              .orderBy('seq')
-              .offset(limit - 1)
-              .limit(1)
-              .executeTakeFirst();
-            const through = upper ? Number(upper.seq) : last;
-            const counts = await trx
-              .selectFrom('audit_entries')
-              .select((eb) => ['kind', eb.fn.countAll<number>().as('n')])
-              .where('chain_id', '=', chain)
-              .where('seq', '<=', through)
-              .groupBy('kind')
-              .execute();
-            for (const c of counts) result[c.kind === 'decision' ? 'decisions' : 'auditEntries'] += Number(c.n);
-            return (
-              await trx.deleteFrom('audit_entries').where('chain_id', '=', chain).where('seq', '<=', through).executeTakeFirst()
-            ).numDeletedRows;
-          }),
-        );
+        // A slice of the chain's first entries at a time, counted by the rows its DELETE returns: a
+        // count read before it would include rows another node's purge deletes first (found by review:
+        // two nodes both counted one slice, and their `retention.purged` said more than was deleted).
+        await inSlices(async (limit) => {
+          const upper = await db
+            .selectFrom('audit_entries')
+            .select('seq')
+            .where('chain_id', '=', chain)
+            .where('seq', '<=', last)
+            .orderBy('seq')
+            .offset(limit - 1)
+            .limit(1)
+            .executeTakeFirst();
+          const through = upper ? Number(upper.seq) : last;
+          const gone = await db
+            .deleteFrom('audit_entries')
+            .where('chain_id', '=', chain)
+            .where('seq', '<=', through)
+            .returning('kind')
+            .execute();
+          for (const { kind } of gone) result[kind === 'decision' ? 'decisions' : 'auditEntries'] += 1;
+          return gone.length;
+        });
       }
       const { held: _, auditHeldBack: _why, ...deleted } = result;
       if (Object.values(deleted).some((n) => n > 0))

@@ -2,11 +2,12 @@
 // task events held SQLite's one connection, and with it the event loop, for 4.6 s (no decision or
 // health check answered meanwhile); on PostgreSQL one statement locked every row it deleted. Every
 // delete and redaction now changes at most SLICE_ROWS rows a statement, and the counts stay exact.
-import type { KyselyPlugin, RootOperationNode } from 'kysely';
+import { type KyselyPlugin, type RootOperationNode, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLICE_ROWS } from '../../src/db/slices.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { startCluster, startNode } from '../support/server.js';
+import { until } from '../support/wait.js';
 
 const ADMIN = { type: 'admin', id: 'admin' } as const;
 const N = SLICE_ROWS * 2 + 123;
@@ -178,6 +179,58 @@ describe.runIf(ENGINES.includes('postgres'))('two nodes purging at once on postg
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
       expect(Number(left.n)).toBe(0);
+    } finally {
+      await cluster.close();
+    }
+  }, 300_000);
+});
+
+// Found by review: each slice of an audit chain was counted by a SELECT and then deleted, so a node
+// whose DELETE found the rows gone (the other node deleted them first) had counted them all the same,
+// and the two nodes' `retention.purged` reported more entries than were deleted. The count is now the
+// rows the DELETE itself returned.
+describe.runIf(ENGINES.includes('postgres'))('two nodes purging one audit chain at once on postgres', () => {
+  it('report between them exactly the entries deleted', async () => {
+    const cluster = await startCluster('postgres', [{}, {}]);
+    try {
+      const first = cluster.nodes[0]?.app ?? (undefined as never);
+      const { db } = first.database;
+      for (let i = 0; i < N; i += 1000)
+        await Promise.all(
+          Array.from({ length: Math.min(1000, N - i) }, (_, k) =>
+            first.guard.recordAct({ kind: 'agent.suspended', actor: 'person:dana', detail: { k: i + k } }),
+          ),
+        );
+      const put = await cluster.request(0, { method: 'PUT', url: '/v1/retention', payload: { auditEntries: 200 } });
+      expect(put.statusCode, put.body).toBe(200);
+      const entries = () =>
+        db
+          .selectFrom('audit_entries')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('kind', '!=', 'retention.purged')
+          .executeTakeFirstOrThrow()
+          .then((r) => Number(r.n));
+      const before = await entries();
+      // Both nodes' first slices are made to meet: the chain's entries are held locked until both
+      // nodes' DELETEs wait on them, then one deletes them and the other finds them gone.
+      const chain = await db.selectFrom('audit_entries').select('chain_id').where('kind', '=', 'agent.suspended').limit(1);
+      let purges: Promise<Array<Awaited<ReturnType<typeof first.retention.purge>>>> | undefined;
+      await db.transaction().execute(async (trx) => {
+        await trx.selectFrom('audit_entries').select('id').where('chain_id', 'in', chain).forUpdate().execute();
+        purges = Promise.all(cluster.nodes.map((n) => n.app.retention.purge(ADMIN, days(400))));
+        await until(async () => {
+          const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+            where wait_event_type = 'Lock' and query ilike 'delete from "audit_entries"%'`.execute(db);
+          return waiting.rows[0]?.n === 2;
+        }, "both nodes' DELETEs waiting on the chain's first entries");
+      });
+      const runs = await (purges as NonNullable<typeof purges>);
+      const deleted = before - (await entries());
+      expect(deleted).toBeGreaterThanOrEqual(N);
+      expect(runs.map((r) => r.auditEntries + r.decisions).reduce((a, b) => a + b, 0)).toBe(deleted);
+      const acts = await db.selectFrom('audit_entries').select('detail').where('kind', '=', 'retention.purged').execute();
+      const reported = acts.map((a) => JSON.parse(a.detail).deleted as { auditEntries: number; decisions: number });
+      expect(reported.reduce((sum, d) => sum + d.auditEntries + d.decisions, 0)).toBe(deleted);
     } finally {
       await cluster.close();
     }
