@@ -12,7 +12,7 @@ export type Principal =
   /** Fulcrum itself (migrations, start-up jobs); never the result of authentication. */
   | { type: 'system'; id: string };
 
-export type Permission = 'registry.read' | 'registry.write' | 'approvals.decide' | 'incidents.write';
+export type Permission = 'registry.read' | 'registry.write' | 'approvals.decide' | 'incidents.write' | 'incidents.close';
 
 const GRANTS: Record<Permission, readonly Role[]> = {
   // Every role may read the registry; viewer is the read-only role.
@@ -21,6 +21,9 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   'approvals.decide': ['admin', 'approver'],
   // Anyone with a working role may open and move incidents; a viewer only reads them.
   'incidents.write': ROLES.filter((r) => r !== 'viewer'),
+  // Closing ends what the incident holds back from retention (its agents' evidence): the platform
+  // team, the risk reviewer, or (in the incident service) the incident's own owner.
+  'incidents.close': ['admin', 'platform', 'reviewer:risk'],
 };
 
 /** Every permission there is, in the order GRANTS lists them. */

@@ -102,6 +102,14 @@ export function createIncidentService(deps: Deps) {
     throw new NotAllowedError(`${actorName(actor)} may not open or change incidents`);
   }
 
+  /** Closing releases the incident's retention holds: platform, reviewer:risk, admin or its owner only. */
+  function assertMayClose(actor: Principal, incident: IncidentTable): void {
+    if (can(actor, 'incidents.close') || (actor.type === 'person' && incident.owner === actor.id)) return;
+    throw new NotAllowedError(
+      `${actorName(actor)} may not close incident ${incident.id}: closing takes platform, reviewer:risk, admin or the incident's owner (${incident.owner ? `owner ${incident.owner}` : 'it has no owner'})`,
+    );
+  }
+
   async function row(id: string): Promise<IncidentTable> {
     const r = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw new NotFoundError(`no incident "${id}"`);
@@ -240,6 +248,7 @@ export function createIncidentService(deps: Deps) {
     async transition(actor: Principal, id: string, to: (typeof STATUSES)[number], note?: string): Promise<Incident> {
       const r = await row(id);
       assertMayWrite(actor, r);
+      if (to === 'closed') assertMayClose(actor, r);
       if (STATUSES.indexOf(to) <= STATUSES.indexOf(r.status))
         throw new ConflictError(`incident ${id} is ${r.status}: it can only move forward (${STATUSES.join(' → ')})`);
       const now = new Date().toISOString();

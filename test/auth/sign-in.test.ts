@@ -85,7 +85,7 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
       type: 'person',
       id: 'dana.lee',
       roles: ['platform', 'owner'],
-      permissions: ['registry.read', 'registry.write', 'incidents.write'],
+      permissions: ['registry.read', 'registry.write', 'incidents.write', 'incidents.close'],
     });
     // Only the hash is stored.
     const rows = await t.app.database.db.selectFrom('console_sessions').selectAll().execute();
@@ -521,7 +521,7 @@ describe('without the settings', () => {
     expect((await t.request({ method: 'GET', url: '/v1/whoami' })).json()).toEqual({
       type: 'admin',
       id: 'admin',
-      permissions: ['registry.read', 'registry.write', 'approvals.decide', 'incidents.write'],
+      permissions: ['registry.read', 'registry.write', 'approvals.decide', 'incidents.write', 'incidents.close'],
     });
   });
 });

@@ -113,6 +113,36 @@ describe.each(ENGINES)('incidents on %s', (engine) => {
     expect((await t.request({ method: 'GET', url: '/v1/audit/verify' })).json().ok).toBe(true);
   });
 
+  // Found by review: any role but viewer could close any incident, and closing releases the evidence
+  // the incident held from retention (docs/governance.md). Closing now takes platform, reviewer:risk,
+  // admin, or being the incident's owner; every other step stays open to every working role.
+  it('lets only platform, reviewer:risk, an admin or the incident’s owner close it', async () => {
+    const token = async (person: string) =>
+      (await t.request({ method: 'POST', url: `/v1/people/${person}/tokens` })).json().token as string;
+    const rita = { displayName: 'Rita Risk', roles: ['reviewer:risk'], businessUnit: 'cx' };
+    expect((await t.request({ method: 'PUT', url: '/v1/people/rita.risk', payload: { spec: rita } })).statusCode).toBe(201);
+    const [omar, ritaToken] = [await token('omar.owner'), await token('rita.risk')];
+    const move = (id: string, to: string, as?: string) =>
+      t.request({ method: 'POST', url: `/v1/incidents/${id}/transitions`, payload: { to }, ...(as ? { token: as } : {}) });
+
+    const theirs = (await open({ title: 'Wrong refunds', severity: 'sev3', owner: 'dana.lee' })).json().id as string;
+    expect((await move(theirs, 'resolved', omar)).json().status).toBe('resolved');
+    const refused = await move(theirs, 'closed', omar);
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json().error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/close.*owner dana\.lee/) });
+    expect((await t.request({ method: 'GET', url: `/v1/incidents/${theirs}` })).json().status).toBe('resolved');
+    expect((await move(theirs, 'closed', ritaToken)).json().status).toBe('closed');
+
+    const own = (await open({ title: 'Slow answers', severity: 'sev4', owner: 'omar.owner' })).json().id as string;
+    expect((await move(own, 'closed', omar)).json().status).toBe('closed');
+    const viewers = (await open({ title: 'Typos', severity: 'sev4', owner: 'vic.viewer' })).json().id as string;
+    expect((await move(viewers, 'closed', viewer)).json().status).toBe('closed');
+    const whoami = async (as: string) =>
+      (await t.request({ method: 'GET', url: '/v1/whoami', token: as })).json().permissions as string[];
+    expect(await whoami(omar)).not.toContain('incidents.close');
+    expect(await whoami(ritaToken)).toContain('incidents.close');
+  });
+
   it('starts the clock no later than now: an awareAt in the future would postpone the deadline at will', async () => {
     const serious = (awareAt: string) => ({
       title: 'death',

@@ -66,8 +66,11 @@ function IncidentRow({ i, onChange }: { i: Incident; onChange(): void }) {
     (api) => (open ? ok(api.GET('/v1/incidents/{id}', { params: { path: { id: i.id } } })) : Promise.resolve(null)),
     [open, i.updatedAt],
   );
-  // The server's rule: every role but viewer may work on incidents (it also lets an incident's owner).
-  const mayWrite = can(me, 'incidents.write');
+  // The server's rule (docs/auth.md): every role but viewer may work on incidents, and so may the
+  // incident's owner; closing it takes platform, reviewer:risk, admin or that owner.
+  const owns = me.type === 'person' && me.id === i.owner;
+  const mayWrite = can(me, 'incidents.write') || owns;
+  const mayClose = can(me, 'incidents.close') || owns;
   const r = i.reporting;
   return (
     <article className={`incident ${r?.overdue ? 'incident-overdue' : ''}`}>
@@ -129,15 +132,15 @@ function IncidentRow({ i, onChange }: { i: Incident; onChange(): void }) {
           )}
         </Loaded>
       )}
-      {open && mayWrite && <IncidentActions key={i.status} i={i} onChange={onChange} />}
+      {open && mayWrite && <IncidentActions key={i.status} i={i} mayClose={mayClose} onChange={onChange} />}
     </article>
   );
 }
 
 /** Move an incident forward (with a note) and, for a serious one, record the Art. 73 report. */
-function IncidentActions({ i, onChange }: { i: Incident; onChange(): void }) {
+function IncidentActions({ i, mayClose, onChange }: { i: Incident; mayClose: boolean; onChange(): void }) {
   const { api } = useSession();
-  const next = STATUSES.slice(STATUSES.indexOf(i.status) + 1);
+  const next = STATUSES.slice(STATUSES.indexOf(i.status) + 1).filter((s) => mayClose || s !== 'closed');
   const [to, setTo] = useState(next[0] ?? '');
   const [note, setNote] = useState('');
   const [reference, setReference] = useState('');
