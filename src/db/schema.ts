@@ -29,6 +29,7 @@ export interface Database {
   audit_signed_checkpoints: AuditSignedCheckpointTable;
   spend_lines: SpendLineTable;
   spend_imports: SpendImportTable;
+  agent_departures: AgentDepartureTable;
   decision_outcomes: DecisionOutcomeTable;
   spend_limit_usage: SpendLimitUsageTable;
   spend_limit_hours: SpendLimitHourTable;
@@ -489,4 +490,14 @@ export interface LlmRateWindowTable {
   minute: string;
   requests: number;
   tokens: number;
+}
+
+/** An agent leaving an initiative (moved or deleted): retention holds what it did there to the
+ *  high-risk floor when that initiative is, or was when it left, high-risk. */
+export interface AgentDepartureTable {
+  agent: string;
+  initiative: string;
+  /** The initiative's tier in force when the agent left. */
+  tier: string | null;
+  left_at: string;
 }

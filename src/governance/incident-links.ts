@@ -1,7 +1,30 @@
-// Incidents and the registry: an agent leaving an initiative stays linked to that initiative's open
-// incidents (what retention holds, and what the evidence export finds, follow the links).
+// Incidents, retention and the registry: an agent leaving an initiative stays linked to that
+// initiative's open incidents (what retention holds, and what the evidence export finds, follow the
+// links), and its leaving is recorded with the initiative's tier (retention's high-risk floor).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { latestTiers } from './risk.js';
+
+/**
+ * Records each agent leaving an initiative, with the initiative's tier in force as it leaves (the
+ * latest assessment, else the descriptor's `riskTier`): retention holds what the agent did before it
+ * to the high-risk floor (found by review: the floor followed the agent's initiative at purge, so a
+ * move out of a high-risk initiative released its logs). Runs in the registry write's transaction.
+ */
+export async function recordDepartures(
+  trx: Kysely<Database>,
+  leaving: ReadonlyArray<{ agent: string; initiative: string }>,
+  descriptorTier: (initiative: string) => string | undefined,
+  at: string,
+): Promise<void> {
+  if (leaving.length === 0) return;
+  const assessed = await latestTiers(trx);
+  for (const { agent, initiative } of leaving)
+    await trx
+      .insertInto('agent_departures')
+      .values({ agent, initiative, tier: assessed.get(initiative) ?? descriptorTier(initiative) ?? null, left_at: at })
+      .execute();
+}
 
 /**
  * Links to the open (not closed) incidents naming an initiative each agent that leaves it: moved to

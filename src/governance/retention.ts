@@ -4,7 +4,7 @@
 // start only, leaving a checkpoint so `audit verify` still proves what remains; the checkpoint is
 // signed with the audit key, so a purge is told from a deletion (docs/audit.md).
 
-import type { Kysely } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { adapterOf, orBatches, withoutQueryBound } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
@@ -92,7 +92,30 @@ export function createRetentionService(deps: Deps) {
     // An agent deleted from the registry no longer says which initiative (and so which tier, which
     // incident) it belonged to: its data is held as a high-risk agent's, and entirely while any
     // incident naming an initiative is open (found by review: deleting an agent released its holds).
-    return { highRisk, incident: [...incident], deletedHeldEntirely: initiativeIncident };
+    return { highRisk, tier, incident: [...incident], deletedHeldEntirely: initiativeIncident };
+  }
+
+  /**
+   * Agents that left a high-risk initiative (tier in force then, or now) since `floor`, each with when
+   * it last left: what they did before is held to the floor, as what they do in one is (found by
+   * review: the floor followed the agent's initiative at purge, so a move released its logs). Agents
+   * held whole (`highRisk`) are left out. What the agent did before it joined is held with it.
+   */
+  async function departedHighRisk(tier: (i: string) => string | undefined, floor: string, highRisk: string[]) {
+    const rows = await db
+      .selectFrom('agent_departures')
+      .select(['agent', 'initiative', 'tier', 'left_at'])
+      .where('left_at', '>=', floor)
+      .execute();
+    const until = new Map<string, string>();
+    for (const r of rows)
+      if (
+        (r.tier === 'high' || tier(r.initiative) === 'high') &&
+        !highRisk.includes(r.agent) &&
+        r.left_at > (until.get(r.agent) ?? '')
+      )
+        until.set(r.agent, r.left_at);
+    return until;
   }
 
   /** Rows of an agent the registry still has (or booked to no agent): the only ones whose holds are known. */
@@ -200,9 +223,18 @@ export function createRetentionService(deps: Deps) {
       assertCan(actor, 'registry.write');
       const p = await settings();
       const registry = await deps.registry();
-      const { highRisk, incident, deletedHeldEntirely } = await holds(registry);
+      const { highRisk, tier, incident, deletedHeldEntirely } = await holds(registry);
       const cutoff = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
       const floor = cutoff(HIGH_RISK_FLOOR_DAYS);
+      const departed = await departedHighRisk(tier, floor, highRisk);
+      /** A row of an agent that left a high-risk initiative, dated between the floor and its leaving
+       *  (NULL, never true, for a row of no agent). An index on (agent, time) serves each term. */
+      const heldDeparted = (eb: ExpressionBuilder<Database, 'audit_entries' | 'spans' | 'task_events'>, column: string) =>
+        eb.or(
+          [...departed].map(([agent, until]) =>
+            eb.and([eb('agent', '=', agent), eb(sql.ref(column), '>=', floor), eb(sql.ref(column), '<', until)]),
+          ),
+        );
       const agents = new Set(registry.list('Agent').map((a) => a.name));
       const result: {
         auditEntries: number;
@@ -220,7 +252,7 @@ export function createRetentionService(deps: Deps) {
         spans: 0,
         arguments: 0,
         shadowAgents: 0,
-        held: { highRisk, incident },
+        held: { highRisk: [...highRisk, ...departed.keys()], incident },
       };
 
       // Shadow identities nobody has seen for the period (unauthenticated callers cannot grow the table for ever).
@@ -283,6 +315,7 @@ export function createRetentionService(deps: Deps) {
         let q = db.selectFrom(table).select(rowId.as('r')).where('day', '<=', before.slice(0, 10)).where(column, '<', before);
         if (incident.length) q = q.where('agent', 'not in', incident);
         if (highRisk.length) q = q.where((eb) => eb.or([eb('agent', 'not in', highRisk), eb(column, '<', floor)]));
+        if (departed.size) q = q.where((eb) => eb.not(heldDeparted(eb, column)));
         q = q.where((eb) =>
           eb.or([
             eb('agent', '=', UNBOOKED),
@@ -313,6 +346,7 @@ export function createRetentionService(deps: Deps) {
           r.day < before &&
           !incident.includes(r.agent) &&
           (!highRisk.includes(r.agent) || r.day < heldFloor) &&
+          !(departed.has(r.agent) && r.day >= heldFloor && r.day <= (departed.get(r.agent) ?? '').slice(0, 10)) &&
           (!deleted(r.agent) || (!deletedHeldEntirely && r.day < heldFloor));
         let after: { trace_id: string; agent: string } | undefined;
         for (;;) {
@@ -350,6 +384,7 @@ export function createRetentionService(deps: Deps) {
       if (incident.length) redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', incident)]));
       if (highRisk.length)
         redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', highRisk), eb('at', '<', floor)]));
+      if (departed.size) redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb.not(heldDeparted(eb, 'at'))]));
       redact = redact.where((eb) =>
         eb.or([
           eb('agent', 'is', null),
@@ -399,6 +434,7 @@ export function createRetentionService(deps: Deps) {
               eb.and([eb('kind', '=', 'decision'), eb('at', '>=', decisionsBefore)]),
               eb.and([eb('kind', '!=', 'decision'), eb('at', '>=', actsBefore)]),
               ...(highRisk.length ? [eb.and([eb('agent', 'in', highRisk), eb('at', '>=', floor)])] : []),
+              ...(departed.size ? [heldDeparted(eb, 'at')] : []),
               ...(incident.length ? [eb('agent', 'in', incident)] : []),
               // A deleted agent's decisions: held as above.
               eb.and([

@@ -7,7 +7,7 @@ import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { databaseNow } from '../db/clock.js';
 import type { Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, type Problem, ValidationError } from '../errors.js';
-import { linkAgentsLeaving } from '../governance/incident-links.js';
+import { linkAgentsLeaving, recordDepartures } from '../governance/incident-links.js';
 import { expireApprovalsOf } from '../guard/approval-store.js';
 import { exportFiles, type ParsedDocument, parseFilesSliced, type SourceFile } from './descriptors.js';
 import type { Kind } from './kinds.js';
@@ -263,18 +263,15 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
               await endSessionsOf(trx, object.name, (next.get('Person', c.name) as Desired<'Person'>).spec.email ?? null);
           }
         }
-        // Agents leaving an initiative stay linked to its open incidents (their data stays held).
-        await linkAgentsLeaving(
-          trx,
-          changes.flatMap((c) => {
-            const was = c.kind === 'Agent' ? (prepared.current.get('Agent', c.name) as Desired<'Agent'> | undefined) : undefined;
-            const to =
-              c.action === 'deleted' ? null : (next.get('Agent', c.name) as Desired<'Agent'> | undefined)?.spec.initiative;
-            return was && to !== was.spec.initiative ? [{ agent: c.name, initiative: was.spec.initiative, to: to ?? null }] : [];
-          }),
-          actorName(opts.actor),
-          now,
-        );
+        // Agents leaving an initiative stay linked to its open incidents, and what they did there
+        // keeps the initiative's retention floor (their data stays held).
+        const leaving = changes.flatMap((c) => {
+          const was = c.kind === 'Agent' ? (prepared.current.get('Agent', c.name) as Desired<'Agent'> | undefined) : undefined;
+          const to = c.action === 'deleted' ? null : (next.get('Agent', c.name) as Desired<'Agent'> | undefined)?.spec.initiative;
+          return was && to !== was.spec.initiative ? [{ agent: c.name, initiative: was.spec.initiative, to: to ?? null }] : [];
+        });
+        await linkAgentsLeaving(trx, leaving, actorName(opts.actor), now);
+        await recordDepartures(trx, leaving, (i) => prepared.current.get('Initiative', i)?.spec.riskTier, now);
         await tx.upsertAll(written, now);
         await tx.recordChanges(changes, revision, actorName(opts.actor), now);
         await tx.recordStewards(stewardsWritten(prepared.current, written, opts.actor), now);
