@@ -59,6 +59,17 @@ const isPosition = (p: unknown): p is Position =>
   (p as Position).seq >= 0 &&
   typeof (p as Position).hash === 'string';
 
+/** The key a checkpoint's payload names, if it is JSON naming one. */
+export function signedKeyId(payload: string): string | undefined {
+  if (payload.length > MAX_CHECKPOINT_BYTES) return undefined;
+  try {
+    const keyId = (JSON.parse(payload) as { keyId?: unknown } | null)?.keyId;
+    return typeof keyId === 'string' ? keyId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The body if the signature verifies under `verifier` and the payload is well-formed; else why not. */
 export function openCheckpoint(c: SignedCheckpoint, verifier: AuditVerifier): { body: CheckpointBody } | { error: string } {
   if (c.payload.length > MAX_CHECKPOINT_BYTES) return { error: 'its payload is too large' };

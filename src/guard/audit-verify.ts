@@ -13,6 +13,7 @@ import {
   latestCheckpoint,
   openCheckpoint,
   type SignedCheckpoint,
+  signedKeyId,
   startMessage,
 } from './audit-checkpoint.js';
 import type { AuditVerifier } from './audit-key.js';
@@ -179,15 +180,23 @@ async function trustedCheckpoints(
   }
   if (!verifier) return trusted;
   let first: number | undefined;
-  const refused: Array<{ id: number; keyId: string; finding: Finding }> = [];
+  const refused: Array<{ id: number; keyId: string | undefined; relabelled: boolean; finding: Finding }> = [];
   for (const row of await db.selectFrom('audit_signed_checkpoints').selectAll().orderBy('id').execute()) {
     const opened = openCheckpoint(row, verifier);
     if ('body' in opened) {
       trusted.push({ body: opened.body, source: `database #${row.id}` });
       first ??= Number(row.id);
     } else {
-      const finding = forged(`checkpoint #${row.id} in the database (${row.at}): ${opened.error}`);
-      refused.push({ id: Number(row.id), keyId: row.key_id, finding });
+      // The key is the one the signed payload names: the key_id column is outside the signature, and a
+      // database writer could relabel one of this key's checkpoints as an earlier key's (found by review).
+      const named = signedKeyId(row.payload);
+      const finding =
+        named === row.key_id
+          ? forged(`checkpoint #${row.id} in the database (${row.at}): ${opened.error}`)
+          : forged(
+              `checkpoint #${row.id} in the database (${row.at}): its row says key ${row.key_id}, its signed payload key ${named ?? '(none)'}`,
+            );
+      refused.push({ id: Number(row.id), keyId: named, relabelled: named !== row.key_id, finding });
     }
   }
   // A key rotation leaves the old key's checkpoints before this key's first one until they are pruned:
@@ -195,7 +204,8 @@ async function trustedCheckpoints(
   // over them hides nothing, as a checkpoint that does not verify is never trusted; one naming another
   // key after this key's first, or naming this key with a bad signature, is still a finding.
   for (const r of refused)
-    if (first !== undefined && r.id < first && r.keyId !== verifier.keyId) earlier.set(r.keyId, (earlier.get(r.keyId) ?? 0) + 1);
+    if (!r.relabelled && r.keyId !== undefined && first !== undefined && r.id < first && r.keyId !== verifier.keyId)
+      earlier.set(r.keyId, (earlier.get(r.keyId) ?? 0) + 1);
     else findings.push(r.finding);
   return trusted;
 }

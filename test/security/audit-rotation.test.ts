@@ -77,6 +77,49 @@ describe.each(ENGINES)('audit verify after a key rotation on %s', (engine) => {
       await handle.destroy();
     }
   });
+
+  // Found by review: which checkpoints were an earlier key's was read from the key_id column, outside
+  // what is signed. A database writer who edited this key's first checkpoint and relabelled its row
+  // with the old key's id had it passed over as the old key's, not reported. The key a checkpoint
+  // names is read from its signed payload, and a row whose column says otherwise is a finding.
+  it('reports a checkpoint of this key relabelled as the earlier key’s', async () => {
+    db = await createTestDatabase(engine);
+    const handle = db.open();
+    try {
+      await migrateToLatest(handle);
+      const oldKey = loadOrCreateAuditKey(path.join(db.dir, 'old-key.pem'));
+      const newKey = loadOrCreateAuditKey(path.join(db.dir, 'audit-signing-key.pem'));
+      const node = (signer: AuditSigner, rotateKey = false) =>
+        createCheckpointer({ db: handle.db, signer, node: 'n', rotateKey, onProblem: () => undefined });
+      const w = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+      await w.append(decisionRecord(1));
+      await node(oldKey).checkpointNow();
+      await w.append(decisionRecord(2));
+      await node(newKey, true).checkpointNow();
+      await w.append(decisionRecord(3));
+      await node(newKey).checkpointNow();
+      await w.close();
+      const rows = await handle.db.selectFrom('audit_signed_checkpoints').select(['id', 'payload']).orderBy('id').execute();
+      const first = rows[1] as { id: number; payload: string };
+      // The new key's first checkpoint, edited (its time), and its row relabelled as the old key's.
+      await handle.db
+        .updateTable('audit_signed_checkpoints')
+        .set({ key_id: oldKey.keyId, payload: first.payload.replace(/"at":"[^"]+"/, '"at":"2020-01-01T00:00:00.000Z"') })
+        .where('id', '=', first.id)
+        .execute();
+      const report = await verifyAudit(handle.db, { verifier: newKey });
+      expect(report.ok).toBe(false);
+      expect(report.earlierKeys).toEqual({ [oldKey.keyId]: 1 });
+      expect(report.findings).toEqual([
+        expect.objectContaining({
+          kind: 'checkpoint-forged',
+          problem: expect.stringMatching(`its row says key ${oldKey.keyId}, its signed payload key ${newKey.keyId}`),
+        }),
+      ]);
+    } finally {
+      await handle.destroy();
+    }
+  });
 });
 
 describe('a node restarted without its signing key', () => {
