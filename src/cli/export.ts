@@ -9,7 +9,8 @@ export async function exportRegistry(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { output: { type: 'string', short: 'o' }, url: { type: 'string' } } });
   const { files } = await ok(connect({ url: values.url }).GET('/v1/export', { params: { query: { format: 'json' } } }));
   if (!values.output) {
-    process.stdout.write(files.map((f) => `# ${f.path}\n${f.content}`).join('---\n'));
+    // As bytes: descriptors to keep and apply again, exactly as they are (src/cli/terminal.ts).
+    process.stdout.write(Buffer.from(files.map((f) => `# ${f.path}\n${f.content}`).join('---\n')));
     return 0;
   }
   fs.mkdirSync(values.output, { recursive: true });

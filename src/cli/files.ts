@@ -54,8 +54,10 @@ export async function writeOutputFile(
         source(),
         async function* (chunks: AsyncIterable<Uint8Array | string>) {
           for await (const c of chunks) {
-            bytes += typeof c === 'string' ? Buffer.byteLength(c) : c.byteLength;
-            yield c;
+            // As bytes: the file's content as it is, not text for a terminal (src/cli/terminal.ts).
+            const b = typeof c === 'string' ? Buffer.from(c) : c;
+            bytes += b.byteLength;
+            yield b;
           }
         },
         out,

@@ -27,7 +27,9 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (format === 'json') {
     const data = await ok(api.GET('/v1/report', { params: query }));
     process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
-  } else process.stdout.write(await ok(api.GET('/v1/report', { params: query, parseAs: 'text' })));
+  }
+  // As bytes: the report's Markdown or HTML as the server made it, to keep (src/cli/terminal.ts).
+  else process.stdout.write(Buffer.from(await ok(api.GET('/v1/report', { params: query, parseAs: 'text' }))));
   return 0;
 }
 

@@ -19,6 +19,7 @@ import { planCommand } from './plan.js';
 import { printSchemaReport } from './schema-report.js';
 import { serve } from './serve.js';
 import { spendLimits } from './spend-limits.js';
+import { showOnlyText } from './terminal.js';
 
 const HELP = `fulcrum — the control plane for running enterprise AI at scale
 
@@ -85,6 +86,12 @@ with FULCRUM_TOKEN, else the session of fulcrum login, else the admin token in $
 export async function main(argv: string[]): Promise<number> {
   compileWasmForShortCalls();
   const [command, ...rest] = argv;
+  // Client commands print what servers, agents and people wrote (src/cli/terminal.ts); the server's own
+  // commands print what it wrote itself, and its logs are JSON.
+  if (command !== 'serve' && command !== 'demo' && command !== 'migrate') {
+    showOnlyText(process.stdout);
+    showOnlyText(process.stderr);
+  }
   try {
     switch (command) {
       case 'serve':

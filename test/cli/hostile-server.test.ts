@@ -171,6 +171,33 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     );
   });
 
+  it('shows what a terminal would act on as escapes: the screen, the title, the clipboard and reading order stay its own', async () => {
+    // An error message, then an approval listed, each holding: a title and clipboard write (OSC 0, OSC 52),
+    // a screen clear (CSI through 8-bit C1), a carriage return drawing over the line, a right-to-left override.
+    const evil = 'ok\u001b]0;pwned\u0007\u001b]52;c;cm0gLXJmIH4=\u0007\u009b2J\rfine ord-\u202e0009-1234';
+    const s = await start((req, res) => {
+      if (req.url?.startsWith('/v1/audit'))
+        return res
+          .writeHead(409, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { code: 'conflict', message: evil } }));
+      const approval = { id: 'apr_1', status: 'pending', agent: 'a', tool: 't', arguments: { orderId: evil }, expiresAt: 'x' };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [approval] }));
+    });
+    const refused = await run(env(s.url), ['decisions']);
+    expect(refused.code).toBe(1);
+    const listed = await run(env(s.url), ['approvals', 'list']);
+    expect(listed.code, listed.stderr).toBe(0);
+    for (const out of [refused.stderr, listed.stdout]) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what must not be there
+      expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+      expect(out).toContain('\\u202E0009-1234');
+    }
+    expect(refused.stderr).toContain('ok\\u001B]0;pwned\\u0007\\u001B]52;c;cm0gLXJmIH4=\\u0007\\u009B2J\\u000Dfine ord-');
+    // --json is JSON still, and reads back as what the server sent.
+    const json = await run(env(s.url), ['approvals', 'list', '--json']);
+    expect(JSON.parse(json.stdout)[0].arguments.orderId).toBe(evil);
+  });
+
   it("does not write a session over a credentials file it cannot read, which may hold other servers' sessions", async () => {
     const s = await start((req, res) => {
       const json = (status: number, body: unknown) =>

@@ -1,0 +1,34 @@
+// What the CLI prints comes from others: a server's error message, an agent's call arguments, a
+// comment an approver typed, an identity a collector claimed, a registry writer's policy message. A
+// terminal acts on some characters instead of showing them: escape sequences (ESC, and the 8-bit C1
+// controls some terminals honour) rewrite the screen, set the window title, write the clipboard
+// (OSC 52) or hide the line before them, a carriage return draws over a line, and direction
+// controls and invisible characters show text other than what it holds (an orderId
+// "ord-\u202E0009-1234" reads "ord-4321-9000"). Everything the CLI writes as text therefore shows
+// such characters as their \u escapes, as the console does (web/src/components/visible-text.tsx).
+// Bytes (a PDF or an archive sent to -o /dev/stdout) are written as they are.
+
+/**
+ * Controls but tab and newline, DEL, the C1 block, and the invisible and direction-changing characters
+ * the console marks.
+ */
+const UNSAFE =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each combining or selector character is matched alone, on purpose
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this matches
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u2028-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
+
+/** `text` with each character a terminal would act on, or not show, written as its escape (`\u001B`, `\u{E0041}`). */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE, (ch) => {
+    const cp = ch.codePointAt(0) as number;
+    const hex = cp.toString(16).toUpperCase();
+    return cp > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
+  });
+}
+
+/** From now on, text written to `stream` goes through terminalSafe; bytes go as they are. */
+export function showOnlyText(stream: NodeJS.WriteStream): void {
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === 'string' ? terminalSafe(chunk) : chunk, ...rest)) as typeof stream.write;
+}
