@@ -41,8 +41,8 @@ export async function signalsCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
     return 0;
   }
-  const list = (title: string, items: string[]) => [
-    `${title} (${items.length})`,
+  const list = (title: string, items: string[], total = items.length) => [
+    `${title} (${total})`,
     ...(items.length ? items.map((i) => `  ${i}`) : ['  none']),
     '',
   ];
@@ -59,9 +59,14 @@ export async function signalsCommand(argv: string[]): Promise<number> {
     ...list('Ad-hoc agents (no archetype)', sprawl.adHoc),
     ...list(
       'Near-duplicate agents (different initiatives, nearly the same tools)',
-      sprawl.nearDuplicates.map(
-        (d) => `${d.agents.join(' + ')}: ${Math.round(d.similarity * 100)}% alike (${d.sharedTools.join(', ')})`,
-      ),
+      sprawl.nearDuplicates
+        .map((d) => `${d.agents.join(' + ')}: ${Math.round(d.similarity * 100)}% alike (${d.sharedTools.join(', ')})`)
+        .concat(
+          sprawl.nearDuplicatePairs > sprawl.nearDuplicates.length
+            ? [`… and ${sprawl.nearDuplicatePairs - sprawl.nearDuplicates.length} more pairs (the most alike are listed)`]
+            : [],
+        ),
+      sprawl.nearDuplicatePairs,
     ),
     ...list(
       'Active initiatives on data not assessed as production-ready',

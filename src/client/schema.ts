@@ -3726,7 +3726,9 @@ export interface components {
             agentSprawl: {
                 /** @description agents of no archetype */
                 adHoc: string[];
-                /** @description agents of different initiatives calling (nearly) the same tools: candidates to consolidate */
+                /** @description how many such pairs there are in all */
+                nearDuplicatePairs: number;
+                /** @description agents of different initiatives calling (nearly) the same tools: candidates to consolidate; the first 100 pairs, most alike first, then by name */
                 nearDuplicates: {
                     agents: string[];
                     sharedTools: string[];

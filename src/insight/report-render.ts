@@ -194,7 +194,7 @@ export function notReadyLines(r: BoardReport): string[] {
   const pairs = s.agentSprawl.nearDuplicates;
   if (pairs.length)
     lines.push(
-      `${pairs.length} pair(s) of agents in different initiatives call nearly the same tools, e.g. ${pairs
+      `${s.agentSprawl.nearDuplicatePairs} pair(s) of agents in different initiatives call nearly the same tools, e.g. ${pairs
         .slice(0, 3)
         .map((d) => d.agents.join(' and '))
         .join('; ')}: candidates to consolidate.`,

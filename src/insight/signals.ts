@@ -4,14 +4,18 @@ import type { AttributionMismatch } from '../evidence/attribution.js';
 import type { UnpricedModelCalls } from '../evidence/unpriced.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { ACTIVE_STAGES, daysInStage } from '../registry/stages.js';
+import { type NearDuplicate, nearDuplicates } from './near-duplicates.js';
 
 export interface Signals {
   stalledPilots: Array<{ initiative: string; since: string; days: number }>;
   agentSprawl: {
     perArchetype: Array<{ archetype: string; agents: string[] }>;
     adHoc: string[];
-    /** Agents of different initiatives calling (nearly) the same tools: candidates to consolidate. */
-    nearDuplicates: Array<{ agents: [string, string]; sharedTools: string[]; similarity: number }>;
+    /** Agents of different initiatives calling (nearly) the same tools: candidates to consolidate; the
+     *  first NEAR_DUPLICATE_LIMIT, most alike first. */
+    nearDuplicates: NearDuplicate[];
+    /** How many such pairs there are in all. */
+    nearDuplicatePairs: number;
   };
   notReady: {
     onUnreadyData: Array<{ initiative: string; dataDomains: string[] }>;
@@ -26,6 +30,15 @@ export interface Signals {
 }
 
 const ACTIVE = ACTIVE_STAGES;
+
+function listIn<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (!list) {
+    list = [];
+    map.set(key, list);
+  }
+  return list;
+}
 
 export function computeSignals(
   r: RegistrySnapshot,
@@ -53,30 +66,19 @@ export function computeSignals(
   const active = r.list('Agent').filter((a) => opts.agentStatus(a.name) === 'active');
   const toolsOf = (a: (typeof active)[number]) =>
     new Set([...((a.spec.archetype && r.get('Archetype', a.spec.archetype)?.spec.tools) || []), ...a.spec.extraTools]);
-  const perArchetype = r
-    .list('Archetype')
-    .map((x) => ({ archetype: x.name, agents: active.filter((a) => a.spec.archetype === x.name).map((a) => a.name) }));
+  const byArchetype = new Map<string, string[]>();
+  for (const a of active) if (a.spec.archetype) listIn(byArchetype, a.spec.archetype).push(a.name);
+  const perArchetype = r.list('Archetype').map((x) => ({ archetype: x.name, agents: byArchetype.get(x.name) ?? [] }));
   const adHoc = active.filter((a) => !a.spec.archetype).map((a) => a.name);
-  const nearDuplicates: Signals['agentSprawl']['nearDuplicates'] = [];
-  for (let i = 0; i < active.length; i++)
-    for (let j = i + 1; j < active.length; j++) {
-      const a = active[i] as (typeof active)[number];
-      const b = active[j] as (typeof active)[number];
-      if (a.spec.initiative === b.spec.initiative) continue;
-      const ta = toolsOf(a);
-      const tb = toolsOf(b);
-      const shared = [...ta].filter((t) => tb.has(t)).sort();
-      const union = new Set([...ta, ...tb]).size;
-      const similarity = union ? shared.length / union : 0;
-      if (shared.length >= 2 && similarity >= 0.6)
-        nearDuplicates.push({ agents: [a.name, b.name], sharedTools: shared, similarity: Math.round(similarity * 100) / 100 });
-    }
+  const near = nearDuplicates(active.map((a) => ({ name: a.name, initiative: a.spec.initiative, tools: toolsOf(a) })));
 
   const activeInitiatives = r.list('Initiative').filter((i) => ACTIVE.has(i.spec.stage));
+  const agentsOf = new Map<string, Array<(typeof active)[number]>>();
+  for (const a of r.list('Agent')) listIn(agentsOf, a.spec.initiative).push(a);
   const onUnreadyData = activeInitiatives
     .map((i) => {
       const domains = new Set<string>();
-      for (const a of r.list('Agent').filter((x) => x.spec.initiative === i.name)) {
+      for (const a of agentsOf.get(i.name) ?? []) {
         for (const d of (a.spec.archetype && r.get('Archetype', a.spec.archetype)?.spec.dataDomains) || []) domains.add(d);
         for (const t of a.spec.extraTools) for (const d of r.get('Tool', t)?.spec.dataDomains ?? []) domains.add(d);
       }
@@ -88,7 +90,7 @@ export function computeSignals(
     .filter((x) => x.dataDomains.length > 0);
   return {
     stalledPilots,
-    agentSprawl: { perArchetype, adHoc, nearDuplicates },
+    agentSprawl: { perArchetype, adHoc, nearDuplicates: near.pairs, nearDuplicatePairs: near.total },
     notReady: {
       onUnreadyData,
       withoutMeasuredOutcomes: activeInitiatives.filter((i) => !opts.measuredInitiatives.has(i.name)).map((i) => i.name),

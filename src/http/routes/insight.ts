@@ -64,8 +64,12 @@ const Signals = T.Object(
             sharedTools: T.Array(T.String()),
             similarity: T.Number({ description: 'Jaccard similarity of their tools, 0–1' }),
           }),
-          { description: 'agents of different initiatives calling (nearly) the same tools: candidates to consolidate' },
+          {
+            description:
+              'agents of different initiatives calling (nearly) the same tools: candidates to consolidate; the first 100 pairs, most alike first, then by name',
+          },
         ),
+        nearDuplicatePairs: T.Integer({ minimum: 0, description: 'how many such pairs there are in all' }),
       },
       { description: 'agents per archetype, ad hoc, near-duplicates' },
     ),

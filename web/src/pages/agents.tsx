@@ -211,7 +211,7 @@ export function AgentsPage() {
                   </ul>
                   {d.signals.agentSprawl.nearDuplicates.length > 0 && (
                     <p className="small muted">
-                      {d.signals.agentSprawl.nearDuplicates.length} pairs share most of their tools (e.g.{' '}
+                      {d.signals.agentSprawl.nearDuplicatePairs} pairs share most of their tools (e.g.{' '}
                       {d.signals.agentSprawl.nearDuplicates
                         .slice(0, 2)
                         .map((n) => n.agents.join(' & '))
