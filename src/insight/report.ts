@@ -91,7 +91,8 @@ export function formatValue(value: number | null, unit: string): string {
 
 /**
  * An amount of money: `$` for USD, the currency's code before it otherwise (a EUR budget reads
- * `EUR 5,000`, never `$5,000`). Cents below 100, so a real cost never reads as 0 next to a ROI.
+ * `EUR 5,000`, never `$5,000`). Cents below 100, and `< $0.01` below half a cent, so a real cost
+ * never reads as 0 next to a ROI.
  */
 export function formatMoney(value: number | null, currency = 'USD'): string {
   if (value === null || !Number.isFinite(value)) return 'n/a';
@@ -101,6 +102,8 @@ export function formatMoney(value: number | null, currency = 'USD'): string {
   if (v >= 1_000_000) return `${sign}${mark}${(v / 1_000_000).toFixed(2)}M`;
   if (v >= 10_000) return `${sign}${mark}${(v / 1000).toFixed(0)}k`;
   if (v >= 100) return `${sign}${mark}${v.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
+  // Under half a cent, toFixed(2) wrote a real cost as 0.00.
+  if (v > 0 && v < 0.005) return `${sign ? '> -' : '< '}${mark}0.01`;
   return `${sign}${mark}${v.toFixed(2)}`;
 }
 

@@ -41,6 +41,8 @@ export interface Roi {
 }
 
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+/** An amount to the cent, but one under a cent to the micro-dollar: a real cost never reads as 0. */
+const money = (v: number) => (v !== 0 && Math.abs(v) < 0.005 ? round(v, 6) : round(v));
 
 export async function computeRoi(
   db: Kysely<Database>,
@@ -54,19 +56,21 @@ export async function computeRoi(
   const { from, to } = outcomes.window;
   const items: Roi['value']['items'] = [];
   const notValued: Roi['value']['notValued'] = [];
+  let exactValue = 0;
   for (const m of outcomes.metrics) {
     if (m.valuePerUnit === undefined) notValued.push({ metric: m.name, why: 'no valuePerUnit stated' });
     else if (m.current === null) notValued.push({ metric: m.name, why: 'no current value in the window' });
     else {
       // Improvement in the metric's own unit, positive when it moved the right way.
       const improvement = (m.direction === 'increase' ? 1 : -1) * (m.current - m.baseline.value);
+      exactValue += improvement * m.valuePerUnit.value;
       items.push({
         metric: m.name,
         unit: m.unit,
         improvement: round(improvement, 4),
         improvementProvenance: m.provenance,
         valuePerUnit: m.valuePerUnit.value,
-        value: round(improvement * m.valuePerUnit.value),
+        value: money(improvement * m.valuePerUnit.value),
       });
     }
   }
@@ -105,25 +109,28 @@ export async function computeRoi(
   const costItems: Roi['cost']['items'] = [
     {
       source: 'model and tool calls (telemetry, priced at ingest)',
-      amountUsd: round(Number(telemetry.measured ?? 0)),
+      amountUsd: money(Number(telemetry.measured ?? 0)),
       provenance: 'measured',
     },
     {
       source: 'costs agents reported with their tasks',
-      amountUsd: round(Number(telemetry.reported ?? 0)),
+      amountUsd: money(Number(telemetry.reported ?? 0)),
       provenance: 'self-reported',
     },
-    { source: 'spend lines booked to the initiative', amountUsd: round(spendLines), provenance: 'self-reported' },
+    { source: 'spend lines booked to the initiative', amountUsd: money(spendLines), provenance: 'self-reported' },
   ];
-  const cost = round(costItems.reduce((s, c) => s + c.amountUsd, 0));
-  const value = round(items.reduce((s, v) => s + v.value, 0));
+  // Sums and the ROI over the amounts as measured, not as rounded for display: rounded to the cent,
+  // a cost of $0.003 was no cost, and one of $0.006 a cost of $0.01 (ROI off by half).
+  const exactCost = Number(telemetry.measured ?? 0) + Number(telemetry.reported ?? 0) + spendLines;
+  const cost = money(exactCost);
+  const value = money(exactValue);
   return {
     initiative,
     window: { from, to },
     // Value always rests on valuePerUnit, which the initiative states: an assumption.
     value: { total: value, provenance: 'assumed', items, notValued },
     cost: { total: cost, items: costItems, incomplete },
-    roi: cost > 0 && items.length > 0 && incomplete.length === 0 ? round((value - cost) / cost, 4) : null,
+    roi: exactCost > 0 && items.length > 0 && incomplete.length === 0 ? round((exactValue - exactCost) / exactCost, 4) : null,
     provenance: 'assumed',
   };
 }
