@@ -156,7 +156,7 @@ export function renderPdf(report: BoardReport): Promise<Buffer> {
       i.name,
       `${roiValueLabel(i.roi)} (${i.roi.valueProvenance})`,
       roiCostLabel(i.roi),
-      { text: roiLabel(i.roi.roi), font: { src: 'Helvetica-Bold' } },
+      { text: roiLabel(i.roi), font: { src: 'Helvetica-Bold' } },
       i.roi.provenance,
     ]),
   );

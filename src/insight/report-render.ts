@@ -101,7 +101,7 @@ export function renderMarkdown(r: BoardReport): string {
   );
   table(
     ['initiative', 'value', 'cost', 'ROI', 'provenance'],
-    r.initiatives.map((i) => [i.name, roiValueLabel(i.roi), roiCostLabel(i.roi), roiLabel(i.roi.roi), i.roi.provenance]),
+    r.initiatives.map((i) => [i.name, roiValueLabel(i.roi), roiCostLabel(i.roi), roiLabel(i.roi), i.roi.provenance]),
   );
   out.push('## Spend against budget', '');
   if (r.budgets.length === 0) out.push('No budget covers today.', '');
@@ -286,7 +286,7 @@ ${
       esc(i.name),
       `${esc(roiValueLabel(i.roi))} <span class="prov ${esc(i.roi.valueProvenance)}">${esc(i.roi.valueProvenance)}</span>`,
       esc(roiCostLabel(i.roi)),
-      `<strong>${esc(roiLabel(i.roi.roi))}</strong>`,
+      `<strong>${esc(roiLabel(i.roi))}</strong>`,
       `<span class="prov ${esc(i.roi.provenance)}">${esc(i.roi.provenance)}</span>`,
     ]),
   );

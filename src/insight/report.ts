@@ -114,8 +114,13 @@ export const roiValueLabel = (roi: ReportInitiative['roi']): string => (roi.valu
 export const roiCostLabel = (roi: ReportInitiative['roi']): string =>
   `${roi.costIncomplete.length > 0 ? 'at least ' : ''}${formatUsd(roi.cost)}`;
 
-export const roiLabel = (roi: number | null) =>
-  roi === null || !Number.isFinite(roi) ? 'not valued' : `${roi >= 0 ? '+' : ''}${Math.round(roi * 100)}%`;
+/** The ROI, or why there is none: a valued initiative whose cost is incomplete or nil is not "not valued". */
+export function roiLabel(roi: ReportInitiative['roi']): string {
+  if (roi.roi !== null && Number.isFinite(roi.roi)) return `${roi.roi >= 0 ? '+' : ''}${Math.round(roi.roi * 100)}%`;
+  if (roi.value === null) return 'not valued';
+  if (roi.costIncomplete.length > 0) return 'unmeasured: cost incomplete';
+  return roi.cost > 0 ? 'unmeasured' : 'unmeasured: no cost recorded';
+}
 
 /** Colours shared by the HTML and PDF renderings. */
 export const STATUS_COLOUR: Record<string, string> = { pass: '#1b7f4b', partial: '#b26a00', fail: '#b3261e', unknown: '#5f6368' };

@@ -300,6 +300,13 @@ describe('insight that claims no more than the evidence', () => {
     expect(row.split('|')[2]?.trim()).not.toBe('$0');
   });
 
+  it('the report does not call a valued initiative "not valued" when it is its cost that is incomplete', () => {
+    const row = md.split('\n').find((l) => l.startsWith('| no-price-roi |')) as string;
+    // Before the fix: "| no-price-roi | $20.00 | at least $10.00 | not valued | assumed |".
+    expect(row.split('|')[2]?.trim()).not.toBe('not valued');
+    expect(row.split('|')[4]?.trim()).toBe('unmeasured: cost incomplete');
+  });
+
   it('the report does not round a real cost to $0 next to a computed ROI', () => {
     const row = md.split('\n').find((l) => l.startsWith('| small-cost |')) as string;
     // Before the fix: "| small-cost | $18 | $0 | +4400% | assumed |": ROI is null without cost, yet here it is shown with cost $0.

@@ -29,12 +29,17 @@ export function fmtNumber(n: number | null | undefined, digits = 0): string {
   return n.toLocaleString(locale, { maximumFractionDigits: digits });
 }
 
+/** Whole units, but cents below 100 and "< 0.01" below half a cent: a real cost never reads as 0. */
 export function fmtMoney(n: number | null | undefined, currency = 'USD', compact = false): string {
   if (n === null || n === undefined) return '—';
+  const small = Math.abs(n) < 100;
+  if (n !== 0 && Math.abs(n) < 0.005)
+    return `${n < 0 ? '> ' : '< '}${(n < 0 ? -0.01 : 0.01).toLocaleString(locale, { style: 'currency', currency })}`;
   return n.toLocaleString(locale, {
     style: 'currency',
     currency,
-    maximumFractionDigits: compact ? 1 : 0,
+    maximumFractionDigits: compact ? 1 : small ? 2 : 0,
+    ...(small && !compact ? { minimumFractionDigits: 2 } : {}),
     ...(compact ? { notation: 'compact' } : {}),
   });
 }
