@@ -29,12 +29,22 @@ export async function demo(argv: string[]): Promise<number> {
   const seed = wholeNumber(values.seed, '--seed');
   const days = wholeNumber(values.days, '--days');
   if (days < 1 || days > 365) throw new CliError('--days must be between 1 and 365', 2);
+  const port = wholeNumber(values.port, '--port');
+  if (port > 65_535) throw new CliError(`--port must be between 0 and 65535, got ${port}`, 2);
   const dataDir = values['data-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-demo-'));
-  if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0)
-    throw new CliError(`--data-dir ${dataDir} is not empty: the demo starts on a fresh database`, 2);
+  const release = claim(dataDir);
 
   const started = Date.now();
-  const { child, url } = await startServer(dataDir, values.port);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(dataDir, String(port));
+  } catch (err) {
+    // Nothing was served from it: what the server wrote goes, so the same command can run again.
+    release(true);
+    throw err;
+  }
+  release(false);
+  const { child, url } = server;
   const stop = () => child.kill('SIGTERM');
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -71,6 +81,41 @@ export async function demo(argv: string[]): Promise<number> {
     stop();
     throw err;
   }
+}
+
+const CLAIM = '.fulcrum-demo-starting';
+
+/**
+ * Makes `dir` this demo's: it must be empty (or not exist), and a claim file created exclusively
+ * keeps a second demo started at the same moment from passing the same check (two demos into one
+ * directory raced the database's migrations, or both replayed into one database). The returned
+ * function drops the claim, and with `empty` everything the demo put there.
+ */
+function claim(dir: string): (empty: boolean) => void {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+  if (stat && !stat.isDirectory()) throw new CliError(`--data-dir ${dir} is not a directory`, 2);
+  const notEmpty = () => new CliError(`--data-dir ${dir} is not empty: the demo starts on a fresh database`, 2);
+  if (fs.readdirSync(dir).length > 0) throw notEmpty();
+  try {
+    fs.writeFileSync(path.join(dir, CLAIM), String(process.pid), { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw notEmpty();
+    throw err;
+  }
+  // Another demo that passed the check too lost the race for the claim file, or wrote beside it.
+  if (fs.readdirSync(dir).length > 1) {
+    fs.rmSync(path.join(dir, CLAIM), { force: true });
+    throw notEmpty();
+  }
+  return (empty) => {
+    if (!empty) return fs.rmSync(path.join(dir, CLAIM), { force: true });
+    for (const entry of fs.readdirSync(dir)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+  };
 }
 
 function wholeNumber(v: string | undefined, flag: string): number {
