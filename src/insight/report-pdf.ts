@@ -1,7 +1,7 @@
 // The board report as a PDF (A4, a few pages), drawn with PDFKit: no browser on the server.
 // Same content and order as the HTML rendering; the spend chart is drawn as vector bars.
 import PDFDocument from 'pdfkit';
-import { drawableDeep } from './pdf-text.js';
+import { drawableDeep, PDF_TEXT_MAX } from './pdf-text.js';
 import {
   type BoardReport,
   formatMoney,
@@ -27,7 +27,7 @@ type Doc = InstanceType<typeof PDFDocument>;
 type Cell = string | { text: string; textColor?: string; font?: { src?: string } };
 
 export function renderPdf(report: BoardReport): Promise<Buffer> {
-  const { value: r, plain, replaced } = drawableDeep(report);
+  const { value: r, plain, replaced, cut } = drawableDeep(report);
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 48, bottom: 48, left: 48, right: 48 },
@@ -82,6 +82,10 @@ export function renderPdf(report: BoardReport): Promise<Buffer> {
       ]
         .filter(Boolean)
         .join(', ')}. The HTML and Markdown reports show every name as typed.`,
+    );
+  if (cut > 0)
+    doc.text(
+      `${cut} text${cut === 1 ? ' is' : 's are'} longer than this PDF draws (${PDF_TEXT_MAX} characters) and cut short with "…". The HTML and Markdown reports show them whole.`,
     );
   doc.moveDown(0.8);
   const v = r.diagnostic.verdict;
