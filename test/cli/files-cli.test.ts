@@ -8,36 +8,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { ACME } from '../support/files.js';
-import { BIN, ROOT, cli as runCli, type Served, serve, stop } from '../support/process.js';
-
-/** Runs the CLI, killing it after `ms` (a read that never ends): `code` is then null. */
-function runFor(env: NodeJS.ProcessEnv, args: string[], ms = 30_000) {
-  return new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = execFile(BIN, args, { env, cwd: ROOT, timeout: ms, killSignal: 'SIGKILL' }, (err, _out, stderr) =>
-      resolve({ code: child.killed ? null : err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
-    );
-  });
-}
+import { cliWithin, cli as runCli, type ServedBundle, serveBundle } from '../support/process.js';
 
 describe('the files fulcrum reads and writes', { timeout: 120_000 }, () => {
-  let db: TestDatabase;
-  let env: NodeJS.ProcessEnv;
-  let server: Served | undefined;
+  let served: ServedBundle;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-cli-files-'));
-  const cli = (...args: string[]) => runCli(env, ...args);
+  const cli = (...args: string[]) => runCli(served.env, ...args);
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    env = { PATH: process.env.PATH, FULCRUM_DATA_DIR: db.dir };
-    server = await serve(env);
-    env.FULCRUM_URL = server.url;
-    expect((await cli('apply', '-f', ACME)).code).toBe(0);
+    served = await serveBundle(ACME);
   });
   afterAll(async () => {
-    await stop(server);
-    await db?.drop();
+    await served?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -59,7 +42,7 @@ describe('the files fulcrum reads and writes', { timeout: 120_000 }, () => {
       [['audit', 'verify', '--checkpoint', fifo], `${fifo}: not a regular file, where a checkpoint file was expected`],
     ];
     for (const [args, says] of cases) {
-      const r = await runFor(env, args);
+      const r = await cliWithin(served.env, args, 30_000);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toContain(says);
     }

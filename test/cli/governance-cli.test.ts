@@ -5,18 +5,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { ACME } from '../support/files.js';
-import { cli as runCli, type Served, serve, stop } from '../support/process.js';
+import { cli as runCli, type ServedBundle, serveBundle } from '../support/process.js';
 
 // Each test runs a dozen CLI processes (a Node start each): on a loaded 2-core machine, over 30 s.
 describe('fulcrum incidents, reviews, risk, monitors and retention', { timeout: 120_000 }, () => {
-  let db: TestDatabase;
-  let env: NodeJS.ProcessEnv;
-  let server: Served | undefined;
+  let served: ServedBundle;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-cli-governance-'));
-  const cli = (...args: string[]) => runCli(env, ...args);
-  const as = (token: string, ...args: string[]) => runCli({ ...env, FULCRUM_TOKEN: token }, ...args);
+  const cli = (...args: string[]) => runCli(served.env, ...args);
+  const as = (token: string, ...args: string[]) => runCli({ ...served.env, FULCRUM_TOKEN: token }, ...args);
   const json = async (...args: string[]) => {
     const r = await cli(...args, '--json');
     expect(r.code, r.stderr).toBe(0);
@@ -24,15 +21,10 @@ describe('fulcrum incidents, reviews, risk, monitors and retention', { timeout: 
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    env = { PATH: process.env.PATH, FULCRUM_DATA_DIR: db.dir };
-    server = await serve(env);
-    env.FULCRUM_URL = server.url;
-    expect((await cli('apply', '-f', ACME)).code).toBe(0);
+    served = await serveBundle(ACME);
   });
   afterAll(async () => {
-    await stop(server);
-    await db?.drop();
+    await served?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -136,8 +128,8 @@ describe('fulcrum incidents, reviews, risk, monitors and retention', { timeout: 
     expect(last).toMatch(/, approved, opened by/);
     expect(last).toContain('waiting for: nobody');
     const initiative = (await (
-      await fetch(`${server?.url}/v1/initiatives/meeting-notes-copilot`, {
-        headers: { authorization: `Bearer ${fs.readFileSync(path.join(db.dir, 'admin-token'), 'utf8').trim()}` },
+      await fetch(`${served.server.url}/v1/initiatives/meeting-notes-copilot`, {
+        headers: { authorization: `Bearer ${fs.readFileSync(path.join(served.db.dir, 'admin-token'), 'utf8').trim()}` },
       })
     ).json()) as { spec: { stage: string } };
     expect(initiative.spec.stage).toBe('production');

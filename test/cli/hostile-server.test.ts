@@ -2,14 +2,13 @@
 // http): an endless answer, one that never comes or drips, a redirect to another host, a download cut
 // off midway. Each command ends in bounded time and memory with a message naming the server, exit 1,
 // sends neither the token nor the request anywhere else, and leaves no half-written file.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BIN, ROOT } from '../support/process.js';
+import { cliWithin } from '../support/process.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -36,15 +35,19 @@ async function hostile(handler: Handler, host = '127.0.0.1') {
   return { url, requests, server };
 }
 
-/** Runs the CLI; a command still running after `killAfterMs` is killed, and `code` is null. */
-function run(env: NodeJS.ProcessEnv, args: string[], killAfterMs = 60_000) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve) => {
-    const started = Date.now();
-    const child = execFile(BIN, args, { env, cwd: ROOT, timeout: killAfterMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: unknown }).code as number | undefined) : 0;
-      resolve({ code: child.killed ? null : typeof code === 'number' ? code : null, stdout, stderr, ms: Date.now() - started });
-    });
-  });
+/**
+ * A server offering device sign-in: a code that expires in `expiresIn` s, to be polled for every
+ * `interval` s; each poll is answered `poll` (status, body).
+ */
+function deviceSignIn(code: { expiresIn: number; interval: number }, poll: [number, unknown]): Handler {
+  return (req, res) => {
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (req.url === '/auth/session') return json(200, { signIn: { deviceLogin: true } });
+    if (req.url === '/auth/device')
+      return json(200, { deviceCode: 'dc', userCode: 'ABCD-EFGH', verificationUri: 'https://idp.example/device', ...code });
+    return json(...poll);
+  };
 }
 
 describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
@@ -82,7 +85,7 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
       res.on('close', () => res.removeAllListeners('drain'));
       write();
     });
-    const r = await run(env(s.url), ['decisions']);
+    const r = await cliWithin(env(s.url), ['decisions']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`fulcrum decisions: Fulcrum at ${s.url} answered /v1/audit with more than 268435456 bytes`);
     expect(sent).toBeLessThan(300 * 1024 * 1024);
@@ -97,14 +100,14 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
       timers.push(setInterval(() => res.write(' '), 200));
     });
     for (const s of [silent, drip]) {
-      const r = await run(env(s.url, { FULCRUM_CLIENT_TIMEOUT_MS: '1500' }), ['decisions'], 30_000);
+      const r = await cliWithin(env(s.url, { FULCRUM_CLIENT_TIMEOUT_MS: '1500' }), ['decisions'], 30_000);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toContain(
         `Fulcrum at ${s.url} did not finish answering /v1/audit within 1.5 s (FULCRUM_CLIENT_TIMEOUT_MS)`,
       );
     }
     for (const t of timers) clearInterval(t);
-    const bad = await run(env(silent.url, { FULCRUM_CLIENT_TIMEOUT_MS: 'soon' }), ['decisions']);
+    const bad = await cliWithin(env(silent.url, { FULCRUM_CLIENT_TIMEOUT_MS: 'soon' }), ['decisions']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('FULCRUM_CLIENT_TIMEOUT_MS must be a positive number of milliseconds, got "soon"');
   });
@@ -115,7 +118,7 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     const bundle = path.join(dir, 'agent.yaml');
     fs.writeFileSync(bundle, 'apiVersion: fulcrum/v1\nkind: Person\nmetadata: {name: secret-person}\nspec: {}\n');
     for (const args of [['decisions'], ['apply', '-f', bundle]]) {
-      const r = await run(env(s.url), args);
+      const r = await cliWithin(env(s.url), args);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toContain(`Fulcrum at ${s.url} answered 307, a redirect to ${other.url}/v1/`);
       expect(r.stderr).toContain('not followed');
@@ -131,7 +134,7 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     });
     const target = path.join(dir, 'evidence.tar.gz');
     fs.writeFileSync(target, 'the archive of last quarter');
-    const r = await run(env(s.url), ['evidence', 'export', '--initiative', 'x', '-o', target]);
+    const r = await cliWithin(env(s.url), ['evidence', 'export', '--initiative', 'x', '-o', target]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`fulcrum evidence: ${target} not written (an existing one is kept): terminated`);
     expect(fs.readFileSync(target, 'utf8')).toBe('the archive of last quarter');
@@ -139,22 +142,9 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
   });
 
   it('signs in at the pace of at most a poll a second and gives up when the code expires, whatever interval the server sets', async () => {
-    const s = await start((req, res) => {
-      const json = (status: number, body: unknown) =>
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      if (req.url === '/auth/session') return json(200, { signIn: { deviceLogin: true } });
-      if (req.url === '/auth/device')
-        // 10^7 s is past setTimeout's 2^31 ms: it fired at once, and the CLI polled in a tight loop.
-        return json(200, {
-          deviceCode: 'dc',
-          userCode: 'ABCD-EFGH',
-          verificationUri: 'https://idp.example/device',
-          expiresIn: 3,
-          interval: 1e7,
-        });
-      return json(202, { pending: 'authorization_pending' });
-    });
-    const r = await run(env(s.url, { XDG_CONFIG_HOME: path.join(dir, 'cfg') }), ['login'], 30_000);
+    // 10^7 s is past setTimeout's 2^31 ms: it fired at once, and the CLI polled in a tight loop.
+    const s = await start(deviceSignIn({ expiresIn: 3, interval: 1e7 }, [202, { pending: 'authorization_pending' }]));
+    const r = await cliWithin(env(s.url, { XDG_CONFIG_HOME: path.join(dir, 'cfg') }), ['login'], 30_000);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('the code expired before it was entered');
     expect(s.requests.filter((q) => q.url === '/auth/device/token').length).toBeLessThanOrEqual(4);
@@ -164,7 +154,7 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     const s = await start((_req, res) =>
       res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Sign in to the proxy</h1>'),
     );
-    const r = await run(env(s.url), ['decisions']);
+    const r = await cliWithin(env(s.url), ['decisions']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(
       /^fulcrum decisions: the server's answer is not JSON \(.*\): is --url \/ FULCRUM_URL a Fulcrum server\?$/m,
@@ -199,26 +189,15 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
   });
 
   it("does not write a session over a credentials file it cannot read, which may hold other servers' sessions", async () => {
-    const s = await start((req, res) => {
-      const json = (status: number, body: unknown) =>
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      if (req.url === '/auth/session') return json(200, { signIn: { deviceLogin: true } });
-      if (req.url === '/auth/device')
-        return json(200, {
-          deviceCode: 'dc',
-          userCode: 'AB',
-          verificationUri: 'https://idp.example/device',
-          expiresIn: 30,
-          interval: 1,
-        });
-      return json(200, { token: 'fss_new', person: 'ana', expiresAt: '2099-01-01T00:00:00Z' });
-    });
+    const s = await start(
+      deviceSignIn({ expiresIn: 30, interval: 1 }, [200, { token: 'fss_new', person: 'ana', expiresAt: '2099-01-01T00:00:00Z' }]),
+    );
     const config = path.join(dir, 'broken-cfg');
     fs.mkdirSync(config, { mode: 0o700 });
     const file = path.join(config, 'credentials.json');
     const cutShort = '{"servers": {"https://prod.example": {"token": "fss_prod", "person": "ana", "expiresAt": "2099';
     fs.writeFileSync(file, cutShort, { mode: 0o600 });
-    const r = await run(env(s.url, { FULCRUM_CONFIG_DIR: config }), ['login'], 30_000);
+    const r = await cliWithin(env(s.url, { FULCRUM_CONFIG_DIR: config }), ['login'], 30_000);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`${file} is not a credentials file of fulcrum login: fix or remove it`);
     expect(fs.readFileSync(file, 'utf8')).toBe(cutShort);
@@ -230,7 +209,7 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
       ['fulcrum.example.com:4100', 'FULCRUM_URL "fulcrum.example.com:4100": fulcrum.example.com: is not http: or https:'],
       ['http://admin:hunter2@127.0.0.1:9', 'FULCRUM_URL "http://…@127.0.0.1:9": a URL with a user name or password'],
     ] as const) {
-      const r = await run(env(url), ['decisions']);
+      const r = await cliWithin(env(url), ['decisions']);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(says);
       expect(r.stderr).not.toContain('hunter2');

@@ -3,29 +3,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { MINI } from '../support/files.js';
 import { pdfText } from '../support/pdf.js';
-import { cli as runCli, type Served, serve, stop } from '../support/process.js';
-
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+import { cli as runCli, type ServedBundle, serveBundle } from '../support/process.js';
 
 describe('fulcrum report, signals and budget', () => {
-  let db: TestDatabase;
-  let env: NodeJS.ProcessEnv;
-  let server: Served | undefined;
+  let served: ServedBundle;
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-cli-insight-'));
-  const cli = (...args: string[]) => runCli(env, ...args);
+  const cli = (...args: string[]) => runCli(served.env, ...args);
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    env = { PATH: process.env.PATH, FULCRUM_DATA_DIR: db.dir };
-    server = await serve(env);
-    env.FULCRUM_URL = server.url;
-    expect((await cli('apply', '-f', MINI)).code).toBe(0);
+    served = await serveBundle(MINI);
   });
   afterAll(async () => {
-    await stop(server);
-    await db?.drop();
+    await served?.close();
     fs.rmSync(out, { recursive: true, force: true });
   });
 

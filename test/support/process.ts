@@ -2,6 +2,7 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { createTestDatabase, type TestDatabase } from './databases.js';
 import { ACME_STDIO } from './files.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -89,6 +90,60 @@ export async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ 
     const e = err as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/** Runs the CLI, killing a command still running after `killAfterMs` (one that would never end): `code` is then null. */
+export function cliWithin(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  killAfterMs = 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(BIN, args, { env, cwd: ROOT, timeout: killAfterMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+      const code = err ? (err as { code?: unknown }).code : 0;
+      resolve({ code: child.killed ? null : typeof code === 'number' ? code : null, stdout, stderr });
+    });
+  });
+}
+
+/** A served Fulcrum with a bundle applied, and the environment its CLI commands run in. */
+export interface ServedBundle {
+  db: TestDatabase;
+  server: Served;
+  /** FULCRUM_DATA_DIR and FULCRUM_URL: a command run in it uses this server with the admin token. */
+  env: NodeJS.ProcessEnv;
+  /** Stops the server and drops its database. */
+  close(): Promise<void>;
+}
+
+/**
+ * `fulcrum serve` on a fresh SQLite database with the descriptors in `dir` (e.g. MINI or ACME)
+ * applied through `fulcrum apply`: the start of the CLI tests.
+ */
+export async function serveBundle(dir: string): Promise<ServedBundle> {
+  const db = await createTestDatabase('sqlite');
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, FULCRUM_DATA_DIR: db.dir };
+  let server: Served | undefined;
+  try {
+    server = await serve(env);
+    env.FULCRUM_URL = server.url;
+    const applied = await cli(env, 'apply', '-f', dir);
+    if (applied.code !== 0) throw new Error(`fulcrum apply -f ${dir} exited ${applied.code}:\n${applied.stderr}`);
+  } catch (err) {
+    await stop(server);
+    await db.drop();
+    throw err;
+  }
+  const served = server;
+  return {
+    db,
+    server: served,
+    env,
+    close: async () => {
+      await stop(served);
+      await db.drop();
+    },
+  };
 }
 
 /** A JSON request to a served Fulcrum. */
