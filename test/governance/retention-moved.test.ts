@@ -2,15 +2,12 @@
 // them at purge, so moving an agent to another initiative released its data: a registry writer could
 // move it, purge the incident's evidence, and move it back. An agent leaving an initiative is now
 // linked to that initiative's open incidents, in the registry write's transaction.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
+import { MINI, readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { ADMIN, days, decideTimes, decisionsOf } from './retention-fixture.js';
 
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
-const ADMIN = { type: 'admin', id: 'admin' } as const;
-const days = (n: number) => new Date(Date.now() + n * 86_400_000);
 const agentIn = (initiative: string) => ({
   spec: { initiative, archetype: 'support-agent', owner: 'dana.lee', framework: 'openai-agents-sdk' },
 });
@@ -18,15 +15,7 @@ const agentIn = (initiative: string) => ({
 describe.each(ENGINES)('an agent leaving an initiative with an open incident on %s', (engine) => {
   let t: TestServer;
   let incident: string;
-  const decisions = async () =>
-    (
-      await t.app.database.db
-        .selectFrom('audit_entries')
-        .select('id')
-        .where('agent', '=', 'faq-bot')
-        .where('kind', '=', 'decision')
-        .execute()
-    ).length;
+  const decisions = () => decisionsOf(t, 'faq-bot');
 
   beforeAll(async () => {
     t = await startTestServer(engine);
@@ -40,16 +29,7 @@ describe.each(ENGINES)('an agent leaving an initiative with an open incident on 
         },
       });
     expect((await t.request({ method: 'PUT', url: '/v1/agents/faq-bot', payload: agentIn('faq') })).statusCode).toBe(201);
-    const key = (await t.request({ method: 'POST', url: '/v1/agents/faq-bot/keys' })).json().key;
-    for (let i = 0; i < 3; i++) {
-      const d = await t.request({
-        method: 'POST',
-        url: '/v1/decisions',
-        token: key,
-        payload: { action: 'tool.call', tool: 'crm.lookup', arguments: { i } },
-      });
-      expect(d.statusCode, d.body).toBe(200);
-    }
+    await decideTimes(t, (await t.request({ method: 'POST', url: '/v1/agents/faq-bot/keys' })).json().key, 3);
     const inc = await t.request({
       method: 'POST',
       url: '/v1/incidents',

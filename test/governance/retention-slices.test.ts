@@ -8,10 +8,9 @@ import { SLICE_ROWS } from '../../src/db/slices.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { startCluster, startNode } from '../support/server.js';
 import { until } from '../support/wait.js';
+import { ADMIN, days } from './retention-fixture.js';
 
-const ADMIN = { type: 'admin', id: 'admin' } as const;
 const N = SLICE_ROWS * 2 + 123;
-const days = (n: number) => new Date(Date.now() + n * 86_400_000);
 
 /** The most rows one DELETE or UPDATE changed, per table. */
 function widestWrites() {

@@ -1,14 +1,10 @@
 // Retention with the six-month floor for high-risk initiatives, the hold while an incident is open,
 // and audit chains that still verify after their oldest entries are purged.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
+import { MINI, readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
-const ADMIN = { type: 'admin', id: 'admin' } as const;
-const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+import { ADMIN, days, decideTimes, decisionsOf } from './retention-fixture.js';
 
 describe.each(ENGINES)('retention on %s', (engine) => {
   let t: TestServer;
@@ -40,15 +36,7 @@ describe.each(ENGINES)('retention on %s', (engine) => {
         ],
       },
     });
-  const count = async (agent: string) =>
-    (
-      await t.app.database.db
-        .selectFrom('audit_entries')
-        .select('id')
-        .where('agent', '=', agent)
-        .where('kind', '=', 'decision')
-        .execute()
-    ).length;
+  const count = (agent: string) => decisionsOf(t, agent);
   const verify = async () => (await t.request({ method: 'GET', url: '/v1/audit/verify' })).json();
 
   beforeAll(async () => {
@@ -199,15 +187,7 @@ describe.each(ENGINES)('retention on %s', (engine) => {
 // agent released them. A deleted agent no longer says which initiative it served.
 describe.each(ENGINES)('retention of a deleted agent on %s', (engine) => {
   let t: TestServer;
-  const decisions = async () =>
-    (
-      await t.app.database.db
-        .selectFrom('audit_entries')
-        .select('id')
-        .where('agent', '=', 'old-bot')
-        .where('kind', '=', 'decision')
-        .execute()
-    ).length;
+  const decisions = () => decisionsOf(t, 'old-bot');
   const events = async () =>
     (await t.app.database.db.selectFrom('task_events').select('task_id').where('agent', '=', 'old-bot').execute()).length;
   const spans = async () =>
@@ -226,15 +206,7 @@ describe.each(ENGINES)('retention of a deleted agent on %s', (engine) => {
     });
     expect(put.statusCode, put.body).toBe(201);
     const key = (await t.request({ method: 'POST', url: '/v1/agents/old-bot/keys' })).json().key;
-    for (let i = 0; i < 3; i++) {
-      const d = await t.request({
-        method: 'POST',
-        url: '/v1/decisions',
-        token: key,
-        payload: { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: `c${i}` } },
-      });
-      expect(d.statusCode, d.body).toBe(200);
-    }
+    await decideTimes(t, key, 3);
     const now = new Date().toISOString();
     const ev = await t.request({
       method: 'POST',

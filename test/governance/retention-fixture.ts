@@ -1,0 +1,31 @@
+// What the retention tests share: the admin who purges, a date some days from now (a purge at a
+// later date is one run that much later), and an agent's decisions made and counted.
+import { expect } from 'vitest';
+import type { TestServer } from '../support/server.js';
+
+export const ADMIN = { type: 'admin', id: 'admin' } as const;
+export const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+
+/** `n` allowed crm.lookup calls, one after another, by the agent whose key is `key`. */
+export async function decideTimes(t: TestServer, key: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const d = await t.request({
+      method: 'POST',
+      url: '/v1/decisions',
+      token: key,
+      payload: { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: `c${i}` } },
+    });
+    expect(d.statusCode, d.body).toBe(200);
+  }
+}
+
+/** How many decisions of `agent` the audit log holds. */
+export async function decisionsOf(t: TestServer, agent: string): Promise<number> {
+  const rows = await t.app.database.db
+    .selectFrom('audit_entries')
+    .select('id')
+    .where('agent', '=', agent)
+    .where('kind', '=', 'decision')
+    .execute();
+  return rows.length;
+}
