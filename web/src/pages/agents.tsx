@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import type { Schemas } from '../../../src/client/index';
 import { ConfirmDialog } from '../components/dialog';
+import { Table } from '../components/table';
 import { Card, Empty, Loaded, PageHeader, Pill, Stat } from '../components/ui';
 import { VisibleText } from '../components/visible-text';
 import { can, ok } from '../lib/api';
@@ -105,59 +106,52 @@ export function AgentsPage() {
                 {rows.length === 0 ? (
                   <Empty title="No agents registered">Apply Agent descriptors to see them here.</Empty>
                 ) : (
-                  <div className="table-wrap">
-                    <table className="table">
-                      <thead>
-                        <tr>
-                          <th scope="col">Agent</th>
-                          <th scope="col">Initiative and owner</th>
-                          <th scope="col">Archetype and framework</th>
-                          <th scope="col">Conformance</th>
-                          <th scope="col">Status</th>
-                          <th scope="col">
-                            <span className="sr-only">Kill switch</span>
-                          </th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {rows.map(({ a, c, status }) => (
-                          <tr key={a.metadata.name} data-agent={a.metadata.name}>
-                            <td className="agent-cell">
-                              <div className="strong">{a.metadata.name}</div>
-                              {a.spec.description && <div className="muted small clamp">{a.spec.description}</div>}
-                            </td>
-                            <td>
-                              <div>{a.spec.initiative}</div>
-                              <div className="muted small">{a.spec.owner}</div>
-                            </td>
-                            <td>
-                              <div>{a.spec.archetype ?? <span className="muted">no archetype</span>}</div>
-                              <div className="muted small">{a.spec.framework ?? 'framework not stated'}</div>
-                            </td>
-                            <td>
-                              <span className={`pill pill-${c.tone}`} title={c.detail}>
-                                {c.label}
-                              </span>
-                            </td>
-                            <td>
-                              <Pill value={status} />
-                            </td>
-                            <td className="actions">
-                              {canSwitch(a) && status !== 'retired' && (
-                                <button
-                                  type="button"
-                                  className={`btn btn-sm ${status === 'suspended' ? '' : 'btn-danger-outline'}`}
-                                  onClick={() => setPending({ agent: a.metadata.name, suspend: status !== 'suspended' })}
-                                >
-                                  {status === 'suspended' ? 'Resume' : 'Suspend'}
-                                </button>
-                              )}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <Table
+                    columns={[
+                      'Agent',
+                      'Initiative and owner',
+                      'Archetype and framework',
+                      'Conformance',
+                      'Status',
+                      { label: 'Kill switch', hidden: true },
+                    ]}
+                  >
+                    {rows.map(({ a, c, status }) => (
+                      <tr key={a.metadata.name} data-agent={a.metadata.name}>
+                        <td className="agent-cell">
+                          <div className="strong">{a.metadata.name}</div>
+                          {a.spec.description && <div className="muted small clamp">{a.spec.description}</div>}
+                        </td>
+                        <td>
+                          <div>{a.spec.initiative}</div>
+                          <div className="muted small">{a.spec.owner}</div>
+                        </td>
+                        <td>
+                          <div>{a.spec.archetype ?? <span className="muted">no archetype</span>}</div>
+                          <div className="muted small">{a.spec.framework ?? 'framework not stated'}</div>
+                        </td>
+                        <td>
+                          <span className={`pill pill-${c.tone}`} title={c.detail}>
+                            {c.label}
+                          </span>
+                        </td>
+                        <td>
+                          <Pill value={status} />
+                        </td>
+                        <td className="actions">
+                          {canSwitch(a) && status !== 'retired' && (
+                            <button
+                              type="button"
+                              className={`btn btn-sm ${status === 'suspended' ? '' : 'btn-danger-outline'}`}
+                              onClick={() => setPending({ agent: a.metadata.name, suspend: status !== 'suspended' })}
+                            >
+                              {status === 'suspended' ? 'Resume' : 'Suspend'}
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </Table>
                 )}
               </Card>
               <div className="grid-2">
@@ -165,35 +159,23 @@ export function AgentsPage() {
                   {d.shadow.length === 0 ? (
                     <Empty title="None seen">Every identity that called Fulcrum is registered.</Empty>
                   ) : (
-                    <div className="table-wrap">
-                      <table className="table">
-                        <thead>
-                          <tr>
-                            <th scope="col">Identity</th>
-                            <th scope="col">Seen by</th>
-                            <th scope="col">Times</th>
-                            <th scope="col">Last seen</th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          {d.shadow.map((s) => (
-                            <tr key={`${s.identity}/${s.source}`}>
-                              <td>
-                                <div className="strong">
-                                  <VisibleText text={s.identity} />
-                                </div>
-                                <div className="muted small">
-                                  <VisibleText text={s.detail} />
-                                </div>
-                              </td>
-                              <td>{s.source}</td>
-                              <td>{fmtNumber(s.count)}</td>
-                              <td className="nowrap">{fmtDateTime(s.lastSeen)}</td>
-                            </tr>
-                          ))}
-                        </tbody>
-                      </table>
-                    </div>
+                    <Table columns={['Identity', 'Seen by', 'Times', 'Last seen']}>
+                      {d.shadow.map((s) => (
+                        <tr key={`${s.identity}/${s.source}`}>
+                          <td>
+                            <div className="strong">
+                              <VisibleText text={s.identity} />
+                            </div>
+                            <div className="muted small">
+                              <VisibleText text={s.detail} />
+                            </div>
+                          </td>
+                          <td>{s.source}</td>
+                          <td>{fmtNumber(s.count)}</td>
+                          <td className="nowrap">{fmtDateTime(s.lastSeen)}</td>
+                        </tr>
+                      ))}
+                    </Table>
                   )}
                 </Card>
                 <Card title="Sprawl" subtitle="Agents per archetype, and agents that overlap">
@@ -228,36 +210,24 @@ export function AgentsPage() {
                 {d.signals.attributionMismatches.length === 0 ? (
                   <Empty title="None seen">Every span and task event named the agent whose key sent it.</Empty>
                 ) : (
-                  <div className="table-wrap">
-                    <table className="table" data-testid="attribution-mismatches">
-                      <thead>
-                        <tr>
-                          <th scope="col">Sent by</th>
-                          <th scope="col">Named agent</th>
-                          <th scope="col">Booked to</th>
-                          <th scope="col">Spans</th>
-                          <th scope="col">Events</th>
-                          <th scope="col">Cost</th>
-                          <th scope="col">Last seen</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {d.signals.attributionMismatches.map((m) => (
-                          <tr key={`${m.sentBy}/${m.claimedAgent}/${m.bookedTo}`}>
-                            <td className="strong">{m.sentBy}</td>
-                            <td>
-                              <VisibleText text={m.claimedAgent} />
-                            </td>
-                            <td>{m.bookedTo ?? <span className="muted">no agent</span>}</td>
-                            <td>{fmtNumber(m.spans)}</td>
-                            <td>{fmtNumber(m.events)}</td>
-                            <td>{fmtMoney(m.costUsd)}</td>
-                            <td className="nowrap">{fmtDate(m.lastDay)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <Table
+                    columns={['Sent by', 'Named agent', 'Booked to', 'Spans', 'Events', 'Cost', 'Last seen']}
+                    testId="attribution-mismatches"
+                  >
+                    {d.signals.attributionMismatches.map((m) => (
+                      <tr key={`${m.sentBy}/${m.claimedAgent}/${m.bookedTo}`}>
+                        <td className="strong">{m.sentBy}</td>
+                        <td>
+                          <VisibleText text={m.claimedAgent} />
+                        </td>
+                        <td>{m.bookedTo ?? <span className="muted">no agent</span>}</td>
+                        <td>{fmtNumber(m.spans)}</td>
+                        <td>{fmtNumber(m.events)}</td>
+                        <td>{fmtMoney(m.costUsd)}</td>
+                        <td className="nowrap">{fmtDate(m.lastDay)}</td>
+                      </tr>
+                    ))}
+                  </Table>
                 )}
               </Card>
               <Card
@@ -267,30 +237,17 @@ export function AgentsPage() {
                 {(d.signals.unpricedModelCalls ?? []).length === 0 ? (
                   <Empty title="None">Every model call had a known model, a price and token counts.</Empty>
                 ) : (
-                  <div className="table-wrap">
-                    <table className="table" data-testid="unpriced-model-calls">
-                      <thead>
-                        <tr>
-                          <th scope="col">Agent</th>
-                          <th scope="col">Model</th>
-                          <th scope="col">Calls</th>
-                          <th scope="col">Why</th>
-                          <th scope="col">Last seen</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {(d.signals.unpricedModelCalls ?? []).map((u) => (
-                          <tr key={`${u.agent}/${u.model}`}>
-                            <td className="strong">{u.agent}</td>
-                            <td>{u.model || <span className="muted">none named</span>}</td>
-                            <td>{fmtNumber(u.calls)}</td>
-                            <td>{unpricedWhy(u.reasons)}</td>
-                            <td className="nowrap">{fmtDate(u.lastDay)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <Table columns={['Agent', 'Model', 'Calls', 'Why', 'Last seen']} testId="unpriced-model-calls">
+                    {(d.signals.unpricedModelCalls ?? []).map((u) => (
+                      <tr key={`${u.agent}/${u.model}`}>
+                        <td className="strong">{u.agent}</td>
+                        <td>{u.model || <span className="muted">none named</span>}</td>
+                        <td>{fmtNumber(u.calls)}</td>
+                        <td>{unpricedWhy(u.reasons)}</td>
+                        <td className="nowrap">{fmtDate(u.lastDay)}</td>
+                      </tr>
+                    ))}
+                  </Table>
                 )}
               </Card>
             </>

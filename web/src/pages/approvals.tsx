@@ -2,6 +2,7 @@
 // approve or deny with a comment. The queue refreshes every 2 seconds while the tab is visible.
 import { useState } from 'react';
 import type { GetResult } from '../../../src/client/index';
+import { Table } from '../components/table';
 import { Card, Empty, Loaded, PageHeader, Pill } from '../components/ui';
 import { HiddenCharsWarning, VisibleText } from '../components/visible-text';
 import { can, ok } from '../lib/api';
@@ -80,40 +81,26 @@ export function ApprovalsPage() {
             return done.length === 0 ? (
               <Empty title="No approval has been decided yet" />
             ) : (
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Requested</th>
-                      <th scope="col">Agent</th>
-                      <th scope="col">Tool</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">By</th>
-                      <th scope="col">Comment</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {done.map((a) => (
-                      <tr key={a.id}>
-                        <td className="nowrap">{fmtDateTime(a.createdAt)}</td>
-                        <td className="nowrap">{a.agent}</td>
-                        <td>
-                          <code>{a.tool}</code>
-                        </td>
-                        <td>
-                          <Pill value={a.status} label={STATUS_LABELS[a.status]} />
-                        </td>
-                        <td>{who(a.decidedBy)}</td>
-                        <td>
-                          <div className="clamp">
-                            <VisibleText text={a.comment ?? ''} />
-                          </div>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table columns={['Requested', 'Agent', 'Tool', 'Status', 'By', 'Comment']}>
+                {done.map((a) => (
+                  <tr key={a.id}>
+                    <td className="nowrap">{fmtDateTime(a.createdAt)}</td>
+                    <td className="nowrap">{a.agent}</td>
+                    <td>
+                      <code>{a.tool}</code>
+                    </td>
+                    <td>
+                      <Pill value={a.status} label={STATUS_LABELS[a.status]} />
+                    </td>
+                    <td>{who(a.decidedBy)}</td>
+                    <td>
+                      <div className="clamp">
+                        <VisibleText text={a.comment ?? ''} />
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </Table>
             );
           }}
         </Loaded>

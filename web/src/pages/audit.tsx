@@ -2,6 +2,7 @@
 // and whether every chain still verifies.
 import { type FormEvent, useState } from 'react';
 import type { GetResult, paths } from '../../../src/client/index';
+import { Table } from '../components/table';
 import { Card, Empty, Field, Loaded, PageHeader, Pill } from '../components/ui';
 import { VisibleText } from '../components/visible-text';
 import { ok } from '../lib/api';
@@ -157,64 +158,56 @@ export function AuditPage() {
                 {JSON.stringify(filters) === JSON.stringify(NONE) ? 'Nothing has been recorded yet.' : 'Try wider filters.'}
               </Empty>
             ) : (
-              <div className="table-wrap">
-                <table className="table audit">
+              <Table
+                columns={['When', 'Who', 'What', 'Decision', 'Reasons']}
+                className="audit"
+                caption={
                   <caption className={d.items.length >= LIMIT ? 'table-note' : 'sr-only'}>
                     {d.items.length >= LIMIT
                       ? `The newest ${LIMIT} entries; narrow by agent, decision, kind or day to see older ones.`
                       : 'Audit entries, newest first'}
                   </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">Who</th>
-                      <th scope="col">What</th>
-                      <th scope="col">Decision</th>
-                      <th scope="col">Reasons</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.items.map((e) => (
-                      <tr key={e.id}>
-                        <td className="nowrap">{fmtDateTime(e.at)}</td>
-                        <td className="nowrap">
-                          <VisibleText text={who(e.actor)} />
-                        </td>
-                        <td>
-                          <div>
-                            {KIND_LABELS[e.kind] ?? e.kind}
-                            {e.target && (
-                              <>
-                                {' '}
-                                <code>{e.target}</code>
-                              </>
-                            )}
-                          </div>
-                          <div className="muted small">
-                            <VisibleText text={subject(e)} />
-                          </div>
-                        </td>
-                        <td>{e.decision ? <Pill value={e.decision} /> : <span className="muted">—</span>}</td>
-                        <td>
-                          <ul className="reasons compact">
-                            {e.reasons.map((r) => (
-                              <li key={r.policy}>
-                                <PolicyRef id={r.policy} known={known} />
-                                {r.message && <span className="muted"> — {r.message}</span>}
-                              </li>
-                            ))}
-                            {e.monitor.map((r) => (
-                              <li key={`m-${r.policy}`}>
-                                <Pill value="monitor" /> would {r.effect}: <PolicyRef id={r.policy} known={known} />
-                              </li>
-                            ))}
-                          </ul>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                }
+              >
+                {d.items.map((e) => (
+                  <tr key={e.id}>
+                    <td className="nowrap">{fmtDateTime(e.at)}</td>
+                    <td className="nowrap">
+                      <VisibleText text={who(e.actor)} />
+                    </td>
+                    <td>
+                      <div>
+                        {KIND_LABELS[e.kind] ?? e.kind}
+                        {e.target && (
+                          <>
+                            {' '}
+                            <code>{e.target}</code>
+                          </>
+                        )}
+                      </div>
+                      <div className="muted small">
+                        <VisibleText text={subject(e)} />
+                      </div>
+                    </td>
+                    <td>{e.decision ? <Pill value={e.decision} /> : <span className="muted">—</span>}</td>
+                    <td>
+                      <ul className="reasons compact">
+                        {e.reasons.map((r) => (
+                          <li key={r.policy}>
+                            <PolicyRef id={r.policy} known={known} />
+                            {r.message && <span className="muted"> — {r.message}</span>}
+                          </li>
+                        ))}
+                        {e.monitor.map((r) => (
+                          <li key={`m-${r.policy}`}>
+                            <Pill value="monitor" /> would {r.effect}: <PolicyRef id={r.policy} known={known} />
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                  </tr>
+                ))}
+              </Table>
             )
           }
         </Loaded>

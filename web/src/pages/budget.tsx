@@ -3,6 +3,7 @@
 // (spend-imports.tsx); and the LLM gateway's spend limits with their burn-down (spend-limits.tsx).
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Table } from '../components/table';
 import { Card, Empty, Field, Loaded, PageHeader, Pill, Stat } from '../components/ui';
 import { ok } from '../lib/api';
 import { fmtDate, fmtMoney, fmtPercent, titleCase } from '../lib/format';
@@ -119,44 +120,29 @@ function BudgetView({ name }: { name: string }) {
                   </BarChart>
                 </ResponsiveContainer>
               </div>
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Category</th>
-                      <th scope="col" className="num">
-                        Allocated
-                      </th>
-                      <th scope="col" className="num">
-                        Expected by today
-                      </th>
-                      <th scope="col" className="num">
-                        Actual
-                      </th>
-                      <th scope="col" className="num">
-                        Against plan
-                      </th>
-                      <th scope="col">
-                        <span className="sr-only">Flag</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {a.categories.map((c) => (
-                      <tr key={c.category}>
-                        <td>{titleCase(c.category)}</td>
-                        <td className="num">{money(c.allocated)}</td>
-                        <td className="num">{money(c.proRated)}</td>
-                        <td className="num">{money(c.actual)}</td>
-                        <td className={`num ${(c.deviation ?? 0) > 0.1 ? 'text-bad' : ''}`}>
-                          {c.deviation === null ? '—' : `${c.deviation > 0 ? '+' : ''}${fmtPercent(c.deviation, 1)}`}
-                        </td>
-                        <td>{c.offPlan && <Pill value="off plan" tone="warn" label="Off plan" />}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table
+                columns={[
+                  'Category',
+                  { label: 'Allocated', num: true },
+                  { label: 'Expected by today', num: true },
+                  { label: 'Actual', num: true },
+                  { label: 'Against plan', num: true },
+                  { label: 'Flag', hidden: true },
+                ]}
+              >
+                {a.categories.map((c) => (
+                  <tr key={c.category}>
+                    <td>{titleCase(c.category)}</td>
+                    <td className="num">{money(c.allocated)}</td>
+                    <td className="num">{money(c.proRated)}</td>
+                    <td className="num">{money(c.actual)}</td>
+                    <td className={`num ${(c.deviation ?? 0) > 0.1 ? 'text-bad' : ''}`}>
+                      {c.deviation === null ? '—' : `${c.deviation > 0 ? '+' : ''}${fmtPercent(c.deviation, 1)}`}
+                    </td>
+                    <td>{c.offPlan && <Pill value="off plan" tone="warn" label="Off plan" />}</td>
+                  </tr>
+                ))}
+              </Table>
             </Card>
             <div className="grid-2">
               <Card title="Spend on initiatives without an outcome metric">

@@ -2,6 +2,7 @@
 // blockers and who clears them, the four-quarter roadmap within budget and compute, and the model mix.
 
 import type { GetResult } from '../../../src/client/index';
+import { Table } from '../components/table';
 import { Card, Empty, Loaded, PageHeader, Pill, Provenance, Stat, type Tone } from '../components/ui';
 import { ok } from '../lib/api';
 import { fmtMoney, fmtNumber, fmtPercent } from '../lib/format';
@@ -58,55 +59,39 @@ export function PlanPage() {
                 />
               </div>
               <Card title="Initiatives" subtitle={`Evidence from ${p.window.from} to ${p.window.to}`}>
-                <div className="table-wrap">
-                  <table className="table">
-                    <thead>
-                      <tr>
-                        <th scope="col">Initiative</th>
-                        <th scope="col">Call</th>
-                        <th scope="col">Why</th>
-                        <th scope="col">Blockers: what clears them, who</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.initiatives.map((i) => (
-                        <tr key={i.name}>
-                          <td>
-                            <span className="strong">{i.title}</span>
-                            <div className="muted">
-                              {i.name} · {i.stage} · {i.owner}
-                            </div>
-                          </td>
-                          <td>
-                            <Pill
-                              value={i.recommendation}
-                              tone={CALL[i.recommendation].tone}
-                              label={CALL[i.recommendation].label}
-                            />
-                          </td>
-                          <td>{i.reason}</td>
-                          <td>
-                            {i.blockers.length === 0 ? (
-                              <span className="muted">none</span>
-                            ) : (
-                              <ul className="plain-list">
-                                {i.blockers.map((b) => (
-                                  <li key={`${b.gap}:${b.detail}`}>
-                                    {b.detail}
-                                    <div className="muted">
-                                      → {b.action} ({b.owner}
-                                      {b.people?.length ? `: ${b.people.join(', ')}` : ''})
-                                    </div>
-                                  </li>
-                                ))}
-                              </ul>
-                            )}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <Table columns={['Initiative', 'Call', 'Why', 'Blockers: what clears them, who']}>
+                  {p.initiatives.map((i) => (
+                    <tr key={i.name}>
+                      <td>
+                        <span className="strong">{i.title}</span>
+                        <div className="muted">
+                          {i.name} · {i.stage} · {i.owner}
+                        </div>
+                      </td>
+                      <td>
+                        <Pill value={i.recommendation} tone={CALL[i.recommendation].tone} label={CALL[i.recommendation].label} />
+                      </td>
+                      <td>{i.reason}</td>
+                      <td>
+                        {i.blockers.length === 0 ? (
+                          <span className="muted">none</span>
+                        ) : (
+                          <ul className="plain-list">
+                            {i.blockers.map((b) => (
+                              <li key={`${b.gap}:${b.detail}`}>
+                                {b.detail}
+                                <div className="muted">
+                                  → {b.action} ({b.owner}
+                                  {b.people?.length ? `: ${b.people.join(', ')}` : ''})
+                                </div>
+                              </li>
+                            ))}
+                          </ul>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </Table>
               </Card>
               <Card
                 title="Roadmap"
@@ -115,78 +100,67 @@ export function PlanPage() {
                 {p.roadmap.length === 0 ? (
                   <Empty title="Nothing to scale or retire yet">No initiative is ready to scale or due to stop.</Empty>
                 ) : (
-                  <div className="table-wrap">
-                    <table className="table">
-                      <thead>
-                        <tr>
-                          <th scope="col">When</th>
-                          <th scope="col">Initiative</th>
-                          <th scope="col" className="num">
-                            Tasks a month (now → at scale)
-                          </th>
-                          <th scope="col" className="num">
-                            Value a year
-                          </th>
-                          <th scope="col" className="num">
-                            Cost a year
-                          </th>
-                          <th scope="col">Constraints and notes</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {p.roadmap.map((e) => (
-                          <tr key={`${e.action}:${e.initiative}`}>
-                            <td>
-                              {e.status === 'waits' ? (
-                                <Pill value="waits" tone="bad" label="Waits" />
-                              ) : (
-                                <span className="strong">{e.quarter}</span>
-                              )}
-                            </td>
-                            <td>
-                              {e.action === 'retire' ? 'Retire ' : 'Scale '}
-                              <span className="strong">{e.initiative}</span>
-                            </td>
-                            <td className="num">
-                              {fmtNumber(e.volume.now)} → {fmtNumber(e.volume.atScale)}
-                              <div className="muted">{e.volume.basis}</div>
-                            </td>
-                            <td className="num">
-                              {e.value.annualUsd === null ? (
-                                <span title={e.value.why}>unmeasured</span>
-                              ) : (
-                                fmtMoney(e.value.annualUsd, 'USD', true)
-                              )}{' '}
-                              <Provenance value={e.value.provenance} />
-                            </td>
-                            <td className="num">
-                              {e.cost.annualUsd === null ? (
-                                <span title={e.cost.why}>unmeasured</span>
-                              ) : (
-                                fmtMoney(e.cost.annualUsd, 'USD', true)
-                              )}{' '}
-                              <Provenance value={e.cost.provenance} />
-                            </td>
-                            <td>
-                              <ul className="plain-list">
-                                {e.shortfalls.map((s) => (
-                                  <li key={`${s.kind}:${s.what}`} className="text-bad">
-                                    {s.kind === 'compute' ? 'Pool' : 'Budget'} {s.what} short by {fmtNumber(s.missing, 2)}{' '}
-                                    {s.unit} in {s.quarter}
-                                  </li>
-                                ))}
-                                {e.notes.map((n) => (
-                                  <li key={n} className="muted">
-                                    {n}
-                                  </li>
-                                ))}
-                              </ul>
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <Table
+                    columns={[
+                      'When',
+                      'Initiative',
+                      { label: 'Tasks a month (now → at scale)', num: true },
+                      { label: 'Value a year', num: true },
+                      { label: 'Cost a year', num: true },
+                      'Constraints and notes',
+                    ]}
+                  >
+                    {p.roadmap.map((e) => (
+                      <tr key={`${e.action}:${e.initiative}`}>
+                        <td>
+                          {e.status === 'waits' ? (
+                            <Pill value="waits" tone="bad" label="Waits" />
+                          ) : (
+                            <span className="strong">{e.quarter}</span>
+                          )}
+                        </td>
+                        <td>
+                          {e.action === 'retire' ? 'Retire ' : 'Scale '}
+                          <span className="strong">{e.initiative}</span>
+                        </td>
+                        <td className="num">
+                          {fmtNumber(e.volume.now)} → {fmtNumber(e.volume.atScale)}
+                          <div className="muted">{e.volume.basis}</div>
+                        </td>
+                        <td className="num">
+                          {e.value.annualUsd === null ? (
+                            <span title={e.value.why}>unmeasured</span>
+                          ) : (
+                            fmtMoney(e.value.annualUsd, 'USD', true)
+                          )}{' '}
+                          <Provenance value={e.value.provenance} />
+                        </td>
+                        <td className="num">
+                          {e.cost.annualUsd === null ? (
+                            <span title={e.cost.why}>unmeasured</span>
+                          ) : (
+                            fmtMoney(e.cost.annualUsd, 'USD', true)
+                          )}{' '}
+                          <Provenance value={e.cost.provenance} />
+                        </td>
+                        <td>
+                          <ul className="plain-list">
+                            {e.shortfalls.map((s) => (
+                              <li key={`${s.kind}:${s.what}`} className="text-bad">
+                                {s.kind === 'compute' ? 'Pool' : 'Budget'} {s.what} short by {fmtNumber(s.missing, 2)} {s.unit} in{' '}
+                                {s.quarter}
+                              </li>
+                            ))}
+                            {e.notes.map((n) => (
+                              <li key={n} className="muted">
+                                {n}
+                              </li>
+                            ))}
+                          </ul>
+                        </td>
+                      </tr>
+                    ))}
+                  </Table>
                 )}
                 <details>
                   <summary>Assumptions</summary>
@@ -201,51 +175,40 @@ export function PlanPage() {
                 title="Model mix"
                 subtitle="Per initiative and archetype: tasks joined to the model that did them, from spans"
               >
-                <div className="table-wrap">
-                  <table className="table">
-                    <thead>
-                      <tr>
-                        <th scope="col">Initiative / archetype</th>
-                        <th scope="col">Model</th>
-                        <th scope="col">Class</th>
-                        <th scope="col" className="num">
-                          Tasks
-                        </th>
-                        <th scope="col" className="num">
-                          Success
-                        </th>
-                        <th scope="col" className="num">
-                          Cost per success
-                        </th>
+                <Table
+                  columns={[
+                    'Initiative / archetype',
+                    'Model',
+                    'Class',
+                    { label: 'Tasks', num: true },
+                    { label: 'Success', num: true },
+                    { label: 'Cost per success', num: true },
+                  ]}
+                >
+                  {p.modelUsage.flatMap((g) =>
+                    (g.models.length ? g.models : [null]).map((m, k) => (
+                      <tr key={`${g.initiative}:${g.archetype}:${m?.model ?? 'none'}`}>
+                        <td>
+                          {k === 0 && (
+                            <>
+                              <span className="strong">{g.initiative}</span>
+                              <div className="muted">{g.archetype ?? 'ad hoc'}</div>
+                            </>
+                          )}
+                        </td>
+                        <td>{m ? m.model : <span className="muted">no task joined to a model</span>}</td>
+                        <td>{m?.capabilityClass}</td>
+                        <td className="num">
+                          {m ? fmtNumber(m.tasks) : g.eventTasks ? `${fmtNumber(g.eventTasks)} as events` : '—'}
+                        </td>
+                        <td className="num">{m ? fmtPercent(m.successRate, 1) : '—'}</td>
+                        <td className="num">
+                          {m?.costPerSuccessfulTaskUsd == null ? '—' : `$${m.costPerSuccessfulTaskUsd.toFixed(4)}`}
+                        </td>
                       </tr>
-                    </thead>
-                    <tbody>
-                      {p.modelUsage.flatMap((g) =>
-                        (g.models.length ? g.models : [null]).map((m, k) => (
-                          <tr key={`${g.initiative}:${g.archetype}:${m?.model ?? 'none'}`}>
-                            <td>
-                              {k === 0 && (
-                                <>
-                                  <span className="strong">{g.initiative}</span>
-                                  <div className="muted">{g.archetype ?? 'ad hoc'}</div>
-                                </>
-                              )}
-                            </td>
-                            <td>{m ? m.model : <span className="muted">no task joined to a model</span>}</td>
-                            <td>{m?.capabilityClass}</td>
-                            <td className="num">
-                              {m ? fmtNumber(m.tasks) : g.eventTasks ? `${fmtNumber(g.eventTasks)} as events` : '—'}
-                            </td>
-                            <td className="num">{m ? fmtPercent(m.successRate, 1) : '—'}</td>
-                            <td className="num">
-                              {m?.costPerSuccessfulTaskUsd == null ? '—' : `$${m.costPerSuccessfulTaskUsd.toFixed(4)}`}
-                            </td>
-                          </tr>
-                        )),
-                      )}
-                    </tbody>
-                  </table>
-                </div>
+                    )),
+                  )}
+                </Table>
                 <h3>Switches</h3>
                 {p.modelMix.filter((m) => m.verdict !== 'keep').length === 0 ? (
                   <Empty title="No cheaper candidate">No approved, cleared, cheaper model is in question.</Empty>

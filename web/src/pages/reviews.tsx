@@ -2,6 +2,7 @@
 // signing off in a role you hold.
 import { useState } from 'react';
 import type { GetResult } from '../../../src/client/index';
+import { Table } from '../components/table';
 import { Card, Empty, Field, Loaded, PageHeader, Pill, RiskPill } from '../components/ui';
 import { ok } from '../lib/api';
 import { fmtDateTime, titleCase, who } from '../lib/format';
@@ -45,36 +46,23 @@ export function ReviewsPage() {
                 {closed.length === 0 ? (
                   <Empty title="No review has been decided yet" />
                 ) : (
-                  <div className="table-wrap">
-                    <table className="table">
-                      <thead>
-                        <tr>
-                          <th scope="col">Initiative</th>
-                          <th scope="col">Promotion</th>
-                          <th scope="col">Outcome</th>
-                          <th scope="col">Sign-offs</th>
-                          <th scope="col">Closed</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {closed.map((r) => (
-                          <tr key={r.id}>
-                            <td>{r.initiative}</td>
-                            <td>
-                              {r.from} → {r.to}
-                            </td>
-                            <td>
-                              <Pill value={r.status} />
-                            </td>
-                            <td className="small">
-                              {r.signOffs.map((s) => `${s.role}: ${who(s.person)} (${s.decision})`).join('; ')}
-                            </td>
-                            <td className="nowrap">{fmtDateTime(r.closedAt)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <Table columns={['Initiative', 'Promotion', 'Outcome', 'Sign-offs', 'Closed']}>
+                    {closed.map((r) => (
+                      <tr key={r.id}>
+                        <td>{r.initiative}</td>
+                        <td>
+                          {r.from} → {r.to}
+                        </td>
+                        <td>
+                          <Pill value={r.status} />
+                        </td>
+                        <td className="small">
+                          {r.signOffs.map((s) => `${s.role}: ${who(s.person)} (${s.decision})`).join('; ')}
+                        </td>
+                        <td className="nowrap">{fmtDateTime(r.closedAt)}</td>
+                      </tr>
+                    ))}
+                  </Table>
                 )}
               </Card>
             </>

@@ -4,6 +4,7 @@
 // are audited (spend.imported, spend.withdrawn).
 import { type ChangeEvent, useRef, useState } from 'react';
 import { ConfirmDialog } from '../components/dialog';
+import { Table } from '../components/table';
 import { Card, Empty, Loaded } from '../components/ui';
 import { ApiError, can, ok } from '../lib/api';
 import { fmtDateTime, fmtMoney, fmtNumber } from '../lib/format';
@@ -108,46 +109,33 @@ export function SpendImports({ budget, currency, onChange }: { budget: string; c
               FILE).
             </Empty>
           ) : (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Import</th>
-                    <th scope="col">Imported</th>
-                    <th scope="col">By</th>
-                    <th scope="col" className="num">
-                      Lines
-                    </th>
-                    <th scope="col" className="num">
-                      Total
-                    </th>
-                    {mayWrite && <th scope="col">Action</th>}
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.items.map((i) => (
-                    <tr key={i.importId} data-import={i.importId}>
-                      <td className="mono">{i.importId}</td>
-                      <td className="nowrap">{fmtDateTime(i.importedAt)}</td>
-                      <td>{i.importedBy}</td>
-                      <td className="num">{fmtNumber(i.imported)}</td>
-                      <td className="num">{money(i.total)}</td>
-                      {mayWrite && (
-                        <td>
-                          <button
-                            type="button"
-                            className="btn btn-sm btn-danger-outline"
-                            onClick={() => setWithdrawing(i.importId)}
-                          >
-                            Withdraw
-                          </button>
-                        </td>
-                      )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              columns={[
+                'Import',
+                'Imported',
+                'By',
+                { label: 'Lines', num: true },
+                { label: 'Total', num: true },
+                mayWrite && 'Action',
+              ]}
+            >
+              {d.items.map((i) => (
+                <tr key={i.importId} data-import={i.importId}>
+                  <td className="mono">{i.importId}</td>
+                  <td className="nowrap">{fmtDateTime(i.importedAt)}</td>
+                  <td>{i.importedBy}</td>
+                  <td className="num">{fmtNumber(i.imported)}</td>
+                  <td className="num">{money(i.total)}</td>
+                  {mayWrite && (
+                    <td>
+                      <button type="button" className="btn btn-sm btn-danger-outline" onClick={() => setWithdrawing(i.importId)}>
+                        Withdraw
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </Table>
           )
         }
       </Loaded>
