@@ -2,8 +2,9 @@
 // one connection, and with it the event loop (better-sqlite3 is synchronous), for seconds: no
 // decision, health check or ingest is answered meanwhile. On PostgreSQL it locks every row it
 // touches until it commits, and another node running the same statement waits on all of them.
-import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { DialectAdapter } from './adapter.js';
+import type { Database } from './schema.js';
 
 /** The most rows one statement of a sliced delete or update changes. */
 export const SLICE_ROWS = 5000;
@@ -33,4 +34,25 @@ export async function inSlices(step: (limit: number) => Promise<bigint | number>
     if (n === 0) return total;
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/**
+ * Deletes the rows of `table` that `picked` (a select of rowIdOf, with no limit of its own) lists, a
+ * slice at a time (inSlices); answers how many.
+ */
+export function deleteInSlices(
+  db: Kysely<Database>,
+  adapter: DialectAdapter,
+  table: keyof Database & string,
+  picked: { limit(n: number): Expression<unknown> },
+): Promise<number> {
+  return inSlices(
+    async (limit) =>
+      (
+        await db
+          .deleteFrom(table)
+          .where(rowsIn(adapter, picked.limit(limit)))
+          .executeTakeFirst()
+      ).numDeletedRows,
+  );
 }

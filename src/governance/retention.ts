@@ -8,7 +8,7 @@ import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { adapterOf, orBatches, withoutQueryBound } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
-import { inSlices, rowIdOf, rowsIn } from '../db/slices.js';
+import { deleteInSlices, inSlices, rowIdOf, rowsIn } from '../db/slices.js';
 import { InputError } from '../errors.js';
 import { UNBOOKED } from '../evidence/attribution.js';
 import type { AuditRecord } from '../guard/audit.js';
@@ -257,52 +257,27 @@ export function createRetentionService(deps: Deps) {
 
       // Shadow identities nobody has seen for the period (unauthenticated callers cannot grow the table for ever).
       // Every delete and redaction below goes a slice at a time (src/db/slices.ts).
-      result.shadowAgents = await inSlices(
-        async (limit) =>
-          (
-            await db
-              .deleteFrom('shadow_agents')
-              .where(
-                rowsIn(
-                  adapter,
-                  db
-                    .selectFrom('shadow_agents')
-                    .select(rowId.as('r'))
-                    .where('last_seen', '<', cutoff(p.shadowAgents))
-                    .limit(limit),
-                ),
-              )
-              .executeTakeFirst()
-          ).numDeletedRows,
+      result.shadowAgents = await deleteInSlices(
+        db,
+        adapter,
+        'shadow_agents',
+        db.selectFrom('shadow_agents').select(rowId.as('r')).where('last_seen', '<', cutoff(p.shadowAgents)),
       );
       // A reported outcome's claim goes once its decision has left the audit log (held decisions keep
       // theirs, so an outcome is never reported twice while the decision can be seen).
-      await inSlices(
-        async (limit) =>
-          (
-            await db
-              .deleteFrom('decision_outcomes')
-              .where(
-                rowsIn(
-                  adapter,
-                  db
-                    .selectFrom('decision_outcomes')
-                    .select(rowId.as('r'))
-                    .where('at', '<', cutoff(p.decisions))
-                    .where(({ not, exists, selectFrom }) =>
-                      not(
-                        exists(
-                          selectFrom('audit_entries')
-                            .select('id')
-                            .whereRef('audit_entries.id', '=', 'decision_outcomes.decision_id'),
-                        ),
-                      ),
-                    )
-                    .limit(limit),
-                ),
-              )
-              .executeTakeFirst()
-          ).numDeletedRows,
+      await deleteInSlices(
+        db,
+        adapter,
+        'decision_outcomes',
+        db
+          .selectFrom('decision_outcomes')
+          .select(rowId.as('r'))
+          .where('at', '<', cutoff(p.decisions))
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(selectFrom('audit_entries').select('id').whereRef('audit_entries.id', '=', 'decision_outcomes.decision_id')),
+            ),
+          ),
       );
 
       // Raw telemetry. The daily rollups stay: they are aggregates.
@@ -323,16 +298,7 @@ export function createRetentionService(deps: Deps) {
             ...(deletedHeldEntirely ? [] : [eb(column, '<', floor)]),
           ]),
         );
-        const picked = q;
-        result[type] = await inSlices(
-          async (limit) =>
-            (
-              await db
-                .deleteFrom(table)
-                .where(rowsIn(adapter, picked.limit(limit)))
-                .executeTakeFirst()
-            ).numDeletedRows,
-        );
+        result[type] = await deleteInSlices(db, adapter, table, q);
       }
       // Each trace's state for the tasks-by-model rollup goes with its spans (by the day of its
       // earliest one, so never before them); the rollup itself stays. The table has no index on day
