@@ -8,7 +8,7 @@ import { RegistrySnapshot } from '../../src/registry/model.js';
 import { resolveModelName } from '../../src/registry/model-names.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { otlpAttributes } from '../support/otlp.js';
+import { otlpAttributes, spansExport } from '../support/otlp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -346,38 +346,28 @@ spec:
       method: 'POST',
       url: '/otlp/v1/traces',
       token: key,
-      payload: {
-        resourceSpans: [
-          {
-            scopeSpans: [
-              {
-                spans: [
-                  span('00000000000000a1', 'eu.anthropic.claude-sonnet-4-20250514-v1:0'),
-                  span('00000000000000a2', 'anthropic.claude-sonnet-4-20250514-v1:0'),
-                  // Half the input written to the prompt cache: that half at the cache-write price.
-                  span('00000000000000a3', 'anthropic.claude-sonnet-4-20250514-v1:0', [
-                    { key: 'gen_ai.usage.cache_creation.input_tokens', value: { intValue: 500000 } },
-                  ]),
-                  // Cache counts above the input: reported apart from it (Anthropic's usage), so added.
-                  span('00000000000000a4', 'anthropic.claude-sonnet-4-20250514-v1:0', [
-                    { key: 'gen_ai.usage.cache_creation.input_tokens', value: { intValue: 2000000 } },
-                  ]),
-                  // Billed at a tier above the price (the semantic conventions' attribute, and its older name).
-                  span('00000000000000a5', 'anthropic.claude-sonnet-4-20250514-v1:0', [
-                    { key: 'openai.response.service_tier', value: { stringValue: 'priority' } },
-                  ]),
-                  span('00000000000000a6', 'anthropic.claude-sonnet-4-20250514-v1:0', [
-                    { key: 'gen_ai.openai.response.service_tier', value: { stringValue: 'scale' } },
-                  ]),
-                  span('00000000000000a7', 'anthropic.claude-sonnet-4-20250514-v1:0', [
-                    { key: 'openai.response.service_tier', value: { stringValue: 'default' } },
-                  ]),
-                ],
-              },
-            ],
-          },
-        ],
-      },
+      payload: spansExport([
+        span('00000000000000a1', 'eu.anthropic.claude-sonnet-4-20250514-v1:0'),
+        span('00000000000000a2', 'anthropic.claude-sonnet-4-20250514-v1:0'),
+        // Half the input written to the prompt cache: that half at the cache-write price.
+        span('00000000000000a3', 'anthropic.claude-sonnet-4-20250514-v1:0', [
+          { key: 'gen_ai.usage.cache_creation.input_tokens', value: { intValue: 500000 } },
+        ]),
+        // Cache counts above the input: reported apart from it (Anthropic's usage), so added.
+        span('00000000000000a4', 'anthropic.claude-sonnet-4-20250514-v1:0', [
+          { key: 'gen_ai.usage.cache_creation.input_tokens', value: { intValue: 2000000 } },
+        ]),
+        // Billed at a tier above the price (the semantic conventions' attribute, and its older name).
+        span('00000000000000a5', 'anthropic.claude-sonnet-4-20250514-v1:0', [
+          { key: 'openai.response.service_tier', value: { stringValue: 'priority' } },
+        ]),
+        span('00000000000000a6', 'anthropic.claude-sonnet-4-20250514-v1:0', [
+          { key: 'gen_ai.openai.response.service_tier', value: { stringValue: 'scale' } },
+        ]),
+        span('00000000000000a7', 'anthropic.claude-sonnet-4-20250514-v1:0', [
+          { key: 'openai.response.service_tier', value: { stringValue: 'default' } },
+        ]),
+      ]),
     });
     expect(res.json()).toEqual({});
     const rows = await t.app.database.db.selectFrom('spans').selectAll().where('model', '=', 'claude-sonnet-4').execute();

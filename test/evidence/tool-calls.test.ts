@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallEvidence, createCallEvidence, parseTraceparent } from '../../src/mcp/evidence.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
+import { spansExport } from '../support/otlp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -69,29 +70,19 @@ describe.each(ENGINES)('tool calls through the MCP gateway on %s', (engine) => {
       method: 'POST',
       url: '/otlp/v1/traces',
       token: key,
-      payload: {
-        resourceSpans: [
-          {
-            scopeSpans: [
-              {
-                spans: [
-                  {
-                    traceId,
-                    spanId,
-                    name: `execute_tool ${tool}`,
-                    startTimeUnixNano: String(BigInt(startMs) * 1_000_000n),
-                    endTimeUnixNano: String(BigInt(endMs) * 1_000_000n),
-                    attributes: [
-                      { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } },
-                      { key: 'gen_ai.tool.name', value: { stringValue: tool } },
-                    ],
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      },
+      payload: spansExport([
+        {
+          traceId,
+          spanId,
+          name: `execute_tool ${tool}`,
+          startTimeUnixNano: String(BigInt(startMs) * 1_000_000n),
+          endTimeUnixNano: String(BigInt(endMs) * 1_000_000n),
+          attributes: [
+            { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } },
+            { key: 'gen_ai.tool.name', value: { stringValue: tool } },
+          ],
+        },
+      ]),
     });
   /** The gateway's record of a call of everything.echo, with the caller's trace context if given. */
   const record = async (startedAt: number, traceparent?: string) => {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { MINI, readBundle } from '../support/files.js';
+import { spansExport } from '../support/otlp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ADMIN, days, decideTimes, decisionsOf } from './retention-fixture.js';
 
@@ -220,19 +221,9 @@ describe.each(ENGINES)('retention of a deleted agent on %s', (engine) => {
       method: 'POST',
       url: '/otlp/v1/traces',
       token: key,
-      payload: {
-        resourceSpans: [
-          {
-            scopeSpans: [
-              {
-                spans: [
-                  { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'chat', startTimeUnixNano: ns, endTimeUnixNano: ns },
-                ],
-              },
-            ],
-          },
-        ],
-      },
+      payload: spansExport([
+        { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'chat', startTimeUnixNano: ns, endTimeUnixNano: ns },
+      ]),
     });
     expect(sp.statusCode, sp.body).toBe(200);
     // An incident on its initiative, still open; short periods; then the agent is decommissioned.

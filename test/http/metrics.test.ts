@@ -7,6 +7,7 @@ import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
+import { spansExport } from '../support/otlp.js';
 import { ADMIN_TOKEN, startNode, startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -93,22 +94,12 @@ describe('metrics', () => {
       method: 'POST',
       url: '/otlp/v1/traces',
       token: key,
-      payload: {
-        resourceSpans: [
-          {
-            scopeSpans: [
-              {
-                spans: [
-                  span('00000000000000b1', 'gpt-4o-mini', true),
-                  span('00000000000000b2', 'a-model-nobody-declared', true),
-                  span('00000000000000b3', 'gpt-4o-mini', false),
-                  { ...span('00000000000000b4', 'gpt-4o-mini', true), traceId: 'not-hex' },
-                ],
-              },
-            ],
-          },
-        ],
-      },
+      payload: spansExport([
+        span('00000000000000b1', 'gpt-4o-mini', true),
+        span('00000000000000b2', 'a-model-nobody-declared', true),
+        span('00000000000000b3', 'gpt-4o-mini', false),
+        { ...span('00000000000000b4', 'gpt-4o-mini', true), traceId: 'not-hex' },
+      ]),
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().partialSuccess.rejectedSpans).toBe('1');

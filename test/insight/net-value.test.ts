@@ -2,6 +2,7 @@
 // value minus a lower bound of the cost is no net value, as the ROI is none — on every engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
+import { spansExport } from '../support/otlp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { sendTasks } from './tasks.js';
 import { agentOf, applyWorld, dayOf, initiative, resolution } from './world.js';
@@ -33,31 +34,21 @@ describe.each(ENGINES)('net value with an unpriced cost on %s', (engine) => {
       method: 'POST',
       url: '/otlp/v1/traces',
       token: key,
-      payload: {
-        resourceSpans: [
-          {
-            scopeSpans: [
-              {
-                spans: [
-                  {
-                    traceId: '5bf92f3577b34da6a3ce929d0e0e4736',
-                    spanId: '10f067aa0ba902b7',
-                    name: 'chat',
-                    startTimeUnixNano: String(start),
-                    endTimeUnixNano: String(start + 1_000_000n),
-                    attributes: [
-                      { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
-                      { key: 'gen_ai.request.model', value: { stringValue: 'unpriced-frontier' } },
-                      { key: 'gen_ai.usage.input_tokens', value: { intValue: 1_000_000 } },
-                      { key: 'gen_ai.usage.output_tokens', value: { intValue: 0 } },
-                    ],
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      },
+      payload: spansExport([
+        {
+          traceId: '5bf92f3577b34da6a3ce929d0e0e4736',
+          spanId: '10f067aa0ba902b7',
+          name: 'chat',
+          startTimeUnixNano: String(start),
+          endTimeUnixNano: String(start + 1_000_000n),
+          attributes: [
+            { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+            { key: 'gen_ai.request.model', value: { stringValue: 'unpriced-frontier' } },
+            { key: 'gen_ai.usage.input_tokens', value: { intValue: 1_000_000 } },
+            { key: 'gen_ai.usage.output_tokens', value: { intValue: 0 } },
+          ],
+        },
+      ]),
     });
     expect(otlp.statusCode, otlp.body).toBe(200);
   });

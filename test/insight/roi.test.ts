@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
+import { spansExport } from '../support/otlp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -38,31 +39,21 @@ describe.each(ENGINES)('ROI on %s', (engine) => {
       method: 'POST',
       url: '/otlp/v1/traces',
       token: key,
-      payload: {
-        resourceSpans: [
-          {
-            scopeSpans: [
-              {
-                spans: [
-                  {
-                    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-                    spanId: '00f067aa0ba902b7',
-                    name: 'chat',
-                    startTimeUnixNano: String(start),
-                    endTimeUnixNano: String(start + 1_000_000n),
-                    attributes: [
-                      { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
-                      { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o-mini' } },
-                      { key: 'gen_ai.usage.input_tokens', value: { intValue: 1_000_000 } },
-                      { key: 'gen_ai.usage.output_tokens', value: { intValue: 0 } },
-                    ],
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      },
+      payload: spansExport([
+        {
+          traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+          spanId: '00f067aa0ba902b7',
+          name: 'chat',
+          startTimeUnixNano: String(start),
+          endTimeUnixNano: String(start + 1_000_000n),
+          attributes: [
+            { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+            { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o-mini' } },
+            { key: 'gen_ai.usage.input_tokens', value: { intValue: 1_000_000 } },
+            { key: 'gen_ai.usage.output_tokens', value: { intValue: 0 } },
+          ],
+        },
+      ]),
     });
   });
   afterAll(async () => t?.close());

@@ -44,3 +44,8 @@ export function otlpExport(spans: OtlpSpan[], resource: Record<string, string> =
     ],
   };
 }
+
+/** One export of spans already in OTLP/JSON form (a span's own attributes name its agent), under no resource. */
+export function spansExport(spans: object[]) {
+  return { resourceSpans: [{ scopeSpans: [{ spans }] }] };
+}
