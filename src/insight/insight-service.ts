@@ -116,6 +116,18 @@ export function createInsightService(deps: Deps) {
     };
   }
 
+  /** The signals from facts gathered at `now`: the same lists on their own and in the board report. */
+  async function signalsOf(f: Facts, now: Date): Promise<Signals> {
+    return computeSignals(f.registry, {
+      now,
+      stalledPilotDays: DEFAULT_THRESHOLDS.stalledPilotDays,
+      measuredInitiatives: f.measuredInitiatives,
+      agentStatus: f.agentStatus,
+      attributionMismatches: await attributionMismatches(db, f.window.from),
+      unpricedModelCalls: await unpricedModelCalls(db, f.window.from),
+    });
+  }
+
   return {
     async roi(actor: Principal, initiative: string, now = new Date()): Promise<Roi> {
       assertCan(actor, 'registry.read');
@@ -139,15 +151,7 @@ export function createInsightService(deps: Deps) {
     /** Pilot paralysis, agent sprawl and where AI is not ready, as named lists. */
     async signals(actor: Principal, now = new Date()): Promise<Signals> {
       assertCan(actor, 'registry.read');
-      const f = await facts(now);
-      return computeSignals(f.registry, {
-        now,
-        stalledPilotDays: DEFAULT_THRESHOLDS.stalledPilotDays,
-        measuredInitiatives: f.measuredInitiatives,
-        agentStatus: f.agentStatus,
-        attributionMismatches: await attributionMismatches(db, f.window.from),
-        unpricedModelCalls: await unpricedModelCalls(db, f.window.from),
-      });
+      return signalsOf(await facts(now), now);
     },
 
     /** The board report's content: the diagnostic and what stands behind it, for md, html and pdf. */
@@ -235,14 +239,7 @@ export function createInsightService(deps: Deps) {
         risks,
         shadowAgents: [...new Set(f.shadowAgents.map((s) => s.identity))],
         plan: planLines(plan(await planFacts(db, f, DEFAULT_PLAN_THRESHOLDS, all), DEFAULT_PLAN_THRESHOLDS)),
-        signals: computeSignals(r, {
-          now,
-          stalledPilotDays: DEFAULT_THRESHOLDS.stalledPilotDays,
-          measuredInitiatives: f.measuredInitiatives,
-          agentStatus: f.agentStatus,
-          attributionMismatches: await attributionMismatches(db, f.window.from),
-          unpricedModelCalls: await unpricedModelCalls(db, f.window.from),
-        }),
+        signals: await signalsOf(f, now),
       };
     },
 
