@@ -15,7 +15,7 @@ import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { pauseQuery, selectsFrom } from '../support/pause.js';
 import { cli } from '../support/process.js';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { ADMIN_TOKEN, startMini, startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 
@@ -24,9 +24,8 @@ describe('the evidence export', () => {
   let env: NodeJS.ProcessEnv;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-evidence-test-'));
   beforeAll(async () => {
-    t = await startTestServer('sqlite');
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    let key: string;
+    ({ t, key } = await startMini('sqlite'));
     for (const amount of [10, 900])
       await t.request({
         method: 'POST',

@@ -9,11 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntryTable } from '../../src/db/schema.js';
 import { entryHash } from '../../src/guard/audit.js';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
 import { cli } from '../support/process.js';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
-
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+import { ADMIN_TOKEN, startMini, type TestServer } from '../support/server.js';
 
 describe.each(ENGINES)('an evidence archive checked with the public key alone (%s)', (engine) => {
   let t: TestServer;
@@ -23,9 +20,8 @@ describe.each(ENGINES)('an evidence archive checked with the public key alone (%
   const publicKey = path.join(dir, 'audit-public-key.pem');
   const out = path.join(dir, 'x');
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    let key: string;
+    ({ t, key } = await startMini(engine));
     for (const amount of [10, 900, 20, 30])
       await t.request({
         method: 'POST',

@@ -1,13 +1,9 @@
 // Found by review: a cost_per_day monitor against a budget divided USD cost by the budget's own
 // currency (4 USD a day against 60 million yen a year read as 0.00002 of plan, never a breach) and
 // read a budget that allocates nothing as 0. Neither can be measured: the monitor says so.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+import { startMini, type TestServer } from '../support/server.js';
 
 describe.each(ENGINES)('monitors against a budget on %s', (engine) => {
   let t: TestServer;
@@ -31,9 +27,8 @@ describe.each(ENGINES)('monitors against a budget on %s', (engine) => {
     });
 
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    let key: string;
+    ({ t, key } = await startMini(engine));
     const ev = await t.request({
       method: 'POST',
       url: '/v1/events',

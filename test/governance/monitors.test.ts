@@ -6,7 +6,7 @@ import { createApp } from '../../src/app.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startMini, startTestServer, type TestServer } from '../support/server.js';
 
 const SYSTEM: Principal = { type: 'system', id: 'test' };
 
@@ -20,9 +20,7 @@ describe.each(ENGINES)('monitors on %s', (engine) => {
   const monitor = (name: string, spec: object) => t.request({ method: 'PUT', url: `/v1/monitors/${name}`, payload: { spec } });
   const evaluate = () => t.request({ method: 'POST', url: '/v1/monitors/evaluate' });
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    ({ t, key } = await startMini(engine));
   });
   afterAll(async () => t?.close());
 

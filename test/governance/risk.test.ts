@@ -1,13 +1,10 @@
 // Risk tiering: the tier rules (EU AI Act classes), versioned assessments, the tier in force feeding
 // the guard (a prohibited initiative's agents are denied) and the diagnostic.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answers, classify, QUESTIONS } from '../../src/governance/risk.js';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startMini, type TestServer } from '../support/server.js';
 
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const none = (): Answers => ({
   ...(Object.fromEntries(Object.keys(QUESTIONS).map((q) => [q, false])) as Record<keyof typeof QUESTIONS, boolean>),
   prohibitedPractices: [],
@@ -48,9 +45,7 @@ describe.each(ENGINES)('risk assessments on %s', (engine) => {
   const assess = (answers: object, name = 'support-deflection') =>
     t.request({ method: 'POST', url: `/v1/initiatives/${name}/risk-assessment`, payload: { answers } });
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    ({ t, key } = await startMini(engine));
   });
   afterAll(async () => t?.close());
 

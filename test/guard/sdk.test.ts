@@ -1,20 +1,14 @@
 // The agent SDK against a real Fulcrum over HTTP: check, run with a human approval, fail closed.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuard, FulcrumDenied } from '../../src/sdk/index.js';
-import { readBundle } from '../support/files.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+import { startMini, type TestServer } from '../support/server.js';
 
 describe('the agent SDK', () => {
   let t: TestServer;
   let url: string;
   let key: string;
   beforeAll(async () => {
-    t = await startTestServer('sqlite');
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    ({ t, key } = await startMini('sqlite'));
     url = await t.server.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => t?.close());

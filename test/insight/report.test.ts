@@ -1,22 +1,17 @@
 // The board report: one content model (format=json) rendered as Markdown, HTML and PDF, each
 // carrying the verdict, the scorecard, outcomes, ROI, spend against allocation, incidents and risks,
 // and the "where AI is not ready" section — from the same facts as the diagnostic.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offLoop } from '../../src/http/off-loop.js';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
 import { pdfPageCount, pdfText } from '../support/pdf.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+import { startMini, type TestServer } from '../support/server.js';
 
 describe.each(ENGINES)('board report on %s', (engine) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    let key: string;
+    ({ t, key } = await startMini(engine));
     const endedAt = new Date().toISOString();
     const events = Array.from({ length: 10 }, (_, i) => ({
       type: 'task.completed',

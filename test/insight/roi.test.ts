@@ -1,20 +1,15 @@
 // ROI per initiative: value from measured improvement × the stated valuePerUnit (an assumption),
 // cost from telemetry (measured), agents' reports and spend lines (self-reported).
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
 import { spansExport } from '../support/otlp.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+import { startMini, type TestServer } from '../support/server.js';
 
 describe.each(ENGINES)('ROI on %s', (engine) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    let key: string;
+    ({ t, key } = await startMini(engine));
     const endedAt = new Date().toISOString();
     const events = [
       ...Array.from({ length: 7 }, (_, i) => ({

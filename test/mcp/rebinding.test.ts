@@ -1,14 +1,10 @@
 // DNS rebinding protection on /mcp: the rule itself, and the route over real HTTP on a loopback
 // listener (the conformance suite's dns-rebinding-protection scenario checks the same from outside).
 import http from 'node:http';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mcpSettings } from '../../src/mcp/index.js';
 import { rebinding } from '../../src/mcp/route.js';
-import { readBundle } from '../support/files.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+import { startMini, type TestServer } from '../support/server.js';
 
 describe('the DNS rebinding rule', () => {
   it('on a loopback listener, serves loopback host names only', () => {
@@ -61,9 +57,7 @@ describe('/mcp on a loopback listener', () => {
   let port: number;
   let key: string;
   beforeAll(async () => {
-    t = await startTestServer('sqlite');
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    ({ t, key } = await startMini('sqlite'));
     port = Number(new URL(await t.server.listen({ host: '127.0.0.1', port: 0 })).port);
   });
   afterAll(async () => t?.close());

@@ -1,12 +1,8 @@
 // cedar-wasm parses in a worker thread; parse results are cached by text, so a guard snapshot
 // rebuilt for an unchanged policy set (a suspension, a resume) asks the worker nothing.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cedarWorkerCalls } from '../../src/policy/cedar-runtime.js';
-import { readBundle } from '../support/files.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+import { startMini, type TestServer } from '../support/server.js';
 
 describe('the cedar-wasm worker', () => {
   let t: TestServer;
@@ -21,9 +17,7 @@ describe('the cedar-wasm worker', () => {
       })
     ).json().decision;
   beforeAll(async () => {
-    t = await startTestServer('sqlite');
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    ({ t, key } = await startMini('sqlite'));
   });
   afterAll(() => t.close());
 
