@@ -3,25 +3,17 @@
 // config directory with mode 0600, where the other commands find it. Needs dist/ (npm run build).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { type Idp, startIdp, walkIdp } from '../support/oidc.js';
+import { freePort } from '../support/ports.js';
 import { BIN, cli } from '../support/process.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe.each(ENGINES)('fulcrum login (%s)', (engine) => {
   let idp: Idp;

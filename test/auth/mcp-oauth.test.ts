@@ -2,7 +2,6 @@
 // the protected-resource metadata it points at, gets a client-credentials token from a real OpenID
 // Provider (oidc-provider) for the /mcp resource, and calls tools through the gateway. The token never
 // reaches an upstream.
-import net from 'node:net';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -13,15 +12,8 @@ import { operatorAllows, type Peer, startEverythingHttp } from '../mcp/peers.js'
 import { startMcpUpstream } from '../security/upstreams.js';
 import { ENGINES } from '../support/databases.js';
 import { type Idp, startIdp } from '../support/oidc.js';
+import { freePort } from '../support/ports.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe.each(ENGINES)('MCP clients with OAuth access tokens (%s)', (engine) => {
   let idp: Idp;

@@ -5,26 +5,19 @@
 /// <reference lib="dom" />
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { ACME_STDIO, readBundle } from '../support/files.js';
 import { type Idp, startIdp } from '../support/oidc.js';
+import { freePort } from '../support/ports.js';
 import { BIN, call } from '../support/process.js';
 import { launchBrowser, openPage, screenshot } from './support/browser.js';
 
 const ADMIN = 'fat_e2e-sso-admin-token';
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** `fulcrum serve` on a port chosen first: FULCRUM_PUBLIC_URL (the redirect URI) must name it. */
 async function serveOn(port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {

@@ -2,7 +2,6 @@
 // Streamable HTTP, 2026-07-28 servers built with @modelcontextprotocol/server, and deliberately
 // broken servers, each a child process on 127.0.0.1.
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import type { Config } from '../../src/config.js';
 import { ACME_STDIO } from '../support/files.js';
@@ -86,11 +85,5 @@ export async function requestsSeen(peer: Peer): Promise<SeenRequest[]> {
   return (await res.json()) as SeenRequest[];
 }
 
-/** A port nothing listens on: bound, then released. */
-export async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+/** A port nothing listens on, for an upstream that is down. */
+export { freePort as closedPort } from '../support/ports.js';
