@@ -173,9 +173,9 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
       const approval = { id: 'apr_1', status: 'pending', agent: 'a', tool: 't', arguments: { orderId: evil }, expiresAt: 'x' };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [approval] }));
     });
-    const refused = await run(env(s.url), ['decisions']);
+    const refused = await cliWithin(env(s.url), ['decisions']);
     expect(refused.code).toBe(1);
-    const listed = await run(env(s.url), ['approvals', 'list']);
+    const listed = await cliWithin(env(s.url), ['approvals', 'list']);
     expect(listed.code, listed.stderr).toBe(0);
     for (const out of [refused.stderr, listed.stdout]) {
       // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what must not be there
@@ -184,7 +184,7 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     }
     expect(refused.stderr).toContain('ok\\u001B]0;pwned\\u0007\\u001B]52;c;cm0gLXJmIH4=\\u0007\\u009B2J\\u000Dfine ord-');
     // --json is JSON still, and reads back as what the server sent.
-    const json = await run(env(s.url), ['approvals', 'list', '--json']);
+    const json = await cliWithin(env(s.url), ['approvals', 'list', '--json']);
     expect(JSON.parse(json.stdout)[0].arguments.orderId).toBe(evil);
   });
 
