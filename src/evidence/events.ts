@@ -1,6 +1,6 @@
 // Task events as agents report them (POST /v1/events). Each event is validated on its own: the
 // reply counts the accepted ones and lists each rejected one with its index and reason.
-import { inTheFuture, MAX_TASK_ID, NUL, TASK_OUTCOMES } from './otlp.js';
+import { inTheFuture, MAX_AGENT_NAME, MAX_TASK_ID, MAX_WORKFLOW, NUL, TASK_OUTCOMES } from './otlp.js';
 
 export const EVENT_TYPES = ['task.started', 'task.completed', 'handoff.human'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -47,14 +47,14 @@ export function mapEvent(raw: unknown): TaskEvent {
   const agent = optional(
     e.agent,
     'agent',
-    (v) => typeof v === 'string' && v.length > 0 && v.length <= 253,
-    'an agent name of 1 to 253 characters',
+    (v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_AGENT_NAME,
+    `an agent name of 1 to ${MAX_AGENT_NAME} characters`,
   ) as string | null;
   const workflow = optional(
     e.workflow,
     'workflow',
-    (v) => typeof v === 'string' && v.length <= 200,
-    'a string of at most 200 characters',
+    (v) => typeof v === 'string' && v.length <= MAX_WORKFLOW,
+    `a string of at most ${MAX_WORKFLOW} characters`,
   );
   const startedAt = optional(e.startedAt, 'startedAt', isTime, 'an ISO 8601 date-time') as string | null;
   const endedAt = optional(e.endedAt, 'endedAt', isTime, 'an ISO 8601 date-time') as string | null;

@@ -350,7 +350,7 @@ function spanRow(
       // A Tool an McpServer serves under its registry name, as the gateway records it (agents may
       // know it by its MCP name, crm_get_order for crm.get_order).
       tool: mcpTool ?? s.tool?.slice(0, 256) ?? null,
-      error_type: s.errorType,
+      error_type: s.errorType?.slice(0, 256) ?? null,
       task_outcome: s.taskOutcome,
       received_at: now,
       claimed_agent: claimed,

@@ -75,6 +75,10 @@ export function unknownUsageOperation(s: Pick<MappedSpan, 'operation' | 'model' 
 export const TASK_OUTCOMES = ['resolved', 'escalated', 'failed', 'abandoned'] as const;
 /** The longest task id, from a span or a task event (POST /v1/events). */
 export const MAX_TASK_ID = 200;
+/** The longest agent a span or task event may name: a registry name's bound. */
+export const MAX_AGENT_NAME = 253;
+/** The longest workflow a task (from a span or a task event) may name. */
+export const MAX_WORKFLOW = 200;
 
 /**
  * How far ahead of this server's clock evidence may be dated. A span or task from the future is a
@@ -170,10 +174,21 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
     str(v) === null ? null : { key, id: str(v) as string },
   );
   const taskId = task?.id ?? null;
+  const isTask = outcome !== null && operation === 'invoke_agent';
   // A task's id is bounded as a task event's is: it is in task_events' primary key, and PostgreSQL
   // refuses an index entry over ~2.7 kB, which failed the whole export (SQLite stored it).
-  if (outcome !== null && operation === 'invoke_agent' && taskId !== null && taskId.length > MAX_TASK_ID)
+  if (isTask && taskId !== null && taskId.length > MAX_TASK_ID)
     throw new Error(`${task?.key} must be 1 to ${MAX_TASK_ID} characters, got ${taskId.length}`);
+  // So are the agent and workflow it names (found by review): a claimed agent is in an index of
+  // unbooked tasks, and `telemetry:<agent>` a shadow agent's key, whose batch of every identity seen
+  // that second failed with it.
+  const named = (...keys: string[]) => firstOf(keys, (v, key) => (str(v) === null ? null : { key, text: v as string }));
+  const agent = named('gen_ai.agent.name', 'gen_ai.agent.id', 'agent.name', 'gen_ai.workflow.name');
+  if (agent !== null && agent.text.length > MAX_AGENT_NAME)
+    throw new Error(`${agent.key} must be 1 to ${MAX_AGENT_NAME} characters, got ${agent.text.length}`);
+  const workflow = named('fulcrum.workflow', 'gen_ai.workflow.name');
+  if (isTask && workflow !== null && workflow.text.length > MAX_WORKFLOW)
+    throw new Error(`${workflow.key} must be at most ${MAX_WORKFLOW} characters, got ${workflow.text.length}`);
   const m: MappedSpan = {
     index,
     traceId,
@@ -185,7 +200,7 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
     day: startAt.slice(0, 10),
     durationMs: Number(end - start) / 1e6,
     // semantic-conventions-genai v0.1.0: an invoke_workflow span names its workflow, not an agent.
-    agentName: first('gen_ai.agent.name', 'gen_ai.agent.id', 'agent.name', 'gen_ai.workflow.name'),
+    agentName: agent?.text ?? null,
     // The model that answered, else the one asked for.
     model: first(
       'gen_ai.response.model',
@@ -237,7 +252,7 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
     errorType: str(a('error.type')) ?? (status === STATUS_ERROR ? 'error' : null),
     taskOutcome: outcome,
     taskId,
-    workflow: first('fulcrum.workflow', 'gen_ai.workflow.name'),
+    workflow: workflow?.text ?? null,
     responseId: str(a('gen_ai.response.id'))?.slice(0, 256) ?? null,
     serviceTier: first('openai.response.service_tier', 'gen_ai.openai.response.service_tier'),
     understood: false,
