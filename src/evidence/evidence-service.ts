@@ -13,7 +13,7 @@ import { attributor, type Sender, sentBy, UNBOOKED } from './attribution.js';
 import { createPriceBook, tierAbovePrice } from './cost.js';
 import { mapEvent } from './events.js';
 import { createEvidenceStore } from './evidence-store.js';
-import { isInference, type MappedSpan, mapTraceRequest, unknownUsageOperation } from './otlp.js';
+import { isInference, MAX_REASONS, type MappedSpan, mapTraceRequest, type Rejected, unknownUsageOperation } from './otlp.js';
 import type { MappedExport } from './otlp-body.js';
 import { computeOutcomes, type OutcomeReport } from './outcomes.js';
 
@@ -62,24 +62,30 @@ export function createEvidenceService(deps: Deps) {
 
   /** OTLP traces read into spans: each booked as `attributor` says (an agent key: always to its agent). */
   async function ingestMappedTraces(sender: Sender, mapped: MappedExport, opts: { dryRun?: boolean } = {}) {
-    const rejected = [...mapped.rejected];
+    const unbooked: Rejected[] = [];
+    let rejectedCount = mapped.rejectedCount;
     const registry = await deps.registry();
     const attribute = attributor(sender, registry);
     const spans: Array<{ s: MappedSpan; agent: string; claimed: string | null }> = [];
     for (const s of mapped.spans) {
       const booked = attribute(s.agentName);
-      if ('rejected' in booked)
-        rejected.push({ index: s.index, reason: `${booked.rejected}: set gen_ai.agent.name on the span or its resource` });
-      else spans.push({ s, ...booked });
+      if (!('rejected' in booked)) {
+        spans.push({ s, ...booked });
+        continue;
+      }
+      rejectedCount++;
+      if (unbooked.length < MAX_REASONS)
+        unbooked.push({ index: s.index, reason: `${booked.rejected}: set gen_ai.agent.name on the span or its resource` });
     }
-    rejected.sort((a, b) => a.index - b.index);
+    // The first MAX_REASONS of both kinds, in the request's order (each kind's list is in that order).
+    const rejected = [...mapped.rejected, ...unbooked].sort((a, b) => a.index - b.index).slice(0, MAX_REASONS);
     // Spans that say nothing Fulcrum reads are kept, but the exporter is told nothing was counted;
     // so are spans carrying model usage under an operation Fulcrum does not take for a model call.
     const warning =
       mapped.spans.length > 0 && !mapped.spans.some((s) => s.understood)
         ? `none of the ${mapped.spans.length} spans carries an attribute Fulcrum reads (gen_ai.*, llm.* with openinference.span.kind, ai.*): kept, but no model call, tool call or task was counted (docs/evidence.md "What Fulcrum reads")`
         : unknownOperationsWarning(mapped.spans);
-    if (opts.dryRun) return { accepted: spans.length, rejected, warning };
+    if (opts.dryRun) return { accepted: spans.length, rejected, rejectedCount, warning };
     const prices = createPriceBook(registry);
     const now = new Date().toISOString();
     const by = sentBy(sender);
@@ -115,13 +121,13 @@ export function createEvidenceService(deps: Deps) {
       await store.ingest(events, rows);
       for (const { row } of rows) if (row.unpriced_reason) unpriced.push(row.unpriced_reason);
     }
-    deps.observe?.spansIngested(spans.length, rejected.length, unpriced);
+    deps.observe?.spansIngested(spans.length, rejectedCount, unpriced);
     await shadowsFor(
       registry,
       sender,
       spans.map(({ s }) => s.agentName),
     );
-    return { accepted: spans.length, rejected, warning };
+    return { accepted: spans.length, rejected, rejectedCount, warning };
   }
 
   return {

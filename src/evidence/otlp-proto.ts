@@ -68,6 +68,35 @@ export function decodeTraceRequest(bytes: Uint8Array): unknown {
   return Request.decode(bytes);
 }
 
+/**
+ * The spans an export holds, counted from its bytes without decoding them (ResourceSpans →
+ * ScopeSpans → Span): 4 million empty spans, 2 bytes each, took ~10 s to decode before they could be
+ * counted. Throws on bytes that are not a valid message, as decode does.
+ */
+export function countTraceRequestSpans(bytes: Uint8Array): number {
+  const reader = protobuf.Reader.create(bytes);
+  let spans = 0;
+  // level 0: ExportTraceServiceRequest (resource_spans = 1), 1: ResourceSpans (scope_spans = 2),
+  // 2: ScopeSpans (spans = 2).
+  const walk = (end: number, level: number): void => {
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      if ((tag & 7) === 2 && tag >>> 3 === (level === 0 ? 1 : 2)) {
+        const length = reader.uint32();
+        const inner = reader.pos + length;
+        if (inner > end) throw new RangeError(`a field of length ${length} runs past its message at offset ${reader.pos}`);
+        if (level === 2) {
+          spans++;
+          reader.pos = inner;
+        } else walk(inner, level + 1);
+      } else reader.skipType(tag & 7);
+    }
+    if (reader.pos !== end) throw new RangeError(`a field runs past its message at offset ${reader.pos}`);
+  };
+  walk(bytes.length, 0);
+  return spans;
+}
+
 /** The other direction, for tests and benchmarks that need OTLP protobuf bodies. */
 export function encodeTraceRequest(request: unknown): Uint8Array {
   return Request.encode(Request.fromObject(request as Record<string, unknown>)).finish();

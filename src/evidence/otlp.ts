@@ -3,7 +3,7 @@
 // send is read and mapped to one meaning (docs/evidence.md "What Fulcrum reads"): the OpenTelemetry
 // GenAI conventions (v1.41 names, the deprecated ones, semantic-conventions-genai v0.1.0),
 // OpenInference (`llm.*`, `openinference.span.kind`), the AI SDK (`ai.*`) and Traceloop's span kinds.
-import { InputError } from '../errors.js';
+import { FulcrumError, InputError } from '../errors.js';
 import { MAX_TOKENS, tokenCount } from './cost.js';
 
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [k: string]: AttrValue };
@@ -101,32 +101,82 @@ export function isInference(s: Pick<MappedSpan, 'operation' | 'model'>): boolean
   return s.operation ? INFERENCE.has(s.operation) : s.model !== null;
 }
 
+/**
+ * The rejected spans an export's answer names, the first ones; the rest are only counted (found by
+ * review: 8 MiB of empty spans kept a reason for each of 2.8 million, to cut the answer at 2,000
+ * characters, ~2 minutes and ~1.4 GB for one request).
+ */
+export const MAX_REASONS = 50;
+/**
+ * The most spans one export may hold. 8 MiB of real spans (ids, name, times, a few attributes: 100
+ * bytes and more each) is fewer; empty ones are 2 bytes each, and mapping 4 million took minutes.
+ */
+export const MAX_EXPORT_SPANS = 100_000;
+
+export interface MappedTraces {
+  spans: MappedSpan[];
+  /** The first MAX_REASONS rejections, in the request's order. */
+  rejected: Rejected[];
+  /** Every span rejected. */
+  rejectedCount: number;
+}
+
 /** Maps an ExportTraceServiceRequest (OTLP/JSON, or decoded protobuf) to spans and rejections. */
-export function mapTraceRequest(body: unknown): { spans: MappedSpan[]; rejected: Rejected[] } {
+export function mapTraceRequest(body: unknown): MappedTraces {
   if (!isObject(body)) throw new InputError('an OTLP trace export must be a JSON object with "resourceSpans"');
   const resourceSpans = body.resourceSpans ?? [];
   if (!Array.isArray(resourceSpans)) throw new InputError('"resourceSpans" must be an array');
+  assertSpanCount(countSpans(resourceSpans));
   const spans: MappedSpan[] = [];
   const rejected: Rejected[] = [];
+  let rejectedCount = 0;
   let index = 0;
+  // A rejected span's Error without its stack: a stack cost ~16 µs a span here, and an export of
+  // empty spans is 2 bytes a span (mapping is synchronous: nothing else runs meanwhile).
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const rs of resourceSpans as Array<Record<string, unknown> & { scopeSpans?: Array<{ spans?: unknown[] }> }>) {
+      const resource = attributes(isObject(rs.resource) ? rs.resource.attributes : undefined);
+      for (const ss of rs.scopeSpans ?? []) {
+        for (const raw of (ss.spans as unknown[]) ?? []) {
+          try {
+            spans.push(mapSpan(raw, resource, index));
+          } catch (err) {
+            if (rejectedCount++ < MAX_REASONS) rejected.push({ index, reason: (err as Error).message });
+          }
+          index++;
+        }
+      }
+    }
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+  return { spans, rejected, rejectedCount };
+}
+
+/** Refuses an export of more than MAX_EXPORT_SPANS spans (413). */
+export function assertSpanCount(count: number): void {
+  if (count > MAX_EXPORT_SPANS)
+    throw new FulcrumError(
+      'payload_too_large',
+      `an OTLP export holds at most ${MAX_EXPORT_SPANS} spans, this one ${count}: send smaller batches (the OpenTelemetry Collector's batch processor: send_batch_max_size)`,
+    );
+}
+
+/** The spans of an export's resourceSpans, its shape checked on the way. */
+function countSpans(resourceSpans: unknown[]): number {
+  let n = 0;
   for (const rs of resourceSpans) {
     if (!isObject(rs)) throw new InputError('each resourceSpans entry must be an object');
-    const resource = attributes(isObject(rs.resource) ? rs.resource.attributes : undefined);
     const scopeSpans = rs.scopeSpans ?? [];
     if (!Array.isArray(scopeSpans)) throw new InputError('"scopeSpans" must be an array');
     for (const ss of scopeSpans) {
       if (!isObject(ss) || (ss.spans !== undefined && !Array.isArray(ss.spans))) throw new InputError('"spans" must be an array');
-      for (const raw of (ss.spans as unknown[]) ?? []) {
-        try {
-          spans.push(mapSpan(raw, resource, index));
-        } catch (err) {
-          rejected.push({ index, reason: (err as Error).message });
-        }
-        index++;
-      }
+      n += ((ss.spans as unknown[] | undefined) ?? []).length;
     }
   }
-  return { spans, rejected };
+  return n;
 }
 
 function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: number): MappedSpan {

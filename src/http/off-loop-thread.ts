@@ -42,13 +42,13 @@ port.on('message', (m: (Task & { id: number }) | NextPart) => {
     } else if (m.task === 'llm-answer') {
       reply({ id, result: readAnswerBytes(m.op as Operation, m.raw) });
     } else {
-      const { spans, rejected } = mapOtlpBody(m.encoding, m.raw);
+      const { spans, ...rejected } = mapOtlpBody(m.encoding, m.raw);
       const parts: unknown[][] = [];
       for (let i = 0; i < spans.length; i += PART_SPANS) parts.push(spans.slice(i, i + PART_SPANS));
       const first = parts.shift();
-      if (!first) reply({ id, result: { rejected } });
+      if (!first) reply({ id, result: rejected });
       else {
-        partsLeft.set(id, { parts, result: { rejected } });
+        partsLeft.set(id, { parts, result: rejected });
         reply({ id, part: first });
       }
     }

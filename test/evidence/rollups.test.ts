@@ -4,7 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapEvent } from '../../src/evidence/events.js';
-import { mapTraceRequest } from '../../src/evidence/otlp.js';
+import { MAX_REASONS, mapTraceRequest } from '../../src/evidence/otlp.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -205,7 +205,8 @@ describe('the event and span mappers under random input', () => {
     fc.assert(
       fc.property(fc.array(rawSpan, { maxLength: 10 }), (spans) => {
         const r = mapTraceRequest({ resourceSpans: [{ scopeSpans: [{ spans }] }] });
-        expect(r.spans.length + r.rejected.length).toBe(spans.length);
+        expect(r.spans.length + r.rejectedCount).toBe(spans.length);
+        expect(r.rejected).toHaveLength(Math.min(r.rejectedCount, MAX_REASONS));
       }),
       { numRuns: 2000 },
     );

@@ -7,7 +7,7 @@ import type { Principal } from '../../auth/principal.js';
 import { InputError } from '../../errors.js';
 import type { Sender } from '../../evidence/attribution.js';
 import type { EvidenceService } from '../../evidence/evidence-service.js';
-import { type MappedExport, readOtlpBody } from '../../evidence/otlp-body.js';
+import { type MappedExport, readOtlpBody, rejectionMessage } from '../../evidence/otlp-body.js';
 import { encodeTraceResponse } from '../../evidence/otlp-proto.js';
 import { OUTCOME_SOURCES } from '../../registry/schemas.js';
 import { errorResponses, Name, type Server } from '../schemas.js';
@@ -232,18 +232,13 @@ export function evidenceRoutes(server: Server, evidence: EvidenceService, opts: 
       async (req, reply) => {
         const mapped = (req.body as { [MAPPED]?: MappedExport } | undefined)?.[MAPPED];
         if (!mapped) throw new InputError('an OTLP trace export must be application/x-protobuf or application/json');
-        const { rejected, warning } = await evidence.ingestMappedTraces(sender(req.principal), mapped, {
+        const { rejected, rejectedCount, warning } = await evidence.ingestMappedTraces(sender(req.principal), mapped, {
           dryRun: req.query.dryRun,
         });
         // OTLP's partial success carries a warning too (rejected_spans 0): spans kept, nothing counted.
         const partial =
-          rejected.length || warning
-            ? {
-                rejectedSpans: rejected.length,
-                errorMessage: [...rejected.map((r) => `span ${r.index}: ${r.reason}`), ...(warning ? [warning] : [])]
-                  .join('; ')
-                  .slice(0, 2000),
-              }
+          rejectedCount || warning
+            ? { rejectedSpans: rejectedCount, errorMessage: rejectionMessage(rejected, rejectedCount, warning) }
             : undefined;
         if (req.headers['content-type']?.startsWith('application/x-protobuf')) {
           reply.type('application/x-protobuf');
