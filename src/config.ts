@@ -34,6 +34,8 @@ export interface Config {
   authFailuresPerMinute: number;
   /** FULCRUM_METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <it>` (docs/operations.md). */
   metricsToken?: string;
+  /** FULCRUM_METRICS_CACHE_MS: how long a rendered /metrics answer is served again (0: render each scrape). */
+  metricsCacheMs: number;
   /**
    * Check every answer against its route's OpenAPI response schema (status declared, body exact): on in
    * the test suite, so the document the typed client is generated from cannot drift from what is sent.
@@ -106,6 +108,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ),
     authFailuresPerMinute: intFrom(env.FULCRUM_AUTH_FAILURES_PER_MINUTE, 'FULCRUM_AUTH_FAILURES_PER_MINUTE', 30),
     metricsToken: metricsToken(env.FULCRUM_METRICS_TOKEN),
+    metricsCacheMs: atMost(
+      intFrom(env.FULCRUM_METRICS_CACHE_MS, 'FULCRUM_METRICS_CACHE_MS', 1000),
+      'FULCRUM_METRICS_CACHE_MS',
+      60_000,
+      'a minute',
+    ),
     checkResponses: env.FULCRUM_CHECK_RESPONSES === '1',
     trustProxy: env.FULCRUM_TRUST_PROXY || undefined,
     auditKeyFile: env.FULCRUM_AUDIT_KEY_FILE ? path.resolve(env.FULCRUM_AUDIT_KEY_FILE) : '',

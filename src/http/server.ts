@@ -205,7 +205,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
       registryRevision: () => app.registry.revision(),
       shadowWriteFailures: () => app.guard.shadowWriteFailures(),
     },
-    app.config.metricsToken,
+    { token: app.config.metricsToken, cacheMs: app.config.metricsCacheMs },
   );
 
   // Route modules register on the typed view: each handler's request and answer are typed from its schemas.

@@ -36,7 +36,8 @@ describe('metrics', () => {
   const metrics = async () => (await t.request({ method: 'GET', url: '/metrics', token: null })).body;
 
   beforeAll(async () => {
-    t = await startTestServer('sqlite');
+    // Each scrape rendered afresh: the tests compare scrapes before and after (metrics-cache.test.ts).
+    t = await startTestServer('sqlite', { metricsCacheMs: 0 });
     expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
     key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
   });
@@ -204,7 +205,7 @@ describe('metrics', () => {
       },
       transformResult: async ({ result }) => result,
     };
-    const { app, server } = await startNode(database, {}, failing);
+    const { app, server } = await startNode(database, { metricsCacheMs: 0 }, failing);
     try {
       const logged: string[] = [];
       app.observability.logTo((message) => logged.push(message));
