@@ -24,7 +24,7 @@ const handle = openDatabase(url ? { databaseUrl: url } : { sqliteFile: path.join
 const { db } = handle;
 const pg = Boolean(url);
 await migrateToLatest(handle);
-// Measured without the index first (migration 20261211T0120 creates it), then with it.
+// Measured without the index first (migration 20261212T0110 creates it), then with it.
 await sql`DROP INDEX IF EXISTS task_events_ended`.execute(db);
 
 // ROWS events over 90 days, 200 agents; ended_at spread evenly, ISO strings as ingest writes them.

@@ -1,6 +1,6 @@
 // Human approvals bound to one exact call. Every state change is a single conditional UPDATE, so
 // it is atomic across nodes: an approval is decided once and used once.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { databaseNow } from '../db/clock.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
 import type { Reason } from './decide.js';
@@ -69,6 +69,20 @@ export async function expireApprovalsOf(db: Kysely<Database>, agent: string, now
     .execute();
 }
 
+/** The count of `agent`'s approvals waiting for a person at `now`, read through approvals_pending_agent. */
+export function pendingCount(db: Kysely<Database>, agent: string, now: string) {
+  return (
+    db
+      .selectFrom('approvals')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      // A literal, not a parameter: the planner uses the partial index only when it can see that the
+      // query asks for what the index holds.
+      .where('status', '=', sql.lit('pending'))
+      .where('agent', '=', agent)
+      .where('expires_at', '>', now)
+  );
+}
+
 export function createApprovalStore(db: Kysely<Database>) {
   return {
     async insert(row: ApprovalTable): Promise<void> {
@@ -95,14 +109,7 @@ export function createApprovalStore(db: Kysely<Database>) {
 
     /** How many of `agent`'s approvals wait for a person at `now` (pending, unexpired). */
     async pendingOf(agent: string, now: string): Promise<number> {
-      const r = await db
-        .selectFrom('approvals')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('status', '=', 'pending')
-        .where('agent', '=', agent)
-        .where('expires_at', '>', now)
-        .executeTakeFirstOrThrow();
-      return Number(r.n);
+      return Number((await pendingCount(db, agent, now).executeTakeFirstOrThrow()).n);
     },
 
     /** pending → approved|denied, only while pending and unexpired. */

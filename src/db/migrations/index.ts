@@ -34,8 +34,9 @@ import * as m20261210T0100 from './20261210T0100-evidence-token-sums.js';
 import * as m20261210T0110 from './20261210T0110-task-duration-bigint.js';
 import * as m20261211T0100 from './20261211T0100-unbooked-event-identity.js';
 import * as m20261211T0110 from './20261211T0110-spend-imports.js';
-import * as m20261211T0120 from './20261211T0120-task-events-ended.js';
 import * as m20261212T0100 from './20261212T0100-agent-departures.js';
+import * as m20261212T0110 from './20261212T0110-task-events-ended.js';
+import * as m20261212T0120 from './20261212T0120-approvals-pending-agent.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -70,8 +71,9 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261210T0110-task-duration-bigint': m20261210T0110,
   '20261211T0100-unbooked-event-identity': m20261211T0100,
   '20261211T0110-spend-imports': m20261211T0110,
-  '20261211T0120-task-events-ended': m20261211T0120,
   '20261212T0100-agent-departures': m20261212T0100,
+  '20261212T0110-task-events-ended': m20261212T0110,
+  '20261212T0120-approvals-pending-agent': m20261212T0120,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
