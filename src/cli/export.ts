@@ -4,13 +4,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, ok } from './client.js';
 import { writeOutputFile } from './files.js';
+import { documentOut } from './terminal.js';
 
 export async function exportRegistry(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { output: { type: 'string', short: 'o' }, url: { type: 'string' } } });
   const { files } = await ok(connect({ url: values.url }).GET('/v1/export', { params: { query: { format: 'json' } } }));
   if (!values.output) {
-    // As bytes: descriptors to keep and apply again, exactly as they are (src/cli/terminal.ts).
-    process.stdout.write(Buffer.from(files.map((f) => `# ${f.path}\n${f.content}`).join('---\n')));
+    // Into a file or a pipe as they are, to apply again; on a terminal made safe to show (src/cli/terminal.ts).
+    process.stdout.write(documentOut(files.map((f) => `# ${f.path}\n${f.content}`).join('---\n')));
     return 0;
   }
   fs.mkdirSync(values.output, { recursive: true });

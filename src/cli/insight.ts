@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { CliError, connect, ok } from './client.js';
 import { MAX_DOWNLOAD_BYTES } from './fetch.js';
 import { readInputFile, writeOutputFile } from './files.js';
+import { documentOut } from './terminal.js';
 
 const FORMATS = ['pdf', 'html', 'md', 'json'] as const;
 
@@ -28,8 +29,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
     const data = await ok(api.GET('/v1/report', { params: query }));
     process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
   }
-  // As bytes: the report's Markdown or HTML as the server made it, to keep (src/cli/terminal.ts).
-  else process.stdout.write(Buffer.from(await ok(api.GET('/v1/report', { params: query, parseAs: 'text' }))));
+  // Into a file or a pipe as the server made it; on a terminal made safe to show (src/cli/terminal.ts).
+  else process.stdout.write(documentOut(await ok(api.GET('/v1/report', { params: query, parseAs: 'text' }))));
   return 0;
 }
 

@@ -6,7 +6,8 @@
 // controls and invisible characters show text other than what it holds (an orderId
 // "ord-\u202E0009-1234" reads "ord-4321-9000"). Everything the CLI writes as text therefore shows
 // such characters as their \u escapes, as the console does (web/src/components/visible-text.tsx).
-// Bytes (a PDF or an archive sent to -o /dev/stdout) are written as they are.
+// Bytes (a PDF or an archive sent to -o /dev/stdout) are written as they are; documents meant to be
+// kept (a registry export, a report) are bytes when stdout is a file or a pipe, text on a terminal.
 
 /**
  * Controls but tab and newline, DEL, the C1 block, and the invisible and direction-changing characters
@@ -17,12 +18,16 @@ const UNSAFE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this matches
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u2028-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
 
-/** `text` with each character a terminal would act on, or not show, written as its escape (`\u001B`, `\u{E0041}`). */
+/**
+ * `text` with each character a terminal would act on, or not show, written as its escape: `\u001B`,
+ * and past the basic plane as its surrogate pair (`\uDB40\uDC41` for U+E0041), the one form both JSON
+ * and JavaScript read back as the character, so that `--json` output stays JSON.
+ */
 export function terminalSafe(text: string): string {
   return text.replace(UNSAFE, (ch) => {
-    const cp = ch.codePointAt(0) as number;
-    const hex = cp.toString(16).toUpperCase();
-    return cp > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
+    let escaped = '';
+    for (let i = 0; i < ch.length; i++) escaped += `\\u${ch.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}`;
+    return escaped;
   });
 }
 
@@ -31,4 +36,9 @@ export function showOnlyText(stream: NodeJS.WriteStream): void {
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) =>
     write(typeof chunk === 'string' ? terminalSafe(chunk) : chunk, ...rest)) as typeof stream.write;
+}
+
+/** A document to keep (descriptors, a report): as it is into a file or a pipe, made safe on a terminal. */
+export function documentOut(text: string): string | Buffer {
+  return process.stdout.isTTY ? text : Buffer.from(text);
 }

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { terminalSafe } from '../../src/cli/terminal.js';
 import { cliWithin } from '../support/process.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -183,9 +184,12 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
       expect(out).toContain('\\u202E0009-1234');
     }
     expect(refused.stderr).toContain('ok\\u001B]0;pwned\\u0007\\u001B]52;c;cm0gLXJmIH4=\\u0007\\u009B2J\\u000Dfine ord-');
-    // --json is JSON still, and reads back as what the server sent.
+    // --json is JSON still, and reads back as what the server sent, past the basic plane too (a tag
+    // character, hidden text for a model, was written as \u{E0041}, which no JSON reader takes).
     const json = await cliWithin(env(s.url), ['approvals', 'list', '--json']);
     expect(JSON.parse(json.stdout)[0].arguments.orderId).toBe(evil);
+    expect(terminalSafe('a\u{E0041}b')).toBe('a\\uDB40\\uDC41b');
+    expect(JSON.parse(terminalSafe(JSON.stringify({ v: 'a\u{E0041}\u202Eb' })))).toEqual({ v: 'a\u{E0041}\u202Eb' });
   });
 
   it("does not write a session over a credentials file it cannot read, which may hold other servers' sessions", async () => {
