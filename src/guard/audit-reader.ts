@@ -12,7 +12,12 @@ import { type VerifyReport, verifyAudit } from './audit-verify.js';
 
 export type AuditReader = ReturnType<typeof createAuditReader>;
 
-export function createAuditReader(db: Kysely<Database>, key: AuditVerifier) {
+export function createAuditReader(
+  db: Kysely<Database>,
+  key: AuditVerifier,
+  /** `rotating`: this node was started with FULCRUM_AUDIT_KEY_ROTATE=1, its key the one to sign from now on. */
+  opts: { rotating?: boolean } = {},
+) {
   let verifying: Promise<VerifyReport> | undefined;
   function assertReader(actor: Principal): void {
     if (actor.type !== 'person' && actor.type !== 'admin' && actor.type !== 'system')
@@ -58,7 +63,8 @@ export function createAuditReader(db: Kysely<Database>, key: AuditVerifier) {
         .orderBy('id', 'desc')
         .limit(1)
         .executeTakeFirst();
-      if (newest && newest.key_id !== key.keyId)
+      // A node rotating the key serves the new one before its first checkpoint signed with it has landed.
+      if (newest && newest.key_id !== key.keyId && !opts.rotating)
         throw new ConflictError(
           `this node's audit key (${key.keyId}) is not the key the newest checkpoint was signed with (${newest.key_id}), ` +
             'so this node does not sign and its key checks nothing: ask a node that signs, or give every node the same key ' +

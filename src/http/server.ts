@@ -224,7 +224,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   });
   identityRoutes(api, identity, { failures, idpCalls });
   guardRoutes(api, app.guard);
-  auditRoutes(api, createAuditReader(app.database.db, app.auditKey));
+  auditRoutes(api, createAuditReader(app.database.db, app.auditKey, { rotating: app.config.auditKeyRotate }));
   evidenceRoutes(api, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });
   incidentRoutes(api, app.incidents);
   riskRoutes(api, app.risk);

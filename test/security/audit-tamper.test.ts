@@ -547,6 +547,8 @@ describe.each(ENGINES)('audit tampering on %s', (engine) => {
       message: expect.stringMatching(`this node's audit key \\(${other.keyId}\\) is not the key .*\\(${f.key.keyId}\\)`),
     });
     expect((await createAuditReader(f.handle.db, f.key).publicKey()).keyId).toBe(f.key.keyId);
+    // Started to rotate (FULCRUM_AUDIT_KEY_ROTATE=1), it serves its new key before its first checkpoint lands.
+    expect((await createAuditReader(f.handle.db, other, { rotating: true }).publicKey()).keyId).toBe(other.keyId);
     expect(problems[0]).toMatch(`signed with key ${f.key.keyId}, this node has key ${other.keyId}`);
     expect(problems[0]).toMatch(/FULCRUM_AUDIT_KEY_ROTATE=1/);
     expect(await checkpointKeys()).toEqual(before);
