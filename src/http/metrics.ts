@@ -61,17 +61,24 @@ export function registerMetrics(
   const expected = opts.token ? createHash('sha256').update(`Bearer ${opts.token}`).digest() : undefined;
   // A render (~10-17 ms: the database's gauges, every histogram) is served again for `cacheMs`, and
   // scrapes while one runs share it: /metrics is public by default, and each scrape cost a render.
-  let rendered: { at: number; text: Promise<string> } | undefined;
+  // Its age counts from when it was done: a render slower than `cacheMs` (the database's gauges on a
+  // busy node) is still shared by the scrapes that come meanwhile, not started again by each.
+  let rendered: { doneAt?: number; text: Promise<string> } | undefined;
   const render = (): Promise<string> => {
-    const now = performance.now();
-    if (rendered && now - rendered.at < opts.cacheMs) return rendered.text;
+    if (opts.cacheMs > 0 && rendered && (rendered.doneAt === undefined || performance.now() - rendered.doneAt < opts.cacheMs))
+      return rendered.text;
     const text = register.metrics();
-    const entry = { at: now, text };
+    const entry: { doneAt?: number; text: Promise<string> } = { text };
     rendered = entry;
-    // A failed render is not served again (that scrape still hears of it).
-    text.catch(() => {
-      if (rendered === entry) rendered = undefined;
-    });
+    text.then(
+      () => {
+        entry.doneAt = performance.now();
+      },
+      // A failed render is not served again (that scrape still hears of it).
+      () => {
+        if (rendered === entry) rendered = undefined;
+      },
+    );
     return text;
   };
   server.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {

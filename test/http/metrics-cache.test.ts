@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const sample = (text: string, series: string) =>
@@ -69,5 +70,37 @@ describe('without the render cache (FULCRUM_METRICS_CACHE_MS=0)', () => {
     const a = sample(await scrape(), 'fulcrum_http_requests_total{method="GET",route="/metrics",status="200"}');
     const b = sample(await scrape(), 'fulcrum_http_requests_total{method="GET",route="/metrics",status="200"}');
     expect(b).toBe(a + 1);
+  });
+});
+
+describe('a render slower than its window', () => {
+  let t: TestServer;
+  let renders = 0;
+  let release: () => void = () => {};
+  beforeAll(async () => {
+    t = await startTestServer('sqlite', { metricsCacheMs: 1 });
+    const { register } = t.app.observability;
+    const render = register.metrics.bind(register);
+    register.metrics = async () => {
+      renders++;
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return render();
+    };
+  });
+  afterAll(async () => t?.close());
+
+  it('is shared by the scrapes that come while it runs, however long it takes (found by review)', async () => {
+    const scrape = () => t.request({ method: 'GET', url: '/metrics', token: null });
+    const first = scrape();
+    await until(() => renders === 1, 'the first render to start');
+    const started = performance.now();
+    await until(() => performance.now() - started > 5, 'the window to pass while the render runs');
+    const more = Array.from({ length: 5 }, scrape);
+    release();
+    const answers = await Promise.all([first, ...more]);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(renders).toBe(1);
   });
 });
