@@ -33,6 +33,8 @@ describe('the console shows hostile content as it is', () => {
       FULCRUM_DATA_DIR: db.dir,
       FULCRUM_ADMIN_TOKEN: ADMIN,
       FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
+      // One agent opens more than the queue shows (below): past the default share of 50 it would be refused.
+      FULCRUM_MAX_PENDING_APPROVALS: '500',
     };
     server = await serve(env);
     url = server.url;
@@ -134,6 +136,14 @@ describe('the console shows hostile content as it is', () => {
     const { context, page, errors } = await signedIn();
     await page.goto(`${url}/audit`);
     await expect.poll(() => page.getByText('refund \\u202Edekcehc ton\\u202C').count()).toBe(1);
+    // The same call again is refused quoting the comment in its reason (approval-denied): the Reasons
+    // column showed it raw (found by review).
+    expect((await call(url, agentKey, 'POST', '/v1/decisions', refund('ord-audit-1'))).json.decision).toBe('deny');
+    await page.reload();
+    const shown = async () =>
+      ((await page.locator('table').first().textContent()) ?? '').split('refund \\u202Edekcehc ton\\u202C').length - 1;
+    await expect.poll(shown).toBe(2);
+    expect(await page.locator('table').first().textContent()).not.toContain(RLO);
     expect(errors).toEqual([]);
     await context.close();
   });

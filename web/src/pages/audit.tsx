@@ -181,7 +181,9 @@ export function AuditPage() {
                         {e.target && (
                           <>
                             {' '}
-                            <code>{e.target}</code>
+                            <code>
+                              <VisibleText text={e.target} />
+                            </code>
                           </>
                         )}
                       </div>
@@ -195,7 +197,12 @@ export function AuditPage() {
                         {e.reasons.map((r) => (
                           <li key={r.policy}>
                             <PolicyRef id={r.policy} known={known} />
-                            {r.message && <span className="muted"> — {r.message}</span>}
+                            {r.message && (
+                              <span className="muted">
+                                {' '}
+                                — <VisibleText text={r.message} />
+                              </span>
+                            )}
                           </li>
                         ))}
                         {e.monitor.map((r) => (
