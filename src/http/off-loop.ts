@@ -20,6 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, FulcrumError } from '../errors.js';
 
+const READING = 'reading the body';
+
 /** Bodies at least this large are read off the event loop. */
 export const OFF_LOOP_BYTES = 256 * 1024;
 /** The thread's heap: 32 MiB of small JSON messages takes ~300 MB while it is read. */
@@ -42,6 +44,8 @@ export type ThreadReply =
   | { id: number; error: { code?: ErrorCode; message: string } };
 
 interface Pending {
+  /** What the task is, in the words its failures use ("reading the body", "drawing the PDF report"). */
+  doing: string;
   resolve(result: unknown): void;
   reject(err: Error): void;
   onPart?: (part: unknown[]) => void;
@@ -73,9 +77,10 @@ function current(url: URL) {
   const worker = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: MAX_HEAP_MB } });
   started++;
   const t = { worker, pending: new Map<number, Pending>() };
-  const gone = (err: Error) => {
+  /** The thread is gone: each task it held fails, told in its own words. */
+  const gone = (err: (doing: string) => Error) => {
     if (thread === t) thread = undefined;
-    for (const p of t.pending.values()) p.reject(err);
+    for (const p of t.pending.values()) p.reject(err(p.doing));
     t.pending.clear();
   };
   worker.on('message', (r: ThreadReply) => {
@@ -91,16 +96,19 @@ function current(url: URL) {
     if (t.pending.size === 0) worker.unref();
     if ('result' in r) p.resolve(r.result);
     else if (r.error.code) p.reject(new FulcrumError(r.error.code, r.error.message));
-    else p.reject(new Error(`reading the body failed: ${r.error.message}`));
+    else p.reject(new Error(`${p.doing} failed: ${r.error.message}`));
   });
   worker.on('error', (err: Error & { code?: string }) =>
-    gone(
+    gone((doing) =>
       err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? new FulcrumError('payload_too_large', `reading the body took more than ${MAX_HEAP_MB} MB`)
-        : new Error(`the body could not be read: ${err.message}`),
+        ? // A body too large to read is the caller's; a report too large to draw is not.
+          doing === READING
+          ? new FulcrumError('payload_too_large', `${doing} took more than ${MAX_HEAP_MB} MB`)
+          : new Error(`${doing} took more than ${MAX_HEAP_MB} MB`)
+        : new Error(`${doing} failed: ${err.message}`),
     ),
   );
-  worker.on('exit', (code) => gone(new Error(`the body could not be read (its worker thread exited, code ${code})`)));
+  worker.on('exit', (code) => gone((doing) => new Error(`${doing} failed (its worker thread exited, code ${code})`)));
   worker.unref();
   thread = t;
   return t;
@@ -133,8 +141,14 @@ function send<T>(task: Task, opts: { transfer?: ArrayBuffer[]; onPart?: (part: u
   const t = current(script as URL);
   const id = ++sequence;
   tasks++;
+  const doing = task.task === 'report-pdf' ? 'drawing the PDF report' : READING;
   return new Promise<T>((resolve, reject) => {
-    t.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, ...(opts.onPart ? { onPart: opts.onPart } : {}) });
+    t.pending.set(id, {
+      doing,
+      resolve: resolve as (r: unknown) => void,
+      reject,
+      ...(opts.onPart ? { onPart: opts.onPart } : {}),
+    });
     t.worker.ref();
     t.worker.postMessage({ id, ...task }, opts.transfer ?? []);
   });
