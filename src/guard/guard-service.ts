@@ -287,7 +287,8 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       if (open) return joinApproval(store, open, d, now);
       // A new request for a person, past the agent's share of the approvers' queue: refused, so that one
       // agent (looping, or driven by an attacker through varied arguments) cannot bury the requests of
-      // every other agent. Counted in this transaction; two nodes opening at once may pass it by one each.
+      // every other agent. Counted in this transaction; on several nodes each may pass it by the new
+      // requests of one group commit.
       const max = opts.maxPendingApprovals;
       const waiting = await store.pendingOf(d.agent, now);
       if (waiting >= max) {
