@@ -8,15 +8,10 @@
 // such characters as their \u escapes, as the console does (web/src/components/visible-text.tsx).
 // Bytes (a PDF or an archive sent to -o /dev/stdout) are written as they are; documents meant to be
 // kept (a registry export, a report) are bytes when stdout is a file or a pipe, text on a terminal.
+import { HIDDEN_CHARS } from '../hidden-chars.js';
 
-/**
- * Controls but tab and newline, DEL, the C1 block, and the invisible and direction-changing characters
- * the console marks.
- */
-const UNSAFE =
-  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each combining or selector character is matched alone, on purpose
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this matches
-  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u2028-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
+/** Controls but tab and newline, DEL, the C1 block, and the characters the console marks (HIDDEN_CHARS). */
+const UNSAFE = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F${HIDDEN_CHARS}]`, 'gu');
 
 /**
  * `text` with each character a terminal would act on, or not show, written as its escape: `\u001B`,

@@ -3,15 +3,10 @@
 // override in an argument showed "ord-\u202E0009-1234" as "ord-4321-9000" (the approval binds the
 // first, the approver read the second), and zero-width characters made two strings look alike.
 import type { ReactNode } from 'react';
+import { HIDDEN_CHARS } from '../../../src/hidden-chars';
 
-/**
- * Bidirectional controls (embeddings, overrides, isolates, marks), zero-width and other invisible
- * format characters, Hangul fillers, variation selectors and the Unicode tag block (text that is
- * there for a program, such as a language model, and not for the eye).
- */
-const HIDDEN =
-  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each combining or selector character is matched alone, on purpose
-  /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u2028-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
+/** Invisible and direction-changing characters (src/hidden-chars.ts says which). */
+const HIDDEN = new RegExp(`[${HIDDEN_CHARS}]`, 'gu');
 
 /** How many invisible or direction-changing characters `text` holds. */
 export function hiddenCount(text: string): number {
