@@ -9,6 +9,7 @@ import { type AuditRecord, AuditWriter } from '../../src/guard/audit.js';
 import { type AuditQuery, queryAudit } from '../../src/guard/audit-query.js';
 import { decisionRecord } from '../support/audit.js';
 import { ENGINES, perTestDatabases } from '../support/databases.js';
+import { timerFiresDuring } from '../support/pause.js';
 
 const dbs = perTestDatabases();
 
@@ -68,12 +69,8 @@ describe.each(ENGINES)('audit queries read in windows (%s)', (engine) => {
 
   it('gives the event loop turns while a filter finds nothing in a large log', async () => {
     const db = await log(engine);
-    let fired = false;
-    const timer = setTimeout(() => {
-      fired = true;
-    }, 0);
-    expect(await queryAudit(db, { decision: 'approval_required', limit: 100 })).toEqual([]);
-    clearTimeout(timer);
-    expect(fired).toBe(true);
+    const read = await timerFiresDuring(() => queryAudit(db, { decision: 'approval_required', limit: 100 }));
+    expect(read.result).toEqual([]);
+    expect(read.fired).toBe(true);
   }, 60_000);
 });

@@ -10,6 +10,7 @@ import { loadOrCreateAuditKey } from '../../src/guard/audit-key.js';
 import { segmentChecker, verifyAudit } from '../../src/guard/audit-verify.js';
 import { decisionRecord } from '../support/audit.js';
 import { perTestDatabases } from '../support/databases.js';
+import { timerFiresDuring } from '../support/pause.js';
 
 const dbs = perTestDatabases();
 
@@ -23,17 +24,6 @@ async function logOf(n: number) {
     await Promise.all(Array.from({ length: Math.min(1000, n - from + 1) }, (_, i) => w.append(decisionRecord(from + i))));
   await w.close();
   return { db: handle.db, dir: db.dir, chainId: w.chainId };
-}
-
-/** Whether a timer set as `walk` starts fires before it ends, and what the walk answered. */
-async function timerFiresDuring<T>(walk: () => Promise<T>): Promise<{ fired: boolean; result: T }> {
-  let fired = false;
-  const timer = setTimeout(() => {
-    fired = true;
-  }, 0);
-  const result = await walk();
-  clearTimeout(timer);
-  return { fired, result };
 }
 
 it('gives the event loop turns while it walks the log (verify, and the segment check retention and exports use)', async () => {

@@ -74,3 +74,18 @@ export async function finishedOrWaitingOnLock<T>(
   }, what);
   return { done };
 }
+
+/**
+ * Whether a timer set as `work` starts fires before it ends, and what the work answered: a long task on
+ * the event loop (a walk of the audit log on SQLite, whose reads resolve without giving the loop a turn)
+ * either lets other work in between its pieces or holds everything until it ends.
+ */
+export async function timerFiresDuring<T>(work: () => Promise<T>): Promise<{ fired: boolean; result: T }> {
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+  }, 0);
+  const result = await work();
+  clearTimeout(timer);
+  return { fired, result };
+}
