@@ -70,3 +70,24 @@ export async function startFulcrum(name, { root: serverRoot = root } = {}) {
     },
   };
 }
+
+/**
+ * An allowed tool call of the example's support-bot-eu, with a key issued to it now: the decision
+ * bench/decide and bench/audit-verify send (autocannon's and fetch's options alike: url, method,
+ * headers, body).
+ */
+export async function allowedDecision({ url, api }) {
+  const { key } = await api('POST', '/v1/agents/support-bot-eu/keys', {});
+  return {
+    key,
+    url: `${url}/v1/decisions`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      action: 'tool.call',
+      tool: 'crm.lookup_customer',
+      arguments: { customerId: 'C-1042' },
+      dataDomains: ['customer-profiles'],
+    }),
+  };
+}

@@ -10,7 +10,7 @@
 // writes: bench/policy-apply).
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { startFulcrum } from '../lib.mjs';
+import { allowedDecision, startFulcrum } from '../lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -24,20 +24,8 @@ const rounds = Number(values.rounds);
 
 const fulcrum = await startFulcrum('audit-verify');
 const { url, api } = fulcrum;
-const { key } = await api('POST', '/v1/agents/support-bot-eu/keys', {});
-const decisionBody = JSON.stringify({
-  action: 'tool.call',
-  tool: 'crm.lookup_customer',
-  arguments: { customerId: 'C-1042' },
-  dataDomains: ['customer-profiles'],
-});
-const decide = {
-  method: 'POST',
-  headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-  body: decisionBody,
-};
+const { key: _, ...decide } = await allowedDecision(fulcrum);
 const filled = await autocannon({
-  url: `${url}/v1/decisions`,
   connections: Number(values.connections),
   amount: entries,
   ...decide,
@@ -72,7 +60,7 @@ for (let i = 0; i < rounds; i++) {
   const verifying = api('GET', '/v1/audit/verify').then((r) => ({ r, ms: performance.now() - t }));
   const [h, d, v] = await Promise.all([
     closedLoop(() => fetch(`${url}/healthz`), verifying),
-    closedLoop(() => fetch(`${url}/v1/decisions`, decide), verifying),
+    closedLoop(() => fetch(decide.url, decide), verifying),
     verifying,
   ]);
   if (!v.r.ok) throw new Error(`verify: ${JSON.stringify(v.r).slice(0, 300)}`);

@@ -7,7 +7,7 @@
 // server RSS <= 200 MB after 1M decisions (--million).
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { startFulcrum } from '../lib.mjs';
+import { allowedDecision, startFulcrum } from '../lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -22,25 +22,12 @@ const rounds = Number(values.rounds);
 const connections = Number(values.connections);
 const fulcrum = await startFulcrum('decide');
 const { url, api } = fulcrum;
-const { key } = await api('POST', '/v1/agents/support-bot-eu/keys', {});
-const decisionBody = JSON.stringify({
-  action: 'tool.call',
-  tool: 'crm.lookup_customer',
-  arguments: { customerId: 'C-1042' },
-  dataDomains: ['customer-profiles'],
-});
-const probe = await api('POST', '/v1/decisions', JSON.parse(decisionBody), key);
+const { key, ...decisions } = await allowedDecision(fulcrum);
+const probe = await api('POST', '/v1/decisions', JSON.parse(decisions.body), key);
 console.log(`decision under test: ${probe.decision} (${probe.reasons?.map((r) => r.policy).join(', ')})`);
 
 const load = (opts) => autocannon({ connections, duration: seconds, pipelining: 1, ...opts });
 const healthz = { url: `${url}/healthz`, method: 'GET' };
-const decisions = {
-  url: `${url}/v1/decisions`,
-  method: 'POST',
-  headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-  body: decisionBody,
-};
-
 await load({ ...healthz, duration: 2 }); // warm up both paths
 await load({ ...decisions, duration: 2 });
 // Paired rounds, healthz then decisions, each pair back to back: the machine's speed drifts (other
