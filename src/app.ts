@@ -18,6 +18,7 @@ import { type Checkpointer, createCheckpointer, missingKeyProblem, startMessage 
 import { type AuditSigner, loadOrCreateAuditKey, readPublicKey } from './guard/audit-key.js';
 import { segmentChecker } from './guard/audit-verify.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
+import { requestsInFlight } from './http/quiet.js';
 import { createInsightService, type InsightService } from './insight/insight-service.js';
 import { createSpendService, type SpendService } from './insight/spend.js';
 import { llmOperatorChecks } from './llm/endpoint-spec.js';
@@ -84,6 +85,9 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     maxPendingApprovals: config.maxPendingApprovals,
     pollMs: config.registryPollMs ?? 250,
     observe: observability,
+    // The loop has other work than a batch when more requests are in flight than the batch holds:
+    // one call at a time (a lone caller) keeps the commit, fsync and all, on the loop (no thread hop).
+    ...(config.sqliteSyncOffLoop ? { otherWork: (batchLength: number) => requestsInFlight() > batchLength } : {}),
   });
   const checkpoints = createCheckpointer({
     db,

@@ -51,6 +51,11 @@ export interface Config {
   auditKeyRotate: boolean;
   /** FULCRUM_AUDIT_KEY_ROTATE_FROM: the old key's public key; a rotation then takes only the retention starts it signed (implies FULCRUM_AUDIT_KEY_ROTATE). */
   auditKeyRotateFrom: string;
+  /**
+   * FULCRUM_SQLITE_SYNC_OFF_LOOP=0: every audit commit's fsync on the event loop. Otherwise (SQLite),
+   * a group commit made while other requests are in flight syncs the WAL off the loop (docs/storage.md).
+   */
+  sqliteSyncOffLoop: boolean;
   /** FULCRUM_MCP_STDIO_ALLOW: the exact command lines a stdio McpServer may run (none when unset). */
   mcpStdioAllow: string[][];
   /** FULCRUM_OUTBOUND_ALLOW_HOSTS: hosts outbound connections may reach on internal addresses too. */
@@ -120,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     auditCheckpointSeconds: intFrom(env.FULCRUM_AUDIT_CHECKPOINT_SECONDS, 'FULCRUM_AUDIT_CHECKPOINT_SECONDS', 60),
     auditKeyRotate: env.FULCRUM_AUDIT_KEY_ROTATE === '1' || Boolean(env.FULCRUM_AUDIT_KEY_ROTATE_FROM),
     auditKeyRotateFrom: env.FULCRUM_AUDIT_KEY_ROTATE_FROM ? path.resolve(env.FULCRUM_AUDIT_KEY_ROTATE_FROM) : '',
+    sqliteSyncOffLoop: env.FULCRUM_SQLITE_SYNC_OFF_LOOP !== '0',
     mcpStdioAllow: parseStdioAllow(env.FULCRUM_MCP_STDIO_ALLOW),
     outboundAllowHosts: parseAllowHosts(env.FULCRUM_OUTBOUND_ALLOW_HOSTS),
     llmBodyLimit: intFrom(env.FULCRUM_LLM_BODY_LIMIT, 'FULCRUM_LLM_BODY_LIMIT', 32 * 1024 * 1024),

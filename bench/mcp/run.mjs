@@ -185,12 +185,15 @@ async function serverClocks() {
     (await (await fetch(`${fulcrum.url}/metrics`)).text()).split('\n').map((l) => [l.slice(0, l.lastIndexOf(' ')), l]),
   );
   const value = (series) => Number(lines.get(series)?.slice(series.length + 1) ?? 0);
-  return Object.fromEntries(
-    Object.entries(SERVER_CLOCKS).map(([k, [name, labels]]) => [
-      k,
-      { sum: value(`${name}_sum${labels}`), count: value(`${name}_count${labels}`) },
-    ]),
-  );
+  return {
+    ...Object.fromEntries(
+      Object.entries(SERVER_CLOCKS).map(([k, [name, labels]]) => [
+        k,
+        { sum: value(`${name}_sum${labels}`), count: value(`${name}_count${labels}`) },
+      ]),
+    ),
+    entries: value('fulcrum_audit_entries_total'),
+  };
 }
 const spent = { decision: { sum: 0, count: 0 }, commit: { sum: 0, count: 0 }, upstream: { sum: 0, count: 0 } };
 
@@ -225,9 +228,17 @@ await load(direct, 2);
 await load(gateway, 2);
 const pairs = [];
 let errors = 0;
+// Under load, the audit's group commits: how many decisions share one, and the event loop's time in
+// them (the commit runs on it, fsync included) for each call.
+const commits = { count: 0, sum: 0, entries: 0 };
 for (let i = 0; i < rounds; i++) {
   const d = await load(direct);
+  const before = await serverClocks();
   const g = await load(gateway);
+  const after = await serverClocks();
+  commits.count += after.commit.count - before.commit.count;
+  commits.sum += after.commit.sum - before.commit.sum;
+  commits.entries += after.entries - before.entries;
   errors += d.errors + d.non2xx + g.errors + g.non2xx;
   if (d.non2xx + g.non2xx > 0)
     console.log('  status codes:', JSON.stringify(d.statusCodeStats), JSON.stringify(g.statusCodeStats));
@@ -264,6 +275,10 @@ for (const [i, p] of pairs.entries())
 console.log(
   `  throughput ratio     median ${ratio.toFixed(2)} (min ${Math.min(...pairs.map((p) => p.ratio)).toFixed(2)}, max ${Math.max(...pairs.map((p) => p.ratio)).toFixed(2)})  ` +
     `(target >= 0.60) ${ratio >= 0.6 ? 'MET' : 'NOT MET'}   errors ${errors}`,
+);
+console.log(
+  `  group commits        ${(commits.entries / commits.count).toFixed(1)} decisions each, ${((commits.sum / commits.count) * 1e6).toFixed(0)} µs each ` +
+    `(${((commits.sum / commits.entries) * 1e6).toFixed(0)} µs of the event loop a call)`,
 );
 console.log(`\nFulcrum RSS ${(await fulcrum.rssMb()).toFixed(0)} MB`);
 const audit = await fulcrum.api('GET', '/v1/audit/verify');

@@ -1,6 +1,7 @@
 // The one place that knows SQLite from PostgreSQL. Business code sees a Kysely<Database> and
 // capability flags; dialect differences live here and in migrations.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import fs from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
 import { type ColumnDefinitionBuilder, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -129,8 +130,73 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  if (file !== ':memory:') sqliteFiles.set(db, file);
+  if (file !== ':memory:') {
+    sqliteFiles.set(db, file);
+    deferredSyncs.set(db, deferredSync(db, sqlite, file));
+  }
   return { db, adapter: sqliteAdapter, location: `sqlite:${file}`, destroy: () => db.destroy(), boundQueries: () => {} };
+}
+
+/**
+ * One transaction committed without its fsync, made durable afterwards off the event loop.
+ *
+ * better-sqlite3 is synchronous: at `synchronous = FULL` a commit's fsync of the WAL (0.1-0.5 ms
+ * on the disks measured) holds the event loop, and with it every other request of the node. A
+ * writer that has other requests waiting for the loop commits through this instead: the
+ * transaction runs at `synchronous = NORMAL` (written to the WAL, not synced), the connection goes
+ * back to FULL at once, and the WAL is fdatasynced on libuv's thread pool. Durable means: after
+ * `durable` resolves. The WAL is written in order, so that sync, or any later FULL commit, makes
+ * this transaction and every earlier one durable; until then it is visible on this connection and
+ * may be lost with power (never torn: SQLite's WAL at NORMAL stays consistent).
+ */
+export interface DeferredSync {
+  run<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<{ value: T; durable: Promise<void> }>;
+}
+
+const deferredSyncs = new WeakMap<Kysely<Database>, DeferredSync>();
+
+/** The database's DeferredSync (a SQLite file), or undefined (PostgreSQL, in-memory SQLite). */
+export function deferredSyncOf(db: Kysely<Database>): DeferredSync | undefined {
+  return deferredSyncs.get(db);
+}
+
+function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, file: string): DeferredSync {
+  const wal = `${file}-wal`;
+  let fd: number | undefined;
+  let ino = 0;
+  // The WAL's file descriptor, opened again if the file was replaced (SQLite deletes it when the
+  // last connection closes; this one stays open, but a second one may have been the last).
+  const walFd = () => {
+    const st = fs.statSync(wal);
+    if (fd === undefined || st.ino !== ino) {
+      if (fd !== undefined) fs.closeSync(fd);
+      fd = fs.openSync(wal, 'r');
+      ino = st.ino;
+    }
+    return fd;
+  };
+  const full = () => {
+    // A safety level cannot change inside a transaction: one left open by a failure is undone
+    // first, or the connection would stay at NORMAL for every later commit.
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    sqlite.pragma('synchronous = FULL');
+  };
+  return {
+    run: (fn) =>
+      db.connection().execute(async (conn) => {
+        // Kysely's one SQLite connection is held: no other statement runs until this returns.
+        sqlite.pragma('synchronous = NORMAL');
+        let value: Awaited<ReturnType<typeof fn>>;
+        try {
+          value = await fn(conn);
+        } finally {
+          full();
+        }
+        const handle = walFd();
+        const durable = new Promise<void>((resolve, reject) => fs.fdatasync(handle, (err) => (err ? reject(err) : resolve())));
+        return { value, durable };
+      }),
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
 import { hash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import { withQueryBound } from '../db/adapter.js';
+import { type DeferredSync, withQueryBound } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { AuditEntryTable, Database } from '../db/schema.js';
 
@@ -137,6 +137,9 @@ export interface AuditWriterOptions<T> {
   record(item: T): AuditRecord;
   /** Hears each batch's commit: how many entries, how long the transaction took, whether it committed. */
   onCommit?(entries: number, seconds: number, ok: boolean): void;
+  /** Asked before each batch: a DeferredSync to commit it through (its fsync off the event loop),
+   *  or nothing (committed durably on the loop). The callers are answered once it is durable. */
+  deferSync?(batchLength: number): DeferredSync | undefined;
 }
 
 /**
@@ -190,6 +193,8 @@ export class AuditWriter<T> {
    *  committed), so the next one reads the chain's head from the database instead of trusting
    *  `seq` and `lastHash`. */
   private headUnknown = false;
+  /** Batches committed whose sync (off the event loop) is not done yet. */
+  private syncing = 0;
   private readonly insert;
   /** One UPDATE by primary key per batch, compiled once like the insert; binds head_seq, head_hash, id. */
   private readonly headSql: string;
@@ -229,10 +234,10 @@ export class AuditWriter<T> {
     });
   }
 
-  /** Waits for everything queued to be written. */
+  /** Waits for everything queued to be written, and made durable. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.flushing || this.queue.length > 0) await new Promise((r) => setTimeout(r, 1));
+    while (this.flushing || this.queue.length > 0 || this.syncing > 0) await new Promise((r) => setTimeout(r, 1));
   }
 
   private async flush(): Promise<void> {
@@ -262,13 +267,14 @@ export class AuditWriter<T> {
     let started = process.hrtime.bigint();
     const took = () => Number(process.hrtime.bigint() - started) / 1e9;
     let rechained = false;
+    let durable: Promise<void> | undefined;
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.transaction(batch, attempt < BATCH_ATTEMPTS, (s, h) => {
+          ({ durable } = await this.transaction(batch, attempt < BATCH_ATTEMPTS, (s, h) => {
             seq = s;
             prev = h;
-          });
+          }));
           break;
         } catch (err) {
           if (err instanceof ChainRetired && !rechained) {
@@ -293,6 +299,24 @@ export class AuditWriter<T> {
       this.seq = seq;
       this.lastHash = prev;
       this.headUnknown = false;
+      if (durable) {
+        // Committed, not yet durable: the next batch goes on meanwhile (the WAL is written in
+        // order, so its own sync covers this one too); these callers hear once this sync is done.
+        this.syncing++;
+        durable
+          .then(
+            () => {
+              this.opts.onCommit?.(batch.length, took(), true);
+              for (const p of batch) p.resolve();
+            },
+            (err) => {
+              this.opts.onCommit?.(batch.length, took(), false);
+              for (const p of batch) p.reject(err);
+            },
+          )
+          .finally(() => this.syncing--);
+        return;
+      }
       this.opts.onCommit?.(batch.length, took(), true);
       for (const p of batch) p.resolve();
     } catch (err) {
@@ -311,8 +335,26 @@ export class AuditWriter<T> {
   }
 
   /** One try at writing `batch`: its transaction; `done` hears the chain's new head before the commit. */
-  private async transaction(batch: Array<Pending<T>>, mayRetry: boolean, done: (seq: number, hash: string) => void) {
-    await this.db.transaction().execute(async (trx) => {
+  private async transaction(
+    batch: Array<Pending<T>>,
+    mayRetry: boolean,
+    done: (seq: number, hash: string) => void,
+  ): Promise<{ durable?: Promise<void> }> {
+    const deferred = this.opts.deferSync?.(batch.length);
+    if (!deferred) {
+      await this.commit(this.db, batch, mayRetry, done);
+      return {};
+    }
+    return { durable: (await deferred.run((db) => this.commit(db, batch, mayRetry, done))).durable };
+  }
+
+  private async commit(
+    db: Kysely<Database>,
+    batch: Array<Pending<T>>,
+    mayRetry: boolean,
+    done: (seq: number, hash: string) => void,
+  ): Promise<void> {
+    await db.transaction().execute(async (trx) => {
       if (this.headUnknown) await this.readHead(trx);
       let seq = this.seq;
       let prev = this.lastHash;

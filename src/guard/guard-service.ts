@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Kysely, Transaction } from 'kysely';
 import { type AgentCaller, actorName, assertCan, describe, hasRole, type Principal } from '../auth/principal.js';
 import { hashToken, newId } from '../auth/tokens.js';
+import { deferredSyncOf } from '../db/adapter.js';
 import { databaseNow } from '../db/clock.js';
 import { inSavepoint } from '../db/savepoint.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
@@ -84,6 +85,13 @@ export interface GuardOptions {
   pollMs: number;
   /** Metrics and background-job failures (src/observability.ts). */
   observe?: Observability;
+  /**
+   * Asked before each audit group commit of `batchLength` decisions: whether the event loop has
+   * other work than this batch (requests in flight beyond it). If so, on SQLite, the commit's fsync
+   * runs off the loop (src/db/adapter.ts, DeferredSync) and the batch's callers are answered once it
+   * is done. Unset: every commit's fsync holds the loop.
+   */
+  otherWork?(batchLength: number): boolean;
 }
 
 export type GuardService = Awaited<ReturnType<typeof createGuardService>>;
@@ -195,9 +203,12 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     return (rows[0] as { revision: number }).revision;
   };
 
+  const deferred = opts.otherWork ? deferredSyncOf(db) : undefined;
+  const otherWork = opts.otherWork;
   const writer = await AuditWriter.start<Item>(db, {
     record: (item) => withInitiative(item.type === 'act' ? item.record : decisionRecord(item)),
     onCommit: (entries, seconds, ok) => observe.auditCommit(entries, seconds, ok),
+    deferSync: (n) => (deferred && otherWork?.(n) ? deferred : undefined),
     beforeWrite: async (trx, items, mayRetry) => {
       const decisions = items.filter((i): i is DecisionItem => i.type === 'decision');
       if (decisions.length === 0) return;
