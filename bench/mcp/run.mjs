@@ -228,8 +228,8 @@ await load(direct, 2);
 await load(gateway, 2);
 const pairs = [];
 let errors = 0;
-// Under load, the audit's group commits: how many decisions share one, and the event loop's time in
-// them (the commit runs on it, fsync included) for each call.
+// Under load, the audit's group commits: how many decisions share one, and how long each took to be
+// durable (on the event loop, or with its fsync on the thread pool: docs/storage.md).
 const commits = { count: 0, sum: 0, entries: 0 };
 for (let i = 0; i < rounds; i++) {
   const d = await load(direct);
@@ -278,7 +278,7 @@ console.log(
 );
 console.log(
   `  group commits        ${(commits.entries / commits.count).toFixed(1)} decisions each, ${((commits.sum / commits.count) * 1e6).toFixed(0)} µs each ` +
-    `(${((commits.sum / commits.entries) * 1e6).toFixed(0)} µs of the event loop a call)`,
+    `to be durable (${((commits.sum / commits.entries) * 1e6).toFixed(0)} µs a call)`,
 );
 console.log(`\nFulcrum RSS ${(await fulcrum.rssMb()).toFixed(0)} MB`);
 const audit = await fulcrum.api('GET', '/v1/audit/verify');
