@@ -92,7 +92,10 @@ export function createRetentionService(deps: Deps) {
     // An agent deleted from the registry no longer says which initiative (and so which tier, which
     // incident) it belonged to: its data is held as a high-risk agent's, and entirely while any
     // incident naming an initiative is open (found by review: deleting an agent released its holds).
-    return { highRisk, tier, incident: [...incident], deletedHeldEntirely: initiativeIncident };
+    // Initiatives high-risk now: leaving one holds, whatever its tier when the agent left.
+    const named = new Set([...registry.list('Initiative').map((i) => i.name), ...assessed.keys()]);
+    const highNow = [...named].filter((i) => tier(i) === 'high');
+    return { highRisk, tier, highNow, incident: [...incident], deletedHeldEntirely: initiativeIncident };
   }
 
   /**
@@ -223,18 +226,37 @@ export function createRetentionService(deps: Deps) {
       assertCan(actor, 'registry.write');
       const p = await settings();
       const registry = await deps.registry();
-      const { highRisk, tier, incident, deletedHeldEntirely } = await holds(registry);
+      const { highRisk, tier, highNow, incident, deletedHeldEntirely } = await holds(registry);
       const cutoff = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
       const floor = cutoff(HIGH_RISK_FLOOR_DAYS);
       const departed = await departedHighRisk(tier, floor, highRisk);
-      /** A row of an agent that left a high-risk initiative, dated between the floor and its leaving
-       *  (NULL, never true, for a row of no agent). An index on (agent, time) serves each term. */
-      const heldDeparted = (eb: ExpressionBuilder<Database, 'audit_entries' | 'spans' | 'task_events'>, column: string) =>
-        eb.or(
-          [...departed].map(([agent, until]) =>
-            eb.and([eb('agent', '=', agent), eb(sql.ref(column), '>=', floor), eb(sql.ref(column), '<', until)]),
+      /** A row of an agent that left a high-risk initiative (its tier then, or now) after the row's time,
+       *  dated from the floor on; never true for a row of no agent. One correlated lookup by (agent,
+       *  left_at), the same few parameters whatever the number of departures (found by review: a term per
+       *  departure passed SQLite's 32,766 bound variables at ~11,000 departures, and failed every run). */
+      const heldDeparted = (
+        eb: ExpressionBuilder<Database, 'audit_entries' | 'spans' | 'task_events'>,
+        table: 'audit_entries' | 'spans' | 'task_events',
+        column: string,
+      ) => {
+        const at = sql.ref<string>(`${table}.${column}`);
+        return eb.and([
+          eb(at, '>=', floor),
+          eb.exists(
+            eb
+              .selectFrom('agent_departures')
+              .select('agent_departures.agent')
+              .where('agent_departures.agent', '=', sql.ref<string>(`${table}.agent`))
+              .where('agent_departures.left_at', '>', at)
+              .where((d) =>
+                d.or([
+                  d('agent_departures.tier', '=', 'high'),
+                  ...(highNow.length ? [d('agent_departures.initiative', 'in', highNow)] : []),
+                ]),
+              ),
           ),
-        );
+        ]);
+      };
       const agents = new Set(registry.list('Agent').map((a) => a.name));
       const result: {
         auditEntries: number;
@@ -290,7 +312,7 @@ export function createRetentionService(deps: Deps) {
         let q = db.selectFrom(table).select(rowId.as('r')).where('day', '<=', before.slice(0, 10)).where(column, '<', before);
         if (incident.length) q = q.where('agent', 'not in', incident);
         if (highRisk.length) q = q.where((eb) => eb.or([eb('agent', 'not in', highRisk), eb(column, '<', floor)]));
-        if (departed.size) q = q.where((eb) => eb.not(heldDeparted(eb, column)));
+        if (departed.size) q = q.where((eb) => eb.not(heldDeparted(eb, table, column)));
         q = q.where((eb) =>
           eb.or([
             eb('agent', '=', UNBOOKED),
@@ -350,7 +372,8 @@ export function createRetentionService(deps: Deps) {
       if (incident.length) redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', incident)]));
       if (highRisk.length)
         redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', highRisk), eb('at', '<', floor)]));
-      if (departed.size) redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb.not(heldDeparted(eb, 'at'))]));
+      if (departed.size)
+        redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb.not(heldDeparted(eb, 'audit_entries', 'at'))]));
       redact = redact.where((eb) =>
         eb.or([
           eb('agent', 'is', null),
@@ -400,7 +423,7 @@ export function createRetentionService(deps: Deps) {
               eb.and([eb('kind', '=', 'decision'), eb('at', '>=', decisionsBefore)]),
               eb.and([eb('kind', '!=', 'decision'), eb('at', '>=', actsBefore)]),
               ...(highRisk.length ? [eb.and([eb('agent', 'in', highRisk), eb('at', '>=', floor)])] : []),
-              ...(departed.size ? [heldDeparted(eb, 'at')] : []),
+              ...(departed.size ? [heldDeparted(eb, 'audit_entries', 'at')] : []),
               ...(incident.length ? [eb('agent', 'in', incident)] : []),
               // A deleted agent's decisions: held as above.
               eb.and([

@@ -37,6 +37,7 @@ import * as m20261211T0110 from './20261211T0110-spend-imports.js';
 import * as m20261212T0100 from './20261212T0100-agent-departures.js';
 import * as m20261212T0110 from './20261212T0110-task-events-ended.js';
 import * as m20261212T0120 from './20261212T0120-approvals-pending-agent.js';
+import * as m20261213T0100 from './20261213T0100-agent-departures-agent.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -74,6 +75,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261212T0100-agent-departures': m20261212T0100,
   '20261212T0110-task-events-ended': m20261212T0110,
   '20261212T0120-approvals-pending-agent': m20261212T0120,
+  '20261213T0100-agent-departures-agent': m20261213T0100,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {

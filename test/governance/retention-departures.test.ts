@@ -1,0 +1,80 @@
+// Found by review: retention bound three parameters per departed agent (agent_departures), so with
+// some 11,000 departures the purge passed SQLite's 32,766 bound variables (PostgreSQL's 65,535 a few
+// thousand later) and failed every run. The hold is now one correlated NOT EXISTS, whatever the count.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../support/databases.js';
+import { startMini, type TestServer } from '../support/server.js';
+import { ADMIN, days, decideTimes, decisionsOf } from './retention-fixture.js';
+
+/** More departures than either engine's bound-variable limit at three a departure (65,535 / 3). */
+const DEPARTURES = 22_000;
+const initiative = (name: string, riskTier: string) => ({
+  spec: {
+    title: name,
+    type: 'agent',
+    riskTier,
+    stage: 'proposed',
+    owner: 'dana.lee',
+    businessUnit: 'cx',
+    oversightOwner: 'dana.lee',
+    incidentOwner: 'dana.lee',
+  },
+});
+const agentIn = (initiative: string) => ({
+  spec: { initiative, archetype: 'support-agent', owner: 'dana.lee', framework: 'openai-agents-sdk' },
+});
+
+describe.each(ENGINES)('retention with many departed agents on %s', (engine) => {
+  let t: TestServer;
+  const departures = async () =>
+    Number(
+      (
+        await t.app.database.db
+          .selectFrom('agent_departures')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  beforeAll(async () => {
+    ({ t } = await startMini(engine));
+    for (const [name, tier] of [
+      ['hiring', 'high'],
+      ['faq', 'low'],
+    ] as const)
+      expect(
+        (await t.request({ method: 'PUT', url: `/v1/initiatives/${name}`, payload: initiative(name, tier) })).statusCode,
+      ).toBe(201);
+    expect((await t.request({ method: 'PUT', url: '/v1/agents/hr-bot', payload: agentIn('hiring') })).statusCode).toBe(201);
+    const key = (await t.request({ method: 'POST', url: '/v1/agents/hr-bot/keys' })).json().key;
+    await decideTimes(t, key, 3);
+    const put = await t.request({ method: 'PUT', url: '/v1/retention', payload: { decisions: 30 } });
+    expect(put.statusCode).toBe(200);
+    expect((await t.request({ method: 'PUT', url: '/v1/agents/hr-bot', payload: agentIn('faq') })).statusCode).toBe(200);
+    // Agents gone from high-risk initiatives over the last months (rows as the registry writes them).
+    const { db } = t.app.database;
+    const rows = Array.from({ length: DEPARTURES }, (_, i) => ({
+      agent: `gone-${i}`,
+      initiative: 'hiring',
+      tier: 'high',
+      left_at: new Date(Date.now() - (i % 150) * 86_400_000).toISOString(),
+    }));
+    for (let i = 0; i < rows.length; i += 2000)
+      await db
+        .insertInto('agent_departures')
+        .values(rows.slice(i, i + 2000))
+        .execute();
+    expect(await departures()).toBe(DEPARTURES + 1);
+  }, 120_000);
+  afterAll(async () => t?.close());
+
+  it('purges, holding a departed agent to the floor', async () => {
+    const soon = await t.app.retention.purge(ADMIN, days(100));
+    expect(soon.held.highRisk).toContain('hr-bot');
+    expect(await decisionsOf(t, 'hr-bot')).toBe(3);
+
+    const late = await t.app.retention.purge(ADMIN, days(200));
+    expect(late.held.highRisk).not.toContain('hr-bot');
+    expect(await decisionsOf(t, 'hr-bot')).toBe(0);
+  }, 120_000);
+});
