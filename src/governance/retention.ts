@@ -473,6 +473,15 @@ export function createRetentionService(deps: Deps) {
           return gone.length;
         });
       }
+      // A departure holds its agent's rows from the floor up to its leaving; once the floor has passed the
+      // leaving it holds nothing, and never will again (the floor only moves on): it goes (found by
+      // review: the table grew for ever). docs/governance.md, Retention.
+      await deleteInSlices(
+        db,
+        adapter,
+        'agent_departures',
+        db.selectFrom('agent_departures').select(rowId.as('r')).where('left_at', '<', floor),
+      );
       const { held: _, auditHeldBack: _why, ...deleted } = result;
       if (Object.values(deleted).some((n) => n > 0))
         await deps.recordAct?.({ kind: 'retention.purged', actor: actorName(actor), detail: { deleted, periods: p } });

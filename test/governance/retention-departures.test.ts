@@ -1,6 +1,7 @@
 // Found by review: retention bound three parameters per departed agent (agent_departures), so with
 // some 11,000 departures the purge passed SQLite's 32,766 bound variables (PostgreSQL's 65,535 a few
-// thousand later) and failed every run. The hold is now one correlated NOT EXISTS, whatever the count.
+// thousand later) and failed every run. The hold is now one correlated NOT EXISTS, whatever the count;
+// and a departure row goes once the high-risk floor has passed its leaving (nothing it holds is left).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { startMini, type TestServer } from '../support/server.js';
@@ -68,13 +69,24 @@ describe.each(ENGINES)('retention with many departed agents on %s', (engine) => 
   }, 120_000);
   afterAll(async () => t?.close());
 
-  it('purges, holding a departed agent to the floor', async () => {
+  it('purges, holding a departed agent to the floor, and drops departures the floor has passed', async () => {
     const soon = await t.app.retention.purge(ADMIN, days(100));
     expect(soon.held.highRisk).toContain('hr-bot');
     expect(await decisionsOf(t, 'hr-bot')).toBe(3);
+    // At +100 days the floor (183 days back) is 83 days ago: departures from 84 to 149 days ago are past it.
+    const kept = await departures();
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(DEPARTURES + 1);
+    const stillHeld = await t.app.database.db
+      .selectFrom('agent_departures')
+      .select('left_at')
+      .where('left_at', '<', days(100 - 183).toISOString())
+      .execute();
+    expect(stillHeld).toEqual([]);
 
     const late = await t.app.retention.purge(ADMIN, days(200));
     expect(late.held.highRisk).not.toContain('hr-bot');
     expect(await decisionsOf(t, 'hr-bot')).toBe(0);
+    expect(await departures()).toBe(0);
   }, 120_000);
 });
