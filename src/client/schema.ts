@@ -3457,13 +3457,34 @@ export interface components {
             diagnostic: components["schemas"]["Diagnostic"];
             /** Format: date-time */
             generatedAt: string;
+            /** @description counts, and the most pressing incidents first: serious with an overdue report, serious, by severity, unresolved, newest (GET /v1/incidents lists them all) */
             incidents: {
-                /** @description open or mitigated */
+                /** @description how many incidents each list holds at most */
+                listed: number;
+                /** @description the most pressing open or mitigated incidents, at most `listed` */
                 open: components["schemas"]["Incident"][];
+                /** @description how many incidents are open or mitigated */
+                openCount: number;
                 /** @description serious incidents past their reporting deadline */
                 overdue: number;
-                /** @description opened in the last 90 days */
+                /** @description the most pressing incidents opened in the last 90 days, at most `listed` */
                 recent: components["schemas"]["Incident"][];
+                /** @description the last 90 days’ incidents by severity */
+                recentBySeverity: {
+                    sev1: number;
+                    sev2: number;
+                    sev3: number;
+                    sev4: number;
+                };
+                /** @description the last 90 days’ incidents by status now */
+                recentByStatus: {
+                    closed: number;
+                    mitigated: number;
+                    open: number;
+                    resolved: number;
+                };
+                /** @description how many incidents were opened in the last 90 days */
+                recentCount: number;
             };
             /** @description active initiatives */
             initiatives: {

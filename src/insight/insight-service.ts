@@ -14,7 +14,7 @@ import { ACTIVE_STAGES } from '../registry/stages.js';
 import { budgetAlignment, DEFAULT_THRESHOLDS, type Diagnostic, diagnose, type Facts, type Thresholds } from './diagnostic.js';
 import { DEFAULT_PLAN_THRESHOLDS, type Plan, type PlanThresholds, plan } from './plan.js';
 import { planFacts } from './plan-facts.js';
-import type { BoardReport, ReportBudget, ReportInitiative } from './report.js';
+import { type BoardReport, type ReportBudget, type ReportInitiative, reportIncidents } from './report.js';
 import { planLines } from './report-plan.js';
 import { computeRoi, type Roi } from './roi.js';
 import { computeSignals, type Signals } from './signals.js';
@@ -231,11 +231,7 @@ export function createInsightService(deps: Deps) {
         diagnostic,
         initiatives,
         budgets,
-        incidents: {
-          open: all.filter((i) => i.status === 'open' || i.status === 'mitigated'),
-          recent: all.filter((i) => i.openedAt >= since),
-          overdue: f.overdueSeriousIncidents ?? 0,
-        },
+        incidents: reportIncidents(all, since, f.overdueSeriousIncidents ?? 0),
         risks,
         shadowAgents: [...new Set(f.shadowAgents.map((s) => s.identity))],
         plan: planLines(plan(await planFacts(db, f, DEFAULT_PLAN_THRESHOLDS, all), DEFAULT_PLAN_THRESHOLDS)),

@@ -6,6 +6,7 @@ import {
   type BoardReport,
   formatMoney,
   formatValue,
+  incidentsNotListed,
   progressLabel,
   type ReportBudget,
   roiCostLabel,
@@ -16,7 +17,7 @@ import {
   VERDICT_COLOUR,
   VERDICT_LABEL,
 } from './report.js';
-import { notReadyLines } from './report-render.js';
+import { incidentsLine, notReadyLines } from './report-render.js';
 
 const INK = '#202124';
 const MUTED = '#5f6368';
@@ -93,7 +94,7 @@ export function renderPdf(report: BoardReport): Promise<Buffer> {
   const passing = r.diagnostic.areas.filter((a) => a.status === 'pass').length;
   const lines = [
     `${passing} of ${r.diagnostic.areas.length} checklist areas pass. ${r.initiatives.length} active initiatives.`,
-    `${r.incidents.open.length} incident(s) open, ${r.incidents.overdue} serious-incident report(s) overdue, ${r.signals.stalledPilots.length} pilot(s) stalled past 180 days.`,
+    `${r.incidents.openCount} incident(s) open, ${r.incidents.overdue} serious-incident report(s) overdue, ${r.signals.stalledPilots.length} pilot(s) stalled past 180 days.`,
   ];
   doc.rect(48, boxY, 5, 58).fill(VERDICT_COLOUR[v] ?? MUTED);
   doc.rect(53, boxY, width - 5, 58).fill('#f8f9fa');
@@ -200,9 +201,7 @@ export function renderPdf(report: BoardReport): Promise<Buffer> {
   }
 
   heading('Incidents and risks');
-  para(
-    `${r.incidents.open.length} open, ${r.incidents.recent.length} in the last 90 days, ${r.incidents.overdue} serious-incident report(s) overdue.`,
-  );
+  para(`${incidentsLine(r)}.`);
   doc.moveDown(0.3);
   if (r.incidents.recent.length)
     table(
@@ -221,6 +220,7 @@ export function renderPdf(report: BoardReport): Promise<Buffer> {
           : '-',
       ]),
     );
+  if (incidentsNotListed(r.incidents)) para(incidentsNotListed(r.incidents));
   const watched = r.risks.filter((x) => ['prohibited', 'high', 'untiered'].includes(x.tier));
   if (watched.length)
     table(

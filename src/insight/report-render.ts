@@ -5,6 +5,8 @@ import {
   formatMoney,
   formatPercent,
   formatValue,
+  incidentCounts,
+  incidentsNotListed,
   progressLabel,
   type ReportBudget,
   roiCostLabel,
@@ -19,6 +21,14 @@ import {
 const day = (iso: string) => iso.slice(0, 10);
 const categoryLabel = (c: string) => c.replace(/-/g, ' ');
 
+/** The incidents in one sentence (no full stop): how many are open, the last 90 days' by severity and status, overdue reports. */
+export function incidentsLine(r: BoardReport): string {
+  const i = r.incidents;
+  const { bySeverity, byStatus } = incidentCounts(i);
+  const recent = i.recentCount > 0 ? ` (${bySeverity}; ${byStatus})` : '';
+  return `${i.openCount} open, ${i.recentCount} in the last 90 days${recent}, ${i.overdue} serious-incident report(s) overdue`;
+}
+
 /** The report's sections in order, each a short title and the sentences a reader needs first. */
 function summaryLines(r: BoardReport): string[] {
   const areas = r.diagnostic.areas;
@@ -26,7 +36,7 @@ function summaryLines(r: BoardReport): string[] {
   // As the scorecard counts them: an outcome measured, or self-reported, in the window.
   const measured = r.initiatives.filter((i) => i.metrics.some((m) => m.provenance !== 'none'));
   const onTarget = r.initiatives.flatMap((i) => i.metrics).filter((m) => m.progress !== null && m.progress >= 1).length;
-  const open = r.incidents.open.length;
+  const open = r.incidents.openCount;
   return [
     `${passing} of ${areas.length} checklist areas pass; ${r.initiatives.length} initiatives are active, ${measured.length} with measured outcomes, ${onTarget} metrics at or past target.`,
     `${open} incident${open === 1 ? '' : 's'} open${r.incidents.overdue ? `, ${r.incidents.overdue} serious incident report(s) overdue` : ''}; ${r.signals.stalledPilots.length} pilot(s) stalled past 180 days.`,
@@ -124,10 +134,7 @@ export function renderMarkdown(r: BoardReport): string {
     out.push(...budgetNotes(b).map(item), '');
   }
   out.push('## Incidents and risks', '');
-  out.push(
-    `${r.incidents.open.length} open, ${r.incidents.recent.length} in the last 90 days, ${r.incidents.overdue} serious-incident report(s) overdue.`,
-    '',
-  );
+  out.push(`${incidentsLine(r)}.`, '');
   if (r.incidents.recent.length > 0)
     table(
       ['opened', 'severity', 'status', 'title', 'reporting'],
@@ -139,6 +146,7 @@ export function renderMarkdown(r: BoardReport): string {
         i.seriousIncident ? `Art. 73 due ${day(i.reporting?.dueAt ?? '')}${i.reporting?.overdue ? ' (OVERDUE)' : ''}` : '—',
       ]),
     );
+  if (incidentsNotListed(r.incidents)) out.push(incidentsNotListed(r.incidents), '');
   table(
     ['initiative', 'risk tier', 'stage', 'oversight owner', 'incident owner'],
     r.risks
@@ -318,7 +326,7 @@ ${
               ? `Art. 73 due ${esc(day(i.reporting?.dueAt ?? ''))}${i.reporting?.overdue ? ' <strong class="fail">overdue</strong>' : ''}`
               : '—',
           ]),
-        );
+        ) + (incidentsNotListed(r.incidents) ? `<p class="muted">${esc(incidentsNotListed(r.incidents))}</p>` : '');
   const risks = table(
     ['Initiative', 'Risk tier', 'Stage', 'Oversight owner', 'Incident owner'],
     r.risks
@@ -370,7 +378,7 @@ ${roi}
 <h2>Spend against budget</h2>
 ${budgets}
 <h2>Incidents and risks</h2>
-<p>${r.incidents.open.length} open, ${r.incidents.recent.length} in the last 90 days, ${r.incidents.overdue} serious-incident report(s) overdue. Tiers across ${r.risks.length} non-retired initiatives: ${esc(tierCounts(r))}.</p>
+<p>${esc(incidentsLine(r))}. Tiers across ${r.risks.length} non-retired initiatives: ${esc(tierCounts(r))}.</p>
 ${incidents}
 <h3>High-risk, prohibited and untiered initiatives</h3>
 ${risks}

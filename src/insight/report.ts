@@ -1,7 +1,7 @@
 // The board report: one model gathered from the same facts as the diagnostic, rendered three ways
 // (Markdown, HTML, PDF). Nothing in it is typed in by hand: every number comes from the registry,
 // the guard, telemetry, reviews, incidents or imported spend, with its provenance.
-import type { Incident } from '../governance/incidents.js';
+import { type Incident, SEVERITIES, STATUSES } from '../governance/incidents.js';
 import type { BudgetAlignment, Diagnostic } from './diagnostic.js';
 import type { Roi } from './roi.js';
 import type { Signals } from './signals.js';
@@ -54,6 +54,79 @@ export interface ReportRisk {
   incidentOwner: string | null;
 }
 
+/** A board reads counts and the few incidents that matter most, not every row (found by review: a
+ *  bad quarter listed hundreds); `GET /v1/incidents` lists them all. */
+export interface ReportIncidents {
+  /** The most pressing open or mitigated incidents (pressing(), most first), at most `listed`. */
+  open: Incident[];
+  openCount: number;
+  /** The most pressing incidents opened in the last 90 days, at most `listed`. */
+  recent: Incident[];
+  recentCount: number;
+  recentBySeverity: Record<(typeof SEVERITIES)[number], number>;
+  recentByStatus: Record<(typeof STATUSES)[number], number>;
+  /** How many each list holds at most. */
+  listed: number;
+  overdue: number;
+}
+
+export const REPORT_INCIDENTS_LISTED = 10;
+
+/**
+ * Most pressing first: a serious incident whose report is overdue, then serious ones, then by severity
+ * (sev1 first), then the unresolved before the resolved and closed, then the newest.
+ */
+export function pressing(a: Incident, b: Incident): number {
+  const rank = (i: Incident) => [
+    i.reporting?.overdue ? 0 : 1,
+    i.seriousIncident ? 0 : 1,
+    SEVERITIES.indexOf(i.severity),
+    STATUSES.indexOf(i.status),
+  ];
+  const [x, y] = [rank(a), rank(b)];
+  for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return (x[k] ?? 0) - (y[k] ?? 0);
+  return b.openedAt.localeCompare(a.openedAt);
+}
+
+/** The report's incidents: open ones and those opened since `since`, counted, the most pressing listed. */
+export function reportIncidents(
+  all: Incident[],
+  since: string,
+  overdue: number,
+  listed = REPORT_INCIDENTS_LISTED,
+): ReportIncidents {
+  const open = all.filter((i) => i.status === 'open' || i.status === 'mitigated');
+  const recent = all.filter((i) => i.openedAt >= since);
+  const count = <K extends string>(keys: readonly K[], of: (i: Incident) => K) =>
+    Object.fromEntries(keys.map((k) => [k, recent.filter((i) => of(i) === k).length])) as Record<K, number>;
+  return {
+    open: [...open].sort(pressing).slice(0, listed),
+    openCount: open.length,
+    recent: [...recent].sort(pressing).slice(0, listed),
+    recentCount: recent.length,
+    recentBySeverity: count(SEVERITIES, (i) => i.severity),
+    recentByStatus: count(STATUSES, (i) => i.status),
+    listed,
+    overdue,
+  };
+}
+
+/** "sev1 3, sev2 40, sev4 2" and "open 5, closed 40": the non-zero counts of the recent incidents. */
+export function incidentCounts(r: ReportIncidents): { bySeverity: string; byStatus: string } {
+  const line = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+  return { bySeverity: line(r.recentBySeverity), byStatus: line(r.recentByStatus) };
+}
+
+/** What the incidents table leaves out, as a sentence; empty when it lists them all. */
+export function incidentsNotListed(r: ReportIncidents): string {
+  const more = r.recentCount - r.recent.length;
+  return more > 0 ? `The ${r.recent.length} most pressing are listed, and ${more} more (GET /v1/incidents lists them all).` : '';
+}
+
 export interface BoardReport {
   title: string;
   generatedAt: string;
@@ -61,7 +134,7 @@ export interface BoardReport {
   diagnostic: Diagnostic;
   initiatives: ReportInitiative[];
   budgets: ReportBudget[];
-  incidents: { open: Incident[]; recent: Incident[]; overdue: number };
+  incidents: ReportIncidents;
   risks: ReportRisk[];
   signals: Signals;
   /** Unregistered agents seen in the window (identities as the guard records them, e.g. `telemetry:NAME`). */

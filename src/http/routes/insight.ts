@@ -278,11 +278,28 @@ const Report = T.Object(
       }),
       { description: 'budgets covering today' },
     ),
-    incidents: T.Object({
-      open: T.Array(IncidentRef, { description: 'open or mitigated' }),
-      recent: T.Array(IncidentRef, { description: 'opened in the last 90 days' }),
-      overdue: T.Integer({ description: 'serious incidents past their reporting deadline' }),
-    }),
+    incidents: T.Object(
+      {
+        open: T.Array(IncidentRef, { description: 'the most pressing open or mitigated incidents, at most `listed`' }),
+        openCount: T.Integer({ description: 'how many incidents are open or mitigated' }),
+        recent: T.Array(IncidentRef, { description: 'the most pressing incidents opened in the last 90 days, at most `listed`' }),
+        recentCount: T.Integer({ description: 'how many incidents were opened in the last 90 days' }),
+        recentBySeverity: T.Object(
+          { sev1: T.Integer(), sev2: T.Integer(), sev3: T.Integer(), sev4: T.Integer() },
+          { description: 'the last 90 days’ incidents by severity' },
+        ),
+        recentByStatus: T.Object(
+          { open: T.Integer(), mitigated: T.Integer(), resolved: T.Integer(), closed: T.Integer() },
+          { description: 'the last 90 days’ incidents by status now' },
+        ),
+        listed: T.Integer({ description: 'how many incidents each list holds at most' }),
+        overdue: T.Integer({ description: 'serious incidents past their reporting deadline' }),
+      },
+      {
+        description:
+          'counts, and the most pressing incidents first: serious with an overdue report, serious, by severity, unresolved, newest (GET /v1/incidents lists them all)',
+      },
+    ),
     risks: T.Array(
       T.Object({
         initiative: T.String(),
