@@ -41,6 +41,7 @@ usage: fulcrum <command> [options]
                                   the board report (Markdown to stdout unless -o)
   signals [--json]                stalled pilots, agent sprawl, where AI is not ready
   plan [--json]                   what to scale, fix, keep piloting or stop; the roadmap and the model mix
+                                  (--trend-days N, --min-trend-days N, ...: each threshold of GET /v1/plan)
   budget alignment NAME [--json]  allocation against actual spend per category
   budget import NAME -f FILE      import spend lines (CSV date,category,amount,initiative,description; or .json)
   budget imports NAME             list a budget's spend imports

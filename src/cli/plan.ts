@@ -2,15 +2,39 @@
 // model mix, as readable text (or the raw answer of GET /v1/plan).
 import { parseArgs } from 'node:util';
 import type { GetResult } from '../client/index.js';
-import { connect, ok } from './client.js';
+import { DEFAULT_PLAN_THRESHOLDS, type PlanThresholds } from '../insight/plan.js';
+import { planThresholdConflicts } from '../insight/plan-thresholds.js';
+import { CliError, connect, ok } from './client.js';
 
 type Plan = GetResult<'/v1/plan'>;
 
 const MARK = { scale: 'SCALE', 'fix-then-scale': 'FIX→SCALE', continue: 'CONTINUE', stop: 'STOP' } as const;
 
+/** Each threshold as a flag: `--trend-days` for trendDays (docs/insight.md, "The plan"). */
+const THRESHOLDS = Object.keys(DEFAULT_PLAN_THRESHOLDS) as Array<keyof PlanThresholds>;
+const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
 export async function planCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, url: { type: 'string' } } });
-  const p = await ok(connect({ url: values.url }).GET('/v1/plan'));
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      json: { type: 'boolean', default: false },
+      url: { type: 'string' },
+      ...Object.fromEntries(THRESHOLDS.map((k) => [flag(k).slice(2), { type: 'string' as const }])),
+    },
+  });
+  const given: Partial<PlanThresholds> = {};
+  for (const k of THRESHOLDS) {
+    const raw = (values as Record<string, unknown>)[flag(k).slice(2)];
+    if (typeof raw !== 'string') continue;
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n)) throw new CliError(`${flag(k)} must be a number, got "${raw}"`, 2);
+    given[k] = n;
+  }
+  // The server checks these too; checked here first to name the flags as typed.
+  const conflicts = planThresholdConflicts(given, flag);
+  if (conflicts.length > 0) throw new CliError(conflicts.map((c) => c.message).join('; '), 2);
+  const p = await ok(connect({ url: values.url }).GET('/v1/plan', { params: { query: given } }));
   process.stdout.write(values.json ? `${JSON.stringify(p, null, 2)}\n` : formatPlan(p));
   return 0;
 }

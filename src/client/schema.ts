@@ -14697,7 +14697,7 @@ export interface operations {
                 minTasksPerModel?: number;
                 /** @description default 30 */
                 minTasksToScale?: number;
-                /** @description default 28 */
+                /** @description default 28; at most trendDays (given or default), else 400 naming the one given */
                 minTrendDays?: number;
                 /** @description default 0.02 */
                 nonInferiorityMargin?: number;

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
-import { NotFoundError } from '../errors.js';
+import { InputError, NotFoundError } from '../errors.js';
 import { attributionMismatches } from '../evidence/attribution.js';
 import { computeOutcomes, type OutcomeReport } from '../evidence/outcomes.js';
 import { unpricedModelCalls } from '../evidence/unpriced.js';
@@ -14,6 +14,7 @@ import { ACTIVE_STAGES } from '../registry/stages.js';
 import { budgetAlignment, DEFAULT_THRESHOLDS, type Diagnostic, diagnose, type Facts, type Thresholds } from './diagnostic.js';
 import { DEFAULT_PLAN_THRESHOLDS, type Plan, type PlanThresholds, plan } from './plan.js';
 import { planFacts } from './plan-facts.js';
+import { planThresholdConflicts } from './plan-thresholds.js';
 import { type BoardReport, type ReportBudget, type ReportInitiative, reportIncidents } from './report.js';
 import { planLines } from './report-plan.js';
 import { computeRoi, type Roi } from './roi.js';
@@ -144,6 +145,8 @@ export function createInsightService(deps: Deps) {
     /** The plan: a recommendation per active initiative, a four-quarter roadmap, the model mix (docs/insight.md). */
     async plan(actor: Principal, overrides: Partial<PlanThresholds> = {}, now = new Date()): Promise<Plan> {
       assertCan(actor, 'registry.read');
+      const conflicts = planThresholdConflicts(overrides);
+      if (conflicts.length > 0) throw new InputError(conflicts.map((c) => c.message).join('; '), conflicts);
       const t = { ...DEFAULT_PLAN_THRESHOLDS, ...overrides };
       return plan(await planFacts(db, await facts(now), t, await deps.incidents()), t);
     },

@@ -9,7 +9,8 @@ const StrOrNull = T.Union([T.String(), T.Null()]);
 const Provenance = T.Unsafe<string>({ type: 'string', enum: ['measured', 'self-reported', 'assumed'] });
 const PerCategory = T.Record(T.String(), T.Number(), { description: 'USD per budget category' });
 
-/** Each threshold of docs/insight.md "The plan", bounded. */
+/** Each threshold of docs/insight.md "The plan", bounded; pairs that bound each other are checked
+ *  together in the service (plan-thresholds.ts). */
 export const PlanQuery = T.Object({
   stalledPilotDays: T.Optional(
     T.Integer({ minimum: 1, maximum: 3650, description: `default ${DEFAULT_PLAN_THRESHOLDS.stalledPilotDays}` }),
@@ -37,7 +38,11 @@ export const PlanQuery = T.Object({
   ),
   trendDays: T.Optional(T.Integer({ minimum: 7, maximum: 366, description: `default ${DEFAULT_PLAN_THRESHOLDS.trendDays}` })),
   minTrendDays: T.Optional(
-    T.Integer({ minimum: 2, maximum: 366, description: `default ${DEFAULT_PLAN_THRESHOLDS.minTrendDays}` }),
+    T.Integer({
+      minimum: 2,
+      maximum: 366,
+      description: `default ${DEFAULT_PLAN_THRESHOLDS.minTrendDays}; at most trendDays (given or default), else 400 naming the one given`,
+    }),
   ),
 });
 
