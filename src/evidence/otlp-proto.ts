@@ -105,3 +105,8 @@ export function encodeTraceRequest(request: unknown): Uint8Array {
 export function encodeTraceResponse(partial?: { rejectedSpans: number; errorMessage: string }): Uint8Array {
   return Response.encode(Response.create(partial ? { partialSuccess: partial } : {})).finish();
 }
+
+/** An export's answer read back, as OTLP/JSON writes it (64-bit counts as strings), for tests. */
+export function decodeTraceResponse(bytes: Uint8Array): { partialSuccess?: { rejectedSpans: string; errorMessage: string } } {
+  return Response.toObject(Response.decode(bytes), { longs: String }) as ReturnType<typeof decodeTraceResponse>;
+}

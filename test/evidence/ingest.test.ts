@@ -3,10 +3,11 @@
 import path from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeTraceRequest } from '../../src/evidence/otlp-proto.js';
+import { decodeTraceResponse } from '../../src/evidence/otlp-proto.js';
 import { OFF_LOOP_BYTES, offLoop } from '../../src/http/off-loop.js';
 import { ENGINES, type Engine } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
+import { otlpProtobuf } from '../support/otlp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -333,10 +334,11 @@ describe.each(ENGINES)('large and compressed OTLP exports on %s', (engine) => {
     expect(await stored()).toBe(3000);
     expect((await calls()) - before.calls).toBe(3000);
     // The same export again, as protobuf: every span is known, nothing is counted twice.
-    const again = await post('/otlp/v1/traces', Buffer.from(encodeTraceRequest(body(spans))), {
+    const again = await post('/otlp/v1/traces', otlpProtobuf(body(spans)), {
       'content-type': 'application/x-protobuf',
     });
     expect(again.statusCode).toBe(200);
+    expect(decodeTraceResponse(again.rawPayload)).toEqual({});
     expect(offLoop().tasks - before.tasks).toBe(2);
     expect(await stored()).toBe(3000);
     expect((await calls()) - before.calls).toBe(3000);

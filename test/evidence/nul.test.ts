@@ -2,9 +2,9 @@
 // refused by PostgreSQL's text type ("invalid byte sequence for encoding UTF8: 0x00"), which failed
 // the whole export or batch of events there, every retry too. It is a rejected span or event instead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeTraceRequest } from '../../src/evidence/otlp-proto.js';
+import { decodeTraceResponse } from '../../src/evidence/otlp-proto.js';
 import { ENGINES } from '../support/databases.js';
-import { otlpExport } from '../support/otlp.js';
+import { otlpExport, otlpProtobuf } from '../support/otlp.js';
 import { startMini, type TestServer } from '../support/server.js';
 
 const TRACE = '8c8efff798038103d269b633813fc60c';
@@ -48,10 +48,11 @@ describe.each(ENGINES)('NUL characters in evidence on %s', (engine) => {
       method: 'POST',
       url: '/otlp/v1/traces',
       token: key,
-      payload: Buffer.from(encodeTraceRequest(exported)),
+      payload: otlpProtobuf(exported),
       headers: { 'content-type': 'application/x-protobuf' },
     });
     expect(proto.statusCode, proto.body).toBe(200);
+    expect(decodeTraceResponse(proto.rawPayload)).toEqual({ partialSuccess: { rejectedSpans: '3', errorMessage: reasons } });
     const daily = await t.app.database.db.selectFrom('evidence_daily').selectAll().where('model', '=', 'gpt-4o-mini').execute();
     expect(daily.map((r) => Number(r.model_calls))).toEqual([1]);
   });
