@@ -11,7 +11,7 @@ import { createEvidenceService, type EvidenceService } from './evidence/evidence
 import { createEvidenceExport, type EvidenceExportService } from './governance/evidence-export.js';
 import { createIncidentService, type IncidentService } from './governance/incidents.js';
 import { createMonitorService, type MonitorService } from './governance/monitors.js';
-import { createRetentionService, type RetentionService } from './governance/retention.js';
+import { createRetentionService, evidenceKeptDays, type RetentionService, readRetention } from './governance/retention.js';
 import { createReviewService, type ReviewService } from './governance/reviews.js';
 import { createRiskService, latestTiers, type RiskService } from './governance/risk.js';
 import { type Checkpointer, createCheckpointer, missingKeyProblem, startMessage } from './guard/audit-checkpoint.js';
@@ -103,6 +103,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     db,
     registry: () => guard.registry(),
     recordShadow: (identity, source, detail) => guard.recordShadow(identity, source, detail),
+    evidenceKeptDays: async () => evidenceKeptDays(await readRetention(db)),
     observe: observability,
   });
   // Each SpendLimit against its current period, read when /metrics is scraped (limits are few: the

@@ -1,6 +1,15 @@
 // Task events as agents report them (POST /v1/events). Each event is validated on its own: the
 // reply counts the accepted ones and lists each rejected one with its index and reason.
-import { inTheFuture, MAX_AGENT_NAME, MAX_TASK_ID, MAX_WORKFLOW, NUL, TASK_OUTCOMES } from './otlp.js';
+import {
+  inTheFuture,
+  MAX_AGENT_NAME,
+  MAX_DURATION_DAYS,
+  MAX_DURATION_MS,
+  MAX_TASK_ID,
+  MAX_WORKFLOW,
+  NUL,
+  TASK_OUTCOMES,
+} from './otlp.js';
 
 export const EVENT_TYPES = ['task.started', 'task.completed', 'handoff.human'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -62,8 +71,8 @@ export function mapEvent(raw: unknown): TaskEvent {
     e.durationMs,
     'durationMs',
     // At most a year: a task that ran longer is a clock error, and huge values would swamp the sums.
-    (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 366 * 86_400_000,
-    'a whole number of milliseconds from 0 to a year (31622400000)',
+    (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_DURATION_MS,
+    `a whole number of milliseconds from 0 to a year (${MAX_DURATION_MS})`,
   ) as number | null;
   const costUsd = optional(
     e.costUsd,
@@ -100,6 +109,8 @@ export function mapEvent(raw: unknown): TaskEvent {
   const at = type === 'task.started' ? (startedAt ?? endedAt) : (endedAt ?? startedAt);
   if (at === null) throw new Error(`a ${type} event needs ${type === 'task.started' ? 'startedAt' : 'endedAt'}`);
   if (startedAt && endedAt && Date.parse(endedAt) < Date.parse(startedAt)) throw new Error('endedAt is before startedAt');
+  if (startedAt && endedAt && Date.parse(endedAt) - Date.parse(startedAt) > MAX_DURATION_MS)
+    throw new Error(`endedAt is more than a year (${MAX_DURATION_DAYS} days) after startedAt`);
   for (const [field, v] of [
     ['startedAt', startedAt],
     ['endedAt', endedAt],

@@ -13,6 +13,7 @@ import { attributor, type Sender, sentBy, UNBOOKED } from './attribution.js';
 import { createPriceBook, tierAbovePrice } from './cost.js';
 import { mapEvent } from './events.js';
 import { createEvidenceStore } from './evidence-store.js';
+import { tooOldCheck } from './horizon.js';
 import { isInference, MAX_REASONS, type MappedSpan, mapTraceRequest, type Rejected, unknownUsageOperation } from './otlp.js';
 import type { MappedExport } from './otlp-body.js';
 import { computeOutcomes, type OutcomeReport } from './outcomes.js';
@@ -21,6 +22,8 @@ export interface Deps {
   db: Kysely<Database>;
   registry(): Promise<RegistrySnapshot>;
   recordShadow(identity: string, source: ShadowSource, detail: string): Promise<void>;
+  /** The longest evidence is kept, in days (governance/retention.ts evidenceKeptDays): older is refused. */
+  evidenceKeptDays(): Promise<number>;
   /** Counts spans accepted, rejected and unpriced (fulcrum_otlp_spans_total, fulcrum_unpriced_model_calls_total). */
   observe?: Pick<Observability, 'spansIngested'>;
 }
@@ -62,23 +65,30 @@ export function createEvidenceService(deps: Deps) {
 
   /** OTLP traces read into spans: each booked as `attributor` says (an agent key: always to its agent). */
   async function ingestMappedTraces(sender: Sender, mapped: MappedExport, opts: { dryRun?: boolean } = {}) {
-    const unbooked: Rejected[] = [];
+    const refused: Rejected[] = [];
     let rejectedCount = mapped.rejectedCount;
     const registry = await deps.registry();
     const attribute = attributor(sender, registry);
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const s of mapped.spans) earliest = Math.min(earliest, Date.parse(s.startAt));
+    const tooOld = await tooOldCheck(earliest, deps.evidenceKeptDays);
     const spans: Array<{ s: MappedSpan; agent: string; claimed: string | null }> = [];
     for (const s of mapped.spans) {
+      const old = tooOld(Date.parse(s.startAt), 'startTimeUnixNano');
       const booked = attribute(s.agentName);
-      if (!('rejected' in booked)) {
+      if (old === null && !('rejected' in booked)) {
         spans.push({ s, ...booked });
         continue;
       }
       rejectedCount++;
-      if (unbooked.length < MAX_REASONS)
-        unbooked.push({ index: s.index, reason: `${booked.rejected}: set gen_ai.agent.name on the span or its resource` });
+      if (refused.length < MAX_REASONS)
+        refused.push({
+          index: s.index,
+          reason: old ?? `${'rejected' in booked ? booked.rejected : ''}: set gen_ai.agent.name on the span or its resource`,
+        });
     }
-    // The first MAX_REASONS of both kinds, in the request's order (each kind's list is in that order).
-    const rejected = [...mapped.rejected, ...unbooked].sort((a, b) => a.index - b.index).slice(0, MAX_REASONS);
+    // The first MAX_REASONS of both lists, in the request's order (each list is in that order).
+    const rejected = [...mapped.rejected, ...refused].sort((a, b) => a.index - b.index).slice(0, MAX_REASONS);
     // Spans that say nothing Fulcrum reads are kept, but the exporter is told nothing was counted;
     // so are spans carrying model usage under an operation Fulcrum does not take for a model call.
     const warning =
@@ -142,9 +152,21 @@ export function createEvidenceService(deps: Deps) {
       const rows: TaskEventTable[] = [];
       const named: Array<string | null> = [];
       const rejected: Array<{ index: number; reason: string }> = [];
-      list.forEach((raw, index) => {
+      const mapped = list.map((raw) => {
         try {
-          const e = mapEvent(raw);
+          return mapEvent(raw);
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      });
+      let earliest = Number.POSITIVE_INFINITY;
+      for (const e of mapped) if (!(e instanceof Error)) earliest = Math.min(earliest, Date.parse(e.startedAt ?? e.at));
+      const tooOld = await tooOldCheck(earliest, deps.evidenceKeptDays);
+      mapped.forEach((e, index) => {
+        try {
+          if (e instanceof Error) throw e;
+          const old = e.startedAt ? tooOld(Date.parse(e.startedAt), 'startedAt') : tooOld(Date.parse(e.at), 'endedAt');
+          if (old) throw new Error(old);
           const booked = attribute(e.agent);
           if ('rejected' in booked) throw new Error(`${booked.rejected}: set "agent"`);
           named.push(e.agent);

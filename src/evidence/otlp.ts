@@ -93,6 +93,12 @@ export function inTheFuture(ms: number, field: string, now = Date.now()): string
     ? `${field} ${new Date(ms).toISOString()} is in the future (more than 5 minutes ahead of this server's clock, ${new Date(now).toISOString()})`
     : null;
 }
+/**
+ * The longest a span or task may last: a year. Longer is a clock error, and would swamp the durations'
+ * averages (avg_handle_time).
+ */
+export const MAX_DURATION_DAYS = 366;
+export const MAX_DURATION_MS = MAX_DURATION_DAYS * 86_400_000;
 const STATUS_ERROR = 2;
 /** Why a text with U+0000 in it is refused (PostgreSQL's text type cannot hold it). */
 export const NUL = 'holds a NUL character (U+0000)';
@@ -189,6 +195,10 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
   const start = nanos(raw.startTimeUnixNano, 'startTimeUnixNano');
   const end = nanos(raw.endTimeUnixNano, 'endTimeUnixNano');
   if (end < start) throw new Error('endTimeUnixNano is before startTimeUnixNano');
+  if (end - start > BigInt(MAX_DURATION_MS) * 1_000_000n)
+    throw new Error(
+      `the span lasts ${Math.ceil(Number((end - start) / 1_000_000n) / 86_400_000)} days (endTimeUnixNano - startTimeUnixNano), more than a year (${MAX_DURATION_DAYS} days)`,
+    );
   const future = inTheFuture(Number(end / 1_000_000n), 'endTimeUnixNano');
   if (future) throw new Error(future);
   const own = attributes(raw.attributes);

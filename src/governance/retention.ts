@@ -59,16 +59,29 @@ export interface Deps {
 
 export type RetentionService = ReturnType<typeof createRetentionService>;
 
+/** The retention periods in force, as committed. */
+export async function readRetention(db: Kysely<Database>): Promise<Retention> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirst();
+  return { ...DEFAULT_RETENTION, ...(row ? (JSON.parse(row.value) as Partial<Retention>) : {}) };
+}
+
+/**
+ * The longest any evidence (task events, spans) is kept: its periods, and the high-risk floor that
+ * holds a high-risk agent's past them. Evidence dated before it would be purged at once, or skew what insight
+ * reads until then, so ingest refuses it (docs/evidence.md). Never less than EVIDENCE_KEPT_AT_LEAST_DAYS.
+ */
+export function evidenceKeptDays(periods: Retention): number {
+  return Math.max(periods.events, periods.spans, HIGH_RISK_FLOOR_DAYS);
+}
+export const EVIDENCE_KEPT_AT_LEAST_DAYS = HIGH_RISK_FLOOR_DAYS;
+
 export function createRetentionService(deps: Deps) {
   const { db } = deps;
   const adapter = adapterOf(db);
   const rowId = rowIdOf(adapter);
   let timer: Every | undefined;
 
-  async function settings(): Promise<Retention> {
-    const row = await db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirst();
-    return { ...DEFAULT_RETENTION, ...(row ? (JSON.parse(row.value) as Partial<Retention>) : {}) };
-  }
+  const settings = () => readRetention(db);
 
   /** Agents whose data must stay longer: high-risk (six-month floor) and linked to an unclosed incident. */
   async function holds(registry: RegistrySnapshot) {
