@@ -178,7 +178,8 @@ async function newChain(db: Kysely<Database>): Promise<string> {
   return chainId;
 }
 
-function isDataException(err: unknown): boolean {
+/** A value the database refuses: PostgreSQL's data exceptions, class 22 (a NUL in text, a number out of range). */
+export function isDataException(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }

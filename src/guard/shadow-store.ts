@@ -3,9 +3,12 @@
 // cause is bounded before it reaches the database: sightings are counted in memory and written in
 // one batch a second; unknown keys fold into one row per client address and key type; each source
 // keeps at most MAX_ROWS_PER_SOURCE rows, past which new identities fold into "<source>:other".
+// A batch the database refuses one identity's data of (a NUL in text) is written again one identity
+// at a time, as the audit writer does: that identity alone is lost, not everyone seen that second.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
+import { isDataException } from './audit.js';
 
 export type ShadowSource = 'unknown-key' | 'revoked-key' | 'mcp' | 'telemetry';
 
@@ -43,6 +46,26 @@ export function createShadowStore(db: Kysely<Database>, opts: { flushMs: number;
 
   async function write(batch: Map<string, Sighting>): Promise<void> {
     if (batch.size === 0) return;
+    try {
+      await writeTogether(batch);
+      return;
+    } catch (err) {
+      if (batch.size === 1 || !isDataException(err)) throw err;
+    }
+    // The batch is one transaction, undone whole: each identity again on its own.
+    let lost = 0;
+    let first: unknown;
+    for (const [identity, s] of batch)
+      try {
+        await writeTogether(new Map([[identity, s]]));
+      } catch (err) {
+        lost++;
+        first ??= err;
+      }
+    if (lost > 0) throw new Error(`${lost} of a batch of ${batch.size} shadow identities not written`, { cause: first });
+  }
+
+  async function writeTogether(batch: Map<string, Sighting>): Promise<void> {
     await db.transaction().execute(async (trx) => {
       const sources = [...new Set([...batch.values()].map((s) => s.source))];
       const rows = await trx.selectFrom('shadow_agents').select(['identity', 'source']).where('source', 'in', sources).execute();
