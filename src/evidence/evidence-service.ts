@@ -364,7 +364,8 @@ function spanRow(
       agent,
       registered: agent === UNBOOKED ? 0 : 1,
       name: s.name.slice(0, 500),
-      operation: s.operation,
+      // Any operation is kept (only known ones are counted), cut as the other texts a span names.
+      operation: s.operation?.slice(0, 256) ?? null,
       start_at: s.startAt,
       day: s.day,
       duration_ms: s.durationMs,

@@ -92,4 +92,14 @@ describe.each(ENGINES)('long names in spans on %s', (engine) => {
     const errors = await t.app.database.db.selectFrom('spans').select('error_type').where('error_type', 'is not', null).execute();
     expect(errors).toEqual([{ error_type: LONG.slice(0, 256) }]);
   });
+
+  it('cuts a long operation name to 256 characters, as the other texts a span names', async () => {
+    // Any operation is kept (only known ones are counted), and it was stored whole: a megabyte a span.
+    const huge = `x${'y'.repeat(1_000_000)}`;
+    const res = await send(agentKey, [span({ 'gen_ai.operation.name': huge, 'gen_ai.request.model': 'gpt-4o-mini' })]);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().partialSuccess.errorMessage).toMatch(/^1 span carries model usage under gen_ai.operation.name "xyyy/);
+    const ops = await t.app.database.db.selectFrom('spans').select('operation').where('operation', 'like', 'xy%').execute();
+    expect(ops).toEqual([{ operation: huge.slice(0, 256) }]);
+  });
 });
