@@ -1,7 +1,8 @@
 // `fulcrum serve`: the HTTP API, dashboard and gateways in one process.
 import { parseArgs } from 'node:util';
-import { createApp } from '../app.js';
+import { createApp, openConfiguredDatabase } from '../app.js';
 import { loadConfig } from '../config.js';
+import { type DataDirLock, lockDataDir } from '../db/data-dir-lock.js';
 import { buildServer } from '../http/server.js';
 
 export async function serve(argv: string[]): Promise<number> {
@@ -13,7 +14,17 @@ export async function serve(argv: string[]): Promise<number> {
   if (values.port) env.FULCRUM_PORT = values.port;
   if (values['data-dir']) env.FULCRUM_DATA_DIR = values['data-dir'];
   const config = loadConfig(env, { host: values.host });
-  const app = await createApp(config);
+  const database = openConfiguredDatabase(config);
+  // SQLite: this process is the one writer of its data directory; a second would race the
+  // migrations, then write the same file with its own audit chain and caches (docs/operations.md).
+  let lock: DataDirLock | undefined;
+  try {
+    if (!database.adapter.multiNode) lock = lockDataDir(config.dataDir);
+  } catch (err) {
+    await database.destroy();
+    throw err;
+  }
+  const app = await createApp(config, database);
   if (app.adminToken.generated) {
     const { token, file } = app.adminToken.generated;
     // Shown to a person at a terminal only: piped output ends up in container and CI logs.
@@ -33,6 +44,7 @@ export async function serve(argv: string[]): Promise<number> {
       server.log.info(`${signal}: shutting down`);
       await server.close();
       await app.close();
+      lock?.release();
       resolve(0);
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));
