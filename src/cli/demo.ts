@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { lockDataDir } from '../db/data-dir-lock.js';
 import { replay } from '../demo/replay.js';
 import { parseStdioAllow } from '../mcp/stdio.js';
 import { CliError, connect, ok } from './client.js';
@@ -35,16 +36,34 @@ export async function demo(argv: string[]): Promise<number> {
   const release = claim(dataDir);
 
   const started = Date.now();
-  let server: Awaited<ReturnType<typeof startServer>>;
+  const { child, listening } = startServer(dataDir, String(port));
+  // Until the server listens, a Ctrl-C (or SIGTERM) stops it and takes back everything, the claim
+  // too: the demo had died there, its claim left behind, and the same command then found the
+  // directory "not empty". `on`, not `once`: a second Ctrl-C must not kill the demo half-way either.
+  let interrupted: NodeJS.Signals | undefined;
+  const interrupt = (signal: NodeJS.Signals) => {
+    interrupted = signal;
+    child.kill('SIGTERM');
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  let url: string;
   try {
-    server = await startServer(dataDir, String(port));
+    url = await listening;
   } catch (err) {
     // Nothing was served from it: what the server wrote goes, so the same command can run again.
     release(true);
+    if (interrupted)
+      throw new CliError(
+        `stopped by ${interrupted} while the server started; ${dataDir} is empty again`,
+        SIGNAL_EXIT[interrupted],
+      );
     throw err;
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
   }
   release(false);
-  const { child, url } = server;
   const stop = () => child.kill('SIGTERM');
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -100,6 +119,7 @@ function claim(dir: string): (empty: boolean) => void {
   }
   if (stat && !stat.isDirectory()) throw new CliError(`--data-dir ${dir} is not a directory`, 2);
   const notEmpty = () => new CliError(`--data-dir ${dir} is not empty: the demo starts on a fresh database`, 2);
+  takeOverStaleClaim(dir);
   if (fs.readdirSync(dir).length > 0) throw notEmpty();
   try {
     fs.writeFileSync(path.join(dir, CLAIM), String(process.pid), { flag: 'wx', mode: 0o600 });
@@ -118,6 +138,56 @@ function claim(dir: string): (empty: boolean) => void {
   };
 }
 
+/** The exit code of a process ended by a signal, as a shell reports it. */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * A claim whose demo is gone (killed outright before it could clean up): nothing was served from the
+ * directory, so it is emptied for this demo. A claim whose demo runs is refused, naming it; so is a
+ * directory whose server outlived its demo (it still holds the data directory's lock).
+ */
+function takeOverStaleClaim(dir: string): void {
+  const file = path.join(dir, CLAIM);
+  let owner: string;
+  try {
+    owner = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  const pid = Number(owner);
+  if (Number.isInteger(pid) && pid > 0 && running(pid))
+    throw new CliError(`--data-dir ${dir} is not empty: a demo (pid ${pid}) is starting in it`, 2);
+  try {
+    lockDataDir(dir).release();
+  } catch (err) {
+    throw new CliError(`--data-dir ${dir}: its demo is gone but its server is not: ${(err as Error).message}`, 2);
+  }
+  // Of several demos that found the same stale claim, the one whose rename lands takes it over; one
+  // that renamed a claim written since (not the stale pid) puts it back and is refused.
+  const taken = `${file}.${process.pid}`;
+  try {
+    fs.renameSync(file, taken);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`--data-dir ${dir}: another demo took it over`, 2);
+    throw err;
+  }
+  if (fs.readFileSync(taken, 'utf8') !== owner) {
+    fs.renameSync(taken, file);
+    throw new CliError(`--data-dir ${dir}: another demo took it over`, 2);
+  }
+  for (const entry of fs.readdirSync(dir)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // there, and someone else's
+  }
+}
+
 function wholeNumber(v: string | undefined, flag: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new CliError(`${flag} must be a whole number, got "${v}"`, 2);
@@ -128,14 +198,14 @@ function wholeNumber(v: string | undefined, flag: string): number {
 const EXAMPLE_STDIO = ['npx', '-y', '@modelcontextprotocol/server-everything@2026.8.31'];
 
 /** `fulcrum serve` in a child process, so the replay and the server each have a core. */
-async function startServer(dataDir: string, port: string): Promise<{ child: ChildProcess; url: string }> {
+function startServer(dataDir: string, port: string): { child: ChildProcess; listening: Promise<string> } {
   // The demo is its own server's operator: it allows the example's stdio server, besides what is set.
   const stdioAllow = JSON.stringify([...parseStdioAllow(process.env.FULCRUM_MCP_STDIO_ALLOW), EXAMPLE_STDIO]);
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/fulcrum'), 'serve', '--port', port, '--data-dir', dataDir], {
     env: { ...process.env, FULCRUM_LOG_LEVEL: 'warn', FULCRUM_DATABASE_URL: '', FULCRUM_MCP_STDIO_ALLOW: stdioAllow },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
-  return new Promise((resolve, reject) => {
+  const listening = new Promise<string>((resolve, reject) => {
     let buffered = '';
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString();
@@ -144,11 +214,12 @@ async function startServer(dataDir: string, port: string): Promise<{ child: Chil
       child.stderr?.off('data', onData);
       // From here on the server's own messages reach the terminal, minus the token banner already read.
       child.stderr?.pipe(process.stderr);
-      resolve({ child, url: m[1] as string });
+      resolve(m[1] as string);
     };
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new CliError(`the server exited (code ${code}) before listening:\n${buffered}`)));
   });
+  return { child, listening };
 }
 
 /** A progress bar on a terminal; one line per tenth of the way otherwise (logs, CI). */
