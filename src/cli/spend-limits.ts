@@ -1,6 +1,6 @@
 // `fulcrum spend-limits [list] [--json]` and `fulcrum spend-limits status NAME [--json]`: the LLM
 // gateway's spend limits in their current period (spent, held by calls in flight, left), and one
-// limit's burn-down by hour. Reads GET /v1/spend-limits and /v1/spend-limits/<name>/status.
+// limit's burn-down by hour. Reads GET /v1/spend-limit-status and /v1/spend-limits/<name>/status.
 import { parseArgs } from 'node:util';
 import { CliError, connect, ok } from './client.js';
 
@@ -46,8 +46,14 @@ export async function spendLimits(argv: string[]): Promise<number> {
     return 0;
   }
   if (sub !== 'list' || name) throw new CliError(`unknown spend-limits command "${sub}"; ${USAGE}`, 2);
-  const { items } = await ok(api.GET('/v1/spend-limits'));
-  const all = await Promise.all(items.map((i) => status(i.metadata.name)));
+  // Every limit with its status, a page (100) a request: not one request per limit.
+  const all = [];
+  let after: string | undefined;
+  do {
+    const page = await ok(api.GET('/v1/spend-limit-status', { params: { query: after === undefined ? {} : { after } } }));
+    all.push(...page.items);
+    after = page.nextCursor;
+  } while (after !== undefined);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
     return 0;

@@ -20,7 +20,7 @@ import { claimAlert, type RateLimits, reserveIn } from './ledger.js';
 import { type ApplicableLimit, fromMicro, limitsFor, toMicro } from './limits.js';
 import { composeForward, type Prepared } from './prepare.js';
 import { createReservations } from './reservations.js';
-import { allowedModels, spendLimitStatus } from './status.js';
+import { allowedModels, spendLimitStatus, spendLimitStatusPage } from './status.js';
 import { type Target, targetFor, type UpstreamLog } from './upstream.js';
 
 export interface GatewayOptions {
@@ -550,6 +550,13 @@ export function createLlmGateway(opts: GatewayOptions) {
       assertCan(actor, 'registry.read');
       at ??= await this.now();
       return spendLimitStatus(db, (await opts.guard.snapshot()).registry, name, at);
+    },
+
+    /** Every SpendLimit's status, by name, a page at a time. */
+    async limitStatuses(actor: Principal, page: { limit: number; after?: string | undefined }, at?: Date) {
+      assertCan(actor, 'registry.read');
+      at ??= await this.now();
+      return spendLimitStatusPage(db, (await opts.guard.snapshot()).registry, page, at);
     },
 
     /** Failed background writes since start (settlements, expiry sweeps, evidence), each also logged. */

@@ -337,6 +337,27 @@ export async function llmRoutes(
     },
     async (request) => gateway.limitStatus(request.principal, request.params.name),
   );
+
+  // Not /v1/spend-limits/status: that path would hide the descriptor of a SpendLimit named "status".
+  server.get(
+    '/v1/spend-limit-status',
+    {
+      schema: {
+        operationId: 'listSpendLimitStatus',
+        tags: ['llm'],
+        summary: 'Every SpendLimit in its current period, by name, a page at a time (each as getSpendLimitStatus answers it)',
+        description: "Pass the answer's `nextCursor` as `after` for the next page; there is none after the last.",
+        querystring: T.Object({
+          limit: T.Integer({ minimum: 1, maximum: 100, default: 100 }),
+          after: T.Optional(T.String({ maxLength: 253, description: 'a SpendLimit name: the page starts after it' })),
+        }),
+        response: {
+          200: T.Object({ nextCursor: T.Optional(T.String()), items: T.Array(T.Ref(SpendLimitStatus)) }),
+        },
+      },
+    },
+    async (request) => gateway.limitStatuses(request.principal, request.query),
+  );
 }
 
 async function forward(gateway: LlmGateway, op: Operation, request: FastifyRequest, reply: FastifyReply, log: UpstreamLog) {

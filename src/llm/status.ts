@@ -1,5 +1,6 @@
-// What the gateway shows of itself: the models an agent may call (GET /models), and a spend limit in
-// its current period with its burn-down (GET /v1/spend-limits/<name>/status).
+// What the gateway shows of itself: the models an agent may call (GET /models), and spend limits in
+// their current period with their burn-down (GET /v1/spend-limits/<name>/status, and every limit a
+// page at a time: GET /v1/spend-limit-status).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
@@ -60,4 +61,26 @@ export async function spendLimitStatus(db: Kysely<Database>, registry: RegistryS
       };
     }),
   };
+}
+
+/**
+ * The SpendLimits named after `after` (by code unit, as the cursor compares), at most `limit`, each
+ * as spendLimitStatus tells it at the same `at`; `nextCursor` when more follow. One limit at a time:
+ * a page of them in parallel would take every pooled connection the decision path also needs.
+ */
+export async function spendLimitStatusPage(
+  db: Kysely<Database>,
+  registry: RegistrySnapshot,
+  page: { limit: number; after?: string | undefined },
+  at: Date,
+) {
+  const { after } = page;
+  const names = registry
+    .list('SpendLimit')
+    .map((l) => l.name)
+    .filter((n) => after === undefined || n > after)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const items: Array<Awaited<ReturnType<typeof spendLimitStatus>>> = [];
+  for (const name of names.slice(0, page.limit)) items.push(await spendLimitStatus(db, registry, name, at));
+  return { items, ...(names.length > page.limit ? { nextCursor: items.at(-1)?.name as string } : {}) };
 }

@@ -24,10 +24,15 @@ function usd(v: number): string {
 export function SpendLimits() {
   const state = useLoad(
     async (api) => {
-      const { items } = await ok(api.GET('/v1/spend-limits'));
-      return Promise.all(
-        items.map((i) => ok(api.GET('/v1/spend-limits/{name}/status', { params: { path: { name: i.metadata.name } } }))),
-      );
+      // A page (100 limits) a request, not a request per limit.
+      const limits: LimitStatus[] = [];
+      let after: string | undefined;
+      do {
+        const page = await ok(api.GET('/v1/spend-limit-status', { params: { query: after === undefined ? {} : { after } } }));
+        limits.push(...page.items);
+        after = page.nextCursor;
+      } while (after !== undefined);
+      return limits;
     },
     [],
     15_000,
