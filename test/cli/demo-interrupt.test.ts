@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN } from '../support/process.js';
+import { BIN, serve, stop } from '../support/process.js';
 import { until } from '../support/wait.js';
 
 const CLAIM = '.fulcrum-demo-starting';
@@ -27,7 +27,11 @@ const alive = (pid: number) => {
 };
 afterEach(() => {
   for (const p of procs.splice(0)) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-  for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  // A demo's server that outlived a failed test names itself in its data directory.
+  for (const d of dirs)
+    for (const f of [path.join(d, 'fulcrum.pid'), path.join(d, 'data', 'fulcrum.pid')])
+      if (fs.existsSync(f)) pids.push(Number(fs.readFileSync(f, 'utf8').split(' ')[0]));
+  for (const pid of pids.splice(0)) if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
@@ -101,10 +105,27 @@ describe('a claim left by a demo that is gone', () => {
     expect(fs.readdirSync(dataDir)).not.toContain(CLAIM);
   }, 120_000);
 
+  it('is refused, its files kept, while the server of that demo still runs (the demo was killed outright)', async () => {
+    const dataDir = tmp();
+    const server = await serve({ PATH: process.env.PATH, FULCRUM_DATA_DIR: dataDir });
+    try {
+      fs.writeFileSync(path.join(dataDir, CLAIM), String(deadPid()));
+      const before = fs.readdirSync(dataDir).sort();
+      const out = await demo(process.env, '--days', '1', '--data-dir', dataDir, '--exit-after-replay').exited;
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain(`its demo is gone but its server is not`);
+      expect(out.stderr).toContain(`pid ${server.proc.pid}`);
+      expect(fs.readdirSync(dataDir).sort()).toEqual(before);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    } finally {
+      await stop(server);
+    }
+  }, 120_000);
+
   it('is refused while the demo that wrote it runs, naming its pid', async () => {
     const dataDir = tmp();
     fs.writeFileSync(path.join(dataDir, CLAIM), String(process.pid));
-    const out = await demo(process.env, '--days', '1', '--data-dir', dataDir).exited;
+    const out = await demo(process.env, '--days', '1', '--data-dir', dataDir, '--exit-after-replay').exited;
     expect(out.code).toBe(2);
     expect(out.stderr).toContain(`pid ${process.pid}`);
     expect(fs.readFileSync(path.join(dataDir, CLAIM), 'utf8')).toBe(String(process.pid));
