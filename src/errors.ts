@@ -21,7 +21,10 @@ export const ERROR_CODES = {
   rate_limited: { status: 429, description: 'Too many requests.' },
   headers_too_large: { status: 431, description: 'The request line (the URL) and headers are larger than 16 KiB.' },
   internal: { status: 500, description: 'An unexpected error inside Fulcrum; the server log has the details.' },
-  unavailable: { status: 503, description: 'A dependency (the database) is not reachable.' },
+  unavailable: {
+    status: 503,
+    description: 'A dependency (the database) is not reachable, or the node is too busy for this work now (Retry-After).',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -91,6 +94,18 @@ export class RateLimitedError extends FulcrumError {
     readonly retryAfterSeconds: number,
   ) {
     super('rate_limited', message);
+  }
+}
+
+/** The node has too much of this work waiting (a bounded queue is full) or is stopping: another try,
+ *  later or on another node, may succeed. */
+export class BusyError extends FulcrumError {
+  constructor(
+    message: string,
+    /** Seconds until the caller may try again (the Retry-After header). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super('unavailable', message);
   }
 }
 

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createApp, openConfiguredDatabase } from '../app.js';
 import { loadConfig } from '../config.js';
 import { type DataDirLock, lockDataDir } from '../db/data-dir-lock.js';
+import { stopOffLoop } from '../http/off-loop.js';
 import { buildServer } from '../http/server.js';
 
 export async function serve(argv: string[]): Promise<number> {
@@ -43,6 +44,8 @@ export async function serve(argv: string[]): Promise<number> {
     const stop = async (signal: string) => {
       server.log.info(`${signal}: shutting down`);
       await server.close();
+      // What the worker threads still hold is for requests that are answered or cut by now.
+      await stopOffLoop();
       await app.close();
       lock?.release();
       resolve(0);

@@ -1626,7 +1626,7 @@ export interface paths {
         };
         /**
          * The board report: verdict and scorecard, outcomes against targets, ROI with provenance, spend against allocation, incidents and risks, where AI is not ready
-         * @description `format=pdf` (A4, for print), `html` (one self-contained page), `md` (Markdown), or `json` (the data behind them).
+         * @description `format=pdf` (A4, for print), `html` (one self-contained page), `md` (Markdown), or `json` (the data behind them). A PDF asked for while four others wait to be drawn on the node is answered 503 with Retry-After.
          */
         get: operations["getReport"];
         put?: never;

@@ -1,4 +1,5 @@
-// The worker thread of off-loop.ts: reads large bodies off the event loop, one task at a time.
+// A worker thread of off-loop.ts (one per kind of work): reads large bodies off the event loop, or
+// draws a PDF report, one task at a time.
 import { parentPort } from 'node:worker_threads';
 import { FulcrumError } from '../errors.js';
 import { mapOtlpBody, PART_SPANS } from '../evidence/otlp-body.js';
@@ -23,6 +24,18 @@ port.on('message', (m: (Task & { id: number }) | NextPart) => {
       partsLeft.delete(id);
       reply({ id, result: left.result });
     }
+    return;
+  }
+  if (m.task === 'test-hold') {
+    // Tests only (off-loop.ts holdThread): a thread busy, then dying in each way a real one can.
+    Atomics.wait(m.gate, 0, 0);
+    if (m.then === 'exit') process.exit(7);
+    if (m.then === 'throw') throw new Error('thrown by test-hold');
+    if (m.then === 'allocate') {
+      const held: number[][] = [];
+      for (;;) held.push(new Array(1e6).fill(held.length));
+    }
+    reply({ id, result: 'released' });
     return;
   }
   if (m.task === 'report-pdf') {

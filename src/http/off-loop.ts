@@ -5,51 +5,71 @@
 // OTLP trace exports (src/evidence/otlp-body.ts). Small bodies are read the same way on the event
 // loop: the hop costs more than they do. The board report's PDF is drawn there too, whatever its size.
 //
-// One thread: a node has few cores and large bodies are rare. It starts on the first large body and
-// is unref'd while it has nothing to do; a thread that dies (out of memory on a hostile body, say)
-// fails what it held and is replaced on the next body. Its heap is bounded (MAX_HEAP_MB): a body
-// that needs more ends the thread, not the process. A result may come in parts (a large export's
-// spans): the thread sends the next part when this side asks for it, a turn of the event loop after
-// taking in the last (sent all at once, ~18 parts of 2,048 spans were taken in as one ~50 ms task).
+// One thread per kind of work (a lane, off-loop-lane.ts: LLM calls, OTLP exports, PDF reports), each
+// started on its first task and unref'd while it has nothing to do: with one thread for all, a board
+// report's PDF held the LLM bodies behind it, and a thread that died drawing it failed them too. Each
+// lane's queue is bounded: past it, an LLM body is read on the event loop (as a small one is: the
+// call goes on), an OTLP export or a PDF is answered 503 with Retry-After. A thread's heap and each
+// task's time are bounded too: past either, that task fails and the next starts on a new thread.
+// A result may come in parts (a large export's spans): the thread sends the next part when this side
+// asks for it, a turn of the event loop after taking in the last (sent all at once, ~18 parts of
+// 2,048 spans were taken in as one ~50 ms task).
 //
-// The thread runs the compiled module (dist/http/off-loop-thread.js). Under the test runner, which
+// The threads run the compiled module (dist/http/off-loop-thread.js). Under the test runner, which
 // runs the TypeScript sources, that is the build next to them (`npm test` builds first); without a
 // build, large bodies are read on the event loop as before, and `offLoop()` says so.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { type ErrorCode, FulcrumError } from '../errors.js';
+import type { Worker } from 'node:worker_threads';
+import { BusyError } from '../errors.js';
+import { type Job, Lane, type LaneLimits } from './off-loop-lane.js';
 
-const READING = 'reading the body';
+export type { ThreadReply } from './off-loop-lane.js';
 
 /** Bodies at least this large are read off the event loop. */
 export const OFF_LOOP_BYTES = 256 * 1024;
-/** The thread's heap: 32 MiB of small JSON messages takes ~300 MB while it is read. */
-const MAX_HEAP_MB = 1024;
 
-/** What the thread does (off-loop-thread.ts), and what it is given. */
+/** What a thread does (off-loop-thread.ts), and what it is given. */
 export type Task =
   | { task: 'llm-call'; op: string; raw: Uint8Array }
   | { task: 'llm-answer'; op: string; raw: Uint8Array }
   | { task: 'otlp-traces'; encoding: 'protobuf' | 'json'; raw: Uint8Array }
   /** The board report drawn as a PDF (src/insight/report-pdf.ts): the result is its bytes. */
-  | { task: 'report-pdf'; report: unknown };
+  | { task: 'report-pdf'; report: unknown }
+  /** Tests only (holdThread): the thread busy until `gate[0]` is set, then as `then` says. */
+  | { task: 'test-hold'; gate: Int32Array; then: HoldThen };
 /** This side asking for a task's next part. */
 export type NextPart = { task: 'next'; id: number };
+type HoldThen = 'answer' | 'exit' | 'throw' | 'allocate';
 
-/** What the thread sends back for one task: parts (optional), then the result or an error. */
-export type ThreadReply =
-  | { id: number; part: unknown[] }
-  | { id: number; result: unknown }
-  | { id: number; error: { code?: ErrorCode; message: string } };
+/** The kinds of work, one thread each. */
+export type Kind = 'llm' | 'otlp' | 'report';
+const KIND: Record<Exclude<Task['task'], 'test-hold'>, Kind> = {
+  'llm-call': 'llm',
+  'llm-answer': 'llm',
+  'otlp-traces': 'otlp',
+  'report-pdf': 'report',
+};
 
-interface Pending {
-  /** What the task is, in the words its failures use ("reading the body", "drawing the PDF report"). */
-  doing: string;
-  resolve(result: unknown): void;
-  reject(err: Error): void;
-  onPart?: (part: unknown[]) => void;
-}
+const MiB = 1024 * 1024;
+/**
+ * Per kind: the bounds (a 32 MiB body of small JSON messages takes ~300 MB of heap and ~1 s to read;
+ * a PDF ~90 ms to ~1 s), and what a task past a full queue gets. 64 MiB of bodies waiting is ~2 s of
+ * the thread's time.
+ */
+const LANES: Record<Kind, LaneLimits & { whenFull: 'inline' | 'refuse'; retryAfterSeconds: number }> = {
+  llm: { maxQueued: 64, maxQueuedBytes: 64 * MiB, heapMb: 1024, timeoutMs: 30_000, whenFull: 'inline', retryAfterSeconds: 1 },
+  otlp: { maxQueued: 64, maxQueuedBytes: 64 * MiB, heapMb: 1024, timeoutMs: 30_000, whenFull: 'refuse', retryAfterSeconds: 1 },
+  report: {
+    maxQueued: 4,
+    maxQueuedBytes: Number.POSITIVE_INFINITY,
+    heapMb: 512,
+    timeoutMs: 60_000,
+    whenFull: 'refuse',
+    retryAfterSeconds: 5,
+  },
+};
+const READING = 'reading the body';
 
 function threadScript(): URL | undefined {
   const here = fileURLToPath(import.meta.url);
@@ -60,98 +80,138 @@ function threadScript(): URL | undefined {
 }
 
 let script: URL | undefined | null = null;
-let thread: { worker: Worker; pending: Map<number, Pending> } | undefined;
-let sequence = 0;
-let started = 0;
-let tasks = 0;
+let lanes: Record<Kind, Lane> | undefined;
 
-/** Whether large bodies are read off the event loop here, how many threads were started and how
- *  many tasks they were given (tests and bench). */
-export function offLoop(): { available: boolean; started: number; tasks: number; worker: Worker | undefined } {
+function laneOf(kind: Kind): Lane | undefined {
   if (script === null) script = threadScript();
-  return { available: script !== undefined, started, tasks, worker: thread?.worker };
+  if (!script) return undefined;
+  const url = script;
+  lanes ??= {
+    llm: new Lane(url, { ...LANES.llm }),
+    otlp: new Lane(url, { ...LANES.otlp }),
+    report: new Lane(url, { ...LANES.report }),
+  };
+  return lanes[kind];
 }
 
-function current(url: URL) {
-  if (thread) return thread;
-  const worker = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: MAX_HEAP_MB } });
-  started++;
-  const t = { worker, pending: new Map<number, Pending>() };
-  /** The thread is gone: each task it held fails, told in its own words. */
-  const gone = (err: (doing: string) => Error) => {
-    if (thread === t) thread = undefined;
-    for (const p of t.pending.values()) p.reject(err(p.doing));
-    t.pending.clear();
+/** Whether large bodies are read off the event loop here; how many threads were started and tasks
+ *  taken, in all; and each kind's lane, its thread, its counts and limits (tests and bench; limits
+ *  may be changed by tests). */
+export function offLoop(): {
+  available: boolean;
+  started: number;
+  tasks: number;
+  lanes: Record<Kind, { worker: Worker | undefined; busy: boolean; queued: number; counts: Lane['counts']; limits: LaneLimits }>;
+} {
+  const available = laneOf('llm') !== undefined;
+  const each = (kind: Kind) => {
+    const lane = laneOf(kind);
+    return lane
+      ? { ...lane.state(), counts: lane.counts, limits: lane.limits }
+      : {
+          worker: undefined,
+          busy: false,
+          queued: 0,
+          counts: { started: 0, tasks: 0, full: 0, died: 0, timedOut: 0 },
+          limits: LANES[kind],
+        };
   };
-  worker.on('message', (r: ThreadReply) => {
-    const p = t.pending.get(r.id);
-    if (!p) return;
-    if ('part' in r) {
-      p.onPart?.(r.part);
-      const next: NextPart = { task: 'next', id: r.id };
-      setImmediate(() => worker.postMessage(next));
-      return;
-    }
-    t.pending.delete(r.id);
-    if (t.pending.size === 0) worker.unref();
-    if ('result' in r) p.resolve(r.result);
-    else if (r.error.code) p.reject(new FulcrumError(r.error.code, r.error.message));
-    else p.reject(new Error(`${p.doing} failed: ${r.error.message}`));
-  });
-  worker.on('error', (err: Error & { code?: string }) =>
-    gone((doing) =>
-      err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? // A body too large to read is the caller's; a report too large to draw is not.
-          doing === READING
-          ? new FulcrumError('payload_too_large', `${doing} took more than ${MAX_HEAP_MB} MB`)
-          : new Error(`${doing} took more than ${MAX_HEAP_MB} MB`)
-        : new Error(`${doing} failed: ${err.message}`),
-    ),
-  );
-  worker.on('exit', (code) => gone((doing) => new Error(`${doing} failed (its worker thread exited, code ${code})`)));
-  worker.unref();
-  thread = t;
-  return t;
+  const all = { llm: each('llm'), otlp: each('otlp'), report: each('report') };
+  const sum = (k: 'started' | 'tasks') => all.llm.counts[k] + all.otlp.counts[k] + all.report.counts[k];
+  return { available, started: sum('started'), tasks: sum('tasks'), lanes: all };
 }
 
 /**
- * Runs `task` on the thread when its body is large and the thread is available, else `inline` here.
- * `transfer`: buffers handed over (unusable here afterwards); everything else is copied.
+ * Runs `task` on its kind's thread when its body is large and the thread is available, else `inline`
+ * here. `transfer`: buffers handed over (unusable here afterwards); everything else is copied.
  */
 export function offLoopOr<T>(
   task: Task & { raw: Uint8Array },
   inline: () => T,
   opts: { transfer?: ArrayBuffer[]; onPart?: (part: unknown[]) => void } = {},
 ): Promise<T> {
-  if (task.raw.byteLength < OFF_LOOP_BYTES || !offLoop().available) return Promise.resolve().then(inline);
-  return send(task, opts);
+  if (task.raw.byteLength < OFF_LOOP_BYTES) return Promise.resolve().then(inline);
+  return onThreadOr(task, inline, opts);
 }
 
 /**
- * Runs `task` on the thread whenever the thread is available, else `inline` here: work that holds the
- * event loop for long whatever its input's size (drawing the board report as a PDF: ~90 ms in one
- * piece on a quiet node, several hundred on a busy one).
+ * Runs `task` on its kind's thread whenever the thread is available, else `inline` here: also work
+ * that holds the event loop for long whatever its input's size (drawing the board report as a PDF:
+ * ~90 ms in one piece on a quiet node, several hundred on a busy one). Past a full queue, `inline`
+ * (LLM calls) or a BusyError (503 with Retry-After).
  */
-export function onThreadOr<T>(task: Task, inline: () => T | Promise<T>): Promise<T> {
-  if (!offLoop().available) return Promise.resolve().then(inline);
-  return send(task, {});
+export function onThreadOr<T>(
+  task: Task,
+  inline: () => T | Promise<T>,
+  opts: { transfer?: ArrayBuffer[]; onPart?: (part: unknown[]) => void } = {},
+): Promise<T> {
+  if (task.task === 'test-hold') throw new Error('holdThread sends test-hold');
+  const kind = KIND[task.task];
+  const lane = laneOf(kind);
+  if (!lane) return Promise.resolve().then(inline);
+  const bytes = 'raw' in task ? task.raw.byteLength : 0;
+  if (lane.full(bytes)) {
+    if (LANES[kind].whenFull === 'inline') return Promise.resolve().then(inline);
+    const what = kind === 'report' ? 'PDF reports are' : 'large OTLP exports are';
+    return Promise.reject(
+      new BusyError(
+        `${lane.limits.maxQueued} ${what} already waiting on this node; try again shortly`,
+        LANES[kind].retryAfterSeconds,
+      ),
+    );
+  }
+  const doing = task.task === 'report-pdf' ? 'drawing the PDF report' : READING;
+  return send(lane, task, { doing, heapIsCallers: doing === READING, bytes, ...opts });
 }
 
-function send<T>(task: Task, opts: { transfer?: ArrayBuffer[]; onPart?: (part: unknown[]) => void }): Promise<T> {
-  const t = current(script as URL);
-  const id = ++sequence;
-  tasks++;
-  const doing = task.task === 'report-pdf' ? 'drawing the PDF report' : READING;
-  return new Promise<T>((resolve, reject) => {
-    t.pending.set(id, {
-      doing,
+function send<T>(
+  lane: Lane,
+  task: Task,
+  opts: Pick<Job, 'doing' | 'heapIsCallers' | 'bytes'> & { transfer?: ArrayBuffer[]; onPart?: (part: unknown[]) => void },
+): Promise<T> {
+  return new Promise<T>((resolve, reject) =>
+    lane.run({
+      message: task,
+      transfer: opts.transfer ?? [],
+      bytes: opts.bytes,
+      doing: opts.doing,
+      heapIsCallers: opts.heapIsCallers,
+      ...(opts.onPart ? { onPart: opts.onPart } : {}),
       resolve: resolve as (r: unknown) => void,
       reject,
-      ...(opts.onPart ? { onPart: opts.onPart } : {}),
-    });
-    t.worker.ref();
-    t.worker.postMessage({ id, ...task }, opts.transfer ?? []);
-  });
+    }),
+  );
+}
+
+/**
+ * A stopping node (after its requests had their grace): every task still waiting or in hand fails
+ * (503, try another node) and the threads end, so none holds the process for a task whose caller is
+ * gone. A later task starts a thread again.
+ */
+export async function stopOffLoop(): Promise<void> {
+  if (!lanes) return;
+  const stopping = new BusyError('the node is stopping; try again', 1);
+  await Promise.all(Object.values(lanes).map((lane) => lane.stop(stopping)));
+}
+
+/**
+ * Tests only: gives `kind`'s thread a task that holds it until `release()`, then answers, exits,
+ * throws, or allocates until its heap runs out (`then`). `done` settles as that task does.
+ */
+export function holdThread(kind: Kind, then: HoldThen = 'answer'): { done: Promise<unknown>; release(): void } {
+  const lane = laneOf(kind);
+  if (!lane) throw new Error('dist/http/off-loop-thread.js (run npm run build)');
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  const done = send(lane, { task: 'test-hold', gate, then }, { doing: 'a test hold', heapIsCallers: false, bytes: 0 });
+  // Settled by the test, which may not wait for it.
+  done.catch(() => undefined);
+  return {
+    done,
+    release: () => {
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+    },
+  };
 }
 
 /** `raw`'s buffer when it is all of it (a large body's always is), to hand over instead of copying. */

@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { createIdentity } from '../auth/identity.js';
-import { InputError, RateLimitedError } from '../errors.js';
+import { BusyError, InputError, RateLimitedError } from '../errors.js';
 import { createAuditReader } from '../guard/audit-reader.js';
 import { createPortfolioService } from '../insight/portfolio.js';
 import { acceptAnthropicApiKey, registerLlmGateway } from '../llm/index.js';
@@ -115,7 +115,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
 
   server.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorReply(err);
-    if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds));
+    if (err instanceof RateLimitedError || err instanceof BusyError) reply.header('retry-after', String(err.retryAfterSeconds));
     if (status >= 500) request.log.error({ err }, 'request failed');
     reply.code(status).send(body);
   });

@@ -154,13 +154,13 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
     const before = offLoop();
     const r0 = await post(CHAT, JSON.stringify(chatBody(2 * OFF_LOOP_BYTES)));
     expect(r0.status).toBe(200);
-    const worker = offLoop().worker;
+    const worker = offLoop().lanes.llm.worker;
     expect(worker).toBeDefined();
     await worker?.terminate();
     const r = await post(CHAT, JSON.stringify(chatBody(2 * OFF_LOOP_BYTES)));
     expect(r.status, await r.clone().text()).toBe(200);
     expect(offLoop().started).toBeGreaterThan(before.started);
-    expect(offLoop().worker).not.toBe(worker);
+    expect(offLoop().lanes.llm.worker).not.toBe(worker);
   });
 
   it('relays an event that arrives in many pieces whole, separators split across pieces included', async () => {

@@ -489,7 +489,8 @@ export function insightRoutes(server: Server, insight: InsightService, spend: Sp
         summary:
           'The board report: verdict and scorecard, outcomes against targets, ROI with provenance, spend against allocation, incidents and risks, where AI is not ready',
         description:
-          '`format=pdf` (A4, for print), `html` (one self-contained page), `md` (Markdown), or `json` (the data behind them).',
+          '`format=pdf` (A4, for print), `html` (one self-contained page), `md` (Markdown), or `json` (the data behind them). ' +
+          'A PDF asked for while four others wait to be drawn on the node is answered 503 with Retry-After.',
         querystring: T.Object({
           format: T.Unsafe<'md' | 'html' | 'pdf' | 'json'>({
             type: 'string',
@@ -520,9 +521,10 @@ export function insightRoutes(server: Server, insight: InsightService, spend: Sp
           reply.header('content-disposition', `attachment; filename="${name}.md"`);
           return reply.type('text/markdown; charset=utf-8').send(renderMarkdown(report));
         case 'pdf': {
-          // Drawn on the worker thread of src/http/off-loop.ts: in one piece on the event loop it held the
-          // node's decisions for ~90 ms (quiet) to ~1 s (busy) per report. PDFKit and its fonts (~10 MB)
-          // load with the first PDF, not with every server and CLI start.
+          // Drawn on a worker thread of its own (src/http/off-loop.ts): in one piece on the event loop it
+          // held the node's decisions for ~90 ms (quiet) to ~1 s (busy) per report; on the thread that
+          // reads LLM bodies it held those. PDFKit and its fonts (~10 MB) load with the first PDF, not
+          // with every server and CLI start.
           const pdf = await onThreadOr<Uint8Array>({ task: 'report-pdf', report }, async () => {
             const { renderPdf } = await import('../../insight/report-pdf.js');
             return renderPdf(report);
