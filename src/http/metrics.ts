@@ -5,6 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Observability } from '../observability.js';
+import { offLoop } from './off-loop.js';
 import { requestsInFlight } from './quiet.js';
 
 export function registerMetrics(
@@ -37,6 +38,23 @@ export function registerMetrics(
     registers: [register],
     collect() {
       this.set(gauges.shadowWriteFailures());
+    },
+  });
+
+  // The worker threads are the process's (off-loop.ts): their counts since it started, read at scrape.
+  new Counter({
+    name: 'fulcrum_worker_thread_tasks_total',
+    help: 'Tasks for the worker threads by kind (llm, otlp, report) and event: taken; queue_full (not taken: an LLM body read on the event loop, an OTLP export or PDF answered 503); died or timed_out (failed, its thread replaced)',
+    labelNames: ['kind', 'event'],
+    registers: [register],
+    collect() {
+      this.reset();
+      for (const [kind, { counts }] of Object.entries(offLoop().lanes)) {
+        this.inc({ kind, event: 'taken' }, counts.tasks);
+        this.inc({ kind, event: 'queue_full' }, counts.full);
+        this.inc({ kind, event: 'died' }, counts.died);
+        this.inc({ kind, event: 'timed_out' }, counts.timedOut);
+      }
     },
   });
 

@@ -111,6 +111,9 @@ describe('off-loop worker threads: one per kind of work', () => {
       const r = await within(post(6), 'the LLM call past a full queue');
       expect(r.status, await r.clone().text()).toBe(200);
       expect(llm.counts.full - full).toBe(1);
+      const metrics = (await stack.t.request({ method: 'GET', url: '/metrics' })).body;
+      for (const kind of ['report', 'otlp', 'llm'])
+        expect(metrics).toMatch(new RegExp(`fulcrum_worker_thread_tasks_total\\{kind="${kind}",event="queue_full"\\} [1-9]`));
       for (const h of holds) h.release();
       expect((await waiting).statusCode).toBe(200);
     } finally {
