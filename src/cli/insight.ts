@@ -1,6 +1,7 @@
 // Insight from the command line: the board report, signals, and budgets (spend import, alignment).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatAmount } from '../money.js';
 import { CliError, connect, ok } from './client.js';
 import { MAX_DOWNLOAD_BYTES } from './fetch.js';
 import { readInputFile, writeOutputFile } from './files.js';
@@ -155,7 +156,7 @@ export async function budgetCommand(argv: string[]): Promise<number> {
     return 0;
   }
   // null: the stored amounts overflow a number (the API says so rather than inventing one).
-  const money = (v: number | null) => (v === null ? 'out of range' : v.toLocaleString('en-US', { maximumFractionDigits: 0 }));
+  const money = (v: number | null) => (v === null ? 'out of range' : formatAmount(v, 'whole'));
   const lines = [
     `${a.budget}: ${a.period.from} … ${a.period.to}, ${Math.round(a.elapsed * 100)}% elapsed, amounts in ${a.currency}`,
     '',

@@ -1,9 +1,13 @@
 // Day-to-day commands over the API: approvals, the kill switch, the audit log, costs and outcomes.
 import { parseArgs } from 'node:util';
 import type { paths } from '../client/index.js';
+import { formatMoney } from '../money.js';
 import { CliError, connect, ok } from './client.js';
 import { MAX_DOWNLOAD_BYTES } from './fetch.js';
 import { writeOutputFile } from './files.js';
+
+/** A cost on its own line: exact, so a call of $0.0000001 is not $0.00. */
+const usd = (v: number) => formatMoney(v, 'USD', { exact: true });
 
 type Query<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never;
 
@@ -89,10 +93,7 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
       const groupBy = values['group-by'] as Query<'/v1/costs'>['groupBy'];
       const r = await ok(api.GET('/v1/costs', { params: { query: { groupBy, from: values.from, to: values.to } } }));
       out(r, () =>
-        [
-          `${r.from} … ${r.to}`,
-          ...r.rows.map((x) => `${x.key.padEnd(32)} $${x.costUsd.toFixed(2).padStart(12)}  ${x.calls} calls`),
-        ]
+        [`${r.from} … ${r.to}`, ...r.rows.map((x) => `${x.key.padEnd(32)} ${usd(x.costUsd).padStart(13)}  ${x.calls} calls`)]
           .map((line) => `${line}\n`)
           .join(''),
       );
@@ -117,12 +118,10 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
       out(r, () =>
         [
           `${sub}  ${r.window.from} … ${r.window.to}`,
-          `value  $${r.value.total.toFixed(2)}  (assumed: improvement × valuePerUnit)`,
-          ...r.value.items.map(
-            (v) => `  ${v.metric.padEnd(26)} $${v.value.toFixed(2)}  (improvement ${v.improvementProvenance})`,
-          ),
-          `cost   $${r.cost.total.toFixed(2)}`,
-          ...r.cost.items.map((c) => `  ${c.source.padEnd(52)} $${c.amountUsd.toFixed(2)}  (${c.provenance})`),
+          `value  ${usd(r.value.total)}  (assumed: improvement × valuePerUnit)`,
+          ...r.value.items.map((v) => `  ${v.metric.padEnd(26)} ${usd(v.value)}  (improvement ${v.improvementProvenance})`),
+          `cost   ${usd(r.cost.total)}`,
+          ...r.cost.items.map((c) => `  ${c.source.padEnd(52)} ${usd(c.amountUsd)}  (${c.provenance})`),
           `ROI    ${r.roi === null ? '— (no cost recorded)' : `${(r.roi * 100).toFixed(0)}%`}`,
         ]
           .map((l) => `${l}\n`)

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { GetResult } from '../client/index.js';
 import { DEFAULT_PLAN_THRESHOLDS, type PlanThresholds } from '../insight/plan.js';
 import { planThresholdConflicts } from '../insight/plan-thresholds.js';
+import { formatAmount } from '../money.js';
 import { CliError, connect, ok } from './client.js';
 
 type Plan = GetResult<'/v1/plan'>;
@@ -39,7 +40,7 @@ export async function planCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-const usd = (v: number | null) => (v === null ? 'unmeasured' : `USD ${Math.round(v).toLocaleString('en-US')}`);
+const usd = (v: number | null) => (v === null ? 'unmeasured' : `USD ${formatAmount(v, 'whole')}`);
 
 export function formatPlan(p: Plan): string {
   const lines = [`The plan   (evidence ${p.window.from} … ${p.window.to})`, ''];
@@ -68,7 +69,7 @@ export function formatPlan(p: Plan): string {
   for (const g of p.modelUsage) {
     const models = g.models.map(
       (m) =>
-        `${m.model} [${m.capabilityClass}] ${m.tasks} tasks, ${m.successRate === null ? '—' : `${(m.successRate * 100).toFixed(1)}%`} resolved, ${m.costPerSuccessfulTaskUsd === null ? 'cost unmeasured' : `USD ${m.costPerSuccessfulTaskUsd} per success`}`,
+        `${m.model} [${m.capabilityClass}] ${m.tasks} tasks, ${m.successRate === null ? '—' : `${(m.successRate * 100).toFixed(1)}%`} resolved, ${m.costPerSuccessfulTaskUsd === null ? 'cost unmeasured' : `USD ${formatAmount(m.costPerSuccessfulTaskUsd, 'exact')} per success`}`,
     );
     lines.push(`  ${g.initiative} / ${g.archetype ?? 'ad hoc'}: ${models.join('; ') || 'no task joined to a model'}`);
     if (g.eventTasks) lines.push(`      ${g.eventTasks} tasks reported as events: no trace joins them to a model`);

@@ -2,11 +2,12 @@
 // gateway's spend limits in their current period (spent, held by calls in flight, left), and one
 // limit's burn-down by hour. Reads GET /v1/spend-limit-status and /v1/spend-limits/<name>/status.
 import { parseArgs } from 'node:util';
+import { formatMoney } from '../money.js';
 import { CliError, connect, ok } from './client.js';
 
 const USAGE = 'usage: fulcrum spend-limits [list] [--json] | fulcrum spend-limits status NAME [--json]';
 
-const usd = (v: number) => `$${v.toFixed(v !== 0 && Math.abs(v) < 1 ? 4 : 2)}`;
+const usd = (v: number) => formatMoney(v, 'USD', { exact: true });
 const scopeOf = (s: Record<string, string>) =>
   Object.entries(s)
     .map(([k, v]) => `${k} ${v}`)

@@ -1,6 +1,7 @@
 // The scale-or-fail diagnostic: the brief's six checklist questions answered from what Fulcrum
 // knows (registry, telemetry, spend), never from a questionnaire. A pure function of the facts.
 import { SIGN_OFFS } from '../governance/review-rules.js';
+import { formatAmount } from '../money.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
 import { ACTIVE_STAGES, daysInStage } from '../registry/stages.js';
@@ -361,7 +362,7 @@ function budgetArea(f: Facts, t: Thresholds, area: (n: Area['area'], s: Status, 
     missing.length === 0 && off.length === 0 && a.spendWithoutOutcomes.share <= t.maxUnmeasuredSpendShare && stalled.length === 0
       ? 'pass'
       : 'partial';
-  const money = (v: number | null) => (v === null ? 'out of range' : `${a.currency} ${Math.round(v).toLocaleString('en-US')}`);
+  const money = (v: number | null) => (v === null ? 'out of range' : `${a.currency} ${formatAmount(v, 'whole')}`);
   return area('budget', status, [
     { label: 'budget', value: `${a.budget} (${a.period.from} … ${a.period.to}, ${pct(a.elapsed)} elapsed)` },
     { label: 'categories not allocated', value: list(missing) },

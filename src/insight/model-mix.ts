@@ -1,6 +1,8 @@
 // The model mix: per initiative and archetype, what each model delivers (tasks, success rate, cost per
 // successful task, from spans joined to task outcomes) and whether a cheaper model may take over —
 // only where the evidence says it is not worse beyond a stated margin, at a stated confidence.
+
+import { formatAmount } from '../money.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { CLASSIFICATIONS } from '../registry/schemas.js';
 
@@ -334,4 +336,4 @@ function compare(
   };
 }
 
-const usd = (v: number) => `USD ${v < 1 ? v.toFixed(4) : v.toFixed(2)}`;
+const usd = (v: number) => `USD ${formatAmount(v, 'exact')}`;

@@ -1,8 +1,10 @@
 // The board report's plan section: the plan's calls as plain lines, the same in Markdown, HTML and PDF.
+
+import { formatAmount } from '../money.js';
 import type { Plan } from './plan.js';
 
 const LABEL = { scale: 'Scale', 'fix-then-scale': 'Fix, then scale', continue: 'Keep going', stop: 'Stop' } as const;
-const usd = (v: number | null) => (v === null ? 'unmeasured' : `USD ${Math.round(v).toLocaleString('en-US')}`);
+const usd = (v: number | null) => (v === null ? 'unmeasured' : `USD ${formatAmount(v, 'whole')}`);
 
 /** One line per initiative (its call, why, and its blockers), then the roadmap and the model switches. */
 export function planLines(p: Plan): string[] {

@@ -2,6 +2,7 @@
 // (Markdown, HTML, PDF). Nothing in it is typed in by hand: every number comes from the registry,
 // the guard, telemetry, reviews, incidents or imported spend, with its provenance.
 import { type Incident, SEVERITIES, STATUSES } from '../governance/incidents.js';
+import { formatMoney as money } from '../money.js';
 import type { BudgetAlignment, Diagnostic } from './diagnostic.js';
 import type { Roi } from './roi.js';
 import type { Signals } from './signals.js';
@@ -157,28 +158,14 @@ export function formatValue(value: number | null, unit: string): string {
   // A value that is not a finite number (data written before the input bounds) reads as unknown.
   if (value === null || !Number.isFinite(value)) return '—';
   if (unit === 'ratio') return `${(value * 100).toFixed(1)}%`;
-  if (unit === 'USD') return `$${value.toFixed(2)}`;
+  // Cents, and a cost under half a cent is "< $0.01", never $0.00.
+  if (unit === 'USD') return formatMoney(value);
   // Three significant figures at most, no fewer than the value has: 0.42 stays 0.42, 1234.5 is 1235.
   return `${Number.isInteger(value) ? value : Number(value.toPrecision(Math.max(3, Math.ceil(Math.log10(Math.abs(value) + 1)))))} ${unit}`;
 }
 
-/**
- * An amount of money: `$` for USD, the currency's code before it otherwise (a EUR budget reads
- * `EUR 5,000`, never `$5,000`). Cents below 100, and `< $0.01` below half a cent, so a real cost
- * never reads as 0 next to a ROI.
- */
-export function formatMoney(value: number | null, currency = 'USD'): string {
-  if (value === null || !Number.isFinite(value)) return 'n/a';
-  const sign = value < 0 ? '-' : '';
-  const v = Math.abs(value);
-  const mark = currency === 'USD' ? '$' : `${currency} `;
-  if (v >= 1_000_000) return `${sign}${mark}${(v / 1_000_000).toFixed(2)}M`;
-  if (v >= 10_000) return `${sign}${mark}${(v / 1000).toFixed(0)}k`;
-  if (v >= 100) return `${sign}${mark}${v.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
-  // Under half a cent, toFixed(2) wrote a real cost as 0.00.
-  if (v > 0 && v < 0.005) return `${sign ? '> -' : '< '}${mark}0.01`;
-  return `${sign}${mark}${v.toFixed(2)}`;
-}
+/** An amount of money as the report writes it: `$` or the currency's code, 12k and 1.20M, "< $0.01" (src/money.ts). */
+export const formatMoney = (value: number | null, currency = 'USD'): string => money(value, currency, { abbreviate: true });
 
 export const formatUsd = (value: number | null): string => formatMoney(value, 'USD');
 

@@ -41,8 +41,11 @@ export interface Roi {
 }
 
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
-/** An amount to the cent, but one under a cent to the micro-dollar: a real cost never reads as 0. */
-const money = (v: number) => (v !== 0 && Math.abs(v) < 0.005 ? round(v, 6) : round(v));
+/**
+ * An amount to the cent, but one under half a cent to four significant digits: to the micro-dollar,
+ * as before, a cost under $0.0000005 (a few cheap tokens) was 0 and read "no cost".
+ */
+const money = (v: number) => (v !== 0 && Math.abs(v) < 0.005 ? Number(v.toPrecision(4)) : round(v));
 
 export async function computeRoi(
   db: Kysely<Database>,

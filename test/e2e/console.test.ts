@@ -526,4 +526,43 @@ describe('the web console on an empty Fulcrum', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it('shows a spend of a few cents as it is in the compact stats, not as $0.0', async () => {
+    const year = new Date().getUTCFullYear();
+    const applied = await call(server?.url as string, ADMIN, 'POST', '/v1/apply', {
+      files: [
+        {
+          path: 'pennies.yaml',
+          content: [
+            'apiVersion: fulcrum/v1',
+            'kind: Budget',
+            'metadata: { name: pennies }',
+            'spec:',
+            `  period: { from: ${year}-01-01, to: ${year}-12-31 }`,
+            '  currency: USD',
+            '  allocations: [{ category: data-integration, amount: 1 }]',
+          ].join('\n'),
+        },
+      ],
+    });
+    expect(applied.status, JSON.stringify(applied.json)).toBe(200);
+    const today = new Date().toISOString().slice(0, 10);
+    const imported = await call(server?.url as string, ADMIN, 'POST', '/v1/budgets/pennies/spend', {
+      lines: [{ date: today, category: 'data-integration', amount: 0.04 }],
+    });
+    expect(imported.status, JSON.stringify(imported.json)).toBe(201);
+    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const { page, errors } = await openPage(context);
+    await page.goto(`${server?.url}/`);
+    await page.getByLabel('API token').fill(ADMIN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+    await page.goto(`${server?.url}/budget`);
+    const spent = page.locator('.stat').filter({ has: page.locator('.stat-label', { hasText: /^Spent$/ }) });
+    // One fraction digit in the compact format wrote $0.04 as "$0.0".
+    await expect.poll(() => spent.locator('.stat-value').textContent()).toBe('$0.04');
+    for (const shown of await page.locator('.stat-value').allTextContents()) expect(shown).not.toMatch(/^\$0(\.0)?$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

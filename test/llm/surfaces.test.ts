@@ -61,12 +61,12 @@ describe('spend limits in the console and the CLI', () => {
     const list = await cli(env, 'spend-limits');
     expect(list.stderr).toBe('');
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/cx-monthly\s+businessUnit cx\s+month \$0\.0060 spent \+ \$0\.00 in flight of \$0\.0100 \(60%\)/);
+    expect(list.stdout).toMatch(/cx-monthly\s+businessUnit cx\s+month \$0\.006 spent \+ \$0\.00 in flight of \$0\.01 \(60%\)/);
     expect(list.stdout).toMatch(/bot-watch .* \[alert\]/);
     const one = await cli(env, 'spend-limits', 'status', 'cx-monthly');
     expect(one.code).toBe(0);
-    expect(one.stdout).toContain(`spent      $${spent.toFixed(4)} (3 calls admitted)`);
-    expect(one.stdout).toMatch(/burn-down .*\n\s+\d{4}-\d{2}-\d{2}T\d{2}:00:00\.000Z\s+spent \$0\.0060\s+left \$0\.0040/);
+    expect(one.stdout).toContain(`spent      $${Number(spent.toPrecision(2))} (3 calls admitted)`);
+    expect(one.stdout).toMatch(/burn-down .*\n\s+\d{4}-\d{2}-\d{2}T\d{2}:00:00\.000Z\s+spent \$0\.006\s+left \$0\.004/);
     const json = JSON.parse((await cli(env, 'spend-limits', 'status', 'cx-monthly', '--json')).stdout);
     expect(json.spentUsd).toBeCloseTo(spent, 9);
     const missing = await cli(env, 'spend-limits', 'status', 'nope');

@@ -1,5 +1,7 @@
 // Numbers, money and dates in the viewer's own locale (the browser's), never a fixed one.
 
+import { exactFractionDigits, HALF_CENT, smallestAt } from '../../../src/money.js';
+
 const locale = undefined;
 
 export function fmtDate(iso: string | null | undefined): string {
@@ -29,19 +31,30 @@ export function fmtNumber(n: number | null | undefined, digits = 0): string {
   return n.toLocaleString(locale, { maximumFractionDigits: digits });
 }
 
-/** Whole units, but cents below 100 and "< 0.01" below half a cent: a real cost never reads as 0. */
+/**
+ * Money in the viewer's locale, never $0 for an amount that is not 0 (src/money.ts): whole units
+ * from 100 up, cents below; under a dollar as many digits as it takes (0.004, 0.0000001). `compact`
+ * (stats, chart ticks) abbreviates from 1,000 up (1.2K) and says "< $0.01" under half a cent: before,
+ * its one fraction digit showed $0.04 as "$0.0".
+ */
 export function fmtMoney(n: number | null | undefined, currency = 'USD', compact = false): string {
-  if (n === null || n === undefined) return '—';
-  const small = Math.abs(n) < 100;
-  if (n !== 0 && Math.abs(n) < 0.005)
-    return `${n < 0 ? '> ' : '< '}${(n < 0 ? -0.01 : 0.01).toLocaleString(locale, { style: 'currency', currency })}`;
-  return n.toLocaleString(locale, {
-    style: 'currency',
-    currency,
-    maximumFractionDigits: compact ? 1 : small ? 2 : 0,
-    ...(small && !compact ? { minimumFractionDigits: 2 } : {}),
-    ...(compact ? { notation: 'compact' } : {}),
-  });
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  const a = Math.abs(n);
+  const money = (v: number, digits: Intl.NumberFormatOptions) =>
+    v.toLocaleString(locale, { style: 'currency', currency, ...digits });
+  if (compact && a >= 1000) return money(n, { notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 });
+  if (compact && a > 0 && a < HALF_CENT)
+    return `${n < 0 ? '> ' : '< '}${money(n < 0 ? -0.01 : 0.01, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  if (!compact && a > 0 && a < 1) {
+    const { digits, tooSmall } = exactFractionDigits(a);
+    if (tooSmall) {
+      const least = smallestAt(digits);
+      return `${n < 0 ? '> ' : '< '}${money(n < 0 ? -least : least, { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+    }
+    return money(n, { minimumFractionDigits: 2, maximumFractionDigits: digits });
+  }
+  const cents = a < 100 ? 2 : 0;
+  return money(n, { minimumFractionDigits: cents, maximumFractionDigits: cents });
 }
 
 export function fmtPercent(fraction: number | null | undefined, digits = 0): string {
@@ -53,8 +66,7 @@ export function fmtPercent(fraction: number | null | undefined, digits = 0): str
 export function fmtMetric(value: number | null | undefined, unit: string): string {
   if (value === null || value === undefined) return '—';
   if (unit === 'ratio' || unit === 'fraction' || unit === 'rate') return fmtPercent(value, 1);
-  if (/^[A-Z]{3}$/.test(unit))
-    return value.toLocaleString(locale, { style: 'currency', currency: unit, maximumFractionDigits: 2 });
+  if (/^[A-Z]{3}$/.test(unit)) return fmtMoney(value, unit);
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
   return `${fmtNumber(value, digits)} ${unit}`;
 }

@@ -203,7 +203,7 @@ export function PlanPage() {
                         </td>
                         <td className="num">{m ? fmtPercent(m.successRate, 1) : '—'}</td>
                         <td className="num">
-                          {m?.costPerSuccessfulTaskUsd == null ? '—' : `$${m.costPerSuccessfulTaskUsd.toFixed(4)}`}
+                          {m?.costPerSuccessfulTaskUsd == null ? '—' : fmtMoney(m.costPerSuccessfulTaskUsd)}
                         </td>
                       </tr>
                     )),

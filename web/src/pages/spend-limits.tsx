@@ -5,21 +5,13 @@ import { Area, AreaChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Too
 import type { GetResult } from '../../../src/client/index';
 import { Card, Empty, Loaded, Pill, Progress } from '../components/ui';
 import { ok } from '../lib/api';
-import { fmtDate, fmtDateTime, fmtPercent } from '../lib/format';
+import { fmtDate, fmtDateTime, fmtMoney, fmtPercent } from '../lib/format';
 import { useLoad } from '../lib/use-api';
 
 type LimitStatus = GetResult<'/v1/spend-limits/{name}/status'>;
 
-/** Dollars with cents, and more digits for amounts under a dollar (gateway calls cost fractions of a cent). */
-function usd(v: number): string {
-  const digits = v !== 0 && Math.abs(v) < 1 ? 4 : 2;
-  return v.toLocaleString(undefined, {
-    style: 'currency',
-    currency: 'USD',
-    minimumFractionDigits: 2,
-    maximumFractionDigits: digits,
-  });
-}
+/** Dollars with cents, and as many digits as it takes under a dollar (gateway calls cost fractions of a cent). */
+const usd = (v: number): string => fmtMoney(v);
 
 export function SpendLimits() {
   const state = useLoad(
@@ -107,7 +99,12 @@ function LimitView({ limit: l }: { limit: LimitStatus }) {
               tick={{ fontSize: 11 }}
               minTickGap={40}
             />
-            <YAxis domain={[0, l.limitUsd]} tickFormatter={(v) => usd(Number(v))} tick={{ fontSize: 11 }} width={72} />
+            <YAxis
+              domain={[0, l.limitUsd]}
+              tickFormatter={(v) => fmtMoney(Number(v), 'USD', true)}
+              tick={{ fontSize: 11 }}
+              width={72}
+            />
             <ReferenceLine y={0} stroke="#dc2626" />
             <Tooltip formatter={(v) => [usd(Number(v)), 'Left']} labelFormatter={(v) => when(Number(v))} />
             <Area type="stepAfter" dataKey="remaining" stroke="#1d4ed8" fill="#bfdbfe" isAnimationActive={false} />
