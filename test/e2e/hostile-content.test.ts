@@ -99,6 +99,48 @@ describe('the console shows hostile content as it is', () => {
     await context.close();
   });
 
+  it("marks hidden characters in a policy's @approval message, on the approval and on the policy", async () => {
+    // A registry writer's message, shown to the approver as why the call needs them: raw, it read
+    // "Refund checked by supervisor", words the policy does not hold.
+    const applied = await call(url, ADMIN, 'POST', '/v1/apply', {
+      files: [
+        {
+          path: 'trojan-approval.yaml',
+          content: [
+            'apiVersion: fulcrum/v1',
+            'kind: Policy',
+            'metadata: { name: trojan-approval }',
+            'spec:',
+            '  mode: enforce',
+            '  cedar: |',
+            `    @approval("Refund ${RLO}rosivrepus yb dekcehc${PDF}${ZWSP}")`,
+            '    forbid (principal, action == Action::"crm.refund", resource)',
+            '    when { context.arguments.orderId == "ord-approval-message" };',
+          ].join('\n'),
+        },
+      ],
+    });
+    expect(applied.status, JSON.stringify(applied.json)).toBe(200);
+    const asked = await call(url, agentKey, 'POST', '/v1/decisions', refund('ord-approval-message'));
+    expect(asked.json.decision).toBe('approval_required');
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/approvals`);
+    const reason = page.locator(`[data-approval="${asked.json.approvalId}"] .reasons li`).filter({ hasText: 'trojan-approval' });
+    await reason.waitFor();
+    const shown = (await reason.textContent()) ?? '';
+    expect(shown).not.toContain(RLO);
+    expect(shown).toContain('Refund \\u202Erosivrepus yb dekcehc\\u202C\\u200B');
+    expect(await reason.locator('mark.hidden-char').count()).toBe(3);
+    await page.goto(`${url}/policies#trojan-approval`);
+    const policy = page.locator('article#trojan-approval');
+    await policy.waitFor();
+    const summary = (await policy.locator('p.small').first().textContent()) ?? '';
+    expect(summary).toContain('“Refund \\u202Erosivrepus yb dekcehc\\u202C\\u200B”');
+    expect(summary).not.toContain(RLO);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('marks hidden characters in Cedar text and in an identity telemetry claims', async () => {
     const sent = await call(url, agentKey, 'POST', '/v1/events', {
       events: [

@@ -120,7 +120,11 @@ export function AgentsPage() {
                       <tr key={a.metadata.name} data-agent={a.metadata.name}>
                         <td className="agent-cell">
                           <div className="strong">{a.metadata.name}</div>
-                          {a.spec.description && <div className="muted small clamp">{a.spec.description}</div>}
+                          {a.spec.description && (
+                            <div className="muted small clamp">
+                              <VisibleText text={a.spec.description} />
+                            </div>
+                          )}
                         </td>
                         <td>
                           <div>{a.spec.initiative}</div>
@@ -128,7 +132,9 @@ export function AgentsPage() {
                         </td>
                         <td>
                           <div>{a.spec.archetype ?? <span className="muted">no archetype</span>}</div>
-                          <div className="muted small">{a.spec.framework ?? 'framework not stated'}</div>
+                          <div className="muted small">
+                            {a.spec.framework ? <VisibleText text={a.spec.framework} /> : 'framework not stated'}
+                          </div>
                         </td>
                         <td>
                           <span className={`pill pill-${c.tone}`} title={c.detail}>
@@ -241,7 +247,7 @@ export function AgentsPage() {
                     {(d.signals.unpricedModelCalls ?? []).map((u) => (
                       <tr key={`${u.agent}/${u.model}`}>
                         <td className="strong">{u.agent}</td>
-                        <td>{u.model || <span className="muted">none named</span>}</td>
+                        <td>{u.model ? <VisibleText text={u.model} /> : <span className="muted">none named</span>}</td>
                         <td>{fmtNumber(u.calls)}</td>
                         <td>{unpricedWhy(u.reasons)}</td>
                         <td className="nowrap">{fmtDate(u.lastDay)}</td>

@@ -156,7 +156,7 @@ function ApprovalCard({ a, canDecide, onDone }: { a: Approval; canDecide: boolea
           <ul className="reasons">
             {a.reasons.map((r) => (
               <li key={r.policy}>
-                {r.message ?? r.effect}
+                {r.message ? <VisibleText text={r.message} /> : r.effect}
                 <br />
                 <Link className="policy-link" href={`/policies#${r.policy}`}>
                   {r.policy}

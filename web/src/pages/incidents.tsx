@@ -3,6 +3,7 @@
 import { type FormEvent, useState } from 'react';
 import type { Schemas } from '../../../src/client/index';
 import { Card, Empty, Field, Loaded, PageHeader, Pill, Stat } from '../components/ui';
+import { VisibleText } from '../components/visible-text';
 import { can, ok } from '../lib/api';
 import { fmtDateTime, fmtNumber, titleCase, who } from '../lib/format';
 import { useLoad, useSession } from '../lib/use-api';
@@ -76,7 +77,9 @@ function IncidentRow({ i, onChange }: { i: Incident; onChange(): void }) {
     <article className={`incident ${r?.overdue ? 'incident-overdue' : ''}`}>
       <div className="incident-head">
         <div>
-          <h3>{i.title}</h3>
+          <h3>
+            <VisibleText text={i.title} />
+          </h3>
           <div className="muted small">
             {i.id} · opened {fmtDateTime(i.openedAt)} · owner {i.owner ?? 'none'} · {i.source}
           </div>
@@ -125,7 +128,11 @@ function IncidentRow({ i, onChange }: { i: Incident; onChange(): void }) {
                   <span className="muted small">{fmtDateTime(t.at)}</span> <span className="strong">{who(t.actor)}</span>{' '}
                   {titleCase(t.kind)}
                   {t.status ? ` → ${t.status}` : ''}
-                  {t.note ? `: ${t.note}` : ''}
+                  {t.note && (
+                    <>
+                      : <VisibleText text={t.note} />
+                    </>
+                  )}
                 </li>
               ))}
             </ol>

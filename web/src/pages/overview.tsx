@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { GetResult } from '../../../src/client/index';
 import { Sparkline } from '../components/sparkline';
 import { Card, Empty, Loaded, PageHeader, Pill, Progress, Provenance, type Tone, toneOf } from '../components/ui';
+import { VisibleText } from '../components/visible-text';
 import { ok } from '../lib/api';
 import { fmtDate, fmtDateTime, fmtMetric, fmtMoney, fmtPercent, titleCase } from '../lib/format';
 import { type Alignment, loadCurrentBudget, loadOutcomes, loadPortfolio } from '../lib/portfolio';
@@ -145,8 +146,12 @@ function HeadlineOutcomes() {
                 <li key={`${initiative}/${m.name}`}>
                   <div className="outcome-top">
                     <div>
-                      <div className="outcome-name">{m.name}</div>
-                      <div className="muted small">{title}</div>
+                      <div className="outcome-name">
+                        <VisibleText text={m.name} />
+                      </div>
+                      <div className="muted small">
+                        <VisibleText text={title} />
+                      </div>
                     </div>
                     <div className="outcome-spark">
                       <Sparkline series={m.series} unit={m.unit} target={m.target} label={m.name} />

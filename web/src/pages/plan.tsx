@@ -4,6 +4,7 @@
 import type { GetResult } from '../../../src/client/index';
 import { Table } from '../components/table';
 import { Card, Empty, Loaded, PageHeader, Pill, Provenance, Stat, type Tone } from '../components/ui';
+import { VisibleText } from '../components/visible-text';
 import { ok } from '../lib/api';
 import { fmtMoney, fmtNumber, fmtPercent } from '../lib/format';
 import { useLoad } from '../lib/use-api';
@@ -63,7 +64,9 @@ export function PlanPage() {
                   {p.initiatives.map((i) => (
                     <tr key={i.name}>
                       <td>
-                        <span className="strong">{i.title}</span>
+                        <span className="strong">
+                          <VisibleText text={i.title} />
+                        </span>
                         <div className="muted">
                           {i.name} · {i.stage} · {i.owner}
                         </div>
@@ -71,7 +74,9 @@ export function PlanPage() {
                       <td>
                         <Pill value={i.recommendation} tone={CALL[i.recommendation].tone} label={CALL[i.recommendation].label} />
                       </td>
-                      <td>{i.reason}</td>
+                      <td>
+                        <VisibleText text={i.reason} />
+                      </td>
                       <td>
                         {i.blockers.length === 0 ? (
                           <span className="muted">none</span>
@@ -196,7 +201,7 @@ export function PlanPage() {
                             </>
                           )}
                         </td>
-                        <td>{m ? m.model : <span className="muted">no task joined to a model</span>}</td>
+                        <td>{m ? <VisibleText text={m.model} /> : <span className="muted">no task joined to a model</span>}</td>
                         <td>{m?.capabilityClass}</td>
                         <td className="num">
                           {m ? fmtNumber(m.tasks) : g.eventTasks ? `${fmtNumber(g.eventTasks)} as events` : '—'}

@@ -75,8 +75,12 @@ export function PoliciesPage() {
                       </div>
                       {(p.description || p.approval) && (
                         <p className="small">
-                          {p.approval ? `“${p.approval}” · ` : ''}
-                          {p.description}
+                          {p.approval && (
+                            <>
+                              “<VisibleText text={p.approval} />” ·{' '}
+                            </>
+                          )}
+                          <VisibleText text={p.description ?? ''} />
                         </p>
                       )}
                       {p.source === 'builtin' ? (
@@ -234,13 +238,23 @@ function Tester() {
                 <a className="policy-link" href={`#${r.policy}`}>
                   {r.policy}
                 </a>
-                {r.message && <span className="muted"> — {r.message}</span>}
+                {r.message && (
+                  <span className="muted">
+                    {' '}
+                    — <VisibleText text={r.message} />
+                  </span>
+                )}
               </li>
             ))}
             {result.monitor.map((r) => (
               <li key={`m-${r.policy}`}>
                 <Pill value="monitor" /> would {r.effect}: {r.policy}
-                {r.message && <span className="muted"> — {r.message}</span>}
+                {r.message && (
+                  <span className="muted">
+                    {' '}
+                    — <VisibleText text={r.message} />
+                  </span>
+                )}
               </li>
             ))}
           </ul>

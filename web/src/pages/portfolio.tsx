@@ -4,6 +4,7 @@ import { Fragment } from 'react';
 import type { GetResult } from '../../../src/client/index';
 import { Sparkline } from '../components/sparkline';
 import { Card, Empty, Loaded, PageHeader, Pill, Progress, Provenance, RiskPill } from '../components/ui';
+import { VisibleText } from '../components/visible-text';
 import { type Api, ok } from '../lib/api';
 import { fmtDate, fmtMetric, fmtMoney, fmtNumber, fmtPercent, titleCase } from '../lib/format';
 import { loadOutcomes, loadPortfolio, type Outcomes, type PortfolioInitiative } from '../lib/portfolio';
@@ -132,7 +133,9 @@ function InitiativeRow({
     <article className={`initiative ${stalled ? 'initiative-stalled' : ''}`} id={`initiative-${i.name}`} tabIndex={-1}>
       <div className="initiative-head">
         <div>
-          <h3>{i.title}</h3>
+          <h3>
+            <VisibleText text={i.title} />
+          </h3>
           <div className="muted small">
             {i.name} · {titleCase(i.type)} · {i.businessUnit} · owner {i.owner}
           </div>
@@ -174,7 +177,9 @@ function InitiativeRow({
                   <tbody>
                     {outcomes.metrics.map((m) => (
                       <tr key={m.name}>
-                        <td>{m.name}</td>
+                        <td>
+                          <VisibleText text={m.name} />
+                        </td>
                         <td className="spark-cell">
                           <Sparkline series={m.series} unit={m.unit} target={m.target} label={m.name} />
                         </td>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { GetResult } from '../../../src/client/index';
 import { Table } from '../components/table';
 import { Card, Empty, Field, Loaded, PageHeader, Pill, RiskPill } from '../components/ui';
+import { VisibleText } from '../components/visible-text';
 import { ok } from '../lib/api';
 import { fmtDateTime, titleCase, who } from '../lib/format';
 import { loadPortfolio } from '../lib/portfolio';
@@ -122,7 +123,11 @@ function ReviewCard({ r, owner, onDone }: { r: Review; owner: string | undefined
               {s ? (
                 <span>
                   {s.decision === 'approve' ? 'approved' : 'rejected'} by {who(s.person)}
-                  {s.comment ? `: “${s.comment}”` : ''}
+                  {s.comment && (
+                    <>
+                      : “<VisibleText text={s.comment} />”
+                    </>
+                  )}
                 </span>
               ) : (
                 <span className="muted">waiting</span>

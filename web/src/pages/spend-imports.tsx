@@ -6,6 +6,7 @@ import { type ChangeEvent, useRef, useState } from 'react';
 import { ConfirmDialog } from '../components/dialog';
 import { Table } from '../components/table';
 import { Card, Empty, Loaded } from '../components/ui';
+import { VisibleText } from '../components/visible-text';
 import { ApiError, can, ok } from '../lib/api';
 import { fmtDateTime, fmtMoney, fmtNumber } from '../lib/format';
 import { useLoad, useSession } from '../lib/use-api';
@@ -95,7 +96,9 @@ export function SpendImports({ budget, currency, onChange }: { budget: string; c
           {result.lines && result.lines.length > 0 && (
             <ul className="plain-list small">
               {result.lines.map((l) => (
-                <li key={l}>{l}</li>
+                <li key={l}>
+                  <VisibleText text={l} />
+                </li>
               ))}
             </ul>
           )}
