@@ -20,15 +20,9 @@ const CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; " +
   "base-uri 'none'; form-action 'self'";
 
-/** The console's security headers, the same on every file and on the page served for a deep link. */
+/** The console's content security policy, the same on every file and on the page served for a deep link (answer-headers.ts adds the rest). */
 function consoleHeaders(reply: FastifyReply): FastifyReply {
-  return (
-    reply
-      .header('content-security-policy', CSP)
-      .header('x-content-type-options', 'nosniff')
-      // Console paths and their query strings (/audit?agent=…) stay out of Referer headers.
-      .header('referrer-policy', 'no-referrer')
-  );
+  return reply.header('content-security-policy', CSP);
 }
 
 /** True when the console was built (`npm run build`); without it the API runs as before and `/` is a 404. */

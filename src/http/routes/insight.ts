@@ -534,11 +534,7 @@ export function insightRoutes(server: Server, insight: InsightService, spend: Sp
         }
         default:
           // A page built from registry text, on Fulcrum's origin: nothing in it may run or load.
-          return reply
-            .header('content-security-policy', REPORT_CSP)
-            .header('x-content-type-options', 'nosniff')
-            .type('text/html; charset=utf-8')
-            .send(renderHtml(report));
+          return reply.header('content-security-policy', REPORT_CSP).type('text/html; charset=utf-8').send(renderHtml(report));
       }
     },
   );
