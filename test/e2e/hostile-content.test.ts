@@ -169,6 +169,33 @@ describe('the console shows hostile content as it is', () => {
     await context.close();
   });
 
+  it('marks hidden characters in a model name telemetry claims, among the unpriced calls', async () => {
+    const start = BigInt(Date.now() - 60_000) * 1_000_000n;
+    const span = {
+      traceId: '5bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '10f067aa0ba902b7',
+      name: 'chat',
+      startTimeUnixNano: String(start),
+      endTimeUnixNano: String(start + 1_000_000n),
+      attributes: [
+        { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+        // Raw, it looked exactly like a registered model's name.
+        { key: 'gen_ai.request.model', value: { stringValue: `gpt-4o${ZWSP}-mini` } },
+        { key: 'gen_ai.usage.input_tokens', value: { intValue: 10 } },
+        { key: 'gen_ai.usage.output_tokens', value: { intValue: 10 } },
+      ],
+    };
+    const traced = await call(url, agentKey, 'POST', '/otlp/v1/traces', { resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] });
+    expect(traced.status, JSON.stringify(traced.json)).toBe(200);
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/agents`);
+    const table = page.getByTestId('unpriced-model-calls');
+    await expect.poll(() => table.getByText('gpt-4o\\u200B-mini').count()).toBe(1);
+    expect(await table.textContent()).not.toContain(ZWSP);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('marks hidden characters in what the audit log shows of an entry', async () => {
     const asked = await call(url, agentKey, 'POST', '/v1/decisions', refund('ord-audit-1'));
     // Raw, it read "refund not checked" in the log, words the stored comment does not hold.
