@@ -11,6 +11,7 @@ import { bulkInserter } from '../db/bulk-insert.js';
 import { inSavepoint, type Settled } from '../db/savepoint.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
+import { loadModelFold } from './model-fold.js';
 import { createTaskModelRollup, type TaskEntry } from './task-models.js';
 
 type Counters = Omit<EvidenceDailyTable, 'day' | 'agent' | 'model'>;
@@ -129,13 +130,16 @@ export function createEvidenceStore(db: Kysely<Database>) {
 
   /** One export: what is new of it inserted and added to the rollups, in `trx`. */
   async function ingestIn(trx: Transaction<Database>, events: TaskEventTable[], spans: SpanInput[]): Promise<Stored> {
-    const totals = new Map<string, EvidenceDailyTable>();
-    const add = (day: string, agent: string, model: string, c: Partial<Counters>) => {
+    const totals = new Map<string, EvidenceDailyTable & Booking>();
+    /** `figures`: which model row they go to (model-fold.ts); a model name as reported is unregistered. */
+    const add = (day: string, agent: string, model: string, c: Partial<Counters>, figures: Booking) => {
       // Booked to no agent (an attribution mismatch): kept raw, never in any agent's totals.
       if (agent === UNBOOKED) return;
       const key = `${day}\u0000${agent}\u0000${model}`;
-      const row = totals.get(key) ?? { day, agent, model, ...ZERO };
+      const row = totals.get(key) ?? { day, agent, model, ...ZERO, registered: false, adds: false };
       totals.set(key, row);
+      row.registered ||= figures.registered;
+      row.adds ||= figures.adds;
       for (const k of COUNTERS) row[k] += c[k] ?? 0;
     };
     let newEvents = 0;
@@ -153,7 +157,7 @@ export function createEvidenceStore(db: Kysely<Database>) {
       for (const e of chunk) {
         if (!fresh.delete(eventKey(e))) continue; // a duplicate (in the database or earlier in this batch)
         newEvents++;
-        add(e.day, e.agent, '', eventCounters(e));
+        add(e.day, e.agent, '', eventCounters(e), { registered: true, adds: true });
       }
     }
     let newSpans = 0;
@@ -195,21 +199,27 @@ export function createEvidenceStore(db: Kysely<Database>) {
         const now = spanCounters({ ...twin, duplicate: 1 }, true);
         const less: Partial<Counters> = {};
         for (const k of COUNTERS) less[k] = (now[k] ?? 0) - (was[k] ?? 0);
-        add(twin.day, twin.agent, twin.model ?? twin.model_reported ?? '', less);
+        add(twin.day, twin.agent, twin.model ?? twin.model_reported ?? '', less, {
+          registered: twin.model !== null,
+          adds: false,
+        });
         // The twin's trace counted the call with the client's figures: it takes the gateway's now.
         forTasks.push({ correction: { ...twin, duplicate: 0 }, by: record });
       }
       for (const s of chunk) {
         if (!fresh.delete(spanKey(s.row))) continue;
         newSpans++;
-        add(s.row.day, s.row.agent, s.row.model ?? s.row.model_reported ?? '', spanCounters(s.row, s.inference));
+        add(s.row.day, s.row.agent, s.row.model ?? s.row.model_reported ?? '', spanCounters(s.row, s.inference), {
+          registered: s.row.model !== null,
+          adds: true,
+        });
         const figures = gatewayFigures.get(s.row);
         if (!s.row.duplicate) forTasks.push(s.row);
         else if (figures) forTasks.push({ ...s.row, ...figures, duplicate: 0 });
       }
     }
     await rollUpTasks(trx, forTasks);
-    const rows = [...totals.values()];
+    const rows = await foldModels(trx, totals.values());
     for (let i = 0; i < rows.length; i += CHUNK) {
       await trx
         .insertInto('evidence_daily')
@@ -302,6 +312,29 @@ export function createEvidenceStore(db: Kysely<Database>) {
       }
     });
   }
+}
+
+/** Whether figures name a registered Model (or none), and whether they are new or take back earlier ones. */
+type Booking = { registered: boolean; adds: boolean };
+
+/**
+ * The export's totals by the rollup row they go to: an unregistered model name past the agent's
+ * bound for the day goes to "(other unregistered)", with its counts (model-fold.ts).
+ */
+async function foldModels(trx: Kysely<Database>, totals: Iterable<EvidenceDailyTable & Booking>): Promise<EvidenceDailyTable[]> {
+  const all = [...totals];
+  const named = all.filter((r) => r.model !== '');
+  if (!named.some((r) => !r.registered)) return all.map(({ registered, adds, ...row }) => row);
+  const fold = await loadModelFold(trx, 'evidence_daily', named);
+  const out = new Map<string, EvidenceDailyTable>();
+  for (const { registered, adds, ...row } of all) {
+    const model = fold.rowFor(row.day, row.agent, row.model, { registered, adds });
+    const key = `${row.day}\u0000${row.agent}\u0000${model}`;
+    const into = out.get(key);
+    if (!into) out.set(key, { ...row, model });
+    else for (const k of COUNTERS) into[k] += row[k];
+  }
+  return [...out.values()];
 }
 
 type SpanInput = { row: SpanTable; inference: boolean };

@@ -13,6 +13,7 @@ import { adapterOf, orBatches } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database, ModelTasksDailyTable, SpanTable, TaskTraceTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
+import { loadModelFold } from './model-fold.js';
 
 const MODEL_CALL = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
 
@@ -110,6 +111,8 @@ export function createTaskModelRollup(db: Kysely<Database>) {
     const added = new Map<string, { trace_id: string; agent: string; state: State }>();
     // A trace's model as one record named it, to be named as another does (a correction, below).
     const renames = new Map<string, { from: string | null; to: string | null }>();
+    // Model names the registry knows, as the records name them (never folded, model-fold.ts).
+    const registered = new Set<string>();
     const into = (trace_id: string, agent: string, own: State) => {
       const key = `${trace_id}\u0000${agent}`;
       const t = added.get(key);
@@ -121,6 +124,7 @@ export function createTaskModelRollup(db: Kysely<Database>) {
         // A call the trace counted with one record's figures, now counted with another's.
         const { correction: was, by } = e;
         if (was.agent === UNBOOKED) continue;
+        if (by.model !== null) registered.add(by.model);
         const delta = empty(was.day);
         // The model too: the client may name the provider's id where the gateway names the Model. A
         // trace of that one model takes the gateway's name; one of several models stays mixed.
@@ -145,6 +149,7 @@ export function createTaskModelRollup(db: Kysely<Database>) {
       }
       if (call) {
         own.model = s.model ?? s.model_reported;
+        if (s.model !== null) registered.add(s.model);
         own.calls = 1;
         own.unpriced_calls = s.cost_usd === null ? 1 : 0;
         own.cost_usd = s.cost_usd ?? 0;
@@ -177,11 +182,30 @@ export function createTaskModelRollup(db: Kysely<Database>) {
       }
     }
 
+    const moves = traces.map((t) => {
+      const old = before.get(`${t.trace_id}\u0000${t.agent}`);
+      const next = old ? merge(old, t.state) : t.state;
+      const rename = renames.get(`${t.trace_id}\u0000${t.agent}`);
+      if (rename && !next.mixed && next.model === rename.from) next.model = rename.to;
+      return { t, old, next };
+    });
+    // A task of an unregistered model name past the agent's bound for the day goes to the fold, as its
+    // calls do in evidence_daily (model-fold.ts); its trace keeps the name it reported.
+    const fold = await loadModelFold(
+      trx,
+      'model_tasks_daily',
+      moves.flatMap(({ t, old, next }) =>
+        [old, next].flatMap((s) => (s && s.outcomes > 0 && !s.mixed && s.model ? [{ day: s.day, agent: t.agent }] : [])),
+      ),
+    );
+
     // Each trace's contribution moves from its old state to its new one.
     const daily = new Map<string, ModelTasksDailyTable>();
     const book = (agent: string, s: State, sign: 1 | -1) => {
       if (s.outcomes === 0) return; // not a task (yet)
-      const model = s.mixed ? '' : (s.model ?? '');
+      const model = s.mixed
+        ? ''
+        : fold.rowFor(s.day, agent, s.model ?? '', { registered: registered.has(s.model ?? ''), adds: sign === 1 });
       const key = `${s.day}\u0000${agent}\u0000${model}\u0000${s.mixed}`;
       let d = daily.get(key);
       if (!d) {
@@ -211,11 +235,7 @@ export function createTaskModelRollup(db: Kysely<Database>) {
       };
       for (const k of SUMS) d[k] += sign * sums[k];
     };
-    const after = traces.map((t) => {
-      const old = before.get(`${t.trace_id}\u0000${t.agent}`);
-      const next = old ? merge(old, t.state) : t.state;
-      const rename = renames.get(`${t.trace_id}\u0000${t.agent}`);
-      if (rename && !next.mixed && next.model === rename.from) next.model = rename.to;
+    const after = moves.map(({ t, old, next }) => {
       if (old) book(t.agent, old, -1);
       book(t.agent, next, 1);
       return row(t, next);

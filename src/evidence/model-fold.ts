@@ -1,0 +1,58 @@
+// Which row of a daily rollup (evidence_daily, model_tasks_daily) a model's figures go to: its own,
+// or, past MAX_MODELS_PER_DAY names for one agent and day, the fold "(other unregistered)" (docs/evidence.md
+// "Model names in the rollups"). A model name is whatever the telemetry reported, so without this one
+// agent key made a permanent row per name it invented.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+/** The row that holds the calls of unregistered model names past the day's bound, counts and tokens kept. */
+export const OTHER_UNREGISTERED = '(other unregistered)';
+/** Most model names with a row of their own per agent and day (registered Models always have theirs). */
+export const MAX_MODELS_PER_DAY = 50;
+
+export interface ModelFold {
+  /**
+   * The rollup row for `model` on this day and agent. `adds`: whether this books new figures (a name
+   * may get a row then, if the day has room) or takes back ones booked earlier (they went to the name's
+   * row if it has one, else to the fold: the day's names only grow, so that is where they went).
+   */
+  rowFor(day: string, agent: string, model: string, o: { registered: boolean; adds: boolean }): string;
+}
+
+/** The named rows these (day, agent) pairs have in `table` (model_tasks_daily: unmixed rows). */
+export async function loadModelFold(
+  trx: Kysely<Database>,
+  table: 'evidence_daily' | 'model_tasks_daily',
+  pairs: ReadonlyArray<{ day: string; agent: string }>,
+): Promise<ModelFold> {
+  const key = (day: string, agent: string) => `${day}\u0000${agent}`;
+  const named = new Map<string, Set<string>>();
+  const wanted = new Set(pairs.map((p) => key(p.day, p.agent)));
+  for (const k of wanted) named.set(k, new Set());
+  if (wanted.size > 0) {
+    let q = trx
+      .selectFrom(table)
+      .select(['day', 'agent', 'model'])
+      .where('agent', 'in', [...new Set(pairs.map((p) => p.agent))])
+      .where('day', 'in', [...new Set(pairs.map((p) => p.day))])
+      .where('model', '!=', '')
+      .where('model', '!=', OTHER_UNREGISTERED);
+    if (table === 'model_tasks_daily') q = q.where('mixed', '=', 0);
+    for (const r of await q.execute()) named.get(key(r.day, r.agent))?.add(r.model);
+  }
+  return {
+    rowFor(day, agent, model, { registered, adds }) {
+      if (model === '' || model === OTHER_UNREGISTERED) return model;
+      const names = named.get(key(day, agent)) ?? new Set<string>();
+      named.set(key(day, agent), names);
+      if (names.has(model)) return model;
+      if (adds && (registered || names.size < MAX_MODELS_PER_DAY)) {
+        names.add(model);
+        return model;
+      }
+      // A registered Model's row is made by the figures that first name it; taking back figures from a
+      // row that does not exist can only mean they were folded (the name was not registered then).
+      return OTHER_UNREGISTERED;
+    },
+  };
+}
