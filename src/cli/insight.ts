@@ -88,6 +88,7 @@ export async function signalsCommand(argv: string[]): Promise<number> {
         (u) =>
           `${u.agent} / ${u.model}: ${u.calls} calls (unknown model ${u.reasons.unknownModel}, no price ${u.reasons.noPrice}, no usage ${u.reasons.noUsage}, service tier above the price ${u.reasons.serviceTier})`,
       ),
+      s.unpricedModelCallsTotal ?? (s.unpricedModelCalls ?? []).length,
     ),
   ];
   process.stdout.write(`${lines.join('\n')}`);

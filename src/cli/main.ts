@@ -54,7 +54,7 @@ usage: fulcrum <command> [options]
                                   the kill switch
   decisions [--agent A] [--decision D] [--limit N]
                                   recent decisions from the audit log
-  costs [--group-by agent|initiative|model|business-unit] [--from D] [--to D]
+  costs [--group-by agent|initiative|model|business-unit] [--from D] [--to D] [--limit N]
                                   spend
   outcomes INITIATIVE             outcome metrics against baseline and target
   roi INITIATIVE                  value against cost, with provenance

@@ -14,7 +14,8 @@ type Query<P extends keyof paths> = paths[P] extends { get: { parameters: { quer
 const USAGE = {
   approvals: 'usage: fulcrum approvals list [--status pending] | approve ID [--comment TEXT] | deny ID [--comment TEXT]',
   agents: 'usage: fulcrum agents suspend|resume NAME --reason TEXT',
-  costs: 'usage: fulcrum costs [--group-by agent|initiative|model|business-unit] [--from YYYY-MM-DD] [--to YYYY-MM-DD]',
+  costs:
+    'usage: fulcrum costs [--group-by agent|initiative|model|business-unit] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N]',
   outcomes: 'usage: fulcrum outcomes INITIATIVE',
   roi: 'usage: fulcrum roi INITIATIVE',
   decisions: 'usage: fulcrum decisions [--agent NAME] [--decision allow|deny|approval_required] [--limit N]',
@@ -91,9 +92,14 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
     }
     case 'costs': {
       const groupBy = values['group-by'] as Query<'/v1/costs'>['groupBy'];
-      const r = await ok(api.GET('/v1/costs', { params: { query: { groupBy, from: values.from, to: values.to } } }));
+      const query = { groupBy, from: values.from, to: values.to, limit: Number(values.limit) };
+      const r = await ok(api.GET('/v1/costs', { params: { query } }));
       out(r, () =>
-        [`${r.from} … ${r.to}`, ...r.rows.map((x) => `${x.key.padEnd(32)} ${usd(x.costUsd).padStart(13)}  ${x.calls} calls`)]
+        [
+          `${r.from} … ${r.to}`,
+          ...r.rows.map((x) => `${x.key.padEnd(32)} ${usd(x.costUsd).padStart(13)}  ${x.calls} calls`),
+          ...(r.totalRows > r.rows.length ? [`… ${r.totalRows - r.rows.length} more (--limit, at most 1000)`] : []),
+        ]
           .map((line) => `${line}\n`)
           .join(''),
       );

@@ -2406,7 +2406,7 @@ export interface components {
             from: string;
             /** @enum {string} */
             groupBy: "agent" | "initiative" | "model" | "business-unit";
-            /** @description most spend first */
+            /** @description the first `limit` groups, most spend first (then most model calls) */
             rows: {
                 /** @description model calls, priced or not */
                 calls: number;
@@ -2427,6 +2427,8 @@ export interface components {
             }[];
             /** Format: date */
             to: string;
+            /** @description how many groups there are in all (rows holds the first `limit`) */
+            totalRows: number;
         };
         /** @description an API token or key as listed: never its secret */
         Credential: {
@@ -3811,7 +3813,7 @@ export interface components {
                 /** @description the day it became a pilot */
                 since: string;
             }[];
-            /** @description model calls of the last 30 days Fulcrum could not price, per agent and model (docs/evidence.md) */
+            /** @description model calls of the last 30 days Fulcrum could not price, per agent and model, most calls first: the first 100 (docs/evidence.md) */
             unpricedModelCalls: {
                 agent: string;
                 /** @description model calls without a cost, left out of every spend figure */
@@ -3831,6 +3833,8 @@ export interface components {
                     unknownModel: number;
                 };
             }[];
+            /** @description how many (agent, model) pairs had unpriced calls (unpricedModelCalls holds the first 100) */
+            unpricedModelCallsTotal: number;
         };
         SignedCheckpoint: {
             /** @description the signed JSON text (format fulcrum-audit-checkpoint/1), exactly as signed */
@@ -9263,6 +9267,8 @@ export interface operations {
                 /** @description first day (default: 29 days before `to`) */
                 from?: string;
                 groupBy?: "agent" | "initiative" | "model" | "business-unit";
+                /** @description most groups answered (totalRows says how many there are) */
+                limit?: number;
                 /** @description last day, included (default: today, UTC) */
                 to?: string;
             };

@@ -44,6 +44,8 @@ export type EvidenceService = ReturnType<typeof createEvidenceService>;
 
 /** The cost row, grouped by model, of model calls that named no model and of self-reported cost. */
 const NO_MODEL = '(no model)';
+/** Groups `costs` answers when the caller names no limit (GET /v1/costs `limit`). */
+const DEFAULT_COST_ROWS = 100;
 const MAX_EVENTS = 1000;
 /** Spans of an OTLP export stored together: with their task events (at most one per span, in practice
  *  one in eight) within the store's slice of 512 rows, in one transaction. */
@@ -206,7 +208,7 @@ export function createEvidenceService(deps: Deps) {
     ingestMappedTraces,
 
     /** Spend from the rollups, grouped; initiative and business unit come from the registry. */
-    async costs(actor: Principal, q: { groupBy: CostGroup; from: string; to: string }) {
+    async costs(actor: Principal, q: { groupBy: CostGroup; from: string; to: string; limit?: number }) {
       assertCan(actor, 'registry.read');
       const rows = await deps.db
         .selectFrom('evidence_daily')
@@ -282,7 +284,12 @@ export function createEvidenceService(deps: Deps) {
         from: q.from,
         to: q.to,
         groupBy: q.groupBy,
-        rows: out.sort((a, b) => b.costUsd - a.costUsd || a.key.localeCompare(b.key)),
+        // The first `limit` groups only: by model, a window holds as many as its agents reported names
+        // (docs/evidence.md, "Model names in the rollups").
+        rows: out
+          .sort((a, b) => b.costUsd - a.costUsd || b.calls - a.calls || a.key.localeCompare(b.key))
+          .slice(0, q.limit ?? DEFAULT_COST_ROWS),
+        totalRows: out.length,
       };
     },
 

@@ -14,10 +14,25 @@ export interface UnpricedModelCalls {
   lastDay: string;
 }
 
-/** Every (agent, model) with unpriced model calls since `from` (YYYY-MM-DD), most calls first. */
-export async function unpricedModelCalls(db: Kysely<Database>, from: string): Promise<UnpricedModelCalls[]> {
-  const rows = await db
+/** Most (agent, model) pairs listed; `total` says how many there are. */
+export const MAX_UNPRICED_ROWS = 100;
+
+/**
+ * The (agent, model) pairs with unpriced model calls since `from` (YYYY-MM-DD), most calls first: the
+ * first MAX_UNPRICED_ROWS, and how many there are (a window holds as many model names as its agents
+ * reported, docs/evidence.md "Model names in the rollups").
+ */
+export async function unpricedModelCalls(
+  db: Kysely<Database>,
+  from: string,
+): Promise<{ calls: UnpricedModelCalls[]; total: number }> {
+  const grouped = db
     .selectFrom('evidence_daily')
+    .where('day', '>=', from)
+    .where('unpriced_calls', '>', 0)
+    .where('agent', '!=', UNBOOKED)
+    .groupBy(['agent', 'model']);
+  const rows = await grouped
     .select((eb) => [
       'agent',
       'model',
@@ -28,23 +43,26 @@ export async function unpricedModelCalls(db: Kysely<Database>, from: string): Pr
       eb.fn.sum<number>('unpriced_service_tier').as('serviceTier'),
       eb.fn.max('day').as('lastDay'),
     ])
-    .where('day', '>=', from)
-    .where('unpriced_calls', '>', 0)
-    .where('agent', '!=', UNBOOKED)
-    .groupBy(['agent', 'model'])
+    .orderBy((eb) => eb.fn.sum('unpriced_calls'), 'desc')
+    .orderBy('agent')
+    .orderBy('model')
+    .limit(MAX_UNPRICED_ROWS)
     .execute();
-  return rows
-    .map((r) => ({
-      agent: r.agent,
-      model: r.model,
-      calls: Number(r.calls),
-      reasons: {
-        unknownModel: Number(r.unknownModel),
-        noPrice: Number(r.noPrice),
-        noUsage: Number(r.noUsage),
-        serviceTier: Number(r.serviceTier),
-      },
-      lastDay: r.lastDay,
-    }))
-    .sort((a, b) => b.calls - a.calls || a.agent.localeCompare(b.agent) || a.model.localeCompare(b.model));
+  const counted = await db
+    .selectFrom(grouped.select(['agent', 'model']).as('pairs'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  const calls = rows.map((r) => ({
+    agent: r.agent,
+    model: r.model,
+    calls: Number(r.calls),
+    reasons: {
+      unknownModel: Number(r.unknownModel),
+      noPrice: Number(r.noPrice),
+      noUsage: Number(r.noUsage),
+      serviceTier: Number(r.serviceTier),
+    },
+    lastDay: r.lastDay,
+  }));
+  return { calls, total: Number(counted?.n ?? 0) };
 }

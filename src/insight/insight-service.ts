@@ -119,13 +119,15 @@ export function createInsightService(deps: Deps) {
 
   /** The signals from facts gathered at `now`: the same lists on their own and in the board report. */
   async function signalsOf(f: Facts, now: Date): Promise<Signals> {
+    const unpriced = await unpricedModelCalls(db, f.window.from);
     return computeSignals(f.registry, {
       now,
       stalledPilotDays: DEFAULT_THRESHOLDS.stalledPilotDays,
       measuredInitiatives: f.measuredInitiatives,
       agentStatus: f.agentStatus,
       attributionMismatches: await attributionMismatches(db, f.window.from),
-      unpricedModelCalls: await unpricedModelCalls(db, f.window.from),
+      unpricedModelCalls: unpriced.calls,
+      unpricedModelCallsTotal: unpriced.total,
     });
   }
 

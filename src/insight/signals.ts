@@ -27,6 +27,8 @@ export interface Signals {
   /** Model calls (last 30 days) Fulcrum could not price, per agent and model, with the reason: spend
    *  figures leave them out, so they are named rather than counted as $0 (docs/evidence.md). */
   unpricedModelCalls: UnpricedModelCalls[];
+  /** How many (agent, model) pairs had unpriced calls: the list holds the most calls' first. */
+  unpricedModelCallsTotal: number;
 }
 
 const ACTIVE = ACTIVE_STAGES;
@@ -49,6 +51,7 @@ export function computeSignals(
     agentStatus(a: string): string;
     attributionMismatches: AttributionMismatch[];
     unpricedModelCalls?: UnpricedModelCalls[];
+    unpricedModelCallsTotal?: number;
   },
 ): Signals {
   const stalledPilots = r
@@ -97,5 +100,6 @@ export function computeSignals(
     },
     attributionMismatches: opts.attributionMismatches,
     unpricedModelCalls: opts.unpricedModelCalls ?? [],
+    unpricedModelCallsTotal: opts.unpricedModelCallsTotal ?? opts.unpricedModelCalls?.length ?? 0,
   };
 }

@@ -119,7 +119,10 @@ describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
       /\tsupport-bot-eu\tcrm\.refund\tapproval_required\tbuiltin\/autonomy-supervised,refund-supervisor-approval\n/,
     );
     const costs = await cli('costs', '--group-by', 'initiative', '--json');
-    expect(JSON.parse(costs.stdout)).toMatchObject({ rows: [] });
+    expect(JSON.parse(costs.stdout)).toMatchObject({ rows: [], totalRows: 0 });
+    const unbounded = await cli('costs', '--limit', '0');
+    expect(unbounded.code).not.toBe(0);
+    expect(unbounded.stderr).toContain('limit');
     const roi = await cli('roi', 'support-deflection');
     expect(roi.stdout).toMatch(/^value {2}\$0\.00 {2}\(assumed: improvement × valuePerUnit\)$/m);
     expect(roi.stdout).toMatch(/^ROI {4}— \(no cost recorded\)$/m);

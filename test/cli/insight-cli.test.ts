@@ -76,6 +76,7 @@ describe('fulcrum report, signals and budget', () => {
       'notReady',
       'stalledPilots',
       'unpricedModelCalls',
+      'unpricedModelCallsTotal',
     ]);
     const text = (await cli('signals')).stdout;
     expect(text).toContain('Pilots stalled past 180 days');

@@ -47,8 +47,9 @@ const Costs = T.Object(
           },
         ),
       }),
-      { description: 'most spend first' },
+      { description: 'the first `limit` groups, most spend first (then most model calls)' },
     ),
+    totalRows: T.Integer({ description: 'how many groups there are in all (rows holds the first `limit`)' }),
   },
   { $id: 'Costs', description: 'spend grouped by agent, initiative, model or business unit, from the daily rollups' },
 );
@@ -262,6 +263,12 @@ export function evidenceRoutes(server: Server, evidence: EvidenceService, opts: 
           groupBy: T.Unsafe<(typeof COST_GROUPS)[number]>({ type: 'string', enum: [...COST_GROUPS], default: 'agent' }),
           from: T.Optional(T.String({ format: 'date', description: 'first day (default: 29 days before `to`)' })),
           to: T.Optional(T.String({ format: 'date', description: 'last day, included (default: today, UTC)' })),
+          limit: T.Integer({
+            minimum: 1,
+            maximum: 1000,
+            default: 100,
+            description: 'most groups answered (totalRows says how many there are)',
+          }),
         }),
         response: { 200: T.Ref(Costs) },
       },
@@ -270,7 +277,7 @@ export function evidenceRoutes(server: Server, evidence: EvidenceService, opts: 
       const to = req.query.to ?? new Date().toISOString().slice(0, 10);
       const from = req.query.from ?? new Date(Date.parse(to) - 29 * 86_400_000).toISOString().slice(0, 10);
       if (from > to) throw new InputError(`from (${from}) is after to (${to})`);
-      return evidence.costs(req.principal, { groupBy: req.query.groupBy, from, to });
+      return evidence.costs(req.principal, { groupBy: req.query.groupBy, from, to, limit: req.query.limit });
     },
   );
 

@@ -109,8 +109,14 @@ const Signals = T.Object(
         }),
         lastDay: IsoDay,
       }),
-      { description: 'model calls of the last 30 days Fulcrum could not price, per agent and model (docs/evidence.md)' },
+      {
+        description:
+          'model calls of the last 30 days Fulcrum could not price, per agent and model, most calls first: the first 100 (docs/evidence.md)',
+      },
     ),
+    unpricedModelCallsTotal: T.Integer({
+      description: 'how many (agent, model) pairs had unpriced calls (unpricedModelCalls holds the first 100)',
+    }),
   },
   { $id: 'Signals', description: 'named lists to act on: pilot paralysis, agent sprawl, not ready, attribution, unpriced calls' },
 );

@@ -255,6 +255,12 @@ export function AgentsPage() {
                     ))}
                   </Table>
                 )}
+                {(d.signals.unpricedModelCallsTotal ?? 0) > (d.signals.unpricedModelCalls ?? []).length && (
+                  <p className="muted" data-testid="unpriced-model-calls-more">
+                    The {fmtNumber((d.signals.unpricedModelCalls ?? []).length)} with the most calls of{' '}
+                    {fmtNumber(d.signals.unpricedModelCallsTotal)} agent and model pairs with unpriced calls.
+                  </p>
+                )}
               </Card>
             </>
           );
