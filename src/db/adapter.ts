@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
 import { type ColumnDefinitionBuilder, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { FulcrumError } from '../errors.js';
 import { touchPrivateFile } from '../private-files.js';
 import type { Database } from './schema.js';
 
@@ -130,11 +131,17 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  let deferred: ReturnType<typeof deferredSync> | undefined;
   if (file !== ':memory:') {
     sqliteFiles.set(db, file);
-    deferredSyncs.set(db, deferredSync(db, sqlite, file));
+    deferred = deferredSync(db, sqlite, file);
+    deferredSyncs.set(db, deferred);
   }
-  return { db, adapter: sqliteAdapter, location: `sqlite:${file}`, destroy: () => db.destroy(), boundQueries: () => {} };
+  const destroy = async () => {
+    await db.destroy();
+    deferred?.close();
+  };
+  return { db, adapter: sqliteAdapter, location: `sqlite:${file}`, destroy, boundQueries: () => {} };
 }
 
 /**
@@ -160,21 +167,60 @@ export function deferredSyncOf(db: Kysely<Database>): DeferredSync | undefined {
   return deferredSyncs.get(db);
 }
 
-function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, file: string): DeferredSync {
+function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, file: string): DeferredSync & { close(): void } {
   const wal = `${file}-wal`;
+  // Opened once, at the first deferred commit, and kept: SQLite keeps its WAL open for the life of
+  // the connection and writes that file, so this descriptor names what it writes.
   let fd: number | undefined;
-  let ino = 0;
-  // The WAL's file descriptor, opened again if the file was replaced (SQLite deletes it when the
-  // last connection closes; this one stays open, but a second one may have been the last).
-  const walFd = () => {
-    const st = fs.statSync(wal);
-    if (fd === undefined || st.ino !== ino) {
-      if (fd !== undefined) fs.closeSync(fd);
-      fd = fs.openSync(wal, 'r');
-      ino = st.ino;
-    }
-    return fd;
+  let closing = false;
+  /** Once a sync failed, nothing written after it can be called durable (below): for good. */
+  let failed: Error | undefined;
+  // One sync at a time: commits made while one runs wait for the next, which covers them all (the
+  // thread pool, shared with DNS lookups and zlib, is not filled with syncs of one file).
+  let syncing = false;
+  let waiting: Array<{ resolve(): void; reject(err: Error): void }> = [];
+  const fail = (err: unknown) => {
+    // Linux may drop the pages a failed fsync did not write and report the next fsync a success: a
+    // WAL with a hole, which recovery replays up to the hole only. So after one failure no later
+    // commit is durable for sure; the writer refuses until the node is restarted (SQLite then recovers
+    // what reached the disk, and the audit chain goes on from its committed head).
+    failed ??= new FulcrumError(
+      'unavailable',
+      `the audit log could not be synced to disk (${err instanceof Error ? err.message : String(err)}): this node refuses decisions until it is restarted (docs/storage.md)`,
+    );
+    return failed;
   };
+  const sync = () => {
+    syncing = true;
+    const these = waiting;
+    waiting = [];
+    try {
+      fd ??= fs.openSync(wal, 'r');
+    } catch (err) {
+      fail(err);
+    }
+    const done = (err: Error | null) => {
+      syncing = false;
+      if (err) fail(err);
+      for (const w of these) failed ? w.reject(failed) : w.resolve();
+      if (closing && fd !== undefined) {
+        fs.closeSync(fd);
+        fd = undefined;
+      }
+      if (waiting.length === 0) return;
+      if (failed) {
+        for (const w of waiting.splice(0)) w.reject(failed);
+      } else sync();
+    };
+    if (failed || fd === undefined) done(null);
+    else fs.fdatasync(fd, done);
+  };
+  const durable = () =>
+    new Promise<void>((resolve, reject) => {
+      if (failed) return reject(failed);
+      waiting.push({ resolve, reject });
+      if (!syncing) sync();
+    });
   const full = () => {
     // A safety level cannot change inside a transaction: one left open by a failure is undone
     // first, or the connection would stay at NORMAL for every later commit.
@@ -184,6 +230,7 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
   return {
     run: (fn) =>
       db.connection().execute(async (conn) => {
+        if (failed) throw failed;
         // Kysely's one SQLite connection is held: no other statement runs until this returns.
         sqlite.pragma('synchronous = NORMAL');
         let value: Awaited<ReturnType<typeof fn>>;
@@ -192,10 +239,15 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
         } finally {
           full();
         }
-        const handle = walFd();
-        const durable = new Promise<void>((resolve, reject) => fs.fdatasync(handle, (err) => (err ? reject(err) : resolve())));
-        return { value, durable };
+        return { value, durable: durable() };
       }),
+    close: () => {
+      closing = true;
+      if (!syncing && fd !== undefined) {
+        fs.closeSync(fd);
+        fd = undefined;
+      }
+    },
   };
 }
 

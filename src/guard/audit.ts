@@ -196,6 +196,8 @@ export class AuditWriter<T> {
   private headUnknown = false;
   /** Batches committed whose sync (off the event loop) is not done yet. */
   private syncing = 0;
+  /** A sync failed: nothing committed after it can be answered as durable, so nothing more is taken. */
+  private broken: Error | undefined;
   private readonly insert;
   /** One UPDATE by primary key per batch, compiled once like the insert; binds head_seq, head_hash, id. */
   private readonly headSql: string;
@@ -221,6 +223,7 @@ export class AuditWriter<T> {
   /** Resolves once the entry is committed. */
   append(item: T): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the audit writer is closed'));
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.flushing) {
@@ -251,6 +254,10 @@ export class AuditWriter<T> {
 
   /** One batch, committed together; one entry the database refuses as data fails only itself. */
   private async write(batch: Array<Pending<T>>): Promise<void> {
+    if (this.broken) {
+      for (const p of batch) p.reject(this.broken);
+      return;
+    }
     // beforeWrite may change the items (re-decided, an approval spent) by assigning their fields:
     // as they were, for writing them one by one if the batch fails on one's data, or again on a new
     // chain (their fields are assigned, never changed inside, so a shallow copy restores them).
@@ -311,6 +318,7 @@ export class AuditWriter<T> {
               for (const p of batch) p.resolve();
             },
             (err) => {
+              this.broken ??= err instanceof Error ? err : new Error(String(err));
               this.opts.onCommit?.(batch.length, took(), false);
               for (const p of batch) p.reject(err);
             },

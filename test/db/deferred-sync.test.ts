@@ -110,7 +110,35 @@ describe('DeferredSync (SQLite)', () => {
       await db.insertInto('registry_changes').values(change(1)).execute();
     });
     held[0]?.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
-    await expect(durable).rejects.toThrow('EIO');
+    await expect(durable).rejects.toThrow(/could not be synced to disk \(EIO: i\/o error, fdatasync\)/);
+    // Linux may report the next fsync a success over pages the failed one lost: nothing more is
+    // committed this way, and the rows stay as they were.
+    await expect(deferred.run(async (db) => db.insertInto('registry_changes').values(change(2)).execute())).rejects.toThrow(
+      /refuses decisions until it is restarted/,
+    );
+    expect(await handle.db.selectFrom('registry_changes').select('revision').execute()).toEqual([{ revision: 1 }]);
+    expect(held).toHaveLength(1);
+  });
+
+  it('runs one sync at a time: commits made meanwhile wait for the next, which covers them all', async () => {
+    const deferred = await open();
+    const { held } = holdSyncs();
+    // `{ durable }`, not the promise itself: an async function returning it would wait for it.
+    const commit = async (n: number) => ({
+      durable: (await deferred.run(async (db) => db.insertInto('registry_changes').values(change(n)).execute())).durable,
+    });
+    const { durable: first } = await commit(1);
+    const { durable: second } = await commit(2);
+    const { durable: third } = await commit(3);
+    expect(held).toHaveLength(1);
+    held[0]?.release();
+    await first;
+    // The second and third were committed after the first sync began: one more sync, for both.
+    await vi.waitFor(() => expect(held).toHaveLength(2));
+    expect(await stateOf(second)).toBe('pending');
+    held[1]?.release();
+    await Promise.all([second, third]);
+    expect(held).toHaveLength(2);
   });
 
   it("the audit writer answers a batch only once its sync is done, and fails it with the sync's error", async () => {
@@ -149,6 +177,11 @@ describe('DeferredSync (SQLite)', () => {
     await vi.waitFor(() => expect(held).toHaveLength(2));
     held[1]?.release(new Error('EIO: i/o error, fdatasync'));
     await expect(second).rejects.toThrow('EIO');
+    // Found by review: after a failed sync, a later batch answered "durable" could sit behind WAL
+    // frames that never reached the disk. The writer takes nothing more: refused at once, unwritten.
+    await expect(writer.append({ n: 3 })).rejects.toThrow(/refuses decisions until it is restarted/);
+    expect(held).toHaveLength(2);
+    expect(await handle.db.selectFrom('audit_entries').select('target').where('target', '=', 't3').execute()).toEqual([]);
     await writer.close();
   });
 });
