@@ -57,15 +57,14 @@ const MiB = 1024 * 1024;
  * a PDF ~90 ms to ~1 s), and what a task past a full queue gets. 64 MiB of bodies waiting is ~2 s of
  * the thread's time.
  */
-const LANES: Record<Kind, LaneLimits & { whenFull: 'inline' | 'refuse'; retryAfterSeconds: number }> = {
-  llm: { maxQueued: 64, maxQueuedBytes: 64 * MiB, heapMb: 1024, timeoutMs: 30_000, whenFull: 'inline', retryAfterSeconds: 1 },
-  otlp: { maxQueued: 64, maxQueuedBytes: 64 * MiB, heapMb: 1024, timeoutMs: 30_000, whenFull: 'refuse', retryAfterSeconds: 1 },
+const LANES: Record<Kind, LaneLimits & { retryAfterSeconds: number }> = {
+  llm: { maxQueued: 64, maxQueuedBytes: 64 * MiB, heapMb: 1024, timeoutMs: 30_000, retryAfterSeconds: 1 },
+  otlp: { maxQueued: 64, maxQueuedBytes: 64 * MiB, heapMb: 1024, timeoutMs: 30_000, retryAfterSeconds: 1 },
   report: {
     maxQueued: 4,
     maxQueuedBytes: Number.POSITIVE_INFINITY,
     heapMb: 512,
     timeoutMs: 60_000,
-    whenFull: 'refuse',
     retryAfterSeconds: 5,
   },
 };
@@ -137,8 +136,11 @@ export function offLoopOr<T>(
 /**
  * Runs `task` on its kind's thread whenever the thread is available, else `inline` here: also work
  * that holds the event loop for long whatever its input's size (drawing the board report as a PDF:
- * ~90 ms in one piece on a quiet node, several hundred on a busy one). Past a full queue, `inline`
- * (LLM calls) or a BusyError (503 with Retry-After).
+ * ~90 ms in one piece on a quiet node, several hundred on a busy one). Past a full queue, a
+ * BusyError (503 with Retry-After): a large body read here instead would hold every decision of the
+ * node for up to a second (found by review). A whole LLM answer waits past the bound instead: its
+ * bytes are held already, the call has been made and paid for, and refusing to read it would lose its
+ * usage (its cost).
  */
 export function onThreadOr<T>(
   task: Task,
@@ -150,12 +152,13 @@ export function onThreadOr<T>(
   const lane = laneOf(kind);
   if (!lane) return Promise.resolve().then(inline);
   const bytes = 'raw' in task ? task.raw.byteLength : 0;
-  if (lane.full(bytes)) {
-    if (LANES[kind].whenFull === 'inline') return Promise.resolve().then(inline);
-    const what = kind === 'report' ? 'PDF reports are' : 'large OTLP exports are';
+  if (task.task !== 'llm-answer' && lane.full(bytes)) {
+    const what =
+      kind === 'report' ? 'PDF reports are' : kind === 'llm' ? 'large LLM request bodies are' : 'large OTLP exports are';
     return Promise.reject(
       new BusyError(
-        `${lane.limits.maxQueued} ${what} already waiting on this node; try again shortly`,
+        `${what} already waiting on this node (at most ${lane.limits.maxQueued}` +
+          `${Number.isFinite(lane.limits.maxQueuedBytes) ? ` or ${Math.round(lane.limits.maxQueuedBytes / MiB)} MiB` : ''}); try again shortly`,
         LANES[kind].retryAfterSeconds,
       ),
     );

@@ -80,7 +80,7 @@ describe('off-loop worker threads: one per kind of work', () => {
     expect(drawn.statusCode, drawn.body.slice(0, 300)).toBe(200);
   });
 
-  it('answers a PDF or an OTLP export past a full queue 503 with Retry-After, and reads an LLM body past one on the event loop', async () => {
+  it('answers a PDF, an OTLP export or a large LLM body past a full queue 503 with Retry-After', async () => {
     const { report, llm, otlp } = offLoop().lanes;
     const limits = { report: report.limits.maxQueued, llm: llm.limits.maxQueued, otlp: otlp.limits.maxQueued };
     report.limits.maxQueued = 1;
@@ -108,8 +108,13 @@ describe('off-loop worker threads: one per kind of work', () => {
       expect(traces.statusCode, traces.body).toBe(503);
       expect(traces.headers['retry-after']).toBe('1');
       const full = llm.counts.full;
+      // Read on the event loop instead, it would hold every decision of the node (review h7).
       const r = await within(post(6), 'the LLM call past a full queue');
-      expect(r.status, await r.clone().text()).toBe(200);
+      expect(r.status, await r.clone().text()).toBe(503);
+      expect(r.headers.get('retry-after')).toBe('1');
+      expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(
+        /large LLM request bodies are already waiting on this node/,
+      );
       expect(llm.counts.full - full).toBe(1);
       const metrics = (await stack.t.request({ method: 'GET', url: '/metrics' })).body;
       for (const kind of ['report', 'otlp', 'llm'])
