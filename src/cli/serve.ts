@@ -15,14 +15,16 @@ export async function serve(argv: string[]): Promise<number> {
   if (values.port) env.FULCRUM_PORT = values.port;
   if (values['data-dir']) env.FULCRUM_DATA_DIR = values['data-dir'];
   const config = loadConfig(env, { host: values.host });
-  const database = openConfiguredDatabase(config);
   // SQLite: this process is the one writer of its data directory; a second would race the
   // migrations, then write the same file with its own audit chain and caches (docs/operations.md).
-  let lock: DataDirLock | undefined;
+  // Taken before the database is opened: a process that opened it first, lock or not, could be in a
+  // directory another one (a demo taking over a stale claim) is clearing.
+  const lock: DataDirLock | undefined = config.databaseUrl ? undefined : lockDataDir(config.dataDir);
+  let database: ReturnType<typeof openConfiguredDatabase>;
   try {
-    if (!database.adapter.multiNode) lock = lockDataDir(config.dataDir);
+    database = openConfiguredDatabase(config);
   } catch (err) {
-    await database.destroy();
+    lock?.release();
     throw err;
   }
   const app = await createApp(config, database);
