@@ -3489,6 +3489,10 @@ export interface components {
                 openCount: number;
                 /** @description serious incidents past their reporting deadline */
                 overdue: number;
+                /** @description what the report lists: the most pressing of the incidents open or mitigated (however old) and those opened in the last 90 days, at most `listed` */
+                pressing: components["schemas"]["Incident"][];
+                /** @description how many incidents `pressing` is drawn from */
+                pressingCount: number;
                 /** @description the most pressing incidents opened in the last 90 days, at most `listed` */
                 recent: components["schemas"]["Incident"][];
                 /** @description the last 90 days’ incidents by severity */

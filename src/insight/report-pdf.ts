@@ -203,11 +203,11 @@ export function renderPdf(report: BoardReport): Promise<Buffer> {
   heading('Incidents and risks');
   para(`${incidentsLine(r)}.`);
   doc.moveDown(0.3);
-  if (r.incidents.recent.length)
+  if (r.incidents.pressing.length)
     table(
       [62, 40, 60, '*', 110],
       ['Opened', 'Sev.', 'Status', 'Title', 'Reporting'],
-      r.incidents.recent.map((i) => [
+      r.incidents.pressing.map((i) => [
         day(i.openedAt),
         i.severity,
         i.status,

@@ -135,10 +135,10 @@ export function renderMarkdown(r: BoardReport): string {
   }
   out.push('## Incidents and risks', '');
   out.push(`${incidentsLine(r)}.`, '');
-  if (r.incidents.recent.length > 0)
+  if (r.incidents.pressing.length > 0)
     table(
       ['opened', 'severity', 'status', 'title', 'reporting'],
-      r.incidents.recent.map((i) => [
+      r.incidents.pressing.map((i) => [
         day(i.openedAt),
         i.severity,
         i.status,
@@ -313,11 +313,11 @@ ${
           )
           .join('\n');
   const incidents =
-    r.incidents.recent.length === 0
-      ? '<p>No incidents in the last 90 days.</p>'
+    r.incidents.pressing.length === 0
+      ? '<p>No incident open, and none in the last 90 days.</p>'
       : table(
           ['Opened', 'Severity', 'Status', 'Title', 'Reporting'],
-          r.incidents.recent.map((i) => [
+          r.incidents.pressing.map((i) => [
             esc(day(i.openedAt)),
             esc(i.severity),
             esc(i.status),

@@ -66,6 +66,12 @@ export interface ReportIncidents {
   recentCount: number;
   recentBySeverity: Record<(typeof SEVERITIES)[number], number>;
   recentByStatus: Record<(typeof STATUSES)[number], number>;
+  /** The incidents the report lists: the most pressing of those open or mitigated (however old) and
+   *  those opened in the last 90 days, at most `listed` (an overdue serious incident opened long ago
+   *  is listed, not only counted: found by review). */
+  pressing: Incident[];
+  /** How many incidents `pressing` is drawn from (open or mitigated, or opened in the last 90 days). */
+  pressingCount: number;
   /** How many each list holds at most. */
   listed: number;
   overdue: number;
@@ -98,6 +104,7 @@ export function reportIncidents(
 ): ReportIncidents {
   const open = all.filter((i) => i.status === 'open' || i.status === 'mitigated');
   const recent = all.filter((i) => i.openedAt >= since);
+  const pool = [...new Set([...open, ...recent])];
   const count = <K extends string>(keys: readonly K[], of: (i: Incident) => K) =>
     Object.fromEntries(keys.map((k) => [k, recent.filter((i) => of(i) === k).length])) as Record<K, number>;
   return {
@@ -105,6 +112,8 @@ export function reportIncidents(
     openCount: open.length,
     recent: [...recent].sort(pressing).slice(0, listed),
     recentCount: recent.length,
+    pressing: pool.sort(pressing).slice(0, listed),
+    pressingCount: pool.length,
     recentBySeverity: count(SEVERITIES, (i) => i.severity),
     recentByStatus: count(STATUSES, (i) => i.status),
     listed,
@@ -124,8 +133,10 @@ export function incidentCounts(r: ReportIncidents): { bySeverity: string; byStat
 
 /** What the incidents table leaves out, as a sentence; empty when it lists them all. */
 export function incidentsNotListed(r: ReportIncidents): string {
-  const more = r.recentCount - r.recent.length;
-  return more > 0 ? `The ${r.recent.length} most pressing are listed, and ${more} more (GET /v1/incidents lists them all).` : '';
+  const more = r.pressingCount - r.pressing.length;
+  return more > 0
+    ? `The ${r.pressing.length} most pressing of those open or opened in the last 90 days are listed, and ${more} more (GET /v1/incidents lists them all).`
+    : '';
 }
 
 export interface BoardReport {

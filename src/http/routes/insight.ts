@@ -290,6 +290,11 @@ const Report = T.Object(
         openCount: T.Integer({ description: 'how many incidents are open or mitigated' }),
         recent: T.Array(IncidentRef, { description: 'the most pressing incidents opened in the last 90 days, at most `listed`' }),
         recentCount: T.Integer({ description: 'how many incidents were opened in the last 90 days' }),
+        pressing: T.Array(IncidentRef, {
+          description:
+            'what the report lists: the most pressing of the incidents open or mitigated (however old) and those opened in the last 90 days, at most `listed`',
+        }),
+        pressingCount: T.Integer({ description: 'how many incidents `pressing` is drawn from' }),
         recentBySeverity: T.Object(
           { sev1: T.Integer(), sev2: T.Integer(), sev3: T.Integer(), sev4: T.Integer() },
           { description: 'the last 90 days’ incidents by severity' },
