@@ -102,7 +102,7 @@ export function mapEvent(raw: unknown): TaskEvent {
   // Bytes as stored (found by review: counted in characters, 8,000 '€' passed as 24,000 bytes).
   const attributesBytes = attributes ? Buffer.byteLength(JSON.stringify(attributes)) : 0;
   if (attributesBytes > MAX_ATTRIBUTES_BYTES)
-    throw new Error(`attributes must be under ${MAX_ATTRIBUTES_BYTES} bytes (as JSON, UTF-8), got ${attributesBytes}`);
+    throw new Error(`attributes must be at most ${MAX_ATTRIBUTES_BYTES} bytes (as JSON, UTF-8), got ${attributesBytes}`);
   if (type === 'task.completed') {
     if (outcome === null) throw new Error('a task.completed event needs an outcome');
     if (durationMs === null) throw new Error('a task.completed event needs durationMs');

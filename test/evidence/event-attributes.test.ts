@@ -31,7 +31,7 @@ describe.each(ENGINES)("task events' attributes on %s", (engine) => {
     expect(res.json()).toEqual({
       accepted: 1,
       duplicates: 0,
-      rejected: [{ index: 1, reason: 'attributes must be under 8192 bytes (as JSON, UTF-8), got 24011' }],
+      rejected: [{ index: 1, reason: 'attributes must be at most 8192 bytes (as JSON, UTF-8), got 24011' }],
     });
     const stored = await t.app.database.db
       .selectFrom('task_events')
