@@ -5,25 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { startMini, type TestServer } from '../support/server.js';
-import { ADMIN, days, decideTimes, decisionsOf } from './retention-fixture.js';
+import { ADMIN, agentIn, days, decideTimes, decisionsOf, initiative } from './retention-fixture.js';
 
 /** More departures than either engine's bound-variable limit at three a departure (65,535 / 3). */
 const DEPARTURES = 22_000;
-const initiative = (name: string, riskTier: string) => ({
-  spec: {
-    title: name,
-    type: 'agent',
-    riskTier,
-    stage: 'proposed',
-    owner: 'dana.lee',
-    businessUnit: 'cx',
-    oversightOwner: 'dana.lee',
-    incidentOwner: 'dana.lee',
-  },
-});
-const agentIn = (initiative: string) => ({
-  spec: { initiative, archetype: 'support-agent', owner: 'dana.lee', framework: 'openai-agents-sdk' },
-});
 
 describe.each(ENGINES)('retention with many departed agents on %s', (engine) => {
   let t: TestServer;

@@ -1,10 +1,29 @@
 // What the retention tests share: the admin who purges, a date some days from now (a purge at a
-// later date is one run that much later), and an agent's decisions made and counted.
+// later date is one run that much later), initiatives and agents to move between, and an agent's
+// decisions made and counted.
 import { expect } from 'vitest';
 import type { TestServer } from '../support/server.js';
 
 export const ADMIN = { type: 'admin', id: 'admin' } as const;
 export const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+
+/** An Initiative's spec at `riskTier`, owned and overseen by the mini enterprise's dana.lee. */
+export const initiative = (name: string, riskTier: string) => ({
+  spec: {
+    title: name,
+    type: 'agent',
+    riskTier,
+    stage: 'proposed',
+    owner: 'dana.lee',
+    businessUnit: 'cx',
+    oversightOwner: 'dana.lee',
+    incidentOwner: 'dana.lee',
+  },
+});
+/** A support Agent's spec in `initiative`. */
+export const agentIn = (initiative: string) => ({
+  spec: { initiative, archetype: 'support-agent', owner: 'dana.lee', framework: 'openai-agents-sdk' },
+});
 
 /** `n` allowed crm.lookup calls, one after another, by the agent whose key is `key`. */
 export async function decideTimes(t: TestServer, key: string, n: number): Promise<void> {

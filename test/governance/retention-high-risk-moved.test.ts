@@ -6,24 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { startMini, type TestServer } from '../support/server.js';
-
-const ADMIN = { type: 'admin', id: 'admin' } as const;
-const days = (n: number) => new Date(Date.now() + n * 86_400_000);
-const initiative = (name: string, riskTier: string) => ({
-  spec: {
-    title: name,
-    type: 'agent',
-    riskTier,
-    stage: 'proposed',
-    owner: 'dana.lee',
-    businessUnit: 'cx',
-    oversightOwner: 'dana.lee',
-    incidentOwner: 'dana.lee',
-  },
-});
-const agentIn = (initiative: string) => ({
-  spec: { initiative, archetype: 'support-agent', owner: 'dana.lee', framework: 'openai-agents-sdk' },
-});
+import { ADMIN, agentIn, days, initiative } from './retention-fixture.js';
 
 describe.each(ENGINES)('an agent moved out of a high-risk initiative on %s', (engine) => {
   let t: TestServer;
