@@ -8,8 +8,8 @@
 // One thread per kind of work (a lane, off-loop-lane.ts: LLM calls, OTLP exports, PDF reports), each
 // started on its first task and unref'd while it has nothing to do: with one thread for all, a board
 // report's PDF held the LLM bodies behind it, and a thread that died drawing it failed them too. Each
-// lane's queue is bounded: past it, an LLM body is read on the event loop (as a small one is: the
-// call goes on), an OTLP export or a PDF is answered 503 with Retry-After. A thread's heap and each
+// lane's queue is bounded: past it, an LLM request body, an OTLP export or a PDF is answered 503 with
+// Retry-After (a whole LLM answer waits its turn anyway: onThreadOr). A thread's heap and each
 // task's time are bounded too: past either, that task fails and the next starts on a new thread.
 // A result may come in parts (a large export's spans): the thread sends the next part when this side
 // asks for it, a turn of the event loop after taking in the last (sent all at once, ~18 parts of
@@ -54,8 +54,8 @@ const KIND: Record<Exclude<Task['task'], 'test-hold'>, Kind> = {
 const MiB = 1024 * 1024;
 /**
  * Per kind: the bounds (a 32 MiB body of small JSON messages takes ~300 MB of heap and ~1 s to read;
- * a PDF ~90 ms to ~1 s), and what a task past a full queue gets. 64 MiB of bodies waiting is ~2 s of
- * the thread's time.
+ * a PDF ~90 ms to ~1 s), and the Retry-After a task past a full queue is answered with. 64 MiB of
+ * bodies waiting is ~2 s of the thread's time.
  */
 const LANES: Record<Kind, LaneLimits & { retryAfterSeconds: number }> = {
   llm: { maxQueued: 64, maxQueuedBytes: 64 * MiB, heapMb: 1024, timeoutMs: 30_000, retryAfterSeconds: 1 },
