@@ -44,7 +44,7 @@ export function registerMetrics(
   // The worker threads are the process's (off-loop.ts): their counts since it started, read at scrape.
   new Counter({
     name: 'fulcrum_worker_thread_tasks_total',
-    help: 'Tasks for the worker threads by kind (llm, otlp, report) and event: taken; queue_full (not taken: an LLM body read on the event loop, an OTLP export or PDF answered 503); died or timed_out (failed, its thread replaced)',
+    help: 'Tasks for the worker threads by kind (llm, otlp, report) and event: taken; queue_full (not taken: an LLM request body, an OTLP export or a PDF answered 503); died or timed_out (failed, its thread replaced)',
     labelNames: ['kind', 'event'],
     registers: [register],
     collect() {
