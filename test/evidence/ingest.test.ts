@@ -11,8 +11,15 @@ import { otlpProtobuf } from '../support/otlp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
-const today = new Date().toISOString().slice(0, 10);
-const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+const NOW = Date.now();
+const today = new Date(NOW).toISOString().slice(0, 10);
+const midnight = Date.parse(`${today}T00:00:00.000Z`);
+/**
+ * Minutes before now, but never before today's UTC midnight: the tests read today's rollups, and a run in
+ * the first quarter hour of a day (CI at 00:04) put events of "10 minutes ago" on yesterday. Then they
+ * stand a few milliseconds after midnight, in the same order.
+ */
+const at = (minutesAgo: number) => new Date(Math.max(NOW - minutesAgo * 60_000, midnight + (20 - minutesAgo) * 10)).toISOString();
 /** A day ahead: far past the 5 minutes of clock skew ingest allows. */
 const FUTURE = new Date(Date.now() + 86_400_000).toISOString();
 

@@ -49,7 +49,9 @@ describe.each(ENGINES)('the monitor window query on %s', (engine) => {
       await sql`ANALYZE`.execute(db);
       const until = new Date().toISOString();
       const since = new Date(Date.now() - 3_600_000).toISOString();
-      for (const agents of [undefined, ['support-bot-eu', 'support-bot-us']]) {
+      // Agents with events of their own, 400 each: for agents the statistics have never seen, PostgreSQL
+      // estimates one row and may rightly take the (agent, task_id, type) index instead (CI, 00:15).
+      for (const agents of [undefined, ['agent-1', 'agent-2']]) {
         let q = db
           .selectFrom('task_events')
           .select((eb) => [eb.fn.countAll<number>().as('n')])
