@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type AdminToken, setupAdminToken } from './auth/admin-token.js';
 import { type AuthService, createAuthService } from './auth/auth-service.js';
 import type { Config } from './config.js';
-import { type DatabaseHandle, openDatabase } from './db/adapter.js';
+import { type BackgroundCommit, backgroundCommit, type DatabaseHandle, openDatabase } from './db/adapter.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.js';
 import { createEvidenceExport, type EvidenceExportService } from './governance/evidence-export.js';
@@ -50,6 +50,8 @@ export interface App {
   insight: InsightService;
   spend: SpendService;
   mcp: McpService;
+  /** How writers no request waits on commit: their fsync off the event loop on SQLite (src/db/adapter.ts). */
+  backgroundCommit: BackgroundCommit;
   /** Metrics (/metrics) and background jobs' failures, for this app. */
   observability: Observability;
   adminToken: AdminToken;
@@ -198,6 +200,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     onAgentKeysChanged: () => guard.invalidate(),
   });
   // Evidence of MCP calls is written off the reply path; a failed batch is reported, not thrown.
+  const background = backgroundCommit(db, config.sqliteSyncOffLoop);
   const mcp = createMcpService(
     db,
     guard,
@@ -205,6 +208,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     (err) => observability.jobRan('mcp_evidence', err),
     hostSettings,
     observability,
+    background,
   );
   return {
     config,
@@ -222,6 +226,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     insight,
     spend: createSpendService({ db, registry: () => registry.snapshot(), recordAct: guard.recordAct }),
     mcp,
+    backgroundCommit: background,
     observability,
     auditKey,
     checkpoints,

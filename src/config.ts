@@ -52,8 +52,9 @@ export interface Config {
   /** FULCRUM_AUDIT_KEY_ROTATE_FROM: the old key's public key; a rotation then takes only the retention starts it signed (implies FULCRUM_AUDIT_KEY_ROTATE). */
   auditKeyRotateFrom: string;
   /**
-   * FULCRUM_SQLITE_SYNC_OFF_LOOP=0: every audit commit's fsync on the event loop. Otherwise (SQLite),
-   * a group commit made while other requests are in flight syncs the WAL off the loop (docs/storage.md).
+   * FULCRUM_SQLITE_SYNC_OFF_LOOP=0: every commit's fsync on the event loop. Otherwise (SQLite), an audit
+   * group commit made while other requests are in flight, and the gateways' settlements and spans
+   * always, sync the WAL off the loop (docs/storage.md).
    */
   sqliteSyncOffLoop: boolean;
   /** FULCRUM_MCP_STDIO_ALLOW: the exact command lines a stdio McpServer may run (none when unset). */

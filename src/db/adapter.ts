@@ -167,6 +167,29 @@ export function deferredSyncOf(db: Kysely<Database>): DeferredSync | undefined {
   return deferredSyncs.get(db);
 }
 
+/**
+ * How a writer that no request waits on commits: the LLM gateway's settlements and the gateways' spans,
+ * written in batches beside the calls. Each is one transaction of `fn`'s; the promise resolves once it
+ * is durable, as it did when its fsync held the event loop.
+ *
+ * On a SQLite file with syncs off the loop (`offLoop`, FULCRUM_SQLITE_SYNC_OFF_LOOP), the transaction
+ * commits through the DeferredSync: its fsync runs on the thread pool, so a batch of spans or
+ * settlements written between two calls no longer holds the next call (one call at a time, a call that
+ * arrived during that fsync waited for it: 0.1-0.5 ms) nor, under load, the loop. Otherwise `fn` runs
+ * on the database as it is (PostgreSQL's commits never held the loop).
+ */
+export type BackgroundCommit = <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+export function backgroundCommit(db: Kysely<Database>, offLoop: boolean): BackgroundCommit {
+  const deferred = offLoop ? deferredSyncs.get(db) : undefined;
+  if (!deferred) return (fn) => fn(db);
+  return async (fn) => {
+    const { value, durable } = await deferred.run(fn);
+    await durable;
+    return value;
+  };
+}
+
 function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, file: string): DeferredSync & { close(): void } {
   const wal = `${file}-wal`;
   // Opened once, at the first deferred commit, and kept: SQLite keeps its WAL open for the life of

@@ -6,7 +6,7 @@
 // MAX_SLICE_ROWS, each its own transaction, and the event loop turns between transactions: SQLite
 // work is synchronous, and 16,000 spans in one went on for ~0.8 s with every decision waiting.
 import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
-import { adapterOf, orBatches } from '../db/adapter.js';
+import { adapterOf, type BackgroundCommit, orBatches } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import { inSavepoint, type Settled } from '../db/savepoint.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
@@ -116,7 +116,8 @@ function eventKey(e: Pick<TaskEventTable, 'agent' | 'task_id' | 'type' | 'sent_b
   return `${who}\u0000${e.task_id}\u0000${e.type}`;
 }
 
-export function createEvidenceStore(db: Kysely<Database>) {
+/** `commit` runs each transaction (src/db/adapter.ts's backgroundCommit for a writer no request waits on). */
+export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundCommit = (fn) => fn(db)) {
   // A re-send is the same span, booked to the same agent, with the same start: spans_once (start_at,
   // trace_id, span_id, agent) keeps it out, and since it starts with the start time new spans append
   // to it (migrations 20261202T0120, 20261208T0110). A second record of one inference (the LLM
@@ -254,16 +255,18 @@ export function createEvidenceStore(db: Kysely<Database>) {
         const group = queue.slice(0, n);
         queue = queue.slice(n);
         try {
-          const results = await db.transaction().execute(async (trx) => {
-            if (group.length === 1) {
-              const only = group[0] as Pending;
-              return [{ ok: true as const, value: await ingestIn(trx, only.events, only.spans) }];
-            }
-            // Each export on its own: one that fails is undone and told, the others commit.
-            const out: Array<Settled<Stored>> = [];
-            for (const p of group) out.push(await inSavepoint(trx, 'fulcrum_ingest', () => ingestIn(trx, p.events, p.spans)));
-            return out;
-          });
+          const results = await commit((c) =>
+            c.transaction().execute(async (trx) => {
+              if (group.length === 1) {
+                const only = group[0] as Pending;
+                return [{ ok: true as const, value: await ingestIn(trx, only.events, only.spans) }];
+              }
+              // Each export on its own: one that fails is undone and told, the others commit.
+              const out: Array<Settled<Stored>> = [];
+              for (const p of group) out.push(await inSavepoint(trx, 'fulcrum_ingest', () => ingestIn(trx, p.events, p.spans)));
+              return out;
+            }),
+          );
           for (const [i, r] of results.entries()) {
             const p = group[i] as Pending;
             if (r.ok) p.resolve(r.value);
@@ -302,7 +305,7 @@ export function createEvidenceStore(db: Kysely<Database>) {
   };
 
   function ingestSlice(events: TaskEventTable[], spans: SpanInput[]): Promise<Stored> {
-    if (!grouped) return db.transaction().execute((trx) => ingestIn(trx, events, spans));
+    if (!grouped) return commit((c) => c.transaction().execute((trx) => ingestIn(trx, events, spans)));
     return new Promise((resolve, reject) => {
       queue.push({ events, spans, resolve, reject });
       if (!flushing) {

@@ -8,6 +8,7 @@
 // (`maxHeld`): while the database does not take the batches (a hung connection), new spans past the
 // bound are dropped and counted, never held without end nor waited for by the call that records them.
 import type { Kysely } from 'kysely';
+import type { BackgroundCommit } from '../db/adapter.js';
 import type { Database, SpanTable } from '../db/schema.js';
 import { whenQuiet } from '../http/quiet.js';
 import { createEvidenceStore } from './evidence-store.js';
@@ -23,6 +24,8 @@ export interface SpanBufferOptions {
   onDrop: () => void;
   /** A failed batch, and (once a minute at most) spans dropped for want of room. */
   onError: (err: unknown) => void;
+  /** How a batch's transaction is committed (src/db/adapter.ts's backgroundCommit); on `db` by default. */
+  commit?: BackgroundCommit;
 }
 
 /** How often at most the spans dropped for want of room are reported. */
@@ -31,7 +34,7 @@ const DROP_REPORT_MS = 60_000;
 export type SpanBuffer = ReturnType<typeof createSpanBuffer>;
 
 export function createSpanBuffer(db: Kysely<Database>, opts: SpanBufferOptions) {
-  const store = createEvidenceStore(db);
+  const store = createEvidenceStore(db, opts.commit);
   let pending: SpanTable[] = [];
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();

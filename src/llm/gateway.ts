@@ -6,6 +6,7 @@
 //            against the limits and recorded as evidence.
 import type { Kysely } from 'kysely';
 import { assertCan, type Principal } from '../auth/principal.js';
+import type { BackgroundCommit } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { createPriceBook, MAX_TOKENS, type PriceBook, priceOn } from '../evidence/cost.js';
 import type { AgentCaller, GuardService } from '../guard/guard-service.js';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   evidenceMaxSpans: number;
   observe?: Observability;
   log: { warn(obj: object, message: string): void };
+  /** How settlements and the calls' spans commit (src/db/adapter.ts's backgroundCommit); on `db` by default. */
+  commit?: BackgroundCommit;
 }
 
 /** A call the gateway admitted: what it forwards, and what it needs to settle it. */
@@ -101,6 +104,7 @@ export function createLlmGateway(opts: GatewayOptions) {
     waitMs: opts.reservationWaitMs,
     sweepMs: 30_000,
     settleDelayMs: 10,
+    ...(opts.commit ? { commit: opts.commit } : {}),
     onError: (what, err) => opts.log.warn({ err }, `LLM gateway: ${what} failed`),
   });
   const evidence = createInferenceEvidence(db, {
@@ -111,6 +115,7 @@ export function createLlmGateway(opts: GatewayOptions) {
     maxHeld: opts.evidenceMaxSpans,
     onDrop: () => opts.observe?.gatewaySpansDropped('llm'),
     onError: (err) => opts.log.warn({ err }, 'LLM gateway: call evidence not written'),
+    ...(opts.commit ? { commit: opts.commit } : {}),
   });
   const books = new WeakMap<RegistrySnapshot, PriceBook>();
   const pricesOf = (r: RegistrySnapshot) => {

@@ -24,6 +24,7 @@ export async function registerLlmGateway(server: Server, app: App): Promise<LlmG
     evidenceMaxSpans: app.config.llmEvidenceMaxSpans,
     observe: app.observability,
     log: { warn: (obj, message) => server.log.warn(obj, message) },
+    commit: app.backgroundCommit,
   });
   server.decorate('llmGateway', gateway);
   await llmRoutes(server, gateway, {

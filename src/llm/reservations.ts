@@ -6,6 +6,7 @@
 // Settlements are written in batches, one transaction for all that ended meanwhile (at most one in
 // flight); waiting calls on this node are woken by them, and poll for what other nodes settle.
 import type { Kysely } from 'kysely';
+import type { BackgroundCommit } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { whenQuiet } from '../http/quiet.js';
 import {
@@ -30,6 +31,8 @@ export interface ReservationOptions {
   onError(what: string, err: unknown): void;
   /** This host's clock, used until the database's is first read (tests set it off, as a host's can be). */
   clock?: () => number;
+  /** How settlements and sweeps commit (src/db/adapter.ts's backgroundCommit); on `db` by default. */
+  commit?: BackgroundCommit;
 }
 
 interface Waiter {
@@ -41,6 +44,7 @@ interface Waiter {
 export type Reservations = ReturnType<typeof createReservations>;
 
 export function createReservations(db: Kysely<Database>, opts: ReservationOptions) {
+  const commit = opts.commit ?? ((fn) => fn(db));
   const waiters = new Set<Waiter>();
   let queue: Settlement[] = [];
   let writing: Promise<void> | undefined;
@@ -93,7 +97,8 @@ export function createReservations(db: Kysely<Database>, opts: ReservationOption
 
   async function sweep(): Promise<number> {
     await syncClock();
-    const n = await sweepExpired(db, now());
+    const at = now();
+    const n = await commit((c) => sweepExpired(c, at));
     if (n > 0) for (const w of waiters) w.wake();
     return n;
   }
@@ -183,7 +188,7 @@ export function createReservations(db: Kysely<Database>, opts: ReservationOption
       const batch = queue;
       queue = [];
       try {
-        wakeFor(await settleBatch(db, batch));
+        wakeFor(await commit((c) => settleBatch(c, batch)));
       } catch (err) {
         failures++;
         opts.onError(`settling ${batch.length} LLM call(s)`, err);

@@ -1,5 +1,6 @@
 // The MCP gateway assembled: its settings, the upstream pool, call evidence and the gateway.
 import type { Kysely } from 'kysely';
+import type { BackgroundCommit } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
 import type { GuardService } from '../guard/guard-service.js';
@@ -55,6 +56,8 @@ export function createMcpService(
   log: (err: unknown) => void,
   host: McpHostSettings,
   observe?: Observability,
+  /** How the calls' spans commit (src/db/adapter.ts's backgroundCommit); on `db` by default. */
+  commit?: BackgroundCommit,
 ): McpService {
   const upstreams = createUpstreamPool({
     connectTimeoutMs: settings.connectTimeoutMs,
@@ -71,6 +74,7 @@ export function createMcpService(
     maxHeld: 10_000,
     onDrop: () => observe?.gatewaySpansDropped('mcp'),
     onError: log,
+    ...(commit ? { commit } : {}),
   });
   return {
     settings,

@@ -1,0 +1,192 @@
+// Writers no request waits on (the LLM gateway's settlements and sweeps, the gateways' spans) commit
+// through backgroundCommit (src/db/adapter.ts): on SQLite, with syncs off the loop, at NORMAL with the
+// WAL then synced on the thread pool, so their fsync never holds the event loop (one call at a time,
+// the next call waited for it). They resolve once durable, as before; off (FULCRUM_SQLITE_SYNC_OFF_LOOP=0),
+// they commit at FULL on the loop as they did.
+import fs from 'node:fs';
+import { type Kysely, sql } from 'kysely';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { backgroundCommit, type DatabaseHandle } from '../../src/db/adapter.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Database, SpanTable } from '../../src/db/schema.js';
+import { randomSpanId, traceIdOf } from '../../src/evidence/ids.js';
+import { createSpanBuffer } from '../../src/evidence/span-buffer.js';
+import { limitUsage } from '../../src/llm/ledger.js';
+import type { ApplicableLimit } from '../../src/llm/limits.js';
+import { createReservations } from '../../src/llm/reservations.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+
+/** fs.fdatasync held: each call waits in `held` until released. */
+function holdSyncs() {
+  const held: Array<{ fd: number; release(): void }> = [];
+  const real = fs.fdatasync;
+  vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: Error | null) => void) => {
+    held.push({ fd, release: () => real(fd, cb) });
+  }) as typeof fs.fdatasync);
+  return held;
+}
+
+/** 'pending' if `p` has not settled after a few turns of the event loop. */
+async function stateOf(p: Promise<unknown>): Promise<'resolved' | 'rejected' | 'pending'> {
+  let state: 'resolved' | 'rejected' | 'pending' = 'pending';
+  p.then(
+    () => (state = 'resolved'),
+    () => (state = 'rejected'),
+  );
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  return state;
+}
+
+const synchronous = async (db: Kysely<Database>) =>
+  (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db)).rows[0]?.synchronous;
+
+function span(agent: string): SpanTable {
+  const start = new Date().toISOString();
+  return {
+    trace_id: traceIdOf(`dec_${randomSpanId()}`),
+    span_id: randomSpanId(),
+    parent_span_id: null,
+    agent,
+    registered: 1,
+    name: 'execute_tool crm.get_order',
+    operation: 'execute_tool',
+    start_at: start,
+    day: start.slice(0, 10),
+    duration_ms: 1,
+    model_reported: null,
+    model: null,
+    provider: null,
+    input_tokens: null,
+    output_tokens: null,
+    cached_tokens: null,
+    cost_usd: null,
+    tool: 'crm.get_order',
+    error_type: null,
+    task_outcome: null,
+    received_at: start,
+    claimed_agent: null,
+    sent_by: `agent:${agent}`,
+    response_id: null,
+    unpriced_reason: null,
+    source: 'mcp',
+  };
+}
+
+describe('backgroundCommit (SQLite)', () => {
+  let database: TestDatabase;
+  let handle: DatabaseHandle;
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await handle?.destroy();
+    await database?.drop();
+  });
+
+  async function open() {
+    database = await createTestDatabase('sqlite');
+    handle = database.open();
+    await migrateToLatest(handle);
+    return handle.db;
+  }
+
+  it('commits at NORMAL, is back at FULL at once, and resolves only once the WAL is synced off the loop', async () => {
+    const db = await open();
+    const held = holdSyncs();
+    const committed = backgroundCommit(
+      db,
+      true,
+    )(async (c) => {
+      const level = await synchronous(c);
+      await c.transaction().execute((trx) => trx.insertInto('settings').values({ key: 'bg', value: '1' }).execute());
+      return level;
+    });
+    expect(await stateOf(committed)).toBe('pending');
+    // Committed (other statements see it), the connection at FULL again, the WAL's sync on the thread pool.
+    expect(await db.selectFrom('settings').select('value').where('key', '=', 'bg').executeTakeFirst()).toEqual({ value: '1' });
+    expect(await synchronous(db)).toBe(2);
+    expect(held).toHaveLength(1);
+    expect(fs.fstatSync(held[0]?.fd as number).ino).toBe(fs.statSync(`${database.dir}/fulcrum.db-wal`).ino);
+    held[0]?.release();
+    expect(await committed).toBe(1);
+  });
+
+  it('off (FULCRUM_SQLITE_SYNC_OFF_LOOP=0): at FULL, with no sync of its own', async () => {
+    const db = await open();
+    const held = holdSyncs();
+    const level = await backgroundCommit(db, false)((c) => synchronous(c));
+    expect(level).toBe(2);
+    expect(held).toHaveLength(0);
+  });
+
+  it("carries the LLM gateway's settlements and the gateways' spans", async () => {
+    const db = await open();
+    const commit = backgroundCommit(db, true);
+    const errors: unknown[] = [];
+    const reservations = createReservations(db, {
+      waitMs: 0,
+      sweepMs: 3_600_000,
+      settleDelayMs: 1,
+      onError: (what, err) => errors.push([what, err]),
+      commit,
+    });
+    const spans = createSpanBuffer(db, {
+      flushMs: 3_600_000,
+      maxBatch: 100,
+      inference: false,
+      maxHeld: 100,
+      onDrop: () => errors.push('dropped'),
+      onError: (err) => errors.push(err),
+      commit,
+    });
+    try {
+      await reservations.clockRead();
+      const today = new Date().toISOString().slice(0, 10);
+      const limit = {
+        name: 'team',
+        spec: { scope: { agent: 'bot' }, period: 'day', amountUsd: 10, enforce: 'block' },
+        periodStart: today,
+        amountMicro: 10_000_000,
+      } as ApplicableLimit;
+      // Admitted on its own (the gateway's admissions are in the decision's commit, durable before forwarding).
+      expect(
+        await reservations.reserve({
+          id: 'call-1',
+          agent: 'bot',
+          limits: [limit],
+          costMicro: 1_000_000,
+          tokens: 100,
+          expiresAt: reservations.expiresIn(60_000),
+        }),
+      ).toMatchObject({ ok: true });
+
+      const held = holdSyncs();
+      const settled = reservations.settle({
+        id: 'call-1',
+        agent: 'bot',
+        limits: [limit],
+        costMicro: 250_000,
+        minute: null,
+        tokenDelta: 0,
+        at: reservations.now(),
+      });
+      spans.add(span('bot'));
+      const flushed = spans.flush();
+      await vi.waitUntil(() => held.length > 0);
+      expect(await stateOf(settled)).toBe('pending');
+      // Both committed and visible while their sync runs: the settlement's spend, the span.
+      expect(await limitUsage(db, 'team', today)).toMatchObject({ spent: 250_000, reserved: 0 });
+      await vi.waitUntil(async () => (await db.selectFrom('spans').select('agent').execute()).length === 1);
+      expect(await stateOf(flushed)).toBe('pending');
+      expect(await synchronous(db)).toBe(2);
+      // Released, each resolves (one sync at a time: a commit made during one is covered by the next).
+      while ((await stateOf(Promise.all([settled, flushed]))) === 'pending') {
+        for (const h of held.splice(0)) h.release();
+        await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all([settled, flushed]);
+      expect(errors).toEqual([]);
+    } finally {
+      vi.restoreAllMocks();
+      await reservations.close();
+    }
+  });
+});
