@@ -1376,7 +1376,7 @@ export interface paths {
         get: operations["getMonitor"];
         /**
          * Create or replace one Monitor
-         * @description Validated like `apply`: schema, references, and every Policy against the resulting Cedar schema. JSON or YAML body.
+         * @description Validated like `apply`: schema, references, and every Policy against the resulting Cedar schema. JSON or YAML body. Names this collection's own routes take are refused (422): `status`, `evaluate`.
          */
         put: operations["putMonitor"];
         post?: never;
@@ -1552,7 +1552,7 @@ export interface paths {
         get: operations["getPolicy"];
         /**
          * Create or replace one Policy
-         * @description Validated like `apply`: schema, references, and every Policy against the resulting Cedar schema. JSON or YAML body.
+         * @description Validated like `apply`: schema, references, and every Policy against the resulting Cedar schema. JSON or YAML body. Names this collection's own routes take are refused (422): `effective`.
          */
         put: operations["putPolicy"];
         post?: never;

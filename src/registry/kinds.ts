@@ -59,6 +59,12 @@ interface KindInfo<K extends Kind> {
   references(spec: SpecByKind[K]): Reference[];
   /** Rules beyond the schema; problems carry paths from the descriptor root. */
   check?(spec: SpecByKind[K]): Problem[];
+  /**
+   * Names a fixed route of the collection takes (`/v1/<plural>/<name>`), each with what that route
+   * is: an object so named could be written and never read back (test/http/reserved-names.test.ts
+   * holds this to the routes the server registers).
+   */
+  reservedNames?: Readonly<Record<string, string>>;
 }
 
 const one = (path: string, kind: Kind, name: string | undefined): Reference[] => (name ? [{ path, kind, name }] : []);
@@ -183,7 +189,12 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
       ...one('/spec/owner', 'Person', s.owner),
     ],
   },
-  Policy: { plural: 'policies', schema: S.PolicySpec, references: () => [] },
+  Policy: {
+    plural: 'policies',
+    schema: S.PolicySpec,
+    references: () => [],
+    reservedNames: { effective: 'GET /v1/policies/effective is every policy in force' },
+  },
   Budget: {
     plural: 'budgets',
     schema: S.BudgetSpec,
@@ -221,6 +232,10 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
   Monitor: {
     plural: 'monitors',
     schema: S.MonitorSpec,
+    reservedNames: {
+      status: "GET /v1/monitors/status is every monitor's last evaluation",
+      evaluate: 'POST /v1/monitors/evaluate evaluates every monitor',
+    },
     references: (s) => [
       ...one('/spec/agent', 'Agent', s.agent),
       ...one('/spec/initiative', 'Initiative', s.initiative),

@@ -67,6 +67,13 @@ export function validateDescriptor(raw: unknown): DescriptorResult {
   else problems.push(...((KIND_INFO[kind].check as ((s: unknown) => Problem[]) | undefined)?.(spec) ?? []));
   if (kind === 'Tool' && (RESERVED_ACTIONS as readonly string[]).includes(name as string))
     problems.push({ path: '/metadata/name', message: `"${name}" is reserved for Fulcrum's own Cedar action` });
+  // A name a fixed route of the collection takes: written, it could never be read back.
+  const reserved = KIND_INFO[kind].reservedNames;
+  if (reserved && Object.hasOwn(reserved, name as string))
+    problems.push({
+      path: '/metadata/name',
+      message: `"${name}" is reserved: ${reserved[name as string]}; name the ${kind} otherwise`,
+    });
   if (problems.length > 0) return { ok: false, problems: problems.map((p) => ({ ...p, ...named })), ...named };
 
   const metadata = doc.metadata as { name: string; labels?: Record<string, string> };

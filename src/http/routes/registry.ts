@@ -65,8 +65,9 @@ export function registryRoutes(server: Server, registry: RegistryService, status
   const item_ = (o: RegistryObject) => toItem(o, statusOf);
   server.addSchema(RegistryChange);
   for (const kind of KINDS) {
-    const { plural } = KIND_INFO[kind];
+    const { plural, reservedNames } = KIND_INFO[kind];
     const Plural = pascal(plural);
+    const reserved = Object.keys(reservedNames ?? {});
     const tags = ['registry'];
     server.addSchema(descriptorSchema(kind));
     const item = T.Ref(kind);
@@ -106,7 +107,10 @@ export function registryRoutes(server: Server, registry: RegistryService, status
           tags,
           summary: `Create or replace one ${kind}`,
           description:
-            'Validated like `apply`: schema, references, and every Policy against the resulting Cedar schema. JSON or YAML body.',
+            'Validated like `apply`: schema, references, and every Policy against the resulting Cedar schema. JSON or YAML body.' +
+            (reserved.length > 0
+              ? ` Names this collection's own routes take are refused (422): ${reserved.map((n) => `\`${n}\``).join(', ')}.`
+              : ''),
           params: NameParams,
           body: descriptorInput(kind),
           response: { 200: item, 201: item, ...errorResponses(409, 422) },
