@@ -9,3 +9,20 @@
 export const HIDDEN_CHARS =
   '\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u206F' +
   '\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF9-\\uFFFB\\u{E0000}-\\u{E007F}\\u{E0100}-\\u{E01EF}';
+
+const HIDDEN = new RegExp(`[${HIDDEN_CHARS}]`, 'gu');
+
+/** `\u202E`, or `\u{E0041}` past the basic plane: the escape JSON and Cedar strings would take. */
+export function hiddenCharEscape(ch: string): string {
+  const cp = ch.codePointAt(0) as number;
+  const hex = cp.toString(16).toUpperCase();
+  return cp > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
+}
+
+/**
+ * `text` with each hidden character written as its escape: the string form of the console's marks,
+ * for where no mark can go (an attribute: a tooltip, an accessible name a screen reader reads out).
+ */
+export function escapeHiddenChars(text: string): string {
+  return text.replace(HIDDEN, hiddenCharEscape);
+}

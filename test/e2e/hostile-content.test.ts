@@ -4,6 +4,8 @@
 /// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HIDDEN_CHARS } from '../../src/hidden-chars.js';
+import { CONSOLE_PAGES } from '../../src/http/console-pages.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { call, cli, type Served, serve, stop } from '../support/process.js';
 import { launchBrowser, openPage, screenshot } from './support/browser.js';
@@ -216,6 +218,95 @@ describe('the console shows hostile content as it is', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('leaves no hidden character raw in any text or attribute of any page', async () => {
+    // What registry writers, telemetry and incident reporters control, each with hidden characters:
+    // raw in a tooltip or an accessible name (read out by a screen reader) or a text node, it reads otherwise.
+    const mark = (s: string) => `${s} ${RLO}kcehc${PDF}${ZWSP}`;
+    const rewrite = async (plural: string, name: string, change: (spec: Record<string, unknown>) => void) => {
+      const got = (await call(url, ADMIN, 'GET', `/v1/${plural}/${name}`)).json;
+      change(got.spec);
+      const put = await call(url, ADMIN, 'PUT', `/v1/${plural}/${name}`, got);
+      expect(put.status, `${plural}/${name}: ${JSON.stringify(put.json)}`).toBe(200);
+    };
+    await rewrite('business-units', 'customer-ops', (s) => {
+      s.title = mark(String(s.title));
+    });
+    await rewrite('people', 'dana.lee', (s) => {
+      s.displayName = mark(String(s.displayName));
+    });
+    await rewrite('initiatives', 'support-deflection', (s) => {
+      s.title = mark(String(s.title));
+      s.description = mark(String(s.description));
+      for (const o of s.outcomes as Array<{ name: string; source: string; unit: string }>) {
+        o.name = mark(o.name);
+        if (o.source === 'time_saved_hours') o.unit = mark(o.unit);
+      }
+    });
+    await rewrite('agents', 'support-bot-eu', (s) => {
+      s.description = mark(String(s.description));
+    });
+    await rewrite('agents', 'support-bot-de', (s) => {
+      s.framework = mark(String(s.framework));
+    });
+    await rewrite('models', 'gpt-4o-mini', (s) => {
+      s.provider = mark(String(s.provider));
+    });
+    const opened = await call(url, ADMIN, 'POST', '/v1/incidents', {
+      title: mark('Refunds paid twice'),
+      description: mark('Seen in the EU queue'),
+      severity: 'sev2',
+      agents: ['support-bot-eu'],
+    });
+    expect(opened.status, JSON.stringify(opened.json)).toBe(201);
+    // A shadow identity and an unregistered model name: shown on the Overview's evidence too.
+    const sent = await call(url, agentKey, 'POST', '/v1/events', {
+      events: [
+        {
+          type: 'task.completed',
+          taskId: 'look-alike-everywhere',
+          agent: `support${ZWSP}-bot-eu`,
+          outcome: 'resolved',
+          durationMs: 1000,
+          endedAt: new Date().toISOString(),
+        },
+      ],
+    });
+    expect(sent.json.accepted).toBe(1);
+
+    const { context, page, errors } = await signedIn();
+    const found: string[] = [];
+    for (const path of CONSOLE_PAGES) {
+      await page.goto(`${url}${path}`);
+      await page.locator('main h1').first().waitFor();
+      await expect.poll(() => page.locator('.loading').count(), { timeout: 15_000 }).toBe(0);
+      const raw = await page.evaluate((chars) => {
+        const hidden = new RegExp(`[${chars}]`, 'u');
+        const out: string[] = [];
+        const show = (s: string) => JSON.stringify(s.slice(0, 80));
+        if (hidden.test(document.title)) out.push(`document.title ${show(document.title)}`);
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          if (n.nodeType === Node.TEXT_NODE) {
+            if (hidden.test(n.nodeValue ?? ''))
+              out.push(`text in <${n.parentElement?.tagName.toLowerCase()}> ${show(n.nodeValue ?? '')}`);
+            continue;
+          }
+          const el = n as Element;
+          for (const a of Array.from(el.attributes)) {
+            // The board report's preview is the server's HTML edition, a document of its own (srcdoc).
+            if (el.tagName === 'IFRAME' && a.name === 'srcdoc') continue;
+            if (hidden.test(a.value)) out.push(`${a.name}= on <${el.tagName.toLowerCase()}> ${show(a.value)}`);
+          }
+        }
+        return out;
+      }, HIDDEN_CHARS);
+      found.push(...raw.map((r) => `${path}: ${r}`));
+    }
+    expect(found).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 
   it('says when more approvals wait than the queue shows', async () => {
     for (let i = 0; i < 201; i++) {

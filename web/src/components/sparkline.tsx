@@ -1,6 +1,7 @@
 // A small trend line for an outcome metric (monthly values), with its target as a dashed line.
 import { Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, YAxis } from 'recharts';
 import { fmtMetric } from '../lib/format';
+import { visibleString } from './visible-text';
 
 export function Sparkline({
   series,
@@ -19,10 +20,12 @@ export function Sparkline({
   const max = Math.max(...values);
   const pad = (max - min) * 0.15 || Math.abs(max) * 0.1 || 1;
   const last = series[series.length - 1];
+  // The label is an outcome's name, a registry writer's text: its hidden characters written out.
+  const shown = visibleString(label);
   return (
     <figure
       className="sparkline"
-      aria-label={`${label}: ${series.map((s) => `${s.period} ${fmtMetric(s.value, unit)}`).join(', ')}`}
+      aria-label={`${shown}: ${series.map((s) => `${s.period} ${fmtMetric(s.value, unit)}`).join(', ')}`}
     >
       <ResponsiveContainer width="100%" height={36}>
         <LineChart data={series} margin={{ top: 4, right: 4, bottom: 4, left: 4 }}>
@@ -30,7 +33,7 @@ export function Sparkline({
           {target !== undefined && <ReferenceLine y={target} stroke="#94a3b8" strokeDasharray="3 3" />}
           <Tooltip
             cursor={false}
-            formatter={(v) => [fmtMetric(Number(v), unit), label]}
+            formatter={(v) => [fmtMetric(Number(v), unit), shown]}
             labelFormatter={(_, p) => (p?.[0]?.payload as { period?: string } | undefined)?.period ?? ''}
             contentStyle={{ fontSize: 12, padding: '4px 8px' }}
           />

@@ -2,6 +2,7 @@
 import { type ReactNode, useId } from 'react';
 import { ApiError } from '../lib/api';
 import { titleCase } from '../lib/format';
+import { VisibleText, visibleString } from './visible-text';
 
 export function PageHeader({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
   return (
@@ -31,7 +32,7 @@ export function Card({
   id?: string;
 }) {
   return (
-    <section className={`card ${className}`} id={id} aria-label={typeof title === 'string' ? title : undefined}>
+    <section className={`card ${className}`} id={id} aria-label={typeof title === 'string' ? visibleString(title) : undefined}>
       {(title || actions) && (
         <div className="card-head">
           <div>
@@ -123,7 +124,10 @@ export function ErrorNote({ error }: { error: Error }) {
   return (
     <div className="error-note" role="alert">
       <strong>{forbidden ? 'Not allowed' : 'Could not load this'}</strong>
-      <span>{forbidden ? `Your roles do not allow this view (${error.message}).` : error.message}</span>
+      {/* A server's message may quote what a caller sent (a name, a model id). */}
+      <span>
+        <VisibleText text={forbidden ? `Your roles do not allow this view (${error.message}).` : error.message} />
+      </span>
     </div>
   );
 }
@@ -168,7 +172,7 @@ export function Progress({ value, label }: { value: number | null; label: string
     <div
       className={`progress progress-${tone}`}
       role="progressbar"
-      aria-label={label}
+      aria-label={visibleString(label)}
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={Math.round(pct)}

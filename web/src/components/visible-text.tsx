@@ -3,7 +3,7 @@
 // override in an argument showed "ord-\u202E0009-1234" as "ord-4321-9000" (the approval binds the
 // first, the approver read the second), and zero-width characters made two strings look alike.
 import type { ReactNode } from 'react';
-import { HIDDEN_CHARS } from '../../../src/hidden-chars';
+import { escapeHiddenChars, HIDDEN_CHARS, hiddenCharEscape } from '../../../src/hidden-chars';
 
 /** Invisible and direction-changing characters (src/hidden-chars.ts says which). */
 const HIDDEN = new RegExp(`[${HIDDEN_CHARS}]`, 'gu');
@@ -13,12 +13,8 @@ export function hiddenCount(text: string): number {
   return text.match(HIDDEN)?.length ?? 0;
 }
 
-/** `\u202E`, or `\u{E0041}` past the basic plane: the escape JSON and Cedar strings would take. */
-function escapeOf(ch: string): string {
-  const cp = ch.codePointAt(0) as number;
-  const hex = cp.toString(16).toUpperCase();
-  return cp > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
-}
+/** `text` with each hidden character written as its escape, for an attribute (src/hidden-chars.ts). */
+export const visibleString = escapeHiddenChars;
 
 /** `text`, each hidden character replaced by its escape, marked and titled with its code point. */
 export function VisibleText({ text }: { text: string }): ReactNode {
@@ -28,7 +24,7 @@ export function VisibleText({ text }: { text: string }): ReactNode {
   for (const m of text.matchAll(HIDDEN)) {
     const at = m.index;
     if (at > last) parts.push(text.slice(last, at));
-    const shown = escapeOf(m[0]);
+    const shown = hiddenCharEscape(m[0]);
     parts.push(
       <mark
         key={at}

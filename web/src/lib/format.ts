@@ -1,5 +1,6 @@
 // Numbers, money and dates in the viewer's own locale (the browser's), never a fixed one.
 
+import { escapeHiddenChars } from '../../../src/hidden-chars.js';
 import { exactFractionDigits, HALF_CENT, smallestAt } from '../../../src/money.js';
 
 const locale = undefined;
@@ -68,7 +69,8 @@ export function fmtMetric(value: number | null | undefined, unit: string): strin
   if (unit === 'ratio' || unit === 'fraction' || unit === 'rate') return fmtPercent(value, 1);
   if (/^[A-Z]{3}$/.test(unit)) return fmtMoney(value, unit);
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
-  return `${fmtNumber(value, digits)} ${unit}`;
+  // A unit is a registry writer's text, and the value goes into attributes too: hidden characters written out.
+  return `${fmtNumber(value, digits)} ${escapeHiddenChars(unit)}`;
 }
 
 export function titleCase(s: string): string {

@@ -6,7 +6,7 @@ import type { Schemas } from '../../../src/client/index';
 import { ConfirmDialog } from '../components/dialog';
 import { Table } from '../components/table';
 import { Card, Empty, Loaded, PageHeader, Pill, Stat } from '../components/ui';
-import { VisibleText } from '../components/visible-text';
+import { VisibleText, visibleString } from '../components/visible-text';
 import { can, ok } from '../lib/api';
 import { fmtDate, fmtDateTime, fmtMoney, fmtNumber } from '../lib/format';
 import { useLoad, useSession } from '../lib/use-api';
@@ -137,7 +137,7 @@ export function AgentsPage() {
                           </div>
                         </td>
                         <td>
-                          <span className={`pill pill-${c.tone}`} title={c.detail}>
+                          <span className={`pill pill-${c.tone}`} title={visibleString(c.detail)}>
                             {c.label}
                           </span>
                         </td>

@@ -92,20 +92,30 @@ function AreaCard({ area }: { area: Diagnostic['areas'][number] }) {
         <h3>{AREA_TITLES[area.area] ?? titleCase(area.area)}</h3>
         <Pill value={area.status} />
       </div>
-      <p className="area-question">{area.question}</p>
+      <p className="area-question">
+        <VisibleText text={area.question} />
+      </p>
       <p className="area-action">
         <span className="muted">{area.status === 'pass' ? 'In place: ' : 'Next step: '}</span>
-        {area.action}
+        <VisibleText text={area.action} />
       </p>
-      {area.why && <p className="area-why">{area.why}</p>}
+      {area.why && (
+        <p className="area-why">
+          <VisibleText text={area.why} />
+        </p>
+      )}
       <button type="button" className="link-button" aria-expanded={open} aria-controls={id} onClick={() => setOpen((o) => !o)}>
         {open ? 'Hide evidence' : `Show evidence (${area.evidence.length})`}
       </button>
       <dl className="evidence" id={id} aria-label={`Evidence for ${area.area}`}>
         {area.evidence.map((e) => (
           <div key={e.label}>
-            <dt>{e.label}</dt>
-            <dd>{String(e.value)}</dd>
+            <dt>
+              <VisibleText text={e.label} />
+            </dt>
+            <dd>
+              <VisibleText text={String(e.value)} />
+            </dd>
           </div>
         ))}
       </dl>

@@ -4,7 +4,7 @@
 import type { GetResult } from '../../../src/client/index';
 import { Table } from '../components/table';
 import { Card, Empty, Loaded, PageHeader, Pill, Provenance, Stat, type Tone } from '../components/ui';
-import { VisibleText } from '../components/visible-text';
+import { VisibleText, visibleString } from '../components/visible-text';
 import { ok } from '../lib/api';
 import { fmtMoney, fmtNumber, fmtPercent } from '../lib/format';
 import { useLoad } from '../lib/use-api';
@@ -84,7 +84,7 @@ export function PlanPage() {
                           <ul className="plain-list">
                             {i.blockers.map((b) => (
                               <li key={`${b.gap}:${b.detail}`}>
-                                {b.detail}
+                                <VisibleText text={b.detail} />
                                 <div className="muted">
                                   → {b.action} ({b.owner}
                                   {b.people?.length ? `: ${b.people.join(', ')}` : ''})
@@ -134,7 +134,7 @@ export function PlanPage() {
                         </td>
                         <td className="num">
                           {e.value.annualUsd === null ? (
-                            <span title={e.value.why}>unmeasured</span>
+                            <span title={e.value.why && visibleString(e.value.why)}>unmeasured</span>
                           ) : (
                             fmtMoney(e.value.annualUsd, 'USD', true)
                           )}{' '}
@@ -142,7 +142,7 @@ export function PlanPage() {
                         </td>
                         <td className="num">
                           {e.cost.annualUsd === null ? (
-                            <span title={e.cost.why}>unmeasured</span>
+                            <span title={e.cost.why && visibleString(e.cost.why)}>unmeasured</span>
                           ) : (
                             fmtMoney(e.cost.annualUsd, 'USD', true)
                           )}{' '}
@@ -152,13 +152,13 @@ export function PlanPage() {
                           <ul className="plain-list">
                             {e.shortfalls.map((s) => (
                               <li key={`${s.kind}:${s.what}`} className="text-bad">
-                                {s.kind === 'compute' ? 'Pool' : 'Budget'} {s.what} short by {fmtNumber(s.missing, 2)} {s.unit} in{' '}
-                                {s.quarter}
+                                {s.kind === 'compute' ? 'Pool' : 'Budget'} {s.what} short by {fmtNumber(s.missing, 2)}{' '}
+                                <VisibleText text={s.unit} /> in {s.quarter}
                               </li>
                             ))}
                             {e.notes.map((n) => (
                               <li key={n} className="muted">
-                                {n}
+                                <VisibleText text={n} />
                               </li>
                             ))}
                           </ul>
@@ -171,7 +171,9 @@ export function PlanPage() {
                   <summary>Assumptions</summary>
                   <ul className="plain-list">
                     {p.assumptions.map((a) => (
-                      <li key={a}>{a}</li>
+                      <li key={a}>
+                        <VisibleText text={a} />
+                      </li>
                     ))}
                   </ul>
                 </details>
@@ -224,8 +226,10 @@ export function PlanPage() {
                       .map((m) => (
                         <li key={`${m.initiative}:${m.from}:${m.to}`}>
                           <Pill value={m.verdict} tone={m.verdict === 'switch' ? 'good' : 'neutral'} />{' '}
-                          <span className="strong">{m.initiative}</span>: {m.from} → {m.to}
-                          {m.annualSavingUsd !== null && <> saves {fmtMoney(m.annualSavingUsd)} a year</>}. {m.reason}
+                          <span className="strong">{m.initiative}</span>: <VisibleText text={m.from} /> →{' '}
+                          <VisibleText text={m.to} />
+                          {m.annualSavingUsd !== null && <> saves {fmtMoney(m.annualSavingUsd)} a year</>}.{' '}
+                          <VisibleText text={m.reason} />
                         </li>
                       ))}
                   </ul>

@@ -86,7 +86,9 @@ export function PoliciesPage() {
                       {p.source === 'builtin' ? (
                         <details open={hash === p.id}>
                           <summary className="small">Cedar</summary>
-                          <pre className="code cedar">{p.text}</pre>
+                          <pre className="code cedar">
+                            <VisibleText text={p.text} />
+                          </pre>
                         </details>
                       ) : (
                         <>

@@ -4,7 +4,7 @@ import { Fragment } from 'react';
 import type { GetResult } from '../../../src/client/index';
 import { Sparkline } from '../components/sparkline';
 import { Card, Empty, Loaded, PageHeader, Pill, Progress, Provenance, RiskPill } from '../components/ui';
-import { VisibleText } from '../components/visible-text';
+import { VisibleText, visibleString } from '../components/visible-text';
 import { type Api, ok } from '../lib/api';
 import { fmtDate, fmtMetric, fmtMoney, fmtNumber, fmtPercent, titleCase } from '../lib/format';
 import { loadOutcomes, loadPortfolio, type Outcomes, type PortfolioInitiative } from '../lib/portfolio';
@@ -228,14 +228,16 @@ function RoiBox({ roi }: { roi: Roi }) {
         <span className="stat-label">Value</span>
         {valued ? (
           <span
-            title={roi.value.items
-              .map((i) => `${i.metric}: ${fmtNumber(i.improvement, 2)} ${i.unit} × ${fmtMoney(i.valuePerUnit)}`)
-              .join('\n')}
+            title={visibleString(
+              roi.value.items
+                .map((i) => `${i.metric}: ${fmtNumber(i.improvement, 2)} ${i.unit} × ${fmtMoney(i.valuePerUnit)}`)
+                .join('\n'),
+            )}
           >
             <strong>{fmtMoney(roi.value.total)}</strong> <Provenance value={roi.value.provenance} />
           </span>
         ) : (
-          <span className="muted small" title={roi.value.notValued.map((n) => `${n.metric}: ${n.why}`).join('\n')}>
+          <span className="muted small" title={visibleString(roi.value.notValued.map((n) => `${n.metric}: ${n.why}`).join('\n'))}>
             not valued: no outcome states a value per unit
           </span>
         )}
@@ -245,7 +247,11 @@ function RoiBox({ roi }: { roi: Roi }) {
           Cost {roi.cost.incomplete.length > 0 ? 'at least ' : ''}
           {fmtMoney(roi.cost.total)}
         </span>
-        {roi.cost.incomplete.length > 0 && <span className="muted small">leaves out: {roi.cost.incomplete.join('; ')}</span>}
+        {roi.cost.incomplete.length > 0 && (
+          <span className="muted small">
+            leaves out: <VisibleText text={roi.cost.incomplete.join('; ')} />
+          </span>
+        )}
         <span className="roi-costs">
           {roi.cost.items.map((c) => (
             <span key={c.source} title={c.source}>

@@ -92,7 +92,9 @@ export function SpendImports({ budget, currency, onChange }: { budget: string; c
     >
       {result && (
         <div className={result.tone === 'bad' ? 'form-error' : 'form-ok'} role={result.tone === 'bad' ? 'alert' : 'status'}>
-          <p>{result.text}</p>
+          <p>
+            <VisibleText text={result.text} />
+          </p>
           {result.lines && result.lines.length > 0 && (
             <ul className="plain-list small">
               {result.lines.map((l) => (
