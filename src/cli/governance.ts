@@ -45,6 +45,10 @@ export type GovernanceCommand = keyof typeof GOVERNANCE_USAGE;
 
 const line = (cells: Array<string | number | null | undefined>) => `${cells.map((c) => c ?? '—').join('\t')}\n`;
 
+/** The agents a purge names for a hold, and how many more it held (the answer lists the first 100). */
+const heldNames = (names: string[], count: number) =>
+  names.join(', ') + (count > names.length ? ` … and ${count - names.length} more` : '');
+
 function incidentLine(x: Incident): string {
   const clock = x.reporting
     ? x.reporting.reportedAt
@@ -342,8 +346,8 @@ export async function governance(command: GovernanceCommand, argv: string[]): Pr
             ...Object.entries(r)
               .filter(([, v]) => typeof v === 'number')
               .map(([k, v]) => `${k.padEnd(14)} ${v} ${k === 'arguments' ? 'redacted' : 'deleted'}`),
-            ...(r.held.highRisk.length ? [`held (high risk): ${r.held.highRisk.join(', ')}`] : []),
-            ...(r.held.incident.length ? [`held (open incident): ${r.held.incident.join(', ')}`] : []),
+            ...(r.held.highRisk.length ? [`held (high risk): ${heldNames(r.held.highRisk, r.held.highRiskCount)}`] : []),
+            ...(r.held.incident.length ? [`held (open incident): ${heldNames(r.held.incident, r.held.incidentCount)}`] : []),
             ...(r.auditHeldBack ? [`audit entries held back: ${r.auditHeldBack}`] : []),
           ]
             .map((l) => `${l}\n`)

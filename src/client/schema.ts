@@ -3603,10 +3603,14 @@ export interface components {
             events: number;
             /** @description agents whose data was held back */
             held: {
-                /** @description agents of high-risk initiatives: kept at least highRiskFloorDays */
+                /** @description agents of high-risk initiatives (or that left one since the floor): kept at least highRiskFloorDays; the first 100 by name */
                 highRisk: string[];
-                /** @description agents linked to an incident that is not closed: kept until it closes */
+                /** @description how many agents the high-risk hold held, listed or not */
+                highRiskCount: number;
+                /** @description agents linked to an incident that is not closed: kept until it closes; the first 100 by name */
                 incident: string[];
+                /** @description how many agents the incident hold held, listed or not */
+                incidentCount: number;
             };
             /** @description rows deleted (arguments: redacted) */
             shadowAgents: number;

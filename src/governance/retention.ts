@@ -9,6 +9,7 @@ import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { adapterOf, orBatches, withoutQueryBound } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { deleteInSlices, inSlices, rowIdOf, rowsIn } from '../db/slices.js';
+import { valueSet } from '../db/value-set.js';
 import { InputError } from '../errors.js';
 import { UNBOOKED } from '../evidence/attribution.js';
 import type { AuditRecord } from '../guard/audit.js';
@@ -39,6 +40,8 @@ const SETTING = 'retention';
 const DAY = 86_400_000;
 /** Rows of task_traces read per slice when retention walks it. */
 const TRACE_SLICE = 5000;
+/** Held agents a purge's answer names, per hold (the first by name; the counts say how many in all). */
+export const HELD_LISTED = 100;
 
 export interface Deps {
   db: Kysely<Database>;
@@ -58,6 +61,13 @@ export interface Deps {
 }
 
 export type RetentionService = ReturnType<typeof createRetentionService>;
+
+/** The agents each hold names in a purge's answer: the first HELD_LISTED by name, and how many in all
+ *  (a list of every one grew with the fleet: 66,000 names after a reorganisation). */
+function heldAnswer(highRisk: ReadonlySet<string>, incident: ReadonlySet<string>) {
+  const first = (names: ReadonlySet<string>) => [...names].sort().slice(0, HELD_LISTED);
+  return { highRisk: first(highRisk), highRiskCount: highRisk.size, incident: first(incident), incidentCount: incident.size };
+}
 
 /** The retention periods in force, as committed. */
 export async function readRetention(db: Kysely<Database>): Promise<Retention> {
@@ -88,18 +98,26 @@ export function createRetentionService(deps: Deps) {
     // The tier in force: the latest assessment, else the descriptor's (read once, not per agent).
     const assessed = await latestTiers(db);
     const tier = (i: string) => assessed.get(i) ?? registry.get('Initiative', i)?.spec.riskTier;
-    const highRisk = registry
-      .list('Agent')
-      .filter((a) => tier(a.spec.initiative) === 'high')
-      .map((a) => a.name);
+    const agents = registry.list('Agent');
+    const highRisk = new Set(agents.filter((a) => tier(a.spec.initiative) === 'high').map((a) => a.name));
     const open = await db.selectFrom('incidents').select(['agents', 'initiatives']).where('status', '!=', 'closed').execute();
     const incident = new Set<string>();
     let initiativeIncident = false;
+    // An initiative's agents, gathered once (not a walk of every agent per linked initiative).
+    let byInitiative: Map<string, string[]> | undefined;
     for (const i of open) {
       for (const a of JSON.parse(i.agents) as string[]) incident.add(a);
       for (const init of JSON.parse(i.initiatives) as string[]) {
         initiativeIncident = true;
-        for (const a of registry.list('Agent')) if (a.spec.initiative === init) incident.add(a.name);
+        if (!byInitiative) {
+          byInitiative = new Map();
+          for (const a of agents) {
+            const names = byInitiative.get(a.spec.initiative);
+            if (names) names.push(a.name);
+            else byInitiative.set(a.spec.initiative, [a.name]);
+          }
+        }
+        for (const a of byInitiative.get(init) ?? []) incident.add(a);
       }
     }
     // An agent deleted from the registry no longer says which initiative (and so which tier, which
@@ -108,7 +126,7 @@ export function createRetentionService(deps: Deps) {
     // Initiatives high-risk now: leaving one holds, whatever its tier when the agent left.
     const named = new Set([...registry.list('Initiative').map((i) => i.name), ...assessed.keys()]);
     const highNow = [...named].filter((i) => tier(i) === 'high');
-    return { highRisk, tier, highNow, incident: [...incident], deletedHeldEntirely: initiativeIncident };
+    return { highRisk, tier, highNow, incident, deletedHeldEntirely: initiativeIncident };
   }
 
   /**
@@ -117,7 +135,7 @@ export function createRetentionService(deps: Deps) {
    * review: the floor followed the agent's initiative at purge, so a move released its logs). Agents
    * held whole (`highRisk`) are left out. What the agent did before it joined is held with it.
    */
-  async function departedHighRisk(tier: (i: string) => string | undefined, floor: string, highRisk: string[]) {
+  async function departedHighRisk(tier: (i: string) => string | undefined, floor: string, highRisk: ReadonlySet<string>) {
     const rows = await db
       .selectFrom('agent_departures')
       .select(['agent', 'initiative', 'tier', 'left_at'])
@@ -127,7 +145,7 @@ export function createRetentionService(deps: Deps) {
     for (const r of rows)
       if (
         (r.tier === 'high' || tier(r.initiative) === 'high') &&
-        !highRisk.includes(r.agent) &&
+        !highRisk.has(r.agent) &&
         r.left_at > (until.get(r.agent) ?? '')
       )
         until.set(r.agent, r.left_at);
@@ -243,6 +261,10 @@ export function createRetentionService(deps: Deps) {
       const cutoff = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
       const floor = cutoff(HIGH_RISK_FLOOR_DAYS);
       const departed = await departedHighRisk(tier, floor, highRisk);
+      // Each hold is one bound parameter whatever the number of agents (src/db/value-set.ts): a term per
+      // agent passed SQLite's 32,766 bound variables with a fleet that large, and failed every purge.
+      const highRiskSet = valueSet(adapter, highRisk);
+      const incidentSet = valueSet(adapter, incident);
       /** A row of an agent that left a high-risk initiative (its tier then, or now) after the row's time,
        *  dated from the floor on; never true for a row of no agent. One correlated lookup by (agent,
        *  left_at), the same few parameters whatever the number of departures (found by review: a term per
@@ -264,7 +286,7 @@ export function createRetentionService(deps: Deps) {
               .where((d) =>
                 d.or([
                   d('agent_departures.tier', '=', 'high'),
-                  ...(highNow.length ? [d('agent_departures.initiative', 'in', highNow)] : []),
+                  ...(highNow.length ? [d('agent_departures.initiative', 'in', valueSet(adapter, highNow))] : []),
                 ]),
               ),
           ),
@@ -278,7 +300,7 @@ export function createRetentionService(deps: Deps) {
         spans: number;
         arguments: number;
         shadowAgents: number;
-        held: { highRisk: string[]; incident: string[] };
+        held: { highRisk: string[]; highRiskCount: number; incident: string[]; incidentCount: number };
         auditHeldBack?: string;
       } = {
         auditEntries: 0,
@@ -287,7 +309,7 @@ export function createRetentionService(deps: Deps) {
         spans: 0,
         arguments: 0,
         shadowAgents: 0,
-        held: { highRisk: [...highRisk, ...departed.keys()], incident },
+        held: heldAnswer(new Set([...highRisk, ...departed.keys()]), incident),
       };
 
       // Shadow identities nobody has seen for the period (unauthenticated callers cannot grow the table for ever).
@@ -323,8 +345,8 @@ export function createRetentionService(deps: Deps) {
         const before = cutoff(p[type]);
         // The day too: task events have no index on their time, and every slice would scan them all.
         let q = db.selectFrom(table).select(rowId.as('r')).where('day', '<=', before.slice(0, 10)).where(column, '<', before);
-        if (incident.length) q = q.where('agent', 'not in', incident);
-        if (highRisk.length) q = q.where((eb) => eb.or([eb('agent', 'not in', highRisk), eb(column, '<', floor)]));
+        if (incident.size) q = q.where('agent', 'not in', incidentSet);
+        if (highRisk.size) q = q.where((eb) => eb.or([eb('agent', 'not in', highRiskSet), eb(column, '<', floor)]));
         if (departed.size) q = q.where((eb) => eb.not(heldDeparted(eb, table, column)));
         q = q.where((eb) =>
           eb.or([
@@ -345,8 +367,8 @@ export function createRetentionService(deps: Deps) {
         const deleted = (agent: string) => agent !== UNBOOKED && !agents.has(agent);
         const expired = (r: { agent: string; day: string }) =>
           r.day < before &&
-          !incident.includes(r.agent) &&
-          (!highRisk.includes(r.agent) || r.day < heldFloor) &&
+          !incident.has(r.agent) &&
+          (!highRisk.has(r.agent) || r.day < heldFloor) &&
           !(departed.has(r.agent) && r.day >= heldFloor && r.day <= (departed.get(r.agent) ?? '').slice(0, 10)) &&
           (!deleted(r.agent) || (!deletedHeldEntirely && r.day < heldFloor));
         let after: { trace_id: string; agent: string } | undefined;
@@ -382,9 +404,9 @@ export function createRetentionService(deps: Deps) {
         .select(rowId.as('r'))
         .where('arguments', 'is not', null)
         .where('at', '<', cutoff(p.arguments));
-      if (incident.length) redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', incident)]));
-      if (highRisk.length)
-        redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', highRisk), eb('at', '<', floor)]));
+      if (incident.size) redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', incidentSet)]));
+      if (highRisk.size)
+        redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', highRiskSet), eb('at', '<', floor)]));
       if (departed.size)
         redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb.not(heldDeparted(eb, 'audit_entries', 'at'))]));
       redact = redact.where((eb) =>
@@ -435,9 +457,9 @@ export function createRetentionService(deps: Deps) {
             eb.or([
               eb.and([eb('kind', '=', 'decision'), eb('at', '>=', decisionsBefore)]),
               eb.and([eb('kind', '!=', 'decision'), eb('at', '>=', actsBefore)]),
-              ...(highRisk.length ? [eb.and([eb('agent', 'in', highRisk), eb('at', '>=', floor)])] : []),
+              ...(highRisk.size ? [eb.and([eb('agent', 'in', highRiskSet), eb('at', '>=', floor)])] : []),
               ...(departed.size ? [heldDeparted(eb, 'audit_entries', 'at')] : []),
-              ...(incident.length ? [eb('agent', 'in', incident)] : []),
+              ...(incident.size ? [eb('agent', 'in', incidentSet)] : []),
               // A deleted agent's decisions: held as above.
               eb.and([
                 eb('kind', '=', 'decision'),

@@ -27,8 +27,15 @@ const RetentionPurge = T.Object(
     ...perDataType(T.Integer({ description: 'rows deleted (arguments: redacted)' })),
     held: T.Object(
       {
-        highRisk: T.Array(T.String(), { description: 'agents of high-risk initiatives: kept at least highRiskFloorDays' }),
-        incident: T.Array(T.String(), { description: 'agents linked to an incident that is not closed: kept until it closes' }),
+        highRisk: T.Array(T.String(), {
+          description:
+            'agents of high-risk initiatives (or that left one since the floor): kept at least highRiskFloorDays; the first 100 by name',
+        }),
+        highRiskCount: T.Integer({ description: 'how many agents the high-risk hold held, listed or not' }),
+        incident: T.Array(T.String(), {
+          description: 'agents linked to an incident that is not closed: kept until it closes; the first 100 by name',
+        }),
+        incidentCount: T.Integer({ description: 'how many agents the incident hold held, listed or not' }),
       },
       { description: 'agents whose data was held back' },
     ),
