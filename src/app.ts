@@ -191,7 +191,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     flushShadows: () => guard.flushShadows(),
     agentStatus: (agent) => guard.agentStatus(agent).effective,
     overdueSeriousIncidents: () => incidents.overdueCount(),
-    incidents: () => incidents.list({ type: 'system', id: 'report' }, { limit: 1000 }),
+    incidents,
   });
   const auth = createAuthService({
     db,

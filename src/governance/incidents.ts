@@ -1,7 +1,7 @@
 // Incidents: severity, a status that only moves forward (open → mitigated → resolved → closed), a
 // timeline, linked agents and initiatives, an owner, and for serious incidents the EU AI Act Art. 73
 // reporting clock. Every change is also recorded in the audit log.
-import type { Kysely } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { actorName, assertCan, can, type Principal } from '../auth/principal.js';
 import { newId } from '../auth/tokens.js';
 import { adapterOf, orBatches } from '../db/adapter.js';
@@ -93,6 +93,32 @@ function toIncident(r: IncidentTable, now = new Date()) {
   };
 }
 export type Incident = ReturnType<typeof toIncident>;
+
+/** Incidents the board report counts and lists: still open (or mitigated), opened since, or either. */
+export type IncidentsWhich = 'open' | 'recent' | 'either';
+const UNRESOLVED = ['open', 'mitigated'] as const;
+
+/**
+ * The board report's order, most pressing first, in SQL (pressing() in src/insight/report.ts says it
+ * for incidents in memory): a serious incident whose report is overdue at `now`, then serious ones,
+ * then by severity, then by status (open first), then the newest; the id last, so ties keep one order.
+ */
+function pressingFirst<O>(q: SelectQueryBuilder<Database, 'incidents', O>, now: string) {
+  const rank = (values: readonly string[], column: 'severity' | 'status') =>
+    sql<number>`CASE ${sql.ref(column)} ${sql.join(
+      values.map((v, i) => sql`WHEN ${v} THEN ${sql.lit(i)}`),
+      sql` `,
+    )} ELSE ${sql.lit(values.length)} END`;
+  return q
+    .orderBy(
+      sql`CASE WHEN serious = 1 AND reported_at IS NULL AND report_due_at IS NOT NULL AND report_due_at < ${now} THEN 0 ELSE 1 END`,
+    )
+    .orderBy('serious', 'desc')
+    .orderBy(rank(SEVERITIES, 'severity'))
+    .orderBy(rank(STATUSES, 'status'))
+    .orderBy('opened_at', 'desc')
+    .orderBy('id', 'desc');
+}
 
 export function createIncidentService(deps: Deps) {
   const { db } = deps;
@@ -311,6 +337,58 @@ export function createIncidentService(deps: Deps) {
       });
       await deps.recordAct({ kind: 'incident.reported', actor: actorName(actor), detail: { incident: id, reference } });
       return toIncident({ ...r, reported_at: now, report_reference: reference, updated_at: now });
+    },
+
+    /**
+     * How many incidents the board report draws from (open or mitigated, or opened since `since`), by
+     * severity and status: `n` of each, `recent` of them opened since. At most 16 rows, however many
+     * incidents there are (the report read the 1,000 newest and counted those: found by review).
+     */
+    async reportCounts(since: string) {
+      const rows = await db
+        .selectFrom('incidents')
+        .select((eb) => [
+          'severity',
+          'status',
+          eb.fn.countAll<number>().as('n'),
+          eb.fn.sum<number>(eb.case().when('opened_at', '>=', since).then(1).else(0).end()).as('recent'),
+        ])
+        .where((eb) => eb.or([eb('status', 'in', UNRESOLVED), eb('opened_at', '>=', since)]))
+        .groupBy(['severity', 'status'])
+        .execute();
+      return rows.map((r) => ({ severity: r.severity, status: r.status, n: Number(r.n), recent: Number(r.recent) }));
+    },
+
+    /** The `limit` most pressing incidents of `which` (the board report's order: pressingFirst). */
+    async mostPressing(which: IncidentsWhich, since: string, limit: number): Promise<Incident[]> {
+      const now = new Date();
+      let q = db.selectFrom('incidents').selectAll();
+      if (which === 'open') q = q.where('status', 'in', UNRESOLVED);
+      else if (which === 'recent') q = q.where('opened_at', '>=', since);
+      else q = q.where((eb) => eb.or([eb('status', 'in', UNRESOLVED), eb('opened_at', '>=', since)]));
+      const rows = await pressingFirst(q, now.toISOString()).limit(limit).execute();
+      return rows.map((r) => toIncident(r, now));
+    },
+
+    /** Every incident still open or mitigated, newest first, with what the plan reads of it (not the rest). */
+    async unresolved() {
+      const rows = await db
+        .selectFrom('incidents')
+        .select(['id', 'title', 'severity', 'status', 'owner', 'serious', 'agents', 'initiatives'])
+        .where('status', 'in', UNRESOLVED)
+        .orderBy('opened_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        severity: r.severity,
+        status: r.status,
+        owner: r.owner,
+        seriousIncident: r.serious === 1,
+        agents: JSON.parse(r.agents) as string[],
+        initiatives: JSON.parse(r.initiatives) as string[],
+      }));
     },
 
     /** Serious incidents not reported by their deadline. */

@@ -7,7 +7,7 @@ import { InputError, NotFoundError } from '../errors.js';
 import { attributionMismatches } from '../evidence/attribution.js';
 import { computeOutcomes, type OutcomeReport } from '../evidence/outcomes.js';
 import { unpricedModelCalls } from '../evidence/unpriced.js';
-import type { Incident } from '../governance/incidents.js';
+import type { IncidentService } from '../governance/incidents.js';
 import { latestTiers } from '../governance/risk.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { ACTIVE_STAGES } from '../registry/stages.js';
@@ -26,8 +26,8 @@ export interface Deps {
   registry(): Promise<RegistrySnapshot>;
   agentStatus(agent: string): string;
   overdueSeriousIncidents(): Promise<number>;
-  /** Every incident, newest first (the board report lists the open and recent ones). */
-  incidents(): Promise<Incident[]>;
+  /** The board report's counts and listed incidents, and the plan's unresolved ones. */
+  incidents: Pick<IncidentService, 'reportCounts' | 'mostPressing' | 'unresolved'>;
   /** Writes shadow sightings still counted in memory (the guard batches them). */
   flushShadows?(): Promise<void>;
 }
@@ -150,7 +150,7 @@ export function createInsightService(deps: Deps) {
       const conflicts = planThresholdConflicts(overrides);
       if (conflicts.length > 0) throw new InputError(conflicts.map((c) => c.message).join('; '), conflicts);
       const t = { ...DEFAULT_PLAN_THRESHOLDS, ...overrides };
-      return plan(await planFacts(db, await facts(now), t, await deps.incidents()), t);
+      return plan(await planFacts(db, await facts(now), t, await deps.incidents.unresolved()), t);
     },
 
     /** Pilot paralysis, agent sprawl and where AI is not ready, as named lists. */
@@ -216,7 +216,6 @@ export function createInsightService(deps: Deps) {
           ...(a.telemetryNotIncludedUsd !== undefined ? { telemetryNotIncludedUsd: a.telemetryNotIncludedUsd } : {}),
         });
       }
-      const all = await deps.incidents();
       const since = new Date(now.getTime() - 90 * 86_400_000).toISOString();
       const risks = r
         .list('Initiative')
@@ -236,10 +235,12 @@ export function createInsightService(deps: Deps) {
         diagnostic,
         initiatives,
         budgets,
-        incidents: reportIncidents(all, since, f.overdueSeriousIncidents ?? 0),
+        incidents: await reportIncidents(deps.incidents, since, f.overdueSeriousIncidents ?? 0),
         risks,
         shadowAgents: [...new Set(f.shadowAgents.map((s) => s.identity))],
-        plan: planLines(plan(await planFacts(db, f, DEFAULT_PLAN_THRESHOLDS, all), DEFAULT_PLAN_THRESHOLDS)),
+        plan: planLines(
+          plan(await planFacts(db, f, DEFAULT_PLAN_THRESHOLDS, await deps.incidents.unresolved()), DEFAULT_PLAN_THRESHOLDS),
+        ),
         signals: await signalsOf(f, now),
       };
     },

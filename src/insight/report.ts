@@ -1,7 +1,7 @@
 // The board report: one model gathered from the same facts as the diagnostic, rendered three ways
 // (Markdown, HTML, PDF). Nothing in it is typed in by hand: every number comes from the registry,
 // the guard, telemetry, reviews, incidents or imported spend, with its provenance.
-import { type Incident, SEVERITIES, STATUSES } from '../governance/incidents.js';
+import { type Incident, type IncidentService, SEVERITIES, STATUSES } from '../governance/incidents.js';
 import { formatMoney as money } from '../money.js';
 import type { BudgetAlignment, Diagnostic } from './diagnostic.js';
 import type { Roi } from './roi.js';
@@ -95,27 +95,46 @@ export function pressing(a: Incident, b: Incident): number {
   return b.openedAt.localeCompare(a.openedAt);
 }
 
-/** The report's incidents: open ones and those opened since `since`, counted, the most pressing listed. */
-export function reportIncidents(
-  all: Incident[],
+/** What the report reads of incidents: counts by severity and status, and the few rows it lists. */
+export type IncidentReader = Pick<IncidentService, 'reportCounts' | 'mostPressing'>;
+
+/**
+ * The report's incidents: open ones and those opened since `since`, counted, the most pressing listed.
+ * The database counts them and sorts them (in pressing()'s order): only the rows listed are read, so
+ * neither memory nor the answer grows with the incidents (found by review: it read the 1,000 newest
+ * and counted those, short past 1,000, and missed older open ones).
+ */
+export async function reportIncidents(
+  incidents: IncidentReader,
   since: string,
   overdue: number,
   listed = REPORT_INCIDENTS_LISTED,
-): ReportIncidents {
-  const open = all.filter((i) => i.status === 'open' || i.status === 'mitigated');
-  const recent = all.filter((i) => i.openedAt >= since);
-  const pool = [...new Set([...open, ...recent])];
-  const count = <K extends string>(keys: readonly K[], of: (i: Incident) => K) =>
-    Object.fromEntries(keys.map((k) => [k, recent.filter((i) => of(i) === k).length])) as Record<K, number>;
+): Promise<ReportIncidents> {
+  const counts = await incidents.reportCounts(since);
+  const total = (of: (c: (typeof counts)[number]) => number, keep = (_: (typeof counts)[number]) => true) =>
+    counts.filter(keep).reduce((sum, c) => sum + of(c), 0);
+  const recentBy = <K extends string>(keys: readonly K[], of: (c: (typeof counts)[number]) => string) =>
+    Object.fromEntries(
+      keys.map((k) => [
+        k,
+        total(
+          (c) => c.recent,
+          (c) => of(c) === k,
+        ),
+      ]),
+    ) as Record<K, number>;
   return {
-    open: [...open].sort(pressing).slice(0, listed),
-    openCount: open.length,
-    recent: [...recent].sort(pressing).slice(0, listed),
-    recentCount: recent.length,
-    pressing: pool.sort(pressing).slice(0, listed),
-    pressingCount: pool.length,
-    recentBySeverity: count(SEVERITIES, (i) => i.severity),
-    recentByStatus: count(STATUSES, (i) => i.status),
+    open: await incidents.mostPressing('open', since, listed),
+    openCount: total(
+      (c) => c.n,
+      (c) => c.status === 'open' || c.status === 'mitigated',
+    ),
+    recent: await incidents.mostPressing('recent', since, listed),
+    recentCount: total((c) => c.recent),
+    pressing: await incidents.mostPressing('either', since, listed),
+    pressingCount: total((c) => c.n),
+    recentBySeverity: recentBy(SEVERITIES, (c) => c.severity),
+    recentByStatus: recentBy(STATUSES, (c) => c.status),
     listed,
     overdue,
   };
