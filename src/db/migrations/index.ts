@@ -38,6 +38,7 @@ import * as m20261212T0100 from './20261212T0100-agent-departures.js';
 import * as m20261212T0110 from './20261212T0110-task-events-ended.js';
 import * as m20261212T0120 from './20261212T0120-approvals-pending-agent.js';
 import * as m20261213T0100 from './20261213T0100-agent-departures-agent.js';
+import * as m20261213T0140 from './20261213T0140-incidents-opened.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -76,6 +77,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261212T0110-task-events-ended': m20261212T0110,
   '20261212T0120-approvals-pending-agent': m20261212T0120,
   '20261213T0100-agent-departures-agent': m20261213T0100,
+  '20261213T0140-incidents-opened': m20261213T0140,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
