@@ -8,6 +8,7 @@ import { ACTIVE_STAGES, daysInStage } from '../registry/stages.js';
 import { type BudgetAlignment, budgetAlignment, DEFAULT_THRESHOLDS, type Evidence, type Facts } from './diagnostic.js';
 import { type MixGroup, type ModelMix, modelMix } from './model-mix.js';
 import { domainsOf, type Roadmap, roadmap, type ScaleCase, scaleCases } from './plan-roadmap.js';
+import { REPORT_INCIDENTS_LISTED } from './report.js';
 import type { Roi } from './roi.js';
 
 export type Recommendation = 'scale' | 'fix-then-scale' | 'continue' | 'stop';
@@ -113,6 +114,8 @@ export interface PlanFacts extends Facts {
 const ACTIVE = ACTIVE_STAGES;
 /** Incident severities that block scaling while open (sev3/sev4 are listed as evidence only). */
 const SEVERE = new Set(['sev1', 'sev2']);
+/** Open incidents a recommendation names, newest first, at most: the board report's page (the rest are counted). */
+const INCIDENTS_NAMED = REPORT_INCIDENTS_LISTED;
 const clamp = (x: number) => Math.max(-1, Math.min(1, x));
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
 const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
@@ -265,12 +268,23 @@ function judge(
       owner,
     );
   // Safety: a severe or serious incident still open on it or its agents is cleared before it grows.
-  for (const x of incidentsOn(f, name).filter((x) => x.serious || SEVERE.has(x.severity)))
+  // The INCIDENTS_NAMED most pressing are named, the rest counted in one more blocker (found by review:
+  // a bad month made one initiative hundreds of blockers, each a line of the board report's plan).
+  const incidents = incidentsOn(f, name);
+  const severe = incidents.filter((x) => x.serious || SEVERE.has(x.severity));
+  for (const x of severe.slice(0, INCIDENTS_NAMED))
     block(
       'open-incident',
       `incident ${x.id} (${x.severity}${x.serious ? ', serious' : ''}: ${x.title}) is still open`,
       `resolve incident ${x.id} (POST /v1/incidents/${x.id}/transitions)`,
       x.owner ?? i.spec.incidentOwner ?? owner,
+    );
+  if (severe.length > INCIDENTS_NAMED)
+    block(
+      'open-incident',
+      `${severe.length - INCIDENTS_NAMED} more severe or serious incidents are still open on it or its agents`,
+      'resolve them (GET /v1/incidents lists them all)',
+      i.spec.incidentOwner ?? owner,
     );
   if (roi && roi.roi === null)
     block(
@@ -380,7 +394,6 @@ function judge(
           : `attainment ${pct(attainment)} (under ${pct(t.minAttainmentToScale)}): keep going until it reaches the target`;
   }
 
-  const incidents = incidentsOn(f, name);
   const evidence: Evidence[] = [
     { label: 'stage', value: `${i.spec.stage}${days !== null ? ` for ${days} days` : ''}` },
     { label: 'risk tier', value: tier ?? 'untiered' },
@@ -397,7 +410,12 @@ function judge(
       value: roi ? `${pct(roiValue)} (value ${roi.value.total} assumed, cost ${roi.cost.total} USD)` : 'unmeasured',
     },
     { label: 'tasks in the window', value: scale.tasksNow },
-    { label: 'open incidents on it or its agents', value: list(incidents.map((x) => `${x.id} (${x.severity})`)) },
+    {
+      label: 'open incidents on it or its agents',
+      value:
+        list(incidents.slice(0, INCIDENTS_NAMED).map((x) => `${x.id} (${x.severity})`)) +
+        (incidents.length > INCIDENTS_NAMED ? ` and ${incidents.length - INCIDENTS_NAMED} more` : ''),
+    },
   ];
   return {
     name,
@@ -414,11 +432,12 @@ function judge(
   };
 }
 
-/** Incidents still open (or only mitigated) on an initiative or on one of its agents. */
+/** Incidents still open (or only mitigated) on an initiative or on one of its agents, most pressing
+ *  first: serious, then by severity, then the newest (as the board report orders them). */
 function incidentsOn(f: PlanFacts, name: string): PlanFacts['openIncidents'] {
-  return f.openIncidents.filter(
-    (x) => x.initiatives.includes(name) || x.agents.some((a) => f.registry.get('Agent', a)?.spec.initiative === name),
-  );
+  return f.openIncidents
+    .filter((x) => x.initiatives.includes(name) || x.agents.some((a) => f.registry.get('Agent', a)?.spec.initiative === name))
+    .sort((a, b) => Number(b.serious) - Number(a.serious) || a.severity.localeCompare(b.severity));
 }
 
 /** What an initiative spent in a category of a budget up to today: its spend lines and its agents' telemetry. */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentTable } from '../../src/db/schema.js';
 import { type Incident, reportingClock } from '../../src/governance/incidents.js';
 import type { Plan } from '../../src/insight/plan.js';
-import { pressing } from '../../src/insight/report.js';
+import { pressing, REPORT_INCIDENTS_LISTED } from '../../src/insight/report.js';
 import { ENGINES } from '../support/databases.js';
 import { startMini, type TestServer } from '../support/server.js';
 
@@ -101,12 +101,32 @@ describe.each(ENGINES)('the board report and the plan with %s incidents past the
     expect((incidents.pressing as Incident[]).filter((i) => i.reporting?.overdue)).toHaveLength(4);
   }, 60_000);
 
-  it('the plan sees an open sev1 older than the 1,000 newest incidents', async () => {
+  it('the plan sees an open sev1 older than the 1,000 newest incidents, and names the most pressing few', async () => {
+    // 25 open sev2s on the same initiative, newer than the sev1: one blocker each made 26.
+    const at = new Date(Date.now() - DAY).toISOString();
+    await t.app.database.db
+      .insertInto('incidents')
+      .values(
+        Array.from({ length: 25 }, (_, k) => ({
+          ...(rows[RECENT + 1] as IncidentTable),
+          id: `inc-new-${k}`,
+          severity: 'sev2' as const,
+          opened_at: at,
+          aware_at: at,
+          updated_at: at,
+        })),
+      )
+      .execute();
     const res = await t.request({ method: 'GET', url: '/v1/plan' });
     expect(res.statusCode, res.body).toBe(200);
     const support = (res.json() as Plan).initiatives.find((i) => i.name === 'support-deflection');
-    expect(support?.blockers).toContainEqual(
-      expect.objectContaining({ gap: 'open-incident', detail: expect.stringContaining(`incident ${idOf(RECENT + 1)} (sev1`) }),
-    );
+    const blockers = support?.blockers.filter((b) => b.gap === 'open-incident') ?? [];
+    expect(blockers).toHaveLength(REPORT_INCIDENTS_LISTED + 1);
+    // The sev1 first, however old; then nine sev2s, and the rest counted.
+    expect(blockers[0]?.detail).toContain(`incident ${idOf(RECENT + 1)} (sev1`);
+    expect(blockers.slice(1, -1).every((b) => /\(sev2: /.test(b.detail))).toBe(true);
+    expect(blockers.at(-1)?.detail).toBe('16 more severe or serious incidents are still open on it or its agents');
+    const named = support?.evidence.find((e) => e.label.startsWith('open incidents'))?.value;
+    expect(named).toMatch(new RegExp(`^${idOf(RECENT + 1)} \\(sev1\\), inc-new-\\d+ \\(sev2\\).* and 16 more$`));
   }, 60_000);
 });
