@@ -155,9 +155,26 @@ describe('fulcrum incidents, reviews, risk, monitors and retention', { timeout: 
     const unknown = await cli('retention', 'set', 'everything=3');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^ {2}body: must NOT have additional properties: "everything"$/m);
+    // More high-risk agents than the purge's answer names: the CLI says how many more it held.
+    const fleet = path.join(dir, 'fleet.yaml');
+    fs.writeFileSync(
+      fleet,
+      Array.from(
+        { length: 120 },
+        (_, i) =>
+          `apiVersion: fulcrum/v1\nkind: Agent\nmetadata:\n  name: screener-${String(i).padStart(3, '0')}\nspec:\n  initiative: cv-screening-assistant\n  owner: omar.haddad\n  framework: openai-agents-sdk\n`,
+      ).join('---\n'),
+    );
+    const applied = await cli('apply', '-f', fleet);
+    expect(applied.code, applied.stderr).toBe(0);
     const purged = await cli('retention', 'purge');
     expect(purged.code, purged.stderr).toBe(0);
     expect(purged.stdout).toMatch(/^spans {10}\d+ deleted$/m);
+    const held = (await json('retention', 'purge')).held;
+    expect(held.highRisk).toHaveLength(100);
+    expect(purged.stdout).toMatch(
+      new RegExp(`^held \\(high risk\\): [^\\n]*screener-000, [^\\n]* … and ${held.highRiskCount - 100} more$`, 'm'),
+    );
 
     const token = await cli('tokens', 'create', '--person', 'carlos.mendez');
     expect(token.code, token.stderr).toBe(0);
