@@ -3,7 +3,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
-import { type ColumnDefinitionBuilder, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import {
+  type ColumnDefinitionBuilder,
+  type Expression,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  type RawBuilder,
+  SqliteDialect,
+  sql,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import { FulcrumError } from '../errors.js';
 import { touchPrivateFile } from '../private-files.js';
@@ -45,6 +55,14 @@ export interface DialectAdapter {
    * read transaction (WAL: other connections' commits stay invisible until it ends).
    */
   readSnapshot<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * The entries of a JSON object of strings as a table (columns `key`, `value`), from one bound
+   * parameter however many entries it has (a query's list of 10,000 pairs would pass SQLite's limit
+   * of parameters): SQLite's json_each, PostgreSQL's json_each_text.
+   */
+  objectEntries(json: string): RawBuilder<{ key: string; value: string }>;
+  /** Text in code-point order, whatever the database's collation (PostgreSQL's may be a locale's). */
+  codePointOrder(text: Expression<string>): RawBuilder<string>;
 }
 
 export interface DatabaseHandle {
@@ -84,6 +102,9 @@ const sqliteAdapter: DialectAdapter = {
       await reader.destroy();
     }
   },
+  objectEntries: (json) => sql`json_each(${json})`,
+  // SQLite's default collation (BINARY) compares UTF-8 bytes: code-point order.
+  codePointOrder: (text) => sql`${text}`,
 };
 
 /** The file behind each SQLite Kysely this process opened (for readSnapshot's second connection). */
@@ -98,6 +119,8 @@ const postgresAdapter: DialectAdapter = {
   rowLocks: true,
   rowId: 'ctid',
   readSnapshot: (db, fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
+  objectEntries: (json) => sql`json_each_text(cast(${json} as json))`,
+  codePointOrder: (text) => sql`${text} collate "C"`,
 };
 
 /** The adapter of an open database, for code that was handed only its Kysely instance. */

@@ -11,6 +11,7 @@ import type { RegistrySnapshot } from '../registry/model.js';
 import { createRegistryStore } from '../registry/registry-store.js';
 import { attributor, type Sender, sentBy, UNBOOKED } from './attribution.js';
 import { createPriceBook, tierAbovePrice } from './cost.js';
+import { type CostGroup, queryCosts } from './costs.js';
 import { mapEvent } from './events.js';
 import { createEvidenceStore } from './evidence-store.js';
 import { tooOldCheck } from './horizon.js';
@@ -28,22 +29,9 @@ export interface Deps {
   observe?: Pick<Observability, 'spansIngested'>;
 }
 
-export type CostGroup = 'agent' | 'initiative' | 'model' | 'business-unit';
-export interface CostRow {
-  key: string;
-  costUsd: number;
-  inputTokens: number;
-  outputTokens: number;
-  /** Model calls, priced or not. */
-  calls: number;
-  /** Model calls without a cost (not in costUsd), by reason; calls rolled up before 2026-12 may have none. */
-  unpricedCalls: number;
-  unpriced: { unknownModel: number; noPrice: number; noUsage: number; serviceTier: number };
-}
+export type { CostGroup, CostRow } from './costs.js';
 export type EvidenceService = ReturnType<typeof createEvidenceService>;
 
-/** The cost row, grouped by model, of model calls that named no model and of self-reported cost. */
-const NO_MODEL = '(no model)';
 /** Groups `costs` answers when the caller names no limit (GET /v1/costs `limit`). */
 const DEFAULT_COST_ROWS = 100;
 const MAX_EVENTS = 1000;
@@ -210,87 +198,10 @@ export function createEvidenceService(deps: Deps) {
     /** Spend from the rollups, grouped; initiative and business unit come from the registry. */
     async costs(actor: Principal, q: { groupBy: CostGroup; from: string; to: string; limit?: number }) {
       assertCan(actor, 'registry.read');
-      const rows = await deps.db
-        .selectFrom('evidence_daily')
-        .select((eb) => [
-          'agent',
-          'model',
-          eb.fn.sum<number>(eb('cost_measured_usd', '+', eb.ref('cost_reported_usd'))).as('cost'),
-          eb.fn.sum<number>('input_tokens').as('input'),
-          eb.fn.sum<number>('output_tokens').as('output'),
-          eb.fn.sum<number>('model_calls').as('calls'),
-          eb.fn.sum<number>('unpriced_calls').as('unpriced'),
-          eb.fn.sum<number>('unpriced_unknown_model').as('unknownModel'),
-          eb.fn.sum<number>('unpriced_no_price').as('noPrice'),
-          eb.fn.sum<number>('unpriced_no_usage').as('noUsage'),
-          eb.fn.sum<number>('unpriced_service_tier').as('serviceTier'),
-        ])
-        .where('day', '>=', q.from)
-        .where('day', '<=', q.to)
-        .groupBy(['agent', 'model'])
-        .execute();
-      const registry = await deps.registry();
-      const keyOf = (agent: string, model: string): string => {
-        const initiative = registry.get('Agent', agent)?.spec.initiative;
-        switch (q.groupBy) {
-          case 'agent':
-            return agent;
-          case 'model':
-            return model === '' ? NO_MODEL : model;
-          case 'initiative':
-            return initiative ?? '(unregistered)';
-          case 'business-unit':
-            return (initiative && registry.get('Initiative', initiative)?.spec.businessUnit) ?? '(unregistered)';
-        }
-      };
-      const groups = new Map<string, CostRow>();
-      for (const r of rows) {
-        // Grouped by model, the rows with none (tasks, tool spans) count only for what they add to the
-        // totals: model calls that named no model and self-reported cost, under "(no model)". Left out,
-        // they were spend and unpriced calls this grouping alone did not show.
-        if (
-          q.groupBy === 'model' &&
-          r.model === '' &&
-          !Number(r.cost) &&
-          !Number(r.calls) &&
-          !Number(r.input) &&
-          !Number(r.output)
-        )
-          continue;
-        const key = keyOf(r.agent, r.model);
-        const g = groups.get(key) ?? {
-          key,
-          costUsd: 0,
-          inputTokens: 0,
-          outputTokens: 0,
-          calls: 0,
-          unpricedCalls: 0,
-          unpriced: { unknownModel: 0, noPrice: 0, noUsage: 0, serviceTier: 0 },
-        };
-        g.costUsd += Number(r.cost ?? 0);
-        g.inputTokens += Number(r.input ?? 0);
-        g.outputTokens += Number(r.output ?? 0);
-        g.calls += Number(r.calls ?? 0);
-        // Calls without a cost are counted, with why, never summed as $0 (docs/evidence.md).
-        g.unpricedCalls += Number(r.unpriced ?? 0);
-        g.unpriced.unknownModel += Number(r.unknownModel ?? 0);
-        g.unpriced.noPrice += Number(r.noPrice ?? 0);
-        g.unpriced.noUsage += Number(r.noUsage ?? 0);
-        g.unpriced.serviceTier += Number(r.serviceTier ?? 0);
-        groups.set(key, g);
-      }
-      const out = [...groups.values()].map((g) => ({ ...g, costUsd: Math.round(g.costUsd * 1e6) / 1e6 }));
-      return {
-        from: q.from,
-        to: q.to,
-        groupBy: q.groupBy,
-        // The first `limit` groups only: by model, a window holds as many as its agents reported names
-        // (docs/evidence.md, "Model names in the rollups").
-        rows: out
-          .sort((a, b) => b.costUsd - a.costUsd || b.calls - a.calls || a.key.localeCompare(b.key))
-          .slice(0, q.limit ?? DEFAULT_COST_ROWS),
-        totalRows: out.length,
-      };
+      const { rows, totalRows } = await queryCosts(deps.db, await deps.registry(), { ...q, limit: q.limit ?? DEFAULT_COST_ROWS });
+      // The first `limit` groups only: by model, a window holds as many as its agents reported names
+      // (docs/evidence.md, "Model names in the rollups").
+      return { from: q.from, to: q.to, groupBy: q.groupBy, rows, totalRows };
     },
 
     async outcomes(actor: Principal, initiative: string, asOf = new Date()): Promise<OutcomeReport> {

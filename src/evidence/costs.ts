@@ -1,0 +1,132 @@
+// GET /v1/costs: spend from the daily rollups, grouped by agent, initiative, model or business unit,
+// most first. The grouping, the order and the cut to `limit` happen in SQL, so a window of thousands
+// of agents and model names is not read whole to answer its first page.
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { adapterOf } from '../db/adapter.js';
+import type { Database } from '../db/schema.js';
+import type { RegistrySnapshot } from '../registry/model.js';
+
+export type CostGroup = 'agent' | 'initiative' | 'model' | 'business-unit';
+export interface CostRow {
+  key: string;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Model calls, priced or not. */
+  calls: number;
+  /** Model calls without a cost (not in costUsd), by reason; calls rolled up before 2026-12 may have none. */
+  unpricedCalls: number;
+  unpriced: { unknownModel: number; noPrice: number; noUsage: number; serviceTier: number };
+}
+export interface CostQuery {
+  groupBy: CostGroup;
+  from: string;
+  to: string;
+  limit: number;
+}
+
+/** The cost row, grouped by model, of model calls that named no model and of self-reported cost. */
+const NO_MODEL = '(no model)';
+/** The group, by initiative or business unit, of agents the registry does not place in one. */
+const UNREGISTERED = '(unregistered)';
+
+/** The first `limit` groups of the window, most spend first, and how many groups there are. */
+export async function queryCosts(
+  db: Kysely<Database>,
+  registry: RegistrySnapshot,
+  q: CostQuery,
+): Promise<{ rows: CostRow[]; totalRows: number }> {
+  const adapter = adapterOf(db);
+  // Each rollup row with the key of its group. By initiative and business unit the key comes from this
+  // node's registry snapshot, as one JSON object (agent → key) joined as a table.
+  let rows = db.selectFrom('evidence_daily').where('day', '>=', q.from).where('day', '<=', q.to);
+  let key: RawBuilder<string>;
+  if (q.groupBy === 'agent') key = sql<string>`evidence_daily.agent`;
+  else if (q.groupBy === 'model') {
+    key = sql<string>`case when evidence_daily.model = '' then ${sql.lit(NO_MODEL)} else evidence_daily.model end`;
+    // Grouped by model, the rows with none (tasks, tool spans) count only for what they add to the
+    // totals: model calls that named no model and self-reported cost, under "(no model)". Left out,
+    // they were spend and unpriced calls this grouping alone did not show.
+    rows = rows.where((eb) =>
+      eb.or([
+        eb('model', '!=', ''),
+        eb('cost_measured_usd', '!=', 0),
+        eb('cost_reported_usd', '!=', 0),
+        eb('model_calls', '!=', 0),
+        eb('input_tokens', '!=', 0),
+        eb('output_tokens', '!=', 0),
+      ]),
+    );
+  } else {
+    const keys: Record<string, string> = {};
+    for (const a of registry.list('Agent')) {
+      const initiative = a.spec.initiative;
+      const k =
+        q.groupBy === 'initiative'
+          ? initiative
+          : initiative
+            ? registry.get('Initiative', initiative)?.spec.businessUnit
+            : initiative;
+      if (k !== undefined) keys[a.name] = k;
+    }
+    rows = rows.leftJoin(adapter.objectEntries(JSON.stringify(keys)).as('keys'), (join) =>
+      join.onRef('keys.key', '=', 'evidence_daily.agent'),
+    );
+    key = sql<string>`coalesce(keys.value, ${sql.lit(UNREGISTERED)})`;
+  }
+  const keyed = rows.select([
+    key.as('key'),
+    'cost_measured_usd',
+    'cost_reported_usd',
+    'input_tokens',
+    'output_tokens',
+    'model_calls',
+    'unpriced_calls',
+    'unpriced_unknown_model',
+    'unpriced_no_price',
+    'unpriced_no_usage',
+    'unpriced_service_tier',
+  ]);
+  const cost = sql<number>`sum(r.cost_measured_usd + r.cost_reported_usd)`;
+  const found = await db
+    .selectFrom(keyed.as('r'))
+    .select((eb) => [
+      'r.key',
+      cost.as('cost'),
+      eb.fn.sum<number>('r.input_tokens').as('input'),
+      eb.fn.sum<number>('r.output_tokens').as('output'),
+      eb.fn.sum<number>('r.model_calls').as('calls'),
+      eb.fn.sum<number>('r.unpriced_calls').as('unpriced'),
+      eb.fn.sum<number>('r.unpriced_unknown_model').as('unknownModel'),
+      eb.fn.sum<number>('r.unpriced_no_price').as('noPrice'),
+      eb.fn.sum<number>('r.unpriced_no_usage').as('noUsage'),
+      eb.fn.sum<number>('r.unpriced_service_tier').as('serviceTier'),
+      // How many groups there are, counted before the cut.
+      sql<number>`count(*) over ()`.as('groups'),
+    ])
+    .groupBy('r.key')
+    // Most spend first, to the micro-dollar as it is answered, then most calls, then the key.
+    .orderBy(sql`floor(${cost} * 1000000 + 0.5)`, 'desc')
+    .orderBy(sql`sum(r.model_calls)`, 'desc')
+    .orderBy(adapter.codePointOrder(sql<string>`r.key`))
+    .limit(q.limit)
+    .execute();
+  return {
+    rows: found.map((r) => ({
+      key: r.key,
+      costUsd: Math.round(Number(r.cost ?? 0) * 1e6) / 1e6,
+      inputTokens: Number(r.input ?? 0),
+      outputTokens: Number(r.output ?? 0),
+      calls: Number(r.calls ?? 0),
+      // Calls without a cost are counted, with why, never summed as $0 (docs/evidence.md).
+      unpricedCalls: Number(r.unpriced ?? 0),
+      unpriced: {
+        unknownModel: Number(r.unknownModel ?? 0),
+        noPrice: Number(r.noPrice ?? 0),
+        noUsage: Number(r.noUsage ?? 0),
+        serviceTier: Number(r.serviceTier ?? 0),
+      },
+    })),
+    totalRows: Number(found[0]?.groups ?? 0),
+  };
+}
