@@ -63,6 +63,12 @@ export interface DialectAdapter {
   objectEntries(json: string): RawBuilder<{ key: string; value: string }>;
   /** Text in code-point order, whatever the database's collation (PostgreSQL's may be a locale's). */
   codePointOrder(text: Expression<string>): RawBuilder<string>;
+  /**
+   * Waits for, then holds until `trx` ends, a lock on each of `keys` (PostgreSQL: transaction advisory
+   * locks, taken in sorted order so two callers never wait on each other crosswise). SQLite: nothing to
+   * do, its one write transaction at a time already serialises every writer.
+   */
+  lockKeys(trx: Kysely<Database>, keys: readonly string[]): Promise<void>;
 }
 
 export interface DatabaseHandle {
@@ -105,6 +111,7 @@ const sqliteAdapter: DialectAdapter = {
   objectEntries: (json) => sql`json_each(${json})`,
   // SQLite's default collation (BINARY) compares UTF-8 bytes: code-point order.
   codePointOrder: (text) => sql`${text}`,
+  lockKeys: async () => {},
 };
 
 /** The file behind each SQLite Kysely this process opened (for readSnapshot's second connection). */
@@ -121,6 +128,10 @@ const postgresAdapter: DialectAdapter = {
   readSnapshot: (db, fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
   objectEntries: (json) => sql`json_each_text(cast(${json} as json))`,
   codePointOrder: (text) => sql`${text} collate "C"`,
+  lockKeys: async (trx, keys) => {
+    for (const key of [...new Set(keys)].sort())
+      await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+  },
 };
 
 /** The adapter of an open database, for code that was handed only its Kysely instance. */

@@ -11,8 +11,8 @@ import { bulkInserter } from '../db/bulk-insert.js';
 import { inSavepoint, type Settled } from '../db/savepoint.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
-import { loadModelFold } from './model-fold.js';
-import { createTaskModelRollup, type TaskEntry } from './task-models.js';
+import { loadModelFold, type ModelFold, namingLocks } from './model-fold.js';
+import { createTaskModelRollup, type TaskEntry, type TaskRollup } from './task-models.js';
 
 type Counters = Omit<EvidenceDailyTable, 'day' | 'agent' | 'model'>;
 const ZERO: Counters = {
@@ -219,8 +219,11 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
         else if (figures) forTasks.push({ ...s.row, ...figures, duplicate: 0 });
       }
     }
-    await rollUpTasks(trx, forTasks);
-    const rows = await foldModels(trx, totals.values());
+    const tasks = await rollUpTasks(trx, forTasks);
+    const booked = [...totals.values()];
+    const folds = await readFolds(trx, booked, tasks);
+    if (tasks) await tasks.write(folds.tasks);
+    const rows = foldModels(booked, folds.daily);
     for (let i = 0; i < rows.length; i += CHUNK) {
       await trx
         .insertInto('evidence_daily')
@@ -321,14 +324,38 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
 type Booking = { registered: boolean; adds: boolean };
 
 /**
+ * The named rows of the days both rollups book to (model-fold.ts). A day about to get a new unregistered
+ * name is read again under its lock (PostgreSQL), so two nodes never each give one the day's last room.
+ * Every rollup row is written after this: a transaction that waits for a day's lock holds none.
+ */
+async function readFolds(
+  trx: Kysely<Database>,
+  booked: ReadonlyArray<EvidenceDailyTable & Booking>,
+  tasks: TaskRollup | null,
+): Promise<{ daily: ModelFold | null; tasks: ModelFold }> {
+  const named = booked.filter((r) => r.model !== '');
+  // A registered Model always has its row: the fold is read only when an unregistered name is booked.
+  const unregistered = named.some((r) => !r.registered);
+  const read = async () => ({
+    daily: unregistered ? await loadModelFold(trx, 'evidence_daily', named) : null,
+    tasks: await loadModelFold(trx, 'model_tasks_daily', tasks?.bookings ?? []),
+  });
+  const folds = await read();
+  const naming = [
+    ...named.filter((r) => folds.daily?.names(r.day, r.agent, r.model, r)),
+    ...(tasks?.bookings ?? []).filter((b) => folds.tasks.names(b.day, b.agent, b.model, b)),
+  ];
+  if (naming.length === 0 || !adapterOf(trx).multiNode) return folds;
+  await namingLocks(trx, naming);
+  return read();
+}
+
+/**
  * The export's totals by the rollup row they go to: an unregistered model name past the agent's
  * bound for the day goes to "(other unregistered)", with its counts (model-fold.ts).
  */
-async function foldModels(trx: Kysely<Database>, totals: Iterable<EvidenceDailyTable & Booking>): Promise<EvidenceDailyTable[]> {
-  const all = [...totals];
-  const named = all.filter((r) => r.model !== '');
-  if (!named.some((r) => !r.registered)) return all.map(({ registered, adds, ...row }) => row);
-  const fold = await loadModelFold(trx, 'evidence_daily', named);
+function foldModels(all: ReadonlyArray<EvidenceDailyTable & Booking>, fold: ModelFold | null): EvidenceDailyTable[] {
+  if (!fold) return all.map(({ registered, adds, ...row }) => row);
   const out = new Map<string, EvidenceDailyTable>();
   for (const { registered, adds, ...row } of all) {
     const model = fold.rowFor(row.day, row.agent, row.model, { registered, adds });

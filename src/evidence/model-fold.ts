@@ -3,6 +3,7 @@
 // "Model names in the rollups"). A model name is whatever the telemetry reported, so without this one
 // agent key made a permanent row per name it invented.
 import type { Kysely } from 'kysely';
+import { adapterOf } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 
 /** The row that holds the calls of unregistered model names past the day's bound, counts and tokens kept. */
@@ -17,13 +18,20 @@ export interface ModelFold {
    * row if it has one, else to the fold: the day's names only grow, so that is where they went).
    */
   rowFor(day: string, agent: string, model: string, o: { registered: boolean; adds: boolean }): string;
+  /**
+   * Whether booking `model` would give an unregistered name a row of its own the day does not have:
+   * the one decision two transactions may not take side by side (namingLocks).
+   */
+  names(day: string, agent: string, model: string, o: { registered: boolean; adds: boolean }): boolean;
 }
+
+type Pair = { day: string; agent: string };
 
 /** The named rows these (day, agent) pairs have in `table` (model_tasks_daily: unmixed rows). */
 export async function loadModelFold(
   trx: Kysely<Database>,
   table: 'evidence_daily' | 'model_tasks_daily',
-  pairs: ReadonlyArray<{ day: string; agent: string }>,
+  pairs: ReadonlyArray<Pair>,
 ): Promise<ModelFold> {
   const key = (day: string, agent: string) => `${day}\u0000${agent}`;
   const named = new Map<string, Set<string>>();
@@ -41,6 +49,11 @@ export async function loadModelFold(
     for (const r of await q.execute()) named.get(key(r.day, r.agent))?.add(r.model);
   }
   return {
+    names(day, agent, model, { registered, adds }) {
+      if (model === '' || model === OTHER_UNREGISTERED || registered || !adds) return false;
+      const names = named.get(key(day, agent));
+      return !names?.has(model) && (names?.size ?? 0) < MAX_MODELS_PER_DAY;
+    },
     rowFor(day, agent, model, { registered, adds }) {
       if (model === '' || model === OTHER_UNREGISTERED) return model;
       const names = named.get(key(day, agent)) ?? new Set<string>();
@@ -55,4 +68,19 @@ export async function loadModelFold(
       return OTHER_UNREGISTERED;
     },
   };
+}
+
+/**
+ * Takes the locks of these agents' days (PostgreSQL), for a transaction about to give one of them a new
+ * unregistered name: two nodes that each read a day's 49 names gave theirs a row each (51). Taken once
+ * per transaction, for every day it names, after its spans and traces and before any rollup row is
+ * written (evidence-store.ts), so a transaction that waits holds no rollup row the holder needs; the
+ * holder reads the day's names again under it. Most exports never take it: a registered Model always
+ * has its row, and a name that has one keeps it.
+ */
+export function namingLocks(trx: Kysely<Database>, pairs: ReadonlyArray<Pair>): Promise<void> {
+  return adapterOf(trx).lockKeys(
+    trx,
+    pairs.map((p) => JSON.stringify(['fulcrum.model-names', p.day, p.agent])),
+  );
 }

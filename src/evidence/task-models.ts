@@ -13,7 +13,7 @@ import { adapterOf, orBatches } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database, ModelTasksDailyTable, SpanTable, TaskTraceTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
-import { loadModelFold } from './model-fold.js';
+import type { ModelFold } from './model-fold.js';
 
 const MODEL_CALL = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
 
@@ -105,7 +105,7 @@ export function createTaskModelRollup(db: Kysely<Database>) {
    * and to the daily rollup. A span marked duplicate adds nothing (the caller passes the figures that
    * count in its place, see evidence-store.ts).
    */
-  return async function rollUp(trx: Kysely<Database>, entries: ReadonlyArray<TaskEntry>): Promise<void> {
+  async function rollUp(trx: Kysely<Database>, entries: ReadonlyArray<TaskEntry>): Promise<TaskRollup | null> {
     // What this export adds to each trace (spans booked to no agent, and spans that are neither a task
     // outcome nor a model call, add nothing).
     const added = new Map<string, { trace_id: string; agent: string; state: State }>();
@@ -158,7 +158,7 @@ export function createTaskModelRollup(db: Kysely<Database>) {
       }
       into(s.trace_id, s.agent, own);
     }
-    if (added.size === 0) return;
+    if (added.size === 0) return null;
     // In key order: nodes that lock the same traces lock them in the same order (no deadlock).
     const traces = [...added.values()].sort((a, b) =>
       a.trace_id < b.trace_id ? -1 : a.trace_id > b.trace_id ? 1 : a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0,
@@ -190,15 +190,28 @@ export function createTaskModelRollup(db: Kysely<Database>) {
       return { t, old, next };
     });
     // A task of an unregistered model name past the agent's bound for the day goes to the fold, as its
-    // calls do in evidence_daily (model-fold.ts); its trace keeps the name it reported.
-    const fold = await loadModelFold(
-      trx,
-      'model_tasks_daily',
-      moves.flatMap(({ t, old, next }) =>
-        [old, next].flatMap((s) => (s && s.outcomes > 0 && !s.mixed && s.model ? [{ day: s.day, agent: t.agent }] : [])),
-      ),
-    );
+    // calls do in evidence_daily (model-fold.ts); its trace keeps the name it reported. The caller
+    // reads the fold (under the days' locks if a task names a day anew) and books with it.
+    const booked = (s: State | undefined) => !!s && s.outcomes > 0 && !s.mixed && !!s.model;
+    const bookings: TaskBooking[] = moves.flatMap(({ t, old, next }) => [
+      ...(old && booked(old)
+        ? [{ day: old.day, agent: t.agent, model: old.model ?? '', registered: registered.has(old.model ?? ''), adds: false }]
+        : []),
+      ...(booked(next)
+        ? [{ day: next.day, agent: t.agent, model: next.model ?? '', registered: registered.has(next.model ?? ''), adds: true }]
+        : []),
+    ]);
+    return { bookings, write: (fold: ModelFold) => write(trx, moves, registered, fold) };
+  }
 
+  /** Each trace's contribution moved from its old state to its new one, and the traces' new states. */
+  async function write(
+    trx: Kysely<Database>,
+    moves: ReadonlyArray<{ t: { trace_id: string; agent: string }; old: State | undefined; next: State }>,
+    registered: ReadonlySet<string>,
+    fold: ModelFold,
+  ): Promise<void> {
+    const row = (t: { trace_id: string; agent: string }, s: State) => ({ trace_id: t.trace_id, agent: t.agent, ...s });
     // Each trace's contribution moves from its old state to its new one.
     const daily = new Map<string, ModelTasksDailyTable>();
     const book = (agent: string, s: State, sign: 1 | -1) => {
@@ -243,5 +256,15 @@ export function createTaskModelRollup(db: Kysely<Database>) {
     await writeTraces(trx, after);
     const changed = [...daily.values()].filter((d) => SUMS.some((k) => d[k] !== 0));
     if (changed.length) await addDaily(trx, changed as unknown as Array<Record<string, unknown>>);
-  };
+  }
+
+  return rollUp;
+}
+
+/** One trace's task as the daily rollup books it: added (its new state), or taken back (its old one). */
+export type TaskBooking = { day: string; agent: string; model: string; registered: boolean; adds: boolean };
+/** What an export brings the tasks' rollup: its bookings, and the write once the fold is read. */
+export interface TaskRollup {
+  bookings: TaskBooking[];
+  write(fold: ModelFold): Promise<void>;
 }
