@@ -241,6 +241,8 @@ export interface SpanTable {
   mcp_call?: string | null;
   /** 1: a second record of a tool call another span counts (the gateway's and the client's): kept, not counted. */
   duplicate?: number;
+  /** Where evidence_daily counted it: 1 "(other unregistered)", 0 its model's row; null before 2026-12-14. */
+  folded?: number | null;
 }
 
 /** Daily totals per agent and model ('' for none), kept up to date in the ingest transaction. */
@@ -292,6 +294,8 @@ export interface TaskTraceTable {
   cost_usd: number;
   input_tokens: number;
   output_tokens: number;
+  /** Where model_tasks_daily books its task: 1 "(other unregistered)", 0 its model's row; null: not yet, or before 2026-12-14. */
+  folded: number | null;
 }
 
 /** Tasks (traces with a task outcome) per day, agent and model ('' when mixed, or no model call), kept at ingest. */

@@ -11,7 +11,7 @@ import { bulkInserter } from '../db/bulk-insert.js';
 import { inSavepoint, type Settled } from '../db/savepoint.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
-import { loadModelFold, type ModelFold, namingLocks } from './model-fold.js';
+import { loadModelFold, type ModelFold, namingLocks, OTHER_UNREGISTERED } from './model-fold.js';
 import { createTaskModelRollup, type TaskEntry, type TaskRollup } from './task-models.js';
 
 type Counters = Omit<EvidenceDailyTable, 'day' | 'agent' | 'model'>;
@@ -108,6 +108,7 @@ const SPAN_COLUMNS: ReadonlyArray<keyof SpanTable> = [
   'source',
   'mcp_call',
   'duplicate',
+  'folded',
 ];
 
 /** What makes a task event one (the unique indexes of migration 20261211T0100). */
@@ -131,17 +132,28 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
 
   /** One export: what is new of it inserted and added to the rollups, in `trx`. */
   async function ingestIn(trx: Transaction<Database>, events: TaskEventTable[], spans: SpanInput[]): Promise<Stored> {
-    const totals = new Map<string, EvidenceDailyTable & Booking>();
+    const totals = new Map<string, Booked>();
     /** `figures`: which model row they go to (model-fold.ts); a model name as reported is unregistered. */
-    const add = (day: string, agent: string, model: string, c: Partial<Counters>, figures: Booking) => {
+    const add = (day: string, agent: string, model: string, c: Partial<Counters>, figures: Booking, span?: SpanTable) => {
       // Booked to no agent (an attribution mismatch): kept raw, never in any agent's totals.
       if (agent === UNBOOKED) return;
-      const key = `${day}\u0000${agent}\u0000${model}`;
-      const row = totals.get(key) ?? { day, agent, model, ...ZERO, registered: false, adds: false };
+      const key = `${day}\u0000${agent}\u0000${model}\u0000${figures.from ?? ''}`;
+      const row = totals.get(key) ?? {
+        day,
+        agent,
+        model,
+        ...ZERO,
+        registered: false,
+        adds: false,
+        from: figures.from,
+        unregisteredSpans: [],
+      };
       totals.set(key, row);
       row.registered ||= figures.registered;
       row.adds ||= figures.adds;
       for (const k of COUNTERS) row[k] += c[k] ?? 0;
+      // New spans of an unregistered name: marked if they go to the fold (where a correction takes them from).
+      if (span && span.model === null && model !== '') row.unregisteredSpans.push(span);
     };
     let newEvents = 0;
     for (let i = 0; i < events.length; i += CHUNK) {
@@ -175,6 +187,7 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
         row.source ??= null;
         row.mcp_call ??= null;
         row.duplicate ??= 0;
+        row.folded = 0;
       }
       await markRepeatedToolCalls(trx, chunk);
       // A second record of a call in the same trace first: the gateway's figures go to one record of a
@@ -200,9 +213,11 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
         const now = spanCounters({ ...twin, duplicate: 1 }, true);
         const less: Partial<Counters> = {};
         for (const k of COUNTERS) less[k] = (now[k] ?? 0) - (was[k] ?? 0);
+        // Taken from the row the twin was counted on (null: counted before that was kept).
         add(twin.day, twin.agent, twin.model ?? twin.model_reported ?? '', less, {
           registered: twin.model !== null,
           adds: false,
+          from: twin.folded === 1 ? 'fold' : twin.folded === 0 ? 'own' : undefined,
         });
         // The twin's trace counted the call with the client's figures: it takes the gateway's now.
         forTasks.push({ correction: { ...twin, duplicate: 0 }, by: record });
@@ -210,10 +225,14 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
       for (const s of chunk) {
         if (!fresh.delete(spanKey(s.row))) continue;
         newSpans++;
-        add(s.row.day, s.row.agent, s.row.model ?? s.row.model_reported ?? '', spanCounters(s.row, s.inference), {
-          registered: s.row.model !== null,
-          adds: true,
-        });
+        add(
+          s.row.day,
+          s.row.agent,
+          s.row.model ?? s.row.model_reported ?? '',
+          spanCounters(s.row, s.inference),
+          { registered: s.row.model !== null, adds: true },
+          s.row,
+        );
         const figures = gatewayFigures.get(s.row);
         if (!s.row.duplicate) forTasks.push(s.row);
         else if (figures) forTasks.push({ ...s.row, ...figures, duplicate: 0 });
@@ -223,7 +242,8 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
     const booked = [...totals.values()];
     const folds = await readFolds(trx, booked, tasks);
     if (tasks) await tasks.write(folds.tasks);
-    const rows = foldModels(booked, folds.daily);
+    const { rows, folded } = foldModels(booked, folds.daily);
+    for (const marked of folded.length ? orBatches(folded) : []) await markFolded(trx, marked);
     for (let i = 0; i < rows.length; i += CHUNK) {
       await trx
         .insertInto('evidence_daily')
@@ -321,7 +341,14 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
 }
 
 /** Whether figures name a registered Model (or none), and whether they are new or take back earlier ones. */
-type Booking = { registered: boolean; adds: boolean };
+type Booking = {
+  registered: boolean;
+  adds: boolean;
+  /** Figures taken back from where they were counted: the fold, or the name's own row (else as rowFor says). */
+  from?: 'fold' | 'own' | undefined;
+};
+/** One rollup row's share of the export, with the new spans of an unregistered name it counts. */
+type Booked = EvidenceDailyTable & Booking & { unregisteredSpans: SpanTable[] };
 
 /**
  * The named rows of the days both rollups book to (model-fold.ts). A day about to get a new unregistered
@@ -330,7 +357,7 @@ type Booking = { registered: boolean; adds: boolean };
  */
 async function readFolds(
   trx: Kysely<Database>,
-  booked: ReadonlyArray<EvidenceDailyTable & Booking>,
+  booked: ReadonlyArray<Booked>,
   tasks: TaskRollup | null,
 ): Promise<{ daily: ModelFold | null; tasks: ModelFold }> {
   const named = booked.filter((r) => r.model !== '');
@@ -352,19 +379,46 @@ async function readFolds(
 
 /**
  * The export's totals by the rollup row they go to: an unregistered model name past the agent's
- * bound for the day goes to "(other unregistered)", with its counts (model-fold.ts).
+ * bound for the day goes to "(other unregistered)", with its counts (model-fold.ts); figures taken
+ * back go to the row they were counted on. `folded`: the new spans counted in the fold.
  */
-function foldModels(all: ReadonlyArray<EvidenceDailyTable & Booking>, fold: ModelFold | null): EvidenceDailyTable[] {
-  if (!fold) return all.map(({ registered, adds, ...row }) => row);
+function foldModels(all: ReadonlyArray<Booked>, fold: ModelFold | null): { rows: EvidenceDailyTable[]; folded: SpanTable[] } {
   const out = new Map<string, EvidenceDailyTable>();
-  for (const { registered, adds, ...row } of all) {
-    const model = fold.rowFor(row.day, row.agent, row.model, { registered, adds });
+  const folded: SpanTable[] = [];
+  for (const { registered, adds, from, unregisteredSpans, ...row } of all) {
+    const model =
+      from === 'fold'
+        ? OTHER_UNREGISTERED
+        : from === 'own' || !fold
+          ? row.model
+          : fold.rowFor(row.day, row.agent, row.model, { registered, adds });
+    if (model === OTHER_UNREGISTERED && row.model !== OTHER_UNREGISTERED) folded.push(...unregisteredSpans);
     const key = `${row.day}\u0000${row.agent}\u0000${model}`;
     const into = out.get(key);
     if (!into) out.set(key, { ...row, model });
     else for (const k of COUNTERS) into[k] += row[k];
   }
-  return [...out.values()];
+  return { rows: [...out.values()], folded };
+}
+
+/** Marks spans just stored as counted in the fold (a correction of one is taken from there). */
+async function markFolded(trx: Kysely<Database>, spans: readonly SpanTable[]): Promise<void> {
+  await trx
+    .updateTable('spans')
+    .set({ folded: 1 })
+    .where((eb) =>
+      eb.or(
+        spans.map((s) =>
+          eb.and([
+            eb('start_at', '=', s.start_at),
+            eb('trace_id', '=', s.trace_id),
+            eb('span_id', '=', s.span_id),
+            eb('agent', '=', s.agent),
+          ]),
+        ),
+      ),
+    )
+    .execute();
 }
 
 type SpanInput = { row: SpanTable; inference: boolean };

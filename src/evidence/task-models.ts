@@ -13,7 +13,7 @@ import { adapterOf, orBatches } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database, ModelTasksDailyTable, SpanTable, TaskTraceTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
-import type { ModelFold } from './model-fold.js';
+import { type ModelFold, OTHER_UNREGISTERED } from './model-fold.js';
 
 const MODEL_CALL = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
 
@@ -46,6 +46,7 @@ const TRACE_COLUMNS = [
   'cost_usd',
   'input_tokens',
   'output_tokens',
+  'folded',
 ] as const satisfies ReadonlyArray<keyof TaskTraceTable>;
 const DAILY_COLUMNS = ['day', 'agent', 'model', 'mixed', ...SUMS] as const satisfies ReadonlyArray<keyof ModelTasksDailyTable>;
 
@@ -60,6 +61,7 @@ const empty = (day: string): State => ({
   cost_usd: 0,
   input_tokens: 0,
   output_tokens: 0,
+  folded: null,
 });
 
 /** `a` with `b` added: counts summed, the earlier day, and mixed once two different models were seen. */
@@ -77,6 +79,8 @@ function merge(a: State, b: State): State {
     cost_usd: a.cost_usd + b.cost_usd,
     input_tokens: a.input_tokens + b.input_tokens,
     output_tokens: a.output_tokens + b.output_tokens,
+    // Where the stored state was booked (a change's own is null): where it is taken back from.
+    folded: a.folded ?? b.folded,
   };
 }
 
@@ -216,9 +220,16 @@ export function createTaskModelRollup(db: Kysely<Database>) {
     const daily = new Map<string, ModelTasksDailyTable>();
     const book = (agent: string, s: State, sign: 1 | -1) => {
       if (s.outcomes === 0) return; // not a task (yet)
+      // Taken back from the row it was booked to, when that was kept: a name registered since has a row
+      // of its own, but a task booked in the fold before is still there.
       const model = s.mixed
         ? ''
-        : fold.rowFor(s.day, agent, s.model ?? '', { registered: registered.has(s.model ?? ''), adds: sign === 1 });
+        : sign === -1 && s.folded !== null
+          ? s.folded
+            ? OTHER_UNREGISTERED
+            : (s.model ?? '')
+          : fold.rowFor(s.day, agent, s.model ?? '', { registered: registered.has(s.model ?? ''), adds: sign === 1 });
+      if (sign === 1) s.folded = s.mixed ? 0 : model === OTHER_UNREGISTERED && s.model !== OTHER_UNREGISTERED ? 1 : 0;
       const key = `${s.day}\u0000${agent}\u0000${model}\u0000${s.mixed}`;
       let d = daily.get(key);
       if (!d) {

@@ -7,70 +7,17 @@ import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/adapter.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import type { Database, SpanTable } from '../../src/db/schema.js';
+import type { Database } from '../../src/db/schema.js';
 import { createEvidenceStore } from '../../src/evidence/evidence-store.js';
 import { MAX_MODELS_PER_DAY, OTHER_UNREGISTERED } from '../../src/evidence/model-fold.js';
 import { ENGINES, perTestDatabases } from '../support/databases.js';
 import { finishedOrWaitingOnLock, pauseQuery, selectsFrom } from '../support/pause.js';
+import { taskSpans } from '../support/task-spans.js';
 
 const AGENT = 'support-bot-eu';
 const day = new Date().toISOString().slice(0, 10);
 
-/** A task (its outcome span) whose one model call names `model`, an unregistered name, in trace `n`. */
-function taskOf(model: string, n: number, agent = AGENT): Array<{ row: SpanTable; inference: boolean }> {
-  const base = {
-    trace_id: n.toString(16).padStart(32, '0'),
-    parent_span_id: null,
-    agent,
-    registered: 1,
-    start_at: `${day}T00:00:01.000Z`,
-    day,
-    duration_ms: 10,
-    provider: null,
-    cached_tokens: null,
-    tool: null,
-    error_type: null,
-    received_at: new Date().toISOString(),
-    claimed_agent: null,
-    sent_by: `agent:${agent}`,
-    response_id: null,
-    source: 'otlp',
-  };
-  return [
-    {
-      row: {
-        ...base,
-        span_id: '0000000000000001',
-        name: 'chat',
-        operation: 'chat',
-        model_reported: model,
-        model: null,
-        input_tokens: 10,
-        output_tokens: 1,
-        cost_usd: null,
-        unpriced_reason: 'unknown_model',
-        task_outcome: null,
-      },
-      inference: true,
-    },
-    {
-      row: {
-        ...base,
-        span_id: '0000000000000002',
-        name: 'invoke_agent',
-        operation: 'invoke_agent',
-        model_reported: null,
-        model: null,
-        input_tokens: null,
-        output_tokens: null,
-        cost_usd: null,
-        unpriced_reason: null,
-        task_outcome: 'resolved',
-      },
-      inference: false,
-    },
-  ];
-}
+const taskOf = (model: string, n: number, agent = AGENT) => taskSpans({ model }, n, agent, day);
 
 /** The model names with a row of their own for the agent's day, in each rollup. */
 async function named(db: Kysely<Database>) {
