@@ -30,6 +30,15 @@ const NO_MODEL = '(no model)';
 /** The group, by initiative or business unit, of agents the registry does not place in one. */
 const UNREGISTERED = '(unregistered)';
 
+/** Below this a cost rounded to the micro-dollar keeps fewer than three digits: it keeps four. */
+const SMALL = 0.0005;
+
+/**
+ * A cost as answered: to the micro-dollar, but under SMALL to four significant digits, so no cost reads
+ * as zero (src/money.ts): two input tokens of gpt-4o-mini, $0.0000003, were answered 0.
+ */
+const amount = (v: number): number => (Math.abs(v) < SMALL ? Number(v.toPrecision(4)) : Math.round(v * 1e6) / 1e6);
+
 /** The first `limit` groups of the window, most spend first, and how many groups there are. */
 export async function queryCosts(
   db: Kysely<Database>,
@@ -105,8 +114,12 @@ export async function queryCosts(
       sql<number>`count(*) over ()`.as('groups'),
     ])
     .groupBy('r.key')
-    // Most spend first, to the micro-dollar as it is answered, then most calls, then the key.
-    .orderBy(sql`floor(${cost} * 1000000 + 0.5)`, 'desc')
+    // Most spend first, as it is answered (in micro-dollars: whole ones, or under SMALL to the
+    // pico-dollar), then most calls, then the key.
+    .orderBy(
+      sql`case when abs(${cost}) < ${sql.lit(SMALL)} then floor(${cost} * 1e12 + 0.5) / 1e6 else floor(${cost} * 1e6 + 0.5) end`,
+      'desc',
+    )
     .orderBy(sql`sum(r.model_calls)`, 'desc')
     .orderBy(adapter.codePointOrder(sql<string>`r.key`))
     .limit(q.limit)
@@ -114,7 +127,7 @@ export async function queryCosts(
   return {
     rows: found.map((r) => ({
       key: r.key,
-      costUsd: Math.round(Number(r.cost ?? 0) * 1e6) / 1e6,
+      costUsd: amount(Number(r.cost ?? 0)),
       inputTokens: Number(r.input ?? 0),
       outputTokens: Number(r.output ?? 0),
       calls: Number(r.calls ?? 0),

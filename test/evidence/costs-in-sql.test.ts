@@ -183,6 +183,31 @@ describe.each(ENGINES)('GET /v1/costs groups in SQL (%s)', (engine) => {
     expect(top.read).toBeLessThanOrEqual(2);
   });
 
+  // A cost is a cost (src/money.ts): two input tokens of gpt-4o-mini, $0.0000003, were answered as 0 by
+  // rounding to the micro-dollar, and `fulcrum costs` printed $0.00 for it; under $0.0005 a cost keeps
+  // four significant digits now, and the order follows what is answered.
+  it('answers a cost under half a micro-dollar as it is, not as 0, and orders by it', async () => {
+    const day = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    await node.app.database.db
+      .insertInto('evidence_daily')
+      .values([
+        { ...ZERO, day, agent: 'few-tokens', model: 'gpt-4o-mini', cost_measured_usd: 3e-7, model_calls: 1 },
+        { ...ZERO, day, agent: 'fewer-tokens', model: 'gpt-4o-mini', cost_measured_usd: 1.5e-7, model_calls: 2 },
+        { ...ZERO, day, agent: 'a-micro-dollar', model: 'gpt-4o-mini', cost_measured_usd: 1.25e-6, model_calls: 1 },
+      ])
+      .execute();
+    const res = await node.server.inject({
+      method: 'GET',
+      url: `/v1/costs?from=${day}&to=${day}`,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(res.json().rows.map((r: Row) => [r.key, r.costUsd])).toEqual([
+      ['a-micro-dollar', 0.00000125],
+      ['few-tokens', 0.0000003],
+      ['fewer-tokens', 0.00000015],
+    ]);
+  });
+
   it('an empty window answers no rows', async () => {
     const res = await node.server.inject({
       method: 'GET',
