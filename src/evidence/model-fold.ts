@@ -65,6 +65,9 @@ export async function loadModelFold(
       }
       // A registered Model's row is made by the figures that first name it; taking back figures from a
       // row that does not exist can only mean they were folded (the name was not registered then).
+      // Figures counted since 2026-12-14 say where they were counted (spans.folded, task_traces.folded)
+      // and are taken back from there instead: a name registered since has a row the fold's calls never
+      // went to.
       return OTHER_UNREGISTERED;
     },
   };
