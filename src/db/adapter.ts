@@ -192,6 +192,8 @@ function openSqlite(file: string): DatabaseHandle {
  */
 export interface DeferredSync {
   run<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<{ value: T; durable: Promise<void> }>;
+  /** Why nothing committed from now on can be called durable (a sync failed, whoever's), for good; else undefined. */
+  readonly failed: Error | undefined;
 }
 
 const deferredSyncs = new WeakMap<Kysely<Database>, DeferredSync>();
@@ -285,6 +287,9 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
     sqlite.pragma('synchronous = FULL');
   };
   return {
+    get failed() {
+      return failed;
+    },
     run: (fn) =>
       db.connection().execute(async (conn) => {
         if (failed) throw failed;

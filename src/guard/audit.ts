@@ -140,6 +140,9 @@ export interface AuditWriterOptions<T> {
   /** Asked before each batch: a DeferredSync to commit it through (its fsync off the event loop),
    *  or nothing (committed durably on the loop). The callers are answered once it is durable. */
   deferSync?(batchLength: number): DeferredSync | undefined;
+  /** Why the database's WAL can no longer be called durable (a sync failed, maybe a background
+   *  writer's: src/db/adapter.ts): every batch is then refused, committed on the loop or not. */
+  syncFailed?(): Error | undefined;
 }
 
 /**
@@ -223,7 +226,8 @@ export class AuditWriter<T> {
   /** Resolves once the entry is committed. */
   append(item: T): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the audit writer is closed'));
-    if (this.broken) return Promise.reject(this.broken);
+    const broken = this.broken ?? this.opts.syncFailed?.();
+    if (broken) return Promise.reject(broken);
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.flushing) {
@@ -254,8 +258,9 @@ export class AuditWriter<T> {
 
   /** One batch, committed together; one entry the database refuses as data fails only itself. */
   private async write(batch: Array<Pending<T>>): Promise<void> {
-    if (this.broken) {
-      for (const p of batch) p.reject(this.broken);
+    const broken = this.broken ?? this.opts.syncFailed?.();
+    if (broken) {
+      for (const p of batch) p.reject(broken);
       return;
     }
     // beforeWrite may change the items (re-decided, an approval spent) by assigning their fields:

@@ -205,10 +205,14 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
   const deferred = opts.otherWork ? deferredSyncOf(db) : undefined;
   const otherWork = opts.otherWork;
+  // Any writer's failed sync (the gateways' spans and settlements commit through it too) leaves the
+  // WAL suspect: a decision committed at FULL after it could sit behind frames that never reached disk.
+  const syncs = deferredSyncOf(db);
   const writer = await AuditWriter.start<Item>(db, {
     record: (item) => withInitiative(item.type === 'act' ? item.record : decisionRecord(item)),
     onCommit: (entries, seconds, ok) => observe.auditCommit(entries, seconds, ok),
     deferSync: (n) => (deferred && otherWork?.(n) ? deferred : undefined),
+    syncFailed: () => syncs?.failed,
     beforeWrite: async (trx, items, mayRetry) => {
       const decisions = items.filter((i): i is DecisionItem => i.type === 'decision');
       if (decisions.length === 0) return;

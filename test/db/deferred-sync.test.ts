@@ -236,6 +236,25 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
     }
   });
 
+  it("a background writer's failed sync refuses every later decision, on a quiet node too", async () => {
+    const { t, decide } = await node();
+    try {
+      const { held } = holdSyncs();
+      // A batch of spans or settlements (src/db/adapter.ts, backgroundCommit): committed, its sync fails.
+      const spans = t.app.backgroundCommit((c) => c.insertInto('settings').values({ key: 'bg', value: '1' }).execute());
+      await vi.waitFor(() => expect(held).toHaveLength(1));
+      held[0]?.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      await expect(spans).rejects.toThrow(/could not be synced to disk/);
+      // Found by review: the WAL is suspect from here on, yet with no other request in flight the
+      // decision committed at FULL on the loop and was answered as durable.
+      const after = await decide();
+      expect(after.status).toBe(503);
+      expect(held).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('FULCRUM_SQLITE_SYNC_OFF_LOOP=0 keeps every commit on the loop', async () => {
     const { t, decide } = await node({ sqliteSyncOffLoop: false });
     const other = new EventEmitter() as unknown as http.ServerResponse;
