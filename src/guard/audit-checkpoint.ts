@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
-import { adapterOf } from '../db/adapter.js';
+import { adapterOf, deferredSyncOf } from '../db/adapter.js';
 import type { AuditCheckpointTable, Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
 import { readRegularFile } from '../read-file.js';
@@ -394,6 +394,10 @@ export function createCheckpointer(deps: CheckpointerDeps) {
   }
 
   async function write(): Promise<CheckpointBody | undefined> {
+    // After a failed sync of the WAL (any writer's: src/db/adapter.ts) the committed heads may sit on
+    // frames that never reach the disk: signed, a head past what SQLite recovers at restart.
+    const failed = deferredSyncOf(db)?.failed;
+    if (failed) throw failed;
     // Chains that hold nothing leave first (never on a node that may not sign).
     const last = await lastSigned(db, signer);
     if (last.prev && (!last.otherKey || rotate)) stats.retired += await retire(last.prev);

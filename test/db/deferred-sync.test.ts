@@ -255,6 +255,26 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
     }
   });
 
+  it('signs no audit checkpoint after a failed sync: the head it would sign may not survive a power loss', async () => {
+    const { t, decide } = await node();
+    try {
+      expect((await decide()).status).toBe(200); // the chain moved since the last checkpoint
+      const signed = () => t.app.database.db.selectFrom('audit_signed_checkpoints').selectAll().execute();
+      const before = await signed();
+      const { held } = holdSyncs();
+      const spans = t.app.backgroundCommit((c) => c.insertInto('settings').values({ key: 'bg', value: '1' }).execute());
+      await vi.waitFor(() => expect(held).toHaveLength(1));
+      held[0]?.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      await expect(spans).rejects.toThrow(/could not be synced to disk/);
+      // Found by review: it read the committed head (frames that may never reach the disk) and signed it:
+      // after a restart SQLite recovers to the hole, and the signed head is past the chain's.
+      await expect(t.app.checkpoints.checkpointNow()).rejects.toThrow(/could not be synced to disk/);
+      expect(await signed()).toEqual(before);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('FULCRUM_SQLITE_SYNC_OFF_LOOP=0 keeps every commit on the loop', async () => {
     const { t, decide } = await node({ sqliteSyncOffLoop: false });
     const other = new EventEmitter() as unknown as http.ServerResponse;
