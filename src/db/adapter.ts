@@ -221,9 +221,20 @@ export function backgroundCommit(db: Kysely<Database>, offLoop: boolean): Backgr
   if (!deferred) return (fn) => fn(db);
   return async (fn) => {
     const { value, durable } = await deferred.run(fn);
-    await durable;
+    try {
+      await durable;
+    } catch (err) {
+      throw new NotDurableError(err);
+    }
     return value;
   };
+}
+
+/** A background writer's transaction committed (it is in the database), but its sync failed: not to be written again. */
+export class NotDurableError extends Error {
+  constructor(cause: unknown) {
+    super(`committed, but not synced to disk: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
 }
 
 function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, file: string): DeferredSync & { close(): void } {
@@ -243,10 +254,19 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
     // WAL with a hole, which recovery replays up to the hole only. So after one failure no later
     // commit is durable for sure; the writer refuses until the node is restarted (SQLite then recovers
     // what reached the disk, and the audit chain goes on from its committed head).
-    failed ??= new FulcrumError(
+    if (failed) return failed;
+    failed = new FulcrumError(
       'unavailable',
-      `the audit log could not be synced to disk (${err instanceof Error ? err.message : String(err)}): this node refuses decisions until it is restarted (docs/storage.md)`,
+      `the database could not be synced to disk (${err instanceof Error ? err.message : String(err)}): this node refuses decisions and every other write until it is restarted (docs/storage.md)`,
     );
+    // Every other writer too (registry writes, approvals, evidence posted to the API commit at FULL on
+    // the loop): their fsync could succeed over the hole, and they would answer as durable a write that
+    // recovery drops. SQLite refuses them from here on (SQLITE_READONLY, answered 503); reads go on.
+    try {
+      sqlite.pragma('query_only = ON');
+    } catch {
+      // a connection already closed writes nothing more either
+    }
     return failed;
   };
   const sync = () => {

@@ -8,7 +8,7 @@
 // (`maxHeld`): while the database does not take the batches (a hung connection), new spans past the
 // bound are dropped and counted, never held without end nor waited for by the call that records them.
 import type { Kysely } from 'kysely';
-import type { BackgroundCommit } from '../db/adapter.js';
+import { type BackgroundCommit, NotDurableError } from '../db/adapter.js';
 import type { Database, SpanTable } from '../db/schema.js';
 import { whenQuiet } from '../http/quiet.js';
 import { createEvidenceStore } from './evidence-store.js';
@@ -68,6 +68,11 @@ export function createSpanBuffer(db: Kysely<Database>, opts: SpanBufferOptions) 
       await ingest(batch);
       return;
     } catch (err) {
+      // Committed, its sync failed (the node writes nothing more until restarted): stored, not lost.
+      if (err instanceof NotDurableError) {
+        opts.onError(new Error(`a batch of ${batch.length} spans is stored but may not survive a power loss`, { cause: err }));
+        return;
+      }
       if (batch.length === 1) {
         failures++;
         opts.onError(err);

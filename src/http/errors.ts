@@ -37,6 +37,12 @@ export function toErrorReply(err: unknown): ErrorReply {
       return reply('bad_request', 'the request body is empty; a JSON document was expected');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return reply('bad_request', `malformed JSON body: ${e.message}`);
+    // SQLite refusing a write: after a failed sync to disk the node writes nothing more (src/db/adapter.ts).
+    case 'SQLITE_READONLY':
+      return reply(
+        'unavailable',
+        'the database takes no writes on this node: after a failed sync to disk it writes nothing until it is restarted (or its data directory is not writable); docs/storage.md',
+      );
   }
   // Not an error in Fulcrum or the request: another try (on another node, or once the database is
   // back) may succeed. (A connection lost at its commit leaves a write unknown, as on any database.)

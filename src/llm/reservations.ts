@@ -6,7 +6,7 @@
 // Settlements are written in batches, one transaction for all that ended meanwhile (at most one in
 // flight); waiting calls on this node are woken by them, and poll for what other nodes settle.
 import type { Kysely } from 'kysely';
-import type { BackgroundCommit } from '../db/adapter.js';
+import { type BackgroundCommit, NotDurableError } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { whenQuiet } from '../http/quiet.js';
 import {
@@ -51,6 +51,9 @@ export function createReservations(db: Kysely<Database>, opts: ReservationOption
   let failures = 0;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
+  /** How long a failed settlement waits before it is tried again (doubled while it keeps failing). */
+  let retryMs = 1000;
+  let cutPause: (() => void) | undefined;
   let scheduled: Promise<void> | undefined;
   // Admissions, in group commits: the calls that arrive while one batch commits go in the next.
   let asking: Array<{ r: ReserveRequest; resolve(v: ReserveResult): void; reject(e: unknown): void }> = [];
@@ -189,13 +192,27 @@ export function createReservations(db: Kysely<Database>, opts: ReservationOption
       queue = [];
       try {
         wakeFor(await commit((c) => settleBatch(c, batch)));
+        retryMs = 1000;
       } catch (err) {
         failures++;
         opts.onError(`settling ${batch.length} LLM call(s)`, err);
+        // Committed, its sync failed: settled (written again it would be settled twice); the node
+        // writes nothing more until it is restarted.
+        if (err instanceof NotDurableError) continue;
         // Kept for the next attempt: an unsettled call holds its worst case, which errs on the safe side.
+        // Tried again after 1 s, then less often (to a minute) while the database keeps refusing.
         if (!closed) {
           queue = [...batch, ...queue];
-          await new Promise((r) => setTimeout(r, 1000).unref());
+          await new Promise<void>((resolve) => {
+            const pause = setTimeout(resolve, retryMs).unref();
+            // Closing cuts the pause short: one last try, then the node stops.
+            cutPause = () => {
+              clearTimeout(pause);
+              resolve();
+            };
+          });
+          cutPause = undefined;
+          retryMs = Math.min(retryMs * 2, 60_000);
         } else return;
       }
     }
@@ -286,6 +303,7 @@ export function createReservations(db: Kysely<Database>, opts: ReservationOption
         writing ??= drain();
       }
       for (const w of waiters) w.wake();
+      cutPause?.();
       while (writing) await writing;
     },
   };

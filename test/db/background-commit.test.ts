@@ -16,12 +16,12 @@ import type { ApplicableLimit } from '../../src/llm/limits.js';
 import { createReservations } from '../../src/llm/reservations.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 
-/** fs.fdatasync held: each call waits in `held` until released. */
+/** fs.fdatasync held: each call waits in `held` until released (or failed). */
 function holdSyncs() {
-  const held: Array<{ fd: number; release(): void }> = [];
+  const held: Array<{ fd: number; release(err?: Error): void }> = [];
   const real = fs.fdatasync;
   vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: Error | null) => void) => {
-    held.push({ fd, release: () => real(fd, cb) });
+    held.push({ fd, release: (err) => (err ? cb(err) : real(fd, cb)) });
   }) as typeof fs.fdatasync);
   return held;
 }
@@ -186,6 +186,61 @@ describe('backgroundCommit (SQLite)', () => {
       expect(errors).toEqual([]);
     } finally {
       vi.restoreAllMocks();
+      await reservations.close();
+    }
+  });
+
+  it('a failed sync: what committed is reported stored, not lost, and not written again; nothing more is written', async () => {
+    const db = await open();
+    const commit = backgroundCommit(db, true);
+    const errors: unknown[] = [];
+    const reservations = createReservations(db, {
+      waitMs: 0,
+      sweepMs: 3_600_000,
+      settleDelayMs: 1,
+      onError: (_what, err) => errors.push(err),
+      commit,
+    });
+    const spans = createSpanBuffer(db, {
+      flushMs: 3_600_000,
+      maxBatch: 100,
+      inference: false,
+      maxHeld: 100,
+      onDrop: () => errors.push('dropped'),
+      onError: (err) => errors.push(err),
+      commit,
+    });
+    try {
+      await reservations.clockRead();
+      const today = new Date().toISOString().slice(0, 10);
+      const limit = {
+        name: 'team',
+        spec: { scope: { agent: 'bot' }, period: 'day', amountUsd: 10, enforce: 'block' },
+        periodStart: today,
+        amountMicro: 10_000_000,
+      } as ApplicableLimit;
+      const call = { id: 'call-1', agent: 'bot', limits: [limit], costMicro: 1_000_000, tokens: 100 };
+      expect(await reservations.reserve({ ...call, expiresAt: reservations.expiresIn(60_000) })).toMatchObject({ ok: true });
+      const held = holdSyncs();
+      spans.add(span('bot'));
+      spans.add(span('bot'));
+      const flushed = spans.flush();
+      await vi.waitUntil(() => held.length > 0);
+      held[0]?.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      await flushed;
+      // Stored, and said so once: before, each span was written again on its own and all were reported lost.
+      expect(await db.selectFrom('spans').select('agent').execute()).toHaveLength(2);
+      expect(errors).toHaveLength(1);
+      expect(String(errors[0])).toMatch(/a batch of 2 spans is stored but may not survive a power loss/);
+      expect(spans.failures()).toBe(0);
+      // From here on the database takes no writes: a settlement is refused (kept, to be tried again).
+      void reservations.settle({ ...call, costMicro: 250_000, minute: null, tokenDelta: 0, at: reservations.now() });
+      await vi.waitUntil(() => errors.length > 1);
+      expect(String(errors[1])).toMatch(/could not be synced to disk/);
+      expect(await limitUsage(db, 'team', today)).toMatchObject({ spent: 0, reserved: 1_000_000 });
+    } finally {
+      vi.restoreAllMocks();
+      // Closing cuts its pause before the next try short (a minute at most, growing): it does not wait it out.
       await reservations.close();
     }
   });

@@ -114,7 +114,7 @@ describe('DeferredSync (SQLite)', () => {
     // Linux may report the next fsync a success over pages the failed one lost: nothing more is
     // committed this way, and the rows stay as they were.
     await expect(deferred.run(async (db) => db.insertInto('registry_changes').values(change(2)).execute())).rejects.toThrow(
-      /refuses decisions until it is restarted/,
+      /refuses decisions and every other write until it is restarted/,
     );
     expect(await handle.db.selectFrom('registry_changes').select('revision').execute()).toEqual([{ revision: 1 }]);
     expect(held).toHaveLength(1);
@@ -179,7 +179,7 @@ describe('DeferredSync (SQLite)', () => {
     await expect(second).rejects.toThrow('EIO');
     // Found by review: after a failed sync, a later batch answered "durable" could sit behind WAL
     // frames that never reached the disk. The writer takes nothing more: refused at once, unwritten.
-    await expect(writer.append({ n: 3 })).rejects.toThrow(/refuses decisions until it is restarted/);
+    await expect(writer.append({ n: 3 })).rejects.toThrow(/refuses decisions and every other write until it is restarted/);
     expect(held).toHaveLength(2);
     expect(await handle.db.selectFrom('audit_entries').select('target').where('target', '=', 't3').execute()).toEqual([]);
     await writer.close();
@@ -250,6 +250,15 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
       const after = await decide();
       expect(after.status).toBe(503);
       expect(held).toHaveLength(1);
+      // Nor does any other writer answer a write as durable: a registry write is refused, nothing written;
+      // reads go on.
+      const put = await t.request({ method: 'PUT', url: '/v1/people/eio', payload: { spec: { displayName: 'E' } } });
+      expect(put.statusCode, put.body).toBe(503);
+      expect(put.json().error.message).toMatch(/^the database takes no writes on this node: after a failed sync to disk/);
+      expect((await t.request({ method: 'GET', url: '/v1/people/eio' })).statusCode).toBe(404);
+      await expect(t.app.database.db.insertInto('settings').values({ key: 'raw', value: '1' }).execute()).rejects.toMatchObject({
+        code: 'SQLITE_READONLY',
+      });
     } finally {
       await t.close();
     }
