@@ -279,6 +279,8 @@ function judge(
       `resolve incident ${x.id} (POST /v1/incidents/${x.id}/transitions)`,
       x.owner ?? i.spec.incidentOwner ?? owner,
     );
+  // The blockers the one line of the rest stands for, beyond itself: the reason counts every one.
+  const unlisted = Math.max(0, severe.length - INCIDENTS_NAMED - 1);
   if (severe.length > INCIDENTS_NAMED)
     block(
       'open-incident',
@@ -383,7 +385,7 @@ function judge(
     recommendation = ready ? 'scale' : 'fix-then-scale';
     reason = ready
       ? `attainment ${pct(attainment)} (≥ ${pct(t.minAttainmentToScale)}), ROI ${pct(roiValue)} (> ${pct(t.minRoiToScale)}), no blockers`
-      : `attainment ${pct(attainment)} (≥ ${pct(t.minAttainmentToScale)}), but ${blockers.length} blocker(s) stand in the way`;
+      : `attainment ${pct(attainment)} (≥ ${pct(t.minAttainmentToScale)}), but ${blockers.length + unlisted} blocker(s) stand in the way`;
   } else {
     recommendation = 'continue';
     reason =

@@ -578,6 +578,24 @@ describe.each(ENGINES)('the plan on %s', (engine) => {
     expect(md).toMatch(/- Stop: stalled-over \(stalled-over\): in pilot for 181 days/);
     expect(md).toMatch(/Model mix: mix big → cheap saves USD \d+ a year/);
   });
+
+  // Last in this block: it opens incidents the tests above do not expect.
+  it('counts every severe incident in its reason, the ones past the ten it names too', async () => {
+    for (let k = 0; k < 12; k++) {
+      const res = await t.request({
+        method: 'POST',
+        url: '/v1/incidents',
+        payload: { title: `more ${k}`, severity: 'sev2', owner: 'pat', agents: ['a-incident'] },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const after = (await t.request({ method: 'GET', url: '/v1/plan' })).json() as Plan;
+    const incident = after.initiatives.find((i) => i.name === 'incident') as Plan['initiatives'][number];
+    expect(incident.recommendation).toBe('fix-then-scale');
+    // 13 open sev2s: ten named, one line for the other three. Found by review: the reason said 11.
+    expect(incident.blockers.filter((b) => b.gap === 'open-incident')).toHaveLength(11);
+    expect(incident.reason).toMatch(/, but 13 blocker\(s\) stand in the way$/);
+  });
 });
 
 // SQLite only: the 90-day replay takes minutes, and the plan's SQL runs on both engines in the rule
