@@ -21,6 +21,14 @@ export const CHILD_NODE_MAJOR = Number(
 );
 const exec = promisify(execFile);
 
+/**
+ * libfaketime's variables, passed on to every child: a suite run under `faketime` (to try a day's or a
+ * month's boundary) gives `fulcrum serve` and the CLI the test's clock, not the real one.
+ */
+const FAKED_CLOCK = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => k === 'LD_PRELOAD' || k === 'DYLD_INSERT_LIBRARIES' || k.startsWith('FAKETIME')),
+);
+
 export interface Served {
   proc: ChildProcess;
   url: string;
@@ -40,7 +48,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<Served> {
     ...(process.env.FULCRUM_CONTRACT_LOG ? { FULCRUM_CONTRACT_LOG: process.env.FULCRUM_CONTRACT_LOG } : {}),
   };
   const proc = spawn(BIN, ['serve'], {
-    env: { ...allow, ...contract, ...env, FULCRUM_PORT: '0' },
+    env: { ...allow, ...contract, ...env, ...FAKED_CLOCK, FULCRUM_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -84,7 +92,7 @@ export async function stop(s: Served | undefined, signal: NodeJS.Signals = 'SIGT
 
 export async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(BIN, args, { env, cwd: ROOT });
+    const { stdout, stderr } = await exec(BIN, args, { env: { ...env, ...FAKED_CLOCK }, cwd: ROOT });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -99,10 +107,15 @@ export function cliWithin(
   killAfterMs = 60_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(BIN, args, { env, cwd: ROOT, timeout: killAfterMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      const code = err ? (err as { code?: unknown }).code : 0;
-      resolve({ code: child.killed ? null : typeof code === 'number' ? code : null, stdout, stderr });
-    });
+    const child = execFile(
+      BIN,
+      args,
+      { env: { ...env, ...FAKED_CLOCK }, cwd: ROOT, timeout: killAfterMs, killSignal: 'SIGKILL' },
+      (err, stdout, stderr) => {
+        const code = err ? (err as { code?: unknown }).code : 0;
+        resolve({ code: child.killed ? null : typeof code === 'number' ? code : null, stdout, stderr });
+      },
+    );
   });
 }
 
