@@ -35,12 +35,10 @@ describe('fulcrum report, signals and budget', () => {
   });
 
   it('imports a spend file all or nothing, naming each bad line, then shows it in the alignment', async () => {
-    const today = new Date().toISOString().slice(0, 10);
+    // A day of fy2026 (test/fixtures/mini) already past: dated today, the lines fell outside it from 2027 on.
+    const day = '2026-11-30';
     const bad = path.join(out, 'bad.csv');
-    fs.writeFileSync(
-      bad,
-      `date,category,amount,initiative,description\n${today},model-licences,100,,ok\n${today},snacks,-1,,bad\n`,
-    );
+    fs.writeFileSync(bad, `date,category,amount,initiative,description\n${day},model-licences,100,,ok\n${day},snacks,-1,,bad\n`);
     const refused = await cli('budget', 'import', 'fy2026', '-f', bad);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`${bad}: line 3: category "snacks"`);
@@ -50,7 +48,7 @@ describe('fulcrum report, signals and budget', () => {
     const good = path.join(out, 'good.json');
     fs.writeFileSync(
       good,
-      JSON.stringify({ lines: [{ date: today, category: 'data-integration', amount: 4321, description: 'connectors' }] }),
+      JSON.stringify({ lines: [{ date: day, category: 'data-integration', amount: 4321, description: 'connectors' }] }),
     );
     const ok = await cli('budget', 'import', 'fy2026', '-f', good);
     expect(ok.stdout).toMatch(/^imported 1 spend line\(s\) into fy2026 as spi_\S+, total 4,321\n$/);

@@ -1,12 +1,9 @@
 // Spend import (all or nothing, every bad line named) and budget alignment against allocations.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/insight/spend.js';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
+import { miniBudgetEnd, readMini } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 
 describe('CSV', () => {
   it('reads quoted fields with commas, quotes and newlines', () => {
@@ -36,7 +33,7 @@ describe.each(ENGINES)('budgets on %s', (engine) => {
     t.request({ method: 'POST', url: '/v1/budgets/fy2026/spend', headers: { 'content-type': 'text/csv' }, payload: body });
   beforeAll(async () => {
     t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readMini() } });
   });
   afterAll(async () => t?.close());
 
@@ -51,7 +48,7 @@ describe.each(ENGINES)('budgets on %s', (engine) => {
     );
     expect(res.statusCode).toBe(422);
     expect(res.json().error.details.map((p: { message: string }) => p.message)).toEqual([
-      'line 3: date 2025-12-31 is outside fy2026 (2026-01-01 … 2026-12-31)',
+      `line 3: date 2025-12-31 is outside fy2026 (2026-01-01 … ${miniBudgetEnd()})`,
       expect.stringMatching(/^line 4: category "snacks" is not one of model-licences, /),
       'line 5: amount "-5" is not a number from 0 to 1e+12',
       'line 6: no Initiative named "ghost-initiative"',

@@ -6,7 +6,7 @@ import { type Area, DEFAULT_THRESHOLDS, diagnose, type Facts } from '../../src/i
 import { type Desired, RegistrySnapshot } from '../../src/registry/model.js';
 import { BUDGET_CATEGORIES } from '../../src/registry/schemas.js';
 import { validateDescriptor } from '../../src/registry/validate.js';
-import { ACME, readBundle } from '../support/files.js';
+import { readBundle, readStory } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -203,7 +203,7 @@ describe('GET /v1/diagnostic on the example enterprise', () => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer('sqlite');
-    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(ACME) } })).statusCode).toBe(200);
+    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readStory() } })).statusCode).toBe(200);
   });
   afterAll(async () => t?.close());
 

@@ -5,7 +5,7 @@ import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
 import { createTestDatabase, type Engine, type TestDatabase } from './databases.js';
-import { ACME_STDIO, MINI, readBundle } from './files.js';
+import { ACME_STDIO, readMini } from './files.js';
 
 export const ADMIN_TOKEN = 'fat_test-admin-token';
 
@@ -44,7 +44,7 @@ export async function startTestServer(engine: Engine, overrides: Partial<Config>
  */
 export async function startMini(engine: Engine, overrides: Partial<Config> = {}): Promise<{ t: TestServer; key: string }> {
   const t = await startTestServer(engine, overrides);
-  const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+  const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readMini() } });
   if (applied.statusCode !== 200) throw new Error(`applying the mini enterprise: ${applied.statusCode} ${applied.body}`);
   const issued = await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' });
   if (issued.statusCode !== 201) throw new Error(`issuing a key for support-bot-eu: ${issued.statusCode} ${issued.body}`);
