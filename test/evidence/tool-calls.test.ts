@@ -261,8 +261,9 @@ describe.each(ENGINES)('tool calls through the MCP gateway on %s', (engine) => {
                   traceId: hex(32),
                   spanId: hex(16),
                   name: 'GET /orders',
-                  startTimeUnixNano: '1764324000000000000',
-                  endTimeUnixNano: '1764324001000000000',
+                  // A minute ago: a fixed 2025-11-28 fell past the evidence horizon (395 days) on 2026-12-28.
+                  startTimeUnixNano: String(BigInt(Date.now() - 60_000) * 1_000_000n),
+                  endTimeUnixNano: String(BigInt(Date.now() - 59_000) * 1_000_000n),
                   attributes: [{ key: 'http.request.method', value: { stringValue: 'GET' } }],
                 },
               ],

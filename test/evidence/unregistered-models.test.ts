@@ -71,12 +71,14 @@ describe.each(ENGINES)('unregistered model names in the rollups (%s)', (engine) 
       .where('agent', '=', 'support-bot-eu')
       .where('day', '=', day)
       .execute();
+  const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
   const byModel = <R extends { model: string }>(rows: R[]) => new Map(rows.map((r) => [r.model, r]));
   const sum = <R>(rows: R[], k: keyof R) => rows.reduce((a, r) => a + Number(r[k]), 0);
 
   it('gives at most MAX_MODELS_PER_DAY names a row per agent and day, folds the rest, and keeps every count', async () => {
-    const at = Date.parse('2026-12-01T10:00:00Z');
-    const day = '2026-12-01';
+    // Yesterday, 10:00: a fixed day falls past the evidence horizon (395 days) and is refused.
+    const day = daysAgo(1);
+    const at = Date.parse(`${day}T10:00:00Z`);
     const flood = MAX_MODELS_PER_DAY + 10;
     const spans: OtlpSpan[] = [];
     for (let i = 0; i < flood; i++) spans.push(...task(i + 1, `flood-${i}`, at + i * 1000));
@@ -115,7 +117,7 @@ describe.each(ENGINES)('unregistered model names in the rollups (%s)', (engine) 
   it('lands a correction of a folded call on the fold, never on a row that does not exist', async () => {
     const db = t.app.database.db;
     const store = createEvidenceStore(db);
-    const day = '2026-12-02';
+    const day = daysAgo(2); // not the day the test above fills
     const at = Date.parse(`${day}T10:00:00Z`);
     const span = (o: Partial<SpanTable> & Pick<SpanTable, 'trace_id' | 'span_id'>): { row: SpanTable; inference: boolean } => ({
       row: {
