@@ -562,13 +562,14 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
 
   it('records each call as a priced inference, and does not count the client’s own span of it again', async () => {
     await t.server.llmGateway.flush();
-    const day = new Date().toISOString().slice(0, 10);
-    // From yesterday: a span below starts half an hour ago.
+    // From yesterday: a span below starts half an hour ago. To tomorrow: a test run just before UTC
+    // midnight records its calls on the next day.
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const calls = async () => {
       const r = await t.server.inject({
         method: 'GET',
-        url: `/v1/costs?groupBy=agent&from=${yesterday}&to=${day}`,
+        url: `/v1/costs?groupBy=agent&from=${yesterday}&to=${tomorrow}`,
         headers: admin,
       });
       return r.json().rows.find((x: { key: string }) => x.key === 'llm-bot') as { calls: number; costUsd: number };
@@ -673,7 +674,9 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     // The project's (organisation's) default tier is priority: calls that name none are billed at it.
     up.behave('upstream-chat', { defaultTier: 'priority' });
     up.behave('gw-claude', { defaultTier: 'priority' });
+    // Today and tomorrow: a test run just before UTC midnight records its later calls on the next day.
     const day = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const db = t.app.database.db;
     const records = async (ids: string[]) => {
       await t.server.llmGateway.flush();
@@ -686,7 +689,11 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
         .execute();
     };
     const tierCalls = async () => {
-      const r = await t.server.inject({ method: 'GET', url: `/v1/costs?groupBy=agent&from=${day}&to=${day}`, headers: admin });
+      const r = await t.server.inject({
+        method: 'GET',
+        url: `/v1/costs?groupBy=agent&from=${day}&to=${tomorrow}`,
+        headers: admin,
+      });
       const row = r.json().rows.find((x: { key: string }) => x.key === 'llm-bot') as
         | { unpriced: { serviceTier: number } }
         | undefined;
