@@ -1,19 +1,16 @@
 // Every number Fulcrum stores is finite and bounded, and no stored value can make a report fail:
 // 1e308 in a descriptor or a spend line is refused naming the field; values that got into the
 // database before the bounds still render (as unknown), never as a 500.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
+import { readMini } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 
 describe.each(ENGINES)('numbers at the edge on %s', (engine) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(engine);
-    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
+    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readMini() } })).statusCode).toBe(200);
   });
   afterAll(async () => t?.close());
 
