@@ -2,10 +2,13 @@
 // signals, the budget's spend on stalled pilots and the plan alike — on every engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
+import { clearOfMidnight } from '../support/midnight.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { applyWorld, dayOf, doc, initiative, resolution } from './world.js';
 
-const NOW = Date.now();
+// Today, read once the test starts clear of midnight: a run across it had the server a day further on,
+// and the pilot of 180 days one of 181.
+let NOW = Date.now();
 const day = (offset: number) => dayOf(NOW, offset);
 
 function registry(): object[] {
@@ -28,9 +31,11 @@ function registry(): object[] {
 describe.each(ENGINES)('the stalled-pilot boundary on %s', (engine) => {
   let t: TestServer;
   beforeAll(async () => {
+    await clearOfMidnight();
+    NOW = Date.now();
     t = await startTestServer(engine);
     await applyWorld(t, registry());
-  });
+  }, 120_000);
   afterAll(async () => t?.close());
 
   it('a pilot of 180 days is not stalled anywhere, one of 181 is stalled everywhere', async () => {
