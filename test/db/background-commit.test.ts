@@ -15,27 +15,7 @@ import { limitUsage } from '../../src/llm/ledger.js';
 import type { ApplicableLimit } from '../../src/llm/limits.js';
 import { createReservations } from '../../src/llm/reservations.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-
-/** fs.fdatasync held: each call waits in `held` until released (or failed). */
-function holdSyncs() {
-  const held: Array<{ fd: number; release(err?: Error): void }> = [];
-  const real = fs.fdatasync;
-  vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: Error | null) => void) => {
-    held.push({ fd, release: (err) => (err ? cb(err) : real(fd, cb)) });
-  }) as typeof fs.fdatasync);
-  return held;
-}
-
-/** 'pending' if `p` has not settled after a few turns of the event loop. */
-async function stateOf(p: Promise<unknown>): Promise<'resolved' | 'rejected' | 'pending'> {
-  let state: 'resolved' | 'rejected' | 'pending' = 'pending';
-  p.then(
-    () => (state = 'resolved'),
-    () => (state = 'rejected'),
-  );
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-  return state;
-}
+import { holdSyncs, stateOf } from '../support/syncs.js';
 
 const synchronous = async (db: Kysely<Database>) =>
   (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db)).rows[0]?.synchronous;
@@ -75,8 +55,10 @@ function span(agent: string): SpanTable {
 describe('backgroundCommit (SQLite)', () => {
   let database: TestDatabase;
   let handle: DatabaseHandle;
+  const closing: Array<() => Promise<void>> = [];
   afterEach(async () => {
     vi.restoreAllMocks();
+    for (const close of closing.splice(0)) await close();
     await handle?.destroy();
     await database?.drop();
   });
@@ -90,7 +72,7 @@ describe('backgroundCommit (SQLite)', () => {
 
   it('commits at NORMAL, is back at FULL at once, and resolves only once the WAL is synced off the loop', async () => {
     const db = await open();
-    const held = holdSyncs();
+    const { held } = holdSyncs();
     const committed = backgroundCommit(
       db,
       true,
@@ -111,87 +93,14 @@ describe('backgroundCommit (SQLite)', () => {
 
   it('off (FULCRUM_SQLITE_SYNC_OFF_LOOP=0): at FULL, with no sync of its own', async () => {
     const db = await open();
-    const held = holdSyncs();
+    const { held } = holdSyncs();
     const level = await backgroundCommit(db, false)((c) => synchronous(c));
     expect(level).toBe(2);
     expect(held).toHaveLength(0);
   });
 
-  it("carries the LLM gateway's settlements and the gateways' spans", async () => {
-    const db = await open();
-    const commit = backgroundCommit(db, true);
-    const errors: unknown[] = [];
-    const reservations = createReservations(db, {
-      waitMs: 0,
-      sweepMs: 3_600_000,
-      settleDelayMs: 1,
-      onError: (what, err) => errors.push([what, err]),
-      commit,
-    });
-    const spans = createSpanBuffer(db, {
-      flushMs: 3_600_000,
-      maxBatch: 100,
-      inference: false,
-      maxHeld: 100,
-      onDrop: () => errors.push('dropped'),
-      onError: (err) => errors.push(err),
-      commit,
-    });
-    try {
-      await reservations.clockRead();
-      const today = new Date().toISOString().slice(0, 10);
-      const limit = {
-        name: 'team',
-        spec: { scope: { agent: 'bot' }, period: 'day', amountUsd: 10, enforce: 'block' },
-        periodStart: today,
-        amountMicro: 10_000_000,
-      } as ApplicableLimit;
-      // Admitted on its own (the gateway's admissions are in the decision's commit, durable before forwarding).
-      expect(
-        await reservations.reserve({
-          id: 'call-1',
-          agent: 'bot',
-          limits: [limit],
-          costMicro: 1_000_000,
-          tokens: 100,
-          expiresAt: reservations.expiresIn(60_000),
-        }),
-      ).toMatchObject({ ok: true });
-
-      const held = holdSyncs();
-      const settled = reservations.settle({
-        id: 'call-1',
-        agent: 'bot',
-        limits: [limit],
-        costMicro: 250_000,
-        minute: null,
-        tokenDelta: 0,
-        at: reservations.now(),
-      });
-      spans.add(span('bot'));
-      const flushed = spans.flush();
-      await vi.waitUntil(() => held.length > 0);
-      expect(await stateOf(settled)).toBe('pending');
-      // Both committed and visible while their sync runs: the settlement's spend, the span.
-      expect(await limitUsage(db, 'team', today)).toMatchObject({ spent: 250_000, reserved: 0 });
-      await vi.waitUntil(async () => (await db.selectFrom('spans').select('agent').execute()).length === 1);
-      expect(await stateOf(flushed)).toBe('pending');
-      expect(await synchronous(db)).toBe(2);
-      // Released, each resolves (one sync at a time: a commit made during one is covered by the next).
-      while ((await stateOf(Promise.all([settled, flushed]))) === 'pending') {
-        for (const h of held.splice(0)) h.release();
-        await new Promise((r) => setImmediate(r));
-      }
-      await Promise.all([settled, flushed]);
-      expect(errors).toEqual([]);
-    } finally {
-      vi.restoreAllMocks();
-      await reservations.close();
-    }
-  });
-
-  it('a failed sync: what committed is reported stored, not lost, and not written again; nothing more is written', async () => {
-    const db = await open();
+  /** The LLM gateway's reservations and a span buffer on `db`, committing through backgroundCommit; one call admitted. */
+  async function writers(db: Kysely<Database>) {
     const commit = backgroundCommit(db, true);
     const errors: unknown[] = [];
     const reservations = createReservations(db, {
@@ -201,6 +110,7 @@ describe('backgroundCommit (SQLite)', () => {
       onError: (_what, err) => errors.push(err),
       commit,
     });
+    closing.push(() => reservations.close());
     const spans = createSpanBuffer(db, {
       flushMs: 3_600_000,
       maxBatch: 100,
@@ -210,38 +120,64 @@ describe('backgroundCommit (SQLite)', () => {
       onError: (err) => errors.push(err),
       commit,
     });
-    try {
-      await reservations.clockRead();
-      const today = new Date().toISOString().slice(0, 10);
-      const limit = {
-        name: 'team',
-        spec: { scope: { agent: 'bot' }, period: 'day', amountUsd: 10, enforce: 'block' },
-        periodStart: today,
-        amountMicro: 10_000_000,
-      } as ApplicableLimit;
-      const call = { id: 'call-1', agent: 'bot', limits: [limit], costMicro: 1_000_000, tokens: 100 };
-      expect(await reservations.reserve({ ...call, expiresAt: reservations.expiresIn(60_000) })).toMatchObject({ ok: true });
-      const held = holdSyncs();
-      spans.add(span('bot'));
-      spans.add(span('bot'));
-      const flushed = spans.flush();
-      await vi.waitUntil(() => held.length > 0);
-      held[0]?.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
-      await flushed;
-      // Stored, and said so once: before, each span was written again on its own and all were reported lost.
-      expect(await db.selectFrom('spans').select('agent').execute()).toHaveLength(2);
-      expect(errors).toHaveLength(1);
-      expect(String(errors[0])).toMatch(/a batch of 2 spans is stored but may not survive a power loss/);
-      expect(spans.failures()).toBe(0);
-      // From here on the database takes no writes: a settlement is refused (kept, to be tried again).
-      void reservations.settle({ ...call, costMicro: 250_000, minute: null, tokenDelta: 0, at: reservations.now() });
-      await vi.waitUntil(() => errors.length > 1);
-      expect(String(errors[1])).toMatch(/could not be synced to disk/);
-      expect(await limitUsage(db, 'team', today)).toMatchObject({ spent: 0, reserved: 1_000_000 });
-    } finally {
-      vi.restoreAllMocks();
-      // Closing cuts its pause before the next try short (a minute at most, growing): it does not wait it out.
-      await reservations.close();
+    await reservations.clockRead();
+    const today = new Date().toISOString().slice(0, 10);
+    const limit = {
+      name: 'team',
+      spec: { scope: { agent: 'bot' }, period: 'day', amountUsd: 10, enforce: 'block' },
+      periodStart: today,
+      amountMicro: 10_000_000,
+    } as ApplicableLimit;
+    const call = { id: 'call-1', agent: 'bot', limits: [limit], costMicro: 1_000_000, tokens: 100 };
+    // Admitted on its own (the gateway's admissions are in the decision's commit, durable before forwarding).
+    expect(await reservations.reserve({ ...call, expiresAt: reservations.expiresIn(60_000) })).toMatchObject({ ok: true });
+    const settlement = (costMicro: number) => ({ ...call, costMicro, minute: null, tokenDelta: 0, at: reservations.now() });
+    return { reservations, spans, errors, today, settlement };
+  }
+
+  it("carries the LLM gateway's settlements and the gateways' spans", async () => {
+    const db = await open();
+    const { reservations, spans, errors, today, settlement } = await writers(db);
+    const { held } = holdSyncs();
+    const settled = reservations.settle(settlement(250_000));
+    spans.add(span('bot'));
+    const flushed = spans.flush();
+    await vi.waitUntil(() => held.length > 0);
+    expect(await stateOf(settled)).toBe('pending');
+    // Both committed and visible while their sync runs: the settlement's spend, the span.
+    expect(await limitUsage(db, 'team', today)).toMatchObject({ spent: 250_000, reserved: 0 });
+    await vi.waitUntil(async () => (await db.selectFrom('spans').select('agent').execute()).length === 1);
+    expect(await stateOf(flushed)).toBe('pending');
+    expect(await synchronous(db)).toBe(2);
+    // Released, each resolves (one sync at a time: a commit made during one is covered by the next).
+    while ((await stateOf(Promise.all([settled, flushed]))) === 'pending') {
+      for (const h of held.splice(0)) h.release();
+      await new Promise((r) => setImmediate(r));
     }
+    await Promise.all([settled, flushed]);
+    expect(errors).toEqual([]);
+  });
+
+  it('a failed sync: what committed is reported stored, not lost, and not written again; nothing more is written', async () => {
+    const db = await open();
+    const { reservations, spans, errors, today, settlement } = await writers(db);
+    const { held } = holdSyncs();
+    spans.add(span('bot'));
+    spans.add(span('bot'));
+    const flushed = spans.flush();
+    await vi.waitUntil(() => held.length > 0);
+    held[0]?.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    await flushed;
+    // Stored, and said so once: before, each span was written again on its own and all were reported lost.
+    expect(await db.selectFrom('spans').select('agent').execute()).toHaveLength(2);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/a batch of 2 spans is stored but may not survive a power loss/);
+    expect(spans.failures()).toBe(0);
+    // From here on the database takes no writes: a settlement is refused (kept, to be tried again).
+    void reservations.settle(settlement(250_000));
+    await vi.waitUntil(() => errors.length > 1);
+    expect(String(errors[1])).toMatch(/could not be synced to disk/);
+    expect(await limitUsage(db, 'team', today)).toMatchObject({ spent: 0, reserved: 1_000_000 });
+    // Closing (afterEach) cuts its pause before the next try short (a minute at most, growing): it does not wait it out.
   });
 });

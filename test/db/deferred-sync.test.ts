@@ -13,27 +13,7 @@ import { AuditWriter } from '../../src/guard/audit.js';
 import { trackRequest } from '../../src/http/quiet.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startMini } from '../support/server.js';
-
-/** fs.fdatasync held: each call waits in `held` until released (or failed). */
-function holdSyncs() {
-  const held: Array<{ fd: number; release(err?: Error): void }> = [];
-  const real = fs.fdatasync;
-  const spy = vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: Error | null) => void) => {
-    held.push({ fd, release: (err) => (err ? cb(err) : real(fd, cb)) });
-  }) as typeof fs.fdatasync);
-  return { held, spy };
-}
-
-/** Settles to 'pending' if `p` has not settled by the time the event loop has turned a few times. */
-async function stateOf(p: Promise<unknown>): Promise<'resolved' | 'rejected' | 'pending'> {
-  let state: 'resolved' | 'rejected' | 'pending' = 'pending';
-  p.then(
-    () => (state = 'resolved'),
-    () => (state = 'rejected'),
-  );
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-  return state;
-}
+import { holdSyncs, stateOf } from '../support/syncs.js';
 
 const synchronous = async (h: DatabaseHandle) =>
   (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(h.db)).rows[0]?.synchronous;
