@@ -15,7 +15,8 @@ import { loadModelFold, type ModelFold, namingLocks, OTHER_UNREGISTERED } from '
 import { createTaskModelRollup, type TaskEntry, type TaskRollup } from './task-models.js';
 
 type Counters = Omit<EvidenceDailyTable, 'day' | 'agent' | 'model'>;
-const ZERO: Counters = {
+/** An evidence_daily row's counters, all zero (tests build rollup rows from it too). */
+export const ZERO: Counters = {
   tasks_resolved: 0,
   tasks_escalated: 0,
   tasks_failed: 0,

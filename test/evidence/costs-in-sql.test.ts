@@ -6,6 +6,8 @@
 import type { KyselyPlugin, RootOperationNode } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvidenceDailyTable } from '../../src/db/schema.js';
+import type { CostRow } from '../../src/evidence/costs.js';
+import { ZERO } from '../../src/evidence/evidence-store.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { MINI, readBundle } from '../support/files.js';
 import { ADMIN_TOKEN, startNode } from '../support/server.js';
@@ -28,41 +30,6 @@ function rowsRead() {
 }
 const mentionsDaily = (node: RootOperationNode) => JSON.stringify(node).includes('"evidence_daily"');
 
-const ZERO: Omit<EvidenceDailyTable, 'day' | 'agent' | 'model'> = {
-  tasks_resolved: 0,
-  tasks_escalated: 0,
-  tasks_failed: 0,
-  tasks_abandoned: 0,
-  tasks_started: 0,
-  handoffs: 0,
-  handle_ms: 0,
-  handled: 0,
-  cost_measured_usd: 0,
-  cost_reported_usd: 0,
-  input_tokens: 0,
-  output_tokens: 0,
-  cached_tokens: 0,
-  model_calls: 0,
-  unpriced_calls: 0,
-  unpriced_unknown_model: 0,
-  unpriced_no_price: 0,
-  unpriced_no_usage: 0,
-  unpriced_service_tier: 0,
-  tool_calls: 0,
-  errors: 0,
-  spans: 0,
-};
-
-interface Row {
-  key: string;
-  costUsd: number;
-  inputTokens: number;
-  outputTokens: number;
-  calls: number;
-  unpricedCalls: number;
-  unpriced: { unknownModel: number; noPrice: number; noUsage: number; serviceTier: number };
-}
-
 describe.each(ENGINES)('GET /v1/costs groups in SQL (%s)', (engine) => {
   let database: TestDatabase;
   let node: Awaited<ReturnType<typeof startNode>>;
@@ -79,7 +46,7 @@ describe.each(ENGINES)('GET /v1/costs groups in SQL (%s)', (engine) => {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
       });
       expect(res.statusCode, res.body).toBe(200);
-      return { ...(res.json() as { rows: Row[]; totalRows: number }), read: read.seen.rows };
+      return { ...(res.json() as { rows: CostRow[]; totalRows: number }), read: read.seen.rows };
     } finally {
       read.seen.counting = false;
     }
@@ -137,8 +104,8 @@ describe.each(ENGINES)('GET /v1/costs groups in SQL (%s)', (engine) => {
   });
 
   /** What the answer is: every group of the window, summed, most spend first (to the micro-dollar), then calls, then key. */
-  function expected(groupOf: (r: EvidenceDailyTable) => string | null): Row[] {
-    const groups = new Map<string, Row>();
+  function expected(groupOf: (r: EvidenceDailyTable) => string | null): CostRow[] {
+    const groups = new Map<string, CostRow>();
     for (const r of rows) {
       const key = groupOf(r);
       if (key === null) continue;
@@ -201,7 +168,7 @@ describe.each(ENGINES)('GET /v1/costs groups in SQL (%s)', (engine) => {
       url: `/v1/costs?from=${day}&to=${day}`,
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
-    expect(res.json().rows.map((r: Row) => [r.key, r.costUsd])).toEqual([
+    expect(res.json().rows.map((r: CostRow) => [r.key, r.costUsd])).toEqual([
       ['a-micro-dollar', 0.00000125],
       ['few-tokens', 0.0000003],
       ['fewer-tokens', 0.00000015],
