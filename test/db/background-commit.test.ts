@@ -8,49 +8,17 @@ import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backgroundCommit, type DatabaseHandle } from '../../src/db/adapter.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import type { Database, SpanTable } from '../../src/db/schema.js';
-import { randomSpanId, traceIdOf } from '../../src/evidence/ids.js';
+import type { Database } from '../../src/db/schema.js';
 import { createSpanBuffer } from '../../src/evidence/span-buffer.js';
 import { limitUsage } from '../../src/llm/ledger.js';
 import type { ApplicableLimit } from '../../src/llm/limits.js';
 import { createReservations } from '../../src/llm/reservations.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { gatewaySpan } from '../support/gateway-span.js';
 import { holdSyncs, stateOf } from '../support/syncs.js';
 
 const synchronous = async (db: Kysely<Database>) =>
   (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db)).rows[0]?.synchronous;
-
-function span(agent: string): SpanTable {
-  const start = new Date().toISOString();
-  return {
-    trace_id: traceIdOf(`dec_${randomSpanId()}`),
-    span_id: randomSpanId(),
-    parent_span_id: null,
-    agent,
-    registered: 1,
-    name: 'execute_tool crm.get_order',
-    operation: 'execute_tool',
-    start_at: start,
-    day: start.slice(0, 10),
-    duration_ms: 1,
-    model_reported: null,
-    model: null,
-    provider: null,
-    input_tokens: null,
-    output_tokens: null,
-    cached_tokens: null,
-    cost_usd: null,
-    tool: 'crm.get_order',
-    error_type: null,
-    task_outcome: null,
-    received_at: start,
-    claimed_agent: null,
-    sent_by: `agent:${agent}`,
-    response_id: null,
-    unpriced_reason: null,
-    source: 'mcp',
-  };
-}
 
 describe('backgroundCommit (SQLite)', () => {
   let database: TestDatabase;
@@ -114,7 +82,7 @@ describe('backgroundCommit (SQLite)', () => {
     const spans = createSpanBuffer(db, {
       flushMs: 3_600_000,
       maxBatch: 100,
-      inference: false,
+      inference: true,
       maxHeld: 100,
       onDrop: () => errors.push('dropped'),
       onError: (err) => errors.push(err),
@@ -140,7 +108,7 @@ describe('backgroundCommit (SQLite)', () => {
     const { reservations, spans, errors, today, settlement } = await writers(db);
     const { held } = holdSyncs();
     const settled = reservations.settle(settlement(250_000));
-    spans.add(span('bot'));
+    spans.add(gatewaySpan('bot'));
     const flushed = spans.flush();
     await vi.waitUntil(() => held.length > 0);
     expect(await stateOf(settled)).toBe('pending');
@@ -162,8 +130,8 @@ describe('backgroundCommit (SQLite)', () => {
     const db = await open();
     const { reservations, spans, errors, today, settlement } = await writers(db);
     const { held } = holdSyncs();
-    spans.add(span('bot'));
-    spans.add(span('bot'));
+    spans.add(gatewaySpan('bot'));
+    spans.add(gatewaySpan('bot'));
     const flushed = spans.flush();
     await vi.waitUntil(() => held.length > 0);
     held[0]?.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));

@@ -2,42 +2,11 @@
 // lose the records of the batch it could store, only the one it cannot (counted and reported).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/adapter.js';
-import type { SpanTable } from '../../src/db/schema.js';
-import { randomSpanId, traceIdOf } from '../../src/evidence/ids.js';
 import { createSpanBuffer } from '../../src/evidence/span-buffer.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { gatewaySpan } from '../support/gateway-span.js';
 
-function span(agent: string, input: number): SpanTable {
-  const start = new Date().toISOString();
-  return {
-    trace_id: traceIdOf(`dec_${randomSpanId()}`),
-    span_id: randomSpanId(),
-    parent_span_id: null,
-    agent,
-    registered: 1,
-    name: 'chat gw-chat',
-    operation: 'chat',
-    start_at: start,
-    day: start.slice(0, 10),
-    duration_ms: 1,
-    model_reported: 'gw-chat',
-    model: 'gw-chat',
-    provider: 'openai',
-    input_tokens: input,
-    output_tokens: 5,
-    cached_tokens: 0,
-    cost_usd: 0.00001,
-    tool: null,
-    error_type: null,
-    task_outcome: null,
-    received_at: start,
-    claimed_agent: null,
-    sent_by: `agent:${agent}`,
-    response_id: null,
-    unpriced_reason: null,
-    source: 'llm',
-  };
-}
+const span = (agent: string, input: number) => gatewaySpan(agent, { input_tokens: input });
 
 describe.each(ENGINES.filter((e) => e === 'postgres'))('span buffer (%s)', (engine) => {
   let database: TestDatabase;
