@@ -61,6 +61,11 @@ export interface DialectAdapter {
    * of parameters): SQLite's json_each, PostgreSQL's json_each_text.
    */
   objectEntries(json: string): RawBuilder<{ key: string; value: string }>;
+  /**
+   * A JSON array of strings as a subquery of one column, for the right side of IN / NOT IN (empty: no
+   * rows), from one bound parameter however many values it has (src/db/value-set.ts).
+   */
+  arrayValues(json: string): RawBuilder<string>;
   /** Text in code-point order, whatever the database's collation (PostgreSQL's may be a locale's). */
   codePointOrder(text: Expression<string>): RawBuilder<string>;
   /**
@@ -109,6 +114,7 @@ const sqliteAdapter: DialectAdapter = {
     }
   },
   objectEntries: (json) => sql`json_each(${json})`,
+  arrayValues: (json) => sql<string>`(SELECT value FROM json_each(${json}))`,
   // SQLite's default collation (BINARY) compares UTF-8 bytes: code-point order.
   codePointOrder: (text) => sql`${text}`,
   lockKeys: async () => {},
@@ -127,6 +133,7 @@ const postgresAdapter: DialectAdapter = {
   rowId: 'ctid',
   readSnapshot: (db, fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
   objectEntries: (json) => sql`json_each_text(cast(${json} as json))`,
+  arrayValues: (json) => sql<string>`(SELECT jsonb_array_elements_text(${json}::jsonb))`,
   codePointOrder: (text) => sql`${text} collate "C"`,
   lockKeys: async (trx, keys) => {
     for (const key of [...new Set(keys)].sort())
