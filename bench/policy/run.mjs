@@ -298,7 +298,9 @@ console.log(`agreement with cedar-wasm: ${agree}/${requests.length}`);
 row('WasmEvaluator, all entities per call', all);
 row("cedar-wasm, only the request's entities", sliced);
 row('CompiledEvaluator', c);
-console.log(`ratio vs cedar-wasm on the request's entities: ${(c.perSecond / sliced.perSecond).toFixed(0)}x (target >= 100x, issue 14)`);
+console.log(
+  `ratio vs cedar-wasm on the request's entities: ${(c.perSecond / sliced.perSecond).toFixed(0)}x (target >= 100x, issue 14)`,
+);
 console.log(`ratio vs WasmEvaluator as written:            ${(c.perSecond / all.perSecond).toFixed(0)}x`);
 if (agree !== requests.length) process.exitCode = 1;
 
