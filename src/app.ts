@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type AdminToken, setupAdminToken } from './auth/admin-token.js';
 import { type AuthService, createAuthService } from './auth/auth-service.js';
 import type { Config } from './config.js';
-import { type BackgroundCommit, backgroundCommit, type DatabaseHandle, openDatabase } from './db/adapter.js';
+import { type BackgroundCommit, backgroundCommit, type DatabaseHandle, type DeferredSync, openDatabase } from './db/adapter.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.js';
 import { createEvidenceExport, type EvidenceExportService } from './governance/evidence-export.js';
@@ -89,7 +89,14 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     observe: observability,
     // The loop has other work than a batch when more requests are in flight than the batch holds:
     // one call at a time (a lone caller) keeps the commit, fsync and all, on the loop (no thread hop).
-    ...(config.sqliteSyncOffLoop ? { otherWork: (batchLength: number) => requestsInFlight() > batchLength } : {}),
+    // `auto` moves the sync off the loop only while syncs are slow: a quick one held on the loop is
+    // answered sooner than one whose answer waits for a busy loop's turn (docs/storage.md).
+    ...(config.sqliteSyncOffLoop === 'never'
+      ? {}
+      : {
+          syncOffLoop: (batchLength: number, sync: DeferredSync) =>
+            requestsInFlight() > batchLength && (config.sqliteSyncOffLoop === 'busy' || sync.slow),
+        }),
   });
   const checkpoints = createCheckpointer({
     db,
@@ -200,7 +207,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     onAgentKeysChanged: () => guard.invalidate(),
   });
   // Evidence of MCP calls is written off the reply path; a failed batch is reported, not thrown.
-  const background = backgroundCommit(db, config.sqliteSyncOffLoop);
+  const background = backgroundCommit(db, config.sqliteSyncOffLoop !== 'never');
   const mcp = createMcpService(
     db,
     guard,

@@ -52,11 +52,12 @@ export interface Config {
   /** FULCRUM_AUDIT_KEY_ROTATE_FROM: the old key's public key; a rotation then takes only the retention starts it signed (implies FULCRUM_AUDIT_KEY_ROTATE). */
   auditKeyRotateFrom: string;
   /**
-   * FULCRUM_SQLITE_SYNC_OFF_LOOP=0: every commit's fsync on the event loop. Otherwise (SQLite), an audit
-   * group commit made while other requests are in flight, and the gateways' settlements and spans
-   * always, sync the WAL off the loop (docs/storage.md).
+   * FULCRUM_SQLITE_SYNC_OFF_LOOP (SQLite; docs/storage.md): `auto` (the default), an audit group commit
+   * made while other requests are in flight syncs the WAL off the event loop when syncs are slow now
+   * (SLOW_SYNC_MS), `1` whenever other requests are in flight, `0` never: every commit's fsync on the
+   * loop. Unless `0`, the gateways' settlements and spans always sync off the loop.
    */
-  sqliteSyncOffLoop: boolean;
+  sqliteSyncOffLoop: SyncOffLoop;
   /** FULCRUM_MCP_STDIO_ALLOW: the exact command lines a stdio McpServer may run (none when unset). */
   mcpStdioAllow: string[][];
   /** FULCRUM_OUTBOUND_ALLOW_HOSTS: hosts outbound connections may reach on internal addresses too. */
@@ -126,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     auditCheckpointSeconds: intFrom(env.FULCRUM_AUDIT_CHECKPOINT_SECONDS, 'FULCRUM_AUDIT_CHECKPOINT_SECONDS', 60),
     auditKeyRotate: env.FULCRUM_AUDIT_KEY_ROTATE === '1' || Boolean(env.FULCRUM_AUDIT_KEY_ROTATE_FROM),
     auditKeyRotateFrom: env.FULCRUM_AUDIT_KEY_ROTATE_FROM ? path.resolve(env.FULCRUM_AUDIT_KEY_ROTATE_FROM) : '',
-    sqliteSyncOffLoop: env.FULCRUM_SQLITE_SYNC_OFF_LOOP !== '0',
+    sqliteSyncOffLoop: syncOffLoopFrom(env.FULCRUM_SQLITE_SYNC_OFF_LOOP),
     mcpStdioAllow: parseStdioAllow(env.FULCRUM_MCP_STDIO_ALLOW),
     outboundAllowHosts: parseAllowHosts(env.FULCRUM_OUTBOUND_ALLOW_HOSTS),
     llmBodyLimit: intFrom(env.FULCRUM_LLM_BODY_LIMIT, 'FULCRUM_LLM_BODY_LIMIT', 32 * 1024 * 1024),
@@ -161,6 +162,16 @@ function atLeastOne(value: string | undefined, name: string, fallback: number): 
 function atMost(n: number, name: string, max: number, what: string): number {
   if (n > max) throw new InputError(`${name} must be at most ${max} (${what}), got ${n}`);
   return n;
+}
+
+/** When an audit group commit's fsync leaves the event loop (FULCRUM_SQLITE_SYNC_OFF_LOOP). */
+export type SyncOffLoop = 'auto' | 'busy' | 'never';
+
+function syncOffLoopFrom(value: string | undefined): SyncOffLoop {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === '1') return 'busy';
+  if (value === '0') return 'never';
+  throw new InputError(`FULCRUM_SQLITE_SYNC_OFF_LOOP must be auto, 1 or 0, got "${value}"`);
 }
 
 function intFrom(value: string | undefined, name: string, fallback: number): number {

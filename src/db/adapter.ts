@@ -199,6 +199,20 @@ function openSqlite(file: string): DatabaseHandle {
  */
 export interface DeferredSync {
   run<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<{ value: T; durable: Promise<void> }>;
+  /**
+   * `fn`'s transaction committed and synced on the event loop, as at FULL (the same WAL frames on
+   * disk before it resolves), the sync timed: the audit writer commits this way when it keeps the
+   * sync on the loop, so `slow` knows what holding the loop costs now.
+   */
+  runOnLoop<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Whether a sync of the WAL takes long enough now (≥ SLOW_SYNC_MS, a moving average of the recent
+   * ones, on the loop or off it) that a commit should not hold the event loop for it. Off the loop a
+   * sync is timed to its answer, which waits for the loop's turn: a busy loop reads slow too.
+   */
+  readonly slow: boolean;
+  /** The moving average behind `slow`, in ms; undefined before the first sync. */
+  readonly recentSyncMs: number | undefined;
   /** Why nothing committed from now on can be called durable (a sync failed, whoever's), for good; else undefined. */
   readonly failed: Error | undefined;
 }
@@ -244,8 +258,23 @@ export class NotDurableError extends Error {
   }
 }
 
+/**
+ * From this recent sync time on, a commit made while other requests wait has its sync off the loop
+ * (FULCRUM_SQLITE_SYNC_OFF_LOOP=auto). Measured (bench/README.md, bench/mcp): a sync of 0.6 ms held
+ * on the loop answered more calls than the same sync off it (whose answer waits a turn of a busy
+ * loop: 1.7 ms to durable); at 5 ms (another process syncing the same disk) off the loop answered 15 %
+ * more, and with test suites beside it up to 3×.
+ */
+export const SLOW_SYNC_MS = 2;
+/** Weight of each new sync in the moving average: about the last ten syncs count. */
+const SYNC_AVERAGE_WEIGHT = 0.2;
+
 function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, file: string): DeferredSync & { close(): void } {
   const wal = `${file}-wal`;
+  let recentSyncMs: number | undefined;
+  const timed = (ms: number) => {
+    recentSyncMs = recentSyncMs === undefined ? ms : recentSyncMs + SYNC_AVERAGE_WEIGHT * (ms - recentSyncMs);
+  };
   // Opened once, at the first deferred commit, and kept: SQLite keeps its WAL open for the life of
   // the connection and writes that file, so this descriptor names what it writes.
   let fd: number | undefined;
@@ -285,9 +314,11 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
     } catch (err) {
       fail(err);
     }
+    const started = performance.now();
     const done = (err: Error | null) => {
       syncing = false;
       if (err) fail(err);
+      else if (fd !== undefined) timed(performance.now() - started);
       for (const w of these) failed ? w.reject(failed) : w.resolve();
       if (closing && fd !== undefined) {
         fs.closeSync(fd);
@@ -313,23 +344,50 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
     if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
     sqlite.pragma('synchronous = FULL');
   };
+  /** `fn` on the held connection at NORMAL, back at FULL after it, whatever happens. */
+  const atNormal = <T>(fn: (db: Kysely<Database>) => Promise<T>) =>
+    db.connection().execute(async (conn) => {
+      if (failed) throw failed;
+      // Kysely's one SQLite connection is held: no other statement runs until this returns.
+      sqlite.pragma('synchronous = NORMAL');
+      try {
+        const value = await fn(conn);
+        return { value, conn };
+      } finally {
+        full();
+      }
+    });
   return {
     get failed() {
       return failed;
     },
-    run: (fn) =>
-      db.connection().execute(async (conn) => {
-        if (failed) throw failed;
-        // Kysely's one SQLite connection is held: no other statement runs until this returns.
-        sqlite.pragma('synchronous = NORMAL');
-        let value: Awaited<ReturnType<typeof fn>>;
+    get slow() {
+      return recentSyncMs !== undefined && recentSyncMs >= SLOW_SYNC_MS;
+    },
+    get recentSyncMs() {
+      return recentSyncMs;
+    },
+    run: async (fn) => {
+      const { value } = await atNormal(fn);
+      return { value, durable: durable() };
+    },
+    runOnLoop: async (fn) => {
+      const { value } = await atNormal(async (conn) => {
+        const value = await fn(conn);
+        // Still holding the connection: no commit of anyone else's comes between this one and its sync.
+        // The WAL, written in order, holds this transaction's frames and every earlier one's.
+        const started = performance.now();
         try {
-          value = await fn(conn);
-        } finally {
-          full();
+          fd ??= fs.openSync(wal, 'r');
+          fs.fdatasyncSync(fd);
+        } catch (err) {
+          throw fail(err);
         }
-        return { value, durable: durable() };
-      }),
+        timed(performance.now() - started);
+        return value;
+      });
+      return value;
+    },
     close: () => {
       closing = true;
       if (!syncing && fd !== undefined) {

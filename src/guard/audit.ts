@@ -137,9 +137,10 @@ export interface AuditWriterOptions<T> {
   record(item: T): AuditRecord;
   /** Hears each batch's commit: how many entries, how long the transaction took, whether it committed. */
   onCommit?(entries: number, seconds: number, ok: boolean): void;
-  /** Asked before each batch: a DeferredSync to commit it through (its fsync off the event loop),
-   *  or nothing (committed durably on the loop). The callers are answered once it is durable. */
-  deferSync?(batchLength: number): DeferredSync | undefined;
+  /** SQLite with a DeferredSync: `offLoop` is asked before each batch whether its fsync goes off the
+   *  event loop (the callers are answered once it is done) or stays on it (`via.runOnLoop`, timed).
+   *  Unset: every batch commits at the connection's own FULL. */
+  sync?: { via: DeferredSync; offLoop(batchLength: number): boolean };
   /** Why the database's WAL can no longer be called durable (a sync failed, maybe a background
    *  writer's: src/db/adapter.ts): every batch is then refused, committed on the loop or not. */
   syncFailed?(): Error | undefined;
@@ -354,12 +355,17 @@ export class AuditWriter<T> {
     mayRetry: boolean,
     done: (seq: number, hash: string) => void,
   ): Promise<{ durable?: Promise<void> }> {
-    const deferred = this.opts.deferSync?.(batch.length);
-    if (!deferred) {
-      await this.commit(this.db, batch, mayRetry, done);
+    const sync = this.opts.sync;
+    const commit = (db: Kysely<Database>) => this.commit(db, batch, mayRetry, done);
+    if (!sync) {
+      await commit(this.db);
       return {};
     }
-    return { durable: (await deferred.run((db) => this.commit(db, batch, mayRetry, done))).durable };
+    if (!sync.offLoop(batch.length)) {
+      await sync.via.runOnLoop(commit);
+      return {};
+    }
+    return { durable: (await sync.via.run(commit)).durable };
   }
 
   private async commit(

@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Kysely, Transaction } from 'kysely';
 import { type AgentCaller, actorName, assertCan, describe, hasRole, type Principal } from '../auth/principal.js';
 import { hashToken, newId } from '../auth/tokens.js';
-import { deferredSyncOf } from '../db/adapter.js';
+import { type DeferredSync, deferredSyncOf, SLOW_SYNC_MS } from '../db/adapter.js';
 import { databaseNow } from '../db/clock.js';
 import { inSavepoint } from '../db/savepoint.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
@@ -86,12 +86,12 @@ export interface GuardOptions {
   /** Metrics and background-job failures (src/observability.ts). */
   observe?: Observability;
   /**
-   * Asked before each audit group commit of `batchLength` decisions: whether the event loop has
-   * other work than this batch (requests in flight beyond it). If so, on SQLite, the commit's fsync
-   * runs off the loop (src/db/adapter.ts, DeferredSync) and the batch's callers are answered once it
-   * is done. Unset: every commit's fsync holds the loop.
+   * SQLite: asked before each audit group commit of `batchLength` decisions whether its fsync runs off
+   * the event loop (src/db/adapter.ts, DeferredSync; `sync` says how long syncs take now), the batch's
+   * callers answered once it is done; if not, the commit syncs on the loop, timed. Unset: every
+   * commit's fsync holds the loop, at the connection's FULL.
    */
-  otherWork?(batchLength: number): boolean;
+  syncOffLoop?(batchLength: number, sync: DeferredSync): boolean;
 }
 
 export type GuardService = Awaited<ReturnType<typeof createGuardService>>;
@@ -203,15 +203,20 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     return (rows[0] as { revision: number }).revision;
   };
 
-  const deferred = opts.otherWork ? deferredSyncOf(db) : undefined;
-  const otherWork = opts.otherWork;
   // Any writer's failed sync (the gateways' spans and settlements commit through it too) leaves the
   // WAL suspect: a decision committed at FULL after it could sit behind frames that never reached disk.
   const syncs = deferredSyncOf(db);
+  const syncOffLoop = opts.syncOffLoop;
+  if (syncs)
+    observe.gauge(
+      'fulcrum_sqlite_sync_seconds',
+      `SQLite: recent time to sync the WAL to disk, a moving average of about the last ten syncs (off the event loop, to their answer); from ${SLOW_SYNC_MS} ms on, an audit group commit made while other requests are in flight syncs off the loop (FULCRUM_SQLITE_SYNC_OFF_LOOP=auto); NaN before the first sync`,
+      async () => (syncs.recentSyncMs === undefined ? Number.NaN : syncs.recentSyncMs / 1000),
+    );
   const writer = await AuditWriter.start<Item>(db, {
     record: (item) => withInitiative(item.type === 'act' ? item.record : decisionRecord(item)),
     onCommit: (entries, seconds, ok) => observe.auditCommit(entries, seconds, ok),
-    deferSync: (n) => (deferred && otherWork?.(n) ? deferred : undefined),
+    ...(syncs && syncOffLoop ? { sync: { via: syncs, offLoop: (n: number) => syncOffLoop(n, syncs) } } : {}),
     syncFailed: () => syncs?.failed,
     beforeWrite: async (trx, items, mayRetry) => {
       const decisions = items.filter((i): i is DecisionItem => i.type === 'decision');

@@ -6,14 +6,37 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Config } from '../../src/config.js';
-import { type DatabaseHandle, deferredSyncOf } from '../../src/db/adapter.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { type DatabaseHandle, deferredSyncOf, SLOW_SYNC_MS } from '../../src/db/adapter.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { AuditWriter } from '../../src/guard/audit.js';
 import { trackRequest } from '../../src/http/quiet.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startMini } from '../support/server.js';
 import { holdSyncs, stateOf } from '../support/syncs.js';
+
+/**
+ * The WAL's syncs on a disk whose speed the test sets (nothing reaches the disk: these tests are about
+ * where and when a sync runs): each takes `slowMs`, spun on the loop (a slow disk holds it) or waited
+ * for off it; with `hold`, a sync off the loop waits in `held` until released.
+ */
+function simulatedDisk() {
+  const disk = {
+    slowMs: 0,
+    hold: false,
+    held: [] as Array<{ release(): void }>,
+    onLoop: vi.spyOn(fs, 'fdatasyncSync').mockImplementation(() => {
+      const until = performance.now() + disk.slowMs;
+      while (performance.now() < until);
+    }),
+    offLoop: vi.spyOn(fs, 'fdatasync').mockImplementation(((_fd: number, cb: (err: Error | null) => void) => {
+      if (disk.hold) disk.held.push({ release: () => cb(null) });
+      else if (disk.slowMs > 0) setTimeout(() => cb(null), disk.slowMs);
+      else setImmediate(() => cb(null));
+    }) as typeof fs.fdatasync),
+  };
+  return disk;
+}
 
 const synchronous = async (h: DatabaseHandle) =>
   (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(h.db)).rows[0]?.synchronous;
@@ -121,6 +144,66 @@ describe('DeferredSync (SQLite)', () => {
     expect(held).toHaveLength(2);
   });
 
+  it('runOnLoop commits and syncs the WAL on the loop, timed; slow once syncs take SLOW_SYNC_MS on average, quick again after', async () => {
+    const deferred = await open();
+    const { spy } = holdSyncs();
+    const sync = vi.spyOn(fs, 'fdatasyncSync');
+    expect(deferred.recentSyncMs).toBeUndefined();
+    expect(deferred.slow).toBe(false);
+    const value = await deferred.runOnLoop(async (db) => {
+      await db.insertInto('registry_changes').values(change(1)).execute();
+      return (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db)).rows[0]?.synchronous;
+    });
+    expect(value).toBe(1);
+    expect(await synchronous(handle)).toBe(2);
+    // Synced before it resolved, on the loop, the WAL's descriptor; nothing left on the thread pool.
+    expect(sync).toHaveBeenCalledTimes(1);
+    expect(fs.fstatSync(sync.mock.calls[0]?.[0] as number).ino).toBe(fs.statSync(`${database.dir}/fulcrum.db-wal`).ino);
+    expect(spy).not.toHaveBeenCalled();
+    expect(deferred.recentSyncMs).toBeGreaterThanOrEqual(0);
+    vi.restoreAllMocks();
+    const disk = simulatedDisk();
+    disk.slowMs = 3 * SLOW_SYNC_MS;
+    let n = 2;
+    for (; n < 12 && !deferred.slow; n++)
+      await deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(n)).execute());
+    expect(deferred.slow).toBe(true);
+    expect(disk.onLoop).toHaveBeenCalledTimes(n - 2);
+    // Quick again: quick syncs (off the loop here) bring the average down.
+    disk.slowMs = 0;
+    for (let i = 0; i < 30 && deferred.slow; i++) {
+      const { durable } = await deferred.run((db) => db.insertInto('registry_changes').values(change(++n)).execute());
+      await durable;
+    }
+    expect(deferred.slow).toBe(false);
+    expect(deferred.recentSyncMs).toBeLessThan(SLOW_SYNC_MS);
+    expect(disk.offLoop).toHaveBeenCalled();
+    expect(
+      await handle.db
+        .selectFrom('registry_changes')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .executeTakeFirst(),
+    ).toEqual({ n: n - 1 });
+  });
+
+  it("runOnLoop fails with the sync's error, and nothing written after it is taken", async () => {
+    const deferred = await open();
+    vi.spyOn(fs, 'fdatasyncSync').mockImplementation(() => {
+      throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    });
+    await expect(deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(1)).execute())).rejects.toThrow(
+      /could not be synced to disk \(EIO: i\/o error, fdatasync\)/,
+    );
+    expect(deferred.failed).toBeDefined();
+    expect(await synchronous(handle)).toBe(2);
+    await expect(deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(2)).execute())).rejects.toBe(
+      deferred.failed,
+    );
+    await expect(handle.db.insertInto('registry_changes').values(change(3)).execute()).rejects.toMatchObject({
+      code: 'SQLITE_READONLY',
+    });
+  });
+
   it("the audit writer answers a batch only once its sync is done, and fails it with the sync's error", async () => {
     const deferred = await open();
     const writer = await AuditWriter.start<{ n: number }>(handle.db, {
@@ -143,7 +226,7 @@ describe('DeferredSync (SQLite)', () => {
         approvalId: null,
         detail: {},
       }),
-      deferSync: () => deferred,
+      sync: { via: deferred, offLoop: () => true },
     });
     const { held } = holdSyncs();
     const first = writer.append({ n: 1 });
@@ -170,6 +253,18 @@ function change(revision: number) {
   return { revision, kind: 'Agent', name: 'a', action: 'created' as const, actor: 'x', at: new Date().toISOString() };
 }
 
+describe('FULCRUM_SQLITE_SYNC_OFF_LOOP', () => {
+  it('is auto unless set to 1 (whenever busy) or 0 (never); anything else is refused, naming it', () => {
+    expect(loadConfig({}).sqliteSyncOffLoop).toBe('auto');
+    expect(loadConfig({ FULCRUM_SQLITE_SYNC_OFF_LOOP: 'auto' }).sqliteSyncOffLoop).toBe('auto');
+    expect(loadConfig({ FULCRUM_SQLITE_SYNC_OFF_LOOP: '1' }).sqliteSyncOffLoop).toBe('busy');
+    expect(loadConfig({ FULCRUM_SQLITE_SYNC_OFF_LOOP: '0' }).sqliteSyncOffLoop).toBe('never');
+    expect(() => loadConfig({ FULCRUM_SQLITE_SYNC_OFF_LOOP: 'yes' })).toThrow(
+      'FULCRUM_SQLITE_SYNC_OFF_LOOP must be auto, 1 or 0, got "yes"',
+    );
+  });
+});
+
 describe('decisions on a SQLite node (real HTTP: each request counts while in flight)', () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -192,15 +287,59 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
     const { t, decide } = await node();
     try {
       const { spy } = holdSyncs();
+      const onLoop = vi.spyOn(fs, 'fdatasyncSync');
       expect(await decide()).toMatchObject({ status: 200, body: { decision: 'allow' } });
       expect(spy).not.toHaveBeenCalled();
+      expect(onLoop).toHaveBeenCalled();
     } finally {
       await t.close();
     }
   });
 
-  it('with another request in flight: the decision is answered only after its WAL sync', async () => {
+  it('auto (the default): with another request in flight, a quick sync stays on the loop; once syncs are slow it leaves the loop, and comes back once they are quick', async () => {
     const { t, decide } = await node();
+    const other = new EventEmitter() as unknown as http.ServerResponse;
+    const syncs = deferredSyncOf(t.app.database.db) as NonNullable<ReturnType<typeof deferredSyncOf>>;
+    // The disk's speed is the test's: the real one's, under a loaded CI machine, is anybody's.
+    const disk = simulatedDisk();
+    try {
+      trackRequest(other); // a request still in flight: the loop has other work than this decision
+      // The node's own syncs at start were timed on the real disk: quick ones bring the average down.
+      for (let i = 0; i < 30 && syncs.slow; i++) expect((await decide()).status).toBe(200);
+      disk.onLoop.mockClear();
+      disk.offLoop.mockClear();
+      expect(await decide()).toMatchObject({ status: 200, body: { decision: 'allow' } });
+      expect(disk.offLoop).not.toHaveBeenCalled();
+      expect(disk.onLoop).toHaveBeenCalledTimes(1);
+      // The disk slows down: 3 × SLOW_SYNC_MS a sync, held on the loop.
+      disk.slowMs = 3 * SLOW_SYNC_MS;
+      for (let i = 0; i < 10 && !syncs.slow; i++) expect((await decide()).status).toBe(200);
+      expect(syncs.slow).toBe(true);
+      const calls = disk.onLoop.mock.calls.length;
+      // Now the decision's sync is off the loop: not answered before it.
+      disk.hold = true;
+      const answer = decide();
+      await vi.waitFor(() => expect(disk.held.length).toBeGreaterThan(0));
+      expect(await stateOf(answer)).toBe('pending');
+      expect(disk.onLoop).toHaveBeenCalledTimes(calls);
+      disk.hold = false;
+      disk.slowMs = 0;
+      disk.held.shift()?.release();
+      expect(await answer).toMatchObject({ status: 200, body: { decision: 'allow' } });
+      // The disk is quick again: syncs off the loop, answered at once, bring the average down, and
+      // decisions sync on the loop again.
+      for (let i = 0; i < 30 && syncs.slow; i++) expect((await decide()).status).toBe(200);
+      expect(syncs.slow).toBe(false);
+      expect(await decide()).toMatchObject({ status: 200, body: { decision: 'allow' } });
+      expect(disk.onLoop.mock.calls.length).toBeGreaterThan(calls);
+    } finally {
+      (other as unknown as EventEmitter).emit('close');
+      await t.close();
+    }
+  });
+
+  it('FULCRUM_SQLITE_SYNC_OFF_LOOP=1: with another request in flight, the decision is answered only after its WAL sync', async () => {
+    const { t, decide } = await node({ sqliteSyncOffLoop: 'busy' });
     const other = new EventEmitter() as unknown as http.ServerResponse;
     try {
       const { held } = holdSyncs();
@@ -264,14 +403,16 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
     }
   });
 
-  it('FULCRUM_SQLITE_SYNC_OFF_LOOP=0 keeps every commit on the loop', async () => {
-    const { t, decide } = await node({ sqliteSyncOffLoop: false });
+  it("FULCRUM_SQLITE_SYNC_OFF_LOOP=0 keeps every commit on the loop, at SQLite's own FULL", async () => {
+    const { t, decide } = await node({ sqliteSyncOffLoop: 'never' });
     const other = new EventEmitter() as unknown as http.ServerResponse;
     try {
       const { spy } = holdSyncs();
+      const onLoop = vi.spyOn(fs, 'fdatasyncSync');
       trackRequest(other);
       expect(await decide()).toMatchObject({ status: 200, body: { decision: 'allow' } });
       expect(spy).not.toHaveBeenCalled();
+      expect(onLoop).not.toHaveBeenCalled();
     } finally {
       (other as unknown as EventEmitter).emit('close');
       await t.close();

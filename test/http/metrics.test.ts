@@ -72,6 +72,9 @@ describe('metrics', () => {
     // Four decisions and the approval (a human act): five entries, in at least one commit.
     expect(sample(after, 'fulcrum_audit_entries_total')).toBe(entries0 + 5);
     expect(sample(after, 'fulcrum_audit_commit_seconds_count{result="ok"}')).toBeGreaterThanOrEqual(1);
+    // A SQLite file: each commit's sync to disk timed (docs/storage.md), a real duration, not NaN.
+    expect(sample(after, 'fulcrum_sqlite_sync_seconds')).toBeGreaterThan(0);
+    expect(sample(after, 'fulcrum_sqlite_sync_seconds')).toBeLessThan(10);
   });
 
   it('counts spans accepted and rejected on /otlp, and the model calls it could not price, by reason', async () => {
