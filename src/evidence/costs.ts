@@ -45,14 +45,16 @@ const SUMMED = [
 ] as const;
 type Keyed = { key: string } & Pick<EvidenceDailyTable, (typeof SUMMED)[number]>;
 
-/** Below this a cost rounded to the micro-dollar keeps fewer than three digits: it keeps four. */
+/** Below this a cost rounded to the micro-dollar keeps fewer than three digits: it is rounded to the pico-dollar. */
 const SMALL = 0.0005;
 
 /**
- * A cost as answered: to the micro-dollar, but under SMALL to four significant digits, so no cost reads
- * as zero (src/money.ts): two input tokens of gpt-4o-mini, $0.0000003, were answered 0.
+ * A cost as answered: to the micro-dollar, but under SMALL to the pico-dollar (four significant digits
+ * and more from a thousandth of a micro-dollar), so no cost reads as zero (src/money.ts): two input
+ * tokens of gpt-4o-mini, $0.0000003, were answered 0. Below the pico-dollar is floating-point noise
+ * (calls counted and taken back leave 1e-17), answered 0. The query orders by this amount.
  */
-const amount = (v: number): number => (Math.abs(v) < SMALL ? Number(v.toPrecision(4)) : Math.round(v * 1e6) / 1e6);
+const amount = (v: number): number => (Math.abs(v) < SMALL ? Math.round(v * 1e12) / 1e12 : Math.round(v * 1e6) / 1e6) || 0;
 
 /** The first `limit` groups of the window, most spend first, and how many groups there are. */
 export async function queryCosts(

@@ -175,6 +175,30 @@ describe.each(ENGINES)('GET /v1/costs groups in SQL (%s)', (engine) => {
     ]);
   });
 
+  // What a group's rows sum to below the pico-dollar is floating-point noise (src/money.ts): calls counted
+  // and taken back left 2.776e-17, answered as a cost (`fulcrum costs`: "< $0.000000000001"). And the order
+  // follows what is answered: $3.4e-12 came after $3e-12 (the order rounded both to 3 pico-dollars).
+  it('answers noise below the pico-dollar as 0, and orders by what it answers', async () => {
+    const day = new Date(Date.now() - 11 * 86_400_000).toISOString().slice(0, 10);
+    await node.app.database.db
+      .insertInto('evidence_daily')
+      .values([
+        { ...ZERO, day, agent: 'taken-back', model: 'gpt-4o-mini', cost_measured_usd: 0.1 + 0.2 - 0.1 - 0.2 },
+        { ...ZERO, day, agent: 'three-pico', model: 'gpt-4o-mini', cost_measured_usd: 3e-12, model_calls: 5 },
+        { ...ZERO, day, agent: 'more-pico', model: 'gpt-4o-mini', cost_measured_usd: 3.4e-12, model_calls: 1 },
+      ])
+      .execute();
+    const res = await node.server.inject({
+      method: 'GET',
+      url: `/v1/costs?from=${day}&to=${day}`,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    const answered = res.json().rows.map((r: CostRow) => [r.key, r.costUsd]);
+    expect(answered).toContainEqual(['taken-back', 0]);
+    const costs = answered.map(([, c]: [string, number]) => c);
+    expect(costs).toEqual([...costs].sort((a, b) => b - a));
+  });
+
   it('an empty window answers no rows', async () => {
     const res = await node.server.inject({
       method: 'GET',
