@@ -11,7 +11,7 @@ import { bulkInserter } from '../db/bulk-insert.js';
 import { inSavepoint, type Settled } from '../db/savepoint.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
-import { loadModelFold, type ModelFold, namingLocks, OTHER_UNREGISTERED } from './model-fold.js';
+import { byRollupKey, loadModelFold, type ModelFold, namingLocks, OTHER_UNREGISTERED } from './model-fold.js';
 import { createTaskModelRollup, type TaskEntry, type TaskRollup } from './task-models.js';
 
 type Counters = Omit<EvidenceDailyTable, 'day' | 'agent' | 'model'>;
@@ -399,7 +399,8 @@ function foldModels(all: ReadonlyArray<Booked>, fold: ModelFold | null): { rows:
     if (!into) out.set(key, { ...row, model });
     else for (const k of COUNTERS) into[k] += row[k];
   }
-  return { rows: [...out.values()], folded };
+  // In key order: exports that add to the same rows on PostgreSQL lock them in one order (no deadlock).
+  return { rows: [...out.values()].sort(byRollupKey), folded };
 }
 
 /** Marks spans just stored as counted in the fold (a correction of one is taken from there). */

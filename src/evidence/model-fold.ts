@@ -87,3 +87,8 @@ export function namingLocks(trx: Kysely<Database>, pairs: ReadonlyArray<Pair>): 
     pairs.map((p) => JSON.stringify(['fulcrum.model-names', p.day, p.agent])),
   );
 }
+
+const byText = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+/** The rollups' key order (day, agent, model): the order an export locks the rows it upserts. */
+export const byRollupKey = (a: Pair & { model: string }, b: Pair & { model: string }): number =>
+  byText(a.day, b.day) || byText(a.agent, b.agent) || byText(a.model, b.model);

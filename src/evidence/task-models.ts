@@ -13,7 +13,7 @@ import { adapterOf, orBatches } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database, ModelTasksDailyTable, SpanTable, TaskTraceTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
-import { type ModelFold, OTHER_UNREGISTERED } from './model-fold.js';
+import { byRollupKey, type ModelFold, OTHER_UNREGISTERED } from './model-fold.js';
 
 const MODEL_CALL = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
 
@@ -265,7 +265,10 @@ export function createTaskModelRollup(db: Kysely<Database>) {
       return row(t, next);
     });
     await writeTraces(trx, after);
-    const changed = [...daily.values()].filter((d) => SUMS.some((k) => d[k] !== 0));
+    // In key order, as evidence_daily's: exports that add to the same rows lock them in one order.
+    const changed = [...daily.values()]
+      .filter((d) => SUMS.some((k) => d[k] !== 0))
+      .sort((a, b) => byRollupKey(a, b) || a.mixed - b.mixed);
     if (changed.length) await addDaily(trx, changed as unknown as Array<Record<string, unknown>>);
   }
 
