@@ -74,18 +74,35 @@ export async function loadModelFold(
 }
 
 /**
+ * How many locks the days share (namingLocks). An export may name new names on as many agents' days as
+ * it has spans; a lock each came from PostgreSQL's shared lock table (max_locks_per_transaction × the
+ * connections, and some slack: 34,000 measured with 300 connections), which exports of 395 days each
+ * filled, 86 at once there and fewer on a smaller server ("out of shared memory" for every transaction
+ * of the cluster). Two days that share a lock only wait for
+ * each other, and only while one of them is given a new name.
+ */
+export const MODEL_NAME_LOCKS = 16;
+
+/**
  * Takes the locks of these agents' days (PostgreSQL), for a transaction about to give one of them a new
  * unregistered name: two nodes that each read a day's 49 names gave theirs a row each (51). Taken once
  * per transaction, for every day it names, after its spans and traces and before any rollup row is
  * written (evidence-store.ts), so a transaction that waits holds no rollup row the holder needs; the
  * holder reads the day's names again under it. Most exports never take it: a registered Model always
- * has its row, and a name that has one keeps it.
+ * has its row, and a name that has one keeps it. A day's lock is one of MODEL_NAME_LOCKS.
  */
 export function namingLocks(trx: Kysely<Database>, pairs: ReadonlyArray<Pair>): Promise<void> {
   return adapterOf(trx).lockKeys(
     trx,
-    pairs.map((p) => JSON.stringify(['fulcrum.model-names', p.day, p.agent])),
+    pairs.map((p) => `fulcrum.model-names:${fnv1a(`${p.day}\u0000${p.agent}`) % MODEL_NAME_LOCKS}`),
   );
+}
+
+/** A string's 32-bit FNV-1a hash (of its UTF-16 code units): the same on every node. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 const byText = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);

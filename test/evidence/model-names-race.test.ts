@@ -3,13 +3,13 @@
 // both gave theirs a row, and the day ended with 51 (in evidence_daily and model_tasks_daily). A
 // transaction that would give a day a new name now takes the day's lock first and reads its names
 // again under it; the second of two racing nodes folds its name.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/adapter.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/schema.js';
 import { createEvidenceStore } from '../../src/evidence/evidence-store.js';
-import { MAX_MODELS_PER_DAY, OTHER_UNREGISTERED } from '../../src/evidence/model-fold.js';
+import { MAX_MODELS_PER_DAY, MODEL_NAME_LOCKS, OTHER_UNREGISTERED } from '../../src/evidence/model-fold.js';
 import { ENGINES, perTestDatabases } from '../support/databases.js';
 import { finishedOrWaitingOnLock, pauseQuery, selectsFrom } from '../support/pause.js';
 import { taskSpans } from '../support/task-spans.js';
@@ -122,5 +122,40 @@ describe.skipIf(!ENGINES.includes('postgres'))('concurrent exports naming new na
       .select((eb) => eb.fn.sum<number>('tasks').as('n'))
       .executeTakeFirstOrThrow();
     expect([Number(calls.n), Number(tasks.n)]).toEqual([48, 48]);
+  });
+});
+
+// An export may name new names on as many agents' days as it has spans (a day each within the 395-day
+// horizon, or a collector's agents): each took a lock of its own, 300 here, from PostgreSQL's shared
+// lock table (max_locks_per_transaction × connections), and a few dozen such exports at once left every
+// other transaction of the cluster "out of shared memory". The days share a bounded set of locks.
+describe.skipIf(!ENGINES.includes('postgres'))('an export naming new names on many days (postgres)', () => {
+  const dbs = perTestDatabases();
+  let released: (() => void) | undefined;
+  afterEach(() => released?.());
+
+  it('holds a bounded number of locks', async () => {
+    const database = await dbs.create('postgres');
+    const setup = dbs.open(database);
+    await migrateToLatest(setup);
+    // Held once it writes the rollups, its locks taken.
+    const pause = pauseQuery({
+      query: (node) => node.kind === 'InsertQueryNode' && JSON.stringify(node.into).includes('"evidence_daily"'),
+    });
+    released = pause.release;
+    const store = createEvidenceStore(dbs.open(database).db.withPlugin(pause.plugin));
+    const days = Array.from({ length: 300 }, (_, i) => new Date(Date.now() - i * 86_400_000).toISOString().slice(0, 10));
+    const ingest = store.ingest(
+      [],
+      days.flatMap((d, i) => taskSpans({ model: `new-${i}`, source: 'llm' }, i + 1, AGENT, d)),
+    );
+    await pause.paused;
+    const held = await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory'`.execute(setup.db);
+    pause.release();
+    await ingest;
+    expect(held.rows[0]?.n).toBeLessThanOrEqual(MODEL_NAME_LOCKS);
+    // Each day still got its name.
+    const named = await setup.db.selectFrom('evidence_daily').select('model').where('model', 'like', 'new-%').execute();
+    expect(named).toHaveLength(300);
   });
 });
