@@ -95,7 +95,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
       ? {}
       : {
           syncOffLoop: (batchLength: number, sync: DeferredSync) =>
-            requestsInFlight() > batchLength && (config.sqliteSyncOffLoop === 'busy' || sync.slow),
+            requestsInFlight() > batchLength && (config.sqliteSyncOffLoop === 'busy' || sync.deferNow()),
         }),
   });
   const checkpoints = createCheckpointer({

@@ -209,13 +209,18 @@ export interface DeferredSync {
    */
   runOnLoop<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /**
-   * Whether a sync of the WAL takes long enough now (≥ SLOW_SYNC_MS, a moving average of the recent
-   * ones, on the loop or off it) that a commit should not hold the event loop for it. Off the loop a
-   * sync is timed to its answer, which waits for the loop's turn: a busy loop reads slow too.
+   * Whether a sync of the WAL held on the event loop takes long enough now (≥ SLOW_SYNC_MS, a moving
+   * average of the recent ones, timed by runOnLoop) that a commit should not hold the loop for it.
    */
   readonly slow: boolean;
-  /** The moving average behind `slow`, in ms; undefined before the first sync. */
+  /** The moving average behind `slow`, in ms; undefined before the first sync on the loop. */
   readonly recentSyncMs: number | undefined;
+  /**
+   * Whether a commit made now should sync off the loop because syncs are slow. A sync off the loop
+   * cannot say how long the disk took (its answer waits for the loop's turn), so while syncs are slow
+   * one commit every SLOW_SYNC_PROBE_MS is told to sync on the loop anyway, to time the disk again.
+   */
+  deferNow(): boolean;
   /** Why nothing committed from now on can be called durable (a sync failed, whoever's), for good; else undefined. */
   readonly failed: Error | undefined;
 }
@@ -269,15 +274,20 @@ export class NotDurableError extends Error {
  * more, and with test suites beside it up to 3×.
  */
 export const SLOW_SYNC_MS = 2;
+/** While syncs are slow, how often one commit syncs on the loop all the same, to time the disk again. */
+export const SLOW_SYNC_PROBE_MS = 500;
 /** Weight of each new sync in the moving average: about the last ten syncs count. */
 const SYNC_AVERAGE_WEIGHT = 0.2;
 
 function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, file: string): DeferredSync & { close(): void } {
   const wal = `${file}-wal`;
+  /** Syncs held on the loop, timed (runOnLoop): a moving average, and when the last one ended. */
   let recentSyncMs: number | undefined;
+  let lastOnLoop = 0;
   const timed = (ms: number) => {
     recentSyncMs = recentSyncMs === undefined ? ms : recentSyncMs + SYNC_AVERAGE_WEIGHT * (ms - recentSyncMs);
   };
+  const slow = () => recentSyncMs !== undefined && recentSyncMs >= SLOW_SYNC_MS;
   // Opened once, at the first deferred commit, and kept: SQLite keeps its WAL open for the life of
   // the connection and writes that file, so this descriptor names what it writes.
   let fd: number | undefined;
@@ -317,11 +327,9 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
     } catch (err) {
       fail(err);
     }
-    const started = performance.now();
     const done = (err: Error | null) => {
       syncing = false;
       if (err) fail(err);
-      else if (fd !== undefined) timed(performance.now() - started);
       for (const w of these) failed ? w.reject(failed) : w.resolve();
       if (closing && fd !== undefined) {
         fs.closeSync(fd);
@@ -365,10 +373,17 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
       return failed;
     },
     get slow() {
-      return recentSyncMs !== undefined && recentSyncMs >= SLOW_SYNC_MS;
+      return slow();
     },
     get recentSyncMs() {
       return recentSyncMs;
+    },
+    deferNow: () => {
+      if (!slow()) return false;
+      const now = performance.now();
+      if (now - lastOnLoop < SLOW_SYNC_PROBE_MS) return true;
+      lastOnLoop = now; // this commit times the disk: no other until it has
+      return false;
     },
     run: async (fn) => {
       const { value } = await atNormal(fn);
@@ -386,7 +401,8 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
         } catch (err) {
           throw fail(err);
         }
-        timed(performance.now() - started);
+        lastOnLoop = performance.now();
+        timed(lastOnLoop - started);
         return value;
       });
       return value;

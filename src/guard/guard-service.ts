@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Kysely, Transaction } from 'kysely';
 import { type AgentCaller, actorName, assertCan, describe, hasRole, type Principal } from '../auth/principal.js';
 import { hashToken, newId } from '../auth/tokens.js';
-import { type DeferredSync, deferredSyncOf, SLOW_SYNC_MS } from '../db/adapter.js';
+import { type DeferredSync, deferredSyncOf, SLOW_SYNC_MS, SLOW_SYNC_PROBE_MS } from '../db/adapter.js';
 import { databaseNow } from '../db/clock.js';
 import { inSavepoint } from '../db/savepoint.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
@@ -210,7 +210,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   if (syncs)
     observe.gauge(
       'fulcrum_sqlite_sync_seconds',
-      `SQLite: recent time to sync the WAL to disk, a moving average of about the last ten syncs (off the event loop, to their answer); from ${SLOW_SYNC_MS} ms on, an audit group commit made while other requests are in flight syncs off the loop (FULCRUM_SQLITE_SYNC_OFF_LOOP=auto); NaN before the first sync`,
+      `SQLite: recent time to sync the WAL to disk on the event loop, a moving average of about the last ten such syncs; from ${SLOW_SYNC_MS} ms on, an audit group commit made while other requests are in flight syncs off the loop (FULCRUM_SQLITE_SYNC_OFF_LOOP=auto), one every ${SLOW_SYNC_PROBE_MS} ms on it to measure again; NaN before the first`,
       async () => (syncs.recentSyncMs === undefined ? Number.NaN : syncs.recentSyncMs / 1000),
     );
   const writer = await AuditWriter.start<Item>(db, {

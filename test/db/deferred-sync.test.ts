@@ -7,7 +7,7 @@ import type http from 'node:http';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.js';
-import { type DatabaseHandle, deferredSyncOf, SLOW_SYNC_MS } from '../../src/db/adapter.js';
+import { type DatabaseHandle, deferredSyncOf, SLOW_SYNC_MS, SLOW_SYNC_PROBE_MS } from '../../src/db/adapter.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { AuditWriter } from '../../src/guard/audit.js';
 import { trackRequest } from '../../src/http/quiet.js';
@@ -16,25 +16,26 @@ import { startMini } from '../support/server.js';
 import { holdSyncs, stateOf } from '../support/syncs.js';
 
 /**
- * The WAL's syncs on a disk whose speed the test sets (nothing reaches the disk: these tests are about
- * where and when a sync runs): each takes `slowMs`, spun on the loop (a slow disk holds it) or waited
- * for off it; with `hold`, a sync off the loop waits in `held` until released.
+ * The WAL's syncs on a disk whose speed the test sets, and the clock they are timed by (nothing reaches
+ * the disk: these tests are about where a sync runs). A sync on the loop takes `slowMs` of `clock`
+ * (performance.now, which only the test moves); one off the loop is answered at once, or, with `hold`,
+ * waits in `held` until released.
  */
 function simulatedDisk() {
   const disk = {
+    clock: performance.now(),
     slowMs: 0,
     hold: false,
     held: [] as Array<{ release(): void }>,
     onLoop: vi.spyOn(fs, 'fdatasyncSync').mockImplementation(() => {
-      const until = performance.now() + disk.slowMs;
-      while (performance.now() < until);
+      disk.clock += disk.slowMs || 0.1;
     }),
     offLoop: vi.spyOn(fs, 'fdatasync').mockImplementation(((_fd: number, cb: (err: Error | null) => void) => {
       if (disk.hold) disk.held.push({ release: () => cb(null) });
-      else if (disk.slowMs > 0) setTimeout(() => cb(null), disk.slowMs);
       else setImmediate(() => cb(null));
     }) as typeof fs.fdatasync),
   };
+  vi.spyOn(performance, 'now').mockImplementation(() => disk.clock);
   return disk;
 }
 
@@ -169,15 +170,30 @@ describe('DeferredSync (SQLite)', () => {
       await deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(n)).execute());
     expect(deferred.slow).toBe(true);
     expect(disk.onLoop).toHaveBeenCalledTimes(n - 2);
-    // Quick again: quick syncs (off the loop here) bring the average down.
-    disk.slowMs = 0;
-    for (let i = 0; i < 30 && deferred.slow; i++) {
-      const { durable } = await deferred.run((db) => db.insertInto('registry_changes').values(change(++n)).execute());
-      await durable;
+    // It stays slow: the average comes near 3 × SLOW_SYNC_MS.
+    for (const end = n + 10; n < end; n++)
+      await deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(n)).execute());
+    expect(deferred.recentSyncMs).toBeGreaterThan(2.5 * SLOW_SYNC_MS);
+    // Slow: commits now sync off the loop, whose answer says nothing of the disk (it waits for the
+    // loop's turn); every SLOW_SYNC_PROBE_MS one syncs on the loop to time it again.
+    expect(deferred.deferNow()).toBe(true);
+    disk.clock += SLOW_SYNC_PROBE_MS - 1;
+    expect(deferred.deferNow()).toBe(true);
+    disk.slowMs = 0; // the disk is quick again
+    let probes = 0;
+    for (; probes < 30 && deferred.slow; probes++) {
+      disk.clock += SLOW_SYNC_PROBE_MS;
+      expect(deferred.deferNow()).toBe(false); // this one measures
+      expect(deferred.deferNow()).toBe(true); // and no other meanwhile
+      const { durable } = await deferred.run((db) => db.insertInto('registry_changes').values(change(n++)).execute());
+      await durable; // off the loop: not timed
+      await deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(n++)).execute());
     }
     expect(deferred.slow).toBe(false);
+    expect(probes).toBeGreaterThan(1);
     expect(deferred.recentSyncMs).toBeLessThan(SLOW_SYNC_MS);
-    expect(disk.offLoop).toHaveBeenCalled();
+    expect(deferred.deferNow()).toBe(false);
+    expect(disk.offLoop).toHaveBeenCalledTimes(probes);
     expect(
       await handle.db
         .selectFrom('registry_changes')
@@ -305,7 +321,10 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
     try {
       trackRequest(other); // a request still in flight: the loop has other work than this decision
       // The node's own syncs at start were timed on the real disk: quick ones bring the average down.
-      for (let i = 0; i < 30 && syncs.slow; i++) expect((await decide()).status).toBe(200);
+      for (let i = 0; i < 30 && syncs.slow; i++) {
+        disk.clock += SLOW_SYNC_PROBE_MS;
+        expect((await decide()).status).toBe(200);
+      }
       disk.onLoop.mockClear();
       disk.offLoop.mockClear();
       expect(await decide()).toMatchObject({ status: 200, body: { decision: 'allow' } });
@@ -323,15 +342,21 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
       expect(await stateOf(answer)).toBe('pending');
       expect(disk.onLoop).toHaveBeenCalledTimes(calls);
       disk.hold = false;
-      disk.slowMs = 0;
       disk.held.shift()?.release();
       expect(await answer).toMatchObject({ status: 200, body: { decision: 'allow' } });
-      // The disk is quick again: syncs off the loop, answered at once, bring the average down, and
-      // decisions sync on the loop again.
-      for (let i = 0; i < 30 && syncs.slow; i++) expect((await decide()).status).toBe(200);
+      // The disk is quick again: a decision every SLOW_SYNC_PROBE_MS syncs on the loop and times it,
+      // and once the average is below SLOW_SYNC_MS every decision does again.
+      disk.slowMs = 0;
+      for (let i = 0; i < 30 && syncs.slow; i++) {
+        disk.clock += SLOW_SYNC_PROBE_MS;
+        expect((await decide()).status).toBe(200);
+      }
       expect(syncs.slow).toBe(false);
+      const offLoop = disk.offLoop.mock.calls.length;
       expect(await decide()).toMatchObject({ status: 200, body: { decision: 'allow' } });
-      expect(disk.onLoop.mock.calls.length).toBeGreaterThan(calls);
+      expect(await decide()).toMatchObject({ status: 200, body: { decision: 'allow' } });
+      expect(disk.offLoop).toHaveBeenCalledTimes(offLoop);
+      expect(disk.onLoop.mock.calls.length).toBeGreaterThan(calls + 1);
     } finally {
       (other as unknown as EventEmitter).emit('close');
       await t.close();
