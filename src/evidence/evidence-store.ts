@@ -11,7 +11,7 @@ import { bulkInserter } from '../db/bulk-insert.js';
 import { inSavepoint, type Settled } from '../db/savepoint.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
-import { byRollupKey, loadModelFold, type ModelFold, namingLocks, OTHER_UNREGISTERED } from './model-fold.js';
+import { byRollupKey, byText, loadModelFold, type ModelFold, namingLocks, OTHER_UNREGISTERED } from './model-fold.js';
 import { createTaskModelRollup, type TaskEntry, type TaskRollup } from './task-models.js';
 
 type Counters = Omit<EvidenceDailyTable, 'day' | 'agent' | 'model'>;
@@ -131,7 +131,25 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
   // Tasks by model for the plan's model mix, from the same new spans (src/evidence/task-models.ts).
   const rollUpTasks = createTaskModelRollup(db);
 
-  /** One export: what is new of it inserted and added to the rollups, in `trx`. */
+  /**
+   * One export: what is new of it inserted and added to the rollups, in `trx`.
+   *
+   * EXPORT_LOCK_ORDER. On PostgreSQL exports run side by side, and a row one writes (or an insert that
+   * meets a row another inserted and has not committed) waits for the other's commit. No two exports
+   * wait on each other in a cycle because every export takes what it writes in one global order:
+   * 1. task_events, inserted in key order (eventKey);
+   * 2. spans: stored spans a tool call pairs with by trace (key order), the new spans (key order,
+   *    spans_once), then stored spans they outrank (key order) or pair with by time (one per new span,
+   *    in the export's order: exports that share new spans do not get there together, as the
+   *    insert waits for the other's commit and then finds them stored);
+   * 3. task_traces, created, locked (FOR UPDATE) and written in (trace_id, agent) order (task-models.ts);
+   * 4. the days' model-name advisory locks, sorted (model-fold.ts namingLocks), only when naming;
+   * 5. model_tasks_daily, upserted in key order (day, agent, model, mixed);
+   * 6. spans this export inserted, marked folded (no other transaction can wait for them yet);
+   * 7. evidence_daily, upserted in key order (day, agent, model).
+   * A step never goes back to a table of an earlier one but for rows no other export can hold (6).
+   * test/evidence/insert-lock-order.test.ts and rollup-lock-order.test.ts force the overlaps.
+   */
   async function ingestIn(trx: Transaction<Database>, events: TaskEventTable[], spans: SpanInput[]): Promise<Stored> {
     const totals = new Map<string, Booked>();
     /** `figures`: which model row they go to (model-fold.ts); a model name as reported is unregistered. */
@@ -157,8 +175,11 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
       if (span && span.model === null && model !== '') row.unregisteredSpans.push(span);
     };
     let newEvents = 0;
-    for (let i = 0; i < events.length; i += CHUNK) {
-      const chunk = events.slice(i, i + CHUNK);
+    // In key order (a stable sort: of two with one key, the first listed is the one stored), as every
+    // row this transaction writes (EXPORT_LOCK_ORDER).
+    const ordered = [...events].sort((a, b) => byText(eventKey(a), eventKey(b)));
+    for (let i = 0; i < ordered.length; i += CHUNK) {
+      const chunk = ordered.slice(i, i + CHUNK);
       const inserted = await trx
         .insertInto('task_events')
         .values(chunk)
@@ -195,9 +216,15 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
       // call only, however many the client made of it.
       await markRepeatedInferences(trx, chunk);
       await markGatewayInferences(trx, chunk, gatewayFigures);
+      // Inserted in key order (EXPORT_LOCK_ORDER); marked above in the order the export listed them
+      // (which of two records of one call in it is the duplicate). A transaction on PostgreSQL holds
+      // one chunk (MAX_SLICE_ROWS), so this is the order of all its spans.
       const inserted = await insertSpans<SpanKey>(
         trx,
-        chunk.map((s) => s.row as unknown as Record<string, unknown>),
+        chunk
+          .map((s) => s.row)
+          .sort(bySpanKey)
+          .map((r) => r as unknown as Record<string, unknown>),
       );
       const fresh = new Set(inserted.map(spanKey));
       const isNew = (r: SpanTable) => fresh.has(spanKey(r));
@@ -427,6 +454,9 @@ type SpanInput = { row: SpanTable; inference: boolean };
 /** What makes a stored span itself (spans_once). */
 type SpanKey = Pick<SpanTable, 'start_at' | 'trace_id' | 'span_id' | 'agent'>;
 const spanKey = (r: SpanKey) => JSON.stringify([r.start_at, r.trace_id, r.span_id, r.agent]);
+/** spans_once's order, the order an export inserts and updates spans in (EXPORT_LOCK_ORDER). */
+const bySpanKey = (a: SpanKey, b: SpanKey): number =>
+  byText(a.start_at, b.start_at) || byText(a.trace_id, b.trace_id) || byText(a.span_id, b.span_id) || byText(a.agent, b.agent);
 type Stored = { events: number; spans: number };
 interface Pending {
   events: TaskEventTable[];
@@ -466,14 +496,17 @@ async function markRepeatedToolCalls(trx: Kysely<Database>, chunk: ReadonlyArray
         .where('duplicate', '=', 0)
         .execute();
       const counted = new Map(other.map((r) => [callOf(r, theirs), r]));
+      const paired: SpanKey[] = [];
       for (const r of rows) {
         const partner = counted.get(callOf(r, mine));
         if (!partner) continue;
         r.duplicate = 1;
         // The counted one is paired now: no record without trace context pairs with it by time.
         counted.delete(callOf(r, mine));
-        await updateSpan(trx, partner, { mcp_call: `${theirs}_paired` });
+        paired.push(partner);
       }
+      // Stored spans, locked as they are updated: in key order (EXPORT_LOCK_ORDER).
+      for (const partner of paired.sort(bySpanKey)) await updateSpan(trx, partner, { mcp_call: `${theirs}_paired` });
     }
   }
 }
@@ -634,7 +667,8 @@ async function outrankTelemetry(
       rows,
     ).execute()) as SpanTable[];
     const mine = group(rows, responseKey);
-    for (const t of found) {
+    // Stored spans, locked as they are updated: in key order (EXPORT_LOCK_ORDER).
+    for (const t of found.sort(bySpanKey)) {
       // The gateway's record of this very call: the same agent and response id, at the same time.
       const record = wanted.has(responseKey(t))
         ? mine.get(responseKey(t))?.find((g) => near(g, t, SAME_CALL_SKEW_MS))

@@ -105,7 +105,8 @@ function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-const byText = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+/** Strings in UTF-16 code unit order, the same on every node (no locale). */
+export const byText = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 /** The rollups' key order (day, agent, model): the order an export locks the rows it upserts. */
 export const byRollupKey = (a: Pair & { model: string }, b: Pair & { model: string }): number =>
   byText(a.day, b.day) || byText(a.agent, b.agent) || byText(a.model, b.model);

@@ -1,0 +1,164 @@
+// Two collectors re-sending the same spans and task events on PostgreSQL, each in its own order: an
+// insert that meets a row another transaction inserted and has not committed waits for it (ON CONFLICT
+// DO NOTHING has to know whether it commits). The rows went in the order each export listed them, so
+// one export holding row a and reaching for row z, while the other held z and reached for a,
+// deadlocked and PostgreSQL failed one of them. Every insert of an export takes its rows in key order.
+import { type Kysely, sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Database, SpanTable, TaskEventTable } from '../../src/db/schema.js';
+import { createEvidenceStore } from '../../src/evidence/evidence-store.js';
+import { ENGINES, perTestDatabases } from '../support/databases.js';
+import { gatewaySpan } from '../support/gateway-span.js';
+import { until } from '../support/wait.js';
+
+const now = new Date().toISOString();
+const day = now.slice(0, 10);
+const event = (agent: string, task: string): TaskEventTable => ({
+  agent,
+  task_id: task,
+  type: 'task.completed',
+  workflow: null,
+  outcome: 'resolved',
+  duration_ms: 100,
+  started_at: null,
+  ended_at: now,
+  day,
+  cost_usd: null,
+  source: 'api',
+  registered: 0,
+  attributes: '{}',
+  received_at: now,
+  claimed_agent: null,
+  sent_by: null,
+});
+const span = (agent: string, id: string): SpanTable =>
+  gatewaySpan(agent, { trace_id: id.repeat(32), span_id: id.repeat(16), start_at: now, received_at: now, day });
+
+/** The advisory lock the test holds while both exports gather at their first row. */
+const GATE = 4242;
+
+describe.skipIf(!ENGINES.includes('postgres'))('the same rows inserted by two exports at once (postgres)', () => {
+  const dbs = perTestDatabases();
+  const opens: Array<() => void> = [];
+  afterEach(() => {
+    for (const open of opens.splice(0)) open();
+  });
+
+  /**
+   * Runs `exports` side by side, each on its own connection, with every row `table` inserts (or
+   * updates) waiting for the gate (first row) and then taking a third of a second: both exports start their insert
+   * together and each holds its first row while it reaches for its second.
+   */
+  async function sideBySide(
+    table: 'task_events' | 'spans',
+    exports: Array<(db: Kysely<Database>) => Promise<unknown>>,
+    { on = 'insert', before }: { on?: 'insert' | 'update'; before?: (db: Kysely<Database>) => Promise<unknown> } = {},
+  ) {
+    const database = await dbs.create('postgres');
+    const setup = dbs.open(database).db;
+    await before?.(setup);
+    await sql`create function slow_insert() returns trigger language plpgsql as $$
+      begin perform pg_advisory_xact_lock_shared(${sql.lit(GATE)}); perform pg_sleep(0.3); return new; end $$`.execute(setup);
+    await sql`create trigger slow before ${sql.raw(on)} on ${sql.table(table)} for each row execute function slow_insert()`.execute(
+      setup,
+    );
+    let held!: () => void;
+    const holding = new Promise<void>((r) => {
+      held = r;
+    });
+    const opened = new Promise<void>((r) => opens.push(r));
+    const gate = setup.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${sql.lit(GATE)})`.execute(trx);
+      held();
+      await opened;
+    });
+    await holding;
+    const runs = exports.map((run) =>
+      run(dbs.open(database).db).then(
+        () => 'committed',
+        (err: unknown) => String(err),
+      ),
+    );
+    // Each export waits at the gate, or (rows taken in one order) for the other's first row.
+    await until(async () => {
+      const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+        where wait_event_type = 'Lock' and datname = current_database()`.execute(setup);
+      return waiting.rows[0]?.n === exports.length;
+    }, 'both exports at the gate');
+    for (const open of opens.splice(0)) open();
+    await gate;
+    return { outcomes: await Promise.all(runs), db: setup };
+  }
+
+  it('task events: neither export deadlocks the other', async () => {
+    const { outcomes, db } = await sideBySide('task_events', [
+      (db) => createEvidenceStore(db).ingest([event('agent-a', 't'), event('agent-z', 't')], []),
+      (db) => createEvidenceStore(db).ingest([event('agent-z', 't'), event('agent-a', 't')], []),
+    ]);
+    expect(outcomes).toEqual(['committed', 'committed']);
+    const rows = await db.selectFrom('evidence_daily').select(['agent', 'tasks_resolved']).orderBy('agent').execute();
+    expect(rows.map((r) => [r.agent, Number(r.tasks_resolved)])).toEqual([
+      ['agent-a', 1],
+      ['agent-z', 1],
+    ]);
+  }, 30_000);
+
+  it('spans: neither export deadlocks the other', async () => {
+    const a = span('agent-a', 'a');
+    const z = span('agent-a', 'f');
+    const { outcomes, db } = await sideBySide('spans', [
+      (db) =>
+        createEvidenceStore(db).ingest(
+          [],
+          [a, z].map((row) => ({ row: { ...row }, inference: true })),
+        ),
+      (db) =>
+        createEvidenceStore(db).ingest(
+          [],
+          [z, a].map((row) => ({ row: { ...row }, inference: true })),
+        ),
+    ]);
+    expect(outcomes).toEqual(['committed', 'committed']);
+    const rows = await db.selectFrom('evidence_daily').select(['agent', 'model_calls', 'spans']).execute();
+    expect(rows.map((r) => [r.agent, Number(r.model_calls), Number(r.spans)])).toEqual([['agent-a', 2, 2]]);
+  }, 30_000);
+
+  it('stored spans a re-sent export pairs with: neither export deadlocks the other', async () => {
+    // Two MCP tool calls the client recorded, then the gateway's records of them, re-sent by two
+    // collectors in opposite orders: each export marks the client spans paired before it stores its own.
+    const client = (id: string) =>
+      gatewaySpan('agent-a', {
+        trace_id: 'c'.repeat(32),
+        span_id: id.repeat(16),
+        start_at: now,
+        received_at: now,
+        day,
+        name: 'tools/call lookup',
+        operation: 'execute_tool',
+        model: null,
+        model_reported: null,
+        cost_usd: null,
+        tool: 'lookup',
+        source: null,
+        mcp_call: 'client',
+      });
+    const record = (of: SpanTable, id: string) => ({
+      ...of,
+      span_id: id.repeat(16),
+      parent_span_id: of.span_id,
+      source: 'mcp',
+      mcp_call: 'gateway',
+    });
+    const [c1, c2] = [client('1'), client('2')] as [SpanTable, SpanTable];
+    const [g1, g2] = [record(c1, '3'), record(c2, '4')];
+    const sent = (rows: SpanTable[]) => rows.map((row) => ({ row: { ...row }, inference: false }));
+    const { outcomes, db } = await sideBySide(
+      'spans',
+      [(db) => createEvidenceStore(db).ingest([], sent([g1, g2])), (db) => createEvidenceStore(db).ingest([], sent([g2, g1]))],
+      { on: 'update', before: (db) => createEvidenceStore(db).ingest([], sent([c1, c2])) },
+    );
+    expect(outcomes).toEqual(['committed', 'committed']);
+    const rows = await db.selectFrom('evidence_daily').select(['tool_calls', 'spans']).execute();
+    expect(rows.map((r) => [Number(r.tool_calls), Number(r.spans)])).toEqual([[2, 4]]);
+  }, 30_000);
+});
