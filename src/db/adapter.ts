@@ -66,6 +66,12 @@ export interface DialectAdapter {
    * rows), from one bound parameter however many values it has (src/db/value-set.ts).
    */
   arrayValues(json: string): RawBuilder<string>;
+  /**
+   * A JSON array of objects of strings as a table of `columns` (each object's members of those names),
+   * from one bound parameter however many rows it has: for a join on pairs of values where IN lists of
+   * each would read their cross product. `columns` are the caller's names, never input.
+   */
+  arrayRows<C extends string>(json: string, columns: readonly C[]): RawBuilder<Record<C, string>>;
   /** Text in code-point order, whatever the database's collation (PostgreSQL's may be a locale's). */
   codePointOrder(text: Expression<string>): RawBuilder<string>;
   /**
@@ -118,6 +124,8 @@ const sqliteAdapter: DialectAdapter = {
   // table, which SQLite may index for the join (an automatic index; src/evidence/costs.ts).
   objectEntries: (json) => sql`(SELECT key, value FROM json_each(${json}) LIMIT -1)`,
   arrayValues: (json) => sql<string>`(SELECT value FROM json_each(${json}))`,
+  arrayRows: (json, columns) =>
+    sql`(SELECT ${sql.join(columns.map((c) => sql`json_extract(value, ${`$.${c}`}) AS ${sql.ref(c)}`))} FROM json_each(${json}))`,
   // SQLite's default collation (BINARY) compares UTF-8 bytes: code-point order.
   codePointOrder: (text) => sql`${text}`,
   lockKeys: async () => {},
@@ -137,6 +145,8 @@ const postgresAdapter: DialectAdapter = {
   readSnapshot: (db, fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
   objectEntries: (json) => sql`json_each_text(cast(${json} as json))`,
   arrayValues: (json) => sql<string>`(SELECT jsonb_array_elements_text(${json}::jsonb))`,
+  arrayRows: (json, columns) =>
+    sql`(SELECT * FROM jsonb_to_recordset(${json}::jsonb) AS r(${sql.join(columns.map((c) => sql`${sql.ref(c)} text`))}))`,
   codePointOrder: (text) => sql`${text} collate "C"`,
   lockKeys: async (trx, keys) => {
     for (const key of [...new Set(keys)].sort())

@@ -38,14 +38,19 @@ export async function loadModelFold(
   const wanted = new Set(pairs.map((p) => key(p.day, p.agent)));
   for (const k of wanted) named.set(k, new Set());
   if (wanted.size > 0) {
+    // Joined to the pairs themselves (one JSON parameter): IN lists of the agents and of the days read
+    // every named row of their cross product, 512 agents × 395 days for an export spread that wide.
+    const unique = new Map(pairs.map((p) => [key(p.day, p.agent), { day: p.day, agent: p.agent }]));
+    const only = adapterOf(trx).arrayRows(JSON.stringify([...unique.values()]), ['day', 'agent'] as const);
     let q = trx
       .selectFrom(table)
-      .select(['day', 'agent', 'model'])
-      .where('agent', 'in', [...new Set(pairs.map((p) => p.agent))])
-      .where('day', 'in', [...new Set(pairs.map((p) => p.day))])
-      .where('model', '!=', '')
-      .where('model', '!=', OTHER_UNREGISTERED);
-    if (table === 'model_tasks_daily') q = q.where('mixed', '=', 0);
+      .innerJoin(only.as('pairs'), (join) =>
+        join.onRef('pairs.day', '=', `${table}.day`).onRef('pairs.agent', '=', `${table}.agent`),
+      )
+      .select([`${table}.day`, `${table}.agent`, `${table}.model`])
+      .where(`${table}.model`, '!=', '')
+      .where(`${table}.model`, '!=', OTHER_UNREGISTERED);
+    if (table === 'model_tasks_daily') q = q.where('model_tasks_daily.mixed', '=', 0);
     for (const r of await q.execute()) named.get(key(r.day, r.agent))?.add(r.model);
   }
   return {
