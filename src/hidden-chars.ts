@@ -1,14 +1,15 @@
 // Characters that show other than what they hold: bidirectional controls (embeddings, overrides,
 // isolates, marks), zero-width and other invisible format characters, Hangul fillers, variation
-// selectors and the Unicode tag block (text that is there for a program, such as a language model,
-// and not for the eye). One list for what a person reads: the console marks them
-// (web/src/components/visible-text.tsx), the CLI escapes them with the terminal's controls
-// (src/cli/terminal.ts).
+// selectors, shorthand and musical format controls, and the Unicode tag block (text that is there
+// for a program, such as a language model, and not for the eye): every Default_Ignorable_Code_Point
+// and Bidi_Control character (test/security/hidden-chars.test.ts checks). One list for what a person
+// reads: the console marks them (web/src/components/visible-text.tsx), the CLI escapes them with the
+// terminal's controls (src/cli/terminal.ts).
 
 /** The characters, as the body of a regular expression's character class (flag `u`). */
 export const HIDDEN_CHARS =
   '\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u206F' +
-  '\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF9-\\uFFFB\\u{E0000}-\\u{E007F}\\u{E0100}-\\u{E01EF}';
+  '\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFFB\\u{1BCA0}-\\u{1BCA3}\\u{1D173}-\\u{1D17A}\\u{E0000}-\\u{E0FFF}';
 
 const HIDDEN = new RegExp(`[${HIDDEN_CHARS}]`, 'gu');
 
