@@ -5,13 +5,21 @@
 // and Bidi_Control character (test/security/hidden-chars.test.ts checks). One list for what a person
 // reads: the console marks them (web/src/components/visible-text.tsx), the CLI escapes them with the
 // terminal's controls (src/cli/terminal.ts).
+//
+// Each is shown as its escape, `\u202E`. So that the six characters `\u202E` typed into a name do not
+// read the same, a backslash that would start an escape is shown as one too: `\u005Cu202E`. Every
+// `\u` in what is shown is then an escape, and the text reads back as it is (docs/security.md).
 
 /** The characters, as the body of a regular expression's character class (flag `u`). */
 export const HIDDEN_CHARS =
   '\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u206F' +
   '\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFFB\\u{1BCA0}-\\u{1BCA3}\\u{1D173}-\\u{1D17A}\\u{E0000}-\\u{E0FFF}';
 
-const HIDDEN = new RegExp(`[${HIDDEN_CHARS}]`, 'gu');
+/** A backslash that would read as the start of an escape (a regular expression's source, flag `u`). */
+export const ESCAPE_LOOKALIKE = '\\\\(?=u)';
+
+/** What is shown as an escape: a hidden character, or a backslash that would read as one. */
+const SHOWN_ESCAPED = new RegExp(`[${HIDDEN_CHARS}]|${ESCAPE_LOOKALIKE}`, 'gu');
 
 /** `\u202E`, or `\u{E0041}` past the basic plane: the escape JSON and Cedar strings would take. */
 export function hiddenCharEscape(ch: string): string {
@@ -21,9 +29,10 @@ export function hiddenCharEscape(ch: string): string {
 }
 
 /**
- * `text` with each hidden character written as its escape: the string form of the console's marks,
- * for where no mark can go (an attribute: a tooltip, an accessible name a screen reader reads out).
+ * `text` with each hidden character written as its escape, and each backslash before a `u` as
+ * `\u005C`: the string form of the console's marks, for where no mark can go (an attribute: a
+ * tooltip, an accessible name a screen reader reads out; a PDF).
  */
 export function escapeHiddenChars(text: string): string {
-  return text.replace(HIDDEN, hiddenCharEscape);
+  return text.replace(SHOWN_ESCAPED, hiddenCharEscape);
 }

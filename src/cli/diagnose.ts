@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { GetResult } from '../client/index.js';
 import { connect, ok } from './client.js';
+import { jsonOut } from './terminal.js';
 
 type Diagnostic = GetResult<'/v1/diagnostic'>;
 
@@ -11,7 +12,7 @@ export async function diagnoseCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, url: { type: 'string' } } });
   const d = await ok(connect({ url: values.url }).GET('/v1/diagnostic'));
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
+    process.stdout.write(jsonOut(d));
     return 0;
   }
   process.stdout.write(formatDiagnostic(d));

@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import type { components, paths } from '../client/index.js';
 import { CliError, connect, ok } from './client.js';
 import { readInputFile } from './files.js';
+import { jsonOut } from './terminal.js';
 
 type Body<P extends keyof paths> = paths[P] extends { post: { requestBody?: { content: { 'application/json': infer B } } } }
   ? B
@@ -130,7 +131,7 @@ export async function governance(command: GovernanceCommand, argv: string[]): Pr
   };
   const api = connect({ url: values.url });
   const out = (data: unknown, text: () => string) => {
-    process.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : text());
+    process.stdout.write(values.json ? jsonOut(data) : text());
     return 0;
   };
 

@@ -5,7 +5,7 @@ import { formatAmount } from '../money.js';
 import { CliError, connect, ok } from './client.js';
 import { MAX_DOWNLOAD_BYTES } from './fetch.js';
 import { readInputFile, writeOutputFile } from './files.js';
-import { documentOut } from './terminal.js';
+import { documentOut, jsonOut } from './terminal.js';
 
 const FORMATS = ['pdf', 'html', 'md', 'json'] as const;
 
@@ -28,7 +28,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (format === 'pdf') throw new CliError('a PDF goes to a file: add -o FILE.pdf', 2);
   if (format === 'json') {
     const data = await ok(api.GET('/v1/report', { params: query }));
-    process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    process.stdout.write(jsonOut(data));
   }
   // Into a file or a pipe as the server made it; on a terminal made safe to show (src/cli/terminal.ts).
   else process.stdout.write(documentOut(await ok(api.GET('/v1/report', { params: query, parseAs: 'text' }))));
@@ -40,7 +40,7 @@ export async function signalsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, url: { type: 'string' } } });
   const s = await ok(connect({ url: values.url }).GET('/v1/signals'));
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    process.stdout.write(jsonOut(s));
     return 0;
   }
   const list = (title: string, items: string[], total = items.length) => [
@@ -153,7 +153,7 @@ export async function budgetCommand(argv: string[]): Promise<number> {
   }
   const a = await ok(api.GET('/v1/budgets/{name}/alignment', { params: { path: { name } } }));
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
+    process.stdout.write(jsonOut(a));
     return 0;
   }
   // null: the stored amounts overflow a number (the API says so rather than inventing one).

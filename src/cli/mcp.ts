@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { CliError, connect, ok } from './client.js';
 import { writeOutputFile } from './files.js';
+import { jsonOut } from './terminal.js';
 
 const USAGE = 'usage: fulcrum mcp discover SERVER [--all] [--write DIR] [--json]';
 
@@ -29,7 +30,7 @@ export async function mcp(argv: string[]): Promise<number> {
   );
   const shown = values.all ? found.tools : found.tools.filter((t) => !t.registered);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ ...found, tools: shown }, null, 2)}\n`);
+    process.stdout.write(jsonOut({ ...found, tools: shown }));
   } else {
     const missing = found.tools.filter((t) => !t.registered).length;
     process.stdout.write(`${found.server}: ${found.tools.length} upstream tool(s), ${missing} not in the registry\n`);

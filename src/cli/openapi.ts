@@ -8,6 +8,7 @@ import { createApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/adapter.js';
 import { buildServer } from '../http/server.js';
+import { jsonOut } from './terminal.js';
 
 /** The OpenAPI document of this build, as GET /openapi.json serves it (servers: the default address). */
 export async function openApiDocument(options: { eagerSerializers?: boolean } = {}): Promise<Record<string, unknown>> {
@@ -32,6 +33,6 @@ export async function openApiDocument(options: { eagerSerializers?: boolean } = 
 }
 
 export async function printOpenApi(): Promise<number> {
-  process.stdout.write(`${JSON.stringify(await openApiDocument(), null, 2)}\n`);
+  process.stdout.write(jsonOut(await openApiDocument()));
   return 0;
 }

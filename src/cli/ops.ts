@@ -5,6 +5,7 @@ import { formatMoney } from '../money.js';
 import { CliError, connect, ok } from './client.js';
 import { MAX_DOWNLOAD_BYTES } from './fetch.js';
 import { writeOutputFile } from './files.js';
+import { jsonOut } from './terminal.js';
 
 /** A cost on its own line: exact, so a call of $0.0000001 is not $0.00. */
 const usd = (v: number) => formatMoney(v, 'USD', { exact: true });
@@ -45,8 +46,7 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
   // An evidence archive is streamed to its file, so it may be larger than an answer read into memory.
   const api = connect({ url: values.url, ...(command === 'evidence' ? { maxAnswerBytes: MAX_DOWNLOAD_BYTES } : {}) });
   const [sub, target] = positionals;
-  const out = (data: unknown, table: () => string) =>
-    process.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : table());
+  const out = (data: unknown, table: () => string) => process.stdout.write(values.json ? jsonOut(data) : table());
 
   switch (command) {
     case 'approvals': {

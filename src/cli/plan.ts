@@ -6,6 +6,7 @@ import { DEFAULT_PLAN_THRESHOLDS, type PlanThresholds } from '../insight/plan.js
 import { planThresholdConflicts } from '../insight/plan-thresholds.js';
 import { formatAmount } from '../money.js';
 import { CliError, connect, ok } from './client.js';
+import { jsonOut } from './terminal.js';
 
 type Plan = GetResult<'/v1/plan'>;
 
@@ -36,7 +37,7 @@ export async function planCommand(argv: string[]): Promise<number> {
   const conflicts = planThresholdConflicts(given, flag);
   if (conflicts.length > 0) throw new CliError(conflicts.map((c) => c.message).join('; '), 2);
   const p = await ok(connect({ url: values.url }).GET('/v1/plan', { params: { query: given } }));
-  process.stdout.write(values.json ? `${JSON.stringify(p, null, 2)}\n` : formatPlan(p));
+  process.stdout.write(values.json ? jsonOut(p) : formatPlan(p));
   return 0;
 }
 

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { formatMoney } from '../money.js';
 import { CliError, connect, ok } from './client.js';
+import { jsonOut } from './terminal.js';
 
 const USAGE = 'usage: fulcrum spend-limits [list] [--json] | fulcrum spend-limits status NAME [--json]';
 
@@ -26,7 +27,7 @@ export async function spendLimits(argv: string[]): Promise<number> {
     if (!name || extra.length > 0) throw new CliError(`status takes one SpendLimit name; ${USAGE}`, 2);
     const s = await status(name);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+      process.stdout.write(jsonOut(s));
       return 0;
     }
     const lines = [
@@ -56,7 +57,7 @@ export async function spendLimits(argv: string[]): Promise<number> {
     after = page.nextCursor;
   } while (after !== undefined);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+    process.stdout.write(jsonOut(all));
     return 0;
   }
   if (all.length === 0) {

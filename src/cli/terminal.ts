@@ -5,21 +5,27 @@
 // (OSC 52) or hide the line before them, a carriage return draws over a line, and direction
 // controls and invisible characters show text other than what it holds (an orderId
 // "ord-\u202E0009-1234" reads "ord-4321-9000"). Everything the CLI writes as text therefore shows
-// such characters as their \u escapes, as the console does (web/src/components/visible-text.tsx).
+// such characters as their \u escapes, as the console does (web/src/components/visible-text.tsx),
+// and a backslash before a `u` as `\u005C`, so that a name holding the six characters `\u202E` does
+// not read as one holding the override. JSON (`--json`) has its own rule for that, `\\u202E`, and
+// is written with jsonOut, which leaves its backslashes as they are.
 // Bytes (a PDF or an archive sent to -o /dev/stdout) are written as they are; documents meant to be
 // kept (a registry export, a report) are bytes when stdout is a file or a pipe, text on a terminal.
-import { HIDDEN_CHARS } from '../hidden-chars.js';
+import { ESCAPE_LOOKALIKE, HIDDEN_CHARS } from '../hidden-chars.js';
 
 /** Controls but tab and newline, DEL, the C1 block, and the characters the console marks (HIDDEN_CHARS). */
-const UNSAFE = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F${HIDDEN_CHARS}]`, 'gu');
+const UNSAFE_CHARS = `[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F${HIDDEN_CHARS}]`;
+const UNSAFE_IN_JSON = new RegExp(UNSAFE_CHARS, 'gu');
+const UNSAFE_IN_TEXT = new RegExp(`${UNSAFE_CHARS}|${ESCAPE_LOOKALIKE}`, 'gu');
 
 /**
  * `text` with each character a terminal would act on, or not show, written as its escape: `\u001B`,
  * and past the basic plane as its surrogate pair (`\uDB40\uDC41` for U+E0041), the one form both JSON
- * and JavaScript read back as the character, so that `--json` output stays JSON.
+ * and JavaScript read back as the character, so that `--json` output stays JSON. In text (not
+ * `json`) a backslash before a `u` is written `\u005C`.
  */
-export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE, (ch) => {
+export function terminalSafe(text: string, { json = false } = {}): string {
+  return text.replace(json ? UNSAFE_IN_JSON : UNSAFE_IN_TEXT, (ch) => {
     let escaped = '';
     for (let i = 0; i < ch.length; i++) escaped += `\\u${ch.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}`;
     return escaped;
@@ -31,6 +37,11 @@ export function showOnlyText(stream: NodeJS.WriteStream): void {
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) =>
     write(typeof chunk === 'string' ? terminalSafe(chunk) : chunk, ...rest)) as typeof stream.write;
+}
+
+/** `value` as `--json` prints it: JSON, its controls and hidden characters escaped as JSON reads them. */
+export function jsonOut(value: unknown): Buffer {
+  return Buffer.from(terminalSafe(`${JSON.stringify(value, null, 2)}\n`, { json: true }));
 }
 
 /** A document to keep (descriptors, a report): as it is into a file or a pipe, made safe on a terminal. */

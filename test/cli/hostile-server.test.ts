@@ -171,7 +171,15 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
         return res
           .writeHead(409, { 'content-type': 'application/json' })
           .end(JSON.stringify({ error: { code: 'conflict', message: evil } }));
-      const approval = { id: 'apr_1', status: 'pending', agent: 'a', tool: 't', arguments: { orderId: evil }, expiresAt: 'x' };
+      // A tool named with the six characters of an escape, which must not read as the override.
+      const approval = {
+        id: 'apr_1',
+        status: 'pending',
+        agent: 'a',
+        tool: 't\\u202E',
+        arguments: { orderId: evil },
+        expiresAt: 'x',
+      };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [approval] }));
     });
     const refused = await cliWithin(env(s.url), ['decisions']);
@@ -183,13 +191,17 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
       expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
       expect(out).toContain('\\u202E0009-1234');
     }
+    expect(listed.stdout).toContain('\tt\\u005Cu202E\t');
     expect(refused.stderr).toContain('ok\\u001B]0;pwned\\u0007\\u001B]52;c;cm0gLXJmIH4=\\u0007\\u009B2J\\u000Dfine ord-');
     // --json is JSON still, and reads back as what the server sent, past the basic plane too (a tag
     // character, hidden text for a model, was written as \u{E0041}, which no JSON reader takes).
     const json = await cliWithin(env(s.url), ['approvals', 'list', '--json']);
     expect(JSON.parse(json.stdout)[0].arguments.orderId).toBe(evil);
+    expect(JSON.parse(json.stdout)[0].tool).toBe('t\\u202E');
     expect(terminalSafe('a\u{E0041}b')).toBe('a\\uDB40\\uDC41b');
-    expect(JSON.parse(terminalSafe(JSON.stringify({ v: 'a\u{E0041}\u202Eb' })))).toEqual({ v: 'a\u{E0041}\u202Eb' });
+    expect(JSON.parse(terminalSafe(JSON.stringify({ v: 'a\u{E0041}\u202Eb\\u202E' }), { json: true }))).toEqual({
+      v: 'a\u{E0041}\u202Eb\\u202E',
+    });
   });
 
   it("does not write a session over a credentials file it cannot read, which may hold other servers' sessions", async () => {

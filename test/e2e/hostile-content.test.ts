@@ -171,6 +171,32 @@ describe('the console shows hostile content as it is', () => {
     await context.close();
   });
 
+  it("shows an identity holding a hidden character apart from one holding its escape's six characters", async () => {
+    // Both read "telemetry:look\u200B-alike" before a backslash before a `u` was marked as its escape.
+    const event = (agent: string, taskId: string) => ({
+      type: 'task.completed',
+      taskId,
+      agent,
+      outcome: 'resolved',
+      durationMs: 1000,
+      endedAt: new Date().toISOString(),
+    });
+    const sent = await call(url, agentKey, 'POST', '/v1/events', {
+      events: [event(`look${ZWSP}-alike`, 'look-alike-hidden'), event('look\\u200B-alike', 'look-alike-typed')],
+    });
+    expect(sent.json.accepted).toBe(2);
+    const { context, page, errors } = await signedIn();
+    await page.goto(`${url}/agents`);
+    const hidden = page.getByText('telemetry:look\\u200B-alike', { exact: true });
+    const typed = page.getByText('telemetry:look\\u005Cu200B-alike', { exact: true });
+    await expect.poll(() => typed.count()).toBe(1);
+    expect(await hidden.count()).toBe(1);
+    expect(await hidden.locator('mark.hidden-char').getAttribute('title')).toMatch(/^U\+200B: /);
+    expect(await typed.locator('mark.hidden-char').getAttribute('title')).toMatch(/^U\+005C: a backslash/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('marks hidden characters in a model name telemetry claims, among the unpriced calls', async () => {
     const start = BigInt(Date.now() - 60_000) * 1_000_000n;
     const span = {

@@ -1,7 +1,63 @@
 // What a person reads of text others wrote shows each hidden character as its \u escape. Found by
-// review: HIDDEN_CHARS missed characters that render as nothing (shorthand and musical format controls).
+// review: the six characters `\u202E` typed into a name read the same as a right-to-left override,
+// and HIDDEN_CHARS missed characters that render as nothing (shorthand and musical format controls).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HIDDEN_CHARS } from '../../src/hidden-chars.js';
+import { terminalSafe } from '../../src/cli/terminal.js';
+import { escapeHiddenChars, HIDDEN_CHARS } from '../../src/hidden-chars.js';
+
+/** Reads shown text back: every `\uXXXX` and `\u{X}` is an escape (surrogate pairs included), anything else is itself. */
+const readBack = (shown: string) =>
+  shown.replace(/\\u\{([0-9A-F]+)\}|\\u([0-9A-F]{4})/g, (_, astral?: string, unit?: string) =>
+    astral ? String.fromCodePoint(Number.parseInt(astral, 16)) : String.fromCharCode(Number.parseInt(unit as string, 16)),
+  );
+
+/** Text mixing hidden characters with the characters of their escapes, typed literally. */
+const tricky = fc
+  .array(
+    fc.constantFrom(
+      '\\',
+      '\\u',
+      '\\u{',
+      'u',
+      '{',
+      '}',
+      '202E',
+      '005C',
+      'E0041',
+      'a',
+      ' ',
+      '\u202E',
+      '\u200B',
+      '\u{E0041}',
+      '\u{1BCA0}',
+    ),
+    { maxLength: 16 },
+  )
+  .map((cs) => cs.join(''));
+
+describe('hidden characters shown as escapes', () => {
+  it('shows a hidden character and the literal text of its escape differently', () => {
+    expect(escapeHiddenChars('ord-\u202E0009')).toBe('ord-\\u202E0009');
+    expect(escapeHiddenChars('ord-\\u202E0009')).toBe('ord-\\u005Cu202E0009');
+    expect(escapeHiddenChars('C:\\users\\x')).toBe('C:\\u005Cusers\\x');
+    expect(escapeHiddenChars('a\\b')).toBe('a\\b');
+    expect(terminalSafe('ord-\\u202E0009')).toBe('ord-\\u005Cu202E0009');
+    expect(terminalSafe('ord-\u202E0009')).toBe('ord-\\u202E0009');
+  });
+
+  it('reads back as the text it shows, whatever the text (so no two texts show alike)', () => {
+    fc.assert(
+      fc.property(tricky, (s) => {
+        for (const shown of [escapeHiddenChars(s), terminalSafe(s)]) {
+          expect(shown).not.toMatch(new RegExp(`[${HIDDEN_CHARS}]`, 'u'));
+          expect(readBack(shown)).toBe(s);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
 
 /**
  * Default_Ignorable_Code_Point (Unicode 17.0, DerivedCoreProperties.txt) and Bidi_Control (Unicode
