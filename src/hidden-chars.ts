@@ -4,7 +4,8 @@
 // for a program, such as a language model, and not for the eye): every Default_Ignorable_Code_Point
 // and Bidi_Control character (test/security/hidden-chars.test.ts checks). One list for what a person
 // reads: the console marks them (web/src/components/visible-text.tsx), the CLI escapes them with the
-// terminal's controls (src/cli/terminal.ts).
+// terminal's controls (src/cli/terminal.ts), the board report marks them in HTML and escapes them in
+// Markdown and its PDF (src/insight/report-render.ts, pdf-text.ts).
 //
 // Each is shown as its escape, `\u202E`. So that the six characters `\u202E` typed into a name do not
 // read the same, a backslash that would start an escape is shown as one too: `\u005Cu202E`. Every
@@ -20,6 +21,12 @@ export const ESCAPE_LOOKALIKE = '\\\\(?=u)';
 
 /** What is shown as an escape: a hidden character, or a backslash that would read as one. */
 const SHOWN_ESCAPED = new RegExp(`[${HIDDEN_CHARS}]|${ESCAPE_LOOKALIKE}`, 'gu');
+const HIDDEN = new RegExp(`[${HIDDEN_CHARS}]`, 'gu');
+
+/** How many hidden characters `text` holds. */
+export function hiddenCharCount(text: string): number {
+  return text.match(HIDDEN)?.length ?? 0;
+}
 
 /** `\u202E`, or `\u{E0041}` past the basic plane: the escape JSON and Cedar strings would take. */
 export function hiddenCharEscape(ch: string): string {
@@ -35,4 +42,28 @@ export function hiddenCharEscape(ch: string): string {
  */
 export function escapeHiddenChars(text: string): string {
   return text.replace(SHOWN_ESCAPED, hiddenCharEscape);
+}
+
+/** A run of text as shown: as it is, or one character (at `at`) shown as its escape, with what it is (a mark's title). */
+export type ShownPart = { text: string } | { escaped: string; title: string; at: number };
+
+/** `text` in the runs a marked rendering shows (the console's VisibleText, the board report's HTML). */
+export function shownParts(text: string): ShownPart[] {
+  const parts: ShownPart[] = [];
+  let last = 0;
+  for (const m of text.matchAll(SHOWN_ESCAPED)) {
+    if (m.index > last) parts.push({ text: text.slice(last, m.index) });
+    const escaped = hiddenCharEscape(m[0]);
+    parts.push({
+      escaped,
+      at: m.index,
+      title:
+        m[0] === '\\'
+          ? 'U+005C: a backslash, written as its escape so that what follows does not read as one'
+          : `U+${escaped.replace(/^\\u\{?|\}$/g, '')}: an invisible or direction-changing character`,
+    });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) });
+  return parts;
 }

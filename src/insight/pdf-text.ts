@@ -2,7 +2,10 @@
 // find on the host), which hold the Windows-1252 (WinAnsi) characters only: any other character was
 // written as a wrong glyph, silently (a Polish "Łódź" initiative read "AÃdz" to the board). Text is
 // made drawable first — accents dropped where that leaves a letter, "?" otherwise — and the report
-// says so, pointing to the HTML and Markdown renderings, which show every name as typed.
+// says so, pointing to the HTML and Markdown renderings, which show every name as typed. Hidden and
+// direction-changing characters are written as their escapes first, as everywhere a person reads
+// them (src/hidden-chars.ts): drawn as "?" they said nothing of what they were.
+import { escapeHiddenChars } from '../hidden-chars.js';
 
 /** Windows-1252's characters above Latin-1's C1 range (0x80–0x9F), which WinAnsi fonts draw. */
 const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
@@ -57,8 +60,9 @@ export function drawable(s: string): Drawable {
 export const PDF_TEXT_MAX = 500;
 
 /**
- * A copy of `value` with every string made drawable and cut to PDF_TEXT_MAX characters (with "…"),
- * how many characters that changed, and how many texts were cut.
+ * A copy of `value` with every string cut to PDF_TEXT_MAX characters (with "…"), its hidden
+ * characters written as escapes and made drawable; how many characters that changed, and how many
+ * texts were cut.
  */
 export function drawableDeep<T>(value: T): { value: T; plain: number; replaced: number; cut: number } {
   let plain = 0;
@@ -71,7 +75,7 @@ export function drawableDeep<T>(value: T): { value: T; plain: number; replaced: 
         cut++;
         v = `${chars.slice(0, PDF_TEXT_MAX - 1).join('')}…`;
       }
-      const d = drawable(v as string);
+      const d = drawable(escapeHiddenChars(v as string));
       plain += d.plain;
       replaced += d.replaced;
       return d.text;

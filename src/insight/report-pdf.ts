@@ -17,7 +17,7 @@ import {
   VERDICT_COLOUR,
   VERDICT_LABEL,
 } from './report.js';
-import { incidentsLine, notReadyLines } from './report-render.js';
+import { HIDDEN_CHARS_NOTE, holdsHiddenChars, incidentsLine, notReadyLines } from './report-render.js';
 
 const INK = '#202124';
 const MUTED = '#5f6368';
@@ -84,6 +84,7 @@ export function renderPdf(report: BoardReport): Promise<Buffer> {
         .filter(Boolean)
         .join(', ')}. The HTML and Markdown reports show every name as typed.`,
     );
+  if (holdsHiddenChars(report)) doc.text(HIDDEN_CHARS_NOTE);
   if (cut > 0)
     doc.text(
       `${cut} text${cut === 1 ? ' is' : 's are'} longer than this PDF draws (${PDF_TEXT_MAX} characters) and cut short with "…". The HTML and Markdown reports show them whole.`,

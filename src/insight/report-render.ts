@@ -1,5 +1,8 @@
 // The board report as Markdown and as a self-contained HTML page (inline CSS and SVG, no scripts,
-// laid out for print). The PDF rendering is in report-pdf.ts.
+// laid out for print). The PDF rendering is in report-pdf.ts. Names and evidence come from registry
+// writers, agents and telemetry: hidden and direction-changing characters in them are shown as their
+// escapes, as the console shows them (src/hidden-chars.ts), marked in HTML.
+import { escapeHiddenChars, hiddenCharCount, shownParts } from '../hidden-chars.js';
 import {
   type BoardReport,
   formatMoney,
@@ -29,6 +32,18 @@ export function incidentsLine(r: BoardReport): string {
   return `${i.openCount} open, ${i.recentCount} in the last 90 days${recent}, ${i.overdue} serious-incident report(s) overdue`;
 }
 
+/** Whether any text of the report holds a hidden character (a note then says how they are shown). */
+export function holdsHiddenChars(value: unknown): boolean {
+  if (typeof value === 'string') return hiddenCharCount(value) > 0;
+  if (Array.isArray(value)) return value.some(holdsHiddenChars);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(holdsHiddenChars);
+  return false;
+}
+
+/** The note over a report whose names or evidence hold hidden characters. */
+export const HIDDEN_CHARS_NOTE =
+  'Names and evidence in this report hold invisible or direction-changing characters, shown as \\u… escapes (a backslash before a u as \\u005C): read them as they are, not as they would look.';
+
 /** The report's sections in order, each a short title and the sentences a reader needs first. */
 function summaryLines(r: BoardReport): string[] {
   const areas = r.diagnostic.areas;
@@ -49,7 +64,7 @@ function summaryLines(r: BoardReport): string[] {
  * "## Verdict: Scale" section, links and HTML to the board report.
  */
 const mdText = (v: string | number) =>
-  String(v)
+  escapeHiddenChars(String(v))
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .replace(/[\\<>[\]]/g, '\\$&');
 
@@ -69,6 +84,8 @@ export function renderMarkdown(r: BoardReport): string {
     `Generated ${day(r.generatedAt)} by Fulcrum from live evidence; window ${r.window.from} to ${r.window.to}.`,
     '',
   );
+  // Fulcrum's own words, whose \u are no escapes: the backslashes escaped for Markdown only.
+  if (holdsHiddenChars(r)) out.push(HIDDEN_CHARS_NOTE.replace(/\\/g, '\\\\'), '');
   out.push(`## Verdict: ${VERDICT_LABEL[r.diagnostic.verdict]}`, '');
   for (const line of summaryLines(r)) out.push(item(line));
   out.push('', '## Scale-or-fail scorecard', '');
@@ -212,8 +229,15 @@ export function notReadyLines(r: BoardReport): string[] {
   return lines;
 }
 
+const html = (v: string) =>
+  v.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+/** Text for an attribute, the page's title or the chart, where no mark can go: hidden characters as plain escapes. */
+const attr = (v: unknown) => html(escapeHiddenChars(String(v)));
+/** Text for the page: hidden characters as marked escapes, as the console's VisibleText shows them. */
 const esc = (v: unknown) =>
-  String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  shownParts(String(v))
+    .map((p) => ('text' in p ? html(p.text) : `<mark class="hidden-char" title="${html(p.title)}">${html(p.escaped)}</mark>`))
+    .join('');
 
 /** Horizontal bars: pro-rated allocation (outline) against actual (filled), per category. */
 export function spendChartSvg(b: ReportBudget): string {
@@ -228,10 +252,10 @@ export function spendChartSvg(b: ReportBudget): string {
     const plan = (finite(c.proRated) / max) * barW;
     const actual = (finite(c.actual) / max) * barW;
     const colour = c.offPlan ? '#b3261e' : '#1f5fbf';
-    return `<text x="0" y="${y + 14}" font-size="12">${esc(categoryLabel(c.category))}</text>
+    return `<text x="0" y="${y + 14}" font-size="12">${attr(categoryLabel(c.category))}</text>
 <rect x="${labelW}" y="${y + 2}" width="${actual.toFixed(1)}" height="14" fill="${colour}" opacity="0.85"/>
 <rect x="${labelW}" y="${y}" width="${plan.toFixed(1)}" height="18" fill="none" stroke="#202124" stroke-dasharray="3 2"/>
-<text x="${labelW + Math.max(plan, actual) + 6}" y="${y + 14}" font-size="11" fill="#3c4043">${esc(formatMoney(c.actual, b.currency))} / ${esc(formatMoney(c.proRated, b.currency))}</text>`;
+<text x="${labelW + Math.max(plan, actual) + 6}" y="${y + 14}" font-size="11" fill="#3c4043">${attr(formatMoney(c.actual, b.currency))} / ${attr(formatMoney(c.proRated, b.currency))}</text>`;
   });
   const h = 10 + b.categories.length * rowH + 24;
   const legendY = h - 10;
@@ -282,7 +306,7 @@ ${
           `<strong>${esc(formatValue(m.current, m.unit))}</strong>`,
           esc(formatValue(m.target, m.unit)),
           bar(m.progress),
-          `<span class="prov ${esc(m.provenance)}">${esc(m.provenance)}</span>`,
+          `<span class="prov ${attr(m.provenance)}">${esc(m.provenance)}</span>`,
         ]),
       )
 }</section>`,
@@ -292,10 +316,10 @@ ${
     ['Initiative', 'Value', 'Cost', 'ROI', 'Provenance'],
     r.initiatives.map((i) => [
       esc(i.name),
-      `${esc(roiValueLabel(i.roi))} <span class="prov ${esc(i.roi.valueProvenance)}">${esc(i.roi.valueProvenance)}</span>`,
+      `${esc(roiValueLabel(i.roi))} <span class="prov ${attr(i.roi.valueProvenance)}">${esc(i.roi.valueProvenance)}</span>`,
       esc(roiCostLabel(i.roi)),
       `<strong>${esc(roiLabel(i.roi))}</strong>`,
-      `<span class="prov ${esc(i.roi.provenance)}">${esc(i.roi.provenance)}</span>`,
+      `<span class="prov ${attr(i.roi.provenance)}">${esc(i.roi.provenance)}</span>`,
     ]),
   );
   const budgets =
@@ -341,7 +365,7 @@ ${
   );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(r.title)}</title>
+<title>${attr(r.title)}</title>
 <style>
   @page { size: A4; margin: 16mm 14mm; }
   body { font: 13px/1.45 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #202124; max-width: 980px; margin: 24px auto; padding: 0 16px; }
@@ -361,11 +385,15 @@ ${
   .prov.measured { border-color: #1b7f4b; color: #1b7f4b; } .prov.assumed { border-color: #b26a00; color: #b26a00; }
   .fail { color: #b3261e; } figure { margin: 8px 0; } section.initiative { break-inside: avoid; }
   footer { margin-top: 32px; font-size: 11px; color: #5f6368; }
+  mark.hidden-char { background: #fce8b2; color: #202124; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .92em; border-radius: 2px; padding: 0 1px; }
+  .callout { border-left: 4px solid #b26a00; background: #fef7e0; padding: 6px 10px; }
 </style></head>
 <body>
 <h1>${esc(r.title)}</h1>
 <div class="muted">Generated ${esc(day(r.generatedAt))} by Fulcrum from live evidence · window ${esc(r.window.from)} to ${esc(r.window.to)}</div>
-<div class="verdict"><strong>${esc(VERDICT_LABEL[v] ?? v)}</strong><ul>${summaryLines(r)
+${holdsHiddenChars(r) ? `<p class="callout small" role="note">${html(HIDDEN_CHARS_NOTE).replace(/\\u(…|005C)/g, '<mark class="hidden-char">\\u$1</mark>')}</p>\n` : ''}<div class="verdict"><strong>${esc(VERDICT_LABEL[v] ?? v)}</strong><ul>${summaryLines(
+    r,
+  )
     .map((l) => `<li>${esc(l)}</li>`)
     .join('')}</ul></div>
 <h2>Scale-or-fail scorecard</h2>
