@@ -13,6 +13,13 @@ const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•�
 /** Letters with no decomposition to a drawable letter and a plain spelling without the stroke. */
 const PLAIN: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ħ: 'H', ħ: 'h', ı: 'i', Ŀ: 'L', ŀ: 'l', Ŧ: 'T', ŧ: 't' };
 
+/**
+ * Symbols Fulcrum's own text uses (a plan's "attainment 80% (≥ 70%)", "baseline → target"), spelled
+ * as their ASCII forms say them: drawn as "?" they made the report claim characters typed into Fulcrum
+ * could not be drawn. Not counted: the spelling says what the symbol said.
+ */
+const SPELLED: Record<string, string> = { '≥': '>=', '≤': '<=', '→': '->', '←': '<-', '−': '-', '≠': '!=', '≈': '~' };
+
 function drawableChar(c: string): boolean {
   const cp = c.codePointAt(0) as number;
   return c === '\n' || (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xff) || CP1252_EXTRA.has(c);
@@ -38,6 +45,11 @@ export function drawable(s: string): Drawable {
     }
     if (c === '\t' || c === '\r') {
       text += ' ';
+      continue;
+    }
+    const spelled = SPELLED[c];
+    if (spelled !== undefined) {
+      text += spelled;
       continue;
     }
     const base = PLAIN[c] ?? c.normalize('NFKD').replace(/\p{M}+/gu, '');

@@ -16,6 +16,30 @@ describe('text in the PDF report', () => {
     expect(drawable('Łódź Şişli Čapek')).toEqual({ text: 'Lódz Sisli Capek', plain: 5, replaced: 0 });
     expect(drawable('東京 Ελλάδα 🚀')).toEqual({ text: '?? ?????? ?', plain: 0, replaced: 9 });
     expect(drawable('a\tb\nc')).toEqual({ text: 'a b\nc', plain: 0, replaced: 0 });
+    // Fulcrum's own symbols (a plan's reason, a metric's "baseline → target") are spelled, not "?".
+    expect(drawable('attainment 80% (≥ 70%), 3 → 5, −1…1, ≤ ≠ ≈ ←')).toEqual({
+      text: 'attainment 80% (>= 70%), 3 -> 5, -1…1, <= != ~ <-',
+      plain: 0,
+      replaced: 0,
+    });
+  });
+
+  it('spells the symbols Fulcrum writes (a plan\'s "≥", "baseline → target") and says nothing of them', async () => {
+    const t = await startTestServer('sqlite');
+    try {
+      expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
+      const i = (await t.request({ method: 'GET', url: '/v1/initiatives/support-deflection' })).json();
+      const title = 'Deflection → self-serve (≥ 80%)';
+      expect(
+        (await t.request({ method: 'PUT', url: '/v1/initiatives/support-deflection', payload: { spec: { ...i.spec, title } } }))
+          .statusCode,
+      ).toBe(200);
+      const text = pdfText((await t.request({ method: 'GET', url: '/v1/report?format=pdf' })).rawPayload);
+      expect(text).toContain('Deflection -> self-serve (>= 80%)');
+      expect(text).not.toContain('cannot draw');
+    } finally {
+      await t.close();
+    }
   });
 
   describe('GET /v1/report?format=pdf', () => {
