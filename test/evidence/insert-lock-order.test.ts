@@ -5,32 +5,16 @@
 // deadlocked and PostgreSQL failed one of them. Every insert of an export takes its rows in key order.
 import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Database, SpanTable, TaskEventTable } from '../../src/db/schema.js';
+import type { Database, SpanTable } from '../../src/db/schema.js';
 import { createEvidenceStore } from '../../src/evidence/evidence-store.js';
 import { ENGINES, perTestDatabases } from '../support/databases.js';
 import { gatewaySpan } from '../support/gateway-span.js';
+import { taskEvent } from '../support/task-event.js';
 import { until } from '../support/wait.js';
 
 const now = new Date().toISOString();
 const day = now.slice(0, 10);
-const event = (agent: string, task: string): TaskEventTable => ({
-  agent,
-  task_id: task,
-  type: 'task.completed',
-  workflow: null,
-  outcome: 'resolved',
-  duration_ms: 100,
-  started_at: null,
-  ended_at: now,
-  day,
-  cost_usd: null,
-  source: 'api',
-  registered: 0,
-  attributes: '{}',
-  received_at: now,
-  claimed_agent: null,
-  sent_by: null,
-});
+const event = (agent: string, task: string) => taskEvent(agent, task, { ended_at: now, received_at: now, day });
 const span = (agent: string, id: string): SpanTable =>
   gatewaySpan(agent, { trace_id: id.repeat(32), span_id: id.repeat(16), start_at: now, received_at: now, day });
 

@@ -6,30 +6,13 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import type { TaskEventTable } from '../../src/db/schema.js';
 import { createEvidenceStore } from '../../src/evidence/evidence-store.js';
 import { ENGINES, perTestDatabases } from '../support/databases.js';
 import { pauseQuery } from '../support/pause.js';
+import { taskEvent } from '../support/task-event.js';
 
 const day = new Date().toISOString().slice(0, 10);
-const event = (agent: string, task: string): TaskEventTable => ({
-  agent,
-  task_id: task,
-  type: 'task.completed',
-  workflow: null,
-  outcome: 'resolved',
-  duration_ms: 100,
-  started_at: null,
-  ended_at: new Date().toISOString(),
-  day,
-  cost_usd: null,
-  source: 'api',
-  registered: 0,
-  attributes: '{}',
-  received_at: new Date().toISOString(),
-  claimed_agent: null,
-  sent_by: null,
-});
+const event = (agent: string, task: string) => taskEvent(agent, task, { day });
 
 describe.skipIf(!ENGINES.includes('postgres'))('rollup rows upserted by two exports at once (postgres)', () => {
   const dbs = perTestDatabases();
