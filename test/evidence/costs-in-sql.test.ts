@@ -150,6 +150,14 @@ describe.each(ENGINES)('GET /v1/costs groups in SQL (%s)', (engine) => {
     expect(top.read).toBeLessThanOrEqual(2);
   });
 
+  /** GET /v1/costs of one day, by agent. */
+  const costsOn = (day: string) =>
+    node.server.inject({
+      method: 'GET',
+      url: `/v1/costs?from=${day}&to=${day}`,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+
   // A cost is a cost (src/money.ts): two input tokens of gpt-4o-mini, $0.0000003, were answered as 0 by
   // rounding to the micro-dollar, and `fulcrum costs` printed $0.00 for it; under $0.0005 a cost keeps
   // four significant digits now, and the order follows what is answered.
@@ -163,11 +171,7 @@ describe.each(ENGINES)('GET /v1/costs groups in SQL (%s)', (engine) => {
         { ...ZERO, day, agent: 'a-micro-dollar', model: 'gpt-4o-mini', cost_measured_usd: 1.25e-6, model_calls: 1 },
       ])
       .execute();
-    const res = await node.server.inject({
-      method: 'GET',
-      url: `/v1/costs?from=${day}&to=${day}`,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
+    const res = await costsOn(day);
     expect(res.json().rows.map((r: CostRow) => [r.key, r.costUsd])).toEqual([
       ['a-micro-dollar', 0.00000125],
       ['few-tokens', 0.0000003],
@@ -188,11 +192,7 @@ describe.each(ENGINES)('GET /v1/costs groups in SQL (%s)', (engine) => {
         { ...ZERO, day, agent: 'more-pico', model: 'gpt-4o-mini', cost_measured_usd: 3.4e-12, model_calls: 1 },
       ])
       .execute();
-    const res = await node.server.inject({
-      method: 'GET',
-      url: `/v1/costs?from=${day}&to=${day}`,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
+    const res = await costsOn(day);
     const answered = res.json().rows.map((r: CostRow) => [r.key, r.costUsd]);
     expect(answered).toContainEqual(['taken-back', 0]);
     const costs = answered.map(([, c]: [string, number]) => c);
