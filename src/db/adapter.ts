@@ -299,8 +299,12 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
   };
   const slow = () => recentSyncMs !== undefined && recentSyncMs >= SLOW_SYNC_MS;
   // Opened once, at the first deferred commit, and kept: SQLite keeps its WAL open for the life of
-  // the connection and writes that file, so this descriptor names what it writes.
+  // the connection and writes that file, so this descriptor names what it writes. Syncs on the loop
+  // have one of their own: Linux reports a failed writeback once to each open file description, so
+  // through a shared one a sync on the loop answered success over pages a sync off it had heard were
+  // lost, while that one's answer waited for the loop's turn.
   let fd: number | undefined;
+  let loopFd: number | undefined;
   let closing = false;
   /** Once a sync failed, nothing written after it can be called durable (below): for good. */
   let failed: Error | undefined;
@@ -409,8 +413,8 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
         // The WAL, written in order, holds this transaction's frames and every earlier one's.
         const started = performance.now();
         try {
-          fd ??= fs.openSync(wal, 'r');
-          fs.fdatasyncSync(fd);
+          loopFd ??= fs.openSync(wal, 'r');
+          fs.fdatasyncSync(loopFd);
         } catch (err) {
           throw fail(err);
         }
@@ -422,6 +426,10 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
     },
     close: () => {
       closing = true;
+      if (loopFd !== undefined) {
+        fs.closeSync(loopFd);
+        loopFd = undefined;
+      }
       if (!syncing && fd !== undefined) {
         fs.closeSync(fd);
         fd = undefined;

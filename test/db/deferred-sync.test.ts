@@ -220,6 +220,42 @@ describe('DeferredSync (SQLite)', () => {
     });
   });
 
+  it("runOnLoop hears a write error a background sync heard first, whose answer waits for the loop's turn", async () => {
+    const deferred = await open();
+    // Linux reports a failed writeback of a file's pages once to each open file description
+    // (errseq_t): a second fsync through the same descriptor answers success over the lost pages.
+    let errors = 0;
+    const seen = new Map<number, number>();
+    const report = (fd: number) => {
+      const reported = (seen.get(fd) ?? 0) < errors;
+      seen.set(fd, errors);
+      return reported ? Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }) : null;
+    };
+    const answers: Array<() => void> = [];
+    vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: Error | null) => void) => {
+      const err = report(fd);
+      answers.push(() => cb(err));
+    }) as typeof fs.fdatasync);
+    vi.spyOn(fs, 'fdatasyncSync').mockImplementation((fd: number) => {
+      const err = report(fd);
+      if (err) throw err;
+    });
+    const first = await deferred.run((db) => db.insertInto('registry_changes').values(change(1)).execute());
+    answers.shift()?.();
+    await first.durable;
+    await deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(2)).execute());
+    // The WAL's pages fail to reach the disk; a background sync hears it on the thread pool, and its
+    // answer waits for the loop, which meanwhile commits an audit batch and syncs it on the loop.
+    errors++;
+    const { durable } = await deferred.run((db) => db.insertInto('registry_changes').values(change(3)).execute());
+    expect(answers).toHaveLength(1);
+    await expect(deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(4)).execute())).rejects.toThrow(
+      /could not be synced to disk \(EIO/,
+    );
+    answers.shift()?.();
+    await expect(durable).rejects.toThrow(/could not be synced to disk/);
+  });
+
   it("the audit writer answers a batch only once its sync is done, and fails it with the sync's error", async () => {
     const deferred = await open();
     const writer = await AuditWriter.start<{ n: number }>(handle.db, {
