@@ -302,9 +302,14 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
   // the connection and writes that file, so this descriptor names what it writes. Syncs on the loop
   // have one of their own: Linux reports a failed writeback once to each open file description, so
   // through a shared one a sync on the loop answered success over pages a sync off it had heard were
-  // lost, while that one's answer waited for the loop's turn.
+  // lost, while that one's answer waited for the loop's turn. Both are opened together: a description
+  // opened after an error was heard through another is not told of it.
   let fd: number | undefined;
   let loopFd: number | undefined;
+  const openWal = () => {
+    fd ??= fs.openSync(wal, 'r');
+    loopFd ??= fs.openSync(wal, 'r');
+  };
   let closing = false;
   /** Once a sync failed, nothing written after it can be called durable (below): for good. */
   let failed: Error | undefined;
@@ -337,7 +342,7 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
     const these = waiting;
     waiting = [];
     try {
-      fd ??= fs.openSync(wal, 'r');
+      openWal();
     } catch (err) {
       fail(err);
     }
@@ -413,8 +418,8 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
         // The WAL, written in order, holds this transaction's frames and every earlier one's.
         const started = performance.now();
         try {
-          loopFd ??= fs.openSync(wal, 'r');
-          fs.fdatasyncSync(loopFd);
+          openWal();
+          fs.fdatasyncSync(loopFd as number);
         } catch (err) {
           throw fail(err);
         }
