@@ -139,9 +139,8 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
    * wait on each other in a cycle because every export takes what it writes in one global order:
    * 1. task_events, inserted in key order (eventKey);
    * 2. spans: stored spans a tool call pairs with by trace (key order), the new spans (key order,
-   *    spans_once), then stored spans they outrank (key order) or pair with by time (one per new span,
-   *    in the export's order: exports that share new spans do not get there together, as the
-   *    insert waits for the other's commit and then finds them stored);
+   *    spans_once), then stored spans they pair with by time (key order, once all are chosen) and
+   *    stored spans they outrank (key order);
    * 3. task_traces, created, locked (FOR UPDATE) and written in (trace_id, agent) order (task-models.ts);
    * 4. the days' model-name advisory locks, sorted (model-fold.ts namingLocks), only when naming;
    * 5. model_tasks_daily, upserted in key order (day, agent, model, mixed);
@@ -724,14 +723,22 @@ async function pairUntracedToolCalls(trx: Kysely<Database>, fresh: ReadonlyArray
     const records = pairable.filter((r) => r.mcp_call === kind);
     if (records.length > 0 && (await anyPartner(trx, kind === 'client' ? 'gateway' : 'client', records))) seeking.add(kind);
   }
+  // Partners are chosen in the export's order, each out of the records not paired yet (by an earlier
+  // record of this export included: `taken`, as its updates come after), and marked paired in key
+  // order (EXPORT_LOCK_ORDER): two exports pairing records of their own with the same stored ones,
+  // each in its own order, held one and reached for the other's.
+  const taken = new Set<string>();
+  const partners: Array<{ partner: SpanKey; mcp_call: 'gateway_paired' | 'client_paired' }> = [];
+  const duplicates: SpanTable[] = [];
   for (const r of pairable) {
     if (r.duplicate || !seeking.has(r.mcp_call as string)) continue;
     const start = Date.parse(r.start_at);
     const iso = (ms: number) => new Date(ms).toISOString();
+    const free = <S extends SpanKey>(rows: S[]) => rows.filter((c) => !taken.has(spanKey(c)));
     let partner: SpanKey | undefined;
     if (r.mcp_call === 'client') {
       // The earliest untraced gateway record of this agent's call of this Tool within the span.
-      partner = await trx
+      const candidates = await trx
         .selectFrom('spans')
         .select(['trace_id', 'span_id', 'start_at', 'agent'])
         // Literal values, as the partial indexes (spans_mcp_*_at) name them in their WHERE.
@@ -743,8 +750,9 @@ async function pairUntracedToolCalls(trx: Kysely<Database>, fresh: ReadonlyArray
         .where('tool', '=', r.tool)
         .where('duplicate', '=', 0)
         .orderBy('start_at')
-        .limit(1)
-        .executeTakeFirst();
+        .limit(1 + taken.size)
+        .execute();
+      partner = free(candidates)[0];
     } else {
       // The client span of this agent and Tool that began last before the record, if it lasted past it.
       const candidates = await trx
@@ -757,15 +765,23 @@ async function pairUntracedToolCalls(trx: Kysely<Database>, fresh: ReadonlyArray
         .where('tool', '=', r.tool)
         .where('duplicate', '=', 0)
         .orderBy('start_at', 'desc')
-        .limit(50)
+        .limit(50 + taken.size)
         .execute();
-      partner = candidates.find((c) => Date.parse(c.start_at) + Number(c.duration_ms) + PAIR_SKEW_MS >= start);
+      partner = free(candidates)
+        .slice(0, 50)
+        .find((c) => Date.parse(c.start_at) + Number(c.duration_ms) + PAIR_SKEW_MS >= start);
     }
     if (!partner) continue;
-    await updateSpan(trx, partner, { mcp_call: r.mcp_call === 'client' ? 'gateway_paired' : 'client_paired' });
-    await updateSpan(trx, r, { duplicate: 1 });
+    taken.add(spanKey(partner));
+    taken.add(spanKey(r));
+    partners.push({ partner, mcp_call: r.mcp_call === 'client' ? 'gateway_paired' : 'client_paired' });
+    duplicates.push(r);
     r.duplicate = 1;
   }
+  partners.sort((a, b) => bySpanKey(a.partner, b.partner));
+  for (const { partner, mcp_call } of partners) await updateSpan(trx, partner, { mcp_call });
+  // This export's own new rows: no other transaction can hold them.
+  for (const r of duplicates) await updateSpan(trx, r, { duplicate: 1 });
 }
 
 /**

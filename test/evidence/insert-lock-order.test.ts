@@ -145,4 +145,38 @@ describe.skipIf(!ENGINES.includes('postgres'))('the same rows inserted by two ex
     const rows = await db.selectFrom('evidence_daily').select(['tool_calls', 'spans']).execute();
     expect(rows.map((r) => [Number(r.tool_calls), Number(r.spans)])).toEqual([[2, 4]]);
   }, 30_000);
+
+  it('stored gateway records two exports pair with by time, each in its own order: neither export deadlocks the other', async () => {
+    // Two untraced MCP tool calls the gateway recorded a minute apart; two instrumentations of the
+    // client (each its own span ids) send their spans of both calls through two collectors, in
+    // opposite orders. Each export pairs its spans with the stored records by time, one by one.
+    const at = (ms: number) => new Date(Date.parse(now) + ms).toISOString();
+    const call = (kind: 'client' | 'gateway', id: string, start: string) =>
+      gatewaySpan('agent-a', {
+        trace_id: id.repeat(32),
+        span_id: id.repeat(16),
+        start_at: start,
+        received_at: now,
+        day: start.slice(0, 10),
+        duration_ms: 1_000,
+        name: 'tools/call lookup',
+        operation: 'execute_tool',
+        model: null,
+        model_reported: null,
+        cost_usd: null,
+        tool: 'lookup',
+        source: kind === 'gateway' ? 'mcp' : null,
+        mcp_call: kind,
+      });
+    const sent = (rows: SpanTable[]) => rows.map((row) => ({ row: { ...row }, inference: false }));
+    const [g1, g2] = [call('gateway', '1', at(0)), call('gateway', '2', at(60_000))];
+    const [a1, a2] = [call('client', '3', at(-100)), call('client', '4', at(59_900))];
+    const [b1, b2] = [call('client', '5', at(-200)), call('client', '6', at(59_800))];
+    const { outcomes } = await sideBySide(
+      'spans',
+      [(db) => createEvidenceStore(db).ingest([], sent([a1, a2])), (db) => createEvidenceStore(db).ingest([], sent([b2, b1]))],
+      { on: 'update', before: (db) => createEvidenceStore(db).ingest([], sent([g1, g2])) },
+    );
+    expect(outcomes).toEqual(['committed', 'committed']);
+  }, 30_000);
 });
