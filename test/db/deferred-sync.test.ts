@@ -78,6 +78,25 @@ describe('DeferredSync (SQLite)', () => {
     await durable;
   });
 
+  it('commits at NORMAL from the first commit on, on a node restarted with nothing to migrate', async () => {
+    await open();
+    await handle.destroy();
+    // SQLite applies PRAGMA synchronous when the statement is prepared: a prepared one's first run
+    // does nothing (later runs prepare it again), so the first commit of a node whose migrations
+    // changed nothing ran at FULL, its sync on the loop timed at two.
+    handle = database.open();
+    await migrateToLatest(handle);
+    const deferred = deferredSyncOf(handle.db) as NonNullable<ReturnType<typeof deferredSyncOf>>;
+    const level = (db: Parameters<Parameters<typeof deferred.runOnLoop>[0]>[0]) =>
+      sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db).then((r) => r.rows[0]?.synchronous);
+    expect(await deferred.runOnLoop(level)).toBe(1);
+    expect(await synchronous(handle)).toBe(2);
+    const { value, durable } = await deferred.run(level);
+    expect(value).toBe(1);
+    expect(await synchronous(handle)).toBe(2);
+    await durable;
+  });
+
   it('holds the connection: a statement sent meanwhile runs after it, at FULL', async () => {
     const deferred = await open();
     let go!: () => void;
