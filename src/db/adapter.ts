@@ -310,6 +310,10 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
     fd ??= fs.openSync(wal, 'r');
     loopFd ??= fs.openSync(wal, 'r');
   };
+  const closeWal = () => {
+    for (const d of [fd, loopFd]) if (d !== undefined) fs.closeSync(d);
+    fd = loopFd = undefined;
+  };
   let closing = false;
   /** Once a sync failed, nothing written after it can be called durable (below): for good. */
   let failed: Error | undefined;
@@ -350,14 +354,11 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
       syncing = false;
       if (err) fail(err);
       for (const w of these) failed ? w.reject(failed) : w.resolve();
-      if (closing && fd !== undefined) {
-        fs.closeSync(fd);
-        fd = undefined;
-      }
-      if (waiting.length === 0) return;
-      if (failed) {
-        for (const w of waiting.splice(0)) w.reject(failed);
-      } else sync();
+      if (failed) for (const w of waiting.splice(0)) w.reject(failed);
+      if (waiting.length > 0) return sync();
+      // Closed meanwhile: the WAL is closed once the syncs queued are made, through the descriptors
+      // they had (SQLite deletes the WAL as it closes, after checkpointing it into the database).
+      if (closing) closeWal();
     };
     if (failed || fd === undefined) done(null);
     else fs.fdatasync(fd, done);
@@ -436,14 +437,7 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
     },
     close: () => {
       closing = true;
-      if (loopFd !== undefined) {
-        fs.closeSync(loopFd);
-        loopFd = undefined;
-      }
-      if (!syncing && fd !== undefined) {
-        fs.closeSync(fd);
-        fd = undefined;
-      }
+      if (!syncing) closeWal();
     },
   };
 }

@@ -143,6 +143,38 @@ describe('DeferredSync (SQLite)', () => {
     expect(held).toHaveLength(1);
   });
 
+  it('a sync queued behind one in flight when the database closes is made through the descriptors it had, then they are closed', async () => {
+    const deferred = await open();
+    const opened: number[] = [];
+    const closed: number[] = [];
+    const openSync = fs.openSync;
+    const closeSync = fs.closeSync;
+    vi.spyOn(fs, 'openSync').mockImplementation(((...args: Parameters<typeof fs.openSync>) => {
+      const fd = openSync(...args);
+      if (String(args[0]).endsWith('-wal')) opened.push(fd);
+      return fd;
+    }) as typeof fs.openSync);
+    vi.spyOn(fs, 'closeSync').mockImplementation((fd: number) => {
+      if (opened.includes(fd)) closed.push(fd);
+      closeSync(fd);
+    });
+    const { held } = holdSyncs();
+    const { durable: first } = await deferred.run((db) => db.insertInto('registry_changes').values(change(1)).execute());
+    const { durable: second } = await deferred.run((db) => db.insertInto('registry_changes').values(change(2)).execute());
+    expect(held).toHaveLength(1);
+    // Closed meanwhile: SQLite checkpoints the WAL into the database, syncs it, and deletes the WAL.
+    await handle.destroy();
+    held[0]?.release();
+    await first;
+    await vi.waitFor(() => expect(held).toHaveLength(2));
+    held[1]?.release();
+    // Found by review: it opened the WAL again, which was gone (ENOENT: "could not be synced"), or
+    // opened it for good.
+    await second;
+    expect(closed.sort()).toEqual(opened.sort());
+    handle = undefined as unknown as DatabaseHandle;
+  });
+
   it('runs one sync at a time: commits made meanwhile wait for the next, which covers them all', async () => {
     const deferred = await open();
     const { held } = holdSyncs();
