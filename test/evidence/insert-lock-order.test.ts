@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Database, SpanTable } from '../../src/db/schema.js';
 import { createEvidenceStore } from '../../src/evidence/evidence-store.js';
 import { ENGINES, perTestDatabases } from '../support/databases.js';
-import { gatewaySpan } from '../support/gateway-span.js';
+import { gatewaySpan, sentSpans, toolCallSpan } from '../support/gateway-span.js';
 import { taskEvent } from '../support/task-event.js';
 import { until } from '../support/wait.js';
 
@@ -111,21 +111,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('the same rows inserted by two ex
     // Two MCP tool calls the client recorded, then the gateway's records of them, re-sent by two
     // collectors in opposite orders: each export marks the client spans paired before it stores its own.
     const client = (id: string) =>
-      gatewaySpan('agent-a', {
-        trace_id: 'c'.repeat(32),
-        span_id: id.repeat(16),
-        start_at: now,
-        received_at: now,
-        day,
-        name: 'tools/call lookup',
-        operation: 'execute_tool',
-        model: null,
-        model_reported: null,
-        cost_usd: null,
-        tool: 'lookup',
-        source: null,
-        mcp_call: 'client',
-      });
+      toolCallSpan('client', 'agent-a', id, now, { trace_id: 'c'.repeat(32), duration_ms: 1, received_at: now });
     const record = (of: SpanTable, id: string) => ({
       ...of,
       span_id: id.repeat(16),
@@ -135,7 +121,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('the same rows inserted by two ex
     });
     const [c1, c2] = [client('1'), client('2')] as [SpanTable, SpanTable];
     const [g1, g2] = [record(c1, '3'), record(c2, '4')];
-    const sent = (rows: SpanTable[]) => rows.map((row) => ({ row: { ...row }, inference: false }));
+    const sent = sentSpans;
     const { outcomes, db } = await sideBySide(
       'spans',
       [(db) => createEvidenceStore(db).ingest([], sent([g1, g2])), (db) => createEvidenceStore(db).ingest([], sent([g2, g1]))],
@@ -152,23 +138,8 @@ describe.skipIf(!ENGINES.includes('postgres'))('the same rows inserted by two ex
     // opposite orders. Each export pairs its spans with the stored records by time, one by one.
     const at = (ms: number) => new Date(Date.parse(now) + ms).toISOString();
     const call = (kind: 'client' | 'gateway', id: string, start: string) =>
-      gatewaySpan('agent-a', {
-        trace_id: id.repeat(32),
-        span_id: id.repeat(16),
-        start_at: start,
-        received_at: now,
-        day: start.slice(0, 10),
-        duration_ms: 1_000,
-        name: 'tools/call lookup',
-        operation: 'execute_tool',
-        model: null,
-        model_reported: null,
-        cost_usd: null,
-        tool: 'lookup',
-        source: kind === 'gateway' ? 'mcp' : null,
-        mcp_call: kind,
-      });
-    const sent = (rows: SpanTable[]) => rows.map((row) => ({ row: { ...row }, inference: false }));
+      toolCallSpan(kind, 'agent-a', id, start, { received_at: now });
+    const sent = sentSpans;
     const [g1, g2] = [call('gateway', '1', at(0)), call('gateway', '2', at(60_000))];
     const [a1, a2] = [call('client', '3', at(-100)), call('client', '4', at(59_900))];
     const [b1, b2] = [call('client', '5', at(-200)), call('client', '6', at(59_800))];

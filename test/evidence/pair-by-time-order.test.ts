@@ -5,31 +5,15 @@
 // it took, as when each was marked as soon as it was chosen.
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import type { SpanTable } from '../../src/db/schema.js';
 import { createEvidenceStore } from '../../src/evidence/evidence-store.js';
 import { ENGINES, perTestDatabases } from '../support/databases.js';
-import { gatewaySpan } from '../support/gateway-span.js';
+import { sentSpans, toolCallSpan } from '../support/gateway-span.js';
 
 const now = new Date().toISOString();
 const at = (ms: number) => new Date(Date.parse(now) + ms).toISOString();
 const call = (kind: 'client' | 'gateway', id: string, start: string, duration_ms = 1_000, agent = 'agent-a') =>
-  gatewaySpan(agent, {
-    trace_id: id.repeat(32),
-    span_id: id.repeat(16),
-    start_at: start,
-    received_at: now,
-    day: start.slice(0, 10),
-    duration_ms,
-    name: 'tools/call lookup',
-    operation: 'execute_tool',
-    model: null,
-    model_reported: null,
-    cost_usd: null,
-    tool: 'lookup',
-    source: kind === 'gateway' ? 'mcp' : null,
-    mcp_call: kind,
-  });
-const sent = (rows: SpanTable[]) => rows.map((row) => ({ row: { ...row }, inference: false }));
+  toolCallSpan(kind, agent, id, start, { duration_ms, received_at: now });
+const sent = sentSpans;
 
 describe.each(ENGINES)('records of one export paired by time (%s)', (engine) => {
   const dbs = perTestDatabases();

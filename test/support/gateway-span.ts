@@ -35,3 +35,35 @@ export function gatewaySpan(agent: string, overrides: Partial<SpanTable> = {}): 
     ...overrides,
   };
 }
+
+/**
+ * An MCP tool call of `agent` (Tool `lookup`) as one side records it: `client` (the agent's own
+ * instrumentation) or `gateway` (the MCP gateway's record), trace and span ids made of `id` repeated.
+ */
+export function toolCallSpan(
+  kind: 'client' | 'gateway',
+  agent: string,
+  id: string,
+  start: string,
+  overrides: Partial<SpanTable> = {},
+): SpanTable {
+  return gatewaySpan(agent, {
+    trace_id: id.repeat(32),
+    span_id: id.repeat(16),
+    start_at: start,
+    day: start.slice(0, 10),
+    duration_ms: 1_000,
+    name: 'tools/call lookup',
+    operation: 'execute_tool',
+    model: null,
+    model_reported: null,
+    cost_usd: null,
+    tool: 'lookup',
+    source: kind === 'gateway' ? 'mcp' : null,
+    mcp_call: kind,
+    ...overrides,
+  });
+}
+
+/** Spans as an export hands them to the evidence store (none an inference), each a copy. */
+export const sentSpans = (rows: SpanTable[]) => rows.map((row) => ({ row: { ...row }, inference: false }));
