@@ -184,8 +184,11 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   let deferred: ReturnType<typeof deferredSync> | undefined;
+  // SQLite's own syncs (a FULL commit's, a checkpoint's) fail the DeferredSync too, as ours do.
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite, (err) => deferred?.syncFailed(err)) }),
+  });
   if (file !== ':memory:') {
     sqliteFiles.set(db, file);
     deferred = deferredSync(db, sqlite, file);
@@ -289,7 +292,11 @@ export const SLOW_SYNC_PROBE_MS = 500;
 /** Weight of each new sync in the moving average: about the last ten syncs count. */
 const SYNC_AVERAGE_WEIGHT = 0.2;
 
-function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, file: string): DeferredSync & { close(): void } {
+function deferredSync(
+  db: Kysely<Database>,
+  sqlite: SqliteDatabase.Database,
+  file: string,
+): DeferredSync & { close(): void; syncFailed(err: Error): void } {
   const wal = `${file}-wal`;
   /** Syncs held on the loop, timed (runOnLoop): a moving average, and when the last one ended. */
   let recentSyncMs: number | undefined;
@@ -439,6 +446,11 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
       closing = true;
       if (!syncing) closeWal();
     },
+    // SQLite's own sync failed (its error goes to the statement's caller as well): our descriptors
+    // may never hear of it (opened after it, or not yet), and a later sync could succeed over the hole.
+    syncFailed: (err) => {
+      fail(err);
+    },
   };
 }
 
@@ -446,7 +458,15 @@ function deferredSync(db: Kysely<Database>, sqlite: SqliteDatabase.Database, fil
  * Kysely's SQLite driver prepares every query anew; preparing is a large share of the cost of a
  * big multi-row insert. Reusing prepared statements by SQL text (a bounded LRU) removes it.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database, size = 256): SqliteDatabase.Database {
+/** SQLite's errors for a write or sync of a file that failed: what reached the disk is unknown. */
+const SYNC_ERRORS = new Set(['SQLITE_IOERR_FSYNC', 'SQLITE_IOERR_DIR_FSYNC', 'SQLITE_IOERR_WRITE']);
+
+function withStatementCache(
+  sqlite: SqliteDatabase.Database,
+  /** Hears a write's failure to write or sync the files (a FULL commit's fsync, an autocommit's, a checkpoint's). */
+  onSyncError: (err: Error) => void,
+  size = 256,
+): SqliteDatabase.Database {
   const cache = new Map<string, SqliteDatabase.Statement>();
   const prepare = (sql: string) => {
     let stmt = cache.get(sql);
@@ -454,6 +474,19 @@ function withStatementCache(sqlite: SqliteDatabase.Database, size = 256): Sqlite
       cache.delete(sql);
     } else {
       stmt = sqlite.prepare(sql);
+      if (!stmt.reader) {
+        // A write's sync happens in its run (COMMIT, or the statement itself outside a transaction).
+        // Looked up on the prototype at each run (a test fails it there).
+        const self = stmt;
+        stmt.run = (...params: unknown[]) => {
+          try {
+            return Object.getPrototypeOf(self).run.apply(self, params);
+          } catch (err) {
+            if (err instanceof SqliteDatabase.SqliteError && SYNC_ERRORS.has(err.code)) onSyncError(err);
+            throw err;
+          }
+        };
+      }
       if (cache.size >= size) cache.delete(cache.keys().next().value as string);
     }
     cache.set(sql, stmt);

@@ -43,6 +43,14 @@ export function toErrorReply(err: unknown): ErrorReply {
         'unavailable',
         'the database takes no writes on this node: after a failed sync to disk it writes nothing until it is restarted (or its data directory is not writable); docs/storage.md',
       );
+    // SQLite's own write or sync failed (src/db/adapter.ts): the write is not made, and none after it.
+    case 'SQLITE_IOERR_FSYNC':
+    case 'SQLITE_IOERR_DIR_FSYNC':
+    case 'SQLITE_IOERR_WRITE':
+      return reply(
+        'unavailable',
+        `the database could not be written or synced to disk (${e.message}): this node takes no writes until it is restarted; docs/storage.md`,
+      );
   }
   // Not an error in Fulcrum or the request: another try (on another node, or once the database is
   // back) may succeed. (A connection lost at its commit leaves a write unknown, as on any database.)

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type http from 'node:http';
+import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -522,6 +523,36 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
       await expect(t.app.database.db.insertInto('settings').values({ key: 'raw', value: '1' }).execute()).rejects.toMatchObject({
         code: 'SQLITE_READONLY',
       });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("SQLite's own failed sync (a FULL commit's) stops every later write and decision, as a failed sync of ours does", async () => {
+    const { t, decide } = await node();
+    try {
+      expect((await decide()).status).toBe(200);
+      // Found by review: a FULL commit's fsync failing went to its caller only. Our descriptors, opened
+      // after it or not yet, never heard of it (Linux reports a failed writeback once to each open file
+      // description), and a later sync could succeed over the pages it lost.
+      const statement = Object.getPrototypeOf(new SqliteDatabase(':memory:').prepare('select 1'));
+      const real = statement.run;
+      let failing = true;
+      vi.spyOn(statement, 'run').mockImplementation(function (this: { source: string }, ...params: unknown[]) {
+        if (failing && this.source === 'commit') {
+          failing = false;
+          throw new SqliteDatabase.SqliteError('disk I/O error', 'SQLITE_IOERR_FSYNC');
+        }
+        return real.apply(this, params);
+      });
+      const put = await t.request({ method: 'PUT', url: '/v1/people/eio', payload: { spec: { displayName: 'E' } } });
+      expect(put.statusCode, put.body).toBe(503);
+      expect(failing).toBe(false);
+      expect(deferredSyncOf(t.app.database.db)?.failed?.message).toMatch(/could not be synced to disk \(disk I\/O error\)/);
+      expect((await decide()).status).toBe(503);
+      const again = await t.request({ method: 'PUT', url: '/v1/people/eio', payload: { spec: { displayName: 'E' } } });
+      expect(again.statusCode, again.body).toBe(503);
+      expect((await t.request({ method: 'GET', url: '/v1/people/eio' })).statusCode).toBe(404);
     } finally {
       await t.close();
     }
