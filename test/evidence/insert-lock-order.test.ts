@@ -3,14 +3,13 @@
 // DO NOTHING has to know whether it commits). The rows went in the order each export listed them, so
 // one export holding row a and reaching for row z, while the other held z and reached for a,
 // deadlocked and PostgreSQL failed one of them. Every insert of an export takes its rows in key order.
-import { type Kysely, sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Database, SpanTable } from '../../src/db/schema.js';
+import { describe, expect, it } from 'vitest';
+import type { SpanTable } from '../../src/db/schema.js';
 import { createEvidenceStore } from '../../src/evidence/evidence-store.js';
 import { ENGINES, perTestDatabases } from '../support/databases.js';
 import { gatewaySpan, sentSpans, toolCallSpan } from '../support/gateway-span.js';
+import { sideBySide } from '../support/lock-order.js';
 import { taskEvent } from '../support/task-event.js';
-import { until } from '../support/wait.js';
 
 const now = new Date().toISOString();
 const day = now.slice(0, 10);
@@ -18,64 +17,11 @@ const event = (agent: string, task: string) => taskEvent(agent, task, { ended_at
 const span = (agent: string, id: string): SpanTable =>
   gatewaySpan(agent, { trace_id: id.repeat(32), span_id: id.repeat(16), start_at: now, received_at: now, day });
 
-/** The advisory lock the test holds while both exports gather at their first row. */
-const GATE = 4242;
-
 describe.skipIf(!ENGINES.includes('postgres'))('the same rows inserted by two exports at once (postgres)', () => {
   const dbs = perTestDatabases();
-  const opens: Array<() => void> = [];
-  afterEach(() => {
-    for (const open of opens.splice(0)) open();
-  });
-
-  /**
-   * Runs `exports` side by side, each on its own connection, with every row `table` inserts (or
-   * updates) waiting for the gate (first row) and then taking a third of a second: both exports start their insert
-   * together and each holds its first row while it reaches for its second.
-   */
-  async function sideBySide(
-    table: 'task_events' | 'spans',
-    exports: Array<(db: Kysely<Database>) => Promise<unknown>>,
-    { on = 'insert', before }: { on?: 'insert' | 'update'; before?: (db: Kysely<Database>) => Promise<unknown> } = {},
-  ) {
-    const database = await dbs.create('postgres');
-    const setup = dbs.open(database).db;
-    await before?.(setup);
-    await sql`create function slow_insert() returns trigger language plpgsql as $$
-      begin perform pg_advisory_xact_lock_shared(${sql.lit(GATE)}); perform pg_sleep(0.3); return new; end $$`.execute(setup);
-    await sql`create trigger slow before ${sql.raw(on)} on ${sql.table(table)} for each row execute function slow_insert()`.execute(
-      setup,
-    );
-    let held!: () => void;
-    const holding = new Promise<void>((r) => {
-      held = r;
-    });
-    const opened = new Promise<void>((r) => opens.push(r));
-    const gate = setup.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(${sql.lit(GATE)})`.execute(trx);
-      held();
-      await opened;
-    });
-    await holding;
-    const runs = exports.map((run) =>
-      run(dbs.open(database).db).then(
-        () => 'committed',
-        (err: unknown) => String(err),
-      ),
-    );
-    // Each export waits at the gate, or (rows taken in one order) for the other's first row.
-    await until(async () => {
-      const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-        where wait_event_type = 'Lock' and datname = current_database()`.execute(setup);
-      return waiting.rows[0]?.n === exports.length;
-    }, 'both exports at the gate');
-    for (const open of opens.splice(0)) open();
-    await gate;
-    return { outcomes: await Promise.all(runs), db: setup };
-  }
 
   it('task events: neither export deadlocks the other', async () => {
-    const { outcomes, db } = await sideBySide('task_events', [
+    const { outcomes, db } = await sideBySide(dbs, 'task_events', [
       (db) => createEvidenceStore(db).ingest([event('agent-a', 't'), event('agent-z', 't')], []),
       (db) => createEvidenceStore(db).ingest([event('agent-z', 't'), event('agent-a', 't')], []),
     ]);
@@ -90,7 +36,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('the same rows inserted by two ex
   it('spans: neither export deadlocks the other', async () => {
     const a = span('agent-a', 'a');
     const z = span('agent-a', 'f');
-    const { outcomes, db } = await sideBySide('spans', [
+    const { outcomes, db } = await sideBySide(dbs, 'spans', [
       (db) =>
         createEvidenceStore(db).ingest(
           [],
@@ -123,6 +69,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('the same rows inserted by two ex
     const [g1, g2] = [record(c1, '3'), record(c2, '4')];
     const sent = sentSpans;
     const { outcomes, db } = await sideBySide(
+      dbs,
       'spans',
       [(db) => createEvidenceStore(db).ingest([], sent([g1, g2])), (db) => createEvidenceStore(db).ingest([], sent([g2, g1]))],
       { on: 'update', before: (db) => createEvidenceStore(db).ingest([], sent([c1, c2])) },
@@ -144,6 +91,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('the same rows inserted by two ex
     const [a1, a2] = [call('client', '3', at(-100)), call('client', '4', at(59_900))];
     const [b1, b2] = [call('client', '5', at(-200)), call('client', '6', at(59_800))];
     const { outcomes } = await sideBySide(
+      dbs,
       'spans',
       [(db) => createEvidenceStore(db).ingest([], sent([a1, a2])), (db) => createEvidenceStore(db).ingest([], sent([b2, b1]))],
       { on: 'update', before: (db) => createEvidenceStore(db).ingest([], sent([g1, g2])) },
