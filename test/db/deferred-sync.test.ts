@@ -5,11 +5,12 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type http from 'node:http';
 import SqliteDatabase from 'better-sqlite3';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type DatabaseHandle, deferredSyncOf, SLOW_SYNC_MS, SLOW_SYNC_PROBE_MS } from '../../src/db/adapter.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/schema.js';
 import { AuditWriter } from '../../src/guard/audit.js';
 import { trackRequest } from '../../src/http/quiet.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -137,9 +138,7 @@ describe('DeferredSync (SQLite)', () => {
     await expect(durable).rejects.toThrow(/could not be synced to disk \(EIO: i\/o error, fdatasync\)/);
     // Linux may report the next fsync a success over pages the failed one lost: nothing more is
     // committed this way, and the rows stay as they were.
-    await expect(deferred.run(async (db) => db.insertInto('registry_changes').values(change(2)).execute())).rejects.toThrow(
-      /refuses decisions and every other write until it is restarted/,
-    );
+    await expect(deferred.run(writeChange(2))).rejects.toThrow(/refuses decisions and every other write until it is restarted/);
     expect(await handle.db.selectFrom('registry_changes').select('revision').execute()).toEqual([{ revision: 1 }]);
     expect(held).toHaveLength(1);
   });
@@ -160,8 +159,8 @@ describe('DeferredSync (SQLite)', () => {
       closeSync(fd);
     });
     const { held } = holdSyncs();
-    const { durable: first } = await deferred.run((db) => db.insertInto('registry_changes').values(change(1)).execute());
-    const { durable: second } = await deferred.run((db) => db.insertInto('registry_changes').values(change(2)).execute());
+    const { durable: first } = await deferred.run(writeChange(1));
+    const { durable: second } = await deferred.run(writeChange(2));
     expect(held).toHaveLength(1);
     // Closed meanwhile: SQLite checkpoints the WAL into the database, syncs it, and deletes the WAL.
     await handle.destroy();
@@ -181,7 +180,7 @@ describe('DeferredSync (SQLite)', () => {
     const { held } = holdSyncs();
     // `{ durable }`, not the promise itself: an async function returning it would wait for it.
     const commit = async (n: number) => ({
-      durable: (await deferred.run(async (db) => db.insertInto('registry_changes').values(change(n)).execute())).durable,
+      durable: (await deferred.run(writeChange(n))).durable,
     });
     const { durable: first } = await commit(1);
     const { durable: second } = await commit(2);
@@ -218,13 +217,11 @@ describe('DeferredSync (SQLite)', () => {
     const disk = simulatedDisk();
     disk.slowMs = 3 * SLOW_SYNC_MS;
     let n = 2;
-    for (; n < 12 && !deferred.slow; n++)
-      await deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(n)).execute());
+    for (; n < 12 && !deferred.slow; n++) await deferred.runOnLoop(writeChange(n));
     expect(deferred.slow).toBe(true);
     expect(disk.onLoop).toHaveBeenCalledTimes(n - 2);
     // It stays slow: the average comes near 3 × SLOW_SYNC_MS.
-    for (const end = n + 10; n < end; n++)
-      await deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(n)).execute());
+    for (const end = n + 10; n < end; n++) await deferred.runOnLoop(writeChange(n));
     expect(deferred.recentSyncMs).toBeGreaterThan(2.5 * SLOW_SYNC_MS);
     // Slow: commits now sync off the loop, whose answer says nothing of the disk (it waits for the
     // loop's turn); every SLOW_SYNC_PROBE_MS one syncs on the loop to time it again.
@@ -237,9 +234,9 @@ describe('DeferredSync (SQLite)', () => {
       disk.clock += SLOW_SYNC_PROBE_MS + 1; // past it (the clock is a float)
       expect(deferred.deferNow()).toBe(false); // this one measures
       expect(deferred.deferNow()).toBe(true); // and no other meanwhile
-      const { durable } = await deferred.run((db) => db.insertInto('registry_changes').values(change(n++)).execute());
+      const { durable } = await deferred.run(writeChange(n++));
       await durable; // off the loop: not timed
-      await deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(n++)).execute());
+      await deferred.runOnLoop(writeChange(n++));
     }
     expect(deferred.slow).toBe(false);
     expect(probes).toBeGreaterThan(1);
@@ -259,14 +256,12 @@ describe('DeferredSync (SQLite)', () => {
     vi.spyOn(fs, 'fdatasyncSync').mockImplementation(() => {
       throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
     });
-    await expect(deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(1)).execute())).rejects.toThrow(
+    await expect(deferred.runOnLoop(writeChange(1))).rejects.toThrow(
       /could not be synced to disk \(EIO: i\/o error, fdatasync\)/,
     );
     expect(deferred.failed).toBeDefined();
     expect(await synchronous(handle)).toBe(2);
-    await expect(deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(2)).execute())).rejects.toBe(
-      deferred.failed,
-    );
+    await expect(deferred.runOnLoop(writeChange(2))).rejects.toBe(deferred.failed);
     await expect(handle.db.insertInto('registry_changes').values(change(3)).execute()).rejects.toMatchObject({
       code: 'SQLITE_READONLY',
     });
@@ -308,18 +303,16 @@ describe('DeferredSync (SQLite)', () => {
   it("runOnLoop hears a write error a background sync heard first, whose answer waits for the loop's turn", async () => {
     const deferred = await open();
     const kernel = kernelReports();
-    const first = await deferred.run((db) => db.insertInto('registry_changes').values(change(1)).execute());
+    const first = await deferred.run(writeChange(1));
     kernel.answers.shift()?.();
     await first.durable;
-    await deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(2)).execute());
+    await deferred.runOnLoop(writeChange(2));
     // The WAL's pages fail to reach the disk; a background sync hears it on the thread pool, and its
     // answer waits for the loop, which meanwhile commits an audit batch and syncs it on the loop.
     kernel.errors++;
-    const { durable } = await deferred.run((db) => db.insertInto('registry_changes').values(change(3)).execute());
+    const { durable } = await deferred.run(writeChange(3));
     expect(kernel.answers).toHaveLength(1);
-    await expect(deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(4)).execute())).rejects.toThrow(
-      /could not be synced to disk \(EIO/,
-    );
+    await expect(deferred.runOnLoop(writeChange(4))).rejects.toThrow(/could not be synced to disk \(EIO/);
     kernel.answers.shift()?.();
     await expect(durable).rejects.toThrow(/could not be synced to disk/);
   });
@@ -327,15 +320,13 @@ describe('DeferredSync (SQLite)', () => {
   it('the first runOnLoop, after a background sync heard a write error, hears it too', async () => {
     const deferred = await open();
     const kernel = kernelReports();
-    const first = await deferred.run((db) => db.insertInto('registry_changes').values(change(1)).execute());
+    const first = await deferred.run(writeChange(1));
     kernel.answers.shift()?.();
     await first.durable;
     kernel.errors++;
-    const { durable } = await deferred.run((db) => db.insertInto('registry_changes').values(change(2)).execute());
+    const { durable } = await deferred.run(writeChange(2));
     expect(kernel.answers).toHaveLength(1);
-    await expect(deferred.runOnLoop((db) => db.insertInto('registry_changes').values(change(3)).execute())).rejects.toThrow(
-      /could not be synced to disk \(EIO/,
-    );
+    await expect(deferred.runOnLoop(writeChange(3))).rejects.toThrow(/could not be synced to disk \(EIO/);
     kernel.answers.shift()?.();
     await expect(durable).rejects.toThrow(/could not be synced to disk/);
   });
@@ -384,6 +375,10 @@ describe('DeferredSync (SQLite)', () => {
     await writer.close();
   });
 });
+
+/** A transaction writing registry change `revision`: what each commit in these tests writes. */
+const writeChange = (revision: number) => (db: Kysely<Database>) =>
+  db.insertInto('registry_changes').values(change(revision)).execute();
 
 function change(revision: number) {
   return { revision, kind: 'Agent', name: 'a', action: 'created' as const, actor: 'x', at: new Date().toISOString() };
