@@ -397,8 +397,7 @@ function deferredSync(
       // Kysely's one SQLite connection is held: no other statement runs until this returns.
       atNormalLevel.run();
       try {
-        const value = await fn(conn);
-        return { value, conn };
+        return await fn(conn);
       } finally {
         full();
       }
@@ -420,12 +419,9 @@ function deferredSync(
       lastOnLoop = now; // this commit times the disk: no other until it has
       return false;
     },
-    run: async (fn) => {
-      const { value } = await atNormal(fn);
-      return { value, durable: durable() };
-    },
-    runOnLoop: async (fn) => {
-      const { value } = await atNormal(async (conn) => {
+    run: async (fn) => ({ value: await atNormal(fn), durable: durable() }),
+    runOnLoop: (fn) =>
+      atNormal(async (conn) => {
         const value = await fn(conn);
         // Still holding the connection: no commit of anyone else's comes between this one and its sync.
         // The WAL, written in order, holds this transaction's frames and every earlier one's.
@@ -439,9 +435,7 @@ function deferredSync(
         lastOnLoop = performance.now();
         timed(lastOnLoop - started);
         return value;
-      });
-      return value;
-    },
+      }),
     close: () => {
       closing = true;
       if (!syncing) closeWal();
@@ -454,13 +448,14 @@ function deferredSync(
   };
 }
 
-/**
- * Kysely's SQLite driver prepares every query anew; preparing is a large share of the cost of a
- * big multi-row insert. Reusing prepared statements by SQL text (a bounded LRU) removes it.
- */
 /** SQLite's errors for a write or sync of a file that failed: what reached the disk is unknown. */
 const SYNC_ERRORS = new Set(['SQLITE_IOERR_FSYNC', 'SQLITE_IOERR_DIR_FSYNC', 'SQLITE_IOERR_WRITE']);
 
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing is a large share of the cost of a
+ * big multi-row insert. Reusing prepared statements by SQL text (a bounded LRU) removes it. Each
+ * write's failure to write or sync the files goes to `onSyncError` as well as to its caller.
+ */
 function withStatementCache(
   sqlite: SqliteDatabase.Database,
   /** Hears a write's failure to write or sync the files (a FULL commit's fsync, an autocommit's, a checkpoint's). */
