@@ -17,6 +17,7 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
+import { bySignal } from '../net/abort.js';
 
 /** Signatures accepted: public-key algorithms only. `none` and every HS* (a shared secret, which a
  *  public JWKS key would become if it were accepted as an HMAC key) are refused before any check. */
@@ -269,11 +270,15 @@ async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
   const signal = init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS);
   let res: Response;
   try {
-    res = await fetch(url, { ...init, signal, redirect: 'error' }).catch((err) =>
-      // A kept-alive connection the IdP closed as it was reused: the request never arrived; once more.
-      (err as { cause?: { code?: string } }).cause?.code === 'ECONNRESET'
-        ? fetch(url, { ...init, signal, redirect: 'error' })
-        : Promise.reject(err),
+    // bySignal: fetch can lose the abort (src/net/abort.ts).
+    res = await bySignal(
+      fetch(url, { ...init, signal, redirect: 'error' }).catch((err) =>
+        // A kept-alive connection the IdP closed as it was reused: the request never arrived; once more.
+        (err as { cause?: { code?: string } }).cause?.code === 'ECONNRESET'
+          ? fetch(url, { ...init, signal, redirect: 'error' })
+          : Promise.reject(err),
+      ),
+      signal,
     );
   } catch (err) {
     throw new IdpError(
@@ -284,7 +289,10 @@ async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
   let size = 0;
   const reader = res.body?.getReader();
   while (reader) {
-    const { done, value } = await reader.read();
+    const { done, value } = await bySignal(reader.read(), signal).catch(async (err) => {
+      await reader.cancel().catch(() => undefined);
+      throw signal.aborted ? new IdpError(`${new URL(url).origin} did not finish answering within ${TIMEOUT_MS / 1000} s`) : err;
+    });
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY) {

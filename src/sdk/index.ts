@@ -77,14 +77,43 @@ const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 /** Fulcrum's answer could not be used (a redirect, too long, not JSON): treated as Fulcrum unreachable. */
 class UnusableAnswer extends Error {}
 
-/** The body of `res` as JSON, reading at most `max` bytes (undefined when it is empty). */
-async function readJson(res: Response, max: number): Promise<unknown> {
+/**
+ * `work`, or a rejection with the signal's reason as soon as it aborts. Node's fetch can lose an abort:
+ * the Request it builds follows the caller's signal through a controller it holds only weakly, and a
+ * garbage collection drops that link (nodejs/node#55428), so a call given 5 s could wait undici's 300 s.
+ */
+function bySignal<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (err) => {
+        signal.removeEventListener('abort', abort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** The body of `res` as JSON, reading at most `max` bytes (undefined when it is empty) until `signal`. */
+async function readJson(res: Response, max: number, signal: AbortSignal): Promise<unknown> {
   if (!res.body) return undefined;
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await bySignal(reader.read(), signal).catch(async (err) => {
+      await reader.cancel().catch(() => undefined);
+      throw err;
+    });
     if (done) break;
     size += value.byteLength;
     if (size > max) {
@@ -127,13 +156,17 @@ export function createGuard(opts: GuardOptions) {
    * an UnusableAnswer, as if Fulcrum could not be reached.
    */
   async function request<T>(method: string, path: string, body?: unknown, extraMs = 0): Promise<T> {
-    const res = await doFetch(base + path, {
-      method,
-      headers: { authorization: `Bearer ${opts.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? null : JSON.stringify(body),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs + extraMs),
-    });
+    const signal = AbortSignal.timeout(timeoutMs + extraMs);
+    const res = await bySignal(
+      doFetch(base + path, {
+        method,
+        headers: { authorization: `Bearer ${opts.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? null : JSON.stringify(body),
+        redirect: 'manual',
+        signal,
+      }),
+      signal,
+    );
     if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
       await res.body?.cancel().catch(() => undefined);
       const to = res.headers.get('location');
@@ -141,7 +174,7 @@ export function createGuard(opts: GuardOptions) {
     }
     let data: (T & { error?: { code?: unknown; message?: unknown } }) | undefined;
     try {
-      data = (await readJson(res, MAX_ANSWER_BYTES)) as typeof data;
+      data = (await readJson(res, MAX_ANSWER_BYTES, signal)) as typeof data;
     } catch (err) {
       if (res.ok || !(err instanceof UnusableAnswer)) throw err;
     }

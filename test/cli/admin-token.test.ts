@@ -4,6 +4,7 @@
 // ticket) sent that server this installation's admin token, over plain http too.
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,19 +18,41 @@ describe('the CLI and the admin token file', () => {
   let local: http.Server;
   let port: number;
   let seen: string | undefined;
+  /** The authorization header of every request that reached the local server, in order. */
+  const wire: Array<string | null> = [];
+
+  /**
+   * Sends every request the CLI makes, whatever host its URL names, to the local server instead: what
+   * the CLI puts on the wire for another host, over real HTTP, with no DNS and no network.
+   */
+  const everyHostIsLocal = () => {
+    const real = http.request;
+    const route = ((url: string | URL, options: http.RequestOptions) => {
+      const u = new URL(String(url));
+      return real(`http://127.0.0.1:${port}${u.pathname}${u.search}`, options);
+    }) as typeof http.request;
+    vi.spyOn(http, 'request').mockImplementation(route);
+    vi.spyOn(https, 'request').mockImplementation(route as unknown as typeof https.request);
+  };
 
   beforeAll(async () => {
     fs.writeFileSync(path.join(dataDir, 'admin-token'), `${ADMIN}\n`, { mode: 0o600 });
     local = http.createServer((req, res) => {
       seen = req.headers.authorization;
+      wire.push(req.headers.authorization ?? null);
+      if (!seen)
+        return res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end('{"error":{"code":"unauthenticated","message":"missing token"}}');
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"type":"admin","id":"admin","permissions":[]}');
     });
     await new Promise<void>((r) => local.listen(0, '127.0.0.1', r));
     port = (local.address() as net.AddressInfo).port;
   });
   afterEach(() => {
-    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
     seen = undefined;
+    wire.length = 0;
   });
   afterAll(async () => {
     await new Promise((r) => local.close(r));
@@ -44,15 +67,8 @@ describe('the CLI and the admin token file', () => {
   });
 
   it('sends it nowhere else, and says why a token is missing', async () => {
-    // What the CLI puts on the wire for another host, read before any connection is made.
-    const sent: Array<string | null> = [];
-    vi.stubGlobal('fetch', async (req: Request) => {
-      sent.push(req.headers.get('authorization'));
-      return new Response('{"error":{"code":"unauthenticated","message":"missing token"}}', {
-        status: 401,
-        headers: { 'content-type': 'application/json' },
-      });
-    });
+    // What the CLI puts on the wire for another host.
+    everyHostIsLocal();
     for (const url of [
       'http://fulcrum.staging.example:4100',
       'https://10.0.0.5',
@@ -62,18 +78,16 @@ describe('the CLI and the admin token file', () => {
       await expect(connect({ url }, env).GET('/v1/whoami')).rejects.toThrow(
         /no token for .*: set FULCRUM_TOKEN or run `fulcrum login` \(the admin token file is sent only to a server on this machine\)/,
       );
-    expect(sent).toEqual([null, null, null, null]);
+    expect(wire).toEqual([null, null, null, null]);
     // FULCRUM_TOKEN is the operator's choice, sent wherever the operator points it.
-    await expect(
-      connect({ url: 'http://fulcrum.staging.example:4100' }, { ...env, FULCRUM_TOKEN: 'fpt_mine' }).GET('/v1/whoami'),
-    ).rejects.toThrow();
-    expect(sent.at(-1)).toBe('Bearer fpt_mine');
+    await connect({ url: 'http://fulcrum.staging.example:4100' }, { ...env, FULCRUM_TOKEN: 'fpt_mine' }).GET('/v1/whoami');
+    expect(wire.at(-1)).toBe('Bearer fpt_mine');
   });
 
   it('warns before a credential crosses the network over plain http, and only then', async () => {
     const said = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      vi.stubGlobal('fetch', async () => new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } }));
+      everyHostIsLocal();
       const warned = () => said.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('over plain http'));
       const mine = { ...env, FULCRUM_TOKEN: 'fpt_mine' };
       await connect({ url: 'http://fulcrum.staging.example:4100' }, mine).GET('/v1/whoami');
