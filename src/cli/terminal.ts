@@ -32,11 +32,26 @@ export function terminalSafe(text: string, { json = false } = {}): string {
   });
 }
 
-/** From now on, text written to `stream` goes through terminalSafe; bytes go as they are. */
+/**
+ * From now on, text written to `stream` goes through terminalSafe; bytes go as they are. A backslash
+ * that ended one write, before a `u` that begins the next, is already written: the `u` is written
+ * `\u0075` instead, so that the two writes do not read as an escape either.
+ */
 export function showOnlyText(stream: NodeJS.WriteStream): void {
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
-    write(typeof chunk === 'string' ? terminalSafe(chunk) : chunk, ...rest)) as typeof stream.write;
+  let afterBackslash = false;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (typeof chunk !== 'string') {
+      const bytes = chunk as Uint8Array | undefined;
+      if (bytes && bytes.length > 0) afterBackslash = bytes[bytes.length - 1] === 0x5c;
+      return write(chunk, ...rest);
+    }
+    if (chunk === '') return write(chunk, ...rest);
+    let text = terminalSafe(chunk);
+    if (afterBackslash && chunk.startsWith('u')) text = `\\u0075${text.slice(1)}`;
+    afterBackslash = chunk.endsWith('\\');
+    return write(text, ...rest);
+  }) as typeof stream.write;
 }
 
 /** `value` as `--json` prints it: JSON, its controls and hidden characters escaped as JSON reads them. */
