@@ -119,13 +119,14 @@ export function boundedFetch(server: string, timeoutMs: number, maxBytes = MAX_A
                   done();
                   if (ended) return;
                   const err = res.errored;
-                  // Cut off: a download's "not written" says by what.
+                  // Cut off: a CliError naming the server, so a command reading JSON says where as a
+                  // timeout does, and a download's "not written" says by whom and after how much.
                   try {
                     out.error(
                       err instanceof CliError
                         ? err
-                        : new Error(
-                            `the answer was cut off after ${received} bytes${err ? ` (${(err as NodeJS.ErrnoException).code ?? err.message})` : ''}`,
+                        : new CliError(
+                            `Fulcrum at ${server} cut off its answer to ${where} after ${received} bytes${err ? ` (${(err as NodeJS.ErrnoException).code ?? err.message})` : ''}`,
                           ),
                     );
                   } catch {

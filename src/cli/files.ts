@@ -65,8 +65,8 @@ export async function writeOutputFile(
       );
       return bytes;
     } catch (err) {
-      if (err instanceof CliError) throw err;
-      throw new CliError(`${file}: writing failed midway: ${(err as Error).message}`);
+      // The answer's own failures (cut off, too long, too slow) are CliErrors naming the server: said after the file.
+      throw new CliError(`${file}: writing failed midway: ${(err as Error).message}`, err instanceof CliError ? err.exitCode : 1);
     }
   }
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -77,7 +77,10 @@ export async function writeOutputFile(
     return out.bytesWritten;
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    if (err instanceof CliError) throw err;
+    // The answer's own failures (cut off, too long, too slow) are CliErrors naming the server: the
+    // reader must still hear that the file was kept.
+    if (err instanceof CliError)
+      throw new CliError(`${file} not written (an existing one is kept): ${err.message}`, err.exitCode);
     const cause = (err as { cause?: { code?: unknown } }).cause?.code;
     throw new CliError(`${file} not written (an existing one is kept): ${(err as Error).message}${cause ? ` (${cause})` : ''}`);
   }

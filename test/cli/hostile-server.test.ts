@@ -138,10 +138,53 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     const r = await cliWithin(env(s.url), ['evidence', 'export', '--initiative', 'x', '-o', target]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(
-      `fulcrum evidence: ${target} not written (an existing one is kept): the answer was cut off after 50000 bytes`,
+      `fulcrum evidence: ${target} not written (an existing one is kept): Fulcrum at ${s.url} cut off its answer to /v1/initiatives/x/evidence after 50000 bytes`,
     );
     expect(fs.readFileSync(target, 'utf8')).toBe('the archive of last quarter');
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // Into a pipe, what came is passed on: the message says the output stopped midway, and why.
+    const piped = await cliWithin(env(s.url), ['evidence', 'export', '--initiative', 'x', '-o', '/dev/stdout']);
+    expect(piped.code, piped.stderr).toBe(1);
+    expect(piped.stderr).toContain(
+      `fulcrum evidence: /dev/stdout: writing failed midway: Fulcrum at ${s.url} cut off its answer to /v1/initiatives/x/evidence after 50000 bytes`,
+    );
+  });
+
+  it('says the file a download would replace was kept when the answer stops coming (FULCRUM_CLIENT_TIMEOUT_MS)', async () => {
+    const s = await start((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': '100000' });
+      res.write(Buffer.alloc(50_000, 1));
+    });
+    const target = path.join(dir, 'stalled.tar.gz');
+    fs.writeFileSync(target, 'the archive of last quarter');
+    const r = await cliWithin(env(s.url, { FULCRUM_CLIENT_TIMEOUT_MS: '1500' }), [
+      'evidence',
+      'export',
+      '--initiative',
+      'x',
+      '-o',
+      target,
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(
+      `fulcrum evidence: ${target} not written (an existing one is kept): Fulcrum at ${s.url} did not finish answering /v1/initiatives/x/evidence within 1.5 s`,
+    );
+    expect(fs.readFileSync(target, 'utf8')).toBe('the archive of last quarter');
+  });
+
+  it('names the server that cut off an answer a command reads, as a command failure (exit 1)', async () => {
+    // A proxy restarting, a server crashing midway: the JSON ends early and the connection closes.
+    const s = await start((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"items": [', () => res.destroy());
+    });
+    const r = await cliWithin(env(s.url), ['decisions']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^fulcrum decisions: Fulcrum at ${s.url} cut off its answer to /v1/audit after 11 bytes( \\((ECONNRESET|aborted)\\))?\n$`,
+      ),
+    );
   });
 
   it('signs in at the pace of at most a poll a second and gives up when the code expires, whatever interval the server sets', async () => {
