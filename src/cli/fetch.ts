@@ -146,8 +146,11 @@ export function boundedFetch(server: string, timeoutMs: number, maxBytes = MAX_A
           done();
           res.resume();
         }
+        // The reason phrase is words for people: a byte a Response refuses in it (a proxy's DEL) is dropped,
+        // as fetch did, rather than the answer refused.
+        const statusText = (res.statusMessage ?? '').replace(/[^\t\x20-\x7e\x80-\xff]/g, '');
         try {
-          resolve(new Response(stream, { status, statusText: res.statusMessage ?? '', headers: answerHeaders }));
+          resolve(new Response(stream, { status, statusText, headers: answerHeaders }));
         } catch {
           done();
           res.destroy();
