@@ -49,9 +49,13 @@ export function boundedFetch(server: string, timeoutMs: number, maxBytes = MAX_A
     if (body) headers['content-length'] = String(body.length);
     return new Promise<Response>((resolve, reject) => {
       const send = url.protocol === 'https:' ? https.request : http.request;
-      const req = send(url, { method: input.method, headers });
+      let req: http.ClientRequest | undefined;
       let answer: http.IncomingMessage | undefined;
-      const stop = (err: Error) => (answer ? answer.destroy(err) : req.destroy(err));
+      let stopped = false;
+      const stop = (err: Error) => {
+        stopped = true;
+        (answer ?? req)?.destroy(err);
+      };
       const timer = setTimeout(
         () =>
           stop(
@@ -68,12 +72,7 @@ export function boundedFetch(server: string, timeoutMs: number, maxBytes = MAX_A
         clearTimeout(timer);
         input.signal.removeEventListener('abort', cancel);
       };
-      req.on('error', (err) => {
-        // After the answer began, its stream hears of it (below); the promise is settled by then.
-        done();
-        reject(err instanceof CliError ? err : Object.assign(new TypeError('fetch failed'), { cause: err }));
-      });
-      req.once('response', (res) => {
+      const onAnswer = (res: http.IncomingMessage) => {
         answer = res;
         res.on('error', () => undefined); // read from res.errored on close
         const status = res.statusCode ?? 0;
@@ -156,8 +155,27 @@ export function boundedFetch(server: string, timeoutMs: number, maxBytes = MAX_A
           res.destroy();
           reject(new CliError(`Fulcrum at ${server} answered ${where} with status ${status}, which is not HTTP's`));
         }
-      });
-      req.end(body);
+      };
+      const attempt = (again: boolean) => {
+        const sent = send(url, { method: input.method, headers });
+        req = sent;
+        sent.on('error', (err) => {
+          // A connection kept alive from an earlier answer that the server closed (after one answer, or
+          // idle) as this request went out on it, and nothing of an answer came: sent once more, on a new
+          // connection and within the same timeout, as fetch did and Node's documentation advises
+          // (http.ClientRequest reusedSocket). Any method: a server that closes an idle connection has
+          // not read what arrived on it.
+          const code = (err as NodeJS.ErrnoException).code;
+          if (!again && !answer && !stopped && sent.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE'))
+            return attempt(true);
+          // After the answer began, its stream hears of it (below); the promise is settled by then.
+          done();
+          reject(err instanceof CliError ? err : Object.assign(new TypeError('fetch failed'), { cause: err }));
+        });
+        sent.once('response', onAnswer);
+        sent.end(body);
+      };
+      attempt(false);
     });
   };
 }

@@ -36,4 +36,31 @@ describe('the CLI bounded fetch and what a server writes', () => {
     expect(notFound.status).toBe(404);
     expect(await notFound.text()).toBe('{}');
   });
+
+  it('sends a request again on a new connection when the one kept alive was closed by the server as it was reused', async () => {
+    // A server (or a proxy) that closes each connection after one answer without saying so (no
+    // `connection: close`): the next request goes out on the closed connection and is reset. fetch
+    // sent it again; the node:http client failed every second request (ECONNRESET).
+    const seen: string[] = [];
+    const oneShot = net.createServer((socket) =>
+      socket.once('data', (d) => {
+        seen.push(d.toString('latin1').split(' ', 1)[0] ?? '');
+        socket.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
+      }),
+    );
+    await new Promise<void>((r) => oneShot.listen(0, '127.0.0.1', r));
+    const at = `http://127.0.0.1:${(oneShot.address() as AddressInfo).port}`;
+    try {
+      const f = boundedFetch(at, 5000);
+      for (let i = 0; i < 10; i++) {
+        for (const init of [{ method: 'GET' }, { method: 'POST', body: '{"n":1}' }]) {
+          const res = await f(new Request(`${at}/v1/x`, init));
+          expect(await res.json()).toEqual({});
+        }
+      }
+      expect(seen).toHaveLength(20);
+    } finally {
+      oneShot.close();
+    }
+  });
 });
