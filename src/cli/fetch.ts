@@ -3,6 +3,7 @@
 // and the request's body to another address by a redirect.
 import http from 'node:http';
 import https from 'node:https';
+import type { Duplex } from 'node:stream';
 import { CliError } from './client.js';
 
 /** The most a command reads of one answer into memory. */
@@ -173,6 +174,24 @@ export function boundedFetch(server: string, timeoutMs: number, maxBytes = MAX_A
           reject(err instanceof CliError ? err : Object.assign(new TypeError('fetch failed'), { cause: err }));
         });
         sent.once('response', onAnswer);
+        // A 101 goes to 'upgrade' listeners, not 'response'; with none, node:http drops the connection
+        // without an error and the command ended as if it had succeeded, silently (exit 0).
+        sent.once('upgrade', (res: http.IncomingMessage, socket: Duplex) => {
+          answer = res;
+          socket.destroy();
+          done();
+          reject(
+            new CliError(
+              `Fulcrum at ${server} answered ${where} with ${res.statusCode}, a switch to ${res.headers.upgrade || 'another protocol'}: not an answer`,
+            ),
+          );
+        });
+        // Whatever else ends a request with neither an answer nor an error still fails the command.
+        sent.once('close', () => {
+          if (req !== sent || answer) return;
+          done();
+          reject(new CliError(`Fulcrum at ${server} closed the connection without answering ${where}`));
+        });
         sent.end(body);
       };
       attempt(false);

@@ -113,6 +113,23 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     expect(bad.stderr).toContain('FULCRUM_CLIENT_TIMEOUT_MS must be a positive number of milliseconds, got "soon"');
   });
 
+  it('fails a command answered with a switch of protocol (101) instead of succeeding without a word', async () => {
+    // A websocket endpoint, a proxy that upgrades: node:http hands such an answer to 'upgrade'
+    // listeners and, with none, drops the connection without an error; the command ended with exit 0.
+    const s = await start((_req, res) => res.writeHead(101, { connection: 'upgrade', upgrade: 'websocket' }).end());
+    const bundle = path.join(dir, 'upgraded.yaml');
+    fs.writeFileSync(bundle, 'apiVersion: fulcrum/v1\nkind: Person\nmetadata: {name: someone}\nspec: {}\n');
+    for (const args of [['decisions'], ['apply', '-f', bundle]]) {
+      const r = await cliWithin(env(s.url, { FULCRUM_CLIENT_TIMEOUT_MS: '5000' }), args, 30_000);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^fulcrum ${args[0]}: Fulcrum at ${s.url} answered /v1/\\S+ with 101, a switch to websocket: not an answer\\n$`,
+        ),
+      );
+    }
+  });
+
   it('does not follow a redirect to another host: neither the token nor the body goes there', async () => {
     const other = await start((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), '127.0.0.2');
     const s = await start((req, res) => res.writeHead(307, { location: `${other.url}${req.url}` }).end());
