@@ -130,6 +130,23 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     }
   });
 
+  it('gives up on a server that never reads what a command sends, after FULCRUM_CLIENT_TIMEOUT_MS', async () => {
+    // 15 MiB: more than the connection's buffers hold, so the upload itself waits on the server.
+    let received = 0;
+    const s = await start((req) => {
+      req.once('data', (d: Buffer) => {
+        received += d.length;
+        req.pause();
+      });
+    });
+    const bundle = path.join(dir, 'large.yaml');
+    fs.writeFileSync(bundle, `# ${'x'.repeat(15 * 1024 * 1024)}\n`);
+    const r = await cliWithin(env(s.url, { FULCRUM_CLIENT_TIMEOUT_MS: '1500' }), ['apply', '-f', bundle], 30_000);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`fulcrum apply: Fulcrum at ${s.url} did not finish answering /v1/apply within 1.5 s`);
+    expect(received).toBeLessThan(15 * 1024 * 1024);
+  });
+
   it('does not follow a redirect to another host: neither the token nor the body goes there', async () => {
     const other = await start((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), '127.0.0.2');
     const s = await start((req, res) => res.writeHead(307, { location: `${other.url}${req.url}` }).end());
