@@ -117,6 +117,17 @@ export function onThisMachine(url: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
+/** Node's codes for a certificate chain that ends at no CA this machine trusts (a private CA, a self-signed one). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+/** What a TLS client reads from a server that answers in plain http. */
+const NOT_TLS = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER']);
+
 /**
  * Turns failures into the messages the CLI prints: the server's error body as `message (code)` with its
  * details (apply and budget import list them), a 401 without any token as how to get one, anything
@@ -128,6 +139,13 @@ function cliErrors(url: string, hasToken: boolean): Middleware {
     onError({ error }) {
       if (error instanceof CliError) return error; // bounded fetch's own: a redirect, a timeout
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      // A server that answered, but not as https expects: asking whether it runs would mislead.
+      if (UNTRUSTED_CERTIFICATE.has(cause))
+        return new CliError(
+          `cannot reach Fulcrum at ${url}: its TLS certificate is not one this machine trusts (${cause}); if your own CA signed it, give that CA's certificate as NODE_EXTRA_CA_CERTS=FILE`,
+        );
+      if (url.startsWith('https:') && NOT_TLS.has(cause))
+        return new CliError(`cannot reach Fulcrum at ${url}: it does not answer in TLS (${cause}); is it an http:// URL?`);
       return new CliError(`cannot reach Fulcrum at ${url} (${cause}); is \`fulcrum serve\` running? (--url / FULCRUM_URL)`);
     },
     async onResponse({ response }) {

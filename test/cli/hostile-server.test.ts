@@ -4,6 +4,7 @@
 // sends neither the token nor the request anywhere else, and leaves no half-written file.
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,6 +146,38 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`fulcrum apply: Fulcrum at ${s.url} did not finish answering /v1/apply within 1.5 s`);
     expect(received).toBeLessThan(15 * 1024 * 1024);
+  });
+
+  it('reaches an https server whose CA is given as NODE_EXTRA_CA_CERTS, and says so when it is not given', async () => {
+    // test/fixtures/tls: a self-signed certificate for 127.0.0.1 (valid to 2126), its own CA.
+    const tls = path.join(import.meta.dirname, '../fixtures/tls');
+    const server = https.createServer(
+      { key: fs.readFileSync(path.join(tls, 'server.key')), cert: fs.readFileSync(path.join(tls, 'server.pem')) },
+      (_req, res) =>
+        res
+          .writeHead(403, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { code: 'forbidden', message: 'not yours' } })),
+    );
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const trusted = await cliWithin(env(url, { NODE_EXTRA_CA_CERTS: path.join(tls, 'server.pem') }), ['decisions']);
+    expect(trusted.stderr).toBe('fulcrum decisions: not yours (forbidden)\n');
+    const untrusted = await cliWithin(env(url), ['decisions']);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toBe(
+      `fulcrum decisions: cannot reach Fulcrum at ${url}: its TLS certificate is not one this machine trusts (DEPTH_ZERO_SELF_SIGNED_CERT); if your own CA signed it, give that CA's certificate as NODE_EXTRA_CA_CERTS=FILE\n`,
+    );
+    // https:// to a server speaking plain http: the server runs, the scheme is wrong.
+    const plain = await start(() => undefined);
+    const wrong = plain.url.replace('http:', 'https:');
+    const r = await cliWithin(env(wrong), ['decisions']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^fulcrum decisions: cannot reach Fulcrum at ${wrong}: it does not answer in TLS \\(\\w+\\); is it an http:// URL\\?\\n$`,
+      ),
+    );
   });
 
   it('does not follow a redirect to another host: neither the token nor the body goes there', async () => {
