@@ -8,6 +8,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
 import type { perTestDatabases } from './databases.js';
+import { gate } from './pause.js';
 import { until } from './wait.js';
 
 /** The advisory lock the test holds while both exports take their first row. */
@@ -33,20 +34,13 @@ export async function sideBySide(
   await sql`create trigger second_row_waits before ${sql.raw(on)} on ${sql.table(table)} for each row execute function second_row_waits()`.execute(
     setup,
   );
-  let held!: () => void;
-  const holding = new Promise<void>((r) => {
-    held = r;
-  });
-  let open!: () => void;
-  const opened = new Promise<void>((r) => {
-    open = r;
-  });
-  const gate = setup.transaction().execute(async (trx) => {
+  // The transaction holding the advisory lock stops at the pause until the test releases it.
+  const pause = gate();
+  const holding = setup.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${sql.lit(GATE)})`.execute(trx);
-    held();
-    await opened;
+    await pause.stop();
   });
-  await holding;
+  await pause.reached;
   const runs = exports.map((run) =>
     run(dbs.open(database).db).then(
       () => 'committed',
@@ -60,8 +54,8 @@ export async function sideBySide(
       return waiting.rows[0]?.n === exports.length;
     }, 'both exports waiting, at their second row or for the other');
   } finally {
-    open();
-    await gate;
+    pause.release();
+    await holding;
   }
   return { outcomes: await Promise.all(runs), db: setup };
 }
