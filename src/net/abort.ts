@@ -2,8 +2,8 @@
 // AbortController it holds only weakly, and a garbage collection between the call and the abort drops
 // that link (nodejs/node#55428, nodejs/undici#4984). A fetch given a timeout then waits for its answer
 // as long as undici's own limits allow (300 s). Found when the CLI, given 1.5 s against a server that
-// never answered, waited 30 s in 3 of 60 tries. The agent SDK (src/sdk/index.ts) has its own copy:
-// it imports nothing from the server.
+// never answered, waited 30 s in 3 of 60 tries. The agent SDK (src/sdk/index.ts) uses it too: this
+// module imports nothing, so the SDK still runs wherever fetch does.
 
 /**
  * `work`, or a rejection with the signal's reason as soon as `signal` aborts, whichever comes first: the

@@ -1,6 +1,7 @@
 /**
  * The Fulcrum agent SDK: ask the guard before a tool or model call, wait for a human when policy
- * says so, and report how the call went. Imports nothing from the server; runs wherever fetch does.
+ * says so, and report how the call went. Imports nothing from the server but src/net/abort.ts, which
+ * imports nothing itself; runs wherever fetch does.
  *
  * ```ts
  * import { createGuard } from 'fulcrum/sdk';
@@ -9,6 +10,8 @@
  * ```
  * @module
  */
+
+import { bySignal } from '../net/abort.js';
 
 export type Verdict = 'allow' | 'deny' | 'approval_required';
 
@@ -76,32 +79,6 @@ const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /** Fulcrum's answer could not be used (a redirect, too long, not JSON): treated as Fulcrum unreachable. */
 class UnusableAnswer extends Error {}
-
-/**
- * `work`, or a rejection with the signal's reason as soon as it aborts. Node's fetch can lose an abort:
- * the Request it builds follows the caller's signal through a controller it holds only weakly, and a
- * garbage collection drops that link (nodejs/node#55428), so a call given 5 s could wait undici's 300 s.
- */
-function bySignal<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(signal.reason);
-    signal.addEventListener('abort', abort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', abort);
-        resolve(value);
-      },
-      (err) => {
-        signal.removeEventListener('abort', abort);
-        reject(err);
-      },
-    );
-  });
-}
 
 /** The body of `res` as JSON, reading at most `max` bytes (undefined when it is empty) until `signal`. */
 async function readJson(res: Response, max: number, signal: AbortSignal): Promise<unknown> {
