@@ -19,6 +19,14 @@ const SCRAPE_READ_MS = 2_000;
 /** prom-client's default gauges named like counters: promtool refuses them. */
 const MISNAMED = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
+/**
+ * What became of an LLM gateway call: the provider `answered` (below 400) or answered with an error
+ * (`provider_error`); Fulcrum `refused` it (a 4xx of its own: policy, spend or rate limit, a bad body);
+ * the provider could not be used (`upstream_failed`: unreachable, timed out, cut off, an unreadable
+ * answer, Fulcrum's credential refused); the client left (`cancelled`); or Fulcrum failed (`error`).
+ */
+export type LlmOutcome = 'answered' | 'provider_error' | 'refused' | 'upstream_failed' | 'cancelled' | 'error';
+
 export type Observability = ReturnType<typeof createObservability>;
 
 export function createObservability(opts: { processMetrics?: boolean } = {}) {
@@ -75,6 +83,31 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
     name: 'fulcrum_mcp_upstream_seconds',
     help: 'Time an upstream MCP server took to answer a forwarded tools/call',
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30],
+    registers: [register],
+  });
+  const llmCalls = new Counter({
+    name: 'fulcrum_llm_calls_total',
+    help: 'LLM gateway calls through this node, by API and what became of them (answered, provider_error, refused, upstream_failed, cancelled, error)',
+    labelNames: ['api', 'outcome'],
+    registers: [register],
+  });
+  const llmRefusals = new Counter({
+    name: 'fulcrum_llm_refusals_total',
+    help: "LLM gateway calls Fulcrum itself refused, by the refusal's stable code (spend_limit_exceeded, model_not_allowed, rate_limit_exceeded, ...)",
+    labelNames: ['code'],
+    registers: [register],
+  });
+  const llmUpstream = new Histogram({
+    name: 'fulcrum_llm_upstream_seconds',
+    help: "From sending an LLM gateway call to its model provider to the answer's end (the whole body, or the stream's last event), by ModelEndpoint",
+    labelNames: ['endpoint', 'stream'],
+    buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [register],
+  });
+  const llmTokens = new Counter({
+    name: 'fulcrum_llm_tokens_total',
+    help: 'Tokens of LLM gateway calls as they were charged, by registry Model and kind (input, output)',
+    labelNames: ['model', 'kind'],
     registers: [register],
   });
   const jobRuns = new Counter({
@@ -210,6 +243,25 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
     mcpCall(outcome: 'forwarded' | 'refused' | 'upstream_error' | 'unknown_tool', upstreamSeconds?: number): void {
       mcpCalls.inc({ outcome });
       if (upstreamSeconds !== undefined) mcpUpstream.observe(upstreamSeconds);
+    },
+    /**
+     * An LLM gateway call ended (one of its call routes): what became of it, Fulcrum's code for a refusal,
+     * and for an answer the provider finished, how long it took (by endpoint; streamed or not).
+     */
+    llmCall(
+      api: 'openai' | 'anthropic',
+      outcome: LlmOutcome,
+      detail: { code?: string | undefined; endpoint?: string; stream?: boolean; providerSeconds?: number | undefined } = {},
+    ): void {
+      llmCalls.inc({ api, outcome });
+      if (outcome === 'refused' && detail.code) llmRefusals.inc({ code: detail.code });
+      if (detail.providerSeconds !== undefined && detail.endpoint)
+        llmUpstream.observe({ endpoint: detail.endpoint, stream: detail.stream ? 'true' : 'false' }, detail.providerSeconds);
+    },
+    /** Tokens an LLM gateway call was charged for. */
+    llmTokens(model: string, input: number, output: number): void {
+      if (input > 0) llmTokens.inc({ model, kind: 'input' }, input);
+      if (output > 0) llmTokens.inc({ model, kind: 'output' }, output);
     },
     /** One run of a background job finished: counted, and a failure logged (never swallowed). */
     jobRan(job: string, err?: unknown): void {

@@ -44,6 +44,8 @@ const portkey = `http://127.0.0.1:${portkeyPort}`;
 // Fulcrum: the example enterprise, an endpoint on the provider, a priced model, an agent allowed to
 // call it, and a SpendLimit on that agent (every call reserves and settles).
 bindProviderSecret(upstream);
+// Every /metrics read rendered afresh: the slices read the server's clocks before and after (below).
+process.env.FULCRUM_METRICS_CACHE_MS = '0';
 const fulcrum = await startFulcrum('llm');
 const key = await setUpAgent(fulcrum, upstream, { 'bench-chat': { maxOutputTokens: 256 } });
 
@@ -127,12 +129,39 @@ const ms = (us) => (us / 1000).toFixed(2);
 // cores with the provider and the client: a gateway that runs for days has long finished it.
 for (const name of NAMES) await sequential(name, warmup, false, { total: [] });
 for (const name of streaming) await sequential(name, 50, true, { total: [], ttft: [] });
+/** The server's own clocks (its /metrics): sums and counts of the decision (to its durable commit), of
+ *  the audit commit alone (transaction and fsync), and of the provider's answer, for Fulcrum's slices. */
+const SERVER_CLOCKS = {
+  decision: 'fulcrum_decision_seconds{entry="llm"}',
+  commit: 'fulcrum_audit_commit_seconds{result="ok"}',
+  provider: 'fulcrum_llm_upstream_seconds{endpoint="bench-openai",stream="false"}',
+};
+async function serverClocks() {
+  const text = await (await fetch(`${fulcrum.url}/metrics`)).text();
+  const value = (series) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  };
+  const at = (s, part) => s.replace('{', `_${part}{`);
+  return Object.fromEntries(
+    Object.entries(SERVER_CLOCKS).map(([k, s]) => [k, { sum: value(at(s, 'sum')), count: value(at(s, 'count')) }]),
+  );
+}
+const spent = Object.fromEntries(Object.keys(SERVER_CLOCKS).map((k) => [k, { sum: 0, count: 0 }]));
 const whole = Object.fromEntries(NAMES.map((n) => [n, { total: [] }]));
 const streamed = Object.fromEntries(NAMES.map((n) => [n, { total: [], ttft: [] }]));
 // The machine's speed drifts (other tenants): the paths are measured in alternating slices.
 for (let i = 0; i < rounds; i++)
   for (const name of NAMES) {
+    const before = name === 'fulcrum' ? await serverClocks() : undefined;
     await sequential(name, Math.ceil(calls / rounds), false, whole[name]);
+    if (before) {
+      const after = await serverClocks();
+      for (const k of Object.keys(spent)) {
+        spent[k].sum += after[k].sum - before[k].sum;
+        spent[k].count += after[k].count - before[k].count;
+      }
+    }
     if (streaming.includes(name)) await sequential(name, Math.ceil(calls / rounds / 3), true, streamed[name]);
   }
 
@@ -160,6 +189,17 @@ for (const name of NAMES)
 const added = (name) => (q(whole[name].total, 0.5) - q(whole.direct.total, 0.5)) / 1000;
 console.log(
   `  added p50: Fulcrum ${added('fulcrum').toFixed(2)} ms, Portkey ${added('portkey').toFixed(2)} ms  (target: Fulcrum <= 3 ms and <= Portkey) ${added('fulcrum') <= 3 && added('fulcrum') <= added('portkey') ? 'MET' : 'NOT MET'}`,
+);
+// Where a call's time goes, by the server's clocks (means over Fulcrum's slices; the added p50 above is
+// a median, so the parts are indicative).
+const mean = (k) => (spent[k].count ? (spent[k].sum / spent[k].count) * 1000 : Number.NaN);
+const meanOf = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length / 1000;
+const throughMs = meanOf(whole.fulcrum.total);
+console.log(`  where Fulcrum's time goes (means, by its /metrics, over its slices):`);
+console.log(
+  `    the decision to its durable commit ${mean('decision').toFixed(2)} ms (the audit commit alone, its fsync included, ${mean('commit').toFixed(2)} ms); ` +
+    `the provider's answer ${mean('provider').toFixed(2)} ms (direct, measured by this client: ${meanOf(whole.direct.total).toFixed(2)} ms); ` +
+    `the rest (both hops of HTTP, the key check, reading the body, planning and reserving, relaying the answer) ${(throughMs - mean('decision') - mean('provider')).toFixed(2)} ms of ${throughMs.toFixed(2)} ms`,
 );
 console.log(`\none call at a time, streamed (${streamed.direct.ttft.length} calls each): time to first token, and to the end`);
 for (const [name, why] of Object.entries(cannotStream)) console.log(`  ${name.padEnd(8)} cannot stream: ${why}`);

@@ -69,6 +69,9 @@ export type CallEnd =
   | {
       kind: 'answered';
       status: number;
+      /** From sending the call to the provider's answer's end (its whole body read, its stream's end);
+       *  none when the stream did not end as a provider ends one (charged on a usage it sent earlier). */
+      providerSeconds?: number | undefined;
       usage?: Usage | undefined;
       responseId?: string | undefined;
       model?: string | undefined;
@@ -262,6 +265,7 @@ export function createLlmGateway(opts: GatewayOptions) {
         );
       }
     }
+    if (end.kind !== 'unsent') opts.observe?.llmTokens(call.model.name, usage.input, usage.output);
     const priced = call.prices.price(call.model.name, call.day, usage);
     const cost = priced.cost;
     // Billed at a tier above the Model's price: the limits are settled at the price (the least it

@@ -32,6 +32,7 @@ export async function registerLlmGateway(server: Server, app: App): Promise<LlmG
     maxCallsPerAgent: app.config.llmMaxCallsPerAgent,
     maxBytesPerAgent: app.config.llmMaxBytesPerAgent,
     log: (detail, message) => server.log.warn(detail, message),
+    observe: app.observability,
   });
   // Before the app closes its database: settlements and evidence still queued are written.
   server.addHook('onClose', async () => gateway.close());

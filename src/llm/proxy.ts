@@ -84,6 +84,9 @@ async function relayWithin(
   };
 
   let upstream: http.IncomingMessage;
+  // The provider's time: from sending the call to its answer's end (fulcrum_llm_upstream_seconds).
+  const sent = performance.now();
+  const providerSeconds = () => (performance.now() - sent) / 1000;
   try {
     upstream = await post(call.target, call.body, call.shape.stream, signal);
   } catch (err) {
@@ -125,6 +128,7 @@ async function relayWithin(
       );
       return { kind: 'cut', why: 'upstream_closed' };
     }
+    const took = providerSeconds();
     if (status === 401 || status === 403) {
       // The provider refused Fulcrum's credential, not the agent's: the agent's key is fine.
       log(
@@ -139,7 +143,7 @@ async function relayWithin(
           `model endpoint "${call.endpoint.name}" refused Fulcrum's credential for it (the Fulcrum server log says more)`,
         ),
       );
-      return { kind: 'answered', status };
+      return { kind: 'answered', status, providerSeconds: took };
     }
     if (!res.destroyed) {
       res.writeHead(status, headers);
@@ -150,6 +154,7 @@ async function relayWithin(
     return {
       kind: 'answered',
       status,
+      providerSeconds: took,
       usage: answer.usage,
       responseId: answer.id,
       model: answer.model,
@@ -193,6 +198,8 @@ async function relayWithin(
   // (Whether it is held at the very moment of the cut cannot be told: tearing the client's connection
   // down drains what was waiting to be written to it.)
   let heldBack = false;
+  /** When the provider's stream ended (its last event read), if it did. */
+  let streamTook: number | undefined;
   const ended = await new Promise<'end' | 'aborted' | 'overflow'>((resolve) => {
     let settled = false;
     const done = (how: 'end' | 'aborted' | 'overflow') => {
@@ -218,6 +225,7 @@ async function relayWithin(
       if (buffer.trim() !== '') out += relayEvents('\n\n');
       out = hideCredential(out, call.target.secrets);
       if (out && !res.destroyed) res.write(out);
+      streamTook = providerSeconds();
       done('end');
     });
     upstream.once('error', () => done('aborted'));
@@ -236,6 +244,7 @@ async function relayWithin(
     return {
       kind: 'answered',
       status,
+      ...(streamTook !== undefined ? { providerSeconds: streamTook } : {}),
       ...(usage ? { usage } : {}),
       responseId: meter.id(),
       model: meter.model(),

@@ -8,9 +8,10 @@ import { agentCaller } from '../auth/principal.js';
 import { goneSignal } from '../http/gone.js';
 import { errorResponses, NameParams, type Server } from '../http/schemas.js';
 import { inFlight } from '../net/in-flight.js';
+import type { LlmOutcome, Observability } from '../observability.js';
 import type { Api, Operation } from './apis.js';
 import { asLlmError, errorBody, LlmError } from './errors.js';
-import type { LlmGateway } from './gateway.js';
+import type { CallEnd, LlmGateway } from './gateway.js';
 import type { Prepared } from './prepare.js';
 import { prepareBody } from './prepare-pool.js';
 import { relay } from './proxy.js';
@@ -173,7 +174,14 @@ export async function llmRoutes(
   server: Server,
   gateway: LlmGateway,
   /** The bounds per agent in flight come from the config (FULCRUM_LLM_MAX_CALLS_PER_AGENT, …_BYTES_…). */
-  opts: { bodyLimit: number; log: UpstreamLog; maxCallsPerAgent: number; maxBytesPerAgent: number },
+  opts: {
+    bodyLimit: number;
+    log: UpstreamLog;
+    maxCallsPerAgent: number;
+    maxBytesPerAgent: number;
+    /** Counts each call's outcome, refusals by code and the provider's time (docs/operations.md). */
+    observe?: Observability;
+  },
 ): Promise<void> {
   const bounds = {
     calls: inFlight(opts.maxCallsPerAgent),
@@ -191,6 +199,14 @@ export async function llmRoutes(
       llm.setErrorHandler((err, request, reply) => {
         const e = asLlmError(err);
         if (e.status >= 500) request.log.error({ err }, 'LLM gateway request failed');
+        // A call answered by Fulcrum before it reached the provider (after it, relay answers the call
+        // and forward counts it): refused with a 4xx, or the endpoint unusable, or Fulcrum failing.
+        if (request.routeOptions.config.llmOperation)
+          opts.observe?.llmCall(
+            apiOf(request),
+            e.status < 500 ? 'refused' : e.code.startsWith('upstream_') ? 'upstream_failed' : 'error',
+            { code: e.code },
+          );
         reply
           .code(e.status)
           .headers(e.headers)
@@ -287,7 +303,7 @@ export async function llmRoutes(
           },
           async (request, reply) => {
             try {
-              await forward(gateway, op, request, reply, opts.log);
+              await forward(gateway, op, request, reply, opts.log, opts.observe);
             } finally {
               // A hijacked answer (every forwarded call) runs no onResponse hook: released here.
               await release(request);
@@ -360,7 +376,14 @@ export async function llmRoutes(
   );
 }
 
-async function forward(gateway: LlmGateway, op: Operation, request: FastifyRequest, reply: FastifyReply, log: UpstreamLog) {
+async function forward(
+  gateway: LlmGateway,
+  op: Operation,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  log: UpstreamLog,
+  observe: Observability | undefined,
+) {
   // The client leaving (before the answer is complete) aborts the wait for a reservation or the call.
   const gone = goneSignal(reply);
   const prepared = (request.body as Partial<CallRequestBody> | undefined)?.[PREPARED];
@@ -368,10 +391,26 @@ async function forward(gateway: LlmGateway, op: Operation, request: FastifyReque
   if (!prepared) throw new LlmError(415, 'unsupported_media_type', 'the body must be JSON (content-type: application/json)');
   const call = await gateway.admit(agentCaller(request.principal), op, prepared, request.headers, gone);
   reply.hijack();
+  const api = call.endpoint.spec.api;
   if (gone.aborted) {
     gateway.finish(call, { kind: 'unsent', why: 'the client left before the call was sent' });
+    observe?.llmCall(api, 'cancelled');
     return;
   }
   const end = await relay(call, reply.raw, gone, log);
   gateway.finish(call, end);
+  observe?.llmCall(api, outcomeOf(end), {
+    endpoint: call.endpoint.name,
+    stream: call.shape.stream,
+    providerSeconds: end.kind === 'answered' ? end.providerSeconds : undefined,
+  });
+}
+
+/** What became of a forwarded call, as fulcrum_llm_calls_total counts it. */
+function outcomeOf(end: CallEnd): LlmOutcome {
+  if (end.kind === 'unsent') return 'upstream_failed'; // never reached the provider: 502
+  if (end.kind === 'cut') return end.why === 'cancelled' ? 'cancelled' : 'upstream_failed';
+  if (end.status < 400) return 'answered';
+  // The provider refusing Fulcrum's own credential is answered 502 (upstream_auth_failed), not passed on.
+  return end.status === 401 || end.status === 403 ? 'upstream_failed' : 'provider_error';
 }
