@@ -401,7 +401,8 @@ async function forward(
   gateway.finish(call, end);
   observe?.llmCall(api, outcomeOf(end), {
     endpoint: call.endpoint.name,
-    stream: call.shape.stream,
+    // An error answer to a streamed call comes whole: timed as one.
+    stream: call.shape.stream && end.kind === 'answered' && end.status < 400,
     providerSeconds: end.kind === 'answered' ? end.providerSeconds : undefined,
   });
 }

@@ -115,6 +115,11 @@ describe('LLM gateway metrics', () => {
     );
     expect(provider[CALLS]).toEqual({ '{api="openai",outcome="provider_error"}': 1 });
     expect(provider.fulcrum_llm_upstream_seconds_count).toEqual({ '{endpoint="openai-local",stream="false"}': 1 });
+    // A streamed call answered with an error comes whole, and is timed as a whole answer.
+    const streamedError = await grew(['fulcrum_llm_upstream_seconds_count'], () =>
+      expect(chat('gw-chat', { stream: true })).rejects.toMatchObject({ status: 500 }),
+    );
+    expect(streamedError.fulcrum_llm_upstream_seconds_count).toEqual({ '{endpoint="openai-local",stream="false"}': 1 });
 
     // The provider refusing Fulcrum's own credential is answered 502: Fulcrum could not use it.
     up.behave('upstream-chat', { error: { status: 401, body: { error: { message: 'bad key' } } } });
