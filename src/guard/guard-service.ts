@@ -302,9 +302,13 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     // neither needs to carry the approval's id nor fills the approvers' queue.
     const hash = d.outcome.argumentsHash as string;
     const key = openKey(d.agent, d.req.tool, hash);
-    for (let attempt = 0; attempt < 2; attempt++) {
+    // Three tries: an approved one another node's identical call spent after it was read here, then an
+    // insert another node's beat, then the approval that node opened.
+    for (let attempt = 0; attempt < 3; attempt++) {
       const open = await store.open(key, now);
-      if (open) return joinApproval(store, open, d, now);
+      // Spent meanwhile by another node's identical call: this call is the next one, and asks again.
+      if (open && (await joinApproval(store, open, d, now))) return;
+      if (open) continue;
       // A new request for a person, past the agent's share of the approvers' queue: refused, so that one
       // agent (looping, or driven by an attacker through varied arguments) cannot bury the requests of
       // every other agent. Counted in this transaction; on several nodes each may pass it by the new
@@ -360,9 +364,15 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     throw new Error(`approval for ${d.agent} ${d.req.tool} neither found nor opened`);
   }
 
-  /** The same call again while its approval is open: wait on it, go through once approved, refused once denied. */
-  async function joinApproval(store: ReturnType<typeof createApprovalStore>, open: ApprovalTable, d: DecisionItem, now: string) {
-    if (open.status === 'approved') return spendApproval(store, open.id, d, open.tool, now);
+  /** The same call again while its approval is open: wait on it, go through once approved, refused once
+   *  denied. False when the approval, read as approved, was spent by another call before this one could. */
+  async function joinApproval(
+    store: ReturnType<typeof createApprovalStore>,
+    open: ApprovalTable,
+    d: DecisionItem,
+    now: string,
+  ): Promise<boolean> {
+    if (open.status === 'approved') return spendApproval(store, open.id, d, open.tool, now, true);
     d.approvalId = open.id;
     if (open.status === 'pending') d.approvalEvent = 'joined';
     if (open.status === 'denied')
@@ -381,16 +391,19 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         ],
       };
     // Pending: this decision waits on the same approval (approval_required, its id).
+    return true;
   }
 
-  /** Spends an approved approval on this decision, or says why it cannot be. */
+  /** Spends an approved approval on this decision, or says why it cannot be. `joined`: found open for
+   *  the call, not named by it; one another call spent first is then left alone (false). */
   async function spendApproval(
     store: ReturnType<typeof createApprovalStore>,
     id: string,
     d: DecisionItem,
     tool: string,
     now: string,
-  ) {
+    joined = false,
+  ): Promise<boolean> {
     // Separation of duties at the spend as well: whoever approved may not push the call through with
     // a key they issued (they could join, with such a key, an approval another key's call opened, and
     // approve it). The approval stays for a call made with another key.
@@ -404,7 +417,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         decision: 'deny',
         reasons: [{ policy: 'approval-invalid', effect: 'forbid', message: d.approvalError }],
       };
-      return;
+      return true;
     }
     const used = await store.use({
       id,
@@ -414,6 +427,9 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       decisionId: d.id,
       now,
     });
+    // Read as approved and open for this call, so only spent since (on PostgreSQL, by another node's
+    // commit this one's update waited on): not this call's approval any more.
+    if (!used && joined) return false;
     d.approvalId = id;
     if (used) {
       d.approvalEvent = 'used';
@@ -434,6 +450,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         reasons: [{ policy: 'approval-invalid', effect: 'forbid', message: d.approvalError }],
       };
     }
+    return true;
   }
 
   async function whyUnusable(
