@@ -320,8 +320,15 @@ export function createMcpGateway(deps: GatewayDeps) {
     try {
       return await ask(id);
     } catch (err) {
-      if (err instanceof ConflictError) return err.message;
-      throw err;
+      if (!(err instanceof ConflictError)) throw err;
+      // Another identical call (its twin made at once, a retry) waited on the same approval and spent
+      // it first: "already used" alone left the model to guess whether its call ran.
+      const now = await guard.getApproval({ type: 'agent', id: agent, keyId: '' }, id);
+      if (now.status !== 'used') return err.message;
+      return (
+        `approval ${id} was spent by another call with the same arguments (decision ${now.usedDecisionId}), which went through; ` +
+        'this call was not made. If it is wanted too, call the tool again: that asks a person again.'
+      );
     }
   }
 }

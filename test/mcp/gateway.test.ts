@@ -256,6 +256,39 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     await setWait(1);
   });
 
+  it('lets one of two identical calls waiting on an approval through, and tells the other what happened', async () => {
+    await setWait(30);
+    const key = (await t.request({ method: 'POST', url: '/v1/agents/mcp-bot/keys' })).json().key;
+    const args = { a: 900, b: 9 };
+    const call = (id: number) =>
+      post(url, key, { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'web_get-sum', arguments: args } }).then(
+        async (r) => ((await r.json()) as { result: CallToolResult }).result,
+      );
+    const calls = [call(1), call(2)];
+    let id = '';
+    await until(async () => {
+      const audit = (await t.request({ method: 'GET', url: '/v1/audit?agent=mcp-bot&limit=20' })).json().items as Array<{
+        approvalId: string | null;
+        arguments: unknown;
+      }>;
+      const waiting = audit.filter((e) => e.approvalId && JSON.stringify(e.arguments) === JSON.stringify(args));
+      id = waiting[0]?.approvalId ?? '';
+      return waiting.length === 2;
+    }, 'both calls to wait on one approval');
+    expect((await t.request({ method: 'POST', url: `/v1/approvals/${id}/approve`, payload: {} })).statusCode).toBe(200);
+    const results = await Promise.all(calls);
+    const ran = results.filter((r) => !r.isError);
+    expect(ran.map(text)).toEqual(['The sum of 900 and 9 is 909.']);
+    const other = results.find((r) => r.isError) as CallToolResult;
+    // Not a bare "already used": the model learns the call it made twice ran once, and how to ask again.
+    expect(text(other)).toMatch(
+      new RegExp(
+        `^approval ${id} was spent by another call with the same arguments \\(decision dec_\\S+\\), which went through; this call was not made\\. If it is wanted too, call the tool again: that asks a person again\\.$`,
+      ),
+    );
+    await setWait(1);
+  });
+
   it('still honours an approval presented in _meta, and the dotted registry name', async () => {
     const args = { a: 400, b: 4 };
     const waited = await mcpBot.callTool({ name: 'web.get-sum', arguments: args });
