@@ -267,6 +267,26 @@ describe.each(ENGINES)('decisions on %s', (engine) => {
     expect(next.approvalId).not.toBe(a.json().approvalId);
   });
 
+  it('takes a data domain listed twice as the same call: it joins the approval, and a denial holds', async () => {
+    const asked = (await refund(275)).json();
+    expect(asked.decision).toBe('approval_required');
+    const twice = { dataDomains: ['customer-records', 'customer-records'] };
+    // Cedar sees the domains as a set: the same call, not a second request in the approvers' queue...
+    expect((await refund(275, twice)).json()).toMatchObject({ decision: 'approval_required', approvalId: asked.approvalId });
+    const denied = await t.request({
+      method: 'POST',
+      url: `/v1/approvals/${asked.approvalId}/deny`,
+      token: approver,
+      payload: {},
+    });
+    expect(denied.statusCode).toBe(200);
+    // ...nor a way past the denial, which holds for the same call until the approval would have expired.
+    const after = (await refund(275, twice)).json();
+    expect(after).toMatchObject({ decision: 'deny', approvalId: asked.approvalId, reasons: [{ policy: 'approval-denied' }, {}] });
+    const audit = (await t.request({ method: 'GET', url: `/v1/audit?limit=1&agent=support-bot-eu` })).json().items;
+    expect(audit[0].dataDomains).toEqual(['customer-records']);
+  });
+
   it('denies through a denied approval', async () => {
     const { approvalId } = (await refund(75)).json();
     const denied = await t.request({
