@@ -248,7 +248,15 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
           d.revision = revision;
         }
       }
-      const asking = decisions.filter((d) => d.outcome.decision === 'approval_required' && d.req.action === 'tool.call');
+      // In the order of the calls' open keys, on every node: taken in arrival order, two nodes asking
+      // the same calls in opposite orders each held one call's key (its unique index entry, its row)
+      // and waited on the other's, and PostgreSQL ended one group commit as a deadlock, each decision
+      // in it answered 500. A stable sort: of identical calls, the first to arrive opens the approval.
+      const asking = decisions
+        .filter((d) => d.outcome.decision === 'approval_required' && d.req.action === 'tool.call')
+        .map((d) => ({ d, key: callKey(d) }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+        .map(({ d }) => d);
       if (asking.length > 0) {
         const store = createApprovalStore(trx);
         // Approvals open, expire and are spent by the database's clock: a node whose clock ran behind
@@ -901,6 +909,11 @@ function decideSafely(s: GuardSnapshot, agent: string, req: DecisionRequest): Ou
     return refuse(req, 'registry-changed', (err as Error).message);
   }
   return decideOrRefuse(s, agent, req);
+}
+
+/** The open key of a tool call's approval (approval-store.ts, openKey). */
+function callKey(d: DecisionItem): string {
+  return d.req.action === 'tool.call' ? openKey(d.agent, d.req.tool, d.outcome.argumentsHash ?? '') : '';
 }
 
 function decisionRecord(d: DecisionItem): AuditRecord {

@@ -54,7 +54,7 @@ describe.each(ENGINES)('plain retries of an approved call on two nodes (%s)', (e
   let key: string;
   let approver: string;
   beforeAll(async () => {
-    c = await startCluster(engine, [{}, {}]);
+    c = await startCluster(engine, [{ maxPendingApprovals: 1000 }, { maxPendingApprovals: 1000 }]);
     ({ key, approver } = await setUp(c.nodes[0] as Node));
   });
   afterAll(async () => c?.close());
@@ -69,6 +69,31 @@ describe.each(ENGINES)('plain retries of an approved call on two nodes (%s)', (e
     expect(new Set(asking.map((b) => `${b.decision} ${b.approvalId}`)).size).toBe(1);
     expect(asking[0]?.decision).toBe('approval_required');
     expect(asking[0]?.approvalId).not.toBe(id);
+  });
+
+  it('opens one approval a call when both nodes ask the same calls at once in opposite orders', async () => {
+    // Each node's group commit took the calls' locks (the open key's unique index) in the order they
+    // came: with two calls asked in opposite orders, each held one and waited on the other's, and
+    // PostgreSQL ended one commit as a deadlock, every decision in it answered 500.
+    const ask = (node: number, orderId: string) =>
+      c.nodes[node]?.server.inject({
+        method: 'POST',
+        url: '/v1/decisions',
+        headers: { authorization: `Bearer ${key}` },
+        payload: {
+          action: 'tool.call',
+          tool: 'crm.refund',
+          arguments: { amount: 100, orderId },
+          dataDomains: ['customer-records'],
+        },
+      }) as ReturnType<typeof refund>;
+    for (let round = 0; round < 10; round++) {
+      const ids = Array.from({ length: 6 }, (_, i) => `lock-${round}-${i}`);
+      const answers = await Promise.all([...ids.map((o) => ask(0, o)), ...[...ids].reverse().map((o) => ask(1, o))]);
+      for (const a of answers) expect(a.statusCode, `round ${round}: ${a.body}`).toBe(200);
+      const opened = new Set(answers.map((a) => a.json().approvalId));
+      expect(opened.size, `round ${round}`).toBe(ids.length);
+    }
   });
 });
 
