@@ -11,7 +11,8 @@ import type { App } from '../../src/app.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { pauseQuery, selectsFrom } from '../support/pause.js';
-import { ADMIN_TOKEN, startCluster, startNode, type TestCluster } from '../support/server.js';
+import { ADMIN_TOKEN, startCluster, startMini, startNode, type TestCluster, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 type Node = { app: App; server: FastifyInstance };
@@ -130,5 +131,74 @@ describe.skipIf(!ENGINES.includes('postgres'))('a plain retry that read the appr
     expect(answer.json().approvalId).not.toBe(id);
     const pending = (await admin(a, 'GET', '/v1/approvals?status=pending')).json().items;
     expect(pending.map((p: { id: string }) => p.id)).toEqual([answer.json().approvalId]);
+  });
+});
+
+describe.each(ENGINES)('the same call once its approval expired or was denied (%s)', (engine) => {
+  let t: TestServer;
+  let key: string;
+  let approver: string;
+  const ask = async (amount: number) =>
+    (
+      await t.request({
+        method: 'POST',
+        url: '/v1/decisions',
+        token: key,
+        payload: {
+          action: 'tool.call',
+          tool: 'crm.refund',
+          arguments: { amount, orderId: 'o-9' },
+          dataDomains: ['customer-records'],
+        },
+      })
+    ).json() as { decision: string; approvalId?: string; reasons: Array<{ policy: string; message?: string }> };
+  const status = async (id: string) => (await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json().status;
+  beforeAll(async () => {
+    ({ t, key } = await startMini(engine, { approvalTtlSeconds: 1 }));
+    await t.request({
+      method: 'PUT',
+      url: '/v1/people/alex.approver',
+      payload: { spec: { displayName: 'Alex', roles: ['approver'] } },
+    });
+    approver = (await t.request({ method: 'POST', url: '/v1/people/alex.approver/tokens' })).json().token;
+  });
+  afterAll(async () => t?.close());
+
+  it('asks a person again after an approval expired undecided, or approved and unused', async () => {
+    const first = await ask(310);
+    await until(async () => (await status(first.approvalId as string)) === 'expired', 'the first approval to expire');
+    const second = await ask(310);
+    expect(second.decision).toBe('approval_required');
+    expect(second.approvalId).not.toBe(first.approvalId);
+    const ok = await t.request({
+      method: 'POST',
+      url: `/v1/approvals/${second.approvalId}/approve`,
+      token: approver,
+      payload: {},
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    await until(async () => (await status(second.approvalId as string)) === 'expired', 'the approved one to expire');
+    // Granted, but not spent in time: the call does not go through on it.
+    const third = await ask(310);
+    expect(third.decision).toBe('approval_required');
+    expect([first.approvalId, second.approvalId]).not.toContain(third.approvalId);
+  });
+
+  it('refuses the same call while its denial stands, saying until when, and asks again after', async () => {
+    const asked = await ask(320);
+    const no = await t.request({ method: 'POST', url: `/v1/approvals/${asked.approvalId}/deny`, token: approver, payload: {} });
+    expect(no.statusCode, no.body).toBe(200);
+    const refused = await ask(320);
+    expect(refused).toMatchObject({ decision: 'deny', approvalId: asked.approvalId });
+    expect(refused.reasons[0]?.message).toMatch(
+      /denied by person:alex\.approver; the same call is refused until .*, after which calling it again asks again/,
+    );
+    let again = refused;
+    await until(async () => {
+      again = await ask(320);
+      return again.decision !== 'deny';
+    }, 'the denial to lapse');
+    expect(again.decision).toBe('approval_required');
+    expect(again.approvalId).not.toBe(asked.approvalId);
   });
 });
