@@ -162,6 +162,15 @@ function checkInitiative(
         assessed ? ' (its latest risk assessment)' : ''
       }, so may not own it until someone else sets the tier`,
     );
+  // The owner gives the owner sign-off of its promotions, the only one a minimal tier needs: taking
+  // an initiative over by one's own write made a platform person its owner and then moved its stage
+  // alone (found by review). Someone else hands it over; registering a new one as its owner is fine.
+  const hadOwner = before !== undefined || (stewards?.owners.size ?? 0) > 0;
+  if (ownerChanged && self !== undefined && after.owner === self && hadOwner && !problems.some((p) => p.path === '/spec/owner'))
+    at(
+      '/spec/owner',
+      `separation of duties: ${self} may not make themselves the owner of Initiative ${o.name} (the owner signs off its promotions): someone else must hand it over`,
+    );
   return problems;
 }
 

@@ -450,6 +450,51 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
     );
   });
 
+  it('refuses a person who makes themselves an initiative’s owner, so platform cannot promote a minimal-tier one alone', async () => {
+    const spec = { title: 'Take-over', type: 'agent', stage: 'proposed', owner: 'dana.lee', businessUnit: 'cx' };
+    const put = (token: string | undefined, more: object) =>
+      t.request({ method: 'PUT', url: '/v1/initiatives/take-over', token, payload: { spec: { ...spec, ...more } } });
+    // Someone else (the admin token) set its tier: minimal, which needs the owner's sign-off only.
+    expect((await put(undefined, { riskTier: 'minimal' })).statusCode).toBe(201);
+    // Before, pat.platform made himself its owner, opened a promotion and gave the owner sign-off: the
+    // stage moved on one platform person's word.
+    const taken = await put(tokens['pat.platform'], { riskTier: 'minimal', owner: 'pat.platform' });
+    expect(taken.statusCode, taken.body).toBe(403);
+    expect(taken.json().error.message).toBe(
+      'separation of duties: pat.platform may not make themselves the owner of Initiative take-over (the owner signs off its promotions): someone else must hand it over',
+    );
+    const promote = await t.request({
+      method: 'POST',
+      url: '/v1/initiatives/take-over/promotions',
+      token: tokens['pat.platform'],
+      payload: { to: 'pilot' },
+    });
+    expect(promote.statusCode, promote.body).toBe(201);
+    const signed = await t.request({
+      method: 'POST',
+      url: `/v1/reviews/${promote.json().id}/sign-offs`,
+      token: tokens['pat.platform'],
+      payload: { role: 'owner', decision: 'approve' },
+    });
+    expect(signed.statusCode).toBe(403);
+    expect((await t.request({ method: 'GET', url: '/v1/initiatives/take-over' })).json().spec.stage).toBe('proposed');
+    // Nor by deleting it (at proposed, platform may) and registering it again as its owner: its
+    // owners are on record for the name.
+    const deleted = await t.request({ method: 'DELETE', url: '/v1/initiatives/take-over', token: tokens['pat.platform'] });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    const again = await put(tokens['pat.platform'], { owner: 'pat.platform' });
+    expect(again.statusCode, again.body).toBe(403);
+    // Handed over by someone else, it is his; and a new initiative he registers is his from the start.
+    expect((await put(tokens['dana.lee'], { owner: 'pat.platform' })).statusCode).toBe(201);
+    const fresh = await t.request({
+      method: 'PUT',
+      url: '/v1/initiatives/pats-own',
+      token: tokens['pat.platform'],
+      payload: { spec: { ...spec, title: 'Pat’s own', owner: 'pat.platform' } },
+    });
+    expect(fresh.statusCode, fresh.body).toBe(201);
+  });
+
   it('lets a person give one sign-off per review, and holds an owner to it after ownership moves', async () => {
     const { items } = (await t.request({ method: 'GET', url: '/v1/reviews?initiative=support-deflection&status=open' })).json();
     const id = items[0].id as string;
@@ -510,8 +555,11 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
     const { items } = (await t.request({ method: 'GET', url: '/v1/registry/changes?limit=1000' })).json() as {
       items: Array<{ kind: string; name: string; actor: string }>;
     };
-    // Newest first: the agent pat.platform created then handed over, and the one person without roles.
+    // Newest first: the initiative he registered as his own and the one he deleted at proposed, the
+    // agent he created then handed over, and the one person without roles.
     expect(items.filter((c) => c.actor === 'person:pat.platform').map((c) => `${c.kind}/${c.name}`)).toEqual([
+      'Initiative/pats-own',
+      'Initiative/take-over',
       'Agent/pat-bot',
       'Agent/pat-bot',
       'Person/new.hire',
