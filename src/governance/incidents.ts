@@ -136,8 +136,12 @@ export function createIncidentService(deps: Deps) {
     );
   }
 
-  async function row(id: string): Promise<IncidentTable> {
+  /** Incident `id`; one that does not exist is refused, not 404, to a caller who may not read incidents
+   *  (an agent's key learnt which ids exist, and they count up). */
+  async function row(id: string, actor?: Principal): Promise<IncidentTable> {
     const r = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r && actor && !can(actor, 'registry.read'))
+      throw new NotAllowedError(`${actorName(actor)} may not open or change incidents`);
     if (!r) throw new NotFoundError(`no incident "${id}"`);
     return r;
   }
@@ -272,7 +276,7 @@ export function createIncidentService(deps: Deps) {
 
     /** Moves the status forward (steps may be skipped, never undone). */
     async transition(actor: Principal, id: string, to: (typeof STATUSES)[number], note?: string): Promise<Incident> {
-      const r = await row(id);
+      const r = await row(id, actor);
       assertMayWrite(actor, r);
       if (to === 'closed') assertMayClose(actor, r);
       if (STATUSES.indexOf(to) <= STATUSES.indexOf(r.status))
@@ -297,7 +301,7 @@ export function createIncidentService(deps: Deps) {
     },
 
     async note(actor: Principal, id: string, note: string): Promise<void> {
-      const r = await row(id);
+      const r = await row(id, actor);
       assertMayWrite(actor, r);
       // Counted under the incident's lock (PostgreSQL; SQLite's write transaction serialises anyway),
       // so notes sent at once from several nodes never pass the limit together.
@@ -319,7 +323,7 @@ export function createIncidentService(deps: Deps) {
 
     /** The serious-incident report went to the market surveillance authority: the clock stops. */
     async reported(actor: Principal, id: string, reference: string): Promise<Incident> {
-      const r = await row(id);
+      const r = await row(id, actor);
       assertMayWrite(actor, r);
       if (!r.serious) throw new ConflictError(`incident ${id} is not a serious incident: there is nothing to report`);
       if (r.reported_at) throw new ConflictError(`incident ${id} was already reported at ${r.reported_at}`);

@@ -1,7 +1,7 @@
 // Stage-promotion reviews: the sign-offs a promotion needs depend on the initiative's tier in force;
 // the stage changes only when every required sign-off approves, and one reject closes the review.
 import type { Kysely } from 'kysely';
-import { actorName, assertCan, hasRole, type Principal } from '../auth/principal.js';
+import { actorName, assertCan, can, hasRole, type Principal } from '../auth/principal.js';
 import { newId } from '../auth/tokens.js';
 import { adapterOf } from '../db/adapter.js';
 import type { Database, ReviewTable } from '../db/schema.js';
@@ -257,9 +257,18 @@ export function createReviewService(deps: Deps) {
      * before the stage moves) and the stage (a review from a stage the initiative has left is closed).
      */
     async signOff(actor: Principal, id: string, s: { role: string; decision: 'approve' | 'reject'; comment?: string }) {
-      const { row } = await load(id);
-      if (row.status !== 'open') throw new ConflictError(`review ${id} is ${row.status}`);
+      // Who may not read reviews (an agent's key, a Person with no role who owns nothing here) is
+      // refused before anything about the review is said: its existence (404), its status or the
+      // sign-offs it needs (409) told them which ids exist (they count up) and their initiatives' tiers.
+      const refused = () => new NotAllowedError(`${actorName(actor)} may not sign off review ${id}`);
+      if (actor.type !== 'person' && actor.type !== 'admin') throw refused();
+      const reader = can(actor, 'registry.read');
+      const { row } = await load(id).catch((err) => {
+        throw err instanceof NotFoundError && !reader ? refused() : err;
+      });
       const initiative = (await deps.registry()).get('Initiative', row.initiative);
+      if (!reader && actor.id !== initiative?.spec.owner) throw refused();
+      if (row.status !== 'open') throw new ConflictError(`review ${id} is ${row.status}`);
       const tier = await deps.riskTier(row.initiative);
       const required = signOffsFor(JSON.parse(row.required) as string[], tier);
       if (!required.includes(s.role))

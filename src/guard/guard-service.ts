@@ -669,10 +669,11 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     /** `signal` ends the wait early (the caller went away): the approval as it is then. */
     async getApproval(actor: Principal, id: string, waitSeconds = 0, signal?: AbortSignal): Promise<Approval> {
       const deadline = Date.now() + waitSeconds * 1000;
+      // Before the lookup: a 404 told a caller who may not read approvals which ids exist.
+      if (actor.type !== 'agent') assertCan(actor, 'registry.read');
       for (;;) {
         const a = await approvals.get(id);
         if (!a || (actor.type === 'agent' && a.agent !== actor.id)) throw new NotFoundError(`no approval "${id}"`);
-        if (actor.type !== 'agent') assertCan(actor, 'registry.read');
         const left = deadline - Date.now();
         if (a.status !== 'pending' || left <= 0 || signal?.aborted || stopping.signal.aborted) return a;
         await new Promise<void>((resolve) => {

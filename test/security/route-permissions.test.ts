@@ -287,6 +287,18 @@ describe.each(ENGINES)('who may call each operation (%s)', (engine) => {
           if (through !== allowed.includes(who))
             wrong.push(`${op.operationId} as ${who}: ${res.statusCode} ${res.body.slice(0, 160)}`);
           if (who === 'none' && res.statusCode !== 401) wrong.push(`${op.operationId} with no credential: ${res.statusCode}`);
+          // A caller who may not read incidents, approvals or reviews is refused one that does not exist
+          // too: a 404 told an agent's key, or a Person with no role, which ids exist (they count up).
+          if (!allowed.includes(who) && !READERS.includes(who) && /\{id\}/.test(p) && ids[p.split('/')[2] as string]) {
+            const none = await t.request({
+              method: method.toUpperCase() as 'GET',
+              url: url.replace(ids[p.split('/')[2] as string] as string, 'zzz_no-such-id'),
+              token,
+              ...(payload !== undefined ? { payload } : {}),
+            });
+            if (none.statusCode !== 401 && none.statusCode !== 403)
+              wrong.push(`${op.operationId} as ${who}, an id that does not exist: ${none.statusCode} ${none.body.slice(0, 160)}`);
+          }
         }
       }
     expect(unlisted, 'operations the table does not say who may call').toEqual([]);
