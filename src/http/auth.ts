@@ -23,6 +23,12 @@ declare module 'fastify' {
     agentOnly?: boolean;
     /** Agent keys and telemetry-collector keys (OTLP traces, task events). */
     telemetry?: boolean;
+    /**
+     * A GET that acts beyond Fulcrum (connects to an MCP upstream, starts its stdio process): a console
+     * session needs its CSRF header for it, as for a change. A SameSite=Lax cookie goes with a link
+     * followed from any site, so without this another site could have a signed-in browser run it.
+     */
+    reachesOut?: boolean;
   }
 }
 
@@ -95,9 +101,12 @@ export function registerAuth(
       if (session) {
         const person = await identity.sessions.authenticate(session);
         if (!person) throw new UnauthenticatedError('your console session has ended: sign in again');
-        if (!SAFE_METHODS.has(request.method) && !identity.csrfOk(session, request.headers))
+        if (
+          (!SAFE_METHODS.has(request.method) || request.routeOptions.config.reachesOut) &&
+          !identity.csrfOk(session, request.headers)
+        )
           throw new NotAllowedError(
-            'cross-site request refused: a console request that changes something needs the X-Fulcrum-CSRF header (GET /auth/session)',
+            'cross-site request refused: a console request that changes something, or reaches beyond Fulcrum, needs the X-Fulcrum-CSRF header (GET /auth/session)',
           );
         request.principal = person;
         return;

@@ -216,6 +216,8 @@ export function mcpRoutes(
   server.get(
     '/v1/mcp-servers/:name/tools',
     {
+      // It connects to the upstream, or starts its process: not for a link followed from another site.
+      config: { reachesOut: true },
       schema: {
         operationId: 'discoverMcpTools',
         tags: ['mcp'],

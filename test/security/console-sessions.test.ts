@@ -86,6 +86,26 @@ describe.each(ENGINES)('console sessions (%s)', (engine) => {
     expect(checked).toBeGreaterThan(50);
   });
 
+  it('refuses a read that reaches beyond Fulcrum (MCP discovery) without the CSRF header, as a change', async () => {
+    const cookie = `fulcrum_session=${token}`;
+    const discover = (headers: Record<string, string>) =>
+      c.request(0, { method: 'GET', url: '/v1/mcp-servers/crm/tools', token: null, headers: { cookie, ...headers } });
+    // A link followed from another site carries the cookie and nothing else.
+    for (const res of [
+      await discover({}),
+      await discover({ 'x-fulcrum-csrf': csrfTokenFor(token), origin: 'https://evil.example' }),
+    ]) {
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.body).toContain('X-Fulcrum-CSRF');
+    }
+    // The console sends the header with every request: it gets past the check.
+    const right = await discover({ 'x-fulcrum-csrf': csrfTokenFor(token), origin: PUBLIC });
+    expect(right.body).not.toContain('X-Fulcrum-CSRF');
+    expect(right.statusCode, right.body).toBe(404); // no McpServer crm: nothing is started
+    // Other reads are as they were: the cookie alone reads them.
+    expect((await c.request(0, { method: 'GET', url: '/v1/agents', token: null, headers: { cookie } })).statusCode).toBe(200);
+  });
+
   it('ends a session signed out through one node on every node', async () => {
     const mine = await session();
     const cookie = `fulcrum_session=${mine}`;
