@@ -13,6 +13,7 @@ import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/
 import { headerValueProblem, type OutboundPolicy } from '../net/outbound.js';
 import { readSecret } from '../net/secrets.js';
 import { canonicalJson } from '../registry/model.js';
+import { MAX_ANSWER_DEPTH, nestsDeeperThan } from './answer-depth.js';
 import type { McpServerObject } from './catalog.js';
 import { CrossedAnswerError, MAX_RESPONSE_BYTES, StreamableHttpError, UpstreamHttpTransport } from './http-transport.js';
 import { InOrderTransport } from './in-order.js';
@@ -425,8 +426,18 @@ export function createUpstreamPool(opts: UpstreamOptions) {
         // The upstream result goes back to the agent as it is: the SDK validated its shape. The
         // timeout stays absolute: progress does not extend it.
         const options = { timeout, ...(onProgress ? { onprogress: onProgress } : {}) };
-        if (live.era === 'modern') return callToolModern(live.client, name, args, options);
-        return (await live.client.callTool({ name, arguments: args }, undefined, options)) as CallToolResult;
+        const result =
+          live.era === 'modern'
+            ? await callToolModern(live.client, name, args, options)
+            : ((await live.client.callTool({ name, arguments: args }, undefined, options)) as CallToolResult);
+        // An answer Fulcrum could not write back to the agent is refused here, like any malformed one.
+        if (nestsDeeperThan(result, MAX_ANSWER_DEPTH))
+          throw failed(
+            server,
+            'invalid',
+            `sent an answer to tools/call ${name} nested deeper than ${MAX_ANSWER_DEPTH} levels, which Fulcrum does not pass on`,
+          );
+        return result;
       });
     },
 

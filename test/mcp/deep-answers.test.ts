@@ -1,0 +1,107 @@
+// An upstream's answer nested deeper than JSON.stringify can go (20 KB of brackets, far under the
+// size bound) reached the agent's side of the gateway as it was: the 2025 JSON answer and the 2026
+// plain one were a 500, the 2026 SDK's stream never ended, and the 2025 stream's failure was an
+// unhandled rejection, which ends a Node process. Such an answer is now refused at the pool, as
+// every other malformed answer is: a tool error for the agent, whichever protocol it speaks.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { operatorAllows, PEERS, type Peer, startPeer } from './peers.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+const MODERN = '2026-07-28';
+const envelope = { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientCapabilities': {} };
+
+const bundle = (url: string) => [
+  ...readBundle(MINI),
+  {
+    path: 'deep.yaml',
+    content: `apiVersion: fulcrum/v1
+kind: McpServer
+metadata: { name: deep }
+spec: { transport: http, url: ${JSON.stringify(url)} }
+---
+apiVersion: fulcrum/v1
+kind: Tool
+metadata: { name: deep.deep }
+spec: { system: deep, effect: read, dataDomains: [], arguments: { type: object } }
+---
+apiVersion: fulcrum/v1
+kind: Agent
+metadata: { name: deep-bot }
+spec:
+  initiative: support-deflection
+  owner: dana.lee
+  framework: openai-agents-sdk
+  extraTools: [deep.deep]
+`,
+  },
+];
+
+describe('MCP gateway: an upstream answer nested too deeply', () => {
+  let t: TestServer;
+  let peer: Peer;
+  let url: string;
+  let key: string;
+
+  beforeAll(async () => {
+    peer = await startPeer([path.join(PEERS, 'deep-http.mjs')]);
+    t = await startTestServer('sqlite', operatorAllows());
+    const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: bundle(peer.url) } });
+    expect(applied.statusCode, applied.body).toBe(200);
+    key = (await t.request({ method: 'POST', url: '/v1/agents/deep-bot/keys' })).json().key;
+    url = `${await t.server.listen({ host: '127.0.0.1', port: 0 })}/mcp`;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await peer?.stop();
+  });
+
+  /** The call's JSON-RPC answer: the body, or the last message of an SSE stream. */
+  async function call(meta: Record<string, unknown>, headers: Record<string, string>) {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        ...headers,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'deep_deep', arguments: {}, _meta: meta },
+      }),
+      // Before, one way's answer never ended.
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    const last = res.headers.get('content-type')?.startsWith('text/event-stream')
+      ? (text
+          .split('\n')
+          .filter((l) => l.startsWith('data: '))
+          .at(-1)
+          ?.slice(6) ?? '')
+      : text;
+    return { status: res.status, body: JSON.parse(last) };
+  }
+
+  const modern = { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': 'deep_deep' };
+  it.each([
+    ['2025-11-25, JSON', {}, { 'mcp-protocol-version': '2025-11-25' }],
+    ['2025-11-25, a stream (progress asked)', { progressToken: 1 }, { 'mcp-protocol-version': '2025-11-25' }],
+    ['2026-07-28, the plain path', envelope, modern],
+    ['2026-07-28, the SDK handler (progress asked)', { ...envelope, progressToken: 1 }, modern],
+  ])('%s: a tool error saying so', async (_way, meta, headers) => {
+    const r = await call(meta, headers);
+    expect(r.status).toBe(200);
+    expect(r.body.id).toBe(7);
+    expect(r.body.result.isError).toBe(true);
+    expect(r.body.result.content[0].text).toBe(
+      'upstream MCP server "deep" sent an answer to tools/call deep nested deeper than 64 levels, which Fulcrum does not pass on',
+    );
+    expect(r.body.result._meta['fulcrum/decisionId']).toMatch(/^dec_/);
+  });
+});
