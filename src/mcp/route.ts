@@ -198,13 +198,22 @@ export function mcpRoutes(
         const progress = (m: JSONRPCMessage) => {
           if (!stream.writableNeedDrain) event(m);
         };
-        endpoint.transport.exchange(messages, { authInfo }, progress).then(
-          (answers) => {
-            for (const a of answers) event(a);
+        // An answer that cannot be written (JSON.stringify throws) is told as an internal error, and
+        // anything else that fails ends the stream: thrown from here, it was an unhandled rejection,
+        // which ends the process.
+        endpoint.transport
+          .exchange(messages, { authInfo }, progress)
+          .then((answers) => {
+            for (const a of answers)
+              try {
+                event(a);
+              } catch (err) {
+                request.log.error({ err }, 'an MCP answer could not be written');
+                event(unwritable('id' in a ? (a.id ?? null) : null));
+              }
             stream.end();
-          },
-          (err) => stream.destroy(err),
-        );
+          })
+          .catch((err: Error) => stream.destroy(err));
         return reply.type('text/event-stream').header('cache-control', 'no-cache').send(stream);
       }
       const answers = await endpoint.transport.exchange(messages, { authInfo });
@@ -296,6 +305,15 @@ export function headerDisagreement(headers: Record<string, unknown>, messages: J
   const expected = typeof named === 'string' ? headerValue(named) : undefined;
   if (name !== expected) return `Mcp-Name ${JSON.stringify(name)} does not match the body`;
   return undefined;
+}
+
+/** The answer to a request whose own answer could not be written. */
+function unwritable(id: string | number | null): JSONRPCMessage {
+  return {
+    jsonrpc: '2.0',
+    id,
+    error: { code: RPC.InternalError, message: 'internal error: Fulcrum could not write the answer (its log says why)' },
+  } as JSONRPCMessage;
 }
 
 /** A request with `params._meta.progressToken`: the client wants progress notifications for it. */

@@ -4,7 +4,7 @@
 // unhandled rejection, which ends a Node process. Such an answer is now refused at the pool, as
 // every other malformed answer is: a tool error for the agent, whichever protocol it speaks.
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readBundle } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { operatorAllows, PEERS, type Peer, startPeer } from './peers.js';
@@ -103,5 +103,28 @@ describe('MCP gateway: an upstream answer nested too deeply', () => {
       'upstream MCP server "deep" sent an answer to tools/call deep nested deeper than 64 levels, which Fulcrum does not pass on',
     );
     expect(r.body.result._meta['fulcrum/decisionId']).toMatch(/^dec_/);
+  });
+
+  it('an answer it cannot write on a 2025 stream is an internal error, not the end of the process', async () => {
+    // Whatever made an answer unwritable (the bound above keeps upstreams' out): the stream's failure
+    // was an unhandled rejection, which ends a Node process.
+    const deep = JSON.parse(`${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+    const spy = vi
+      .spyOn(t.app.mcp.gateway, 'callTool')
+      .mockResolvedValueOnce({ content: [{ type: 'text', text: 'deep' }], structuredContent: { x: deep } });
+    try {
+      const cut = await call({ progressToken: 1 }, { 'mcp-protocol-version': '2025-11-25' });
+      expect(cut.status).toBe(200);
+      expect(cut.body).toEqual({
+        jsonrpc: '2.0',
+        id: 7,
+        error: { code: -32603, message: 'internal error: Fulcrum could not write the answer (its log says why)' },
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    // The node goes on serving.
+    const next = await call({ progressToken: 2 }, { 'mcp-protocol-version': '2025-11-25' });
+    expect(next.body.result.isError).toBe(true);
   });
 });
