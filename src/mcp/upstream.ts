@@ -338,7 +338,14 @@ export function createUpstreamPool(opts: UpstreamOptions) {
             'error',
             `asked for input to answer ${what} (MCP input_required), which Fulcrum does not relay to agents`,
           );
-        if (invalidResult(err)) throw notJsonRpc(server, describeError(err, undefined), what);
+        if (invalidResult(err)) {
+          // Not a 2026-07-28 answer: the server at the URL may now be of 2025-11-25 and lenient (it
+          // answered the modern request, 2025-shaped). New calls reconnect and ask again which it
+          // speaks; the calls in flight finish on this connection, which is closed after them.
+          if (conns.get(server.name) === conn) conns.delete(server.name);
+          conn.retired = true;
+          throw notJsonRpc(server, describeError(err, undefined), what);
+        }
       }
       if (code !== undefined && (code !== RPC.ConnectionClosed || live.era === 'modern'))
         // The upstream answered with a JSON-RPC error: the connection is fine, the request was not.
