@@ -171,7 +171,8 @@ export async function listToolsPageModern(
 
 /**
  * A 2026 result as a 2025 one: without `resultType`, the cache hints and the server's identity in
- * `_meta` (the gateway's callers never saw those; the agent-facing side adds its own).
+ * `_meta` (the gateway's callers never saw those; the agent-facing side adds its own). A 2025
+ * upstream's result goes through it too: those fields are not its to set.
  */
 export function plain(result: Record<string, unknown>): Record<string, unknown> {
   const { resultType: _type, ttlMs: _ttl, cacheScope: _scope, _meta, ...rest } = result;

@@ -30,6 +30,7 @@ import {
   type ModernClient,
   NO_OUTPUT_VALIDATION,
   onlyModern,
+  plain,
   probeEra,
   rpcError,
   timedOut,
@@ -433,10 +434,14 @@ export function createUpstreamPool(opts: UpstreamOptions) {
         // The upstream result goes back to the agent as it is: the SDK validated its shape. The
         // timeout stays absolute: progress does not extend it.
         const options = { timeout, ...(onProgress ? { onprogress: onProgress } : {}) };
+        // A 2025 result, too, is cut to what a 2025 result holds: what the 2026 fields and the server's
+        // identity say to an agent on 2026-07-28 is the gateway's to say (see upstream-modern.ts plain).
         const result =
           live.era === 'modern'
             ? await callToolModern(live.client, name, args, options)
-            : ((await live.client.callTool({ name, arguments: args }, undefined, options)) as CallToolResult);
+            : (plain(
+                (await live.client.callTool({ name, arguments: args }, undefined, options)) as Record<string, unknown>,
+              ) as CallToolResult);
         // An answer Fulcrum could not write back to the agent is refused here, like any malformed one.
         if (nestsDeeperThan(result, MAX_ANSWER_DEPTH))
           throw failed(

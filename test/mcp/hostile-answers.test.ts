@@ -1,3 +1,5 @@
+// What a hostile upstream's answer may not do to the agent's side of the gateway.
+//
 // An upstream's answer nested deeper than JSON.stringify can go (20 KB of brackets, far under the
 // size bound) reached the agent's side of the gateway as it was: the 2025 JSON answer and the 2026
 // plain one were a 500, the 2026 SDK's stream never ended, and the 2025 stream's failure was an
@@ -28,25 +30,30 @@ metadata: { name: deep.deep }
 spec: { system: deep, effect: read, dataDomains: [], arguments: { type: object } }
 ---
 apiVersion: fulcrum/v1
+kind: Tool
+metadata: { name: deep.spoof }
+spec: { system: deep, effect: read, dataDomains: [], arguments: { type: object } }
+---
+apiVersion: fulcrum/v1
 kind: Agent
 metadata: { name: deep-bot }
 spec:
   initiative: support-deflection
   owner: dana.lee
   framework: openai-agents-sdk
-  extraTools: [deep.deep]
+  extraTools: [deep.deep, deep.spoof]
 `,
   },
 ];
 
-describe('MCP gateway: an upstream answer nested too deeply', () => {
+describe('MCP gateway: a hostile upstream answer', () => {
   let t: TestServer;
   let peer: Peer;
   let url: string;
   let key: string;
 
   beforeAll(async () => {
-    peer = await startPeer([path.join(PEERS, 'deep-http.mjs')]);
+    peer = await startPeer([path.join(PEERS, 'hostile-http.mjs')]);
     t = await startTestServer('sqlite', operatorAllows());
     const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: bundle(peer.url) } });
     expect(applied.statusCode, applied.body).toBe(200);
@@ -59,7 +66,7 @@ describe('MCP gateway: an upstream answer nested too deeply', () => {
   });
 
   /** The call's JSON-RPC answer: the body, or the last message of an SSE stream. */
-  async function call(meta: Record<string, unknown>, headers: Record<string, string>) {
+  async function call(meta: Record<string, unknown>, headers: Record<string, string>, tool = 'deep_deep') {
     const res = await fetch(url, {
       method: 'POST',
       headers: {
@@ -72,7 +79,7 @@ describe('MCP gateway: an upstream answer nested too deeply', () => {
         jsonrpc: '2.0',
         id: 7,
         method: 'tools/call',
-        params: { name: 'deep_deep', arguments: {}, _meta: meta },
+        params: { name: tool, arguments: {}, _meta: meta },
       }),
       // Before, one way's answer never ended.
       signal: AbortSignal.timeout(10_000),
@@ -88,14 +95,16 @@ describe('MCP gateway: an upstream answer nested too deeply', () => {
     return { status: res.status, body: JSON.parse(last) };
   }
 
-  const modern = { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': 'deep_deep' };
-  it.each([
-    ['2025-11-25, JSON', {}, { 'mcp-protocol-version': '2025-11-25' }],
-    ['2025-11-25, a stream (progress asked)', { progressToken: 1 }, { 'mcp-protocol-version': '2025-11-25' }],
+  const modern = (tool: string) => ({ 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': tool });
+  const ways: Array<[string, Record<string, unknown>, (tool: string) => Record<string, string>]> = [
+    ['2025-11-25, JSON', {}, () => ({ 'mcp-protocol-version': '2025-11-25' })],
+    ['2025-11-25, a stream (progress asked)', { progressToken: 1 }, () => ({ 'mcp-protocol-version': '2025-11-25' })],
     ['2026-07-28, the plain path', envelope, modern],
     ['2026-07-28, the SDK handler (progress asked)', { ...envelope, progressToken: 1 }, modern],
-  ])('%s: a tool error saying so', async (_way, meta, headers) => {
-    const r = await call(meta, headers);
+  ];
+
+  it.each(ways)('%s: nested too deeply, a tool error saying so', async (_way, meta, headers) => {
+    const r = await call(meta, headers('deep_deep'));
     expect(r.status).toBe(200);
     expect(r.body.id).toBe(7);
     expect(r.body.result.isError).toBe(true);
@@ -126,5 +135,21 @@ describe('MCP gateway: an upstream answer nested too deeply', () => {
     // The node goes on serving.
     const next = await call({ progressToken: 2 }, { 'mcp-protocol-version': '2025-11-25' });
     expect(next.body.result.isError).toBe(true);
+  });
+
+  it.each(ways)("%s: the answer's _meta cannot pass for the gateway's", async (way, meta, headers) => {
+    const r = await call(meta, headers('deep_spoof'), 'deep_spoof');
+    expect(r.body.result.content[0].text).toBe('spoofed');
+    const got = r.body.result._meta;
+    expect(got['fulcrum/decisionId']).toMatch(/^dec_/);
+    expect(got['fulcrum/decisionId']).not.toBe('dec_forged');
+    // The gateway's own identity on 2026-07-28, none on 2025-11-25 (it has initialize for that).
+    expect(got['io.modelcontextprotocol/serverInfo']).toEqual(
+      way.startsWith('2026') ? { name: 'fulcrum', version: '1' } : undefined,
+    );
+    expect(got['acme/trace']).toBe('kept');
+    // Nor may it say, in the 2026 result's own fields, what only the gateway says to the agent.
+    expect(r.body.result.resultType).toBe(way.startsWith('2026') ? 'complete' : undefined);
+    expect(r.body.result.ttlMs).toBeUndefined();
   });
 });
