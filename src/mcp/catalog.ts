@@ -42,7 +42,9 @@ export function resolveTool(registry: RegistrySnapshot, tool: string): UpstreamT
   if (labelled !== undefined) {
     const server = registry.get('McpServer', labelled);
     const prefix = server && prefixOf(server) !== '' ? `${prefixOf(server)}.` : '';
-    if (server && tool.startsWith(prefix)) best = { tool, server, upstreamName: tool.slice(prefix.length) };
+    // As without the label: a name that is the prefix alone (`crm.`) names no upstream tool.
+    if (server && tool.startsWith(prefix) && tool.length > prefix.length)
+      best = { tool, server, upstreamName: tool.slice(prefix.length) };
   } else
     for (const server of registry.list('McpServer')) {
       if (prefixOf(server) === '') continue;

@@ -1,0 +1,42 @@
+// Which registry Tools are MCP tools, of which upstream, under which name (src/mcp/catalog.ts).
+import { describe, expect, it } from 'vitest';
+import { mcpNameProblems, mcpTools, SERVER_LABEL, toolForCall } from '../../src/mcp/catalog.js';
+import { type Desired, RegistrySnapshot } from '../../src/registry/model.js';
+
+const server = (name: string, toolPrefix?: string) =>
+  ({
+    kind: 'McpServer',
+    name,
+    labels: {},
+    spec: { transport: 'stdio', command: 'x', ...(toolPrefix === undefined ? {} : { toolPrefix }) },
+  }) as unknown as Desired;
+const tool = (name: string, label?: string) =>
+  ({
+    kind: 'Tool',
+    name,
+    labels: label ? { [SERVER_LABEL]: label } : {},
+    spec: { system: 's', effect: 'read', dataDomains: [], arguments: { type: 'object' } },
+  }) as unknown as Desired;
+
+describe('MCP tools of the registry', () => {
+  it('serves no Tool named only its prefix and a dot, labelled or not (it would name no upstream tool)', () => {
+    // Labelled, `crm.` was served as the upstream tool "" and shown to agents as `crm_`.
+    for (const t of [tool('crm.'), tool('crm.', 'crm')]) {
+      const registry = new RegistrySnapshot([server('crm'), t, tool('crm.get', 'crm')]);
+      expect(mcpTools(registry).map((u) => [u.tool, u.upstreamName])).toEqual([['crm.get', 'get']]);
+      expect(toolForCall(registry, 'crm_')).toBeUndefined();
+      expect(toolForCall(registry, 'crm.')).toBeUndefined();
+    }
+  });
+
+  it('keeps the upstream name whole under an empty prefix, and checks its MCP name against the others', () => {
+    const registry = new RegistrySnapshot([server('crm'), server('raw', ''), tool('crm.get'), tool('crm_get', 'raw')]);
+    expect(mcpTools(registry).map((u) => [u.tool, u.server.name, u.upstreamName])).toEqual([
+      ['crm.get', 'crm', 'get'],
+      ['crm_get', 'raw', 'crm_get'],
+    ]);
+    expect(mcpNameProblems(registry).map((p) => p.message)).toEqual([
+      'Tool "crm_get" and Tool "crm.get" would both be shown to agents as the MCP tool "crm_get" (MCP names replace . : @ with _); rename one',
+    ]);
+  });
+});
