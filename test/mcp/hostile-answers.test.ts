@@ -66,7 +66,12 @@ describe('MCP gateway: a hostile upstream answer', () => {
   });
 
   /** The call's JSON-RPC answer: the body, or the last message of an SSE stream. */
-  async function call(meta: Record<string, unknown>, headers: Record<string, string>, tool = 'deep_deep') {
+  async function call(
+    meta: Record<string, unknown>,
+    headers: Record<string, string>,
+    tool = 'deep_deep',
+    args: Record<string, unknown> = {},
+  ) {
     const res = await fetch(url, {
       method: 'POST',
       headers: {
@@ -79,7 +84,7 @@ describe('MCP gateway: a hostile upstream answer', () => {
         jsonrpc: '2.0',
         id: 7,
         method: 'tools/call',
-        params: { name: tool, arguments: {}, _meta: meta },
+        params: { name: tool, arguments: args, _meta: meta },
       }),
       // Before, one way's answer never ended.
       signal: AbortSignal.timeout(10_000),
@@ -112,6 +117,15 @@ describe('MCP gateway: a hostile upstream answer', () => {
       'upstream MCP server "deep" sent an answer to tools/call deep nested deeper than 64 levels, which Fulcrum does not pass on',
     );
     expect(r.body.result._meta['fulcrum/decisionId']).toMatch(/^dec_/);
+  });
+
+  it('passes on an answer nested 64 levels deep, counting the result itself', async () => {
+    // The result, its structuredContent and `depth` arrays: 2 + depth levels.
+    const at = await call({}, { 'mcp-protocol-version': '2025-11-25' }, 'deep_deep', { depth: 62 });
+    expect(at.body.result.isError).toBeUndefined();
+    expect(JSON.stringify(at.body.result.structuredContent.x)).toBe(`${'['.repeat(62)}${']'.repeat(62)}`);
+    const past = await call({}, { 'mcp-protocol-version': '2025-11-25' }, 'deep_deep', { depth: 63 });
+    expect(past.body.result.isError).toBe(true);
   });
 
   it('an answer it cannot write on a 2025 stream is an internal error, not the end of the process', async () => {
