@@ -80,12 +80,15 @@ export function mcpName(tool: string): string {
   return tool.replace(/[^a-zA-Z0-9_-]/g, '_');
 }
 
-const byMcpName = new WeakMap<RegistrySnapshot, Map<string, string>>();
+/** Per registry snapshot: each MCP name's Tool, or null where two Tools have it. */
+const byMcpName = new WeakMap<RegistrySnapshot, Map<string, string | null>>();
 
 /**
  * The registry Tool an agent's tools/call names: its MCP name (what tools/list shows), or its
  * registry name (the dotted names agents were shown before, which keep working). Undefined when no
- * MCP-served Tool has that name.
+ * MCP-served Tool has that name, or when two have that MCP name: an apply refuses that, but a
+ * registry written before the rule (or by a node that predates it) may hold it, and the call must
+ * not reach whichever of the two happens to come last.
  */
 export function toolForCall(registry: RegistrySnapshot, name: string): UpstreamTool | undefined {
   // A registry Tool of that name that no McpServer serves does not hide the MCP tool shown under it.
@@ -93,11 +96,15 @@ export function toolForCall(registry: RegistrySnapshot, name: string): UpstreamT
   if (direct) return direct;
   let names = byMcpName.get(registry);
   if (!names) {
-    names = new Map(mcpTools(registry).map((u) => [mcpName(u.tool), u.tool]));
+    names = new Map();
+    for (const u of mcpTools(registry)) {
+      const shown = mcpName(u.tool);
+      names.set(shown, names.has(shown) ? null : u.tool);
+    }
     byMcpName.set(registry, names);
   }
   const tool = names.get(name);
-  return tool === undefined ? undefined : resolveTool(registry, tool);
+  return tool == null ? undefined : resolveTool(registry, tool);
 }
 
 /**

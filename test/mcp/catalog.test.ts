@@ -39,4 +39,13 @@ describe('MCP tools of the registry', () => {
       'Tool "crm_get" and Tool "crm.get" would both be shown to agents as the MCP tool "crm_get" (MCP names replace . : @ with _); rename one',
     ]);
   });
+
+  it('resolves an MCP name two Tools share (a registry from before the rule) to neither; their registry names still work', () => {
+    // Written without validation, as a database from before the rule holds it.
+    const registry = new RegistrySnapshot([server('crm'), tool('crm.get.order'), tool('crm.get_order')]);
+    expect(mcpNameProblems(registry)).toHaveLength(1);
+    expect(toolForCall(registry, 'crm_get_order')).toBeUndefined();
+    expect(toolForCall(registry, 'crm.get.order')?.upstreamName).toBe('get.order');
+    expect(toolForCall(registry, 'crm.get_order')?.upstreamName).toBe('get_order');
+  });
 });
