@@ -80,6 +80,26 @@ export function mcpName(tool: string): string {
   return tool.replace(/[^a-zA-Z0-9_-]/g, '_');
 }
 
+const shown = new WeakMap<RegistrySnapshot, UpstreamTool[]>();
+
+/**
+ * The MCP tools tools/list may show: those whose MCP name a model API accepts in a list. An apply
+ * refuses the others (two Tools under one name, a name over 64 characters), but a registry written
+ * before that rule may hold them, and one such name in an agent's list makes the model API refuse
+ * the agent's every request. Each is still called by its registry name.
+ */
+export function shownTools(registry: RegistrySnapshot): UpstreamTool[] {
+  let tools = shown.get(registry);
+  if (!tools) {
+    const all = mcpTools(registry);
+    const count = new Map<string, number>();
+    for (const u of all) count.set(mcpName(u.tool), (count.get(mcpName(u.tool)) ?? 0) + 1);
+    tools = all.filter((u) => count.get(mcpName(u.tool)) === 1 && MCP_NAME_PATTERN.test(mcpName(u.tool)));
+    shown.set(registry, tools);
+  }
+  return tools;
+}
+
 /** Per registry snapshot: each MCP name's Tool, or null where two Tools have it. */
 const byMcpName = new WeakMap<RegistrySnapshot, Map<string, string | null>>();
 

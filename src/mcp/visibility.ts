@@ -5,7 +5,7 @@
 // the call itself is decided with its real arguments. Tools that need approval are shown.
 import type { CedarValueJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { GuardSnapshot } from '../guard/snapshot.js';
-import { mcpTools, type UpstreamTool } from './catalog.js';
+import { shownTools, type UpstreamTool } from './catalog.js';
 
 // Per snapshot (immutable, replaced on every registry change) and agent: tools/list is frequent.
 const cache = new WeakMap<GuardSnapshot, Map<string, UpstreamTool[]>>();
@@ -18,7 +18,7 @@ export function visibleTools(s: GuardSnapshot, agent: string): UpstreamTool[] {
   }
   let tools = byAgent.get(agent);
   if (!tools) {
-    tools = s.registry.has('Agent', agent) ? mcpTools(s.registry).filter((t) => mayCall(s, agent, t.tool)) : [];
+    tools = s.registry.has('Agent', agent) ? shownTools(s.registry).filter((t) => mayCall(s, agent, t.tool)) : [];
     byAgent.set(agent, tools);
   }
   return tools;

@@ -1,6 +1,8 @@
 // Which registry Tools are MCP tools, of which upstream, under which name (src/mcp/catalog.ts).
 import { describe, expect, it } from 'vitest';
+import type { GuardSnapshot } from '../../src/guard/snapshot.js';
 import { mcpNameProblems, mcpTools, SERVER_LABEL, toolForCall } from '../../src/mcp/catalog.js';
+import { visibleTools } from '../../src/mcp/visibility.js';
 import { type Desired, RegistrySnapshot } from '../../src/registry/model.js';
 
 const server = (name: string, toolPrefix?: string) =>
@@ -47,5 +49,24 @@ describe('MCP tools of the registry', () => {
     expect(toolForCall(registry, 'crm_get_order')).toBeUndefined();
     expect(toolForCall(registry, 'crm.get.order')?.upstreamName).toBe('get.order');
     expect(toolForCall(registry, 'crm.get_order')?.upstreamName).toBe('get_order');
+  });
+
+  it('lists no MCP name a model API would refuse in a list (a registry from before the rule)', () => {
+    const long = `crm.${'x'.repeat(61)}`;
+    const registry = new RegistrySnapshot([
+      server('crm'),
+      tool('crm.get.order'),
+      tool('crm.get_order'),
+      tool(long),
+      tool(`crm.${'y'.repeat(60)}`),
+      tool('crm.find'),
+      { kind: 'Agent', name: 'bot', labels: {}, spec: {} } as unknown as Desired,
+    ]);
+    // Policies that let the agent call everything: only the names decide.
+    const everything = { registry, enforce: { evaluator: { evaluate: () => ({ decision: 'allow' }) }, entities: [] } };
+    const listed = visibleTools(everything as unknown as GuardSnapshot, 'bot');
+    expect(listed.map((u) => u.tool)).toEqual([`crm.${'y'.repeat(60)}`, 'crm.find']);
+    // Still called by its registry name.
+    expect(toolForCall(registry, long)?.upstreamName).toBe('x'.repeat(61));
   });
 });
