@@ -160,6 +160,13 @@ export function mcpRoutes(
       if (!accept.includes('application/json') || !accept.includes('text/event-stream'))
         return rpcError(reply, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
       // A batch is never the 2026 handler's (it ended with 2025-06-18), so its version is checked here.
+      if (typeof version === 'string' && (MODERN_VERSIONS as readonly string[]).includes(version))
+        return rpcError(
+          reply,
+          400,
+          -32600,
+          `Invalid Request: MCP ${version} has no JSON-RPC batches (they ended with 2025-06-18): send one message per request`,
+        );
       if (typeof version === 'string' && !endpoint.sdk.SUPPORTED_PROTOCOL_VERSIONS.includes(version))
         return rpcError(
           reply,

@@ -95,6 +95,25 @@ describe('/mcp on the wire', () => {
     expect(unknown.body.error).toMatchObject({ code: -32602, message: 'unknown tool "nope"' });
   });
 
+  it('tells a batch sent as 2026-07-28 that the version has no batches, not that the version is unknown', async () => {
+    const call = { jsonrpc: '2.0', method: 'tools/list', params: { _meta: envelope } };
+    const batch = await post(
+      [
+        { ...call, id: 1 },
+        { ...call, id: 2 },
+      ],
+      { 'mcp-protocol-version': MODERN },
+    );
+    expect(batch.status).toBe(400);
+    expect(batch.body.error).toMatchObject({ code: -32600 });
+    expect(batch.body.error.message).toContain(`MCP ${MODERN} has no JSON-RPC batches`);
+    expect(batch.body.error.message).not.toContain('Unsupported protocol version');
+    // An unknown version is still told it is unknown.
+    const unknown = await post([{ ...call, id: 1 }], { 'mcp-protocol-version': '2099-01-01' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain('Unsupported protocol version: 2099-01-01');
+  });
+
   it('still serves 2025-11-25 clients as before: initialize, then JSON answers', async () => {
     const init = await post(
       {
