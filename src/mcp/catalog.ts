@@ -165,15 +165,22 @@ export function mcpNameProblems(registry: RegistrySnapshot): Problem[] {
         message: `Tool "${t.name}" falls under the prefixes of ${claiming.map((m) => `McpServer "${m.name}" ("${prefixOf(m)}")`).join(' and ')}; label it ${SERVER_LABEL}: <server> to say which serves it`,
       });
   }
-  const seen = new Map<string, string>();
-  for (const { tool } of mcpTools(registry)) {
+  // What to do about a name: the part after the prefix is the upstream tool's own name, which the
+  // registry cannot rename (renaming the Tool would name another upstream tool).
+  const seen = new Map<string, UpstreamTool>();
+  for (const u of mcpTools(registry)) {
+    const { tool } = u;
     const name = mcpName(tool);
     if (name.length > MCP_NAME_MAX)
       problems.push({
         kind: 'Tool',
         name: tool,
         path: '/metadata/name',
-        message: `its MCP name "${name}" is ${name.length} characters; models accept at most ${MCP_NAME_MAX} (shorten the Tool's name or its McpServer's toolPrefix)`,
+        message:
+          `its MCP name "${name}" is ${name.length} characters; models accept at most ${MCP_NAME_MAX}: ` +
+          (prefixOf(u.server) === ''
+            ? `the upstream tool's own name "${u.upstreamName}" is too long to expose`
+            : `give McpServer "${u.server.name}" a shorter toolPrefix (the part after it, "${u.upstreamName}", is the upstream tool's own name)`),
       });
     const first = seen.get(name);
     if (first !== undefined)
@@ -181,9 +188,13 @@ export function mcpNameProblems(registry: RegistrySnapshot): Problem[] {
         kind: 'Tool',
         name: tool,
         path: '/metadata/name',
-        message: `Tool "${tool}" and Tool "${first}" would both be shown to agents as the MCP tool "${name}" (MCP names replace . : @ with _); rename one`,
+        message:
+          `Tool "${tool}" and Tool "${first.tool}" would both be shown to agents as the MCP tool "${name}" (MCP names replace . : @ with _); ` +
+          (first.server.name === u.server.name
+            ? `register only one of them (after the toolPrefix, each is the upstream tool's own name)`
+            : `give McpServer "${u.server.name}" or "${first.server.name}" another toolPrefix, or register only one of them`),
       });
-    else seen.set(name, tool);
+    else seen.set(name, u);
   }
   return problems;
 }

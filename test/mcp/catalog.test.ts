@@ -38,7 +38,7 @@ describe('MCP tools of the registry', () => {
       ['crm_get', 'raw', 'crm_get'],
     ]);
     expect(mcpNameProblems(registry).map((p) => p.message)).toEqual([
-      'Tool "crm_get" and Tool "crm.get" would both be shown to agents as the MCP tool "crm_get" (MCP names replace . : @ with _); rename one',
+      'Tool "crm_get" and Tool "crm.get" would both be shown to agents as the MCP tool "crm_get" (MCP names replace . : @ with _); give McpServer "raw" or "crm" another toolPrefix, or register only one of them',
     ]);
   });
 

@@ -144,6 +144,8 @@ describe('/mcp on the wire', () => {
     expect(twin.body).toContain(
       'Tool \\"web.echo.x\\" and Tool \\"web.echo_x\\" would both be shown to agents as the MCP tool \\"web_echo_x\\"',
     );
+    // Renaming either would name another upstream tool: the advice is to register one of them.
+    expect(twin.body).toContain("register only one of them (after the toolPrefix, each is the upstream tool's own name)");
     // A Tool no McpServer serves, named like an MCP tool, is not one: it neither collides nor hides it.
     expect((await t.request({ method: 'PUT', url: '/v1/tools/web_echo', payload: tool('web_echo') })).statusCode).toBe(201);
     const call = await modern('tools/call', { name: 'web_echo', arguments: { message: 'still me' } }, { 'mcp-name': 'web_echo' });
@@ -152,6 +154,7 @@ describe('/mcp on the wire', () => {
     const tooLong = await t.request({ method: 'PUT', url: `/v1/tools/${long}`, payload: tool(long) });
     expect(tooLong.statusCode, tooLong.body).toBe(422);
     expect(tooLong.body).toContain('is 65 characters; models accept at most 64');
+    expect(tooLong.body).toContain('give McpServer \\"evh\\" a shorter toolPrefix');
     // Not served by any McpServer: no MCP name to check.
     expect(
       (await t.request({ method: 'PUT', url: `/v1/tools/erp.${'x'.repeat(70)}`, payload: tool(`erp.${'x'.repeat(70)}`) }))
