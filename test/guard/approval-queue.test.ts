@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pendingCount } from '../../src/guard/approval-store.js';
 import { ENGINES } from '../support/databases.js';
-import { startMini, type TestServer } from '../support/server.js';
+import { addApprover, startMini, type TestServer } from '../support/server.js';
 
 describe.each(ENGINES)('the approvers’ queue on %s', (engine) => {
   let t: TestServer;
@@ -29,12 +29,7 @@ describe.each(ENGINES)('the approvers’ queue on %s', (engine) => {
 
   beforeAll(async () => {
     ({ t, key } = await startMini(engine, { maxPendingApprovals: 3 }));
-    await t.request({
-      method: 'PUT',
-      url: '/v1/people/alex.approver',
-      payload: { spec: { displayName: 'Alex', roles: ['approver'] } },
-    });
-    approver = (await t.request({ method: 'POST', url: '/v1/people/alex.approver/tokens' })).json().token;
+    approver = await addApprover(t);
   });
   afterAll(async () => t?.close());
 

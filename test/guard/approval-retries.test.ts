@@ -11,7 +11,15 @@ import type { App } from '../../src/app.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { pauseQuery, selectsFrom } from '../support/pause.js';
-import { ADMIN_TOKEN, startCluster, startMini, startNode, type TestCluster, type TestServer } from '../support/server.js';
+import {
+  ADMIN_TOKEN,
+  addApprover,
+  startCluster,
+  startMini,
+  startNode,
+  type TestCluster,
+  type TestServer,
+} from '../support/server.js';
 import { until } from '../support/wait.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -155,12 +163,7 @@ describe.each(ENGINES)('the same call once its approval expired or was denied (%
   const status = async (id: string) => (await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json().status;
   beforeAll(async () => {
     ({ t, key } = await startMini(engine, { approvalTtlSeconds: 1 }));
-    await t.request({
-      method: 'PUT',
-      url: '/v1/people/alex.approver',
-      payload: { spec: { displayName: 'Alex', roles: ['approver'] } },
-    });
-    approver = (await t.request({ method: 'POST', url: '/v1/people/alex.approver/tokens' })).json().token;
+    approver = await addApprover(t);
   });
   afterAll(async () => t?.close());
 

@@ -51,6 +51,19 @@ export async function startMini(engine: Engine, overrides: Partial<Config> = {})
   return { t, key: issued.json().key as string };
 }
 
+/** Registers the Person alex.approver (role approver) through `t` and returns a token of theirs. */
+export async function addApprover(t: Pick<TestServer, 'request'>): Promise<string> {
+  const put = await t.request({
+    method: 'PUT',
+    url: '/v1/people/alex.approver',
+    payload: { spec: { displayName: 'Alex', roles: ['approver'] } },
+  });
+  if (put.statusCode >= 300) throw new Error(`registering alex.approver: ${put.statusCode} ${put.body}`);
+  const issued = await t.request({ method: 'POST', url: '/v1/people/alex.approver/tokens' });
+  if (issued.statusCode !== 201) throw new Error(`a token for alex.approver: ${issued.statusCode} ${issued.body}`);
+  return issued.json().token as string;
+}
+
 /** Several nodes on one fresh database, as a deployment behind a balancer runs them. */
 export interface TestCluster {
   database: TestDatabase;
