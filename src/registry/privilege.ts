@@ -1,5 +1,5 @@
-// Who may change who holds power: a registry write that sets or changes a Person's roles (or the
-// sign-in identity of a Person who holds roles) needs the admin role, and nobody changes their own.
+// Who may change who holds power: a registry write that sets or changes a Person's roles or their
+// sign-in identity (email) needs the admin role, and nobody changes their own roles.
 // Checked on the whole change set before anything is written (docs/auth.md "Privilege").
 import { actorName, hasRole, type Principal } from '../auth/principal.js';
 import type { Problem } from '../errors.js';
@@ -71,8 +71,12 @@ export function checkPrivilege(
     const rolesBefore = before?.spec.roles ?? [];
     const rolesAfter = after.roles ?? [];
     const rolesChanged = !sameSet(rolesBefore, rolesAfter);
-    // With single sign-on the email is who signs in as this Person: moving it moves their roles.
-    const emailChanged = before !== undefined && (before.spec.email ?? '') !== (after.email ?? '');
+    // With single sign-on the email is who signs in as this Person: moving it moves their roles, and
+    // binding one to a Person without roles still makes someone that Person (an owner signs off its
+    // initiatives' promotions, issues its agents' keys). A platform person who controls a second
+    // address at the IdP bound it to a Person of their own making, handed it an initiative and signed
+    // off as its owner: one person acting as two (found by review). Only an admin binds a sign-in.
+    const emailChanged = (before?.spec.email ?? '') !== (after.email ?? '');
     const holdsRoles = rolesBefore.length > 0 || rolesAfter.length > 0;
     if (rolesChanged && self === o.name)
       refuse(o.name, '/spec/roles', `${o.name} may not change their own roles: another admin must`);
@@ -82,11 +86,17 @@ export function checkPrivilege(
         '/spec/roles',
         `only an admin may set or change roles (Person ${o.name}: ${describeChange(rolesBefore, rolesAfter)})`,
       );
+    else if (emailChanged && !admin && after.email)
+      refuse(
+        o.name,
+        '/spec/email',
+        `only an admin may set or change the email of Person ${o.name} (it is who signs in as them${holdsRoles ? ', with their roles' : ', and owners sign off and issue keys'})`,
+      );
     else if (emailChanged && holdsRoles && !admin)
       refuse(
         o.name,
         '/spec/email',
-        `only an admin may change the email of Person ${o.name}, who holds roles (it is how they sign in)`,
+        `only an admin may remove the email of Person ${o.name}, who holds roles (it is how they sign in)`,
       );
   }
   for (const o of initiatives(put)) problems.push(...checkInitiative(actor, current, o, stewards.get(o.name)));

@@ -111,7 +111,7 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
       payload: { spec: { displayName: 'ada.admin', email: 'pat.platform+ada@acme.example', roles: ['admin'] } },
     });
     expect(moved.statusCode).toBe(403);
-    expect(moved.json().error.message).toMatch(/only an admin may change the email of Person ada\.admin/);
+    expect(moved.json().error.message).toMatch(/only an admin may set or change the email of Person ada\.admin/);
     const removed = await t.request({ method: 'DELETE', url: '/v1/people/alice.approver', token: tokens['pat.platform'] });
     expect(removed.statusCode).toBe(403);
     expect(removed.json().error.message).toMatch(/only an admin may delete Person alice\.approver/);
@@ -540,11 +540,51 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
     ).toBe(200);
   });
 
+  it('refuses a platform person who binds a sign-in email to a Person without roles: one person acting as two', async () => {
+    // A second address pat controls at the IdP, bound to a Person of pat's making: that Person could
+    // own an initiative pat handed it and sign off its promotion as owner.
+    for (const spec of [
+      { displayName: 'Pat Too', email: 'pat.second@acme.example' },
+      { displayName: 'Pat Too', email: 'pat.second@acme.example', businessUnit: 'cx' },
+    ]) {
+      const bound = await t.request({
+        method: 'PUT',
+        url: '/v1/people/pat.too',
+        token: tokens['pat.platform'],
+        payload: { spec },
+      });
+      expect(bound.statusCode, bound.body).toBe(403);
+      expect(bound.json().error.message).toMatch(/only an admin may set or change the email of Person pat\.too/);
+    }
+    // Without an email it is a record of someone, who cannot sign in: platform registers those.
+    const plain = await t.request({
+      method: 'PUT',
+      url: '/v1/people/pat.too',
+      token: tokens['pat.platform'],
+      payload: { spec: { displayName: 'Pat Too' } },
+    });
+    expect(plain.statusCode, plain.body).toBe(201);
+    const later = await t.request({
+      method: 'PUT',
+      url: '/v1/people/pat.too',
+      token: tokens['pat.platform'],
+      payload: { spec: { displayName: 'Pat Too', email: 'pat.second@acme.example' } },
+    });
+    expect(later.statusCode).toBe(403);
+    // An admin binds it.
+    const byAdmin = await t.request({
+      method: 'PUT',
+      url: '/v1/people/pat.too',
+      payload: { spec: { displayName: 'Pat Too', email: 'pat.second@acme.example' } },
+    });
+    expect(byAdmin.statusCode, byAdmin.body).toBe(200);
+    expect((await t.request({ method: 'DELETE', url: '/v1/people/pat.too' })).statusCode).toBe(204);
+  });
+
   it('refuses a second Person with an email someone already signs in with', async () => {
     const twin = await t.request({
       method: 'PUT',
       url: '/v1/people/pat.twin',
-      token: tokens['pat.platform'],
       payload: { spec: { displayName: 'Pat Twin', email: 'PAT.platform@acme.example' } },
     });
     expect(twin.statusCode).toBe(422);
@@ -555,9 +595,11 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
     const { items } = (await t.request({ method: 'GET', url: '/v1/registry/changes?limit=1000' })).json() as {
       items: Array<{ kind: string; name: string; actor: string }>;
     };
-    // Newest first: the initiative he registered as his own and the one he deleted at proposed, the
-    // agent he created then handed over, and the one person without roles.
+    // Newest first: the Person he registered without an email, the initiative he registered as his own
+    // and the one he deleted at proposed, the agent he created then handed over, and the one person
+    // without roles.
     expect(items.filter((c) => c.actor === 'person:pat.platform').map((c) => `${c.kind}/${c.name}`)).toEqual([
+      'Person/pat.too',
       'Initiative/pats-own',
       'Initiative/take-over',
       'Agent/pat-bot',
