@@ -25,7 +25,7 @@ import { until } from '../support/wait.js';
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 type Node = { app: App; server: FastifyInstance };
 
-const refund = (node: Node, key: string, amount: number) =>
+const refund = (node: Node, key: string, amount: number, orderId = 'o-1') =>
   node.server.inject({
     method: 'POST',
     url: '/v1/decisions',
@@ -33,7 +33,7 @@ const refund = (node: Node, key: string, amount: number) =>
     payload: {
       action: 'tool.call',
       tool: 'crm.refund',
-      arguments: { amount, orderId: 'o-1' },
+      arguments: { amount, orderId },
       dataDomains: ['customer-records'],
     },
   });
@@ -84,18 +84,7 @@ describe.each(ENGINES)('plain retries of an approved call on two nodes (%s)', (e
     // Each node's group commit took the calls' locks (the open key's unique index) in the order they
     // came: with two calls asked in opposite orders, each held one and waited on the other's, and
     // PostgreSQL ended one commit as a deadlock, every decision in it answered 500.
-    const ask = (node: number, orderId: string) =>
-      c.nodes[node]?.server.inject({
-        method: 'POST',
-        url: '/v1/decisions',
-        headers: { authorization: `Bearer ${key}` },
-        payload: {
-          action: 'tool.call',
-          tool: 'crm.refund',
-          arguments: { amount: 100, orderId },
-          dataDomains: ['customer-records'],
-        },
-      }) as ReturnType<typeof refund>;
+    const ask = (node: number, orderId: string) => refund(c.nodes[node] as Node, key, 100, orderId);
     for (let round = 0; round < 10; round++) {
       const ids = Array.from({ length: 6 }, (_, i) => `lock-${round}-${i}`);
       const answers = await Promise.all([...ids.map((o) => ask(0, o)), ...[...ids].reverse().map((o) => ask(1, o))]);
