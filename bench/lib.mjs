@@ -72,6 +72,35 @@ export async function startFulcrum(name, { root: serverRoot = root } = {}) {
 }
 
 /**
+ * The server's own clocks, from one read of its /metrics: for each `key: 'histogram{labels}'` (the
+ * labels as /metrics prints them, or none), that histogram's sum and count now (0 for a series it has
+ * not written yet); and `value`, any other series of that read. Read before and after a slice, the
+ * differences (addGrowth) say where the slice's time went. The server renders each read afresh only
+ * with FULCRUM_METRICS_CACHE_MS=0: slices shorter than its cache (1 s) need that.
+ */
+export async function serverClocks(url, histograms) {
+  const lines = new Map(
+    (await (await fetch(`${url}/metrics`)).text()).split('\n').map((l) => [l.slice(0, l.lastIndexOf(' ')), l]),
+  );
+  const value = (series) => Number(lines.get(series)?.slice(series.length + 1) ?? 0);
+  const clocks = {};
+  for (const [k, series] of Object.entries(histograms)) {
+    const at = series.indexOf('{');
+    const [name, labels] = at < 0 ? [series, ''] : [series.slice(0, at), series.slice(at)];
+    clocks[k] = { sum: value(`${name}_sum${labels}`), count: value(`${name}_count${labels}`) };
+  }
+  return { clocks, value };
+}
+
+/** Adds to each of `into`'s clocks what it grew by from `before` to `after` (serverClocks' clocks). */
+export function addGrowth(into, before, after) {
+  for (const k of Object.keys(into)) {
+    into[k].sum += after[k].sum - before[k].sum;
+    into[k].count += after[k].count - before[k].count;
+  }
+}
+
+/**
  * An allowed tool call of the example's support-bot-eu, with a key issued to it now: the decision
  * bench/decide and bench/audit-verify send (autocannon's and fetch's options alike: url, method,
  * headers, body).

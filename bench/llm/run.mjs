@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { root, startFulcrum } from '../lib.mjs';
+import { addGrowth, root, serverClocks, startFulcrum } from '../lib.mjs';
 import { bindProviderSecret, child, setUpAgent, startProvider, stopChildren } from './setup.mjs';
 
 const { values } = parseArgs({
@@ -136,32 +136,16 @@ const SERVER_CLOCKS = {
   commit: 'fulcrum_audit_commit_seconds{result="ok"}',
   provider: 'fulcrum_llm_upstream_seconds{endpoint="bench-openai",stream="false"}',
 };
-async function serverClocks() {
-  const text = await (await fetch(`${fulcrum.url}/metrics`)).text();
-  const value = (series) => {
-    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-    return line ? Number(line.slice(series.length + 1)) : 0;
-  };
-  const at = (s, part) => s.replace('{', `_${part}{`);
-  return Object.fromEntries(
-    Object.entries(SERVER_CLOCKS).map(([k, s]) => [k, { sum: value(at(s, 'sum')), count: value(at(s, 'count')) }]),
-  );
-}
+const readClocks = () => serverClocks(fulcrum.url, SERVER_CLOCKS);
 const spent = Object.fromEntries(Object.keys(SERVER_CLOCKS).map((k) => [k, { sum: 0, count: 0 }]));
 const whole = Object.fromEntries(NAMES.map((n) => [n, { total: [] }]));
 const streamed = Object.fromEntries(NAMES.map((n) => [n, { total: [], ttft: [] }]));
 // The machine's speed drifts (other tenants): the paths are measured in alternating slices.
 for (let i = 0; i < rounds; i++)
   for (const name of NAMES) {
-    const before = name === 'fulcrum' ? await serverClocks() : undefined;
+    const before = name === 'fulcrum' ? await readClocks() : undefined;
     await sequential(name, Math.ceil(calls / rounds), false, whole[name]);
-    if (before) {
-      const after = await serverClocks();
-      for (const k of Object.keys(spent)) {
-        spent[k].sum += after[k].sum - before[k].sum;
-        spent[k].count += after[k].count - before[k].count;
-      }
-    }
+    if (before) addGrowth(spent, before.clocks, (await readClocks()).clocks);
     if (streaming.includes(name)) await sequential(name, Math.ceil(calls / rounds / 3), true, streamed[name]);
   }
 

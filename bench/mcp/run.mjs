@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import autocannon from 'autocannon';
-import { root, startFulcrum } from '../lib.mjs';
+import { addGrowth, root, serverClocks, startFulcrum } from '../lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -176,26 +176,12 @@ const quantiles = (times) => {
 /** The server's own clocks (its /metrics): sums and counts of the decision (to its durable commit),
  *  of the audit commit alone, and of the upstream's answer, for the gateway's slices. */
 const SERVER_CLOCKS = {
-  decision: ['fulcrum_decision_seconds', '{entry="mcp"}'],
-  commit: ['fulcrum_audit_commit_seconds', '{result="ok"}'],
-  upstream: ['fulcrum_mcp_upstream_seconds', ''],
+  decision: 'fulcrum_decision_seconds{entry="mcp"}',
+  commit: 'fulcrum_audit_commit_seconds{result="ok"}',
+  upstream: 'fulcrum_mcp_upstream_seconds',
 };
-async function serverClocks() {
-  const lines = new Map(
-    (await (await fetch(`${fulcrum.url}/metrics`)).text()).split('\n').map((l) => [l.slice(0, l.lastIndexOf(' ')), l]),
-  );
-  const value = (series) => Number(lines.get(series)?.slice(series.length + 1) ?? 0);
-  return {
-    ...Object.fromEntries(
-      Object.entries(SERVER_CLOCKS).map(([k, [name, labels]]) => [
-        k,
-        { sum: value(`${name}_sum${labels}`), count: value(`${name}_count${labels}`) },
-      ]),
-    ),
-    entries: value('fulcrum_audit_entries_total'),
-  };
-}
-const spent = { decision: { sum: 0, count: 0 }, commit: { sum: 0, count: 0 }, upstream: { sum: 0, count: 0 } };
+const readClocks = () => serverClocks(fulcrum.url, SERVER_CLOCKS);
+const spent = Object.fromEntries(Object.keys(SERVER_CLOCKS).map((k) => [k, { sum: 0, count: 0 }]));
 
 await sequential(direct, 300); // warm up both paths (JIT, the gateway's upstream connection)
 await sequential(gateway, 300);
@@ -209,15 +195,9 @@ for (let i = 0; i < rounds; i++)
     ['gateway', gateway],
     ['decision', decision],
   ]) {
-    const before = name === 'gateway' ? await serverClocks() : undefined;
+    const before = name === 'gateway' ? await readClocks() : undefined;
     await sequential(target, Math.ceil(calls / rounds), times[name]);
-    if (before) {
-      const after = await serverClocks();
-      for (const k of Object.keys(spent)) {
-        spent[k].sum += after[k].sum - before[k].sum;
-        spent[k].count += after[k].count - before[k].count;
-      }
-    }
+    if (before) addGrowth(spent, before.clocks, (await readClocks()).clocks);
   }
 const sd = quantiles(times.direct);
 const sg = quantiles(times.gateway);
@@ -233,12 +213,12 @@ let errors = 0;
 const commits = { count: 0, sum: 0, entries: 0 };
 for (let i = 0; i < rounds; i++) {
   const d = await load(direct);
-  const before = await serverClocks();
+  const before = await readClocks();
   const g = await load(gateway);
-  const after = await serverClocks();
-  commits.count += after.commit.count - before.commit.count;
-  commits.sum += after.commit.sum - before.commit.sum;
-  commits.entries += after.entries - before.entries;
+  const after = await readClocks();
+  commits.count += after.clocks.commit.count - before.clocks.commit.count;
+  commits.sum += after.clocks.commit.sum - before.clocks.commit.sum;
+  commits.entries += after.value('fulcrum_audit_entries_total') - before.value('fulcrum_audit_entries_total');
   errors += d.errors + d.non2xx + g.errors + g.non2xx;
   if (d.non2xx + g.non2xx > 0)
     console.log('  status codes:', JSON.stringify(d.statusCodeStats), JSON.stringify(g.statusCodeStats));
