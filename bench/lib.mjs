@@ -29,6 +29,8 @@ export async function startFulcrum(name, { root: serverRoot = root } = {}) {
       FULCRUM_PORT: '0',
       FULCRUM_ADMIN_TOKEN: admin,
       FULCRUM_LOG_LEVEL: 'warn',
+      // Each /metrics read rendered afresh, so that the reads around a slice (serverClocks) see it whole.
+      FULCRUM_METRICS_CACHE_MS: process.env.FULCRUM_METRICS_CACHE_MS ?? '0',
       // The operator's allow-lists: examples/acme's stdio server, and upstreams on this machine (bench/mcp).
       FULCRUM_MCP_STDIO_ALLOW: JSON.stringify([['npx', '-y', '@modelcontextprotocol/server-everything@2026.8.31']]),
       FULCRUM_OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
@@ -75,8 +77,8 @@ export async function startFulcrum(name, { root: serverRoot = root } = {}) {
  * The server's own clocks, from one read of its /metrics: for each `key: 'histogram{labels}'` (the
  * labels as /metrics prints them, or none), that histogram's sum and count now (0 for a series it has
  * not written yet); and `value`, any other series of that read. Read before and after a slice, the
- * differences (addGrowth) say where the slice's time went. The server renders each read afresh only
- * with FULCRUM_METRICS_CACHE_MS=0: slices shorter than its cache (1 s) need that.
+ * differences (addGrowth) say where the slice's time went. startFulcrum's server renders each read
+ * afresh (FULCRUM_METRICS_CACHE_MS=0 unless set): with a cache, a read could be a slice behind.
  */
 export async function serverClocks(url, histograms) {
   const lines = new Map(

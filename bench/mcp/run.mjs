@@ -3,7 +3,7 @@
 // over the pooled upstream connection, evidence). Both measured in the same run. Not a test.
 //
 //   npm run build && node bench/mcp/run.mjs [--protocol 2025-11-25|2026-07-28] [--seconds 4] [--rounds 5]
-//                                          [--connections 16] [--calls 2000]
+//                                          [--connections 16] [--calls 2000] [--root DIR]
 //
 // --protocol 2025-11-25 (default): server-everything (SDK 1.x) is the upstream, both paths initialize.
 // --protocol 2026-07-28: test/mcp/peers/modern-upstream.mjs (SDK 2.x, 2026-07-28 only) is the upstream;
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '16' },
     calls: { type: 'string', default: '2000' },
     protocol: { type: 'string', default: '2025-11-25' },
+    // Another checkout's build to serve (A/B runs against a copy of an earlier tree).
+    root: { type: 'string' },
   },
 });
 const MODERN = values.protocol === '2026-07-28';
@@ -59,7 +61,7 @@ const upstream = await new Promise((resolve, reject) => {
   upstreamProc.on('exit', (c) => reject(new Error(`upstream exited ${c}: ${err}`)));
 });
 
-const fulcrum = await startFulcrum('mcp');
+const fulcrum = await startFulcrum('mcp', values.root ? { root: path.resolve(values.root) } : {});
 const put = async (plural, name, spec) => {
   const r = await fulcrum.api('PUT', `/v1/${plural}/${name}`, {
     apiVersion: 'fulcrum/v1',
@@ -182,6 +184,10 @@ const SERVER_CLOCKS = {
 };
 const readClocks = () => serverClocks(fulcrum.url, SERVER_CLOCKS);
 const spent = Object.fromEntries(Object.keys(SERVER_CLOCKS).map((k) => [k, { sum: 0, count: 0 }]));
+// Fulcrum's CPU time (user and system) over the gateway's slices: less at the machine's mercy than
+// latency (a busy neighbour delays a call more than it lengthens the work the call takes).
+const CPU = 'fulcrum_process_cpu_seconds_total';
+const cpu = { seconds: 0, calls: 0 };
 
 await sequential(direct, 300); // warm up both paths (JIT, the gateway's upstream connection)
 await sequential(gateway, 300);
@@ -197,7 +203,12 @@ for (let i = 0; i < rounds; i++)
   ]) {
     const before = name === 'gateway' ? await readClocks() : undefined;
     await sequential(target, Math.ceil(calls / rounds), times[name]);
-    if (before) addGrowth(spent, before.clocks, (await readClocks()).clocks);
+    if (before) {
+      const after = await readClocks();
+      addGrowth(spent, before.clocks, after.clocks);
+      cpu.seconds += after.value(CPU) - before.value(CPU);
+      cpu.calls += Math.ceil(calls / rounds);
+    }
   }
 const sd = quantiles(times.direct);
 const sg = quantiles(times.gateway);
@@ -246,6 +257,9 @@ console.log(
   `    the decision to its durable commit ${mean('decision').toFixed(2)} ms (the commit alone, fsync included, ${mean('commit').toFixed(2)} ms); ` +
     `the upstream's answer ${mean('upstream').toFixed(2)} ms (direct, measured by this client: ${direct_.toFixed(2)} ms); ` +
     `the rest (both hops of HTTP, the key check, MCP handling on both sides) ${(through - mean('decision') - mean('upstream')).toFixed(2)} ms of ${through.toFixed(2)} ms`,
+);
+console.log(
+  `    Fulcrum's CPU (user and system) ${((cpu.seconds / cpu.calls) * 1e6).toFixed(0)} µs a call through /mcp, one call at a time`,
 );
 console.log(`\nunder load (${connections} connections, ${rounds} pairs of ${seconds} s, direct then gateway)`);
 for (const [i, p] of pairs.entries())

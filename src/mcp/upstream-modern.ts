@@ -147,13 +147,81 @@ export interface CallOptions {
   onprogress?: (p: { progress: number; total?: number; message?: string }) => void;
 }
 
+/**
+ * A tools/call on a modern connection. The SDK's `callTool` is `request()` plus what the gateway's
+ * pooled clients never use: an output-schema check (turned off, NO_OUTPUT_VALIDATION) and the mirroring
+ * of arguments into `Mcp-Param-*` headers that the upstream's tools/list declares (the pooled clients
+ * list nothing, so there is nothing to mirror). And `request()` without a result schema builds its
+ * check anew for every call, by validating `undefined` against the method's schema and formatting the
+ * failure: ~0.1 ms a call on the bench machine (bench/README.md, session 30). So the call is sent
+ * through `request()` with that same check built once per client (the codec's own `validateResult`,
+ * as the SDK builds it). An upstream that refuses the call for lack of mirrored headers (-32020) gets
+ * `callTool` from then on: it lists the tools, learns the declarations and mirrors them, as before.
+ */
 export async function callToolModern(
   client: ModernClient,
   name: string,
   args: Record<string, unknown>,
   options: CallOptions,
 ): Promise<CallToolResult> {
-  return plain((await client.callTool({ name, arguments: args }, options)) as Record<string, unknown>) as CallToolResult;
+  const params = { name, arguments: args };
+  const check = mirrors.has(client) ? undefined : resultCheck(client);
+  if (!check) return plain((await client.callTool(params, options)) as Record<string, unknown>) as CallToolResult;
+  try {
+    return plain(
+      (await client.request({ method: 'tools/call', params }, check, options)) as Record<string, unknown>,
+    ) as CallToolResult;
+  } catch (err) {
+    if (rpcError(err)?.code !== HEADER_MISMATCH) throw err;
+    mirrors.add(client);
+    return plain((await client.callTool(params, options)) as Record<string, unknown>) as CallToolResult;
+  }
+}
+
+/** 2026-07-28's JSON-RPC error for a request whose headers disagree with its body (`Mcp-Name`, `Mcp-Param-*`). */
+const HEADER_MISMATCH = -32020;
+/** Clients whose upstream wants arguments mirrored into headers: their calls go through `callTool`. */
+const mirrors = new WeakSet<ModernClient>();
+
+/** The codec's result check, as the SDK's request() builds it for a spec method (its codecResultValidator). */
+interface WireCodec {
+  validateResult(method: string, raw: unknown): { ok: true; value: unknown } | { ok: false; reason: string; message?: string };
+}
+type ResultCheck = {
+  '~standard': {
+    version: 1;
+    vendor: string;
+    validate(value: unknown): { value: unknown } | { issues: Array<{ message: string }> };
+  };
+};
+const checks = new WeakMap<ModernClient, ResultCheck | undefined>();
+
+/**
+ * The check of a tools/call result for `client`'s negotiated codec, built once; undefined when the
+ * client has no codec to give (another SDK version): then the call goes through `callTool`.
+ */
+export function resultCheck(client: ModernClient): ResultCheck | undefined {
+  if (checks.has(client)) return checks.get(client);
+  const codecOf = (client as unknown as { _wireCodec?: () => WireCodec })._wireCodec;
+  const codec = typeof codecOf === 'function' ? codecOf.call(client) : undefined;
+  const check: ResultCheck | undefined =
+    codec && typeof codec.validateResult === 'function'
+      ? {
+          '~standard': {
+            version: 1,
+            vendor: 'fulcrum',
+            validate(value) {
+              const outcome = codec.validateResult('tools/call', value);
+              if (outcome.ok) return { value: outcome.value };
+              return {
+                issues: [{ message: outcome.reason === 'invalid' ? String(outcome.message) : 'not-in-era: tools/call' }],
+              };
+            },
+          },
+        }
+      : undefined;
+  checks.set(client, check);
+  return check;
 }
 
 /**

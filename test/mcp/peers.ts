@@ -77,6 +77,8 @@ export interface SeenRequest {
   version?: string;
   mcpMethod?: string;
   mcpName?: string;
+  /** The Mcp-Param-Region header (modern-upstream.mjs's `routed` tool declares it). */
+  region?: string;
   session?: string;
 }
 

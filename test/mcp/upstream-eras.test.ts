@@ -12,6 +12,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { type CallToolResult, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headerValue, UpstreamHttpTransport } from '../../src/mcp/http-transport.js';
+import { CLIENT_INFO, MODERN_CLIENT_OPTIONS, MODERN_PIN, resultCheck } from '../../src/mcp/upstream-modern.js';
 import { createOutboundPolicy } from '../../src/net/outbound.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
@@ -95,6 +96,7 @@ spec: { system: eras, effect: read, dataDomains: [], arguments: ${args} }
     'mod.fail',
     'mod.later',
     'mod.approve',
+    'mod.routed',
     'dual.echo',
     'leg.echo',
     'mst.echo',
@@ -160,6 +162,25 @@ describe('MCP gateway: upstreams of either protocol generation', () => {
     expect((await requestsSeen(modern)).at(-1)).toMatchObject({ mcpName: headerValue('nöpe'), mcpMethod: 'tools/call' });
   });
 
+  it("checks a modern tools/call result as the SDK's request() does, with its codec, built once per client", async () => {
+    // The gateway's calls rely on this (upstream-modern.ts callToolModern): an SDK without the codec
+    // accessor would send every call through callTool, correct but slower.
+    const sdk = await import('@modelcontextprotocol/client');
+    const client = new sdk.Client(CLIENT_INFO, { ...MODERN_CLIENT_OPTIONS, versionNegotiation: MODERN_PIN });
+    await client.connect(new sdk.StreamableHTTPClientTransport(new URL(modern.url)));
+    try {
+      const check = resultCheck(client);
+      expect(check).toBeDefined();
+      expect(resultCheck(client)).toBe(check);
+      const ok = { content: [{ type: 'text', text: 'fine' }] };
+      expect(check?.['~standard'].validate(ok)).toEqual({ value: expect.objectContaining(ok) });
+      const refused = check?.['~standard'].validate({ content: 'not a list' });
+      expect(refused).toEqual({ issues: [{ message: expect.stringContaining('content') }] });
+    } finally {
+      await client.close();
+    }
+  });
+
   describe.each(ENGINES)('through /mcp (%s)', (engine) => {
     let t: TestServer;
     let agent: Client;
@@ -204,7 +225,7 @@ describe('MCP gateway: upstreams of either protocol generation', () => {
         expect(res.statusCode, `${server}: ${res.body}`).toBe(200);
         lists[server] = res.json().tools.map((x: { upstreamName: string }) => x.upstreamName);
       }
-      expect(lists.mod).toEqual(['echo', 'progress', 'fail', 'later', 'approve']);
+      expect(lists.mod).toEqual(['echo', 'progress', 'fail', 'routed', 'later', 'approve']);
       expect(lists.dual).toEqual(lists.mod);
       expect(lists.leg).toContain('echo');
       // The modern-only upstream was asked which generation it speaks once, then spoken to in it:
@@ -214,6 +235,20 @@ describe('MCP gateway: upstreams of either protocol generation', () => {
       for (const r of seen) expect(r).toMatchObject({ version: '2026-07-28', mcpMethod: r.method });
       // The dual upstream offers 2026-07-28 too, so the gateway speaks that to it.
       expect((await requestsSeen(dual)).map((r) => r.method)).not.toContain('initialize');
+    });
+
+    it('mirrors arguments into the Mcp-Param headers a modern upstream declares, from its first refusal on', async () => {
+      const before = (await requestsSeen(modern)).length;
+      for (const region of ['eu', 'us'])
+        expect(text(await agent.callTool({ name: 'mod_routed', arguments: { region } }))).toBe(`Routed to ${region}`);
+      const seen = (await requestsSeen(modern))
+        .slice(before)
+        .filter((r) => r.method !== 'server/discover') // the gateway's connection opening, if this is its first call
+        .map((r) => (r.region ? `${r.method} ${r.region}` : r.method));
+      // The gateway's call carries no Mcp-Param header (its connection listed nothing); refused, it
+      // goes through the SDK's callTool, which is refused once more, lists the tools, learns the
+      // declaration and sends it. The next call mirrors it at once.
+      expect(seen).toEqual(['tools/call', 'tools/call', 'tools/list', 'tools/call eu', 'tools/call us']);
     });
 
     it('calls each of them and returns a 2025-shaped result (no resultType, cache hints or server identity)', async () => {

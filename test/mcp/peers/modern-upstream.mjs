@@ -4,7 +4,8 @@
 // argument `stdio` it serves the same tools over stdio instead (serveStdio, modern only).
 //
 // Tools: echo {message} (answers "Echo: <message>"), progress {steps} (reports each step before it
-// answers), fail {} (a tool error, in-band), later {} (answers input_required with only a
+// answers), fail {} (a tool error, in-band), routed {region} (declares `x-mcp-header: Region`, so a
+// call without a matching Mcp-Param-Region header is refused -32020), later {} (answers input_required with only a
 // requestState: "come back later"), approve {what} (asks for an elicitation: input_required).
 // GET /requests lists what each POST carried (the protocol headers and the body's method), so a
 // test can see what the gateway sent. Prints LOOPBACK_PORT=<port> on stderr once it listens.
@@ -43,6 +44,15 @@ function factory() {
     isError: true,
     content: [{ type: 'text', text: 'the fail tool failed, as it always does' }],
   }));
+  // SEP-2243: its caller must mirror `region` into an Mcp-Param-Region header (refused -32020 without).
+  server.registerTool(
+    'routed',
+    {
+      description: 'Answers with the region it was routed to',
+      inputSchema: object({ region: { type: 'string', 'x-mcp-header': 'Region' } }, ['region']),
+    },
+    async ({ region }) => ({ content: [{ type: 'text', text: `Routed to ${region}` }] }),
+  );
   server.registerTool('later', { description: 'Asks to be called again later', inputSchema: object() }, async () =>
     inputRequired({ requestState: 'poll-again' }),
   );
@@ -89,6 +99,7 @@ function serveHttp() {
         version: h['mcp-protocol-version'],
         mcpMethod: h['mcp-method'],
         mcpName: h['mcp-name'],
+        region: h['mcp-param-region'],
         session: h['mcp-session-id'],
       });
       const headers = new Headers();
