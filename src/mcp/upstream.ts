@@ -118,6 +118,8 @@ export type UpstreamPool = ReturnType<typeof createUpstreamPool>;
 
 export function createUpstreamPool(opts: UpstreamOptions) {
   const conns = new Map<string, Connection>();
+  /** When each server's connection was last dropped for a result not of 2026-07-28 (see request). */
+  const droppedForShape = new Map<string, number>();
   // Read when used, not copied: secrets and a child's environment are what they are at connect time.
   const env = () => opts.env ?? process.env;
   let log: UpstreamLog = (entry, message) => process.emitWarning(`${message}: ${entry.detail}`);
@@ -342,9 +344,16 @@ export function createUpstreamPool(opts: UpstreamOptions) {
         if (invalidResult(err)) {
           // Not a 2026-07-28 answer: the server at the URL may now be of 2025-11-25 and lenient (it
           // answered the modern request, 2025-shaped). New calls reconnect and ask again which it
-          // speaks; the calls in flight finish on this connection, which is closed after them.
-          if (conns.get(server.name) === conn) conns.delete(server.name);
-          conn.retired = true;
+          // speaks; the calls in flight finish on this connection, which is closed after them. At
+          // most once per back-off: a server that says it speaks 2026-07-28 and answers otherwise
+          // every time cost one more server/discover per call; its calls fail on this connection
+          // until the back-off is over, then it is asked again.
+          const last = droppedForShape.get(server.name);
+          if (last === undefined || Date.now() - last >= opts.retryAfterMs) {
+            droppedForShape.set(server.name, Date.now());
+            if (conns.get(server.name) === conn) conns.delete(server.name);
+            conn.retired = true;
+          }
           throw notJsonRpc(server, describeError(err, undefined), what);
         }
       }

@@ -3,7 +3,8 @@
 // server now of 2025-11-25 that answers the modern request anyway, 2025-shaped (a lenient server),
 // kept failing every call, "not JSON-RPC", until the node restarted; a strict one (an HTTP 400) and
 // the way back already reconnected. The connection is now dropped on such an answer: the next call
-// asks again and is answered.
+// asks again and is answered. At most once a second: a server that says it speaks 2026-07-28 and
+// answers otherwise every time had every call ask it again first.
 import http from 'node:http';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -50,6 +51,11 @@ describe('MCP gateway: an upstream that changes protocol generation at its URL',
   let agent: Client;
   /** Where the front forwards to: the upstream now at the URL. */
   let behind = '';
+  /** With this set, server/discover goes to the 2026 upstream and the rest to `behind`: a server that
+   *  says it speaks 2026-07-28 and answers otherwise. */
+  let discoverAt: string | undefined;
+  /** The server/discover requests the front saw. */
+  let discovers = 0;
 
   beforeAll(async () => {
     modern = await startModernUpstream('reject');
@@ -57,10 +63,16 @@ describe('MCP gateway: an upstream that changes protocol generation at its URL',
     front = http.createServer(async (req, res) => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
+      const discover = chunks.length > 0 && JSON.parse(Buffer.concat(chunks).toString()).method === 'server/discover';
+      if (discover) discovers++;
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers))
         if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-      const r = await fetch(behind, { method: req.method, headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) });
+      const r = await fetch(discover && discoverAt ? discoverAt : behind, {
+        method: req.method,
+        headers,
+        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+      });
       const out: Record<string, string> = {};
       r.headers.forEach((v, k) => {
         if (k !== 'content-length' && k !== 'transfer-encoding') out[k] = v;
@@ -102,5 +114,22 @@ describe('MCP gateway: an upstream that changes protocol generation at its URL',
     expect(await echo()).toBe('upstream MCP server "sw" sent an answer that is not JSON-RPC to tools/call echo');
     expect(await echo()).toBe('Echo: m');
     expect(await echo()).toBe('Echo: m');
+  });
+
+  it('asks a server that says 2026-07-28 and answers otherwise again at most once per back-off, not on every call', async () => {
+    behind = modern.url;
+    await echo(); // the connection of the test before speaks 2025-11-25: refused, it is dropped
+    expect(await echo()).toBe('Echo: m');
+    discoverAt = modern.url;
+    behind = legacy.url;
+    const before = discovers;
+    const started = Date.now();
+    for (let i = 0; i < 6; i++)
+      expect(await echo()).toBe('upstream MCP server "sw" sent an answer that is not JSON-RPC to tools/call echo');
+    // A failure drops the connection and the next call asks again (one server/discover) at most once
+    // per back-off (1 s; the test before dropped one moments ago, so maybe not at all here); the other
+    // calls fail on the connection they have. Before, every call after the first asked again.
+    expect(discovers - before).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / 1000));
+    discoverAt = undefined;
   });
 });
