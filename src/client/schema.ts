@@ -2138,8 +2138,10 @@ export interface components {
             expiresAt: string;
             id: string;
             reasons: components["schemas"]["Reason"][];
+            revokedAt: string | null;
+            revokedReason: string | null;
             /** @enum {string} */
-            status: "pending" | "approved" | "denied" | "expired" | "used";
+            status: "pending" | "approved" | "denied" | "expired" | "used" | "revoked";
             tool: string;
             usedAt: string | null;
             usedDecisionId: string | null;
@@ -6604,7 +6606,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                status?: "pending" | "approved" | "denied" | "expired" | "used";
+                status?: "pending" | "approved" | "denied" | "expired" | "used" | "revoked";
             };
             header?: never;
             path?: never;

@@ -140,7 +140,7 @@ export interface ApprovalTable {
   arguments_hash: string;
   data_domains: string;
   reasons: string;
-  status: 'pending' | 'approved' | 'denied' | 'used';
+  status: 'pending' | 'approved' | 'denied' | 'used' | 'revoked';
   created_at: string;
   expires_at: string;
   decided_by: string | null;
@@ -155,6 +155,9 @@ export interface ApprovalTable {
   /** The Person who issued the agent key the call that opened it came with (separation of duties); null
    *  for a key the admin token issued, an OAuth access token, or an approval opened before 2026-12-05. */
   key_issuer: string | null;
+  /** When and why it was ended unspent (status `revoked`: its agent was suspended); null otherwise. */
+  revoked_at: string | null;
+  revoked_reason: string | null;
 }
 
 export interface ShadowAgentTable {

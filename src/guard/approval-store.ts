@@ -5,7 +5,7 @@ import { databaseNow } from '../db/clock.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
 import type { Reason } from './decide.js';
 
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'used';
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'used' | 'revoked';
 
 export interface Approval {
   id: string;
@@ -23,6 +23,8 @@ export interface Approval {
   comment: string | null;
   usedAt: string | null;
   usedDecisionId: string | null;
+  revokedAt: string | null;
+  revokedReason: string | null;
 }
 
 export function toApproval(r: ApprovalTable, now = new Date().toISOString()): Approval {
@@ -43,6 +45,8 @@ export function toApproval(r: ApprovalTable, now = new Date().toISOString()): Ap
     comment: r.comment,
     usedAt: r.used_at,
     usedDecisionId: r.used_decision_id,
+    revokedAt: r.revoked_at,
+    revokedReason: r.revoked_reason,
   };
 }
 
@@ -66,6 +70,33 @@ export async function expireApprovalsOf(db: Kysely<Database>, agent: string, now
     .where('agent', '=', agent)
     .where('status', 'in', ['pending', 'approved'])
     .where('expires_at', '>', now)
+    .execute();
+}
+
+/** Why approvals end revoked: the only reason so far. */
+export const AGENT_SUSPENDED = 'agent suspended';
+
+/**
+ * Revokes every approval of `agent` still pending, or approved and unspent, in the suspending
+ * transaction: a grant made before the suspension does not let the call through after the resume
+ * (whatever the suspension was for may have been that very call), and nobody can grant a request
+ * made before it. The same call asks a person again after the resume. Returns those revoked.
+ */
+export async function revokeApprovalsOf(
+  db: Kysely<Database>,
+  agent: string,
+  now: string,
+  reason: string,
+): Promise<Array<Pick<ApprovalTable, 'id' | 'tool' | 'data_domains'>>> {
+  // One conditional UPDATE, as every state change: a decision or a spend racing it (another node) is
+  // ordered before or after it by the row's lock, never half of each.
+  return db
+    .updateTable('approvals')
+    .set({ status: 'revoked', revoked_at: now, revoked_reason: reason, open_key: null })
+    .where('agent', '=', agent)
+    .where('status', 'in', ['pending', 'approved'])
+    .where('expires_at', '>', now)
+    .returning(['id', 'tool', 'data_domains'])
     .execute();
 }
 

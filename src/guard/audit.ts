@@ -18,6 +18,7 @@ export interface AuditRecord {
     | 'decision'
     | 'approval.approved'
     | 'approval.denied'
+    | 'approval.revoked'
     | 'agent.suspended'
     | 'agent.resumed'
     | 'call.outcome'

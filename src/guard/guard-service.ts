@@ -12,7 +12,14 @@ import { ConflictError, NotAllowedError, NotFoundError, UnauthenticatedError } f
 import { clientKey } from '../net/addresses.js';
 import { type Observability, unobserved } from '../observability.js';
 import { createRegistryStore } from '../registry/registry-store.js';
-import { type Approval, type ApprovalStatus, createApprovalStore, openKey } from './approval-store.js';
+import {
+  AGENT_SUSPENDED,
+  type Approval,
+  type ApprovalStatus,
+  createApprovalStore,
+  openKey,
+  revokeApprovalsOf,
+} from './approval-store.js';
 import { type AuditRecord, AuditWriter, RetryBatch } from './audit.js';
 import { checkRequest, type DecisionRequest, decide, hashArguments, type Outcome, type Reason, refusal } from './decide.js';
 import { createShadowStore, type ShadowSource } from './shadow-store.js';
@@ -361,6 +368,8 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         agent_owner: snapshot.registry.get('Agent', d.agent)?.spec.owner ?? null,
         open_key: key,
         key_issuer: await store.keyIssuer(d.caller.keyId),
+        revoked_at: null,
+        revoked_reason: null,
       });
       if (inserted) {
         d.approvalId = id;
@@ -474,6 +483,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     if (row.arguments_hash !== d.outcome.argumentsHash) return `approval ${id} was granted for other arguments`;
     if (row.status === 'used') return `approval ${id} was already used (decision ${row.used_decision_id})`;
     if (row.status === 'denied') return `approval ${id} was denied by ${row.decided_by}`;
+    if (row.status === 'revoked') return `approval ${id} was revoked: ${row.revoked_reason} (${row.revoked_at})`;
     if (row.expires_at <= now) return `approval ${id} expired at ${row.expires_at}`;
     return `approval ${id} is still pending`;
   }
@@ -706,6 +716,8 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         const a = await approvals.get(id, now);
         if (!a) throw new NotFoundError(`no approval "${id}"`);
         if (a.status === 'expired') throw new ConflictError(`approval ${id} expired at ${a.expiresAt}`);
+        if (a.status === 'revoked')
+          throw new ConflictError(`approval ${id} was revoked: ${a.revokedReason} (${a.revokedAt}); the call asks again`);
         throw new ConflictError(`approval ${id} is already ${a.status}${a.decidedBy ? ` (by ${a.decidedBy})` : ''}`);
       }
       const a = (await approvals.get(id)) as Approval;
@@ -726,7 +738,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
     async setSuspended(actor: Principal, agent: string, suspended: boolean, reason: string) {
       const at = new Date().toISOString();
-      await db.transaction().execute(async (trx) => {
+      const revoked = await db.transaction().execute(async (trx) => {
         // Who owns the agent and who suspended it are read as committed, under the lock the revision
         // takes: an agent registered, handed over or suspended through another node a moment ago
         // (before this node polls) counts as it now is.
@@ -740,13 +752,18 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         const by = (await trx.selectFrom('agent_controls').select('actor').where('agent', '=', agent).executeTakeFirst())?.actor;
         if (!suspended && by && actor.type === 'person' && !hasRole(actor, 'platform') && by !== actorName(actor))
           throw new NotAllowedError(`${agent} was suspended by ${by}: only platform or admin may resume it`);
-        if (suspended)
-          await trx
-            .insertInto('agent_controls')
-            .values({ agent, status: 'suspended', reason, actor: actorName(actor), at })
-            .onConflict((oc) => oc.column('agent').doUpdateSet({ reason, actor: actorName(actor), at }))
-            .execute();
-        else await trx.deleteFrom('agent_controls').where('agent', '=', agent).execute();
+        if (!suspended) {
+          await trx.deleteFrom('agent_controls').where('agent', '=', agent).execute();
+          return [];
+        }
+        await trx
+          .insertInto('agent_controls')
+          .values({ agent, status: 'suspended', reason, actor: actorName(actor), at })
+          .onConflict((oc) => oc.column('agent').doUpdateSet({ reason, actor: actorName(actor), at }))
+          .execute();
+        // Whatever it was suspended for may be the very call a person approved: its open approvals end
+        // with the suspension, and after the resume the call asks again (docs/policies.md).
+        return revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), AGENT_SUSPENDED);
       });
       markStale();
       await appendAct({
@@ -755,6 +772,19 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         agent,
         detail: { reason },
       });
+      for (const a of revoked) {
+        await appendAct({
+          kind: 'approval.revoked',
+          actor: actorName(actor),
+          agent,
+          action: 'tool.call',
+          target: a.tool,
+          dataDomains: JSON.parse(a.data_domains),
+          approvalId: a.id,
+          detail: { reason: AGENT_SUSPENDED, suspension: reason },
+        });
+        events.emit(a.id);
+      }
       const fresh = await current();
       return { agent, status: fresh.status(agent), reason, actor: actorName(actor), at };
     },

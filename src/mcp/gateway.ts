@@ -316,6 +316,8 @@ export function createMcpGateway(deps: GatewayDeps) {
       );
     if (a.status === 'expired')
       return `approval ${id} expired at ${a.expiresAt} before anyone decided it. Call the tool again to ask again.`;
+    if (a.status === 'revoked')
+      return `approval ${id} was revoked (${a.revokedReason}) before the call could use it. Call the tool again to ask a person again.`;
     if (a.status !== 'approved') return `approval ${id} is ${a.status}`;
     try {
       return await ask(id);

@@ -65,7 +65,7 @@ const Simulation = T.Object(
   },
   { $id: 'Simulation' },
 );
-const APPROVAL_STATUSES = ['pending', 'approved', 'denied', 'expired', 'used'] as const;
+const APPROVAL_STATUSES = ['pending', 'approved', 'denied', 'expired', 'used', 'revoked'] as const;
 const ApprovalStatus = enumOf(APPROVAL_STATUSES);
 const Approval = T.Object(
   {
@@ -84,6 +84,8 @@ const Approval = T.Object(
     comment: Nullable(T.String()),
     usedAt: Nullable(T.String({ format: 'date-time' })),
     usedDecisionId: Nullable(T.String({ description: 'the decision that used the approval' })),
+    revokedAt: Nullable(T.String({ format: 'date-time', description: 'revoked: when it was ended unspent' })),
+    revokedReason: Nullable(T.String({ description: 'revoked: why (`agent suspended`)' })),
   },
   { $id: 'Approval' },
 );

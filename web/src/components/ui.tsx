@@ -73,6 +73,7 @@ const TONES: Record<string, Tone> = {
   suspended: 'bad',
   rejected: 'bad',
   expired: 'neutral',
+  revoked: 'neutral',
   used: 'neutral',
   unknown: 'neutral',
   enforce: 'neutral',

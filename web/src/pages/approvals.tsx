@@ -22,6 +22,7 @@ const STATUS_LABELS: Record<Approval['status'], string> = {
   used: 'Approved, used',
   denied: 'Denied',
   expired: 'Expired',
+  revoked: 'Revoked',
 };
 
 export function ApprovalsPage() {
@@ -90,7 +91,10 @@ export function ApprovalsPage() {
                       <code>{a.tool}</code>
                     </td>
                     <td>
-                      <Pill value={a.status} label={STATUS_LABELS[a.status]} />
+                      <Pill
+                        value={a.status}
+                        label={a.revokedReason ? `${STATUS_LABELS[a.status]}: ${a.revokedReason}` : STATUS_LABELS[a.status]}
+                      />
                     </td>
                     <td>{who(a.decidedBy)}</td>
                     <td>

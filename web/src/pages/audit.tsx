@@ -27,6 +27,7 @@ const KIND_LABELS: Record<string, string> = {
   'call.outcome': 'Outcome of',
   'approval.approved': 'Approval granted for',
   'approval.denied': 'Approval denied for',
+  'approval.revoked': 'Approval revoked for',
   'agent.suspended': 'Agent suspended',
   'agent.resumed': 'Agent resumed',
   'incident.opened': 'Incident opened',

@@ -1,0 +1,110 @@
+// A suspension ends the agent's open approvals (found by review): one a person had granted before the
+// agent was suspended, not yet spent, let the same call through after the resume, within its expiry,
+// though whatever the suspension was for may have been that very call. They end as `revoked`, reason
+// "agent suspended", in the approvals list and the audit log; after the resume the call asks again.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
+import { addApprover, startCluster, type TestCluster } from '../support/server.js';
+import { until } from '../support/wait.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+
+describe.each(ENGINES)('approvals across a suspension, on two nodes (%s)', (engine) => {
+  let c: TestCluster;
+  let key: string;
+  let approver: string;
+  // Asks the refund through `node`: the decision as the agent gets it.
+  const decision = (node: number, amount: number, approvalId?: string) =>
+    c.request(node, {
+      method: 'POST',
+      url: '/v1/decisions',
+      token: key,
+      payload: {
+        action: 'tool.call',
+        tool: 'crm.refund',
+        arguments: { amount, orderId: 'o-s' },
+        dataDomains: ['customer-records'],
+        ...(approvalId ? { approvalId } : {}),
+      },
+    });
+  const ask = async (node: number, amount: number) => {
+    const r = await decision(node, amount);
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json() as { decision: string; approvalId?: string; reasons: Array<{ policy: string; message?: string }> };
+  };
+  const control = async (node: number, verb: 'suspend' | 'resume') => {
+    const r = await c.request(node, { method: 'POST', url: `/v1/agents/support-bot-eu/${verb}`, payload: { reason: 'drill' } });
+    expect(r.statusCode, r.body).toBe(200);
+  };
+  const approval = async (node: number, id: string) =>
+    (await c.request(node, { method: 'GET', url: `/v1/approvals/${id}` })).json() as Record<string, unknown>;
+
+  beforeAll(async () => {
+    c = await startCluster(engine, [{}, {}]);
+    const applied = await c.request(0, { method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+    expect(applied.statusCode, applied.body).toBe(200);
+    key = (await c.request(0, { method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    approver = await addApprover({ request: ({ token, ...o }) => c.request(0, { ...o, token }) });
+  });
+  afterAll(async () => c?.close());
+
+  it('ends an approval granted and not spent: after the resume the same call asks a person again', async () => {
+    const asked = await ask(0, 410);
+    expect(asked.decision).toBe('approval_required');
+    const id = asked.approvalId as string;
+    const ok = await c.request(0, { method: 'POST', url: `/v1/approvals/${id}/approve`, token: approver, payload: {} });
+    expect(ok.statusCode, ok.body).toBe(200);
+    await control(1, 'suspend');
+    await control(0, 'resume');
+    expect(await approval(0, id)).toMatchObject({
+      status: 'revoked',
+      revokedReason: 'agent suspended',
+      decidedBy: 'person:alex.approver',
+    });
+    // A plain retry, on either node, opens a new approval instead of spending the old one.
+    await until(async () => (await ask(1, 410)).decision !== 'deny', 'node 1 to see the resume');
+    const again = await ask(0, 410);
+    expect(again.decision).toBe('approval_required');
+    expect(again.approvalId).not.toBe(id);
+    expect((await ask(1, 410)).approvalId).toBe(again.approvalId);
+    // Naming the old approval does not spend it either, and says why.
+    const named = await decision(1, 410, id);
+    expect(named.statusCode, named.body).toBe(409);
+    expect(named.json().error.message).toMatch(new RegExp(`^approval ${id} was revoked: agent suspended`));
+    const listed = (await c.request(1, { method: 'GET', url: '/v1/approvals?status=revoked' })).json().items;
+    expect(listed.map((a: { id: string }) => a.id)).toContain(id);
+    const acts = (await c.request(0, { method: 'GET', url: '/v1/audit?kind=approval.revoked&agent=support-bot-eu' })).json()
+      .items as Array<{ approvalId: string; actor: string; detail: Record<string, unknown> }>;
+    expect(acts.find((a) => a.approvalId === id)).toMatchObject({
+      actor: 'admin',
+      detail: { reason: 'agent suspended', suspension: 'drill' },
+    });
+  });
+
+  it('ends an approval still pending: a person can no longer grant it, and the call asks again', async () => {
+    const asked = await ask(1, 420);
+    const id = asked.approvalId as string;
+    await control(0, 'suspend');
+    const late = await c.request(1, { method: 'POST', url: `/v1/approvals/${id}/approve`, token: approver, payload: {} });
+    expect(late.statusCode, late.body).toBe(409);
+    expect(late.json().error.message).toMatch(/revoked: agent suspended/);
+    await control(1, 'resume');
+    expect(await approval(1, id)).toMatchObject({ status: 'revoked', revokedReason: 'agent suspended', decidedBy: null });
+    await until(async () => (await ask(0, 420)).decision !== 'deny', 'node 0 to see the resume');
+    const again = await ask(0, 420);
+    expect(again.decision).toBe('approval_required');
+    expect(again.approvalId).not.toBe(id);
+  });
+
+  it("wakes a call waiting on the agent's pending approval, which hears it was revoked", async () => {
+    const asked = await ask(0, 430);
+    const id = asked.approvalId as string;
+    const waiting = c.request(0, { method: 'GET', url: `/v1/approvals/${id}?wait=30`, token: key });
+    await control(0, 'suspend');
+    const r = await waiting;
+    expect(r.json()).toMatchObject({ status: 'revoked', revokedReason: 'agent suspended' });
+    await control(0, 'resume');
+  });
+});
