@@ -1,11 +1,12 @@
 // Who may change who holds power: a registry write that sets or changes a Person's roles or their
-// sign-in identity (email) needs the admin role, and nobody changes their own roles.
+// sign-in identity (email), or an Agent's (oauthClientId), needs the admin role, and nobody changes
+// their own roles.
 // Checked on the whole change set before anything is written (docs/auth.md "Privilege").
 import { actorName, hasRole, type Principal } from '../auth/principal.js';
 import type { Problem } from '../errors.js';
 import type { Kind } from './kinds.js';
 import { type Desired, type RegistrySnapshot, sameSet } from './model.js';
-import type { PersonSpec } from './schemas.js';
+import type { AgentSpec, PersonSpec } from './schemas.js';
 
 /** Who has held an initiative: its owners past and present, and who set the risk tier in force. */
 export interface Stewards {
@@ -98,6 +99,21 @@ export function checkPrivilege(
         '/spec/email',
         `only an admin may remove the email of Person ${o.name}, who holds roles (it is how they sign in)`,
       );
+  }
+  for (const o of put) {
+    if (o.kind !== 'Agent') continue;
+    // An Agent's OAuth client is who authenticates as it, as a Person's email is who signs in as them:
+    // a platform person who pointed an agent at a client of their own was that agent, and a call made
+    // with its tokens has no key issuer, so their approving it went unnoticed (found by review).
+    const before = current.get('Agent', o.name)?.spec.oauthClientId;
+    const after = (o.spec as AgentSpec).oauthClientId;
+    if ((before ?? '') !== (after ?? '') && !admin)
+      problems.push({
+        kind: 'Agent',
+        name: o.name,
+        path: '/spec/oauthClientId',
+        message: `only an admin may set, change or remove the oauthClientId of Agent ${o.name} (its OAuth client authenticates as the agent)`,
+      });
   }
   for (const o of initiatives(put)) problems.push(...checkInitiative(actor, current, o, stewards.get(o.name)));
   for (const r of remove) {

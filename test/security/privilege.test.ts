@@ -607,4 +607,60 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
       'Person/new.hire',
     ]);
   });
+
+  it("refuses a platform person who binds, moves or removes an Agent's OAuth client: only an admin binds who authenticates as it", async () => {
+    // An OAuth client pat controls, bound to an agent: pat's tokens are that agent, and a call made with
+    // one has no key issuer, so pat (were pat also an approver) could approve it as someone else's.
+    const agent = async (name: string, extra: object, token = tokens['pat.platform']) =>
+      t.request({
+        method: 'PUT',
+        url: `/v1/agents/${name}`,
+        token,
+        payload: { spec: { initiative: 'support-deflection', archetype: 'support-agent', owner: 'omar.owner', ...extra } },
+      });
+    const refused = (r: Awaited<ReturnType<typeof agent>>, name: string) => {
+      expect(r.statusCode, r.body).toBe(403);
+      expect(r.json().error.details).toEqual([
+        expect.objectContaining({
+          kind: 'Agent',
+          name,
+          path: '/spec/oauthClientId',
+          message: expect.stringMatching(
+            new RegExp(`^only an admin may set, change or remove the oauthClientId of Agent ${name}`),
+          ),
+        }),
+      ]);
+    };
+    refused(await agent('pat-client-bot', { oauthClientId: 'pats-client' }), 'pat-client-bot');
+    refused(await agent('support-bot-eu', { oauthClientId: 'pats-client' }), 'support-bot-eu');
+    // Through an apply as well, naming the file.
+    const applied = await t.request({
+      method: 'POST',
+      url: '/v1/apply',
+      token: tokens['pat.platform'],
+      payload: {
+        files: [
+          {
+            path: 'agents.yaml',
+            content:
+              'apiVersion: fulcrum/v1\nkind: Agent\nmetadata: { name: support-bot-eu }\nspec:\n  initiative: support-deflection\n' +
+              '  archetype: support-agent\n  owner: omar.owner\n  oauthClientId: pats-client\n',
+          },
+        ],
+      },
+    });
+    expect(applied.statusCode, applied.body).toBe(403);
+    expect(applied.body).toMatch(/only an admin may set, change or remove the oauthClientId of Agent support-bot-eu/);
+    // An admin binds it; platform then neither moves nor removes it, but edits the rest of the agent.
+    expect((await agent('support-bot-eu', { oauthClientId: 'eu-client' }, tokens['ada.admin'])).statusCode).toBe(200);
+    refused(await agent('support-bot-eu', { oauthClientId: 'pats-client' }), 'support-bot-eu');
+    refused(await agent('support-bot-eu', {}), 'support-bot-eu');
+    const edited = await agent('support-bot-eu', { oauthClientId: 'eu-client', framework: 'openai-agents-sdk' });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect((await agent('support-bot-eu', { framework: 'openai-agents-sdk' }, tokens['ada.admin'])).statusCode).toBe(200);
+    const { items } = (await t.request({ method: 'GET', url: '/v1/registry/changes?limit=1000' })).json() as {
+      items: Array<{ kind: string; name: string; actor: string }>;
+    };
+    expect(items.filter((c) => c.name === 'pat-client-bot')).toEqual([]);
+  });
 });
