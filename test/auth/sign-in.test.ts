@@ -36,7 +36,7 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
   });
 
   /** Starts at /auth/login, signs in at the IdP as `email`, and comes back to /auth/callback. */
-  async function signIn(email: string, returnTo = '/agents', server: TestServer = t) {
+  async function signIn(email: string, returnTo = '/agents', server: TestServer = t, session?: string) {
     const login = await server.request({
       method: 'GET',
       url: `/auth/login?returnTo=${encodeURIComponent(returnTo)}`,
@@ -50,7 +50,8 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
       method: 'GET',
       url: `${u.pathname}${u.search}`,
       token: null,
-      headers: { cookie: loginCookie },
+      // `session`: the console session cookie the browser still holds, if any.
+      headers: { cookie: session ? `${loginCookie}; fulcrum_session=${session}` : loginCookie },
     });
     return { callback, loginCookie, callbackPath: `${u.pathname}${u.search}` };
   }
@@ -157,6 +158,36 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     const out = await t.request({ method: 'POST', url: '/auth/logout', token: b, headers: { cookie: `fulcrum_session=${a}` } });
     expect(out.statusCode).toBe(403);
     for (const s of [a, b]) expect((await t.request({ method: 'GET', url: '/v1/whoami', token: s })).statusCode).toBe(200);
+  });
+
+  it("ends the browser's previous session on the server when it signs in again, as a sign-out does", async () => {
+    const signedOut = async () =>
+      (await t.request({ method: 'GET', url: '/v1/audit?kind=auth.signed-out&limit=1000' })).json().items as Array<{
+        actor: string;
+        detail: Record<string, unknown>;
+      }>;
+    const whoami = (s: string) =>
+      t.request({ method: 'GET', url: '/v1/whoami', token: null, headers: { cookie: `fulcrum_session=${s}` } });
+    const [old, elsewhere] = [await consoleSession(), await consoleSession()];
+    const before = (await signedOut()).length;
+    const again = (await signIn('dana.lee@acme.example', '/agents', t, old)).callback;
+    expect(again.statusCode, again.body).toBe(302);
+    const fresh = (sessionCookie(again) as string).split(';')[0]?.split('=')[1] as string;
+    expect(fresh).not.toBe(old);
+    // Before, the cookie was replaced but the old session stayed valid for whoever had copied it.
+    expect((await whoami(old)).statusCode).toBe(401);
+    expect((await whoami(fresh)).statusCode).toBe(200);
+    // Another browser's session of the same person is not this browser's: it stays.
+    expect((await whoami(elsewhere)).statusCode).toBe(200);
+    const acts = await signedOut();
+    expect(acts.length).toBe(before + 1);
+    expect(acts[0]).toMatchObject({ actor: 'person:dana.lee', detail: { via: 'console', reason: 'signed in again' } });
+    // A cookie naming no live session (ended, or never one) ends nothing and records nothing.
+    for (const dead of [old, `fss_${'x'.repeat(43)}`]) {
+      const r = (await signIn('dana.lee@acme.example', '/agents', t, dead)).callback;
+      expect(r.statusCode, r.body).toBe(302);
+    }
+    expect((await signedOut()).length).toBe(before + 1);
   });
 
   it('refuses a person with no Person descriptor: a clear page, no session, nothing created, audited', async () => {

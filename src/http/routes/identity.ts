@@ -217,6 +217,7 @@ export function identityRoutes(
       try {
         const login = cookieValue(request.headers.cookie, identity.loginCookieName);
         const done = await idp(() => flow.callback(request.query, login, () => idpCalls.fail(request.ip)));
+        await endPrevious(cookieValue(request.headers.cookie, identity.cookieName));
         return reply
           .header('set-cookie', [clearLogin, cookie(identity.cookieName, done.token, settings.sessionSeconds)])
           .header('cache-control', 'no-store')
@@ -229,6 +230,22 @@ export function identityRoutes(
       }
     },
   );
+
+  /**
+   * A browser signing in again ends the session its cookie still names, as a sign-out would: the new
+   * cookie replaces it in the browser, but before, the old session stayed valid on the server for
+   * whoever had copied it. A cookie naming no live session ends nothing and records nothing.
+   */
+  async function endPrevious(previous: string | undefined): Promise<void> {
+    if (!previous || !(await sessions.authenticate(previous))) return;
+    const ended = await sessions.end(previous);
+    if (ended)
+      await identity.recordAct({
+        kind: 'auth.signed-out',
+        actor: `person:${ended.person}`,
+        detail: { via: 'console', reason: 'signed in again' },
+      });
+  }
 
   server.post(
     '/auth/logout',
