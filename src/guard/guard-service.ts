@@ -56,6 +56,9 @@ interface DecisionItem {
   approvalError?: string;
   /** What this decision did to an approval (counted once it commits). */
   approvalEvent?: 'opened' | 'joined' | 'used';
+  /** Over MCP: an approval it names that is still pending for this same call is joined, as a plain
+   *  retry joins it (the gateway then waits on it), instead of refused as unusable. */
+  joinNamed?: boolean;
   inCommit?: InCommit<unknown, unknown>;
   /** What `inCommit` answered, when the decision allowed and it ran. */
   committed?: { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -310,6 +313,21 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     if (d.outcome.decision !== 'approval_required' || d.req.action !== 'tool.call') return;
     const presented = d.req.approvalId;
     if (presented) {
+      const row = d.joinNamed ? await store.row(presented) : undefined;
+      // The same agent, tool and canonical arguments: this call's own approval, still waiting for a
+      // person. A model that carries the id back (as it was told the id) waits on it as one that
+      // retries without it does; before, it was refused at once as "still pending". Another call's
+      // approval is still refused, saying why.
+      if (
+        row?.status === 'pending' &&
+        row.expires_at > now &&
+        row.agent === d.agent &&
+        row.tool === d.req.tool &&
+        row.arguments_hash === d.outcome.argumentsHash
+      ) {
+        await joinApproval(store, row, d, now);
+        return;
+      }
       await spendApproval(store, presented, d, d.req.tool, now);
       return;
     }
@@ -637,6 +655,9 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         req,
         outcome: revoked ? credentialRefusal(req, revoked) : decideOrRefuse(s, agent, req),
         revision: s.revision,
+        // The API answers a named pending approval with 409 (the SDK long-polls the one it names); the
+        // MCP gateway waits on it, so it joins (docs/mcp.md).
+        ...(entry === 'mcp' ? { joinNamed: true } : {}),
         ...(inCommit ? { inCommit: inCommit as InCommit<unknown, unknown> } : {}),
       };
       await writer.append(item);

@@ -304,6 +304,42 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     expect(audit.map((e) => e.target)).toContain('web.get-sum');
   });
 
+  it('has a call naming the pending approval of this same call in _meta wait on it, as a plain retry does', async () => {
+    await setWait(1);
+    const args = { a: 600, b: 6 };
+    const waited = await mcpBot.callTool({ name: 'web_get-sum', arguments: args });
+    const id = /approval (apr_\S+) is still pending/.exec(text(waited))?.[1] as string;
+    expect(id, text(waited)).toBeDefined();
+    await setWait(30);
+    // Another call's approval stays refused at once: other arguments, or another tool.
+    const meta = { 'fulcrum/approvalId': id };
+    const other = await mcpBot.callTool({ name: 'web_get-sum', arguments: { a: 601, b: 6 }, _meta: meta });
+    expect(other.isError).toBe(true);
+    expect(text(other)).toBe(`approval ${id} was granted for other arguments`);
+    const otherTool = await mcpBot.callTool({ name: 'ev_get-sum', arguments: args, _meta: meta });
+    expect(text(otherTool)).toBe(`approval ${id} was granted for web.get-sum, not ev.get-sum`);
+    // The same call, naming it: it waits for the person (before, "is still pending" at once).
+    let settled = false;
+    const joined = mcpBot.callTool({ name: 'web.get-sum', arguments: args, _meta: meta }).finally(() => {
+      settled = true;
+    });
+    const waitingOn = async () =>
+      (
+        (await t.request({ method: 'GET', url: '/v1/audit?agent=mcp-bot&limit=50' })).json().items as Array<{
+          approvalId: string | null;
+          decision: string | null;
+        }>
+      ).filter((e) => e.approvalId === id && e.decision === 'approval_required').length;
+    await until(async () => settled || (await waitingOn()) === 2, 'the named call to wait on the approval');
+    expect(settled, settled ? text(await joined) : '').toBe(false);
+    expect((await t.request({ method: 'POST', url: `/v1/approvals/${id}/approve`, payload: {} })).statusCode).toBe(200);
+    const done = await joined;
+    expect(done.isError, text(done)).toBeFalsy();
+    expect(text(done)).toContain('606');
+    expect((await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json().status).toBe('used');
+    await setWait(1);
+  });
+
   it('refuses a plain retry of a denied call, saying so and how to ask again', async () => {
     const args = { a: 700, b: 7 };
     const waited = await mcpBot.callTool({ name: 'web_get-sum', arguments: args });
