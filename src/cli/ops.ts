@@ -59,7 +59,8 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
             ? 'no approvals\n'
             : items
                 .map(
-                  (a) => `${a.id}\t${a.status}\t${a.agent}\t${a.tool}\t${JSON.stringify(a.arguments)}\texpires ${a.expiresAt}\n`,
+                  (a) =>
+                    `${a.id}\t${a.status}${a.revokedReason ? ` (${a.revokedReason})` : ''}\t${a.agent}\t${a.tool}\t${JSON.stringify(a.arguments)}\texpires ${a.expiresAt}\n`,
                 )
                 .join(''),
         );

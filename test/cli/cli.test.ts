@@ -113,6 +113,9 @@ describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
     const suspended = await cli('agents', 'suspend', 'support-bot-eu', '--reason', 'incident 7');
     expect(suspended.stdout).toBe('support-bot-eu: suspended (incident 7)\n');
     expect((await cli('agents', 'suspend', 'support-bot-eu')).code).toBe(2);
+    // The suspension ended the approval granted and not yet spent (docs/policies.md).
+    const revoked = await cli('approvals', 'list', '--status', 'revoked');
+    expect(revoked.stdout).toContain(`${approvalId}\trevoked (agent suspended)\tsupport-bot-eu\tcrm.refund`);
     await cli('agents', 'resume', 'support-bot-eu', '--reason', 'fixed');
     const decisions = await cli('decisions', '--agent', 'support-bot-eu');
     expect(decisions.stdout).toMatch(
