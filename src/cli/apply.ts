@@ -63,6 +63,8 @@ function collect(target: string): SourceFile[] {
 
 function printResult(r: ApplyResult): void {
   const out = process.stdout;
+  // Applied all the same (exit 0), but on stderr where a person sees it past a pipe.
+  for (const w of r.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
   for (const [label, keys] of [
     ['created', r.created],
     ['updated', r.updated],

@@ -2121,6 +2121,17 @@ export interface components {
             revision: number;
             unchanged: string[];
             updated: string[];
+            /** @description what the apply did that it was not refused for but should know: each Tool an McpServer served before and serves no longer, and each Tool labelled fulcrum/mcp-server that no McpServer serves (file and line when the bundle holds it) */
+            warnings: {
+                col?: number;
+                file?: string;
+                kind?: string;
+                line?: number;
+                message: string;
+                name?: string;
+                /** @description JSON pointer inside the descriptor */
+                path?: string;
+            }[];
         };
         Approval: {
             agent: string;

@@ -9,6 +9,7 @@ import type { Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, type Problem, ValidationError } from '../errors.js';
 import { linkAgentsLeaving, recordDepartures } from '../governance/incident-links.js';
 import { expireApprovalsOf } from '../guard/approval-store.js';
+import { servingWarnings } from '../mcp/serving.js';
 import { exportFiles, type ParsedDocument, parseFilesSliced, type SourceFile } from './descriptors.js';
 import type { Kind } from './kinds.js';
 import { type Desired, keyOf, type RegistryObject, RegistrySnapshot, sameDesired } from './model.js';
@@ -39,6 +40,8 @@ export interface ApplyResult {
   updated: string[];
   unchanged: string[];
   deleted: string[];
+  /** What the write did that it was not refused for but should not do unsaid (a Tool no longer served). */
+  warnings: Problem[];
 }
 
 export type PutResult = { result: 'created' | 'updated' | 'unchanged'; object: RegistryObject };
@@ -200,8 +203,19 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
       if (problems.length > 0) throw new ValidationError(summary(problems), sorted(problems));
       await pause();
 
+      const warnings = sorted(servingWarnings(current, next, put).map(locate));
+      await pause();
+
       const revision = current.revision + 1;
-      const result: ApplyResult = { dryRun: !!opts.dryRun, revision, created: [], updated: [], unchanged: [], deleted: [] };
+      const result: ApplyResult = {
+        dryRun: !!opts.dryRun,
+        revision,
+        created: [],
+        updated: [],
+        unchanged: [],
+        deleted: [],
+        warnings,
+      };
       const changes: Change[] = [];
       for (const o of put) {
         await pause();

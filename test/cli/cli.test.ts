@@ -82,6 +82,23 @@ describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
     fs.rmSync(broken, { recursive: true });
   });
 
+  it('prints the warnings of an apply on stderr, naming file and line, and exits 0', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-warn-'));
+    const file = path.join(dir, 'tools.yaml');
+    fs.writeFileSync(
+      file,
+      'apiVersion: fulcrum/v1\nkind: Tool\nmetadata:\n  name: gh.issue\n  labels: { fulcrum/mcp-server: gh }\n' +
+        'spec: { system: gh, effect: read, dataDomains: [], arguments: { type: object } }\n',
+    );
+    const res = await cli('apply', '-f', file, '--dry-run');
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe(
+      `warning: ${file}:5:13: Tool "gh.issue" is served by no McpServer: its label fulcrum/mcp-server names McpServer "gh", and there is none; agents do not see it in tools/list\n`,
+    );
+    expect(res.stdout).toMatch(/^dry run, would apply: 1 created/m);
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('creates an agent key and prints only the key on stdout', async () => {
     const res = await cli('keys', 'create', '--agent', 'support-bot-eu');
     expect(res.code).toBe(0);

@@ -15,6 +15,22 @@ const ApplyResult = T.Object(
     updated: Keys,
     unchanged: Keys,
     deleted: Keys,
+    warnings: T.Array(
+      T.Object({
+        message: T.String(),
+        kind: T.Optional(T.String()),
+        name: T.Optional(T.String()),
+        path: T.Optional(T.String({ description: 'JSON pointer inside the descriptor' })),
+        file: T.Optional(T.String()),
+        line: T.Optional(T.Integer()),
+        col: T.Optional(T.Integer()),
+      }),
+      {
+        description:
+          'what the apply did that it was not refused for but should know: each Tool an McpServer served before and serves no ' +
+          'longer, and each Tool labelled fulcrum/mcp-server that no McpServer serves (file and line when the bundle holds it)',
+      },
+    ),
   },
   { $id: 'ApplyResult' },
 );
