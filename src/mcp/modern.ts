@@ -30,6 +30,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AgentCaller } from '../guard/guard-service.js';
 import { goneSignal } from '../http/gone.js';
 import { APPROVAL_META, type McpGateway } from './gateway.js';
+import { decodeHeaderValue } from './routing-headers.js';
 import { RPC, SERVER_INFO_META_KEY } from './sdk.js';
 import type { Progress } from './upstream.js';
 
@@ -125,7 +126,12 @@ export function plainRequest(
   const mcpMethod = header(headers, 'mcp-method');
   const mcpName = header(headers, 'mcp-name');
   if (version !== MODERN_VERSIONS[0] || mcpMethod !== method) return undefined;
-  if (method === 'tools/call' && (typeof params.name !== 'string' || mcpName !== params.name)) return undefined;
+  // A name that has the encoded form (`=?base64?…?=`) is read decoded by the SDK, even sent as the body spells it.
+  if (
+    method === 'tools/call' &&
+    (typeof params.name !== 'string' || mcpName !== params.name || decodeHeaderValue(mcpName) !== mcpName)
+  )
+    return undefined;
   const route = classify({
     httpMethod: 'POST',
     protocolVersionHeader: version,

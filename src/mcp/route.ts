@@ -15,8 +15,8 @@ import { ErrorRef, errorResponses, Name, type Server } from '../http/schemas.js'
 import { API_VERSION } from '../registry/model.js';
 import { ExchangeTransport } from './exchange.js';
 import { APPROVAL_META, type McpGateway, protocolError } from './gateway.js';
-import { headerValue, mcpNameOf } from './http-transport.js';
 import { isModern, MODERN_VERSIONS, modernEndpoint } from './modern.js';
+import { routingHeaderProblem } from './routing-headers.js';
 import { loadSdk, RPC, type Sdk } from './sdk.js';
 import type { Progress } from './upstream.js';
 
@@ -300,18 +300,17 @@ async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: strin
   return { sdk, transport };
 }
 
-/** Why Mcp-Method / Mcp-Name disagree with the message(s) they came with, or nothing. */
+/** Why Mcp-Method / Mcp-Name disagree with the message(s) they came with, or nothing (the 2026 path's rule: routing-headers.ts). */
 export function headerDisagreement(headers: Record<string, unknown>, messages: JSONRPCMessage[]): string | undefined {
   const method = headers['mcp-method'];
   const name = headers['mcp-name'];
   if (method === undefined && name === undefined) return undefined;
   const [m] = messages;
   if (messages.length !== 1 || !m || !('method' in m)) return 'Mcp-Method and Mcp-Name describe one request, not a batch';
-  if (method !== m.method) return `Mcp-Method ${JSON.stringify(method)} does not match the body's method`;
-  const named = mcpNameOf(m.method, m.params as { name?: unknown; uri?: unknown } | undefined);
-  const expected = typeof named === 'string' ? headerValue(named) : undefined;
-  if (name !== expected) return `Mcp-Name ${JSON.stringify(name)} does not match the body`;
-  return undefined;
+  return routingHeaderProblem(
+    { ...(typeof method === 'string' ? { method } : {}), ...(typeof name === 'string' ? { name } : {}) },
+    m,
+  );
 }
 
 /** The answer to a request whose own answer could not be written. */

@@ -133,6 +133,13 @@ const CASES: Case[] = [
     headers: { 'mcp-method': 'tools/call', 'mcp-name': `=?base64?${Buffer.from('crm_get_order').toString('base64')}?=` },
   },
   {
+    // The SDK reads it decoded ("a"), so refuses it: the plain path took it as the name it spells.
+    name: 'a tool named like the encoded form, its Mcp-Name as the body spells it',
+    way: 'sdk',
+    body: call('=?base64?YQ==?='),
+    headers: callHeaders('=?base64?YQ==?='),
+  },
+  {
     name: 'no Mcp-Method',
     way: 'sdk',
     body: call('crm_get_order'),
