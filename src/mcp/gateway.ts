@@ -14,7 +14,7 @@ import { toolDescriptor } from './discover.js';
 import type { CallEvidence } from './evidence.js';
 import { RPC } from './sdk.js';
 import { type Progress, UpstreamError, type UpstreamPool } from './upstream.js';
-import { visibleTools } from './visibility.js';
+import { hiddenOutright, visibleTools } from './visibility.js';
 
 /** `_meta` key a client may set on tools/call to present an approval granted after an earlier wait ran out. */
 export const APPROVAL_META = 'fulcrum/approvalId';
@@ -249,6 +249,10 @@ export function createMcpGateway(deps: GatewayDeps) {
     }
     if (d.decision === 'deny') {
       observe.mcpCall('refused');
+      // A Tool the agent is not shown and may not call with any arguments: it hears what a name
+      // nothing serves hears, so a probe learns nothing from the answer; the decision is audited
+      // above, naming the policies, for whoever reviews such probes (docs/mcp.md).
+      if (hiddenOutright(s, agent, name)) throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
       return refusal(`Fulcrum refused ${name}: ${reasons(d)}`, d.decisionId);
     }
 

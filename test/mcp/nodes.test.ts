@@ -362,9 +362,14 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     // Node B serves a call, so it holds web.echo as it was when A changes it.
     expect((await call(1, 'before')).content[0]).toEqual({ type: 'text', text: 'Echo: before' });
     await applyOnA(sensitive);
-    const refused = await call(2, 'after');
-    expect(refused.isError).toBe(true);
-    expect(JSON.stringify(refused.content)).toMatch(/Fulcrum refused web\.echo: builtin\/archetype-data-domains/);
+    // Decided again on the Tool as it is, and refused: mcp-bot is no longer shown web.echo and may not
+    // call it with any arguments, so it hears what an unknown name hears; the audit log names the rule.
+    const refused = (await callOnB(key, 2, 'web_echo', { message: 'after' })) as unknown as { error: unknown };
+    expect(refused.error).toMatchObject({ code: -32602, message: 'unknown tool "web_echo"' });
+    const denied = (
+      await a.server.inject({ method: 'GET', url: '/v1/audit?agent=mcp-bot&decision=deny&limit=5', headers: auth })
+    ).json().items as Array<{ target: string }>;
+    expect(JSON.stringify(denied.find((d) => d.target === 'web.echo'))).toContain('builtin/archetype-data-domains');
     // The decision made on the Tool as it was is in the audit log as a call that was not made.
     await until(async () => {
       const outcomes = (
