@@ -63,8 +63,9 @@ function collect(target: string): SourceFile[] {
 
 function printResult(r: ApplyResult): void {
   const out = process.stdout;
-  // Applied all the same (exit 0), but on stderr where a person sees it past a pipe.
-  for (const w of r.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
+  // Applied all the same (exit 0), but on stderr where a person sees it past a pipe. A server
+  // older than the field sends none.
+  for (const w of r.warnings ?? []) process.stderr.write(`warning: ${formatProblem(w)}\n`);
   for (const [label, keys] of [
     ['created', r.created],
     ['updated', r.updated],
