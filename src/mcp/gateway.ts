@@ -251,8 +251,9 @@ export function createMcpGateway(deps: GatewayDeps) {
       observe.mcpCall('refused');
       // A Tool the agent is not shown and may not call with any arguments: it hears what a name
       // nothing serves hears, so a probe learns nothing from the answer; the decision is audited
-      // above, naming the policies, for whoever reviews such probes (docs/mcp.md).
-      if (hiddenOutright(s, agent, name)) throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
+      // above, naming the policies, for whoever reviews such probes (docs/mcp.md). Asked of the registry
+      // as it is now (a decision made after a change was made on it, not on the call's first read).
+      if (hiddenOutright(await guard.snapshot(), agent, name)) throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
       return refusal(`Fulcrum refused ${name}: ${reasons(d)}`, d.decisionId);
     }
 
