@@ -88,6 +88,10 @@ export function decide(s: GuardSnapshot, agent: string, req: DecisionRequest): O
   const schema = s.registry.get('Tool', req.tool)?.spec.arguments;
   const problems: string[] = [];
   const converted = argumentsToCedar(args, schema, problems);
+  // What the schema types was checked above; elsewhere (a Tool with `arguments: { type: object }`), a
+  // number past ±(2^53 − 1) may be an integer JSON.parse rounded: 12345678901234567891 (an account
+  // number) read as 12345678901234567000 and passed on as that. Refused, as a typed integer is.
+  if (problems.length === 0) roundedNumbers(args, '', problems);
   if (problems.length > 0)
     return refusal(req.tool, 'invalid-arguments', `arguments of ${req.tool}: ${problems.join('; ')}`, argumentsHash);
   const cedar: CedarRequest = {
@@ -97,6 +101,22 @@ export function decide(s: GuardSnapshot, agent: string, req: DecisionRequest): O
     context: { arguments: (converted ?? {}) as CedarValueJson, dataDomains: domains },
   };
   return { ...judge(s, cedar), target: req.tool, argumentsHash };
+}
+
+/**
+ * Numbers in `value` past ±(2^53 − 1), each as a problem (at most five): JSON reads every such literal
+ * as the nearest double, so the value decided on and passed on may not be the one the agent sent.
+ */
+function roundedNumbers(value: unknown, at: string, problems: string[]): void {
+  if (problems.length >= 5) return;
+  if (typeof value === 'number') {
+    if (Math.abs(value) > Number.MAX_SAFE_INTEGER)
+      problems.push(`${at || '/'} ${value} is past ±(2^53 − 1), where JSON numbers lose digits: send it as a string`);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? [...value.entries()] : Object.entries(value);
+  for (const [k, v] of entries) roundedNumbers(v, `${at}/${k}`, problems);
 }
 
 /** A refusal by one of the guard's built-in rules (`invalid-arguments`, `registry-changed`, …), not by a policy. */
