@@ -253,7 +253,11 @@ export function createMcpGateway(deps: GatewayDeps) {
       // nothing serves hears, so a probe learns nothing from the answer; the decision is audited
       // above, naming the policies, for whoever reviews such probes (docs/mcp.md). Asked of the registry
       // as it is now (a decision made after a change was made on it, not on the call's first read).
-      if (hiddenOutright(await guard.snapshot(), agent, name)) throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
+      // Not a suspended agent: its tools were shown until a person stopped it, and it (and whoever runs
+      // it) is told so.
+      const now = await guard.snapshot();
+      if (!now.suspended.has(agent) && hiddenOutright(now, agent, name))
+        throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
       return refusal(`Fulcrum refused ${name}: ${reasons(d)}`, d.decisionId);
     }
 

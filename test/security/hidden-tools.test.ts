@@ -103,6 +103,23 @@ describe.each(ENGINES)('tools an agent may not use (%s)', (engine) => {
     }
   });
 
+  it('tells a suspended agent of the suspension, not "unknown tool", for the tools it was shown', async () => {
+    const suspend = (verb: 'suspend' | 'resume') =>
+      t.request({ method: 'POST', url: `/v1/agents/mcp-bot/${verb}`, payload: { reason: 'probe review' } });
+    expect((await suspend('suspend')).statusCode).toBe(200);
+    try {
+      for (const version of ['2025-11-25', MODERN]) {
+        const stopped = await call('mcp-bot', 'ev_echo', { message: 'hi' }, version);
+        expect(stopped.body.error, version).toBeUndefined();
+        expect(stopped.body.result?.isError, version).toBe(true);
+        expect(stopped.body.result?.content[0]?.text, version).toMatch(/^Fulcrum refused ev\.echo: builtin\/agent-status\b/);
+      }
+    } finally {
+      expect((await suspend('resume')).statusCode).toBe(200);
+    }
+    expect((await call('mcp-bot', 'ev_echo', { message: 'hi' })).body.result?.content[0]?.text).toBe('Echo: hi');
+  });
+
   it('never reports unknown a Tool the agent may call: approval-gated, or allowed for some arguments only', async () => {
     const s = await t.app.guard.snapshot();
     expect(hiddenOutright(s, 'mcp-bot', 'ev.get-sum')).toBe(false); // shown: large sums need a person
