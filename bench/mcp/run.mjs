@@ -186,8 +186,8 @@ const readClocks = () => serverClocks(fulcrum.url, SERVER_CLOCKS);
 const spent = Object.fromEntries(Object.keys(SERVER_CLOCKS).map((k) => [k, { sum: 0, count: 0 }]));
 // Fulcrum's CPU time (user and system) over the gateway's slices: less at the machine's mercy than
 // latency (a busy neighbour delays a call more than it lengthens the work the call takes).
-const CPU = 'fulcrum_process_cpu_seconds_total';
-const cpu = { seconds: 0, calls: 0 };
+const CPU = { user: 'fulcrum_process_cpu_user_seconds_total', system: 'fulcrum_process_cpu_system_seconds_total' };
+const cpu = { user: 0, system: 0, calls: 0 };
 
 await sequential(direct, 300); // warm up both paths (JIT, the gateway's upstream connection)
 await sequential(gateway, 300);
@@ -206,7 +206,8 @@ for (let i = 0; i < rounds; i++)
     if (before) {
       const after = await readClocks();
       addGrowth(spent, before.clocks, after.clocks);
-      cpu.seconds += after.value(CPU) - before.value(CPU);
+      cpu.user += after.value(CPU.user) - before.value(CPU.user);
+      cpu.system += after.value(CPU.system) - before.value(CPU.system);
       cpu.calls += Math.ceil(calls / rounds);
     }
   }
@@ -259,7 +260,8 @@ console.log(
     `the rest (both hops of HTTP, the key check, MCP handling on both sides) ${(through - mean('decision') - mean('upstream')).toFixed(2)} ms of ${through.toFixed(2)} ms`,
 );
 console.log(
-  `    Fulcrum's CPU (user and system) ${((cpu.seconds / cpu.calls) * 1e6).toFixed(0)} µs a call through /mcp, one call at a time`,
+  `    Fulcrum's CPU ${(((cpu.user + cpu.system) / cpu.calls) * 1e6).toFixed(0)} µs a call through /mcp, one call at a time ` +
+    `(user ${((cpu.user / cpu.calls) * 1e6).toFixed(0)}, system ${((cpu.system / cpu.calls) * 1e6).toFixed(0)}: the kernel's share, sockets and the fsync)`,
 );
 console.log(`\nunder load (${connections} connections, ${rounds} pairs of ${seconds} s, direct then gateway)`);
 for (const [i, p] of pairs.entries())

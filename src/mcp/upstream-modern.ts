@@ -153,9 +153,9 @@ export interface CallOptions {
  * of arguments into `Mcp-Param-*` headers that the upstream's tools/list declares (the pooled clients
  * list nothing, so there is nothing to mirror). And `request()` without a result schema builds its
  * check anew for every call, by validating `undefined` against the method's schema and formatting the
- * failure: ~0.1 ms a call on the bench machine (bench/README.md, session 30). So the call is sent
- * through `request()` with that same check built once per client (the codec's own `validateResult`,
- * as the SDK builds it). An upstream that refuses the call for lack of mirrored headers (-32020) gets
+ * failure: 0.09–0.12 ms a call one at a time on the bench machine (bench/README.md, session 30). So
+ * the call is sent through `request()` with that same check built once per client (the codec's own
+ * `validateResult`, as the SDK builds it). An upstream that refuses the call for lack of mirrored headers (-32020) gets
  * `callTool` from then on: it lists the tools, learns the declarations and mirrors them, as before.
  */
 export async function callToolModern(
