@@ -95,8 +95,8 @@ ${extra}`;
   return [...readBundle(MINI), { path: 'mcp.yaml', content }];
 }
 
-/** One POST to `/mcp` as a 2025-11-25 client sends it, with the agent's key. */
-export function post(url: string, key: string, body: unknown, signal?: AbortSignal) {
+/** One POST to `/mcp` as a 2025-11-25 client sends it, with the agent's key; `headers` added or replacing. */
+export function post(url: string, key: string, body: unknown, signal?: AbortSignal, headers: Record<string, string> = {}) {
   return fetch(`${url}/mcp`, {
     method: 'POST',
     headers: {
@@ -104,6 +104,7 @@ export function post(url: string, key: string, body: unknown, signal?: AbortSign
       accept: 'application/json, text/event-stream',
       authorization: `Bearer ${key}`,
       'mcp-protocol-version': '2025-11-25',
+      ...headers,
     },
     body: typeof body === 'string' ? body : JSON.stringify(body),
     signal,

@@ -4,6 +4,7 @@
 // refused on the other. The tools need not exist: the headers are checked before anything is decided.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMini, type TestServer } from '../support/server.js';
+import { post } from './fixture.js';
 
 const MODERN = '2026-07-28';
 const LEGACY = '2025-11-25';
@@ -68,28 +69,19 @@ describe('Mcp-Method and Mcp-Name on 2025-11-25 and 2026-07-28', () => {
   let key: string;
   beforeAll(async () => {
     ({ t, key } = await startMini('sqlite'));
-    url = `${await t.server.listen({ host: '127.0.0.1', port: 0 })}/mcp`;
+    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => t?.close());
 
   const send = async (version: string, [method, params]: Case[1], headers: Record<string, string>) => {
     const envelope = { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientCapabilities': {} };
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${key}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': version,
-        ...headers,
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        ...(method.startsWith('notifications/') ? {} : { id: 1 }),
-        method,
-        params: version === MODERN ? { ...params, _meta: envelope } : params,
-      }),
-    });
+    const body = {
+      jsonrpc: '2.0',
+      ...(method.startsWith('notifications/') ? {} : { id: 1 }),
+      method,
+      params: version === MODERN ? { ...params, _meta: envelope } : params,
+    };
+    const res = await post(url, key, body, undefined, { 'mcp-protocol-version': version, ...headers });
     const text = await res.text();
     // A refusal for the headers is a 400 saying which header; anything else got past them.
     if (res.status === 400 && /Mcp-(Method|Name)/i.test(text)) return 'refused';

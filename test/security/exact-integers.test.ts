@@ -3,22 +3,16 @@
 // 1234567890123456789 beside the typed ones) was decided on, approved and passed on as
 // 1234567890123456800. A typed integer past that was refused already; an untyped number is now too,
 // audited, as `invalid-arguments`, and the same value as a string goes through.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-
-const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+import { startMini, type TestServer } from '../support/server.js';
 
 describe.each(ENGINES)('numbers past ±(2^53 − 1) in call arguments, on %s', (engine) => {
   let t: TestServer;
   let key: string;
 
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
-    key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    ({ t, key } = await startMini(engine));
   });
   afterAll(async () => t?.close());
 
