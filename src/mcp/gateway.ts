@@ -158,6 +158,8 @@ export function createMcpGateway(deps: GatewayDeps) {
     // Not a decision: nothing by that name is served here (as MCP asks, a protocol error).
     if (!found) {
       observe.mcpCall('unknown_tool');
+      // A suspended agent hears the suspension whatever it calls (see suspended below).
+      if (s.suspended.has(agent)) return suspended(agent);
       throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
     }
     let target: UpstreamTool = found;
@@ -253,11 +255,9 @@ export function createMcpGateway(deps: GatewayDeps) {
       // nothing serves hears, so a probe learns nothing from the answer; the decision is audited
       // above, naming the policies, for whoever reviews such probes (docs/mcp.md). Asked of the registry
       // as it is now (a decision made after a change was made on it, not on the call's first read).
-      // Not a suspended agent: its tools were shown until a person stopped it, and it (and whoever runs
-      // it) is told so.
       const now = await guard.snapshot();
-      if (!now.suspended.has(agent) && hiddenOutright(now, agent, name))
-        throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
+      if (now.suspended.has(agent)) return suspended(agent);
+      if (hiddenOutright(now, agent, name)) throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
       return refusal(`Fulcrum refused ${name}: ${reasons(d)}`, d.decisionId);
     }
 
@@ -416,6 +416,19 @@ function describeTool(t: Desired<'Tool'>): McpTool {
 
 function reasons(d: DecisionResponse): string {
   return d.reasons.map((r) => (r.message ? `${r.policy} (${r.message})` : r.policy)).join('; ');
+}
+
+/**
+ * What a suspended agent hears for every call: the kill switch, by name, and nothing of the Tool (the
+ * same answer for one it was shown, one it is not, and a name nothing serves, so a suspension does
+ * not become a way to map which Tools exist and what guards them). A known Tool's call is decided and
+ * audited all the same; its decision id is not sent, as no id comes with a name nothing serves.
+ */
+function suspended(agent: string): CallToolResult {
+  return refusal(
+    `Fulcrum refused the call: agent ${agent} is suspended (builtin/agent-status, the kill switch); a person must resume it`,
+    undefined,
+  );
 }
 
 function refusal(message: string, decisionId: string | undefined): CallToolResult {

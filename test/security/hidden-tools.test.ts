@@ -103,16 +103,29 @@ describe.each(ENGINES)('tools an agent may not use (%s)', (engine) => {
     }
   });
 
-  it('tells a suspended agent of the suspension, not "unknown tool", for the tools it was shown', async () => {
+  it('tells a suspended agent of the suspension, the same for a Tool it was shown, one it is not, and an unknown name', async () => {
     const suspend = (verb: 'suspend' | 'resume') =>
       t.request({ method: 'POST', url: `/v1/agents/mcp-bot/${verb}`, payload: { reason: 'probe review' } });
     expect((await suspend('suspend')).statusCode).toBe(200);
     try {
       for (const version of ['2025-11-25', MODERN]) {
-        const stopped = await call('mcp-bot', 'ev_echo', { message: 'hi' }, version);
-        expect(stopped.body.error, version).toBeUndefined();
-        expect(stopped.body.result?.isError, version).toBe(true);
-        expect(stopped.body.result?.content[0]?.text, version).toMatch(/^Fulcrum refused ev\.echo: builtin\/agent-status\b/);
+        const before = (await denials('mcp-bot', 'ev.get-env')).length;
+        // ev_echo is shown to it when active; ev_get-env never is; ev_get-envZ is served by nothing.
+        const answers = [];
+        for (const name of ['ev_echo', 'ev_get-env', 'ev_get-envZ']) answers.push(await call('mcp-bot', name, {}, version));
+        expect(answers[0]?.status, version).toBe(200);
+        expect(answers[0]?.body.result, version).toMatchObject({
+          isError: true,
+          content: [
+            {
+              text: 'Fulcrum refused the call: agent mcp-bot is suspended (builtin/agent-status, the kill switch); a person must resume it',
+            },
+          ],
+        });
+        expect(answers[1], version).toEqual(answers[0]);
+        expect(answers[2], version).toEqual(answers[0]);
+        // The known Tools' calls were decided and audited all the same.
+        expect((await denials('mcp-bot', 'ev.get-env')).length, version).toBe(before + 1);
       }
     } finally {
       expect((await suspend('resume')).statusCode).toBe(200);
