@@ -145,13 +145,27 @@ export function createApprovalStore(db: Kysely<Database>) {
 
     /** pending → approved|denied, only while pending and unexpired. */
     async decide(id: string, to: 'approved' | 'denied', by: string, comment: string | null, now: string): Promise<boolean> {
-      const r = await db
+      let update = db
         .updateTable('approvals')
         .set({ status: to, decided_by: by, decided_at: now, comment })
         .where('id', '=', id)
         .where('status', '=', 'pending')
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
+        .where('expires_at', '>', now);
+      // Not granted while its agent is suspended: a suspension revokes the agent's open approvals, but one
+      // opened by a group commit on another node that read the registry just before the suspension
+      // committed is written after the revocation ran. In the same statement, so a suspension committed
+      // first is seen (denying it stays possible).
+      if (to === 'approved')
+        update = update.where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('agent_controls')
+                .select('agent_controls.agent')
+                .whereRef('agent_controls.agent', '=', 'approvals.agent'),
+            ),
+          ),
+        );
+      const r = await update.executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
 

@@ -739,6 +739,10 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         if (a.status === 'expired') throw new ConflictError(`approval ${id} expired at ${a.expiresAt}`);
         if (a.status === 'revoked')
           throw new ConflictError(`approval ${id} was revoked: ${a.revokedReason} (${a.revokedAt}); the call asks again`);
+        if (a.status === 'pending' && verdict === 'approved')
+          throw new ConflictError(
+            `approval ${id} cannot be granted while ${a.agent} is suspended: deny it, or resume the agent first`,
+          );
         throw new ConflictError(`approval ${id} is already ${a.status}${a.decidedBy ? ` (by ${a.decidedBy})` : ''}`);
       }
       const a = (await approvals.get(id)) as Approval;

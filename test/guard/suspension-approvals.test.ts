@@ -98,6 +98,31 @@ describe.each(ENGINES)('approvals across a suspension, on two nodes (%s)', (engi
     expect(again.approvalId).not.toBe(id);
   });
 
+  it('grants no approval while the agent is suspended, even one written after the suspension revoked the rest', async () => {
+    // A group commit on another node that read the registry just before the suspension committed
+    // writes its new pending approval after the revocation ran: that approval is made here by hand.
+    await until(async () => (await ask(0, 430)).decision === 'approval_required', 'both nodes to see the agent active');
+    const id = (await ask(0, 430)).approvalId as string;
+    await control(1, 'suspend');
+    try {
+      await c.nodes[0]?.app.database.db
+        .updateTable('approvals')
+        .set({ status: 'pending', revoked_at: null, revoked_reason: null })
+        .where('id', '=', id)
+        .execute();
+      const grant = await c.request(0, { method: 'POST', url: `/v1/approvals/${id}/approve`, token: approver, payload: {} });
+      expect(grant.statusCode, grant.body).toBe(409);
+      expect(grant.json().error.message).toBe(
+        `approval ${id} cannot be granted while support-bot-eu is suspended: deny it, or resume the agent first`,
+      );
+      expect(await approval(1, id)).toMatchObject({ status: 'pending', decidedBy: null });
+      const deny = await c.request(1, { method: 'POST', url: `/v1/approvals/${id}/deny`, token: approver, payload: {} });
+      expect(deny.statusCode, deny.body).toBe(200);
+    } finally {
+      await control(0, 'resume');
+    }
+  });
+
   it("wakes a call waiting on the agent's pending approval, which hears it was revoked", async () => {
     const asked = await ask(0, 430);
     const id = asked.approvalId as string;
