@@ -158,8 +158,8 @@ export function createMcpGateway(deps: GatewayDeps) {
     // Not a decision: nothing by that name is served here (as MCP asks, a protocol error).
     if (!found) {
       observe.mcpCall('unknown_tool');
-      // A suspended agent hears the suspension whatever it calls (see suspended below).
-      if (s.suspended.has(agent)) return suspended(agent);
+      // An agent that may do nothing hears why whatever it calls (see stopped below).
+      if (s.status(agent) !== 'active') return stopped(agent, s.status(agent), []);
       throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
     }
     let target: UpstreamTool = found;
@@ -256,7 +256,8 @@ export function createMcpGateway(deps: GatewayDeps) {
       // above, naming the policies, for whoever reviews such probes (docs/mcp.md). Asked of the registry
       // as it is now (a decision made after a change was made on it, not on the call's first read).
       const now = await guard.snapshot();
-      if (now.suspended.has(agent)) return suspended(agent);
+      const stops = d.reasons.filter((r) => AGENT_STOPS.has(r.policy));
+      if (now.status(agent) !== 'active' || stops.length > 0) return stopped(agent, now.status(agent), stops);
       if (hiddenOutright(now, agent, name)) throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
       return refusal(`Fulcrum refused ${name}: ${reasons(d)}`, d.decisionId);
     }
@@ -418,15 +419,27 @@ function reasons(d: DecisionResponse): string {
   return d.reasons.map((r) => (r.message ? `${r.policy} (${r.message})` : r.policy)).join('; ');
 }
 
+/** The built-in rules that stop an agent whatever it calls: its status, its initiative's stage or tier. */
+const AGENT_STOPS = new Set(['builtin/agent-status', 'builtin/initiative-stage', 'builtin/prohibited-initiative']);
+
 /**
- * What a suspended agent hears for every call: the kill switch, by name, and nothing of the Tool (the
- * same answer for one it was shown, one it is not, and a name nothing serves, so a suspension does
- * not become a way to map which Tools exist and what guards them). A known Tool's call is decided and
- * audited all the same; its decision id is not sent, as no id comes with a name nothing serves.
+ * What an agent that may do nothing hears for every call: why, and nothing of the Tool. An agent
+ * suspended or retired hears the same words for a Tool it was shown, one it never was and a name
+ * nothing serves, so being stopped does not become a way to map which Tools exist and what guards
+ * them; no decision id is sent (none comes with a name nothing serves), and a known Tool's call is
+ * decided and audited all the same. One stopped by its initiative (its stage, a prohibited tier) hears
+ * the rule and its description; a name nothing serves is still `unknown tool` for it (docs/mcp.md).
  */
-function suspended(agent: string): CallToolResult {
+function stopped(agent: string, status: string, stops: DecisionResponse['reasons']): CallToolResult {
+  if (status === 'suspended')
+    return refusal(
+      `Fulcrum refused the call: agent ${agent} is suspended (builtin/agent-status, the kill switch); a person must resume it`,
+      undefined,
+    );
+  if (status !== 'active')
+    return refusal(`Fulcrum refused the call: agent ${agent} is ${status} (builtin/agent-status): it may do nothing`, undefined);
   return refusal(
-    `Fulcrum refused the call: agent ${agent} is suspended (builtin/agent-status, the kill switch); a person must resume it`,
+    `Fulcrum refused the call: ${stops.map((r) => (r.message ? `${r.policy} (${r.message})` : r.policy)).join('; ')}`,
     undefined,
   );
 }

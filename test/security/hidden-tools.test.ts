@@ -150,4 +150,25 @@ describe.each(ENGINES)('tools an agent may not use (%s)', (engine) => {
       expect(hi.body.result?.content[0]?.text, version).toBe('Echo: hi');
     }
   });
+
+  // Last: web-bot stays retired.
+  it('tells a retired agent it is retired, the same whatever it names', async () => {
+    const bot = (await t.request({ method: 'GET', url: '/v1/agents/web-bot' })).json();
+    const put = await t.request({
+      method: 'PUT',
+      url: '/v1/agents/web-bot',
+      payload: { spec: { ...bot.spec, status: 'retired' } },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    for (const version of ['2025-11-25', MODERN]) {
+      const answers = [];
+      for (const name of ['ev_echo', 'ev_get-sum', 'ev_get-sumZ'])
+        answers.push(await call('web-bot', name, { message: 'hi' }, version));
+      expect(answers[0]?.body.result?.content[0]?.text, version).toBe(
+        'Fulcrum refused the call: agent web-bot is retired (builtin/agent-status): it may do nothing',
+      );
+      expect(answers[1], version).toEqual(answers[0]);
+      expect(answers[2], version).toEqual(answers[0]);
+    }
+  });
 });
