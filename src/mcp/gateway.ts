@@ -251,10 +251,11 @@ export function createMcpGateway(deps: GatewayDeps) {
     }
     if (d.decision === 'deny') {
       observe.mcpCall('refused');
-      // A Tool the agent is not shown and may not call with any arguments: it hears what a name
-      // nothing serves hears, so a probe learns nothing from the answer; the decision is audited
-      // above, naming the policies, for whoever reviews such probes (docs/mcp.md). Asked of the registry
-      // as it is now (a decision made after a change was made on it, not on the call's first read).
+      // An agent that may do nothing hears why, whatever it called (stopped, below). Otherwise, a Tool
+      // the agent is not shown and may not call with any arguments: it hears what a name nothing
+      // serves hears, so a probe learns nothing from the answer; the decision is audited above, naming
+      // the policies, for whoever reviews such probes (docs/mcp.md). Both asked of the registry as it
+      // is now (a decision made after a change was made on it, not on the call's first read).
       const now = await guard.snapshot();
       const stops = d.reasons.filter((r) => AGENT_STOPS.has(r.policy));
       if (now.status(agent) !== 'active' || stops.length > 0) return stopped(agent, now.status(agent), stops);
