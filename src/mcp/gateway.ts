@@ -260,7 +260,7 @@ export function createMcpGateway(deps: GatewayDeps) {
       const stops = d.reasons.filter((r) => AGENT_STOPS.has(r.policy));
       if (now.status(agent) !== 'active' || stops.length > 0) return stopped(agent, now.status(agent), stops);
       if (hiddenOutright(now, agent, name)) throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
-      return refusal(`Fulcrum refused ${name}: ${reasons(d)}`, d.decisionId);
+      return refusal(`Fulcrum refused ${name}: ${reasons(d.reasons)}`, d.decisionId);
     }
 
     const startedAt = Date.now();
@@ -317,7 +317,7 @@ export function createMcpGateway(deps: GatewayDeps) {
     if (a.status === 'pending')
       return (
         // The time it waited: less than its bound when the node is stopping (GuardService.endWaits).
-        `${reasons(d)}: approval ${id} is still pending after waiting ${Math.min(seconds, Math.round((Date.now() - started) / 1000))} s (open until ${a.expiresAt}). ` +
+        `${reasons(d.reasons)}: approval ${id} is still pending after waiting ${Math.min(seconds, Math.round((Date.now() - started) / 1000))} s (open until ${a.expiresAt}). ` +
         'Call this tool again with the same arguments: the call waits on the same approval, and goes through once a person approves it.'
       );
     if (a.status === 'denied')
@@ -416,8 +416,8 @@ function describeTool(t: Desired<'Tool'>): McpTool {
   };
 }
 
-function reasons(d: DecisionResponse): string {
-  return d.reasons.map((r) => (r.message ? `${r.policy} (${r.message})` : r.policy)).join('; ');
+function reasons(list: DecisionResponse['reasons']): string {
+  return list.map((r) => (r.message ? `${r.policy} (${r.message})` : r.policy)).join('; ');
 }
 
 /** The built-in rules that stop an agent whatever it calls: its status, its initiative's stage or tier. */
@@ -439,10 +439,7 @@ function stopped(agent: string, status: string, stops: DecisionResponse['reasons
     );
   if (status !== 'active')
     return refusal(`Fulcrum refused the call: agent ${agent} is ${status} (builtin/agent-status): it may do nothing`, undefined);
-  return refusal(
-    `Fulcrum refused the call: ${stops.map((r) => (r.message ? `${r.policy} (${r.message})` : r.policy)).join('; ')}`,
-    undefined,
-  );
+  return refusal(`Fulcrum refused the call: ${reasons(stops)}`, undefined);
 }
 
 function refusal(message: string, decisionId: string | undefined): CallToolResult {
