@@ -259,7 +259,7 @@ export function createMcpGateway(deps: GatewayDeps) {
       const now = await guard.snapshot();
       const stops = d.reasons.filter((r) => AGENT_STOPS.has(r.policy));
       if (now.status(agent) !== 'active' || stops.length > 0) return stopped(agent, now.status(agent), stops);
-      if (hiddenOutright(now, agent, name)) throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
+      if (await hiddenOutright(now, agent, name)) throw protocolError(RPC.InvalidParams, `unknown tool "${called}"`);
       return refusal(`Fulcrum refused ${name}: ${reasons(d.reasons)}`, d.decisionId);
     }
 

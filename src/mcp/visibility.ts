@@ -45,8 +45,9 @@ function mayCall(s: GuardSnapshot, agent: string, tool: string): boolean {
   return s.enforce.evaluator.evaluate(asked(s, agent, tool), s.enforce.entities).decision === 'allow';
 }
 
-// Per snapshot and agent, as the listing: a probe of many tools costs one partial evaluation each.
-const hidden = new WeakMap<GuardSnapshot, Map<string, boolean>>();
+// Per snapshot and agent, as the listing: a probe of many tools costs one partial evaluation each,
+// made in cedar-wasm's worker (partial.ts); calls asking the same question meanwhile share its answer.
+const hidden = new WeakMap<GuardSnapshot, Map<string, Promise<boolean>>>();
 
 /**
  * Whether `tool` is hidden from `agent` outright: not in its tools/list, and no arguments could let
@@ -54,8 +55,8 @@ const hidden = new WeakMap<GuardSnapshot, Map<string, boolean>>();
  * only because a permit reads arguments (the listing asks with none) is not: some call of it may be
  * allowed. Any doubt (Cedar cannot say) counts as "may be allowed".
  */
-export function hiddenOutright(s: GuardSnapshot, agent: string, tool: string): boolean {
-  if (visibleTools(s, agent).some((t) => t.tool === tool)) return false;
+export function hiddenOutright(s: GuardSnapshot, agent: string, tool: string): Promise<boolean> {
+  if (visibleTools(s, agent).some((t) => t.tool === tool)) return Promise.resolve(false);
   let byKey = hidden.get(s);
   if (!byKey) {
     byKey = new Map();

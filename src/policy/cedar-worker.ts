@@ -24,10 +24,17 @@ export interface WorkerOps {
   /** checkPolicy for each text, cedar-wasm reading the schema once (`schemaRead`: it did, so the
    *  schema is valid); null if the schema is not valid or the answer could not be split back by text. */
   checkPolicies: (texts: string[], schema: Cedar.Schema) => { answers: PolicyCheck[]; schemaRead: boolean } | null;
+  /**
+   * isAuthorizedPartial of a call sent as JSON text (its policies and entities may nest deeper than a
+   * structured clone deserializes: see the replies, below; JSON.parse is not recursive), answered with
+   * its decision (null while residuals remain undecided) and how many policies erred, not the residuals.
+   */
+  partialDecision: (call: string) => PartialDecision;
   /** Tests: answer nothing more until `gate[0]` is set (holdCedarWorker). */
   hold: (gate: Int32Array) => true;
 }
 type Op = keyof WorkerOps;
+export type PartialDecision = { decision: Cedar.Decision | null; errored: number } | { failure: string };
 /** A policy text parsed, then (if it parsed) validated strictly. Offsets are UTF-8 bytes into the text. */
 export type PolicyCheck = { parsed: Cedar.CheckParseAnswer; validated?: Cedar.ValidationAnswer };
 
@@ -108,6 +115,11 @@ const ops = {
       answers[i].validated.validationErrors.push({ ...e, policyId: 'policy' + (Number(n[1]) - first[i]), error });
     }
     return { answers, schemaRead: true };
+  },
+  partialDecision(call) {
+    const answer = cedar.isAuthorizedPartial(JSON.parse(call));
+    if (answer.type !== 'residuals') return { failure: answer.errors.map((e) => e.message).join('; ') };
+    return { decision: answer.response.decision, errored: answer.response.errored.length };
   },
   hold(gate) {
     Atomics.wait(gate, 0, 0);

@@ -1,7 +1,10 @@
 // Whether any arguments could let a call through: Cedar's partial evaluation (cedar-wasm) with the
 // call's arguments left unknown. The compiled evaluator cannot answer this; it is asked rarely (a
-// denied call of a Tool the agent is not shown), so cedar-wasm's cost is paid only there.
-import { cedarHere, policiesToJson } from './cedar-runtime.js';
+// denied call of a Tool the agent is not shown), so cedar-wasm's cost is paid only there, and in
+// cedar-wasm's worker thread (cedar-worker.ts): a few milliseconds each, which an agent probing names
+// could otherwise make every other call of the node wait for.
+import { policiesToJsonAsync } from './cedar-runtime.js';
+import { cedarInWorker } from './cedar-worker.js';
 import { actionScopeMatches, actionScopeOf } from './compile.js';
 import type { CedarValueJson, EntityJson, PolicyInput, TypeAndId } from './types.js';
 import { EntityRef } from './values.js';
@@ -37,7 +40,7 @@ function indexOf(entities: EntityJson[]): Map<string, EntityJson> {
  * (parsed once per text, cached): the others cannot apply, and parsing them again on every question
  * is most of its cost. A policy that does not parse here is kept as text.
  */
-function applying(policies: PolicyInput[], action: Ref, index: Map<string, EntityJson>): Record<string, unknown> {
+async function applying(policies: PolicyInput[], action: Ref, index: Map<string, EntityJson>): Promise<Record<string, unknown>> {
   const ancestors = new Set<string>();
   const pending = [...((index.get(keyOf(action))?.parents as unknown[]) ?? [])];
   while (pending.length > 0) {
@@ -47,7 +50,7 @@ function applying(policies: PolicyInput[], action: Ref, index: Map<string, Entit
     pending.push(...((index.get(keyOf(r))?.parents as unknown[]) ?? []));
   }
   const ref = new EntityRef(action.type, action.id);
-  const parsed = policiesToJson(policies.map((p) => p.text));
+  const parsed = await policiesToJsonAsync(policies.map((p) => p.text));
   const out: Record<string, unknown> = {};
   for (const [i, p] of policies.entries()) {
     const json = parsed[i];
@@ -104,21 +107,23 @@ function reachable(entities: EntityJson[], start: unknown[], policies: PolicyInp
  * cannot say for sure (an error, a policy that erred): the caller must then treat the call as one
  * that might be allowed.
  */
-export function deniedWhateverArguments(
+export async function deniedWhateverArguments(
   policies: PolicyInput[],
   entities: EntityJson[],
   request: { principal: TypeAndId; action: TypeAndId; resource: TypeAndId; context: Record<string, CedarValueJson> },
-): boolean {
+): Promise<boolean> {
   try {
-    const staticPolicies = applying(policies, request.action, indexOf(entities));
+    const staticPolicies = await applying(policies, request.action, indexOf(entities));
     const texts = policies.filter((p) => p.id in staticPolicies);
-    const answer = cedarHere().isAuthorizedPartial({
+    const call = JSON.stringify({
       ...request,
-      context: { ...request.context, arguments: { __extn: { fn: 'unknown', arg: 'arguments' } } as CedarValueJson },
-      policies: { staticPolicies: staticPolicies as never },
+      context: { ...request.context, arguments: { __extn: { fn: 'unknown', arg: 'arguments' } } },
+      policies: { staticPolicies },
       entities: reachable(entities, [request.principal, request.action, request.resource, request.context], texts),
     });
-    return answer.type === 'residuals' && answer.response.decision === 'deny' && answer.response.errored.length === 0;
+    const [answer] = await cedarInWorker('partialDecision', [[call]]);
+    if (!answer || 'thrown' in answer || 'failure' in answer.value) return false;
+    return answer.value.decision === 'deny' && answer.value.errored === 0;
   } catch {
     return false;
   }

@@ -1,6 +1,7 @@
 // Whether any arguments could let a call through (src/policy/partial.ts): "deny whatever the
 // arguments" only when Cedar's partial evaluation says so for certain; anything doubtful is "might".
 import { describe, expect, it } from 'vitest';
+import { cedarWorkerCalls, holdCedarWorker } from '../../src/policy/cedar-worker.js';
 import { deniedWhateverArguments } from '../../src/policy/partial.js';
 import type { EntityJson } from '../../src/policy/types.js';
 
@@ -26,29 +27,54 @@ const denied = (...texts: string[]) =>
   );
 
 describe('denied whatever the arguments', () => {
-  it('is so with no permit for the action, or a forbid that reads no arguments', () => {
-    expect(denied('permit (principal, action == Action::"other", resource);')).toBe(true);
-    expect(denied('permit (principal, action, resource);', 'forbid (principal, action == Action::"t", resource);')).toBe(true);
+  it('is so with no permit for the action, or a forbid that reads no arguments', async () => {
+    expect(await denied('permit (principal, action == Action::"other", resource);')).toBe(true);
+    expect(await denied('permit (principal, action, resource);', 'forbid (principal, action == Action::"t", resource);')).toBe(
+      true,
+    );
   });
 
-  it('is not so when a permit reads the arguments, or nothing forbids', () => {
-    expect(denied('permit (principal, action == Action::"t", resource) when { context.arguments.n < 5 };')).toBe(false);
-    expect(denied('permit (principal, action, resource);')).toBe(false);
+  it('is not so when a permit reads the arguments, or nothing forbids', async () => {
+    expect(await denied('permit (principal, action == Action::"t", resource) when { context.arguments.n < 5 };')).toBe(false);
+    expect(await denied('permit (principal, action, resource);')).toBe(false);
   });
 
-  it('reads the entities the request reaches and those a policy names', () => {
+  it('reads the entities the request reaches and those a policy names', async () => {
     // Through the agent's parent: the initiative is a pilot, so this permit never applies.
     expect(
-      denied(
+      await denied(
         'permit (principal in Initiative::"support", action, resource) when { Initiative::"support".stage == "production" };',
       ),
     ).toBe(true);
     expect(
-      denied('permit (principal in Initiative::"support", action, resource) when { Initiative::"support".stage == "pilot" };'),
+      await denied(
+        'permit (principal in Initiative::"support", action, resource) when { Initiative::"support".stage == "pilot" };',
+      ),
     ).toBe(false);
   });
 
-  it('is not so when a policy errs (an entity it reads is missing): Cedar cannot say', () => {
-    expect(denied('permit (principal, action, resource) when { Initiative::"gone".stage == "pilot" };')).toBe(false);
+  it('is not so when a policy errs (an entity it reads is missing): Cedar cannot say', async () => {
+    expect(await denied('permit (principal, action, resource) when { Initiative::"gone".stage == "pilot" };')).toBe(false);
+  });
+
+  it("is worked out in cedar-wasm's worker thread: the event loop goes on meanwhile", async () => {
+    const text = 'permit (principal, action == Action::"t", resource) when { context.arguments.n < 7 };';
+    expect(await denied(text)).toBe(false); // its parse is cached from here on: only the evaluation is asked
+    const calls = cedarWorkerCalls();
+    const held = holdCedarWorker();
+    let answer: boolean | undefined;
+    const asked = denied(text, 'forbid (principal, action, resource) when { context has dataDomains };').then((a) => {
+      answer = a;
+    });
+    try {
+      // Turns of the event loop pass, timers and I/O included, with the worker held and no answer yet.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(answer).toBeUndefined();
+    } finally {
+      held.release();
+    }
+    await asked;
+    expect(answer).toBe(true); // the forbid reads no arguments
+    expect(cedarWorkerCalls() - calls).toBe(2); // the new forbid's parse, then the partial evaluation
   });
 });

@@ -135,9 +135,11 @@ describe.each(ENGINES)('tools an agent may not use (%s)', (engine) => {
 
   it('never reports unknown a Tool the agent may call: approval-gated, or allowed for some arguments only', async () => {
     const s = await t.app.guard.snapshot();
-    expect(hiddenOutright(s, 'mcp-bot', 'ev.get-sum')).toBe(false); // shown: large sums need a person
-    expect(hiddenOutright(s, 'web-bot', 'ev.echo')).toBe(false); // not shown, but "hi" is allowed
-    expect(hiddenOutright(s, 'web-bot', 'ev.get-sum')).toBe(true);
+    // Asked twice at once, worked out once (in cedar-wasm's worker: src/policy/partial.ts).
+    expect(hiddenOutright(s, 'web-bot', 'ev.get-sum')).toBe(hiddenOutright(s, 'web-bot', 'ev.get-sum'));
+    expect(await hiddenOutright(s, 'mcp-bot', 'ev.get-sum')).toBe(false); // shown: large sums need a person
+    expect(await hiddenOutright(s, 'web-bot', 'ev.echo')).toBe(false); // not shown, but "hi" is allowed
+    expect(await hiddenOutright(s, 'web-bot', 'ev.get-sum')).toBe(true);
     for (const version of ['2025-11-25', MODERN]) {
       // Shown and refused for these arguments: the refusal names the Tool and why.
       const bad = await call('mcp-bot', 'ev_get-sum', { a: 'one', b: 2 }, version);
