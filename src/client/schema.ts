@@ -5778,18 +5778,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Agent"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7217,18 +7225,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Archetype"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7920,18 +7936,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Budget"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8688,18 +8712,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BusinessUnit"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9080,18 +9112,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ComputePool"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9568,18 +9608,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DataDomain"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11266,18 +11314,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Initiative"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12346,18 +12402,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["McpServer"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12843,18 +12907,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ModelEndpoint"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13269,18 +13341,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Model"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13685,18 +13765,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Monitor"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14238,18 +14326,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Person"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15015,18 +15111,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Policy"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -16555,18 +16659,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SpendLimit"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17033,18 +17145,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TelemetryCollector"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17723,18 +17843,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Tool"];
                 };
             };
-            /** @description Default Response */
+            /** @description the descriptor as stored: created */
             201: {
                 headers: {
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    warning?: string;
+                    /** @description `created`, `updated` or `unchanged` */
+                    "x-fulcrum-result"?: string;
                     [name: string]: unknown;
                 };
                 content: {

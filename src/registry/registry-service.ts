@@ -44,7 +44,12 @@ export interface ApplyResult {
   warnings: Problem[];
 }
 
-export type PutResult = { result: 'created' | 'updated' | 'unchanged'; object: RegistryObject };
+export type PutResult = {
+  result: 'created' | 'updated' | 'unchanged';
+  object: RegistryObject;
+  /** As an apply's (ApplyResult.warnings): a Tool the write stopped an McpServer serving, say. */
+  warnings: Problem[];
+};
 
 export type RegistryService = ReturnType<typeof createRegistryService>;
 
@@ -328,7 +333,11 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
       const { kind, name } = checked.desired;
       const result = await commit([checked.desired], { actor });
       const object = (await store.get(kind, name)) as RegistryObject;
-      return { result: result.created.length ? 'created' : result.updated.length ? 'updated' : 'unchanged', object };
+      return {
+        result: result.created.length ? 'created' : result.updated.length ? 'updated' : 'unchanged',
+        object,
+        warnings: result.warnings,
+      };
     },
 
     /**

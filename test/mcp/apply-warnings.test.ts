@@ -104,4 +104,29 @@ describe.each(ENGINES)('apply warnings about MCP tools on %s', (engine) => {
     expect(res.warnings).toEqual([]);
     expect(await listed()).not.toContain('crm.get');
   });
+
+  it('warns on a single PUT as well, in Warning headers, at most 20 then how many more', async () => {
+    const tools = Array.from({ length: 23 }, (_, i) => tool(`crm.t${i}`));
+    expect((await apply(bundle(server('crm'), ...tools))).warnings).toEqual([]);
+    const put = (toolPrefix: string) =>
+      t.request({
+        method: 'PUT',
+        url: '/v1/mcp-servers/crm',
+        payload: { spec: { transport: 'stdio', command, args, toolPrefix } },
+      });
+    const moved = await put('sales');
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.headers['x-fulcrum-result']).toBe('updated');
+    expect(moved.json().spec.toolPrefix).toBe('sales'); // the body is still the descriptor
+    const warnings = [moved.headers.warning].flat();
+    expect(warnings).toHaveLength(21);
+    expect(warnings[0]).toBe(
+      '299 - "Tool \\"crm.t0\\" was served by McpServer \\"crm\\" and no longer is: no McpServer\'s tool prefix starts its name (McpServer \\"crm\\" now has the tool prefix \\"sales\\"); agents no longer see it in tools/list, and calling it answers unknown tool"',
+    );
+    expect(warnings[20]).toBe('299 - "and 3 more warnings: POST /v1/apply?dryRun=true with the same descriptor lists them all"');
+    // Served again: nothing to warn about.
+    const back = await put('crm');
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.headers.warning).toBeUndefined();
+  });
 });

@@ -2,7 +2,7 @@
 import { Type as T } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { assertCan } from '../../auth/principal.js';
-import { InputError } from '../../errors.js';
+import { InputError, type Problem } from '../../errors.js';
 import { parseYamlValueSliced } from '../../registry/descriptors.js';
 import { KIND_INFO, KINDS, type Kind } from '../../registry/kinds.js';
 import { API_VERSION, type RegistryObject } from '../../registry/model.js';
@@ -113,7 +113,11 @@ export function registryRoutes(server: Server, registry: RegistryService, status
               : ''),
           params: NameParams,
           body: descriptorInput(kind),
-          response: { 200: item, 201: item, ...errorResponses(409, 422) },
+          response: {
+            200: putAnswer(kind, 'replaced, or unchanged'),
+            201: putAnswer(kind, 'created'),
+            ...errorResponses(409, 422),
+          },
         },
         // The descriptor validator (the same one `apply` uses) checks the body and says where it is wrong;
         // the URL's name is checked here, as on every other route (a 400 naming params/name, not a 422
@@ -123,8 +127,12 @@ export function registryRoutes(server: Server, registry: RegistryService, status
       async (req, reply) => {
         // Who may not write gets the 403 before the server spends anything on parsing the body.
         assertCan(req.principal, 'registry.write');
-        const { result, object } = await registry.put(req.principal, await descriptorFromBody(kind, req.params.name, req.body));
+        const { result, object, warnings } = await registry.put(
+          req.principal,
+          await descriptorFromBody(kind, req.params.name, req.body),
+        );
         reply.code(result === 'created' ? 201 : 200).header('x-fulcrum-result', result);
+        if (warnings.length > 0) reply.header('warning', warningHeaders(warnings));
         return item_(object);
       },
     );
@@ -161,4 +169,37 @@ export function registryRoutes(server: Server, registry: RegistryService, status
     },
     async (req) => ({ items: await registry.changes(req.principal, req.query.limit) }),
   );
+}
+
+/** The most warnings a PUT's answer carries as headers; `POST /v1/apply?dryRun=true` lists them all. */
+export const MAX_WARNING_HEADERS = 20;
+
+/** A PUT's answer: the stored descriptor, and what the write did unsaid as `Warning` headers. */
+function putAnswer(kind: string, what: string) {
+  return T.Ref(kind, {
+    description: `the descriptor as stored: ${what}`,
+    headers: {
+      'x-fulcrum-result': T.String({ description: '`created`, `updated` or `unchanged`' }),
+      warning: T.String({
+        description:
+          "one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` " +
+          '(a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): ' +
+          `\`299 - "<message>"\`, at most ${MAX_WARNING_HEADERS} then one saying how many more (as Kubernetes' API warns)`,
+      }),
+    },
+  });
+}
+
+/**
+ * `Warning` header values (RFC 9111's form, code 299, as Kubernetes' API server sends its warnings):
+ * each message a quoted string, printable ASCII only, the first MAX_WARNING_HEADERS of them, then how
+ * many more and where to read them all.
+ */
+export function warningHeaders(warnings: readonly Problem[]): string[] {
+  const quoted = (text: string) => `299 - "${text.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&')}"`;
+  const shown = warnings.slice(0, MAX_WARNING_HEADERS).map((w) => quoted(w.message));
+  const more = warnings.length - shown.length;
+  if (more > 0)
+    shown.push(quoted(`and ${more} more warnings: POST /v1/apply?dryRun=true with the same descriptor lists them all`));
+  return shown;
 }
