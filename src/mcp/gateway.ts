@@ -327,8 +327,16 @@ export function createMcpGateway(deps: GatewayDeps) {
       );
     if (a.status === 'expired')
       return `approval ${id} expired at ${a.expiresAt} before anyone decided it. Call the tool again to ask again.`;
-    if (a.status === 'revoked')
-      return `approval ${id} was revoked (${a.revokedReason}) before the call could use it. Call the tool again to ask a person again.`;
+    if (a.status === 'revoked') {
+      const revoked = `approval ${id} was revoked (${a.revokedReason}) before the call could use it`;
+      // Revoked by a suspension still in force: calling again only hears the suspension. Read at the
+      // committed revision (the suspension that woke this wait may have come through another node).
+      const status = (await guard.committedSnapshot()).status(agent);
+      if (status === 'suspended')
+        return `${revoked}: agent ${agent} is suspended (builtin/agent-status, the kill switch); once a person resumes it, call the tool again to ask a person again.`;
+      if (status !== 'active') return `${revoked}: agent ${agent} is ${status} (builtin/agent-status): it may do nothing.`;
+      return `${revoked}. Call the tool again to ask a person again.`;
+    }
     if (a.status !== 'approved') return `approval ${id} is ${a.status}`;
     try {
       return await ask(id);

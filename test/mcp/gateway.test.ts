@@ -175,6 +175,30 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     expect(text(r)).toMatch(/was denied by admin: too much/);
   });
 
+  it('tells a call whose approval a suspension revoked while it waited that the agent is suspended', async () => {
+    const calling = mcpBot.callTool({ name: 'web.get-sum', arguments: { a: 950, b: 1 } });
+    let pending: Array<{ id: string }> = [];
+    for (let i = 0; i < 100 && pending.length === 0; i++) {
+      pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
+      if (pending.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    const id = pending[0]?.id as string;
+    const control = async (verb: 'suspend' | 'resume') =>
+      expect(
+        (await t.request({ method: 'POST', url: `/v1/agents/mcp-bot/${verb}`, payload: { reason: 'drill' } })).statusCode,
+      ).toBe(200);
+    await control('suspend');
+    try {
+      const r = await calling;
+      expect(r.isError).toBe(true);
+      expect(text(r)).toBe(
+        `approval ${id} was revoked (agent suspended) before the call could use it: agent mcp-bot is suspended (builtin/agent-status, the kill switch); once a person resumes it, call the tool again to ask a person again.`,
+      );
+    } finally {
+      await control('resume');
+    }
+  });
+
   /** evh's wait for a person, once the guard's snapshot follows the registry. */
   const setWait = async (approvalWaitSeconds: number) => {
     const put = await t.request({
