@@ -5385,7 +5385,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not JSON-RPC, an unsupported MCP-Protocol-Version, a header that disagrees with the body, or a bad batch (a JSON-RPC error, or Fulcrum's Error) */
+            /** @description not JSON-RPC, an id JSON cannot hold exactly (an integer past ±(2^53 − 1)), an unsupported MCP-Protocol-Version, a header that disagrees with the body, or a bad batch (a JSON-RPC error, or Fulcrum's Error) */
             400: {
                 headers: {
                     [name: string]: unknown;

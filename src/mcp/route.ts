@@ -136,7 +136,7 @@ export function mcpRoutes(
           },
           202: { description: 'notifications or responses only: accepted, no body', type: 'null' },
           400: RefusalOrError(
-            'not JSON-RPC, an unsupported MCP-Protocol-Version, a header that disagrees with the body, or a bad batch',
+            'not JSON-RPC, an id JSON cannot hold exactly (an integer past ±(2^53 − 1)), an unsupported MCP-Protocol-Version, a header that disagrees with the body, or a bad batch',
           ),
           403: RefusalOrError(
             'a Host or Origin refused as DNS rebinding (see FULCRUM_MCP_ALLOWED_HOSTS in docs/mcp.md), or not an agent key',
@@ -151,6 +151,14 @@ export function mcpRoutes(
     async (request, reply) => {
       const refused = rebinding(request.headers.host, request.headers.origin, request.socket.localAddress, info.allowedHosts);
       if (refused) return rpcError(reply, 403, -32000, `Forbidden: ${refused}`);
+      const unanswerable = inexactId(request.body);
+      if (unanswerable !== undefined)
+        return rpcError(
+          reply,
+          400,
+          -32600,
+          `Invalid Request: id ${unanswerable} is not a string or an integer within ±(2^53 − 1): JSON numbers past that lose digits, and the answer could not carry the id sent`,
+        );
       const endpoint = await endpointReady;
       const version = request.headers['mcp-protocol-version'];
       if (isModern(request.body, typeof version === 'string' ? version : undefined, endpoint.sdk.SUPPORTED_PROTOCOL_VERSIONS))
@@ -311,6 +319,20 @@ export function headerDisagreement(headers: Record<string, unknown>, messages: J
     { ...(typeof method === 'string' ? { method } : {}), ...(typeof name === 'string' ? { name } : {}) },
     m,
   );
+}
+
+/**
+ * A JSON-RPC id read as a number that is not exactly what was sent (an integer past ±(2^53 − 1), read
+ * as the nearest double; one too large for a double, read as Infinity), as the body holds it; else
+ * undefined. Its answer would carry another id, which the client cannot match with its request.
+ */
+export function inexactId(body: unknown): string | undefined {
+  for (const m of Array.isArray(body) ? body : [body]) {
+    const id = (m as { id?: unknown } | null)?.id;
+    if (typeof id === 'number' && (!Number.isFinite(id) || (Number.isInteger(id) && !Number.isSafeInteger(id))))
+      return String(id);
+  }
+  return undefined;
 }
 
 /** The answer to a request whose own answer could not be written. */

@@ -58,4 +58,40 @@ describe.each(ENGINES)('numbers past ±(2^53 − 1) in call arguments, on %s', (
       '/account/ids/1 9007199254740992 is past',
     );
   });
+
+  it('refuses an MCP request whose JSON-RPC id JSON cannot hold exactly, on both protocol versions', async () => {
+    const mcp = (id: string, version: string) =>
+      t.request({
+        method: 'POST',
+        url: '/mcp',
+        token: key,
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': version,
+          ...(version === '2026-07-28' ? { 'mcp-method': 'tools/list' } : {}),
+        },
+        payload: `{"jsonrpc":"2.0","id":${id},"method":"tools/list","params":${version === '2026-07-28' ? `{"_meta":{"io.modelcontextprotocol/protocolVersion":"${version}","io.modelcontextprotocol/clientCapabilities":{}}}` : '{}'}}`,
+      });
+    for (const version of ['2025-11-25', '2026-07-28']) {
+      // Answered with id 9007199254740992, the client would never match it to its request.
+      const past = await mcp('9007199254740993', version);
+      expect(past.statusCode, past.body).toBe(400);
+      expect(past.json()).toEqual({
+        jsonrpc: '2.0',
+        id: null,
+        error: {
+          code: -32600,
+          message:
+            'Invalid Request: id 9007199254740992 is not a string or an integer within ±(2^53 − 1): JSON numbers past that lose digits, and the answer could not carry the id sent',
+        },
+      });
+      expect((await mcp('1e400', version)).json().error.message).toMatch(/^Invalid Request: id Infinity is not/);
+      // The largest exact integer, and the same digits as a string, are answered with the id sent.
+      const safe = await mcp('9007199254740991', version);
+      expect(safe.statusCode, safe.body).toBe(200);
+      expect(safe.body).toContain('"id":9007199254740991');
+      expect((await mcp('"9007199254740993"', version)).json().id).toBe('9007199254740993');
+    }
+  });
 });
