@@ -223,6 +223,9 @@ let errors = 0;
 // Under load, the audit's group commits: how many decisions share one, and how long each took to be
 // durable (on the event loop, or with its fsync on the thread pool: docs/storage.md).
 const commits = { count: 0, sum: 0, entries: 0 };
+// The server's clocks and CPU over the gateway's loaded slices, as for the sequential ones above.
+const loaded = Object.fromEntries(Object.keys(SERVER_CLOCKS).map((k) => [k, { sum: 0, count: 0 }]));
+const loadedCpu = { user: 0, system: 0 };
 for (let i = 0; i < rounds; i++) {
   const d = await load(direct);
   const before = await readClocks();
@@ -231,6 +234,9 @@ for (let i = 0; i < rounds; i++) {
   commits.count += after.clocks.commit.count - before.clocks.commit.count;
   commits.sum += after.clocks.commit.sum - before.clocks.commit.sum;
   commits.entries += after.value('fulcrum_audit_entries_total') - before.value('fulcrum_audit_entries_total');
+  addGrowth(loaded, before.clocks, after.clocks);
+  loadedCpu.user += after.value(CPU.user) - before.value(CPU.user);
+  loadedCpu.system += after.value(CPU.system) - before.value(CPU.system);
   errors += d.errors + d.non2xx + g.errors + g.non2xx;
   if (d.non2xx + g.non2xx > 0)
     console.log('  status codes:', JSON.stringify(d.statusCodeStats), JSON.stringify(g.statusCodeStats));
@@ -275,6 +281,25 @@ console.log(
 console.log(
   `  group commits        ${(commits.entries / commits.count).toFixed(1)} decisions each, ${((commits.sum / commits.count) * 1e6).toFixed(0)} µs each ` +
     `to be durable (${((commits.sum / commits.entries) * 1e6).toFixed(0)} µs a call)`,
+);
+// Under load a call waits: for the group commit, for the upstream (which serves the calls in flight
+// together), and for the event loops of both servers. Means over the gateway's slices, by its clocks.
+const loadedMean = (k) => (loaded[k].count ? (loaded[k].sum / loaded[k].count) * 1000 : Number.NaN);
+const loadedLatency = pairs.reduce((a, p) => a + p.g.latency.average, 0) / pairs.length;
+const perCall = (s) => ((s / commits.entries) * 1e6).toFixed(0);
+console.log(
+  `  where the time goes  (means, the gateway's slices): the decision to its durable commit ${loadedMean('decision').toFixed(2)} ms, ` +
+    `the upstream's answer ${loadedMean('upstream').toFixed(2)} ms, the rest ${(loadedLatency - loadedMean('decision') - loadedMean('upstream')).toFixed(2)} ms ` +
+    `of ${loadedLatency.toFixed(2)} ms; Fulcrum's CPU ${perCall(loadedCpu.user + loadedCpu.system)} µs a call ` +
+    `(user ${perCall(loadedCpu.user)}, system ${perCall(loadedCpu.system)})`,
+);
+// Little's law: calls/s × the upstream's answer = how many of the connections' calls are at the upstream
+// at a time (all of them on the direct path). An upstream whose answer is mostly waiting, not work,
+// serves more calls a second the more it is sent at once.
+const gatewayRate = pairs.reduce((a, p) => a + p.g.requests.average, 0) / pairs.length;
+console.log(
+  `  at the upstream       ${((gatewayRate * loadedMean('upstream')) / 1000).toFixed(1)} calls at a time on average, of the ${connections} in flight ` +
+    `(the rest in Fulcrum: ${((gatewayRate * (loadedLatency - loadedMean('upstream'))) / 1000).toFixed(1)})`,
 );
 console.log(`\nFulcrum RSS ${(await fulcrum.rssMb()).toFixed(0)} MB`);
 const audit = await fulcrum.api('GET', '/v1/audit/verify');
