@@ -73,14 +73,17 @@ export async function expireApprovalsOf(db: Kysely<Database>, agent: string, now
     .execute();
 }
 
-/** Why approvals end revoked: the only reason so far. */
+/** Why approvals end revoked: a suspension ended them, */
 export const AGENT_SUSPENDED = 'agent suspended';
+/** or the resume did, as they were opened after the suspension's revocation ran (see setSuspended). */
+export const OPENED_WHILE_SUSPENDED = 'opened while the agent was suspended';
 
 /**
  * Revokes every approval of `agent` still pending, or approved and unspent, in the suspending
  * transaction: a grant made before the suspension does not let the call through after the resume
  * (whatever the suspension was for may have been that very call), and nobody can grant a request
- * made before it. The same call asks a person again after the resume. Returns those revoked.
+ * made before it. The same call asks a person again after the resume. Returns those revoked. The
+ * resuming transaction runs it too, for those opened after the suspension's ran.
  */
 export async function revokeApprovalsOf(
   db: Kysely<Database>,

@@ -17,6 +17,7 @@ import {
   type Approval,
   type ApprovalStatus,
   createApprovalStore,
+  OPENED_WHILE_SUSPENDED,
   openKey,
   revokeApprovalsOf,
 } from './approval-store.js';
@@ -778,8 +779,13 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         if (!suspended && by && actor.type === 'person' && !hasRole(actor, 'platform') && by !== actorName(actor))
           throw new NotAllowedError(`${agent} was suspended by ${by}: only platform or admin may resume it`);
         if (!suspended) {
-          await trx.deleteFrom('agent_controls').where('agent', '=', agent).execute();
-          return [];
+          const lifted = await trx.deleteFrom('agent_controls').where('agent', '=', agent).executeTakeFirst();
+          if (Number(lifted.numDeletedRows) === 0) return [];
+          // The suspension revoked every approval open then; one open now was opened after that, by a
+          // decision on another node whose group commit read the registry just before the suspension
+          // committed: a call made while the agent was being stopped, which the resume does not let a
+          // person grant. It asks again (docs/policies.md).
+          return revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), OPENED_WHILE_SUSPENDED);
         }
         await trx
           .insertInto('agent_controls')
@@ -806,7 +812,9 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
           target: a.tool,
           dataDomains: JSON.parse(a.data_domains),
           approvalId: a.id,
-          detail: { reason: AGENT_SUSPENDED, suspension: reason },
+          detail: suspended
+            ? { reason: AGENT_SUSPENDED, suspension: reason }
+            : { reason: OPENED_WHILE_SUSPENDED, resume: reason },
         });
         events.emit(a.id);
       }

@@ -3,10 +3,12 @@
 // though whatever the suspension was for may have been that very call. They end as `revoked`, reason
 // "agent suspended", in the approvals list and the audit log; after the resume the call asks again.
 import path from 'node:path';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '../support/databases.js';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { addApprover, startCluster, type TestCluster } from '../support/server.js';
+import { pauseQuery, selectsFrom } from '../support/pause.js';
+import { ADMIN_TOKEN, addApprover, startCluster, startNode, type TestCluster } from '../support/server.js';
 import { until } from '../support/wait.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -123,6 +125,44 @@ describe.each(ENGINES)('approvals across a suspension, on two nodes (%s)', (engi
     }
   });
 
+  it('ends at the resume an approval opened while the agent was suspended: granting it after is refused', async () => {
+    // As in the test above, the approval a racing group commit wrote after the revocation is made by
+    // hand (on PostgreSQL the race itself is forced below); left pending, the resume used to let a
+    // person grant it, and the call made while the agent was being stopped went through.
+    await until(async () => (await ask(1, 440)).decision === 'approval_required', 'both nodes to see the agent active');
+    const id = (await ask(1, 440)).approvalId as string;
+    await control(0, 'suspend');
+    await c.nodes[1]?.app.database.db
+      .updateTable('approvals')
+      .set({ status: 'pending', revoked_at: null, revoked_reason: null })
+      .where('id', '=', id)
+      .execute();
+    const waiting = c.request(0, { method: 'GET', url: `/v1/approvals/${id}?wait=10`, token: key });
+    await control(0, 'resume');
+    expect((await waiting).json()).toMatchObject({ status: 'revoked', revokedReason: 'opened while the agent was suspended' });
+    expect(await approval(1, id)).toMatchObject({ status: 'revoked', revokedReason: 'opened while the agent was suspended' });
+    const grant = await c.request(1, { method: 'POST', url: `/v1/approvals/${id}/approve`, token: approver, payload: {} });
+    expect(grant.statusCode, grant.body).toBe(409);
+    expect(grant.json().error.message).toMatch(/was revoked: opened while the agent was suspended/);
+    const acts = (await c.request(1, { method: 'GET', url: '/v1/audit?kind=approval.revoked&agent=support-bot-eu' })).json()
+      .items as Array<{ approvalId: string; actor: string; detail: Record<string, unknown> }>;
+    expect(acts.find((a) => a.approvalId === id)).toMatchObject({
+      actor: 'admin',
+      detail: { reason: 'opened while the agent was suspended', resume: 'drill' },
+    });
+    await until(async () => (await ask(1, 440)).decision !== 'deny', 'node 1 to see the resume');
+    const again = await ask(1, 440);
+    expect(again.decision).toBe('approval_required');
+    expect(again.approvalId).not.toBe(id);
+  });
+
+  it('leaves the pending approvals of an agent that was not suspended alone when it is "resumed"', async () => {
+    const id = (await ask(0, 450)).approvalId as string;
+    await control(1, 'resume');
+    expect(await approval(0, id)).toMatchObject({ status: 'pending', revokedReason: null });
+    expect((await ask(1, 450)).approvalId).toBe(id);
+  });
+
   it("wakes a call waiting on the agent's pending approval, which hears it was revoked", async () => {
     const asked = await ask(0, 430);
     const id = asked.approvalId as string;
@@ -131,5 +171,67 @@ describe.each(ENGINES)('approvals across a suspension, on two nodes (%s)', (engi
     const r = await waiting;
     expect(r.json()).toMatchObject({ status: 'revoked', revokedReason: 'agent suspended' });
     await control(0, 'resume');
+  });
+});
+
+describe.skipIf(!ENGINES.includes('postgres'))('an approval opened by a decision racing the suspension (postgres)', () => {
+  type Node = Awaited<ReturnType<typeof startNode>>;
+  let database: TestDatabase;
+  let a: Node;
+  let b: Node | undefined;
+  // Node B stops its group commit once it has read the registry (the agent active, the suspension not
+  // yet committed) and counted the agent's pending approvals, just before it inserts the new one.
+  const held = pauseQuery({ query: selectsFrom('approvals'), row: (r) => 'n' in r });
+  const inject = (node: Node, { token, ...o }: InjectOptions & { token?: string | null }) =>
+    node.server.inject({ ...o, headers: { authorization: `Bearer ${token ?? ADMIN_TOKEN}` } });
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    a = await startNode(database);
+  });
+  afterAll(async () => {
+    for (const n of [a, b]) {
+      await n?.server.close();
+      await n?.app.close();
+    }
+    await database?.drop();
+  });
+
+  it('ends it at the resume, so the call made while the agent was being stopped never goes through', async () => {
+    expect((await inject(a, { method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
+    const key = (await inject(a, { method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+    const approver = await addApprover({ request: (o) => inject(a, o) });
+    b = await startNode(database, {}, held.plugin);
+    const call = {
+      action: 'tool.call',
+      tool: 'crm.refund',
+      arguments: { amount: 460, orderId: 'o-r' },
+      dataDomains: ['customer-records'],
+    };
+    const late = inject(b, { method: 'POST', url: '/v1/decisions', token: key, payload: call });
+    await held.paused;
+    const suspended = await inject(a, { method: 'POST', url: '/v1/agents/support-bot-eu/suspend', payload: { reason: 'race' } });
+    expect(suspended.statusCode, suspended.body).toBe(200);
+    held.release();
+    const answer = await late;
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json().decision).toBe('approval_required');
+    const id = answer.json().approvalId as string;
+    // The race: opened after the suspension revoked the agent's approvals, it outlived it.
+    expect((await inject(a, { method: 'GET', url: `/v1/approvals/${id}` })).json()).toMatchObject({ status: 'pending' });
+    const resumed = await inject(a, {
+      method: 'POST',
+      url: '/v1/agents/support-bot-eu/resume',
+      payload: { reason: 'race over' },
+    });
+    expect(resumed.statusCode, resumed.body).toBe(200);
+    expect((await inject(b, { method: 'GET', url: `/v1/approvals/${id}` })).json()).toMatchObject({
+      status: 'revoked',
+      revokedReason: 'opened while the agent was suspended',
+    });
+    const grant = await inject(b, { method: 'POST', url: `/v1/approvals/${id}/approve`, token: approver, payload: {} });
+    expect(grant.statusCode, grant.body).toBe(409);
+    const named = await inject(b, { method: 'POST', url: '/v1/decisions', token: key, payload: { ...call, approvalId: id } });
+    expect(named.statusCode, named.body).toBe(409);
+    expect(named.json().error.message).toMatch(new RegExp(`^approval ${id} was revoked: opened while the agent was suspended`));
   });
 });

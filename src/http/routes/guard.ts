@@ -85,7 +85,9 @@ const Approval = T.Object(
     usedAt: Nullable(T.String({ format: 'date-time' })),
     usedDecisionId: Nullable(T.String({ description: 'the decision that used the approval' })),
     revokedAt: Nullable(T.String({ format: 'date-time', description: 'revoked: when it was ended unspent' })),
-    revokedReason: Nullable(T.String({ description: 'revoked: why (`agent suspended`)' })),
+    revokedReason: Nullable(
+      T.String({ description: 'revoked: why (`agent suspended`, or `opened while the agent was suspended` at the resume)' }),
+    ),
   },
   { $id: 'Approval' },
 );
