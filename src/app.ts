@@ -18,6 +18,7 @@ import { type Checkpointer, createCheckpointer, missingKeyProblem, startMessage 
 import { type AuditSigner, loadOrCreateAuditKey, readPublicKey } from './guard/audit-key.js';
 import { segmentChecker } from './guard/audit-verify.js';
 import { createGuardService, type GuardService } from './guard/guard-service.js';
+import { configureOffLoop } from './http/off-loop.js';
 import { requestsInFlight } from './http/quiet.js';
 import { createInsightService, type InsightService } from './insight/insight-service.js';
 import { createSpendService, type SpendService } from './insight/spend.js';
@@ -68,6 +69,8 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   database.boundQueries(config.databaseTimeoutSeconds * 1000);
   const { db } = database;
   const adminToken = await setupAdminToken(db, { fixed: config.adminToken, dataDir: config.dataDir });
+  // The worker threads' queues, heaps and times per task (the process's: src/http/off-loop.ts).
+  configureOffLoop(config.workerLanes);
   // The operator's word on what registry writers may make this host run or reach (docs/security.md).
   const hostSettings = {
     stdioAllow: config.mcpStdioAllow,

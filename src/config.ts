@@ -3,6 +3,8 @@ import type { LookupFunction } from 'node:net';
 import path from 'node:path';
 import { type IdentitySettings, parseIdentitySettings } from './auth/identity-config.js';
 import { InputError } from './errors.js';
+import { LANE_DEFAULTS, type Kind as WorkerKind } from './http/off-loop.js';
+import type { LaneLimits } from './http/off-loop-lane.js';
 import { parseStdioAllow } from './mcp/stdio.js';
 import { type AllowedHost, parseAllowHosts } from './net/outbound.js';
 
@@ -80,6 +82,8 @@ export interface Config {
   llmMaxBytesPerAgent: number;
   /** FULCRUM_LLM_EVIDENCE_MAX_SPANS: gateway evidence spans a node holds while the database does not take them. */
   llmEvidenceMaxSpans: number;
+  /** FULCRUM_WORKER_{LLM,OTLP,REPORT}_*: each worker thread's queue, heap and time per task (docs/operations.md). */
+  workerLanes: Record<WorkerKind, LaneLimits>;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -137,6 +141,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     llmMaxBytesPerAgent: atLeastOne(env.FULCRUM_LLM_MAX_BYTES_PER_AGENT, 'FULCRUM_LLM_MAX_BYTES_PER_AGENT', 64 * 1024 * 1024),
     llmEvidenceMaxSpans: atLeastOne(env.FULCRUM_LLM_EVIDENCE_MAX_SPANS, 'FULCRUM_LLM_EVIDENCE_MAX_SPANS', 10_000),
     identity: parseIdentitySettings(env),
+    workerLanes: {
+      llm: workerLaneFrom(env, 'llm'),
+      otlp: workerLaneFrom(env, 'otlp'),
+      report: workerLaneFrom(env, 'report'),
+    },
   };
   const merged = { ...config, ...stripUndefined(overrides) };
   // The audit key sits in the data directory unless the operator puts it elsewhere.
@@ -161,6 +170,34 @@ function atLeastOne(value: string | undefined, name: string, fallback: number): 
 
 function atMost(n: number, name: string, max: number, what: string): number {
   if (n > max) throw new InputError(`${name} must be at most ${max} (${what}), got ${n}`);
+  return n;
+}
+
+/**
+ * One worker thread's bounds (src/http/off-loop.ts): FULCRUM_WORKER_<KIND>_QUEUE (tasks that may wait;
+ * 0: none), _QUEUE_BYTES (their input bytes; not for REPORT, whose tasks have none), _HEAP_MB (at
+ * least 64: a thread with less dies reading an ordinary body) and _TASK_TIMEOUT_MS (1 s to 1 h).
+ */
+function workerLaneFrom(env: NodeJS.ProcessEnv, kind: WorkerKind): LaneLimits {
+  const d = LANE_DEFAULTS[kind];
+  const name = `FULCRUM_WORKER_${kind.toUpperCase()}`;
+  const bytes = env[`${name}_QUEUE_BYTES`];
+  if (!Number.isFinite(d.maxQueuedBytes) && bytes !== undefined && bytes !== '')
+    throw new InputError(`${name}_QUEUE_BYTES is not a setting: its tasks have no input bytes (${name}_QUEUE bounds them)`);
+  const timeoutMs = atLeast(env[`${name}_TASK_TIMEOUT_MS`], `${name}_TASK_TIMEOUT_MS`, d.timeoutMs, 1000, 'ms');
+  return {
+    maxQueued: intFrom(env[`${name}_QUEUE`], `${name}_QUEUE`, d.maxQueued),
+    maxQueuedBytes: Number.isFinite(d.maxQueuedBytes)
+      ? intFrom(bytes, `${name}_QUEUE_BYTES`, d.maxQueuedBytes)
+      : d.maxQueuedBytes,
+    heapMb: atLeast(env[`${name}_HEAP_MB`], `${name}_HEAP_MB`, d.heapMb, 64, 'MB'),
+    timeoutMs: atMost(timeoutMs, `${name}_TASK_TIMEOUT_MS`, 3_600_000, 'an hour'),
+  };
+}
+
+function atLeast(value: string | undefined, name: string, fallback: number, min: number, unit: string): number {
+  const n = intFrom(value, name, fallback);
+  if (n < min) throw new InputError(`${name} must be at least ${min} (${unit}), got "${value}"`);
   return n;
 }
 

@@ -11,6 +11,7 @@
 // lane's queue is bounded: past it, an LLM request body, an OTLP export or a PDF is answered 503 with
 // Retry-After (a whole LLM answer waits its turn anyway: onThreadOr). A thread's heap and each
 // task's time are bounded too: past either, that task fails and the next starts on a new thread.
+// The bounds are the operator's settings (FULCRUM_WORKER_*, src/config.ts; LANE_DEFAULTS unless set).
 // A result may come in parts (a large export's spans): the thread sends the next part when this side
 // asks for it, a turn of the event loop after taking in the last (sent all at once, ~18 parts of
 // 2,048 spans were taken in as one ~50 ms task).
@@ -53,21 +54,19 @@ const KIND: Record<Exclude<Task['task'], 'test-hold'>, Kind> = {
 
 const MiB = 1024 * 1024;
 /**
- * Per kind: the bounds (a 32 MiB body of small JSON messages takes ~300 MB of heap and ~1 s to read;
- * a PDF ~90 ms to ~1 s), and the Retry-After a task past a full queue is answered with. 64 MiB of
- * bodies waiting is ~2 s of the thread's time.
+ * Per kind, the bounds a lane has unless the operator sets others (FULCRUM_WORKER_*, src/config.ts;
+ * docs/operations.md, "Worker threads"): a 32 MiB body of small JSON messages takes ~300 MB of heap
+ * and ~1 s to read; a PDF ~90 ms to ~1 s. 64 MiB of bodies waiting is ~2 s of the thread's time.
+ * A PDF task has no input bytes: its queue is bounded by count only.
  */
-const LANES: Record<Kind, LaneLimits & { retryAfterSeconds: number }> = {
-  llm: { maxQueued: 64, maxQueuedBytes: 64 * MiB, heapMb: 1024, timeoutMs: 30_000, retryAfterSeconds: 1 },
-  otlp: { maxQueued: 64, maxQueuedBytes: 64 * MiB, heapMb: 1024, timeoutMs: 30_000, retryAfterSeconds: 1 },
-  report: {
-    maxQueued: 4,
-    maxQueuedBytes: Number.POSITIVE_INFINITY,
-    heapMb: 512,
-    timeoutMs: 60_000,
-    retryAfterSeconds: 5,
-  },
+export const LANE_DEFAULTS: Readonly<Record<Kind, Readonly<LaneLimits>>> = {
+  llm: { maxQueued: 64, maxQueuedBytes: 64 * MiB, heapMb: 1024, timeoutMs: 30_000 },
+  otlp: { maxQueued: 64, maxQueuedBytes: 64 * MiB, heapMb: 1024, timeoutMs: 30_000 },
+  report: { maxQueued: 4, maxQueuedBytes: Number.POSITIVE_INFINITY, heapMb: 512, timeoutMs: 60_000 },
 };
+/** The Retry-After a task past a full queue is answered with. */
+const RETRY_AFTER_SECONDS: Record<Kind, number> = { llm: 1, otlp: 1, report: 5 };
+const KINDS = ['llm', 'otlp', 'report'] as const;
 const READING = 'reading the body';
 
 function threadScript(): URL | undefined {
@@ -80,17 +79,34 @@ function threadScript(): URL | undefined {
 
 let script: URL | undefined | null = null;
 let lanes: Record<Kind, Lane> | undefined;
+let configured: Record<Kind, LaneLimits> = limitsOf(LANE_DEFAULTS);
+
+function limitsOf(from: Readonly<Record<Kind, Readonly<LaneLimits>>>): Record<Kind, LaneLimits> {
+  return { llm: { ...from.llm }, otlp: { ...from.otlp }, report: { ...from.report } };
+}
 
 function laneOf(kind: Kind): Lane | undefined {
   if (script === null) script = threadScript();
   if (!script) return undefined;
   const url = script;
   lanes ??= {
-    llm: new Lane(url, { ...LANES.llm }),
-    otlp: new Lane(url, { ...LANES.otlp }),
-    report: new Lane(url, { ...LANES.report }),
+    llm: new Lane(url, { ...configured.llm }),
+    otlp: new Lane(url, { ...configured.otlp }),
+    report: new Lane(url, { ...configured.report }),
   };
   return lanes[kind];
+}
+
+/**
+ * Sets the lanes' bounds (the operator's settings, Config.workerLanes). The lanes are the process's,
+ * as its threads are: the app started last sets them (one app a process, outside tests). A lane
+ * already running takes them at once: its queue bounds for the next task offered, its time for the
+ * next task started, its heap for the next thread.
+ */
+export function configureOffLoop(limits: Readonly<Record<Kind, Readonly<LaneLimits>>>): void {
+  configured = limitsOf(limits);
+  // In place: offLoop() hands out the lanes' limits objects (tests change them).
+  if (lanes) for (const kind of KINDS) Object.assign(lanes[kind].limits, configured[kind]);
 }
 
 /** Whether large bodies are read off the event loop here; how many threads were started and tasks
@@ -112,7 +128,7 @@ export function offLoop(): {
           busy: false,
           queued: 0,
           counts: { started: 0, tasks: 0, full: 0, died: 0, timedOut: 0 },
-          limits: LANES[kind],
+          limits: configured[kind],
         };
   };
   const all = { llm: each('llm'), otlp: each('otlp'), report: each('report') };
@@ -159,7 +175,7 @@ export function onThreadOr<T>(
       new BusyError(
         `${what} already waiting on this node (at most ${lane.limits.maxQueued}` +
           `${Number.isFinite(lane.limits.maxQueuedBytes) ? ` or ${Math.round(lane.limits.maxQueuedBytes / MiB)} MiB` : ''}); try again shortly`,
-        LANES[kind].retryAfterSeconds,
+        RETRY_AFTER_SECONDS[kind],
       ),
     );
   }
