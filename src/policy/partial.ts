@@ -36,11 +36,14 @@ function indexOf(entities: EntityJson[]): Map<string, EntityJson> {
 }
 
 /**
- * The policies whose action scope admits `action` (its action groups counted), in Cedar's JSON form
- * (parsed once per text, cached): the others cannot apply, and parsing them again on every question
- * is most of its cost. A policy that does not parse here is kept as text.
+ * The texts of the policies whose action scope admits `action` (its action groups counted; read from
+ * their JSON forms, parsed once per text, cached): the others cannot apply, and parsing them again on
+ * every question is most of its cost. A policy that does not parse here is kept. Texts, not JSON
+ * forms: cedar-wasm reads a call's JSON with serde_json, which refuses anything nested deeper than
+ * 128 levels (an operator chain of ~60 in a policy's JSON form) by throwing, while its parser takes
+ * any text within cedar-limits.ts; it is faster too.
  */
-async function applying(policies: PolicyInput[], action: Ref, index: Map<string, EntityJson>): Promise<Record<string, unknown>> {
+async function applying(policies: PolicyInput[], action: Ref, index: Map<string, EntityJson>): Promise<Record<string, string>> {
   const ancestors = new Set<string>();
   const pending = [...((index.get(keyOf(action))?.parents as unknown[]) ?? [])];
   while (pending.length > 0) {
@@ -51,11 +54,10 @@ async function applying(policies: PolicyInput[], action: Ref, index: Map<string,
   }
   const ref = new EntityRef(action.type, action.id);
   const parsed = await policiesToJsonAsync(policies.map((p) => p.text));
-  const out: Record<string, unknown> = {};
+  const out: Record<string, string> = {};
   for (const [i, p] of policies.entries()) {
     const json = parsed[i];
-    if (!json || 'error' in json) out[p.id] = p.text;
-    else if (actionScopeMatches(actionScopeOf(json.json.action), ref, ancestors)) out[p.id] = json.json;
+    if (!json || 'error' in json || actionScopeMatches(actionScopeOf(json.json.action), ref, ancestors)) out[p.id] = p.text;
   }
   return out;
 }

@@ -1,7 +1,8 @@
 // Whether any arguments could let a call through (src/policy/partial.ts): "deny whatever the
 // arguments" only when Cedar's partial evaluation says so for certain; anything doubtful is "might".
 import { describe, expect, it } from 'vitest';
-import { cedarWorkerCalls, holdCedarWorker } from '../../src/policy/cedar-worker.js';
+import { checkCedarBounds, MAX_CEDAR_CHAIN, MAX_CEDAR_DEPTH } from '../../src/policy/cedar-limits.js';
+import { cedarWorkerCalls, cedarWorkers, holdCedarWorker } from '../../src/policy/cedar-worker.js';
 import { deniedWhateverArguments } from '../../src/policy/partial.js';
 import type { EntityJson } from '../../src/policy/types.js';
 
@@ -55,6 +56,23 @@ describe('denied whatever the arguments', () => {
 
   it('is not so when a policy errs (an entity it reads is missing): Cedar cannot say', async () => {
     expect(await denied('permit (principal, action, resource) when { Initiative::"gone".stage == "pilot" };')).toBe(false);
+  });
+
+  it('is worked out for policies as deep as a Policy may hold, without breaking the worker', async () => {
+    // Past ~60 chained operators, a policy's JSON form nests deeper than cedar-wasm reads JSON
+    // (serde_json stops at 128 levels, by throwing): the answer was "might", and the worker replaced.
+    const chain = (n: number) => Array.from({ length: n }, () => 'true').join(' && ');
+    const nested = `${'('.repeat(MAX_CEDAR_DEPTH - 1)}true${')'.repeat(MAX_CEDAR_DEPTH - 1)}`;
+    for (const c of [chain(MAX_CEDAR_CHAIN), nested]) expect(checkCedarBounds(c)).toBeUndefined(); // a Policy may hold them
+    const started = cedarWorkers().started;
+    expect(
+      await denied('permit (principal, action, resource);', `forbid (principal, action, resource) when { ${chain(80)} };`),
+    ).toBe(true);
+    expect(await denied(`forbid (principal, action, resource) when { ${chain(MAX_CEDAR_CHAIN)} };`)).toBe(true);
+    expect(await denied(`forbid (principal, action, resource) when { ${nested} };`)).toBe(true);
+    const reads = `permit (principal, action, resource) when { ${chain(MAX_CEDAR_CHAIN - 3)} && context.arguments.n == 1 };`;
+    expect(await denied(reads)).toBe(false);
+    expect(cedarWorkers().started).toBe(started);
   });
 
   it("is worked out in cedar-wasm's worker thread: the event loop goes on meanwhile", async () => {
