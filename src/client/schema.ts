@@ -5781,7 +5781,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -5794,7 +5794,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -7228,7 +7228,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -7241,7 +7241,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -7939,7 +7939,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -7952,7 +7952,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -8715,7 +8715,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -8728,7 +8728,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -9115,7 +9115,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -9128,7 +9128,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -9611,7 +9611,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -9624,7 +9624,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -11317,7 +11317,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -11330,7 +11330,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -12405,7 +12405,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -12418,7 +12418,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -12910,7 +12910,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -12923,7 +12923,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -13344,7 +13344,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -13357,7 +13357,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -13768,7 +13768,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -13781,7 +13781,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -14329,7 +14329,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -14342,7 +14342,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -15114,7 +15114,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -15127,7 +15127,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -16662,7 +16662,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -16675,7 +16675,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -17148,7 +17148,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -17161,7 +17161,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -17846,7 +17846,7 @@ export interface operations {
             /** @description the descriptor as stored: replaced, or unchanged */
             200: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;
@@ -17859,7 +17859,7 @@ export interface operations {
             /** @description the descriptor as stored: created */
             201: {
                 headers: {
-                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 then one saying how many more (as Kubernetes' API warns) */
+                    /** @description one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` (a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): `299 - "<message>"`, at most 20 and 4096 bytes together (messages cut to 256 characters when they would not all fit), then one saying how many more (as Kubernetes' API warns) */
                     warning?: string;
                     /** @description `created`, `updated` or `unchanged` */
                     "x-fulcrum-result"?: string;

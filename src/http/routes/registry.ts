@@ -173,6 +173,15 @@ export function registryRoutes(server: Server, registry: RegistryService, status
 
 /** The most warnings a PUT's answer carries as headers; `POST /v1/apply?dryRun=true` lists them all. */
 export const MAX_WARNING_HEADERS = 20;
+/**
+ * The most bytes a PUT's Warning header values hold together, as Kubernetes' API server bounds its
+ * own (4 KiB; each message cut to MAX_WARNING_LENGTH characters once they would not all fit): an
+ * McpServer's name may be 253 characters long and each warning names it twice, so 20 passed 14 KiB,
+ * more than proxies take in a response's headers by default (nginx's proxy_buffer_size, 4 or 8 KiB,
+ * answers 502 past it), and the client heard a failure of a write that was made.
+ */
+export const MAX_WARNING_BYTES = 4096;
+const MAX_WARNING_LENGTH = 256;
 
 /** A PUT's answer: the stored descriptor, and what the write did unsaid as `Warning` headers. */
 function putAnswer(kind: string, what: string) {
@@ -184,7 +193,8 @@ function putAnswer(kind: string, what: string) {
         description:
           "one per thing the write did that it was not refused for but should not do unsaid, as apply's `warnings` " +
           '(a Tool no longer served by an McpServer, a Tool labelled for a server that does not serve it): ' +
-          `\`299 - "<message>"\`, at most ${MAX_WARNING_HEADERS} then one saying how many more (as Kubernetes' API warns)`,
+          `\`299 - "<message>"\`, at most ${MAX_WARNING_HEADERS} and ${MAX_WARNING_BYTES} bytes together (messages cut to ` +
+          `${MAX_WARNING_LENGTH} characters when they would not all fit), then one saying how many more (as Kubernetes' API warns)`,
       }),
     },
   });
@@ -192,14 +202,31 @@ function putAnswer(kind: string, what: string) {
 
 /**
  * `Warning` header values (RFC 9111's form, code 299, as Kubernetes' API server sends its warnings):
- * each message a quoted string, printable ASCII only, the first MAX_WARNING_HEADERS of them, then how
- * many more and where to read them all.
+ * each message a quoted string, printable ASCII only, as many of the first MAX_WARNING_HEADERS as
+ * MAX_WARNING_BYTES holds, then how many more and where to read them all.
  */
 export function warningHeaders(warnings: readonly Problem[]): string[] {
-  const quoted = (text: string) => `299 - "${text.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&')}"`;
-  const shown = warnings.slice(0, MAX_WARNING_HEADERS).map((w) => quoted(w.message));
-  const more = warnings.length - shown.length;
-  if (more > 0)
-    shown.push(quoted(`and ${more} more warnings: POST /v1/apply?dryRun=true with the same descriptor lists them all`));
+  const quoted = (text: string) => `299 - "${text.replace(/["\\]/g, '\\$&')}"`;
+  const more = (n: number) =>
+    quoted(`and ${n} more warnings: POST /v1/apply?dryRun=true with the same descriptor lists them all`);
+  const texts = warnings.slice(0, MAX_WARNING_HEADERS).map((w) => w.message.replace(/[^\x20-\x7e]/g, '?'));
+  let values = texts.map(quoted);
+  if (bytes(values) > MAX_WARNING_BYTES)
+    values = texts.map((text) => quoted(text.length > MAX_WARNING_LENGTH ? `${text.slice(0, MAX_WARNING_LENGTH - 3)}...` : text));
+  const shown: string[] = [];
+  let used = 0;
+  for (const value of values) {
+    // Room is kept for the line saying how many more, should any be left out after this one.
+    const after = warnings.length - shown.length - 1;
+    if (used + value.length + (after > 0 ? more(after).length : 0) > MAX_WARNING_BYTES) break;
+    shown.push(value);
+    used += value.length;
+  }
+  if (warnings.length > shown.length) shown.push(more(warnings.length - shown.length));
   return shown;
+}
+
+/** Printable ASCII: a byte each. */
+function bytes(values: readonly string[]): number {
+  return values.reduce((n, v) => n + v.length, 0);
 }
