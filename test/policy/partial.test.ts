@@ -1,8 +1,9 @@
 // Whether any arguments could let a call through (src/policy/partial.ts): "deny whatever the
 // arguments" only when Cedar's partial evaluation says so for certain; anything doubtful is "might".
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { checkCedarBounds, MAX_CEDAR_CHAIN, MAX_CEDAR_DEPTH } from '../../src/policy/cedar-limits.js';
-import { cedarWorkerCalls, cedarWorkers, holdCedarWorker } from '../../src/policy/cedar-worker.js';
+import { cedarInWorker, cedarOffThread, cedarWorkerCalls, cedarWorkers, holdCedarWorker } from '../../src/policy/cedar-worker.js';
 import { deniedWhateverArguments } from '../../src/policy/partial.js';
 import type { EntityJson } from '../../src/policy/types.js';
 
@@ -94,5 +95,33 @@ describe('denied whatever the arguments', () => {
     await asked;
     expect(answer).toBe(true); // the forbid reads no arguments
     expect(cedarWorkerCalls() - calls).toBe(2); // the new forbid's parse, then the partial evaluation
+  });
+});
+
+describe("cedar-wasm's worker", () => {
+  it('answers a synchronous call (its caller blocks the event loop) before the asynchronous ones queued ahead of it', async () => {
+    // Two asynchronous calls queued (partial evaluations of probes, say), the first holding the worker;
+    // another thread lets it go once this one is blocked on the synchronous call.
+    const gates = [0, 1].map(() => new Int32Array(new SharedArrayBuffer(4)));
+    const open = (g: Int32Array) => {
+      Atomics.store(g, 0, 1);
+      Atomics.notify(g, 0);
+    };
+    await cedarInWorker('policyToJson', [['permit (principal, action, resource);']]); // the worker is up
+    const queued = gates.map((g) => cedarInWorker('hold', [[g]]));
+    const releaser = new Worker(
+      "const { workerData: g } = require('node:worker_threads'); setTimeout(() => { Atomics.store(g, 0, 1); Atomics.notify(g, 0); }, 100);",
+      { eval: true, workerData: gates[0] },
+    );
+    try {
+      // Before, it waited behind the second (held until this thread could open it: never), gave up
+      // after 15 s and threw.
+      const [answer] = cedarOffThread('policyToJson', [['permit (principal, action, resource) when { true };']]);
+      expect(answer && 'value' in answer && answer.value.type).toBe('success');
+    } finally {
+      for (const g of gates) open(g);
+      await releaser.terminate();
+    }
+    expect(await Promise.all(queued)).toEqual([[{ value: true }], [{ value: true }]]);
   });
 });
