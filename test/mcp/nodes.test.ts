@@ -386,4 +386,34 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     await applyOnA(gatewayBundle(upstream.url));
     expect((await call(3, 'again')).content[0]).toEqual({ type: 'text', text: 'Echo: again' });
   });
+
+  it('tells a call held on one node over 2026-07-28 that a suspension made through the other revoked its approval', async () => {
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const a = nodes[0] as Node;
+    const key = (await a.server.inject({ method: 'POST', url: '/v1/agents/mcp-bot/keys', headers: auth })).json().key;
+    const control = async (verb: 'suspend' | 'resume') => {
+      const r = await a.server.inject({
+        method: 'POST',
+        url: `/v1/agents/mcp-bot/${verb}`,
+        headers: auth,
+        payload: { reason: 'drill' },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+    };
+    const calling = callOnB(key, 1, 'web_get-sum', { a: 333, b: 1 });
+    const [pending] = await pendingOn(a, (p) => p.arguments.a === 333);
+    await control('suspend');
+    try {
+      const r = (await calling).result;
+      expect(r.isError).toBe(true);
+      expect(r.content).toEqual([
+        {
+          type: 'text',
+          text: `approval ${pending?.id} was revoked (agent suspended) before the call could use it: agent mcp-bot is suspended (builtin/agent-status, the kill switch); once a person resumes it, call the tool again to ask a person again.`,
+        },
+      ]);
+    } finally {
+      await control('resume');
+    }
+  });
 });
