@@ -157,7 +157,7 @@ export function mcpRoutes(
           reply,
           400,
           -32600,
-          `Invalid Request: id ${unanswerable} is not a string or an integer within ±(2^53 − 1): JSON numbers past that lose digits, and the answer could not carry the id sent`,
+          `Invalid Request: a JSON-RPC id must be a string or an integer within ±(2^53 − 1); this one reads as ${unanswerable}: JSON numbers past that lose digits, and the answer could not carry the id sent (send it as a string)`,
         );
       const endpoint = await endpointReady;
       const version = request.headers['mcp-protocol-version'];
