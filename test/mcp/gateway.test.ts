@@ -142,16 +142,22 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     ]);
   });
 
+  /** The approvals waiting for a person, once there is one (a call just made opens it). */
+  const pendingApprovals = async () => {
+    let pending: Array<{ id: string; tool: string; arguments: unknown }> = [];
+    await until(async () => {
+      pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
+      return pending.length > 0;
+    }, 'an approval to be opened');
+    return pending;
+  };
+
   it('holds an approval-gated call until a person approves it through the API, then completes it', async () => {
     const waiting: Array<{ progress: number; message?: string }> = [];
     const calling = mcpBot.callTool({ name: 'ev.get-sum', arguments: { a: 500, b: 1 } }, undefined, {
       onprogress: (p) => waiting.push(p),
     });
-    let pending: Array<{ id: string; tool: string; arguments: unknown }> = [];
-    for (let i = 0; i < 100 && pending.length === 0; i++) {
-      pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
-      if (pending.length === 0) await new Promise((r) => setTimeout(r, 50));
-    }
+    const pending = await pendingApprovals();
     expect(pending[0]).toMatchObject({ tool: 'ev.get-sum', arguments: { a: 500, b: 1 } });
     const approved = await t.request({ method: 'POST', url: `/v1/approvals/${pending[0]?.id}/approve`, payload: {} });
     expect(approved.statusCode).toBe(200);
@@ -164,11 +170,7 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
 
   it('fails an approval-gated call a person denies, saying who denied it', async () => {
     const calling = mcpBot.callTool({ name: 'web.get-sum', arguments: { a: 900, b: 1 } });
-    let pending: Array<{ id: string }> = [];
-    for (let i = 0; i < 100 && pending.length === 0; i++) {
-      pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
-      if (pending.length === 0) await new Promise((r) => setTimeout(r, 50));
-    }
+    const pending = await pendingApprovals();
     await t.request({ method: 'POST', url: `/v1/approvals/${pending[0]?.id}/deny`, payload: { comment: 'too much' } });
     const r = await calling;
     expect(r.isError).toBe(true);
@@ -177,11 +179,7 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
 
   it('tells a call whose approval a suspension revoked while it waited that the agent is suspended', async () => {
     const calling = mcpBot.callTool({ name: 'web.get-sum', arguments: { a: 950, b: 1 } });
-    let pending: Array<{ id: string }> = [];
-    for (let i = 0; i < 100 && pending.length === 0; i++) {
-      pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
-      if (pending.length === 0) await new Promise((r) => setTimeout(r, 50));
-    }
+    const pending = await pendingApprovals();
     const id = pending[0]?.id as string;
     const control = async (verb: 'suspend' | 'resume') =>
       expect(
