@@ -86,9 +86,14 @@ export interface Config {
   workerLanes: Record<WorkerKind, LaneLimits>;
 }
 
+/** FULCRUM_DATA_DIR, alone: what a client command needs (the admin token file), whatever else is set. */
+export function dataDirFrom(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.FULCRUM_DATA_DIR ?? '.fulcrum');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const config: Config = {
-    dataDir: path.resolve(env.FULCRUM_DATA_DIR ?? '.fulcrum'),
+    dataDir: dataDirFrom(env),
     databaseUrl: env.FULCRUM_DATABASE_URL || undefined,
     databaseTimeoutSeconds: atMost(
       intFrom(env.FULCRUM_DATABASE_TIMEOUT_SECONDS, 'FULCRUM_DATABASE_TIMEOUT_SECONDS', 30),

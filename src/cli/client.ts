@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { adminTokenFile } from '../auth/admin-token.js';
 import { createFulcrumClient, type FulcrumClient, type Middleware } from '../client/index.js';
-import { loadConfig } from '../config.js';
+import { dataDirFrom } from '../config.js';
 import { boundedFetch, clientTimeoutMs } from './fetch.js';
 import { savedLoginToken } from './login.js';
 
@@ -163,9 +163,11 @@ function cliErrors(url: string, hasToken: boolean): Middleware {
   };
 }
 
+// The data directory alone, not the server's whole configuration: a server setting the CLI's
+// environment holds a bad value of (FULCRUM_WORKER_*, FULCRUM_PORT) made it read no file, and say "no token".
 function readAdminToken(env: NodeJS.ProcessEnv): string | undefined {
   try {
-    return fs.readFileSync(adminTokenFile(loadConfig(env).dataDir), 'utf8').trim() || undefined;
+    return fs.readFileSync(adminTokenFile(dataDirFrom(env)), 'utf8').trim() || undefined;
   } catch {
     return undefined;
   }

@@ -66,6 +66,15 @@ describe('the CLI and the admin token file', () => {
     expect(seen).toBe(`Bearer ${ADMIN}`);
   });
 
+  it('reads it whatever server settings the environment holds (the CLI needs only the data directory)', async () => {
+    // A bad server setting (the CLI's shell sources the server's env file) made it read no file at
+    // all, and say "no token" with the file in place.
+    for (const bad of [{ FULCRUM_WORKER_LLM_QUEUE: 'lots' }, { FULCRUM_PORT: 'http' }]) {
+      await connect({ url: `http://127.0.0.1:${port}` }, { ...env, ...bad }).GET('/v1/whoami');
+      expect(seen).toBe(`Bearer ${ADMIN}`);
+    }
+  });
+
   it('sends it nowhere else, and says why a token is missing', async () => {
     // What the CLI puts on the wire for another host.
     everyHostIsLocal();
