@@ -218,7 +218,8 @@ function syncOffLoopFrom(value: string | undefined): SyncOffLoop {
 
 function intFrom(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === '') return fallback;
-  const n = Number(value);
+  // Number(' ') is 0: a stray space set a bound (a queue, a timeout, the port) to nothing.
+  const n = value.trim() === '' ? Number.NaN : Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InputError(`${name} must be a non-negative integer, got "${value}"`);
   return n;
 }

@@ -30,6 +30,9 @@ describe('the worker threads’ settings', () => {
 
   it.each([
     ['FULCRUM_WORKER_LLM_QUEUE', '-1', /^FULCRUM_WORKER_LLM_QUEUE must be a non-negative integer, got "-1"$/],
+    // Blank is not unset: Number(' ') is 0, which took "no task may wait" from a stray space.
+    ['FULCRUM_WORKER_LLM_QUEUE', ' ', /^FULCRUM_WORKER_LLM_QUEUE must be a non-negative integer, got " "$/],
+    ['FULCRUM_WORKER_OTLP_QUEUE_BYTES', '\t', /^FULCRUM_WORKER_OTLP_QUEUE_BYTES must be a non-negative integer/],
     ['FULCRUM_WORKER_OTLP_QUEUE', 'lots', /^FULCRUM_WORKER_OTLP_QUEUE must be a non-negative integer, got "lots"$/],
     ['FULCRUM_WORKER_OTLP_QUEUE_BYTES', '64MiB', /^FULCRUM_WORKER_OTLP_QUEUE_BYTES must be a non-negative integer/],
     ['FULCRUM_WORKER_LLM_HEAP_MB', '1.5', /^FULCRUM_WORKER_LLM_HEAP_MB must be a non-negative integer/],
