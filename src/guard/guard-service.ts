@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Kysely, Transaction } from 'kysely';
 import { type AgentCaller, actorName, assertCan, describe, hasRole, type Principal } from '../auth/principal.js';
 import { hashToken, newId } from '../auth/tokens.js';
-import { type DeferredSync, deferredSyncOf, SLOW_SYNC_MS, SLOW_SYNC_PROBE_MS } from '../db/adapter.js';
+import { adapterOf, type DeferredSync, deferredSyncOf, SLOW_SYNC_MS, SLOW_SYNC_PROBE_MS } from '../db/adapter.js';
 import { databaseNow } from '../db/clock.js';
 import { inSavepoint } from '../db/savepoint.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
@@ -213,6 +213,18 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     const { rows } = await trx.executeQuery(revisionQuery);
     return (rows[0] as { revision: number }).revision;
   };
+  // The same, holding the revision's row shared until the commit (PostgreSQL): a group commit that opens
+  // approvals takes it, so that a suspension (whose revision bump needs the row) waits for that commit
+  // and then revokes what it opened, or the commit, reading after the suspension, decides again.
+  const rowLocks = adapterOf(db).rowLocks;
+  const sharedRevisionQuery = rowLocks
+    ? db.selectFrom('registry_state').select('revision').where('id', '=', 1).forShare().compile()
+    : undefined;
+  const sharedRevision = async (trx: Transaction<Database>) => {
+    if (!sharedRevisionQuery) return undefined;
+    const { rows } = await trx.executeQuery(sharedRevisionQuery);
+    return (rows[0] as { revision: number }).revision;
+  };
 
   // Any writer's failed sync (the gateways' spans and settlements commit through it too) leaves the
   // WAL suspect: a decision committed at FULL after it could sit behind frames that never reached disk.
@@ -234,8 +246,14 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       if (decisions.length === 0) return;
       // Decide against the registry as it is at commit: a suspension committed on any node
       // is obeyed by every decision acknowledged after it.
-      const revision = await committedRevision(trx);
-      if (decisions.some((d) => d.revision !== revision)) {
+      const asks = (d: DecisionItem) => d.outcome.decision === 'approval_required' && d.req.action === 'tool.call';
+      // A batch that may open approvals reads the revision holding it (sharedRevision): otherwise a
+      // suspension committed between this read and this commit revoked the agent's open approvals
+      // without the one this commit opens (not yet committed, so not seen), and it outlived the
+      // suspension (docs/policies.md). Its first statement, so that it waits holding no other row.
+      let shared = decisions.some(asks) ? await sharedRevision(trx) : undefined;
+      let revision = shared ?? (await committedRevision(trx));
+      const decideAgain = async () => {
         // The registry is read outside this transaction, and the batch tried again: loading it waits
         // on the Cedar worker (busy with a large apply's checks for hundreds of ms), and meanwhile the
         // transaction would hold the node's database connection, every other request behind it.
@@ -258,13 +276,23 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
           d.outcome = d.revoked ? credentialRefusal(d.req, d.revoked) : decideSafely(fresh, d.agent, d.req);
           d.revision = revision;
         }
+      };
+      if (decisions.some((d) => d.revision !== revision)) await decideAgain();
+      // Decided again into asking for a person (a policy changed meanwhile): the revision is read again
+      // holding it, and if it moved once more, the batch is decided again at that one.
+      if (shared === undefined && rowLocks && decisions.some(asks)) {
+        shared = await sharedRevision(trx);
+        if (shared !== undefined && shared !== revision) {
+          revision = shared;
+          await decideAgain();
+        }
       }
       // In the order of the calls' open keys, on every node: taken in arrival order, two nodes asking
       // the same calls in opposite orders each held one call's key (its unique index entry, its row)
       // and waited on the other's, and PostgreSQL ended one group commit as a deadlock, each decision
       // in it answered 500. A stable sort: of identical calls, the first to arrive opens the approval.
       const asking = decisions
-        .filter((d) => d.outcome.decision === 'approval_required' && d.req.action === 'tool.call')
+        .filter(asks)
         .map((d) => ({ d, key: callKey(d) }))
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
         .map(({ d }) => d);

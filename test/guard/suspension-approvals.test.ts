@@ -7,7 +7,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { pauseQuery, selectsFrom } from '../support/pause.js';
+import { finishedOrWaitingOnLock, pauseQuery, selectsFrom } from '../support/pause.js';
 import { ADMIN_TOKEN, addApprover, startCluster, startNode, type TestCluster } from '../support/server.js';
 import { until } from '../support/wait.js';
 
@@ -196,7 +196,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('an approval opened by a decision
     await database?.drop();
   });
 
-  it('ends it at the resume, so the call made while the agent was being stopped never goes through', async () => {
+  it('makes the suspension wait for that group commit, then revoke what it opened: the call never goes through', async () => {
     expect((await inject(a, { method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
     const key = (await inject(a, { method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
     const approver = await addApprover({ request: (o) => inject(a, o) });
@@ -209,29 +209,38 @@ describe.skipIf(!ENGINES.includes('postgres'))('an approval opened by a decision
     };
     const late = inject(b, { method: 'POST', url: '/v1/decisions', token: key, payload: call });
     await held.paused;
-    const suspended = await inject(a, { method: 'POST', url: '/v1/agents/support-bot-eu/suspend', payload: { reason: 'race' } });
-    expect(suspended.statusCode, suspended.body).toBe(200);
+    // Before, the suspension committed at once, its revocation blind to the approval B was about to
+    // insert, which then outlived it (and, with a resume inside the same group commit, the resume too).
+    let over = false;
+    const suspending = inject(a, { method: 'POST', url: '/v1/agents/support-bot-eu/suspend', payload: { reason: 'race' } }).then(
+      (r) => {
+        over = true;
+        return r;
+      },
+    );
+    const { done } = await finishedOrWaitingOnLock(a.app.database.db, suspending, "the suspension to wait on node B's commit");
+    expect(over).toBe(false);
     held.release();
     const answer = await late;
     expect(answer.statusCode, answer.body).toBe(200);
     expect(answer.json().decision).toBe('approval_required');
     const id = answer.json().approvalId as string;
-    // The race: opened after the suspension revoked the agent's approvals, it outlived it.
-    expect((await inject(a, { method: 'GET', url: `/v1/approvals/${id}` })).json()).toMatchObject({ status: 'pending' });
+    const suspended = await done;
+    expect(suspended.statusCode, suspended.body).toBe(200);
+    expect((await inject(b, { method: 'GET', url: `/v1/approvals/${id}` })).json()).toMatchObject({
+      status: 'revoked',
+      revokedReason: 'agent suspended',
+    });
     const resumed = await inject(a, {
       method: 'POST',
       url: '/v1/agents/support-bot-eu/resume',
       payload: { reason: 'race over' },
     });
     expect(resumed.statusCode, resumed.body).toBe(200);
-    expect((await inject(b, { method: 'GET', url: `/v1/approvals/${id}` })).json()).toMatchObject({
-      status: 'revoked',
-      revokedReason: 'opened while the agent was suspended',
-    });
     const grant = await inject(b, { method: 'POST', url: `/v1/approvals/${id}/approve`, token: approver, payload: {} });
     expect(grant.statusCode, grant.body).toBe(409);
     const named = await inject(b, { method: 'POST', url: '/v1/decisions', token: key, payload: { ...call, approvalId: id } });
     expect(named.statusCode, named.body).toBe(409);
-    expect(named.json().error.message).toMatch(new RegExp(`^approval ${id} was revoked: opened while the agent was suspended`));
+    expect(named.json().error.message).toMatch(new RegExp(`^approval ${id} was revoked: agent suspended`));
   });
 });
