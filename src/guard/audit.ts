@@ -150,7 +150,8 @@ export interface AuditWriterOptions<T> {
 /**
  * Thrown by beforeWrite before it has changed anything: the transaction is rolled back, `prepare`
  * runs outside it (holding no connection: slow work such as reloading a large registry, which waits
- * on the Cedar worker), and the batch is tried again, at most BATCH_ATTEMPTS times in all.
+ * on the Cedar worker), and the batch is tried again, at most BATCH_ATTEMPTS times in all (tries
+ * PostgreSQL ended as a conflict, isTransactionConflict, count among them).
  */
 export class RetryBatch extends Error {
   constructor(readonly prepare: () => Promise<void>) {
@@ -158,6 +159,8 @@ export class RetryBatch extends Error {
   }
 }
 const BATCH_ATTEMPTS = 3;
+/** Before a try after a conflict: about this long, times the tries made, jittered (see write). */
+const CONFLICT_PAUSE_MS = 25;
 
 /** The writer's chain was retired (docs/audit.md): its `audit_chains` row is gone, so the batch goes to a new chain. */
 class ChainRetired extends Error {
@@ -181,6 +184,17 @@ async function newChain(db: Kysely<Database>): Promise<string> {
     })
     .execute();
   return chainId;
+}
+
+/**
+ * PostgreSQL ended the transaction to break a deadlock (40P01), or because it could not be serialised
+ * with one that committed meanwhile (40001: under REPEATABLE READ or SERIALIZABLE, which an operator's
+ * default_transaction_isolation may set). Either way it was rolled back whole, and the same work tried
+ * again very likely commits (PostgreSQL's documentation, "Serialization Failure Handling").
+ */
+export function isTransactionConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }
 
 /** A value the database refuses: PostgreSQL's data exceptions, class 22 (a NUL in text, a number out of range). */
@@ -267,7 +281,8 @@ export class AuditWriter<T> {
     }
     // beforeWrite may change the items (re-decided, an approval spent) by assigning their fields:
     // as they were, for writing them one by one if the batch fails on one's data, or again on a new
-    // chain (their fields are assigned, never changed inside, so a shallow copy restores them).
+    // chain or after a conflict (their fields are assigned, never changed inside, so a shallow copy
+    // restores them).
     const before = batch.map((p) => ({ ...(p.item as object) }));
     const restore = () =>
       batch.forEach((p, i) => {
@@ -303,6 +318,23 @@ export class AuditWriter<T> {
             this.seq = 0;
             this.lastHash = GENESIS;
             attempt--;
+            started = process.hrtime.bigint();
+            continue;
+          }
+          if (isTransactionConflict(err) && attempt < BATCH_ATTEMPTS) {
+            // Ended by PostgreSQL and rolled back whole: a group commit spending two approvals of an
+            // agent (in the order of their calls) can deadlock with a suspension revoking them (in the
+            // order its UPDATE reads them), and any can fail to serialise under SERIALIZABLE. Before,
+            // every decision in it was answered 500. As for a retired chain, the items go back to what they were (beforeWrite decides
+            // them again from the start), and the chain's head to what it was before this try: `done`
+            // may have heard a head whose commit then failed.
+            // After a pause: the transaction that survived a deadlock waits for a lock this try held
+            // (often its first), and a try made at once could take that lock again before the survivor
+            // woke, and deadlock with it again (1 run in ~40 of test/guard/audit-retry.test.ts did).
+            restore();
+            seq = this.seq;
+            prev = this.lastHash;
+            await new Promise((r) => setTimeout(r, CONFLICT_PAUSE_MS * attempt * (0.5 + Math.random())));
             started = process.hrtime.bigint();
             continue;
           }
