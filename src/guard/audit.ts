@@ -322,15 +322,14 @@ export class AuditWriter<T> {
             continue;
           }
           if (isTransactionConflict(err) && attempt < BATCH_ATTEMPTS) {
-            // Ended by PostgreSQL and rolled back whole: a group commit spending two approvals of an
-            // agent (in the order of their calls) can deadlock with a suspension revoking them (in the
-            // order its UPDATE reads them), and any can fail to serialise under SERIALIZABLE. Before,
-            // every decision in it was answered 500. As for a retired chain, the items go back to what they were (beforeWrite decides
-            // them again from the start), and the chain's head to what it was before this try: `done`
-            // may have heard a head whose commit then failed.
-            // After a pause: the transaction that survived a deadlock waits for a lock this try held
-            // (often its first), and a try made at once could take that lock again before the survivor
-            // woke, and deadlock with it again (1 run in ~40 of test/guard/audit-retry.test.ts did).
+            // Ended by PostgreSQL and rolled back whole (a deadlock with another writer's transaction,
+            // or, under SERIALIZABLE, a failure to serialise): before, every decision in it was
+            // answered 500. As for a retired chain, the items go back to what they were (beforeWrite
+            // decides them again from the start), and the chain's head to what it was before this try
+            // (`done` may have heard a head whose commit then failed). After a pause: the transaction
+            // that survived a deadlock waits for a lock this try held (often its first), and a try made
+            // at once could take it again before the survivor woke, and deadlock with it again (1 run in
+            // ~40 of test/guard/audit-retry.test.ts did).
             restore();
             seq = this.seq;
             prev = this.lastHash;
