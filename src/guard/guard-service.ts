@@ -11,7 +11,7 @@ import type { ApprovalTable, Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { clientKey } from '../net/addresses.js';
 import { type Observability, unobserved } from '../observability.js';
-import { createRegistryStore } from '../registry/registry-store.js';
+import { createRegistryStore, lockRevision } from '../registry/registry-store.js';
 import {
   AGENT_SUSPENDED,
   type Approval,
@@ -213,17 +213,16 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     const { rows } = await trx.executeQuery(revisionQuery);
     return (rows[0] as { revision: number }).revision;
   };
-  // The same, holding the revision's row shared until the commit (PostgreSQL): a group commit that opens
-  // approvals takes it, so that a suspension (whose revision bump needs the row) waits for that commit
-  // and then revokes what it opened, or the commit, reading after the suspension, decides again.
+  // The same, read holding the revision's lock shared until the commit (PostgreSQL, lockRevision): a
+  // group commit that opens approvals takes it, so that a suspension (which takes it exclusively to
+  // bump the revision) waits for that commit and then revokes what it opened, or the commit, reading
+  // after the suspension, decides again. The lock first, then the read: a read in the same statement
+  // would see the registry as it was when the statement began, before a suspension it waited for.
   const rowLocks = adapterOf(db).rowLocks;
-  const sharedRevisionQuery = rowLocks
-    ? db.selectFrom('registry_state').select('revision').where('id', '=', 1).forShare().compile()
-    : undefined;
   const sharedRevision = async (trx: Transaction<Database>) => {
-    if (!sharedRevisionQuery) return undefined;
-    const { rows } = await trx.executeQuery(sharedRevisionQuery);
-    return (rows[0] as { revision: number }).revision;
+    if (!rowLocks) return undefined;
+    await lockRevision(trx, 'shared');
+    return committedRevision(trx);
   };
 
   // Any writer's failed sync (the gateways' spans and settlements commit through it too) leaves the
@@ -247,7 +246,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       // Decide against the registry as it is at commit: a suspension committed on any node
       // is obeyed by every decision acknowledged after it.
       const asks = (d: DecisionItem) => d.outcome.decision === 'approval_required' && d.req.action === 'tool.call';
-      // A batch that may open approvals reads the revision holding it (sharedRevision): otherwise a
+      // A batch that may open approvals reads the revision holding its lock (sharedRevision): otherwise a
       // suspension committed between this read and this commit revoked the agent's open approvals
       // without the one this commit opens (not yet committed, so not seen), and it outlived the
       // suspension (docs/policies.md). Its first statement, so that it waits holding no other row.

@@ -4,6 +4,7 @@
 // "agent suspended", in the approvals list and the audit log; after the resume the call asks again.
 import path from 'node:path';
 import type { InjectOptions } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
@@ -211,6 +212,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('an approval opened by a decision
     await held.paused;
     // Before, the suspension committed at once, its revocation blind to the approval B was about to
     // insert, which then outlived it (and, with a resume inside the same group commit, the resume too).
+    // Now it waits for the revision's lock, which B's group commit holds shared.
     let over = false;
     const suspending = inject(a, { method: 'POST', url: '/v1/agents/support-bot-eu/suspend', payload: { reason: 'race' } }).then(
       (r) => {
@@ -220,7 +222,30 @@ describe.skipIf(!ENGINES.includes('postgres'))('an approval opened by a decision
     );
     const { done } = await finishedOrWaitingOnLock(a.app.database.db, suspending, "the suspension to wait on node B's commit");
     expect(over).toBe(false);
+    // A call asking a person now queues behind the waiting suspension, not ahead of it (an advisory
+    // lock: overlapping FOR SHARE reads of the revision's row, on several nodes, held a suspension off).
+    let thirdOver = false;
+    const third = inject(a, {
+      method: 'POST',
+      url: '/v1/decisions',
+      token: key,
+      payload: { ...call, arguments: { amount: 470, orderId: 'o-r3' } },
+    }).then((r) => {
+      thirdOver = true;
+      return r;
+    });
+    await until(async () => {
+      const waiting = await sql<{ n: number }>`
+        select count(*)::int as n from pg_stat_activity
+         where wait_event_type = 'Lock' and datname = current_database()`.execute(a.app.database.db);
+      return thirdOver || (waiting.rows[0]?.n ?? 0) >= 2;
+    }, 'the later call to wait behind the suspension');
+    expect(thirdOver).toBe(false);
     held.release();
+    // Decided after the suspension, at its revision: refused.
+    const after = await third;
+    expect(after.statusCode, after.body).toBe(200);
+    expect(after.json().decision).toBe('deny');
     const answer = await late;
     expect(answer.statusCode, answer.body).toBe(200);
     expect(answer.json().decision).toBe('approval_required');

@@ -69,7 +69,9 @@ export async function finishedOrWaitingOnLock<T>(
     if (finished) return true;
     const waiting = await sql<{
       n: number;
-    }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'`.execute(db);
+    }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`.execute(
+      db,
+    );
     return (waiting.rows[0]?.n ?? 0) > 0;
   }, what);
   return { done };
