@@ -808,10 +808,11 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         if (!suspended) {
           const lifted = await trx.deleteFrom('agent_controls').where('agent', '=', agent).executeTakeFirst();
           if (Number(lifted.numDeletedRows) === 0) return [];
-          // The suspension revoked every approval open then; one open now was opened after that, by a
-          // decision on another node whose group commit read the registry just before the suspension
-          // committed: a call made while the agent was being stopped, which the resume does not let a
-          // person grant. It asks again (docs/policies.md).
+          // The suspension revoked every approval open then; one open now was opened after that (a
+          // group commit on another node that read the registry just before the suspension committed,
+          // before such commits took the revision's lock shared): a call made while the agent was
+          // being stopped, which the resume does not let a person grant. It asks again
+          // (docs/policies.md). Kept behind the lock, which closes that race where it starts.
           return revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), OPENED_WHILE_SUSPENDED);
         }
         await trx
