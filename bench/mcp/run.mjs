@@ -188,6 +188,11 @@ const spent = Object.fromEntries(Object.keys(SERVER_CLOCKS).map((k) => [k, { sum
 // latency (a busy neighbour delays a call more than it lengthens the work the call takes).
 const CPU = { user: 'fulcrum_process_cpu_user_seconds_total', system: 'fulcrum_process_cpu_system_seconds_total' };
 const cpu = { user: 0, system: 0, calls: 0 };
+/** Adds the CPU time Fulcrum spent between two reads of its clocks to `into`. */
+const addCpu = (into, before, after) => {
+  into.user += after.value(CPU.user) - before.value(CPU.user);
+  into.system += after.value(CPU.system) - before.value(CPU.system);
+};
 
 await sequential(direct, 300); // warm up both paths (JIT, the gateway's upstream connection)
 await sequential(gateway, 300);
@@ -206,8 +211,7 @@ for (let i = 0; i < rounds; i++)
     if (before) {
       const after = await readClocks();
       addGrowth(spent, before.clocks, after.clocks);
-      cpu.user += after.value(CPU.user) - before.value(CPU.user);
-      cpu.system += after.value(CPU.system) - before.value(CPU.system);
+      addCpu(cpu, before, after);
       cpu.calls += Math.ceil(calls / rounds);
     }
   }
@@ -235,8 +239,7 @@ for (let i = 0; i < rounds; i++) {
   commits.sum += after.clocks.commit.sum - before.clocks.commit.sum;
   commits.entries += after.value('fulcrum_audit_entries_total') - before.value('fulcrum_audit_entries_total');
   addGrowth(loaded, before.clocks, after.clocks);
-  loadedCpu.user += after.value(CPU.user) - before.value(CPU.user);
-  loadedCpu.system += after.value(CPU.system) - before.value(CPU.system);
+  addCpu(loadedCpu, before, after);
   errors += d.errors + d.non2xx + g.errors + g.non2xx;
   if (d.non2xx + g.non2xx > 0)
     console.log('  status codes:', JSON.stringify(d.statusCodeStats), JSON.stringify(g.statusCodeStats));
