@@ -333,8 +333,8 @@ export function createMcpGateway(deps: GatewayDeps) {
       // committed revision (the suspension that woke this wait may have come through another node).
       const status = (await guard.committedSnapshot()).status(agent);
       if (status === 'suspended')
-        return `${revoked}: agent ${agent} is suspended (builtin/agent-status, the kill switch); once a person resumes it, call the tool again to ask a person again.`;
-      if (status !== 'active') return `${revoked}: agent ${agent} is ${status} (builtin/agent-status): it may do nothing.`;
+        return `${revoked}: ${agentStatus(agent, status)}; once a person resumes it, call the tool again to ask a person again.`;
+      if (status !== 'active') return `${revoked}: ${agentStatus(agent, status)}: it may do nothing.`;
       return `${revoked}. Call the tool again to ask a person again.`;
     }
     if (a.status !== 'approved') return `approval ${id} is ${a.status}`;
@@ -441,13 +441,17 @@ const AGENT_STOPS = new Set(['builtin/agent-status', 'builtin/initiative-stage',
  */
 function stopped(agent: string, status: string, stops: DecisionResponse['reasons']): CallToolResult {
   if (status === 'suspended')
-    return refusal(
-      `Fulcrum refused the call: agent ${agent} is suspended (builtin/agent-status, the kill switch); a person must resume it`,
-      undefined,
-    );
+    return refusal(`Fulcrum refused the call: ${agentStatus(agent, status)}; a person must resume it`, undefined);
   if (status !== 'active')
-    return refusal(`Fulcrum refused the call: agent ${agent} is ${status} (builtin/agent-status): it may do nothing`, undefined);
+    return refusal(`Fulcrum refused the call: ${agentStatus(agent, status)}: it may do nothing`, undefined);
   return refusal(`Fulcrum refused the call: ${reasons(stops)}`, undefined);
+}
+
+/** What a stopped agent is told of its status, with the rule: one wording for every answer that says it. */
+function agentStatus(agent: string, status: string): string {
+  return status === 'suspended'
+    ? `agent ${agent} is suspended (builtin/agent-status, the kill switch)`
+    : `agent ${agent} is ${status} (builtin/agent-status)`;
 }
 
 function refusal(message: string, decisionId: string | undefined): CallToolResult {
