@@ -1,6 +1,7 @@
 // Files only Fulcrum's user may read: the data directory (0700), the SQLite database, keys and
 // tokens (0600). The audit log holds call arguments, the token files grant power: no other local
 // user reads them, whatever the process umask.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -22,33 +23,48 @@ export function ensurePrivateDir(dir: string): void {
 }
 
 /**
- * Writes a file only its owner may read or write, replacing one that was there. The old name is
- * unlinked and the new file created exclusively, so a symbolic link planted in its place is never
- * followed.
+ * Writes a file only its owner may read or write, replacing one that was there. The content goes to
+ * a new file, created exclusively under a name of its own (so a symbolic link planted there is never
+ * followed), which is then renamed over `file`: a reader sees the old content or the new, never half,
+ * and two processes writing at once each succeed, the last rename winning.
  */
 export function writePrivateFile(file: string, content: string | Uint8Array): void {
   ensurePrivateDir(path.dirname(file));
-  fs.rmSync(file, { force: true });
-  const fd = fs.openSync(file, 'wx', 0o600);
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = fs.openSync(tmp, 'wx', 0o600);
   try {
-    fs.writeFileSync(fd, content);
-    fs.fchmodSync(fd, 0o600);
-  } finally {
-    fs.closeSync(fd);
+    try {
+      fs.writeFileSync(fd, content);
+      fs.fchmodSync(fd, 0o600);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file); // rename replaces a link at `file`, never what it points to
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
   }
 }
 
 /**
  * Makes sure the SQLite `file` and its `-wal` and `-shm` companions exist with mode 0600 before
  * SQLite opens them (SQLite gives new companions the database's mode; existing ones keep theirs).
+ * Several processes may do this at once on a fresh directory (`fulcrum migrate` started twice): the
+ * one that finds the file already made by another goes on.
  */
 export function touchPrivateFile(file: string): void {
   ensurePrivateDir(path.dirname(file));
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
   for (const f of [file, `${file}-wal`, `${file}-shm`]) {
-    if (!fs.existsSync(f)) {
-      if (f !== file) continue;
-      fs.closeSync(fs.openSync(f, 'wx', 0o600));
+    try {
+      fs.chmodSync(f, 0o600);
+    } catch (err) {
+      // a companion SQLite has not made yet, or has just removed (the last connection's close)
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || f === file) throw err;
     }
-    fs.chmodSync(f, 0o600);
   }
 }

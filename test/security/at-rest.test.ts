@@ -1,8 +1,10 @@
 // What Fulcrum leaves on disk is its user's alone: the data directory 0700, the database (and its WAL),
 // keys and token files 0600; a generated admin token goes to its file, not into piped logs.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { touchPrivateFile, writePrivateFile } from '../../src/private-files.js';
 import { type Served, serve, stop } from '../support/process.js';
@@ -73,4 +75,47 @@ describe('private files', () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(file, 'utf8')).toBe('fat_secret\n');
   });
+});
+
+describe('private files made by several processes at once', () => {
+  // Each child makes the same fresh files as fast as it can; before, one that found a file made by
+  // another between its check and its exclusive create failed with EEXIST (`fulcrum migrate` x3).
+  const child = `
+    const { touchPrivateFile, writePrivateFile } = await import(process.argv[1]);
+    const dir = process.argv[2];
+    for (let i = 0; i < 300; i++) {
+      touchPrivateFile(dir + '/db-' + i);
+      writePrivateFile(dir + '/token-' + i, 'from ' + process.pid + '\\n');
+    }`;
+  it("each succeeds, and every file is whole and only its owner's", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-private-race-'));
+    try {
+      const mod = pathToFileURL(path.resolve(import.meta.dirname, '../../dist/private-files.js')).href;
+      const runs = await Promise.all(
+        [1, 2, 3, 4].map(
+          () =>
+            new Promise<{ code: number | null; stderr: string }>((resolve) => {
+              const p = spawn(process.execPath, ['--input-type=module', '-e', child, mod, dir], {
+                stdio: ['ignore', 'ignore', 'pipe'],
+              });
+              let stderr = '';
+              p.stderr.on('data', (b) => {
+                stderr += b;
+              });
+              p.on('close', (code) => resolve({ code, stderr }));
+            }),
+        ),
+      );
+      for (const r of runs) expect(r, r.stderr).toEqual({ code: 0, stderr: '' });
+      const names = fs.readdirSync(dir);
+      expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+      expect(names).toHaveLength(600);
+      for (const n of names) {
+        expect([n, fs.statSync(path.join(dir, n)).mode & 0o777]).toEqual([n, 0o600]);
+        if (n.startsWith('token-')) expect(fs.readFileSync(path.join(dir, n), 'utf8')).toMatch(/^from \d+\n$/);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
