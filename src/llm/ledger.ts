@@ -6,7 +6,7 @@
 // a concurrent writer commits (READ COMMITTED row locks), SQLite runs one writer at a time: either
 // way no two calls can both take the last of a limit. Settling moves the reservation to spent, with
 // the actual cost, in batches (one transaction for every call that ended meanwhile).
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import { adapterOf } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import type { Database } from '../db/schema.js';
@@ -317,6 +317,7 @@ export interface LimitState {
 export async function settleBatch(db: Kysely<Database>, batch: Settlement[]): Promise<LimitState[]> {
   return db.transaction().execute(async (trx) => {
     const ids = batch.filter((s) => s.limits.length > 0).map((s) => s.id);
+    if (ids.length > 1 && adapterOf(trx).rowLocks) await lockReservations(trx, { ids });
     const held = new Map<string, number>();
     for (let i = 0; i < ids.length; i += 500) {
       const released = await trx
@@ -406,6 +407,7 @@ export { databaseNow } from '../db/clock.js';
  */
 export async function sweepExpired(db: Kysely<Database>, now: Date): Promise<number> {
   const released = await db.transaction().execute(async (trx) => {
+    if (adapterOf(trx).rowLocks) await lockReservations(trx, { expiredBefore: now });
     const rows = await trx
       .deleteFrom('llm_reservations')
       .where('expires_at', '<', now.toISOString())
@@ -461,6 +463,29 @@ export async function limitHours(db: Kysely<Database>, name: string, fromHour: s
     .orderBy('hour')
     .execute();
   return rows.map((r) => ({ hour: r.hour, micro: Number(r.spent_micro) }));
+}
+
+/**
+ * PostgreSQL: the reservation rows a settlement or the expiry sweep will delete, locked first in one
+ * order (by id, then limit). A DELETE takes its rows in the order its plan reads them: a settlement's by
+ * its ids, the sweep's by expiry (its index), so the two could each hold a row the other reached for
+ * next, a deadlock PostgreSQL ends by failing one (a settlement then waits a second to be tried again).
+ */
+async function lockReservations(trx: Transaction<Database>, rows: { ids: string[] } | { expiredBefore: Date }): Promise<void> {
+  // COLLATE "C": byte order, the code-unit order the ids are chunked in below (ASCII ids).
+  const q = trx
+    .selectFrom('llm_reservations')
+    .select('id')
+    .orderBy(sql`id collate "C"`)
+    .orderBy(sql`limit_name collate "C"`)
+    .forUpdate();
+  if ('expiredBefore' in rows) {
+    await q.where('expires_at', '<', rows.expiredBefore.toISOString()).execute();
+    return;
+  }
+  // Chunks of sorted ids: each chunk's rows, and the chunks one after another, in id order.
+  const ids = [...new Set(rows.ids)].sort(cmp);
+  for (let i = 0; i < ids.length; i += 500) await q.where('id', 'in', ids.slice(i, i + 500)).execute();
 }
 
 /** Rate windows in the one order every transaction locks them in (agent, then minute): none lock in crossing orders. */

@@ -1,9 +1,9 @@
 // Two transactions on PostgreSQL made to overlap where a deadlock would happen, with no sleep: each
 // export, once it holds its first row of `table`, waits for a gate the test holds, so that both hold
 // their first row before either reaches for its second. (A row trigger runs before an insert takes its
-// row, so an insert waits at its second row's; an update, an upsert's included, has its row locked
-// before the trigger runs, and waits at its first.) Taken in one order, the second export instead
-// waits for the first's row before it has one of its own. The gate opens once both are waiting (on it,
+// row, so an insert waits at its second row's; an update, an upsert's included, and a delete have
+// their row locked before the trigger runs, and wait at their first.) Taken in one order, the second
+// export instead waits for the first's row before it has one of its own. The gate opens once both are waiting (on it,
 // or on each other), and the outcomes say whether PostgreSQL found a deadlock.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
@@ -16,9 +16,9 @@ const GATE = 4242;
 
 export async function sideBySide(
   dbs: ReturnType<typeof perTestDatabases>,
-  table: 'task_events' | 'spans' | 'evidence_daily',
+  table: 'task_events' | 'spans' | 'evidence_daily' | 'llm_reservations',
   exports: Array<(db: Kysely<Database>) => Promise<unknown>>,
-  { on = 'insert', before }: { on?: 'insert' | 'update'; before?: (db: Kysely<Database>) => Promise<unknown> } = {},
+  { on = 'insert', before }: { on?: 'insert' | 'update' | 'delete'; before?: (db: Kysely<Database>) => Promise<unknown> } = {},
 ): Promise<{ outcomes: string[]; db: Kysely<Database> }> {
   const database = await dbs.create('postgres');
   const setup = dbs.open(database).db;
@@ -29,7 +29,7 @@ export async function sideBySide(
     begin
       perform set_config('fulcrum_test.rows', n::text, true);
       if n = ${sql.lit(on === 'insert' ? 2 : 1)} then perform pg_advisory_xact_lock_shared(${sql.lit(GATE)}); end if;
-      return new;
+      return ${sql.raw(on === 'delete' ? 'old' : 'new')};
     end $$`.execute(setup);
   await sql`create trigger second_row_waits before ${sql.raw(on)} on ${sql.table(table)} for each row execute function second_row_waits()`.execute(
     setup,
