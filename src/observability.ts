@@ -61,6 +61,12 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
     help: 'Audit entries committed by this node (decisions and human acts)',
     registers: [register],
   });
+  const auditRetries = new Counter({
+    name: 'fulcrum_audit_commit_retries_total',
+    help: 'Audit group commits tried again, by reason: conflict (PostgreSQL ended the transaction: a deadlock or a serialisation failure), prepare (the registry moved under the batch), chain_retired',
+    labelNames: ['reason'],
+    registers: [register],
+  });
   const approvals = new Counter({
     name: 'fulcrum_approvals_total',
     help: 'Approval events on this node: opened, joined (the same call while one is open), used, approved, denied',
@@ -234,6 +240,10 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
     auditCommit(entries: number, seconds: number, ok: boolean): void {
       auditCommits.observe({ result: ok ? 'ok' : 'error' }, seconds);
       if (ok) auditEntries.inc(entries);
+    },
+    /** An audit group commit tried again (src/guard/audit.ts, onRetry). */
+    auditRetry(reason: 'conflict' | 'prepare' | 'chain_retired'): void {
+      auditRetries.inc({ reason });
     },
     /** An approval event; a person's approve or deny comes with how long the request had waited. */
     approval(event: 'opened' | 'joined' | 'used' | 'approved' | 'denied', waitedSeconds?: number): void {

@@ -138,6 +138,10 @@ export interface AuditWriterOptions<T> {
   record(item: T): AuditRecord;
   /** Hears each batch's commit: how many entries, how long the transaction took, whether it committed. */
   onCommit?(entries: number, seconds: number, ok: boolean): void;
+  /** Hears each batch tried again, and why: PostgreSQL ended its transaction (`conflict`: a deadlock or
+   *  a serialisation failure), beforeWrite asked for it (`prepare`: the registry moved), or its chain
+   *  was retired (`chain_retired`). A conflict on the last try is not retried and is not heard here. */
+  onRetry?(reason: AuditRetryReason): void;
   /** SQLite with a DeferredSync: `offLoop` is asked before each batch whether its fsync goes off the
    *  event loop (the callers are answered once it is done) or stays on it (`via.runOnLoop`, timed).
    *  Unset: every batch commits at the connection's own FULL. */
@@ -146,6 +150,8 @@ export interface AuditWriterOptions<T> {
    *  writer's: src/db/adapter.ts): every batch is then refused, committed on the loop or not. */
   syncFailed?(): Error | undefined;
 }
+
+export type AuditRetryReason = 'conflict' | 'prepare' | 'chain_retired';
 
 /**
  * Thrown by beforeWrite before it has changed anything: the transaction is rolled back, `prepare`
@@ -313,6 +319,7 @@ export class AuditWriter<T> {
             // beforeWrite ran and its writes were undone (an approval it spent is unspent): the items
             // go back to what they were, so that it decides them again from the start.
             restore();
+            this.opts.onRetry?.('chain_retired');
             rechained = true;
             this.chain = await newChain(this.db);
             this.seq = 0;
@@ -331,6 +338,7 @@ export class AuditWriter<T> {
             // at once could take it again before the survivor woke, and deadlock with it again (1 run in
             // ~40 of test/guard/audit-retry.test.ts did).
             restore();
+            this.opts.onRetry?.('conflict');
             seq = this.seq;
             prev = this.lastHash;
             await new Promise((r) => setTimeout(r, CONFLICT_PAUSE_MS * attempt * (0.5 + Math.random())));
@@ -338,6 +346,7 @@ export class AuditWriter<T> {
             continue;
           }
           if (!(err instanceof RetryBatch) || attempt >= BATCH_ATTEMPTS) throw err;
+          this.opts.onRetry?.('prepare');
           await err.prepare();
           started = process.hrtime.bigint();
         }

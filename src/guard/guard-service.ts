@@ -238,6 +238,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   const writer = await AuditWriter.start<Item>(db, {
     record: (item) => withInitiative(item.type === 'act' ? item.record : decisionRecord(item)),
     onCommit: (entries, seconds, ok) => observe.auditCommit(entries, seconds, ok),
+    onRetry: (reason) => observe.auditRetry(reason),
     ...(syncs && syncOffLoop ? { sync: { via: syncs, offLoop: (n: number) => syncOffLoop(n, syncs) } } : {}),
     syncFailed: () => syncs?.failed,
     beforeWrite: async (trx, items, mayRetry) => {

@@ -50,8 +50,10 @@ describe.each(ENGINES)('an audit batch that asks to be tried again, on %s', (eng
   it('does the work outside its transaction (other queries run meanwhile), then commits once', async () => {
     const calls: boolean[] = [];
     let prepared = 0;
+    const retries: string[] = [];
     const writer = await AuditWriter.start<AuditRecord>(handle.db, {
       record: (r) => r,
+      onRetry: (reason) => retries.push(reason),
       beforeWrite: async (trx, _items, mayRetry) => {
         calls.push(mayRetry);
         // Written before asking: rolled back with the attempt.
@@ -74,6 +76,7 @@ describe.each(ENGINES)('an audit batch that asks to be tried again, on %s', (eng
     expect(prepared).toBe(2);
     // Three tries: the last may not ask again.
     expect(calls).toEqual([true, true, false]);
+    expect(retries).toEqual(['prepare', 'prepare']);
     const entries = await handle.db
       .selectFrom('audit_entries')
       .select(['seq'])
@@ -156,8 +159,10 @@ describe.each(ENGINES)('an audit batch that asks to be tried again, on %s', (eng
       let other: Promise<void> | undefined;
       const seen: boolean[] = [];
       let tries = 0;
+      const retries: string[] = [];
       const writer = await AuditWriter.start<AuditRecord>(handle.db, {
         record: (r) => r,
+        onRetry: (reason) => retries.push(reason),
         beforeWrite: async (trx, items) => {
           if (items.length === 1) return; // the first batch, committed before
           tries++;
@@ -202,6 +207,7 @@ describe.each(ENGINES)('an audit batch that asks to be tried again, on %s', (eng
         'fulfilled',
       ]);
       expect(tries).toBe(2);
+      expect(retries).toEqual(['conflict']);
       expect(seen).toEqual([false, false, false, false, false, false]);
       expect(await entriesOf(writer.chainId)).toEqual([first, ...records].map((r) => r.id));
       const rows = await handle.db.selectFrom('agent_controls').select('reason').where('agent', 'in', ['dl-a', 'dl-b']).execute();
@@ -240,8 +246,10 @@ describe.each(ENGINES)('an audit batch that asks to be tried again, on %s', (eng
 
     it('fails after the last try is ended as a conflict too, writing nothing', async () => {
       let tries = 0;
+      const retries: string[] = [];
       const writer = await AuditWriter.start<AuditRecord>(handle.db, {
         record: (r) => r,
+        onRetry: (reason) => retries.push(reason),
         beforeWrite: async (trx) => {
           tries++;
           await sql`do $$ begin raise exception 'conflict' using errcode = 'serialization_failure'; end $$`.execute(trx);
@@ -250,6 +258,7 @@ describe.each(ENGINES)('an audit batch that asks to be tried again, on %s', (eng
       await expect(writer.append(record(1))).rejects.toMatchObject({ code: '40001' });
       await writer.close();
       expect(tries).toBe(3);
+      expect(retries).toEqual(['conflict', 'conflict']); // the third, failed, is not tried again
       expect(await entriesOf(writer.chainId)).toEqual([]);
     });
   });
