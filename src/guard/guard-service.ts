@@ -792,7 +792,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
     async setSuspended(actor: Principal, agent: string, suspended: boolean, reason: string) {
       const at = new Date().toISOString();
-      const revoked = await db.transaction().execute(async (trx) => {
+      const { changed, revoked } = await db.transaction().execute(async (trx) => {
         // Who owns the agent and who suspended it are read as committed, under the lock the revision
         // takes: an agent registered, handed over or suspended through another node a moment ago
         // (before this node polls) counts as it now is.
@@ -808,13 +808,16 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
           throw new NotAllowedError(`${agent} was suspended by ${by}: only platform or admin may resume it`);
         if (!suspended) {
           const lifted = await trx.deleteFrom('agent_controls').where('agent', '=', agent).executeTakeFirst();
-          if (Number(lifted.numDeletedRows) === 0) return [];
+          if (Number(lifted.numDeletedRows) === 0) return { changed: false, revoked: [] };
           // The suspension revoked every approval open then; one open now was opened after that (a
           // group commit on another node that read the registry just before the suspension committed,
           // before such commits took the revision's lock shared): a call made while the agent was
           // being stopped, which the resume does not let a person grant. It asks again
           // (docs/policies.md). Kept behind the lock, which closes that race where it starts.
-          return revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), OPENED_WHILE_SUSPENDED);
+          return {
+            changed: true,
+            revoked: await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), OPENED_WHILE_SUSPENDED),
+          };
         }
         await trx
           .insertInto('agent_controls')
@@ -823,15 +826,21 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
           .execute();
         // Whatever it was suspended for may be the very call a person approved: its open approvals end
         // with the suspension, and after the resume the call asks again (docs/policies.md).
-        return revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), AGENT_SUSPENDED);
+        return {
+          changed: true,
+          revoked: await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), AGENT_SUSPENDED),
+        };
       });
       markStale();
-      await appendAct({
-        kind: suspended ? 'agent.suspended' : 'agent.resumed',
-        actor: actorName(actor),
-        agent,
-        detail: { reason },
-      });
+      // A resume of an agent that was not suspended changed nothing: the audit log records no resume.
+      // (A suspension is recorded each time: a second one restates who stopped the agent, and why.)
+      if (changed)
+        await appendAct({
+          kind: suspended ? 'agent.suspended' : 'agent.resumed',
+          actor: actorName(actor),
+          agent,
+          detail: { reason },
+        });
       for (const a of revoked) {
         await appendAct({
           kind: 'approval.revoked',

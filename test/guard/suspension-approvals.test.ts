@@ -157,11 +157,17 @@ describe.each(ENGINES)('approvals across a suspension, on two nodes (%s)', (engi
     expect(again.approvalId).not.toBe(id);
   });
 
-  it('leaves the pending approvals of an agent that was not suspended alone when it is "resumed"', async () => {
+  it('leaves the pending approvals of an agent that was not suspended alone when it is "resumed", and records no resume', async () => {
     const id = (await ask(0, 450)).approvalId as string;
+    const resumes = async () =>
+      (await c.request(0, { method: 'GET', url: '/v1/audit?agent=support-bot-eu&kind=agent.resumed&limit=100' })).json().items
+        .length as number;
+    const before = await resumes();
+    expect(before).toBeGreaterThan(0); // the resumes above, each of a suspended agent
     await control(1, 'resume');
     expect(await approval(0, id)).toMatchObject({ status: 'pending', revokedReason: null });
     expect((await ask(1, 450)).approvalId).toBe(id);
+    expect(await resumes()).toBe(before);
   });
 
   it("wakes a call waiting on the agent's pending approval, which hears it was revoked", async () => {
