@@ -158,16 +158,19 @@ describe.each(ENGINES)('approvals across a suspension, on two nodes (%s)', (engi
   });
 
   it('leaves the pending approvals of an agent that was not suspended alone when it is "resumed", and records no resume', async () => {
-    const id = (await ask(0, 450)).approvalId as string;
     const resumes = async () =>
       (await c.request(0, { method: 'GET', url: '/v1/audit?agent=support-bot-eu&kind=agent.resumed&limit=100' })).json().items
         .length as number;
     const before = await resumes();
-    expect(before).toBeGreaterThan(0); // the resumes above, each of a suspended agent
+    await control(0, 'suspend');
+    await control(0, 'resume');
+    expect(await resumes()).toBe(before + 1); // a resume that lifted a suspension is recorded
+    await until(async () => (await ask(1, 450)).decision !== 'deny', 'node 1 to see the resume');
+    const id = (await ask(0, 450)).approvalId as string;
     await control(1, 'resume');
     expect(await approval(0, id)).toMatchObject({ status: 'pending', revokedReason: null });
     expect((await ask(1, 450)).approvalId).toBe(id);
-    expect(await resumes()).toBe(before);
+    expect(await resumes()).toBe(before + 1);
   });
 
   it("wakes a call waiting on the agent's pending approval, which hears it was revoked", async () => {
