@@ -1,5 +1,6 @@
 // Runtime configuration, read once from the environment (and CLI flags) at start.
 import type { LookupFunction } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { type IdentitySettings, parseIdentitySettings } from './auth/identity-config.js';
 import { InputError } from './errors.js';
@@ -181,7 +182,7 @@ function atMost(n: number, name: string, max: number, what: string): number {
 /**
  * One worker thread's bounds (src/http/off-loop.ts): FULCRUM_WORKER_<KIND>_QUEUE (tasks that may wait;
  * 0: none), _QUEUE_BYTES (their input bytes; not for REPORT, whose tasks have none), _HEAP_MB (at
- * least 64: a thread with less dies reading an ordinary body) and _TASK_TIMEOUT_MS (1 s to 1 h).
+ * least 64: a thread with less dies reading an ordinary body; at most the machine's memory) and _TASK_TIMEOUT_MS (1 s to 1 h).
  */
 function workerLaneFrom(env: NodeJS.ProcessEnv, kind: WorkerKind): LaneLimits {
   const d = LANE_DEFAULTS[kind];
@@ -195,7 +196,13 @@ function workerLaneFrom(env: NodeJS.ProcessEnv, kind: WorkerKind): LaneLimits {
     maxQueuedBytes: Number.isFinite(d.maxQueuedBytes)
       ? intFrom(bytes, `${name}_QUEUE_BYTES`, d.maxQueuedBytes)
       : d.maxQueuedBytes,
-    heapMb: atLeast(env[`${name}_HEAP_MB`], `${name}_HEAP_MB`, d.heapMb, 64, 'MB'),
+    // At most the machine's memory: more is no bound at all (and V8 refuses a limit past its own range).
+    heapMb: atMost(
+      atLeast(env[`${name}_HEAP_MB`], `${name}_HEAP_MB`, d.heapMb, 64, 'MB'),
+      `${name}_HEAP_MB`,
+      Math.floor(os.totalmem() / 2 ** 20),
+      "this machine's memory, in MB",
+    ),
     timeoutMs: atMost(timeoutMs, `${name}_TASK_TIMEOUT_MS`, 3_600_000, 'an hour'),
   };
 }

@@ -37,6 +37,11 @@ describe('the worker threads’ settings', () => {
     ['FULCRUM_WORKER_OTLP_QUEUE_BYTES', '64MiB', /^FULCRUM_WORKER_OTLP_QUEUE_BYTES must be a non-negative integer/],
     ['FULCRUM_WORKER_LLM_HEAP_MB', '1.5', /^FULCRUM_WORKER_LLM_HEAP_MB must be a non-negative integer/],
     ['FULCRUM_WORKER_REPORT_HEAP_MB', '16', /^FULCRUM_WORKER_REPORT_HEAP_MB must be at least 64 \(MB\), got "16"$/],
+    [
+      'FULCRUM_WORKER_LLM_HEAP_MB',
+      '99999999999',
+      /^FULCRUM_WORKER_LLM_HEAP_MB must be at most \d+ \(this machine's memory, in MB\), got 99999999999$/,
+    ],
     ['FULCRUM_WORKER_LLM_TASK_TIMEOUT_MS', '0', /^FULCRUM_WORKER_LLM_TASK_TIMEOUT_MS must be at least 1000 \(ms\)/],
     // setTimeout fires at once past 2^31 - 1 ms: such a bound would fail every task.
     ['FULCRUM_WORKER_OTLP_TASK_TIMEOUT_MS', '3000000000', /^FULCRUM_WORKER_OTLP_TASK_TIMEOUT_MS must be at most 3600000/],
