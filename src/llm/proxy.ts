@@ -108,7 +108,9 @@ async function relayWithin(
   const headers: Record<string, string> = {};
   for (const h of PASSED_RESPONSE_HEADERS) {
     const v = upstream.headers[h];
-    if (typeof v === 'string') headers[h] = v;
+    // Hidden as in the body: a proxy that names each request by what it was sent with (a request id
+    // made of its Authorization) would otherwise hand the endpoint's credential to the agent.
+    if (typeof v === 'string') headers[h] = hideCredential(v, call.target.secrets);
   }
   const isStream = status < 400 && /^text\/event-stream\b/i.test(upstream.headers['content-type'] ?? '');
 

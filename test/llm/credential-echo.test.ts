@@ -1,7 +1,7 @@
 // A provider (or a proxy in front of it) that echoes the endpoint's credential back JSON-escaped
 // (found by review): the agent's JSON parser reads `\u002B` as `+` and `\/` as `/`, so every spelling
-// is hidden, in whole answers, stream events and the log. test/security/llm-gateway.test.ts has the
-// credential echoed as it was sent.
+// is hidden, in whole answers, stream events and the log; and the headers passed on are read for it
+// too. test/security/llm-gateway.test.ts has the credential echoed as it was sent.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestServer } from '../support/server.js';
 import { applyAndKey, llmBundle, type ScriptedStack, SECRET_ENV, startScriptedStack, UPSTREAM_SECRET } from './fixture.js';
@@ -88,6 +88,35 @@ describe('LLM gateway: a credential echoed JSON-escaped', () => {
       expect(detail.error.message).toBe('[credential redacted] was refused');
     } finally {
       warn.mockRestore();
+    }
+  });
+
+  it('hides it from the agent in the headers passed on (a request id that echoes it)', async () => {
+    sc.scripts.set('upstream-chat', (req, body, res) => {
+      // A proxy that names each request by what it was sent with.
+      const echoed = { 'x-request-id': `req ${req.headers.authorization}`, 'retry-after': String(req.headers.authorization) };
+      if (body.stream) {
+        res.writeHead(200, { 'content-type': 'text/event-stream', ...echoed });
+        sse(
+          res,
+          JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'hi' } }] }),
+        );
+        res.end('data: [DONE]\n\n');
+        return;
+      }
+      res
+        .writeHead(429, { 'content-type': 'application/json', ...echoed })
+        .end(JSON.stringify({ error: { message: 'slow down' } }));
+    });
+    for (const stream of [false, true]) {
+      const r = await chat(stream);
+      await r.text();
+      expect(r.status).toBe(stream ? 200 : 429);
+      expect(r.headers.get('x-request-id')).toBe('req [credential redacted]');
+      expect(r.headers.get('retry-after')).toBe('[credential redacted]');
+      r.headers.forEach((v) => {
+        expect(v).not.toContain(UPSTREAM_SECRET);
+      });
     }
   });
 });
