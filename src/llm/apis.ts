@@ -121,12 +121,13 @@ export function readCall(op: Operation, body: unknown): CallShape {
     const older = positiveInt(b, 'max_tokens');
     const max = newer === undefined ? older : older === undefined ? newer : Math.max(newer, older);
     maxOutput = max === undefined ? undefined : max * n;
+    audioOutput(b);
+    // An earlier audio answer by id is read again as audio input, at the audio rate.
+    if (Array.isArray(b.messages) && b.messages.some((m) => ((m as Json | null)?.audio ?? null) !== null))
+      throw new InputError(
+        `an earlier audio answer (a message's audio) is read again as audio input, billed at the provider's audio rates, many times the Model's price, which is what the gateway counts against budgets: send its transcript as text instead`,
+      );
     if (b.web_search_options !== undefined) unmeasured = 'web_search_options (search results are read as input)';
-    else if (
-      Array.isArray(b.messages) &&
-      b.messages.some((m) => typeof ((m as Json)?.audio as Json | undefined)?.id === 'string')
-    )
-      unmeasured = 'an earlier audio answer by id (it is read again as input)';
   } else if (op === 'responses') {
     maxOutput = positiveInt(b, 'max_output_tokens');
     if (b.background === true)
@@ -165,6 +166,10 @@ export function readCall(op: Operation, body: unknown): CallShape {
     if (b.container !== undefined && b.container !== null) unmeasured = 'container (its files are read as input)';
   } else maxOutput = 0;
   const parts = countParts(b);
+  if (parts.audio > 0)
+    throw new InputError(
+      `audio input is billed at the provider's audio rates, many times the Model's price, which is what the gateway counts against budgets: send text (a transcript) instead`,
+    );
   // One cache-write price is kept (the 5-minute one): a longer-lived cache is billed above it.
   const topTtl = (b.cache_control as Json | null | undefined)?.ttl;
   if (op === 'messages' && (parts.longCache > 0 || (topTtl !== undefined && topTtl !== '5m')))
@@ -257,6 +262,19 @@ function fastMode(b: Json): void {
 }
 
 /**
+ * Audio a chat completion asks for (`modalities` with `audio`, or the `audio` member) is billed at the
+ * provider's audio rates (gpt-audio: 64 USD a million output tokens against 10 for text), counted in
+ * the same completion_tokens the gateway prices at the Model's one price: refused, naming it.
+ */
+function audioOutput(b: Json): void {
+  const modalities = Array.isArray(b.modalities) ? b.modalities : [];
+  if (modalities.includes('audio') || (b.audio !== undefined && b.audio !== null))
+    throw new InputError(
+      "audio output is billed at the provider's audio rates, many times the Model's price, which is what the gateway counts against budgets: ask for text",
+    );
+}
+
+/**
  * A tool that names a model of its own (the Responses API's `image_generation` tool, say) would have
  * the provider call that model with no decision of the gateway's: refused, naming it. The agent
  * calls that model through the gateway itself.
@@ -287,13 +305,16 @@ function countParts(body: unknown): {
   references: number;
   cacheControl: number;
   longCache: number;
+  /** Audio input parts (`input_audio`): billed at audio rates, above the Model's price. */
+  audio: number;
 } {
-  const out = { media: 0, documents: 0, references: 0, cacheControl: 0, longCache: 0 };
+  const out = { media: 0, documents: 0, references: 0, cacheControl: 0, longCache: 0, audio: 0 };
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) for (const x of v) walk(x);
     else if (v !== null && typeof v === 'object') {
       const type = (v as Json).type;
       if (typeof type === 'string') {
+        if (type === 'input_audio') out.audio++;
         if (MEDIA.has(type)) out.media++;
         else if (DOCUMENTS.has(type)) out.documents++;
         else if (type === 'item_reference') out.references++;

@@ -279,6 +279,42 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     expect(up.received[1]?.headers['anthropic-beta']).toBe('prompt-caching-2024-07-31');
   });
 
+  it('refuses audio in or out of a chat completion: billed at audio rates, many times the Model price', async () => {
+    // OpenAI bills audio tokens apart from text (gpt-audio: 32 and 64 USD a million against 2.5 and 10),
+    // in the same prompt_tokens and completion_tokens the ledger prices at the Model's one price.
+    const refusal = async (call: Promise<unknown>) => {
+      const e = await call.catch((x: unknown) => x);
+      expect(e).toMatchObject({ status: 400 });
+      return String((e as Error).message);
+    };
+    const hi = [{ role: 'user' as const, content: 'hi' }];
+    const spoken = openai.chat.completions.create({
+      model: 'gw-chat',
+      modalities: ['text', 'audio'],
+      audio: { voice: 'alloy', format: 'wav' },
+      messages: hi,
+    });
+    expect(await refusal(spoken)).toContain("audio output is billed at the provider's audio rates");
+    // The audio member alone (a server that reads it without modalities).
+    const voiced = openai.chat.completions.create({ model: 'gw-chat', audio: { voice: 'alloy', format: 'wav' }, messages: hi });
+    expect(await refusal(voiced)).toContain("audio output is billed at the provider's audio rates");
+    const heard = openai.chat.completions.create({
+      model: 'gw-chat',
+      messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'UklGRg==', format: 'wav' } }] }],
+    });
+    expect(await refusal(heard)).toContain("audio input is billed at the provider's audio rates");
+    // An earlier audio answer, by id, is read again as audio input.
+    const again = openai.chat.completions.create({
+      model: 'gw-chat',
+      messages: [{ role: 'assistant', audio: { id: 'audio_1' } }, ...hi],
+    });
+    expect(await refusal(again)).toContain('an earlier audio answer');
+    expect(up.received).toHaveLength(0);
+    // Text alone, to the same Model, passes.
+    await openai.chat.completions.create({ model: 'gw-chat', modalities: ['text'], messages: hi });
+    expect(up.received).toHaveLength(1);
+  });
+
   it('charges a stream the client abandons for what was produced, and aborts the provider call', async () => {
     up.behave('gw-claude', { inputTokens: 30, outputTokens: 50, stallAfter: 3 });
     const before = await settled();
