@@ -128,6 +128,9 @@ async function relayWithin(
       fail(
         new LlmError(502, 'upstream_invalid', `model endpoint "${call.endpoint.name}" sent an answer the gateway could not read`),
       );
+      // An error answer, too large or cut, is still the provider's refusal, which it does not bill: only
+      // a whole answer lost midway may have been produced (and billed) in full.
+      if (status >= 400) return { kind: 'answered', status, providerSeconds: providerSeconds() };
       return { kind: 'cut', why: 'upstream_closed' };
     }
     const took = providerSeconds();
