@@ -89,7 +89,7 @@ export type CallEnd =
       model?: string | undefined;
       tierAbovePrice?: string | undefined;
     }
-  /** Never reached the provider (refused, connection failed): nothing to charge. */
+  /** Never reached the provider's model (refused, connection failed, redirected): nothing to charge. */
   | { kind: 'unsent'; why: string };
 
 const MAX_DATA_DOMAINS = 32;

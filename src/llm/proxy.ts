@@ -105,6 +105,25 @@ async function relayWithin(
   }
 
   const status = upstream.statusCode ?? 502;
+  if (status >= 300 && status < 400) {
+    // A redirect is no answer: the model was not reached, and nothing was billed. Not followed (the
+    // outbound policy judged the URL configured, not where the redirect points), nor relayed (a client
+    // cannot follow it either: its key is Fulcrum's, its URL the gateway's). The endpoint is misconfigured.
+    upstream.destroy();
+    const location = String(upstream.headers.location ?? '(no location)').slice(0, 500);
+    log(
+      { endpoint: call.endpoint.name, detail: `redirected (${status}) to ${hideCredential(location, call.target.secrets)}` },
+      `model endpoint ${call.endpoint.name} redirected the call: set its baseUrl to where the provider answers`,
+    );
+    fail(
+      new LlmError(
+        502,
+        'upstream_unavailable',
+        `model endpoint "${call.endpoint.name}" is not configured or not reachable (the Fulcrum server log says why)`,
+      ),
+    );
+    return { kind: 'unsent', why: `redirected (${status})` };
+  }
   const headers: Record<string, string> = {};
   for (const h of PASSED_RESPONSE_HEADERS) {
     const v = upstream.headers[h];

@@ -1,14 +1,14 @@
-// A provider's error answer is not billed, whatever its size: one past the bound the gateway reads of
-// an error (a validation error echoing the request back, a proxy's error page) is answered 502 and
-// charged nothing, as a smaller one is. It was charged the call's worst case, as a whole answer lost
-// midway is (found by attack: a 400 echoing a long prompt cost the limit the call's whole bound).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+// Answers that are not the model's are not billed (found by attack: each was charged the call's worst
+// case). A provider's error, whatever its size: one past the bound the gateway reads of an error (a
+// validation error echoing the request back) is answered 502 and charged nothing, as a smaller one is.
+// A redirect (an endpoint configured as http:// for an https-only provider): 502, nothing charged.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 import { applyAndKey, botDailyLimit, limitStatus, llmBundle, type ScriptedStack, startScriptedStack } from './fixture.js';
 import type { Scripted } from './scripted-upstream.js';
 
-describe('LLM gateway: an error answer past the bound read of one', () => {
+describe("LLM gateway: answers that are not the model's", () => {
   let stack: ScriptedStack;
   let t: TestServer;
   let sc: Scripted;
@@ -30,7 +30,7 @@ describe('LLM gateway: an error answer past the bound read of one', () => {
   afterAll(async () => stack?.close());
   afterEach(() => stack.reset());
 
-  it('is answered 502 and charged nothing, as a smaller error is', async () => {
+  it('an error past the bound read of one is answered 502 and charged nothing, as a smaller error is', async () => {
     // A validation error that quotes what it was sent, as FastAPI-based servers' do.
     sc.scripts.set('upstream-chat', (_req, body, res) => {
       res
@@ -48,5 +48,28 @@ describe('LLM gateway: an error answer past the bound read of one', () => {
     const status = await limitStatus(t.server, 'bot-daily');
     expect(status.calls).toBe(2);
     expect(status.spentUsd).toBe(0);
+  });
+
+  it('a redirect is no answer: 502 naming the endpoint, the Location in the log, nothing charged', async () => {
+    // An endpoint configured as http:// where the provider only answers https redirects every call;
+    // the gateway follows no redirect (its outbound policy judged the URL it was given).
+    sc.scripts.set('upstream-chat', (_req, _body, res) => {
+      res
+        .writeHead(301, { location: 'https://elsewhere.example/v1/chat/completions', 'content-type': 'text/html' })
+        .end('<html>moved</html>');
+    });
+    const warn = vi.spyOn(t.server.log, 'warn');
+    try {
+      const before = await limitStatus(t.server, 'bot-daily');
+      const r = await chat('hi');
+      expect(r.status).toBe(502);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('upstream_unavailable');
+      const logged = warn.mock.calls.find(([, message]) => String(message).includes('redirected'));
+      expect(String((logged?.[0] as { detail?: unknown } | undefined)?.detail)).toContain('https://elsewhere.example/');
+      await until(async () => (await limitStatus(t.server, 'bot-daily')).reservedUsd === 0, 'the call to be settled');
+      expect((await limitStatus(t.server, 'bot-daily')).spentUsd).toBe(before.spentUsd);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
