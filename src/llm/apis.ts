@@ -144,6 +144,7 @@ export function readCall(op: Operation, body: unknown): CallShape {
     maxOutput = positiveInt(b, 'max_tokens');
     if (maxOutput === undefined) throw new InputError('max_tokens is required');
     fastMode(b);
+    inferenceGeo(b);
     if (b.fallbacks !== undefined && b.fallbacks !== null && !(Array.isArray(b.fallbacks) && b.fallbacks.length === 0))
       throw new InputError(
         'fallbacks has the provider answer with other models the gateway would not decide on or price: call each model through the gateway instead',
@@ -258,6 +259,19 @@ function fastMode(b: Json): void {
   if (speed === undefined || speed === null || speed === 'standard') return;
   throw new InputError(
     `speed ${typeof speed === 'string' ? JSON.stringify(speed.slice(0, 40)) : `of type ${typeof speed}`} is billed above the Model's price, which is what the gateway counts against budgets: use standard or leave it out`,
+  );
+}
+
+/**
+ * Anthropic's US-only inference (`inference_geo: "us"`) is billed at 1.1 times the Model's price
+ * (Claude Opus 4.6, Sonnet 4.6 and later), which is what the gateway counts against budgets: refused,
+ * naming it, as fast mode is. `global`, the default, is billed at the price.
+ */
+function inferenceGeo(b: Json): void {
+  const geo = b.inference_geo;
+  if (geo === undefined || geo === null || geo === 'global') return;
+  throw new InputError(
+    `inference_geo ${typeof geo === 'string' ? JSON.stringify(geo.slice(0, 40)) : `of type ${typeof geo}`} is billed above the Model's price, which is what the gateway counts against budgets: use global or leave it out`,
   );
 }
 
@@ -386,11 +400,17 @@ export function forwardBody(
 }
 
 /** How an Anthropic answer's usage says it was billed above the Model's price, if it does: a
- *  service tier above it (`priority`), or fast mode (`speed: "fast"`, which a fast-mode beta the
- *  workspace turned on may apply). */
+ *  service tier above it (`priority`), fast mode (`speed: "fast"`, which a fast-mode beta the
+ *  workspace turned on may apply), or an inference geography other than `global` (US-only, which a
+ *  workspace's default_inference_geo may apply: 1.1 times the price). */
 function aboveAnthropicPrice(u: Json | undefined): string | undefined {
   if (!u || typeof u !== 'object') return undefined;
-  return tierAbovePrice(u.service_tier) ?? (u.speed === 'fast' ? 'fast' : undefined);
+  const geo = u.inference_geo;
+  return (
+    tierAbovePrice(u.service_tier) ??
+    (u.speed === 'fast' ? 'fast' : undefined) ??
+    (typeof geo === 'string' && geo !== 'global' ? `inference_geo ${geo.slice(0, 40)}` : undefined)
+  );
 }
 
 /**

@@ -276,7 +276,9 @@ export function createLlmGateway(opts: GatewayOptions) {
         { decisionId: call.decisionId, endpoint: call.endpoint.name, tier },
         tier === 'fast'
           ? `model endpoint ${call.endpoint.name} billed a call in fast mode, above Model ${call.model.name}'s price: recorded unpriced (turn fast mode off for the workspace, docs/llm-gateway.md)`
-          : `model endpoint ${call.endpoint.name} billed a call at service tier "${tier}", above Model ${call.model.name}'s price: recorded unpriced (set the endpoint's serviceTier, docs/llm-gateway.md)`,
+          : tier.startsWith('inference_geo ')
+            ? `model endpoint ${call.endpoint.name} ran a call with ${tier}, billed above Model ${call.model.name}'s price: recorded unpriced (set the workspace's default_inference_geo to global, docs/llm-gateway.md)`
+            : `model endpoint ${call.endpoint.name} billed a call at service tier "${tier}", above Model ${call.model.name}'s price: recorded unpriced (set the endpoint's serviceTier, docs/llm-gateway.md)`,
       );
     if (call.reserved)
       void reservations.settle({

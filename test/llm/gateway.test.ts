@@ -261,6 +261,9 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     const fast = anthropic.messages.create({ model: 'gw-claude', max_tokens: 10, speed: 'fast', messages: hi } as never);
     expect(await refusal(fast)).toMatch(/speed \\?"fast\\?" is billed above the Model's price/);
     expect(await refusal(beta('fast-mode-2026-02-01'))).toContain('anthropic-beta fast-mode-2026-02-01 bills fast output');
+    // US-only inference is billed at 1.1 times the price (Claude Opus 4.6, Sonnet 4.6 and later).
+    const us = anthropic.messages.create({ model: 'gw-claude', max_tokens: 10, inference_geo: 'us', messages: hi } as never);
+    expect(await refusal(us)).toMatch(/inference_geo \\?"us\\?" is billed above the Model's price/);
     const fallbacks = anthropic.messages.create({
       model: 'gw-claude',
       max_tokens: 10,
@@ -275,7 +278,8 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       { model: 'gw-claude', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
       { headers: { 'anthropic-beta': 'prompt-caching-2024-07-31' } },
     );
-    expect(up.received).toHaveLength(2);
+    await anthropic.messages.create({ model: 'gw-claude', max_tokens: 10, inference_geo: 'global', messages: hi } as never);
+    expect(up.received).toHaveLength(3);
     expect(up.received[1]?.headers['anthropic-beta']).toBe('prompt-caching-2024-07-31');
   });
 
@@ -648,8 +652,12 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     expect((await calls()).calls).toBe(base.calls + 2);
   });
 
-  it('records a call the provider says it ran in fast mode as unpriced, whole and streamed', async () => {
-    up.behave('gw-claude', { fast: true });
+  it.each([
+    ['in fast mode', { fast: true }],
+    // A workspace's default_inference_geo: billed at 1.1 times the price, the call naming no geo.
+    ['US-only', { geo: 'us' }],
+  ])('records a call the provider says it ran %s as unpriced, whole and streamed', async (_how, behaviour) => {
+    up.behave('gw-claude', behaviour);
     const whole = await anthropic.messages.create({
       model: 'gw-claude',
       max_tokens: 5,

@@ -28,6 +28,8 @@ export interface Behaviour {
   usage?: unknown;
   /** Anthropic: the call runs in fast mode (as a workspace may turn on): its usage says `speed: "fast"`. */
   fast?: boolean;
+  /** Anthropic: where the call ran (`us`, as a workspace's default_inference_geo may set): its usage says `inference_geo`. */
+  geo?: string;
   /**
    * The service tier a call that names none (or `auto`) is billed at, as the answer reports it: the
    * project's default at OpenAI (default `default`), the organisation's at Anthropic (`standard`).
@@ -204,6 +206,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
                 cache_creation_input_tokens: written,
                 service_tier: tier,
                 speed: b.fast ? 'fast' : 'standard',
+                ...(b.geo ? { inference_geo: b.geo } : {}),
               },
         };
       if (b.usage !== undefined) (json as Record<string, unknown>).usage = b.usage;
@@ -321,6 +324,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
             cache_creation_input_tokens: written,
             service_tier: tier,
             speed: b.fast ? 'fast' : 'standard',
+            ...(b.geo ? { inference_geo: b.geo } : {}),
           },
         },
       });
