@@ -52,6 +52,8 @@ export interface CallShape {
   windowed: boolean;
   /** Images and audio in the request: each may cost more tokens than its bytes. */
   media: number;
+  /** Of those, images at `detail: "original"`, bounded by ORIGINAL_IMAGE_TOKENS rather than MEDIA_TOKENS. */
+  originalImages: number;
   /** Tokens of tool definitions the provider adds for tools the body names by type only (Anthropic's
    *  computer, text editor, bash and memory tools): not in the body's bytes. */
   hiddenToolTokens: number;
@@ -61,6 +63,11 @@ export interface CallShape {
 
 /** Tokens allowed for each image or audio part on top of the body's bytes (the largest image tiles under 6,000). */
 export const MEDIA_TOKENS = 6000;
+/**
+ * Tokens allowed for an image OpenAI reads at `detail: "original"`: up to 10,000 32-px patches, times
+ * the model's multiplier (1.2 measured for gpt-5.4), rounded up. Its URL may be a few bytes.
+ */
+export const ORIGINAL_IMAGE_TOKENS = 12_500;
 /** Tokens a provider adds to every call (chat templates, the tool-use system prompt). */
 export const CALL_OVERHEAD_TOKENS = 1024;
 /**
@@ -189,6 +196,7 @@ export function readCall(op: Operation, body: unknown): CallShape {
     multiStep,
     windowed: op !== 'embeddings',
     media: parts.media,
+    originalImages: parts.originalImages,
     hiddenToolTokens: op === 'messages' ? hiddenToolTokens(b.tools) : 0,
     writesCache: op === 'messages' && (b.cache_control !== undefined || parts.cacheControl > 0),
   };
@@ -321,16 +329,21 @@ function countParts(body: unknown): {
   longCache: number;
   /** Audio input parts (`input_audio`): billed at audio rates, above the Model's price. */
   audio: number;
+  /** Image parts at `detail: "original"` (chat's in its image_url, the Responses API's on the part). */
+  originalImages: number;
 } {
-  const out = { media: 0, documents: 0, references: 0, cacheControl: 0, longCache: 0, audio: 0 };
+  const out = { media: 0, documents: 0, references: 0, cacheControl: 0, longCache: 0, audio: 0, originalImages: 0 };
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) for (const x of v) walk(x);
     else if (v !== null && typeof v === 'object') {
       const type = (v as Json).type;
       if (typeof type === 'string') {
         if (type === 'input_audio') out.audio++;
-        if (MEDIA.has(type)) out.media++;
-        else if (DOCUMENTS.has(type)) out.documents++;
+        if (MEDIA.has(type)) {
+          out.media++;
+          const x = v as Json;
+          if (x.detail === 'original' || (x.image_url as Json | null | undefined)?.detail === 'original') out.originalImages++;
+        } else if (DOCUMENTS.has(type)) out.documents++;
         else if (type === 'item_reference') out.references++;
       }
       const cache = (v as Json).cache_control;
@@ -353,7 +366,12 @@ function countParts(body: unknown): {
  * input cannot be measured and the model has no context window to bound it.
  */
 export function inputBound(bodyBytes: number, shape: CallShape, contextWindow: number | undefined): number | undefined {
-  const measured = bodyBytes + shape.media * MEDIA_TOKENS + shape.hiddenToolTokens + CALL_OVERHEAD_TOKENS;
+  const measured =
+    bodyBytes +
+    (shape.media - shape.originalImages) * MEDIA_TOKENS +
+    shape.originalImages * ORIGINAL_IMAGE_TOKENS +
+    shape.hiddenToolTokens +
+    CALL_OVERHEAD_TOKENS;
   const window = shape.windowed ? contextWindow : undefined;
   if (shape.multiStep) return undefined;
   if (shape.unmeasured) return window;

@@ -233,6 +233,31 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     expect(withTools - plain).toBeGreaterThanOrEqual(((735 + 499 + 700 + 245) * PRICE.input) / 1e6);
   });
 
+  it('reserves an image sent at detail "original" at its own bound, above the one for other images', async () => {
+    // OpenAI reads an image at detail "original" in up to 10,000 32-px patches, at the model's
+    // multiplier (1.2 for gpt-5.4): up to 12,000 tokens, from a URL of a few bytes.
+    up.behave('upstream-chat', { latencyMs: 400 });
+    const held = async (detail: 'high' | 'original') => {
+      const call = openai.chat.completions.create({
+        model: 'gw-chat',
+        max_completion_tokens: 10,
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png', detail } }] }],
+      } as never);
+      let reserved = 0;
+      await until(async () => {
+        reserved = (await limitStatus(t.server, 'bot-daily')).reservedUsd;
+        return reserved > 0;
+      }, 'the call to reserve');
+      await call;
+      await settled();
+      return reserved;
+    };
+    const high = await held('high');
+    const original = await held('original');
+    // The two bodies differ by 4 bytes; the bounds by 12,500 - 6,000 tokens.
+    expect(original - high).toBeGreaterThanOrEqual(((12_500 - 6_000) * PRICE.input) / 1e6);
+  });
+
   it('refuses what the provider bills above the Model price: a dearer service tier, the 1M-context beta', async () => {
     /** The message of the 400 the call is refused with. */
     const refusal = async (call: Promise<unknown>) => {
