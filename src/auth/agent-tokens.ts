@@ -41,6 +41,9 @@ export function createAgentTokens(deps: {
   }
 
   return {
+    /** The issuer agents get tokens from, as its discovery document spells it (RFC 9728 `authorization_servers`). */
+    issuer: () => deps.issuer.identifier(),
+
     /** The agent a token stands for, and its client; throws InvalidAgentToken (401) or `unavailable` (503, IdP down). */
     async authenticate(token: string, resource: AgentResource, address: string): Promise<{ agent: string; clientId: string }> {
       let claims: Record<string, unknown>;

@@ -124,14 +124,17 @@ export function createIssuer(
   return {
     issuer,
     metadata: async () => (await ready()).meta,
+    /** The issuer's identifier as its discovery document spells it (a trailing slash the settings drop included). */
+    identifier: async () => (await ready()).meta.issuer,
 
     /** Verifies a JWT from this issuer for `audience`; throws with a short reason when it does not hold. */
     async verify(token: string, audience: string | string[], typ?: string): Promise<JWTPayload> {
       if (token.length > MAX_TOKEN_BYTES) throw new TokenRefused(`the token is longer than ${MAX_TOKEN_BYTES} bytes`);
-      const { keys } = await ready();
+      const { meta, keys } = await ready();
       try {
         const { payload } = await jwtVerify(token, keys, {
-          issuer,
+          // As the discovery document spells it: `iss` is compared exactly, a trailing slash included.
+          issuer: meta.issuer,
           audience,
           algorithms: ASYMMETRIC_ALGS,
           clockTolerance: CLOCK_TOLERANCE_S,
@@ -233,7 +236,12 @@ async function discoverMetadata(issuer: string): Promise<IssuerMetadata> {
       continue;
     }
     // OIDC Discovery §4.3 / RFC 8414 §3.3: the document must name exactly the issuer it was fetched for.
-    if (meta.issuer !== issuer)
+    // The settings drop a trailing slash, and an issuer whose identifier ends in one (Auth0's
+    // `https://<tenant>.auth0.com/`, Entra ID v1's `https://sts.windows.net/<tenant>/`) has its
+    // document at the same URL (§4.1 drops the slash before appending the well-known path): that
+    // document names it with the slash, and its spelling is the one tokens carry. Refusing it left
+    // such an IdP unusable however the operator wrote it.
+    if (meta.issuer !== issuer && meta.issuer !== `${issuer}/`)
       throw new IdpError(`the discovery document at ${url} names issuer "${String(meta.issuer)}", not "${issuer}"`);
     if (typeof meta.jwks_uri !== 'string') throw new IdpError(`the discovery document at ${url} has no jwks_uri`);
     return meta;

@@ -192,8 +192,9 @@ export function createPeopleSignIn(deps: {
           `the IdP did not sign you in: ${query.error}${query.error_description ? ` (${query.error_description})` : ''}`,
           400,
         );
-      // RFC 9207: when the IdP names itself in the answer, it must be the one we sent the person to.
-      if (query.iss !== undefined && query.iss !== oidc.issuer)
+      // RFC 9207: when the IdP names itself in the answer, it must be the one we sent the person to
+      // (as its discovery document spells it: the settings drop a trailing slash).
+      if (query.iss !== undefined && query.iss !== (await issuer.identifier()))
         throw new SignInRefused('The sign-in answer came from another issuer.', 400);
       if (!query.code) throw new SignInRefused('The IdP sent no authorization code.', 400);
       redeeming();

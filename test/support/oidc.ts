@@ -108,6 +108,8 @@ function providerFor(issuer: string, clients: IdpClient[], keys: JWK[], opts: Id
 export interface IdpOptions {
   /** The email claims in the ID token too, not only at UserInfo. */
   emailInIdToken?: boolean;
+  /** An issuer identifier ending in a slash, as Auth0's and Entra ID v1's do (`http://127.0.0.1:<port>/`). */
+  trailingSlash?: boolean;
 }
 
 /** oidc-provider on a free 127.0.0.1 port. */
@@ -117,7 +119,7 @@ export async function startIdp(clients: IdpClient[], opts: IdpOptions = {}): Pro
   await new Promise<void>((r) => placeholder.listen(0, '127.0.0.1', r));
   const port = (placeholder.address() as net.AddressInfo).port;
   await new Promise((r) => placeholder.close(r));
-  const issuer = `http://127.0.0.1:${port}`;
+  const issuer = `http://127.0.0.1:${port}${opts.trailingSlash ? '/' : ''}`;
   let server: http.Server;
   const sockets = new Set<net.Socket>();
   const listen = async () => {
@@ -146,7 +148,7 @@ export async function startIdp(clients: IdpClient[], opts: IdpOptions = {}): Pro
     },
     kids: () => keys.map((k) => k.kid as string),
     async clientToken(clientId, secret, resource) {
-      const res = await fetch(`${issuer}/token`, {
+      const res = await fetch(`${issuer.replace(/\/$/, '')}/token`, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
@@ -178,8 +180,11 @@ export interface HandIssuer {
   stop(): Promise<void>;
 }
 
-/** An issuer whose tokens the test mints: discovery and JWKS served over HTTP on 127.0.0.1. */
-export async function startHandIssuer(): Promise<HandIssuer> {
+/**
+ * An issuer whose tokens the test mints: discovery and JWKS served over HTTP on 127.0.0.1.
+ * `trailingSlash`: its identifier ends in a slash, as Auth0's and Entra ID v1's do.
+ */
+export async function startHandIssuer(opts: { trailingSlash?: boolean } = {}): Promise<HandIssuer> {
   const keys: Array<{ kid: string; privateKey: CryptoKey; publicJwk: JWK }> = [];
   const addKey = async () => {
     const kid = `hand-${keys.length + 1}`;
@@ -190,12 +195,13 @@ export async function startHandIssuer(): Promise<HandIssuer> {
   await addKey();
   let fetches = 0;
   let issuer = '';
+  let origin = '';
   let mode: 'keys' | 'error' | 'never' = 'keys';
   const server = http.createServer((req, res) => {
     if (req.url === '/.well-known/openid-configuration')
       return void res
         .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks`, token_endpoint: `${issuer}/token` }));
+        .end(JSON.stringify({ issuer, jwks_uri: `${origin}/jwks`, token_endpoint: `${origin}/token` }));
     if (req.url === '/jwks') {
       fetches++;
       if (mode === 'never') return;
@@ -208,7 +214,8 @@ export async function startHandIssuer(): Promise<HandIssuer> {
     res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  issuer = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  origin = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  issuer = opts.trailingSlash ? `${origin}/` : origin;
   return {
     issuer,
     async sign(claims, opts = {}) {

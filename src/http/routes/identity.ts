@@ -362,15 +362,18 @@ export function identityRoutes(
           tags,
           summary: `OAuth protected-resource metadata (RFC 9728) of ${resource === 'mcp' ? 'the MCP gateway' : 'the agent API'}`,
           security,
-          response: { 200: T.Ref(ProtectedResource), ...errorResponses(404) },
+          response: { 200: T.Ref(ProtectedResource), ...errorResponses(404, 503) },
         },
       },
       async () => {
-        if (!identity.agentTokens || !settings.publicUrl || !settings.agentTokenIssuer)
+        const tokens = identity.agentTokens;
+        if (!tokens || !settings.publicUrl || !settings.agentTokenIssuer)
           throw new NotFoundError('agents sign in with keys only here: FULCRUM_AGENT_TOKEN_ISSUER is not set (docs/auth.md)');
         return {
           resource: resourceUrl(settings.publicUrl, resource),
-          authorization_servers: [settings.agentTokenIssuer],
+          // Exactly as the issuer's metadata spells it: a client compares the two (RFC 8414 §3.3), and
+          // the settings drop a trailing slash some issuers' identifiers end in.
+          authorization_servers: [await idp(() => tokens.issuer())],
           bearer_methods_supported: ['header'],
           resource_name: resource === 'mcp' ? 'Fulcrum MCP gateway' : 'Fulcrum agent API',
           resource_documentation: `${settings.publicUrl}/docs`,
