@@ -215,24 +215,27 @@ function reasonOf(err: unknown): string {
 async function discoverMetadata(issuer: string): Promise<IssuerMetadata> {
   // OpenID Connect discovery, else RFC 8414 (an OAuth-only authorization server).
   const urls = [`${issuer}/.well-known/openid-configuration`, wellKnown8414(issuer)];
-  let last = '';
+  // Why each URL gave nothing: the first one's reason (a redirect, say) is the one that matters for
+  // an OpenID Provider, and the RFC 8414 URL tried after it mostly answers 404.
+  const failed: string[] = [];
   for (const url of urls) {
     let res: Response;
     try {
       res = await boundedFetch(url, { headers: { accept: 'application/json' } });
     } catch (err) {
-      last = `${url}: ${(err as Error).message}`;
+      const message = (err as Error).message;
+      failed.push(message.startsWith(url) ? message : `${url}: ${message}`);
       continue;
     }
     if (!res.ok) {
-      last = `${url}: HTTP ${res.status}`;
+      failed.push(`${url}: HTTP ${res.status}`);
       continue;
     }
     let meta: IssuerMetadata;
     try {
       meta = JSON.parse(await res.text()) as IssuerMetadata;
     } catch {
-      last = `${url}: not JSON`;
+      failed.push(`${url}: not JSON`);
       continue;
     }
     // OIDC Discovery §4.3 / RFC 8414 §3.3: the document must name exactly the issuer it was fetched for.
@@ -246,7 +249,7 @@ async function discoverMetadata(issuer: string): Promise<IssuerMetadata> {
     if (typeof meta.jwks_uri !== 'string') throw new IdpError(`the discovery document at ${url} has no jwks_uri`);
     return meta;
   }
-  throw new IdpError(`no discovery document for ${issuer} (${last})`);
+  throw new IdpError(`no discovery document for ${issuer} (${failed.join('; ')})`);
 }
 
 function wellKnown8414(issuer: string): string {
@@ -280,10 +283,10 @@ async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
   try {
     // bySignal: fetch can lose the abort (src/net/abort.ts).
     res = await bySignal(
-      fetch(url, { ...init, signal, redirect: 'error' }).catch((err) =>
+      fetch(url, { ...init, signal, redirect: 'manual' }).catch((err) =>
         // A kept-alive connection the IdP closed as it was reused: the request never arrived; once more.
         (err as { cause?: { code?: string } }).cause?.code === 'ECONNRESET'
-          ? fetch(url, { ...init, signal, redirect: 'error' })
+          ? fetch(url, { ...init, signal, redirect: 'manual' })
           : Promise.reject(err),
       ),
       signal,
@@ -291,6 +294,16 @@ async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
   } catch (err) {
     throw new IdpError(
       `${new URL(url).origin} is unreachable (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name})`,
+    );
+  }
+  // No redirect is followed (the operator's URLs are the IdP's). With `redirect: 'error'` fetch failed
+  // as if the IdP were down ("unreachable (TypeError)"), which sent the operator looking at the network
+  // for an endpoint that had moved or a URL written another way: say it answered, and where it pointed.
+  if (res.status >= 300 && res.status < 400) {
+    await res.body?.cancel().catch(() => undefined);
+    const to = res.headers.get('location');
+    throw new IdpError(
+      `${url} answered HTTP ${res.status}, a redirect to ${to ? to.slice(0, 300) : '(no Location)'}, which Fulcrum does not follow: the issuer setting, or the URL its metadata names, must be the one the IdP answers at`,
     );
   }
   const chunks: Uint8Array[] = [];

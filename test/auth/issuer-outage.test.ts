@@ -69,6 +69,47 @@ describe.each(ENGINES)('the agent token issuer failing (%s)', (engine) => {
   });
 });
 
+describe.each(ENGINES)('the agent token issuer redirecting (%s)', (engine) => {
+  let t: TestServer;
+  let hand: HandIssuer;
+  const token = () =>
+    hand.sign({ aud: PUBLIC, client_id: 'support-eu-client', sub: 'support-eu-client', exp: now() + 300, iat: now() });
+
+  beforeAll(async () => {
+    ({ t, hand } = await start(engine));
+  });
+  afterAll(async () => {
+    await t?.close();
+    await hand?.stop();
+  });
+
+  it('follows no redirect of its JWKS, and says it was one (not "unreachable"), where it went', async () => {
+    hand.jwksAnswers('redirect');
+    const res = await t.request({ method: 'POST', url: '/v1/decisions', token: await token(), payload: lookup });
+    expect(res.statusCode, res.body).toBe(503);
+    const message = res.json().error.message as string;
+    expect(message).toContain(`${hand.issuer}/jwks answered HTTP 302, a redirect to ${hand.issuer}/jwks-moved`);
+    expect(message).not.toContain('unreachable');
+  });
+
+  it('says which discovery URL redirected, also when the next one tried answers otherwise', async () => {
+    const moved = await startTestServer(engine, {
+      identity: { publicUrl: PUBLIC, agentTokenIssuer: `${hand.issuer}/moved`, sessionSeconds: 3600, jwksCooldownMs: 0 },
+    });
+    try {
+      const res = await moved.request({ method: 'POST', url: '/v1/decisions', token: await token(), payload: lookup });
+      expect(res.statusCode, res.body).toBe(503);
+      const message = res.json().error.message as string;
+      expect(message).toContain(
+        `${hand.issuer}/moved/.well-known/openid-configuration answered HTTP 301, a redirect to ${hand.issuer}/.well-known/openid-configuration`,
+      );
+      expect(message).toContain(`${hand.issuer}/.well-known/oauth-authorization-server/moved: HTTP 404`);
+    } finally {
+      await moved.close();
+    }
+  });
+});
+
 describe.each(ENGINES)('the agent token issuer down or slow after its keys were fetched (%s)', (engine) => {
   let t: TestServer;
   let hand: HandIssuer;

@@ -173,8 +173,12 @@ export interface HandIssuer {
   /** The current public key as a JWK (what an HS256-with-the-public-key attack would use as secret). */
   publicJwk(): JWK;
   jwksFetches(): number;
-  /** How the JWKS endpoint answers from now on: its keys, an HTTP 503 (an outage behind a proxy), or never. */
-  jwksAnswers(mode: 'keys' | 'error' | 'never'): void;
+  /**
+   * How the JWKS endpoint answers from now on: its keys, an HTTP 503 (an outage behind a proxy), never,
+   * or a redirect to the same keys elsewhere (a moved endpoint). Its discovery document is also
+   * served under `/moved`, as a redirect to the real one.
+   */
+  jwksAnswers(mode: 'keys' | 'error' | 'never' | 'redirect'): void;
   /** Takes the key `token` was signed with out of the JWKS (the issuer withdrew it). */
   withdraw(token: string): void;
   stop(): Promise<void>;
@@ -196,8 +200,14 @@ export async function startHandIssuer(opts: { trailingSlash?: boolean } = {}): P
   let fetches = 0;
   let issuer = '';
   let origin = '';
-  let mode: 'keys' | 'error' | 'never' = 'keys';
+  let mode: 'keys' | 'error' | 'never' | 'redirect' = 'keys';
   const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/moved/'))
+      return void res.writeHead(301, { location: `${origin}${req.url.slice('/moved'.length)}` }).end();
+    if (req.url === '/jwks-moved')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ keys: keys.map((k) => k.publicJwk) }));
     if (req.url === '/.well-known/openid-configuration')
       return void res
         .writeHead(200, { 'content-type': 'application/json' })
@@ -205,6 +215,7 @@ export async function startHandIssuer(opts: { trailingSlash?: boolean } = {}): P
     if (req.url === '/jwks') {
       fetches++;
       if (mode === 'never') return;
+      if (mode === 'redirect') return void res.writeHead(302, { location: `${origin}/jwks-moved` }).end();
       if (mode === 'error')
         return void res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>503 Service Unavailable</h1>');
       return void res
