@@ -95,8 +95,14 @@ export function createPeopleSignIn(deps: {
       if (info && info.sub === claims.sub && info.email === claims.email)
         claims = { ...claims, email_verified: info.email_verified, xms_edov: info.xms_edov };
     }
-    const email = typeof claims.email === 'string' ? claims.email.trim().slice(0, MAX_EMAIL) : '';
+    const email = typeof claims.email === 'string' ? claims.email.trim() : '';
     if (!email) throw await refuse('the IdP sent no email claim (ask for the "email" scope, see docs/auth.md)', 403);
+    // Refused, not cut: an address cut to MAX_EMAIL is another address, and may be a Person's (the
+    // owner of kate@…acme.examples signed in as the Person whose email is kate@…acme.example).
+    if (email.length > MAX_EMAIL) {
+      const shown = `${email.slice(0, 64)}…`;
+      throw await refuse(`the IdP's email ${shown} is longer than ${MAX_EMAIL} characters, which no email is`, 403, shown);
+    }
     // Some IdPs send the flag as a string (UserInfo of AWS Cognito).
     const verified = String(claims.email_verified);
     if (verified === 'false') throw await refuse(`the IdP has not verified ${email}`, 403, email);

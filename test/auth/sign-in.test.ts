@@ -202,6 +202,27 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     expect(audit[0]).toMatchObject({ actor: 'oidc:mallory@acme.example' });
   });
 
+  it('refuses an email longer than an email can be rather than cutting it to one that is a Person', async () => {
+    // 320 characters (the longest email Fulcrum reads), a valid address; the IdP's is the same plus
+    // one letter: another domain (acme.examples), whose owner is not this Person.
+    const labels = `${'a'.repeat(60)}.`.repeat(4);
+    const email = `kate@${labels}${'b'.repeat(320 - 5 - labels.length - 'acme.example'.length - 1)}.acme.example`;
+    expect(email.length).toBe(320);
+    const put = await t.request({
+      method: 'PUT',
+      url: '/v1/people/kate.long',
+      payload: { spec: { displayName: 'Kate', email } },
+    });
+    expect(put.statusCode, put.body).toBe(201);
+    const { callback } = await signIn(`${email}s`);
+    expect(callback.statusCode, callback.body).toBe(403);
+    expect(callback.body).toContain('longer than 320 characters');
+    expect(sessionCookie(callback)).toBeUndefined();
+    // The Person's own address still signs in.
+    expect((await signIn(email)).callback.statusCode).toBe(302);
+    await t.request({ method: 'DELETE', url: '/v1/people/kate.long' });
+  });
+
   it('takes an email only where the IdP says it verified it (email_verified, or Entra ID xms_edov)', async () => {
     for (const name of ['unverified', 'unsaid', 'edov'])
       expect(
