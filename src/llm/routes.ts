@@ -165,8 +165,11 @@ function apiOf(request: FastifyRequest): Api {
 export function acceptAnthropicApiKey(server: FastifyInstance): void {
   server.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/llm/anthropic/') || request.headers.authorization) return;
+    // Whatever its length: authentication bounds it (MAX_TOKEN_BYTES) and says so. A bound of its own
+    // here (512) dropped an agent's OAuth access token (a JWT, 1–4 KiB), and the agent was told it
+    // sent no Authorization header.
     const key = request.headers['x-api-key'];
-    if (typeof key === 'string' && key.length > 0 && key.length <= 512) request.raw.headers.authorization = `Bearer ${key}`;
+    if (typeof key === 'string' && key.length > 0) request.raw.headers.authorization = `Bearer ${key}`;
   });
 }
 

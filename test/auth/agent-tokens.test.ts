@@ -125,6 +125,24 @@ describe.each(ENGINES)('agent access tokens from a hand-held issuer (%s)', (engi
     expect(refused.json().error.message).toContain('signing key is not among');
   });
 
+  it('takes a token an Anthropic client sends as x-api-key on the LLM gateway, as it takes an agent key there', async () => {
+    const token = await hand.sign(claims({ scope: 'x'.repeat(1200) }));
+    expect(token.length).toBeGreaterThan(512);
+    const call = (headers: Record<string, string>) =>
+      t.request({
+        method: 'POST',
+        url: '/llm/anthropic/v1/messages',
+        token: null,
+        headers: { ...headers, 'content-type': 'application/json' },
+        payload: { model: 'no-such-model', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] },
+      });
+    const asBearer = await call({ authorization: `Bearer ${token}` });
+    expect(asBearer.statusCode, asBearer.body).not.toBe(401);
+    const asKey = await call({ 'x-api-key': token });
+    expect(asKey.statusCode, asKey.body).toBe(asBearer.statusCode);
+    expect(asKey.json()).toEqual(asBearer.json());
+  });
+
   it('records an unknown client as a shadow identity, and refuses it', async () => {
     const res = await decide(await hand.sign(claims({ client_id: 'rogue-client' })));
     expect(res.statusCode).toBe(401);
