@@ -30,6 +30,17 @@ export function createConsoleSessions(deps: {
   const { db, issuer } = deps;
   const now = deps.now ?? Date.now;
 
+  /**
+   * When a session is over: as it was given, or sooner where the session length in force is shorter.
+   * The length was only applied when the session was made, so an operator shortening
+   * FULCRUM_SESSION_HOURS (from 720, say, after a stolen laptop) left every session already made
+   * working for as long as the old setting gave it.
+   */
+  function endOf(row: { created_at: string; expires_at: string }): string {
+    const end = Math.min(Date.parse(row.created_at) + deps.ttlSeconds * 1000, Date.parse(row.expires_at));
+    return Number.isFinite(end) ? new Date(end).toISOString() : row.expires_at;
+  }
+
   return {
     /**
      * Starts a session for `person` signed in as `email`; the secret is returned once and only its hash
@@ -82,7 +93,7 @@ export function createConsoleSessions(deps: {
         .selectAll()
         .where('token_hash', '=', hashToken(token))
         .executeTakeFirst();
-      if (!row || row.expires_at <= new Date(now()).toISOString() || row.issuer !== issuer) return undefined;
+      if (!row || endOf(row) <= new Date(now()).toISOString() || row.issuer !== issuer) return undefined;
       // As committed: roles taken away (or the Person deleted) through another node bind at once.
       const person = await createRegistryStore(db).get('Person', row.person);
       if (!person || !sameEmail(person.spec.email, row.email)) return undefined;
@@ -93,10 +104,10 @@ export function createConsoleSessions(deps: {
       if (issuer === undefined || !SESSION_SHAPE.test(token)) return undefined;
       const row = await db
         .selectFrom('console_sessions')
-        .select('expires_at')
+        .select(['created_at', 'expires_at'])
         .where('token_hash', '=', hashToken(token))
         .executeTakeFirst();
-      return row?.expires_at;
+      return row ? endOf(row) : undefined;
     },
 
     /** Ends a session; true when there was one. */

@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentitySettings } from '../../src/auth/identity-config.js';
+import { hashToken } from '../../src/auth/tokens.js';
 import { readBundle } from '../support/files.js';
 import { consoleClient, type Idp, ssoSettings, startIdp, walkIdp } from '../support/oidc.js';
 import { startNode, startTestServer, type TestServer } from '../support/server.js';
@@ -125,5 +126,29 @@ describe('sign-in sessions that are over', () => {
     }
     // The node that made it still accepts it.
     expect((await whoami(t.server, cookie as string)).statusCode).toBe(200);
+  });
+
+  it('ends by the session length in force: one made under a longer FULCRUM_SESSION_HOURS ends when it has lasted the shorter one', async () => {
+    expect((await person('noa', 'noa@acme.example', ['viewer'])).statusCode).toBe(201);
+    const made = async (agoMs: number) => {
+      const { cookie } = await signIn('noa@acme.example');
+      const token = (cookie as string).split('=')[1] as string;
+      // As a node with FULCRUM_SESSION_HOURS=720 made it `agoMs` ago; this node's setting is 1 hour.
+      const at = Date.now() - agoMs;
+      await t.app.database.db
+        .updateTable('console_sessions')
+        .set({ created_at: new Date(at).toISOString(), expires_at: new Date(at + 720 * 3_600_000).toISOString() })
+        .where('token_hash', '=', hashToken(token))
+        .execute();
+      return { cookie: cookie as string, at };
+    };
+    // Two hours old: over, though it was given 30 days (the operator shortened sessions since).
+    const old = await made(2 * 3_600_000);
+    expect((await whoami(t.server, old.cookie)).statusCode).toBe(401);
+    // Half an hour old: it goes on, and says it ends an hour after it began.
+    const young = await made(30 * 60_000);
+    expect((await whoami(t.server, young.cookie)).statusCode).toBe(200);
+    const session = await t.request({ method: 'GET', url: '/auth/session', token: null, headers: { cookie: young.cookie } });
+    expect(session.json().session?.expiresAt).toBe(new Date(young.at + 3_600_000).toISOString());
   });
 });
