@@ -1,5 +1,5 @@
 // Talking to an OpenID Provider / OAuth authorization server the operator configured: discovery, its
-// signing keys (JWKS, cached, refetched on an unknown `kid`), JWT verification with asymmetric
+// signing keys (JWKS, cached, refetched on an unknown `kid` or a signature that does not verify), JWT verification with asymmetric
 // algorithms only, and the token endpoint (authorization code + PKCE, device authorization grant).
 //
 // The IdP's URLs are the operator's (environment), not a registry writer's, so they do not go through
@@ -56,7 +56,9 @@ export function createIssuer(
   opts: { cooldownMs: number; maxAgeMs?: number | undefined; warn?: ((message: string) => void) | undefined },
 ) {
   const maxAgeMs = opts.maxAgeMs ?? 10 * 60_000;
-  let discovered: Promise<{ meta: IssuerMetadata; keys: JWTVerifyGetKey }> | undefined;
+  let discovered:
+    | Promise<{ meta: IssuerMetadata; keys: JWTVerifyGetKey; fetchAfterBadSignature: () => Promise<boolean> }>
+    | undefined;
 
   async function discover() {
     const meta = await discoverMetadata(issuer);
@@ -72,7 +74,29 @@ export function createIssuer(
         return response;
       },
     });
-    return { meta, keys: staleKeys(remote, () => held) };
+    // A signature that does not verify under the key its `kid` names (or under the one key, with no
+    // `kid`) may be the issuer's new key under an old kid, or a kid-less token after a rotation: jose
+    // fetches again only for a kid it does not hold, so such tokens were refused until the keys aged
+    // out (10 minutes), each counted a failed credential against the agents' address. The keys are
+    // fetched again once, at most once per cooldown counted from the last fetch too: a forged
+    // signature costs the issuer no more fetches than an unknown kid does.
+    let badSignatureAt = 0;
+    const fetchAfterBadSignature = async (): Promise<boolean> => {
+      const now = Date.now();
+      const last = held as { at: number } | undefined; // set by the fetch, beside this closure
+      if (now - badSignatureAt < opts.cooldownMs || (last && now - last.at < opts.cooldownMs)) return false;
+      badSignatureAt = now;
+      try {
+        await remote.reload();
+        return true;
+      } catch (err) {
+        opts.warn?.(
+          `the JWKS of ${issuer} could not be fetched again after a signature that did not verify: ${(err as Error).message}`,
+        );
+        return false;
+      }
+    };
+    return { meta, keys: staleKeys(remote, () => held), fetchAfterBadSignature };
   }
 
   /**
@@ -130,18 +154,26 @@ export function createIssuer(
     /** Verifies a JWT from this issuer for `audience`; throws with a short reason when it does not hold. */
     async verify(token: string, audience: string | string[], typ?: string): Promise<JWTPayload> {
       if (token.length > MAX_TOKEN_BYTES) throw new TokenRefused(`the token is longer than ${MAX_TOKEN_BYTES} bytes`);
-      const { meta, keys } = await ready();
+      const { meta, keys, fetchAfterBadSignature } = await ready();
+      const check = async () =>
+        (
+          await jwtVerify(token, keys, {
+            // As the discovery document spells it: `iss` is compared exactly, a trailing slash included.
+            issuer: meta.issuer,
+            audience,
+            algorithms: ASYMMETRIC_ALGS,
+            clockTolerance: CLOCK_TOLERANCE_S,
+            requiredClaims: ['exp'],
+            ...(typ ? { typ } : {}),
+          })
+        ).payload;
       try {
-        const { payload } = await jwtVerify(token, keys, {
-          // As the discovery document spells it: `iss` is compared exactly, a trailing slash included.
-          issuer: meta.issuer,
-          audience,
-          algorithms: ASYMMETRIC_ALGS,
-          clockTolerance: CLOCK_TOLERANCE_S,
-          requiredClaims: ['exp'],
-          ...(typ ? { typ } : {}),
-        });
-        return payload;
+        try {
+          return await check();
+        } catch (err) {
+          if (!(err instanceof errors.JWSSignatureVerificationFailed) || !(await fetchAfterBadSignature())) throw err;
+          return await check();
+        }
       } catch (err) {
         if (err instanceof IdpError) throw err;
         throw new TokenRefused(reasonOf(err));

@@ -100,15 +100,28 @@ describe.each(ENGINES)('agent access tokens from a hand-held issuer (%s)', (engi
     expect(r3.statusCode).toBe(401);
   });
 
-  it('refuses an oversized or forged token without asking the issuer', async () => {
+  it('refuses an oversized token without asking the issuer, and a forged one after asking it once', async () => {
     const fetches = hand.jwksFetches();
     const big = await decide(`eyJ${'a'.repeat(9000)}.e.e`);
     expect(big.statusCode).toBe(401);
     expect(big.json().error.message).toContain('longer than 8192 bytes');
+    expect(hand.jwksFetches()).toBe(fetches);
     const token = await hand.sign(claims());
     const forged = `${token.slice(0, token.lastIndexOf('.'))}.${'A'.repeat(342)}`;
-    expect((await decide(forged)).statusCode).toBe(401);
-    expect(hand.jwksFetches()).toBe(fetches);
+    const refused = await decide(forged);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().error.message).toContain('signature does not verify');
+    // The keys may have changed under the same kid: fetched again (at most once per cooldown, 0 here).
+    expect(hand.jwksFetches()).toBe(fetches + 1);
+  });
+
+  it('accepts a token signed with a new key under the same kid once the JWKS is fetched again', async () => {
+    expect((await decide(await hand.sign(claims()))).statusCode).toBe(200);
+    const fetches = hand.jwksFetches();
+    await hand.rekey();
+    const res = await decide(await hand.sign(claims()));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(hand.jwksFetches()).toBe(fetches + 1);
   });
 
   it('accepts a token signed with a new key once the JWKS is refetched (unknown kid)', async () => {
@@ -208,6 +221,28 @@ describe.each(ENGINES)('agent access tokens from a hand-held issuer (%s)', (engi
     expect(mcp.json()).toMatchObject({ resource: `${PUBLIC}/mcp`, authorization_servers: [hand.issuer] });
     // Person routes keep their plain 401 (no OAuth challenge: people sign in through the console).
     expect((await t.request({ method: 'GET', url: '/v1/agents', token: null })).headers['www-authenticate']).toBeUndefined();
+  });
+});
+
+describe('forged signatures against an issuer with a cooldown (sqlite)', () => {
+  it('ask the issuer again at most once per cooldown, counted from the last fetch', async () => {
+    const hand = await startHandIssuer();
+    const t = await startTestServer('sqlite', { identity: { ...identity(hand.issuer), jwksCooldownMs: 3_600_000 } });
+    try {
+      expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
+      await withClient(t, 'support-bot-eu', 'support-eu-client');
+      const claims = { aud: PUBLIC, client_id: 'support-eu-client', sub: 'support-eu-client', exp: now() + 300, iat: now() };
+      const decide = (token: string) => t.request({ method: 'POST', url: '/v1/decisions', token, payload: lookup });
+      const token = await hand.sign(claims);
+      expect((await decide(token)).statusCode).toBe(200); // the keys fetched
+      const fetches = hand.jwksFetches();
+      const forged = `${token.slice(0, token.lastIndexOf('.'))}.${'A'.repeat(342)}`;
+      for (let i = 0; i < 5; i++) expect((await decide(forged)).statusCode).toBe(401);
+      expect(hand.jwksFetches()).toBe(fetches);
+    } finally {
+      await t.close();
+      await hand.stop();
+    }
   });
 });
 

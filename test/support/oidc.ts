@@ -170,6 +170,8 @@ export interface HandIssuer {
   sign(claims: JWTPayload, opts?: { kid?: string; typ?: string }): Promise<string>;
   /** Adds a new key and signs with it from now on; the JWKS serves both. */
   rotate(): Promise<string>;
+  /** Replaces the current key with a new one under the same `kid` (an issuer reusing kids). */
+  rekey(): Promise<void>;
   /** The current public key as a JWK (what an HS256-with-the-public-key attack would use as secret). */
   publicJwk(): JWK;
   jwksFetches(): number;
@@ -236,6 +238,15 @@ export async function startHandIssuer(opts: { trailingSlash?: boolean } = {}): P
         .sign(key.privateKey);
     },
     rotate: addKey,
+    async rekey() {
+      const current = keys[0] as (typeof keys)[number];
+      const { privateKey, publicKey } = await generateKeyPair('RS256');
+      keys[0] = {
+        kid: current.kid,
+        privateKey,
+        publicJwk: { ...(await exportJWK(publicKey)), kid: current.kid, alg: 'RS256', use: 'sig' },
+      };
+    },
     publicJwk: () => (keys[0] as (typeof keys)[number]).publicJwk,
     jwksFetches: () => fetches,
     jwksAnswers: (m) => {
