@@ -12,6 +12,7 @@ import { ConflictError, NotAllowedError, NotFoundError, UnauthenticatedError } f
 import { clientKey } from '../net/addresses.js';
 import { type Observability, unobserved } from '../observability.js';
 import { createRegistryStore, lockRevision } from '../registry/registry-store.js';
+import { MAX_TIMER_MS } from '../timers.js';
 import {
   AGENT_SUSPENDED,
   type Approval,
@@ -86,6 +87,11 @@ interface ActItem {
 }
 
 type Item = DecisionItem | ActItem;
+
+/** How often a node reads the approvals its waits for a person are on: as often as it polls the revision. */
+const WATCH_MS = 250;
+/** Approvals read in one query (well under SQLite's and PostgreSQL's limits on bound parameters). */
+const WATCH_READ_IDS = 500;
 
 export interface GuardOptions {
   /** How long an approval request stays open, and an approval stays usable. */
@@ -196,6 +202,44 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   async function atCommittedRevision(): Promise<GuardSnapshot> {
     if ((await createRegistryStore(db).revision()) !== (await current()).revision) markStale();
     return current();
+  }
+
+  /**
+   * The approvals this node's waits for a person are on (an approval's long poll, an MCP call held on
+   * one), each with its number of waits. One read every WATCH_MS tells all of them whether theirs was
+   * decided, revoked or expired (through another node, or by the clock), and wakes its waits; this
+   * node's own changes wake them at once. Each wait reading its own approval every 250 ms let one
+   * caller holding 2,000 long polls put 16,000 queries a second in front of the node's decisions (the
+   * slowest, on PostgreSQL, 3 s): now it costs the database the same as one.
+   */
+  const watched = new Map<string, number>();
+  let watching: NodeJS.Timeout | undefined;
+  let watchClosed = false;
+  const watchNext = () => {
+    watching = watched.size > 0 && !watchClosed ? setTimeout(watchTick, WATCH_MS).unref() : undefined;
+  };
+  const watchTick = () => {
+    void observe.job('approval_waits', readWatched).finally(watchNext);
+  };
+  async function readWatched(): Promise<void> {
+    const now = (await databaseNow(db)).toISOString();
+    const ids = [...watched.keys()];
+    for (let i = 0; i < ids.length; i += WATCH_READ_IDS) {
+      const part = ids.slice(i, i + WATCH_READ_IDS);
+      const rows = await db.selectFrom('approvals').select(['id', 'status', 'expires_at']).where('id', 'in', part).execute();
+      const waiting = new Set(rows.filter((r) => r.status === 'pending' && r.expires_at > now).map((r) => r.id));
+      for (const id of part) if (!waiting.has(id)) events.emit(id);
+    }
+  }
+  /** Counts a wait on approval `id` until the returned function is called. */
+  function watch(id: string): () => void {
+    watched.set(id, (watched.get(id) ?? 0) + 1);
+    if (!watching && !watchClosed) watching = setTimeout(watchTick, WATCH_MS).unref();
+    return () => {
+      const n = (watched.get(id) ?? 1) - 1;
+      if (n > 0) watched.set(id, n);
+      else watched.delete(id);
+    };
   }
 
   const poller = setInterval(() => {
@@ -739,13 +783,17 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         await new Promise<void>((resolve) => {
           const done = () => {
             clearTimeout(timer);
+            unwatch();
             events.off(id, done);
             signal?.removeEventListener('abort', done);
             stopping.signal.removeEventListener('abort', done);
             resolve();
           };
-          // Other nodes' decisions are seen by polling; this node's wake the waiter at once.
-          const timer = setTimeout(done, Math.min(left, 250));
+          // Woken by this node's change at once, by another node's (or the expiry) at the node's next
+          // read of the approvals waited on, else at the deadline.
+          // (Node's timers take at most MAX_TIMER_MS; a longer wait goes round the loop again.)
+          const unwatch = watch(id);
+          const timer = setTimeout(done, Math.min(left, MAX_TIMER_MS));
           events.once(id, done);
           signal?.addEventListener('abort', done, { once: true });
           stopping.signal.addEventListener('abort', done, { once: true });
@@ -964,6 +1012,8 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
     async close(): Promise<void> {
       clearInterval(poller);
+      watchClosed = true;
+      clearTimeout(watching);
       await shadows.close();
       await writer.close();
     },
