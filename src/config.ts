@@ -1,5 +1,5 @@
 // Runtime configuration, read once from the environment (and CLI flags) at start.
-import type { LookupFunction } from 'node:net';
+import net, { type LookupFunction } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type IdentitySettings, parseIdentitySettings } from './auth/identity-config.js';
@@ -132,7 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       'a minute',
     ),
     checkResponses: env.FULCRUM_CHECK_RESPONSES === '1',
-    trustProxy: env.FULCRUM_TRUST_PROXY || undefined,
+    trustProxy: trustedProxies(env.FULCRUM_TRUST_PROXY),
     auditKeyFile: env.FULCRUM_AUDIT_KEY_FILE ? path.resolve(env.FULCRUM_AUDIT_KEY_FILE) : '',
     auditCheckpointSeconds: intFrom(env.FULCRUM_AUDIT_CHECKPOINT_SECONDS, 'FULCRUM_AUDIT_CHECKPOINT_SECONDS', 60),
     auditKeyRotate: env.FULCRUM_AUDIT_KEY_ROTATE === '1' || Boolean(env.FULCRUM_AUDIT_KEY_ROTATE_FROM),
@@ -157,6 +157,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   // The audit key sits in the data directory unless the operator puts it elsewhere.
   merged.auditKeyFile ||= path.join(merged.dataDir, 'audit-signing-key.pem');
   return merged;
+}
+
+/**
+ * FULCRUM_TRUST_PROXY: the proxies whose X-Forwarded-For names the client, as addresses, CIDRs or the
+ * ranges proxy-addr names. Checked here because proxy-addr reads what else it is given its own way:
+ * Express's hop count `1` is the IPv4 address 0.0.0.1 to it (no proxy trusted, every client counted
+ * as the balancer), `true` stopped the start with "invalid IP address: true", naming no setting.
+ */
+function trustedProxies(value: string | undefined): string | undefined {
+  const entries = (value ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [ip = '', bits, ...more] = entry.split('/');
+    const family = net.isIP(ip);
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+    const prefix = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!named && (family === 0 || !prefix || more.length > 0))
+      throw new InputError(
+        `FULCRUM_TRUST_PROXY: "${entry}" is not a proxy's address, CIDR or loopback, linklocal, uniquelocal ` +
+          "(a hop count or true is not taken: list the load balancers' addresses, e.g. 10.0.0.5,10.1.0.0/16)",
+      );
+  }
+  return entries.length > 0 ? entries.join(',') : undefined;
 }
 
 /** A scraper's bearer token: long enough not to be guessed, and sendable in a header. */

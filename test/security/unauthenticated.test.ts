@@ -3,6 +3,7 @@
 // and the shadow list is paged. (Before: 5,000 random fk_ keys wrote 5,000 rows in 3.2 s.)
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { createShadowStore } from '../../src/guard/shadow-store.js';
 import { createFailureLimiter } from '../../src/http/rate-limit.js';
 import { clientKey } from '../../src/net/addresses.js';
@@ -29,6 +30,21 @@ describe('the failure limiter', () => {
     l.fail('c');
     l.fail('d');
     expect(l.size()).toBe(2);
+  });
+});
+
+describe('FULCRUM_TRUST_PROXY', () => {
+  const trusted = (value: string) => loadConfig({ FULCRUM_DATA_DIR: '/nonexistent', FULCRUM_TRUST_PROXY: value }).trustProxy;
+
+  it('takes addresses, CIDRs and the named ranges, and nothing else', () => {
+    expect(trusted('10.0.0.5, 10.1.0.0/16,fd00::/8 ,loopback')).toBe('10.0.0.5,10.1.0.0/16,fd00::/8,loopback');
+    // Express's hop count trusted the proxy at 0.0.0.1 (an IPv4 address written as one number), so
+    // every client shared the balancer's address; `true` stopped the start with "invalid IP address:
+    // true", naming no setting. Neither means every proxy.
+    for (const value of ['1', 'true', '0x0a000001', '10.0.0.0/33', '10.0.0.5:443', 'lb.internal'])
+      expect(() => trusted(value), value).toThrow(
+        `FULCRUM_TRUST_PROXY: "${value.split(',')[0]}" is not a proxy's address, CIDR or loopback, linklocal, uniquelocal`,
+      );
   });
 });
 
