@@ -2,9 +2,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { connect, ok } from './client.js';
+import { KIND_INFO, KINDS } from '../registry/kinds.js';
+import { CliError, connect, ok, serverUrl } from './client.js';
 import { writeOutputFile } from './files.js';
 import { documentOut } from './terminal.js';
+
+// The names an export's files have (one `<kinds>.yaml` per kind). What answers at the server's address
+// (a wrong URL, a man in the middle on plain http) chose any name in the folder otherwise: a
+// package.json with an install script, a Makefile, a .bashrc when exporting into a home folder.
+const EXPORT_FILES: ReadonlySet<string> = new Set(KINDS.map((kind) => `${KIND_INFO[kind].plural}.yaml`));
 
 export async function exportRegistry(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { output: { type: 'string', short: 'o' }, url: { type: 'string' } } });
@@ -14,9 +20,19 @@ export async function exportRegistry(argv: string[]): Promise<number> {
     process.stdout.write(documentOut(files.map((f) => `# ${f.path}\n${f.content}`).join('---\n')));
     return 0;
   }
+  // Every name is checked before any file is written: an answer refused leaves the folder as it was.
+  const named = new Set<string>();
+  for (const f of files) {
+    if (!EXPORT_FILES.has(f.path) || named.has(f.path))
+      throw new CliError(
+        `Fulcrum at ${serverUrl(values.url)} named an export file ${JSON.stringify(f.path)}${named.has(f.path) ? ' twice' : ''}, ` +
+          'which is not one descriptor file per kind (<kinds>.yaml, e.g. agents.yaml): nothing was written',
+      );
+    named.add(f.path);
+  }
   fs.mkdirSync(values.output, { recursive: true });
   for (const f of files) {
-    const target = path.join(values.output, path.basename(f.path));
+    const target = path.join(values.output, f.path);
     await writeOutputFile(target, f.content);
     process.stdout.write(`wrote ${target}\n`);
   }

