@@ -3,6 +3,7 @@
 // compile error here. What stays in this file is the CLI's own part: where the server and the token
 // come from, and the message a command prints when the server cannot be reached or says no.
 import fs from 'node:fs';
+import path from 'node:path';
 import { adminTokenFile } from '../auth/admin-token.js';
 import { createFulcrumClient, type FulcrumClient, type Middleware } from '../client/index.js';
 import { dataDirFrom } from '../config.js';
@@ -65,7 +66,10 @@ export function connect(
   env: NodeJS.ProcessEnv = process.env,
 ): Api {
   const url = serverUrl(opts.url, env);
-  const token = env.FULCRUM_TOKEN || savedLoginToken(url, env) || (onThisMachine(url) ? readAdminToken(env) : undefined);
+  const given = env.FULCRUM_TOKEN || savedLoginToken(url, env);
+  const admin = !given && onThisMachine(url) ? readAdminToken(env) : undefined;
+  const stranger = admin && strangerListening(url, admin.owner);
+  const token = given || (stranger ? undefined : admin?.token);
   if (token !== undefined) warnPlainHttp(url, env);
   const api = createFulcrumClient<'application/json'>({
     baseUrl: url,
@@ -73,8 +77,45 @@ export function connect(
     headers: { accept: 'application/json' },
     fetch: boundedFetch(url, clientTimeoutMs(env), opts.maxAnswerBytes),
   });
+  if (stranger)
+    api.use({
+      onRequest() {
+        throw new CliError(
+          `${new URL(url).host} is listened on by another user (uid ${stranger}), not the one Fulcrum runs as: ` +
+            `the admin token in ${adminTokenFile(dataDirFrom(env))} is not sent there (is \`fulcrum serve\` running? ` +
+            'FULCRUM_TOKEN sends a token you choose)',
+        );
+      },
+    });
   api.use(cliErrors(url, token !== undefined));
   return api;
+}
+
+/**
+ * The user (uid) listening on `url`'s port when it is neither this process's, root's, nor `owner`
+ * (who owns the admin token file: the user Fulcrum runs as); undefined otherwise, or where the
+ * listeners cannot be seen (Linux's /proc/net/tcp only). Any local user may listen on an
+ * unprivileged port while Fulcrum is stopped, and would be handed the token that file keeps from them.
+ */
+function strangerListening(url: string, owner: number): number | undefined {
+  const u = new URL(url);
+  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  const ours = new Set([process.getuid?.(), 0, owner]);
+  for (const file of ['tcp', 'tcp6']) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join('/proc/net', file), 'utf8');
+    } catch {
+      continue;
+    }
+    // sl local_address rem_address st … uid: a listening socket is state 0A, its port the hex after the colon.
+    for (const line of text.split('\n').slice(1)) {
+      const [, local = '', , state, , , , uid] = line.trim().split(/\s+/);
+      if (state !== '0A' || Number.parseInt(local.split(':')[1] ?? '', 16) !== port) continue;
+      if (!ours.has(Number(uid))) return Number(uid);
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -165,9 +206,11 @@ function cliErrors(url: string, hasToken: boolean): Middleware {
 
 // The data directory alone, not the server's whole configuration: a server setting the CLI's
 // environment holds a bad value of (FULCRUM_WORKER_*, FULCRUM_PORT) made it read no file, and say "no token".
-function readAdminToken(env: NodeJS.ProcessEnv): string | undefined {
+function readAdminToken(env: NodeJS.ProcessEnv): { token: string; owner: number } | undefined {
+  const file = adminTokenFile(dataDirFrom(env));
   try {
-    return fs.readFileSync(adminTokenFile(dataDirFrom(env)), 'utf8').trim() || undefined;
+    const token = fs.readFileSync(file, 'utf8').trim();
+    return token ? { token, owner: fs.statSync(file).uid } : undefined;
   } catch {
     return undefined;
   }

@@ -2,6 +2,7 @@
 // the CLI sends it only to a server on this machine (a loopback address or localhost). Found by review:
 // one command pointed at another server (--url / FULCRUM_URL: staging, a colleague's, a URL from a
 // ticket) sent that server this installation's admin token, over plain http too.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -65,6 +66,43 @@ describe('the CLI and the admin token file', () => {
     await connect({ url: `http://localhost:${port}` }, env).GET('/v1/whoami');
     expect(seen).toBe(`Bearer ${ADMIN}`);
   });
+
+  // Another local user may listen on the server's port while Fulcrum is stopped (4100 is no privileged
+  // port): the token went to them, and with it every power the 0600 file was keeping from them.
+  it.skipIf(process.getuid?.() !== 0)(
+    "is not sent to a port another local user listens on (run as root: 'nobody' listens)",
+    async () => {
+      const listener = spawn(
+        process.execPath,
+        [
+          '-e',
+          `require('node:http').createServer((req, res) => { console.log('GOT ' + (req.headers.authorization ?? 'none')); res.end('{}'); })
+          .listen(0, '127.0.0.1', function () { console.log('PORT ' + this.address().port); });`,
+        ],
+        { uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      try {
+        let out = '';
+        listener.stdout.on('data', (d) => {
+          out += d;
+        });
+        await new Promise<void>((resolve, reject) => {
+          listener.stdout.on('data', () => /PORT \d+/.test(out) && resolve());
+          listener.on('exit', (code) => reject(new Error(`the listener ended (${code})`)));
+        });
+        const theirs = Number(/PORT (\d+)/.exec(out)?.[1]);
+        await expect(connect({ url: `http://127.0.0.1:${theirs}` }, env).GET('/v1/whoami')).rejects.toThrow(
+          `127.0.0.1:${theirs} is listened on by another user (uid 65534)`,
+        );
+        expect(out).not.toContain(ADMIN);
+        // A token given on purpose (FULCRUM_TOKEN) is the caller's choice, and goes.
+        await connect({ url: `http://127.0.0.1:${theirs}` }, { ...env, FULCRUM_TOKEN: 'fpt_chosen' }).GET('/v1/whoami');
+        expect(out).toContain('GOT Bearer fpt_chosen');
+      } finally {
+        listener.kill();
+      }
+    },
+  );
 
   it('reads it whatever server settings the environment holds (the CLI needs only the data directory)', async () => {
     // A bad server setting (the CLI's shell sources the server's env file) made it read no file at
