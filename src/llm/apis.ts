@@ -97,13 +97,17 @@ const MAX_TOKENS_PARAM = 10_000_000;
 
 type Json = Record<string, unknown>;
 
-function positiveInt(body: Json, key: string): number | undefined {
+function positiveInt(body: Json, key: string, max = MAX_TOKENS_PARAM): number | undefined {
   const v = body[key];
   if (v === undefined || v === null) return undefined;
-  if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > MAX_TOKENS_PARAM)
-    throw new InputError(`${key} must be a whole number from 1 to ${MAX_TOKENS_PARAM}`);
+  if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > max)
+    throw new InputError(`${key} must be a whole number from 1 to ${max}`);
   return v as number;
 }
+
+/** OpenAI's own bound on a chat completion's `n`: more is refused by the provider anyway, and made an
+ *  absurd reservation (n times max_tokens) first. */
+const MAX_CHOICES = 128;
 
 /** Reads what the gateway needs from a request body; a malformed one is a 400 in the API's format. */
 export function readCall(op: Operation, body: unknown): CallShape {
@@ -121,7 +125,7 @@ export function readCall(op: Operation, body: unknown): CallShape {
   modelsInTools(b);
   serviceTier(b);
   if (op === 'chat') {
-    const n = positiveInt(b, 'n') ?? 1;
+    const n = positiveInt(b, 'n', MAX_CHOICES) ?? 1;
     choices = n;
     // Both read (and checked): a server that reads max_tokens would not stop at max_completion_tokens.
     const newer = positiveInt(b, 'max_completion_tokens');

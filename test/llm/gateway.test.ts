@@ -308,6 +308,16 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     expect(up.received[1]?.headers['anthropic-beta']).toBe('prompt-caching-2024-07-31');
   });
 
+  it("refuses n past OpenAI's own bound of 128, before reserving n times max_tokens", async () => {
+    const before = up.received.length;
+    const e = await openai.chat.completions
+      .create({ model: 'gw-chat', n: 129, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((x: unknown) => x);
+    expect(e).toMatchObject({ status: 400 });
+    expect(String((e as Error).message)).toContain('n must be a whole number from 1 to 128');
+    expect(up.received).toHaveLength(before);
+  });
+
   it('refuses audio in or out of a chat completion: billed at audio rates, many times the Model price', async () => {
     // OpenAI bills audio tokens apart from text (gpt-audio: 32 and 64 USD a million against 2.5 and 10),
     // in the same prompt_tokens and completion_tokens the ledger prices at the Model's one price.
