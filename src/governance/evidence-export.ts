@@ -10,7 +10,7 @@ import * as tar from 'tar';
 import { assertCan, type Principal } from '../auth/principal.js';
 import { adapterOf, orBatches } from '../db/adapter.js';
 import type { AuditEntryTable, Database } from '../db/schema.js';
-import { NotFoundError } from '../errors.js';
+import { BusyError, NotFoundError } from '../errors.js';
 import { computeOutcomes } from '../evidence/outcomes.js';
 import { GENESIS } from '../guard/audit.js';
 import { checkpointFileText, latestCheckpoint } from '../guard/audit-checkpoint.js';
@@ -120,8 +120,13 @@ export interface Deps {
 
 export type EvidenceExportService = ReturnType<typeof createEvidenceExport>;
 
+/** Evidence exports one node runs at once (see export). */
+const MAX_EXPORTS = 2;
+const EXPORT_RETRY_S = 5;
+
 export function createEvidenceExport(deps: Deps) {
   const { db } = deps;
+  let running = 0;
   const pageSize = deps.auditPageSize ?? PAGE;
 
   /**
@@ -255,98 +260,114 @@ export function createEvidenceExport(deps: Deps) {
   }
 
   return {
-    /** Writes the archive (tar.gz) for one initiative to `file`. */
+    /**
+     * Writes the archive (tar.gz) for one initiative to `file`. At most MAX_EXPORTS at once on a node:
+     * each walks every audit chain in one snapshot (on PostgreSQL, a pooled connection held for the
+     * walk) and writes a checkpoint, and any registry reader may ask; one more is answered 503 with
+     * Retry-After rather than queued.
+     */
     async export(actor: Principal, initiative: string, file: string) {
       assertCan(actor, 'registry.read');
-      const registry = await deps.registry();
-      const i = registry.get('Initiative', initiative);
-      if (!i) throw new NotFoundError(`no Initiative named "${initiative}"`);
-      const agents = registry.list('Agent').filter((a) => a.spec.initiative === initiative);
-      const names = agents.map((a) => a.name);
-      const archetypes = [...new Set(agents.map((a) => a.spec.archetype).filter((x): x is string => !!x))];
-      const domains = [...new Set(archetypes.flatMap((a) => registry.get('Archetype', a)?.spec.dataDomains ?? []))];
-      const models = [...new Set(archetypes.flatMap((a) => registry.get('Archetype', a)?.spec.models ?? []))];
-      const incidents = await deps.incidents.related(actor, initiative, names);
-      const incidentsFull = await Promise.all(incidents.map((x) => deps.incidents.get(actor, x.id)));
-      const reviews = await deps.reviews.list(actor, { initiative });
-      const { revision, policies } = await deps.policies();
-      const last = new Map(deps.monitors.lastResults(actor).map((r) => [r.monitor, r]));
-      const monitors = registry
-        .list('Monitor')
-        .filter(
-          (m) =>
-            m.spec.initiative === initiative ||
-            (m.spec.agent && names.includes(m.spec.agent)) ||
-            (!m.spec.agent && !m.spec.initiative),
-        )
-        .map((m) => ({ name: m.name, spec: m.spec, lastResult: last.get(m.name) ?? null }));
-      const inventory = {
-        initiative: {
-          name: initiative,
-          spec: i.spec,
-          riskTierInForce: (await deps.risk.history(actor, initiative))[0]?.tier ?? i.spec.riskTier ?? null,
-        },
-        businessUnit: registry.get('BusinessUnit', i.spec.businessUnit) ?? null,
-        agents: agents.map((a) => ({ name: a.name, spec: a.spec })),
-        archetypes: archetypes.map((a) => ({ name: a, spec: registry.get('Archetype', a)?.spec })),
-        dataDomains: domains.map((d) => ({ name: d, spec: registry.get('DataDomain', d)?.spec })),
-        models: models.map((m) => ({ name: m, spec: registry.get('Model', m)?.spec })),
-        /** Filled from the audit segments below. */
-        formerAgents: [] as Array<{ name: string; now: { initiative: string | null } | 'deleted' }>,
-      };
-      const files: Record<string, unknown> = {
-        'inventory.json': inventory,
-        'risk-assessments.json': await deps.risk.history(actor, initiative),
-        'reviews.json': reviews,
-        'policies.json': { registryRevision: revision, policies },
-        'monitors.json': monitors,
-        'incidents.json': incidentsFull,
-        'outcomes.json': await computeOutcomes(db, registry, initiative, new Date()),
-        'index.json': {
-          initiative,
-          generatedAt: new Date().toISOString(),
-          generatedBy: actor.type === 'person' ? `person:${actor.id}` : actor.type,
-          files: INDEX,
-        },
-      };
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-evidence-'));
+      if (running >= MAX_EXPORTS)
+        throw new BusyError(
+          `${running} evidence exports are running on this node, the most it runs at once (each walks the audit log): try again shortly`,
+          EXPORT_RETRY_S,
+        );
+      running++;
       try {
-        fs.mkdirSync(path.join(dir, 'audit'));
-        // A checkpoint first (the server's, when it may sign): the segments then reach a signed head.
-        await deps.checkpointNow?.();
-        const { proofs, former, checkpoint } = await writeSegments(
-          path.join(dir, 'audit'),
-          names,
-          incidents.map((x) => x.id),
-          initiative,
-        );
-        files['audit/proof.json'] = proofs;
-        if (checkpoint)
-          fs.writeFileSync(
-            path.join(dir, 'audit', 'checkpoint.json'),
-            checkpointFileText(checkpoint.checkpoint, checkpoint.body),
-          );
-        // Agents that acted for the initiative and have since moved or been deleted: their entries
-        // are in the audit segments, and the inventory says where they are now.
-        inventory.formerAgents = former.map((name) => {
-          const now = registry.get('Agent', name);
-          return { name, now: now ? { initiative: now.spec.initiative ?? null } : 'deleted' };
-        });
-        for (const [name, content] of Object.entries(files))
-          fs.writeFileSync(path.join(dir, name), `${JSON.stringify(content, null, 2)}\n`);
-        fs.writeFileSync(
-          path.join(dir, 'policies.cedar'),
-          policies.map((p) => `// ${p.id} (${p.mode}, ${p.source})\n${p.text}\n`).join('\n'),
-        );
-        const verified = proofs.every((p) => p.verified);
-        fs.writeFileSync(path.join(dir, 'README.md'), readme(initiative, verified, checkpoint?.body.keyId));
-        await tar.c({ gzip: true, file, cwd: dir, portable: true }, fs.readdirSync(dir));
-        return { file, chains: proofs.length, entries: proofs.reduce((n, p) => n + p.entries, 0), verified };
+        return await exportOne(actor, initiative, file);
       } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+        running--;
       }
     },
   };
+
+  async function exportOne(actor: Principal, initiative: string, file: string) {
+    const registry = await deps.registry();
+    const i = registry.get('Initiative', initiative);
+    if (!i) throw new NotFoundError(`no Initiative named "${initiative}"`);
+    const agents = registry.list('Agent').filter((a) => a.spec.initiative === initiative);
+    const names = agents.map((a) => a.name);
+    const archetypes = [...new Set(agents.map((a) => a.spec.archetype).filter((x): x is string => !!x))];
+    const domains = [...new Set(archetypes.flatMap((a) => registry.get('Archetype', a)?.spec.dataDomains ?? []))];
+    const models = [...new Set(archetypes.flatMap((a) => registry.get('Archetype', a)?.spec.models ?? []))];
+    const incidents = await deps.incidents.related(actor, initiative, names);
+    const incidentsFull = await Promise.all(incidents.map((x) => deps.incidents.get(actor, x.id)));
+    const reviews = await deps.reviews.list(actor, { initiative });
+    const { revision, policies } = await deps.policies();
+    const last = new Map(deps.monitors.lastResults(actor).map((r) => [r.monitor, r]));
+    const monitors = registry
+      .list('Monitor')
+      .filter(
+        (m) =>
+          m.spec.initiative === initiative ||
+          (m.spec.agent && names.includes(m.spec.agent)) ||
+          (!m.spec.agent && !m.spec.initiative),
+      )
+      .map((m) => ({ name: m.name, spec: m.spec, lastResult: last.get(m.name) ?? null }));
+    const inventory = {
+      initiative: {
+        name: initiative,
+        spec: i.spec,
+        riskTierInForce: (await deps.risk.history(actor, initiative))[0]?.tier ?? i.spec.riskTier ?? null,
+      },
+      businessUnit: registry.get('BusinessUnit', i.spec.businessUnit) ?? null,
+      agents: agents.map((a) => ({ name: a.name, spec: a.spec })),
+      archetypes: archetypes.map((a) => ({ name: a, spec: registry.get('Archetype', a)?.spec })),
+      dataDomains: domains.map((d) => ({ name: d, spec: registry.get('DataDomain', d)?.spec })),
+      models: models.map((m) => ({ name: m, spec: registry.get('Model', m)?.spec })),
+      /** Filled from the audit segments below. */
+      formerAgents: [] as Array<{ name: string; now: { initiative: string | null } | 'deleted' }>,
+    };
+    const files: Record<string, unknown> = {
+      'inventory.json': inventory,
+      'risk-assessments.json': await deps.risk.history(actor, initiative),
+      'reviews.json': reviews,
+      'policies.json': { registryRevision: revision, policies },
+      'monitors.json': monitors,
+      'incidents.json': incidentsFull,
+      'outcomes.json': await computeOutcomes(db, registry, initiative, new Date()),
+      'index.json': {
+        initiative,
+        generatedAt: new Date().toISOString(),
+        generatedBy: actor.type === 'person' ? `person:${actor.id}` : actor.type,
+        files: INDEX,
+      },
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-evidence-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'audit'));
+      // A checkpoint first (the server's, when it may sign): the segments then reach a signed head.
+      await deps.checkpointNow?.();
+      const { proofs, former, checkpoint } = await writeSegments(
+        path.join(dir, 'audit'),
+        names,
+        incidents.map((x) => x.id),
+        initiative,
+      );
+      files['audit/proof.json'] = proofs;
+      if (checkpoint)
+        fs.writeFileSync(path.join(dir, 'audit', 'checkpoint.json'), checkpointFileText(checkpoint.checkpoint, checkpoint.body));
+      // Agents that acted for the initiative and have since moved or been deleted: their entries
+      // are in the audit segments, and the inventory says where they are now.
+      inventory.formerAgents = former.map((name) => {
+        const now = registry.get('Agent', name);
+        return { name, now: now ? { initiative: now.spec.initiative ?? null } : 'deleted' };
+      });
+      for (const [name, content] of Object.entries(files))
+        fs.writeFileSync(path.join(dir, name), `${JSON.stringify(content, null, 2)}\n`);
+      fs.writeFileSync(
+        path.join(dir, 'policies.cedar'),
+        policies.map((p) => `// ${p.id} (${p.mode}, ${p.source})\n${p.text}\n`).join('\n'),
+      );
+      const verified = proofs.every((p) => p.verified);
+      fs.writeFileSync(path.join(dir, 'README.md'), readme(initiative, verified, checkpoint?.body.keyId));
+      await tar.c({ gzip: true, file, cwd: dir, portable: true }, fs.readdirSync(dir));
+      return { file, chains: proofs.length, entries: proofs.reduce((n, p) => n + p.entries, 0), verified };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
 }
 
 function readme(initiative: string, verified: boolean, keyId: string | undefined): string {

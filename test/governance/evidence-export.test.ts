@@ -16,6 +16,7 @@ import { readBundle } from '../support/files.js';
 import { pauseQuery, selectsFrom } from '../support/pause.js';
 import { cli } from '../support/process.js';
 import { ADMIN_TOKEN, startMini, startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 
@@ -462,9 +463,60 @@ describe('the evidence export of an agent that moved to another initiative and w
   });
 });
 
+// Each export walks every audit chain in one snapshot and writes a checkpoint, and any registry reader
+// may ask: a node runs two at once and answers one more 503 with Retry-After, not queued behind them.
+describe('evidence exports at once on one node', () => {
+  it('runs two, refuses a third while they run (503, Retry-After), and runs one again once they end', async () => {
+    const admin: Principal = { type: 'admin', id: 'admin' };
+    const { t } = await startMini('sqlite');
+    try {
+      // Every export stops where it reads the registry until the gate opens.
+      let open!: () => void;
+      const opened = new Promise<void>((r) => {
+        open = r;
+      });
+      let held = 0;
+      const exporter = createEvidenceExport({
+        ...depsOf(t.app, t.app.database.db),
+        registry: async () => {
+          held++;
+          await opened;
+          return t.app.registry.snapshot();
+        },
+      });
+      const file = (n: number) => path.join(os.tmpdir(), `fulcrum-export-busy-${process.pid}-${n}.tar.gz`);
+      const first = exporter.export(admin, 'support-deflection', file(1));
+      const other = exporter.export(admin, 'support-deflection', file(2));
+      await until(async () => held >= 2, 'both exports to be reading the database');
+      // Refused at once: not queued behind the two (which would leave it pending here).
+      const third = exporter.export(admin, 'support-deflection', file(3)).then(
+        () => 'finished',
+        (err: unknown) => err,
+      );
+      const now = await Promise.race([third, new Promise((r) => setImmediate(() => r('still pending')))]);
+      expect(now).toMatchObject({
+        code: 'unavailable',
+        retryAfterSeconds: 5,
+        message: expect.stringContaining('2 evidence exports are running on this node'),
+      });
+      open();
+      expect(await first).toMatchObject({ verified: true });
+      expect(await other).toMatchObject({ verified: true });
+      expect(await exporter.export(admin, 'support-deflection', file(3))).toMatchObject({ verified: true });
+      for (const n of [1, 2, 3]) fs.rmSync(file(n), { force: true });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 /** The app's evidence export, reading through `db` (another connection, a plugin) a page of `pageSize` at a time. */
 function exporterOf(a: App, db: Kysely<Database>, pageSize?: number) {
-  return createEvidenceExport({
+  return createEvidenceExport(depsOf(a, db, pageSize));
+}
+
+function depsOf(a: App, db: Kysely<Database>, pageSize?: number) {
+  return {
     db,
     auditKey: a.auditKey,
     registry: () => a.registry.snapshot(),
@@ -474,5 +526,5 @@ function exporterOf(a: App, db: Kysely<Database>, pageSize?: number) {
     incidents: a.incidents,
     monitors: a.monitors,
     ...(pageSize !== undefined ? { auditPageSize: pageSize } : {}),
-  });
+  };
 }

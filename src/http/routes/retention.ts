@@ -111,7 +111,8 @@ export function evidenceExportRoutes(server: Server, exporter: EvidenceExportSer
             description: 'the archive, as an attachment',
             content: { 'application/gzip': { schema: T.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } },
           },
-          ...errorResponses(404),
+          // 503 (with Retry-After): two exports are running on this node already.
+          ...errorResponses(404, 503),
         },
       },
     },
