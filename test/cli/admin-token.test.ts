@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connect, onThisMachine } from '../../src/cli/client.js';
+import { until } from '../support/wait.js';
 
 describe('the CLI and the admin token file', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-admin-token-'));
@@ -97,6 +98,8 @@ describe('the CLI and the admin token file', () => {
         expect(out).not.toContain(ADMIN);
         // A token given on purpose (FULCRUM_TOKEN) is the caller's choice, and goes.
         await connect({ url: `http://127.0.0.1:${theirs}` }, { ...env, FULCRUM_TOKEN: 'fpt_chosen' }).GET('/v1/whoami');
+        // The listener's line may reach this process after its answer did.
+        await until(async () => out.includes('GOT '), "the listener's line about the request");
         expect(out).toContain('GOT Bearer fpt_chosen');
       } finally {
         listener.kill();
