@@ -71,7 +71,9 @@ export async function writeOutputFile(
   }
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const out = fs.createWriteStream(tmp, { flags: 'wx', mode });
+    // Opened here, before the answer is read: opened by the stream, the file could be created after an
+    // answer cut off at once had failed the pipeline and the name had been removed, and stay behind.
+    const out = fs.createWriteStream(tmp, { fd: fs.openSync(tmp, 'wx', mode) });
     await pipeline(source(), out);
     fs.renameSync(tmp, file);
     return out.bytesWritten;
