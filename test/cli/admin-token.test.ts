@@ -13,6 +13,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { connect, onThisMachine } from '../../src/cli/client.js';
 import { until } from '../support/wait.js';
 
+/** A Node.js binary the user `nobody` may run: every folder on its path, and the file, executable by
+ *  others (Node 24 fetched into a clone under a 0700 temporary folder is not; the machine's Node is). */
+const NODE_FOR_NOBODY = [process.execPath, '/usr/bin/node', '/usr/local/bin/node'].find((file) => {
+  try {
+    for (let p = file; p !== path.dirname(p); p = path.dirname(p)) if (!(fs.statSync(p).mode & 0o001)) return false;
+    return true;
+  } catch {
+    return false;
+  }
+});
+
 describe('the CLI and the admin token file', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-admin-token-'));
   const ADMIN = `fat_${'s'.repeat(43)}`;
@@ -70,11 +81,11 @@ describe('the CLI and the admin token file', () => {
 
   // Another local user may listen on the server's port while Fulcrum is stopped (4100 is no privileged
   // port): the token went to them, and with it every power the 0600 file was keeping from them.
-  it.skipIf(process.getuid?.() !== 0)(
+  it.skipIf(process.getuid?.() !== 0 || !NODE_FOR_NOBODY)(
     "is not sent to a port another local user listens on (run as root: 'nobody' listens)",
     async () => {
       const listener = spawn(
-        process.execPath,
+        NODE_FOR_NOBODY as string,
         [
           '-e',
           `require('node:http').createServer((req, res) => { console.log('GOT ' + (req.headers.authorization ?? 'none')); res.end('{}'); })
@@ -90,6 +101,7 @@ describe('the CLI and the admin token file', () => {
         await new Promise<void>((resolve, reject) => {
           listener.stdout.on('data', () => /PORT \d+/.test(out) && resolve());
           listener.on('exit', (code) => reject(new Error(`the listener ended (${code})`)));
+          listener.on('error', reject);
         });
         const theirs = Number(/PORT (\d+)/.exec(out)?.[1]);
         await expect(connect({ url: `http://127.0.0.1:${theirs}` }, env).GET('/v1/whoami')).rejects.toThrow(
