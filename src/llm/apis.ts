@@ -105,6 +105,10 @@ function positiveInt(body: Json, key: string, max = MAX_TOKENS_PARAM): number | 
   return v as number;
 }
 
+/** Why audio, in or out, is refused: the words every such refusal gives. */
+const AUDIO_BILLED =
+  "billed at the provider's audio rates, many times the Model's price, which is what the gateway counts against budgets";
+
 /** OpenAI's own bound on a chat completion's `n`: more is refused by the provider anyway, and made an
  *  absurd reservation (n times max_tokens) first. */
 const MAX_CHOICES = 128;
@@ -136,7 +140,7 @@ export function readCall(op: Operation, body: unknown): CallShape {
     // An earlier audio answer by id is read again as audio input, at the audio rate.
     if (Array.isArray(b.messages) && b.messages.some((m) => ((m as Json | null)?.audio ?? null) !== null))
       throw new InputError(
-        `an earlier audio answer (a message's audio) is read again as audio input, billed at the provider's audio rates, many times the Model's price, which is what the gateway counts against budgets: send its transcript as text instead`,
+        `an earlier audio answer (a message's audio) is read again as audio input, ${AUDIO_BILLED}: send its transcript as text instead`,
       );
     if (b.web_search_options !== undefined) unmeasured = 'web_search_options (search results are read as input)';
   } else if (op === 'responses') {
@@ -178,10 +182,7 @@ export function readCall(op: Operation, body: unknown): CallShape {
     if (b.container !== undefined && b.container !== null) unmeasured = 'container (its files are read as input)';
   } else maxOutput = 0;
   const parts = countParts(b);
-  if (parts.audio > 0)
-    throw new InputError(
-      `audio input is billed at the provider's audio rates, many times the Model's price, which is what the gateway counts against budgets: send text (a transcript) instead`,
-    );
+  if (parts.audio > 0) throw new InputError(`audio input is ${AUDIO_BILLED}: send text (a transcript) instead`);
   // One cache-write price is kept (the 5-minute one): a longer-lived cache is billed above it.
   const topTtl = (b.cache_control as Json | null | undefined)?.ttl;
   if (op === 'messages' && (parts.longCache > 0 || (topTtl !== undefined && topTtl !== '5m')))
@@ -295,9 +296,7 @@ function inferenceGeo(b: Json): void {
 function audioOutput(b: Json): void {
   const modalities = Array.isArray(b.modalities) ? b.modalities : [];
   if (modalities.includes('audio') || (b.audio !== undefined && b.audio !== null))
-    throw new InputError(
-      "audio output is billed at the provider's audio rates, many times the Model's price, which is what the gateway counts against budgets: ask for text",
-    );
+    throw new InputError(`audio output is ${AUDIO_BILLED}: ask for text`);
 }
 
 /**
