@@ -139,7 +139,12 @@ async function relayWithin(
     try {
       body = await readBounded(upstream, limit);
     } catch (err) {
-      if (signal.aborted) return aborted();
+      if (signal.aborted) {
+        const end = aborted();
+        // The status already said the provider refused the call, which it does not bill, however
+        // much of the refusal was read before the client left or the timeout came.
+        return status >= 400 ? { kind: 'answered', status, providerSeconds: providerSeconds() } : end;
+      }
       log(
         { endpoint: call.endpoint.name, detail: (err as Error).message },
         `model endpoint ${call.endpoint.name} answer unreadable`,

@@ -2,6 +2,7 @@
 // case). A provider's error, whatever its size: one past the bound the gateway reads of an error (a
 // validation error echoing the request back) is answered 502 and charged nothing, as a smaller one is.
 // A redirect (an endpoint configured as http:// for an https-only provider): 502, nothing charged.
+// An error the agent leaves (or the timeout cuts) while its body is read: nothing charged either.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
@@ -48,6 +49,32 @@ describe("LLM gateway: answers that are not the model's", () => {
     const status = await limitStatus(t.server, 'bot-daily');
     expect(status.calls).toBe(2);
     expect(status.spentUsd).toBe(0);
+  });
+
+  it('an error answer the client leaves while it is read is charged nothing, as a whole one is', async () => {
+    // The provider has said 500 and sends its body slowly; the agent gives up meanwhile. The status
+    // already says the call was refused, which providers do not bill: not the call's worst case.
+    let begun = false;
+    sc.scripts.set('upstream-chat', (_req, _body, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.write('{"error": {"message": "overloa');
+      begun = true;
+    });
+    const before = await limitStatus(t.server, 'bot-daily');
+    const quit = new AbortController();
+    const call = fetch(`${url}/llm/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gw-chat', max_tokens: 500, messages: [{ role: 'user', content: 'hi' }] }),
+      signal: quit.signal,
+    });
+    await until(() => begun, 'the provider to have begun its error answer');
+    quit.abort();
+    await expect(call).rejects.toThrow();
+    await until(async () => (await limitStatus(t.server, 'bot-daily')).reservedUsd === 0, 'the call to be settled');
+    const after = await limitStatus(t.server, 'bot-daily');
+    expect(after.calls).toBe(before.calls + 1);
+    expect(after.spentUsd).toBe(before.spentUsd);
   });
 
   it('a redirect is no answer: 502 naming the endpoint, the Location in the log, nothing charged', async () => {
