@@ -167,17 +167,25 @@ export function createIssuer(
             ...(typ ? { typ } : {}),
           })
         ).payload;
+      let payload: JWTPayload;
       try {
         try {
-          return await check();
+          payload = await check();
         } catch (err) {
           if (!(err instanceof errors.JWSSignatureVerificationFailed) || !(await fetchAfterBadSignature())) throw err;
-          return await check();
+          payload = await check();
         }
       } catch (err) {
         if (err instanceof IdpError) throw err;
         throw new TokenRefused(reasonOf(err));
       }
+      // jose checks `iat` only against a maximum age, which Fulcrum does not set (the issuer's `exp`
+      // bounds a token's life). A token issued later than now, past the clock tolerance, means the
+      // issuer's clock or ours is wrong, and its `exp` then says nothing true about its age: refused,
+      // as `nbf` in the future is.
+      if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_S)
+        throw new TokenRefused("the token was issued in the future (its iat claim): the issuer's clock or Fulcrum's is wrong");
+      return payload;
     },
 
     /** The UserInfo endpoint's claims for an access token (OIDC Core §5.3), or undefined without one. */
@@ -227,7 +235,9 @@ function reasonOf(err: unknown): string {
         ? 'the token is not for this resource (audience)'
         : claim === 'iss'
           ? 'the token is from another issuer'
-          : `the token's "${claim}" claim does not hold`;
+          : claim === 'nbf'
+            ? 'the token is not valid yet (its nbf claim is in the future)'
+            : `the token's ${claim} claim does not hold`;
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
       return 'the token is not signed with an allowed (public-key) algorithm';
     case 'ERR_JWKS_NO_MATCHING_KEY':

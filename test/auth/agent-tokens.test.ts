@@ -71,6 +71,8 @@ describe.each(ENGINES)('agent access tokens from a hand-held issuer (%s)', (engi
     ['wrong issuer', () => claims({ iss: 'https://evil.example' }), 'another issuer'],
     ['expired', () => claims({ exp: now() - 600, iat: now() - 900 }), 'expired'],
     ['no client', () => claims({ client_id: undefined, sub: 'x' }), 'names no client'],
+    ['an iat in the future', () => claims({ iat: now() + 600, exp: now() + 900 }), 'issued in the future (its iat claim)'],
+    ['an nbf in the future', () => claims({ nbf: now() + 600 }), 'not valid yet (its nbf claim'],
   ])('refuses a token with %s: 401, WWW-Authenticate with invalid_token', async (_name, make, why) => {
     const res = await decide(await hand.sign(make()));
     expect(res.statusCode).toBe(401);
