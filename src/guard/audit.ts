@@ -7,6 +7,7 @@ import os from 'node:os';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { type DeferredSync, withQueryBound } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
+import { isTransactionConflict } from '../db/conflict.js';
 import type { AuditEntryTable, Database } from '../db/schema.js';
 
 export const GENESIS = '0'.repeat(64);
@@ -190,17 +191,6 @@ async function newChain(db: Kysely<Database>): Promise<string> {
     })
     .execute();
   return chainId;
-}
-
-/**
- * PostgreSQL ended the transaction to break a deadlock (40P01), or because it could not be serialised
- * with one that committed meanwhile (40001: under REPEATABLE READ or SERIALIZABLE, which an operator's
- * default_transaction_isolation may set). Either way it was rolled back whole, and the same work tried
- * again very likely commits (PostgreSQL's documentation, "Serialization Failure Handling").
- */
-export function isTransactionConflict(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '40P01' || code === '40001';
 }
 
 /** A value the database refuses: PostgreSQL's data exceptions, class 22 (a NUL in text, a number out of range). */

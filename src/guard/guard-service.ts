@@ -6,6 +6,7 @@ import { type AgentCaller, actorName, assertCan, describe, hasRole, type Princip
 import { hashToken, newId } from '../auth/tokens.js';
 import { adapterOf, type DeferredSync, deferredSyncOf, SLOW_SYNC_MS, SLOW_SYNC_PROBE_MS } from '../db/adapter.js';
 import { databaseNow } from '../db/clock.js';
+import { retryOnConflict } from '../db/conflict.js';
 import { inSavepoint } from '../db/savepoint.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, UnauthenticatedError } from '../errors.js';
@@ -840,45 +841,50 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
 
     async setSuspended(actor: Principal, agent: string, suspended: boolean, reason: string) {
       const at = new Date().toISOString();
-      const { changed, revoked } = await db.transaction().execute(async (trx) => {
-        // Who owns the agent and who suspended it are read as committed, under the lock the revision
-        // takes: an agent registered, handed over or suspended through another node a moment ago
-        // (before this node polls) counts as it now is.
-        const registryTx = createRegistryStore(trx);
-        await registryTx.bumpRevision();
-        const descriptor = await registryTx.get('Agent', agent);
-        if (!descriptor) throw new NotFoundError(`no Agent named "${agent}"`);
-        canControl(actor, agent, descriptor.spec.owner);
-        // An owner lifts only their own suspension: one by a monitor (a sev1 breach) or by platform
-        // stays until platform lifts it.
-        const by = (await trx.selectFrom('agent_controls').select('actor').where('agent', '=', agent).executeTakeFirst())?.actor;
-        if (!suspended && by && actor.type === 'person' && !hasRole(actor, 'platform') && by !== actorName(actor))
-          throw new NotAllowedError(`${agent} was suspended by ${by}: only platform or admin may resume it`);
-        if (!suspended) {
-          const lifted = await trx.deleteFrom('agent_controls').where('agent', '=', agent).executeTakeFirst();
-          if (Number(lifted.numDeletedRows) === 0) return { changed: false, revoked: [] };
-          // The suspension revoked every approval open then; one open now was opened after that (a
-          // group commit on another node that read the registry just before the suspension committed,
-          // before such commits took the revision's lock shared): a call made while the agent was
-          // being stopped, which the resume does not let a person grant. It asks again
-          // (docs/policies.md). Kept behind the lock, which closes that race where it starts.
+      // Tried again when PostgreSQL ends it as a conflict: an emergency stop should not fail for a
+      // deadlock with a decision's commit (it reads everything it acts on inside the transaction).
+      const { changed, revoked } = await retryOnConflict(() =>
+        db.transaction().execute(async (trx) => {
+          // Who owns the agent and who suspended it are read as committed, under the lock the revision
+          // takes: an agent registered, handed over or suspended through another node a moment ago
+          // (before this node polls) counts as it now is.
+          const registryTx = createRegistryStore(trx);
+          await registryTx.bumpRevision();
+          const descriptor = await registryTx.get('Agent', agent);
+          if (!descriptor) throw new NotFoundError(`no Agent named "${agent}"`);
+          canControl(actor, agent, descriptor.spec.owner);
+          // An owner lifts only their own suspension: one by a monitor (a sev1 breach) or by platform
+          // stays until platform lifts it.
+          const by = (await trx.selectFrom('agent_controls').select('actor').where('agent', '=', agent).executeTakeFirst())
+            ?.actor;
+          if (!suspended && by && actor.type === 'person' && !hasRole(actor, 'platform') && by !== actorName(actor))
+            throw new NotAllowedError(`${agent} was suspended by ${by}: only platform or admin may resume it`);
+          if (!suspended) {
+            const lifted = await trx.deleteFrom('agent_controls').where('agent', '=', agent).executeTakeFirst();
+            if (Number(lifted.numDeletedRows) === 0) return { changed: false, revoked: [] };
+            // The suspension revoked every approval open then; one open now was opened after that (a
+            // group commit on another node that read the registry just before the suspension committed,
+            // before such commits took the revision's lock shared): a call made while the agent was
+            // being stopped, which the resume does not let a person grant. It asks again
+            // (docs/policies.md). Kept behind the lock, which closes that race where it starts.
+            return {
+              changed: true,
+              revoked: await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), OPENED_WHILE_SUSPENDED),
+            };
+          }
+          await trx
+            .insertInto('agent_controls')
+            .values({ agent, status: 'suspended', reason, actor: actorName(actor), at })
+            .onConflict((oc) => oc.column('agent').doUpdateSet({ reason, actor: actorName(actor), at }))
+            .execute();
+          // Whatever it was suspended for may be the very call a person approved: its open approvals end
+          // with the suspension, and after the resume the call asks again (docs/policies.md).
           return {
             changed: true,
-            revoked: await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), OPENED_WHILE_SUSPENDED),
+            revoked: await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), AGENT_SUSPENDED),
           };
-        }
-        await trx
-          .insertInto('agent_controls')
-          .values({ agent, status: 'suspended', reason, actor: actorName(actor), at })
-          .onConflict((oc) => oc.column('agent').doUpdateSet({ reason, actor: actorName(actor), at }))
-          .execute();
-        // Whatever it was suspended for may be the very call a person approved: its open approvals end
-        // with the suspension, and after the resume the call asks again (docs/policies.md).
-        return {
-          changed: true,
-          revoked: await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), AGENT_SUSPENDED),
-        };
-      });
+        }),
+      );
       markStale();
       // A resume of an agent that was not suspended changed nothing: the audit log records no resume.
       // (A suspension is recorded each time: a second one restates who stopped the agent, and why.)

@@ -1,5 +1,6 @@
 // The one place that turns errors into HTTP answers: {"error":{"code","message","details"?}}.
 import type { FastifyError } from 'fastify';
+import { isTransactionConflict } from '../db/conflict.js';
 import { databaseUnreachable } from '../db/unreachable.js';
 import { ERROR_CODES, type ErrorCode, FulcrumError } from '../errors.js';
 
@@ -55,6 +56,14 @@ export function toErrorReply(err: unknown): ErrorReply {
   // Not an error in Fulcrum or the request: another try (on another node, or once the database is
   // back) may succeed. (A connection lost at its commit leaves a write unknown, as on any database.)
   if (databaseUnreachable(err)) return reply('unavailable', 'the database is not reachable; try again');
+  // PostgreSQL ended the request's transaction to break a deadlock or a serialisation conflict with
+  // another (the writers that meet them try again first: src/db/conflict.ts): it was rolled back
+  // whole, and the same request made again very likely succeeds. Not an internal error.
+  if (isTransactionConflict(err))
+    return reply(
+      'unavailable',
+      `the database ended this request's transaction to resolve a conflict with another one (PostgreSQL ${(err as { code: string }).code}): nothing of it was written; try again`,
+    );
   if (e instanceof SyntaxError || (e.statusCode && e.statusCode >= 400 && e.statusCode < 500))
     return reply('bad_request', e.message);
   return reply('internal', 'internal error');

@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { createIdentity } from '../auth/identity.js';
+import { isTransactionConflict } from '../db/conflict.js';
 import { BusyError, InputError, RateLimitedError } from '../errors.js';
 import { createAuditReader } from '../guard/audit-reader.js';
 import { createPortfolioService } from '../insight/portfolio.js';
@@ -116,6 +117,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   server.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorReply(err);
     if (err instanceof RateLimitedError || err instanceof BusyError) reply.header('retry-after', String(err.retryAfterSeconds));
+    else if (isTransactionConflict(err)) reply.header('retry-after', '1');
     if (status >= 500) request.log.error({ err }, 'request failed');
     reply.code(status).send(body);
   });

@@ -5,6 +5,7 @@ import { endSessionsOf } from '../auth/console-sessions.js';
 import { createCredentialStore } from '../auth/credential-store.js';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { databaseNow } from '../db/clock.js';
+import { retryOnConflict } from '../db/conflict.js';
 import type { Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, type Problem, ValidationError } from '../errors.js';
 import { linkAgentsLeaving, recordDepartures } from '../governance/incident-links.js';
@@ -248,55 +249,60 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     ahead: Prepared | undefined,
   ): Promise<ApplyResult> {
     try {
-      const result = await db.transaction().execute(async (trx) => {
-        const tx = createRegistryStore(trx);
-        const revision = await tx.bumpRevision();
-        let prepared = ahead?.base === revision - 1 ? ahead : undefined;
-        if (!prepared) {
-          // Another write came in since the snapshot: everything is checked again under the lock.
-          const locked = new RegistrySnapshot(await tx.loadAll(), revision - 1);
-          const again = await prepare(locked, toPut(locked, put, opts), opts, locate, verdicts, () => undefined, undefined, tx);
-          if ('refused' in again) throw again.refused;
-          prepared = again;
-        }
-        const { result, changes, next } = prepared;
-        if (opts.dryRun || changes.length === 0) throw new Rollback({ ...result, revision: revision - 1 });
-
-        const now = new Date().toISOString();
-        const credentials = createCredentialStore(trx);
-        const written: Desired[] = [];
-        for (const c of changes) {
-          if (c.action === 'deleted') {
-            await tx.remove(c.kind, c.name);
-            if (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector')
-              await credentials.revokeAllFor(c.kind, c.name, now);
-            if (c.kind === 'Person') await endSessionsOf(trx, c.name, null);
-            // By the database's clock, as approvals are opened and spent: a deleting node whose clock
-            // ran ahead left them spendable by a new Agent of the name for as long as its lead.
-            if (c.kind === 'Agent') await expireApprovalsOf(trx, c.name, (await databaseNow(trx)).toISOString());
-          } else {
-            const object = next.get(c.kind, c.name) as Desired;
-            written.push(object);
-            // Sign-in sessions made with an email the Person no longer has end with the change.
-            if (c.kind === 'Person')
-              await endSessionsOf(trx, object.name, (next.get('Person', c.name) as Desired<'Person'>).spec.email ?? null);
+      // Tried again when PostgreSQL ends it as a conflict (a deadlock with a decision's commit or an
+      // approval): each try reads the registry under its own lock, and writes only to the database.
+      const result = await retryOnConflict(() =>
+        db.transaction().execute(async (trx) => {
+          const tx = createRegistryStore(trx);
+          const revision = await tx.bumpRevision();
+          let prepared = ahead?.base === revision - 1 ? ahead : undefined;
+          if (!prepared) {
+            // Another write came in since the snapshot: everything is checked again under the lock.
+            const locked = new RegistrySnapshot(await tx.loadAll(), revision - 1);
+            const again = await prepare(locked, toPut(locked, put, opts), opts, locate, verdicts, () => undefined, undefined, tx);
+            if ('refused' in again) throw again.refused;
+            prepared = again;
           }
-        }
-        // Agents leaving an initiative stay linked to its open incidents, and what they did there
-        // keeps the initiative's retention floor (their data stays held).
-        const leaving = changes.flatMap((c) => {
-          const was = c.kind === 'Agent' ? (prepared.current.get('Agent', c.name) as Desired<'Agent'> | undefined) : undefined;
-          const to = c.action === 'deleted' ? null : (next.get('Agent', c.name) as Desired<'Agent'> | undefined)?.spec.initiative;
-          return was && to !== was.spec.initiative ? [{ agent: c.name, initiative: was.spec.initiative, to: to ?? null }] : [];
-        });
-        await linkAgentsLeaving(trx, leaving, actorName(opts.actor), now);
-        await recordDepartures(trx, leaving, (i) => prepared.current.get('Initiative', i)?.spec.riskTier, now);
-        await tx.upsertAll(written, now);
-        await tx.recordChanges(changes, revision, actorName(opts.actor), now);
-        await tx.recordStewards(stewardsWritten(prepared.current, written, opts.actor), now);
-        await opts.inTransaction?.(trx);
-        return result;
-      });
+          const { result, changes, next } = prepared;
+          if (opts.dryRun || changes.length === 0) throw new Rollback({ ...result, revision: revision - 1 });
+
+          const now = new Date().toISOString();
+          const credentials = createCredentialStore(trx);
+          const written: Desired[] = [];
+          for (const c of changes) {
+            if (c.action === 'deleted') {
+              await tx.remove(c.kind, c.name);
+              if (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector')
+                await credentials.revokeAllFor(c.kind, c.name, now);
+              if (c.kind === 'Person') await endSessionsOf(trx, c.name, null);
+              // By the database's clock, as approvals are opened and spent: a deleting node whose clock
+              // ran ahead left them spendable by a new Agent of the name for as long as its lead.
+              if (c.kind === 'Agent') await expireApprovalsOf(trx, c.name, (await databaseNow(trx)).toISOString());
+            } else {
+              const object = next.get(c.kind, c.name) as Desired;
+              written.push(object);
+              // Sign-in sessions made with an email the Person no longer has end with the change.
+              if (c.kind === 'Person')
+                await endSessionsOf(trx, object.name, (next.get('Person', c.name) as Desired<'Person'>).spec.email ?? null);
+            }
+          }
+          // Agents leaving an initiative stay linked to its open incidents, and what they did there
+          // keeps the initiative's retention floor (their data stays held).
+          const leaving = changes.flatMap((c) => {
+            const was = c.kind === 'Agent' ? (prepared.current.get('Agent', c.name) as Desired<'Agent'> | undefined) : undefined;
+            const to =
+              c.action === 'deleted' ? null : (next.get('Agent', c.name) as Desired<'Agent'> | undefined)?.spec.initiative;
+            return was && to !== was.spec.initiative ? [{ agent: c.name, initiative: was.spec.initiative, to: to ?? null }] : [];
+          });
+          await linkAgentsLeaving(trx, leaving, actorName(opts.actor), now);
+          await recordDepartures(trx, leaving, (i) => prepared.current.get('Initiative', i)?.spec.riskTier, now);
+          await tx.upsertAll(written, now);
+          await tx.recordChanges(changes, revision, actorName(opts.actor), now);
+          await tx.recordStewards(stewardsWritten(prepared.current, written, opts.actor), now);
+          await opts.inTransaction?.(trx);
+          return result;
+        }),
+      );
       for (const l of listeners) l();
       return result;
     } catch (err) {
