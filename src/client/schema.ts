@@ -2922,6 +2922,14 @@ export interface components {
                      */
                     from: string;
                     inputPerMillion: number;
+                    /** @description rates for a whole call whose input is over aboveInputTokens (docs/governance-as-code.md) */
+                    longContext?: {
+                        aboveInputTokens: number;
+                        cachedInputPerMillion?: number;
+                        cacheWriteInputPerMillion?: number;
+                        inputPerMillion: number;
+                        outputPerMillion: number;
+                    };
                     outputPerMillion: number;
                 }[];
                 provider: string;
@@ -13325,6 +13333,14 @@ export interface operations {
                              */
                             from: string;
                             inputPerMillion: number;
+                            /** @description rates for a whole call whose input is over aboveInputTokens (docs/governance-as-code.md) */
+                            longContext?: {
+                                aboveInputTokens: number;
+                                cachedInputPerMillion?: number;
+                                cacheWriteInputPerMillion?: number;
+                                inputPerMillion: number;
+                                outputPerMillion: number;
+                            };
                             outputPerMillion: number;
                         }[];
                         provider: string;

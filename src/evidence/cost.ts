@@ -1,6 +1,6 @@
 // Cost at ingest: the model a span names, resolved to a registry Model (src/registry/model-names.ts),
 // priced with the price that was valid on the span's day (Model spec.pricing: per million input,
-// output, cached and cache-written input tokens). A model call that cannot be priced says why, never costs $0.
+// output, cached and cache-written input tokens; a long-context tariff's rates past its threshold). A model call that cannot be priced says why, never costs $0.
 import type { RegistrySnapshot } from '../registry/model.js';
 import { resolveModelName } from '../registry/model-names.js';
 import type { ModelSpec } from '../registry/schemas.js';
@@ -79,13 +79,15 @@ export function createPriceBook(registry: RegistrySnapshot): PriceBook {
       const cached = t.cached ?? 0;
       const written = t.cacheWrite ?? 0;
       const input = cached + written > (t.input ?? 0) ? (t.input ?? 0) + cached + written : (t.input ?? 0);
-      const cachedRate = price.cachedInputPerMillion ?? price.inputPerMillion;
-      const writeRate = price.cacheWriteInputPerMillion ?? price.inputPerMillion;
+      // A long-context tariff bills the whole call at its rates once the input is over its threshold.
+      const rates = price.longContext && input > price.longContext.aboveInputTokens ? price.longContext : price;
+      const cachedRate = rates.cachedInputPerMillion ?? rates.inputPerMillion;
+      const writeRate = rates.cacheWriteInputPerMillion ?? rates.inputPerMillion;
       const cost =
-        ((input - cached - written) * price.inputPerMillion +
+        ((input - cached - written) * rates.inputPerMillion +
           cached * cachedRate +
           written * writeRate +
-          (t.output ?? 0) * price.outputPerMillion) /
+          (t.output ?? 0) * rates.outputPerMillion) /
         1_000_000;
       return { cost, unpriced: null };
     },

@@ -94,6 +94,33 @@ function checkArguments(schema: Record<string, unknown>): Problem[] {
   return problems;
 }
 
+/**
+ * A long-context rate below its base rate is refused: the LLM gateway reserves a call's worst case at
+ * its input bound, which is then billed at the long-context rates, and that is the most the call can
+ * cost only if a call over the threshold costs at least what one under it does (each rate, a cache's
+ * default included, at least the base one).
+ */
+function longContextProblems(p: S.ModelSpec['pricing'][number], path: string): Problem[] {
+  const long = p.longContext;
+  if (!long) return [];
+  const pairs: Array<[keyof typeof long & string, number, number]> = [
+    ['inputPerMillion', long.inputPerMillion, p.inputPerMillion],
+    ['outputPerMillion', long.outputPerMillion, p.outputPerMillion],
+    ['cachedInputPerMillion', long.cachedInputPerMillion ?? long.inputPerMillion, p.cachedInputPerMillion ?? p.inputPerMillion],
+    [
+      'cacheWriteInputPerMillion',
+      long.cacheWriteInputPerMillion ?? long.inputPerMillion,
+      p.cacheWriteInputPerMillion ?? p.inputPerMillion,
+    ],
+  ];
+  return pairs
+    .filter(([, longRate, base]) => longRate < base)
+    .map(([field, longRate, base]) => ({
+      path: `${path}/${field}`,
+      message: `the long-context ${field} (${longRate}) is below the base one (${base}): a call over the threshold must cost at least what one under it does`,
+    }));
+}
+
 export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
   BusinessUnit: {
     plural: 'business-units',
@@ -122,7 +149,7 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
         if (seen.has(key))
           return [{ path: `/spec/pricing/${i}/from`, message: `two prices start on ${p.from} in ${p.currency}` }];
         seen.add(key);
-        return [];
+        return longContextProblems(p, `/spec/pricing/${i}/longContext`);
       });
     },
   },

@@ -116,15 +116,33 @@ export const DataDomainSpec = T.Object(
   closed,
 );
 
+const Rates = {
+  inputPerMillion: Money,
+  outputPerMillion: Money,
+  cachedInputPerMillion: T.Optional(Money),
+  /** Input written to a prompt cache (Anthropic bills it above input: 1.25× for 5 minutes, 2× for 1 hour). */
+  cacheWriteInputPerMillion: T.Optional(Money),
+};
+
+/**
+ * A long-context tariff: a call whose input (cache reads and writes included) is over
+ * `aboveInputTokens` is billed whole at these rates (OpenAI's GPT-5.4 over 272K input tokens,
+ * Anthropic's long context over 200K). Each rate at least the base one (src/registry/kinds.ts).
+ */
+const LongContextPrice = T.Object(
+  { aboveInputTokens: T.Integer({ minimum: 1, maximum: 2_147_483_647 }), ...Rates },
+  {
+    ...closed,
+    description: 'rates for a whole call whose input is over aboveInputTokens (docs/governance-as-code.md)',
+  },
+);
+
 const Price = T.Object(
   {
     from: IsoDate,
     currency: Currency,
-    inputPerMillion: Money,
-    outputPerMillion: Money,
-    cachedInputPerMillion: T.Optional(Money),
-    /** Input written to a prompt cache (Anthropic bills it above input: 1.25× for 5 minutes, 2× for 1 hour). */
-    cacheWriteInputPerMillion: T.Optional(Money),
+    ...Rates,
+    longContext: T.Optional(LongContextPrice),
   },
   closed,
 );
