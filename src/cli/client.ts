@@ -8,7 +8,7 @@ import { adminTokenFile } from '../auth/admin-token.js';
 import { createFulcrumClient, type FulcrumClient, type Middleware } from '../client/index.js';
 import { dataDirFrom } from '../config.js';
 import { boundedFetch, clientTimeoutMs } from './fetch.js';
-import { savedLoginToken } from './login.js';
+import { savedLogin } from './login.js';
 
 export { ok } from '../client/index.js';
 
@@ -66,10 +66,23 @@ export function connect(
   env: NodeJS.ProcessEnv = process.env,
 ): Api {
   const url = serverUrl(opts.url, env);
-  const given = env.FULCRUM_TOKEN || savedLoginToken(url, env);
+  const saved = env.FULCRUM_TOKEN ? undefined : savedLogin(url, env);
+  const given = env.FULCRUM_TOKEN || saved?.token;
   const admin = !given && onThisMachine(url) ? readAdminToken(env) : undefined;
-  const stranger = admin && strangerListening(url, admin.owner);
-  const token = given || (stranger ? undefined : admin?.token);
+  // A credential kept in a file is sent to a server on this machine only while the one listening there
+  // is who it was meant for: the admin token to the user Fulcrum runs as (who owns the file), a saved
+  // session to the user whose server `fulcrum login` signed in to. FULCRUM_TOKEN is the caller's choice.
+  const kept = admin
+    ? { owner: admin.owner, what: `the admin token in ${adminTokenFile(dataDirFrom(env))}`, whose: 'the one Fulcrum runs as' }
+    : saved?.listenerUid !== undefined && onThisMachine(url)
+      ? {
+          owner: saved.listenerUid,
+          what: 'the session `fulcrum login` saved for it',
+          whose: `uid ${saved.listenerUid}, who served that sign-in`,
+        }
+      : undefined;
+  const stranger = kept && strangerListening(url, kept.owner);
+  const token = stranger ? undefined : given || admin?.token;
   if (token !== undefined) warnPlainHttp(url, env);
   const api = createFulcrumClient<'application/json'>({
     baseUrl: url,
@@ -77,13 +90,12 @@ export function connect(
     headers: { accept: 'application/json' },
     fetch: boundedFetch(url, clientTimeoutMs(env), opts.maxAnswerBytes),
   });
-  if (stranger)
+  if (stranger && kept)
     api.use({
       onRequest() {
         throw new CliError(
-          `${new URL(url).host} is listened on by another user (uid ${stranger}), not the one Fulcrum runs as: ` +
-            `the admin token in ${adminTokenFile(dataDirFrom(env))} is not sent there (is \`fulcrum serve\` running? ` +
-            'FULCRUM_TOKEN sends a token you choose)',
+          `${new URL(url).host} is listened on by another user (uid ${stranger}), not ${kept.whose}: ` +
+            `${kept.what} is not sent there (is \`fulcrum serve\` running? FULCRUM_TOKEN sends a token you choose)`,
         );
       },
     });
@@ -98,9 +110,18 @@ export function connect(
  * unprivileged port while Fulcrum is stopped, and would be handed the token that file keeps from them.
  */
 function strangerListening(url: string, owner: number): number | undefined {
+  const ours = new Set([process.getuid?.(), 0, owner]);
+  return listenersOn(url).find((uid) => !ours.has(uid));
+}
+
+/**
+ * The users (uids) with a socket listening on `url`'s port on this machine, from Linux's /proc/net/tcp
+ * and tcp6; none where they cannot be seen.
+ */
+export function listenersOn(url: string): number[] {
   const u = new URL(url);
   const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
-  const ours = new Set([process.getuid?.(), 0, owner]);
+  const uids = new Set<number>();
   for (const file of ['tcp', 'tcp6']) {
     let text: string;
     try {
@@ -111,11 +132,10 @@ function strangerListening(url: string, owner: number): number | undefined {
     // sl local_address rem_address st … uid: a listening socket is state 0A, its port the hex after the colon.
     for (const line of text.split('\n').slice(1)) {
       const [, local = '', , state, , , , uid] = line.trim().split(/\s+/);
-      if (state !== '0A' || Number.parseInt(local.split(':')[1] ?? '', 16) !== port) continue;
-      if (!ours.has(Number(uid))) return Number(uid);
+      if (state === '0A' && Number.parseInt(local.split(':')[1] ?? '', 16) === port) uids.add(Number(uid));
     }
   }
-  return undefined;
+  return [...uids];
 }
 
 /**

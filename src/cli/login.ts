@@ -8,13 +8,18 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFulcrumClient } from '../client/index.js';
 import { writePrivateFile } from '../private-files.js';
-import { CliError, serverUrl, warnPlainHttp } from './client.js';
+import { CliError, listenersOn, onThisMachine, serverUrl, warnPlainHttp } from './client.js';
 import { boundedFetch, clientTimeoutMs } from './fetch.js';
 
 interface Saved {
   token: string;
   person: string;
   expiresAt: string;
+  /**
+   * For a server on this machine: the user (uid) listening on its port when the sign-in was made. The
+   * session is not sent to a listener of another user (one may take the port while Fulcrum is stopped).
+   */
+  listenerUid?: number;
 }
 
 /** $FULCRUM_CONFIG_DIR, else $XDG_CONFIG_HOME/fulcrum, else ~/.config/fulcrum. */
@@ -52,9 +57,13 @@ function readAll(env: NodeJS.ProcessEnv, forWrite = false): Record<string, Saved
 }
 
 /** The session `fulcrum login` saved for `url`, while it lasts (the client's token after FULCRUM_TOKEN). */
-export function savedLoginToken(url: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function savedLogin(
+  url: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { token: string; listenerUid?: number } | undefined {
   const s = readAll(env)[url];
-  return s && typeof s.token === 'string' && s.expiresAt > new Date().toISOString() ? s.token : undefined;
+  if (!s || typeof s.token !== 'string' || !(s.expiresAt > new Date().toISOString())) return undefined;
+  return Number.isInteger(s.listenerUid) ? { token: s.token, listenerUid: s.listenerUid as number } : { token: s.token };
 }
 
 function save(url: string, entry: Saved | undefined, env: NodeJS.ProcessEnv): void {
@@ -142,7 +151,11 @@ export async function login(argv: string[], env: NodeJS.ProcessEnv = process.env
     if (!session?.token || !session.person || !session.expiresAt)
       throw new CliError('the server answered the sign-in without a session');
     const { token, person, expiresAt } = session;
-    save(url, { token, person, expiresAt }, env);
+    // Who served this sign-in, on this machine: one user listening on the port (else nothing is kept,
+    // and the session goes wherever the URL points, as to another machine).
+    const listeners = onThisMachine(url) ? listenersOn(url) : [];
+    const listenerUid = listeners.length === 1 ? listeners[0] : undefined;
+    save(url, { token, person, expiresAt, ...(listenerUid !== undefined ? { listenerUid } : {}) }, env);
     process.stderr.write(`Signed in to ${url} as ${person} until ${expiresAt} (kept in ${credentialsFile(env)}).\n`);
     return 0;
   }

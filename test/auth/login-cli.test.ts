@@ -83,6 +83,9 @@ describe.each(ENGINES)('fulcrum login (%s)', (engine) => {
     expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
     const saved = JSON.parse(fs.readFileSync(file, 'utf8')).servers[url];
     expect(saved).toMatchObject({ person: 'dana.lee', token: expect.stringMatching(/^fss_/) });
+    // The server is on this machine: who listened on its port is kept (the CLI sends the session to no
+    // other user's listener there: test/cli/admin-token.test.ts).
+    if (process.platform === 'linux') expect(saved.listenerUid).toBe(process.getuid?.());
 
     // The client commands use it: dana lists her own tokens (admin-only data would be refused).
     const listed = await cli(env, 'tokens', 'list', '--person', 'dana.lee', '--url', url);

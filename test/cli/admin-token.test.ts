@@ -108,6 +108,40 @@ describe('the CLI and the admin token file', () => {
           `127.0.0.1:${theirs} is listened on by another user (uid 65534)`,
         );
         expect(out).not.toContain(ADMIN);
+        // A session `fulcrum login` saved for that URL when root's server answered there is not sent to
+        // nobody's listener either; one saved when nobody's served the sign-in is (it was theirs to see).
+        const session = `fss_${'l'.repeat(40)}`;
+        const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-login-'));
+        const saveSession = (listenerUid: number) =>
+          fs.writeFileSync(
+            path.join(configDir, 'credentials.json'),
+            JSON.stringify({
+              servers: {
+                [`http://127.0.0.1:${theirs}`]: {
+                  token: session,
+                  person: 'dana.lee',
+                  expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+                  listenerUid,
+                },
+              },
+            }),
+            { mode: 0o600 },
+          );
+        try {
+          saveSession(0);
+          await expect(
+            connect({ url: `http://127.0.0.1:${theirs}` }, { ...env, FULCRUM_CONFIG_DIR: configDir }).GET('/v1/whoami'),
+          ).rejects.toThrow(
+            `127.0.0.1:${theirs} is listened on by another user (uid 65534), not uid 0, who served that sign-in: the session \`fulcrum login\` saved for it is not sent there`,
+          );
+          saveSession(65534);
+          await connect({ url: `http://127.0.0.1:${theirs}` }, { ...env, FULCRUM_CONFIG_DIR: configDir }).GET('/v1/whoami');
+          await until(async () => out.includes('GOT '), "the listener's line about the request");
+          expect(out).toContain(`GOT Bearer ${session}`);
+          out = out.replace(/GOT .*\n/g, '');
+        } finally {
+          fs.rmSync(configDir, { recursive: true, force: true });
+        }
         // A token given on purpose (FULCRUM_TOKEN) is the caller's choice, and goes.
         await connect({ url: `http://127.0.0.1:${theirs}` }, { ...env, FULCRUM_TOKEN: 'fpt_chosen' }).GET('/v1/whoami');
         // The listener's line may reach this process after its answer did.
