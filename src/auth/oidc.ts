@@ -46,22 +46,41 @@ export class IdpError extends Error {}
 
 export type Issuer = ReturnType<typeof createIssuer>;
 
+/** How long a discovery document serves before it is fetched again (beside the calls). */
+export const DISCOVERY_MAX_AGE_MS = 24 * 60 * 60_000;
+/** After a failed fetch of it again, how long the one held serves before the next try. */
+const DISCOVERY_RETRY_MS = 5 * 60_000;
+
+type Discovered = { meta: IssuerMetadata; keys: JWTVerifyGetKey; fetchAfterBadSignature: () => Promise<boolean> };
+
 /**
- * One issuer: discovery is fetched on first use and kept (a failed fetch is retried on the next use);
- * the JWKS is jose's remote set (cached, refetched at most once per `cooldownMs` on an unknown kid),
- * and past its age the keys last fetched serve while a refresh runs beside the calls (staleKeys).
+ * One issuer: discovery is fetched on first use (a failed fetch is retried on the next use) and again
+ * once a day, beside the calls (the document held serves meanwhile, and while the issuer cannot be
+ * reached); the JWKS is jose's remote set (cached, refetched at most once per `cooldownMs` on an
+ * unknown kid), and past its age the keys last fetched serve while a refresh runs beside the calls
+ * (staleKeys).
  */
 export function createIssuer(
   issuer: string,
-  opts: { cooldownMs: number; maxAgeMs?: number | undefined; warn?: ((message: string) => void) | undefined },
+  opts: {
+    cooldownMs: number;
+    maxAgeMs?: number | undefined;
+    /** How long a discovery document serves (default DISCOVERY_MAX_AGE_MS); tests shorten it. */
+    discoveryMaxAgeMs?: number | undefined;
+    warn?: ((message: string) => void) | undefined;
+  },
 ) {
   const maxAgeMs = opts.maxAgeMs ?? 10 * 60_000;
-  let discovered:
-    | Promise<{ meta: IssuerMetadata; keys: JWTVerifyGetKey; fetchAfterBadSignature: () => Promise<boolean> }>
-    | undefined;
+  const discoveryMaxAgeMs = opts.discoveryMaxAgeMs ?? DISCOVERY_MAX_AGE_MS;
+  let discovered: Promise<Discovered> | undefined;
+  /** When the document held was fetched (or a fetch of it again last failed, moved back by its age less the retry). */
+  let discoveredAt = 0;
+  let rediscovering = false;
 
-  async function discover() {
+  async function discover(before?: Discovered): Promise<Discovered> {
     const meta = await discoverMetadata(issuer);
+    // The same JWKS: its keys, their cache and cooldowns stay (a new set would fetch them again at once).
+    if (before && before.meta.jwks_uri === meta.jwks_uri) return { ...before, meta };
     // The keys of the last fetch that succeeded, and when.
     let held: { at: number; keys: JWTVerifyGetKey } | undefined;
     const remote = createRemoteJWKSet(new URL(meta.jwks_uri), {
@@ -137,12 +156,39 @@ export function createIssuer(
     return keys;
   }
 
-  async function ready() {
-    discovered ??= discover().catch((err) => {
-      discovered = undefined;
-      throw err;
-    });
-    return discovered;
+  async function ready(): Promise<Discovered> {
+    if (!discovered) {
+      discoveredAt = Date.now();
+      discovered = discover().catch((err) => {
+        discovered = undefined;
+        throw err;
+      });
+      return discovered;
+    }
+    const held = await discovered;
+    // Past its age the document is fetched again beside the calls, which the one held serves meanwhile:
+    // an IdP that moves its JWKS or its endpoints is followed without a restart, and one that cannot be
+    // reached at that moment refuses no sign-in or token for it.
+    if (Date.now() - discoveredAt > discoveryMaxAgeMs && !rediscovering) {
+      rediscovering = true;
+      discover(held)
+        .then(
+          (fresh) => {
+            discovered = Promise.resolve(fresh);
+            discoveredAt = Date.now();
+          },
+          (err: Error) => {
+            discoveredAt = Date.now() - discoveryMaxAgeMs + Math.min(DISCOVERY_RETRY_MS, discoveryMaxAgeMs);
+            opts.warn?.(
+              `the discovery document of ${issuer} could not be fetched again; the one fetched before serves meanwhile: ${err.message}`,
+            );
+          },
+        )
+        .finally(() => {
+          rediscovering = false;
+        });
+    }
+    return held;
   }
 
   return {

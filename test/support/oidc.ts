@@ -183,6 +183,9 @@ export interface HandIssuer {
   jwksAnswers(mode: 'keys' | 'error' | 'never' | 'redirect'): void;
   /** Takes the key `token` was signed with out of the JWKS (the issuer withdrew it). */
   withdraw(token: string): void;
+  /** Serves the JWKS at `path` from now on, named so by the discovery document; the old path answers 404. */
+  moveJwks(path: string): void;
+  discoveryFetches(): number;
   stop(): Promise<void>;
 }
 
@@ -203,6 +206,8 @@ export async function startHandIssuer(opts: { trailingSlash?: boolean } = {}): P
   let issuer = '';
   let origin = '';
   let mode: 'keys' | 'error' | 'never' | 'redirect' = 'keys';
+  let jwksPath = '/jwks';
+  let discoveries = 0;
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith('/moved/'))
       return void res.writeHead(301, { location: `${origin}${req.url.slice('/moved'.length)}` }).end();
@@ -210,11 +215,13 @@ export async function startHandIssuer(opts: { trailingSlash?: boolean } = {}): P
       return void res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ keys: keys.map((k) => k.publicJwk) }));
-    if (req.url === '/.well-known/openid-configuration')
+    if (req.url === '/.well-known/openid-configuration') {
+      discoveries++;
       return void res
         .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ issuer, jwks_uri: `${origin}/jwks`, token_endpoint: `${origin}/token` }));
-    if (req.url === '/jwks') {
+        .end(JSON.stringify({ issuer, jwks_uri: `${origin}${jwksPath}`, token_endpoint: `${origin}/token` }));
+    }
+    if (req.url === jwksPath) {
       fetches++;
       if (mode === 'never') return;
       if (mode === 'redirect') return void res.writeHead(302, { location: `${origin}/jwks-moved` }).end();
@@ -252,6 +259,10 @@ export async function startHandIssuer(opts: { trailingSlash?: boolean } = {}): P
     jwksAnswers: (m) => {
       mode = m;
     },
+    moveJwks: (path) => {
+      jwksPath = path;
+    },
+    discoveryFetches: () => discoveries,
     withdraw: (token) => {
       const { kid } = JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString()) as { kid: string };
       keys.splice(
