@@ -592,6 +592,8 @@ export function createStreamMeter(op: Operation, wantsUsage: boolean) {
       produced(d?.text ?? d?.partial_json ?? d?.thinking ?? d?.content); // content: a compaction's summary
     } else if (type === 'message_delta') {
       const u = j.usage as Json | undefined;
+      // The usage here is the stream's final one: what it says of how the call was billed counts too.
+      tier ??= aboveAnthropicPrice(u);
       const output = tokenCount(u?.output_tokens);
       // Newer API versions repeat the input counts here (the SDK types them `number | null`); older
       // ones give only output_tokens. A count not given (or null) never lowers one message_start gave.

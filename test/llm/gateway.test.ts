@@ -691,6 +691,8 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     ['in fast mode', { fast: true }],
     // A workspace's default_inference_geo: billed at 1.1 times the price, the call naming no geo.
     ['US-only', { geo: 'us' }],
+    // A stream whose message_start says nothing of it, and whose message_delta does.
+    ["US-only, said at the stream's end", { geoLate: 'us' }],
   ])('records a call the provider says it ran %s as unpriced, whole and streamed', async (_how, behaviour) => {
     up.behave('gw-claude', behaviour);
     const whole = await anthropic.messages.create({

@@ -30,6 +30,8 @@ export interface Behaviour {
   fast?: boolean;
   /** Anthropic: where the call ran (`us`, as a workspace's default_inference_geo may set): its usage says `inference_geo`. */
   geo?: string;
+  /** As `geo`, but a stream says it only in message_delta's usage (its message_start's says nothing of it). */
+  geoLate?: string;
   /**
    * The service tier a call that names none (or `auto`) is billed at, as the answer reports it: the
    * project's default at OpenAI (default `default`), the organisation's at Anthropic (`standard`).
@@ -206,7 +208,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
                 cache_creation_input_tokens: written,
                 service_tier: tier,
                 speed: b.fast ? 'fast' : 'standard',
-                ...(b.geo ? { inference_geo: b.geo } : {}),
+                ...((b.geo ?? b.geoLate) ? { inference_geo: b.geo ?? b.geoLate } : {}),
               },
         };
       if (b.usage !== undefined) (json as Record<string, unknown>).usage = b.usage;
@@ -340,7 +342,7 @@ export async function startFakeUpstream(opts: { record?: boolean } = {}): Promis
       send('message_delta', {
         type: 'message_delta',
         delta: { stop_reason: 'end_turn', stop_sequence: null },
-        usage: { output_tokens: output },
+        usage: { output_tokens: output, ...(b.geoLate ? { inference_geo: b.geoLate } : {}) },
       });
       send('message_stop', { type: 'message_stop' });
     }
