@@ -273,7 +273,11 @@ export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
     const key = initiative ?? '';
     byInitiative.set(key, (byInitiative.get(key) ?? 0) + amount);
   };
-  for (const line of f.spendLines(b.name)) if (line.date <= today) add(line.category, line.initiative, line.amount);
+  // The budget's own period only: a budget rolled over to its next period (its period moved on) keeps
+  // the lines imported in the last one, which are not this period's spend (found by review: last
+  // year's invoices were this year's actual, every category far off plan from the first day).
+  for (const line of f.spendLines(b.name))
+    if (line.date >= from && line.date <= to && line.date <= today) add(line.category, line.initiative, line.amount);
   // Model-call cost from telemetry: model licences, or infrastructure for self-hosted models. It is in
   // USD: a budget in another currency does not take it (Fulcrum converts nothing), and says how much
   // it leaves out (found by review: USD was added to a EUR budget as if it were euros). Only the
