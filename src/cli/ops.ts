@@ -122,14 +122,22 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
     case 'roi': {
       if (!sub) break;
       const r = await ok(api.GET('/v1/initiatives/{name}/roi', { params: { path: { name: sub } } }));
+      // As the console and the report say it: nothing valued is "not valued", never $0.00, a cost that
+      // leaves something out is "at least", and a missing ROI says which of the three it lacks (the
+      // command printed "value $0.00" and "no cost recorded" beside a cost of thousands).
+      const valued = r.value.items.length > 0;
+      const incomplete = r.cost.incomplete.length > 0;
+      const noRoi = !valued ? 'not valued' : incomplete ? 'cost incomplete' : 'no cost recorded';
       out(r, () =>
         [
           `${sub}  ${r.window.from} … ${r.window.to}`,
-          `value  ${usd(r.value.total)}  (assumed: improvement × valuePerUnit)`,
+          valued ? `value  ${usd(r.value.total)}  (assumed: improvement × valuePerUnit)` : 'value  not valued',
           ...r.value.items.map((v) => `  ${v.metric.padEnd(26)} ${usd(v.value)}  (improvement ${v.improvementProvenance})`),
-          `cost   ${usd(r.cost.total)}`,
+          ...r.value.notValued.map((n) => `  ${n.metric.padEnd(26)} not valued: ${n.why}`),
+          `cost   ${incomplete ? 'at least ' : ''}${usd(r.cost.total)}`,
           ...r.cost.items.map((c) => `  ${c.source.padEnd(52)} ${usd(c.amountUsd)}  (${c.provenance})`),
-          `ROI    ${r.roi === null ? '— (no cost recorded)' : `${(r.roi * 100).toFixed(0)}%`}`,
+          ...r.cost.incomplete.map((why) => `  leaves out: ${why}`),
+          `ROI    ${r.roi === null ? `— (${noRoi})` : `${(r.roi * 100).toFixed(0)}%`}`,
         ]
           .map((l) => `${l}\n`)
           .join(''),

@@ -144,8 +144,9 @@ describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
     expect(unbounded.code).not.toBe(0);
     expect(unbounded.stderr).toContain('limit');
     const roi = await cli('roi', 'support-deflection');
-    expect(roi.stdout).toMatch(/^value {2}\$0\.00 {2}\(assumed: improvement × valuePerUnit\)$/m);
-    expect(roi.stdout).toMatch(/^ROI {4}— \(no cost recorded\)$/m);
+    // Nothing measured yet: no value, not a value of $0.00.
+    expect(roi.stdout).toMatch(/^value {2}not valued$/m);
+    expect(roi.stdout).toMatch(/^ROI {4}— \(not valued\)$/m);
     const outcomes = await cli('outcomes', 'support-deflection');
     expect(outcomes.code).toBe(0);
     expect(outcomes.stdout).toMatch(/baseline .* target .* current — \(none\)/);

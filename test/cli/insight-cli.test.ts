@@ -81,4 +81,37 @@ describe('fulcrum report, signals and budget', () => {
     expect(text).toContain('Attribution mismatches: telemetry naming an agent its sender may not speak for (last 30 days) (0)');
     expect(text).toContain('Active initiatives without a measured outcome in the last 30 days (1)\n  support-deflection');
   });
+
+  it('prints an ROI with nothing valued and a cost that leaves something out as such, never $0.00', async () => {
+    // A cost booked to support-deflection today, USD and EUR; its outcome has no current value.
+    const today = new Date().toISOString().slice(0, 10);
+    const budgets = path.join(out, 'budgets.yaml');
+    fs.writeFileSync(
+      budgets,
+      ['usd', 'eur']
+        .map((b) =>
+          [
+            'apiVersion: fulcrum/v1',
+            'kind: Budget',
+            `metadata: { name: roi-${b} }`,
+            'spec:',
+            `  period: { from: "${today}", to: "${today}" }`,
+            `  currency: ${b.toUpperCase()}`,
+            `  actuals: [{ category: change-training, amount: 1234, date: "${today}", initiative: support-deflection }]`,
+          ].join('\n'),
+        )
+        .join('\n---\n'),
+    );
+    const applied = await cli('apply', '-f', budgets);
+    expect(applied.code, applied.stderr).toBe(0);
+    const roi = await cli('roi', 'support-deflection');
+    expect(roi.code, roi.stderr).toBe(0);
+    // It printed "value  $0.00", "cost   $1,234.00" and "ROI    — (no cost recorded)".
+    expect(roi.stdout).toMatch(/^value {2}not valued$/m);
+    expect(roi.stdout).toMatch(/^ {2}resolution +not valued: no current value in the window$/m);
+    expect(roi.stdout).toMatch(/^cost {3}at least \$1,234\.00$/m);
+    expect(roi.stdout).toMatch(/^ {2}leaves out: EUR 1234 of spend lines booked to the initiative, not converted to USD$/m);
+    expect(roi.stdout).toMatch(/^ROI {4}— \(not valued\)$/m);
+    expect(roi.stdout).not.toContain('$0.00  (assumed');
+  });
 });
