@@ -33,6 +33,13 @@ export const DEFAULT_RETENTION: Retention = {
   shadowAgents: 90,
 };
 export const HIGH_RISK_FLOOR_DAYS = 183;
+/**
+ * The tiers held to that floor: high, and prohibited, which is stricter still (an initiative assessed
+ * high, then found to be an Art. 5 practice, released its agents' logs at the ordinary period: found
+ * by review). What a prohibited system did is what an authority will ask for.
+ */
+const FLOOR_TIERS: readonly string[] = ['high', 'prohibited'];
+const heldTier = (tier: string | null | undefined) => tier !== null && tier !== undefined && FLOOR_TIERS.includes(tier);
 /** Human acts (approvals, suspensions, these settings' own changes) are kept at least six months:
  *  the record of who did what cannot be set to vanish the next day. */
 export const AUDIT_ENTRIES_FLOOR_DAYS = 183;
@@ -99,7 +106,7 @@ export function createRetentionService(deps: Deps) {
     const assessed = await latestTiers(db);
     const tier = (i: string) => assessed.get(i) ?? registry.get('Initiative', i)?.spec.riskTier;
     const agents = registry.list('Agent');
-    const highRisk = new Set(agents.filter((a) => tier(a.spec.initiative) === 'high').map((a) => a.name));
+    const highRisk = new Set(agents.filter((a) => heldTier(tier(a.spec.initiative))).map((a) => a.name));
     const open = await db.selectFrom('incidents').select(['agents', 'initiatives']).where('status', '!=', 'closed').execute();
     const incident = new Set<string>();
     let initiativeIncident = false;
@@ -125,7 +132,7 @@ export function createRetentionService(deps: Deps) {
     // incident naming an initiative is open (found by review: deleting an agent released its holds).
     // Initiatives high-risk now: leaving one holds, whatever its tier when the agent left.
     const named = new Set([...registry.list('Initiative').map((i) => i.name), ...assessed.keys()]);
-    const highNow = [...named].filter((i) => tier(i) === 'high');
+    const highNow = [...named].filter((i) => heldTier(tier(i)));
     return { highRisk, tier, highNow, incident, deletedHeldEntirely: initiativeIncident };
   }
 
@@ -143,11 +150,7 @@ export function createRetentionService(deps: Deps) {
       .execute();
     const until = new Map<string, string>();
     for (const r of rows)
-      if (
-        (r.tier === 'high' || tier(r.initiative) === 'high') &&
-        !highRisk.has(r.agent) &&
-        r.left_at > (until.get(r.agent) ?? '')
-      )
+      if ((heldTier(r.tier) || heldTier(tier(r.initiative))) && !highRisk.has(r.agent) && r.left_at > (until.get(r.agent) ?? ''))
         until.set(r.agent, r.left_at);
     return until;
   }
@@ -285,7 +288,7 @@ export function createRetentionService(deps: Deps) {
               .where('agent_departures.left_at', '>', at)
               .where((d) =>
                 d.or([
-                  d('agent_departures.tier', '=', 'high'),
+                  d('agent_departures.tier', 'in', FLOOR_TIERS),
                   ...(highNow.length ? [d('agent_departures.initiative', 'in', valueSet(adapter, highNow))] : []),
                 ]),
               ),
