@@ -75,6 +75,15 @@ export function durationUnitMs(unit: string): number | null {
   return (m && UNIT_MS.get((m[1] as string).toLowerCase())) ?? null;
 }
 
+/**
+ * Whether a cost metric's unit is USD, the currency telemetry is priced in: `USD` or `$`, optionally
+ * per something (`USD/ticket`, `USD per resolved task`). Fulcrum converts no currency, so a cost per
+ * task in another one cannot be measured.
+ */
+export function isUsdUnit(unit: string): boolean {
+  return /^\s*(?:usd|\$)\s*(?:(?:\/|per\s)\s*\S.*)?$/i.test(unit);
+}
+
 /** Sources measured as a fraction from 0 to 1. */
 export const RATE_SOURCES: ReadonlySet<string> = new Set(['resolution_rate', 'escalation_rate', 'error_rate']);
 
