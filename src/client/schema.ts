@@ -3592,7 +3592,7 @@ export interface components {
         };
         /** @description retention periods per data type, in days */
         RetentionPolicy: {
-            /** @description logs of high-risk initiatives' agents are kept at least this long, whatever the period */
+            /** @description logs of high-risk (and prohibited) initiatives' agents are kept at least this long, whatever the period */
             highRiskFloorDays: number;
             /** @description days each data type is kept */
             periods: {
@@ -3624,7 +3624,7 @@ export interface components {
             events: number;
             /** @description agents whose data was held back */
             held: {
-                /** @description agents of high-risk initiatives (or that left one since the floor): kept at least highRiskFloorDays; the first 100 by name */
+                /** @description agents of high-risk or prohibited initiatives (or that left one since the floor): kept at least highRiskFloorDays; the first 100 by name */
                 highRisk: string[];
                 /** @description how many agents the high-risk hold held, listed or not */
                 highRiskCount: number;

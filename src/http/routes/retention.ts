@@ -16,7 +16,7 @@ const RetentionPolicy = T.Object(
       description: 'days each data type is kept',
     }),
     highRiskFloorDays: T.Integer({
-      description: "logs of high-risk initiatives' agents are kept at least this long, whatever the period",
+      description: "logs of high-risk (and prohibited) initiatives' agents are kept at least this long, whatever the period",
     }),
   },
   { $id: 'RetentionPolicy', description: 'retention periods per data type, in days' },
@@ -29,7 +29,7 @@ const RetentionPurge = T.Object(
       {
         highRisk: T.Array(T.String(), {
           description:
-            'agents of high-risk initiatives (or that left one since the floor): kept at least highRiskFloorDays; the first 100 by name',
+            'agents of high-risk or prohibited initiatives (or that left one since the floor): kept at least highRiskFloorDays; the first 100 by name',
         }),
         highRiskCount: T.Integer({ description: 'how many agents the high-risk hold held, listed or not' }),
         incident: T.Array(T.String(), {
