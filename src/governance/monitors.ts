@@ -131,7 +131,11 @@ export function createMonitorService(deps: Deps) {
       case 'cost_per_day': {
         let spans = db
           .selectFrom('spans')
-          .select((eb) => eb.fn.sum<number>('cost_usd').as('c'))
+          .select((eb) => [
+            eb.fn.sum<number>('cost_usd').as('c'),
+            // Model calls without a price (unknown model, no price that day, no usage): a cost unknown, not 0.
+            eb.fn.sum<number>(eb.case().when('unpriced_reason', 'is not', null).then(1).else(0).end()).as('unpriced'),
+          ])
           .where('start_at', '>=', since)
           .where('start_at', '<=', until)
           .where('duplicate', '=', 0); // a second record of one call costs nothing more
@@ -147,10 +151,24 @@ export function createMonitorService(deps: Deps) {
           spans = spans.where('agent', '!=', UNBOOKED);
           events = events.where('agent', '!=', UNBOOKED);
         }
-        const cost = Number((await spans.executeTakeFirst())?.c ?? 0) + Number((await events.executeTakeFirst())?.c ?? 0);
+        const priced = await spans.executeTakeFirst();
+        const unpriced = Number(priced?.unpriced ?? 0);
+        const cost = Number(priced?.c ?? 0) + Number((await events.executeTakeFirst())?.c ?? 0);
         const perDay = (cost * 86_400_000) / windowMs(m.window);
+        /**
+         * With calls of unknown cost the value is a lower bound: above the threshold it is a breach all
+         * the same, under it nothing is known (found by review: an agent on an unpriced model read a
+         * cost of 0 a day, and its monitor never fired). Not evaluated then, saying why.
+         */
+        const known = (value: number, what: string) => {
+          if (unpriced > 0 && !(value > m.threshold))
+            throw new Error(
+              `${unpriced} model call${unpriced === 1 ? '' : 's'} in the window ha${unpriced === 1 ? 's' : 've'} no price (GET /v1/signals lists them): ${what} is at least ${Math.round(value * 1e4) / 1e4}, not known`,
+            );
+          return { value, samples: 1 };
+        };
         const budget = m.budget ? registry.get('Budget', m.budget)?.spec : undefined;
-        if (!budget) return { value: perDay, samples: 1 };
+        if (!budget) return known(perDay, 'the cost per day');
         // Against a budget: the share of its daily allocation (the whole budget spread over its period).
         // Found by review: USD cost over a budget in yen read as a tiny share (never a breach), and a
         // budget allocating nothing as 0. Neither is a measure: the monitor is not evaluated, and says why.
@@ -161,7 +179,7 @@ export function createMonitorService(deps: Deps) {
         const days = (Date.parse(budget.period.to) - Date.parse(budget.period.from)) / 86_400_000 + 1;
         const daily = budget.allocations.reduce((sum, a) => sum + a.amount, 0) / days;
         if (!(daily > 0)) throw new Error(`budget ${m.budget} allocates nothing: there is no share of it to measure`);
-        return { value: perDay / daily, samples: 1 };
+        return known(perDay / daily, `the share of budget ${m.budget}'s daily allocation`);
       }
       case 'shadow_agents': {
         await deps.flushShadows?.();
