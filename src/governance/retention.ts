@@ -511,6 +511,37 @@ export function createRetentionService(deps: Deps) {
           return gone.length;
         });
       }
+      // An approval keeps a copy of its call's arguments (what the approver decided on): once it can no
+      // longer be used (decided and spent, denied, revoked or expired), they go with its decision's
+      // (redacted above, or its entry purged), and stay while those are held (found by review: redacted
+      // in the audit log, they stayed in the approval for ever). Stored as JSON text: redacted is `null`.
+      const settled = db
+        .selectFrom('approvals')
+        .select(rowId.as('r'))
+        .where('created_at', '<', cutoff(p.arguments))
+        .where('arguments', '!=', 'null')
+        .where((eb) => eb.or([eb('status', 'in', ['used', 'denied', 'revoked']), eb('expires_at', '<', now.toISOString())]))
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('audit_entries')
+                .select('audit_entries.id')
+                .whereRef('audit_entries.id', '=', 'approvals.decision_id')
+                .where('audit_entries.arguments', 'is not', null),
+            ),
+          ),
+        );
+      result.arguments += await inSlices(
+        async (limit) =>
+          (
+            await db
+              .updateTable('approvals')
+              .set({ arguments: 'null' })
+              .where(rowsIn(adapter, settled.limit(limit)))
+              .executeTakeFirst()
+          ).numUpdatedRows,
+      );
+
       // A departure holds its agent's rows from the floor up to its leaving; once the floor has passed the
       // leaving it holds nothing, and never will again (the floor only moves on): it goes (found by
       // review: the table grew for ever). docs/governance.md, Retention.
