@@ -66,10 +66,14 @@ export function formula(m: Metric, t: Totals, baselineHandleMs: number | null): 
       const ms = durationUnitMs(m.unit);
       return t.handled && ms !== null ? t.handleMs / t.handled / ms : null;
     }
-    case 'time_saved_hours':
+    case 'time_saved_hours': {
+      // In the metric's own unit of time when it names one, as avg_handle_time (hours read as minutes
+      // were 60 times too few); else in hours, as the source says ("hours saved" stays what it was).
+      const ms = durationUnitMs(m.unit) ?? 3_600_000;
       return baselineHandleMs !== null && t.handled && t.resolved
-        ? ((baselineHandleMs - t.handleMs / t.handled) * t.resolved) / 3_600_000
+        ? ((baselineHandleMs - t.handleMs / t.handled) * t.resolved) / ms
         : null;
+    }
     default:
       return null;
   }
