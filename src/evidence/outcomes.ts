@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { RegistrySnapshot } from '../registry/model.js';
-import { durationUnitMs, type InitiativeSpec, isUsdUnit } from '../registry/schemas.js';
+import { durationUnitMs, foreignCurrencyOf, type InitiativeSpec } from '../registry/schemas.js';
 
 type Metric = InitiativeSpec['outcomes'][number];
 
@@ -59,7 +59,7 @@ export function formula(m: Metric, t: Totals, baselineHandleMs: number | null): 
     case 'cost_per_resolved_task':
       // A call without a price is a cost unknown, not a cost of 0: the quotient is not measured. Nor is
       // it against a baseline in another currency (apply refuses one; a descriptor stored before did not).
-      return t.resolved && !t.unpriced && isUsdUnit(m.unit) ? t.cost / t.resolved : null;
+      return t.resolved && !t.unpriced && foreignCurrencyOf(m.unit) === undefined ? t.cost / t.resolved : null;
     case 'avg_handle_time': {
       // A unit Fulcrum does not read (apply refuses it; a descriptor stored before it did) is left
       // unmeasured, never guessed.
@@ -177,8 +177,8 @@ export async function computeOutcomes(
         ? `unit "${m.unit}" is not a unit of time Fulcrum reads: re-apply the initiative with one it does (docs/evidence.md)`
         : m.source === 'time_saved_hours' && baselineHandleMs === null
           ? 'needs an avg_handle_time metric with a baseline on the same initiative'
-          : m.source === 'cost_per_resolved_task' && !isUsdUnit(m.unit)
-            ? `unit "${m.unit}" is not USD, the currency costs are measured in: re-apply the initiative with USD (docs/evidence.md)`
+          : m.source === 'cost_per_resolved_task' && foreignCurrencyOf(m.unit) !== undefined
+            ? `unit "${m.unit}" is in ${foreignCurrencyOf(m.unit)}, and costs are measured in USD: re-apply the initiative with USD (docs/evidence.md)`
             : m.source === 'cost_per_resolved_task' && window.unpriced > 0
               ? `${window.unpriced} model call${window.unpriced === 1 ? '' : 's'} in the last 30 days ha${window.unpriced === 1 ? 's' : 've'} no price, so the cost is not known (GET /v1/signals lists them)`
               : undefined;

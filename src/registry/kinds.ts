@@ -194,10 +194,11 @@ export const KIND_INFO: { [K in Kind]: KindInfo<K> } = {
             path: `/spec/outcomes/${i}/unit`,
             message: `avg_handle_time unit "${o.unit}" is not one Fulcrum reads: use one of ${S.DURATION_UNITS.map((u) => u.spellings.join(', ')).join('; ')} (optionally followed by /task, e.g. minutes/ticket)`,
           });
-        if (o.source === 'cost_per_resolved_task' && !S.isUsdUnit(o.unit))
+        const currency = o.source === 'cost_per_resolved_task' ? S.foreignCurrencyOf(o.unit) : undefined;
+        if (currency !== undefined)
           problems.push({
             path: `/spec/outcomes/${i}/unit`,
-            message: `cost_per_resolved_task is measured in USD: unit "${o.unit}" is not USD (write USD, or USD/ticket; Fulcrum converts no currency)`,
+            message: `cost_per_resolved_task is measured in USD: unit "${o.unit}" is in ${currency} (write USD, or USD/ticket; Fulcrum converts no currency)`,
           });
         if (!S.RATE_SOURCES.has(o.source)) return;
         for (const [field, v] of [

@@ -75,13 +75,20 @@ export function durationUnitMs(unit: string): number | null {
   return (m && UNIT_MS.get((m[1] as string).toLowerCase())) ?? null;
 }
 
+/** ISO 4217 codes this runtime knows (Intl), upper case. */
+const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
 /**
- * Whether a cost metric's unit is USD, the currency telemetry is priced in: `USD` or `$`, optionally
- * per something (`USD/ticket`, `USD per resolved task`). Fulcrum converts no currency, so a cost per
- * task in another one cannot be measured.
+ * The currency a cost metric's unit names, when it is not USD (the currency telemetry is priced in):
+ * an ISO 4217 code as its first word (`EUR`, `jpy/ticket`) or a currency sign other than `$` (`€`).
+ * Fulcrum converts no currency, so a cost per task in another one cannot be measured. A unit naming
+ * none (`USD`, `$/ticket`, `cost per ticket`) is read in USD.
  */
-export function isUsdUnit(unit: string): boolean {
-  return /^\s*(?:usd|\$)\s*(?:(?:\/|per\s)\s*\S.*)?$/i.test(unit);
+export function foreignCurrencyOf(unit: string): string | undefined {
+  const sign = /^\s*(\p{Sc})/u.exec(unit)?.[1];
+  if (sign !== undefined) return sign === '$' ? undefined : sign;
+  const code = /^\s*([a-z]{3})(?![a-z])/i.exec(unit)?.[1]?.toUpperCase();
+  return code !== undefined && code !== 'USD' && CURRENCIES.has(code) ? code : undefined;
 }
 
 /** Sources measured as a fraction from 0 to 1. */

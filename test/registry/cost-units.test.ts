@@ -35,7 +35,13 @@ describe.each(ENGINES)('cost units on %s', (engine) => {
     });
 
   it('refuses a currency other than USD, naming the field', async () => {
-    for (const unit of ['JPY', 'EUR/ticket', 'yen per ticket', 'USDT']) {
+    for (const [unit, currency] of [
+      ['JPY', 'JPY'],
+      ['eur/ticket', 'EUR'],
+      ['GBP per resolved ticket', 'GBP'],
+      ['€', '€'],
+      ['¥/task', '¥'],
+    ] as const) {
       const res = await put('in-yen', unit);
       expect(res.statusCode, `${unit}: ${res.body}`).toBe(422);
       expect(res.json().error.details).toEqual([
@@ -43,14 +49,15 @@ describe.each(ENGINES)('cost units on %s', (engine) => {
           kind: 'Initiative',
           name: 'in-yen',
           path: '/spec/outcomes/0/unit',
-          message: `cost_per_resolved_task is measured in USD: unit "${unit}" is not USD (write USD, or USD/ticket; Fulcrum converts no currency)`,
+          message: `cost_per_resolved_task is measured in USD: unit "${unit}" is in ${currency} (write USD, or USD/ticket; Fulcrum converts no currency)`,
         }),
       ]);
     }
   });
 
-  it.each(['USD', 'usd/ticket', 'USD per resolved task', '$'])('reads %s as USD', async (unit) => {
-    const name = `cost-${unit.toLowerCase().replace(/[^a-z]/g, '') || 'dollar'}`;
+  // A unit naming no other currency is read in USD, as before (a descriptor saying "cost per ticket" stays valid).
+  it.each(['USD', 'usd/ticket', 'USD per resolved task', '$', '$/ticket', 'cost per ticket'])('reads %s as USD', async (unit) => {
+    const name = `cost-${unit.toLowerCase().replace(/[^a-z]/g, '') || 'dollar'}-${unit.length}`;
     const res = await put(name, unit);
     expect(res.statusCode, res.body).toBe(201);
     await applyWorld(t, [agentOf(name)]);
