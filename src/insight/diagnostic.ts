@@ -190,11 +190,19 @@ export function diagnose(f: Facts, t: Thresholds = DEFAULT_THRESHOLDS): Diagnost
   const highWithoutOwners = active
     .filter((i) => f.riskTier(i.name) === 'high' && (!i.spec.oversightOwner || !i.spec.incidentOwner))
     .map((i) => i.name);
+  // Tiered is not allowed: an active initiative found to be an Art. 5 practice is one to retire (its
+  // agents are denied), and it passed as governed (found by review).
+  const prohibited = active.filter((i) => f.riskTier(i.name) === 'prohibited').map((i) => i.name);
   const approvedModels = r.list('Model').filter((m) => m.spec.status === 'approved');
   const unapproved = f.modelCalls
     .filter((m) => m.calls > 0 && r.get('Model', m.model)?.spec.status !== 'approved')
     .map((m) => `${m.model} (${r.get('Model', m.model)?.spec.status ?? 'not in the registry'}, ${m.calls} calls)`);
-  const knownOk = tieredShare === 1 && highWithoutOwners.length === 0 && approvedModels.length > 0 && unapproved.length === 0;
+  const knownOk =
+    tieredShare === 1 &&
+    highWithoutOwners.length === 0 &&
+    prohibited.length === 0 &&
+    approvedModels.length > 0 &&
+    unapproved.length === 0;
   const incidentsKnown = f.overdueSeriousIncidents !== undefined;
   const governanceStatus: Status =
     tieredShare < t.minTieredShare
@@ -211,6 +219,7 @@ export function diagnose(f: Facts, t: Thresholds = DEFAULT_THRESHOLDS): Diagnost
       { label: 'active initiatives risk-tiered', value: `${tiered.length} of ${active.length} (${pct(tieredShare)})` },
       { label: 'untiered', value: list(active.filter((i) => !f.riskTier(i.name)).map((i) => i.name)) },
       { label: 'high-risk without oversight or incident owner', value: list(highWithoutOwners) },
+      { label: 'active initiatives assessed a prohibited practice (retire them)', value: list(prohibited) },
       { label: 'approved models', value: approvedModels.length },
       { label: 'non-approved models seen in telemetry', value: list(unapproved) },
       {

@@ -128,6 +128,15 @@ describe('the diagnostic rules', () => {
     expect(evidence(areaOf(facts(noOwners), 'governance'), 'high-risk without')).toBe('support-deflection');
   });
 
+  it('governance: an active initiative assessed a prohibited practice does not pass', () => {
+    // Tiered, so it passed: a prohibited practice (EU AI Act Art. 5) in production read as governed.
+    const r = registry();
+    const prohibited = areaOf(facts(r, { riskTier: () => 'prohibited' }), 'governance');
+    expect(prohibited.status).toBe('partial');
+    expect(evidence(prohibited, 'active initiatives assessed a prohibited practice')).toBe('support-deflection');
+    expect(evidence(areaOf(facts(r), 'governance'), 'active initiatives assessed a prohibited practice')).toBe('none');
+  });
+
   it('operating model: every sign-off role a tier needs must be held by someone', () => {
     const r = registry();
     const a = areaOf(facts(r), 'operating-model');
