@@ -65,8 +65,8 @@ export function mapEvent(raw: unknown): TaskEvent {
     (v) => typeof v === 'string' && v.length <= MAX_WORKFLOW,
     `a string of at most ${MAX_WORKFLOW} characters`,
   );
-  const startedAt = optional(e.startedAt, 'startedAt', isTime, 'an ISO 8601 date-time') as string | null;
-  const endedAt = optional(e.endedAt, 'endedAt', isTime, 'an ISO 8601 date-time') as string | null;
+  const startedAt = time(e.startedAt, 'startedAt');
+  const endedAt = time(e.endedAt, 'endedAt');
   const durationMs = optional(
     e.durationMs,
     'durationMs',
@@ -142,6 +142,25 @@ function optional(v: unknown, name: string, ok: (v: unknown) => boolean, what: s
   return v;
 }
 
-function isTime(v: unknown): boolean {
-  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && !Number.isNaN(Date.parse(v));
+/** An RFC 3339 date-time: a date, a time (seconds and their fraction optional) and a zone, Z or ±hh:mm. */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?([Zz]|([+-])(\d{2}):(\d{2}))?$/;
+
+/**
+ * A task event's time as written, or null when absent. Date.parse alone (found by review) rolled a
+ * day that does not exist into the next month (2026-02-31 was stored as 2026-03-03) and read a time
+ * without a zone in the server's local time, so the event's time and day depended on the node that
+ * took it: both are refused, saying why.
+ */
+function time(v: unknown, name: string): string | null {
+  if (v === undefined || v === null) return null;
+  const m = typeof v === 'string' ? DATE_TIME.exec(v) : null;
+  if (!m) throw new Error(`${name} must be an ISO 8601 date-time`);
+  const [, y = '', mo = '', d = '', h = '', mi = '', s = '', zone = '', , oh = '', om = ''] = m;
+  const no = (what: string) => new Error(`${name} ${JSON.stringify(v)} is no time: ${what}`);
+  if (zone === '') throw new Error(`${name} ${JSON.stringify(v)} names no time zone: add Z (UTC) or an offset such as +01:00`);
+  if (+mo < 1 || +mo > 12) throw no(`there is no month ${mo}`);
+  if (+d < 1 || +d > new Date(Date.UTC(+y, +mo, 0)).getUTCDate()) throw no(`${y}-${mo} has no day ${d}`);
+  if (+h > 23 || +mi > 59 || +s > 59) throw no(`there is no time of day ${h}:${mi}${s ? `:${s}` : ''}`);
+  if (oh !== '' && (+oh > 23 || +om > 59)) throw no(`there is no offset ${zone}`);
+  return v as string;
 }
