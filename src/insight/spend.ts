@@ -21,6 +21,8 @@ export interface SpendLine {
 }
 
 const COLUMNS = ['date', 'category', 'amount', 'initiative', 'description'] as const;
+/** What a JSON line may hold: the columns, and the currency it is in (which must be the budget's). */
+const JSON_FIELDS: ReadonlySet<string> = new Set([...COLUMNS, 'currency']);
 /** YYYY-MM-DD naming a day that exists. */
 function isDay(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
@@ -132,7 +134,22 @@ export function createSpendService(deps: {
         if (raw.amount === undefined || raw.amount === '' || !Number.isFinite(amount) || amount < 0 || amount > MAX_AMOUNT)
           bad(`amount "${String(raw.amount ?? '')}" is not a number from 0 to ${MAX_AMOUNT.toExponential()}`);
         if (initiative !== undefined && !registry.has('Initiative', initiative)) bad(`no Initiative named "${initiative}"`);
-        for (const field of ['date', 'category', 'initiative', 'description'] as const)
+        // A field a JSON line holds and Fulcrum does not read was dropped (found by review): 1,000 EUR
+        // imported into a USD budget was booked as $1,000, and a misspelt "initative" booked to no
+        // initiative. A currency is read, and must be the budget's: no currency is converted.
+        if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+          const unknown = Object.keys(raw).find((k) => !JSON_FIELDS.has(k));
+          if (unknown !== undefined) bad(`unknown field ${JSON.stringify(unknown)} (a line has ${[...JSON_FIELDS].join(', ')})`);
+        }
+        if (
+          typeof raw.currency === 'string' &&
+          raw.currency.trim() !== '' &&
+          raw.currency.trim().toUpperCase() !== b.spec.currency.toUpperCase()
+        )
+          bad(
+            `currency ${JSON.stringify(raw.currency)} is not the currency of ${budget} (${b.spec.currency}): Fulcrum converts no currency; import it into a budget in ${raw.currency.trim()}, or convert it first`,
+          );
+        for (const field of ['date', 'category', 'initiative', 'description', 'currency'] as const)
           if (raw[field] !== undefined && raw[field] !== null && typeof raw[field] !== 'string')
             bad(`${field} must be text, got ${Array.isArray(raw[field]) ? 'a list' : typeof raw[field]}`);
           // PostgreSQL's text holds no NUL (the import failed there with a 500; SQLite stored it).

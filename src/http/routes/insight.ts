@@ -426,7 +426,7 @@ export function insightRoutes(server: Server, insight: InsightService, spend: Sp
             'application/json': {
               schema: T.Unknown({
                 description:
-                  '{"lines":[{date,category,amount,initiative?,description?}]} (or the array itself); every line is checked and all problems listed (422)',
+                  '{"lines":[{date,category,amount,initiative?,description?,currency?}]} (or the array itself); amounts are in the budget currency, which a line\'s currency must be; any other field is refused; every line is checked and all problems listed (422)',
               }),
             },
           },
