@@ -230,6 +230,11 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
     throw new Error(`fulcrum.task.outcome must be one of ${TASK_OUTCOMES.join(', ')}, got "${outcome}"`);
   const first = (...keys: string[]): string | null => firstOf(keys, str);
   const operation = operationOf(a);
+  // The AI SDK's model calls (`….doGenerate`, `….doStream`, `….doEmbed`) name their model as
+  // `ai.model.id` too, and an embedding call names its model and tokens only so (`ai.usage.tokens`):
+  // read on those spans alone, as the outer spans (`ai.embed`, `ai.generateText`) carry them too and
+  // are no model call.
+  const aiStep = /\.do(?:Generate|Stream|Embed)$/.exec(str(a('ai.operationId')) ?? '')?.[0] ?? null;
   const task = firstOf(['fulcrum.task.id', 'gen_ai.conversation.id'], (v, key) =>
     str(v) === null ? null : { key, id: str(v) as string },
   );
@@ -269,8 +274,15 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
       'llm.model_name',
       'llm.request.model_name',
       'embedding.model_name',
+      ...(aiStep ? ['ai.model.id'] : []),
     ),
-    provider: first('gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system'),
+    provider: first(
+      'gen_ai.provider.name',
+      'gen_ai.system',
+      'llm.provider',
+      'llm.system',
+      ...(aiStep ? ['ai.model.provider'] : []),
+    ),
     inputTokens: tokens(
       firstOf,
       'gen_ai.usage.input_tokens',
@@ -278,6 +290,7 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
       'llm.token_count.prompt',
       'ai.usage.inputTokens',
       'ai.usage.promptTokens',
+      ...(aiStep === '.doEmbed' ? ['ai.usage.tokens'] : []),
     ),
     outputTokens: tokens(
       firstOf,
@@ -449,7 +462,11 @@ function tokens(
   firstOf: <T>(keys: readonly string[], ok: (v: AttrValue | undefined, key: string) => T | null) => T | null,
   ...keys: string[]
 ): number | null {
-  const found = firstOf(keys, (v, key) => (v === undefined || v === null ? null : { key, v }));
+  // NaN is a count unknown, as absent: the AI SDK reports a call whose provider sent no usage so
+  // (`ai.usage.tokens: NaN`), and that call is unpriced (no_usage), not refused.
+  const found = firstOf(keys, (v, key) =>
+    v === undefined || v === null || (typeof v === 'number' && Number.isNaN(v)) ? null : { key, v },
+  );
   if (found === null) return null;
   const n = tokenCount(found.v);
   if (n !== undefined) return n;
