@@ -440,13 +440,24 @@ function anyValue(v: unknown): AttrValue {
   if (has(v, 'stringValue')) return String(v.stringValue);
   if (has(v, 'boolValue')) return Boolean(v.boolValue);
   // int64: a signed Long's high half carries the sign (exact up to 2^53, as any JavaScript number).
-  if (has(v, 'intValue')) return isLong(v.intValue) ? v.intValue.high * 2 ** 32 + (v.intValue.low >>> 0) : Number(v.intValue);
-  if (has(v, 'doubleValue')) return Number(v.doubleValue);
+  if (has(v, 'intValue')) return isLong(v.intValue) ? v.intValue.high * 2 ** 32 + (v.intValue.low >>> 0) : numeric(v.intValue);
+  if (has(v, 'doubleValue')) return numeric(v.doubleValue);
   if (has(v, 'arrayValue') && isObject(v.arrayValue)) return ((v.arrayValue.values as unknown[]) ?? []).map(anyValue);
   if (has(v, 'kvlistValue') && isObject(v.kvlistValue)) return attributes(v.kvlistValue.values);
   if (has(v, 'bytesValue'))
     return typeof v.bytesValue === 'string' ? v.bytesValue : Buffer.from(v.bytesValue as Uint8Array).toString('base64');
   return null;
+}
+
+/**
+ * An OTLP/JSON number: a number, or its text ("1000", "NaN", "Infinity", as proto3's JSON writes
+ * int64 and the doubles JSON has none for). Anything else is NaN, a number unknown (found by review):
+ * the OpenTelemetry JS exporter writes NaN as null (JSON.stringify), and Number(null) read the AI SDK's
+ * unknown token count as 0 tokens, a call priced at $0.
+ */
+function numeric(v: unknown): number {
+  if (typeof v === 'number') return v;
+  return typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
 }
 
 function str(v: AttrValue | undefined): string | null {

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOpenAI } from '@ai-sdk/openai';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -74,6 +75,8 @@ describe.each(ENGINES)('the AI SDK embedding calls on %s', (engine) => {
   let t: TestServer;
   let local: Awaited<ReturnType<typeof startEmbeddings>>;
   let provider: BasicTracerProvider;
+  /** The same, exporting OTLP/JSON. */
+  let jsonProvider: BasicTracerProvider;
   beforeAll(async () => {
     t = await startTestServer(engine);
     const applied = await t.request({
@@ -93,8 +96,17 @@ describe.each(ENGINES)('the AI SDK embedding calls on %s', (engine) => {
         ),
       ],
     });
+    jsonProvider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'support-embeddings' }),
+      spanProcessors: [
+        new SimpleSpanProcessor(
+          new JsonTraceExporter({ url: `${fulcrum}/otlp/v1/traces`, headers: { Authorization: `Bearer ${key}` } }),
+        ),
+      ],
+    });
   });
   afterAll(async () => {
+    await jsonProvider?.shutdown();
     await provider?.shutdown();
     await local?.close();
     await t?.close();
@@ -162,5 +174,32 @@ describe.each(ENGINES)('the AI SDK embedding calls on %s', (engine) => {
       ]),
     );
     expect(costs).toHaveLength(2);
+  });
+
+  it('reads a NaN count exported as OTLP/JSON as unknown, never as 0 tokens', async () => {
+    // JSON.stringify writes NaN as null, so the OTLP/JSON exporter sends {"doubleValue": null}: read
+    // as Number(null), it was 0 tokens, and the call was priced at $0.
+    const openai = createOpenAI({ baseURL: local.url, apiKey: 'sk-local-test' });
+    const telemetry = { isEnabled: true, functionId: 'json', tracer: jsonProvider.getTracer('ai') };
+    await embed({
+      model: openai.embedding('text-embedding-3-small'),
+      value: 'no usage',
+      experimental_telemetry: telemetry,
+      maxRetries: 0,
+    });
+    await jsonProvider.forceFlush();
+    const spans = await t.app.database.db
+      .selectFrom('spans')
+      .select(['input_tokens', 'cost_usd', 'unpriced_reason'])
+      .where('name', '=', 'ai.embed.doEmbed')
+      .where('received_at', '>', new Date(Date.now() - 60_000).toISOString())
+      .where('input_tokens', 'is', null)
+      .execute();
+    expect(spans).toEqual([
+      { input_tokens: null, cost_usd: null, unpriced_reason: 'no_usage' },
+      { input_tokens: null, cost_usd: null, unpriced_reason: 'no_usage' },
+    ]);
+    const zero = await t.app.database.db.selectFrom('spans').select('span_id').where('input_tokens', '=', 0).execute();
+    expect(zero).toEqual([]);
   });
 });
