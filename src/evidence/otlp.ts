@@ -248,7 +248,10 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
   // unbooked tasks, and `telemetry:<agent>` a shadow agent's key, whose batch of every identity seen
   // that second failed with it.
   const named = (...keys: string[]) => firstOf(keys, (v, key) => (str(v) === null ? null : { key, text: v as string }));
-  const agent = named('gen_ai.agent.name', 'gen_ai.agent.id', 'agent.name', 'gen_ai.workflow.name');
+  // A workflow's name is the agent only when nothing names one, on the span or its resource (found by
+  // review): a span's gen_ai.workflow.name, the workflow a task ran in, won over its resource's
+  // gen_ai.agent.name, and a collector's task was booked to no agent, the workflow a shadow agent.
+  const agent = named('gen_ai.agent.name', 'gen_ai.agent.id', 'agent.name') ?? named('gen_ai.workflow.name');
   if (agent !== null && agent.text.length > MAX_AGENT_NAME)
     throw new Error(`${agent.key} must be 1 to ${MAX_AGENT_NAME} characters, got ${agent.text.length}`);
   const workflow = named('fulcrum.workflow', 'gen_ai.workflow.name');
