@@ -199,6 +199,10 @@ function progress(m: Metric, current: number | null): number | null {
   return round((current - m.baseline.value) / (m.target - m.baseline.value));
 }
 
+/**
+ * Four decimal places; a value those would read as 0 keeps four significant digits (found by review:
+ * a cost per resolved task of $0.00004 was answered as 0, a task that cost nothing).
+ */
 function round(v: number): number {
-  return Math.round(v * 10_000) / 10_000;
+  return v !== 0 && Math.abs(v) < 0.00005 ? Number(v.toPrecision(4)) : Math.round(v * 10_000) / 10_000;
 }
