@@ -163,6 +163,37 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     }
   }
 
+  /**
+   * A Budget's currency is its imported spend lines' (they carry none of their own), so it does not
+   * change while it has any (found by review: re-applied in EUR, an invoice imported as $1,000 read
+   * as EUR 1,000). Checked under the registry lock with the write; an import committed at that very
+   * moment on another node can still land beside the change.
+   */
+  async function currencyChanges(current: RegistrySnapshot, put: Desired[], reader: typeof store): Promise<Problem[]> {
+    const changed = new Map<string, { from: string; to: string }>();
+    for (const o of put) {
+      if (o.kind !== 'Budget') continue;
+      const before = current.get('Budget', o.name)?.spec.currency;
+      const after = (o as Desired<'Budget'>).spec.currency;
+      if (before !== undefined && before !== after) changed.set(o.name, { from: before, to: after });
+    }
+    if (changed.size === 0) return [];
+    const lines = await reader.importedSpendLines([...changed.keys()]);
+    return [...changed].flatMap(([name, { from, to }]) => {
+      const n = lines.get(name) ?? 0;
+      return n === 0
+        ? []
+        : [
+            {
+              kind: 'Budget',
+              name,
+              path: '/spec/currency',
+              message: `${name} has ${n} imported spend line(s) in ${from}, which would read as ${to} (Fulcrum converts no currency): withdraw its imports first (GET /v1/budgets/${name}/spend lists them), or make a new Budget in ${to}`,
+            },
+          ];
+    });
+  }
+
   interface Prepared {
     /** The revision the write was worked out against. */
     base: number;
@@ -205,6 +236,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
         ...checkReferences(next),
         ...checkCrossRules(next),
         ...policies,
+        ...(await currencyChanges(current, put, reader)),
       ].map(locate);
       if (problems.length > 0) throw new ValidationError(summary(problems), sorted(problems));
       await pause();

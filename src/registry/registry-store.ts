@@ -121,6 +121,20 @@ export function createRegistryStore(db: Kysely<Database>) {
       );
     },
 
+    /** How many spend lines each of `budgets` has imported (in its currency: they carry none of their own). */
+    async importedSpendLines(budgets: readonly string[]): Promise<Map<string, number>> {
+      const out = new Map<string, number>();
+      if (budgets.length === 0) return out;
+      const rows = await db
+        .selectFrom('spend_lines')
+        .select((eb) => ['budget', eb.fn.countAll<number>().as('lines')])
+        .where('budget', 'in', [...new Set(budgets)])
+        .groupBy('budget')
+        .execute();
+      for (const r of rows) out.set(r.budget, Number(r.lines));
+      return out;
+    },
+
     /**
      * Everyone who has owned each of `initiatives`, and who set the risk tier in force: the latest
      * risk assessment's assessor, else whoever last changed the descriptor's `riskTier`.
