@@ -7,9 +7,10 @@ import type { Kysely } from 'kysely';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { newId } from '../auth/tokens.js';
 import type { Database, SpendImportTable } from '../db/schema.js';
-import { InputError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, InputError, NotFoundError, ValidationError } from '../errors.js';
 import type { AuditRecord } from '../guard/audit.js';
 import type { RegistrySnapshot } from '../registry/model.js';
+import { createRegistryStore, lockRevision } from '../registry/registry-store.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
 
 export interface SpendLine {
@@ -171,6 +172,15 @@ export function createSpendService(deps: {
       const id = newId('spi_');
       const at = new Date().toISOString();
       const result = await db.transaction().execute(async (trx) => {
+        // The registry's lock, shared, and the Budget as committed: its currency is the lines' (they
+        // carry none), and a change of it counts the lines under that lock (registry-service.ts), so
+        // an import and the change never both go through on two nodes.
+        await lockRevision(trx, 'shared');
+        const committed = await createRegistryStore(trx).get('Budget', budget);
+        if (committed?.spec.currency !== b.spec.currency)
+          throw new ConflictError(
+            `${budget} ${committed ? `is now in ${committed.spec.currency}, not ${b.spec.currency}` : 'was deleted'} while these lines were checked; nothing was imported: import them again`,
+          );
         // The import's record first, in the lines' transaction: a retry, or the same lines again,
         // meets the unique (budget, content_hash) and is answered with the earlier import. On
         // PostgreSQL a concurrent identical import waits here for the first to commit or roll back.

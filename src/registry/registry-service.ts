@@ -166,8 +166,8 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
   /**
    * A Budget's currency is its imported spend lines' (they carry none of their own), so it does not
    * change while it has any (found by review: re-applied in EUR, an invoice imported as $1,000 read
-   * as EUR 1,000). Checked under the registry lock with the write; an import committed at that very
-   * moment on another node can still land beside the change.
+   * as EUR 1,000). Counted under the registry lock with the write; an import holds that lock shared
+   * while it books lines (insight/spend.ts), so neither lands beside the other.
    */
   async function currencyChanges(current: RegistrySnapshot, put: Desired[], reader: typeof store): Promise<Problem[]> {
     const changed = new Map<string, { from: string; to: string }>();
@@ -294,6 +294,12 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
             const again = await prepare(locked, toPut(locked, put, opts), opts, locate, verdicts, () => undefined, undefined, tx);
             if ('refused' in again) throw again.refused;
             prepared = again;
+          }
+          if (prepared === ahead) {
+            // Spend imports move no revision: a Budget whose currency changes has its lines counted
+            // again under the lock, as imports committed since the write was worked out are among them.
+            const recounted = (await currencyChanges(prepared.current, toPut(prepared.current, put, opts), tx)).map(locate);
+            if (recounted.length > 0) throw new ValidationError(summary(recounted), sorted(recounted));
           }
           const { result, changes, next } = prepared;
           if (opts.dryRun || changes.length === 0) throw new Rollback({ ...result, revision: revision - 1 });
