@@ -15,7 +15,7 @@ export const CHECKPOINT_FORMAT = 'fulcrum-audit-checkpoint/1';
 /** Signed checkpoints kept in the database; an outside witness keeps its own copies. */
 export const CHECKPOINTS_KEPT = 100;
 /** A checkpoint file or payload larger than this is refused unread (10,000 chains take ~2 MB). */
-const MAX_CHECKPOINT_BYTES = 32 * 1024 * 1024;
+export const MAX_CHECKPOINT_BYTES = 32 * 1024 * 1024;
 
 export interface Position {
   seq: number;
@@ -96,7 +96,11 @@ export function openCheckpoint(c: SignedCheckpoint, verifier: AuditVerifier): { 
 
 /** Reads an exported checkpoint file (bounded; the signature is checked by openCheckpoint). */
 export function readCheckpointFile(file: string): SignedCheckpoint {
-  const text = readRegularFile(file, MAX_CHECKPOINT_BYTES, 'a checkpoint file');
+  return parseCheckpointFile(readRegularFile(file, MAX_CHECKPOINT_BYTES, 'a checkpoint file'), file);
+}
+
+/** An exported checkpoint file's text, read from `file` (a path, or a member of an archive). */
+export function parseCheckpointFile(text: string, file: string): SignedCheckpoint {
   let c: Partial<SignedCheckpoint>;
   try {
     c = JSON.parse(text) as Partial<SignedCheckpoint>;
