@@ -8,7 +8,8 @@ import { openConfiguredDatabase } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
 import type { DatabaseHandle } from '../db/adapter.js';
 import { pendingMigrations } from '../db/migrate.js';
-import { verifyArchive } from '../governance/evidence-verify.js';
+import { InputError } from '../errors.js';
+import { type ArchiveReport, verifyArchive } from '../governance/evidence-verify.js';
 import { checkpointFileText, latestCheckpoint, readCheckpointFile } from '../guard/audit-checkpoint.js';
 import { type AuditVerifier, readPublicKey } from '../guard/audit-key.js';
 import { verifyAudit } from '../guard/audit-verify.js';
@@ -160,7 +161,15 @@ async function exportCheckpoint(argv: string[]): Promise<number> {
 }
 
 async function verifyEvidenceArchive(archive: string, verifier: AuditVerifier | undefined): Promise<number> {
-  const r = await verifyArchive(archive, verifier ? { verifier } : {});
+  let r: ArchiveReport;
+  try {
+    r = await verifyArchive(archive, verifier ? { verifier } : {});
+  } catch (err) {
+    // A file that cannot be read or is not an evidence archive (a wrong path, a cut download) says
+    // nothing about the log: exit 2, as for the other files named, never 1 (a finding).
+    if (err instanceof InputError) throw new CliError(err.message, 2);
+    throw err;
+  }
   if (r.ok) {
     process.stdout.write(
       `evidence archive chain proof intact: ${r.entries} entries in ${r.chains} chain segment(s) (${archive})\n`,

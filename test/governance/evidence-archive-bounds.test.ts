@@ -165,6 +165,28 @@ describe('an evidence archive made to exhaust the verifier', () => {
     );
   }, 90_000);
 
+  it('exits 2, not 1 (a finding), for an archive it cannot read or that is not one', async () => {
+    // A wrong path in a cron job's check read as tampering found, and the message had no command.
+    const missing = path.join(dir, 'no-such.tar.gz');
+    const r1 = await cli(env, 'audit', 'verify', '--archive', missing);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toMatch(new RegExp(`^fulcrum audit: cannot read ${missing}: ENOENT`));
+    const notGzip = write('not-gzip.tar.gz', [members(files)]);
+    const r2 = await cli(env, 'audit', 'verify', '--archive', notGzip);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toBe(`fulcrum audit: ${notGzip} is not a readable tar.gz archive: gunzip: incorrect header check\n`);
+    const cut = write('cut-entry.tar.gz', [gzipSync(members(files)), end]);
+    fs.truncateSync(cut, fs.statSync(cut).size - 8);
+    expect((await cli(env, 'audit', 'verify', '--archive', cut)).code).toBe(2);
+    // A finding is still 1: the segment's last entry gone, its proof left as it was.
+    const [, body] = files.find(([n]) => n === segment()) as [string, Buffer];
+    const shorter = Buffer.from(`${body.toString().trimEnd().split('\n').slice(0, -1).join('\n')}\n`);
+    const lost = write('lost-entry.tar.gz', [gzipSync(members(files.map(([n, b]) => [n, n === segment() ? shorter : b]))), end]);
+    const r3 = await cli(env, 'audit', 'verify', '--archive', lost);
+    expect(r3.code, r3.stderr).toBe(1);
+    expect(r3.stderr).toMatch(/^evidence archive chain proof BROKEN at chain \w+ entry 2 .*its proof says entry 3/);
+  });
+
   it('refuses a member named twice, or a segment that is a link, naming it', async () => {
     // Which of two copies counts is a choice tools make differently (tar keeps the last): none is taken.
     const proof = files.find(([n]) => n === 'audit/proof.json') as [string, Buffer];
