@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Type as T, type TSchema } from '@sinclair/typebox';
+import { BusyError } from '../../errors.js';
 import type { EvidenceExportService } from '../../governance/evidence-export.js';
 import { DATA_TYPES, type DataType, type RetentionService } from '../../governance/retention.js';
 import { errorResponses, Name, type Server } from '../schemas.js';
@@ -117,16 +118,36 @@ export function evidenceExportRoutes(server: Server, exporter: EvidenceExportSer
       },
     },
     async (req, reply) => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-export-'));
-      const file = path.join(dir, `${req.params.name}-evidence.tar.gz`);
+      let dir: string | undefined;
       try {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-export-'));
+        const file = path.join(dir, `${req.params.name}-evidence.tar.gz`);
         await exporter.export(req.principal, req.params.name, file);
         const body = fs.readFileSync(file);
         reply.type('application/gzip').header('content-disposition', `attachment; filename="${req.params.name}-evidence.tar.gz"`);
         return reply.send(body);
+      } catch (err) {
+        throw diskFull(err) ?? err;
       } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
       }
     },
+  );
+}
+
+/** Seconds a caller is told to wait when the temporary folder's disk is full: someone must free space. */
+const DISK_FULL_RETRY_S = 60;
+
+/**
+ * A full disk (or quota) under the temporary folder, as the caller should hear it: 503 naming the
+ * folder, not "internal error". The archive is written there whole before it is sent.
+ */
+function diskFull(err: unknown): BusyError | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined;
+  return new BusyError(
+    `the evidence archive could not be written in ${os.tmpdir()} (the server's temporary folder, TMPDIR): ${code}, ` +
+      `${code === 'ENOSPC' ? 'no space left on the device' : 'the disk quota is used up'}; free space there or point TMPDIR at a larger disk`,
+    DISK_FULL_RETRY_S,
   );
 }
