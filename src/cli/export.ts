@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KIND_INFO, KINDS } from '../registry/kinds.js';
 import { CliError, connect, ok, serverUrl } from './client.js';
-import { writeOutputFile } from './files.js';
+import { writeOutputFiles } from './files.js';
 import { documentOut } from './terminal.js';
 
 // The names an export's files have (one `<kinds>.yaml` per kind). What answers at the server's address
@@ -31,10 +31,10 @@ export async function exportRegistry(argv: string[]): Promise<number> {
     named.add(f.path);
   }
   fs.mkdirSync(values.output, { recursive: true });
-  for (const f of files) {
-    const target = path.join(values.output, f.path);
-    await writeOutputFile(target, f.content);
-    process.stdout.write(`wrote ${target}\n`);
-  }
+  // All or none: a disk that fills midway must not leave some kinds of this export beside another
+  // export's (or none) of the rest, which `fulcrum apply -f DIR --prune` would take for the registry.
+  const targets = files.map((f) => ({ file: path.join(values.output as string, f.path), content: f.content }));
+  writeOutputFiles(targets);
+  for (const { file } of targets) process.stdout.write(`wrote ${file}\n`);
   return 0;
 }

@@ -69,7 +69,7 @@ export async function writeOutputFile(
       throw new CliError(`${file}: writing failed midway: ${(err as Error).message}`, err instanceof CliError ? err.exitCode : 1);
     }
   }
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempBeside(file);
   try {
     // Opened here, before the answer is read: opened by the stream, the file could be created after an
     // answer cut off at once had failed the pipeline and the name had been removed, and stay behind.
@@ -86,6 +86,33 @@ export async function writeOutputFile(
     const cause = (err as { cause?: { code?: unknown } }).cause?.code;
     throw new CliError(`${file} not written (an existing one is kept): ${(err as Error).message}${cause ? ` (${cause})` : ''}`);
   }
+}
+
+/** A new temporary file's name beside `file`, for it to be renamed over `file` once written whole. */
+function tempBeside(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Writes several files whole, every one or none: each into a temporary file beside it (created
+ * exclusively, `mode`), then, once all are written, each renamed over its name (a rename needs no
+ * room). A failure while writing (a full disk) removes the temporary files and leaves every name as it
+ * was: a folder of descriptor files never holds some of this set beside others of another, or none.
+ */
+export function writeOutputFiles(files: ReadonlyArray<{ file: string; content: string }>, mode = 0o666): void {
+  const written: Array<{ tmp: string; file: string }> = [];
+  try {
+    for (const { file, content } of files) {
+      written.push({ tmp: tempBeside(file), file });
+      fs.writeFileSync((written.at(-1) as { tmp: string }).tmp, content, { flag: 'wx', mode });
+    }
+  } catch (err) {
+    for (const { tmp } of written) fs.rmSync(tmp, { force: true });
+    throw new CliError(
+      `${written.at(-1)?.file} not written: ${(err as Error).message}: nothing was written (the files there are as they were)`,
+    );
+  }
+  for (const { tmp, file } of written) fs.renameSync(tmp, file);
 }
 
 /**
