@@ -59,8 +59,11 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** The SQLite database file of a configuration without FULCRUM_DATABASE_URL. */
+export const sqliteFileOf = (config: Pick<Config, 'dataDir'>) => path.join(config.dataDir, 'fulcrum.db');
+
 export function openConfiguredDatabase(config: Config): DatabaseHandle {
-  return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'fulcrum.db') });
+  return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: sqliteFileOf(config) });
 }
 
 export async function createApp(config: Config, database: DatabaseHandle = openConfiguredDatabase(config)): Promise<App> {

@@ -4,7 +4,7 @@
 // none to export), 2 usage or a file named that cannot be read, 3 the check could not run.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { openConfiguredDatabase } from '../app.js';
+import { openConfiguredDatabase, sqliteFileOf } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
 import type { DatabaseHandle } from '../db/adapter.js';
 import { pendingMigrations } from '../db/migrate.js';
@@ -25,6 +25,15 @@ const OPERATIONAL = 3;
 
 /** Runs `fn` on the configured database if its schema is current; anything that fails is operational (exit 3). */
 async function withDatabase(config: Config, fn: (database: DatabaseHandle) => Promise<number>): Promise<number> {
+  // Opening SQLite makes the file (and its folder): a data directory named wrong was made, holding an
+  // empty database the message then said to migrate. A check reads; it makes nothing.
+  const file = sqliteFileOf(config);
+  if (!config.databaseUrl && !fs.existsSync(file))
+    throw new CliError(
+      `there is no Fulcrum database at ${file}: nothing to check ` +
+        "(FULCRUM_DATA_DIR names the server's data directory, FULCRUM_DATABASE_URL its PostgreSQL)",
+      OPERATIONAL,
+    );
   let database: DatabaseHandle | undefined;
   let ready = false;
   try {

@@ -657,6 +657,21 @@ describe('`audit verify` when it cannot check', () => {
   it('exits 3, not 1, for a database it cannot reach or whose schema is too old', async () => {
     const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'fulcrum-verify-'));
     try {
+      // No database at all (a data directory named wrong): said so, and nothing made there. Before, it
+      // made the folder and an empty fulcrum.db, and told to migrate it, as if its schema were old.
+      const wrong = path.join(dir, 'no-such-data-dir');
+      const publicKey = path.join(dir, 'public.pem');
+      fs.writeFileSync(publicKey, loadOrCreateAuditKey(path.join(dir, 'key.pem')).publicKeyPem);
+      for (const args of [['verify'], ['checkpoint', '--public-key', publicKey]]) {
+        const none = await cli({ PATH: process.env.PATH, FULCRUM_DATA_DIR: wrong }, 'audit', ...args);
+        expect(none.code, none.stderr).toBe(3);
+        expect(none.stderr).toBe(
+          `fulcrum audit: there is no Fulcrum database at ${path.join(wrong, 'fulcrum.db')}: nothing to check ` +
+            "(FULCRUM_DATA_DIR names the server's data directory, FULCRUM_DATABASE_URL its PostgreSQL)\n",
+        );
+        expect(fs.existsSync(wrong)).toBe(false);
+      }
+      fs.writeFileSync(path.join(dir, 'fulcrum.db'), ''); // a database with no schema
       const empty = await cli({ PATH: process.env.PATH, FULCRUM_DATA_DIR: dir }, 'audit', 'verify');
       expect(empty.code, empty.stderr).toBe(3);
       expect(empty.stderr).toMatch(/the database schema is older than this fulcrum .*fulcrum migrate/);
