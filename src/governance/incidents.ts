@@ -136,6 +136,18 @@ export function createIncidentService(deps: Deps) {
     );
   }
 
+  /**
+   * Recording the authority's report stops a serious incident's Art. 73 clock and takes it out of the
+   * overdue counts, once and for good: the same people as closing it (found by review: any approver or
+   * agent owner could record it).
+   */
+  function assertMayReport(actor: Principal, incident: IncidentTable): void {
+    if (can(actor, 'incidents.close') || (actor.type === 'person' && incident.owner === actor.id)) return;
+    throw new NotAllowedError(
+      `${actorName(actor)} may not record the authority report of incident ${incident.id}: it stops the Art. 73 clock, which takes platform, reviewer:risk, admin or the incident's owner (${incident.owner ? `owner ${incident.owner}` : 'it has no owner'})`,
+    );
+  }
+
   /** Incident `id`; one that does not exist is refused, not 404, to a caller who may not read incidents
    *  (an agent's key learnt which ids exist, and they count up). */
   async function row(id: string, actor?: Principal): Promise<IncidentTable> {
@@ -324,7 +336,7 @@ export function createIncidentService(deps: Deps) {
     /** The serious-incident report went to the market surveillance authority: the clock stops. */
     async reported(actor: Principal, id: string, reference: string): Promise<Incident> {
       const r = await row(id, actor);
-      assertMayWrite(actor, r);
+      assertMayReport(actor, r);
       if (!r.serious) throw new ConflictError(`incident ${id} is not a serious incident: there is nothing to report`);
       if (r.reported_at) throw new ConflictError(`incident ${id} was already reported at ${r.reported_at}`);
       const now = new Date().toISOString();

@@ -143,6 +143,29 @@ describe.each(ENGINES)('incidents on %s', (engine) => {
     expect(await whoami(ritaToken)).toContain('incidents.close');
   });
 
+  // Found by review: any working role could record a serious incident's authority report, which stops
+  // its Art. 73 clock and takes it out of the overdue counts, once. It takes who may close it now.
+  it('lets only those who may close a serious incident record its authority report', async () => {
+    const omar = (await t.request({ method: 'POST', url: '/v1/people/omar.owner/tokens' })).json().token as string;
+    const report = (id: string, as?: string) =>
+      t.request({
+        method: 'POST',
+        url: `/v1/incidents/${id}/report`,
+        payload: { reference: 'MSA-1' },
+        ...(as ? { token: as } : {}),
+      });
+    const awareAt = new Date(Date.now() - DAY).toISOString();
+    const serious = { severity: 'sev1', seriousIncident: true, seriousKind: 'death', awareAt };
+    const theirs = (await open({ title: 'Harmful advice', owner: 'dana.lee', ...serious })).json().id as string;
+    const refused = await report(theirs, omar);
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json().error.message).toMatch(/may not record the authority report .* Art\. 73 clock.*owner dana\.lee/);
+    expect((await t.request({ method: 'GET', url: `/v1/incidents/${theirs}` })).json().reporting.reportedAt).toBeNull();
+    expect((await report(theirs)).statusCode).toBe(200);
+    const own = (await open({ title: 'Harmful advice again', owner: 'omar.owner', ...serious })).json().id as string;
+    expect((await report(own, omar)).json().reporting.reportedAt).toEqual(expect.any(String));
+  });
+
   it('starts the clock no later than now: an awareAt in the future would postpone the deadline at will', async () => {
     const serious = (awareAt: string) => ({
       title: 'death',

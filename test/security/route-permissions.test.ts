@@ -92,7 +92,8 @@ const TABLE: Record<string, Caller[] | typeof PUBLIC_ROUTE> = {
   getIncident: READERS,
   transitionIncident: ['approver', 'reviewer:risk', 'owner', 'platform', 'admin', 'adminToken'],
   addIncidentNote: ['approver', 'reviewer:risk', 'owner', 'platform', 'admin', 'adminToken'],
-  reportIncident: ['approver', 'reviewer:risk', 'owner', 'platform', 'admin', 'adminToken'],
+  // It stops the Art. 73 clock: those who may close the incident (it has no owner).
+  reportIncident: ['reviewer:risk', 'platform', 'admin', 'adminToken'],
   getRiskQuestionnaire: READERS,
   assessRisk: ['reviewer:risk', 'platform', 'admin', 'adminToken'],
   listRiskAssessments: READERS,

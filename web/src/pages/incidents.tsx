@@ -144,7 +144,7 @@ function IncidentRow({ i, onChange }: { i: Incident; onChange(): void }) {
   );
 }
 
-/** Move an incident forward (with a note) and, for a serious one, record the Art. 73 report. */
+/** Move an incident forward (with a note) and, for a serious one, record the Art. 73 report (who may close it). */
 function IncidentActions({ i, mayClose, onChange }: { i: Incident; mayClose: boolean; onChange(): void }) {
   const { api } = useSession();
   const next = STATUSES.slice(STATUSES.indexOf(i.status) + 1).filter((s) => mayClose || s !== 'closed');
@@ -202,7 +202,7 @@ function IncidentActions({ i, mayClose, onChange }: { i: Incident; mayClose: boo
           </button>
         </form>
       )}
-      {i.seriousIncident && !i.reporting?.reportedAt && (
+      {i.seriousIncident && !i.reporting?.reportedAt && mayClose && (
         <form
           className="approval-actions"
           onSubmit={run(() => ok(api.POST('/v1/incidents/{id}/report', { params: id, body: { reference: reference.trim() } })))}
