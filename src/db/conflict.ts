@@ -17,11 +17,19 @@ const ATTEMPTS = 3;
 const PAUSE_MS = 25;
 
 /**
+ * The pause before try `attempt` + 1 after a conflict (also the audit writer's, src/guard/audit.ts):
+ * the transaction that survived a deadlock waits for a lock the ended one held, and a try made at once
+ * could take it again before the survivor woke, and deadlock with it again.
+ */
+export function pauseAfterConflict(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, PAUSE_MS * attempt * (0.5 + Math.random())));
+}
+
+/**
  * `transaction` (one whole transaction, which reads what it needs inside it and has no effect outside
- * the database) run again when PostgreSQL ends it as a conflict, up to ATTEMPTS tries in all. After a
- * pause: the transaction that survived a deadlock waits for a lock this one held, and a try made at
- * once could take it again before the survivor woke, and deadlock with it again. The last conflict is
- * thrown as it is: the HTTP layer answers it 503 with Retry-After (src/http/errors.ts).
+ * the database) run again when PostgreSQL ends it as a conflict, up to ATTEMPTS tries in all, each
+ * after pauseAfterConflict. The last conflict is thrown as it is: the HTTP layer answers it 503 with
+ * Retry-After (src/http/errors.ts).
  */
 export async function retryOnConflict<T>(transaction: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -29,7 +37,7 @@ export async function retryOnConflict<T>(transaction: () => Promise<T>): Promise
       return await transaction();
     } catch (err) {
       if (!isTransactionConflict(err) || attempt >= ATTEMPTS) throw err;
-      await new Promise((r) => setTimeout(r, PAUSE_MS * attempt * (0.5 + Math.random())));
+      await pauseAfterConflict(attempt);
     }
   }
 }

@@ -128,23 +128,19 @@ export function createIncidentService(deps: Deps) {
     throw new NotAllowedError(`${actorName(actor)} may not open or change incidents`);
   }
 
-  /** Closing releases the incident's retention holds: platform, reviewer:risk, admin or its owner only. */
-  function assertMayClose(actor: Principal, incident: IncidentTable): void {
-    if (can(actor, 'incidents.close') || (actor.type === 'person' && incident.owner === actor.id)) return;
-    throw new NotAllowedError(
-      `${actorName(actor)} may not close incident ${incident.id}: closing takes platform, reviewer:risk, admin or the incident's owner (${incident.owner ? `owner ${incident.owner}` : 'it has no owner'})`,
-    );
-  }
-
   /**
-   * Recording the authority's report stops a serious incident's Art. 73 clock and takes it out of the
-   * overdue counts, once and for good: the same people as closing it (found by review: any approver or
-   * agent owner could record it).
+   * Closing releases the incident's retention holds; recording a serious incident's authority report
+   * stops its Art. 73 clock and takes it out of the overdue counts, once and for good (found by review:
+   * any approver or agent owner could record it). Both take platform, reviewer:risk, admin or its owner.
    */
-  function assertMayReport(actor: Principal, incident: IncidentTable): void {
+  function assertMayClose(actor: Principal, incident: IncidentTable, act: 'close' | 'report'): void {
     if (can(actor, 'incidents.close') || (actor.type === 'person' && incident.owner === actor.id)) return;
+    const [what, why] =
+      act === 'close'
+        ? [`close incident ${incident.id}`, 'closing takes']
+        : [`record the authority report of incident ${incident.id}`, 'it stops the Art. 73 clock, which takes'];
     throw new NotAllowedError(
-      `${actorName(actor)} may not record the authority report of incident ${incident.id}: it stops the Art. 73 clock, which takes platform, reviewer:risk, admin or the incident's owner (${incident.owner ? `owner ${incident.owner}` : 'it has no owner'})`,
+      `${actorName(actor)} may not ${what}: ${why} platform, reviewer:risk, admin or the incident's owner (${incident.owner ? `owner ${incident.owner}` : 'it has no owner'})`,
     );
   }
 
@@ -290,7 +286,7 @@ export function createIncidentService(deps: Deps) {
     async transition(actor: Principal, id: string, to: (typeof STATUSES)[number], note?: string): Promise<Incident> {
       const r = await row(id, actor);
       assertMayWrite(actor, r);
-      if (to === 'closed') assertMayClose(actor, r);
+      if (to === 'closed') assertMayClose(actor, r, 'close');
       if (STATUSES.indexOf(to) <= STATUSES.indexOf(r.status))
         throw new ConflictError(`incident ${id} is ${r.status}: it can only move forward (${STATUSES.join(' → ')})`);
       const now = new Date().toISOString();
@@ -336,7 +332,7 @@ export function createIncidentService(deps: Deps) {
     /** The serious-incident report went to the market surveillance authority: the clock stops. */
     async reported(actor: Principal, id: string, reference: string): Promise<Incident> {
       const r = await row(id, actor);
-      assertMayReport(actor, r);
+      assertMayClose(actor, r, 'report');
       if (!r.serious) throw new ConflictError(`incident ${id} is not a serious incident: there is nothing to report`);
       if (r.reported_at) throw new ConflictError(`incident ${id} was already reported at ${r.reported_at}`);
       const now = new Date().toISOString();

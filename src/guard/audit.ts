@@ -7,7 +7,7 @@ import os from 'node:os';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { type DeferredSync, withQueryBound } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
-import { isTransactionConflict } from '../db/conflict.js';
+import { isTransactionConflict, pauseAfterConflict } from '../db/conflict.js';
 import type { AuditEntryTable, Database } from '../db/schema.js';
 
 export const GENESIS = '0'.repeat(64);
@@ -166,8 +166,6 @@ export class RetryBatch extends Error {
   }
 }
 const BATCH_ATTEMPTS = 3;
-/** Before a try after a conflict: about this long, times the tries made, jittered (see write). */
-const CONFLICT_PAUSE_MS = 25;
 
 /** The writer's chain was retired (docs/audit.md): its `audit_chains` row is gone, so the batch goes to a new chain. */
 class ChainRetired extends Error {
@@ -331,7 +329,7 @@ export class AuditWriter<T> {
             this.opts.onRetry?.('conflict');
             seq = this.seq;
             prev = this.lastHash;
-            await new Promise((r) => setTimeout(r, CONFLICT_PAUSE_MS * attempt * (0.5 + Math.random())));
+            await pauseAfterConflict(attempt);
             started = process.hrtime.bigint();
             continue;
           }
