@@ -4,21 +4,14 @@
 // test needs to mount one (root), and is skipped where it cannot.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../support/process.js';
 import { ADMIN_TOKEN, startMini, type TestServer } from '../support/server.js';
+import { smallDisk } from '../support/small-disk.js';
 
-const small = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-small-disk-'));
-const mounted = (() => {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const disk = smallDisk();
+const { dir: small, mounted } = disk;
 
 describe.skipIf(!mounted)('fulcrum export -o on a disk that fills', () => {
   let t: TestServer;
@@ -54,7 +47,4 @@ describe.skipIf(!mounted)('fulcrum export -o on a disk that fills', () => {
   });
 });
 
-afterAll(() => {
-  if (mounted) execFileSync('umount', [small]);
-  fs.rmSync(small, { recursive: true, force: true });
-});
+afterAll(() => disk.remove());

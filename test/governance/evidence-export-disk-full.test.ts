@@ -2,22 +2,14 @@
 // is full the caller hears so (503, Retry-After, naming the folder), not "internal error", and
 // nothing is left behind. A small tmpfs is the full disk: the test needs to mount one (root), and is
 // skipped where it cannot.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMini, type TestServer } from '../support/server.js';
+import { smallDisk } from '../support/small-disk.js';
 
-const small = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-small-disk-'));
-const mounted = (() => {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const disk = smallDisk();
+const { dir: small, mounted } = disk;
 
 describe.skipIf(!mounted)('the evidence export on a full temporary disk', () => {
   let t: TestServer;
@@ -67,7 +59,4 @@ describe.skipIf(!mounted)('the evidence export on a full temporary disk', () => 
   });
 });
 
-afterAll(() => {
-  if (mounted) execFileSync('umount', [small]);
-  fs.rmSync(small, { recursive: true, force: true });
-});
+afterAll(() => disk.remove());
