@@ -23,6 +23,7 @@ export interface Database {
   incident_timeline: IncidentTimelineTable;
   risk_assessments: RiskAssessmentTable;
   initiative_stewards: InitiativeStewardTable;
+  agent_client_binders: AgentClientBinderTable;
   reviews: ReviewTable;
   review_signoffs: ReviewSignoffTable;
   audit_checkpoints: AuditCheckpointTable;
@@ -158,6 +159,9 @@ export interface ApprovalTable {
   /** When and why it was ended unspent (status `revoked`: its agent was suspended); null otherwise. */
   revoked_at: string | null;
   revoked_reason: string | null;
+  /** The OAuth client whose access token the call that opened it came with; null for an agent key, or
+   *  an approval opened before 2026-12-07. Who bound that client to the agent may not decide it. */
+  oauth_client: string | null;
 }
 
 export interface ShadowAgentTable {
@@ -365,6 +369,17 @@ export interface InitiativeStewardTable {
   /** A Person's name; for a tier set by the admin token or Fulcrum, the actor in parentheses (`(admin)`). */
   person: string;
   /** When they last became owner, or last set the tier. */
+  at: string;
+}
+
+/** Who bound an OAuth client to an Agent (`spec.oauthClientId`): they stand behind its access tokens'
+ *  calls as a key's issuer does (separation of duties on approvals). */
+export interface AgentClientBinderTable {
+  agent: string;
+  client_id: string;
+  /** A Person's name; for the admin token or Fulcrum, the actor in parentheses (`(admin)`). */
+  person: string;
+  /** When they last bound it. */
   at: string;
 }
 

@@ -217,6 +217,18 @@ export function createApprovalStore(db: Kysely<Database>) {
       return db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
+    /** Whether `person` ever bound OAuth client `client` to Agent `agent` (its `spec.oauthClientId`). */
+    async boundClient(person: string, agent: string, client: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('agent_client_binders')
+        .select('person')
+        .where('agent', '=', agent)
+        .where('client_id', '=', client)
+        .where('person', '=', person)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     /** The Person who issued agent key `keyId` (its `created_by`), or null: the admin token, no key (an OAuth access token). */
     async keyIssuer(keyId: string): Promise<string | null> {
       if (keyId === '') return null;

@@ -462,6 +462,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         key_issuer: await store.keyIssuer(d.caller.keyId),
         revoked_at: null,
         revoked_reason: null,
+        oauth_client: d.caller.oauthClient ?? null,
       });
       if (inserted) {
         d.approvalId = id;
@@ -517,10 +518,21 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     // a key they issued (they could join, with such a key, an approval another key's call opened, and
     // approve it). The approval stays for a call made with another key.
     const decidedBy = (await store.row(id))?.decided_by;
-    const issuer = decidedBy?.startsWith('person:') ? await store.keyIssuer(d.caller.keyId) : null;
-    if (issuer !== null && decidedBy === `person:${issuer}`) {
+    const approver = decidedBy?.startsWith('person:') ? decidedBy.slice('person:'.length) : null;
+    const client = d.caller.oauthClient;
+    const behind =
+      approver === null
+        ? null
+        : client !== undefined
+          ? (await store.boundClient(approver, d.agent, client))
+            ? `who bound OAuth client "${client}" to ${d.agent}, whose access token this call came with: a call made with that client's tokens`
+            : null
+          : (await store.keyIssuer(d.caller.keyId)) === approver
+            ? 'who issued the key this call came with: a call made with that key'
+            : null;
+    if (behind !== null) {
       d.approvalId = id;
-      d.approvalError = `approval ${id} was decided by ${issuer}, who issued the key this call came with: a call made with that key may not spend it (separation of duties)`;
+      d.approvalError = `approval ${id} was decided by ${approver}, ${behind} may not spend it (separation of duties)`;
       d.outcome = {
         ...d.outcome,
         decision: 'deny',
@@ -623,6 +635,12 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     if (row.key_issuer === actor.id)
       throw new NotAllowedError(
         `separation of duties: ${actor.id} issued the key of ${row.agent} this call came with, so may not decide its approval; another approver must`,
+      );
+    // Who bound the OAuth client whose access token the call came with stands behind it the same way
+    // (an admin who pointed an agent at a client of their own, called with its tokens and approved).
+    if (row.oauth_client !== null && (await approvals.boundClient(actor.id, row.agent, row.oauth_client)))
+      throw new NotAllowedError(
+        `separation of duties: ${actor.id} bound OAuth client "${row.oauth_client}" to ${row.agent}, whose access token this call came with, so may not decide its approval; another approver must`,
       );
   }
 

@@ -50,6 +50,19 @@ export function stewardsWritten(current: RegistrySnapshot, written: readonly Des
   return rows;
 }
 
+/** What a write records of its Agents (agent_client_binders): who bound a client to one (set or changed
+ *  its `oauthClientId`). They stand behind the client's calls as a key's issuer does. */
+export function clientBindersWritten(current: RegistrySnapshot, written: readonly Desired[], actor: Principal) {
+  const rows: Array<{ agent: string; client_id: string; person: string }> = [];
+  for (const o of written) {
+    if (o.kind !== 'Agent') continue;
+    const after = (o.spec as AgentSpec).oauthClientId;
+    if (after && after !== current.get('Agent', o.name)?.spec.oauthClientId)
+      rows.push({ agent: o.name, client_id: after, person: stewardName(actor) });
+  }
+  return rows;
+}
+
 /** The problems that make this change set a privilege change the actor may not make; empty when none. */
 export function checkPrivilege(
   actor: Principal,

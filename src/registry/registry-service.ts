@@ -14,7 +14,7 @@ import { servingWarnings } from '../mcp/serving.js';
 import { exportFiles, type ParsedDocument, parseFilesSliced, type SourceFile } from './descriptors.js';
 import type { Kind } from './kinds.js';
 import { type Desired, keyOf, type RegistryObject, RegistrySnapshot, sameDesired } from './model.js';
-import { checkPrivilege, initiativesToCheck, stewardsWritten } from './privilege.js';
+import { checkPrivilege, clientBindersWritten, initiativesToCheck, stewardsWritten } from './privilege.js';
 import { type Change, createRegistryStore } from './registry-store.js';
 import { nextTurn, slicer } from './slices.js';
 import {
@@ -337,6 +337,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
           await tx.upsertAll(written, now);
           await tx.recordChanges(changes, revision, actorName(opts.actor), now);
           await tx.recordStewards(stewardsWritten(prepared.current, written, opts.actor), now);
+          await tx.recordClientBinders(clientBindersWritten(prepared.current, written, opts.actor), now);
           await opts.inTransaction?.(trx);
           return result;
         }),

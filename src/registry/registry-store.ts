@@ -183,6 +183,17 @@ export function createRegistryStore(db: Kysely<Database>) {
           .execute();
     },
 
+    /** Records who bound an OAuth client to an Agent (re-dated when they already are on record). */
+    async recordClientBinders(rows: ReadonlyArray<{ agent: string; client_id: string; person: string }>, now: string) {
+      const unique = [...new Map(rows.map((r) => [`${r.agent}\u0000${r.client_id}\u0000${r.person}`, r])).values()];
+      for (let i = 0; i < unique.length; i += 500)
+        await db
+          .insertInto('agent_client_binders')
+          .values(unique.slice(i, i + 500).map((r) => ({ ...r, at: now })))
+          .onConflict((oc) => oc.columns(['agent', 'client_id', 'person']).doUpdateSet({ at: now }))
+          .execute();
+    },
+
     async changes(limit: number) {
       return db.selectFrom('registry_changes').selectAll().orderBy('id', 'desc').limit(limit).execute();
     },
