@@ -110,7 +110,7 @@ export function evidenceExportRoutes(server: Server, exporter: EvidenceExportSer
         response: {
           200: {
             description: 'the archive, as an attachment',
-            content: { 'application/gzip': { schema: T.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } },
+            content: { 'application/gzip': { schema: T.Unsafe<Buffer | fs.ReadStream>({ type: 'string', format: 'binary' }) } },
           },
           // 503 (with Retry-After): two exports are running on this node already.
           ...errorResponses(404, 503),
@@ -123,9 +123,17 @@ export function evidenceExportRoutes(server: Server, exporter: EvidenceExportSer
         dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-export-'));
         const file = path.join(dir, `${req.params.name}-evidence.tar.gz`);
         await exporter.export(req.principal, req.params.name, file);
-        const body = fs.readFileSync(file);
-        reply.type('application/gzip').header('content-disposition', `attachment; filename="${req.params.name}-evidence.tar.gz"`);
-        return reply.send(body);
+        // Sent from the file as it is read, never whole in memory (an archive over 2 GiB could not be
+        // read into one buffer, found by review). The open descriptor keeps the data readable after
+        // the folder is removed below, and the stream closes it when the body is sent or the caller
+        // leaves.
+        const fd = fs.openSync(file, 'r');
+        const size = fs.fstatSync(fd).size;
+        reply
+          .type('application/gzip')
+          .header('content-length', size)
+          .header('content-disposition', `attachment; filename="${req.params.name}-evidence.tar.gz"`);
+        return reply.send(fs.createReadStream('', { fd }));
       } catch (err) {
         throw diskFull(err) ?? err;
       } finally {
