@@ -8,10 +8,11 @@ import { APPROVAL_ID } from '../guard/decide.js';
 import type { AgentCaller, DecisionResponse, GuardService } from '../guard/guard-service.js';
 import { inFlight } from '../net/in-flight.js';
 import { type Observability, unobserved } from '../observability.js';
-import { type Desired, sameSet } from '../registry/model.js';
+import { type Desired, type RegistrySnapshot, sameSet } from '../registry/model.js';
 import { mcpName, prefixOf, toolForCall, type UpstreamTool } from './catalog.js';
 import { toolDescriptor } from './discover.js';
 import type { CallEvidence } from './evidence.js';
+import { type ParamHeader, scanParamHeaders } from './param-headers.js';
 import { RPC } from './sdk.js';
 import { type Progress, UpstreamError, type UpstreamPool } from './upstream.js';
 import { hiddenOutright, visibleTools } from './visibility.js';
@@ -52,6 +53,9 @@ type CallArgs = [
   gone?: AbortSignal,
 ];
 
+/** Each snapshot's tools' header declarations, by the name agents call them (gateway.paramHeaders). */
+const declaredHeaders = new WeakMap<RegistrySnapshot, Map<string, readonly ParamHeader[]>>();
+
 export function createMcpGateway(deps: GatewayDeps) {
   const { guard, upstreams, evidence } = deps;
   const observe = deps.observe ?? unobserved();
@@ -67,6 +71,29 @@ export function createMcpGateway(deps: GatewayDeps) {
         deps.log?.(err);
         throw protocolError(RPC.InternalError, 'internal error: Fulcrum could not list the tools (its log says why)');
       }
+    },
+
+    /**
+     * The arguments the tool an agent calls by `called` mirrors into `Mcp-Param-*` headers (its
+     * schema's `x-mcp-header` declarations; none for a name no MCP tool has). Cached per snapshot.
+     */
+    async paramHeaders(called: string): Promise<readonly ParamHeader[]> {
+      const registry = (await guard.snapshot()).registry;
+      let byName = declaredHeaders.get(registry);
+      if (!byName) {
+        byName = new Map();
+        declaredHeaders.set(registry, byName);
+      }
+      let found = byName.get(called);
+      if (found === undefined) {
+        const tool = toolForCall(registry, called);
+        const scan = tool ? scanParamHeaders(registry.get('Tool', tool.tool)?.spec.arguments) : undefined;
+        // Refused at apply (registry/validate.ts); one applied before that rule is read as declaring none.
+        found = scan && 'headers' in scan ? scan.headers : [];
+        // Bounded: only names of MCP tools are kept (an agent may call any name).
+        if (tool) byName.set(called, found);
+      }
+      return found;
     },
 
     /**

@@ -16,6 +16,7 @@ import { API_VERSION } from '../registry/model.js';
 import { ExchangeTransport } from './exchange.js';
 import { APPROVAL_META, type McpGateway, protocolError } from './gateway.js';
 import { isModern, MODERN_VERSIONS, modernEndpoint } from './modern.js';
+import { paramHeaderProblem } from './param-headers.js';
 import { routingHeaderProblem } from './routing-headers.js';
 import { loadSdk, RPC, type Sdk } from './sdk.js';
 import type { Progress } from './upstream.js';
@@ -161,6 +162,11 @@ export function mcpRoutes(
         );
       const endpoint = await endpointReady;
       const version = request.headers['mcp-protocol-version'];
+      const mirrored = await paramHeaderDisagreement(gateway, request.body, request.headers);
+      if (mirrored)
+        return typeof version === 'string' && (MODERN_VERSIONS as readonly string[]).includes(version)
+          ? rpcError(reply, 400, HEADER_MISMATCH, `Header mismatch: ${mirrored}`)
+          : rpcError(reply, 400, -32000, `Bad Request: ${mirrored}`);
       if (isModern(request.body, typeof version === 'string' ? version : undefined, endpoint.sdk.SUPPORTED_PROTOCOL_VERSIONS))
         return (await modernReady).serve(request, reply, agentCaller(request.principal));
       // 2025-11-25 and before. Streamable HTTP's rules for a POST, as the SDK's own transport applies them in stateless JSON mode.
@@ -306,6 +312,35 @@ async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: strin
   const transport = new ExchangeTransport();
   await mcp.connect(transport);
   return { sdk, transport };
+}
+
+/** 2026-07-28's JSON-RPC error for a request whose headers disagree with its body. */
+const HEADER_MISMATCH = -32020;
+
+/**
+ * Why a tools/call's `Mcp-Param-*` headers disagree with the arguments its tool mirrors into them
+ * (param-headers.ts), or nothing. On 2026-07-28 a mirrored argument needs its header; an older
+ * request is checked on the headers it sends. They describe one request: a batch may not carry them.
+ */
+async function paramHeaderDisagreement(
+  gateway: McpGateway,
+  body: unknown,
+  headers: Record<string, string | string[] | undefined>,
+): Promise<string | undefined> {
+  if (Array.isArray(body))
+    return Object.keys(headers).some((h) => h.startsWith('mcp-param-'))
+      ? 'Mcp-Param-* headers describe one tools/call, not a batch'
+      : undefined;
+  if (body === null || typeof body !== 'object') return undefined;
+  const { method, params } = body as { method?: unknown; params?: unknown };
+  if (method !== 'tools/call' || params === null || typeof params !== 'object') return undefined;
+  const { name, arguments: args } = params as { name?: unknown; arguments?: unknown };
+  if (typeof name !== 'string') return undefined;
+  const declared = await gateway.paramHeaders(name);
+  if (declared.length === 0) return undefined;
+  const version = headers['mcp-protocol-version'];
+  const required = typeof version === 'string' && (MODERN_VERSIONS as readonly string[]).includes(version);
+  return paramHeaderProblem(declared, args, headers, required);
 }
 
 /** Why Mcp-Method / Mcp-Name disagree with the message(s) they came with, or nothing (the 2026 path's rule: routing-headers.ts). */

@@ -1,8 +1,10 @@
 // The descriptor kinds: their URL plural, spec schema, the references each spec makes,
 // and checks a JSON Schema cannot express.
+
 import type { TSchema } from '@sinclair/typebox';
 import type { Problem } from '../errors.js';
 import { checkModelEndpoint } from '../llm/endpoint-spec.js';
+import { scanParamHeaders } from '../mcp/param-headers.js';
 import { schemaCompilers } from './json-schema.js';
 import { checkMcpServer } from './mcp-server.js';
 import * as S from './schemas.js';
@@ -84,7 +86,9 @@ function checkArguments(schema: Record<string, unknown>): Problem[] {
   if (!problems) {
     try {
       schemaChecker.check(schema);
-      problems = [];
+      // An MCP client refuses a tool whose x-mcp-header declarations break the spec's rules.
+      const headers = scanParamHeaders(schema);
+      problems = 'problem' in headers ? [{ path: '/spec/arguments', message: headers.problem }] : [];
     } catch (err) {
       problems = [{ path: '/spec/arguments', message: `not a valid JSON Schema: ${(err as Error).message}` }];
     }
