@@ -36,6 +36,7 @@ const RESULTS = {
   },
   json_schema_2020_12_tool: { content: [{ type: 'text', text: 'ok' }] },
   test_tool_with_progress: { content: [{ type: 'text', text: 'Progress test completed' }] },
+  test_custom_headers: { content: [{ type: 'text', text: 'ok' }] },
 };
 
 const server = new Server({ name: 'conformance-upstream', version: '1.0.0' }, { capabilities: { tools: {} } });
