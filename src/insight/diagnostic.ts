@@ -2,7 +2,7 @@
 // knows (registry, telemetry, spend), never from a questionnaire. A pure function of the facts.
 import { SIGN_OFFS } from '../governance/review-rules.js';
 import { formatAmount } from '../money.js';
-import type { RegistrySnapshot } from '../registry/model.js';
+import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
 import { ACTIVE_STAGES, daysInStage } from '../registry/stages.js';
 
@@ -240,15 +240,32 @@ export function diagnose(f: Facts, t: Thresholds = DEFAULT_THRESHOLDS): Diagnost
   const neededRoles = [...new Set(active.flatMap((i) => SIGN_OFFS[f.riskTier(i.name) ?? 'minimal'] ?? []))]
     .filter((r) => r !== 'owner')
     .sort();
-  const missingRoles = neededRoles.filter((role) => holders(role) === 0);
+  // An admin may give any sign-off, so a role only admins hold is not unstaffed, but it is not a
+  // structure either (found by review: it read as held by nobody).
+  const admins = holders('admin');
+  const missingRoles = neededRoles.filter((role) => holders(role) === 0 && admins === 0);
+  const adminOnly = neededRoles.filter((role) => holders(role) === 0 && admins > 0);
+  // One person gives one sign-off per review, and never the owner in another role (review-rules.ts):
+  // each role needs its own person. Four reviewer roles held by one person staffed every role, and
+  // no review could close (found by review).
+  const unsignable = active
+    .filter((i) => r.has('Person', i.spec.owner))
+    .filter((i) => !distinctSigners(SIGN_OFFS[f.riskTier(i.name) ?? 'minimal'] ?? [], people, i.spec.owner))
+    .map((i) => i.name);
   const operating = area(
     'operating-model',
-    orphaned.length > 0 ? 'fail' : holders('platform') > 0 && missingRoles.length === 0 ? 'pass' : 'partial',
+    orphaned.length > 0
+      ? 'fail'
+      : holders('platform') > 0 && missingRoles.length === 0 && adminOnly.length === 0 && unsignable.length === 0
+        ? 'pass'
+        : 'partial',
     [
       { label: 'active initiatives without an existing owner or business unit', value: list(orphaned) },
       { label: 'people with the platform role', value: holders('platform') },
       { label: 'sign-off roles the active tiers need', value: list(neededRoles) },
       { label: 'needed but held by nobody', value: list(missingRoles) },
+      { label: 'needed and held only through the admin role', value: list(adminOnly) },
+      { label: 'active initiatives whose promotion no set of distinct people can sign', value: list(unsignable) },
     ],
   );
 
@@ -390,4 +407,34 @@ function budgetArea(f: Facts, t: Thresholds, area: (n: Area['area'], s: Status, 
     },
     { label: `spend on pilots older than ${t.stalledPilotDays} days`, value: list(stalled) },
   ]);
+}
+
+/**
+ * Whether each sign-off role but the owner's can go to a different person, none of them the owner
+ * (an admin can take any role): a matching of roles to people, found by augmenting paths (a tier
+ * needs at most five roles besides the owner's).
+ */
+function distinctSigners(roles: readonly string[], people: ReadonlyArray<Desired<'Person'>>, owner: string): boolean {
+  const needed = roles.filter((r) => r !== 'owner');
+  const candidates = needed.map((role) =>
+    people
+      .filter(
+        (p) => p.name !== owner && ((p.spec.roles as string[]).includes(role) || (p.spec.roles as string[]).includes('admin')),
+      )
+      .map((p) => p.name),
+  );
+  const holderOf = new Map<string, number>(); // person → the role (index) they sign
+  const assign = (role: number, seen: Set<string>): boolean => {
+    for (const person of candidates[role] ?? []) {
+      if (seen.has(person)) continue;
+      seen.add(person);
+      const other = holderOf.get(person);
+      if (other === undefined || assign(other, seen)) {
+        holderOf.set(person, role);
+        return true;
+      }
+    }
+    return false;
+  };
+  return needed.every((_, role) => assign(role, new Set()));
 }

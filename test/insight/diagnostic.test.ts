@@ -142,7 +142,29 @@ describe('the diagnostic rules', () => {
     const a = areaOf(facts(r), 'operating-model');
     expect(a.status).toBe('partial');
     expect(evidence(a, 'needed but held by nobody')).toBe('reviewer:data, reviewer:legal, reviewer:risk, reviewer:security');
+    // dana.lee holds platform but owns support-deflection: its platform sign-off needs someone else.
+    expect(evidence(a, 'active initiatives whose promotion no set of distinct people can sign')).toBe('support-deflection');
+    const person = (name: string, roles: string[]) => ({
+      apiVersion: 'fulcrum/v1',
+      kind: 'Person',
+      metadata: { name },
+      spec: { displayName: name, roles },
+    });
     const staffed = registry((d) => {
+      for (const [name, role] of [
+        ['pia.platform', 'platform'],
+        ['rita.risk', 'reviewer:risk'],
+        ['leo.legal', 'reviewer:legal'],
+        ['sam.security', 'reviewer:security'],
+        ['dora.data', 'reviewer:data'],
+      ] as const)
+        d.push(person(name, [role]));
+    });
+    expect(areaOf(facts(staffed), 'operating-model').status).toBe('pass');
+    // Found by review: one person holding the four reviewer roles passed, though one person gives one
+    // sign-off per review, so no promotion could be signed.
+    const onePerson = registry((d) => {
+      d.push(person('pia.platform', ['platform']));
       find(d, 'Person', 'vic.viewer').spec.roles = [
         'viewer',
         'reviewer:risk',
@@ -151,8 +173,25 @@ describe('the diagnostic rules', () => {
         'reviewer:data',
       ];
     });
-    expect(areaOf(facts(staffed), 'operating-model').status).toBe('pass');
+    const one = areaOf(facts(onePerson), 'operating-model');
+    expect(one.status).toBe('partial');
+    expect(evidence(one, 'needed but held by nobody')).toBe('none');
+    expect(evidence(one, 'active initiatives whose promotion no set of distinct people can sign')).toBe('support-deflection');
+    // Found by review: roles only admins hold read as held by nobody. They are held (an admin may
+    // sign as any role), but only through the admin role.
+    const admins = registry((d) => {
+      d.push(person('pia.platform', ['platform']));
+      for (const name of ['ada.admin', 'abe.admin', 'amy.admin', 'avi.admin']) d.push(person(name, ['admin']));
+    });
+    const byAdmins = areaOf(facts(admins), 'operating-model');
+    expect(byAdmins.status).toBe('partial');
+    expect(evidence(byAdmins, 'needed but held by nobody')).toBe('none');
+    expect(evidence(byAdmins, 'needed and held only through the admin role')).toBe(
+      'reviewer:data, reviewer:legal, reviewer:risk, reviewer:security',
+    );
+    expect(evidence(byAdmins, 'active initiatives whose promotion no set of distinct people can sign')).toBe('none');
     const lowTier = registry((d) => {
+      d.push(person('pia.platform', ['platform']));
       find(d, 'Initiative', 'support-deflection').spec.riskTier = 'low';
     });
     expect(areaOf(facts(lowTier), 'operating-model').status).toBe('pass');
@@ -195,7 +234,14 @@ describe('the diagnostic rules', () => {
   it('gives the verdict: scale when all pass, fail when two fail, at-risk otherwise', () => {
     const everything = registry((d) => {
       find(d, 'ComputePool', 'eu-gpu').spec.forecastDemand = 1500;
-      find(d, 'Person', 'vic.viewer').spec.roles = ['reviewer:risk', 'reviewer:legal', 'reviewer:security', 'reviewer:data'];
+      for (const [name, role] of [
+        ['pia.platform', 'platform'],
+        ['rita.risk', 'reviewer:risk'],
+        ['leo.legal', 'reviewer:legal'],
+        ['sam.security', 'reviewer:security'],
+        ['dora.data', 'reviewer:data'],
+      ])
+        d.push({ apiVersion: 'fulcrum/v1', kind: 'Person', metadata: { name }, spec: { displayName: name, roles: [role] } });
       onPlan(find(d, 'Budget', 'fy2026'));
     });
     const t = { ...DEFAULT_THRESHOLDS, minMeasuredInitiatives: 1 };
