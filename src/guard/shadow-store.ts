@@ -6,6 +6,7 @@
 // A batch the database refuses one identity's data of (a NUL in text) is written again one identity
 // at a time, as the audit writer does: that identity alone is lost, not everyone seen that second.
 import type { Kysely } from 'kysely';
+import { retryOnConflict } from '../db/conflict.js';
 import type { Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
 import { isDataException } from './audit.js';
@@ -65,7 +66,14 @@ export function createShadowStore(db: Kysely<Database>, opts: { flushMs: number;
     if (lost > 0) throw new Error(`${lost} of a batch of ${batch.size} shadow identities not written`, { cause: first });
   }
 
+  // Tried again when PostgreSQL ends it as a conflict (a deadlock with a retention purge, or a
+  // serialisation failure): the transaction reads what it needs inside it, and a batch lost that way
+  // is every sighting of the node's second.
   async function writeTogether(batch: Map<string, Sighting>): Promise<void> {
+    await retryOnConflict(() => writeOnce(batch));
+  }
+
+  async function writeOnce(batch: Map<string, Sighting>): Promise<void> {
     await db.transaction().execute(async (trx) => {
       const sources = [...new Set([...batch.values()].map((s) => s.source))];
       const rows = await trx.selectFrom('shadow_agents').select(['identity', 'source']).where('source', 'in', sources).execute();
@@ -94,7 +102,10 @@ export function createShadowStore(db: Kysely<Database>, opts: { flushMs: number;
               : { ...s, detail: `identities past the ${MAX_ROWS_PER_SOURCE}-row cap, e.g. ${identity}` },
           );
       }
-      for (const [identity, s] of folded)
+      // In one order on every node (by identity): two nodes that saw the same identities in another
+      // order locked their rows in another order, and PostgreSQL ended one batch as a deadlock, losing
+      // every sighting in it (found by review, on two nodes behind one load balancer).
+      for (const [identity, s] of [...folded].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
         await trx
           .insertInto('shadow_agents')
           .values({ identity, source: s.source, detail: s.detail, first_seen: s.first, last_seen: s.last, count: s.count })

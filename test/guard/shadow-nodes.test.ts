@@ -1,0 +1,45 @@
+// Shadow sightings written by several nodes on one PostgreSQL: each node upserts the identities it saw
+// in one transaction. Two nodes that saw the same identities in another order locked their rows in
+// another order, and PostgreSQL ended one batch as a deadlock: every sighting of that node's second
+// was lost (a failed batch is reported, not written again). Nodes share PostgreSQL only (SQLite is one
+// process per data directory).
+import { afterEach, describe, expect, it } from 'vitest';
+import { createShadowStore } from '../../src/guard/shadow-store.js';
+import { createTestDatabase, ENGINES } from '../support/databases.js';
+
+describe.runIf(ENGINES.includes('postgres'))('shadow sightings from two nodes on postgres', () => {
+  const cleanup: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const c of cleanup.splice(0).reverse()) await c();
+  });
+
+  it('counts every sighting when both nodes saw the same identities in opposite orders', async () => {
+    const database = await createTestDatabase('postgres');
+    const a = database.open();
+    const b = database.open();
+    cleanup.push(
+      () => database.drop(),
+      () => a.destroy(),
+      () => b.destroy(),
+    );
+    const reported: unknown[] = [];
+    const onError = (err: unknown) => reported.push(err);
+    const nodeA = createShadowStore(a.db, { flushMs: 60_000, onError });
+    const nodeB = createShadowStore(b.db, { flushMs: 60_000, onError });
+    cleanup.push(
+      () => nodeA.close(),
+      () => nodeB.close(),
+    );
+    const names = Array.from({ length: 300 }, (_, i) => `telemetry:ghost-${String(i).padStart(3, '0')}`);
+    // Rows exist first, so both batches only update (and lock) rows the other also updates.
+    for (const n of names) nodeA.record(n, 'telemetry', 'seen');
+    await nodeA.flush();
+    for (const n of names) nodeA.record(n, 'telemetry', 'seen');
+    for (const n of [...names].reverse()) nodeB.record(n, 'telemetry', 'seen');
+    await Promise.allSettled([nodeA.flush(), nodeB.flush()]);
+    expect(reported.map(String)).toEqual([]);
+    const rows = await a.db.selectFrom('shadow_agents').select(['identity', 'count']).execute();
+    expect(rows).toHaveLength(names.length);
+    expect(rows.filter((r) => Number(r.count) !== 3)).toEqual([]);
+  });
+});
