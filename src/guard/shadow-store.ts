@@ -110,11 +110,23 @@ export function createShadowStore(db: Kysely<Database>, opts: { flushMs: number;
           .insertInto('shadow_agents')
           .values({ identity, source: s.source, detail: s.detail, first_seen: s.first, last_seen: s.last, count: s.count })
           .onConflict((oc) =>
-            oc.column('identity').doUpdateSet((eb) => ({
-              last_seen: s.last,
-              count: eb('shadow_agents.count', '+', s.count),
-              detail: s.detail,
-            })),
+            // The earliest and latest sighting of any node, whichever writes last: a node whose batch
+            // ended earlier (or whose clock runs behind) moved last_seen back, and first_seen stayed at
+            // whichever node inserted the row, not the first sighting.
+            oc.column('identity').doUpdateSet((eb) => {
+              const later = eb('shadow_agents.last_seen', '<', s.last);
+              return {
+                first_seen: eb
+                  .case()
+                  .when('shadow_agents.first_seen', '>', s.first)
+                  .then(s.first)
+                  .else(eb.ref('shadow_agents.first_seen'))
+                  .end(),
+                last_seen: eb.case().when(later).then(s.last).else(eb.ref('shadow_agents.last_seen')).end(),
+                count: eb('shadow_agents.count', '+', s.count),
+                detail: eb.case().when(later).then(s.detail).else(eb.ref('shadow_agents.detail')).end(),
+              };
+            }),
           )
           .execute();
     });

@@ -42,4 +42,41 @@ describe.runIf(ENGINES.includes('postgres'))('shadow sightings from two nodes on
     expect(rows).toHaveLength(names.length);
     expect(rows.filter((r) => Number(r.count) !== 3)).toEqual([]);
   });
+
+  it('keeps the first and last sightings of either node, whichever node writes last', async () => {
+    const database = await createTestDatabase('postgres');
+    const a = database.open();
+    const b = database.open();
+    cleanup.push(
+      () => database.drop(),
+      () => a.destroy(),
+      () => b.destroy(),
+    );
+    const onError = (err: unknown) => expect.fail(String(err));
+    const nodeA = createShadowStore(a.db, { flushMs: 60_000, onError });
+    const nodeB = createShadowStore(b.db, { flushMs: 60_000, onError });
+    cleanup.push(
+      () => nodeA.close(),
+      () => nodeB.close(),
+    );
+    // Node A saw the identity from 10:00:05 to 10:00:09 and writes first; node B saw it from 10:00:01
+    // to 10:00:03 (or its clock runs behind) and writes its batch after.
+    nodeA.record('telemetry:ghost', 'telemetry', 'seen on a', '2026-12-07T10:00:05.000Z');
+    nodeA.record('telemetry:ghost', 'telemetry', 'seen on a', '2026-12-07T10:00:09.000Z');
+    nodeB.record('telemetry:ghost', 'telemetry', 'seen on b', '2026-12-07T10:00:01.000Z');
+    nodeB.record('telemetry:ghost', 'telemetry', 'seen on b', '2026-12-07T10:00:03.000Z');
+    await nodeA.flush();
+    await nodeB.flush();
+    const { items } = await nodeA.list({ limit: 10 });
+    expect(items).toEqual([
+      {
+        identity: 'telemetry:ghost',
+        source: 'telemetry',
+        detail: 'seen on a',
+        firstSeen: '2026-12-07T10:00:01.000Z',
+        lastSeen: '2026-12-07T10:00:09.000Z',
+        count: 4,
+      },
+    ]);
+  });
 });
