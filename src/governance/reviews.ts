@@ -166,12 +166,23 @@ export function createReviewService(deps: Deps) {
         throw new ConflictError(`review ${id} does not need a ${s.role} sign-off (it needs ${required.join(', ')})`);
       const signOffs = await trx.selectFrom('review_signoffs').selectAll().where('review_id', '=', id).orderBy('at').execute();
       if (actor.type === 'person') assertSeparateDuties(actor.id, s.role, row, facts.initiative?.spec.owner, signOffs);
-      if (signOffs.some((x) => x.role === s.role)) throw new ConflictError(`review ${id} already has a ${s.role} sign-off`);
+      const given = signOffs.find((x) => x.role === s.role);
+      // The same sign-off again, from whoever gave it, on a review its sign-offs decide already: the
+      // request that wrote it failed after (the registry write that approves the review ended by a
+      // conflict, the database or the node gone), and its answer said to try again. Refused, the
+      // review stayed open with every sign-off given, the stage unmoved and no new promotion possible
+      // (found by review); now it is closed from here, as that request would have.
+      const decided =
+        signOffs.some((x) => x.decision === 'reject') ||
+        required.every((role) => signOffs.some((x) => x.role === role && x.decision === 'approve'));
+      const repeated = given !== undefined && decided && given.person === actorName(actor) && given.decision === s.decision;
+      if (given && !repeated) throw new ConflictError(`review ${id} already has a ${s.role} sign-off`);
       const completes =
         s.decision === 'approve' &&
         required.every((role) => role === s.role || signOffs.some((x) => x.role === role && x.decision === 'approve'));
       const refusal = completes && facts.initiative ? missingOversight(row, facts.initiative, facts.tier) : undefined;
       if (refusal) throw new ConflictError(refusal);
+      if (repeated) return { row, required, added: [] as string[], repeated };
       await trx
         .insertInto('review_signoffs')
         .values({
@@ -189,7 +200,7 @@ export function createReviewService(deps: Deps) {
           .set({ required: JSON.stringify(required), tier: facts.tier ?? row.tier })
           .where('id', '=', id)
           .execute();
-      return { row, required, added: required.filter((r) => !opened.includes(r)) };
+      return { row, required, added: required.filter((r) => !opened.includes(r)), repeated: false };
     });
   }
 
@@ -290,16 +301,17 @@ export function createReviewService(deps: Deps) {
         throw new ConflictError(`review ${id} is ${(await load(id)).row.status}`);
       }
       const signed = await insertSignOff(actor, id, s, { initiative, tier, at });
-      await deps.recordAct({
-        kind: 'review.signed',
-        actor: actorName(actor),
-        detail: {
-          review: id,
-          role: s.role,
-          decision: s.decision,
-          ...(signed.added.length ? { tier, added: signed.added } : {}),
-        },
-      });
+      if (!signed.repeated)
+        await deps.recordAct({
+          kind: 'review.signed',
+          actor: actorName(actor),
+          detail: {
+            review: id,
+            role: s.role,
+            decision: s.decision,
+            ...(signed.added.length ? { tier, added: signed.added } : {}),
+          },
+        });
       const { signOffs } = await load(id);
       const rejected = signOffs.some((x) => x.decision === 'reject');
       const complete = signed.required.every((role) => signOffs.some((x) => x.role === role && x.decision === 'approve'));
