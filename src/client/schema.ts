@@ -2674,7 +2674,7 @@ export interface components {
                 actor: string;
                 /** Format: date-time */
                 at: string;
-                /** @description opened, status, note, reported, linked (an agent that left a linked initiative) */
+                /** @description opened, status, note, reported, linked (an agent that left a linked initiative), suspending (a monitor's kill switch owed, with the agents) and suspended (made) */
                 kind: string;
                 note: string | null;
                 status: ("open" | "mitigated" | "resolved" | "closed") | null;

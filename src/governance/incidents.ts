@@ -167,7 +167,12 @@ export function createIncidentService(deps: Deps) {
   }
 
   return {
-    async open(actor: Principal, input: NewIncident): Promise<Incident> {
+    /**
+     * `suspending`: the agents a monitor's kill switch suspends for this incident, written in the
+     * timeline in the same transaction (kind `suspending`): the suspension is owed until its
+     * `suspended` entry follows (src/governance/monitors.ts).
+     */
+    async open(actor: Principal, input: NewIncident, opts: { suspending?: readonly string[] } = {}): Promise<Incident> {
       assertMayWrite(actor);
       const registry = await deps.registry();
       const problems = [
@@ -219,6 +224,8 @@ export function createIncidentService(deps: Deps) {
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('incidents').values(r).execute();
         await timeline(trx, r.id, actorName(actor), 'opened', 'open', input.description ?? null, now);
+        if (opts.suspending?.length)
+          await timeline(trx, r.id, actorName(actor), 'suspending', null, opts.suspending.join(', '), now);
       });
       await deps.recordAct({
         kind: 'incident.opened',

@@ -3,7 +3,7 @@
 // and a sev1 monitor with suspendOnBreach suspends the agents in its scope (the kill switch).
 
 import type { Kysely } from 'kysely';
-import { assertCan, type Principal } from '../auth/principal.js';
+import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { withoutQueryBound } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { UNBOOKED } from '../evidence/attribution.js';
@@ -225,19 +225,48 @@ export function createMonitorService(deps: Deps) {
         .where('source', '=', source)
         .where('status', 'in', ['open', 'mitigated'])
         .executeTakeFirst();
+    const kill = m.suspendOnBreach && m.severity === 'sev1' ? (agents ?? []) : [];
+    /** Suspends `kill` for the incident, then says so in its timeline: the suspension is no longer owed. */
+    async function suspendFor(id: string): Promise<string[]> {
+      for (const a of kill) await deps.suspend(a, `monitor ${monitor.name} breached (${id})`);
+      await db
+        .insertInto('incident_timeline')
+        .values({
+          incident_id: id,
+          at: new Date().toISOString(),
+          actor: actorName(SYSTEM),
+          kind: 'suspended',
+          status: null,
+          note: kill.join(', '),
+        })
+        .execute();
+      return [...kill];
+    }
     const open = await openIncident();
-    if (open) return { ...result, incident: open.id, deduplicated: true };
+    if (open) {
+      const owed = kill.length > 0 && (await suspensionOwed(open.id));
+      return {
+        ...result,
+        incident: open.id,
+        deduplicated: true,
+        ...(owed ? { suspended: await suspendFor(open.id) } : {}),
+      };
+    }
     const incident = await deps.incidents
-      .open(SYSTEM, {
-        title: `${monitor.name}: ${m.metric} ${result.value} above ${m.threshold} over ${m.window}`,
-        description:
-          m.description ??
-          `Monitor ${monitor.name} breached: ${m.metric} was ${result.value} (threshold ${m.threshold}, ${samples} samples, window ${m.window}).`,
-        severity: m.severity,
-        ...(m.agent ? { agents: [m.agent] } : {}),
-        ...(m.initiative ? { initiatives: [m.initiative] } : {}),
-        source,
-      })
+      .open(
+        SYSTEM,
+        {
+          title: `${monitor.name}: ${m.metric} ${result.value} above ${m.threshold} over ${m.window}`,
+          description:
+            m.description ??
+            `Monitor ${monitor.name} breached: ${m.metric} was ${result.value} (threshold ${m.threshold}, ${samples} samples, window ${m.window}).`,
+          severity: m.severity,
+          ...(m.agent ? { agents: [m.agent] } : {}),
+          ...(m.initiative ? { initiatives: [m.initiative] } : {}),
+          source,
+        },
+        { suspending: kill },
+      )
       .catch(async (err) => {
         // Another node opened it between our look and our insert (one open incident per monitor is
         // a unique index): that one is the incident, and that node suspends.
@@ -246,13 +275,27 @@ export function createMonitorService(deps: Deps) {
         return { id: winner.id, deduplicated: true as const };
       });
     if ('deduplicated' in incident) return { ...result, incident: incident.id, deduplicated: true };
-    const suspended: string[] = [];
-    if (m.suspendOnBreach && m.severity === 'sev1')
-      for (const a of agents ?? []) {
-        await deps.suspend(a, `monitor ${monitor.name} breached (${incident.id})`);
-        suspended.push(a);
-      }
+    const suspended = kill.length > 0 ? await suspendFor(incident.id) : [];
     return { ...result, incident: incident.id, ...(suspended.length ? { suspended } : {}) };
+  }
+
+  /**
+   * Whether the incident's kill switch is owed: it was opened to suspend (`suspending`) and no run has
+   * suspended yet (`suspended`). Opening and suspending are two writes; when the suspension failed (a
+   * PostgreSQL conflict three times, the database or the node gone), every later run found the
+   * incident open and reported the breach deduplicated, and the kill switch never tripped (found by
+   * review). Once made, it is not made again: a suspension a person lifted stays lifted.
+   */
+  async function suspensionOwed(id: string): Promise<boolean> {
+    const kinds = (
+      await db
+        .selectFrom('incident_timeline')
+        .select('kind')
+        .where('incident_id', '=', id)
+        .where('kind', 'in', ['suspending', 'suspended'])
+        .execute()
+    ).map((r) => r.kind);
+    return kinds.includes('suspending') && !kinds.includes('suspended');
   }
 
   async function evaluateAll(now: Date): Promise<MonitorResult[]> {

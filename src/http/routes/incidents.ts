@@ -67,7 +67,10 @@ const IncidentWithTimeline = T.Object(
       T.Object({
         at: T.String({ format: 'date-time' }),
         actor: T.String(),
-        kind: T.String({ description: 'opened, status, note, reported, linked (an agent that left a linked initiative)' }),
+        kind: T.String({
+          description:
+            "opened, status, note, reported, linked (an agent that left a linked initiative), suspending (a monitor's kill switch owed, with the agents) and suspended (made)",
+        }),
         status: Nullable(enumOf(STATUSES)),
         note: Nullable(T.String()),
       }),
