@@ -9,6 +9,7 @@ import { assertCan, type Principal } from '../auth/principal.js';
 import type { BackgroundCommit } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { createPriceBook, MAX_TOKENS, type PriceBook, priceOn } from '../evidence/cost.js';
+import { decide } from '../guard/decide.js';
 import type { AgentCaller, GuardService } from '../guard/guard-service.js';
 import type { OutboundPolicy } from '../net/outbound.js';
 import type { Observability } from '../observability.js';
@@ -354,6 +355,17 @@ export function createLlmGateway(opts: GatewayOptions) {
             }
           : undefined,
       );
+      /** The decision's refusal as the gateway answers it. */
+      const notAllowed = (o: Pick<typeof d, 'decision' | 'reasons'>, extra: Record<string, unknown>) => {
+        const first = o.reasons[0];
+        return new LlmError(
+          403,
+          o.decision === 'approval_required' ? 'approval_required' : 'model_not_allowed',
+          `${agent} may not call ${planned}: ${o.reasons.map((r) => `${r.policy}${r.message ? ` (${r.message})` : ''}`).join('; ')}` +
+            (o.decision === 'approval_required' ? ': a person must approve each use, which the gateway cannot wait for' : ''),
+          { policy: first?.policy ?? null, policies: o.reasons.map((r) => r.policy), decision: o.decision, ...extra },
+        );
+      };
       /** The call planned again on the registry as committed now: `p` and its revision, or why not. */
       let planRevision = s.revision;
       const replan = async (): Promise<LlmError | undefined> => {
@@ -371,7 +383,11 @@ export function createLlmGateway(opts: GatewayOptions) {
             'registry_changed',
             `"${shape.model}" named Model "${planned}" when the call was decided and names "${p.model.name}" now (the registry changed meanwhile): send the call again`,
           );
-        return undefined;
+        // Decided again at this revision: a call that waited for room (up to FULCRUM_LLM_RESERVATION_WAIT_MS)
+        // while its agent was suspended (the kill switch, through any node) or its Model banned was
+        // forwarded once room came, the change committed seconds before (found by review).
+        const again = decide(fresh, agent, { action: 'model.call', model: planned, dataDomains, ...(taskId ? { taskId } : {}) });
+        return again.decision === 'allow' ? undefined : notAllowed(again, { decisionId: d.decisionId });
       };
       // Decided at another revision than the call was planned at (a change made through another node,
       // seen at the commit, or through this one meanwhile): nothing was reserved in the commit, and the
@@ -381,21 +397,7 @@ export function createLlmGateway(opts: GatewayOptions) {
       let replanned = d.policyVersion !== s.revision ? await replan() : undefined;
       if (replanned?.code === 'registry_changed' && d.decision !== 'allow')
         throw new LlmError(409, replanned.code, replanned.message, { decisionId: d.decisionId });
-      if (d.decision !== 'allow') {
-        const first = d.reasons[0];
-        throw new LlmError(
-          403,
-          d.decision === 'approval_required' ? 'approval_required' : 'model_not_allowed',
-          `${agent} may not call ${planned}: ${d.reasons.map((r) => `${r.policy}${r.message ? ` (${r.message})` : ''}`).join('; ')}` +
-            (d.decision === 'approval_required' ? ': a person must approve each use, which the gateway cannot wait for' : ''),
-          {
-            policy: first?.policy ?? null,
-            policies: d.reasons.map((r) => r.policy),
-            decision: d.decision,
-            decisionId: d.decisionId,
-          },
-        );
-      }
+      if (d.decision !== 'allow') throw notAllowed(d, { decisionId: d.decisionId });
       // A refusal past the decision: recorded as the call's outcome, answered in the API's format.
       const refused = (
         status: number,
