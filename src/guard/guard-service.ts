@@ -1062,7 +1062,7 @@ function decideOrRefuse(s: GuardSnapshot, agent: string, req: DecisionRequest): 
 }
 
 /** Why the caller's credential no longer stands in `s`, or undefined while it does. */
-function revokedCredential(s: GuardSnapshot, caller: AgentCaller): string | undefined {
+export function revokedCredential(s: GuardSnapshot, caller: AgentCaller): string | undefined {
   if (caller.oauthClient !== undefined)
     return s.registry.get('Agent', caller.id)?.spec.oauthClientId === caller.oauthClient
       ? undefined

@@ -10,7 +10,7 @@ import type { BackgroundCommit } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { createPriceBook, MAX_TOKENS, type PriceBook, priceOn } from '../evidence/cost.js';
 import { decide } from '../guard/decide.js';
-import type { AgentCaller, GuardService } from '../guard/guard-service.js';
+import { type AgentCaller, type GuardService, revokedCredential } from '../guard/guard-service.js';
 import type { OutboundPolicy } from '../net/outbound.js';
 import type { Observability } from '../observability.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
@@ -383,9 +383,18 @@ export function createLlmGateway(opts: GatewayOptions) {
             'registry_changed',
             `"${shape.model}" named Model "${planned}" when the call was decided and names "${p.model.name}" now (the registry changed meanwhile): send the call again`,
           );
-        // Decided again at this revision: a call that waited for room (up to FULCRUM_LLM_RESERVATION_WAIT_MS)
-        // while its agent was suspended (the kill switch, through any node) or its Model banned was
-        // forwarded once room came, the change committed seconds before (found by review).
+        // Decided again at this revision, its credential too: a call that waited for room (up to
+        // FULCRUM_LLM_RESERVATION_WAIT_MS) while its agent was suspended (the kill switch, through any
+        // node), its Model banned or its key revoked was forwarded once room came, the change committed
+        // seconds before (found by review).
+        const revoked = revokedCredential(fresh, caller);
+        if (revoked)
+          return new LlmError(
+            401,
+            'unauthorized',
+            caller.oauthClient === undefined ? 'unknown or revoked agent key' : `access token refused: ${revoked}`,
+            { decisionId: d.decisionId },
+          );
         const again = decide(fresh, agent, { action: 'model.call', model: planned, dataDomains, ...(taskId ? { taskId } : {}) });
         return again.decision === 'allow' ? undefined : notAllowed(again, { decisionId: d.decisionId });
       };
