@@ -9,7 +9,7 @@ import { databaseNow } from '../db/clock.js';
 import { retryOnConflict } from '../db/conflict.js';
 import { inSavepoint } from '../db/savepoint.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
-import { ConflictError, NotAllowedError, NotFoundError, UnauthenticatedError } from '../errors.js';
+import { ConflictError, InputError, NotAllowedError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { clientKey } from '../net/addresses.js';
 import { type Observability, unobserved } from '../observability.js';
 import { createRegistryStore, lockRevision } from '../registry/registry-store.js';
@@ -644,6 +644,17 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       );
   }
 
+  /**
+   * Refuses what a person typed (an approver's comment, a suspension's reason) when the database could
+   * not store it: PostgreSQL's text holds no NUL, and the write failed there as a 500 (a suspension
+   * with one left the agent running), while SQLite stored it.
+   */
+  function storableText(field: string, value: string): void {
+    if (!value.includes('\0')) return;
+    const message = 'holds a NUL character (U+0000), which Fulcrum does not store: remove it';
+    throw new InputError(`the ${field} ${message}`, [{ path: `/${field}`, message }]);
+  }
+
   function canControl(actor: Principal, agent: string, owner: string | undefined): void {
     if (hasRole(actor, 'platform') || (actor.type === 'person' && owner === actor.id)) return;
     throw new NotAllowedError(`${describe(actor)} may not suspend or resume agent "${agent}"`);
@@ -827,6 +838,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       comment: string | null,
     ): Promise<Approval> {
       assertCan(actor, 'approvals.decide');
+      if (comment !== null) storableText('comment', comment);
       await assertMayDecide(actor, id);
       const now = (await databaseNow(db)).toISOString(); // by the clock approvals expire by
       if (!(await approvals.decide(id, verdict, actorName(actor), comment, now))) {
@@ -858,6 +870,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     },
 
     async setSuspended(actor: Principal, agent: string, suspended: boolean, reason: string) {
+      storableText('reason', reason);
       const at = new Date().toISOString();
       // Tried again when PostgreSQL ends it as a conflict: an emergency stop should not fail for a
       // deadlock with a decision's commit (it reads everything it acts on inside the transaction).
