@@ -7,13 +7,28 @@
 // dropped. Under the SDK's Client, this transport hands responses on one microtask later, after the
 // handlers of the messages that came before them. The 2026-07-28 SDK's client (`@modelcontextprotocol/
 // client`) does the same, so it runs over this transport too.
+//
+// It also bounds what the client sends back unasked. An upstream may send requests of its own (a
+// ping, which the SDK's client answers; anything else, answered "method not found"), each answer a
+// POST of its own over HTTP or a write to a stdio server's stdin. Sent all at once, 200,000 pings in
+// one call's SSE answer (12 MB) queued 200,000 POSTs behind the 64 sockets of the upstream's agent
+// (1.6 GB of Fulcrum's heap), and every later call to that upstream waited behind them until it timed
+// out. At most MAX_ANSWERS_IN_FLIGHT answers are on their way at once; a request that arrives while
+// they are is left unanswered (as a server's request may be, when the client is busy).
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+
+/** Answers to an upstream's own requests on their way to it at once, at most (see the top of this file). */
+export const MAX_ANSWERS_IN_FLIGHT = 8;
 
 export class InOrderTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+  /** Answers to the upstream's requests sent and not yet taken (an HTTP POST not answered, a write not drained). */
+  private answering = 0;
+  /** Whether an answer was left unsent on this connection yet: the log hears of the first only. */
+  private leftUnanswered = false;
 
   constructor(private readonly inner: Transport) {
     inner.onmessage = (message, extra) => {
@@ -38,7 +53,23 @@ export class InOrderTransport implements Transport {
   }
 
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    return this.inner.send(message, options);
+    if ('method' in message) return this.inner.send(message, options);
+    // An answer to a request the upstream sent (the client sends no other response).
+    if (this.answering >= MAX_ANSWERS_IN_FLIGHT) {
+      if (!this.leftUnanswered) {
+        this.leftUnanswered = true;
+        this.onerror?.(
+          new Error(
+            `the upstream sent requests faster than they were answered: past ${MAX_ANSWERS_IN_FLIGHT} answers on their way, its requests are left unanswered`,
+          ),
+        );
+      }
+      return Promise.resolve();
+    }
+    this.answering++;
+    return this.inner.send(message, options).finally(() => {
+      this.answering--;
+    });
   }
 
   close(): Promise<void> {
