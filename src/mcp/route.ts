@@ -299,6 +299,9 @@ async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: strin
             extra.sendNotification({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => {});
           };
     const traceparent = params._meta?.traceparent;
+    // The call's client is gone when its connection closes, or when it cancels the request (the SDK
+    // 1.x client's timeout does, leaving the POST open): either way nobody hears the answer.
+    const gone = goneOf(extra);
     return gateway.callTool(
       callerOf(extra),
       params.name,
@@ -306,10 +309,14 @@ async function sdkEndpoint(sdk: Sdk, gateway: McpGateway, info: { version: strin
       presented,
       onProgress,
       typeof traceparent === 'string' ? traceparent : undefined,
-      goneOf(extra),
+      gone ? AbortSignal.any([gone, extra.signal]) : extra.signal,
     );
   });
-  const transport = new ExchangeTransport();
+  // A client's ids are its own: a cancellation names a request of the same credential (exchange.ts).
+  const transport = new ExchangeTransport((extra) => {
+    const caller = extra.authInfo?.extra?.caller as AgentCaller | undefined;
+    return caller && `${caller.id}\n${caller.keyId}`;
+  });
   await mcp.connect(transport);
   return { sdk, transport };
 }
