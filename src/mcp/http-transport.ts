@@ -83,6 +83,8 @@ export type SendOptions = TransportSendOptions & {
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** How much of an error body is kept, for the server log; the rest is never read. */
 export const ERROR_BODY_BYTES = 4096;
+/** How long an SSE answer's stream may stay open after its answer before it is closed from here. */
+export const ANSWERED_STREAM_GRACE_MS = 1000;
 
 export class UpstreamHttpTransport implements Transport {
   onclose?: () => void;
@@ -316,10 +318,16 @@ export class UpstreamHttpTransport implements Transport {
         }
         this.onmessage?.(message);
         // The answer ends what this stream is for: what follows is skipped (a little of it, so
-        // the socket is reused when the upstream ends the stream as it should).
+        // the socket is reused when the upstream ends the stream as it should). A stream the
+        // upstream keeps open after it is closed from here: each held one of the upstream's sockets
+        // for good, and once all were held every later call to it waited for one until it timed out.
         if (isResponse(message)) {
           state = 'answered';
           resolve();
+          if (!res.complete) {
+            const grace = setTimeout(() => res.destroy(), ANSWERED_STREAM_GRACE_MS).unref();
+            res.once('close', () => clearTimeout(grace));
+          }
         }
       };
       res.on('data', (chunk: string) => {

@@ -1,0 +1,98 @@
+// An upstream that answers a call in an SSE stream and never ends the stream. Each such stream held
+// one of the upstream's 64 sockets for good: from the 65th call on, every call to that upstream waited
+// for a socket until it timed out ("did not answer tools/call t within N ms", though it was never
+// sent), for as long as the node ran. A stream still open a moment after its answer is now closed
+// from Fulcrum's side (src/mcp/http-transport.ts, ANSWERED_STREAM_GRACE_MS).
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { post } from '../mcp/fixture.js';
+import { operatorAllows } from '../mcp/peers.js';
+import { readMini } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
+
+/** A 2025-11-25 upstream whose tools/call answers come in SSE streams it leaves open. */
+async function startHolder() {
+  const sockets = new Set<Socket>();
+  const state = { answered: 0, open: 0 };
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (!('id' in msg) || msg.method === undefined) return void res.writeHead(202).end();
+    if (msg.method === 'initialize')
+      return json({
+        jsonrpc: '2.0',
+        id: msg.id,
+        result: {
+          protocolVersion: msg.params.protocolVersion,
+          capabilities: { tools: {} },
+          serverInfo: { name: 'hs', version: '1' },
+        },
+      });
+    if (msg.method === 'tools/call') {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const answer = { jsonrpc: '2.0', id: msg.id, result: { content: [{ type: 'text', text: `answer ${msg.id}` }] } };
+      res.write(`event: message\ndata: ${JSON.stringify(answer)}\n\n`);
+      state.answered++;
+      state.open++;
+      res.once('close', () => state.open--);
+      return; // and never ends the stream
+    }
+    json({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
+    state,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+describe('an upstream that leaves its answers’ SSE streams open', () => {
+  let t: TestServer;
+  let up: Awaited<ReturnType<typeof startHolder>>;
+  let url: string;
+  let key: string;
+  beforeAll(async () => {
+    up = await startHolder();
+    t = await startTestServer('sqlite', operatorAllows());
+    const content =
+      `apiVersion: fulcrum/v1\nkind: McpServer\nmetadata: { name: hs }\nspec: { transport: http, url: ${JSON.stringify(up.url)}, timeoutMs: 5000 }\n---\n` +
+      'apiVersion: fulcrum/v1\nkind: Tool\nmetadata: { name: hs.t }\nspec: { system: hs, effect: read, dataDomains: [], arguments: { type: object } }\n---\n' +
+      'apiVersion: fulcrum/v1\nkind: Agent\nmetadata: { name: hs-bot }\nspec:\n  initiative: support-deflection\n  owner: dana.lee\n  framework: openai-agents-sdk\n  extraTools: [hs.t]\n';
+    const applied = await t.request({
+      method: 'POST',
+      url: '/v1/apply',
+      payload: { files: [...readMini(), { path: 'hs.yaml', content }] },
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    key = (await t.request({ method: 'POST', url: '/v1/agents/hs-bot/keys' })).json().key as string;
+    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await up?.close();
+    await t?.close();
+  });
+
+  it('answers every call, past the 64 sockets the streams would hold, and closes the streams', async () => {
+    for (let id = 1; id <= 70; id++) {
+      const r = await post(url, key, { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'hs.t', arguments: {} } });
+      const result = ((await r.json()) as { result: CallToolResult }).result;
+      expect((result.content[0] as { text: string }).text, `call ${id}`).toBe(`answer ${id}`);
+    }
+    expect(up.state.answered).toBe(70);
+    await until(async () => up.state.open === 0, 'the answered streams to be closed');
+  });
+});
