@@ -83,7 +83,7 @@ export type SendOptions = TransportSendOptions & {
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** How much of an error body is kept, for the server log; the rest is never read. */
 export const ERROR_BODY_BYTES = 4096;
-/** How long an SSE answer's stream may stay open after its answer before it is closed from here. */
+/** How long an SSE answer's stream may stay open after its answer, or a 202's body, before it is closed from here. */
 export const ANSWERED_STREAM_GRACE_MS = 1000;
 
 export class UpstreamHttpTransport implements Transport {
@@ -172,9 +172,11 @@ export class UpstreamHttpTransport implements Transport {
         throw new StreamableHttpError(status, `Error POSTing to endpoint: HTTP ${status}`, text.slice(0, 500));
       }
       if (status === 202 || id === undefined) {
-        // Read to the end so the socket is reused, but only so far; a longer body (or a broken
-        // socket) is the upstream's fault, reported like any transport error.
+        // Read to the end so the socket is reused, but only so far, and only for a moment: a longer
+        // body (or a broken socket) is the upstream's fault, reported like any transport error, and
+        // one it never ends is closed (it held a socket for good, as an open SSE answer did).
         readCapped(res, ERROR_BODY_BYTES).catch((err: Error) => this.onerror?.(err));
+        closeUnlessEnded(res);
         return;
       }
       const type = (res.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
@@ -324,10 +326,7 @@ export class UpstreamHttpTransport implements Transport {
         if (isResponse(message)) {
           state = 'answered';
           resolve();
-          if (!res.complete) {
-            const grace = setTimeout(() => res.destroy(), ANSWERED_STREAM_GRACE_MS).unref();
-            res.once('close', () => clearTimeout(grace));
-          }
+          closeUnlessEnded(res);
         }
       };
       res.on('data', (chunk: string) => {
@@ -371,6 +370,13 @@ export class UpstreamHttpTransport implements Transport {
       res.on('close', () => resolve());
     });
   }
+}
+
+/** Closes `res` unless it ends within ANSWERED_STREAM_GRACE_MS (what Fulcrum waited for is in it already). */
+function closeUnlessEnded(res: http.IncomingMessage): void {
+  if (res.complete) return;
+  const grace = setTimeout(() => res.destroy(), ANSWERED_STREAM_GRACE_MS).unref();
+  res.once('close', () => clearTimeout(grace));
 }
 
 /** A JSON-RPC response (a result or an error), as opposed to a request or a notification. */

@@ -2,7 +2,8 @@
 // one of the upstream's 64 sockets for good: from the 65th call on, every call to that upstream waited
 // for a socket until it timed out ("did not answer tools/call t within N ms", though it was never
 // sent), for as long as the node ran. A stream still open a moment after its answer is now closed
-// from Fulcrum's side (src/mcp/http-transport.ts, ANSWERED_STREAM_GRACE_MS).
+// from Fulcrum's side (src/mcp/http-transport.ts, ANSWERED_STREAM_GRACE_MS), and so is the body of a
+// 202 that accepted a notification or an answer to its own request and never ended.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -22,7 +23,13 @@ async function startHolder() {
     for await (const c of req) chunks.push(c as Buffer);
     const msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (!('id' in msg) || msg.method === undefined) return void res.writeHead(202).end();
+    // A notification, or an answer to one of its pings: accepted, in a body it never ends.
+    if (!('id' in msg) || msg.method === undefined) {
+      res.writeHead(202).write(' ');
+      state.open++;
+      res.once('close', () => state.open--);
+      return;
+    }
     if (msg.method === 'initialize')
       return json({
         jsonrpc: '2.0',
@@ -35,6 +42,9 @@ async function startHolder() {
       });
     if (msg.method === 'tools/call') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
+      // `pings` first sends pings of its own, which the gateway's client answers.
+      if (msg.params.name === 'pings')
+        for (let i = 1; i <= 100; i++) res.write(`event: message\ndata: {"jsonrpc":"2.0","id":"ping-${i}","method":"ping"}\n\n`);
       const answer = { jsonrpc: '2.0', id: msg.id, result: { content: [{ type: 'text', text: `answer ${msg.id}` }] } };
       res.write(`event: message\ndata: ${JSON.stringify(answer)}\n\n`);
       state.answered++;
@@ -71,7 +81,8 @@ describe('an upstream that leaves its answers’ SSE streams open', () => {
     const content =
       `apiVersion: fulcrum/v1\nkind: McpServer\nmetadata: { name: hs }\nspec: { transport: http, url: ${JSON.stringify(up.url)}, timeoutMs: 5000 }\n---\n` +
       'apiVersion: fulcrum/v1\nkind: Tool\nmetadata: { name: hs.t }\nspec: { system: hs, effect: read, dataDomains: [], arguments: { type: object } }\n---\n' +
-      'apiVersion: fulcrum/v1\nkind: Agent\nmetadata: { name: hs-bot }\nspec:\n  initiative: support-deflection\n  owner: dana.lee\n  framework: openai-agents-sdk\n  extraTools: [hs.t]\n';
+      'apiVersion: fulcrum/v1\nkind: Tool\nmetadata: { name: hs.pings }\nspec: { system: hs, effect: read, dataDomains: [], arguments: { type: object } }\n---\n' +
+      'apiVersion: fulcrum/v1\nkind: Agent\nmetadata: { name: hs-bot }\nspec:\n  initiative: support-deflection\n  owner: dana.lee\n  framework: openai-agents-sdk\n  extraTools: [hs.t, hs.pings]\n';
     const applied = await t.request({
       method: 'POST',
       url: '/v1/apply',
@@ -86,13 +97,22 @@ describe('an upstream that leaves its answers’ SSE streams open', () => {
     await t?.close();
   });
 
+  const call = async (name: string, id: number) => {
+    const r = await post(url, key, { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
+    return (((await r.json()) as { result: CallToolResult }).result.content[0] as { text: string }).text;
+  };
+
   it('answers every call, past the 64 sockets the streams would hold, and closes the streams', async () => {
-    for (let id = 1; id <= 70; id++) {
-      const r = await post(url, key, { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'hs.t', arguments: {} } });
-      const result = ((await r.json()) as { result: CallToolResult }).result;
-      expect((result.content[0] as { text: string }).text, `call ${id}`).toBe(`answer ${id}`);
-    }
+    for (let id = 1; id <= 70; id++) expect(await call('hs.t', id), `call ${id}`).toMatch(/^answer \d+$/);
     expect(up.state.answered).toBe(70);
     await until(async () => up.state.open === 0, 'the answered streams to be closed');
+  });
+
+  it('closes the bodies of what it accepted with a 202 and never ended (answers to its pings), and goes on', async () => {
+    // Pings, the answers to which (a few of each call's hundred) the upstream accepts in bodies it never ends.
+    for (let id = 101; id <= 110; id++) expect(await call('hs.pings', id), `call ${id}`).toMatch(/^answer \d+$/);
+    // Before, those bodies held every socket by now: this call waited for one until it timed out.
+    expect(await call('hs.t', 111)).toMatch(/^answer \d+$/);
+    await until(async () => up.state.open === 0, 'what the gateway sent to be closed');
   });
 });
