@@ -83,7 +83,7 @@ export type SendOptions = TransportSendOptions & {
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** How much of an error body is kept, for the server log; the rest is never read. */
 export const ERROR_BODY_BYTES = 4096;
-/** How long an SSE answer's stream may stay open after its answer, or a 202's body, before it is closed from here. */
+/** How long an SSE answer's stream may stay open after its answer, or a 202's or an error's body, before it is closed from here. */
 export const ANSWERED_STREAM_GRACE_MS = 1000;
 
 export class UpstreamHttpTransport implements Transport {
@@ -162,6 +162,9 @@ export class UpstreamHttpTransport implements Transport {
       if (typeof session === 'string') this.sessionId = session;
       const status = res.statusCode ?? 0;
       if (status < 200 || status > 299) {
+        // An error body the upstream never ends held a socket for good (nothing bounds the wait of
+        // a notification's POST): what came within a moment is what the log gets.
+        closeUnlessEnded(res);
         const head = await readHead(res, ERROR_BODY_BYTES);
         const text = head.cut ? hideSecretsInHead(head.text, this.secrets) : hideSecrets(head.text, this.secrets);
         if (modern && status >= 400 && status < 500 && 'id' in message) {

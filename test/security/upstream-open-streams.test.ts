@@ -23,9 +23,10 @@ async function startHolder() {
     for await (const c of req) chunks.push(c as Buffer);
     const msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    // A notification, or an answer to one of its pings: accepted, in a body it never ends.
+    // A notification, or an answer to one of its pings: accepted, in a body it never ends; a
+    // cancellation refused, in an error body it never ends.
     if (!('id' in msg) || msg.method === undefined) {
-      res.writeHead(202).write(' ');
+      res.writeHead(msg.method === 'notifications/cancelled' ? 500 : 202).write(' ');
       state.open++;
       res.once('close', () => state.open--);
       return;
@@ -42,6 +43,11 @@ async function startHolder() {
       });
     if (msg.method === 'tools/call') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
+      // `hang` is never answered (the gateway gives it up, and cancels it).
+      if (msg.params.name === 'hang') {
+        state.open++;
+        return void res.once('close', () => state.open--);
+      }
       // `pings` first sends pings of its own, which the gateway's client answers.
       if (msg.params.name === 'pings')
         for (let i = 1; i <= 100; i++) res.write(`event: message\ndata: {"jsonrpc":"2.0","id":"ping-${i}","method":"ping"}\n\n`);
@@ -79,10 +85,11 @@ describe('an upstream that leaves its answers’ SSE streams open', () => {
     up = await startHolder();
     t = await startTestServer('sqlite', operatorAllows());
     const content =
-      `apiVersion: fulcrum/v1\nkind: McpServer\nmetadata: { name: hs }\nspec: { transport: http, url: ${JSON.stringify(up.url)}, timeoutMs: 5000 }\n---\n` +
+      `apiVersion: fulcrum/v1\nkind: McpServer\nmetadata: { name: hs }\nspec: { transport: http, url: ${JSON.stringify(up.url)}, timeoutMs: 2000 }\n---\n` +
       'apiVersion: fulcrum/v1\nkind: Tool\nmetadata: { name: hs.t }\nspec: { system: hs, effect: read, dataDomains: [], arguments: { type: object } }\n---\n' +
+      'apiVersion: fulcrum/v1\nkind: Tool\nmetadata: { name: hs.hang }\nspec: { system: hs, effect: read, dataDomains: [], arguments: { type: object } }\n---\n' +
       'apiVersion: fulcrum/v1\nkind: Tool\nmetadata: { name: hs.pings }\nspec: { system: hs, effect: read, dataDomains: [], arguments: { type: object } }\n---\n' +
-      'apiVersion: fulcrum/v1\nkind: Agent\nmetadata: { name: hs-bot }\nspec:\n  initiative: support-deflection\n  owner: dana.lee\n  framework: openai-agents-sdk\n  extraTools: [hs.t, hs.pings]\n';
+      'apiVersion: fulcrum/v1\nkind: Agent\nmetadata: { name: hs-bot }\nspec:\n  initiative: support-deflection\n  owner: dana.lee\n  framework: openai-agents-sdk\n  extraTools: [hs.t, hs.pings, hs.hang]\n';
     const applied = await t.request({
       method: 'POST',
       url: '/v1/apply',
@@ -115,4 +122,18 @@ describe('an upstream that leaves its answers’ SSE streams open', () => {
     expect(await call('hs.t', 111)).toMatch(/^answer \d+$/);
     await until(async () => up.state.open === 0, 'what the gateway sent to be closed');
   });
+
+  it('closes the error bodies it never ends (refusing the cancellations of calls it never answered), and goes on', async () => {
+    // Seventy calls it never answers, given up at the McpServer's timeoutMs, thirty at a time (an
+    // agent's bound on calls in flight is 32): each gives up with a notifications/cancelled.
+    for (let round = 0; round < 3; round++)
+      await Promise.all(
+        Array.from({ length: round < 2 ? 30 : 10 }, async (_, i) => {
+          expect(await call('hs.hang', 200 + round * 30 + i)).toMatch(/did not answer tools\/call hang within 2000 ms/);
+        }),
+      );
+    // Before, the refusals' bodies held every socket by now: this call waited for one until it timed out.
+    expect(await call('hs.t', 300)).toMatch(/^answer \d+$/);
+    await until(async () => up.state.open === 0, 'the given-up calls and the refusals to be closed');
+  }, 30_000);
 });
