@@ -516,8 +516,12 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   ): Promise<boolean> {
     // Separation of duties at the spend as well: whoever approved may not push the call through with
     // a key they issued (they could join, with such a key, an approval another key's call opened, and
-    // approve it). The approval stays for a call made with another key.
-    const decidedBy = (await store.row(id))?.decided_by;
+    // approve it). The approval stays for a call made with another key. Only for this call's own
+    // approval: another agent's key naming an approval id learnt nothing of who decided it before it
+    // was told the approval is not its own (found by review).
+    const row = await store.row(id);
+    const own = row !== undefined && row.agent === d.agent && row.tool === tool && row.arguments_hash === d.outcome.argumentsHash;
+    const decidedBy = own ? row.decided_by : null;
     const approver = decidedBy?.startsWith('person:') ? decidedBy.slice('person:'.length) : null;
     const client = d.caller.oauthClient;
     const behind =

@@ -280,6 +280,41 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
     }
   });
 
+  // Found by review: the separation-of-duties check ran before the approval was found to be another
+  // agent's, so a key naming another agent's approval id heard who had decided it.
+  it("tells a key naming another agent's approval only that it is not its own", async () => {
+    const email = { email: 'pat.platform@acme.example' };
+    expect((await person('pat.platform', ['platform', 'approver'], email)).statusCode).toBe(200);
+    try {
+      const eu = (await t.request({ method: 'GET', url: '/v1/agents/support-bot-eu' })).json();
+      const created = await t.request({ method: 'PUT', url: '/v1/agents/support-bot-us', payload: { spec: eu.spec } });
+      expect(created.statusCode, created.body).toBe(201);
+      const payload = { action: 'tool.call', tool: 'crm.refund', arguments: { orderId: 'L-1', amount: 6000 } };
+      const theirs = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key as string;
+      const asked = await t.request({ method: 'POST', url: '/v1/decisions', token: theirs, payload });
+      expect(asked.json().decision, asked.body).toBe('approval_required');
+      const id = asked.json().approvalId as string;
+      expect(
+        (await t.request({ method: 'POST', url: `/v1/approvals/${id}/approve`, token: tokens['pat.platform'], payload: {} }))
+          .statusCode,
+      ).toBe(200);
+      const mine = (
+        await t.request({ method: 'POST', url: '/v1/agents/support-bot-us/keys', token: tokens['pat.platform'], payload: {} })
+      ).json().key as string;
+      const named = await t.request({
+        method: 'POST',
+        url: '/v1/decisions',
+        token: mine,
+        payload: { ...payload, approvalId: id },
+      });
+      expect(named.statusCode).toBe(409);
+      expect(named.json().error.message).toBe(`approval ${id} does not exist for agent support-bot-us`);
+      expect((await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json().status).toBe('approved');
+    } finally {
+      await person('pat.platform', ['platform'], email);
+    }
+  });
+
   it('refuses an owner signing off their own initiative in a reviewer role; the owner sign-off stays theirs', async () => {
     // dana.lee owns support-deflection and holds platform.
     const opened = await t.request({
