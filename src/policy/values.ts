@@ -118,26 +118,56 @@ function scanHas(items: readonly Value[], v: Value): boolean {
   return false;
 }
 
-/** Membership in O(1) for primitives and entities; the rest (rare as elements) is scanned. */
+/**
+ * Membership in O(1) for primitives and entities, and by structural key (valueKey) for decimals,
+ * sets and records. Those were scanned, each against every one held: a set of 40,000 distinct
+ * decimals (an agent's array of amounts) took ~10 s to build, holding the event loop throughout.
+ */
 class ValueIndex {
   private readonly primitives = new Set<number | string | boolean>();
   private readonly entities = new Set<string>();
-  private readonly others: Value[] = [];
+  private readonly others = new Set<string>();
 
   /** Adds `v`; false when it was already there. */
   add(v: Value): boolean {
-    if (this.has(v)) return false;
-    if (typeof v !== 'object') this.primitives.add(v);
-    else if (v instanceof EntityRef) this.entities.add(v.key);
-    else this.others.push(v);
-    return true;
+    if (typeof v !== 'object') return addNew(this.primitives, v);
+    if (v instanceof EntityRef) return addNew(this.entities, v.key);
+    return addNew(this.others, valueKey(v));
   }
 
   has(v: Value): boolean {
     if (typeof v !== 'object') return this.primitives.has(v);
     if (v instanceof EntityRef) return this.entities.has(v.key);
-    return scanHas(this.others, v);
+    return this.others.has(valueKey(v));
   }
+}
+
+function addNew<T>(held: Set<T>, x: T): boolean {
+  if (held.has(x)) return false;
+  held.add(x);
+  return true;
+}
+
+/**
+ * A text that two values share exactly when Cedar holds them equal: a set's elements and a
+ * record's attributes are written in an order of their own (sorted), each element once (a set's
+ * items are distinct already), strings and names quoted, so the text is read back one way only.
+ */
+export function valueKey(v: Value): string {
+  switch (typeof v) {
+    case 'number':
+      return `l${v}`;
+    case 'string':
+      return `s${JSON.stringify(v)}`;
+    case 'boolean':
+      return v ? 'T' : 'F';
+  }
+  if (v instanceof EntityRef) return `e${JSON.stringify(v.key)}`;
+  if (v instanceof Decimal) return `d${v.scaled}`;
+  if (v instanceof CedarSet) return `[${v.items.map(valueKey).sort().join(',')}]`;
+  const attrs: string[] = [];
+  for (const [k, x] of v.attrs) attrs.push(`${JSON.stringify(k)}:${valueKey(x)}`);
+  return `{${attrs.sort().join(',')}}`;
 }
 
 /** Cedar `==`: values of different types are simply unequal (never an error). */

@@ -780,3 +780,85 @@ describe('compiled evaluator: refusing what cedar-wasm refuses', () => {
     }
   });
 });
+
+describe('compiled evaluator vs cedar-wasm: sets past the scan limit', () => {
+  // Sets of more than 8 elements are indexed, decimals, records and sets by a structural key: equal
+  // values spelled differently (decimal("1.0") and ("1.00"), records in another attribute order,
+  // sets in another order or with repeats) must land on one key, and unequal values never (1,
+  // "1", decimal("1.0") and true are four values).
+  const leaf = fc.constantFrom<CedarValueJson>(
+    0,
+    1,
+    '1',
+    'a"b',
+    true,
+    decimal('1.0'),
+    decimal('0.0'),
+    decimal('0.0001'),
+    escaped('Agent', 'a'),
+    escaped('Agent', '1'),
+  );
+  const value = fc.letrec<{ v: CedarValueJson }>((tie) => ({
+    v: fc.oneof(
+      { depthSize: 'small', maxDepth: 3 },
+      leaf,
+      fc.record({ x: tie('v'), y: tie('v') }, { requiredKeys: ['x'] }) as fc.Arbitrary<CedarValueJson>,
+      fc.array(tie('v'), { maxLength: 3 }),
+    ),
+  })).v;
+  /** The same value written otherwise: decimals respelled, attributes and elements reordered, elements repeated. */
+  const respell = (v: CedarValueJson): CedarValueJson => {
+    if (Array.isArray(v)) return [...v].reverse().flatMap((x, i) => (i % 2 === 0 ? [respell(x), x] : [respell(x)]));
+    if (v === null || typeof v !== 'object') return v;
+    if ('__extn' in v) {
+      const arg = (v.__extn as { arg: string }).arg;
+      return decimal(arg === '0.0' ? '-0.0000' : arg.length < 6 ? `0${arg}0` : `00${arg}`);
+    }
+    if ('__entity' in v) return v;
+    return Object.fromEntries(
+      Object.entries(v)
+        .reverse()
+        .map(([k, x]) => [k, respell(x)]),
+    );
+  };
+  const bigSet = fc.array(value, { minLength: 9, maxLength: 16 });
+
+  it('answers ==, contains, containsAll and containsAny on such sets as cedar-wasm does', () => {
+    const policies = [
+      'context.a == context.b',
+      'context.a.contains(context.x)',
+      'context.a.containsAll(context.b)',
+      'context.b.containsAll(context.a)',
+      'context.a.containsAny(context.b)',
+      'context.x == context.literal',
+    ].map((cond, i) => ({ id: `p${i}`, text: `permit (principal, action, resource) when { ${cond} };` }));
+    const compiled = new CompiledEvaluator(policies);
+    const wasm = new WasmEvaluator(policies);
+    const prepared = compiled.prepareEntities(WORLD);
+    let equal = 0;
+    fc.assert(
+      fc.property(bigSet, fc.oneof(bigSet, fc.array(value, { maxLength: 4 })), value, fc.boolean(), (a, other, x, same) => {
+        const request = { ...REQUEST, context: { a, b: same ? respell(a) : other, x, literal: respell(x) } };
+        const answer = comparable(compiled.evaluate(request, prepared));
+        expect(answer, JSON.stringify(request.context)).toEqual(comparable(wasm.evaluate(request, WORLD)));
+        if (answer.determining.includes('p0')) equal++;
+      }),
+      { numRuns: Math.max(300, RUNS) },
+    );
+    // The respelled sets must be seen equal, or the case proves little.
+    expect(equal).toBeGreaterThan(50);
+  });
+
+  it('reads a context array as the same set whatever its order and repeats', () => {
+    const records = Array.from({ length: 12 }, (_, i) => ({ sku: `s${i % 10}`, qty: i % 3 }));
+    const decimals = Array.from({ length: 12 }, (_, i) => decimal(i % 2 === 0 ? `${i % 5}.50` : `${i % 5}.5`));
+    const request = { ...REQUEST, context: { records, decimals, sets: [...records.map((r) => [r, r]), [records[0]!]] } };
+    expect(both(when('context.records.contains({qty: 0, sku: "s0"})'), request).decision).toBe('allow');
+    expect(both(when('context.records.contains({qty: 1, sku: "s0"})'), request).decision).toBe('allow');
+    expect(both(when('context.records.contains({qty: 2, sku: "s0"})'), request).decision).toBe('deny');
+    expect(both(when('context.decimals.contains(decimal("4.5000"))'), request).decision).toBe('allow');
+    expect(both(when('context.decimals.contains(decimal("5.5"))'), request).decision).toBe('deny');
+    expect(both(when('context.sets.contains([{sku: "s1", qty: 1}])'), request).decision).toBe('allow');
+    expect(both(when('context.sets == context.records'), request).decision).toBe('deny');
+  });
+});
