@@ -1,7 +1,8 @@
 // An array argument becomes a Cedar set, and a set holds each value once: building it must not
 // compare every element with every other. Decimals (JSON numbers) and records were kept in a list
 // that each new element was scanned against, so an agent sending 40,000 distinct amounts held the
-// node's event loop for seconds, every decision of every agent waiting behind it.
+// node's event loop for seconds, every decision of every agent waiting behind it. A Tool's
+// `uniqueItems` was as slow in Ajv, which compares every object item with every other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMini, type TestServer } from '../support/server.js';
 
@@ -21,6 +22,7 @@ describe('array arguments of many distinct values', () => {
         properties: {
           amounts: { type: 'array', items: { type: 'number' } },
           lines: { type: 'array', items: { type: 'object', properties: { sku: { type: 'string' } } } },
+          batches: { type: 'array', uniqueItems: true, items: { type: 'object' } },
         },
       },
     });
@@ -60,5 +62,36 @@ describe('array arguments of many distinct values', () => {
     // Linear: well under a second here; quadratic, 40,000 decimals took ~10 s and records ~35 s.
     expect(tookAmounts, 'ms for 40,000 amounts').toBeLessThan(3_000);
     expect(tookLines, 'ms for 40,000 lines').toBeLessThan(3_000);
+  }, 120_000);
+
+  it('checks `uniqueItems` on 40,000 objects in linear time, and still refuses a repeat', async () => {
+    // Ajv compares every item with every other unless they are all of one primitive type: 20,000
+    // distinct objects took ~16 s to validate, on the event loop.
+    const batches = Array.from({ length: 40_000 }, (_, i) => ({ id: i }));
+    const started = performance.now();
+    const checked = await pay({ batches });
+    const took = performance.now() - started;
+    expect(checked.statusCode, checked.body.slice(0, 500)).toBe(200);
+    expect(checked.json().decision).toBe('allow');
+    expect(took, 'ms for 40,000 batches').toBeLessThan(3_000);
+
+    const repeated = await pay({ batches: [{ id: 1, rows: [1, 2] }, { id: 2 }, { rows: [1, 2], id: 1 }] });
+    expect(repeated.json()).toMatchObject({
+      decision: 'deny',
+      reasons: [
+        {
+          policy: 'invalid-arguments',
+          message: expect.stringMatching(/\/batches must NOT have duplicate items \(items ## 0 and 2 are identical\)/),
+        },
+      ],
+    });
+    const distinct = await pay({
+      batches: [
+        { id: 1, rows: [1, 2] },
+        { id: 1, rows: [2, 1] },
+        { id: '1', rows: [1, 2] },
+      ],
+    });
+    expect(distinct.json().decision).toBe('allow');
   }, 120_000);
 });
