@@ -95,57 +95,79 @@ function learnParts(text: string, answer: Answer<Cedar.PolicySetTextToPartsAnswe
 /** Each policy text (one policy each) in Cedar's JSON form, or why it does not parse. Cached by text;
  *  the texts not cached yet are parsed in one batch. */
 export function policiesToJson(texts: readonly string[]): Parsed[] {
-  const { missing, failed } = unparsed(texts);
+  const batch = unparsed(texts);
   learnJson(
-    missing,
+    batch,
     cedarOffThread(
       'policyToJson',
-      missing.map((t) => [t]),
+      batch.missing.map((t) => [t]),
     ),
-    failed,
   );
-  return texts.map((t) => jsonOf(t, failed));
+  return texts.map((t) => jsonOf(t, batch));
 }
 
 /** The same, without blocking this thread. */
 export async function policiesToJsonAsync(texts: readonly string[]): Promise<Parsed[]> {
-  const { missing, failed } = unparsed(texts);
+  const batch = unparsed(texts);
   learnJson(
-    missing,
+    batch,
     await cedarInWorker(
       'policyToJson',
-      missing.map((t) => [t]),
+      batch.missing.map((t) => [t]),
     ),
-    failed,
   );
-  return texts.map((t) => jsonOf(t, failed));
+  return texts.map((t) => jsonOf(t, batch));
 }
 
-function unparsed(texts: readonly string[]): { missing: string[]; failed: Map<string, string> } {
-  const failed = new Map<string, string>();
-  const missing: string[] = [];
-  for (const t of new Set(texts)) {
-    if (parsed.has(t)) continue;
+/**
+ * One batch of texts: what it found cached, what it must parse, and what failed. Its answers are
+ * read from here, not from the cache, and the cache keeps every text of the batch: a batch of more
+ * texts than PARSED_MAX used to evict its own first answers while learning the last ones, and
+ * reported them as "does not parse" (a registry of 2,600 data domains, 5,200 built-in rules, could
+ * not be applied, each rule "invalid Cedar").
+ */
+interface Batch {
+  texts: ReadonlySet<string>;
+  found: Map<string, Cedar.PolicyJson>;
+  missing: string[];
+  failed: Map<string, string>;
+}
+
+function unparsed(texts: readonly string[]): Batch {
+  const batch: Batch = { texts: new Set(texts), found: new Map(), missing: [], failed: new Map() };
+  for (const t of batch.texts) {
+    const json = parsed.get(t);
+    if (json) {
+      // Most recently used last, so that eviction takes texts no recent batch asked for.
+      parsed.delete(t);
+      parsed.set(t, json);
+      batch.found.set(t, json);
+      continue;
+    }
     const beyond = checkCedarBounds(t);
-    if (beyond) failed.set(t, beyond.message);
-    else missing.push(t);
+    if (beyond) batch.failed.set(t, beyond.message);
+    else batch.missing.push(t);
   }
-  return { missing, failed };
+  return batch;
 }
 
-function learnJson(texts: string[], answers: Array<Answer<Cedar.PolicyToJsonAnswer>>, failed: Map<string, string>): void {
+function learnJson(batch: Batch, answers: Array<Answer<Cedar.PolicyToJsonAnswer>>): void {
   answers.forEach((answer, i) => {
-    const text = texts[i] as string;
-    if ('thrown' in answer) failed.set(text, `cedar-wasm could not read it: ${answer.thrown}`);
-    else if (answer.value.type === 'failure') failed.set(text, answer.value.errors.map((e) => e.message).join('; '));
+    const text = batch.missing[i] as string;
+    if ('thrown' in answer) batch.failed.set(text, `cedar-wasm could not read it: ${answer.thrown}`);
+    else if (answer.value.type === 'failure') batch.failed.set(text, answer.value.errors.map((e) => e.message).join('; '));
     else {
-      if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value as string);
+      batch.found.set(text, answer.value.json);
+      // The oldest entry goes unless it is this batch's (then every entry is): a registry whose
+      // policies outnumber PARSED_MAX keeps them all, rather than parse some again at every rebuild.
+      const oldest = parsed.keys().next().value;
+      if (parsed.size >= PARSED_MAX && oldest !== undefined && !batch.texts.has(oldest)) parsed.delete(oldest);
       parsed.set(text, answer.value.json);
     }
   });
 }
 
-function jsonOf(text: string, failed: ReadonlyMap<string, string>): Parsed {
-  const json = parsed.get(text);
-  return json ? { json } : { error: failed.get(text) ?? 'does not parse' };
+function jsonOf(text: string, batch: Batch): Parsed {
+  const json = batch.found.get(text);
+  return json ? { json } : { error: batch.failed.get(text) ?? 'does not parse' };
 }
