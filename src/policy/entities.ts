@@ -3,6 +3,7 @@
 import type { CedarValueJson, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { classificationLevel } from './cedar-schema.js';
+import { isWellFormed } from './values.js';
 
 const uid = (type: string, id: string) => ({ type, id });
 
@@ -124,7 +125,14 @@ export function argumentsToCedar(value: unknown, schema: unknown, problems: stri
       return { __extn: { fn: 'decimal', arg: decimal } };
     }
     case 'string':
-      return typeof value === 'string' ? value : unseen(aTypeOf(value));
+      if (typeof value !== 'string') return unseen(aTypeOf(value));
+      // JSON may carry half of a surrogate pair ("\ud800"); Cedar reads only well-formed text, and
+      // the whole evaluation failed with "unexpected end of hex escape" where the call was at fault.
+      if (!isWellFormed(value))
+        problems.push(
+          `${at || '/'} holds a lone surrogate (half of a UTF-16 character pair), which policies cannot read: send well-formed text`,
+        );
+      return value;
     case 'boolean':
       return typeof value === 'boolean' ? value : unseen(aTypeOf(value));
     case 'array':

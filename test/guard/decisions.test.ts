@@ -93,6 +93,25 @@ describe.each(ENGINES)('decisions on %s', (engine) => {
     const bad = await decide({ action: 'tool.call', tool: 'crm.refund', arguments: { amount: 'lots' } });
     expect(bad.json()).toMatchObject({ decision: 'deny', reasons: [{ policy: 'invalid-arguments', effect: 'forbid' }] });
     expect(bad.json().reasons[0].message).toMatch(/amount must be integer/);
+    // Valid JSON ("\ud800"), but no text Cedar can read: it was refused as `evaluation-failed`,
+    // "unexpected end of hex escape at line 1 column 189".
+    const halfCharacter = await t.request({
+      method: 'POST',
+      url: '/v1/decisions',
+      token: key,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"action":"tool.call","tool":"crm.lookup","arguments":{"customerId":"C-\\ud800"}}',
+    });
+    expect(halfCharacter.json()).toMatchObject({
+      decision: 'deny',
+      reasons: [
+        {
+          policy: 'invalid-arguments',
+          message:
+            'arguments of crm.lookup: /customerId holds a lone surrogate (half of a UTF-16 character pair), which policies cannot read: send well-formed text',
+        },
+      ],
+    });
 
     await t.request({
       method: 'PUT',
