@@ -3348,6 +3348,7 @@ export interface components {
             spec: {
                 /** @description one or more Cedar policies */
                 cedar: string;
+                /** @description the message of this policy's reasons (with no @approval) */
                 description?: string;
                 /**
                  * @default enforce
@@ -15114,6 +15115,7 @@ export interface operations {
                     spec: {
                         /** @description one or more Cedar policies */
                         cedar: string;
+                        /** @description the message of this policy's reasons (with no @approval) */
                         description?: string;
                         /**
                          * @default enforce

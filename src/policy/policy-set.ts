@@ -2,7 +2,7 @@
 // descriptor, split into single Cedar policies with stable ids.
 import type * as Cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { RegistrySnapshot } from '../registry/model.js';
-import { NAME_PATTERN } from '../registry/schemas.js';
+import { MAX_REASON_TEXT, NAME_PATTERN } from '../registry/schemas.js';
 import { builtinPolicies } from './builtin.js';
 import { policiesToJson, policiesToJsonAsync, policySetToParts, policySetToPartsAsync } from './cedar-runtime.js';
 
@@ -65,7 +65,8 @@ export const RESERVED_POLICY_NAMES: readonly string[] = [
 /**
  * Why the policy ids of `registry` could not stand: a Policy named like a built-in rule or a guard
  * refusal, an `@id` that is not written like a name, or an id given twice (within one Policy, as
- * `@id("2")` beside an unannotated second part, or across the set). `partsOf` gives a Policy's
+ * `@id("2")` beside an unannotated second part, or across the set). Also an `@approval` longer than
+ * a reason may be (MAX_REASON_TEXT): the annotations are read here. `partsOf` gives a Policy's
  * text as its single policies in JSON form; undefined when that is not known, and then so is the
  * answer. Texts that do not parse are left out (their own check reports them).
  */
@@ -99,6 +100,15 @@ export function policyIdProblems(
         });
         return;
       }
+      // The reason every decision it applies to carries (and the audit log keeps).
+      const approval = part.annotations?.approval;
+      const length = approval === undefined ? 0 : [...approval].length;
+      if (length > MAX_REASON_TEXT)
+        problems.push({
+          name: p.name,
+          path: '/spec/cedar',
+          message: `@approval of its policy ${i + 1} is ${length} characters long; a reason is at most ${MAX_REASON_TEXT}`,
+        });
       const id = ids[i] as string;
       const first = owner.get(id);
       if (first !== undefined)

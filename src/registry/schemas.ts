@@ -315,11 +315,17 @@ export const AgentSpec = T.Object(
   closed,
 );
 
+/** The longest text a policy may give as its reason (its description, an @approval): each decision
+ *  it denies or sends for approval carries it, in the answer and the audit row. */
+export const MAX_REASON_TEXT = 2_000;
+
 export const PolicySpec = T.Object(
   {
     cedar: T.String({ minLength: 1, description: 'one or more Cedar policies' }),
     mode: literals(['enforce', 'monitor'] as const, { default: 'enforce' }),
-    description: T.Optional(T.String()),
+    description: T.Optional(
+      T.String({ maxLength: MAX_REASON_TEXT, description: "the message of this policy's reasons (with no @approval)" }),
+    ),
   },
   closed,
 );
