@@ -516,6 +516,8 @@ export type ModelEndpointSpec = Static<typeof ModelEndpointSpec>;
 export type SpendLimitSpec = Static<typeof SpendLimitSpec>;
 
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}$';
+/** The longest name NAME_PATTERN admits. */
+export const NAME_MAX_LENGTH = 253;
 
 export const Metadata = T.Object(
   {

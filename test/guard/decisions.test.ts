@@ -189,6 +189,14 @@ describe.each(ENGINES)('decisions on %s', (engine) => {
       ],
       [{ action: 'tool.call', tool: 'crm.lookup', approvalId: 'apr_\u0000x' }, 422, /not an approval id/],
       [{ action: 'tool.call', tool: 'crm.lookup', approvalId: 'dec_1' }, 422, /not an approval id/],
+      // Names are at most 253 characters: a name of 900 KB came back twice in a 422 (message and details).
+      [{ action: 'tool.call', tool: 'x'.repeat(254) }, 400, /tool must NOT have more than 253 characters/],
+      [{ action: 'model.call', model: 'x'.repeat(254) }, 400, /model must NOT have more than 253 characters/],
+      [
+        { action: 'tool.call', tool: 'crm.lookup', dataDomains: ['x'.repeat(254)] },
+        400,
+        /dataDomains\/0 must NOT have more than 253 characters/,
+      ],
     ];
     for (const [body, status, message] of cases) {
       const res = await decide(body);

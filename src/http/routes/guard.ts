@@ -5,6 +5,7 @@ import { agentCaller } from '../../auth/principal.js';
 import { InputError } from '../../errors.js';
 import type { DecisionRequest as Request } from '../../guard/decide.js';
 import type { GuardService } from '../../guard/guard-service.js';
+import { NAME_MAX_LENGTH } from '../../registry/schemas.js';
 import { errorResponses, Name, type Server } from '../schemas.js';
 import { addShared, Reason, Verdict } from '../shared-schemas.js';
 
@@ -16,10 +17,11 @@ const Nullable = <S extends Parameters<typeof T.Union>[0][number]>(s: S) => T.Un
 const DecisionRequest = T.Object(
   {
     action: enumOf(['tool.call', 'model.call'] as const),
-    tool: T.Optional(T.String({ minLength: 1, description: 'for tool.call' })),
-    model: T.Optional(T.String({ minLength: 1, description: 'for model.call' })),
+    // Names no longer than a descriptor's: an unknown one is named in the 422, twice.
+    tool: T.Optional(T.String({ minLength: 1, maxLength: NAME_MAX_LENGTH, description: 'for tool.call' })),
+    model: T.Optional(T.String({ minLength: 1, maxLength: NAME_MAX_LENGTH, description: 'for model.call' })),
     arguments: T.Optional(T.Record(T.String(), T.Unknown(), { description: 'for tool.call: checked against the tool schema' })),
-    dataDomains: T.Optional(T.Array(T.String({ minLength: 1 }), { maxItems: 100 })),
+    dataDomains: T.Optional(T.Array(T.String({ minLength: 1, maxLength: NAME_MAX_LENGTH }), { maxItems: 100 })),
     taskId: T.Optional(T.String({ maxLength: 200 })),
     approvalId: T.Optional(T.String({ maxLength: 100 })),
   },
