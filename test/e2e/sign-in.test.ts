@@ -176,6 +176,87 @@ describe('signing in to the console through the IdP, in Chromium', () => {
     await ctx.close();
   });
 
+  it('keeps a tab working after another tab signed out and in again, and its "Sign out" then ends the browser session', async () => {
+    const ctx = await context();
+    const { page: first, errors } = await signInAs(ctx, 'dana.lee@acme.example');
+    await first.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
+    const sessionCookie = async () => (await ctx.cookies(url)).find((c) => c.name === 'fulcrum_session')?.value;
+    const second = await ctx.newPage();
+    await second.goto(`${url}/agents`);
+    await second.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
+    /** The second tab of the same browser signs out and in again: the cookie names a new session. */
+    const signOutAndIn = async (email: string) => {
+      const before = await sessionCookie();
+      await second.bringToFront();
+      await second.getByRole('button', { name: 'Sign out' }).click();
+      // Another person signs in at the IdP afresh: its own cookies go (Fulcrum's stay).
+      if (email !== 'dana.lee@acme.example') await ctx.clearCookies({ name: /^(?!fulcrum_)/ });
+      const back = second.waitForURL((u) => u.origin === url && u.pathname === '/agents');
+      await second.getByRole('link', { name: 'Sign in with Acme IdP' }).click();
+      // The IdP remembers who signed in there; after a sign-out at Fulcrum only, it may not ask again.
+      const login = second.locator('input[name="login"]');
+      if (await login.isVisible().catch(() => false)) {
+        await login.fill(email);
+        await second.locator('input[name="password"]').fill('any password');
+        await second.getByRole('button', { name: 'Sign-in' }).click();
+      }
+      await back;
+      await expect
+        .poll(() => second.locator('.who-name').textContent())
+        .toBe(email === 'vic@acme.example' ? 'vic.viewer' : 'dana.lee');
+      const now = await sessionCookie();
+      expect(now).toMatch(/^fss_/);
+      expect(now).not.toBe(before);
+      await first.bringToFront();
+      return now as string;
+    };
+
+    // The first tab, still showing its page, suspends an agent: the change is made, where it was
+    // refused as a cross-site request (the tab sent the CSRF token of the session that had ended).
+    await signOutAndIn('dana.lee@acme.example');
+    const row = first.locator('tr[data-agent="support-bot-eu"]');
+    await row.getByRole('button', { name: 'Suspend' }).click();
+    const dialog = first.getByRole('dialog', { name: 'Suspend support-bot-eu?' });
+    await dialog.getByLabel(/Reason/).fill('Checking the console after a second sign-in');
+    await dialog.getByRole('button', { name: 'Suspend agent' }).click();
+    // Refused, the dialog stays open and shows the server's message.
+    await expect
+      .poll(async () =>
+        (await dialog.count()) === 0 ? 'closed' : (await dialog.getByRole('alert').allTextContents()).join(' ') || 'open',
+      )
+      .toBe('closed');
+    await expect.poll(() => row.locator('.pill').last().textContent()).toBe('Suspended');
+    await row.getByRole('button', { name: 'Resume' }).click();
+    const resume = first.getByRole('dialog', { name: 'Resume support-bot-eu?' });
+    await resume.getByLabel(/Reason/).fill('Checked');
+    await resume.getByRole('button', { name: 'Resume agent' }).click();
+    await expect.poll(() => row.locator('.pill').last().textContent()).toBe('Active');
+
+    // Another person signs in in the second tab: the first tab, asked for a change, is refused and
+    // shows who the browser is signed in as now; nothing is changed in dana.lee's name or vic's.
+    const vic = { spec: { displayName: 'Vic Viewer', roles: ['viewer'], email: 'vic@acme.example' } };
+    expect((await call(url, ADMIN, 'PUT', '/v1/people/vic.viewer', vic)).status).toBe(200);
+    const vics = await signOutAndIn('vic@acme.example');
+    await row.getByRole('button', { name: 'Suspend' }).click();
+    await dialog.getByLabel(/Reason/).fill('Not vic’s to do');
+    await dialog.getByRole('button', { name: 'Suspend agent' }).click();
+    await expect.poll(() => first.locator('.who-name').textContent()).toBe('vic.viewer');
+    expect(await first.locator('tr[data-agent="support-bot-eu"] .pill').last().textContent()).not.toBe('Suspended');
+    expect((await fetch(`${url}/v1/whoami`, { headers: { cookie: `fulcrum_session=${vics}` } })).status).toBe(200);
+
+    // "Sign out" in the first tab signs the browser out: the session its cookie names ends on the
+    // server. It was refused, the session stayed, and the sign-in page took it up again at once.
+    const third = await signOutAndIn('vic@acme.example');
+    await first.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(sessionCookie, { timeout: 10_000 }).toBeUndefined();
+    await first.getByRole('link', { name: 'Sign in with Acme IdP' }).waitFor();
+    const after = await fetch(`${url}/v1/whoami`, { headers: { cookie: `fulcrum_session=${third}` } });
+    expect(after.status).toBe(401);
+    expect(await first.getByRole('navigation', { name: 'Console' }).count()).toBe(0);
+    expect(errors.filter((e) => !/401|403|Failed to load resource/.test(e))).toEqual([]);
+    await ctx.close();
+  });
+
   it('refuses a person with no Person descriptor with a clear page, and signs nobody in', async () => {
     const people = (await call(url, ADMIN, 'GET', '/v1/people')).json.items.length;
     const ctx = await context();

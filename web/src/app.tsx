@@ -50,8 +50,10 @@ export function App() {
   const [expired, setExpired] = useState(false);
   const { path } = useLocation();
 
-  const signOut = useCallback((why?: 'expired') => {
-    clearToken();
+  // 'expired': the server ended the session; 'changed': the browser's cookie names another session
+  // now (another tab signed in again), which the sign-in page takes up.
+  const signOut = useCallback((why?: 'expired' | 'changed') => {
+    clearToken(why === 'expired' ? 'ended' : (why ?? 'sign-out'));
     setToken(null);
     setMe(null);
     setExpired(why === 'expired');
@@ -64,7 +66,18 @@ export function App() {
   }, [token, me, signOut]);
 
   const session = useMemo(
-    () => (token && me ? { api: createApi(token, () => signOut('expired')), me, signOut: () => signOut() } : null),
+    () =>
+      token && me
+        ? {
+            api: createApi(
+              token,
+              () => signOut('expired'),
+              () => signOut('changed'),
+            ),
+            me,
+            signOut: () => signOut(),
+          }
+        : null,
     [token, me, signOut],
   );
 

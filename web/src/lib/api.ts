@@ -11,7 +11,7 @@ import {
   ok,
   type Schemas,
 } from '../../../src/client/index';
-import { authHeaders } from './session';
+import { authHeaders, SSO_SESSION, sessionRenewed } from './session';
 
 export { ApiError, ok };
 
@@ -44,13 +44,47 @@ function credentials(token: string): Middleware {
   };
 }
 
-export function createApi(token: string, onUnauthenticated: () => void): Api {
-  const client = createFulcrumClient({ baseUrl: '' });
-  client.use(credentials(token), {
-    onResponse({ response }) {
-      if (response.status === 401) onUnauthenticated();
+/**
+ * A change refused (403) in a tab signed in through the IdP may be refused for its CSRF token alone:
+ * another tab of the browser signed out and in again, so the cookie names a session this tab holds no
+ * token for, and every change failed as "cross-site request refused" until a reload. The refusal comes
+ * before anything is done, so with the new session's token (same person) the change is sent once
+ * more; with another person's session or none, the tab is signed out of the one it showed.
+ */
+function renewedSession(token: string, onChanged: () => void): Middleware {
+  const sent = new Map<string, Request>();
+  return {
+    onRequest({ request, id }) {
+      if (token === SSO_SESSION && request.method !== 'GET' && request.method !== 'HEAD') sent.set(id, request.clone());
     },
-  });
+    async onResponse({ response, id }) {
+      const again = sent.get(id);
+      sent.delete(id);
+      if (!again || response.status !== 403) return;
+      const now = await sessionRenewed();
+      if (now === 'changed') onChanged();
+      if (now !== 'renewed') return;
+      for (const [k, v] of Object.entries(authHeaders(token))) again.headers.set(k, v);
+      return fetch(again);
+    },
+    onError({ id }) {
+      sent.delete(id);
+    },
+  };
+}
+
+export function createApi(token: string, onUnauthenticated: () => void, onSessionChanged: () => void): Api {
+  const client = createFulcrumClient({ baseUrl: '' });
+  // Answers pass the middlewares last to first: a change sent again is answered before the 401 check.
+  client.use(
+    credentials(token),
+    {
+      onResponse({ response }) {
+        if (response.status === 401) onUnauthenticated();
+      },
+    },
+    renewedSession(token, onSessionChanged),
+  );
   return client;
 }
 

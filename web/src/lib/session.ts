@@ -6,6 +6,8 @@ import { createFulcrumClient, type GetResult, ok } from '../../../src/client/ind
 
 const KEY = 'fulcrum.token';
 const CSRF_KEY = 'fulcrum.csrf';
+/** Whose session the kept CSRF token is for (GET /auth/session's `person`). */
+const PERSON_KEY = 'fulcrum.person';
 
 /** What loadToken returns for a tab signed in through the IdP (the cookie is the credential). */
 export const SSO_SESSION = 'sso-session';
@@ -24,13 +26,51 @@ export function saveToken(token: string): void {
   sessionStorage.setItem(KEY, token);
 }
 
-export function clearToken(): void {
+/**
+ * Signs this tab out. `how`: 'sign-out' when the person asked to (the browser's IdP session ends on the
+ * server, whichever it is by now), 'ended' when the server said the session is over (the cookie is
+ * cleared), 'changed' when the browser's cookie names another session than this tab signed in with
+ * (another tab signed in again: that session is left alone, and the sign-in page takes it up).
+ */
+export function clearToken(how: 'sign-out' | 'ended' | 'changed' = 'sign-out'): void {
   const wasSso = sessionStorage.getItem(KEY) === SSO_SESSION;
   const headers = authHeaders(SSO_SESSION);
   sessionStorage.removeItem(KEY);
   sessionStorage.removeItem(CSRF_KEY);
+  sessionStorage.removeItem(PERSON_KEY);
+  if (!wasSso || how === 'changed') return;
   // Ends the server's session too (it is not this tab's to keep), then clears the cookie.
-  if (wasSso) signingOut = fetch('/auth/logout', { method: 'POST', headers }).catch(() => undefined);
+  signingOut = fetch('/auth/logout', { method: 'POST', headers })
+    .then(async (answer) => {
+      // Refused (403) when another tab signed in again since this one did: the cookie names a newer
+      // session than the CSRF token kept here, and signing out left it alive, so the sign-in page
+      // took it up again at once. Asked by the person, the sign-out ends the session the cookie names.
+      if (answer.status !== 403 || how !== 'sign-out') return;
+      const now = await currentSession();
+      if (now) await fetch('/auth/logout', { method: 'POST', headers: { 'x-fulcrum-csrf': now.csrfToken } });
+    })
+    .catch(() => undefined);
+}
+
+/** The browser's IdP session as the server sees it now (its cookie), or null. */
+async function currentSession(): Promise<SignInInfo['session']> {
+  return (await ok(createFulcrumClient({ baseUrl: '' }).GET('/auth/session', { headers: { accept: 'application/json' } })))
+    .session;
+}
+
+/**
+ * After a refusal (403) of this tab's request: whether the browser's cookie now names another session
+ * than the one whose CSRF token this tab keeps (another tab signed out and in again). For the same
+ * person the new CSRF token is kept and 'renewed' is answered (the request may be sent again: the
+ * refusal came before anything was done); for another person or none, 'changed'; else 'same'.
+ */
+export async function sessionRenewed(): Promise<'renewed' | 'changed' | 'same'> {
+  const kept = sessionStorage.getItem(CSRF_KEY);
+  const now = await currentSession().catch(() => undefined);
+  if (now === undefined || now?.csrfToken === kept) return 'same';
+  if (!now || now.person !== sessionStorage.getItem(PERSON_KEY)) return 'changed';
+  sessionStorage.setItem(CSRF_KEY, now.csrfToken);
+  return 'renewed';
 }
 
 /** The headers that authenticate a request: the pasted token, or the session cookie's CSRF token. */
@@ -44,6 +84,9 @@ export function authHeaders(token: string): Record<string, string> {
 export async function signInInfo(): Promise<SignInInfo> {
   await signingOut;
   const info = await ok(createFulcrumClient({ baseUrl: '' }).GET('/auth/session', { headers: { accept: 'application/json' } }));
-  if (info.session) sessionStorage.setItem(CSRF_KEY, info.session.csrfToken);
+  if (info.session) {
+    sessionStorage.setItem(CSRF_KEY, info.session.csrfToken);
+    sessionStorage.setItem(PERSON_KEY, info.session.person);
+  }
   return info;
 }
