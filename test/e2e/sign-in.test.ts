@@ -176,7 +176,7 @@ describe('signing in to the console through the IdP, in Chromium', () => {
     await ctx.close();
   });
 
-  it('keeps a tab working after another tab signed out and in again, and its "Sign out" then ends the browser session', async () => {
+  it('keeps a tab working after another tab signed in again, and its "Sign out" then ends the browser session', async () => {
     const ctx = await context();
     const { page: first, errors } = await signInAs(ctx, 'dana.lee@acme.example');
     await first.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
@@ -184,23 +184,24 @@ describe('signing in to the console through the IdP, in Chromium', () => {
     const second = await ctx.newPage();
     await second.goto(`${url}/agents`);
     await second.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
-    /** The second tab of the same browser signs out and in again: the cookie names a new session. */
-    const signOutAndIn = async (email: string) => {
+    /**
+     * The second tab of the same browser signs in again (straight to /auth/login, as a bookmark or the
+     * IdP's portal would): the cookie names a new session, and the one the first tab signed in with ends.
+     */
+    const signInAgain = async (email: string) => {
       const before = await sessionCookie();
       await second.bringToFront();
-      await second.getByRole('button', { name: 'Sign out' }).click();
       // Another person signs in at the IdP afresh: its own cookies go (Fulcrum's stay).
       if (email !== 'dana.lee@acme.example') await ctx.clearCookies({ name: /^(?!fulcrum_)/ });
-      const back = second.waitForURL((u) => u.origin === url && u.pathname === '/agents');
-      await second.getByRole('link', { name: 'Sign in with Acme IdP' }).click();
-      // The IdP remembers who signed in there; after a sign-out at Fulcrum only, it may not ask again.
+      await second.goto(`${url}/auth/login?returnTo=/agents`);
+      // The IdP remembers who signed in there, and may not ask again.
       const login = second.locator('input[name="login"]');
       if (await login.isVisible().catch(() => false)) {
         await login.fill(email);
         await second.locator('input[name="password"]').fill('any password');
         await second.getByRole('button', { name: 'Sign-in' }).click();
       }
-      await back;
+      await second.waitForURL((u) => u.origin === url && u.pathname === '/agents');
       await expect
         .poll(() => second.locator('.who-name').textContent())
         .toBe(email === 'vic@acme.example' ? 'vic.viewer' : 'dana.lee');
@@ -213,7 +214,7 @@ describe('signing in to the console through the IdP, in Chromium', () => {
 
     // The first tab, still showing its page, suspends an agent: the change is made, where it was
     // refused as a cross-site request (the tab sent the CSRF token of the session that had ended).
-    await signOutAndIn('dana.lee@acme.example');
+    await signInAgain('dana.lee@acme.example');
     const row = first.locator('tr[data-agent="support-bot-eu"]');
     await row.getByRole('button', { name: 'Suspend' }).click();
     const dialog = first.getByRole('dialog', { name: 'Suspend support-bot-eu?' });
@@ -236,7 +237,7 @@ describe('signing in to the console through the IdP, in Chromium', () => {
     // shows who the browser is signed in as now; nothing is changed in dana.lee's name or vic's.
     const vic = { spec: { displayName: 'Vic Viewer', roles: ['viewer'], email: 'vic@acme.example' } };
     expect((await call(url, ADMIN, 'PUT', '/v1/people/vic.viewer', vic)).status).toBe(200);
-    const vics = await signOutAndIn('vic@acme.example');
+    const vics = await signInAgain('vic@acme.example');
     await row.getByRole('button', { name: 'Suspend' }).click();
     await dialog.getByLabel(/Reason/).fill('Not vic’s to do');
     await dialog.getByRole('button', { name: 'Suspend agent' }).click();
@@ -246,12 +247,32 @@ describe('signing in to the console through the IdP, in Chromium', () => {
 
     // "Sign out" in the first tab signs the browser out: the session its cookie names ends on the
     // server. It was refused, the session stayed, and the sign-in page took it up again at once.
-    const third = await signOutAndIn('vic@acme.example');
+    const third = await signInAgain('vic@acme.example');
     await first.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(sessionCookie, { timeout: 10_000 }).toBeUndefined();
     await first.getByRole('link', { name: 'Sign in with Acme IdP' }).waitFor();
     const after = await fetch(`${url}/v1/whoami`, { headers: { cookie: `fulcrum_session=${third}` } });
     expect(after.status).toBe(401);
+    expect(await first.getByRole('navigation', { name: 'Console' }).count()).toBe(0);
+    expect(errors.filter((e) => !/401|403|Failed to load resource/.test(e))).toEqual([]);
+    await ctx.close();
+  });
+
+  it('signs every tab of the browser out when one signs out: none keeps showing what the session read', async () => {
+    const ctx = await context();
+    const { page: first, errors } = await signInAs(ctx, 'dana.lee@acme.example');
+    await first.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
+    await first.locator('tr[data-agent="support-bot-eu"]').waitFor();
+    const second = await ctx.newPage();
+    await second.goto(`${url}/policies`);
+    await second.getByRole('heading', { level: 1, name: 'Policies' }).waitFor();
+
+    // The person signs out in the tab they look at and walks away from a shared machine; the other
+    // tab (the Agents page polls nothing) showed the registry until someone clicked in it.
+    await second.getByRole('button', { name: 'Sign out' }).click();
+    await second.getByRole('link', { name: 'Sign in with Acme IdP' }).waitFor();
+    await first.getByRole('link', { name: 'Sign in with Acme IdP' }).waitFor({ timeout: 5_000 });
+    expect(await first.locator('tr[data-agent="support-bot-eu"]').count()).toBe(0);
     expect(await first.getByRole('navigation', { name: 'Console' }).count()).toBe(0);
     expect(errors.filter((e) => !/401|403|Failed to load resource/.test(e))).toEqual([]);
     await ctx.close();

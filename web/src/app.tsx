@@ -5,7 +5,7 @@ import { Layout } from './components/layout';
 import { Loading } from './components/ui';
 import { createApi, type Whoami, whoami } from './lib/api';
 import { useLocation } from './lib/router';
-import { clearToken, loadToken, saveToken } from './lib/session';
+import { clearToken, loadToken, onSignedOutElsewhere, saveToken } from './lib/session';
 import { SessionContext } from './lib/use-api';
 import { AgentsPage } from './pages/agents';
 import { ApprovalsPage } from './pages/approvals';
@@ -58,6 +58,9 @@ export function App() {
     setMe(null);
     setExpired(why === 'expired');
   }, []);
+
+  // Signed out in another tab: the session this tab showed is over (and the cookie cleared).
+  useEffect(() => onSignedOutElsewhere(() => signOut('changed')), [signOut]);
 
   // A token kept from earlier in this tab is checked again: it may have been revoked since.
   useEffect(() => {

@@ -18,6 +18,23 @@ export type SignInInfo = GetResult<'/auth/session'>;
 /** A sign-out still telling the server: nothing may find the old session before it is gone. */
 let signingOut: Promise<unknown> = Promise.resolve();
 
+/**
+ * Tells this browser's other console tabs that the person signed out: they share the session cookie,
+ * and a tab not asking the server anything (every page but Approvals) went on showing what the ended
+ * session had read, on a shared machine to whoever sat down next.
+ */
+const tabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('fulcrum.session');
+const SIGNED_OUT = 'signed-out';
+
+/** Calls `then` when another tab of this browser signs its IdP session out; returns the unsubscribe. */
+export function onSignedOutElsewhere(then: () => void): () => void {
+  const listener = (e: MessageEvent) => {
+    if (e.data === SIGNED_OUT && sessionStorage.getItem(KEY) === SSO_SESSION) then();
+  };
+  tabs?.addEventListener('message', listener);
+  return () => tabs?.removeEventListener('message', listener);
+}
+
 export function loadToken(): string | null {
   return sessionStorage.getItem(KEY);
 }
@@ -49,7 +66,8 @@ export function clearToken(how: 'sign-out' | 'ended' | 'changed' = 'sign-out'): 
       const now = await currentSession();
       if (now) await fetch('/auth/logout', { method: 'POST', headers: { 'x-fulcrum-csrf': now.csrfToken } });
     })
-    .catch(() => undefined);
+    .catch(() => undefined)
+    .then(() => how === 'sign-out' && tabs?.postMessage(SIGNED_OUT));
 }
 
 /** The browser's IdP session as the server sees it now (its cookie), or null. */
