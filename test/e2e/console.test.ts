@@ -189,6 +189,11 @@ describe('the web console in Chromium', () => {
     await page.goto(`${url}/agents`);
     await settled(page, 'Agents');
     const row = page.locator('tr[data-agent="support-bot-us"]');
+    // An agent its descriptor suspends is resumed by a registry change: the kill switch's Resume,
+    // offered, did nothing.
+    const byDescriptor = page.locator('tr[data-agent="support-bot-de"]');
+    expect(await byDescriptor.locator('.pill').last().textContent()).toBe('Suspended');
+    expect(await byDescriptor.getByRole('button', { name: 'Resume' }).count()).toBe(0);
     await row.getByRole('button', { name: 'Suspend' }).click();
     const dialog = page.getByRole('dialog', { name: 'Suspend support-bot-us?' });
     await dialog.waitFor();
@@ -215,6 +220,38 @@ describe('the web console in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it("offers an agent's owner the kill switch the server lets them use: no Resume of a suspension not theirs to lift", async () => {
+    const { token } = (await call(url, ADMIN, 'POST', '/v1/people/omar.haddad/tokens', {})).json;
+    const agent = 'support-goodwill-eu';
+    const suspended = await call(url, ADMIN, 'POST', `/v1/agents/${agent}/suspend`, { reason: 'Vouchers over the limit' });
+    expect(suspended.status).toBe(200);
+    const { context, page, errors } = await signedIn(token);
+    await page.goto(`${url}/agents`);
+    await settled(page, 'Agents');
+    const row = page.locator(`tr[data-agent="${agent}"]`);
+    await expect.poll(() => row.locator('.pill').last().textContent()).toBe('Suspended');
+    // The platform team's suspension (here the admin's) is lifted by the platform team only: the
+    // owner's Resume was offered, and refused.
+    expect(await row.getByRole('button', { name: 'Resume' }).count()).toBe(0);
+
+    // Their own suspension the owner lifts.
+    expect((await call(url, ADMIN, 'POST', `/v1/agents/${agent}/resume`, { reason: 'Checked' })).status).toBe(200);
+    await page.reload();
+    await settled(page, 'Agents');
+    await row.getByRole('button', { name: 'Suspend' }).click();
+    const dialog = page.getByRole('dialog', { name: `Suspend ${agent}?` });
+    await dialog.getByLabel(/Reason/).fill('Checking the vouchers');
+    await dialog.getByRole('button', { name: 'Suspend agent' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByRole('button', { name: 'Resume' }).click();
+    const resume = page.getByRole('dialog', { name: `Resume ${agent}?` });
+    await resume.getByLabel(/Reason/).fill('Vouchers checked');
+    await resume.getByRole('button', { name: 'Resume agent' }).click();
+    await resume.waitFor({ state: 'detached' });
+    await expect.poll(() => row.locator('.pill').last().textContent()).toBe('Active');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
   it("shows telemetry that named another agent than its key's as an attribution mismatch on Agents", async () => {
     const key = await seeded.agentKey('support-bot-us');
     const endedAt = new Date(Date.now() - 60_000).toISOString();

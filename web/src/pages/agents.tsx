@@ -45,6 +45,11 @@ function effectiveStatus(a: Agent): string {
   return (a.status?.effective as string | undefined) ?? a.spec.status;
 }
 
+/** Who suspended the agent with the kill switch (`person:…`, `admin`, `monitor:…`), if anyone did. */
+function suspendedBy(a: Agent): string | undefined {
+  return (a.status?.suspension as { actor?: string } | undefined)?.actor;
+}
+
 export function AgentsPage() {
   const { me } = useSession();
   const state = useLoad(async (api) => {
@@ -63,8 +68,16 @@ export function AgentsPage() {
   }, []);
   const [pending, setPending] = useState<{ agent: string; suspend: boolean } | null>(null);
   const { api } = useSession();
-  // The server's rule: the platform team (who may change the registry), or the agent's owner.
-  const canSwitch = (a: Agent) => can(me, 'registry.write') || (me.type === 'person' && me.id === a.spec.owner);
+  // The server's rule: the platform team (who may change the registry), or the agent's owner; an owner
+  // lifts only a suspension they made (one by platform or a monitor stays until platform lifts it). A
+  // suspension is the kill switch's: an agent its descriptor suspends is resumed by a registry change,
+  // and the kill switch's Resume did nothing for it.
+  const canSwitch = (a: Agent) => {
+    if (effectiveStatus(a) === 'suspended' && !suspendedBy(a)) return false;
+    if (can(me, 'registry.write')) return true;
+    if (me.type !== 'person' || me.id !== a.spec.owner) return false;
+    return effectiveStatus(a) !== 'suspended' || suspendedBy(a) === `person:${me.id}`;
+  };
 
   return (
     <>
