@@ -2135,6 +2135,7 @@ export interface components {
         };
         Approval: {
             agent: string;
+            agentOwner: string | null;
             /** @description the tool call arguments the agent asked to use */
             arguments: unknown;
             comment: string | null;
@@ -2148,6 +2149,7 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
             id: string;
+            keyIssuer: string | null;
             reasons: components["schemas"]["Reason"][];
             revokedAt: string | null;
             revokedReason: string | null;

@@ -25,6 +25,10 @@ export interface Approval {
   usedDecisionId: string | null;
   revokedAt: string | null;
   revokedReason: string | null;
+  /** Who may not decide it (separation of duties): the agent's owner when the call asked. */
+  agentOwner: string | null;
+  /** Who may not decide it either: the Person who issued the key the call came with. */
+  keyIssuer: string | null;
 }
 
 export function toApproval(r: ApprovalTable, now = new Date().toISOString()): Approval {
@@ -47,6 +51,8 @@ export function toApproval(r: ApprovalTable, now = new Date().toISOString()): Ap
     usedDecisionId: r.used_decision_id,
     revokedAt: r.revoked_at,
     revokedReason: r.revoked_reason,
+    agentOwner: r.agent_owner,
+    keyIssuer: r.key_issuer,
   };
 }
 

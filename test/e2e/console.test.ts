@@ -252,6 +252,32 @@ describe('the web console in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("offers no Approve or Deny to an approver who owns the call's agent: the server refuses them (separation of duties)", async () => {
+    // omar.haddad is an approver and owns support-bot-eu.
+    const { token } = (await call(url, ADMIN, 'POST', '/v1/people/omar.haddad/tokens', {})).json;
+    const key = await seeded.agentKey('support-bot-eu');
+    const args = { orderId: 'SOD-4410', amount: 720, currency: 'EUR', reason: 'damaged' };
+    const asked = await call(url, key, 'POST', '/v1/decisions', { action: 'tool.call', tool: 'crm.refund', arguments: args });
+    expect(asked.json.decision, JSON.stringify(asked.json)).toBe('approval_required');
+    const { context, page, errors } = await signedIn(token);
+    await page.goto(`${url}/approvals`);
+    await settled(page, 'Approvals');
+    const card = page.locator('article.approval').filter({ hasText: 'SOD-4410' });
+    await card.waitFor();
+    expect(await card.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(await card.getByRole('button', { name: 'Deny' }).count()).toBe(0);
+    expect(await card.textContent()).toContain('you own support-bot-eu');
+    // Another approver decides it, in the console.
+    const other = await signedIn();
+    await other.page.goto(`${url}/approvals`);
+    const theirs = other.page.locator('article.approval').filter({ hasText: 'SOD-4410' });
+    await theirs.getByRole('button', { name: 'Deny' }).click();
+    await theirs.waitFor({ state: 'detached' });
+    expect([...errors, ...other.errors]).toEqual([]);
+    await other.context.close();
+    await context.close();
+  });
   it("shows telemetry that named another agent than its key's as an attribution mismatch on Agents", async () => {
     const key = await seeded.agentKey('support-bot-us');
     const endedAt = new Date(Date.now() - 60_000).toISOString();

@@ -221,6 +221,9 @@ describe.each(ENGINES)('privilege and separation of duties on %s', (engine) => {
       });
       expect(asked.json().decision, asked.body).toBe('approval_required');
       const id = asked.json().approvalId as string;
+      // The approval names who may not decide it, so the console offers them no Approve or Deny.
+      const shown = await t.request({ method: 'GET', url: `/v1/approvals/${id}`, token: tokens[who] });
+      expect(shown.json()).toMatchObject({ agentOwner: 'omar.owner', keyIssuer: who });
       for (const decide of ['approve', 'deny']) {
         const own = await t.request({ method: 'POST', url: `/v1/approvals/${id}/${decide}`, token: tokens[who], payload: {} });
         expect(own.statusCode, own.body).toBe(403);

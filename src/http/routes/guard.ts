@@ -90,6 +90,18 @@ const Approval = T.Object(
     revokedReason: Nullable(
       T.String({ description: 'revoked: why (`agent suspended`, or `opened while the agent was suspended` at the resume)' }),
     ),
+    agentOwner: Nullable(
+      T.String({
+        description:
+          "the agent's owner when the call asked, who may not decide it (separation of duties; nor may its owner now); null for an approval opened before 2026-12",
+      }),
+    ),
+    keyIssuer: Nullable(
+      T.String({
+        description:
+          'the Person who issued the agent key the call came with, who may not decide it either; null for a key the admin token issued, an OAuth access token, or an approval opened before 2026-12-05',
+      }),
+    ),
   },
   { $id: 'Approval' },
 );

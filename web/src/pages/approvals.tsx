@@ -5,7 +5,7 @@ import type { GetResult } from '../../../src/client/index';
 import { Table } from '../components/table';
 import { Card, Empty, Loaded, PageHeader, Pill } from '../components/ui';
 import { HiddenCharsWarning, VisibleText } from '../components/visible-text';
-import { can, ok } from '../lib/api';
+import { can, ok, type Whoami } from '../lib/api';
 import { fmtDateTime, fmtRelative, who } from '../lib/format';
 import { Link } from '../lib/router';
 import { useLoad, useSession } from '../lib/use-api';
@@ -113,8 +113,21 @@ export function ApprovalsPage() {
   );
 }
 
+/**
+ * Why the signed-in person may not decide this call although they hold approvals.decide, as the server
+ * refuses it (separation of duties): they owned its agent when it asked, or issued the key it came
+ * with. (The agent's owner now is refused too; a hand-over after the call is rare, and the server says so.)
+ */
+function notYours(a: Approval, me: Whoami): string | null {
+  if (me.type !== 'person') return null;
+  if (a.agentOwner === me.id) return `you own ${a.agent}`;
+  if (a.keyIssuer === me.id) return `you issued the key ${a.agent} called with`;
+  return null;
+}
+
 function ApprovalCard({ a, canDecide, onDone }: { a: Approval; canDecide: boolean; onDone(): void }) {
-  const { api } = useSession();
+  const { api, me } = useSession();
+  const refused = canDecide ? notYours(a, me) : null;
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState<'approve' | 'deny' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -170,7 +183,12 @@ function ApprovalCard({ a, canDecide, onDone }: { a: Approval; canDecide: boolea
           </ul>
         </div>
       </div>
-      {canDecide && (
+      {refused && (
+        <p className="muted small">
+          You may not decide this call: {refused} (separation of duties). Another approver decides it.
+        </p>
+      )}
+      {canDecide && !refused && (
         <div className="approval-actions">
           <label className="field grow">
             <span>Comment (optional, kept in the audit log)</span>
