@@ -430,6 +430,48 @@ describe('the web console in Chromium', () => {
     await context.close();
   });
 
+  it('offers only the sign-offs the server takes: an owner signs as owner only, one person once, the admin each role in turn', async () => {
+    const opened = await call(url, ADMIN, 'POST', '/v1/initiatives/identity-threat-response/promotions', { to: 'production' });
+    expect(opened.status, JSON.stringify(opened.json)).toBeLessThan(300);
+    // amara.nwosu owns the initiative and holds reviewer:security, which its review needs.
+    const { token } = (await call(url, ADMIN, 'POST', '/v1/people/amara.nwosu/tokens', {})).json;
+    const { context, page, errors } = await signedIn(token);
+    await page.goto(`${url}/reviews`);
+    await settled(page, 'Reviews');
+    const card = page.locator('article.review').filter({ hasText: 'identity-threat-response' });
+    expect(await card.getByLabel('Sign as').locator('option').allTextContents()).toEqual(['owner']);
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => card.locator('.signed-approve').textContent()).toContain('approved by amara.nwosu');
+    // One person gives one sign-off: reviewer:security, still waiting, is not theirs to give.
+    await expect.poll(() => card.getByLabel('Sign as').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // The admin token signs in every role, one after another, from the same card, each in the role
+    // the list shows (the card kept the role signed first, and the next Approve asked for it again).
+    const admin = await signedIn(ADMIN);
+    await admin.page.goto(`${url}/reviews`);
+    const itsCard = admin.page.locator('article.review').filter({ hasText: 'identity-threat-response' });
+    const signed: string[] = [];
+    for (let n = 0; n < 2; n++) {
+      const shown = await itsCard.getByLabel('Sign as').inputValue();
+      await itsCard.getByRole('button', { name: 'Approve' }).click();
+      await expect
+        .poll(
+          async () =>
+            (await itsCard.getByRole('alert').allTextContents()).join(' ') || (await itsCard.locator('li.signed').count()),
+        )
+        .toBe(2 + n);
+      signed.push(`${shown} admin`);
+    }
+    const review = (await call(url, ADMIN, 'GET', '/v1/reviews?status=open')).json.items.find(
+      (r: any) => r.initiative === 'identity-threat-response',
+    );
+    expect(review.signOffs.map((s: any) => `${s.role} ${s.person}`)).toEqual(['owner person:amara.nwosu', ...signed]);
+    expect(admin.errors).toEqual([]);
+    await admin.context.close();
+  }, 60_000);
+
   it('shows a serious incident with its clock and timeline, moves it forward and records its report', async () => {
     const { context, page, errors } = await signedIn();
     await page.goto(`${url}/incidents`);

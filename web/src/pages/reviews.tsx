@@ -77,11 +77,17 @@ export function ReviewsPage() {
 function ReviewCard({ r, owner, onDone }: { r: Review; owner: string | undefined; onDone(): void }) {
   const { api, me } = useSession();
   // The roles this person may sign in, by the server's rule: "owner" is the initiative's owner, the
-  // others are roles held; the admin token may sign any.
+  // others are roles held; the admin token may sign any. Separation of duties: the initiative's owner
+  // signs as owner only, and one person signs a review once (both were offered, and refused).
+  const owns = me.type === 'person' && me.id === owner;
+  const signed = r.signOffs.some((s) => s.person === `person:${me.id}`);
   const mine = r.pending.filter(
-    (role) => me.type === 'admin' || (role === 'owner' ? me.id === owner : me.roles?.some((held) => held === role)),
+    (role) => me.type === 'admin' || (!signed && (role === 'owner' ? owns : !owns && me.roles?.some((held) => held === role))),
   );
-  const [role, setRole] = useState(mine[0] ?? '');
+  // The role chosen, while the list still offers it: after a sign-off the list is shorter, and the role
+  // just signed (still chosen, though the list showed another) was sent again and refused.
+  const [chosen, setRole] = useState(mine[0] ?? '');
+  const role = mine.includes(chosen) ? chosen : (mine[0] ?? '');
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -95,9 +101,12 @@ function ReviewCard({ r, owner, onDone }: { r: Review; owner: string | undefined
           body: { role, decision, ...(comment.trim() ? { comment: comment.trim() } : {}) },
         }),
       );
+      // The card stays for the roles still to sign (the admin token signs them all): ready for the next.
+      setComment('');
       onDone();
     } catch (err) {
       setError((err as Error).message);
+    } finally {
       setBusy(false);
     }
   };
