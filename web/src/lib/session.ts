@@ -46,8 +46,9 @@ export function saveToken(token: string): void {
 /**
  * Signs this tab out. `how`: 'sign-out' when the person asked to (the browser's IdP session ends on the
  * server, whichever it is by now), 'ended' when the server said the session is over (the cookie is
- * cleared), 'changed' when the browser's cookie names another session than this tab signed in with
- * (another tab signed in again: that session is left alone, and the sign-in page takes it up).
+ * cleared), 'changed' when the session this tab signed in with is no longer the browser's (another
+ * tab signed in again, or signed out): the server is not asked to end anything, and the sign-in page
+ * takes up whatever session the cookie names, if any.
  */
 export function clearToken(how: 'sign-out' | 'ended' | 'changed' = 'sign-out'): void {
   const wasSso = sessionStorage.getItem(KEY) === SSO_SESSION;
