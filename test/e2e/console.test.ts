@@ -430,6 +430,32 @@ describe('the web console in Chromium', () => {
     await context.close();
   });
 
+  it('stops offering what a refusal shows the person may no longer do (their role taken away meanwhile)', async () => {
+    const eve = (roles: string[]) => ({ spec: { displayName: 'Eve', roles, businessUnit: 'technology' } });
+    expect((await call(url, ADMIN, 'PUT', '/v1/people/eve.approver', eve(['approver']))).status).toBeLessThan(300);
+    const { token } = (await call(url, ADMIN, 'POST', '/v1/people/eve.approver/tokens', {})).json;
+    const key = await seeded.agentKey('support-bot-eu');
+    const args = { orderId: 'ROLE-5521', amount: 640, currency: 'EUR', reason: 'damaged' };
+    const asked = await call(url, key, 'POST', '/v1/decisions', { action: 'tool.call', tool: 'crm.refund', arguments: args });
+    expect(asked.json.decision, JSON.stringify(asked.json)).toBe('approval_required');
+    const { context, page, errors } = await signedIn(token);
+    await page.goto(`${url}/approvals`);
+    await settled(page, 'Approvals');
+    const card = page.locator('article.approval').filter({ hasText: 'ROLE-5521' });
+    await card.getByRole('button', { name: 'Approve' }).waitFor();
+
+    // The approver role is taken away while the page is open: the refusal is shown, and the buttons go.
+    expect((await call(url, ADMIN, 'PUT', '/v1/people/eve.approver', eve(['viewer']))).status).toBe(200);
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('You can see the queue; deciding needs the approver role.').waitFor({ timeout: 5_000 });
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(await page.locator('.who-roles').textContent()).toBe('viewer');
+    expect(errors.filter((e) => !/403/.test(e))).toEqual([]);
+    await context.close();
+    const decided = await call(url, seeded.personToken, 'POST', `/v1/approvals/${asked.json.approvalId}/deny`, {});
+    expect(decided.status).toBe(200);
+  });
+
   it('offers only the sign-offs the server takes: an owner signs as owner only, one person once, the admin each role in turn', async () => {
     const opened = await call(url, ADMIN, 'POST', '/v1/initiatives/identity-threat-response/promotions', { to: 'production' });
     expect(opened.status, JSON.stringify(opened.json)).toBeLessThan(300);

@@ -68,6 +68,16 @@ export function App() {
     whoami(token).then(setMe, () => signOut('expired'));
   }, [token, me, signOut]);
 
+  // After a refusal: the person's roles as the server sees them now. A role taken away while the page
+  // was open left its buttons offered, each refused in turn, until a reload. Only a change re-renders
+  // (a page whose read is refused would otherwise load again and again).
+  const recheck = useCallback((t: string) => {
+    whoami(t).then(
+      (now) => setMe((was) => (was && JSON.stringify(was) === JSON.stringify(now) ? was : now)),
+      () => undefined,
+    );
+  }, []);
+
   const session = useMemo(
     () =>
       token && me
@@ -76,12 +86,13 @@ export function App() {
               token,
               () => signOut('expired'),
               () => signOut('changed'),
+              () => recheck(token),
             ),
             me,
             signOut: () => signOut(),
           }
         : null,
-    [token, me, signOut],
+    [token, me, signOut, recheck],
   );
 
   const page = PAGES.find((p) => p.path === path) ?? null;

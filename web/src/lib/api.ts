@@ -73,14 +73,21 @@ function renewedSession(token: string, onChanged: () => void): Middleware {
   };
 }
 
-export function createApi(token: string, onUnauthenticated: () => void, onSessionChanged: () => void): Api {
+export function createApi(
+  token: string,
+  onUnauthenticated: () => void,
+  onSessionChanged: () => void,
+  /** A refusal (403): the person's roles may have changed since the tab read them (GET /v1/whoami). */
+  onForbidden: () => void,
+): Api {
   const client = createFulcrumClient({ baseUrl: '' });
-  // Answers pass the middlewares last to first: a change sent again is answered before the 401 check.
+  // Answers pass the middlewares last to first: a change sent again is answered before these checks.
   client.use(
     credentials(token),
     {
       onResponse({ response }) {
         if (response.status === 401) onUnauthenticated();
+        if (response.status === 403) onForbidden();
       },
     },
     renewedSession(token, onSessionChanged),
