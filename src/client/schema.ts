@@ -2138,6 +2138,8 @@ export interface components {
             agentOwner: string | null;
             /** @description the tool call arguments the agent asked to use */
             arguments: unknown;
+            /** @description everyone who bound that OAuth client to the agent (set its spec.oauthClientId), who may not decide it either; recorded since 2026-12-07 */
+            clientBinders: string[];
             comment: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2150,6 +2152,7 @@ export interface components {
             expiresAt: string;
             id: string;
             keyIssuer: string | null;
+            oauthClient: string | null;
             reasons: components["schemas"]["Reason"][];
             revokedAt: string | null;
             revokedReason: string | null;

@@ -29,9 +29,13 @@ export interface Approval {
   agentOwner: string | null;
   /** Who may not decide it either: the Person who issued the key the call came with. */
   keyIssuer: string | null;
+  /** The OAuth client whose access token the call came with (null for an agent key). */
+  oauthClient: string | null;
+  /** Who may not decide it either: everyone who bound that client to the agent. */
+  clientBinders: string[];
 }
 
-export function toApproval(r: ApprovalTable, now = new Date().toISOString()): Approval {
+export function toApproval(r: ApprovalTable, now = new Date().toISOString(), clientBinders: string[] = []): Approval {
   const expired = r.status === 'pending' || r.status === 'approved' ? r.expires_at <= now : false;
   return {
     id: r.id,
@@ -53,8 +57,30 @@ export function toApproval(r: ApprovalTable, now = new Date().toISOString()): Ap
     revokedReason: r.revoked_reason,
     agentOwner: r.agent_owner,
     keyIssuer: r.key_issuer,
+    oauthClient: r.oauth_client,
+    clientBinders,
   };
 }
+
+/** Who bound each of `rows`' OAuth clients to its agent, by `agent\u0000client`. */
+async function bindersOf(db: Kysely<Database>, rows: readonly ApprovalTable[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const clients = [...new Set(rows.flatMap((r) => (r.oauth_client === null ? [] : [r.oauth_client])))];
+  if (clients.length === 0) return out;
+  const found = await db
+    .selectFrom('agent_client_binders')
+    .select(['agent', 'client_id', 'person'])
+    .where('client_id', 'in', clients)
+    .orderBy('person')
+    .execute();
+  for (const b of found) {
+    const key = `${b.agent}\u0000${b.client_id}`;
+    out.set(key, [...(out.get(key) ?? []), b.person]);
+  }
+  return out;
+}
+
+const binderKey = (r: ApprovalTable) => `${r.agent}\u0000${r.oauth_client}`;
 
 /**
  * Names one call (agent, tool, canonical arguments) while its approval is open: the same call joins
@@ -132,7 +158,9 @@ export function createApprovalStore(db: Kysely<Database>) {
     /** `now`: the time its status is told at (expired or not); the database's clock unless given. */
     async get(id: string, now?: string): Promise<Approval | undefined> {
       const row = await db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toApproval(row, now ?? (await databaseNow(db)).toISOString());
+      if (!row) return undefined;
+      const binders = await bindersOf(db, [row]);
+      return toApproval(row, now ?? (await databaseNow(db)).toISOString(), binders.get(binderKey(row)));
     },
 
     async list(opts: { status?: ApprovalStatus; agent?: string; limit: number }): Promise<Approval[]> {
@@ -144,7 +172,9 @@ export function createApprovalStore(db: Kysely<Database>) {
       else if (opts.status === 'pending' || opts.status === 'approved')
         q = q.where('status', '=', opts.status).where('expires_at', '>', now);
       else if (opts.status) q = q.where('status', '=', opts.status);
-      return (await q.execute()).map((r) => toApproval(r, now));
+      const rows = await q.execute();
+      const binders = await bindersOf(db, rows);
+      return rows.map((r) => toApproval(r, now, binders.get(binderKey(r))));
     },
 
     /** How many of `agent`'s approvals wait for a person at `now` (pending, unexpired). */

@@ -72,7 +72,15 @@ describe.each(ENGINES)('approvals of calls made with an OAuth client on %s', (en
         'separation of duties: ada.admin bound OAuth client "ada-own-client" to support-bot-eu, whose access token this call came with, so may not decide its approval; another approver must',
       );
     }
-    expect((await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json().status).toBe('pending');
+    // The approval says who may not decide it, so the console offers them no buttons.
+    expect((await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json()).toMatchObject({
+      status: 'pending',
+      oauthClient: 'ada-own-client',
+      clientBinders: ['ada.admin'],
+      keyIssuer: null,
+    });
+    const listed = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
+    expect(listed.find((a: { id: string }) => a.id === id)).toMatchObject({ clientBinders: ['ada.admin'] });
     const other = await decide(id, 'approve', 'alice.approver');
     expect(other.statusCode, other.body).toBe(200);
     const spent = await refund(await accessToken('ada-own-client'), 'O-1');

@@ -102,6 +102,13 @@ const Approval = T.Object(
           'the Person who issued the agent key the call came with, who may not decide it either; null for a key the admin token issued, an OAuth access token, or an approval opened before 2026-12-05',
       }),
     ),
+    oauthClient: Nullable(
+      T.String({ description: 'the OAuth client whose access token the call came with; null for an agent key' }),
+    ),
+    clientBinders: T.Array(T.String(), {
+      description:
+        'everyone who bound that OAuth client to the agent (set its spec.oauthClientId), who may not decide it either; recorded since 2026-12-07',
+    }),
   },
   { $id: 'Approval' },
 );

@@ -115,13 +115,14 @@ export function ApprovalsPage() {
 
 /**
  * Why the signed-in person may not decide this call although they hold approvals.decide, as the server
- * refuses it (separation of duties): they owned its agent when it asked, or issued the key it came
- * with. (The agent's owner now is refused too; a hand-over after the call is rare, and the server says so.)
+ * refuses it (separation of duties): they owned its agent when it asked, issued the key it came
+ * with, or bound the OAuth client it came with to the agent. (The agent's owner now is refused too; a hand-over after the call is rare, and the server says so.)
  */
 function notYours(a: Approval, me: Whoami): string | null {
   if (me.type !== 'person') return null;
   if (a.agentOwner === me.id) return `you own ${a.agent}`;
   if (a.keyIssuer === me.id) return `you issued the key ${a.agent} called with`;
+  if (a.clientBinders.includes(me.id)) return `you bound the OAuth client ${a.agent} called with`;
   return null;
 }
 
