@@ -64,7 +64,8 @@ describe('fulcrum report, signals and budget', () => {
     expect(table).toMatch(/data-integration\s+[\d,]+\s+[\d,]+\s+4,321/);
     expect((await cli('budget', 'alignment', 'nope')).stderr).toContain('no Budget named "nope"');
     expect((await cli('budget', 'import', 'fy2026')).code).toBe(2);
-  });
+    // Nine CLI processes, each a Node start: past 30 s on a loaded 2-core machine (CI, 2026-12-07).
+  }, 90_000);
 
   it('lists signals as text and as JSON', async () => {
     const json = JSON.parse((await cli('signals', '--json')).stdout);
