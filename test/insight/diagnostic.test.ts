@@ -12,6 +12,25 @@ import { startTestServer, type TestServer } from '../support/server.js';
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const NOW = new Date('2026-11-28T12:00:00Z');
 
+const person = (name: string, roles: string[]) => ({
+  apiVersion: 'fulcrum/v1',
+  kind: 'Person',
+  metadata: { name },
+  spec: { displayName: name, roles },
+});
+
+/** A person of their own for each sign-off role a high tier needs besides its owner. */
+function staff(docs: Array<Record<string, any>>): void {
+  for (const [name, role] of [
+    ['pia.platform', 'platform'],
+    ['rita.risk', 'reviewer:risk'],
+    ['leo.legal', 'reviewer:legal'],
+    ['sam.security', 'reviewer:security'],
+    ['dora.data', 'reviewer:data'],
+  ] as const)
+    docs.push(person(name, [role]));
+}
+
 /** The mini registry, with descriptors changed or added by `edit`. */
 function registry(edit: (docs: Array<Record<string, any>>) => void = () => {}): RegistrySnapshot {
   const docs = readBundle(MINI).flatMap((f) => YAML.parseAllDocuments(f.content).map((d) => d.toJS() as Record<string, any>));
@@ -144,22 +163,7 @@ describe('the diagnostic rules', () => {
     expect(evidence(a, 'needed but held by nobody')).toBe('reviewer:data, reviewer:legal, reviewer:risk, reviewer:security');
     // dana.lee holds platform but owns support-deflection: its platform sign-off needs someone else.
     expect(evidence(a, 'active initiatives whose promotion no set of distinct people can sign')).toBe('support-deflection');
-    const person = (name: string, roles: string[]) => ({
-      apiVersion: 'fulcrum/v1',
-      kind: 'Person',
-      metadata: { name },
-      spec: { displayName: name, roles },
-    });
-    const staffed = registry((d) => {
-      for (const [name, role] of [
-        ['pia.platform', 'platform'],
-        ['rita.risk', 'reviewer:risk'],
-        ['leo.legal', 'reviewer:legal'],
-        ['sam.security', 'reviewer:security'],
-        ['dora.data', 'reviewer:data'],
-      ] as const)
-        d.push(person(name, [role]));
-    });
+    const staffed = registry(staff);
     expect(areaOf(facts(staffed), 'operating-model').status).toBe('pass');
     // Found by review: one person holding the four reviewer roles passed, though one person gives one
     // sign-off per review, so no promotion could be signed.
@@ -234,14 +238,7 @@ describe('the diagnostic rules', () => {
   it('gives the verdict: scale when all pass, fail when two fail, at-risk otherwise', () => {
     const everything = registry((d) => {
       find(d, 'ComputePool', 'eu-gpu').spec.forecastDemand = 1500;
-      for (const [name, role] of [
-        ['pia.platform', 'platform'],
-        ['rita.risk', 'reviewer:risk'],
-        ['leo.legal', 'reviewer:legal'],
-        ['sam.security', 'reviewer:security'],
-        ['dora.data', 'reviewer:data'],
-      ])
-        d.push({ apiVersion: 'fulcrum/v1', kind: 'Person', metadata: { name }, spec: { displayName: name, roles: [role] } });
+      staff(d);
       onPlan(find(d, 'Budget', 'fy2026'));
     });
     const t = { ...DEFAULT_THRESHOLDS, minMeasuredInitiatives: 1 };

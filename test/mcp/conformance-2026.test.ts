@@ -9,14 +9,19 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/process.js';
-import { type Check, type ConformanceTarget, notPassing, runScenarios, startConformanceTarget } from './conformance-support.js';
+import {
+  type Check,
+  type ConformanceTarget,
+  NO_RELAY,
+  notPassing,
+  runScenarios,
+  startConformanceTarget,
+  TOOLS_ONLY,
+} from './conformance-support.js';
 
 const exec = promisify(execFile);
 const CLI = path.join(ROOT, 'node_modules/mcp-conformance-next/dist/index.js');
 
-const TOOLS_ONLY = 'the gateway fronts tools only (no resources, prompts, completions or logging)';
-const NO_RELAY =
-  'an upstream\'s requests to the client (sampling, elicitation, roots, logs) are not relayed to agents (docs/mcp.md, "Input the gateway cannot give")';
 const INPUT_REQUIRED = `${NO_RELAY}: the scenario's tools answer input_required, which the gateway turns into a tool error, so they are not offered`;
 
 interface Pinned {
@@ -39,6 +44,19 @@ const TOOL_SCENARIOS = [
   'tools-call-with-progress',
   'json-schema-2020-12',
   'dns-rebinding-protection',
+];
+/** The scenarios of both versions about what the gateway does not front: prompts, resources, completions. */
+const BEYOND_TOOLS = [
+  'completion-complete',
+  'prompts-list',
+  'prompts-get-simple',
+  'prompts-get-with-args',
+  'prompts-get-embedded-resource',
+  'prompts-get-with-image',
+  'resources-list',
+  'resources-read-text',
+  'resources-read-binary',
+  'resources-templates-read',
 ];
 const only = (scenario: string, why = TOOLS_ONLY) => ({ [scenario]: { checks: [scenario], why } });
 const toolsOnly = (...scenarios: string[]) => Object.assign({}, ...scenarios.map((s) => only(s)));
@@ -74,18 +92,7 @@ const PINNED: Record<'2026-07-28' | '2025-11-25', Pinned> = {
         why: `its other checks pass; these four need tools that ask the client for sampling or elicitation or send logs: ${NO_RELAY}`,
       },
       'sep-2164-resource-not-found': { checks: ['sep-2164-data-uri', 'sep-2164-error-code'], why: TOOLS_ONLY },
-      ...toolsOnly(
-        'completion-complete',
-        'prompts-list',
-        'prompts-get-simple',
-        'prompts-get-with-args',
-        'prompts-get-embedded-resource',
-        'prompts-get-with-image',
-        'resources-list',
-        'resources-read-text',
-        'resources-read-binary',
-        'resources-templates-read',
-      ),
+      ...toolsOnly(...BEYOND_TOOLS),
       ...inputRequired([
         ['basic-elicitation', 'sep-2322-elicitation-incomplete'],
         ['basic-sampling', 'sep-2322-sampling-incomplete'],
@@ -119,21 +126,7 @@ const PINNED: Record<'2026-07-28' | '2025-11-25', Pinned> = {
       ...only('tools-call-elicitation', NO_RELAY),
       'elicitation-sep1034-defaults': { checks: ['elicitation-sep1034-general'], why: NO_RELAY },
       'elicitation-sep1330-enums': { checks: ['elicitation-sep1330-general'], why: NO_RELAY },
-      ...toolsOnly(
-        'logging-set-level',
-        'completion-complete',
-        'prompts-list',
-        'prompts-get-simple',
-        'prompts-get-with-args',
-        'prompts-get-embedded-resource',
-        'prompts-get-with-image',
-        'resources-list',
-        'resources-read-text',
-        'resources-read-binary',
-        'resources-templates-read',
-        'resources-subscribe',
-        'resources-unsubscribe',
-      ),
+      ...toolsOnly(...BEYOND_TOOLS, 'logging-set-level', 'resources-subscribe', 'resources-unsubscribe'),
     },
   },
 };

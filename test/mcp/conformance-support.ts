@@ -112,6 +112,11 @@ function keyProxy(target: URL, key: string): Promise<{ url: string; close(): Pro
   );
 }
 
+/** Why a scenario cannot pass, as both suites' tables say it. */
+export const TOOLS_ONLY = 'the gateway fronts tools only (no resources, prompts, completions or logging)';
+export const NO_RELAY =
+  'an upstream\'s requests to the client (sampling, elicitation, roots, logs) are not relayed to agents (docs/mcp.md, "Input the gateway cannot give")';
+
 export interface Check {
   id: string;
   status: string;

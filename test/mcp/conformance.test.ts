@@ -6,7 +6,15 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/process.js';
-import { type Check, type ConformanceTarget, notPassing, runScenarios, startConformanceTarget } from './conformance-support.js';
+import {
+  type Check,
+  type ConformanceTarget,
+  NO_RELAY,
+  notPassing,
+  runScenarios,
+  startConformanceTarget,
+  TOOLS_ONLY,
+} from './conformance-support.js';
 
 const CLI = path.join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
 
@@ -26,9 +34,6 @@ const PASS = [
   'tools-call-with-progress',
 ];
 
-const TOOLS_ONLY = 'the gateway fronts tools only (no resources, prompts, completions or logging)';
-const NO_RELAY =
-  "an upstream's messages during a call other than progress are not relayed (no logging, no requests to the client)";
 /** Scenarios it does not pass, and why (docs/mcp.md lists the same). */
 const NOT_PASSING: Record<string, string> = {
   'logging-set-level': TOOLS_ONLY,
