@@ -6,7 +6,7 @@
 // the SDK 2.x client applies them when it builds the headers (which the server side of the SDK does
 // not check), are kept here for both sides: the registry refuses a declaration a client would refuse,
 // and /mcp checks every tools/call against the declarations of the tool it names.
-import { decodeHeaderValue } from './routing-headers.js';
+import { decodeHeaderValue, SENTINEL, stripOws } from './routing-headers.js';
 
 /** One argument mirrored into a header: where it sits in the arguments, and the header's name after `Mcp-Param-`. */
 export interface ParamHeader {
@@ -16,8 +16,6 @@ export interface ParamHeader {
 
 /** RFC 9110 `token`: a header name's characters. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** A value in MCP's encoded form (decodeHeaderValue's rule). */
-const ENCODED = /^=\?base64\?.*\?=$/s;
 const PERMITTED_TYPES = new Set(['string', 'integer', 'boolean']);
 /** Keywords whose subschemas are not reached through `properties` alone: a declaration there is invalid. */
 const UNREACHABLE = [
@@ -137,9 +135,9 @@ export function paramHeaderProblem(
       if (required) return `${header} is missing; it must repeat ${argument}`;
       continue;
     }
-    const trimmed = sent.replace(/^[ \t]+|[ \t]+$/g, '');
+    const trimmed = stripOws(sent);
     // Field values reach Node as latin1: a plain value past 0x7E was not sent as the spec allows.
-    if (!ENCODED.test(trimmed) && /[^\t\x20-\x7e]/.test(trimmed))
+    if (!SENTINEL.test(trimmed) && /[^\t\x20-\x7e]/.test(trimmed))
       return `${header} carries characters outside printable ASCII; such a value is sent in the =?base64?…?= form`;
     const decoded = decodeHeaderValue(trimmed);
     if (decoded === undefined) return `${header} has the =?base64?…?= form but is not canonical base64 of UTF-8`;

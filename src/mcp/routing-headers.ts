@@ -14,7 +14,8 @@ const NAME_SOURCE: Record<string, string> = {
   'tasks/cancel': 'taskId',
 };
 
-const SENTINEL = /^=\?base64\?(.*)\?=$/s;
+/** A value in MCP's encoded form, `=?base64?…?=`, capturing what is between. */
+export const SENTINEL = /^=\?base64\?(.*)\?=$/s;
 const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -34,7 +35,7 @@ export function decodeHeaderValue(value: string): string | undefined {
 }
 
 /** RFC 9110 optional whitespace around a field value (Node strips it too; the SDK strips it again). */
-const stripOws = (v: string) => v.replace(/^[ \t]+|[ \t]+$/g, '');
+export const stripOws = (v: string) => v.replace(/^[ \t]+|[ \t]+$/g, '');
 
 /**
  * Why the Mcp-Method / Mcp-Name headers disagree with the one JSON-RPC request or notification they
