@@ -4,49 +4,32 @@
 // sent), for as long as the node ran. A stream still open a moment after its answer is now closed
 // from Fulcrum's side (src/mcp/http-transport.ts, ANSWERED_STREAM_GRACE_MS), and so is the body of a
 // 202 that accepted a notification or an answer to its own request and never ended.
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post } from '../mcp/fixture.js';
 import { operatorAllows } from '../mcp/peers.js';
 import { readMini } from '../support/files.js';
+import { startRpcUpstream } from '../support/rpc-upstream.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 
 /** A 2025-11-25 upstream whose tools/call answers come in SSE streams it leaves open. */
 async function startHolder() {
-  const sockets = new Set<Socket>();
   const state = { answered: 0, open: 0 };
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    // A notification, or an answer to one of its pings: accepted, in a body it never ends; a
-    // cancellation refused, in an error body it never ends.
-    if (!('id' in msg) || msg.method === undefined) {
-      res.writeHead(msg.method === 'notifications/cancelled' ? 500 : 202).write(' ');
-      state.open++;
-      res.once('close', () => state.open--);
-      return;
-    }
-    if (msg.method === 'initialize')
-      return json({
-        jsonrpc: '2.0',
-        id: msg.id,
-        result: {
-          protocolVersion: msg.params.protocolVersion,
-          capabilities: { tools: {} },
-          serverInfo: { name: 'hs', version: '1' },
-        },
-      });
-    if (msg.method === 'tools/call') {
+  const held = (res: http.ServerResponse) => {
+    state.open++;
+    res.once('close', () => state.open--);
+  };
+  const upstream = await startRpcUpstream(
+    'hs',
+    (msg, { res }) => {
+      if (msg.method !== 'tools/call') return false;
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       // `hang` is never answered (the gateway gives it up, and cancels it).
       if (msg.params.name === 'hang') {
-        state.open++;
-        return void res.once('close', () => state.open--);
+        held(res);
+        return true;
       }
       // `pings` first sends pings of its own, which the gateway's client answers.
       if (msg.params.name === 'pings')
@@ -54,26 +37,18 @@ async function startHolder() {
       const answer = { jsonrpc: '2.0', id: msg.id, result: { content: [{ type: 'text', text: `answer ${msg.id}` }] } };
       res.write(`event: message\ndata: ${JSON.stringify(answer)}\n\n`);
       state.answered++;
-      state.open++;
-      res.once('close', () => state.open--);
-      return; // and never ends the stream
-    }
-    json({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
-    state,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
+      held(res); // and never ends the stream
+      return true;
+    },
+    // A notification, or an answer to one of its pings: accepted, in a body it never ends; a
+    // cancellation refused, in an error body it never ends.
+    (msg, res) => {
+      res.writeHead(msg.method === 'notifications/cancelled' ? 500 : 202).write(' ');
+      held(res);
+      return true;
+    },
+  );
+  return { ...upstream, state };
 }
 
 describe('an upstream that leaves its answers’ SSE streams open', () => {

@@ -4,14 +4,14 @@
 // 64 sockets of its agent (200,000 of them took 1.6 GB of Fulcrum's heap), so the next call to that
 // upstream waited behind them until it timed out. Now at most MAX_ANSWERS_IN_FLIGHT answers are on
 // their way at once and the rest of the pings are left unanswered (src/mcp/in-order.ts).
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ANSWERS_IN_FLIGHT } from '../../src/mcp/in-order.js';
 import { post } from '../mcp/fixture.js';
 import { operatorAllows } from '../mcp/peers.js';
 import { readMini } from '../support/files.js';
+import { startRpcUpstream } from '../support/rpc-upstream.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const PINGS = 20_000;
@@ -19,23 +19,14 @@ const PINGS = 20_000;
 /** The upstream: `flood` answers after PINGS pings in its SSE stream, `other` at once; answers to its pings are held. */
 async function startPinger() {
   const held: http.ServerResponse[] = [];
-  const sockets = new Set<Socket>();
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    // An answer to one of its pings: never answered.
-    if (msg.method === undefined) return void held.push(res);
-    if (!('id' in msg)) return void res.writeHead(202).end();
-    const ok = (result: unknown) => json({ jsonrpc: '2.0', id: msg.id, result });
-    if (msg.method === 'initialize')
-      return ok({
-        protocolVersion: msg.params.protocolVersion,
-        capabilities: { tools: {} },
-        serverInfo: { name: 'pg', version: '1' },
-      });
-    if (msg.method === 'tools/call' && msg.params.name === 'flood') {
+  const upstream = await startRpcUpstream(
+    'pg',
+    (msg, { res, ok }) => {
+      if (msg.method !== 'tools/call') return false;
+      if (msg.params.name !== 'flood') {
+        ok({ content: [{ type: 'text', text: 'other' }] });
+        return true;
+      }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       let i = 0;
       const pump = () => {
@@ -47,25 +38,17 @@ async function startPinger() {
         const answer = { jsonrpc: '2.0', id: msg.id, result: { content: [{ type: 'text', text: 'flooded' }] } };
         res.end(`event: message\ndata: ${JSON.stringify(answer)}\n\n`);
       };
-      return pump();
-    }
-    if (msg.method === 'tools/call') return ok({ content: [{ type: 'text', text: 'other' }] });
-    json({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
-    held,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
+      pump();
+      return true;
+    },
+    // An answer to one of its pings: never answered.
+    (msg, res) => {
+      if (msg.method !== undefined) return false;
+      held.push(res);
+      return true;
+    },
+  );
+  return { ...upstream, held };
 }
 
 const bundle = (url: string) => {

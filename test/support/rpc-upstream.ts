@@ -22,10 +22,15 @@ export interface RpcUpstream {
   close(): Promise<void>;
 }
 
-/** Starts it on a free loopback port; `handle` returns true when it answered (or will answer) the request. */
+/**
+ * Starts it on a free loopback port; `handle` returns true when it answered (or will answer) the
+ * request. `unasked`, when given, takes what is no request (a notification, or the client's answer to
+ * one of the upstream's own requests) and returns true when it answered it; else it gets a 202.
+ */
 export async function startRpcUpstream(
   name: string,
   handle: (msg: RpcRequest, reply: RpcReply) => boolean | Promise<boolean>,
+  unasked?: (msg: { method?: string; id?: unknown }, res: http.ServerResponse) => boolean,
 ): Promise<RpcUpstream> {
   const sockets = new Set<Socket>();
   const server = http.createServer(async (req, res) => {
@@ -33,7 +38,10 @@ export async function startRpcUpstream(
     for await (const c of req) chunks.push(c as Buffer);
     const msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (!('id' in msg) || !msg.method) return void res.writeHead(202).end();
+    if (!('id' in msg) || !msg.method) {
+      if (unasked?.(msg, res)) return;
+      return void res.writeHead(202).end();
+    }
     const ok = (result: unknown) => json({ jsonrpc: '2.0', id: msg.id, result });
     if (msg.method === 'initialize')
       return ok({ protocolVersion: msg.params.protocolVersion, capabilities: { tools: {} }, serverInfo: { name, version: '1' } });
