@@ -158,6 +158,21 @@ describe('Mcp-Param-* headers on /mcp', () => {
     });
   });
 
+  it('refuses Mcp-Param-* headers on a batch, which they cannot describe', async () => {
+    const call = (id: number) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'ev_echo', arguments: { message: 'b' } },
+    });
+    const res = await post(url, key, [call(10), call(11)], undefined, { 'mcp-param-message': 'b' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: { code: -32000, message: 'Bad Request: Mcp-Param-* headers describe one tools/call, not a batch' },
+    });
+    expect((await post(url, key, [call(12), call(13)])).status).toBe(200);
+  });
+
   it('ignores Mcp-Param-* headers for a tool that mirrors nothing', async () => {
     const webKey = (await t.request({ method: 'POST', url: '/v1/agents/web-bot/keys' })).json().key;
     const res = await post(url, webKey, { jsonrpc: '2.0', id: 9, method: 'tools/list', params: {} }, undefined, {
