@@ -6,6 +6,7 @@
 // A batch the database refuses one identity's data of (a NUL in text) is written again one identity
 // at a time, as the audit writer does: that identity alone is lost, not everyone seen that second.
 import type { Kysely } from 'kysely';
+import { adapterOf } from '../db/adapter.js';
 import { retryOnConflict } from '../db/conflict.js';
 import type { Database } from '../db/schema.js';
 import { InputError } from '../errors.js';
@@ -76,6 +77,14 @@ export function createShadowStore(db: Kysely<Database>, opts: { flushMs: number;
   async function writeOnce(batch: Map<string, Sighting>): Promise<void> {
     await db.transaction().execute(async (trx) => {
       const sources = [...new Set([...batch.values()].map((s) => s.source))];
+      // The cap is counted from the rows read here: two nodes that both read a source's rows before
+      // either committed each filled the room they saw, and the source passed its cap by up to 999 rows
+      // a node (found by review). Each source's lock, taken first, makes the next node's read wait for
+      // this batch's rows (PostgreSQL; SQLite has one writer at a time already).
+      await adapterOf(trx).lockKeys(
+        trx,
+        sources.map((source) => `fulcrum.shadow-agents:${source}`),
+      );
       const rows = await trx.selectFrom('shadow_agents').select(['identity', 'source']).where('source', 'in', sources).execute();
       const known = new Set(rows.map((r) => r.identity));
       const perSource = new Map<string, number>();

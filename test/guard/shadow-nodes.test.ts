@@ -4,7 +4,7 @@
 // was lost (a failed batch is reported, not written again). Nodes share PostgreSQL only (SQLite is one
 // process per data directory).
 import { afterEach, describe, expect, it } from 'vitest';
-import { createShadowStore } from '../../src/guard/shadow-store.js';
+import { createShadowStore, MAX_ROWS_PER_SOURCE } from '../../src/guard/shadow-store.js';
 import { createTestDatabase, ENGINES } from '../support/databases.js';
 
 describe.runIf(ENGINES.includes('postgres'))('shadow sightings from two nodes on postgres', () => {
@@ -41,6 +41,37 @@ describe.runIf(ENGINES.includes('postgres'))('shadow sightings from two nodes on
     const rows = await a.db.selectFrom('shadow_agents').select(['identity', 'count']).execute();
     expect(rows).toHaveLength(names.length);
     expect(rows.filter((r) => Number(r.count) !== 3)).toEqual([]);
+  });
+
+  it('keeps a source at its row cap when two nodes write new identities at once', async () => {
+    const database = await createTestDatabase('postgres');
+    const a = database.open();
+    const b = database.open();
+    cleanup.push(
+      () => database.drop(),
+      () => a.destroy(),
+      () => b.destroy(),
+    );
+    const onError = (err: unknown) => expect.fail(String(err));
+    const nodeA = createShadowStore(a.db, { flushMs: 60_000, onError });
+    const nodeB = createShadowStore(b.db, { flushMs: 60_000, onError });
+    cleanup.push(
+      () => nodeA.close(),
+      () => nodeB.close(),
+    );
+    // Each node saw 900 identities the other did not: together past the cap, each alone under it.
+    const seen = 900;
+    for (let i = 0; i < seen; i++) {
+      nodeA.record(`telemetry:a-${i}`, 'telemetry', 'seen on a');
+      nodeB.record(`telemetry:b-${i}`, 'telemetry', 'seen on b');
+    }
+    await Promise.all([nodeA.flush(), nodeB.flush()]);
+    const rows = await a.db.selectFrom('shadow_agents').select(['identity', 'count']).where('source', '=', 'telemetry').execute();
+    expect(rows).toHaveLength(MAX_ROWS_PER_SOURCE);
+    // Nothing lost: the identities past the cap are counted in the source's "other" row.
+    expect(rows.reduce((n, r) => n + Number(r.count), 0)).toBe(2 * seen);
+    const other = rows.find((r) => r.identity === 'telemetry:other');
+    expect(Number(other?.count)).toBe(2 * seen - (MAX_ROWS_PER_SOURCE - 1));
   });
 
   it('keeps the first and last sightings of either node, whichever node writes last', async () => {
