@@ -36,6 +36,19 @@ export function browserHeaders(reply: FastifyReply): FastifyReply {
     .header('x-frame-options', 'DENY');
 }
 
+/**
+ * The same headers, and `no-store`, for an answer written on the raw response (the LLM gateway's relayed
+ * answers, after `reply.hijack()`, which runs no onSend hook): before, those answers, streamed or whole,
+ * carried none of them, and a stream of model output said only `no-cache` (stored, then revalidated).
+ */
+export const RAW_ANSWER_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'content-security-policy': DATA_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
 export function registerAnswerHeaders(server: FastifyInstance): void {
   // A callback hook, not an async one: it runs on every answer, decisions included.
   server.addHook('onSend', (request, reply, payload, done) => {

@@ -5,6 +5,7 @@
 // the provider's request; what was produced until then is what the call is charged.
 import type http from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
+import { RAW_ANSWER_HEADERS } from '../http/answer-headers.js';
 import { createStreamMeter } from './apis.js';
 import { errorBody, LlmError } from './errors.js';
 import type { Admitted, CallEnd } from './gateway.js';
@@ -66,7 +67,7 @@ async function relayWithin(
   const why = (): 'cancelled' | 'timeout' => (timedOut() ? 'timeout' : 'cancelled');
   const fail = (e: LlmError) => {
     if (!res.headersSent && !res.destroyed) {
-      res.writeHead(e.status, { 'content-type': 'application/json', ...e.headers });
+      res.writeHead(e.status, { 'content-type': 'application/json', ...e.headers, ...RAW_ANSWER_HEADERS });
       res.end(JSON.stringify(errorBody(api, e)));
     } else res.destroy();
   };
@@ -175,7 +176,7 @@ async function relayWithin(
       return { kind: 'answered', status, providerSeconds: took };
     }
     if (!res.destroyed) {
-      res.writeHead(status, headers);
+      res.writeHead(status, { ...headers, ...RAW_ANSWER_HEADERS });
       res.end(withoutCredential(body, call.target.secrets));
     }
     // Its usage is read after it is on its way to the client (a large one on the worker thread).
@@ -193,7 +194,7 @@ async function relayWithin(
 
   // A stream: relayed event by event.
   const meter = createStreamMeter(call.op, call.shape.wantsUsage);
-  res.writeHead(status, { ...headers, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+  res.writeHead(status, { ...headers, ...RAW_ANSWER_HEADERS, 'x-accel-buffering': 'no' });
   res.flushHeaders();
   const decoder = new StringDecoder('utf8');
   let buffer = '';

@@ -293,7 +293,9 @@ export async function modernEndpoint(gateway: McpGateway, info: { version: strin
         parsedBody: request.body,
       });
       reply.code(res.status);
-      for (const h of ['content-type', 'cache-control', 'allow'] as const) {
+      // Not the SDK's Cache-Control (`no-cache` on a stream): the answer is the caller's data, and the
+      // answer-headers hook makes it `no-store` as every authenticated answer is.
+      for (const h of ['content-type', 'allow'] as const) {
         const v = res.headers.get(h);
         if (v !== null) reply.header(h, v);
       }

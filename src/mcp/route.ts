@@ -235,7 +235,7 @@ export function mcpRoutes(
             stream.end();
           })
           .catch((err: Error) => stream.destroy(err));
-        return reply.type('text/event-stream').header('cache-control', 'no-cache').send(stream);
+        return reply.type('text/event-stream').header('cache-control', 'no-store').header('x-accel-buffering', 'no').send(stream);
       }
       const answers = await endpoint.transport.exchange(messages, { authInfo });
       // Only notifications or responses: accepted, nothing to say.

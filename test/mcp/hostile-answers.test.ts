@@ -97,7 +97,7 @@ describe('MCP gateway: a hostile upstream answer', () => {
           .at(-1)
           ?.slice(6) ?? '')
       : text;
-    return { status: res.status, body: JSON.parse(last) };
+    return { status: res.status, body: JSON.parse(last), headers: res.headers };
   }
 
   const modern = (tool: string) => ({ 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': tool });
@@ -117,6 +117,15 @@ describe('MCP gateway: a hostile upstream answer', () => {
       'upstream MCP server "deep" sent an answer to tools/call deep nested deeper than 64 levels, which Fulcrum does not pass on',
     );
     expect(r.body.result._meta['fulcrum/decisionId']).toMatch(/^dec_/);
+  });
+
+  // A tool's answer is the agent's data: no cache may keep it, streamed or not (a stream said only
+  // `no-cache`, stored then revalidated, found by review), and no browser may sniff it into a page.
+  it.each(ways)('%s: the answer may not be stored nor sniffed', async (_way, meta, headers) => {
+    const r = await call(meta, headers('deep_deep'), 'deep_deep', { depth: 1 });
+    expect(r.status).toBe(200);
+    expect(r.body.result.isError).toBeUndefined();
+    expect([r.headers.get('cache-control'), r.headers.get('x-content-type-options')]).toEqual(['no-store', 'nosniff']);
   });
 
   it('passes on an answer nested 64 levels deep, counting the result itself', async () => {
