@@ -2730,7 +2730,7 @@ export interface components {
                     source: "resolution_rate" | "escalation_rate" | "error_rate" | "cost_per_resolved_task" | "avg_handle_time" | "time_saved_hours" | "manual";
                     target: number;
                     unit: string;
-                    /** @description an assumption (money per unit of improvement), always labelled as such */
+                    /** @description an assumption, always labelled as such: USD per unit of improvement, as costs are (Fulcrum converts no currency) */
                     valuePerUnit?: number;
                 }[];
                 /** @description name of a Person */
@@ -3124,7 +3124,7 @@ export interface components {
                 source: "resolution_rate" | "escalation_rate" | "error_rate" | "cost_per_resolved_task" | "avg_handle_time" | "time_saved_hours" | "manual";
                 target: number;
                 unit: string;
-                /** @description money per unit of improvement: an assumption the initiative states, not a measurement */
+                /** @description USD per unit of improvement (costs are USD; Fulcrum converts no currency): an assumption the initiative states, not a measurement */
                 valuePerUnit?: {
                     /** @enum {boolean} */
                     assumption: true;
@@ -11302,7 +11302,7 @@ export interface operations {
                             source: "resolution_rate" | "escalation_rate" | "error_rate" | "cost_per_resolved_task" | "avg_handle_time" | "time_saved_hours" | "manual";
                             target: number;
                             unit: string;
-                            /** @description an assumption (money per unit of improvement), always labelled as such */
+                            /** @description an assumption, always labelled as such: USD per unit of improvement, as costs are (Fulcrum converts no currency) */
                             valuePerUnit?: number;
                         }[];
                         /** @description name of a Person */
