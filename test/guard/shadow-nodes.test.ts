@@ -13,7 +13,8 @@ describe.runIf(ENGINES.includes('postgres'))('shadow sightings from two nodes on
     for (const c of cleanup.splice(0).reverse()) await c();
   });
 
-  it('counts every sighting when both nodes saw the same identities in opposite orders', async () => {
+  /** Two nodes' connections to one new database, each with its shadow store (flushed by the test only). */
+  async function twoNodes(onError: (err: unknown) => void) {
     const database = await createTestDatabase('postgres');
     const a = database.open();
     const b = database.open();
@@ -22,14 +23,18 @@ describe.runIf(ENGINES.includes('postgres'))('shadow sightings from two nodes on
       () => a.destroy(),
       () => b.destroy(),
     );
-    const reported: unknown[] = [];
-    const onError = (err: unknown) => reported.push(err);
     const nodeA = createShadowStore(a.db, { flushMs: 60_000, onError });
     const nodeB = createShadowStore(b.db, { flushMs: 60_000, onError });
     cleanup.push(
       () => nodeA.close(),
       () => nodeB.close(),
     );
+    return { a, nodeA, nodeB };
+  }
+
+  it('counts every sighting when both nodes saw the same identities in opposite orders', async () => {
+    const reported: unknown[] = [];
+    const { a, nodeA, nodeB } = await twoNodes((err) => reported.push(err));
     const names = Array.from({ length: 300 }, (_, i) => `telemetry:ghost-${String(i).padStart(3, '0')}`);
     // Rows exist first, so both batches only update (and lock) rows the other also updates.
     for (const n of names) nodeA.record(n, 'telemetry', 'seen');
@@ -44,21 +49,7 @@ describe.runIf(ENGINES.includes('postgres'))('shadow sightings from two nodes on
   });
 
   it('keeps a source at its row cap when two nodes write new identities at once', async () => {
-    const database = await createTestDatabase('postgres');
-    const a = database.open();
-    const b = database.open();
-    cleanup.push(
-      () => database.drop(),
-      () => a.destroy(),
-      () => b.destroy(),
-    );
-    const onError = (err: unknown) => expect.fail(String(err));
-    const nodeA = createShadowStore(a.db, { flushMs: 60_000, onError });
-    const nodeB = createShadowStore(b.db, { flushMs: 60_000, onError });
-    cleanup.push(
-      () => nodeA.close(),
-      () => nodeB.close(),
-    );
+    const { a, nodeA, nodeB } = await twoNodes((err) => expect.fail(String(err)));
     // Each node saw 900 identities the other did not: together past the cap, each alone under it.
     const seen = 900;
     for (let i = 0; i < seen; i++) {
@@ -75,21 +66,7 @@ describe.runIf(ENGINES.includes('postgres'))('shadow sightings from two nodes on
   });
 
   it('keeps the first and last sightings of either node, whichever node writes last', async () => {
-    const database = await createTestDatabase('postgres');
-    const a = database.open();
-    const b = database.open();
-    cleanup.push(
-      () => database.drop(),
-      () => a.destroy(),
-      () => b.destroy(),
-    );
-    const onError = (err: unknown) => expect.fail(String(err));
-    const nodeA = createShadowStore(a.db, { flushMs: 60_000, onError });
-    const nodeB = createShadowStore(b.db, { flushMs: 60_000, onError });
-    cleanup.push(
-      () => nodeA.close(),
-      () => nodeB.close(),
-    );
+    const { nodeA, nodeB } = await twoNodes((err) => expect.fail(String(err)));
     // Node A saw the identity from 10:00:05 to 10:00:09 and writes first; node B saw it from 10:00:01
     // to 10:00:03 (or its clock runs behind) and writes its batch after.
     nodeA.record('telemetry:ghost', 'telemetry', 'seen on a', '2026-12-07T10:00:05.000Z');
