@@ -329,7 +329,7 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
     taskOutcome: outcome,
     taskId,
     workflow: workflow?.text ?? null,
-    responseId: str(a('gen_ai.response.id'))?.slice(0, 256) ?? null,
+    responseId: (str(a('gen_ai.response.id')) ?? openInferenceResponseId(own, operation))?.slice(0, 256) ?? null,
     serviceTier: first('openai.response.service_tier', 'gen_ai.openai.response.service_tier'),
     understood: false,
   };
@@ -341,6 +341,29 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
     m.tool !== null ||
     m.taskOutcome !== null;
   return m;
+}
+
+/**
+ * The provider's response id of an OpenInference model call, which has no attribute for it: its
+ * OpenAI instrumentation keeps the provider's whole answer, id first, as the span's `output.value`
+ * (`output.mime_type` `application/json`) when the call is not streamed. Without it, a call made
+ * through the LLM gateway by an OpenInference-instrumented client was counted twice, the gateway's
+ * record and the client's span (found by attack, session 35). Read from the span's own attributes,
+ * without the NUL check of what is stored: a NUL in the answer's text is no reason to refuse the
+ * span, and an id holding one (which PostgreSQL could not store) is no id.
+ */
+function openInferenceResponseId(attrs: Record<string, AttrValue>, operation: string | null): string | null {
+  if (operation !== 'chat' || !Object.hasOwn(attrs, 'openinference.span.kind')) return null;
+  const text = attrs['output.value'];
+  if (attrs['output.mime_type'] !== 'application/json' || typeof text !== 'string' || !text.startsWith('{')) return null;
+  let answer: unknown;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const id = isObject(answer) ? answer.id : undefined;
+  return typeof id === 'string' && id !== '' && !id.includes('\0') ? id : null;
 }
 
 /**

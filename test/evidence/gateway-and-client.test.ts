@@ -1,0 +1,73 @@
+// A client that calls models through Fulcrum's LLM gateway and also exports its own instrumentation's
+// spans of those calls: each call is recorded twice (the gateway's record and the client's span) and
+// must be counted once, the gateway's record counting, whichever real instrumentation package made
+// the span (docs/llm-gateway.md, "Evidence").
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyAndKey, bindSecret, costOf, llmBundle } from '../llm/fixture.js';
+import { type FakeUpstream, startFakeUpstream } from '../llm/upstream.js';
+import { CHILD_NODE } from '../support/process.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
+
+const exec = promisify(execFile);
+const SCRIPT = path.resolve(import.meta.dirname, 'fixtures/instrumented-gateway.cjs');
+
+// OpenInference's spans of a streamed call carry no response id at all (its stream wrapper keeps
+// only the text): such a call is still counted twice (docs/llm-gateway.md), so it streams nothing here.
+const CASES = [
+  { which: 'otel', stream: true },
+  { which: 'traceloop', stream: true },
+  { which: 'openinference', stream: false },
+];
+
+describe.each(CASES)('the gateway and $which client spans of the same calls', ({ which, stream }) => {
+  let t: TestServer;
+  let up: FakeUpstream;
+  let url: string;
+  let key: string;
+  const calls = stream ? 3 : 2;
+
+  beforeAll(async () => {
+    up = await startFakeUpstream();
+    bindSecret(up.url);
+    t = await startTestServer('sqlite', { outboundAllowHosts: [{ host: '127.0.0.1' }] });
+    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+    key = await applyAndKey(t.server, llmBundle(up.url));
+  });
+  afterAll(async () => {
+    await t?.close();
+    await up?.close();
+  });
+
+  it('counts each call once, at the gateway’s price', async () => {
+    await exec(CHILD_NODE, [SCRIPT, which], {
+      env: {
+        ...process.env,
+        OPENAI_BASE_URL: `${url}/llm/openai/v1`,
+        FULCRUM_OTLP_URL: `${url}/otlp/v1/traces`,
+        FULCRUM_KEY: key,
+        MODEL: 'gw-chat',
+        ...(stream ? { STREAM: '1' } : {}),
+      },
+      timeout: 60_000,
+    });
+    // The client's spans are stored when its export is answered; the gateway's records when flushed.
+    await until(async () => {
+      await t.server.llmGateway.flush();
+      const spans = await t.app.database.db
+        .selectFrom('spans')
+        .select(t.app.database.db.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(spans.n) >= 2 * calls;
+    }, 'the two records of each call');
+    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const r = await t.request({ method: 'GET', url: `/v1/costs?groupBy=agent&from=${day}&to=${tomorrow}` });
+    const row = r.json().rows.find((x: { key: string }) => x.key === 'llm-bot');
+    expect(row).toMatchObject({ calls, unpricedCalls: 0 });
+    expect(row.costUsd).toBeCloseTo(calls * costOf({ input: 10, output: 5 }), 12);
+  });
+});
