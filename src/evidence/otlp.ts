@@ -235,6 +235,11 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
   // read on those spans alone, as the outer spans (`ai.embed`, `ai.generateText`) carry them too and
   // are no model call.
   const aiStep = /\.do(?:Generate|Stream|Embed)$/.exec(str(a('ai.operationId')) ?? '')?.[0] ?? null;
+  // OpenInference's kinds that are no model call name the model of the calls within them: its span
+  // processor for the AI SDK (@arizeai/openinference-vercel) labels ai.embed a CHAIN and gives it
+  // llm.model_name, so each embedding was counted twice, once as an unpriced call (found by attack,
+  // session 35). Their model is not read, as the AI SDK's outer spans' is not.
+  const notACall = operation === null && OPENINFERENCE_NO_CALL.has(str(a('openinference.span.kind'))?.toLowerCase() ?? '');
   const task = firstOf(['fulcrum.task.id', 'gen_ai.conversation.id'], (v, key) =>
     str(v) === null ? null : { key, id: str(v) as string },
   );
@@ -270,15 +275,17 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
     // semantic-conventions-genai v0.1.0: an invoke_workflow span names its workflow, not an agent.
     agentName: agent?.text ?? null,
     // The model that answered, else the one asked for.
-    model: first(
-      'gen_ai.response.model',
-      'llm.response.model_name',
-      'gen_ai.request.model',
-      'llm.model_name',
-      'llm.request.model_name',
-      'embedding.model_name',
-      ...(aiStep ? ['ai.model.id'] : []),
-    ),
+    model: notACall
+      ? null
+      : first(
+          'gen_ai.response.model',
+          'llm.response.model_name',
+          'gen_ai.request.model',
+          'llm.model_name',
+          'llm.request.model_name',
+          'embedding.model_name',
+          ...(aiStep ? ['ai.model.id'] : []),
+        ),
     provider: first(
       'gen_ai.provider.name',
       'gen_ai.system',
@@ -381,6 +388,8 @@ const OPENINFERENCE_KINDS: Record<string, string> = {
   tool: 'execute_tool',
   agent: 'invoke_agent',
 };
+/** OpenInference's span kinds that are no model call, whatever model or usage they carry. */
+const OPENINFERENCE_NO_CALL = new Set(['chain', 'retriever', 'reranker', 'guardrail', 'evaluator', 'prompt']);
 const TRACELOOP_KINDS: Record<string, string> = { tool: 'execute_tool', agent: 'invoke_agent', workflow: 'invoke_workflow' };
 
 /**

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOpenAI } from '@ai-sdk/openai';
+import { OpenInferenceSimpleSpanProcessor } from '@arizeai/openinference-vercel';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -77,6 +78,8 @@ describe.each(ENGINES)('the AI SDK embedding calls on %s', (engine) => {
   let provider: BasicTracerProvider;
   /** The same, exporting OTLP/JSON. */
   let jsonProvider: BasicTracerProvider;
+  /** The same, through OpenInference's span processor for the AI SDK (as Arize Phoenix advises). */
+  let oiProvider: BasicTracerProvider;
   beforeAll(async () => {
     t = await startTestServer(engine);
     const applied = await t.request({
@@ -104,8 +107,17 @@ describe.each(ENGINES)('the AI SDK embedding calls on %s', (engine) => {
         ),
       ],
     });
+    oiProvider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'support-embeddings' }),
+      spanProcessors: [
+        new OpenInferenceSimpleSpanProcessor({
+          exporter: new OTLPTraceExporter({ url: `${fulcrum}/otlp/v1/traces`, headers: { Authorization: `Bearer ${key}` } }),
+        }),
+      ],
+    });
   });
   afterAll(async () => {
+    await oiProvider?.shutdown();
     await jsonProvider?.shutdown();
     await provider?.shutdown();
     await local?.close();
@@ -201,5 +213,44 @@ describe.each(ENGINES)('the AI SDK embedding calls on %s', (engine) => {
     ]);
     const zero = await t.app.database.db.selectFrom('spans').select('span_id').where('input_tokens', '=', 0).execute();
     expect(zero).toEqual([]);
+  });
+
+  it('counts each call once through OpenInference’s span processor, which names the model on the outer ai.embed span', async () => {
+    // @arizeai/openinference-vercel labels ai.embed and ai.embedMany CHAIN spans and gives them
+    // llm.model_name (the AI SDK's ai.model.id) and the step's token count: a chain is no model call.
+    const calls = async () =>
+      Object.fromEntries(
+        (
+          (await t.request({ method: 'GET', url: '/v1/costs?groupBy=model' })).json().rows as Array<{
+            key: string;
+            calls: number;
+          }>
+        ).map((r) => [r.key, r.calls]),
+      );
+    const before = await calls();
+    const openai = createOpenAI({ baseURL: local.url, apiKey: 'sk-local-test' });
+    const telemetry = { isEnabled: true, functionId: 'openinference', tracer: oiProvider.getTracer('ai') };
+    const model = openai.embedding('text-embedding-3-small');
+    await embed({ model, value: 'refund policy', experimental_telemetry: telemetry, maxRetries: 0 });
+    await embedMany({ model, values: ['a', 'b'], experimental_telemetry: telemetry, maxRetries: 0 });
+    await generateText({ model: openai.chat('gpt-4o-mini'), prompt: 'hello', experimental_telemetry: telemetry, maxRetries: 0 });
+    await oiProvider.forceFlush();
+    // The two outer spans are kept, as no model call (the AI SDK's functionId follows their names).
+    const chains = await t.app.database.db
+      .selectFrom('spans')
+      .select(['name', 'operation', 'model_reported'])
+      .where('name', 'in', ['ai.embed openinference', 'ai.embedMany openinference'])
+      .orderBy('name')
+      .execute();
+    expect(chains).toEqual([
+      { name: 'ai.embed openinference', operation: null, model_reported: null },
+      { name: 'ai.embedMany openinference', operation: null, model_reported: null },
+    ]);
+    const after = await calls();
+    expect({
+      embeddings: (after['text-embedding-3-small'] ?? 0) - (before['text-embedding-3-small'] ?? 0),
+      chat: (after['gpt-4o-mini'] ?? 0) - (before['gpt-4o-mini'] ?? 0),
+      noModel: (after['(no model)'] ?? 0) - (before['(no model)'] ?? 0),
+    }).toEqual({ embeddings: 2, chat: 1, noModel: 0 });
   });
 });

@@ -3,7 +3,7 @@
 // registry Models by name or alias (src/registry/model-names.ts), and an alias names one Model only.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mapTraceRequest } from '../../src/evidence/otlp.js';
+import { isInference, mapTraceRequest } from '../../src/evidence/otlp.js';
 import { RegistrySnapshot } from '../../src/registry/model.js';
 import { resolveModelName } from '../../src/registry/model-names.js';
 import { ENGINES } from '../support/databases.js';
@@ -132,6 +132,14 @@ describe('the span mapper reads every GenAI attribute family', () => {
     });
     // A chain is no model call, even with a model named on it.
     expect(map({ 'openinference.span.kind': 'CHAIN' })).toMatchObject({ operation: null, understood: false });
+    // As OpenInference's span processor for the AI SDK labels ai.embed (found by attack: counted as a call).
+    const chain = map({
+      'openinference.span.kind': 'CHAIN',
+      'llm.model_name': 'text-embedding-3-small',
+      'llm.token_count.prompt': 7,
+    });
+    expect(chain).toMatchObject({ operation: null, model: null, inputTokens: 7 });
+    expect(isInference(chain)).toBe(false);
   });
 
   it('the AI SDK: steps are model calls (with their cache fields), the outer span is not, tool calls are', () => {
