@@ -351,13 +351,15 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
 }
 
 /**
- * The provider's response id of an OpenInference model call, which has no attribute for it: its
- * OpenAI instrumentation keeps the provider's whole answer, id first, as the span's `output.value`
- * (`output.mime_type` `application/json`) when the call is not streamed. Without it, a call made
- * through the LLM gateway by an OpenInference-instrumented client was counted twice, the gateway's
- * record and the client's span (found by attack, session 35). Read from the span's own attributes,
- * without the NUL check of what is stored: a NUL in the answer's text is no reason to refuse the
- * span, and an id holding one (which PostgreSQL could not store) is no id.
+ * The provider's response id of an OpenInference model call, which has no attribute for it: the
+ * span's `output.value` (`output.mime_type` `application/json`) keeps the answer, and the id is in it.
+ * Its OpenAI instrumentation keeps the provider's answer (`id`) when the call is not streamed; its
+ * LangChain instrumentation keeps LangChain's result, whose message carries the provider's id
+ * (`generations[0][0].message.kwargs.id`). Without it, a call made through the LLM gateway was
+ * counted twice, the gateway's record and the client's span, and a LangChain call three times, its
+ * OpenAI SDK span too (found by attack, session 35). Read from the span's own attributes, without
+ * the NUL check of what is stored: a NUL in the answer's text is no reason to refuse the span, and an
+ * id holding one (which PostgreSQL could not store) is no id.
  */
 function openInferenceResponseId(attrs: Record<string, AttrValue>, operation: string | null): string | null {
   if (operation !== 'chat' || !Object.hasOwn(attrs, 'openinference.span.kind')) return null;
@@ -369,7 +371,11 @@ function openInferenceResponseId(attrs: Record<string, AttrValue>, operation: st
   } catch {
     return null;
   }
-  const id = isObject(answer) ? answer.id : undefined;
+  if (!isObject(answer)) return null;
+  const generation =
+    Array.isArray(answer.generations) && Array.isArray(answer.generations[0]) ? answer.generations[0][0] : undefined;
+  const message = isObject(generation) && isObject(generation.message) ? generation.message : undefined;
+  const id = answer.id ?? (message && isObject(message.kwargs) ? message.kwargs.id : undefined);
   return typeof id === 'string' && id !== '' && !id.includes('\0') ? id : null;
 }
 

@@ -132,6 +132,32 @@ describe('the span mapper reads every GenAI attribute family', () => {
     });
     // A chain is no model call, even with a model named on it.
     expect(map({ 'openinference.span.kind': 'CHAIN' })).toMatchObject({ operation: null, understood: false });
+    // OpenInference has no response id attribute: the id is read from the answer it keeps.
+    const llm = (output: string, mime = 'application/json') =>
+      map({
+        'openinference.span.kind': 'LLM',
+        'llm.model_name': 'gpt-4o-mini',
+        'output.value': output,
+        'output.mime_type': mime,
+      });
+    expect(llm('{"id":"chatcmpl-1","object":"chat.completion"}').responseId).toBe('chatcmpl-1');
+    expect(llm('{"generations":[[{"message":{"kwargs":{"id":"chatcmpl-2"}}}]]}').responseId).toBe('chatcmpl-2');
+    // Not an id: text, another shape, broken JSON, an id holding a NUL (a NUL in the answer refuses nothing).
+    expect(llm('{"id":"chatcmpl-3"}', 'text/plain').responseId).toBeNull();
+    for (const output of [
+      '{"id":5}',
+      '{"generations":[{"message":{}}]}',
+      '{"generations":[[null]]}',
+      '{"id":',
+      '{"id":"a\\u0000b"}',
+    ])
+      expect(llm(output).responseId, output).toBeNull();
+    expect(llm('{"id":"chatcmpl-4","text":"a\\u0000b"}').responseId).toBe('chatcmpl-4');
+    expect(llm('{"id":"chatcmpl-5","text":"a\u0000b"}')).toMatchObject({ operation: 'chat', responseId: null });
+    // A span whose own attributes say nothing of OpenInference reads no answer.
+    expect(
+      map({ 'gen_ai.operation.name': 'chat', 'output.value': '{"id":"x"}', 'output.mime_type': 'application/json' }).responseId,
+    ).toBeNull();
     // As OpenInference's span processor for the AI SDK labels ai.embed (found by attack: counted as a call).
     const chain = map({
       'openinference.span.kind': 'CHAIN',
