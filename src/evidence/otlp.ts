@@ -4,6 +4,7 @@
 // GenAI conventions (v1.41 names, the deprecated ones, semantic-conventions-genai v0.1.0),
 // OpenInference (`llm.*`, `openinference.span.kind`), the AI SDK (`ai.*`) and Traceloop's span kinds.
 import { FulcrumError, InputError } from '../errors.js';
+import { jsonTooDeepAt, MAX_JSON_DEPTH } from '../http/json-depth.js';
 import { MAX_TOKENS, tokenCount } from './cost.js';
 
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [k: string]: AttrValue };
@@ -365,6 +366,8 @@ function openInferenceResponseId(attrs: Record<string, AttrValue>, operation: st
   if (operation !== 'chat' || !Object.hasOwn(attrs, 'openinference.span.kind')) return null;
   const text = attrs['output.value'];
   if (attrs['output.mime_type'] !== 'application/json' || typeof text !== 'string' || !text.startsWith('{')) return null;
+  // Bounded as a JSON body is: 4 million nested brackets took ~3 s to parse.
+  if (jsonTooDeepAt(text, MAX_JSON_DEPTH) >= 0) return null;
   let answer: unknown;
   try {
     answer = JSON.parse(text);

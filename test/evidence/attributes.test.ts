@@ -154,6 +154,8 @@ describe('the span mapper reads every GenAI attribute family', () => {
       expect(llm(output).responseId, output).toBeNull();
     expect(llm('{"id":"chatcmpl-4","text":"a\\u0000b"}').responseId).toBe('chatcmpl-4');
     expect(llm('{"id":"chatcmpl-5","text":"a\u0000b"}')).toMatchObject({ operation: 'chat', responseId: null });
+    // Nested deeper than a JSON body may be: not parsed (4 million levels took ~3 s).
+    expect(llm(`{"id":"chatcmpl-6","a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`).responseId).toBeNull();
     // A span whose own attributes say nothing of OpenInference reads no answer.
     expect(
       map({ 'gen_ai.operation.name': 'chat', 'output.value': '{"id":"x"}', 'output.mime_type': 'application/json' }).responseId,
