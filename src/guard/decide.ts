@@ -35,11 +35,26 @@ export interface Outcome {
   monitor: Reason[];
   target: string;
   argumentsHash: string | null;
+  /** The data domains the call was decided on, recorded and hashed with (`domainsOf`). */
+  dataDomains: string[];
 }
 
 /** Binds an approval to the exact call: the arguments and data domains, canonically serialised. */
 export function hashArguments(args: unknown, dataDomains: readonly string[]): string {
   return hash('sha256', canonicalJson({ arguments: args ?? {}, dataDomains: [...dataDomains].sort() }));
+}
+
+/**
+ * The data domains a call touches: those it names, then those its Tool declares (`spec.dataDomains`)
+ * that it did not name. Policies on data domains are written on what a call touches, so a tool that
+ * reads customer records is decided on them whether or not its caller says so: before, only the
+ * caller's list reached Cedar, and leaving it out passed every such policy.
+ */
+export function domainsOf(s: GuardSnapshot, req: DecisionRequest): string[] {
+  const named = req.dataDomains ?? [];
+  const declared = req.action === 'tool.call' ? (s.registry.get('Tool', req.tool)?.spec.dataDomains ?? []) : [];
+  const added = declared.filter((d) => !named.includes(d));
+  return added.length === 0 ? named : [...named, ...added];
 }
 
 /** Throws ValidationError for requests that name what does not exist (a 4xx, not a decision). */
@@ -67,7 +82,7 @@ export const APPROVAL_ID = /^apr_[A-Za-z0-9_-]{1,100}$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function decide(s: GuardSnapshot, agent: string, req: DecisionRequest): Outcome {
-  const dataDomains = req.dataDomains ?? [];
+  const dataDomains = domainsOf(s, req);
   const domains = dataDomains.map((d) => ({ __entity: { type: 'DataDomain', id: d } }));
   if (req.action === 'model.call') {
     const cedar: CedarRequest = {
@@ -76,14 +91,20 @@ export function decide(s: GuardSnapshot, agent: string, req: DecisionRequest): O
       resource: { type: 'Model', id: req.model },
       context: { dataDomains: domains },
     };
-    return { ...judge(s, cedar), target: req.model, argumentsHash: null };
+    return { ...judge(s, cedar), target: req.model, argumentsHash: null, dataDomains };
   }
   const args = req.arguments ?? {};
   const argumentsHash = hashArguments(args, dataDomains);
   const validate = s.validateArguments(req.tool);
   if (!validate(args)) {
     const message = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
-    return refusal(req.tool, 'invalid-arguments', `arguments do not match ${req.tool}'s schema: ${message}`, argumentsHash);
+    return refusal(
+      req.tool,
+      'invalid-arguments',
+      `arguments do not match ${req.tool}'s schema: ${message}`,
+      argumentsHash,
+      dataDomains,
+    );
   }
   const schema = s.registry.get('Tool', req.tool)?.spec.arguments;
   const problems: string[] = [];
@@ -93,14 +114,14 @@ export function decide(s: GuardSnapshot, agent: string, req: DecisionRequest): O
   // number) read as 12345678901234567000 and passed on as that. Refused, as a typed integer is.
   if (problems.length === 0) roundedNumbers(args, '', problems);
   if (problems.length > 0)
-    return refusal(req.tool, 'invalid-arguments', `arguments of ${req.tool}: ${problems.join('; ')}`, argumentsHash);
+    return refusal(req.tool, 'invalid-arguments', `arguments of ${req.tool}: ${problems.join('; ')}`, argumentsHash, dataDomains);
   const cedar: CedarRequest = {
     principal: { type: 'Agent', id: agent },
     action: { type: 'Action', id: req.tool },
     resource: { type: 'Tool', id: req.tool },
     context: { arguments: (converted ?? {}) as CedarValueJson, dataDomains: domains },
   };
-  return { ...judge(s, cedar), target: req.tool, argumentsHash };
+  return { ...judge(s, cedar), target: req.tool, argumentsHash, dataDomains };
 }
 
 /**
@@ -120,8 +141,14 @@ function roundedNumbers(value: unknown, at: string, problems: string[]): void {
 }
 
 /** A refusal by one of the guard's built-in rules (`invalid-arguments`, `registry-changed`, …), not by a policy. */
-export function refusal(target: string, policy: string, message: string, argumentsHash: string | null = null): Outcome {
-  return { decision: 'deny', reasons: [{ policy, effect: 'forbid', message }], monitor: [], target, argumentsHash };
+export function refusal(
+  target: string,
+  policy: string,
+  message: string,
+  argumentsHash: string | null = null,
+  dataDomains: string[] = [],
+): Outcome {
+  return { decision: 'deny', reasons: [{ policy, effect: 'forbid', message }], monitor: [], target, argumentsHash, dataDomains };
 }
 
 function judge(s: GuardSnapshot, cedar: CedarRequest): { decision: Verdict; reasons: Reason[]; monitor: Reason[] } {

@@ -24,7 +24,16 @@ import {
   revokeApprovalsOf,
 } from './approval-store.js';
 import { type AuditRecord, AuditWriter, RetryBatch } from './audit.js';
-import { checkRequest, type DecisionRequest, decide, hashArguments, type Outcome, type Reason, refusal } from './decide.js';
+import {
+  checkRequest,
+  type DecisionRequest,
+  decide,
+  domainsOf,
+  hashArguments,
+  type Outcome,
+  type Reason,
+  refusal,
+} from './decide.js';
 import { createShadowStore, type ShadowSource } from './shadow-store.js';
 import { type GuardSnapshot, loadSnapshot } from './snapshot.js';
 
@@ -318,7 +327,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         for (const d of decisions) {
           if (d.revision === revision) continue;
           d.revoked = revokedCredential(fresh, d.caller);
-          d.outcome = d.revoked ? credentialRefusal(d.req, d.revoked) : decideSafely(fresh, d.agent, d.req);
+          d.outcome = d.revoked ? credentialRefusal(fresh, d.req, d.revoked) : decideSafely(fresh, d.agent, d.req);
           d.revision = revision;
         }
       };
@@ -447,7 +456,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         tool: d.req.tool,
         arguments: JSON.stringify(d.req.arguments ?? {}),
         arguments_hash: hash,
-        data_domains: JSON.stringify(d.req.dataDomains ?? []),
+        data_domains: JSON.stringify(d.outcome.dataDomains),
         reasons: JSON.stringify(d.outcome.reasons),
         status: 'pending',
         created_at: now,
@@ -588,7 +597,14 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     if (!row || row.agent !== d.agent) return `approval ${id} does not exist for agent ${d.agent}`;
     if (d.req.action === 'tool.call' && row.tool !== d.req.tool)
       return `approval ${id} was granted for ${row.tool}, not ${d.req.tool}`;
-    if (row.arguments_hash !== d.outcome.argumentsHash) return `approval ${id} was granted for other arguments`;
+    if (row.arguments_hash !== d.outcome.argumentsHash) {
+      // The hash binds the data domains too, and a call touches its Tool's as they are now.
+      const then = (JSON.parse(row.data_domains) as string[]).sort();
+      const now = [...d.outcome.dataDomains].sort();
+      return then.join() === now.join()
+        ? `approval ${id} was granted for other arguments`
+        : `approval ${id} was granted for the call touching data domains [${then.join(', ')}], and this one touches [${now.join(', ')}] (its Tool's, and those it names)`;
+    }
     if (row.status === 'used') return `approval ${id} was already used (decision ${row.used_decision_id})`;
     if (row.status === 'denied') return `approval ${id} was denied by ${row.decided_by}`;
     if (row.status === 'revoked') return `approval ${id} was revoked: ${row.revoked_reason} (${row.revoked_at})`;
@@ -760,7 +776,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         caller,
         ...(revoked ? { revoked } : {}),
         req,
-        outcome: revoked ? credentialRefusal(req, revoked) : decideOrRefuse(s, agent, req),
+        outcome: revoked ? credentialRefusal(s, req, revoked) : decideOrRefuse(s, agent, req),
         revision: s.revision,
         // The API answers a named pending approval with 409 (the SDK long-polls the one it names); the
         // MCP gateway waits on it, so it joins (docs/mcp.md).
@@ -1061,11 +1077,12 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   };
 }
 
-/** A built-in refusal of `req`. A tool call's audit entry keeps its arguments, and `audit verify`
+/** A built-in refusal of `req`, in `s`. A tool call's audit entry keeps its arguments, and `audit verify`
  *  checks them against their hash: so the refusal carries that hash like any other decision on them. */
-function refuse(req: DecisionRequest, policy: string, message: string): Outcome {
-  if (req.action !== 'tool.call') return refusal(req.model, policy, message);
-  return refusal(req.tool, policy, message, hashArguments(req.arguments ?? {}, req.dataDomains ?? []));
+function refuse(s: GuardSnapshot, req: DecisionRequest, policy: string, message: string): Outcome {
+  const dataDomains = domainsOf(s, req);
+  if (req.action !== 'tool.call') return refusal(req.model, policy, message, null, dataDomains);
+  return refusal(req.tool, policy, message, hashArguments(req.arguments ?? {}, dataDomains), dataDomains);
 }
 
 /** A decision that could not be evaluated is a refusal, audited like any other, never an error the caller sees unrecorded. */
@@ -1074,7 +1091,7 @@ function decideOrRefuse(s: GuardSnapshot, agent: string, req: DecisionRequest): 
     return decide(s, agent, req);
   } catch (err) {
     const why = `the policies could not be evaluated for this call, so it is refused: ${(err as Error).message}`;
-    return refuse(req, 'evaluation-failed', why.slice(0, 1000));
+    return refuse(s, req, 'evaluation-failed', why.slice(0, 1000));
   }
 }
 
@@ -1090,8 +1107,8 @@ export function revokedCredential(s: GuardSnapshot, caller: AgentCaller): string
 }
 
 /** A decision made with a credential revoked since the request was authenticated (recorded as a deny). */
-function credentialRefusal(req: DecisionRequest, why: string): Outcome {
-  return refuse(req, 'credential-revoked', `${why} before this decision was made`);
+function credentialRefusal(s: GuardSnapshot, req: DecisionRequest, why: string): Outcome {
+  return refuse(s, req, 'credential-revoked', `${why} before this decision was made`);
 }
 
 /** Decided again at commit, against a registry that may no longer have what the request names. */
@@ -1099,7 +1116,7 @@ function decideSafely(s: GuardSnapshot, agent: string, req: DecisionRequest): Ou
   try {
     checkRequest(s, req);
   } catch (err) {
-    return refuse(req, 'registry-changed', (err as Error).message);
+    return refuse(s, req, 'registry-changed', (err as Error).message);
   }
   return decideOrRefuse(s, agent, req);
 }
@@ -1124,7 +1141,7 @@ function decisionRecord(d: DecisionItem): AuditRecord {
     policyVersion: d.revision,
     argumentsHash: d.outcome.argumentsHash,
     arguments: d.req.action === 'tool.call' ? (d.req.arguments ?? {}) : null,
-    dataDomains: d.req.dataDomains ?? [],
+    dataDomains: d.outcome.dataDomains,
     taskId: d.req.taskId ?? null,
     approvalId: d.approvalId ?? null,
     detail: {},

@@ -15,7 +15,24 @@ describe('an agent without an archetype', () => {
   beforeAll(async () => {
     t = await startTestServer('sqlite');
     expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
-    const spec = { initiative: 'support-deflection', owner: 'omar.owner', extraTools: ['crm.refund', 'crm.lookup'] };
+    // Tools that touch no data domain: one that does is refused to an agent without an archetype (below).
+    const tool = (effect: string) => ({
+      system: 'till',
+      effect,
+      arguments: { type: 'object', properties: { amount: { type: 'integer' } } },
+    });
+    for (const [name, effect] of [
+      ['till.refund', 'financial'],
+      ['till.total', 'read'],
+    ] as const)
+      expect((await t.request({ method: 'PUT', url: `/v1/tools/${name}`, payload: { spec: tool(effect) } })).statusCode).toBe(
+        201,
+      );
+    const spec = {
+      initiative: 'support-deflection',
+      owner: 'omar.owner',
+      extraTools: ['till.refund', 'till.total', 'crm.lookup'],
+    };
     expect((await t.request({ method: 'PUT', url: '/v1/agents/adhoc-bot', payload: { spec } })).statusCode).toBe(201);
     key = (await t.request({ method: 'POST', url: '/v1/agents/adhoc-bot/keys' })).json().key;
   });
@@ -25,7 +42,7 @@ describe('an agent without an archetype', () => {
     t.request({ method: 'POST', url: '/v1/decisions', token: key, payload: { action: 'tool.call', tool, arguments: args } });
 
   it('needs a person for a financial tool, however small the call', async () => {
-    const res = await call('crm.refund', { amount: 10, orderId: 'o-1' });
+    const res = await call('till.refund', { amount: 10 });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({
       decision: 'approval_required',
@@ -41,8 +58,13 @@ describe('an agent without an archetype', () => {
   });
 
   it('calls a read tool as before', async () => {
-    const res = await call('crm.lookup', { customerId: 'c-1' });
+    const res = await call('till.total', {});
     expect(res.json()).toMatchObject({ decision: 'allow' });
+  });
+
+  it('touches no data domain, those its tools declare included', async () => {
+    const res = await call('crm.lookup', { customerId: 'c-1' });
+    expect(res.json()).toMatchObject({ decision: 'deny', reasons: [{ policy: 'builtin/ad-hoc-data-domains' }] });
   });
 
   it('the rule is listed among the effective policies', async () => {

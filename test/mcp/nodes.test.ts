@@ -304,8 +304,9 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     expect(approved.statusCode, approved.body).toBe(200);
     const r = (await calling).result;
     expect(r.isError).toBe(true);
+    // The call touches the Tool's data domains as they are now: not the call that was approved.
     expect(JSON.stringify(r.content)).toMatch(
-      /did not forward web\.get-sum: the registry changed while the call was decided \(Tool web\.get-sum's data domains changed from \[\] to \[customer-records\]\); the approval was given for the call as it was/,
+      /approval apr_\S+ was granted for the call touching data domains \[\], and this one touches \[customer-records\]/,
     );
     await applyOnA(gatewayBundle(upstream.url));
   });
@@ -334,20 +335,20 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
     expect(approved.statusCode, approved.body).toBe(200);
     // Through A, the Tool now reads customer records (which the archetype allows).
     await applyOnA(withDomains('web.get-sum', '[customer-records]', true, { httpApprovalWaitSeconds: 1 }));
-    // The agent calls again on B with the same arguments and no approval id: the call joins the
-    // approved approval and spends it, on the Tool as B held it.
+    // The agent calls again on B with the same arguments and no approval id, on the Tool as B held
+    // it. Decided again at its commit on the Tool as it is, it touches customer records: not the call
+    // approved, which it neither joins nor spends. A person is asked about it.
     const r = (await callOnB(key, 2, 'web_get-sum', { a: 400, b: 1 })).result;
     expect(r.isError).toBe(true);
-    expect(JSON.stringify(r.content)).toMatch(/the approval was given for the call as it was: call again to ask for a new one/);
     const approval = (await a.server.inject({ method: 'GET', url: `/v1/approvals/${asked.approvalId}`, headers: auth })).json();
-    expect(approval.status).toBe('used');
-    // No second approval was opened behind the agent's back.
+    expect(approval.status).toBe('approved');
     const pending = (
       (await a.server.inject({ method: 'GET', url: '/v1/approvals?status=pending', headers: auth })).json().items as Array<{
         arguments: { a: number };
+        dataDomains: string[];
       }>
     ).filter((p) => p.arguments.a === 400);
-    expect(pending).toEqual([]);
+    expect(pending).toMatchObject([{ dataDomains: ['customer-records'] }]);
     await applyOnA(gatewayBundle(upstream.url));
   });
 
@@ -370,18 +371,12 @@ describe.each(ENGINES)('MCP gateway on two nodes (%s)', (engine) => {
       await a.server.inject({ method: 'GET', url: '/v1/audit?agent=mcp-bot&decision=deny&limit=5', headers: auth })
     ).json().items as Array<{ target: string }>;
     expect(JSON.stringify(denied.find((d) => d.target === 'web.echo'))).toContain('builtin/archetype-data-domains');
-    // The decision made on the Tool as it was is in the audit log as a call that was not made.
-    await until(async () => {
-      const outcomes = (
-        await a.server.inject({ method: 'GET', url: '/v1/audit?kind=call.outcome&agent=mcp-bot&limit=50', headers: auth })
-      ).json().items as Array<{ target: string; detail: { outcome: string; error?: string } }>;
-      return outcomes.some(
-        (o) =>
-          o.target === 'web.echo' &&
-          o.detail.outcome === 'failed' &&
-          /^not forwarded: Tool web\.echo's data domains changed from \[\] to \[customer-records\]/.test(o.detail.error ?? ''),
-      );
-    }, 'the outcome of the decision not acted on');
+    // Decided again at its commit on the Tool as it is (its data domains included): nothing was
+    // allowed on the Tool as it was.
+    const allowed = (
+      await a.server.inject({ method: 'GET', url: '/v1/audit?agent=mcp-bot&decision=allow&limit=50', headers: auth })
+    ).json().items as Array<{ target: string; arguments: { message?: string } }>;
+    expect(allowed.filter((d) => d.target === 'web.echo' && d.arguments.message === 'after')).toEqual([]);
     // Changed back: B, holding the Tool as sensitive, decides its next call on it as it is again.
     await applyOnA(gatewayBundle(upstream.url));
     expect((await call(3, 'again')).content[0]).toEqual({ type: 'text', text: 'Echo: again' });
