@@ -56,6 +56,11 @@ export function compileWasmForShortCalls(): void {
 const PARSED_MAX = 5_000;
 const parsed = new Map<string, Cedar.PolicyJson>();
 const split = new Map<string, string[]>();
+// What `split` holds: PARSED_MAX texts, or every text of the largest registry asked about at once
+// (policySetsToPartsAsync) when that is more. A registry's texts are read in one order at every
+// snapshot build; with fewer places than texts, the oldest evicted first, each was evicted just
+// before it was read again, and 6,000 Policies cost 6,000 synchronous calls to the worker a build.
+let splitMax = PARSED_MAX;
 
 type Parts = { parts: string[] } | { error: string };
 type Parsed = { json: Cedar.PolicyJson } | { error: string };
@@ -68,6 +73,13 @@ export function policySetToParts(text: string): Parts {
   return learnParts(text, answer);
 }
 
+/** Each text's single policies, without blocking this thread: a registry's Policy texts, all of
+ *  which the cache then keeps however many there are. */
+export function policySetsToPartsAsync(texts: readonly string[]): Promise<Parts[]> {
+  splitMax = Math.max(splitMax, new Set(texts).size);
+  return Promise.all(texts.map((t) => policySetToPartsAsync(t)));
+}
+
 /** The same, without blocking this thread. */
 export async function policySetToPartsAsync(text: string): Promise<Parts> {
   const known = knownParts(text);
@@ -78,7 +90,12 @@ export async function policySetToPartsAsync(text: string): Promise<Parts> {
 
 function knownParts(text: string): Parts | undefined {
   const known = split.get(text);
-  if (known) return { parts: known };
+  if (known) {
+    // Most recently used last, so that eviction takes texts no longer asked about.
+    split.delete(text);
+    split.set(text, known);
+    return { parts: known };
+  }
   const beyond = checkCedarBounds(text);
   return beyond ? { error: beyond.message } : undefined;
 }
@@ -87,7 +104,7 @@ function learnParts(text: string, answer: Answer<Cedar.PolicySetTextToPartsAnswe
   if (!answer) return { error: 'does not parse' };
   if ('thrown' in answer) return { error: `cedar-wasm could not read it: ${answer.thrown}` };
   if (answer.value.type === 'failure') return { error: answer.value.errors.map((e) => e.message).join('; ') };
-  if (split.size >= PARSED_MAX) split.delete(split.keys().next().value as string);
+  if (split.size >= splitMax) split.delete(split.keys().next().value as string);
   split.set(text, answer.value.policies);
   return { parts: answer.value.policies };
 }

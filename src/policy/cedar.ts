@@ -25,6 +25,10 @@ export interface PolicyVerdicts {
 const CACHE_MAX = 5_000;
 const verdicts = new Map<string, CedarProblem[]>();
 const schemas = new Map<string, string[]>();
+// What `verdicts` holds: CACHE_MAX, or every text of the largest registry checked at once when that
+// is more. A write checks every Policy text in the registry's order; with fewer places than texts,
+// the oldest evicted first, 6,000 Policies had 1,000 checked again at every write for nothing.
+let verdictsMax = CACHE_MAX;
 
 /** The digest verdicts are filed under; two schemas with one digest validate alike. */
 export function schemaKey(schema: cedar.Schema): string {
@@ -42,8 +46,10 @@ export async function checkPolicyTexts(
   const byText = new Map<string, CedarProblem[]>();
   if (schemaProblems && schemaProblems.length > 0) return { schema: key, schemaProblems, byText };
   const missing: string[] = [];
-  for (const text of new Set(texts)) {
-    const known = verdicts.get(`${key} ${text}`);
+  const distinct = new Set(texts);
+  verdictsMax = Math.max(verdictsMax, distinct.size);
+  for (const text of distinct) {
+    const known = recall(verdicts, `${key} ${text}`);
     const beyond = known ? undefined : checkCedarBounds(text);
     if (known) byText.set(text, known);
     else if (beyond) byText.set(text, [beyond]);
@@ -86,7 +92,7 @@ export async function checkPolicyTexts(
     const text = missing[i] as string;
     const problems = toProblems(answer, text);
     byText.set(text, problems);
-    remember(verdicts, `${key} ${text}`, problems);
+    remember(verdicts, `${key} ${text}`, problems, verdictsMax);
   });
   return { schema: key, schemaProblems, byText };
 }
@@ -119,7 +125,17 @@ export function charOffset(text: string, bytes: number): number {
   return Buffer.from(text, 'utf8').subarray(0, Math.max(0, bytes)).toString('utf8').length;
 }
 
-function remember<T>(cache: Map<string, T>, key: string, value: T): void {
-  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+/** The cached value, made the most recently used, so that eviction takes what is no longer asked about. */
+function recall<T>(cache: Map<string, T>, key: string): T | undefined {
+  const value = cache.get(key);
+  if (value !== undefined) {
+    cache.delete(key);
+    cache.set(key, value);
+  }
+  return value;
+}
+
+function remember<T>(cache: Map<string, T>, key: string, value: T, max = CACHE_MAX): void {
+  if (cache.size >= max) cache.delete(cache.keys().next().value as string);
   cache.set(key, value);
 }

@@ -4,7 +4,7 @@ import type * as Cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { MAX_REASON_TEXT, NAME_PATTERN } from '../registry/schemas.js';
 import { builtinPolicies } from './builtin.js';
-import { policiesToJson, policiesToJsonAsync, policySetToParts, policySetToPartsAsync } from './cedar-runtime.js';
+import { policiesToJson, policiesToJsonAsync, policySetsToPartsAsync, policySetToParts } from './cedar-runtime.js';
 
 export interface EffectivePolicy {
   /** `builtin/...`, or the Policy descriptor's name (`name/N` or `name/<@id>` when it holds several). */
@@ -134,7 +134,7 @@ function idSuffixes(parts: readonly Cedar.PolicyJson[]): Array<string | undefine
  * Texts that do not parse are left for the synchronous path to report.
  */
 export async function preparePolicies(registry: RegistrySnapshot): Promise<void> {
-  const splits = await Promise.all(registry.list('Policy').map((p) => policySetToPartsAsync(p.spec.cedar)));
+  const splits = await policySetsToPartsAsync(registry.list('Policy').map((p) => p.spec.cedar));
   const parts = splits.flatMap((s) => ('parts' in s ? s.parts : []));
   await policiesToJsonAsync([...builtinPolicies(registry).map((p) => p.text), ...parts]);
 }

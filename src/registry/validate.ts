@@ -10,7 +10,7 @@ import type { Problem } from '../errors.js';
 import { mcpNameProblems } from '../mcp/catalog.js';
 import { builtinOrigin, builtinPolicies } from '../policy/builtin.js';
 import { checkPolicyTexts, type PolicyVerdicts, schemaKey } from '../policy/cedar.js';
-import { policiesToJsonAsync, policySetToPartsAsync } from '../policy/cedar-runtime.js';
+import { policiesToJsonAsync, policySetsToPartsAsync } from '../policy/cedar-runtime.js';
 import { generateCedarSchema, RESERVED_ACTIONS } from '../policy/cedar-schema.js';
 import { policyIdProblems } from '../policy/policy-set.js';
 import { emailKey } from './email.js';
@@ -226,7 +226,7 @@ export async function checkPoliciesAhead(next: RegistrySnapshot): Promise<Regist
   }
   // Then each text's policies (for their ids) and the built-in rules, parsed: cached by text, so
   // the worker is asked only about what changed (the guard's snapshot parses the same texts).
-  const split = await Promise.all(texts.map((t) => policySetToPartsAsync(t)));
+  const split = await policySetsToPartsAsync(texts);
   const builtins = builtinPolicies(next).map((p) => p.text);
   const partTexts = split.flatMap((s) => ('parts' in s ? s.parts : []));
   const json = await policiesToJsonAsync([...builtins, ...partTexts]);
