@@ -85,6 +85,27 @@ export function generateCedarSchema(registry: RegistrySnapshot): SchemaJson<stri
   } as unknown as SchemaJson<string>;
 }
 
+/**
+ * The most levels of records and sets a Tool's `arguments` may nest as Cedar types (the arguments
+ * record itself is one). cedar-wasm reads the generated schema with a recursion limit of 128 JSON
+ * levels, two a record: past ~60, the whole schema is unreadable, and every Policy with it. 32 is as
+ * deep as a JSON body (64 levels, src/http/json-depth.ts) can write a schema anyway.
+ */
+export const MAX_ARGUMENTS_DEPTH = 32;
+
+/** Levels of records and sets in a Tool's `arguments` as Cedar types (the arguments record is 1). */
+export function argumentsDepth(jsonSchema: Record<string, unknown>): number {
+  return depthOf(argumentsType(jsonSchema));
+}
+
+function depthOf(t: CedarType): number {
+  if (t.type === 'Set') return 1 + depthOf(t.element as CedarType);
+  if (t.type !== 'Record') return 0;
+  let deepest = 0;
+  for (const a of Object.values(t.attributes as Attributes)) deepest = Math.max(deepest, depthOf(a));
+  return 1 + deepest;
+}
+
 /** A tool's JSON Schema as a Cedar record type (properties Cedar cannot type are left out). */
 export function argumentsType(jsonSchema: Record<string, unknown>): CedarType {
   return jsonSchemaToCedar(jsonSchema) ?? record({});

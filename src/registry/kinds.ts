@@ -5,6 +5,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { Problem } from '../errors.js';
 import { checkModelEndpoint } from '../llm/endpoint-spec.js';
 import { scanParamHeaders } from '../mcp/param-headers.js';
+import { argumentsDepth, MAX_ARGUMENTS_DEPTH } from '../policy/cedar-schema.js';
 import { schemaCompilers } from './json-schema.js';
 import { checkMcpServer } from './mcp-server.js';
 import * as S from './schemas.js';
@@ -89,6 +90,14 @@ function checkArguments(schema: Record<string, unknown>): Problem[] {
       // An MCP client refuses a tool whose x-mcp-header declarations break the spec's rules.
       const headers = scanParamHeaders(schema);
       problems = 'problem' in headers ? [{ path: '/spec/arguments', message: headers.problem }] : [];
+      // It types context.arguments in the Cedar schema generated from the registry, which cedar-wasm
+      // cannot read past a depth: every Policy write would be refused, naming no Tool.
+      const depth = argumentsDepth(schema);
+      if (depth > MAX_ARGUMENTS_DEPTH)
+        problems.push({
+          path: '/spec/arguments',
+          message: `nests ${depth} levels of objects and arrays that policies read (context.arguments); at most ${MAX_ARGUMENTS_DEPTH}, as deep as the Cedar schema can hold`,
+        });
     } catch (err) {
       problems = [{ path: '/spec/arguments', message: `not a valid JSON Schema: ${(err as Error).message}` }];
     }
