@@ -90,32 +90,34 @@ export function openKey(agent: string, tool: string, argumentsHash: string): str
   return `${agent}\n${tool}\n${argumentsHash}`;
 }
 
-/**
- * Ends every approval still pending or approved for an agent that is being deleted, in the deleting
- * transaction: they expire now. An agent registered later under the same name is another agent, and
- * neither spends nor joins what was asked for or granted to the one deleted.
- */
-export async function expireApprovalsOf(db: Kysely<Database>, agent: string, now: string): Promise<void> {
-  await db
-    .updateTable('approvals')
-    .set({ expires_at: now, open_key: null })
-    .where('agent', '=', agent)
-    .where('status', 'in', ['pending', 'approved'])
-    .where('expires_at', '>', now)
-    .execute();
-}
-
 /** Why approvals end revoked: a suspension ended them, */
 export const AGENT_SUSPENDED = 'agent suspended';
-/** or the resume did, as they were opened after the suspension's revocation ran (see setSuspended). */
+/** or the resume did, as they were opened after the suspension's revocation ran (see setSuspended), */
 export const OPENED_WHILE_SUSPENDED = 'opened while the agent was suspended';
+/**
+ * or a registry write deleted the agent: one registered later under the same name is another agent,
+ * and neither spends nor joins what was asked for or granted to the one deleted,
+ */
+export const AGENT_REMOVED = 'agent removed from the registry';
+/** or a registry write set its descriptor's `status` to `suspended` or `retired` (as the kill switch). */
+export const statusChanged = (status: string) => `agent ${status} (its descriptor's status)`;
+
+/** An approval a registry write revoked, for the audit act the write records once it commits. */
+export interface RevokedApproval {
+  id: string;
+  agent: string;
+  tool: string;
+  dataDomains: string[];
+  reason: string;
+}
 
 /**
  * Revokes every approval of `agent` still pending, or approved and unspent, in the suspending
  * transaction: a grant made before the suspension does not let the call through after the resume
  * (whatever the suspension was for may have been that very call), and nobody can grant a request
  * made before it. The same call asks a person again after the resume. Returns those revoked. The
- * resuming transaction runs it too, for those opened after the suspension's ran.
+ * resuming transaction runs it too, for those opened after the suspension's ran; and a registry
+ * write that deletes the agent or sets its descriptor's status to one that stops it runs it in its own.
  */
 export async function revokeApprovalsOf(
   db: Kysely<Database>,

@@ -21,6 +21,7 @@ import {
   createApprovalStore,
   OPENED_WHILE_SUSPENDED,
   openKey,
+  type RevokedApproval,
   revokeApprovalsOf,
 } from './approval-store.js';
 import { type AuditRecord, AuditWriter, RetryBatch } from './audit.js';
@@ -963,6 +964,27 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       }
       const fresh = await current();
       return { agent, status: fresh.status(agent), reason, actor: actorName(actor), at };
+    },
+
+    /**
+     * Records the approvals a registry write revoked (an Agent deleted, or stopped by its descriptor's
+     * status) as the kill switch's are, once the write has committed, and wakes the calls waiting on
+     * them on this node (the others hear it at their next read of the approvals waited on).
+     */
+    async approvalsRevoked(revoked: readonly RevokedApproval[], actor: string): Promise<void> {
+      for (const a of revoked) {
+        await appendAct({
+          kind: 'approval.revoked',
+          actor,
+          agent: a.agent,
+          action: 'tool.call',
+          target: a.tool,
+          dataDomains: a.dataDomains,
+          approvalId: a.id,
+          detail: { reason: a.reason },
+        });
+        events.emit(a.id);
+      }
     },
 
     /** How an allowed call went, reported by the agent that made it (the SDK's `run` does this). */

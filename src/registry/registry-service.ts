@@ -9,7 +9,7 @@ import { retryOnConflict } from '../db/conflict.js';
 import type { Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, type Problem, ValidationError } from '../errors.js';
 import { linkAgentsLeaving, recordDepartures } from '../governance/incident-links.js';
-import { expireApprovalsOf } from '../guard/approval-store.js';
+import { AGENT_REMOVED, type RevokedApproval, revokeApprovalsOf, statusChanged } from '../guard/approval-store.js';
 import { servingWarnings } from '../mcp/serving.js';
 import { exportFiles, type ParsedDocument, parseFilesSliced, type SourceFile } from './descriptors.js';
 import type { Kind } from './kinds.js';
@@ -93,9 +93,13 @@ export interface RegistryOptions {
   operatorChecks?: (o: Desired) => Problem[];
 }
 
+/** Told, after a write commits, of the approvals it revoked and who wrote it (the guard audits them). */
+type RevokedListener = (revoked: RevokedApproval[], actor: string) => Promise<void>;
+
 export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
   const store = createRegistryStore(db);
   const listeners: Array<() => void> = [];
+  let onRevoked: RevokedListener | undefined;
 
   async function snapshot(): Promise<RegistrySnapshot> {
     return new RegistrySnapshot(await store.loadAll(), await store.revision());
@@ -283,7 +287,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     try {
       // Tried again when PostgreSQL ends it as a conflict (a deadlock with a decision's commit or an
       // approval): each try reads the registry under its own lock, and writes only to the database.
-      const result = await retryOnConflict(() =>
+      const { result, revoked } = await retryOnConflict(() =>
         db.transaction().execute(async (trx) => {
           const tx = createRegistryStore(trx);
           const revision = await tx.bumpRevision();
@@ -307,18 +311,30 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
           const now = new Date().toISOString();
           const credentials = createCredentialStore(trx);
           const written: Desired[] = [];
+          const revoked: RevokedApproval[] = [];
+          // An agent deleted, or stopped by its descriptor's status, ends its open approvals as the kill
+          // switch does: nobody grants a call it asked before, and a grant made before does not let the
+          // call through once it is active again (or registered again under the name). By the
+          // database's clock, as approvals are opened and spent; under the revision's lock, which a
+          // group commit that opens approvals holds shared (guard-service.ts), so none it opens
+          // outlives this write.
+          const revokeFor = async (agent: string, reason: string) => {
+            const rows = await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), reason);
+            for (const r of rows)
+              revoked.push({ id: r.id, agent, tool: r.tool, dataDomains: JSON.parse(r.data_domains), reason });
+          };
           for (const c of changes) {
             if (c.action === 'deleted') {
               await tx.remove(c.kind, c.name);
               if (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector')
                 await credentials.revokeAllFor(c.kind, c.name, now);
               if (c.kind === 'Person') await endSessionsOf(trx, c.name, null);
-              // By the database's clock, as approvals are opened and spent: a deleting node whose clock
-              // ran ahead left them spendable by a new Agent of the name for as long as its lead.
-              if (c.kind === 'Agent') await expireApprovalsOf(trx, c.name, (await databaseNow(trx)).toISOString());
+              if (c.kind === 'Agent') await revokeFor(c.name, AGENT_REMOVED);
             } else {
               const object = next.get(c.kind, c.name) as Desired;
               written.push(object);
+              const status = c.kind === 'Agent' ? ((object as Desired<'Agent'>).spec.status ?? 'active') : 'active';
+              if (status !== 'active') await revokeFor(c.name, statusChanged(status));
               // Sign-in sessions made with an email the Person no longer has end with the change.
               if (c.kind === 'Person')
                 await endSessionsOf(trx, object.name, (next.get('Person', c.name) as Desired<'Person'>).spec.email ?? null);
@@ -339,10 +355,11 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
           await tx.recordStewards(stewardsWritten(prepared.current, written, opts.actor), now);
           await tx.recordClientBinders(clientBindersWritten(prepared.current, written, opts.actor), now);
           await opts.inTransaction?.(trx);
-          return result;
+          return { result, revoked };
         }),
       );
       for (const l of listeners) l();
+      if (revoked.length > 0) await onRevoked?.(revoked, actorName(opts.actor));
       return result;
     } catch (err) {
       if (err instanceof Rollback) return err.result;
@@ -356,6 +373,10 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     /** Called after every committed change (caches on this node refresh at once). */
     onChange(listener: () => void): void {
       listeners.push(listener);
+    },
+    /** Sets who records the approvals a write revokes (an Agent deleted or stopped by its status). */
+    onApprovalsRevoked(listener: RevokedListener): void {
+      onRevoked = listener;
     },
 
     async list(actor: Principal, kind: Kind): Promise<RegistryObject[]> {

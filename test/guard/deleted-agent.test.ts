@@ -1,7 +1,8 @@
 // An approval is for one agent's call. Approvals were keyed by the agent's name only: an agent deleted
 // while a call of it waited for approval, or held an approval not yet used, left that approval to
 // whatever agent was registered next under the same name, which could then make the call approved
-// for the agent that was deleted (or join its queue entry). Deleting an agent now expires them.
+// for the agent that was deleted (or join its queue entry). Deleting an agent now revokes them
+// (`agent removed from the registry`; before, it expired them, and the audit log said nothing).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
@@ -48,7 +49,10 @@ describe.each(ENGINES)('approvals of a deleted agent (%s)', (engine) => {
     const again = await refund(await key(), 'granted');
     expect(again.json().decision).toBe('approval_required');
     expect(again.json().approvalId).not.toBe(id);
-    expect((await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json()).toMatchObject({ status: 'expired' });
+    expect((await t.request({ method: 'GET', url: `/v1/approvals/${id}` })).json()).toMatchObject({
+      status: 'revoked',
+      revokedReason: 'agent removed from the registry',
+    });
   });
 
   it('a pending approval is neither joined nor decidable once its agent is deleted', async () => {
@@ -62,7 +66,7 @@ describe.each(ENGINES)('approvals of a deleted agent (%s)', (engine) => {
     expect(again.json().approvalId).not.toBe(id);
     const late = await t.request({ method: 'POST', url: `/v1/approvals/${id}/approve`, payload: {} });
     expect(late.statusCode).toBe(409);
-    expect(late.json().error.message).toMatch(/expired/);
+    expect(late.json().error.message).toMatch(/was revoked: agent removed from the registry/);
     const pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json();
     expect(pending.items.map((a: { id: string }) => a.id)).toEqual([again.json().approvalId]);
   });

@@ -88,7 +88,10 @@ const Approval = T.Object(
     usedDecisionId: Nullable(T.String({ description: 'the decision that used the approval' })),
     revokedAt: Nullable(T.String({ format: 'date-time', description: 'revoked: when it was ended unspent' })),
     revokedReason: Nullable(
-      T.String({ description: 'revoked: why (`agent suspended`, or `opened while the agent was suspended` at the resume)' }),
+      T.String({
+        description:
+          "revoked: why (`agent suspended`, `opened while the agent was suspended` at the resume, `agent removed from the registry`, or `agent retired (its descriptor's status)` / `agent suspended (its descriptor's status)`)",
+      }),
     ),
     agentOwner: Nullable(
       T.String({

@@ -1,0 +1,143 @@
+// An agent retired (or suspended) through its descriptor's `status`, or removed from the registry,
+// ends its open approvals as a suspension does (found by review): before, only the kill switch
+// revoked them, so an approver could grant a retired agent's pending call, and the grant let the
+// call through once someone set the agent active again, within the approval's expiry. They end as
+// `revoked` with the reason, in the same registry write, each with an `approval.revoked` act.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../support/databases.js';
+import { readBundle } from '../support/files.js';
+import { addApprover, startCluster, type TestCluster } from '../support/server.js';
+import { until } from '../support/wait.js';
+
+const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
+const AGENT = 'support-bot-eu';
+const spec = (status: string) => ({
+  initiative: 'support-deflection',
+  archetype: 'support-agent',
+  owner: 'omar.owner',
+  framework: 'openai-agents-sdk',
+  status,
+});
+
+describe.each(ENGINES)(
+  'approvals of an agent retired, suspended or removed through the registry, on two nodes (%s)',
+  (engine) => {
+    let c: TestCluster;
+    let approver: string;
+    const key = async () => (await c.request(0, { method: 'POST', url: `/v1/agents/${AGENT}/keys` })).json().key as string;
+    const refund = (node: number, token: string, orderId: string, approvalId?: string) =>
+      c.request(node, {
+        method: 'POST',
+        url: '/v1/decisions',
+        token,
+        payload: {
+          action: 'tool.call',
+          tool: 'crm.refund',
+          arguments: { amount: 900, orderId },
+          ...(approvalId ? { approvalId } : {}),
+        },
+      });
+    const ask = async (node: number, token: string, orderId: string) => {
+      const r = await refund(node, token, orderId);
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json() as { decision: string; approvalId?: string };
+    };
+    const status = async (node: number, s: string) => {
+      const r = await c.request(node, { method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: spec(s) } });
+      expect(r.statusCode, r.body).toBe(200);
+    };
+    const approval = async (node: number, id: string) =>
+      (await c.request(node, { method: 'GET', url: `/v1/approvals/${id}` })).json() as Record<string, unknown>;
+    const approve = (node: number, id: string) =>
+      c.request(node, { method: 'POST', url: `/v1/approvals/${id}/approve`, token: approver, payload: {} });
+    const revokedActs = async (node: number) =>
+      (await c.request(node, { method: 'GET', url: `/v1/audit?kind=approval.revoked&agent=${AGENT}&limit=100` })).json()
+        .items as Array<{ approvalId: string; actor: string; detail: Record<string, unknown> }>;
+
+    beforeAll(async () => {
+      c = await startCluster(engine, [{}, {}]);
+      const applied = await c.request(0, { method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+      expect(applied.statusCode, applied.body).toBe(200);
+      approver = await addApprover({ request: ({ token, ...o }) => c.request(0, { ...o, token }) });
+    });
+    afterAll(async () => c?.close());
+
+    for (const to of ['retired', 'suspended'] as const) {
+      it(`setting status ${to} revokes a pending and an approved approval; after it is active again the call asks again`, async () => {
+        const token = await key();
+        const granted = (await ask(0, token, `${to}-granted`)).approvalId as string;
+        expect((await approve(0, granted)).statusCode).toBe(200);
+        const pending = (await ask(1, token, `${to}-pending`)).approvalId as string;
+        expect(pending).toMatch(/^apr_/);
+        // A call waiting on the pending one, on the other node, hears that it ended.
+        const waiting = c.request(1, { method: 'GET', url: `/v1/approvals/${pending}?wait=20`, token });
+
+        await status(0, to);
+        const reason = `agent ${to} (its descriptor's status)`;
+        expect(await approval(1, granted)).toMatchObject({
+          status: 'revoked',
+          revokedReason: reason,
+          decidedBy: 'person:alex.approver',
+        });
+        expect(await approval(1, pending)).toMatchObject({ status: 'revoked', revokedReason: reason, decidedBy: null });
+        expect((await waiting).json()).toMatchObject({ status: 'revoked', revokedReason: reason });
+        const late = await approve(1, pending);
+        expect(late.statusCode, late.body).toBe(409);
+        expect(late.json().error.message).toContain(`was revoked: ${reason}`);
+        const acts = await revokedActs(1);
+        for (const id of [granted, pending])
+          expect(acts.find((a) => a.approvalId === id)).toMatchObject({ actor: 'admin', detail: { reason } });
+
+        await status(1, 'active');
+        await until(async () => (await ask(0, token, `${to}-granted`)).decision !== 'deny', 'node 0 to see the agent active');
+        const again = await ask(0, token, `${to}-granted`);
+        expect(again.decision).toBe('approval_required');
+        expect(again.approvalId).not.toBe(granted);
+        const named = await refund(1, token, `${to}-granted`, granted);
+        expect(named.statusCode, named.body).toBe(409);
+        expect(named.json().error.message).toContain(`was revoked: ${reason}`);
+      });
+    }
+
+    it('a status change that keeps the agent active, or one to retired while it was already, revokes nothing', async () => {
+      const token = await key();
+      const pending = (await ask(0, token, 'kept')).approvalId as string;
+      const r = await c.request(0, {
+        method: 'PUT',
+        url: `/v1/agents/${AGENT}`,
+        payload: { spec: { ...spec('active'), framework: 'langgraph' } },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      expect(await approval(1, pending)).toMatchObject({ status: 'pending' });
+      await status(0, 'active');
+    });
+
+    it('removing the agent revokes its approvals, and the agent registered next under the name inherits none', async () => {
+      const token = await key();
+      const granted = (await ask(0, token, 'removed-granted')).approvalId as string;
+      expect((await approve(0, granted)).statusCode).toBe(200);
+      const pending = (await ask(1, token, 'removed-pending')).approvalId as string;
+
+      expect((await c.request(1, { method: 'DELETE', url: `/v1/agents/${AGENT}` })).statusCode).toBe(204);
+      const reason = 'agent removed from the registry';
+      expect(await approval(0, granted)).toMatchObject({ status: 'revoked', revokedReason: reason });
+      expect(await approval(0, pending)).toMatchObject({ status: 'revoked', revokedReason: reason });
+      const late = await approve(0, pending);
+      expect(late.statusCode, late.body).toBe(409);
+      expect(late.json().error.message).toContain(`was revoked: ${reason}`);
+      const acts = await revokedActs(0);
+      for (const id of [granted, pending])
+        expect(acts.find((a) => a.approvalId === id)).toMatchObject({ actor: 'admin', detail: { reason } });
+
+      expect(
+        (await c.request(0, { method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: spec('active') } })).statusCode,
+      ).toBe(201);
+      const next = await key();
+      const again = await ask(1, next, 'removed-granted');
+      expect(again.decision).toBe('approval_required');
+      expect(again.approvalId).not.toBe(granted);
+      expect((await ask(0, next, 'removed-pending')).approvalId).not.toBe(pending);
+    });
+  },
+);
