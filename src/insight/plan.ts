@@ -267,7 +267,7 @@ function judge(
       `run it until ${t.minTasksToScale} tasks have finished in 30 days, then judge`,
       owner,
     );
-  // Safety: a severe or serious incident still open on it or its agents is cleared before it grows.
+  // Safety: a severe or serious incident still open under it is cleared before it grows.
   // The INCIDENTS_NAMED most pressing are named, the rest counted in one more blocker (found by review:
   // a bad month made one initiative hundreds of blockers, each a line of the board report's plan).
   const incidents = incidentsOn(f, name);
@@ -284,7 +284,7 @@ function judge(
   if (severe.length > INCIDENTS_NAMED)
     block(
       'open-incident',
-      `${severe.length - INCIDENTS_NAMED} more severe or serious incidents are still open on it or its agents`,
+      `${severe.length - INCIDENTS_NAMED} more severe or serious incidents are still open under it`,
       'resolve them (GET /v1/incidents lists them all)',
       i.spec.incidentOwner ?? owner,
     );
@@ -413,7 +413,7 @@ function judge(
     },
     { label: 'tasks in the window', value: scale.tasksNow },
     {
-      label: 'open incidents on it or its agents',
+      label: 'open incidents under it',
       value:
         list(incidents.slice(0, INCIDENTS_NAMED).map((x) => `${x.id} (${x.severity})`)) +
         (incidents.length > INCIDENTS_NAMED ? ` and ${incidents.length - INCIDENTS_NAMED} more` : ''),
@@ -434,11 +434,17 @@ function judge(
   };
 }
 
-/** Incidents still open (or only mitigated) on an initiative or on one of its agents, most pressing
- *  first: serious, then by severity, then the newest (as the board report orders them). */
+/**
+ * Incidents still open (or only mitigated) under an initiative, most pressing first: serious, then by
+ * severity, then the newest (as the board report orders them). An incident belongs to the initiatives
+ * it names, those given and those its agents belonged to when it was opened (incidents.ts), not to
+ * wherever its agents are now: found by review, an agent moved to another initiative blocked the new
+ * one with an incident from its old one, as did one that only left the old one while it was open
+ * (the move links it to that initiative's open incidents, to keep its data held).
+ */
 function incidentsOn(f: PlanFacts, name: string): PlanFacts['openIncidents'] {
   return f.openIncidents
-    .filter((x) => x.initiatives.includes(name) || x.agents.some((a) => f.registry.get('Agent', a)?.spec.initiative === name))
+    .filter((x) => x.initiatives.includes(name))
     .sort((a, b) => Number(b.serious) - Number(a.serious) || a.severity.localeCompare(b.severity));
 }
 

@@ -125,7 +125,7 @@ describe.each(ENGINES)('the board report and the plan with %s incidents past the
     // The sev1 first, however old; then nine sev2s, and the rest counted.
     expect(blockers[0]?.detail).toContain(`incident ${idOf(RECENT + 1)} (sev1`);
     expect(blockers.slice(1, -1).every((b) => /\(sev2: /.test(b.detail))).toBe(true);
-    expect(blockers.at(-1)?.detail).toBe('16 more severe or serious incidents are still open on it or its agents');
+    expect(blockers.at(-1)?.detail).toBe('16 more severe or serious incidents are still open under it');
     const named = support?.evidence.find((e) => e.label.startsWith('open incidents'))?.value;
     expect(named).toMatch(new RegExp(`^${idOf(RECENT + 1)} \\(sev1\\), inc-new-\\d+ \\(sev2\\).* and 16 more$`));
   }, 60_000);
