@@ -4,10 +4,12 @@
 // call through once someone set the agent active again, within the approval's expiry. They end as
 // `revoked` with the reason, in the same registry write, each with an `approval.revoked` act.
 import path from 'node:path';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '../support/databases.js';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { addApprover, startCluster, type TestCluster } from '../support/server.js';
+import { finishedOrWaitingOnLock, pauseQuery, selectsFrom } from '../support/pause.js';
+import { ADMIN_TOKEN, addApprover, startCluster, startNode, type TestCluster } from '../support/server.js';
 import { until } from '../support/wait.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -141,3 +143,56 @@ describe.each(ENGINES)(
     });
   },
 );
+
+describe.skipIf(!ENGINES.includes('postgres'))('an approval opened by a decision racing the retirement (postgres)', () => {
+  type Node = Awaited<ReturnType<typeof startNode>>;
+  let database: TestDatabase;
+  let a: Node;
+  let b: Node | undefined;
+  // Node B stops its group commit once it has read the registry (the agent active, the retirement not
+  // yet committed) and counted the agent's pending approvals, just before it inserts the new one.
+  const held = pauseQuery({ query: selectsFrom('approvals'), row: (r) => 'n' in r });
+  const inject = (node: Node, { token, ...o }: InjectOptions & { token?: string | null }) =>
+    node.server.inject({ ...o, headers: { authorization: `Bearer ${token ?? ADMIN_TOKEN}` } });
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    a = await startNode(database);
+  });
+  afterAll(async () => {
+    for (const n of [a, b]) {
+      await n?.server.close();
+      await n?.app.close();
+    }
+    await database?.drop();
+  });
+
+  it('makes the registry write wait for that group commit, then revoke what it opened', async () => {
+    expect((await inject(a, { method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
+    const token = (await inject(a, { method: 'POST', url: `/v1/agents/${AGENT}/keys` })).json().key;
+    const approver = await addApprover({ request: (o) => inject(a, o) });
+    b = await startNode(database, {}, held.plugin);
+    const call = { action: 'tool.call', tool: 'crm.refund', arguments: { amount: 900, orderId: 'race' } };
+    const late = inject(b, { method: 'POST', url: '/v1/decisions', token, payload: call });
+    await held.paused;
+    let over = false;
+    const retiring = inject(a, { method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: spec('retired') } }).then((r) => {
+      over = true;
+      return r;
+    });
+    const { done } = await finishedOrWaitingOnLock(a.app.database.db, retiring, "the retirement to wait on node B's commit");
+    expect(over).toBe(false);
+    held.release();
+    const answer = await late;
+    expect(answer.json()).toMatchObject({ decision: 'approval_required' });
+    const id = answer.json().approvalId as string;
+    expect((await done).statusCode).toBe(200);
+    const reason = "agent retired (its descriptor's status)";
+    expect((await inject(b, { method: 'GET', url: `/v1/approvals/${id}` })).json()).toMatchObject({
+      status: 'revoked',
+      revokedReason: reason,
+    });
+    const grant = await inject(b, { method: 'POST', url: `/v1/approvals/${id}/approve`, token: approver, payload: {} });
+    expect(grant.statusCode, grant.body).toBe(409);
+    expect(grant.json().error.message).toContain(`was revoked: ${reason}`);
+  });
+});
