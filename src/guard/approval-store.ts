@@ -99,8 +99,10 @@ export const OPENED_WHILE_SUSPENDED = 'opened while the agent was suspended';
  * and neither spends nor joins what was asked for or granted to the one deleted,
  */
 export const AGENT_REMOVED = 'agent removed from the registry';
-/** or a registry write set its descriptor's `status` to `suspended` or `retired` (as the kill switch). */
+/** or a registry write set its descriptor's `status` to `suspended` or `retired` (as the kill switch), */
 export const statusChanged = (status: string) => `agent ${status} (its descriptor's status)`;
+/** or one put it in, or moved its initiative to, a stage whose agents may do nothing. */
+export const initiativeStopped = (initiative: string, stage: string) => `its initiative ${initiative} is at stage ${stage}`;
 
 /** An approval a registry write revoked, for the audit act the write records once it commits. */
 export interface RevokedApproval {
@@ -117,7 +119,7 @@ export interface RevokedApproval {
  * (whatever the suspension was for may have been that very call), and nobody can grant a request
  * made before it. The same call asks a person again after the resume. Returns those revoked. The
  * resuming transaction runs it too, for those opened after the suspension's ran; and a registry
- * write that deletes the agent or sets its descriptor's status to one that stops it runs it in its own.
+ * write that deletes the agent or stops it (its status, its initiative's stage) runs it in its own.
  */
 export async function revokeApprovalsOf(
   db: Kysely<Database>,

@@ -9,7 +9,13 @@ import { retryOnConflict } from '../db/conflict.js';
 import type { Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, type Problem, ValidationError } from '../errors.js';
 import { linkAgentsLeaving, recordDepartures } from '../governance/incident-links.js';
-import { AGENT_REMOVED, type RevokedApproval, revokeApprovalsOf, statusChanged } from '../guard/approval-store.js';
+import {
+  AGENT_REMOVED,
+  initiativeStopped,
+  type RevokedApproval,
+  revokeApprovalsOf,
+  statusChanged,
+} from '../guard/approval-store.js';
 import { servingWarnings } from '../mcp/serving.js';
 import { exportFiles, type ParsedDocument, parseFilesSliced, type SourceFile } from './descriptors.js';
 import type { Kind } from './kinds.js';
@@ -312,8 +318,8 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
           const credentials = createCredentialStore(trx);
           const written: Desired[] = [];
           const revoked: RevokedApproval[] = [];
-          // An agent deleted, or stopped by its descriptor's status, ends its open approvals as the kill
-          // switch does: nobody grants a call it asked before, and a grant made before does not let the
+          // An agent deleted, or stopped by the write (its status, its initiative's stage), ends its open
+          // approvals as the kill switch does: nobody grants a call it asked before, and a grant made before does not let the
           // call through once it is active again (or registered again under the name). By the
           // database's clock, as approvals are opened and spent; under the revision's lock, which a
           // group commit that opens approvals holds shared (guard-service.ts), so none it opens
@@ -333,12 +339,16 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
             } else {
               const object = next.get(c.kind, c.name) as Desired;
               written.push(object);
-              const status = c.kind === 'Agent' ? ((object as Desired<'Agent'>).spec.status ?? 'active') : 'active';
-              if (status !== 'active') await revokeFor(c.name, statusChanged(status));
               // Sign-in sessions made with an email the Person no longer has end with the change.
               if (c.kind === 'Person')
                 await endSessionsOf(trx, object.name, (next.get('Person', c.name) as Desired<'Person'>).spec.email ?? null);
             }
+          }
+          // Only where the write stops an agent that could act: a large apply that rewrites a proposed
+          // initiative of thousands of agents makes no statement for each.
+          for (const agent of agentsWritten(changes, next)) {
+            const why = stoppedBy(next, agent);
+            if (why && prepared.current.has('Agent', agent) && !stoppedBy(prepared.current, agent)) await revokeFor(agent, why);
           }
           // Agents leaving an initiative stay linked to its open incidents, and what they did there
           // keeps the initiative's retention floor (their data stays held).
@@ -500,6 +510,29 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
       return store.changes(limit);
     },
   };
+}
+
+/** The Agents a write's changes bear on: those written, and those of the Initiatives written. */
+function agentsWritten(changes: readonly Change[], next: RegistrySnapshot): Set<string> {
+  const agents = new Set<string>();
+  const initiatives = new Set<string>();
+  for (const c of changes) {
+    if (c.action === 'deleted') continue;
+    if (c.kind === 'Agent') agents.add(c.name);
+    if (c.kind === 'Initiative') initiatives.add(c.name);
+  }
+  if (initiatives.size > 0) for (const a of next.list('Agent')) if (initiatives.has(a.spec.initiative)) agents.add(a.name);
+  return agents;
+}
+
+/** Why the registry lets `agent` do nothing (builtin/agent-status, builtin/initiative-stage), if it does not. */
+function stoppedBy(registry: RegistrySnapshot, agent: string): string | undefined {
+  const spec = registry.get('Agent', agent)?.spec;
+  if (!spec) return undefined;
+  const status = spec.status ?? 'active';
+  if (status !== 'active') return statusChanged(status);
+  const stage = registry.get('Initiative', spec.initiative)?.spec.stage;
+  return stage === 'proposed' || stage === 'retired' ? initiativeStopped(spec.initiative, stage) : undefined;
 }
 
 function at(doc: ParsedDocument, p: Problem): Problem {

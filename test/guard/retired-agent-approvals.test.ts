@@ -115,6 +115,47 @@ describe.each(ENGINES)(
       await status(0, 'active');
     });
 
+    it('retiring its initiative, or moving it into a proposed one, revokes its approvals: its agents may do nothing', async () => {
+      const token = await key();
+      const initiative = (await c.request(0, { method: 'GET', url: '/v1/initiatives/support-deflection' })).json();
+      const stage = async (to: string) => {
+        const r = await c.request(0, {
+          method: 'PUT',
+          url: '/v1/initiatives/support-deflection',
+          payload: { spec: { ...initiative.spec, stage: to } },
+        });
+        expect(r.statusCode, r.body).toBe(200);
+      };
+      const granted = (await ask(0, token, 'initiative-granted')).approvalId as string;
+      expect((await approve(0, granted)).statusCode).toBe(200);
+      await stage('retired');
+      const reason = 'its initiative support-deflection is at stage retired';
+      expect(await approval(1, granted)).toMatchObject({ status: 'revoked', revokedReason: reason });
+      expect((await revokedActs(1)).find((a) => a.approvalId === granted)).toMatchObject({ detail: { reason } });
+      await stage('production');
+      await until(async () => (await ask(1, token, 'initiative-granted')).decision !== 'deny', 'node 1 to see it in production');
+      expect((await ask(1, token, 'initiative-granted')).approvalId).not.toBe(granted);
+
+      const proposed = await c.request(0, {
+        method: 'PUT',
+        url: '/v1/initiatives/support-proposed',
+        payload: { spec: { ...initiative.spec, stage: 'proposed', stageSince: undefined } },
+      });
+      expect(proposed.statusCode, proposed.body).toBe(201);
+      const pending = (await ask(0, token, 'initiative-pending')).approvalId as string;
+      const moved = await c.request(1, {
+        method: 'PUT',
+        url: `/v1/agents/${AGENT}`,
+        payload: { spec: { ...spec('active'), initiative: 'support-proposed' } },
+      });
+      expect(moved.statusCode, moved.body).toBe(200);
+      expect(await approval(0, pending)).toMatchObject({
+        status: 'revoked',
+        revokedReason: 'its initiative support-proposed is at stage proposed',
+      });
+      await status(0, 'active');
+    });
+
     it('removing the agent revokes its approvals, and the agent registered next under the name inherits none', async () => {
       const token = await key();
       const granted = (await ask(0, token, 'removed-granted')).approvalId as string;

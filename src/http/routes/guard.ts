@@ -90,7 +90,7 @@ const Approval = T.Object(
     revokedReason: Nullable(
       T.String({
         description:
-          "revoked: why (`agent suspended`, `opened while the agent was suspended` at the resume, `agent removed from the registry`, or `agent retired (its descriptor's status)` / `agent suspended (its descriptor's status)`)",
+          "revoked: why (`agent suspended`, `opened while the agent was suspended` at the resume, `agent removed from the registry`, `agent retired (its descriptor's status)` / `agent suspended (its descriptor's status)`, or `its initiative NAME is at stage retired` / `proposed`)",
       }),
     ),
     agentOwner: Nullable(
