@@ -6354,6 +6354,15 @@ export interface operations {
                 };
             };
             /** @description Every error answer has this shape. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
             413: {
                 headers: {
                     [name: string]: unknown;

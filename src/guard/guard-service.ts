@@ -913,6 +913,13 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
             throw new NotAllowedError(`${agent} was suspended by ${by}: only platform or admin may resume it`);
           if (!suspended) {
             const lifted = await trx.deleteFrom('agent_controls').where('agent', '=', agent).executeTakeFirst();
+            // Stopped by its descriptor instead, which a resume does not change: answered 200 with the
+            // status still `suspended`, the operator was not told why nor what would let it act.
+            const status = descriptor.spec.status ?? 'active';
+            if (Number(lifted.numDeletedRows) === 0 && status !== 'active')
+              throw new ConflictError(
+                `${agent} is ${status} by its descriptor's status, not by the kill switch, so there is no suspension to lift: a registry write setting its spec.status to active lets it act`,
+              );
             if (Number(lifted.numDeletedRows) === 0) return { changed: false, revoked: [] };
             // The suspension revoked every approval open then; one open now was opened after that (a
             // group commit on another node that read the registry just before the suspension committed,

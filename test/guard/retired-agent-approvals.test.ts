@@ -156,6 +156,21 @@ describe.each(ENGINES)(
       await status(0, 'active');
     });
 
+    it('a resume of an agent stopped by its descriptor, not the kill switch, is refused and says what would let it act', async () => {
+      for (const to of ['suspended', 'retired']) {
+        await status(0, to);
+        const r = await c.request(1, { method: 'POST', url: `/v1/agents/${AGENT}/resume`, payload: { reason: 'back' } });
+        expect(r.statusCode, r.body).toBe(409);
+        expect(r.json().error.message).toBe(
+          `${AGENT} is ${to} by its descriptor's status, not by the kill switch, so there is no suspension to lift: a registry write setting its spec.status to active lets it act`,
+        );
+      }
+      await status(0, 'active');
+      // An active agent's resume is still a no-op answered 200 (suspension-approvals.test.ts).
+      const r = await c.request(1, { method: 'POST', url: `/v1/agents/${AGENT}/resume`, payload: { reason: 'back' } });
+      expect(r.statusCode, r.body).toBe(200);
+    });
+
     it('removing the agent revokes its approvals, and the agent registered next under the name inherits none', async () => {
       const token = await key();
       const granted = (await ask(0, token, 'removed-granted')).approvalId as string;

@@ -282,7 +282,8 @@ export function guardRoutes(server: Server, guard: GuardService): void {
             verb === 'suspend' ? 'The kill switch: every node denies this agent from its next decision' : 'Lift a suspension',
           params: T.Object({ name: Name }),
           body: T.Object({ reason: T.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
-          response: { 200: T.Ref(AgentControl), ...errorResponses(404) },
+          // 409: a resume of an agent stopped by its descriptor's status, which only a registry write lifts.
+          response: { 200: T.Ref(AgentControl), ...errorResponses(404, ...(verb === 'resume' ? [409] : [])) },
         },
       },
       async (req) => guard.setSuspended(req.principal, req.params.name, verb === 'suspend', req.body.reason),
