@@ -197,6 +197,28 @@ describe.each(ENGINES)('MCP gateway (%s)', (engine) => {
     }
   });
 
+  it('tells a call whose approval was revoked while it waited, by its agent being retired in the registry, that the agent is retired', async () => {
+    const calling = mcpBot.callTool({ name: 'web.get-sum', arguments: { a: 960, b: 1 } });
+    const pending = await pendingApprovals();
+    const id = pending[0]?.id as string;
+    const { spec } = (await t.request({ method: 'GET', url: '/v1/agents/mcp-bot' })).json();
+    const put = async (status: string) =>
+      expect(
+        (await t.request({ method: 'PUT', url: '/v1/agents/mcp-bot', payload: { spec: { ...spec, status } } })).statusCode,
+      ).toBe(200);
+    await put('retired');
+    try {
+      const r = await calling;
+      expect(r.isError).toBe(true);
+      // Before, the call waited out its bound and was told the approval was still pending.
+      expect(text(r)).toBe(
+        `approval ${id} was revoked (agent retired (its descriptor's status)) before the call could use it: agent mcp-bot is retired (builtin/agent-status): it may do nothing.`,
+      );
+    } finally {
+      await put('active');
+    }
+  });
+
   /** evh's wait for a person, once the guard's snapshot follows the registry. */
   const setWait = async (approvalWaitSeconds: number) => {
     const put = await t.request({
