@@ -9,6 +9,7 @@ import { type DeferredSync, withQueryBound } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import { isTransactionConflict, pauseAfterConflict } from '../db/conflict.js';
 import type { AuditEntryTable, Database } from '../db/schema.js';
+import { FulcrumError } from '../errors.js';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -54,6 +55,16 @@ export interface AuditRecord {
   approvalId: string | null;
   detail: Record<string, unknown>;
 }
+
+/** What an act's entry says; the writer's caller fills in the rest (id, time, policy version, empties). */
+export type ActRecord = Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>;
+
+/**
+ * Makes a change and the entries that record it in one transaction, the audit writer's: resolves once
+ * both committed, with what `make` answered. `make` runs on `trx` alone, may run again (PostgreSQL
+ * ended the transaction as a conflict), and throws a FulcrumError to refuse, undoing what it wrote.
+ */
+export type ChangeWithActs = <R>(make: (trx: Transaction<Database>) => Promise<{ value: R; acts: ActRecord[] }>) => Promise<R>;
 
 type Row = Omit<AuditEntryTable, 'hash'>;
 
@@ -136,7 +147,14 @@ export interface AuditWriterOptions<T> {
    *  records (re-decide against a newer registry, consume approvals) and write rows of its own.
    *  While `mayRetry`, it may throw RetryBatch to have work done outside the transaction first. */
   beforeWrite?(trx: Transaction<Database>, items: T[], mayRetry: boolean): Promise<void>;
-  record(item: T): AuditRecord;
+  /** The entries an item is written as, after beforeWrite: one (a decision), or as many as a change made
+   *  in the batch's transaction records (none, when it changed nothing). */
+  record(item: T): AuditRecord | AuditRecord[];
+  /** An item written in a batch of its own: a change made in the batch's transaction together with its
+   *  entries. Its refusal (a FulcrumError thrown by beforeWrite: not found, not allowed, a conflict) undoes
+   *  only its own transaction, and does not count as a failed commit; a change that moves the registry
+   *  revision does not make a batch's decisions be decided again. */
+  alone?(item: T): boolean;
   /** Hears each batch's commit: how many entries, how long the transaction took, whether it committed. */
   onCommit?(entries: number, seconds: number, ok: boolean): void;
   /** Hears each batch tried again, and why: PostgreSQL ended its transaction (`conflict`: a deadlock or
@@ -260,10 +278,20 @@ export class AuditWriter<T> {
 
   private async flush(): Promise<void> {
     try {
-      while (this.queue.length > 0) await this.write(this.queue.splice(0, this.opts.maxBatch ?? 500));
+      while (this.queue.length > 0) await this.write(this.queue.splice(0, this.nextBatchLength()));
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** Up to maxBatch items from the queue's head, in order: an item that goes alone is a batch of one. */
+  private nextBatchLength(): number {
+    const max = this.opts.maxBatch ?? 500;
+    const alone = this.opts.alone;
+    if (!alone) return max;
+    let n = 0;
+    while (n < max && n < this.queue.length && !alone((this.queue[n] as Pending<T>).item)) n++;
+    return n === 0 ? 1 : n;
   }
 
   /** One batch, committed together; one entry the database refuses as data fails only itself. */
@@ -292,12 +320,14 @@ export class AuditWriter<T> {
     const took = () => Number(process.hrtime.bigint() - started) / 1e9;
     let rechained = false;
     let durable: Promise<void> | undefined;
+    let entries = 0;
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          ({ durable } = await this.transaction(batch, attempt < BATCH_ATTEMPTS, (s, h) => {
+          ({ durable } = await this.transaction(batch, attempt < BATCH_ATTEMPTS, (s, h, n) => {
             seq = s;
             prev = h;
+            entries = n;
           }));
           break;
         } catch (err) {
@@ -349,21 +379,27 @@ export class AuditWriter<T> {
         durable
           .then(
             () => {
-              this.opts.onCommit?.(batch.length, took(), true);
+              this.opts.onCommit?.(entries, took(), true);
               for (const p of batch) p.resolve();
             },
             (err) => {
               this.broken ??= err instanceof Error ? err : new Error(String(err));
-              this.opts.onCommit?.(batch.length, took(), false);
+              this.opts.onCommit?.(entries, took(), false);
               for (const p of batch) p.reject(err);
             },
           )
           .finally(() => this.syncing--);
         return;
       }
-      this.opts.onCommit?.(batch.length, took(), true);
+      this.opts.onCommit?.(entries, took(), true);
       for (const p of batch) p.resolve();
     } catch (err) {
+      // A change refused (alone: its batch holds nothing else) was undone by its own throw: nothing of
+      // it committed, and nothing failed to.
+      if (err instanceof FulcrumError && batch.length === 1 && this.opts.alone?.((batch[0] as Pending<T>).item)) {
+        (batch[0] as Pending<T>).reject(err);
+        return;
+      }
       this.headUnknown = true;
       this.opts.onCommit?.(batch.length, took(), false);
       // A value the database refuses (PostgreSQL's data exceptions, class 22: a NUL in text, a
@@ -378,11 +414,12 @@ export class AuditWriter<T> {
     }
   }
 
-  /** One try at writing `batch`: its transaction; `done` hears the chain's new head before the commit. */
+  /** One try at writing `batch`: its transaction; `done` hears the chain's new head (and the entries
+   *  written) before the commit. */
   private async transaction(
     batch: Array<Pending<T>>,
     mayRetry: boolean,
-    done: (seq: number, hash: string) => void,
+    done: (seq: number, hash: string, entries: number) => void,
   ): Promise<{ durable?: Promise<void> }> {
     const sync = this.opts.sync;
     const commit = (db: Kysely<Database>) => this.commit(db, batch, mayRetry, done);
@@ -401,7 +438,7 @@ export class AuditWriter<T> {
     db: Kysely<Database>,
     batch: Array<Pending<T>>,
     mayRetry: boolean,
-    done: (seq: number, hash: string) => void,
+    done: (seq: number, hash: string, entries: number) => void,
   ): Promise<void> {
     await db.transaction().execute(async (trx) => {
       if (this.headUnknown) await this.readHead(trx);
@@ -409,16 +446,18 @@ export class AuditWriter<T> {
       let prev = this.lastHash;
       const items = batch.map((p) => p.item);
       await this.opts.beforeWrite?.(trx, items, mayRetry);
-      const rows = items.map((item) => {
-        const row = toRow(this.opts.record(item), this.chain, ++seq, prev);
-        prev = entryHash(row);
-        return Object.assign(row, { hash: prev });
-      });
+      const rows = items
+        .flatMap((item) => this.opts.record(item))
+        .map((record) => {
+          const row = toRow(record, this.chain, ++seq, prev);
+          prev = entryHash(row);
+          return Object.assign(row, { hash: prev });
+        });
       await this.insert(trx, rows);
       const moved = await trx.executeQuery(CompiledQuery.raw(this.headSql, [seq, prev, this.chain]));
       // No row: the chain was retired meanwhile; the transaction is undone, entries included.
       if (moved.numAffectedRows === BigInt(0)) throw new ChainRetired(this.chain);
-      done(seq, prev);
+      done(seq, prev, rows.length);
     });
   }
 

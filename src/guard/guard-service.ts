@@ -6,7 +6,6 @@ import { type AgentCaller, actorName, assertCan, describe, hasRole, type Princip
 import { hashToken, newId } from '../auth/tokens.js';
 import { adapterOf, type DeferredSync, deferredSyncOf, SLOW_SYNC_MS, SLOW_SYNC_PROBE_MS } from '../db/adapter.js';
 import { databaseNow } from '../db/clock.js';
-import { retryOnConflict } from '../db/conflict.js';
 import { inSavepoint } from '../db/savepoint.js';
 import type { ApprovalTable, Database } from '../db/schema.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError, UnauthenticatedError } from '../errors.js';
@@ -24,7 +23,7 @@ import {
   type RevokedApproval,
   revokeApprovalsOf,
 } from './approval-store.js';
-import { type AuditRecord, AuditWriter, RetryBatch } from './audit.js';
+import { type ActRecord, type AuditRecord, AuditWriter, type ChangeWithActs, RetryBatch } from './audit.js';
 import {
   checkRequest,
   type DecisionRequest,
@@ -97,7 +96,19 @@ interface ActItem {
   record: AuditRecord;
 }
 
-type Item = DecisionItem | ActItem;
+/**
+ * A change and the entries that record it, made in the audit writer's transaction (a batch of its own):
+ * both commit or neither does. Made after, an entry that failed (the database, a failed sync, the
+ * process ended between the two) left the change standing with nothing in the log.
+ */
+interface ChangeItem {
+  type: 'change';
+  make(trx: Transaction<Database>): Promise<ActRecord[]>;
+  /** The entries `make` returned, as written (assigned in the transaction). */
+  records?: AuditRecord[];
+}
+
+type Item = DecisionItem | ActItem | ChangeItem;
 
 /** How often a node reads the approvals its waits for a person are on: as often as it polls the revision. */
 const WATCH_MS = 250;
@@ -291,12 +302,17 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       async () => (syncs.recentSyncMs === undefined ? Number.NaN : syncs.recentSyncMs / 1000),
     );
   const writer = await AuditWriter.start<Item>(db, {
-    record: (item) => withInitiative(item.type === 'act' ? item.record : decisionRecord(item)),
+    record: (item) =>
+      item.type === 'change'
+        ? (item.records ?? []).map(withInitiative)
+        : withInitiative(item.type === 'act' ? item.record : decisionRecord(item)),
+    alone: (item) => item.type === 'change',
     onCommit: (entries, seconds, ok) => observe.auditCommit(entries, seconds, ok),
     onRetry: (reason) => observe.auditRetry(reason),
     ...(syncs && syncOffLoop ? { sync: { via: syncs, offLoop: (n: number) => syncOffLoop(n, syncs) } } : {}),
     syncFailed: () => syncs?.failed,
     beforeWrite: async (trx, items, mayRetry) => {
+      for (const item of items) if (item.type === 'change') item.records = (await item.make(trx)).map(actRecord);
       const decisions = items.filter((i): i is DecisionItem => i.type === 'decision');
       if (decisions.length === 0) return;
       // Decide against the registry as it is at commit: a suspension committed on any node
@@ -613,30 +629,49 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     return `approval ${id} is still pending`;
   }
 
-  /** Records a human act or a report: what is not given is empty. */
-  async function appendAct(record: Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>): Promise<void> {
+  /** An act's entry: what is not given is empty. */
+  function actRecord(record: ActRecord): AuditRecord {
+    return {
+      agent: null,
+      action: null,
+      target: null,
+      decision: null,
+      reasons: [],
+      monitor: [],
+      argumentsHash: null,
+      arguments: null,
+      dataDomains: [],
+      taskId: null,
+      approvalId: null,
+      detail: {},
+      ...record,
+      id: newId('act_'),
+      at: new Date().toISOString(),
+      policyVersion: snapshot.revision,
+    };
+  }
+
+  /** Records a human act or a report that changes nothing else. */
+  async function appendAct(record: ActRecord): Promise<void> {
+    await writer.append({ type: 'act', record: actRecord(record) });
+  }
+
+  /** ChangeWithActs (audit.ts): the change is written in a batch of its own. `make` must not use `db`:
+   *  on SQLite the node's one connection is the transaction's, and a query on `db` would wait on it. */
+  const changeWithActs: ChangeWithActs = async <R>(
+    make: (trx: Transaction<Database>) => Promise<{ value: R; acts: ActRecord[] }>,
+  ): Promise<R> => {
+    let value: { made: R } | undefined;
     await writer.append({
-      type: 'act',
-      record: {
-        agent: null,
-        action: null,
-        target: null,
-        decision: null,
-        reasons: [],
-        monitor: [],
-        argumentsHash: null,
-        arguments: null,
-        dataDomains: [],
-        taskId: null,
-        approvalId: null,
-        detail: {},
-        ...record,
-        id: newId('act_'),
-        at: new Date().toISOString(),
-        policyVersion: snapshot.revision,
+      type: 'change',
+      make: async (trx) => {
+        const out = await make(trx);
+        value = { made: out.value };
+        return out.acts;
       },
     });
-  }
+    return (value as { made: R }).made;
+  };
 
   /** Separation of duties: nobody approves or denies a call of an agent they own, or one made with a key
    *  they issued (docs/auth.md). */
@@ -861,29 +896,35 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       assertCan(actor, 'approvals.decide');
       if (comment !== null) storableText('comment', comment);
       await assertMayDecide(actor, id);
-      const now = (await databaseNow(db)).toISOString(); // by the clock approvals expire by
-      if (!(await approvals.decide(id, verdict, actorName(actor), comment, now))) {
-        const a = await approvals.get(id, now);
-        if (!a) throw new NotFoundError(`no approval "${id}"`);
-        if (a.status === 'expired') throw new ConflictError(`approval ${id} expired at ${a.expiresAt}`);
-        if (a.status === 'revoked')
-          throw new ConflictError(`approval ${id} was revoked: ${a.revokedReason} (${a.revokedAt}); the call asks again`);
-        if (a.status === 'pending' && verdict === 'approved')
-          throw new ConflictError(
-            `approval ${id} cannot be granted while ${a.agent} is suspended: deny it, or resume the agent first`,
-          );
-        throw new ConflictError(`approval ${id} is already ${a.status}${a.decidedBy ? ` (by ${a.decidedBy})` : ''}`);
-      }
-      const a = (await approvals.get(id)) as Approval;
-      await appendAct({
-        kind: verdict === 'approved' ? 'approval.approved' : 'approval.denied',
-        actor: actorName(actor),
-        agent: a.agent,
-        action: 'tool.call',
-        target: a.tool,
-        dataDomains: a.dataDomains,
-        approvalId: id,
-        detail: comment ? { comment } : {},
+      // The verdict and its entry commit together: an approval granted with no entry (the entry's write
+      // failed after the grant committed) let the call through with nobody in the log having allowed it.
+      const { a, now } = await changeWithActs(async (trx) => {
+        const store = createApprovalStore(trx);
+        const now = (await databaseNow(trx)).toISOString(); // by the clock approvals expire by
+        if (!(await store.decide(id, verdict, actorName(actor), comment, now))) {
+          const a = await store.get(id, now);
+          if (!a) throw new NotFoundError(`no approval "${id}"`);
+          if (a.status === 'expired') throw new ConflictError(`approval ${id} expired at ${a.expiresAt}`);
+          if (a.status === 'revoked')
+            throw new ConflictError(`approval ${id} was revoked: ${a.revokedReason} (${a.revokedAt}); the call asks again`);
+          if (a.status === 'pending' && verdict === 'approved')
+            throw new ConflictError(
+              `approval ${id} cannot be granted while ${a.agent} is suspended: deny it, or resume the agent first`,
+            );
+          throw new ConflictError(`approval ${id} is already ${a.status}${a.decidedBy ? ` (by ${a.decidedBy})` : ''}`);
+        }
+        const a = (await store.get(id, now)) as Approval;
+        const act: ActRecord = {
+          kind: verdict === 'approved' ? 'approval.approved' : 'approval.denied',
+          actor: actorName(actor),
+          agent: a.agent,
+          action: 'tool.call',
+          target: a.tool,
+          dataDomains: a.dataDomains,
+          approvalId: id,
+          detail: comment ? { comment } : {},
+        };
+        return { value: { a, now }, acts: [act] };
       });
       events.emit(id);
       observe.approval(verdict, (Date.parse(now) - Date.parse(a.createdAt)) / 1000);
@@ -893,82 +934,81 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     async setSuspended(actor: Principal, agent: string, suspended: boolean, reason: string) {
       storableText('reason', reason);
       const at = new Date().toISOString();
-      // Tried again when PostgreSQL ends it as a conflict: an emergency stop should not fail for a
-      // deadlock with a decision's commit (it reads everything it acts on inside the transaction).
-      const { changed, revoked } = await retryOnConflict(() =>
-        db.transaction().execute(async (trx) => {
-          // Who owns the agent and who suspended it are read as committed, under the lock the revision
-          // takes: an agent registered, handed over or suspended through another node a moment ago
-          // (before this node polls) counts as it now is.
-          const registryTx = createRegistryStore(trx);
-          await registryTx.bumpRevision();
-          const descriptor = await registryTx.get('Agent', agent);
-          if (!descriptor) throw new NotFoundError(`no Agent named "${agent}"`);
-          canControl(actor, agent, descriptor.spec.owner);
-          // An owner lifts only their own suspension: one by a monitor (a sev1 breach) or by platform
-          // stays until platform lifts it.
-          const by = (await trx.selectFrom('agent_controls').select('actor').where('agent', '=', agent).executeTakeFirst())
-            ?.actor;
-          if (!suspended && by && actor.type === 'person' && !hasRole(actor, 'platform') && by !== actorName(actor))
-            throw new NotAllowedError(`${agent} was suspended by ${by}: only platform or admin may resume it`);
-          if (!suspended) {
-            const lifted = await trx.deleteFrom('agent_controls').where('agent', '=', agent).executeTakeFirst();
-            // Stopped by its descriptor instead, which a resume does not change: answered 200 with the
-            // status still `suspended`, the operator was not told why nor what would let it act.
-            const status = descriptor.spec.status ?? 'active';
-            if (Number(lifted.numDeletedRows) === 0 && status !== 'active')
-              throw new ConflictError(
-                `${agent} is ${status} by its descriptor's status, not by the kill switch, so there is no suspension to lift: a registry write setting its spec.status to active lets it act`,
-              );
-            if (Number(lifted.numDeletedRows) === 0) return { changed: false, revoked: [] };
-            // The suspension revoked every approval open then; one open now was opened after that (a
-            // group commit on another node that read the registry just before the suspension committed,
-            // before such commits took the revision's lock shared): a call made while the agent was
-            // being stopped, which the resume does not let a person grant. It asks again
-            // (docs/policies.md). Kept behind the lock, which closes that race where it starts.
-            return {
-              changed: true,
-              revoked: await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), OPENED_WHILE_SUSPENDED),
-            };
-          }
-          await trx
-            .insertInto('agent_controls')
-            .values({ agent, status: 'suspended', reason, actor: actorName(actor), at })
-            .onConflict((oc) => oc.column('agent').doUpdateSet({ reason, actor: actorName(actor), at }))
-            .execute();
-          // Whatever it was suspended for may be the very call a person approved: its open approvals end
-          // with the suspension, and after the resume the call asks again (docs/policies.md).
+      // In the audit writer's transaction, with its entries (the suspension or resume, and each approval
+      // it revoked): made first and recorded after, an entry that failed left an agent resumed, or its
+      // approvals revoked, with nothing in the log. Tried again when PostgreSQL ends it as a conflict
+      // (the writer does): an emergency stop should not fail for a deadlock with a decision's commit
+      // (it reads everything it acts on inside the transaction).
+      const control = async (trx: Transaction<Database>) => {
+        // Who owns the agent and who suspended it are read as committed, under the lock the revision
+        // takes: an agent registered, handed over or suspended through another node a moment ago
+        // (before this node polls) counts as it now is.
+        const registryTx = createRegistryStore(trx);
+        await registryTx.bumpRevision();
+        const descriptor = await registryTx.get('Agent', agent);
+        if (!descriptor) throw new NotFoundError(`no Agent named "${agent}"`);
+        canControl(actor, agent, descriptor.spec.owner);
+        // An owner lifts only their own suspension: one by a monitor (a sev1 breach) or by platform
+        // stays until platform lifts it.
+        const by = (await trx.selectFrom('agent_controls').select('actor').where('agent', '=', agent).executeTakeFirst())?.actor;
+        if (!suspended && by && actor.type === 'person' && !hasRole(actor, 'platform') && by !== actorName(actor))
+          throw new NotAllowedError(`${agent} was suspended by ${by}: only platform or admin may resume it`);
+        if (!suspended) {
+          const lifted = await trx.deleteFrom('agent_controls').where('agent', '=', agent).executeTakeFirst();
+          // Stopped by its descriptor instead, which a resume does not change: answered 200 with the
+          // status still `suspended`, the operator was not told why nor what would let it act.
+          const status = descriptor.spec.status ?? 'active';
+          if (Number(lifted.numDeletedRows) === 0 && status !== 'active')
+            throw new ConflictError(
+              `${agent} is ${status} by its descriptor's status, not by the kill switch, so there is no suspension to lift: a registry write setting its spec.status to active lets it act`,
+            );
+          if (Number(lifted.numDeletedRows) === 0) return { changed: false, revoked: [] };
+          // The suspension revoked every approval open then; one open now was opened after that (a
+          // group commit on another node that read the registry just before the suspension committed,
+          // before such commits took the revision's lock shared): a call made while the agent was
+          // being stopped, which the resume does not let a person grant. It asks again
+          // (docs/policies.md). Kept behind the lock, which closes that race where it starts.
           return {
             changed: true,
-            revoked: await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), AGENT_SUSPENDED),
+            revoked: await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), OPENED_WHILE_SUSPENDED),
           };
-        }),
-      );
+        }
+        await trx
+          .insertInto('agent_controls')
+          .values({ agent, status: 'suspended', reason, actor: actorName(actor), at })
+          .onConflict((oc) => oc.column('agent').doUpdateSet({ reason, actor: actorName(actor), at }))
+          .execute();
+        // Whatever it was suspended for may be the very call a person approved: its open approvals end
+        // with the suspension, and after the resume the call asks again (docs/policies.md).
+        return {
+          changed: true,
+          revoked: await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), AGENT_SUSPENDED),
+        };
+      };
+      const { revoked } = await changeWithActs(async (trx) => {
+        const made = await control(trx);
+        // A resume of an agent that was not suspended changed nothing: the audit log records no resume.
+        // (A suspension is recorded each time: a second one restates who stopped the agent, and why.)
+        const acts: ActRecord[] = made.changed
+          ? [{ kind: suspended ? 'agent.suspended' : 'agent.resumed', actor: actorName(actor), agent, detail: { reason } }]
+          : [];
+        for (const a of made.revoked)
+          acts.push({
+            kind: 'approval.revoked',
+            actor: actorName(actor),
+            agent,
+            action: 'tool.call',
+            target: a.tool,
+            dataDomains: JSON.parse(a.data_domains),
+            approvalId: a.id,
+            detail: suspended
+              ? { reason: AGENT_SUSPENDED, suspension: reason }
+              : { reason: OPENED_WHILE_SUSPENDED, resume: reason },
+          });
+        return { value: made, acts };
+      });
       markStale();
-      // A resume of an agent that was not suspended changed nothing: the audit log records no resume.
-      // (A suspension is recorded each time: a second one restates who stopped the agent, and why.)
-      if (changed)
-        await appendAct({
-          kind: suspended ? 'agent.suspended' : 'agent.resumed',
-          actor: actorName(actor),
-          agent,
-          detail: { reason },
-        });
-      for (const a of revoked) {
-        await appendAct({
-          kind: 'approval.revoked',
-          actor: actorName(actor),
-          agent,
-          action: 'tool.call',
-          target: a.tool,
-          dataDomains: JSON.parse(a.data_domains),
-          approvalId: a.id,
-          detail: suspended
-            ? { reason: AGENT_SUSPENDED, suspension: reason }
-            : { reason: OPENED_WHILE_SUSPENDED, resume: reason },
-        });
-        events.emit(a.id);
-      }
+      for (const a of revoked) events.emit(a.id);
       const fresh = await current();
       return { agent, status: fresh.status(agent), reason, actor: actorName(actor), at };
     },
@@ -1009,24 +1049,26 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       if (!d || d.agent !== agent) throw new NotFoundError(`no decision "${decisionId}" for agent ${agent}`);
       if (d.decision !== 'allow')
         throw new ConflictError(`decision ${decisionId} was ${d.decision}: there is no call to report on`);
-      // Claimed first, so of two reports (even on two nodes at once) exactly one is recorded.
-      const claimed = await db
-        .insertInto('decision_outcomes')
-        .values({ decision_id: decisionId, outcome: o.outcome, at: new Date().toISOString() })
-        .onConflict((oc) => oc.column('decision_id').doNothing())
-        .executeTakeFirst();
-      if (Number(claimed.numInsertedOrUpdatedRows ?? 0) !== 1) {
-        const first = await db
-          .selectFrom('decision_outcomes')
-          .select(['outcome', 'at'])
-          .where('decision_id', '=', decisionId)
+      // Claimed in the entry's transaction, so of two reports (even on two nodes at once) exactly one is
+      // recorded, and a claim never stands without its entry. (Released after a failed entry, a claim
+      // outlived a process that ended between the two: every retry was refused as already reported.)
+      await changeWithActs(async (trx) => {
+        const claimed = await trx
+          .insertInto('decision_outcomes')
+          .values({ decision_id: decisionId, outcome: o.outcome, at: new Date().toISOString() })
+          .onConflict((oc) => oc.column('decision_id').doNothing())
           .executeTakeFirst();
-        throw new ConflictError(
-          `the outcome of decision ${decisionId} was already reported${first ? ` (${first.outcome} at ${first.at})` : ''}`,
-        );
-      }
-      try {
-        await appendAct({
+        if (Number(claimed.numInsertedOrUpdatedRows ?? 0) !== 1) {
+          const first = await trx
+            .selectFrom('decision_outcomes')
+            .select(['outcome', 'at'])
+            .where('decision_id', '=', decisionId)
+            .executeTakeFirst();
+          throw new ConflictError(
+            `the outcome of decision ${decisionId} was already reported${first ? ` (${first.outcome} at ${first.at})` : ''}`,
+          );
+        }
+        const act: ActRecord = {
           kind: 'call.outcome',
           actor: `agent:${agent}`,
           agent,
@@ -1034,16 +1076,16 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
           target: d.target,
           taskId: d.task_id,
           detail: { decisionId, ...o },
-        });
-      } catch (err) {
-        // Not in the audit log, so not reported: release the claim for a retry.
-        await db.deleteFrom('decision_outcomes').where('decision_id', '=', decisionId).execute();
-        throw err;
-      }
+        };
+        return { value: undefined, acts: [act] };
+      });
     },
 
     /** Records a human act of another loop (governance) in the audit chain; resolves once committed. */
     recordAct: appendAct,
+
+    /** Makes another loop's change and the entries recording it in one transaction (changeWithActs). */
+    changeWithActs,
 
     /** What this node decides with (the MCP gateway evaluates tool visibility against it). */
     snapshot: current,

@@ -189,6 +189,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('an approval opened by a decision
   let database: TestDatabase;
   let a: Node;
   let b: Node | undefined;
+  let c: Node | undefined;
   // Node B stops its group commit once it has read the registry (the agent active, the suspension not
   // yet committed) and counted the agent's pending approvals, just before it inserts the new one.
   const held = pauseQuery({ query: selectsFrom('approvals'), row: (r) => 'n' in r });
@@ -199,7 +200,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('an approval opened by a decision
     a = await startNode(database);
   });
   afterAll(async () => {
-    for (const n of [a, b]) {
+    for (const n of [a, b, c]) {
       await n?.server.close();
       await n?.app.close();
     }
@@ -211,6 +212,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('an approval opened by a decision
     const key = (await inject(a, { method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
     const approver = await addApprover({ request: (o) => inject(a, o) });
     b = await startNode(database, {}, held.plugin);
+    c = await startNode(database);
     const call = {
       action: 'tool.call',
       tool: 'crm.refund',
@@ -233,8 +235,10 @@ describe.skipIf(!ENGINES.includes('postgres'))('an approval opened by a decision
     expect(over).toBe(false);
     // A call asking a person now queues behind the waiting suspension, not ahead of it (an advisory
     // lock: overlapping FOR SHARE reads of the revision's row, on several nodes, held a suspension off).
+    // Through a third node: on node A it queues behind the suspension in A's audit writer, whose
+    // transaction the suspension is made in, and never reaches the database's lock.
     let thirdOver = false;
-    const third = inject(a, {
+    const third = inject(c as Node, {
       method: 'POST',
       url: '/v1/decisions',
       token: key,
