@@ -151,11 +151,15 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   );
   // An incident names agents and initiatives as committed (one registered through another node a
   // moment ago counts) and takes its owner from the initiative as it now is.
-  const incidents = createIncidentService({ db, registry: () => registry.snapshot(), recordAct: guard.recordAct });
+  const incidents = createIncidentService({
+    db,
+    registry: () => registry.snapshot(),
+    changeWithActs: guard.changeWithActs,
+  });
   const risk = createRiskService({
     db,
     registry: () => guard.registry(),
-    recordAct: guard.recordAct,
+    changeWithActs: guard.changeWithActs,
     onChange: () => guard.invalidate(),
   });
   const reviews = createReviewService({
@@ -186,6 +190,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     chainSegmentChecker: (on) => segmentChecker(on, auditKey),
     observe: observability,
     recordAct: guard.recordAct,
+    changeWithActs: guard.changeWithActs,
   });
   retention.start(config.retentionIntervalHours * 3_600_000);
   const evidenceExport = createEvidenceExport({
@@ -238,7 +243,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     retention,
     evidenceExport,
     insight,
-    spend: createSpendService({ db, registry: () => registry.snapshot(), recordAct: guard.recordAct }),
+    spend: createSpendService({ db, registry: () => registry.snapshot(), changeWithActs: guard.changeWithActs }),
     mcp,
     backgroundCommit: background,
     observability,

@@ -7,7 +7,7 @@ import { newId } from '../auth/tokens.js';
 import { adapterOf, orBatches } from '../db/adapter.js';
 import type { Database, IncidentTable } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError, ValidationError } from '../errors.js';
-import type { AuditRecord } from '../guard/audit.js';
+import type { ActRecord, ChangeWithActs } from '../guard/audit.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 
 export const SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4'] as const;
@@ -57,7 +57,8 @@ export interface NewIncident {
 export interface Deps {
   db: Kysely<Database>;
   registry(): Promise<RegistrySnapshot>;
-  recordAct(record: Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>): Promise<void>;
+  /** An incident's change and its audit entry, in one transaction (src/guard/audit.ts). */
+  changeWithActs: ChangeWithActs;
 }
 
 export type IncidentService = ReturnType<typeof createIncidentService>;
@@ -221,17 +222,18 @@ export function createIncidentService(deps: Deps) {
         opened_at: now,
         updated_at: now,
       };
-      await db.transaction().execute(async (trx) => {
+      await deps.changeWithActs(async (trx) => {
         await trx.insertInto('incidents').values(r).execute();
         await timeline(trx, r.id, actorName(actor), 'opened', 'open', input.description ?? null, now);
         if (opts.suspending?.length)
           await timeline(trx, r.id, actorName(actor), 'suspending', null, opts.suspending.join(', '), now);
-      });
-      await deps.recordAct({
-        kind: 'incident.opened',
-        actor: actorName(actor),
-        agent: input.agents?.[0] ?? null,
-        detail: { incident: r.id, severity: r.severity, serious: r.serious === 1, title: r.title },
+        const act: ActRecord = {
+          kind: 'incident.opened',
+          actor: actorName(actor),
+          agent: input.agents?.[0] ?? null,
+          detail: { incident: r.id, severity: r.severity, serious: r.serious === 1, title: r.title },
+        };
+        return { value: undefined, acts: [act] };
       });
       return toIncident(r);
     },
@@ -297,7 +299,7 @@ export function createIncidentService(deps: Deps) {
       if (STATUSES.indexOf(to) <= STATUSES.indexOf(r.status))
         throw new ConflictError(`incident ${id} is ${r.status}: it can only move forward (${STATUSES.join(' → ')})`);
       const now = new Date().toISOString();
-      await db.transaction().execute(async (trx) => {
+      await deps.changeWithActs(async (trx) => {
         const updated = await trx
           .updateTable('incidents')
           .set({ status: to, updated_at: now })
@@ -306,11 +308,12 @@ export function createIncidentService(deps: Deps) {
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) !== 1) throw new ConflictError(`incident ${id} changed meanwhile; try again`);
         await timeline(trx, id, actorName(actor), 'status', to, note ?? null, now);
-      });
-      await deps.recordAct({
-        kind: 'incident.status',
-        actor: actorName(actor),
-        detail: { incident: id, from: r.status, to, ...(note ? { note } : {}) },
+        const act: ActRecord = {
+          kind: 'incident.status',
+          actor: actorName(actor),
+          detail: { incident: id, from: r.status, to, ...(note ? { note } : {}) },
+        };
+        return { value: undefined, acts: [act] };
       });
       return toIncident({ ...r, status: to, updated_at: now });
     },
@@ -343,7 +346,7 @@ export function createIncidentService(deps: Deps) {
       if (!r.serious) throw new ConflictError(`incident ${id} is not a serious incident: there is nothing to report`);
       if (r.reported_at) throw new ConflictError(`incident ${id} was already reported at ${r.reported_at}`);
       const now = new Date().toISOString();
-      await db.transaction().execute(async (trx) => {
+      await deps.changeWithActs(async (trx) => {
         // Only if nobody recorded it meanwhile: the same report sent twice at once is one report.
         const updated = await trx
           .updateTable('incidents')
@@ -353,8 +356,9 @@ export function createIncidentService(deps: Deps) {
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) !== 1) throw new ConflictError(`incident ${id} was reported meanwhile`);
         await timeline(trx, id, actorName(actor), 'reported', null, reference, now);
+        const act: ActRecord = { kind: 'incident.reported', actor: actorName(actor), detail: { incident: id, reference } };
+        return { value: undefined, acts: [act] };
       });
-      await deps.recordAct({ kind: 'incident.reported', actor: actorName(actor), detail: { incident: id, reference } });
       return toIncident({ ...r, reported_at: now, report_reference: reference, updated_at: now });
     },
 

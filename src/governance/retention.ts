@@ -12,7 +12,7 @@ import { deleteInSlices, inSlices, rowIdOf, rowsIn } from '../db/slices.js';
 import { valueSet } from '../db/value-set.js';
 import { InputError } from '../errors.js';
 import { UNBOOKED } from '../evidence/attribution.js';
-import type { AuditRecord } from '../guard/audit.js';
+import type { ActRecord, AuditRecord, ChangeWithActs } from '../guard/audit.js';
 import { type Observability, unobserved } from '../observability.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { type Every, every } from '../timers.js';
@@ -57,8 +57,11 @@ export interface Deps {
   signChainStart?(chainId: string, seq: number, hash: string): string;
   /** Counts and logs each timed purge (src/observability.ts). */
   observe?: Observability;
-  /** Writes a human act to the audit log: who changed the periods, and what each purge deleted. */
+  /** Writes a human act to the audit log: what each purge deleted. */
   recordAct?(record: Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>): Promise<void>;
+  /** A change of the periods and its audit entry (who changed them), in one transaction (src/guard/audit.ts).
+   *  Absent (a service without an audit log), the change is made alone. */
+  changeWithActs?: ChangeWithActs;
   /** Why this node may not move where audit chains start, if it may not: its signing key is not the
    *  one the database's checkpoints are signed with (a start it signed would read as a forgery). */
   chainStartsHeld?(): Promise<string | undefined>;
@@ -214,7 +217,11 @@ export function createRetentionService(deps: Deps) {
         );
       // Read, merge and write under the row's lock: two changes at once (two nodes, or two admins)
       // each keep theirs (found by review: on PostgreSQL the second overwrote the first).
-      const { before, value } = await db.transaction().execute(async (trx) => {
+      // With its entry, in one transaction: made first and recorded after, an entry that failed left the
+      // periods changed (and the next purge deleting by them) with nobody in the log having changed them.
+      const changeWithActs: ChangeWithActs =
+        deps.changeWithActs ?? (async (make) => (await db.transaction().execute(make)).value);
+      const after = await changeWithActs(async (trx) => {
         await trx
           .insertInto('settings')
           .values({ key: SETTING, value: '{}' })
@@ -226,16 +233,20 @@ export function createRetentionService(deps: Deps) {
         const before: Retention = { ...DEFAULT_RETENTION, ...(JSON.parse(row.value) as Partial<Retention>) };
         const value = JSON.stringify({ ...before, ...periods });
         await trx.updateTable('settings').set({ value }).where('key', '=', SETTING).execute();
-        return { before, value };
+        const after = JSON.parse(value) as Retention;
+        const changed = DATA_TYPES.filter((k) => before[k] !== after[k]);
+        const acts: ActRecord[] =
+          changed.length > 0
+            ? [
+                {
+                  kind: 'retention.changed',
+                  actor: actorName(actor),
+                  detail: Object.fromEntries(changed.map((k) => [k, { from: before[k], to: after[k] }])),
+                },
+              ]
+            : [];
+        return { value: after, acts };
       });
-      const after = JSON.parse(value) as Retention;
-      const changed = DATA_TYPES.filter((k) => before[k] !== after[k]);
-      if (changed.length > 0)
-        await deps.recordAct?.({
-          kind: 'retention.changed',
-          actor: actorName(actor),
-          detail: Object.fromEntries(changed.map((k) => [k, { from: before[k], to: after[k] }])),
-        });
       return { periods: after, highRiskFloorDays: HIGH_RISK_FLOOR_DAYS };
     },
 
@@ -552,6 +563,10 @@ export function createRetentionService(deps: Deps) {
         db.selectFrom('agent_departures').select(rowId.as('r')).where('left_at', '<', floor),
       );
       const { held: _, auditHeldBack: _why, ...deleted } = result;
+      // Recorded after the purge, not with it: a purge deletes in slices, each its own short transaction
+      // (a purge of millions of rows never holds the database, nor the audit writer's transaction, which
+      // every decision of the node waits on). A purge whose entry failed deleted only what was past the
+      // periods in force, which the log's retention.changed entries record; docs/audit.md.
       if (Object.values(deleted).some((n) => n > 0))
         await deps.recordAct?.({ kind: 'retention.purged', actor: actorName(actor), detail: { deleted, periods: p } });
       return result;

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { actorName, assertCan, hasRole, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { InputError, NotAllowedError, NotFoundError } from '../errors.js';
-import type { AuditRecord } from '../guard/audit.js';
+import type { ActRecord, ChangeWithActs } from '../guard/audit.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { createRegistryStore } from '../registry/registry-store.js';
 
@@ -107,7 +107,8 @@ export function checkAnswers(raw: unknown): Answers {
 export interface Deps {
   db: Kysely<Database>;
   registry(): Promise<RegistrySnapshot>;
-  recordAct(record: Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>): Promise<void>;
+  /** The assessment and its audit entry, in one transaction (src/guard/audit.ts). */
+  changeWithActs: ChangeWithActs;
   /** The tier changed: caches of it (the guard's snapshot) must refresh. */
   onChange(): void;
 }
@@ -137,7 +138,7 @@ export function createRiskService(deps: Deps) {
       const answers = checkAnswers(body.answers);
       const { tier, reasons } = classify(answers);
       const at = new Date().toISOString();
-      const assessment = await db.transaction().execute(async (trx) => {
+      const assessment = await deps.changeWithActs(async (trx) => {
         // The tier is part of what the guard decides with, on every node: the revision moves, and
         // taking it first serialises this with registry writes, so the owner is read as it is now.
         const registryTx = createRegistryStore(trx);
@@ -169,17 +170,17 @@ export function createRiskService(deps: Deps) {
           assessed_at: at,
         };
         await trx.insertInto('risk_assessments').values(row).execute();
-        return toAssessment(row);
+        const act: ActRecord = {
+          kind: 'risk.assessed',
+          actor: actorName(actor),
+          detail: { initiative, version: row.version, tier, previous: i.spec.riskTier ?? null },
+        };
+        return { value: toAssessment(row), acts: [act] };
       });
       deps.onChange();
       const activeAgents = (await deps.registry())
         .list('Agent')
         .filter((a) => a.spec.initiative === initiative && a.spec.status === 'active');
-      await deps.recordAct({
-        kind: 'risk.assessed',
-        actor: actorName(actor),
-        detail: { initiative, version: assessment.version, tier, previous: i.spec.riskTier ?? null },
-      });
       return {
         ...assessment,
         ...(tier === 'prohibited' && activeAgents.length > 0

@@ -8,7 +8,7 @@ import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { newId } from '../auth/tokens.js';
 import type { Database, SpendImportTable } from '../db/schema.js';
 import { ConflictError, InputError, NotFoundError, ValidationError } from '../errors.js';
-import type { AuditRecord } from '../guard/audit.js';
+import type { ActRecord, ChangeWithActs } from '../guard/audit.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { createRegistryStore, lockRevision } from '../registry/registry-store.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
@@ -100,7 +100,8 @@ export function createSpendService(deps: {
   db: Kysely<Database>;
   registry(): Promise<RegistrySnapshot>;
   /** The audit log: an import and a withdrawal are acts (a withdrawal leaves no other trace). */
-  recordAct(record: Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>): Promise<void>;
+  /** An import or a withdrawal and its audit entry, in one transaction (src/guard/audit.ts). */
+  changeWithActs: ChangeWithActs;
 }) {
   const { db } = deps;
   return {
@@ -171,7 +172,7 @@ export function createSpendService(deps: {
       const contentHash = hashLines(good);
       const id = newId('spi_');
       const at = new Date().toISOString();
-      const result = await db.transaction().execute(async (trx) => {
+      const result = await deps.changeWithActs(async (trx) => {
         // The registry's lock, shared, and the Budget as committed: its currency is the lines' (they
         // carry none), and a change of it counts the lines under that lock (registry-service.ts), so
         // an import and the change never both go through on two nodes.
@@ -205,7 +206,7 @@ export function createSpendService(deps: {
             .where('budget', '=', budget)
             .where('content_hash', '=', contentHash)
             .executeTakeFirstOrThrow();
-          return { ...importResult(earlier), alreadyImported: true as const };
+          return { value: { ...importResult(earlier), alreadyImported: true as const }, acts: [] };
         }
         for (let i = 0; i < good.length; i += 500)
           await trx
@@ -224,14 +225,13 @@ export function createSpendService(deps: {
               })),
             )
             .execute();
-        return { budget, importId: id, imported: good.length, total };
-      });
-      if (!('alreadyImported' in result))
-        await deps.recordAct({
+        const act: ActRecord = {
           kind: 'spend.imported',
           actor: actorName(actor),
           detail: { budget, import: id, lines: good.length, total, contentHash },
-        });
+        };
+        return { value: { budget, importId: id, imported: good.length, total }, acts: [act] };
+      });
       return result;
     },
 
@@ -256,7 +256,8 @@ export function createSpendService(deps: {
      */
     async withdraw(actor: Principal, budget: string, importId: string) {
       assertCan(actor, 'registry.write');
-      const gone = await db.transaction().execute(async (trx) => {
+      // The import's record is gone with its lines: the audit log keeps what was withdrawn, and by whom.
+      await deps.changeWithActs(async (trx) => {
         const row = await trx
           .deleteFrom('spend_imports')
           .where('budget', '=', budget)
@@ -265,21 +266,20 @@ export function createSpendService(deps: {
           .executeTakeFirst();
         if (!row) throw new NotFoundError(`no spend import "${importId}" in ${budget}`);
         await trx.deleteFrom('spend_lines').where('budget', '=', budget).where('import_id', '=', importId).execute();
-        return row;
-      });
-      // The import's record is gone with its lines: the audit log keeps what was withdrawn, and by whom.
-      await deps.recordAct({
-        kind: 'spend.withdrawn',
-        actor: actorName(actor),
-        detail: {
-          budget,
-          import: importId,
-          lines: Number(gone.lines),
-          total: Number(gone.total),
-          contentHash: gone.content_hash,
-          importedBy: gone.imported_by,
-          importedAt: gone.imported_at,
-        },
+        const act: ActRecord = {
+          kind: 'spend.withdrawn',
+          actor: actorName(actor),
+          detail: {
+            budget,
+            import: importId,
+            lines: Number(row.lines),
+            total: Number(row.total),
+            contentHash: row.content_hash,
+            importedBy: row.imported_by,
+            importedAt: row.imported_at,
+          },
+        };
+        return { value: undefined, acts: [act] };
       });
     },
   };
