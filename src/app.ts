@@ -170,6 +170,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     // The tier in force: the latest assessment, else the descriptor's.
     riskTier: async (i) => (await latestTiers(db)).get(i) ?? (await registry.snapshot()).get('Initiative', i)?.spec.riskTier,
     recordAct: guard.recordAct,
+    changeWithActs: guard.changeWithActs,
   });
   const monitors = createMonitorService({
     db,

@@ -1,12 +1,13 @@
 // Stage-promotion reviews: the sign-offs a promotion needs depend on the initiative's tier in force;
 // the stage changes only when every required sign-off approves, and one reject closes the review.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { actorName, assertCan, can, hasRole, type Principal } from '../auth/principal.js';
 import { newId } from '../auth/tokens.js';
 import { adapterOf } from '../db/adapter.js';
+import { inSavepoint } from '../db/savepoint.js';
 import type { Database, ReviewTable } from '../db/schema.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../errors.js';
-import type { AuditRecord } from '../guard/audit.js';
+import type { ActRecord, AuditRecord, ChangeWithActs } from '../guard/audit.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import { type Role, STAGES } from '../registry/schemas.js';
@@ -20,7 +21,11 @@ export interface Deps {
   registry(): Promise<RegistrySnapshot>;
   registryService: RegistryService;
   riskTier(initiative: string): Promise<string | undefined>;
+  /** Records the approval of a review, which the registry's own write makes (approve, below). */
   recordAct(record: Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>): Promise<void>;
+  /** A review opened, a sign-off, a review closed as rejected, each with its audit entry in one
+   *  transaction (src/guard/audit.ts). */
+  changeWithActs: ChangeWithActs;
 }
 
 export type ReviewService = ReturnType<typeof createReviewService>;
@@ -52,22 +57,11 @@ export function createReviewService(deps: Deps) {
     };
   };
 
-  const openReview = (initiative: string) =>
-    db.selectFrom('reviews').select('id').where('initiative', '=', initiative).where('status', '=', 'open').executeTakeFirst();
+  const openReview = (on: Kysely<Database>, initiative: string) =>
+    on.selectFrom('reviews').select('id').where('initiative', '=', initiative).where('status', '=', 'open').executeTakeFirst();
 
-  /** Closes an open review (once: a review another request closed stays as that one left it). */
-  async function close(row: ReviewTable, status: 'approved' | 'rejected', at: string): Promise<boolean> {
-    const closed = await db
-      .updateTable('reviews')
-      .set({ status, closed_at: at })
-      .where('id', '=', row.id)
-      .where('status', '=', 'open')
-      .executeTakeFirst();
-    return Number(closed.numUpdatedRows) === 1;
-  }
-
-  async function recordClosed(actor: Principal, row: ReviewTable, status: 'approved' | 'rejected', reason?: string) {
-    await deps.recordAct({
+  function closedAct(actor: Principal, row: ReviewTable, status: 'approved' | 'rejected', reason?: string): ActRecord {
+    return {
       kind: status === 'approved' ? 'review.approved' : 'review.rejected',
       actor: actorName(actor),
       detail: {
@@ -77,6 +71,23 @@ export function createReviewService(deps: Deps) {
         to: row.to_stage,
         ...(reason ? { reason } : {}),
       },
+    };
+  }
+
+  /**
+   * Closes an open review as rejected, with its entry in the same transaction (once: a review another
+   * request closed stays as that one left it, and records nothing here); false when another did.
+   */
+  async function reject(actor: Principal, row: ReviewTable, at: string, reason?: string): Promise<boolean> {
+    return deps.changeWithActs(async (trx) => {
+      const closed = await trx
+        .updateTable('reviews')
+        .set({ status: 'rejected', closed_at: at })
+        .where('id', '=', row.id)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+      const done = Number(closed.numUpdatedRows) === 1;
+      return { value: done, acts: done ? [closedAct(actor, row, 'rejected', reason)] : [] };
     });
   }
 
@@ -85,9 +96,7 @@ export function createReviewService(deps: Deps) {
    * request closed it first (its sign-off may have moved the stage, which is why this one reads stale).
    */
   async function closeStale(actor: Principal, row: ReviewTable, reason: string, at: string): Promise<boolean> {
-    if (!(await close(row, 'rejected', at))) return false;
-    await recordClosed(actor, row, 'rejected', reason);
-    return true;
+    return reject(actor, row, at, reason);
   }
   const staleError = (row: ReviewTable, reason: string) =>
     new ConflictError(`review ${row.id} can no longer be approved: ${reason}. It is closed; promote again if still wanted`);
@@ -154,7 +163,22 @@ export function createReviewService(deps: Deps) {
     s: { role: string; decision: 'approve' | 'reject'; comment?: string },
     facts: { initiative: Desired<'Initiative'> | undefined; tier: string | undefined; at: string },
   ) {
-    return db.transaction().execute(async (trx) => {
+    // With its entry (review.signed), in one transaction: a sign-off never stands unrecorded.
+    return deps.changeWithActs(async (trx) => {
+      const signed = await signOffIn(trx);
+      const act: ActRecord = {
+        kind: 'review.signed',
+        actor: actorName(actor),
+        detail: {
+          review: id,
+          role: s.role,
+          decision: s.decision,
+          ...(signed.added.length ? { tier: facts.tier, added: signed.added } : {}),
+        },
+      };
+      return { value: signed, acts: signed.repeated ? [] : [act] };
+    });
+    async function signOffIn(trx: Transaction<Database>) {
       let lock = trx.selectFrom('reviews').selectAll().where('id', '=', id);
       if (adapterOf(trx).rowLocks) lock = lock.forUpdate();
       const row = await lock.executeTakeFirst();
@@ -201,7 +225,7 @@ export function createReviewService(deps: Deps) {
           .where('id', '=', id)
           .execute();
       return { row, required, added: required.filter((r) => !opened.includes(r)), repeated: false };
-    });
+    }
   }
 
   return {
@@ -230,7 +254,7 @@ export function createReviewService(deps: Deps) {
         throw new ConflictError(
           `${initiative} is high-risk: name a human-oversight owner and an incident owner before promoting it`,
         );
-      const open = await openReview(initiative);
+      const open = await openReview(db, initiative);
       if (open) throw new ConflictError(`${initiative} already has an open review (${open.id})`);
       const row: ReviewTable = {
         id: newId('rev_'),
@@ -245,19 +269,21 @@ export function createReviewService(deps: Deps) {
         closed_at: null,
         owner: i.spec.owner ?? null,
       };
-      try {
-        await db.insertInto('reviews').values(row).execute();
-      } catch (err) {
-        // Another promotion opened one between our look and our insert (one open review per
-        // initiative is a partial unique index): that one is the review.
-        const winner = await openReview(initiative);
-        if (winner) throw new ConflictError(`${initiative} already has an open review (${winner.id})`);
-        throw err;
-      }
-      await deps.recordAct({
-        kind: 'review.opened',
-        actor: actorName(actor),
-        detail: { review: row.id, initiative, from, to, tier: row.tier },
+      await deps.changeWithActs(async (trx) => {
+        const inserted = await inSavepoint(trx, 'fulcrum_review_open', () => trx.insertInto('reviews').values(row).execute());
+        if (!inserted.ok) {
+          // Another promotion opened one between our look and our insert (one open review per
+          // initiative is a partial unique index): that one is the review.
+          const winner = await openReview(trx, initiative);
+          if (winner) throw new ConflictError(`${initiative} already has an open review (${winner.id})`);
+          throw inserted.error;
+        }
+        const act: ActRecord = {
+          kind: 'review.opened',
+          actor: actorName(actor),
+          detail: { review: row.id, initiative, from, to, tier: row.tier },
+        };
+        return { value: undefined, acts: [act] };
       });
       return view(row, []);
     },
@@ -301,27 +327,21 @@ export function createReviewService(deps: Deps) {
         throw new ConflictError(`review ${id} is ${(await load(id)).row.status}`);
       }
       const signed = await insertSignOff(actor, id, s, { initiative, tier, at });
-      if (!signed.repeated)
-        await deps.recordAct({
-          kind: 'review.signed',
-          actor: actorName(actor),
-          detail: {
-            review: id,
-            role: s.role,
-            decision: s.decision,
-            ...(signed.added.length ? { tier, added: signed.added } : {}),
-          },
-        });
       const { signOffs } = await load(id);
       const rejected = signOffs.some((x) => x.decision === 'reject');
       const complete = signed.required.every((role) => signOffs.some((x) => x.role === role && x.decision === 'approve'));
       if (rejected) {
-        if (await close(signed.row, 'rejected', at)) await recordClosed(actor, signed.row, 'rejected');
+        await reject(actor, signed.row, at);
       } else if (complete) {
         const outcome = await approve(signed.row, tier, at);
         if (outcome.stale !== undefined) {
           if (await closeStale(actor, signed.row, outcome.stale, at)) throw staleError(row, outcome.stale);
-        } else if (outcome.approved) await recordClosed(actor, signed.row, 'approved');
+        } else if (outcome.approved)
+          // After the registry's write that moved the stage and closed the review, not in it: that write
+          // is the registry service's own transaction (its revision, its notification to the other nodes).
+          // A failed entry leaves the review approved and the stage moved with review.signed recorded for
+          // every sign-off but no review.approved; docs/audit.md.
+          await deps.recordAct(closedAct(actor, signed.row, 'approved'));
       }
       const after = await load(id);
       return view(after.row, after.signOffs);

@@ -118,6 +118,36 @@ describe.each(ENGINES)('a governance act whose audit entry cannot be written (%s
     await verifies();
   });
 
+  it('a review is not opened, signed or closed without its entry', async () => {
+    const reviews = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('reviews')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const opened = await onceAfterFault(
+      'review.opened',
+      () => t.request({ method: 'POST', url: '/v1/initiatives/support-deflection/promotions', payload: { to: 'scaled' } }),
+      async () => expect(await reviews()).toBe(0),
+    );
+    const id = opened.json().id as string;
+    const review = async () => (await t.request({ method: 'GET', url: `/v1/reviews/${id}` })).json();
+    const reject = () =>
+      t.request({ method: 'POST', url: `/v1/reviews/${id}/sign-offs`, payload: { role: 'owner', decision: 'reject' } });
+    await failAuditKind(db, engine, 'review.signed');
+    expectRefused(await reject());
+    expect((await review()).signOffs).toEqual([]);
+    // The sign-off and its entry commit, the closing fails: the review stays open with the sign-off,
+    // and the same sign-off again closes it (once).
+    await onceAfterFault('review.rejected', reject, async () => expect((await review()).status).toBe('open'));
+    expect(await review()).toMatchObject({ status: 'rejected', signOffs: [{ role: 'owner', decision: 'reject' }] });
+    expect(await entriesOf(db, 'review.signed')).toBe(1);
+    await verifies();
+  });
+
   it('the retention periods are not changed without their entry', async () => {
     const periods = async () => (await t.request({ method: 'GET', url: '/v1/retention' })).json().periods;
     const before = (await periods()).decisions as number;
