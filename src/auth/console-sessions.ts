@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { ActRecord, ChangeWithActs } from '../guard/audit.js';
 import { sameEmail } from '../registry/email.js';
 import { createRegistryStore } from '../registry/registry-store.js';
 import type { Principal } from './principal.js';
@@ -26,9 +27,13 @@ export function createConsoleSessions(deps: {
   ttlSeconds: number;
   issuer: string | undefined;
   now?: () => number;
+  /** A session started or ended with its audit entry, in one transaction (src/guard/audit.ts). Absent
+   *  (a store without an audit log), the change is made alone and `act` is not recorded. */
+  changeWithActs?: ChangeWithActs;
 }) {
   const { db, issuer } = deps;
   const now = deps.now ?? Date.now;
+  const changeWithActs: ChangeWithActs = deps.changeWithActs ?? (async (make) => (await db.transaction().execute(make)).value);
 
   /**
    * When a session is over: as it was given, or sooner where the session length in force is shorter.
@@ -48,18 +53,24 @@ export function createConsoleSessions(deps: {
      * insert are one transaction under the registry lock, so a registry write deleting the Person or
      * moving the email comes wholly before (no session) or after (it deletes this one). A sign-in that
      * found the Person before such a write and stored its session after it outlived the change, and
-     * worked again once the Person was registered again (found by review).
+     * worked again once the Person was registered again (found by review). `act` (the sign-in's entry)
+     * is written in the same transaction when the session is made: never a session unrecorded.
      */
-    async create(person: string, email: string, kind: SessionKind): Promise<{ token: string; expiresAt: string } | undefined> {
+    async create(
+      person: string,
+      email: string,
+      kind: SessionKind,
+      act?: ActRecord,
+    ): Promise<{ token: string; expiresAt: string } | undefined> {
       if (issuer === undefined) throw new Error('no session is made without single sign-on (FULCRUM_OIDC_ISSUER)');
       const token = newSecret(SESSION_PREFIX);
       const at = new Date(now());
       const expiresAt = new Date(at.getTime() + deps.ttlSeconds * 1000).toISOString();
-      const made = await db.transaction().execute(async (trx) => {
+      const made = await changeWithActs(async (trx) => {
         const registry = createRegistryStore(trx);
         await registry.lock();
         const found = await registry.get('Person', person);
-        if (!found || !sameEmail(found.spec.email, email)) return false;
+        if (!found || !sameEmail(found.spec.email, email)) return { value: false, acts: [] };
         // Ended sessions go as new ones start: the table holds live sessions and a few stale ones.
         await trx.deleteFrom('console_sessions').where('expires_at', '<=', at.toISOString()).execute();
         await trx
@@ -74,7 +85,7 @@ export function createConsoleSessions(deps: {
             expires_at: expiresAt,
           })
           .execute();
-        return true;
+        return { value: true, acts: act ? [act] : [] };
       });
       return made ? { token, expiresAt } : undefined;
     },
@@ -110,14 +121,20 @@ export function createConsoleSessions(deps: {
       return row ? endOf(row) : undefined;
     },
 
-    /** Ends a session; true when there was one. */
-    async end(token: string): Promise<{ person: string } | undefined> {
+    /** Ends a session, with `act(person)` (the sign-out's entry) in the same transaction; its person
+     *  when there was one. */
+    async end(token: string, act?: (person: string) => ActRecord): Promise<{ person: string } | undefined> {
       if (!SESSION_SHAPE.test(token)) return undefined;
       const hash = hashToken(token);
-      const row = await db.selectFrom('console_sessions').select('person').where('token_hash', '=', hash).executeTakeFirst();
-      if (!row) return undefined;
-      await db.deleteFrom('console_sessions').where('token_hash', '=', hash).execute();
-      return { person: row.person };
+      return changeWithActs(async (trx) => {
+        const row = await trx
+          .deleteFrom('console_sessions')
+          .where('token_hash', '=', hash)
+          .returning('person')
+          .executeTakeFirst();
+        if (!row) return { value: undefined, acts: [] };
+        return { value: { person: row.person }, acts: act ? [act(row.person)] : [] };
+      });
     },
   };
 }

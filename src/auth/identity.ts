@@ -3,6 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { ChangeWithActs } from '../guard/audit.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { type AgentResource, type AgentTokens, createAgentTokens } from './agent-tokens.js';
 import { type ConsoleSessions, createConsoleSessions, csrfTokenFor } from './console-sessions.js';
@@ -35,6 +36,8 @@ export function createIdentity(deps: {
   committedRegistry?: () => Promise<RegistrySnapshot>;
   recordShadow(identity: string, detail: string): void;
   recordAct(act: AuditAct): Promise<void>;
+  /** Sign-ins and sign-outs: the session and its entry in one transaction (src/guard/audit.ts). */
+  changeWithActs?: ChangeWithActs;
   /** A problem with the IdP that no caller is answered about (a background refresh of its keys failed). */
   warn?: (message: string) => void;
 }): Identity {
@@ -46,6 +49,7 @@ export function createIdentity(deps: {
     db: deps.db,
     ttlSeconds: settings.sessionSeconds,
     issuer: settings.oidc && publicUrl ? settings.oidc.issuer : undefined,
+    ...(deps.changeWithActs ? { changeWithActs: deps.changeWithActs } : {}),
   });
   // One issuer object per URL: people's IdP and the agents' authorization server may be the same.
   const issuers = new Map<string, ReturnType<typeof createIssuer>>();

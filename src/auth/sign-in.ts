@@ -123,7 +123,11 @@ export function createPeopleSignIn(deps: {
         403,
         email,
       );
-    const session = await deps.sessions.create(person.name, email, kind);
+    const session = await deps.sessions.create(person.name, email, kind, {
+      kind: 'auth.signed-in',
+      actor: `person:${person.name}`,
+      detail: { email, via: kind === 'browser' ? 'console' : 'device', issuer: oidc.issuer },
+    });
     // Deleted, or given another email, since it was found (through another node, say).
     if (!session)
       throw await refuse(
@@ -131,11 +135,6 @@ export function createPeopleSignIn(deps: {
         403,
         email,
       );
-    await deps.recordAct({
-      kind: 'auth.signed-in',
-      actor: `person:${person.name}`,
-      detail: { email, via: kind === 'browser' ? 'console' : 'device', issuer: oidc.issuer },
-    });
     return { ...session, person: person.name, email };
   }
 

@@ -194,6 +194,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     recordShadow: (identity, detail) => void app.guard.recordShadow(identity, 'unknown-key', detail),
     // Sign-ins, refusals and sign-outs are acts in the audit chain (kinds auth.*).
     recordAct: (act) => app.guard.recordAct(act),
+    changeWithActs: app.guard.changeWithActs,
     warn: (message) => server.log.warn(message),
   });
   // Failed credential attempts and refused sign-in steps, per client address (rate-limit.ts).

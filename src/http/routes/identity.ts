@@ -238,13 +238,11 @@ export function identityRoutes(
    */
   async function endPrevious(previous: string | undefined): Promise<void> {
     if (!previous || !(await sessions.authenticate(previous))) return;
-    const ended = await sessions.end(previous);
-    if (ended)
-      await identity.recordAct({
-        kind: 'auth.signed-out',
-        actor: `person:${ended.person}`,
-        detail: { via: 'console', reason: 'signed in again' },
-      });
+    await sessions.end(previous, (person) => ({
+      kind: 'auth.signed-out',
+      actor: `person:${person}`,
+      detail: { via: 'console', reason: 'signed in again' },
+    }));
   }
 
   server.post(
@@ -277,12 +275,12 @@ export function identityRoutes(
       }
       if (presented.length > 0) failures.check(request.ip);
       for (const { token, via } of presented) {
-        const ended = await sessions.end(token);
-        if (!ended) {
-          failures.fail(request.ip);
-          continue;
-        }
-        await identity.recordAct({ kind: 'auth.signed-out', actor: `person:${ended.person}`, detail: { via } });
+        const ended = await sessions.end(token, (person) => ({
+          kind: 'auth.signed-out',
+          actor: `person:${person}`,
+          detail: { via },
+        }));
+        if (!ended) failures.fail(request.ip);
       }
       if (fromCookie) reply.header('set-cookie', cookie(identity.cookieName, '', 0));
       reply.code(204);
