@@ -9,7 +9,6 @@ import { type DeferredSync, withQueryBound } from '../db/adapter.js';
 import { bulkInserter } from '../db/bulk-insert.js';
 import { isTransactionConflict, pauseAfterConflict } from '../db/conflict.js';
 import type { AuditEntryTable, Database } from '../db/schema.js';
-import { FulcrumError } from '../errors.js';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -151,9 +150,9 @@ export interface AuditWriterOptions<T> {
    *  in the batch's transaction records (none, when it changed nothing). */
   record(item: T): AuditRecord | AuditRecord[];
   /** An item written in a batch of its own: a change made in the batch's transaction together with its
-   *  entries. Its refusal (a FulcrumError thrown by beforeWrite: not found, not allowed, a conflict) undoes
-   *  only its own transaction, and does not count as a failed commit; a change that moves the registry
-   *  revision does not make a batch's decisions be decided again. */
+   *  entries. Its failure in beforeWrite (a refusal: not found, not allowed; a value the database
+   *  refuses) undoes only its own transaction, and is not a failed commit of the log; a change that moves
+   *  the registry revision does not make a batch's decisions be decided again. */
   alone?(item: T): boolean;
   /** Hears each batch's commit: how many entries, how long the transaction took, whether it committed. */
   onCommit?(entries: number, seconds: number, ok: boolean): void;
@@ -189,6 +188,13 @@ const BATCH_ATTEMPTS = 3;
 class ChainRetired extends Error {
   constructor(chainId: string) {
     super(`audit chain ${chainId} was retired`);
+  }
+}
+
+/** An item written alone failed in beforeWrite, before any entry was written: `cause` is its caller's. */
+class ChangeFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the change failed');
   }
 }
 
@@ -394,10 +400,10 @@ export class AuditWriter<T> {
       this.opts.onCommit?.(entries, took(), true);
       for (const p of batch) p.resolve();
     } catch (err) {
-      // A change refused (alone: its batch holds nothing else) was undone by its own throw: nothing of
-      // it committed, and nothing failed to.
-      if (err instanceof FulcrumError && batch.length === 1 && this.opts.alone?.((batch[0] as Pending<T>).item)) {
-        (batch[0] as Pending<T>).reject(err);
+      // A change (alone: its batch holds nothing else) that failed was undone by its own throw: nothing
+      // of it committed, and the log did not fail to commit (FulcrumAuditCommitFailing is critical).
+      if (err instanceof ChangeFailed) {
+        for (const p of batch) p.reject(err.cause);
         return;
       }
       this.headUnknown = true;
@@ -445,7 +451,13 @@ export class AuditWriter<T> {
       let seq = this.seq;
       let prev = this.lastHash;
       const items = batch.map((p) => p.item);
-      await this.opts.beforeWrite?.(trx, items, mayRetry);
+      try {
+        await this.opts.beforeWrite?.(trx, items, mayRetry);
+      } catch (err) {
+        // A conflict is the transaction's, tried again as any batch's.
+        const alone = batch.length === 1 && this.opts.alone?.((batch[0] as Pending<T>).item);
+        throw alone && !isTransactionConflict(err) ? new ChangeFailed(err) : err;
+      }
       const rows = items
         .flatMap((item) => this.opts.record(item))
         .map((record) => {

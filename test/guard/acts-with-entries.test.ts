@@ -49,7 +49,8 @@ describe.each(ENGINES)('an act whose audit entry cannot be written (%s)', (engin
   };
 
   beforeAll(async () => {
-    ({ t, key } = await startMini(engine));
+    // /metrics rendered at each scrape: the test reads a count before and after.
+    ({ t, key } = await startMini(engine, { metricsCacheMs: 0 }));
     approver = await addApprover(t);
     db = t.app.database.db;
   });
@@ -93,6 +94,31 @@ describe.each(ENGINES)('an act whose audit entry cannot be written (%s)', (engin
     expect((await report()).statusCode).toBe(409);
     expect(await entriesOf(db, 'call.outcome', { agent })).toBe(1);
     await verifies();
+  });
+
+  it('counts a failed entry as a failed audit commit, and a refused or failed change as none', async () => {
+    const failedCommits = async () => {
+      const text = (await t.request({ method: 'GET', url: '/metrics', token: null })).body;
+      const line = text.split('\n').find((l) => l.startsWith('fulcrum_audit_commit_seconds_count{result="error"} '));
+      return line === undefined ? 0 : Number(line.split(' ')[1]);
+    };
+    const before = await failedCommits();
+    // Refused in the change: not found, not allowed (an agent's key), a conflict.
+    const unknown = await t.request({ method: 'POST', url: '/v1/agents/no-such-bot/suspend', payload: { reason: 'drill' } });
+    expect(unknown.statusCode, unknown.body).toBe(404);
+    const asAgent = await t.request({ method: 'POST', url: `/v1/agents/${agent}/suspend`, token: key, payload: { reason: 'x' } });
+    expect(asAgent.statusCode, asAgent.body).toBe(403);
+    const asked = await refund(903);
+    expect((await verdict(asked.approvalId as string, 'deny')).statusCode).toBe(200);
+    expect((await verdict(asked.approvalId as string, 'approve')).statusCode).toBe(409);
+    // The change's own write refused by the database (PostgreSQL stores no NUL in text; SQLite does,
+    // and opens the incident): answered as before, but the log did not fail.
+    const nul = await t.request({ method: 'POST', url: '/v1/incidents', payload: { title: 'a\u0000b', severity: 'sev3' } });
+    expect(nul.statusCode, nul.body).toBe(engine === 'postgres' ? 500 : 201);
+    expect(await failedCommits()).toBe(before);
+    await failAuditKind(db, engine, 'agent.suspended');
+    expectRefused(await control('suspend'));
+    expect(await failedCommits()).toBe(before + 1);
   });
 
   it('a suspension is not made, and made once when tried again', async () => {
