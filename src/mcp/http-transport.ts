@@ -86,16 +86,6 @@ export const ERROR_BODY_BYTES = 4096;
 /** How long an SSE answer's stream may stay open after its answer, or a 202's or an error's body, before it is closed from here. */
 export const ANSWERED_STREAM_GRACE_MS = 1000;
 
-/**
- * How many events one answer's SSE stream may carry: a burst of STREAM_EVENTS_BURST, then
- * STREAM_EVENTS_PER_SECOND on average. Reading, checking and routing an event costs the event loop
- * some 65 µs, so an upstream sending notifications as fast as the socket took them kept the loop busy,
- * for every agent on the node, until the call's timeout (found by review). An honest tool's progress
- * (a few a second) stays far under it; a stream past it is closed, as one past the size bound is.
- */
-export const STREAM_EVENTS_BURST = 1000;
-export const STREAM_EVENTS_PER_SECOND = 100;
-
 export class UpstreamHttpTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -291,17 +281,6 @@ export class UpstreamHttpTransport implements Transport {
       let tail = ''; // its last characters: an event's end may straddle two chunks
       let state: 'reading' | 'answered' | 'failed' = 'reading';
       let after = 0; // characters sent after the answer
-      // The events this stream may still carry now (STREAM_EVENTS_BURST at most), refilled as time passes.
-      let allowance = STREAM_EVENTS_BURST;
-      let refilled = performance.now();
-      const mayDispatch = () => {
-        const now = performance.now();
-        allowance = Math.min(STREAM_EVENTS_BURST, allowance + ((now - refilled) * STREAM_EVENTS_PER_SECOND) / 1000);
-        refilled = now;
-        if (allowance < 1) return false;
-        allowance--;
-        return true;
-      };
       const fail = (err: Error) => {
         if (state === 'failed') return;
         state = 'failed';
@@ -369,10 +348,6 @@ export class UpstreamHttpTransport implements Transport {
             const at = size - tail.length + end.at;
             const whole = parts.join('') + text;
             if (at > this.maxBytes) throw tooLarge('an SSE event', this.maxBytes);
-            if (!mayDispatch())
-              throw new Error(
-                `the upstream sent more than ${STREAM_EVENTS_BURST} messages at once or ${STREAM_EVENTS_PER_SECOND} a second on one answer's stream: closed`,
-              );
             dispatch(whole.slice(0, at));
             if (state !== 'reading') return;
             text = whole.slice(at + end.length);

@@ -1,5 +1,5 @@
 // Requests an upstream sends the gateway unasked are answered a few at a time, not all at once. A
-// 2025-11-25 upstream over HTTP answered one call with an SSE stream of 20,000 pings (the SDK's client
+// 2025-11-25 upstream over HTTP answers one call with an SSE stream of 20,000 pings (the SDK's client
 // answers each, a POST of its own) and never answers those POSTs: every answer was queued behind the
 // 64 sockets of its agent (200,000 of them took 1.6 GB of Fulcrum's heap), so the next call to that
 // upstream waited behind them until it timed out. Now at most MAX_ANSWERS_IN_FLIGHT answers are on
@@ -7,7 +7,6 @@
 import type http from 'node:http';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STREAM_EVENTS_BURST } from '../../src/mcp/http-transport.js';
 import { MAX_ANSWERS_IN_FLIGHT } from '../../src/mcp/in-order.js';
 import { post } from '../mcp/fixture.js';
 import { operatorAllows } from '../mcp/peers.js';
@@ -15,9 +14,7 @@ import { readMini } from '../support/files.js';
 import { startRpcUpstream } from '../support/rpc-upstream.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-// Under the bound on one stream's events (STREAM_EVENTS_BURST, past which the stream is closed and the
-// call fails: test/mcp/upstream-flood.test.ts), and still far more answers than the agent's 64 sockets.
-const PINGS = 900;
+const PINGS = 20_000;
 
 /** The upstream: `flood` answers after PINGS pings in its SSE stream, `other` at once; answers to its pings are held. */
 async function startPinger() {
@@ -90,9 +87,8 @@ describe('an upstream that floods the gateway with its own requests', () => {
   };
 
   it('answers a few of them at a time, and the upstream’s other calls go on', async () => {
-    expect(PINGS).toBeLessThan(STREAM_EVENTS_BURST);
     expect(await call('pg.flood', 1)).toBe('flooded');
-    // Before, this call's POST waited behind the queued answers until it timed out.
+    // Before, this call's POST waited behind 20,000 queued answers until it timed out.
     expect(await call('pg.other', 2)).toBe('other');
     // The first answers reached it (and are held there); the rest were not sent, nor queued.
     expect(up.held.length).toBeGreaterThan(0);
