@@ -245,7 +245,12 @@ const Outcome = T.Object(
     direction: literals(['increase', 'decrease'] as const),
     baseline: T.Object({ value: Quantity(), period: T.String({ minLength: 1 }) }, closed),
     target: Quantity(),
-    valuePerUnit: T.Optional(Quantity({ description: 'an assumption, always labelled as such: USD per unit of improvement, as costs are (Fulcrum converts no currency)' })),
+    valuePerUnit: T.Optional(
+      Quantity({
+        description:
+          'an assumption, always labelled as such: USD per unit of improvement, as costs are (Fulcrum converts no currency)',
+      }),
+    ),
   },
   closed,
 );

@@ -76,7 +76,10 @@ const Outcomes = T.Object(
         valuePerUnit: T.Optional(
           T.Object(
             { value: T.Number(), assumption: T.Literal(true) },
-            { description: 'USD per unit of improvement (costs are USD; Fulcrum converts no currency): an assumption the initiative states, not a measurement' },
+            {
+              description:
+                'USD per unit of improvement (costs are USD; Fulcrum converts no currency): an assumption the initiative states, not a measurement',
+            },
           ),
         ),
         note: T.Optional(T.String({ description: 'why a metric cannot be measured yet' })),
