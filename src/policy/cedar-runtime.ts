@@ -15,6 +15,7 @@ import v8 from 'node:v8';
 import type * as Cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { checkCedarBounds } from './cedar-limits.js';
 import { type Answer, cedarInWorker, cedarOffThread } from './cedar-worker.js';
+import { recall, remember } from './recent.js';
 
 export { cedarWorkerCalls } from './cedar-worker.js';
 
@@ -89,13 +90,8 @@ export async function policySetToPartsAsync(text: string): Promise<Parts> {
 }
 
 function knownParts(text: string): Parts | undefined {
-  const known = split.get(text);
-  if (known) {
-    // Most recently used last, so that eviction takes texts no longer asked about.
-    split.delete(text);
-    split.set(text, known);
-    return { parts: known };
-  }
+  const known = recall(split, text);
+  if (known) return { parts: known };
   const beyond = checkCedarBounds(text);
   return beyond ? { error: beyond.message } : undefined;
 }
@@ -104,8 +100,7 @@ function learnParts(text: string, answer: Answer<Cedar.PolicySetTextToPartsAnswe
   if (!answer) return { error: 'does not parse' };
   if ('thrown' in answer) return { error: `cedar-wasm could not read it: ${answer.thrown}` };
   if (answer.value.type === 'failure') return { error: answer.value.errors.map((e) => e.message).join('; ') };
-  if (split.size >= splitMax) split.delete(split.keys().next().value as string);
-  split.set(text, answer.value.policies);
+  remember(split, text, answer.value.policies, splitMax);
   return { parts: answer.value.policies };
 }
 
@@ -153,11 +148,8 @@ interface Batch {
 function unparsed(texts: readonly string[]): Batch {
   const batch: Batch = { texts: new Set(texts), found: new Map(), missing: [], failed: new Map() };
   for (const t of batch.texts) {
-    const json = parsed.get(t);
+    const json = recall(parsed, t);
     if (json) {
-      // Most recently used last, so that eviction takes texts no recent batch asked for.
-      parsed.delete(t);
-      parsed.set(t, json);
       batch.found.set(t, json);
       continue;
     }

@@ -6,6 +6,7 @@ import { hash } from 'node:crypto';
 import type * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { checkCedarBounds } from './cedar-limits.js';
 import { type Answer, cedarInWorker, type PolicyCheck } from './cedar-worker.js';
+import { recall, remember } from './recent.js';
 
 export interface CedarProblem {
   message: string;
@@ -64,7 +65,7 @@ export async function checkPolicyTexts(
       // Validating read the schema: it is valid Cedar (otherwise the call answers null).
       if (value.schemaRead && !schemaProblems) {
         schemaProblems = [];
-        remember(schemas, key, schemaProblems);
+        remember(schemas, key, schemaProblems, CACHE_MAX);
       }
     }
   }
@@ -77,7 +78,7 @@ export async function checkPolicyTexts(
         : answer.value.type === 'failure'
           ? answer.value.errors.map((e) => e.message)
           : [];
-    remember(schemas, key, schemaProblems);
+    remember(schemas, key, schemaProblems, CACHE_MAX);
     if (schemaProblems.length > 0) return { schema: key, schemaProblems, byText };
   }
   // The one call could not answer text by text (or threw): one call a text, so that a text that
@@ -123,19 +124,4 @@ export function charOffset(text: string, bytes: number): number {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range
   if (/^[\x00-\x7f]*$/.test(text)) return bytes;
   return Buffer.from(text, 'utf8').subarray(0, Math.max(0, bytes)).toString('utf8').length;
-}
-
-/** The cached value, made the most recently used, so that eviction takes what is no longer asked about. */
-function recall<T>(cache: Map<string, T>, key: string): T | undefined {
-  const value = cache.get(key);
-  if (value !== undefined) {
-    cache.delete(key);
-    cache.set(key, value);
-  }
-  return value;
-}
-
-function remember<T>(cache: Map<string, T>, key: string, value: T, max = CACHE_MAX): void {
-  if (cache.size >= max) cache.delete(cache.keys().next().value as string);
-  cache.set(key, value);
 }
