@@ -1019,19 +1019,22 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
      * them on this node (the others hear it at their next read of the approvals waited on).
      */
     async approvalsRevoked(revoked: readonly RevokedApproval[], actor: string): Promise<void> {
-      for (const a of revoked) {
-        await appendAct({
-          kind: 'approval.revoked',
-          actor,
-          agent: a.agent,
-          action: 'tool.call',
-          target: a.tool,
-          dataDomains: a.dataDomains,
-          approvalId: a.id,
-          detail: { reason: a.reason },
-        });
-        events.emit(a.id);
-      }
+      // Appended together, in order: one group commit for them all, not one commit after another.
+      await Promise.all(
+        revoked.map(async (a) => {
+          await appendAct({
+            kind: 'approval.revoked',
+            actor,
+            agent: a.agent,
+            action: 'tool.call',
+            target: a.tool,
+            dataDomains: a.dataDomains,
+            approvalId: a.id,
+            detail: { reason: a.reason },
+          });
+          events.emit(a.id);
+        }),
+      );
     },
 
     /** How an allowed call went, reported by the agent that made it (the SDK's `run` does this). */
