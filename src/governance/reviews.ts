@@ -7,7 +7,7 @@ import { adapterOf } from '../db/adapter.js';
 import { inSavepoint } from '../db/savepoint.js';
 import type { Database, ReviewTable } from '../db/schema.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../errors.js';
-import type { ActRecord, AuditRecord, ChangeWithActs } from '../guard/audit.js';
+import type { ActRecord, ChangeWithActs } from '../guard/audit.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import { type Role, STAGES } from '../registry/schemas.js';
@@ -22,7 +22,7 @@ export interface Deps {
   registryService: RegistryService;
   riskTier(initiative: string): Promise<string | undefined>;
   /** Records the approval of a review, which the registry's own write makes (approve, below). */
-  recordAct(record: Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>): Promise<void>;
+  recordAct(record: ActRecord): Promise<void>;
   /** A review opened, a sign-off, a review closed as rejected, each with its audit entry in one
    *  transaction (src/guard/audit.ts). */
   changeWithActs: ChangeWithActs;
@@ -91,13 +91,6 @@ export function createReviewService(deps: Deps) {
     });
   }
 
-  /**
-   * Closes a review that can no longer be approved, as rejected, and says why; false when another
-   * request closed it first (its sign-off may have moved the stage, which is why this one reads stale).
-   */
-  async function closeStale(actor: Principal, row: ReviewTable, reason: string, at: string): Promise<boolean> {
-    return reject(actor, row, at, reason);
-  }
   const staleError = (row: ReviewTable, reason: string) =>
     new ConflictError(`review ${row.id} can no longer be approved: ${reason}. It is closed; promote again if still wanted`);
 
@@ -323,7 +316,9 @@ export function createReviewService(deps: Deps) {
       const at = new Date().toISOString();
       const stale = s.decision === 'approve' ? whyStale(row, initiative, tier) : undefined;
       if (stale) {
-        if (await closeStale(actor, row, stale, at)) throw staleError(row, stale);
+        // Closed as rejected, saying why: false when another request closed it first (its sign-off may
+        // have moved the stage, which is why this one reads stale).
+        if (await reject(actor, row, at, stale)) throw staleError(row, stale);
         throw new ConflictError(`review ${id} is ${(await load(id)).row.status}`);
       }
       const signed = await insertSignOff(actor, id, s, { initiative, tier, at });
@@ -335,7 +330,7 @@ export function createReviewService(deps: Deps) {
       } else if (complete) {
         const outcome = await approve(signed.row, tier, at);
         if (outcome.stale !== undefined) {
-          if (await closeStale(actor, signed.row, outcome.stale, at)) throw staleError(row, outcome.stale);
+          if (await reject(actor, signed.row, at, outcome.stale)) throw staleError(row, outcome.stale);
         } else if (outcome.approved)
           // After the registry's write that moved the stage and closed the review, not in it: that write
           // is the registry service's own transaction (its revision, its notification to the other nodes).
