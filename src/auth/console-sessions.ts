@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { ActRecord, ChangeWithActs } from '../guard/audit.js';
+import { type ActRecord, type ChangeWithActs, changeWithoutLog } from '../guard/audit.js';
 import { sameEmail } from '../registry/email.js';
 import { createRegistryStore } from '../registry/registry-store.js';
 import type { Principal } from './principal.js';
@@ -33,7 +33,7 @@ export function createConsoleSessions(deps: {
 }) {
   const { db, issuer } = deps;
   const now = deps.now ?? Date.now;
-  const changeWithActs: ChangeWithActs = deps.changeWithActs ?? (async (make) => (await db.transaction().execute(make)).value);
+  const changeWithActs: ChangeWithActs = deps.changeWithActs ?? changeWithoutLog(db);
 
   /**
    * When a session is over: as it was given, or sooner where the session length in force is shorter.

@@ -12,7 +12,7 @@ import { deleteInSlices, inSlices, rowIdOf, rowsIn } from '../db/slices.js';
 import { valueSet } from '../db/value-set.js';
 import { InputError } from '../errors.js';
 import { UNBOOKED } from '../evidence/attribution.js';
-import type { ActRecord, AuditRecord, ChangeWithActs } from '../guard/audit.js';
+import { type ActRecord, type ChangeWithActs, changeWithoutLog } from '../guard/audit.js';
 import { type Observability, unobserved } from '../observability.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { type Every, every } from '../timers.js';
@@ -58,7 +58,7 @@ export interface Deps {
   /** Counts and logs each timed purge (src/observability.ts). */
   observe?: Observability;
   /** Writes a human act to the audit log: what each purge deleted. */
-  recordAct?(record: Pick<AuditRecord, 'kind' | 'actor'> & Partial<AuditRecord>): Promise<void>;
+  recordAct?(record: ActRecord): Promise<void>;
   /** A change of the periods and its audit entry (who changed them), in one transaction (src/guard/audit.ts).
    *  Absent (a service without an audit log), the change is made alone. */
   changeWithActs?: ChangeWithActs;
@@ -219,8 +219,7 @@ export function createRetentionService(deps: Deps) {
       // each keep theirs (found by review: on PostgreSQL the second overwrote the first).
       // With its entry, in one transaction: made first and recorded after, an entry that failed left the
       // periods changed (and the next purge deleting by them) with nobody in the log having changed them.
-      const changeWithActs: ChangeWithActs =
-        deps.changeWithActs ?? (async (make) => (await db.transaction().execute(make)).value);
+      const changeWithActs: ChangeWithActs = deps.changeWithActs ?? changeWithoutLog(db);
       const after = await changeWithActs(async (trx) => {
         await trx
           .insertInto('settings')
