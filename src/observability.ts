@@ -91,6 +91,12 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30],
     registers: [register],
   });
+  const mcpDropped = new Counter({
+    name: 'fulcrum_mcp_upstream_messages_dropped_total',
+    help: "Messages an upstream MCP server sent on one answer's stream past its rate (200 at once, then 100 a second), dropped unread, by kind (notification, request)",
+    labelNames: ['kind'],
+    registers: [register],
+  });
   const llmCalls = new Counter({
     name: 'fulcrum_llm_calls_total',
     help: 'LLM gateway calls through this node, by API and what became of them (answered, provider_error, refused, upstream_failed, cancelled, error)',
@@ -253,6 +259,10 @@ export function createObservability(opts: { processMetrics?: boolean } = {}) {
     mcpCall(outcome: 'forwarded' | 'refused' | 'upstream_error' | 'unknown_tool', upstreamSeconds?: number): void {
       mcpCalls.inc({ outcome });
       if (upstreamSeconds !== undefined) mcpUpstream.observe(upstreamSeconds);
+    },
+    /** A message an upstream's answer stream carried past its rate, dropped unread. */
+    mcpUpstreamMessagesDropped(kind: 'notification' | 'request'): void {
+      mcpDropped.inc({ kind });
     },
     /**
      * An LLM gateway call ended (one of its call routes): what became of it, Fulcrum's code for a refusal,

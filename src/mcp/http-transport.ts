@@ -31,6 +31,14 @@
 // an error body, `maxResponseBytes` for a JSON answer and for each SSE event. Past a bound the
 // response is destroyed and the request fails (an SSE stream closes the connection, failing every
 // call on it); nothing an upstream sends can throw out of a stream listener.
+//
+// So is how many messages one answer's stream hands on. Checking and routing a message costs the event
+// loop some 70 µs (the SDK's schema, its handlers), so an upstream writing notifications as fast as
+// the socket took them held the loop, for every agent on the node, until the call's timeout (200,000
+// in 14 s, a concurrent /healthz waiting up to 1.3 s). Past a burst and a rate (STREAM_MESSAGES_BURST,
+// STREAM_MESSAGES_PER_SECOND), the stream's notifications and requests are dropped after JSON.parse
+// alone, unchecked and unrouted, and counted (`onDropped`); its answer is still delivered. Closing
+// the stream instead ended an honest tool that reports progress per item, and the call with it.
 import http from 'node:http';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
@@ -64,6 +72,11 @@ export interface HttpTransportOptions {
   headers?: Record<string, string>;
   /** Largest JSON answer (bytes) or SSE event (characters) accepted; default MAX_RESPONSE_BYTES. */
   maxResponseBytes?: number;
+  /**
+   * Hears each message an answer's stream carried past its rate and that was dropped unread (a
+   * notification, or a request left unanswered); `first` is true for the first one of that stream.
+   */
+  onDropped?: (kind: 'notification' | 'request', first: boolean) => void;
 }
 
 /** The `_meta` key of the 2026-07-28 envelope that names the protocol version a request speaks. */
@@ -85,6 +98,20 @@ export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 export const ERROR_BODY_BYTES = 4096;
 /** How long an SSE answer's stream may stay open after its answer, or a 202's or an error's body, before it is closed from here. */
 export const ANSWERED_STREAM_GRACE_MS = 1000;
+/**
+ * How many messages one answer's SSE stream hands on to the SDK: a burst of STREAM_MESSAGES_BURST, then
+ * STREAM_MESSAGES_PER_SECOND on average. Past that its notifications and requests are dropped unread
+ * (see the top of this file); a tool's honest progress, a few reports a second, stays far under it.
+ */
+export const STREAM_MESSAGES_BURST = 200;
+export const STREAM_MESSAGES_PER_SECOND = 100;
+/**
+ * How many messages one answer's stream may have dropped before it is closed and its call fails:
+ * dropping costs ~3 µs a message, so an endless flood would still keep the loop busy until the call's
+ * timeout. A tool reporting a thousand times a second reaches it after some four minutes; one reporting a few
+ * times a second never does. Closing the stream fails every call on its connection, as an oversized event does.
+ */
+export const STREAM_DROPPED_MAX = 250_000;
 
 export class UpstreamHttpTransport implements Transport {
   onclose?: () => void;
@@ -281,6 +308,20 @@ export class UpstreamHttpTransport implements Transport {
       let tail = ''; // its last characters: an event's end may straddle two chunks
       let state: 'reading' | 'answered' | 'failed' = 'reading';
       let after = 0; // characters sent after the answer
+      // The messages this stream may still hand on now (STREAM_MESSAGES_BURST at most), refilled with time.
+      let allowance = STREAM_MESSAGES_BURST;
+      let refilled = performance.now();
+      let dropped = 0;
+      const mayHandOn = () => {
+        if (allowance < 1) {
+          const now = performance.now();
+          allowance = Math.min(STREAM_MESSAGES_BURST, allowance + ((now - refilled) * STREAM_MESSAGES_PER_SECOND) / 1000);
+          refilled = now;
+          if (allowance < 1) return false;
+        }
+        allowance--;
+        return true;
+      };
       const fail = (err: Error) => {
         if (state === 'failed') return;
         state = 'failed';
@@ -308,7 +349,22 @@ export class UpstreamHttpTransport implements Transport {
         if (text === '' || (event !== '' && event !== 'message')) return;
         let message: JSONRPCMessage;
         try {
-          message = this.received(JSON.parse(text));
+          const parsed: unknown = JSON.parse(text);
+          // A notification or a request (a `method`) past the stream's rate: dropped before the schema.
+          // A response, this stream's answer or not, always goes on (one ends the stream, see below).
+          if (typeof parsed === 'object' && parsed !== null && 'method' in parsed && !mayHandOn()) {
+            dropped++;
+            this.opts.onDropped?.('id' in parsed ? 'request' : 'notification', dropped === 1);
+            if (dropped > STREAM_DROPPED_MAX) {
+              fail(
+                new Error(
+                  `the upstream sent more than ${STREAM_DROPPED_MAX} messages past the rate read on one answer's stream (${STREAM_MESSAGES_BURST} at once, ${STREAM_MESSAGES_PER_SECOND} a second): closed`,
+                ),
+              );
+            }
+            return;
+          }
+          message = this.received(parsed);
         } catch (err) {
           this.onerror?.(err as Error);
           return;
@@ -332,6 +388,13 @@ export class UpstreamHttpTransport implements Transport {
           closeUnlessEnded(res);
         }
       };
+      /** Text of the unfinished event, kept until its end arrives (or it passes the bound). */
+      const keep = (text: string) => {
+        parts.push(text);
+        size += text.length;
+        tail = (tail + text).slice(-3);
+        if (size > this.maxBytes) throw tooLarge('an SSE event', this.maxBytes);
+      };
       res.on('data', (chunk: string) => {
         if (state === 'answered') {
           after += chunk.length;
@@ -339,26 +402,37 @@ export class UpstreamHttpTransport implements Transport {
         }
         if (state !== 'reading') return;
         try {
-          let text = chunk;
-          for (;;) {
-            const probe = tail + text;
-            const end = eventEnd(probe);
-            if (!end) break;
-            // Where the event ends, counted in (the unfinished event + text).
+          let from = 0; // where this chunk's unread part starts
+          if (size > 0) {
+            // The unfinished event's end may straddle the two chunks: searched from its last characters.
+            const end = eventEnd(tail + chunk, 0);
+            if (!end) {
+              keep(chunk);
+              return;
+            }
+            // Where the event ends, counted in (the unfinished event + chunk).
             const at = size - tail.length + end.at;
-            const whole = parts.join('') + text;
             if (at > this.maxBytes) throw tooLarge('an SSE event', this.maxBytes);
-            dispatch(whole.slice(0, at));
+            dispatch((parts.join('') + chunk).slice(0, at));
             if (state !== 'reading') return;
-            text = whole.slice(at + end.length);
+            // The tail holds no whole end (it was searched with the chunk before), so this is inside the chunk.
+            from = end.at + end.length - tail.length;
             parts = [];
             size = 0;
             tail = '';
           }
-          parts.push(text);
-          size += text.length;
-          tail = (tail + text).slice(-3);
-          if (size > this.maxBytes) throw tooLarge('an SSE event', this.maxBytes);
+          // Each further event is found and cut by its offsets in the chunk: cutting the rest off after
+          // each (a new string each time, copied when searched) made a chunk of many small events cost
+          // the square of its length.
+          for (;;) {
+            const end = eventEnd(chunk, from);
+            if (!end) break;
+            if (end.at - from > this.maxBytes) throw tooLarge('an SSE event', this.maxBytes);
+            dispatch(chunk.slice(from, end.at));
+            if (state !== 'reading') return;
+            from = end.at + end.length;
+          }
+          if (from < chunk.length) keep(from === 0 ? chunk : chunk.slice(from));
         } catch (err) {
           fail(err as Error);
         }
@@ -462,10 +536,12 @@ function tooLarge(what: string, max: number): StreamableHttpError {
 }
 
 /** Where the first event in `text` ends (a blank line), and how long the separator is. */
-function eventEnd(text: string): { at: number; length: number } | undefined {
-  const m = /\r\n\r\n|\n\n|\r\r/.exec(text);
+function eventEnd(text: string, from: number): { at: number; length: number } | undefined {
+  EVENT_END.lastIndex = from;
+  const m = EVENT_END.exec(text);
   return m ? { at: m.index, length: m[0].length } : undefined;
 }
+const EVENT_END = /\r\n\r\n|\n\n|\r\r/g;
 
 /** The whole body as text, or a rejection once it passes `max` bytes (the response is destroyed). */
 function readCapped(res: http.IncomingMessage, max: number): Promise<string> {

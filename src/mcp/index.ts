@@ -66,6 +66,7 @@ export function createMcpService(
     retryAfterMs: 1000,
     stdioAllow: host.stdioAllow,
     outbound: host.outbound,
+    onDropped: (kind) => observe?.mcpUpstreamMessagesDropped(kind),
   });
   const evidence = createCallEvidence(db, {
     flushMs: 50,

@@ -15,7 +15,14 @@ import { readSecret } from '../net/secrets.js';
 import { canonicalJson } from '../registry/model.js';
 import { MAX_ANSWER_DEPTH, nestsDeeperThan } from './answer-depth.js';
 import type { McpServerObject } from './catalog.js';
-import { CrossedAnswerError, MAX_RESPONSE_BYTES, StreamableHttpError, UpstreamHttpTransport } from './http-transport.js';
+import {
+  CrossedAnswerError,
+  MAX_RESPONSE_BYTES,
+  STREAM_MESSAGES_BURST,
+  STREAM_MESSAGES_PER_SECOND,
+  StreamableHttpError,
+  UpstreamHttpTransport,
+} from './http-transport.js';
 import { InOrderTransport } from './in-order.js';
 import { loadModernSdk, loadSdk, RPC, type Sdk } from './sdk.js';
 import { childEnvironment, notAllowedMessage, type StdioAllowList, stdioAllowed } from './stdio.js';
@@ -36,7 +43,8 @@ import {
   timedOut,
 } from './upstream-modern.js';
 
-export type UpstreamFault = 'unreachable' | 'timeout' | 'invalid' | 'error';
+/** `flood`: not a failure: an answer's stream carried messages past its rate, and the rest were dropped unread. */
+export type UpstreamFault = 'unreachable' | 'timeout' | 'invalid' | 'error' | 'flood';
 
 /** The 2025 client's options: no capabilities, and no output-schema check (see NO_OUTPUT_VALIDATION). */
 export const LEGACY_CLIENT_OPTIONS = {
@@ -83,6 +91,8 @@ export interface UpstreamOptions {
   outbound: OutboundPolicy;
   /** Where secrets and a child's environment come from (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** Hears each message an HTTP upstream's answer stream carried past its rate, dropped unread (see http-transport.ts). */
+  onDropped?: (kind: 'notification' | 'request') => void;
 }
 
 /** A connected client, of the generation the upstream speaks. */
@@ -153,6 +163,18 @@ export function createUpstreamPool(opts: UpstreamOptions) {
         outbound: opts.outbound,
         headers,
         ...(opts.maxResponseBytes ? { maxResponseBytes: opts.maxResponseBytes } : {}),
+        onDropped: (kind, first) => {
+          opts.onDropped?.(kind);
+          if (first)
+            log(
+              {
+                server: server.name,
+                fault: 'flood',
+                detail: `past ${STREAM_MESSAGES_BURST} messages at once or ${STREAM_MESSAGES_PER_SECOND} a second, the rest of its notifications and requests on that stream are dropped unread (counted in fulcrum_mcp_upstream_messages_dropped_total)`,
+              },
+              `upstream MCP server "${server.name}" sent more messages on one answer's stream than are read`,
+            );
+        },
       });
     }
     // Checked again here, not only at apply: the list may have changed, or the descriptor come another way.

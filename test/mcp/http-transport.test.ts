@@ -7,9 +7,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamHttpTransport } from '../../src/mcp/http-transport.js';
+import {
+  STREAM_DROPPED_MAX,
+  STREAM_MESSAGES_BURST,
+  STREAM_MESSAGES_PER_SECOND,
+  UpstreamHttpTransport,
+} from '../../src/mcp/http-transport.js';
 import { importSdk } from '../../src/mcp/sdk.js';
 import { createOutboundPolicy } from '../../src/net/outbound.js';
+import { until as waitUntil } from '../support/wait.js';
 
 // The server is on 127.0.0.1: the operator allows it (test/security covers refusing it).
 const outbound = createOutboundPolicy({ allowHosts: [{ host: '127.0.0.1' }] });
@@ -81,6 +87,104 @@ describe('the gateway transport to an upstream over Streamable HTTP', () => {
       { jsonrpc: '2.0', id: 41, result: { content: [{ type: 'text', text: 'first line' }] } },
     ]);
     expect(t.sessionId).toBe('sess-1');
+  });
+
+  it('reads the same messages from a stream of many events however it is cut, several events to a chunk or not', async () => {
+    const note = (i: number) => ({
+      jsonrpc: '2.0',
+      method: 'notifications/message',
+      params: { level: 'info', data: `step ${i}` },
+    });
+    // The three ways an event may end, and the three line ends, in turn.
+    const ends = ['\n\n', '\r\n\r\n', '\r\r'];
+    const event = (m: unknown, i: number) => {
+      const eol = ends[i % 3]?.slice(0, ends[i % 3]!.length / 2);
+      return `event: message${eol}data: ${JSON.stringify(m)}${ends[i % 3]}`;
+    };
+    const notes = Array.from({ length: 40 }, (_, i) => note(i));
+    for (const cut of [2, 3, 4, 5, 8, 61, 1000, Number.POSITIVE_INFINITY]) {
+      handler = (body, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const answer = { jsonrpc: '2.0', id: body.id, result: { content: [] } };
+        const stream = [...notes, answer].map(event).join('');
+        let at = 0;
+        const write = () => {
+          if (at >= stream.length) return void res.end();
+          res.write(stream.slice(at, at + cut));
+          at += cut;
+          setImmediate(write);
+        };
+        write();
+      };
+      const { t, messages, errors } = transport();
+      await t.send({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'x' } });
+      await waitUntil(() => messages.length > notes.length, `the answer, cut every ${cut}`);
+      expect(errors, `cut every ${cut}`).toEqual([]);
+      expect(messages, `cut every ${cut}`).toEqual([...notes, { jsonrpc: '2.0', id: 5, result: { content: [] } }]);
+      await t.close();
+    }
+  });
+
+  it('hands on a burst of messages and then a rate, drops the rest of a stream unread, and still delivers its answer', async () => {
+    const FLOOD = STREAM_MESSAGES_BURST + 2000;
+    const PINGS = 300;
+    handler = (body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      let stream = '';
+      for (let i = 0; i < FLOOD; i++)
+        stream += `data: {"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"${i}"}}\n\n`;
+      for (let i = 0; i < PINGS; i++) stream += `data: {"jsonrpc":"2.0","id":"ping-${i}","method":"ping"}\n\n`;
+      res.end(`${stream}data: ${JSON.stringify({ jsonrpc: '2.0', id: body.id, result: { content: [] } })}\n\n`);
+    };
+    const dropped: Array<{ kind: string; first: boolean }> = [];
+    const t = new UpstreamHttpTransport(url, JSONRPCMessageSchema, {
+      outbound,
+      onDropped: (kind, first) => dropped.push({ kind, first }),
+    });
+    const messages: Array<{ id?: unknown }> = [];
+    t.onmessage = (m) => messages.push(m as { id?: unknown });
+    const started = performance.now();
+    await t.send({ jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'x' } });
+    await waitUntil(() => messages.at(-1)?.id === 8, 'the answer after the flood');
+    const seconds = (performance.now() - started) / 1000;
+    expect(messages.at(-1)).toEqual({ jsonrpc: '2.0', id: 8, result: { content: [] } });
+    const handedOn = messages.length - 1;
+    // Every message is either handed on or dropped; no more are handed on than the burst and the rate allow.
+    expect(handedOn + dropped.length).toBe(FLOOD + PINGS);
+    expect(handedOn).toBeGreaterThanOrEqual(STREAM_MESSAGES_BURST);
+    expect(handedOn).toBeLessThanOrEqual(STREAM_MESSAGES_BURST + Math.ceil(seconds * STREAM_MESSAGES_PER_SECOND));
+    expect(dropped.filter((d) => d.first)).toEqual([{ kind: 'notification', first: true }]);
+    expect(dropped.filter((d) => d.kind === 'request').length).toBeGreaterThan(0);
+    await t.close();
+  });
+
+  it(`closes a stream that goes on past ${STREAM_DROPPED_MAX} dropped messages, failing what waits on it`, async () => {
+    let hungUp: () => void = () => {};
+    const hangUp = new Promise<void>((r) => {
+      hungUp = r;
+    });
+    handler = (_body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.on('close', hungUp);
+      const chunk = 'data: {"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"x"}}\n\n'.repeat(
+        500,
+      );
+      const more = () => {
+        while (!res.destroyed) if (!res.write(chunk)) return void res.once('drain', more);
+      };
+      more();
+    };
+    const { t, errors } = transport();
+    let closed = false;
+    t.onclose = () => {
+      closed = true;
+    };
+    await t.send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'x' } });
+    await hangUp;
+    expect(closed).toBe(true);
+    expect(errors.map((e) => e.message)).toEqual([
+      `the upstream sent more than ${STREAM_DROPPED_MAX} messages past the rate read on one answer's stream (${STREAM_MESSAGES_BURST} at once, ${STREAM_MESSAGES_PER_SECOND} a second): closed`,
+    ]);
   });
 
   it('joins multi-line data, and sends the session and protocol version it was given', async () => {
