@@ -6,22 +6,22 @@ import { miniBudgetEnd, readMini } from '../support/files.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 describe('CSV', () => {
-  it('reads quoted fields with commas, quotes and newlines', () => {
-    expect(parseCsv('a,b\r\n"x, y","say ""hi""\nthere"\n\n')).toEqual([
+  it('reads quoted fields with commas, quotes and newlines', async () => {
+    expect(await parseCsv('a,b\r\n"x, y","say ""hi""\nthere"\n\n')).toEqual([
       { line: 1, fields: ['a', 'b'] },
       { line: 2, fields: ['x, y', 'say "hi"\nthere'] },
     ]);
   });
 
-  it('numbers each row by the line it starts on, after blank and multi-line rows', () => {
-    const rows = parseCsv('h1,h2\n\n"a\nb\nc",1\n\n\nd,2\r\n"e\r\nf",3\r\n  \r\ng,4');
+  it('numbers each row by the line it starts on, after blank and multi-line rows', async () => {
+    const rows = await parseCsv('h1,h2\n\n"a\nb\nc",1\n\n\nd,2\r\n"e\r\nf",3\r\n  \r\ng,4');
     expect(rows.map((r) => r.line)).toEqual([1, 3, 8, 9, 12]);
     expect(rows[3]?.fields).toEqual(['e\nf', '3']);
   });
 
-  it('refuses a quote that is never closed, naming the line it opens on', () => {
+  it('refuses a quote that is never closed, naming the line it opens on', async () => {
     // A hand-written parser folded every following line into the description.
-    expect(() => parseCsv('h1,h2\nx,1\n\ny,"unterminated\nz,3\nw,4\n')).toThrow(
+    await expect(parseCsv('h1,h2\nx,1\n\ny,"unterminated\nz,3\nw,4\n')).rejects.toThrow(
       'CSV line 4: a quoted field opens here and is never closed',
     );
   });
