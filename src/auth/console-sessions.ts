@@ -3,6 +3,7 @@
 // person's roles are read from their Person descriptor at every request, as for API tokens.
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { databaseNow } from '../db/clock.js';
 import type { Database } from '../db/schema.js';
 import { type ActRecord, type ChangeWithActs, changeWithoutLog } from '../guard/audit.js';
 import { sameEmail } from '../registry/email.js';
@@ -26,13 +27,11 @@ export function createConsoleSessions(deps: {
   db: Kysely<Database>;
   ttlSeconds: number;
   issuer: string | undefined;
-  now?: () => number;
   /** A session started or ended with its audit entry, in one transaction (src/guard/audit.ts). Absent
    *  (a store without an audit log), the change is made alone and `act` is not recorded. */
   changeWithActs?: ChangeWithActs;
 }) {
   const { db, issuer } = deps;
-  const now = deps.now ?? Date.now;
   const changeWithActs: ChangeWithActs = deps.changeWithActs ?? changeWithoutLog(db);
 
   /**
@@ -64,11 +63,13 @@ export function createConsoleSessions(deps: {
     ): Promise<{ token: string; expiresAt: string } | undefined> {
       if (issuer === undefined) throw new Error('no session is made without single sign-on (FULCRUM_OIDC_ISSUER)');
       const token = newSecret(SESSION_PREFIX);
-      const at = new Date(now());
-      const expiresAt = new Date(at.getTime() + deps.ttlSeconds * 1000).toISOString();
+      let expiresAt = '';
       const made = await changeWithActs(async (trx) => {
         const registry = createRegistryStore(trx);
         await registry.lock();
+        // By the database's clock, which every node judges the session by (authenticate).
+        const at = await databaseNow(trx);
+        expiresAt = new Date(at.getTime() + deps.ttlSeconds * 1000).toISOString();
         const found = await registry.get('Person', person);
         if (!found || !sameEmail(found.spec.email, email)) return { value: false, acts: [] };
         // Ended sessions go as new ones start: the table holds live sessions and a few stale ones.
@@ -96,15 +97,18 @@ export function createConsoleSessions(deps: {
      * signed in with (moving an email moves who signs in). A Person deleted or whose email moved has
      * their sessions deleted in the same transaction (registry-service.ts), so registering them again,
      * or moving the email back, brings none back.
+     *
+     * Over by the database's clock, as approvals expire (src/db/clock.ts): judged by this node's, a node
+     * whose clock ran behind the others' still took a session every other node held as over, for as
+     * long as its clock was off (found by review; test/auth/session-clock.test.ts).
      */
     async authenticate(token: string): Promise<(Principal & { type: 'person' }) | undefined> {
       if (issuer === undefined || !SESSION_SHAPE.test(token)) return undefined;
-      const row = await db
-        .selectFrom('console_sessions')
-        .selectAll()
-        .where('token_hash', '=', hashToken(token))
-        .executeTakeFirst();
-      if (!row || endOf(row) <= new Date(now()).toISOString() || row.issuer !== issuer) return undefined;
+      const [row, at] = await Promise.all([
+        db.selectFrom('console_sessions').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst(),
+        databaseNow(db),
+      ]);
+      if (!row || endOf(row) <= at.toISOString() || row.issuer !== issuer) return undefined;
       // As committed: roles taken away (or the Person deleted) through another node bind at once.
       const person = await createRegistryStore(db).get('Person', row.person);
       if (!person || !sameEmail(person.spec.email, row.email)) return undefined;
