@@ -33,6 +33,8 @@ export interface Served {
   proc: ChildProcess;
   url: string;
   readonly stderr: string;
+  /** What it wrote to stdout so far (its request log). */
+  readonly stdout: string;
 }
 
 /**
@@ -78,6 +80,9 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<Served> {
     url,
     get stderr() {
       return stderr;
+    },
+    get stdout() {
+      return stdout;
     },
   };
 }
