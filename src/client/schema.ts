@@ -676,7 +676,7 @@ export interface paths {
         /** A budget's spend imports, newest first */
         get: operations["listSpendImports"];
         put?: never;
-        /** Import spend lines: CSV (date,category,amount,initiative,description) or JSON {"lines":[…]}; any bad line refuses the whole file */
+        /** Import spend lines: CSV (date,category,amount,initiative,description) or JSON {"lines":[…]}, at most 10,000 lines an import; any bad line refuses the whole file */
         post: operations["importSpend"];
         delete?: never;
         options?: never;

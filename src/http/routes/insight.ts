@@ -418,7 +418,7 @@ export function insightRoutes(server: Server, insight: InsightService, spend: Sp
         operationId: 'importSpend',
         tags: ['insight'],
         summary:
-          'Import spend lines: CSV (date,category,amount,initiative,description) or JSON {"lines":[…]}; any bad line refuses the whole file',
+          'Import spend lines: CSV (date,category,amount,initiative,description) or JSON {"lines":[…]}, at most 10,000 lines an import; any bad line refuses the whole file',
         params: T.Object({ name: Name }),
         body: {
           content: {
@@ -434,7 +434,7 @@ export function insightRoutes(server: Server, insight: InsightService, spend: Sp
         response: {
           201: T.Ref(SpendImport),
           200: T.Ref(SpendImport, { description: 'the same lines were imported before: that import, nothing booked again' }),
-          ...errorResponses(404, 422),
+          ...errorResponses(400, 404, 422),
         },
       },
     },
