@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { durationUnitMs, foreignCurrencyOf, type InitiativeSpec } from '../registry/schemas.js';
+import { loadMembership } from './membership.js';
 
 type Metric = InitiativeSpec['outcomes'][number];
 
@@ -93,13 +94,18 @@ export async function computeOutcomes(
   const to = asOf.toISOString().slice(0, 10);
   const from = new Date(asOf.getTime() - 29 * DAY).toISOString().slice(0, 10);
   const since = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() - 11, 1)).toISOString().slice(0, 10);
-  const days =
-    agents.length === 0
+  // Each agent's days while it worked for the initiative: those of an agent that has left it stay
+  // here, and those of an agent that joined from another are that one's until the day of its move.
+  const membership = await loadMembership(db, registry);
+  const members = membership.agentsOf(initiative);
+  const rows =
+    members.length === 0
       ? []
       : await db
           .selectFrom('evidence_daily')
           .select((eb) => [
             'day',
+            'agent',
             eb.fn.sum<number>('tasks_resolved').as('resolved'),
             eb.fn.sum<number>('tasks_escalated').as('escalated'),
             eb.fn.sum<number>('tasks_failed').as('failed'),
@@ -109,11 +115,12 @@ export async function computeOutcomes(
             eb.fn.sum<number>(eb('cost_measured_usd', '+', eb.ref('cost_reported_usd'))).as('cost'),
             eb.fn.sum<number>('unpriced_calls').as('unpriced'),
           ])
-          .where('agent', 'in', agents)
+          .where('agent', 'in', members)
           .where('day', '>=', since)
           .where('day', '<=', to)
-          .groupBy('day')
+          .groupBy(['day', 'agent'])
           .execute();
+  const days = rows.filter((r) => membership.initiativeOn(r.agent, r.day) === initiative);
   const sum = (rows: typeof days): Totals => {
     const t: Totals = { resolved: 0, escalated: 0, failed: 0, abandoned: 0, handleMs: 0, handled: 0, cost: 0, unpriced: 0 };
     for (const r of rows) for (const k of Object.keys(t) as Array<keyof Totals>) t[k] += Number(r[k] ?? 0);

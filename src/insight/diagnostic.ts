@@ -64,8 +64,11 @@ export interface Facts {
   shadowAgents: ReadonlyArray<{ identity: string; source: string }>;
   /** Model calls in the window by the model key the rollups keep (a registry Model, or as reported). */
   modelCalls: ReadonlyArray<{ model: string; calls: number }>;
-  /** Telemetry cost (measured + self-reported) per day, agent and model key, since the earliest budget. */
-  telemetrySpend: ReadonlyArray<{ day: string; agent: string; model: string; costUsd: number }>;
+  /**
+   * Telemetry cost (measured + self-reported) per day, agent and model key, since the earliest budget,
+   * with the initiative the agent worked for that day (src/evidence/membership.ts; none when deleted).
+   */
+  telemetrySpend: ReadonlyArray<{ day: string; agent: string; model: string; costUsd: number; initiative?: string }>;
   /** Every spend line per budget: the descriptor's actuals and imported lines. */
   spendLines(budget: string): ReadonlyArray<{ date: string; category: string; amount: number; initiative?: string }>;
   /** Incident management is part of governance; until it exists this is undefined. */
@@ -316,11 +319,7 @@ export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
       continue;
     }
     const hosting = r.get('Model', s.model)?.spec.hosting;
-    add(
-      hosting === 'self-hosted' ? 'infrastructure-compute' : 'model-licences',
-      r.get('Agent', s.agent)?.spec.initiative,
-      s.costUsd,
-    );
+    add(hosting === 'self-hosted' ? 'infrastructure-compute' : 'model-licences', s.initiative, s.costUsd);
   }
   const categories = BUDGET_CATEGORIES.map((category) => {
     const proRated = (allocated.get(category) ?? 0) * elapsed;

@@ -5,6 +5,7 @@ import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { attributionMismatches } from '../evidence/attribution.js';
+import { loadMembership } from '../evidence/membership.js';
 import { computeOutcomes, type OutcomeReport } from '../evidence/outcomes.js';
 import { unpricedModelCalls } from '../evidence/unpriced.js';
 import type { IncidentService } from '../governance/incidents.js';
@@ -98,6 +99,8 @@ export function createInsightService(deps: Deps) {
           .execute()
       : [];
 
+    // Spend is the initiative's the agent worked for that day, not the one it is in now.
+    const membership = await loadMembership(db, registry);
     const assessed = await latestTiers(db);
     const spend = new Map<string, SpendLine[]>();
     for (const b of registry.list('Budget')) spend.set(b.name, await spendLinesOf(db, registry, b.name));
@@ -111,7 +114,10 @@ export function createInsightService(deps: Deps) {
       measuredInitiatives,
       shadowAgents,
       modelCalls: modelCalls.map((m) => ({ model: m.model, calls: Number(m.calls) })),
-      telemetrySpend: telemetrySpend.map((s) => ({ day: s.day, agent: s.agent, model: s.model, costUsd: Number(s.costUsd) })),
+      telemetrySpend: telemetrySpend.map((s) => {
+        const initiative = membership.initiativeOn(s.agent, s.day);
+        return { day: s.day, agent: s.agent, model: s.model, costUsd: Number(s.costUsd), ...(initiative ? { initiative } : {}) };
+      }),
       overdueSeriousIncidents: await deps.overdueSeriousIncidents(),
       outcomes,
     };

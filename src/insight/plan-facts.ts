@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { createPriceBook } from '../evidence/cost.js';
+import { loadMembership } from '../evidence/membership.js';
 import type { OutcomeReport } from '../evidence/outcomes.js';
 import type { Incident } from '../governance/incidents.js';
 import type { RegistrySnapshot } from '../registry/model.js';
@@ -99,18 +100,19 @@ export async function dailyTasks(
   return rows.map((r) => ({ agent: r.agent, day: r.day, tasks: Number(r.tasks ?? 0) }));
 }
 
-/** Telemetry cost per agent and model key in the window: measured (priced at ingest) and agent-reported. */
+/** Telemetry cost per agent, day and model key in the window: measured (priced at ingest) and agent-reported. */
 export async function costPerModel(
   db: Kysely<Database>,
   agents: string[],
   from: string,
   to: string,
-): Promise<Array<{ agent: string; model: string; measured: number; reported: number; calls: number }>> {
+): Promise<Array<{ agent: string; day: string; model: string; measured: number; reported: number; calls: number }>> {
   if (agents.length === 0) return [];
   const rows = await db
     .selectFrom('evidence_daily')
     .select((eb) => [
       'agent',
+      'day',
       'model',
       eb.fn.sum<number>('cost_measured_usd').as('measured'),
       eb.fn.sum<number>('cost_reported_usd').as('reported'),
@@ -119,10 +121,11 @@ export async function costPerModel(
     .where('agent', 'in', agents)
     .where('day', '>=', from)
     .where('day', '<=', to)
-    .groupBy(['agent', 'model'])
+    .groupBy(['agent', 'day', 'model'])
     .execute();
   return rows.map((r) => ({
     agent: r.agent,
+    day: r.day,
     model: r.model,
     measured: Number(r.measured ?? 0),
     reported: Number(r.reported ?? 0),
@@ -176,17 +179,48 @@ export async function planFacts(
     .filter((a) => names.has(a.spec.initiative))
     .map((a) => a.name)
     .sort();
+  // Volumes and costs are an initiative's for the days its agents worked for it: those of agents that
+  // left it too, and not those of before an agent moved in (src/evidence/membership.ts).
+  const membership = await loadMembership(db, r);
+  const members = [...new Set(active.flatMap((i) => membership.agentsOf(i.name)))].sort();
   const { from, to } = base.window;
   const trendFrom = new Date(Date.parse(`${to}T00:00:00.000Z`) - (t.trendDays - 1) * 86_400_000).toISOString().slice(0, 10);
-  const daily = await dailyTasks(db, agents, trendFrom, to);
+  const daily = (await dailyTasks(db, members, trendFrom, to)).map((d) => {
+    const initiative = membership.initiativeOn(d.agent, d.day);
+    return initiative ? { ...d, initiative } : d;
+  });
+  const windowCost = new Map<string, PlanFacts['windowCost'][number]>();
+  for (const c of await costPerModel(db, members, from, to)) {
+    const initiative = membership.initiativeOn(c.agent, c.day);
+    const key = JSON.stringify([c.agent, c.model, initiative ?? null]);
+    const w = windowCost.get(key);
+    if (w)
+      windowCost.set(key, {
+        ...w,
+        measured: w.measured + c.measured,
+        reported: w.reported + c.reported,
+        calls: w.calls + c.calls,
+      });
+    else {
+      const { day: _day, ...sums } = c;
+      windowCost.set(key, initiative ? { ...sums, initiative } : sums);
+    }
+  }
+  // The model mix is by initiative and archetype as the registry has them now: its agents as they are.
+  const current = new Set(agents);
   const joined = await tasksPerModel(db, agents, from, to);
   const prices = createPriceBook(r);
   return {
     ...base,
     roi,
     dailyTasks: daily,
-    windowCost: await costPerModel(db, agents, from, to),
-    mixGroups: mixGroups(r, joined, daily, from),
+    windowCost: [...windowCost.values()],
+    mixGroups: mixGroups(
+      r,
+      joined,
+      daily.filter((d) => current.has(d.agent)),
+      from,
+    ),
     openReviews: await openReviews(db),
     openIncidents: incidents
       .filter((x) => x.status === 'open' || x.status === 'mitigated')

@@ -130,15 +130,10 @@ export function scaleCases(f: PlanFacts, t: PlanThresholds, active: Desired<'Ini
   const today = Date.parse(f.window.to);
   const out = new Map<string, ScaleCase>();
   for (const i of active) {
-    const agents = new Set(
-      r
-        .list('Agent')
-        .filter((a) => a.spec.initiative === i.name)
-        .map((a) => a.name),
-    );
-    // Daily tasks over the trend period, days without a row counted as zero from the first day with tasks.
+    // Daily tasks over the trend period, days without a row counted as zero from the first day with
+    // tasks: those of the days its agents worked for it (an agent's from before it moved here are not).
     const perDay = new Map<string, number>();
-    for (const d of f.dailyTasks) if (agents.has(d.agent)) perDay.set(d.day, (perDay.get(d.day) ?? 0) + d.tasks);
+    for (const d of f.dailyTasks) if (d.initiative === i.name) perDay.set(d.day, (perDay.get(d.day) ?? 0) + d.tasks);
     const tasksNow = [...perDay].filter(([day]) => day >= f.window.from).reduce((s, [, n]) => s + n, 0);
     const active = [...perDay]
       .filter(([, n]) => n > 0)
@@ -189,7 +184,7 @@ export function scaleCases(f: PlanFacts, t: PlanThresholds, active: Desired<'Ini
     let measured = 0;
     let reported = 0;
     for (const c of f.windowCost) {
-      if (!agents.has(c.agent)) continue;
+      if (c.initiative !== i.name) continue;
       const cat = categoryOf(f, c.model);
       variable[cat] = (variable[cat] ?? 0) + c.measured + c.reported;
       measured += c.measured;
@@ -246,7 +241,7 @@ export function scaleCases(f: PlanFacts, t: PlanThresholds, active: Desired<'Ini
           : null,
       extraPerDay,
       runRatePerDay,
-      compute: computeNeed(f, i, agents, tasksNow, volume.atScale),
+      compute: computeNeed(f, i, tasksNow, volume.atScale),
     });
   }
   return out;
@@ -270,18 +265,12 @@ function linearFit(xs: number[], ys: number[]): { slope: number; intercept: numb
 const freeOf = (p: Desired<'ComputePool'>) =>
   p.spec.forecastDemand === undefined ? null : p.spec.capacity - p.spec.forecastDemand;
 
-function computeNeed(
-  f: PlanFacts,
-  i: Desired<'Initiative'>,
-  agents: Set<string>,
-  tasksNow: number,
-  atScale: number | null,
-): ComputeNeed {
+function computeNeed(f: PlanFacts, i: Desired<'Initiative'>, tasksNow: number, atScale: number | null): ComputeNeed {
   const r = f.registry;
   const selfHosted = [
     ...new Set(
       f.windowCost
-        .filter((c) => agents.has(c.agent) && c.calls > 0 && r.get('Model', c.model)?.spec.hosting === 'self-hosted')
+        .filter((c) => c.initiative === i.name && c.calls > 0 && r.get('Model', c.model)?.spec.hosting === 'self-hosted')
         .map((c) => c.model),
     ),
   ].sort();

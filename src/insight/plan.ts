@@ -92,10 +92,20 @@ export type PlanThresholds = typeof DEFAULT_PLAN_THRESHOLDS;
 export interface PlanFacts extends Facts {
   outcomes: ReadonlyMap<string, OutcomeReport>;
   roi: ReadonlyMap<string, Roi>;
-  /** Finished tasks per agent and day over the trend period. */
-  dailyTasks: ReadonlyArray<{ agent: string; day: string; tasks: number }>;
-  /** Telemetry cost per agent and model key over the window. */
-  windowCost: ReadonlyArray<{ agent: string; model: string; measured: number; reported: number; calls: number }>;
+  /**
+   * Finished tasks per agent and day over the trend period, with the initiative the agent worked for
+   * that day (src/evidence/membership.ts; none when it was deleted by then).
+   */
+  dailyTasks: ReadonlyArray<{ agent: string; day: string; tasks: number; initiative?: string }>;
+  /** Telemetry cost per agent, model key and the initiative the agent worked for, over the window. */
+  windowCost: ReadonlyArray<{
+    agent: string;
+    model: string;
+    measured: number;
+    reported: number;
+    calls: number;
+    initiative?: string;
+  }>;
   mixGroups: MixGroup[];
   openReviews: ReadonlyArray<{ id: string; initiative: string; to: string; pending: string[] }>;
   openIncidents: ReadonlyArray<{
@@ -461,7 +471,7 @@ export function initiativeSpend(f: Facts, budget: string, initiative: string, ca
   // Telemetry is priced in USD: only a USD budget takes it (Fulcrum converts nothing).
   for (const s of b.spec.currency === 'USD' ? f.telemetrySpend : []) {
     if (s.day < b.spec.period.from || s.day > today || s.day > b.spec.period.to) continue;
-    if (r.get('Agent', s.agent)?.spec.initiative !== initiative) continue;
+    if (s.initiative !== initiative) continue;
     const c = r.get('Model', s.model)?.spec.hosting === 'self-hosted' ? 'infrastructure-compute' : 'model-licences';
     if (c === category) sum += s.costUsd;
   }

@@ -3,6 +3,7 @@
 // comes from — measured, self-reported or assumed.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { loadMembership } from '../evidence/membership.js';
 import { computeOutcomes, type OutcomeReport } from '../evidence/outcomes.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { spendLinesOf } from './spend.js';
@@ -77,21 +78,34 @@ export async function computeRoi(
       });
     }
   }
-  const agents = outcomes.agents;
-  const telemetry =
-    agents.length === 0
-      ? { measured: 0, reported: 0, unpriced: 0 }
+  // The telemetry of the days each agent worked for the initiative (src/evidence/membership.ts): an
+  // agent's cost from before it moved here is its old initiative's.
+  const membership = await loadMembership(db, registry);
+  const members = membership.agentsOf(initiative);
+  const rows =
+    members.length === 0
+      ? []
       : await db
           .selectFrom('evidence_daily')
           .select((eb) => [
+            'day',
+            'agent',
             eb.fn.sum<number>('cost_measured_usd').as('measured'),
             eb.fn.sum<number>('cost_reported_usd').as('reported'),
             eb.fn.sum<number>('unpriced_calls').as('unpriced'),
           ])
-          .where('agent', 'in', agents)
+          .where('agent', 'in', members)
           .where('day', '>=', from)
           .where('day', '<=', to)
-          .executeTakeFirstOrThrow();
+          .groupBy(['day', 'agent'])
+          .execute();
+  const telemetry = { measured: 0, reported: 0, unpriced: 0 };
+  for (const r of rows)
+    if (membership.initiativeOn(r.agent, r.day) === initiative) {
+      telemetry.measured += Number(r.measured ?? 0);
+      telemetry.reported += Number(r.reported ?? 0);
+      telemetry.unpriced += Number(r.unpriced ?? 0);
+    }
   let spendLines = 0;
   // Spend lines in other currencies: Fulcrum converts none (no exchange rates), so they are named.
   const unconverted = new Map<string, number>();
@@ -102,7 +116,7 @@ export async function computeRoi(
         else unconverted.set(b.spec.currency, (unconverted.get(b.spec.currency) ?? 0) + a.amount);
       }
   const incomplete: string[] = [];
-  const unpriced = Number(telemetry.unpriced ?? 0);
+  const unpriced = telemetry.unpriced;
   if (unpriced > 0)
     incomplete.push(
       `${unpriced} model call${unpriced === 1 ? '' : 's'} in the window ha${unpriced === 1 ? 's' : 've'} no price (GET /v1/signals lists them)`,
@@ -112,19 +126,19 @@ export async function computeRoi(
   const costItems: Roi['cost']['items'] = [
     {
       source: 'model and tool calls (telemetry, priced at ingest)',
-      amountUsd: money(Number(telemetry.measured ?? 0)),
+      amountUsd: money(telemetry.measured),
       provenance: 'measured',
     },
     {
       source: 'costs agents reported with their tasks',
-      amountUsd: money(Number(telemetry.reported ?? 0)),
+      amountUsd: money(telemetry.reported),
       provenance: 'self-reported',
     },
     { source: 'spend lines booked to the initiative', amountUsd: money(spendLines), provenance: 'self-reported' },
   ];
   // Sums and the ROI over the amounts as measured, not as rounded for display: rounded to the cent,
   // a cost of $0.003 was no cost, and one of $0.006 a cost of $0.01 (ROI off by half).
-  const exactCost = Number(telemetry.measured ?? 0) + Number(telemetry.reported ?? 0) + spendLines;
+  const exactCost = telemetry.measured + telemetry.reported + spendLines;
   const cost = money(exactCost);
   const value = money(exactValue);
   return {

@@ -219,7 +219,11 @@ describe('the diagnostic rules', () => {
     expect(areaOf(facts(balanced()), 'budget').status).toBe('pass');
     // Telemetry model cost joins model-licences: 600 more is far over plan.
     const overspent = areaOf(
-      facts(balanced(), { telemetrySpend: [{ day: '2026-11-20', agent: 'support-bot-eu', model: 'gpt-4o-mini', costUsd: 600 }] }),
+      facts(balanced(), {
+        telemetrySpend: [
+          { day: '2026-11-20', agent: 'support-bot-eu', model: 'gpt-4o-mini', costUsd: 600, initiative: 'support-deflection' },
+        ],
+      }),
       'budget',
     );
     expect(evidence(overspent, 'categories off')).toBe('model-licences');
@@ -229,7 +233,9 @@ describe('the diagnostic rules', () => {
       i.spec.stageSince = '2026-01-15';
     });
     const spent = facts(stalled, {
-      telemetrySpend: [{ day: '2026-11-20', agent: 'support-bot-eu', model: 'gpt-4o-mini', costUsd: 5 }],
+      telemetrySpend: [
+        { day: '2026-11-20', agent: 'support-bot-eu', model: 'gpt-4o-mini', costUsd: 5, initiative: 'support-deflection' },
+      ],
     });
     expect(evidence(areaOf(spent, 'budget'), 'spend on pilots older')).toBe('support-deflection');
     expect(evidence(areaOf(facts(stalled), 'budget'), 'spend on pilots older')).toBe('none');
