@@ -1,7 +1,7 @@
 // Insight from the command line: the board report, signals, and budgets (spend import, alignment).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatAmount } from '../money.js';
+import { formatAmount, formatMoney } from '../money.js';
 import { CliError, connect, ok } from './client.js';
 import { MAX_DOWNLOAD_BYTES } from './fetch.js';
 import { readInputFile, writeOutputFile } from './files.js';
@@ -169,6 +169,13 @@ export async function budgetCommand(argv: string[]): Promise<number> {
     '',
     `spend on initiatives without quantified outcomes: ${money(a.spendWithoutOutcomes.total)} (${Math.round(a.spendWithoutOutcomes.share * 100)}%)${a.spendWithoutOutcomes.initiatives.length ? `: ${a.spendWithoutOutcomes.initiatives.map((i) => i.initiative).join(', ')}` : ''}`,
     `spend on pilots stalled past 180 days: ${a.spendOnStalledPilots.length ? a.spendOnStalledPilots.map((p) => `${p.initiative} ${money(p.amount)}`).join(', ') : 'none'}`,
+    // USD telemetry a budget in another currency does not take: said, or its model licences read as
+    // nothing spent (found by review: the table printed 0 and the deviation -100%).
+    ...(a.telemetryNotIncludedUsd
+      ? [
+          `not in these actuals: ${formatMoney(a.telemetryNotIncludedUsd, 'USD')} of model calls measured in USD (no currency is converted)`,
+        ]
+      : []),
     '',
   ];
   process.stdout.write(lines.join('\n'));

@@ -1,7 +1,7 @@
 // The scale-or-fail diagnostic: the brief's six checklist questions answered from what Fulcrum
 // knows (registry, telemetry, spend), never from a questionnaire. A pure function of the facts.
 import { SIGN_OFFS } from '../governance/review-rules.js';
-import { formatAmount } from '../money.js';
+import { formatAmount, formatMoney } from '../money.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
 import { ACTIVE_STAGES, daysInStage } from '../registry/stages.js';
@@ -399,6 +399,16 @@ function budgetArea(f: Facts, t: Thresholds, area: (n: Area['area'], s: Status, 
       label: `${c.category}: actual vs pro-rated allocation`,
       value: `${money(c.actual)} vs ${money(c.proRated)}`,
     })),
+    // A budget in another currency takes no telemetry (priced in USD, never converted): said, so that
+    // its model licences do not read as nothing spent (found by review: EUR 0, off plan by -100 %).
+    ...(a.telemetryNotIncludedUsd
+      ? [
+          {
+            label: 'model calls measured in USD, not in these actuals (no currency is converted)',
+            value: formatMoney(a.telemetryNotIncludedUsd, 'USD'),
+          },
+        ]
+      : []),
     { label: `categories off by more than ${pct(t.budgetTolerance)}`, value: list(off) },
     {
       label: 'spend on initiatives without quantified outcomes',

@@ -115,4 +115,46 @@ describe('fulcrum report, signals and budget', () => {
     expect(roi.stdout).toMatch(/^ROI {4}— \(not valued\)$/m);
     expect(roi.stdout).not.toContain('$0.00  (assumed');
   });
+
+  it('says what USD telemetry a budget in another currency leaves out of its actuals', async () => {
+    // Found by review: the table read model-licences 0 (-100%) with the agents' USD model calls in no line.
+    // Last: its task gives support-deflection a measured outcome and a cost, which the tests above have not.
+    const today = new Date().toISOString().slice(0, 10);
+    const file = path.join(out, 'eur.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'apiVersion: fulcrum/v1',
+        'kind: Budget',
+        'metadata: { name: fy-eur }',
+        'spec:',
+        `  period: { from: "${today}", to: "${today}" }`,
+        '  currency: EUR',
+        '  allocations: [{ category: model-licences, amount: 100 }]',
+      ].join('\n'),
+    );
+    const applied = await cli('apply', '-f', file);
+    expect(applied.code, applied.stderr).toBe(0);
+    const key = (await cli('keys', 'create', '--agent', 'support-bot-eu')).stdout.trim();
+    const sent = await fetch(`${served.env.FULCRUM_URL}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        events: [
+          {
+            type: 'task.completed',
+            taskId: 'eur-1',
+            outcome: 'resolved',
+            durationMs: 1000,
+            endedAt: new Date().toISOString(),
+            costUsd: 12.5,
+          },
+        ],
+      }),
+    });
+    expect(sent.status).toBe(200);
+    const table = await cli('budget', 'alignment', 'fy-eur');
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain('not in these actuals: $12.50 of model calls measured in USD (no currency is converted)');
+  }, 60_000);
 });
