@@ -278,7 +278,10 @@ export function evidenceRoutes(server: Server, evidence: EvidenceService, opts: 
     },
     async (req) => {
       const to = req.query.to ?? new Date().toISOString().slice(0, 10);
-      const from = req.query.from ?? new Date(Date.parse(to) - 29 * 86_400_000).toISOString().slice(0, 10);
+      // 29 days before `to`, but not before year 0: before it the day is written with a sign
+      // ("-000001-12-03"), no `date`, and the answer failed its own schema (a 500).
+      const before = new Date(Date.parse(to) - 29 * 86_400_000).toISOString().slice(0, 10);
+      const from = req.query.from ?? (before.startsWith('-') ? '0000-01-01' : before);
       if (from > to) throw new InputError(`from (${from}) is after to (${to})`);
       return evidence.costs(req.principal, { groupBy: req.query.groupBy, from, to, limit: req.query.limit });
     },
