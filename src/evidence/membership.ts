@@ -11,7 +11,8 @@ export interface Membership {
   /**
    * The initiative the agent's evidence of `day` (YYYY-MM-DD, UTC) belongs to: the one it was in at the
    * end of that day, so the day of a move is the new initiative's (rollups are daily and cannot be
-   * split within a day). Undefined for an agent deleted by then, or one the registry never held.
+   * split within a day). A deleted agent's is the initiative it was last in; undefined for an agent
+   * the registry never held.
    */
   initiativeOn(agent: string, day: string): string | undefined;
 }
@@ -44,9 +45,12 @@ export async function loadMembership(db: Kysely<Database>, registry: RegistrySna
       return [...agents].sort();
     },
     initiativeOn(agent, day) {
-      // The first departure after the day names where the agent was then; none: where it is now.
-      for (const d of departures.get(agent) ?? []) if (d.day > day) return d.initiative;
-      return now.get(agent);
+      // The first departure after the day names where the agent was then; none: where it is now, or,
+      // for an agent deleted since, the initiative it was last in (its last day's work, and spans that
+      // arrive after it, are that initiative's cost: they were no one's when it was deleted).
+      const list = departures.get(agent) ?? [];
+      for (const d of list) if (d.day > day) return d.initiative;
+      return now.get(agent) ?? list.at(-1)?.initiative;
     },
   };
 }

@@ -77,6 +77,16 @@ describe.each(ENGINES)('outcomes and ROI of an agent moved between initiatives (
     expect(claims.roi).toBe(1);
   });
 
+  it('keeps a deleted agent’s cost and outcomes on the initiatives it worked for', async () => {
+    // Last but one: the budget test below reads refunds without outcomes.
+    const deleted = await t.request({ method: 'DELETE', url: '/v1/agents/a-claims' });
+    expect(deleted.statusCode, deleted.body).toBeLessThan(300);
+    expect((await roi('claims')).cost.total).toBe(20);
+    const refunds = await roi('refunds');
+    expect(refunds.cost.total).toBe(5);
+    expect(refunds.value.total).toBe(-20);
+  });
+
   it('counts the spend of each in the budget view where it was spent', async () => {
     const budget = await t.request({
       method: 'PUT',
