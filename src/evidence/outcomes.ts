@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { durationUnitMs, foreignCurrencyOf, type InitiativeSpec } from '../registry/schemas.js';
-import { loadMembership } from './membership.js';
+import { loadMembership, type Membership } from './membership.js';
 
 type Metric = InitiativeSpec['outcomes'][number];
 
@@ -85,6 +85,8 @@ export async function computeOutcomes(
   registry: RegistrySnapshot,
   initiative: string,
   asOf: Date,
+  /** The agents' membership history, when the caller has loaded it already (one per request). */
+  known?: Membership,
 ): Promise<OutcomeReport> {
   const spec = registry.get('Initiative', initiative)?.spec as InitiativeSpec;
   const agents = registry
@@ -96,7 +98,7 @@ export async function computeOutcomes(
   const since = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() - 11, 1)).toISOString().slice(0, 10);
   // Each agent's days while it worked for the initiative: those of an agent that has left it stay
   // here, and those of an agent that joined from another are that one's until the day of its move.
-  const membership = await loadMembership(db, registry);
+  const membership = known ?? (await loadMembership(db, registry));
   const members = membership.agentsOf(initiative);
   const rows =
     members.length === 0

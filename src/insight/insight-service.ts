@@ -5,7 +5,7 @@ import { assertCan, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { attributionMismatches } from '../evidence/attribution.js';
-import { loadMembership } from '../evidence/membership.js';
+import { loadMembership, type Membership } from '../evidence/membership.js';
 import { computeOutcomes, type OutcomeReport } from '../evidence/outcomes.js';
 import { unpricedModelCalls } from '../evidence/unpriced.js';
 import type { IncidentService } from '../governance/incidents.js';
@@ -43,11 +43,13 @@ export function createInsightService(deps: Deps) {
   const { db } = deps;
   /** Everything the diagnostic and the budget views read, gathered once per request, with the
    *  outcome report of each active initiative (the board report shows them). */
-  async function facts(now: Date): Promise<Facts & { outcomes: ReadonlyMap<string, OutcomeReport> }> {
+  async function facts(now: Date): Promise<Facts & { outcomes: ReadonlyMap<string, OutcomeReport>; membership: Membership }> {
     const registry = await deps.registry();
     const to = now.toISOString().slice(0, 10);
     const from = new Date(now.getTime() - (WINDOW_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
     const active = registry.list('Initiative').filter((i) => ACTIVE.has(i.spec.stage));
+    // Evidence is the initiative's the agent worked for that day, not the one it is in now.
+    const membership = await loadMembership(db, registry);
 
     const recent = await db
       .selectFrom('measurements')
@@ -57,7 +59,7 @@ export function createInsightService(deps: Deps) {
     const measuredInitiatives = new Set<string>();
     const outcomes = new Map<string, OutcomeReport>();
     for (const i of active) {
-      const report = await computeOutcomes(db, registry, i.name, now);
+      const report = await computeOutcomes(db, registry, i.name, now, membership);
       outcomes.set(i.name, report);
       const ok = report.metrics.some(
         (m) =>
@@ -99,8 +101,6 @@ export function createInsightService(deps: Deps) {
           .execute()
       : [];
 
-    // Spend is the initiative's the agent worked for that day, not the one it is in now.
-    const membership = await loadMembership(db, registry);
     const assessed = await latestTiers(db);
     const spend = new Map<string, SpendLine[]>();
     for (const b of registry.list('Budget')) spend.set(b.name, await spendLinesOf(db, registry, b.name));
@@ -120,6 +120,7 @@ export function createInsightService(deps: Deps) {
       }),
       overdueSeriousIncidents: await deps.overdueSeriousIncidents(),
       outcomes,
+      membership,
     };
   }
 
@@ -173,8 +174,8 @@ export function createInsightService(deps: Deps) {
       const diagnostic = diagnose(f, DEFAULT_THRESHOLDS);
       const initiatives: ReportInitiative[] = [];
       for (const i of r.list('Initiative').filter((x) => ACTIVE.has(x.spec.stage))) {
-        const outcomes = f.outcomes.get(i.name) ?? (await computeOutcomes(db, r, i.name, now));
-        const roi = await computeRoi(db, r, i.name, now, outcomes);
+        const outcomes = f.outcomes.get(i.name) ?? (await computeOutcomes(db, r, i.name, now, f.membership));
+        const roi = await computeRoi(db, r, i.name, now, outcomes, f.membership);
         initiatives.push({
           name: i.name,
           title: i.spec.title ?? i.name,

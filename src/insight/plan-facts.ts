@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { createPriceBook } from '../evidence/cost.js';
-import { loadMembership } from '../evidence/membership.js';
+import type { Membership } from '../evidence/membership.js';
 import type { OutcomeReport } from '../evidence/outcomes.js';
 import type { Incident } from '../governance/incidents.js';
 import type { RegistrySnapshot } from '../registry/model.js';
@@ -163,7 +163,7 @@ export async function openReviews(
 /** The diagnostic's facts plus what the plan reads: ROI per active initiative, volumes, costs, tasks per model. */
 export async function planFacts(
   db: Kysely<Database>,
-  base: Facts & { outcomes: ReadonlyMap<string, OutcomeReport> },
+  base: Facts & { outcomes: ReadonlyMap<string, OutcomeReport>; membership: Membership },
   t: PlanThresholds,
   incidents: ReadonlyArray<
     Pick<Incident, 'id' | 'title' | 'severity' | 'status' | 'owner' | 'seriousIncident' | 'agents' | 'initiatives'>
@@ -172,7 +172,8 @@ export async function planFacts(
   const r = base.registry;
   const active = r.list('Initiative').filter((i) => ACTIVE.has(i.spec.stage));
   const roi = new Map<string, Roi>();
-  for (const i of active) roi.set(i.name, await computeRoi(db, r, i.name, base.now, base.outcomes.get(i.name)));
+  const membership = base.membership;
+  for (const i of active) roi.set(i.name, await computeRoi(db, r, i.name, base.now, base.outcomes.get(i.name), membership));
   const names = new Set(active.map((i) => i.name));
   const agents = r
     .list('Agent')
@@ -181,7 +182,6 @@ export async function planFacts(
     .sort();
   // Volumes and costs are an initiative's for the days its agents worked for it: those of agents that
   // left it too, and not those of before an agent moved in (src/evidence/membership.ts).
-  const membership = await loadMembership(db, r);
   const members = [...new Set(active.flatMap((i) => membership.agentsOf(i.name)))].sort();
   const { from, to } = base.window;
   const trendFrom = new Date(Date.parse(`${to}T00:00:00.000Z`) - (t.trendDays - 1) * 86_400_000).toISOString().slice(0, 10);

@@ -3,7 +3,7 @@
 // comes from — measured, self-reported or assumed.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { loadMembership } from '../evidence/membership.js';
+import { loadMembership, type Membership } from '../evidence/membership.js';
 import { computeOutcomes, type OutcomeReport } from '../evidence/outcomes.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { spendLinesOf } from './spend.js';
@@ -55,8 +55,11 @@ export async function computeRoi(
   now = new Date(),
   /** The initiative's outcome report for `now`, when the caller has it already. */
   known?: OutcomeReport,
+  /** The agents' membership history, when the caller has loaded it already (one per request). */
+  knownMembership?: Membership,
 ): Promise<Roi> {
-  const outcomes = known ?? (await computeOutcomes(db, registry, initiative, now));
+  const membership = knownMembership ?? (await loadMembership(db, registry));
+  const outcomes = known ?? (await computeOutcomes(db, registry, initiative, now, membership));
   const { from, to } = outcomes.window;
   const items: Roi['value']['items'] = [];
   const notValued: Roi['value']['notValued'] = [];
@@ -80,7 +83,6 @@ export async function computeRoi(
   }
   // The telemetry of the days each agent worked for the initiative (src/evidence/membership.ts): an
   // agent's cost from before it moved here is its old initiative's.
-  const membership = await loadMembership(db, registry);
   const members = membership.agentsOf(initiative);
   const rows =
     members.length === 0
