@@ -171,6 +171,11 @@ export async function budgetCommand(argv: string[]): Promise<number> {
     `spend on pilots stalled past 180 days: ${a.spendOnStalledPilots.length ? a.spendOnStalledPilots.map((p) => `${p.initiative} ${money(p.amount)}`).join(', ') : 'none'}`,
     // USD telemetry a budget in another currency does not take: said, or its model licences read as
     // nothing spent (found by review: the table printed 0 and the deviation -100%).
+    ...(a.unpricedModelCalls > 0
+      ? [
+          `not in these actuals: ${a.unpricedModelCalls} model call(s) without a price, whose cost is unknown (fulcrum signals lists them)`,
+        ]
+      : []),
     ...(a.telemetryNotIncludedUsd
       ? [
           `not in these actuals: ${formatMoney(a.telemetryNotIncludedUsd, 'USD')} of model calls measured in USD (no currency is converted)`,

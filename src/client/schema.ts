@@ -2097,6 +2097,8 @@ export interface components {
             telemetryNotIncludedUsd?: number;
             /** @description actual spend to date */
             total: number;
+            /** @description model calls in its period to date without a price (a model not registered, or not priced that day): their cost is unknown and in no category, so model-licences and infrastructure-compute are lower bounds (GET /v1/signals lists them) */
+            unpricedModelCalls: number;
         };
         /** @description an error in Anthropic's format (the Anthropic-compatible route) */
         AnthropicError: {

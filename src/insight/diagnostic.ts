@@ -68,7 +68,15 @@ export interface Facts {
    * Telemetry cost (measured + self-reported) per day, agent and model key, since the earliest budget,
    * with the initiative the agent worked for that day (src/evidence/membership.ts; none when deleted).
    */
-  telemetrySpend: ReadonlyArray<{ day: string; agent: string; model: string; costUsd: number; initiative?: string }>;
+  telemetrySpend: ReadonlyArray<{
+    day: string;
+    agent: string;
+    model: string;
+    costUsd: number;
+    /** Model calls without a price: their cost is in no costUsd. */
+    unpricedCalls?: number;
+    initiative?: string;
+  }>;
   /** Every spend line per budget: the descriptor's actuals and imported lines. */
   spendLines(budget: string): ReadonlyArray<{ date: string; category: string; amount: number; initiative?: string }>;
   /** Incident management is part of governance; until it exists this is undefined. */
@@ -312,8 +320,12 @@ export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
   // it leaves out (found by review: USD was added to a EUR budget as if it were euros). Only the
   // budget's own period: a closed budget read today took every call since its end as its own.
   let telemetryUsd = 0;
+  // Calls without a price are a cost unknown, in no category: counted and said, never read as 0 spent
+  // (found by review: a budget whose agents called only an unregistered model read nothing spent).
+  let unpricedModelCalls = 0;
   for (const s of f.telemetrySpend) {
     if (s.day < from || s.day > today || s.day > to) continue;
+    unpricedModelCalls += s.unpricedCalls ?? 0;
     if (b.spec.currency !== 'USD') {
       telemetryUsd += s.costUsd;
       continue;
@@ -372,6 +384,7 @@ export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
       initiatives: withoutOutcomes,
     },
     spendOnStalledPilots: stalledPilots,
+    unpricedModelCalls,
     ...(b.spec.currency !== 'USD' ? { telemetryNotIncludedUsd: Math.round(telemetryUsd * 100) / 100 } : {}),
   };
 }
@@ -408,6 +421,9 @@ function budgetArea(f: Facts, t: Thresholds, area: (n: Area['area'], s: Status, 
             value: formatMoney(a.telemetryNotIncludedUsd, 'USD'),
           },
         ]
+      : []),
+    ...(a.unpricedModelCalls > 0
+      ? [{ label: 'model calls without a price, not in these actuals (GET /v1/signals lists them)', value: a.unpricedModelCalls }]
       : []),
     { label: `categories off by more than ${pct(t.budgetTolerance)}`, value: list(off) },
     {

@@ -94,6 +94,7 @@ export function createInsightService(deps: Deps) {
             'agent',
             'model',
             eb.fn.sum<number>(eb('cost_measured_usd', '+', eb.ref('cost_reported_usd'))).as('costUsd'),
+            eb.fn.sum<number>('unpriced_calls').as('unpriced'),
           ])
           .where('day', '>=', since)
           .where('day', '<=', to)
@@ -116,7 +117,14 @@ export function createInsightService(deps: Deps) {
       modelCalls: modelCalls.map((m) => ({ model: m.model, calls: Number(m.calls) })),
       telemetrySpend: telemetrySpend.map((s) => {
         const initiative = membership.initiativeOn(s.agent, s.day);
-        return { day: s.day, agent: s.agent, model: s.model, costUsd: Number(s.costUsd), ...(initiative ? { initiative } : {}) };
+        return {
+          day: s.day,
+          agent: s.agent,
+          model: s.model,
+          costUsd: Number(s.costUsd),
+          unpricedCalls: Number(s.unpriced ?? 0),
+          ...(initiative ? { initiative } : {}),
+        };
       }),
       overdueSeriousIncidents: await deps.overdueSeriousIncidents(),
       outcomes,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINI } from '../support/files.js';
+import { spansExport } from '../support/otlp.js';
 import { pdfText } from '../support/pdf.js';
 import { cli as runCli, type ServedBundle, serveBundle } from '../support/process.js';
 
@@ -116,7 +117,7 @@ describe('fulcrum report, signals and budget', () => {
     expect(roi.stdout).not.toContain('$0.00  (assumed');
   });
 
-  it('says what USD telemetry a budget in another currency leaves out of its actuals', async () => {
+  it('says what a budget leaves out of its actuals: USD telemetry in another currency, calls without a price', async () => {
     // Found by review: the table read model-licences 0 (-100%) with the agents' USD model calls in no line.
     // Last: its task gives support-deflection a measured outcome and a cost, which the tests above have not.
     const today = new Date().toISOString().slice(0, 10);
@@ -153,8 +154,35 @@ describe('fulcrum report, signals and budget', () => {
       }),
     });
     expect(sent.status).toBe(200);
+    // And a model call of a model nobody priced: a cost unknown, in no line (it read as nothing at all).
+    const start = BigInt(Date.now() - 60_000) * 1_000_000n;
+    const span = await fetch(`${served.env.FULCRUM_URL}/otlp/v1/traces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(
+        spansExport([
+          {
+            traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+            spanId: '00f067aa0ba902b7',
+            name: 'chat',
+            startTimeUnixNano: String(start),
+            endTimeUnixNano: String(start + 1_000_000n),
+            attributes: [
+              { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+              { key: 'gen_ai.request.model', value: { stringValue: 'nobody-priced-this' } },
+              { key: 'gen_ai.usage.input_tokens', value: { intValue: 1000 } },
+              { key: 'gen_ai.usage.output_tokens', value: { intValue: 10 } },
+            ],
+          },
+        ]),
+      ),
+    });
+    expect(span.status).toBe(200);
     const table = await cli('budget', 'alignment', 'fy-eur');
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toContain('not in these actuals: $12.50 of model calls measured in USD (no currency is converted)');
+    expect(table.stdout).toContain(
+      'not in these actuals: 1 model call(s) without a price, whose cost is unknown (fulcrum signals lists them)',
+    );
   }, 60_000);
 });

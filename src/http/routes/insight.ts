@@ -182,6 +182,11 @@ const Alignment = T.Object(
       initiatives: T.Array(T.Object({ initiative: T.String(), amount: T.Number() })),
     }),
     spendOnStalledPilots: T.Array(SpendOnStalledPilot),
+    unpricedModelCalls: T.Integer({
+      minimum: 0,
+      description:
+        'model calls in its period to date without a price (a model not registered, or not priced that day): their cost is unknown and in no category, so model-licences and infrastructure-compute are lower bounds (GET /v1/signals lists them)',
+    }),
     telemetryNotIncludedUsd: T.Optional(
       T.Number({
         description:
