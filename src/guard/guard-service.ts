@@ -12,6 +12,7 @@ import { ConflictError, InputError, NotAllowedError, NotFoundError, Unauthentica
 import { clientKey } from '../net/addresses.js';
 import { type Observability, unobserved } from '../observability.js';
 import { createRegistryStore, lockRevision } from '../registry/registry-store.js';
+import { unstorable } from '../stored-text.js';
 import { MAX_TIMER_MS } from '../timers.js';
 import {
   AGENT_SUSPENDED,
@@ -703,12 +704,12 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   /**
    * Refuses what a person typed (an approver's comment, a suspension's reason) when the database could
    * not store it: PostgreSQL's text holds no NUL, and the write failed there as a 500 (a suspension
-   * with one left the agent running), while SQLite stored it.
+   * with one left the agent running), while SQLite stored it. The HTTP API refuses these before this
+   * (src/http/unstorable-input.ts); this is for callers in process.
    */
   function storableText(field: string, value: string): void {
-    if (!value.includes('\0')) return;
-    const message = 'holds a NUL character (U+0000), which Fulcrum does not store: remove it';
-    throw new InputError(`the ${field} ${message}`, [{ path: `/${field}`, message }]);
+    const message = unstorable(value);
+    if (message) throw new InputError(`the ${field} ${message}`, [{ path: `/${field}`, message }]);
   }
 
   function canControl(actor: Principal, agent: string, owner: string | undefined): void {

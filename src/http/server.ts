@@ -39,6 +39,7 @@ import { evidenceExportRoutes, retentionRoutes } from './routes/retention.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { riskRoutes } from './routes/risk.js';
 import { ErrorBody } from './schemas.js';
+import { unstorableInput } from './unstorable-input.js';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -164,7 +165,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
         for (const x of Array.isArray(v) ? v : [v])
           if (typeof x === 'number' && !Number.isFinite(x))
             return done(new InputError(`querystring/${k} must be a finite number, got ${x}`));
-    done();
+    done(unstorableInput(request) ?? undefined);
   });
 
   // Before any route: the error statuses every route can answer, and (in tests) the answer checks.

@@ -13,6 +13,7 @@ import { checkPolicyTexts, type PolicyVerdicts, schemaKey } from '../policy/ceda
 import { policiesToJsonAsync, policySetsToPartsAsync } from '../policy/cedar-runtime.js';
 import { generateCedarSchema, RESERVED_ACTIONS } from '../policy/cedar-schema.js';
 import { policyIdProblems } from '../policy/policy-set.js';
+import { unstorableTextProblems } from '../stored-text.js';
 import { emailKey } from './email.js';
 import { isKind, KIND_INFO, KINDS, type Kind, referencesOf } from './kinds.js';
 import { API_VERSION, type Desired, type RegistrySnapshot } from './model.js';
@@ -57,6 +58,10 @@ export function validateDescriptor(raw: unknown): DescriptorResult {
   if (doc.spec === undefined) doc.spec = {};
   const problems: Problem[] = [];
   if (!checkEnvelope(doc)) problems.push(...ajvProblems(checkEnvelope.errors, ''));
+  // A descriptor applied as YAML or JSON may spell a NUL or a lone surrogate as an escape; stored, a
+  // lone surrogate in an Agent's spec left cedar-wasm unable to read the registry's entities, and
+  // every decision after the write failed (500).
+  problems.push(...unstorableTextProblems(doc));
   const name = (doc.metadata as { name?: unknown } | undefined)?.name;
   const named = typeof name === 'string' ? { kind, name } : { kind };
   if (problems.length > 0) return { ok: false, problems: problems.map((p) => ({ ...p, ...named })), ...named };

@@ -41,7 +41,7 @@ describe.each(ENGINES)('a NUL character in what a person types on %s', (engine) 
       expect(r.statusCode, r.body).toBe(400);
       expect(r.json().error).toMatchObject({
         code: 'bad_request',
-        message: expect.stringContaining('the comment holds a NUL character (U+0000)'),
+        message: expect.stringContaining('/comment holds a NUL character (U+0000)'),
         details: [{ path: '/comment', message: expect.stringContaining('NUL') }],
       });
     }
@@ -64,7 +64,7 @@ describe.each(ENGINES)('a NUL character in what a person types on %s', (engine) 
       expect(r.statusCode, r.body).toBe(400);
       expect(r.json().error).toMatchObject({
         code: 'bad_request',
-        message: expect.stringContaining('the reason holds a NUL character (U+0000)'),
+        message: expect.stringContaining('/reason holds a NUL character (U+0000)'),
         details: [{ path: '/reason', message: expect.stringContaining('NUL') }],
       });
       expect(await status()).toBe('active');
