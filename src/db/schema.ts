@@ -162,6 +162,9 @@ export interface ApprovalTable {
   /** The OAuth client whose access token the call that opened it came with; null for an agent key, or
    *  an approval opened before 2026-12-07. Who bound that client to the agent may not decide it. */
   oauth_client: string | null;
+  /** When its agent was deleted: an agent registered again under the name does not read it. Null while
+   *  the agent it was opened for is registered. */
+  agent_removed_at: string | null;
 }
 
 export interface ShadowAgentTable {

@@ -139,6 +139,20 @@ export async function revokeApprovalsOf(
     .execute();
 }
 
+/**
+ * Marks every approval of `agent` as its deleted registration's, in the deleting transaction: an agent
+ * registered again under the name reads none of them (they hold the calls' arguments), and presents
+ * none (they were revoked with the deletion).
+ */
+export async function markAgentRemoved(db: Kysely<Database>, agent: string, now: string): Promise<void> {
+  await db
+    .updateTable('approvals')
+    .set({ agent_removed_at: now })
+    .where('agent', '=', agent)
+    .where('agent_removed_at', 'is', null)
+    .execute();
+}
+
 /** The count of `agent`'s approvals waiting for a person at `now`, read through approvals_pending_agent. */
 export function pendingCount(db: Kysely<Database>, agent: string, now: string) {
   return (
@@ -159,19 +173,24 @@ export function createApprovalStore(db: Kysely<Database>) {
       await db.insertInto('approvals').values(row).execute();
     },
 
-    /** `now`: the time its status is told at (expired or not); the database's clock unless given. */
-    async get(id: string, now?: string): Promise<Approval | undefined> {
-      const row = await db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
+    /** `now`: the time its status is told at (expired or not); the database's clock unless given.
+     *  `registered`: only one whose agent was not deleted since (what an agent may read). */
+    async get(id: string, now?: string, registered = false): Promise<Approval | undefined> {
+      let q = db.selectFrom('approvals').selectAll().where('id', '=', id);
+      if (registered) q = q.where('agent_removed_at', 'is', null);
+      const row = await q.executeTakeFirst();
       if (!row) return undefined;
       const binders = await bindersOf(db, [row]);
       return toApproval(row, now ?? (await databaseNow(db)).toISOString(), binders.get(binderKey(row)));
     },
 
-    async list(opts: { status?: ApprovalStatus; agent?: string; limit: number }): Promise<Approval[]> {
+    /** `registered`: only those whose agent was not deleted since (what an agent may read). */
+    async list(opts: { status?: ApprovalStatus; agent?: string; registered?: boolean; limit: number }): Promise<Approval[]> {
       // Expired or not by the database's clock, as approvals are opened, decided and spent.
       const now = (await databaseNow(db)).toISOString();
       let q = db.selectFrom('approvals').selectAll().orderBy('created_at', 'desc').limit(opts.limit);
       if (opts.agent) q = q.where('agent', '=', opts.agent);
+      if (opts.registered) q = q.where('agent_removed_at', 'is', null);
       if (opts.status === 'expired') q = q.where('status', 'in', ['pending', 'approved']).where('expires_at', '<=', now);
       else if (opts.status === 'pending' || opts.status === 'approved')
         q = q.where('status', '=', opts.status).where('expires_at', '>', now);

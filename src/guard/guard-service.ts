@@ -490,6 +490,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
         revoked_at: null,
         revoked_reason: null,
         oauth_client: d.caller.oauthClient ?? null,
+        agent_removed_at: null,
       });
       if (inserted) {
         d.approvalId = id;
@@ -612,7 +613,8 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     now: string,
   ): Promise<string> {
     const row = await store.row(id);
-    if (!row || row.agent !== d.agent) return `approval ${id} does not exist for agent ${d.agent}`;
+    if (!row || row.agent !== d.agent || row.agent_removed_at !== null)
+      return `approval ${id} does not exist for agent ${d.agent}`;
     if (d.req.action === 'tool.call' && row.tool !== d.req.tool)
       return `approval ${id} was granted for ${row.tool}, not ${d.req.tool}`;
     if (row.arguments_hash !== d.outcome.argumentsHash) {
@@ -710,6 +712,23 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
   function storableText(field: string, value: string): void {
     const message = unstorable(value);
     if (message) throw new InputError(`the ${field} ${message}`, [{ path: `/${field}`, message }]);
+  }
+
+  /**
+   * Whether the Agent named `agent` was deleted at or after `at`: what was made under the name before
+   * then was the deleted agent's, not the one registered under it since. (The audit log keeps no
+   * registration of its own for an entry, only the name; the registry records each deletion.)
+   */
+  async function deletedSince(agent: string, at: string): Promise<boolean> {
+    const deleted = await db
+      .selectFrom('registry_changes')
+      .select('at')
+      .where('kind', '=', 'Agent')
+      .where('name', '=', agent)
+      .where('action', '=', 'deleted')
+      .where('at', '>=', at)
+      .executeTakeFirst();
+    return deleted !== undefined;
   }
 
   function canControl(actor: Principal, agent: string, owner: string | undefined): void {
@@ -851,7 +870,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     },
 
     async listApprovals(actor: Principal, q: { status?: ApprovalStatus; limit: number }): Promise<Approval[]> {
-      if (actor.type === 'agent') return approvals.list({ ...q, agent: actor.id });
+      if (actor.type === 'agent') return approvals.list({ ...q, agent: actor.id, registered: true });
       assertCan(actor, 'registry.read');
       return approvals.list(q);
     },
@@ -862,8 +881,10 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       const deadline = Date.now() + waitSeconds * 1000;
       // Before the lookup: a 404 told a caller who may not read approvals which ids exist.
       if (actor.type !== 'agent') assertCan(actor, 'registry.read');
-      for (;;) {
-        const a = await approvals.get(id);
+      // An agent reads only approvals its agent's deletion left unmarked; a wait it began on one of
+      // them hears how it ended, a revocation by that deletion included (an MCP call waiting on it).
+      for (let first = true; ; first = false) {
+        const a = await approvals.get(id, undefined, actor.type === 'agent' && first);
         if (!a || (actor.type === 'agent' && a.agent !== actor.id)) throw new NotFoundError(`no approval "${id}"`);
         const left = deadline - Date.now();
         if (a.status !== 'pending' || left <= 0 || signal?.aborted || stopping.signal.aborted) return a;
@@ -1046,11 +1067,12 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     ) {
       const d = await db
         .selectFrom('audit_entries')
-        .select(['agent', 'decision', 'action', 'target', 'task_id'])
+        .select(['agent', 'decision', 'action', 'target', 'task_id', 'at'])
         .where('id', '=', decisionId)
         .where('kind', '=', 'decision')
         .executeTakeFirst();
-      if (!d || d.agent !== agent) throw new NotFoundError(`no decision "${decisionId}" for agent ${agent}`);
+      if (!d || d.agent !== agent || (await deletedSince(agent, d.at)))
+        throw new NotFoundError(`no decision "${decisionId}" for agent ${agent}`);
       if (d.decision !== 'allow')
         throw new ConflictError(`decision ${decisionId} was ${d.decision}: there is no call to report on`);
       // Claimed in the entry's transaction, so of two reports (even on two nodes at once) exactly one is

@@ -12,6 +12,7 @@ import { linkAgentsLeaving, recordDepartures } from '../governance/incident-link
 import {
   AGENT_REMOVED,
   initiativeStopped,
+  markAgentRemoved,
   type RevokedApproval,
   revokeApprovalsOf,
   statusChanged,
@@ -335,7 +336,10 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
               if (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector')
                 await credentials.revokeAllFor(c.kind, c.name, now);
               if (c.kind === 'Person') await endSessionsOf(trx, c.name, null);
-              if (c.kind === 'Agent') await revokeFor(c.name, AGENT_REMOVED);
+              if (c.kind === 'Agent') {
+                await revokeFor(c.name, AGENT_REMOVED);
+                await markAgentRemoved(trx, c.name, now);
+              }
             } else {
               const object = next.get(c.kind, c.name) as Desired;
               written.push(object);
