@@ -56,6 +56,18 @@ describe.each(ENGINES)('approvals of a deleted agent (%s)', (engine) => {
       status: 'revoked',
       revokedReason: 'agent removed from the registry',
     });
+    // The deletion's revocation is in the audit log, by who deleted the agent, and the chain verifies.
+    const acts = (await t.request({ method: 'GET', url: '/v1/audit?kind=approval.revoked&agent=support-bot-eu&limit=100' }))
+      .json()
+      .items.filter((e: { approvalId: string }) => e.approvalId === id);
+    expect(acts).toEqual([
+      expect.objectContaining({
+        actor: 'admin',
+        target: 'crm.refund',
+        detail: expect.objectContaining({ reason: 'agent removed from the registry' }),
+      }),
+    ]);
+    expect((await t.request({ method: 'GET', url: '/v1/audit/verify' })).json()).toMatchObject({ ok: true });
   });
 
   it('a pending approval is neither joined nor decidable once its agent is deleted', async () => {
