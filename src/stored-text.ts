@@ -5,12 +5,19 @@
 // Fulcrum stores"): refused, naming the field, before anything is written.
 import type { Problem } from './errors.js';
 
-/** What is wrong with a text Fulcrum would store, or undefined when it can be stored as it is. */
-export function unstorable(text: string): string | undefined {
-  if (text.includes('\0')) return 'holds a NUL character (U+0000), which Fulcrum does not store: remove it';
+/** What a text holds that no database stores as it is, or undefined (the evidence routes' reason). */
+export function unstorableFact(text: string): string | undefined {
+  if (text.includes('\0')) return 'holds a NUL character (U+0000)';
   if (!(text as string & { isWellFormed(): boolean }).isWellFormed())
-    return 'holds a lone surrogate (half of a UTF-16 character pair), which Fulcrum does not store: send well-formed text';
+    return 'holds a lone surrogate (half of a UTF-16 character pair)';
   return undefined;
+}
+
+/** What is wrong with a text Fulcrum would store, and what to do, or undefined when it can be stored as it is. */
+export function unstorable(text: string): string | undefined {
+  const fact = unstorableFact(text);
+  if (fact === undefined) return undefined;
+  return `${fact}, which Fulcrum does not store: ${fact.includes('NUL') ? 'remove it' : 'send well-formed text'}`;
 }
 
 /** Nothing past this many problems is looked for: one is enough to refuse, a few show a pattern. */

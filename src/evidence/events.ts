@@ -1,5 +1,6 @@
 // Task events as agents report them (POST /v1/events). Each event is validated on its own: the
 // reply counts the accepted ones and lists each rejected one with its index and reason.
+import { unstorableFact } from '../stored-text.js';
 import {
   inTheFuture,
   MAX_AGENT_NAME,
@@ -7,7 +8,6 @@ import {
   MAX_DURATION_MS,
   MAX_TASK_ID,
   MAX_WORKFLOW,
-  NUL,
   TASK_OUTCOMES,
 } from './otlp.js';
 
@@ -92,13 +92,16 @@ export function mapEvent(raw: unknown): TaskEvent {
     (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
     'an object',
   ) as Record<string, unknown> | null;
-  // Stored as they are, and PostgreSQL's text holds no NUL (a batch with one failed whole there).
+  // Stored as they are, and PostgreSQL's text holds no NUL (a batch with one failed whole there), nor
+  // either engine a lone surrogate (stored as U+FFFD, two task ids differing there were one task).
   for (const [field, v] of [
     ['taskId', e.taskId],
     ['agent', agent],
     ['workflow', workflow],
-  ] as const)
-    if (typeof v === 'string' && v.includes('\0')) throw new Error(`${field} ${NUL}`);
+  ] as const) {
+    const fact = typeof v === 'string' ? unstorableFact(v) : undefined;
+    if (fact) throw new Error(`${field} ${fact}`);
+  }
   // Bytes as stored (found by review: counted in characters, 8,000 '€' passed as 24,000 bytes).
   const attributesBytes = attributes ? Buffer.byteLength(JSON.stringify(attributes)) : 0;
   if (attributesBytes > MAX_ATTRIBUTES_BYTES)

@@ -5,6 +5,7 @@
 // OpenInference (`llm.*`, `openinference.span.kind`), the AI SDK (`ai.*`) and Traceloop's span kinds.
 import { FulcrumError, InputError } from '../errors.js';
 import { jsonTooDeepAt, MAX_JSON_DEPTH } from '../http/json-depth.js';
+import { unstorableFact } from '../stored-text.js';
 import { MAX_TOKENS, tokenCount } from './cost.js';
 
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [k: string]: AttrValue };
@@ -101,8 +102,6 @@ export function inTheFuture(ms: number, field: string, now = Date.now()): string
 export const MAX_DURATION_DAYS = 366;
 export const MAX_DURATION_MS = MAX_DURATION_DAYS * 86_400_000;
 const STATUS_ERROR = 2;
-/** Why a text with U+0000 in it is refused (PostgreSQL's text type cannot hold it). */
-export const NUL = 'holds a NUL character (U+0000)';
 
 export function isInference(s: Pick<MappedSpan, 'operation' | 'model'>): boolean {
   return s.operation ? INFERENCE.has(s.operation) : s.model !== null;
@@ -192,7 +191,8 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
   const spanId = id(raw.spanId, 8, 'spanId');
   const parent = isEmptyId(raw.parentSpanId) ? null : id(raw.parentSpanId, 8, 'parentSpanId');
   if (typeof raw.name !== 'string' || raw.name === '') throw new Error('span name is missing');
-  if (raw.name.includes('\0')) throw new Error(`the span name ${NUL}`);
+  const unstorableName = unstorableFact(raw.name);
+  if (unstorableName) throw new Error(`the span name ${unstorableName}`);
   const start = nanos(raw.startTimeUnixNano, 'startTimeUnixNano');
   const end = nanos(raw.endTimeUnixNano, 'endTimeUnixNano');
   if (end < start) throw new Error('endTimeUnixNano is before startTimeUnixNano');
@@ -204,10 +204,11 @@ function mapSpan(raw: unknown, resource: Record<string, AttrValue>, index: numbe
   if (future) throw new Error(future);
   const own = attributes(raw.attributes);
   // A text Fulcrum reads may be stored, and PostgreSQL stores no NUL: one failed the whole export
-  // there (SQLite kept it), so it rejects its span.
+  // there (SQLite kept it), so it rejects its span; a lone surrogate too (stored as U+FFFD by both).
   const at = (attrs: Record<string, AttrValue>, key: string): AttrValue | undefined => {
     const v = Object.hasOwn(attrs, key) ? attrs[key] : undefined;
-    if (typeof v === 'string' && v.includes('\0')) throw new Error(`${key} ${NUL}`);
+    const fact = typeof v === 'string' ? unstorableFact(v) : undefined;
+    if (fact) throw new Error(`${key} ${fact}`);
     return v;
   };
   // Span attributes win over resource attributes.
