@@ -35,7 +35,9 @@ export async function apply(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CliError && Array.isArray(err.details)) {
-      for (const p of err.details as Problem[]) process.stderr.write(`${formatProblem(p)}\n`);
+      // Problems only: another body's details (null, a number) failed the command with a TypeError.
+      for (const p of err.details as unknown[])
+        if (typeof (p as Problem | null)?.message === 'string') process.stderr.write(`${formatProblem(p as Problem)}\n`);
       process.stderr.write(`apply failed: ${err.details.length} problem(s); nothing was applied\n`);
       return 1;
     }

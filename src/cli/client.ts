@@ -178,6 +178,17 @@ export function onThisMachine(url: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
+/** The server and path of the last success a command was answered, until the command ends. */
+let answered: { server: string; path: string } | undefined;
+
+/**
+ * Where the last successful answer came from: a command that cannot read what it was given (a field
+ * missing, `{}`, no body at all) says which server and path gave it, as a failure of that answer.
+ */
+export function lastAnswer(): { server: string; path: string } | undefined {
+  return answered;
+}
+
 /** Node's codes for a certificate chain that ends at no CA this machine trusts (a private CA, a self-signed one). */
 const UNTRUSTED_CERTIFICATE = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -209,10 +220,15 @@ function cliErrors(url: string, hasToken: boolean): Middleware {
         return new CliError(`cannot reach Fulcrum at ${url}: it does not answer in TLS (${cause}); is it an http:// URL?`);
       return new CliError(`cannot reach Fulcrum at ${url} (${cause}); is \`fulcrum serve\` running? (--url / FULCRUM_URL)`);
     },
-    async onResponse({ response }) {
-      if (response.ok) return undefined;
+    async onResponse({ request, response }) {
+      if (response.ok) {
+        answered = { server: url, path: new URL(request.url).pathname };
+        return undefined;
+      }
       const text = await response.text();
-      const e = (parseJson(text) as { error?: { code: string; message: string; details?: unknown } } | undefined)?.error;
+      const body = (parseJson(text) as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+      // Fulcrum's error body only: another's (a message that is an object) printed "[object Object]".
+      const e = body && typeof body.message === 'string' && typeof body.code === 'string' ? body : undefined;
       if (response.status === 401 && !hasToken)
         throw new CliError(
           onThisMachine(url)

@@ -63,6 +63,8 @@ export async function credentials(command: 'keys' | 'tokens', argv: string[]): P
     case 'create': {
       const body = values.description ? { description: values.description } : {};
       const r = await t.create(api, name, body);
+      // What a script keeps as the secret: an answer without one is a failure, never "undefined" (exit 0).
+      if (typeof r.secret !== 'string' || r.secret === '') throw new TypeError(`the answer holds no ${t.secret}`);
       process.stderr.write(`${t.secret} ${r.id} for ${flag} "${name}" (shown once, store it now):\n`);
       process.stdout.write(`${r.secret}\n`);
       return 0;

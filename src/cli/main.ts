@@ -3,7 +3,7 @@
 import { compileWasmForShortCalls } from '../policy/cedar-runtime.js';
 import { apply } from './apply.js';
 import { audit } from './audit.js';
-import { CliError } from './client.js';
+import { CliError, lastAnswer } from './client.js';
 import { credentials } from './credentials.js';
 import { demo } from './demo.js';
 import { diagnoseCommand } from './diagnose.js';
@@ -178,6 +178,17 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`fulcrum ${command}: ${err.message}\n`);
       return 2;
+    }
+    const answer = lastAnswer();
+    if (err instanceof TypeError && answer) {
+      // A success this command cannot read (a field missing, `{}`, no body): another service's JSON on
+      // that port, or a Fulcrum of another version. Said as that answer's failure, naming it; the
+      // reader's own words are kept, as they are all there is to go on should it be fulcrum's fault.
+      process.stderr.write(
+        `fulcrum ${command}: the answer of Fulcrum at ${answer.server} to ${answer.path} is not what this fulcrum reads ` +
+          `(${err.message.slice(0, 200)}): is --url / FULCRUM_URL a Fulcrum server, of this version?\n`,
+      );
+      return 1;
     }
     throw err;
   }

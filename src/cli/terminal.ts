@@ -56,6 +56,8 @@ export function showOnlyText(stream: NodeJS.WriteStream): void {
 
 /** `value` as `--json` prints it: JSON, its controls and hidden characters escaped as JSON reads them. */
 export function jsonOut(value: unknown): Buffer {
+  // JSON.stringify writes nothing for undefined, and the line read "undefined": not JSON, with exit 0.
+  if (value === undefined) throw new TypeError('there is no value to write as JSON');
   return Buffer.from(terminalSafe(`${JSON.stringify(value, null, 2)}\n`, { json: true }));
 }
 

@@ -296,6 +296,50 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     );
   });
 
+  it('says an answer of another shape is not what this fulcrum reads, and prints no key or JSON it was not given', async () => {
+    // Another service's JSON on the port, or a Fulcrum of another version: {} to every call, an empty
+    // 200, a 204. A key was printed as "undefined" and `--json` wrote "undefined", both with exit 0;
+    // every other command failed with a bare "Cannot read properties of undefined".
+    const commands = [
+      [['keys', 'create', '--agent', 'a'], '/v1/agents/a/keys'],
+      [['tokens', 'create', '--person', 'p'], '/v1/people/p/tokens'],
+      [['diagnose'], '/v1/diagnostic'],
+      [['costs'], '/v1/costs'],
+    ] as const;
+    // `{}` is JSON, which --json passes on as it is; no body at all is not.
+    const asJson = [['diagnose', '--json'], '/v1/diagnostic'] as const;
+    for (const [answer, tried] of [
+      [(res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), commands],
+      [(res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end(), [...commands, asJson]],
+      [(res: http.ServerResponse) => res.writeHead(204).end(), [...commands, asJson]],
+    ] as const) {
+      const s = await start((_req, res) => answer(res));
+      for (const [args, path] of tried) {
+        const r = await cliWithin(env(s.url), [...args]);
+        const said = `${args.join(' ')}: ${r.stdout} ${r.stderr}`;
+        expect(r.code, said).toBe(1);
+        expect(r.stdout, said).toBe('');
+        expect(r.stderr, said).toContain(
+          `fulcrum ${args[0]}: the answer of Fulcrum at ${s.url} to ${path} is not what this fulcrum reads (`,
+        );
+        expect(r.stderr, said).toContain('is --url / FULCRUM_URL a Fulcrum server, of this version?');
+      }
+    }
+    // An error answer whose message is not text, or whose details are not problems.
+    const s = await start((_req, res) =>
+      res
+        .writeHead(422, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: { a: 1 }, message: { b: 2 }, details: [null, 7] } })),
+    );
+    for (const args of [['decisions'], ['apply', '-f', path.join(dir, 'one.yaml')]]) {
+      fs.writeFileSync(path.join(dir, 'one.yaml'), 'kind: Agent\n');
+      const r = await cliWithin(env(s.url), args);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`fulcrum ${args[0]}: HTTP 422: {"error":{"code":{"a":1}`);
+      expect(r.stderr).not.toContain('[object Object]');
+    }
+  });
+
   it('shows what a terminal would act on as escapes: the screen, the title, the clipboard and reading order stay its own', async () => {
     // An error message, then an approval listed, each holding: a title and clipboard write (OSC 0, OSC 52),
     // a screen clear (CSI through 8-bit C1), a carriage return drawing over the line, a right-to-left override.
