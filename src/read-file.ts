@@ -9,7 +9,7 @@ import { InputError } from './errors.js';
  * (`what`: "a PEM key", "a descriptor file"). Opened without waiting (a FIFO is refused, not waited
  * on), checked on the open file, and read no further than one byte past `max`.
  */
-export function readRegularFile(file: string, max: number, what: string): string {
+export function readRegularFile(file: string | Buffer, max: number, what: string): string {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);

@@ -50,17 +50,49 @@ function collect(target: string): SourceFile[] {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(target);
-  } catch {
-    throw new CliError(`${target}: no such file or directory`, 2);
+  } catch (err) {
+    throw new CliError(`cannot read ${target}: ${(err as Error).message.replace(/, stat .*$/, '')}`, 2);
   }
   if (!stat.isDirectory()) return [{ path: target, content: readInputFile(target, 'a descriptor file') }];
-  return fs
-    .readdirSync(target, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/i.test(f))
-    .sort()
-    .map((f) => path.join(target, f))
-    .filter((f) => fs.statSync(f).isFile())
-    .map((f) => ({ path: f, content: readInputFile(f, 'a descriptor file') }));
+  return yamlNamesUnder(target)
+    .map((rel) => ({ rel, shown: path.join(target, rel.toString()) }))
+    .sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : Buffer.compare(a.rel, b.rel)))
+    .flatMap(({ rel, shown }) => {
+      // As bytes: a name that is not UTF-8 (a file from an older system, an archive unpacked as
+      // Latin-1) decoded to text names another file, with U+FFFD for the byte, that does not exist.
+      const file = Buffer.concat([Buffer.from(path.join(target, path.sep)), rel]);
+      let isFile: boolean;
+      try {
+        isFile = fs.statSync(file).isFile();
+      } catch (err) {
+        // A link leading nowhere or round in a loop: the set would be applied without it.
+        throw new CliError(`cannot read ${shown}: ${(err as Error).message.replace(/, stat .*$/, '')}`, 2);
+      }
+      return isFile ? [{ path: shown, content: readInputFile(file, 'a descriptor file') }] : [];
+    });
+}
+
+/**
+ * The names (as bytes, relative to `dir`) of the .yaml/.yml entries under `dir`, going into folders but
+ * not into links to folders (as readdir's own `recursive` does, which on Node 20 cannot give bytes).
+ */
+function yamlNamesUnder(dir: string, under: Buffer = Buffer.alloc(0)): Buffer[] {
+  const here = under.length ? Buffer.concat([Buffer.from(path.join(dir, path.sep)), under]) : dir;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(here, { withFileTypes: true, encoding: 'buffer' }) as unknown as fs.Dirent[];
+  } catch (err) {
+    throw new CliError(
+      `cannot read ${path.join(dir, under.toString())}: ${(err as Error).message.replace(/, scandir .*$/, '')}`,
+      2,
+    );
+  }
+  return entries.flatMap((e) => {
+    const name = e.name as unknown as Buffer;
+    const rel = under.length ? Buffer.concat([under, Buffer.from(path.sep), name]) : name;
+    if (e.isDirectory()) return yamlNamesUnder(dir, rel);
+    return /\.ya?ml$/i.test(name.toString('latin1')) ? [rel] : [];
+  });
 }
 
 function printResult(r: ApplyResult): void {

@@ -15,10 +15,10 @@ export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 /**
  * The text of `file`, a regular file of at most `max` bytes (`what` names it in the message: "a
- * descriptor file"); otherwise a usage error (exit 2) saying what it is. A FIFO or a device
+ * descriptor file"; a name given as bytes is one that need not be UTF-8); otherwise a usage error (exit 2) saying what it is. A FIFO or a device
  * (/dev/zero, /dev/stdin) is refused before it is read: it could block for ever or never end.
  */
-export function readInputFile(file: string, what = 'a file', max = MAX_INPUT_BYTES): string {
+export function readInputFile(file: string | Buffer, what = 'a file', max = MAX_INPUT_BYTES): string {
   try {
     return readRegularFile(file, max, what);
   } catch (err) {

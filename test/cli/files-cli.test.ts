@@ -48,6 +48,31 @@ describe('the files fulcrum reads and writes', { timeout: 120_000 }, () => {
     }
   });
 
+  it('reads a folder whatever its file names are made of, and names a file in it that cannot be read (exit 2)', async () => {
+    // A name that is not UTF-8 (a file from an older system, an archive unpacked as Latin-1) was read
+    // back decoded, with U+FFFD for the byte, and the folder could not be applied: "ENOENT … stat".
+    const bundle = path.join(dir, 'bundle');
+    fs.cpSync(ACME, bundle, { recursive: true });
+    fs.mkdirSync(path.join(bundle, 'more'));
+    fs.renameSync(path.join(bundle, 'agents.yaml'), Buffer.from(`${bundle}/more/agents-\xe9t\xe9.yaml`, 'latin1'));
+    const same = await cli('apply', '-f', bundle, '--dry-run');
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toMatch(/^no changes \(\d+ unchanged\)/m);
+    // A link that leads nowhere, or round in a loop, among the descriptors: named, with why (a bare
+    // Node error, exit 1, said "no such file or directory" for the loop).
+    fs.symlinkSync('nowhere.yaml', path.join(bundle, 'gone.yaml'));
+    const gone = await cli('apply', '-f', bundle, '--dry-run');
+    expect(gone.code, gone.stderr).toBe(2);
+    expect(gone.stderr).toMatch(/^fulcrum apply: cannot read .*\/bundle\/gone\.yaml: ENOENT/m);
+    fs.rmSync(path.join(bundle, 'gone.yaml'));
+    fs.symlinkSync('loop.yaml', path.join(bundle, 'loop.yaml'));
+    for (const target of [bundle, path.join(bundle, 'loop.yaml')]) {
+      const loop = await cli('apply', '-f', target, '--dry-run');
+      expect(loop.code, loop.stderr).toBe(2);
+      expect(loop.stderr).toMatch(/^fulcrum apply: cannot read .*\/bundle\/loop\.yaml: ELOOP/m);
+    }
+  });
+
   it('replaces a symbolic link at an output name instead of writing through it', async () => {
     const victim = path.join(dir, 'victim.txt');
     fs.writeFileSync(victim, 'not yours to overwrite');
