@@ -103,7 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       'an hour',
     ),
     host: env.FULCRUM_HOST ?? '127.0.0.1',
-    port: intFrom(env.FULCRUM_PORT, 'FULCRUM_PORT', 4100),
+    port: atMost(intFrom(env.FULCRUM_PORT, 'FULCRUM_PORT', 4100), 'FULCRUM_PORT', 65_535, 'the highest TCP port'),
     adminToken: env.FULCRUM_ADMIN_TOKEN || undefined,
     bodyLimit: intFrom(env.FULCRUM_BODY_LIMIT, 'FULCRUM_BODY_LIMIT', 1024 * 1024),
     applyBodyLimit: intFrom(env.FULCRUM_APPLY_BODY_LIMIT, 'FULCRUM_APPLY_BODY_LIMIT', 16 * 1024 * 1024),

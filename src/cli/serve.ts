@@ -5,6 +5,7 @@ import { loadConfig } from '../config.js';
 import { type DataDirLock, lockDataDir } from '../db/data-dir-lock.js';
 import { stopOffLoop } from '../http/off-loop.js';
 import { buildServer } from '../http/server.js';
+import { CliError } from './client.js';
 
 export async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -12,6 +13,10 @@ export async function serve(argv: string[]): Promise<number> {
     options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' } },
   });
   const env = { ...process.env };
+  // Checked before anything is written: out of range, it made the data directory, an admin token and a
+  // database, then stopped with Node's own words for the socket, naming neither --port nor FULCRUM_PORT.
+  if (values.port !== undefined && (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65_535))
+    throw new CliError(`--port must be a whole number from 0 to 65535, got "${values.port}"`, 2);
   if (values.port) env.FULCRUM_PORT = values.port;
   if (values['data-dir']) env.FULCRUM_DATA_DIR = values['data-dir'];
   const config = loadConfig(env, { host: values.host });
