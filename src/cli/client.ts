@@ -90,6 +90,7 @@ export function connect(
     headers: { accept: 'application/json' },
     fetch: boundedFetch(url, clientTimeoutMs(env), opts.maxAnswerBytes),
   });
+  api.use(noDotSegments);
   if (stranger && kept)
     api.use({
       onRequest() {
@@ -102,6 +103,24 @@ export function connect(
   api.use(cliErrors(url, token !== undefined));
   return api;
 }
+
+/**
+ * Refuses a path parameter that is `.` or `..`: escaped or not, the URL resolves it as a dot segment,
+ * so the request would go to another route than the command's. Revoking key `..` of an agent sent
+ * DELETE /v1/agents/<name>/, and the command said "no route" for the agents' own route; `mcp
+ * discover ..` read the registry's Tools as if they were an upstream's.
+ */
+const noDotSegments: Middleware = {
+  onRequest({ request, params }) {
+    for (const value of Object.values((params as { path?: Record<string, unknown> }).path ?? {}))
+      if (value === '.' || value === '..')
+        throw new CliError(
+          `"${value}" is not a name or an id: as a path segment it would reach ${request.method} ${new URL(request.url).pathname}; nothing was sent`,
+          2,
+        );
+    return undefined;
+  },
+};
 
 /**
  * The user (uid) listening on `url`'s port when it is neither this process's, root's, nor `owner`

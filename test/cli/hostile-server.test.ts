@@ -340,6 +340,25 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     }
   });
 
+  it('refuses a name or id of dots, which would reach another route, before sending anything (exit 2)', async () => {
+    // `..` as a path parameter is a dot segment the URL resolves: revoking key ".." of an agent sent
+    // DELETE /v1/agents/<name>/ (here, where anything answers 204, it said "revoked .." and exit 0).
+    const s = await start((_req, res) => res.writeHead(204).end());
+    for (const [args, route] of [
+      [['keys', 'revoke', '--agent', 'support-bot', '..'], 'DELETE /v1/agents/support-bot/'],
+      [['tokens', 'revoke', '--person', 'ana', '..'], 'DELETE /v1/people/ana/'],
+      [['budget', 'withdraw', 'it-2026', '..'], 'DELETE /v1/budgets/it-2026/'],
+      [['mcp', 'discover', '..'], 'GET /v1/tools'],
+      [['agents', 'suspend', '.', '--reason', 'x'], 'POST /v1/agents/suspend'],
+    ] as const) {
+      const r = await cliWithin(env(s.url), [...args]);
+      expect(r.code, r.stderr).toBe(2);
+      const dots = (args as readonly string[]).includes('..') ? '..' : '.';
+      expect(r.stderr).toContain(`"${dots}" is not a name or an id: as a path segment it would reach ${route}; nothing was sent`);
+    }
+    expect(s.requests).toEqual([]);
+  });
+
   it('shows what a terminal would act on as escapes: the screen, the title, the clipboard and reading order stay its own', async () => {
     // An error message, then an approval listed, each holding: a title and clipboard write (OSC 0, OSC 52),
     // a screen clear (CSI through 8-bit C1), a carriage return drawing over the line, a right-to-left override.
