@@ -2,8 +2,8 @@
 // promotions and their sign-offs, risk assessments, monitors, retention. Each subcommand is one call
 // to the HTTP API; the server checks roles and values, and its error is what the user sees.
 import { parseArgs } from 'node:util';
-import YAML from 'yaml';
 import type { components, paths } from '../client/index.js';
+import { parseYamlValue } from '../registry/descriptors.js';
 import { CliError, connect, ok } from './client.js';
 import { readInputFile } from './files.js';
 import { jsonOut } from './terminal.js';
@@ -78,7 +78,8 @@ function readAnswers(file: string): Record<string, unknown> {
   const text = readInputFile(file, 'a file of answers', 1_000_000);
   let data: unknown;
   try {
-    data = YAML.parse(text, { maxAliasCount: 100 });
+    // Bounded as a descriptor is (depth, aliases, YAML 1.2 only): the library's own parse ran out of stack.
+    data = parseYamlValue(text);
   } catch (err) {
     throw new CliError(`${file}: not YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
   }

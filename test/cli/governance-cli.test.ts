@@ -54,6 +54,13 @@ describe('fulcrum incidents, reviews, risk, monitors and retention', { timeout: 
     const notMap = await cli('risk', 'assess', 'sales-pipeline-copilot', '-f', list);
     expect(notMap.code).toBe(1);
     expect(notMap.stderr).toContain(`${list}: expected a mapping of question id → true or false`);
+    // Nested past what a file of answers needs: bounded as descriptors are (it said only "Maximum call
+    // stack size exceeded at line 1, column 790").
+    const deep = path.join(dir, 'deep.yaml');
+    fs.writeFileSync(deep, `employment: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    const nested = await cli('risk', 'assess', 'sales-pipeline-copilot', '-f', deep);
+    expect(nested.code).toBe(1);
+    expect(nested.stderr).toContain(`${deep}: not YAML or JSON: the YAML body nests deeper than 64 flow collections`);
     const missing = await cli('risk', 'assess', 'sales-pipeline-copilot', '-f', path.join(dir, 'nope.yaml'));
     expect(missing.stderr).toMatch(/cannot read .*nope\.yaml/);
     const partial = path.join(dir, 'partial.json');
