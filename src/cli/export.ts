@@ -1,10 +1,9 @@
 // `fulcrum export -o DIR`: the registry written back as descriptor files.
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KIND_INFO, KINDS } from '../registry/kinds.js';
 import { CliError, connect, ok, serverUrl } from './client.js';
-import { writeOutputFiles } from './files.js';
+import { makeOutputDir, writeOutputFiles } from './files.js';
 import { documentOut } from './terminal.js';
 
 // The names an export's files have (one `<kinds>.yaml` per kind). What answers at the server's address
@@ -30,7 +29,7 @@ export async function exportRegistry(argv: string[]): Promise<number> {
       );
     named.add(f.path);
   }
-  fs.mkdirSync(values.output, { recursive: true });
+  makeOutputDir(values.output);
   // All or none: a disk that fills midway must not leave some kinds of this export beside another
   // export's (or none) of the rest, which `fulcrum apply -f DIR --prune` would take for the registry.
   const targets = files.map((f) => ({ file: path.join(values.output as string, f.path), content: f.content }));

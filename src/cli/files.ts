@@ -88,6 +88,24 @@ export async function writeOutputFile(
   }
 }
 
+/**
+ * Makes the folder `dir` and its missing parents, one mkdir each, or fails naming the one it could not
+ * make. Not mkdir's `recursive`: where mkdir says ENOENT though the parent exists (/proc, some FUSE
+ * file systems) Node's retries it for ever, and `export -o /proc/x` spun at full CPU until killed.
+ */
+export function makeOutputDir(dir: string): void {
+  const missing: string[] = [];
+  let d = path.resolve(dir);
+  for (; !fs.existsSync(d) && path.dirname(d) !== d; d = path.dirname(d)) missing.unshift(d);
+  try {
+    // What is there must be a folder: for a file, mkdir says EEXIST (and ENOTDIR for a name below one).
+    if (missing.length === 0 && !fs.statSync(d).isDirectory()) fs.mkdirSync(d);
+    for (d of missing) fs.mkdirSync(d);
+  } catch (err) {
+    throw new CliError(`cannot make the folder ${d}: ${(err as Error).message.replace(/, (mkdir|stat) .*$/, '')}`);
+  }
+}
+
 /** A new temporary file's name beside `file`, for it to be renamed over `file` once written whole. */
 function tempBeside(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);

@@ -1,12 +1,11 @@
 // `fulcrum mcp discover SERVER [--all] [--write DIR]`: the upstream's tools the registry does not
 // have yet, listed, and written as Tool descriptors to review and apply. The server does the
 // connecting (it is where upstreams are reachable from); this command only reads the answer.
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { CliError, connect, ok } from './client.js';
-import { writeOutputFile } from './files.js';
+import { makeOutputDir, writeOutputFile } from './files.js';
 import { jsonOut } from './terminal.js';
 
 const USAGE = 'usage: fulcrum mcp discover SERVER [--all] [--write DIR] [--json]';
@@ -47,7 +46,7 @@ export async function mcp(argv: string[]): Promise<number> {
       process.stderr.write('nothing to write: every upstream tool is in the registry\n');
       return 0;
     }
-    fs.mkdirSync(values.write, { recursive: true });
+    makeOutputDir(values.write);
     // Named from the name given, not the server's answer: an answer must not choose where a file goes.
     const file = path.join(values.write, `${path.basename(server)}-tools.yaml`);
     const header =

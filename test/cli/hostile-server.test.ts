@@ -359,6 +359,27 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     expect(s.requests).toEqual([]);
   });
 
+  it.runIf(process.platform === 'linux')('ends with a message when the folder to write into cannot be made', async () => {
+    // Node's recursive mkdir retries for ever where mkdir says ENOENT though the parent exists (/proc):
+    // `export -o /proc/x` spun at full CPU until killed.
+    const s = await start((_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ files: [{ path: 'agents.yaml', content: 'kind: Agent\n' }] })),
+    );
+    const file = path.join(dir, 'a-file');
+    fs.writeFileSync(file, '');
+    for (const [out, says] of [
+      ['/proc/fulcrum-nowhere/out', 'cannot make the folder /proc/fulcrum-nowhere: ENOENT: no such file or directory'],
+      [path.join(file, 'out'), `cannot make the folder ${file}/out: ENOTDIR: not a directory`],
+      [file, `cannot make the folder ${file}: EEXIST: file already exists`],
+    ]) {
+      const r = await cliWithin(env(s.url), ['export', '-o', out as string], 30_000);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`fulcrum export: ${says}`);
+    }
+  });
+
   it('shows what a terminal would act on as escapes: the screen, the title, the clipboard and reading order stay its own', async () => {
     // An error message, then an approval listed, each holding: a title and clipboard write (OSC 0, OSC 52),
     // a screen clear (CSI through 8-bit C1), a carriage return drawing over the line, a right-to-left override.
