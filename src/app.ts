@@ -218,6 +218,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     registryStore: createRegistryStore(db),
     adminTokenHash: adminToken.hash,
     onAgentKeysChanged: () => guard.invalidate(),
+    changeWithActs: guard.changeWithActs,
   });
   // Evidence of MCP calls is written off the reply path; a failed batch is reported, not thrown.
   const background = backgroundCommit(db, config.sqliteSyncOffLoop !== 'never');

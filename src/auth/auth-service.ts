@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
+import { type ActRecord, type ChangeWithActs, changeWithoutLog } from '../guard/audit.js';
 import { createRegistryStore, type RegistryStore } from '../registry/registry-store.js';
 import type { AgentSpec, PersonSpec, TelemetryCollectorSpec } from '../registry/schemas.js';
 import { type CredentialInfo, type CredentialStore, createCredentialStore, type SubjectKind } from './credential-store.js';
@@ -33,15 +34,28 @@ export interface Issued {
   prefix: string;
 }
 
+/**
+ * What a credential's entry says of it: whose it is, its id and the prefix its holder recognises it by.
+ * Never the secret nor its hash: who reads the log may neither call with it nor test a guess against it.
+ */
+function about(kind: SubjectKind, subject: string, id: string, prefix: string): Record<string, unknown> {
+  return { subjectKind: kind, subject, credential: id, prefix };
+}
+const agentOf = (kind: SubjectKind, subject: string): string | null => (kind === 'Agent' ? subject : null);
+
 export function createAuthService(deps: {
   db: Kysely<Database>;
   registryStore: RegistryStore;
   adminTokenHash: string;
   /** Agent keys changed: the guard's in-memory key table must refresh. */
   onAgentKeysChanged?: () => void;
+  /** A credential issued or revoked with its audit entry, in one transaction (src/guard/audit.ts). Absent
+   *  (a service without an audit log), the change is made alone and its entry dropped. */
+  changeWithActs?: ChangeWithActs;
 }) {
   const credentials = createCredentialStore(deps.db);
   const { registryStore } = deps;
+  const changeWithActs: ChangeWithActs = deps.changeWithActs ?? changeWithoutLog(deps.db);
 
   /**
    * Writes a credential change, once the caller may make it. The check and the write are one
@@ -50,20 +64,22 @@ export function createAuthService(deps: {
    * stored after it outlived the deletion, and worked for the next Agent of that name (found by
    * review). Agent keys live in every node's guard snapshot: for them the revision moves too (the
    * lock taken that way), so every node reloads and a decision committed after the change is checked
-   * against it.
+   * against it. The change commits with its audit entry (`act`), or not at all: who issued a key and who
+   * revoked it are in the log, as every other human act is (docs/audit.md).
    */
   async function changeCredentials<T>(
     actor: Principal,
     kind: SubjectKind,
     name: string,
-    write: (store: CredentialStore) => Promise<T>,
+    write: (store: CredentialStore) => Promise<{ value: T; act: ActRecord }>,
   ): Promise<T> {
-    const out = await deps.db.transaction().execute(async (trx) => {
+    const out = await changeWithActs(async (trx) => {
       const registry = createRegistryStore(trx);
       if (kind === 'Agent') await registry.bumpRevision();
       else await registry.lock();
       await assertManages(actor, kind, name, registry);
-      return write(createCredentialStore(trx));
+      const { value, act } = await write(createCredentialStore(trx));
+      return { value, acts: [act] };
     });
     if (kind === 'Agent') deps.onAgentKeysChanged?.();
     return out;
@@ -135,6 +151,11 @@ export function createAuthService(deps: {
           createdBy: actorName(actor),
           now: now.toISOString(),
         });
+        const detail = { ...about(kind, subject, id, prefix), ...(description === undefined ? {} : { description }) };
+        return {
+          value: undefined,
+          act: { kind: 'credential.issued', actor: actorName(actor), agent: agentOf(kind, subject), detail },
+        };
       });
       return { id, token, prefix };
     },
@@ -147,8 +168,13 @@ export function createAuthService(deps: {
     async revoke(actor: Principal, kind: SubjectKind, subject: string, id: string): Promise<void> {
       await assertManages(actor, kind, subject);
       await changeCredentials(actor, kind, subject, async (store) => {
-        if (!(await store.revoke(kind, subject, id, new Date().toISOString())))
-          throw new NotFoundError(`${kind} "${subject}" has no live credential "${id}"`);
+        const revoked = await store.revoke(kind, subject, id, new Date().toISOString(), actorName(actor));
+        if (!revoked) throw new NotFoundError(`${kind} "${subject}" has no live credential "${id}"`);
+        const detail = about(kind, subject, id, revoked.prefix);
+        return {
+          value: undefined,
+          act: { kind: 'credential.revoked', actor: actorName(actor), agent: agentOf(kind, subject), detail },
+        };
       });
     },
   };

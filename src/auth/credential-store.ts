@@ -12,6 +12,8 @@ export interface CredentialInfo {
   createdAt: string;
   createdBy: string;
   revokedAt: string | null;
+  /** Who revoked it; null while live, and for credentials revoked before this was recorded. */
+  revokedBy: string | null;
 }
 
 const COLUMN = { Person: 'person', Agent: 'agent', TelemetryCollector: 'collector' } as const;
@@ -41,6 +43,7 @@ export function createCredentialStore(db: Kysely<Database>) {
           created_at: row.now,
           created_by: row.createdBy,
           revoked_at: null,
+          revoked_by: null,
         })
         .execute();
     },
@@ -60,6 +63,7 @@ export function createCredentialStore(db: Kysely<Database>) {
         createdAt: r.created_at,
         createdBy: r.created_by,
         revokedAt: r.revoked_at,
+        revokedBy: r.revoked_by,
       }));
     },
 
@@ -78,23 +82,29 @@ export function createCredentialStore(db: Kysely<Database>) {
       };
     },
 
-    /** Revokes one credential; false when there is no such live credential. */
-    async revoke(kind: SubjectKind, subject: string, id: string, now: string): Promise<boolean> {
-      const r = await db
+    /** Revokes one credential, by `by` (actorName); its prefix, or undefined when there is no such live credential. */
+    async revoke(
+      kind: SubjectKind,
+      subject: string,
+      id: string,
+      now: string,
+      by: string,
+    ): Promise<{ prefix: string } | undefined> {
+      return db
         .updateTable('credentials')
-        .set({ revoked_at: now })
+        .set({ revoked_at: now, revoked_by: by })
         .where('id', '=', id)
         .where('subject_kind', '=', kindColumn(kind))
         .where('subject', '=', subject)
         .where('revoked_at', 'is', null)
+        .returning('prefix')
         .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
     },
 
-    async revokeAllFor(kind: SubjectKind, subject: string, now: string): Promise<void> {
+    async revokeAllFor(kind: SubjectKind, subject: string, now: string, by: string): Promise<void> {
       await db
         .updateTable('credentials')
-        .set({ revoked_at: now })
+        .set({ revoked_at: now, revoked_by: by })
         .where('subject_kind', '=', kindColumn(kind))
         .where('subject', '=', subject)
         .where('revoked_at', 'is', null)

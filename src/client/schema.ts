@@ -2460,6 +2460,8 @@ export interface components {
             /** @description the first characters of the secret, to recognise it */
             prefix: string;
             revokedAt: string | null;
+            /** @description who revoked it (as createdBy names them); null while live, and for those revoked before it was recorded */
+            revokedBy: string | null;
         };
         DataDomain: {
             /** @enum {string} */

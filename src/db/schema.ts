@@ -76,6 +76,8 @@ export interface CredentialTable {
   created_at: string;
   created_by: string;
   revoked_at: string | null;
+  /** Who revoked it (actorName); NULL while live, and for those revoked before this was kept. */
+  revoked_by: string | null;
 }
 
 /** A person's sign-in session through the IdP (console cookie or `fulcrum login`); the secret's hash only. */

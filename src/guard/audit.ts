@@ -34,6 +34,8 @@ export interface AuditRecord {
     | 'auth.signed-in'
     | 'auth.refused'
     | 'auth.signed-out'
+    | 'credential.issued'
+    | 'credential.revoked'
     | 'retention.changed'
     | 'retention.purged'
     | 'spend.imported'

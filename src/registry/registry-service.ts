@@ -334,7 +334,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
             if (c.action === 'deleted') {
               await tx.remove(c.kind, c.name);
               if (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector')
-                await credentials.revokeAllFor(c.kind, c.name, now);
+                await credentials.revokeAllFor(c.kind, c.name, now, actorName(opts.actor));
               if (c.kind === 'Person') await endSessionsOf(trx, c.name, null);
               if (c.kind === 'Agent') {
                 await revokeFor(c.name, AGENT_REMOVED);

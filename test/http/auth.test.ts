@@ -136,7 +136,15 @@ describe.each(ENGINES)('authentication and roles on %s', (engine) => {
     const list = await t.request({ method: 'GET', url: '/v1/people/vic.viewer/tokens', token: vic.token });
     expect(list.statusCode).toBe(200);
     for (const item of list.json().items) {
-      expect(Object.keys(item).sort()).toEqual(['createdAt', 'createdBy', 'description', 'id', 'prefix', 'revokedAt']);
+      expect(Object.keys(item).sort()).toEqual([
+        'createdAt',
+        'createdBy',
+        'description',
+        'id',
+        'prefix',
+        'revokedAt',
+        'revokedBy',
+      ]);
     }
     const revoke = await t.request({ method: 'DELETE', url: `/v1/people/vic.viewer/tokens/${own.id}`, token: vic.token });
     expect(revoke.statusCode).toBe(204);

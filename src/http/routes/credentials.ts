@@ -18,6 +18,9 @@ const Credential = T.Object(
     createdAt: T.String({ format: 'date-time' }),
     createdBy: T.String(),
     revokedAt: T.Union([T.String({ format: 'date-time' }), T.Null()]),
+    revokedBy: T.Union([T.String(), T.Null()], {
+      description: 'who revoked it (as createdBy names them); null while live, and for those revoked before it was recorded',
+    }),
   },
   { $id: 'Credential', description: 'an API token or key as listed: never its secret' },
 );

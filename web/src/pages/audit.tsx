@@ -43,6 +43,8 @@ const KIND_LABELS: Record<string, string> = {
   'auth.signed-in': 'Signed in',
   'auth.refused': 'Sign-in refused',
   'auth.signed-out': 'Signed out',
+  'credential.issued': 'Credential issued',
+  'credential.revoked': 'Credential revoked',
   'spend.imported': 'Spend lines imported',
   'spend.withdrawn': 'Spend import withdrawn',
 };
@@ -52,7 +54,19 @@ const KINDS = Object.keys(KIND_LABELS);
 function subject(e: AuditEntry): string {
   const parts: string[] = [];
   if (e.agent && who(e.actor) !== e.agent) parts.push(`agent ${e.agent}`);
-  for (const k of ['initiative', 'incident', 'review', 'budget', 'import', 'reason', 'comment', 'to', 'status'])
+  for (const k of [
+    'initiative',
+    'incident',
+    'review',
+    'budget',
+    'import',
+    'subject',
+    'prefix',
+    'reason',
+    'comment',
+    'to',
+    'status',
+  ])
     if (typeof e.detail?.[k] === 'string') parts.push(`${k} ${e.detail[k] as string}`);
   if (e.kind === 'decision' && e.action) parts.push(e.action);
   return parts.join(' · ');
