@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { spansExport } from '../support/otlp.js';
+import { sample } from '../support/prometheus.js';
 import { ADMIN_TOKEN, startNode, startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -22,12 +23,6 @@ function promtool(): string {
   throw new Error(
     'promtool not found: run `export FULCRUM_PROMTOOL="$(bash scripts/promtool.sh)"` (it unpacks Debian\'s prometheus package; .ci/run does)',
   );
-}
-
-/** One sample's value: `name{labels} value`, labels given in the order Prometheus prints them. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 describe('metrics', () => {

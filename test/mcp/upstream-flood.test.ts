@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { STREAM_DROPPED_MAX, STREAM_MESSAGES_BURST, STREAM_MESSAGES_PER_SECOND } from '../../src/mcp/http-transport.js';
 import { readBundle } from '../support/files.js';
+import { sample } from '../support/prometheus.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { operatorAllows, PEERS, type Peer, startPeer } from './peers.js';
 
@@ -45,12 +46,6 @@ spec:
 `,
   },
 ];
-
-/** One sample's value from the Prometheus text. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('MCP gateway: an upstream flooding a call with notifications', () => {
   let t: TestServer;
