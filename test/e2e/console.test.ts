@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuard } from '../../src/sdk/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { readMini } from '../support/files.js';
 import { call, type Served, serve, stop } from '../support/process.js';
 import { launchBrowser, openPage, screenshot } from './support/browser.js';
 import { type Seeded, seed } from './support/seed.js';
@@ -693,6 +694,68 @@ describe('the web console on an empty Fulcrum', () => {
     // One fraction digit in the compact format wrote $0.04 as "$0.0".
     await expect.poll(() => spent.locator('.stat-value').textContent()).toBe('$0.04');
     for (const shown of await page.locator('.stat-value').allTextContents()) expect(shown).not.toMatch(/^\$0(\.0)?$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('says on the Budget page what model-call cost its actuals leave out: USD telemetry in a EUR budget, calls without a price', async () => {
+    // Found by review: both were in the API's answer and the diagnostic, but the page showed neither, so a
+    // EUR budget read as if no model was called, and calls of an unpriced model as free.
+    const year = new Date().getUTCFullYear();
+    const euros = [
+      'apiVersion: fulcrum/v1',
+      'kind: Budget',
+      'metadata: { name: euros }',
+      'spec:',
+      `  period: { from: ${year}-01-01, to: ${year}-12-31 }`,
+      '  currency: EUR',
+      '  allocations: [{ category: model-licences, amount: 1000 }]',
+    ].join('\n');
+    const applied = await call(server?.url as string, ADMIN, 'POST', '/v1/apply', {
+      files: [...readMini(), { path: 'euros.yaml', content: euros }],
+    });
+    expect(applied.status, JSON.stringify(applied.json)).toBe(200);
+    const keyed = await call(server?.url as string, ADMIN, 'POST', '/v1/agents/support-bot-eu/keys', {});
+    expect(keyed.status, JSON.stringify(keyed.json)).toBe(201);
+    const start = BigInt(Date.now() - 60_000) * 1_000_000n;
+    const chat = (spanId: string, model: string) => ({
+      traceId: '6bf92f3577b34da6a3ce929d0e0e4736',
+      spanId,
+      name: `chat ${model}`,
+      startTimeUnixNano: String(start),
+      endTimeUnixNano: String(start + 1_000_000n),
+      attributes: [
+        { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+        { key: 'gen_ai.request.model', value: { stringValue: model } },
+        { key: 'gen_ai.usage.input_tokens', value: { intValue: 10_000_000 } },
+        { key: 'gen_ai.usage.output_tokens', value: { intValue: 0 } },
+      ],
+    });
+    // 10 million input tokens of gpt-4o-mini at USD 0.15 a million: USD 1.50; and a model nobody registered.
+    const traced = await call(server?.url as string, (keyed.json as { key: string }).key, 'POST', '/otlp/v1/traces', {
+      resourceSpans: [
+        { scopeSpans: [{ spans: [chat('20f067aa0ba902b7', 'gpt-4o-mini'), chat('30f067aa0ba902b7', 'mystery-model')] }] },
+      ],
+    });
+    expect(traced.status, JSON.stringify(traced.json)).toBe(200);
+    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const { page, errors } = await openPage(context);
+    await page.goto(`${server?.url}/`);
+    await page.getByLabel('API token').fill(ADMIN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+    await page.goto(`${server?.url}/budget`);
+    await page.getByLabel('Budget', { exact: true }).selectOption('euros');
+    const notes = page.locator('main .callout');
+    await expect
+      .poll(() => notes.allTextContents())
+      .toEqual([
+        expect.stringContaining(
+          '$1.50 of model calls measured from telemetry this period is not in these actuals: this budget is in EUR',
+        ),
+        expect.stringContaining('1 model call this period had no price'),
+      ]);
+    await screenshot(page, 'budget-left-out');
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);

@@ -6,7 +6,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { Table } from '../components/table';
 import { Card, Empty, Field, Loaded, PageHeader, Pill, Stat } from '../components/ui';
 import { ok } from '../lib/api';
-import { fmtDate, fmtMoney, fmtPercent, titleCase } from '../lib/format';
+import { fmtDate, fmtMoney, fmtNumber, fmtPercent, titleCase } from '../lib/format';
 import { useLoad } from '../lib/use-api';
 import { SpendImports } from './spend-imports';
 import { SpendLimits } from './spend-limits';
@@ -92,6 +92,21 @@ function BudgetView({ name }: { name: string }) {
                 tone={a.spendWithoutOutcomes.total > 0 ? 'warn' : 'good'}
               />
             </div>
+            {/* No silent zero: model calls whose cost is not in these actuals are said, with why. */}
+            {(a.telemetryNotIncludedUsd ?? 0) > 0 && (
+              <p className="callout callout-warn" role="note">
+                {fmtMoney(a.telemetryNotIncludedUsd ?? 0, 'USD')} of model calls measured from telemetry this period is not in
+                these actuals: this budget is in {a.currency}, and Fulcrum converts no currency. Import that spend in {a.currency}{' '}
+                as spend lines to count it.
+              </p>
+            )}
+            {a.unpricedModelCalls > 0 && (
+              <p className="callout callout-warn" role="note">
+                {fmtNumber(a.unpricedModelCalls)} model call{a.unpricedModelCalls === 1 ? '' : 's'} this period had no price (a
+                model not registered, or not priced that day): their cost is unknown and in no category, so model licences and
+                compute are lower bounds. The Agents page lists them; price the model to count them.
+              </p>
+            )}
             <Card
               title="Allocation against actual, per category"
               subtitle="Expected by today is the allocation pro-rated to the part of the period elapsed"
