@@ -47,6 +47,19 @@ export interface OutcomeReport {
 
 const DAY = 86_400_000;
 
+/**
+ * Each measured metric's current value as measured, before rounding for display: ROI and progress are
+ * taken over it (found by review: 1 of 3 resolved against a baseline of 0.4 at 1,000,000 a unit was
+ * valued from 0.3333, −66,700 instead of −66,666.67, and 0.59996 rounded to 0.6 read "target met").
+ * Kept beside the report, not in it: the API answers the report as its schema describes it.
+ */
+const exactValues = new WeakMap<MetricReport, number>();
+
+/** `m`'s current value as measured (its `current` unrounded), or null when it has none. */
+export function exactCurrent(m: MetricReport): number | null {
+  return m.current === null ? null : (exactValues.get(m) ?? m.current);
+}
+
 /** A telemetry formula over totals, or null when there is nothing to measure. */
 export function formula(m: Metric, t: Totals, baselineHandleMs: number | null): number | null {
   const completed = t.resolved + t.escalated + t.failed + t.abandoned;
@@ -191,21 +204,26 @@ export async function computeOutcomes(
             : m.source === 'cost_per_resolved_task' && window.unpriced > 0
               ? `${window.unpriced} model call${window.unpriced === 1 ? '' : 's'} in the last 30 days ha${window.unpriced === 1 ? 's' : 've'} no price, so the cost is not known (GET /v1/signals lists them)`
               : undefined;
-    return {
+    const report: MetricReport = {
       ...base,
       current,
       provenance: current === null ? 'none' : 'measured',
-      progress: progress(m, current),
+      progress: progress(m, measured),
       series,
       ...(note ? { note } : {}),
     };
+    if (measured !== null) exactValues.set(report, measured);
+    return report;
   });
   return { initiative, window: { from, to }, agents, metrics };
 }
 
 function progress(m: Metric, current: number | null): number | null {
   if (current === null || m.target === m.baseline.value) return null;
-  return round((current - m.baseline.value) / (m.target - m.baseline.value));
+  const exact = (current - m.baseline.value) / (m.target - m.baseline.value);
+  // Short of the target reads short of it, however little: rounded, 0.99996 was 1, "target met".
+  const shown = round(exact);
+  return exact < 1 && shown >= 1 ? 0.9999 : shown;
 }
 
 /**

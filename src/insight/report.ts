@@ -225,5 +225,6 @@ export function progressLabel(m: ReportMetric): string {
   if (m.current === null || m.progress === null) return 'not measured';
   if (m.progress >= 1) return `target met (${Math.round(m.progress * 100)}%)`;
   if (m.progress <= 0) return 'no better than baseline';
-  return `${Math.round(m.progress * 100)}% of the way`;
+  // Short of the target is never printed as 100%.
+  return `${Math.min(99, Math.round(m.progress * 100))}% of the way`;
 }

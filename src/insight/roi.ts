@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { loadMembership, type Membership } from '../evidence/membership.js';
-import { computeOutcomes, type OutcomeReport } from '../evidence/outcomes.js';
+import { computeOutcomes, exactCurrent, type OutcomeReport } from '../evidence/outcomes.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import { spendLinesOf } from './spend.js';
 
@@ -68,8 +68,9 @@ export async function computeRoi(
     if (m.valuePerUnit === undefined) notValued.push({ metric: m.name, why: 'no valuePerUnit stated' });
     else if (m.current === null) notValued.push({ metric: m.name, why: 'no current value in the window' });
     else {
-      // Improvement in the metric's own unit, positive when it moved the right way.
-      const improvement = (m.direction === 'increase' ? 1 : -1) * (m.current - m.baseline.value);
+      // Improvement in the metric's own unit, positive when it moved the right way, from the value as
+      // measured (m.current is rounded for display).
+      const improvement = (m.direction === 'increase' ? 1 : -1) * ((exactCurrent(m) ?? m.current) - m.baseline.value);
       exactValue += improvement * m.valuePerUnit.value;
       items.push({
         metric: m.name,
