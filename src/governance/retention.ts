@@ -43,6 +43,14 @@ const heldTier = (tier: string | null | undefined) => tier !== null && tier !== 
 /** Human acts (approvals, suspensions, these settings' own changes) are kept at least six months:
  *  the record of who did what cannot be set to vanish the next day. */
 export const AUDIT_ENTRIES_FLOOR_DAYS = 183;
+/**
+ * Entries kept for the decisions' period, not the human acts': decisions, and the agents' and people's
+ * credentials issued and revoked. A chain is purged from its start only, up to the first entry that must
+ * stay, and every agent's life starts with a key: kept for the acts' seven years, the key's entry at a
+ * chain's start held every decision after it as long (found when credentials joined the log). Who issued
+ * and who revoked a credential stays on its row (`created_by`, `revoked_by`) for as long as it does.
+ */
+const WITH_DECISIONS = ['decision', 'credential.issued', 'credential.revoked'];
 const SETTING = 'retention';
 const DAY = 86_400_000;
 /** Rows of task_traces read per slice when retention walks it. */
@@ -468,8 +476,8 @@ export function createRetentionService(deps: Deps) {
           .where('seq', '<=', Number(upTo))
           .where((eb) =>
             eb.or([
-              eb.and([eb('kind', '=', 'decision'), eb('at', '>=', decisionsBefore)]),
-              eb.and([eb('kind', '!=', 'decision'), eb('at', '>=', actsBefore)]),
+              eb.and([eb('kind', 'in', WITH_DECISIONS), eb('at', '>=', decisionsBefore)]),
+              eb.and([eb('kind', 'not in', WITH_DECISIONS), eb('at', '>=', actsBefore)]),
               ...(highRisk.size ? [eb.and([eb('agent', 'in', highRiskSet), eb('at', '>=', floor)])] : []),
               ...(departed.size ? [heldDeparted(eb, 'audit_entries', 'at')] : []),
               ...(incident.size ? [eb('agent', 'in', incidentSet)] : []),

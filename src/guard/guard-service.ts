@@ -314,6 +314,7 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     syncFailed: () => syncs?.failed,
     beforeWrite: async (trx, items, mayRetry) => {
       for (const item of items) if (item.type === 'change') item.records = (await item.make(trx)).map(actRecord);
+      await nameInitiatives(trx, items);
       const decisions = items.filter((i): i is DecisionItem => i.type === 'decision');
       if (decisions.length === 0) return;
       // Decide against the registry as it is at commit: a suspension committed on any node
@@ -378,6 +379,29 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
       await runInCommit(trx, decisions);
     },
   });
+
+  /**
+   * An act's entry names its agent's initiative as committed, read in the batch's transaction. The
+   * node's snapshot (what withInitiative reads) is brought up to date by decisions only, so an act
+   * written just after a registry write named the initiative of before it, or none: found when a key
+   * issued for an agent just registered, then moved, was exported under its new initiative, not the
+   * one it was issued under. Decisions keep the snapshot they were decided with (it is checked against
+   * the committed revision before they are written).
+   */
+  async function nameInitiatives(trx: Transaction<Database>, items: Item[]): Promise<void> {
+    const acts = items.flatMap((i) => (i.type === 'change' ? (i.records ?? []) : i.type === 'act' ? [i.record] : []));
+    const about = acts.filter((r) => r.agent !== null && !Object.hasOwn(r.detail, 'initiative'));
+    if (about.length === 0) return;
+    const store = createRegistryStore(trx);
+    const initiatives = new Map<string, string | undefined>();
+    for (const r of about) {
+      const agent = r.agent as string;
+      if (!initiatives.has(agent)) initiatives.set(agent, (await store.get('Agent', agent))?.spec.initiative);
+      const initiative = initiatives.get(agent);
+      // An agent deleted in this very write: the snapshot still says where it was (withInitiative).
+      if (initiative !== undefined) r.detail = { ...r.detail, initiative };
+    }
+  }
 
   /**
    * An entry about an agent names, in its hashed detail, the initiative the agent belongs to when it is

@@ -129,7 +129,8 @@ describe('an evidence archive made to exhaust the verifier', () => {
       });
     });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^evidence archive chain proof intact: 3 entries in 1 chain segment\(s\)/);
+    // The agent's key issued (credential.issued), then its three decisions.
+    expect(stdout).toMatch(/^evidence archive chain proof intact: 4 entries in 1 chain segment\(s\)/);
     expect(most, 'files the verifier made in its temporary folder').toBe(0);
   }, 120_000);
 
@@ -140,7 +141,7 @@ describe('an evidence archive made to exhaust the verifier', () => {
     const file = write('trailing.tar.gz', [gzipSync(members(files)), end, ...gzipped(512, '\0')]);
     const r = await cliWithin(env, ['audit', 'verify', '--archive', file], 30_000);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^evidence archive chain proof intact: 3 entries/);
+    expect(r.stdout).toMatch(/^evidence archive chain proof intact: 4 entries/);
     const cut = write('cut.tar.gz', [gzipSync(members(files)), end.subarray(0, -4)]);
     await expect(verifyArchive(cut)).rejects.toThrow(`${cut} is not a readable tar.gz archive: gunzip: unexpected end of file`);
   }, 60_000);
@@ -160,7 +161,7 @@ describe('an evidence archive made to exhaust the verifier', () => {
     const r = await cliWithin(env, ['audit', 'verify', '--archive', file], 60_000);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toBe(
-      `evidence archive chain proof BROKEN at chain ${chainId} entry 4 (-): line 4 of ${segment()} is longer than 256 MiB, ` +
+      `evidence archive chain proof BROKEN at chain ${chainId} entry 5 (-): line 5 of ${segment()} is longer than 256 MiB, ` +
         'longer than any entry Fulcrum writes (cut or changed)\n',
     );
   }, 90_000);
@@ -184,7 +185,7 @@ describe('an evidence archive made to exhaust the verifier', () => {
     const lost = write('lost-entry.tar.gz', [gzipSync(members(files.map(([n, b]) => [n, n === segment() ? shorter : b]))), end]);
     const r3 = await cli(env, 'audit', 'verify', '--archive', lost);
     expect(r3.code, r3.stderr).toBe(1);
-    expect(r3.stderr).toMatch(/^evidence archive chain proof BROKEN at chain \w+ entry 2 .*its proof says entry 3/);
+    expect(r3.stderr).toMatch(/^evidence archive chain proof BROKEN at chain \w+ entry 3 .*its proof says entry 4/);
   });
 
   it('refuses a member named twice, or a segment that is a link, naming it', async () => {

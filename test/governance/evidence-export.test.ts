@@ -7,7 +7,9 @@ import type { Kysely } from 'kysely';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
+import { createCredentialStore } from '../../src/auth/credential-store.js';
 import type { Principal } from '../../src/auth/principal.js';
+import { displayPrefix, hashToken, newId, newSecret, TOKEN_PREFIX } from '../../src/auth/tokens.js';
 import type { Database } from '../../src/db/schema.js';
 import { createEvidenceExport } from '../../src/governance/evidence-export.js';
 import { verifyArchive } from '../../src/governance/evidence-verify.js';
@@ -86,7 +88,8 @@ describe('the evidence export', () => {
     expect(index['audit/'].euAiAct).toContain('Art. 12 (record-keeping)');
     expect(index['inventory.json'].nistAiRmf).toContain('GOVERN 1.6 (inventory of AI systems)');
     const [proof] = read('audit/proof.json');
-    expect(proof).toMatchObject({ verified: true, relevantEntries: 3 });
+    // The two decisions, the incident, and the agent's key issued for them (credential.issued).
+    expect(proof).toMatchObject({ verified: true, relevantEntries: 4 });
     expect(fs.readFileSync(path.join(out, 'policies.cedar'), 'utf8')).toContain('// refund-approval (enforce, custom)');
 
     const ok = await cli(env, 'audit', 'verify', '--archive', file);
@@ -178,10 +181,12 @@ describe.each(ENGINES)('the evidence export over long chains on %s', (engine) =>
     const [proof] = paged.proofs;
     const rows = paged.rows(proof.chainId);
     expect(rows).toEqual(whole.rows(proof.chainId));
-    expect(proof).toMatchObject({ verified: true, entries: rows.length, relevantEntries: 5 });
+    // Its five decisions and its agent's key, issued for them (credential.issued).
+    expect(proof).toMatchObject({ verified: true, entries: rows.length, relevantEntries: 6 });
     expect(rows.at(-1)).toMatchObject({ agent: 'support-bot-eu', seq: proof.head.seq, hash: proof.head.hash });
-    // The other initiative's entries after the last relevant one are left out, those between are kept.
-    expect(rows.filter((r: { agent: string }) => r.agent === 'ops-bot')).toHaveLength(4);
+    // The other initiative's entries after the last relevant one are left out, those between are kept
+    // (its agent's key, issued after this one's, and three of its decisions).
+    expect(rows.filter((r: { agent: string }) => r.agent === 'ops-bot')).toHaveLength(5);
     expect(paged.summary).toEqual({ ...whole.summary, file: paged.file });
     for (const size of [1, 2, 3, 5000])
       expect(await verifyArchive(paged.file, { pageSize: size })).toMatchObject({ ok: true, entries: rows.length });
@@ -331,7 +336,19 @@ describe.each(ENGINES)('an evidence export while retention purges (%s)', (engine
     const second = t.database.open();
     try {
       await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-      const key = (await t.request({ method: 'POST', url: '/v1/agents/support-bot-eu/keys' })).json().key;
+      // The key is put in the store directly: issued through the API, it is an act (credential.issued)
+      // at the chain's start, kept longer than decisions, and a chain is purged from its start only.
+      const key = newSecret(TOKEN_PREFIX.agent);
+      await createCredentialStore(t.app.database.db).insert({
+        id: newId('key_'),
+        kind: 'Agent',
+        subject: 'support-bot-eu',
+        hash: hashToken(key),
+        prefix: displayPrefix(key),
+        description: null,
+        createdBy: 'admin',
+        now: new Date().toISOString(),
+      });
       const lookup = (customerId: string) =>
         t.request({
           method: 'POST',
@@ -436,7 +453,10 @@ describe('the evidence export of an agent that moved to another initiative and w
     expect(before.summary.verified).toBe(true);
     expect(before.customers('support-deflection')).toEqual(['before-the-move']);
     expect(before.customers('invoices')).toEqual([]); // the segment ends at support-deflection's last entry
-    expect(before.proof.relevantEntries).toBe(1);
+    // The decision, and the agent's key issued while it worked for support-deflection (credential.issued).
+    // The key was issued just after the registry write: the entry names the initiative as committed, not
+    // as the node's snapshot had it (none yet), which had it exported under invoices.
+    expect(before.proof.relevantEntries).toBe(2);
     expect(before.inventory.agents).toEqual([]);
     expect(before.inventory.formerAgents).toEqual([{ name: 'support-bot-eu', now: { initiative: 'invoices' } }]);
 

@@ -55,10 +55,14 @@ describe.each(ENGINES)('retention on %s', (engine) => {
       url: '/v1/agents/faq-bot',
       payload: { spec: { initiative: 'faq', archetype: 'support-agent', owner: 'dana.lee', framework: 'openai-agents-sdk' } },
     });
-    for (const a of ['faq-bot', 'support-bot-eu'])
+    const issue = async (a: string) => {
       keys[a] = (await t.request({ method: 'POST', url: `/v1/agents/${a}/keys` })).json().key;
-    // The low-risk agent's entries first, so they form the purgeable start of the chain.
+    };
+    // The low-risk agent's entries first, its key's among them, so they form the purgeable start of the
+    // chain: the high-risk agent's key (credential.issued) is held six months, and everything after it.
+    await issue('faq-bot');
     await decide('faq-bot', 5);
+    await issue('support-bot-eu');
     await decide('support-bot-eu', 5);
     await event('faq-bot');
     await event('support-bot-eu');
@@ -122,7 +126,9 @@ describe.each(ENGINES)('retention on %s', (engine) => {
       .selectFrom('audit_entries')
       .select('arguments')
       .where('agent', '=', 'support-bot-eu')
+      .where('kind', '=', 'decision')
       .execute();
+    expect(kept).toHaveLength(5);
     for (const k of kept) expect(k.arguments).not.toBeNull();
     expect(await verify()).toMatchObject({ ok: true });
   });

@@ -399,13 +399,16 @@ describe.each(ENGINES)('decisions on %s', (engine) => {
       .items;
     expect(audit.length).toBeGreaterThan(15);
     const kinds = new Set(audit.map((e: { kind: string }) => e.kind));
-    // approval.revoked: the suspension above ended the approvals still open then.
+    // approval.revoked: the suspension above ended the approvals still open then; credential.*: the
+    // agents' keys issued for these tests, and the one revoked to test shadow agents.
     expect([...kinds].sort()).toEqual([
       'agent.resumed',
       'agent.suspended',
       'approval.approved',
       'approval.denied',
       'approval.revoked',
+      'credential.issued',
+      'credential.revoked',
       'decision',
     ]);
     const denies = (await t.request({ method: 'GET', url: '/v1/audit?decision=deny&limit=5' })).json().items;
