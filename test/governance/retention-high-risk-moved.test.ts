@@ -45,7 +45,12 @@ describe.each(ENGINES)('an agent moved out of a high-risk initiative on %s', (en
       expect(d.statusCode, d.body).toBe(200);
     }
     const { db } = t.app.database;
-    await db.updateTable('audit_entries').set({ arguments: '{"i":0}' }).where('agent', '=', 'hr-bot').execute();
+    await db
+      .updateTable('audit_entries')
+      .set({ arguments: '{"i":0}' })
+      .where('agent', '=', 'hr-bot')
+      .where('kind', '=', 'decision')
+      .execute();
     const at = new Date().toISOString();
     await db
       .insertInto('task_events')
