@@ -73,7 +73,7 @@ export async function credentials(command: 'keys' | 'tokens', argv: string[]): P
       const { items } = await t.list(api, name);
       for (const k of items)
         process.stdout.write(
-          `${k.id}\t${k.prefix}…\tcreated ${k.createdAt} by ${k.createdBy}${k.revokedAt ? `\trevoked ${k.revokedAt}` : ''}\n`,
+          `${k.id}\t${k.prefix}…\tcreated ${k.createdAt} by ${k.createdBy}${k.revokedAt ? `\trevoked ${k.revokedAt}${k.revokedBy ? ` by ${k.revokedBy}` : ''}` : ''}\n`,
         );
       return 0;
     }

@@ -106,6 +106,15 @@ describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
     const listed = await cli('keys', 'list', '--agent', 'support-bot-eu');
     expect(listed.stdout).toContain(`${res.stdout.slice(0, 9)}…`);
     expect(listed.stdout).not.toContain(res.stdout.trim());
+    // Revoked, the list says when and by whom.
+    const id = listed.stdout
+      .split('\n')
+      .find((l) => l.includes(`${res.stdout.slice(0, 9)}…`))
+      ?.split('\t')[0] as string;
+    const revoked = await cli('keys', 'revoke', '--agent', 'support-bot-eu', id);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    const after = await cli('keys', 'list', '--agent', 'support-bot-eu');
+    expect(after.stdout).toMatch(new RegExp(`^${id}\\t.*\\trevoked \\S+ by admin$`, 'm'));
   });
 
   it('runs the approval queue, the kill switch, decisions, costs and outcomes from the command line', async () => {
