@@ -3502,6 +3502,8 @@ export interface components {
                     allocated: number;
                     proRated: number;
                 };
+                /** @description model calls in its period to date without a price: their cost is unknown and not in the actuals */
+                unpricedModelCalls: number;
                 withoutOutcomes: {
                     amount: number;
                     initiative: string;

@@ -229,6 +229,7 @@ export function createInsightService(deps: Deps) {
           withoutOutcomes: a.spendWithoutOutcomes.initiatives,
           stalledPilots: a.spendOnStalledPilots,
           ...(a.telemetryNotIncludedUsd !== undefined ? { telemetryNotIncludedUsd: a.telemetryNotIncludedUsd } : {}),
+          unpricedModelCalls: a.unpricedModelCalls,
         });
       }
       const since = new Date(now.getTime() - 90 * 86_400_000).toISOString();

@@ -199,6 +199,10 @@ export function renderPdf(report: BoardReport): Promise<Buffer> {
       para(
         `Its actuals leave out ${formatMoney(b.telemetryNotIncludedUsd, 'USD')} of model calls measured in USD in its period (no currency is converted).`,
       );
+    if (b.unpricedModelCalls > 0)
+      para(
+        `Its actuals leave out ${b.unpricedModelCalls} model call${b.unpricedModelCalls === 1 ? '' : 's'} without a price (a model not registered, or not priced that day): their cost is unknown, so model licences and compute are lower bounds.`,
+      );
   }
 
   heading('Incidents and risks');

@@ -193,6 +193,10 @@ function budgetNotes(b: ReportBudget): string[] {
     notes.push(
       `Its actuals leave out ${formatMoney(b.telemetryNotIncludedUsd, 'USD')} of model calls measured in USD in its period (no currency is converted).`,
     );
+  if (b.unpricedModelCalls > 0)
+    notes.push(
+      `Its actuals leave out ${b.unpricedModelCalls} model call${b.unpricedModelCalls === 1 ? '' : 's'} without a price (a model not registered, or not priced that day): their cost is unknown, so model licences and compute are lower bounds.`,
+    );
   if (b.stalledPilots.length)
     notes.push(
       `Spend on pilots stalled past 180 days: ${b.stalledPilots.map((p) => `${p.initiative} ${formatMoney(p.amount, b.currency)}`).join(', ')}.`,

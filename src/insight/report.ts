@@ -45,6 +45,8 @@ export interface ReportBudget {
   stalledPilots: Array<{ initiative: string; since: string; amount: number }>;
   /** A budget in another currency: the USD telemetry cost its actuals leave out. */
   telemetryNotIncludedUsd?: number;
+  /** Model calls in its period to date without a price: their cost is unknown, in no category. */
+  unpricedModelCalls: number;
 }
 
 export interface ReportRisk {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { spansExport } from '../support/otlp.js';
+import { pdfText } from '../support/pdf.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { agentOf, applyWorld, dayOf, doc, initiative, resolution } from './world.js';
 
@@ -54,5 +55,16 @@ describe.each(ENGINES)('a budget and model calls without a price on %s', (engine
       label: 'model calls without a price, not in these actuals (GET /v1/signals lists them)',
       value: 3,
     });
+  });
+
+  it('says them in the budget section of the board report, as JSON, Markdown and PDF', async () => {
+    const said =
+      'Its actuals leave out 3 model calls without a price (a model not registered, or not priced that day): their cost is unknown, so model licences and compute are lower bounds.';
+    const json = (await t.request({ method: 'GET', url: '/v1/report?format=json' })).json();
+    expect(json.budgets.find((b: { name: string }) => b.name === 'fy').unpricedModelCalls).toBe(3);
+    const md = (await t.request({ method: 'GET', url: '/v1/report?format=md' })).body;
+    expect(md).toContain(said);
+    const pdf = (await t.request({ method: 'GET', url: '/v1/report?format=pdf' })).rawPayload;
+    expect(pdfText(pdf).replace(/ ?\n/g, ' ')).toContain(said);
   });
 });

@@ -286,6 +286,10 @@ const Report = T.Object(
         telemetryNotIncludedUsd: T.Optional(
           T.Number({ description: 'a budget in another currency than USD: the USD telemetry cost its actuals leave out' }),
         ),
+        unpricedModelCalls: T.Integer({
+          minimum: 0,
+          description: 'model calls in its period to date without a price: their cost is unknown and not in the actuals',
+        }),
       }),
       { description: 'budgets covering today' },
     ),
