@@ -15,6 +15,7 @@ import type { RegistrySnapshot } from '../registry/model.js';
 import { createRegistryStore, lockRevision } from '../registry/registry-store.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
 import { nextTurn, slicer } from '../registry/slices.js';
+import { unstorableFact } from '../stored-text.js';
 
 export interface SpendLine {
   date: string;
@@ -208,12 +209,17 @@ export function createSpendService(deps: {
           bad(
             `currency ${JSON.stringify(raw.currency)} is not the currency of ${budget} (${b.spec.currency}): Fulcrum converts no currency; import it into a budget in ${raw.currency.trim()}, or convert it first`,
           );
-        for (const field of ['date', 'category', 'initiative', 'description', 'currency'] as const)
-          if (raw[field] !== undefined && raw[field] !== null && typeof raw[field] !== 'string')
-            bad(`${field} must be text, got ${Array.isArray(raw[field]) ? 'a list' : typeof raw[field]}`);
-          // PostgreSQL's text holds no NUL (the import failed there with a 500; SQLite stored it).
-          else if (typeof raw[field] === 'string' && (raw[field] as string).includes('\0'))
-            bad(`${field} holds a NUL character (U+0000)`);
+        for (const field of ['date', 'category', 'initiative', 'description', 'currency'] as const) {
+          const v = raw[field];
+          if (v !== undefined && v !== null && typeof v !== 'string')
+            bad(`${field} must be text, got ${Array.isArray(v) ? 'a list' : typeof v}`);
+          // PostgreSQL's text holds no NUL (the import failed there with a 500; SQLite stored it): the
+          // shared check of text no database stores, which names the line.
+          else if (typeof v === 'string') {
+            const fact = unstorableFact(v);
+            if (fact) bad(`${field} ${fact}`);
+          }
+        }
         if (problems.length === before)
           good.push({
             date,
