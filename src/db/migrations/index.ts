@@ -44,6 +44,7 @@ import * as m20261215T0100 from './20261215T0100-approval-revoked.js';
 import * as m20261216T0100 from './20261216T0100-client-binders.js';
 import * as m20261217T0100 from './20261217T0100-approval-agent-removed.js';
 import * as m20261218T0100 from './20261218T0100-credential-revoked-by.js';
+import * as m20261219T0500 from './20261219T0500-registry-lone-surrogates.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -88,6 +89,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261216T0100-client-binders': m20261216T0100,
   '20261217T0100-approval-agent-removed': m20261217T0100,
   '20261218T0100-credential-revoked-by': m20261218T0100,
+  '20261219T0500-registry-lone-surrogates': m20261219T0500,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
