@@ -1,7 +1,7 @@
 // The scale-or-fail diagnostic: the brief's six checklist questions answered from what Fulcrum
 // knows (registry, telemetry, spend), never from a questionnaire. A pure function of the facts.
 import { SIGN_OFFS } from '../governance/review-rules.js';
-import { formatAmount, formatMoney } from '../money.js';
+import { centsAddingUp, formatAmount, formatMoney } from '../money.js';
 import type { Desired, RegistrySnapshot } from '../registry/model.js';
 import { BUDGET_CATEGORIES } from '../registry/schemas.js';
 import { ACTIVE_STAGES, daysInStage } from '../registry/stages.js';
@@ -333,7 +333,9 @@ export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
     const hosting = r.get('Model', s.model)?.spec.hosting;
     add(hosting === 'self-hosted' ? 'infrastructure-compute' : 'model-licences', s.initiative, s.costUsd);
   }
-  const categories = BUDGET_CATEGORIES.map((category) => {
+  // Each category's actual in cents that add up to the total printed under them (money.ts).
+  const actualCents = centsAddingUp(BUDGET_CATEGORIES.map((category) => actual.get(category) ?? 0));
+  const categories = BUDGET_CATEGORIES.map((category, i) => {
     const proRated = (allocated.get(category) ?? 0) * elapsed;
     const spent = actual.get(category) ?? 0;
     return {
@@ -341,7 +343,7 @@ export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
       allocated: allocated.get(category) ?? 0,
       proRated: Math.round(proRated * 100) / 100,
       // null, not Infinity: stored amounts that overflow a number are said to, not sent as a number.
-      actual: Number.isFinite(spent) ? Math.round(spent * 100) / 100 : null,
+      actual: Number.isFinite(spent) ? (actualCents[i] as number) : null,
       deviation: proRated > 0 ? Math.round(((spent - proRated) / proRated) * 10_000) / 10_000 : null,
       // Spend in a category the budget allocates nothing to is off plan: nobody planned it (it was
       // never flagged, having no allocation to deviate from).
@@ -377,7 +379,10 @@ export function budgetAlignment(f: Facts, t: Thresholds, budget: string) {
     period: { from, to },
     elapsed: Math.round(elapsed * 10_000) / 10_000,
     categories,
-    total: Math.round(total * 100) / 100,
+    // The sum of the rows above when each is a number (the same cents); rounded on its own otherwise.
+    total: actualCents.every(Number.isFinite)
+      ? Math.round(actualCents.reduce((x, y) => x + y * 100, 0)) / 100
+      : Math.round(total * 100) / 100,
     spendWithoutOutcomes: {
       total: Math.round(unmeasured * 100) / 100,
       share: total ? Math.round((unmeasured / total) * 10_000) / 10_000 : 0,
