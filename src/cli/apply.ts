@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { paths } from '../client/index.js';
 import { formatProblem, type Problem } from '../errors.js';
 import { CliError, connect, ok } from './client.js';
-import { readInputFile } from './files.js';
+import { MAX_INPUT_BYTES, readInputFile } from './files.js';
 
 type Apply = paths['/v1/apply']['post'];
 type SourceFile = Exclude<Apply['requestBody']['content']['application/json'], string>['files'][number];
@@ -22,7 +22,8 @@ export async function apply(argv: string[]): Promise<number> {
     },
   });
   if (!values.file?.length) throw new CliError('usage: fulcrum apply -f FILE|DIR [-f ...] [--dry-run] [--prune]', 2);
-  const files = values.file.flatMap(collect);
+  const budget = { files: MAX_APPLY_FILES, bytes: MAX_INPUT_BYTES };
+  const files = values.file.flatMap((target) => collect(target, budget));
   if (files.length === 0) throw new CliError(`no .yaml or .yml files under ${values.file.join(', ')}`, 2);
   try {
     const result = await ok(
@@ -45,38 +46,89 @@ export async function apply(argv: string[]): Promise<number> {
   }
 }
 
-/** A file, or every .yaml/.yml file under a folder (recursively, in a stable order). */
-function collect(target: string): SourceFile[] {
+/**
+ * The most descriptor files one apply reads: `apply -f ~` (or any folder holding far more than
+ * descriptors) walked and read the whole tree before anything was sent, for minutes and as much
+ * memory as it held. The bytes are bounded as well, by the server's apply body limit (16 MiB).
+ */
+export const MAX_APPLY_FILES = 10_000;
+
+interface Budget {
+  files: number;
+  bytes: number;
+}
+
+/**
+ * A file, or every .yaml/.yml file under a folder (recursively, in a stable order), within what is
+ * left of `budget` (shared by every -f): past it, a usage error naming the limit and the path, before
+ * any file under the folder is read.
+ */
+function collect(target: string, budget: Budget): SourceFile[] {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(target);
   } catch (err) {
     throw new CliError(`cannot read ${target}: ${(err as Error).message.replace(/, stat .*$/, '')}`, 2);
   }
-  if (!stat.isDirectory()) return [{ path: target, content: readInputFile(target, 'a descriptor file') }];
-  return yamlNamesUnder(target)
+  if (!stat.isDirectory()) {
+    spend(budget, target, stat.isFile() ? stat.size : 0);
+    return [{ path: target, content: readCounted(target, stat.isFile() ? stat.size : 0, budget) }];
+  }
+  const names = yamlNamesUnder(target, Buffer.alloc(0), { left: budget.files, limit: target });
+  const listed = names
     .map((rel) => ({ rel, shown: path.join(target, rel.toString()) }))
     .sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : Buffer.compare(a.rel, b.rel)))
     .flatMap(({ rel, shown }) => {
       // As bytes: a name that is not UTF-8 (a file from an older system, an archive unpacked as
       // Latin-1) decoded to text names another file, with U+FFFD for the byte, that does not exist.
       const file = Buffer.concat([Buffer.from(path.join(target, path.sep)), rel]);
-      let isFile: boolean;
+      let entry: fs.Stats;
       try {
-        isFile = fs.statSync(file).isFile();
+        entry = fs.statSync(file);
       } catch (err) {
         // A link leading nowhere or round in a loop: the set would be applied without it.
         throw new CliError(`cannot read ${shown}: ${(err as Error).message.replace(/, stat .*$/, '')}`, 2);
       }
-      return isFile ? [{ path: shown, content: readInputFile(file, 'a descriptor file') }] : [];
+      if (!entry.isFile()) return [];
+      // Counted from the sizes before any is read, so a set over the limit fails before its bytes are held.
+      spend(budget, shown, entry.size);
+      return [{ file, shown, size: entry.size }];
     });
+  return listed.map(({ file, shown, size }) => ({ path: shown, content: readCounted(file, size, budget) }));
+}
+
+/**
+ * The text of a descriptor file counted at `size` bytes: what it holds beyond that (it grew since it
+ * was counted) comes out of what is left of `budget`, and is bounded by it.
+ */
+function readCounted(file: string | Buffer, size: number, budget: Budget): string {
+  const content = readInputFile(file, 'a descriptor file', size + Math.max(0, budget.bytes));
+  budget.bytes -= Buffer.byteLength(content) - size;
+  return content;
+}
+
+/** Takes one file of `size` bytes at `shown` from `budget`, or fails naming the limit it would cross. */
+function spend(budget: Budget, shown: string, size: number): void {
+  budget.files -= 1;
+  budget.bytes -= size;
+  if (budget.files < 0)
+    throw new CliError(
+      `${shown}: over the ${MAX_APPLY_FILES} descriptor files one apply reads; give the folders that hold the descriptors, or apply them in parts`,
+      2,
+    );
+  if (budget.bytes < 0)
+    throw new CliError(
+      `${shown}: the descriptors read up to it are over the ${MAX_INPUT_BYTES} bytes one apply sends; give the folders that hold the descriptors, or apply them in parts`,
+      2,
+    );
 }
 
 /**
  * The names (as bytes, relative to `dir`) of the .yaml/.yml entries under `dir`, going into folders but
- * not into links to folders (as readdir's own `recursive` does, which on Node 20 cannot give bytes).
+ * not into links to folders (as readdir's own `recursive` does, which on Node 20 cannot give bytes);
+ * at most `count.left` of them, or a usage error naming the folder.
  */
-function yamlNamesUnder(dir: string, under: Buffer = Buffer.alloc(0)): Buffer[] {
+function yamlNamesUnder(dir: string, under: Buffer, count: { left: number; limit: string }): Buffer[] {
   const here = under.length ? Buffer.concat([Buffer.from(path.join(dir, path.sep)), under]) : dir;
   let entries: fs.Dirent[];
   try {
@@ -90,8 +142,15 @@ function yamlNamesUnder(dir: string, under: Buffer = Buffer.alloc(0)): Buffer[] 
   return entries.flatMap((e) => {
     const name = e.name as unknown as Buffer;
     const rel = under.length ? Buffer.concat([under, Buffer.from(path.sep), name]) : name;
-    if (e.isDirectory()) return yamlNamesUnder(dir, rel);
-    return /\.ya?ml$/i.test(name.toString('latin1')) ? [rel] : [];
+    if (e.isDirectory()) return yamlNamesUnder(dir, rel, count);
+    if (!/\.ya?ml$/i.test(name.toString('latin1'))) return [];
+    // Stopped here, not after the whole tree: a home folder's would take minutes to walk.
+    if (--count.left < 0)
+      throw new CliError(
+        `${count.limit}: over the ${MAX_APPLY_FILES} descriptor files one apply reads (at ${path.join(dir, rel.toString())}); give the folders that hold the descriptors, or apply them in parts`,
+        2,
+      );
+    return [rel];
   });
 }
 
