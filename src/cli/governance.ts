@@ -284,14 +284,10 @@ export async function governance(command: GovernanceCommand, argv: string[]): Pr
       break;
     }
     case 'monitors': {
-      if (target !== undefined) break;
-      const items =
-        sub === 'evaluate'
-          ? (await ok(api.POST('/v1/monitors/evaluate'))).items
-          : sub === undefined || sub === 'status'
-            ? (await ok(api.GET('/v1/monitors/status'))).items
-            : undefined;
-      if (!items) break;
+      if (target !== undefined || (sub !== undefined && sub !== 'status' && sub !== 'evaluate')) break;
+      // The usage is for what was typed only: an answer without `items` (another service's JSON) fails
+      // below as that answer's fault, naming the server, where it printed the usage with exit 2.
+      const { items } = await ok(sub === 'evaluate' ? api.POST('/v1/monitors/evaluate') : api.GET('/v1/monitors/status'));
       return out(items, () =>
         items.length
           ? items

@@ -340,6 +340,31 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     }
   });
 
+  it('fails monitors answered without items as that answer, naming the server, not with its usage', async () => {
+    // `{}` printed "usage: fulcrum monitors [status] | evaluate" with exit 2, as if the command were mistyped.
+    const s = await start((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    for (const [args, path] of [
+      [['monitors'], '/v1/monitors/status'],
+      [['monitors', 'status', '--json'], '/v1/monitors/status'],
+      [['monitors', 'evaluate'], '/v1/monitors/evaluate'],
+    ] as const) {
+      const r = await cliWithin(env(s.url), [...args]);
+      const said = `${args.join(' ')}: ${r.stdout} ${r.stderr}`;
+      expect(r.code, said).toBe(1);
+      expect(r.stdout, said).toBe('');
+      expect(r.stderr, said).not.toContain('usage');
+      expect(r.stderr, said).toContain(
+        `fulcrum monitors: the answer of Fulcrum at ${s.url} to ${path} is not what this fulcrum reads (`,
+      );
+    }
+    // What was mistyped is still told by the usage, before anything is sent.
+    const sent = s.requests.length;
+    const r = await cliWithin(env(s.url), ['monitors', 'evaluat']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('usage: fulcrum monitors');
+    expect(s.requests.length).toBe(sent);
+  });
+
   it('refuses a name or id of dots, which would reach another route, before sending anything (exit 2)', async () => {
     // `..` as a path parameter is a dot segment the URL resolves: revoking key ".." of an agent sent
     // DELETE /v1/agents/<name>/ (here, where anything answers 204, it said "revoked .." and exit 0).
