@@ -252,7 +252,9 @@ export function createGuard(opts: GuardOptions) {
         await guard.report(d, 'succeeded', Date.now() - started);
         return result;
       } catch (err) {
-        await guard.report(d, 'failed', Date.now() - started, (err as Error).message);
+        // Whatever the call threw goes on as it was: reading `.message` of a thrown null replaced it with
+        // a TypeError of the SDK's own, and the failure went unreported.
+        await guard.report(d, 'failed', Date.now() - started, err instanceof Error ? err.message : String(err));
         throw err;
       }
     },

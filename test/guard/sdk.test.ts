@@ -58,6 +58,29 @@ describe('the agent SDK', () => {
     await expect(guard.run('crm.refund', { amount: 'x' }, () => 'never')).rejects.toBeInstanceOf(FulcrumDenied);
   });
 
+  it('rethrows what the call threw, whatever it is, and reports the failure', async () => {
+    // `throw null` (or undefined) in the call was replaced by a TypeError from reading its message,
+    // and the failure went unreported.
+    const guard = createGuard({ url, key });
+    for (const thrown of [null, undefined, 'a string']) {
+      const caught = await guard
+        .run('crm.lookup', { customerId: 'c-9' }, () => {
+          throw thrown;
+        })
+        .then(
+          () => 'no throw',
+          (err: unknown) => err,
+        );
+      expect(caught).toBe(thrown);
+    }
+    const audit = (await t.request({ method: 'GET', url: '/v1/audit?kind=call.outcome&limit=3' })).json().items;
+    expect(audit.map((a: { detail: { outcome: string; error?: string } }) => [a.detail.outcome, a.detail.error])).toEqual([
+      ['failed', 'a string'],
+      ['failed', 'undefined'],
+      ['failed', 'null'],
+    ]);
+  });
+
   it('fails closed when Fulcrum is unreachable, and open only when configured', async () => {
     const closed = createGuard({ url: 'http://127.0.0.1:9', key, timeoutMs: 500 });
     const d = await closed.check('crm.lookup', {});
