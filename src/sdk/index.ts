@@ -114,6 +114,11 @@ async function readJson(res: Response, max: number, signal: AbortSignal): Promis
   }
 }
 
+/** Resolves after `ms`. */
+function pause(ms: number): Promise<void> {
+  return new Promise<void>((r) => setTimeout(r, ms));
+}
+
 const VERDICTS: readonly string[] = ['allow', 'deny', 'approval_required'];
 
 /** Whether `d` is a Decision as Fulcrum answers one (anything else is no decision, never an allow). */
@@ -211,6 +216,7 @@ export function createGuard(opts: GuardOptions) {
         const left = deadline - Date.now();
         if (left <= 0) return 'pending';
         const wait = Math.max(1, Math.min(30, Math.floor(left / 1000)));
+        const asked = Date.now();
         try {
           const a = await request<{ status: string }>(
             'GET',
@@ -222,8 +228,10 @@ export function createGuard(opts: GuardOptions) {
           if (a.status !== 'pending') return a.status;
         } catch (err) {
           if (err instanceof FulcrumError && err.status < 500) throw err;
-          await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, deadline - Date.now()))));
         }
+        // At most one ask a second: an answer that comes back at once (a proxy that does not hold a long
+        // poll, any other server at this address) was asked again without a pause, hundreds of times a second.
+        await pause(Math.min(Math.max(0, 1000 - (Date.now() - asked)), Math.max(0, deadline - Date.now())));
       }
     },
 

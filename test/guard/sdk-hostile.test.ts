@@ -90,4 +90,14 @@ describe('the agent SDK against a hostile server', () => {
     expect(status).toBe('pending');
     expect(s.requests.length).toBeGreaterThan(0);
   });
+
+  it('asks for an approval at most once a second when the answer comes back at once', async () => {
+    // A proxy that does not hold the long poll (or another service) answered `pending` at once, and the
+    // SDK asked again without a pause: hundreds of requests a second until the deadline.
+    const s = await start((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"pending"}'));
+    const status = await createGuard({ url: s.url, key }).waitForApproval('apr_1', 2500);
+    expect(status).toBe('pending');
+    expect(s.requests.length).toBeGreaterThanOrEqual(2);
+    expect(s.requests.length).toBeLessThanOrEqual(4);
+  });
 });
