@@ -46,6 +46,12 @@ export interface GuardOptions {
 export interface CallOptions {
   dataDomains?: string[];
   taskId?: string;
+  /**
+   * Ends the call (a check, an approval wait, `run` before the guarded call starts) when it aborts:
+   * the promise rejects with the signal's reason, never a decision, so an abort is not a deny nor,
+   * with failOpen, an allow.
+   */
+  signal?: AbortSignal;
 }
 
 /** Thrown by `run` when the call may not proceed. */
@@ -114,9 +120,10 @@ async function readJson(res: Response, max: number, signal: AbortSignal): Promis
   }
 }
 
-/** Resolves after `ms`. */
-function pause(ms: number): Promise<void> {
-  return new Promise<void>((r) => setTimeout(r, ms));
+/** Resolves after `ms`, or rejects with the reason of `signal` as soon as it aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  const slept = new Promise<void>((r) => setTimeout(r, ms));
+  return signal ? bySignal(slept, signal) : slept;
 }
 
 const VERDICTS: readonly string[] = ['allow', 'deny', 'approval_required'];
@@ -137,8 +144,9 @@ export function createGuard(opts: GuardOptions) {
    * the call's arguments go only to `url`), and an answer that is a redirect, too long or not JSON is
    * an UnusableAnswer, as if Fulcrum could not be reached.
    */
-  async function request<T>(method: string, path: string, body?: unknown, extraMs = 0): Promise<T> {
-    const signal = AbortSignal.timeout(timeoutMs + extraMs);
+  async function request<T>(method: string, path: string, body?: unknown, extraMs = 0, caller?: AbortSignal): Promise<T> {
+    const timeout = AbortSignal.timeout(timeoutMs + extraMs);
+    const signal = caller ? AbortSignal.any([caller, timeout]) : timeout;
     const res = await bySignal(
       doFetch(base + path, {
         method,
@@ -182,12 +190,14 @@ export function createGuard(opts: GuardOptions) {
     };
   }
 
-  async function decide(body: Record<string, unknown>): Promise<Decision> {
+  async function decide(body: Record<string, unknown>, signal?: AbortSignal): Promise<Decision> {
     try {
-      const d = await request<unknown>('POST', '/v1/decisions', body);
+      const d = await request<unknown>('POST', '/v1/decisions', body, 0, signal);
       if (!isDecision(d)) throw new UnusableAnswer('its answer is not a decision');
       return d;
     } catch (err) {
+      // The caller's own abort is no answer of Fulcrum's: with failOpen it would have been an allow.
+      if (signal?.aborted) throw signal.reason;
       if (err instanceof FulcrumError && err.status < 500) {
         // A presented approval that cannot be used is a refusal, not a caller bug.
         if (err.status === 409)
@@ -201,18 +211,28 @@ export function createGuard(opts: GuardOptions) {
   const guard = {
     /** May this agent call `tool` with `args`? Never throws for a policy answer. */
     check(tool: string, args: Record<string, unknown> = {}, o: CallOptions & { approvalId?: string } = {}): Promise<Decision> {
-      return decide({ action: 'tool.call', tool, arguments: args, ...o });
+      const { signal, ...rest } = o;
+      return decide({ action: 'tool.call', tool, arguments: args, ...rest }, signal);
     },
 
     /** May this agent call `model` with data from these domains? */
     checkModel(model: string, o: CallOptions = {}): Promise<Decision> {
-      return decide({ action: 'model.call', model, ...o });
+      const { signal, ...rest } = o;
+      return decide({ action: 'model.call', model, ...rest }, signal);
     },
 
-    /** Waits (long polls) until a person decides, or the timeout passes. */
-    async waitForApproval(approvalId: string, timeoutMs = opts.approvalTimeoutMs ?? 600_000): Promise<string> {
+    /**
+     * Waits (long polls) until a person decides, or the timeout passes ('pending'), or `signal` aborts
+     * (a rejection with its reason).
+     */
+    async waitForApproval(
+      approvalId: string,
+      timeoutMs = opts.approvalTimeoutMs ?? 600_000,
+      o: { signal?: AbortSignal } = {},
+    ): Promise<string> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        if (o.signal?.aborted) throw o.signal.reason;
         const left = deadline - Date.now();
         if (left <= 0) return 'pending';
         const wait = Math.max(1, Math.min(30, Math.floor(left / 1000)));
@@ -223,15 +243,17 @@ export function createGuard(opts: GuardOptions) {
             `/v1/approvals/${encodeURIComponent(approvalId)}?wait=${wait}`,
             undefined,
             wait * 1000,
+            o.signal,
           );
           if (typeof a.status !== 'string') throw new UnusableAnswer('its answer is not an approval');
           if (a.status !== 'pending') return a.status;
         } catch (err) {
+          if (o.signal?.aborted) throw o.signal.reason;
           if (err instanceof FulcrumError && err.status < 500) throw err;
         }
         // At most one ask a second: an answer that comes back at once (a proxy that does not hold a long
         // poll, any other server at this address) was asked again without a pause, hundreds of times a second.
-        await pause(Math.min(Math.max(0, 1000 - (Date.now() - asked)), Math.max(0, deadline - Date.now())));
+        await pause(Math.min(Math.max(0, 1000 - (Date.now() - asked)), Math.max(0, deadline - Date.now())), o.signal);
       }
     },
 
@@ -248,12 +270,14 @@ export function createGuard(opts: GuardOptions) {
       const { approvalTimeoutMs, ...callOpts } = o;
       let d = await guard.check(tool, args, callOpts);
       if (d.decision === 'approval_required' && d.approvalId) {
-        const status = await guard.waitForApproval(d.approvalId, approvalTimeoutMs);
+        const status = await guard.waitForApproval(d.approvalId, approvalTimeoutMs, { signal: o.signal });
         if (status !== 'approved')
           throw new FulcrumDenied(d, `approval ${d.approvalId} ${status === 'pending' ? 'timed out' : `was ${status}`}`);
         d = await guard.check(tool, args, { ...callOpts, approvalId: d.approvalId });
       }
       if (d.decision !== 'allow') throw new FulcrumDenied(d);
+      // Aborted while the last answer was on its way: the caller has gone, so the call is not made.
+      if (o.signal?.aborted) throw o.signal.reason;
       const started = Date.now();
       try {
         const result = await fn();

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuard, FulcrumDenied } from '../../src/sdk/index.js';
 import { startMini, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 
 describe('the agent SDK', () => {
   let t: TestServer;
@@ -79,6 +80,47 @@ describe('the agent SDK', () => {
       ['failed', 'undefined'],
       ['failed', 'null'],
     ]);
+  });
+
+  it('ends a run waiting for a human when its signal aborts, without running the call, and never as an allow', async () => {
+    // There was no way to stop `run` while it waited (10 minutes by default) for a person.
+    const guard = createGuard({ url, key, failOpen: true });
+    const controller = new AbortController();
+    let ran = false;
+    const running = guard
+      .run(
+        'crm.refund',
+        { amount: 710, orderId: 'o-71' },
+        () => {
+          ran = true;
+        },
+        { signal: controller.signal },
+      )
+      .then(
+        () => 'no throw',
+        (err: unknown) => err,
+      );
+    let pending: Array<{ id: string; arguments: { orderId?: string } }> = [];
+    await until(async () => {
+      pending = (await t.request({ method: 'GET', url: '/v1/approvals?status=pending' })).json().items;
+      return pending.some((p) => p.arguments.orderId === 'o-71');
+    }, 'the refund of o-71 to wait for a person');
+    const reason = new Error('the user went away');
+    controller.abort(reason);
+    expect(await running).toBe(reason);
+    // Approved after the caller left: nothing runs it.
+    const id = pending.find((p) => p.arguments.orderId === 'o-71')?.id;
+    await t.request({ method: 'POST', url: `/v1/approvals/${id}/approve`, payload: { comment: 'late' } });
+    expect(ran).toBe(false);
+    // Already aborted: with failOpen, still no decision at all, neither allow nor deny.
+    const gone = AbortSignal.abort(reason);
+    await expect(guard.check('crm.lookup', { customerId: 'c-1' }, { signal: gone })).rejects.toBe(reason);
+    await expect(guard.checkModel('gpt-4o', { signal: gone })).rejects.toBe(reason);
+    await expect(guard.waitForApproval(id ?? '', 5000, { signal: gone })).rejects.toBe(reason);
+    // A signal that does not abort changes nothing: the body sent is as before.
+    expect((await guard.check('crm.lookup', { customerId: 'c-1' }, { signal: new AbortController().signal })).decision).toBe(
+      'allow',
+    );
   });
 
   it('fails closed when Fulcrum is unreachable, and open only when configured', async () => {
