@@ -182,8 +182,11 @@ export function createGuard(opts: GuardOptions) {
 
   /** Fulcrum unreachable (network, timeout, 5xx, an unusable answer): the configured default, with a reason that says so. */
   function unreachable(err: unknown): Decision {
-    const message =
+    const said =
       err instanceof UnusableAnswer ? `Fulcrum at ${base}: ${err.message}` : `Fulcrum unreachable: ${(err as Error).message}`;
+    // fetch quotes a header value it refuses: a key holding a line break (two lines of an env file, a
+    // paste) came back whole in the reason, and so in FulcrumDenied's message and the agent's logs.
+    const message = opts.key ? said.split(opts.key).join('<the key>') : said;
     return {
       decision: opts.failOpen ? 'allow' : 'deny',
       reasons: [{ policy: 'fulcrum-unreachable', effect: opts.failOpen ? 'permit' : 'forbid', message }],

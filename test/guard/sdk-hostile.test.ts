@@ -91,6 +91,21 @@ describe('the agent SDK against a hostile server', () => {
     expect(s.requests.length).toBeGreaterThan(0);
   });
 
+  it('says a key fetch cannot send is unusable without quoting it, in the decision and in FulcrumDenied', async () => {
+    // fetch refuses a header value with a line break and quotes it: the key was in the deny's reason.
+    const s = await start((_req, res) => res.writeHead(500).end());
+    const secret = 'fak_first-line\nthe-rest-of-the-secret';
+    const guard = createGuard({ url: s.url, key: secret });
+    const d = await guard.check('crm.lookup', {});
+    expect(d).toMatchObject({ decision: 'deny', reasons: [{ policy: 'fulcrum-unreachable' }] });
+    expect(d.reasons[0]?.message).toContain('<the key>');
+    expect(JSON.stringify(d)).not.toContain('the-rest-of-the-secret');
+    const denied = await guard.run('crm.lookup', {}, () => 'never').catch((err: unknown) => err);
+    expect(denied).toBeInstanceOf(FulcrumDenied);
+    expect(String((denied as Error).message)).not.toContain('the-rest-of-the-secret');
+    expect(s.requests).toEqual([]);
+  });
+
   it('asks for an approval at most once a second when the answer comes back at once', async () => {
     // A proxy that does not hold the long poll (or another service) answered `pending` at once, and the
     // SDK asked again without a pause: hundreds of requests a second until the deadline.
