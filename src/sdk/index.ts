@@ -135,6 +135,19 @@ function isDecision(d: unknown): d is Decision {
 }
 
 export function createGuard(opts: GuardOptions) {
+  // A URL fetch cannot use is the developer's mistake, said at once rather than as a deny on every
+  // call; one holding a user name or password is refused as fetch refuses it, and it would have been
+  // quoted in every unreachable reason (and so in FulcrumDenied's message and the agent's logs).
+  let parsed: URL;
+  try {
+    parsed = new URL(opts.url);
+  } catch {
+    throw new TypeError(`createGuard: url ${JSON.stringify(String(opts.url).slice(0, 200))} is not an absolute URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new TypeError(`createGuard: url must be http: or https:, not ${parsed.protocol}`);
+  if (parsed.username || parsed.password)
+    throw new TypeError('createGuard: url holds a user name or password; the agent authenticates with its key alone');
   const base = opts.url.replace(/\/+$/, '');
   const doFetch = opts.fetch ?? fetch;
   const timeoutMs = opts.timeoutMs ?? 5000;

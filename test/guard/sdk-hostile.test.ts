@@ -29,6 +29,20 @@ describe('the agent SDK against a hostile server', () => {
   });
   const key = 'fak_the-agents-secret-key';
 
+  it('refuses at once a URL it could not use, and never quotes a password in a URL', () => {
+    expect(() => createGuard({ url: 'http://agent:s3cret@127.0.0.1:4100', key })).toThrow(
+      /createGuard: url holds a user name or password/,
+    );
+    try {
+      createGuard({ url: 'http://agent:s3cret@127.0.0.1:4100', key });
+    } catch (err) {
+      expect(String(err)).not.toContain('s3cret');
+    }
+    expect(() => createGuard({ url: 'fulcrum:4100', key })).toThrow(/url must be http: or https:, not fulcrum:/);
+    expect(() => createGuard({ url: '127.0.0.1:4100', key })).toThrow(/is not an absolute URL/);
+    expect(() => createGuard({ url: 'http://127.0.0.1:4100/', key })).not.toThrow();
+  });
+
   it('does not follow a redirect: the other host gets neither the key nor the arguments', async () => {
     const other = await start((_req, res) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"decision":"allow","reasons":[]}'),
