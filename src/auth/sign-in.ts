@@ -75,8 +75,11 @@ export function createPeopleSignIn(deps: {
     }
     if (nonce !== undefined && (typeof claims.nonce !== 'string' || !same(claims.nonce, nonce)))
       throw new SignInRefused('the ID token is not for this sign-in (nonce)', 400);
-    // With several audiences, the authorized party must be this client (OIDC Core §3.1.3.7).
-    if (Array.isArray(claims.aud) && claims.aud.length > 1 && claims.azp !== audience)
+    // The authorized party, when the token names one, must be this client, and a token with several
+    // audiences must name it (OIDC Core §3.1.3.7). Checked only with several audiences, a token for this
+    // client alone that named another as its authorized party signed the person in.
+    const severalAudiences = Array.isArray(claims.aud) && claims.aud.length > 1;
+    if ((claims.azp !== undefined || severalAudiences) && claims.azp !== audience)
       throw new SignInRefused('the ID token was issued to another client (azp)', 400);
     // Where the IdP keeps profile claims out of the ID token (OIDC Core §5.4 with an access token),
     // they come from UserInfo, for the same subject (§5.3.2).

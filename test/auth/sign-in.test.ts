@@ -271,6 +271,29 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
     }
   });
 
+  it('refuses an ID token whose authorized party (azp) is another client, with one audience as with several', async () => {
+    // OIDC Core §3.1.3.7: an azp claim, when present, names this client. The check ran only for tokens
+    // with several audiences, so a token for Fulcrum alone that another client was authorized for signed in.
+    for (const login of ['azp.kim', 'ownazp.kim'])
+      expect(
+        (
+          await t.request({
+            method: 'PUT',
+            url: `/v1/people/${login}`,
+            payload: { spec: { displayName: login, email: `${login}@acme.example`, roles: ['viewer'], businessUnit: 'cx' } },
+          })
+        ).statusCode,
+      ).toBe(201);
+    const foreign = (await signIn('azp.kim@acme.example')).callback;
+    expect(foreign.statusCode, foreign.body).toBe(400);
+    expect(foreign.body).toContain('the ID token was issued to another client (azp)');
+    expect(sessionCookie(foreign)).toBeUndefined();
+    // Its own client as the authorized party signs in.
+    const own = (await signIn('ownazp.kim@acme.example')).callback;
+    expect(own.statusCode, own.body).toBe(302);
+    expect(sessionCookie(own)).toBeDefined();
+  });
+
   it('asks UserInfo whether an email is verified when the ID token carries the email but not the flag', async () => {
     // An IdP that puts the email in the ID token (as Entra ID, Okta and Google do).
     const inToken = await startIdp(

@@ -37,7 +37,8 @@ async function signingKey(kid: string): Promise<JWK> {
  * What the IdP says about an email it sends: verified, except logins starting `unverified.` (false),
  * `unsaid.` (no claim: Entra ID's way), `edov.` (no email_verified, Entra's `xms_edov: true`),
  * `userinfo.` (verified, said at UserInfo only) and `elsewhere.` (no flag in the ID token; UserInfo
- * says another email is verified).
+ * says another email is verified). `azp.` adds an `azp` claim naming another client, `ownazp.` one
+ * naming the console's (`fulcrum`).
  */
 function emailClaims(login: string, use: string): Record<string, unknown> {
   const claims = { email: login };
@@ -46,6 +47,9 @@ function emailClaims(login: string, use: string): Record<string, unknown> {
   if (login.startsWith('edov.')) return { ...claims, xms_edov: true };
   if (login.startsWith('userinfo.')) return use === 'userinfo' ? { ...claims, email_verified: true } : claims;
   if (login.startsWith('elsewhere.')) return use === 'userinfo' ? { email: `other.${login}`, email_verified: true } : claims;
+  // An authorized party other than the client the token is for (OIDC Core §2 `azp`), or the client itself.
+  if (login.startsWith('azp.')) return { ...claims, email_verified: true, azp: 'another-client' };
+  if (login.startsWith('ownazp.')) return { ...claims, email_verified: true, azp: 'fulcrum' };
   return { ...claims, email_verified: true };
 }
 
@@ -61,7 +65,7 @@ function providerFor(issuer: string, clients: IdpClient[], keys: JWK[], opts: Id
       accountId: id,
       claims: async (use: string) => ({ sub: id, name: id, ...emailClaims(id, use) }),
     }),
-    claims: { openid: ['sub'], email: ['email', 'email_verified', 'xms_edov'], profile: ['name'] },
+    claims: { openid: ['sub', 'azp'], email: ['email', 'email_verified', 'xms_edov'], profile: ['name'] },
     pkce: { required: () => true },
     ttl: {
       AccessToken: 300,
