@@ -101,14 +101,23 @@ export function createCredentialStore(db: Kysely<Database>) {
         .executeTakeFirst();
     },
 
-    async revokeAllFor(kind: SubjectKind, subject: string, now: string, by: string): Promise<void> {
-      await db
+    /** Revokes every live credential of `subject`, by `by`: the ids and prefixes of those it revoked. */
+    async revokeAllFor(
+      kind: SubjectKind,
+      subject: string,
+      now: string,
+      by: string,
+    ): Promise<Array<{ id: string; prefix: string }>> {
+      const rows = await db
         .updateTable('credentials')
         .set({ revoked_at: now, revoked_by: by })
         .where('subject_kind', '=', kindColumn(kind))
         .where('subject', '=', subject)
         .where('revoked_at', 'is', null)
+        .returning(['id', 'prefix'])
         .execute();
+      // By id: the log lists them in one order on both engines (RETURNING promises none).
+      return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
 
     async findByHash(hash: string) {

@@ -36,6 +36,8 @@ export interface AuditRecord {
     | 'auth.signed-out'
     | 'credential.issued'
     | 'credential.revoked'
+    | 'credential.bound'
+    | 'credential.unbound'
     | 'retention.changed'
     | 'retention.purged'
     | 'spend.imported'

@@ -2,7 +2,7 @@
 // transaction. Every write validates the whole next registry before anything is written.
 import type { Kysely, Transaction } from 'kysely';
 import { endSessionsOf } from '../auth/console-sessions.js';
-import { createCredentialStore } from '../auth/credential-store.js';
+import { createCredentialStore, type SubjectKind } from '../auth/credential-store.js';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { databaseNow } from '../db/clock.js';
 import { retryOnConflict } from '../db/conflict.js';
@@ -17,6 +17,7 @@ import {
   revokeApprovalsOf,
   statusChanged,
 } from '../guard/approval-store.js';
+import type { ActRecord, ChangeWithActs } from '../guard/audit.js';
 import { servingWarnings } from '../mcp/serving.js';
 import { exportFiles, type ParsedDocument, parseFilesSliced, type SourceFile } from './descriptors.js';
 import type { Kind } from './kinds.js';
@@ -107,6 +108,8 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
   const store = createRegistryStore(db);
   const listeners: Array<() => void> = [];
   let onRevoked: RevokedListener | undefined;
+  /** The audit writer's transaction, for a write that changes credentials (recordWith). */
+  let withActs: ChangeWithActs | undefined;
 
   async function snapshot(): Promise<RegistrySnapshot> {
     return new RegistrySnapshot(await store.loadAll(), await store.revision());
@@ -294,84 +297,96 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     try {
       // Tried again when PostgreSQL ends it as a conflict (a deadlock with a decision's commit or an
       // approval): each try reads the registry under its own lock, and writes only to the database.
-      const { result, revoked } = await retryOnConflict(() =>
-        db.transaction().execute(async (trx) => {
-          const tx = createRegistryStore(trx);
-          const revision = await tx.bumpRevision();
-          let prepared = ahead?.base === revision - 1 ? ahead : undefined;
-          if (!prepared) {
-            // Another write came in since the snapshot: everything is checked again under the lock.
-            const locked = new RegistrySnapshot(await tx.loadAll(), revision - 1);
-            const again = await prepare(locked, toPut(locked, put, opts), opts, locate, verdicts, () => undefined, undefined, tx);
-            if ('refused' in again) throw again.refused;
-            prepared = again;
-          }
-          if (prepared === ahead) {
-            // Spend imports move no revision: a Budget whose currency changes has its lines counted
-            // again under the lock, as imports committed since the write was worked out are among them.
-            const recounted = (await currencyChanges(prepared.current, toPut(prepared.current, put, opts), tx)).map(locate);
-            if (recounted.length > 0) throw new ValidationError(summary(recounted), sorted(recounted));
-          }
-          const { result, changes, next } = prepared;
-          if (opts.dryRun || changes.length === 0) throw new Rollback({ ...result, revision: revision - 1 });
+      // A write that changes an agent's or a person's credentials (a client bound or unbound, keys
+      // revoked by a deletion) is made in the audit writer's transaction, with the entries recording it:
+      // made first and recorded after, a failed entry left the credentials changed with nothing in the
+      // log. Only those: a batch of the writer holds the node's decisions until it commits, and a large
+      // apply that touches no credential need not. Worked out ahead; when another write came in and the
+      // write, checked again under the lock, changes credentials after all, it is tried again (Stale).
+      const logged = withActs !== undefined && (ahead === undefined || changesCredentials(ahead));
+      const run = async (
+        body: (
+          trx: Transaction<Database>,
+        ) => Promise<{ value: { result: ApplyResult; revoked: RevokedApproval[] }; acts: ActRecord[] }>,
+      ) => (logged && withActs ? withActs(body) : (await retryOnConflict(() => db.transaction().execute(body))).value);
+      const { result, revoked } = await run(async (trx) => {
+        const tx = createRegistryStore(trx);
+        const revision = await tx.bumpRevision();
+        let prepared = ahead?.base === revision - 1 ? ahead : undefined;
+        if (!prepared) {
+          // Another write came in since the snapshot: everything is checked again under the lock.
+          const locked = new RegistrySnapshot(await tx.loadAll(), revision - 1);
+          const again = await prepare(locked, toPut(locked, put, opts), opts, locate, verdicts, () => undefined, undefined, tx);
+          if ('refused' in again) throw again.refused;
+          prepared = again;
+          if (!logged && withActs && changesCredentials(prepared)) throw new Stale();
+        }
+        if (prepared === ahead) {
+          // Spend imports move no revision: a Budget whose currency changes has its lines counted
+          // again under the lock, as imports committed since the write was worked out are among them.
+          const recounted = (await currencyChanges(prepared.current, toPut(prepared.current, put, opts), tx)).map(locate);
+          if (recounted.length > 0) throw new ValidationError(summary(recounted), sorted(recounted));
+        }
+        const { result, changes, next } = prepared;
+        if (opts.dryRun || changes.length === 0) throw new Rollback({ ...result, revision: revision - 1 });
 
-          const now = new Date().toISOString();
-          const credentials = createCredentialStore(trx);
-          const written: Desired[] = [];
-          const revoked: RevokedApproval[] = [];
-          // An agent deleted, or stopped by the write (its status, its initiative's stage), ends its open
-          // approvals as the kill switch does: nobody grants a call it asked before, and a grant made before does not let the
-          // call through once it is active again (or registered again under the name). By the
-          // database's clock, as approvals are opened and spent; under the revision's lock, which a
-          // group commit that opens approvals holds shared (guard-service.ts), so none it opens
-          // outlives this write.
-          const revokeFor = async (agent: string, reason: string) => {
-            const rows = await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), reason);
-            for (const r of rows)
-              revoked.push({ id: r.id, agent, tool: r.tool, dataDomains: JSON.parse(r.data_domains), reason });
-          };
-          for (const c of changes) {
-            if (c.action === 'deleted') {
-              await tx.remove(c.kind, c.name);
-              if (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector')
-                await credentials.revokeAllFor(c.kind, c.name, now, actorName(opts.actor));
-              if (c.kind === 'Person') await endSessionsOf(trx, c.name, null);
-              if (c.kind === 'Agent') {
-                await revokeFor(c.name, AGENT_REMOVED);
-                await markAgentRemoved(trx, c.name, now);
-              }
-            } else {
-              const object = next.get(c.kind, c.name) as Desired;
-              written.push(object);
-              // Sign-in sessions made with an email the Person no longer has end with the change.
-              if (c.kind === 'Person')
-                await endSessionsOf(trx, object.name, (next.get('Person', c.name) as Desired<'Person'>).spec.email ?? null);
+        const now = new Date().toISOString();
+        const credentials = createCredentialStore(trx);
+        const written: Desired[] = [];
+        const revoked: RevokedApproval[] = [];
+        const acts = credentialActs(prepared, actorName(opts.actor));
+        // An agent deleted, or stopped by the write (its status, its initiative's stage), ends its open
+        // approvals as the kill switch does: nobody grants a call it asked before, and a grant made before does not let the
+        // call through once it is active again (or registered again under the name). By the
+        // database's clock, as approvals are opened and spent; under the revision's lock, which a
+        // group commit that opens approvals holds shared (guard-service.ts), so none it opens
+        // outlives this write.
+        const revokeFor = async (agent: string, reason: string) => {
+          const rows = await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), reason);
+          for (const r of rows) revoked.push({ id: r.id, agent, tool: r.tool, dataDomains: JSON.parse(r.data_domains), reason });
+        };
+        for (const c of changes) {
+          if (c.action === 'deleted') {
+            await tx.remove(c.kind, c.name);
+            if (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector') {
+              const gone = await credentials.revokeAllFor(c.kind, c.name, now, actorName(opts.actor));
+              acts.push(...gone.map((k) => revokedAct(prepared, c.kind as SubjectKind, c.name, k, actorName(opts.actor))));
             }
+            if (c.kind === 'Person') await endSessionsOf(trx, c.name, null);
+            if (c.kind === 'Agent') {
+              await revokeFor(c.name, AGENT_REMOVED);
+              await markAgentRemoved(trx, c.name, now);
+            }
+          } else {
+            const object = next.get(c.kind, c.name) as Desired;
+            written.push(object);
+            // Sign-in sessions made with an email the Person no longer has end with the change.
+            if (c.kind === 'Person')
+              await endSessionsOf(trx, object.name, (next.get('Person', c.name) as Desired<'Person'>).spec.email ?? null);
           }
-          // Only where the write stops an agent that could act: a large apply that rewrites a proposed
-          // initiative of thousands of agents makes no statement for each.
-          for (const agent of agentsWritten(changes, next)) {
-            const why = stoppedBy(next, agent);
-            if (why && prepared.current.has('Agent', agent) && !stoppedBy(prepared.current, agent)) await revokeFor(agent, why);
-          }
-          // Agents leaving an initiative stay linked to its open incidents, and what they did there
-          // keeps the initiative's retention floor (their data stays held).
-          const leaving = changes.flatMap((c) => {
-            const was = c.kind === 'Agent' ? (prepared.current.get('Agent', c.name) as Desired<'Agent'> | undefined) : undefined;
-            const to =
-              c.action === 'deleted' ? null : (next.get('Agent', c.name) as Desired<'Agent'> | undefined)?.spec.initiative;
-            return was && to !== was.spec.initiative ? [{ agent: c.name, initiative: was.spec.initiative, to: to ?? null }] : [];
-          });
-          await linkAgentsLeaving(trx, leaving, actorName(opts.actor), now);
-          await recordDepartures(trx, leaving, (i) => prepared.current.get('Initiative', i)?.spec.riskTier, now);
-          await tx.upsertAll(written, now);
-          await tx.recordChanges(changes, revision, actorName(opts.actor), now);
-          await tx.recordStewards(stewardsWritten(prepared.current, written, opts.actor), now);
-          await tx.recordClientBinders(clientBindersWritten(prepared.current, written, opts.actor), now);
-          await opts.inTransaction?.(trx);
-          return { result, revoked };
-        }),
-      );
+        }
+        // Only where the write stops an agent that could act: a large apply that rewrites a proposed
+        // initiative of thousands of agents makes no statement for each.
+        for (const agent of agentsWritten(changes, next)) {
+          const why = stoppedBy(next, agent);
+          if (why && prepared.current.has('Agent', agent) && !stoppedBy(prepared.current, agent)) await revokeFor(agent, why);
+        }
+        // Agents leaving an initiative stay linked to its open incidents, and what they did there
+        // keeps the initiative's retention floor (their data stays held).
+        const leaving = changes.flatMap((c) => {
+          const was = c.kind === 'Agent' ? (prepared.current.get('Agent', c.name) as Desired<'Agent'> | undefined) : undefined;
+          const to = c.action === 'deleted' ? null : (next.get('Agent', c.name) as Desired<'Agent'> | undefined)?.spec.initiative;
+          return was && to !== was.spec.initiative ? [{ agent: c.name, initiative: was.spec.initiative, to: to ?? null }] : [];
+        });
+        await linkAgentsLeaving(trx, leaving, actorName(opts.actor), now);
+        await recordDepartures(trx, leaving, (i) => prepared.current.get('Initiative', i)?.spec.riskTier, now);
+        await tx.upsertAll(written, now);
+        await tx.recordChanges(changes, revision, actorName(opts.actor), now);
+        await tx.recordStewards(stewardsWritten(prepared.current, written, opts.actor), now);
+        await tx.recordClientBinders(clientBindersWritten(prepared.current, written, opts.actor), now);
+        await opts.inTransaction?.(trx);
+        return { value: { result, revoked }, acts };
+      });
       for (const l of listeners) l();
       if (revoked.length > 0) await onRevoked?.(revoked, actorName(opts.actor));
       return result;
@@ -387,6 +402,10 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     /** Called after every committed change (caches on this node refresh at once). */
     onChange(listener: () => void): void {
       listeners.push(listener);
+    },
+    /** Sets the audit writer's transaction, in which a write that changes credentials is made with its entries. */
+    recordWith(changeWithActs: ChangeWithActs): void {
+      withActs = changeWithActs;
     },
     /** Sets who records the approvals a write revokes (an Agent deleted or stopped by its status). */
     onApprovalsRevoked(listener: RevokedListener): void {
@@ -512,6 +531,78 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     async changes(actor: Principal, limit: number) {
       assertCan(actor, 'registry.read');
       return store.changes(limit);
+    },
+  };
+}
+
+/** Why a deletion revoked a credential, as its `credential.revoked` entry says. */
+const DELETED: Record<SubjectKind, string> = {
+  Agent: 'agent-deleted',
+  Person: 'person-deleted',
+  TelemetryCollector: 'collector-deleted',
+};
+
+/** An Agent's OAuth client before and after a change (none when it has none, or is deleted). */
+function clientsOf(p: { current: RegistrySnapshot; next: RegistrySnapshot }, c: Change) {
+  if (c.kind !== 'Agent') return { before: undefined, after: undefined };
+  const before = p.current.get('Agent', c.name)?.spec.oauthClientId;
+  const after = c.action === 'deleted' ? undefined : p.next.get('Agent', c.name)?.spec.oauthClientId;
+  return { before, after };
+}
+
+/** Whether a write changes credentials: deletes what holds them, or binds or unbinds an Agent's OAuth client. */
+function changesCredentials(p: { changes: Change[]; current: RegistrySnapshot; next: RegistrySnapshot }): boolean {
+  return p.changes.some((c) => {
+    if (c.action === 'deleted' && (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector')) return true;
+    const { before, after } = clientsOf(p, c);
+    return before !== after;
+  });
+}
+
+/** The initiative an entry about `agent` names: where the write leaves it, or where it was when deleted. */
+function initiativeOf(p: { current: RegistrySnapshot; next: RegistrySnapshot }, agent: string): Record<string, string> {
+  const initiative = (p.next.get('Agent', agent) ?? p.current.get('Agent', agent))?.spec.initiative;
+  return initiative === undefined ? {} : { initiative };
+}
+
+/**
+ * The entries of the OAuth clients a write binds to its Agents or takes off them (a change of client is
+ * both), as credentials' entries read: who, the agent, the client's id (Fulcrum holds no secret of it).
+ */
+function credentialActs(p: { changes: Change[]; current: RegistrySnapshot; next: RegistrySnapshot }, actor: string) {
+  const acts: ActRecord[] = [];
+  for (const c of p.changes) {
+    const { before, after } = clientsOf(p, c);
+    if (before === after) continue;
+    const about = { subjectKind: 'Agent', subject: c.name, ...initiativeOf(p, c.name) };
+    const reason = c.action === 'deleted' ? { reason: DELETED.Agent } : {};
+    if (before !== undefined)
+      acts.push({ kind: 'credential.unbound', actor, agent: c.name, detail: { ...about, client: before, ...reason } });
+    if (after !== undefined) acts.push({ kind: 'credential.bound', actor, agent: c.name, detail: { ...about, client: after } });
+  }
+  return acts;
+}
+
+/** The entry of a key or token revoked because what held it was deleted: as one revoked by hand, and why. */
+function revokedAct(
+  p: { current: RegistrySnapshot; next: RegistrySnapshot },
+  kind: SubjectKind,
+  subject: string,
+  k: { id: string; prefix: string },
+  actor: string,
+): ActRecord {
+  const agent = kind === 'Agent' ? subject : null;
+  return {
+    kind: 'credential.revoked',
+    actor,
+    agent,
+    detail: {
+      subjectKind: kind,
+      subject,
+      ...(agent === null ? {} : initiativeOf(p, agent)),
+      credential: k.id,
+      prefix: k.prefix,
+      reason: DELETED[kind],
     },
   };
 }

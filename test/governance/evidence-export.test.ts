@@ -474,7 +474,11 @@ describe('the evidence export of an agent that moved to another initiative and w
     const gone = await exported('invoices', 'inv-deleted');
     expect(gone.summary.verified).toBe(true);
     expect(gone.customers('invoices')).toEqual(['after-the-move']);
-    expect(gone.proof.relevantEntries).toBe(1);
+    // The decision, and the key the deletion revoked (credential.revoked), while the agent was invoices'.
+    expect(gone.proof.relevantEntries).toBe(2);
+    const revoked = gone.rows.find((r) => (r as { kind?: string }).kind === 'credential.revoked');
+    expect(revoked?.detail).toContain('"initiative":"invoices"');
+    expect(revoked?.detail).toContain('"reason":"agent-deleted"');
     expect(gone.inventory.agents).toEqual([]);
     expect(gone.inventory.formerAgents).toEqual([{ name: 'support-bot-eu', now: 'deleted' }]);
     const first = await exported('support-deflection', 'sd-deleted');

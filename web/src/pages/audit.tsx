@@ -45,6 +45,8 @@ const KIND_LABELS: Record<string, string> = {
   'auth.signed-out': 'Signed out',
   'credential.issued': 'Credential issued',
   'credential.revoked': 'Credential revoked',
+  'credential.bound': 'OAuth client bound',
+  'credential.unbound': 'OAuth client unbound',
   'spend.imported': 'Spend lines imported',
   'spend.withdrawn': 'Spend import withdrawn',
 };
