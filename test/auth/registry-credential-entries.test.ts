@@ -8,9 +8,11 @@ import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/auth/tokens.js';
 import type { Database } from '../../src/db/schema.js';
+import { ADMIN, days, decideTimes, decisionsOf } from '../governance/retention-fixture.js';
 import { clearAuditFault, entriesOf, failAuditKind } from '../support/audit-fault.js';
 import { ENGINES } from '../support/databases.js';
-import { startMini, type TestServer } from '../support/server.js';
+import { MINI, readBundle } from '../support/files.js';
+import { startMini, startTestServer, type TestServer } from '../support/server.js';
 
 interface Entry {
   kind: string;
@@ -165,5 +167,47 @@ describe.each(ENGINES)('credentials changed by a registry write, in the audit lo
       }),
     ]);
     await verified();
+  });
+});
+
+// The entries of a client bound and unbound are kept as the other credentials' are, for the decisions'
+// period: kept for the human acts' seven years, a binding made as an agent starts work sits at the start
+// of its chain and holds every decision after it as long (docs/governance.md, Retention).
+describe.each(ENGINES)('retention of the entries of an OAuth client bound by a registry write (%s)', (engine) => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
+    const faq = await t.request({
+      method: 'PUT',
+      url: '/v1/initiatives/faq',
+      payload: {
+        spec: { title: 'FAQ', type: 'chatbot', riskTier: 'low', stage: 'production', owner: 'dana.lee', businessUnit: 'cx' },
+      },
+    });
+    expect(faq.statusCode, faq.body).toBe(201);
+  });
+  afterAll(async () => t?.close());
+
+  it('purges them with the decisions after them', async () => {
+    const spec = { initiative: 'faq', archetype: 'support-agent', owner: 'dana.lee', framework: 'openai-agents-sdk' };
+    for (const client of ['faq-client', 'faq-client-2'])
+      expect(
+        (await t.request({ method: 'PUT', url: '/v1/agents/faq-bot', payload: { spec: { ...spec, oauthClientId: client } } }))
+          .statusCode,
+      ).toBeLessThan(300);
+    const key = (await t.request({ method: 'POST', url: '/v1/agents/faq-bot/keys' })).json().key;
+    await decideTimes(t, key, 2);
+    const db = t.app.database.db;
+    expect(await entriesOf(db, 'credential.bound', { agent: 'faq-bot' })).toBe(2);
+
+    // Past the decisions' period (730 days by default), within the human acts' (2555).
+    await t.app.retention.purge(ADMIN, days(800));
+    expect(await decisionsOf(t, 'faq-bot')).toBe(0);
+    expect(await entriesOf(db, 'credential.bound', { agent: 'faq-bot' })).toBe(0);
+    expect(await entriesOf(db, 'credential.unbound', { agent: 'faq-bot' })).toBe(0);
+    const v = (await t.request({ method: 'GET', url: '/v1/audit/verify' })).json();
+    expect(v.ok, JSON.stringify(v)).toBe(true);
   });
 });
