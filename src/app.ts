@@ -11,7 +11,13 @@ import { createEvidenceService, type EvidenceService } from './evidence/evidence
 import { createEvidenceExport, type EvidenceExportService } from './governance/evidence-export.js';
 import { createIncidentService, type IncidentService } from './governance/incidents.js';
 import { createMonitorService, type MonitorService } from './governance/monitors.js';
-import { createRetentionService, evidenceKeptDays, type RetentionService, readRetention } from './governance/retention.js';
+import {
+  createRetentionService,
+  evidenceKeptDays,
+  type RetentionService,
+  readPurgedUpTo,
+  readRetention,
+} from './governance/retention.js';
 import { createReviewService, type ReviewService } from './governance/reviews.js';
 import { createRiskService, latestTiers, type RiskService } from './governance/risk.js';
 import { type Checkpointer, createCheckpointer, missingKeyProblem, startMessage } from './guard/audit-checkpoint.js';
@@ -121,6 +127,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     registry: () => guard.registry(),
     recordShadow: (identity, source, detail) => guard.recordShadow(identity, source, detail),
     evidenceKeptDays: async () => evidenceKeptDays(await readRetention(db)),
+    purgedUpTo: (type) => readPurgedUpTo(db, type),
     observe: observability,
   });
   // Each SpendLimit against its current period, read when /metrics is scraped (limits are few: the

@@ -14,7 +14,7 @@ import { createPriceBook, tierAbovePrice } from './cost.js';
 import { type CostGroup, queryCosts } from './costs.js';
 import { mapEvent } from './events.js';
 import { createEvidenceStore } from './evidence-store.js';
-import { tooOldCheck } from './horizon.js';
+import { purgedCheck, tooOldCheck } from './horizon.js';
 import { isInference, MAX_REASONS, type MappedSpan, mapTraceRequest, type Rejected, unknownUsageOperation } from './otlp.js';
 import type { MappedExport } from './otlp-body.js';
 import { computeOutcomes, type OutcomeReport } from './outcomes.js';
@@ -25,6 +25,9 @@ export interface Deps {
   recordShadow(identity: string, source: ShadowSource, detail: string): Promise<void>;
   /** The longest evidence is kept, in days (governance/retention.ts evidenceKeptDays): older is refused. */
   evidenceKeptDays(): Promise<number>;
+  /** The time up to which retention may have purged this kind of evidence (governance/retention.ts
+   *  readPurgedUpTo), null if never: older is refused, or a re-send would be counted again. */
+  purgedUpTo(type: 'events' | 'spans'): Promise<number | null>;
   /** Counts spans accepted, rejected and unpriced (fulcrum_otlp_spans_total, fulcrum_unpriced_model_calls_total). */
   observe?: Pick<Observability, 'spansIngested'>;
 }
@@ -62,9 +65,11 @@ export function createEvidenceService(deps: Deps) {
     let earliest = Number.POSITIVE_INFINITY;
     for (const s of mapped.spans) earliest = Math.min(earliest, Date.parse(s.startAt));
     const tooOld = await tooOldCheck(earliest, deps.evidenceKeptDays);
+    const purged = await purgedCheck(earliest, () => deps.purgedUpTo('spans'));
     const spans: Array<{ s: MappedSpan; agent: string; claimed: string | null }> = [];
     for (const s of mapped.spans) {
-      const old = tooOld(Date.parse(s.startAt), 'startTimeUnixNano');
+      const start = Date.parse(s.startAt);
+      const old = tooOld(start, 'startTimeUnixNano') ?? purged(start, 'startTimeUnixNano');
       const booked = attribute(s.agentName);
       if (old === null && !('rejected' in booked)) {
         spans.push({ s, ...booked });
@@ -150,12 +155,21 @@ export function createEvidenceService(deps: Deps) {
         }
       });
       let earliest = Number.POSITIVE_INFINITY;
-      for (const e of mapped) if (!(e instanceof Error)) earliest = Math.min(earliest, Date.parse(e.startedAt ?? e.at));
+      let earliestEnd = Number.POSITIVE_INFINITY;
+      for (const e of mapped)
+        if (!(e instanceof Error)) {
+          earliest = Math.min(earliest, Date.parse(e.startedAt ?? e.at));
+          earliestEnd = Math.min(earliestEnd, Date.parse(e.at));
+        }
       const tooOld = await tooOldCheck(earliest, deps.evidenceKeptDays);
+      // By the time retention purges task events by: their end (task_events.ended_at).
+      const purged = await purgedCheck(earliestEnd, () => deps.purgedUpTo('events'));
       mapped.forEach((e, index) => {
         try {
           if (e instanceof Error) throw e;
-          const old = e.startedAt ? tooOld(Date.parse(e.startedAt), 'startedAt') : tooOld(Date.parse(e.at), 'endedAt');
+          const old =
+            (e.startedAt ? tooOld(Date.parse(e.startedAt), 'startedAt') : tooOld(Date.parse(e.at), 'endedAt')) ??
+            purged(Date.parse(e.at), e.at === e.startedAt ? 'startedAt' : 'endedAt');
           if (old) throw new Error(old);
           const booked = attribute(e.agent);
           if ('rejected' in booked) throw new Error(`${booked.rejected}: set "agent"`);

@@ -23,3 +23,22 @@ export async function tooOldCheck(earliest: number, keptDays: () => Promise<numb
       ? `${field} ${new Date(ms).toISOString()} is older than Fulcrum keeps evidence (${days} days, since ${new Date(since).toISOString()})`
       : null;
 }
+
+/** The least a retention period can be: no purge ever deleted evidence younger than this. */
+const LEAST_PERIOD_DAYS = 1;
+
+/**
+ * The check against what retention purged: `purgedUpTo` the time up to which a purge may have deleted
+ * this kind of evidence (governance/retention.ts readPurgedUpTo). Evidence from before it is refused:
+ * the rollups kept what it counted, and its duplicate record is gone, so a re-send counted it again.
+ * Read only when something is older than the shortest period: most requests read nothing.
+ */
+export async function purgedCheck(earliest: number, purgedUpTo: () => Promise<number | null>, now = Date.now()): Promise<TooOld> {
+  if (!(earliest < now - LEAST_PERIOD_DAYS * DAY)) return () => null;
+  const upTo = await purgedUpTo();
+  if (upTo === null || Number.isNaN(upTo)) return () => null;
+  return (ms, field) =>
+    ms < upTo
+      ? `${field} ${new Date(ms).toISOString()} is before ${new Date(upTo).toISOString()}, up to which retention has purged this evidence: what it counted is kept in the rollups, so it is not counted again (docs/evidence.md)`
+      : null;
+}

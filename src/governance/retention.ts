@@ -103,6 +103,40 @@ export function evidenceKeptDays(periods: Retention): number {
 }
 export const EVIDENCE_KEPT_AT_LEAST_DAYS = HIGH_RISK_FLOOR_DAYS;
 
+/** The evidence a purge deletes by its time: task events by `ended_at`, spans by `start_at`. */
+export type PurgedType = 'events' | 'spans';
+const purgedKey = (type: PurgedType) => `retention.purged.${type}`;
+
+/**
+ * The time up to which a purge may have deleted `type` (the latest cut-off any purge used, in ms), or
+ * null if none ever ran. The rollups keep what those rows counted, and the record that made a re-send
+ * a duplicate went with them: ingest refuses evidence from before it (docs/evidence.md), or a span
+ * re-sent after its day was purged was counted again (found by attack, session 37).
+ */
+export async function readPurgedUpTo(db: Kysely<Database>, type: PurgedType): Promise<number | null> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', purgedKey(type)).executeTakeFirst();
+  return row ? Date.parse(row.value) : null;
+}
+
+/**
+ * Moves `type`'s purge mark forward to `before`, never back: written before the rows go, so a purge
+ * that fails part-way has refused re-sends of what it did delete. One conditional update, so two
+ * nodes purging at once leave the later cut-off (ISO times in one format order as text).
+ */
+async function markPurged(db: Kysely<Database>, type: PurgedType, before: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key: purgedKey(type), value: before })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  await db
+    .updateTable('settings')
+    .set({ value: before })
+    .where('key', '=', purgedKey(type))
+    .where('value', '<', before)
+    .execute();
+}
+
 export function createRetentionService(deps: Deps) {
   const { db } = deps;
   const adapter = adapterOf(db);
@@ -364,6 +398,7 @@ export function createRetentionService(deps: Deps) {
         ['spans', 'start_at', 'spans'],
       ] as const) {
         const before = cutoff(p[type]);
+        await markPurged(db, type, before);
         // The day too: task events have no index on their time, and every slice would scan them all.
         let q = db.selectFrom(table).select(rowId.as('r')).where('day', '<=', before.slice(0, 10)).where(column, '<', before);
         if (incident.size) q = q.where('agent', 'not in', incidentSet);
