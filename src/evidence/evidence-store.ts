@@ -215,6 +215,7 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
       // call only, however many the client made of it.
       await markRepeatedInferences(trx, chunk);
       await markGatewayInferences(trx, chunk, gatewayFigures);
+      await markUnidentifiedGatewayInferences(trx, chunk, gatewayFigures);
       // Inserted in key order (EXPORT_LOCK_ORDER); marked above in the order the export listed them
       // (which of two records of one call in it is the duplicate). A transaction on PostgreSQL holds
       // one chunk (MAX_SLICE_ROWS), so this is the order of all its spans.
@@ -232,10 +233,17 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
         chunk.filter((s) => isNew(s.row)),
       );
       // A gateway record arriving after a client's span of the same call: the gateway's counts.
+      const twins = await outrankUnidentifiedTelemetry(
+        trx,
+        chunk.filter((s) => isNew(s.row)),
+      );
       for (const { twin, record } of await outrankTelemetry(
         trx,
         chunk.filter((s) => isNew(s.row)),
       )) {
+        twins.push({ twin, record });
+      }
+      for (const { twin, record } of twins) {
         const was = spanCounters({ ...twin, duplicate: 0 }, true);
         const now = spanCounters({ ...twin, duplicate: 1 }, true);
         const less: Partial<Counters> = {};
@@ -677,6 +685,143 @@ async function outrankTelemetry(
       out.push({ twin: t, record });
     }
   }
+  return out;
+}
+
+/**
+ * A client's span of a model call that names no response id and reports no usage: OpenInference's
+ * OpenAI instrumentation's span of a streamed call keeps only the answer's text (no id, no tokens), so
+ * the LLM gateway's record of that call cannot be found by id (found by attack, session 37: each
+ * streamed call through the gateway was counted twice, once priced and once unpriced `no_usage`).
+ * Such a span is paired by agent, model and time instead: the gateway's record lies within it, give or
+ * take PAIR_SKEW_MS. A span that reports usage or an id is matched as it says, or counts as its own call.
+ */
+const INFERENCE_OPERATIONS: readonly string[] = ['chat', 'text_completion', 'generate_content'];
+function unidentified(r: SpanTable): boolean {
+  return (
+    r.source !== 'llm' &&
+    r.response_id == null &&
+    r.input_tokens === null &&
+    r.output_tokens === null &&
+    !r.duplicate &&
+    r.agent !== UNBOOKED &&
+    r.operation !== null &&
+    INFERENCE_OPERATIONS.includes(r.operation) &&
+    Number(r.duration_ms) <= PAIR_LONGEST_MS
+  );
+}
+/** Whether the gateway's record `g` is of the model the client's span `c` names, within its time. */
+function streamPair(c: SpanTable, g: Pick<SpanTable, 'model' | 'model_reported' | 'start_at' | 'duration_ms'>): boolean {
+  const sameModel = c.model !== null ? c.model === g.model : c.model_reported !== null && c.model_reported === g.model_reported;
+  const cs = Date.parse(c.start_at);
+  const gs = Date.parse(g.start_at);
+  return sameModel && gs >= cs - PAIR_SKEW_MS && gs + Number(g.duration_ms) <= cs + Number(c.duration_ms) + PAIR_SKEW_MS;
+}
+
+/** The client's span second: stored as a duplicate of a gateway record it holds (`unidentified`). */
+async function markUnidentifiedGatewayInferences(
+  trx: Kysely<Database>,
+  chunk: ReadonlyArray<{ row: SpanTable }>,
+  figures: WeakMap<SpanTable, Figures>,
+): Promise<void> {
+  const candidates = chunk.map((s) => s.row).filter(unidentified);
+  if (candidates.length === 0) return;
+  // Most exports have no gateway record in their time (an agent that calls its provider directly):
+  // one indexed look says so, instead of two queries per span.
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const r of candidates) {
+    from = Math.min(from, Date.parse(r.start_at));
+    to = Math.max(to, Date.parse(r.start_at) + Number(r.duration_ms));
+  }
+  const any = await trx
+    .selectFrom('spans')
+    .select('agent')
+    .where('source', '=', sql.lit('llm'))
+    .where('agent', 'in', [...new Set(candidates.map((r) => r.agent))])
+    .where('start_at', '>=', new Date(from - PAIR_SKEW_MS).toISOString())
+    .where('start_at', '<=', new Date(to + PAIR_SKEW_MS).toISOString())
+    .limit(1)
+    .executeTakeFirst();
+  if (!any) return;
+  const marked: SpanTable[] = [];
+  for (const r of candidates) {
+    const start = Date.parse(r.start_at);
+    const end = start + Number(r.duration_ms);
+    const records = await trx
+      .selectFrom('spans')
+      .select(['model', 'model_reported', 'start_at', 'duration_ms', ...FIGURES])
+      .where('source', '=', sql.lit('llm'))
+      .where('agent', '=', r.agent)
+      .where('start_at', '>=', new Date(start - PAIR_SKEW_MS).toISOString())
+      .where('start_at', '<=', new Date(end + PAIR_SKEW_MS).toISOString())
+      .orderBy('start_at')
+      .execute();
+    const mine = records.filter((g) => streamPair(r, g));
+    if (mine.length === 0) continue;
+    // Each record pairs once: client spans already paired (stored, or earlier in this export) that
+    // overlap this one each hold one of the records within them, the earliest first.
+    const paired = await trx
+      .selectFrom('spans')
+      .selectAll()
+      .where('agent', '=', r.agent)
+      .where('start_at', '>=', new Date(start - PAIR_LONGEST_MS - PAIR_SKEW_MS).toISOString())
+      .where('start_at', '<=', new Date(end + PAIR_SKEW_MS).toISOString())
+      .where('response_id', 'is', null)
+      .where('input_tokens', 'is', null)
+      .where('output_tokens', 'is', null)
+      .where('duplicate', '=', 1)
+      .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', sql.lit('llm'))]))
+      .orderBy('start_at')
+      .execute();
+    const free = [...mine];
+    for (const d of [...(paired as SpanTable[]), ...marked.filter((m) => m.agent === r.agent)]) {
+      const held = free.findIndex((g) => streamPair({ ...d, duplicate: 0 }, g));
+      if (held >= 0) free.splice(held, 1);
+    }
+    const record = free[0];
+    if (!record) continue;
+    r.duplicate = 1;
+    marked.push(r);
+    figures.set(r, figuresOf(record));
+  }
+}
+
+/**
+ * The other order: a gateway record just stored whose call a client's `unidentified` span already
+ * counted. One such span per record becomes the duplicate; returned as it was, for the rollups to take back.
+ */
+async function outrankUnidentifiedTelemetry(
+  trx: Kysely<Database>,
+  fresh: ReadonlyArray<{ row: SpanTable }>,
+): Promise<Array<{ twin: SpanTable; record: SpanTable }>> {
+  const out: Array<{ twin: SpanTable; record: SpanTable }> = [];
+  const taken = new Set<string>();
+  for (const { row: g } of fresh) {
+    if (g.source !== 'llm' || g.agent === UNBOOKED) continue;
+    const start = Date.parse(g.start_at);
+    const found = (await trx
+      .selectFrom('spans')
+      .selectAll()
+      .where('agent', '=', g.agent)
+      .where('start_at', '>=', new Date(start - PAIR_LONGEST_MS - PAIR_SKEW_MS).toISOString())
+      .where('start_at', '<=', new Date(start + PAIR_SKEW_MS).toISOString())
+      .where('response_id', 'is', null)
+      .where('input_tokens', 'is', null)
+      .where('output_tokens', 'is', null)
+      .where('duplicate', '=', 0)
+      .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', sql.lit('llm'))]))
+      .orderBy('start_at')
+      .orderBy('trace_id')
+      .orderBy('span_id')
+      .execute()) as SpanTable[];
+    const twin = found.find((t) => !taken.has(spanKey(t)) && unidentified(t) && streamPair(t, g));
+    if (!twin) continue;
+    taken.add(spanKey(twin));
+    out.push({ twin, record: g });
+  }
+  // Stored spans, locked as they are updated: in key order (EXPORT_LOCK_ORDER).
+  for (const { twin } of [...out].sort((a, b) => bySpanKey(a.twin, b.twin))) await updateSpan(trx, twin, { duplicate: 1 });
   return out;
 }
 
