@@ -621,35 +621,61 @@ function group<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
 /**
  * One inference, one count, when a client records it twice (two instrumentations of one call: a
  * framework's span and the provider SDK's, both with the provider's response id): a telemetry span of
- * the same agent, response id and trace as one already stored (counted, or the duplicate of the
- * LLM gateway's record, which counts in its place), at the same time, is stored as a duplicate.
- * Calls that share a response id but not a trace, or not their time, are different calls (a provider
- * that repeats its ids): each counts. Run before the chunk is inserted, before the gateway's records
+ * the same agent and response id as one already stored (counted, or the duplicate of the LLM
+ * gateway's record, which counts in its place), in the same trace at the same time, or in another
+ * trace under another name and one within the other, is stored as a duplicate (the second to arrive:
+ * both carry the provider's usage). Calls that share a response id but not their time, or their name
+ * across traces, are different calls (a provider that repeats its ids): each counts (found by attack,
+ * session 37: the cross-trace case, OpenInference's LangChain and OpenAI spans of one direct call, was
+ * counted twice). Run before the chunk is inserted, before the gateway's records
  * are looked for (markGatewayInferences); earlier rows of the chunk count as stored. A client span
  * that began more than SAME_CALL_SKEW_MS before its twin is not found.
  */
 async function markRepeatedInferences(trx: Kysely<Database>, chunk: ReadonlyArray<{ row: SpanTable }>): Promise<void> {
   const telemetry = chunk.map((s) => s.row).filter((r) => r.response_id != null && r.source !== 'llm' && !r.duplicate);
   if (telemetry.length === 0) return;
-  const call = (r: Pick<SpanTable, 'agent' | 'response_id' | 'trace_id'>) => JSON.stringify([r.agent, r.response_id, r.trace_id]);
-  const counted = new Map<string, Array<Pick<SpanTable, 'start_at' | 'duration_ms' | 'span_id'>>>();
+  type Seen = Pick<SpanTable, 'trace_id' | 'span_id' | 'name' | 'start_at' | 'duration_ms'>;
+  const counted = new Map<string, Seen[]>();
   for (const rows of orBatches(telemetry)) {
     const stored = await ofResponses(
       trx
         .selectFrom('spans')
-        .select(['agent', 'response_id', 'trace_id', 'span_id', 'start_at', 'duration_ms'])
+        .select(['agent', 'response_id', 'trace_id', 'span_id', 'name', 'start_at', 'duration_ms'])
         // As the partial index spans_response names it in its WHERE.
         .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', sql.lit('llm'))])),
       rows,
     ).execute();
-    for (const [k, list] of group(stored, call)) counted.set(k, [...(counted.get(k) ?? []), ...list]);
+    for (const [k, list] of group(stored, responseKey)) counted.set(k, [...(counted.get(k) ?? []), ...list]);
   }
   for (const r of telemetry) {
-    const list = counted.get(call(r)) ?? [];
-    // The same span again (a re-send) is not its own twin: spans_once skips it at the insert.
-    if (list.some((c) => c.span_id !== r.span_id && near(c, r, NESTED_SKEW_MS))) r.duplicate = 1;
-    else counted.set(call(r), [...list, r]);
+    const list = counted.get(responseKey(r)) ?? [];
+    const twin = (c: Seen) =>
+      c.trace_id === r.trace_id
+        ? // The same span again (a re-send) is not its own twin: spans_once skips it at the insert.
+          c.span_id !== r.span_id && near(c, r, NESTED_SKEW_MS)
+        : // Two instrumentations whose spans of one call are in two traces (OpenInference's LangChain
+          // and OpenAI instrumentations: LangChain's tracer does not parent the SDK's span): another
+          // kind of span (its name), one within the other. Two calls of one kind that share an id (a
+          // provider that repeats its ids) are each counted, as calls one after the other are. One
+          // process's clock times both, so one lies within the other to the millisecond it is stored
+          // in: with NESTED_SKEW_MS's slack, two short calls a second apart were one.
+          c.name !== r.name && (within(c, r, ROUNDING_MS) || within(r, c, ROUNDING_MS));
+    if (list.some(twin)) r.duplicate = 1;
+    else counted.set(responseKey(r), [...list, r]);
   }
+}
+
+/** What storing times to the millisecond (start_at, duration_ms) can move an end by. */
+const ROUNDING_MS = 1;
+/** Whether `inner` lies within `outer`, give or take `slackMs`. */
+function within(
+  inner: Pick<SpanTable, 'start_at' | 'duration_ms'>,
+  outer: Pick<SpanTable, 'start_at' | 'duration_ms'>,
+  slackMs: number,
+) {
+  const is = Date.parse(inner.start_at);
+  const os = Date.parse(outer.start_at);
+  return is >= os - slackMs && is + Number(inner.duration_ms) <= os + Number(outer.duration_ms) + slackMs;
 }
 
 /**
