@@ -67,7 +67,7 @@ async function restore(engine: Engine): Promise<TestDatabase> {
 /**
  * Where `now` reads other than `old` did: each field `old` has (new fields are not differences). Since
  * d6da420 progress and ROI value are taken over an outcome as measured, where the first wave took them
- * over `current` rounded to 4 places (docs/evidence.md): those move by that rounding, no more.
+ * over `current` rounded to 4 places (docs/operations.md, Upgrading): those move by that rounding, no more.
  */
 function differ(now: unknown, old: unknown, at: string): string[] {
   if (typeof old === 'number' && typeof now === 'number') {
