@@ -40,15 +40,28 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<Migration
 }
 
 async function runMigrator(
-  { adapter }: DatabaseHandle,
+  { adapter, location }: DatabaseHandle,
   db: Kysely<Database>,
   opts: { disableTransactions?: boolean } = {},
 ): Promise<MigrationReport> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrationsFor(adapter) }, ...opts });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
+    // Kysely refuses a database that ran migrations this build does not have as "corrupted": it is
+    // one a newer release migrated (a deployment rolled back without its backup, or a node left on
+    // the earlier release), and the operator needs to hear that and what to do.
+    const known = new Set(Object.keys(migrationsFor(adapter)));
+    const ran = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`
+      .execute(db)
+      .catch(() => ({ rows: [] }));
+    const unknown = ran.rows.map((r) => r.name).filter((name) => !known.has(name));
+    if (unknown.length > 0)
+      throw new Error(
+        `the database ${location} was migrated by a newer Fulcrum release: it ran ${unknown.join(', ')}, which this build does not have. Run that release or a later one, or restore the backup taken before the upgrade (docs/operations.md, "Upgrading")`,
+      );
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new Error(`migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(failed ? `migration ${failed} failed: ${message}` : `migrations failed: ${message}`);
   }
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }
