@@ -3,6 +3,7 @@
 import { compileWasmForShortCalls } from '../policy/cedar-runtime.js';
 import { apply } from './apply.js';
 import { audit } from './audit.js';
+import { backup, restore } from './backup.js';
 import { CliError, lastAnswer } from './client.js';
 import { credentials } from './credentials.js';
 import { demo } from './demo.js';
@@ -77,6 +78,9 @@ usage: fulcrum <command> [options]
   mcp discover SERVER [--all] [--write DIR]
                                   an McpServer's tools not in the registry yet, as Tool descriptors
   migrate                         bring the database schema up to date
+  backup --to FILE                a consistent copy of a SQLite node's database, taken while it serves
+                                  (checked; not the audit signing key nor the admin token: docs/operations.md)
+  restore --from FILE             put a backup in place of the data directory's database (the server stopped)
   schema-report                   print the schema report (docs/schema.md)
   openapi                         print the HTTP API's OpenAPI document (what GET /openapi.json serves)
 
@@ -142,6 +146,10 @@ export async function main(argv: string[]): Promise<number> {
         return await mcp(rest);
       case 'migrate':
         return await migrate();
+      case 'backup':
+        return await backup(rest);
+      case 'restore':
+        return await restore(rest);
       case 'schema-report':
         return await printSchemaReport();
       case 'openapi':

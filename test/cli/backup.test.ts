@@ -1,0 +1,145 @@
+// `fulcrum backup` and `fulcrum restore` on a real SQLite data directory served by a real `fulcrum serve`
+// (docs/operations.md, "Backups"): a consistent, checked copy taken while the node writes; never a
+// file replaced nor one left half written; a restore refused while the node runs, and what it does to
+// the audit chains and a checkpoint file exported after the backup.
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MINI } from '../support/files.js';
+import { call, cli, type Served, type ServedBundle, serve, serveBundle, stop } from '../support/process.js';
+import { smallDisk } from '../support/small-disk.js';
+
+const LOOKUP = { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' }, dataDomains: ['customer-records'] };
+
+describe('fulcrum backup and restore (SQLite)', () => {
+  let bundle: ServedBundle | undefined;
+  let again: Served | undefined;
+  afterEach(async () => {
+    await stop(again);
+    await bundle?.close();
+    bundle = undefined;
+    again = undefined;
+  });
+
+  async function decide(url: string, key: string, n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      const r = await call(url, key, 'POST', '/v1/decisions', LOOKUP);
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+    }
+  }
+
+  it('copies a serving node while it writes: checked, 0600, never over an existing file', async () => {
+    bundle = await serveBundle(MINI);
+    const { env, server } = bundle;
+    const key = (await cli(env, 'keys', 'create', '--agent', 'support-bot-eu')).stdout.trim();
+    await decide(server.url, key, 5);
+    // Decisions keep coming while the backup runs: the node is not stopped, nor its writers held.
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      while (writing) {
+        await decide(server.url, key, 1);
+        written++;
+      }
+    })();
+    const dir = fs.mkdtempSync(path.join(bundle.db.dir, 'backups-'));
+    const file = path.join(dir, 'fulcrum-backup.db');
+    const r = await cli(env, 'backup', '--to', file);
+    writing = false;
+    await writer;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^backup of .*fulcrum\.db written to .*fulcrum-backup\.db \(\d+ bytes, [\d.]+ s\): integrity ok; audit log intact: \d+ entries in \d+ chain\(s\), signed checkpoints checked with key /m,
+    );
+    expect(r.stdout).toContain('not in it, by design: the audit signing key');
+    expect(written).toBeGreaterThan(0);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.readdirSync(dir)).toEqual(['fulcrum-backup.db']);
+    // The copy is a database of its own: one file, no -wal to go with it, every decision made before it began.
+    const copy = new SqliteDatabase(file, { readonly: true });
+    const { n } = copy.prepare("select count(*) n from audit_entries where kind = 'decision'").get() as { n: number };
+    expect(copy.pragma('journal_mode', { simple: true })).toBe('delete');
+    copy.close();
+    expect(n).toBeGreaterThanOrEqual(5);
+
+    const before = fs.readFileSync(file);
+    const twice = await cli(env, 'backup', '--to', file);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain(`${file} exists: a backup never replaces a file`);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('leaves no file that looks whole when the disk fills up', async () => {
+    const disk = smallDisk();
+    if (!disk.mounted) return disk.remove();
+    try {
+      bundle = await serveBundle(MINI);
+      const file = path.join(disk.dir, 'fulcrum-backup.db');
+      const r = await cli(bundle.env, 'backup', '--to', file);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/fulcrum backup: .*fulcrum-backup\.db not written: .*(full|SQLITE_FULL)/i);
+      expect(fs.readdirSync(disk.dir)).toEqual([]);
+    } finally {
+      disk.remove();
+    }
+  });
+
+  it('restores a backup with the node stopped: a later checkpoint file names what was lost; new decisions chain on', async () => {
+    bundle = await serveBundle(MINI);
+    const { env, server } = bundle;
+    const key = (await cli(env, 'keys', 'create', '--agent', 'support-bot-eu')).stdout.trim();
+    await decide(server.url, key, 3);
+    const file = path.join(bundle.db.dir, 'before.db');
+    expect((await cli(env, 'backup', '--to', file)).code).toBe(0);
+    await decide(server.url, key, 3);
+
+    // While the node holds the data directory, a restore is refused and changes nothing.
+    const busy = await cli(env, 'restore', '--from', file);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toMatch(/not restored: the data directory .* is in use by another Fulcrum process \(pid \d+/);
+
+    await stop(server); // a graceful stop signs a checkpoint of every head
+    const witness = path.join(bundle.db.dir, 'witness.json');
+    const exported = await cli(env, 'audit', 'checkpoint', '-o', witness);
+    expect(exported.code, exported.stderr).toBe(0);
+
+    const restored = await cli(env, 'restore', '--from', file);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toMatch(/^restored .*before\.db into .*fulcrum\.db: integrity ok; audit log intact/m);
+    expect(restored.stdout).toMatch(/the database it replaced is kept as .*fulcrum\.db\.before-restore-/);
+    const live = path.join(bundle.db.dir, 'fulcrum.db');
+    expect(fs.existsSync(`${live}-wal`)).toBe(false);
+    expect(fs.statSync(live).mode & 0o777).toBe(0o600);
+
+    // On its own the restored log is intact; against the checkpoint taken after the backup, the decisions
+    // made since are named as cut off (docs/audit.md).
+    const alone = await cli(env, 'audit', 'verify');
+    expect(alone.code, alone.stderr).toBe(0);
+    const against = await cli(env, 'audit', 'verify', '--checkpoint', witness);
+    expect(against.code).toBe(1);
+    expect(against.stderr).toMatch(
+      /audit log BROKEN at chain chain_\w+ entry \d+ \(-\): the chain ends at entry \d+ .*\[truncated\]/,
+    );
+
+    // A node starts on it and decides; its entries go into a chain of its own, which verifies.
+    const chainsBefore = Number(/in (\d+) chain/.exec(alone.stdout)?.[1]);
+    again = await serve({ PATH: process.env.PATH, FULCRUM_DATA_DIR: bundle.db.dir });
+    await decide(again.url, key, 2);
+    await stop(again);
+    const after = await cli(env, 'audit', 'verify');
+    expect(after.code, after.stderr).toBe(0);
+    expect(Number(/in (\d+) chain/.exec(after.stdout)?.[1])).toBe(chainsBefore + 1);
+  });
+
+  it('refuses on PostgreSQL, pointing to pg_dump', async () => {
+    const r = await cli(
+      { PATH: process.env.PATH, FULCRUM_DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' },
+      'backup',
+      '--to',
+      '/tmp/never-written.db',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('this Fulcrum uses PostgreSQL (FULCRUM_DATABASE_URL): back that up with pg_dump');
+  });
+});
