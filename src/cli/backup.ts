@@ -117,7 +117,8 @@ export async function backup(argv: string[]): Promise<number> {
     if (err instanceof CliError) throw err;
     throw new CliError(`${target} not written: ${(err as Error).message}`);
   } finally {
-    fs.rmSync(tmp, { force: true });
+    // VACUUM INTO journals what it writes: a failure midway may leave the journal beside the copy.
+    for (const f of [tmp, `${tmp}-journal`]) fs.rmSync(f, { force: true });
   }
 }
 

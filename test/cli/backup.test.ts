@@ -2,13 +2,19 @@
 // (docs/operations.md, "Backups"): a consistent, checked copy taken while the node writes; never a
 // file replaced nor one left half written; a restore refused while the node runs, and what it does to
 // the audit chains and a checkpoint file exported after the backup.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { type AuditRecord, AuditWriter } from '../../src/guard/audit.js';
+import { decisionRecord } from '../support/audit.js';
+import { createTestDatabase } from '../support/databases.js';
 import { MINI } from '../support/files.js';
-import { call, cli, type Served, type ServedBundle, serve, serveBundle, stop } from '../support/process.js';
+import { BIN, call, cli, type Served, type ServedBundle, serve, serveBundle, stop } from '../support/process.js';
 import { smallDisk } from '../support/small-disk.js';
+import { until } from '../support/wait.js';
 
 const LOOKUP = { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' }, dataDomains: ['customer-records'] };
 
@@ -85,6 +91,40 @@ describe('fulcrum backup and restore (SQLite)', () => {
     }
   });
 
+  it('killed midway, leaves only a temporary name, never a file that looks like a backup', async () => {
+    const db = await createTestDatabase('sqlite');
+    try {
+      // Enough entries that copying and checking them takes a while to catch the command in.
+      const handle = db.open();
+      await migrateToLatest(handle);
+      const writer = await AuditWriter.start<AuditRecord>(handle.db, { record: (r) => r });
+      for (let b = 0; b < 30_000; b += 1000)
+        await Promise.all(Array.from({ length: 1000 }, (_, i) => writer.append(decisionRecord(b + i))));
+      await writer.close();
+      await handle.destroy();
+      const dir = fs.mkdtempSync(path.join(db.dir, 'backups-'));
+      const file = path.join(dir, 'fulcrum-backup.db');
+      const child = spawn(BIN, ['backup', '--to', file], {
+        env: { PATH: process.env.PATH, FULCRUM_DATA_DIR: db.dir },
+        stdio: 'ignore',
+      });
+      const exited = new Promise((r) => child.once('exit', r));
+      await until(
+        () => fs.readdirSync(dir).some((f) => f.endsWith('.tmp') && fs.statSync(path.join(dir, f)).size > 0),
+        'the backup to be written',
+        { timeoutMs: 30_000, everyMs: 5 },
+      );
+      child.kill('SIGKILL');
+      await exited;
+      const left = fs.readdirSync(dir);
+      // The copy and SQLite's journal of it, both under the temporary name: nothing called fulcrum-backup.db.
+      expect(left.length, left.join(' ')).toBeGreaterThan(0);
+      for (const f of left) expect(f).toMatch(/^\.fulcrum-backup\.db\.\d+\.[0-9a-f]{12}\.tmp(-journal)?$/);
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('restores a backup with the node stopped: a later checkpoint file names what was lost; new decisions chain on', async () => {
     bundle = await serveBundle(MINI);
     const { env, server } = bundle;
@@ -130,6 +170,26 @@ describe('fulcrum backup and restore (SQLite)', () => {
     const after = await cli(env, 'audit', 'verify');
     expect(after.code, after.stderr).toBe(0);
     expect(Number(/in (\d+) chain/.exec(after.stdout)?.[1])).toBe(chainsBefore + 1);
+  });
+
+  it('restored on a new machine, says the signing key must come back too, and serves once it has', async () => {
+    bundle = await serveBundle(MINI);
+    const { env, server } = bundle;
+    await stop(server); // a checkpoint signed at shutdown: the backup's checkpoints name the key
+    const file = path.join(bundle.db.dir, 'nightly.db');
+    expect((await cli(env, 'backup', '--to', file)).code).toBe(0);
+    const fresh = fs.mkdtempSync(path.join(bundle.db.dir, 'new-host-'));
+    const there = { PATH: process.env.PATH, FULCRUM_DATA_DIR: fresh };
+    const r = await cli(there, 'restore', '--from', file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('the database it replaced');
+    expect(r.stderr).toMatch(
+      /^warning: a server on .*new-host-\w+ will not start as it is: the audit signing key .*audit-signing-key\.pem does not exist, but the database's checkpoints are signed with key /m,
+    );
+    fs.copyFileSync(path.join(bundle.db.dir, 'audit-signing-key.pem'), path.join(fresh, 'audit-signing-key.pem'));
+    again = await serve(there);
+    const alive = await fetch(`${again.url}/healthz`);
+    expect(alive.status).toBe(200);
   });
 
   it('refuses on PostgreSQL, pointing to pg_dump', async () => {
