@@ -147,15 +147,15 @@ export async function restore(argv: string[]): Promise<number> {
       fs.rmSync(tmp, { force: true });
       throw new CliError(`${from} not restored: ${(err as Error).message}`);
     }
-    // The database it replaces is kept, with its -wal and -shm: committed transactions may be in the
-    // -wal alone, and a -wal left beside the restored file would be replayed into it, corrupting it.
     const aside = `${live}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    for (const suffix of ['', '-wal', '-shm']) if (fs.existsSync(live + suffix)) fs.renameSync(live + suffix, aside + suffix);
+    const kept = fs.existsSync(live) ? keepAside(live, aside) : undefined;
+    // No -wal may stay beside the restored file: SQLite would replay it into the restored database.
+    for (const f of [`${live}-wal`, `${live}-shm`]) fs.rmSync(f, { force: true });
     fs.renameSync(tmp, live);
     fsyncFile(config.dataDir);
     process.stdout.write(
       `restored ${from} into ${live}: ${checked.summary}\n` +
-        (fs.existsSync(aside) ? `the database it replaced is kept as ${aside}\n` : '') +
+        (kept !== undefined ? `the database it replaced is kept as ${aside}${kept}\n` : '') +
         'entries written after the backup are not in it: a checkpoint file exported since reports its chains ' +
         '`truncated` (docs/operations.md, "Backups"); new decisions go into a new chain from the next start\n',
     );
@@ -164,6 +164,31 @@ export async function restore(argv: string[]): Promise<number> {
   } finally {
     lock.release();
   }
+}
+
+/**
+ * Keeps the database `live` as `aside`, whole in one file. A node that crashed left commits in its -wal
+ * alone: they are folded into the file first (no node runs: the caller holds the lock), and the file is
+ * then linked, so `live` never goes missing (a node started after a restore cut short would make a new,
+ * empty database there). A database that cannot be opened to fold (a damaged one, the reason for
+ * many a restore) is moved aside with its -wal and -shm as they are.
+ */
+function keepAside(live: string, aside: string): string {
+  try {
+    const old = new SqliteDatabase(live, { fileMustExist: true });
+    try {
+      old.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      old.close(); // the last connection's close removes an empty -wal
+    }
+    if ((fs.statSync(`${live}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0)
+      throw new Error(`its -wal could not be folded into it`);
+  } catch (err) {
+    for (const suffix of ['', '-wal', '-shm']) if (fs.existsSync(live + suffix)) fs.renameSync(live + suffix, aside + suffix);
+    return ` with its -wal and -shm, which go with it (it could not be opened to fold them in: ${(err as Error).message})`;
+  }
+  fs.linkSync(live, aside);
+  return '';
 }
 
 /** Checks the database `file` (a copy, nothing else has it open): SQLite's integrity, and the audit chains. */
