@@ -45,6 +45,7 @@ import * as m20261216T0100 from './20261216T0100-client-binders.js';
 import * as m20261217T0100 from './20261217T0100-approval-agent-removed.js';
 import * as m20261218T0100 from './20261218T0100-credential-revoked-by.js';
 import * as m20261219T0500 from './20261219T0500-registry-lone-surrogates.js';
+import * as m20261219T0510 from './20261219T0510-spans-unidentified-pairing.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -90,6 +91,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261217T0100-approval-agent-removed': m20261217T0100,
   '20261218T0100-credential-revoked-by': m20261218T0100,
   '20261219T0500-registry-lone-surrogates': m20261219T0500,
+  '20261219T0510-spans-unidentified-pairing': m20261219T0510,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
