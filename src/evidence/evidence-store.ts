@@ -744,6 +744,35 @@ function streamPair(c: SpanTable, g: Pick<SpanTable, 'model' | 'model_reported' 
   return sameModel && gs >= cs - PAIR_SKEW_MS && gs + Number(g.duration_ms) <= cs + Number(c.duration_ms) + PAIR_SKEW_MS;
 }
 
+/**
+ * A client's spans of `agent` that name no response id and report no usage, starting between `from`
+ * and `to` (ms), paired already (`duplicate` 1) or not (0), in key order. Spelt as the partial index
+ * spans_unidentified_at is (migration 20261219T0510), so that both planners read that agent's rows only.
+ */
+async function unidentifiedSpans(
+  trx: Kysely<Database>,
+  agent: string,
+  from: number,
+  to: number,
+  duplicate: 0 | 1,
+): Promise<SpanTable[]> {
+  return (await trx
+    .selectFrom('spans')
+    .selectAll()
+    .where('agent', '=', agent)
+    .where('start_at', '>=', new Date(from).toISOString())
+    .where('start_at', '<=', new Date(to).toISOString())
+    .where('response_id', 'is', null)
+    .where('input_tokens', 'is', null)
+    .where('output_tokens', 'is', null)
+    .where('duplicate', '=', duplicate)
+    .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', sql.lit('llm'))]))
+    .orderBy('start_at')
+    .orderBy('trace_id')
+    .orderBy('span_id')
+    .execute()) as SpanTable[];
+}
+
 /** The client's span second: stored as a duplicate of a gateway record it holds (`unidentified`). */
 async function markUnidentifiedGatewayInferences(
   trx: Kysely<Database>,
@@ -787,21 +816,9 @@ async function markUnidentifiedGatewayInferences(
     if (mine.length === 0) continue;
     // Each record pairs once: client spans already paired (stored, or earlier in this export) that
     // overlap this one each hold one of the records within them, the earliest first.
-    const paired = await trx
-      .selectFrom('spans')
-      .selectAll()
-      .where('agent', '=', r.agent)
-      .where('start_at', '>=', new Date(start - PAIR_LONGEST_MS - PAIR_SKEW_MS).toISOString())
-      .where('start_at', '<=', new Date(end + PAIR_SKEW_MS).toISOString())
-      .where('response_id', 'is', null)
-      .where('input_tokens', 'is', null)
-      .where('output_tokens', 'is', null)
-      .where('duplicate', '=', 1)
-      .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', sql.lit('llm'))]))
-      .orderBy('start_at')
-      .execute();
+    const paired = await unidentifiedSpans(trx, r.agent, start - PAIR_LONGEST_MS - PAIR_SKEW_MS, end + PAIR_SKEW_MS, 1);
     const free = [...mine];
-    for (const d of [...(paired as SpanTable[]), ...marked.filter((m) => m.agent === r.agent)]) {
+    for (const d of [...paired, ...marked.filter((m) => m.agent === r.agent)]) {
       const held = free.findIndex((g) => streamPair({ ...d, duplicate: 0 }, g));
       if (held >= 0) free.splice(held, 1);
     }
@@ -826,21 +843,7 @@ async function outrankUnidentifiedTelemetry(
   for (const { row: g } of fresh) {
     if (g.source !== 'llm' || g.agent === UNBOOKED) continue;
     const start = Date.parse(g.start_at);
-    const found = (await trx
-      .selectFrom('spans')
-      .selectAll()
-      .where('agent', '=', g.agent)
-      .where('start_at', '>=', new Date(start - PAIR_LONGEST_MS - PAIR_SKEW_MS).toISOString())
-      .where('start_at', '<=', new Date(start + PAIR_SKEW_MS).toISOString())
-      .where('response_id', 'is', null)
-      .where('input_tokens', 'is', null)
-      .where('output_tokens', 'is', null)
-      .where('duplicate', '=', 0)
-      .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', sql.lit('llm'))]))
-      .orderBy('start_at')
-      .orderBy('trace_id')
-      .orderBy('span_id')
-      .execute()) as SpanTable[];
+    const found = await unidentifiedSpans(trx, g.agent, start - PAIR_LONGEST_MS - PAIR_SKEW_MS, start + PAIR_SKEW_MS, 0);
     const twin = found.find((t) => !taken.has(spanKey(t)) && unidentified(t) && streamPair(t, g));
     if (!twin) continue;
     taken.add(spanKey(twin));
