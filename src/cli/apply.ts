@@ -109,6 +109,9 @@ function readCounted(file: string | Buffer, size: number, budget: Budget): strin
 
 /** Takes one file of `size` bytes at `shown` from `budget`, or fails naming the limit it would cross. */
 function spend(budget: Budget, shown: string, size: number): void {
+  // One file over the limit alone is that file's fault, said as any input file over it is.
+  if (size > MAX_INPUT_BYTES)
+    throw new CliError(`${shown}: ${size} bytes, over the ${MAX_INPUT_BYTES} a descriptor file may hold`, 2);
   budget.files -= 1;
   budget.bytes -= size;
   if (budget.files < 0)
