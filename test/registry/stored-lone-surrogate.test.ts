@@ -5,12 +5,9 @@
 // lone surrogate with U+FFFD, what either engine stores for one in text, and the node serves.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { repairedJson } from '../../src/db/migrations/20261219T0500-registry-lone-surrogates.js';
+import { repairedJson, up } from '../../src/db/migrations/20261219T0500-registry-lone-surrogates.js';
 import { ENGINES, type TestDatabase } from '../support/databases.js';
 import { startMini, startNode } from '../support/server.js';
-
-const MIGRATION = '20261219T0500-registry-lone-surrogates';
 
 describe('repairing JSON text that holds lone surrogates', () => {
   it('replaces lone surrogates in values and keys, keeps pairs and plain text untouched', () => {
@@ -50,9 +47,9 @@ describe.each(ENGINES)('a descriptor stored with a lone surrogate before it was 
     const labels = { ...JSON.parse(row.labels), team: '\udc00ops' };
     await sql`UPDATE registry_objects SET spec = ${JSON.stringify(spec)}, labels = ${JSON.stringify(labels)}
       WHERE kind = 'Agent' AND name = 'support-bot-eu'`.execute(handle.db);
-    await sql`DELETE FROM kysely_migration WHERE name = ${MIGRATION}`.execute(handle.db);
-    // What this release does at start (serve migrates): only this migration is left to run.
-    expect((await migrateToLatest(handle)).applied).toEqual([MIGRATION]);
+    // The migration as serve runs it at start on such a database (its later siblings ran already
+    // here, and Kysely runs none out of order: it is run itself).
+    await up(handle.adapter)(handle.db as never);
     await handle.db.destroy();
 
     const { app, server } = await startNode(database);
