@@ -50,7 +50,17 @@ export const AUDIT_ENTRIES_FLOOR_DAYS = 183;
  * chain's start held every decision after it as long (found when credentials joined the log). Who issued
  * and who revoked a credential stays on its row (`created_by`, `revoked_by`) for as long as it does.
  */
-const WITH_DECISIONS = ['decision', 'credential.issued', 'credential.revoked', 'credential.bound', 'credential.unbound'];
+const WITH_DECISIONS = [
+  'decision',
+  'credential.issued',
+  'credential.revoked',
+  'credential.bound',
+  'credential.unbound',
+  // Every deployment starts with an apply that gives its people their roles: at the acts' period those
+  // entries, at a chain's start, would hold every decision after them for seven years, as keys' did.
+  'person.roles-changed',
+  'person.email-changed',
+];
 const SETTING = 'retention';
 const DAY = 86_400_000;
 /** Rows of task_traces read per slice when retention walks it. */

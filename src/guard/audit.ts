@@ -38,6 +38,8 @@ export interface AuditRecord {
     | 'credential.revoked'
     | 'credential.bound'
     | 'credential.unbound'
+    | 'person.roles-changed'
+    | 'person.email-changed'
     | 'retention.changed'
     | 'retention.purged'
     | 'spend.imported'

@@ -550,10 +550,31 @@ function clientsOf(p: { current: RegistrySnapshot; next: RegistrySnapshot }, c: 
   return { before, after };
 }
 
-/** Whether a write changes credentials: deletes what holds them, or binds or unbinds an Agent's OAuth client. */
+/** A Person's roles and sign-in email before and after a change (none, and no roles, when absent). */
+function accessOf(p: { current: RegistrySnapshot; next: RegistrySnapshot }, c: Change) {
+  const was = c.kind === 'Person' ? p.current.get('Person', c.name) : undefined;
+  const now = c.kind === 'Person' && c.action !== 'deleted' ? p.next.get('Person', c.name) : undefined;
+  const roles = (o: typeof was) => [...(o?.spec.roles ?? [])].sort();
+  return {
+    roles: { before: roles(was), after: roles(now) },
+    email: { before: was?.spec.email ?? null, after: now?.spec.email ?? null },
+  };
+}
+
+/** Whether a Person's roles differ (as sets) before and after a change. */
+const rolesMoved = (r: { before: string[]; after: string[] }) => r.before.join(',') !== r.after.join(',');
+
+/**
+ * Whether a write changes credentials or who holds power: deletes what holds credentials, binds or
+ * unbinds an Agent's OAuth client, or gives or takes a Person's roles or sign-in email.
+ */
 function changesCredentials(p: { changes: Change[]; current: RegistrySnapshot; next: RegistrySnapshot }): boolean {
   return p.changes.some((c) => {
     if (c.action === 'deleted' && (c.kind === 'Person' || c.kind === 'Agent' || c.kind === 'TelemetryCollector')) return true;
+    if (c.kind === 'Person') {
+      const { roles, email } = accessOf(p, c);
+      return rolesMoved(roles) || email.before !== email.after;
+    }
     const { before, after } = clientsOf(p, c);
     return before !== after;
   });
@@ -572,6 +593,36 @@ function initiativeOf(p: { current: RegistrySnapshot; next: RegistrySnapshot }, 
 function credentialActs(p: { changes: Change[]; current: RegistrySnapshot; next: RegistrySnapshot }, actor: string) {
   const acts: ActRecord[] = [];
   for (const c of p.changes) {
+    if (c.kind === 'Person') {
+      // Who may do what (a role given: admin, platform, approver…) and who signs in as whom (the email
+      // single sign-on matches): the registry's history said only that the Person was written, and by
+      // whom (found by review: an admin could make anyone an admin through an apply, unlogged).
+      const { roles, email } = accessOf(p, c);
+      const reason = c.action === 'deleted' ? { reason: DELETED.Person } : {};
+      const about = { subjectKind: 'Person', subject: c.name };
+      if (rolesMoved(roles))
+        acts.push({
+          kind: 'person.roles-changed',
+          actor,
+          agent: null,
+          detail: {
+            ...about,
+            before: roles.before,
+            after: roles.after,
+            granted: roles.after.filter((r) => !roles.before.includes(r)),
+            withdrawn: roles.before.filter((r) => !roles.after.includes(r)),
+            ...reason,
+          },
+        });
+      if (email.before !== email.after && c.action !== 'deleted')
+        acts.push({
+          kind: 'person.email-changed',
+          actor,
+          agent: null,
+          detail: { ...about, before: email.before, after: email.after },
+        });
+      continue;
+    }
     const { before, after } = clientsOf(p, c);
     if (before === after) continue;
     const about = { subjectKind: 'Agent', subject: c.name, ...initiativeOf(p, c.name) };

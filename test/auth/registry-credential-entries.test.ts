@@ -170,6 +170,96 @@ describe.each(ENGINES)('credentials changed by a registry write, in the audit lo
   });
 });
 
+// Who holds power: a Person's roles (admin, platform, approver…) and the email single sign-on matches
+// them by. A registry write that gave someone the admin role, or pointed a Person's sign-in at another
+// mailbox, was in the registry's history only as "updated by" (found by review); now each is an entry
+// naming what was given and taken, committed with the write.
+describe.each(ENGINES)("a Person's roles and sign-in email changed by a registry write, in the audit log (%s)", (engine) => {
+  let t: TestServer;
+  let db: Kysely<Database>;
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    db = t.app.database.db;
+  });
+  afterEach(async () => clearAuditFault(db, engine));
+  afterAll(async () => t?.close());
+
+  const about = async (kind: string, person: string) =>
+    ((await t.request({ method: 'GET', url: `/v1/audit?kind=${kind}&limit=1000` })).json().items as Entry[])
+      .filter((e) => e.detail.subject === person)
+      .map((e) => ({ actor: e.actor, detail: e.detail }));
+  const put = (person: string, spec: object) => t.request({ method: 'PUT', url: `/v1/people/${person}`, payload: { spec } });
+
+  it('records roles given and taken, and the email changed, by PUT, apply and DELETE', async () => {
+    expect((await put('kim.ops', { displayName: 'Kim', roles: ['viewer'], email: 'kim@acme.test' })).statusCode).toBe(201);
+    expect((await put('kim.ops', { displayName: 'Kim', roles: ['viewer', 'admin'], email: 'kim@acme.test' })).statusCode).toBe(
+      200,
+    );
+    // The same roles in another order, and a display name: no entry.
+    expect((await put('kim.ops', { displayName: 'Kim O.', roles: ['admin', 'viewer'], email: 'kim@acme.test' })).statusCode).toBe(
+      200,
+    );
+    const applied = await t.request({
+      method: 'POST',
+      url: '/v1/apply',
+      payload: {
+        files: [
+          {
+            path: 'kim.yaml',
+            content: [
+              'apiVersion: fulcrum/v1',
+              'kind: Person',
+              'metadata:',
+              '  name: kim.ops',
+              'spec:',
+              '  displayName: Kim O.',
+              '  email: kim@elsewhere.test',
+              '  roles: [admin]',
+              '',
+            ].join('\n'),
+          },
+        ],
+      },
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    expect((await t.request({ method: 'DELETE', url: '/v1/people/kim.ops' })).statusCode).toBe(204);
+
+    const person = { subjectKind: 'Person', subject: 'kim.ops' };
+    expect(await about('person.roles-changed', 'kim.ops')).toEqual([
+      {
+        actor: 'admin',
+        detail: { ...person, before: ['admin'], after: [], granted: [], withdrawn: ['admin'], reason: 'person-deleted' },
+      },
+      {
+        actor: 'admin',
+        detail: { ...person, before: ['admin', 'viewer'], after: ['admin'], granted: [], withdrawn: ['viewer'] },
+      },
+      {
+        actor: 'admin',
+        detail: { ...person, before: ['viewer'], after: ['admin', 'viewer'], granted: ['admin'], withdrawn: [] },
+      },
+      { actor: 'admin', detail: { ...person, before: [], after: ['viewer'], granted: ['viewer'], withdrawn: [] } },
+    ]);
+    expect(await about('person.email-changed', 'kim.ops')).toEqual([
+      { actor: 'admin', detail: { ...person, before: 'kim@acme.test', after: 'kim@elsewhere.test' } },
+      { actor: 'admin', detail: { ...person, before: null, after: 'kim@acme.test' } },
+    ]);
+    const v = (await t.request({ method: 'GET', url: '/v1/audit/verify' })).json();
+    expect(v.ok, JSON.stringify(v)).toBe(true);
+  });
+
+  it('gives no role whose entry cannot be written, then gives it once when asked again', async () => {
+    expect((await put('ray.ops', { displayName: 'Ray', roles: ['viewer'] })).statusCode).toBe(201);
+    await failAuditKind(db, engine, 'person.roles-changed');
+    const refused = await put('ray.ops', { displayName: 'Ray', roles: ['viewer', 'admin'] });
+    expect(refused.statusCode).toBeGreaterThanOrEqual(500);
+    expect((await t.request({ method: 'GET', url: '/v1/people/ray.ops' })).json().spec.roles).toEqual(['viewer']);
+    await clearAuditFault(db, engine);
+    expect((await put('ray.ops', { displayName: 'Ray', roles: ['viewer', 'admin'] })).statusCode).toBe(200);
+    expect((await about('person.roles-changed', 'ray.ops')).map((e) => e.detail.granted)).toEqual([['admin'], ['viewer']]);
+  });
+});
+
 // The entries of a client bound and unbound are kept as the other credentials' are, for the decisions'
 // period: kept for the human acts' seven years, a binding made as an agent starts work sits at the start
 // of its chain and holds every decision after it as long (docs/governance.md, Retention).

@@ -84,35 +84,44 @@ describe.each(ENGINES)('faults on %s', (engine) => {
     expect((await cli(env, 'audit', 'verify')).stdout).toMatch(/in 2 chain\(s\)/);
 
     const handle = db.open();
+    // A decision's entry past the chain's first few (the registry's acts, a key issued, come first).
     const target = await handle.db
       .selectFrom('audit_entries')
-      .select(['chain_id', 'seq', 'id'])
-      .where('seq', '=', 5)
+      .select(['chain_id', 'seq', 'id', 'decision'])
+      .where('kind', '=', 'decision')
+      .where('seq', '>', 1)
+      .orderBy('chain_id')
+      .orderBy('seq')
       .executeTakeFirstOrThrow();
+    const { chain_id: chain, seq } = target;
     await handle.db
       .updateTable('audit_entries')
-      .set({ decision: 'deny' })
-      .where('chain_id', '=', target.chain_id)
-      .where('seq', '=', 5)
+      .set({ decision: target.decision === 'deny' ? 'allow' : 'deny' })
+      .where('chain_id', '=', chain)
+      .where('seq', '=', seq)
       .execute();
     const broken = await cli(env, 'audit', 'verify');
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain(
-      `audit log BROKEN at chain ${target.chain_id} entry 5 (${target.id}): content does not match its hash`,
+      `audit log BROKEN at chain ${chain} entry ${seq} (${target.id}): content does not match its hash`,
     );
 
-    // Restore it, then remove an entry instead: the gap is named too.
+    // Restore it, then remove the entry before it instead: the gap is named too.
     await handle.db
       .updateTable('audit_entries')
-      .set({ decision: 'allow' })
-      .where('chain_id', '=', target.chain_id)
-      .where('seq', '=', 5)
+      .set({ decision: target.decision })
+      .where('chain_id', '=', chain)
+      .where('seq', '=', seq)
       .execute();
     expect((await cli(env, 'audit', 'verify')).code).toBe(0);
-    await handle.db.deleteFrom('audit_entries').where('chain_id', '=', target.chain_id).where('seq', '=', 3).execute();
+    await handle.db
+      .deleteFrom('audit_entries')
+      .where('chain_id', '=', chain)
+      .where('seq', '=', seq - 1)
+      .execute();
     const gap = await cli(env, 'audit', 'verify');
     expect(gap.code).toBe(1);
-    expect(gap.stderr).toMatch(/entry 4 \(dec_[^)]+\): entry 3 is missing/);
+    expect(gap.stderr).toContain(`entry ${seq} (${target.id}): entry ${seq - 1} is missing`);
     await handle.destroy();
   });
 });

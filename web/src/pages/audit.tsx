@@ -47,6 +47,8 @@ const KIND_LABELS: Record<string, string> = {
   'credential.revoked': 'Credential revoked',
   'credential.bound': 'OAuth client bound',
   'credential.unbound': 'OAuth client unbound',
+  'person.roles-changed': 'Roles changed',
+  'person.email-changed': 'Sign-in email changed',
   'spend.imported': 'Spend lines imported',
   'spend.withdrawn': 'Spend import withdrawn',
 };
