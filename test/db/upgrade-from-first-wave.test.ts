@@ -3,17 +3,12 @@
 // upgrade, approvals left open that can still be decided and spent, and decisions that go on. The
 // fixtures are what release fff0509 (the first wave, issue 8 merged: 9 migrations) wrote and read;
 // test/fixtures/upgrade/README.md says how to make them again.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openDatabase } from '../../src/db/adapter.js';
-import type { Engine, TestDatabase } from '../support/databases.js';
-import { ENGINES } from '../support/databases.js';
-import { adminPool, databaseUrl } from '../support/postgres.js';
+import { createDatabaseFrom, ENGINES, type Engine, type TestDatabase } from '../support/databases.js';
 import { cli } from '../support/process.js';
 import { startNode } from '../support/server.js';
 
@@ -29,39 +24,18 @@ interface Written {
 }
 
 /** A copy of the old release's database on `engine`, not yet migrated. */
-async function restore(engine: Engine): Promise<TestDatabase> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-upgrade-'));
-  if (engine === 'sqlite') {
-    const file = path.join(dir, 'fulcrum.db');
-    fs.writeFileSync(file, zlib.gunzipSync(fs.readFileSync(path.join(FIXTURES, 'first-wave.sqlite.gz'))));
-    return {
-      engine,
-      dir,
-      open: () => openDatabase({ sqliteFile: file }),
-      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
-    };
-  }
-  const base = process.env.FULCRUM_TEST_DATABASE_URL as string;
-  const name = `fulcrum_upgrade_${randomBytes(6).toString('hex')}`;
-  const admin = adminPool(base);
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = databaseUrl(base, name);
-  // pg_dump's script sets search_path for its session: one client of its own, closed after.
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(zlib.gunzipSync(fs.readFileSync(path.join(FIXTURES, 'first-wave.postgres.sql.gz'))).toString('utf8'));
-  await client.end();
-  return {
-    engine,
-    dir,
-    url,
-    open: () => openDatabase({ databaseUrl: url, poolSize: 5 }),
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-      fs.rmSync(dir, { recursive: true, force: true });
+function restore(engine: Engine): Promise<TestDatabase> {
+  const fixture = (name: string) => zlib.gunzipSync(fs.readFileSync(path.join(FIXTURES, name)));
+  return createDatabaseFrom(engine, {
+    sqlite: (file) => fs.writeFileSync(file, fixture('first-wave.sqlite.gz')),
+    postgres: async (url) => {
+      // pg_dump's script sets search_path for its session: one client of its own, closed after.
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(fixture('first-wave.postgres.sql.gz').toString('utf8'));
+      await client.end();
     },
-  };
+  });
 }
 
 /**

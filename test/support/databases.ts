@@ -23,9 +23,43 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
+  return testDatabase(engine, 'fulcrum_t_', {
+    postgres: async (admin, name) => {
+      await withRetry(() => admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`));
+    },
+  });
+}
+
+/**
+ * A test database holding what an earlier release wrote, not yet migrated: `sqlite` writes the file,
+ * `postgres` loads the (empty, unmigrated) database at its URL.
+ */
+export async function createDatabaseFrom(
+  engine: Engine,
+  fill: { sqlite(file: string): void; postgres(url: string): Promise<void> },
+): Promise<TestDatabase> {
+  return testDatabase(engine, 'fulcrum_from_', {
+    sqlite: fill.sqlite,
+    postgres: async (admin, name, url) => {
+      await admin.query(`CREATE DATABASE ${name}`);
+      await fill.postgres(url);
+    },
+  });
+}
+
+/** A scratch folder, and a SQLite file in it or a PostgreSQL database named `prefix`…, made by `make`. */
+async function testDatabase(
+  engine: Engine,
+  prefix: string,
+  make: {
+    sqlite?(file: string): void;
+    postgres(admin: ReturnType<typeof adminPool>, name: string, url: string): Promise<void>;
+  },
+): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-test-'));
   if (engine === 'sqlite') {
     const file = path.join(dir, 'fulcrum.db');
+    make.sqlite?.(file);
     return {
       engine,
       dir,
@@ -34,10 +68,10 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
     };
   }
   const base = process.env.FULCRUM_TEST_DATABASE_URL as string;
-  const name = `fulcrum_t_${randomBytes(6).toString('hex')}`;
+  const name = `${prefix}${randomBytes(6).toString('hex')}`;
   const admin = adminPool(base);
-  await withRetry(() => admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`));
   const url = databaseUrl(base, name);
+  await make.postgres(admin, name, url);
   return {
     engine,
     dir,
