@@ -8,10 +8,9 @@ import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/auth/tokens.js';
 import type { Database } from '../../src/db/schema.js';
-import { ADMIN, days, decideTimes, decisionsOf } from '../governance/retention-fixture.js';
+import { ADMIN, days, decideTimes, decisionsOf, startWithFaq } from '../governance/retention-fixture.js';
 import { clearAuditFault, entriesOf, failAuditKind } from '../support/audit-fault.js';
 import { ENGINES } from '../support/databases.js';
-import { MINI, readBundle } from '../support/files.js';
 import { startMini, startTestServer, type TestServer } from '../support/server.js';
 
 interface Entry {
@@ -267,16 +266,7 @@ describe.each(ENGINES)('retention of the entries of an OAuth client bound by a r
   let t: TestServer;
 
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    expect((await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } })).statusCode).toBe(200);
-    const faq = await t.request({
-      method: 'PUT',
-      url: '/v1/initiatives/faq',
-      payload: {
-        spec: { title: 'FAQ', type: 'chatbot', riskTier: 'low', stage: 'production', owner: 'dana.lee', businessUnit: 'cx' },
-      },
-    });
-    expect(faq.statusCode, faq.body).toBe(201);
+    t = await startWithFaq(engine, { agent: false });
   });
   afterAll(async () => t?.close());
 

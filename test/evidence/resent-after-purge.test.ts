@@ -2,11 +2,10 @@
 // but the record that made a re-send a duplicate went with the purge, so the re-send was counted again
 // (found by attack, session 37). Ingest refuses evidence from before what the purges may have deleted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN } from '../governance/retention-fixture.js';
+import { ADMIN, startWithFaq } from '../governance/retention-fixture.js';
 import { ENGINES } from '../support/databases.js';
-import { MINI, readBundle } from '../support/files.js';
 import { spansExport } from '../support/otlp.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 
 const DAY = 86_400_000;
 
@@ -72,20 +71,7 @@ describe.each(ENGINES)('evidence re-sent after its purge on %s', (engine) => {
   const periods = (p: Record<string, number>) => t.request({ method: 'PUT', url: '/v1/retention', payload: p });
 
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    await t.request({
-      method: 'PUT',
-      url: '/v1/initiatives/faq',
-      payload: {
-        spec: { title: 'FAQ', type: 'chatbot', riskTier: 'low', stage: 'production', owner: 'dana.lee', businessUnit: 'cx' },
-      },
-    });
-    await t.request({
-      method: 'PUT',
-      url: '/v1/agents/faq-bot',
-      payload: { spec: { initiative: 'faq', archetype: 'support-agent', owner: 'dana.lee', framework: 'openai-agents-sdk' } },
-    });
+    t = await startWithFaq(engine);
     key = (await t.request({ method: 'POST', url: '/v1/agents/faq-bot/keys' })).json().key;
   });
   afterAll(async () => t?.close());

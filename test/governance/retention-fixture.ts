@@ -2,7 +2,9 @@
 // later date is one run that much later), initiatives and agents to move between, and an agent's
 // decisions made and counted.
 import { expect } from 'vitest';
-import type { TestServer } from '../support/server.js';
+import type { Engine } from '../support/databases.js';
+import { MINI, readBundle } from '../support/files.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 export const ADMIN = { type: 'admin', id: 'admin' } as const;
 export const days = (n: number) => new Date(Date.now() + n * 86_400_000);
@@ -47,4 +49,27 @@ export async function decisionsOf(t: TestServer, agent: string): Promise<number>
     .where('kind', '=', 'decision')
     .execute();
   return rows.length;
+}
+
+/**
+ * A server with the mini enterprise and a low-risk initiative `faq` in production (its agents' logs
+ * have no floor), with its agent `faq-bot` unless `agent` is false.
+ */
+export async function startWithFaq(engine: Engine, { agent = true } = {}): Promise<TestServer> {
+  const t = await startTestServer(engine);
+  const applied = await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
+  expect(applied.statusCode, applied.body).toBe(200);
+  const faq = await t.request({
+    method: 'PUT',
+    url: '/v1/initiatives/faq',
+    payload: {
+      spec: { title: 'FAQ', type: 'chatbot', riskTier: 'low', stage: 'production', owner: 'dana.lee', businessUnit: 'cx' },
+    },
+  });
+  expect(faq.statusCode, faq.body).toBe(201);
+  if (agent) {
+    const bot = await t.request({ method: 'PUT', url: '/v1/agents/faq-bot', payload: agentIn('faq') });
+    expect(bot.statusCode, bot.body).toBe(201);
+  }
+  return t;
 }

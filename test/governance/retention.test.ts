@@ -5,7 +5,7 @@ import { ENGINES } from '../support/databases.js';
 import { MINI, readBundle } from '../support/files.js';
 import { spansExport } from '../support/otlp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { ADMIN, days, decideTimes, decisionsOf } from './retention-fixture.js';
+import { ADMIN, days, decideTimes, decisionsOf, startWithFaq } from './retention-fixture.js';
 
 describe.each(ENGINES)('retention on %s', (engine) => {
   let t: TestServer;
@@ -41,20 +41,7 @@ describe.each(ENGINES)('retention on %s', (engine) => {
   const verify = async () => (await t.request({ method: 'GET', url: '/v1/audit/verify' })).json();
 
   beforeAll(async () => {
-    t = await startTestServer(engine);
-    await t.request({ method: 'POST', url: '/v1/apply', payload: { files: readBundle(MINI) } });
-    await t.request({
-      method: 'PUT',
-      url: '/v1/initiatives/faq',
-      payload: {
-        spec: { title: 'FAQ', type: 'chatbot', riskTier: 'low', stage: 'production', owner: 'dana.lee', businessUnit: 'cx' },
-      },
-    });
-    await t.request({
-      method: 'PUT',
-      url: '/v1/agents/faq-bot',
-      payload: { spec: { initiative: 'faq', archetype: 'support-agent', owner: 'dana.lee', framework: 'openai-agents-sdk' } },
-    });
+    t = await startWithFaq(engine);
     const issue = async (a: string) => {
       keys[a] = (await t.request({ method: 'POST', url: `/v1/agents/${a}/keys` })).json().key;
     };
