@@ -58,6 +58,15 @@ async function withDatabase(config: Config, fn: (database: DatabaseHandle) => Pr
   }
 }
 
+/** One finding of a verify, as every command that verifies says it: where (a chain's entry, if any), what, and its kind. */
+export function brokenLine(
+  what: string,
+  b: { chainId: string; seq: number | string; id: string; problem: string; kind?: string | undefined },
+): string {
+  const where = b.chainId === '-' ? '' : ` at chain ${b.chainId} entry ${b.seq} (${b.id})`;
+  return `${what} BROKEN${where}: ${b.problem}${b.kind ? ` [${b.kind}]` : ''}`;
+}
+
 export async function audit(argv: string[]): Promise<number> {
   if (argv[0] === 'checkpoint') return exportCheckpoint(argv.slice(1));
   if (argv[0] !== 'verify') throw new CliError(USAGE, 2);
@@ -102,12 +111,7 @@ export async function audit(argv: string[]): Promise<number> {
       );
       return 0;
     }
-    for (const b of r.findings ?? [])
-      process.stderr.write(
-        b.chainId === '-'
-          ? `audit log BROKEN: ${b.problem}${b.kind ? ` [${b.kind}]` : ''}\n`
-          : `audit log BROKEN at chain ${b.chainId} entry ${b.seq} (${b.id}): ${b.problem}${b.kind ? ` [${b.kind}]` : ''}\n`,
-      );
+    for (const b of r.findings ?? []) process.stderr.write(`${brokenLine('audit log', b)}\n`);
     process.stderr.write(`${r.entries} entries verified; ${signed}${earlier}`);
     return 1;
   });
@@ -196,11 +200,6 @@ async function verifyEvidenceArchive(archive: string, verifier: AuditVerifier | 
     }
     return 0;
   }
-  const b = r.broken;
-  process.stderr.write(
-    b.chainId === '-'
-      ? `evidence archive chain proof BROKEN: ${b.problem}${b.kind ? ` [${b.kind}]` : ''}\n`
-      : `evidence archive chain proof BROKEN at chain ${b.chainId} entry ${b.seq} (${b.id}): ${b.problem}${b.kind ? ` [${b.kind}]` : ''}\n`,
-  );
+  process.stderr.write(`${brokenLine('evidence archive chain proof', r.broken)}\n`);
   return 1;
 }

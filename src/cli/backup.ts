@@ -18,6 +18,7 @@ import { missingKeyProblem } from '../guard/audit-checkpoint.js';
 import { readPublicKey } from '../guard/audit-key.js';
 import { verifyAudit } from '../guard/audit-verify.js';
 import { touchPrivateFile } from '../private-files.js';
+import { brokenLine } from './audit.js';
 import { CliError } from './client.js';
 
 const USAGE = 'usage: fulcrum backup --to FILE | fulcrum restore --from FILE';
@@ -220,9 +221,7 @@ async function check(file: string, config: Config, restoring = false): Promise<C
       };
     const verifier = fs.existsSync(config.auditKeyFile) ? readPublicKey(config.auditKeyFile) : undefined;
     const r = await verifyAudit(db, verifier ? { verifier } : {});
-    if (!r.ok)
-      for (const f of r.findings ?? [])
-        problems.push(`audit log BROKEN at chain ${f.chainId} entry ${f.seq}: ${f.problem}${f.kind ? ` [${f.kind}]` : ''}`);
+    if (!r.ok) for (const f of r.findings ?? []) problems.push(brokenLine('audit log', f));
     // Restored, the file's checkpoints name the key that signed them: a server refuses to start without it.
     const key = restoring && (await missingKeyProblem(db, config.auditKeyFile, config.auditKeyRotate));
     if (key) problems.push(`a server on ${config.dataDir} will not start as it is: ${key}`);
