@@ -136,8 +136,9 @@ export async function restore(argv: string[]): Promise<number> {
   }
   try {
     const checked = await check(from, config, true);
+    // The file given is the caller's to fix (another file, an older backup), as a missing one is: exit 2.
     if (checked.problems.some((p) => p.startsWith('integrity') || p.startsWith('not a Fulcrum')))
-      throw new CliError(`${from} not restored: ${checked.problems.join('; ')}`);
+      throw new CliError(`${from} not restored: ${checked.problems.join('; ')}`, 2);
     // Copied beside the database first: a full disk fails here, with the live database untouched.
     const tmp = `${live}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {

@@ -216,6 +216,34 @@ describe('fulcrum backup and restore (SQLite)', { timeout: 120_000 }, () => {
     expect(verified.code, verified.stderr).toBe(0);
   });
 
+  it("refuses a file that is not a Fulcrum backup as the caller's mistake (exit 2), changing nothing", async () => {
+    bundle = await serveBundle(MINI);
+    const { env, server } = bundle;
+    await stop(server);
+    const live = path.join(bundle.db.dir, 'fulcrum.db');
+    const before = fs.readFileSync(live);
+    const text = path.join(bundle.db.dir, 'notes.txt');
+    fs.writeFileSync(text, 'not a database\n'.repeat(500));
+    const other = path.join(bundle.db.dir, 'other.db');
+    const db = new SqliteDatabase(other);
+    db.exec('create table t (x); insert into t values (1)');
+    db.close();
+    const cut = path.join(bundle.db.dir, 'cut.db');
+    expect((await cli(env, 'backup', '--to', cut)).code).toBe(0);
+    fs.truncateSync(cut, Math.floor(fs.statSync(cut).size / 2));
+    for (const [file, said] of [
+      [text, /not restored: integrity: not a SQLite database \(file is not a database\)/],
+      [other, /not restored: not a Fulcrum database: it has no audit log \(audit_entries\)/],
+      [cut, /not restored: integrity: /],
+    ] as const) {
+      const r = await cli(env, 'restore', '--from', file);
+      expect(r.code, `${file}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(said);
+    }
+    expect(fs.readFileSync(live).equals(before)).toBe(true);
+    expect(fs.readdirSync(bundle.db.dir).filter((f) => f.includes('before-restore') || f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('restored on a new machine, says the signing key must come back too, and serves once it has', async () => {
     bundle = await serveBundle(MINI);
     const { env, server } = bundle;
