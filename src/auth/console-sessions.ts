@@ -5,6 +5,7 @@ import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { databaseNow } from '../db/clock.js';
 import type { Database } from '../db/schema.js';
+import { ConflictError } from '../errors.js';
 import { type ActRecord, type ChangeWithActs, changeWithoutLog } from '../guard/audit.js';
 import { sameEmail } from '../registry/email.js';
 import { createRegistryStore } from '../registry/registry-store.js';
@@ -63,6 +64,7 @@ export function createConsoleSessions(deps: {
     ): Promise<{ token: string; expiresAt: string } | undefined> {
       if (issuer === undefined) throw new Error('no session is made without single sign-on (FULCRUM_OIDC_ISSUER)');
       const token = newSecret(SESSION_PREFIX);
+      const hash = hashToken(token);
       let expiresAt = '';
       const made = await changeWithActs(async (trx) => {
         const registry = createRegistryStore(trx);
@@ -77,7 +79,7 @@ export function createConsoleSessions(deps: {
         await trx
           .insertInto('console_sessions')
           .values({
-            token_hash: hashToken(token),
+            token_hash: hash,
             person,
             email,
             kind,
@@ -86,7 +88,9 @@ export function createConsoleSessions(deps: {
             expires_at: expiresAt,
           })
           .execute();
-        return { value: true, acts: act ? [act] : [] };
+        // The entry names the session as GET /v1/people/<name>/sessions does, so a session listed
+        // there can be traced to its sign-in (when, and through which flow) before it is ended.
+        return { value: true, acts: act ? [{ ...act, detail: { ...act.detail, session: sessionId(hash) } }] : [] };
       });
       return made ? { token, expiresAt } : undefined;
     },
@@ -112,7 +116,7 @@ export function createConsoleSessions(deps: {
       // As committed: roles taken away (or the Person deleted) through another node bind at once.
       const person = await createRegistryStore(db).get('Person', row.person);
       if (!person || !sameEmail(person.spec.email, row.email)) return undefined;
-      return { type: 'person', id: row.person, roles: person.spec.roles, tokenId: `session:${row.token_hash.slice(0, 12)}` };
+      return { type: 'person', id: row.person, roles: person.spec.roles, tokenId: sessionId(row.token_hash) };
     },
 
     async expiresAt(token: string): Promise<string | undefined> {
@@ -140,8 +144,89 @@ export function createConsoleSessions(deps: {
         return { value: { person: row.person }, acts: act ? [act(row.person)] : [] };
       });
     },
+
+    /**
+     * A person's live sessions, oldest first, never their secrets: each named by `session:` and the start
+     * of its hash, as its `auth.signed-in` and `auth.signed-out` entries name it. Over ones, and those of
+     * another issuer, are not listed: they authenticate nothing.
+     */
+    async listOf(person: string): Promise<{ items: SessionInfo[]; more: boolean }> {
+      if (issuer === undefined) return { items: [], more: false };
+      const at = (await databaseNow(db)).toISOString();
+      const rows = await db
+        .selectFrom('console_sessions')
+        .select(['token_hash', 'kind', 'created_at', 'expires_at', 'issuer'])
+        .where('person', '=', person)
+        .where('expires_at', '>', at)
+        .orderBy('created_at')
+        .orderBy('token_hash')
+        .limit(MAX_LISTED + 1)
+        .execute();
+      const items = rows
+        .slice(0, MAX_LISTED)
+        .filter((r) => r.issuer === issuer && endOf(r) > at)
+        .map((r) => ({
+          id: sessionId(r.token_hash),
+          kind: r.kind as SessionKind,
+          createdAt: r.created_at,
+          expiresAt: endOf(r),
+        }));
+      return { items, more: rows.length > MAX_LISTED };
+    },
+
+    /**
+     * Ends the sessions of `person` that `which` names (one id, or all of them but `keep`, a session id
+     * the caller signs in with), each with `act` in the same transaction: the sessions ended, in the
+     * order they started. An id that matches none of the person's live sessions ends nothing.
+     */
+    async endSessions(
+      person: string,
+      which: { id: string } | { allBut?: string },
+      act: (ended: Array<{ id: string; kind: SessionKind }>) => ActRecord,
+    ): Promise<Array<{ id: string; kind: SessionKind }>> {
+      return changeWithActs(async (trx) => {
+        let q = trx.selectFrom('console_sessions').select(['token_hash', 'kind']).where('person', '=', person);
+        if ('id' in which) {
+          const prefix = SESSION_ID_SHAPE.exec(which.id)?.[1];
+          if (!prefix) return { value: [], acts: [] };
+          q = q.where('token_hash', 'like', `${prefix}%`); // hex: nothing in it is a pattern
+        }
+        const rows = (await q.orderBy('created_at').orderBy('token_hash').execute()).filter(
+          (r) => !('allBut' in which) || sessionId(r.token_hash) !== which.allBut,
+        );
+        // 48 bits of a hash name a session among one person's: two alike would be a 1 in 10^14 chance,
+        // and ending both on one id is refused rather than guessed at.
+        if ('id' in which && rows.length > 1)
+          throw new ConflictError(`${rows.length} sessions of "${person}" have the id ${which.id}: end them all instead`);
+        for (let i = 0; i < rows.length; i += 500)
+          await trx
+            .deleteFrom('console_sessions')
+            .where(
+              'token_hash',
+              'in',
+              rows.slice(i, i + 500).map((r) => r.token_hash),
+            )
+            .execute();
+        const ended = rows.map((r) => ({ id: sessionId(r.token_hash), kind: r.kind as SessionKind }));
+        return { value: ended, acts: ended.length ? [act(ended)] : [] };
+      });
+    },
   };
 }
+
+/** The most sessions of one person listed: one more is how a caller learns there are more. */
+export const MAX_LISTED = 1000;
+
+export interface SessionInfo {
+  id: string;
+  kind: SessionKind;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** A session's public name, as its audit entries and the person's principal (`tokenId`) give it. */
+export const sessionId = (tokenHash: string): string => `session:${tokenHash.slice(0, 12)}`;
+const SESSION_ID_SHAPE = /^session:([0-9a-f]{12})$/;
 
 export const looksLikeSession = (token: string): boolean => SESSION_SHAPE.test(token);
 

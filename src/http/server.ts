@@ -38,6 +38,7 @@ import { registryRoutes } from './routes/registry.js';
 import { evidenceExportRoutes, retentionRoutes } from './routes/retention.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { riskRoutes } from './routes/risk.js';
+import { sessionRoutes } from './routes/sessions.js';
 import { ErrorBody } from './schemas.js';
 import { unstorableInput } from './unstorable-input.js';
 
@@ -253,6 +254,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     counts: 'sign-in requests to the identity provider',
   });
   identityRoutes(api, identity, { failures, idpCalls });
+  sessionRoutes(api, identity.sessions, app.database.db);
   guardRoutes(api, app.guard);
   auditRoutes(api, createAuditReader(app.database.db, app.auditKey, { rotating: app.config.auditKeyRotate }));
   evidenceRoutes(api, app.evidence, { otlpBodyLimit: app.config.otlpBodyLimit });

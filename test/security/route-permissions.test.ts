@@ -58,6 +58,11 @@ const TABLE: Record<string, Caller[] | typeof PUBLIC_ROUTE> = {
   createPersonToken: ['adminToken'],
   listPersonTokens: ['adminToken'],
   revokePersonToken: ['adminToken'],
+  // dana.lee's sign-in sessions: hers, or an admin's, a person with the admin role too (ending a session
+  // takes power away, never gives it).
+  listPersonSessions: ['admin', 'adminToken'],
+  endPersonSession: ['admin', 'adminToken'],
+  endPersonSessions: ['admin', 'adminToken'],
   // support-bot-eu and otel are omar.owner's.
   createAgentKey: ['owner', 'platform', 'admin', 'adminToken'],
   listAgentKeys: ['owner', 'platform', 'admin', 'adminToken'],
