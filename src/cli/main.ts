@@ -19,6 +19,7 @@ import { ops } from './ops.js';
 import { planCommand } from './plan.js';
 import { printSchemaReport } from './schema-report.js';
 import { serve } from './serve.js';
+import { sessions } from './sessions.js';
 import { spendLimits } from './spend-limits.js';
 import { showOnlyText } from './terminal.js';
 
@@ -37,6 +38,8 @@ usage: fulcrum <command> [options]
   tokens create|list|revoke --person NAME [ID]
                                   person API tokens
   login [--url URL] / logout     sign in through the company's IdP (device code; docs/auth.md), or out
+  sessions [list] [--person NAME] | end ID | end --all [--person NAME]
+                                  sign-in sessions (console, fulcrum login): yours, or as an admin a person's
   diagnose [--json]               scale or fail: the six-area scorecard from live evidence
   report [--format pdf|html|md|json] [-o FILE]
                                   the board report (Markdown to stdout unless -o)
@@ -112,6 +115,8 @@ export async function main(argv: string[]): Promise<number> {
         return await login(rest);
       case 'logout':
         return await logout(rest);
+      case 'sessions':
+        return await sessions(rest);
       case 'audit':
         return await audit(rest);
       case 'demo':

@@ -11,7 +11,7 @@ import { readBundle } from '../support/files.js';
 import { type Idp, startIdp, walkIdp } from '../support/oidc.js';
 import { freePort } from '../support/ports.js';
 import { BIN, cli } from '../support/process.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 
@@ -94,11 +94,50 @@ describe.each(ENGINES)('fulcrum login (%s)', (engine) => {
     expect(others.code).toBe(1);
     expect(others.stderr).toContain('person "dana.lee" may not manage the tokens');
 
+    // Her sessions: this one alone, and nothing else to end.
+    const mine = await cli(env, 'sessions', '--url', url);
+    expect(mine.code, mine.stderr).toBe(0);
+    expect(mine.stdout).toMatch(/^session:[0-9a-f]{12}\tcli\tcurrent\tstarted \S+\tuntil \S+\n$/);
+    const rest = await cli(env, 'sessions', 'end', '--all', '--url', url);
+    expect(rest.stdout).toBe('Person "dana.lee" had no other live session\n');
+
     const out = await cli(env, 'logout', '--url', url);
     expect(out.stderr).toContain(`Signed out of ${url}`);
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).servers[url]).toBeUndefined();
     expect((await t.request({ method: 'GET', url: '/v1/whoami', token: saved.token })).statusCode).toBe(401);
   }, 60_000);
+
+  it("lets an admin list and end a person's session from the CLI (a device code phished, say)", async () => {
+    const start = (await t.request({ method: 'POST', url: '/auth/device', token: null, payload: {} })).json();
+    await walkIdp(start.verificationUriComplete, 'dana.lee@acme.example', 'never');
+    const made = await t.request({
+      method: 'POST',
+      url: '/auth/device/token',
+      token: null,
+      payload: { deviceCode: start.deviceCode },
+    });
+    expect(made.statusCode, made.body).toBe(200);
+    const admin = { ...env, FULCRUM_TOKEN: ADMIN_TOKEN };
+    // The admin token is no person: whose sessions must be said.
+    const unnamed = await cli(admin, 'sessions', '--url', url);
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toContain("this credential is the admin's, not a person's: name whose sessions with --person NAME");
+    for (const wrong of [['end'], ['end', 'session:000000000000', '--all'], ['list', 'x'], ['stop']]) {
+      const r = await cli(admin, 'sessions', ...wrong, '--person', 'dana.lee', '--url', url);
+      expect(r.code, wrong.join(' ')).toBe(2);
+      expect(r.stderr).toContain('usage: fulcrum sessions');
+    }
+    const listed = await cli(admin, 'sessions', '--person', 'dana.lee', '--json', '--url', url);
+    expect(listed.code, listed.stderr).toBe(0);
+    const { items } = JSON.parse(listed.stdout);
+    expect(items).toEqual([expect.objectContaining({ kind: 'cli', current: false })]);
+    const ended = await cli(admin, 'sessions', 'end', items[0].id, '--person', 'dana.lee', '--url', url);
+    expect(ended.stdout).toBe(`ended ${items[0].id}\n`);
+    expect((await t.request({ method: 'GET', url: '/v1/whoami', token: made.json().token })).statusCode).toBe(401);
+    const twice = await cli(admin, 'sessions', 'end', items[0].id, '--person', 'dana.lee', '--url', url);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain(`Person "dana.lee" has no live session "${items[0].id}"`);
+  }, 90_000); // nine CLI processes: on a loaded 2-core machine, 27 s
 
   it('says how to use an API token where Fulcrum has no single sign-on', async () => {
     const r = await cli(env, 'login', '--url', plainUrl);
