@@ -12,7 +12,13 @@ export type Principal =
   /** Fulcrum itself (migrations, start-up jobs); never the result of authentication. */
   | { type: 'system'; id: string };
 
-export type Permission = 'registry.read' | 'registry.write' | 'approvals.decide' | 'incidents.write' | 'incidents.close';
+export type Permission =
+  | 'registry.read'
+  | 'registry.write'
+  | 'approvals.decide'
+  | 'incidents.write'
+  | 'incidents.close'
+  | 'sessions.manage';
 
 const GRANTS: Record<Permission, readonly Role[]> = {
   // Every role may read the registry; viewer is the read-only role.
@@ -24,6 +30,9 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   // Closing ends what the incident holds back from retention (its agents' evidence): the platform
   // team, the risk reviewer, or (in the incident service) the incident's own owner.
   'incidents.close': ['admin', 'platform', 'reviewer:risk'],
+  // Listing and ending other people's sign-in sessions (an incident's answer: a lost laptop, a phished
+  // device code). Everyone manages their own.
+  'sessions.manage': ['admin'],
 };
 
 /** Every permission there is, in the order GRANTS lists them. */

@@ -12,6 +12,7 @@ export const CONSOLE_PAGES = [
   '/policies',
   '/incidents',
   '/reviews',
+  '/sessions',
 ] as const;
 
 export type ConsolePagePath = (typeof CONSOLE_PAGES)[number];

@@ -24,6 +24,7 @@ const PAGES = [
   { path: '/policies', name: 'policies', heading: 'Policies' },
   { path: '/incidents', name: 'incidents', heading: 'Incidents' },
   { path: '/reviews', name: 'reviews', heading: 'Reviews' },
+  { path: '/sessions', name: 'sessions', heading: 'Your sessions' },
 ];
 
 describe('the web console in Chromium', () => {

@@ -278,6 +278,48 @@ describe('signing in to the console through the IdP, in Chromium', () => {
     await ctx.close();
   });
 
+  it('shows a person where they are signed in, and ends the session they do not recognise', async () => {
+    const laptop = await context();
+    const phone = await context();
+    const { page, errors } = await signInAs(laptop, 'dana.lee@acme.example');
+    const { page: other } = await signInAs(phone, 'dana.lee@acme.example');
+    await other.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
+    await page.getByRole('link', { name: 'Your sessions' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your sessions' }).waitFor();
+    // dana.lee has no sessions.manage: her own sessions, and no form to look up another person's.
+    expect(await page.getByRole('form', { name: "Look up a person's sessions" }).count()).toBe(0);
+    const rows = page.locator('tr[data-session]');
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(2);
+    const mine = page.locator('tr[data-session]', { hasText: 'this one' });
+    expect(await mine.count()).toBe(1);
+    // The newest is the phone's: ended from the laptop.
+    const phoneRow = rows.last();
+    const phoneId = (await phoneRow.getAttribute('data-session')) as string;
+    expect(await phoneRow.textContent()).not.toContain('this one');
+    await phoneRow.getByRole('button', { name: 'End' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'End session' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Ended ${phoneId}.` })
+      .waitFor();
+    await expect.poll(() => page.locator(`tr[data-session="${phoneId}"]`).count()).toBe(0);
+    await screenshot(page, 'sessions-ended-one');
+    // The phone's next request is refused: it is back at the sign-in page.
+    await other.reload();
+    await other.getByRole('link', { name: 'Sign in with Acme IdP' }).waitFor();
+    // The laptop goes on.
+    expect((await page.request.get(`${url}/v1/whoami`)).status()).toBe(200);
+    const ended = (await call(url, ADMIN, 'GET', '/v1/audit?kind=auth.signed-out&limit=20')).json.items;
+    expect(ended).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actor: 'person:dana.lee', detail: expect.objectContaining({ sessions: [phoneId] }) }),
+      ]),
+    );
+    expect(errors.filter((e) => !/401|403|Failed to load resource/.test(e))).toEqual([]);
+    await laptop.close();
+    await phone.close();
+  });
+
   it('refuses a person with no Person descriptor with a clear page, and signs nobody in', async () => {
     const people = (await call(url, ADMIN, 'GET', '/v1/people')).json.items.length;
     const ctx = await context();

@@ -18,12 +18,13 @@ import { PoliciesPage } from './pages/policies';
 import { PortfolioPage } from './pages/portfolio';
 import { ReportPage } from './pages/report';
 import { ReviewsPage } from './pages/reviews';
+import { SessionsPage } from './pages/sessions';
 import { SignIn } from './pages/sign-in';
 
 export interface PageDef {
   path: ConsolePagePath;
   label: string;
-  group: 'Insight' | 'Guard' | 'Governance';
+  group: 'Insight' | 'Guard' | 'Governance' | 'Account';
   render(): ReactNode;
 }
 
@@ -40,6 +41,7 @@ const PAGE_DEFS: Record<ConsolePagePath, Omit<PageDef, 'path'>> = {
   '/policies': { label: 'Policies', group: 'Guard', render: () => <PoliciesPage /> },
   '/incidents': { label: 'Incidents', group: 'Governance', render: () => <IncidentsPage /> },
   '/reviews': { label: 'Reviews', group: 'Governance', render: () => <ReviewsPage /> },
+  '/sessions': { label: 'Your sessions', group: 'Account', render: () => <SessionsPage /> },
 };
 
 export const PAGES: PageDef[] = CONSOLE_PAGES.map((path) => ({ path, ...PAGE_DEFS[path] }));

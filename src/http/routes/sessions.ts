@@ -6,7 +6,7 @@
 import { Type as T } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { ConsoleSessions, SessionKind } from '../../auth/console-sessions.js';
-import { actorName, can, describe, hasRole, type Principal } from '../../auth/principal.js';
+import { actorName, can, describe, type Principal } from '../../auth/principal.js';
 import type { Database } from '../../db/schema.js';
 import { NotAllowedError, NotFoundError } from '../../errors.js';
 import type { ActRecord } from '../../guard/audit.js';
@@ -55,7 +55,7 @@ export function sessionRoutes(server: Server, sessions: ConsoleSessions, db: Kys
     if (actor.type === 'person' && actor.id === name) return;
     const found = await createRegistryStore(db).get('Person', name);
     if (!found && can(actor, 'registry.read')) throw new NotFoundError(`no Person named "${name}"`);
-    if (found && hasRole(actor, 'admin')) return;
+    if (found && can(actor, 'sessions.manage')) return;
     throw new NotAllowedError(`${describe(actor)} may not manage the sessions of Person "${name}"`);
   }
   const current = (p: Principal) => (p.type === 'person' ? p.tokenId : undefined);
