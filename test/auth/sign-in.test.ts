@@ -596,7 +596,14 @@ describe('without the settings', () => {
     expect((await t.request({ method: 'GET', url: '/v1/whoami' })).json()).toEqual({
       type: 'admin',
       id: 'admin',
-      permissions: ['registry.read', 'registry.write', 'approvals.decide', 'incidents.write', 'incidents.close', 'sessions.manage'],
+      permissions: [
+        'registry.read',
+        'registry.write',
+        'approvals.decide',
+        'incidents.write',
+        'incidents.close',
+        'sessions.manage',
+      ],
     });
   });
 });
