@@ -721,33 +721,47 @@ async function outrankTelemetry(
  * streamed call through the gateway was counted twice, once priced and once unpriced `no_usage`).
  * Such a span is paired by agent, model and time instead: the gateway's record lies within it, give or
  * take PAIR_SKEW_MS. A span that reports usage or an id is matched as it says, or counts as its own call.
+ * An embeddings span is paired so too, usage or not: the embeddings API answers no response id, so
+ * neither record of a call through the gateway names one (found by attack, session 38: each
+ * embeddings call through the gateway by an instrumented client counted twice, tokens and cost).
  */
 const INFERENCE_OPERATIONS: readonly string[] = ['chat', 'text_completion', 'generate_content'];
 function unidentified(r: SpanTable): boolean {
   return (
     r.source !== 'llm' &&
     r.response_id == null &&
-    r.input_tokens === null &&
-    r.output_tokens === null &&
+    ((r.input_tokens === null &&
+      r.output_tokens === null &&
+      r.operation !== null &&
+      INFERENCE_OPERATIONS.includes(r.operation)) ||
+      r.operation === 'embeddings') &&
     !r.duplicate &&
     r.agent !== UNBOOKED &&
-    r.operation !== null &&
-    INFERENCE_OPERATIONS.includes(r.operation) &&
     Number(r.duration_ms) <= PAIR_LONGEST_MS
   );
 }
-/** Whether the gateway's record `g` is of the model the client's span `c` names, within its time. */
-function streamPair(c: SpanTable, g: Pick<SpanTable, 'model' | 'model_reported' | 'start_at' | 'duration_ms'>): boolean {
+/**
+ * Whether the gateway's record `g` is of the model the client's span `c` names, within its time, and
+ * of the same kind of call (an embeddings span holds an embeddings record, a model call's span another).
+ */
+function streamPair(
+  c: SpanTable,
+  g: Pick<SpanTable, 'model' | 'model_reported' | 'start_at' | 'duration_ms' | 'operation'>,
+): boolean {
   const sameModel = c.model !== null ? c.model === g.model : c.model_reported !== null && c.model_reported === g.model_reported;
+  const sameKind = (c.operation === 'embeddings') === (g.operation === 'embeddings');
   const cs = Date.parse(c.start_at);
   const gs = Date.parse(g.start_at);
-  return sameModel && gs >= cs - PAIR_SKEW_MS && gs + Number(g.duration_ms) <= cs + Number(c.duration_ms) + PAIR_SKEW_MS;
+  return (
+    sameModel && sameKind && gs >= cs - PAIR_SKEW_MS && gs + Number(g.duration_ms) <= cs + Number(c.duration_ms) + PAIR_SKEW_MS
+  );
 }
 
 /**
- * A client's spans of `agent` that name no response id and report no usage, starting between `from`
- * and `to` (ms), paired already (`duplicate` 1) or not (0), in key order. Spelt as the partial index
- * spans_unidentified_at is (migration 20261219T0510), so that both planners read that agent's rows only.
+ * A client's spans of `agent` that name no response id and report no usage (or are of embeddings),
+ * starting between `from` and `to` (ms), paired already (`duplicate` 1) or not (0), in key order. Spelt
+ * as the partial index spans_unidentified_at is (migrations 20261219T0510, 20261220T0100), so that both
+ * planners read that agent's rows only.
  */
 async function unidentifiedSpans(
   trx: Kysely<Database>,
@@ -763,10 +777,14 @@ async function unidentifiedSpans(
     .where('start_at', '>=', new Date(from).toISOString())
     .where('start_at', '<=', new Date(to).toISOString())
     .where('response_id', 'is', null)
-    .where('input_tokens', 'is', null)
-    .where('output_tokens', 'is', null)
     .where('duplicate', '=', duplicate)
     .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', sql.lit('llm'))]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('input_tokens', 'is', null), eb('output_tokens', 'is', null)]),
+        eb('operation', '=', sql.lit('embeddings')),
+      ]),
+    )
     .orderBy('start_at')
     .orderBy('trace_id')
     .orderBy('span_id')
@@ -805,7 +823,7 @@ async function markUnidentifiedGatewayInferences(
     const end = start + Number(r.duration_ms);
     const records = await trx
       .selectFrom('spans')
-      .select(['model', 'model_reported', 'start_at', 'duration_ms', ...FIGURES])
+      .select(['model', 'model_reported', 'start_at', 'duration_ms', 'operation', ...FIGURES])
       .where('source', '=', sql.lit('llm'))
       .where('agent', '=', r.agent)
       .where('start_at', '>=', new Date(start - PAIR_SKEW_MS).toISOString())

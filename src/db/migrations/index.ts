@@ -46,6 +46,7 @@ import * as m20261217T0100 from './20261217T0100-approval-agent-removed.js';
 import * as m20261218T0100 from './20261218T0100-credential-revoked-by.js';
 import * as m20261219T0500 from './20261219T0500-registry-lone-surrogates.js';
 import * as m20261219T0510 from './20261219T0510-spans-unidentified-pairing.js';
+import * as m20261220T0100 from './20261220T0100-spans-embeddings-pairing.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -92,6 +93,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261218T0100-credential-revoked-by': m20261218T0100,
   '20261219T0500-registry-lone-surrogates': m20261219T0500,
   '20261219T0510-spans-unidentified-pairing': m20261219T0510,
+  '20261220T0100-spans-embeddings-pairing': m20261220T0100,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
