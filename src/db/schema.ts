@@ -255,6 +255,8 @@ export interface SpanTable {
   duplicate?: number;
   /** Where evidence_daily counted it: 1 "(other unregistered)", 0 its model's row; null before 2026-12-14. */
   folded?: number | null;
+  /** An LLM gateway record a client's span without response id holds (its duplicate): 1; else null. */
+  paired?: number | null;
 }
 
 /** Daily totals per agent and model ('' for none), kept up to date in the ingest transaction. */

@@ -110,6 +110,7 @@ const SPAN_COLUMNS: ReadonlyArray<keyof SpanTable> = [
   'mcp_call',
   'duplicate',
   'folded',
+  'paired',
 ];
 
 /** What makes a task event one (the unique indexes of migration 20261211T0100). */
@@ -139,8 +140,8 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
    * wait on each other in a cycle because every export takes what it writes in one global order:
    * 1. task_events, inserted in key order (eventKey);
    * 2. spans: stored spans a tool call pairs with by trace (key order), the new spans (key order,
-   *    spans_once), then stored spans they pair with by time (key order, once all are chosen) and
-   *    stored spans they outrank (key order);
+   *    spans_once), then stored spans they pair with by time (key order, once all are chosen: the LLM
+   *    gateway's records, then MCP tool calls' records) and stored spans they outrank (key order);
    * 3. task_traces, created, locked (FOR UPDATE) and written in (trace_id, agent) order (task-models.ts);
    * 4. the days' model-name advisory locks, sorted (model-fold.ts namingLocks), only when naming;
    * 5. model_tasks_daily, upserted in key order (day, agent, model, mixed);
@@ -209,13 +210,14 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
         row.mcp_call ??= null;
         row.duplicate ??= 0;
         row.folded = 0;
+        row.paired ??= null;
       }
       await markRepeatedToolCalls(trx, chunk);
       // A second record of a call in the same trace first: the gateway's figures go to one record of a
       // call only, however many the client made of it.
       await markRepeatedInferences(trx, chunk);
       await markGatewayInferences(trx, chunk, gatewayFigures);
-      await markUnidentifiedGatewayInferences(trx, chunk, gatewayFigures);
+      const claims = await markUnidentifiedGatewayInferences(trx, chunk, gatewayFigures);
       // Inserted in key order (EXPORT_LOCK_ORDER); marked above in the order the export listed them
       // (which of two records of one call in it is the duplicate). A transaction on PostgreSQL holds
       // one chunk (MAX_SLICE_ROWS), so this is the order of all its spans.
@@ -228,6 +230,12 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
       );
       const fresh = new Set(inserted.map(spanKey));
       const isNew = (r: SpanTable) => fresh.has(spanKey(r));
+      // The records new client spans hold, paired now (a re-sent span, not stored again, claims none).
+      await claimRecords(
+        trx,
+        claims.filter((c) => isNew(c.span)),
+        gatewayFigures,
+      );
       await pairUntracedToolCalls(
         trx,
         chunk.filter((s) => isNew(s.row)),
@@ -758,26 +766,27 @@ function streamPair(
 }
 
 /**
- * A client's spans of `agent` that name no response id and report no usage (or are of embeddings),
- * starting between `from` and `to` (ms), paired already (`duplicate` 1) or not (0), in key order. Spelt
- * as the partial index spans_unidentified_at is (migrations 20261219T0510, 20261220T0100), so that both
- * planners read that agent's rows only.
+ * The unpaired spans of `agent` a gateway record of `g`'s model and kind may pair with (`unidentified`:
+ * no response id, and no usage or of embeddings), that began between `from` and `to` (ms): the last
+ * PAIR_CANDIDATES to begin, latest first. Spelt as the partial index spans_unidentified_at is
+ * (migrations 20261219T0510, 20261220T0100), so that both planners read that agent's rows only, and
+ * bounded, so the look costs the same whatever the agent's rate of such spans.
  */
 async function unidentifiedSpans(
   trx: Kysely<Database>,
-  agent: string,
+  g: Pick<SpanTable, 'agent' | 'model' | 'model_reported' | 'operation'>,
   from: number,
   to: number,
-  duplicate: 0 | 1,
+  limit: number,
 ): Promise<SpanTable[]> {
   return (await trx
     .selectFrom('spans')
     .selectAll()
-    .where('agent', '=', agent)
+    .where('agent', '=', g.agent)
     .where('start_at', '>=', new Date(from).toISOString())
     .where('start_at', '<=', new Date(to).toISOString())
     .where('response_id', 'is', null)
-    .where('duplicate', '=', duplicate)
+    .where('duplicate', '=', 0)
     .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', sql.lit('llm'))]))
     .where((eb) =>
       eb.or([
@@ -785,22 +794,37 @@ async function unidentifiedSpans(
         eb('operation', '=', sql.lit('embeddings')),
       ]),
     )
-    .orderBy('start_at')
-    .orderBy('trace_id')
-    .orderBy('span_id')
+    // Of the record's model (streamPair): spans of the agent's other models are not read.
+    .where((eb) =>
+      eb.or([
+        eb('model', '=', g.model ?? ''),
+        eb.and([eb('model', 'is', null), eb('model_reported', '=', g.model_reported ?? '')]),
+      ]),
+    )
+    .where('operation', g.operation === 'embeddings' ? '=' : '<>', 'embeddings')
+    .orderBy('start_at', 'desc')
+    .orderBy('trace_id', 'desc')
+    .orderBy('span_id', 'desc')
+    .limit(limit)
     .execute()) as SpanTable[];
 }
 
-/** The client's span second: stored as a duplicate of a gateway record it holds (`unidentified`). */
+/** A gateway record a client's span (new in this export) holds, chosen before the span is stored. */
+type Claim = { span: SpanTable; record: SpanKey };
+
+/**
+ * The client's span second: stored as a duplicate of a gateway record it holds (`unidentified`), one
+ * not paired yet. Returns the records chosen, to be marked paired once the spans are stored (claimRecords).
+ */
 async function markUnidentifiedGatewayInferences(
   trx: Kysely<Database>,
   chunk: ReadonlyArray<{ row: SpanTable }>,
   figures: WeakMap<SpanTable, Figures>,
-): Promise<void> {
+): Promise<Claim[]> {
   const candidates = chunk.map((s) => s.row).filter(unidentified);
-  if (candidates.length === 0) return;
+  if (candidates.length === 0) return [];
   // Most exports have no gateway record in their time (an agent that calls its provider directly):
-  // one indexed look says so, instead of two queries per span.
+  // one indexed look says so, instead of a query per span.
   let from = Number.POSITIVE_INFINITY;
   let to = Number.NEGATIVE_INFINITY;
   for (const r of candidates) {
@@ -810,65 +834,142 @@ async function markUnidentifiedGatewayInferences(
   const any = await trx
     .selectFrom('spans')
     .select('agent')
+    // Literal values, as the partial index spans_llm_free_at names them in its WHERE.
     .where('source', '=', sql.lit('llm'))
+    .where('paired', 'is', null)
     .where('agent', 'in', [...new Set(candidates.map((r) => r.agent))])
     .where('start_at', '>=', new Date(from - PAIR_SKEW_MS).toISOString())
     .where('start_at', '<=', new Date(to + PAIR_SKEW_MS).toISOString())
     .limit(1)
     .executeTakeFirst();
-  if (!any) return;
-  const marked: SpanTable[] = [];
+  if (!any) return [];
+  // Records chosen by earlier spans of this export (marked paired only after the insert).
+  const taken = new Set<string>();
+  const claims: Claim[] = [];
   for (const r of candidates) {
+    const model = r.model !== null ? r.model : r.model_reported;
+    if (model === null) continue;
     const start = Date.parse(r.start_at);
     const end = start + Number(r.duration_ms);
+    // The earliest records of the span's model not paired yet within it: however many calls the agent
+    // made before, a bounded read of the records still free (each is marked once paired).
     const records = await trx
       .selectFrom('spans')
-      .select(['model', 'model_reported', 'start_at', 'duration_ms', 'operation', ...FIGURES])
+      .select(['trace_id', 'span_id', 'agent', 'start_at', 'duration_ms', 'operation', ...FIGURES])
       .where('source', '=', sql.lit('llm'))
+      .where('paired', 'is', null)
       .where('agent', '=', r.agent)
       .where('start_at', '>=', new Date(start - PAIR_SKEW_MS).toISOString())
       .where('start_at', '<=', new Date(end + PAIR_SKEW_MS).toISOString())
+      .where(r.model !== null ? 'model' : 'model_reported', '=', model)
       .orderBy('start_at')
+      .orderBy('trace_id')
+      .orderBy('span_id')
+      .limit(PAIR_CANDIDATES + taken.size)
       .execute();
-    const mine = records.filter((g) => streamPair(r, g));
-    if (mine.length === 0) continue;
-    // Each record pairs once: client spans already paired (stored, or earlier in this export) that
-    // overlap this one each hold one of the records within them, the earliest first.
-    const paired = await unidentifiedSpans(trx, r.agent, start - PAIR_LONGEST_MS - PAIR_SKEW_MS, end + PAIR_SKEW_MS, 1);
-    const free = [...mine];
-    for (const d of [...paired, ...marked.filter((m) => m.agent === r.agent)]) {
-      const held = free.findIndex((g) => streamPair({ ...d, duplicate: 0 }, g));
-      if (held >= 0) free.splice(held, 1);
-    }
-    const record = free[0];
+    const held = records
+      .filter((g) => !taken.has(spanKey(g)))
+      .slice(0, PAIR_CANDIDATES)
+      .filter((g) => streamPair(r, g));
+    // The first to start within the span itself, else one within the clocks' skew before it: of an
+    // agent's calls closer together than the skew, each span takes its own.
+    const record = held.find((g) => Date.parse(g.start_at) >= start) ?? held[0];
     if (!record) continue;
+    taken.add(spanKey(record));
     r.duplicate = 1;
-    marked.push(r);
     figures.set(r, figuresOf(record));
+    claims.push({ span: r, record });
+  }
+  return claims;
+}
+
+/**
+ * Marks the gateway records the export's new client spans chose as paired, in key order
+ * (EXPORT_LOCK_ORDER), each only if still free: on PostgreSQL another export may have paired it since
+ * it was read, and waits for that one's commit here. A span whose record was taken so counts as a call
+ * of its own (as it was stored before the pairing), not as a second duplicate of one record.
+ */
+async function claimRecords(trx: Kysely<Database>, claims: readonly Claim[], figures: WeakMap<SpanTable, Figures>) {
+  for (const { span, record } of [...claims].sort((a, b) => bySpanKey(a.record, b.record))) {
+    const won = await trx
+      .updateTable('spans')
+      .set({ paired: 1 })
+      .where('start_at', '=', record.start_at)
+      .where('trace_id', '=', record.trace_id)
+      .where('span_id', '=', record.span_id)
+      .where('agent', '=', record.agent)
+      .where('paired', 'is', null)
+      .returning('span_id')
+      .executeTakeFirst();
+    if (won) continue;
+    span.duplicate = 0;
+    figures.delete(span);
+    // This export's own new row: no other transaction can hold it.
+    await updateSpan(trx, span, { duplicate: 0 });
   }
 }
 
 /**
  * The other order: a gateway record just stored whose call a client's `unidentified` span already
- * counted. One such span per record becomes the duplicate; returned as it was, for the rollups to take back.
+ * counted. One such span per record becomes the duplicate, the record paired; returned as it was, for
+ * the rollups to take back.
  */
 async function outrankUnidentifiedTelemetry(
   trx: Kysely<Database>,
   fresh: ReadonlyArray<{ row: SpanTable }>,
 ): Promise<Array<{ twin: SpanTable; record: SpanTable }>> {
-  const out: Array<{ twin: SpanTable; record: SpanTable }> = [];
+  const chosen: Array<{ twin: SpanTable; record: SpanTable }> = [];
   const taken = new Set<string>();
   for (const { row: g } of fresh) {
     if (g.source !== 'llm' || g.agent === UNBOOKED) continue;
     const start = Date.parse(g.start_at);
-    const found = await unidentifiedSpans(trx, g.agent, start - PAIR_LONGEST_MS - PAIR_SKEW_MS, start + PAIR_SKEW_MS, 0);
-    const twin = found.find((t) => !taken.has(spanKey(t)) && unidentified(t) && streamPair(t, g));
+    // The spans of this agent and model that began last before the record (or just after it).
+    const found = await unidentifiedSpans(
+      trx,
+      g,
+      start - PAIR_LONGEST_MS - PAIR_SKEW_MS,
+      start + PAIR_SKEW_MS,
+      PAIR_CANDIDATES + taken.size,
+    );
+    const holding = found
+      .filter((t) => !taken.has(spanKey(t)))
+      .slice(0, PAIR_CANDIDATES)
+      .filter((t) => unidentified(t) && streamPair(t, g));
+    // The last to begin before the record, else one within the clocks' skew after it: of an agent's
+    // calls closer together than the skew, each record takes its own.
+    const twin = holding.find((t) => Date.parse(t.start_at) <= start) ?? holding[0];
     if (!twin) continue;
     taken.add(spanKey(twin));
-    out.push({ twin, record: g });
+    chosen.push({ twin, record: g });
   }
-  // Stored spans, locked as they are updated: in key order (EXPORT_LOCK_ORDER).
-  for (const { twin } of [...out].sort((a, b) => bySpanKey(a.twin, b.twin))) await updateSpan(trx, twin, { duplicate: 1 });
+  // Stored spans, locked as they are updated: in key order (EXPORT_LOCK_ORDER); each only if still
+  // counted: on PostgreSQL another export's record may have taken it since it was read.
+  const out: Array<{ twin: SpanTable; record: SpanTable }> = [];
+  for (const c of [...chosen].sort((a, b) => bySpanKey(a.twin, b.twin))) {
+    const won = await trx
+      .updateTable('spans')
+      .set({ duplicate: 1 })
+      .where('start_at', '=', c.twin.start_at)
+      .where('trace_id', '=', c.twin.trace_id)
+      .where('span_id', '=', c.twin.span_id)
+      .where('agent', '=', c.twin.agent)
+      .where('duplicate', '=', 0)
+      .returning('span_id')
+      .executeTakeFirst();
+    if (won) out.push(c);
+  }
+  // The records paired: this export's own new rows, which no other transaction can hold.
+  for (const { record } of out) {
+    record.paired = 1;
+    await trx
+      .updateTable('spans')
+      .set({ paired: 1 })
+      .where('start_at', '=', record.start_at)
+      .where('trace_id', '=', record.trace_id)
+      .where('span_id', '=', record.span_id)
+      .where('agent', '=', record.agent)
+      .execute();
+  }
   return out;
 }
 
@@ -888,6 +989,12 @@ function updateSpan(trx: Kysely<Database>, s: SpanKey, set: Partial<Pick<SpanTab
 const PAIR_SKEW_MS = 2_000;
 /** The longest client span searched back for (a tool call the client timed for longer is not paired). */
 const PAIR_LONGEST_MS = 10 * 60_000;
+/**
+ * The most candidates one look at a model call's records without response id reads (the nearest in
+ * time): an agent's records still unpaired, or its spans without id not paired, that many deep at one
+ * moment are calls whose other record was never sent, and the look's cost stays bounded.
+ */
+const PAIR_CANDIDATES = 50;
 
 /**
  * One tool call, one count, without trace context (docs/evidence.md): a client that sends no

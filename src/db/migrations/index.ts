@@ -47,6 +47,7 @@ import * as m20261218T0100 from './20261218T0100-credential-revoked-by.js';
 import * as m20261219T0500 from './20261219T0500-registry-lone-surrogates.js';
 import * as m20261219T0510 from './20261219T0510-spans-unidentified-pairing.js';
 import * as m20261220T0100 from './20261220T0100-spans-embeddings-pairing.js';
+import * as m20261220T0110 from './20261220T0110-spans-llm-paired.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -94,6 +95,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261219T0500-registry-lone-surrogates': m20261219T0500,
   '20261219T0510-spans-unidentified-pairing': m20261219T0510,
   '20261220T0100-spans-embeddings-pairing': m20261220T0100,
+  '20261220T0110-spans-llm-paired': m20261220T0110,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
