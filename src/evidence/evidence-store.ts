@@ -11,7 +11,7 @@ import { bulkInserter } from '../db/bulk-insert.js';
 import { inSavepoint, type Settled } from '../db/savepoint.js';
 import type { Database, EvidenceDailyTable, SpanTable, TaskEventTable } from '../db/schema.js';
 import { UNBOOKED } from './attribution.js';
-import { byRollupKey, byText, loadModelFold, type ModelFold, namingLocks, OTHER_UNREGISTERED } from './model-fold.js';
+import { byRollupKey, byText, fnv1a, loadModelFold, type ModelFold, namingLocks, OTHER_UNREGISTERED } from './model-fold.js';
 import { createTaskModelRollup, type TaskEntry, type TaskRollup } from './task-models.js';
 
 type Counters = Omit<EvidenceDailyTable, 'day' | 'agent' | 'model'>;
@@ -139,6 +139,7 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
    * meets a row another inserted and has not committed) waits for the other's commit. No two exports
    * wait on each other in a cycle because every export takes what it writes in one global order:
    * 1. task_events, inserted in key order (eventKey);
+   * 1b. the pairing locks of the agents whose model calls the export's spans record (pairingLocks);
    * 2. spans: stored spans a tool call pairs with by trace (key order), the new spans (key order,
    *    spans_once), then stored spans they pair with by time (key order, once all are chosen: the LLM
    *    gateway's records, then MCP tool calls' records) and stored spans they outrank (key order);
@@ -212,6 +213,7 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
         row.folded = 0;
         row.paired ??= null;
       }
+      await pairingLocks(trx, chunk);
       await markRepeatedToolCalls(trx, chunk);
       // A second record of a call in the same trace first: the gateway's figures go to one record of a
       // call only, however many the client made of it.
@@ -807,6 +809,34 @@ async function unidentifiedSpans(
     .orderBy('span_id', 'desc')
     .limit(limit)
     .execute()) as SpanTable[];
+}
+
+/**
+ * How many locks the agents' pairings share (pairingLocks): as MODEL_NAME_LOCKS, a transaction takes
+ * at most this many, whatever the number of agents in its export (PostgreSQL's shared lock table).
+ */
+export const PAIRING_LOCKS = 16;
+
+/**
+ * The two records of one model call (the LLM gateway's and a client's span of it) are paired by the
+ * one of them stored second, which reads the other. On PostgreSQL a gateway flush and a client's
+ * export committed side by side each read before the other's commit, found nothing, and both counted
+ * (found by attack, session 38: an instrumented client's embeddings, its spans exported as the
+ * gateway's records were flushed, counted twice). A transaction storing either kind for an agent takes
+ * that agent's lock first (EXPORT_LOCK_ORDER 1b), so the second waits for the first's commit and then
+ * reads its rows. No lock on SQLite (one writer) or for spans no pairing reads.
+ */
+async function pairingLocks(trx: Kysely<Database>, chunk: ReadonlyArray<{ row: SpanTable }>): Promise<void> {
+  if (!adapterOf(trx).multiNode) return;
+  const agents = new Set<string>();
+  for (const { row: r } of chunk)
+    if (r.agent !== UNBOOKED && (r.source === 'llm' || (r.response_id != null && !r.duplicate) || unidentified(r)))
+      agents.add(r.agent);
+  if (agents.size === 0) return;
+  await adapterOf(trx).lockKeys(
+    trx,
+    [...agents].map((a) => `fulcrum.llm-pairing:${fnv1a(a) % PAIRING_LOCKS}`),
+  );
 }
 
 /** A gateway record a client's span (new in this export) holds, chosen before the span is stored. */

@@ -104,7 +104,7 @@ export function namingLocks(trx: Kysely<Database>, pairs: ReadonlyArray<Pair>): 
 }
 
 /** A string's 32-bit FNV-1a hash (of its UTF-16 code units): the same on every node. */
-function fnv1a(text: string): number {
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;

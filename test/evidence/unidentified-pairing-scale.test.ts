@@ -130,3 +130,40 @@ describe.skipIf(!ENGINES.includes('postgres'))('two exports whose spans hold one
     expect([Number(row.model_calls), Number(row.unpriced_calls)]).toEqual([2, 1]);
   }, 60_000);
 });
+
+describe.skipIf(!ENGINES.includes('postgres'))('a gateway flush and a client export of one call side by side (postgres)', () => {
+  const dbs = perTestDatabases();
+
+  it('count the call once: the second waits for the first’s commit and pairs with it', async () => {
+    // Each transaction reads for its partner before its insert, and waits at its second row (a span
+    // of another agent that no pairing reads): without the agent's pairing lock both read before
+    // either committed, found nothing, and both counted.
+    const other = (i: number): SpanTable =>
+      gatewaySpan('agent-z', {
+        trace_id: `z${i}`.padEnd(32, 'x'),
+        span_id: `z${i}`.padEnd(16, 'x'),
+        name: 'invoke_agent',
+        operation: 'invoke_agent',
+        model: null,
+        model_reported: null,
+        input_tokens: null,
+        output_tokens: null,
+        cached_tokens: null,
+        cost_usd: null,
+        source: 'otlp',
+        start_at: iso(now + 60_000),
+        day: iso(now + 60_000).slice(0, 10),
+      });
+    const { outcomes, db } = await sideBySide(dbs, 'spans', [
+      (db) => createEvidenceStore(db).ingest([], sentSpans([record('agent-a', 0, now), other(1)])),
+      (db) => createEvidenceStore(db).ingest([], sentSpans([client('agent-a', 0, now), other(2)])),
+    ]);
+    expect(outcomes).toEqual(['committed', 'committed']);
+    const row = await db
+      .selectFrom('evidence_daily')
+      .select(['model_calls', 'unpriced_calls'])
+      .where('agent', '=', 'agent-a')
+      .executeTakeFirstOrThrow();
+    expect([Number(row.model_calls), Number(row.unpriced_calls)]).toEqual([1, 0]);
+  }, 60_000);
+});
