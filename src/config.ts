@@ -108,7 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimit: intFrom(env.FULCRUM_BODY_LIMIT, 'FULCRUM_BODY_LIMIT', 1024 * 1024),
     applyBodyLimit: intFrom(env.FULCRUM_APPLY_BODY_LIMIT, 'FULCRUM_APPLY_BODY_LIMIT', 16 * 1024 * 1024),
     otlpBodyLimit: intFrom(env.FULCRUM_OTLP_BODY_LIMIT, 'FULCRUM_OTLP_BODY_LIMIT', 8 * 1024 * 1024),
-    logLevel: env.FULCRUM_LOG_LEVEL ?? 'info',
+    logLevel: logLevelFrom(env.FULCRUM_LOG_LEVEL),
     approvalTtlSeconds: intFrom(env.FULCRUM_APPROVAL_TTL_SECONDS, 'FULCRUM_APPROVAL_TTL_SECONDS', 15 * 60),
     maxPendingApprovals: atLeastOne(env.FULCRUM_MAX_PENDING_APPROVALS, 'FULCRUM_MAX_PENDING_APPROVALS', 50),
     monitorIntervalSeconds: atMost(
@@ -182,6 +182,21 @@ function trustedProxies(value: string | undefined): string | undefined {
       );
   }
   return entries.length > 0 ? entries.join(',') : undefined;
+}
+
+/** pino's levels: FULCRUM_LOG_LEVEL names one. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * FULCRUM_LOG_LEVEL, checked here: pino refused any other only once the server was being built, after
+ * the data directory, the admin token and the database were made, saying "default level:verbose must be
+ * included in custom levels", naming no setting.
+ */
+function logLevelFrom(value: string | undefined): string {
+  if (value === undefined || value === '') return 'info';
+  if (!LOG_LEVELS.includes(value))
+    throw new InputError(`FULCRUM_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  return value;
 }
 
 /** A scraper's bearer token: long enough not to be guessed, and sendable in a header. */

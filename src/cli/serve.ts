@@ -1,5 +1,6 @@
 // `fulcrum serve`: the HTTP API, dashboard and gateways in one process.
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import { createApp, openConfiguredDatabase } from '../app.js';
 import { loadConfig } from '../config.js';
 import { type DataDirLock, lockDataDir } from '../db/data-dir-lock.js';
@@ -32,32 +33,85 @@ export async function serve(argv: string[]): Promise<number> {
     lock?.release();
     throw err;
   }
-  const app = await createApp(config, database);
-  if (app.adminToken.generated) {
-    const { token, file } = app.adminToken.generated;
-    // Shown to a person at a terminal only: piped output ends up in container and CI logs.
-    if (process.stdout.isTTY)
-      process.stdout.write(`\nGenerated the admin token (shown once; also saved to ${file}, mode 0600):\n\n  ${token}\n\n`);
-    else
-      process.stderr.write(`Generated the admin token: saved to ${file} (mode 0600), not printed as stdout is not a terminal\n`);
+  // A start that fails past this point undoes what it started: on PostgreSQL the pool, the LISTEN
+  // connection and the app's timers kept a node that failed to listen running (not serving) for good.
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  let server: Awaited<ReturnType<typeof buildServer>> | undefined;
+  let address: string;
+  try {
+    if (config.databaseUrl) await reachable(database);
+    app = await createApp(config, database);
+    if (app.adminToken.generated) {
+      const { token, file } = app.adminToken.generated;
+      // Shown to a person at a terminal only: piped output ends up in container and CI logs.
+      if (process.stdout.isTTY)
+        process.stdout.write(`\nGenerated the admin token (shown once; also saved to ${file}, mode 0600):\n\n  ${token}\n\n`);
+      else
+        process.stderr.write(
+          `Generated the admin token: saved to ${file} (mode 0600), not printed as stdout is not a terminal\n`,
+        );
+    }
+    server = await buildServer(app, { logger: true });
+    address = await server.listen({ host: config.host, port: config.port }).catch((err: unknown) => {
+      throw listenError(err, config);
+    });
+  } catch (err) {
+    await server?.close();
+    await stopOffLoop();
+    if (app) await app.close();
+    else await database.destroy();
+    lock?.release();
+    throw err;
   }
-  const server = await buildServer(app, { logger: true });
-  const address = await server.listen({ host: config.host, port: config.port });
   server.log.info({ database: app.database.location, url: address }, `Fulcrum listening on ${address}`);
   // Also said plainly whatever the log level, for people and scripts that wait for it.
   process.stderr.write(`Fulcrum listening on ${address} (database: ${app.database.location})\n`);
+  // As constants, so that the signal handlers below see them started (a closure does not keep a narrowed `let`).
+  const started = server;
+  const running = app;
 
   return new Promise<number>((resolve) => {
     const stop = async (signal: string) => {
-      server.log.info(`${signal}: shutting down`);
-      await server.close();
+      started.log.info(`${signal}: shutting down`);
+      await started.close();
       // What the worker threads still hold is for requests that are answered or cut by now.
       await stopOffLoop();
-      await app.close();
+      await running.close();
       lock?.release();
       resolve(0);
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });
+}
+
+/**
+ * FULCRUM_DATABASE_URL, tried before anything is written to it: unreachable, it stopped the start with
+ * "migrations failed: connect ECONNREFUSED ..." ("getaddrinfo ENOTFOUND base" for a mistyped URL),
+ * naming neither the setting nor the database. Its password is hidden (the handle's location).
+ */
+async function reachable(database: ReturnType<typeof openConfiguredDatabase>): Promise<void> {
+  try {
+    await sql`SELECT 1`.execute(database.db);
+  } catch (err) {
+    throw new Error(`FULCRUM_DATABASE_URL (${database.location}): cannot connect: ${(err as Error).message}`);
+  }
+}
+
+/** A socket the server could not have, said as the settings that chose it (Node's words name neither). */
+function listenError(err: unknown, config: { host: string; port: number }): unknown {
+  const at = `${config.host}:${config.port}`;
+  switch ((err as { code?: string }).code) {
+    case 'EADDRINUSE':
+      return new Error(`FULCRUM_PORT (--port): ${at} is in use by another process: stop it, or choose another port`);
+    case 'EACCES':
+      return new Error(`FULCRUM_PORT (--port): this process may not listen on ${at} (ports below 1024 need privileges)`);
+    case 'EADDRNOTAVAIL':
+      return new Error(`FULCRUM_HOST (--host): ${config.host} is not an address of this machine`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new Error(`FULCRUM_HOST (--host): ${config.host} does not resolve to an address`);
+    default:
+      return err;
+  }
 }
