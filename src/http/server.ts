@@ -115,6 +115,9 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
     // A request that reaches no route (an unreadable URL or request) still answers in the error shape.
     ...frameworkErrorOptions,
+    // A request arriving on an open connection while the node stops is refused by the hook below, in
+    // the error shape with Retry-After; Fastify's own 503 was {"error":"Service Unavailable"}, neither.
+    return503OnClosing: false,
   });
 
   // Every request counts until its response closes: background writes wait for none to be in flight.
@@ -131,6 +134,12 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   server.server.on('connection', (socket: net.Socket) => {
     connections.add(socket);
     socket.once('close', () => connections.delete(socket));
+  });
+  // First of all hooks: a stopping node starts no new work (its requests in flight have their grace).
+  // A BusyError, so that each route's error handler answers it in its own shape (the LLM gateway's
+  // OpenAI or Anthropic one) with Retry-After.
+  server.addHook('onRequest', (_request, _reply, done) => {
+    done(stopping ? new BusyError('the node is stopping; try again on another node', 1) : undefined);
   });
   server.addHook('preClose', (done) => {
     app.guard.endWaits();

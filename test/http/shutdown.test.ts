@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readBundle } from '../support/files.js';
 import { call, cli, type Served, serve, stop } from '../support/process.js';
+import { until } from '../support/wait.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const ADMIN = 'fat_shutdown-test-admin';
@@ -119,5 +120,58 @@ describe('a node told to stop', () => {
     served?.proc.kill('SIGTERM');
     expect(await gone).toBe(0);
     await closed;
+  }, 90_000);
+  it('refuses a request that arrives on an open connection while it stops: 503, the error shape, Retry-After', async () => {
+    // Fastify answered it itself: {"error":"Service Unavailable",...} (no code, not Fulcrum's shape),
+    // without Retry-After, although docs/errors.md promised `unavailable` for a stopping node.
+    const { url, key } = await start(600_000);
+    const port = Number(new URL(url).port);
+    const open = () =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect(port, '127.0.0.1', () => resolve(s));
+        s.once('error', reject);
+      });
+    // In flight until it is cut: it keeps the node in its grace while the next request comes.
+    const slow = await open();
+    slow.on('error', () => {});
+    slow.write(
+      `POST /v1/decisions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"action":`,
+    );
+    // A request begun before the stop (so its connection is not idle) and finished after it.
+    const late = await open();
+    late.on('error', () => {});
+    let answer = '';
+    late.on('data', (d) => {
+      answer += d;
+    });
+    const body = JSON.stringify({ action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' } });
+    late.write(`POST /v1/decisions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\n`);
+    await held(url);
+    const gone = exited(served as Served);
+    served?.proc.kill('SIGTERM');
+    // Stopping once it takes no new connections.
+    await until(
+      () =>
+        open().then(
+          (s) => {
+            s.destroy();
+            return false;
+          },
+          () => true,
+        ),
+      'the node to refuse new connections',
+    );
+    late.write(`Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    await until(() => answer.includes('\r\n\r\n{') && answer.trimEnd().endsWith('}'), 'the late request to be answered');
+    const [head = '', text = ''] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 503 /);
+    expect(head.toLowerCase()).toContain('retry-after: 1');
+    expect(head.toLowerCase()).toContain('connection: close');
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'unavailable', message: 'the node is stopping; try again on another node' },
+    });
+    slow.destroy();
+    late.destroy();
+    expect(await gone).toBe(0);
   }, 90_000);
 });
