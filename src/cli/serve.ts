@@ -71,7 +71,17 @@ export async function serve(argv: string[]): Promise<number> {
   const running = app;
 
   return new Promise<number>((resolve) => {
+    // One stop, whichever signal comes first: a SIGINT after a SIGTERM (or the reverse) ran a second
+    // stop beside the first, whose database close cut the first's clean-shutdown checkpoint and
+    // whatever of its writes were still to come. The same signal again is not caught (`once`): it
+    // ends the process at once, as a second Ctrl-C is expected to.
+    let stopping: string | undefined;
     const stop = async (signal: string) => {
+      if (stopping) {
+        started.log.warn(`${signal}: already shutting down (since ${stopping}); send ${signal} again to end at once`);
+        return;
+      }
+      stopping = signal;
       started.log.info(`${signal}: shutting down`);
       await started.close();
       // What the worker threads still hold is for requests that are answered or cut by now.

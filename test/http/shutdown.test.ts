@@ -174,4 +174,45 @@ describe('a node told to stop', () => {
     late.destroy();
     expect(await gone).toBe(0);
   }, 90_000);
+  it('stops once when told twice (SIGTERM, then SIGINT): the request in flight is answered, the checkpoint written', async () => {
+    // Each signal ran its own stop: the second closed the database under the first, whose clean-shutdown
+    // checkpoint then failed ("audit checkpoint not written at shutdown: The database connection is not open").
+    const { url, key } = await start(600_000);
+    const body = JSON.stringify({ action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' } });
+    const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+    socket.on('error', () => {});
+    let answer = '';
+    socket.on('data', (d) => {
+      answer += d;
+    });
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(
+      `POST /v1/decisions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await held(url);
+    const gone = exited(served as Served);
+    served?.proc.kill('SIGTERM');
+    served?.proc.kill('SIGINT');
+    // Stopping once it takes no new connections; the request in flight still has its grace.
+    await until(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const probe = net.connect(Number(new URL(url).port), '127.0.0.1', () => {
+            probe.destroy();
+            resolve(false);
+          });
+          probe.once('error', () => resolve(true));
+        }),
+      'the node to refuse new connections',
+    );
+    socket.write(body.slice(10));
+    await until(() => /\r\n\r\n\{.*\}$/s.test(answer), 'the decision in flight to be answered');
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toContain('"decision":"allow"');
+    socket.destroy();
+    expect(await gone).toBe(0);
+    expect((served as Served).stdout).not.toContain('audit checkpoint not written');
+    const verified = await cli({ ...process.env, FULCRUM_DATA_DIR: dir }, 'audit', 'verify');
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+  }, 90_000);
 });
