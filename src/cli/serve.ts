@@ -1,4 +1,6 @@
 // `fulcrum serve`: the HTTP API, dashboard and gateways in one process.
+import fs from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { createApp, openConfiguredDatabase } from '../app.js';
@@ -6,6 +8,7 @@ import { loadConfig } from '../config.js';
 import { type DataDirLock, lockDataDir } from '../db/data-dir-lock.js';
 import { stopOffLoop } from '../http/off-loop.js';
 import { buildServer } from '../http/server.js';
+import { ensurePrivateDir } from '../private-files.js';
 import { CliError } from './client.js';
 
 export async function serve(argv: string[]): Promise<number> {
@@ -25,6 +28,7 @@ export async function serve(argv: string[]): Promise<number> {
   // migrations, then write the same file with its own audit chain and caches (docs/operations.md).
   // Taken before the database is opened: a process that opened it first, lock or not, could be in a
   // directory another one (a demo taking over a stale claim) is clearing.
+  usableDataDir(config.dataDir);
   const lock: DataDirLock | undefined = config.databaseUrl ? undefined : lockDataDir(config.dataDir);
   let database: ReturnType<typeof openConfiguredDatabase>;
   try {
@@ -93,6 +97,36 @@ export async function serve(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });
+}
+
+/**
+ * FULCRUM_DATA_DIR, made if need be and checked before anything is written to it (on PostgreSQL too:
+ * the admin token and the audit key live there). A file there, or a directory this process may not
+ * write, stopped the start with Node's words ("ENOTDIR: not a directory, open '…/fulcrum.lock'", after
+ * a warning that the file "is readable by other users"), naming no setting.
+ */
+function usableDataDir(dir: string): void {
+  const named = `FULCRUM_DATA_DIR (--data-dir): ${dir}`;
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(dir, { throwIfNoEntry: false });
+  } catch (err) {
+    throw new Error(`${named} cannot be read: ${(err as Error).message}`);
+  }
+  if (stat && !stat.isDirectory()) throw new Error(`${named} is not a directory`);
+  if (!stat) {
+    try {
+      ensurePrivateDir(dir);
+    } catch (err) {
+      throw new Error(`${named} cannot be made: ${(err as Error).message}`);
+    }
+    return;
+  }
+  try {
+    fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
+  } catch {
+    throw new Error(`${named} is not readable and writable by this process (user ${os.userInfo().username})`);
+  }
 }
 
 /**

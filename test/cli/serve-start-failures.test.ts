@@ -76,4 +76,17 @@ describe('fulcrum serve with a setting it cannot use', () => {
     expect(run.stderr).toContain('ECONNREFUSED');
     expect(`${run.stdout}${run.stderr}`).not.toContain('s3cret-pw');
   });
+  it('names FULCRUM_DATA_DIR when it is a file, or cannot be made under one, before writing anything', async () => {
+    const file = path.join(root, 'a-file');
+    fs.writeFileSync(file, 'not a directory\n');
+    const onFile = await cliWithin({ PATH: process.env.PATH, FULCRUM_DATA_DIR: file }, ['serve'], 30_000);
+    expect(onFile.code, onFile.stderr).toBe(1);
+    expect(onFile.stderr).toContain(`FULCRUM_DATA_DIR (--data-dir): ${file} is not a directory`);
+    expect(onFile.stderr).not.toContain('readable by other users');
+    const under = path.join(file, 'data');
+    const underFile = await cliWithin({ PATH: process.env.PATH, FULCRUM_DATA_DIR: under }, ['serve'], 30_000);
+    expect(underFile.code, underFile.stderr).toBe(1);
+    expect(underFile.stderr).toContain(`FULCRUM_DATA_DIR (--data-dir): ${under} cannot`);
+    expect(fs.readFileSync(file, 'utf8')).toBe('not a directory\n');
+  });
 });
