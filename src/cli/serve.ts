@@ -1,6 +1,5 @@
 // `fulcrum serve`: the HTTP API, dashboard and gateways in one process.
 import fs from 'node:fs';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { createApp, openConfiguredDatabase } from '../app.js';
@@ -28,7 +27,8 @@ export async function serve(argv: string[]): Promise<number> {
   // migrations, then write the same file with its own audit chain and caches (docs/operations.md).
   // Taken before the database is opened: a process that opened it first, lock or not, could be in a
   // directory another one (a demo taking over a stale claim) is clearing.
-  usableDataDir(config.dataDir);
+  // On PostgreSQL it is made once the database has answered (nothing is made for a start that cannot run).
+  if (!config.databaseUrl) usableDataDir(config.dataDir);
   const lock: DataDirLock | undefined = config.databaseUrl ? undefined : lockDataDir(config.dataDir);
   let database: ReturnType<typeof openConfiguredDatabase>;
   try {
@@ -43,7 +43,10 @@ export async function serve(argv: string[]): Promise<number> {
   let server: Awaited<ReturnType<typeof buildServer>> | undefined;
   let address: string;
   try {
-    if (config.databaseUrl) await reachable(database);
+    if (config.databaseUrl) {
+      await reachable(database);
+      usableDataDir(config.dataDir);
+    }
     app = await createApp(config, database);
     if (app.adminToken.generated) {
       const { token, file } = app.adminToken.generated;
@@ -125,7 +128,8 @@ function usableDataDir(dir: string): void {
   try {
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
   } catch {
-    throw new Error(`${named} is not readable and writable by this process (user ${os.userInfo().username})`);
+    // The uid, not the user's name: a container's user may have no entry in /etc/passwd (os.userInfo throws).
+    throw new Error(`${named} is not readable and writable by this process (uid ${process.getuid?.() ?? 'unknown'})`);
   }
 }
 

@@ -75,6 +75,7 @@ describe('fulcrum serve with a setting it cannot use', () => {
     expect(run.stderr).toContain(`FULCRUM_DATABASE_URL (postgresql://fulcrum:***@127.0.0.1:${port}/fulcrum): cannot connect:`);
     expect(run.stderr).toContain('ECONNREFUSED');
     expect(`${run.stdout}${run.stderr}`).not.toContain('s3cret-pw');
+    expect(fs.existsSync(dir)).toBe(false);
   });
   it('names FULCRUM_DATA_DIR when it is a file, or cannot be made under one, before writing anything', async () => {
     const file = path.join(root, 'a-file');
