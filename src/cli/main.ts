@@ -1,5 +1,6 @@
 // The `fulcrum` command: one subcommand per file in this folder.
 
+import { parseArgs } from 'node:util';
 import { compileWasmForShortCalls } from '../policy/cedar-runtime.js';
 import { apply } from './apply.js';
 import { audit } from './audit.js';
@@ -89,11 +90,47 @@ usage: fulcrum <command> [options]
 
 Client commands talk to a server: --url or FULCRUM_URL (default http://127.0.0.1:4100),
 with FULCRUM_TOKEN, else the session of fulcrum login, else the admin token in $FULCRUM_DATA_DIR/admin-token.
+fulcrum <command> --help prints this list's lines about one command, and does nothing else.
 `;
+
+/**
+ * The entries of HELP, each with the commands it describes: its first word, and a word after ` / `
+ * (`login … / logout`). An entry is its head line and the indented lines under it.
+ */
+export function helpEntries(): Array<{ commands: string[]; text: string }> {
+  const entries: Array<{ commands: string[]; text: string }> = [];
+  for (const line of HELP.split('\n')) {
+    const head = /^ {2}([a-z][a-z-]*)\b/.exec(line);
+    if (head) {
+      const commands = [head[1] as string, ...[...line.matchAll(/ \/ ([a-z][a-z-]*)\b/g)].map((m) => m[1] as string)];
+      entries.push({ commands, text: `${line}\n` });
+    } else if (/^ {3,}\S/.test(line) && entries.length > 0) (entries.at(-1) as { text: string }).text += `${line}\n`;
+  }
+  return entries;
+}
+
+/** What `fulcrum COMMAND --help` prints: the lines of HELP about COMMAND, or nothing for an unknown one. */
+function commandHelp(command: string): string | undefined {
+  const text = helpEntries()
+    .filter((e) => e.commands.includes(command))
+    .map((e) => e.text)
+    .join('');
+  return text ? `usage: fulcrum <command> [options]\n\n${text}` : undefined;
+}
 
 export async function main(argv: string[]): Promise<number> {
   compileWasmForShortCalls();
   const [command, ...rest] = argv;
+  // `--help` anywhere before a `--` asks what the command does, never for it to run: `migrate --help`
+  // must not migrate a database, nor `serve --help` start a server.
+  const end = rest.indexOf('--');
+  if (command && (end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+    const help = commandHelp(command);
+    if (help) {
+      process.stdout.write(help);
+      return 0;
+    }
+  }
   // Client commands print what servers, agents and people wrote (src/cli/terminal.ts); the server's own
   // commands print what it wrote itself, and its logs are JSON.
   if (command !== 'serve' && command !== 'demo' && command !== 'migrate') {
@@ -150,14 +187,18 @@ export async function main(argv: string[]): Promise<number> {
       case 'mcp':
         return await mcp(rest);
       case 'migrate':
+        // It takes nothing: anything given (`--dry-run`) stops it rather than being ignored as it migrates.
+        parseArgs({ args: rest, options: {} });
         return await migrate();
       case 'backup':
         return await backup(rest);
       case 'restore':
         return await restore(rest);
       case 'schema-report':
+        parseArgs({ args: rest, options: {} });
         return await printSchemaReport();
       case 'openapi':
+        parseArgs({ args: rest, options: {} });
         return await printOpenApi();
       case undefined:
       case 'help':
