@@ -32,6 +32,7 @@ export async function demo(argv: string[]): Promise<number> {
   if (days < 1 || days > 365) throw new CliError('--days must be between 1 and 365', 2);
   const port = wholeNumber(values.port, '--port');
   if (port > 65_535) throw new CliError(`--port must be between 0 and 65535, got ${port}`, 2);
+  const ownDir = values['data-dir'] === undefined;
   const dataDir = values['data-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-demo-'));
   const release = claim(dataDir);
 
@@ -57,6 +58,14 @@ export async function demo(argv: string[]): Promise<number> {
       throw new CliError(
         `stopped by ${interrupted} while the server started; ${dataDir} is empty again`,
         SIGNAL_EXIT[interrupted],
+      );
+    // A directory of its own making is of no use to anyone now: each failed start left one in /tmp.
+    if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    // The server's words name its own settings (FULCRUM_PORT), which the demo's --port overrides, and
+    // an admin token saved in the directory just emptied.
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new CliError(
+        `port ${port} is already in use (a demo or a Fulcrum still running? another program?): stop it, or run the demo on another port with --port P (0: any free port)`,
       );
     throw err;
   } finally {

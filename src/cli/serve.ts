@@ -151,7 +151,11 @@ function listenError(err: unknown, config: { host: string; port: number }): unkn
   const at = `${config.host}:${config.port}`;
   switch ((err as { code?: string }).code) {
     case 'EADDRINUSE':
-      return new Error(`FULCRUM_PORT (--port): ${at} is in use by another process: stop it, or choose another port`);
+      // With its code: the demo, which chose the port itself, says so in its own words (demo.ts).
+      return Object.assign(
+        new Error(`FULCRUM_PORT (--port): ${at} is in use by another process: stop it, or choose another port`),
+        { code: 'EADDRINUSE' },
+      );
     case 'EACCES':
       return new Error(`FULCRUM_PORT (--port): this process may not listen on ${at} (ports below 1024 need privileges)`);
     case 'EADDRNOTAVAIL':
