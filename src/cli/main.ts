@@ -62,6 +62,8 @@ usage: fulcrum <command> [options]
   costs [--group-by agent|initiative|model|business-unit] [--from D] [--to D] [--limit N]
                                   spend
   outcomes INITIATIVE             outcome metrics against baseline and target
+  outcomes INITIATIVE record METRIC VALUE --period PERIOD
+                                  record a manual metric's value (self-reported)
   roi INITIATIVE                  value against cost, with provenance
   incidents [list|show|open|move|note|report]
                                   incidents, their timeline and the Art. 73 reporting clock

@@ -17,7 +17,7 @@ const USAGE = {
   agents: 'usage: fulcrum agents suspend|resume NAME --reason TEXT',
   costs:
     'usage: fulcrum costs [--group-by agent|initiative|model|business-unit] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N]',
-  outcomes: 'usage: fulcrum outcomes INITIATIVE',
+  outcomes: 'usage: fulcrum outcomes INITIATIVE | outcomes INITIATIVE record METRIC VALUE --period PERIOD',
   roi: 'usage: fulcrum roi INITIATIVE',
   decisions: 'usage: fulcrum decisions [--agent NAME] [--decision allow|deny|approval_required] [--limit N]',
   evidence: 'usage: fulcrum evidence export --initiative NAME -o FILE.tar.gz',
@@ -41,6 +41,7 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
       url: { type: 'string' },
       initiative: { type: 'string' },
       output: { type: 'string', short: 'o' },
+      period: { type: 'string' },
     },
   });
   // An evidence archive is streamed to its file, so it may be larger than an answer read into memory.
@@ -108,6 +109,20 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
     }
     case 'outcomes': {
       if (!sub) break;
+      // A manual metric's value is recorded by a person (docs/evidence.md): here, not only with curl.
+      if (target === 'record') {
+        const [, , metric, given] = positionals;
+        const value = Number(given);
+        if (!metric || given === undefined || given.trim() === '' || !Number.isFinite(value) || !values.period) break;
+        const m = await ok(
+          api.POST('/v1/initiatives/{name}/measurements', {
+            params: { path: { name: sub } },
+            body: { metric, value, period: values.period },
+          }),
+        );
+        out(m, () => `${m.initiative}: ${m.metric} = ${m.value} for ${m.period} (${m.provenance}, by ${m.recordedBy})\n`);
+        return 0;
+      }
       const r = await ok(api.GET('/v1/initiatives/{name}/outcomes', { params: { path: { name: sub } } }));
       out(r, () =>
         r.metrics

@@ -162,6 +162,27 @@ describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
     // Thirteen CLI processes, one after another: 23-30 s on this 2-core machine when its host is busy.
   }, 90_000);
 
+  it("records a manual metric's value (it could be recorded with curl only)", async () => {
+    const recorded = await cli(
+      'outcomes',
+      'finance-close-reconciliation',
+      'record',
+      'days to close',
+      '6.5',
+      '--period',
+      '2026-11',
+    );
+    expect([recorded.code, recorded.stdout]).toEqual([
+      0,
+      'finance-close-reconciliation: days to close = 6.5 for 2026-11 (self-reported, by admin)\n',
+    ]);
+    const after = await cli('outcomes', 'finance-close-reconciliation');
+    expect(after.stdout).toMatch(/^days to close +baseline 8 {2}target 5 {2}current 6\.5 \(self-reported\)/m);
+    expect(
+      (await cli('outcomes', 'finance-close-reconciliation', 'record', 'days to close', 'six', '--period', '2026-11')).code,
+    ).toBe(2);
+  }, 60_000);
+
   it('prints the scale-or-fail scorecard', async () => {
     const table = await cli('diagnose');
     expect(table.code).toBe(0);

@@ -53,12 +53,15 @@ function documentedCommands(): Map<string, string> {
   return found;
 }
 
-/** The sub-commands an entry of `fulcrum help` names before its options (`keys create|list|revoke --agent …`). */
-const subcommands = (entry: string) =>
-  ((entry.split('\n')[0] ?? '').trim().split(/[\s[]-/)[0] ?? '')
-    .split(/\s+/)
-    .slice(1)
-    .flatMap((w) => w.match(/\b[a-z][a-z-]*\b/g) ?? []);
+/**
+ * The sub-commands an entry of `fulcrum help` names before its options (`keys create|list|revoke --agent …`);
+ * none when an argument comes first (`outcomes INITIATIVE record …`).
+ */
+function subcommands(entry: string): string[] {
+  const words = ((entry.split('\n')[0] ?? '').trim().split(/[\s[]-/)[0] ?? '').split(/\s+/).slice(1);
+  if (!/[a-z]/.test(words[0] ?? '')) return [];
+  return words.flatMap((w) => w.match(/\b[a-z][a-z-]*\b/g) ?? []);
+}
 
 describe('the commands of fulcrum', () => {
   const entries = helpEntries();
