@@ -5,6 +5,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, call, cli } from '../support/process.js';
 
@@ -125,6 +127,55 @@ describe('fulcrum demo (90 days, seed 42)', () => {
     const approvals = (await call(url, token, 'GET', '/v1/approvals?status=used')).json.items;
     expect(approvals.length).toBeGreaterThan(50);
   });
+
+  it("answers every documented read on the demo's data as its OpenAPI document says", async () => {
+    type Parameter = { in: string; name: string; schema: { enum?: string[] } };
+    type Responses = Record<string, { content?: Record<string, { schema: object }> }>;
+    const doc = (await (await fetch(`${url}/openapi.json`)).json()) as {
+      paths: Record<string, { get?: { parameters?: Parameter[]; responses: Responses } }>;
+      components: { schemas: Record<string, object> };
+    };
+    // The document's own schemas, as a client generated from it reads the answers.
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    for (const [name, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(schema, `#/components/schemas/${name}`);
+    const get = async (p: string) => {
+      const res = await fetch(url + p, { headers: { authorization: `Bearer ${token}` } });
+      return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+    };
+    const wrong: string[] = [];
+    let read = 0;
+    for (const [template, item] of Object.entries(doc.paths)) {
+      if (!item.get) continue;
+      // A path's object: the first its collection lists (`/v1/agents/{name}` → the first of `/v1/agents`).
+      let p = template;
+      for (const param of (item.get.parameters ?? []).filter((x) => x.in === 'path')) {
+        const list = await get(p.slice(0, p.indexOf(`/{${param.name}}`)));
+        const first = list.status === 200 ? (JSON.parse(list.body).items?.[0] as Record<string, any> | undefined) : undefined;
+        const id = first?.metadata?.name ?? first?.name ?? first?.id;
+        p = p.replace(`{${param.name}}`, encodeURIComponent(id ?? 'none-in-the-demo'));
+      }
+      // Each value of a query parameter that has a few (the report's formats, the costs' groupings).
+      const choices = (item.get.parameters ?? []).filter((x) => x.in === 'query' && x.schema.enum);
+      const urls = [p, ...choices.flatMap((c) => (c.schema.enum ?? []).map((v) => `${p}?${c.name}=${v}`))];
+      for (const u of urls) {
+        const answer = await get(u);
+        const documented = item.get.responses[String(answer.status)];
+        if (!documented) {
+          wrong.push(`GET ${u}: ${answer.status}, a status its document does not name: ${answer.body.slice(0, 200)}`);
+          continue;
+        }
+        if (answer.status === 200) read++;
+        const schema = documented.content?.['application/json']?.schema;
+        if (!schema || !answer.type.startsWith('application/json')) continue;
+        const valid = ajv.compile(schema);
+        if (!valid(JSON.parse(answer.body)))
+          wrong.push(`GET ${u}: ${answer.status} ${ajv.errorsText(valid.errors).slice(0, 300)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(read).toBeGreaterThan(70);
+  }, 120_000);
 
   it('stops the server it started on Ctrl-C', async () => {
     const exited = new Promise<number | null>((r) => proc.once('exit', r));
