@@ -120,7 +120,7 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
   });
   checkpoints.start(config.auditCheckpointSeconds * 1000);
   registry.onChange(() => guard.invalidate());
-  registry.onApprovalsRevoked((revoked, actor) => guard.approvalsRevoked(revoked, actor));
+  registry.onApprovalsRevoked((revoked) => guard.approvalsRevoked(revoked));
   registry.recordWith(guard.changeWithActs);
   const evidence = createEvidenceService({
     db,

@@ -1060,27 +1060,12 @@ export async function createGuardService(db: Kysely<Database>, opts: GuardOption
     },
 
     /**
-     * Records the approvals a registry write revoked (an Agent deleted, or stopped by its descriptor's
-     * status) as the kill switch's are, once the write has committed, and wakes the calls waiting on
-     * them on this node (the others hear it at their next read of the approvals waited on).
+     * Wakes the calls waiting on this node on the approvals a registry write revoked (an Agent deleted,
+     * or stopped by its descriptor's status), once it committed with their entries; the other nodes hear
+     * it at their next read of the approvals waited on.
      */
-    async approvalsRevoked(revoked: readonly RevokedApproval[], actor: string): Promise<void> {
-      // Appended together, in order: one group commit for them all, not one commit after another.
-      await Promise.all(
-        revoked.map(async (a) => {
-          await appendAct({
-            kind: 'approval.revoked',
-            actor,
-            agent: a.agent,
-            action: 'tool.call',
-            target: a.tool,
-            dataDomains: a.dataDomains,
-            approvalId: a.id,
-            detail: { reason: a.reason },
-          });
-          events.emit(a.id);
-        }),
-      );
+    approvalsRevoked(revoked: readonly RevokedApproval[]): void {
+      for (const a of revoked) events.emit(a.id);
     },
 
     /** How an allowed call went, reported by the agent that made it (the SDK's `run` does this). */

@@ -101,8 +101,8 @@ export interface RegistryOptions {
   operatorChecks?: (o: Desired) => Problem[];
 }
 
-/** Told, after a write commits, of the approvals it revoked and who wrote it (the guard audits them). */
-type RevokedListener = (revoked: RevokedApproval[], actor: string) => Promise<void>;
+/** Told, after a write commits, of the approvals it revoked (and recorded with it): the guard wakes the calls waiting on them. */
+type RevokedListener = (revoked: RevokedApproval[]) => void;
 
 export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
   const store = createRegistryStore(db);
@@ -298,12 +298,13 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
       // Tried again when PostgreSQL ends it as a conflict (a deadlock with a decision's commit or an
       // approval): each try reads the registry under its own lock, and writes only to the database.
       // A write that changes an agent's or a person's credentials (a client bound or unbound, keys
-      // revoked by a deletion) is made in the audit writer's transaction, with the entries recording it:
-      // made first and recorded after, a failed entry left the credentials changed with nothing in the
-      // log. Only those: a batch of the writer holds the node's decisions until it commits, and a large
-      // apply that touches no credential need not. Worked out ahead; when another write came in and the
-      // write, checked again under the lock, changes credentials after all, it is tried again (Stale).
-      const logged = withActs !== undefined && (ahead === undefined || changesCredentials(ahead));
+      // revoked by a deletion), or that stops an agent (and so revokes its open approvals), is made in
+      // the audit writer's transaction, with the entries recording it: made first and recorded after, a
+      // failed entry left the credentials changed, or the approvals revoked, with nothing in the log.
+      // Only those: a batch of the writer holds the node's decisions until it commits, and a large
+      // apply that touches neither need not. Worked out ahead; when another write came in and the
+      // write, checked again under the lock, is one of those after all, it is tried again (Stale).
+      const logged = withActs !== undefined && (ahead === undefined || recordedWithActs(ahead));
       const run = async (
         body: (
           trx: Transaction<Database>,
@@ -319,7 +320,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
           const again = await prepare(locked, toPut(locked, put, opts), opts, locate, verdicts, () => undefined, undefined, tx);
           if ('refused' in again) throw again.refused;
           prepared = again;
-          if (!logged && withActs && changesCredentials(prepared)) throw new Stale();
+          if (!logged && withActs && recordedWithActs(prepared)) throw new Stale();
         }
         if (prepared === ahead) {
           // Spend imports move no revision: a Budget whose currency changes has its lines counted
@@ -367,10 +368,19 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
         }
         // Only where the write stops an agent that could act: a large apply that rewrites a proposed
         // initiative of thousands of agents makes no statement for each.
-        for (const agent of agentsWritten(changes, next)) {
-          const why = stoppedBy(next, agent);
-          if (why && prepared.current.has('Agent', agent) && !stoppedBy(prepared.current, agent)) await revokeFor(agent, why);
-        }
+        for (const [agent, why] of agentsStopped(prepared)) await revokeFor(agent, why);
+        // Each approval revoked is an entry committed with the write, as the kill switch's are.
+        for (const a of revoked)
+          acts.push({
+            kind: 'approval.revoked',
+            actor: actorName(opts.actor),
+            agent: a.agent,
+            action: 'tool.call',
+            target: a.tool,
+            dataDomains: a.dataDomains,
+            approvalId: a.id,
+            detail: { reason: a.reason },
+          });
         // Agents leaving an initiative stay linked to its open incidents, and what they did there
         // keeps the initiative's retention floor (their data stays held).
         const leaving = changes.flatMap((c) => {
@@ -388,7 +398,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
         return { value: { result, revoked }, acts };
       });
       for (const l of listeners) l();
-      if (revoked.length > 0) await onRevoked?.(revoked, actorName(opts.actor));
+      if (revoked.length > 0) onRevoked?.(revoked);
       return result;
     } catch (err) {
       if (err instanceof Rollback) return err.result;
@@ -407,7 +417,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     recordWith(changeWithActs: ChangeWithActs): void {
       withActs = changeWithActs;
     },
-    /** Sets who records the approvals a write revokes (an Agent deleted or stopped by its status). */
+    /** Sets who is told of the approvals a write revoked (an Agent deleted or stopped by its status), once it committed. */
     onApprovalsRevoked(listener: RevokedListener): void {
       onRevoked = listener;
     },
@@ -656,6 +666,28 @@ function revokedAct(
       reason: DELETED[kind],
     },
   };
+}
+
+/**
+ * Whether a write is made in the audit writer's transaction, with the entries that record it: it
+ * changes credentials, or may revoke approvals (it deletes an Agent, or stops one that could act).
+ */
+function recordedWithActs(p: { changes: Change[]; current: RegistrySnapshot; next: RegistrySnapshot }): boolean {
+  return (
+    changesCredentials(p) || p.changes.some((c) => c.action === 'deleted' && c.kind === 'Agent') || agentsStopped(p).length > 0
+  );
+}
+
+/** The Agents a write stops (by their status, or their initiative's stage) that could act before it, and why. */
+function agentsStopped(p: {
+  changes: readonly Change[];
+  current: RegistrySnapshot;
+  next: RegistrySnapshot;
+}): Array<[string, string]> {
+  return [...agentsWritten(p.changes, p.next)].flatMap((agent): Array<[string, string]> => {
+    const why = stoppedBy(p.next, agent);
+    return why && p.current.has('Agent', agent) && !stoppedBy(p.current, agent) ? [[agent, why]] : [];
+  });
 }
 
 /** The Agents a write's changes bear on: those written, and those of the Initiatives written. */
