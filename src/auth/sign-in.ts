@@ -12,6 +12,8 @@ import { IdpError, type Issuer, randomToken, s256, TokenRefused } from './oidc.j
 export const LOGIN_TTL_SECONDS = 600;
 const SCOPE = 'openid email profile';
 const MAX_EMAIL = 320;
+/** Longest IdP subject identifier an entry names (OIDC Core §2: at most 255 ASCII characters). */
+const MAX_SUBJECT = 255;
 
 /** A sign-in that ends without a session; `status` and `message` are for the person. */
 export class SignInRefused extends Error {
@@ -73,14 +75,19 @@ export function createPeopleSignIn(deps: {
       if (err instanceof TokenRefused) throw new SignInRefused(`the IdP's ID token was refused: ${err.message}`, 502);
       throw err;
     }
+    // A token the IdP signed for this client, refused: recorded as the refusals below are, with the
+    // IdP's subject (its email is often at UserInfo only, which a refused token is not taken to). Each
+    // costs the address a failed credential (routes/identity.ts), so a flood of them is refused (429)
+    // before it is recorded, as the others are.
+    const subject = typeof claims.sub === 'string' && claims.sub.length <= MAX_SUBJECT ? { subject: claims.sub } : {};
     if (nonce !== undefined && (typeof claims.nonce !== 'string' || !same(claims.nonce, nonce)))
-      throw new SignInRefused('the ID token is not for this sign-in (nonce)', 400);
+      throw await refuse('the ID token is not for this sign-in (nonce)', 400, undefined, subject);
     // The authorized party, when the token names one, must be this client, and a token with several
     // audiences must name it (OIDC Core §3.1.3.7). Checked only with several audiences, a token for this
     // client alone that named another as its authorized party signed the person in.
     const severalAudiences = Array.isArray(claims.aud) && claims.aud.length > 1;
     if ((claims.azp !== undefined || severalAudiences) && claims.azp !== audience)
-      throw new SignInRefused('the ID token was issued to another client (azp)', 400);
+      throw await refuse('the ID token was issued to another client (azp)', 400, undefined, subject);
     // Where the IdP keeps profile claims out of the ID token (OIDC Core §5.4 with an access token),
     // they come from UserInfo, for the same subject (§5.3.2).
     if (claims.email === undefined && typeof tokens.access_token === 'string') {
@@ -141,11 +148,16 @@ export function createPeopleSignIn(deps: {
     return { ...session, person: person.name, email };
   }
 
-  async function refuse(message: string, status: 403, email?: string): Promise<SignInRefused> {
+  async function refuse(
+    message: string,
+    status: 400 | 403,
+    email?: string,
+    about: { subject?: string } = {},
+  ): Promise<SignInRefused> {
     await deps.recordAct({
       kind: 'auth.refused',
       actor: email ? `oidc:${email}` : 'oidc',
-      detail: { reason: message, issuer: oidc.issuer },
+      detail: { reason: message, issuer: oidc.issuer, ...about },
     });
     return new SignInRefused(message, status, email);
   }
