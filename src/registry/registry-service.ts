@@ -474,14 +474,19 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
         const list = referrers.map((r) => `${r.kind}/${r.name} (${r.path.slice(1).replaceAll('/', '.')})`).join(', ');
         throw new ConflictError(`${kind} "${name}" is still referenced by ${list}`, { referencedBy: referrers });
       }
+      let done: ApplyResult;
       try {
-        await commit([], { remove: [{ kind, name }], actor });
+        done = await commit([], { remove: [{ kind, name }], actor });
       } catch (err) {
         // A Policy that names it (e.g. a tool as a Cedar action) would no longer validate.
         if (err instanceof ValidationError)
           throw new ConflictError(`${kind} "${name}" is still used: ${err.message}`, { problems: err.problems });
         throw err;
       }
+      // Deleted meanwhile by another write (two deletions racing on two nodes): checked again under the
+      // registry's lock, this one deleted nothing, and says so as a deletion made after that one would,
+      // rather than 204 to both callers with one deletion in the registry's history and the log.
+      if (done.deleted.length === 0) throw new NotFoundError(`no ${kind} named "${name}"`);
     },
 
     /** Validates a whole bundle, then applies it in one transaction, or applies nothing. */
