@@ -30,6 +30,20 @@ describe.skipIf(!ENGINES.includes('postgres'))('registry writes racing on two no
 
   const put = (node: number, agent: string, status: string) =>
     c.request(node, { method: 'PUT', url: `/v1/agents/${agent}`, payload: { spec: { ...base, status } } });
+  /** The same write as `put`, as an apply of one file (`fulcrum apply -f`). */
+  const apply = (node: number, agent: string, status: string) =>
+    c.request(node, {
+      method: 'POST',
+      url: '/v1/apply',
+      payload: {
+        files: [
+          {
+            path: `${agent}.yaml`,
+            content: `apiVersion: fulcrum/v1\nkind: Agent\nmetadata:\n  name: ${agent}\nspec: ${JSON.stringify({ ...base, status })}\n`,
+          },
+        ],
+      },
+    });
   const refund = (node: number, token: string, orderId: string, approvalId?: string) =>
     c.request(node, {
       method: 'POST',
@@ -78,11 +92,14 @@ describe.skipIf(!ENGINES.includes('postgres'))('registry writes racing on two no
     return { key, credential: issued.json().id as string, pending, granted };
   }
 
-  it('two writes retiring the same agent on two nodes: one revokes each approval, with one entry each', async () => {
+  it('two writes retiring the same agent on two nodes (PUT, apply): one revokes each approval, with one entry each', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const agent = `race-retire-${round}`;
       const { pending, granted } = await agentWithApprovals(agent);
-      const answers = await Promise.all([put(0, agent, 'retired'), put(1, agent, 'retired')]);
+      const answers = await Promise.all([
+        round % 2 ? put(0, agent, 'retired') : apply(0, agent, 'retired'),
+        apply(1, agent, 'retired'),
+      ]);
       for (const a of answers) expect(a.statusCode, a.body).toBe(200);
       for (const id of [pending, granted]) {
         expect(await approvalStatus(id)).toBe('revoked');
