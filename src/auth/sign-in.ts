@@ -27,10 +27,20 @@ export class SignInRefused extends Error {
      * anyone can link to /auth/callback, so such a refusal is no failed credential.
      */
     readonly started = true,
+    /** True when the refusal was already counted against the address (`refusing`), before its entry. */
+    readonly counted = false,
   ) {
     super(message);
   }
 }
+
+/**
+ * Called, synchronously, just before a refusal's audit entry is written: counts it against the
+ * caller's address, or throws (429) when the address has no budget left, and then nothing is recorded.
+ * Checked at the request's start only, refusals made at once from one address (callbacks sent in
+ * parallel, each with a code of its own) all passed, and all were recorded.
+ */
+export type Refusing = () => void;
 
 export interface AuditAct {
   kind: 'auth.signed-in' | 'auth.refused' | 'auth.signed-out';
@@ -64,8 +74,16 @@ export function createPeopleSignIn(deps: {
     return url;
   }
 
-  /** The verified ID token's email → a Person and a session; refusals audited and thrown. */
-  async function finish(tokens: Record<string, unknown>, audience: string, kind: SessionKind, nonce?: string) {
+  /** The verified ID token's email → a Person and a session; refusals counted (`refusing`), audited and thrown. */
+  async function finish(
+    tokens: Record<string, unknown>,
+    audience: string,
+    kind: SessionKind,
+    refusing: Refusing,
+    nonce?: string,
+  ) {
+    const refuse = (message: string, status: 400 | 403, email?: string, about: { subject?: string } = {}) =>
+      refused(refusing, message, status, email, about);
     const idToken = tokens.id_token;
     if (typeof idToken !== 'string') throw new SignInRefused('the IdP answered without an ID token', 502);
     let claims: Record<string, unknown>;
@@ -148,18 +166,20 @@ export function createPeopleSignIn(deps: {
     return { ...session, person: person.name, email };
   }
 
-  async function refuse(
+  async function refused(
+    refusing: Refusing,
     message: string,
     status: 400 | 403,
-    email?: string,
-    about: { subject?: string } = {},
+    email: string | undefined,
+    about: { subject?: string },
   ): Promise<SignInRefused> {
+    refusing();
     await deps.recordAct({
       kind: 'auth.refused',
       actor: email ? `oidc:${email}` : 'oidc',
       detail: { reason: message, issuer: oidc.issuer, ...about },
     });
-    return new SignInRefused(message, status, email);
+    return new SignInRefused(message, status, email, true, true);
   }
 
   return {
@@ -194,7 +214,12 @@ export function createPeopleSignIn(deps: {
      * The IdP sent the browser back: check it, redeem the code, and sign the person in.
      * `redeeming` runs just before Fulcrum calls the IdP (the route counts that call).
      */
-    async callback(query: Record<string, string | undefined>, cookie: string | undefined, redeeming = () => {}) {
+    async callback(
+      query: Record<string, string | undefined>,
+      cookie: string | undefined,
+      redeeming = () => {},
+      refusing: Refusing = () => {},
+    ) {
       // First whether this browser started a sign-in: anyone can link a person to
       // /auth/callback?error=…&error_description=<their words>, and Fulcrum's page would show them.
       const login = parseLoginCookie(cookie, now());
@@ -231,7 +256,7 @@ export function createPeopleSignIn(deps: {
       );
       if (status !== 200)
         throw new SignInRefused(`the IdP refused the authorization code (${String(body.error ?? status)})`, 502);
-      const session = await finish(body, oidc.clientId, 'browser', login.nonce);
+      const session = await finish(body, oidc.clientId, 'browser', refusing, login.nonce);
       return { ...session, returnTo: login.returnTo };
     },
 
@@ -257,7 +282,7 @@ export function createPeopleSignIn(deps: {
     },
 
     /** `fulcrum login`, step two (polled): pending, or the person's session. */
-    async devicePoll(deviceCode: string) {
+    async devicePoll(deviceCode: string, refusing: Refusing = () => {}) {
       const { status, body } = await issuer.post(
         await endpoint('token_endpoint'),
         {
@@ -279,7 +304,7 @@ export function createPeopleSignIn(deps: {
           400,
         );
       }
-      return { session: await finish(body, device.clientId, 'cli') } as const;
+      return { session: await finish(body, device.clientId, 'cli', refusing) } as const;
     },
   };
 }

@@ -101,7 +101,7 @@ describe.each(ENGINES)('refused sign-ins in the audit log (%s)', (engine) => {
     await verified(t);
   });
 
-  it("records a flood of refused tokens from one address only up to the address's budget", async () => {
+  it("records a flood of refused tokens from one address, one after another or all at once, only up to the address's budget", async () => {
     const t = await start(3);
     // Six sign-ins started (each a login at the IdP) before any comes back: the callbacks are the flood.
     const callbacks = [];
@@ -110,7 +110,17 @@ describe.each(ENGINES)('refused sign-ins in the audit log (%s)', (engine) => {
     for (const callback of callbacks) answers.push((await callback()).statusCode);
     expect(answers).toEqual([400, 400, 400, 429, 429, 429]);
     // Read from the database: the address, the tests' own, is refused at every route for now.
-    const db = t.app.database.db;
-    expect(await db.selectFrom('audit_entries').select('id').where('kind', '=', 'auth.refused').execute()).toHaveLength(3);
+    const recorded = async (db: typeof t.app.database.db) =>
+      (await db.selectFrom('audit_entries').select('id').where('kind', '=', 'auth.refused').execute()).length;
+    expect(await recorded(t.app.database.db)).toBe(3);
+
+    // All at once: each passed the check at the request's start before any was counted, and all eight
+    // were recorded. Counted as each is recorded, three are.
+    const at = await start(3);
+    const parallel = [];
+    for (let i = 0; i < 8; i++) parallel.push(await cameBack(at, 'azp.flood@acme.example'));
+    const all = (await Promise.all(parallel.map((callback) => callback()))).map((r) => r.statusCode).sort();
+    expect(all).toEqual([400, 400, 400, 429, 429, 429, 429, 429]);
+    expect(await recorded(at.app.database.db)).toBe(3);
   });
 });

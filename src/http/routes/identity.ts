@@ -93,6 +93,15 @@ export function identityRoutes(
     refuseLimited(ip);
     idpCalls.fail(ip);
   };
+  /**
+   * A sign-in refused after the IdP answered, counted as a failed credential of `ip` before its audit
+   * entry is written, in the same turn as the check (sign-in.ts `Refusing`): past the budget it is
+   * refused (429) and not recorded, however many arrive at once.
+   */
+  const countRefusal = (ip: string) => {
+    failures.check(ip);
+    failures.fail(ip);
+  };
   const { people, sessions, settings } = identity;
   for (const s of [AuthSession, DeviceAuthorization, DeviceSession, ProtectedResource]) server.addSchema(s);
 
@@ -216,7 +225,14 @@ export function identityRoutes(
       refuseLimited(request.ip);
       try {
         const login = cookieValue(request.headers.cookie, identity.loginCookieName);
-        const done = await idp(() => flow.callback(request.query, login, () => idpCalls.fail(request.ip)));
+        const done = await idp(() =>
+          flow.callback(
+            request.query,
+            login,
+            () => idpCalls.fail(request.ip),
+            () => countRefusal(request.ip),
+          ),
+        );
         await endPrevious(cookieValue(request.headers.cookie, identity.cookieName));
         return reply
           .header('set-cookie', [clearLogin, cookie(identity.cookieName, done.token, settings.sessionSeconds)])
@@ -224,7 +240,7 @@ export function identityRoutes(
           .redirect(`${settings.publicUrl}${done.returnTo}`, 302);
       } catch (err) {
         if (!(err instanceof SignInRefused)) throw err;
-        if (err.started) failures.fail(request.ip);
+        if (err.started && !err.counted) failures.fail(request.ip);
         request.log.warn({ reason: err.message }, 'console sign-in refused');
         return refusalPage(reply.header('set-cookie', clearLogin), err);
       }
@@ -338,12 +354,12 @@ export function identityRoutes(
       // refuses (made up, expired, denied) is also a failed credential.
       callingIdp(request.ip);
       try {
-        const r = await idp(() => flow.devicePoll(request.body.deviceCode));
+        const r = await idp(() => flow.devicePoll(request.body.deviceCode, () => countRefusal(request.ip)));
         if (r.pending) return reply.code(202).send({ pending: r.pending });
         return { token: r.session.token, expiresAt: r.session.expiresAt, person: r.session.person };
       } catch (err) {
         if (!(err instanceof SignInRefused)) throw err;
-        failures.fail(request.ip);
+        if (!err.counted) failures.fail(request.ip);
         throw err.status === 403 ? new NotAllowedError(err.message) : new InputError(err.message);
       }
     },
