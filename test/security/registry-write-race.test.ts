@@ -109,6 +109,24 @@ describe.skipIf(!ENGINES.includes('postgres'))('registry writes racing on two no
     await verified();
   });
 
+  it('a write retiring the agent racing its suspension on the other node: each approval revoked by one, with one entry', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const agent = `race-suspend-${round}`;
+      const { pending, granted } = await agentWithApprovals(agent);
+      const [write, suspend] = await Promise.all([
+        put(0, agent, 'retired'),
+        c.request(1, { method: 'POST', url: `/v1/agents/${agent}/suspend`, payload: { reason: 'race' } }),
+      ]);
+      expect(write.statusCode, write.body).toBe(200);
+      expect(suspend.statusCode, suspend.body).toBe(200);
+      for (const id of [pending, granted]) {
+        expect(await approvalStatus(id)).toBe('revoked');
+        expect(await entries('approval.revoked', { approvalId: id })).toBe(1);
+      }
+    }
+    await verified();
+  });
+
   it('two deletions of the same agent on two nodes: one deletes it, revoking each key and approval once', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const agent = `race-delete-${round}`;
