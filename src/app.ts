@@ -177,7 +177,6 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     registryService: registry,
     // The tier in force: the latest assessment, else the descriptor's.
     riskTier: async (i) => (await latestTiers(db)).get(i) ?? (await registry.snapshot()).get('Initiative', i)?.spec.riskTier,
-    recordAct: guard.recordAct,
     changeWithActs: guard.changeWithActs,
   });
   const monitors = createMonitorService({

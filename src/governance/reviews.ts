@@ -21,10 +21,9 @@ export interface Deps {
   registry(): Promise<RegistrySnapshot>;
   registryService: RegistryService;
   riskTier(initiative: string): Promise<string | undefined>;
-  /** Records the approval of a review, which the registry's own write makes (approve, below). */
-  recordAct(record: ActRecord): Promise<void>;
   /** A review opened, a sign-off, a review closed as rejected, each with its audit entry in one
-   *  transaction (src/guard/audit.ts). */
+   *  transaction (src/guard/audit.ts); a review approved commits its entry with the registry write that
+   *  moves the stage (approve, below). */
   changeWithActs: ChangeWithActs;
 }
 
@@ -100,7 +99,7 @@ export function createReviewService(deps: Deps) {
    * change), and only if the review is still open and the move still holds there. `stale` says why it
    * no longer does; `approved: false` means another request closed the review first.
    */
-  async function approve(row: ReviewTable, tier: string | undefined, at: string) {
+  async function approve(actor: Principal, row: ReviewTable, tier: string | undefined, at: string) {
     let stale: string | undefined;
     let closedElsewhere = false;
     /** The initiative's descriptor tier where the write found it (when no assessment sets one). */
@@ -134,6 +133,9 @@ export function createReviewService(deps: Deps) {
             closedElsewhere = true;
             throw new ConflictError(`review ${row.id} was closed meanwhile`);
           }
+          // Committed with the stage it moves and the review it closes: recorded after, a failed entry
+          // left the initiative promoted with no review.approved in the log.
+          return [closedAct(actor, row, 'approved')];
         },
       );
     } catch (err) {
@@ -328,15 +330,9 @@ export function createReviewService(deps: Deps) {
       if (rejected) {
         await reject(actor, signed.row, at);
       } else if (complete) {
-        const outcome = await approve(signed.row, tier, at);
-        if (outcome.stale !== undefined) {
-          if (await reject(actor, signed.row, at, outcome.stale)) throw staleError(row, outcome.stale);
-        } else if (outcome.approved)
-          // After the registry's write that moved the stage and closed the review, not in it: that write
-          // is the registry service's own transaction (its revision, its notification to the other nodes).
-          // A failed entry leaves the review approved and the stage moved with review.signed recorded for
-          // every sign-off but no review.approved; docs/audit.md.
-          await deps.recordAct(closedAct(actor, signed.row, 'approved'));
+        const outcome = await approve(actor, signed.row, tier, at);
+        if (outcome.stale !== undefined && (await reject(actor, signed.row, at, outcome.stale)))
+          throw staleError(row, outcome.stale);
       }
       const after = await load(id);
       return view(after.row, after.signOffs);

@@ -81,8 +81,10 @@ interface CommitOptions {
   /** What to write, worked out from the registry the write is checked against (again under the lock
    *  when another write came in): a change of one field never writes back what another write changed. */
   derive?: (current: RegistrySnapshot) => Desired[];
-  /** Runs in the write's transaction after the descriptors are written; throwing rolls the write back. */
-  inTransaction?: (trx: Transaction<Database>) => Promise<void>;
+  /** Runs in the write's transaction after the descriptors are written; throwing rolls the write back.
+   *  The entries it answers commit with the write (a review approved), which is then made in the audit
+   *  writer's transaction. */
+  inTransaction?: (trx: Transaction<Database>) => Promise<ActRecord[]>;
 }
 
 /** What a write puts, in the registry it is checked against. */
@@ -304,7 +306,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
       // Only those: a batch of the writer holds the node's decisions until it commits, and a large
       // apply that touches neither need not. Worked out ahead; when another write came in and the
       // write, checked again under the lock, is one of those after all, it is tried again (Stale).
-      const logged = withActs !== undefined && (ahead === undefined || recordedWithActs(ahead));
+      const logged = withActs !== undefined && (ahead === undefined || !!opts.inTransaction || recordedWithActs(ahead));
       const run = async (
         body: (
           trx: Transaction<Database>,
@@ -394,7 +396,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
         await tx.recordChanges(changes, revision, actorName(opts.actor), now);
         await tx.recordStewards(stewardsWritten(prepared.current, written, opts.actor), now);
         await tx.recordClientBinders(clientBindersWritten(prepared.current, written, opts.actor), now);
-        await opts.inTransaction?.(trx);
+        acts.push(...((await opts.inTransaction?.(trx)) ?? []));
         return { value: { result, revoked }, acts };
       });
       for (const l of listeners) l();
@@ -458,7 +460,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
     async update(
       actor: Principal,
       derive: (current: RegistrySnapshot) => Desired[],
-      inTransaction?: (trx: Transaction<Database>) => Promise<void>,
+      inTransaction?: (trx: Transaction<Database>) => Promise<ActRecord[]>,
     ): Promise<ApplyResult> {
       assertCan(actor, 'registry.write');
       return commit([], { actor, derive, ...(inTransaction ? { inTransaction } : {}) });

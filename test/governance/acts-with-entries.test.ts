@@ -148,6 +148,37 @@ describe.each(ENGINES)('a governance act whose audit entry cannot be written (%s
     await verifies();
   });
 
+  it("a review's last sign-off moves no stage without its review.approved entry", async () => {
+    // Recorded after the registry write that moved the stage and closed the review, a failed entry left
+    // the initiative promoted and the review approved with no review.approved in the log.
+    const stage = async () => (await t.request({ method: 'GET', url: '/v1/initiatives/support-deflection' })).json().spec.stage;
+    const before = await stage();
+    const opened = await t.request({
+      method: 'POST',
+      url: '/v1/initiatives/support-deflection/promotions',
+      payload: { to: 'scaled' },
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const id = opened.json().id as string;
+    const review = async () => (await t.request({ method: 'GET', url: `/v1/reviews/${id}` })).json();
+    const sign = (role: string) =>
+      t.request({ method: 'POST', url: `/v1/reviews/${id}/sign-offs`, payload: { role, decision: 'approve' } });
+    const required = (await review()).required as string[];
+    for (const role of required.slice(0, -1)) expect((await sign(role)).statusCode).toBe(200);
+    const last = required.at(-1) as string;
+    await onceAfterFault(
+      'review.approved',
+      () => sign(last),
+      async () => {
+        expect(await stage()).toBe(before);
+        expect((await review()).status).toBe('open');
+      },
+    );
+    expect((await review()).status).toBe('approved');
+    expect(await stage()).toBe('scaled');
+    await verifies();
+  });
+
   it('the retention periods are not changed without their entry', async () => {
     const periods = async () => (await t.request({ method: 'GET', url: '/v1/retention' })).json().periods;
     const before = (await periods()).decisions as number;

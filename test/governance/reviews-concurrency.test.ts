@@ -111,7 +111,6 @@ describe.each(ENGINES)('reviews under concurrency on %s', (engine) => {
       registryService: held,
       riskTier: async (i) =>
         (await latestTiers(t.app.database.db)).get(i) ?? (await real.snapshot()).get('Initiative', i)?.spec.riskTier,
-      recordAct: t.app.guard.recordAct,
       changeWithActs: t.app.guard.changeWithActs,
     });
     return { reviews, gate: g };
