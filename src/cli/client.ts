@@ -7,6 +7,7 @@ import path from 'node:path';
 import { adminTokenFile } from '../auth/admin-token.js';
 import { createFulcrumClient, type FulcrumClient, type Middleware } from '../client/index.js';
 import { dataDirFrom } from '../config.js';
+import { checkAnswers } from './answers.js';
 import { boundedFetch, clientTimeoutMs } from './fetch.js';
 import { savedLogin } from './login.js';
 
@@ -58,8 +59,8 @@ export function serverUrl(url: string | undefined, env: NodeJS.ProcessEnv = proc
 /**
  * The typed client for the server at --url / FULCRUM_URL, with FULCRUM_TOKEN, else the session of
  * `fulcrum login`, else the admin token in $FULCRUM_DATA_DIR/admin-token. Any answer that is not a
- * success, and a server that cannot be reached, reject the call with a CliError saying so; read a
- * success's data with `ok(api.GET(...))`.
+ * success, a success not of the shape the API documents (src/cli/answers.ts), and a server that cannot
+ * be reached, reject the call with a CliError saying so; read a success's data with `ok(api.GET(...))`.
  */
 export function connect(
   opts: { url?: string | undefined; maxAnswerBytes?: number } = {},
@@ -100,6 +101,7 @@ export function connect(
         );
       },
     });
+  api.use(checkAnswers(url));
   api.use(cliErrors(url, token !== undefined));
   return api;
 }

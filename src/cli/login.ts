@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFulcrumClient } from '../client/index.js';
 import { writePrivateFile } from '../private-files.js';
+import { checkAnswers } from './answers.js';
 import { CliError, listenersOn, onThisMachine, serverUrl, warnPlainHttp } from './client.js';
 import { boundedFetch, clientTimeoutMs } from './fetch.js';
 
@@ -92,6 +93,7 @@ function authApi(url: string, env: NodeJS.ProcessEnv, token?: string) {
             `cannot reach Fulcrum at ${url} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
           ),
   });
+  api.use(checkAnswers(url));
   return api;
 }
 

@@ -84,11 +84,12 @@ describe('the CLI and the admin token file', () => {
   it.skipIf(process.getuid?.() !== 0 || !NODE_FOR_NOBODY)(
     "is not sent to a port another local user listens on (run as root: 'nobody' listens)",
     async () => {
+      // It answers as Fulcrum would (the CLI checks every answer's shape): what is sent is what is tested.
       const listener = spawn(
         NODE_FOR_NOBODY as string,
         [
           '-e',
-          `require('node:http').createServer((req, res) => { console.log('GOT ' + (req.headers.authorization ?? 'none')); res.end('{}'); })
+          `require('node:http').createServer((req, res) => { console.log('GOT ' + (req.headers.authorization ?? 'none')); res.end('{"type":"person","id":"dana.lee","permissions":[]}'); })
           .listen(0, '127.0.0.1', function () { console.log('PORT ' + this.address().port); });`,
         ],
         { uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'inherit'] },

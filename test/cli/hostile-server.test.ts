@@ -45,7 +45,8 @@ function deviceSignIn(code: { expiresIn: number; interval: number }, poll: [numb
   return (req, res) => {
     const json = (status: number, body: unknown) =>
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (req.url === '/auth/session') return json(200, { signIn: { deviceLogin: true } });
+    // Fulcrum's shapes, which the CLI checks every answer against (src/cli/answers.ts).
+    if (req.url === '/auth/session') return json(200, { signIn: { oidc: true, deviceLogin: true }, session: null });
     if (req.url === '/auth/device')
       return json(200, { deviceCode: 'dc', userCode: 'ABCD-EFGH', verificationUri: 'https://idp.example/device', ...code });
     return json(...poll);
@@ -292,7 +293,10 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
     const r = await cliWithin(env(s.url), ['decisions']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(
-      /^fulcrum decisions: the server's answer is not JSON \(.*\): is --url \/ FULCRUM_URL a Fulcrum server\?$/m,
+      new RegExp(
+        `^fulcrum decisions: the answer of Fulcrum at ${s.url} to /v1/audit is not JSON \\(.*\\): is --url / FULCRUM_URL a Fulcrum server\\?$`,
+        'm',
+      ),
     );
   });
 
@@ -417,11 +421,26 @@ describe('the CLI against a hostile server', { timeout: 120_000 }, () => {
       // A tool named with the six characters of an escape, which must not read as the override.
       const approval = {
         id: 'apr_1',
+        decisionId: 'dec_1',
         status: 'pending',
         agent: 'a',
         tool: 't\\u202E',
         arguments: { orderId: evil },
+        dataDomains: [],
+        reasons: [],
+        createdAt: 'x',
         expiresAt: 'x',
+        decidedBy: null,
+        decidedAt: null,
+        comment: null,
+        usedAt: null,
+        usedDecisionId: null,
+        revokedAt: null,
+        revokedReason: null,
+        agentOwner: null,
+        keyIssuer: null,
+        oauthClient: null,
+        clientBinders: [],
       };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [approval] }));
     });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Type as T } from '@sinclair/typebox';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientTypes, SCHEMA_FILE } from '../../scripts/client-codegen.mjs';
+import { ANSWERS_FILE, answerSchemas, clientTypes, SCHEMA_FILE } from '../../scripts/client-codegen.mjs';
 import { openApiDocument } from '../../src/cli/openapi.js';
 import { registerContract } from '../../src/http/contract.js';
 import { toErrorReply } from '../../src/http/errors.js';
@@ -76,6 +76,20 @@ describe('the OpenAPI document', () => {
       const line = a.findIndex((l, i) => l !== b[i]);
       expect.fail(
         `${SCHEMA_FILE} is out of date with the server's OpenAPI document (first difference at line ${line + 1}: ` +
+          `committed ${JSON.stringify(a[line])}, generated ${JSON.stringify(b[line])}); run npm run generate:client`,
+      );
+    }
+  });
+
+  it('generates exactly the committed answer shapes the CLI checks (npm run generate:client after changing a route)', () => {
+    const committed = fs.readFileSync(path.join(ROOT, ANSWERS_FILE), 'utf8');
+    const generated = answerSchemas(doc);
+    if (generated !== committed) {
+      const a = committed.split('\n');
+      const b = generated.split('\n');
+      const line = a.findIndex((l, i) => l !== b[i]);
+      expect.fail(
+        `${ANSWERS_FILE} is out of date with the server's OpenAPI document (first difference at line ${line + 1}: ` +
           `committed ${JSON.stringify(a[line])}, generated ${JSON.stringify(b[line])}); run npm run generate:client`,
       );
     }
