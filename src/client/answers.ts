@@ -1034,6 +1034,23 @@ export const answerDocument: { $id: string; paths: AnswerPaths; components: { sc
     }
    }
   },
+  "/v1/people/{name}/sessions": {
+   "delete": {
+    "200": {
+     "$ref": "#/components/schemas/EndedSessions"
+    }
+   },
+   "get": {
+    "200": {
+     "$ref": "#/components/schemas/SessionList"
+    }
+   }
+  },
+  "/v1/people/{name}/sessions/{id}": {
+   "delete": {
+    "204": null
+   }
+  },
   "/v1/people/{name}/tokens": {
    "get": {
     "200": {
@@ -3224,6 +3241,20 @@ export const answerDocument: { $id: string; paths: AnswerPaths; components: { sc
      },
      "text": {
       "type": "string"
+     }
+    }
+   },
+   "EndedSessions": {
+    "type": "object",
+    "required": [
+     "ended"
+    ],
+    "properties": {
+     "ended": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
      }
     }
    },
@@ -7272,6 +7303,55 @@ export const answerDocument: { $id: string; paths: AnswerPaths; components: { sc
      }
     }
    },
+   "SessionInfo": {
+    "type": "object",
+    "required": [
+     "id",
+     "kind",
+     "createdAt",
+     "expiresAt",
+     "current"
+    ],
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "kind": {
+      "type": "string",
+      "enum": [
+       "browser",
+       "cli"
+      ]
+     },
+     "createdAt": {
+      "type": "string"
+     },
+     "expiresAt": {
+      "type": "string"
+     },
+     "current": {
+      "type": "boolean"
+     }
+    }
+   },
+   "SessionList": {
+    "type": "object",
+    "required": [
+     "items",
+     "more"
+    ],
+    "properties": {
+     "items": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/SessionInfo"
+      }
+     },
+     "more": {
+      "type": "boolean"
+     }
+    }
+   },
    "ShadowAgent": {
     "type": "object",
     "required": [
@@ -8082,7 +8162,8 @@ export const answerDocument: { $id: string; paths: AnswerPaths; components: { sc
         "registry.write",
         "approvals.decide",
         "incidents.write",
-        "incidents.close"
+        "incidents.close",
+        "sessions.manage"
        ]
       }
      }
