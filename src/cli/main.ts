@@ -39,8 +39,9 @@ usage: fulcrum <command> [options]
   tokens create|list|revoke --person NAME [ID]
                                   person API tokens
   login [--url URL] / logout     sign in through the company's IdP (device code; docs/auth.md), or out
-  sessions [list] [--person NAME] | end ID | end --all [--person NAME]
-                                  sign-in sessions (console, fulcrum login): yours, or as an admin a person's
+  sessions list|end [ID] [--all] [--person NAME] [--json]
+                                  sign-in sessions (console, fulcrum login): yours, or as an admin a person's;
+                                  end one by ID, or --all but this one
   diagnose [--json]               scale or fail: the six-area scorecard from live evidence
   report [--format pdf|html|md|json] [-o FILE]
                                   the board report (Markdown to stdout unless -o)
