@@ -12,6 +12,7 @@ import { replay } from '../demo/replay.js';
 import { parseStdioAllow } from '../mcp/stdio.js';
 import { CliError, connect, ok } from './client.js';
 import { formatDiagnostic } from './diagnose.js';
+import { PORT_IN_USE } from './serve.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -63,7 +64,7 @@ export async function demo(argv: string[]): Promise<number> {
     if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
     // The server's words name its own settings (FULCRUM_PORT), which the demo's --port overrides, and
     // an admin token saved in the directory just emptied.
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+    if (err instanceof CliError && err.message.includes(PORT_IN_USE))
       throw new CliError(
         `port ${port} is already in use (a demo or a Fulcrum still running? another program?): stop it, or run the demo on another port with --port P (0: any free port)`,
       );

@@ -146,16 +146,16 @@ async function reachable(database: ReturnType<typeof openConfiguredDatabase>): P
   }
 }
 
+/** What a port taken says: the demo, which runs serve as a child and chose the port itself, reads it
+ *  on the child's stderr to say so in its own words (demo.ts). */
+export const PORT_IN_USE = 'is in use by another process';
+
 /** A socket the server could not have, said as the settings that chose it (Node's words name neither). */
 function listenError(err: unknown, config: { host: string; port: number }): unknown {
   const at = `${config.host}:${config.port}`;
   switch ((err as { code?: string }).code) {
     case 'EADDRINUSE':
-      // With its code: the demo, which chose the port itself, says so in its own words (demo.ts).
-      return Object.assign(
-        new Error(`FULCRUM_PORT (--port): ${at} is in use by another process: stop it, or choose another port`),
-        { code: 'EADDRINUSE' },
-      );
+      return new Error(`FULCRUM_PORT (--port): ${at} ${PORT_IN_USE}: stop it, or choose another port`);
     case 'EACCES':
       return new Error(`FULCRUM_PORT (--port): this process may not listen on ${at} (ports below 1024 need privileges)`);
     case 'EADDRNOTAVAIL':
