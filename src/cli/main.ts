@@ -18,6 +18,7 @@ import { migrate } from './migrate.js';
 import { printOpenApi } from './openapi.js';
 import { ops } from './ops.js';
 import { planCommand } from './plan.js';
+import { registryView } from './registry-views.js';
 import { printSchemaReport } from './schema-report.js';
 import { serve } from './serve.js';
 import { sessions } from './sessions.js';
@@ -60,6 +61,12 @@ usage: fulcrum <command> [options]
                                   the kill switch
   decisions [--agent A] [--decision D] [--limit N]
                                   recent decisions from the audit log
+  simulate --agent A (--tool T [--arguments JSON] | --model M) [--data-domains D,E] [--json]
+                                  what a call would be answered, and by which policies (nothing recorded)
+  policies [--cedar] [--json]     every policy in force: built-in rules and custom policies (--cedar: the text)
+  changes [--limit N] [--json]    the registry's change log, newest first: who changed what, when
+  shadow-agents [--limit N] [--after CURSOR] [--json]
+                                  identities seen acting without a valid registration
   costs [--group-by agent|initiative|model|business-unit] [--from D] [--to D] [--limit N]
                                   spend
   outcomes INITIATIVE             outcome metrics against baseline and target
@@ -157,6 +164,11 @@ export async function main(argv: string[]): Promise<number> {
         return await logout(rest);
       case 'sessions':
         return await sessions(rest);
+      case 'simulate':
+      case 'policies':
+      case 'changes':
+      case 'shadow-agents':
+        return await registryView(command, rest);
       case 'audit':
         return await audit(rest);
       case 'demo':
