@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { readMini } from '../support/files.js';
-import { consoleClient, type Idp, ssoSettings, startIdp, walkIdp } from '../support/oidc.js';
+import { consoleClient, consoleSignIn, type Idp, ssoSettings, startIdp, walkIdp } from '../support/oidc.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const PUBLIC = 'http://127.0.0.1:4197';
@@ -40,18 +40,9 @@ describe.each(ENGINES)("a person's sessions, listed and ended (%s)", (engine) =>
 
   /** Signs `email` in through the console's flow: the session's secret. */
   async function browser(email: string): Promise<string> {
-    const login = await t.request({ method: 'GET', url: '/auth/login', token: null });
-    const loginCookie = (login.headers['set-cookie'] as string).split(';')[0] as string;
-    const back = new URL((await walkIdp(login.headers.location as string, email, CALLBACK)).url);
-    const callback = await t.request({
-      method: 'GET',
-      url: `${back.pathname}${back.search}`,
-      token: null,
-      headers: { cookie: loginCookie },
-    });
-    const set = ([callback.headers['set-cookie']].flat() as string[]).find((c) => c?.startsWith('fulcrum_session=fss_'));
-    expect(set, callback.body).toBeDefined();
-    return (set as string).split(';')[0]?.split('=')[1] as string;
+    const { token, status } = await consoleSignIn(t, email, CALLBACK);
+    expect(status).toBe(302);
+    return token as string;
   }
   /** Signs `email` in as `fulcrum login` does (the device flow): the session's secret. */
   async function cli(email: string): Promise<string> {

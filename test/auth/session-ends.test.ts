@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentitySettings } from '../../src/auth/identity-config.js';
 import { hashToken } from '../../src/auth/tokens.js';
 import { readBundle } from '../support/files.js';
-import { consoleClient, type Idp, ssoSettings, startIdp, walkIdp } from '../support/oidc.js';
+import { consoleClient, consoleSignIn, type Idp, ssoSettings, startIdp } from '../support/oidc.js';
 import { startNode, startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -38,18 +38,8 @@ describe('sign-in sessions that are over', () => {
 
   /** Signs in through the console's flow at the IdP as `email`: the session cookie ("name=value") if one was made. */
   async function signIn(email: string): Promise<{ cookie: string | undefined; status: number }> {
-    const login = await t.request({ method: 'GET', url: '/auth/login', token: null });
-    expect(login.statusCode, login.body).toBe(302);
-    const loginCookie = (login.headers['set-cookie'] as string).split(';')[0] as string;
-    const back = new URL((await walkIdp(login.headers.location as string, email, CALLBACK)).url);
-    const callback = await t.request({
-      method: 'GET',
-      url: `${back.pathname}${back.search}`,
-      token: null,
-      headers: { cookie: loginCookie },
-    });
-    const set = ([callback.headers['set-cookie']].flat() as string[]).find((c) => c?.startsWith('fulcrum_session=fss_'));
-    return { cookie: set?.split(';')[0], status: callback.statusCode };
+    const { status, token } = await consoleSignIn(t, email, CALLBACK);
+    return { cookie: token && `fulcrum_session=${token}`, status };
   }
   const whoami = (server: { inject: TestServer['server']['inject'] }, cookie: string) =>
     server.inject({ method: 'GET', url: '/v1/whoami', headers: { cookie } });

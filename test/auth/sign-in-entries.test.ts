@@ -9,7 +9,7 @@ import type { Database } from '../../src/db/schema.js';
 import { clearAuditFault, entriesOf, failAuditKind } from '../support/audit-fault.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { consoleClient, type Idp, ssoSettings, startIdp, walkIdp } from '../support/oidc.js';
+import { consoleClient, consoleSignIn, type Idp, ssoSettings, startIdp } from '../support/oidc.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -41,20 +41,7 @@ describe.each(ENGINES)('a sign-in or sign-out whose audit entry cannot be writte
   });
 
   /** Signs in through the console's flow at the IdP: the callback's status and the session's secret, if one was made. */
-  async function signIn(): Promise<{ status: number; token: string | undefined }> {
-    const login = await t.request({ method: 'GET', url: '/auth/login', token: null });
-    expect(login.statusCode, login.body).toBe(302);
-    const loginCookie = (login.headers['set-cookie'] as string).split(';')[0] as string;
-    const back = new URL((await walkIdp(login.headers.location as string, 'kim@acme.example', CALLBACK)).url);
-    const callback = await t.request({
-      method: 'GET',
-      url: `${back.pathname}${back.search}`,
-      token: null,
-      headers: { cookie: loginCookie },
-    });
-    const set = ([callback.headers['set-cookie']].flat() as string[]).find((c) => c?.startsWith('fulcrum_session=fss_'));
-    return { status: callback.statusCode, token: set?.split(';')[0]?.split('=')[1] };
-  }
+  const signIn = () => consoleSignIn(t, 'kim@acme.example', CALLBACK);
   const sessions = async () =>
     Number(
       (

@@ -8,6 +8,7 @@ import type net from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import Provider, { type ProviderContext } from 'oidc-provider';
 import type { IdentitySettings } from '../../src/auth/identity-config.js';
+import type { TestServer } from './server.js';
 
 export interface IdpClient {
   client_id: string;
@@ -355,4 +356,28 @@ export function ssoSettings(idp: Idp, publicUrl: string): IdentitySettings {
     sessionSeconds: 3600,
     jwksCooldownMs: 0,
   };
+}
+
+/**
+ * Signs `email` in through the console's flow against the test server `t` (GET /auth/login, the IdP's
+ * forms, back to `callback` with the login cookie): the callback's status, and the session's secret
+ * when one was made.
+ */
+export async function consoleSignIn(
+  t: Pick<TestServer, 'request'>,
+  email: string,
+  callback: string,
+): Promise<{ status: number; token: string | undefined }> {
+  const login = await t.request({ method: 'GET', url: '/auth/login', token: null });
+  if (login.statusCode !== 302) throw new Error(`GET /auth/login answered ${login.statusCode}: ${login.body}`);
+  const loginCookie = (login.headers['set-cookie'] as string).split(';')[0] as string;
+  const back = new URL((await walkIdp(login.headers.location as string, email, callback)).url);
+  const answer = await t.request({
+    method: 'GET',
+    url: `${back.pathname}${back.search}`,
+    token: null,
+    headers: { cookie: loginCookie },
+  });
+  const set = ([answer.headers['set-cookie']].flat() as string[]).find((c) => c?.startsWith('fulcrum_session=fss_'));
+  return { status: answer.statusCode, token: set?.split(';')[0]?.split('=')[1] };
 }
