@@ -2,18 +2,12 @@
 // spans of those calls: each call is recorded twice (the gateway's record and the client's span) and
 // must be counted once, the gateway's record counting, whichever real instrumentation package made
 // the span (docs/llm-gateway.md, "Evidence").
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyAndKey, bindSecret, costOf, llmBundle } from '../llm/fixture.js';
-import { type FakeUpstream, startFakeUpstream } from '../llm/upstream.js';
-import { CHILD_NODE } from '../support/process.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { costOf, startLlmStack } from '../llm/fixture.js';
+import type { FakeUpstream } from '../llm/upstream.js';
+import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-
-const exec = promisify(execFile);
-const SCRIPT = path.resolve(import.meta.dirname, 'fixtures/instrumented-gateway.cjs');
+import { runInstrumentedClient } from './instrumented-client.js';
 
 // OpenInference's spans of a streamed call carry no response id at all (its stream wrapper keeps
 // only the text, no usage either): such a span is paired with the gateway's record by agent, model
@@ -34,11 +28,7 @@ describe.each(CASES)('the gateway and $which client spans of the same calls', ({
   const calls = stream ? 3 : 2;
 
   beforeAll(async () => {
-    up = await startFakeUpstream();
-    bindSecret(up.url);
-    t = await startTestServer('sqlite', { outboundAllowHosts: [{ host: '127.0.0.1' }] });
-    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-    key = await applyAndKey(t.server, llmBundle(up.url));
+    ({ t, up, url, key } = await startLlmStack('sqlite'));
   });
   afterAll(async () => {
     await t?.close();
@@ -46,16 +36,12 @@ describe.each(CASES)('the gateway and $which client spans of the same calls', ({
   });
 
   it('counts each call once, at the gateway’s price', async () => {
-    await exec(CHILD_NODE, [SCRIPT, which], {
-      env: {
-        ...process.env,
-        OPENAI_BASE_URL: `${url}/llm/openai/v1`,
-        FULCRUM_OTLP_URL: `${url}/otlp/v1/traces`,
-        FULCRUM_KEY: key,
-        MODEL: 'gw-chat',
-        ...(stream ? { STREAM: '1' } : {}),
-      },
-      timeout: 60_000,
+    await runInstrumentedClient(which, {
+      OPENAI_BASE_URL: `${url}/llm/openai/v1`,
+      FULCRUM_OTLP_URL: `${url}/otlp/v1/traces`,
+      FULCRUM_KEY: key,
+      MODEL: 'gw-chat',
+      ...(stream ? { STREAM: '1' } : {}),
     });
     // The client's spans are stored when its export is answered; the gateway's records when flushed.
     await until(async () => {

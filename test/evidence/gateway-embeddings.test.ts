@@ -2,19 +2,14 @@
 // recorded twice (the gateway's record and the client's embedding span, with the call's tokens), and
 // neither carries a response id (the embeddings API answers none). Each call must count once, at the
 // gateway's price (docs/llm-gateway.md, "Evidence"). Found by attack, session 38: both counted.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyAndKey, bindSecret, costOf, llmBundle } from '../llm/fixture.js';
-import { type FakeUpstream, startFakeUpstream } from '../llm/upstream.js';
+import { costOf, startLlmStack } from '../llm/fixture.js';
+import type { FakeUpstream } from '../llm/upstream.js';
 import { ENGINES } from '../support/databases.js';
-import { CHILD_NODE } from '../support/process.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
+import { runInstrumentedClient } from './instrumented-client.js';
 
-const exec = promisify(execFile);
-const SCRIPT = path.resolve(import.meta.dirname, 'fixtures/instrumented-gateway.cjs');
 const CASES = ENGINES.flatMap((engine) => ['otel', 'openinference'].map((which) => ({ engine, which })));
 
 describe.each(CASES)('embeddings through the gateway with $which client spans ($engine)', ({ engine, which }) => {
@@ -24,11 +19,7 @@ describe.each(CASES)('embeddings through the gateway with $which client spans ($
   let key: string;
 
   beforeAll(async () => {
-    up = await startFakeUpstream();
-    bindSecret(up.url);
-    t = await startTestServer(engine, { outboundAllowHosts: [{ host: '127.0.0.1' }] });
-    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-    key = await applyAndKey(t.server, llmBundle(up.url));
+    ({ t, up, url, key } = await startLlmStack(engine));
   });
   afterAll(async () => {
     await t?.close();
@@ -36,16 +27,12 @@ describe.each(CASES)('embeddings through the gateway with $which client spans ($
   });
 
   it('counts each call once, at the gateway’s price', async () => {
-    await exec(CHILD_NODE, [SCRIPT, which], {
-      env: {
-        ...process.env,
-        OPENAI_BASE_URL: `${url}/llm/openai/v1`,
-        FULCRUM_OTLP_URL: `${url}/otlp/v1/traces`,
-        FULCRUM_KEY: key,
-        MODEL: 'gw-embed',
-        EMBED: '1',
-      },
-      timeout: 60_000,
+    await runInstrumentedClient(which, {
+      OPENAI_BASE_URL: `${url}/llm/openai/v1`,
+      FULCRUM_OTLP_URL: `${url}/otlp/v1/traces`,
+      FULCRUM_KEY: key,
+      MODEL: 'gw-embed',
+      EMBED: '1',
     });
     const db = t.app.database.db;
     // The client's spans are stored when its export is answered; the gateway's records when flushed.

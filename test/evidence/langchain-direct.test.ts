@@ -3,20 +3,14 @@
 // recorded twice, LangChain's span and the OpenAI SDK's, with the same response id and tokens but in
 // two traces (LangChain's tracer does not parent the SDK's span), and must be counted once
 // (docs/evidence.md, "Daily rollups"). Found by attack, session 37: each call was counted twice.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyAndKey, bindSecret, llmBundle } from '../llm/fixture.js';
-import { type FakeUpstream, startFakeUpstream } from '../llm/upstream.js';
+import { startLlmStack } from '../llm/fixture.js';
+import type { FakeUpstream } from '../llm/upstream.js';
 import { ENGINES } from '../support/databases.js';
 import { otlpExport } from '../support/otlp.js';
-import { CHILD_NODE } from '../support/process.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-
-const exec = promisify(execFile);
-const SCRIPT = path.resolve(import.meta.dirname, 'fixtures/instrumented-gateway.cjs');
+import { runInstrumentedClient } from './instrumented-client.js';
 
 describe.each(ENGINES)('LangChain and OpenAI SDK spans of direct calls (%s)', (engine) => {
   let t: TestServer;
@@ -25,11 +19,7 @@ describe.each(ENGINES)('LangChain and OpenAI SDK spans of direct calls (%s)', (e
   let key: string;
 
   beforeAll(async () => {
-    up = await startFakeUpstream();
-    bindSecret(up.url);
-    t = await startTestServer(engine, { outboundAllowHosts: [{ host: '127.0.0.1' }] });
-    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-    key = await applyAndKey(t.server, llmBundle(up.url));
+    ({ t, up, url, key } = await startLlmStack(engine));
   });
   afterAll(async () => {
     await t?.close();
@@ -37,15 +27,11 @@ describe.each(ENGINES)('LangChain and OpenAI SDK spans of direct calls (%s)', (e
   });
 
   it('counts each call once', async () => {
-    await exec(CHILD_NODE, [SCRIPT, 'langchain'], {
-      env: {
-        ...process.env,
-        OPENAI_BASE_URL: `${up.url}/v1`,
-        FULCRUM_OTLP_URL: `${url}/otlp/v1/traces`,
-        FULCRUM_KEY: key,
-        MODEL: 'gw-chat',
-      },
-      timeout: 60_000,
+    await runInstrumentedClient('langchain', {
+      OPENAI_BASE_URL: `${up.url}/v1`,
+      FULCRUM_OTLP_URL: `${url}/otlp/v1/traces`,
+      FULCRUM_KEY: key,
+      MODEL: 'gw-chat',
     });
     const db = t.app.database.db;
     await until(async () => {

@@ -4,6 +4,8 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
+import type { Config } from '../../src/config.js';
+import type { Engine } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { otlpExport } from '../support/otlp.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
@@ -97,6 +99,22 @@ export async function applyAndKey(server: FastifyInstance, files: Array<{ path: 
   const key = await server.inject({ method: 'POST', url: `/v1/agents/${agent}/keys`, headers: auth });
   expect(key.statusCode, key.body).toBe(201);
   return key.json().key as string;
+}
+
+/**
+ * A server on `engine` listening on 127.0.0.1 (settings `overrides` besides the outbound allowance),
+ * its LLM endpoints on a fake provider (the bundle applied), and a key of llm-bot. The caller closes
+ * `t` and `up`.
+ */
+export async function startLlmStack(
+  engine: Engine,
+  overrides: Partial<Config> = {},
+): Promise<{ t: TestServer; up: FakeUpstream; url: string; key: string }> {
+  const up = await startFakeUpstream();
+  bindSecret(up.url);
+  const t = await startTestServer(engine, { outboundAllowHosts: [{ host: '127.0.0.1' }], ...overrides });
+  const url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+  return { t, up, url, key: await applyAndKey(t.server, llmBundle(up.url)) };
 }
 
 /** The USD cost of tokens at PRICE. */

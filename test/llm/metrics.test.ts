@@ -4,10 +4,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { ADMIN_TOKEN, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { applyAndKey, bindSecret, llmBundle } from './fixture.js';
-import { type FakeUpstream, startFakeUpstream } from './upstream.js';
+import { startLlmStack } from './fixture.js';
+import type { FakeUpstream } from './upstream.js';
 
 /** Every sample of a metric family, by its labels as Prometheus prints them (`{a="x",b="y"}`). */
 function samples(text: string, name: string): Map<string, number> {
@@ -47,12 +47,8 @@ describe('LLM gateway metrics', () => {
     openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 20, ...more });
 
   beforeAll(async () => {
-    up = await startFakeUpstream();
-    bindSecret(up.url);
     // Each scrape rendered afresh (the default caches one for a second).
-    t = await startTestServer('sqlite', { outboundAllowHosts: [{ host: '127.0.0.1' }], metricsCacheMs: 0 });
-    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-    key = await applyAndKey(t.server, llmBundle(up.url));
+    ({ t, up, url, key } = await startLlmStack('sqlite', { metricsCacheMs: 0 }));
     openai = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: key, maxRetries: 0 });
     anthropic = new Anthropic({ baseURL: `${url}/llm/anthropic`, apiKey: key, maxRetries: 0 });
   });

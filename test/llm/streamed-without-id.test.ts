@@ -7,10 +7,10 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { otlpExport } from '../support/otlp.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { applyAndKey, bindSecret, costOf, llmBundle } from './fixture.js';
-import { type FakeUpstream, startFakeUpstream } from './upstream.js';
+import { costOf, startLlmStack } from './fixture.js';
+import type { FakeUpstream } from './upstream.js';
 
 describe.each(ENGINES)('a streamed gateway call whose client span names no response id (%s)', (engine) => {
   let t: TestServer;
@@ -80,11 +80,8 @@ describe.each(ENGINES)('a streamed gateway call whose client span names no respo
   const PER_CALL = costOf({ input: 10, output: 5 });
 
   beforeAll(async () => {
-    up = await startFakeUpstream();
-    bindSecret(up.url);
-    t = await startTestServer(engine, { outboundAllowHosts: [{ host: '127.0.0.1' }] });
-    const url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-    key = await applyAndKey(t.server, llmBundle(up.url));
+    let url: string;
+    ({ t, up, url, key } = await startLlmStack(engine));
     openai = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: key, maxRetries: 0 });
   });
   afterAll(async () => {
