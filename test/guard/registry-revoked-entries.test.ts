@@ -8,16 +8,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/schema.js';
 import { clearAuditFault, entriesOf, failAuditKind } from '../support/audit-fault.js';
 import { ENGINES } from '../support/databases.js';
+import { supportBotSpec } from '../support/files.js';
 import { startMini, type TestServer } from '../support/server.js';
 
 const AGENT = 'support-bot-eu';
-const spec = (status: string) => ({
-  initiative: 'support-deflection',
-  archetype: 'support-agent',
-  owner: 'omar.owner',
-  framework: 'openai-agents-sdk',
-  status,
-});
 
 describe.each(ENGINES)('approvals a registry write revokes, recorded with the write (%s)', (engine) => {
   let t: TestServer;
@@ -54,7 +48,7 @@ describe.each(ENGINES)('approvals a registry write revokes, recorded with the wr
   it('retires no agent whose revoked approvals cannot be recorded; asked again, retires it once, with one entry', async () => {
     const id = await pending('retire-1');
     await failAuditKind(db, engine, 'approval.revoked');
-    const refused = await t.request({ method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: spec('retired') } });
+    const refused = await t.request({ method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: supportBotSpec('retired') } });
     expect(refused.statusCode, refused.body).toBeGreaterThanOrEqual(500);
     // Nothing changed: the agent is active, its approval open, and no entry says otherwise.
     expect(await agentStatus()).toBe('active');
@@ -62,14 +56,14 @@ describe.each(ENGINES)('approvals a registry write revokes, recorded with the wr
     expect(await entriesOf(db, 'approval.revoked', { approvalId: id })).toBe(0);
 
     await clearAuditFault(db, engine);
-    const put = await t.request({ method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: spec('retired') } });
+    const put = await t.request({ method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: supportBotSpec('retired') } });
     expect(put.statusCode, put.body).toBe(200);
     expect(await agentStatus()).toBe('retired');
     expect(await status(id)).toBe('revoked');
     expect(await entriesOf(db, 'approval.revoked', { approvalId: id })).toBe(1);
     await verified();
 
-    const back = await t.request({ method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: spec('active') } });
+    const back = await t.request({ method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: supportBotSpec('active') } });
     expect(back.statusCode, back.body).toBe(200);
   });
 

@@ -7,20 +7,13 @@ import path from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
-import { readBundle } from '../support/files.js';
+import { readBundle, supportBotSpec } from '../support/files.js';
 import { finishedOrWaitingOnLock, pauseQuery, selectsFrom } from '../support/pause.js';
-import { ADMIN_TOKEN, addApprover, startCluster, startNode, type TestCluster } from '../support/server.js';
+import { ADMIN_TOKEN, addApprover, refundOn, startCluster, startNode, type TestCluster } from '../support/server.js';
 import { until } from '../support/wait.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const AGENT = 'support-bot-eu';
-const spec = (status: string) => ({
-  initiative: 'support-deflection',
-  archetype: 'support-agent',
-  owner: 'omar.owner',
-  framework: 'openai-agents-sdk',
-  status,
-});
 
 describe.each(ENGINES)(
   'approvals of an agent retired, suspended or removed through the registry, on two nodes (%s)',
@@ -29,24 +22,14 @@ describe.each(ENGINES)(
     let approver: string;
     const key = async () => (await c.request(0, { method: 'POST', url: `/v1/agents/${AGENT}/keys` })).json().key as string;
     const refund = (node: number, token: string, orderId: string, approvalId?: string) =>
-      c.request(node, {
-        method: 'POST',
-        url: '/v1/decisions',
-        token,
-        payload: {
-          action: 'tool.call',
-          tool: 'crm.refund',
-          arguments: { amount: 900, orderId },
-          ...(approvalId ? { approvalId } : {}),
-        },
-      });
+      refundOn(c, node, token, orderId, approvalId);
     const ask = async (node: number, token: string, orderId: string) => {
       const r = await refund(node, token, orderId);
       expect(r.statusCode, r.body).toBe(200);
       return r.json() as { decision: string; approvalId?: string };
     };
     const status = async (node: number, s: string) => {
-      const r = await c.request(node, { method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: spec(s) } });
+      const r = await c.request(node, { method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: supportBotSpec(s) } });
       expect(r.statusCode, r.body).toBe(200);
     };
     const approval = async (node: number, id: string) =>
@@ -108,7 +91,7 @@ describe.each(ENGINES)(
       const r = await c.request(0, {
         method: 'PUT',
         url: `/v1/agents/${AGENT}`,
-        payload: { spec: { ...spec('active'), framework: 'langgraph' } },
+        payload: { spec: { ...supportBotSpec('active'), framework: 'langgraph' } },
       });
       expect(r.statusCode, r.body).toBe(200);
       expect(await approval(1, pending)).toMatchObject({ status: 'pending' });
@@ -146,7 +129,7 @@ describe.each(ENGINES)(
       const moved = await c.request(1, {
         method: 'PUT',
         url: `/v1/agents/${AGENT}`,
-        payload: { spec: { ...spec('active'), initiative: 'support-proposed' } },
+        payload: { spec: { ...supportBotSpec('active'), initiative: 'support-proposed' } },
       });
       expect(moved.statusCode, moved.body).toBe(200);
       expect(await approval(0, pending)).toMatchObject({
@@ -189,7 +172,8 @@ describe.each(ENGINES)(
         expect(acts.find((a) => a.approvalId === id)).toMatchObject({ actor: 'admin', detail: { reason } });
 
       expect(
-        (await c.request(0, { method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: spec('active') } })).statusCode,
+        (await c.request(0, { method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: supportBotSpec('active') } }))
+          .statusCode,
       ).toBe(201);
       const next = await key();
       const again = await ask(1, next, 'removed-granted');
@@ -231,10 +215,12 @@ describe.skipIf(!ENGINES.includes('postgres'))('an approval opened by a decision
     const late = inject(b, { method: 'POST', url: '/v1/decisions', token, payload: call });
     await held.paused;
     let over = false;
-    const retiring = inject(a, { method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: spec('retired') } }).then((r) => {
-      over = true;
-      return r;
-    });
+    const retiring = inject(a, { method: 'PUT', url: `/v1/agents/${AGENT}`, payload: { spec: supportBotSpec('retired') } }).then(
+      (r) => {
+        over = true;
+        return r;
+      },
+    );
     const { done } = await finishedOrWaitingOnLock(a.app.database.db, retiring, "the retirement to wait on node B's commit");
     expect(over).toBe(false);
     held.release();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
-import { addApprover, startCluster, type TestCluster } from '../support/server.js';
+import { addApprover, refundOn, startCluster, type TestCluster } from '../support/server.js';
 import { until } from '../support/wait.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
@@ -45,17 +45,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('registry writes racing on two no
       },
     });
   const refund = (node: number, token: string, orderId: string, approvalId?: string) =>
-    c.request(node, {
-      method: 'POST',
-      url: '/v1/decisions',
-      token,
-      payload: {
-        action: 'tool.call',
-        tool: 'crm.refund',
-        arguments: { amount: 900, orderId },
-        ...(approvalId ? { approvalId } : {}),
-      },
-    });
+    refundOn(c, node, token, orderId, approvalId);
   const approve = (node: number, id: string) =>
     c.request(node, { method: 'POST', url: `/v1/approvals/${id}/approve`, token: approver, payload: {} });
   const db = () => c.nodes[0]?.app.database.db as NonNullable<(typeof c.nodes)[0]>['app']['database']['db'];

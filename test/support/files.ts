@@ -8,6 +8,15 @@ export const ACME = path.resolve(import.meta.dirname, '../../examples/acme');
 /** The smallest enterprise the tests use: one initiative, agent support-bot-eu, budget fy2026. */
 export const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 /** The last day of MINI's budget fy2026 as readMini gives it (see there). */
+/** The mini enterprise's agent support-bot-eu, as its descriptor has it, with `status`. */
+export const supportBotSpec = (status: string) => ({
+  initiative: 'support-deflection',
+  archetype: 'support-agent',
+  owner: 'omar.owner',
+  framework: 'openai-agents-sdk',
+  status,
+});
+
 export const miniBudgetEnd = (now = new Date()) => `${Math.max(2026, now.getUTCFullYear())}-12-31`;
 /** The command line of examples/acme's stdio McpServer: test servers allow it, as its README asks operators to. */
 export const ACME_STDIO = ['npx', '-y', '@modelcontextprotocol/server-everything@2026.8.31'];

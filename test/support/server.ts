@@ -73,6 +73,21 @@ export interface TestCluster {
   close(): Promise<void>;
 }
 
+/** support-bot-eu's refund of 900 (approval required in the mini enterprise) asked of node `node`, with `approvalId` to spend one. */
+export function refundOn(c: TestCluster, node: number, token: string, orderId: string, approvalId?: string) {
+  return c.request(node, {
+    method: 'POST',
+    url: '/v1/decisions',
+    token,
+    payload: {
+      action: 'tool.call',
+      tool: 'crm.refund',
+      arguments: { amount: 900, orderId },
+      ...(approvalId ? { approvalId } : {}),
+    },
+  });
+}
+
 /** One node per entry of `overrides` (its settings: e.g. one that polls the registry once an hour). */
 export async function startCluster(engine: Engine, overrides: Array<Partial<Config>>): Promise<TestCluster> {
   const database = await createTestDatabase(engine);
