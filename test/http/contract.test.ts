@@ -67,32 +67,25 @@ describe('the OpenAPI document', () => {
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
   });
 
+  /** Fails naming the first line where the committed `file` differs from what the generator makes now. */
+  function expectCommitted(file: string, generated: string): void {
+    const committed = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    if (generated === committed) return;
+    const a = committed.split('\n');
+    const b = generated.split('\n');
+    const line = a.findIndex((l, i) => l !== b[i]);
+    expect.fail(
+      `${file} is out of date with the server's OpenAPI document (first difference at line ${line + 1}: ` +
+        `committed ${JSON.stringify(a[line])}, generated ${JSON.stringify(b[line])}); run npm run generate:client`,
+    );
+  }
+
   it('generates exactly the committed client types (npm run generate:client after changing a route)', async () => {
-    const committed = fs.readFileSync(path.join(ROOT, SCHEMA_FILE), 'utf8');
-    const generated = await clientTypes(doc);
-    if (generated !== committed) {
-      const a = committed.split('\n');
-      const b = generated.split('\n');
-      const line = a.findIndex((l, i) => l !== b[i]);
-      expect.fail(
-        `${SCHEMA_FILE} is out of date with the server's OpenAPI document (first difference at line ${line + 1}: ` +
-          `committed ${JSON.stringify(a[line])}, generated ${JSON.stringify(b[line])}); run npm run generate:client`,
-      );
-    }
+    expectCommitted(SCHEMA_FILE, await clientTypes(doc));
   });
 
   it('generates exactly the committed answer shapes the CLI checks (npm run generate:client after changing a route)', () => {
-    const committed = fs.readFileSync(path.join(ROOT, ANSWERS_FILE), 'utf8');
-    const generated = answerSchemas(doc);
-    if (generated !== committed) {
-      const a = committed.split('\n');
-      const b = generated.split('\n');
-      const line = a.findIndex((l, i) => l !== b[i]);
-      expect.fail(
-        `${ANSWERS_FILE} is out of date with the server's OpenAPI document (first difference at line ${line + 1}: ` +
-          `committed ${JSON.stringify(a[line])}, generated ${JSON.stringify(b[line])}); run npm run generate:client`,
-      );
-    }
+    expectCommitted(ANSWERS_FILE, answerSchemas(doc));
   });
 });
 
