@@ -921,17 +921,7 @@ async function markUnidentifiedGatewayInferences(
  */
 async function claimRecords(trx: Kysely<Database>, claims: readonly Claim[], figures: WeakMap<SpanTable, Figures>) {
   for (const { span, record } of [...claims].sort((a, b) => bySpanKey(a.record, b.record))) {
-    const won = await trx
-      .updateTable('spans')
-      .set({ paired: 1 })
-      .where('start_at', '=', record.start_at)
-      .where('trace_id', '=', record.trace_id)
-      .where('span_id', '=', record.span_id)
-      .where('agent', '=', record.agent)
-      .where('paired', 'is', null)
-      .returning('span_id')
-      .executeTakeFirst();
-    if (won) continue;
+    if (await updateSpan(trx, record, { paired: 1 }, 'unpaired')) continue;
     span.duplicate = 0;
     figures.delete(span);
     // This export's own new row: no other transaction can hold it.
@@ -975,44 +965,38 @@ async function outrankUnidentifiedTelemetry(
   // Stored spans, locked as they are updated: in key order (EXPORT_LOCK_ORDER); each only if still
   // counted: on PostgreSQL another export's record may have taken it since it was read.
   const out: Array<{ twin: SpanTable; record: SpanTable }> = [];
-  for (const c of [...chosen].sort((a, b) => bySpanKey(a.twin, b.twin))) {
-    const won = await trx
-      .updateTable('spans')
-      .set({ duplicate: 1 })
-      .where('start_at', '=', c.twin.start_at)
-      .where('trace_id', '=', c.twin.trace_id)
-      .where('span_id', '=', c.twin.span_id)
-      .where('agent', '=', c.twin.agent)
-      .where('duplicate', '=', 0)
-      .returning('span_id')
-      .executeTakeFirst();
-    if (won) out.push(c);
-  }
+  for (const c of [...chosen].sort((a, b) => bySpanKey(a.twin, b.twin)))
+    if (await updateSpan(trx, c.twin, { duplicate: 1 }, 'counted')) out.push(c);
   // The records paired: this export's own new rows, which no other transaction can hold.
   for (const { record } of out) {
     record.paired = 1;
-    await trx
-      .updateTable('spans')
-      .set({ paired: 1 })
-      .where('start_at', '=', record.start_at)
-      .where('trace_id', '=', record.trace_id)
-      .where('span_id', '=', record.span_id)
-      .where('agent', '=', record.agent)
-      .execute();
+    await updateSpan(trx, record, { paired: 1 });
   }
   return out;
 }
 
-/** Changes one stored span, found by its key. */
-function updateSpan(trx: Kysely<Database>, s: SpanKey, set: Partial<Pick<SpanTable, 'duplicate' | 'mcp_call'>>) {
-  return trx
+/**
+ * Changes one stored span, found by its key; with `only`, only while it is still unpaired (a gateway
+ * record no span has claimed) or still counted (not a duplicate): on PostgreSQL another export may have
+ * changed it since it was read. Whether it changed.
+ */
+async function updateSpan(
+  trx: Kysely<Database>,
+  s: SpanKey,
+  set: Partial<Pick<SpanTable, 'duplicate' | 'mcp_call' | 'paired'>>,
+  only?: 'unpaired' | 'counted',
+): Promise<boolean> {
+  let q = trx
     .updateTable('spans')
     .set(set)
     .where('start_at', '=', s.start_at)
     .where('trace_id', '=', s.trace_id)
     .where('span_id', '=', s.span_id)
-    .where('agent', '=', s.agent)
-    .execute();
+    .where('agent', '=', s.agent);
+  if (only === 'unpaired') q = q.where('paired', 'is', null);
+  if (only === 'counted') q = q.where('duplicate', '=', 0);
+  const { numUpdatedRows } = await q.executeTakeFirstOrThrow();
+  return numUpdatedRows > 0n;
 }
 
 /** How far apart the client's and Fulcrum's clocks may be when two records of one call are paired by time. */
