@@ -14,13 +14,23 @@ const USAGE = {
 export type ViewCommand = keyof typeof USAGE;
 
 export async function registryView(command: ViewCommand, argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}\n${USAGE[command]}`, 2);
-  }
-  const { values, positionals } = parsed;
+  // An option it does not have is main's to answer (exit 2), as for every command.
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      limit: { type: 'string' },
+      after: { type: 'string' },
+      cedar: { type: 'boolean' },
+      agent: { type: 'string' },
+      tool: { type: 'string' },
+      model: { type: 'string' },
+      arguments: { type: 'string' },
+      'data-domains': { type: 'string' },
+      json: { type: 'boolean' },
+      url: { type: 'string' },
+    },
+  });
   if (positionals.length > 0) throw new CliError(USAGE[command], 2);
   const limit = (max: number) => {
     if (values.limit === undefined) return undefined;
@@ -107,23 +117,4 @@ export async function registryView(command: ViewCommand, argv: string[]): Promis
       return 0;
     }
   }
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      limit: { type: 'string' },
-      after: { type: 'string' },
-      cedar: { type: 'boolean' },
-      agent: { type: 'string' },
-      tool: { type: 'string' },
-      model: { type: 'string' },
-      arguments: { type: 'string' },
-      'data-domains': { type: 'string' },
-      json: { type: 'boolean' },
-      url: { type: 'string' },
-    },
-  });
 }

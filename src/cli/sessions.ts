@@ -6,13 +6,17 @@ import { type Api, CliError, connect, ok } from './client.js';
 const USAGE = 'usage: fulcrum sessions [list] [--person NAME] [--json] | fulcrum sessions end ID | --all [--person NAME]';
 
 export async function sessions(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}\n${USAGE}`, 2);
-  }
-  const { values, positionals } = parsed;
+  // An option it does not have is main's to answer (exit 2), as for every command.
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      person: { type: 'string' },
+      all: { type: 'boolean' },
+      json: { type: 'boolean' },
+      url: { type: 'string' },
+    },
+  });
   const [sub = 'list', id, ...extra] = positionals;
   if (
     extra.length ||
@@ -47,19 +51,6 @@ export async function sessions(argv: string[]): Promise<number> {
       : `ended ${ended.length} session(s) of Person "${name}": ${ended.join(' ')}\n`,
   );
   return 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      person: { type: 'string' },
-      all: { type: 'boolean' },
-      json: { type: 'boolean' },
-      url: { type: 'string' },
-    },
-  });
 }
 
 /** The caller's own name, when the caller is a person (an API token or a session of theirs). */
