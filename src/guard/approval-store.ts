@@ -103,6 +103,8 @@ export const AGENT_REMOVED = 'agent removed from the registry';
 export const statusChanged = (status: string) => `agent ${status} (its descriptor's status)`;
 /** or one put it in, or moved its initiative to, a stage whose agents may do nothing. */
 export const initiativeStopped = (initiative: string, stage: string) => `its initiative ${initiative} is at stage ${stage}`;
+/** or one removed the Tool called: one registered later under the name may be another system, another effect. */
+export const toolRemoved = (tool: string) => `tool ${tool} removed from the registry`;
 
 /** An approval a registry write revoked, for the audit act the write records once it commits. */
 export interface RevokedApproval {
@@ -136,6 +138,27 @@ export async function revokeApprovalsOf(
     .where('status', 'in', ['pending', 'approved'])
     .where('expires_at', '>', now)
     .returning(['id', 'tool', 'data_domains'])
+    .execute();
+}
+
+/**
+ * Revokes every approval of a call to `tool` still pending, or approved and unspent, in the registry
+ * write that removes the Tool, whichever agent asked: nobody grants a call to a Tool that is gone, and a
+ * grant does not let through a call to another Tool registered under the name since. Returns those revoked.
+ */
+export async function revokeApprovalsForTool(
+  db: Kysely<Database>,
+  tool: string,
+  now: string,
+  reason: string,
+): Promise<Array<Pick<ApprovalTable, 'id' | 'agent' | 'tool' | 'data_domains'>>> {
+  return db
+    .updateTable('approvals')
+    .set({ status: 'revoked', revoked_at: now, revoked_reason: reason, open_key: null })
+    .where('tool', '=', tool)
+    .where('status', 'in', ['pending', 'approved'])
+    .where('expires_at', '>', now)
+    .returning(['id', 'agent', 'tool', 'data_domains'])
     .execute();
 }
 

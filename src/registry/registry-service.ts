@@ -14,8 +14,10 @@ import {
   initiativeStopped,
   markAgentRemoved,
   type RevokedApproval,
+  revokeApprovalsForTool,
   revokeApprovalsOf,
   statusChanged,
+  toolRemoved,
 } from '../guard/approval-store.js';
 import type { ActRecord, ChangeWithActs } from '../guard/audit.js';
 import { servingWarnings } from '../mcp/serving.js';
@@ -300,7 +302,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
       // Tried again when PostgreSQL ends it as a conflict (a deadlock with a decision's commit or an
       // approval): each try reads the registry under its own lock, and writes only to the database.
       // A write that changes an agent's or a person's credentials (a client bound or unbound, keys
-      // revoked by a deletion), or that stops an agent (and so revokes its open approvals), is made in
+      // revoked by a deletion), or that stops an agent or removes a Tool (and so revokes open approvals), is made in
       // the audit writer's transaction, with the entries recording it: made first and recorded after, a
       // failed entry left the credentials changed, or the approvals revoked, with nothing in the log.
       // Only those: a batch of the writer holds the node's decisions until it commits, and a large
@@ -348,6 +350,13 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
           const rows = await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), reason);
           for (const r of rows) revoked.push({ id: r.id, agent, tool: r.tool, dataDomains: JSON.parse(r.data_domains), reason });
         };
+        // A Tool removed ends the approvals of calls to it, whoever asked, the same way.
+        const revokeCallsTo = async (tool: string) => {
+          const reason = toolRemoved(tool);
+          const rows = await revokeApprovalsForTool(trx, tool, (await databaseNow(trx)).toISOString(), reason);
+          for (const r of rows)
+            revoked.push({ id: r.id, agent: r.agent, tool: r.tool, dataDomains: JSON.parse(r.data_domains), reason });
+        };
         for (const c of changes) {
           if (c.action === 'deleted') {
             await tx.remove(c.kind, c.name);
@@ -360,6 +369,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
               await revokeFor(c.name, AGENT_REMOVED);
               await markAgentRemoved(trx, c.name, now);
             }
+            if (c.kind === 'Tool') await revokeCallsTo(c.name);
           } else {
             const object = next.get(c.kind, c.name) as Desired;
             written.push(object);
@@ -677,11 +687,13 @@ function revokedAct(
 
 /**
  * Whether a write is made in the audit writer's transaction, with the entries that record it: it
- * changes credentials, or may revoke approvals (it deletes an Agent, or stops one that could act).
+ * changes credentials, or may revoke approvals (it deletes an Agent or a Tool, or stops an Agent that could act).
  */
 function recordedWithActs(p: { changes: Change[]; current: RegistrySnapshot; next: RegistrySnapshot }): boolean {
   return (
-    changesCredentials(p) || p.changes.some((c) => c.action === 'deleted' && c.kind === 'Agent') || agentsStopped(p).length > 0
+    changesCredentials(p) ||
+    p.changes.some((c) => c.action === 'deleted' && (c.kind === 'Agent' || c.kind === 'Tool')) ||
+    agentsStopped(p).length > 0
   );
 }
 
