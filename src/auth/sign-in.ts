@@ -82,15 +82,17 @@ export function createPeopleSignIn(deps: {
     refusing: Refusing,
     nonce?: string,
   ) {
-    const refuse = (message: string, status: 400 | 403, email?: string, about: { subject?: string } = {}) =>
+    const refuse = (message: string, status: 400 | 403 | 502, email?: string, about: { subject?: string } = {}) =>
       refused(refusing, message, status, email, about);
     const idToken = tokens.id_token;
-    if (typeof idToken !== 'string') throw new SignInRefused('the IdP answered without an ID token', 502);
+    if (typeof idToken !== 'string') throw await refuse('the IdP answered without an ID token', 502);
     let claims: Record<string, unknown>;
     try {
       claims = await issuer.verify(idToken, audience);
     } catch (err) {
-      if (err instanceof TokenRefused) throw new SignInRefused(`the IdP's ID token was refused: ${err.message}`, 502);
+      // A token that does not verify (another signer, another audience, expired): a forged or replayed
+      // answer is exactly what the log is for, so it is recorded as the refusals below are.
+      if (err instanceof TokenRefused) throw await refuse(`the IdP's ID token was refused: ${err.message}`, 502);
       throw err;
     }
     // A token the IdP signed for this client, refused: recorded as the refusals below are, with the
@@ -169,7 +171,7 @@ export function createPeopleSignIn(deps: {
   async function refused(
     refusing: Refusing,
     message: string,
-    status: 400 | 403,
+    status: 400 | 403 | 502,
     email: string | undefined,
     about: { subject?: string },
   ): Promise<SignInRefused> {
@@ -212,7 +214,8 @@ export function createPeopleSignIn(deps: {
 
     /**
      * The IdP sent the browser back: check it, redeem the code, and sign the person in.
-     * `redeeming` runs just before Fulcrum calls the IdP (the route counts that call).
+     * `redeeming` runs just before Fulcrum calls the IdP (the route counts that call, or throws when the
+     * address has no budget of calls left: then nothing is called nor recorded).
      */
     async callback(
       query: Record<string, string | undefined>,
@@ -242,22 +245,45 @@ export function createPeopleSignIn(deps: {
       if (query.iss !== undefined && query.iss !== (await issuer.identifier()))
         throw new SignInRefused('The sign-in answer came from another issuer.', 400);
       if (!query.code) throw new SignInRefused('The IdP sent no authorization code.', 400);
+      const code = query.code;
       redeeming();
-      const { status, body } = await issuer.post(
-        await endpoint('token_endpoint'),
-        {
-          grant_type: 'authorization_code',
-          code: query.code,
-          redirect_uri: deps.redirectUri,
-          code_verifier: login.verifier,
-          ...(clientAuth ? {} : { client_id: oidc.clientId }),
-        },
-        clientAuth,
-      );
-      if (status !== 200)
-        throw new SignInRefused(`the IdP refused the authorization code (${String(body.error ?? status)})`, 502);
-      const session = await finish(body, oidc.clientId, 'browser', refusing, login.nonce);
-      return { ...session, returnTo: login.returnTo };
+      try {
+        const { status, body } = await issuer.post(
+          await endpoint('token_endpoint'),
+          {
+            grant_type: 'authorization_code',
+            code,
+            redirect_uri: deps.redirectUri,
+            code_verifier: login.verifier,
+            ...(clientAuth ? {} : { client_id: oidc.clientId }),
+          },
+          clientAuth,
+        );
+        // A code the IdP refuses (used already, made up, for another client) is recorded, as a token refused is.
+        if (status !== 200)
+          throw await refused(
+            refusing,
+            `the IdP refused the authorization code (${errorCode(body, status)})`,
+            502,
+            undefined,
+            {},
+          );
+        const session = await finish(body, oidc.clientId, 'browser', refusing, login.nonce);
+        return { ...session, returnTo: login.returnTo };
+      } catch (err) {
+        // The IdP unreachable, or answering what is no answer (no JSON, a redirect), once the person
+        // came back with a code: their sign-in failed, and the log says so (the answer is still 503).
+        // Bounded by the address's budget of calls to the IdP, which `redeeming` counted before the call,
+        // not its failed credentials: people signing in behind one NAT while the IdP is down are not
+        // locked out of the API for it.
+        if (err instanceof IdpError)
+          await deps.recordAct({
+            kind: 'auth.refused',
+            actor: 'oidc',
+            detail: { reason: `the identity provider: ${err.message}`, issuer: oidc.issuer },
+          });
+        throw err;
+      }
     },
 
     /** `fulcrum login`, step one: ask the IdP for a user code. */
@@ -293,20 +319,29 @@ export function createPeopleSignIn(deps: {
         device.auth,
       );
       if (status !== 200) {
-        const error = String(body.error ?? `http_${status}`);
+        const error = errorCode(body, status);
         if (error === 'authorization_pending' || error === 'slow_down') return { pending: error } as const;
-        throw new SignInRefused(
-          error === 'expired_token'
-            ? 'the code expired before it was entered: run `fulcrum login` again'
-            : error === 'access_denied'
-              ? 'the sign-in was denied at the IdP'
-              : `the IdP refused the device code (${error})`,
-          400,
-        );
+        // A person declining the sign-in at the IdP, or a code that expired before anyone entered it
+        // (one phished and not taken up, say), is recorded, as the console's refusals are, and charged to
+        // the address as they are (`refusing`), so its entries come no faster than its budget. A code the
+        // IdP does not know is not: anyone can make one up, as anyone can link to /auth/callback.
+        if (error === 'expired_token')
+          throw await refused(refusing, 'the code expired before it was entered: run `fulcrum login` again', 400, undefined, {});
+        if (error === 'access_denied') throw await refused(refusing, 'the sign-in was denied at the IdP', 400, undefined, {});
+        throw new SignInRefused(`the IdP refused the device code (${error})`, 400);
       }
       return { session: await finish(body, device.clientId, 'cli', refusing) } as const;
     },
   };
+}
+
+/**
+ * The IdP's `error` (RFC 6749 §5.2: ASCII, no quotes or backslash), or its HTTP status: what an entry and the
+ * page quote of its answer, bounded, so that an IdP (or whoever answers in its place) writes no more into the log.
+ */
+function errorCode(body: Record<string, unknown>, status: number): string {
+  const error = body.error;
+  return typeof error === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(error) ? error : `http_${status}`;
 }
 
 function same(a: string, b: string): boolean {

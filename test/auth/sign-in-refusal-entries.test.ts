@@ -101,6 +101,38 @@ describe.each(ENGINES)('refused sign-ins in the audit log (%s)', (engine) => {
     await verified(t);
   });
 
+  it('records a code the IdP refuses (one used already), answered 502, as the other refusals are', async () => {
+    const t = await start();
+    const callback = await cameBack(t, 'dana.lee@acme.example');
+    expect((await callback()).statusCode).toBe(302);
+    // The same answer again (the login cookie and code copied): the IdP refuses a code used twice.
+    const replay = await callback();
+    expect(replay.statusCode, replay.body).toBe(502);
+    const reason = 'the IdP refused the authorization code (invalid_grant)';
+    expect(replay.body).toContain(reason);
+    expect(await refusals(t)).toEqual([expect.objectContaining({ actor: 'oidc', detail: { reason, issuer: idp.issuer } })]);
+    await verified(t);
+  });
+
+  it("records replayed codes, one after another or all at once, only up to the address's budget", async () => {
+    const t = await start(3);
+    const callback = await cameBack(t, 'dana.lee@acme.example');
+    expect((await callback()).statusCode).toBe(302);
+    const answers: number[] = [];
+    for (let i = 0; i < 6; i++) answers.push((await callback()).statusCode);
+    expect(answers).toEqual([502, 502, 502, 429, 429, 429]);
+    const recorded = async (db: typeof t.app.database.db) =>
+      (await db.selectFrom('audit_entries').select('id').where('kind', '=', 'auth.refused').execute()).length;
+    expect(await recorded(t.app.database.db)).toBe(3);
+
+    const at = await start(3);
+    const again = await cameBack(at, 'dana.lee@acme.example');
+    expect((await again()).statusCode).toBe(302);
+    const all = (await Promise.all(Array.from({ length: 8 }, () => again()))).map((r) => r.statusCode).sort();
+    expect(all).toEqual([429, 429, 429, 429, 429, 502, 502, 502]);
+    expect(await recorded(at.app.database.db)).toBe(3);
+  });
+
   it("records a flood of refused tokens from one address, one after another or all at once, only up to the address's budget", async () => {
     const t = await start(3);
     // Six sign-ins started (each a login at the IdP) before any comes back: the callbacks are the flood.

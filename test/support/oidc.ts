@@ -72,7 +72,7 @@ function providerFor(issuer: string, clients: IdpClient[], keys: JWK[], opts: Id
       AccessToken: 300,
       AuthorizationCode: 60,
       ClientCredentials: 300,
-      DeviceCode: 600,
+      DeviceCode: opts.deviceCodeSeconds ?? 600,
       IdToken: 300,
       Grant: 600,
       Interaction: 600,
@@ -115,6 +115,8 @@ export interface IdpOptions {
   emailInIdToken?: boolean;
   /** An issuer identifier ending in a slash, as Auth0's and Entra ID v1's do (`http://127.0.0.1:<port>/`). */
   trailingSlash?: boolean;
+  /** How long a device code stays valid (600 s unless told). */
+  deviceCodeSeconds?: number;
 }
 
 /** oidc-provider on a free 127.0.0.1 port. */
@@ -191,6 +193,8 @@ export interface HandIssuer {
   /** Serves the JWKS at `path` from now on, named so by the discovery document; the old path answers 404. */
   moveJwks(path: string): void;
   discoveryFetches(): number;
+  /** How its token endpoint answers from now on: an HTTP status and a JSON body, or a text one (no JSON); 404 until told. */
+  tokenAnswers(status: number, body: Record<string, unknown> | string): void;
   stop(): Promise<void>;
 }
 
@@ -213,7 +217,14 @@ export async function startHandIssuer(opts: { trailingSlash?: boolean } = {}): P
   let mode: 'keys' | 'error' | 'never' | 'redirect' = 'keys';
   let jwksPath = '/jwks';
   let discoveries = 0;
+  let tokenAnswer: { status: number; body: Record<string, unknown> | string } | undefined;
   const server = http.createServer((req, res) => {
+    if (req.url === '/token' && req.method === 'POST' && tokenAnswer) {
+      const { status, body } = tokenAnswer;
+      return void (typeof body === 'string'
+        ? res.writeHead(status, { 'content-type': 'text/html' }).end(body)
+        : res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+    }
     if (req.url?.startsWith('/moved/'))
       return void res.writeHead(301, { location: `${origin}${req.url.slice('/moved'.length)}` }).end();
     if (req.url === '/jwks-moved')
@@ -222,9 +233,14 @@ export async function startHandIssuer(opts: { trailingSlash?: boolean } = {}): P
         .end(JSON.stringify({ keys: keys.map((k) => k.publicJwk) }));
     if (req.url === '/.well-known/openid-configuration') {
       discoveries++;
-      return void res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ issuer, jwks_uri: `${origin}${jwksPath}`, token_endpoint: `${origin}/token` }));
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          issuer,
+          jwks_uri: `${origin}${jwksPath}`,
+          token_endpoint: `${origin}/token`,
+          authorization_endpoint: `${origin}/authorize`,
+        }),
+      );
     }
     if (req.url === jwksPath) {
       fetches++;
@@ -268,6 +284,9 @@ export async function startHandIssuer(opts: { trailingSlash?: boolean } = {}): P
       jwksPath = path;
     },
     discoveryFetches: () => discoveries,
+    tokenAnswers: (status, body) => {
+      tokenAnswer = { status, body };
+    },
     withdraw: (token) => {
       const { kid } = JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString()) as { kid: string };
       keys.splice(
@@ -290,10 +309,18 @@ export async function startHandIssuer(opts: { trailingSlash?: boolean } = {}): P
  * with `stopAt` (returned), or a page with no form (returned as its text, e.g. the device flow's
  * success page).
  */
-export async function walkIdp(start: string, login: string, stopAt: string): Promise<{ url: string; page?: string }> {
+export async function walkIdp(
+  start: string,
+  login: string,
+  stopAt: string,
+  /** Presses "Abort" where a confirmation offers it (the device flow's code page): the person declines. */
+  decline = false,
+): Promise<{ url: string; page?: string }> {
   const jar = new Map<string, string>();
   let url = start;
   let body: string | undefined;
+  // Declined: the page after "Abort" is the end (the IdP offers to enter a code again).
+  let aborted = false;
   for (let hop = 0; hop < 20; hop++) {
     if (url.startsWith(stopAt)) return { url };
     const res = await fetch(url, {
@@ -317,6 +344,7 @@ export async function walkIdp(start: string, login: string, stopAt: string): Pro
       continue;
     }
     const html = await res.text();
+    if (aborted) return { url, page: html };
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
     if (!action) return { url, page: html };
     const fields: Record<string, string> = {};
@@ -325,6 +353,10 @@ export async function walkIdp(start: string, login: string, stopAt: string): Pro
       if (name) fields[name] = /value="([^"]*)"/.exec(input)?.[1] ?? '';
     }
     if (/name="login"/.test(html)) Object.assign(fields, { login, password: 'any' });
+    if (decline && /name="abort"/.test(html)) {
+      fields.abort = 'yes';
+      aborted = true;
+    }
     url = new URL(action.replace(/&amp;/g, '&'), url).toString();
     body = new URLSearchParams(fields).toString();
   }

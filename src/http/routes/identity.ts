@@ -229,7 +229,9 @@ export function identityRoutes(
           flow.callback(
             request.query,
             login,
-            () => idpCalls.fail(request.ip),
+            // Checked again here, in the same turn as its count: callbacks sent at once all passed the
+            // check at the request's start, and each IdP outage entry they made is bounded by this one.
+            () => callingIdp(request.ip),
             () => countRefusal(request.ip),
           ),
         );
