@@ -105,6 +105,8 @@ export const statusChanged = (status: string) => `agent ${status} (its descripto
 export const initiativeStopped = (initiative: string, stage: string) => `its initiative ${initiative} is at stage ${stage}`;
 /** or one removed the Tool called: one registered later under the name may be another system, another effect. */
 export const toolRemoved = (tool: string) => `tool ${tool} removed from the registry`;
+/** or one took the Tool from what the agent may call (its archetype's tools, its extraTools). */
+export const toolWithdrawn = (tool: string) => `tool ${tool} no longer among the agent's tools`;
 
 /** An approval a registry write revoked, for the audit act the write records once it commits. */
 export interface RevokedApproval {
@@ -143,18 +145,20 @@ export async function revokeApprovalsOf(
 
 /**
  * Revokes every approval of a call to `tool` still pending, or approved and unspent, in the registry
- * write that removes the Tool, whichever agent asked: nobody grants a call to a Tool that is gone, and a
- * grant does not let through a call to another Tool registered under the name since. Returns those revoked.
+ * write that removes the Tool (whichever agent asked), or takes it from `agent`'s tools: nobody grants a
+ * call the registry no longer allows, and a grant does not let it through once it is allowed again (or
+ * another Tool is registered under the name). Returns those revoked.
  */
 export async function revokeApprovalsForTool(
   db: Kysely<Database>,
   tool: string,
   now: string,
   reason: string,
+  agent?: string,
 ): Promise<Array<Pick<ApprovalTable, 'id' | 'agent' | 'tool' | 'data_domains'>>> {
-  return db
-    .updateTable('approvals')
-    .set({ status: 'revoked', revoked_at: now, revoked_reason: reason, open_key: null })
+  let q = db.updateTable('approvals').set({ status: 'revoked', revoked_at: now, revoked_reason: reason, open_key: null });
+  if (agent !== undefined) q = q.where('agent', '=', agent);
+  return q
     .where('tool', '=', tool)
     .where('status', 'in', ['pending', 'approved'])
     .where('expires_at', '>', now)

@@ -18,6 +18,7 @@ import {
   revokeApprovalsOf,
   statusChanged,
   toolRemoved,
+  toolWithdrawn,
 } from '../guard/approval-store.js';
 import type { ActRecord, ChangeWithActs } from '../guard/audit.js';
 import { servingWarnings } from '../mcp/serving.js';
@@ -350,10 +351,11 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
           const rows = await revokeApprovalsOf(trx, agent, (await databaseNow(trx)).toISOString(), reason);
           for (const r of rows) revoked.push({ id: r.id, agent, tool: r.tool, dataDomains: JSON.parse(r.data_domains), reason });
         };
-        // A Tool removed ends the approvals of calls to it, whoever asked, the same way.
-        const revokeCallsTo = async (tool: string) => {
-          const reason = toolRemoved(tool);
-          const rows = await revokeApprovalsForTool(trx, tool, (await databaseNow(trx)).toISOString(), reason);
+        // A Tool removed ends the approvals of calls to it, whoever asked, the same way; a Tool taken
+        // from an agent's tools, that agent's.
+        const revokeCallsTo = async (tool: string, agent?: string) => {
+          const reason = agent === undefined ? toolRemoved(tool) : toolWithdrawn(tool);
+          const rows = await revokeApprovalsForTool(trx, tool, (await databaseNow(trx)).toISOString(), reason, agent);
           for (const r of rows)
             revoked.push({ id: r.id, agent: r.agent, tool: r.tool, dataDomains: JSON.parse(r.data_domains), reason });
         };
@@ -381,6 +383,7 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
         // Only where the write stops an agent that could act: a large apply that rewrites a proposed
         // initiative of thousands of agents makes no statement for each.
         for (const [agent, why] of agentsStopped(prepared)) await revokeFor(agent, why);
+        for (const [agent, tool] of toolsWithdrawn(prepared)) await revokeCallsTo(tool, agent);
         // Each approval revoked is an entry committed with the write, as the kill switch's are.
         for (const a of revoked)
           acts.push({
@@ -687,13 +690,15 @@ function revokedAct(
 
 /**
  * Whether a write is made in the audit writer's transaction, with the entries that record it: it
- * changes credentials, or may revoke approvals (it deletes an Agent or a Tool, or stops an Agent that could act).
+ * changes credentials, or may revoke approvals (it deletes an Agent or a Tool, stops an Agent that could
+ * act, or takes a Tool from one's tools).
  */
 function recordedWithActs(p: { changes: Change[]; current: RegistrySnapshot; next: RegistrySnapshot }): boolean {
   return (
     changesCredentials(p) ||
     p.changes.some((c) => c.action === 'deleted' && (c.kind === 'Agent' || c.kind === 'Tool')) ||
-    agentsStopped(p).length > 0
+    agentsStopped(p).length > 0 ||
+    toolsWithdrawn(p).length > 0
   );
 }
 
@@ -706,6 +711,34 @@ function agentsStopped(p: {
   return [...agentsWritten(p.changes, p.next)].flatMap((agent): Array<[string, string]> => {
     const why = stoppedBy(p.next, agent);
     return why && p.current.has('Agent', agent) && !stoppedBy(p.current, agent) ? [[agent, why]] : [];
+  });
+}
+
+/**
+ * The Tools a write takes from what an Agent may call (its archetype's tools and its extraTools,
+ * builtin/archetype-tools, builtin/extra-tools), as [agent, tool]: only of Agents it neither deletes nor
+ * stops (those end all their approvals) and of Tools it keeps (a Tool deleted ends its calls' anyway).
+ */
+function toolsWithdrawn(p: {
+  changes: readonly Change[];
+  current: RegistrySnapshot;
+  next: RegistrySnapshot;
+}): Array<[string, string]> {
+  const archetypes = new Set(p.changes.flatMap((c) => (c.kind === 'Archetype' && c.action !== 'deleted' ? [c.name] : [])));
+  const agents = new Set(p.changes.flatMap((c) => (c.kind === 'Agent' && c.action !== 'deleted' ? [c.name] : [])));
+  if (archetypes.size === 0 && agents.size === 0) return [];
+  for (const a of p.next.list('Agent')) if (a.spec.archetype && archetypes.has(a.spec.archetype)) agents.add(a.name);
+  const toolsOf = (r: RegistrySnapshot, agent: string) => {
+    const spec = r.get('Agent', agent)?.spec;
+    const archetype = spec?.archetype ? r.get('Archetype', spec.archetype)?.spec.tools : undefined;
+    return new Set([...(archetype ?? []), ...(spec?.extraTools ?? [])]);
+  };
+  return [...agents].flatMap((agent): Array<[string, string]> => {
+    if (!p.current.has('Agent', agent) || stoppedBy(p.current, agent) || stoppedBy(p.next, agent)) return [];
+    const after = toolsOf(p.next, agent);
+    return [...toolsOf(p.current, agent)]
+      .filter((tool) => !after.has(tool) && p.next.has('Tool', tool))
+      .map((tool): [string, string] => [agent, tool]);
   });
 }
 

@@ -1,7 +1,8 @@
-// A Tool removed from the registry ends the open approvals of calls to it, in the write that removes
-// it, as an agent removed or stopped does (retired-agent-approvals.test.ts). Before (found by review),
-// they stayed open: an approver could still grant one, and once a Tool was registered again under the
-// name (another system, another effect) the grant let the call through within the approval's expiry.
+// A Tool removed from the registry, or taken from what an agent may call (its archetype's tools, its
+// extraTools), ends the open approvals of those calls, in the write that does it, as an agent removed
+// or stopped does (retired-agent-approvals.test.ts). Before (found by review), they stayed open: an
+// approver could still grant one, and once the Tool was registered again, or given back, the grant let
+// the call through within the approval's expiry.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
@@ -12,17 +13,20 @@ import { until } from '../support/wait.js';
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini');
 const AGENT = 'support-bot-eu';
 const TOOL = 'crm.refund';
-const REASON = `tool ${TOOL} removed from the registry`;
 
-/** MINI with its archetype no longer using crm.refund (the Tool is then deleted on its own). */
-function withoutRefund() {
+/** MINI with its archetype no longer using crm.refund; `removed`: without the Tool and the Policy naming it either. */
+function withoutRefund(removed = false) {
   return readBundle(MINI).map((f) => ({
     ...f,
-    content: f.content.replace('tools: [crm.lookup, crm.refund]', 'tools: [crm.lookup]'),
+    content: f.content
+      .split(/^---$/m)
+      .filter((doc) => !removed || (!/name: crm\.refund\n/.test(doc) && !/name: refund-approval\n/.test(doc)))
+      .join('---')
+      .replace('tools: [crm.lookup, crm.refund]', 'tools: [crm.lookup]'),
   }));
 }
 
-describe.each(ENGINES)('approvals of calls to a Tool removed from the registry, on two nodes (%s)', (engine) => {
+describe.each(ENGINES)('approvals of calls to a Tool removed, or taken from the agent, on two nodes (%s)', (engine) => {
   let c: TestCluster;
   let approver: string;
   let token: string;
@@ -39,8 +43,6 @@ describe.each(ENGINES)('approvals of calls to a Tool removed from the registry, 
     const r = await c.request(node, { method: 'POST', url: '/v1/apply', payload: { files } });
     expect(r.statusCode, r.body).toBe(200);
   };
-  const remove = async (node: number, url: string) =>
-    expect((await c.request(node, { method: 'DELETE', url })).statusCode).toBe(204);
 
   beforeAll(async () => {
     c = await startCluster(engine, [{}, {}]);
@@ -50,63 +52,87 @@ describe.each(ENGINES)('approvals of calls to a Tool removed from the registry, 
   });
   afterAll(async () => c?.close());
 
-  it('revokes a pending and an approved approval with the write; neither is granted nor spent after the Tool is back', async () => {
-    const granted = (await ask(0, 'tool-granted')).approvalId as string;
-    expect((await approve(0, granted)).statusCode).toBe(200);
-    const pending = (await ask(1, 'tool-pending')).approvalId as string;
-    expect(pending).toMatch(/^apr_/);
-    const lookup = await c.request(0, {
-      method: 'POST',
-      url: '/v1/decisions',
-      token,
-      payload: { action: 'tool.call', tool: 'crm.lookup', arguments: { customerId: 'c-1' } },
-    });
-    expect(lookup.json().decision).toBe('allow');
+  const ways = [
+    ['taken from its archetype', `tool ${TOOL} no longer among the agent's tools`],
+    ['deleted with what names it, in one apply', `tool ${TOOL} removed from the registry`],
+  ] as const;
+  it.each(ways)(
+    '%s: revokes a pending and an approved approval with the write; neither is granted nor spent after',
+    async (way, reason) => {
+      const granted = (await ask(0, `${way}-granted`)).approvalId as string;
+      expect((await approve(0, granted)).statusCode).toBe(200);
+      const pending = (await ask(1, `${way}-pending`)).approvalId as string;
+      expect(pending).toMatch(/^apr_/);
 
-    // What names the Tool goes first (the registry refuses to delete what is referred to); then the Tool.
-    await apply(1, withoutRefund());
-    await remove(1, '/v1/policies/refund-approval');
-    expect(await approval(0, pending)).toMatchObject({ status: 'pending' });
-    await remove(1, `/v1/tools/${TOOL}`);
-    expect(await approval(0, granted)).toMatchObject({
-      status: 'revoked',
-      revokedReason: REASON,
-      decidedBy: 'person:alex.approver',
-    });
-    expect(await approval(0, pending)).toMatchObject({ status: 'revoked', revokedReason: REASON, decidedBy: null });
-    const late = await approve(0, pending);
-    expect(late.statusCode, late.body).toBe(409);
-    expect(late.json().error.message).toBe(
-      `approval ${pending} was revoked: ${REASON} (${(await approval(0, pending)).revokedAt}); the call asks again`,
-    );
-    const acts = (await c.request(0, { method: 'GET', url: `/v1/audit?kind=approval.revoked&limit=100` })).json().items as Array<
-      Record<string, unknown>
-    >;
-    for (const id of [granted, pending])
-      expect(acts.find((a) => a.approvalId === id)).toMatchObject({
-        actor: 'admin',
-        agent: AGENT,
-        target: TOOL,
-        detail: { reason: REASON },
+      if (way === 'taken from its archetype') await apply(1, withoutRefund());
+      else {
+        // --prune, with the approver (not in MINI) kept.
+        const person = (await c.request(1, { method: 'GET', url: '/v1/people/alex.approver' })).json();
+        const kept = {
+          path: 'approver.yaml',
+          content: JSON.stringify({
+            apiVersion: 'fulcrum/v1',
+            kind: 'Person',
+            metadata: { name: 'alex.approver' },
+            spec: person.spec,
+          }),
+        };
+        const r = await c.request(1, {
+          method: 'POST',
+          url: '/v1/apply?prune=true',
+          payload: { files: [...withoutRefund(true), kept] },
+        });
+        expect(r.statusCode, r.body).toBe(200);
+        expect([...r.json().deleted].sort()).toEqual([`Policy/refund-approval`, `Tool/${TOOL}`]);
+      }
+      expect(await approval(0, granted)).toMatchObject({
+        status: 'revoked',
+        revokedReason: reason,
+        decidedBy: 'person:alex.approver',
       });
+      expect(await approval(0, pending)).toMatchObject({ status: 'revoked', revokedReason: reason, decidedBy: null });
+      const late = await approve(0, pending);
+      expect(late.statusCode, late.body).toBe(409);
+      expect(late.json().error.message).toBe(
+        `approval ${pending} was revoked: ${reason} (${(await approval(0, pending)).revokedAt}); the call asks again`,
+      );
+      const acts = (await c.request(0, { method: 'GET', url: '/v1/audit?kind=approval.revoked&limit=100' })).json()
+        .items as Array<Record<string, unknown>>;
+      for (const id of [granted, pending])
+        expect(acts.find((a) => a.approvalId === id)).toMatchObject({
+          actor: 'admin',
+          agent: AGENT,
+          target: TOOL,
+          detail: { reason },
+        });
 
-    // Registered again: the grant made for the Tool removed lets nothing through; the call asks again.
-    await apply(0, readBundle(MINI));
-    await until(async () => (await ask(1, 'tool-granted')).decision !== 'deny', 'node 1 to see crm.refund again');
-    const named = await refundOn(c, 1, token, 'tool-granted', granted);
-    expect(named.statusCode, named.body).toBe(409);
-    expect(named.json().error.message).toContain(`was revoked: ${REASON}`);
-    const again = await ask(0, 'tool-granted');
-    expect(again).toMatchObject({ decision: 'approval_required' });
-    expect(again.approvalId).not.toBe(granted);
-    const verify = (await c.request(1, { method: 'GET', url: '/v1/audit/verify' })).json();
-    expect(verify.ok, JSON.stringify(verify)).toBe(true);
-  });
+      // Back as it was: the grant made before lets nothing through; the call asks again.
+      await apply(0, readBundle(MINI));
+      await until(async () => (await ask(1, `${way}-granted`)).decision !== 'deny', `node 1 to see ${TOOL} allowed again`);
+      const named = await refundOn(c, 1, token, `${way}-granted`, granted);
+      expect(named.statusCode, named.body).toBe(409);
+      expect(named.json().error.message).toContain(`was revoked: ${reason}`);
+      const again = await ask(0, `${way}-granted`);
+      expect(again).toMatchObject({ decision: 'approval_required' });
+      expect(again.approvalId).not.toBe(granted);
+      const verify = (await c.request(1, { method: 'GET', url: '/v1/audit/verify' })).json();
+      expect(verify.ok, JSON.stringify(verify)).toBe(true);
+    },
+  );
 
-  it("revokes nothing of another Tool's calls, and a write that keeps the Tool revokes nothing", async () => {
+  it("revokes nothing of another Tool's calls, and a write that keeps the Tool, or takes another, revokes nothing", async () => {
     const pending = (await ask(0, 'kept')).approvalId as string;
     const written = readBundle(MINI).map((f) => ({ ...f, content: f.content.replace('effect: read', 'effect: write') }));
     await apply(1, written);
+    expect(await approval(0, pending)).toMatchObject({ status: 'pending' });
+    // Another Tool taken from the archetype: crm.refund's calls keep theirs.
+    await apply(
+      1,
+      readBundle(MINI).map((f) => ({
+        ...f,
+        content: f.content.replace('tools: [crm.lookup, crm.refund]', 'tools: [crm.refund]'),
+      })),
+    );
     expect(await approval(0, pending)).toMatchObject({ status: 'pending' });
     await apply(1, readBundle(MINI));
   });
