@@ -4,6 +4,7 @@ export const CONSOLE_PAGES = [
   '/',
   '/portfolio',
   '/budget',
+  '/costs',
   '/plan',
   '/report',
   '/agents',
@@ -12,6 +13,8 @@ export const CONSOLE_PAGES = [
   '/policies',
   '/incidents',
   '/reviews',
+  '/monitors',
+  '/retention',
   '/sessions',
 ] as const;
 

@@ -11,12 +11,15 @@ import { AgentsPage } from './pages/agents';
 import { ApprovalsPage } from './pages/approvals';
 import { AuditPage } from './pages/audit';
 import { BudgetPage } from './pages/budget';
+import { CostsPage } from './pages/costs';
 import { IncidentsPage } from './pages/incidents';
+import { MonitorsPage } from './pages/monitors';
 import { OverviewPage } from './pages/overview';
 import { PlanPage } from './pages/plan';
 import { PoliciesPage } from './pages/policies';
 import { PortfolioPage } from './pages/portfolio';
 import { ReportPage } from './pages/report';
+import { RetentionPage } from './pages/retention';
 import { ReviewsPage } from './pages/reviews';
 import { SessionsPage } from './pages/sessions';
 import { SignIn } from './pages/sign-in';
@@ -33,6 +36,7 @@ const PAGE_DEFS: Record<ConsolePagePath, Omit<PageDef, 'path'>> = {
   '/': { label: 'Overview', group: 'Insight', render: () => <OverviewPage /> },
   '/portfolio': { label: 'Portfolio', group: 'Insight', render: () => <PortfolioPage /> },
   '/budget': { label: 'Budget', group: 'Insight', render: () => <BudgetPage /> },
+  '/costs': { label: 'Costs', group: 'Insight', render: () => <CostsPage /> },
   '/plan': { label: 'Plan', group: 'Insight', render: () => <PlanPage /> },
   '/report': { label: 'Board report', group: 'Insight', render: () => <ReportPage /> },
   '/agents': { label: 'Agents', group: 'Guard', render: () => <AgentsPage /> },
@@ -41,6 +45,8 @@ const PAGE_DEFS: Record<ConsolePagePath, Omit<PageDef, 'path'>> = {
   '/policies': { label: 'Policies', group: 'Guard', render: () => <PoliciesPage /> },
   '/incidents': { label: 'Incidents', group: 'Governance', render: () => <IncidentsPage /> },
   '/reviews': { label: 'Reviews', group: 'Governance', render: () => <ReviewsPage /> },
+  '/monitors': { label: 'Monitors', group: 'Governance', render: () => <MonitorsPage /> },
+  '/retention': { label: 'Retention', group: 'Governance', render: () => <RetentionPage /> },
   '/sessions': { label: 'Your sessions', group: 'Account', render: () => <SessionsPage /> },
 };
 
