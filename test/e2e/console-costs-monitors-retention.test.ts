@@ -294,6 +294,16 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
     await expect.poll(() => p.page.getByTestId('last-purge').textContent()).toContain('by tom.becker');
     await screenshot(p.page, `retention-purged-${engine}`);
     expect(p.errors).toEqual([]);
+
+    // The platform role is taken away while the page is open: the refusal is said, nothing is purged, the button goes.
+    await person('tom.becker', ['viewer']);
+    await p.page.getByRole('button', { name: 'Purge now…' }).click();
+    await dialog.getByRole('button', { name: 'Purge' }).click();
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('may not registry write');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => p.page.getByRole('button', { name: 'Purge now…' }).count()).toBe(0);
+    expect((await purges()).length).toBe(1);
+    expect(p.errors.filter((e) => !/403/.test(e))).toEqual([]);
     await p.context.close();
   }, 60_000);
 
