@@ -15,6 +15,7 @@ type Monitor = GetResult<'/v1/monitors'>['items'][number];
 type Status = GetResult<'/v1/monitors/status'>['items'][number];
 /** Metrics that are fractions of decisions or tasks, and need minSamples of them (src/governance/monitors.ts). */
 const RATES = new Set(['deny_rate', 'approval_rate', 'error_rate', 'escalation_rate']);
+const STATUS_POLL_MS = 30_000;
 
 /** What a monitor's last evaluation says, as a person reads it. */
 export function stateOf(m: Monitor | undefined, s: Status | undefined): { label: string; tone: Tone; why?: string } {
@@ -38,7 +39,8 @@ export function MonitorsPage() {
   const { api, me } = useSession();
   const mayEvaluate = can(me, 'registry.write');
   const monitors = useLoad((a) => ok(a.GET('/v1/monitors')), []);
-  const status = useLoad((a) => ok(a.GET('/v1/monitors/status')), []);
+  // The node's timer evaluates every FULCRUM_MONITOR_INTERVAL_SECONDS (60 by default): read again while the tab is visible.
+  const status = useLoad((a) => ok(a.GET('/v1/monitors/status')), [], STATUS_POLL_MS);
   const [asking, setAsking] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const suspending = (monitors.data?.items ?? []).filter((m) => m.spec.suspendOnBreach).map((m) => m.metadata.name);
