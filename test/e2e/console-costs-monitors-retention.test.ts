@@ -239,7 +239,7 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
       const row = p.page.locator(`tr[data-monitor="${s.monitor}"]`);
       expect(await row.locator('.pill').textContent(), s.monitor).toBe(label);
       // A rate over no decisions or tasks is not shown as 0 %.
-      if (rate && s.samples === 0) expect(await row.locator('td').nth(2).textContent(), s.monitor).toBe('no dataof 0');
+      if (rate && s.samples === 0) expect(await row.locator('td').nth(2).textContent(), s.monitor).toBe('no data');
     }
     await screenshot(p.page, `monitors-${engine}`);
 

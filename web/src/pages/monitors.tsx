@@ -106,15 +106,7 @@ function MonitorTable({ monitors, status }: { monitors: Monitor[]; status: Statu
     <Card>
       <Table
         testId="monitors"
-        columns={[
-          'Monitor',
-          'Metric',
-          { label: 'Value', num: true },
-          { label: 'Threshold', num: true },
-          'State',
-          'Evaluated',
-          'Incident',
-        ]}
+        columns={['Monitor', 'Metric', { label: 'Value', num: true }, { label: 'Threshold', num: true }, 'State', 'Evaluated']}
       >
         {names.map((name) => {
           const m = spec.get(name);
@@ -143,7 +135,9 @@ function MonitorTable({ monitors, status }: { monitors: Monitor[]; status: Statu
               <td className="num nowrap">
                 {/* A rate over no decisions or tasks is no 0 %: there is nothing to measure. */}
                 {!s || s.error ? '—' : RATES.has(metric) && s.samples === 0 ? 'no data' : valueText(metric, s.value, budget)}
-                {s && !s.error && RATES.has(metric) && <div className="small muted">of {fmtNumber(s.samples)}</div>}
+                {s && !s.error && RATES.has(metric) && s.samples > 0 && (
+                  <div className="small muted">{fmtNumber(s.samples)} samples</div>
+                )}
               </td>
               <td className="num nowrap">{valueText(metric, s?.threshold ?? m?.spec.threshold ?? 0, budget)}</td>
               <td>
@@ -153,19 +147,15 @@ function MonitorTable({ monitors, status }: { monitors: Monitor[]; status: Statu
                     <VisibleText text={state.why} />
                   </div>
                 )}
-              </td>
-              <td className="nowrap">{s ? fmtDateTime(s.evaluatedAt) : '—'}</td>
-              <td className="small">
-                {s?.incident ? (
-                  <>
-                    <span className="mono">{s.incident}</span>
+                {s?.incident && (
+                  <div className="small">
+                    incident <span className="mono">{s.incident}</span>
                     {s.deduplicated && ' (already open)'}
-                    {s.suspended?.length ? ` · suspended ${s.suspended.join(', ')}` : ''}
-                  </>
-                ) : (
-                  '—'
+                    {s.suspended?.length ? `; suspended ${s.suspended.join(', ')}` : ''}
+                  </div>
                 )}
               </td>
+              <td className="nowrap">{s ? fmtDateTime(s.evaluatedAt) : '—'}</td>
             </tr>
           );
         })}
