@@ -107,6 +107,8 @@ export const initiativeStopped = (initiative: string, stage: string) => `its ini
 export const toolRemoved = (tool: string) => `tool ${tool} removed from the registry`;
 /** or one took the Tool from what the agent may call (its archetype's tools, its extraTools). */
 export const toolWithdrawn = (tool: string) => `tool ${tool} no longer among the agent's tools`;
+/** or one changed what an approver was shown of the Tool: its effect, its system, its arguments' schema. */
+export const toolChanged = (tool: string, what: string) => `tool ${tool} changed (${what})`;
 
 /** An approval a registry write revoked, for the audit act the write records once it commits. */
 export interface RevokedApproval {

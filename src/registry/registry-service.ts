@@ -1,5 +1,7 @@
 // The registry: read descriptors, write one (PUT), delete one, or apply a whole bundle in one
 // transaction. Every write validates the whole next registry before anything is written.
+
+import { isDeepStrictEqual } from 'node:util';
 import type { Kysely, Transaction } from 'kysely';
 import { endSessionsOf } from '../auth/console-sessions.js';
 import { createCredentialStore, type SubjectKind } from '../auth/credential-store.js';
@@ -17,6 +19,7 @@ import {
   revokeApprovalsForTool,
   revokeApprovalsOf,
   statusChanged,
+  toolChanged,
   toolRemoved,
   toolWithdrawn,
 } from '../guard/approval-store.js';
@@ -353,8 +356,9 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
         };
         // A Tool removed ends the approvals of calls to it, whoever asked, the same way; a Tool taken
         // from an agent's tools, that agent's.
-        const revokeCallsTo = async (tool: string, agent?: string) => {
-          const reason = agent === undefined ? toolRemoved(tool) : toolWithdrawn(tool);
+        const revokeCallsTo = async (tool: string, agent?: string, changed?: string) => {
+          const reason =
+            changed !== undefined ? toolChanged(tool, changed) : agent === undefined ? toolRemoved(tool) : toolWithdrawn(tool);
           const rows = await revokeApprovalsForTool(trx, tool, (await databaseNow(trx)).toISOString(), reason, agent);
           for (const r of rows)
             revoked.push({ id: r.id, agent: r.agent, tool: r.tool, dataDomains: JSON.parse(r.data_domains), reason });
@@ -384,6 +388,9 @@ export function createRegistryService({ db, operatorChecks }: RegistryOptions) {
         // initiative of thousands of agents makes no statement for each.
         for (const [agent, why] of agentsStopped(prepared)) await revokeFor(agent, why);
         for (const [agent, tool] of toolsWithdrawn(prepared)) await revokeCallsTo(tool, agent);
+        // A Tool whose effect, system or arguments changed is not the one its approvers judged: a grant
+        // made when it was "financial" does not let a call through once it is "destructive".
+        for (const [tool, what] of toolsChanged(prepared)) await revokeCallsTo(tool, undefined, what);
         // Each approval revoked is an entry committed with the write, as the kill switch's are.
         for (const a of revoked)
           acts.push({
@@ -691,14 +698,15 @@ function revokedAct(
 /**
  * Whether a write is made in the audit writer's transaction, with the entries that record it: it
  * changes credentials, or may revoke approvals (it deletes an Agent or a Tool, stops an Agent that could
- * act, or takes a Tool from one's tools).
+ * act, takes a Tool from one's tools, or changes a Tool's effect, system or arguments).
  */
 function recordedWithActs(p: { changes: Change[]; current: RegistrySnapshot; next: RegistrySnapshot }): boolean {
   return (
     changesCredentials(p) ||
     p.changes.some((c) => c.action === 'deleted' && (c.kind === 'Agent' || c.kind === 'Tool')) ||
     agentsStopped(p).length > 0 ||
-    toolsWithdrawn(p).length > 0
+    toolsWithdrawn(p).length > 0 ||
+    toolsChanged(p).length > 0
   );
 }
 
@@ -739,6 +747,26 @@ function toolsWithdrawn(p: {
     return [...toolsOf(p.current, agent)]
       .filter((tool) => !after.has(tool) && p.next.has('Tool', tool))
       .map((tool): [string, string] => [agent, tool]);
+  });
+}
+
+/** The Tools a write keeps but changes in what an approver of a call to one judged, and what changed. */
+function toolsChanged(p: {
+  changes: readonly Change[];
+  current: RegistrySnapshot;
+  next: RegistrySnapshot;
+}): Array<[string, string]> {
+  return p.changes.flatMap((c): Array<[string, string]> => {
+    if (c.kind !== 'Tool' || c.action !== 'updated') return [];
+    const was = p.current.get('Tool', c.name)?.spec;
+    const now = p.next.get('Tool', c.name)?.spec;
+    if (!was || !now) return [];
+    const what = [
+      ...(was.effect !== now.effect ? [`its effect from ${was.effect} to ${now.effect}`] : []),
+      ...(was.system !== now.system ? [`its system from ${was.system} to ${now.system}`] : []),
+      ...(!isDeepStrictEqual(was.arguments, now.arguments) ? ['its arguments'] : []),
+    ];
+    return what.length > 0 ? [[c.name, what.join(', ')]] : [];
   });
 }
 

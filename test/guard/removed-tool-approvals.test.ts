@@ -1,5 +1,6 @@
-// A Tool removed from the registry, or taken from what an agent may call (its archetype's tools, its
-// extraTools), ends the open approvals of those calls, in the write that does it, as an agent removed
+// A Tool removed from the registry, taken from what an agent may call (its archetype's tools, its
+// extraTools), or changed in what its approvers judged (its effect, system, arguments), ends the open
+// approvals of those calls, in the write that does it, as an agent removed
 // or stopped does (retired-agent-approvals.test.ts). Before (found by review), they stayed open: an
 // approver could still grant one, and once the Tool was registered again, or given back, the grant let
 // the call through within the approval's expiry.
@@ -55,6 +56,7 @@ describe.each(ENGINES)('approvals of calls to a Tool removed, or taken from the 
   const ways = [
     ['taken from its archetype', `tool ${TOOL} no longer among the agent's tools`],
     ['deleted with what names it, in one apply', `tool ${TOOL} removed from the registry`],
+    ['kept, its effect changed', `tool ${TOOL} changed (its effect from financial to destructive)`],
   ] as const;
   it.each(ways)(
     '%s: revokes a pending and an approved approval with the write; neither is granted nor spent after',
@@ -65,6 +67,11 @@ describe.each(ENGINES)('approvals of calls to a Tool removed, or taken from the 
       expect(pending).toMatch(/^apr_/);
 
       if (way === 'taken from its archetype') await apply(1, withoutRefund());
+      else if (way === 'kept, its effect changed')
+        await apply(
+          1,
+          readBundle(MINI).map((f) => ({ ...f, content: f.content.replace('effect: financial', 'effect: destructive') })),
+        );
       else {
         // --prune, with the approver (not in MINI) kept.
         const person = (await c.request(1, { method: 'GET', url: '/v1/people/alex.approver' })).json();
@@ -133,6 +140,19 @@ describe.each(ENGINES)('approvals of calls to a Tool removed, or taken from the 
         content: f.content.replace('tools: [crm.lookup, crm.refund]', 'tools: [crm.refund]'),
       })),
     );
+    expect(await approval(0, pending)).toMatchObject({ status: 'pending' });
+    // crm.refund described, its effect, system and arguments as they were: what its approvers judged is unchanged.
+    await apply(
+      1,
+      readBundle(MINI).map((f) => ({
+        ...f,
+        content: f.content.replace(
+          'system: crm\n  effect: financial',
+          'description: Refunds an order\n  system: crm\n  effect: financial',
+        ),
+      })),
+    );
+    expect((await c.request(0, { method: 'GET', url: `/v1/tools/${TOOL}` })).json().spec.description).toBe('Refunds an order');
     expect(await approval(0, pending)).toMatchObject({ status: 'pending' });
     await apply(1, readBundle(MINI));
   });
