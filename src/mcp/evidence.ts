@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { randomSpanId, traceIdOf } from '../evidence/ids.js';
 import { createSpanBuffer, type SpanBufferOptions } from '../evidence/span-buffer.js';
+import { parseTraceparent } from '../evidence/trace-context.js';
 
 export interface CallRecord {
   agent: string;
@@ -22,16 +23,6 @@ export interface CallRecord {
   errorType: string | null;
   /** The caller's W3C trace context from the tools/call `_meta` (`00-<trace id>-<parent id>-<flags>`); ignored if malformed. */
   traceparent?: string;
-}
-
-/** A W3C traceparent's trace id and parent (span) id, or null when it is not a valid one. */
-export function parseTraceparent(header: string | undefined): { traceId: string; parentId: string } | null {
-  if (typeof header !== 'string' || header.length > 512) return null;
-  const m = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/.exec(header.trim());
-  if (!m || m[1] === 'ff' || (m[1] === '00' && header.trim().length !== 55)) return null;
-  const [traceId, parentId] = [m[2] as string, m[3] as string];
-  if (/^0+$/.test(traceId) || /^0+$/.test(parentId)) return null;
-  return { traceId, parentId };
 }
 
 export type CallEvidenceOptions = Omit<SpanBufferOptions, 'inference'>;

@@ -4,7 +4,8 @@
 // And an OTLP export that carries nothing Fulcrum reads is told so (OTLP partial success).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CallEvidence, createCallEvidence, parseTraceparent } from '../../src/mcp/evidence.js';
+import { parseTraceparent } from '../../src/evidence/trace-context.js';
+import { type CallEvidence, createCallEvidence } from '../../src/mcp/evidence.js';
 import { ENGINES } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
 import { spansExport } from '../support/otlp.js';
@@ -20,7 +21,11 @@ spec: { system: demo, effect: read, dataDomains: [], arguments: { type: object }
 describe('a traceparent', () => {
   it('is read when it is a valid W3C one, else ignored', () => {
     const ok = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-    expect(parseTraceparent(ok)).toEqual({ traceId: '0af7651916cd43dd8448eb211c80319c', parentId: 'b7ad6b7169203331' });
+    expect(parseTraceparent(ok)).toEqual({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      parentId: 'b7ad6b7169203331',
+      flags: '01',
+    });
     for (const bad of [
       undefined,
       '',
