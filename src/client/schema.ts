@@ -166,7 +166,7 @@ export interface paths {
         put?: never;
         /**
          * Anthropic-compatible messages (streaming as SSE)
-         * @description Agent key as `Authorization: Bearer fk_…` (Anthropic clients may send it as `x-api-key`). Each call is a `model.call` decision (audited); its worst-case cost is reserved against every SpendLimit that applies and settled on the usage. `Fulcrum-Data-Domains: a,b` names the data the call carries. Refusals are in the API's own error format: 403 `model_not_allowed` naming the policy, 403 `model_unpriced`, 429 `spend_limit_exceeded` naming the limit, 429 `rate_limit_exceeded`. An upstream's own answer (an error included) is passed on as the provider sent it. docs/llm-gateway.md.
+         * @description Agent key as `Authorization: Bearer fk_…` (Anthropic clients may send it as `x-api-key`). Each call is a `model.call` decision (audited); its worst-case cost is reserved against every SpendLimit that applies and settled on the usage. `Fulcrum-Data-Domains: a,b` names the data the call carries. A W3C `traceparent` (with its `tracestate`) puts the call's evidence record in the caller's trace and is sent on naming that record; an invalid one is ignored. Refusals are in the API's own error format: 403 `model_not_allowed` naming the policy, 403 `model_unpriced`, 429 `spend_limit_exceeded` naming the limit, 429 `rate_limit_exceeded`. An upstream's own answer (an error included) is passed on as the provider sent it. docs/llm-gateway.md.
          */
         post: operations["anthropicMessages"];
         delete?: never;
@@ -186,7 +186,7 @@ export interface paths {
         put?: never;
         /**
          * OpenAI-compatible chat completions (streaming as SSE)
-         * @description Agent key as `Authorization: Bearer fk_…` (Anthropic clients may send it as `x-api-key`). Each call is a `model.call` decision (audited); its worst-case cost is reserved against every SpendLimit that applies and settled on the usage. `Fulcrum-Data-Domains: a,b` names the data the call carries. Refusals are in the API's own error format: 403 `model_not_allowed` naming the policy, 403 `model_unpriced`, 429 `spend_limit_exceeded` naming the limit, 429 `rate_limit_exceeded`. An upstream's own answer (an error included) is passed on as the provider sent it. docs/llm-gateway.md.
+         * @description Agent key as `Authorization: Bearer fk_…` (Anthropic clients may send it as `x-api-key`). Each call is a `model.call` decision (audited); its worst-case cost is reserved against every SpendLimit that applies and settled on the usage. `Fulcrum-Data-Domains: a,b` names the data the call carries. A W3C `traceparent` (with its `tracestate`) puts the call's evidence record in the caller's trace and is sent on naming that record; an invalid one is ignored. Refusals are in the API's own error format: 403 `model_not_allowed` naming the policy, 403 `model_unpriced`, 429 `spend_limit_exceeded` naming the limit, 429 `rate_limit_exceeded`. An upstream's own answer (an error included) is passed on as the provider sent it. docs/llm-gateway.md.
          */
         post: operations["openaiChatCompletions"];
         delete?: never;
@@ -206,7 +206,7 @@ export interface paths {
         put?: never;
         /**
          * OpenAI-compatible embeddings
-         * @description Agent key as `Authorization: Bearer fk_…` (Anthropic clients may send it as `x-api-key`). Each call is a `model.call` decision (audited); its worst-case cost is reserved against every SpendLimit that applies and settled on the usage. `Fulcrum-Data-Domains: a,b` names the data the call carries. Refusals are in the API's own error format: 403 `model_not_allowed` naming the policy, 403 `model_unpriced`, 429 `spend_limit_exceeded` naming the limit, 429 `rate_limit_exceeded`. An upstream's own answer (an error included) is passed on as the provider sent it. docs/llm-gateway.md.
+         * @description Agent key as `Authorization: Bearer fk_…` (Anthropic clients may send it as `x-api-key`). Each call is a `model.call` decision (audited); its worst-case cost is reserved against every SpendLimit that applies and settled on the usage. `Fulcrum-Data-Domains: a,b` names the data the call carries. A W3C `traceparent` (with its `tracestate`) puts the call's evidence record in the caller's trace and is sent on naming that record; an invalid one is ignored. Refusals are in the API's own error format: 403 `model_not_allowed` naming the policy, 403 `model_unpriced`, 429 `spend_limit_exceeded` naming the limit, 429 `rate_limit_exceeded`. An upstream's own answer (an error included) is passed on as the provider sent it. docs/llm-gateway.md.
          */
         post: operations["openaiEmbeddings"];
         delete?: never;
@@ -243,7 +243,7 @@ export interface paths {
         put?: never;
         /**
          * OpenAI-compatible responses (streaming as SSE)
-         * @description Agent key as `Authorization: Bearer fk_…` (Anthropic clients may send it as `x-api-key`). Each call is a `model.call` decision (audited); its worst-case cost is reserved against every SpendLimit that applies and settled on the usage. `Fulcrum-Data-Domains: a,b` names the data the call carries. Refusals are in the API's own error format: 403 `model_not_allowed` naming the policy, 403 `model_unpriced`, 429 `spend_limit_exceeded` naming the limit, 429 `rate_limit_exceeded`. An upstream's own answer (an error included) is passed on as the provider sent it. docs/llm-gateway.md.
+         * @description Agent key as `Authorization: Bearer fk_…` (Anthropic clients may send it as `x-api-key`). Each call is a `model.call` decision (audited); its worst-case cost is reserved against every SpendLimit that applies and settled on the usage. `Fulcrum-Data-Domains: a,b` names the data the call carries. A W3C `traceparent` (with its `tracestate`) puts the call's evidence record in the caller's trace and is sent on naming that record; an invalid one is ignored. Refusals are in the API's own error format: 403 `model_not_allowed` naming the policy, 403 `model_unpriced`, 429 `spend_limit_exceeded` naming the limit, 429 `rate_limit_exceeded`. An upstream's own answer (an error included) is passed on as the provider sent it. docs/llm-gateway.md.
          */
         post: operations["openaiResponses"];
         delete?: never;

@@ -199,8 +199,9 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
     let newSpans = 0;
     // What the new spans bring the tasks' traces (the plan's model mix, task-models.ts): each counted
     // model call as it is; a client's span of a call the LLM gateway recorded with the gateway's figures
-    // (the priced record, which sits in a trace of its own); a second record of a call in the same
-    // trace, nothing.
+    // (the priced record, in a trace of its own when the client sent no traceparent); a second record
+    // of a call in the same trace, nothing: the gateway's record in the client's trace counts there
+    // itself (gatewayFigures holds no figures for its client span, below the twins' record adds none).
     const forTasks: TaskEntry[] = [];
     const gatewayFigures = new WeakMap<SpanTable, Figures>();
     for (let i = 0; i < spans.length; i += CHUNK) {
@@ -253,7 +254,11 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
       )) {
         twins.push({ twin, record });
       }
+      // Records whose client span, in the same trace, the trace counted: the correction below makes that
+      // count the record's, so the record adds no second call there.
+      const inTwinsTrace = new Set<string>();
       for (const { twin, record } of twins) {
+        if (twin.trace_id === record.trace_id) inTwinsTrace.add(spanKey(record));
         const was = spanCounters({ ...twin, duplicate: 0 }, true);
         const now = spanCounters({ ...twin, duplicate: 1 }, true);
         const less: Partial<Counters> = {};
@@ -279,7 +284,7 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
           s.row,
         );
         const figures = gatewayFigures.get(s.row);
-        if (!s.row.duplicate) forTasks.push(s.row);
+        if (!s.row.duplicate && !inTwinsTrace.has(spanKey(s.row))) forTasks.push(s.row);
         else if (figures) forTasks.push({ ...s.row, ...figures, duplicate: 0 });
       }
     }
@@ -575,7 +580,7 @@ async function markGatewayInferences(
     const recorded = await ofResponses(
       trx
         .selectFrom('spans')
-        .select(['agent', 'response_id', 'start_at', 'duration_ms', ...FIGURES])
+        .select(['agent', 'response_id', 'trace_id', 'start_at', 'duration_ms', ...FIGURES])
         // Literal, as the partial index spans_response_llm names it in its WHERE.
         .where('source', '=', sql.lit('llm')),
       rows,
@@ -585,7 +590,8 @@ async function markGatewayInferences(
       const record = by.get(responseKey(r))?.find((g) => near(g, r, SAME_CALL_SKEW_MS));
       if (!record) continue;
       r.duplicate = 1;
-      figures.set(r, figuresOf(record));
+      // In the span's own trace (the client sent its traceparent), the record counts there itself.
+      if (record.trace_id !== r.trace_id) figures.set(r, figuresOf(record));
     }
   }
 }
@@ -907,7 +913,7 @@ async function markUnidentifiedGatewayInferences(
     if (!record) continue;
     taken.add(spanKey(record));
     r.duplicate = 1;
-    figures.set(r, figuresOf(record));
+    if (record.trace_id !== r.trace_id) figures.set(r, figuresOf(record));
     claims.push({ span: r, record });
   }
   return claims;

@@ -2,17 +2,19 @@
 // priced by the same price book as OTLP spans and written through the same store, so costs, rollups
 // and outcomes see it as they see telemetry. The span carries the provider's response id: a client's
 // own OpenTelemetry span of the same call (gen_ai.response.id) is then the same inference and is not
-// counted again (evidence-store.ts: the client's span is stored as its duplicate). Written in small batches off the reply path.
+// counted again (evidence-store.ts: the client's span is stored as its duplicate). A call that carries
+// W3C trace context (`traceparent`) is recorded in the caller's trace, as a child of the client's span
+// (trace-context.ts). Written in small batches off the reply path.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { randomSpanId, traceIdOf } from '../evidence/ids.js';
 import { createSpanBuffer, type SpanBufferOptions } from '../evidence/span-buffer.js';
+import type { CallTrace } from '../evidence/trace-context.js';
 import type { Usage } from './apis.js';
 
 export interface InferenceRecord {
   agent: string;
-  /** The decision that allowed the call: the span's trace id is derived from it (joinable with the audit log). */
-  decisionId: string;
+  /** Its trace, span id and parent: the caller's trace when it sent a valid `traceparent`, else one derived from the decision. */
+  trace: Pick<CallTrace, 'traceId' | 'spanId' | 'parentSpanId'>;
   operation: 'chat' | 'embeddings';
   model: string;
   /** The id the provider answered with (or the one it was called with). */
@@ -37,9 +39,9 @@ export function createInferenceEvidence(db: Kysely<Database>, opts: InferenceEvi
     record(c: InferenceRecord): void {
       const start = new Date(c.startedAt).toISOString();
       buffer.add({
-        trace_id: traceIdOf(c.decisionId),
-        span_id: randomSpanId(),
-        parent_span_id: null,
+        trace_id: c.trace.traceId,
+        span_id: c.trace.spanId,
+        parent_span_id: c.trace.parentSpanId,
         agent: c.agent,
         registered: 1,
         name: `${c.operation} ${c.model}`.slice(0, 500),

@@ -9,6 +9,7 @@ import { assertCan, type Principal } from '../auth/principal.js';
 import type { BackgroundCommit } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
 import { createPriceBook, MAX_TOKENS, type PriceBook, priceOn } from '../evidence/cost.js';
+import { type CallTrace, callTrace, traceHeaders } from '../evidence/trace-context.js';
 import { decide } from '../guard/decide.js';
 import { type AgentCaller, type GuardService, revokedCredential } from '../guard/guard-service.js';
 import type { OutboundPolicy } from '../net/outbound.js';
@@ -46,6 +47,8 @@ export interface Admitted {
   agent: string;
   op: Operation;
   decisionId: string;
+  /** Where its record sits: the caller's trace (its `traceparent`) or the decision's; sent on to the provider. */
+  trace: CallTrace;
   model: Desired<'Model'>;
   endpoint: Desired<'ModelEndpoint'>;
   shape: CallShape;
@@ -294,7 +297,7 @@ export function createLlmGateway(opts: GatewayOptions) {
     if (end.kind !== 'unsent')
       evidence.record({
         agent: call.agent,
-        decisionId: call.decisionId,
+        trace: call.trace,
         operation: call.op === 'embeddings' ? 'embeddings' : 'chat',
         model: call.model.name,
         modelReported: end.model ?? call.model.spec.upstreamName ?? call.model.name,
@@ -526,6 +529,7 @@ export function createLlmGateway(opts: GatewayOptions) {
         agent,
         op,
         decisionId: d.decisionId,
+        trace: callTrace(d.decisionId, headers),
         model,
         endpoint,
         shape,
@@ -544,6 +548,8 @@ export function createLlmGateway(opts: GatewayOptions) {
       };
       try {
         admitted.target = targetFor(endpoint, op, headers, { outbound: opts.outbound, env: env(), log: upstreamLog });
+        // The provider's own traces (where it keeps any) join the call's, under the gateway's record.
+        Object.assign(admitted.target.headers, traceHeaders(admitted.trace));
         admitted.body = forwarded;
       } catch (err) {
         finish(admitted, { kind: 'unsent', why: (err as Error).message });

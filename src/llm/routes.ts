@@ -149,7 +149,9 @@ const CALLS: Array<{ path: string; op: Operation; operationId: string; summary: 
 const DESCRIPTION =
   'Agent key as `Authorization: Bearer fk_…` (Anthropic clients may send it as `x-api-key`). Each call is a `model.call` decision ' +
   '(audited); its worst-case cost is reserved against every SpendLimit that applies and settled on the usage. ' +
-  "`Fulcrum-Data-Domains: a,b` names the data the call carries. Refusals are in the API's own error format: 403 " +
+  '`Fulcrum-Data-Domains: a,b` names the data the call carries. A W3C `traceparent` (with its `tracestate`) puts ' +
+  "the call's evidence record in the caller's trace and is sent on naming that record; an invalid one is ignored. " +
+  "Refusals are in the API's own error format: 403 " +
   '`model_not_allowed` naming the policy, 403 `model_unpriced`, 429 `spend_limit_exceeded` naming the limit, 429 ' +
   "`rate_limit_exceeded`. An upstream's own answer (an error included) is passed on as the provider sent it. " +
   'docs/llm-gateway.md.';
