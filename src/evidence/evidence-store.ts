@@ -907,9 +907,11 @@ async function markUnidentifiedGatewayInferences(
       .filter((g) => !taken.has(spanKey(g)))
       .slice(0, PAIR_CANDIDATES)
       .filter((g) => streamPair(r, g));
-    // The first to start within the span itself, else one within the clocks' skew before it: of an
-    // agent's calls closer together than the skew, each span takes its own.
-    const record = held.find((g) => Date.parse(g.start_at) >= start) ?? held[0];
+    // One in the span's own trace (the client sent its traceparent: that record is this call's), else
+    // the first to start within the span itself, else one within the clocks' skew before it: of an
+    // agent's calls closer together than the skew, each span takes its own. Taking another trace's
+    // record when its own is there would count a call twice in each task's trace (task-models.ts).
+    const record = held.find((g) => g.trace_id === r.trace_id) ?? held.find((g) => Date.parse(g.start_at) >= start) ?? held[0];
     if (!record) continue;
     taken.add(spanKey(record));
     r.duplicate = 1;
@@ -961,9 +963,11 @@ async function outrankUnidentifiedTelemetry(
       .filter((t) => !taken.has(spanKey(t)))
       .slice(0, PAIR_CANDIDATES)
       .filter((t) => unidentified(t) && streamPair(t, g));
-    // The last to begin before the record, else one within the clocks' skew after it: of an agent's
-    // calls closer together than the skew, each record takes its own.
-    const twin = holding.find((t) => Date.parse(t.start_at) <= start) ?? holding[0];
+    // One in the record's trace (its caller's), else the last to begin before the record, else one
+    // within the clocks' skew after it: of an agent's calls closer together than the skew, each
+    // record takes its own.
+    const twin =
+      holding.find((t) => t.trace_id === g.trace_id) ?? holding.find((t) => Date.parse(t.start_at) <= start) ?? holding[0];
     if (!twin) continue;
     taken.add(spanKey(twin));
     chosen.push({ twin, record: g });
