@@ -3,10 +3,12 @@
 export const CONSOLE_PAGES = [
   '/',
   '/portfolio',
+  '/initiatives',
   '/budget',
   '/costs',
   '/plan',
   '/report',
+  '/registry',
   '/agents',
   '/approvals',
   '/audit',

@@ -13,11 +13,13 @@ import { AuditPage } from './pages/audit';
 import { BudgetPage } from './pages/budget';
 import { CostsPage } from './pages/costs';
 import { IncidentsPage } from './pages/incidents';
+import { InitiativesPage } from './pages/initiatives';
 import { MonitorsPage } from './pages/monitors';
 import { OverviewPage } from './pages/overview';
 import { PlanPage } from './pages/plan';
 import { PoliciesPage } from './pages/policies';
 import { PortfolioPage } from './pages/portfolio';
+import { RegistryPage } from './pages/registry';
 import { ReportPage } from './pages/report';
 import { RetentionPage } from './pages/retention';
 import { ReviewsPage } from './pages/reviews';
@@ -27,7 +29,7 @@ import { SignIn } from './pages/sign-in';
 export interface PageDef {
   path: ConsolePagePath;
   label: string;
-  group: 'Insight' | 'Guard' | 'Governance' | 'Account';
+  group: 'Insight' | 'Registry' | 'Guard' | 'Governance' | 'Account';
   render(): ReactNode;
 }
 
@@ -35,10 +37,12 @@ export interface PageDef {
 const PAGE_DEFS: Record<ConsolePagePath, Omit<PageDef, 'path'>> = {
   '/': { label: 'Overview', group: 'Insight', render: () => <OverviewPage /> },
   '/portfolio': { label: 'Portfolio', group: 'Insight', render: () => <PortfolioPage /> },
+  '/initiatives': { label: 'Initiatives', group: 'Insight', render: () => <InitiativesPage /> },
   '/budget': { label: 'Budget', group: 'Insight', render: () => <BudgetPage /> },
   '/costs': { label: 'Costs', group: 'Insight', render: () => <CostsPage /> },
   '/plan': { label: 'Plan', group: 'Insight', render: () => <PlanPage /> },
   '/report': { label: 'Board report', group: 'Insight', render: () => <ReportPage /> },
+  '/registry': { label: 'Registry', group: 'Registry', render: () => <RegistryPage /> },
   '/agents': { label: 'Agents', group: 'Guard', render: () => <AgentsPage /> },
   '/approvals': { label: 'Approvals', group: 'Guard', render: () => <ApprovalsPage /> },
   '/audit': { label: 'Audit log', group: 'Guard', render: () => <AuditPage /> },
