@@ -72,6 +72,8 @@ usage: fulcrum <command> [options]
   outcomes INITIATIVE             outcome metrics against baseline and target
   outcomes INITIATIVE record METRIC VALUE --period PERIOD
                                   record a manual metric's value (self-reported)
+  outcomes INITIATIVE measurements [--limit N]
+                                  every self-reported value, newest first, with who recorded it
   roi INITIATIVE                  value against cost, with provenance
   incidents [list|show|open|move|note|report]
                                   incidents, their timeline and the Art. 73 reporting clock

@@ -17,7 +17,8 @@ const USAGE = {
   agents: 'usage: fulcrum agents suspend|resume NAME --reason TEXT',
   costs:
     'usage: fulcrum costs [--group-by agent|initiative|model|business-unit] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N]',
-  outcomes: 'usage: fulcrum outcomes INITIATIVE | outcomes INITIATIVE record METRIC VALUE --period PERIOD',
+  outcomes:
+    'usage: fulcrum outcomes INITIATIVE | outcomes INITIATIVE record METRIC VALUE --period PERIOD | outcomes INITIATIVE measurements [--limit N]',
   roi: 'usage: fulcrum roi INITIATIVE',
   decisions: 'usage: fulcrum decisions [--agent NAME] [--decision allow|deny|approval_required] [--limit N]',
   evidence: 'usage: fulcrum evidence export --initiative NAME -o FILE.tar.gz',
@@ -123,6 +124,18 @@ export async function ops(command: keyof typeof USAGE, argv: string[]): Promise<
         out(m, () => `${m.initiative}: ${m.metric} = ${m.value} for ${m.period} (${m.provenance}, by ${m.recordedBy})\n`);
         return 0;
       }
+      // Every self-reported value, with who recorded it: the outcomes show only the latest per period.
+      if (target === 'measurements') {
+        const query = { limit: Number(values.limit) };
+        const r = await ok(api.GET('/v1/initiatives/{name}/measurements', { params: { path: { name: sub }, query } }));
+        out(r, () =>
+          r.items.length === 0
+            ? `${sub}: no measurement recorded\n`
+            : r.items.map((m) => `${m.recordedAt}  ${m.metric} = ${m.value} for ${m.period} (by ${m.recordedBy})\n`).join(''),
+        );
+        return 0;
+      }
+      if (target !== undefined) break;
       const r = await ok(api.GET('/v1/initiatives/{name}/outcomes', { params: { path: { name: sub } } }));
       out(r, () =>
         r.metrics

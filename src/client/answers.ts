@@ -759,6 +759,22 @@ export const answerDocument: { $id: string; paths: AnswerPaths; components: { sc
    }
   },
   "/v1/initiatives/{name}/measurements": {
+   "get": {
+    "200": {
+     "type": "object",
+     "required": [
+      "items"
+     ],
+     "properties": {
+      "items": {
+       "type": "array",
+       "items": {
+        "$ref": "#/components/schemas/Measurement"
+       }
+      }
+     }
+    }
+   },
    "post": {
     "201": {
      "$ref": "#/components/schemas/Measurement"

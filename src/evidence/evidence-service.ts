@@ -260,6 +260,32 @@ export function createEvidenceService(deps: Deps) {
         recordedAt: row.recorded_at,
       };
     },
+
+    /**
+     * Every self-reported value of an initiative, newest first, with who recorded it and when: the
+     * outcomes keep the latest per period; a corrected value and one of a metric since renamed stay here.
+     */
+    async measurements(actor: Principal, initiative: string, limit: number) {
+      assertCan(actor, 'registry.read');
+      if (!(await deps.registry()).get('Initiative', initiative)) throw new NotFoundError(`no Initiative named "${initiative}"`);
+      const rows = await deps.db
+        .selectFrom('measurements')
+        .selectAll()
+        .where('initiative', '=', initiative)
+        .orderBy('recorded_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        initiative: r.initiative,
+        metric: r.metric,
+        period: r.period,
+        value: r.value,
+        provenance: 'self-reported' as const,
+        recordedBy: r.recorded_by,
+        recordedAt: r.recorded_at,
+      }));
+    },
   };
 }
 

@@ -178,6 +178,10 @@ describe.each(ENGINES)('the fulcrum CLI with a %s server', (engine) => {
     ]);
     const after = await cli('outcomes', 'finance-close-reconciliation');
     expect(after.stdout).toMatch(/^days to close +baseline 8 {2}target 5 {2}current 6\.5 \(self-reported\)/m);
+    // Every value recorded, with who recorded it.
+    const listed = await cli('outcomes', 'finance-close-reconciliation', 'measurements');
+    expect(listed.stdout).toMatch(/^\S+Z {2}days to close = 6\.5 for 2026-11 \(by admin\)\n$/);
+    expect((await cli('outcomes', 'finance-close-reconciliation', 'measurements', '--limit', '0')).stderr).toContain('limit');
     expect(
       (await cli('outcomes', 'finance-close-reconciliation', 'record', 'days to close', 'six', '--period', '2026-11')).code,
     ).toBe(2);

@@ -302,6 +302,23 @@ export function evidenceRoutes(server: Server, evidence: EvidenceService, opts: 
     async (req) => evidence.outcomes(req.principal, req.params.name),
   );
 
+  server.get(
+    '/v1/initiatives/:name/measurements',
+    {
+      schema: {
+        operationId: 'listMeasurements',
+        tags,
+        summary: "An initiative's self-reported measurements, newest first, with who recorded each and when",
+        description:
+          'Every value recorded, a corrected one too (the outcomes take the latest per period), and those of a metric since renamed.',
+        params: T.Object({ name: Name }),
+        querystring: T.Object({ limit: T.Integer({ minimum: 1, maximum: 1000, default: 200 }) }),
+        response: { 200: T.Object({ items: T.Array(T.Ref(Measurement)) }), ...errorResponses(404) },
+      },
+    },
+    async (req) => ({ items: await evidence.measurements(req.principal, req.params.name, req.query.limit) }),
+  );
+
   const NewMeasurement = T.Object(
     {
       metric: T.String({ minLength: 1, maxLength: 200 }),
