@@ -172,7 +172,7 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
     await settled(page, 'Initiatives');
     await expect.poll(() => view.locator('.loading').count(), { timeout: 15_000 }).toBe(0);
     expect(await row.textContent()).toContain('self-reported');
-    expect(await view.getByTestId('measurements').textContent()).toMatch(/2026-Q3:\s*0\.12/);
+    expect(await view.getByTestId('measurements').textContent()).toMatch(/2026-Q3:\s*0\.12.*reported by admin/);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -4,21 +4,24 @@
 import { useEffect, useRef } from 'react';
 import type { GetResult } from '../../../src/client/index';
 import { Table } from '../components/table';
-import { Card, Loaded, Pill, Progress, Provenance, RiskPill } from '../components/ui';
+import { Card, ErrorNote, Loaded, Pill, Progress, Provenance, RiskPill } from '../components/ui';
 import { VisibleText } from '../components/visible-text';
 import { ok } from '../lib/api';
-import { fmtDate, fmtMetric, fmtMoney, fmtPercent, titleCase } from '../lib/format';
+import { fmtDate, fmtDateTime, fmtMetric, fmtMoney, fmtPercent, titleCase, who } from '../lib/format';
 import { Link } from '../lib/router';
 import { useLoad } from '../lib/use-api';
 import { RiskCard, RoiCard } from './initiative-roi-risk';
 
 type Outcomes = GetResult<'/v1/initiatives/{name}/outcomes'>;
 type Metric = Outcomes['metrics'][number];
+type Recorded = GetResult<'/v1/initiatives/{name}/measurements'>['items'];
 
 export function InitiativeView({ name }: { name: string }) {
   const params = { params: { path: { name } } };
   const initiative = useLoad((api) => ok(api.GET('/v1/initiatives/{name}', params)), [name]);
   const outcomes = useLoad((api) => ok(api.GET('/v1/initiatives/{name}/outcomes', params)), [name]);
+  // Who reported each self-reported value (the outcomes keep only the latest per period).
+  const recorded = useLoad((api) => ok(api.GET('/v1/initiatives/{name}/measurements', params)), [name]);
   const ref = useRef<HTMLDivElement>(null);
   // A link here names the initiative: the view is what the reader came for, above the list.
   useEffect(() => {
@@ -78,7 +81,8 @@ export function InitiativeView({ name }: { name: string }) {
         title="Measurements"
         subtitle="Every value behind the outcomes: calendar months from telemetry, or the periods a team reported"
       >
-        <Loaded state={outcomes}>{(o) => <Measurements o={o} />}</Loaded>
+        <Loaded state={outcomes}>{(o) => <Measurements o={o} recorded={recorded.data?.items} />}</Loaded>
+        {recorded.error && <ErrorNote error={recorded.error} />}
       </Card>
       <div className="grid-2">
         <RoiCard name={name} />
@@ -158,7 +162,7 @@ function OutcomesTable({ o }: { o: Outcomes }) {
   );
 }
 
-function Measurements({ o }: { o: Outcomes }) {
+function Measurements({ o, recorded }: { o: Outcomes; recorded: Recorded | undefined }) {
   if (o.metrics.length === 0) return <p className="muted">No outcome metric declared, so nothing is measured.</p>;
   return (
     <Table columns={['Outcome', 'Where from', 'Values']} testId="measurements">
@@ -169,7 +173,23 @@ function Measurements({ o }: { o: Outcomes }) {
           </td>
           <td>{m.source === 'manual' ? <Provenance value="self-reported" /> : <Provenance value="measured" />}</td>
           <td>
-            {m.series.length === 0 ? (
+            {m.source === 'manual' && recorded?.some((r) => r.metric === m.name) ? (
+              <ul className="plain-list small">
+                {recorded
+                  .filter((r) => r.metric === m.name)
+                  .map((r) => (
+                    <li key={`${r.recordedAt}/${r.period}/${r.value}`}>
+                      <span className="muted">
+                        <VisibleText text={r.period} />:
+                      </span>{' '}
+                      <VisibleText text={fmtMetric(r.value, m.unit)} />{' '}
+                      <span className="muted">
+                        reported by {who(r.recordedBy)}, {fmtDateTime(r.recordedAt)}
+                      </span>
+                    </li>
+                  ))}
+              </ul>
+            ) : m.series.length === 0 ? (
               <span className="muted">
                 {m.source === 'manual' ? 'No measurement reported yet.' : 'No telemetry for this metric yet.'}
               </span>
