@@ -302,7 +302,9 @@ describe('the console shows hostile content as it is', () => {
 
     const { context, page, errors } = await signedIn();
     const found: string[] = [];
-    for (const path of CONSOLE_PAGES) {
+    // And the views a hash opens: an initiative whole, a descriptor's text.
+    const withHash = ['/registry#initiatives/support-deflection', '/initiatives#support-deflection', '/registry#people/dana.lee'];
+    for (const path of [...CONSOLE_PAGES, ...withHash]) {
       await page.goto(`${url}${path}`);
       await page.locator('main h1').first().waitFor();
       await expect.poll(() => page.locator('.loading').count(), { timeout: 15_000 }).toBe(0);

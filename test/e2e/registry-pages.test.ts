@@ -138,6 +138,10 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
     expect(risk).toContain(QUESTIONS.interactsWithPublic);
     expect(risk).toContain('reviewed with legal');
     await screenshot(page, 'initiative-support-deflection');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, 'the initiative view scrolls sideways at phone width').toBeLessThanOrEqual(0);
+    await screenshot(page, 'phone-initiative-support-deflection');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -157,7 +161,9 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
     expect(text).not.toMatch(/\b0\s?%/);
     expect(await row.getByRole('progressbar').count()).toBe(0);
     expect(await view.getByTestId('measurements').textContent()).toContain('No measurement reported yet.');
-    expect(await view.getByTestId('roi').textContent()).toContain('ROI cannot be computed.');
+    const roi = await view.getByTestId('roi').textContent();
+    expect(roi).toContain('ROI cannot be computed.');
+    expect(roi).toContain('Cost: none recorded');
     expect(await view.getByTestId('risk').textContent()).toContain('Not assessed.');
     await screenshot(page, 'initiative-unmeasured');
 

@@ -59,8 +59,9 @@ export function RoiCard({ name }: { name: string }) {
               </ul>
             )}
             <h3 className="small">
-              Cost {r.cost.incomplete.length > 0 ? 'at least ' : ''}
-              {fmtMoney(r.cost.total)}
+              {r.cost.total === 0 && r.cost.incomplete.length === 0
+                ? 'Cost: none recorded'
+                : `Cost ${r.cost.incomplete.length > 0 ? 'at least ' : ''}${fmtMoney(r.cost.total)}`}
             </h3>
             <ul className="plain-list small">
               {r.cost.items.map((c) => (

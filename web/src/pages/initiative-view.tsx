@@ -5,7 +5,7 @@ import { useEffect, useRef } from 'react';
 import type { GetResult } from '../../../src/client/index';
 import { Table } from '../components/table';
 import { Card, ErrorNote, Loaded, Pill, Progress, Provenance, RiskPill } from '../components/ui';
-import { VisibleText } from '../components/visible-text';
+import { VisibleText, visibleString } from '../components/visible-text';
 import { ok } from '../lib/api';
 import { fmtDate, fmtDateTime, fmtMetric, fmtMoney, fmtPercent, titleCase, who } from '../lib/format';
 import { Link } from '../lib/router';
@@ -34,7 +34,7 @@ export function InitiativeView({ name }: { name: string }) {
         title={<VisibleText text={initiative.data?.spec.title ?? name} />}
         subtitle={name}
         actions={
-          <Link href="/initiatives" className="btn btn-ghost btn-sm">
+          <Link href="/initiatives" className="btn btn-sm">
             Close
           </Link>
         }
@@ -107,7 +107,7 @@ function OutcomesTable({ o }: { o: Outcomes }) {
       </p>
       <Table columns={['Outcome', 'Now', 'Baseline → target', 'Progress', 'Value per unit']} testId="outcomes">
         {o.metrics.map((m) => (
-          <tr key={m.name} data-metric={m.name}>
+          <tr key={m.name} data-metric={visibleString(m.name)}>
             <td>
               <div className="strong">
                 <VisibleText text={m.name} />
@@ -167,7 +167,7 @@ function Measurements({ o, recorded }: { o: Outcomes; recorded: Recorded | undef
   return (
     <Table columns={['Outcome', 'Where from', 'Values']} testId="measurements">
       {o.metrics.map((m) => (
-        <tr key={m.name} data-metric={m.name}>
+        <tr key={m.name} data-metric={visibleString(m.name)}>
           <td className="strong">
             <VisibleText text={m.name} />
           </td>
