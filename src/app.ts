@@ -37,6 +37,7 @@ import { createOutboundPolicy } from './net/outbound.js';
 import { createObservability, type Observability } from './observability.js';
 import { createRegistryService, type RegistryService } from './registry/registry-service.js';
 import { createRegistryStore } from './registry/registry-store.js';
+import { describeFailures, runStopSteps, type StopStep, stopProgress } from './stop-steps.js';
 
 export interface App {
   config: Config;
@@ -62,6 +63,9 @@ export interface App {
   /** Metrics (/metrics) and background jobs' failures, for this app. */
   observability: Observability;
   adminToken: AdminToken;
+  /** What closing does, step by step (`fulcrum serve` runs them within its stop's bound, naming a failed one). */
+  closeSteps(): StopStep[];
+  /** Runs every close step, whatever fails; rejects naming each that failed. */
   close(): Promise<void>;
 }
 
@@ -238,6 +242,15 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     observability,
     background,
   );
+  const closeSteps = (): StopStep[] => [
+    { name: 'stopping the monitors', run: () => monitors.stop() },
+    { name: 'stopping retention', run: () => retention.stop() },
+    { name: 'closing the MCP gateway', run: () => mcp.close() },
+    { name: "writing the guard's last audit entries and evidence", run: () => guard.close() },
+    // After the writer's last batch: the shutdown checkpoint covers every acknowledged entry.
+    { name: 'writing the shutdown audit checkpoint', run: () => checkpoints.close() },
+    { name: 'closing the database', run: () => database.destroy() },
+  ];
   return {
     config,
     database,
@@ -259,14 +272,11 @@ export async function createApp(config: Config, database: DatabaseHandle = openC
     auditKey,
     checkpoints,
     adminToken,
+    closeSteps,
     async close() {
-      monitors.stop();
-      retention.stop();
-      await mcp.close();
-      await guard.close();
-      // After the writer's last batch: the shutdown checkpoint covers every acknowledged entry.
-      await checkpoints.close();
-      await database.destroy();
+      const progress = stopProgress();
+      await runStopSteps(closeSteps(), progress);
+      if (progress.failures.length) throw new Error(`closing failed: ${describeFailures(progress).join('; ')}`);
     },
   };
 }

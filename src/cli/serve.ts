@@ -9,6 +9,7 @@ import { stopOffLoop } from '../http/off-loop.js';
 import { buildServer } from '../http/server.js';
 import { ensurePrivateDir } from '../private-files.js';
 import { CliError } from './client.js';
+import { stopNode } from './serve-stop.js';
 
 export async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -90,12 +91,7 @@ export async function serve(argv: string[]): Promise<number> {
       }
       stopping = signal;
       started.log.info(`${signal}: shutting down`);
-      await started.close();
-      // What the worker threads still hold is for requests that are answered or cut by now.
-      await stopOffLoop();
-      await running.close();
-      lock?.release();
-      resolve(0);
+      resolve(await stopNode(started, running, lock));
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));

@@ -480,7 +480,11 @@ export function createCheckpointer(deps: CheckpointerDeps) {
       }, intervalMs);
       timer.unref();
     },
-    /** Stops the timer and writes the final checkpoint (call after the audit writer has closed). */
+    /**
+     * Stops the timer and writes the final checkpoint (call after the audit writer has closed). A
+     * failure is counted, reported and thrown: a node whose last checkpoint was not written does not
+     * exit 0 (`fulcrum serve` names it and exits 1).
+     */
     async close(): Promise<void> {
       if (timer) clearInterval(timer);
       timer = undefined;
@@ -489,6 +493,7 @@ export function createCheckpointer(deps: CheckpointerDeps) {
       } catch (err) {
         stats.failures++;
         deps.onProblem(`audit checkpoint not written at shutdown: ${(err as Error).message}`);
+        throw err;
       }
     },
   };
