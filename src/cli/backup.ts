@@ -12,6 +12,7 @@ import { adminTokenFile } from '../auth/admin-token.js';
 import { type Config, loadConfig } from '../config.js';
 import { adapterOf } from '../db/adapter.js';
 import { lockDataDir } from '../db/data-dir-lock.js';
+import { lastBackupFile, recordBackup } from '../db/last-backup.js';
 import { pendingMigrations } from '../db/migrate.js';
 import type { Database } from '../db/schema.js';
 import { missingKeyProblem } from '../guard/audit-checkpoint.js';
@@ -19,6 +20,7 @@ import { readPublicKey } from '../guard/audit-key.js';
 import { verifyAudit } from '../guard/audit-verify.js';
 import { touchPrivateFile } from '../private-files.js';
 import { brokenLine } from './audit.js';
+import { publishBackup } from './backup-publish.js';
 import { CliError } from './client.js';
 
 const USAGE = 'usage: fulcrum backup --to FILE | fulcrum restore --from FILE';
@@ -95,8 +97,7 @@ export async function backup(argv: string[]): Promise<number> {
     if (checked.problems.some((p) => p.startsWith('integrity')))
       throw new CliError(`the copy of ${source} is damaged, no backup written: ${checked.problems.join('; ')}`);
     try {
-      // A link, not a rename: it fails if something took the name meanwhile, where a rename would replace it.
-      fs.linkSync(tmp, target);
+      publishBackup(tmp, target);
     } catch (err) {
       throw new CliError(`${target} not written: ${(err as Error).message}`);
     }
@@ -110,7 +111,17 @@ export async function backup(argv: string[]): Promise<number> {
     );
     if (checked.problems.length) {
       // The copy is faithful: the live database has the same findings. Kept, as evidence, and said.
+      // Not recorded as a good backup: its age keeps growing, and FulcrumBackupOld fires.
       for (const p of checked.problems) process.stderr.write(`backup ${target}: ${p}\n`);
+      return 1;
+    }
+    try {
+      recordBackup(config.dataDir, { at: new Date(started).toISOString(), file: target, bytes });
+    } catch (err) {
+      process.stderr.write(
+        `backup ${target}: written, but its time not recorded in ${lastBackupFile(config.dataDir)} ` +
+          `(fulcrum_backup_last_success_timestamp_seconds does not move): ${(err as Error).message}\n`,
+      );
       return 1;
     }
     return 0;

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { createIdentity } from '../auth/identity.js';
 import { isTransactionConflict } from '../db/conflict.js';
+import { lastBackupAt } from '../db/last-backup.js';
 import { BusyError, InputError, RateLimitedError } from '../errors.js';
 import { createAuditReader } from '../guard/audit-reader.js';
 import { createPortfolioService } from '../insight/portfolio.js';
@@ -247,6 +248,13 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     },
     { token: app.config.metricsToken, cacheMs: app.config.metricsCacheMs },
   );
+  // SQLite only: PostgreSQL is backed up with its own tools, which Fulcrum does not see.
+  if (!app.config.databaseUrl)
+    app.observability.gauge(
+      'fulcrum_backup_last_success_timestamp_seconds',
+      'When `fulcrum backup` last wrote a whole, checked backup of this data directory (Unix seconds; 0: never)',
+      async () => (lastBackupAt(app.config.dataDir) ?? 0) / 1000,
+    );
 
   // Route modules register on the typed view: each handler's request and answer are typed from its schemas.
   const api = server.withTypeProvider<TypeBoxTypeProvider>();

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { lastBackupFile } from '../../src/db/last-backup.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { type AuditRecord, AuditWriter } from '../../src/guard/audit.js';
 import { decisionRecord } from '../support/audit.js';
@@ -30,6 +31,13 @@ describe('fulcrum backup and restore (SQLite)', { timeout: 120_000 }, () => {
     again = undefined;
   });
 
+  /** fulcrum_backup_last_success_timestamp_seconds as the node's /metrics says it. */
+  async function lastBackupGauge(url: string): Promise<number | undefined> {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const m = /^fulcrum_backup_last_success_timestamp_seconds (\S+)$/m.exec(text);
+    return m ? Number(m[1]) : undefined;
+  }
+
   async function decide(url: string, key: string, n: number): Promise<void> {
     for (let i = 0; i < n; i++) {
       const r = await call(url, key, 'POST', '/v1/decisions', LOOKUP);
@@ -51,9 +59,13 @@ describe('fulcrum backup and restore (SQLite)', { timeout: 120_000 }, () => {
         written++;
       }
     })();
+    // Never backed up: the gauge says so (0), so that the age alert fires for a node nobody backs up.
+    expect(await lastBackupGauge(server.url)).toBe(0);
     const dir = fs.mkdtempSync(path.join(bundle.db.dir, 'backups-'));
     const file = path.join(dir, 'fulcrum-backup.db');
+    const began = Math.floor(Date.now() / 1000);
     const r = await cli(env, 'backup', '--to', file);
+    const ended = Math.ceil(Date.now() / 1000);
     writing = false;
     await writer;
     expect(r.code, r.stderr).toBe(0);
@@ -70,6 +82,12 @@ describe('fulcrum backup and restore (SQLite)', { timeout: 120_000 }, () => {
     expect(copy.pragma('journal_mode', { simple: true })).toBe('delete');
     copy.close();
     expect(n).toBeGreaterThanOrEqual(5);
+
+    // Its time is what /metrics says from now on (once the scrape cache, 1 s, has passed).
+    await expect.poll(() => lastBackupGauge(server.url), { timeout: 10_000 }).toBeGreaterThan(0);
+    const at = await lastBackupGauge(server.url);
+    expect(at).toBeGreaterThanOrEqual(began);
+    expect(at).toBeLessThanOrEqual(ended);
 
     const before = fs.readFileSync(file);
     const twice = await cli(env, 'backup', '--to', file);
@@ -88,6 +106,8 @@ describe('fulcrum backup and restore (SQLite)', { timeout: 120_000 }, () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/fulcrum backup: .*fulcrum-backup\.db not written: .*(full|SQLITE_FULL)/i);
       expect(fs.readdirSync(disk.dir)).toEqual([]);
+      // A failed backup is not a backup: its time is not recorded, the age goes on growing.
+      expect(fs.existsSync(lastBackupFile(bundle.db.dir))).toBe(false);
     } finally {
       disk.remove();
     }
