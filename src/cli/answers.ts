@@ -22,13 +22,39 @@ function validatorFor(path: string, method: string, status: string): ValidateFun
     if (!ajv) {
       // allErrors off: the first mismatch is all a message shows, and a huge wrong answer stops there.
       ajv = new Ajv({ strict: false, allErrors: false, verbose: true, validateFormats: false });
-      ajv.addSchema(answerDocument);
+      ajv.addSchema(openEnums(answerDocument));
     }
     const pointer = ['paths', path, method, status].map((s) => s.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
     validate = ajv.compile({ $ref: `${answerDocument.$id}#/${pointer}` });
     validators.set(key, validate);
   }
   return validate;
+}
+
+/**
+ * The document with each list of words (a string `enum` or `const`: a verdict, a status, a kind) read as
+ * any string: a newer Fulcrum adds words as it adds properties, and an older CLI failed every command
+ * whose answer held one (`diagnose` on a new verdict). A word of another type (a number where words
+ * are), a missing property and a wrong type still fail the answer. Commands print a word they do not
+ * know as it came. Lists of other values (numbers, booleans) stay closed.
+ */
+export function openEnums<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(openEnums) as T;
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = k === 'enum' || k === 'const' ? v : openEnums(v);
+  const words = out.enum ?? ('const' in out ? [out.const] : undefined);
+  // null beside the words (a word or nothing) stays allowed; the type, when the schema gives one, says so.
+  if (
+    Array.isArray(words) &&
+    words.some((w) => typeof w === 'string') &&
+    words.every((w) => typeof w === 'string' || w === null)
+  ) {
+    delete out.enum;
+    delete out.const;
+    out.type ??= words.includes(null) ? ['string', 'null'] : 'string';
+  }
+  return out as T;
 }
 
 /**
@@ -49,7 +75,8 @@ function checkedAnswer(value: unknown, from: Response, bytes: number): Response 
  * default; downloads and documents are not): a status the route does not document, no body, a body that
  * is not JSON, or JSON not of the documented shape fails the command as the server's fault (exit 1),
  * naming the server, the path, the route and the first mismatch (where in the body, what was expected,
- * what came). Properties the document does not name are allowed: a newer Fulcrum adds fields.
+ * what came). Properties the document does not name are allowed, and words its lists do not have
+ * (openEnums): a newer Fulcrum adds both.
  */
 export function checkAnswers(server: string): Middleware {
   return {

@@ -6,7 +6,8 @@ import { jsonOut } from './terminal.js';
 
 type Diagnostic = GetResult<'/v1/diagnostic'>;
 
-const MARK = { pass: 'PASS', partial: 'PARTIAL', fail: 'FAIL', unknown: 'UNKNOWN' } as const;
+// A word a newer Fulcrum adds (src/cli/answers.ts, openEnums) is shown as it came, in capitals.
+const MARK: Record<string, string | undefined> = { pass: 'PASS', partial: 'PARTIAL', fail: 'FAIL', unknown: 'UNKNOWN' };
 
 export async function diagnoseCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, url: { type: 'string' } } });
@@ -23,7 +24,7 @@ export async function diagnoseCommand(argv: string[]): Promise<number> {
 export function formatDiagnostic(d: Diagnostic): string {
   const lines = [`Verdict: ${d.verdict.toUpperCase()}   (window ${d.window.from} … ${d.window.to})`, ''];
   for (const a of d.areas) {
-    lines.push(`${MARK[a.status].padEnd(8)} ${a.area.padEnd(20)} ${a.question}`);
+    lines.push(`${(MARK[a.status] ?? a.status.toUpperCase()).padEnd(8)} ${a.area.padEnd(20)} ${a.question}`);
     for (const e of a.evidence) lines.push(`         ${e.label}: ${e.value}`);
     if (a.why) lines.push(`         why unknown: ${a.why}`);
     if (a.status !== 'pass') lines.push(`         → ${a.action}`);

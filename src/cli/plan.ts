@@ -10,7 +10,13 @@ import { jsonOut } from './terminal.js';
 
 type Plan = GetResult<'/v1/plan'>;
 
-const MARK = { scale: 'SCALE', 'fix-then-scale': 'FIX→SCALE', continue: 'CONTINUE', stop: 'STOP' } as const;
+// A word a newer Fulcrum adds (src/cli/answers.ts, openEnums) is shown as it came, in capitals.
+const MARK: Record<string, string | undefined> = {
+  scale: 'SCALE',
+  'fix-then-scale': 'FIX→SCALE',
+  continue: 'CONTINUE',
+  stop: 'STOP',
+};
 
 /** Each threshold as a flag: `--trend-days` for trendDays (docs/insight.md, "The plan"). */
 const THRESHOLDS = Object.keys(DEFAULT_PLAN_THRESHOLDS) as Array<keyof PlanThresholds>;
@@ -46,7 +52,9 @@ const usd = (v: number | null) => (v === null ? 'unmeasured' : `USD ${formatAmou
 export function formatPlan(p: Plan): string {
   const lines = [`The plan   (evidence ${p.window.from} … ${p.window.to})`, ''];
   for (const i of p.initiatives) {
-    lines.push(`${MARK[i.recommendation].padEnd(10)} ${i.name} (${i.stage}, owner ${i.owner})`);
+    lines.push(
+      `${(MARK[i.recommendation] ?? i.recommendation.toUpperCase()).padEnd(10)} ${i.name} (${i.stage}, owner ${i.owner})`,
+    );
     lines.push(`           ${i.reason}`);
     for (const b of i.blockers)
       lines.push(
