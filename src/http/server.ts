@@ -248,8 +248,9 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     },
     { token: app.config.metricsToken, cacheMs: app.config.metricsCacheMs },
   );
-  // SQLite only: PostgreSQL is backed up with its own tools, which Fulcrum does not see.
-  if (!app.config.databaseUrl)
+  // A single node's database only (SQLite): one several nodes share is backed up with its own tools
+  // (pg_dump), which Fulcrum does not see.
+  if (!app.database.adapter.multiNode)
     app.observability.gauge(
       'fulcrum_backup_last_success_timestamp_seconds',
       'When `fulcrum backup` last wrote a whole, checked backup of this data directory (Unix seconds; 0: never)',
