@@ -4,6 +4,7 @@
 // rejection (Node's stack, the data directory's pid file left), and one that never settled (the pool
 // ending connections nobody answers) kept the node running, not serving, for good.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stopBoundMs } from '../../src/cli/serve-stop.js';
@@ -27,7 +28,7 @@ describe.skipIf(!process.env.FULCRUM_TEST_DATABASE_URL)('fulcrum serve stopping 
       FULCRUM_LOG_LEVEL: 'fatal',
     });
     try {
-      // A node that has served (a stop at once after the listening line is another case: not this one's).
+      // A node that has served (a stop as soon as it listens is the test below).
       expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
       proxy.freeze();
       const exited = new Promise<number | null>((resolve) => node.proc.once('exit', (code) => resolve(code)));
@@ -65,5 +66,26 @@ describe.skipIf(!process.env.FULCRUM_TEST_DATABASE_URL)('fulcrum serve stopping 
     expect(took).toBeLessThan(boundMs + 5_000);
     expect(stderr).toContain('fulcrum serve: stopping: writing the shutdown audit checkpoint failed: ');
     expect(stderr).not.toContain('Unhandled');
+  }, 90_000);
+});
+
+describe('fulcrum serve stopped as soon as it says it listens', () => {
+  it('handles the signal: exits 0, its data directory freed (three times)', async () => {
+    // The line was said before the signals were handled: a supervisor that stopped the node as soon as it
+    // read it killed it outright (the signal's default action) about one time in two, pid file left.
+    for (let i = 0; i < 3; i++) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-stop-at-once-'));
+      try {
+        const node = await serve({ PATH: process.env.PATH, FULCRUM_DATA_DIR: dir, FULCRUM_LOG_LEVEL: 'fatal' });
+        const exited = new Promise<[number | null, string | null]>((resolve) =>
+          node.proc.once('exit', (code, signal) => resolve([code, signal])),
+        );
+        node.proc.kill('SIGTERM');
+        expect(await exited, node.stderr).toEqual([0, null]);
+        expect(fs.existsSync(path.join(dir, 'fulcrum.pid'))).toBe(false);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
   }, 90_000);
 });
