@@ -14,7 +14,7 @@ import type { Database } from '../../src/db/schema.js';
 import { AuditWriter } from '../../src/guard/audit.js';
 import { trackRequest } from '../../src/http/quiet.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { startMini } from '../support/server.js';
+import { startMini, type TestServer } from '../support/server.js';
 import { holdSyncs, stateOf } from '../support/syncs.js';
 
 /**
@@ -400,6 +400,15 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
   afterEach(() => vi.restoreAllMocks());
 
   /** The mini enterprise on a listening node; `decide` sends one decision over a real socket. */
+  // A node whose sync failed cannot sign its shutdown checkpoint: closing it says so.
+  const CHECKPOINT_UNSYNCED =
+    /^closing failed: writing the shutdown audit checkpoint failed: the database could not be synced to disk/;
+  /** Closes `t`, answering what failed, if anything (after the test's own failure, none is hidden). */
+  const closeReporting = (t: TestServer) =>
+    t.close().then(
+      () => null,
+      (e: Error) => e.message,
+    );
   async function node(overrides: Partial<Config> = {}) {
     const { t, key } = await startMini('sqlite', overrides);
     const url = await t.server.listen({ port: 0, host: '127.0.0.1' });
@@ -497,6 +506,7 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
 
   it("a background writer's failed sync refuses every later decision, on a quiet node too", async () => {
     const { t, decide } = await node();
+    let closed: string | null = null;
     try {
       const { held } = holdSyncs();
       // A batch of spans or settlements (src/db/adapter.ts, backgroundCommit): committed, its sync fails.
@@ -519,12 +529,14 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
         code: 'SQLITE_READONLY',
       });
     } finally {
-      await t.close();
+      closed = await closeReporting(t);
     }
+    expect(closed).toMatch(CHECKPOINT_UNSYNCED);
   });
 
   it("SQLite's own failed sync (a FULL commit's) stops every later write and decision, as a failed sync of ours does", async () => {
     const { t, decide } = await node();
+    let closed: string | null = null;
     try {
       expect((await decide()).status).toBe(200);
       // Found by review: a FULL commit's fsync failing went to its caller only. Our descriptors, opened
@@ -549,12 +561,14 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
       expect(again.statusCode, again.body).toBe(503);
       expect((await t.request({ method: 'GET', url: '/v1/people/eio' })).statusCode).toBe(404);
     } finally {
-      await t.close();
+      closed = await closeReporting(t);
     }
+    expect(closed).toMatch(CHECKPOINT_UNSYNCED);
   });
 
   it('signs no audit checkpoint after a failed sync: the head it would sign may not survive a power loss', async () => {
     const { t, decide } = await node();
+    let closed: string | null = null;
     try {
       expect((await decide()).status).toBe(200); // the chain moved since the last checkpoint
       const signed = () => t.app.database.db.selectFrom('audit_signed_checkpoints').selectAll().execute();
@@ -569,8 +583,9 @@ describe('decisions on a SQLite node (real HTTP: each request counts while in fl
       await expect(t.app.checkpoints.checkpointNow()).rejects.toThrow(/could not be synced to disk/);
       expect(await signed()).toEqual(before);
     } finally {
-      await t.close();
+      closed = await closeReporting(t);
     }
+    expect(closed).toMatch(CHECKPOINT_UNSYNCED);
   });
 
   it("FULCRUM_SQLITE_SYNC_OFF_LOOP=0 keeps every commit on the loop, at SQLite's own FULL", async () => {

@@ -90,6 +90,7 @@ const TABLE: Record<string, Caller[] | typeof PUBLIC_ROUTE> = {
   exportTraces: TELEMETRY,
   getCosts: READERS,
   getOutcomes: READERS,
+  listMeasurements: READERS,
   // support-deflection is dana.lee's.
   recordMeasurement: WRITERS,
   openIncident: ['approver', 'reviewer:risk', 'owner', 'platform', 'admin', 'adminToken'],
