@@ -4,12 +4,12 @@
 // actions offered only to the roles the server lets act (and a refusal handled), a purge confirmed
 // before it runs, and hostile names shown as they are.
 /// <reference lib="dom" />
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HIDDEN_CHARS } from '../../src/hidden-chars.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { call, type Served, serve, stop } from '../support/process.js';
-import { launchBrowser, openPage, screenshot } from './support/browser.js';
+import { launchBrowser, type SignedInTab, screenshot, signedInTab } from './support/browser.js';
 import { type Seeded, seed } from './support/seed.js';
 
 const ADMIN = 'fat_e2e-governance-admin';
@@ -74,14 +74,8 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
     await db?.drop();
   });
 
-  async function signedIn(token: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    const { page, errors } = await openPage(context);
-    await page.goto(`${url}/`);
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Console' }).waitFor();
-    return { context, page, errors };
+  async function signedIn(token: string): Promise<SignedInTab> {
+    return signedInTab(browser as Browser, url, token, { locale: 'en-US' });
   }
   async function settled(page: Page, path: string, heading: string): Promise<void> {
     await page.goto(`${url}${path}`);
@@ -384,12 +378,7 @@ describe('the console’s costs, monitors and retention on an empty Fulcrum', ()
   });
 
   it('says there is nothing yet, and shows no spend as $0', async () => {
-    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } });
-    const { page, errors } = await openPage(context);
-    await page.goto(`${server?.url}/`);
-    await page.getByLabel('API token').fill(ADMIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+    const { context, page, errors } = await signedInTab(browser as Browser, server?.url as string, ADMIN);
     const expected: Record<string, RegExp> = {
       '/costs': /No spend recorded in this period/,
       '/monitors': /No monitor on the register/,

@@ -3,13 +3,13 @@
 // agent SDK, the kill switch, links and keyboard. Screenshots of every page go to test-results/.
 /// <reference lib="dom" />
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuard } from '../../src/sdk/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { readMini } from '../support/files.js';
 import { call, type Served, serve, stop } from '../support/process.js';
-import { launchBrowser, openPage, screenshot } from './support/browser.js';
+import { launchBrowser, openPage, type SignedInTab, screenshot, signedInTab } from './support/browser.js';
 import { type Seeded, seed } from './support/seed.js';
 
 const ADMIN = 'fat_e2e-admin-token';
@@ -56,14 +56,8 @@ describe('the web console in Chromium', () => {
   });
 
   /** A fresh tab (own sessionStorage), signed in as maria.okafor unless another token is given. */
-  async function signedIn(token = seeded.personToken): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
-    const { page, errors } = await openPage(context);
-    await page.goto(`${url}/`);
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Console' }).waitFor();
-    return { context, page, errors };
+  async function signedIn(token = seeded.personToken): Promise<SignedInTab> {
+    return signedInTab(browser as Browser, url, token, { deviceScaleFactor: 1 });
   }
 
   /** Waits until the page's heading is there and nothing is still loading. */
@@ -631,14 +625,7 @@ describe('the web console on an empty Fulcrum', () => {
   });
 
   it('says plainly that there is nothing yet on every page, with no errors', async () => {
-    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } });
-    const { page, errors } = await openPage(context);
-    await page.goto(`${server?.url}/`);
-    await page.getByLabel('API token').fill(ADMIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    // Signing in checks the token with the server before it is kept; navigating away sooner
-    // would land on the sign-in form again.
-    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+    const { context, page, errors } = await signedInTab(browser as Browser, server?.url as string, ADMIN);
     const expected: Record<string, RegExp> = {
       '/': /No budget on the register/,
       '/portfolio': /No initiatives on the register/,
@@ -688,12 +675,7 @@ describe('the web console on an empty Fulcrum', () => {
       lines: [{ date: today, category: 'data-integration', amount: 0.04 }],
     });
     expect(imported.status, JSON.stringify(imported.json)).toBe(201);
-    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    const { page, errors } = await openPage(context);
-    await page.goto(`${server?.url}/`);
-    await page.getByLabel('API token').fill(ADMIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+    const { context, page, errors } = await signedInTab(browser as Browser, server?.url as string, ADMIN, { locale: 'en-US' });
     await page.goto(`${server?.url}/budget`);
     const spent = page.locator('.stat').filter({ has: page.locator('.stat-label', { hasText: /^Spent$/ }) });
     // One fraction digit in the compact format wrote $0.04 as "$0.0".
@@ -743,12 +725,7 @@ describe('the web console on an empty Fulcrum', () => {
       ],
     });
     expect(traced.status, JSON.stringify(traced.json)).toBe(200);
-    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    const { page, errors } = await openPage(context);
-    await page.goto(`${server?.url}/`);
-    await page.getByLabel('API token').fill(ADMIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+    const { context, page, errors } = await signedInTab(browser as Browser, server?.url as string, ADMIN, { locale: 'en-US' });
     await page.goto(`${server?.url}/budget`);
     await page.getByLabel('Budget', { exact: true }).selectOption('euros');
     const notes = page.locator('main .callout');

@@ -2,13 +2,13 @@
 // browser: arguments and Cedar text with direction-changing and invisible characters, telemetry
 // naming a look-alike agent, a flood of approval requests, and links the console cannot decode.
 /// <reference lib="dom" />
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HIDDEN_CHARS } from '../../src/hidden-chars.js';
 import { CONSOLE_PAGES } from '../../src/http/console-pages.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { call, cli, type Served, serve, stop } from '../support/process.js';
-import { launchBrowser, openPage, screenshot } from './support/browser.js';
+import { launchBrowser, openPage, type SignedInTab, screenshot, signedInTab } from './support/browser.js';
 
 const ADMIN = 'fat_e2e-hostile-admin';
 const RLO = '\u202E';
@@ -70,14 +70,8 @@ describe('the console shows hostile content as it is', () => {
     await db?.drop();
   });
 
-  async function signedIn(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } });
-    const { page, errors } = await openPage(context);
-    await page.goto(`${url}/`);
-    await page.getByLabel('API token').fill(ADMIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Console' }).waitFor();
-    return { context, page, errors };
+  async function signedIn(): Promise<SignedInTab> {
+    return signedInTab(browser as Browser, url, ADMIN);
   }
 
   it('shows an argument with a right-to-left override as it is, not reversed', async () => {

@@ -3,12 +3,12 @@
 // descriptors, who changed what, one initiative whole (outcomes, measurements, ROI, risk) with what
 // cannot be measured said so, a refusal shown as one, and a registry writer's HTML shown as text.
 /// <reference lib="dom" />
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUESTIONS } from '../../src/governance/risk.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
 import { call, type Served, serve, stop } from '../support/process.js';
-import { launchBrowser, openPage, screenshot } from './support/browser.js';
+import { launchBrowser, type SignedInTab, screenshot, signedInTab } from './support/browser.js';
 import { type Seeded, seed } from './support/seed.js';
 
 const ADMIN = 'fat_e2e-registry-admin';
@@ -41,14 +41,8 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
     await db?.drop();
   });
 
-  async function signedIn(token = seeded.personToken): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } });
-    const { page, errors } = await openPage(context);
-    await page.goto(`${url}/`);
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Console' }).waitFor();
-    return { context, page, errors };
+  async function signedIn(token = seeded.personToken): Promise<SignedInTab> {
+    return signedInTab(browser as Browser, url, token);
   }
 
   async function settled(page: Page, heading: string): Promise<void> {

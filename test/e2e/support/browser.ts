@@ -2,7 +2,7 @@
 // that record console errors, and screenshots under test-results/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { ROOT } from '../../support/process.js';
 
 export const CHROMIUM = process.env.FULCRUM_E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -44,6 +44,28 @@ export async function openPage(context: BrowserContext): Promise<WatchedPage> {
   });
   page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
   return { page, errors };
+}
+
+export interface SignedInTab extends WatchedPage {
+  context: BrowserContext;
+}
+
+/** A fresh tab (its own context, so its own sessionStorage) on the console at `url`, signed in with an API token. */
+export async function signedInTab(
+  browser: Browser,
+  url: string,
+  token: string,
+  options: BrowserContextOptions = {},
+): Promise<SignedInTab> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const { page, errors } = await openPage(context);
+  await page.goto(`${url}/`);
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Signing in checks the token with the server before it is kept; navigating away sooner would land
+  // on the sign-in form again.
+  await page.getByRole('navigation', { name: 'Console' }).waitFor();
+  return { context, page, errors };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
