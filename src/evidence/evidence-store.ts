@@ -219,8 +219,10 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
       // A second record of a call in the same trace first: the gateway's figures go to one record of a
       // call only, however many the client made of it.
       await markRepeatedInferences(trx, chunk);
-      await markGatewayInferences(trx, chunk, gatewayFigures);
-      const claims = await markUnidentifiedGatewayInferences(trx, chunk, gatewayFigures);
+      const claims = [
+        ...(await markGatewayInferences(trx, chunk, gatewayFigures)),
+        ...(await markUnidentifiedGatewayInferences(trx, chunk, gatewayFigures)),
+      ];
       // Inserted in key order (EXPORT_LOCK_ORDER); marked above in the order the export listed them
       // (which of two records of one call in it is the duplicate). A transaction on PostgreSQL holds
       // one chunk (MAX_SLICE_ROWS), so this is the order of all its spans.
@@ -243,12 +245,13 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
         trx,
         chunk.filter((s) => isNew(s.row)),
       );
-      // A gateway record arriving after a client's span of the same call: the gateway's counts.
-      const twins = await outrankUnidentifiedTelemetry(
+      // A gateway record arriving after a client's span of the same call: the gateway's counts. By
+      // response id first: a record a span names is that call's, paired, and no span without id holds it.
+      const twins = await outrankTelemetry(
         trx,
         chunk.filter((s) => isNew(s.row)),
       );
-      for (const { twin, record } of await outrankTelemetry(
+      for (const { twin, record } of await outrankUnidentifiedTelemetry(
         trx,
         chunk.filter((s) => isNew(s.row)),
       )) {
@@ -574,13 +577,14 @@ async function markGatewayInferences(
   trx: Kysely<Database>,
   chunk: ReadonlyArray<{ row: SpanTable }>,
   figures: WeakMap<SpanTable, Figures>,
-): Promise<void> {
+): Promise<Claim[]> {
+  const claims: Claim[] = [];
   const telemetry = chunk.map((s) => s.row).filter((r) => r.response_id != null && r.source !== 'llm' && !r.duplicate);
   for (const rows of telemetry.length ? orBatches(telemetry) : []) {
     const recorded = await ofResponses(
       trx
         .selectFrom('spans')
-        .select(['agent', 'response_id', 'trace_id', 'start_at', 'duration_ms', ...FIGURES])
+        .select(['agent', 'response_id', 'trace_id', 'span_id', 'start_at', 'duration_ms', ...FIGURES])
         // Literal, as the partial index spans_response_llm names it in its WHERE.
         .where('source', '=', sql.lit('llm')),
       rows,
@@ -592,8 +596,11 @@ async function markGatewayInferences(
       r.duplicate = 1;
       // In the span's own trace (the client sent its traceparent), the record counts there itself.
       if (record.trace_id !== r.trace_id) figures.set(r, figuresOf(record));
+      // The record is this call's: marked paired, so no span without id takes it by time.
+      claims.push({ span: r, record, byId: true });
     }
   }
+  return claims;
 }
 
 /** What the plan's model mix reads of a model call (task-models.ts). */
@@ -727,6 +734,11 @@ async function outrankTelemetry(
       out.push({ twin: t, record });
     }
   }
+  // The records paired: this export's own new rows, which no other transaction can hold.
+  for (const { record } of out) {
+    record.paired = 1;
+    await updateSpan(trx, record, { paired: 1 });
+  }
   return out;
 }
 
@@ -757,20 +769,61 @@ function unidentified(r: SpanTable): boolean {
   );
 }
 /**
+ * A client's model-call span that reports usage but names no response id: a provider that answers
+ * none (an OpenAI-compatible server without `id`) leaves neither record of a call through the gateway
+ * an id (found by attack, session 40: each such call counted twice, at twice its cost). Time and model
+ * alone would take a direct call with usage of its own for the gateway's, so such a span is paired only
+ * in its caller's trace (the record of a call that sent its traceparent) and with a record of the same
+ * usage (streamPair): two calls of one model at once in one trace are told apart by their tokens, and
+ * two whose tokens are the same too carry the same figures, whichever pairs with which. Without trace
+ * context the two records are not paired, and both count (docs/llm-gateway.md, "Evidence").
+ */
+function usageWithoutId(r: SpanTable): boolean {
+  return (
+    r.source !== 'llm' &&
+    r.response_id == null &&
+    (r.input_tokens !== null || r.output_tokens !== null) &&
+    r.operation !== null &&
+    INFERENCE_OPERATIONS.includes(r.operation) &&
+    !r.duplicate &&
+    r.agent !== UNBOOKED &&
+    Number(r.duration_ms) <= PAIR_LONGEST_MS
+  );
+}
+/** A client span the gateway's record of its call is found for by agent, model and time (and trace). */
+const pairable = (r: SpanTable) => unidentified(r) || usageWithoutId(r);
+/**
  * Whether the gateway's record `g` is of the model the client's span `c` names, within its time, and
- * of the same kind of call (an embeddings span holds an embeddings record, a model call's span another).
+ * of the same kind of call (an embeddings span holds an embeddings record, a model call's span
+ * another); a model call's span with usage, only a record in its trace with the same usage.
  */
 function streamPair(
   c: SpanTable,
-  g: Pick<SpanTable, 'model' | 'model_reported' | 'start_at' | 'duration_ms' | 'operation'>,
+  g: Pick<
+    SpanTable,
+    'model' | 'model_reported' | 'start_at' | 'duration_ms' | 'operation' | 'trace_id' | 'input_tokens' | 'output_tokens'
+  >,
 ): boolean {
   const sameModel = c.model !== null ? c.model === g.model : c.model_reported !== null && c.model_reported === g.model_reported;
   const sameKind = (c.operation === 'embeddings') === (g.operation === 'embeddings');
+  const sameCall = c.operation === 'embeddings' || (c.input_tokens === null && c.output_tokens === null) || sameUsage(c, g);
   const cs = Date.parse(c.start_at);
   const gs = Date.parse(g.start_at);
   return (
-    sameModel && sameKind && gs >= cs - PAIR_SKEW_MS && gs + Number(g.duration_ms) <= cs + Number(c.duration_ms) + PAIR_SKEW_MS
+    sameModel &&
+    sameKind &&
+    sameCall &&
+    gs >= cs - PAIR_SKEW_MS &&
+    gs + Number(g.duration_ms) <= cs + Number(c.duration_ms) + PAIR_SKEW_MS
   );
+}
+/** The same trace and the same provider's usage (each count the span reports, as the record has it). */
+function sameUsage(
+  c: Pick<SpanTable, 'trace_id' | 'input_tokens' | 'output_tokens'>,
+  g: Pick<SpanTable, 'trace_id' | 'input_tokens' | 'output_tokens'>,
+): boolean {
+  const same = (a: number | null, b: number | null) => a === null || (b !== null && Number(a) === Number(b));
+  return c.trace_id === g.trace_id && same(c.input_tokens, g.input_tokens) && same(c.output_tokens, g.output_tokens);
 }
 
 /**
@@ -818,6 +871,35 @@ async function unidentifiedSpans(
 }
 
 /**
+ * The spans of `agent` in the trace of `g` (a gateway record in its caller's trace) that report usage
+ * but name no response id (usageWithoutId), that began between `from` and `to` (ms): the last `limit`
+ * to begin. Spelt as the partial index spans_usage_without_id is (migration 20261222T0140).
+ */
+async function usageSpans(
+  trx: Kysely<Database>,
+  g: Pick<SpanTable, 'agent' | 'trace_id'>,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<SpanTable[]> {
+  return (await trx
+    .selectFrom('spans')
+    .selectAll()
+    .where('agent', '=', g.agent)
+    .where('trace_id', '=', g.trace_id)
+    .where('start_at', '>=', new Date(from).toISOString())
+    .where('start_at', '<=', new Date(to).toISOString())
+    .where('response_id', 'is', null)
+    .where((eb) => eb.or([eb('source', 'is', null), eb('source', '<>', sql.lit('llm'))]))
+    .where((eb) => eb.or([eb('input_tokens', 'is not', null), eb('output_tokens', 'is not', null)]))
+    .where('duplicate', '=', 0)
+    .orderBy('start_at', 'desc')
+    .orderBy('span_id', 'desc')
+    .limit(limit)
+    .execute()) as SpanTable[];
+}
+
+/**
  * How many locks the agents' pairings share (pairingLocks): as MODEL_NAME_LOCKS, a transaction takes
  * at most this many, whatever the number of agents in its export (PostgreSQL's shared lock table).
  */
@@ -836,7 +918,7 @@ async function pairingLocks(trx: Kysely<Database>, chunk: ReadonlyArray<{ row: S
   if (!adapterOf(trx).multiNode) return;
   const agents = new Set<string>();
   for (const { row: r } of chunk)
-    if (r.agent !== UNBOOKED && (r.source === 'llm' || (r.response_id != null && !r.duplicate) || unidentified(r)))
+    if (r.agent !== UNBOOKED && (r.source === 'llm' || (r.response_id != null && !r.duplicate) || pairable(r)))
       agents.add(r.agent);
   if (agents.size === 0) return;
   await adapterOf(trx).lockKeys(
@@ -845,8 +927,11 @@ async function pairingLocks(trx: Kysely<Database>, chunk: ReadonlyArray<{ row: S
   );
 }
 
-/** A gateway record a client's span (new in this export) holds, chosen before the span is stored. */
-type Claim = { span: SpanTable; record: SpanKey };
+/**
+ * A gateway record a client's span (new in this export) holds, chosen before the span is stored;
+ * `byId`: by the provider's response id (the record is the call's whether another span holds it or not).
+ */
+type Claim = { span: SpanTable; record: SpanKey; byId?: boolean };
 
 /**
  * The client's span second: stored as a duplicate of a gateway record it holds (`unidentified`), one
@@ -857,7 +942,7 @@ async function markUnidentifiedGatewayInferences(
   chunk: ReadonlyArray<{ row: SpanTable }>,
   figures: WeakMap<SpanTable, Figures>,
 ): Promise<Claim[]> {
-  const candidates = chunk.map((s) => s.row).filter(unidentified);
+  const candidates = chunk.map((s) => s.row).filter(pairable);
   if (candidates.length === 0) return [];
   // Most exports have no gateway record in their time (an agent that calls its provider directly):
   // one indexed look says so, instead of a query per span.
@@ -928,7 +1013,11 @@ async function markUnidentifiedGatewayInferences(
  * of its own (as it was stored before the pairing), not as a second duplicate of one record.
  */
 async function claimRecords(trx: Kysely<Database>, claims: readonly Claim[], figures: WeakMap<SpanTable, Figures>) {
-  for (const { span, record } of [...claims].sort((a, b) => bySpanKey(a.record, b.record))) {
+  for (const { span, record, byId } of [...claims].sort((a, b) => bySpanKey(a.record, b.record))) {
+    if (byId) {
+      await updateSpan(trx, record, { paired: 1 });
+      continue;
+    }
     if (await updateSpan(trx, record, { paired: 1 }, 'unpaired')) continue;
     span.duplicate = 0;
     figures.delete(span);
@@ -949,7 +1038,8 @@ async function outrankUnidentifiedTelemetry(
   const chosen: Array<{ twin: SpanTable; record: SpanTable }> = [];
   const taken = new Set<string>();
   for (const { row: g } of fresh) {
-    if (g.source !== 'llm' || g.agent === UNBOOKED) continue;
+    // A record a span named by response id (outrankTelemetry, run first) is paired already.
+    if (g.source !== 'llm' || g.agent === UNBOOKED || g.paired) continue;
     const start = Date.parse(g.start_at);
     // The spans of this agent and model that began last before the record (or just after it).
     const found = await unidentifiedSpans(
@@ -963,11 +1053,24 @@ async function outrankUnidentifiedTelemetry(
       .filter((t) => !taken.has(spanKey(t)))
       .slice(0, PAIR_CANDIDATES)
       .filter((t) => unidentified(t) && streamPair(t, g));
-    // One in the record's trace (its caller's), else the last to begin before the record, else one
-    // within the clocks' skew after it: of an agent's calls closer together than the skew, each
-    // record takes its own.
+    // In its caller's trace, the spans there with usage and no id (usageWithoutId) too.
+    if (g.parent_span_id !== null)
+      for (const t of await usageSpans(
+        trx,
+        g,
+        start - PAIR_LONGEST_MS - PAIR_SKEW_MS,
+        start + PAIR_SKEW_MS,
+        PAIR_CANDIDATES + taken.size,
+      ))
+        if (!taken.has(spanKey(t)) && usageWithoutId(t) && streamPair(t, g)) holding.push(t);
+    // One of the same usage in the record's trace, else one in the record's trace (its caller's), else
+    // the last to begin before the record, else one within the clocks' skew after it: of an agent's
+    // calls closer together than the skew, each record takes its own.
     const twin =
-      holding.find((t) => t.trace_id === g.trace_id) ?? holding.find((t) => Date.parse(t.start_at) <= start) ?? holding[0];
+      holding.find(usageWithoutId) ??
+      holding.find((t) => t.trace_id === g.trace_id) ??
+      holding.find((t) => Date.parse(t.start_at) <= start) ??
+      holding[0];
     if (!twin) continue;
     taken.add(spanKey(twin));
     chosen.push({ twin, record: g });

@@ -48,6 +48,7 @@ import * as m20261219T0500 from './20261219T0500-registry-lone-surrogates.js';
 import * as m20261219T0510 from './20261219T0510-spans-unidentified-pairing.js';
 import * as m20261220T0100 from './20261220T0100-spans-embeddings-pairing.js';
 import * as m20261220T0110 from './20261220T0110-spans-llm-paired.js';
+import * as m20261222T0140 from './20261222T0140-spans-usage-without-id.js';
 
 const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261128T1200-registry': m20261128T1200,
@@ -96,6 +97,7 @@ const all: Record<string, { up(adapter: DialectAdapter): Migration['up'] }> = {
   '20261219T0510-spans-unidentified-pairing': m20261219T0510,
   '20261220T0100-spans-embeddings-pairing': m20261220T0100,
   '20261220T0110-spans-llm-paired': m20261220T0110,
+  '20261222T0140-spans-usage-without-id': m20261222T0140,
 };
 
 export function migrationsFor(adapter: DialectAdapter): Record<string, Migration> {
