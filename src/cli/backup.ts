@@ -62,6 +62,16 @@ export async function backup(argv: string[]): Promise<number> {
       `there is no Fulcrum database at ${source}: nothing to back up (FULCRUM_DATA_DIR names the data directory)`,
       2,
     );
+  const folder = path.dirname(target);
+  let there: fs.Stats | undefined;
+  try {
+    there = fs.statSync(folder);
+  } catch {} // missing, or under a file (ENOTDIR): no such folder either way
+  if (!there?.isDirectory())
+    throw new CliError(
+      `${folder} ${there ? 'is not a folder' : 'does not exist'}: no backup written (the folder of --to FILE is not made for it)`,
+      2,
+    );
   // lstat: a dangling symbolic link at the name is something there too, which a rename would replace.
   if (fs.lstatSync(target, { throwIfNoEntry: false }))
     throw new CliError(
@@ -78,7 +88,7 @@ export async function backup(argv: string[]): Promise<number> {
   try {
     fs.closeSync(fs.openSync(tmp, 'wx', 0o600));
   } catch (err) {
-    throw new CliError(`cannot write the backup beside ${target}: ${(err as Error).message}`);
+    throw new CliError(`cannot write in ${folder}, no backup written: ${(err as Error).message}`);
   }
   try {
     const started = Date.now();

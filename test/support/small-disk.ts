@@ -1,5 +1,6 @@
-// A full disk for tests: a 64 KiB tmpfs mounted on a fresh folder. Mounting needs root; where it
-// cannot be done, `mounted` is false and the test using it is skipped.
+// A full disk for tests: a 64 KiB tmpfs mounted on a fresh folder (or a read-only one: a folder no one
+// may write, root included). Mounting needs root; where it cannot be done, `mounted` is false and the
+// test using it is skipped.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,11 +13,11 @@ export interface SmallDisk {
   remove(): void;
 }
 
-export function smallDisk(): SmallDisk {
+export function smallDisk({ readOnly = false } = {}): SmallDisk {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fulcrum-small-disk-'));
   let mounted: boolean;
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', readOnly ? 'ro,size=64k' : 'size=64k', 'tmpfs', dir], { stdio: 'ignore' });
     mounted = true;
   } catch {
     mounted = false;
