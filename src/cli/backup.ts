@@ -113,8 +113,9 @@ export async function backup(argv: string[]): Promise<number> {
     }
     fsyncFile(path.dirname(target));
     const bytes = fs.statSync(target).size;
+    const seconds = Math.round(Date.now() - started) / 1000;
     process.stdout.write(
-      `backup of ${source} written to ${target} (${bytes} bytes, ${((Date.now() - started) / 1000).toFixed(1)} s): ` +
+      `backup of ${source} written to ${target} (${bytes} bytes, ${seconds.toFixed(1)} s): ` +
         `${checked.summary}\n` +
         `not in it, by design: the audit signing key ${config.auditKeyFile} and the admin token file ` +
         `${adminTokenFile(config.dataDir)}: keep copies of them apart from database backups (docs/operations.md, "Backups")\n`,
@@ -126,7 +127,13 @@ export async function backup(argv: string[]): Promise<number> {
       return 1;
     }
     try {
-      recordBackup(config.dataDir, { at: new Date(started).toISOString(), file: target, bytes });
+      recordBackup(config.dataDir, {
+        at: new Date(started).toISOString(),
+        file: target,
+        bytes,
+        seconds,
+        checked: checked.summary,
+      });
     } catch (err) {
       process.stderr.write(
         `backup ${target}: written, but its time not recorded in ${lastBackupFile(config.dataDir)} ` +

@@ -5,6 +5,7 @@ import { compileWasmForShortCalls } from '../policy/cedar-runtime.js';
 import { apply } from './apply.js';
 import { audit } from './audit.js';
 import { backup, restore } from './backup.js';
+import { backupStatus } from './backup-status.js';
 import { CliError, lastAnswer } from './client.js';
 import { credentials } from './credentials.js';
 import { demo } from './demo.js';
@@ -96,6 +97,7 @@ usage: fulcrum <command> [options]
   migrate                         bring the database schema up to date
   backup --to FILE                a consistent copy of a SQLite node's database, taken while it serves
                                   (checked; not the audit signing key nor the admin token: docs/operations.md)
+  backup status [--json]          when the node's last good backup was taken, where, how large, what its check found
   restore --from FILE             put a backup in place of the data directory's database (the server stopped)
   schema-report                   print the schema report (docs/schema.md)
   openapi                         print the HTTP API's OpenAPI document (what GET /openapi.json serves)
@@ -208,7 +210,7 @@ export async function main(argv: string[]): Promise<number> {
         parseArgs({ args: rest, options: {} });
         return await migrate();
       case 'backup':
-        return await backup(rest);
+        return rest[0] === 'status' ? await backupStatus(rest.slice(1)) : await backup(rest);
       case 'restore':
         return await restore(rest);
       case 'schema-report':

@@ -396,6 +396,13 @@ export const answerDocument: { $id: string; paths: AnswerPaths; components: { sc
     }
    }
   },
+  "/v1/backup": {
+   "get": {
+    "200": {
+     "$ref": "#/components/schemas/BackupStatus"
+    }
+   }
+  },
   "/v1/budgets": {
    "get": {
     "200": {
@@ -2443,6 +2450,63 @@ export const answerDocument: { $id: string; paths: AnswerPaths; components: { sc
         "type": "null"
        }
       ]
+     }
+    }
+   },
+   "BackupStatus": {
+    "type": "object",
+    "required": [
+     "engine",
+     "state"
+    ],
+    "properties": {
+     "engine": {
+      "type": "string",
+      "enum": [
+       "sqlite",
+       "postgres"
+      ]
+     },
+     "state": {
+      "type": "string",
+      "enum": [
+       "recorded",
+       "none",
+       "unreadable",
+       "elsewhere"
+      ]
+     },
+     "note": {
+      "type": "string"
+     },
+     "lastBackup": {
+      "type": "object",
+      "required": [
+       "at",
+       "ageSeconds",
+       "file",
+       "bytes"
+      ],
+      "properties": {
+       "at": {
+        "type": "string"
+       },
+       "ageSeconds": {
+        "type": "integer"
+       },
+       "file": {
+        "type": "string"
+       },
+       "bytes": {
+        "type": "integer"
+       },
+       "seconds": {
+        "type": "number"
+       },
+       "checked": {
+        "type": "string"
+       }
+      }
      }
     }
    },

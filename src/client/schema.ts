@@ -607,6 +607,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's last good backup: when, where, how large, what its check found */
+        get: operations["getBackupStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/budgets": {
         parameters: {
             query?: never;
@@ -2343,6 +2360,32 @@ export interface components {
                 /** @description people sign in through the IdP (GET /auth/login) */
                 oidc: boolean;
             };
+        };
+        BackupStatus: {
+            /** @enum {string} */
+            engine: "sqlite" | "postgres";
+            lastBackup?: {
+                ageSeconds: number;
+                /**
+                 * Format: date-time
+                 * @description when it was taken
+                 */
+                at: string;
+                bytes: number;
+                /** @description what its check found (integrity, audit chains, signed checkpoints) */
+                checked?: string;
+                /** @description where it was written, on the machine that wrote it */
+                file: string;
+                /** @description how long copying and checking it took */
+                seconds?: number;
+            };
+            /** @description why there is no backup to show (every state but recorded) */
+            note?: string;
+            /**
+             * @description recorded: the last backup `fulcrum backup` wrote whole and checked clean; none: there has been none; unreadable: its record cannot be read (the age is unknown, not zero); elsewhere: PostgreSQL, backed up with pg_dump outside Fulcrum
+             * @enum {string}
+             */
+            state: "recorded" | "none" | "unreadable" | "elsewhere";
         };
         Budget: {
             /** @enum {string} */
@@ -7767,6 +7810,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error answer has this shape. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBackupStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupStatus"];
                 };
             };
             /** @description Every error answer has this shape. */

@@ -25,6 +25,7 @@ import { registerMetrics } from './metrics.js';
 import { trackRequest } from './quiet.js';
 import { createFailureLimiter, IDP_CALLS_PER_FAILURE } from './rate-limit.js';
 import { auditRoutes } from './routes/audit.js';
+import { backupRoutes } from './routes/backup.js';
 import { bundleRoutes, registerYamlParser } from './routes/bundles.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { evidenceRoutes } from './routes/evidence.js';
@@ -261,6 +262,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   const api = server.withTypeProvider<TypeBoxTypeProvider>();
   server.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => server.swagger());
   healthRoutes(api, app);
+  backupRoutes(api, app);
   registryRoutes(api, app.registry, (o) => (o.kind === 'Agent' ? app.guard.agentStatus(o.name) : undefined));
   bundleRoutes(api, app.registry, { applyBodyLimit: app.config.applyBodyLimit });
   credentialRoutes(api, app.auth);

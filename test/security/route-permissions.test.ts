@@ -86,6 +86,8 @@ const TABLE: Record<string, Caller[] | typeof PUBLIC_ROUTE> = {
   listAuditEntries: READERS,
   verifyAudit: READERS,
   getAuditCheckpoint: READERS,
+  // Where backups go and how old the last is: what an on-call reader needs, nothing an agent does.
+  getBackupStatus: READERS,
   reportEvents: TELEMETRY,
   exportTraces: TELEMETRY,
   getCosts: READERS,
