@@ -18,6 +18,9 @@ const MARK: Record<string, string | undefined> = {
   stop: 'STOP',
 };
 
+/** What a roadmap entry is short of, by the shortfall's kind. */
+const SHORT_OF: Record<string, string | undefined> = { compute: 'pool', budget: 'budget' };
+
 /** Each threshold as a flag: `--trend-days` for trendDays (docs/insight.md, "The plan"). */
 const THRESHOLDS = Object.keys(DEFAULT_PLAN_THRESHOLDS) as Array<keyof PlanThresholds>;
 const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -65,13 +68,18 @@ export function formatPlan(p: Plan): string {
   }
   lines.push('Roadmap');
   for (const e of p.roadmap) {
-    const when = e.status === 'waits' ? 'WAITS  ' : (e.quarter ?? '').padEnd(7);
-    const what = e.action === 'retire' ? 'retire' : `scale to ${e.volume.atScale ?? '?'} tasks/month (${e.volume.basis})`;
+    // Each word named: one a newer Fulcrum adds is shown as it came, never taken for another (a new
+    // action shown as "scale to", a new status as a quarter).
+    const when = e.status === 'scheduled' ? (e.quarter ?? '').padEnd(7) : e.status.toUpperCase().padEnd(7);
+    const what =
+      e.action === 'scale'
+        ? `scale to ${e.volume.atScale ?? '?'} tasks/month (${e.volume.basis})`
+        : e.action === 'retire'
+          ? 'retire'
+          : String(e.action).toUpperCase(); // typed as never: the generated client knows no other word
     lines.push(`  ${when} ${e.initiative}: ${what}; net value a year ${usd(e.netValueUsd)}`);
     for (const s of e.shortfalls)
-      lines.push(
-        `          ${s.kind === 'compute' ? 'pool' : 'budget'} ${s.what} short by ${s.missing} ${s.unit} in ${s.quarter}`,
-      );
+      lines.push(`          ${SHORT_OF[s.kind] ?? s.kind} ${s.what} short by ${s.missing} ${s.unit} in ${s.quarter}`);
     for (const n of e.notes) lines.push(`          ${n}`);
   }
   lines.push('', 'Model mix (per initiative and archetype)');
@@ -85,7 +93,7 @@ export function formatPlan(p: Plan): string {
   }
   for (const m of p.modelMix.filter((x) => x.verdict !== 'keep'))
     lines.push(
-      `  ${m.verdict === 'switch' ? 'SWITCH' : 'UNDECIDED'} ${m.initiative}: ${m.from} → ${m.to}${m.annualSavingUsd !== null ? ` saves ${usd(m.annualSavingUsd)} a year` : ''}: ${m.reason}`,
+      `  ${m.verdict.toUpperCase()} ${m.initiative}: ${m.from} → ${m.to}${m.annualSavingUsd !== null ? ` saves ${usd(m.annualSavingUsd)} a year` : ''}: ${m.reason}`,
     );
   lines.push('', 'Assumptions', ...p.assumptions.map((a) => `  - ${a}`), '');
   return `${lines.join('\n')}\n`;

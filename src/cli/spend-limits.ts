@@ -67,7 +67,7 @@ export async function spendLimits(argv: string[]): Promise<number> {
   for (const s of all) {
     const used = s.limitUsd > 0 ? Math.round(((s.spentUsd + s.reservedUsd) / s.limitUsd) * 100) : 100;
     process.stdout.write(
-      `${s.name.padEnd(24)} ${scopeOf(s.scope).padEnd(34)} ${s.period.padEnd(5)} ${usd(s.spentUsd)} spent + ${usd(s.reservedUsd)} in flight of ${usd(s.limitUsd)} (${used}%)${s.enforce === 'alert' ? ' [alert]' : ''}\n`,
+      `${s.name.padEnd(24)} ${scopeOf(s.scope).padEnd(34)} ${s.period.padEnd(5)} ${usd(s.spentUsd)} spent + ${usd(s.reservedUsd)} in flight of ${usd(s.limitUsd)} (${used}%)${s.enforce === 'block' ? '' : ` [${s.enforce}]`}\n`,
     );
   }
   return 0;

@@ -579,6 +579,22 @@ describe.each(ENGINES)('the plan on %s', (engine) => {
     expect(md).toMatch(/Model mix: mix big → cheap saves USD \d+ a year/);
   });
 
+  it('reads, in the CLI, the words a newer Fulcrum adds as they came, never as another word', () => {
+    // This server's answer with a new word in each list the CLI names a line by: the roadmap's status and
+    // action, a shortfall's kind, the model-mix verdict. Before, a new action read "scale to …", a new
+    // status a blank quarter, a new kind "budget", a new verdict "UNDECIDED".
+    const newer = JSON.parse(JSON.stringify(p)) as Plan;
+    const entry = newer.roadmap.find((e) => e.shortfalls.length > 0) as Plan['roadmap'][number];
+    Object.assign(entry, { status: 'paused', action: 'merge' });
+    Object.assign(entry.shortfalls[0] as object, { kind: 'headcount' });
+    Object.assign(newer.modelMix.find((m) => m.verdict === 'switch') as object, { verdict: 'trial' });
+    const text = formatPlan(newer as unknown as PlanAnswer);
+    expect(text).toMatch(new RegExp(`^ {2}PAUSED +${entry.initiative}: MERGE; net value a year`, 'm'));
+    expect(text).toContain(` headcount ${entry.shortfalls[0]?.what} short by`);
+    expect(text).toMatch(/^ {2}TRIAL mix: big → cheap/m);
+    expect(text).not.toMatch(/undefined|UNDECIDED mix: big → cheap/);
+  });
+
   // Last in this block: it opens incidents the tests above do not expect.
   it('counts every severe incident in its reason, the ones past the ten it names too', async () => {
     for (let k = 0; k < 12; k++) {

@@ -1,5 +1,7 @@
 // Every SpendLimit with its status in one request (GET /v1/spend-limit-status, a page at a time),
 // and `fulcrum spend-limits` reading it: the CLI sent one status request per limit, all at once.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { cli } from '../support/process.js';
@@ -105,5 +107,30 @@ describe('fulcrum spend-limits', () => {
     const text = await cli(env, 'spend-limits');
     expect(text.stdout.trim().split('\n')).toHaveLength(COUNT);
     expect(requests.filter((r) => r.startsWith('/v1/'))).toHaveLength(2);
+  });
+
+  it('shows an enforce mode a newer Fulcrum adds as it came, not as blocking', async () => {
+    // This server's answers, each `alert` turned into a word this CLI does not know. Before, such a
+    // limit was listed as one that blocks (nothing after it).
+    const newer = http.createServer(async (req, res) => {
+      const answer = await fetch(url + (req.url ?? '/'), { headers: { authorization: req.headers.authorization ?? '' } });
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+      res.end((await answer.text()).replaceAll('"enforce":"alert"', '"enforce":"throttle"'));
+    });
+    await new Promise<void>((r) => newer.listen(0, '127.0.0.1', r));
+    try {
+      const env = {
+        PATH: process.env.PATH,
+        FULCRUM_URL: `http://127.0.0.1:${(newer.address() as AddressInfo).port}`,
+        FULCRUM_TOKEN: ADMIN_TOKEN,
+      };
+      const text = await cli(env, 'spend-limits');
+      expect(text.code, text.stderr).toBe(0);
+      const lines = text.stdout.trim().split('\n');
+      expect(lines.filter((l) => l.endsWith(' [throttle]'))).toHaveLength(COUNT / 2);
+      expect(lines.filter((l) => l.endsWith('%)'))).toHaveLength(COUNT / 2); // the blocking ones, as before
+    } finally {
+      await new Promise((r) => newer.close(r));
+    }
   });
 });
