@@ -4,11 +4,12 @@
 // actions offered only to the roles the server lets act (and a refusal handled), a purge confirmed
 // before it runs, and hostile names shown as they are.
 /// <reference lib="dom" />
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HIDDEN_CHARS } from '../../src/hidden-chars.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
-import { call, type Served, serve, stop } from '../support/process.js';
+import { call, cli, type Served, serve, stop } from '../support/process.js';
 import { launchBrowser, type SignedInTab, screenshot, signedInTab } from './support/browser.js';
 import { type Seeded, seed } from './support/seed.js';
 
@@ -265,6 +266,22 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
       );
     expect(await v.page.getByRole('button', { name: 'Purge now…' }).count()).toBe(0);
     expect(await v.page.getByText('No purge has removed anything yet').count()).toBe(1);
+    // The last backup: on SQLite the one just taken; on PostgreSQL, that pg_dump's are not seen.
+    const card = v.page.getByRole('region', { name: 'Last backup' });
+    if (engine === 'sqlite') {
+      await expect.poll(() => card.textContent()).toContain('No backup recorded');
+      const file = path.join(db.dir, 'nightly.db');
+      const taken = await cli({ PATH: process.env.PATH, FULCRUM_DATA_DIR: db.dir }, 'backup', '--to', file);
+      expect(taken.code, taken.stderr).toBe(0);
+      await settled(v.page, '/retention', 'Retention');
+      await expect
+        .poll(() => v.page.getByTestId('last-backup').textContent())
+        .toMatch(
+          new RegExp(
+            `^.* \\((now|\\d+ seconds? ago)\\): ${file}, [\\d,]+ bytes\\. integrity ok; audit log intact: [\\d,]+ entries in \\d+ chain`,
+          ),
+        );
+    } else await expect.poll(() => card.textContent()).toMatch(/Backed up outside Fulcrum.*pg_dump/);
     expect(v.errors).toEqual([]);
     await v.context.close();
 

@@ -11,6 +11,7 @@ import { VisibleText } from '../components/visible-text';
 import { can, ok } from '../lib/api';
 import { fmtDate, fmtDateTime, fmtNumber, who } from '../lib/format';
 import { useLoad, useSession } from '../lib/use-api';
+import { LastBackupCard } from './retention-backup';
 
 type Policy = GetResult<'/v1/retention'>;
 type DataType = keyof Policy['periods'];
@@ -78,6 +79,7 @@ export function RetentionPage() {
           }}
         </Loaded>
       </Card>
+      <LastBackupCard />
       {asking && policy.data && (
         <ConfirmDialog
           title="Purge what is past its period now?"
