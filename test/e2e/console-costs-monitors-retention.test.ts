@@ -5,13 +5,13 @@
 // before it runs, and hostile names shown as they are.
 /// <reference lib="dom" />
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HIDDEN_CHARS } from '../../src/hidden-chars.js';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
-import { call, cli, type Served, serve, stop } from '../support/process.js';
-import { launchBrowser, type SignedInTab, screenshot, signedInTab } from './support/browser.js';
-import { type Seeded, seed } from './support/seed.js';
+import { ENGINES } from '../support/databases.js';
+import { call, cli } from '../support/process.js';
+import { type SignedInTab, screenshot } from './support/browser.js';
+import { type ConsoleUnderTest, type SeededConsole, startConsole } from './support/console.js';
 
 const ADMIN = 'fat_e2e-governance-admin';
 const RLO = '\u202E';
@@ -42,44 +42,24 @@ function rawHidden(page: Page): Promise<string[]> {
 }
 
 describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (engine) => {
-  let db: TestDatabase;
-  let server: Served | undefined;
-  let url: string;
-  let seeded: Seeded;
-  let browser: Browser | undefined;
+  let app: SeededConsole;
   const person = async (name: string, roles: string[]) => {
-    const got = (await call(url, ADMIN, 'GET', `/v1/people/${name}`)).json;
-    const put = await call(url, ADMIN, 'PUT', `/v1/people/${name}`, { ...got, spec: { ...got.spec, roles } });
+    const got = (await call(app.url, ADMIN, 'GET', `/v1/people/${name}`)).json;
+    const put = await call(app.url, ADMIN, 'PUT', `/v1/people/${name}`, { ...got, spec: { ...got.spec, roles } });
     expect(put.status, JSON.stringify(put.json)).toBe(200);
-    return (await call(url, ADMIN, 'POST', `/v1/people/${name}/tokens`, {})).json.token as string;
+    return (await call(app.url, ADMIN, 'POST', `/v1/people/${name}/tokens`, {})).json.token as string;
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase(engine);
-    const env = {
-      PATH: process.env.PATH,
-      FULCRUM_DATA_DIR: db.dir,
-      FULCRUM_ADMIN_TOKEN: ADMIN,
-      FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
-      FULCRUM_RETENTION_INTERVAL_HOURS: '0',
-      ...(db.url ? { FULCRUM_DATABASE_URL: db.url } : {}),
-    };
-    server = await serve(env);
-    url = server.url;
-    seeded = await seed(url, ADMIN, env);
-    browser = await launchBrowser();
+    app = await startConsole(engine, { admin: ADMIN, seed: true, env: { FULCRUM_RETENTION_INTERVAL_HOURS: '0' } });
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stop(server);
-    await db?.drop();
-  });
+  afterAll(() => app?.close());
 
   async function signedIn(token: string): Promise<SignedInTab> {
-    return signedInTab(browser as Browser, url, token, { locale: 'en-US' });
+    return app.signedIn(token, { locale: 'en-US' });
   }
   async function settled(page: Page, path: string, heading: string): Promise<void> {
-    await page.goto(`${url}${path}`);
+    await page.goto(`${app.url}${path}`);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();
     await expect.poll(() => page.locator('.loading').count(), { timeout: 15_000 }).toBe(0);
   }
@@ -87,7 +67,7 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
   it('shows spend by agent and by model as the API answers it, unpriced calls said apart and never as $0', async () => {
     // Three model calls today: one priced (gpt-4o-mini), one of a model nobody registered whose name
     // reads, raw, like the priced one, and one of the priced model that reported no output tokens.
-    const key = await seeded.agentKey('support-bot-eu');
+    const key = await app.seeded.agentKey('support-bot-eu');
     const start = BigInt(Date.now() - 60_000) * 1_000_000n;
     const chat = (spanId: string, model: string, usage: Array<[string, number]>) => ({
       traceId: '7bf92f3577b34da6a3ce929d0e0e4736',
@@ -106,7 +86,7 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
       ['input_tokens', 1_000_000],
       ['output_tokens', 1000],
     ];
-    const traced = await call(url, key, 'POST', '/otlp/v1/traces', {
+    const traced = await call(app.url, key, 'POST', '/otlp/v1/traces', {
       resourceSpans: [
         {
           scopeSpans: [
@@ -122,7 +102,7 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
       ],
     });
     expect(traced.status, JSON.stringify(traced.json)).toBe(200);
-    const byAgent = (await call(url, ADMIN, 'GET', '/v1/costs?groupBy=agent&limit=1000')).json;
+    const byAgent = (await call(app.url, ADMIN, 'GET', '/v1/costs?groupBy=agent&limit=1000')).json;
     const eu = byAgent.rows.find((r: any) => r.key === 'support-bot-eu');
     expect(eu).toMatchObject({ calls: 3, unpricedCalls: 2, unpriced: { unknownModel: 1, noUsage: 1 } });
 
@@ -181,7 +161,7 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
 
   it('shows monitors to a viewer without Evaluate; platform evaluates after a confirmation; a refusal takes the button away', async () => {
     const viewer = await person('ben.carter', ['viewer']);
-    const monitors = (await call(url, ADMIN, 'GET', '/v1/monitors')).json.items;
+    const monitors = (await call(app.url, ADMIN, 'GET', '/v1/monitors')).json.items;
     const v = await signedIn(viewer);
     // The page's clock is Playwright's, so the 30 s re-read is reached by moving it on, not by waiting.
     await v.page.clock.install();
@@ -193,7 +173,7 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
     expect(await v.page.getByRole('button', { name: 'Evaluate now' }).count()).toBe(0);
     // An evaluation made elsewhere (the node's timer, the CLI) shows up without a reload: the status is
     // read again every 30 s, and not before.
-    expect((await call(url, ADMIN, 'POST', '/v1/monitors/evaluate')).status).toBe(200);
+    expect((await call(app.url, ADMIN, 'POST', '/v1/monitors/evaluate')).status).toBe(200);
     const unevaluated = () => rows.locator('td:nth-child(5) .pill').filter({ hasText: 'Not evaluated yet' }).count();
     await v.page.clock.fastForward(29_000);
     expect(await unevaluated()).toBe(monitors.length);
@@ -203,9 +183,9 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
     await v.context.close();
 
     // An identity acting without a registration: the shadow-ai monitor (threshold 0) is breached.
-    const key = await seeded.agentKey('support-bot-us');
+    const key = await app.seeded.agentKey('support-bot-us');
     const ghost = { type: 'task.completed', taskId: 'ghost-1', agent: 'ghost-bot', outcome: 'resolved', durationMs: 1000 };
-    const sent = await call(url, key, 'POST', '/v1/events', { events: [{ ...ghost, endedAt: new Date().toISOString() }] });
+    const sent = await call(app.url, key, 'POST', '/v1/events', { events: [{ ...ghost, endedAt: new Date().toISOString() }] });
     expect(sent.json.accepted).toBe(1);
     const platform = await person('tom.becker', ['platform']);
     const p = await signedIn(platform);
@@ -218,7 +198,7 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
       .getByRole('status')
       .filter({ hasText: /^Evaluated \d+ monitor/ })
       .waitFor();
-    const status = (await call(url, ADMIN, 'GET', '/v1/monitors/status')).json.items;
+    const status = (await call(app.url, ADMIN, 'GET', '/v1/monitors/status')).json.items;
     expect(status.length).toBe(monitors.length);
     const shadow = p.page.locator('tr[data-monitor="shadow-ai"]');
     await expect.poll(() => shadow.locator('.pill').textContent()).toBe('Breached');
@@ -255,8 +235,8 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
 
   it('shows the periods to a viewer without Purge; platform purges only after confirming, and sees what went', async () => {
     // Task events kept 60 days: the seed's older months are due, but for agents held (high-risk, incident).
-    expect((await call(url, ADMIN, 'PUT', '/v1/retention', { events: 60 })).status).toBe(200);
-    const policy = (await call(url, ADMIN, 'GET', '/v1/retention')).json;
+    expect((await call(app.url, ADMIN, 'PUT', '/v1/retention', { events: 60 })).status).toBe(200);
+    const policy = (await call(app.url, ADMIN, 'GET', '/v1/retention')).json;
     const viewer = await person('ben.carter', ['viewer']);
     const v = await signedIn(viewer);
     await settled(v.page, '/retention', 'Retention');
@@ -270,8 +250,9 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
     const card = v.page.getByRole('region', { name: 'Last backup' });
     if (engine === 'sqlite') {
       await expect.poll(() => card.textContent()).toContain('No backup recorded');
-      const file = path.join(db.dir, 'nightly.db');
-      const taken = await cli({ PATH: process.env.PATH, FULCRUM_DATA_DIR: db.dir }, 'backup', '--to', file);
+      const dir = String(app.env.FULCRUM_DATA_DIR);
+      const file = path.join(dir, 'nightly.db');
+      const taken = await cli({ PATH: process.env.PATH, FULCRUM_DATA_DIR: dir }, 'backup', '--to', file);
       expect(taken.code, taken.stderr).toBe(0);
       await settled(v.page, '/retention', 'Retention');
       await expect
@@ -286,7 +267,7 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
     await v.context.close();
 
     const purges = async () =>
-      (await call(url, ADMIN, 'GET', '/v1/audit?kind=retention.purged&limit=10')).json.items as Array<{ detail: any }>;
+      (await call(app.url, ADMIN, 'GET', '/v1/audit?kind=retention.purged&limit=10')).json.items as Array<{ detail: any }>;
     const platform = await person('tom.becker', ['platform']);
     const p = await signedIn(platform);
     await settled(p.page, '/retention', 'Retention');
@@ -329,7 +310,7 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
   }, 60_000);
 
   it('shows a monitor description with hidden characters marked, and none raw on any of the three pages', async () => {
-    const applied = await call(url, ADMIN, 'PUT', '/v1/monitors/trojan-monitor', {
+    const applied = await call(app.url, ADMIN, 'PUT', '/v1/monitors/trojan-monitor', {
       apiVersion: 'fulcrum/v1',
       kind: 'Monitor',
       metadata: { name: 'trojan-monitor' },
@@ -356,7 +337,7 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
   });
 
   it('loads each page without console errors, at 1280 px and at phone width', async () => {
-    const { context, page, errors } = await signedIn(seeded.personToken);
+    const { context, page, errors } = await signedIn(app.seeded.personToken);
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 900 });
       for (const p of PAGES) {
@@ -373,42 +354,28 @@ describe.each(ENGINES)('the console’s costs, monitors and retention (%s)', (en
 });
 
 describe('the console’s costs, monitors and retention on an empty Fulcrum', () => {
-  let db: TestDatabase;
-  let server: Served | undefined;
-  let browser: Browser | undefined;
+  let app: ConsoleUnderTest;
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    server = await serve({
-      PATH: process.env.PATH,
-      FULCRUM_DATA_DIR: db.dir,
-      FULCRUM_ADMIN_TOKEN: ADMIN,
-      FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
-      FULCRUM_RETENTION_INTERVAL_HOURS: '0',
-    });
-    browser = await launchBrowser();
+    app = await startConsole('sqlite', { admin: ADMIN, env: { FULCRUM_RETENTION_INTERVAL_HOURS: '0' } });
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stop(server);
-    await db?.drop();
-  });
+  afterAll(() => app?.close());
 
   it('says there is nothing yet, and shows no spend as $0', async () => {
-    const { context, page, errors } = await signedInTab(browser as Browser, server?.url as string, ADMIN);
+    const { context, page, errors } = await app.signedIn(ADMIN);
     const expected: Record<string, RegExp> = {
       '/costs': /No spend recorded in this period/,
       '/monitors': /No monitor on the register/,
       '/retention': /No purge has removed anything yet/,
     };
     for (const p of PAGES) {
-      await page.goto(`${server?.url}${p.path}`);
+      await page.goto(`${app.url}${p.path}`);
       await page.getByRole('heading', { level: 1, name: p.heading }).waitFor();
       await expect.poll(() => page.locator('.loading').count(), { timeout: 15_000 }).toBe(0);
       expect(await page.locator('.error-note').count(), p.path).toBe(0);
       expect(await page.locator('main').textContent(), p.path).toMatch(expected[p.path] as RegExp);
     }
-    await page.goto(`${server?.url}/costs`);
+    await page.goto(`${app.url}/costs`);
     const spend = page.getByTestId('cost-totals').locator('.stat').first().locator('.stat-value');
     await expect.poll(() => spend.textContent()).toBe('none recorded');
     expect(errors).toEqual([]);

@@ -3,14 +3,13 @@
 // agent SDK, the kill switch, links and keyboard. Screenshots of every page go to test-results/.
 /// <reference lib="dom" />
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuard } from '../../src/sdk/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { readMini } from '../support/files.js';
-import { call, type Served, serve, stop } from '../support/process.js';
-import { launchBrowser, openPage, type SignedInTab, screenshot, signedInTab } from './support/browser.js';
-import { type Seeded, seed } from './support/seed.js';
+import { call } from '../support/process.js';
+import { openPage, type SignedInTab, screenshot } from './support/browser.js';
+import { type ConsoleUnderTest, type SeededConsole, startConsole } from './support/console.js';
 
 const ADMIN = 'fat_e2e-admin-token';
 const PAGES = [
@@ -30,34 +29,16 @@ const PAGES = [
 ];
 
 describe('the web console in Chromium', () => {
-  let db: TestDatabase;
-  let server: Served | undefined;
-  let url: string;
-  let seeded: Seeded;
-  let browser: Browser | undefined;
+  let app: SeededConsole;
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    const env = {
-      PATH: process.env.PATH,
-      FULCRUM_DATA_DIR: db.dir,
-      FULCRUM_ADMIN_TOKEN: ADMIN,
-      FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
-    };
-    server = await serve(env);
-    url = server.url;
-    seeded = await seed(url, ADMIN, env);
-    browser = await launchBrowser();
+    app = await startConsole('sqlite', { admin: ADMIN, seed: true });
   }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stop(server);
-    await db?.drop();
-  });
+  afterAll(() => app?.close());
 
   /** A fresh tab (own sessionStorage), signed in as maria.okafor unless another token is given. */
-  async function signedIn(token = seeded.personToken): Promise<SignedInTab> {
-    return signedInTab(browser as Browser, url, token, { deviceScaleFactor: 1 });
+  async function signedIn(token = app.seeded.personToken): Promise<SignedInTab> {
+    return app.signedIn(token, { deviceScaleFactor: 1 });
   }
 
   /** Waits until the page's heading is there and nothing is still loading. */
@@ -68,9 +49,9 @@ describe('the web console in Chromium', () => {
   }
 
   it('refuses a bad token with a clear message and keeps nothing', async () => {
-    const context = await (browser as Browser).newContext();
+    const context = await app.browser.newContext();
     const { page, errors } = await openPage(context);
-    await page.goto(`${url}/`);
+    await page.goto(`${app.url}/`);
     await page.getByLabel('API token').fill('fpt_not-a-real-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('This token is not valid');
@@ -85,7 +66,7 @@ describe('the web console in Chromium', () => {
   it('shows the verdict, the six areas with their evidence, outcomes and spend on the Overview', async () => {
     const { context, page, errors } = await signedIn();
     await settled(page, 'Are we scaling or failing?');
-    const diagnostic = (await call(url, ADMIN, 'GET', '/v1/diagnostic')).json;
+    const diagnostic = (await call(app.url, ADMIN, 'GET', '/v1/diagnostic')).json;
     const label = { scale: 'Scaling', 'at-risk': 'At risk', fail: 'Failing' }[diagnostic.verdict as string] as string;
     await expect.poll(() => page.locator('.verdict-label').textContent()).toBe(label);
     expect(await page.locator('.area').count()).toBe(6);
@@ -105,9 +86,9 @@ describe('the web console in Chromium', () => {
   });
 
   it("approves an agent's request in the UI, and the agent's waiting call then proceeds", async () => {
-    const guard = createGuard({ url, key: await seeded.agentKey('support-bot-eu'), approvalTimeoutMs: 30_000 });
+    const guard = createGuard({ url: app.url, key: await app.seeded.agentKey('support-bot-eu'), approvalTimeoutMs: 30_000 });
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/approvals`);
+    await page.goto(`${app.url}/approvals`);
     await settled(page, 'Approvals');
 
     let ran = false;
@@ -131,7 +112,7 @@ describe('the web console in Chromium', () => {
     expect(ran).toBe(true);
     await card.waitFor({ state: 'detached' });
 
-    const approvals = (await call(url, ADMIN, 'GET', '/v1/approvals?limit=5')).json.items;
+    const approvals = (await call(app.url, ADMIN, 'GET', '/v1/approvals?limit=5')).json.items;
     const decided = approvals.find((a: any) => a.arguments.orderId === 'A-7731');
     expect(decided).toMatchObject({
       status: 'used',
@@ -143,9 +124,9 @@ describe('the web console in Chromium', () => {
   }, 60_000);
 
   it("denies an agent's request in the UI, and the agent's waiting call is refused", async () => {
-    const guard = createGuard({ url, key: await seeded.agentKey('support-bot-eu'), approvalTimeoutMs: 30_000 });
+    const guard = createGuard({ url: app.url, key: await app.seeded.agentKey('support-bot-eu'), approvalTimeoutMs: 30_000 });
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/approvals`);
+    await page.goto(`${app.url}/approvals`);
     await settled(page, 'Approvals');
     let ran = false;
     const refused = guard
@@ -171,10 +152,10 @@ describe('the web console in Chromium', () => {
   }, 60_000);
 
   it('suspends an agent from the UI (with confirmation and reason): its next decision is a deny', async () => {
-    const key = await seeded.agentKey('support-bot-us');
+    const key = await app.seeded.agentKey('support-bot-us');
     const ask = async () =>
       (
-        await call(url, key, 'POST', '/v1/decisions', {
+        await call(app.url, key, 'POST', '/v1/decisions', {
           action: 'tool.call',
           tool: 'kb.search',
           arguments: { query: 'return policy' },
@@ -183,8 +164,8 @@ describe('the web console in Chromium', () => {
     expect((await ask()).decision).toBe('allow');
 
     // The platform team holds the kill switch (or an agent's owner, for their own agents).
-    const { context, page, errors } = await signedIn(seeded.platformToken);
-    await page.goto(`${url}/agents`);
+    const { context, page, errors } = await signedIn(app.seeded.platformToken);
+    await page.goto(`${app.url}/agents`);
     await settled(page, 'Agents');
     const row = page.locator('tr[data-agent="support-bot-us"]');
     // An agent its descriptor suspends is resumed by a registry change: the kill switch's Resume,
@@ -219,12 +200,12 @@ describe('the web console in Chromium', () => {
   }, 60_000);
 
   it("offers an agent's owner the kill switch the server lets them use: no Resume of a suspension not theirs to lift", async () => {
-    const { token } = (await call(url, ADMIN, 'POST', '/v1/people/omar.haddad/tokens', {})).json;
+    const { token } = (await call(app.url, ADMIN, 'POST', '/v1/people/omar.haddad/tokens', {})).json;
     const agent = 'support-goodwill-eu';
-    const suspended = await call(url, ADMIN, 'POST', `/v1/agents/${agent}/suspend`, { reason: 'Vouchers over the limit' });
+    const suspended = await call(app.url, ADMIN, 'POST', `/v1/agents/${agent}/suspend`, { reason: 'Vouchers over the limit' });
     expect(suspended.status).toBe(200);
     const { context, page, errors } = await signedIn(token);
-    await page.goto(`${url}/agents`);
+    await page.goto(`${app.url}/agents`);
     await settled(page, 'Agents');
     const row = page.locator(`tr[data-agent="${agent}"]`);
     await expect.poll(() => row.locator('.pill').last().textContent()).toBe('Suspended');
@@ -233,7 +214,7 @@ describe('the web console in Chromium', () => {
     expect(await row.getByRole('button', { name: 'Resume' }).count()).toBe(0);
 
     // Their own suspension the owner lifts.
-    expect((await call(url, ADMIN, 'POST', `/v1/agents/${agent}/resume`, { reason: 'Checked' })).status).toBe(200);
+    expect((await call(app.url, ADMIN, 'POST', `/v1/agents/${agent}/resume`, { reason: 'Checked' })).status).toBe(200);
     await page.reload();
     await settled(page, 'Agents');
     await row.getByRole('button', { name: 'Suspend' }).click();
@@ -253,13 +234,13 @@ describe('the web console in Chromium', () => {
 
   it("offers no Approve or Deny to an approver who owns the call's agent: the server refuses them (separation of duties)", async () => {
     // omar.haddad is an approver and owns support-bot-eu.
-    const { token } = (await call(url, ADMIN, 'POST', '/v1/people/omar.haddad/tokens', {})).json;
-    const key = await seeded.agentKey('support-bot-eu');
+    const { token } = (await call(app.url, ADMIN, 'POST', '/v1/people/omar.haddad/tokens', {})).json;
+    const key = await app.seeded.agentKey('support-bot-eu');
     const args = { orderId: 'SOD-4410', amount: 720, currency: 'EUR', reason: 'damaged' };
-    const asked = await call(url, key, 'POST', '/v1/decisions', { action: 'tool.call', tool: 'crm.refund', arguments: args });
+    const asked = await call(app.url, key, 'POST', '/v1/decisions', { action: 'tool.call', tool: 'crm.refund', arguments: args });
     expect(asked.json.decision, JSON.stringify(asked.json)).toBe('approval_required');
     const { context, page, errors } = await signedIn(token);
-    await page.goto(`${url}/approvals`);
+    await page.goto(`${app.url}/approvals`);
     await settled(page, 'Approvals');
     const card = page.locator('article.approval').filter({ hasText: 'SOD-4410' });
     await card.waitFor();
@@ -268,7 +249,7 @@ describe('the web console in Chromium', () => {
     expect(await card.textContent()).toContain('you own support-bot-eu');
     // Another approver decides it, in the console.
     const other = await signedIn();
-    await other.page.goto(`${url}/approvals`);
+    await other.page.goto(`${app.url}/approvals`);
     const theirs = other.page.locator('article.approval').filter({ hasText: 'SOD-4410' });
     await theirs.getByRole('button', { name: 'Deny' }).click();
     await theirs.waitFor({ state: 'detached' });
@@ -277,16 +258,16 @@ describe('the web console in Chromium', () => {
     await context.close();
   });
   it("shows telemetry that named another agent than its key's as an attribution mismatch on Agents", async () => {
-    const key = await seeded.agentKey('support-bot-us');
+    const key = await app.seeded.agentKey('support-bot-us');
     const endedAt = new Date(Date.now() - 60_000).toISOString();
-    const sent = await call(url, key, 'POST', '/v1/events', {
+    const sent = await call(app.url, key, 'POST', '/v1/events', {
       events: [
         { type: 'task.completed', agent: 'support-bot-eu', taskId: 'e2e-spoof', outcome: 'failed', durationMs: 1, endedAt },
       ],
     });
     expect(sent.json).toMatchObject({ accepted: 1 });
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/agents`);
+    await page.goto(`${app.url}/agents`);
     await settled(page, 'Agents');
     const row = page.getByTestId('attribution-mismatches').locator('tbody tr').filter({ hasText: 'agent:support-bot-us' });
     await row.waitFor();
@@ -306,7 +287,7 @@ describe('the web console in Chromium', () => {
 
   it('links a reason in the audit log to its policy, and the tester answers without recording', async () => {
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/audit`);
+    await page.goto(`${app.url}/audit`);
     await settled(page, 'Audit log');
     expect(await page.getByText('Chain intact.').count()).toBe(1);
     await page.getByLabel('Decision').selectOption('approval_required');
@@ -327,13 +308,13 @@ describe('the web console in Chromium', () => {
     await policy.waitFor();
     expect(await policy.textContent()).toContain('context.arguments.amount > 500');
 
-    const before = (await call(url, ADMIN, 'GET', '/v1/audit/verify')).json.entries;
+    const before = (await call(app.url, ADMIN, 'GET', '/v1/audit/verify')).json.entries;
     await page.getByLabel('Agent').selectOption('support-bot-eu');
     await page.getByLabel('Tool', { exact: true }).selectOption('crm.refund');
     await page.getByLabel('Arguments (JSON)').fill('{"orderId":"A-1","amount":900,"currency":"EUR","reason":"damaged"}');
     await page.getByRole('button', { name: 'Evaluate' }).click();
     await expect.poll(() => page.locator('.sim .pill').first().textContent()).toBe('Approval required');
-    expect((await call(url, ADMIN, 'GET', '/v1/audit/verify')).json.entries).toBe(before);
+    expect((await call(app.url, ADMIN, 'GET', '/v1/audit/verify')).json.entries).toBe(before);
     await screenshot(page, 'policies-tester');
     expect(errors).toEqual([]);
     await context.close();
@@ -343,7 +324,7 @@ describe('the web console in Chromium', () => {
     const { context, page, errors } = await signedIn();
     const requested: string[] = [];
     page.on('request', (r) => requested.push(r.url()));
-    await page.goto(`${url}/report`);
+    await page.goto(`${app.url}/report`);
     await settled(page, 'Board report');
     // The preview is the HTML edition in a frame that runs no script.
     const frame = page.frameLocator('iframe[title="Board report preview"]');
@@ -361,14 +342,14 @@ describe('the web console in Chromium', () => {
     expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     expect(requested.filter((u) => u.includes('/v1/report?format=')).length).toBeGreaterThanOrEqual(3);
-    expect(requested.filter((u) => u.includes(seeded.personToken))).toEqual([]);
+    expect(requested.filter((u) => u.includes(app.seeded.personToken))).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
 
   it('imports a spend file on the Budget page, says a re-import booked nothing, and withdraws it with confirmation', async () => {
-    const { context, page, errors } = await signedIn(seeded.platformToken);
-    await page.goto(`${url}/budget`);
+    const { context, page, errors } = await signedIn(app.seeded.platformToken);
+    await page.goto(`${app.url}/budget`);
     await settled(page, 'Budget');
     const card = page.getByRole('region', { name: 'Spend imports' });
     const file = {
@@ -401,7 +382,7 @@ describe('the web console in Chromium', () => {
     await dialog.getByRole('button', { name: 'Withdraw import' }).click();
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => row.count()).toBe(0);
-    const withdrawn = (await call(url, ADMIN, 'GET', '/v1/audit?kind=spend.withdrawn&limit=5')).json.items;
+    const withdrawn = (await call(app.url, ADMIN, 'GET', '/v1/audit?kind=spend.withdrawn&limit=5')).json.items;
     expect(withdrawn).toMatchObject([{ actor: 'person:raj.patel', detail: { budget: 'fy2026', lines: 1, total: 1234.5 } }]);
     // The browser logs the bad file's 422 itself; nothing else went wrong.
     expect(errors).toEqual(['Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);
@@ -409,8 +390,8 @@ describe('the web console in Chromium', () => {
   }, 60_000);
 
   it('signs off a stage-promotion review in a role the person holds', async () => {
-    const { context, page, errors } = await signedIn(seeded.platformToken);
-    await page.goto(`${url}/reviews`);
+    const { context, page, errors } = await signedIn(app.seeded.platformToken);
+    await page.goto(`${app.url}/reviews`);
     await settled(page, 'Reviews');
     const card = page.locator('article.review').filter({ hasText: 'invoice-matching' });
     // raj.patel holds the platform role, not the initiative's ownership: only that role is offered.
@@ -418,7 +399,7 @@ describe('the web console in Chromium', () => {
     await card.getByLabel('Comment').fill('Runbook and rollback reviewed');
     await card.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => card.locator('.signed-approve').textContent()).toContain('approved by raj.patel');
-    const reviews = (await call(url, ADMIN, 'GET', '/v1/reviews?status=open')).json.items;
+    const reviews = (await call(app.url, ADMIN, 'GET', '/v1/reviews?status=open')).json.items;
     const review = reviews.find((r: any) => r.initiative === 'invoice-matching');
     expect(review.signOffs).toMatchObject([
       { role: 'platform', person: 'person:raj.patel', decision: 'approve', comment: 'Runbook and rollback reviewed' },
@@ -430,37 +411,39 @@ describe('the web console in Chromium', () => {
 
   it('stops offering what a refusal shows the person may no longer do (their role taken away meanwhile)', async () => {
     const eve = (roles: string[]) => ({ spec: { displayName: 'Eve', roles, businessUnit: 'technology' } });
-    expect((await call(url, ADMIN, 'PUT', '/v1/people/eve.approver', eve(['approver']))).status).toBeLessThan(300);
-    const { token } = (await call(url, ADMIN, 'POST', '/v1/people/eve.approver/tokens', {})).json;
-    const key = await seeded.agentKey('support-bot-eu');
+    expect((await call(app.url, ADMIN, 'PUT', '/v1/people/eve.approver', eve(['approver']))).status).toBeLessThan(300);
+    const { token } = (await call(app.url, ADMIN, 'POST', '/v1/people/eve.approver/tokens', {})).json;
+    const key = await app.seeded.agentKey('support-bot-eu');
     const args = { orderId: 'ROLE-5521', amount: 640, currency: 'EUR', reason: 'damaged' };
-    const asked = await call(url, key, 'POST', '/v1/decisions', { action: 'tool.call', tool: 'crm.refund', arguments: args });
+    const asked = await call(app.url, key, 'POST', '/v1/decisions', { action: 'tool.call', tool: 'crm.refund', arguments: args });
     expect(asked.json.decision, JSON.stringify(asked.json)).toBe('approval_required');
     const { context, page, errors } = await signedIn(token);
-    await page.goto(`${url}/approvals`);
+    await page.goto(`${app.url}/approvals`);
     await settled(page, 'Approvals');
     const card = page.locator('article.approval').filter({ hasText: 'ROLE-5521' });
     await card.getByRole('button', { name: 'Approve' }).waitFor();
 
     // The approver role is taken away while the page is open: the refusal is shown, and the buttons go.
-    expect((await call(url, ADMIN, 'PUT', '/v1/people/eve.approver', eve(['viewer']))).status).toBe(200);
+    expect((await call(app.url, ADMIN, 'PUT', '/v1/people/eve.approver', eve(['viewer']))).status).toBe(200);
     await card.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('You can see the queue; deciding needs the approver role.').waitFor({ timeout: 5_000 });
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     expect(await page.locator('.who-roles').textContent()).toBe('viewer');
     expect(errors.filter((e) => !/403/.test(e))).toEqual([]);
     await context.close();
-    const decided = await call(url, seeded.personToken, 'POST', `/v1/approvals/${asked.json.approvalId}/deny`, {});
+    const decided = await call(app.url, app.seeded.personToken, 'POST', `/v1/approvals/${asked.json.approvalId}/deny`, {});
     expect(decided.status).toBe(200);
   });
 
   it('offers only the sign-offs the server takes: an owner signs as owner only, one person once, the admin each role in turn', async () => {
-    const opened = await call(url, ADMIN, 'POST', '/v1/initiatives/identity-threat-response/promotions', { to: 'production' });
+    const opened = await call(app.url, ADMIN, 'POST', '/v1/initiatives/identity-threat-response/promotions', {
+      to: 'production',
+    });
     expect(opened.status, JSON.stringify(opened.json)).toBeLessThan(300);
     // amara.nwosu owns the initiative and holds reviewer:security, which its review needs.
-    const { token } = (await call(url, ADMIN, 'POST', '/v1/people/amara.nwosu/tokens', {})).json;
+    const { token } = (await call(app.url, ADMIN, 'POST', '/v1/people/amara.nwosu/tokens', {})).json;
     const { context, page, errors } = await signedIn(token);
-    await page.goto(`${url}/reviews`);
+    await page.goto(`${app.url}/reviews`);
     await settled(page, 'Reviews');
     const card = page.locator('article.review').filter({ hasText: 'identity-threat-response' });
     expect(await card.getByLabel('Sign as').locator('option').allTextContents()).toEqual(['owner']);
@@ -474,7 +457,7 @@ describe('the web console in Chromium', () => {
     // The admin token signs in every role, one after another, from the same card, each in the role
     // the list shows (the card kept the role signed first, and the next Approve asked for it again).
     const admin = await signedIn(ADMIN);
-    await admin.page.goto(`${url}/reviews`);
+    await admin.page.goto(`${app.url}/reviews`);
     const itsCard = admin.page.locator('article.review').filter({ hasText: 'identity-threat-response' });
     const signed: string[] = [];
     for (let n = 0; n < 2; n++) {
@@ -488,7 +471,7 @@ describe('the web console in Chromium', () => {
         .toBe(2 + n);
       signed.push(`${shown} admin`);
     }
-    const review = (await call(url, ADMIN, 'GET', '/v1/reviews?status=open')).json.items.find(
+    const review = (await call(app.url, ADMIN, 'GET', '/v1/reviews?status=open')).json.items.find(
       (r: any) => r.initiative === 'identity-threat-response',
     );
     expect(review.signOffs.map((s: any) => `${s.role} ${s.person}`)).toEqual(['owner person:amara.nwosu', ...signed]);
@@ -498,7 +481,7 @@ describe('the web console in Chromium', () => {
 
   it('shows a serious incident with its clock and timeline, moves it forward and records its report', async () => {
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/incidents`);
+    await page.goto(`${app.url}/incidents`);
     await settled(page, 'Incidents');
     const incident = page.locator('article.incident').filter({ hasText: 'support-bot-de quoted a returns window' });
     expect(await incident.locator('.clock').textContent()).toMatch(/^Report due .*\(\d+ days left\)\.$/);
@@ -518,7 +501,7 @@ describe('the web console in Chromium', () => {
     await expect
       .poll(() => incident.locator('.clock').textContent())
       .toMatch(/^Reported to the authority .*\(reference BfArM-2026-1187\)\.$/);
-    const api = (await call(url, ADMIN, 'GET', '/v1/incidents')).json.items.find((i: any) =>
+    const api = (await call(app.url, ADMIN, 'GET', '/v1/incidents')).json.items.find((i: any) =>
       i.title.startsWith('support-bot-de'),
     );
     expect(api).toMatchObject({ status: 'mitigated', reportReference: 'BfArM-2026-1187' });
@@ -564,10 +547,10 @@ describe('the web console in Chromium', () => {
   });
 
   it('renders the API reference at /docs under its Content-Security-Policy, with no violation', async () => {
-    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const { page, errors } = await openPage(context);
-      const res = await page.goto(`${url}/docs/`);
+      const res = await page.goto(`${app.url}/docs/`);
       expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
       // Swagger UI fetched the OpenAPI document and drew its operations.
       await page.getByText('/v1/decisions', { exact: true }).first().waitFor();
@@ -581,18 +564,18 @@ describe('the web console in Chromium', () => {
   it('loads every page without console errors, at 1280 px and at phone width', async () => {
     const { context, page, errors } = await signedIn();
     for (const p of PAGES) {
-      await page.goto(`${url}${p.path}`);
+      await page.goto(`${app.url}${p.path}`);
       await settled(page, p.heading);
       expect(await page.locator('.error-note').count(), `${p.path} shows an error`).toBe(0);
       await screenshot(page, p.name);
     }
     // The token stays in sessionStorage and never in an address.
-    expect(await page.evaluate(() => sessionStorage.getItem('fulcrum.token'))).toBe(seeded.personToken);
+    expect(await page.evaluate(() => sessionStorage.getItem('fulcrum.token'))).toBe(app.seeded.personToken);
     expect(errors).toEqual([]);
 
     await page.setViewportSize({ width: 390, height: 844 });
     for (const p of PAGES) {
-      await page.goto(`${url}${p.path}`);
+      await page.goto(`${app.url}${p.path}`);
       await settled(page, p.heading);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${p.path} scrolls sideways at phone width`).toBeLessThanOrEqual(0);
@@ -604,28 +587,15 @@ describe('the web console in Chromium', () => {
 });
 
 describe('the web console on an empty Fulcrum', () => {
-  let db: TestDatabase;
-  let server: Served | undefined;
-  let browser: Browser | undefined;
+  let app: ConsoleUnderTest;
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    server = await serve({
-      PATH: process.env.PATH,
-      FULCRUM_DATA_DIR: db.dir,
-      FULCRUM_ADMIN_TOKEN: ADMIN,
-      FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
-    });
-    browser = await launchBrowser();
+    app = await startConsole('sqlite', { admin: ADMIN });
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stop(server);
-    await db?.drop();
-  });
+  afterAll(() => app?.close());
 
   it('says plainly that there is nothing yet on every page, with no errors', async () => {
-    const { context, page, errors } = await signedInTab(browser as Browser, server?.url as string, ADMIN);
+    const { context, page, errors } = await app.signedIn(ADMIN);
     const expected: Record<string, RegExp> = {
       '/': /No budget on the register/,
       '/portfolio': /No initiatives on the register/,
@@ -639,7 +609,7 @@ describe('the web console on an empty Fulcrum', () => {
       '/reviews': /No review is open/,
     };
     for (const p of PAGES) {
-      await page.goto(`${server?.url}${p.path}`);
+      await page.goto(`${app.url}${p.path}`);
       await page.getByRole('heading', { level: 1, name: p.heading }).waitFor();
       await page.waitForFunction(() => document.querySelectorAll('.loading').length === 0, undefined, { timeout: 15_000 });
       expect(await page.locator('.error-note').count(), p.path).toBe(0);
@@ -653,7 +623,7 @@ describe('the web console on an empty Fulcrum', () => {
 
   it('shows a spend of a few cents as it is in the compact stats, not as $0.0', async () => {
     const year = new Date().getUTCFullYear();
-    const applied = await call(server?.url as string, ADMIN, 'POST', '/v1/apply', {
+    const applied = await call(app.url, ADMIN, 'POST', '/v1/apply', {
       files: [
         {
           path: 'pennies.yaml',
@@ -671,12 +641,12 @@ describe('the web console on an empty Fulcrum', () => {
     });
     expect(applied.status, JSON.stringify(applied.json)).toBe(200);
     const today = new Date().toISOString().slice(0, 10);
-    const imported = await call(server?.url as string, ADMIN, 'POST', '/v1/budgets/pennies/spend', {
+    const imported = await call(app.url, ADMIN, 'POST', '/v1/budgets/pennies/spend', {
       lines: [{ date: today, category: 'data-integration', amount: 0.04 }],
     });
     expect(imported.status, JSON.stringify(imported.json)).toBe(201);
-    const { context, page, errors } = await signedInTab(browser as Browser, server?.url as string, ADMIN, { locale: 'en-US' });
-    await page.goto(`${server?.url}/budget`);
+    const { context, page, errors } = await app.signedIn(ADMIN, { locale: 'en-US' });
+    await page.goto(`${app.url}/budget`);
     const spent = page.locator('.stat').filter({ has: page.locator('.stat-label', { hasText: /^Spent$/ }) });
     // One fraction digit in the compact format wrote $0.04 as "$0.0".
     await expect.poll(() => spent.locator('.stat-value').textContent()).toBe('$0.04');
@@ -698,11 +668,11 @@ describe('the web console on an empty Fulcrum', () => {
       '  currency: EUR',
       '  allocations: [{ category: model-licences, amount: 1000 }]',
     ].join('\n');
-    const applied = await call(server?.url as string, ADMIN, 'POST', '/v1/apply', {
+    const applied = await call(app.url, ADMIN, 'POST', '/v1/apply', {
       files: [...readMini(), { path: 'euros.yaml', content: euros }],
     });
     expect(applied.status, JSON.stringify(applied.json)).toBe(200);
-    const keyed = await call(server?.url as string, ADMIN, 'POST', '/v1/agents/support-bot-eu/keys', {});
+    const keyed = await call(app.url, ADMIN, 'POST', '/v1/agents/support-bot-eu/keys', {});
     expect(keyed.status, JSON.stringify(keyed.json)).toBe(201);
     const start = BigInt(Date.now() - 60_000) * 1_000_000n;
     const chat = (spanId: string, model: string) => ({
@@ -719,14 +689,14 @@ describe('the web console on an empty Fulcrum', () => {
       ],
     });
     // 10 million input tokens of gpt-4o-mini at USD 0.15 a million: USD 1.50; and a model nobody registered.
-    const traced = await call(server?.url as string, (keyed.json as { key: string }).key, 'POST', '/otlp/v1/traces', {
+    const traced = await call(app.url, (keyed.json as { key: string }).key, 'POST', '/otlp/v1/traces', {
       resourceSpans: [
         { scopeSpans: [{ spans: [chat('20f067aa0ba902b7', 'gpt-4o-mini'), chat('30f067aa0ba902b7', 'mystery-model')] }] },
       ],
     });
     expect(traced.status, JSON.stringify(traced.json)).toBe(200);
-    const { context, page, errors } = await signedInTab(browser as Browser, server?.url as string, ADMIN, { locale: 'en-US' });
-    await page.goto(`${server?.url}/budget`);
+    const { context, page, errors } = await app.signedIn(ADMIN, { locale: 'en-US' });
+    await page.goto(`${app.url}/budget`);
     await page.getByLabel('Budget', { exact: true }).selectOption('euros');
     const notes = page.locator('main .callout');
     await expect

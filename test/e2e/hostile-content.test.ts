@@ -2,13 +2,12 @@
 // browser: arguments and Cedar text with direction-changing and invisible characters, telemetry
 // naming a look-alike agent, a flood of approval requests, and links the console cannot decode.
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HIDDEN_CHARS } from '../../src/hidden-chars.js';
 import { CONSOLE_PAGES } from '../../src/http/console-pages.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { call, cli, type Served, serve, stop } from '../support/process.js';
-import { launchBrowser, openPage, type SignedInTab, screenshot, signedInTab } from './support/browser.js';
+import { call, cli } from '../support/process.js';
+import { openPage, type SignedInTab, screenshot } from './support/browser.js';
+import { type ConsoleUnderTest, startConsole } from './support/console.js';
 
 const ADMIN = 'fat_e2e-hostile-admin';
 const RLO = '\u202E';
@@ -22,28 +21,19 @@ const refund = (orderId: string) => ({
 });
 
 describe('the console shows hostile content as it is', () => {
-  let db: TestDatabase;
-  let server: Served | undefined;
-  let url: string;
-  let browser: Browser | undefined;
+  let app: ConsoleUnderTest;
   let agentKey: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    const env = {
-      PATH: process.env.PATH,
-      FULCRUM_DATA_DIR: db.dir,
-      FULCRUM_ADMIN_TOKEN: ADMIN,
-      FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
+    app = await startConsole('sqlite', {
+      admin: ADMIN,
       // One agent opens more than the queue shows (below): past the default share of 50 it would be refused.
-      FULCRUM_MAX_PENDING_APPROVALS: '500',
-    };
-    server = await serve(env);
-    url = server.url;
-    const applied = await cli({ ...env, FULCRUM_URL: url, FULCRUM_TOKEN: ADMIN }, 'apply', '-f', 'examples/acme');
+      env: { FULCRUM_MAX_PENDING_APPROVALS: '500' },
+    });
+    const applied = await cli({ ...app.env, FULCRUM_URL: app.url, FULCRUM_TOKEN: ADMIN }, 'apply', '-f', 'examples/acme');
     if (applied.code !== 0) throw new Error(`apply failed: ${applied.stderr}`);
     // A registry writer's policy whose string reads, on screen, otherwise than it compares.
-    const policy = await call(url, ADMIN, 'POST', '/v1/apply', {
+    const policy = await call(app.url, ADMIN, 'POST', '/v1/apply', {
       files: [
         {
           path: 'trojan.yaml',
@@ -61,26 +51,21 @@ describe('the console shows hostile content as it is', () => {
       ],
     });
     expect(policy.status).toBe(200);
-    agentKey = (await call(url, ADMIN, 'POST', '/v1/agents/support-bot-eu/keys', {})).json.key;
-    browser = await launchBrowser();
+    agentKey = (await call(app.url, ADMIN, 'POST', '/v1/agents/support-bot-eu/keys', {})).json.key;
   }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stop(server);
-    await db?.drop();
-  });
+  afterAll(() => app?.close());
 
   async function signedIn(): Promise<SignedInTab> {
-    return signedInTab(browser as Browser, url, ADMIN);
+    return app.signedIn(ADMIN);
   }
 
   it('shows an argument with a right-to-left override as it is, not reversed', async () => {
     // On screen, raw, this orderId read "ord-4321-9000": the approver approved another order than they read.
     const orderId = `ord-${RLO}0009-1234${PDF}`;
-    const asked = await call(url, agentKey, 'POST', '/v1/decisions', refund(orderId));
+    const asked = await call(app.url, agentKey, 'POST', '/v1/decisions', refund(orderId));
     expect(asked.json.decision).toBe('approval_required');
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/approvals`);
+    await page.goto(`${app.url}/approvals`);
     const card = page.locator(`[data-approval="${asked.json.approvalId}"]`);
     await card.waitFor();
     const shown = await card.locator('pre').textContent();
@@ -98,7 +83,7 @@ describe('the console shows hostile content as it is', () => {
   it("marks hidden characters in a policy's @approval message, on the approval and on the policy", async () => {
     // A registry writer's message, shown to the approver as why the call needs them: raw, it read
     // "Refund checked by supervisor", words the policy does not hold.
-    const applied = await call(url, ADMIN, 'POST', '/v1/apply', {
+    const applied = await call(app.url, ADMIN, 'POST', '/v1/apply', {
       files: [
         {
           path: 'trojan-approval.yaml',
@@ -117,17 +102,17 @@ describe('the console shows hostile content as it is', () => {
       ],
     });
     expect(applied.status, JSON.stringify(applied.json)).toBe(200);
-    const asked = await call(url, agentKey, 'POST', '/v1/decisions', refund('ord-approval-message'));
+    const asked = await call(app.url, agentKey, 'POST', '/v1/decisions', refund('ord-approval-message'));
     expect(asked.json.decision).toBe('approval_required');
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/approvals`);
+    await page.goto(`${app.url}/approvals`);
     const reason = page.locator(`[data-approval="${asked.json.approvalId}"] .reasons li`).filter({ hasText: 'trojan-approval' });
     await reason.waitFor();
     const shown = (await reason.textContent()) ?? '';
     expect(shown).not.toContain(RLO);
     expect(shown).toContain('Refund \\u202Erosivrepus yb dekcehc\\u202C\\u200B');
     expect(await reason.locator('mark.hidden-char').count()).toBe(3);
-    await page.goto(`${url}/policies#trojan-approval`);
+    await page.goto(`${app.url}/policies#trojan-approval`);
     const policy = page.locator('article#trojan-approval');
     await policy.waitFor();
     const summary = (await policy.locator('p.small').first().textContent()) ?? '';
@@ -138,7 +123,7 @@ describe('the console shows hostile content as it is', () => {
   });
 
   it('marks hidden characters in Cedar text and in an identity telemetry claims', async () => {
-    const sent = await call(url, agentKey, 'POST', '/v1/events', {
+    const sent = await call(app.url, agentKey, 'POST', '/v1/events', {
       events: [
         {
           type: 'task.completed',
@@ -152,13 +137,13 @@ describe('the console shows hostile content as it is', () => {
     });
     expect(sent.json.accepted).toBe(1);
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/policies#trojan-string`);
+    await page.goto(`${app.url}/policies#trojan-string`);
     const policy = page.locator('article#trojan-string');
     await policy.waitFor();
     // Raw, it read "supervisor approved".
     expect(await policy.locator('pre').textContent()).toContain('"supervisor \\u202Edevorppa\\u202C"');
     expect(await policy.getByRole('note').textContent()).toContain('2 invisible or direction-changing characters');
-    await page.goto(`${url}/agents`);
+    await page.goto(`${app.url}/agents`);
     // Raw, the shadow identity looked exactly like the registered support-bot-us.
     await expect.poll(() => page.getByText('telemetry:support\\u200B-bot-us').count()).toBe(1);
     expect(errors).toEqual([]);
@@ -175,12 +160,12 @@ describe('the console shows hostile content as it is', () => {
       durationMs: 1000,
       endedAt: new Date().toISOString(),
     });
-    const sent = await call(url, agentKey, 'POST', '/v1/events', {
+    const sent = await call(app.url, agentKey, 'POST', '/v1/events', {
       events: [event(`look${ZWSP}-alike`, 'look-alike-hidden'), event('look\\u200B-alike', 'look-alike-typed')],
     });
     expect(sent.json.accepted).toBe(2);
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/agents`);
+    await page.goto(`${app.url}/agents`);
     const hidden = page.getByText('telemetry:look\\u200B-alike', { exact: true });
     const typed = page.getByText('telemetry:look\\u005Cu200B-alike', { exact: true });
     await expect.poll(() => typed.count()).toBe(1);
@@ -207,10 +192,12 @@ describe('the console shows hostile content as it is', () => {
         { key: 'gen_ai.usage.output_tokens', value: { intValue: 10 } },
       ],
     };
-    const traced = await call(url, agentKey, 'POST', '/otlp/v1/traces', { resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] });
+    const traced = await call(app.url, agentKey, 'POST', '/otlp/v1/traces', {
+      resourceSpans: [{ scopeSpans: [{ spans: [span] }] }],
+    });
     expect(traced.status, JSON.stringify(traced.json)).toBe(200);
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/agents`);
+    await page.goto(`${app.url}/agents`);
     const table = page.getByTestId('unpriced-model-calls');
     await expect.poll(() => table.getByText('gpt-4o\\u200B-mini').count()).toBe(1);
     expect(await table.textContent()).not.toContain(ZWSP);
@@ -219,17 +206,17 @@ describe('the console shows hostile content as it is', () => {
   });
 
   it('marks hidden characters in what the audit log shows of an entry', async () => {
-    const asked = await call(url, agentKey, 'POST', '/v1/decisions', refund('ord-audit-1'));
+    const asked = await call(app.url, agentKey, 'POST', '/v1/decisions', refund('ord-audit-1'));
     // Raw, it read "refund not checked" in the log, words the stored comment does not hold.
     const comment = `refund ${RLO}dekcehc ton${PDF}`;
-    const denied = await call(url, ADMIN, 'POST', `/v1/approvals/${asked.json.approvalId}/deny`, { comment });
+    const denied = await call(app.url, ADMIN, 'POST', `/v1/approvals/${asked.json.approvalId}/deny`, { comment });
     expect(denied.status).toBe(200);
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/audit`);
+    await page.goto(`${app.url}/audit`);
     await expect.poll(() => page.getByText('refund \\u202Edekcehc ton\\u202C').count()).toBe(1);
     // The same call again is refused quoting the comment in its reason (approval-denied): the Reasons
     // column showed it raw (found by review).
-    expect((await call(url, agentKey, 'POST', '/v1/decisions', refund('ord-audit-1'))).json.decision).toBe('deny');
+    expect((await call(app.url, agentKey, 'POST', '/v1/decisions', refund('ord-audit-1'))).json.decision).toBe('deny');
     await page.reload();
     const shown = async () =>
       ((await page.locator('table').first().textContent()) ?? '').split('refund \\u202Edekcehc ton\\u202C').length - 1;
@@ -244,9 +231,9 @@ describe('the console shows hostile content as it is', () => {
     // raw in a tooltip or an accessible name (read out by a screen reader) or a text node, it reads otherwise.
     const mark = (s: string) => `${s} ${RLO}kcehc${PDF}${ZWSP}`;
     const rewrite = async (plural: string, name: string, change: (spec: Record<string, unknown>) => void) => {
-      const got = (await call(url, ADMIN, 'GET', `/v1/${plural}/${name}`)).json;
+      const got = (await call(app.url, ADMIN, 'GET', `/v1/${plural}/${name}`)).json;
       change(got.spec);
-      const put = await call(url, ADMIN, 'PUT', `/v1/${plural}/${name}`, got);
+      const put = await call(app.url, ADMIN, 'PUT', `/v1/${plural}/${name}`, got);
       expect(put.status, `${plural}/${name}: ${JSON.stringify(put.json)}`).toBe(200);
     };
     await rewrite('business-units', 'customer-ops', (s) => {
@@ -272,7 +259,7 @@ describe('the console shows hostile content as it is', () => {
     await rewrite('models', 'gpt-4o-mini', (s) => {
       s.provider = mark(String(s.provider));
     });
-    const opened = await call(url, ADMIN, 'POST', '/v1/incidents', {
+    const opened = await call(app.url, ADMIN, 'POST', '/v1/incidents', {
       title: mark('Refunds paid twice'),
       description: mark('Seen in the EU queue'),
       severity: 'sev2',
@@ -280,7 +267,7 @@ describe('the console shows hostile content as it is', () => {
     });
     expect(opened.status, JSON.stringify(opened.json)).toBe(201);
     // A shadow identity and an unregistered model name: shown on the Overview's evidence too.
-    const sent = await call(url, agentKey, 'POST', '/v1/events', {
+    const sent = await call(app.url, agentKey, 'POST', '/v1/events', {
       events: [
         {
           type: 'task.completed',
@@ -299,7 +286,7 @@ describe('the console shows hostile content as it is', () => {
     // And the views a hash opens: an initiative whole, a descriptor's text.
     const withHash = ['/registry#initiatives/support-deflection', '/initiatives#support-deflection', '/registry#people/dana.lee'];
     for (const path of [...CONSOLE_PAGES, ...withHash]) {
-      await page.goto(`${url}${path}`);
+      await page.goto(`${app.url}${path}`);
       await page.locator('main h1').first().waitFor();
       await expect.poll(() => page.locator('.loading').count(), { timeout: 15_000 }).toBe(0);
       const raw = await page.evaluate((chars) => {
@@ -332,11 +319,11 @@ describe('the console shows hostile content as it is', () => {
 
   it('says when more approvals wait than the queue shows', async () => {
     for (let i = 0; i < 201; i++) {
-      const asked = await call(url, agentKey, 'POST', '/v1/decisions', refund(`ord-flood-${i}`));
+      const asked = await call(app.url, agentKey, 'POST', '/v1/decisions', refund(`ord-flood-${i}`));
       expect(asked.json.decision).toBe('approval_required');
     }
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/approvals`);
+    await page.goto(`${app.url}/approvals`);
     await page.locator('[data-approval]').first().waitFor();
     expect(await page.locator('[data-approval]').count()).toBe(200);
     // Before, the 201st (the oldest, the nearest to expiring) was simply not there.
@@ -346,10 +333,10 @@ describe('the console shows hostile content as it is', () => {
   }, 60_000);
 
   it("refuses a telemetry collector's key at sign-in, as it does an agent's", async () => {
-    const { key } = (await call(url, ADMIN, 'POST', '/v1/telemetry-collectors/sales-otel-collector/keys', {})).json;
-    const context = await (browser as Browser).newContext();
+    const { key } = (await call(app.url, ADMIN, 'POST', '/v1/telemetry-collectors/sales-otel-collector/keys', {})).json;
+    const context = await app.browser.newContext();
     const { page } = await openPage(context);
-    await page.goto(`${url}/`);
+    await page.goto(`${app.url}/`);
     await page.getByLabel('API token').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     // Before, it was kept as a sign-in and every page answered 403.
@@ -360,10 +347,10 @@ describe('the console shows hostile content as it is', () => {
 
   it('answers a path that is no console page 404, the app saying so', async () => {
     const { context, page, errors } = await signedIn();
-    const res = await page.goto(`${url}/.git/config`);
+    const res = await page.goto(`${app.url}/.git/config`);
     expect(res?.status()).toBe(404);
     await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
-    expect((await page.goto(`${url}/approvals`))?.status()).toBe(200);
+    expect((await page.goto(`${app.url}/approvals`))?.status()).toBe(200);
     expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
     await context.close();
   });
@@ -371,7 +358,7 @@ describe('the console shows hostile content as it is', () => {
   it('shows the page a link names when its hash is not valid percent-encoding', async () => {
     const { context, page, errors } = await signedIn();
     // Decoding threw in render: a blank page, on reload too.
-    await page.goto(`${url}/policies#%E0%A4%A`);
+    await page.goto(`${app.url}/policies#%E0%A4%A`);
     await page.getByRole('heading', { level: 1, name: 'Policies' }).waitFor({ timeout: 10_000 });
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Policies' }).waitFor({ timeout: 10_000 });

@@ -3,46 +3,27 @@
 // descriptors, who changed what, one initiative whole (outcomes, measurements, ROI, risk) with what
 // cannot be measured said so, a refusal shown as one, and a registry writer's HTML shown as text.
 /// <reference lib="dom" />
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUESTIONS } from '../../src/governance/risk.js';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
-import { call, type Served, serve, stop } from '../support/process.js';
-import { launchBrowser, type SignedInTab, screenshot, signedInTab } from './support/browser.js';
-import { type Seeded, seed } from './support/seed.js';
+import { ENGINES } from '../support/databases.js';
+import { call } from '../support/process.js';
+import { type SignedInTab, screenshot } from './support/browser.js';
+import { type SeededConsole, startConsole } from './support/console.js';
 
 const ADMIN = 'fat_e2e-registry-admin';
 const NO = Object.fromEntries(Object.keys(QUESTIONS).map((q) => [q, false]));
 
 describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (engine) => {
-  let db: TestDatabase;
-  let server: Served | undefined;
-  let url: string;
-  let seeded: Seeded;
-  let browser: Browser | undefined;
+  let app: SeededConsole;
 
   beforeAll(async () => {
-    db = await createTestDatabase(engine);
-    const env = {
-      PATH: process.env.PATH,
-      FULCRUM_DATA_DIR: db.dir,
-      ...(db.url ? { FULCRUM_DATABASE_URL: db.url } : {}),
-      FULCRUM_ADMIN_TOKEN: ADMIN,
-      FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
-    };
-    server = await serve(env);
-    url = server.url;
-    seeded = await seed(url, ADMIN, env);
-    browser = await launchBrowser();
+    app = await startConsole(engine, { admin: ADMIN, seed: true });
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stop(server);
-    await db?.drop();
-  });
+  afterAll(() => app?.close());
 
-  async function signedIn(token = seeded.personToken): Promise<SignedInTab> {
-    return signedInTab(browser as Browser, url, token);
+  async function signedIn(token = app.seeded.personToken): Promise<SignedInTab> {
+    return app.signedIn(token);
   }
 
   async function settled(page: Page, heading: string): Promise<void> {
@@ -52,22 +33,22 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
 
   /** A person holding `roles`, and a token of theirs. */
   async function person(name: string, roles: string[]): Promise<string> {
-    const put = await call(url, ADMIN, 'PUT', `/v1/people/${name}`, {
+    const put = await call(app.url, ADMIN, 'PUT', `/v1/people/${name}`, {
       spec: { displayName: name, roles, businessUnit: 'technology' },
     });
     expect(put.status, JSON.stringify(put.json)).toBeLessThan(300);
-    return (await call(url, ADMIN, 'POST', `/v1/people/${name}/tokens`, {})).json.token;
+    return (await call(app.url, ADMIN, 'POST', `/v1/people/${name}/tokens`, {})).json.token;
   }
 
   it('lists every kind on the register, opens a descriptor, and shows who changed what', async () => {
     // raj.patel (platform) changes a tool: the newest change names him, the tool, and what he did.
-    const tool = (await call(url, ADMIN, 'GET', '/v1/tools/crm.refund')).json;
+    const tool = (await call(app.url, ADMIN, 'GET', '/v1/tools/crm.refund')).json;
     tool.spec.system = 'crm-v2';
-    const put = await call(url, seeded.platformToken, 'PUT', '/v1/tools/crm.refund', tool);
+    const put = await call(app.url, app.seeded.platformToken, 'PUT', '/v1/tools/crm.refund', tool);
     expect(put.status, JSON.stringify(put.json)).toBe(200);
 
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/registry`);
+    await page.goto(`${app.url}/registry`);
     await settled(page, 'Registry');
     for (const [plural, name] of [
       ['initiatives', 'support-deflection'],
@@ -92,12 +73,12 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
     const spec = page.getByTestId('registry-tools').getByTestId('descriptor-spec');
     expect(await spec.textContent()).toContain('"system": "crm-v2"');
     // An initiative's row leads to the initiative whole.
-    await page.goto(`${url}/registry#initiatives/support-deflection`);
+    await page.goto(`${app.url}/registry#initiatives/support-deflection`);
     await page.getByRole('link', { name: 'Outcomes, ROI and risk of this initiative' }).click();
     await page.getByTestId('initiative-view').waitFor();
     expect(new URL(page.url()).pathname + new URL(page.url()).hash).toBe('/initiatives#support-deflection');
     // A name no longer on the register says so.
-    await page.goto(`${url}/registry#tools/no-such-tool`);
+    await page.goto(`${app.url}/registry#tools/no-such-tool`);
     await settled(page, 'Registry');
     expect(await page.locator('#tools').textContent()).toContain('No Tool named “no-such-tool” is on the register');
     expect(errors).toEqual([]);
@@ -105,13 +86,13 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
   });
 
   it('shows an initiative whole: outcomes measured from telemetry, their monthly values, ROI and the risk in force', async () => {
-    const assessed = await call(url, ADMIN, 'POST', '/v1/initiatives/support-deflection/risk-assessment', {
+    const assessed = await call(app.url, ADMIN, 'POST', '/v1/initiatives/support-deflection/risk-assessment', {
       answers: { ...NO, interactsWithPublic: true, generatesContent: true, prohibitedPractices: [] },
       notes: 'reviewed with legal',
     });
     expect(assessed.status, JSON.stringify(assessed.json)).toBe(201);
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/initiatives`);
+    await page.goto(`${app.url}/initiatives`);
     await settled(page, 'Initiatives');
     await page.getByTestId('initiatives').getByRole('link', { name: 'support-deflection' }).click();
     const view = page.getByTestId('initiative-view');
@@ -123,7 +104,7 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
     // Six months of telemetry: a value per calendar month.
     const months = view.getByTestId('measurements').locator('tr[data-metric="contacts resolved without a human"] li');
     expect(await months.count()).toBeGreaterThanOrEqual(6);
-    const outcomes = (await call(url, ADMIN, 'GET', '/v1/initiatives/support-deflection/outcomes')).json;
+    const outcomes = (await call(app.url, ADMIN, 'GET', '/v1/initiatives/support-deflection/outcomes')).json;
     const series = outcomes.metrics.find((m: { name: string }) => m.name === 'contacts resolved without a human').series;
     expect(await months.count()).toBe(series.length);
     expect(await view.getByTestId('roi').textContent()).toMatch(/Cost/);
@@ -143,7 +124,7 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
   it('says what it cannot measure: no telemetry, no measurement, no assessment, no ROI — never a zero', async () => {
     // workplace-sentiment-monitor: proposed, no agent, one manual metric nobody has reported.
     const { context, page, errors } = await signedIn();
-    await page.goto(`${url}/initiatives#workplace-sentiment-monitor`);
+    await page.goto(`${app.url}/initiatives#workplace-sentiment-monitor`);
     await settled(page, 'Initiatives');
     const view = page.getByTestId('initiative-view');
     await expect.poll(() => view.locator('.loading').count(), { timeout: 15_000 }).toBe(0);
@@ -162,7 +143,7 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
     await screenshot(page, 'initiative-unmeasured');
 
     // A measurement reported: it shows, self-reported, with its period.
-    const recorded = await call(url, ADMIN, 'POST', '/v1/initiatives/workplace-sentiment-monitor/measurements', {
+    const recorded = await call(app.url, ADMIN, 'POST', '/v1/initiatives/workplace-sentiment-monitor/measurements', {
       metric: 'agent attrition',
       value: 0.12,
       period: '2026-Q3',
@@ -180,7 +161,7 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
   it('shows each section refused to a person whose roles cannot read the registry, and all of it to a viewer', async () => {
     const none = await person('nora.noroles', []);
     const { context, page, errors } = await signedIn(none);
-    await page.goto(`${url}/registry`);
+    await page.goto(`${app.url}/registry`);
     await settled(page, 'Registry');
     // Every card says it is refused, and none shows a table (an empty one would read "nothing registered").
     expect(await page.locator('section.card').count()).toBeGreaterThan(10);
@@ -189,7 +170,7 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
     expect(await page.locator('main table').count()).toBe(0);
     expect(await page.locator('main').textContent()).not.toMatch(/No .* registered/);
 
-    await page.goto(`${url}/initiatives#support-deflection`);
+    await page.goto(`${app.url}/initiatives#support-deflection`);
     await settled(page, 'Initiatives');
     const refused = page.locator('main [role="alert"]');
     await expect.poll(() => refused.count()).toBeGreaterThanOrEqual(5);
@@ -199,7 +180,7 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
     await context.close();
 
     const viewer = await signedIn(await person('vic.viewer', ['viewer']));
-    await viewer.page.goto(`${url}/initiatives#support-deflection`);
+    await viewer.page.goto(`${app.url}/initiatives#support-deflection`);
     await settled(viewer.page, 'Initiatives');
     await expect.poll(() => viewer.page.getByTestId('initiative-view').locator('.loading').count()).toBe(0);
     expect(await viewer.page.locator('main [role="alert"]').count()).toBe(0);
@@ -210,14 +191,14 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
 
   it("shows a registry writer's HTML and script as text, running none of it", async () => {
     const markup = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
-    const initiative = (await call(url, ADMIN, 'GET', '/v1/initiatives/invoice-matching')).json;
+    const initiative = (await call(app.url, ADMIN, 'GET', '/v1/initiatives/invoice-matching')).json;
     initiative.spec.title = `Invoices ${markup}`;
     initiative.spec.description = `<b>bold?</b> ${markup}`;
     initiative.spec.outcomes[0].name = `<i>${markup}</i>`;
-    expect((await call(url, ADMIN, 'PUT', '/v1/initiatives/invoice-matching', initiative)).status).toBe(200);
-    const policy = (await call(url, ADMIN, 'GET', '/v1/policies')).json.items[0];
+    expect((await call(app.url, ADMIN, 'PUT', '/v1/initiatives/invoice-matching', initiative)).status).toBe(200);
+    const policy = (await call(app.url, ADMIN, 'GET', '/v1/policies')).json.items[0];
     policy.spec.description = `<a href="javascript:window.__pwned=3">click</a> ${markup}`;
-    expect((await call(url, ADMIN, 'PUT', `/v1/policies/${policy.metadata.name}`, policy)).status).toBe(200);
+    expect((await call(app.url, ADMIN, 'PUT', `/v1/policies/${policy.metadata.name}`, policy)).status).toBe(200);
 
     const { context, page, errors } = await signedIn();
     const injected = () =>
@@ -225,7 +206,7 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
         pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
         elements: document.querySelectorAll('main img, main script, main b, main i, main a[href^="javascript"]').length,
       }));
-    await page.goto(`${url}/registry#initiatives/invoice-matching`);
+    await page.goto(`${app.url}/registry#initiatives/invoice-matching`);
     await settled(page, 'Registry');
     expect(await page.getByTestId('registry-initiatives').locator('tr[data-name="invoice-matching"]').textContent()).toContain(
       `Invoices ${markup}`,
@@ -235,7 +216,7 @@ describe.each(ENGINES)('the Registry and Initiatives pages in Chromium (%s)', (e
     );
     expect(await injected()).toEqual({ pwned: null, elements: 0 });
 
-    await page.goto(`${url}/initiatives#invoice-matching`);
+    await page.goto(`${app.url}/initiatives#invoice-matching`);
     await settled(page, 'Initiatives');
     const view = page.getByTestId('initiative-view');
     await expect.poll(() => view.locator('.loading').count(), { timeout: 15_000 }).toBe(0);
