@@ -4,24 +4,19 @@
 // model output, whole or streamed, and the provider's refusals carried none of them, and a stream said
 // only `no-cache` (stored, then revalidated). Found by review. Whatever caching the provider asks for
 // is not passed on.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../support/server.js';
-import { applyAndKey, llmBundle, type ScriptedStack, startScriptedStack } from './fixture.js';
-import { type Scripted, sse } from './scripted-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { useLlmStack } from './fixture.js';
+import { sse } from './scripted-upstream.js';
 
 const STORED = { 'cache-control': 'public, max-age=3600', 'content-type': 'text/html' };
 
 describe('LLM gateway: what relayed answers say about caching and sniffing', () => {
-  let stack: ScriptedStack;
-  let t: TestServer;
-  let sc: Scripted;
-  let url: string;
-  let key: string;
+  const llm = useLlmStack('sqlite', { scripted: true });
 
   const chat = (model: string, stream = false) =>
-    fetch(`${url}/llm/openai/v1/chat/completions`, {
+    fetch(`${llm.url}/llm/openai/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${llm.key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model, max_tokens: 5, stream, messages: [{ role: 'user', content: 'hi' }] }),
     });
   const headersOf = (res: Response) => ({
@@ -31,16 +26,8 @@ describe('LLM gateway: what relayed answers say about caching and sniffing', () 
   });
   const KEPT = { cache: 'no-store', nosniff: 'nosniff', csp: "default-src 'none'; frame-ancestors 'none'" };
 
-  beforeAll(async () => {
-    stack = await startScriptedStack();
-    ({ t, sc, url } = stack);
-    key = await applyAndKey(t.server, llmBundle(sc.url));
-  });
-  afterAll(async () => stack?.close());
-  afterEach(() => stack.reset());
-
   it('answers whole, streamed and refused calls with no-store, nosniff and a policy that lets nothing run', async () => {
-    sc.scripts.set('upstream-chat', (_req, body, res) => {
+    llm.sc.scripts.set('upstream-chat', (_req, body, res) => {
       if (body.stream) {
         res.writeHead(200, { ...STORED, 'content-type': 'text/event-stream' });
         sse(
@@ -79,13 +66,13 @@ describe('LLM gateway: what relayed answers say about caching and sniffing', () 
     expect(await streamed.text()).toContain('data: [DONE]');
 
     // The provider's refusal, passed on; Fulcrum's own answer when the provider refused its credential.
-    sc.scripts.set('upstream-chat', (_req, _body, res) => {
+    llm.sc.scripts.set('upstream-chat', (_req, _body, res) => {
       res.writeHead(400, { ...STORED, 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'no' } }));
     });
     const refused = await chat('gw-chat');
     expect(refused.status).toBe(400);
     expect(headersOf(refused)).toEqual(KEPT);
-    sc.scripts.set('upstream-chat', (_req, _body, res) => {
+    llm.sc.scripts.set('upstream-chat', (_req, _body, res) => {
       res
         .writeHead(401, { ...STORED, 'content-type': 'application/json' })
         .end(JSON.stringify({ error: { message: 'bad key' } }));

@@ -2,10 +2,9 @@
 // (found by review): the agent's JSON parser reads `\u002B` as `+` and `\/` as `/`, so every spelling
 // is hidden, in whole answers, stream events and the log; and the headers passed on are read for it
 // too. test/security/llm-gateway.test.ts has the credential echoed as it was sent.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TestServer } from '../support/server.js';
-import { applyAndKey, llmBundle, type ScriptedStack, SECRET_ENV, startScriptedStack, UPSTREAM_SECRET } from './fixture.js';
-import { type Scripted, sse } from './scripted-upstream.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SECRET_ENV, UPSTREAM_SECRET, useLlmStack } from './fixture.js';
+import { sse } from './scripted-upstream.js';
 
 /** A base64 token, as many are: a `+` and a `/` that JSON writers may escape. */
 const SECRET = 'tok+AbCdEf0123456789/xyz+';
@@ -13,33 +12,22 @@ const SECRET = 'tok+AbCdEf0123456789/xyz+';
 const escaping = (value: unknown) => JSON.stringify(value).replaceAll('+', '\\u002B').replaceAll('/', '\\/');
 
 describe('LLM gateway: a credential echoed JSON-escaped', () => {
-  let stack: ScriptedStack;
-  let t: TestServer;
-  let sc: Scripted;
-  let url: string;
-  let key: string;
+  const llm = useLlmStack('sqlite', { scripted: true });
 
   const chat = (stream = false) =>
-    fetch(`${url}/llm/openai/v1/chat/completions`, {
+    fetch(`${llm.url}/llm/openai/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${llm.key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gw-chat', max_tokens: 5, stream, messages: [{ role: 'user', content: 'hi' }] }),
     });
 
-  beforeAll(async () => {
-    stack = await startScriptedStack();
-    ({ t, sc, url } = stack);
-    key = await applyAndKey(t.server, llmBundle(sc.url));
-  });
-  afterAll(async () => stack?.close());
   afterEach(() => {
-    stack.reset();
     process.env[SECRET_ENV] = UPSTREAM_SECRET;
   });
 
   it('hides it from the agent in a whole answer and in stream events', async () => {
     process.env[SECRET_ENV] = SECRET;
-    sc.scripts.set('upstream-chat', (req, body, res) => {
+    llm.sc.scripts.set('upstream-chat', (req, body, res) => {
       const auth = String(req.headers.authorization ?? '');
       if (body.stream) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -74,9 +62,9 @@ describe('LLM gateway: a credential echoed JSON-escaped', () => {
 
   it('keeps it out of the log when the provider refuses it and echoes it escaped', async () => {
     process.env[SECRET_ENV] = SECRET;
-    const warn = vi.spyOn(t.server.log, 'warn');
+    const warn = vi.spyOn(llm.t.server.log, 'warn');
     try {
-      sc.scripts.set('upstream-chat', (req, _body, res) => {
+      llm.sc.scripts.set('upstream-chat', (req, _body, res) => {
         res
           .writeHead(401, { 'content-type': 'application/json' })
           .end(escaping({ error: { message: `${req.headers.authorization} was refused` } }));
@@ -92,7 +80,7 @@ describe('LLM gateway: a credential echoed JSON-escaped', () => {
   });
 
   it('hides it from the agent in the headers passed on (a request id that echoes it)', async () => {
-    sc.scripts.set('upstream-chat', (req, body, res) => {
+    llm.sc.scripts.set('upstream-chat', (req, body, res) => {
       // A proxy that names each request by what it was sent with.
       const echoed = { 'x-request-id': `req ${req.headers.authorization}`, 'retry-after': String(req.headers.authorization) };
       if (body.stream) {

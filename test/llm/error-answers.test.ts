@@ -3,37 +3,23 @@
 // validation error echoing the request back) is answered 502 and charged nothing, as a smaller one is.
 // A redirect (an endpoint configured as http:// for an https-only provider): 502, nothing charged.
 // An error the agent leaves (or the timeout cuts) while its body is read: nothing charged either.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TestServer } from '../support/server.js';
+import { describe, expect, it, vi } from 'vitest';
 import { until } from '../support/wait.js';
-import { applyAndKey, botDailyLimit, limitStatus, llmBundle, type ScriptedStack, startScriptedStack } from './fixture.js';
-import type { Scripted } from './scripted-upstream.js';
+import { botDailyLimit, limitStatus, useLlmStack } from './fixture.js';
 
 describe("LLM gateway: answers that are not the model's", () => {
-  let stack: ScriptedStack;
-  let t: TestServer;
-  let sc: Scripted;
-  let url: string;
-  let key: string;
+  const llm = useLlmStack('sqlite', { scripted: true, extra: botDailyLimit(100) });
 
   const chat = (content: string) =>
-    fetch(`${url}/llm/openai/v1/chat/completions`, {
+    fetch(`${llm.url}/llm/openai/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${llm.key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gw-chat', max_tokens: 5, messages: [{ role: 'user', content }] }),
     });
 
-  beforeAll(async () => {
-    stack = await startScriptedStack();
-    ({ t, sc, url } = stack);
-    key = await applyAndKey(t.server, llmBundle(sc.url, botDailyLimit(100)));
-  });
-  afterAll(async () => stack?.close());
-  afterEach(() => stack.reset());
-
   it('an error past the bound read of one is answered 502 and charged nothing, as a smaller error is', async () => {
     // A validation error that quotes what it was sent, as FastAPI-based servers' do.
-    sc.scripts.set('upstream-chat', (_req, body, res) => {
+    llm.sc.scripts.set('upstream-chat', (_req, body, res) => {
       res
         .writeHead(400, { 'content-type': 'application/json' })
         .end(JSON.stringify({ error: { message: 'invalid request', type: 'invalid_request_error', input: body.messages } }));
@@ -44,9 +30,9 @@ describe("LLM gateway: answers that are not the model's", () => {
     const large = await chat('x'.repeat(200_000));
     expect(large.status).toBe(502);
     expect(((await large.json()) as { error: { code: string } }).error.code).toBe('upstream_invalid');
-    expect(sc.received).toHaveLength(2);
-    await until(async () => (await limitStatus(t.server, 'bot-daily')).reservedUsd === 0, 'both calls to be settled');
-    const status = await limitStatus(t.server, 'bot-daily');
+    expect(llm.sc.received).toHaveLength(2);
+    await until(async () => (await limitStatus(llm.t.server, 'bot-daily')).reservedUsd === 0, 'both calls to be settled');
+    const status = await limitStatus(llm.t.server, 'bot-daily');
     expect(status.calls).toBe(2);
     expect(status.spentUsd).toBe(0);
   });
@@ -55,24 +41,24 @@ describe("LLM gateway: answers that are not the model's", () => {
     // The provider has said 500 and sends its body slowly; the agent gives up meanwhile. The status
     // already says the call was refused, which providers do not bill: not the call's worst case.
     let begun = false;
-    sc.scripts.set('upstream-chat', (_req, _body, res) => {
+    llm.sc.scripts.set('upstream-chat', (_req, _body, res) => {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.write('{"error": {"message": "overloa');
       begun = true;
     });
-    const before = await limitStatus(t.server, 'bot-daily');
+    const before = await limitStatus(llm.t.server, 'bot-daily');
     const quit = new AbortController();
-    const call = fetch(`${url}/llm/openai/v1/chat/completions`, {
+    const call = fetch(`${llm.url}/llm/openai/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${llm.key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gw-chat', max_tokens: 500, messages: [{ role: 'user', content: 'hi' }] }),
       signal: quit.signal,
     });
     await until(() => begun, 'the provider to have begun its error answer');
     quit.abort();
     await expect(call).rejects.toThrow();
-    await until(async () => (await limitStatus(t.server, 'bot-daily')).reservedUsd === 0, 'the call to be settled');
-    const after = await limitStatus(t.server, 'bot-daily');
+    await until(async () => (await limitStatus(llm.t.server, 'bot-daily')).reservedUsd === 0, 'the call to be settled');
+    const after = await limitStatus(llm.t.server, 'bot-daily');
     expect(after.calls).toBe(before.calls + 1);
     expect(after.spentUsd).toBe(before.spentUsd);
   });
@@ -80,21 +66,21 @@ describe("LLM gateway: answers that are not the model's", () => {
   it('a redirect is no answer: 502 naming the endpoint, the Location in the log, nothing charged', async () => {
     // An endpoint configured as http:// where the provider only answers https redirects every call;
     // the gateway follows no redirect (its outbound policy judged the URL it was given).
-    sc.scripts.set('upstream-chat', (_req, _body, res) => {
+    llm.sc.scripts.set('upstream-chat', (_req, _body, res) => {
       res
         .writeHead(301, { location: 'https://elsewhere.example/v1/chat/completions', 'content-type': 'text/html' })
         .end('<html>moved</html>');
     });
-    const warn = vi.spyOn(t.server.log, 'warn');
+    const warn = vi.spyOn(llm.t.server.log, 'warn');
     try {
-      const before = await limitStatus(t.server, 'bot-daily');
+      const before = await limitStatus(llm.t.server, 'bot-daily');
       const r = await chat('hi');
       expect(r.status).toBe(502);
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe('upstream_unavailable');
       const logged = warn.mock.calls.find(([, message]) => String(message).includes('redirected'));
       expect(String((logged?.[0] as { detail?: unknown } | undefined)?.detail)).toContain('https://elsewhere.example/');
-      await until(async () => (await limitStatus(t.server, 'bot-daily')).reservedUsd === 0, 'the call to be settled');
-      expect((await limitStatus(t.server, 'bot-daily')).spentUsd).toBe(before.spentUsd);
+      await until(async () => (await limitStatus(llm.t.server, 'bot-daily')).reservedUsd === 0, 'the call to be settled');
+      expect((await limitStatus(llm.t.server, 'bot-daily')).spentUsd).toBe(before.spentUsd);
     } finally {
       warn.mockRestore();
     }

@@ -3,7 +3,7 @@
 // outside the agent's archetype; an agent with a key; spend limits as each test needs.
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Config } from '../../src/config.js';
 import type { Engine } from '../support/databases.js';
 import { readBundle } from '../support/files.js';
@@ -156,12 +156,19 @@ export interface ScriptedStack {
   close(): Promise<void>;
 }
 
-/** A SQLite server listening on 127.0.0.1 whose endpoints (once applied) reach a scripted provider. */
-export async function startScriptedStack(): Promise<ScriptedStack> {
+/**
+ * A server (SQLite unless `engine` says otherwise) listening on 127.0.0.1 whose endpoints (once
+ * applied) reach a scripted provider; LLM bodies up to 8 MiB unless `overrides` say otherwise.
+ */
+export async function startScriptedStack(engine: Engine = 'sqlite', overrides: Partial<Config> = {}): Promise<ScriptedStack> {
   const up = await startFakeUpstream();
   const sc = await startScripted(up.url);
   bindSecret(sc.url);
-  const t = await startTestServer('sqlite', { outboundAllowHosts: [{ host: '127.0.0.1' }], llmBodyLimit: 8 * 1024 * 1024 });
+  const t = await startTestServer(engine, {
+    outboundAllowHosts: [{ host: '127.0.0.1' }],
+    llmBodyLimit: 8 * 1024 * 1024,
+    ...overrides,
+  });
   const url = await t.server.listen({ host: '127.0.0.1', port: 0 });
   return {
     t,
@@ -179,6 +186,102 @@ export async function startScriptedStack(): Promise<ScriptedStack> {
       await t.close();
       await sc.close();
       await up.close();
+    },
+  };
+}
+
+export interface LlmStackOptions {
+  /** Settings besides the outbound allowance to 127.0.0.1 (and, scripted, the 8 MiB body limit). */
+  config?: Partial<Config>;
+  /** The scripted provider in front of the fake one (startScriptedStack), reset after each test. */
+  scripted?: boolean;
+  /** YAML added to llmBundle, as botDailyLimit writes it. */
+  extra?: string;
+  /** The descriptors to apply instead of llmBundle(upstream, extra), given the provider's address. */
+  bundle?: (upstreamUrl: string) => Array<{ path: string; content: string }>;
+  /** The agent `key` belongs to (llm-bot unless named). */
+  agent?: string;
+  /** A fresh stack for every test (beforeEach/afterEach) instead of one for the describe block. */
+  each?: boolean;
+}
+
+export interface LlmStack {
+  t: TestServer;
+  up: FakeUpstream;
+  /** The scripted provider (only with `scripted`). */
+  sc: Scripted;
+  /** The server's address (it listens on 127.0.0.1). */
+  url: string;
+  /** A key of the agent (llm-bot unless `agent` names another). */
+  key: string;
+}
+
+/**
+ * The LLM gateway tests' start, registered as hooks of the enclosing describe block: a server on
+ * `engine` listening on 127.0.0.1, its endpoints on the fake (or scripted) provider, the bundle
+ * applied and a key; closed after the block (or each test), whatever failed. Its members are there
+ * once the hooks ran.
+ */
+export function useLlmStack(engine: Engine, options: LlmStackOptions = {}): LlmStack {
+  const { config = {}, scripted = false, agent = 'llm-bot' } = options;
+  const bundle = options.bundle ?? ((upstream: string) => llmBundle(upstream, options.extra));
+  let started: (Omit<LlmStack, 'sc'> & { sc?: Scripted }) | undefined;
+  let stack: ScriptedStack | undefined;
+  let close: (() => Promise<void>) | undefined;
+  const start = async () => {
+    if (scripted) {
+      const s = await startScriptedStack(engine, config);
+      stack = s;
+      close = s.close;
+      started = { t: s.t, up: s.up, sc: s.sc, url: s.url, key: await applyAndKey(s.t.server, bundle(s.sc.url), agent) };
+      return;
+    }
+    const up = await startFakeUpstream();
+    close = () => up.close();
+    bindSecret(up.url);
+    const t = await startTestServer(engine, { outboundAllowHosts: [{ host: '127.0.0.1' }], ...config });
+    close = async () => {
+      await t.close();
+      await up.close();
+    };
+    const url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+    started = { t, up, url, key: await applyAndKey(t.server, bundle(up.url), agent) };
+  };
+  const stop = async () => {
+    const closing = close;
+    started = undefined;
+    stack = undefined;
+    close = undefined;
+    await closing?.();
+  };
+  if (options.each) {
+    beforeEach(start);
+    afterEach(stop);
+  } else {
+    beforeAll(start);
+    afterAll(stop);
+    if (scripted) afterEach(() => stack?.reset());
+  }
+  const get = <K extends keyof LlmStack>(name: K): LlmStack[K] => {
+    const value = started?.[name];
+    if (value === undefined) throw new Error(`the LLM stack's ${name} is used outside the tests of its describe block`);
+    return value as LlmStack[K];
+  };
+  return {
+    get t() {
+      return get('t');
+    },
+    get up() {
+      return get('up');
+    },
+    get sc() {
+      return get('sc');
+    },
+    get url() {
+      return get('url');
+    },
+    get key() {
+      return get('key');
     },
   };
 }

@@ -5,22 +5,11 @@
 import http from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { ADMIN_TOKEN } from '../support/server.js';
 import { until } from '../support/wait.js';
-import {
-  applyAndKey,
-  bindSecret,
-  botDailyLimit,
-  clientChatSpan,
-  costOf,
-  limitStatus,
-  llmBundle,
-  PRICE,
-  UPSTREAM_SECRET,
-} from './fixture.js';
-import { type FakeUpstream, startFakeUpstream } from './upstream.js';
+import { botDailyLimit, clientChatSpan, costOf, limitStatus, PRICE, UPSTREAM_SECRET, useLlmStack } from './fixture.js';
 
 // A limit far above anything these tests spend: every call is reserved and settled through it.
 const WATCH = `${botDailyLimit(1000)}---
@@ -37,56 +26,42 @@ spec:
 const USAGE = { input: 10, output: 5 }; // what the fake upstream reports by default
 
 describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
-  let t: TestServer;
-  let up: FakeUpstream;
-  let url: string;
-  let key: string;
+  const llm = useLlmStack(engine, {
+    config: { llmBodyLimit: 2 * 1024 * 1024, llmMaxCallsPerAgent: 3, llmMaxBytesPerAgent: 3 * 1024 * 1024 },
+    extra: WATCH,
+  });
   let openai: OpenAI;
   let anthropic: Anthropic;
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
   /** Writes the fixture's endpoint of `api` (openai-local, anthropic-local) with these spec members besides. */
   const putEndpoint = (api: 'openai' | 'anthropic', extra: Record<string, unknown>) =>
-    t.server.inject({
+    llm.t.server.inject({
       method: 'PUT',
       url: `/v1/model-endpoints/${api}-local`,
       headers: admin,
       payload: {
-        spec: { api, baseUrl: `${up.url}/v1`, credential: { env: 'FULCRUM_SECRET_LLM_TEST' }, timeoutMs: 20000, ...extra },
+        spec: { api, baseUrl: `${llm.up.url}/v1`, credential: { env: 'FULCRUM_SECRET_LLM_TEST' }, timeoutMs: 20000, ...extra },
       },
     });
 
   /** Settled spend of bot-daily once nothing is held any more. */
   async function settled(): Promise<number> {
-    let s = await limitStatus(t.server, 'bot-daily');
+    let s = await limitStatus(llm.t.server, 'bot-daily');
     await until(async () => {
-      s = await limitStatus(t.server, 'bot-daily');
+      s = await limitStatus(llm.t.server, 'bot-daily');
       return s.reservedUsd === 0;
     }, 'reservations to settle');
     return s.spentUsd;
   }
 
   beforeAll(async () => {
-    up = await startFakeUpstream();
-    bindSecret(up.url);
-    t = await startTestServer(engine, {
-      outboundAllowHosts: [{ host: '127.0.0.1' }],
-      llmBodyLimit: 2 * 1024 * 1024,
-      llmMaxCallsPerAgent: 3,
-      llmMaxBytesPerAgent: 3 * 1024 * 1024,
-    });
-    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-    key = await applyAndKey(t.server, llmBundle(up.url, WATCH));
-    openai = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: key, maxRetries: 0 });
-    anthropic = new Anthropic({ baseURL: `${url}/llm/anthropic`, apiKey: key, maxRetries: 0 });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await up?.close();
+    openai = new OpenAI({ baseURL: `${llm.url}/llm/openai/v1`, apiKey: llm.key, maxRetries: 0 });
+    anthropic = new Anthropic({ baseURL: `${llm.url}/llm/anthropic`, apiKey: llm.key, maxRetries: 0 });
   });
   beforeEach(() => {
-    up.behave('*', {});
-    up.received.length = 0;
+    llm.up.behave('*', {});
+    llm.up.received.length = 0;
   });
 
   it('forwards a chat completion with the provider model id and Fulcrum credential, and charges its usage', async () => {
@@ -98,14 +73,14 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     });
     expect(r.choices[0]?.message.content).toBe('tok tok tok tok tok ');
     expect(r.usage?.completion_tokens).toBe(5);
-    const sent = up.received[0];
+    const sent = llm.up.received[0];
     expect(sent?.path).toBe('/v1/chat/completions');
     expect(sent?.body.model).toBe('upstream-chat');
     expect(sent?.headers.authorization).toBe(`Bearer ${UPSTREAM_SECRET}`);
-    expect(JSON.stringify(sent?.headers)).not.toContain(key);
+    expect(JSON.stringify(sent?.headers)).not.toContain(llm.key);
     expect((await settled()) - before).toBeCloseTo(costOf(USAGE), 9);
     // The decision is in the audit log, as every decision is.
-    const audit = await t.server.inject({ method: 'GET', url: '/v1/audit?agent=llm-bot&limit=5', headers: admin });
+    const audit = await llm.t.server.inject({ method: 'GET', url: '/v1/audit?agent=llm-bot&limit=5', headers: admin });
     expect(
       audit.json().items.some((e: { action: string; target: string }) => e.action === 'model.call' && e.target === 'gw-chat'),
     ).toBe(true);
@@ -123,7 +98,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     for await (const c of stream) chunks.push(c);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('tok '.repeat(5));
     expect(chunks.every((c) => !('usage' in c) && c.choices.length === 1)).toBe(true);
-    expect(up.received[0]?.body.stream_options).toEqual({ include_usage: true });
+    expect(llm.up.received[0]?.body.stream_options).toEqual({ include_usage: true });
     expect((await settled()) - before).toBeCloseTo(costOf(USAGE), 9);
   });
 
@@ -148,12 +123,12 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     let text = '';
     for await (const e of stream) if (e.type === 'response.output_text.delta') text += e.delta;
     expect(text).toBe('tok '.repeat(5));
-    expect(up.received.map((r) => r.path)).toEqual(['/v1/responses', '/v1/responses']);
+    expect(llm.up.received.map((r) => r.path)).toEqual(['/v1/responses', '/v1/responses']);
     expect((await settled()) - before).toBeCloseTo(2 * costOf(USAGE), 9);
   });
 
   it('serves embeddings', async () => {
-    up.behave('gw-embed', { inputTokens: 7 });
+    llm.up.behave('gw-embed', { inputTokens: 7 });
     const before = await settled();
     const e = await openai.embeddings.create({ model: 'gw-embed', input: 'hello' });
     expect(e.data[0]?.embedding).toHaveLength(3);
@@ -161,7 +136,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   });
 
   it('serves the Anthropic messages API with the agent key as x-api-key, whole and streamed', async () => {
-    up.behave('gw-claude', { inputTokens: 20, cachedTokens: 8, outputTokens: 6 });
+    llm.up.behave('gw-claude', { inputTokens: 20, cachedTokens: 8, outputTokens: 6 });
     const before = await settled();
     const m = await anthropic.messages.create({
       model: 'gw-claude',
@@ -169,9 +144,9 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(m.content[0]?.type === 'text' && m.content[0].text).toBe('tok '.repeat(6));
-    expect(up.received[0]?.headers['x-api-key']).toBe(UPSTREAM_SECRET);
+    expect(llm.up.received[0]?.headers['x-api-key']).toBe(UPSTREAM_SECRET);
     // The client's API version goes on (the gateway sends 2023-06-01 only when a client names none).
-    expect(up.received[0]?.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(llm.up.received[0]?.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const stream = anthropic.messages.stream({
       model: 'gw-claude',
       max_tokens: 100,
@@ -192,7 +167,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     const call = anthropic.messages.create(body);
     let held = 0;
     await until(async () => {
-      held = (await limitStatus(t.server, 'bot-daily')).reservedUsd;
+      held = (await limitStatus(llm.t.server, 'bot-daily')).reservedUsd;
       return held > 0;
     }, 'the call to reserve');
     await call;
@@ -201,7 +176,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   };
 
   it('prices prompt-cache writes at their own rate, whole and streamed, and reserves a call that asks for one at it', async () => {
-    up.behave('gw-claude', { inputTokens: 30, cachedTokens: 4, cacheWriteTokens: 20, outputTokens: 4 });
+    llm.up.behave('gw-claude', { inputTokens: 30, cachedTokens: 4, cacheWriteTokens: 20, outputTokens: 4 });
     const before = await settled();
     const system: Anthropic.TextBlockParam[] = [{ type: 'text', text: 'You are terse.', cache_control: { type: 'ephemeral' } }];
     const ask = { model: 'gw-claude', max_tokens: 100, system, messages: [{ role: 'user' as const, content: 'hi' }] };
@@ -211,7 +186,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
 
     // What a slow call holds while it runs: with cache_control, its input bound at the cache-write
     // rate (2), not the input rate (1). The two bodies differ only by that field (37 bytes).
-    up.behave('gw-claude', { latencyMs: 400 });
+    llm.up.behave('gw-claude', { latencyMs: 400 });
     const plain = await heldBy({ ...ask, system: [{ type: 'text', text: 'You are terse.' }] });
     const writing = await heldBy(ask);
     const output = (100 * PRICE.output) / 1e6;
@@ -220,7 +195,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   });
 
   it('reserves the definitions Anthropic adds for the tools a request names by type only (computer, text editor, bash)', async () => {
-    up.behave('gw-claude', { latencyMs: 400 });
+    llm.up.behave('gw-claude', { latencyMs: 400 });
     const ask = { model: 'gw-claude', max_tokens: 100, messages: [{ role: 'user' as const, content: 'hi' }] };
     const tools = [
       { type: 'computer_20250124', name: 'computer', display_width_px: 1024, display_height_px: 768 },
@@ -236,7 +211,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   it('reserves an image sent at detail "original" at its own bound, above the one for other images', async () => {
     // OpenAI reads an image at detail "original" in up to 10,000 32-px patches, at the model's
     // multiplier (1.2 for gpt-5.4): up to 12,000 tokens, from a URL of a few bytes.
-    up.behave('upstream-chat', { latencyMs: 400 });
+    llm.up.behave('upstream-chat', { latencyMs: 400 });
     const held = async (detail: 'high' | 'original') => {
       const call = openai.chat.completions.create({
         model: 'gw-chat',
@@ -245,7 +220,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       } as never);
       let reserved = 0;
       await until(async () => {
-        reserved = (await limitStatus(t.server, 'bot-daily')).reservedUsd;
+        reserved = (await limitStatus(llm.t.server, 'bot-daily')).reservedUsd;
         return reserved > 0;
       }, 'the call to reserve');
       await call;
@@ -296,7 +271,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       messages: hi,
     } as never);
     expect(await refusal(fallbacks)).toContain('fallbacks has the provider answer with other models');
-    expect(up.received).toHaveLength(0);
+    expect(llm.up.received).toHaveLength(0);
     // Tiers billed at the price or below it pass, as do other betas.
     await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], service_tier: 'flex' });
     await anthropic.messages.create(
@@ -304,18 +279,18 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       { headers: { 'anthropic-beta': 'prompt-caching-2024-07-31' } },
     );
     await anthropic.messages.create({ model: 'gw-claude', max_tokens: 10, inference_geo: 'global', messages: hi } as never);
-    expect(up.received).toHaveLength(3);
-    expect(up.received[1]?.headers['anthropic-beta']).toBe('prompt-caching-2024-07-31');
+    expect(llm.up.received).toHaveLength(3);
+    expect(llm.up.received[1]?.headers['anthropic-beta']).toBe('prompt-caching-2024-07-31');
   });
 
   it("refuses n past OpenAI's own bound of 128, before reserving n times max_tokens", async () => {
-    const before = up.received.length;
+    const before = llm.up.received.length;
     const e = await openai.chat.completions
       .create({ model: 'gw-chat', n: 129, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })
       .catch((x: unknown) => x);
     expect(e).toMatchObject({ status: 400 });
     expect(String((e as Error).message)).toContain('n must be a whole number from 1 to 128');
-    expect(up.received).toHaveLength(before);
+    expect(llm.up.received).toHaveLength(before);
   });
 
   it('refuses audio in or out of a chat completion: billed at audio rates, many times the Model price', async () => {
@@ -348,16 +323,16 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       messages: [{ role: 'assistant', audio: { id: 'audio_1' } }, ...hi],
     });
     expect(await refusal(again)).toContain('an earlier audio answer');
-    expect(up.received).toHaveLength(0);
+    expect(llm.up.received).toHaveLength(0);
     // Text alone, to the same Model, passes.
     await openai.chat.completions.create({ model: 'gw-chat', modalities: ['text'], messages: hi });
-    expect(up.received).toHaveLength(1);
+    expect(llm.up.received).toHaveLength(1);
   });
 
   it('charges a stream the client abandons for what was produced, and aborts the provider call', async () => {
-    up.behave('gw-claude', { inputTokens: 30, outputTokens: 50, stallAfter: 3 });
+    llm.up.behave('gw-claude', { inputTokens: 30, outputTokens: 50, stallAfter: 3 });
     const before = await settled();
-    const cutBefore = up.cut;
+    const cutBefore = llm.up.cut;
     const ac = new AbortController();
     const stream = anthropic.messages.stream(
       { model: 'gw-claude', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] },
@@ -371,7 +346,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     });
     ac.abort();
     await stream.done().catch(() => {});
-    await until(async () => up.cut > cutBefore, 'the provider to see the call aborted');
+    await until(async () => llm.up.cut > cutBefore, 'the provider to see the call aborted');
     // Anthropic says the input at the start; the output is what was streamed: 3 deltas of 4 bytes.
     expect((await settled()) - before).toBeCloseTo(costOf({ input: 30, output: 3 }), 9);
   });
@@ -380,12 +355,12 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     // The provider goes on producing while the gateway holds its stream back (the client reads
     // nothing): what it produced past what the gateway read is unknown, so it is not counted low.
     const OUT = 100_000;
-    up.behave('upstream-chat', { outputTokens: OUT });
+    llm.up.behave('upstream-chat', { outputTokens: OUT });
     const before = await settled();
     const body = JSON.stringify({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: OUT, stream: true });
-    const req = http.request(`${url}/llm/openai/v1/chat/completions`, {
+    const req = http.request(`${llm.url}/llm/openai/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${llm.key}`, 'content-type': 'application/json' },
     });
     req.on('error', () => {}); // destroyed below
     const answered = new Promise<http.IncomingMessage>((resolve) => req.once('response', resolve));
@@ -399,7 +374,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     await expect
       .poll(
         () => {
-          const now = up.buffered();
+          const now = llm.up.buffered();
           still = now > 0 && now === last ? still + 1 : 0;
           last = now;
           return still >= 5;
@@ -412,7 +387,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   });
 
   it('charges an OpenAI stream cut before its usage for its prompt bound and what was produced, never nothing', async () => {
-    up.behave('upstream-chat', { outputTokens: 50, stallAfter: 4 });
+    llm.up.behave('upstream-chat', { outputTokens: 50, stallAfter: 4 });
     const before = await settled();
     const ac = new AbortController();
     const stream = await openai.chat.completions.create(
@@ -431,7 +406,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   });
 
   it('charges nothing for a provider error and passes it on in the API format', async () => {
-    up.behave('upstream-chat', { error: { status: 500, body: { error: { message: 'boom', type: 'server_error' } } } });
+    llm.up.behave('upstream-chat', { error: { status: 500, body: { error: { message: 'boom', type: 'server_error' } } } });
     const before = await settled();
     const err = await openai.chat.completions
       .create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 })
@@ -440,7 +415,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     expect(err.error.message).toBe('boom');
     expect((await settled()) - before).toBe(0);
     // The provider refusing Fulcrum's credential is not the agent's key being wrong.
-    up.behave('upstream-chat', { error: { status: 401, body: { error: { message: 'bad key' } } } });
+    llm.up.behave('upstream-chat', { error: { status: 401, body: { error: { message: 'bad key' } } } });
     const auth = await openai.chat.completions
       .create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 })
       .catch((e) => e);
@@ -449,7 +424,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   });
 
   it('charges the worst case when the provider reports no usage', async () => {
-    up.behave('upstream-chat', { noUsage: true });
+    llm.up.behave('upstream-chat', { noUsage: true });
     const before = await settled();
     await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 });
     const charged = (await settled()) - before;
@@ -466,13 +441,13 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       { prompt_tokens: 5000, completion_tokens: 900, prompt_tokens_details: { cached_tokens: 'many' } },
     ];
     for (const usage of unreadable) {
-      up.behave('upstream-chat', { usage });
+      llm.up.behave('upstream-chat', { usage });
       const before = await settled();
       await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 });
       expect((await settled()) - before, JSON.stringify(usage)).toBeGreaterThanOrEqual(costOf({ input: 1024, output: 50 }));
     }
     // Counts given as strings of digits, as some servers send them, are read (by the rule OTLP spans' are).
-    up.behave('upstream-chat', { usage: { prompt_tokens: '40', completion_tokens: ' 7 ' } });
+    llm.up.behave('upstream-chat', { usage: { prompt_tokens: '40', completion_tokens: ' 7 ' } });
     const before = await settled();
     await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 });
     expect((await settled()) - before).toBeCloseTo(costOf({ input: 40, output: 7 }), 9);
@@ -484,7 +459,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       .catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(err.error.code).toBe('model_unpriced');
-    expect(up.received).toHaveLength(0);
+    expect(llm.up.received).toHaveLength(0);
   });
 
   it('refuses a banned model with 403 naming the policy, in each API format', async () => {
@@ -509,7 +484,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       .create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] })
       .catch((e) => e);
     expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
-    expect(up.received).toHaveLength(0);
+    expect(llm.up.received).toHaveLength(0);
   });
 
   it('refuses a model the data domains of the call forbid', async () => {
@@ -544,9 +519,9 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       .catch((e) => e);
     expect(tooBig.status).toBe(413);
     expect(tooBig.error.code).toBe('payload_too_large');
-    const deep = await fetch(`${url}/llm/anthropic/v1/messages`, {
+    const deep = await fetch(`${llm.url}/llm/anthropic/v1/messages`, {
       method: 'POST',
-      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      headers: { 'x-api-key': llm.key, 'content-type': 'application/json' },
       body: `{"model":"gw-claude","max_tokens":5,"metadata":${'['.repeat(100)}${']'.repeat(100)}}`,
     });
     expect(deep.status).toBe(400);
@@ -561,7 +536,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   });
 
   it("bounds an agent's calls and request bytes in flight, before deciding, and frees them as calls end", async () => {
-    up.behave('upstream-chat', { latencyMs: 400 });
+    llm.up.behave('upstream-chat', { latencyMs: 400 });
     const call = (content = 'hi') =>
       openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content }], max_tokens: 5 }).then(
         () => 200,
@@ -580,16 +555,16 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     expect([first, second].find((a) => a !== 200).error.message).toMatch(/request bytes\) in flight/);
     // Freed once they answered.
     expect(await call(large)).toBe(200);
-    expect(up.received.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(3 + 1 + 1);
+    expect(llm.up.received.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(3 + 1 + 1);
   });
 
   it('refuses an unknown key with 401 in the API format', async () => {
-    const bad = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: 'fk_nope', maxRetries: 0 });
+    const bad = new OpenAI({ baseURL: `${llm.url}/llm/openai/v1`, apiKey: 'fk_nope', maxRetries: 0 });
     const err = await bad.chat.completions
       .create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }] })
       .catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
-    const badAnthropic = new Anthropic({ baseURL: `${url}/llm/anthropic`, apiKey: 'fk_nope', maxRetries: 0 });
+    const badAnthropic = new Anthropic({ baseURL: `${llm.url}/llm/anthropic`, apiKey: 'fk_nope', maxRetries: 0 });
     const e2 = await badAnthropic.messages
       .create({ model: 'gw-claude', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })
       .catch((e) => e);
@@ -598,8 +573,8 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
   });
 
   it("enforces an agent's requests per minute", async () => {
-    const rk = (await t.server.inject({ method: 'POST', url: '/v1/agents/rate-bot/keys', headers: admin })).json().key;
-    const client = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: rk, maxRetries: 0 });
+    const rk = (await llm.t.server.inject({ method: 'POST', url: '/v1/agents/rate-bot/keys', headers: admin })).json().key;
+    const client = new OpenAI({ baseURL: `${llm.url}/llm/openai/v1`, apiKey: rk, maxRetries: 0 });
     const call = () =>
       client.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 }).then(
         () => 200,
@@ -617,7 +592,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
 
   it('refuses a suspended agent mid-run, on its next call', async () => {
     await openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 });
-    const s = await t.server.inject({
+    const s = await llm.t.server.inject({
       method: 'POST',
       url: '/v1/agents/llm-bot/suspend',
       headers: admin,
@@ -631,18 +606,23 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
       expect(err.error.policy).toBe('builtin/agent-status');
     } finally {
-      await t.server.inject({ method: 'POST', url: '/v1/agents/llm-bot/resume', headers: admin, payload: { reason: 'test' } });
+      await llm.t.server.inject({
+        method: 'POST',
+        url: '/v1/agents/llm-bot/resume',
+        headers: admin,
+        payload: { reason: 'test' },
+      });
     }
   });
 
   it('records each call as a priced inference, and does not count the client’s own span of it again', async () => {
-    await t.server.llmGateway.flush();
+    await llm.t.server.llmGateway.flush();
     // From yesterday: a span below starts half an hour ago. To tomorrow: a test run just before UTC
     // midnight records its calls on the next day.
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const calls = async () => {
-      const r = await t.server.inject({
+      const r = await llm.t.server.inject({
         method: 'GET',
         url: `/v1/costs?groupBy=agent&from=${yesterday}&to=${tomorrow}`,
         headers: admin,
@@ -656,7 +636,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     });
     let before = await calls();
     await until(async () => {
-      await t.server.llmGateway.flush();
+      await llm.t.server.llmGateway.flush();
       const now = await calls();
       const grew = now.calls > (before?.calls ?? 0);
       before = now;
@@ -667,7 +647,12 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     const span = (responseId: string, spanId: string) =>
       clientChatSpan({ traceId: 'a'.repeat(32), spanId, responseId, tokens: { input: 10, output: 5 } });
     const otlp = (body: ReturnType<typeof span>) =>
-      t.server.inject({ method: 'POST', url: '/otlp/v1/traces', headers: { authorization: `Bearer ${key}` }, payload: body });
+      llm.t.server.inject({
+        method: 'POST',
+        url: '/otlp/v1/traces',
+        headers: { authorization: `Bearer ${llm.key}` },
+        payload: body,
+      });
     expect((await otlp(span(r.id, '1'.repeat(16)))).statusCode).toBe(200);
     expect((await calls()).calls).toBe(base.calls);
     expect((await calls()).costUsd).toBeCloseTo(base.costUsd, 9);
@@ -694,7 +679,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     // A stream whose message_start says nothing of it, and whose message_delta does.
     ["US-only, said at the stream's end", { geoLate: 'us' }],
   ])('records a call the provider says it ran %s as unpriced, whole and streamed', async (_how, behaviour) => {
-    up.behave('gw-claude', behaviour);
+    llm.up.behave('gw-claude', behaviour);
     const whole = await anthropic.messages.create({
       model: 'gw-claude',
       max_tokens: 5,
@@ -702,8 +687,8 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     });
     const stream = anthropic.messages.stream({ model: 'gw-claude', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
     const streamed = await stream.finalMessage();
-    await t.server.llmGateway.flush();
-    const spans = await t.app.database.db
+    await llm.t.server.llmGateway.flush();
+    const spans = await llm.t.app.database.db
       .selectFrom('spans')
       .select(['response_id', 'cost_usd', 'unpriced_reason'])
       .where('source', '=', 'llm')
@@ -718,7 +703,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     const wrong = await endpoint('anthropic', 'max_tokens');
     expect(wrong.statusCode).toBe(422);
     expect(wrong.body).toContain('/spec/outputLimit');
-    const warn = vi.spyOn(t.server.log, 'warn');
+    const warn = vi.spyOn(llm.t.server.log, 'warn');
     const ask = () => openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }] });
     try {
       // The Model's maxOutputTokens (1000) is sent when the call names no limit: by default as
@@ -726,9 +711,9 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       const sent: Array<Record<string, unknown>> = [];
       for (const limit of [undefined, 'max_tokens', 'both']) {
         expect((await endpoint('openai', limit)).statusCode).toBe(200);
-        up.received.length = 0;
+        llm.up.received.length = 0;
         await ask();
-        const { max_tokens, max_completion_tokens } = up.received[0]?.body ?? {};
+        const { max_tokens, max_completion_tokens } = llm.up.received[0]?.body ?? {};
         sent.push({ max_tokens, max_completion_tokens });
       }
       expect(sent).toEqual([
@@ -737,7 +722,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
         { max_tokens: 1000, max_completion_tokens: 1000 },
       ]);
       // A server that answers past the bound it was sent is charged what it reports, and named in the log.
-      up.behave('upstream-chat', { outputTokens: 1500 });
+      llm.up.behave('upstream-chat', { outputTokens: 1500 });
       const before = await settled();
       await ask();
       expect((await settled()) - before).toBeCloseTo(costOf({ input: 10, output: 1500 }), 9);
@@ -753,14 +738,14 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
 
   it("records a call billed at a tier above the price as unpriced, and asks for the endpoint's serviceTier when one is set", async () => {
     // The project's (organisation's) default tier is priority: calls that name none are billed at it.
-    up.behave('upstream-chat', { defaultTier: 'priority' });
-    up.behave('gw-claude', { defaultTier: 'priority' });
+    llm.up.behave('upstream-chat', { defaultTier: 'priority' });
+    llm.up.behave('gw-claude', { defaultTier: 'priority' });
     // Today and tomorrow: a test run just before UTC midnight records its later calls on the next day.
     const day = new Date().toISOString().slice(0, 10);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const db = t.app.database.db;
+    const db = llm.t.app.database.db;
     const records = async (ids: string[]) => {
-      await t.server.llmGateway.flush();
+      await llm.t.server.llmGateway.flush();
       return db
         .selectFrom('spans')
         .select(['response_id', 'cost_usd', 'unpriced_reason'])
@@ -770,7 +755,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
         .execute();
     };
     const tierCalls = async () => {
-      const r = await t.server.inject({
+      const r = await llm.t.server.inject({
         method: 'GET',
         url: `/v1/costs?groupBy=agent&from=${day}&to=${tomorrow}`,
         headers: admin,
@@ -809,9 +794,9 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
       above.sort().map((id) => ({ response_id: id, cost_usd: null, unpriced_reason: 'service_tier' })),
     );
     expect(await tierCalls()).toBe(tiersBefore + 3);
-    expect(up.received.map((r) => r.body.service_tier)).toEqual([undefined, undefined, undefined]);
+    expect(llm.up.received.map((r) => r.body.service_tier)).toEqual([undefined, undefined, undefined]);
     // A stream cut before its usage, at that tier: unpriced too, whatever it is charged.
-    up.behave('upstream-chat', { defaultTier: 'priority', outputTokens: 50, stallAfter: 2 });
+    llm.up.behave('upstream-chat', { defaultTier: 'priority', outputTokens: 50, stallAfter: 2 });
     const ac = new AbortController();
     const cut = await openai.chat.completions.create(
       { model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50, stream: true },
@@ -829,7 +814,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     }
     await until(async () => (await records([cutId])).length === 1, 'the cut stream evidence');
     expect(await records([cutId])).toEqual([{ response_id: cutId, cost_usd: null, unpriced_reason: 'service_tier' }]);
-    up.behave('upstream-chat', { defaultTier: 'priority' });
+    llm.up.behave('upstream-chat', { defaultTier: 'priority' });
 
     // An endpoint that names its tier: sent for calls that name none (or auto), so the provider never picks one.
     const endpoint = (api: 'openai' | 'anthropic', serviceTier?: string) => putEndpoint(api, serviceTier ? { serviceTier } : {});
@@ -840,13 +825,13 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
     try {
       expect((await endpoint('openai', 'default')).statusCode).toBe(200);
       expect((await endpoint('anthropic', 'standard_only')).statusCode).toBe(200);
-      up.received.length = 0;
+      llm.up.received.length = 0;
       const pinned = await call();
-      expect(up.received.map((r) => r.body.service_tier)).toEqual(['default', 'default', 'standard_only']);
+      expect(llm.up.received.map((r) => r.body.service_tier)).toEqual(['default', 'default', 'standard_only']);
       await until(async () => (await records(pinned)).length === 3, 'the gateway evidence');
       for (const r of await records(pinned)) expect(r).toMatchObject({ unpriced_reason: null, cost_usd: expect.any(Number) });
       // A tier the call names itself (at or below the price) is kept; auto is replaced.
-      up.received.length = 0;
+      llm.up.received.length = 0;
       await openai.chat.completions.create({
         model: 'gw-chat',
         messages: [{ role: 'user', content: 'hi' }],
@@ -859,7 +844,7 @@ describe.each(ENGINES)('LLM gateway (%s)', (engine) => {
         max_tokens: 5,
         service_tier: 'auto',
       });
-      expect(up.received.map((r) => r.body.service_tier)).toEqual(['flex', 'default']);
+      expect(llm.up.received.map((r) => r.body.service_tier)).toEqual(['flex', 'default']);
     } finally {
       expect((await endpoint('openai')).statusCode).toBe(200);
       expect((await endpoint('anthropic')).statusCode).toBe(200);

@@ -2,13 +2,10 @@
 // what reaches the provider, what the client hears when a body is refused, and what is charged must
 // be exactly what the same call gets when it is small. Real server, the fake provider behind the
 // scripted one (which records the bytes it was sent).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { OFF_LOOP_BYTES, offLoop } from '../../src/http/off-loop.js';
-import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { applyAndKey, llmBundle, type ScriptedStack, startScriptedStack } from './fixture.js';
-import type { Scripted } from './scripted-upstream.js';
-import type { FakeUpstream } from './upstream.js';
+import { useLlmStack } from './fixture.js';
 
 const CHAT = '/llm/openai/v1/chat/completions';
 
@@ -34,29 +31,19 @@ function chatBody(bytes: number, extra: Record<string, unknown> = {}) {
 }
 
 describe('LLM gateway: large bodies and answers, read off the event loop (sqlite)', () => {
-  let stack: ScriptedStack;
-  let t: TestServer;
-  let up: FakeUpstream;
-  let sc: Scripted;
-  let url: string;
-  let key: string;
+  const llm = useLlmStack('sqlite', { scripted: true });
 
   const post = (path: string, body: string) =>
-    fetch(`${url}${path}`, {
+    fetch(`${llm.url}${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${llm.key}`, 'content-type': 'application/json' },
       body,
     });
 
-  beforeAll(async () => {
-    stack = await startScriptedStack();
-    ({ t, up, sc, url } = stack);
-    key = await applyAndKey(t.server, llmBundle(sc.url));
+  beforeAll(() => {
     // The worker thread runs the build (npm test builds first): without it this file tests nothing new.
     expect(offLoop().available, 'dist/http/off-loop-thread.js (run npm run build)').toBe(true);
   });
-  afterAll(async () => stack?.close());
-  afterEach(() => stack.reset());
 
   it('forwards a large body as the client sent it, with only the members the gateway sets changed', async () => {
     for (const size of [2_000, 2 * OFF_LOOP_BYTES]) {
@@ -68,7 +55,7 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
       expect((await r.json()).choices[0].message.content).toBeTypeOf('string');
       // Read off the loop exactly when the body is over the bound.
       expect(offLoop().tasks - before).toBe(raw.length >= OFF_LOOP_BYTES ? 1 : 0);
-      const sent = sc.received.at(-1);
+      const sent = llm.sc.received.at(-1);
       expect(sent?.path).toBe('/v1/chat/completions');
       // The provider's model id; the client's bound (max_tokens 50, the null beside it read as unset)
       // sent as the member the endpoint reads (max_completion_tokens by default), and only that one;
@@ -121,12 +108,12 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
           });
       }
     }
-    expect(sc.received).toEqual([]);
+    expect(llm.sc.received).toEqual([]);
   });
 
   it("charges a large whole answer's reported usage, read on the worker thread", async () => {
     // 80,000 tokens of "tok ": an answer of ~320 KB.
-    up.behave('upstream-chat', { inputTokens: 30, outputTokens: 80_000 });
+    llm.up.behave('upstream-chat', { inputTokens: 30, outputTokens: 80_000 });
     const before = offLoop().tasks;
     const r = await post(
       CHAT,
@@ -138,8 +125,8 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
     expect(offLoop().tasks - before).toBe(1);
     // The answer is on its way to the client before its usage is read: the record follows it.
     const recorded = async () => {
-      await t.server.llmGateway.flush();
-      return t.app.database.db
+      await llm.t.server.llmGateway.flush();
+      return llm.t.app.database.db
         .selectFrom('spans')
         .select(['input_tokens', 'output_tokens', 'response_id'])
         .where('response_id', '=', answer.id)
@@ -165,7 +152,7 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
 
   it('relays an event that arrives in many pieces whole, separators split across pieces included', async () => {
     const text = 'x'.repeat(300_000);
-    sc.scripts.set('upstream-chat', async (_req, _body, res) => {
+    llm.sc.scripts.set('upstream-chat', async (_req, _body, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const event = `data: ${JSON.stringify({ id: 'chatcmpl-pieces', object: 'chat.completion.chunk', model: 'upstream-chat', choices: [{ index: 0, delta: { content: text } }] })}\r\n\r\n`;
       // Each piece written once the last has gone out: 1 KiB at a time, and the separator cut between
@@ -192,8 +179,8 @@ describe('LLM gateway: large bodies and answers, read off the event loop (sqlite
     const events = (await r.text()).split(/\r\n\r\n|\n\n/).filter((e) => e.startsWith('data: ') && !e.includes('[DONE]'));
     // The client did not ask for usage: it gets the one content event, whole.
     expect(events.map((e) => JSON.parse(e.slice(6)).choices[0].delta.content)).toEqual([text]);
-    await t.server.llmGateway.flush();
-    const span = await t.app.database.db
+    await llm.t.server.llmGateway.flush();
+    const span = await llm.t.app.database.db
       .selectFrom('spans')
       .select(['output_tokens'])
       .where('response_id', '=', 'chatcmpl-pieces')

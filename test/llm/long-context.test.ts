@@ -3,20 +3,11 @@
 // 200K at its premium rates. Without it, such calls were priced at the base rates: spans and the
 // gateway's settlements counted them low, and a spend limit reserved a worst case below what the
 // provider bills. Here the threshold is 100 tokens, so small calls cross it.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createPriceBook } from '../../src/evidence/cost.js';
 import { RegistrySnapshot } from '../../src/registry/model.js';
-import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import {
-  applyAndKey,
-  limitedAgent,
-  limitStatus,
-  llmBundle,
-  type ScriptedStack,
-  SECRET_ENV,
-  startScriptedStack,
-} from './fixture.js';
+import { limitedAgent, limitStatus, llmBundle, SECRET_ENV, useLlmStack } from './fixture.js';
 
 const BASE = { inputPerMillion: 1, outputPerMillion: 2, cachedInputPerMillion: 0.5 };
 const LONG = { aboveInputTokens: 100, inputPerMillion: 2, outputPerMillion: 3, cachedInputPerMillion: 1 };
@@ -66,37 +57,34 @@ describe('a long-context tariff, priced', () => {
 });
 
 describe('a long-context tariff at the LLM gateway', () => {
-  let stack: ScriptedStack;
-  let t: TestServer;
-  let url: string;
-  let key: string;
+  const llm = useLlmStack('sqlite', {
+    scripted: true,
+    agent: 'lc-bot',
+    bundle: (upstream) => {
+      const extra = `${limitedAgent('lc-bot', 1)}\n${modelYaml('lc-chat', LONG, 'openai-local')}\n${modelYaml('lc-twin', undefined, 'openai-local')}`;
+      return llmBundle(upstream, extra).map((f) =>
+        f.path === 'llm.yaml'
+          ? { ...f, content: f.content.replace('models: [gw-chat,', 'models: [lc-chat, lc-twin, gw-chat,') }
+          : f,
+      );
+    },
+  });
 
-  beforeAll(async () => {
-    stack = await startScriptedStack();
-    ({ t, url } = stack);
-    const extra = `${limitedAgent('lc-bot', 1)}\n${modelYaml('lc-chat', LONG, 'openai-local')}\n${modelYaml('lc-twin', undefined, 'openai-local')}`;
-    const files = llmBundle(stack.sc.url, extra).map((f) =>
-      f.path === 'llm.yaml'
-        ? { ...f, content: f.content.replace('models: [gw-chat,', 'models: [lc-chat, lc-twin, gw-chat,') }
-        : f,
-    );
-    key = await applyAndKey(t.server, files, 'lc-bot');
+  beforeAll(() => {
     expect(process.env[SECRET_ENV]).toBeDefined();
   });
-  afterAll(async () => stack?.close());
-  afterEach(() => stack.reset());
 
   it('settles a call whose input is over the threshold at the long-context rates', async () => {
-    stack.up.behave('lc-chat', { usage: { prompt_tokens: 300, completion_tokens: 20, total_tokens: 320 } });
-    const before = await limitStatus(t.server, 'lc-bot-daily');
-    const r = await fetch(`${url}/llm/openai/v1/chat/completions`, {
+    llm.up.behave('lc-chat', { usage: { prompt_tokens: 300, completion_tokens: 20, total_tokens: 320 } });
+    const before = await limitStatus(llm.t.server, 'lc-bot-daily');
+    const r = await fetch(`${llm.url}/llm/openai/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${llm.key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'lc-chat', max_tokens: 20, messages: [{ role: 'user', content: 'a long prompt' }] }),
     });
     expect(r.status, await r.text()).toBe(200);
-    await until(async () => (await limitStatus(t.server, 'lc-bot-daily')).reservedUsd === 0, 'the call to be settled');
-    const after = await limitStatus(t.server, 'lc-bot-daily');
+    await until(async () => (await limitStatus(llm.t.server, 'lc-bot-daily')).reservedUsd === 0, 'the call to be settled');
+    const after = await limitStatus(llm.t.server, 'lc-bot-daily');
     expect(after.spentUsd - before.spentUsd).toBeCloseTo((300 * 2 + 20 * 3) / 1e6, 9);
   });
 
@@ -105,16 +93,16 @@ describe('a long-context tariff at the LLM gateway', () => {
     // the provider while its reservation is read. The input bound B is the same for both (over 100):
     // the twin reserves B × 1 + 20 × 2 millionths of a dollar, lc-chat B × 2 + 20 × 3.
     const reserved = async (model: string) => {
-      stack.up.behave(model, { latencyMs: 2000 });
-      const call = fetch(`${url}/llm/openai/v1/chat/completions`, {
+      llm.up.behave(model, { latencyMs: 2000 });
+      const call = fetch(`${llm.url}/llm/openai/v1/chat/completions`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${llm.key}`, 'content-type': 'application/json' },
         body: JSON.stringify({ model, max_tokens: 20, messages: [{ role: 'user', content: 'x'.repeat(60) }] }),
       });
-      await until(async () => (await limitStatus(t.server, 'lc-bot-daily')).reservedUsd > 0, 'the call to be reserved');
-      const usd = (await limitStatus(t.server, 'lc-bot-daily')).reservedUsd;
+      await until(async () => (await limitStatus(llm.t.server, 'lc-bot-daily')).reservedUsd > 0, 'the call to be reserved');
+      const usd = (await limitStatus(llm.t.server, 'lc-bot-daily')).reservedUsd;
       expect((await call).status).toBe(200);
-      await until(async () => (await limitStatus(t.server, 'lc-bot-daily')).reservedUsd === 0, 'the call to be settled');
+      await until(async () => (await limitStatus(llm.t.server, 'lc-bot-daily')).reservedUsd === 0, 'the call to be settled');
       return Math.round(usd * 1e6);
     };
     const twin = await reserved('lc-twin');
@@ -125,7 +113,7 @@ describe('a long-context tariff at the LLM gateway', () => {
   });
 
   it('refuses a Model whose long-context rate is below the base one, naming the field', async () => {
-    const r = await t.request({
+    const r = await llm.t.request({
       method: 'POST',
       url: '/v1/apply',
       payload: {

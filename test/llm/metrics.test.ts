@@ -3,11 +3,10 @@
 // charged by Model; through the real OpenAI and Anthropic SDKs against the tests' provider.
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type TestServer } from '../support/server.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { startLlmStack } from './fixture.js';
-import type { FakeUpstream } from './upstream.js';
+import { useLlmStack } from './fixture.js';
 
 /** Every sample of a metric family, by its labels as Prometheus prints them (`{a="x",b="y"}`). */
 function samples(text: string, name: string): Map<string, number> {
@@ -21,13 +20,11 @@ function samples(text: string, name: string): Map<string, number> {
 }
 
 describe('LLM gateway metrics', () => {
-  let t: TestServer;
-  let up: FakeUpstream;
-  let url: string;
-  let key: string;
+  // Each scrape rendered afresh (the default caches one for a second).
+  const llm = useLlmStack('sqlite', { config: { metricsCacheMs: 0 } });
   let openai: OpenAI;
   let anthropic: Anthropic;
-  const scrape = async () => (await t.server.inject({ method: 'GET', url: '/metrics' })).body;
+  const scrape = async () => (await llm.t.server.inject({ method: 'GET', url: '/metrics' })).body;
   /** How much each series of `name` grew during `act`. */
   async function grew(names: string[], act: () => Promise<unknown>): Promise<Record<string, Record<string, number>>> {
     const before = await scrape();
@@ -47,19 +44,13 @@ describe('LLM gateway metrics', () => {
     openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 20, ...more });
 
   beforeAll(async () => {
-    // Each scrape rendered afresh (the default caches one for a second).
-    ({ t, up, url, key } = await startLlmStack('sqlite', { metricsCacheMs: 0 }));
-    openai = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: key, maxRetries: 0 });
-    anthropic = new Anthropic({ baseURL: `${url}/llm/anthropic`, apiKey: key, maxRetries: 0 });
+    openai = new OpenAI({ baseURL: `${llm.url}/llm/openai/v1`, apiKey: llm.key, maxRetries: 0 });
+    anthropic = new Anthropic({ baseURL: `${llm.url}/llm/anthropic`, apiKey: llm.key, maxRetries: 0 });
   });
-  afterAll(async () => {
-    await t?.close();
-    await up?.close();
-  });
-  beforeEach(() => up.behave('*', {}));
+  beforeEach(() => llm.up.behave('*', {}));
 
   it('counts an answered call, its provider time and the tokens it was charged', async () => {
-    up.behave('upstream-chat', { inputTokens: 12, outputTokens: 7, latencyMs: 30 });
+    llm.up.behave('upstream-chat', { inputTokens: 12, outputTokens: 7, latencyMs: 30 });
     const d = await grew(
       [CALLS, 'fulcrum_llm_tokens_total', 'fulcrum_llm_upstream_seconds_count', 'fulcrum_llm_upstream_seconds_sum'],
       () => chat('gw-chat'),
@@ -72,7 +63,7 @@ describe('LLM gateway metrics', () => {
   });
 
   it('times a stream to its last event, by endpoint', async () => {
-    up.behave('gw-claude', { outputTokens: 4, intervalMs: 15 });
+    llm.up.behave('gw-claude', { outputTokens: 4, intervalMs: 15 });
     const d = await grew([CALLS, 'fulcrum_llm_upstream_seconds_count', 'fulcrum_llm_upstream_seconds_sum'], () =>
       anthropic.messages
         .stream({ model: 'gw-claude', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] })
@@ -89,7 +80,7 @@ describe('LLM gateway metrics', () => {
       await expect(chat('gw-banned')).rejects.toMatchObject({ status: 403, code: 'model_not_allowed' });
       await expect(chat('gw-unpriced')).rejects.toMatchObject({ status: 403, code: 'model_unpriced' });
       await expect(chat('no-such-model')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
-      const noKey = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: 'fak_not-a-key', maxRetries: 0 });
+      const noKey = new OpenAI({ baseURL: `${llm.url}/llm/openai/v1`, apiKey: 'fak_not-a-key', maxRetries: 0 });
       await expect(noKey.chat.completions.create({ model: 'gw-chat', messages: [], max_tokens: 5 })).rejects.toMatchObject({
         status: 401,
       });
@@ -105,7 +96,7 @@ describe('LLM gateway metrics', () => {
   });
 
   it("tells the provider's own error answers from a provider Fulcrum could not use", async () => {
-    up.behave('upstream-chat', { error: { status: 500, body: { error: { message: 'boom' } } } });
+    llm.up.behave('upstream-chat', { error: { status: 500, body: { error: { message: 'boom' } } } });
     const provider = await grew([CALLS, 'fulcrum_llm_upstream_seconds_count'], () =>
       expect(chat('gw-chat')).rejects.toMatchObject({ status: 500 }),
     );
@@ -118,13 +109,13 @@ describe('LLM gateway metrics', () => {
     expect(streamedError.fulcrum_llm_upstream_seconds_count).toEqual({ '{endpoint="openai-local",stream="false"}': 1 });
 
     // The provider refusing Fulcrum's own credential is answered 502: Fulcrum could not use it.
-    up.behave('upstream-chat', { error: { status: 401, body: { error: { message: 'bad key' } } } });
+    llm.up.behave('upstream-chat', { error: { status: 401, body: { error: { message: 'bad key' } } } });
     const refusedKey = await grew([CALLS], () => expect(chat('gw-chat')).rejects.toMatchObject({ status: 502 }));
     expect(refusedKey[CALLS]).toEqual({ '{api="openai",outcome="upstream_failed"}': 1 });
 
     // An endpoint nobody listens on: never reached.
     const closed = await grew([CALLS, 'fulcrum_llm_refusals_total'], async () => {
-      const put = await t.server.inject({
+      const put = await llm.t.server.inject({
         method: 'PUT',
         url: '/v1/model-endpoints/openai-local',
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
@@ -134,12 +125,17 @@ describe('LLM gateway metrics', () => {
       try {
         await expect(chat('gw-chat')).rejects.toMatchObject({ status: 502, code: 'upstream_unavailable' });
       } finally {
-        const back = await t.server.inject({
+        const back = await llm.t.server.inject({
           method: 'PUT',
           url: '/v1/model-endpoints/openai-local',
           headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
           payload: {
-            spec: { api: 'openai', baseUrl: `${up.url}/v1`, credential: { env: 'FULCRUM_SECRET_LLM_TEST' }, timeoutMs: 20000 },
+            spec: {
+              api: 'openai',
+              baseUrl: `${llm.up.url}/v1`,
+              credential: { env: 'FULCRUM_SECRET_LLM_TEST' },
+              timeoutMs: 20000,
+            },
           },
         });
         expect(back.statusCode, back.body).toBe(200);
@@ -150,7 +146,7 @@ describe('LLM gateway metrics', () => {
   });
 
   it('counts a stream the client left as cancelled, with no provider time', async () => {
-    up.behave('upstream-chat', { outputTokens: 50, stallAfter: 2 });
+    llm.up.behave('upstream-chat', { outputTokens: 50, stallAfter: 2 });
     const before = samples(await scrape(), CALLS).get('{api="openai",outcome="cancelled"}') ?? 0;
     const timed0 =
       samples(await scrape(), 'fulcrum_llm_upstream_seconds_count').get('{endpoint="openai-local",stream="true"}') ?? 0;

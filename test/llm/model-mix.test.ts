@@ -5,11 +5,10 @@
 //   free. Now the task's trace takes the gateway's figures, whichever record arrives first;
 // - a client asking for claude-opus-4-5 (another model, a third of the price) was served claude-opus-4,
 //   which it had registered: `-5` after a known name was read as a version of it.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { applyAndKey, costOf, llmBundle, PRICE, type ScriptedStack, startScriptedStack } from '../llm/fixture.js';
-import type { Scripted } from '../llm/scripted-upstream.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { costOf, PRICE, useLlmStack } from '../llm/fixture.js';
 import { otlpExport } from '../support/otlp.js';
-import { ADMIN_TOKEN, type TestServer } from '../support/server.js';
+import { ADMIN_TOKEN } from '../support/server.js';
 import { until } from '../support/wait.js';
 
 const EXTRA = `
@@ -54,31 +53,24 @@ spec:
 ---`;
 
 describe('the LLM gateway in the model mix (sqlite)', () => {
-  let stack: ScriptedStack;
-  let t: TestServer;
-  let sc: Scripted;
-  let url: string;
+  const llm = useLlmStack('sqlite', { scripted: true, extra: EXTRA });
   const keys: Record<string, string> = {};
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
   const post = (agent: string, path: string, body: unknown) =>
-    fetch(`${url}${path}`, {
+    fetch(`${llm.url}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${keys[agent]}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
 
   beforeAll(async () => {
-    stack = await startScriptedStack();
-    ({ t, sc, url } = stack);
-    keys['llm-bot'] = await applyAndKey(t.server, llmBundle(sc.url, EXTRA));
+    keys['llm-bot'] = llm.key;
     for (const a of ['opus-bot', 'mix-bot']) {
-      const r = await t.server.inject({ method: 'POST', url: `/v1/agents/${a}/keys`, headers: admin });
+      const r = await llm.t.server.inject({ method: 'POST', url: `/v1/agents/${a}/keys`, headers: admin });
       expect(r.statusCode, r.body).toBe(201);
       keys[a] = r.json().key;
     }
   });
-  afterAll(async () => stack?.close());
-  afterEach(() => stack.reset());
 
   it('answers 404 for a model id that only starts like a registered one, and calls nothing', async () => {
     const r = await post('opus-bot', '/llm/anthropic/v1/messages', {
@@ -87,13 +79,13 @@ describe('the LLM gateway in the model mix (sqlite)', () => {
       messages: [{ role: 'user', content: 'hi' }],
     });
     const body = await r.text();
-    expect({ status: r.status, forwarded: sc.received.map((x) => x.body.model) }).toEqual({ status: 404, forwarded: [] });
+    expect({ status: r.status, forwarded: llm.sc.received.map((x) => x.body.model) }).toEqual({ status: 404, forwarded: [] });
     expect(body).toContain('model_not_found');
   });
 
   /** The upstream answers `id` with 1000 input and 100 output tokens. */
   const answerAs = (id: string) =>
-    sc.scripts.set('upstream-chat', (_req, _body, res) => {
+    llm.sc.scripts.set('upstream-chat', (_req, _body, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
           id,
@@ -128,7 +120,7 @@ describe('the LLM gateway in the model mix (sqlite)', () => {
         'gen_ai.usage.output_tokens': 0,
       },
     });
-    const sent = await t.server.inject({
+    const sent = await llm.t.server.inject({
       method: 'POST',
       url: '/otlp/v1/traces',
       headers: { authorization: `Bearer ${keys['mix-bot']}` },
@@ -154,11 +146,11 @@ describe('the LLM gateway in the model mix (sqlite)', () => {
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(r.status).toBe(200);
-    await t.server.llmGateway.flush();
+    await llm.t.server.llmGateway.flush();
   };
   const gatewayRecords = async () =>
     (
-      await t.app.database.db
+      await llm.t.app.database.db
         .selectFrom('spans')
         .select('span_id')
         .where('agent', '=', 'mix-bot')
@@ -167,11 +159,16 @@ describe('the LLM gateway in the model mix (sqlite)', () => {
     ).length;
   // Rows a trace moved away from stay, at zero.
   const mix = () =>
-    t.app.database.db.selectFrom('model_tasks_daily').selectAll().where('agent', '=', 'mix-bot').where('tasks', '>', 0).execute();
+    llm.t.app.database.db
+      .selectFrom('model_tasks_daily')
+      .selectAll()
+      .where('agent', '=', 'mix-bot')
+      .where('tasks', '>', 0)
+      .execute();
   const cost = async () =>
     Number(
       (
-        await t.app.database.db
+        await llm.t.app.database.db
           .selectFrom('evidence_daily')
           .select((eb) => [eb.fn.sum<number>('cost_measured_usd').as('cost')])
           .where('agent', '=', 'mix-bot')

@@ -3,11 +3,9 @@
 // expiry used to be computed before the wait, so a long wait could let it lapse mid-call and free
 // room under the limit for calls that would overshoot it).
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/wait.js';
-import { applyAndKey, bindSecret, llmBundle } from './fixture.js';
-import { type FakeUpstream, startFakeUpstream } from './upstream.js';
+import { useLlmStack } from './fixture.js';
 
 // One call's worst case is ~1,100 input tokens (its body and the per-call allowance) at 1 USD a
 // million plus 50 output at 2: ~0.0012 USD. The limit holds one, not two.
@@ -24,26 +22,16 @@ const TIMEOUT_MS = 20_000; // the fixture's endpoints
 const GRACE_MS = 60_000; // src/llm/gateway.ts RESERVATION_GRACE_MS
 
 describe('a call that waits for room under a limit', () => {
-  let t: TestServer;
-  let up: FakeUpstream;
+  const llm = useLlmStack('sqlite', { config: { llmReservationWaitMs: 10_000 }, extra: TIGHT });
   let openai: OpenAI;
 
   beforeAll(async () => {
-    up = await startFakeUpstream();
-    bindSecret(up.url);
-    t = await startTestServer('sqlite', { outboundAllowHosts: [{ host: '127.0.0.1' }], llmReservationWaitMs: 10_000 });
-    const url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-    const key = await applyAndKey(t.server, llmBundle(up.url, TIGHT));
-    openai = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: key, maxRetries: 0 });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await up?.close();
+    openai = new OpenAI({ baseURL: `${llm.url}/llm/openai/v1`, apiKey: llm.key, maxRetries: 0 });
   });
 
   it('holds its reservation from when it is admitted, not from when it began to wait', async () => {
-    up.behave('upstream-chat', { latencyMs: 800 });
-    const held = () => t.app.database.db.selectFrom('llm_reservations').selectAll().execute();
+    llm.up.behave('upstream-chat', { latencyMs: 800 });
+    const held = () => llm.t.app.database.db.selectFrom('llm_reservations').selectAll().execute();
     const call = () =>
       openai.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 50 });
     const first = call();

@@ -4,24 +4,20 @@
 // call counts once, at the gateway's price (docs/llm-gateway.md, "Evidence"). Found by attack, session
 // 37: each such call was counted twice, once priced and once unpriced `no_usage`.
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { otlpExport } from '../support/otlp.js';
-import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { costOf, startLlmStack } from './fixture.js';
-import type { FakeUpstream } from './upstream.js';
+import { costOf, useLlmStack } from './fixture.js';
 
 describe.each(ENGINES)('a streamed gateway call whose client span names no response id (%s)', (engine) => {
-  let t: TestServer;
-  let up: FakeUpstream;
-  let key: string;
+  const llm = useLlmStack(engine);
   let openai: OpenAI;
   let spans = 0;
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   const costs = async () => {
-    const r = await t.request({ method: 'GET', url: `/v1/costs?groupBy=agent&from=${yesterday}&to=${tomorrow}` });
+    const r = await llm.t.request({ method: 'GET', url: `/v1/costs?groupBy=agent&from=${yesterday}&to=${tomorrow}` });
     return (r.json().rows.find((x: { key: string }) => x.key === 'llm-bot') ?? { calls: 0, unpricedCalls: 0, costUsd: 0 }) as {
       calls: number;
       unpricedCalls: number;
@@ -32,10 +28,10 @@ describe.each(ENGINES)('a streamed gateway call whose client span names no respo
   const clientSpan = (startMs: number, endMs: number, model = 'gw-chat') => {
     spans++;
     const hex = spans.toString(16).padStart(2, '0');
-    return t.request({
+    return llm.t.request({
       method: 'POST',
       url: '/otlp/v1/traces',
-      token: key,
+      token: llm.key,
       payload: otlpExport([
         {
           traceId: hex.repeat(16),
@@ -56,7 +52,7 @@ describe.each(ENGINES)('a streamed gateway call whose client span names no respo
   };
   /** One streamed call through the gateway, its record flushed and counted; when it ran. */
   const records = async () => {
-    const db = t.app.database.db;
+    const db = llm.t.app.database.db;
     const r = await db.selectFrom('spans').select(db.fn.countAll().as('n')).where('source', '=', 'llm').executeTakeFirstOrThrow();
     return Number(r.n);
   };
@@ -72,7 +68,7 @@ describe.each(ENGINES)('a streamed gateway call whose client span names no respo
     for await (const _ of stream);
     const endMs = Date.now();
     await until(async () => {
-      await t.server.llmGateway.flush();
+      await llm.t.server.llmGateway.flush();
       return (await records()) > before;
     }, 'the gateway record');
     return { startMs, endMs };
@@ -80,13 +76,7 @@ describe.each(ENGINES)('a streamed gateway call whose client span names no respo
   const PER_CALL = costOf({ input: 10, output: 5 });
 
   beforeAll(async () => {
-    let url: string;
-    ({ t, up, url, key } = await startLlmStack(engine));
-    openai = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: key, maxRetries: 0 });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await up?.close();
+    openai = new OpenAI({ baseURL: `${llm.url}/llm/openai/v1`, apiKey: llm.key, maxRetries: 0 });
   });
 
   it('counts the call once when the client span arrives after the gateway record', async () => {

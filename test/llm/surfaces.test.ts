@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleBuilt } from '../../src/http/console.js';
 import { launchBrowser, openPage, screenshot } from '../e2e/support/browser.js';
 import { cli } from '../support/process.js';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { ADMIN_TOKEN } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { applyAndKey, bindSecret, costOf, limitStatus, llmBundle } from './fixture.js';
-import { type FakeUpstream, startFakeUpstream } from './upstream.js';
+import { costOf, limitStatus, useLlmStack } from './fixture.js';
 
 const LIMITS = `
 apiVersion: fulcrum/v1
@@ -32,31 +31,22 @@ spec:
 `;
 
 describe('spend limits in the console and the CLI', () => {
-  let t: TestServer;
-  let up: FakeUpstream;
-  let url: string;
+  const llm = useLlmStack('sqlite', { extra: LIMITS });
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    up = await startFakeUpstream();
-    up.behave('*', { inputTokens: 1000, outputTokens: 500 });
-    bindSecret(up.url);
-    t = await startTestServer('sqlite', { outboundAllowHosts: [{ host: '127.0.0.1' }] });
-    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-    const key = await applyAndKey(t.server, llmBundle(up.url, LIMITS));
-    const client = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: key, maxRetries: 0 });
+    llm.up.behave('*', { inputTokens: 1000, outputTokens: 500 });
+    const client = new OpenAI({ baseURL: `${llm.url}/llm/openai/v1`, apiKey: llm.key, maxRetries: 0 });
     for (let i = 0; i < 3; i++)
       await client.chat.completions.create({ model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 600 });
-    await until(async () => (await limitStatus(t.server, 'cx-monthly')).reservedUsd === 0, 'the three calls to settle');
+    await until(async () => (await limitStatus(llm.t.server, 'cx-monthly')).reservedUsd === 0, 'the three calls to settle');
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    await t?.close();
-    await up?.close();
   });
 
   it('fulcrum spend-limits lists each limit and shows one with its burn-down', async () => {
-    const env = { PATH: process.env.PATH, FULCRUM_URL: url, FULCRUM_TOKEN: ADMIN_TOKEN };
+    const env = { PATH: process.env.PATH, FULCRUM_URL: llm.url, FULCRUM_TOKEN: ADMIN_TOKEN };
     const spent = 3 * costOf({ input: 1000, output: 500 });
     const list = await cli(env, 'spend-limits');
     expect(list.stderr).toBe('');
@@ -79,13 +69,13 @@ describe('spend limits in the console and the CLI', () => {
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
     const { page, errors } = await openPage(context);
-    await page.goto(`${url}/`);
+    await page.goto(`${llm.url}/`);
     await page.getByLabel('API token').fill(ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
     // Signing in checks the token with the server before it is kept: navigating sooner lands on the
     // sign-in form again (this test failed that way once in .ci/run, under load).
     await page.getByRole('navigation', { name: 'Console' }).waitFor();
-    await page.goto(`${url}/budget`);
+    await page.goto(`${llm.url}/budget`);
     const card = page.getByRole('region', { name: 'LLM spend limits' });
     const limit = card.getByRole('region', { name: 'Spend limit cx-monthly' });
     await limit.waitFor();

@@ -1,12 +1,10 @@
 // The W3C trace context a caller sends the LLM gateway (`traceparent`, `tracestate`): a valid one
 // places the call's record in the caller's trace and is sent on naming that record as the parent;
 // anything else is ignored, never refused, never stored nor sent on (docs/llm-gateway.md, "Trace context").
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { startLlmStack } from './fixture.js';
-import type { FakeUpstream } from './upstream.js';
+import { useLlmStack } from './fixture.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
@@ -14,37 +12,27 @@ const VALID = `00-${TRACE}-${PARENT}-01`;
 const STATE = 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7';
 
 describe.each(ENGINES)('the trace context a gateway call carries (%s)', (engine) => {
-  let t: TestServer;
-  let up: FakeUpstream;
-  let key: string;
-
-  beforeAll(async () => {
-    ({ t, up, key } = await startLlmStack(engine));
-  });
-  afterAll(async () => {
-    await t?.close();
-    await up?.close();
-  });
+  const llm = useLlmStack(engine);
 
   /** One chat call with `headers`: its record, and the trace context the provider was sent. */
   async function call(headers: Record<string, string>) {
-    const db = t.app.database.db;
+    const db = llm.t.app.database.db;
     const newest = async () => {
-      await t.server.llmGateway.flush();
+      await llm.t.server.llmGateway.flush();
       return db.selectFrom('spans').selectAll().where('source', '=', 'llm').orderBy('seq', 'desc').limit(1).executeTakeFirst();
     };
     const before = (await newest())?.seq ?? 0;
-    const r = await t.request({
+    const r = await llm.t.request({
       method: 'POST',
       url: '/llm/openai/v1/chat/completions',
-      token: key,
+      token: llm.key,
       headers,
       payload: { model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }] },
     });
     expect(r.statusCode, r.body).toBe(200);
     await until(async () => ((await newest())?.seq ?? 0) > before, 'the call’s record');
     const record = await newest();
-    const sent = up.received.at(-1)?.headers;
+    const sent = llm.up.received.at(-1)?.headers;
     return { record, traceparent: sent?.traceparent, tracestate: sent?.tracestate };
   }
 

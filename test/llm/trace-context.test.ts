@@ -6,43 +6,30 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { CHILD_NODE } from '../support/process.js';
-import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { startLlmStack } from './fixture.js';
-import type { FakeUpstream } from './upstream.js';
+import { useLlmStack } from './fixture.js';
 
 const CLIENT = path.resolve(import.meta.dirname, 'fixtures/traced-client.cjs');
 type ClientSpan = { name: string; traceId: string; spanId: string; parentSpanId: string | null };
 
 describe.each(ENGINES)('an OpenTelemetry-instrumented client of the gateway (%s)', (engine) => {
-  let t: TestServer;
-  let up: FakeUpstream;
-  let url: string;
-  let key: string;
-
-  beforeAll(async () => {
-    ({ t, up, url, key } = await startLlmStack(engine));
-  });
-  afterAll(async () => {
-    await t?.close();
-    await up?.close();
-  });
+  const llm = useLlmStack(engine);
 
   it('has each call recorded in its trace, under the span that sent it, and counted once', async () => {
     const { stdout } = await promisify(execFile)(CHILD_NODE, [CLIENT], {
-      env: { ...process.env, FULCRUM_URL: url, FULCRUM_KEY: key, MODEL: 'gw-chat', CLAUDE: 'gw-claude' },
+      env: { ...process.env, FULCRUM_URL: llm.url, FULCRUM_KEY: llm.key, MODEL: 'gw-chat', CLAUDE: 'gw-claude' },
       timeout: 60_000,
     });
     const spans: ClientSpan[] = stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    const db = t.app.database.db;
+    const db = llm.t.app.database.db;
     const records = async () => {
-      await t.server.llmGateway.flush();
+      await llm.t.server.llmGateway.flush();
       return db.selectFrom('spans').selectAll().where('source', '=', 'llm').orderBy('start_at').execute();
     };
     await until(async () => (await records()).length === 3, 'the gateway records of the three calls');
@@ -73,16 +60,16 @@ describe.each(ENGINES)('an OpenTelemetry-instrumented client of the gateway (%s)
     expect(twice?.trace_id).not.toBe(doubled?.traceId);
 
     // The provider hears of the gateway's record as the parent, never of the client's span.
-    const sent = up.received.find((r) => r.path.endsWith('/chat/completions'))?.headers.traceparent;
+    const sent = llm.up.received.find((r) => r.path.endsWith('/chat/completions'))?.headers.traceparent;
     expect(sent).toBe(`00-${chat?.trace_id}-${chat?.span_id}-01`);
-    const messages = up.received.filter((r) => r.path.endsWith('/messages')).map((r) => r.headers.traceparent);
+    const messages = llm.up.received.filter((r) => r.path.endsWith('/messages')).map((r) => r.headers.traceparent);
     expect(messages).toEqual([`00-${claude?.trace_id}-${claude?.span_id}-01`, `00-${twice?.trace_id}-${twice?.span_id}-01`]);
 
     // Counted once: the client's GenAI span of the chat call is the record's duplicate, and the task's
     // trace holds one call, at the gateway's price.
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const r = await t.request({ method: 'GET', url: `/v1/costs?groupBy=agent&from=${yesterday}&to=${tomorrow}` });
+    const r = await llm.t.request({ method: 'GET', url: `/v1/costs?groupBy=agent&from=${yesterday}&to=${tomorrow}` });
     const row = r.json().rows.find((x: { key: string }) => x.key === 'llm-bot');
     expect(row).toMatchObject({ calls: 3, unpricedCalls: 0 });
     expect(row.costUsd).toBeCloseTo(Number(chat?.cost_usd) + Number(claude?.cost_usd) + Number(twice?.cost_usd), 12);

@@ -3,48 +3,36 @@
 // each span pairs with the record in its own trace, whichever arrives first, so each task counts its
 // own call once (docs/llm-gateway.md, "Trace context"). By time alone the later span took the earlier
 // record: each task's trace then held the other's record's figures besides its own record, two calls.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { otlpExport } from '../support/otlp.js';
-import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { startLlmStack } from './fixture.js';
-import type { FakeUpstream } from './upstream.js';
+import { useLlmStack } from './fixture.js';
 
 describe.each(ENGINES)('two close calls of one model, each in its task’s trace (%s)', (engine) => {
-  let t: TestServer;
-  let up: FakeUpstream;
-  let key: string;
-
-  beforeEach(async () => {
-    ({ t, up, key } = await startLlmStack(engine));
-  });
-  afterEach(async () => {
-    await t?.close();
-    await up?.close();
-  });
+  const llm = useLlmStack(engine, { each: true });
 
   const tasks = (traces: string[]) =>
-    t.app.database.db
+    llm.t.app.database.db
       .selectFrom('task_traces')
       .select(['trace_id', 'calls', 'unpriced_calls'])
       .where('trace_id', 'in', traces)
       .orderBy('trace_id')
       .execute();
   async function gatewayCall(trace: string, parent: string) {
-    const r = await t.request({
+    const r = await llm.t.request({
       method: 'POST',
       url: '/llm/openai/v1/chat/completions',
-      token: key,
+      token: llm.key,
       headers: { traceparent: `00-${trace}-${parent}-01` },
       payload: { model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }] },
     });
     expect(r.statusCode, r.body).toBe(200);
   }
   async function flushed(n: number) {
-    const db = t.app.database.db;
+    const db = llm.t.app.database.db;
     await until(async () => {
-      await t.server.llmGateway.flush();
+      await llm.t.server.llmGateway.flush();
       const r = await db
         .selectFrom('spans')
         .select(db.fn.countAll().as('n'))
@@ -55,10 +43,10 @@ describe.each(ENGINES)('two close calls of one model, each in its task’s trace
   }
   /** A task's span (resolved) and its span of the model call: no response id, no usage. */
   async function clientExport(trace: string, spanId: string, startMs: number, endMs: number) {
-    const r = await t.request({
+    const r = await llm.t.request({
       method: 'POST',
       url: '/otlp/v1/traces',
-      token: key,
+      token: llm.key,
       payload: otlpExport([
         {
           traceId: trace,

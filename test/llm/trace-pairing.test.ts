@@ -4,44 +4,32 @@
 // mix"; docs/llm-gateway.md, "Trace context"). Before the record joined the caller's trace it sat in
 // a trace of its own, and the client's span counted in the task's with the record's figures: both
 // there, the task would have counted the call twice.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { otlpExport } from '../support/otlp.js';
-import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { startLlmStack } from './fixture.js';
-import type { FakeUpstream } from './upstream.js';
+import { useLlmStack } from './fixture.js';
 
 describe.each(ENGINES)('a task’s call through the gateway, in the task’s trace (%s)', (engine) => {
-  let t: TestServer;
-  let up: FakeUpstream;
-  let key: string;
-
-  beforeAll(async () => {
-    ({ t, up, key } = await startLlmStack(engine));
-  });
-  afterAll(async () => {
-    await t?.close();
-    await up?.close();
-  });
+  const llm = useLlmStack(engine);
 
   const taskOf = (trace: string) =>
-    t.app.database.db.selectFrom('task_traces').selectAll().where('trace_id', '=', trace).executeTakeFirstOrThrow();
+    llm.t.app.database.db.selectFrom('task_traces').selectAll().where('trace_id', '=', trace).executeTakeFirstOrThrow();
   /** The gateway call, sent with `traceparent`: its record, flushed, and the answer's response id. */
   async function gatewayCall(trace: string, parent: string) {
-    const r = await t.request({
+    const r = await llm.t.request({
       method: 'POST',
       url: '/llm/openai/v1/chat/completions',
-      token: key,
+      token: llm.key,
       headers: { traceparent: `00-${trace}-${parent}-01` },
       payload: { model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }] },
     });
     expect(r.statusCode, r.body).toBe(200);
-    const db = t.app.database.db;
+    const db = llm.t.app.database.db;
     const record = () =>
       db.selectFrom('spans').selectAll().where('trace_id', '=', trace).where('source', '=', 'llm').executeTakeFirst();
     await until(async () => {
-      await t.server.llmGateway.flush();
+      await llm.t.server.llmGateway.flush();
       return (await record()) !== undefined;
     }, 'the call’s record');
     return { record: await record(), responseId: r.json().id as string };
@@ -51,10 +39,10 @@ describe.each(ENGINES)('a task’s call through the gateway, in the task’s tra
     trace: string,
     call: { spanId: string; startMs: number; endMs: number; attributes: Record<string, string | number> },
   ) {
-    const r = await t.request({
+    const r = await llm.t.request({
       method: 'POST',
       url: '/otlp/v1/traces',
-      token: key,
+      token: llm.key,
       payload: otlpExport([
         {
           traceId: trace,

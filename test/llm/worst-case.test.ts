@@ -3,22 +3,11 @@
 // (that bounds each input), and compaction, a step the output limit does not bound, is refused under a
 // limit and charged in full (usage.iterations) where none applies.
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type TestServer } from '../support/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN } from '../support/server.js';
 import { until } from '../support/wait.js';
-import {
-  applyAndKey,
-  costOf,
-  limitedAgent,
-  limitStatus,
-  llmBundle,
-  PRICE,
-  type ScriptedStack,
-  SECRET_ENV,
-  startScriptedStack,
-} from './fixture.js';
-import { type Scripted, sse } from './scripted-upstream.js';
-import type { FakeUpstream } from './upstream.js';
+import { costOf, limitedAgent, limitStatus, llmBundle, PRICE, SECRET_ENV, useLlmStack } from './fixture.js';
+import { sse } from './scripted-upstream.js';
 
 const AGENTS: Array<[string, number, ('block' | 'alert')?]> = [
   ['wc-maxtok', 0.005],
@@ -87,52 +76,47 @@ const COMPACTED = {
 const COMPACTED_COST = costOf({ input: 18000 + 2300, output: 350 + 100 });
 
 describe('LLM gateway: the worst case covers the bill', () => {
-  let stack: ScriptedStack;
-  let t: TestServer;
-  let up: FakeUpstream;
-  let sc: Scripted;
-  let url: string;
+  const llm = useLlmStack('sqlite', {
+    scripted: true,
+    bundle: (upstream) =>
+      llmBundle(upstream, extra(upstream)).map((f) =>
+        f.path === 'llm.yaml'
+          ? { ...f, content: f.content.replace('models: [gw-chat,', 'models: [wc-maxtok, wc-embed, gw-chat,') }
+          : f,
+      ),
+  });
   const keys: Record<string, string> = {};
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
   const post = (name: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${url}${path}`, {
+    fetch(`${llm.url}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${keys[name]}`, 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
     });
   /** The agent's limit once its calls are settled. */
   const settled = async (name: string) => {
-    let s = await limitStatus(t.server, `${name}-daily`);
+    let s = await limitStatus(llm.t.server, `${name}-daily`);
     await until(async () => {
-      s = await limitStatus(t.server, `${name}-daily`);
+      s = await limitStatus(llm.t.server, `${name}-daily`);
       return s.reservedUsd === 0 && s.calls > 0;
     }, 'reservations to settle');
     return s;
   };
 
   beforeAll(async () => {
-    stack = await startScriptedStack();
-    ({ t, up, sc, url } = stack);
-    const files = llmBundle(sc.url, extra(sc.url)).map((f) =>
-      f.path === 'llm.yaml'
-        ? { ...f, content: f.content.replace('models: [gw-chat,', 'models: [wc-maxtok, wc-embed, gw-chat,') }
-        : f,
-    );
-    keys['llm-bot'] = await applyAndKey(t.server, files);
+    keys['llm-bot'] = llm.key;
     for (const [name] of AGENTS) {
-      const r = await t.server.inject({ method: 'POST', url: `/v1/agents/${name}/keys`, headers: admin });
+      const r = await llm.t.server.inject({ method: 'POST', url: `/v1/agents/${name}/keys`, headers: admin });
       expect(r.statusCode, r.body).toBe(201);
       keys[name] = r.json().key;
     }
   });
-  afterAll(async () => stack?.close());
-  afterEach(() => stack.reset());
 
   it('sends the bound a call names in the member the endpoint reads (outputLimit), so its spend stays within the limit', async () => {
     // An OpenAI-compatible server that reads only max_tokens (why the operator set outputLimit):
     // sent none, it writes to its own default (here 5,000 tokens).
-    sc.scripts.set('wc-maxtok-up', (_req, body, res) => {
+    llm.sc.scripts.set('wc-maxtok-up', (_req, body, res) => {
       const output = typeof body.max_tokens === 'number' ? body.max_tokens : 5000;
       res.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
@@ -145,7 +129,7 @@ describe('LLM gateway: the worst case covers the bill', () => {
         }),
       );
     });
-    const openai = new OpenAI({ baseURL: `${url}/llm/openai/v1`, apiKey: keys['wc-maxtok'], maxRetries: 0 });
+    const openai = new OpenAI({ baseURL: `${llm.url}/llm/openai/v1`, apiKey: keys['wc-maxtok'], maxRetries: 0 });
     // The client bounds its output with OpenAI's current member: 10 tokens of output are reserved.
     const r = await openai.chat.completions.create({
       model: 'wc-maxtok',
@@ -154,7 +138,7 @@ describe('LLM gateway: the worst case covers the bill', () => {
     });
     expect(r.choices).toHaveLength(1);
     // Sent as the member the endpoint reads, and only it; 5,000 tokens (0.01 USD) would pass the limit.
-    const sent = sc.received.at(-1)?.body ?? {};
+    const sent = llm.sc.received.at(-1)?.body ?? {};
     expect({ max_tokens: sent.max_tokens, max_completion_tokens: sent.max_completion_tokens }).toEqual({
       max_tokens: 10,
       max_completion_tokens: undefined,
@@ -166,7 +150,7 @@ describe('LLM gateway: the worst case covers the bill', () => {
     // Both members sent: the larger is what was reserved, and what is sent. To an endpoint that reads
     // max_completion_tokens (the default, OpenAI's), the bound goes as that member alone: OpenAI
     // refuses a call that sets both.
-    sc.received.length = 0;
+    llm.sc.received.length = 0;
     const both = await post('llm-bot', '/llm/openai/v1/chat/completions', {
       model: 'gw-chat',
       max_tokens: 7,
@@ -174,7 +158,7 @@ describe('LLM gateway: the worst case covers the bill', () => {
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(both.status, await both.text()).toBe(200);
-    const asDefault = sc.received.at(-1)?.body ?? {};
+    const asDefault = llm.sc.received.at(-1)?.body ?? {};
     expect({ max_tokens: asDefault.max_tokens, max_completion_tokens: asDefault.max_completion_tokens }).toEqual({
       max_tokens: undefined,
       max_completion_tokens: 7,
@@ -183,16 +167,16 @@ describe('LLM gateway: the worst case covers the bill', () => {
 
   it("does not cap an embeddings call with many inputs at the Model's contextWindow (that bounds each input)", async () => {
     // 40 inputs of ~100 tokens each: each far under the 512-token window, 4,000 tokens in all.
-    up.behave('wc-embed-up', { inputTokens: 4000 });
+    llm.up.behave('wc-embed-up', { inputTokens: 4000 });
     const input = Array.from({ length: 40 }, (_, i) => `${i} ${'lorem ipsum dolor sit amet '.repeat(18)}`);
     const r = await post('wc-emb', '/llm/openai/v1/embeddings', { model: 'wc-embed', input });
     // Its body bounds it (over 4,000 bytes): 0.004 USD and more, past the 0.002 USD limit (capped at
     // the window, 512 tokens, it was admitted and billed 0.004 USD).
     expect(r.status).toBe(429);
     expect((await r.json()).error.code).toBe('spend_limit_exceeded');
-    expect(sc.received).toHaveLength(0);
+    expect(llm.sc.received).toHaveLength(0);
     // One input, within the limit, goes through.
-    up.behave('wc-embed-up', { inputTokens: 3 });
+    llm.up.behave('wc-embed-up', { inputTokens: 3 });
     const one = await post('wc-emb', '/llm/openai/v1/embeddings', { model: 'wc-embed', input: 'hello' });
     expect(one.status, await one.text()).toBe(200);
     const s = await settled('wc-emb');
@@ -236,7 +220,7 @@ describe('LLM gateway: the worst case covers the bill', () => {
       expect(json.error.message).toMatch(/runs compaction \(.*\) within this call as a summary of the conversation/);
       expect(json.error.message).toMatch(/summarise the conversation yourself, in a call of its own/);
     }
-    expect(sc.received).toHaveLength(0);
+    expect(llm.sc.received).toHaveLength(0);
     // The other edits only clear input: forwarded.
     const cleared = await post(
       'wc-compact',
@@ -253,7 +237,7 @@ describe('LLM gateway: the worst case covers the bill', () => {
   });
 
   it('charges a call that compacted its context for every step it lists in usage.iterations, whole and streamed', async () => {
-    sc.scripts.set('gw-claude', (_req, body, res) => {
+    llm.sc.scripts.set('gw-claude', (_req, body, res) => {
       if (body.stream) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         const { iterations: _, ...top } = COMPACTED;
@@ -317,7 +301,7 @@ describe('LLM gateway: the worst case covers the bill', () => {
     const streamed = await call(true);
     expect(streamed.status).toBe(200);
     expect(await streamed.text()).toContain('message_stop');
-    await until(async () => (await limitStatus(t.server, 'wc-alert-daily')).calls === 2, 'the second call');
+    await until(async () => (await limitStatus(llm.t.server, 'wc-alert-daily')).calls === 2, 'the second call');
     expect((await settled('wc-alert')).spentUsd).toBeCloseTo(2 * COMPACTED_COST, 9);
   });
 });
