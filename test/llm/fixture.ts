@@ -1,6 +1,7 @@
 // The registry the LLM gateway tests run on: the mini enterprise, two ModelEndpoints on the fake
 // upstream (OpenAI and Anthropic APIs) and models that are approved and priced, banned, unpriced or
-// outside the agent's archetype; an agent with a key; spend limits as each test needs.
+// outside the agent's archetype; an agent with a key; spend limits as each test needs; and the
+// servers they run on (useLlmStack, the hooks most files start with).
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
@@ -103,18 +104,27 @@ export async function applyAndKey(server: FastifyInstance, files: Array<{ path: 
 
 /**
  * A server on `engine` listening on 127.0.0.1 (settings `overrides` besides the outbound allowance),
- * its LLM endpoints on a fake provider (the bundle applied), and a key of llm-bot. The caller closes
- * `t` and `up`.
+ * its LLM endpoints on a fake provider (`bundle`, llmBundle unless given, applied), and a key of
+ * `agent`. The caller closes `t` and `up`; what started is closed here when a later step fails.
  */
 export async function startLlmStack(
   engine: Engine,
   overrides: Partial<Config> = {},
+  bundle: (upstreamUrl: string) => Array<{ path: string; content: string }> = llmBundle,
+  agent = 'llm-bot',
 ): Promise<{ t: TestServer; up: FakeUpstream; url: string; key: string }> {
   const up = await startFakeUpstream();
-  bindSecret(up.url);
-  const t = await startTestServer(engine, { outboundAllowHosts: [{ host: '127.0.0.1' }], ...overrides });
-  const url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-  return { t, up, url, key: await applyAndKey(t.server, llmBundle(up.url)) };
+  let t: TestServer | undefined;
+  try {
+    bindSecret(up.url);
+    t = await startTestServer(engine, { outboundAllowHosts: [{ host: '127.0.0.1' }], ...overrides });
+    const url = await t.server.listen({ host: '127.0.0.1', port: 0 });
+    return { t, up, url, key: await applyAndKey(t.server, bundle(up.url), agent) };
+  } catch (err) {
+    await t?.close();
+    await up.close();
+    throw err;
+  }
 }
 
 /** The USD cost of tokens at PRICE. */
@@ -236,16 +246,12 @@ export function useLlmStack(engine: Engine, options: LlmStackOptions = {}): LlmS
       started = { t: s.t, up: s.up, sc: s.sc, url: s.url, key: await applyAndKey(s.t.server, bundle(s.sc.url), agent) };
       return;
     }
-    const up = await startFakeUpstream();
-    close = () => up.close();
-    bindSecret(up.url);
-    const t = await startTestServer(engine, { outboundAllowHosts: [{ host: '127.0.0.1' }], ...config });
+    const s = await startLlmStack(engine, config, bundle, agent);
     close = async () => {
-      await t.close();
-      await up.close();
+      await s.t.close();
+      await s.up.close();
     };
-    const url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-    started = { t, up, url, key: await applyAndKey(t.server, bundle(up.url), agent) };
+    started = s;
   };
   const stop = async () => {
     const closing = close;
