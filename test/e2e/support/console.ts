@@ -61,7 +61,11 @@ export async function startConsole(engine: Engine, options: ConsoleOptions): Pro
     };
     return seeded ? { ...started, seeded } : started;
   } catch (err) {
-    await close();
+    try {
+      await close();
+    } catch (closing) {
+      throw new AggregateError([err, closing], 'the console did not start, and closing what had started failed too');
+    }
     throw err;
   }
 }
