@@ -3,35 +3,23 @@
 // same model at the same moment) no longer takes it for its own, and counts as the call it is, in both
 // orders of arrival (docs/llm-gateway.md, "Evidence"). The record stayed free, the direct call's span
 // became its second duplicate, and the agent's calls counted one fewer.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { otlpExport } from '../support/otlp.js';
-import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { clientChatSpan, startLlmStack } from './fixture.js';
-import type { FakeUpstream } from './upstream.js';
+import { clientChatSpan, useLlmStack } from './fixture.js';
 
 describe.each(ENGINES)('a record matched by response id, and a direct call beside it (%s)', (engine) => {
-  let t: TestServer;
-  let up: FakeUpstream;
-  let key: string;
+  const llm = useLlmStack(engine, { each: true });
 
-  beforeEach(async () => {
-    ({ t, up, key } = await startLlmStack(engine));
-  });
-  afterEach(async () => {
-    await t?.close();
-    await up?.close();
-  });
-
-  const db = () => t.app.database.db;
+  const db = () => llm.t.app.database.db;
   const records = () => db().selectFrom('spans').selectAll().where('source', '=', 'llm').execute();
   /** A gateway call without trace context: its record, flushed, and the answer's response id. */
   async function gatewayCall() {
-    const r = await t.request({
+    const r = await llm.t.request({
       method: 'POST',
       url: '/llm/openai/v1/chat/completions',
-      token: key,
+      token: llm.key,
       payload: { model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }] },
     });
     expect(r.statusCode, r.body).toBe(200);
@@ -39,13 +27,13 @@ describe.each(ENGINES)('a record matched by response id, and a direct call besid
   }
   async function flushed() {
     await until(async () => {
-      await t.server.llmGateway.flush();
+      await llm.t.server.llmGateway.flush();
       return (await records()).length === 1;
     }, 'the call’s record');
     return (await records())[0];
   }
   async function send(body: object) {
-    const r = await t.request({ method: 'POST', url: '/otlp/v1/traces', token: key, payload: body });
+    const r = await llm.t.request({ method: 'POST', url: '/otlp/v1/traces', token: llm.key, payload: body });
     expect(r.statusCode, r.body).toBe(200);
   }
   /** A direct streamed call's span (OpenInference's: no id, no usage) from `startMs` to now. */
@@ -62,7 +50,7 @@ describe.each(ENGINES)('a record matched by response id, and a direct call besid
     ]);
   async function callsOfTheBot() {
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-    const r = await t.request({ method: 'GET', url: `/v1/costs?groupBy=agent&from=${day(-1)}&to=${day(1)}` });
+    const r = await llm.t.request({ method: 'GET', url: `/v1/costs?groupBy=agent&from=${day(-1)}&to=${day(1)}` });
     return r.json().rows.find((x: { key: string }) => x.key === 'llm-bot');
   }
 

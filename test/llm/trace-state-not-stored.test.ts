@@ -2,33 +2,21 @@
 // nowhere, nor is an exported span's `traceState` (docs/llm-gateway.md, "Trace context": nothing
 // Fulcrum shows reads it, and it holds other vendors' opaque data). Pinned across every table, so a
 // later change that starts keeping it has to say where it shows and how it is bounded.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { otlpExport } from '../support/otlp.js';
-import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { startLlmStack } from './fixture.js';
-import type { FakeUpstream } from './upstream.js';
+import { useLlmStack } from './fixture.js';
 
 const TRACE = '7'.repeat(32);
 const MARK = 'zq9marker';
 
 describe.each(ENGINES)('a caller’s tracestate (%s)', (engine) => {
-  let t: TestServer;
-  let up: FakeUpstream;
-  let key: string;
-
-  beforeAll(async () => {
-    ({ t, up, key } = await startLlmStack(engine));
-  });
-  afterAll(async () => {
-    await t?.close();
-    await up?.close();
-  });
+  const llm = useLlmStack(engine);
 
   /** Every table's rows as text, each with its table's name. */
   async function everything(): Promise<string[]> {
-    const db = t.app.database.db;
+    const db = llm.t.app.database.db;
     const tables = await db.introspection.getTables();
     const out: string[] = [];
     for (const table of tables) {
@@ -43,18 +31,18 @@ describe.each(ENGINES)('a caller’s tracestate (%s)', (engine) => {
 
   it('is passed on with the call and kept in no table, nor is an exported span’s traceState', async () => {
     const state = `vendor=${MARK},other=x`;
-    const r = await t.request({
+    const r = await llm.t.request({
       method: 'POST',
       url: '/llm/openai/v1/chat/completions',
-      token: key,
+      token: llm.key,
       headers: { traceparent: `00-${TRACE}-${'b'.repeat(16)}-01`, tracestate: state },
       payload: { model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }] },
     });
     expect(r.statusCode, r.body).toBe(200);
-    expect(up.received.at(-1)?.headers.tracestate).toBe(state);
-    const db = t.app.database.db;
+    expect(llm.up.received.at(-1)?.headers.tracestate).toBe(state);
+    const db = llm.t.app.database.db;
     await until(async () => {
-      await t.server.llmGateway.flush();
+      await llm.t.server.llmGateway.flush();
       return (await db.selectFrom('spans').select('span_id').where('trace_id', '=', TRACE).execute()).length === 1;
     }, 'the call’s record');
 
@@ -70,7 +58,7 @@ describe.each(ENGINES)('a caller’s tracestate (%s)', (engine) => {
     ]);
     const span = body.resourceSpans[0]?.scopeSpans[0]?.spans[0] as Record<string, unknown>;
     span.traceState = `vendor=${MARK}`;
-    const e = await t.request({ method: 'POST', url: '/otlp/v1/traces', token: key, payload: body });
+    const e = await llm.t.request({ method: 'POST', url: '/otlp/v1/traces', token: llm.key, payload: body });
     expect(e.statusCode, e.body).toBe(200);
 
     const rows = await everything();
