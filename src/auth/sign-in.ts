@@ -5,7 +5,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { sameEmail } from '../registry/email.js';
 import type { RegistrySnapshot } from '../registry/model.js';
 import type { ConsoleSessions, SessionKind } from './console-sessions.js';
+import { firstSeen } from './first-seen.js';
 import type { OidcSettings } from './identity-config.js';
+import { errorCode, idpSaid, OUTAGE_CODES } from './idp-errors.js';
 import { IdpError, type Issuer, randomToken, s256, TokenRefused } from './oidc.js';
 
 /** How long a started console sign-in may take at the IdP. */
@@ -61,6 +63,8 @@ export function createPeopleSignIn(deps: {
 }) {
   const { oidc, issuer } = deps;
   const now = deps.now ?? Date.now;
+  /** Device codes whose poll found the IdP unusable, recorded already. */
+  const outageOf = firstSeen({ max: 10_000, ttlMs: 30 * 60_000, now });
   const clientAuth = oidc.clientSecret ? { clientId: oidc.clientId, secret: oidc.clientSecret } : undefined;
   /** The client `fulcrum login` uses: a public one when the operator named it, else Fulcrum's own. */
   const device = oidc.deviceClientId
@@ -235,11 +239,13 @@ export function createPeopleSignIn(deps: {
         );
       if (!same(query.state, login.state))
         throw new SignInRefused('The sign-in answer does not match this browser (state). Start again.', 400);
-      if (query.error)
-        throw new SignInRefused(
-          `the IdP did not sign you in: ${query.error}${query.error_description ? ` (${query.error_description})` : ''}`,
-          400,
-        );
+      // The IdP's refusal, come back to the browser that started the sign-in: recorded, as the
+      // refusals after a code are, and charged to the address first (an IdP outage, to its budget of
+      // calls to the IdP, as a code exchange in an outage is). Before, it was a page and nothing more.
+      if (query.error !== undefined) {
+        const said = idpSaid(query.error, query.error_description, oidc.name);
+        throw await refused(said.outage ? redeeming : refusing, said.message, said.status, undefined, {});
+      }
       // RFC 9207: when the IdP names itself in the answer, it must be the one we sent the person to
       // (as its discovery document spells it: the settings drop a trailing slash).
       if (query.iss !== undefined && query.iss !== (await issuer.identifier()))
@@ -259,6 +265,9 @@ export function createPeopleSignIn(deps: {
           },
           clientAuth,
         );
+        // The IdP failing (5xx, server_error) is an outage (503, below), not a code refused.
+        if (status >= 500 || (status !== 200 && OUTAGE_CODES.has(errorCode(body, status))))
+          throw new IdpError(`the IdP's token endpoint answered ${status} (${errorCode(body, status)})`);
         // A code the IdP refuses (used already, made up, for another client) is recorded, as a token refused is.
         if (status !== 200)
           throw await refused(
@@ -309,39 +318,52 @@ export function createPeopleSignIn(deps: {
 
     /** `fulcrum login`, step two (polled): pending, or the person's session. */
     async devicePoll(deviceCode: string, refusing: Refusing = () => {}) {
-      const { status, body } = await issuer.post(
-        await endpoint('token_endpoint'),
-        {
-          grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
-          device_code: deviceCode,
-          ...(device.auth ? {} : { client_id: device.clientId }),
-        },
-        device.auth,
-      );
-      if (status !== 200) {
-        const error = errorCode(body, status);
-        if (error === 'authorization_pending' || error === 'slow_down') return { pending: error } as const;
-        // A person declining the sign-in at the IdP, or a code that expired before anyone entered it
-        // (one phished and not taken up, say), is recorded, as the console's refusals are, and charged to
-        // the address as they are (`refusing`), so its entries come no faster than its budget. A code the
-        // IdP does not know is not: anyone can make one up, as anyone can link to /auth/callback.
-        if (error === 'expired_token')
-          throw await refused(refusing, 'the code expired before it was entered: run `fulcrum login` again', 400, undefined, {});
-        if (error === 'access_denied') throw await refused(refusing, 'the sign-in was denied at the IdP', 400, undefined, {});
-        throw new SignInRefused(`the IdP refused the device code (${error})`, 400);
+      try {
+        return await poll(deviceCode, refusing);
+      } catch (err) {
+        // The IdP unusable while `fulcrum login` polls: recorded once per code (and node), not at every
+        // poll, which `fulcrum login` goes on making for a while; each poll counted against the address's
+        // budget of calls to the IdP, so made-up codes add entries no faster than that.
+        if (err instanceof IdpError && outageOf.first(deviceCode))
+          await deps.recordAct({
+            kind: 'auth.refused',
+            actor: 'oidc',
+            detail: { reason: `the identity provider, polled for a \`fulcrum login\`: ${err.message}`, issuer: oidc.issuer },
+          });
+        throw err;
       }
-      return { session: await finish(body, device.clientId, 'cli', refusing) } as const;
     },
   };
-}
 
-/**
- * The IdP's `error` (RFC 6749 §5.2: ASCII, no quotes or backslash), or its HTTP status: what an entry and the
- * page quote of its answer, bounded, so that an IdP (or whoever answers in its place) writes no more into the log.
- */
-function errorCode(body: Record<string, unknown>, status: number): string {
-  const error = body.error;
-  return typeof error === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(error) ? error : `http_${status}`;
+  /** `fulcrum login`, step two: one poll of the IdP. */
+  async function poll(deviceCode: string, refusing: Refusing) {
+    const { status, body } = await issuer.post(
+      await endpoint('token_endpoint'),
+      {
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+        device_code: deviceCode,
+        ...(device.auth ? {} : { client_id: device.clientId }),
+      },
+      device.auth,
+    );
+    if (status !== 200) {
+      const error = errorCode(body, status);
+      // The IdP failing (5xx, server_error, temporarily_unavailable) is an outage, not a refusal of the
+      // code: the poll is answered 503 and `fulcrum login` tries again (before, it was a refused code,
+      // a failed credential of the address, and the CLI stopped).
+      if (status >= 500 || OUTAGE_CODES.has(error)) throw new IdpError(`the IdP's token endpoint answered ${status} (${error})`);
+      if (error === 'authorization_pending' || error === 'slow_down') return { pending: error } as const;
+      // A person declining the sign-in at the IdP, or a code that expired before anyone entered it
+      // (one phished and not taken up, say), is recorded, as the console's refusals are, and charged to
+      // the address as they are (`refusing`), so its entries come no faster than its budget. A code the
+      // IdP does not know is not: anyone can make one up, as anyone can link to /auth/callback.
+      if (error === 'expired_token')
+        throw await refused(refusing, 'the code expired before it was entered: run `fulcrum login` again', 400, undefined, {});
+      if (error === 'access_denied') throw await refused(refusing, 'the sign-in was denied at the IdP', 400, undefined, {});
+      throw new SignInRefused(`the IdP refused the device code (${error})`, 400);
+    }
+    return { session: await finish(body, device.clientId, 'cli', refusing) } as const;
+  }
 }
 
 function same(a: string, b: string): boolean {

@@ -106,6 +106,8 @@ function errorMessage(error: unknown): string | undefined {
 /** The longest a sign-in waits for its code to be entered, and the slowest it polls, whatever the server says. */
 const MAX_WAIT_S = 1800;
 const MAX_INTERVAL_S = 60;
+/** Polls in a row that find the IdP unusable before `fulcrum login` gives up. */
+const MAX_UNANSWERED = 3;
 
 const API_TOKEN_HELP =
   'sign in with an API token instead: an administrator runs `fulcrum tokens create --person <you>`, and you set FULCRUM_TOKEN';
@@ -140,12 +142,24 @@ export async function login(argv: string[], env: NodeJS.ProcessEnv = process.env
   const pace = (seconds: number) => Math.min(MAX_INTERVAL_S, Math.max(1, seconds));
   let interval = pace(Number(start.data.interval) || 5);
   const deadline = Date.now() + Number(expiresIn) * 1000;
+  /** Polls in a row the IdP could not answer (503): a short outage is waited out, a long one ends the sign-in. */
+  let unanswered = 0;
   while (Date.now() < deadline) {
     // RFC 8628 §3.5: poll no faster than the interval; slow_down adds five seconds.
     await new Promise((r) => setTimeout(r, Math.min(interval * 1000, Math.max(0, deadline - Date.now()))));
     const r = await api.POST('/auth/device/token', { body: { deviceCode } });
     if (r.response.status === 202) {
+      unanswered = 0;
       if (r.data && 'pending' in r.data && r.data.pending === 'slow_down') interval = pace(interval + 5);
+      continue;
+    }
+    if (r.response.status === 503) {
+      const why = errorMessage(r.error) ?? 'HTTP 503';
+      if (++unanswered >= MAX_UNANSWERED)
+        throw new CliError(
+          `the sign-in could not finish: ${MAX_UNANSWERED} polls in a row went unanswered (${why}); run \`fulcrum login\` again later`,
+        );
+      if (unanswered === 1) process.stderr.write(`${why}; trying again (at most ${MAX_UNANSWERED - 1} more times)\n`);
       continue;
     }
     if (r.response.status !== 200) throw new CliError(`sign-in refused: ${errorMessage(r.error) ?? `HTTP ${r.response.status}`}`);

@@ -4334,7 +4334,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description the IdP signed the person in, but Fulcrum refuses them (no Person, no role): a page */
+            /** @description the IdP refused the person (access_denied), or signed them in but Fulcrum refuses them (no Person, no verified email): a page */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4370,7 +4370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the IdP answered wrongly (no ID token, a refused code): a page */
+            /** @description the IdP answered wrongly (no ID token, a refused code) or says it is failing (server_error): a page */
             502: {
                 headers: {
                     [name: string]: unknown;

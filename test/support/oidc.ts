@@ -193,7 +193,10 @@ export interface HandIssuer {
   /** Serves the JWKS at `path` from now on, named so by the discovery document; the old path answers 404. */
   moveJwks(path: string): void;
   discoveryFetches(): number;
-  /** How its token endpoint answers from now on: an HTTP status and a JSON body, or a text one (no JSON); 404 until told. */
+  /**
+   * How its token endpoint answers from now on: an HTTP status and a JSON body, or a text one (no JSON); 404 until told.
+   * Its device authorization endpoint answers one code (`hand-device-code`, polled every second).
+   */
   tokenAnswers(status: number, body: Record<string, unknown> | string): void;
   stop(): Promise<void>;
 }
@@ -225,6 +228,16 @@ export async function startHandIssuer(opts: { trailingSlash?: boolean } = {}): P
         ? res.writeHead(status, { 'content-type': 'text/html' }).end(body)
         : res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
     }
+    if (req.url === '/device' && req.method === 'POST')
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          device_code: 'hand-device-code',
+          user_code: 'HAND-CODE',
+          verification_uri: `${origin}/device-page`,
+          interval: 1,
+          expires_in: 600,
+        }),
+      );
     if (req.url?.startsWith('/moved/'))
       return void res.writeHead(301, { location: `${origin}${req.url.slice('/moved'.length)}` }).end();
     if (req.url === '/jwks-moved')
@@ -239,6 +252,7 @@ export async function startHandIssuer(opts: { trailingSlash?: boolean } = {}): P
           jwks_uri: `${origin}${jwksPath}`,
           token_endpoint: `${origin}/token`,
           authorization_endpoint: `${origin}/authorize`,
+          device_authorization_endpoint: `${origin}/device`,
         }),
       );
     }
@@ -313,8 +327,11 @@ export async function walkIdp(
   start: string,
   login: string,
   stopAt: string,
-  /** Presses "Abort" where a confirmation offers it (the device flow's code page): the person declines. */
-  decline = false,
+  /**
+   * Presses "Abort" where a confirmation offers it (the device flow's code page): the person declines;
+   * 'cancel': follows the login page's "[ Cancel ]" link instead (the console's flow: access_denied).
+   */
+  decline: boolean | 'cancel' = false,
 ): Promise<{ url: string; page?: string }> {
   const jar = new Map<string, string>();
   let url = start;
@@ -345,6 +362,11 @@ export async function walkIdp(
     }
     const html = await res.text();
     if (aborted) return { url, page: html };
+    const cancel = /<a href="([^"]+\/abort)">\[ Cancel \]/.exec(html)?.[1];
+    if (decline === 'cancel' && cancel) {
+      url = new URL(cancel.replace(/&amp;/g, '&'), url).toString();
+      continue;
+    }
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
     if (!action) return { url, page: html };
     const fields: Record<string, string> = {};
@@ -353,7 +375,7 @@ export async function walkIdp(
       if (name) fields[name] = /value="([^"]*)"/.exec(input)?.[1] ?? '';
     }
     if (/name="login"/.test(html)) Object.assign(fields, { login, password: 'any' });
-    if (decline && /name="abort"/.test(html)) {
+    if (decline === true && /name="abort"/.test(html)) {
       fields.abort = 'yes';
       aborted = true;
     }

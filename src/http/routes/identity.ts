@@ -192,8 +192,10 @@ export function identityRoutes(
             code: T.Optional(T.String({ maxLength: 2048 })),
             state: T.Optional(T.String({ maxLength: 128 })),
             iss: T.Optional(T.String({ maxLength: 512 })),
-            error: T.Optional(T.String({ maxLength: 256 })),
-            error_description: T.Optional(T.String({ maxLength: 1024 })),
+            // Long enough for anything an IdP sends (the request line itself is bounded, 16 KiB): what is
+            // not a short OAuth error code is summarised on the page, not quoted (auth/idp-errors.ts).
+            error: T.Optional(T.String({ maxLength: 8192 })),
+            error_description: T.Optional(T.String({ maxLength: 8192 })),
           },
           { additionalProperties: true },
         ),
@@ -210,8 +212,10 @@ export function identityRoutes(
               'application/json': { schema: ErrorRef },
             },
           },
-          403: refusal('the IdP signed the person in, but Fulcrum refuses them (no Person, no role): a page'),
-          502: refusal('the IdP answered wrongly (no ID token, a refused code): a page'),
+          403: refusal(
+            'the IdP refused the person (access_denied), or signed them in but Fulcrum refuses them (no Person, no verified email): a page',
+          ),
+          502: refusal('the IdP answered wrongly (no ID token, a refused code) or says it is failing (server_error): a page'),
           ...errorResponses(404, 429, 503),
         },
       },
