@@ -86,6 +86,34 @@ describe.each(ENGINES)("sign-ins refused for the IdP's answer to the code exchan
     expect(await lastRefusal()).toMatchObject({ actor: 'oidc', detail: { reason, issuer: hand.issuer } });
   });
 
+  it('takes an ID token signed with a key the IdP rotated in since its keys were fetched, and records one issued in the future', async () => {
+    /** A sign-in at `t` come back with an ID token of `claims` (its nonce and audience added). */
+    async function withToken(claims: Record<string, unknown>) {
+      const started = await t.request({ method: 'GET', url: '/auth/login', token: null });
+      const cookie = (started.headers['set-cookie'] as string).split(';')[0] as string;
+      const authorize = new URL(started.headers.location as string).searchParams;
+      const at = Math.floor(Date.now() / 1000);
+      const idToken = await hand.sign(
+        { sub: 'dana', aud: 'fulcrum', nonce: authorize.get('nonce'), iat: at, exp: at + 300, ...claims },
+        { typ: 'JWT' },
+      );
+      hand.tokenAnswers(200, { id_token: idToken, token_type: 'Bearer' });
+      const url = `/auth/callback?code=c0de&state=${authorize.get('state')}`;
+      return t.request({ method: 'GET', url, token: null, headers: { cookie } });
+    }
+    const person = { email: 'dana.lee@acme.example', email_verified: true };
+    expect((await withToken(person)).statusCode).toBe(302); // the keys fetched
+    await hand.rotate();
+    const rotated = await withToken(person);
+    expect(rotated.statusCode, rotated.body).toBe(302);
+    const future = await withToken({ ...person, iat: Math.floor(Date.now() / 1000) + 3600 });
+    expect(future.statusCode, future.body).toBe(502);
+    const reason =
+      "the IdP's ID token was refused: the token was issued in the future (its iat claim): the issuer's clock or Fulcrum's is wrong";
+    expect(future.body).toContain('issued in the future');
+    expect(await lastRefusal()).toMatchObject({ actor: 'oidc', detail: { reason, issuer: hand.issuer } });
+  });
+
   it("quotes an IdP's error bounded: a long or odd one is named by the answer's status", async () => {
     for (const error of ['x'.repeat(100_000), 'invalid_grant<script>"\\', 42]) {
       hand.tokenAnswers(400, { error });
