@@ -108,6 +108,19 @@ describe.each(ENGINES)("the IdP's refusal at the console's callback, in the audi
       for (const shown of [page.body, reason])
         for (const part of ['xxxx', 'forged', 'onerror', 'denied ']) expect(shown).not.toContain(part);
     }
+    // The parameter twice (which one would a page quote?): refused before anything is read or recorded.
+    const { cookie } = await started();
+    const state = cookie.slice('fulcrum_login='.length).split('.')[0] as string;
+    const before = (await refusals()).length;
+    const twice = await t.request({
+      method: 'GET',
+      url: `/auth/callback?error=access_denied&error=server_error&state=${state}`,
+      token: null,
+      headers: { cookie },
+    });
+    expect(twice.statusCode, twice.body).toBe(400);
+    expect(twice.body).toContain('querystring/error');
+    expect((await refusals()).length).toBe(before);
     const told = await (await started()).back({ error: 'access_denied', error_description: words });
     expect(told.statusCode).toBe(403);
     expect(told.body).toContain(`Its description (${words.length} characters) is not shown here`);
