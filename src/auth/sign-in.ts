@@ -239,6 +239,10 @@ export function createPeopleSignIn(deps: {
         );
       if (!same(query.state, login.state))
         throw new SignInRefused('The sign-in answer does not match this browser (state). Start again.', 400);
+      // RFC 9207: when the IdP names itself in the answer (an error too, §2.4), it must be the one we
+      // sent the person to (as its discovery document spells it: the settings drop a trailing slash).
+      if (query.iss !== undefined && query.iss !== (await issuer.identifier()))
+        throw new SignInRefused('The sign-in answer came from another issuer.', 400);
       // The IdP's refusal, come back to the browser that started the sign-in: recorded, as the
       // refusals after a code are, and charged to the address first (an IdP outage, to its budget of
       // calls to the IdP, as a code exchange in an outage is). Before, it was a page and nothing more.
@@ -246,10 +250,6 @@ export function createPeopleSignIn(deps: {
         const said = idpSaid(query.error, query.error_description, oidc.name);
         throw await refused(said.outage ? redeeming : refusing, said.message, said.status, undefined, {});
       }
-      // RFC 9207: when the IdP names itself in the answer, it must be the one we sent the person to
-      // (as its discovery document spells it: the settings drop a trailing slash).
-      if (query.iss !== undefined && query.iss !== (await issuer.identifier()))
-        throw new SignInRefused('The sign-in answer came from another issuer.', 400);
       if (!query.code) throw new SignInRefused('The IdP sent no authorization code.', 400);
       const code = query.code;
       redeeming();

@@ -108,6 +108,10 @@ describe.each(ENGINES)("the IdP's refusal at the console's callback, in the audi
       for (const shown of [page.body, reason])
         for (const part of ['xxxx', 'forged', 'onerror', 'denied ']) expect(shown).not.toContain(part);
     }
+    // An answer naming another issuer (RFC 9207, a mix-up) is not taken for this IdP's refusal.
+    const mixedUp = await (await started()).back({ error: 'access_denied', iss: 'https://idp.evil.example' });
+    expect(mixedUp.statusCode).toBe(400);
+    expect(mixedUp.body).toContain('The sign-in answer came from another issuer.');
     // The parameter twice (which one would a page quote?): refused before anything is read or recorded.
     const { cookie } = await started();
     const state = cookie.slice('fulcrum_login='.length).split('.')[0] as string;
