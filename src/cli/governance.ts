@@ -40,7 +40,7 @@ export const GOVERNANCE_USAGE = {
     '       fulcrum risk history INITIATIVE',
   ].join('\n'),
   monitors: 'usage: fulcrum monitors [status] | evaluate',
-  retention: 'usage: fulcrum retention [show] | set TYPE=DAYS… | purge',
+  retention: 'usage: fulcrum retention [show] | set TYPE=DAYS… | purge [--dry-run]',
 };
 export type GovernanceCommand = keyof typeof GOVERNANCE_USAGE;
 
@@ -114,6 +114,7 @@ export async function governance(command: GovernanceCommand, argv: string[]): Pr
       comment: { type: 'string' },
       notes: { type: 'string' },
       file: { type: 'string', short: 'f' },
+      'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       url: { type: 'string' },
     },
@@ -338,12 +339,14 @@ export async function governance(command: GovernanceCommand, argv: string[]): Pr
         );
       }
       if (sub === 'purge' && !target) {
-        const r = await ok(api.POST('/v1/retention/purge'));
+        const dryRun = values['dry-run'];
+        const r = await ok(api.POST('/v1/retention/purge', { params: { query: { dryRun } } }));
         return out(r, () =>
           [
+            ...(dryRun ? ['dry run: nothing was deleted or redacted'] : []),
             ...Object.entries(r)
               .filter(([, v]) => typeof v === 'number')
-              .map(([k, v]) => `${k.padEnd(14)} ${v} ${k === 'arguments' ? 'redacted' : 'deleted'}`),
+              .map(([k, v]) => `${k.padEnd(14)} ${v} ${dryRun ? 'would be ' : ''}${k === 'arguments' ? 'redacted' : 'deleted'}`),
             ...(r.held.highRisk.length ? [`held (high risk): ${heldNames(r.held.highRisk, r.held.highRiskCount)}`] : []),
             ...(r.held.incident.length ? [`held (open incident): ${heldNames(r.held.incident, r.held.incidentCount)}`] : []),
             ...(r.auditHeldBack ? [`audit entries held back: ${r.auditHeldBack}`] : []),

@@ -83,7 +83,7 @@ usage: fulcrum <command> [options]
   risk questionnaire|assess|history
                                   risk tiers (EU AI Act classes) from the questionnaire's answers
   monitors [status|evaluate]      what the monitors measure, breaches and the incidents they opened
-  retention [show|set TYPE=DAYS…|purge]
+  retention [show|set TYPE=DAYS…|purge] [--dry-run]
                                   retention periods and the purge
   evidence export --initiative NAME -o FILE.tar.gz
                                   an auditor's archive for one initiative

@@ -6853,6 +6853,12 @@ export const answerDocument: { $id: string; paths: AnswerPaths; components: { sc
        }
       }
      },
+     "dryRun": {
+      "type": "boolean",
+      "enum": [
+       true
+      ]
+     },
      "auditHeldBack": {
       "type": "string"
      }

@@ -1729,7 +1729,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Purge what is past its period now (high-risk logs kept ≥ 6 months; incident-linked data held) */
+        /**
+         * Purge what is past its period now (high-risk logs kept ≥ 6 months; incident-linked data held)
+         * @description With dryRun=true, a preview: what a purge now would delete or redact and hold, counted by the same queries, with nothing changed and nothing recorded.
+         */
         post: operations["purgeRetention"];
         delete?: never;
         options?: never;
@@ -3727,6 +3730,11 @@ export interface components {
             auditHeldBack?: string;
             /** @description rows deleted (arguments: redacted) */
             decisions: number;
+            /**
+             * @description a preview (dryRun): nothing was deleted or redacted; the counts are what a purge now would
+             * @enum {boolean}
+             */
+            dryRun?: true;
             /** @description rows deleted (arguments: redacted) */
             events: number;
             /** @description agents whose data was held back */
@@ -16362,7 +16370,10 @@ export interface operations {
     };
     purgeRetention: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description count what would go, change nothing */
+                dryRun?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -4,7 +4,7 @@
 // start only, leaving a checkpoint so `audit verify` still proves what remains; the checkpoint is
 // signed with the audit key, so a purge is told from a deletion (docs/audit.md).
 
-import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { actorName, assertCan, type Principal } from '../auth/principal.js';
 import { adapterOf, orBatches, withoutQueryBound } from '../db/adapter.js';
 import type { Database } from '../db/schema.js';
@@ -318,75 +318,97 @@ export function createRetentionService(deps: Deps) {
     },
 
     /** Deletes (or, for arguments, redacts) what is past its period; returns what it did. */
-    async purge(actor: Principal, now = new Date()) {
-      assertCan(actor, 'registry.write');
-      const p = await settings();
-      const registry = await deps.registry();
-      const { highRisk, tier, highNow, incident, deletedHeldEntirely } = await holds(registry);
-      const cutoff = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
-      const floor = cutoff(HIGH_RISK_FLOOR_DAYS);
-      const departed = await departedHighRisk(tier, floor, highRisk);
-      // Each hold is one bound parameter whatever the number of agents (src/db/value-set.ts): a term per
-      // agent passed SQLite's 32,766 bound variables with a fleet that large, and failed every purge.
-      const highRiskSet = valueSet(adapter, highRisk);
-      const incidentSet = valueSet(adapter, incident);
-      /** A row of an agent that left a high-risk initiative (its tier then, or now) after the row's time,
-       *  dated from the floor on; never true for a row of no agent. One correlated lookup by (agent,
-       *  left_at), the same few parameters whatever the number of departures (found by review: a term per
-       *  departure passed SQLite's 32,766 bound variables at ~11,000 departures, and failed every run). */
-      const heldDeparted = (
-        eb: ExpressionBuilder<Database, 'audit_entries' | 'spans' | 'task_events'>,
-        table: 'audit_entries' | 'spans' | 'task_events',
-        column: string,
-      ) => {
-        const at = sql.ref<string>(`${table}.${column}`);
-        return eb.and([
-          eb(at, '>=', floor),
-          eb.exists(
-            eb
-              .selectFrom('agent_departures')
-              .select('agent_departures.agent')
-              .where('agent_departures.agent', '=', sql.ref<string>(`${table}.agent`))
-              .where('agent_departures.left_at', '>', at)
-              .where((d) =>
-                d.or([
-                  d('agent_departures.tier', 'in', FLOOR_TIERS),
-                  ...(highNow.length ? [d('agent_departures.initiative', 'in', valueSet(adapter, highNow))] : []),
-                ]),
-              ),
-          ),
-        ]);
-      };
-      const agents = new Set(registry.list('Agent').map((a) => a.name));
-      const result: {
-        auditEntries: number;
-        decisions: number;
-        events: number;
-        spans: number;
-        arguments: number;
-        shadowAgents: number;
-        held: { highRisk: string[]; highRiskCount: number; incident: string[]; incidentCount: number };
-        auditHeldBack?: string;
-      } = {
-        auditEntries: 0,
-        decisions: 0,
-        events: 0,
-        spans: 0,
-        arguments: 0,
-        shadowAgents: 0,
-        held: heldAnswer(new Set([...highRisk, ...departed.keys()]), incident),
-      };
+    purge(actor: Principal, now = new Date()) {
+      return purgeRun(actor, now, false);
+    },
 
-      // Shadow identities nobody has seen for the period (unauthenticated callers cannot grow the table for ever).
-      // Every delete and redaction below goes a slice at a time (src/db/slices.ts).
-      result.shadowAgents = await deleteInSlices(
-        db,
-        adapter,
-        'shadow_agents',
-        db.selectFrom('shadow_agents').select(rowId.as('r')).where('last_seen', '<', cutoff(p.shadowAgents)),
-      );
-      // A reported outcome's claim goes once its decision has left the audit log (held decisions keep
-      // theirs, so an outcome is never reported twice while the decision can be seen).
+    /** What a purge now would delete or redact, and hold, counted by the purge's own queries; changes nothing. */
+    preview(actor: Principal, now = new Date()) {
+      return purgeRun(actor, now, true);
+    },
+  };
+
+  /**
+   * A purge, or (dryRun) its preview: one body, so the preview cannot count by other rules than the
+   * purge deletes by. A preview counts each statement's rows instead of changing them, writes no purge
+   * mark and no audit entry, and leaves alone what the answer does not report (outcome claims, trace
+   * states, spent departures).
+   */
+  async function purgeRun(actor: Principal, now: Date, dryRun: boolean) {
+    assertCan(actor, 'registry.write');
+    /** How many rows `picked` selects: what a preview reports for a statement it does not run. */
+    const count = async (picked: Expression<unknown>) =>
+      Number((await sql<{ n: number | string }>`select count(*) as n from (${picked}) as picked`.execute(db)).rows[0]?.n ?? 0);
+    /** Deletes the rows `picked` lists, a slice at a time; a preview counts them. */
+    const remove = (table: keyof Database & string, picked: Expression<unknown> & { limit(n: number): Expression<unknown> }) =>
+      dryRun ? count(picked) : deleteInSlices(db, adapter, table, picked);
+    const p = await settings();
+    const registry = await deps.registry();
+    const { highRisk, tier, highNow, incident, deletedHeldEntirely } = await holds(registry);
+    const cutoff = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
+    const floor = cutoff(HIGH_RISK_FLOOR_DAYS);
+    const departed = await departedHighRisk(tier, floor, highRisk);
+    // Each hold is one bound parameter whatever the number of agents (src/db/value-set.ts): a term per
+    // agent passed SQLite's 32,766 bound variables with a fleet that large, and failed every purge.
+    const highRiskSet = valueSet(adapter, highRisk);
+    const incidentSet = valueSet(adapter, incident);
+    /** A row of an agent that left a high-risk initiative (its tier then, or now) after the row's time,
+     *  dated from the floor on; never true for a row of no agent. One correlated lookup by (agent,
+     *  left_at), the same few parameters whatever the number of departures (found by review: a term per
+     *  departure passed SQLite's 32,766 bound variables at ~11,000 departures, and failed every run). */
+    const heldDeparted = (
+      eb: ExpressionBuilder<Database, 'audit_entries' | 'spans' | 'task_events'>,
+      table: 'audit_entries' | 'spans' | 'task_events',
+      column: string,
+    ) => {
+      const at = sql.ref<string>(`${table}.${column}`);
+      return eb.and([
+        eb(at, '>=', floor),
+        eb.exists(
+          eb
+            .selectFrom('agent_departures')
+            .select('agent_departures.agent')
+            .where('agent_departures.agent', '=', sql.ref<string>(`${table}.agent`))
+            .where('agent_departures.left_at', '>', at)
+            .where((d) =>
+              d.or([
+                d('agent_departures.tier', 'in', FLOOR_TIERS),
+                ...(highNow.length ? [d('agent_departures.initiative', 'in', valueSet(adapter, highNow))] : []),
+              ]),
+            ),
+        ),
+      ]);
+    };
+    const agents = new Set(registry.list('Agent').map((a) => a.name));
+    const result: {
+      auditEntries: number;
+      decisions: number;
+      events: number;
+      spans: number;
+      arguments: number;
+      shadowAgents: number;
+      held: { highRisk: string[]; highRiskCount: number; incident: string[]; incidentCount: number };
+      auditHeldBack?: string;
+      dryRun?: true;
+    } = {
+      auditEntries: 0,
+      decisions: 0,
+      events: 0,
+      spans: 0,
+      arguments: 0,
+      shadowAgents: 0,
+      held: heldAnswer(new Set([...highRisk, ...departed.keys()]), incident),
+    };
+
+    // Shadow identities nobody has seen for the period (unauthenticated callers cannot grow the table for ever).
+    // Every delete and redaction below goes a slice at a time (src/db/slices.ts).
+    result.shadowAgents = await remove(
+      'shadow_agents',
+      db.selectFrom('shadow_agents').select(rowId.as('r')).where('last_seen', '<', cutoff(p.shadowAgents)),
+    );
+    // A reported outcome's claim goes once its decision has left the audit log (held decisions keep
+    // theirs, so an outcome is never reported twice while the decision can be seen).
+    if (!dryRun)
       await deleteInSlices(
         db,
         adapter,
@@ -402,226 +424,259 @@ export function createRetentionService(deps: Deps) {
           ),
       );
 
-      // Raw telemetry. The daily rollups stay: they are aggregates.
-      for (const [table, column, type] of [
-        ['task_events', 'ended_at', 'events'],
-        ['spans', 'start_at', 'spans'],
-      ] as const) {
-        const before = cutoff(p[type]);
-        await markPurged(db, type, before);
-        // The day too: task events have no index on their time, and every slice would scan them all.
-        let q = db.selectFrom(table).select(rowId.as('r')).where('day', '<=', before.slice(0, 10)).where(column, '<', before);
-        if (incident.size) q = q.where('agent', 'not in', incidentSet);
-        if (highRisk.size) q = q.where((eb) => eb.or([eb('agent', 'not in', highRiskSet), eb(column, '<', floor)]));
-        if (departed.size) q = q.where((eb) => eb.not(heldDeparted(eb, table, column)));
-        q = q.where((eb) =>
-          eb.or([
-            eb('agent', '=', UNBOOKED),
-            eb('agent', 'in', registered()),
-            ...(deletedHeldEntirely ? [] : [eb(column, '<', floor)]),
-          ]),
-        );
-        result[type] = await deleteInSlices(db, adapter, table, q);
-      }
-      // Each trace's state for the tasks-by-model rollup goes with its spans (by the day of its
-      // earliest one, so never before them); the rollup itself stays. The table has no index on day
-      // (ingest would write one random page more per trace for it): it is read in key order, a slice
-      // at a time, each slice's expired rows deleted in a statement of their own.
-      {
-        const before = cutoff(p.spans).slice(0, 10);
-        const heldFloor = floor.slice(0, 10);
-        const deleted = (agent: string) => agent !== UNBOOKED && !agents.has(agent);
-        const expired = (r: { agent: string; day: string }) =>
-          r.day < before &&
-          !incident.has(r.agent) &&
-          (!highRisk.has(r.agent) || r.day < heldFloor) &&
-          !(departed.has(r.agent) && r.day >= heldFloor && r.day <= (departed.get(r.agent) ?? '').slice(0, 10)) &&
-          (!deleted(r.agent) || (!deletedHeldEntirely && r.day < heldFloor));
-        let after: { trace_id: string; agent: string } | undefined;
-        for (;;) {
-          let q = db
-            .selectFrom('task_traces')
-            .select(['trace_id', 'agent', 'day'])
-            .orderBy('trace_id')
-            .orderBy('agent')
-            .limit(TRACE_SLICE);
-          if (after) {
-            const { trace_id, agent } = after;
-            q = q.where((eb) =>
-              eb.or([eb('trace_id', '>', trace_id), eb.and([eb('trace_id', '=', trace_id), eb('agent', '>', agent)])]),
-            );
-          }
-          const rows = await q.execute();
-          const gone = rows.filter(expired);
-          for (const slice of gone.length ? orBatches(gone) : [])
-            await db
-              .deleteFrom('task_traces')
-              .where((eb) => eb.or(slice.map((r) => eb.and([eb('trace_id', '=', r.trace_id), eb('agent', '=', r.agent)]))))
-              .execute();
-          if (rows.length < TRACE_SLICE) break;
-          after = rows[rows.length - 1];
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      }
-
-      // Stored arguments: redacted, not deleted (the entry's hash covers arguments_hash, not them).
-      let redact = db
-        .selectFrom('audit_entries')
-        .select(rowId.as('r'))
-        .where('arguments', 'is not', null)
-        .where('at', '<', cutoff(p.arguments));
-      if (incident.size) redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', incidentSet)]));
-      if (highRisk.size)
-        redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', highRiskSet), eb('at', '<', floor)]));
-      if (departed.size)
-        redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb.not(heldDeparted(eb, 'audit_entries', 'at'))]));
-      redact = redact.where((eb) =>
+    // Raw telemetry. The daily rollups stay: they are aggregates.
+    for (const [table, column, type] of [
+      ['task_events', 'ended_at', 'events'],
+      ['spans', 'start_at', 'spans'],
+    ] as const) {
+      const before = cutoff(p[type]);
+      if (!dryRun) await markPurged(db, type, before);
+      // The day too: task events have no index on their time, and every slice would scan them all.
+      let q = db.selectFrom(table).select(rowId.as('r')).where('day', '<=', before.slice(0, 10)).where(column, '<', before);
+      if (incident.size) q = q.where('agent', 'not in', incidentSet);
+      if (highRisk.size) q = q.where((eb) => eb.or([eb('agent', 'not in', highRiskSet), eb(column, '<', floor)]));
+      if (departed.size) q = q.where((eb) => eb.not(heldDeparted(eb, table, column)));
+      q = q.where((eb) =>
         eb.or([
-          eb('agent', 'is', null),
           eb('agent', '=', UNBOOKED),
           eb('agent', 'in', registered()),
-          ...(deletedHeldEntirely ? [] : [eb('at', '<', floor)]),
+          ...(deletedHeldEntirely ? [] : [eb(column, '<', floor)]),
         ]),
       );
-      const redacted = redact;
-      result.arguments = await inSlices(
-        async (limit) =>
-          (
-            await db
-              .updateTable('audit_entries')
-              .set({ arguments: null })
-              .where(rowsIn(adapter, redacted.limit(limit)))
-              .executeTakeFirst()
-          ).numUpdatedRows,
-      );
-
-      // Audit chains: only a prefix can go, up to the first entry that must stay.
-      const decisionsBefore = cutoff(p.decisions);
-      // The floor holds for a period stored before it existed, too.
-      const actsBefore = cutoff(Math.max(p.auditEntries, AUDIT_ENTRIES_FLOOR_DAYS));
-      const heldBack = await deps.chainStartsHeld?.();
-      if (heldBack) result.auditHeldBack = heldBack;
-      const chains = heldBack ? [] : await db.selectFrom('audit_entries').select('chain_id').distinct().execute();
-      const segmentProblem = chains.length > 0 ? await deps.chainSegmentChecker?.(db) : undefined;
-      for (const { chain_id: chain } of chains) {
-        // Only entries already there are judged: one its writer appends while this runs is after `upTo`,
-        // and never taken for part of a chain with nothing to keep.
-        const upTo = (
-          await db
-            .selectFrom('audit_entries')
-            .select((eb) => eb.fn.max<number>('seq').as('seq'))
-            .where('chain_id', '=', chain)
-            .executeTakeFirst()
-        )?.seq;
-        if (upTo === null || upTo === undefined) continue;
-        const keep = await db
-          .selectFrom('audit_entries')
-          .select((eb) => eb.fn.min<number>('seq').as('seq'))
-          .where('chain_id', '=', chain)
-          .where('seq', '<=', Number(upTo))
-          .where((eb) =>
-            eb.or([
-              eb.and([eb('kind', 'in', WITH_DECISIONS), eb('at', '>=', decisionsBefore)]),
-              eb.and([eb('kind', 'not in', WITH_DECISIONS), eb('at', '>=', actsBefore)]),
-              ...(highRisk.size ? [eb.and([eb('agent', 'in', highRiskSet), eb('at', '>=', floor)])] : []),
-              ...(departed.size ? [heldDeparted(eb, 'audit_entries', 'at')] : []),
-              ...(incident.size ? [eb('agent', 'in', incidentSet)] : []),
-              // A deleted agent's decisions: held as above.
-              eb.and([
-                eb('kind', '=', 'decision'),
-                eb('agent', '!=', UNBOOKED),
-                eb('agent', 'not in', registered()),
-                ...(deletedHeldEntirely ? [] : [eb('at', '>=', floor)]),
-              ]),
-            ]),
-          )
-          .executeTakeFirst();
-        // Nothing to keep: the whole chain as it was may go (up to `upTo`).
-        const firstKept = keep?.seq === null || keep?.seq === undefined ? Number(upTo) + 1 : Number(keep.seq);
-        // What would go is checked first (outside the chain's lock: the writer only appends after it).
-        const problem = firstKept > 1 ? await segmentProblem?.(chain, firstKept - 1) : undefined;
-        if (problem) {
-          const why = `audit chain ${chain}: entries not purged, ${problem} (run \`fulcrum audit verify\`)`;
-          result.auditHeldBack = result.auditHeldBack ? `${result.auditHeldBack}; ${why}` : why;
-          continue;
+      result[type] = await remove(table, q);
+    }
+    // Each trace's state for the tasks-by-model rollup goes with its spans (by the day of its
+    // earliest one, so never before them); the rollup itself stays. The table has no index on day
+    // (ingest would write one random page more per trace for it): it is read in key order, a slice
+    // at a time, each slice's expired rows deleted in a statement of their own.
+    if (!dryRun) {
+      const before = cutoff(p.spans).slice(0, 10);
+      const heldFloor = floor.slice(0, 10);
+      const deleted = (agent: string) => agent !== UNBOOKED && !agents.has(agent);
+      const expired = (r: { agent: string; day: string }) =>
+        r.day < before &&
+        !incident.has(r.agent) &&
+        (!highRisk.has(r.agent) || r.day < heldFloor) &&
+        !(departed.has(r.agent) && r.day >= heldFloor && r.day <= (departed.get(r.agent) ?? '').slice(0, 10)) &&
+        (!deleted(r.agent) || (!deletedHeldEntirely && r.day < heldFloor));
+      let after: { trace_id: string; agent: string } | undefined;
+      for (;;) {
+        let q = db
+          .selectFrom('task_traces')
+          .select(['trace_id', 'agent', 'day'])
+          .orderBy('trace_id')
+          .orderBy('agent')
+          .limit(TRACE_SLICE);
+        if (after) {
+          const { trace_id, agent } = after;
+          q = q.where((eb) =>
+            eb.or([eb('trace_id', '>', trace_id), eb.and([eb('trace_id', '=', trace_id), eb('agent', '>', agent)])]),
+          );
         }
-        const last = await moveChainStart(chain, firstKept);
-        if (!last) continue; // nothing to purge, or another purge got there first
-        // The start is committed before the entries go: a crash in between leaves entries before the
-        // start, which verify never reads and the next purge deletes. Deleting outside the locked
-        // transaction keeps the chain's writer (which moves its head in that row) from waiting on it.
-        // A slice of the chain's first entries at a time, counted by the rows its DELETE returns: a
-        // count read before it would include rows another node's purge deletes first (found by review:
-        // two nodes both counted one slice, and their `retention.purged` said more than was deleted).
-        await inSlices(async (limit) => {
-          const upper = await db
-            .selectFrom('audit_entries')
-            .select('seq')
-            .where('chain_id', '=', chain)
-            .where('seq', '<=', last)
-            .orderBy('seq')
-            .offset(limit - 1)
-            .limit(1)
-            .executeTakeFirst();
-          const through = upper ? Number(upper.seq) : last;
-          const gone = await db
-            .deleteFrom('audit_entries')
-            .where('chain_id', '=', chain)
-            .where('seq', '<=', through)
-            .returning('kind')
+        const rows = await q.execute();
+        const gone = rows.filter(expired);
+        for (const slice of gone.length ? orBatches(gone) : [])
+          await db
+            .deleteFrom('task_traces')
+            .where((eb) => eb.or(slice.map((r) => eb.and([eb('trace_id', '=', r.trace_id), eb('agent', '=', r.agent)]))))
             .execute();
-          for (const { kind } of gone) result[kind === 'decision' ? 'decisions' : 'auditEntries'] += 1;
-          return gone.length;
-        });
+        if (rows.length < TRACE_SLICE) break;
+        after = rows[rows.length - 1];
+        await new Promise((resolve) => setImmediate(resolve));
       }
-      // An approval keeps a copy of its call's arguments (what the approver decided on): once it can no
-      // longer be used (decided and spent, denied, revoked or expired), they go with its decision's
-      // (redacted above, or its entry purged), and stay while those are held (found by review: redacted
-      // in the audit log, they stayed in the approval for ever). Stored as JSON text: redacted is `null`.
-      const settled = db
-        .selectFrom('approvals')
-        .select(rowId.as('r'))
-        .where('created_at', '<', cutoff(p.arguments))
-        .where('arguments', '!=', 'null')
-        .where((eb) => eb.or([eb('status', 'in', ['used', 'denied', 'revoked']), eb('expires_at', '<', now.toISOString())]))
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('audit_entries')
-                .select('audit_entries.id')
-                .whereRef('audit_entries.id', '=', 'approvals.decision_id')
-                .where('audit_entries.arguments', 'is not', null),
-            ),
-          ),
-        );
-      result.arguments += await inSlices(
-        async (limit) =>
-          (
-            await db
-              .updateTable('approvals')
-              .set({ arguments: 'null' })
-              .where(rowsIn(adapter, settled.limit(limit)))
-              .executeTakeFirst()
-          ).numUpdatedRows,
-      );
+    }
 
-      // A departure holds its agent's rows from the floor up to its leaving; once the floor has passed the
-      // leaving it holds nothing, and never will again (the floor only moves on): it goes (found by
-      // review: the table grew for ever). docs/governance.md, Retention.
+    // Stored arguments: redacted, not deleted (the entry's hash covers arguments_hash, not them).
+    let redact = db.selectFrom('audit_entries').where('arguments', 'is not', null).where('at', '<', cutoff(p.arguments));
+    if (incident.size) redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', incidentSet)]));
+    if (highRisk.size)
+      redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb('agent', 'not in', highRiskSet), eb('at', '<', floor)]));
+    if (departed.size)
+      redact = redact.where((eb) => eb.or([eb('agent', 'is', null), eb.not(heldDeparted(eb, 'audit_entries', 'at'))]));
+    redact = redact.where((eb) =>
+      eb.or([
+        eb('agent', 'is', null),
+        eb('agent', '=', UNBOOKED),
+        eb('agent', 'in', registered()),
+        ...(deletedHeldEntirely ? [] : [eb('at', '<', floor)]),
+      ]),
+    );
+    const redacted = redact.select(rowId.as('r'));
+    result.arguments = dryRun
+      ? await count(redacted)
+      : await inSlices(
+          async (limit) =>
+            (
+              await db
+                .updateTable('audit_entries')
+                .set({ arguments: null })
+                .where(rowsIn(adapter, redacted.limit(limit)))
+                .executeTakeFirst()
+            ).numUpdatedRows,
+        );
+
+    // Audit chains: only a prefix can go, up to the first entry that must stay.
+    const decisionsBefore = cutoff(p.decisions);
+    // The floor holds for a period stored before it existed, too.
+    const actsBefore = cutoff(Math.max(p.auditEntries, AUDIT_ENTRIES_FLOOR_DAYS));
+    const heldBack = await deps.chainStartsHeld?.();
+    if (heldBack) result.auditHeldBack = heldBack;
+    /** A preview's chains, each with the first entry a purge keeps (all before it would go). */
+    const purgedBefore: Array<{ chain: string; firstKept: number }> = [];
+    const chains = heldBack ? [] : await db.selectFrom('audit_entries').select('chain_id').distinct().execute();
+    const segmentProblem = chains.length > 0 ? await deps.chainSegmentChecker?.(db) : undefined;
+    for (const { chain_id: chain } of chains) {
+      // Only entries already there are judged: one its writer appends while this runs is after `upTo`,
+      // and never taken for part of a chain with nothing to keep.
+      const upTo = (
+        await db
+          .selectFrom('audit_entries')
+          .select((eb) => eb.fn.max<number>('seq').as('seq'))
+          .where('chain_id', '=', chain)
+          .executeTakeFirst()
+      )?.seq;
+      if (upTo === null || upTo === undefined) continue;
+      const keep = await db
+        .selectFrom('audit_entries')
+        .select((eb) => eb.fn.min<number>('seq').as('seq'))
+        .where('chain_id', '=', chain)
+        .where('seq', '<=', Number(upTo))
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('kind', 'in', WITH_DECISIONS), eb('at', '>=', decisionsBefore)]),
+            eb.and([eb('kind', 'not in', WITH_DECISIONS), eb('at', '>=', actsBefore)]),
+            ...(highRisk.size ? [eb.and([eb('agent', 'in', highRiskSet), eb('at', '>=', floor)])] : []),
+            ...(departed.size ? [heldDeparted(eb, 'audit_entries', 'at')] : []),
+            ...(incident.size ? [eb('agent', 'in', incidentSet)] : []),
+            // A deleted agent's decisions: held as above.
+            eb.and([
+              eb('kind', '=', 'decision'),
+              eb('agent', '!=', UNBOOKED),
+              eb('agent', 'not in', registered()),
+              ...(deletedHeldEntirely ? [] : [eb('at', '>=', floor)]),
+            ]),
+          ]),
+        )
+        .executeTakeFirst();
+      // Nothing to keep: the whole chain as it was may go (up to `upTo`).
+      const firstKept = keep?.seq === null || keep?.seq === undefined ? Number(upTo) + 1 : Number(keep.seq);
+      // What would go is checked first (outside the chain's lock: the writer only appends after it).
+      const problem = firstKept > 1 ? await segmentProblem?.(chain, firstKept - 1) : undefined;
+      if (problem) {
+        const why = `audit chain ${chain}: entries not purged, ${problem} (run \`fulcrum audit verify\`)`;
+        result.auditHeldBack = result.auditHeldBack ? `${result.auditHeldBack}; ${why}` : why;
+        continue;
+      }
+      if (dryRun) {
+        // What moveChainStart and the deletes below take: every entry before the first kept.
+        const gone = await db
+          .selectFrom('audit_entries')
+          .select((eb) => ['kind', eb.fn.countAll<number | string>().as('n')])
+          .where('chain_id', '=', chain)
+          .where('seq', '<', firstKept)
+          .groupBy('kind')
+          .execute();
+        for (const g of gone) result[g.kind === 'decision' ? 'decisions' : 'auditEntries'] += Number(g.n);
+        purgedBefore.push({ chain, firstKept });
+        continue;
+      }
+      const last = await moveChainStart(chain, firstKept);
+      if (!last) continue; // nothing to purge, or another purge got there first
+      // The start is committed before the entries go: a crash in between leaves entries before the
+      // start, which verify never reads and the next purge deletes. Deleting outside the locked
+      // transaction keeps the chain's writer (which moves its head in that row) from waiting on it.
+      // A slice of the chain's first entries at a time, counted by the rows its DELETE returns: a
+      // count read before it would include rows another node's purge deletes first (found by review:
+      // two nodes both counted one slice, and their `retention.purged` said more than was deleted).
+      await inSlices(async (limit) => {
+        const upper = await db
+          .selectFrom('audit_entries')
+          .select('seq')
+          .where('chain_id', '=', chain)
+          .where('seq', '<=', last)
+          .orderBy('seq')
+          .offset(limit - 1)
+          .limit(1)
+          .executeTakeFirst();
+        const through = upper ? Number(upper.seq) : last;
+        const gone = await db
+          .deleteFrom('audit_entries')
+          .where('chain_id', '=', chain)
+          .where('seq', '<=', through)
+          .returning('kind')
+          .execute();
+        for (const { kind } of gone) result[kind === 'decision' ? 'decisions' : 'auditEntries'] += 1;
+        return gone.length;
+      });
+    }
+    // An approval keeps a copy of its call's arguments (what the approver decided on): once it can no
+    // longer be used (decided and spent, denied, revoked or expired), they go with its decision's
+    // (redacted above, or its entry purged), and stay while those are held (found by review: redacted
+    // in the audit log, they stayed in the approval for ever). Stored as JSON text: redacted is `null`.
+    const settled = db
+      .selectFrom('approvals')
+      .select(rowId.as('r'))
+      .where('created_at', '<', cutoff(p.arguments))
+      .where('arguments', '!=', 'null')
+      .where((eb) => eb.or([eb('status', 'in', ['used', 'denied', 'revoked']), eb('expires_at', '<', now.toISOString())]))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('audit_entries')
+              .select('audit_entries.id')
+              .whereRef('audit_entries.id', '=', 'approvals.decision_id')
+              .where('audit_entries.arguments', 'is not', null)
+              // A preview changed nothing above: an entry keeps its arguments only if the purge would
+              // neither have redacted them nor deleted it (a chain's prefix; one term per chain, a
+              // chain per writing node).
+              .$if(dryRun, (q) =>
+                q
+                  .where('audit_entries.id', 'not in', redact.select('audit_entries.id'))
+                  .where((eb) =>
+                    eb.and(
+                      purgedBefore.map(({ chain, firstKept }) =>
+                        eb.or([eb('audit_entries.chain_id', '!=', chain), eb('audit_entries.seq', '>=', firstKept)]),
+                      ),
+                    ),
+                  ),
+              ),
+          ),
+        ),
+      );
+    result.arguments += dryRun
+      ? await count(settled)
+      : await inSlices(
+          async (limit) =>
+            (
+              await db
+                .updateTable('approvals')
+                .set({ arguments: 'null' })
+                .where(rowsIn(adapter, settled.limit(limit)))
+                .executeTakeFirst()
+            ).numUpdatedRows,
+        );
+
+    // A departure holds its agent's rows from the floor up to its leaving; once the floor has passed the
+    // leaving it holds nothing, and never will again (the floor only moves on): it goes (found by
+    // review: the table grew for ever). docs/governance.md, Retention.
+    if (!dryRun)
       await deleteInSlices(
         db,
         adapter,
         'agent_departures',
         db.selectFrom('agent_departures').select(rowId.as('r')).where('left_at', '<', floor),
       );
-      const { held: _, auditHeldBack: _why, ...deleted } = result;
-      // Recorded after the purge, not with it: a purge deletes in slices, each its own short transaction
-      // (a purge of millions of rows never holds the database, nor the audit writer's transaction, which
-      // every decision of the node waits on). A purge whose entry failed deleted only what was past the
-      // periods in force, which the log's retention.changed entries record; docs/audit.md.
-      if (Object.values(deleted).some((n) => n > 0))
-        await deps.recordAct?.({ kind: 'retention.purged', actor: actorName(actor), detail: { deleted, periods: p } });
+    const { held: _, auditHeldBack: _why, dryRun: _preview, ...deleted } = result;
+    // Recorded after the purge, not with it: a purge deletes in slices, each its own short transaction
+    // (a purge of millions of rows never holds the database, nor the audit writer's transaction, which
+    // every decision of the node waits on). A purge whose entry failed deleted only what was past the
+    // periods in force, which the log's retention.changed entries record; docs/audit.md.
+    if (dryRun) {
+      result.dryRun = true;
       return result;
-    },
-  };
+    }
+    if (Object.values(deleted).some((n) => n > 0))
+      await deps.recordAct?.({ kind: 'retention.purged', actor: actorName(actor), detail: { deleted, periods: p } });
+    return result;
+  }
 }

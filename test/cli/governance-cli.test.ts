@@ -194,6 +194,29 @@ describe('fulcrum incidents, reviews, risk, monitors and retention', { timeout: 
     expect((await json('retention')).periods.spans).toBe(400);
   });
 
+  it('previews a purge with --dry-run, changing nothing, and refuses it to a role that may not purge', async () => {
+    // What a purge changes: the audit log (its own entry, the chains' starts) and the purge marks.
+    const handle = served.db.open();
+    const purges = async () => ({
+      entries: (await handle.db.selectFrom('audit_entries').select('id').execute()).length,
+      settings: await handle.db.selectFrom('settings').selectAll().orderBy('key').execute(),
+    });
+    const before = await purges();
+    const preview = await cli('retention', 'purge', '--dry-run');
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toMatch(/^dry run: nothing was deleted or redacted$/m);
+    expect(preview.stdout).toMatch(/^spans {10}\d+ would be deleted$/m);
+    expect(preview.stdout).toMatch(/^arguments {6}\d+ would be redacted$/m);
+    expect(await json('retention', 'purge', '--dry-run')).toMatchObject({ dryRun: true, spans: expect.any(Number) });
+    expect(await purges()).toEqual(before);
+    await handle.destroy();
+    const token = await cli('tokens', 'create', '--person', 'carlos.mendez');
+    expect(token.code, token.stderr).toBe(0);
+    const denied = await as(token.stdout.trim(), 'retention', 'purge', '--dry-run');
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/may not registry write/);
+  });
+
   it('prints its usage for a command it does not know', async () => {
     const r = await cli('incidents', 'reopen', 'x');
     expect(r.code).toBe(2);

@@ -40,6 +40,11 @@ const RetentionPurge = T.Object(
       },
       { description: 'agents whose data was held back' },
     ),
+    dryRun: T.Optional(
+      T.Literal(true, {
+        description: 'a preview (dryRun): nothing was deleted or redacted; the counts are what a purge now would',
+      }),
+    ),
     auditHeldBack: T.Optional(
       T.String({
         description:
@@ -89,10 +94,15 @@ export function retentionRoutes(server: Server, retention: RetentionService): vo
         operationId: 'purgeRetention',
         tags,
         summary: 'Purge what is past its period now (high-risk logs kept ≥ 6 months; incident-linked data held)',
+        description:
+          'With dryRun=true, a preview: what a purge now would delete or redact and hold, counted by the same queries, with nothing changed and nothing recorded.',
+        querystring: T.Object({
+          dryRun: T.Optional(T.Boolean({ description: 'count what would go, change nothing' })),
+        }),
         response: { 200: T.Ref(RetentionPurge) },
       },
     },
-    async (req) => retention.purge(req.principal),
+    async (req) => (req.query.dryRun ? retention.preview(req.principal) : retention.purge(req.principal)),
   );
 }
 
