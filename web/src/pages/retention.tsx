@@ -1,39 +1,18 @@
 // Retention: how long each kind of data is kept (GET /v1/retention), the cut-off each period gives
 // today, the last purge that removed anything (the audit log's retention.purged), and a purge now for
-// the people the server lets (registry.write), after a confirmation that says what goes and what is
-// held (docs/governance.md, "Retention").
+// the people the server lets (registry.write), after a confirmation that shows the server's preview of
+// what goes and what is held; those people change the periods here too (docs/governance.md, "Retention").
 import { useState } from 'react';
-import type { GetResult, Schemas } from '../../../src/client/index';
 import { ConfirmDialog } from '../components/dialog';
 import { Table } from '../components/table';
 import { Card, Empty, Loaded, PageHeader } from '../components/ui';
 import { VisibleText } from '../components/visible-text';
 import { can, ok } from '../lib/api';
 import { fmtDate, fmtDateTime, fmtNumber, who } from '../lib/format';
+import { cutoff, type DataType, type Policy, type Purged, TYPE_KEYS, TYPES } from '../lib/retention';
 import { useLoad, useSession } from '../lib/use-api';
 import { LastBackupCard } from './retention-backup';
-
-type Policy = GetResult<'/v1/retention'>;
-type DataType = keyof Policy['periods'];
-type Purged = Schemas['RetentionPurge'];
-const DAY = 86_400_000;
-
-/** Each data type, what a purge does to it past its period, in the order the API lists them. */
-const TYPES: Record<DataType, { label: string; action: string }> = {
-  auditEntries: {
-    label: 'Human acts in the audit log',
-    action: 'deleted from the start of each chain (a signed checkpoint stays)',
-  },
-  decisions: { label: 'Decisions (and credentials issued or revoked)', action: 'deleted from the start of each chain' },
-  events: { label: 'Task events', action: 'deleted (the daily rollups stay)' },
-  spans: { label: 'Trace spans', action: 'deleted (the daily rollups stay)' },
-  arguments: { label: 'Stored call arguments', action: 'redacted (the entry and its hash stay)' },
-  shadowAgents: { label: 'Shadow agents', action: 'deleted when not seen since' },
-};
-const TYPE_KEYS = Object.keys(TYPES) as DataType[];
-
-/** The day before which a period's data goes, for a purge run now. */
-const cutoff = (days: number, now = Date.now()) => new Date(now - days * DAY).toISOString().slice(0, 10);
+import { PeriodsForm, PurgePreview } from './retention-forms';
 
 export function RetentionPage() {
   const { api, me } = useSession();
@@ -57,7 +36,7 @@ export function RetentionPage() {
         }
       />
       {purged && <PurgeResult result={purged} />}
-      <Loaded state={policy}>{(p) => <Periods policy={p} />}</Loaded>
+      <Loaded state={policy}>{(p) => <Periods policy={p} mayChange={mayPurge} onSaved={policy.reload} />}</Loaded>
       <Card
         title="Last purge that removed anything"
         subtitle="From the audit log; a purge that found nothing due records nothing."
@@ -98,7 +77,7 @@ export function RetentionPage() {
   );
 }
 
-function Periods({ policy }: { policy: Policy }) {
+function Periods({ policy, mayChange, onSaved }: { policy: Policy; mayChange: boolean; onSaved(): void }) {
   return (
     <Card
       title="Periods"
@@ -114,29 +93,14 @@ function Periods({ policy }: { policy: Policy }) {
           </tr>
         ))}
       </Table>
-      <p className="small muted">Changing a period: fulcrum retention set TYPE=DAYS (platform or admin), or PUT /v1/retention.</p>
+      {mayChange ? (
+        <PeriodsForm policy={policy} onSaved={onSaved} />
+      ) : (
+        <p className="small muted">
+          Changing a period: fulcrum retention set TYPE=DAYS (platform or admin), or PUT /v1/retention.
+        </p>
+      )}
     </Card>
-  );
-}
-
-/** What the confirmation says will go: Fulcrum counts rows as it deletes them, not before. */
-function PurgePreview({ policy }: { policy: Policy }) {
-  return (
-    <>
-      <p>This cannot be undone. Past its period, each kind of data is removed:</p>
-      <ul className="plain-list" data-testid="purge-preview">
-        {TYPE_KEYS.map((k) => (
-          <li key={k}>
-            <span className="strong">{TYPES[k].label}</span> from before {fmtDate(cutoff(policy.periods[k]))}: {TYPES[k].action}
-          </li>
-        ))}
-      </ul>
-      <p>
-        Held back: logs of high-risk and prohibited initiatives' agents younger than {policy.highRiskFloorDays} days, and data of
-        agents linked to an incident that is not closed. How many rows go is counted as they are removed, and shown after; the
-        purge is recorded in the audit log.
-      </p>
-    </>
   );
 }
 

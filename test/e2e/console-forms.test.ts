@@ -1,0 +1,157 @@
+// The console's forms for what it could only show before, in a real browser (Debian's Chromium via
+// playwright-core) against a real Fulcrum on each engine, seeded with the Acme example: the Retention
+// page's periods and the purge's preview. A role that may read sees no form; the server judges every
+// value (its refusal is shown in its words, nothing is changed); hostile values go nowhere else; the
+// preview in the confirmation is the server's dry run, and the purge then removes what it said.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { call, type Served, serve, stop } from '../support/process.js';
+import { launchBrowser, type SignedInTab, signedInTab } from './support/browser.js';
+import { seed } from './support/seed.js';
+
+const ADMIN = 'fat_e2e-forms-admin';
+
+describe.each(ENGINES)('the console’s forms (%s)', (engine) => {
+  let db: TestDatabase;
+  let server: Served | undefined;
+  let url: string;
+  let browser: Browser | undefined;
+  const person = async (name: string, roles: string[]) => {
+    const got = (await call(url, ADMIN, 'GET', `/v1/people/${name}`)).json;
+    const put = await call(url, ADMIN, 'PUT', `/v1/people/${name}`, { ...got, spec: { ...got.spec, roles } });
+    expect(put.status, JSON.stringify(put.json)).toBe(200);
+    return (await call(url, ADMIN, 'POST', `/v1/people/${name}/tokens`, {})).json.token as string;
+  };
+  const periods = async () => (await call(url, ADMIN, 'GET', '/v1/retention')).json.periods as Record<string, number>;
+  const purges = async () => (await call(url, ADMIN, 'GET', '/v1/audit?kind=retention.purged&limit=10')).json.items as unknown[];
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    const env = {
+      PATH: process.env.PATH,
+      FULCRUM_DATA_DIR: db.dir,
+      FULCRUM_ADMIN_TOKEN: ADMIN,
+      FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
+      FULCRUM_RETENTION_INTERVAL_HOURS: '0',
+      ...(db.url ? { FULCRUM_DATABASE_URL: db.url } : {}),
+    };
+    server = await serve(env);
+    url = server.url;
+    await seed(url, ADMIN, env);
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stop(server);
+    await db?.drop();
+  });
+
+  async function signedIn(token: string): Promise<SignedInTab> {
+    return signedInTab(browser as Browser, url, token, { locale: 'en-US' });
+  }
+  async function settled(page: Page, path: string, heading: string): Promise<void> {
+    await page.goto(`${url}${path}`);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await expect.poll(() => page.locator('.loading').count(), { timeout: 15_000 }).toBe(0);
+  }
+
+  it('offers no retention form to a role that may read, and judges every value a platform person sends by the server', async () => {
+    const viewer = await person('ben.carter', ['viewer']);
+    const v = await signedIn(viewer);
+    await settled(v.page, '/retention', 'Retention');
+    await v.page.getByTestId('retention').waitFor();
+    expect(await v.page.getByTestId('retention-form').count()).toBe(0);
+    expect(await v.page.getByRole('button', { name: 'Save periods' }).count()).toBe(0);
+    expect(v.errors).toEqual([]);
+    await v.context.close();
+
+    const before = await periods();
+    const p = await signedIn(await person('tom.becker', ['platform']));
+    const dialogs: string[] = [];
+    p.page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await settled(p.page, '/retention', 'Retention');
+    const form = p.page.getByTestId('retention-form');
+    const field = (label: RegExp) => form.getByLabel(label);
+    const save = form.getByRole('button', { name: 'Save periods' });
+    expect(await field(/^Trace spans/).inputValue()).toBe(String(before.spans));
+    expect(await save.isDisabled()).toBe(true);
+
+    // Below the floor for human acts: hinted, sent anyway, refused by the server in its words.
+    await field(/^Human acts/).fill('100');
+    expect(await form.textContent()).toContain('at least 183 days');
+    await save.click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('"auditEntries" must be at least 183 days');
+    expect(await periods()).toEqual(before);
+
+    // Hostile values: markup, a bidi override, a number past any period, a negative one. Each is refused by
+    // the server, said on the page, runs nothing and changes nothing. (A string such as "1e3" the
+    // server coerces to 1000, as Fastify does a JSON body's strings: a value, not hostile.)
+    await field(/^Human acts/).fill(String(before.auditEntries));
+    for (const [value, said] of [
+      ['<img src=x onerror=alert(1)>', /spans/],
+      ['9\u202E0', /spans/],
+      ['99999999999999', /spans/],
+      ['-5', /spans/],
+    ] as const) {
+      await field(/^Trace spans/).fill(value);
+      await save.click();
+      await expect.poll(() => form.getByRole('alert').textContent()).toMatch(said);
+      expect(await periods()).toEqual(before);
+    }
+    expect(await p.page.locator('img[src="x"]').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+
+    // A value the server takes: saved, and the table says so.
+    await field(/^Trace spans/).fill(String(before.spans));
+    await field(/^Task events/).fill('60');
+    await save.click();
+    await form.getByRole('status').waitFor();
+    expect(await periods()).toEqual({ ...before, events: 60 });
+    await expect.poll(() => p.page.locator('tr[data-type="events"] td').nth(1).textContent()).toBe('60');
+    expect(await save.isDisabled()).toBe(true);
+    expect(p.errors.filter((e) => !/400/.test(e))).toEqual([]);
+    await p.context.close();
+  }, 120_000);
+
+  it('shows the server’s preview in the purge’s confirmation, and the purge removes what it said', async () => {
+    expect((await call(url, ADMIN, 'PUT', '/v1/retention', { events: 60 })).status).toBe(200);
+    const p = await signedIn(await person('tom.becker', ['platform']));
+    await settled(p.page, '/retention', 'Retention');
+    const expected = (await call(url, ADMIN, 'POST', '/v1/retention/purge?dryRun=true')).json;
+    expect(expected.dryRun).toBe(true);
+    expect(expected.events).toBeGreaterThan(0);
+    await p.page.getByRole('button', { name: 'Purge now…' }).click();
+    const dialog = p.page.getByRole('dialog');
+    const events = dialog.getByTestId('preview-events');
+    await expect.poll(() => events.textContent()).toBe(expected.events.toLocaleString('en-US'));
+    expect(await dialog.getByTestId('preview-held').textContent()).toContain(`(${expected.held.incidentCount} agents)`);
+    // Cancelled after the preview: nothing was purged, by the preview either.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await purges()).toEqual([]);
+    expect((await call(url, ADMIN, 'POST', '/v1/retention/purge?dryRun=true')).json.events).toBe(expected.events);
+
+    await p.page.getByRole('button', { name: 'Purge now…' }).click();
+    await expect.poll(() => events.textContent()).toBe(expected.events.toLocaleString('en-US'));
+    await dialog.getByRole('button', { name: 'Purge' }).click();
+    await p.page.getByTestId('purge-result').waitFor();
+    const [entry] = (await purges()) as Array<{ detail: { deleted: { events: number } } }>;
+    expect(entry?.detail.deleted.events).toBe(expected.events);
+
+    // The role is taken away with the page open: the preview says it was refused, as a note; the purge's
+    // own refusal is the dialog's alert.
+    await person('tom.becker', ['viewer']);
+    await p.page.getByRole('button', { name: 'Purge now…' }).click();
+    await expect.poll(() => dialog.getByTestId('preview-error').textContent()).toContain('may not registry write');
+    await dialog.getByRole('button', { name: 'Purge' }).click();
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('may not registry write');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await purges()).toHaveLength(1);
+    expect(p.errors.filter((e) => !/403/.test(e))).toEqual([]);
+    await p.context.close();
+  }, 120_000);
+});
