@@ -154,4 +154,55 @@ describe.each(ENGINES)('the console’s forms (%s)', (engine) => {
     expect(p.errors.filter((e) => !/403/.test(e))).toEqual([]);
     await p.context.close();
   }, 120_000);
+
+  it('offers the measurement form to the initiative’s owner only, and shows what the server refuses in its words', async () => {
+    const NAME = 'workplace-sentiment-monitor'; // owned by jessica.moreno; "agent attrition" is self-reported
+    const measured = async () =>
+      (await call(url, ADMIN, 'GET', `/v1/initiatives/${NAME}/measurements`)).json.items as Array<{
+        period: string;
+        value: number;
+      }>;
+    const viewer = await signedIn(await person('ben.carter', ['viewer']));
+    await settled(viewer.page, `/initiatives#${NAME}`, 'Initiatives');
+    await viewer.page.getByTestId('measurements').waitFor();
+    expect(await viewer.page.getByTestId('measurement-form').count()).toBe(0);
+    await viewer.context.close();
+
+    const before = await measured();
+    const o = await signedIn(await person('jessica.moreno', ['viewer']));
+    const dialogs: string[] = [];
+    o.page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await settled(o.page, `/initiatives#${NAME}`, 'Initiatives');
+    const form = o.page.getByTestId('measurement-form');
+    await form.waitFor();
+    const record = form.getByRole('button', { name: 'Record measurement' });
+    // Not a number, a period past the server's 50 characters, a value past 10^12: each refused in the server's words.
+    for (const [value, period, said] of [
+      ['many', '2026-11', /value/],
+      ['3', `<img src=x onerror=alert(1)>${'\u202E'.repeat(40)}`, /period/],
+      ['1e13', '2026-11', /value/],
+    ] as const) {
+      await form.getByLabel('Value').fill(value);
+      await form.getByLabel('Period').fill(period);
+      await record.click();
+      await expect.poll(() => form.getByRole('alert').textContent()).toMatch(said);
+    }
+    expect(await measured()).toEqual(before);
+    expect(await o.page.locator('img[src="x"]').count()).toBe(0);
+
+    await form.getByLabel('Value').fill('4.5');
+    await form.getByLabel('Period').fill('2026-11');
+    await record.click();
+    await expect.poll(() => form.getByRole('status').textContent()).toContain('Recorded 4.5 for 2026-11');
+    expect((await measured())[0]).toMatchObject({ period: '2026-11', value: 4.5 });
+    await expect
+      .poll(() => o.page.getByTestId('measurements').locator('[data-metric="agent attrition"]').textContent())
+      .toMatch(/2026-11:.*4\.5.*reported by jessica\.moreno/);
+    expect(dialogs).toEqual([]);
+    expect(o.errors.filter((e) => !/400/.test(e))).toEqual([]);
+    await o.context.close();
+  }, 120_000);
 });

@@ -9,14 +9,16 @@ import { VisibleText, visibleString } from '../components/visible-text';
 import { ok } from '../lib/api';
 import { fmtDate, fmtDateTime, fmtMetric, fmtMoney, fmtPercent, titleCase, who } from '../lib/format';
 import { Link } from '../lib/router';
-import { useLoad } from '../lib/use-api';
+import { useLoad, useSession } from '../lib/use-api';
 import { RiskCard, RoiCard } from './initiative-roi-risk';
+import { MeasurementForm, mayRecord } from './measurement-form';
 
 type Outcomes = GetResult<'/v1/initiatives/{name}/outcomes'>;
 type Metric = Outcomes['metrics'][number];
 type Recorded = GetResult<'/v1/initiatives/{name}/measurements'>['items'];
 
 export function InitiativeView({ name }: { name: string }) {
+  const { me } = useSession();
   const params = { params: { path: { name } } };
   const initiative = useLoad((api) => ok(api.GET('/v1/initiatives/{name}', params)), [name]);
   const outcomes = useLoad((api) => ok(api.GET('/v1/initiatives/{name}/outcomes', params)), [name]);
@@ -83,6 +85,16 @@ export function InitiativeView({ name }: { name: string }) {
       >
         <Loaded state={outcomes}>{(o) => <Measurements o={o} recorded={recorded.data?.items} />}</Loaded>
         {recorded.error && <ErrorNote error={recorded.error} />}
+        {outcomes.data && mayRecord(me, initiative.data?.spec.owner) && (
+          <ManualForm
+            name={name}
+            metrics={outcomes.data.metrics.filter((m) => m.source === 'manual').map((m) => m.name)}
+            onRecorded={() => {
+              outcomes.reload();
+              recorded.reload();
+            }}
+          />
+        )}
       </Card>
       <div className="grid-2">
         <RoiCard name={name} />
@@ -210,4 +222,9 @@ function Measurements({ o, recorded }: { o: Outcomes; recorded: Recorded | undef
       ))}
     </Table>
   );
+}
+
+/** The form, for an initiative with a self-reported metric to record. */
+function ManualForm({ name, metrics, onRecorded }: { name: string; metrics: string[]; onRecorded(): void }) {
+  return metrics.length > 0 ? <MeasurementForm name={name} metrics={metrics} onRecorded={onRecorded} /> : null;
 }
