@@ -3,20 +3,18 @@
 // page's periods and the purge's preview. A role that may read sees no form; the server judges every
 // value (its refusal is shown in its words, nothing is changed); hostile values go nowhere else; the
 // preview in the confirmation is the server's dry run, and the purge then removes what it said.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
-import { call, type Served, serve, stop } from '../support/process.js';
-import { launchBrowser, type SignedInTab, signedInTab } from './support/browser.js';
-import { seed } from './support/seed.js';
+import { ENGINES } from '../support/databases.js';
+import { call } from '../support/process.js';
+import type { SignedInTab } from './support/browser.js';
+import { type ConsoleUnderTest, startConsole } from './support/console.js';
 
 const ADMIN = 'fat_e2e-forms-admin';
 
 describe.each(ENGINES)('the console’s forms (%s)', (engine) => {
-  let db: TestDatabase;
-  let server: Served | undefined;
+  let app: ConsoleUnderTest | undefined;
   let url: string;
-  let browser: Browser | undefined;
   const person = async (name: string, roles: string[]) => {
     const got = (await call(url, ADMIN, 'GET', `/v1/people/${name}`)).json;
     const put = await call(url, ADMIN, 'PUT', `/v1/people/${name}`, { ...got, spec: { ...got.spec, roles } });
@@ -27,28 +25,15 @@ describe.each(ENGINES)('the console’s forms (%s)', (engine) => {
   const purges = async () => (await call(url, ADMIN, 'GET', '/v1/audit?kind=retention.purged&limit=10')).json.items as unknown[];
 
   beforeAll(async () => {
-    db = await createTestDatabase(engine);
-    const env = {
-      PATH: process.env.PATH,
-      FULCRUM_DATA_DIR: db.dir,
-      FULCRUM_ADMIN_TOKEN: ADMIN,
-      FULCRUM_MONITOR_INTERVAL_SECONDS: '0',
-      FULCRUM_RETENTION_INTERVAL_HOURS: '0',
-      ...(db.url ? { FULCRUM_DATABASE_URL: db.url } : {}),
-    };
-    server = await serve(env);
-    url = server.url;
-    await seed(url, ADMIN, env);
-    browser = await launchBrowser();
+    app = await startConsole(engine, { admin: ADMIN, seed: true, env: { FULCRUM_RETENTION_INTERVAL_HOURS: '0' } });
+    url = app.url;
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
-    await stop(server);
-    await db?.drop();
+    await app?.close();
   });
 
   async function signedIn(token: string): Promise<SignedInTab> {
-    return signedInTab(browser as Browser, url, token, { locale: 'en-US' });
+    return (app as ConsoleUnderTest).signedIn(token, { locale: 'en-US' });
   }
   async function settled(page: Page, path: string, heading: string): Promise<void> {
     await page.goto(`${url}${path}`);
