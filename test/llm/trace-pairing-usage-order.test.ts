@@ -2,30 +2,19 @@
 // gateway's record of the call, in both orders of arrival: paired only in the caller's trace and with
 // the same usage (docs/llm-gateway.md, "Evidence"). A span of another usage in that trace is another
 // call, and a call whose client sent no traceparent cannot be told from a direct one: both count.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { otlpExport } from '../support/otlp.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { applyAndKey, bindSecret, llmBundle } from './fixture.js';
-import { type Scripted, startScripted } from './scripted-upstream.js';
-import { type FakeUpstream, startFakeUpstream } from './upstream.js';
+import { useLlmStack } from './fixture.js';
 
 describe.each(ENGINES)('a span with usage and no response id, and the gateway’s record (%s)', (engine) => {
-  let t: TestServer;
-  let up: FakeUpstream;
-  let sc: Scripted;
-  let key: string;
+  const llm = useLlmStack(engine, { scripted: true });
 
-  beforeAll(async () => {
-    up = await startFakeUpstream();
-    sc = await startScripted(up.url);
-    bindSecret(sc.url);
-    t = await startTestServer(engine, { outboundAllowHosts: [{ host: '127.0.0.1' }] });
-    await t.server.listen({ host: '127.0.0.1', port: 0 });
-    key = await applyAndKey(t.server, llmBundle(sc.url));
+  // Set again before each test: the stack forgets its scripts after each.
+  beforeEach(() => {
     // Usage (10 in, 5 out) and no `id`.
-    sc.scripts.set('upstream-chat', (_req, _body, res) => {
+    llm.sc.scripts.set('upstream-chat', (_req, _body, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
           object: 'chat.completion',
@@ -37,20 +26,14 @@ describe.each(ENGINES)('a span with usage and no response id, and the gateway’
       );
     });
   });
-  afterAll(async () => {
-    await t?.close();
-    await sc?.close();
-    await up?.close();
-  });
-
-  const db = () => t.app.database.db;
+  const db = () => llm.t.app.database.db;
   /** A gateway call (with `traceparent` when `trace` is given); its record once flushed. */
   async function gatewayCall(trace?: string) {
     const seen = await db().selectFrom('spans').select('span_id').where('source', '=', 'llm').execute();
-    const r = await t.request({
+    const r = await llm.t.request({
       method: 'POST',
       url: '/llm/openai/v1/chat/completions',
-      token: key,
+      token: llm.key,
       ...(trace ? { headers: { traceparent: `00-${trace}-${'b'.repeat(16)}-01` } } : {}),
       payload: { model: 'gw-chat', messages: [{ role: 'user', content: 'hi' }] },
     });
@@ -63,17 +46,17 @@ describe.each(ENGINES)('a span with usage and no response id, and the gateway’
         .where('span_id', 'not in', ['', ...seen.map((r) => r.span_id)])
         .executeTakeFirst();
     await until(async () => {
-      await t.server.llmGateway.flush();
+      await llm.t.server.llmGateway.flush();
       return (await record()) !== undefined;
     }, 'the call’s record');
     return (await record()) as NonNullable<Awaited<ReturnType<typeof record>>>;
   }
   /** The client's span of a gw-chat call around now: usage, no response id. */
   async function clientSpan(trace: string, spanId: string, tokens: { input: number; output: number }, startMs: number) {
-    const r = await t.request({
+    const r = await llm.t.request({
       method: 'POST',
       url: '/otlp/v1/traces',
-      token: key,
+      token: llm.key,
       payload: otlpExport([
         {
           traceId: trace,

@@ -7,35 +7,23 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
 import { CHILD_NODE } from '../support/process.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
-import { applyAndKey, bindSecret, llmBundle } from './fixture.js';
-import { type Scripted, startScripted } from './scripted-upstream.js';
-import { type FakeUpstream, startFakeUpstream } from './upstream.js';
+import { useLlmStack } from './fixture.js';
 
 const CLIENT = path.resolve(import.meta.dirname, 'fixtures/usage-without-id-client.cjs');
 type ClientSpan = { name: string; traceId: string; spanId: string; attributes: Record<string, unknown> };
 
 describe.each(ENGINES)('calls answered without a response id, traced by their client (%s)', (engine) => {
-  let t: TestServer;
-  let up: FakeUpstream;
-  let sc: Scripted;
-  let url: string;
-  let key: string;
+  const llm = useLlmStack(engine, { scripted: true });
 
-  beforeAll(async () => {
-    up = await startFakeUpstream();
-    sc = await startScripted(up.url);
-    bindSecret(sc.url);
-    t = await startTestServer(engine, { outboundAllowHosts: [{ host: '127.0.0.1' }] });
-    url = await t.server.listen({ host: '127.0.0.1', port: 0 });
-    key = await applyAndKey(t.server, llmBundle(sc.url));
+  // Set again before each test: the stack forgets its scripts after each.
+  beforeEach(() => {
     // An OpenAI-compatible provider whose answers carry usage but no `id`; the input tokens are the
     // prompt's length, so two calls' usage differs.
-    sc.scripts.set('upstream-chat', (_req, body, res) => {
+    llm.sc.scripts.set('upstream-chat', (_req, body, res) => {
       const messages = body.messages as Array<{ content: string }>;
       const input = messages.map((m) => m.content).join('').length;
       res.writeHead(200, { 'content-type': 'application/json' }).end(
@@ -49,22 +37,16 @@ describe.each(ENGINES)('calls answered without a response id, traced by their cl
       );
     });
   });
-  afterAll(async () => {
-    await t?.close();
-    await sc?.close();
-    await up?.close();
-  });
-
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
   async function costs(groupBy: string) {
-    const r = await t.request({ method: 'GET', url: `/v1/costs?groupBy=${groupBy}&from=${day(-1)}&to=${day(1)}` });
+    const r = await llm.t.request({ method: 'GET', url: `/v1/costs?groupBy=${groupBy}&from=${day(-1)}&to=${day(1)}` });
     expect(r.statusCode, r.body).toBe(200);
     return r.json().rows as Array<{ key: string; calls: number; unpricedCalls: number; costUsd: number }>;
   }
 
   it('counts each of two concurrent calls in one task once, each span paired with its own call’s record', async () => {
     const { stdout } = await promisify(execFile)(CHILD_NODE, [CLIENT], {
-      env: { ...process.env, FULCRUM_URL: url, FULCRUM_KEY: key, MODEL: 'gw-chat' },
+      env: { ...process.env, FULCRUM_URL: llm.url, FULCRUM_KEY: llm.key, MODEL: 'gw-chat' },
       timeout: 60_000,
     });
     const spans: ClientSpan[] = stdout
@@ -79,9 +61,9 @@ describe.each(ENGINES)('calls answered without a response id, traced by their cl
       expect(c.attributes['gen_ai.response.id']).toBeUndefined();
       expect(c.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
     }
-    const db = t.app.database.db;
+    const db = llm.t.app.database.db;
     const records = async () => {
-      await t.server.llmGateway.flush();
+      await llm.t.server.llmGateway.flush();
       return db.selectFrom('spans').selectAll().where('source', '=', 'llm').orderBy('input_tokens').execute();
     };
     const stored = () =>
