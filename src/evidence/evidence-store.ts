@@ -204,6 +204,8 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
     // itself (gatewayFigures holds no figures for its client span, below the twins' record adds none).
     const forTasks: TaskEntry[] = [];
     const gatewayFigures = new WeakMap<SpanTable, Figures>();
+    // The model as the gateway's record names it, for each client span paired with one in this export.
+    const namedBy = new WeakMap<SpanTable, string | null>();
     for (let i = 0; i < spans.length; i += CHUNK) {
       const chunk = spans.slice(i, i + CHUNK);
       for (const { row } of chunk) {
@@ -241,6 +243,7 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
         claims.filter((c) => isNew(c.span)),
         gatewayFigures,
       );
+      for (const c of claims) if (c.named !== undefined) namedBy.set(c.span, c.named);
       await pairUntracedToolCalls(
         trx,
         chunk.filter((s) => isNew(s.row)),
@@ -289,6 +292,13 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
         const figures = gatewayFigures.get(s.row);
         if (!s.row.duplicate && !inTwinsTrace.has(spanKey(s.row))) forTasks.push(s.row);
         else if (figures) forTasks.push({ ...s.row, ...figures, duplicate: 0 });
+        // A client's span paired with the gateway's record of its call: the name each gives the model,
+        // so the trace's other calls the client names so count as of the gateway's (task-models.ts).
+        const named = namedBy.get(s.row);
+        if (s.row.duplicate && named !== undefined)
+          forTasks.push({
+            naming: { trace_id: s.row.trace_id, agent: s.row.agent, from: s.row.model ?? s.row.model_reported, to: named },
+          });
       }
     }
     const tasks = await rollUpTasks(trx, forTasks);
@@ -597,7 +607,7 @@ async function markGatewayInferences(
       // In the span's own trace (the client sent its traceparent), the record counts there itself.
       if (record.trace_id !== r.trace_id) figures.set(r, figuresOf(record));
       // The record is this call's: marked paired, so no span without id takes it by time.
-      claims.push({ span: r, record, byId: true });
+      claims.push({ span: r, record, byId: true, named: record.model ?? record.model_reported });
     }
   }
   return claims;
@@ -931,7 +941,7 @@ async function pairingLocks(trx: Kysely<Database>, chunk: ReadonlyArray<{ row: S
  * A gateway record a client's span (new in this export) holds, chosen before the span is stored;
  * `byId`: by the provider's response id (the record is the call's whether another span holds it or not).
  */
-type Claim = { span: SpanTable; record: SpanKey; byId?: boolean };
+type Claim = { span: SpanTable; record: SpanKey; byId?: boolean; named?: string | null };
 
 /**
  * The client's span second: stored as a duplicate of a gateway record it holds (`unidentified`), one
@@ -1001,7 +1011,7 @@ async function markUnidentifiedGatewayInferences(
     taken.add(spanKey(record));
     r.duplicate = 1;
     if (record.trace_id !== r.trace_id) figures.set(r, figuresOf(record));
-    claims.push({ span: r, record });
+    claims.push({ span: r, record, named: record.model ?? record.model_reported });
   }
   return claims;
 }

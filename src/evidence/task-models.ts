@@ -27,9 +27,13 @@ type State = Omit<TaskTraceTable, 'trace_id' | 'agent'>;
 /**
  * What the rollup is given: a newly stored span, or a correction: a model call its trace counted with
  * the figures of `correction` (a client's span), to be counted with those of `by` (the LLM gateway's
- * record of the same call, which arrived after it).
+ * record of the same call, which arrived after it); or a naming: a client's span paired with the
+ * gateway's record of its call, which names the model `to` where the client named it `from`.
  */
-export type TaskEntry = SpanTable | { correction: SpanTable; by: SpanTable };
+export type TaskEntry =
+  | SpanTable
+  | { correction: SpanTable; by: SpanTable }
+  | { naming: { trace_id: string; agent: string; from: string | null; to: string | null } };
 type Sums = Omit<ModelTasksDailyTable, 'day' | 'agent' | 'model' | 'mixed'>;
 const SUMS = ['tasks', 'resolved', 'calls', 'unpriced_calls', 'cost_usd', 'input_tokens', 'output_tokens'] as const;
 
@@ -123,7 +127,32 @@ export function createTaskModelRollup(db: Kysely<Database>) {
       if (t) t.state = merge(t.state, own);
       else added.set(key, { trace_id, agent, state: own });
     };
+    // In a trace, a model as a client named it (the provider's id, say) that a record of the gateway
+    // named otherwise, in this export: the other calls the client names so in it are named as the
+    // gateway does too. Found under load (session 40): one call paired with its record, the other's
+    // record still to come, and the trace counted as of two models (mixed) where there was one.
+    const aliases = new Map<string, Map<string, string>>();
+    const alias = (trace: string, from: string | null, to: string | null) => {
+      if (from === null || to === null || from === to) return;
+      const of = aliases.get(trace) ?? new Map<string, string>();
+      of.set(from, to);
+      aliases.set(trace, of);
+    };
     for (const e of entries) {
+      if ('correction' in e)
+        alias(
+          `${e.correction.trace_id}\u0000${e.correction.agent}`,
+          e.correction.model ?? e.correction.model_reported,
+          e.by.model ?? e.by.model_reported,
+        );
+      else if ('naming' in e) alias(`${e.naming.trace_id}\u0000${e.naming.agent}`, e.naming.from, e.naming.to);
+    }
+    const named = (s: SpanTable) => {
+      const name = s.model ?? s.model_reported;
+      return (name !== null && aliases.get(`${s.trace_id}\u0000${s.agent}`)?.get(name)) || name;
+    };
+    for (const e of entries) {
+      if ('naming' in e) continue;
       if ('correction' in e) {
         // A call the trace counted with one record's figures, now counted with another's.
         const { correction: was, by } = e;
@@ -152,7 +181,7 @@ export function createTaskModelRollup(db: Kysely<Database>) {
         own.resolved_outcomes = s.task_outcome === 'resolved' ? 1 : 0;
       }
       if (call) {
-        own.model = s.model ?? s.model_reported;
+        own.model = named(s);
         if (s.model !== null) registered.add(s.model);
         own.calls = 1;
         own.unpriced_calls = s.cost_usd === null ? 1 : 0;

@@ -122,4 +122,59 @@ describe.each(ENGINES)('a span with usage and no response id, and the gateway’
     expect(await clientSpan(trace, 'c'.repeat(16), { input: 10, output: 5 }, startMs)).toMatchObject({ duplicate: 0 });
     expect(await recordNow(record)).toMatchObject({ paired: null, duplicate: 0 });
   });
+
+  // Found under load (session 40, test/llm/trace-pairing-usage): two calls of one task, the first's
+  // record stored before the client's export, the second's after. The first span took the gateway's
+  // name for the model (gw-chat), the second was counted as the client named it (the provider's
+  // upstream-chat) until its record came, and the task was booked as of two models (mixed), or of the
+  // provider's name: the plan's model mix lost it.
+  it('books a task of two calls whose records come before and after the client’s export as of the gateway’s one model', async () => {
+    const trace = `${'5'.repeat(31)}4`;
+    const startMs = Date.now() - 5;
+    await gatewayCall(trace);
+    const chat = (spanId: string) => ({
+      traceId: trace,
+      spanId,
+      parentSpanId: 'a'.repeat(16),
+      name: 'chat gw-chat',
+      startMs,
+      // Still open: the second call's record comes after this export, within the span.
+      endMs: Date.now() + 1_500,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gw-chat',
+        'gen_ai.response.model': 'upstream-chat',
+        'gen_ai.usage.input_tokens': 10,
+        'gen_ai.usage.output_tokens': 5,
+      },
+    });
+    const exported = await llm.t.request({
+      method: 'POST',
+      url: '/otlp/v1/traces',
+      token: llm.key,
+      payload: otlpExport([
+        {
+          traceId: trace,
+          spanId: 'a'.repeat(16),
+          name: 'invoke_agent support',
+          startMs: startMs - 1,
+          endMs: Date.now() + 1_600,
+          attributes: { 'gen_ai.operation.name': 'invoke_agent', 'fulcrum.task.outcome': 'resolved' },
+        },
+        chat('c'.repeat(16)),
+        chat('d'.repeat(16)),
+      ]),
+    });
+    expect(exported.statusCode, exported.body).toBe(200);
+    await gatewayCall(trace);
+    const spans = await db().selectFrom('spans').selectAll().where('trace_id', '=', trace).orderBy('span_id').execute();
+    // Each client span is its call's record's duplicate; each record counts, paired.
+    expect(spans.filter((s) => s.source === 'llm').map((s) => [s.paired, s.duplicate])).toEqual([
+      [1, 0],
+      [1, 0],
+    ]);
+    expect(spans.filter((s) => s.source !== 'llm' && s.operation === 'chat').map((s) => s.duplicate)).toEqual([1, 1]);
+    const traced = await db().selectFrom('task_traces').selectAll().where('trace_id', '=', trace).executeTakeFirstOrThrow();
+    expect(traced).toMatchObject({ outcomes: 1, calls: 2, mixed: 0, model: 'gw-chat', unpriced_calls: 0 });
+  });
 });
