@@ -18,6 +18,7 @@ export type Permission =
   | 'approvals.decide'
   | 'incidents.write'
   | 'incidents.close'
+  | 'risk.assess'
   | 'sessions.manage';
 
 const GRANTS: Record<Permission, readonly Role[]> = {
@@ -30,6 +31,9 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   // Closing ends what the incident holds back from retention (its agents' evidence): the platform
   // team, the risk reviewer, or (in the incident service) the incident's own owner.
   'incidents.close': ['admin', 'platform', 'reviewer:risk'],
+  // Assessing an initiative's risk sets the tier the guard decides with; the assessing service also
+  // refuses an initiative's owner, present or past (separation of duties, docs/auth.md).
+  'risk.assess': ['admin', 'platform', 'reviewer:risk'],
   // Listing and ending other people's sign-in sessions (an incident's answer: a lost laptop, a phished
   // device code). Everyone manages their own.
   'sessions.manage': ['admin'],

@@ -8249,6 +8249,7 @@ export const answerDocument: { $id: string; paths: AnswerPaths; components: { sc
         "approvals.decide",
         "incidents.write",
         "incidents.close",
+        "risk.assess",
         "sessions.manage"
        ]
       }

@@ -4199,7 +4199,7 @@ export interface components {
         Whoami: {
             id: string;
             /** @description every permission the caller holds, as the server checks them (an admin role grants them all) */
-            permissions: ("registry.read" | "registry.write" | "approvals.decide" | "incidents.write" | "incidents.close" | "sessions.manage")[];
+            permissions: ("registry.read" | "registry.write" | "approvals.decide" | "incidents.write" | "incidents.close" | "risk.assess" | "sessions.manage")[];
             /** @description a person's roles, as granted */
             roles?: ("admin" | "platform" | "owner" | "reviewer:risk" | "reviewer:legal" | "reviewer:security" | "reviewer:data" | "approver" | "viewer")[];
             /** @enum {string} */

@@ -2,7 +2,7 @@
 // Art. 6(2) with Annex III high-risk areas, Art. 50 transparency. Assessments are versioned; the
 // latest is the tier in force.
 import type { Kysely } from 'kysely';
-import { actorName, assertCan, hasRole, type Principal } from '../auth/principal.js';
+import { actorName, assertCan, can, type Principal } from '../auth/principal.js';
 import type { Database } from '../db/schema.js';
 import { InputError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { ActRecord, ChangeWithActs } from '../guard/audit.js';
@@ -133,8 +133,7 @@ export function createRiskService(deps: Deps) {
       // through another node a moment ago.
       const i = await createRegistryStore(db).get('Initiative', initiative);
       if (!i) throw new NotFoundError(`no Initiative named "${initiative}"`);
-      if (!(hasRole(actor, 'platform') || hasRole(actor, 'reviewer:risk')))
-        throw new NotAllowedError(`only platform, reviewer:risk or admin may assess ${initiative}`);
+      if (!can(actor, 'risk.assess')) throw new NotAllowedError(`only platform, reviewer:risk or admin may assess ${initiative}`);
       const answers = checkAnswers(body.answers);
       const { tier, reasons } = classify(answers);
       const at = new Date().toISOString();

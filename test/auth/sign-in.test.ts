@@ -86,7 +86,7 @@ describe.each(ENGINES)('single sign-on for people (%s)', (engine) => {
       type: 'person',
       id: 'dana.lee',
       roles: ['platform', 'owner'],
-      permissions: ['registry.read', 'registry.write', 'incidents.write', 'incidents.close'],
+      permissions: ['registry.read', 'registry.write', 'incidents.write', 'incidents.close', 'risk.assess'],
     });
     // Only the hash is stored.
     const rows = await t.app.database.db.selectFrom('console_sessions').selectAll().execute();
@@ -602,6 +602,7 @@ describe('without the settings', () => {
         'approvals.decide',
         'incidents.write',
         'incidents.close',
+        'risk.assess',
         'sessions.manage',
       ],
     });

@@ -190,4 +190,84 @@ describe.each(ENGINES)('the console’s forms (%s)', (engine) => {
     expect(o.errors.filter((e) => !/400/.test(e))).toEqual([]);
     await o.context.close();
   }, 120_000);
+
+  it('offers the risk form to who may assess and does not own the initiative, and records what the server judges', async () => {
+    const NAME = 'workplace-sentiment-monitor'; // owned by jessica.moreno
+    const assessments = async () =>
+      (await call(url, ADMIN, 'GET', `/v1/initiatives/${NAME}/risk-assessments`)).json.items as Array<{
+        version: number;
+        tier: string;
+        assessedBy: string;
+        notes: string | null;
+      }>;
+    const { questions, prohibitedPractices } = (await call(url, ADMIN, 'GET', '/v1/risk-questionnaire')).json as {
+      questions: Record<string, string>;
+      prohibitedPractices: Record<string, string>;
+    };
+    const assess = (page: Page) => page.getByRole('button', { name: 'Assess risk…' });
+    // A viewer, and the owner even holding reviewer:risk (separation of duties): no form.
+    for (const [who, roles] of [
+      ['ben.carter', ['viewer']],
+      ['jessica.moreno', ['reviewer:risk']],
+    ] as const) {
+      const tab = await signedIn(await person(who, [...roles]));
+      await settled(tab.page, `/initiatives#${NAME}`, 'Initiatives');
+      await tab.page.getByTestId('risk').waitFor();
+      expect(await assess(tab.page).count(), who).toBe(0);
+      await tab.context.close();
+    }
+    // What the console hides, the server refuses: the owner's own assessment.
+    const owner = (await call(url, ADMIN, 'POST', `/v1/people/jessica.moreno/tokens`, {})).json.token as string;
+    const none = Object.fromEntries(Object.keys(questions).map((q) => [q, false]));
+    const own = await call(url, owner, 'POST', `/v1/initiatives/${NAME}/risk-assessment`, { answers: none });
+    expect(own.status).toBe(403);
+    expect(JSON.stringify(own.json)).toContain('separation of duties');
+
+    const before = await assessments();
+    const r = await signedIn(await person('li.wei', ['reviewer:risk']));
+    const dialogs: string[] = [];
+    r.page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await settled(r.page, `/initiatives#${NAME}`, 'Initiatives');
+    await assess(r.page).click();
+    const form = r.page.getByTestId('risk-form');
+    const answer = (q: string, v: 'Yes' | 'No') =>
+      form.getByRole('group', { name: questions[q] }).getByRole('radio', { name: v }).check();
+    const record = form.getByRole('button', { name: 'Record assessment' });
+    // Two questions answered of twelve: the server names the questionnaire incomplete, nothing is stored.
+    await answer('employment', 'Yes');
+    await answer('generatesContent', 'No');
+    expect(await form.getByText(`${Object.keys(questions).length - 2} question(s) not answered yet`).count()).toBe(1);
+    await record.click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toMatch(/incomplete: 10 unanswered/);
+    expect(await assessments()).toEqual(before);
+
+    for (const q of Object.keys(questions)) if (q !== 'employment') await answer(q, 'No');
+    await form
+      .getByRole('group', { name: /Prohibited practices/ })
+      .getByRole('checkbox', { name: prohibitedPractices['emotion-recognition-work-education'] })
+      .check();
+    const notes = `<img src=x onerror=alert(1)>\u202Emood scores of staff`;
+    await form.getByLabel('Notes').fill(notes);
+    await record.click();
+    await expect
+      .poll(() => r.page.locator('#risk').getByRole('status').textContent())
+      .toMatch(/^Assessed: prohibited \(version \d+\)/);
+    const [latest] = await assessments();
+    expect(latest).toMatchObject({
+      version: (before[0]?.version ?? 0) + 1,
+      tier: 'prohibited',
+      assessedBy: 'person:li.wei',
+      notes,
+    });
+    // The card shows the new tier in force and the notes as text.
+    await expect.poll(() => r.page.getByTestId('risk').locator('p').first().textContent()).toMatch(/prohibited.*version/i);
+    expect(await r.page.getByTestId('risk').textContent()).toContain('onerror=alert(1)');
+    expect(await r.page.locator('img[src="x"]').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(r.errors.filter((e) => !/400/.test(e))).toEqual([]);
+    await r.context.close();
+  }, 120_000);
 });

@@ -114,4 +114,35 @@ describe.each(ENGINES)('risk assessments on %s', (engine) => {
     // Nothing recorded: a "prohibited" tier in force would have the guard deny every agent of it.
     expect(await history()).toEqual(before);
   });
+
+  // The console offers its risk form by what GET /v1/whoami lists (docs/console.md: pages decide from
+  // the server's permissions, not from role names): risk.assess is listed exactly for who may assess.
+  it('lists risk.assess in whoami for exactly the roles the assessment lets through', async () => {
+    const cases = [
+      ['pia.platform', ['platform'], true],
+      ['rick.risk', ['reviewer:risk'], true],
+      ['lea.legal', ['reviewer:legal'], false],
+      ['oli.owner', ['owner'], false],
+      ['abby.approver', ['approver'], false],
+      ['vik.viewer', ['viewer'], false],
+    ] as const;
+    for (const [name, roles, may] of cases) {
+      const put = await t.request({
+        method: 'PUT',
+        url: `/v1/people/${name}`,
+        payload: { spec: { displayName: name, roles: [...roles], businessUnit: 'cx' } },
+      });
+      expect(put.statusCode, put.body).toBe(201);
+      const token = (await t.request({ method: 'POST', url: `/v1/people/${name}/tokens` })).json().token as string;
+      const listed = (await t.request({ method: 'GET', url: '/v1/whoami', token })).json().permissions as string[];
+      const res = await t.request({
+        method: 'POST',
+        url: '/v1/initiatives/support-deflection/risk-assessment',
+        token,
+        payload: { answers: none() },
+      });
+      expect(listed.includes('risk.assess'), name).toBe(may);
+      expect(res.statusCode, `${name}: ${res.body}`).toBe(may ? 201 : 403);
+    }
+  });
 });

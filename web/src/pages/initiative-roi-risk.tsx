@@ -1,12 +1,14 @@
 // An initiative's ROI over the last 30 days (each number with where it comes from, and why it cannot
-// be computed when it cannot) and its risk assessments (the tier in force first, then the history).
+// be computed when it cannot) and its risk assessments (the tier in force first, then the history), with
+// a form to assess it for who may (risk-form.tsx).
 import type { GetResult } from '../../../src/client/index';
 import { Table } from '../components/table';
 import { Card, Loaded, Provenance, RiskPill } from '../components/ui';
 import { VisibleText } from '../components/visible-text';
 import { ok } from '../lib/api';
 import { fmtDate, fmtDateTime, fmtMoney, fmtNumber, fmtPercent, who } from '../lib/format';
-import { useLoad } from '../lib/use-api';
+import { useLoad, useSession } from '../lib/use-api';
+import { mayAssess, RiskForm } from './risk-form';
 
 type Roi = GetResult<'/v1/initiatives/{name}/roi'>;
 
@@ -82,80 +84,95 @@ export function RoiCard({ name }: { name: string }) {
   );
 }
 
-export function RiskCard({ name, declared }: { name: string; declared: string | undefined }) {
+export function RiskCard({ name, declared, owner }: { name: string; declared: string | undefined; owner: string | undefined }) {
+  const { me } = useSession();
   const state = useLoad(
     async (api) => {
       const [history, questionnaire] = await Promise.all([
         ok(api.GET('/v1/initiatives/{name}/risk-assessments', { params: { path: { name } } })),
         ok(api.GET('/v1/risk-questionnaire')),
       ]);
-      return { items: history.items, questions: questionnaire.questions as Record<string, string> };
+      return {
+        items: history.items,
+        questions: questionnaire.questions as Record<string, string>,
+        practices: questionnaire.prohibitedPractices as Record<string, string>,
+      };
     },
     [name],
   );
   return (
     <Card title="Risk assessment" subtitle="The latest assessment is the tier in force" id="risk">
       <Loaded state={state}>
-        {({ items, questions }) => {
+        {({ items, questions, practices }) => {
           const [now, ...before] = items;
+          const form = mayAssess(me, owner) && (
+            <RiskForm name={name} questions={questions} practices={practices} onAssessed={state.reload} />
+          );
+          // The form stays the second child whichever comes first, so what it said outlives the reload.
           if (!now)
             return (
-              <div className="callout callout-warn" role="note" data-testid="risk">
-                <strong>Not assessed.</strong>{' '}
-                {declared
-                  ? `The descriptor declares the tier ${declared}: a declaration, not an assessment.`
-                  : 'No tier is declared either: the risk of this initiative is unknown.'}
-              </div>
+              <>
+                <div className="callout callout-warn" role="note" data-testid="risk">
+                  <strong>Not assessed.</strong>{' '}
+                  {declared
+                    ? `The descriptor declares the tier ${declared}: a declaration, not an assessment.`
+                    : 'No tier is declared either: the risk of this initiative is unknown.'}
+                </div>
+                {form}
+              </>
             );
           const yes = Object.entries(now.answers).filter(([k, v]) => k !== 'prohibitedPractices' && v === true);
           return (
-            <div data-testid="risk">
-              <p>
-                <RiskPill tier={now.tier} /> version {fmtNumber(now.version)}, by {who(now.assessedBy)} on{' '}
-                {fmtDateTime(now.assessedAt)}
-              </p>
-              {now.warning && (
-                <p className="callout callout-bad small" role="note">
-                  <VisibleText text={now.warning} />
+            <>
+              <div data-testid="risk">
+                <p>
+                  <RiskPill tier={now.tier} /> version {fmtNumber(now.version)}, by {who(now.assessedBy)} on{' '}
+                  {fmtDateTime(now.assessedAt)}
                 </p>
-              )}
-              <ul className="plain-list small">
-                {now.reasons.map((r) => (
-                  <li key={r}>
-                    <VisibleText text={r} />
-                  </li>
-                ))}
-              </ul>
-              <p className="small">
-                <span className="muted">Answered yes:</span>{' '}
-                {yes.length === 0 ? 'none' : yes.map(([k]) => questions[k] ?? k).join(' · ')}
-                {now.answers.prohibitedPractices.length > 0 && (
-                  <>
-                    {' '}
-                    <span className="muted">Prohibited practices:</span> {now.answers.prohibitedPractices.join(', ')}
-                  </>
+                {now.warning && (
+                  <p className="callout callout-bad small" role="note">
+                    <VisibleText text={now.warning} />
+                  </p>
                 )}
-              </p>
-              {now.notes && (
-                <p className="small">
-                  <span className="muted">Notes:</span> <VisibleText text={now.notes} />
-                </p>
-              )}
-              {before.length > 0 && (
-                <Table columns={['Version', 'Tier', 'By', 'On']} testId="risk-history">
-                  {before.map((a) => (
-                    <tr key={a.version}>
-                      <td>{fmtNumber(a.version)}</td>
-                      <td>
-                        <RiskPill tier={a.tier} />
-                      </td>
-                      <td>{who(a.assessedBy)}</td>
-                      <td className="nowrap">{fmtDate(a.assessedAt)}</td>
-                    </tr>
+                <ul className="plain-list small">
+                  {now.reasons.map((r) => (
+                    <li key={r}>
+                      <VisibleText text={r} />
+                    </li>
                   ))}
-                </Table>
-              )}
-            </div>
+                </ul>
+                <p className="small">
+                  <span className="muted">Answered yes:</span>{' '}
+                  {yes.length === 0 ? 'none' : yes.map(([k]) => questions[k] ?? k).join(' · ')}
+                  {now.answers.prohibitedPractices.length > 0 && (
+                    <>
+                      {' '}
+                      <span className="muted">Prohibited practices:</span> {now.answers.prohibitedPractices.join(', ')}
+                    </>
+                  )}
+                </p>
+                {now.notes && (
+                  <p className="small">
+                    <span className="muted">Notes:</span> <VisibleText text={now.notes} />
+                  </p>
+                )}
+                {before.length > 0 && (
+                  <Table columns={['Version', 'Tier', 'By', 'On']} testId="risk-history">
+                    {before.map((a) => (
+                      <tr key={a.version}>
+                        <td>{fmtNumber(a.version)}</td>
+                        <td>
+                          <RiskPill tier={a.tier} />
+                        </td>
+                        <td>{who(a.assessedBy)}</td>
+                        <td className="nowrap">{fmtDate(a.assessedAt)}</td>
+                      </tr>
+                    ))}
+                  </Table>
+                )}
+              </div>
+              {form}
+            </>
           );
         }}
       </Loaded>

@@ -98,7 +98,7 @@ export function InitiativeView({ name }: { name: string }) {
       </Card>
       <div className="grid-2">
         <RoiCard name={name} />
-        <RiskCard name={name} declared={initiative.data?.spec.riskTier} />
+        <RiskCard name={name} declared={initiative.data?.spec.riskTier} owner={initiative.data?.spec.owner} />
       </div>
     </div>
   );
