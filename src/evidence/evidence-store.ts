@@ -205,7 +205,7 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
     const forTasks: TaskEntry[] = [];
     const gatewayFigures = new WeakMap<SpanTable, Figures>();
     // The model as the gateway's record names it, for each client span paired with one in this export.
-    const namedBy = new WeakMap<SpanTable, string | null>();
+    const namedBy = new WeakMap<SpanTable, Named>();
     for (let i = 0; i < spans.length; i += CHUNK) {
       const chunk = spans.slice(i, i + CHUNK);
       for (const { row } of chunk) {
@@ -297,7 +297,13 @@ export function createEvidenceStore(db: Kysely<Database>, commit: BackgroundComm
         const named = namedBy.get(s.row);
         if (s.row.duplicate && named !== undefined)
           forTasks.push({
-            naming: { trace_id: s.row.trace_id, agent: s.row.agent, from: s.row.model ?? s.row.model_reported, to: named },
+            naming: {
+              trace_id: s.row.trace_id,
+              agent: s.row.agent,
+              from: s.row.model ?? s.row.model_reported,
+              to: named.name,
+              registered: named.registered,
+            },
           });
       }
     }
@@ -607,7 +613,7 @@ async function markGatewayInferences(
       // In the span's own trace (the client sent its traceparent), the record counts there itself.
       if (record.trace_id !== r.trace_id) figures.set(r, figuresOf(record));
       // The record is this call's: marked paired, so no span without id takes it by time.
-      claims.push({ span: r, record, byId: true, named: record.model ?? record.model_reported });
+      claims.push({ span: r, record, byId: true, named: namedOf(record) });
     }
   }
   return claims;
@@ -941,7 +947,13 @@ async function pairingLocks(trx: Kysely<Database>, chunk: ReadonlyArray<{ row: S
  * A gateway record a client's span (new in this export) holds, chosen before the span is stored;
  * `byId`: by the provider's response id (the record is the call's whether another span holds it or not).
  */
-type Claim = { span: SpanTable; record: SpanKey; byId?: boolean; named?: string | null };
+type Claim = { span: SpanTable; record: SpanKey; byId?: boolean; named?: Named };
+/** The model as a gateway's record names it, and whether that is a Model the registry knows. */
+type Named = { name: string | null; registered: boolean };
+const namedOf = (r: Pick<SpanTable, 'model' | 'model_reported'>): Named => ({
+  name: r.model ?? r.model_reported,
+  registered: r.model !== null,
+});
 
 /**
  * The client's span second: stored as a duplicate of a gateway record it holds (`unidentified`), one
@@ -1011,7 +1023,7 @@ async function markUnidentifiedGatewayInferences(
     taken.add(spanKey(record));
     r.duplicate = 1;
     if (record.trace_id !== r.trace_id) figures.set(r, figuresOf(record));
-    claims.push({ span: r, record, named: record.model ?? record.model_reported });
+    claims.push({ span: r, record, named: namedOf(record) });
   }
   return claims;
 }

@@ -33,7 +33,7 @@ type State = Omit<TaskTraceTable, 'trace_id' | 'agent'>;
 export type TaskEntry =
   | SpanTable
   | { correction: SpanTable; by: SpanTable }
-  | { naming: { trace_id: string; agent: string; from: string | null; to: string | null } };
+  | { naming: { trace_id: string; agent: string; from: string | null; to: string | null; registered: boolean } };
 type Sums = Omit<ModelTasksDailyTable, 'day' | 'agent' | 'model' | 'mixed'>;
 const SUMS = ['tasks', 'resolved', 'calls', 'unpriced_calls', 'cost_usd', 'input_tokens', 'output_tokens'] as const;
 
@@ -145,7 +145,11 @@ export function createTaskModelRollup(db: Kysely<Database>) {
           e.correction.model ?? e.correction.model_reported,
           e.by.model ?? e.by.model_reported,
         );
-      else if ('naming' in e) alias(`${e.naming.trace_id}\u0000${e.naming.agent}`, e.naming.from, e.naming.to);
+      else if ('naming' in e) {
+        alias(`${e.naming.trace_id}\u0000${e.naming.agent}`, e.naming.from, e.naming.to);
+        // A Model the registry knows, as the gateway's record names it: a task booked to it is not folded.
+        if (e.naming.registered && e.naming.to !== null) registered.add(e.naming.to);
+      }
     }
     const named = (s: SpanTable) => {
       const name = s.model ?? s.model_reported;
